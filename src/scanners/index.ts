@@ -1,0 +1,8 @@
+import type { Scanner } from '../core/types.js';
+
+/**
+ * Every scanner, in run order: an explicit list, no import side effects.
+ * Adding a scanner is one line here; test/scanners/registry.test.ts checks each scanner folder is listed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const SCANNERS: Scanner<any>[] = [];

@@ -1,0 +1,4 @@
+import { scannerSection } from '../../core/config-section.js';
+
+/** The `scanners.pipeline` section of pipeguard.yml. */
+export const pipelineConfigSchema = scannerSection({});
