@@ -183,7 +183,7 @@ export interface ScanContext<C = unknown> {
   /** The scanner's own section of the validated config. */
   config: C;
   /** The whole validated config, for cross-cutting settings. */
-  root: import('./config.js').Config;
+  root: import('../config/schema.js').Config;
   log: Logger;
   progress: ProgressSink;
   signal: AbortSignal;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { dateSchema, severitySchema } from '../core/config-section.js';
+import { SCANNER_CONFIGS } from '../scanners/configs.js';
+
+/** One suppression in pipeguard.yml: what it matches, why, and until when. */
+export const suppressionSchema = z
+  .object({
+    rule: z.string().optional().describe('Rule id the suppression applies to.'),
+    path: z.string().optional().describe('Glob of paths it applies to.'),
+    fingerprint: z.string().optional().describe('Fingerprint of one finding (from the JSON or SARIF report).'),
+    reason: z.string().min(3, 'say why the finding is suppressed').describe('Why: shown in reports and audits.'),
+    expires: dateSchema.optional().describe('After this date (YYYY-MM-DD) the suppression stops suppressing.'),
+  })
+  .strict()
+  .refine((s) => s.rule !== undefined || s.path !== undefined || s.fingerprint !== undefined, {
+    message: 'a suppression needs at least one of rule, path or fingerprint',
+  });
+
+const scannersShape = Object.fromEntries(
+  Object.entries(SCANNER_CONFIGS).map(([id, schema]) => [id, schema.prefault({})]),
+) as { [K in keyof typeof SCANNER_CONFIGS]: z.ZodPrefault<(typeof SCANNER_CONFIGS)[K]> };
+
+/** The whole of pipeguard.yml. Every key is optional; an empty file is a valid config. */
+export const configSchema = z
+  .object({
+    version: z.literal(1).default(1).describe('Config format version.'),
+    failOn: z
+      .union([severitySchema, z.literal('none')])
+      .default('high')
+      .describe('Lowest severity that fails the gate; `none` never fails.'),
+    thresholds: z
+      .record(z.string(), z.union([severitySchema, z.literal('none')]))
+      .default({})
+      .describe('Per-scanner failOn, e.g. `{ secrets: low }`.'),
+    exclude: z.array(z.string()).default([]).describe('Globs of paths no scanner reads.'),
+    gitignore: z.boolean().default(true).describe('Skip files ignored by .gitignore.'),
+    maxFileSize: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024)
+      .describe('Files larger than this many bytes are skipped (and listed in the report status).'),
+    ignoreFile: z.string().default('.pipeguardignore').describe('File of fingerprints to ignore, one per line.'),
+    suppressions: z.array(suppressionSchema).default([]),
+    scanners: z.object(scannersShape).strict().prefault({}),
+  })
+  .strict();
+
+/** Validated pipeguard.yml. */
+export type Config = z.infer<typeof configSchema>;
+
+/** One validated suppression. */
+export type Suppression = z.infer<typeof suppressionSchema>;
