@@ -1,0 +1,175 @@
+import { lstat, readFile, readdir } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import { InputError } from '../core/errors.js';
+import type { FileFilter, Target, TargetFile } from '../core/types.js';
+import { isBinary, looksBinaryByName } from './binary.js';
+
+/** How a directory is walked. */
+export interface DirectoryOptions {
+  /** Skip files ignored by `.gitignore` files (and `.git/info/exclude`). Default true. */
+  gitignore: boolean;
+  /** Globs (picomatch, relative to the root) of files and folders never yielded. */
+  exclude: string[];
+  /** Files larger than this are skipped and reported through `onSkip`. */
+  maxFileBytes: number;
+  /** Called for each file that is skipped for a reason worth telling the user (too large, unreadable). */
+  onSkip?: (path: string, reason: string) => void;
+  /**
+   * Expands members of archives found in the tree (set by the caller, which knows the archive reader and limits).
+   * Returns null when the path is not an archive.
+   */
+  expandArchive?: (file: TargetFile) => AsyncIterable<TargetFile> | null;
+}
+
+interface Entry {
+  rel: string;
+  abs: string;
+  size: number;
+}
+
+/** Folders never descended into, whatever the ignore files say. */
+const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
+
+/**
+ * A directory tree as a target. Symlinks are never followed (a link inside the root points at a file that is
+ * scanned at its own path anyway; a link out of the root must not be read), `.git` is skipped, `.gitignore`
+ * files at every level are honoured by default, and binary and over-large files are skipped.
+ */
+export async function openDirectory(root: string, opts: Partial<DirectoryOptions> = {}): Promise<Target> {
+  const abs = resolve(root);
+  const st = await lstat(abs).catch(() => null);
+  if (!st) throw new InputError('no such file or directory', root);
+  if (!st.isDirectory()) throw new InputError('not a directory', root);
+  const o: DirectoryOptions = { gitignore: true, exclude: [], maxFileBytes: 10 * 1024 * 1024, ...opts };
+  let listing: Promise<Entry[]> | undefined;
+  const list = () => (listing ??= walk(abs, o));
+  return {
+    kind: 'directory',
+    id: abs,
+    root: abs,
+    async *files(filter: FileFilter = {}) {
+      for (const e of await list()) {
+        if (filter.path && !filter.path(e.rel)) continue;
+        if (e.size > o.maxFileBytes && !filter.includeLarge) {
+          o.onSkip?.(e.rel, `skipped: ${e.size} bytes is over the ${o.maxFileBytes}-byte file size limit`);
+          continue;
+        }
+        const file = fileEntry(e, o);
+        if (o.expandArchive) {
+          const members = o.expandArchive(file);
+          if (members) {
+            for await (const m of members) {
+              if (filter.path && !filter.path(m.path)) continue;
+              yield m;
+            }
+            if (!filter.includeBinary) continue;
+          }
+        }
+        if (!filter.includeBinary && looksBinaryByName(e.rel)) continue;
+        let bytes: Uint8Array;
+        try {
+          bytes = await readFile(e.abs);
+        } catch (err) {
+          o.onSkip?.(e.rel, `unreadable: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+          continue;
+        }
+        if (!filter.includeBinary && isBinary(bytes)) continue;
+        yield memoryFile(e.rel, bytes);
+      }
+    },
+    async dispose() {},
+  };
+}
+
+/** A TargetFile over bytes already in memory. */
+export function memoryFile(path: string, bytes: Uint8Array, extra: Partial<TargetFile> = {}): TargetFile {
+  let text: string | undefined;
+  return {
+    path,
+    size: bytes.byteLength,
+    ...extra,
+    bytes: async () => bytes,
+    text: async () => (text ??= decodeText(bytes)),
+  };
+}
+
+/** A TargetFile that reads from disk on demand (used for archives, which need the bytes). */
+function fileEntry(e: Entry, o: DirectoryOptions): TargetFile {
+  return {
+    path: e.rel,
+    size: e.size,
+    bytes: () => readFile(e.abs).catch((err: NodeJS.ErrnoException) => {
+      o.onSkip?.(e.rel, `unreadable: ${err.code ?? String(err)}`);
+      return new Uint8Array(0);
+    }),
+    text: async () => decodeText(await readFile(e.abs)),
+  };
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Decodes UTF-8 (with BOM stripped); invalid sequences become U+FFFD rather than failing. */
+export function decodeText(bytes: Uint8Array): string {
+  const s = utf8.decode(bytes);
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+async function walk(root: string, o: DirectoryOptions): Promise<Entry[]> {
+  const excluded = o.exclude.length ? picomatch(o.exclude, { dot: true }) : null;
+  const isExcluded = (rel: string) => excluded !== null && (excluded(rel) || excluded(rel + '/'));
+  const out: Entry[] = [];
+  const rootIgnores: { base: string; ig: Ignore }[] = [];
+  if (o.gitignore) {
+    const info = await readFile(join(root, '.git', 'info', 'exclude'), 'utf8').catch(() => '');
+    if (info) rootIgnores.push({ base: '', ig: ignore().add(info) });
+  }
+  const stack: { dir: string; rel: string; ignores: { base: string; ig: Ignore }[] }[] = [
+    { dir: root, rel: '', ignores: rootIgnores },
+  ];
+  while (stack.length) {
+    const { dir, rel, ignores: inherited } = stack.pop()!;
+    let names;
+    try {
+      names = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      o.onSkip?.(rel || '.', `unreadable directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      continue;
+    }
+    let ignores = inherited;
+    if (o.gitignore && names.some((d) => d.name === '.gitignore' && d.isFile())) {
+      const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => '');
+      ignores = [...inherited, { base: rel, ig: ignore().add(text) }];
+    }
+    const ignored = (childRel: string, isDir: boolean) =>
+      ignores.some(({ base, ig }) => {
+        const r = base ? childRel.slice(base.length + 1) : childRel;
+        return ig.ignores(isDir ? r + '/' : r);
+      });
+    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: typeof stack = [];
+    for (const d of names) {
+      const childRel = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isSymbolicLink()) continue;
+      if (d.isDirectory()) {
+        if (ALWAYS_SKIPPED.has(d.name) || isExcluded(childRel) || ignored(childRel, true)) continue;
+        subdirs.push({ dir: join(dir, d.name), rel: childRel, ignores });
+      } else if (d.isFile()) {
+        if (isExcluded(childRel) || ignored(childRel, false)) continue;
+        const abs = join(dir, d.name);
+        const st = await lstat(abs).catch(() => null);
+        if (!st) continue;
+        out.push({ rel: childRel.split(sep).join('/'), abs, size: st.size });
+      }
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+  }
+  out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return out;
+}
+
+/** The path of `abs` relative to `root`, `/`-separated. */
+export function relPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
