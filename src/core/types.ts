@@ -113,6 +113,13 @@ export interface TargetFile {
   origin?: Origin;
   /** A stable id of the content when known cheaply (git blob id), so identical content is scanned once. */
   contentId?: string;
+  /**
+   * Only for the `staged` target: 1-based line numbers (of this file's new content) that the staged change adds.
+   * A scanner that reports new problems only (a pre-commit hook) keeps findings on these lines. Undefined means
+   * every line counts (a new file, a first commit, any other target); an empty set means no line was added
+   * (a pure rename or a mode change).
+   */
+  changedLines?: Set<number>;
   bytes(): Promise<Uint8Array>;
   text(): Promise<string>;
 }
@@ -224,6 +231,10 @@ export interface Report {
   rules: RuleMeta[];
   findings: Finding[];
   statuses: ScannerStatus[];
+  /** Findings silenced by a `pipeguard:ignore` comment in the source: fingerprint -> reason. The gate applies them. */
+  inlineIgnored?: Record<string, string>;
+  /** Warnings from the run (stale advisory data, skipped scanners...), shown by reporters as notes. */
+  warnings?: string[];
 }
 
 /** One suppressed finding and why. */
