@@ -1,0 +1,8 @@
+/**
+ * All built-in secret rules, one file per category, concatenated and sorted by id.
+ */
+import type { SecretRuleSpec } from '../rule.js';
+import { CLOUD_RULES } from './cloud.js';
+
+/** Every built-in secret rule, sorted by id. */
+export const BUILTIN_RULES: SecretRuleSpec[] = [...CLOUD_RULES].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
