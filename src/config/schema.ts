@@ -17,8 +17,8 @@ export const suppressionSchema = z
   });
 
 const scannersShape = Object.fromEntries(
-  Object.entries(SCANNER_CONFIGS).map(([id, schema]) => [id, schema.prefault({})]),
-) as { [K in keyof typeof SCANNER_CONFIGS]: z.ZodPrefault<(typeof SCANNER_CONFIGS)[K]> };
+  Object.entries(SCANNER_CONFIGS).map(([id, schema]) => [id, (schema as z.ZodType).prefault({})]),
+) as unknown as { [K in keyof typeof SCANNER_CONFIGS]: z.ZodPrefault<(typeof SCANNER_CONFIGS)[K]> };
 
 /** The whole of pipeguard.yml. Every key is optional; an empty file is a valid config. */
 export const configSchema = z

@@ -1,8 +1,9 @@
 import type { Scanner } from '../core/types.js';
+import { secretsScanner } from './secrets/scanner.js';
 
 /**
  * Every scanner, in run order: an explicit list, no import side effects.
  * Adding a scanner is one line here; test/scanners/registry.test.ts checks each scanner folder is listed.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const SCANNERS: Scanner<any>[] = [];
+export const SCANNERS: Scanner<any>[] = [secretsScanner];

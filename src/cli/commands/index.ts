@@ -1,4 +1,8 @@
 import type { Command } from '../io.js';
+import { initCommand } from './init.js';
+import { rulesCommand } from './rules.js';
+import { scanCommand } from './scan.js';
+import { secretsCommand } from './secrets.js';
 
 /** Every `pipeguard` sub-command, in the order `--help` lists them. Adding one is one line here. */
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [scanCommand, secretsCommand, rulesCommand, initCommand];

@@ -1,0 +1,59 @@
+import { InputError, UsageError } from '../core/errors.js';
+import { VERSION } from '../engine/run.js';
+import { COMMANDS } from './commands/index.js';
+import type { CliIO } from './io.js';
+
+function usage(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `pipeguard ${VERSION}: security checks for every stage of a CI/CD pipeline
+
+Usage: pipeguard <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
+
+Run 'pipeguard <command> --help' for a command's options.
+Exit codes: 0 ran and the gate passed, 1 ran and the gate failed, 2 usage, config or input error.
+`;
+}
+
+/**
+ * The whole CLI as a function: parses `argv` (without `node` and the script), runs the command, and returns
+ * the exit code. Errors become one line on stderr and exit code 2; nothing here exits the process.
+ */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      const topic = name === 'help' ? rest[0] : undefined;
+      const cmd = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
+      if (topic && !cmd) throw new UsageError(`unknown command ${topic}`);
+      io.stdout.write(cmd ? cmd.help : usage());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-V') {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const cmd = COMMANDS.find((c) => c.name === name);
+    if (!cmd) throw new UsageError(`unknown command ${name} (run 'pipeguard --help' for the list)`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(cmd.help);
+      return 0;
+    }
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`pipeguard: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      io.stderr.write(`pipeguard: ${e.format()}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`pipeguard: internal error: ${msg.split('\n')[0]} (please report it; set PIPEGUARD_DEBUG=1 for details)\n`);
+    if (io.env['PIPEGUARD_DEBUG'] && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');
+    return 2;
+  }
+}

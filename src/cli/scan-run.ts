@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { resolveConfig } from '../config/load.js';
+import { InputError, UsageError } from '../core/errors.js';
+import { SEVERITIES, type Report, type Severity } from '../core/types.js';
+import { DEFAULT_LIMITS, runScan } from '../engine/run.js';
+import { evaluate } from '../gate/evaluate.js';
+import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
+import { SCANNERS } from '../scanners/index.js';
+// archive support is wired in once the archive reader lands
+const archiveSupport = undefined;
+import { openTarget } from '../targets/open.js';
+import { int, list, parse } from './args.js';
+import type { CliIO } from './io.js';
+
+/** Options shared by `scan` and `secrets`, for parseArgs. */
+export const SCAN_OPTIONS = {
+  format: { type: 'string', short: 'f', multiple: true },
+  output: { type: 'string', short: 'o', multiple: true },
+  'fail-on': { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  baseline: { type: 'string' },
+  'ignore-file': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'no-gitignore': { type: 'boolean' },
+  'no-archives': { type: 'boolean' },
+  'show-secrets': { type: 'boolean' },
+  threads: { type: 'string' },
+  'max-file-size': { type: 'string' },
+  'no-progress': { type: 'boolean' },
+  'stdin-name': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const;
+
+/** Help text for {@link SCAN_OPTIONS}. */
+export const SCAN_OPTIONS_HELP = `Output and gate:
+  -f, --format FMT        table (default), json, sarif, junit, markdown; repeat or comma-separate for several
+  -o, --output FILE       write the matching --format to FILE (pairs in order; without it, stdout)
+      --fail-on SEV       lowest severity that fails: critical, high (default), medium, low, info, none
+      --baseline FILE     a previous JSON or SARIF report: only findings not in it fail the gate
+      --ignore-file FILE  fingerprints to ignore, one per line (default: .pipeguardignore in the scanned folder)
+  -c, --config FILE       pipeguard.yml to use (default: found in the scanned folder or up to the repo root)
+What is read:
+      --exclude GLOB      skip matching paths (repeatable)
+      --no-gitignore      also scan files ignored by .gitignore
+      --no-archives       do not look inside zip/jar/tar/tgz files
+      --max-file-size N   skip files over N bytes (default 10485760)
+      --stdin-name PATH   the path to report for '-' (standard input)
+Other:
+      --show-secrets      print secrets whole (default: redacted everywhere)
+      --threads N         worker threads (default: up to 4)
+      --no-progress       no progress bar on stderr
+  -v, --verbose           list suppressed findings, fingerprints and every file error
+  -h, --help              this help`;
+
+/** Parsed scan arguments plus what the command fixes (scanner set, history/staged). */
+export interface ScanRequest {
+  path: string;
+  values: ReturnType<typeof parse<typeof SCAN_OPTIONS>>['values'];
+  scanners?: string[];
+  history?: boolean;
+  since?: string;
+  commits?: string;
+  staged?: boolean;
+}
+
+interface Out {
+  format: Format;
+  file: string | undefined;
+}
+
+function outputs(formats: string[], files: string[]): Out[] {
+  for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format ${f} (use ${FORMATS.join(', ')})`);
+  const fmts = (formats.length ? formats : files.length ? [] : ['table']) as Format[];
+  if (files.length > fmts.length) {
+    // `--output x.sarif` alone: guess the format from the extension.
+    for (const file of files.slice(fmts.length)) fmts.push(formatFromName(file));
+  }
+  const outs = fmts.map((format, i) => ({ format, file: files[i] }));
+  if (outs.filter((o) => o.file === undefined).length > 1) throw new UsageError('only one --format can go to stdout: give --output for the others');
+  return outs;
+}
+
+function formatFromName(file: string): Format {
+  if (/\.sarif(\.json)?$/i.test(file)) return 'sarif';
+  if (/\.json$/i.test(file)) return 'json';
+  if (/\.xml$/i.test(file)) return 'junit';
+  if (/\.md$/i.test(file)) return 'markdown';
+  throw new UsageError(`cannot tell the format of ${file}: give --format`);
+}
+
+function severityOption(v: string | undefined): Severity | 'none' | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
+  throw new UsageError(`--fail-on takes ${SEVERITIES.join(', ')} or none, not ${JSON.stringify(v)}`);
+}
+
+/** Fingerprints in a previous pipeguard JSON or SARIF report. */
+export function readBaseline(path: string): Set<string> {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code ? `cannot read baseline (${code})` : `baseline is not JSON: ${(e as Error).message}`, path);
+  }
+  const out = new Set<string>();
+  const d = data as { findings?: { fingerprint?: string }[]; suppressed?: { fingerprint?: string }[]; runs?: { results?: { partialFingerprints?: Record<string, string> }[] }[] };
+  if (Array.isArray(d.findings)) {
+    for (const f of [...d.findings, ...(d.suppressed ?? [])]) if (typeof f.fingerprint === 'string') out.add(f.fingerprint);
+  } else if (Array.isArray(d.runs)) {
+    for (const r of d.runs) for (const res of r.results ?? []) {
+      const fp = res.partialFingerprints?.['pipeguard/v1'];
+      if (fp) out.add(fp);
+    }
+  } else {
+    throw new InputError('baseline is neither a pipeguard JSON report nor SARIF', path);
+  }
+  return out;
+}
+
+/** Fingerprints in an ignore file: one per line, `#` comments; text after the fingerprint is the reason. */
+export function readIgnoreFile(path: string, required: boolean): Map<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (!required && (e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw new InputError(`cannot read ignore file (${(e as NodeJS.ErrnoException).code})`, path);
+  }
+  const out = new Map<string, string>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const m = /^([0-9a-f]{32})\b\s*(?:#\s*)?(.*)$/.exec(line);
+    if (!m) throw new InputError(`expected a 32-character fingerprint, got ${JSON.stringify(line.slice(0, 40))}`, path, i + 1);
+    out.set(m[1]!, m[2]!.trim());
+  });
+  return out;
+}
+
+/** Writes `text` to `file` through a temporary file and a rename, so a reader never sees half a report. */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new InputError(`cannot write report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+  }
+}
+
+/** Runs a scan from parsed arguments: config, target, scanners, gate, reports. Returns the exit code. */
+export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<number> {
+  const v = req.values;
+  const outs = outputs(list(v.format), v.output ?? []);
+  const failOn = severityOption(v['fail-on']);
+  const threads = int('threads', v.threads);
+  const maxFileSize = int('max-file-size', v['max-file-size']);
+  const scanPath = req.path === '-' ? io.cwd : resolve(io.cwd, req.path);
+  const known = SCANNERS.map((s) => s.id);
+  const loaded = resolveConfig(scanPath, v.config ? resolve(io.cwd, v.config) : undefined, known);
+  const config = loaded.config;
+  const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
+  const ignorePath = v['ignore-file']
+    ? resolve(io.cwd, v['ignore-file'])
+    : resolve(loaded.path ? dirname(loaded.path) : scanPath, config.ignoreFile);
+  const ignored = readIgnoreFile(ignorePath, v['ignore-file'] !== undefined);
+  for (const w of loaded.warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
+
+  const limits = { ...DEFAULT_LIMITS, maxFileBytes: maxFileSize ?? config.maxFileSize };
+  const skipped: { path: string; message: string }[] = [];
+  const ac = new AbortController();
+  const target = await openTarget(req.path, {
+    cwd: io.cwd,
+    gitignore: config.gitignore && !v['no-gitignore'],
+    exclude: [...config.exclude, ...(v.exclude ?? [])],
+    limits,
+    archives: !v['no-archives'] && config.scanners.secrets.archives,
+    archive: archiveSupport,
+    stdin: io.stdin,
+    onSkip: (path, message) => skipped.push({ path, message }),
+    env: io.env as NodeJS.ProcessEnv,
+    signal: ac.signal,
+    ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}),
+    ...(req.history ? { history: true } : {}),
+    ...(req.since ? { since: req.since } : {}),
+    ...(req.commits ? { commits: req.commits } : {}),
+    ...(req.staged ? { staged: true } : {}),
+  });
+  const progress = createProgressBar(io.stderr, {
+    enabled: io.stderr.isTTY === true && !v['no-progress'] && !io.env['CI'],
+    now: () => io.now().getTime(),
+  });
+  let report: Report;
+  try {
+    report = await runScan({
+      target,
+      config,
+      ...(req.scanners ? { scanners: req.scanners } : {}),
+      options: { showSecrets: v['show-secrets'] === true, ...(threads ? { threads } : {}) },
+      progress,
+      signal: ac.signal,
+      now: io.now,
+      limits,
+      log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },
+    });
+  } finally {
+    await target.dispose();
+  }
+  if (skipped.length) {
+    // Files the target skipped belong to every scanner that would have read them; record them once, on the report.
+    report.statuses.unshift({ scanner: 'target', status: 'partial', fileErrors: skipped.sort((a, b) => (a.path < b.path ? -1 : 1)) });
+  }
+  const decision = evaluate(report, { policy: config, now: io.now(), ...(failOn ? { failOn } : {}), ...(baseline ? { baseline } : {}), ignored });
+  decision.notes.push(...(report.warnings ?? []));
+  const color = (io.stdout.isTTY === true && !io.env['NO_COLOR']) || Boolean(io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0');
+  const rendered = outs.map((o) => ({
+    ...o,
+    text: render(o.format, report, decision, {
+      color: o.file === undefined && color,
+      ...(io.stdout.columns ? { width: io.stdout.columns } : {}),
+      showSecrets: v['show-secrets'] === true,
+      verbose: v.verbose === true,
+    }),
+  }));
+  for (const r of rendered) {
+    if (r.file === undefined) io.stdout.write(r.text);
+    else writeAtomic(resolve(io.cwd, r.file), r.text);
+  }
+  const files = rendered.filter((r) => r.file !== undefined);
+  if (files.length) {
+    const n = decision.violations.length;
+    const verdict = decision.outcome === 'pass' ? 'PASS' : 'FAIL';
+    io.stderr.write(
+      `pipeguard: ${verdict}: ${report.findings.length} finding(s), ${n} at or above ${decision.failOn}, ${decision.suppressed.length} suppressed; wrote ${files.map((f) => f.file).join(', ')}\n`,
+    );
+  }
+  return decision.outcome === 'pass' ? 0 : 1;
+}

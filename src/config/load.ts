@@ -1,0 +1,134 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { InputError } from '../core/errors.js';
+import { configSchema, type Config } from './schema.js';
+
+/** File names looked for, in order, in the scanned folder and then up to the repository root. */
+export const CONFIG_NAMES = ['pipeguard.yml', 'pipeguard.yaml', '.pipeguard.yml', '.pipeguard.yaml'];
+
+/** A loaded config and where it came from. */
+export interface LoadedConfig {
+  config: Config;
+  /** The file read, or undefined when none was found (defaults apply). */
+  path: string | undefined;
+  /** Things that are valid but probably not what the user meant. */
+  warnings: string[];
+}
+
+/**
+ * Finds pipeguard.yml for a scan of `start`: in `start` (or its folder, for a file) and each parent up to the
+ * first folder holding `.git`.
+ */
+export function findConfig(start: string): string | undefined {
+  let dir = resolve(start);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) dir = dirname(dir);
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const p = join(dir, name);
+      if (existsSync(p)) return p;
+    }
+    if (existsSync(join(dir, '.git'))) return undefined;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** Loads and validates a config file; errors are InputErrors naming the file, line and key. */
+export function loadConfigFile(path: string, knownScanners?: readonly string[]): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code})`, path);
+  }
+  return { ...parseConfig(text, path, knownScanners), path };
+}
+
+/** Parses and validates config text. `name` is used in messages. */
+export function parseConfig(text: string, name: string, knownScanners?: readonly string[]): Omit<LoadedConfig, 'path'> {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
+    throw new InputError(`invalid YAML: ${err.message.split('\n')[0]}`, name, line);
+  }
+  const data: unknown = doc.toJS() ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new InputError('the config must be a mapping of keys', name, 1);
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const { line, key } = locate(doc, lc, issue);
+    throw new InputError(`${key ? `${key}: ` : ''}${issue.message}`, name, line);
+  }
+  const config = parsed.data;
+  const warnings: string[] = [];
+  const check = (path: (string | number)[], fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      throw new InputError(`${path.join('.')}: ${(e as Error).message}`, name, lineOf(doc, lc, path));
+    }
+  };
+  config.scanners.secrets.rules.forEach((r, i) =>
+    check(['scanners', 'secrets', 'rules', i, 'regex'], () => void new RegExp(r.regex, r.flags ?? '')),
+  );
+  config.scanners.secrets.allowlist.regexes.forEach((r, i) =>
+    check(['scanners', 'secrets', 'allowlist', 'regexes', i], () => void new RegExp(r)),
+  );
+  if (knownScanners) {
+    for (const id of Object.keys(config.thresholds)) {
+      if (!knownScanners.includes(id)) {
+        throw new InputError(`thresholds.${id}: unknown scanner (known: ${knownScanners.join(', ')})`, name, lineOf(doc, lc, ['thresholds', id]));
+      }
+    }
+  }
+  const today = new Date().toISOString().slice(0, 10);
+  config.suppressions.forEach((s, i) => {
+    if (s.expires && s.expires < today) warnings.push(`${name}:${lineOf(doc, lc, ['suppressions', i, 'expires']) ?? '?'}: suppression #${i + 1} expired on ${s.expires}`);
+  });
+  return { config, warnings };
+}
+
+function locate(doc: Document, lc: LineCounter, issue: z.core.$ZodIssue): { line: number | undefined; key: string } {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  let keyPath = path;
+  if (issue.code === 'unrecognized_keys' && issue.keys.length) keyPath = [...path, issue.keys[0]!];
+  const key = keyPath.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
+  return { line: lineOf(doc, lc, keyPath), key };
+}
+
+/** The line of the node at `path`, or of its closest existing parent; for a map key, the key's line. */
+function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const parentPath = path.slice(0, n - 1);
+    const last = path[n - 1];
+    const parent = n === 0 ? doc.contents : doc.getIn(parentPath, true);
+    if (n === 0) {
+      const range = (parent as { range?: [number, number, number] } | null)?.range;
+      return range ? lc.linePos(range[0]).line : 1;
+    }
+    if (isMap(parent)) {
+      const pair = parent.items.find((it) => isScalar(it.key) && String(it.key.value) === String(last));
+      const node = pair?.key;
+      if (isScalar(node) && node.range) return lc.linePos(node.range[0]).line;
+    } else if (isSeq(parent) && typeof last === 'number') {
+      const node = parent.items[last] as { range?: [number, number, number] } | null | undefined;
+      if (node?.range) return lc.linePos(node.range[0]).line;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The config for a scan: the file given with `--config`, else the one found from the scanned path, else defaults.
+ */
+export function resolveConfig(scanPath: string, explicit: string | undefined, knownScanners?: readonly string[]): LoadedConfig {
+  const path = explicit ?? findConfig(scanPath);
+  if (!path) return { config: configSchema.parse({}), path: undefined, warnings: [] };
+  return loadConfigFile(path, knownScanners);
+}

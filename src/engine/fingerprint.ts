@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { Finding, RawFinding } from '../core/types.js';
+
+/**
+ * Gives every finding its fingerprint: SHA-256 over scanner, rule, path, the scanner's line-independent
+ * identity, and the occurrence index of that identity within the same file version (so the same secret twice
+ * in one file is two findings, and both survive line moves). 32 hex characters.
+ */
+export function fingerprintAll(raw: RawFinding[]): Finding[] {
+  const groups = new Map<string, RawFinding[]>();
+  for (const r of raw) {
+    const k = [r.scanner, r.ruleId, r.location.path, r.identity, r.origin?.commit ?? ''].join('\0');
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  const out: Finding[] = [];
+  for (const g of groups.values()) {
+    g.sort((a, b) => (a.location.startLine ?? 0) - (b.location.startLine ?? 0) || (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0));
+    g.forEach((r, i) => {
+      const fingerprint = createHash('sha256')
+        .update([r.scanner, r.ruleId, r.location.path, r.identity, String(i)].join('\0'))
+        .digest('hex')
+        .slice(0, 32);
+      out.push({ ...r, fingerprint });
+    });
+  }
+  return out;
+}
+
+/**
+ * Keeps one finding per fingerprint: the earliest by origin date (in git history, the commit that introduced
+ * it), then by commit id for a stable choice.
+ */
+export function dedupe(findings: Finding[]): Finding[] {
+  const best = new Map<string, Finding>();
+  for (const f of findings) {
+    const prev = best.get(f.fingerprint);
+    if (!prev || earlier(f, prev)) best.set(f.fingerprint, f);
+  }
+  return [...best.values()];
+}
+
+function earlier(a: Finding, b: Finding): boolean {
+  const da = a.origin?.date ?? '';
+  const db = b.origin?.date ?? '';
+  if (da !== db) return da < db;
+  return (a.origin?.commit ?? '') < (b.origin?.commit ?? '');
+}
+
+/** Deterministic report order: path, line, column, rule, fingerprint. */
+export function compareFindings(a: Finding, b: Finding): number {
+  const la = a.location;
+  const lb = b.location;
+  return (
+    cmp(la.path, lb.path) ||
+    (la.startLine ?? 0) - (lb.startLine ?? 0) ||
+    (la.startColumn ?? 0) - (lb.startColumn ?? 0) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.fingerprint, b.fingerprint)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,154 @@
+import { createRequire } from 'node:module';
+import type { Config } from '../config/schema.js';
+import { configSchema } from '../config/schema.js';
+import { InputError } from '../core/errors.js';
+import type {
+  Finding,
+  Limits,
+  Logger,
+  ProgressSink,
+  RawFinding,
+  Report,
+  RuleMeta,
+  Scanner,
+  ScannerStatus,
+  ScanOptions,
+  Target,
+} from '../core/types.js';
+import { SCANNERS } from '../scanners/index.js';
+import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
+import { InlineIgnores } from './inline.js';
+
+/** Default limits for reading targets. */
+export const DEFAULT_LIMITS: Limits = {
+  maxFileBytes: 10 * 1024 * 1024,
+  maxArchiveDepth: 4,
+  maxArchiveMembers: 100_000,
+  maxArchiveExpandedBytes: 1024 * 1024 * 1024,
+};
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+/** A progress sink that shows nothing. */
+export const noProgress: ProgressSink = { update() {}, done() {} };
+
+/** What to scan and how. Only `target` is required. */
+export interface RunOptions {
+  target: Target;
+  config?: Config;
+  /** Scanner ids to run (default: every enabled scanner that reads this kind of target). */
+  scanners?: string[];
+  options?: ScanOptions;
+  log?: Logger;
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+  now?: () => Date;
+  limits?: Partial<Limits>;
+  /** The scanner registry (default: all built-in scanners). */
+  registry?: readonly Scanner[];
+}
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** pipeguard's version, from package.json. */
+export const VERSION = pkg.version;
+
+/**
+ * Runs the scanners on a target and returns the report: findings fingerprinted, inline-ignore comments
+ * resolved, deduplicated by fingerprint and sorted. One scanner's crash is recorded as its status
+ * ('failed'); an `InputError` ends the run.
+ */
+export async function runScan(o: RunOptions): Promise<Report> {
+  const config = o.config ?? configSchema.parse({});
+  const now = o.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const log = o.log ?? silentLogger;
+  const signal = o.signal ?? new AbortController().signal;
+  const limits: Limits = { ...DEFAULT_LIMITS, maxFileBytes: config.maxFileSize, ...o.limits };
+  const registry = o.registry ?? SCANNERS;
+  if (o.scanners) {
+    const known = new Set(registry.map((s) => s.id));
+    const unknown = o.scanners.filter((id) => !known.has(id));
+    if (unknown.length) throw new InputError(`unknown scanner ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  }
+  const inline = new InlineIgnores();
+  const target = inline.wrap(o.target);
+  const raw: RawFinding[] = [];
+  const statuses: ScannerStatus[] = [];
+  const rules: RuleMeta[] = [];
+  const warnings: string[] = [];
+  const scannerConfigs = config.scanners as Record<string, { enabled: boolean } | undefined>;
+
+  const selected = registry.filter((s) => (o.scanners ? o.scanners.includes(s.id) : true));
+  await Promise.all(
+    selected.map(async (scanner) => {
+      const section = scannerConfigs[scanner.id] ?? { enabled: true };
+      const status: ScannerStatus = { scanner: scanner.id, status: 'succeeded', fileErrors: [], stats: {} };
+      statuses.push(status);
+      if (!section.enabled && !o.scanners) {
+        status.status = 'skipped';
+        status.reason = 'disabled in config';
+        return;
+      }
+      if (!scanner.targets.includes(o.target.kind)) {
+        status.status = 'skipped';
+        status.reason = `does not read ${o.target.kind} targets`;
+        return;
+      }
+      rules.push(...scanner.rules(section));
+      const declared = new Set(scanner.rules(section).map((r) => r.id));
+      try {
+        for await (const f of scanner.scan(target, {
+          config: section,
+          root: config,
+          log: {
+            ...log,
+            warn: (m) => {
+              warnings.push(`${scanner.id}: ${m}`);
+              log.warn(`${scanner.id}: ${m}`);
+            },
+          },
+          progress: o.progress ?? noProgress,
+          signal,
+          limits,
+          options: o.options ?? {},
+          fileError: (path, message) => status.fileErrors.push({ path, message }),
+          count: (name, by = 1) => {
+            status.stats![name] = (status.stats![name] ?? 0) + by;
+          },
+        })) {
+          if (!declared.has(f.ruleId)) throw new Error(`scanner ${scanner.id} emitted undeclared rule ${f.ruleId}`);
+          raw.push(f);
+        }
+        if (status.fileErrors.length) status.status = 'partial';
+      } catch (e) {
+        if (e instanceof InputError || signal.aborted) throw e;
+        status.status = 'failed';
+        status.reason = e instanceof Error ? e.message : String(e);
+      }
+    }),
+  );
+
+  const fingerprinted = fingerprintAll(raw);
+  const knownRules = new Set(rules.map((r) => r.id));
+  const inlineIgnored: Record<string, string> = {};
+  for (const f of fingerprinted) {
+    const reason = inline.match(f, knownRules);
+    if (reason) inlineIgnored[f.fingerprint] = reason;
+  }
+  const findings: Finding[] = dedupe(fingerprinted).sort(compareFindings);
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  statuses.sort((a, b) => (a.scanner < b.scanner ? -1 : a.scanner > b.scanner ? 1 : 0));
+  for (const s of statuses) s.fileErrors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    tool: { name: 'pipeguard', version: VERSION },
+    target: { id: o.target.id, kind: o.target.kind },
+    startedAt,
+    finishedAt: now().toISOString(),
+    rules: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    findings,
+    statuses,
+    inlineIgnored,
+    warnings,
+  };
+}

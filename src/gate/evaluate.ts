@@ -1,0 +1,102 @@
+import picomatch from 'picomatch';
+import type { Config, Suppression } from '../config/schema.js';
+import { atLeast, type Decision, type Finding, type Report, type Severity, type Suppressed } from '../core/types.js';
+
+/** What the gate needs besides the report: the policy, and what the user told us to ignore. */
+export interface GateInput {
+  /** `failOn`, `thresholds` and `suppressions` of pipeguard.yml. */
+  policy: Pick<Config, 'failOn' | 'thresholds' | 'suppressions'>;
+  /** `--fail-on` from the command line; overrides the config's `failOn` (not per-scanner thresholds). */
+  failOn?: Severity | 'none';
+  /** Fingerprints of a previous report: findings in it are known and do not fail the gate. */
+  baseline?: ReadonlySet<string>;
+  /** Fingerprints from the ignore file, with the reason written next to each (if any). */
+  ignored?: ReadonlyMap<string, string>;
+  /** Today, for suppression expiry. */
+  now: Date;
+}
+
+/**
+ * The gate: a pure function from a report and a policy to a decision. A finding fails the gate when it is at or
+ * above its scanner's threshold, not suppressed (inline comment, ignore file, config suppression) and not in the
+ * baseline. A scanner that failed makes the gate fail too: a scan that did not happen cannot pass.
+ */
+export function evaluate(report: Report, input: GateInput): Decision {
+  const failOn = input.failOn ?? input.policy.failOn;
+  const today = input.now.toISOString().slice(0, 10);
+  const notes: string[] = [];
+  const active: { s: Suppression; matches: (f: Finding) => boolean; used: boolean }[] = [];
+  input.policy.suppressions.forEach((s, i) => {
+    const label = describe(s, i);
+    if (s.expires !== undefined && s.expires < today) {
+      notes.push(`suppression ${label} expired on ${s.expires} and no longer suppresses`);
+      return;
+    }
+    const path = s.path !== undefined ? picomatch(s.path, { dot: true }) : null;
+    active.push({
+      s,
+      used: false,
+      matches: (f) =>
+        (s.rule === undefined || s.rule === f.ruleId) &&
+        (s.fingerprint === undefined || s.fingerprint === f.fingerprint) &&
+        (path === null || path(f.location.path)),
+    });
+  });
+  const usedIgnores = new Set<string>();
+  const suppressed: Suppressed[] = [];
+  const violations: Finding[] = [];
+  const others: Finding[] = [];
+  const baselineState: Record<string, 'new' | 'unchanged'> = {};
+  for (const f of report.findings) {
+    const inline = report.inlineIgnored?.[f.fingerprint];
+    if (inline !== undefined) {
+      suppressed.push({ finding: f, kind: 'inline', reason: inline });
+      continue;
+    }
+    const ignoreReason = input.ignored?.get(f.fingerprint);
+    if (ignoreReason !== undefined) {
+      usedIgnores.add(f.fingerprint);
+      suppressed.push({ finding: f, kind: 'ignore-file', reason: ignoreReason || 'listed in the ignore file' });
+      continue;
+    }
+    const sup = active.find((a) => a.matches(f));
+    if (sup) {
+      sup.used = true;
+      const until = sup.s.expires ? ` (until ${sup.s.expires})` : '';
+      suppressed.push({ finding: f, kind: 'config', reason: sup.s.reason + until });
+      continue;
+    }
+    if (input.baseline) baselineState[f.fingerprint] = input.baseline.has(f.fingerprint) ? 'unchanged' : 'new';
+    const threshold = input.policy.thresholds[f.scanner] ?? failOn;
+    const inBaseline = input.baseline?.has(f.fingerprint) === true;
+    if (threshold !== 'none' && atLeast(f.severity, threshold) && !inBaseline) violations.push(f);
+    else others.push(f);
+  }
+  active.forEach((a, i) => {
+    if (!a.used) notes.push(`suppression ${describe(a.s, i)} matched no finding: remove it if it is no longer needed`);
+  });
+  for (const fp of input.ignored?.keys() ?? []) {
+    if (!usedIgnores.has(fp)) notes.push(`ignore-file entry ${fp} matched no finding`);
+  }
+  const failed = report.statuses.filter((s) => s.status === 'failed');
+  for (const s of failed) notes.push(`scanner ${s.scanner} failed: ${s.reason ?? 'unknown error'}`);
+  let absent: string[] | undefined;
+  if (input.baseline) {
+    const present = new Set(report.findings.map((f) => f.fingerprint));
+    absent = [...input.baseline].filter((fp) => !present.has(fp)).sort();
+  }
+  return {
+    outcome: violations.length > 0 || failed.length > 0 ? 'fail' : 'pass',
+    violations,
+    findings: others,
+    suppressed,
+    ...(input.baseline ? { baselineState, absent } : {}),
+    notes,
+    failOn,
+  };
+}
+
+function describe(s: Suppression, i: number): string {
+  const parts = [s.rule && `rule ${s.rule}`, s.path && `path ${s.path}`, s.fingerprint && `fingerprint ${s.fingerprint}`];
+  return `#${i + 1} (${parts.filter(Boolean).join(', ')})`;
+}

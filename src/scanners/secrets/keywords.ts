@@ -1,0 +1,87 @@
+/**
+ * A small Aho-Corasick automaton over lower-cased ASCII keywords. It reads a string once, case-insensitively,
+ * and reports every (keyword index, end offset) hit. Characters outside ASCII move the automaton to its root,
+ * which is exact because keywords are ASCII.
+ */
+export class KeywordMatcher {
+  private readonly next: Int32Array; // state * 128 + char -> state (full DFA)
+  private readonly outStart: Int32Array; // state -> start in outList
+  private readonly outList: Int32Array; // keyword indices, grouped by state
+  readonly keywords: readonly string[];
+
+  constructor(keywords: readonly string[]) {
+    this.keywords = keywords;
+    const gotoRows: number[][] = [new Array<number>(128).fill(-1)];
+    const outputs: number[][] = [[]];
+    keywords.forEach((kw, idx) => {
+      let s = 0;
+      for (let i = 0; i < kw.length; i++) {
+        const c = kw.charCodeAt(i);
+        if (c >= 128) throw new Error(`keyword ${JSON.stringify(kw)} is not ASCII`);
+        let t = gotoRows[s]![c]!;
+        if (t < 0) {
+          t = gotoRows.length;
+          gotoRows.push(new Array<number>(128).fill(-1));
+          outputs.push([]);
+          gotoRows[s]![c] = t;
+        }
+        s = t;
+      }
+      outputs[s]!.push(idx);
+    });
+    // Breadth-first failure links, folded into a full transition table.
+    const n = gotoRows.length;
+    const fail = new Int32Array(n);
+    const next = new Int32Array(n * 128);
+    const queue: number[] = [];
+    for (let c = 0; c < 128; c++) {
+      const t = gotoRows[0]![c]!;
+      next[c] = t < 0 ? 0 : t;
+      if (t > 0) {
+        fail[t] = 0;
+        queue.push(t);
+      }
+    }
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s = queue[qi]!;
+      outputs[s]!.push(...outputs[fail[s]!]!);
+      for (let c = 0; c < 128; c++) {
+        const t = gotoRows[s]![c]!;
+        if (t < 0) next[s * 128 + c] = next[fail[s]! * 128 + c]!;
+        else {
+          fail[t] = next[fail[s]! * 128 + c]!;
+          next[s * 128 + c] = t;
+          queue.push(t);
+        }
+      }
+    }
+    this.next = next;
+    const outStart = new Int32Array(n + 1);
+    const flat: number[] = [];
+    for (let s = 0; s < n; s++) {
+      outStart[s] = flat.length;
+      for (const k of new Set(outputs[s])) flat.push(k);
+    }
+    outStart[n] = flat.length;
+    this.outStart = outStart;
+    this.outList = Int32Array.from(flat);
+  }
+
+  /** Calls `hit(keywordIndex, endOffset)` for every keyword occurrence (end is exclusive). */
+  scan(text: string, hit: (keyword: number, end: number) => void): void {
+    const { next, outStart, outList } = this;
+    let s = 0;
+    for (let i = 0, len = text.length; i < len; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 128) {
+        s = 0;
+        continue;
+      }
+      if (c >= 65 && c <= 90) c += 32;
+      s = next[s * 128 + c]!;
+      const a = outStart[s]!;
+      const b = outStart[s + 1]!;
+      for (let k = a; k < b; k++) hit(outList[k]!, i + 1);
+    }
+  }
+}

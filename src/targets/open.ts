@@ -1,0 +1,106 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, relative, resolve } from 'node:path';
+import { InputError } from '../core/errors.js';
+import type { Limits, Target, TargetFile } from '../core/types.js';
+import { openDirectory, memoryFile } from './directory.js';
+import { openGitHistory, openStaged } from './git.js';
+
+/** How to open what the user named. */
+export interface OpenOptions {
+  cwd: string;
+  /** Read the full git history instead of the work tree. */
+  history?: boolean;
+  since?: string;
+  commits?: string;
+  /** Read the staged blobs (the index) instead of the work tree. */
+  staged?: boolean;
+  gitignore: boolean;
+  exclude: string[];
+  limits: Limits;
+  /** Look inside archives met in a directory. */
+  archives: boolean;
+  /** Standard input, for `-`. */
+  stdin?: NodeJS.ReadableStream;
+  /** The path findings in standard input are reported at (default `stdin`). */
+  stdinName?: string;
+  /** Files skipped for a reason worth telling (too large, unreadable, archive limits). */
+  onSkip: (path: string, reason: string) => void;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Archive support, injected so this module does not depend on it when it is absent. */
+  archive?: ArchiveSupport;
+}
+
+/** The archive reader's entry points, as the target opener uses them. */
+export interface ArchiveSupport {
+  isArchivePath(path: string): boolean;
+  openArchive(filePath: string, limits: Limits, rootName?: string): Promise<Target>;
+  expand(file: TargetFile, limits: Limits, onError: (path: string, message: string) => void): AsyncIterable<TargetFile>;
+}
+
+/**
+ * Opens what the user named: `-` (standard input), a directory, an archive, a single file, the git history of a
+ * repository (`history`) or its staged changes (`staged`).
+ */
+export async function openTarget(path: string, o: OpenOptions): Promise<Target> {
+  if (path === '-') return openStdin(o);
+  const abs = resolve(o.cwd, path);
+  if (!existsSync(abs)) throw new InputError('no such file or directory', path);
+  if (o.history || o.staged) {
+    if (!statSync(abs).isDirectory()) throw new InputError(`${o.history ? '--history' : '--staged'} needs a git repository folder, not a file`, path);
+    return o.history
+      ? openGitHistory(abs, {
+          maxFileBytes: o.limits.maxFileBytes,
+          skipped: o.onSkip,
+          ...(o.since ? { since: o.since } : {}),
+          ...(o.commits ? { commits: o.commits } : {}),
+          ...(o.env ? { env: o.env } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        })
+      : openStaged(abs, { maxFileBytes: o.limits.maxFileBytes, skipped: o.onSkip, ...(o.env ? { env: o.env } : {}) });
+  }
+  const st = statSync(abs);
+  if (st.isDirectory()) {
+    const archive = o.archive;
+    return openDirectory(abs, {
+      gitignore: o.gitignore,
+      exclude: o.exclude,
+      maxFileBytes: o.limits.maxFileBytes,
+      onSkip: o.onSkip,
+      ...(archive && o.archives
+        ? { expandArchive: (f: TargetFile) => (archive.isArchivePath(f.path) ? archive.expand(f, o.limits, o.onSkip) : null) }
+        : {}),
+    });
+  }
+  const name = relative(o.cwd, abs).split('\\').join('/') || basename(abs);
+  if (o.archive?.isArchivePath(abs)) return o.archive.openArchive(abs, o.limits, name);
+  if (st.size > o.limits.maxFileBytes) throw new InputError(`file is ${st.size} bytes, over the ${o.limits.maxFileBytes}-byte limit (raise maxFileSize)`, path);
+  const { readFile } = await import('node:fs/promises');
+  const bytes = await readFile(abs);
+  return singleFile('file', abs, name, bytes);
+}
+
+async function openStdin(o: OpenOptions): Promise<Target> {
+  if (!o.stdin) throw new InputError('no standard input to read', '-');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of o.stdin) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    size += b.length;
+    if (size > o.limits.maxFileBytes) throw new InputError(`standard input is over the ${o.limits.maxFileBytes}-byte limit`, '-');
+    chunks.push(b);
+  }
+  return singleFile('stdin', 'stdin', o.stdinName ?? 'stdin', Buffer.concat(chunks));
+}
+
+function singleFile(kind: 'stdin' | 'file', id: string, name: string, bytes: Uint8Array): Target {
+  return {
+    kind,
+    id,
+    async *files(filter = {}) {
+      if (filter.path && !filter.path(name)) return;
+      yield memoryFile(name, bytes);
+    },
+    async dispose() {},
+  };
+}
