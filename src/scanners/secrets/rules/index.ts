@@ -3,6 +3,7 @@
  */
 import type { SecretRuleSpec } from '../rule.js';
 import { CLOUD_RULES } from './cloud.js';
+import { VCS_CI_RULES } from './vcs-ci.js';
 
 /** Every built-in secret rule, sorted by id. */
-export const BUILTIN_RULES: SecretRuleSpec[] = [...CLOUD_RULES].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export const BUILTIN_RULES: SecretRuleSpec[] = [...CLOUD_RULES, ...VCS_CI_RULES].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

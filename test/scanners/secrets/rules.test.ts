@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileRules, detect } from '../../../src/scanners/secrets/engine.js';
+import { BUILTIN_RULES } from '../../../src/scanners/secrets/rules/index.js';
+import { CHECKSUMS } from '../../../src/scanners/secrets/validators.js';
+
+const set = compileRules(BUILTIN_RULES);
+
+/** Masks a value for assertion messages: never print a (synthetic) secret whole. */
+function mask(s: string): string {
+  return s.length <= 12 ? s.replace(/./g, '*') : `${s.slice(0, 6)}…(${s.length} chars)`;
+}
+
+describe('built-in secret rules: catalogue', () => {
+  it('has at least 210 rules', () => {
+    assert.ok(BUILTIN_RULES.length >= 210, `only ${BUILTIN_RULES.length} rules`);
+  });
+
+  it('ids are unique, kebab-case and sorted', () => {
+    const ids = BUILTIN_RULES.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length, 'duplicate rule ids');
+    for (const id of ids) assert.match(id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+    assert.deepEqual(ids, [...ids].sort());
+  });
+
+  it('every rule has keywords in lower case, a title, and examples both ways', () => {
+    for (const r of BUILTIN_RULES) {
+      assert.ok(r.keywords.length > 0, `${r.id}: no keywords`);
+      for (const k of r.keywords) assert.equal(k, k.toLowerCase(), `${r.id}: keyword ${k} not lower case`);
+      assert.ok(r.title.length > 0, `${r.id}: no title`);
+      assert.ok(r.examples.positive.length >= 1, `${r.id}: no positive example`);
+      assert.ok(r.examples.negative.length >= 1, `${r.id}: no negative example`);
+      if (r.checksum) assert.ok(r.checksum in CHECKSUMS, `${r.id}: unknown checksum ${r.checksum}`);
+    }
+  });
+
+  it('every regex (and allowlist regex) compiles with g + its flags', () => {
+    for (const r of BUILTIN_RULES) {
+      assert.doesNotThrow(() => new RegExp(r.regex, 'g' + (r.flags ?? '')), r.id);
+      for (const a of [...(r.allowlist?.regexes ?? []), ...(r.allowlist?.matchRegexes ?? [])]) {
+        assert.doesNotThrow(() => new RegExp(a, 'i'), `${r.id}: allowlist ${a}`);
+      }
+    }
+  });
+
+  it('each keyword occurs in (or right next to) every positive example', () => {
+    for (const r of BUILTIN_RULES) {
+      for (const p of r.examples.positive) {
+        const low = p.toLowerCase();
+        assert.ok(
+          r.keywords.some((k) => low.includes(k)),
+          `${r.id}: no keyword of [${r.keywords.join(', ')}] in a positive example`,
+        );
+      }
+    }
+  });
+});
+
+describe('built-in secret rules: examples through the engine', () => {
+  for (const r of BUILTIN_RULES) {
+    it(r.id, () => {
+      for (const p of r.examples.positive) {
+        const hits = detect(p, set).filter((d) => d.ruleId === r.id);
+        assert.equal(hits.length, 1, `${r.id}: expected one finding in positive ${mask(p)}, got ${hits.length}`);
+        assert.ok(p.includes(hits[0]!.secret), `${r.id}: secret not in the example`);
+        assert.ok(hits[0]!.secret.length >= 8, `${r.id}: suspiciously short secret`);
+        if (r.checksum) assert.ok(CHECKSUMS[r.checksum](hits[0]!.secret), `${r.id}: checksum`);
+      }
+      for (const n of r.examples.negative) {
+        const hits = detect(n, set).filter((d) => d.ruleId === r.id);
+        assert.equal(hits.length, 0, `${r.id}: negative example ${mask(n)} fired`);
+      }
+    });
+  }
+});
+
+describe('built-in secret rules: precision on code noise', () => {
+  const noise = [
+    'password = os.getenv("DB_PASSWORD")',
+    'const token = process.env.GITHUB_TOKEN;',
+    'api_key: ${{ secrets.API_KEY }}',
+    'password: {{ .Values.db.password }}',
+    'secret_key = settings.SECRET_KEY',
+    'access_token = get_access_token(user)',
+    '"integrity": "sha512-3bF0pYXa9T1nD2Gk5sVjQm4kzLh8cWq7uR6yEoP0xZ1aB2cD3eF4gH5iJ6kL7mN8oP9qR0sT1uV2wX3yZ4aB5c=="',
+    '"resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"',
+    'checksum: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    'sha256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"',
+    'client_secret = None',
+    'password = true',
+    'password = 12345',
+    'auth_token = "${AUTH_TOKEN}"',
+    'DATABASE_URL=postgres://user:password@localhost:5432/app',
+    'DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app',
+    'REDIS_URL=redis://:@localhost:6379',
+    'mongodb://<username>:<password>@cluster0.mongodb.net/test',
+    'request_id = "6f1c2b1e-8a3d-4f5b-9c7e-2d1a0b3c4e5f"',
+    'export API_KEY=$(vault kv get -field=key secret/app)',
+    'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
+    'password_file = /run/secrets/db_password',
+    'token_url = https://oauth2.googleapis.com/token',
+  ];
+  for (const line of noise) {
+    it(`stays silent on: ${line.slice(0, 40)}`, () => {
+      const hits = detect(line, set);
+      assert.deepEqual(
+        hits.map((h) => h.ruleId),
+        [],
+        `fired on ${line.slice(0, 40)}`,
+      );
+    });
+  }
+});
+
+describe('built-in secret rules: ReDoS guard', () => {
+  it('every regex finishes adversarial 100 KB inputs within a generous bound', () => {
+    const N = 100_000;
+    const runs = ['aA0-_.', 'Ab9_', 'a-', 'a.b-c_d', '=', '/+a'];
+    const base = [...runs.map((u) => u.repeat(Math.ceil(N / u.length)).slice(0, N)), 'a'.repeat(N)];
+    const slow: string[] = [];
+    for (const r of BUILTIN_RULES) {
+      const re = new RegExp(r.regex, 'g' + (r.flags ?? ''));
+      const kw = r.keywords[0]!;
+      const inputs = [
+        ...base,
+        (kw + ' ').repeat(Math.ceil(N / (kw.length + 1))),
+        (kw + '=' + 'aB3_-.'.repeat(40) + ' ').repeat(Math.ceil(N / (kw.length + 242))),
+        (kw + 'x-'.repeat(64) + ':').repeat(Math.ceil(N / (kw.length + 129))),
+      ];
+      const t0 = performance.now();
+      for (const s of inputs) {
+        re.lastIndex = 0;
+        for (let i = 0; i < 100_000 && re.exec(s) !== null; i++) {
+          if (re.lastIndex === 0) break;
+        }
+      }
+      const ms = performance.now() - t0;
+      if (ms > 2000) slow.push(`${r.id} ${Math.round(ms)} ms`);
+    }
+    assert.deepEqual(slow, []);
+  });
+});
