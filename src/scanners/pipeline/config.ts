@@ -1,4 +1,26 @@
-import { scannerSection } from '../../core/config-section.js';
+import { z } from 'zod';
+import { scannerSection, severitySchema } from '../../core/config-section.js';
+import { RULES_BY_ID } from './rules.js';
+
+const ruleId = z.string().refine((id) => RULES_BY_ID.has(id), { message: 'unknown pipeline rule id' });
 
 /** The `scanners.pipeline` section of pipeguard.yml. */
-export const pipelineConfigSchema = scannerSection({});
+export const pipelineConfigSchema = scannerSection({
+  disable: z.array(ruleId).default([]).describe('Pipeline rule ids to turn off.'),
+  severity: z
+    .record(z.string(), severitySchema)
+    .default({})
+    .refine((m) => Object.keys(m).every((k) => RULES_BY_ID.has(k)), { message: 'unknown pipeline rule id in severity' })
+    .describe('Severity overrides by rule id, e.g. { gha-unpinned-action: high }.'),
+  allowRefPin: z
+    .array(z.string().regex(/^[A-Za-z0-9_.*-]+(\/[A-Za-z0-9_.*/-]+)?$/, 'expected owner/* or owner/repo'))
+    .default([])
+    .describe('Actions (globs like "actions/*" or "owner/repo") allowed to be pinned by tag instead of commit SHA.'),
+  trustedOwners: z
+    .array(z.string())
+    .default([])
+    .describe('Action owners never reported as typosquats (e.g. your own organisation).'),
+});
+
+/** The validated `scanners.pipeline` section. */
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

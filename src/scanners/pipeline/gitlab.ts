@@ -1,0 +1,203 @@
+/**
+ * The GitLab CI audits: `.gitlab-ci.yml` and the local files it includes. Each hit carries exact source
+ * offsets, like the GitHub audits.
+ */
+import { isScalar } from 'yaml';
+import type { Node, Scalar } from 'yaml';
+import type { Hit } from './github.js';
+import { isCredentialName, looksLikeLiteralSecret } from './github.js';
+import { pipeToShell, quoteStateAt } from './shell.js';
+import { entries, get, isMapNode, isSeqNode, items, pair, scalarBody, str } from './yamlsrc.js';
+import type { YamlSource } from './yamlsrc.js';
+
+const RESERVED = new Set(['image', 'services', 'stages', 'variables', 'include', 'default', 'workflow', 'before_script', 'after_script', 'cache', 'spec']);
+
+/** Variables whose text the merge request or commit author chooses. */
+const MR_VARS = /\$\{?(CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_COMMIT_TAG_MESSAGE|CI_COMMIT_AUTHOR|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME|CI_MERGE_REQUEST_SOURCE_BRANCH_SHA)\b\}?/g;
+const FREE_TEXT = /TITLE|DESCRIPTION|MESSAGE|AUTHOR/;
+const CODE_EVAL = /\beval\b|\b(?:ba|z|da)?sh\s+-c\b|\bpython3?\s+-c\b|\bnode\s+(?:-e|--eval)\b|\bperl\s+-e\b|\bruby\s+-e\b|\bpwsh\s+-c(?:ommand)?\b/;
+
+/** True for a path GitLab CI reads as its main pipeline file. */
+export function isGitlabCiPath(path: string): boolean {
+  return /(^|\/)\.gitlab-ci\.ya?ml$/.test(path);
+}
+
+/** The local files a GitLab pipeline includes (paths relative to the repository root, no leading `/`). */
+export function gitlabLocalIncludes(src: YamlSource): string[] {
+  const out: string[] = [];
+  const inc = get(src, src.doc.contents, 'include');
+  const list = isSeqNode(inc) ? items(src, inc) : inc ? [inc] : [];
+  for (const i of list) {
+    const s = isScalar(i) ? str(i) : str(get(src, i, 'local'));
+    if (s && !/^https?:\/\//.test(s)) out.push(s.replace(/^\/+/, ''));
+  }
+  return out;
+}
+
+type Emit = (h: Hit) => void;
+
+/** Runs every GitLab CI audit on one parsed pipeline file. */
+export function auditGitlab(src: YamlSource): Hit[] {
+  const hits: Hit[] = [];
+  const emit: Emit = (h) => hits.push(h);
+  const root = src.doc.contents;
+  if (!isMapNode(root)) return hits;
+  auditIncludes(src, get(src, root, 'include'), emit);
+  const globalVars = get(src, root, 'variables');
+  auditVariables(src, '(global)', globalVars, emit);
+  const def = get(src, root, 'default');
+  const globalServices = [get(src, root, 'services'), get(src, def, 'services')];
+  for (const [what, node] of [['image', get(src, root, 'image')], ['image', get(src, def, 'image')]] as const) auditImage(src, '(global)', what, node, emit);
+  for (const s of globalServices) auditServices(src, '(global)', s, [globalVars], emit);
+  for (const key of ['before_script', 'after_script']) {
+    auditScripts(src, '(global)', get(src, root, key), false, emit);
+    auditScripts(src, '(default)', get(src, def, key), false, emit);
+  }
+  for (const [name] of entries(src, root)) {
+    if (RESERVED.has(name)) continue;
+    const job = get(src, root, name);
+    if (!isMapNode(job)) continue;
+    const vars = get(src, job, 'variables');
+    auditVariables(src, name, vars, emit);
+    auditImage(src, name, 'image', get(src, job, 'image'), emit);
+    auditServices(src, name, get(src, job, 'services'), [vars, globalVars], emit);
+    const mr = runsInMergeRequests(src, job, root);
+    for (const key of ['script', 'before_script', 'after_script']) auditScripts(src, name, get(src, job, key), mr, emit);
+  }
+  return hits;
+}
+
+function runsInMergeRequests(src: YamlSource, job: Node, root: Node): boolean {
+  const text = (n: Node | null): string => {
+    const r = n?.range;
+    return r ? src.text.slice(r[0], r[1]) : '';
+  };
+  const only = text(get(src, job, 'only'));
+  const rules = text(get(src, job, 'rules'));
+  const wf = text(get(src, get(src, root, 'workflow'), 'rules'));
+  return /merge_requests?\b|merge_request_event|CI_MERGE_REQUEST_/.test(only + rules) || (!only && !rules && /merge_request_event/.test(wf));
+}
+
+function scriptScalars(src: YamlSource, node: Node | null): Scalar[] {
+  if (!node) return [];
+  if (isScalar(node)) return [node];
+  return items(src, node).flatMap((i) => scriptScalars(src, i));
+}
+
+function auditScripts(src: YamlSource, job: string, node: Node | null, mr: boolean, emit: Emit): void {
+  for (const s of scriptScalars(src, node)) {
+    const [bs, be] = scalarBody(src, s);
+    const text = src.text.slice(bs, be);
+    for (const h of pipeToShell(text)) {
+      emit({ ruleId: 'gl-curl-pipe-shell', start: bs + h.start, end: bs + h.end, anchor: s.range![0], identity: `${job}|${h.text.replace(/\s+/g, ' ')}`, message: 'A downloaded script is piped straight into an interpreter; pin and verify it first.' });
+    }
+    MR_VARS.lastIndex = 0;
+    for (let m = MR_VARS.exec(text); m; m = MR_VARS.exec(text)) {
+      const lineStart = text.lastIndexOf('\n', m.index) + 1;
+      const before = text.slice(lineStart, m.index);
+      const evalCtx = CODE_EVAL.test(before);
+      const q = quoteStateAt(text.slice(lineStart), m.index - lineStart);
+      const unquotedFree = q === 'none' && FREE_TEXT.test(m[1]!);
+      if (q === 'single' && !evalCtx) continue;
+      if (evalCtx || unquotedFree) {
+        emit({ ruleId: 'gl-mr-variable-injection', start: bs + m.index, end: bs + m.index + m[0].length, anchor: s.range![0], identity: `${job}|${m[1]}|${before.trim().split(/\s+/)[0] ?? ''}`, message: evalCtx ? `$${m[1]} is chosen by the merge request author and is evaluated as code here.` : `$${m[1]} is chosen by the merge request author and is used unquoted; quote it ("$${m[1]}").` });
+      }
+    }
+    if (mr) {
+      const re = /\$\{?([A-Z][A-Z0-9_]*)\}?/g;
+      const seen = new Set<string>();
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const v = m[1]!;
+        if (v.startsWith('CI_') || v.startsWith('GITLAB_') || seen.has(v) || !isCredentialName(v)) continue;
+        seen.add(v);
+        emit({ ruleId: 'gl-secret-in-mr-pipeline', start: bs + m.index, end: bs + m.index + m[0].length, anchor: s.range![0], identity: `${job}|${v}`, message: `Job ${job} runs in merge request pipelines and reads $${v}; make the variable protected and keep the job off MR pipelines.` });
+      }
+    }
+  }
+}
+
+function auditVariables(src: YamlSource, job: string, vars: Node | null, emit: Emit): void {
+  for (const [name, p] of entries(src, vars)) {
+    const valNode = isMapNode(p.value) ? get(src, p.value, 'value') : p.value;
+    const v = str(valNode);
+    if (v === undefined || !valNode?.range) continue;
+    const base = { start: valNode.range[0], end: valNode.range[1], anchor: p.key.range![0] };
+    if ((name === 'CI_DEBUG_TRACE' || name === 'CI_DEBUG_SERVICES') && /^(true|1)$/i.test(v.trim())) {
+      emit({ ruleId: 'gl-debug-trace', ...base, identity: `${job}|${name}`, message: `${name} prints every variable, secrets included, into the job log.` });
+    }
+    if (isCredentialName(name) && looksLikeLiteralSecret(v)) {
+      emit({ ruleId: 'gl-hardcoded-variable-secret', ...base, identity: `${job}|${name}`, message: `${name} is set to a literal credential; define it as a masked, protected CI/CD variable.` });
+    }
+  }
+}
+
+function imageRef(src: YamlSource, node: Node | null): Scalar | undefined {
+  if (isScalar(node)) return node;
+  const n = get(src, node, 'name');
+  return isScalar(n) ? n : undefined;
+}
+
+function auditImage(src: YamlSource, job: string, what: string, node: Node | null, emit: Emit): void {
+  const s = imageRef(src, node);
+  const ref = s ? str(s) : undefined;
+  if (!s || !ref || ref.includes('$') || ref.includes('@sha256:')) return;
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.indexOf(':', lastSlash + 1);
+  const tag = colon === -1 ? '' : ref.slice(colon + 1);
+  const base = { start: s.range![0], end: s.range![1], anchor: s.range![0], identity: `${job}|${what}|${ref}` };
+  if (!tag || tag === 'latest') emit({ ruleId: 'gl-image-latest', ...base, message: `The ${what} ${ref} has no fixed tag; pin a version and digest.` });
+  else emit({ ruleId: 'gl-image-no-digest', ...base, message: `The ${what} ${ref} is not pinned by digest.` });
+}
+
+function auditServices(src: YamlSource, job: string, node: Node | null, varScopes: (Node | null)[], emit: Emit): void {
+  for (const svc of items(src, node)) {
+    auditImage(src, job, 'service', svc, emit);
+    const s = imageRef(src, svc);
+    const ref = s ? str(s) ?? '' : '';
+    if (!s || !/(^|\/)docker:[^@]*dind/.test(ref)) continue;
+    const svcVars = get(src, svc, 'variables');
+    const all = [svcVars, ...varScopes];
+    const tlsOff = all.some((v) => {
+      const t = pair(src, v, 'DOCKER_TLS_CERTDIR');
+      return t !== undefined && (str(t.value) ?? '') === '';
+    });
+    const plainHost = all.some((v) => /^tcp:\/\/[^/]+:2375\b/.test(str(get(src, v, 'DOCKER_HOST')) ?? ''));
+    const cmd = get(src, svc, 'command');
+    const cmdText = cmd?.range ? src.text.slice(cmd.range[0], cmd.range[1]) : '';
+    const insecureCmd = /--tls=false|tcp:\/\/0\.0\.0\.0:2375/.test(cmdText);
+    if (tlsOff || plainHost || insecureCmd) {
+      emit({ ruleId: 'gl-privileged-dind', start: s.range![0], end: s.range![1], anchor: s.range![0], identity: `${job}|${ref}`, message: `Job ${job} runs a privileged Docker-in-Docker daemon without TLS, reachable unauthenticated on port 2375.` });
+    }
+  }
+}
+
+function auditIncludes(src: YamlSource, inc: Node | null, emit: Emit): void {
+  const list = isSeqNode(inc) ? items(src, inc) : inc ? [inc] : [];
+  for (const i of list) {
+    if (isScalar(i)) {
+      const s = str(i) ?? '';
+      if (/^https?:\/\//.test(s)) emit({ ruleId: 'gl-remote-include', start: i.range![0], end: i.range![1], anchor: i.range![0], identity: s, message: `Includes ${s}, fetched at pipeline time; vendor it or pin a project include to a SHA.` });
+      continue;
+    }
+    const remote = get(src, i, 'remote');
+    if (isScalar(remote)) {
+      emit({ ruleId: 'gl-remote-include', start: remote.range![0], end: remote.range![1], anchor: remote.range![0], identity: str(remote) ?? '', message: `Includes ${str(remote)}, fetched at pipeline time; vendor it or pin a project include to a SHA.` });
+    }
+    const project = get(src, i, 'project');
+    if (isScalar(project)) {
+      const ref = get(src, i, 'ref');
+      const r = str(ref);
+      if (!r || !/^[0-9a-f]{40}$/i.test(r)) {
+        const n = ref ?? project;
+        emit({ ruleId: 'gl-unpinned-include', start: n.range![0], end: n.range![1], anchor: n.range![0], identity: `${str(project)}|${r ?? ''}`, message: `Include of ${str(project)} ${r ? `at ${r}` : 'without ref:'} follows whatever is pushed there; pin a commit SHA.` });
+      }
+    }
+    const component = get(src, i, 'component');
+    if (isScalar(component)) {
+      const c = str(component) ?? '';
+      const at = c.lastIndexOf('@');
+      const v = at === -1 ? '' : c.slice(at + 1);
+      if (!/^[0-9a-f]{40}$/i.test(v)) emit({ ruleId: 'gl-unpinned-include', start: component.range![0], end: component.range![1], anchor: component.range![0], identity: c, message: `Component ${c} is not pinned to a commit SHA.` });
+    }
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Every pipeline rule: id, title, severity, confidence and help. The audits refer to rules by id only;
+ * this table is the single source for `rules()`, SARIF `rules[]` and docs/rules/pipeline.md.
+ */
+import type { Confidence, RuleMeta, Severity } from '../../core/types.js';
+
+/** A pipeline rule's static description. */
+export interface PipelineRule {
+  id: string;
+  title: string;
+  severity: Severity;
+  confidence: Confidence;
+  help: string;
+  cwe?: string[];
+}
+
+const r = (id: string, severity: Severity, confidence: Confidence, title: string, help: string, cwe?: string[]): PipelineRule => ({
+  id,
+  severity,
+  confidence,
+  title,
+  help,
+  ...(cwe ? { cwe } : {}),
+});
+
+/** The GitHub Actions rules (workflows, actions, dependabot.yml). */
+export const GHA_RULES: PipelineRule[] = [
+  r('gha-template-injection', 'high', 'high', 'Attacker-controlled context expanded into code',
+    'A `${{ }}` expression whose value an outside contributor controls (issue/PR titles and bodies, comment bodies, branch names, commit messages) is pasted into a `run:` script or another code sink before the shell runs, so crafted text runs as code. Pass the value through `env:` and reference it as a quoted shell variable ("$VAR").', ['CWE-94']),
+  r('gha-input-injection', 'medium', 'medium', 'Workflow or action input expanded into code',
+    '`inputs.*`, `github.event.inputs.*` or `client_payload` values are pasted into a script. Whoever can dispatch the workflow or call the action chooses them. Pass them through `env:` and quote the variable.', ['CWE-94']),
+  r('gha-step-output-injection', 'high', 'medium', 'Tainted step or job output expanded into code',
+    'A step or job output that carries attacker-controlled text (it was computed from an untrusted context) is expanded into a script. Pass it through `env:` instead.', ['CWE-94']),
+  r('gha-env-injection', 'high', 'medium', 'Tainted env value expanded into code with ${{ env.X }}',
+    'An `env:` variable set from an untrusted context is expanded with `${{ env.NAME }}` inside a script, which pastes the text into the code. Use the shell variable ("$NAME") instead.', ['CWE-94']),
+  r('gha-github-env-write', 'high', 'medium', 'Write to GITHUB_ENV/GITHUB_PATH with untrusted data',
+    'Writing to `$GITHUB_ENV` or `$GITHUB_PATH` in a workflow run by an untrusted trigger (pull_request_target, workflow_run, issue_comment) or from tainted values lets an attacker set `LD_PRELOAD`, `NODE_OPTIONS` or the PATH of later privileged steps. Use step outputs instead.', ['CWE-454']),
+  r('gha-unsecure-commands', 'high', 'high', 'ACTIONS_ALLOW_UNSECURE_COMMANDS enabled',
+    'Re-enables the `set-env`/`add-path` log commands, so anything printed to the log (an issue title, a test output) can set environment variables. Remove it and use $GITHUB_ENV files.', ['CWE-77']),
+  r('gha-obfuscated-expression', 'low', 'medium', 'Obfuscated context access in an expression',
+    'Bracket access with a literal (`github[\'event\']`), `format()` building a context name, or `fromJSON` of a literal hides what an expression reads from reviewers and tools. Write the plain dotted form.'),
+  r('gha-always-true-if', 'high', 'high', 'if: condition that is always true',
+    'An `if:` whose `${{ }}` is followed or preceded by other text (or is a block scalar with a trailing newline) evaluates to a non-empty string, which is always true, so the guard never stops the job. Keep the whole condition inside one `${{ }}` or drop the braces.', ['CWE-670']),
+  r('gha-bot-actor-condition', 'medium', 'medium', 'Spoofable bot-actor check',
+    '`github.actor == \'dependabot[bot]\'` (or `triggering_actor`) names who triggered the latest event, not who wrote the code: a contributor can make the bot act on their branch. Check `github.event.pull_request.user.login` and the event type instead.', ['CWE-290']),
+  r('gha-unsound-contains', 'medium', 'medium', 'contains() on a string used as an allow-list',
+    '`contains(\'refs/heads/main refs/heads/release\', github.ref)` matches any substring, so `refs/heads/m` passes. Use `fromJSON(\'["a","b"]\')` as the haystack.', ['CWE-697']),
+  r('gha-untrusted-checkout-exec', 'critical', 'high', 'Untrusted PR code checked out and run in a privileged workflow',
+    'A pull_request_target, workflow_run or issue_comment workflow checks out the pull request head and then runs build or script steps. That code runs with secrets and a write token. Use the `pull_request` trigger, or split into an unprivileged build and a privileged follow-up that never runs PR code.', ['CWE-829']),
+  r('gha-untrusted-checkout', 'high', 'medium', 'Untrusted PR code checked out in a privileged workflow',
+    'A privileged trigger (pull_request_target, workflow_run, issue_comment) checks out the pull request head. Even without an explicit script, actions and tools read config from the tree. Avoid checking out the head in privileged workflows.', ['CWE-829']),
+  r('gha-pull-request-target-unrestricted', 'medium', 'low', 'pull_request_target without any restriction',
+    'The workflow runs with secrets for every pull request from any fork, with no `if:` guard, environment approval, label or branch filter. Restrict it, or use `pull_request`.', ['CWE-284']),
+  r('gha-workflow-run-artifact', 'high', 'medium', 'Artifacts of an untrusted run used in a workflow_run workflow',
+    'A workflow_run workflow downloads artifacts of the triggering run (produced by PR code) and then runs scripts. Treat artifacts as data: extract them outside the workspace and never execute or source them.', ['CWE-829']),
+  r('gha-self-hosted-public-trigger', 'high', 'medium', 'Self-hosted runner on a public trigger',
+    'Jobs of pull_request/pull_request_target/issue_comment workflows on self-hosted runners let outside contributors run code on your machines, which persist between jobs. Use GitHub-hosted or ephemeral runners.', ['CWE-269']),
+  r('gha-missing-permissions', 'medium', 'high', 'No permissions block',
+    'Neither the workflow nor the job sets `permissions:`, so the GITHUB_TOKEN gets the repository default, often read/write on everything. Add `permissions: contents: read` at workflow level and grant more per job.', ['CWE-250']),
+  r('gha-write-all-permissions', 'high', 'high', 'permissions: write-all',
+    '`write-all` grants every scope to the GITHUB_TOKEN. List only the scopes the job needs.', ['CWE-250']),
+  r('gha-workflow-level-write', 'medium', 'medium', 'Write permissions granted to every job',
+    'Write scopes set at workflow level apply to every job of a multi-job workflow. Set `contents: read` at the top and grant writes only in the job that needs them.', ['CWE-250']),
+  r('gha-id-token-write-workflow', 'medium', 'medium', 'id-token: write granted to every job',
+    'Every job can mint OIDC tokens for your cloud roles. Grant `id-token: write` only in the deploy or publish job.', ['CWE-250']),
+  r('gha-read-all-permissions', 'low', 'high', 'permissions: read-all',
+    '`read-all` grants read access to every scope (packages, security events, ...). List only the scopes the job needs, usually `contents: read`.', ['CWE-250']),
+  r('gha-checkout-persist-credentials', 'low', 'high', 'actions/checkout persists the token in .git/config',
+    'By default actions/checkout writes the GITHUB_TOKEN into `.git/config`, where every later step and any uploaded workspace can read it. Set `persist-credentials: false` unless a later step pushes.', ['CWE-522']),
+  r('gha-artifact-credential-leak', 'high', 'high', 'Workspace with persisted credentials uploaded as artifact',
+    'The job checks out with persisted credentials and then uploads the whole workspace (including `.git/config` with the token) as an artifact anyone with read access can download. Set `persist-credentials: false` and upload only build outputs.', ['CWE-522']),
+  r('gha-secrets-inherit', 'medium', 'high', 'secrets: inherit passes every secret',
+    'The called workflow receives every secret of the caller. Pass the secrets it needs by name.', ['CWE-200']),
+  r('gha-secrets-tojson', 'high', 'high', 'All secrets serialised with toJSON(secrets)',
+    '`toJSON(secrets)` hands every secret to one step or job. Reference the secrets needed by name.', ['CWE-200']),
+  r('gha-secrets-outside-environment', 'info', 'medium', 'Secret used in a job without an environment',
+    'Repository secrets are readable by any job; secrets scoped to a deployment environment can require reviewers and branch rules. Move deploy secrets into an environment and set `environment:` on the job.', ['CWE-284']),
+  r('gha-hardcoded-container-credentials', 'high', 'high', 'Hard-coded container registry password',
+    'A job container or service `credentials.password` is a literal. Use `${{ secrets.NAME }}`.', ['CWE-798']),
+  r('gha-secret-in-run', 'low', 'medium', 'Secret pasted into a script',
+    '`${{ secrets.X }}` inside `run:` is written into the script file on the runner and breaks (or injects) on quotes. Pass it through `env:`.', ['CWE-214']),
+  r('gha-unredacted-secret', 'medium', 'high', 'Field of a JSON secret is not masked',
+    '`fromJSON(secrets.X).field` produces a value the runner does not mask in logs. Store each value as its own secret.', ['CWE-532']),
+  r('gha-hardcoded-env-credential', 'high', 'medium', 'Credential written literally in env:',
+    'An env variable named like a token, password or secret key has a literal value in the workflow. Move it to a secret.', ['CWE-798']),
+  r('gha-unpinned-action', 'medium', 'high', 'Third-party action pinned to a tag',
+    'A tag can be moved to new code by the action\'s owner or whoever compromises them. Pin to a full 40-character commit SHA (keep the tag in a comment), or allow the owner in `scanners.pipeline.allowRefPin`.', ['CWE-829']),
+  r('gha-unpinned-first-party-action', 'low', 'high', 'GitHub-owned action pinned to a tag',
+    '`actions/*` and `github/*` are maintained by GitHub but tags still move. Pin to a commit SHA, or allow them by tag with `allowRefPin: ["actions/*"]`.', ['CWE-829']),
+  r('gha-branch-ref-action', 'high', 'high', 'Action used from a branch',
+    'A branch such as `main` or `master` changes with every push to the action. Pin to a commit SHA.', ['CWE-829']),
+  r('gha-unpinned-reusable-workflow', 'medium', 'high', 'Reusable workflow not pinned to a commit',
+    'A reusable workflow from another repository, referenced by tag or branch, runs with the secrets and permissions you give it. Pin it to a commit SHA.', ['CWE-829']),
+  r('gha-unpinned-docker-uses', 'medium', 'high', 'docker:// action without digest',
+    'A `docker://` step image referenced by tag can be replaced. Pin `@sha256:...`.', ['CWE-829']),
+  r('gha-unpinned-image', 'low', 'high', 'Container or service image without digest',
+    'A job container or service image referenced by tag can change under you. Pin `image:tag@sha256:...`.', ['CWE-829']),
+  r('gha-mutable-latest-image', 'medium', 'high', 'Container or service image on latest or no tag',
+    'The image has no tag or `latest`, so every run may pull different code. Pin a version and a digest.', ['CWE-829']),
+  r('gha-archived-action', 'medium', 'high', 'Archived or unmaintained action',
+    'The action\'s repository is archived and gets no security fixes. Replace it with the maintained alternative named in the message.', ['CWE-1104']),
+  r('gha-typosquat-action', 'high', 'medium', 'Action owner one edit away from a well-known owner',
+    'The owner differs by one character from a popular action publisher (e.g. `actoins/checkout`): a classic typosquat. Check the name.', ['CWE-829']),
+  r('gha-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
+    '`curl ... | sh` runs whatever the server returns right now, unverified. Download a pinned version, check its hash, then run it.', ['CWE-494']),
+  r('gha-adhoc-install-from-url', 'low', 'medium', 'Package installed straight from a URL',
+    '`pip install https://...`, `npm install https://...` or `go install ...@latest` installs unpinned, unreviewed code. Pin versions and hashes in a lock file.', ['CWE-494']),
+  r('gha-insecure-download-url', 'medium', 'high', 'Download over plain http',
+    'A script downloads over `http://`, so anyone on the path can swap the content. Use https and verify a checksum.', ['CWE-319']),
+  r('gha-long-lived-publish-token', 'medium', 'medium', 'Publishing with a long-lived registry token',
+    'The package is published with a stored npm or PyPI token. Use trusted publishing (OIDC, `id-token: write`): no stored secret to steal.', ['CWE-522']),
+  r('gha-cache-poisoning', 'medium', 'medium', 'Build cache restored in a release workflow',
+    'A release/tag workflow that publishes restores a cache that pull request runs can write to, so a poisoned cache ends up in the released artifact. Disable caching in release builds.', ['CWE-349']),
+  r('gha-dependabot-insecure-execution', 'high', 'high', 'Dependabot may run code from dependencies',
+    '`insecure-external-code-execution: allow` lets package manager scripts of updated dependencies run with access to the registries\' credentials. Remove it.', ['CWE-829']),
+  r('gha-deprecated-workflow-command', 'low', 'high', 'Deprecated workflow command in a script',
+    '`::set-env`, `::add-path`, `::set-output` and `::save-state` are deprecated log commands; set-env/add-path are injectable through logs. Write to $GITHUB_ENV, $GITHUB_OUTPUT, $GITHUB_STATE files.', ['CWE-77']),
+  r('gha-debug-logging-enabled', 'low', 'high', 'Runner or step debug logging forced on',
+    '`ACTIONS_STEP_DEBUG`/`ACTIONS_RUNNER_DEBUG` set in the workflow makes every run log verbose internals, including unmasked derived values. Enable debug only when re-running a job.', ['CWE-532']),
+  r('gha-expression-syntax', 'low', 'high', 'Expression does not parse',
+    'A `${{ }}` expression is malformed, so the workflow fails or behaves unexpectedly. Fix its syntax.'),
+];
+
+/** The GitLab CI rules. */
+export const GITLAB_RULES: PipelineRule[] = [
+  r('gl-mr-variable-injection', 'high', 'medium', 'Merge request variable used unquoted in a script',
+    'CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_DESCRIPTION, CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, source branch names and similar are chosen by the MR author. Used unquoted (or inside eval/sh -c) the shell splits and expands them. Quote them ("$VAR") and never eval them.', ['CWE-78']),
+  r('gl-secret-in-mr-pipeline', 'medium', 'low', 'Secret-looking variable used by a merge request job',
+    'A job that runs in merge request pipelines uses a variable named like a secret. Mark the variable protected so MR pipelines from untrusted branches cannot read it, and move the job to protected-branch pipelines.', ['CWE-200']),
+  r('gl-hardcoded-variable-secret', 'high', 'medium', 'Credential written literally in variables:',
+    'A CI variable named like a token, password or key has a literal value in the file. Define it as a masked, protected CI/CD variable.', ['CWE-798']),
+  r('gl-remote-include', 'high', 'high', 'include: of a remote URL',
+    'A remote include runs whatever the URL serves at pipeline time. Vendor the file or include a project file pinned to a commit SHA.', ['CWE-829']),
+  r('gl-unpinned-include', 'medium', 'high', 'include: of another project without a pinned ref',
+    'A project or component include without `ref:` (or on a branch/tag) follows whatever is pushed there. Pin a commit SHA.', ['CWE-829']),
+  r('gl-image-no-digest', 'low', 'high', 'Image without digest',
+    'A job image or service referenced by tag can change under you. Pin `image:tag@sha256:...`.', ['CWE-829']),
+  r('gl-image-latest', 'medium', 'high', 'Image on latest or no tag',
+    'The image has no tag or `latest`: every pipeline may run different code. Pin a version and digest.', ['CWE-829']),
+  r('gl-privileged-dind', 'medium', 'medium', 'Docker-in-Docker service without TLS',
+    'A `docker:dind` service with TLS disabled (`DOCKER_TLS_CERTDIR: ""` or `DOCKER_HOST` on tcp://...:2375) exposes an unauthenticated root Docker daemon on the runner network. Keep TLS on or use rootless builders (kaniko, buildah).', ['CWE-306']),
+  r('gl-debug-trace', 'high', 'high', 'CI_DEBUG_TRACE enabled',
+    '`CI_DEBUG_TRACE`/`CI_DEBUG_SERVICES` print every command and every variable, secrets included, into the job log. Remove it from the file.', ['CWE-532']),
+  r('gl-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
+    '`curl ... | sh` runs whatever the server returns, unverified. Download a pinned version and check its hash.', ['CWE-494']),
+];
+
+/** Every pipeline rule. */
+export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES];
+
+/** Rules by id. */
+export const RULES_BY_ID: ReadonlyMap<string, PipelineRule> = new Map(PIPELINE_RULES.map((x) => [x.id, x]));
+
+/** The rules as {@link RuleMeta}, with the configured severities. */
+export function ruleMetas(severity: Record<string, string> = {}, disabled: string[] = []): RuleMeta[] {
+  const off = new Set(disabled);
+  return PIPELINE_RULES.filter((x) => !off.has(x.id)).map((x) => ({
+    id: x.id,
+    scanner: 'pipeline',
+    title: x.title,
+    help: x.help,
+    severity: (severity[x.id] as Severity | undefined) ?? x.severity,
+    ...(x.cwe ? { cwe: x.cwe } : {}),
+    tags: [x.id.startsWith('gl-') ? 'gitlab-ci' : 'github-actions', `confidence:${x.confidence}`],
+  }));
+}

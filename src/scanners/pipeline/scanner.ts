@@ -1,0 +1,137 @@
+/**
+ * The `pipeline` scanner: GitHub Actions workflows, composite/Docker actions, dependabot.yml and GitLab
+ * CI files, with exact positions, per-rule config and `# pipeguard: ignore[rule]` YAML comments.
+ */
+import picomatch from 'picomatch';
+import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import type { PipelineConfig } from './config.js';
+import { auditGithub, githubFileKind } from './github.js';
+import type { Hit } from './github.js';
+import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
+import { RULES_BY_ID, ruleMetas } from './rules.js';
+import { comments, parseYaml, region } from './yamlsrc.js';
+import type { YamlComment, YamlSource } from './yamlsrc.js';
+
+/** The file kinds the pipeline scanner reads. */
+export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab';
+
+/** The pipeline file kind of a path, or undefined. */
+export function pipelineFileKind(path: string): PipelineFileKind | undefined {
+  if (isGitlabCiPath(path)) return 'gitlab';
+  return githubFileKind(path);
+}
+
+const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [] };
+
+/** Parses an ignore comment: undefined when it is none, [] for "all rules", or the listed ids. */
+export function ignoreIds(comment: string): string[] | undefined {
+  const m = /pipeguard:\s*ignore(?:\[([^\]]*)\])?/i.exec(comment);
+  if (!m) return undefined;
+  return m[1] === undefined ? [] : m[1].split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: YamlComment[]): boolean {
+  for (const c of cmts) {
+    const ids = ignoreIds(c.text);
+    if (!ids) continue;
+    if (ids.length && !ids.includes(hit.ruleId)) continue;
+    if (c.line === line || (c.alone && c.line === line - 1)) return true;
+    if (anchorLine !== undefined && (c.line === anchorLine || (c.alone && c.line === anchorLine - 1))) return true;
+  }
+  return false;
+}
+
+/**
+ * Audits one file's text: returns the raw findings (config and inline ignores applied) or the YAML
+ * problems when it does not parse. Used by the scanner and the `fix` command.
+ */
+export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}): { findings: RawFinding[]; problems: { line: number; message: string }[]; source?: YamlSource } {
+  const cfg = { ...DEFAULTS, ...config };
+  const { source, problems } = parseYaml(path, text);
+  if (!source) return { findings: [], problems };
+  const hits = kind === 'gitlab' ? auditGitlab(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
+  const off = new Set(cfg.disable);
+  const cmts = hits.length ? comments(source) : [];
+  const seen = new Set<string>();
+  const findings: RawFinding[] = [];
+  for (const h of hits) {
+    const rule = RULES_BY_ID.get(h.ruleId);
+    if (!rule || off.has(h.ruleId)) continue;
+    const reg = region(source, h.start, h.end);
+    const anchorLine = h.anchor !== undefined ? source.lines.linePos(h.anchor).line : undefined;
+    if (cmts.length && ignored(h, reg.startLine, anchorLine, cmts)) continue;
+    const key = `${h.ruleId}|${h.identity}|${h.start}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const lineText = text.split('\n', reg.startLine)[reg.startLine - 1] ?? '';
+    findings.push({
+      scanner: 'pipeline',
+      ruleId: h.ruleId,
+      severity: cfg.severity[h.ruleId] ?? rule.severity,
+      confidence: rule.confidence,
+      message: h.message,
+      location: { path, ...reg, snippet: lineText.trim().slice(0, 200) },
+      identity: `${h.ruleId}|${h.identity}`,
+      ...(rule.cwe ? { cwe: rule.cwe } : {}),
+      tags: [kind === 'gitlab' ? 'gitlab-ci' : 'github-actions'],
+      data: { fileKind: kind },
+    });
+  }
+  findings.sort((a, b) => (a.location.startLine ?? 0) - (b.location.startLine ?? 0) || (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) || a.ruleId.localeCompare(b.ruleId));
+  return { findings, problems, source };
+}
+
+/** The pipeline scanner, registered in `SCANNERS`. */
+export const pipelineScanner: Scanner<PipelineConfig> = {
+  id: 'pipeline',
+  title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI)',
+  targets: ['directory', 'staged', 'archive', 'file', 'git-history'],
+  rules(config) {
+    return ruleMetas(config?.severity ?? {}, config?.disable ?? []);
+  },
+  async *scan(target: Target, ctx: ScanContext<PipelineConfig>): AsyncIterable<RawFinding> {
+    const config = { ...DEFAULTS, ...(ctx.config ?? {}) };
+    const includes = new Set<string>();
+    const done = new Set<string>();
+    let files = 0;
+    const one = async function* (path: string, text: string, kind: PipelineFileKind): AsyncIterable<RawFinding> {
+      files++;
+      const res = auditText(path, text, kind, config);
+      if (!res.source) {
+        const p = res.problems[0];
+        ctx.fileError(path, p ? `line ${p.line}: ${p.message}` : 'not valid YAML');
+        return;
+      }
+      if (kind === 'gitlab') {
+        const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+        for (const inc of gitlabLocalIncludes(res.source)) includes.add(dir + inc);
+      }
+      yield* res.findings;
+    };
+    for await (const f of target.files({ path: (p) => pipelineFileKind(p) !== undefined })) {
+      if (ctx.signal.aborted) return;
+      const kind = pipelineFileKind(f.path)!;
+      done.add(f.path);
+      let text: string;
+      try {
+        text = await f.text();
+      } catch (err) {
+        ctx.fileError(f.path, `cannot read: ${(err as Error).message}`);
+        continue;
+      }
+      yield* one(f.path, text, kind);
+    }
+    // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).
+    for (let pass = 0; pass < 3 && includes.size; pass++) {
+      const matchers = [...includes].filter((p) => !done.has(p)).map((p) => picomatch(p, { dot: true }));
+      includes.clear();
+      if (!matchers.length) break;
+      for await (const f of target.files({ path: (p) => !done.has(p) && /\.ya?ml$/.test(p) && matchers.some((m) => m(p)) })) {
+        if (ctx.signal.aborted) return;
+        done.add(f.path);
+        yield* one(f.path, await f.text(), 'gitlab');
+      }
+    }
+    ctx.count('files', files);
+  },
+};
