@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { InputError, UsageError } from '../core/errors.js';
@@ -160,8 +160,9 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   const threads = int('threads', v.threads);
   const maxFileSize = int('max-file-size', v['max-file-size']);
   const scanPath = req.path === '-' ? io.cwd : resolve(io.cwd, req.path);
+  if (!existsSync(scanPath)) throw new InputError('no such file or directory', req.path);
   const known = SCANNERS.map((s) => s.id);
-  const loaded = resolveConfig(scanPath, v.config ? resolve(io.cwd, v.config) : undefined, known);
+  const loaded = resolveConfig(scanPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   const config = loaded.config;
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
   const ignorePath = v['ignore-file']

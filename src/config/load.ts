@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
@@ -37,15 +37,15 @@ export function findConfig(start: string): string | undefined {
 }
 
 /** Loads and validates a config file; errors are InputErrors naming the file, line and key. */
-export function loadConfigFile(path: string, knownScanners?: readonly string[]): LoadedConfig {
+export function loadConfigFile(path: string, knownScanners?: readonly string[], displayName = path): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code})`, path);
+    throw new InputError(code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code})`, displayName);
   }
-  return { ...parseConfig(text, path, knownScanners), path };
+  return { ...parseConfig(text, displayName, knownScanners), path };
 }
 
 /** Parses and validates config text. `name` is used in messages. */
@@ -127,8 +127,9 @@ function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): numb
 /**
  * The config for a scan: the file given with `--config`, else the one found from the scanned path, else defaults.
  */
-export function resolveConfig(scanPath: string, explicit: string | undefined, knownScanners?: readonly string[]): LoadedConfig {
+export function resolveConfig(scanPath: string, explicit: string | undefined, knownScanners?: readonly string[], cwd?: string): LoadedConfig {
   const path = explicit ?? findConfig(scanPath);
   if (!path) return { config: configSchema.parse({}), path: undefined, warnings: [] };
-  return loadConfigFile(path, knownScanners);
+  const shown = cwd ? relative(cwd, path) || path : path;
+  return loadConfigFile(path, knownScanners, shown.startsWith('..') ? path : shown);
 }

@@ -142,11 +142,17 @@ async function walk(root: string, o: DirectoryOptions): Promise<Entry[]> {
       const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => '');
       ignores = [...inherited, { base: rel, ig: ignore().add(text) }];
     }
-    const ignored = (childRel: string, isDir: boolean) =>
-      ignores.some(({ base, ig }) => {
+    // As git does: deeper ignore files override shallower ones (`!keep.log` re-includes what a parent ignored).
+    const ignored = (childRel: string, isDir: boolean) => {
+      let state = false;
+      for (const { base, ig } of ignores) {
         const r = base ? childRel.slice(base.length + 1) : childRel;
-        return ig.ignores(isDir ? r + '/' : r);
-      });
+        const t = ig.test(isDir ? r + '/' : r);
+        if (t.ignored) state = true;
+        else if (t.unignored) state = false;
+      }
+      return state;
+    };
     names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: typeof stack = [];
     for (const d of names) {

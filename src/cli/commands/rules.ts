@@ -25,7 +25,7 @@ Lists the rules each scanner runs, with custom secret rules from the config incl
     const wanted = list(values.scanner);
     const known = SCANNERS.map((s) => s.id);
     for (const w of wanted) if (!known.includes(w)) throw new UsageError(`unknown scanner ${w} (known: ${known.join(', ')})`);
-    const { config } = resolveConfig(io.cwd, values.config ? resolve(io.cwd, values.config) : undefined, known);
+    const { config } = resolveConfig(io.cwd, values.config ? resolve(io.cwd, values.config) : undefined, known, io.cwd);
     const sections = config.scanners as Record<string, unknown>;
     const rules: RuleMeta[] = SCANNERS.filter((s) => !wanted.length || wanted.includes(s.id)).flatMap((s) => s.rules(sections[s.id]));
     if (fmt === 'json') {

@@ -1,0 +1,88 @@
+/**
+ * pipeguard as a library. `scan(path)` runs every enabled scanner on a folder (or file, archive, git history)
+ * and applies the gate; the lower-level pieces (targets, engine, gate, reporters) are exported for
+ * custom pipelines.
+ *
+ * ```ts
+ * import { scan, render } from 'pipeguard';
+ * const { report, decision } = await scan('.', { failOn: 'medium' });
+ * process.stdout.write(render('sarif', report, decision, { color: false }));
+ * ```
+ */
+import { resolve } from 'node:path';
+import { resolveConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import type { Decision, Report, ScanOptions, Severity } from './core/types.js';
+import { DEFAULT_LIMITS, runScan } from './engine/run.js';
+import { evaluate } from './gate/evaluate.js';
+import { SCANNERS } from './scanners/index.js';
+import { openTarget } from './targets/open.js';
+
+export * from './core/types.js';
+export { InputError, UsageError } from './core/errors.js';
+export { configSchema, type Config, type Suppression } from './config/schema.js';
+export { findConfig, loadConfigFile, parseConfig, resolveConfig } from './config/load.js';
+export { runScan, VERSION, DEFAULT_LIMITS } from './engine/run.js';
+export { evaluate, type GateInput } from './gate/evaluate.js';
+export { render, FORMATS, type Format, type ReportOptions } from './report/index.js';
+export { SCANNERS } from './scanners/index.js';
+export { openDirectory } from './targets/directory.js';
+export { openGitHistory, openStaged } from './targets/git.js';
+export { openTarget } from './targets/open.js';
+export { run as runCli } from './cli/run.js';
+
+/** Options of {@link scan}. */
+export interface ScanApiOptions extends ScanOptions {
+  /** A config object, a path to pipeguard.yml, or undefined to look for one from `path`. */
+  config?: Config | string;
+  /** Only these scanners. */
+  scanners?: string[];
+  /** Overrides the config's failOn. */
+  failOn?: Severity | 'none';
+  /** Scan the git history of the repository at `path` instead of its files. */
+  history?: boolean;
+  /** Scan the staged changes of the repository at `path`. */
+  staged?: boolean;
+  /** Fingerprints of a baseline report. */
+  baseline?: ReadonlySet<string>;
+  signal?: AbortSignal;
+}
+
+/** Scans `path` and applies the gate. Throws InputError on bad input or config. */
+export async function scan(path: string, opts: ScanApiOptions = {}): Promise<{ report: Report; decision: Decision }> {
+  const cwd = process.cwd();
+  const config =
+    typeof opts.config === 'object' ? opts.config : resolveConfig(resolve(cwd, path), opts.config, SCANNERS.map((s) => s.id)).config;
+  const limits = { ...DEFAULT_LIMITS, maxFileBytes: config.maxFileSize };
+  const skipped: { path: string; message: string }[] = [];
+  const target = await openTarget(path, {
+    cwd,
+    gitignore: config.gitignore,
+    exclude: config.exclude,
+    limits,
+    archives: config.scanners.secrets.archives,
+    onSkip: (p, message) => skipped.push({ path: p, message }),
+    ...(opts.history ? { history: true } : {}),
+    ...(opts.staged ? { staged: true } : {}),
+  });
+  try {
+    const report = await runScan({
+      target,
+      config,
+      limits,
+      ...(opts.scanners ? { scanners: opts.scanners } : {}),
+      options: { ...(opts.showSecrets ? { showSecrets: true } : {}), ...(opts.threads ? { threads: opts.threads } : {}) },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (skipped.length) report.statuses.unshift({ scanner: 'target', status: 'partial', fileErrors: skipped });
+    const decision = evaluate(report, {
+      policy: config,
+      now: new Date(),
+      ...(opts.failOn ? { failOn: opts.failOn } : {}),
+      ...(opts.baseline ? { baseline: opts.baseline } : {}),
+    });
+    return { report, decision };
+  } finally {
+    await target.dispose();
+  }
+}

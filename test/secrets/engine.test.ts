@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeText, redact } from '../../src/scanners/secrets/analyze.js';
+import { compileRules, detect, LineIndex } from '../../src/scanners/secrets/engine.js';
+import { isPlaceholder, looksLikeCode, shannonEntropy } from '../../src/scanners/secrets/filters.js';
+import type { SecretRuleSpec } from '../../src/scanners/secrets/rule.js';
+import { BUILTIN_RULES } from '../../src/scanners/secrets/rules/index.js';
+import { githubToken, seeded } from '../helpers/tokens.js';
+
+const specific: SecretRuleSpec = {
+  id: 'acme-token',
+  title: 'ACME token',
+  severity: 'high',
+  keywords: ['acme_'],
+  regex: String.raw`\b(acme_[A-Za-z0-9]{24})\b`,
+  examples: { positive: [], negative: [] },
+};
+const generic: SecretRuleSpec = {
+  id: 'generic-token',
+  title: 'generic',
+  severity: 'medium',
+  keywords: ['token'],
+  regex: String.raw`token\s*=\s*"([^"\s]{12,})"`,
+  minEntropy: 3,
+  generic: true,
+  examples: { positive: [], negative: [] },
+};
+
+test('a generic hit on the same secret yields to the specific rule', () => {
+  const set = compileRules([specific, generic]);
+  const tok = 'acme_' + seeded(7, 24);
+  const d = detect(`token = "${tok}"`, set);
+  assert.deepEqual(d.map((x) => x.ruleId), ['acme-token']);
+  const other = seeded(9, 20);
+  assert.deepEqual(detect(`token = "${other}"`, set).map((x) => x.ruleId), ['generic-token']);
+});
+
+test('windowed search in a large text finds the same as a whole-text search', () => {
+  const set = compileRules([specific]);
+  const toks = [1, 2, 3].map((s) => 'acme_' + seeded(s, 24));
+  const filler = 'x = 1; // padding line without keywords\n'.repeat(2000);
+  const text = `${filler}${toks[0]}\n${filler}a=${toks[1]} b=${toks[2]}\n${filler}`;
+  assert.ok(text.length > 100_000);
+  const d = detect(text, set);
+  assert.deepEqual(d.map((x) => x.secret), toks);
+  const li = new LineIndex(text);
+  for (const x of d) assert.equal(li.at(x.start).line, x.line);
+  assert.equal(d[0]!.line, 2001);
+  assert.equal(d[1]!.column, 3);
+});
+
+test('a minified single huge line still finds a keyword-adjacent secret', () => {
+  const set = compileRules([specific]);
+  const tok = 'acme_' + seeded(4, 24);
+  const text = 'var a=1;'.repeat(50_000) + `k="${tok}";` + 'var b=2;'.repeat(50_000);
+  assert.deepEqual(detect(text, set).map((x) => x.secret), [tok]);
+});
+
+test('placeholders, templates and patterned values are not secrets', () => {
+  for (const s of ['ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', '${GITHUB_TOKEN}', '{{ .Values.token }}', 'AKIAIOSFODNN7EXAMPLE', '<your-api-key>', 'abcdefghijklmnop', '$(cat /run/secret)', '%API_KEY%', 'your_token_here']) {
+    assert.ok(isPlaceholder(s), s);
+  }
+  for (const s of [githubToken(1), seeded(3, 32)]) assert.ok(!isPlaceholder(s), s);
+  for (const s of ['process.env.API_KEY', 'os.getenv("X")', 'config.get(secret)', 'true', '12345', './keys/id_rsa', 'https://example.com/a', 'getToken()', 'someVariableName', '123e4567-e89b-12d3-a456-426614174000', 'sha512-abc']) {
+    assert.ok(looksLikeCode(s), s);
+  }
+  assert.ok(!looksLikeCode(seeded(5, 24)));
+  assert.ok(shannonEntropy('aaaa') === 0);
+  assert.ok(shannonEntropy(seeded(8, 40)) > 4);
+});
+
+test('evidence redacts every secret on the line, and the raw value only with showSecrets', () => {
+  const set = compileRules(BUILTIN_RULES);
+  const a = githubToken(11);
+  const b = githubToken(12, 'gho');
+  const text = `tokens: ${a} ${b}\n`;
+  const hits = analyzeText(text, set, {});
+  assert.equal(hits.length, 2);
+  for (const h of hits) {
+    assert.ok(!h.evidence.includes(a) && !h.evidence.includes(b), h.evidence);
+    assert.equal(h.secret, undefined);
+    assert.match(h.hash, /^sha256:[0-9a-f]{64}$/);
+  }
+  assert.equal(redact(a), `ghp_********(${a.length})`);
+  const shown = analyzeText(text, set, { showSecrets: true });
+  assert.equal(shown[0]!.secret, a);
+  assert.ok(shown[0]!.evidence.includes(a));
+});
+
+test('changedLines keeps only secrets on added lines', () => {
+  const set = compileRules(BUILTIN_RULES);
+  const text = `old ${githubToken(21)}\nnew ${githubToken(22)}\n`;
+  const hits = analyzeText(text, set, { changedLines: new Set([2]) });
+  assert.deepEqual(hits.map((h) => h.line), [2]);
+});
+
+test('a rule with an invalid regex is refused with its id', () => {
+  assert.throws(() => compileRules([{ ...specific, regex: '(' }]), /acme-token: invalid regex/);
+});

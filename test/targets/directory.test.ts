@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openDirectory } from '../../src/targets/directory.js';
+import { makeDir } from '../helpers/tmp.js';
+
+async function paths(root: string, opts = {}): Promise<string[]> {
+  const t = await openDirectory(root, opts);
+  const out: string[] = [];
+  for await (const f of t.files()) out.push(f.path);
+  return out;
+}
+
+test('honours nested .gitignore files and excludes, skips .git', async () => {
+  const dir = makeDir({
+    '.gitignore': 'dist/\n*.log\n',
+    'a.js': 'a',
+    'dist/x.js': 'x',
+    'err.log': 'e',
+    'sub/.gitignore': 'local.txt\n!keep.log\n',
+    'sub/local.txt': 'l',
+    'sub/keep.log': 'k',
+    'sub/ok.txt': 'o',
+    'vendor/lib.js': 'v',
+    '.git/config': 'c',
+  });
+  assert.deepEqual(await paths(dir, { exclude: ['vendor/**'] }), ['.gitignore', 'a.js', 'sub/.gitignore', 'sub/keep.log', 'sub/ok.txt']);
+  assert.deepEqual(await paths(dir, { gitignore: false }), [
+    '.gitignore', 'a.js', 'dist/x.js', 'err.log', 'sub/.gitignore', 'sub/keep.log', 'sub/local.txt', 'sub/ok.txt', 'vendor/lib.js',
+  ]);
+});
+
+test('never follows a symlink, in or out of the root', async () => {
+  const outside = makeDir({ 'secret.txt': 'outside' });
+  const dir = makeDir({ 'in.txt': 'in' });
+  symlinkSync(join(outside, 'secret.txt'), join(dir, 'link.txt'));
+  symlinkSync(outside, join(dir, 'linkdir'));
+  assert.deepEqual(await paths(dir), ['in.txt']);
+});
+
+test('skips binary files and reports files over the size limit', async () => {
+  const dir = makeDir({ 'bin.dat2': new Uint8Array([1, 0, 2, 3]), 'img.png': 'not really', 'big.txt': 'x'.repeat(2000), 'small.txt': 'hi' });
+  const skipped: string[] = [];
+  assert.deepEqual(await paths(dir, { maxFileBytes: 1000, onSkip: (p: string, r: string) => skipped.push(`${p}: ${r}`) }), ['small.txt']);
+  assert.equal(skipped.length, 1);
+  assert.match(skipped[0]!, /^big\.txt: skipped: 2000 bytes is over the 1000-byte/);
+});
+
+test('a missing path or a file is an input error', async () => {
+  const dir = makeDir({ 'f.txt': 'x' });
+  await assert.rejects(openDirectory(join(dir, 'nope')), /no such file or directory/);
+  await assert.rejects(openDirectory(join(dir, 'f.txt')), /not a directory/);
+  mkdirSync(join(dir, 'empty'));
+  writeFileSync(join(dir, 'empty', '.gitignore'), '*\n');
+  assert.deepEqual(await paths(join(dir, 'empty')), []);
+});
