@@ -1,0 +1,97 @@
+import type { RawFinding, Scanner, ScanContext, Severity, Target } from '../../core/types.js';
+import type { IacConfig } from './config.js';
+import { Reporter, ruleIndex, toRuleMeta } from './common.js';
+import type { RuleDef } from './common.js';
+import { parseDockerfile } from './dockerfile/parse.js';
+import { checkDockerfile } from './dockerfile/check.js';
+import { DOCKER_RULES } from './dockerfile/rules.js';
+import { K8S_RULES, checkK8sObject, k8sObjects } from './k8s.js';
+import { COMPOSE_RULES, checkCompose, isComposeDoc } from './compose.js';
+import { TF_RULES, checkTerraform, parseTfFiles } from './terraform/check.js';
+import { parseHcl } from './terraform/hcl.js';
+import { parseYaml } from './yaml.js';
+import { isComposeFile, isDockerfile, isManifestCandidate, isTerraform, isUnrenderedTemplate, looksLikeManifest } from './files.js';
+
+/** Every rule of the iac scanner. */
+export const IAC_RULES: RuleDef[] = [...DOCKER_RULES, ...K8S_RULES, ...COMPOSE_RULES, ...TF_RULES];
+const INDEX = ruleIndex(IAC_RULES);
+
+/** True for any file the iac scanner reads. */
+export function isIacPath(p: string): boolean {
+  return isDockerfile(p) || isComposeFile(p) || isTerraform(p) || isManifestCandidate(p);
+}
+
+/** Findings for one file's text (Dockerfile, compose or manifest); Terraform goes through {@link scanTerraform}. */
+export function scanIacText(path: string, text: string, cfg: Pick<IacConfig, 'disable' | 'severity'>, onError: (path: string, message: string) => void): RawFinding[] {
+  const rep = new Reporter('iac', INDEX, path, text, new Set(cfg.disable), cfg.severity as Record<string, Severity>);
+  if (isDockerfile(path)) {
+    const df = parseDockerfile(text);
+    for (const e of df.errors) onError(path, `line ${e.line}: ${e.message}`);
+    for (const h of checkDockerfile(df)) rep.add(h);
+    return rep.findings;
+  }
+  const compose = isComposeFile(path);
+  if (!compose && (!looksLikeManifest(text) || isUnrenderedTemplate(path, text))) return [];
+  const y = parseYaml(text);
+  if (y.error) {
+    onError(path, y.error);
+    return [];
+  }
+  for (const d of y.docs) {
+    const root = d.contents;
+    if (compose && isComposeDoc(root)) for (const h of checkCompose(root, y.lc)) rep.add(h);
+    else if (!compose) for (const o of k8sObjects(root)) for (const h of checkK8sObject(o, y.lc)) rep.add(h);
+  }
+  return rep.findings;
+}
+
+/** Findings for the Terraform files of one target, grouped by module directory. */
+export function scanTerraform(files: { path: string; text: string }[], cfg: IacConfig, onError: (path: string, message: string) => void): RawFinding[] {
+  const byDir = new Map<string, { path: string; text: string }[]>();
+  for (const f of files) {
+    const dir = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '.';
+    byDir.set(dir, [...(byDir.get(dir) ?? []), f]);
+  }
+  const out: RawFinding[] = [];
+  for (const group of byDir.values()) {
+    const { parsed, errors } = parseTfFiles(group, parseHcl);
+    for (const e of errors) onError(e.path, e.message);
+    const hits = checkTerraform(parsed, cfg.adminPorts);
+    for (const f of parsed) {
+      const rep = new Reporter('iac', INDEX, f.path, f.text, new Set(cfg.disable), cfg.severity as Record<string, Severity>);
+      for (const h of hits.get(f.path) ?? []) rep.add(h);
+      out.push(...rep.findings);
+    }
+  }
+  return out;
+}
+
+/** The iac scanner: Dockerfiles, Kubernetes manifests, docker-compose and Terraform. */
+export const iacScanner: Scanner<IacConfig> = {
+  id: 'iac',
+  title: 'Infrastructure as code: Dockerfile, Kubernetes, compose, Terraform',
+  targets: ['directory', 'git-history', 'staged', 'archive', 'file'],
+  rules(config) {
+    return toRuleMeta('iac', IAC_RULES, new Set(config?.disable ?? []), (config?.severity ?? {}) as Record<string, Severity>);
+  },
+  async *scan(target: Target, ctx: ScanContext<IacConfig>) {
+    const tf: { path: string; text: string }[] = [];
+    for await (const f of target.files({ path: isIacPath })) {
+      if (ctx.signal.aborted) return;
+      let text: string;
+      try {
+        text = await f.text();
+      } catch (e) {
+        ctx.fileError(f.path, `cannot read: ${(e as Error).message}`);
+        continue;
+      }
+      ctx.count('files');
+      if (isTerraform(f.path)) {
+        tf.push({ path: f.path, text });
+        continue;
+      }
+      yield* scanIacText(f.path, text, ctx.config, (p, m) => ctx.fileError(p, m));
+    }
+    if (tf.length && !ctx.signal.aborted) yield* scanTerraform(tf, ctx.config, (p, m) => ctx.fileError(p, m));
+  },
+};

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertFixture, parseExpectations } from '../../helpers/fixtures.js';
+import { IAC_RULES, scanIacText, scanTerraform } from '../../../src/scanners/iac/index.js';
+import { iacConfigSchema } from '../../../src/scanners/iac/config.js';
+
+const dir = join(import.meta.dirname, 'fixtures');
+const cfg = iacConfigSchema.parse({});
+const covered = new Set<string>();
+
+for (const kind of ['docker', 'k8s', 'compose', 'tf']) {
+  for (const name of readdirSync(join(dir, kind)).sort()) {
+    if (name.startsWith('malformed')) continue;
+    test(`iac fixture ${kind}/${name}`, () => {
+      const text = readFileSync(join(dir, kind, name), 'utf8');
+      const errors: string[] = [];
+      const path = `${kind}/${name}`;
+      const findings = kind === 'tf' ? scanTerraform([{ path, text }], cfg, (_p, m) => errors.push(m)) : scanIacText(path, text, cfg, (_p, m) => errors.push(m));
+      assert.deepEqual(errors, [], 'fixture parses cleanly');
+      const mentioned = new Set(parseExpectations(text).map((e) => e.ruleId));
+      for (const e of parseExpectations(text)) if (e.kind === 'ruleid') covered.add(e.ruleId);
+      for (const f of findings) {
+        assert.ok(f.location.startLine && f.location.startColumn && f.location.endLine && f.location.endColumn, `${f.ruleId} has a full position`);
+        assert.ok(!/\b\d+\b.*line/.test(f.identity));
+      }
+      assertFixture(path, text, findings.map((f) => ({ ruleId: f.ruleId, line: f.location.startLine! })), { rules: mentioned });
+    });
+  }
+}
+
+test('every iac rule has at least one true-positive fixture', () => {
+  const missing = IAC_RULES.map((r) => r.id).filter((id) => !covered.has(id));
+  assert.deepEqual(missing, []);
+});
