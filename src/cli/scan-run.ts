@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { InputError, UsageError } from '../core/errors.js';
@@ -8,8 +8,6 @@ import { DEFAULT_LIMITS, runScan } from '../engine/run.js';
 import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNERS } from '../scanners/index.js';
-// archive support is wired in once the archive reader lands
-const archiveSupport = undefined;
 import { openTarget } from '../targets/open.js';
 import { int, list, parse } from './args.js';
 import type { CliIO } from './io.js';
@@ -167,7 +165,7 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
   const ignorePath = v['ignore-file']
     ? resolve(io.cwd, v['ignore-file'])
-    : resolve(loaded.path ? dirname(loaded.path) : scanPath, config.ignoreFile);
+    : resolve(loaded.path ? dirname(loaded.path) : statSync(scanPath).isDirectory() ? scanPath : dirname(scanPath), config.ignoreFile);
   const ignored = readIgnoreFile(ignorePath, v['ignore-file'] !== undefined);
   for (const w of loaded.warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
 
@@ -180,7 +178,6 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
     exclude: [...config.exclude, ...(v.exclude ?? [])],
     limits,
     archives: !v['no-archives'] && config.scanners.secrets.archives,
-    archive: archiveSupport,
     stdin: io.stdin,
     onSkip: (path, message) => skipped.push({ path, message }),
     env: io.env as NodeJS.ProcessEnv,

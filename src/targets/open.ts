@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { Limits, Target, TargetFile } from '../core/types.js';
+import type { Limits, Target } from '../core/types.js';
+import { archiveExpander, isArchivePath, openArchive } from './archive.js';
 import { openDirectory, memoryFile } from './directory.js';
 import { openGitHistory, openStaged } from './git.js';
 
@@ -27,15 +28,6 @@ export interface OpenOptions {
   onSkip: (path: string, reason: string) => void;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
-  /** Archive support, injected so this module does not depend on it when it is absent. */
-  archive?: ArchiveSupport;
-}
-
-/** The archive reader's entry points, as the target opener uses them. */
-export interface ArchiveSupport {
-  isArchivePath(path: string): boolean;
-  openArchive(filePath: string, limits: Limits, rootName?: string): Promise<Target>;
-  expand(file: TargetFile, limits: Limits, onError: (path: string, message: string) => void): AsyncIterable<TargetFile>;
 }
 
 /**
@@ -61,19 +53,16 @@ export async function openTarget(path: string, o: OpenOptions): Promise<Target> 
   }
   const st = statSync(abs);
   if (st.isDirectory()) {
-    const archive = o.archive;
     return openDirectory(abs, {
       gitignore: o.gitignore,
       exclude: o.exclude,
       maxFileBytes: o.limits.maxFileBytes,
       onSkip: o.onSkip,
-      ...(archive && o.archives
-        ? { expandArchive: (f: TargetFile) => (archive.isArchivePath(f.path) ? archive.expand(f, o.limits, o.onSkip) : null) }
-        : {}),
+      ...(o.archives ? { expandArchive: archiveExpander(o.limits, o.onSkip) } : {}),
     });
   }
   const name = relative(o.cwd, abs).split('\\').join('/') || basename(abs);
-  if (o.archive?.isArchivePath(abs)) return o.archive.openArchive(abs, o.limits, name);
+  if (isArchivePath(abs)) return openArchive(abs, o.limits, name, { onError: o.onSkip, ...(o.signal ? { signal: o.signal } : {}) });
   if (st.size > o.limits.maxFileBytes) throw new InputError(`file is ${st.size} bytes, over the ${o.limits.maxFileBytes}-byte limit (raise maxFileSize)`, path);
   const { readFile } = await import('node:fs/promises');
   const bytes = await readFile(abs);

@@ -165,3 +165,19 @@ test('--version, --help and rules', async () => {
   const list = JSON.parse(rules.stdout) as { id: string }[];
   assert.ok(list.some((r) => r.id === 'aws-access-key-id'));
 });
+
+test('archives: members of a zip in the tree and a tgz given directly are scanned, named outer!inner', async () => {
+  const { zipSync, gzipSync, strToU8 } = await import('fflate');
+  const zip = zipSync({ 'conf/app.properties': strToU8(`aws.key=${KEY}\n`) });
+  const dir = makeDir({ 'dist/app.zip': zip });
+  const r = await cli(['secrets', '.', '-f', 'json'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(JSON.parse(r.stdout).findings[0].location.path, 'dist/app.zip!conf/app.properties');
+  const off = await cli(['secrets', '.', '--no-archives'], { cwd: dir });
+  assert.equal(off.code, 0);
+  const bad = makeDir({ 'broken.zip': strToU8('PK\u0003\u0004 not really a zip') });
+  const corrupt = await cli(['scan', 'broken.zip'], { cwd: bad });
+  assert.equal(corrupt.code, 2);
+  assert.match(corrupt.stderr, /broken\.zip: corrupt archive/);
+  void gzipSync;
+});
