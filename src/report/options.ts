@@ -1,0 +1,19 @@
+/** Formats and options shared by every reporter (re-exported from `./index.js`). */
+
+/** The output formats `--format` accepts. */
+export type Format = 'table' | 'json' | 'sarif' | 'junit' | 'markdown';
+
+/** Every format, in the order `--help` lists them. */
+export const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'junit', 'markdown'];
+
+/** How to render; only `table` looks at these today, the file formats are the same whatever is set. */
+export interface ReportOptions {
+  /** ANSI colours (table only). */
+  color: boolean;
+  /** Terminal columns: messages wrap and evidence is cut to fit (table only). Unset: no wrapping. */
+  width?: number;
+  /** The run was made with `--show-secrets`; the table says so at the top. Evidence is printed as given. */
+  showSecrets?: boolean;
+  /** Table: also suppressed findings, fingerprints, origins, flows, fixes and every file error. */
+  verbose?: boolean;
+}
