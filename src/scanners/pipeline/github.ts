@@ -294,7 +294,7 @@ function auditExpressions(src: YamlSource, triggers: Map<string, Node | null>, e
           const p = inner ? accessPath(inner) : undefined;
           if (p && p[0] === 'secrets') emit({ ruleId: 'gha-unredacted-secret', start: n.start, end: n.end, message: `Fields of the JSON secret ${p.slice(1).join('.')} are not masked in logs.`, identity: src.text.slice(n.start, n.end), ...anchor });
         }
-        if (n.kind === 'access' && !n.base && n.segments.some((s) => s.bracket && s.index === undefined && /^[a-z_][a-z0-9_-]*$/.test(s.name))) {
+        if (n.kind === 'access' && !n.base && n.segments.some((s) => s.bracket && s.index === undefined && /^[a-z_][a-z0-9_]*$/.test(s.name))) {
           emit({ ruleId: 'gha-obfuscated-expression', start: n.start, end: n.end, message: `Bracket access with a literal hides the context path; write ${[n.root, ...n.segments.map((s) => s.name)].join('.')}.`, identity: src.text.slice(n.start, n.end), ...anchor });
         }
         if (n.kind === 'call' && n.name === 'format' && n.args.length > 1 && n.args.every((a) => a.kind === 'literal')) {
@@ -421,7 +421,8 @@ function auditTriggers(src: YamlSource, root: Node, triggers: Map<string, Node |
       const ro = get(src, job.node, 'runs-on');
       const labels = isSeqNode(ro) ? items(src, ro).map((i) => str(i) ?? '') : isScalar(ro) ? [str(ro) ?? ''] : entries(src, ro).flatMap(([, p]) => (isSeqNode(p.value) ? items(src, p.value).map((i) => str(i) ?? '') : [str(p.value) ?? '']));
       if (labels.some((l) => l.toLowerCase() === 'self-hosted')) {
-        emit({ ruleId: 'gha-self-hosted-public-trigger', start: ro!.range![0], end: ro!.range![1], message: `Job ${job.id} runs on a self-hosted runner and the workflow is triggered by ${publicTrig.join(', ')}.`, identity: job.id, anchor: ro!.range![0] });
+        const rp = pair(src, job.node, 'runs-on')!;
+        emit({ ruleId: 'gha-self-hosted-public-trigger', start: rp.key.range![0], end: ro!.range![1], message: `Job ${job.id} runs on a self-hosted runner and the workflow is triggered by ${publicTrig.join(', ')}.`, identity: job.id, anchor: ro!.range![0] });
       }
     }
   }
@@ -596,7 +597,7 @@ function auditCheckout(src: YamlSource, job: Job, triggers: Map<string, Node | n
   if (!dangerous.length) return;
   if (SAME_REPO_GUARD.test(jobIfGuards(src, job))) return;
   job.steps.forEach((step, i) => {
-    let untrusted: { start: number; end: number; text: string } | undefined;
+    let untrusted: { start: number; end: number; text: string; rest?: string } | undefined;
     if (step.uses && ownerRepo(step.uses) === 'actions/checkout') {
       for (const key of ['ref', 'repository']) {
         const v = get(src, step.with, key);
@@ -607,16 +608,17 @@ function auditCheckout(src: YamlSource, job: Job, triggers: Map<string, Node | n
       const [bs, be] = scalarBody(src, step.run);
       const script = src.text.slice(bs, be);
       const m = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/|\bgit\s+checkout\b[^\n]*(?:FETCH_HEAD|\$\{\{\s*github\.(?:head_ref|event\.pull_request\.head))/.exec(script);
-      if (m) untrusted = { start: bs + m.index, end: bs + m.index + m[0].length, text: m[0] };
+      if (m) untrusted = { start: bs + m.index, end: bs + m.index + m[0].length, text: m[0], rest: script.slice(m.index + m[0].length) };
     }
     if (!untrusted) return;
     if (SAME_REPO_GUARD.test(str(get(src, step.node, 'if')) ?? '')) return;
     const later = job.steps.slice(i + 1);
-    const exec = later.find((s) => s.run || (s.uses && BUILD_ACTIONS.test(s.uses)));
+    const sameScript = untrusted.rest !== undefined && /(?:&&|;|\n)\s*[^\s#]/.test(untrusted.rest) ? step : undefined;
+    const exec = sameScript ?? later.find((s) => s.run || (s.uses && BUILD_ACTIONS.test(s.uses)));
     const anchor = step.node.range![0];
     const identity = `${job.id}|${step.label}|${untrusted.text.replace(/\s+/g, ' ')}`;
     if (exec) {
-      emit({ ruleId: 'gha-untrusted-checkout-exec', start: untrusted.start, end: untrusted.end, anchor, identity, message: `Job ${job.id} (${dangerous.join(', ')}) checks out the pull request head and then runs it in step ${exec.index + 1}.` });
+      emit({ ruleId: 'gha-untrusted-checkout-exec', start: untrusted.start, end: untrusted.end, anchor, identity, message: `Job ${job.id} (${dangerous.join(', ')}) checks out the pull request head and then runs it${exec === step ? ' in the same script' : ` in step ${exec.index + 1}`}.` });
     } else {
       emit({ ruleId: 'gha-untrusted-checkout', start: untrusted.start, end: untrusted.end, anchor, identity, message: `Job ${job.id} (${dangerous.join(', ')}) checks out the pull request head in a privileged context.` });
     }
@@ -643,7 +645,7 @@ function auditJobMisc(src: YamlSource, job: Job, triggers: Map<string, Node | nu
     emit({ ruleId: 'gha-secrets-inherit', start: secrets.range![0], end: secrets.range![1], anchor: secrets.range![0], identity: job.id, message: `Job ${job.id} passes every secret to the called workflow.` });
   }
   // secrets outside environment
-  if (job.id !== '(action)' && !get(src, job.node, 'environment')) {
+  if (job.id !== '(action)' && !get(src, job.node, 'environment') && !get(src, job.node, 'uses')) {
     const [s, e] = job.node.range ?? [0, 0];
     const seen = new Set<string>();
     for (const occ of findExpressions(src.text, s, e)) {

@@ -30,13 +30,21 @@ export function ignoreIds(comment: string): string[] | undefined {
   return m[1] === undefined ? [] : m[1].split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: YamlComment[]): boolean {
+/** True when the comment is on `line`, or alone in the block of comment-only lines right above it. */
+function covers(c: YamlComment, line: number, lines: string[]): boolean {
+  if (c.line === line) return true;
+  if (!c.alone || c.line > line) return false;
+  for (let l = c.line + 1; l < line; l++) if (!/^\s*#/.test(lines[l - 1] ?? '')) return false;
+  return true;
+}
+
+function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): boolean {
   for (const c of cmts) {
     const ids = ignoreIds(c.text);
     if (!ids) continue;
     if (ids.length && !ids.includes(hit.ruleId)) continue;
-    if (c.line === line || (c.alone && c.line === line - 1)) return true;
-    if (anchorLine !== undefined && (c.line === anchorLine || (c.alone && c.line === anchorLine - 1))) return true;
+    if (covers(c, line, lines)) return true;
+    if (anchorLine !== undefined && covers(c, anchorLine, lines)) return true;
   }
   return false;
 }
@@ -52,6 +60,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   const hits = kind === 'gitlab' ? auditGitlab(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
   const off = new Set(cfg.disable);
   const cmts = hits.length ? comments(source) : [];
+  const textLines = text.split('\n');
   const seen = new Set<string>();
   const findings: RawFinding[] = [];
   for (const h of hits) {
@@ -59,11 +68,11 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
     if (!rule || off.has(h.ruleId)) continue;
     const reg = region(source, h.start, h.end);
     const anchorLine = h.anchor !== undefined ? source.lines.linePos(h.anchor).line : undefined;
-    if (cmts.length && ignored(h, reg.startLine, anchorLine, cmts)) continue;
+    if (cmts.length && ignored(h, reg.startLine, anchorLine, cmts, textLines)) continue;
     const key = `${h.ruleId}|${h.identity}|${h.start}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const lineText = text.split('\n', reg.startLine)[reg.startLine - 1] ?? '';
+    const lineText = textLines[reg.startLine - 1] ?? '';
     findings.push({
       scanner: 'pipeline',
       ruleId: h.ruleId,

@@ -32,7 +32,10 @@ function all(re: RegExp, text: string): ScriptHit[] {
 
 /** `curl ... | sh`, `bash <(curl ...)`, `sh -c "$(curl ...)"`, `curl ... | python`. */
 export function pipeToShell(text: string): ScriptHit[] {
-  return all(PIPE_TO_SHELL, text);
+  return all(PIPE_TO_SHELL, text).filter((h) => {
+    const lineStart = text.lastIndexOf('\n', h.start) + 1;
+    return quoteStateAt(text.slice(lineStart), h.start - lineStart) === 'none';
+  });
 }
 
 const ADHOC =
