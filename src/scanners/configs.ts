@@ -1,4 +1,7 @@
 import { depsConfigSchema } from './deps/config.js';
+import { exposureConfigSchema } from './exposure/config.js';
+import { iacConfigSchema } from './iac/config.js';
+import { postureConfigSchema } from './posture/config.js';
 import { pipelineConfigSchema } from './pipeline/config.js';
 import { sastConfigSchema } from './sast/config.js';
 import { secretsConfigSchema } from './secrets/config.js';
@@ -12,4 +15,7 @@ export const SCANNER_CONFIGS = {
   sast: sastConfigSchema,
   deps: depsConfigSchema,
   pipeline: pipelineConfigSchema,
+  iac: iacConfigSchema,
+  exposure: exposureConfigSchema,
+  posture: postureConfigSchema,
 } as const;
