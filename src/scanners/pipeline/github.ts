@@ -602,7 +602,10 @@ function auditCheckout(src: YamlSource, job: Job, triggers: Map<string, Node | n
       for (const key of ['ref', 'repository']) {
         const v = get(src, step.with, key);
         const s = str(v);
-        if (s && CHECKOUT_UNTRUSTED_REF.test(s)) untrusted = { start: v!.range![0], end: v!.range![1], text: s };
+        if (s && CHECKOUT_UNTRUSTED_REF.test(s)) {
+          untrusted = { start: v!.range![0], end: v!.range![1], text: s };
+          break;
+        }
       }
     } else if (step.run) {
       const [bs, be] = scalarBody(src, step.run);
