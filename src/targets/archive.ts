@@ -237,7 +237,10 @@ async function* readGzip(run: Run, chain: string[], bytes: Uint8Array, depth: nu
     }
     const all = new Uint8Array(size);
     let o = 0;
-    for (const c of chunks) all.set(c, o), (o += c.length);
+    for (const c of chunks) {
+      all.set(c, o);
+      o += c.length;
+    }
     yield* member(run, chain, inner, all, depth);
   } finally {
     close();

@@ -101,8 +101,14 @@ export function zipEntries(bytes: Uint8Array, maxEntries = Number.MAX_SAFE_INTEG
       if (id === 0x0001) {
         let q = e + 4;
         const qEnd = Math.min(e + 4 + len, eEnd);
-        if (declaredSize === 0xffffffff && q + 8 <= qEnd) (declaredSize = u64(v, q)), (q += 8);
-        if (compressedSize === 0xffffffff && q + 8 <= qEnd) (compressedSize = u64(v, q)), (q += 8);
+        if (declaredSize === 0xffffffff && q + 8 <= qEnd) {
+          declaredSize = u64(v, q);
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff && q + 8 <= qEnd) {
+          compressedSize = u64(v, q);
+          q += 8;
+        }
         if (localOffset === 0xffffffff && q + 8 <= qEnd) localOffset = u64(v, q);
       }
       e += 4 + len;
