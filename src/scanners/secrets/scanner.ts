@@ -64,6 +64,8 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
           const text = decodeText(bytes);
           result = Promise.resolve(analyzeText(text, set, { path: file.path, showSecrets, ...(changed ? { changedLines: changed } : {}) }));
         }
+        // Awaited in order later; meanwhile a rejection must not count as unhandled.
+        result.catch(() => undefined);
         if (file.contentId && !changed) byContent.set(file.contentId, result);
       }
       queue.push({ file, result });
@@ -123,11 +125,19 @@ class WorkerPool {
   private readonly workers: { w: Worker; busy: number }[] = [];
   private readonly waiting = new Map<number, { resolve: (h: SecretHit[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  private closing = false;
 
   constructor(size: number, input: RuleSetInput, showSecrets: boolean) {
-    const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+    // From sources (tests run through tsx) the worker is TypeScript and needs the same loader.
+    const fromSource = import.meta.url.endsWith('.ts');
+    const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
-      const w = new Worker(url, { workerData: { input, showSecrets } });
+      const w = fromSource
+        ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, {
+            eval: true,
+            workerData: { input, showSecrets },
+          })
+        : new Worker(url, { workerData: { input, showSecrets } });
       const slot = { w, busy: 0 };
       w.on('message', (m: { id: number; hits?: SecretHit[]; error?: string }) => {
         slot.busy--;
@@ -136,9 +146,13 @@ class WorkerPool {
         if (m.error !== undefined) p?.reject(new Error(m.error));
         else p?.resolve(m.hits ?? []);
       });
-      w.on('error', (e) => {
+      const fail = (e: Error) => {
         for (const p of this.waiting.values()) p.reject(e);
         this.waiting.clear();
+      };
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (!this.closing) fail(new Error(`secrets worker stopped (exit code ${code})`));
       });
       this.workers.push(slot);
     }
@@ -158,6 +172,7 @@ class WorkerPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((s) => s.w.terminate()));
   }
 }

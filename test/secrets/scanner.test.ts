@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { configSchema } from '../../src/config/schema.js';
+import type { Report } from '../../src/core/types.js';
+import { runScan } from '../../src/engine/run.js';
+import { render, FORMATS } from '../../src/report/index.js';
+import { evaluate } from '../../src/gate/evaluate.js';
+import { secretsScanner } from '../../src/scanners/secrets/scanner.js';
+import { openDirectory } from '../../src/targets/directory.js';
+import { makeDir, writeTree } from '../helpers/tmp.js';
+import { awsKeyId, seeded } from '../helpers/tokens.js';
+
+const registry = [secretsScanner];
+const now = () => new Date('2026-01-01T00:00:00Z');
+
+async function scanDir(dir: string, threads = 1): Promise<Report> {
+  return runScan({ target: await openDirectory(dir), registry, now, options: { threads } });
+}
+
+test('worker threads give the same findings as one thread, in the same order', async () => {
+  // Over the inline threshold so the pool starts.
+  const tree: Record<string, string> = {};
+  const filler = `${seeded(1, 60)}\n`.repeat(2000);
+  for (let i = 0; i < 60; i++) tree[`f${i}.txt`] = filler + (i % 7 === 0 ? `aws_key = ${awsKeyId(100 + i)}\n` : '');
+  const dir = makeDir(tree);
+  const one = await scanDir(dir, 1);
+  const two = await scanDir(dir, 2);
+  assert.equal(one.findings.length, 9);
+  assert.deepEqual(two.findings, one.findings);
+});
+
+test('acceptance: deterministic, fingerprints stable across line shifts, rule ids declared, no raw secret in any format', async () => {
+  const keys = [awsKeyId(1), awsKeyId(2)];
+  const dir = makeDir({ 'a/b.env': `AWS_ACCESS_KEY_ID=${keys[0]}\n`, 'c.yml': `aws:\n  key: ${keys[1]}\n  again: ${keys[1]}\n` });
+  const r1 = await scanDir(dir);
+  const r2 = await scanDir(dir);
+  assert.deepEqual(r1, r2);
+  assert.equal(r1.findings.length, 3, 'the same key twice in one file is two findings');
+  assert.equal(new Set(r1.findings.map((f) => f.fingerprint)).size, 3);
+  const declared = new Set(secretsScanner.rules(configSchema.parse({}).scanners.secrets).map((r) => r.id));
+  for (const f of r1.findings) assert.ok(declared.has(f.ruleId));
+  writeTree(dir, { 'c.yml': `# header\n\n\naws:\n  key: ${keys[1]}\n  again: ${keys[1]}\n` });
+  const shifted = await scanDir(dir);
+  assert.deepEqual(shifted.findings.map((f) => f.fingerprint).sort(), r1.findings.map((f) => f.fingerprint).sort());
+  const decision = evaluate(r1, { policy: configSchema.parse({}), now: now() });
+  for (const format of FORMATS) {
+    const text = render(format, r1, decision, { color: true, verbose: true });
+    for (const k of keys) assert.ok(!text.includes(k), `${format} output holds a raw secret`);
+  }
+});
+
+test('abort is honoured', async () => {
+  const dir = makeDir({ 'a.txt': `k=${awsKeyId(5)}\n` });
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(runScan({ target: await openDirectory(dir), registry, signal: ac.signal }));
+});
