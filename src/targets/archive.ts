@@ -139,7 +139,7 @@ function tooLarge(run: Run, path: string, size: number | string): void {
 }
 
 async function* readZip(run: Run, chain: string[], bytes: Uint8Array, depth: number): AsyncGenerator<TargetFile> {
-  const entries = zipEntries(bytes, run.limits.maxArchiveMembers + 1);
+  const entries = zipEntries(bytes);
   const prefix = chain.join('!');
   for (const e of entries) {
     if (run.budget.stopped) return;

@@ -227,6 +227,12 @@ test('member limit ends the archive with one note', async () => {
   const { files, notes } = await collect('many.zip', zipSync(members), { ...LIMITS, maxArchiveMembers: 10 });
   assert.equal(files.length, 10);
   assert.deepEqual(notes, [{ path: 'many.zip', message: 'member limit of 10 reached; the rest of the archive was not read' }]);
+  const dirsFirst: Record<string, Uint8Array> = {};
+  for (let i = 0; i < 30; i++) dirsFirst[`d${i}/`] = new Uint8Array(0);
+  for (let i = 0; i < 5; i++) dirsFirst[`z${i}.txt`] = strToU8(`z${i}`);
+  const d = await collect('dirs.zip', zipSync(dirsFirst), { ...LIMITS, maxArchiveMembers: 10 });
+  assert.equal(d.files.length, 5, 'directory entries do not count as members');
+  assert.deepEqual(d.notes, []);
 });
 
 test('zip bomb: 300 MiB of zeros stops at the expanded-size budget, memory stays bounded', async () => {

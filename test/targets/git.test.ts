@@ -49,6 +49,8 @@ test('history: every blob of every ref once, with the commit that introduced it'
     { files: { 'app.txt': 'v1\n', 'keep.txt': 'same\n' }, message: 'first\n\nbody text', author: 'Ada', email: 'ada@example.test' },
     { files: { 'app.txt': 'v2\n' }, message: 'second' },
     { files: { 'app.txt': 'v1\n', 'copy.txt': 'same\n' }, message: 'back to v1, copy' },
+    { files: { 'app.txt': 'v2\n' }, message: 'v2 again' },
+    { files: { 'app.txt': 'v1\n' }, message: 'v1 a third time' },
     { files: { 'side.txt': 'only on the side branch\n' }, branch: 'side', message: 'side work' },
   ]);
   git(dir, ['checkout', '-q', '--detach', 'main']);
@@ -57,7 +59,7 @@ test('history: every blob of every ref once, with the commit that introduced it'
   git(dir, ['commit', '-q', '-m', 'tag only']);
   git(dir, ['tag', 'v9']);
   git(dir, ['checkout', '-q', 'main']);
-  const first = rev(dir, 'main~2');
+  const first = rev(dir, 'main~4');
   const seen = await all(await openGitHistory(dir, { maxFileBytes: 1024 }));
   const byPath = seen.map((s) => `${s.path}=${s.text.trim()}@${s.message}`).sort();
   assert.deepEqual(byPath, [
