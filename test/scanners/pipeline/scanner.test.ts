@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDir } from '../../helpers/tmp.js';
+import { openDirectory } from '../../../src/targets/directory.js';
+import { runScan } from '../../../src/engine/run.js';
+import { configSchema } from '../../../src/config/schema.js';
+import { pipelineScanner, auditText } from '../../../src/scanners/pipeline/scanner.js';
+import { pipelineConfigSchema } from '../../../src/scanners/pipeline/config.js';
+import { GHA_RULES, GITLAB_RULES, PIPELINE_RULES } from '../../../src/scanners/pipeline/rules.js';
+
+async function scan(tree: Record<string, string>, pipeline: Record<string, unknown> = {}) {
+  const dir = makeDir(tree);
+  const target = await openDirectory(dir);
+  return runScan({ target, config: configSchema.parse({ scanners: { pipeline } }), registry: [pipelineScanner], now: () => new Date(0) });
+}
+
+const INJECT = `name: t
+on: issues
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "title: \${{ github.event.issue.title }}"
+      - run: "echo \${{github.event.issue.body}}"
+`;
+
+test('exact line and column for expressions in block and quoted scalars', () => {
+  const { findings } = auditText('.github/workflows/t.yml', INJECT, 'workflow');
+  const inj = findings.filter((f) => f.ruleId === 'gha-template-injection');
+  assert.equal(inj.length, 2);
+  // `github.event.issue.title` starts at column 25 of line 10 (after `echo "title: ${{ `).
+  assert.deepEqual(
+    { l: inj[0]!.location.startLine, c: inj[0]!.location.startColumn, el: inj[0]!.location.endLine, ec: inj[0]!.location.endColumn },
+    { l: 10, c: 28, el: 10, ec: 52 },
+  );
+  const line10 = INJECT.split('\n')[9]!;
+  assert.equal(line10.slice(27, 51), 'github.event.issue.title');
+  const line11 = INJECT.split('\n')[10]!;
+  assert.equal(line11.slice(inj[1]!.location.startColumn! - 1, inj[1]!.location.endColumn! - 1), 'github.event.issue.body');
+});
+
+test('identity does not depend on line numbers', () => {
+  const a = auditText('.github/workflows/t.yml', INJECT, 'workflow').findings;
+  const b = auditText('.github/workflows/t.yml', `# a comment\n\n${INJECT}`, 'workflow').findings;
+  assert.deepEqual(a.map((f) => f.identity), b.map((f) => f.identity));
+  assert.notDeepEqual(a.map((f) => f.location.startLine), b.map((f) => f.location.startLine));
+});
+
+test('scans workflows, actions, dependabot and GitLab files only; malformed YAML is a file error and the scan goes on', async () => {
+  const report = await scan({
+    '.github/workflows/ok.yml': INJECT,
+    '.github/workflows/broken.yml': 'on: push\njobs:\n  a:\n    steps: [\n',
+    '.github/workflows/dup.yml': 'on: push\non: pull_request\njobs: {}\n',
+    '.github/actions/setup/action.yml': 'name: s\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo ${{ inputs.v }}\n',
+    '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    insecure-external-code-execution: allow\n',
+    'docs/example-workflow.yml': INJECT,
+    '.gitlab-ci.yml': 'include:\n  - local: /ci/jobs.yml\nbuild:\n  image: node\n  script: [make]\n',
+    'ci/jobs.yml': 'lint:\n  variables:\n    CI_DEBUG_TRACE: "true"\n  script: [make lint]\n',
+    'ci/not-included.yml': 'lint:\n  variables:\n    CI_DEBUG_TRACE: "true"\n  script: [make lint]\n',
+  });
+  const st = report.statuses.find((s) => s.scanner === 'pipeline')!;
+  assert.equal(st.status, 'partial');
+  assert.deepEqual(st.fileErrors.map((e) => e.path).sort(), ['.github/workflows/broken.yml', '.github/workflows/dup.yml']);
+  for (const e of st.fileErrors) assert.match(e.message, /^line \d+: /);
+  assert.match(st.fileErrors.find((e) => e.path.endsWith('dup.yml'))!.message, /^line 2: /);
+  const byPath = (p: string) => report.findings.filter((f) => f.location.path === p).map((f) => f.ruleId);
+  assert.ok(byPath('.github/workflows/ok.yml').includes('gha-template-injection'));
+  assert.ok(byPath('.github/actions/setup/action.yml').includes('gha-input-injection'));
+  assert.deepEqual(byPath('.github/dependabot.yml'), ['gha-dependabot-insecure-execution']);
+  assert.deepEqual(byPath('docs/example-workflow.yml'), []);
+  assert.deepEqual(byPath('.gitlab-ci.yml'), ['gl-image-latest']);
+  assert.deepEqual(byPath('ci/jobs.yml'), ['gl-debug-trace']);
+  assert.deepEqual(byPath('ci/not-included.yml'), []);
+  // SARIF-ready: every finding has a full region and a fingerprint.
+  for (const f of report.findings) {
+    assert.ok(f.location.startLine && f.location.startColumn && f.location.endLine && f.location.endColumn, f.ruleId);
+    assert.ok(f.fingerprint);
+  }
+});
+
+test('config: disable, severity overrides and allowRefPin', async () => {
+  const wf = 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n      - uses: acme/tool@v1\n      - uses: other/tool@v2\n';
+  const base = await scan({ '.github/workflows/a.yml': wf });
+  assert.deepEqual(base.findings.map((f) => f.ruleId).sort(), ['gha-unpinned-action', 'gha-unpinned-action', 'gha-unpinned-first-party-action']);
+  const tuned = await scan({ '.github/workflows/a.yml': wf }, { disable: ['gha-unpinned-first-party-action'], severity: { 'gha-unpinned-action': 'critical' }, allowRefPin: ['acme/*'] });
+  assert.deepEqual(tuned.findings.map((f) => `${f.ruleId}:${f.severity}:${f.location.startLine}`), ['gha-unpinned-action:critical:9']);
+  const rules = tuned.rules.filter((r) => r.scanner === 'pipeline');
+  assert.ok(!rules.some((r) => r.id === 'gha-unpinned-first-party-action'));
+  assert.equal(rules.find((r) => r.id === 'gha-unpinned-action')!.severity, 'critical');
+  assert.throws(() => pipelineConfigSchema.parse({ disable: ['gha-no-such-rule'] }), /unknown pipeline rule id/);
+  assert.throws(() => pipelineConfigSchema.parse({ severity: { 'gha-no-such-rule': 'low' } }), /unknown pipeline rule id/);
+});
+
+test('inline ignores: only real YAML comments count, by rule id', () => {
+  const wf = `on: issues
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/tool@v1 # pipeguard: ignore[gha-unpinned-action]
+      - uses: acme/tool@v2 # pipeguard: ignore[gha-some-other-rule]
+      # pipeguard: ignore
+      - uses: acme/tool@v3
+      - run: |
+          # pipeguard: ignore[gha-template-injection]
+          echo "\${{ github.event.issue.title }}"
+      # pipeguard: ignore[gha-template-injection]
+      - run: |
+          echo "\${{ github.event.issue.body }}"
+`;
+  const f = auditText('.github/workflows/a.yml', wf, 'workflow').findings;
+  assert.deepEqual(
+    f.map((x) => `${x.ruleId}:${x.location.startLine}`),
+    ['gha-unpinned-action:8', 'gha-template-injection:13'],
+  );
+});
+
+test('YAML anchors and merge keys are followed', () => {
+  const wf = `on: pull_request_target
+permissions: {}
+x-checkout: &co
+  uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11
+  with:
+    ref: \${{ github.event.pull_request.head.sha }}
+    persist-credentials: false
+jobs:
+  a:
+    if: github.event.label.name == 'ok'
+    runs-on: ubuntu-latest
+    steps:
+      - *co
+      - run: make
+`;
+  const f = auditText('.github/workflows/a.yml', wf, 'workflow').findings;
+  // guarded by a label condition: no finding; without the guard the aliased checkout is found.
+  assert.deepEqual(f.filter((x) => x.ruleId.startsWith('gha-untrusted')), []);
+  const g = auditText('.github/workflows/a.yml', wf.replace("    if: github.event.label.name == 'ok'\n", ''), 'workflow').findings;
+  assert.deepEqual(g.filter((x) => x.ruleId.startsWith('gha-untrusted')).map((x) => `${x.ruleId}:${x.location.startLine}`), ['gha-untrusted-checkout-exec:6']);
+});
+
+test('rule table: at least 35 GitHub Actions audits, unique kebab-case ids, help and confidence on each', () => {
+  assert.ok(GHA_RULES.length >= 35, `only ${GHA_RULES.length} GitHub Actions rules`);
+  assert.ok(GITLAB_RULES.length >= 6);
+  const ids = PIPELINE_RULES.map((r) => r.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const r of PIPELINE_RULES) {
+    assert.match(r.id, /^(gha|gl)-[a-z0-9]+(-[a-z0-9]+)*$/);
+    assert.ok(r.help.length > 40 && r.title.length > 5, r.id);
+    assert.ok(['high', 'medium', 'low'].includes(r.confidence));
+  }
+  assert.deepEqual(pipelineScanner.rules(pipelineConfigSchema.parse({})).map((r) => r.id), ids);
+});
