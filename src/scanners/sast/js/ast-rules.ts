@@ -1,0 +1,253 @@
+import ts from 'typescript';
+import type { Confidence, Location, Severity } from '../../../core/types.js';
+
+/** What a syntactic rule reports. */
+export interface AstHit {
+  ruleId: string;
+  node: ts.Node;
+  message: string;
+}
+
+/** A structural (non-taint) rule on the TypeScript AST. */
+export interface AstRule {
+  id: string;
+  title: string;
+  severity: Severity;
+  confidence: Confidence;
+  cwe: string[];
+  help: string;
+  /** Called for every node of a file; reports through `report`. */
+  visit(node: ts.Node, f: FileFacts, report: (node: ts.Node, message: string) => void): void;
+}
+
+/** Facts about a whole file that several rules need (computed once). */
+export interface FileFacts {
+  sf: ts.SourceFile;
+  text: string;
+  imports: Set<string>;
+  hasJwtVerify: boolean;
+}
+
+const SECRETISH = /pass(word|wd)?|pwd|secret|token|nonce|salt|otp|session|api_?key|csrf|credential|auth|\bkey\b/i;
+
+function calleeText(c: ts.CallExpression | ts.NewExpression, sf: ts.SourceFile): string {
+  return c.expression.getText(sf).replace(/\s+/g, '');
+}
+
+function strArg(c: ts.CallExpression | ts.NewExpression, i: number): string | undefined {
+  const a = c.arguments?.[i];
+  return a && ts.isStringLiteralLike(a) ? a.text : undefined;
+}
+
+function prop(o: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const p of o.properties) if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
+  return undefined;
+}
+
+/** Name of what a value is stored in: the variable, property or function around it. */
+function holderName(n: ts.Node, sf: ts.SourceFile): string {
+  for (let p: ts.Node | undefined = n.parent, i = 0; p && i < 8; p = p.parent, i++) {
+    if (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) return p.name.getText(sf);
+    if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) return p.left.getText(sf);
+    if (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p)) return p.name?.getText(sf) ?? '';
+    if (ts.isReturnStatement(p)) continue;
+    if (ts.isBlock(p) || ts.isSourceFile(p)) return '';
+  }
+  return '';
+}
+
+function isJwt(callee: string, f: FileFacts): boolean {
+  return /(^|\.)(jwt|jsonwebtoken|JWT|jsonWebToken)\.(verify|sign|decode)$/.test(callee) || (/^(verify|sign|decode)$/.test(callee) && f.imports.has('jsonwebtoken'));
+}
+
+/** The structural rules. Written for this project from the APIs' documentation. */
+export const AST_RULES: AstRule[] = [
+  {
+    id: 'js-weak-hash', title: 'Weak hash for a secret', severity: 'medium', confidence: 'medium', cwe: ['CWE-328', 'CWE-916'],
+    help: 'MD5/SHA-1 (and any fast unsalted hash) must not protect passwords or tokens. Use `crypto.scrypt`, argon2 or bcrypt for passwords and SHA-256+ or HMAC for tokens. Checksums of non-secret data are not reported.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !/(^|\.)createHash$/.test(calleeText(n, f.sf))) return;
+      const alg = strArg(n, 0)?.toLowerCase();
+      if (!alg || !/^(md5|md4|sha1|sha-1|ripemd160)$/.test(alg)) return;
+      // look at the chain: createHash('md5').update(x) and where the result goes
+      let top: ts.Node = n;
+      while (top.parent && (ts.isPropertyAccessExpression(top.parent) || (ts.isCallExpression(top.parent) && top.parent.expression === top))) top = top.parent;
+      const chain = top.getText(f.sf);
+      const upd = /\.update\(([^)]*)\)/.exec(chain)?.[1] ?? '';
+      if (SECRETISH.test(upd) || SECRETISH.test(holderName(top, f.sf))) report(n, `${alg.toUpperCase()} is used to hash a secret: use scrypt/argon2/bcrypt for passwords or SHA-256/HMAC for tokens.`);
+    },
+  },
+  {
+    id: 'js-weak-cipher', title: 'Weak or broken cipher', severity: 'high', confidence: 'high', cwe: ['CWE-327'],
+    help: 'DES, 3DES, RC4, RC2, Blowfish and ECB mode are broken or leak patterns; `crypto.createCipher` derives keys without salt. Use `aes-256-gcm` (or chacha20-poly1305) with `createCipheriv` and a random IV.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (!/(^|\.)(createCipheriv|createDecipheriv|createCipher|createDecipher)$/.test(c)) return;
+      const alg = strArg(n, 0)?.toLowerCase();
+      if (alg && /(^|-)(des|des3|des-ede3?|rc4|rc2|bf|blowfish|cast5?)(-|$)|-ecb$|^des/.test(alg)) report(n, `Cipher '${alg}' is broken or leaks patterns: use aes-256-gcm.`);
+      else if (/(^|\.)(createCipher|createDecipher)$/.test(c)) report(n, 'createCipher derives the key without salt or IV: use createCipheriv with a random IV.');
+    },
+  },
+  {
+    id: 'js-insecure-random', title: 'Insecure randomness for a secret', severity: 'medium', confidence: 'medium', cwe: ['CWE-338'],
+    help: '`Math.random()` is predictable. Generate tokens, passwords, salts and ids that grant access with `crypto.randomBytes`, `crypto.randomUUID` or `crypto.getRandomValues`.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || calleeText(n, f.sf) !== 'Math.random') return;
+      const holder = holderName(n, f.sf);
+      if (holder && SECRETISH.test(holder)) report(n, `Math.random() generates '${holder.slice(0, 40)}': use crypto.randomBytes or crypto.randomUUID.`);
+    },
+  },
+  {
+    id: 'js-jwt-verify-no-algorithms', title: 'JWT verified without pinning algorithms', severity: 'medium', confidence: 'medium', cwe: ['CWE-347'],
+    help: 'Pass `{ algorithms: [...] }` to `jwt.verify` so a token cannot choose its own algorithm (the HS/RS confusion and `none` attacks).',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (!isJwt(c, f) || !c.endsWith('verify')) return;
+      const opts = n.arguments[2];
+      if (opts && ts.isFunctionLike(opts)) return report(n, 'jwt.verify is called without an algorithms list.');
+      if (!opts) return report(n, 'jwt.verify is called without an algorithms list.');
+      if (ts.isObjectLiteralExpression(opts) && !prop(opts, 'algorithms') && !opts.properties.some(ts.isSpreadAssignment)) report(n, 'jwt.verify options do not pin algorithms.');
+    },
+  },
+  {
+    id: 'js-jwt-none-algorithm', title: 'JWT "none" algorithm allowed', severity: 'critical', confidence: 'high', cwe: ['CWE-347'],
+    help: 'Allowing `none` accepts unsigned tokens. Remove it from `algorithms`/`algorithm`.',
+    visit(n, f, report) {
+      if (!ts.isPropertyAssignment(n) || !ts.isIdentifier(n.name) || !/^algorithms?$/.test(n.name.text)) return;
+      const v = n.initializer;
+      const vals = ts.isArrayLiteralExpression(v) ? v.elements : [v];
+      if (vals.some((e) => ts.isStringLiteralLike(e) && e.text.toLowerCase() === 'none')) report(n, "JWT algorithm 'none' accepts unsigned tokens.");
+      void f;
+    },
+  },
+  {
+    id: 'js-jwt-decode-without-verify', title: 'JWT decoded but never verified', severity: 'high', confidence: 'medium', cwe: ['CWE-345'],
+    help: '`jwt.decode` does not check the signature. Use `jwt.verify` before trusting claims; this rule fires when the file never verifies.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (isJwt(c, f) && c.endsWith('decode') && !f.hasJwtVerify) report(n, 'jwt.decode trusts an unverified token: call jwt.verify.');
+    },
+  },
+  {
+    id: 'js-jwt-hardcoded-secret', title: 'Hard-coded JWT signing secret', severity: 'high', confidence: 'high', cwe: ['CWE-798'],
+    help: 'A signing key in source code lets anyone who reads the code mint tokens. Load it from a secret store or the environment.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (!isJwt(c, f) || !/(sign|verify)$/.test(c)) return;
+      const k = n.arguments[1];
+      if (k && ts.isStringLiteralLike(k) && k.text.length > 0) report(k, `jwt.${c.endsWith('sign') ? 'sign' : 'verify'} uses a hard-coded secret.`);
+    },
+  },
+  {
+    id: 'js-tls-verify-disabled', title: 'TLS certificate verification disabled', severity: 'high', confidence: 'high', cwe: ['CWE-295'],
+    help: '`rejectUnauthorized: false`, `NODE_TLS_REJECT_UNAUTHORIZED=0` or `strictSSL: false` accept any certificate and allow man-in-the-middle attacks. Add the CA with `ca:` instead.',
+    visit(n, f, report) {
+      if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && /^(rejectUnauthorized|strictSSL|verifySsl|verify_ssl)$/.test(n.name.text) && n.initializer.kind === ts.SyntaxKind.FalseKeyword) {
+        report(n, `${n.name.text}: false turns off certificate verification.`);
+      }
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && /NODE_TLS_REJECT_UNAUTHORIZED/.test(n.left.getText(f.sf))) {
+        const r = n.right;
+        if ((ts.isStringLiteralLike(r) && r.text === '0') || (ts.isNumericLiteral(r) && r.text === '0')) report(n, 'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off certificate verification for the whole process.');
+      }
+    },
+  },
+  {
+    id: 'js-insecure-cookie', title: 'Session cookie without Secure/HttpOnly', severity: 'medium', confidence: 'medium', cwe: ['CWE-614', 'CWE-1004'],
+    help: 'Cookies that carry sessions or tokens need `secure: true` and `httpOnly: true` (and a `sameSite` value).',
+    visit(n, f, report) {
+      if (ts.isCallExpression(n) && /(^|\.)(res|response|reply|ctx\.cookies)\.(cookie|set|setCookie)$/.test(calleeText(n, f.sf)) && /cookie|setCookie|ctx\.cookies\.set/.test(calleeText(n, f.sf))) {
+        const name = strArg(n, 0) ?? '';
+        const opts = n.arguments[2];
+        if (!opts && /sess|token|auth|jwt|sid|remember/i.test(name)) report(n, `Cookie '${name}' is set without secure/httpOnly options.`);
+        if (opts && ts.isObjectLiteralExpression(opts)) {
+          const sec = prop(opts, 'secure');
+          const ho = prop(opts, 'httpOnly');
+          if (sec?.kind === ts.SyntaxKind.FalseKeyword || ho?.kind === ts.SyntaxKind.FalseKeyword) report(n, `Cookie '${name || '?'}' is set with secure or httpOnly turned off.`);
+        }
+      }
+      if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'cookie' && ts.isObjectLiteralExpression(n.initializer)) {
+        const sec = prop(n.initializer, 'secure');
+        const ho = prop(n.initializer, 'httpOnly');
+        if (sec?.kind === ts.SyntaxKind.FalseKeyword || ho?.kind === ts.SyntaxKind.FalseKeyword) report(n, 'Session cookie options turn off secure or httpOnly.');
+      }
+    },
+  },
+  {
+    id: 'js-permissive-cors', title: 'CORS allows any origin with credentials', severity: 'medium', confidence: 'medium', cwe: ['CWE-942'],
+    help: 'Reflecting any Origin (or `origin: true`/`*`) together with credentials lets every site read authenticated responses. List the allowed origins.',
+    visit(n, f, report) {
+      if (ts.isCallExpression(n) && /(^|\.)cors$/.test(calleeText(n, f.sf)) && n.arguments[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
+        const o = n.arguments[0];
+        const origin = prop(o, 'origin');
+        const cred = prop(o, 'credentials');
+        const any = origin && (origin.kind === ts.SyntaxKind.TrueKeyword || (ts.isStringLiteralLike(origin) && origin.text === '*'));
+        if (any && cred?.kind === ts.SyntaxKind.TrueKeyword) report(n, 'cors() allows every origin with credentials.');
+      }
+      if (ts.isCallExpression(n) && /(^|\.)(setHeader|header|set)$/.test(calleeText(n, f.sf)) && /^access-control-allow-origin$/i.test(strArg(n, 0) ?? '')) {
+        const v = n.arguments[1];
+        if (v && /(headers?\.origin|header\(\s*['"]origin['"]\s*\)|get\(\s*['"]origin['"]\s*\))/i.test(v.getText(f.sf))) report(n, 'Access-Control-Allow-Origin reflects the request Origin.');
+      }
+    },
+  },
+  {
+    id: 'js-express-no-helmet', title: 'Security headers set by hand instead of helmet', severity: 'low', confidence: 'low', cwe: ['CWE-693'],
+    help: 'This Express file sets security headers one by one and does not use `helmet`, so headers are easy to miss. Use `app.use(helmet())` and configure it.',
+    visit(n, f, report) {
+      if (f.imports.has('helmet') || !f.imports.has('express')) return;
+      if (ts.isCallExpression(n) && /(^|\.)(setHeader|header|set)$/.test(calleeText(n, f.sf)) && /^(x-frame-options|content-security-policy|x-content-type-options|strict-transport-security|x-xss-protection)$/i.test(strArg(n, 0) ?? '')) {
+        report(n, `Header ${strArg(n, 0)} is set by hand in an Express app without helmet.`);
+      }
+    },
+  },
+  {
+    id: 'js-prototype-pollution-merge', title: 'Recursive merge without a __proto__ check', severity: 'high', confidence: 'medium', cwe: ['CWE-1321'],
+    help: 'A function that copies keys recursively (`target[key] = source[key]` and recursing into objects) without skipping `__proto__`, `constructor` and `prototype` lets JSON input pollute Object.prototype.',
+    visit(n, f, report) {
+      if (!(ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n)) || !n.body) return;
+      const name = ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isFunctionExpression(n) ? n.name?.getText(f.sf) : ts.isVariableDeclaration(n.parent) ? n.parent.name.getText(f.sf) : undefined;
+      if (!name) return;
+      const body = n.body.getText(f.sf);
+      if (/__proto__|['"]constructor['"]|prototype|hasOwnProperty|hasOwn\(|Object\.create\(null\)|Object\.prototype/.test(body)) return;
+      let loop = false;
+      let write: ts.Node | undefined;
+      let recursive = false;
+      const walk = (m: ts.Node): void => {
+        if (ts.isForInStatement(m) || (ts.isCallExpression(m) && /Object\.(keys|entries)\(/.test(m.getText(f.sf)) && /\.(forEach|map)$/.test(m.expression.getText(f.sf)))) loop = true;
+        if (ts.isForOfStatement(m) && /Object\.(keys|entries)\(/.test(m.expression.getText(f.sf))) loop = true;
+        if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(m.left) && !ts.isLiteralExpression(m.left.argumentExpression)) write ??= m;
+        if (ts.isCallExpression(m) && m.expression.getText(f.sf).replace(/^this\./, '') === name) recursive = true;
+        ts.forEachChild(m, walk);
+      };
+      walk(n.body);
+      if (loop && write && recursive) report(write, `${name}() merges keys recursively without rejecting __proto__/constructor.`);
+    },
+  },
+];
+
+/** Runs every structural rule over a file in one walk. */
+export function runAstRules(sf: ts.SourceFile, rules: AstRule[]): AstHit[] {
+  const imports = new Set<string>();
+  let hasJwtVerify = false;
+  const text = sf.text;
+  for (const m of text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g)) imports.add(m[1]!.replace(/^node:/, ''));
+  if (/\.verify\(|\bverify\(/.test(text)) hasJwtVerify = true;
+  const facts: FileFacts = { sf, text, imports, hasJwtVerify };
+  const out: AstHit[] = [];
+  const visit = (n: ts.Node): void => {
+    for (const r of rules) r.visit(n, facts, (node, message) => out.push({ ruleId: r.id, node, message }));
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** Location of a node, 1-based lines and columns. */
+export function nodeLocation(sf: ts.SourceFile, path: string, node: ts.Node): Location {
+  const s = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+  const e = sf.getLineAndCharacterOfPosition(node.getEnd());
+  return { path, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+}

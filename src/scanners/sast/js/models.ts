@@ -1,0 +1,240 @@
+import { ALL_CLASSES, type SinkClass } from './classes.js';
+
+/**
+ * Library knowledge as data: one row per API, `package  access-path  kind  [args]  [options]`.
+ *
+ * - package: an npm/Node module name (`child_process`, `axios`), `global` for globals, or `*` for a method of any
+ *   receiver (then `recv=<regex>` limits which receivers, matched against the receiver's source text).
+ * - access path: dot path below the module's export (`exec`, `promises.readFile` is written `readFile`: `fs/promises`
+ *   and `fs.promises` are folded into `fs`); empty (`.`) for calling the module itself (`axios(url)`); a `new `
+ *   prefix for constructors.
+ * - kind: `sink:<class>`, `sanitizer:<class>[,<class>...]` (`*` = every class), `source:<label>`, `clean` (the result
+ *   carries no taint at all).
+ * - args: which arguments a sink reads (`0`, `0,1`, `*` every argument, `last`).
+ * - options: `recv=<regex>`; `opt=<key>:<value>` (the sink only fires when an options object argument has that key
+ *   set to that literal, e.g. `opt=noent:true`); `str` (the sink needs a string-shaped value, not an object).
+ *
+ * Adding an npm API is one line here. Rows are our own, written from each library's public documentation.
+ */
+export const MODEL_ROWS: readonly string[] = [
+  // OS commands
+  'child_process exec sink:command 0',
+  'child_process execSync sink:command 0',
+  'child_process spawn sink:command 0',
+  'child_process spawnSync sink:command 0',
+  'child_process execFile sink:command 0',
+  'child_process execFileSync sink:command 0',
+  'child_process fork sink:command 0',
+  'execa . sink:command 0',
+  'execa execa sink:command 0',
+  'execa execaCommand sink:command 0',
+  'execa command sink:command 0',
+  'shelljs exec sink:command 0',
+  'cross-spawn . sink:command 0',
+  // code
+  'global eval sink:code 0',
+  'global new:Function sink:code *',
+  'global Function sink:code *',
+  'global setTimeout sink:code 0 str',
+  'global setInterval sink:code 0 str',
+  'vm runInThisContext sink:code 0',
+  'vm runInNewContext sink:code 0',
+  'vm runInContext sink:code 0',
+  'vm compileFunction sink:code 0',
+  'vm new:Script sink:code 0',
+  // SQL: raw query APIs of drivers and ORMs; the first argument is the SQL text, bound values go elsewhere
+  '* query sink:sql 0 recv=(^|\\.)(db|database|conn|connection|pool|client|knex|sequelize|mysql|pg|sql|trx|tx|pgClient|em|manager|entityManager|dataSource|queryRunner|repository|repo)$',
+  '* execute sink:sql 0 recv=(^|\\.)(db|database|conn|connection|pool|client|mysql|sql|trx|tx|em|manager|queryRunner)$',
+  '* exec sink:sql 0 recv=(^|\\.)(db|database|sqlite|conn)$',
+  '* prepare sink:sql 0 recv=(^|\\.)(db|database|sqlite|conn|connection)$',
+  '* run sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
+  '* all sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
+  '* get sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
+  '* each sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
+  '* raw sink:sql 0 recv=(^|\\.)(knex|db|trx|k)$',
+  '* whereRaw sink:sql 0',
+  '* orWhereRaw sink:sql 0',
+  '* havingRaw sink:sql 0',
+  '* orderByRaw sink:sql 0',
+  '* groupByRaw sink:sql 0',
+  '* joinRaw sink:sql 0',
+  '* fromRaw sink:sql 0',
+  '* selectRaw sink:sql 0',
+  '* $queryRawUnsafe sink:sql 0',
+  '* $executeRawUnsafe sink:sql 0',
+  '* literal sink:sql 0 recv=(^|\\.)(sequelize|Sequelize)$',
+  // NoSQL: filter objects of MongoDB drivers and Mongoose models
+  '* find sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|users|db\\.\\w+|coll|model)$',
+  '* findOne sink:nosql 0',
+  '* findOneAndUpdate sink:nosql 0',
+  '* findOneAndDelete sink:nosql 0',
+  '* updateOne sink:nosql 0',
+  '* updateMany sink:nosql 0',
+  '* deleteOne sink:nosql 0',
+  '* deleteMany sink:nosql 0',
+  '* countDocuments sink:nosql 0',
+  '* $where sink:code 0',
+  // XSS
+  '* send sink:xss 0 str recv=^(res|response|reply|ctx\\.res)$',
+  '* write sink:xss 0 str recv=^(res|response)$',
+  '* end sink:xss 0 str recv=^(res|response)$',
+  'global document.write sink:xss *',
+  'global document.writeln sink:xss *',
+  '* insertAdjacentHTML sink:xss 1',
+  '* html sink:xss 0 recv=^\\$\\(',
+  // path traversal
+  'fs readFile sink:path 0', 'fs readFileSync sink:path 0', 'fs writeFile sink:path 0', 'fs writeFileSync sink:path 0',
+  'fs appendFile sink:path 0', 'fs appendFileSync sink:path 0', 'fs createReadStream sink:path 0', 'fs createWriteStream sink:path 0',
+  'fs unlink sink:path 0', 'fs unlinkSync sink:path 0', 'fs rm sink:path 0', 'fs rmSync sink:path 0', 'fs readdir sink:path 0',
+  'fs readdirSync sink:path 0', 'fs stat sink:path 0', 'fs open sink:path 0', 'fs openSync sink:path 0', 'fs access sink:path 0',
+  'fs-extra readFile sink:path 0', 'fs-extra outputFile sink:path 0', 'fs-extra remove sink:path 0', 'fs-extra readJson sink:path 0',
+  '* sendFile sink:path 0 recv=^(res|response)$',
+  '* download sink:path 0 recv=^(res|response)$',
+  // SSRF
+  'global fetch sink:ssrf 0',
+  'axios . sink:ssrf 0', 'axios get sink:ssrf 0', 'axios post sink:ssrf 0', 'axios put sink:ssrf 0', 'axios delete sink:ssrf 0',
+  'axios patch sink:ssrf 0', 'axios head sink:ssrf 0', 'axios request sink:ssrf 0',
+  'http get sink:ssrf 0', 'http request sink:ssrf 0', 'https get sink:ssrf 0', 'https request sink:ssrf 0',
+  'got . sink:ssrf 0', 'got get sink:ssrf 0', 'got post sink:ssrf 0', 'node-fetch . sink:ssrf 0', 'undici request sink:ssrf 0',
+  'undici fetch sink:ssrf 0', 'request . sink:ssrf 0', 'needle get sink:ssrf 0', 'superagent get sink:ssrf 0',
+  // open redirect
+  '* redirect sink:redirect last recv=^(res|response|ctx|reply)$',
+  '* location sink:redirect 0 recv=^(res|response)$',
+  'global window.open sink:redirect 0',
+  'global location.assign sink:redirect 0',
+  'global location.replace sink:redirect 0',
+  'global window.location.assign sink:redirect 0',
+  'global window.location.replace sink:redirect 0',
+  // deserialisation, XXE
+  'node-serialize unserialize sink:deserialization 0',
+  'serialize-to-js deserialize sink:deserialization 0',
+  'funcster deepDeserialize sink:deserialization 0',
+  'libxmljs parseXml sink:xxe 0 opt=noent:true',
+  'libxmljs parseXmlString sink:xxe 0 opt=noent:true',
+  'libxmljs2 parseXml sink:xxe 0 opt=noent:true',
+  // prototype pollution
+  'lodash set sink:proto 1', 'lodash setWith sink:proto 1', 'lodash.set . sink:proto 1', 'dot-prop set sink:proto 1',
+  'object-path set sink:proto 1',
+  // ReDoS
+  'global RegExp sink:regex 0',
+  'global new:RegExp sink:regex 0',
+  // logs
+  'global console.log sink:log * str', 'global console.info sink:log * str', 'global console.warn sink:log * str',
+  'global console.error sink:log * str',
+  '* info sink:log * str recv=^(logger|log)$', '* warn sink:log * str recv=^(logger|log)$', '* error sink:log * str recv=^(logger|log)$',
+  // headers
+  '* setHeader sink:header 1 recv=^(res|response)$',
+  '* set sink:header 1 recv=^(res|response)$',
+  '* header sink:header 1 recv=^(res|response)$',
+  // sanitizers
+  'global parseInt sanitizer:*', 'global parseFloat sanitizer:*', 'global Number sanitizer:*', 'global Boolean sanitizer:*',
+  'global Number.parseInt sanitizer:*', 'global Number.parseFloat sanitizer:*', 'global Math.floor sanitizer:*',
+  'global String sanitizer:nosql,proto', 'global encodeURIComponent sanitizer:xss,path,redirect,header,log,ssrf,command,nosql,proto',
+  'global encodeURI sanitizer:xss,header,log,nosql', 'global escape sanitizer:xss,header,log,nosql',
+  'global JSON.stringify sanitizer:nosql,log,header,proto',
+  'path basename sanitizer:path',
+  'validator escape sanitizer:xss', 'validator toInt sanitizer:*', 'validator toFloat sanitizer:*', 'validator toBoolean sanitizer:*',
+  'he encode sanitizer:xss', 'he escape sanitizer:xss', 'escape-html . sanitizer:xss', 'xss . sanitizer:xss', 'sanitize-html . sanitizer:xss',
+  'dompurify sanitize sanitizer:xss', 'isomorphic-dompurify sanitize sanitizer:xss', 'global DOMPurify.sanitize sanitizer:xss',
+  'lodash escape sanitizer:xss', 'lodash escapeRegExp sanitizer:regex', 'lodash toNumber sanitizer:*', 'escape-string-regexp . sanitizer:regex',
+  'shell-quote quote sanitizer:command', 'shell-escape . sanitizer:command', 'shescape quote sanitizer:command',
+  'sqlstring escape sanitizer:sql', 'mysql escape sanitizer:sql', 'mysql2 escape sanitizer:sql', 'pg-format . sanitizer:sql',
+  'mongo-sanitize . sanitizer:nosql', 'express-mongo-sanitize sanitize sanitizer:nosql',
+  '* escape sanitizer:sql recv=^(connection|conn|pool|db|mysql|SqlString)$',
+  '* escapeId sanitizer:sql',
+  '* escapeHtml sanitizer:xss', 'global escapeHtml sanitizer:xss', 'global escapeHTML sanitizer:xss', 'global sanitizeHtml sanitizer:xss',
+  '* parse sanitizer:nosql,proto recv=(Schema|schema|Validator|validator)$',
+  '* safeParse sanitizer:nosql,proto recv=(Schema|schema)$',
+  '* validateSync sanitizer:nosql,proto',
+  // sources besides request objects
+  'global process.argv source:command-line-argument',
+  'global location.search source:URL', 'global location.hash source:URL', 'global location.href source:URL',
+  'global window.location.search source:URL', 'global window.location.hash source:URL', 'global window.location.href source:URL',
+  'global document.location.search source:URL', 'global document.location.hash source:URL', 'global document.URL source:URL',
+  'global document.referrer source:referrer', 'global document.cookie source:cookie', 'global window.name source:window-name',
+  // values that carry no taint whatever goes in
+  'global Array.isArray clean', 'global isNaN clean', 'global Number.isInteger clean', 'global Object.keys propagate',
+  '* length clean', '* indexOf clean', '* includes clean', '* startsWith clean', '* endsWith clean', '* test clean', '* has clean',
+];
+
+/** A parsed model row. */
+export interface ModelRow {
+  pkg: string;
+  path: string;
+  kind: 'sink' | 'sanitizer' | 'source' | 'clean' | 'propagate';
+  cls?: SinkClass;
+  clears?: SinkClass[];
+  label?: string;
+  args?: number[] | '*' | 'last';
+  recv?: RegExp;
+  opt?: { key: string; value: string };
+  str?: boolean;
+}
+
+/** Parses model rows; throws on a malformed row (a bug in our table or in a user's extension). */
+export function parseModelRows(rows: readonly string[]): ModelRow[] {
+  return rows.map((row) => {
+    const parts = row.split(/\s+/);
+    const [pkg, rawPath, kindSpec, ...rest] = parts;
+    if (!pkg || !rawPath || !kindSpec) throw new Error(`bad model row: ${row}`);
+    const path = rawPath === "." ? "" : rawPath;
+    const m: ModelRow = { pkg, path, kind: 'propagate' };
+    const [kind, arg] = kindSpec.split(':') as [string, string | undefined];
+    if (kind === 'sink') {
+      m.kind = 'sink';
+      m.cls = arg as SinkClass;
+      if (!ALL_CLASSES.includes(m.cls)) throw new Error(`bad sink class in model row: ${row}`);
+    } else if (kind === 'sanitizer') {
+      m.kind = 'sanitizer';
+      m.clears = arg === '*' ? [...ALL_CLASSES] : (arg ?? '').split(',').map((c) => c as SinkClass);
+    } else if (kind === 'source') {
+      m.kind = 'source';
+      m.label = arg ?? 'input';
+    } else if (kind === 'clean' || kind === 'propagate') {
+      m.kind = kind;
+    } else throw new Error(`bad kind in model row: ${row}`);
+    for (const r of rest) {
+      if (/^(\d+(,\d+)*)$/.test(r)) m.args = r.split(',').map(Number);
+      else if (r === '*' || r === 'last') m.args = r;
+      else if (r === 'str') m.str = true;
+      else if (r.startsWith('recv=')) m.recv = new RegExp(r.slice(5));
+      else if (r.startsWith('opt=')) {
+        const [key, value] = r.slice(4).split(':');
+        m.opt = { key: key ?? '', value: value ?? '' };
+      } else throw new Error(`bad option in model row: ${row}`);
+    }
+    return m;
+  });
+}
+
+/** Lookup tables built once from the rows. */
+export interface ModelIndex {
+  /** `pkg|path` → rows (module and global rows). */
+  byName: Map<string, ModelRow[]>;
+  /** method name → `*` rows. */
+  byMethod: Map<string, ModelRow[]>;
+}
+
+/** Indexes parsed rows for the interpreter. */
+export function indexModels(rows: ModelRow[]): ModelIndex {
+  const byName = new Map<string, ModelRow[]>();
+  const byMethod = new Map<string, ModelRow[]>();
+  for (const r of rows) {
+    const map = r.pkg === '*' ? byMethod : byName;
+    const key = r.pkg === '*' ? r.path : `${r.pkg}|${r.path}`;
+    const list = map.get(key) ?? [];
+    list.push(r);
+    map.set(key, list);
+  }
+  return { byName, byMethod };
+}
+
+/** Normalises a module specifier to the name model rows use (`node:fs/promises` → `fs`). */
+export function normaliseModule(spec: string): string {
+  let s = spec.startsWith('node:') ? spec.slice(5) : spec;
+  if (s === 'fs/promises') s = 'fs';
+  if (s === 'lodash-es' || s === 'underscore') s = 'lodash';
+  if (s === 'mysql2/promise') s = 'mysql2';
+  if (s === 'child_process' || s === 'node:child_process') s = 'child_process';
+  return s;
+}

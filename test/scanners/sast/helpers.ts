@@ -1,0 +1,37 @@
+import type { Config } from '../../../src/config/schema.js';
+import type { RawFinding, ScanContext } from '../../../src/core/types.js';
+import { DEFAULT_LIMITS, noProgress, silentLogger } from '../../../src/engine/run.js';
+import { sastConfigSchema, type SastConfig } from '../../../src/scanners/sast/config.js';
+import { sastScanner } from '../../../src/scanners/sast/index.js';
+import { openDirectory } from '../../../src/targets/directory.js';
+
+/** What one SAST run produced. */
+export interface SastRun {
+  findings: RawFinding[];
+  errors: { path: string; message: string }[];
+  counts: Record<string, number>;
+}
+
+/** Runs the SAST scanner on a real directory with the given config section. */
+export async function scanDir(dir: string, cfg: Partial<SastConfig> = {}, signal?: AbortSignal): Promise<SastRun> {
+  const errors: { path: string; message: string }[] = [];
+  const counts: Record<string, number> = {};
+  const target = await openDirectory(dir, { gitignore: false });
+  const ctx: ScanContext<SastConfig> = {
+    config: sastConfigSchema.parse(cfg),
+    root: {} as unknown as Config,
+    log: silentLogger,
+    progress: noProgress,
+    signal: signal ?? new AbortController().signal,
+    limits: DEFAULT_LIMITS,
+    fileError: (path, message) => errors.push({ path, message }),
+    count: (name, by = 1) => {
+      counts[name] = (counts[name] ?? 0) + by;
+    },
+    options: {},
+  };
+  const findings: RawFinding[] = [];
+  for await (const f of sastScanner.scan(target, ctx)) findings.push(f);
+  await target.dispose();
+  return { findings, errors, counts };
+}
