@@ -70,15 +70,14 @@ class Cursor {
     let i = this.pos;
     let v = 0n;
     let nt = T.INVALID;
-    switch (this.type) {
+    const leadingZero = this.type === T.DIGIT_OR_ZERO && s[i] === '0';
+    switch (leadingZero ? T.DIGIT_OR_ZERO : this.type === T.DIGIT_OR_ZERO ? T.DIGIT : this.type) {
       case T.DIGIT_OR_ZERO:
-        if (s[i] === '0') {
-          while (i < s.length && s[i] === '0') i++;
-          nt = T.DIGIT;
-          v = BigInt(-(i - this.pos));
-          break;
-        }
-      // falls through
+        // leading zeros after a dot: the fewer zeros, the greater
+        while (i < s.length && s[i] === '0') i++;
+        nt = T.DIGIT;
+        v = BigInt(-(i - this.pos));
+        break;
       case T.DIGIT:
       case T.SUFFIX_NO:
       case T.REVISION_NO: {

@@ -1,4 +1,26 @@
-import { scannerSection } from '../../core/config-section.js';
+import { z } from 'zod';
+import { dateSchema, scannerSection, severitySchema } from '../../core/config-section.js';
+
+/** One ignore rule: an advisory (id or alias), a package (`name`, `name@version` or purl), or both. */
+export const depsIgnoreSchema = z
+  .object({
+    id: z.string().min(1).optional().describe('Advisory id or alias (GHSA-..., CVE-..., PYSEC-...).'),
+    package: z.string().min(1).optional().describe('Package name, name@version, or purl.'),
+    reason: z.string().min(1).describe('Why this is accepted; shown in reports.'),
+    expires: dateSchema.optional().describe('YYYY-MM-DD; after this date the rule no longer applies.'),
+  })
+  .strict()
+  .refine((r) => r.id !== undefined || r.package !== undefined, { message: 'an ignore rule needs "id" or "package"' });
 
 /** The `scanners.deps` section of pipeguard.yml. */
-export const depsConfigSchema = scannerSection({});
+export const depsConfigSchema = scannerSection({
+  db: z.string().min(1).optional().describe('Advisory database file (default: $PIPEGUARD_DB, else the user cache dir).'),
+  maxAgeDays: z.number().int().positive().default(7).describe('Warn when the advisory data is older than this many days.'),
+  unknownSeverity: severitySchema.default('high').describe('Severity of an advisory that carries no CVSS vector or label.'),
+  includeDev: z.boolean().default(true).describe('Report vulnerabilities in development-only dependencies.'),
+  ignore: z.array(depsIgnoreSchema).default([]).describe('Accepted advisories, with a reason and optional expiry.'),
+  vex: z.array(z.string().min(1)).default([]).describe('OpenVEX or CycloneDX VEX files; "not_affected"/"fixed" statements drop findings.'),
+});
+
+/** The validated `scanners.deps` section. */
+export type DepsConfig = z.infer<typeof depsConfigSchema>;

@@ -1,0 +1,190 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { AdvisoryDb } from '../../advisories/db.js';
+import { effectiveSeverity, matchPackage } from '../../advisories/group.js';
+import { lowestFix } from '../../advisories/match.js';
+import { defaultDbPath } from '../../advisories/paths.js';
+import { errorMessage } from '../../core/errors.js';
+import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
+import { purlFor } from '../../sbom/purl.js';
+import type { DepsConfig } from './config.js';
+import { collectInventory, formatInventoryError } from './inventory.js';
+import type { Dependency } from './types.js';
+import { parseVex, vexCovers, type VexStatement } from './vex.js';
+
+/** The one rule of the deps scanner. */
+export const VULNERABLE_DEPENDENCY = 'vulnerable-dependency';
+
+const RULES: RuleMeta[] = [
+  {
+    id: VULNERABLE_DEPENDENCY,
+    scanner: 'deps',
+    title: 'Vulnerable dependency',
+    help:
+      'A package installed by a lockfile has a published security advisory (OSV) covering its version. ' +
+      'Upgrade to the fixed version shown, or record an ignore rule with a reason and expiry in pipeguard.yml ' +
+      '(`scanners.deps.ignore`) or a VEX statement when the vulnerable code is not reachable.',
+    severity: 'high',
+    cwe: ['CWE-1395'],
+    tags: ['sca', 'dependencies'],
+  },
+];
+
+/** Today as `YYYY-MM-DD` (UTC). */
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+interface IgnoreHit {
+  reason: string;
+}
+
+function ignoreFor(cfg: DepsConfig, ids: string[], dep: Dependency, purl: string, warned: Set<string>, ctx: ScanContext<DepsConfig>): IgnoreHit | undefined {
+  for (const rule of cfg.ignore) {
+    const idOk = rule.id === undefined || ids.includes(rule.id);
+    const p = rule.package;
+    const pkgOk =
+      p === undefined || p === dep.name || p === `${dep.name}@${dep.version}` || p === purl || (p.startsWith('pkg:') && purl.startsWith(`${p}@`));
+    if (!idOk || !pkgOk) continue;
+    if (rule.expires && rule.expires < today()) {
+      const key = `${rule.id ?? ''}|${rule.package ?? ''}`;
+      if (!warned.has(key)) {
+        warned.add(key);
+        ctx.log.warn(`deps: ignore rule for ${rule.id ?? rule.package} expired on ${rule.expires}; it no longer applies`);
+      }
+      continue;
+    }
+    return { reason: rule.reason };
+  }
+  return undefined;
+}
+
+function loadVex(cfg: DepsConfig, target: Target, ctx: ScanContext<DepsConfig>): VexStatement[] {
+  const out: VexStatement[] = [];
+  for (const file of cfg.vex) {
+    const p = isAbsolute(file) || !target.root ? file : join(target.root, file);
+    try {
+      out.push(...parseVex(JSON.parse(readFileSync(p, 'utf8')), file));
+    } catch (e) {
+      ctx.fileError(file, `cannot read VEX document: ${errorMessage(e)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The dependency (SCA) scanner: parses lockfiles and manifests, matches every package against the
+ * local OSV advisory database, and reports each vulnerability once per package with its fix.
+ */
+export const depsScanner: Scanner<DepsConfig> = {
+  id: 'deps',
+  title: 'Vulnerable dependencies (OSV, offline)',
+  targets: ['directory', 'git-history', 'staged', 'archive', 'file', 'sbom'],
+  rules: () => RULES,
+  async *scan(target, ctx) {
+    const cfg = ctx.config;
+    const { lockfiles, errors } = await collectInventory(target, ctx.signal);
+    for (const e of errors) ctx.fileError(e.path, formatInventoryError(e));
+    ctx.count('lockfiles', lockfiles.length);
+    ctx.count('packages', lockfiles.reduce((n, l) => n + l.packages.length, 0));
+    if (lockfiles.length === 0) return;
+    const dbPath = cfg.db ?? defaultDbPath(process.env);
+    if (!existsSync(dbPath)) {
+      ctx.log.warn(`deps: no advisory database at ${dbPath}: run \`pipeguard db update\` or \`pipeguard db import\``);
+      ctx.count('advisories', 0);
+      return;
+    }
+    let db: AdvisoryDb;
+    try {
+      db = AdvisoryDb.open(dbPath);
+    } catch (e) {
+      ctx.log.warn(`deps: cannot open advisory database ${dbPath}: ${errorMessage(e)}`);
+      ctx.count('advisories', 0);
+      return;
+    }
+    try {
+      const status = db.status();
+      ctx.count('advisories', status.records);
+      const oldest = db.oldestRefresh();
+      if (oldest && Date.now() - Date.parse(oldest) > cfg.maxAgeDays * 86_400_000) {
+        ctx.log.warn(`deps: advisory data was last refreshed ${oldest.slice(0, 10)}, more than ${cfg.maxAgeDays} days ago: run \`pipeguard db update\``);
+      }
+      const vex = loadVex(cfg, target, ctx);
+      const warned = new Set<string>();
+      for (const lock of lockfiles) {
+        // one finding per package version and advisory: keep the first occurrence (shortest path wins)
+        const seen = new Map<string, Dependency>();
+        for (const dep of lock.packages) {
+          if (!dep.version) continue;
+          const purl = purlFor(dep.ecosystem, dep.name, dep.version) ?? `${dep.ecosystem}/${dep.name}@${dep.version}`;
+          const prev = seen.get(purl);
+          if (prev) {
+            if (prev.dev && !dep.dev) prev.dev = false;
+            if ((dep.path?.length ?? 99) < (prev.path?.length ?? 99)) prev.path = dep.path;
+            continue;
+          }
+          seen.set(purl, dep);
+        }
+        for (const [purl, dep] of seen) {
+          if (ctx.signal.aborted) return;
+          if (dep.dev && !cfg.includeDev) continue;
+          const ref = { ecosystem: dep.ecosystem, name: dep.name, version: dep.version };
+          const match = matchPackage(db.lookup(dep.ecosystem, dep.name), ref);
+          for (const v of match.vulnerabilities) {
+            const ids = [v.id, ...v.aliases];
+            const ignored = ignoreFor(cfg, ids, dep, purl, warned, ctx);
+            if (ignored) {
+              ctx.count('ignored');
+              continue;
+            }
+            if (vex.some((s) => vexCovers(s, ids, purl))) {
+              ctx.count('vex-not-affected');
+              continue;
+            }
+            const severity = effectiveSeverity(v, cfg.unknownSeverity);
+            const ownFix = lowestFix(v.records, ref);
+            const via = dep.path && dep.path.length > 1 ? ` via ${dep.path[0]}` : '';
+            const fixText = match.fixedVersion ? `upgrade to ${match.fixedVersion} (${match.upgrade})` : 'no fixed version is known';
+            const finding: RawFinding = {
+              scanner: 'deps',
+              ruleId: VULNERABLE_DEPENDENCY,
+              severity,
+              confidence: 'high',
+              message: `${dep.name}@${dep.version}${via} is affected by ${v.id}${v.summary ? `: ${v.summary}` : ''}; ${fixText}.`,
+              location: { path: lock.path, ...(dep.line ? { startLine: dep.line } : {}), logical: `${dep.name}@${dep.version}` },
+              identity: `${purl}|${v.id}`,
+              ...(v.cwe.length ? { cwe: v.cwe } : {}),
+              ...(match.fixedVersion
+                ? { fix: { description: `Upgrade ${dep.name} to ${match.fixedVersion} (${match.upgrade}).`, upgradeTo: match.fixedVersion } }
+                : {}),
+              tags: ['sca', dep.ecosystem, ...(dep.dev ? ['dev'] : []), dep.direct ? 'direct' : 'transitive'],
+              data: {
+                advisoryId: v.id,
+                aliases: v.aliases,
+                records: v.recordIds,
+                package: dep.name,
+                version: dep.version,
+                ecosystem: dep.ecosystem,
+                purl,
+                direct: dep.direct === true,
+                dev: dep.dev === true,
+                dependencyPath: dep.path ?? [`${dep.name}@${dep.version}`],
+                lockfileFormat: lock.format,
+                ...(match.fixedVersion ? { fixedVersion: match.fixedVersion, upgrade: match.upgrade } : {}),
+                ...(ownFix ? { advisoryFixedVersion: ownFix } : {}),
+                severitySource: v.severity.source,
+                ...(v.severity.score !== undefined ? { cvssScore: v.severity.score } : {}),
+                ...(v.severity.vector ? { cvssVector: v.severity.vector } : {}),
+                ...(v.summary ? { summary: v.summary } : {}),
+              },
+            };
+            ctx.count('findings');
+            yield finding;
+          }
+        }
+      }
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,59 @@
+import { errorMessage } from '../../core/errors.js';
+import type { Target, TargetFile } from '../../core/types.js';
+import { linkGraph } from './graph.js';
+import { formatFor } from './parsers/index.js';
+import { LockfileError, type ParsedLockfile } from './types.js';
+
+/** A lockfile that could not be parsed. */
+export interface InventoryError {
+  path: string;
+  line?: number;
+  message: string;
+}
+
+/** Extra files parsers may read besides lockfiles (sibling manifests, requirement includes). */
+const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|[^/]*\.txt|[^/]*\.in)$/;
+
+/**
+ * Reads every lockfile/manifest of a target and parses it: one entry per file, parse failures as
+ * errors (naming the line) so the caller decides whether they end the run.
+ */
+export async function collectInventory(
+  target: Target,
+  signal?: AbortSignal,
+): Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }> {
+  const lockfiles: TargetFile[] = [];
+  const others = new Map<string, TargetFile>();
+  for await (const f of target.files({ path: (p) => formatFor(p) !== undefined || SIBLINGS.test(p), includeLarge: true })) {
+    if (signal?.aborted) break;
+    if (formatFor(f.path)) lockfiles.push(f);
+    else others.set(f.path, f);
+  }
+  const byPath = new Map(lockfiles.map((f) => [f.path, f]));
+  const read = async (p: string): Promise<string | undefined> => {
+    const f = others.get(p) ?? byPath.get(p);
+    return f ? f.text() : undefined;
+  };
+  const out: ParsedLockfile[] = [];
+  const errors: InventoryError[] = [];
+  lockfiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of lockfiles) {
+    if (signal?.aborted) break;
+    const fmt = formatFor(f.path);
+    if (!fmt) continue;
+    try {
+      const parsed = await fmt.parse(await f.text(), f.path, read);
+      linkGraph(parsed);
+      out.push(parsed);
+    } catch (e) {
+      if (e instanceof LockfileError) errors.push({ path: f.path, ...(e.line ? { line: e.line } : {}), message: e.message });
+      else errors.push({ path: f.path, message: errorMessage(e) });
+    }
+  }
+  return { lockfiles: out, errors };
+}
+
+/** `line N: message` or the message alone. */
+export function formatInventoryError(e: InventoryError): string {
+  return e.line ? `line ${e.line}: ${e.message}` : e.message;
+}

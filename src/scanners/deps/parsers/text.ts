@@ -1,0 +1,53 @@
+import { LockfileError } from '../types.js';
+
+/** Finds line numbers of substrings in a text quickly (one pass to index line starts). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  /** 1-based line of a character offset. */
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+  /** 1-based line of the first occurrence of `needle` (from `from`), or undefined. */
+  find(needle: string, from = 0): number | undefined {
+    const i = this.text.indexOf(needle, from);
+    return i < 0 ? undefined : this.lineAt(i);
+  }
+}
+
+/** JSON.parse with a LockfileError naming the line of a syntax error. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const m = /position (\d+)/.exec(msg);
+    const line = m ? new LineIndex(text).lineAt(Number(m[1])) : undefined;
+    throw new LockfileError(`invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, line);
+  }
+}
+
+/** Narrows to a plain object, or throws a LockfileError. */
+export function asObject(v: unknown, what: string, line?: number): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new LockfileError(`${what} is not an object`, line);
+  return v as Record<string, unknown>;
+}
+
+/** A property that is a plain object, or an empty one. */
+export function objectOr(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** A string or undefined. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,55 @@
+/** What every lockfile parser produces: the installed packages and how they hang together. */
+
+/** One installed package. `key` is unique within its lockfile and is what `dependsOn` refers to. */
+export interface Dependency {
+  key: string;
+  /** OSV ecosystem name: npm, PyPI, Go, crates.io, RubyGems, Packagist, Maven, NuGet. */
+  ecosystem: string;
+  name: string;
+  version: string;
+  /** Declared by the project itself (or one of its workspaces). */
+  direct?: boolean;
+  /** Only needed for development (dev dependencies and what only they pull in). */
+  dev?: boolean;
+  optional?: boolean;
+  /** 1-based line of the package's entry in the lockfile, when found cheaply. */
+  line?: number;
+  /** SPDX expression or licence name as the lockfile/manifest records it. */
+  license?: string;
+  /** Content hashes: `sha512-...` (SRI), `sha256:...`. */
+  hashes?: string[];
+  /** Where it was downloaded from. */
+  resolved?: string;
+  /** Keys of the packages this one depends on. */
+  dependsOn?: string[];
+  /** Shortest chain of `name@version` from a direct dependency down to this one (filled by the graph step). */
+  path?: string[];
+}
+
+/** A parsed lockfile or manifest. */
+export interface ParsedLockfile {
+  /** Path relative to the target root. */
+  path: string;
+  /** Format name: `package-lock@3`, `yarn@1`, `pnpm@9`, `requirements`, `Cargo.lock`... */
+  format: string;
+  ecosystem: string;
+  packages: Dependency[];
+  /** Keys of the direct dependencies, when the format records them. */
+  roots?: string[];
+  /** Keys of direct dependencies declared for development only; what only they pull in is dev. */
+  devRoots?: string[];
+}
+
+/** A parse failure at a line. Parsers throw it; the scanner records it per file, `sbom` exits 2. */
+export class LockfileError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'LockfileError';
+  }
+}
+
+/** Other files of the same target a parser may read (sibling manifests, `-r` includes); undefined when absent. */
+export type ReadSibling = (path: string) => Promise<string | undefined>;
