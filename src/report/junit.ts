@@ -82,8 +82,8 @@ function testcase(entries: Entry[]): Case {
 }
 
 function line(e: Entry): string {
-  const { startLine, startColumn } = e.finding.location;
-  const where = startLine === undefined ? '-' : startColumn === undefined ? `${startLine}` : `${startLine}:${startColumn}`;
+  const { startLine, startColumn, logical } = e.finding.location;
+  const where = startLine === undefined ? (logical ?? '-') : startColumn === undefined ? `${startLine}` : `${startLine}:${startColumn}`;
   const tag = e.gate === 'violation' ? '' : e.gate === 'suppressed' ? ` [suppressed: ${e.suppression!.reason}]` : ` [${e.gate}]`;
   return `${where} ${e.finding.severity} ${e.finding.message}${tag}`;
 }
@@ -140,7 +140,6 @@ function seconds(s: number): string {
 }
 
 /** Characters XML 1.0 does not allow at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/F). */
-// eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Escapes element text, dropping characters XML cannot carry. */

@@ -3,7 +3,7 @@
  * the tests. Identity: GitHub keys alerts on `partialFingerprints.primaryLocationLineHash` only; ours is the
  * engine's line-independent fingerprint, so an alert survives code moving around it.
  */
-import type { Decision, Finding, Location, Report, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
+import type { Decision, Location, Report, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
 import { buildView, stripSecrets } from './view.js';
 import type { Entry } from './view.js';
 
@@ -178,11 +178,13 @@ function statusNotifications(s: ScannerStatus): Json[] {
 /**
  * A target-relative path as a relative URI reference: each segment percent-encoded (so `:` cannot read as a
  * scheme, and spaces, `%`, `#`, `?` are safe); `!` of archive members (`a.zip!b/c`) is legal in a path.
+ * Leading `./` and `/` are dropped and `//` collapsed, so the result always resolves against its base.
  */
 export function pathToUri(path: string): string {
   return path
     .replace(/\\/g, '/')
-    .replace(/^(\.\/)+/, '')
+    .replace(/\/{2,}/g, '/')
+    .replace(/^(\.?\/)+/, '')
     .split('/')
     .map((seg) => encodeURIComponent(seg))
     .join('/');
@@ -191,7 +193,7 @@ export function pathToUri(path: string): string {
 /** `%SRCROOT%`: a `file:` URI when the target id is an absolute path, otherwise a description only. */
 function srcRoot(targetId: string): Json {
   if (targetId.startsWith('/')) {
-    const uri = 'file://' + pathToUri(targetId) + (targetId.endsWith('/') ? '' : '/');
+    const uri = 'file:///' + pathToUri(targetId) + (targetId.endsWith('/') ? '' : '/');
     return { uri, description: { text: 'The root of the scanned target.' } };
   }
   return { description: { text: `The root of the scanned target: ${targetId}` } };

@@ -61,7 +61,7 @@ export function renderTable(report: Report, decision: Decision, opts: ReportOpti
     `${decision.suppressed.length} suppressed`,
   ];
   if (view.newCount !== undefined) facts.push(`${view.newCount} new`);
-  out.push(facts.join(', '));
+  out.push(...wrap(facts.join(', '), opts.width));
   const verdict = decision.outcome === 'pass' ? paint(GREEN, 'PASS') : paint(RED, 'FAIL');
   out.push(`${verdict} (fail-on: ${decision.failOn})`);
 
@@ -70,12 +70,16 @@ export function renderTable(report: Report, decision: Decision, opts: ReportOpti
   for (const s of report.statuses) {
     const errs = s.fileErrors.length ? `, ${s.fileErrors.length} file error${s.fileErrors.length === 1 ? '' : 's'}` : '';
     const why = s.reason ? `: ${oneLine(s.reason)}` : '';
-    out.push(`  ${oneLine(s.scanner).padEnd(nameWidth)}  ${s.status}${errs}${why}`);
+    out.push(truncate(`  ${oneLine(s.scanner).padEnd(nameWidth)}  ${s.status}${errs}${why}`, opts.width));
     const listed = opts.verbose ? s.fileErrors : s.fileErrors.slice(0, 5);
     for (const fe of listed) out.push(`    ${paint(DIM, truncate(oneLine(`${fe.path}: ${fe.message}`), opts.width === undefined ? undefined : opts.width - 4))}`);
     if (listed.length < s.fileErrors.length) out.push(`    …and ${s.fileErrors.length - listed.length} more (--verbose)`);
   }
-  if (decision.notes.length) out.push('', 'notes:', ...decision.notes.map((n) => `  - ${oneLine(n)}`));
+  if (decision.notes.length) out.push('', 'notes:');
+  for (const n of decision.notes) {
+    const [first = '', ...rest] = wrap(oneLine(n), opts.width === undefined ? undefined : opts.width - 4);
+    out.push(`  - ${first}`, ...rest.map((l) => `    ${l}`));
+  }
   return out.join('\n') + '\n';
 }
 

@@ -115,7 +115,6 @@ export function shortLocation(f: Finding): string {
 
 /** Replaces control characters (which could drive a terminal or break a line) with a space or `\uFFFD`. */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
 }
 
