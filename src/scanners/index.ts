@@ -1,4 +1,5 @@
 import type { Scanner } from '../core/types.js';
+import { exposureScanner } from './exposure/index.js';
 import { iacScanner } from './iac/index.js';
 import { pipelineScanner } from './pipeline/scanner.js';
 import { sastScanner } from './sast/index.js';
@@ -9,4 +10,4 @@ import { secretsScanner } from './secrets/scanner.js';
  * Adding a scanner is one line here; test/scanners/registry.test.ts checks each scanner folder is listed.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const SCANNERS: Scanner<any>[] = [secretsScanner, iacScanner, pipelineScanner, sastScanner];
+export const SCANNERS: Scanner<any>[] = [secretsScanner, iacScanner, exposureScanner, pipelineScanner, sastScanner];

@@ -108,7 +108,7 @@ export function checkTerraform(files: TfFile[], adminPorts: number[]): Map<strin
       if (!e) return;
       let doc: PVal | undefined;
       if (e.kind === 'call' && e.name === 'jsonencode' && e.args[0]) doc = fromHcl(e.args[0]);
-      else if (e.kind === 'heredoc') doc = parseJsonPos(e.value, e.contentStart);
+      else if (e.kind === 'heredoc') doc = parseJsonPos(e.raw, e.contentStart);
       else if (e.kind === 'string' && !e.value.includes('\\')) doc = parseJsonPos(e.value, e.contentStart);
       if (doc) statementChecks(addr, statementsOf(doc), add);
     };

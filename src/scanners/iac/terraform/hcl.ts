@@ -10,7 +10,7 @@ export type Range = [number, number];
 /** An HCL expression. */
 export type Expr =
   | { kind: 'string'; value: string; template: boolean; range: Range; /** Offset of the first content character. */ contentStart: number }
-  | { kind: 'heredoc'; value: string; range: Range; contentStart: number }
+  | { kind: 'heredoc'; value: string; range: Range; contentStart: number; /** The body as in the source (indentation kept). */ raw: string }
   | { kind: 'number'; value: number; range: Range }
   | { kind: 'bool'; value: boolean; range: Range }
   | { kind: 'null'; range: Range }
@@ -69,6 +69,7 @@ interface Tok {
   /** For strings/heredocs: the decoded-ish content and where it starts. */
   value?: string;
   contentStart?: number;
+  raw?: string;
 }
 
 const PUNCT3 = ['...'];
@@ -126,7 +127,7 @@ export function tokenize(src: string): Tok[] {
           const ind = Math.min(...ls.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
           if (Number.isFinite(ind)) body = ls.map((l) => l.slice(ind)).join('\n');
         }
-        toks.push({ kind: 'heredoc', text: src.slice(i, closeEnd), start: i, end: closeEnd, value: body, contentStart: bodyStart });
+        toks.push({ kind: 'heredoc', text: src.slice(i, closeEnd), start: i, end: closeEnd, value: body, contentStart: bodyStart, raw: src.slice(bodyStart, end) });
         i = closeEnd;
         continue;
       }
@@ -321,7 +322,7 @@ export function parseHcl(src: string): Body {
       case 'string':
         return { kind: 'string', value: t.value!, template: /[$%]\{/.test(t.value!), range: [t.start, t.end], contentStart: t.contentStart! };
       case 'heredoc':
-        return { kind: 'heredoc', value: t.value!, range: [t.start, t.end], contentStart: t.contentStart! };
+        return { kind: 'heredoc', value: t.value!, range: [t.start, t.end], contentStart: t.contentStart!, raw: t.raw! };
       case 'number':
         return { kind: 'number', value: Number(t.text), range: [t.start, t.end] };
       case 'ident': {

@@ -30,8 +30,13 @@ export function fromHcl(e: Expr): PVal {
 /** Parses JSON text, giving offsets relative to `base`. Returns undefined when it is not JSON. */
 export function parseJsonPos(text: string, base: number): PVal | undefined {
   let i = 0;
+  // Whitespace, and (leniently) `//` line comments, which some templated policies carry.
   const ws = () => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    for (;;) {
+      while (i < text.length && /\s/.test(text[i]!)) i++;
+      if (text[i] === '/' && text[i + 1] === '/') while (i < text.length && text[i] !== '\n') i++;
+      else return;
+    }
   };
   const fail = (): never => {
     throw new Error('bad json');

@@ -1,0 +1,80 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import type { Span } from '../iac/common.js';
+import { toRuleMeta } from '../iac/common.js';
+import type { ExposureConfig } from './config.js';
+import { deriveExposures, isExposurePath } from './derive.js';
+import type { Exposure } from './derive.js';
+import { EXPOSURE_RULES, evaluate } from './policy.js';
+import type { PolicyLocator, Verdict } from './policy.js';
+
+/** Config file names looked for in the target, to point declared-not-exposed findings at their line. */
+const CONFIG_FILES = ['pipeguard.yml', 'pipeguard.yaml', '.pipeguard.yml', '.pipeguard.yaml'];
+
+/** Reads every exposure source of a target. */
+export async function collectExposures(target: Target, onError: (path: string, message: string) => void, signal?: AbortSignal): Promise<{ exposures: Exposure[]; files: number; locate?: PolicyLocator }> {
+  const exposures: Exposure[] = [];
+  let files = 0;
+  let locate: PolicyLocator | undefined;
+  for await (const f of target.files({ path: (p) => isExposurePath(p) || CONFIG_FILES.includes(p) })) {
+    if (signal?.aborted) break;
+    let text: string;
+    try {
+      text = await f.text();
+    } catch (e) {
+      onError(f.path, `cannot read: ${(e as Error).message}`);
+      continue;
+    }
+    if (CONFIG_FILES.includes(f.path)) {
+      locate ??= policyLocator(f.path, text);
+      continue;
+    }
+    files++;
+    exposures.push(...deriveExposures(f.path, text, onError));
+  }
+  exposures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.startLine - b.span.startLine || a.from - b.from));
+  return { exposures, files, ...(locate ? { locate } : {}) };
+}
+
+/** Finds `scanners.exposure.services.<name>.public[i]` in a config file's text. */
+export function policyLocator(path: string, text: string): PolicyLocator {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  return (service, kind, index) => {
+    const n = doc.getIn(['scanners', 'exposure', 'services', service, kind], true) as Node | undefined;
+    const item = isSeq(n) ? (n.items[index] as Node | undefined) : undefined;
+    const node = item ?? n;
+    if (!node?.range || !(isScalar(node) || isSeq(node) || isMap(node))) return { path };
+    const a = lc.linePos(node.range[0]);
+    const b = lc.linePos(node.range[1]);
+    const span: Span = { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+    return { path, span };
+  };
+}
+
+/** Derives exposures and compares them with the policy; `policy` is false when no service is declared. */
+export async function checkExposure(target: Target, cfg: ExposureConfig, onError: (path: string, message: string) => void, signal?: AbortSignal): Promise<{ policy: boolean; exposures: Exposure[]; verdicts: Verdict[]; findings: RawFinding[]; files: number }> {
+  const { exposures, files, locate } = await collectExposures(target, onError, signal);
+  const policy = Object.keys(cfg.services).length > 0;
+  if (!policy) return { policy, exposures, verdicts: exposures.map((e) => ({ exposure: e, status: 'unmatched' })), findings: [], files };
+  const { verdicts, findings } = evaluate(exposures, cfg, locate);
+  return { policy, exposures, verdicts, findings, files };
+}
+
+/** The exposure scanner: what the code exposes on the network against the policy in pipeguard.yml. */
+export const exposureScanner: Scanner<ExposureConfig> = {
+  id: 'exposure',
+  title: 'Network exposure policy: declared vs. exposed ports',
+  targets: ['directory', 'git-history', 'staged', 'archive', 'file'],
+  rules(config) {
+    return toRuleMeta('exposure', EXPOSURE_RULES, new Set(config?.disable ?? []));
+  },
+  async *scan(target: Target, ctx: ScanContext<ExposureConfig>) {
+    if (!ctx.config?.services || Object.keys(ctx.config.services).length === 0) return;
+    const r = await checkExposure(target, ctx.config, (p, m) => ctx.fileError(p, m), ctx.signal);
+    ctx.count('files', r.files);
+    ctx.count('exposures', r.exposures.length);
+    yield* r.findings;
+  },
+};
