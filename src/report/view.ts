@@ -2,7 +2,7 @@
  * What every reporter needs from a (Report, Decision) pair, computed once: each finding with the gate's
  * verdict on it, counts by severity, rules sorted by id. Pure; reads nothing but its arguments.
  */
-import { SEVERITIES, atLeast } from '../core/types.js';
+import { SEVERITIES } from '../core/types.js';
 import type { Decision, Finding, Report, RuleMeta, Severity, Suppressed } from '../core/types.js';
 
 /** How the gate treated one finding that was not suppressed. */
@@ -70,8 +70,9 @@ function entryFor(
     entry.suppression = s;
   } else if (violations.has(f.fingerprint)) {
     entry.gate = 'violation';
-  } else if (baselineState === 'unchanged' && decision.failOn !== 'none' && atLeast(f.severity, decision.failOn)) {
-    // At or above the threshold yet not a violation: the baseline is what let it through.
+  } else if (baselineState === 'unchanged') {
+    // Known from the baseline. (Whether it would also be below its scanner's threshold is the gate's business:
+    // per-scanner thresholds are not in the Decision, and a reporter does not re-decide.)
     entry.gate = 'baseline';
   }
   if (baselineState) entry.baselineState = baselineState;

@@ -35,8 +35,10 @@ test('each finding carries the gate verdict and baseline state', () => {
   const byFp = new Map(doc().findings.map((f) => [f.fingerprint, f]));
   assert.equal(byFp.get(F.awsKey.fingerprint)!.gate, 'violation');
   assert.equal(byFp.get(F.sqli.fingerprint)!.gate, 'baseline');
-  assert.equal(byFp.get(F.slack.fingerprint)!.gate, 'below-threshold');
+  assert.equal(byFp.get(F.slack.fingerprint)!.gate, 'baseline');
   assert.equal(byFp.get(F.slack.fingerprint)!.baselineState, 'unchanged');
+  assert.equal(byFp.get(F.weakHash.fingerprint)!.gate, 'below-threshold');
+  assert.equal(byFp.get(F.weakHash.fingerprint)!.baselineState, 'new');
   assert.equal(byFp.get(F.lodash.fingerprint)!.baselineState, 'new');
 });
 

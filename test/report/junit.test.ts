@@ -74,7 +74,7 @@ test('suites per scanner; testcases per (rule, file); clean scanners get a passi
   assert.match(text(aws.failure), /^12:15 critical AWS access key ID/);
   const slack = secrets.testcase.find((c) => c.classname === 'secrets.slack-webhook')!;
   assert.equal(slack.failure, undefined);
-  assert.match(text(slack['system-out']), /\[below-threshold\]/);
+  assert.match(text(slack['system-out']), /\[baseline\]/);
   const pk = secrets.testcase.find((c) => c.classname === 'secrets.private-key')!;
   assert.match((pk.skipped as Attrs).message ?? "", /^suppressed \(inline\): test fixture key/);
   const pipeline = root.testsuite[3]!;
