@@ -4,10 +4,11 @@ import { iacScanner } from './iac/index.js';
 import { pipelineScanner } from './pipeline/scanner.js';
 import { sastScanner } from './sast/index.js';
 import { secretsScanner } from './secrets/scanner.js';
+import { depsScanner } from './deps/index.js';
 
 /**
  * Every scanner, in run order: an explicit list, no import side effects.
  * Adding a scanner is one line here; test/scanners/registry.test.ts checks each scanner folder is listed.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const SCANNERS: Scanner<any>[] = [secretsScanner, iacScanner, exposureScanner, pipelineScanner, sastScanner];
+export const SCANNERS: Scanner<any>[] = [secretsScanner, iacScanner, exposureScanner, pipelineScanner, sastScanner, depsScanner];

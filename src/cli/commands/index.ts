@@ -4,6 +4,7 @@ import { initCommand } from './init.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
 import { secretsCommand } from './secrets.js';
+import { dbCommand } from './db.js';
 
 /** Every `pipeguard` sub-command, in the order `--help` lists them. Adding one is one line here. */
-export const COMMANDS: Command[] = [scanCommand, secretsCommand, rulesCommand, initCommand, exposureCommand];
+export const COMMANDS: Command[] = [scanCommand, secretsCommand, rulesCommand, initCommand, exposureCommand, dbCommand];
