@@ -170,7 +170,7 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   for (const w of loaded.warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
 
   const limits = { ...DEFAULT_LIMITS, maxFileBytes: maxFileSize ?? config.maxFileSize };
-  const skipped: { path: string; message: string }[] = [];
+  let skipped: { path: string; message: string }[] = [];
   const ac = new AbortController();
   const target = await openTarget(req.path, {
     cwd: io.cwd,
@@ -209,6 +209,9 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
     await target.dispose();
   }
   if (skipped.length) {
+    // Each scanner walks the target, so the same skip can be told several times.
+    const seen = new Set<string>();
+    skipped = skipped.filter((s) => !seen.has(s.path + '\0' + s.message) && (seen.add(s.path + '\0' + s.message), true));
     // Files the target skipped belong to every scanner that would have read them; record them once, on the report.
     report.statuses.unshift({ scanner: 'target', status: 'partial', fileErrors: skipped.sort((a, b) => (a.path < b.path ? -1 : 1)) });
   }
