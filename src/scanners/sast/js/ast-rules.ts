@@ -51,6 +51,12 @@ function holderName(n: ts.Node, sf: ts.SourceFile): string {
     if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) return p.left.getText(sf);
     if (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p)) return p.name?.getText(sf) ?? '';
     if (ts.isReturnStatement(p)) continue;
+    if (ts.isBlock(p) && p.parent && (ts.isFunctionDeclaration(p.parent) || ts.isMethodDeclaration(p.parent) || ts.isFunctionExpression(p.parent) || ts.isArrowFunction(p.parent))) {
+      const fn = p.parent;
+      if (fn.name) return fn.name.getText(sf);
+      if (fn.parent && ts.isVariableDeclaration(fn.parent)) return fn.parent.name.getText(sf);
+      return '';
+    }
     if (ts.isBlock(p) || ts.isSourceFile(p)) return '';
   }
   return '';
@@ -211,14 +217,16 @@ export const AST_RULES: AstRule[] = [
       const name = ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isFunctionExpression(n) ? n.name?.getText(f.sf) : ts.isVariableDeclaration(n.parent) ? n.parent.name.getText(f.sf) : undefined;
       if (!name) return;
       const body = n.body.getText(f.sf);
-      if (/__proto__|['"]constructor['"]|prototype|hasOwnProperty|hasOwn\(|Object\.create\(null\)|Object\.prototype/.test(body)) return;
+      if (/__proto__|['"](constructor|prototype)['"]|\.prototype\b|hasOwnProperty|hasOwn\(|Object\.create\(null\)/.test(body)) return;
       let loop = false;
       let write: ts.Node | undefined;
       let recursive = false;
       const walk = (m: ts.Node): void => {
         if (ts.isForInStatement(m) || (ts.isCallExpression(m) && /Object\.(keys|entries)\(/.test(m.getText(f.sf)) && /\.(forEach|map)$/.test(m.expression.getText(f.sf)))) loop = true;
         if (ts.isForOfStatement(m) && /Object\.(keys|entries)\(/.test(m.expression.getText(f.sf))) loop = true;
-        if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(m.left) && !ts.isLiteralExpression(m.left.argumentExpression)) write ??= m;
+        if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(m.left) && !ts.isLiteralExpression(m.left.argumentExpression)) {
+          if (!write || (!ts.isElementAccessExpression((write as ts.BinaryExpression).right) && ts.isElementAccessExpression(m.right))) write = m;
+        }
         if (ts.isCallExpression(m) && m.expression.getText(f.sf).replace(/^this\./, '') === name) recursive = true;
         ts.forEachChild(m, walk);
       };

@@ -758,7 +758,12 @@ export class Analyser {
       if (op === ts.SyntaxKind.BarBarToken) {
         const a = this.facts(e.left, sc);
         const b = this.facts(e.right, sc);
-        return { pos: [], neg: [...a.neg, ...b.neg] };
+        const pos: Fact[] = [];
+        for (const x of a.pos) {
+          const y = b.pos.find((z) => z.key === x.key);
+          if (y && (x.mask & y.mask)) pos.push({ ...x, mask: x.mask & y.mask });
+        }
+        return { pos, neg: [...a.neg, ...b.neg] };
       }
       const eq = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
       const ne = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
