@@ -1,5 +1,6 @@
 import type { Command } from '../io.js';
 import { exposureCommand } from './exposure.js';
+import { fixCommand } from './fix.js';
 import { initCommand } from './init.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
@@ -7,4 +8,4 @@ import { secretsCommand } from './secrets.js';
 import { dbCommand } from './db.js';
 
 /** Every `pipeguard` sub-command, in the order `--help` lists them. Adding one is one line here. */
-export const COMMANDS: Command[] = [scanCommand, secretsCommand, rulesCommand, initCommand, exposureCommand, dbCommand];
+export const COMMANDS: Command[] = [scanCommand, secretsCommand, rulesCommand, initCommand, exposureCommand, fixCommand, dbCommand];

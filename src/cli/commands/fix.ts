@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { InputError, UsageError } from '../../core/errors.js';
+import { FIXABLE_RULES, planFixes, unifiedDiff } from '../../scanners/pipeline/fix.js';
+import type { FixPlan } from '../../scanners/pipeline/fix.js';
+import { pipelineFileKind } from '../../scanners/pipeline/scanner.js';
+import { list, parse } from '../args.js';
+import type { Command } from '../io.js';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor', '.bench']);
+
+/** Workflow and action files under `root` (bounded walk, no symlinks followed). */
+function findFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 12 || out.length > 10_000) return;
+    for (const name of readdirSync(dir, { withFileTypes: true })) {
+      if (name.isSymbolicLink()) continue;
+      const p = join(dir, name.name);
+      if (name.isDirectory()) {
+        if (!SKIP_DIRS.has(name.name)) walk(p, depth + 1);
+      } else if (name.isFile()) {
+        const kind = pipelineFileKind(relative(root, p).split(sep).join('/'));
+        if (kind === 'workflow' || kind === 'action') out.push(p);
+      }
+    }
+  };
+  walk(root, 0);
+  return out.sort();
+}
+
+/** `pipeguard fix`: applies the safe GitHub Actions fixes in place, or previews them as a diff. */
+export const fixCommand: Command = {
+  name: 'fix',
+  summary: 'apply safe fixes to GitHub Actions workflows (permissions, persist-credentials, injection to env)',
+  help: `Usage: pipeguard fix [PATH] [--dry-run] [--rule ID]
+
+Applies the fixes whose meaning is certain to workflow files (.github/workflows/*.yml) and actions
+(action.yml) under PATH (default: the current directory), editing the text in place so comments and
+layout are kept. Every fix is re-checked before writing; a fix that cannot be made safely is listed as
+skipped, with the reason.
+
+  gha-missing-permissions           add "permissions: contents: read" at workflow level (skipped when a
+                                    job without its own permissions looks like it writes with the token)
+  gha-checkout-persist-credentials  add "persist-credentials: false" to actions/checkout
+  gha-template-injection,           move an injected \${{ ... }} from run: into env: and use "$VAR"
+  gha-input-injection
+
+      --dry-run       print the diff, change nothing
+      --rule ID       only apply fixes for this rule (repeatable, comma-separated)
+`,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { 'dry-run': { type: 'boolean' }, rule: { type: 'string', multiple: true } }, 1);
+    if (values.help) {
+      io.stdout.write(this.help);
+      return 0;
+    }
+    const rules = list(values.rule);
+    for (const r of rules) if (!(FIXABLE_RULES as readonly string[]).includes(r)) throw new UsageError(`no fix for rule ${r} (fixable: ${FIXABLE_RULES.join(', ')})`);
+    const root = resolve(io.cwd, positionals[0] ?? '.');
+    let st;
+    try {
+      st = statSync(root);
+    } catch {
+      throw new InputError('no such file or directory', positionals[0] ?? '.');
+    }
+    const base = st.isDirectory() ? root : resolve(root, '..');
+    const files = st.isDirectory() ? findFiles(root) : [root];
+    const only = rules.length ? new Set(rules) : undefined;
+    const plans: FixPlan[] = [];
+    for (const abs of files) {
+      const rel = relative(base, abs).split(sep).join('/');
+      const kind = pipelineFileKind(st.isDirectory() ? rel : relative(io.cwd, abs).split(sep).join('/')) ?? 'workflow';
+      const text = readFileSync(abs, 'utf8');
+      let plan: FixPlan;
+      try {
+        plan = planFixes(rel, text, kind, only);
+      } catch (e) {
+        throw new InputError((e as Error).message.replace(/^[^:]+: /, ''), rel);
+      }
+      plans.push(plan);
+      if (plan.after !== plan.before) {
+        if (values['dry-run']) io.stdout.write(unifiedDiff(rel, plan.before, plan.after));
+        else writeFileSync(abs, plan.after);
+      }
+    }
+    let applied = 0;
+    let changed = 0;
+    for (const p of plans) {
+      applied += p.applied.length;
+      if (p.after !== p.before) changed++;
+      for (const a of p.applied) if (!values['dry-run']) io.stdout.write(`fixed   ${p.path}:${a.line}  ${a.ruleId}  ${a.description}\n`);
+      for (const s of p.skipped) io.stderr.write(`skipped ${p.path}:${s.line}  ${s.ruleId}  ${s.description}\n`);
+    }
+    const verb = values['dry-run'] ? 'would apply' : 'applied';
+    io.stderr.write(`${verb} ${applied} fix${applied === 1 ? '' : 'es'} in ${changed} of ${plans.length} file${plans.length === 1 ? '' : 's'}\n`);
+    return 0;
+  },
+};

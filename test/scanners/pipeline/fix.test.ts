@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { makeDir } from '../../helpers/tmp.js';
+import { fixCommand } from '../../../src/cli/commands/fix.js';
+import type { CliIO } from '../../../src/cli/io.js';
+import { auditText } from '../../../src/scanners/pipeline/scanner.js';
+import { applyEdits, planFixes, unifiedDiff } from '../../../src/scanners/pipeline/fix.js';
+
+function io(cwd: string): { io: CliIO; out: () => string; err: () => string } {
+  const o = new PassThrough();
+  const e = new PassThrough();
+  let so = '';
+  let se = '';
+  o.on('data', (d) => (so += d));
+  e.on('data', (d) => (se += d));
+  return { io: { stdout: o, stderr: e, stdin: new PassThrough(), cwd, env: {}, now: () => new Date(0) }, out: () => so, err: () => se };
+}
+
+const WF = `name: triage # keep me
+on:
+  issues:
+    types: [opened]
+
+# the jobs
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1
+      - name: hello
+        run: |
+          echo "Title: \${{ github.event.issue.title }}"
+          echo \${{ github.event.issue.body }} | wc -c
+          echo 'single \${{ github.event.issue.title }}'
+      - env:
+          FOO: bar
+        run: echo "\${{ github.event.issue.title }}"
+`;
+
+const rulesOf = (text: string) => auditText('.github/workflows/t.yml', text, 'workflow').findings.map((f) => `${f.ruleId}:${f.location.startLine}`);
+
+test('dry run prints a diff and changes nothing; a real run fixes in place, keeping comments', async () => {
+  const dir = makeDir({ '.github/workflows/t.yml': WF });
+  const file = join(dir, '.github/workflows/t.yml');
+  const dry = io(dir);
+  assert.equal(await fixCommand.run(['--dry-run'], dry.io), 0);
+  assert.equal(readFileSync(file, 'utf8'), WF);
+  assert.match(dry.out(), /^--- a\/\.github\/workflows\/t\.yml\n\+\+\+ b\/\.github\/workflows\/t\.yml\n@@ /);
+  assert.match(dry.out(), /^\+permissions:$/m);
+  assert.match(dry.out(), /^-          echo "Title: \$\{\{ github\.event\.issue\.title \}\}"$/m);
+  assert.match(dry.err(), /skipped \.github\/workflows\/t\.yml:16 {2}gha-template-injection {2}the expression sits inside single quotes/);
+  assert.match(dry.err(), /would apply 5 fixes in 1 of 1 file/);
+
+  const real = io(dir);
+  assert.equal(await fixCommand.run([], real.io), 0);
+  const after = readFileSync(file, 'utf8');
+  assert.equal(
+    after,
+    `name: triage # keep me
+on:
+  issues:
+    types: [opened]
+
+permissions:
+  contents: read
+
+# the jobs
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1
+        with:
+          persist-credentials: false
+      - name: hello
+        run: |
+          echo "Title: \${ISSUE_TITLE}"
+          echo "\${ISSUE_BODY}" | wc -c
+          echo 'single \${{ github.event.issue.title }}'
+        env:
+          ISSUE_TITLE: \${{ github.event.issue.title }}
+          ISSUE_BODY: \${{ github.event.issue.body }}
+      - env:
+          ISSUE_TITLE: \${{ github.event.issue.title }}
+          FOO: bar
+        run: echo "\${ISSUE_TITLE}"
+`,
+  );
+  // Only the finding that could not be fixed safely is left.
+  assert.deepEqual(rulesOf(after), ['gha-template-injection:21']);
+  assert.match(real.out(), /fixed {3}\.github\/workflows\/t\.yml:7 {2}gha-missing-permissions/);
+  // Idempotent.
+  const again = io(dir);
+  await fixCommand.run([], again.io);
+  assert.equal(readFileSync(file, 'utf8'), after);
+  assert.match(again.err(), /applied 0 fixes in 0 of 1 file/);
+});
+
+test('fixes that could change meaning are skipped with a reason', () => {
+  const wf = `on: issues
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11
+      - run: git tag v1 && git push --tags
+  win:
+    runs-on: windows-latest
+    steps:
+      - run: echo "\${{ github.event.issue.title }}"
+  pwsh:
+    runs-on: ubuntu-latest
+    steps:
+      - shell: pwsh
+        run: Write-Host "\${{ github.event.issue.title }}"
+  heredoc:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          cat <<EOF
+          \${{ github.event.issue.title }}
+          EOF
+  quoted:
+    runs-on: ubuntu-latest
+    steps:
+      - run: "echo \${{ github.event.issue.title }}"
+`;
+  const plan = planFixes('.github/workflows/a.yml', wf, 'workflow');
+  assert.equal(plan.after, wf);
+  assert.deepEqual(plan.applied, []);
+  const reasons = plan.skipped.map((s) => `${s.ruleId}:${s.line}:${s.description.split(';')[0]}`);
+  assert.deepEqual(reasons, [
+    'gha-missing-permissions:2:not adding workflow permissions: job release may need more than contents: read (its script runs `git tag v1 && git push`, which may need write access)',
+    'gha-template-injection:11:the runner may be Windows (default shell pwsh)',
+    'gha-template-injection:16:shell pwsh is not bash/sh',
+    'gha-template-injection:22:the script uses a here-document',
+    'gha-template-injection:27:run: is a quoted YAML string',
+  ]);
+});
+
+test('--rule limits the fixes; unknown rules are usage errors', async () => {
+  const dir = makeDir({ '.github/workflows/t.yml': WF });
+  const r = io(dir);
+  await fixCommand.run(['--rule', 'gha-checkout-persist-credentials'], r.io);
+  const after = readFileSync(join(dir, '.github/workflows/t.yml'), 'utf8');
+  assert.equal(after, WF.replace('# v4.1.1\n', '# v4.1.1\n        with:\n          persist-credentials: false\n'));
+  await assert.rejects(fixCommand.run(['--rule', 'gha-unpinned-action'], io(dir).io), /no fix for rule gha-unpinned-action/);
+});
+
+test('edits and diffs', () => {
+  assert.equal(applyEdits('abcdef', [{ start: 3, end: 3, text: 'X' }, { start: 0, end: 1, text: 'A' }, { start: 3, end: 3, text: 'Y' }]), 'AbcXYdef');
+  assert.throws(() => applyEdits('abc', [{ start: 0, end: 2, text: '' }, { start: 1, end: 3, text: '' }]), /overlapping/);
+  assert.equal(unifiedDiff('f', 'a\nb\n', 'a\nb\n'), '');
+  assert.equal(unifiedDiff('f', 'a\nb\nc\n', 'a\nB\nc\n'), '--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n a\n-b\n+B\n c\n \n');
+});
