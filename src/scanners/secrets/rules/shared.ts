@@ -4,11 +4,11 @@
 
 /**
  * From a context word (a regex alternation, matched case-insensitively with flag `i`) to the start of its value:
- * the rest of the identifier (`_API_KEY`, `.token`), an optional closing quote or bracket, an assignment operator
+ * the rest of the identifier (`_API_KEY`, `.token`), an optional closing quote and/or bracket, an assignment operator
  * (`=`, `:`, `:=`, `=>`), and an optional opening quote. Every quantifier is bounded.
  */
 export function ctx(words: string): string {
-  return `(?:${words})[\\w.\\-]{0,30}?["'\\]]?\\s{0,4}(?::=|=>|=|:)\\s{0,4}["'\`]?`;
+  return `(?:${words})[\\w.\\-]{0,30}?["'\\]]{0,2}\\s{0,4}(?::=|=>|=|:)\\s{0,4}["'\`]?`;
 }
 
 /** No identifier character right before (start of a token). */

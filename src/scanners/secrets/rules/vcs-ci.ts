@@ -387,7 +387,6 @@ export const VCS_CI_RULES: SecretRuleSpec[] = [
     regex: ctx(r`(?:jfrog|artifactory)[\w.\-]{0,20}?(?:token|password|api[_\-.]?key)`) + r`(?<secret>[A-Za-z0-9]{64}|eyJ[A-Za-z0-9_\-]{20,1000}\.[A-Za-z0-9_\-.]{20,2000})` + R,
     flags: 'i',
     minEntropy: 4,
-    generic: true,
     confidence: 'medium',
     tags: ['jfrog'],
     examples: { positive: ['ARTIFACTORY_PASSWORD=HOz2mmZNKdcfqjbqBs7LPzJ8QtpOIPradnasYzHeXMUkVRgQRuMACrJBP8DD3jZU'], negative: ['ARTIFACTORY_PASSWORD=Ij4eBJsWEUVIxpMHYO1P', 'ARTIFACTORY_URL=https://acme.jfrog.io'] },
