@@ -72,7 +72,9 @@ function readVarint(buf: Buffer, at: number): [number, number] | undefined {
  */
 function pypi(secret: string): boolean {
   if (!secret.startsWith('pypi-')) return false;
-  const buf = base64UrlDecode(secret.slice(5));
+  // Only the first two fields matter: tolerate a token cut short by a narrow window (drop a dangling partial quantum).
+  const body = secret.slice(5);
+  const buf = base64UrlDecode(body.slice(0, body.length - (body.length % 4)));
   if (!buf || buf.length < 12 || buf[0] !== 2) return false;
   let at = 1;
   const fields = new Map<number, Buffer>();
