@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError, errorMessage } from '../core/errors.js';
+import { parseJsonWithLine } from './json-error.js';
 import { asOsvRecord, type OsvRecord } from './osv.js';
 
 const RECORD_FILE = /\.(json|ya?ml)$/i;
@@ -19,11 +20,9 @@ export function parseOsvFile(name: string, text: string): OsvRecord {
     }
   } else {
     try {
-      value = JSON.parse(text);
+      value = parseJsonWithLine(text);
     } catch (e) {
-      const m = /position (\d+)/.exec(errorMessage(e));
-      const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-      throw new InputError(`invalid JSON: ${errorMessage(e)}`, name, line);
+      throw new InputError(errorMessage(e).split('\n')[0] as string, name, (e as { line?: number }).line);
     }
   }
   try {

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, errorMessage } from '../core/errors.js';
 import { writeDatabase, type SourceBatch } from './db.js';
@@ -81,8 +81,7 @@ async function download(url: string, part: string, eco: string, o: UpdateOptions
   const start = resumed ? have : 0;
   const len = Number(res.headers.get('content-length') ?? NaN);
   const total = Number.isFinite(len) ? start + len : undefined;
-  const tmp = resumed ? part : `${part}.new`;
-  const out = createWriteStream(tmp, { flags: resumed ? 'a' : 'w' });
+  const out = createWriteStream(part, { flags: resumed ? 'a' : 'w' });
   let bytes = start;
   try {
     if (!res.body) throw new Error('empty response');
@@ -99,7 +98,6 @@ async function download(url: string, part: string, eco: string, o: UpdateOptions
   if (total !== undefined && bytes !== total) {
     throw new InputError(`download incomplete: got ${bytes} of ${total} bytes (run again to resume)`, url);
   }
-  if (!resumed) renameSync(tmp, part);
   o.progress?.(eco, bytes, total, true);
   return { bytes, resumed };
 }

@@ -1,3 +1,4 @@
+import { parseJsonWithLine } from '../../../advisories/json-error.js';
 import { LockfileError } from '../types.js';
 
 /** Finds line numbers of substrings in a text quickly (one pass to index line starts). */
@@ -27,12 +28,10 @@ export class LineIndex {
 /** JSON.parse with a LockfileError naming the line of a syntax error. */
 export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonWithLine(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
-    const line = m ? new LineIndex(text).lineAt(Number(m[1])) : undefined;
-    throw new LockfileError(`invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, line);
+    throw new LockfileError(msg.split('\n')[0] as string, (e as { line?: number }).line);
   }
 }
 

@@ -1,0 +1,46 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeDatabase } from '../../../src/advisories/db.js';
+import { loadRecords } from '../../../src/advisories/load.js';
+import { configSchema } from '../../../src/config/schema.js';
+import type { Finding, Report } from '../../../src/core/types.js';
+import { runScan } from '../../../src/engine/run.js';
+import { depsScanner } from '../../../src/scanners/deps/index.js';
+import { openDirectory } from '../../../src/targets/directory.js';
+import { SHARED_DATA } from '../../advisories/shared-data.js';
+import { makeDir } from '../../helpers/tmp.js';
+
+/** Folder of the lockfile fixtures. */
+export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
+
+// created at import time so its clean-up runs when the test file ends, not after the first test
+const dbDir = makeDir();
+let sampleDb: string | undefined;
+
+/** A database holding the whole frozen OSV sample, built once per test file. */
+export function sampleDatabase(): string {
+  if (sampleDb) return sampleDb;
+  sampleDb = join(dbDir, 'advisories.db');
+  writeDatabase(sampleDb, [{ name: 'import:sample', origin: SHARED_DATA, records: loadRecords(join(SHARED_DATA, 'osv')) }], new Date());
+  return sampleDb;
+}
+
+/** A throwaway copy of fixture folders (so tests can add files). */
+export function fixtureCopy(...names: string[]): string {
+  const dir = makeDir();
+  for (const n of names) cpSync(join(FIXTURES, n), join(dir, n), { recursive: true });
+  return dir;
+}
+
+/** Runs the deps scanner through the engine on a directory with the given `scanners.deps` section. */
+export async function scanDeps(root: string, deps: Record<string, unknown> = {}, registry = [depsScanner]): Promise<Report & { warnings?: string[] }> {
+  const config = configSchema.parse({ scanners: { deps: { db: sampleDatabase(), ...deps } } });
+  const target = await openDirectory(root, { gitignore: false });
+  return runScan({ target, config, registry, scanners: registry.map((s) => s.id) });
+}
+
+/** `package@version advisory` of each finding, sorted, for set comparisons. */
+export function summary(findings: Finding[]): string[] {
+  return findings.map((f) => `${String(f.data?.package)}@${String(f.data?.version)} ${String(f.data?.advisoryId)}`).sort();
+}
