@@ -3,7 +3,7 @@
  * emitting {@link Hit}s with exact source offsets. Each audit is a small function; `auditGithub` runs
  * them in order.
  */
-import { visit, isPair, isScalar } from 'yaml';
+import { isScalar } from 'yaml';
 import type { Node, Pair, Scalar } from 'yaml';
 import { accessPath, contextAccesses, findExpressions, parseExpression, walk } from './expr.js';
 import type { Expr, Occurrence } from './expr.js';
@@ -131,6 +131,8 @@ interface Job {
   keyOffset: number;
   node: Node;
   steps: Step[];
+  /** Step outputs carrying attacker-controlled text, computed once. */
+  stepOutputs?: Map<string, Set<string>>;
 }
 
 function keyOffset(p: Pair<Scalar, Node | null> | undefined): number | undefined {
@@ -242,22 +244,47 @@ function readSteps(src: YamlSource, seq: Node | null): Step[] {
 type Emit = (h: Hit) => void;
 
 /** Every scalar of the file with whether it is the value of an `if:` key. */
+/** Every scalar value of the file with the key that holds it (one manual walk; aliases are not followed). */
 function scalars(src: YamlSource, fn: (node: Scalar, key: string | undefined, keyStart: number | undefined) => void): void {
-  visit(src.doc, {
-    Scalar(_k, node, path) {
-      const parent = path[path.length - 1];
-      if (isPair(parent) && parent.value === node) {
-        const key = isScalar(parent.key) ? String(parent.key.value) : undefined;
-        fn(node, key, (parent.key as Scalar | null)?.range?.[0]);
-      } else if (!(isPair(parent) && parent.key === node)) fn(node, undefined, undefined);
-    },
-  });
+  const walkNode = (node: unknown, key: string | undefined, keyStart: number | undefined, depth: number): void => {
+    if (depth > 200 || node === null || node === undefined) return;
+    if (isScalar(node)) {
+      fn(node as Scalar, key, keyStart);
+      return;
+    }
+    if (isMapNode(node)) {
+      for (const p of node.items) {
+        const k = p.key as Node | null;
+        walkNode(p.value, isScalar(k) ? String(k.value) : undefined, k?.range?.[0], depth + 1);
+      }
+    } else if (isSeqNode(node)) {
+      for (const i of node.items) walkNode(i, undefined, undefined, depth + 1);
+    }
+  };
+  walkNode(src.doc.contents, undefined, undefined, 0);
+}
+
+/** Every `env:` mapping of the file (workflow, job, step, container, service, action). */
+function envMaps(src: YamlSource, fn: (env: Node) => void): void {
+  const walkNode = (node: unknown, depth: number): void => {
+    if (depth > 200 || node === null || node === undefined) return;
+    if (isMapNode(node)) {
+      for (const p of node.items) {
+        const k = p.key as Node | null;
+        if (isScalar(k) && k.value === 'env' && isMapNode(p.value)) fn(p.value as Node);
+        else walkNode(p.value, depth + 1);
+      }
+    } else if (isSeqNode(node)) for (const i of node.items) walkNode(i, depth + 1);
+  };
+  walkNode(src.doc.contents, 0);
 }
 
 function auditExpressions(src: YamlSource, triggers: Map<string, Node | null>, emit: Emit): void {
   const prTriggers = [...triggers.keys()].some((t) => PR_TRIGGERS.has(t));
   scalars(src, (node, key, keyStart) => {
     const [bs, be] = scalarBody(src, node);
+    const firstExpr = src.text.indexOf('${{', bs);
+    if (key !== 'if' && (firstExpr === -1 || firstExpr >= be)) return;
     const occs: Occurrence[] = findExpressions(src.text, bs, be);
     const exprs: { expr: Expr; occ?: Occurrence }[] = [];
     for (const o of occs) {
@@ -327,31 +354,24 @@ function findBare(src: YamlSource, bs: number, be: number): Expr | undefined {
   return parseExpression(src.text, bs, be);
 }
 
-function envPairs(src: YamlSource, env: Node | null): [string, Pair<Scalar, Node | null>][] {
-  return entries(src, env);
-}
-
 function auditEnvFlags(src: YamlSource, emit: Emit): void {
-  visit(src.doc, {
-    Pair(_k, p) {
-      if (!isScalar(p.key) || String(p.key.value) !== 'env') return;
-      for (const [name, ep] of envPairs(src, p.value as Node)) {
-        const v = str(ep.value);
-        const vr = (ep.value as Node | null)?.range;
-        const start = vr?.[0] ?? ep.key.range![0];
-        const end = vr?.[1] ?? ep.key.range![1];
-        const anchor = ep.key.range![0];
-        if (name === 'ACTIONS_ALLOW_UNSECURE_COMMANDS' && truthy(v)) {
-          emit({ ruleId: 'gha-unsecure-commands', start, end, message: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables set-env/add-path log commands.', identity: name, anchor });
-        }
-        if ((name === 'ACTIONS_STEP_DEBUG' || name === 'ACTIONS_RUNNER_DEBUG') && truthy(v)) {
-          emit({ ruleId: 'gha-debug-logging-enabled', start, end, message: `${name} forces debug logging on every run.`, identity: name, anchor });
-        }
-        if (v && isCredentialName(name) && looksLikeLiteralSecret(v)) {
-          emit({ ruleId: 'gha-hardcoded-env-credential', start, end, message: `${name} is set to a literal credential; use a secret.`, identity: name, anchor });
-        }
+  envMaps(src, (env) => {
+    for (const [name, ep] of entries(src, env)) {
+      const v = str(ep.value);
+      const vr = (ep.value as Node | null)?.range;
+      const start = vr?.[0] ?? ep.key.range![0];
+      const end = vr?.[1] ?? ep.key.range![1];
+      const anchor = ep.key.range![0];
+      if (name === 'ACTIONS_ALLOW_UNSECURE_COMMANDS' && truthy(v)) {
+        emit({ ruleId: 'gha-unsecure-commands', start, end, message: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables set-env/add-path log commands.', identity: name, anchor });
       }
-    },
+      if ((name === 'ACTIONS_STEP_DEBUG' || name === 'ACTIONS_RUNNER_DEBUG') && truthy(v)) {
+        emit({ ruleId: 'gha-debug-logging-enabled', start, end, message: `${name} forces debug logging on every run.`, identity: name, anchor });
+      }
+      if (v && isCredentialName(name) && looksLikeLiteralSecret(v)) {
+        emit({ ruleId: 'gha-hardcoded-env-credential', start, end, message: `${name} is set to a literal credential; use a secret.`, identity: name, anchor });
+      }
+    }
   });
 }
 
@@ -479,10 +499,18 @@ function exprTaintedByAttacker(text: string, stepOut?: Map<string, Set<string>>)
   );
 }
 
+const envTaintCache = new WeakMap<Node, string[]>();
+
 function taintedEnvNames(src: YamlSource, env: Node | null): string[] {
-  return entries(src, env)
-    .filter(([, p]) => exprTaintedByAttacker(str(p.value) ?? ''))
-    .map(([k]) => k);
+  if (!env) return [];
+  let names = envTaintCache.get(env);
+  if (!names) {
+    names = entries(src, env)
+      .filter(([, p]) => exprTaintedByAttacker(str(p.value) ?? ''))
+      .map(([k]) => k);
+    envTaintCache.set(env, names);
+  }
+  return names;
 }
 
 /** Job outputs (`jobId` → names) that carry attacker-controlled text. */
@@ -491,6 +519,7 @@ function taintedJobOutputs(src: YamlSource, jobs: Job[]): Map<string, Set<string
   const wfEnv = new Set(taintedEnvNames(src, get(src, src.doc.contents, 'env')));
   for (const job of jobs) {
     const stepOut = taintedStepOutputs(src, job, wfEnv);
+    job.stepOutputs = stepOut;
     const names = new Set<string>();
     for (const [name, p] of entries(src, get(src, job.node, 'outputs'))) {
       const v = str(p.value) ?? str(get(src, p.value, 'value')) ?? '';
@@ -525,7 +554,7 @@ function stepSinks(src: YamlSource, step: Step): Sink[] {
 function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs: Map<string, Set<string>>, triggers: Map<string, Node | null>, emit: Emit): void {
   const wfEnv = new Set(taintedEnvNames(src, get(src, root, 'env')));
   const jobEnv = new Set(taintedEnvNames(src, get(src, job.node, 'env')));
-  const stepOut = taintedStepOutputs(src, job, wfEnv);
+  const stepOut = job.stepOutputs ?? taintedStepOutputs(src, job, wfEnv);
   const dangerous = [...triggers.keys()].filter((t) => DANGEROUS_TRIGGERS.has(t));
   const needs = new Set(
     isSeqNode(get(src, job.node, 'needs')) ? items(src, get(src, job.node, 'needs')).map((n) => str(n) ?? '') : [str(get(src, job.node, 'needs')) ?? ''],

