@@ -5,6 +5,7 @@ import { postureConfigSchema } from './posture/config.js';
 import { pipelineConfigSchema } from './pipeline/config.js';
 import { sastConfigSchema } from './sast/config.js';
 import { secretsConfigSchema } from './secrets/config.js';
+import { licensesConfigSchema } from './licenses/config.js';
 
 /**
  * The config section of every scanner, by scanner id: `scanners.<id>` in pipeguard.yml.
@@ -14,6 +15,7 @@ export const SCANNER_CONFIGS = {
   secrets: secretsConfigSchema,
   sast: sastConfigSchema,
   deps: depsConfigSchema,
+  licenses: licensesConfigSchema,
   pipeline: pipelineConfigSchema,
   iac: iacConfigSchema,
   exposure: exposureConfigSchema,
