@@ -74,6 +74,36 @@ describe('built-in secret rules: examples through the engine', () => {
   }
 });
 
+describe('built-in secret rules: in a large file', () => {
+  it('finds every positive example when all sit in one file larger than the whole-text threshold', () => {
+    const filler = 'const value = computeSomething(input, options); // ordinary code line\n'.repeat(8);
+    const want: { id: string; sample: string }[] = [];
+    let text = '';
+    for (const r of BUILTIN_RULES) {
+      for (const p of r.examples.positive) {
+        text += filler + p + '\n';
+        want.push({ id: r.id, sample: p });
+      }
+    }
+    assert.ok(text.length > 100_000);
+    const hits = detect(text, set);
+    const missed = want.filter((w) => !hits.some((h) => h.ruleId === w.id && w.sample.includes(h.secret))).map((w) => w.id);
+    assert.deepEqual(missed, []);
+  });
+
+  it('reports a provider token once, under the specific rule, not also as a generic assignment', () => {
+    const sample = BUILTIN_RULES.find((r) => r.id === 'github-pat')!.examples.positive[0]!;
+    const token = /ghp_[A-Za-z0-9]{36}/.exec(sample)![0];
+    for (const line of [`GITHUB_TOKEN=${token}`, `api_key = "${token}"`, `password: ${token}`, `Authorization: Bearer ${token}`]) {
+      assert.deepEqual(
+        detect(line, set).map((d) => d.ruleId),
+        ['github-pat'],
+        line.slice(0, 14),
+      );
+    }
+  });
+});
+
 describe('built-in secret rules: precision on code noise', () => {
   const noise = [
     'password = os.getenv("DB_PASSWORD")',

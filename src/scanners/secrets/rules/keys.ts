@@ -149,7 +149,8 @@ export const KEY_RULES: SecretRuleSpec[] = [
     title: 'Base64-encoded PEM private key',
     severity: 'critical',
     keywords: ['ls0tls1crudjtib'],
-    regex: r`(?<![A-Za-z0-9+/])(?<secret>LS0tLS1CRUdJTiB(?:SU0EgUFJJVkFURSBLRVk|FQyBQUklWQVRFIEtFWS|PUEVOU1NIIFBSSVZBVEUgS0VZ|QUklWQVRFIEtFWS|EU0EgUFJJVkFURSBLRVk|FTkNSWVBURUQgUFJJVkFURSBLRVk|QR1AgUFJJVkFURSBLRVkgQkxPQ0s)[A-Za-z0-9+/]{40,12000}={0,2})(?![A-Za-z0-9+/=])`,
+    // A kubeconfig client-key-data value is reported once, by kubeconfig-client-key-data.
+    regex: r`(?<![A-Za-z0-9+/])(?<!client-key-data:\s{0,4}["']?)(?<secret>LS0tLS1CRUdJTiB(?:SU0EgUFJJVkFURSBLRVk|FQyBQUklWQVRFIEtFWS|PUEVOU1NIIFBSSVZBVEUgS0VZ|QUklWQVRFIEtFWS|EU0EgUFJJVkFURSBLRVk|FTkNSWVBURUQgUFJJVkFURSBLRVk|QR1AgUFJJVkFURSBLRVkgQkxPQ0s)[A-Za-z0-9+/]{40,12000}={0,2})(?![A-Za-z0-9+/=])`,
     minEntropy: 4,
     tags: ['private-key'],
     examples: {
