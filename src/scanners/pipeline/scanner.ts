@@ -55,7 +55,7 @@ function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: Y
  */
 export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}): { findings: RawFinding[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
-  const { source, problems } = parseYaml(path, text);
+  const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' });
   if (!source) return { findings: [], problems };
   const hits = kind === 'gitlab' ? auditGitlab(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
   const off = new Set(cfg.disable);

@@ -2,7 +2,7 @@
  * YAML with positions: parses a file once with a `LineCounter`, resolves aliases, and turns node ranges
  * into 1-based lines and columns. Also reads the real YAML comments (from the CST) for inline ignores.
  */
-import { Alias, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Alias, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, parseAllDocuments, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 
 /** A parsed YAML file with its text and line index. */
@@ -28,12 +28,25 @@ export interface YamlProblem {
 }
 
 /** Parses `text`; returns the problems instead when the YAML is malformed (duplicate keys are problems too). */
-export function parseYaml(path: string, text: string): { source?: YamlSource; problems: YamlProblem[] } {
+export function parseYaml(path: string, text: string, opts: { multi?: boolean } = {}): { source?: YamlSource; problems: YamlProblem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: false });
-  if (doc.errors.length) {
+  const options = { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: false } as const;
+  let doc: Document.Parsed;
+  let errors: { pos: [number, number]; message: string }[];
+  if (opts.multi) {
+    // GitLab CI components put a `spec:` header document before the pipeline: audit the last document.
+    const all = parseAllDocuments(text, options);
+    const docs = Array.isArray(all) ? all : [];
+    errors = docs.flatMap((d) => d.errors);
+    if (!docs.length) return { source: { path, text, doc: parseDocument('', options), lines }, problems: [] };
+    doc = docs[docs.length - 1]!;
+  } else {
+    doc = parseDocument(text, options);
+    errors = doc.errors;
+  }
+  if (errors.length) {
     return {
-      problems: doc.errors.map((e) => ({ line: lines.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })),
+      problems: errors.map((e) => ({ line: lines.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })),
     };
   }
   return { source: { path, text, doc, lines }, problems: [] };
