@@ -255,6 +255,8 @@ describe('built-in secret rules: ReDoS guard', () => {
         (kw + ' ').repeat(Math.ceil(N / (kw.length + 1))),
         (kw + '=' + 'aB3_-.'.repeat(40) + ' ').repeat(Math.ceil(N / (kw.length + 242))),
         (kw + 'x-'.repeat(64) + ':').repeat(Math.ceil(N / (kw.length + 129))),
+        // near misses: each positive cut short (and cut in half), repeated without separators
+        ...r.examples.positive.flatMap((p) => [p.slice(0, -1), p.slice(0, p.length >> 1)].map((q) => q.repeat(Math.ceil(N / Math.max(1, q.length))))),
       ];
       const t0 = performance.now();
       for (const s of inputs) {
