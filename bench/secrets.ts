@@ -20,7 +20,7 @@ function rng(seed: number) {
 const A62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 function token(r: () => number, n: number, alpha = A62) {
   let s = '';
-  for (let i = 0; i < n; i++) s += alpha[r() % alpha.length];
+  for (let i = 0; i < n; i++) s += alpha[(r() >>> 16) % alpha.length];
   return s;
 }
 

@@ -39,7 +39,10 @@ export function timed(cmd: string, args: string[], opts: SpawnSyncOptions = {}, 
 /** Builds dist/ so benchmarks run the CLI a user runs. */
 export function build(): void {
   const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('build failed');
+  if (r.status !== 0) {
+    if (!existsSync(`${ROOT}dist/cli/main.js`)) throw new Error('build failed');
+    console.log('warning: tsc reported errors; benchmarking the emitted dist/ anyway');
+  }
 }
 
 /** True when a command is on PATH. */

@@ -1,4 +1,5 @@
-import { lstat, readFile, readdir } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -70,7 +71,8 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
         if (!filter.includeBinary && looksBinaryByName(e.rel)) continue;
         let bytes: Uint8Array;
         try {
-          bytes = await readFile(e.abs);
+          // Synchronous on purpose: for many small files a thread-pool round trip per call costs more than the read.
+          bytes = readFileSync(e.abs);
         } catch (err) {
           o.onSkip?.(e.rel, `unreadable: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
           continue;
@@ -130,16 +132,21 @@ async function walk(root: string, o: DirectoryOptions): Promise<Entry[]> {
   ];
   while (stack.length) {
     const { dir, rel, ignores: inherited } = stack.pop()!;
-    let names;
+    let names: Dirent[];
     try {
-      names = await readdir(dir, { withFileTypes: true });
+      names = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       o.onSkip?.(rel || '.', `unreadable directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       continue;
     }
     let ignores = inherited;
     if (o.gitignore && names.some((d) => d.name === '.gitignore' && d.isFile())) {
-      const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => '');
+      let text = '';
+      try {
+        text = readFileSync(join(dir, '.gitignore'), 'utf8');
+      } catch {
+        // an unreadable .gitignore ignores nothing
+      }
       ignores = [...inherited, { base: rel, ig: ignore().add(text) }];
     }
     // As git does: deeper ignore files override shallower ones (`!keep.log` re-includes what a parent ignored).
@@ -164,9 +171,13 @@ async function walk(root: string, o: DirectoryOptions): Promise<Entry[]> {
       } else if (d.isFile()) {
         if (isExcluded(childRel) || ignored(childRel, false)) continue;
         const abs = join(dir, d.name);
-        const st = await lstat(abs).catch(() => null);
-        if (!st) continue;
-        out.push({ rel: childRel.split(sep).join('/'), abs, size: st.size });
+        let size: number;
+        try {
+          size = lstatSync(abs).size;
+        } catch {
+          continue;
+        }
+        out.push({ rel: childRel.split(sep).join('/'), abs, size });
       }
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
