@@ -760,6 +760,10 @@ function auditJobMisc(src: YamlSource, job: Job, triggers: Map<string, Node | nu
           const n = setupCache ? cacheIn! : step.usesNode!;
           emit({ ruleId: 'gha-cache-poisoning', start: n.range![0], end: n.range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|${u}`, message: `Job ${job.id} publishes a release and restores a cache (${u}) that other runs can write.` });
         }
+        const cacheFrom = get(src, step.with, 'cache-from');
+        if (u === 'docker/build-push-action' && /\btype=gha\b/.test(str(cacheFrom) ?? '')) {
+          emit({ ruleId: 'gha-cache-poisoning', start: cacheFrom!.range![0], end: cacheFrom!.range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|${u}|cache-from`, message: `Job ${job.id} builds a release image with layers from the shared GitHub Actions cache (cache-from: type=gha), which pull request runs can write.` });
+        }
       }
     }
   }

@@ -95,7 +95,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
 export const pipelineScanner: Scanner<PipelineConfig> = {
   id: 'pipeline',
   title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI)',
-  targets: ['directory', 'staged', 'archive', 'file', 'git-history'],
+  targets: ['directory', 'staged', 'archive', 'file'],
   rules(config) {
     return ruleMetas(config?.severity ?? {}, config?.disable ?? []);
   },

@@ -13,7 +13,7 @@ const DIR = join(import.meta.dirname, 'fixtures');
 function asPath(group: string, name: string): { path: string; kind: PipelineFileKind } {
   if (group === 'gitlab') return { path: name.startsWith('gitlab-ci') ? '.gitlab-ci.yml' : `ci/${name}`, kind: 'gitlab' };
   if (name.startsWith('action-')) return { path: `actions/${name.slice(7, -4)}/action.yml`, kind: 'action' };
-  if (name.startsWith('dependabot')) return { path: '.github/dependabot.yml', kind: 'dependabot' };
+  if (name.startsWith('dependabot.')) return { path: '.github/dependabot.yml', kind: 'dependabot' };
   return { path: `.github/workflows/${name}`, kind: 'workflow' };
 }
 
