@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, errorMessage } from '../core/errors.js';
@@ -143,7 +144,7 @@ export interface SourceBatch {
  */
 export function writeDatabase(path: string, batches: SourceBatch[], now: Date): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
   try {
     if (existsSync(path)) {
       // refuse to build on a file that is not ours

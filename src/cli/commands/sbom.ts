@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { InputError, UsageError } from '../../core/errors.js';
+import { VERSION } from '../../engine/run.js';
+import { generateSbom, type SbomFormat } from '../../sbom/generate.js';
+import { openDirectory } from '../../targets/directory.js';
+import { parse } from '../args.js';
+import type { Command } from '../io.js';
+
+/** `pipeguard sbom`: a CycloneDX 1.6 or SPDX 2.3 JSON SBOM from the lockfiles of a folder. */
+export const sbomCommand: Command = {
+  name: 'sbom',
+  summary: 'write a CycloneDX 1.6 or SPDX 2.3 JSON SBOM from the lockfiles of a folder',
+  help: `Usage: pipeguard sbom [path] [--format cyclonedx|spdx] [-o FILE] [--no-dev]
+
+Reads every lockfile and manifest under path (default .) and writes one SBOM with package URLs,
+licenses, hashes where the lockfile records them, and the dependency graph. A lockfile that does not
+parse is an error (exit 2) and no file is written.
+
+  -f, --format FMT     cyclonedx (default, CycloneDX 1.6 JSON) or spdx (SPDX 2.3 JSON)
+  -o, --output FILE    write to FILE instead of standard output
+      --no-dev         leave out development-only dependencies
+      --name NAME      name of the described application (default: the folder name)
+`,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+      'no-dev': { type: 'boolean' },
+      name: { type: 'string' },
+    });
+    const format = (values.format ?? 'cyclonedx') as SbomFormat;
+    if (format !== 'cyclonedx' && format !== 'spdx') throw new UsageError(`unknown format ${String(values.format)} (use cyclonedx or spdx)`);
+    const path = resolve(io.cwd, positionals[0] ?? '.');
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw new InputError('no such file or directory', positionals[0] ?? '.');
+    }
+    const root = st.isDirectory() ? path : dirname(path);
+    const target = await openDirectory(root, { gitignore: true });
+    const single = st.isDirectory() ? undefined : basename(path);
+    const scoped = single
+      ? { ...target, files: (f?: Parameters<typeof target.files>[0]) => target.files({ ...f, path: (p) => (f?.path ? f.path(p) : true) && (p === single || !/(lock|\.mod|\.txt|pom\.xml)/.test(p) || p.endsWith('package.json')) }) }
+      : target;
+    const { document, components } = await generateSbom(scoped, {
+      format,
+      excludeDev: values['no-dev'] === true,
+      ...(values.name ? { name: values.name } : {}),
+      tool: { name: 'pipeguard', version: VERSION },
+      now: io.now(),
+    });
+    const text = JSON.stringify(document, null, 2) + '\n';
+    if (values.output) {
+      const out = resolve(io.cwd, values.output);
+      const tmp = `${out}.tmp-${randomBytes(4).toString('hex')}`;
+      try {
+        writeFileSync(tmp, text);
+        renameSync(tmp, out);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw new InputError(`cannot write: ${(e as Error).message}`, values.output);
+      }
+      io.stderr.write(`wrote ${format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM with ${components} components to ${values.output}\n`);
+    } else {
+      io.stdout.write(text);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,36 @@
+import { basename } from 'node:path';
+import { InputError } from '../core/errors.js';
+import type { Target } from '../core/types.js';
+import { collectInventory } from '../scanners/deps/inventory.js';
+import { cyclonedxBom, type SbomMeta } from './cyclonedx.js';
+import { sbomComponents } from './inventory.js';
+import { spdxDocument } from './spdx.js';
+
+/** SBOM output formats. */
+export type SbomFormat = 'cyclonedx' | 'spdx';
+
+/** Options of {@link generateSbom}. */
+export interface SbomOptions {
+  format: SbomFormat;
+  /** Leave out development-only packages. */
+  excludeDev?: boolean;
+  name?: string;
+  tool: { name: string; version: string };
+  now: Date;
+}
+
+/**
+ * Builds an SBOM document from every lockfile of a target. A lockfile that does not parse ends the
+ * run with an InputError naming file and line: an SBOM with silently missing packages is worse than none.
+ */
+export async function generateSbom(target: Target, o: SbomOptions): Promise<{ document: Record<string, unknown>; components: number }> {
+  const { lockfiles, errors } = await collectInventory(target);
+  const first = errors[0];
+  if (first) throw new InputError(first.message, first.path, first.line);
+  if (lockfiles.length === 0) throw new InputError('no lockfile or manifest found', target.id);
+  const filtered = o.excludeDev ? lockfiles.map((l) => ({ ...l, packages: l.packages.filter((p) => !p.dev) })) : lockfiles;
+  const { components, roots } = sbomComponents(filtered);
+  const meta: SbomMeta = { name: o.name ?? basename(target.id), tool: o.tool, timestamp: o.now };
+  const document = o.format === 'spdx' ? spdxDocument(components, roots, meta) : cyclonedxBom(components, roots, meta);
+  return { document, components: components.length };
+}

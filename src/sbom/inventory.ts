@@ -1,0 +1,98 @@
+import type { Dependency, ParsedLockfile } from '../scanners/deps/types.js';
+import { parseSpdx, formatSpdx, licenseIds } from '../scanners/licenses/spdx.js';
+import { canonicalId, categoryOf, normaliseLicenseName } from '../scanners/licenses/categories.js';
+import { purlFor } from './purl.js';
+
+/** One component of an SBOM: a package version, merged across lockfiles. */
+export interface SbomComponent {
+  purl: string;
+  ecosystem: string;
+  name: string;
+  version: string;
+  /** SPDX expression when it parses and names only known ids; else the raw text in `licenseName`. */
+  licenseExpression?: string;
+  licenseName?: string;
+  /** Hex digests by algorithm (`SHA-512`, `SHA-256`, `SHA-1`). */
+  hashes: { alg: 'SHA-512' | 'SHA-256' | 'SHA-1'; hex: string }[];
+  dev: boolean;
+  direct: boolean;
+  /** purls this component depends on. */
+  dependsOn: string[];
+  /** Lockfiles that list it. */
+  sources: string[];
+}
+
+/** Decodes SRI (`sha512-<base64>`) and `sha256:<hex>` hashes to hex digests. */
+export function decodeHash(h: string): { alg: 'SHA-512' | 'SHA-256' | 'SHA-1'; hex: string } | undefined {
+  const sri = /^(sha512|sha256|sha1)-([A-Za-z0-9+/=]+)$/.exec(h);
+  const algOf = (a: string) => (a === 'sha512' ? 'SHA-512' : a === 'sha256' ? 'SHA-256' : 'SHA-1') as 'SHA-512' | 'SHA-256' | 'SHA-1';
+  const lens = { 'SHA-512': 128, 'SHA-256': 64, 'SHA-1': 40 };
+  if (sri) {
+    const alg = algOf(sri[1] as string);
+    const hex = Buffer.from(sri[2] as string, 'base64').toString('hex');
+    return hex.length === lens[alg] ? { alg, hex } : undefined;
+  }
+  const hexed = /^(sha512|sha256|sha1):([0-9a-fA-F]+)$/.exec(h);
+  if (hexed) {
+    const alg = algOf(hexed[1] as string);
+    const hex = (hexed[2] as string).toLowerCase();
+    return hex.length === lens[alg] ? { alg, hex } : undefined;
+  }
+  // yarn berry checksums are `<cacheKey>/<sha512 hex>`
+  const berry = /^(?:\w+\/)?([0-9a-f]{128})$/.exec(h);
+  if (berry) return { alg: 'SHA-512', hex: berry[1] as string };
+  return undefined;
+}
+
+function licenseOf(raw: string | undefined): { licenseExpression?: string; licenseName?: string } {
+  if (!raw) return {};
+  try {
+    const node = parseSpdx(normaliseLicenseName(raw));
+    const ids = licenseIds(node);
+    if (ids.every((id) => categoryOf(id) !== 'unknown')) {
+      const canon = (n: typeof node): typeof node => ('license' in n ? { ...n, license: canonicalId(n.license) } : { ...n, left: canon(n.left), right: canon(n.right) });
+      return { licenseExpression: formatSpdx(canon(node)) };
+    }
+  } catch {
+    // not an expression: keep the text as a name
+  }
+  return { licenseName: raw };
+}
+
+/** Merges the packages of every lockfile into SBOM components (one per purl), sorted by purl. */
+export function sbomComponents(lockfiles: ParsedLockfile[]): { components: SbomComponent[]; roots: string[] } {
+  const byPurl = new Map<string, SbomComponent>();
+  const roots = new Set<string>();
+  for (const lock of lockfiles) {
+    const keyToPurl = new Map<string, string>();
+    const purlOf = (d: Dependency): string => purlFor(d.ecosystem, d.name, d.version) ?? `pkg:generic/${encodeURIComponent(d.name)}@${encodeURIComponent(d.version)}`;
+    for (const d of lock.packages) keyToPurl.set(d.key, purlOf(d));
+    for (const d of lock.packages) {
+      if (!d.version) continue;
+      const purl = purlOf(d);
+      let c = byPurl.get(purl);
+      if (!c) {
+        c = { purl, ecosystem: d.ecosystem, name: d.name, version: d.version, hashes: [], dev: d.dev === true, direct: false, dependsOn: [], sources: [], ...licenseOf(d.license) };
+        byPurl.set(purl, c);
+      }
+      if (!d.dev) c.dev = false;
+      if (d.direct) {
+        c.direct = true;
+        roots.add(purl);
+      }
+      if (!c.licenseExpression && !c.licenseName && d.license) Object.assign(c, licenseOf(d.license));
+      for (const h of d.hashes ?? []) {
+        const dh = decodeHash(h);
+        if (dh && !c.hashes.some((x) => x.alg === dh.alg)) c.hashes.push(dh);
+      }
+      for (const k of d.dependsOn ?? []) {
+        const p = keyToPurl.get(k);
+        if (p && p !== purl && !c.dependsOn.includes(p)) c.dependsOn.push(p);
+      }
+      if (!c.sources.includes(lock.path)) c.sources.push(lock.path);
+    }
+  }
+  const components = [...byPurl.values()].sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+  for (const c of components) c.dependsOn.sort();
+  return { components, roots: [...roots].sort() };
+}
