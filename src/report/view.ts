@@ -99,6 +99,8 @@ export function stripSecrets(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
+      // A `__proto__` key (possible in parsed JSON) must not become the copy's prototype.
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
       if (!SECRET_KEYS.has(k.toLowerCase())) out[k] = stripSecrets(v);
     }
     return out;
