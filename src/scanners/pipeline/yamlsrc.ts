@@ -78,7 +78,8 @@ export function entries(src: YamlSource, node: unknown): [string, Pair<Scalar, N
   if (!isMap(n)) return [];
   const out: [string, Pair<Scalar, Node | null>][] = [];
   for (const p of (n as YAMLMap).items as Pair<Node, Node | null>[]) {
-    const k = isScalar(p.key) ? String(p.key.value) : '';
+    if (!isScalar(p.key)) continue;
+    const k = String(p.key.value);
     if (k === '<<') {
       const target = deref(src, p.value);
       if (isMap(target)) out.push(...entries(src, target));
