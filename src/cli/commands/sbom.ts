@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
 import { VERSION } from '../../engine/run.js';
 import { generateSbom, type SbomFormat } from '../../sbom/generate.js';
@@ -45,13 +45,21 @@ parse is an error (exit 2) and no file is written.
     const scoped = single
       ? { ...target, files: (f?: Parameters<typeof target.files>[0]) => target.files({ ...f, path: (p) => (f?.path ? f.path(p) : true) && (p === single || !/(lock|\.mod|\.txt|pom\.xml)/.test(p) || p.endsWith('package.json')) }) }
       : target;
-    const { document, components } = await generateSbom(scoped, {
-      format,
-      excludeDev: values['no-dev'] === true,
-      ...(values.name ? { name: values.name } : {}),
-      tool: { name: 'pipeguard', version: VERSION },
-      now: io.now(),
-    });
+    let result: Awaited<ReturnType<typeof generateSbom>>;
+    try {
+      result = await generateSbom(scoped, {
+        format,
+        excludeDev: values['no-dev'] === true,
+        ...(values.name ? { name: values.name } : {}),
+        tool: { name: 'pipeguard', version: VERSION },
+        now: io.now(),
+      });
+    } catch (e) {
+      // name the file as the user sees it: relative to where they ran the command
+      if (e instanceof InputError && e.file && !isAbsolute(e.file)) throw new InputError(e.message, relative(io.cwd, join(root, e.file)) || e.file, e.line);
+      throw e;
+    }
+    const { document, components } = result;
     const text = JSON.stringify(document, null, 2) + '\n';
     if (values.output) {
       const out = resolve(io.cwd, values.output);
