@@ -1,19 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type ts from 'typescript';
+import { InputError } from '../../core/errors.js';
 import type { RawFinding, RuleMeta, Scanner, ScanContext, Target } from '../../core/types.js';
 import type { SastConfig } from './config.js';
-import { TAINT_RULES, type SinkClass } from './js/classes.js';
+import { TAINT_RULES } from './js/classes.js';
 import { AST_RULES, nodeLocation, runAstRules } from './js/ast-rules.js';
 import { Analyser, type SourceUnit } from './js/interp.js';
 import { MODEL_ROWS, indexModels, parseModelRows, type ModelIndex } from './js/models.js';
 import { parseSource } from './js/parse.js';
+import { BUILTIN_PACKS } from './packs/index.js';
+import type { GNode } from './patterns/gnode.js';
+import { parseRuleFile, precompile, type YamlRule } from './patterns/rules.js';
+import { jsTree, runSearchRules, taintHooks, type PatternHit } from './patterns/run.js';
+import { loadGrammars, parseWith, type TsLang } from './patterns/tree-sitter.js';
 import { skipReason } from './skip.js';
 
 /** Paths the SAST scanner reads. */
 export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$/;
 const JS_FILES = /\.(c|m)?[jt]sx?$/;
 
+function langOf(path: string): TsLang | 'js' | undefined {
+  if (JS_FILES.test(path)) return 'js';
+  if (path.endsWith('.py')) return 'python';
+  if (path.endsWith('.go')) return 'go';
+  if (path.endsWith('.java')) return 'java';
+  return undefined;
+}
+
 let defaultModels: ModelIndex | undefined;
 function models(): ModelIndex {
   return (defaultModels ??= indexModels(parseModelRows(MODEL_ROWS)));
+}
+
+let builtin: YamlRule[] | undefined;
+/** The built-in Python/Go/Java rule packs (parsed and compiled once). */
+export async function builtinRules(): Promise<YamlRule[]> {
+  if (builtin) return builtin;
+  await loadGrammars();
+  const rules = BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`));
+  for (const r of rules) precompile(r);
+  return (builtin = rules);
+}
+
+/** Loads user rule files named in the config (relative paths are resolved against the target root). */
+export async function loadUserRules(paths: string[], root: string | undefined): Promise<YamlRule[]> {
+  const out: YamlRule[] = [];
+  if (paths.length) await loadGrammars();
+  for (const p of paths) {
+    const abs = isAbsolute(p) || !root ? p : join(root, p);
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read rule file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, p);
+    }
+    const rules = parseRuleFile(text, p);
+    for (const r of rules) precompile(r);
+    out.push(...rules);
+  }
+  return out;
+}
+
+function yamlMeta(r: YamlRule): RuleMeta {
+  return { id: r.id, scanner: 'sast', title: r.message.replace(/\$[A-Z_]+/g, '…').slice(0, 80), help: r.help, severity: r.severity, cwe: r.cwe, tags: ['security', ...r.languages] };
 }
 
 /** Every built-in JS/TS rule's metadata. */
@@ -26,27 +76,41 @@ export function jsRuleMetas(): RuleMeta[] {
   return out;
 }
 
-/** The SAST scanner: inter-file taint tracking and structural rules for JS/TS. */
+/** Metadata of the built-in Python/Go/Java pack rules (parsed without loading grammars). */
+export function packRuleMetas(): RuleMeta[] {
+  return BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`)).map(yamlMeta);
+}
+
+/** The SAST scanner: inter-file taint tracking and structural rules for JS/TS, pattern rules for Python/Go/Java. */
 export const sastScanner: Scanner<SastConfig> = {
   id: 'sast',
-  title: 'Static analysis: inter-file taint tracking for JS/TS, structural rules',
+  title: 'Static analysis: inter-file taint tracking for JS/TS, pattern rules for Python, Go, Java',
   targets: ['directory', 'archive', 'stdin', 'file', 'staged'],
   rules(config) {
     const disabled = new Set(config?.disable ?? []);
-    return jsRuleMetas().filter((r) => !disabled.has(r.id));
+    return [...jsRuleMetas(), ...packRuleMetas()].filter((r) => !disabled.has(r.id));
   },
   scan(target, ctx) {
     return scanSast(target, ctx);
   },
 };
 
+interface OtherFile {
+  path: string;
+  lang: TsLang;
+  text: string;
+}
+
 async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const disabled = new Set(cfg.disable);
+  const userRules = await loadUserRules(cfg.rules, target.root);
   const units: SourceUnit[] = [];
+  const others: OtherFile[] = [];
   for await (const file of target.files({ path: (p) => SAST_FILES.test(p) })) {
     if (ctx.signal.aborted) return;
-    if (!SAST_FILES.test(file.path)) continue;
+    const lang = langOf(file.path);
+    if (!lang) continue;
     let text: string;
     try {
       text = await file.text();
@@ -62,36 +126,45 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
     }
     ctx.count('files');
     ctx.count('bytes', text.length);
-    if (JS_FILES.test(file.path)) {
+    if (lang === 'js') {
       const r = parseSource(file.path, text);
       if (r.error) {
         ctx.fileError(file.path, r.error);
         continue;
       }
       units.push({ path: file.path, sf: r.sf });
-    }
+    } else others.push({ path: file.path, lang, text });
   }
+  const rules = [...(others.length ? await builtinRules() : []), ...userRules].filter((r) => !disabled.has(r.id));
   const findings: RawFinding[] = [];
-  const analyser = new Analyser(units, { models: models(), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, signal: ctx.signal });
+
+  // JS/TS: taint (built-in classes and YAML taint rules)
+  const trees = new Map<string, GNode>();
+  const treeOf = (u: SourceUnit): GNode => {
+    let t = trees.get(u.path);
+    if (!t) trees.set(u.path, (t = jsTree(u.sf)));
+    return t;
+  };
+  const hooks = taintHooks(rules, units.map((u) => ({ sf: u.sf, tree: () => treeOf(u) })));
+  const analyser = new Analyser(units, { models: models(), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, signal: ctx.signal, ...(hooks ? { hooks } : {}) });
   analyser.run();
+  const yamlById = new Map(rules.map((r) => [r.id, r]));
   for (const h of analyser.hits) {
     if (disabled.has(h.ruleId)) continue;
-    const meta = TAINT_RULES[h.cls as SinkClass];
+    const custom = yamlById.get(h.ruleId);
+    const meta = TAINT_RULES[h.cls];
+    const base = custom
+      ? { severity: custom.severity, confidence: custom.confidence, cwe: custom.cwe, message: `${custom.message} (from ${h.sourceLabel})` }
+      : { severity: meta.severity, confidence: meta.confidence, cwe: meta.cwe, message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName) };
     findings.push({
-      scanner: 'sast',
-      ruleId: h.ruleId,
-      severity: meta.severity,
-      confidence: meta.confidence,
-      message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName),
-      location: h.loc,
-      cwe: meta.cwe,
-      identity: h.identity,
-      flow: h.flow,
-      tags: ['taint'],
+      scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: ['taint'],
       data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },
     });
   }
+
+  // JS/TS: structural rules and YAML search rules
   const astRules = AST_RULES.filter((r) => !disabled.has(r.id));
+  const jsSearch = rules.some((r) => r.mode === 'search' && (r.languages.includes('js') || r.languages.includes('generic')));
   for (const u of units) {
     if (ctx.signal.aborted) return;
     for (const h of runAstRules(u.sf, astRules)) {
@@ -104,11 +177,31 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
         identity: `${r.id}|${h.node.getText(u.sf).replace(/\s+/g, ' ').slice(0, 240)}|${enclosingName(h.node)}`,
       });
     }
+    if (jsSearch) for (const h of runSearchRules(rules, u.path, 'js', treeOf(u), u.sf.text)) findings.push(patternFinding(h));
+  }
+  trees.clear();
+
+  // Python, Go, Java: pattern rules on tree-sitter
+  for (const o of others) {
+    if (ctx.signal.aborted) return;
+    const r = parseWith(o.lang, o.text);
+    if (r.errorLine !== undefined) {
+      ctx.fileError(o.path, `line ${r.errorLine}: parse error (${o.lang})`);
+      continue;
+    }
+    for (const h of runSearchRules(rules, o.path, o.lang, r.root, o.text)) findings.push(patternFinding(h));
   }
   yield* findings;
 }
 
-function enclosingName(n: import('typescript').Node): string {
+function patternFinding(h: PatternHit): RawFinding {
+  return {
+    scanner: 'sast', ruleId: h.rule.id, severity: h.rule.severity, confidence: h.rule.confidence, message: h.message, cwe: h.rule.cwe,
+    location: h.location, identity: `${h.rule.id}|${h.text}`, tags: ['pattern'],
+  };
+}
+
+function enclosingName(n: ts.Node): string {
   for (let p = n.parent; p; p = p.parent) {
     const name = (p as { name?: { getText(): string } }).name;
     if (name && 'body' in p) return name.getText();

@@ -4,7 +4,7 @@ import { TAINT_RULES, type SinkClass } from './classes.js';
 import { normaliseModule, type ModelIndex, type ModelRow } from './models.js';
 import { resolveModule } from './resolve.js';
 import {
-  ALL_BITS, EMPTY, STRINGIFIED, addStep, bit, clean, collapse, dataOf, force, join, step,
+  ALL_BITS, CUSTOM_BIT, EMPTY, STRINGIFIED, addStep, bit, clean, collapse, dataOf, force, join, step,
   type ClassInfo, type FnRef, type Taint, type Val,
 } from './values.js';
 
@@ -30,8 +30,8 @@ export interface TaintHit {
 
 /** A custom taint hook (YAML `mode: taint` rules plug in here). */
 export interface TaintHooks {
-  /** Extra source check on any expression: returns a label when the expression is a source. */
-  source?(node: ts.Expression, sf: ts.SourceFile): string | undefined;
+  /** Extra source check on any expression: returns the rule and a label when the expression is a source. */
+  source?(node: ts.Expression, sf: ts.SourceFile): { ruleId: string; label: string } | undefined;
   /** Extra sinks on a call: returns [ruleId, argument indexes] pairs. */
   sink?(node: ts.CallExpression | ts.NewExpression, sf: ts.SourceFile): { ruleId: string; args: number[] | '*' }[];
   /** Extra sanitizers: returns true when the call's result is clean for custom rules. */
@@ -367,9 +367,10 @@ export class Analyser {
 
   private reportTaint(t: Taint, cls: SinkClass, ruleId: string, site: Site, extraCleaned = 0): void {
     const cleaned = t.cleaned | extraCleaned;
-    if (cls !== 'code' || ruleId === TAINT_RULES.code.ruleId) {
+    const custom = ruleId !== TAINT_RULES[cls].ruleId;
+    if (!custom) {
       if (cleaned & bit(cls)) return;
-    } else if (cleaned & ALL_BITS) return; // custom rules: any sanitizer clears
+    } else if (cleaned & CUSTOM_BIT || (t.origin === 'source' && t.rule !== ruleId)) return;
     if (t.origin === 'source') {
       const identity = `${ruleId}|${site.text}|${site.fnName}`;
       const key = `${site.file}\u0000${identity}`;
@@ -887,8 +888,11 @@ export class Analyser {
   eval(e: ts.Expression, sc: Scope): Val {
     const hooks = this.opts.hooks;
     if (hooks?.source && !ts.isLiteralExpression(e)) {
-      const label = hooks.source(e, sc.file.unit.sf);
-      if (label) return this.source(sc, e, label, 0);
+      const src = hooks.source(e, sc.file.unit.sf);
+      if (src) {
+        const v = this.source(sc, e, src.label, 0);
+        return { t: v.t.map((t) => ({ ...t, rule: src.ruleId })) };
+      }
     }
     switch (e.kind) {
       case ts.SyntaxKind.Identifier: {
@@ -1306,7 +1310,7 @@ export class Analyser {
         for (const i of idx) if (args[i]) for (const t of collapse(args[i]!)) this.reportTaint(t, 'code', h.ruleId, site());
       }
     }
-    if (hooks?.sanitizer?.(c, sf)) return clean(dataOf(join(...args)), ALL_BITS);
+    if (hooks?.sanitizer?.(c, sf)) return clean(dataOf(join(...args)), CUSTOM_BIT);
 
     // request object methods
     const r = recv ? force(recv) : undefined;

@@ -32,7 +32,12 @@ export interface Taint {
   /** Classes this value has been sanitised for. */
   cleaned: number;
   steps: FlowStep[];
+  /** Set when a custom (YAML) taint rule's source produced this taint: only that rule's sinks report it. */
+  rule?: string;
 }
+
+/** Bit cleared by custom (YAML) sanitizers; built-in classes are not affected. */
+export const CUSTOM_BIT = 1 << 20;
 
 /** A function value: its declaration and where it closes over. */
 export interface FnRef {

@@ -1,0 +1,313 @@
+import { LineCounter, parseDocument, isMap, isSeq, type Node as YNode } from 'yaml';
+import { InputError } from '../../../core/errors.js';
+import type { Confidence, Severity } from '../../../core/types.js';
+import { findMatches, rewritePattern, type CompiledPattern, type Env, type GNode, type Match, type TreeIndex } from './gnode.js';
+import { tsPattern } from './ts-adapter.js';
+import { treeSitterPattern, type TsLang } from './tree-sitter.js';
+
+/** Languages YAML rules can target. */
+export type RuleLang = 'js' | TsLang | 'generic';
+
+/** A formula of the Semgrep-compatible subset. */
+export type Formula =
+  | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern> }
+  | { op: 'regex'; re: RegExp }
+  | { op: 'either'; items: Formula[] }
+  | {
+      op: 'all';
+      pos: Formula[];
+      inside: Formula[];
+      not: Formula[];
+      notInside: Formula[];
+      mvRegex: { name: string; re: RegExp }[];
+      focus: string | undefined;
+    };
+
+/** One user-written (or built-in pack) rule. */
+export interface YamlRule {
+  id: string;
+  message: string;
+  severity: Severity;
+  confidence: Confidence;
+  languages: RuleLang[];
+  cwe: string[];
+  mode: 'search' | 'taint';
+  formula?: Formula;
+  sources: Formula[];
+  sinks: Formula[];
+  sanitizers: Formula[];
+  /** Where the rule was loaded from, for errors. */
+  origin: string;
+  help: string;
+}
+
+const LANGS: Record<string, RuleLang> = {
+  js: 'js', javascript: 'js', ts: 'js', typescript: 'js', jsx: 'js', tsx: 'js',
+  python: 'python', py: 'python', python3: 'python', go: 'go', golang: 'go', java: 'java', generic: 'generic', regex: 'generic', none: 'generic',
+};
+
+const SEVERITY: Record<string, Severity> = {
+  ERROR: 'high', WARNING: 'medium', INFO: 'low', INVENTORY: 'info', EXPERIMENT: 'info',
+  CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low',
+  critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info',
+};
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Parses a rule file (`rules:` list). Throws {@link InputError} naming the file and line for anything outside the
+ * supported subset, so a rule never silently matches nothing.
+ */
+export function parseRuleFile(text: string, origin: string): YamlRule[] {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    throw new InputError(`invalid YAML: ${e.message.split('\n')[0]}`, origin, e.linePos?.[0]?.line);
+  }
+  const root = doc.contents;
+  const lineOf = (n: YNode | null | undefined): number | undefined => (n && n.range ? lc.linePos(n.range[0]).line : undefined);
+  if (!isMap(root)) throw new InputError('a rule file is a mapping with a `rules:` list', origin, 1);
+  const rules = root.get('rules', true);
+  if (!isSeq(rules)) throw new InputError('a rule file needs a `rules:` list', origin, lineOf(root));
+  const out: YamlRule[] = [];
+  rules.items.forEach((item) => {
+    const line = lineOf(item as YNode);
+    const raw = (item as { toJSON(): unknown }).toJSON() as Raw;
+    try {
+      out.push(parseRule(raw, origin));
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`rule ${typeof raw?.id === 'string' ? raw.id : '#' + (out.length + 1)}: ${(e as Error).message}`, origin, line);
+    }
+  });
+  return out;
+}
+
+function parseRule(raw: Raw, origin: string): YamlRule {
+  if (!raw || typeof raw !== 'object') throw new Error('a rule is a mapping');
+  const id = raw.id;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9][\w.-]*$/.test(id)) throw new Error('`id` must be a word (letters, digits, `-`, `_`, `.`)');
+  if (typeof raw.message !== 'string') throw new Error('`message` is required');
+  const sev = SEVERITY[String(raw.severity ?? 'WARNING')];
+  if (!sev) throw new Error(`unknown severity ${String(raw.severity)}`);
+  const langsRaw = raw.languages;
+  if (!Array.isArray(langsRaw) || langsRaw.length === 0) throw new Error('`languages` must be a non-empty list');
+  const languages = langsRaw.map((l) => {
+    const v = LANGS[String(l).toLowerCase()];
+    if (!v) throw new Error(`unsupported language ${String(l)} (supported: javascript, typescript, python, go, java, generic)`);
+    return v;
+  });
+  const meta = (raw.metadata ?? {}) as Raw;
+  const cweRaw = meta.cwe;
+  const cwe = (Array.isArray(cweRaw) ? cweRaw : cweRaw ? [cweRaw] : []).map((c) => {
+    const m = /CWE-\d+/i.exec(String(c));
+    if (!m) throw new Error(`metadata.cwe entry ${String(c)} has no CWE-<n>`);
+    return m[0].toUpperCase();
+  });
+  const conf = String(meta.confidence ?? 'MEDIUM').toLowerCase();
+  const confidence: Confidence = conf === 'high' ? 'high' : conf === 'low' ? 'low' : 'medium';
+  const mode = raw.mode === 'taint' ? 'taint' : raw.mode === undefined || raw.mode === 'search' ? 'search' : undefined;
+  if (!mode) throw new Error(`unsupported mode ${String(raw.mode)}`);
+  const known = new Set(['id', 'message', 'severity', 'languages', 'metadata', 'mode', 'pattern', 'patterns', 'pattern-either', 'pattern-regex', 'pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'pattern-propagators', 'fix', 'options', 'paths']);
+  for (const k of Object.keys(raw)) if (!known.has(k)) throw new Error(`unsupported key \`${k}\``);
+  const rule: YamlRule = {
+    id, message: raw.message, severity: sev, confidence, languages, cwe, mode, sources: [], sinks: [], sanitizers: [], origin,
+    help: typeof meta.help === 'string' ? meta.help : `${raw.message} (custom rule from ${origin})`,
+  };
+  if (mode === 'search') {
+    rule.formula = parseFormula(raw, true);
+  } else {
+    const list = (k: string): Formula[] => {
+      const v = raw[k];
+      if (v === undefined) return [];
+      if (!Array.isArray(v)) throw new Error(`\`${k}\` must be a list`);
+      return v.map((x) => parseFormula(x as Raw, true));
+    };
+    rule.sources = list('pattern-sources');
+    rule.sinks = list('pattern-sinks');
+    rule.sanitizers = list('pattern-sanitizers');
+    if (!rule.sources.length || !rule.sinks.length) throw new Error('taint rules need pattern-sources and pattern-sinks');
+    if (languages.some((l) => l !== 'js')) throw new Error('mode: taint is supported for javascript/typescript only');
+  }
+  return rule;
+}
+
+function pattern(src: unknown): Formula {
+  if (typeof src !== 'string' || !src.trim()) throw new Error('a pattern must be a non-empty string');
+  return { op: 'pattern', src, compiled: new Map() };
+}
+
+function parseFormula(raw: Raw, top: boolean): Formula {
+  if (typeof raw !== 'object' || raw === null) throw new Error('expected a pattern operator mapping');
+  const keys = Object.keys(raw).filter((k) => !top || k.startsWith('pattern') || k === 'patterns' || k === 'focus-metavariable');
+  const ops = keys.filter((k) => ['pattern', 'patterns', 'pattern-either', 'pattern-regex'].includes(k));
+  if (ops.length !== 1) throw new Error(`expected exactly one of pattern, patterns, pattern-either, pattern-regex (got ${ops.join(', ') || 'none'})`);
+  const op = ops[0]!;
+  let f: Formula;
+  if (op === 'pattern') f = pattern(raw.pattern);
+  else if (op === 'pattern-regex') f = { op: 'regex', re: compileRegex(raw['pattern-regex']) };
+  else if (op === 'pattern-either') {
+    const items = raw['pattern-either'];
+    if (!Array.isArray(items)) throw new Error('pattern-either must be a list');
+    f = { op: 'either', items: items.map((x) => parseFormula(x as Raw, false)) };
+  } else {
+    const items = raw.patterns;
+    if (!Array.isArray(items)) throw new Error('patterns must be a list');
+    const all: Extract<Formula, { op: 'all' }> = { op: 'all', pos: [], inside: [], not: [], notInside: [], mvRegex: [], focus: undefined };
+    for (const it of items as Raw[]) {
+      const k = Object.keys(it ?? {});
+      if (k.length !== 1) throw new Error('each entry of patterns has exactly one operator');
+      const key = k[0]!;
+      const v = it[key];
+      if (key === 'pattern' || key === 'pattern-either' || key === 'patterns' || key === 'pattern-regex') all.pos.push(parseFormula(it, false));
+      else if (key === 'pattern-inside') all.inside.push(pattern(v));
+      else if (key === 'pattern-not') all.not.push(pattern(v));
+      else if (key === 'pattern-not-inside') all.notInside.push(pattern(v));
+      else if (key === 'pattern-not-regex') all.not.push({ op: 'regex', re: compileRegex(v) });
+      else if (key === 'metavariable-regex') {
+        const m = v as Raw;
+        if (typeof m?.metavariable !== 'string') throw new Error('metavariable-regex needs metavariable and regex');
+        all.mvRegex.push({ name: m.metavariable, re: compileRegex(m.regex) });
+      } else if (key === 'focus-metavariable') {
+        if (typeof v !== 'string') throw new Error('focus-metavariable takes one metavariable name');
+        all.focus = v;
+      } else throw new Error(`unsupported operator \`${key}\` inside patterns`);
+    }
+    if (!all.pos.length && !all.inside.length) throw new Error('patterns needs at least one positive pattern');
+    f = all;
+  }
+  if (typeof raw['focus-metavariable'] === 'string' && f.op !== 'all') {
+    f = { op: 'all', pos: [f], inside: [], not: [], notInside: [], mvRegex: [], focus: raw['focus-metavariable'] };
+  }
+  return f;
+}
+
+function compileRegex(v: unknown): RegExp {
+  if (typeof v !== 'string') throw new Error('a regex must be a string');
+  try {
+    // Semgrep's regexes are PCRE; the common subset works, and leading inline flags such as (?i) or (?s) are mapped
+    const m = /^\(\?([ims]+)\)/.exec(v);
+    return new RegExp(m ? v.slice(m[0].length) : v, 'g' + (m ? [...new Set(m[1]!)].join('') : ''));
+  } catch (e) {
+    throw new Error(`bad regex ${v}: ${(e as Error).message}`);
+  }
+}
+
+/** What evaluation needs about one file. */
+export interface EvalFile {
+  lang: RuleLang;
+  idx: TreeIndex | undefined;
+  text: string;
+}
+
+function compile(f: Extract<Formula, { op: 'pattern' }>, lang: RuleLang): CompiledPattern {
+  const have = f.compiled.get(lang);
+  if (have) return have;
+  const src = rewritePattern(f.src.trim());
+  let nodes: GNode[];
+  try {
+    nodes = lang === 'js' ? tsPattern(src) : lang === 'generic' ? [] : treeSitterPattern(lang, src);
+  } catch (e) {
+    throw new Error(`pattern \`${f.src.trim().slice(0, 80)}\`: ${(e as Error).message}`);
+  }
+  if (nodes.length === 0) throw new Error(`pattern \`${f.src.trim().slice(0, 80)}\` is empty`);
+  const c: CompiledPattern = nodes.length === 1 ? { kind: 'node', node: nodes[0]! } : { kind: 'seq', nodes };
+  f.compiled.set(lang, c);
+  return c;
+}
+
+/** Compiles every pattern of a rule for its languages, so broken patterns fail at load time. */
+export function precompile(rule: YamlRule): void {
+  const visit = (f: Formula): void => {
+    if (f.op === 'pattern') for (const l of rule.languages) if (l !== 'generic') compile(f, l);
+    if (f.op === 'either') f.items.forEach(visit);
+    if (f.op === 'all') [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach(visit);
+  };
+  try {
+    if (rule.formula) visit(rule.formula);
+    [...rule.sources, ...rule.sinks, ...rule.sanitizers].forEach(visit);
+  } catch (e) {
+    throw new InputError(`rule ${rule.id}: ${(e as Error).message}`, rule.origin);
+  }
+}
+
+function consistent(a: Env, b: Env): Env | null {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const have = out[k];
+    if (have && have.text.replace(/\s+/g, '') !== v.text.replace(/\s+/g, '')) return null;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Evaluates a formula on a file. */
+export function evalFormula(f: Formula, file: EvalFile): Match[] {
+  if (f.op === 'pattern') return file.idx ? findMatches(compile(f, file.lang), file.idx) : [];
+  if (f.op === 'regex') {
+    const out: Match[] = [];
+    f.re.lastIndex = 0;
+    for (const m of file.text.matchAll(f.re)) {
+      if (m[0].length === 0) continue;
+      out.push({ startIndex: m.index, endIndex: m.index + m[0].length, node: undefined, env: {} });
+    }
+    return out;
+  }
+  if (f.op === 'either') return f.items.flatMap((x) => evalFormula(x, file));
+  let cands: Match[];
+  if (f.pos.length) {
+    cands = evalFormula(f.pos[0]!, file);
+    for (const p of f.pos.slice(1)) {
+      const other = evalFormula(p, file);
+      cands = cands.flatMap((c) => {
+        // positive terms intersect: one match must lie within the other (a regex inside a call, or the same node)
+        const o = other.find((x) => ((x.startIndex >= c.startIndex && x.endIndex <= c.endIndex) || (c.startIndex >= x.startIndex && c.endIndex <= x.endIndex)) && consistent(c.env, x.env));
+        return o ? [{ ...c, env: consistent(c.env, o.env)! }] : [];
+      });
+    }
+  } else cands = evalFormula(f.inside[0]!, file);
+  for (const ins of f.pos.length ? f.inside : f.inside.slice(1)) {
+    const outer = evalFormula(ins, file);
+    cands = cands.flatMap((c) => {
+      for (const o of outer) {
+        if (o.startIndex <= c.startIndex && c.endIndex <= o.endIndex) {
+          const env = consistent(c.env, o.env);
+          if (env) return [{ ...c, env }];
+        }
+      }
+      return [];
+    });
+  }
+  for (const n of f.not) {
+    const bad = evalFormula(n, file);
+    cands = cands.filter((c) => !bad.some((b) => b.startIndex === c.startIndex && b.endIndex === c.endIndex && consistent(c.env, b.env)));
+  }
+  for (const n of f.notInside) {
+    const bad = evalFormula(n, file);
+    cands = cands.filter((c) => !bad.some((b) => b.startIndex <= c.startIndex && c.endIndex <= b.endIndex && consistent(c.env, b.env)));
+  }
+  for (const { name, re } of f.mvRegex) {
+    cands = cands.filter((c) => {
+      const b = c.env[name];
+      re.lastIndex = 0;
+      return !!b && re.test(b.text);
+    });
+  }
+  if (f.focus) {
+    const name = f.focus;
+    cands = cands.flatMap((c) => {
+      const b = c.env[name];
+      return b ? [{ startIndex: b.startIndex, endIndex: b.endIndex, node: b, env: c.env }] : [];
+    });
+  }
+  return cands;
+}
+
+/** Replaces `$X` in a message with the matched text of the metavariable. */
+export function interpolate(message: string, env: Env): string {
+  return message.replace(/\$([A-Z_][A-Z0-9_]*)/g, (m, n: string) => {
+    const b = env['$' + n];
+    return b ? b.text.replace(/\s+/g, ' ').slice(0, 60) : m;
+  });
+}

@@ -1,0 +1,41 @@
+import ts from 'typescript';
+import type { GNode } from './gnode.js';
+
+const DROP = new Set<ts.SyntaxKind>([ts.SyntaxKind.EndOfFileToken]);
+
+/** Converts a TypeScript AST to the matcher's tree (type annotations, decorators and modifiers dropped). */
+export function fromTs(root: ts.Node, sf: ts.SourceFile): GNode {
+  const conv = (n: ts.Node): GNode => {
+    const start = n.getStart(sf);
+    const end = n.getEnd();
+    const s = sf.getLineAndCharacterOfPosition(start);
+    const e = sf.getLineAndCharacterOfPosition(end);
+    const text = sf.text.slice(start, end);
+    const str = ts.isStringLiteralLike(n);
+    const leaf = str || ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isLiteralExpression(n) || ts.isToken(n);
+    const children: GNode[] = [];
+    if (!leaf) {
+      ts.forEachChild(n, (c) => {
+        if (DROP.has(c.kind) || ts.isTypeNode(c) || ts.isDecorator(c) || ts.isModifier(c) || ts.isTypeParameterDeclaration(c)) return;
+        if (ts.isParenthesizedExpression(c) || ts.isAsExpression(c) || ts.isNonNullExpression(c) || ts.isSatisfiesExpression(c)) {
+          children.push(conv(c.expression));
+          return;
+        }
+        children.push(conv(c));
+      });
+    }
+    return {
+      kind: ts.SyntaxKind[n.kind] ?? String(n.kind), children, text, leaf, str, value: str ? (n as ts.StringLiteral).text : text,
+      startIndex: start, endIndex: end, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
+    };
+  };
+  return conv(root);
+}
+
+/** Parses a JS/TS pattern (already rewritten) into its top-level statements' trees, unwrapping expression statements. */
+export function tsPattern(src: string): GNode[] {
+  const sf = ts.createSourceFile('pattern.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  const diags = (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+  if (diags.length) throw new Error(`pattern does not parse: ${ts.flattenDiagnosticMessageText(diags[0]!.messageText, ' ')}`);
+  return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? s.expression : s, sf));
+}
