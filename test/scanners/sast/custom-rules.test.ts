@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { InputError } from '../../../src/core/errors.js';
+import { parseRuleFile } from '../../../src/scanners/sast/patterns/rules.js';
+import { assertFixtureFile } from '../../helpers/fixtures.js';
+import { makeDir } from '../../helpers/tmp.js';
+import { scanDir } from './helpers.js';
+
+const DIR = join(import.meta.dirname, 'fixtures', 'custom');
+
+test('custom YAML rules: pattern, pattern-not, pattern-not-inside, pattern-inside, metavariable-regex, regex, taint mode', async () => {
+  const r = await scanDir(DIR, { rules: ['rules.yml'] });
+  assert.deepEqual(r.errors, []);
+  const hits = r.findings.filter((f) => f.location.path === 'app.ts').map((f) => ({ ruleId: f.ruleId, line: f.location.startLine ?? 0 }));
+  assertFixtureFile(join(DIR, 'app.ts'), hits);
+  const legacy = r.findings.find((f) => f.ruleId === 'acme-legacy-query')!;
+  assert.equal(legacy.message, 'legacy.runQuery(q) bypasses the query builder');
+  assert.deepEqual(legacy.cwe, ['CWE-89']);
+  assert.equal(legacy.severity, 'high');
+  const debug = r.findings.find((f) => f.ruleId === 'acme-debug-flag')!;
+  assert.equal(debug.message, 'debug mode enabled in start');
+  const taint = r.findings.find((f) => f.ruleId === 'acme-tenant-taint')!;
+  assert.ok(taint.flow && taint.flow.length >= 3, 'taint rule reports its path');
+  assert.match(taint.flow[0]!.message, /getTenantHeader\(\)/);
+});
+
+test('custom rules are declared by rules() only when loaded, and built-in rules are unaffected', async () => {
+  const r = await scanDir(DIR);
+  assert.equal(r.findings.filter((f) => f.ruleId.startsWith('acme-')).length, 0);
+});
+
+test('bad rule files are input errors that name file and line', () => {
+  const bad = (text: string, re: RegExp) => {
+    assert.throws(() => parseRuleFile(text, 'r.yml'), (e: unknown) => e instanceof InputError && re.test(e.message) && e.file === 'r.yml');
+  };
+  bad('rules:\n  - id: x\n    message: m\n    languages: [cobol]\n    pattern: a()\n', /unsupported language cobol/);
+  bad('rules:\n  - id: x\n    message: m\n    languages: [js]\n    pattern: a()\n    pattern-wat: b\n', /unsupported key `pattern-wat`/);
+  bad('rules:\n  - id: x\n    message: m\n    languages: [js]\n', /exactly one of pattern/);
+  bad('rules: [\n', /invalid YAML/);
+  bad('rules:\n  - id: x\n    message: m\n    languages: [python]\n    mode: taint\n    pattern-sources: [{pattern: a()}]\n    pattern-sinks: [{pattern: b()}]\n', /javascript\/typescript only/);
+  try {
+    parseRuleFile('rules:\n  - id: ok\n    message: m\n    languages: [js]\n    pattern: a()\n  - id: bad\n    message: m\n    languages: [js]\n', 'r.yml');
+    assert.fail('should throw');
+  } catch (e) {
+    assert.ok(e instanceof InputError);
+    assert.equal(e.line, 6);
+  }
+});
+
+test('a pattern that does not parse is an input error at load time', async () => {
+  const dir = makeDir({ 'r.yml': 'rules:\n  - id: broken\n    message: m\n    languages: [js]\n    pattern: foo(((\n', 'a.js': 'foo(1)\n' });
+  await assert.rejects(scanDir(dir, { rules: ['r.yml'] }), (e: unknown) => e instanceof InputError && /rule broken: pattern/.test(e.message));
+  await assert.rejects(scanDir(dir, { rules: ['missing.yml'] }), (e: unknown) => e instanceof InputError && /cannot read rule file/.test(e.message));
+});
