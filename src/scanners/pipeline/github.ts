@@ -3,7 +3,7 @@
  * emitting {@link Hit}s with exact source offsets. Each audit is a small function; `auditGithub` runs
  * them in order.
  */
-import { isScalar } from 'yaml';
+import { isAlias, isScalar } from 'yaml';
 import type { Node, Pair, Scalar } from 'yaml';
 import { accessPath, contextAccesses, findExpressions, parseExpression, walk } from './expr.js';
 import type { Expr, Occurrence } from './expr.js';
@@ -27,7 +27,7 @@ import {
   publishes,
   pushesToGit,
 } from './shell.js';
-import { entries, get, isMapNode, isSeqNode, items, pair, scalarBody, str } from './yamlsrc.js';
+import { deref, entries, get, isMapNode, isSeqNode, items, pair, scalarBody, str } from './yamlsrc.js';
 import type { YamlSource } from './yamlsrc.js';
 
 /** One finding of an audit, before config and ignores are applied. */
@@ -204,14 +204,37 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
   }
   const jobOutputs = taintedJobOutputs(src, jobs);
   for (const job of jobs) {
-    auditInjection(src, root, job, jobOutputs, triggers, emit);
-    auditCheckout(src, job, triggers, emit);
-    auditJobMisc(src, job, triggers, emit);
-    for (const step of job.steps) auditStepUses(src, job, step, opts, emit);
+    // A finding inside an anchored node reached through an alias in this job is reported at the alias.
+    const aliases = aliasesIn(src, job.node);
+    const jobEmit: Emit = aliases.length
+      ? (h) => {
+          const a = aliases.find((x) => h.start >= x.target[0] && h.start < x.target[1]);
+          emit(a ? { ...h, start: a.alias[0], end: a.alias[1], anchor: a.alias[0] } : h);
+        }
+      : emit;
+    auditInjection(src, root, job, jobOutputs, triggers, jobEmit);
+    auditCheckout(src, job, triggers, jobEmit);
+    auditJobMisc(src, job, triggers, jobEmit);
+    for (const step of job.steps) auditStepUses(src, job, step, opts, jobEmit);
     const reusable = kind === 'workflow' ? get(src, job.node, 'uses') : null;
-    if (isScalar(reusable)) auditUses(src, job, undefined, reusable, opts, emit);
+    if (isScalar(reusable)) auditUses(src, job, undefined, reusable, opts, jobEmit);
   }
   return hits;
+}
+
+/** Aliases under `node` (not following them), with their own range and their anchor's range. */
+function aliasesIn(src: YamlSource, node: unknown): { alias: [number, number]; target: [number, number] }[] {
+  const out: { alias: [number, number]; target: [number, number] }[] = [];
+  const walkNode = (n: unknown, depth: number): void => {
+    if (depth > 100 || n === null || n === undefined) return;
+    if (isAlias(n)) {
+      const t = deref(src, n);
+      if (t?.range && (n as Node).range) out.push({ alias: [(n as Node).range![0], (n as Node).range![1]], target: [t.range[0], t.range[1]] });
+    } else if (isMapNode(n)) for (const p of n.items) walkNode(p.value, depth + 1);
+    else if (isSeqNode(n)) for (const i of n.items) walkNode(i, depth + 1);
+  };
+  walkNode(node, 0);
+  return out;
 }
 
 function readTriggers(src: YamlSource, root: Node): Map<string, Node | null> {
