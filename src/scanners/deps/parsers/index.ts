@@ -11,6 +11,7 @@ import {
   parsePomXml,
 } from './other.js';
 import { parsePnpmLock } from './pnpm.js';
+import { parseSbom } from './sbom.js';
 import { parsePdmLock, parsePipfileLock, parsePoetryLock, parseRequirements, parseUvLock } from './python.js';
 import { parseYarnLock } from './yarn.js';
 import { objectOr } from './text.js';
@@ -69,6 +70,12 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
   { name: /^pom\.xml$/, ecosystem: 'Maven', description: 'Maven POM (declared versions, properties)', parse: parsePomXml },
   { name: /^gradle\.lockfile$/, ecosystem: 'Maven', description: 'Gradle dependency locking', parse: parseGradleLockfile },
   { name: /^packages\.lock\.json$/, ecosystem: 'NuGet', description: 'NuGet lock file', parse: parseNugetLock },
+  {
+    name: /(^(bom|sbom)\.json$|\.(cdx|cyclonedx|spdx)\.json$)/,
+    ecosystem: 'any',
+    description: 'SBOM input: CycloneDX JSON, SPDX 2.x JSON (components with purls)',
+    parse: parseSbom,
+  },
 ];
 
 /** The format of a file by its path, or undefined. Files inside `node_modules/` or vendored trees are not lockfiles of the project. */
