@@ -220,8 +220,20 @@ export class Analyser {
     this.evalModule(target);
     if (target.cjs) return target.cjs;
     const fields = new Map<string, Val>();
-    for (const k of target.exports.keys()) fields.set(k, { t: [], lazy: () => this.exportOf(target, k, 0) });
+    for (const k of this.exportNames(target, 0)) fields.set(k, { t: [], lazy: () => this.exportOf(target, k, 0) });
     return { t: [], fields, obj: true };
+  }
+
+  private exportNames(fs: FileState, depth: number): Set<string> {
+    this.evalModule(fs);
+    const out = new Set(fs.exports.keys());
+    if (depth < 6) {
+      for (const s of fs.stars) {
+        const t = this.fileFor(fs, s);
+        if (t) for (const k of this.exportNames(t, depth + 1)) if (k !== 'default') out.add(k);
+      }
+    }
+    return out;
   }
 
   private exportOf(fs: FileState, name: string, depth: number): Val {
