@@ -11,6 +11,7 @@ export function parseGoMod(text: string, path: string): ParsedLockfile {
   const reqs: Dependency[] = [];
   const replaces: { from: string; fromVer?: string; to: string; toVer?: string }[] = [];
   let block: 'require' | 'replace' | 'other' | undefined;
+  let blockLine = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = (rows[i] as string).replace(/\r$/, '');
     const indirect = /\/\/\s*indirect\b/.test(row);
@@ -29,13 +30,14 @@ export function parseGoMod(text: string, path: string): ParsedLockfile {
     if (!m) throw new LockfileError(`unknown directive ${JSON.stringify(body.slice(0, 40))}`, i + 1);
     const [, verb, rest] = m as unknown as [string, string, string];
     if (rest === '(') {
+      blockLine = i + 1;
       block = verb === 'require' ? 'require' : verb === 'replace' ? 'replace' : 'other';
       continue;
     }
     if (verb === 'require') reqs.push(goReq(rest, i + 1, indirect));
     else if (verb === 'replace') replaces.push(goReplace(rest, i + 1));
   }
-  if (block) throw new LockfileError(`unterminated ${block} block`, rows.length);
+  if (block) throw new LockfileError(`${block} block opened here is never closed with ")"`, blockLine);
   for (const r of replaces) {
     for (const d of reqs) {
       if (d.name !== r.from || (r.fromVer && r.fromVer !== d.version)) continue;
