@@ -73,6 +73,7 @@ const PUBLIC_TRIGGERS = new Set([
   'fork',
   'watch',
 ]);
+const MAINTAINER_PR_EVENTS = new Set(['labeled', 'unlabeled', 'assigned', 'unassigned', 'review_requested', 'review_request_removed', 'locked', 'unlocked', 'milestoned', 'demilestoned', 'enqueued', 'dequeued', 'auto_merge_enabled', 'auto_merge_disabled']);
 const PR_TRIGGERS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'workflow_run', 'issue_comment']);
 
 type Taint = 'attacker' | 'input' | undefined;
@@ -450,12 +451,17 @@ function auditTriggers(src: YamlSource, root: Node, triggers: Map<string, Node |
   const prt = triggers.get('pull_request_target');
   if (triggers.has('pull_request_target')) {
     const prtNode = get(src, get(src, root, 'on'), 'pull_request_target');
-    const hasTypes = !!get(src, prtNode, 'types');
-    const restricted = hasTypes || jobs.some((j) => get(src, j.node, 'if') || get(src, j.node, 'environment'));
-    if (!restricted) {
+    const typesNode = get(src, prtNode, 'types');
+    const types = isSeqNode(typesNode) ? items(src, typesNode).map((t) => str(t) ?? '') : typesNode ? [str(typesNode) ?? ''] : [];
+    // Only events a maintainer causes (labelling, assigning...) restrict who can start the run.
+    const maintainerOnly = types.length > 0 && types.every((t) => MAINTAINER_PR_EVENTS.has(t));
+    const restricted = maintainerOnly || jobs.some((j) => get(src, j.node, 'if') || get(src, j.node, 'environment'));
+    // Jobs that only call pinned actions (labelers, greeters) are the intended use; flag when code runs or is checked out.
+    const runsCode = jobs.some((j) => !!get(src, j.node, 'uses') || j.steps.some((st) => st.run || (st.uses && (ownerRepo(st.uses) === 'actions/checkout' || st.uses.startsWith('./')))));
+    if (!restricted && runsCode) {
       const onPair = pair(src, root, 'on');
       const start = prt?.range?.[0] ?? findTriggerOffset(src, onPair);
-      emit({ ruleId: 'gha-pull-request-target-unrestricted', start, end: start + 'pull_request_target'.length, message: 'pull_request_target runs with secrets for every fork PR, with no if:, environment or types: restriction.', identity: 'pull_request_target', anchor: start });
+      emit({ ruleId: 'gha-pull-request-target-unrestricted', start, end: start + 'pull_request_target'.length, message: 'pull_request_target runs code with secrets for every fork PR, with no if:, environment or maintainer-only types: restriction.', identity: 'pull_request_target', anchor: start });
     }
   }
   const publicTrig = [...triggers.keys()].filter((t) => PUBLIC_TRIGGERS.has(t));
