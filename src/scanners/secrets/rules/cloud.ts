@@ -3,7 +3,7 @@
  * Linode, Scaleway, Fastly, Heroku, Netlify, Vercel, Fly.io, Render and more.
  */
 import type { SecretRuleSpec } from '../rule.js';
-import { ctx, L, R, R64, UUID } from './shared.js';
+import { ctx, L, L64, R, R64, UUID } from './shared.js';
 
 const r = String.raw;
 
@@ -48,7 +48,7 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     help: 'A temporary AWS STS session token. Revoke the role session (or wait for expiry) and find how it leaked.',
     severity: 'high',
     keywords: ['iqojb3jpz2lu', 'fwogzxivyxdz', 'fqogzxivyxdz'],
-    regex: L + r`(?<secret>(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{80,3000}={0,2})` + R64,
+    regex: L64 + r`(?<secret>(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{80,3000}={0,2})` + R64,
     minEntropy: 4,
     tags: ['aws'],
     examples: {
@@ -73,7 +73,7 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     title: 'Amazon Bedrock long-term API key',
     severity: 'high',
     keywords: ['absk'],
-    regex: L + r`(?<secret>ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,400}={0,2})` + R64,
+    regex: L64 + r`(?<secret>ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,400}={0,2})` + R64,
     minEntropy: 4,
     tags: ['aws'],
     examples: {
@@ -115,7 +115,7 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     help: 'A Google Cloud / Firebase / Maps API key. Restrict or regenerate it under APIs & Services > Credentials.',
     severity: 'high',
     keywords: ['aiza'],
-    regex: L + r`(?<secret>AIza[0-9A-Za-z_\-]{35})` + R,
+    regex: L64 + r`(?<secret>AIza[0-9A-Za-z_\-]{35})(?![A-Za-z0-9_\-+/=])`,
     minEntropy: 3.5,
     tags: ['gcp'],
     examples: {
@@ -644,11 +644,12 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     id: 'yandex-cloud-access-key',
     title: 'Yandex Cloud static access key secret',
     severity: 'high',
-    keywords: ['ycaj', 'yc'],
-    regex: L + r`(?<secret>YC[A-Za-z0-9_\-]{38})` + R,
+    keywords: ['yandex', 'yc_', 'secret'],
+    regex: ctx(r`(?:yandex|yc)[\w.\-]{0,20}?(?:secret|key)|secret[_\-.]?(?:access[_\-.]?)?key`) + r`(?<secret>YC[A-Za-z0-9_\-]{38})` + R,
+    flags: 'i',
     minEntropy: 4.2,
     confidence: 'medium',
     tags: ['yandex'],
-    examples: { positive: ['aws_secret_access_key = YCJtInz_bnJ4S6kzCpREXcvafM8ZoEmfA53L-PeK'], negative: ['YC8qF_eZ3Eyz5RdLeaDVNe', 'YCSB_WORKLOAD=eiv2zaz1juxnzd1rw1qu5107lob1x7qztyd2i1'] },
+    examples: { positive: ['aws_secret_access_key = YCR348g37dUTPRJwWDXUDIO3628tvQfjq9emjhBi', 'YC_SECRET_KEY=YCG4N0QgENzWbv-oY0Ny5PKIFSQJ1kRvdHAf7dvl'], negative: ['YCkhBnqbmqk9wEKLnOiRrKN7cWirrphFUSPW9_4o', 'aws_secret_access_key = YCAnJX3NdMOAg3d7WKpFMb'] },
   },
 ];

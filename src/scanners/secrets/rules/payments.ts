@@ -3,7 +3,7 @@
  * GoCardless, Shippo, Duffel and card numbers in context.
  */
 import type { SecretRuleSpec } from '../rule.js';
-import { ctx, L, R } from './shared.js';
+import { ctx, L, L64, R } from './shared.js';
 
 const r = String.raw;
 
@@ -88,7 +88,7 @@ export const PAYMENT_RULES: SecretRuleSpec[] = [
     title: 'Square access token',
     severity: 'critical',
     keywords: ['eaaa', 'sq0atp-'],
-    regex: L + r`(?<secret>EAAA[A-Za-z0-9_\-]{60}|sq0atp-[A-Za-z0-9_\-]{22})` + R,
+    regex: L64 + r`(?<secret>EAAA[A-Za-z0-9_\-]{60}|sq0atp-[A-Za-z0-9_\-]{22})(?![A-Za-z0-9_\-+/=])`,
     minEntropy: 4,
     tags: ['square'],
     examples: { positive: ['SQUARE_ACCESS_TOKEN=EAAAYXBRX7okwbzBo1y605y5P8NHiuUc5oBNQmSIGdVfJQHp6L0I1iUong0uJQsC', 'token: sq0atp-GMu5f_1510B_u-CpqSWpkU'], negative: ['EAAAkDCWkdvxofnMMFGa5Vs3', 'sq0atp-VNHsuKCWNJ'] },

@@ -5,7 +5,7 @@
  * developer tooling and more.
  */
 import type { SecretRuleSpec } from '../rule.js';
-import { ctx, L, R, UUID } from './shared.js';
+import { ctx, L, L64, R, UUID } from './shared.js';
 
 const r = String.raw;
 
@@ -148,7 +148,7 @@ export const SAAS_RULES: SecretRuleSpec[] = [
     { positive: ['DROPBOX_APP_SECRET=eum7r69urttywsh'], negative: ['DROPBOX_APP_SECRET=o03mb'] }),
   inContext('zendesk-api-token', 'Zendesk API token', r`zendesk[\w.\-]{0,20}?(?:token|key)`, ['zendesk'], '[A-Za-z0-9]{40}', 4,
     { positive: ['ZENDESK_API_TOKEN=AxgqpTqe8UaKdz0L6N8YqN6rRy0ZDYRLnjXTLSrd'], negative: ['ZENDESK_API_TOKEN=QdEufW0bFEwr', 'ZENDESK_SUBDOMAIN=acme'] }),
-  prefixed('intercom-access-token', 'Intercom access token', ['dg9roj'], 'dG9rOj[A-Za-z0-9+/=_\\-]{40,120}', 4,
+  prefixed('intercom-access-token', 'Intercom access token', ['dg9roj'], '(?<![A-Za-z0-9+/])dG9rOj[A-Za-z0-9+/=_\\-]{40,120}', 4,
     { positive: ['INTERCOM_TOKEN=dG9rOjK+QsdGHcdXPyCufmf/LgAKOMOQbflRam3ZXVejK+nVrp5+kXhpu1Sd='], negative: ['dG9rOjR92N1sj7cZ'] }),
   prefixed('hubspot-private-app-token', 'HubSpot private app access token', ['pat-na', 'pat-eu', 'pat-ap'], `pat-(?:na|eu|ap)\\d-${UUID}`, 3,
     { positive: ['HUBSPOT_ACCESS_TOKEN=pat-na1-ae11ffba-9acd-f35f-d1b4-305e97553b33', 'Authorization: Bearer pat-eu1-f9abb2bd-ff46-e62f-61f3-8d812570445b'], negative: ['pat-na1-2c962649', 'pat-xx1-e622dc68-56a4-3cf7-0d31-4623a078dcc9'] }),
@@ -190,7 +190,8 @@ export const SAAS_RULES: SecretRuleSpec[] = [
     severity: 'high',
     keywords: ['aaaaaaaaaaaaaaaaaaaaa'],
     // The run of A's is format padding (and would trip the engine's repeated-character filter): the secret is the rest.
-    regex: L + r`A{21,22}(?<secret>[A-Za-z0-9%]{30,120})(?![A-Za-z0-9%])`,
+    // Bearer tokens are URL-encoded base64: require at least one %XX escape, which random base64 never has.
+    regex: L64 + r`A{21,22}(?<secret>(?=[A-Za-z0-9]{0,120}%[0-9A-F]{2})[A-Za-z0-9%]{30,120})(?![A-Za-z0-9+/=%])`,
     minEntropy: 3,
     tags: ['twitter'],
     examples: { positive: ['TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAAIwDJhprd326RPPalQBGdcHAHCulHR4AYYww920g2YDIvMk5sd6%3DrQTw80HUaUkYZ8W4xXTcJMDUXGiQo0y3kMnKRjLBpQscFsE9oV'], negative: ['AAAAAAAAAAAAAAAAAAAAAR6oJ3hoHFj'] },
@@ -202,7 +203,7 @@ export const SAAS_RULES: SecretRuleSpec[] = [
     title: 'Facebook / Meta access token',
     severity: 'high',
     keywords: ['eaa'],
-    regex: L + r`(?<secret>EAA[B-Z][A-Za-z0-9]{80,400})(?![A-Za-z0-9])`,
+    regex: L64 + r`(?<secret>EAA[B-Z][A-Za-z0-9]{80,400})(?![A-Za-z0-9+/=])`,
     minEntropy: 4,
     tags: ['facebook'],
     examples: { positive: ['FB_PAGE_TOKEN=EAAGLkJKhF9uKw1I60SuSkO1FyzqBt3LRio3IBtyG6E10qoNnAs64PxaNpU1Jdl46beJUJQ7PRW1fkMLeElCTT9bG9ABhralhbimAyvQGW6LEPLEmKtBLco3Ysp26K0CrMcecTQ8tNi4N97CA6HrlATmoq3bOZMBCCFFOC1MpXB31yk8vZ2N2hGl'], negative: ['EAAG7uTeDTJQigEDriYhIxjromguxykEkE', 'EAAAxfmBEJSChwcAmaSdjnRIV5pvsO9R65beciBi161wz6ULTb554H7J0J9MSmm3Y5pX0mT3fAAzJ6jJgUJcljS2CNQD46cYqaNl20qOpqrIzLDASCe8zM6o7bj6UG6v7nUOE8CGado8eH84qssuY9XNxz9fyQ3ByvlvlUV7yk1QYImXydWky8UH'] },

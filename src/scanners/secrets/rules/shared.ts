@@ -11,8 +11,10 @@ export function ctx(words: string): string {
   return `(?:${words})[\\w.\\-]{0,30}?["'\\]]{0,2}\\s{0,4}(?::=|=>|=|:)\\s{0,4}["'\`]?`;
 }
 
-/** No identifier character right before (start of a token). */
-export const L = '(?<![A-Za-z0-9_])';
+/** No identifier character or `-` right before (start of a token; `-` keeps base64url blobs out). */
+export const L = '(?<![A-Za-z0-9_\\-])';
+/** No base64 / base64url character right before: keeps prefixes like `EAA` or `AAAA` from matching inside blobs. */
+export const L64 = '(?<![A-Za-z0-9+/_\\-])';
 /** No token character (`[A-Za-z0-9_-]`) right after. */
 export const R = '(?![A-Za-z0-9_\\-])';
 /** No base64 character right after. */

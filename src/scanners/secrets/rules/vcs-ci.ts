@@ -4,7 +4,7 @@
  * Pulumi, Doppler, Grafana, Databricks and more.
  */
 import type { SecretRuleSpec } from '../rule.js';
-import { ctx, L, R, UUID } from './shared.js';
+import { ctx, L, L64, R, UUID } from './shared.js';
 
 const r = String.raw;
 
@@ -376,7 +376,7 @@ export const VCS_CI_RULES: SecretRuleSpec[] = [
     title: 'JFrog identity / reference token',
     severity: 'high',
     keywords: ['cmvmdgtuojaxoj'],
-    regex: L + r`(?<secret>cmVmdGtuOjAxOj[A-Za-z0-9]{50,100})(?![A-Za-z0-9])`,
+    regex: L64 + r`(?<secret>cmVmdGtuOjAxOj[A-Za-z0-9]{50,100})(?![A-Za-z0-9+/=])`,
     minEntropy: 4,
     tags: ['jfrog'],
     examples: { positive: ['JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOjva7KKREMARncMjEJcNtMdvrIoXtqI2SVWLLYkzfrj7GG74ntO4'], negative: ['cmVmdGtuOjAxOjJUkznxlXCs'] },
@@ -515,7 +515,7 @@ export const VCS_CI_RULES: SecretRuleSpec[] = [
     title: 'Grafana API key (legacy)',
     severity: 'high',
     keywords: ['eyjrijoi'],
-    regex: L + r`(?<secret>eyJrIjoi[A-Za-z0-9]{70,400}={0,2})(?![A-Za-z0-9+/=])`,
+    regex: L64 + r`(?<secret>eyJrIjoi[A-Za-z0-9]{70,400}={0,2})(?![A-Za-z0-9+/=])`,
     minEntropy: 4,
     tags: ['grafana'],
     examples: { positive: ['Authorization: Bearer eyJrIjoi75D0SruAtSs2uOBg29B6tlHm4FcY7N2B5LHXlByEPZIOaOfsbfD85SDKYR6su2bzVLkKEKjjFCKdL3BS=='], negative: ['eyJrIjoiUE4aWX4PtTLkBNUjSmt0'] },
