@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
-import { FIXABLE_RULES, planFixes, unifiedDiff } from '../../scanners/pipeline/fix.js';
+import { collectPins, FIXABLE_RULES, planFixes, unifiedDiff } from '../../scanners/pipeline/fix.js';
 import type { FixPlan } from '../../scanners/pipeline/fix.js';
 import { pipelineFileKind } from '../../scanners/pipeline/scanner.js';
 import { list, parse } from '../args.js';
@@ -45,6 +45,9 @@ skipped, with the reason.
   gha-checkout-persist-credentials  add "persist-credentials: false" to actions/checkout
   gha-template-injection,           move an injected \${{ ... }} from run: into env: and use "$VAR"
   gha-input-injection
+  gha-unpinned-action,              pin owner/repo@TAG to the commit SHA the repository already pins for
+  gha-unpinned-first-party-action,  that exact tag elsewhere ("uses: owner/repo@<sha> # TAG"); nothing is
+  gha-unpinned-reusable-workflow    looked up online
 
       --dry-run       print the diff, change nothing
       --rule ID       only apply fixes for this rule (repeatable, comma-separated)
@@ -68,13 +71,16 @@ skipped, with the reason.
     const files = st.isDirectory() ? findFiles(root) : [root];
     const only = rules.length ? new Set(rules) : undefined;
     const plans: FixPlan[] = [];
+    const texts = new Map(files.map((abs) => [abs, readFileSync(abs, 'utf8')]));
+    // Commits the repository already pins for a tag (`uses: x@<sha> # v1.2.3`) let unpinned uses of the same tag be pinned offline.
+    const pins = collectPins(texts.values());
     for (const abs of files) {
       const rel = relative(base, abs).split(sep).join('/');
       const kind = pipelineFileKind(st.isDirectory() ? rel : relative(io.cwd, abs).split(sep).join('/')) ?? 'workflow';
-      const text = readFileSync(abs, 'utf8');
+      const text = texts.get(abs)!;
       let plan: FixPlan;
       try {
-        plan = planFixes(rel, text, kind, only);
+        plan = planFixes(rel, text, kind, only, pins);
       } catch (e) {
         throw new InputError((e as Error).message.replace(/^[^:]+: /, ''), rel);
       }

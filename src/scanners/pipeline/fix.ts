@@ -37,7 +37,56 @@ export interface FixPlan {
 }
 
 /** Rule ids the fixer knows how to fix. */
-export const FIXABLE_RULES = ['gha-missing-permissions', 'gha-checkout-persist-credentials', 'gha-template-injection', 'gha-input-injection'] as const;
+export const FIXABLE_RULES = [
+  'gha-missing-permissions',
+  'gha-checkout-persist-credentials',
+  'gha-template-injection',
+  'gha-input-injection',
+  'gha-unpinned-action',
+  'gha-unpinned-first-party-action',
+  'gha-unpinned-reusable-workflow',
+] as const;
+
+const PIN_RULES = new Set(['gha-unpinned-action', 'gha-unpinned-first-party-action', 'gha-unpinned-reusable-workflow']);
+
+/**
+ * Commit pins the repository already asserts: `uses: owner/repo@<40-hex> # <tag>` lines, keyed
+ * `owner/repo[/path]@tag` (name lower-cased). A key pinned to two different commits maps to undefined.
+ */
+export function collectPins(texts: Iterable<string>): Map<string, string | undefined> {
+  const pins = new Map<string, string | undefined>();
+  const re = /\buses:\s*["']?([\w.-]+\/[\w./-]+)@([0-9a-f]{40})["']?[ \t]+#[ \t]*(v?\d[\w.+-]*|[\w.+-]+)[ \t]*$/gm;
+  for (const text of texts) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const key = `${m[1]!.toLowerCase()}@${m[3]}`;
+      if (pins.has(key) && pins.get(key) !== m[2]) pins.set(key, undefined);
+      else pins.set(key, m[2]);
+    }
+  }
+  return pins;
+}
+
+function planPins(src: YamlSource, found: { ruleId: string; line: number; start: number; end: number }[], pins: Map<string, string | undefined>, edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
+  for (const f of found) {
+    const raw = src.text.slice(f.start, f.end);
+    const m = /^([\w.-]+\/[\w./-]+)@([\w.+/-]+)$/.exec(raw);
+    if (!m) continue;
+    const key = `${m[1]!.toLowerCase()}@${m[2]}`;
+    if (!pins.has(key)) continue;
+    const sha = pins.get(key);
+    if (!sha) {
+      skipped.push({ ruleId: f.ruleId, line: f.line, description: `${m[1]}@${m[2]} is pinned to different commits elsewhere in the repository; pin it by hand` });
+      continue;
+    }
+    edits.push({ start: f.start, end: f.end, text: `${m[1]}@${sha}` });
+    const eol = src.text.indexOf('\n', f.end);
+    const lineEnd = eol === -1 ? src.text.length : eol;
+    const rest = src.text.slice(f.end, lineEnd);
+    if (!rest.includes('#')) edits.push({ start: f.end + rest.trimEnd().length, end: f.end + rest.trimEnd().length, text: ` # ${m[2]}` });
+    applied.push({ ruleId: f.ruleId, line: f.line, description: `pinned ${m[1]}@${m[2]} to ${sha}, the commit this repository already pins for ${m[2]}` });
+  }
+}
 
 /** Applies non-overlapping edits; insertions at the same offset keep their given order. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
@@ -257,7 +306,7 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
 }
 
 /** Plans (and verifies) the safe fixes for one workflow or action file. `only` limits the rules fixed. */
-export function planFixes(path: string, text: string, kind: PipelineFileKind, only?: ReadonlySet<string>): FixPlan {
+export function planFixes(path: string, text: string, kind: PipelineFileKind, only?: ReadonlySet<string>, pins: Map<string, string | undefined> = collectPins([text])): FixPlan {
   const applied: FixNote[] = [];
   const skipped: FixNote[] = [];
   const plan: FixPlan = { path, before: text, after: text, applied, skipped };
@@ -276,6 +325,10 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
     for (let l = 1; l < line; l++) off = src.text.indexOf('\n', off) + 1;
     return off + col - 1;
   };
+  const pinFindings = found
+    .filter((f) => PIN_RULES.has(f.ruleId) && want(f.ruleId))
+    .map((f) => ({ ruleId: f.ruleId, line: f.location.startLine!, start: offsetOf(f.location.startLine!, f.location.startColumn!), end: offsetOf(f.location.endLine!, f.location.endColumn!) }));
+  if (pinFindings.length) planPins(src, pinFindings, pins, edits, applied, skipped);
   const jobs: [Node | null, Node[]][] =
     kind === 'workflow'
       ? entries(src, get(src, src.doc.contents, 'jobs')).map(([, p]) => [p.value as Node, items(src, get(src, p.value, 'steps'))])

@@ -147,7 +147,7 @@ test('--rule limits the fixes; unknown rules are usage errors', async () => {
   await fixCommand.run(['--rule', 'gha-checkout-persist-credentials'], r.io);
   const after = readFileSync(join(dir, '.github/workflows/t.yml'), 'utf8');
   assert.equal(after, WF.replace('# v4.1.1\n', '# v4.1.1\n        with:\n          persist-credentials: false\n'));
-  await assert.rejects(fixCommand.run(['--rule', 'gha-unpinned-action'], io(dir).io), /no fix for rule gha-unpinned-action/);
+  await assert.rejects(fixCommand.run(['--rule', 'gha-curl-pipe-shell'], io(dir).io), /no fix for rule gha-curl-pipe-shell/);
 });
 
 test('edits and diffs', () => {
@@ -155,4 +155,41 @@ test('edits and diffs', () => {
   assert.throws(() => applyEdits('abc', [{ start: 0, end: 2, text: '' }, { start: 1, end: 3, text: '' }]), /overlapping/);
   assert.equal(unifiedDiff('f', 'a\nb\n', 'a\nb\n'), '');
   assert.equal(unifiedDiff('f', 'a\nb\nc\n', 'a\nB\nc\n'), '--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n a\n-b\n+B\n c\n \n');
+});
+
+test('tags are pinned to the commit the repository already pins for that exact tag', async () => {
+  const a = `on: push
+permissions:
+  contents: read
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-node@60edb5dd545a775178f52524783378180af0d1f8 # v4.0.2
+      - uses: docker/login-action@343f7c4344506bcbf9b4de18042ae17996df046d # v3.0.0
+`;
+  const b = `on: push
+permissions:
+  contents: read
+jobs:
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-node@v4.0.2
+      - uses: docker/login-action@v3.0.0 # login
+      - uses: docker/login-action@v3
+`;
+  const dir = makeDir({ '.github/workflows/a.yml': a, '.github/workflows/b.yml': b });
+  const r = io(dir);
+  await fixCommand.run(['--rule', 'gha-unpinned-action,gha-unpinned-first-party-action'], r.io);
+  const after = readFileSync(join(dir, '.github/workflows/b.yml'), 'utf8');
+  assert.equal(
+    after,
+    b
+      .replace('actions/setup-node@v4.0.2', 'actions/setup-node@60edb5dd545a775178f52524783378180af0d1f8 # v4.0.2')
+      .replace('docker/login-action@v3.0.0 # login', 'docker/login-action@343f7c4344506bcbf9b4de18042ae17996df046d # login'),
+  );
+  // @v3 is a different (moving) tag: left alone.
+  assert.deepEqual(rulesOf(after).filter((x) => x.startsWith('gha-unpinned')), ['gha-unpinned-action:10']);
+  assert.equal(readFileSync(join(dir, '.github/workflows/a.yml'), 'utf8'), a);
 });
