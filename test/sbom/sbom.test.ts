@@ -3,12 +3,13 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { decodeHash } from '../../src/sbom/inventory.js';
 import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
 
+const addFormats = addFormatsModule.default;
 const FIXTURES = fileURLToPath(new URL('../scanners/deps/fixtures', import.meta.url));
 const SCHEMAS = fileURLToPath(new URL('./fixtures/schemas', import.meta.url));
 const schema = (n: string): Record<string, unknown> => JSON.parse(readFileSync(join(SCHEMAS, n), 'utf8')) as Record<string, unknown>;
