@@ -241,6 +241,41 @@ describe('built-in secret rules: precision on code noise', () => {
   }
 });
 
+describe('built-in secret rules: encoded blobs', () => {
+  /** Deterministic pseudo-random bytes (xorshift32) with runs of zero bytes, like embedded binaries. */
+  function blob(size: number, seed: number): Buffer {
+    const out = Buffer.alloc(size);
+    let x = seed >>> 0 || 1;
+    for (let i = 0; i < size; i++) {
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      out[i] = i % 1000 < 960 ? x & 0xff : 0;
+    }
+    return out;
+  }
+
+  it('finds nothing in base64, base64url and hex dumps of binary data', () => {
+    const data = blob(300_000, 0x5eed);
+    const texts = {
+      base64: data.toString('base64'),
+      base64Lines: data.toString('base64').replace(/(.{76})/g, '$1\n'),
+      base64url: data.toString('base64url'),
+      hex: data.toString('hex').slice(0, 400_000),
+      dataUri: `const wasm = "data:application/wasm;base64,${data.toString('base64')}";`,
+    };
+    for (const [name, text] of Object.entries(texts)) {
+      assert.deepEqual(
+        detect(text, set).map((d) => d.ruleId),
+        [],
+        name,
+      );
+    }
+  });
+});
+
 describe('built-in secret rules: ReDoS guard', () => {
   it('every regex finishes adversarial 100 KB inputs within a generous bound', () => {
     const N = 100_000;
