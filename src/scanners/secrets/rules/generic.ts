@@ -24,11 +24,12 @@ const NOT_A_SECRET = [
   r`^(?:enc|encrypted|vault|aws-kms|arn):`,
   r`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`, // dotted identifiers
   r`^[^0-9]*$`, // no digit at all: a word or an identifier, rarely a random key
+  r`^(?:scram-sha-\d+|sha-?\d+|md5|plain(?:text)?|bcrypt|argon2\w*|pbkdf2[\w-]*|aes-?\d+[\w-]*|rsa[\w-]*|hs\d+|rs\d+|es\d+)$`, // algorithm names
 ];
 
 /** Assignments whose key names a hash, a public value or an identifier rather than a secret. */
 const NOT_A_SECRET_KEY = [
-  r`(?:sha\d*|md5|checksum|integrity|hash|digest|etag|fingerprint|commit|revision|nonce|salt_rounds|public|publishable|_id\b|_name\b|_url\b|_uri\b|_path\b|_file\b|_dir\b|_len(?:gth)?\b|_type\b|_format\b|_field\b|_header\b|_param\b|_prefix\b|_policy\b|_endpoint\b|_expir|_ttl\b|_timeout\b)\w{0,30}["'\]]?\s{0,4}(?::=|=>|=|:)`,
+  r`(?:sha\d*|md5|checksum|integrity|hash|digest|etag|fingerprint|commit|revision|nonce|salt_rounds|public|publishable|_id\b|_name\b|_url\b|_uri\b|_path\b|_file\b|_dir\b|_len(?:gth)?\b|_type\b|_format\b|_field\b|_header\b|_param\b|_prefix\b|_policy\b|_endpoint\b|_expir|_ttl\b|_timeout\b|_encryption\b|_algorithm\b|_method\b|_mode\b|_cipher\b|_scheme\b|_version\b)\w{0,30}["'\]]?\s{0,4}(?::=|=>|=|:)`,
 ];
 
 /** The value of a keyword assignment, optionally quoted; the closing quote must match the opening one. */
@@ -120,13 +121,13 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     title: 'Password in a .netrc entry',
     severity: 'high',
     keywords: ['machine'],
-    regex: r`machine\s{1,8}[\w.\-:]{1,200}\s{1,8}(?:login\s{1,8}\S{1,200}\s{1,8})?password\s{1,8}(?<secret>[^\s"']{4,200})`,
+    regex: r`(?<![\w:.])machine\s{1,8}[\w.\-:]{1,200}\s{1,8}(?:login\s{1,8}\S{1,200}\s{1,8})?password\s{1,8}(?<secret>[^\s"'\[\]<>{}]{4,200})(?=\s|$)`,
     minEntropy: 2.5,
     allowlist: { regexes: [r`^\$`, r`^(?:password|pass|secret|changeme|x+)$`] },
     tags: ['netrc'],
     examples: {
       positive: ['machine api.heroku.com\n  login me@acme.io\n  password DYu7IWj3DU3j3rMa91KO3rJ9', 'machine github.com login bot password TjdOq8zvkmRXDYpWta2m'],
-      negative: ['machine github.com login bot password $GITHUB_TOKEN', 'machine github.com login bot password <token>'],
+      negative: ['machine github.com login bot password $GITHUB_TOKEN', 'machine github.com login bot password <token>', '" mipf : a:machine a:id password file', 'Issue an ftp : "machine id password [password]"'],
     },
   },
   {
@@ -155,6 +156,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
       'password = request.form.password',
       '"password": "Enter your password"',
       'password_min_length = 12',
+      '#password_encryption = scram-sha-256',
     ],
   }),
   assignment('generic-api-key', 'Hard-coded API key', r`api[_\-.]?key|apikey|api[_\-.]?secret|app[_\-.]?key`, ['api_key', 'apikey', 'api-key', 'api.key', 'api_secret', 'apisecret', 'app_key', 'appkey'], 16, 3.5, {
