@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { compileRules, detect } from '../../../src/scanners/secrets/engine.js';
 import { BUILTIN_RULES } from '../../../src/scanners/secrets/rules/index.js';
+import type { SecretRuleSpec } from '../../../src/scanners/secrets/rule.js';
 import { CHECKSUMS } from '../../../src/scanners/secrets/validators.js';
 
 const set = compileRules(BUILTIN_RULES);
@@ -14,6 +16,22 @@ function mask(s: string): string {
 describe('built-in secret rules: catalogue', () => {
   it('has at least 210 rules', () => {
     assert.ok(BUILTIN_RULES.length >= 210, `only ${BUILTIN_RULES.length} rules`);
+  });
+
+  it('registers every rule of every category file', async () => {
+    const dir = new URL('../../../src/scanners/secrets/rules/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'shared.ts');
+    assert.ok(files.length >= 8, files.join(', '));
+    const registered = new Set(BUILTIN_RULES.map((r) => r.id));
+    let total = 0;
+    for (const f of files) {
+      const mod = (await import(new URL(f, dir).href)) as Record<string, unknown>;
+      const lists = Object.values(mod).filter((v): v is SecretRuleSpec[] => Array.isArray(v));
+      assert.equal(lists.length, 1, `${f} exports one rule list`);
+      for (const r of lists[0]!) assert.ok(registered.has(r.id), `${f}: ${r.id} not in BUILTIN_RULES`);
+      total += lists[0]!.length;
+    }
+    assert.equal(total, BUILTIN_RULES.length);
   });
 
   it('ids are unique, kebab-case and sorted', () => {

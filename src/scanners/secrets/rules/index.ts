@@ -13,4 +13,14 @@ import { SAAS_RULES } from './saas.js';
 import { VCS_CI_RULES } from './vcs-ci.js';
 
 /** Every built-in secret rule, sorted by id. */
-export const BUILTIN_RULES: SecretRuleSpec[] = [...AI_RULES, ...CLOUD_RULES, ...COMMS_RULES, ...DATABASE_RULES, ...GENERIC_RULES, ...KEY_RULES, ...PAYMENT_RULES, ...SAAS_RULES, ...VCS_CI_RULES].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export const BUILTIN_RULES: SecretRuleSpec[] = [
+  ...AI_RULES,
+  ...CLOUD_RULES,
+  ...COMMS_RULES,
+  ...DATABASE_RULES,
+  ...GENERIC_RULES,
+  ...KEY_RULES,
+  ...PAYMENT_RULES,
+  ...SAAS_RULES,
+  ...VCS_CI_RULES,
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
