@@ -157,7 +157,7 @@ export const POPULAR_OWNERS: string[] = [
 ];
 
 /** Owners that look like a popular owner but are real, distinct publishers. */
-export const KNOWN_NEAR_OWNERS: ReadonlySet<string> = new Set(['actions-rs', 'r-hub', 'pypi']);
+export const KNOWN_NEAR_OWNERS: ReadonlySet<string> = new Set(['actions-rs', 'actionsx', 'r-hub', 'pypi', 'dockur']);
 
 /** Branch names treated as mutable branch refs in `uses:`. */
 export const BRANCH_REFS: ReadonlySet<string> = new Set(['main', 'master', 'dev', 'develop', 'development', 'trunk', 'head', 'latest', 'next', 'canary', 'nightly', 'stable', 'release', 'edge', 'unstable']);
