@@ -1,10 +1,17 @@
+/** ASCII lower-casing as a table lookup. */
+const LOWER = Uint8Array.from({ length: 128 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+
 /**
  * A small Aho-Corasick automaton over lower-cased ASCII keywords. It reads a string once, case-insensitively,
  * and reports every (keyword index, end offset) hit. Characters outside ASCII move the automaton to its root,
  * which is exact because keywords are ASCII.
  */
 export class KeywordMatcher {
-  private readonly next: Int32Array; // state * 128 + char -> state (full DFA)
+  /**
+   * Full DFA: `next[row + char]` is the next state's row (state * 128), with bit 0 set when that state has
+   * outputs; rows are multiples of 128, so the flag costs nothing to strip.
+   */
+  private readonly next: Int32Array;
   private readonly outStart: Int32Array; // state -> start in outList
   private readonly outList: Int32Array; // keyword indices, grouped by state
   readonly keywords: readonly string[];
@@ -55,6 +62,11 @@ export class KeywordMatcher {
         }
       }
     }
+    const hasOut = outputs.map((o) => o.length > 0);
+    for (let i = 0; i < next.length; i++) {
+      const t = next[i]!;
+      next[i] = (t << 7) | (hasOut[t] ? 1 : 0);
+    }
     this.next = next;
     const outStart = new Int32Array(n + 1);
     const flat: number[] = [];
@@ -70,18 +82,20 @@ export class KeywordMatcher {
   /** Calls `hit(keywordIndex, endOffset)` for every keyword occurrence (end is exclusive). */
   scan(text: string, hit: (keyword: number, end: number) => void): void {
     const { next, outStart, outList } = this;
-    let s = 0;
+    const lower = LOWER;
+    let row = 0;
     for (let i = 0, len = text.length; i < len; i++) {
-      let c = text.charCodeAt(i);
+      const c = text.charCodeAt(i);
       if (c >= 128) {
-        s = 0;
+        row = 0;
         continue;
       }
-      if (c >= 65 && c <= 90) c += 32;
-      s = next[s * 128 + c]!;
-      const a = outStart[s]!;
-      const b = outStart[s + 1]!;
-      for (let k = a; k < b; k++) hit(outList[k]!, i + 1);
+      const v = next[row + lower[c]!]!;
+      row = v & ~1;
+      if (v & 1) {
+        const s = row >> 7;
+        for (let k = outStart[s]!, b = outStart[s + 1]!; k < b; k++) hit(outList[k]!, i + 1);
+      }
     }
   }
 }
