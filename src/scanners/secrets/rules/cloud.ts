@@ -100,7 +100,7 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     help: 'A private key inside a service-account JSON key file. Delete the key in IAM > Service accounts > Keys and issue a new one (or use workload identity).',
     severity: 'critical',
     keywords: ['"private_key"'],
-    regex: r`"private_key"\s{0,4}:\s{0,4}"(?<secret>-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\n|[A-Za-z0-9+/=]){64,8000}(?:-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)?)"?`,
+    regex: r`"private_key"\s{0,4}:\s{0,4}"(?<secret>-----BEGIN (?:RSA |EC )?PRIVATE KEY-----(?:\\n|[A-Za-z0-9+/=]){64,8000}(?:-----END (?:RSA |EC )?PRIVATE KEY-----(?:\\n)?)?)"?`,
     tags: ['gcp', 'private-key'],
     examples: {
       positive: [

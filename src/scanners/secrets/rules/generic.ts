@@ -29,11 +29,52 @@ const NOT_A_SECRET = [
 
 /** Assignments whose key names a hash, a public value or an identifier rather than a secret. */
 const NOT_A_SECRET_KEY = [
-  r`(?:sha\d*|md5|checksum|integrity|hash|digest|etag|fingerprint|commit|revision|nonce|salt_rounds|public|publishable|_id\b|_name\b|_url\b|_uri\b|_path\b|_file\b|_dir\b|_len(?:gth)?\b|_type\b|_format\b|_field\b|_header\b|_param\b|_prefix\b|_policy\b|_endpoint\b|_expir|_ttl\b|_timeout\b|_encryption\b|_algorithm\b|_method\b|_mode\b|_cipher\b|_scheme\b|_version\b)\w{0,30}["'\]]?\s{0,4}(?::=|=>|=|:)`,
+  r`(?:sha\d*|md5|checksum|integrity|hash|digest|etag|fingerprint|commit|revision|nonce|salt_rounds|public|publishable|_id\b|_name\b|_url\b|_uri\b|_path\b|_file\b|_dir\b|_len(?:gth)?\b|_type\b|_format\b|_field\b|_header\b|_param\b|_prefix\b|_policy\b|_endpoint\b|_expir|_ttl\b|_timeout\b|_encryption\b|_algorithm\b|_method\b|_mode\b|_cipher\b|_scheme\b|_version\b|_ref\b|_kind\b|_class\b)\w{0,30}["'\]]?\s{0,4}(?::=|=>|=|:)`,
 ];
 
+/**
+ * Identifier-shaped values, case-sensitive: `PascalCase`, `V1LocalObjectReference`, `PKCS7PrivateKeyTypes`,
+ * `camelCase2`, `snake_case_2`, `SCREAMING_CASE_2`, `dotted.name-v2`. Every word needs two lower-case letters
+ * after its capital, which random keys almost never have throughout.
+ */
+const IDENTIFIER = [
+  r`(?:[A-Z]{1,6}[0-9]{0,2})?(?:[A-Z][a-z]{2,}[0-9]*)+`,
+  r`[a-z]{2,}[0-9]*(?:[A-Z][a-z]{2,}[0-9]*)+`,
+  r`_{0,2}[a-z]{2,}[0-9]*(?:_[a-z]{2,}[0-9]*)+`,
+  r`_{0,2}[A-Z]{2,}[0-9]*(?:_[A-Z]{2,}[0-9]*)+`,
+  r`[a-z]{2,}[0-9]*(?:[\-.][a-z]{2,}[0-9]*)+`,
+].join('|');
+
 /** The value of a keyword assignment, optionally quoted; the closing quote must match the opening one. */
-const VALUE = r`(?<q>["'` + '`' + r`]?)(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\k<q>(?=[\s"'` + '`' + r`;,)}\]]|$)`;
+const VALUE = r`(?<q>["'` + '`' + r`]?)(?!(?:` + IDENTIFIER + r`)\k<q>(?:[\s"'` + '`' + r`;,)}\]]|$))(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\k<q>(?=[\s"'` + '`' + r`;,)}\]]|$)`;
+
+/**
+ * Makes the letters of a regex source match either case without the `i` flag (so the rest of the regex can tell
+ * `FooBar` from `fOObAR`). Letters inside `[...]` classes and after a backslash are left alone.
+ */
+function anyCase(src: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      out += c + (src[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      out += c;
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      out += c;
+      inClass = true;
+    } else if (/[a-z]/i.test(c)) {
+      out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 
 function assignment(
   id: string,
@@ -51,8 +92,8 @@ function assignment(
     help: 'A value assigned to a secret-looking name. If it is a real credential, rotate it and load it from the environment or a secret store; if it is test data, add an inline ignore.',
     severity: 'medium',
     keywords,
-    regex: ctx(words).replace(/\["'`\]\?$/, '') + VALUE.replace('MIN', String(min)),
-    flags: 'i',
+    // No `i` flag: the keyword is matched in any case by anyCase(), the value check below is case-sensitive.
+    regex: ctx(anyCase(words)).replace(/\["'`\]\?$/, '') + VALUE.replace('MIN', String(min)),
     minEntropy,
     generic: true,
     confidence: 'low',
@@ -145,7 +186,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
       negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io'],
     },
   },
-  assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![a-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
+  assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
     positive: ['DB_PASSWORD=DKEcL7S8jJ7', 'db.password: "rrHScVkNe1LU"', "conn = connect(user='app', password='KU9AkUWBx4x')"],
     negative: [
       'password = os.getenv("DB_PASSWORD")',
@@ -167,7 +208,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     positive: ['JWT_SECRET=Shj1bnEaBmMJuitbwJ9cci11WUAdn4zU', "app.config['SECRET_KEY'] = '557nfdjoD2m2mRiVcwlC0toS_wkoBy2FHVSWY37X'", 'client_secret: "VLEV54refiC6bRYEJToYahca"'],
     negative: ['client_secret = None', 'secret_key = settings.SECRET_KEY', "secret: ${{ secrets.DEPLOY_KEY }}", 'secret_name = my-app-secret-v2', 'secretsmanager:GetSecretValue'],
   }),
-  assignment('generic-token', 'Hard-coded token', r`access[_\-.]?token|auth[_\-.]?token|refresh[_\-.]?token|bearer[_\-.]?token|api[_\-.]?token|session[_\-.]?token|(?<![a-z])token`, ['token'], 16, 3.5, {
+  assignment('generic-token', 'Hard-coded token', r`access[_\-.]?token|auth[_\-.]?token|refresh[_\-.]?token|bearer[_\-.]?token|api[_\-.]?token|session[_\-.]?token|(?<![A-Za-z])token`, ['token'], 16, 3.5, {
     positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"'],
     negative: ['access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)'],
   }),

@@ -10,6 +10,9 @@ import type { SecretRuleSpec } from '../rule.js';
 
 const r = String.raw;
 
+/** A service-account JSON key is reported once, by gcp-service-account-key. */
+const NOT_IN_SERVICE_ACCOUNT_JSON = r`(?<!"private_key"\s{0,4}:\s{0,4}")`;
+
 /** Base64 body characters, blanks, escaped newlines and the quote/plus of split string literals. */
 const BODY = r`(?:[A-Za-z0-9+/=]|\\[nr]|[ \t\r\n"'+,])`;
 
@@ -56,10 +59,10 @@ export const KEY_RULES: SecretRuleSpec[] = [
   pem('private-key-rsa', 'RSA private key (PKCS#1 PEM)', 'RSA PRIVATE KEY', '-----begin rsa private key', 'critical', [
     '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEACIcJbnl2K31VeFQF4TiIobYMcxByTf4Sjf1Sp0jbYa3z7iFJ\nviKM5c+g1UJtiypaFLOmjQ3w5BC/lEeqNWFexSbO4HxKSm3PwEipzxLzcl/PmEjE\n3s99Kl7PMyFyfP4T1vO91cIBMBdgrPfJbJOkj8SfNXjr7ovCezjlx5O3dw0QmfsZ\n5mD9LfqreFv0tYFZNW+2aSBzNW2sSegfMPCYXk/V==\n-----END RSA PRIVATE KEY-----\n',
     '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,99EABD8BDD818A0F3DB05E6E73886BD7\n\nivcmha0DoHRtryRoUDuUXgJucSI2yxwd95RI8/7zYr6SLT13x3wBj6KVRsKf4NpJ\nqTFz41wpNfM0KASv+GLYzRr298zfXQCpZVsRcB9z8DXQV5T5uPypopqQlw9gMOiK\n-----END RSA PRIVATE KEY-----',
-  ]),
+  ], {}, NOT_IN_SERVICE_ACCOUNT_JSON),
   pem('private-key-ec', 'EC private key (SEC1 PEM)', 'EC PRIVATE KEY', '-----begin ec private key', 'critical', [
     'key = """-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIXs+UfhRA6X9kujnL1DgWmPBwd3SWiLsCcfBQwhFQ2UsoBCndfP26n/c\n3N16ewhiwYYWUMjY8kWI0PyTN1s2B80IdhCRnrZ5FIpCWo3gkIqRememmt5ZqOPm\nJs7QAnizGCb5gHFPaV5JLU/qhXbKQYKeHUmxMjYg==\n-----END EC PRIVATE KEY-----"""',
-  ]),
+  ], {}, NOT_IN_SERVICE_ACCOUNT_JSON),
   pem('private-key-dsa', 'DSA private key (PEM)', 'DSA PRIVATE KEY', '-----begin dsa private key', 'critical', [
     '-----BEGIN DSA PRIVATE KEY-----\nMIIBuwIBAAKBgQa47n/g3qL0cD8XPID4lj+36e6EUk3zX15LWXmonx8pfgB5f10q\nc9ooNIgX/mgSQCNWR1lGPxFE3RIdljAwZ+RKUzs1DFGzrxhp/ciZwQLxSGINTgFq\niU1j+ZrkjzVDUCnrFNfqQuqs99uYs6TgfmhWru0eMzfyoQGIs8Ha1jZ893p2AptQ\n-----END DSA PRIVATE KEY-----',
   ]),
@@ -96,8 +99,7 @@ export const KEY_RULES: SecretRuleSpec[] = [
       'const key = "-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgeaCbKi0J7rtnJlNT\\nOTpBK7x9QiMNRn2GvbChn0Lp7L4ai4K4SGuO3gDZkgLaBncdzZPwiSWyT1W72Pf0\\ntZOPZfdTYeYjcFtevBg3/luw\\n-----END PRIVATE KEY-----\\n";',
     ],
     {},
-    // A service-account JSON key is reported once, by gcp-service-account-key.
-    r`(?<!"private_key"\s{0,4}:\s{0,4}")`,
+    NOT_IN_SERVICE_ACCOUNT_JSON,
   ),
   pem('private-key-pkcs8-encrypted', 'Encrypted private key (PKCS#8 PEM)', 'ENCRYPTED PRIVATE KEY', '-----begin encrypted private key', 'medium', [
     '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHzBJBgkqhkiG9w0BBQ0wPDAbBgkqhkiG9w0BBQwwDgQIiI5MoJkiWsKrUE2V\nIjAYvlBWx21uo7NWcXvd00H5m8v4ayMf01TbZvAtZpLypNIN7hLn9flQihN87/9i\nQGnbh0WQui2VSurdCxBkxEdw7dzHHNf2mpcCNvBD0H6RqyAWjW+iapN2SWdigsod\n-----END ENCRYPTED PRIVATE KEY-----',

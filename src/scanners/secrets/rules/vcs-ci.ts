@@ -714,8 +714,9 @@ export const VCS_CI_RULES: SecretRuleSpec[] = [
     keywords: ['<password>'],
     regex: r`<password>\s{0,4}(?<secret>[^<\s]{6,200})\s{0,4}</password>`,
     minEntropy: 2.8,
-    allowlist: { regexes: [r`^\{[A-Za-z0-9+/=]{10,}\}$`, r`^\$\{`] },
+    // Maven-encrypted values ({...}) and template placeholders ({password}, ${env.X}) are not plain passwords.
+    allowlist: { regexes: [r`^\{[A-Za-z0-9+/=]{10,}\}$`, r`^\$?\{[\w.\-]*\}$`, r`^\$\{`] },
     tags: ['maven'],
-    examples: { positive: ['<server><id>central</id><username>deploy</username><password>iZvmMlAEEyr81ek8d9o4</password></server>'], negative: ['<password>${env.MAVEN_PASSWORD}</password>', '<password>{xPopLh1q5r3n4sb7w4EMHlilOYqOm5qfjJHX5gtz=}</password>'] },
+    examples: { positive: ['<server><id>central</id><username>deploy</username><password>iZvmMlAEEyr81ek8d9o4</password></server>'], negative: ['<password>${env.MAVEN_PASSWORD}</password>', '<password>{password}</password>', '<password>{xPopLh1q5r3n4sb7w4EMHlilOYqOm5qfjJHX5gtz=}</password>'] },
   },
 ];
