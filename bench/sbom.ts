@@ -21,6 +21,7 @@ export const BIG_PROJECTS: Record<string, Record<string, string>> = {
   big1: { 'react-scripts': '5.0.1', express: '4.18.2', lodash: '4.17.20', axios: '0.21.1' },
   big2: { '@angular/cli': '15.2.0', webpack: '5.75.0', jest: '29.4.0', eslint: '8.34.0', typescript: '4.9.5', '@babel/preset-env': '7.20.2' },
   big3: { gatsby: '5.6.0', next: '13.1.6', '@nestjs/cli': '9.2.0', sequelize: '6.28.0', mongoose: '6.9.1' },
+  big4: { 'firebase-tools': '11.23.0', '@storybook/react': '6.5.16', 'react-native': '0.71.3', 'aws-cdk': '2.66.0', '@vue/cli': '5.0.8' },
 };
 
 function purls(file: string): Set<string> {
@@ -30,7 +31,7 @@ function purls(file: string): Set<string> {
 
 async function main(): Promise<void> {
   build();
-  const dir = bigLockfile('big1', BIG_PROJECTS.big1 as Record<string, string>);
+  const dir = bigLockfile('big3', BIG_PROJECTS.big3 as Record<string, string>);
   const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
   const entries = Object.keys(lock.packages).filter((k) => k.includes('node_modules/')).length;
   const ours = join(BENCH_DIR, 'sbom-pipeguard.cdx.json');
