@@ -10,7 +10,7 @@ export function bigLockfile(name: string, deps: Record<string, string>): string 
   if (!existsSync(join(dir, 'package-lock.json'))) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, dependencies: deps }, null, 2));
-    const r = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+    const r = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps'], { cwd: dir, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`npm could not generate ${dir}/package-lock.json`);
   }
   return dir;
@@ -21,7 +21,7 @@ export const BIG_PROJECTS: Record<string, Record<string, string>> = {
   big1: { 'react-scripts': '5.0.1', express: '4.18.2', lodash: '4.17.20', axios: '0.21.1' },
   big2: { '@angular/cli': '15.2.0', webpack: '5.75.0', jest: '29.4.0', eslint: '8.34.0', typescript: '4.9.5', '@babel/preset-env': '7.20.2' },
   big3: { gatsby: '5.6.0', next: '13.1.6', '@nestjs/cli': '9.2.0', sequelize: '6.28.0', mongoose: '6.9.1' },
-  big4: { 'firebase-tools': '11.23.0', '@storybook/react': '6.5.16', 'react-native': '0.71.3', 'aws-cdk': '2.66.0', '@vue/cli': '5.0.8' },
+  big4: { 'firebase-tools': '11.23.0', 'aws-cdk-lib': '2.66.0', '@vue/cli': '5.0.8', '@nrwl/workspace': '15.7.2', 'serverless': '3.28.1' },
 };
 
 function purls(file: string): Set<string> {

@@ -15,9 +15,15 @@ export function compareAlpine(a: string, b: string): number {
   if (av < bv) return -1;
   if (av > bv) return 1;
   if (x.type === y.type) return 0;
-  // where one side stops being a valid version, it is the lesser one
-  if (x.type === T.INVALID) return -1;
-  if (y.type === T.INVALID) return 1;
+  // where one side stops being a valid version right here, it is the lesser one; two such tails are equal
+  const xi = x.type === T.INVALID || x.nextInvalid();
+  const yi = y.type === T.INVALID || y.nextInvalid();
+  if (xi && yi) return 0;
+  if (xi) return -1;
+  if (yi) return 1;
+  // an empty dotted component (`0.r1`) ranks below a letter straight after the number (`0r2`)
+  if (x.type === T.DIGIT_OR_ZERO && y.type === T.LETTER && x.emptyNumber()) return -1;
+  if (y.type === T.DIGIT_OR_ZERO && x.type === T.LETTER && y.emptyNumber()) return 1;
   if (x.type === T.SUFFIX && x.peekSuffix() < 0n) return -1;
   if (y.type === T.SUFFIX && y.peekSuffix() < 0n) return 1;
   if (x.type > y.type) return -1;
@@ -50,6 +56,22 @@ class Cursor {
 
   private get rest(): number {
     return this.s.length - this.pos;
+  }
+
+  /** True when the very next token does not follow the grammar (`-ruff`, `--r`). */
+  nextInvalid(): boolean {
+    const save = this.pos;
+    const saveType = this.type;
+    this.token();
+    const bad = this.type === T.INVALID;
+    this.pos = save;
+    this.type = saveType;
+    return bad;
+  }
+
+  /** True when the next numeric component is empty (a dot followed by something that is not a digit). */
+  emptyNumber(): boolean {
+    return !isDigit(this.s[this.pos]);
   }
 
   peekSuffix(): bigint {
@@ -128,10 +150,7 @@ class Cursor {
     const c = s[this.pos];
     let n: T = T.INVALID;
     if (c === undefined) n = T.END;
-    else if (this.type === T.DIGIT_OR_ZERO && this.pos > 0 && this.s[this.pos - 1] === '.' && c >= 'a' && c <= 'z') {
-      // a dot followed by a letter is not a version
-      n = T.INVALID;
-    } else if ((this.type === T.DIGIT || this.type === T.DIGIT_OR_ZERO) && c >= 'a' && c <= 'z') n = T.LETTER;
+    else if ((this.type === T.DIGIT || this.type === T.DIGIT_OR_ZERO) && c >= 'a' && c <= 'z') n = T.LETTER;
     else if (this.type === T.LETTER && isDigit(c)) n = T.DIGIT;
     else if (this.type === T.SUFFIX && isDigit(c)) n = T.SUFFIX_NO;
     else {
