@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import type ts from 'typescript';
+import type * as TS from 'typescript';
 import { InputError } from '../../core/errors.js';
 import type { RawFinding, RuleMeta, Scanner, ScanContext, Target } from '../../core/types.js';
 import type { SastConfig } from './config.js';
@@ -9,6 +9,7 @@ import { AST_RULES, nodeLocation, runAstRules } from './js/ast-rules.js';
 import { Analyser, type SourceUnit } from './js/interp.js';
 import { MODEL_ROWS, indexModels, parseModelRows, type ModelIndex } from './js/models.js';
 import { parseSource } from './js/parse.js';
+import { resolveModule } from './js/resolve.js';
 import { BUILTIN_PACKS } from './packs/index.js';
 import type { GNode } from './patterns/gnode.js';
 import { parseRuleFile, precompile, type YamlRule } from './patterns/rules.js';
@@ -101,11 +102,50 @@ interface OtherFile {
   text: string;
 }
 
+/** Relative import specifiers of a JS/TS file, found without parsing (for grouping files before analysis). */
+function relativeImports(text: string): string[] {
+  const out: string[] = [];
+  // every relative string literal after from / require( / import( / import: cheap and over-inclusive, which is safe
+  for (const m of text.matchAll(/(?:from|require\(|import\(?)\s*['"](\.{1,2}(?:\/[^'"\n]*)?)['"]/g)) out.push(m[1]!);
+  return out;
+}
+
+/**
+ * Groups JS/TS files into sets connected by relative imports (union-find). Each group is parsed and analysed on
+ * its own and then dropped, so memory is bounded by the largest connected group rather than the whole tree.
+ */
+function importGroups(files: { path: string; text: string }[]): number[][] {
+  const index = new Map(files.map((f, i) => [f.path, i]));
+  const parent = files.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  files.forEach((f, i) => {
+    for (const spec of relativeImports(f.text)) {
+      const target = resolveModule(f.path, spec, (c) => index.has(c));
+      if (target !== undefined) {
+        const a = find(i);
+        const b = find(index.get(target)!);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  const groups = new Map<number, number[]>();
+  files.forEach((_, i) => {
+    const r = find(i);
+    const g = groups.get(r);
+    if (g) g.push(i);
+    else groups.set(r, [i]);
+  });
+  return [...groups.values()];
+}
+
 async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const disabled = new Set(cfg.disable);
   const userRules = await loadUserRules(cfg.rules, target.root);
-  const units: SourceUnit[] = [];
+  const jsFiles: { path: string; text: string }[] = [];
   const others: OtherFile[] = [];
   for await (const file of target.files({ path: (p) => SAST_FILES.test(p) })) {
     if (ctx.signal.aborted) return;
@@ -126,60 +166,62 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
     }
     ctx.count('files');
     ctx.count('bytes', text.length);
-    if (lang === 'js') {
-      const r = parseSource(file.path, text);
-      if (r.error) {
-        ctx.fileError(file.path, r.error);
-        continue;
-      }
-      units.push({ path: file.path, sf: r.sf });
-    } else others.push({ path: file.path, lang, text });
+    if (lang === 'js') jsFiles.push({ path: file.path, text });
+    else others.push({ path: file.path, lang, text });
   }
   const rules = [...(others.length ? await builtinRules() : []), ...userRules].filter((r) => !disabled.has(r.id));
-  const findings: RawFinding[] = [];
-
-  // JS/TS: taint (built-in classes and YAML taint rules)
-  const trees = new Map<string, GNode>();
-  const treeOf = (u: SourceUnit): GNode => {
-    let t = trees.get(u.path);
-    if (!t) trees.set(u.path, (t = jsTree(u.sf)));
-    return t;
-  };
-  const hooks = taintHooks(rules, units.map((u) => ({ sf: u.sf, tree: () => treeOf(u) })));
-  const analyser = new Analyser(units, { models: models(), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, signal: ctx.signal, ...(hooks ? { hooks } : {}) });
-  analyser.run();
   const yamlById = new Map(rules.map((r) => [r.id, r]));
-  for (const h of analyser.hits) {
-    if (disabled.has(h.ruleId)) continue;
-    const custom = yamlById.get(h.ruleId);
-    const meta = TAINT_RULES[h.cls];
-    const base = custom
-      ? { severity: custom.severity, confidence: custom.confidence, cwe: custom.cwe, message: `${custom.message} (from ${h.sourceLabel})` }
-      : { severity: meta.severity, confidence: meta.confidence, cwe: meta.cwe, message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName) };
-    findings.push({
-      scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: ['taint'],
-      data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },
-    });
-  }
-
-  // JS/TS: structural rules and YAML search rules
   const astRules = AST_RULES.filter((r) => !disabled.has(r.id));
   const jsSearch = rules.some((r) => r.mode === 'search' && (r.languages.includes('js') || r.languages.includes('generic')));
-  for (const u of units) {
+
+  // JS/TS, one import-connected group at a time: taint (built-in classes and YAML taint rules), structural rules, search rules
+  for (const group of importGroups(jsFiles)) {
     if (ctx.signal.aborted) return;
-    for (const h of runAstRules(u.sf, astRules)) {
-      const r = AST_RULES.find((x) => x.id === h.ruleId)!;
-      const loc = nodeLocation(u.sf, u.path, h.node);
-      const snippet = (u.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
+    const units: SourceUnit[] = [];
+    for (const i of group) {
+      const f = jsFiles[i]!;
+      const r = parseSource(f.path, f.text);
+      if (r.error) ctx.fileError(f.path, r.error);
+      else units.push({ path: f.path, sf: r.sf });
+    }
+    const findings: RawFinding[] = [];
+    const trees = new Map<string, GNode>();
+    const treeOf = (u: SourceUnit): GNode => {
+      let t = trees.get(u.path);
+      if (!t) trees.set(u.path, (t = jsTree(u.sf)));
+      return t;
+    };
+    const hooks = taintHooks(rules, units.map((u) => ({ sf: u.sf, tree: () => treeOf(u) })));
+    const analyser = new Analyser(units, { models: models(), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, signal: ctx.signal, ...(hooks ? { hooks } : {}) });
+    analyser.run();
+    for (const h of analyser.hits) {
+      if (disabled.has(h.ruleId)) continue;
+      const custom = yamlById.get(h.ruleId);
+      const meta = TAINT_RULES[h.cls];
+      const base = custom
+        ? { severity: custom.severity, confidence: custom.confidence, cwe: custom.cwe, message: `${custom.message} (from ${h.sourceLabel})` }
+        : { severity: meta.severity, confidence: meta.confidence, cwe: meta.cwe, message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName) };
       findings.push({
-        scanner: 'sast', ruleId: r.id, severity: r.severity, confidence: r.confidence, message: h.message, cwe: r.cwe,
-        location: { ...loc, snippet },
-        identity: `${r.id}|${h.node.getText(u.sf).replace(/\s+/g, ' ').slice(0, 240)}|${enclosingName(h.node)}`,
+        scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: ['taint'],
+        data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },
       });
     }
-    if (jsSearch) for (const h of runSearchRules(rules, u.path, 'js', treeOf(u), u.sf.text)) findings.push(patternFinding(h));
+    for (const u of units) {
+      for (const h of runAstRules(u.sf, astRules)) {
+        const r = AST_RULES.find((x) => x.id === h.ruleId)!;
+        const loc = nodeLocation(u.sf, u.path, h.node);
+        const snippet = (u.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
+        findings.push({
+          scanner: 'sast', ruleId: r.id, severity: r.severity, confidence: r.confidence, message: h.message, cwe: r.cwe,
+          location: { ...loc, snippet },
+          identity: `${r.id}|${h.node.getText(u.sf).replace(/\s+/g, ' ').slice(0, 240)}|${enclosingName(h.node)}`,
+        });
+      }
+      if (jsSearch) for (const h of runSearchRules(rules, u.path, 'js', treeOf(u), u.sf.text)) findings.push(patternFinding(h));
+    }
+    ctx.count('importGroups');
+    yield* findings;
   }
-  trees.clear();
 
   // Python, Go, Java: pattern rules on tree-sitter
   for (const o of others) {
@@ -189,9 +231,8 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
       ctx.fileError(o.path, `line ${r.errorLine}: parse error (${o.lang})`);
       continue;
     }
-    for (const h of runSearchRules(rules, o.path, o.lang, r.root, o.text)) findings.push(patternFinding(h));
+    yield* runSearchRules(rules, o.path, o.lang, r.root, o.text).map(patternFinding);
   }
-  yield* findings;
 }
 
 function patternFinding(h: PatternHit): RawFinding {
@@ -201,7 +242,7 @@ function patternFinding(h: PatternHit): RawFinding {
   };
 }
 
-function enclosingName(n: ts.Node): string {
+function enclosingName(n: TS.Node): string {
   for (let p = n.parent; p; p = p.parent) {
     const name = (p as { name?: { getText(): string } }).name;
     if (name && 'body' in p) return name.getText();

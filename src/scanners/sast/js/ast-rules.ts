@@ -1,10 +1,11 @@
-import ts from 'typescript';
+import ts from './tslib.js';
+import type * as TS from 'typescript';
 import type { Confidence, Location, Severity } from '../../../core/types.js';
 
 /** What a syntactic rule reports. */
 export interface AstHit {
   ruleId: string;
-  node: ts.Node;
+  node: TS.Node;
   message: string;
 }
 
@@ -16,13 +17,17 @@ export interface AstRule {
   confidence: Confidence;
   cwe: string[];
   help: string;
-  /** Called for every node of a file; reports through `report`. */
-  visit(node: ts.Node, f: FileFacts, report: (node: ts.Node, message: string) => void): void;
+  /** The node kinds the rule looks at (it is only called for those). */
+  kinds: TS.SyntaxKind[];
+  /** For calls: the callee's last name must be one of these (a cheap pre-filter before the rule runs). */
+  callNames?: Set<string>;
+  /** Called for every node of those kinds; reports through `report`. */
+  visit(node: TS.Node, f: FileFacts, report: (node: TS.Node, message: string) => void): void;
 }
 
 /** Facts about a whole file that several rules need (computed once). */
 export interface FileFacts {
-  sf: ts.SourceFile;
+  sf: TS.SourceFile;
   text: string;
   imports: Set<string>;
   hasJwtVerify: boolean;
@@ -30,23 +35,23 @@ export interface FileFacts {
 
 const SECRETISH = /pass(word|wd)?|pwd|secret|token|nonce|salt|otp|session|api_?key|csrf|credential|auth|\bkey\b/i;
 
-function calleeText(c: ts.CallExpression | ts.NewExpression, sf: ts.SourceFile): string {
+function calleeText(c: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string {
   return c.expression.getText(sf).replace(/\s+/g, '');
 }
 
-function strArg(c: ts.CallExpression | ts.NewExpression, i: number): string | undefined {
+function strArg(c: TS.CallExpression | TS.NewExpression, i: number): string | undefined {
   const a = c.arguments?.[i];
   return a && ts.isStringLiteralLike(a) ? a.text : undefined;
 }
 
-function prop(o: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+function prop(o: TS.ObjectLiteralExpression, name: string): TS.Expression | undefined {
   for (const p of o.properties) if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
   return undefined;
 }
 
 /** Name of what a value is stored in: the variable, property or function around it. */
-function holderName(n: ts.Node, sf: ts.SourceFile): string {
-  for (let p: ts.Node | undefined = n.parent, i = 0; p && i < 8; p = p.parent, i++) {
+function holderName(n: TS.Node, sf: TS.SourceFile): string {
+  for (let p: TS.Node | undefined = n.parent, i = 0; p && i < 8; p = p.parent, i++) {
     if (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) return p.name.getText(sf);
     if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) return p.left.getText(sf);
     if (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p)) return p.name?.getText(sf) ?? '';
@@ -70,13 +75,15 @@ function isJwt(callee: string, f: FileFacts): boolean {
 export const AST_RULES: AstRule[] = [
   {
     id: 'js-weak-hash', title: 'Weak hash for a secret', severity: 'medium', confidence: 'medium', cwe: ['CWE-328', 'CWE-916'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['createHash']),
     help: 'MD5/SHA-1 (and any fast unsalted hash) must not protect passwords or tokens. Use `crypto.scrypt`, argon2 or bcrypt for passwords and SHA-256+ or HMAC for tokens. Checksums of non-secret data are not reported.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n) || !/(^|\.)createHash$/.test(calleeText(n, f.sf))) return;
       const alg = strArg(n, 0)?.toLowerCase();
       if (!alg || !/^(md5|md4|sha1|sha-1|ripemd160)$/.test(alg)) return;
       // look at the chain: createHash('md5').update(x) and where the result goes
-      let top: ts.Node = n;
+      let top: TS.Node = n;
       while (top.parent && (ts.isPropertyAccessExpression(top.parent) || (ts.isCallExpression(top.parent) && top.parent.expression === top))) top = top.parent;
       const chain = top.getText(f.sf);
       const upd = /\.update\(([^)]*)\)/.exec(chain)?.[1] ?? '';
@@ -85,6 +92,8 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-weak-cipher', title: 'Weak or broken cipher', severity: 'high', confidence: 'high', cwe: ['CWE-327'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['createCipheriv', 'createDecipheriv', 'createCipher', 'createDecipher']),
     help: 'DES, 3DES, RC4, RC2, Blowfish and ECB mode are broken or leak patterns; `crypto.createCipher` derives keys without salt. Use `aes-256-gcm` (or chacha20-poly1305) with `createCipheriv` and a random IV.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
@@ -97,6 +106,8 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-insecure-random', title: 'Insecure randomness for a secret', severity: 'medium', confidence: 'medium', cwe: ['CWE-338'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['random']),
     help: '`Math.random()` is predictable. Generate tokens, passwords, salts and ids that grant access with `crypto.randomBytes`, `crypto.randomUUID` or `crypto.getRandomValues`.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n) || calleeText(n, f.sf) !== 'Math.random') return;
@@ -106,6 +117,8 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-jwt-verify-no-algorithms', title: 'JWT verified without pinning algorithms', severity: 'medium', confidence: 'medium', cwe: ['CWE-347'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['verify']),
     help: 'Pass `{ algorithms: [...] }` to `jwt.verify` so a token cannot choose its own algorithm (the HS/RS confusion and `none` attacks).',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
@@ -119,6 +132,7 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-jwt-none-algorithm', title: 'JWT "none" algorithm allowed', severity: 'critical', confidence: 'high', cwe: ['CWE-347'],
+    kinds: [ts.SyntaxKind.PropertyAssignment],
     help: 'Allowing `none` accepts unsigned tokens. Remove it from `algorithms`/`algorithm`.',
     visit(n, f, report) {
       if (!ts.isPropertyAssignment(n) || !ts.isIdentifier(n.name) || !/^algorithms?$/.test(n.name.text)) return;
@@ -130,6 +144,8 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-jwt-decode-without-verify', title: 'JWT decoded but never verified', severity: 'high', confidence: 'medium', cwe: ['CWE-345'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['decode']),
     help: '`jwt.decode` does not check the signature. Use `jwt.verify` before trusting claims; this rule fires when the file never verifies.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
@@ -139,6 +155,8 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-jwt-hardcoded-secret', title: 'Hard-coded JWT signing secret', severity: 'high', confidence: 'high', cwe: ['CWE-798'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['sign', 'verify']),
     help: 'A signing key in source code lets anyone who reads the code mint tokens. Load it from a secret store or the environment.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
@@ -150,6 +168,7 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-tls-verify-disabled', title: 'TLS certificate verification disabled', severity: 'high', confidence: 'high', cwe: ['CWE-295'],
+    kinds: [ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.BinaryExpression],
     help: '`rejectUnauthorized: false`, `NODE_TLS_REJECT_UNAUTHORIZED=0` or `strictSSL: false` accept any certificate and allow man-in-the-middle attacks. Add the CA with `ca:` instead.',
     visit(n, f, report) {
       if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && /^(rejectUnauthorized|strictSSL|verifySsl|verify_ssl)$/.test(n.name.text) && n.initializer.kind === ts.SyntaxKind.FalseKeyword) {
@@ -163,6 +182,7 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-insecure-cookie', title: 'Session cookie without Secure/HttpOnly', severity: 'medium', confidence: 'medium', cwe: ['CWE-614', 'CWE-1004'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.PropertyAssignment],
     help: 'Cookies that carry sessions or tokens need `secure: true` and `httpOnly: true` (and a `sameSite` value).',
     visit(n, f, report) {
       if (ts.isCallExpression(n) && /(^|\.)(res|response|reply|ctx\.cookies)\.(cookie|set|setCookie)$/.test(calleeText(n, f.sf)) && /cookie|setCookie|ctx\.cookies\.set/.test(calleeText(n, f.sf))) {
@@ -184,6 +204,8 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-permissive-cors', title: 'CORS allows any origin with credentials', severity: 'medium', confidence: 'medium', cwe: ['CWE-942'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['cors', 'setHeader', 'header', 'set']),
     help: 'Reflecting any Origin (or `origin: true`/`*`) together with credentials lets every site read authenticated responses. List the allowed origins.',
     visit(n, f, report) {
       if (ts.isCallExpression(n) && /(^|\.)cors$/.test(calleeText(n, f.sf)) && n.arguments[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
@@ -201,6 +223,8 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-express-no-helmet', title: 'Security headers set by hand instead of helmet', severity: 'low', confidence: 'low', cwe: ['CWE-693'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['setHeader', 'header', 'set']),
     help: 'This Express file sets security headers one by one and does not use `helmet`, so headers are easy to miss. Use `app.use(helmet())` and configure it.',
     visit(n, f, report) {
       if (f.imports.has('helmet') || !f.imports.has('express')) return;
@@ -211,6 +235,7 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-prototype-pollution-merge', title: 'Recursive merge without a __proto__ check', severity: 'high', confidence: 'medium', cwe: ['CWE-1321'],
+    kinds: [ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration],
     help: 'A function that copies keys recursively (`target[key] = source[key]` and recursing into objects) without skipping `__proto__`, `constructor` and `prototype` lets JSON input pollute Object.prototype.',
     visit(n, f, report) {
       if (!(ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n)) || !n.body) return;
@@ -219,13 +244,13 @@ export const AST_RULES: AstRule[] = [
       const body = n.body.getText(f.sf);
       if (/__proto__|['"](constructor|prototype)['"]|\.prototype\b|hasOwnProperty|hasOwn\(|Object\.create\(null\)/.test(body)) return;
       let loop = false;
-      let write: ts.Node | undefined;
+      let write: TS.Node | undefined;
       let recursive = false;
-      const walk = (m: ts.Node): void => {
+      const walk = (m: TS.Node): void => {
         if (ts.isForInStatement(m) || (ts.isCallExpression(m) && /Object\.(keys|entries)\(/.test(m.getText(f.sf)) && /\.(forEach|map)$/.test(m.expression.getText(f.sf)))) loop = true;
         if (ts.isForOfStatement(m) && /Object\.(keys|entries)\(/.test(m.expression.getText(f.sf))) loop = true;
         if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(m.left) && !ts.isLiteralExpression(m.left.argumentExpression)) {
-          if (!write || (!ts.isElementAccessExpression((write as ts.BinaryExpression).right) && ts.isElementAccessExpression(m.right))) write = m;
+          if (!write || (!ts.isElementAccessExpression((write as TS.BinaryExpression).right) && ts.isElementAccessExpression(m.right))) write = m;
         }
         if (ts.isCallExpression(m) && m.expression.getText(f.sf).replace(/^this\./, '') === name) recursive = true;
         ts.forEachChild(m, walk);
@@ -237,7 +262,7 @@ export const AST_RULES: AstRule[] = [
 ];
 
 /** Runs every structural rule over a file in one walk. */
-export function runAstRules(sf: ts.SourceFile, rules: AstRule[]): AstHit[] {
+export function runAstRules(sf: TS.SourceFile, rules: AstRule[]): AstHit[] {
   const imports = new Set<string>();
   let hasJwtVerify = false;
   const text = sf.text;
@@ -245,8 +270,21 @@ export function runAstRules(sf: ts.SourceFile, rules: AstRule[]): AstHit[] {
   if (/\.verify\(|\bverify\(/.test(text)) hasJwtVerify = true;
   const facts: FileFacts = { sf, text, imports, hasJwtVerify };
   const out: AstHit[] = [];
-  const visit = (n: ts.Node): void => {
-    for (const r of rules) r.visit(n, facts, (node, message) => out.push({ ruleId: r.id, node, message }));
+  const byKind = new Map<TS.SyntaxKind, AstRule[]>();
+  for (const r of rules) for (const k of r.kinds) byKind.set(k, [...(byKind.get(k) ?? []), r]);
+  const visit = (n: TS.Node): void => {
+    const rs = byKind.get(n.kind);
+    if (rs) {
+      let last: string | undefined;
+      if (ts.isCallExpression(n)) {
+        const c = n.expression;
+        last = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
+      }
+      for (const r of rs) {
+        if (last !== undefined && r.callNames && !r.callNames.has(last)) continue;
+        r.visit(n, facts, (node, message) => out.push({ ruleId: r.id, node, message }));
+      }
+    }
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -254,7 +292,7 @@ export function runAstRules(sf: ts.SourceFile, rules: AstRule[]): AstHit[] {
 }
 
 /** Location of a node, 1-based lines and columns. */
-export function nodeLocation(sf: ts.SourceFile, path: string, node: ts.Node): Location {
+export function nodeLocation(sf: TS.SourceFile, path: string, node: TS.Node): Location {
   const s = sf.getLineAndCharacterOfPosition(node.getStart(sf));
   const e = sf.getLineAndCharacterOfPosition(node.getEnd());
   return { path, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from './tslib.js';
+import type * as TS from 'typescript';
 import type { FlowStep, Location } from '../../../core/types.js';
 import { TAINT_RULES, type SinkClass } from './classes.js';
 import { normaliseModule, type ModelIndex, type ModelRow } from './models.js';
@@ -11,7 +12,7 @@ import {
 /** One parsed source file handed to the analyser. */
 export interface SourceUnit {
   path: string;
-  sf: ts.SourceFile;
+  sf: TS.SourceFile;
 }
 
 /** A taint finding before it becomes a RawFinding. */
@@ -31,11 +32,11 @@ export interface TaintHit {
 /** A custom taint hook (YAML `mode: taint` rules plug in here). */
 export interface TaintHooks {
   /** Extra source check on any expression: returns the rule and a label when the expression is a source. */
-  source?(node: ts.Expression, sf: ts.SourceFile): { ruleId: string; label: string } | undefined;
+  source?(node: TS.Expression, sf: TS.SourceFile): { ruleId: string; label: string } | undefined;
   /** Extra sinks on a call: returns [ruleId, argument indexes] pairs. */
-  sink?(node: ts.CallExpression | ts.NewExpression, sf: ts.SourceFile): { ruleId: string; args: number[] | '*' }[];
+  sink?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { ruleId: string; args: number[] | '*' }[];
   /** Extra sanitizers: returns true when the call's result is clean for custom rules. */
-  sanitizer?(node: ts.CallExpression | ts.NewExpression, sf: ts.SourceFile): boolean;
+  sanitizer?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): boolean;
 }
 
 /** Options of one analysis run. */
@@ -52,7 +53,7 @@ interface Scope {
   vars: Map<string, Val>;
   parent: Scope | undefined;
   file: FileState;
-  fnNode: ts.Node | undefined;
+  fnNode: TS.Node | undefined;
   fnName: string;
   thisVal: Val;
   returns: Val[];
@@ -92,7 +93,7 @@ interface Summary {
   ret: Val;
 }
 
-type FnNode = ts.SignatureDeclaration & { body?: ts.Node | undefined };
+type FnNode = TS.SignatureDeclaration & { body?: TS.Node | undefined };
 
 const REQ_OBJECT_PROPS = new Set(['query', 'body', 'payload', 'files', 'file', 'fields']);
 const REQ_STRING_PROPS = new Set([
@@ -107,11 +108,16 @@ const NEST_SOURCE_DECORATORS = new Set(['Query', 'Param', 'Body', 'Headers', 'Re
 const SQL_TAGS = /^(sql|SQL|Prisma\.sql|sql\.raw?|db\.sql|psql|mysql)$/;
 const LOCATION_SINKS = /^(window\.|document\.|self\.|top\.)?location(\.href)?$/;
 
-function isFunctionLike(n: ts.Node): n is FnNode & ts.Node {
-  return ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n);
+const FUNCTION_KINDS = new Set<TS.SyntaxKind>([
+  ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor,
+]);
+
+function isFunctionLike(n: TS.Node): n is FnNode & TS.Node {
+  return FUNCTION_KINDS.has(n.kind);
 }
 
-function hasModifier(n: ts.Node, kind: ts.SyntaxKind): boolean {
+function hasModifier(n: TS.Node, kind: TS.SyntaxKind): boolean {
   return ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
 }
 
@@ -127,9 +133,9 @@ function normText(s: string): string {
  */
 export class Analyser {
   private readonly files = new Map<string, FileState>();
-  private readonly summaries = new Map<ts.Node, Summary>();
-  private readonly building = new Map<ts.Node, Summary>();
-  private readonly classes = new Map<ts.Node, ClassInfo>();
+  private readonly summaries = new Map<TS.Node, Summary>();
+  private readonly building = new Map<TS.Node, Summary>();
+  private readonly classes = new Map<TS.Node, ClassInfo>();
   private readonly seen = new Set<string>();
   /** Findings, in discovery order (deterministic for a given input). */
   readonly hits: TaintHit[] = [];
@@ -153,7 +159,7 @@ export class Analyser {
     for (const p of paths) {
       if (this.opts.signal?.aborted) return;
       const fs = this.files.get(p)!;
-      const visit = (n: ts.Node): void => {
+      const visit = (n: TS.Node): void => {
         if (isFunctionLike(n) && n.body && !this.summaries.has(n)) {
           const cls = ts.isClassLike(n.parent) ? this.classInfo(n.parent, fs.scope) : undefined;
           this.summary({ node: n, file: fs.unit.path, closure: fs.scope, ...(cls ? { thisCls: cls } : {}) });
@@ -181,8 +187,8 @@ export class Analyser {
     fs.state = 2;
   }
 
-  private bindImport(s: ts.ImportDeclaration, sc: Scope): void {
-    const spec = (s.moduleSpecifier as ts.StringLiteral).text;
+  private bindImport(s: TS.ImportDeclaration, sc: Scope): void {
+    const spec = (s.moduleSpecifier as TS.StringLiteral).text;
     const clause = s.importClause;
     if (!clause || clause.isTypeOnly) return;
     const from = sc.file;
@@ -260,7 +266,7 @@ export class Analyser {
     return EMPTY;
   }
 
-  private recordExports(s: ts.Statement, fs: FileState): void {
+  private recordExports(s: TS.Statement, fs: FileState): void {
     const ex = hasModifier(s, ts.SyntaxKind.ExportKeyword);
     const def = hasModifier(s, ts.SyntaxKind.DefaultKeyword);
     if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && ex) {
@@ -289,7 +295,7 @@ export class Analyser {
     }
   }
 
-  private boundNames(n: ts.BindingName): string[] {
+  private boundNames(n: TS.BindingName): string[] {
     if (ts.isIdentifier(n)) return [n.text];
     const out: string[] = [];
     for (const el of n.elements) if (!ts.isOmittedExpression(el)) out.push(...this.boundNames(el.name));
@@ -335,7 +341,7 @@ export class Analyser {
     sc.dotted = true;
   }
 
-  private hoist(stmts: readonly ts.Statement[], sc: Scope): void {
+  private hoist(stmts: readonly TS.Statement[], sc: Scope): void {
     for (const s of stmts) {
       if (ts.isFunctionDeclaration(s) && s.name && s.body) sc.vars.set(s.name.text, { t: [], fns: [{ node: s, file: sc.file.unit.path, closure: sc }] });
       else if (ts.isClassDeclaration(s) && s.name) {
@@ -347,7 +353,7 @@ export class Analyser {
 
   // ---------------------------------------------------------------- locations and steps
 
-  private loc(sc: Scope | FileState, node: ts.Node): Location {
+  private loc(sc: Scope | FileState, node: TS.Node): Location {
     const sf = ('unit' in sc ? sc.unit : sc.file.unit).sf;
     const path = ('unit' in sc ? sc.unit : sc.file.unit).path;
     const s = sf.getLineAndCharacterOfPosition(node.getStart(sf));
@@ -355,19 +361,19 @@ export class Analyser {
     return { path, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   }
 
-  private text(sc: Scope, node: ts.Node): string {
+  private text(sc: Scope, node: TS.Node): string {
     return node.getText(sc.file.unit.sf);
   }
 
-  private mkStep(sc: Scope, node: ts.Node, message: string): FlowStep {
+  private mkStep(sc: Scope, node: TS.Node, message: string): FlowStep {
     return { location: this.loc(sc, node), message };
   }
 
-  private source(sc: Scope, node: ts.Node, label: string, cleaned: number): Val {
+  private source(sc: Scope, node: TS.Node, label: string, cleaned: number): Val {
     return { t: [{ origin: 'source', path: [], label, cleaned, steps: [this.mkStep(sc, node, `untrusted input: ${label}`)] }] };
   }
 
-  private site(sc: Scope, node: ts.Node, sinkName: string): Site {
+  private site(sc: Scope, node: TS.Node, sinkName: string): Site {
     const sf = sc.file.unit.sf;
     const loc = this.loc(sc, node);
     const lines = sf.text.split('\n', loc.startLine ?? 1);
@@ -408,7 +414,7 @@ export class Analyser {
 
   // ---------------------------------------------------------------- summaries
 
-  private fnName(node: ts.Node, sc: Scope): string {
+  private fnName(node: TS.Node, sc: Scope): string {
     const p = node.parent;
     if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && node.name) {
       const cls = p && ts.isClassLike(p) && p.name ? `${p.name.text}.` : '';
@@ -432,7 +438,7 @@ export class Analyser {
     return `${sc.fnName}>anonymous`;
   }
 
-  private ownerName(n: ts.Node, sc: Scope): string {
+  private ownerName(n: TS.Node, sc: Scope): string {
     const p = n.parent;
     if (p && ts.isVariableDeclaration(p)) return p.name.getText(sc.file.unit.sf);
     if (p && ts.isBinaryExpression(p)) return normText(p.left.getText(sc.file.unit.sf));
@@ -472,7 +478,7 @@ export class Analyser {
     const body = node.body;
     if (body) {
       if (ts.isBlock(body)) this.execBlock(body.statements, sc);
-      else sc.returns.push(this.eval(body as ts.Expression, sc));
+      else sc.returns.push(this.eval(body as TS.Expression, sc));
     }
     b.ret = join(...sc.returns);
     this.building.delete(fn.node);
@@ -480,8 +486,8 @@ export class Analyser {
     return b;
   }
 
-  private isExported(node: ts.Node): boolean {
-    for (let n: ts.Node | undefined = node; n && !ts.isSourceFile(n); n = n.parent) {
+  private isExported(node: TS.Node): boolean {
+    for (let n: TS.Node | undefined = node; n && !ts.isSourceFile(n); n = n.parent) {
       if (hasModifier(n, ts.SyntaxKind.ExportKeyword)) return true;
       if (ts.isClassLike(n) || ts.isVariableStatement(n) || ts.isFunctionDeclaration(n)) {
         if (hasModifier(n, ts.SyntaxKind.ExportKeyword)) return true;
@@ -492,7 +498,7 @@ export class Analyser {
     return false;
   }
 
-  private requestLike(p: ts.ParameterDeclaration, i: number, params: ts.NodeArray<ts.ParameterDeclaration>, sc: Scope): 'req' | 'res' | 'src' | undefined {
+  private requestLike(p: TS.ParameterDeclaration, i: number, params: TS.NodeArray<TS.ParameterDeclaration>, sc: Scope): 'req' | 'res' | 'src' | undefined {
     const decos = ts.canHaveDecorators(p) ? (ts.getDecorators(p) ?? []) : [];
     for (const d of decos) {
       const e = d.expression;
@@ -514,7 +520,7 @@ export class Analyser {
     return undefined;
   }
 
-  private typeVal(t: ts.TypeNode, sc: Scope): Val | undefined {
+  private typeVal(t: TS.TypeNode, sc: Scope): Val | undefined {
     if (ts.isTypeReferenceNode(t)) {
       const name = t.typeName.getText(sc.file.unit.sf);
       const v = ts.isIdentifier(t.typeName) ? this.lookup(sc, name) : undefined;
@@ -525,7 +531,7 @@ export class Analyser {
   }
 
   /** Applies a callee's summary at a call: parameter sinks fire with the arguments' taints; the return is substituted. */
-  private invoke(fn: FnRef, args: Val[], call: ts.Node, sc: Scope, name: string): Val {
+  private invoke(fn: FnRef, args: Val[], call: TS.Node, sc: Scope, name: string): Val {
     if (++this.budget > 2_000_000) return EMPTY;
     const s = this.summary(fn);
     const params = fn.node.parameters;
@@ -542,7 +548,7 @@ export class Analyser {
     return this.subst(s.ret, fn.node, args, sc, call, callStep, 0);
   }
 
-  private subst(v: Val, fnNode: ts.Node, args: Val[], sc: Scope, call: ts.Node, callStep: (i: number) => FlowStep, depth: number): Val {
+  private subst(v: Val, fnNode: TS.Node, args: Val[], sc: Scope, call: TS.Node, callStep: (i: number) => FlowStep, depth: number): Val {
     const f = force(v);
     if (f === EMPTY || depth > 3) return f;
     const t: Taint[] = [];
@@ -565,7 +571,7 @@ export class Analyser {
   }
 
   /** The taints a value has at an access path below it (request objects turn into sources here). */
-  private taintsAt(v: Val, path: string[], sc: Scope, node: ts.Node): Taint[] {
+  private taintsAt(v: Val, path: string[], sc: Scope, node: TS.Node): Taint[] {
     let cur = force(v);
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
@@ -580,7 +586,7 @@ export class Analyser {
     return collapse(cur);
   }
 
-  private reqTaints(path: string[], sc: Scope, node: ts.Node): Taint[] {
+  private reqTaints(path: string[], sc: Scope, node: TS.Node): Taint[] {
     const [head, ...rest] = path;
     if (head === undefined) return this.source(sc, node, 'request object', 0).t;
     if (head === 'request' || head === 'req') return this.reqTaints(rest, sc, node);
@@ -593,25 +599,25 @@ export class Analyser {
 
   // ---------------------------------------------------------------- statements
 
-  private execBlock(stmts: readonly ts.Statement[], sc: Scope): boolean {
+  private execBlock(stmts: readonly TS.Statement[], sc: Scope): boolean {
     this.hoist(stmts, sc);
     for (const s of stmts) if (this.exec(s, sc)) return true;
     return false;
   }
 
   /** Executes a statement; returns true when it always leaves the enclosing block (return, throw, break, continue). */
-  private exec(s: ts.Statement, sc: Scope): boolean {
+  private exec(s: TS.Statement, sc: Scope): boolean {
     switch (s.kind) {
       case ts.SyntaxKind.VariableStatement:
-        for (const d of (s as ts.VariableStatement).declarationList.declarations) this.declare(d, sc);
+        for (const d of (s as TS.VariableStatement).declarationList.declarations) this.declare(d, sc);
         return false;
       case ts.SyntaxKind.ExpressionStatement: {
-        const e = (s as ts.ExpressionStatement).expression;
+        const e = (s as TS.ExpressionStatement).expression;
         this.eval(e, sc);
         return ts.isCallExpression(e) && /^process\.exit$/.test(e.expression.getText(sc.file.unit.sf));
       }
       case ts.SyntaxKind.ReturnStatement: {
-        const e = (s as ts.ReturnStatement).expression;
+        const e = (s as TS.ReturnStatement).expression;
         if (e) {
           const v = this.eval(e, sc);
           sc.returns.push(step(v, this.mkStep(sc, s, `returned from ${sc.fnName}`)));
@@ -619,18 +625,18 @@ export class Analyser {
         return true;
       }
       case ts.SyntaxKind.ThrowStatement:
-        this.eval((s as ts.ThrowStatement).expression, sc);
+        this.eval((s as TS.ThrowStatement).expression, sc);
         return true;
       case ts.SyntaxKind.BreakStatement:
       case ts.SyntaxKind.ContinueStatement:
         return true;
       case ts.SyntaxKind.Block:
-        return this.execBlock((s as ts.Block).statements, sc);
+        return this.execBlock((s as TS.Block).statements, sc);
       case ts.SyntaxKind.IfStatement:
-        return this.execIf(s as ts.IfStatement, sc);
+        return this.execIf(s as TS.IfStatement, sc);
       case ts.SyntaxKind.ForOfStatement:
       case ts.SyntaxKind.ForInStatement: {
-        const f = s as ts.ForOfStatement | ts.ForInStatement;
+        const f = s as TS.ForOfStatement | TS.ForInStatement;
         const coll = this.eval(f.expression, sc);
         const elem = ts.isForInStatement(f) ? dataOf(coll) : this.member(coll, '*', f.expression, sc);
         if (ts.isVariableDeclarationList(f.initializer)) {
@@ -640,7 +646,7 @@ export class Analyser {
         return false;
       }
       case ts.SyntaxKind.ForStatement: {
-        const f = s as ts.ForStatement;
+        const f = s as TS.ForStatement;
         if (f.initializer) {
           if (ts.isVariableDeclarationList(f.initializer)) for (const d of f.initializer.declarations) this.declare(d, sc);
           else this.eval(f.initializer, sc);
@@ -652,13 +658,13 @@ export class Analyser {
       }
       case ts.SyntaxKind.WhileStatement:
       case ts.SyntaxKind.DoStatement: {
-        const w = s as ts.WhileStatement | ts.DoStatement;
+        const w = s as TS.WhileStatement | TS.DoStatement;
         this.eval(w.expression, sc);
         this.exec(w.statement, sc);
         return false;
       }
       case ts.SyntaxKind.TryStatement: {
-        const t = s as ts.TryStatement;
+        const t = s as TS.TryStatement;
         const a = this.execBlock(t.tryBlock.statements, sc);
         let b = true;
         if (t.catchClause) {
@@ -669,7 +675,7 @@ export class Analyser {
         return (a && b) || c;
       }
       case ts.SyntaxKind.SwitchStatement: {
-        const w = s as ts.SwitchStatement;
+        const w = s as TS.SwitchStatement;
         this.eval(w.expression, sc);
         for (const c of w.caseBlock.clauses) {
           if (ts.isCaseClause(c)) this.eval(c.expression, sc);
@@ -678,7 +684,7 @@ export class Analyser {
         return false;
       }
       case ts.SyntaxKind.LabeledStatement:
-        return this.exec((s as ts.LabeledStatement).statement, sc);
+        return this.exec((s as TS.LabeledStatement).statement, sc);
       case ts.SyntaxKind.ExportAssignment:
       case ts.SyntaxKind.ExportDeclaration:
       case ts.SyntaxKind.ImportDeclaration:
@@ -698,12 +704,12 @@ export class Analyser {
     }
   }
 
-  private declare(d: ts.VariableDeclaration, sc: Scope): void {
+  private declare(d: TS.VariableDeclaration, sc: Scope): void {
     const v = d.initializer ? this.eval(d.initializer, sc) : EMPTY;
     this.bindPattern(d.name, v, sc, d, undefined);
   }
 
-  private bindPattern(n: ts.BindingName, v: Val, sc: Scope, at: ts.Node, init: ts.Expression | undefined): void {
+  private bindPattern(n: TS.BindingName, v: Val, sc: Scope, at: TS.Node, init: TS.Expression | undefined): void {
     let val = v;
     if (init) val = join(val, this.eval(init, sc));
     if (ts.isIdentifier(n)) {
@@ -727,7 +733,7 @@ export class Analyser {
     }
   }
 
-  private execIf(s: ts.IfStatement, sc: Scope): boolean {
+  private execIf(s: TS.IfStatement, sc: Scope): boolean {
     this.eval(s.expression, sc);
     const facts = this.facts(s.expression, sc);
     const before = new Map(sc.vars);
@@ -754,7 +760,7 @@ export class Analyser {
 
   // ---------------------------------------------------------------- guards
 
-  private facts(e: ts.Expression, sc: Scope): { pos: Fact[]; neg: Fact[] } {
+  private facts(e: TS.Expression, sc: Scope): { pos: Fact[]; neg: Fact[] } {
     const none = { pos: [] as Fact[], neg: [] as Fact[] };
     if (ts.isParenthesizedExpression(e)) return this.facts(e.expression, sc);
     if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
@@ -799,7 +805,7 @@ export class Analyser {
     return none;
   }
 
-  private equalityFacts(a: ts.Expression, b: ts.Expression, sc: Scope): { pos: Fact[]; neg: Fact[] } | undefined {
+  private equalityFacts(a: TS.Expression, b: TS.Expression, sc: Scope): { pos: Fact[]; neg: Fact[] } | undefined {
     if (ts.isTypeOfExpression(a) && ts.isStringLiteralLike(b)) {
       const k = this.guardKey(a.expression);
       if (!k) return undefined;
@@ -826,7 +832,7 @@ export class Analyser {
     return undefined;
   }
 
-  private callFacts(e: ts.CallExpression, sc: Scope): { pos: Fact[]; neg: Fact[] } {
+  private callFacts(e: TS.CallExpression, sc: Scope): { pos: Fact[]; neg: Fact[] } {
     const none = { pos: [] as Fact[], neg: [] as Fact[] };
     const sf = sc.file.unit.sf;
     const callee = e.expression;
@@ -872,8 +878,8 @@ export class Analyser {
     return none;
   }
 
-  private guardKey(e: ts.Expression): Fact | undefined {
-    let cur: ts.Expression = e;
+  private guardKey(e: TS.Expression): Fact | undefined {
+    let cur: TS.Expression = e;
     for (let i = 0; i < 6; i++) {
       if (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isNonNullExpression(cur)) cur = cur.expression;
       else if (ts.isCallExpression(cur) && ts.isPropertyAccessExpression(cur.expression) && /^(toLowerCase|toUpperCase|trim|toString)$/.test(cur.expression.name.text)) cur = cur.expression.expression;
@@ -897,7 +903,7 @@ export class Analyser {
   // ---------------------------------------------------------------- expressions
 
   /** Evaluates an expression to its abstract value. */
-  eval(e: ts.Expression, sc: Scope): Val {
+  eval(e: TS.Expression, sc: Scope): Val {
     const hooks = this.opts.hooks;
     if (hooks?.source && !ts.isLiteralExpression(e)) {
       const src = hooks.source(e, sc.file.unit.sf);
@@ -908,7 +914,7 @@ export class Analyser {
     }
     switch (e.kind) {
       case ts.SyntaxKind.Identifier: {
-        const name = (e as ts.Identifier).text;
+        const name = (e as TS.Identifier).text;
         const v = this.lookup(sc, name);
         if (v) return v;
         if (name === 'undefined') return EMPTY;
@@ -926,11 +932,11 @@ export class Analyser {
       case ts.SyntaxKind.BigIntLiteral:
         return EMPTY;
       case ts.SyntaxKind.TemplateExpression: {
-        const t = e as ts.TemplateExpression;
+        const t = e as TS.TemplateExpression;
         return clean(join(...t.templateSpans.map((s) => dataOf(this.eval(s.expression, sc)))), STRINGIFIED);
       }
       case ts.SyntaxKind.TaggedTemplateExpression: {
-        const t = e as ts.TaggedTemplateExpression;
+        const t = e as TS.TaggedTemplateExpression;
         const spans = ts.isTemplateExpression(t.template) ? t.template.templateSpans.map((s) => this.eval(s.expression, sc)) : [];
         const tag = t.tag.getText(sc.file.unit.sf);
         if (SQL_TAGS.test(tag) || /\.sql$/.test(tag)) return EMPTY;
@@ -940,15 +946,15 @@ export class Analyser {
       }
       case ts.SyntaxKind.PropertyAccessExpression:
       case ts.SyntaxKind.ElementAccessExpression:
-        return this.evalMember(e as ts.PropertyAccessExpression | ts.ElementAccessExpression, sc);
+        return this.evalMember(e as TS.PropertyAccessExpression | TS.ElementAccessExpression, sc);
       case ts.SyntaxKind.CallExpression:
-        return this.evalCall(e as ts.CallExpression, sc);
+        return this.evalCall(e as TS.CallExpression, sc);
       case ts.SyntaxKind.NewExpression:
-        return this.evalCall(e as ts.NewExpression, sc);
+        return this.evalCall(e as TS.NewExpression, sc);
       case ts.SyntaxKind.BinaryExpression:
-        return this.evalBinary(e as ts.BinaryExpression, sc);
+        return this.evalBinary(e as TS.BinaryExpression, sc);
       case ts.SyntaxKind.ConditionalExpression: {
-        const c = e as ts.ConditionalExpression;
+        const c = e as TS.ConditionalExpression;
         this.eval(c.condition, sc);
         const f = this.facts(c.condition, sc);
         const before = new Map(sc.vars);
@@ -968,29 +974,29 @@ export class Analyser {
       case ts.SyntaxKind.AwaitExpression:
       case ts.SyntaxKind.SpreadElement:
       case ts.SyntaxKind.YieldExpression: {
-        const inner = (e as ts.ParenthesizedExpression).expression;
+        const inner = (e as TS.ParenthesizedExpression).expression;
         return inner ? this.eval(inner, sc) : EMPTY;
       }
       case ts.SyntaxKind.ObjectLiteralExpression:
-        return this.evalObject(e as ts.ObjectLiteralExpression, sc);
+        return this.evalObject(e as TS.ObjectLiteralExpression, sc);
       case ts.SyntaxKind.ArrayLiteralExpression: {
-        const els = (e as ts.ArrayLiteralExpression).elements.map((x) => this.eval(x, sc));
+        const els = (e as TS.ArrayLiteralExpression).elements.map((x) => this.eval(x, sc));
         const d = join(...els.map(dataOf));
         return { ...d, obj: true, fields: new Map([['*', d]]) };
       }
       case ts.SyntaxKind.ArrowFunction:
       case ts.SyntaxKind.FunctionExpression:
-        return { t: [], fns: [{ node: e as ts.ArrowFunction, file: sc.file.unit.path, closure: sc, ...(sc.thisVal.inst ? { thisCls: sc.thisVal.inst } : {}) }] };
+        return { t: [], fns: [{ node: e as TS.ArrowFunction, file: sc.file.unit.path, closure: sc, ...(sc.thisVal.inst ? { thisCls: sc.thisVal.inst } : {}) }] };
       case ts.SyntaxKind.ClassExpression:
-        return { t: [], klass: this.classInfo(e as ts.ClassExpression, sc) };
+        return { t: [], klass: this.classInfo(e as TS.ClassExpression, sc) };
       case ts.SyntaxKind.PrefixUnaryExpression:
       case ts.SyntaxKind.PostfixUnaryExpression:
-        this.eval((e as ts.PrefixUnaryExpression).operand, sc);
+        this.eval((e as TS.PrefixUnaryExpression).operand, sc);
         return EMPTY;
       case ts.SyntaxKind.TypeOfExpression:
       case ts.SyntaxKind.VoidExpression:
       case ts.SyntaxKind.DeleteExpression:
-        this.eval((e as ts.TypeOfExpression).expression, sc);
+        this.eval((e as TS.TypeOfExpression).expression, sc);
         return EMPTY;
       case ts.SyntaxKind.JsxElement:
       case ts.SyntaxKind.JsxSelfClosingElement:
@@ -1005,8 +1011,8 @@ export class Analyser {
     }
   }
 
-  private evalJsx(e: ts.Node, sc: Scope): void {
-    const visit = (n: ts.Node): void => {
+  private evalJsx(e: TS.Node, sc: Scope): void {
+    const visit = (n: TS.Node): void => {
       if (ts.isJsxAttribute(n) && n.name.getText(sc.file.unit.sf) === 'dangerouslySetInnerHTML' && n.initializer && ts.isJsxExpression(n.initializer) && n.initializer.expression) {
         const v = this.eval(n.initializer.expression, sc);
         const html = force(v).fields?.get('__html') ?? v;
@@ -1022,7 +1028,7 @@ export class Analyser {
     visit(e);
   }
 
-  private evalObject(o: ts.ObjectLiteralExpression, sc: Scope): Val {
+  private evalObject(o: TS.ObjectLiteralExpression, sc: Scope): Val {
     const fields = new Map<string, Val>();
     const t: Taint[] = [];
     for (const p of o.properties) {
@@ -1047,7 +1053,7 @@ export class Analyser {
     return { t: t.slice(0, 4), fields, obj: true };
   }
 
-  private evalBinary(b: ts.BinaryExpression, sc: Scope): Val {
+  private evalBinary(b: TS.BinaryExpression, sc: Scope): Val {
     const op = b.operatorToken.kind;
     if (op === ts.SyntaxKind.EqualsToken) {
       const v = this.eval(b.right, sc);
@@ -1076,7 +1082,7 @@ export class Analyser {
     }
   }
 
-  private assign(target: ts.Expression, v: Val, sc: Scope, at: ts.Node): void {
+  private assign(target: TS.Expression, v: Val, sc: Scope, at: TS.Node): void {
     const sf = sc.file.unit.sf;
     if (ts.isParenthesizedExpression(target)) return this.assign(target.expression, v, sc, at);
     if (ts.isIdentifier(target)) {
@@ -1138,7 +1144,7 @@ export class Analyser {
     }
   }
 
-  private globalVal(name: string, node: ts.Node, sc: Scope): Val {
+  private globalVal(name: string, node: TS.Node, sc: Scope): Val {
     if (name === 'require' || name === 'module' || name === 'exports') return EMPTY;
     const rows = this.opts.models.byName.get(`global|${name}`);
     const src = rows?.find((r) => r.kind === 'source');
@@ -1146,7 +1152,7 @@ export class Analyser {
     return { t: [], mod: `global|${name}` };
   }
 
-  private evalMember(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, sc: Scope): Val {
+  private evalMember(e: TS.PropertyAccessExpression | TS.ElementAccessExpression, sc: Scope): Val {
     const key = pathKey(e);
     if (key && key.includes('.')) {
       for (let s: Scope | undefined = sc; s; s = s.parent) {
@@ -1162,7 +1168,7 @@ export class Analyser {
   }
 
   /** Reads property `name` of a value. */
-  private member(baseIn: Val, name: string, node: ts.Node | undefined, sc: Scope): Val {
+  private member(baseIn: Val, name: string, node: TS.Node | undefined, sc: Scope): Val {
     const b = force(baseIn);
     if (b.req) {
       if (name === 'request' || name === 'req' || name === 'raw') return b;
@@ -1229,7 +1235,7 @@ export class Analyser {
     return undefined;
   }
 
-  private classInfo(node: ts.ClassLikeDeclaration, sc: Scope): ClassInfo {
+  private classInfo(node: TS.ClassLikeDeclaration, sc: Scope): ClassInfo {
     const have = this.classes.get(node);
     if (have) return have;
     const info: ClassInfo = { node, file: sc.file.unit.path, name: node.name?.text ?? '<class>', methods: new Map(), statics: new Map(), fields: new Map(), scope: sc };
@@ -1240,7 +1246,7 @@ export class Analyser {
       let cached: Val | undefined;
       info.base = () => (cached ??= this.eval(heritage.expression, sc));
     }
-    const typed = (t: ts.TypeNode | undefined): (() => Val) | undefined => {
+    const typed = (t: TS.TypeNode | undefined): (() => Val) | undefined => {
       if (!t) return undefined;
       let cached: Val | undefined;
       return () => (cached ??= this.typeVal(t, sc) ?? EMPTY);
@@ -1288,11 +1294,11 @@ export class Analyser {
 
   // ---------------------------------------------------------------- calls
 
-  private evalCall(c: ts.CallExpression | ts.NewExpression, sc: Scope): Val {
+  private evalCall(c: TS.CallExpression | TS.NewExpression, sc: Scope): Val {
     const sf = sc.file.unit.sf;
     const isNew = ts.isNewExpression(c);
     const callee = c.expression;
-    const argNodes = c.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+    const argNodes = c.arguments ?? ts.factory.createNodeArray<TS.Expression>();
     // require('x') and import('x')
     if (ts.isCallExpression(c) && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require' && !this.isBound(sc, 'require')))) {
       const a0 = argNodes[0];
@@ -1399,7 +1405,7 @@ export class Analyser {
     return join(recvData ? dataOf(recvData) : undefined, ...args.map((a) => dataOf(a)));
   }
 
-  private modelRows(f: Val, method: string | undefined, recvText: string, r: Val | undefined, isNew: boolean, callee: ts.Expression, sc: Scope): ModelRow[] {
+  private modelRows(f: Val, method: string | undefined, recvText: string, r: Val | undefined, isNew: boolean, callee: TS.Expression, sc: Scope): ModelRow[] {
     const idx = this.opts.models;
     const out: ModelRow[] = [];
     if (f.mod) {
@@ -1425,7 +1431,7 @@ export class Analyser {
     return out;
   }
 
-  private applySink(row: ModelRow, args: Val[], argNodes: ts.NodeArray<ts.Expression>, site: () => Site, sc: Scope): void {
+  private applySink(row: ModelRow, args: Val[], argNodes: TS.NodeArray<TS.Expression>, site: () => Site, sc: Scope): void {
     if (row.opt) {
       const ok = argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText(sc.file.unit.sf) === row.opt!.key && p.initializer.getText(sc.file.unit.sf) === row.opt!.value));
       if (!ok) return;
@@ -1452,7 +1458,7 @@ export class Analyser {
 
 interface Fact {
   key: string;
-  node: ts.Expression;
+  node: TS.Expression;
   mask: number;
 }
 
@@ -1463,18 +1469,18 @@ function bitsOf(cs: SinkClass[]): number {
 }
 
 /** `a.b.c` for identifier/`this` chains up to four deep, else undefined. */
-export function pathKey(e: ts.Expression): string | undefined {
+export function pathKey(e: TS.Expression): string | undefined {
   if (ts.isIdentifier(e)) return e.text;
   if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) return pathKey(e.expression);
   if (ts.isPropertyAccessExpression(e) || (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression))) {
     const base = pathKey(e.expression);
     if (!base || base.split('.').length >= 4) return undefined;
-    return `${base}.${ts.isPropertyAccessExpression(e) ? e.name.text : (e.argumentExpression as ts.StringLiteral).text}`;
+    return `${base}.${ts.isPropertyAccessExpression(e) ? e.name.text : (e.argumentExpression as TS.StringLiteral).text}`;
   }
   return undefined;
 }
 
-function isIndexOfCall(e: ts.Expression): e is ts.CallExpression {
+function isIndexOfCall(e: TS.Expression): e is TS.CallExpression {
   return ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'indexOf' && e.arguments.length > 0;
 }

@@ -1,7 +1,8 @@
-import ts from 'typescript';
+import ts from './tslib.js';
+import type * as TS from 'typescript';
 
 /** Which parser mode a path needs. */
-export function scriptKind(path: string): ts.ScriptKind {
+export function scriptKind(path: string): TS.ScriptKind {
   if (/\.tsx$/.test(path)) return ts.ScriptKind.TSX;
   if (/\.(c|m)?ts$/.test(path)) return ts.ScriptKind.TS;
   if (/\.jsx$/.test(path)) return ts.ScriptKind.JSX;
@@ -10,7 +11,7 @@ export function scriptKind(path: string): ts.ScriptKind {
 
 /** A parsed file, or the first syntax error as `line N: parse error: ...`. */
 export interface ParseResult {
-  sf: ts.SourceFile;
+  sf: TS.SourceFile;
   error?: string;
 }
 
@@ -19,8 +20,8 @@ export interface ParseResult {
  * error recovery, see README). The tree is always returned; `error` is set when the parser reported diagnostics.
  */
 export function parseSource(path: string, text: string): ParseResult {
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
-  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const sf = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, scriptKind(path));
+  const diags = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const d = diags[0];
   if (!d) return { sf };
   const line = sf.getLineAndCharacterOfPosition(d.start).line + 1;

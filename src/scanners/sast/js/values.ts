@@ -1,4 +1,4 @@
-import type ts from 'typescript';
+import type * as TS from 'typescript';
 import type { FlowStep } from '../../../core/types.js';
 import { ALL_CLASSES, type SinkClass } from './classes.js';
 
@@ -23,7 +23,7 @@ export const STRINGIFIED = bits(['nosql', 'proto']);
 export interface Taint {
   origin: 'source' | 'param';
   /** For params: the function and position. */
-  fn?: ts.Node;
+  fn?: TS.Node;
   index?: number;
   /** For params: the access path read below the parameter (`query.id`), at most 3 deep. */
   path: string[];
@@ -41,7 +41,7 @@ export const CUSTOM_BIT = 1 << 20;
 
 /** A function value: its declaration and where it closes over. */
 export interface FnRef {
-  node: ts.SignatureDeclaration & { body?: ts.Node | undefined };
+  node: TS.SignatureDeclaration & { body?: TS.Node | undefined };
   file: string;
   closure: unknown;
   /** Set for methods: the class `this` belongs to. */
@@ -50,11 +50,11 @@ export interface FnRef {
 
 /** A class: its methods and field initialisers. */
 export interface ClassInfo {
-  node: ts.ClassLikeDeclaration;
+  node: TS.ClassLikeDeclaration;
   file: string;
   name: string;
-  methods: Map<string, ts.MethodDeclaration | ts.PropertyDeclaration>;
-  statics: Map<string, ts.MethodDeclaration | ts.PropertyDeclaration>;
+  methods: Map<string, TS.MethodDeclaration | TS.PropertyDeclaration>;
+  statics: Map<string, TS.MethodDeclaration | TS.PropertyDeclaration>;
   /** Field name → how to compute its value (typed constructor parameters, initialisers). */
   fields: Map<string, () => Val>;
   base?: () => Val;

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../js/tslib.js';
+import type * as TS from 'typescript';
 import type { Location } from '../../../core/types.js';
 import type { TaintHooks } from '../js/interp.js';
 import { TreeIndex, type GNode } from './gnode.js';
@@ -58,7 +59,7 @@ export function runSearchRules(rules: YamlRule[], path: string, lang: RuleLang, 
 }
 
 /** The matcher tree of a parsed JS/TS file. */
-export function jsTree(sf: ts.SourceFile): GNode {
+export function jsTree(sf: TS.SourceFile): GNode {
   return fromTs(sf, sf);
 }
 
@@ -74,7 +75,7 @@ interface FileRanges {
  * each file up front; the interpreter then asks by node range. A sink is a call (any tainted argument reports) or,
  * with `focus-metavariable`, one argument of a call.
  */
-export function taintHooks(rules: YamlRule[], files: { sf: ts.SourceFile; tree: () => GNode }[]): TaintHooks | undefined {
+export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: () => GNode }[]): TaintHooks | undefined {
   const taint = rules.filter((r) => r.mode === 'taint' && r.languages.includes('js'));
   if (!taint.length) return undefined;
   const byFile = new Map<string, FileRanges>();
@@ -96,7 +97,7 @@ export function taintHooks(rules: YamlRule[], files: { sf: ts.SourceFile; tree: 
     }
     if (fr.sources.size || fr.sinkCalls.size || fr.sinkArgs.size || fr.sanitizers.size) byFile.set(f.sf.fileName, fr);
   }
-  const key = (n: ts.Node, sf: ts.SourceFile) => `${n.getStart(sf)}:${n.getEnd()}`;
+  const key = (n: TS.Node, sf: TS.SourceFile) => `${n.getStart(sf)}:${n.getEnd()}`;
   return {
     source(node, sf) {
       const fr = byFile.get(sf.fileName);

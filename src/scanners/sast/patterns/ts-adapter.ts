@@ -1,11 +1,12 @@
-import ts from 'typescript';
+import ts from '../js/tslib.js';
+import type * as TS from 'typescript';
 import type { GNode } from './gnode.js';
 
-const DROP = new Set<ts.SyntaxKind>([ts.SyntaxKind.EndOfFileToken]);
+const DROP = new Set<TS.SyntaxKind>([ts.SyntaxKind.EndOfFileToken]);
 
 /** Converts a TypeScript AST to the matcher's tree (type annotations, decorators and modifiers dropped). */
-export function fromTs(root: ts.Node, sf: ts.SourceFile): GNode {
-  const conv = (n: ts.Node): GNode => {
+export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
+  const conv = (n: TS.Node): GNode => {
     const start = n.getStart(sf);
     const end = n.getEnd();
     const s = sf.getLineAndCharacterOfPosition(start);
@@ -25,7 +26,7 @@ export function fromTs(root: ts.Node, sf: ts.SourceFile): GNode {
       });
     }
     return {
-      kind: ts.SyntaxKind[n.kind] ?? String(n.kind), children, text, leaf, str, value: str ? (n as ts.StringLiteral).text : text,
+      kind: ts.SyntaxKind[n.kind] ?? String(n.kind), children, text, leaf, str, value: str ? (n as TS.StringLiteral).text : text,
       startIndex: start, endIndex: end, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
     };
   };
@@ -35,7 +36,7 @@ export function fromTs(root: ts.Node, sf: ts.SourceFile): GNode {
 /** Parses a JS/TS pattern (already rewritten) into its top-level statements' trees, unwrapping expression statements. */
 export function tsPattern(src: string): GNode[] {
   const sf = ts.createSourceFile('pattern.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
-  const diags = (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+  const diags = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length) throw new Error(`pattern does not parse: ${ts.flattenDiagnosticMessageText(diags[0]!.messageText, ' ')}`);
   return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? s.expression : s, sf));
 }

@@ -1,0 +1,157 @@
+/**
+ * SAST benchmark: pipeguard's SAST scanner beside ESLint + eslint-plugin-security (recommended config) on the same
+ * real JS/TS tree. Each tool runs in its own child process so peak memory (maxRSS) and CPU time are its own.
+ *
+ *   node --import tsx bench/sast.ts [tree]
+ *
+ * Without a tree argument the script uses `.bench/tree`, built from packages installed under `.bench/node_modules`
+ * (`cd .bench && npm install lodash express @babel/core @babel/traverse rxjs webpack`), copied without nested
+ * node_modules so ESLint does not ignore them.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Config } from '../src/config/schema.js';
+import type { ScanContext } from '../src/core/types.js';
+
+interface Figures {
+  tool: string;
+  files: number;
+  bytes: number;
+  findings: number;
+  cpuMs: number;
+  wallMs: number;
+  maxRssMb: number;
+  byRule: Record<string, number>;
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+const EXT = /\.(c|m)?[jt]sx?$/;
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) walk(p, out);
+    else if (EXT.test(name) && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+function buildTree(): string {
+  const nm = join(ROOT, '.bench', 'node_modules');
+  const tree = join(ROOT, '.bench', 'tree');
+  if (existsSync(tree)) return tree;
+  if (!existsSync(nm)) throw new Error('no .bench/node_modules: install some packages there first (see the header of bench/sast.ts)');
+  mkdirSync(tree, { recursive: true });
+  for (const scope of readdirSync(nm)) {
+    if (scope.startsWith('.')) continue;
+    const dirs = scope.startsWith('@') ? readdirSync(join(nm, scope)).map((n) => join(scope, n)) : [scope];
+    for (const d of dirs) cpSync(join(nm, d), join(tree, d.replace('/', '__')), { recursive: true, filter: (src) => !src.includes('/node_modules/', nm.length + d.length + 1) });
+  }
+  return tree;
+}
+
+async function runOurs(tree: string): Promise<Figures> {
+  const { sastScanner } = await import('../src/scanners/sast/index.js');
+  const { sastConfigSchema } = await import('../src/scanners/sast/config.js');
+  const { openDirectory } = await import('../src/targets/directory.js');
+  const { DEFAULT_LIMITS, noProgress, silentLogger } = await import('../src/engine/run.js');
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const target = await openDirectory(tree, { gitignore: false });
+  const counts: Record<string, number> = {};
+  const ctx: ScanContext<ReturnType<typeof sastConfigSchema.parse>> = {
+    config: sastConfigSchema.parse({}), root: {} as unknown as Config, log: silentLogger, progress: noProgress,
+    signal: new AbortController().signal, limits: DEFAULT_LIMITS, fileError: () => { counts.errors = (counts.errors ?? 0) + 1; },
+    count: (n, by = 1) => { counts[n] = (counts[n] ?? 0) + by; }, options: {},
+  };
+  const byRule: Record<string, number> = {};
+  let findings = 0;
+  for await (const f of sastScanner.scan(target, ctx)) {
+    findings++;
+    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const files = walk(tree);
+  return {
+    tool: 'pipeguard sast', files: files.length, bytes: files.reduce((s, f) => s + statSync(f).size, 0), findings,
+    cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024, byRule,
+  };
+}
+
+async function runEslint(tree: string): Promise<Figures> {
+  const { ESLint } = await import('eslint');
+  const pluginName = 'eslint-plugin-security';
+  const security = ((await import(pluginName)) as { default: { configs: { recommended: object } } }).default;
+  const tseslint = (await import('typescript-eslint')).default;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const eslint = new ESLint({
+    cwd: tree,
+    overrideConfigFile: true,
+    overrideConfig: [
+      security.configs.recommended,
+      { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: tseslint.parser as never } },
+      { languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, linterOptions: { reportUnusedDisableDirectives: 'off' } },
+    ] as never,
+    errorOnUnmatchedPattern: false,
+  });
+  const results = await eslint.lintFiles(['**/*.{js,cjs,mjs,jsx,ts,tsx,mts,cts}']);
+  const cpu = process.cpuUsage(cpu0);
+  const byRule: Record<string, number> = {};
+  let findings = 0;
+  for (const r of results) {
+    for (const m of r.messages) {
+      if (!m.ruleId) continue;
+      findings++;
+      byRule[m.ruleId] = (byRule[m.ruleId] ?? 0) + 1;
+    }
+  }
+  const files = walk(tree);
+  return {
+    tool: 'eslint + eslint-plugin-security', files: results.length, bytes: files.reduce((s, f) => s + statSync(f).size, 0), findings,
+    cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024, byRule,
+  };
+}
+
+function child(kind: string, tree: string): Figures {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', join(ROOT, 'bench', 'sast.ts'), '--worker', kind, tree], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr.slice(0, 2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Figures;
+}
+
+function row(f: Figures): string {
+  const s = f.cpuMs / 1000;
+  return [
+    f.tool.padEnd(32), String(f.files).padStart(6), (f.bytes / 1e6).toFixed(1).padStart(7), String(f.findings).padStart(8),
+    (f.files / s).toFixed(0).padStart(8), (f.bytes / 1e6 / s).toFixed(2).padStart(7), (f.cpuMs / 1000).toFixed(1).padStart(7),
+    (f.wallMs / 1000).toFixed(1).padStart(7), f.maxRssMb.toFixed(0).padStart(7),
+  ].join(' ');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--worker') {
+    const tree = args[2]!;
+    const f = args[1] === 'ours' ? await runOurs(tree) : await runEslint(tree);
+    console.log(JSON.stringify(f));
+    return;
+  }
+  const tree = resolve(args[0] ?? buildTree());
+  if (args.includes('--rebuild')) rmSync(join(ROOT, '.bench', 'tree'), { recursive: true, force: true });
+  console.log(`tree: ${relative(ROOT, tree) || tree}`);
+  const ours = child('ours', tree);
+  const peer = child('eslint', tree);
+  console.log(`${'tool'.padEnd(32)} ${'files'.padStart(6)} ${'MB'.padStart(7)} ${'findings'.padStart(8)} ${'files/s'.padStart(8)} ${'MB/s'.padStart(7)} ${'cpu s'.padStart(7)} ${'wall s'.padStart(7)} ${'RSS MB'.padStart(7)}`);
+  console.log(row(ours));
+  console.log(row(peer));
+  console.log(`speed ratio (CPU, eslint-plugin-security / pipeguard): ${(peer.cpuMs / ours.cpuMs).toFixed(2)}x; wall: ${(peer.wallMs / ours.wallMs).toFixed(2)}x; memory ratio: ${(peer.maxRssMb / ours.maxRssMb).toFixed(2)}x`);
+  console.log('pipeguard findings by rule:', JSON.stringify(ours.byRule));
+  console.log('eslint-plugin-security findings by rule:', JSON.stringify(peer.byRule));
+}
+
+await main();
