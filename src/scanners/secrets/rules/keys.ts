@@ -160,4 +160,18 @@ export const KEY_RULES: SecretRuleSpec[] = [
       negative: ['tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0thlrQlSyawQNaMrnpg+IcDe8Kc/c/g0/R86KzpeE1DJWyV2KFW37/2BsYJiZPDpYYBetl601eCoNwP5ftYap921/MS0tkkI5hGv93qnxFeWhJ4M5I6dYzLLMhgzkQ720V2jHHT1XwS0ozWxJqjHT/ku1fm13PZrxgDWZADxKi07j0IWg4s8Z4cs9/j0zt/n+8Ah60W/uH', 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVkKgml1Ns+r4'],
     },
   },
+  {
+    id: 'wireguard-private-key',
+    title: 'WireGuard private key',
+    help: 'A WireGuard interface private key. Generate a new key pair (wg genkey) and update the public key on every peer.',
+    severity: 'critical',
+    keywords: ['privatekey'],
+    regex: r`(?<![\w.])PrivateKey\s{0,4}=\s{0,4}(?<secret>[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)(?![A-Za-z0-9+/=])`,
+    minEntropy: 4,
+    tags: ['private-key', 'wireguard'],
+    examples: {
+      positive: ['[Interface]\nAddress = 10.0.0.2/24\nPrivateKey = rsOM+l7G5xyaM/bUDNSm1SxZe8bLO2krkzRY85K91jA=\nDNS = 1.1.1.1', 'PrivateKey=D5l1Zo7jwVZwNmTYqtimPC51ehPLVwEibO5tXxTq5SY='],
+      negative: ['PrivateKey = <private key>', 'PrivateKey = CvBRM4HIQDsLMNsIZgoN=', 'PublicKey = KddNzaXarnrpy/WCAM7RCywKcvqz1XiXfnQuMjPGENA='],
+    },
+  },
 ];
