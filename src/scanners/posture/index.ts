@@ -108,7 +108,39 @@ export const postureScanner: Scanner<PostureConfig> = {
     }
 
     if (ciFiles.length) {
-      const ciText = ciFiles.map((p) => texts.get(p) ?? '').join('\n');
+      let ciText = ciFiles.map((p) => texts.get(p) ?? '').join('\n');
+      // Follow repository scripts the CI runs (`bash .ci/run`, `./scripts/test.sh`, `make test`-free wrappers)
+      // and root package.json scripts it calls (`npm run ci`), one level deep.
+      const refs = new Set<string>();
+      for (const m of ciText.matchAll(/(?:\b(?:bash|sh|zsh|source|\.)\s+|(?<![\w/])\.\/)((?:\.?[\w-]+\/)*\.?[\w.-]+)/g)) {
+        const rel = m[1]!.replace(/^\.\//, '');
+        if (present.has(rel)) refs.add(rel);
+      }
+      for (const r of refs) {
+        if (texts.has(r)) ciText += '\n' + texts.get(r)!;
+      }
+      const missingRefs = [...refs].filter((r) => !texts.has(r));
+      if (missingRefs.length) {
+        for await (const f of target.files({ path: (p) => missingRefs.includes(p) })) {
+          try {
+            ciText += '\n' + (await f.text());
+          } catch {
+            // unreadable: the file error of the first pass already says so
+          }
+        }
+      }
+      const pkg = texts.get('package.json');
+      if (pkg) {
+        try {
+          const scripts = (JSON.parse(pkg) as { scripts?: Record<string, string> }).scripts ?? {};
+          for (const m of ciText.matchAll(/\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:-]+)/g)) {
+            const body = scripts[m[1]!];
+            if (typeof body === 'string') ciText += '\n' + body;
+          }
+        } catch {
+          // not JSON: nothing to follow
+        }
+      }
       const extraTests = cfg.testCommands.some((c) => ciText.includes(c));
       const extraScan = cfg.securityScanners.some((c) => ciText.includes(c));
       if (!TEST_CMD.test(ciText) && !extraTests) add('posture-ci-no-tests', '.', 'ci-tests', 'No CI workflow or job runs a test command.');

@@ -95,3 +95,14 @@ test('CODEOWNERS matching: last match wins, empty owners unassign', () => {
   assert.equal(codeownersCovers('/workflows/ @sec\n', '.github/workflows/ci.yml'), false);
   assert.equal(codeownersCovers('*.yml @sec # yaml owners\n', '.github/workflows/ci.yml'), true);
 });
+
+test('CI tests and scans are found through repository scripts and package.json scripts the workflow runs', async () => {
+  const base = {
+    'SECURITY.md': 'x\n',
+    'renovate.json': '{ "extends": ["config:recommended"] }\n',
+    '.github/CODEOWNERS': '* @shop/devs\n',
+    '.github/workflows/ci.yml': 'name: ci\non: [push]\npermissions: { contents: read }\njobs:\n  ci:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: bash .ci/run\n      - run: npm run audit-all\n',
+  };
+  assert.deepEqual(keys(await scan({ ...base, '.ci/run': '#!/bin/sh\nnpm ci\nnpm test\n', 'package.json': '{ "scripts": { "audit-all": "npm audit --audit-level=high" } }\n' })), []);
+  assert.deepEqual(keys(await scan({ ...base, '.ci/run': '#!/bin/sh\nnpm ci\n', 'package.json': '{ "scripts": { "audit-all": "echo later" } }\n' })), ['posture-ci-no-security-scan@.', 'posture-ci-no-tests@.']);
+});
