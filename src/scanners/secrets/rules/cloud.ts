@@ -32,6 +32,8 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     regex: ctx(r`aws[_\-.]?secret(?:[_\-.]?access)?(?:[_\-.]?key)?|secret[_\-.]?access[_\-.]?key|aws[\w.\-]{0,20}?secret[_\-.]?key`) + r`(?<secret>[A-Za-z0-9/+]{40})` + R64,
     flags: 'i',
     minEntropy: 4,
+    // Yandex Cloud static keys (YC...) sit in the same S3-compatible settings; yandex-cloud-access-key names them.
+    allowlist: { regexes: ['^YC[A-Za-z0-9_\\-]{38}$'] },
     tags: ['aws'],
     examples: {
       positive: ['aws_secret_access_key = xfAe2l6azBjOJ8/YBEq5UAb6agussDdYIIXUHYaD', 'AWS_SECRET_ACCESS_KEY: "DVNpJhvCHojF9lPCPbD6DpIDT5vEp8+ceih7+uS7"'],
