@@ -79,7 +79,7 @@ function loadVex(cfg: DepsConfig, target: Target, ctx: ScanContext<DepsConfig>):
 export const depsScanner: Scanner<DepsConfig> = {
   id: 'deps',
   title: 'Vulnerable dependencies (OSV, offline)',
-  targets: ['directory', 'git-history', 'staged', 'archive', 'file', 'sbom'],
+  targets: ['directory', 'staged', 'archive', 'file', 'sbom'],
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;
@@ -123,7 +123,7 @@ export const depsScanner: Scanner<DepsConfig> = {
             if ((dep.path?.length ?? 99) < (prev.path?.length ?? 99)) prev.path = dep.path;
             continue;
           }
-          seen.set(purl, dep);
+          seen.set(purl, { ...dep });
         }
         for (const [purl, dep] of seen) {
           if (ctx.signal.aborted) return;

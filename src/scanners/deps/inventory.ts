@@ -18,10 +18,19 @@ const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|[^/]*\.txt|[^/]*\.in)$/;
  * Reads every lockfile/manifest of a target and parses it: one entry per file, parse failures as
  * errors (naming the line) so the caller decides whether they end the run.
  */
-export async function collectInventory(
-  target: Target,
-  signal?: AbortSignal,
-): Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }> {
+export function collectInventory(target: Target, signal?: AbortSignal): Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }> {
+  // the deps and licenses scanners read the same target in one run: parse its lockfiles once
+  let p = CACHE.get(target);
+  if (!p) {
+    p = readInventory(target, signal);
+    CACHE.set(target, p);
+  }
+  return p;
+}
+
+const CACHE = new WeakMap<Target, Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }>>();
+
+async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }> {
   const lockfiles: TargetFile[] = [];
   const others = new Map<string, TargetFile>();
   for await (const f of target.files({ path: (p) => formatFor(p) !== undefined || SIBLINGS.test(p), includeLarge: true })) {
