@@ -130,9 +130,12 @@ function fromK8s(path: string, o: ReturnType<typeof k8sObjects>[number], lc: Lin
       if (!Number.isFinite(port)) continue;
       const pr = proto(str(get(p, 'protocol')));
       const at = spanOf(lc, get(p, 'port') ?? p);
-      if (type === 'NodePort' || (type === 'LoadBalancer' && str(get(p, 'nodePort')) !== undefined)) {
+      if ((type === 'NodePort' && str(get(p, 'nodePort')) !== undefined) || (type === 'LoadBalancer' && str(get(p, 'nodePort')) !== undefined)) {
         const np = Number(str(get(p, 'nodePort')));
         if (Number.isFinite(np)) out.push({ ...base, keys, from: np, to: np, protocol: pr, reach: 'public', via: 'NodePort', span: spanOf(lc, get(p, 'nodePort')) });
+      } else if (type === 'NodePort') {
+        // No nodePort given: the cluster picks one from its node-port range (30000-32767 by default).
+        out.push({ ...base, keys, from: 30000, to: 32767, protocol: pr, reach: 'public', via: 'NodePort (allocated)', span: at });
       }
       if (type === 'LoadBalancer') out.push({ ...base, keys, from: port, to: port, protocol: pr, reach: lbOpen ? 'public' : 'internal', via: lbOpen ? 'LoadBalancer' : 'LoadBalancer (source ranges)', span: at });
       else if (external) out.push({ ...base, keys, from: port, to: port, protocol: pr, reach: 'public', via: 'externalIPs', span: at });

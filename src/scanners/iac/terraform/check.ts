@@ -155,6 +155,7 @@ export function checkTerraform(files: TfFile[], adminPorts: number[]): Map<strin
         case 'aws_s3_bucket_acl': {
           const acl = v('acl');
           if (acl && /^(?:public-read|public-read-write|authenticated-read)$/.test(acl)) add('tf-aws-s3-public-acl', a('acl')!.value.range, addr, `${addr} uses the canned ACL ${acl}.`);
+          if (type === 'aws_s3_bucket') checkPolicy(addr, a('policy')?.value);
           if (type === 'aws_s3_bucket') {
             const name = v('bucket');
             const enc = blocksOf(body, 'server_side_encryption_configuration').length > 0 || encryptedBuckets.has(b.labels[1]!) || (name !== undefined && encryptedBuckets.has(`name:${name}`));
