@@ -280,6 +280,7 @@ export function parseHcl(src: string): Body {
   }
 
   const CLOSERS = new Set([')', ']', '}', ',']);
+  const OPS = new Set(['.', '[', '?', ':', '==', '!=', '<', '>', '<=', '>=', '&&', '||', '+', '-', '*', '/', '%', '...', '=>']);
   /** Parses one expression; in `nested` mode newlines inside do not end it. */
   function expr(nested: boolean): Expr {
     const start = peek().start;
@@ -287,7 +288,8 @@ export function parseHcl(src: string): Body {
     const t = peek();
     const stops = (x: Tok) => x.kind === 'eof' || (x.kind === 'nl' && !nested) || (x.kind === 'punct' && (CLOSERS.has(x.text) || (nested && (x.text === '=' || x.text === ':' || x.text === '=>'))));
     if (stops(t) || (t.kind === 'nl' && nested)) return e;
-    // Anything more (operators, traversals, conditionals): consume to the end as raw text.
+    // Anything more must start with an operator or a traversal; then it is consumed to the end as raw text.
+    if (t.kind !== 'punct' || !OPS.has(t.text)) throw new HclError(`unexpected ${JSON.stringify(t.text)} after an expression`, t.start);
     let depth = 0;
     let end = e.range[1];
     for (;;) {
