@@ -494,10 +494,10 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     title: 'Heroku API key',
     severity: 'high',
     keywords: ['hrku-'],
-    regex: L + r`(?<secret>HRKU-AA[A-Za-z0-9_\-]{58})` + R,
-    minEntropy: 4,
+    regex: L + r`(?<secret>HRKU-AA[A-Za-z0-9_\-]{58}|HRKU-` + UUID + r`)` + R,
+    minEntropy: 3.3,
     tags: ['heroku'],
-    examples: { positive: ['HEROKU_API_KEY=HRKU-AAI_5qs_Yhy-7P3jN023MWaYywRsbj3nrHAiuici452XXFzqha8nd_oYBPQH'], negative: ['HRKU-AAo7CqoQn3IdGmMD3il1uh', 'HRKU-AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'] },
+    examples: { positive: ['HEROKU_API_KEY=HRKU-63f340d2-2daa-f44c-ac31-d4e4f8847577', 'HEROKU_API_KEY=HRKU-AAI_5qs_Yhy-7P3jN023MWaYywRsbj3nrHAiuici452XXFzqha8nd_oYBPQH'], negative: ['HRKU-AAo7CqoQn3IdGmMD3il1uh', 'HRKU-AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'] },
   },
   {
     id: 'heroku-api-key',
