@@ -152,15 +152,37 @@ const opt = (words: Word[], ...names: string[]) => words.some((w) => names.inclu
 function scanScript(s: Script, hits: Hit[], id: (ins: Instruction, extra?: string) => string): void {
   const t = s.text.text;
   const span = (start: number, end: number) => s.text.span(start, end);
-  // curl | sh, wget -O- | bash, bash <(curl ...), sh -c "$(curl ...)"
-  const pipe = /\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:\/(?:usr\/)?bin\/)?(?:ba|z|da|k|fi)?sh\b|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?(?:<\(|\$\()\s*(?:curl|wget)\b|\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?python3?\b/g;
-  for (const m of t.matchAll(pipe)) {
-    hits.push({ rule: 'docker-curl-pipe-shell', span: span(m.index!, m.index! + m[0].length), identity: id(s.ins, 'curl-pipe-shell'), message: 'A downloaded script is piped straight into an interpreter.' });
+  // curl | sh, wget -O- | sudo bash: a download command piped into an interpreter (quote-aware).
+  const cmds = shellCommands(t);
+  const strip = (ws: Word[]) => {
+    let i = 0;
+    while (i < ws.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[i]!.text) || ws[i]!.text === 'sudo' || ws[i]!.text === 'env' || (i > 0 && ws[i]!.text.startsWith('-')))) i++;
+    return ws.slice(i);
+  };
+  const INTERP = /^(?:ba|z|da|k|fi)?sh$|^python[0-9.]*$|^perl$|^ruby$|^node$/;
+  cmds.forEach((c, i) => {
+    const ws = strip(c.words);
+    const tool = ws[0]?.text.replace(/^.*\//, '');
+    if ((tool === 'curl' || tool === 'wget') && c.next === '|') {
+      const next = cmds[i + 1];
+      const nw = next ? strip(next.words) : [];
+      if (nw[0] && INTERP.test(nw[0].text.replace(/^.*\//, ''))) {
+        hits.push({ rule: 'docker-curl-pipe-shell', span: span(ws[0]!.start, nw[0].end), identity: id(s.ins, 'curl-pipe-shell'), message: 'A downloaded script is piped straight into an interpreter.' });
+      }
+    }
+    // sh -c "$(curl ...)"
+    if (tool && INTERP.test(tool)) {
+      const sub = ws.find((w) => /\$\(\s*(?:curl|wget)\b/.test(w.text));
+      if (sub) hits.push({ rule: 'docker-curl-pipe-shell', span: span(ws[0]!.start, sub.end), identity: id(s.ins, 'curl-pipe-shell'), message: 'A downloaded script is run straight by an interpreter.' });
+    }
+  });
+  // bash <(curl ...): process substitution
+  for (const m of t.matchAll(/\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b/g)) {
+    hits.push({ rule: 'docker-curl-pipe-shell', span: span(m.index!, m.index! + m[0].length), identity: id(s.ins, 'curl-pipe-shell'), message: 'A downloaded script is run straight by an interpreter.' });
   }
   for (const m of t.matchAll(/\b[a-z][\w+.-]*:\/\/[^/\s:@'"$]+:[^/\s@'"$]+@[\w.-]+/gi)) {
     hits.push({ rule: 'docker-url-credentials', span: span(m.index!, m.index! + m[0].length), identity: id(s.ins, 'url-credentials'), message: 'A URL in RUN carries a password.' });
   }
-  const cmds = shellCommands(t);
   const hasCleanup = (re: RegExp) => re.test(t);
   for (const c of cmds) auditCommand(c, s, hits, id, span, hasCleanup);
 }

@@ -383,12 +383,7 @@ export function parseHcl(src: string): Body {
           const close = next();
           return { kind: 'object', items: itemsOut, range: [t.start, close.end] };
         }
-        if (t.text === '(') {
-          const inner = expr(true);
-          skipNl();
-          const close = expect(')');
-          return { kind: 'raw', text: src.slice(t.start, close.end), range: [t.start, close.end], ...(inner ? {} : {}) };
-        }
+        if (t.text === '(') return balancedRaw(t, ')');
         if (t.text === '-' || t.text === '!') {
           const inner = primary(nested);
           if (t.text === '-' && inner.kind === 'number') return { kind: 'number', value: -inner.value, range: [t.start, inner.range[1]] };
