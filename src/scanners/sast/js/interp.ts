@@ -365,6 +365,12 @@ export class Analyser {
     return node.getText(sc.file.unit.sf);
   }
 
+  /** Appends a step only when the value carries taint (locations are costly to compute). */
+  private lazyStep(v: Val, sc: Scope, node: TS.Node, message: () => string): Val {
+    if (v.lazy || v.t.length === 0) return v;
+    return step(v, this.mkStep(sc, node, message()));
+  }
+
   private mkStep(sc: Scope, node: TS.Node, message: string): FlowStep {
     return { location: this.loc(sc, node), message };
   }
@@ -620,7 +626,7 @@ export class Analyser {
         const e = (s as TS.ReturnStatement).expression;
         if (e) {
           const v = this.eval(e, sc);
-          sc.returns.push(step(v, this.mkStep(sc, s, `returned from ${sc.fnName}`)));
+          sc.returns.push(this.lazyStep(v, sc, s, () => `returned from ${sc.fnName}`));
         }
         return true;
       }
@@ -713,7 +719,7 @@ export class Analyser {
     let val = v;
     if (init) val = join(val, this.eval(init, sc));
     if (ts.isIdentifier(n)) {
-      sc.vars.set(n.text, step(val, this.mkStep(sc, at, ts.isParameter(at) ? `parameter ${n.text}` : `assigned to ${n.text}`)));
+      sc.vars.set(n.text, this.lazyStep(val, sc, at, () => (ts.isParameter(at) ? `parameter ${n.text}` : `assigned to ${n.text}`)));
       return;
     }
     if (ts.isObjectBindingPattern(n)) {
@@ -1086,7 +1092,7 @@ export class Analyser {
     const sf = sc.file.unit.sf;
     if (ts.isParenthesizedExpression(target)) return this.assign(target.expression, v, sc, at);
     if (ts.isIdentifier(target)) {
-      this.setVar(sc, target.text, step(v, this.mkStep(sc, at, `assigned to ${target.text}`)));
+      this.setVar(sc, target.text, this.lazyStep(v, sc, at, () => `assigned to ${target.text}`));
       return;
     }
     if (ts.isObjectLiteralExpression(target)) {
@@ -1126,7 +1132,7 @@ export class Analyser {
         return;
       }
       const key = pathKey(target);
-      if (key) this.setKey(sc, key, step(v, this.mkStep(sc, at, `assigned to ${text.slice(0, 60)}`)));
+      if (key) this.setKey(sc, key, this.lazyStep(v, sc, at, () => `assigned to ${text.slice(0, 60)}`));
       const base = target.expression;
       if (ts.isIdentifier(base) && name !== undefined) {
         const bv = this.lookup(sc, base.text);

@@ -1,4 +1,3 @@
-import ts from '../js/tslib.js';
 import type * as TS from 'typescript';
 import type { Location } from '../../../core/types.js';
 import type { TaintHooks } from '../js/interp.js';
