@@ -143,13 +143,18 @@ function collectWindows(text: string, set: RuleSet): Windows {
 
 /** Widens a window to whole lines (at most 1 KiB further each way) so regex boundaries are not cut mid-token. */
 function alignWindow(text: string, a: number, b: number): [number, number] {
-  const lineStart = text.lastIndexOf('\n', a - 1) + 1;
-  const start = a - lineStart > 1024 ? a : lineStart;
-  let lineEnd = text.indexOf('\n', b);
-  if (lineEnd < 0) lineEnd = text.length;
-  const end = lineEnd - b > 1024 ? b : lineEnd;
+  // Searches are bounded, so a multi-megabyte single line (minified code, base64) costs 1 KiB per hit, not the line.
+  const lo = Math.max(0, a - ALIGN_MAX);
+  const back = text.slice(lo, a).lastIndexOf('\n');
+  const start = back < 0 ? (lo === 0 ? 0 : a) : lo + back + 1;
+  const hi = Math.min(text.length, b + ALIGN_MAX);
+  const fwd = text.slice(b, hi).indexOf('\n');
+  const end = fwd < 0 ? (hi === text.length ? text.length : b) : b + fwd;
   return [start, end];
 }
+
+/** How far a window is widened to reach a line boundary. */
+const ALIGN_MAX = 1024;
 
 function extractSecret(m: RegExpExecArray, spec: SecretRuleSpec): { secret: string; offset: number } {
   let secret: string | undefined = m.groups?.['secret'];
