@@ -1,0 +1,104 @@
+/**
+ * Injection audits: untrusted values expanded into code sinks, GITHUB_ENV writes, and script checks.
+ */
+import { isScalar } from 'yaml';
+import type { Node, Scalar } from 'yaml';
+import { accessPath, findExpressions } from '../expr.js';
+import { CODE_INPUTS } from '../data.js';
+import { adhocInstalls, deprecatedCommands, envFileWrites, pipeToShell, plainHttpDownloads } from '../shell.js';
+import { entries, get, isSeqNode, items, scalarBody, str } from '../yamlsrc.js';
+import type { YamlSource } from '../yamlsrc.js';
+import { DANGEROUS_TRIGGERS, contextTaint, valueLeaves, ownerRepo, taintedStepOutputs, exprTaintedByAttacker, taintedEnvNames } from './model.js';
+import type { Step, Job, Emit } from './model.js';
+
+/** A code sink: a `run:` script or an action input that runs as code. */
+export interface Sink {
+  node: Scalar;
+  kind: 'run' | 'code-input';
+  name: string;
+  anchor: number;
+}
+
+/** The code sinks of a step. */
+export function stepSinks(src: YamlSource, step: Step): Sink[] {
+  const sinks: Sink[] = [];
+  if (step.run && step.runPair) sinks.push({ node: step.run, kind: 'run', name: 'run', anchor: step.runPair.key.range![0] });
+  if (step.uses) {
+    const inputs = CODE_INPUTS.get(ownerRepo(step.uses));
+    if (inputs) {
+      for (const [k, p] of entries(src, step.with)) {
+        if (inputs.includes(k.toLowerCase()) && isScalar(p.value)) sinks.push({ node: p.value, kind: 'code-input', name: `${ownerRepo(step.uses)} ${k}`, anchor: p.key.range![0] });
+      }
+    }
+  }
+  return sinks;
+}
+
+/** Audits the code sinks of a job for untrusted expansions, and GITHUB_ENV writes. */
+export function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs: Map<string, Set<string>>, triggers: Map<string, Node | null>, emit: Emit): void {
+  const wfEnv = new Set(taintedEnvNames(src, get(src, root, 'env')));
+  const jobEnv = new Set(taintedEnvNames(src, get(src, job.node, 'env')));
+  const stepOut = job.stepOutputs ?? taintedStepOutputs(src, job, wfEnv);
+  const dangerous = [...triggers.keys()].filter((t) => DANGEROUS_TRIGGERS.has(t));
+  const needs = new Set(
+    isSeqNode(get(src, job.node, 'needs')) ? items(src, get(src, job.node, 'needs')).map((n) => str(n) ?? '') : [str(get(src, job.node, 'needs')) ?? ''],
+  );
+  for (const step of job.steps) {
+    const stepEnv = new Set(taintedEnvNames(src, step.env));
+    for (const sink of stepSinks(src, step)) {
+      const [bs, be] = scalarBody(src, sink.node);
+      for (const occ of findExpressions(src.text, bs, be)) {
+        if (!occ.expr) continue;
+        const seen = new Set<string>();
+        for (const leaf of valueLeaves(occ.expr)) {
+          const p = accessPath(leaf);
+          if (!p) continue;
+          const text = src.text.slice(leaf.start, leaf.end);
+          if (seen.has(text)) continue;
+          seen.add(text);
+          const base = { start: leaf.start, end: leaf.end, anchor: sink.anchor, identity: `${job.id}|${step.label}|${sink.name}|${text}` };
+          const taint = contextTaint(p);
+          if (taint === 'attacker') {
+            emit({ ruleId: 'gha-template-injection', ...base, message: `${text} is attacker-controlled and is expanded into ${sink.name} of job ${job.id}; pass it through env: and use "$VAR".` });
+          } else if (taint === 'input') {
+            emit({ ruleId: 'gha-input-injection', ...base, message: `${text} is chosen by whoever triggers or calls this and is expanded into ${sink.name}; pass it through env:.` });
+          } else if (p[0] === 'steps' && p[2] === 'outputs') {
+            const outs = stepOut.get(p[1] ?? '');
+            if (outs && (outs.has('*') || outs.has(p[3] ?? ''))) emit({ ruleId: 'gha-step-output-injection', ...base, message: `${text} carries attacker-controlled text (step ${p[1]} computed it from an untrusted context); pass it through env:.` });
+          } else if (p[0] === 'needs' && p[2] === 'outputs' && needs.has(p[1] ?? '')) {
+            const outs = jobOutputs.get(p[1] ?? '');
+            if (outs && outs.has(p[3] ?? '')) emit({ ruleId: 'gha-step-output-injection', ...base, message: `${text} carries attacker-controlled text from job ${p[1]}; pass it through env:.` });
+          } else if (p[0] === 'env' && p.length === 2) {
+            const name = p[1]!;
+            const entry = [step.env, get(src, job.node, 'env'), get(src, root, 'env')].flatMap((e) => entries(src, e)).find(([k]) => k.toLowerCase() === name);
+            const tainted = entry && (stepEnv.has(entry[0]) || jobEnv.has(entry[0]) || wfEnv.has(entry[0]));
+            if (tainted) emit({ ruleId: 'gha-env-injection', ...base, message: `env.${entry[0]} holds attacker-controlled text and \${{ env.${entry[0]} }} pastes it into the script; use "$${entry[0]}".` });
+          } else if (p[0] === 'secrets' && sink.kind === 'run') {
+            emit({ ruleId: 'gha-secret-in-run', ...base, message: `${text} is pasted into the script text; pass it through env:.` });
+          }
+        }
+      }
+      if (sink.kind === 'run') {
+        const script = src.text.slice(bs, be);
+        const attackerHere = exprTaintedByAttacker(script, stepOut) || stepEnv.size > 0;
+        for (const h of envFileWrites(script)) {
+          if (dangerous.length || attackerHere) {
+            const why = dangerous.length ? `the workflow is triggered by ${dangerous.join(', ')}` : 'the step handles attacker-controlled values';
+            emit({ ruleId: 'gha-github-env-write', start: bs + h.start, end: bs + h.end, anchor: sink.anchor, identity: `${job.id}|${step.label}|${h.text.replace(/\s+/g, ' ')}`, message: `Writes to ${/PATH/.test(h.text) ? 'GITHUB_PATH' : 'GITHUB_ENV'} while ${why}; later steps trust that file.` });
+          }
+        }
+        scriptAudits(src, job, step, bs, be, sink.anchor, emit);
+      }
+    }
+  }
+}
+
+/** Script checks on a `run:` body: pipe to shell, ad-hoc installs, plain http, deprecated commands. */
+export function scriptAudits(src: YamlSource, job: Job, step: Step, bs: number, be: number, anchor: number, emit: Emit): void {
+  const script = src.text.slice(bs, be);
+  const id = (t: string): string => `${job.id}|${step.label}|${t.replace(/\s+/g, ' ').trim()}`;
+  for (const h of pipeToShell(script)) emit({ ruleId: 'gha-curl-pipe-shell', start: bs + h.start, end: bs + h.end, anchor, identity: id(h.text), message: 'A downloaded script is piped straight into an interpreter; pin and verify it first.' });
+  for (const h of adhocInstalls(script)) emit({ ruleId: 'gha-adhoc-install-from-url', start: bs + h.start, end: bs + h.end, anchor, identity: id(h.text), message: 'Installs a package from a URL or @latest without a pinned version or hash.' });
+  for (const h of plainHttpDownloads(script)) emit({ ruleId: 'gha-insecure-download-url', start: bs + h.start, end: bs + h.end, anchor, identity: id(h.text), message: `Downloads ${h.text} over plain http.` });
+  for (const h of deprecatedCommands(script)) emit({ ruleId: 'gha-deprecated-workflow-command', start: bs + h.start, end: bs + h.end, anchor, identity: id(h.text), message: `${h.text} is a deprecated workflow command; write to the GITHUB_* files instead.` });
+}

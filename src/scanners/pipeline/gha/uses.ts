@@ -1,0 +1,73 @@
+/**
+ * `uses:` audits: pinning, typosquats, archived actions, Docker images, and dependabot.yml.
+ */
+import { isScalar } from 'yaml';
+import type { Node, Scalar } from 'yaml';
+import { ARCHIVED_ACTIONS, BRANCH_REFS, KNOWN_NEAR_OWNERS, POPULAR_OWNERS } from '../data.js';
+import { get, items, pair, str } from '../yamlsrc.js';
+import type { YamlSource } from '../yamlsrc.js';
+import { globMatch, editDistance1 } from './model.js';
+import type { GithubAuditOptions, Step, Job, Emit } from './model.js';
+
+/** Audits the image of a Docker action. */
+export function auditDockerActionImage(src: YamlSource, runs: Node | null, emit: Emit): void {
+  const image = get(src, runs, 'image');
+  const s = str(image);
+  if (!isScalar(image) || !s || !s.startsWith('docker://')) return;
+  if (!s.includes('@sha256:')) emit({ ruleId: 'gha-unpinned-docker-uses', start: image.range![0], end: image.range![1], anchor: image.range![0], identity: `(action)|${s}`, message: `The action image ${s} is not pinned by digest.` });
+}
+
+/** Audits a step's `uses:`. */
+export function auditStepUses(src: YamlSource, job: Job, step: Step, opts: GithubAuditOptions, emit: Emit): void {
+  if (step.usesNode) auditUses(src, job, step, step.usesNode, opts, emit);
+}
+
+/** Audits one `uses:` value: pinning, typosquats, archived actions. */
+export function auditUses(src: YamlSource, job: Job, step: Step | undefined, node: Scalar, opts: GithubAuditOptions, emit: Emit): void {
+  const uses = (str(node) ?? '').trim();
+  if (!uses || uses.startsWith('./') || uses.includes('${{')) return;
+  const where = step ? `${job.id}|${step.label}` : job.id;
+  const base = { start: node.range![0], end: node.range![1], anchor: node.range![0], identity: `${where}|${uses}` };
+  if (uses.startsWith('docker://')) {
+    if (!uses.includes('@sha256:')) emit({ ruleId: 'gha-unpinned-docker-uses', ...base, message: `${uses} is not pinned by digest.` });
+    return;
+  }
+  const at = uses.lastIndexOf('@');
+  const name = at === -1 ? uses : uses.slice(0, at);
+  const ref = at === -1 ? '' : uses.slice(at + 1);
+  const [owner = '', repo = ''] = name.split('/');
+  const or = `${owner}/${repo}`.toLowerCase();
+  // typosquats and archived actions first: they matter even when pinned.
+  const lowOwner = owner.toLowerCase();
+  const popular = POPULAR_OWNERS.map((o) => o.toLowerCase());
+  if (!popular.includes(lowOwner) && !KNOWN_NEAR_OWNERS.has(lowOwner) && !opts.trustedOwners.some((t) => t.toLowerCase() === lowOwner)) {
+    const like = popular.find((p) => p.length >= 4 && editDistance1(lowOwner, p));
+    if (like) emit({ ruleId: 'gha-typosquat-action', ...base, message: `Owner '${owner}' is one character away from '${like}': check this is not a typosquat.` });
+  }
+  const archived = ARCHIVED_ACTIONS.get(or) ?? [...ARCHIVED_ACTIONS].find(([k]) => k.endsWith('/*') && k.slice(0, -2).toLowerCase() === lowOwner)?.[1];
+  if (archived) emit({ ruleId: 'gha-archived-action', ...base, message: `${or} is archived; use ${archived}.` });
+  if (/^[0-9a-f]{40}$/i.test(ref)) return;
+  if (opts.allowRefPin.some((p) => globMatch(p.includes('/') ? p : `${p}/*`, or) || globMatch(p, name))) return;
+  if (!ref || BRANCH_REFS.has(ref.toLowerCase()) || /^(?:refs\/heads\/|feature\/|fix\/)/.test(ref)) {
+    emit({ ruleId: 'gha-branch-ref-action', ...base, message: `${name} is used from ${ref ? `branch ${ref}` : 'no ref at all'}; pin a commit SHA.` });
+    return;
+  }
+  if (!step && /\.github\/workflows\//.test(name)) {
+    emit({ ruleId: 'gha-unpinned-reusable-workflow', ...base, message: `Reusable workflow ${name} is pinned to ${ref}, not a commit SHA.` });
+    return;
+  }
+  if (lowOwner === 'actions' || lowOwner === 'github') emit({ ruleId: 'gha-unpinned-first-party-action', ...base, message: `${name}@${ref} is a tag; pin the commit SHA or allow ${lowOwner}/* in allowRefPin.` });
+  else emit({ ruleId: 'gha-unpinned-action', ...base, message: `${name}@${ref} is a tag the owner can move; pin the full commit SHA.` });
+}
+
+/** Audits dependabot.yml. */
+export function auditDependabot(src: YamlSource, root: unknown, emit: Emit): void {
+  for (const u of items(src, get(src, root, 'updates'))) {
+    const p = pair(src, u, 'insecure-external-code-execution');
+    if (p && str(p.value) === 'allow') {
+      const eco = str(get(src, u, 'package-ecosystem')) ?? '?';
+      const dir = str(get(src, u, 'directory')) ?? '/';
+      emit({ ruleId: 'gha-dependabot-insecure-execution', start: p.key.range![0], end: p.value!.range![1], anchor: p.key.range![0], identity: `${eco}|${dir}`, message: `Dependabot may run code from ${eco} dependencies while it holds registry credentials.` });
+    }
+  }
+}
