@@ -1,12 +1,13 @@
 // SBOM generation speed: pipeguard sbom beside cdxgen (offline, --no-install-deps) on the same real npm lockfile.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BENCH_DIR, ROOT, build, table, timed } from './util.js';
 
 /** A real lockfile of a large project, generated once with npm (registry access needed the first time). */
 export function bigLockfile(name: string, deps: Record<string, string>): string {
-  const dir = join(BENCH_DIR, name);
+  const dir = join(BENCH_DIR, 'deps', name);
   if (!existsSync(join(dir, 'package-lock.json'))) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, dependencies: deps }, null, 2));
@@ -58,4 +59,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// run only when executed, not when bench/deps.ts imports the helpers above
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await main();

@@ -18,10 +18,25 @@ export class LineIndex {
     }
     return lo + 1;
   }
-  /** 1-based line of the first occurrence of `needle` (from `from`), or undefined. */
-  find(needle: string, from = 0): number | undefined {
-    const i = this.text.indexOf(needle, from);
-    return i < 0 ? undefined : this.lineAt(i);
+  private cursor = 0;
+  /**
+   * 1-based line of the first occurrence of `needle` at or after `from`; without `from`, the search
+   * starts where the previous hit was (lockfile entries are usually looked up in file order) and wraps
+   * around, so looking up every entry of a large file stays linear.
+   */
+  find(needle: string, from?: number): number | undefined {
+    if (from !== undefined) {
+      const i = this.text.indexOf(needle, from);
+      return i < 0 ? undefined : this.lineAt(i);
+    }
+    let i = this.text.indexOf(needle, this.cursor);
+    if (i < 0 && this.cursor > 0) {
+      i = this.text.indexOf(needle);
+      if (i >= this.cursor) i = -1;
+    }
+    if (i < 0) return undefined;
+    this.cursor = i;
+    return this.lineAt(i);
   }
 }
 
