@@ -1,7 +1,7 @@
 import type { LineCounter, Node } from 'yaml';
 import type { Hit, RuleDef } from './common.js';
 import { isPlaceholderValue, isSecretName } from './common.js';
-import { bool, entries, get, isMap, isScalar, items, pairOf, spanOf, str } from './yaml.js';
+import { bool, deref, entries, get, isMap, isScalar, items, pairOf, rawItems, spanOf, str } from './yaml.js';
 import { splitImage } from './dockerfile/check.js';
 
 const r = (id: string, title: string, severity: RuleDef['severity'], help: string, cwe?: string): RuleDef => ({ id, title, severity, help, ...(cwe ? { cwe: [cwe] } : {}) });
@@ -34,13 +34,14 @@ export interface ComposePort {
 /** Parses `ports:` entries (short `[ip:]published:target[/proto]` and long syntax). */
 export function composePorts(svc: unknown): ComposePort[] {
   const out: ComposePort[] = [];
-  for (const p of items(get(svc, 'ports'))) {
+  for (const at of rawItems(get(svc, 'ports'))) {
+    const p = deref(at);
     if (isMap(p)) {
       const target = str(get(p, 'target'));
       if (!target) continue;
       const hostIp = str(get(p, 'host_ip'));
       const published = str(get(p, 'published'));
-      out.push({ target, protocol: str(get(p, 'protocol')) ?? 'tcp', node: p, ...(hostIp ? { hostIp } : {}), ...(published ? { published } : {}) });
+      out.push({ target, protocol: str(get(p, 'protocol')) ?? 'tcp', node: at, ...(hostIp ? { hostIp } : {}), ...(published ? { published } : {}) });
       continue;
     }
     if (!isScalar(p)) continue;
@@ -49,7 +50,7 @@ export function composePorts(svc: unknown): ComposePort[] {
     const m = /^(?:(\[[^\]]+\]|[^:]*):)??(?:([\d-]*):)?([\d-]+)$/.exec(spec!);
     if (!m) continue;
     const hostIp = m[1]?.replace(/^\[|\]$/g, '');
-    out.push({ target: m[3]!, protocol: proto ?? 'tcp', node: p, ...(hostIp ? { hostIp } : {}), ...(m[2] ? { published: m[2] } : {}) });
+    out.push({ target: m[3]!, protocol: proto ?? 'tcp', node: at, ...(hostIp ? { hostIp } : {}), ...(m[2] ? { published: m[2] } : {}) });
   }
   return out;
 }

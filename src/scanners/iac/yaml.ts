@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair } from 'yaml';
+import { LineCounter, parseAllDocuments, isAlias, isMap, isSeq, isScalar, isPair, visit } from 'yaml';
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { Span } from './common.js';
 
@@ -21,8 +21,36 @@ export function parseYaml(text: string): YamlFile {
       const line = e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line;
       return { docs, lc, error: `line ${line}: ${e.message.split('\n')[0]}` };
     }
+    visit(d, {
+      Alias(_, a) {
+        ALIASES.set(a, a.resolve(d));
+      },
+    });
   }
   return { docs, lc };
+}
+
+/** Alias node → the node its anchor names (filled by {@link parseYaml}; weak, so nothing outlives the documents). */
+const ALIASES = new WeakMap<object, unknown>();
+
+/** Follows aliases (`*name`) to the anchored node. */
+export function deref(n: unknown): unknown {
+  let c = n;
+  for (let i = 0; i < 16 && isAlias(c); i++) c = ALIASES.get(c as object);
+  return c;
+}
+
+/** Maps merged into `m` with `<<: *anchor` (or `<<: [*a, *b]`). */
+function merged(m: YAMLMap<Node, Node>): unknown[] {
+  const out: unknown[] = [];
+  for (const it of m.items) {
+    if (isScalar(it.key) && it.key.value === '<<') {
+      const v = deref(it.value);
+      if (isSeq(v)) for (const x of (v as YAMLSeq).items) out.push(deref(x));
+      else out.push(v);
+    }
+  }
+  return out;
 }
 
 /** Span of a node or pair. */
@@ -49,11 +77,18 @@ export function spanOf(lc: LineCounter, n: Node | Pair | null | undefined, fallb
 }
 
 /** The pair of a map key, when present. */
-export function pairOf(m: unknown, key: string): Pair<Node, Node> | undefined {
-  if (!isMap(m)) return undefined;
-  for (const it of (m as YAMLMap<Node, Node>).items) {
+export function pairOf(m: unknown, key: string, depth = 0): Pair<Node, Node> | undefined {
+  const map = deref(m);
+  if (!isMap(map)) return undefined;
+  for (const it of (map as YAMLMap<Node, Node>).items) {
     const k = it.key;
     if (isScalar(k) && String(k.value) === key) return it;
+  }
+  if (depth < 8) {
+    for (const sub of merged(map as YAMLMap<Node, Node>)) {
+      const p = pairOf(sub, key, depth + 1);
+      if (p) return p;
+    }
   }
   return undefined;
 }
@@ -61,7 +96,7 @@ export function pairOf(m: unknown, key: string): Pair<Node, Node> | undefined {
 /** The value node of a map key. */
 export function get(m: unknown, key: string): Node | undefined {
   const p = pairOf(m, key);
-  return (p?.value ?? undefined) as Node | undefined;
+  return (deref(p?.value) ?? undefined) as Node | undefined;
 }
 
 /** The value at a path of keys. */
@@ -75,7 +110,8 @@ export function getPath(m: unknown, ...keys: string[]): Node | undefined {
 }
 
 /** A scalar's value as a string (numbers and booleans converted), else undefined. */
-export function str(n: unknown): string | undefined {
+export function str(node: unknown): string | undefined {
+  const n = deref(node);
   if (!isScalar(n)) return undefined;
   const v = n.value;
   if (v === null || v === undefined) return undefined;
@@ -83,7 +119,8 @@ export function str(n: unknown): string | undefined {
 }
 
 /** A scalar's value as a boolean when it is one (`true`/`false`, also quoted). */
-export function bool(n: unknown): boolean | undefined {
+export function bool(node: unknown): boolean | undefined {
+  const n = deref(node);
   if (!isScalar(n)) return undefined;
   const v = n.value;
   if (typeof v === 'boolean') return v;
@@ -92,14 +129,35 @@ export function bool(n: unknown): boolean | undefined {
 }
 
 /** Items of a sequence (empty for anything else). */
-export function items(n: unknown): Node[] {
+export function items(node: unknown): Node[] {
+  const n = deref(node);
+  return isSeq(n) ? ((n as YAMLSeq<Node>).items as Node[]).map((x) => deref(x) as Node) : [];
+}
+
+/** Items of a sequence as written: aliases are kept, so positions point at the alias itself. */
+export function rawItems(node: unknown): Node[] {
+  const n = deref(node);
   return isSeq(n) ? ((n as YAMLSeq<Node>).items as Node[]) : [];
 }
 
 /** Entries of a map as [key, value node, pair]. */
-export function entries(n: unknown): [string, Node | undefined, Pair<Node, Node>][] {
+export function entries(node: unknown, depth = 0): [string, Node | undefined, Pair<Node, Node>][] {
+  const n = deref(node);
   if (!isMap(n)) return [];
-  return (n as YAMLMap<Node, Node>).items.map((p) => [String(isScalar(p.key) ? p.key.value : p.key), (p.value ?? undefined) as Node | undefined, p]);
+  const own = (n as YAMLMap<Node, Node>).items
+    .filter((p) => !(isScalar(p.key) && p.key.value === '<<'))
+    .map((p): [string, Node | undefined, Pair<Node, Node>] => [String(isScalar(p.key) ? p.key.value : p.key), (deref(p.value) ?? undefined) as Node | undefined, p]);
+  if (depth >= 8) return own;
+  const seen = new Set(own.map((e) => e[0]));
+  for (const sub of merged(n as YAMLMap<Node, Node>)) {
+    for (const e of entries(sub, depth + 1)) {
+      if (!seen.has(e[0])) {
+        seen.add(e[0]);
+        own.push(e);
+      }
+    }
+  }
+  return own;
 }
 
 export { isMap, isSeq, isScalar };
