@@ -243,20 +243,28 @@ export const AST_RULES: AstRule[] = [
       if (!name) return;
       const body = n.body.getText(f.sf);
       if (/__proto__|['"](constructor|prototype)['"]|\.prototype\b|hasOwnProperty|hasOwn\(|Object\.create\(null\)/.test(body)) return;
-      let loop = false;
+      const loopVars = new Set<string>();
       let write: TS.Node | undefined;
       let recursive = false;
       const walk = (m: TS.Node): void => {
-        if (ts.isForInStatement(m) || (ts.isCallExpression(m) && /Object\.(keys|entries)\(/.test(m.getText(f.sf)) && /\.(forEach|map)$/.test(m.expression.getText(f.sf)))) loop = true;
-        if (ts.isForOfStatement(m) && /Object\.(keys|entries)\(/.test(m.expression.getText(f.sf))) loop = true;
-        if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(m.left) && !ts.isLiteralExpression(m.left.argumentExpression)) {
+        if ((ts.isForInStatement(m) || ts.isForOfStatement(m)) && ts.isVariableDeclarationList(m.initializer)) {
+          for (const d of m.initializer.declarations) {
+            if (ts.isIdentifier(d.name)) loopVars.add(d.name.text);
+            else if (ts.isArrayBindingPattern(d.name)) for (const e of d.name.elements) if (ts.isBindingElement(e) && ts.isIdentifier(e.name)) loopVars.add(e.name.text);
+          }
+        }
+        if (ts.isCallExpression(m) && /Object\.(keys|entries)\(/.test(m.expression.getText(f.sf)) && /\.(forEach|map)$/.test(m.expression.getText(f.sf))) {
+          const cb = m.arguments[0];
+          if (cb && (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) && cb.parameters[0] && ts.isIdentifier(cb.parameters[0].name)) loopVars.add(cb.parameters[0].name.text);
+        }
+        if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(m.left) && ts.isIdentifier(m.left.argumentExpression) && loopVars.has(m.left.argumentExpression.text)) {
           if (!write || (!ts.isElementAccessExpression((write as TS.BinaryExpression).right) && ts.isElementAccessExpression(m.right))) write = m;
         }
-        if (ts.isCallExpression(m) && m.expression.getText(f.sf).replace(/^this\./, '') === name) recursive = true;
+        if (ts.isCallExpression(m) && m.expression.getText(f.sf).replace(/^this\./, '') === name && m.arguments.some((a) => ts.isElementAccessExpression(a) && ts.isIdentifier(a.argumentExpression) && loopVars.has(a.argumentExpression.text))) recursive = true;
         ts.forEachChild(m, walk);
       };
       walk(n.body);
-      if (loop && write && recursive) report(write, `${name}() merges keys recursively without rejecting __proto__/constructor.`);
+      if (write && recursive) report(write, `${name}() merges keys recursively without rejecting __proto__/constructor.`);
     },
   },
 ];
