@@ -66,7 +66,7 @@ export async function checkExposure(target: Target, cfg: ExposureConfig, onError
 export const exposureScanner: Scanner<ExposureConfig> = {
   id: 'exposure',
   title: 'Network exposure policy: declared vs. exposed ports',
-  targets: ['directory', 'git-history', 'staged', 'archive', 'file'],
+  targets: ['directory', 'archive'],
   rules(config) {
     return toRuleMeta('exposure', EXPOSURE_RULES, new Set(config?.disable ?? []));
   },

@@ -70,7 +70,7 @@ export function scanTerraform(files: { path: string; text: string }[], cfg: IacC
 export const iacScanner: Scanner<IacConfig> = {
   id: 'iac',
   title: 'Infrastructure as code: Dockerfile, Kubernetes, compose, Terraform',
-  targets: ['directory', 'git-history', 'staged', 'archive', 'file'],
+  targets: ['directory', 'staged', 'archive', 'file'],
   rules(config) {
     return toRuleMeta('iac', IAC_RULES, new Set(config?.disable ?? []), (config?.severity ?? {}) as Record<string, Severity>);
   },

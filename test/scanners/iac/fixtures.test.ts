@@ -26,6 +26,14 @@ for (const kind of ['docker', 'k8s', 'compose', 'tf']) {
         assert.ok(!/\b\d+\b.*line/.test(f.identity));
       }
       assertFixture(path, text, findings.map((f) => ({ ruleId: f.ruleId, line: f.location.startLine! })), { rules: mentioned });
+      // Identities survive line moves: shift the whole file down and compare.
+      const shifted = '\n\n\n' + text;
+      const again = kind === 'tf' ? scanTerraform([{ path, text: shifted }], cfg, () => {}) : scanIacText(path, shifted, cfg, () => {});
+      const ids = (fs: typeof findings) => fs.map((f) => `${f.ruleId}|${f.identity}`).sort();
+      assert.deepEqual(ids(again), ids(findings));
+      const dup = ids(findings).filter((x, i, a) => a.indexOf(x) !== i);
+      assert.deepEqual(dup, [], 'two findings of one rule share an identity (the engine would merge them)');
+      assert.deepEqual(again.map((f) => f.location.startLine! - 3).sort(), findings.map((f) => f.location.startLine!).sort());
     });
   }
 }
