@@ -60,6 +60,20 @@ export function rangeAffects(range: OsvRange, ecosystem: string, version: string
   return affected;
 }
 
+/**
+ * The ranges to evaluate for an entry. The Go database writes a bare `introduced: "0"` placeholder when
+ * the only fix is an untagged pseudo-version, and puts the real range in
+ * `ecosystem_specific.custom_ranges`; those are used instead of the placeholder.
+ */
+export function effectiveRanges(affected: OsvAffected): OsvRange[] {
+  const ranges = affected.ranges ?? [];
+  const custom = affected.ecosystem_specific?.custom_ranges;
+  if (!Array.isArray(custom) || custom.length === 0) return ranges;
+  const placeholder = ranges.every((r) => r.type !== 'SEMVER' || (r.events ?? []).every((e) => e.introduced === '0' && Object.keys(e).length === 1));
+  if (!placeholder) return ranges;
+  return [...ranges.filter((r) => r.type !== 'SEMVER'), ...(custom as OsvRange[])];
+}
+
 /** True when this `affected[]` entry covers the version: an exact `versions[]` hit or any evaluable range. */
 export function affectedEntryAffects(affected: OsvAffected, pkg: PackageRef): boolean {
   const eco = affected.package?.ecosystem ?? pkg.ecosystem;
@@ -69,7 +83,7 @@ export function affectedEntryAffects(affected: OsvAffected, pkg: PackageRef): bo
       if (v === pkg.version || (cmp !== undefined && cmp(v, pkg.version) === 0)) return true;
     }
   }
-  for (const range of affected.ranges ?? []) {
+  for (const range of effectiveRanges(affected)) {
     // a GIT range is skipped, never a reason to stop looking at the others
     if (rangeAffects(range, eco, pkg.version)) return true;
   }
@@ -87,7 +101,7 @@ export function fixedVersions(record: OsvRecord, pkg: PackageRef): string[] {
   const out: string[] = [];
   for (const a of record.affected ?? []) {
     if (!namesPackage(a, pkg)) continue;
-    for (const r of a.ranges ?? []) {
+    for (const r of effectiveRanges(a)) {
       if (r.type !== 'SEMVER' && r.type !== 'ECOSYSTEM') continue;
       for (const e of r.events ?? []) if (typeof e.fixed === 'string') out.push(e.fixed);
     }

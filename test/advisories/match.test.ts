@@ -121,3 +121,19 @@ test('CVSS scores from vectors (v3.1, v3.0 scope changed, v2)', () => {
   assert.deepEqual(recordSeverity({ severity: [], database_specific: { severity: 'MODERATE' } }), { severity: 'medium', source: 'label' });
   assert.deepEqual(recordSeverity({}), { source: 'none' });
 });
+
+test('Go placeholder ranges use ecosystem_specific.custom_ranges (pseudo-version fixes, GO-2023-2385)', shared, () => {
+  const r = rec('Go', 'GO-2023-2385');
+  const v5 = (version: string) => ({ ecosystem: 'Go', name: 'github.com/pubnub/go/v5', version });
+  assert.equal(recordAffects(r, v5('v5.0.3')), true);
+  assert.equal(recordAffects(r, v5('v5.0.4-0.20231016150651-428517fef5b9')), false, 'the fixing pseudo-version');
+  assert.equal(recordAffects(r, v5('v5.0.4')), false);
+  assert.equal(lowestFix([r], v5('v5.0.3')), '5.0.4-0.20231016150651-428517fef5b9');
+  // no custom range: the placeholder stands, every version is affected and no fix is known
+  const v1 = (version: string) => ({ ecosystem: 'Go', name: 'github.com/pubnub/go', version });
+  assert.equal(recordAffects(r, v1('v4.10.0+incompatible')), true);
+  assert.equal(lowestFix([r], v1('v4.10.0+incompatible')), undefined);
+  const v7 = (version: string) => ({ ecosystem: 'Go', name: 'github.com/pubnub/go/v7', version });
+  assert.equal(recordAffects(r, v7('v7.1.2')), true);
+  assert.equal(recordAffects(r, v7('v7.2.0')), false);
+});
