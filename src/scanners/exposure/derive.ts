@@ -7,7 +7,7 @@ import type { Span } from '../iac/common.js';
 import { LineIndex } from '../iac/common.js';
 import { parseDockerfile } from '../iac/dockerfile/parse.js';
 import { composePorts, isComposeDoc } from '../iac/compose.js';
-import { k8sObjects, podSpecOf } from '../iac/k8s.js';
+import { isInternalLoadBalancer, k8sObjects, podSpecOf } from '../iac/k8s.js';
 import { bool, entries, get, getPath, items, pairOf, parseYaml, spanOf, str } from '../iac/yaml.js';
 import { parseHcl, attr, blocksOf, listOf, scalar } from '../iac/terraform/hcl.js';
 import type { Block, Expr } from '../iac/terraform/hcl.js';
@@ -122,7 +122,7 @@ function fromK8s(path: string, o: ReturnType<typeof k8sObjects>[number], lc: Lin
     const spec = get(o.node, 'spec');
     const type = str(get(spec, 'type')) ?? 'ClusterIP';
     const ranges = items(get(spec, 'loadBalancerSourceRanges')).map((x) => str(x) ?? '');
-    const lbOpen = ranges.length === 0 || ranges.some((x) => WORLD.has(x));
+    const lbOpen = (ranges.length === 0 || ranges.some((x) => WORLD.has(x))) && !isInternalLoadBalancer(o.node);
     const external = items(get(spec, 'externalIPs')).length > 0;
     const keys = { k8s: [`service/${o.name}`], name: o.name };
     for (const p of items(get(spec, 'ports'))) {
@@ -137,7 +137,7 @@ function fromK8s(path: string, o: ReturnType<typeof k8sObjects>[number], lc: Lin
         // No nodePort given: the cluster picks one from its node-port range (30000-32767 by default).
         out.push({ ...base, keys, from: 30000, to: 32767, protocol: pr, reach: 'public', via: 'NodePort (allocated)', span: at });
       }
-      if (type === 'LoadBalancer') out.push({ ...base, keys, from: port, to: port, protocol: pr, reach: lbOpen ? 'public' : 'internal', via: lbOpen ? 'LoadBalancer' : 'LoadBalancer (source ranges)', span: at });
+      if (type === 'LoadBalancer') out.push({ ...base, keys, from: port, to: port, protocol: pr, reach: lbOpen ? 'public' : 'internal', via: lbOpen ? 'LoadBalancer' : ranges.length ? 'LoadBalancer (source ranges)' : 'LoadBalancer (internal)', span: at });
       else if (external) out.push({ ...base, keys, from: port, to: port, protocol: pr, reach: 'public', via: 'externalIPs', span: at });
       else out.push({ ...base, keys, from: port, to: port, protocol: pr, reach: 'internal', via: type === 'NodePort' ? 'NodePort service port' : type, span: at });
     }
@@ -155,6 +155,13 @@ function fromK8s(path: string, o: ReturnType<typeof k8sObjects>[number], lc: Lin
     const at = spanOf(lc, getPath(o.node, 'metadata', 'name'));
     out.push({ ...base, keys, from: 80, to: 80, protocol: 'tcp', reach: 'public', via: 'Ingress', span: at });
     if (items(get(spec, 'tls')).length) out.push({ ...base, keys, from: 443, to: 443, protocol: 'tcp', reach: 'public', via: 'Ingress TLS', span: spanOf(lc, pairOf(spec, 'tls')) });
+  }
+  if (o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+    const keys = { k8s: [`gateway/${o.name}`], name: o.name };
+    for (const l of items(getPath(o.node, 'spec', 'listeners'))) {
+      const port = Number(str(get(l, 'port')));
+      if (Number.isFinite(port)) out.push({ ...base, keys, from: port, to: port, protocol: (str(get(l, 'protocol')) ?? '').toUpperCase() === 'UDP' ? 'udp' : 'tcp', reach: 'public', via: `Gateway listener ${str(get(l, 'name')) ?? ''}`.trim(), span: spanOf(lc, get(l, 'port')) });
+    }
   }
   const pod = podSpecOf(o);
   if (pod) {

@@ -120,7 +120,7 @@ export function checkK8sObject(o: K8sObject, lc: LineCounter): Hit[] {
     if (type === 'NodePort') add('k8s-service-nodeport', get(spec, 'type'), addr, `Service ${o.name} opens a port on every node.`);
     if (type === 'LoadBalancer') {
       const ranges = items(get(spec, 'loadBalancerSourceRanges')).map(str);
-      const open = ranges.length === 0 || ranges.some((x) => x === '0.0.0.0/0' || x === '::/0');
+      const open = (ranges.length === 0 || ranges.some((x) => x === '0.0.0.0/0' || x === '::/0')) && !isInternalLoadBalancer(o.node);
       if (open) add('k8s-service-loadbalancer', get(spec, 'type'), addr, `LoadBalancer Service ${o.name} is reachable from any address.`);
     }
     if (items(get(spec, 'externalIPs')).length) add('k8s-service-external-ips', pairOf(spec, 'externalIPs'), addr, `Service ${o.name} sets externalIPs.`);
@@ -240,4 +240,16 @@ function checkRole(o: K8sObject, addr: string, add: Add): void {
     const proxy = res.find((v) => str(v) === 'nodes/proxy');
     if (proxy) add('k8s-rbac-nodes-proxy', proxy, rid, `${o.kind} ${o.name} grants nodes/proxy.`);
   });
+}
+
+/** True when a LoadBalancer Service asks the cloud for an internal (VPC-only) load balancer. */
+export function isInternalLoadBalancer(svc: Node): boolean {
+  for (const [k, v] of entries(getPath(svc, 'metadata', 'annotations'))) {
+    const val = (str(v) ?? '').toLowerCase();
+    if (/^service\.beta\.kubernetes\.io\/(?:aws|azure)-load-balancer-internal$/.test(k) && (val === 'true' || /^\d/.test(val))) return true;
+    if ((k === 'networking.gke.io/load-balancer-type' || k === 'cloud.google.com/load-balancer-type') && val === 'internal') return true;
+    if (k === 'service.beta.kubernetes.io/aws-load-balancer-scheme' && val === 'internal') return true;
+    if (k === 'service.beta.kubernetes.io/oci-load-balancer-internal' && val === 'true') return true;
+  }
+  return false;
 }

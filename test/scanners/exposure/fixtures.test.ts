@@ -10,7 +10,7 @@ import { exposureScanner } from '../../../src/scanners/exposure/index.js';
 import { EXPOSURE_RULES } from '../../../src/scanners/exposure/policy.js';
 
 const root = join(import.meta.dirname, 'fixtures', 'repo');
-const FILES = ['pipeguard.yml', 'services/web/Dockerfile', 'docker-compose.yml', 'k8s/web.yaml', 'infra/web.tf'];
+const FILES = ['pipeguard.yml', 'services/web/Dockerfile', 'docker-compose.yml', 'k8s/web.yaml', 'k8s/gateway.yaml', 'infra/web.tf'];
 
 test('exposure fixture repository: every finding is annotated, every annotation is found', async () => {
   const { config } = loadConfigFile(join(root, 'pipeguard.yml'));
