@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type * as TS from 'typescript';
@@ -6,7 +7,7 @@ import type { RawFinding, RuleMeta, Scanner, ScanContext, Target } from '../../c
 import type { SastConfig } from './config.js';
 import { TAINT_RULES } from './js/classes.js';
 import { AST_RULES, nodeLocation, runAstRules } from './js/ast-rules.js';
-import { Analyser, type SourceUnit } from './js/interp.js';
+import { Analyser, type SourceUnit, type TaintHit } from './js/interp.js';
 import { MODEL_ROWS, indexModels, parseModelRows, type ModelIndex } from './js/models.js';
 import { parseSource } from './js/parse.js';
 import { resolveModule } from './js/resolve.js';
@@ -77,6 +78,22 @@ export function jsRuleMetas(): RuleMeta[] {
   return out;
 }
 
+/**
+ * Metadata of user rule files for `rules()` (which has no target root: relative paths are read from the working
+ * folder; files that cannot be read or parsed here are left out, the scan itself reports them).
+ */
+export function userRuleMetas(paths: string[]): RuleMeta[] {
+  const out: RuleMeta[] = [];
+  for (const p of paths) {
+    try {
+      out.push(...parseRuleFile(readFileSync(p, 'utf8'), p).map(yamlMeta));
+    } catch {
+      // reported by the scan, with file and line
+    }
+  }
+  return out;
+}
+
 /** Metadata of the built-in Python/Go/Java pack rules (parsed without loading grammars). */
 export function packRuleMetas(): RuleMeta[] {
   return BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`)).map(yamlMeta);
@@ -89,7 +106,7 @@ export const sastScanner: Scanner<SastConfig> = {
   targets: ['directory', 'archive', 'stdin', 'file', 'staged'],
   rules(config) {
     const disabled = new Set(config?.disable ?? []);
-    return [...jsRuleMetas(), ...packRuleMetas()].filter((r) => !disabled.has(r.id));
+    return [...jsRuleMetas(), ...packRuleMetas(), ...userRuleMetas(config?.rules ?? [])].filter((r) => !disabled.has(r.id));
   },
   scan(target, ctx) {
     return scanSast(target, ctx);
@@ -180,7 +197,13 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
     const units: SourceUnit[] = [];
     for (const i of group) {
       const f = jsFiles[i]!;
-      const r = parseSource(f.path, f.text);
+      let r: ReturnType<typeof parseSource>;
+      try {
+        r = parseSource(f.path, f.text);
+      } catch (e) {
+        ctx.fileError(f.path, `parse error: ${(e as Error).message}`);
+        continue;
+      }
       if (r.error) ctx.fileError(f.path, r.error);
       else units.push({ path: f.path, sf: r.sf });
     }
@@ -191,10 +214,18 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
       if (!t) trees.set(u.path, (t = jsTree(u.sf)));
       return t;
     };
-    const hooks = taintHooks(rules, units.map((u) => ({ sf: u.sf, tree: () => treeOf(u) })));
-    const analyser = new Analyser(units, { models: models(), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, signal: ctx.signal, ...(hooks ? { hooks } : {}) });
-    analyser.run();
-    for (const h of analyser.hits) {
+    let hits: TaintHit[] = [];
+    try {
+      const hooks = taintHooks(rules, units.map((u) => ({ sf: u.sf, tree: () => treeOf(u) })));
+      const analyser = new Analyser(units, { models: models(), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, signal: ctx.signal, ...(hooks ? { hooks } : {}) });
+      analyser.run();
+      hits = analyser.hits;
+    } catch (e) {
+      // a pathological file (nesting deep enough to exhaust the stack) must not stop the scan
+      const others = units.length > 1 ? ` and the ${units.length - 1} files connected to it by imports` : '';
+      ctx.fileError(units[0]?.path ?? '?', `taint analysis of this file${others} stopped: ${(e as Error).message}`);
+    }
+    for (const h of hits) {
       if (disabled.has(h.ruleId)) continue;
       const custom = yamlById.get(h.ruleId);
       const meta = TAINT_RULES[h.cls];
@@ -207,7 +238,14 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
       });
     }
     for (const u of units) {
-      for (const h of runAstRules(u.sf, astRules)) {
+      let astHits: ReturnType<typeof runAstRules> = [];
+      try {
+        astHits = runAstRules(u.sf, astRules);
+        if (jsSearch) findings.push(...runSearchRules(rules, u.path, 'js', treeOf(u), u.sf.text).map(patternFinding));
+      } catch (e) {
+        ctx.fileError(u.path, `rules stopped on this file: ${(e as Error).message}`);
+      }
+      for (const h of astHits) {
         const r = AST_RULES.find((x) => x.id === h.ruleId)!;
         const loc = nodeLocation(u.sf, u.path, h.node);
         const snippet = (u.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
@@ -217,7 +255,6 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
           identity: `${r.id}|${h.node.getText(u.sf).replace(/\s+/g, ' ').slice(0, 240)}|${enclosingName(h.node)}`,
         });
       }
-      if (jsSearch) for (const h of runSearchRules(rules, u.path, 'js', treeOf(u), u.sf.text)) findings.push(patternFinding(h));
     }
     ctx.count('importGroups');
     yield* findings;
@@ -226,12 +263,19 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
   // Python, Go, Java: pattern rules on tree-sitter
   for (const o of others) {
     if (ctx.signal.aborted) return;
-    const r = parseWith(o.lang, o.text);
-    if (r.errorLine !== undefined) {
-      ctx.fileError(o.path, `line ${r.errorLine}: parse error (${o.lang})`);
+    let out: RawFinding[];
+    try {
+      const r = parseWith(o.lang, o.text);
+      if (r.errorLine !== undefined) {
+        ctx.fileError(o.path, `line ${r.errorLine}: parse error (${o.lang})`);
+        continue;
+      }
+      out = runSearchRules(rules, o.path, o.lang, r.root, o.text).map(patternFinding);
+    } catch (e) {
+      ctx.fileError(o.path, `rules stopped on this file: ${(e as Error).message}`);
       continue;
     }
-    yield* runSearchRules(rules, o.path, o.lang, r.root, o.text).map(patternFinding);
+    yield* out;
   }
 }
 

@@ -179,3 +179,11 @@ test('only source files are read; others are not asked for', async () => {
   assert.equal(r.counts.files, 1);
   assert.deepEqual(r.findings.map((f) => f.location.path), ['c.js']);
 });
+
+test('pathological nesting is a file error, not a crash, and other files are still analysed', async () => {
+  const deep = 'const x = ' + '('.repeat(30000) + '1' + ')'.repeat(30000) + ';\n';
+  const long = "const { exec } = require('child_process');\nexec(process.argv[2]" + " + 'a'".repeat(20000) + ');\n';
+  const r = await scanDir(makeDir({ 'deep.js': deep, 'long.js': long, 'ok.js': 'eval(process.argv[2]);\n' }), { maxLineLength: 1_000_000 });
+  assert.ok(r.findings.some((f) => f.location.path === 'ok.js' && f.ruleId === 'js-code-injection'));
+  for (const e of r.errors) assert.ok(['deep.js', 'long.js'].includes(e.path), e.path);
+});
