@@ -231,7 +231,13 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
       const meta = TAINT_RULES[h.cls];
       const base = custom
         ? { severity: custom.severity, confidence: custom.confidence, cwe: custom.cwe, message: `${custom.message} (from ${h.sourceLabel})` }
-        : { severity: meta.severity, confidence: meta.confidence, cwe: meta.cwe, message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName) };
+        : {
+            severity: meta.severity,
+            // command-line arguments are input, but a CLI that opens the file it is given is usually by design
+            confidence: h.sourceLabel.startsWith('process.argv') ? ('low' as const) : meta.confidence,
+            cwe: meta.cwe,
+            message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName),
+          };
       findings.push({
         scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: ['taint'],
         data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },

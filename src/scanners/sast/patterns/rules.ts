@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YNode } from 'yaml';
 import { InputError } from '../../../core/errors.js';
 import type { Confidence, Severity } from '../../../core/types.js';
@@ -38,6 +39,8 @@ export interface YamlRule {
   sanitizers: Formula[];
   /** Where the rule was loaded from, for errors. */
   origin: string;
+  /** `paths.include`/`paths.exclude` globs (picomatch, matched against the target-relative path and its base name). */
+  paths?: { include: string[]; exclude: string[] };
   help: string;
 }
 
@@ -115,6 +118,16 @@ function parseRule(raw: Raw, origin: string): YamlRule {
     id, message: raw.message, severity: sev, confidence, languages, cwe, mode, sources: [], sinks: [], sanitizers: [], origin,
     help: typeof meta.help === 'string' ? meta.help : `${raw.message} (custom rule from ${origin})`,
   };
+  if (raw.paths !== undefined) {
+    const p = raw.paths as Raw;
+    const list = (v: unknown, k: string): string[] => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new Error(`paths.${k} must be a list of globs`);
+      return v as string[];
+    };
+    if (typeof p !== 'object' || p === null) throw new Error('paths must be a mapping with include/exclude');
+    rule.paths = { include: list(p.include, 'include'), exclude: list(p.exclude, 'exclude') };
+  }
   if (mode === 'search') {
     rule.formula = parseFormula(raw, true);
   } else {
@@ -310,4 +323,13 @@ export function interpolate(message: string, env: Env): string {
     const b = env['$' + n];
     return b ? b.text.replace(/\s+/g, ' ').slice(0, 60) : m;
   });
+}
+
+/** True when the rule applies to `path` under its `paths:` filter. */
+export function appliesTo(rule: YamlRule, path: string): boolean {
+  if (!rule.paths) return true;
+  const base = path.split('/').pop() ?? path;
+  const hit = (globs: string[]) => globs.some((g) => picomatch.isMatch(path, g, { dot: true }) || picomatch.isMatch(base, g, { dot: true }) || path.startsWith(g.replace(/\/\*\*$/, '') + '/'));
+  if (rule.paths.include.length && !hit(rule.paths.include)) return false;
+  return !hit(rule.paths.exclude);
 }

@@ -2,7 +2,7 @@ import type * as TS from 'typescript';
 import type { Location } from '../../../core/types.js';
 import type { TaintHooks } from '../js/interp.js';
 import { TreeIndex, type GNode } from './gnode.js';
-import { evalFormula, interpolate, type EvalFile, type RuleLang, type YamlRule } from './rules.js';
+import { appliesTo, evalFormula, interpolate, type EvalFile, type RuleLang, type YamlRule } from './rules.js';
 import { fromTs } from './ts-adapter.js';
 
 /** A pattern-rule match turned into a reportable hit. */
@@ -33,7 +33,7 @@ function pos(starts: number[], idx: number): { line: number; col: number } {
 
 /** Runs search-mode rules on one file's tree (or on its text for `generic`). */
 export function runSearchRules(rules: YamlRule[], path: string, lang: RuleLang, root: GNode | undefined, text: string): PatternHit[] {
-  const mine = rules.filter((r) => r.mode === 'search' && (r.languages.includes(lang) || r.languages.includes('generic')));
+  const mine = rules.filter((r) => r.mode === 'search' && (r.languages.includes(lang) || r.languages.includes('generic')) && appliesTo(r, path));
   if (!mine.length) return [];
   const idx = root ? new TreeIndex(root) : undefined;
   const starts = lineStarts(text);
@@ -83,6 +83,7 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
     const file: EvalFile = { lang: 'js', idx, text: f.sf.text };
     const fr: FileRanges = { sources: new Map(), sinkCalls: new Map(), sinkArgs: new Map(), sanitizers: new Set() };
     for (const r of taint) {
+      if (!appliesTo(r, f.sf.fileName)) continue;
       for (const s of r.sources) for (const m of evalFormula(s, file)) fr.sources.set(`${m.startIndex}:${m.endIndex}`, r.id);
       for (const s of r.sinks) {
         for (const m of evalFormula(s, file)) {
