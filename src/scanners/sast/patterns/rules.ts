@@ -112,7 +112,7 @@ function parseRule(raw: Raw, origin: string): YamlRule {
   const confidence: Confidence = conf === 'high' ? 'high' : conf === 'low' ? 'low' : 'medium';
   const mode = raw.mode === 'taint' ? 'taint' : raw.mode === undefined || raw.mode === 'search' ? 'search' : undefined;
   if (!mode) throw new Error(`unsupported mode ${String(raw.mode)}`);
-  const known = new Set(['id', 'message', 'severity', 'languages', 'metadata', 'mode', 'pattern', 'patterns', 'pattern-either', 'pattern-regex', 'pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'pattern-propagators', 'fix', 'options', 'paths']);
+  const known = new Set(['id', 'message', 'severity', 'languages', 'metadata', 'mode', 'pattern', 'patterns', 'pattern-either', 'pattern-regex', 'pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'fix', 'options', 'paths']);
   for (const k of Object.keys(raw)) if (!known.has(k)) throw new Error(`unsupported key \`${k}\``);
   const rule: YamlRule = {
     id, message: raw.message, severity: sev, confidence, languages, cwe, mode, sources: [], sinks: [], sanitizers: [], origin,
