@@ -15,7 +15,7 @@ import type { Config } from './config/schema.js';
 import type { Decision, Report, ScanOptions, Severity } from './core/types.js';
 import { DEFAULT_LIMITS, runScan } from './engine/run.js';
 import { evaluate } from './gate/evaluate.js';
-import { SCANNERS } from './scanners/index.js';
+import { SCANNER_IDS } from './scanners/index.js';
 import { openTarget } from './targets/open.js';
 
 export * from './core/types.js';
@@ -25,7 +25,7 @@ export { findConfig, loadConfigFile, parseConfig, resolveConfig } from './config
 export { runScan, VERSION, DEFAULT_LIMITS } from './engine/run.js';
 export { evaluate, type GateInput } from './gate/evaluate.js';
 export { render, FORMATS, type Format, type ReportOptions } from './report/index.js';
-export { SCANNERS } from './scanners/index.js';
+export { loadScanners, SCANNER_ENTRIES, SCANNER_IDS } from './scanners/index.js';
 export { openDirectory } from './targets/directory.js';
 export { openGitHistory, openStaged } from './targets/git.js';
 export { openTarget } from './targets/open.js';
@@ -52,7 +52,7 @@ export interface ScanApiOptions extends ScanOptions {
 export async function scan(path: string, opts: ScanApiOptions = {}): Promise<{ report: Report; decision: Decision }> {
   const cwd = process.cwd();
   const config =
-    typeof opts.config === 'object' ? opts.config : resolveConfig(resolve(cwd, path), opts.config, SCANNERS.map((s) => s.id)).config;
+    typeof opts.config === 'object' ? opts.config : resolveConfig(resolve(cwd, path), opts.config, SCANNER_IDS).config;
   const limits = { ...DEFAULT_LIMITS, maxFileBytes: config.maxFileSize };
   const skipped: { path: string; message: string }[] = [];
   const target = await openTarget(path, {

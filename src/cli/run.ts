@@ -3,14 +3,15 @@ import { VERSION } from '../engine/run.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './io.js';
 
-function usage(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+async function usage(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const w = Math.max(...commands.map((c) => c.name.length));
   return `pipeguard ${VERSION}: security checks for every stage of a CI/CD pipeline
 
 Usage: pipeguard <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
 
 Run 'pipeguard <command> --help' for a command's options.
 Exit codes: 0 ran and the gate passed, 1 ran and the gate failed, 2 usage, config or input error.
@@ -26,17 +27,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? rest[0] : undefined;
-      const cmd = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
-      if (topic && !cmd) throw new UsageError(`unknown command ${topic}`);
-      io.stdout.write(cmd ? cmd.help : usage());
+      const entry = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
+      if (topic && !entry) throw new UsageError(`unknown command ${topic}`);
+      io.stdout.write(entry ? (await entry.load()).help : await usage());
       return name === undefined ? 2 : 0;
     }
     if (name === '--version' || name === '-V') {
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    const cmd = COMMANDS.find((c) => c.name === name);
-    if (!cmd) throw new UsageError(`unknown command ${name} (run 'pipeguard --help' for the list)`);
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) throw new UsageError(`unknown command ${name} (run 'pipeguard --help' for the list)`);
+    const cmd = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout.write(cmd.help);
       return 0;

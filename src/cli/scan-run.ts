@@ -7,7 +7,7 @@ import { SEVERITIES, type Report, type Severity } from '../core/types.js';
 import { DEFAULT_LIMITS, runScan } from '../engine/run.js';
 import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
-import { SCANNERS } from '../scanners/index.js';
+import { SCANNER_IDS } from '../scanners/index.js';
 import { openTarget } from '../targets/open.js';
 import { int, list, parse } from './args.js';
 import type { CliIO } from './io.js';
@@ -159,7 +159,7 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   const maxFileSize = int('max-file-size', v['max-file-size']);
   const scanPath = req.path === '-' ? io.cwd : resolve(io.cwd, req.path);
   if (!existsSync(scanPath)) throw new InputError('no such file or directory', req.path);
-  const known = SCANNERS.map((s) => s.id);
+  const known = SCANNER_IDS;
   const loaded = resolveConfig(scanPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   const config = loaded.config;
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;

@@ -15,7 +15,7 @@ import type {
   ScanOptions,
   Target,
 } from '../core/types.js';
-import { SCANNERS } from '../scanners/index.js';
+import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
 
@@ -65,9 +65,8 @@ export async function runScan(o: RunOptions): Promise<Report> {
   const log = o.log ?? silentLogger;
   const signal = o.signal ?? new AbortController().signal;
   const limits: Limits = { ...DEFAULT_LIMITS, maxFileBytes: config.maxFileSize, ...o.limits };
-  const registry = o.registry ?? SCANNERS;
   if (o.scanners) {
-    const known = new Set(registry.map((s) => s.id));
+    const known = new Set(o.registry ? o.registry.map((s) => s.id) : SCANNER_IDS);
     const unknown = o.scanners.filter((id) => !known.has(id));
     if (unknown.length) throw new InputError(`unknown scanner ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
   }
@@ -79,6 +78,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
   const warnings: string[] = [];
   const scannerConfigs = config.scanners as Record<string, { enabled: boolean } | undefined>;
 
+  const registry = o.registry ?? (await loadScanners(o.scanners));
   const selected = registry.filter((s) => (o.scanners ? o.scanners.includes(s.id) : true));
   await Promise.all(
     selected.map(async (scanner) => {

@@ -3,7 +3,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { test } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
 import { SCANNER_CONFIGS } from '../../src/scanners/configs.js';
-import { SCANNERS } from '../../src/scanners/index.js';
+import { loadScanners, SCANNER_IDS } from '../../src/scanners/index.js';
+
+const SCANNERS = await loadScanners();
 
 const dir = new URL('../../src/scanners/', import.meta.url);
 
@@ -15,6 +17,7 @@ test('every scanner folder is registered, with a config section', () => {
     assert.ok(f in SCANNER_CONFIGS, `src/scanners/${f} has no config section in SCANNER_CONFIGS`);
   }
   assert.equal(new Set(ids).size, ids.length, 'scanner ids are unique');
+  assert.deepEqual(ids, [...SCANNER_IDS], 'each registry entry loads the scanner with its id');
 });
 
 test('every rule is documented, kebab-case and unique across scanners', () => {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { resolveConfig } from '../../config/load.js';
 import { InputError, UsageError } from '../../core/errors.js';
-import { SCANNERS } from '../../scanners/index.js';
+import { SCANNER_IDS } from '../../scanners/index.js';
 import { checkExposure } from '../../scanners/exposure/index.js';
 import { portText } from '../../scanners/exposure/policy.js';
 import { openDirectory } from '../../targets/directory.js';
@@ -46,7 +46,7 @@ port that nothing exposes is reported but does not fail), 2 on bad input.
       throw new InputError('no such file or directory', positionals[0] ?? '.');
     }
     if (!isDir) throw new InputError('not a directory', positionals[0] ?? '.');
-    const { config } = resolveConfig(root, values.config ? resolve(io.cwd, values.config) : undefined, SCANNERS.map((s) => s.id), io.cwd);
+    const { config } = resolveConfig(root, values.config ? resolve(io.cwd, values.config) : undefined, SCANNER_IDS, io.cwd);
     const target = await openDirectory(root, { gitignore: config.gitignore, exclude: config.exclude, maxFileBytes: config.maxFileSize });
     const errors: { path: string; message: string }[] = [];
     try {

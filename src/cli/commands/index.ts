@@ -1,12 +1,19 @@
 import type { Command } from '../io.js';
-import { exposureCommand } from './exposure.js';
-import { fixCommand } from './fix.js';
-import { initCommand } from './init.js';
-import { rulesCommand } from './rules.js';
-import { scanCommand } from './scan.js';
-import { secretsCommand } from './secrets.js';
-import { dbCommand } from './db.js';
-import { sbomCommand } from './sbom.js';
+
+/** A registered command: its name, and how to load it (only the command that runs is loaded). */
+export interface CommandEntry {
+  name: string;
+  load(): Promise<Command>;
+}
 
 /** Every `pipeguard` sub-command, in the order `--help` lists them. Adding one is one line here. */
-export const COMMANDS: Command[] = [scanCommand, secretsCommand, rulesCommand, initCommand, exposureCommand, fixCommand, dbCommand, sbomCommand];
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'scan', load: async () => (await import('./scan.js')).scanCommand },
+  { name: 'secrets', load: async () => (await import('./secrets.js')).secretsCommand },
+  { name: 'rules', load: async () => (await import('./rules.js')).rulesCommand },
+  { name: 'init', load: async () => (await import('./init.js')).initCommand },
+  { name: 'exposure', load: async () => (await import('./exposure.js')).exposureCommand },
+  { name: 'fix', load: async () => (await import('./fix.js')).fixCommand },
+  { name: 'db', load: async () => (await import('./db.js')).dbCommand },
+  { name: 'sbom', load: async () => (await import('./sbom.js')).sbomCommand },
+];

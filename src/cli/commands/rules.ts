@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { resolveConfig } from '../../config/load.js';
 import { UsageError } from '../../core/errors.js';
 import type { RuleMeta } from '../../core/types.js';
-import { SCANNERS } from '../../scanners/index.js';
+import { loadScanners, SCANNER_IDS } from '../../scanners/index.js';
 import { list, parse } from '../args.js';
 import type { Command } from '../io.js';
 
@@ -23,11 +23,12 @@ Lists the rules each scanner runs, with custom secret rules from the config incl
     const fmt = values.format ?? 'table';
     if (!['table', 'json', 'markdown'].includes(fmt)) throw new UsageError(`unknown format ${fmt} (use table, json, markdown)`);
     const wanted = list(values.scanner);
-    const known = SCANNERS.map((s) => s.id);
+    const known = SCANNER_IDS;
     for (const w of wanted) if (!known.includes(w)) throw new UsageError(`unknown scanner ${w} (known: ${known.join(', ')})`);
     const { config } = resolveConfig(io.cwd, values.config ? resolve(io.cwd, values.config) : undefined, known, io.cwd);
     const sections = config.scanners as Record<string, unknown>;
-    const rules: RuleMeta[] = SCANNERS.filter((s) => !wanted.length || wanted.includes(s.id)).flatMap((s) => s.rules(sections[s.id]));
+    const scanners = await loadScanners(wanted.length ? wanted : undefined);
+    const rules: RuleMeta[] = scanners.flatMap((s) => s.rules(sections[s.id]));
     if (fmt === 'json') {
       io.stdout.write(JSON.stringify(rules, null, 2) + '\n');
     } else if (fmt === 'markdown') {

@@ -91,7 +91,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   return { findings, problems, source };
 }
 
-/** The pipeline scanner, registered in `SCANNERS`. */
+/** The pipeline scanner, registered in `SCANNER_ENTRIES`. */
 export const pipelineScanner: Scanner<PipelineConfig> = {
   id: 'pipeline',
   title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI)',
