@@ -516,6 +516,8 @@ export class Analyser {
     const type = p.type ? p.type.getText(sc.file.unit.sf) : '';
     if (type && REQ_TYPES.test(type)) return 'req';
     if (/^(express\.)?Response\b|^FastifyReply\b|^ServerResponse\b/.test(type)) return 'res';
+    // A parameter declared with some other type (`req: ScanRequest`) is not a web request, whatever its name.
+    if (type && !/^(any|unknown|object)$/.test(type)) return undefined;
     if (!ts.isIdentifier(p.name)) {
       return i === 0 && ts.isObjectBindingPattern(p.name) && params.length >= 2 && ['res', 'response', 'reply'].includes(params[1]!.name.getText(sc.file.unit.sf)) ? 'req' : undefined;
     }
