@@ -232,8 +232,9 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
       const base = custom
         ? { severity: custom.severity, confidence: custom.confidence, cwe: custom.cwe, message: `${custom.message} (from ${h.sourceLabel})` }
         : {
-            severity: meta.severity,
-            // command-line arguments are input, but a CLI that opens the file it is given is usually by design
+            // Command-line arguments are input, but they come from whoever runs the program: a CLI that opens the
+            // file it is given is by design. Reported, at low severity and confidence, so they do not fail a gate.
+            severity: h.sourceLabel.startsWith('process.argv') ? ('low' as const) : meta.severity,
             confidence: h.sourceLabel.startsWith('process.argv') ? ('low' as const) : meta.confidence,
             cwe: meta.cwe,
             message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName),
