@@ -90,7 +90,7 @@ export const depsScanner: Scanner<DepsConfig> = {
     if (lockfiles.length === 0) return;
     const dbPath = cfg.db ?? defaultDbPath(process.env);
     if (!existsSync(dbPath)) {
-      ctx.log.warn(`deps: no advisory database at ${dbPath}: run \`pipeguard db update\` or \`pipeguard db import\``);
+      ctx.log.warn(`no advisory database at ${dbPath}: run \`pipeguard db update\` or \`pipeguard db import\``);
       ctx.count('advisories', 0);
       return;
     }
