@@ -18,6 +18,7 @@ import { createGunzip } from 'node:zlib';
 import { InputError } from '../core/errors.js';
 import type { FileFilter, Limits, Target, TargetFile } from '../core/types.js';
 import { isBinary } from './binary.js';
+import { memoryFile } from './file.js';
 import { ArchiveError, isTarHeader, MemorySource, StreamSource, tarEntries, type ByteSource } from './tar.js';
 import { zipData, zipEntries } from './zip.js';
 
@@ -92,23 +93,8 @@ function countMember(run: Run): void {
   run.budget.members++;
 }
 
-const utf8 = new TextDecoder('utf-8');
-
 function memberFile(path: string, chain: string[], bytes: Uint8Array): TargetFile {
-  let text: string | undefined;
-  return {
-    path,
-    size: bytes.byteLength,
-    origin: { archive: chain },
-    bytes: async () => bytes,
-    text: async () => {
-      if (text === undefined) {
-        const s = utf8.decode(bytes);
-        text = s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
-      }
-      return text;
-    },
-  };
+  return memoryFile(path, bytes, { origin: { archive: chain } });
 }
 
 /** What to do with a member's bytes: open it as an archive, or yield it as a file. */

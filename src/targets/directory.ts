@@ -6,6 +6,8 @@ import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
 import type { FileFilter, Target, TargetFile } from '../core/types.js';
 import { isBinary, looksBinaryByName } from './binary.js';
+import { decodeText, memoryFile } from './file.js';
+
 
 /** How a directory is walked. */
 export interface DirectoryOptions {
@@ -85,18 +87,6 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
   };
 }
 
-/** A TargetFile over bytes already in memory. */
-export function memoryFile(path: string, bytes: Uint8Array, extra: Partial<TargetFile> = {}): TargetFile {
-  let text: string | undefined;
-  return {
-    path,
-    size: bytes.byteLength,
-    ...extra,
-    bytes: async () => bytes,
-    text: async () => (text ??= decodeText(bytes)),
-  };
-}
-
 /** A TargetFile that reads from disk on demand (used for archives, which need the bytes). */
 function fileEntry(e: Entry, o: DirectoryOptions): TargetFile {
   return {
@@ -108,14 +98,6 @@ function fileEntry(e: Entry, o: DirectoryOptions): TargetFile {
     }),
     text: async () => decodeText(await readFile(e.abs)),
   };
-}
-
-const utf8 = new TextDecoder('utf-8');
-
-/** Decodes UTF-8 (with BOM stripped); invalid sequences become U+FFFD rather than failing. */
-export function decodeText(bytes: Uint8Array): string {
-  const s = utf8.decode(bytes);
-  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
 }
 
 async function walk(root: string, o: DirectoryOptions): Promise<Entry[]> {

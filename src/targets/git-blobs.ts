@@ -4,6 +4,7 @@
  */
 import type { FileFilter, Origin, TargetFile } from '../core/types.js';
 import { isBinary } from './binary.js';
+import { memoryFile } from './file.js';
 import type { CatFile } from './git-run.js';
 
 /** A blob to yield at a path. */
@@ -17,27 +18,13 @@ export interface BlobRef {
 /** Called for a file that is not yielded for a reason the user should hear about (too large, missing). */
 export type SkipNote = (path: string, reason: string) => void;
 
-const utf8 = new TextDecoder('utf-8');
-
 /** A TargetFile over a blob already read. `contentId` is the blob id. */
 export function blobFile(ref: BlobRef, bytes: Uint8Array): TargetFile {
-  let text: string | undefined;
-  const f: TargetFile = {
-    path: ref.path,
-    size: bytes.byteLength,
+  return memoryFile(ref.path, bytes, {
     contentId: ref.oid,
-    bytes: async () => bytes,
-    text: async () => {
-      if (text === undefined) {
-        const s = utf8.decode(bytes);
-        text = s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
-      }
-      return text;
-    },
-  };
-  if (ref.origin) f.origin = ref.origin;
-  if (ref.changedLines) f.changedLines = ref.changedLines;
-  return f;
+    ...(ref.origin ? { origin: ref.origin } : {}),
+    ...(ref.changedLines ? { changedLines: ref.changedLines } : {}),
+  });
 }
 
 function megabytes(n: number): string {

@@ -3,7 +3,8 @@ import { basename, relative, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { Limits, Target } from '../core/types.js';
 import { archiveExpander, isArchivePath, openArchive } from './archive.js';
-import { openDirectory, memoryFile } from './directory.js';
+import { openDirectory } from './directory.js';
+import { memoryFile } from './file.js';
 import { openGitHistory, openStaged } from './git.js';
 
 /** How to open what the user named. */

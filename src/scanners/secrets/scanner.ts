@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { RawFinding, Scanner, ScanContext, TargetFile } from '../../core/types.js';
-import { decodeText } from '../../targets/directory.js';
+import { decodeText } from '../../targets/file.js';
 import { analyzeText, type SecretHit } from './analyze.js';
 import { secretsConfigSchema, type SecretsConfig } from './config.js';
 import type { SecretRuleSpec } from './rule.js';

@@ -3,7 +3,7 @@
  * Raw secrets never cross back to the main thread unless `showSecrets` is set.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeText } from '../../targets/directory.js';
+import { decodeText } from '../../targets/file.js';
 import { analyzeText } from './analyze.js';
 import { buildRuleSet, type RuleSetInput } from './ruleset.js';
 
