@@ -36,6 +36,7 @@ export const SCAN_OPTIONS_HELP = `Output and gate:
   -f, --format FMT        table (default), json, sarif, junit, markdown; repeat or comma-separate for several
   -o, --output FILE       write the matching --format to FILE (pairs in order; without it, stdout)
       --fail-on SEV       lowest severity that fails: critical, high (default), medium, low, info, none
+                          (overrides the config's failOn and per-scanner thresholds)
       --baseline FILE     a previous JSON or SARIF report: only findings not in it fail the gate
       --ignore-file FILE  fingerprints to ignore, one per line (default: .pipeguardignore in the scanned folder)
   -c, --config FILE       pipeguard.yml to use (default: found in the scanned folder or up to the repo root)
@@ -235,8 +236,9 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   if (files.length) {
     const n = decision.violations.length;
     const verdict = decision.outcome === 'pass' ? 'PASS' : 'FAIL';
+    const gate = decision.failOn === 'none' ? 'gate off (fail-on none)' : `${n} failing the gate`;
     io.stderr.write(
-      `pipeguard: ${verdict}: ${report.findings.length} finding(s), ${n} at or above ${decision.failOn}, ${decision.suppressed.length} suppressed; wrote ${files.map((f) => f.file).join(', ')}\n`,
+      `pipeguard: ${verdict}: ${report.findings.length} finding(s), ${gate}, ${decision.suppressed.length} suppressed; wrote ${files.map((f) => f.file).join(', ')}\n`,
     );
   }
   return decision.outcome === 'pass' ? 0 : 1;

@@ -6,7 +6,7 @@ import { atLeast, type Decision, type Finding, type Report, type Severity, type 
 export interface GateInput {
   /** `failOn`, `thresholds` and `suppressions` of pipeguard.yml. */
   policy: Pick<Config, 'failOn' | 'thresholds' | 'suppressions'>;
-  /** `--fail-on` from the command line; overrides the config's `failOn` (not per-scanner thresholds). */
+  /** `--fail-on` from the command line; overrides the config's `failOn` and its per-scanner thresholds. */
   failOn?: Severity | 'none';
   /** Fingerprints of a previous report: findings in it are known and do not fail the gate. */
   baseline?: ReadonlySet<string>;
@@ -67,7 +67,8 @@ export function evaluate(report: Report, input: GateInput): Decision {
       continue;
     }
     if (input.baseline) baselineState[f.fingerprint] = input.baseline.has(f.fingerprint) ? 'unchanged' : 'new';
-    const threshold = input.policy.thresholds[f.scanner] ?? failOn;
+    // `--fail-on` on the command line is the user's explicit word for this run: it overrides per-scanner thresholds.
+    const threshold = input.failOn ?? input.policy.thresholds[f.scanner] ?? failOn;
     const inBaseline = input.baseline?.has(f.fingerprint) === true;
     if (threshold !== 'none' && atLeast(f.severity, threshold) && !inBaseline) violations.push(f);
     else others.push(f);

@@ -31,7 +31,7 @@ test('several formats at once; files written; the gate still fails and says so o
   const r = await cli(['secrets', '.', '-f', 'json', '-o', 'out.json', '-f', 'sarif', '-o', 'out.sarif', '--format', 'junit', '--output', 'out.xml'], { cwd: dir });
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /FAIL: 1 finding/);
+  assert.match(r.stderr, /FAIL: 1 finding\(s\), 1 failing the gate/);
   const json = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
   assert.equal(json.findings.length, 1);
   assert.match(json.findings[0].fingerprint, /^[0-9a-f]{32}$/);

@@ -72,3 +72,11 @@ test('a failed scanner fails the gate even with no findings', () => {
   assert.equal(d.outcome, 'fail');
   assert.ok(d.notes.some((n) => n.includes('sast failed: boom')));
 });
+
+test('--fail-on from the command line overrides per-scanner thresholds too', () => {
+  const r = report([finding('a', 'low')]);
+  const p = policy({ thresholds: { secrets: 'low' } });
+  assert.equal(evaluate(r, { policy: p, now }).outcome, 'fail');
+  assert.equal(evaluate(r, { policy: p, now, failOn: 'none' }).outcome, 'pass');
+  assert.equal(evaluate(r, { policy: p, now, failOn: 'medium' }).outcome, 'pass');
+});
