@@ -119,25 +119,49 @@ type Windows = Map<number, number[] | null>;
 
 function collectWindows(text: string, set: RuleSet): Windows {
   const windows: Windows = new Map();
-  const small = text.length <= SMALL_TEXT;
   for (const r of set.always) windows.set(r, null);
+  const kws = set.matcher.keywords;
+  if (text.length <= SMALL_TEXT) {
+    // Only which keywords occur matters: the rules that listed them search the whole text.
+    const seen = new Uint8Array(kws.length);
+    set.matcher.scan(text, (k) => {
+      seen[k] = 1;
+    });
+    for (let k = 0; k < seen.length; k++) if (seen[k]) for (const r of set.byKeyword[k]!) windows.set(r, null);
+    return windows;
+  }
+  // Hit offsets per keyword first (the callback stays trivial), then windows per rule.
+  const hits = new Map<number, number[]>();
   set.matcher.scan(text, (k, end) => {
-    const kwLen = set.matcher.keywords[k]!.length;
+    const h = hits.get(k);
+    if (h) h.push(end);
+    else hits.set(k, [end]);
+  });
+  for (const [k, ends] of hits) {
+    const kwLen = kws[k]!.length;
     for (const r of set.byKeyword[k]!) {
-      if (small) {
-        windows.set(r, null);
-        continue;
-      }
       const prev = windows.get(r);
       if (prev === null) continue;
       const rule = set.rules[r]!;
-      const a = Math.max(0, end - kwLen - rule.before);
-      const b = Math.min(text.length, end + rule.after);
-      if (prev === undefined) windows.set(r, [a, b]);
-      else if (prev[prev.length - 1]! >= a) prev[prev.length - 1] = Math.max(prev[prev.length - 1]!, b);
-      else prev.push(a, b);
+      const spans = prev ?? [];
+      for (const end of ends) spans.push(Math.max(0, end - kwLen - rule.before), Math.min(text.length, end + rule.after));
+      windows.set(r, spans);
     }
-  });
+  }
+  // Merge each rule's spans (they come from several keywords, so sort first).
+  for (const [r, spans] of windows) {
+    if (spans === null || spans.length <= 2) continue;
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < spans.length; i += 2) pairs.push([spans[i]!, spans[i + 1]!]);
+    pairs.sort((x, y) => x[0] - y[0]);
+    const merged: number[] = [];
+    for (const [a, b] of pairs) {
+      const n = merged.length;
+      if (n && merged[n - 1]! >= a) merged[n - 1] = Math.max(merged[n - 1]!, b);
+      else merged.push(a, b);
+    }
+    windows.set(r, merged);
+  }
   return windows;
 }
 

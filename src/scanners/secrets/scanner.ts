@@ -7,10 +7,16 @@ import { analyzeText, type SecretHit } from './analyze.js';
 import { secretsConfigSchema, type SecretsConfig } from './config.js';
 import type { SecretRuleSpec } from './rule.js';
 import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from './ruleset.js';
-import type { WorkerJob } from './worker.js';
+import type { WorkerJob, WorkerResult } from './worker.js';
 
 /** Content analysed in the main thread before worker threads are worth starting. */
 const INLINE_BYTES = 4 * 1024 * 1024;
+/** Files read ahead of the oldest unfinished one, so workers never wait for the main thread. */
+const AHEAD_FILES = 2048;
+const AHEAD_BYTES = 64 * 1024 * 1024;
+/** Files are sent to workers in batches: one message per batch, not per file. */
+const BATCH_FILES = 256;
+const BATCH_BYTES = 1024 * 1024;
 
 /** The secrets scanner: built-in and custom rules over every text file of any target. */
 export const secretsScanner: Scanner<SecretsConfig> = {
@@ -33,6 +39,7 @@ function fileFilter(cfg: SecretsConfig) {
 /** Pending analysis of one file. */
 interface Pending {
   file: TargetFile;
+  size: number;
   result: Promise<SecretHit[]>;
 }
 
@@ -47,13 +54,22 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
   let done = 0;
   const byContent = new Map<string, Promise<SecretHit[]>>();
   const queue: Pending[] = [];
+  let queuedBytes = 0;
+  const next = () => {
+    const p = queue.shift()!;
+    queuedBytes -= p.size;
+    ctx.progress.update('secrets', ++done, undefined, 'files');
+    return p;
+  };
   try {
     for await (const file of files) {
       ctx.signal.throwIfAborted();
       const changed = (file as TargetFile & { changedLines?: ReadonlySet<number> }).changedLines;
       let result = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
+      let size = 0;
       if (!result) {
         const bytes = await file.bytes();
+        size = bytes.byteLength;
         ctx.count('files');
         ctx.count('bytes', bytes.byteLength);
         if (threads > 1 && inlineBytes >= INLINE_BYTES) {
@@ -68,16 +84,15 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
         result.catch(() => undefined);
         if (file.contentId && !changed) byContent.set(file.contentId, result);
       }
-      queue.push({ file, result });
-      while (queue.length > threads * 4 || (queue.length && pool === undefined)) {
-        yield* emit(queue.shift()!, specs, ctx);
-        ctx.progress.update('secrets', ++done, undefined, 'files');
+      queue.push({ file, size, result });
+      queuedBytes += size;
+      while (queue.length && (pool === undefined || queue.length > AHEAD_FILES || queuedBytes > AHEAD_BYTES)) {
+        pool?.flush();
+        yield* emit(next(), specs, ctx);
       }
     }
-    while (queue.length) {
-      yield* emit(queue.shift()!, specs, ctx);
-      ctx.progress.update('secrets', ++done, undefined, 'files');
-    }
+    pool?.flush();
+    while (queue.length) yield* emit(next(), specs, ctx);
   } finally {
     ctx.progress.done('secrets');
     await pool?.close();
@@ -120,10 +135,21 @@ function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFin
   };
 }
 
-/** A fixed set of worker threads analysing files; each job goes to the least busy worker. */
+/** A file waiting in a batch, with the callbacks of its promise. */
+interface BatchEntry {
+  path: string;
+  bytes: Uint8Array;
+  changedLines?: number[];
+  resolve: (h: SecretHit[]) => void;
+  reject: (e: Error) => void;
+}
+
+/** A fixed set of worker threads analysing batches of files; each batch goes to the least busy worker. */
 class WorkerPool {
   private readonly workers: { w: Worker; busy: number }[] = [];
-  private readonly waiting = new Map<number, { resolve: (h: SecretHit[]) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, BatchEntry[]>();
+  private batch: BatchEntry[] = [];
+  private batchBytes = 0;
   private nextId = 0;
   private closing = false;
 
@@ -139,15 +165,18 @@ class WorkerPool {
           })
         : new Worker(url, { workerData: { input, showSecrets } });
       const slot = { w, busy: 0 };
-      w.on('message', (m: { id: number; hits?: SecretHit[]; error?: string }) => {
+      w.on('message', (m: WorkerResult) => {
         slot.busy--;
-        const p = this.waiting.get(m.id);
+        const batch = this.waiting.get(m.id) ?? [];
         this.waiting.delete(m.id);
-        if (m.error !== undefined) p?.reject(new Error(m.error));
-        else p?.resolve(m.hits ?? []);
+        batch.forEach((f, i) => {
+          const r = m.results[i];
+          if (r && 'hits' in r) f.resolve(r.hits);
+          else f.reject(new Error(r?.error ?? 'no result from the worker'));
+        });
       });
       const fail = (e: Error) => {
-        for (const p of this.waiting.values()) p.reject(e);
+        for (const batch of this.waiting.values()) for (const f of batch) f.reject(e);
         this.waiting.clear();
       };
       w.on('error', fail);
@@ -158,17 +187,28 @@ class WorkerPool {
     }
   }
 
+  /** Queues one file; it is sent with its batch when the batch is full or on {@link flush}. */
   run(path: string, bytes: Uint8Array, changed?: ReadonlySet<number>): Promise<SecretHit[]> {
+    // Copy into a transferable buffer of exact size (the source may be a view into a larger or pooled one).
+    const copy = new Uint8Array(bytes);
+    const p = new Promise<SecretHit[]>((resolve, reject) => this.batch.push({ path, bytes: copy, ...(changed ? { changedLines: [...changed] } : {}), resolve, reject }));
+    this.batchBytes += copy.byteLength;
+    if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
+    return p;
+  }
+
+  /** Sends the files queued so far to the least busy worker. */
+  flush(): void {
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    this.batchBytes = 0;
     const id = this.nextId++;
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
-    // Copy into a transferable buffer of exact size (the source may be a view into a larger or shared one).
-    const copy = new Uint8Array(bytes);
-    const job: WorkerJob = { id, path, bytes: copy, ...(changed ? { changedLines: [...changed] } : {}) };
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      slot.w.postMessage(job, [copy.buffer]);
-    });
+    this.waiting.set(id, batch);
+    const job: WorkerJob = { id, files: batch.map(({ path, bytes, changedLines }) => ({ path, bytes, ...(changedLines ? { changedLines } : {}) })) };
+    slot.w.postMessage(job, batch.map((f) => f.bytes.buffer as ArrayBuffer));
   }
 
   async close(): Promise<void> {
