@@ -13,16 +13,17 @@ import { resolve } from 'node:path';
 import { resolveConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { Decision, Report, ScanOptions, Severity } from './core/types.js';
-import { DEFAULT_LIMITS, runScan } from './engine/run.js';
+import { DEFAULT_LIMITS } from './engine/run.js';
+import { scanPath } from './engine/scan-path.js';
 import { evaluate } from './gate/evaluate.js';
 import { SCANNER_IDS } from './scanners/index.js';
-import { openTarget } from './targets/open.js';
 
 export * from './core/types.js';
 export { InputError, UsageError } from './core/errors.js';
 export { configSchema, type Config, type Suppression } from './config/schema.js';
 export { findConfig, loadConfigFile, parseConfig, resolveConfig } from './config/load.js';
 export { runScan, VERSION, DEFAULT_LIMITS } from './engine/run.js';
+export { scanPath, type ScanPathOptions } from './engine/scan-path.js';
 export { evaluate, type GateInput } from './gate/evaluate.js';
 export { render, FORMATS, type Format, type ReportOptions } from './report/index.js';
 export { loadScanners, SCANNER_ENTRIES, SCANNER_IDS } from './scanners/index.js';
@@ -53,36 +54,25 @@ export async function scan(path: string, opts: ScanApiOptions = {}): Promise<{ r
   const cwd = process.cwd();
   const config =
     typeof opts.config === 'object' ? opts.config : resolveConfig(resolve(cwd, path), opts.config, SCANNER_IDS).config;
-  const limits = { ...DEFAULT_LIMITS, maxFileBytes: config.maxFileSize };
-  const skipped: { path: string; message: string }[] = [];
-  const target = await openTarget(path, {
+  const report = await scanPath({
+    path,
     cwd,
+    config,
+    limits: { ...DEFAULT_LIMITS, maxFileBytes: config.maxFileSize },
     gitignore: config.gitignore,
     exclude: config.exclude,
-    limits,
     archives: config.scanners.secrets.archives,
-    onSkip: (p, message) => skipped.push({ path: p, message }),
     ...(opts.history ? { history: true } : {}),
     ...(opts.staged ? { staged: true } : {}),
+    ...(opts.scanners ? { scanners: opts.scanners } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    options: { ...(opts.showSecrets ? { showSecrets: true } : {}), ...(opts.threads ? { threads: opts.threads } : {}) },
   });
-  try {
-    const report = await runScan({
-      target,
-      config,
-      limits,
-      ...(opts.scanners ? { scanners: opts.scanners } : {}),
-      options: { ...(opts.showSecrets ? { showSecrets: true } : {}), ...(opts.threads ? { threads: opts.threads } : {}) },
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-    if (skipped.length) report.statuses.unshift({ scanner: 'target', status: 'partial', fileErrors: skipped });
-    const decision = evaluate(report, {
-      policy: config,
-      now: new Date(),
-      ...(opts.failOn ? { failOn: opts.failOn } : {}),
-      ...(opts.baseline ? { baseline: opts.baseline } : {}),
-    });
-    return { report, decision };
-  } finally {
-    await target.dispose();
-  }
+  const decision = evaluate(report, {
+    policy: config,
+    now: new Date(),
+    ...(opts.failOn ? { failOn: opts.failOn } : {}),
+    ...(opts.baseline ? { baseline: opts.baseline } : {}),
+  });
+  return { report, decision };
 }

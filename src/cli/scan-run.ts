@@ -3,12 +3,12 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { InputError, UsageError } from '../core/errors.js';
-import { SEVERITIES, type Report, type Severity } from '../core/types.js';
-import { DEFAULT_LIMITS, runScan } from '../engine/run.js';
+import { SEVERITIES, type Severity } from '../core/types.js';
+import { DEFAULT_LIMITS } from '../engine/run.js';
+import { scanPath } from '../engine/scan-path.js';
 import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNER_IDS } from '../scanners/index.js';
-import { openTarget } from '../targets/open.js';
 import { int, list, parse } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -158,64 +158,44 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   const failOn = severityOption(v['fail-on']);
   const threads = int('threads', v.threads);
   const maxFileSize = int('max-file-size', v['max-file-size']);
-  const scanPath = req.path === '-' ? io.cwd : resolve(io.cwd, req.path);
-  if (!existsSync(scanPath)) throw new InputError('no such file or directory', req.path);
+  const absPath = req.path === '-' ? io.cwd : resolve(io.cwd, req.path);
+  if (!existsSync(absPath)) throw new InputError('no such file or directory', req.path);
   const known = SCANNER_IDS;
-  const loaded = resolveConfig(scanPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
+  const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   const config = loaded.config;
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
   const ignorePath = v['ignore-file']
     ? resolve(io.cwd, v['ignore-file'])
-    : resolve(loaded.path ? dirname(loaded.path) : statSync(scanPath).isDirectory() ? scanPath : dirname(scanPath), config.ignoreFile);
+    : resolve(loaded.path ? dirname(loaded.path) : statSync(absPath).isDirectory() ? absPath : dirname(absPath), config.ignoreFile);
   const ignored = readIgnoreFile(ignorePath, v['ignore-file'] !== undefined);
   for (const w of loaded.warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
 
   const limits = { ...DEFAULT_LIMITS, maxFileBytes: maxFileSize ?? config.maxFileSize };
-  let skipped: { path: string; message: string }[] = [];
-  const ac = new AbortController();
-  const target = await openTarget(req.path, {
+  const progress = createProgressBar(io.stderr, {
+    enabled: io.stderr.isTTY === true && !v['no-progress'] && !io.env['CI'],
+    now: () => io.now().getTime(),
+  });
+  const report = await scanPath({
+    path: req.path,
     cwd: io.cwd,
+    config,
+    limits,
     gitignore: config.gitignore && !v['no-gitignore'],
     exclude: [...config.exclude, ...(v.exclude ?? [])],
-    limits,
     archives: !v['no-archives'] && config.scanners.secrets.archives,
     stdin: io.stdin,
-    onSkip: (path, message) => skipped.push({ path, message }),
     env: io.env as NodeJS.ProcessEnv,
-    signal: ac.signal,
     ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}),
     ...(req.history ? { history: true } : {}),
     ...(req.since ? { since: req.since } : {}),
     ...(req.commits ? { commits: req.commits } : {}),
     ...(req.staged ? { staged: true } : {}),
+    ...(req.scanners ? { scanners: req.scanners } : {}),
+    options: { showSecrets: v['show-secrets'] === true, ...(threads ? { threads } : {}) },
+    progress,
+    now: io.now,
+    log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },
   });
-  const progress = createProgressBar(io.stderr, {
-    enabled: io.stderr.isTTY === true && !v['no-progress'] && !io.env['CI'],
-    now: () => io.now().getTime(),
-  });
-  let report: Report;
-  try {
-    report = await runScan({
-      target,
-      config,
-      ...(req.scanners ? { scanners: req.scanners } : {}),
-      options: { showSecrets: v['show-secrets'] === true, ...(threads ? { threads } : {}) },
-      progress,
-      signal: ac.signal,
-      now: io.now,
-      limits,
-      log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },
-    });
-  } finally {
-    await target.dispose();
-  }
-  if (skipped.length) {
-    // Each scanner walks the target, so the same skip can be told several times.
-    const seen = new Set<string>();
-    skipped = skipped.filter((s) => !seen.has(s.path + '\0' + s.message) && (seen.add(s.path + '\0' + s.message), true));
-    // Files the target skipped belong to every scanner that would have read them; record them once, on the report.
-    report.statuses.unshift({ scanner: 'target', status: 'partial', fileErrors: skipped.sort((a, b) => (a.path < b.path ? -1 : 1)) });
-  }
   const decision = evaluate(report, { policy: config, now: io.now(), ...(failOn ? { failOn } : {}), ...(baseline ? { baseline } : {}), ignored });
   decision.notes.push(...(report.warnings ?? []));
   const color = (io.stdout.isTTY === true && !io.env['NO_COLOR']) || Boolean(io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0');

@@ -181,3 +181,12 @@ test('archives: members of a zip in the tree and a tgz given directly are scanne
   assert.match(corrupt.stderr, /broken\.zip: corrupt archive/);
   void gzipSync;
 });
+
+test('files skipped by the target (over --max-file-size) are listed once in the report status', async () => {
+  const dir = makeDir({ 'big.txt': 'x'.repeat(5000), 'small.txt': 'ok\n' });
+  const r = await cli(['scan', '.', '--max-file-size', '1000', '-f', 'json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const target = JSON.parse(r.stdout).statuses.find((s: { scanner: string }) => s.scanner === 'target');
+  assert.deepEqual(target.fileErrors.map((e: { path: string }) => e.path), ['big.txt']);
+  assert.match(target.fileErrors[0].message, /over the 1000-byte file size limit/);
+});
