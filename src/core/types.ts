@@ -120,6 +120,11 @@ export interface TargetFile {
    * (a pure rename or a mode change).
    */
   changedLines?: Set<number>;
+  /**
+   * Absolute path of the file on disk, set only by targets that yield files unread (`FileFilter.deferRead`). A
+   * consumer that reads it itself (a worker thread) must also skip it when it is binary, as the target would have.
+   */
+  diskPath?: string;
   bytes(): Promise<Uint8Array>;
   text(): Promise<string>;
 }
@@ -132,6 +137,11 @@ export interface FileFilter {
   includeLarge?: boolean;
   /** Yield binary files too (default false: files with a NUL byte in the first 8 KiB are skipped). */
   includeBinary?: boolean;
+  /**
+   * The consumer reads plain files itself from `TargetFile.diskPath` (in worker threads) and checks them for NUL
+   * bytes itself; targets that can, yield such files without reading them. Others ignore this.
+   */
+  deferRead?: boolean;
 }
 
 /** The kinds of things pipeguard looks at. */

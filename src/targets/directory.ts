@@ -71,6 +71,10 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
           }
         }
         if (!filter.includeBinary && looksBinaryByName(e.rel)) continue;
+        if (filter.deferRead) {
+          yield { ...file, diskPath: e.abs };
+          continue;
+        }
         let bytes: Uint8Array;
         try {
           // Synchronous on purpose: for many small files a thread-pool round trip per call costs more than the read.

@@ -55,3 +55,18 @@ test('abort is honoured', async () => {
   ac.abort();
   await assert.rejects(runScan({ target: await openDirectory(dir), registry, signal: ac.signal }));
 });
+
+test('worker threads reading files themselves skip binaries and still honour inline ignores', async () => {
+  const tree: Record<string, string | Uint8Array> = {};
+  const filler = `${seeded(2, 60)}\n`.repeat(2000);
+  for (let i = 0; i < 50; i++) tree[`f${i}.txt`] = filler;
+  // After the 4 MB read inline, these go to the workers.
+  tree['z1-secret.txt'] = `aws_key = ${awsKeyId(201)}\n`;
+  tree['z2-ignored.txt'] = `aws_key = ${awsKeyId(202)} # pipeguard:ignore[aws-access-key-id] test value\n`;
+  tree['z3-binary.dat2'] = Buffer.concat([Buffer.from(`aws_key = ${awsKeyId(203)}\n`), Buffer.from([0, 1, 2])]);
+  const dir = makeDir(tree);
+  const r = await runScan({ target: await openDirectory(dir), registry, now, options: { threads: 2 } });
+  assert.deepEqual(r.findings.map((f) => f.location.path), ['z1-secret.txt', 'z2-ignored.txt']);
+  const ignored = r.findings.find((f) => f.location.path === 'z2-ignored.txt')!;
+  assert.match(r.inlineIgnored?.[ignored.fingerprint] ?? '', /test value/);
+});

@@ -7,7 +7,8 @@ import { analyzeText, type SecretHit } from './analyze.js';
 import { secretsConfigSchema, type SecretsConfig } from './config.js';
 import type { SecretRuleSpec } from './rule.js';
 import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from './ruleset.js';
-import type { WorkerJob, WorkerResult } from './worker.js';
+import type { FileResult, WorkerJob, WorkerResult } from './worker.js';
+import { isBinary } from '../../targets/binary.js';
 
 /** Content analysed in the main thread before worker threads are worth starting. */
 const INLINE_BYTES = 4 * 1024 * 1024;
@@ -27,9 +28,15 @@ export const secretsScanner: Scanner<SecretsConfig> = {
     return activeSpecs(ruleSetInput(config ?? secretsConfigSchema.parse({}))).map(secretRuleMeta);
   },
   scan(target, ctx) {
-    return scanSecrets(target.files(fileFilter(ctx.config)), ctx);
+    const threads = threadCount(ctx);
+    // With worker threads, files on disk are read by the workers, so this thread only lists and dispatches.
+    return scanSecrets(target.files({ ...fileFilter(ctx.config), ...(threads > 1 ? { deferRead: true } : {}) }), ctx, threads);
   },
 };
+
+function threadCount(ctx: ScanContext<SecretsConfig>): number {
+  return Math.max(1, ctx.options.threads ?? Math.min(availableParallelism(), 4));
+}
 
 function fileFilter(cfg: SecretsConfig) {
   const skip = cfg.allowlist.paths.length ? picomatch(cfg.allowlist.paths, { dot: true }) : null;
@@ -40,19 +47,18 @@ function fileFilter(cfg: SecretsConfig) {
 interface Pending {
   file: TargetFile;
   size: number;
-  result: Promise<SecretHit[]>;
+  result: Promise<FileResult>;
 }
 
-async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>): AsyncIterable<RawFinding> {
+async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>, threads: number): AsyncIterable<RawFinding> {
   const input = ruleSetInput(ctx.config);
   const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
   const set = buildRuleSet(input);
   const showSecrets = ctx.options.showSecrets === true;
-  const threads = Math.max(1, ctx.options.threads ?? Math.min(availableParallelism(), 4));
   let pool: WorkerPool | undefined;
   let inlineBytes = 0;
   let done = 0;
-  const byContent = new Map<string, Promise<SecretHit[]>>();
+  const byContent = new Map<string, Promise<FileResult>>();
   const queue: Pending[] = [];
   let queuedBytes = 0;
   const next = () => {
@@ -68,18 +74,26 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
       let result = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
       let size = 0;
       if (!result) {
-        const bytes = await file.bytes();
-        size = bytes.byteLength;
-        ctx.count('files');
-        ctx.count('bytes', bytes.byteLength);
-        if (threads > 1 && inlineBytes >= INLINE_BYTES) {
+        if (file.diskPath && threads > 1 && inlineBytes >= INLINE_BYTES) {
           pool ??= new WorkerPool(threads, input, showSecrets);
-          result = pool.run(file.path, bytes, changed);
+          size = file.size;
+          result = pool.run(file.path, { diskPath: file.diskPath }, changed);
         } else {
-          inlineBytes += bytes.byteLength;
-          const text = decodeText(bytes);
-          result = Promise.resolve(analyzeText(text, set, { path: file.path, showSecrets, ...(changed ? { changedLines: changed } : {}) }));
+          const bytes = await file.bytes();
+          // A file handed over unread has not been checked for binary content yet.
+          if (file.diskPath && isBinary(bytes)) continue;
+          size = bytes.byteLength;
+          if (threads > 1 && inlineBytes >= INLINE_BYTES) {
+            pool ??= new WorkerPool(threads, input, showSecrets);
+            result = pool.run(file.path, { bytes }, changed);
+          } else {
+            inlineBytes += size;
+            const text = decodeText(bytes);
+            result = Promise.resolve({ hits: analyzeText(text, set, { path: file.path, showSecrets, ...(changed ? { changedLines: changed } : {}) }) });
+          }
         }
+        ctx.count('files');
+        ctx.count('bytes', size);
         // Awaited in order later; meanwhile a rejection must not count as unhandled.
         result.catch(() => undefined);
         if (file.contentId && !changed) byContent.set(file.contentId, result);
@@ -100,14 +114,19 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
 }
 
 async function* emit(p: Pending, specs: Map<string, SecretRuleSpec>, ctx: ScanContext<SecretsConfig>): AsyncIterable<RawFinding> {
-  let hits: SecretHit[];
+  let r: FileResult;
   try {
-    hits = await p.result;
+    r = await p.result;
   } catch (e) {
-    ctx.fileError(p.file.path, e instanceof Error ? e.message : String(e));
+    r = { error: e instanceof Error ? e.message : String(e) };
+  }
+  if ('error' in r) {
+    ctx.fileError(p.file.path, r.error);
     return;
   }
-  for (const h of hits) yield toFinding(h, p.file, specs.get(h.ruleId)!);
+  // A worker read this file; the engine learns its inline-ignore comments by reading it here.
+  if (r.marker && r.hits.length) await p.file.text();
+  for (const h of r.hits) yield toFinding(h, p.file, specs.get(h.ruleId)!);
 }
 
 function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFinding {
@@ -138,9 +157,10 @@ function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFin
 /** A file waiting in a batch, with the callbacks of its promise. */
 interface BatchEntry {
   path: string;
-  bytes: Uint8Array;
+  bytes?: Uint8Array;
+  diskPath?: string;
   changedLines?: number[];
-  resolve: (h: SecretHit[]) => void;
+  resolve: (r: FileResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -169,11 +189,7 @@ class WorkerPool {
         slot.busy--;
         const batch = this.waiting.get(m.id) ?? [];
         this.waiting.delete(m.id);
-        batch.forEach((f, i) => {
-          const r = m.results[i];
-          if (r && 'hits' in r) f.resolve(r.hits);
-          else f.reject(new Error(r?.error ?? 'no result from the worker'));
-        });
+        batch.forEach((f, i) => f.resolve(m.results[i] ?? { error: 'no result from the worker' }));
       });
       const fail = (e: Error) => {
         for (const batch of this.waiting.values()) for (const f of batch) f.reject(e);
@@ -187,12 +203,14 @@ class WorkerPool {
     }
   }
 
-  /** Queues one file; it is sent with its batch when the batch is full or on {@link flush}. */
-  run(path: string, bytes: Uint8Array, changed?: ReadonlySet<number>): Promise<SecretHit[]> {
-    // Copy into a transferable buffer of exact size (the source may be a view into a larger or pooled one).
-    const copy = new Uint8Array(bytes);
-    const p = new Promise<SecretHit[]>((resolve, reject) => this.batch.push({ path, bytes: copy, ...(changed ? { changedLines: [...changed] } : {}), resolve, reject }));
-    this.batchBytes += copy.byteLength;
+  /** Queues one file (its bytes, or its path on disk); it is sent with its batch when full or on {@link flush}. */
+  run(path: string, from: { bytes?: Uint8Array; diskPath?: string }, changed?: ReadonlySet<number>): Promise<FileResult> {
+    // Bytes are copied into a transferable buffer of exact size (the source may be a view into a pooled one).
+    const copy = from.bytes ? new Uint8Array(from.bytes) : undefined;
+    const p = new Promise<FileResult>((resolve, reject) =>
+      this.batch.push({ path, ...(copy ? { bytes: copy } : { diskPath: from.diskPath! }), ...(changed ? { changedLines: [...changed] } : {}), resolve, reject }),
+    );
+    this.batchBytes += copy?.byteLength ?? 4096;
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
     return p;
   }
@@ -207,8 +225,8 @@ class WorkerPool {
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     this.waiting.set(id, batch);
-    const job: WorkerJob = { id, files: batch.map(({ path, bytes, changedLines }) => ({ path, bytes, ...(changedLines ? { changedLines } : {}) })) };
-    slot.w.postMessage(job, batch.map((f) => f.bytes.buffer as ArrayBuffer));
+    const job: WorkerJob = { id, files: batch.map(({ resolve: _r, reject: _j, ...f }) => f) };
+    slot.w.postMessage(job, batch.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : [])));
   }
 
   async close(): Promise<void> {
