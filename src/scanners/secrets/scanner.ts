@@ -10,8 +10,11 @@ import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetIn
 import type { FileResult, WorkerJob, WorkerResult } from './worker.js';
 import { isBinary } from '../../targets/binary.js';
 
-/** Content analysed in the main thread before worker threads are worth starting. */
-const INLINE_BYTES = 4 * 1024 * 1024;
+/**
+ * Content analysed in the main thread before worker threads are worth starting; from then on the main thread
+ * goes on alone until the workers have compiled their rules, so their start-up costs no wall time.
+ */
+const INLINE_BYTES = 256 * 1024;
 /** Files read ahead of the oldest unfinished one, so workers never wait for the main thread. */
 const AHEAD_FILES = 2048;
 const AHEAD_BYTES = 64 * 1024 * 1024;
@@ -74,8 +77,8 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
       let result = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
       let size = 0;
       if (!result) {
-        if (file.diskPath && threads > 1 && inlineBytes >= INLINE_BYTES) {
-          pool ??= new WorkerPool(threads, input, showSecrets);
+        if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads, input, showSecrets);
+        if (file.diskPath && pool?.ready) {
           size = file.size;
           result = pool.run(file.path, { diskPath: file.diskPath }, changed);
         } else {
@@ -83,8 +86,7 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
           // A file handed over unread has not been checked for binary content yet.
           if (file.diskPath && isBinary(bytes)) continue;
           size = bytes.byteLength;
-          if (threads > 1 && inlineBytes >= INLINE_BYTES) {
-            pool ??= new WorkerPool(threads, input, showSecrets);
+          if (pool?.ready) {
             result = pool.run(file.path, { bytes }, changed);
           } else {
             inlineBytes += size;
@@ -100,7 +102,7 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
       }
       queue.push({ file, size, result });
       queuedBytes += size;
-      while (queue.length && (pool === undefined || queue.length > AHEAD_FILES || queuedBytes > AHEAD_BYTES)) {
+      while (queue.length && (!pool?.ready || queue.length > AHEAD_FILES || queuedBytes > AHEAD_BYTES)) {
         pool?.flush();
         yield* emit(next(), specs, ctx);
       }
@@ -171,6 +173,9 @@ class WorkerPool {
   private batch: BatchEntry[] = [];
   private batchBytes = 0;
   private nextId = 0;
+  private started = 0;
+  /** True once every worker has compiled its rules. */
+  ready = false;
   private closing = false;
 
   constructor(size: number, input: RuleSetInput, showSecrets: boolean) {
@@ -185,7 +190,11 @@ class WorkerPool {
           })
         : new Worker(url, { workerData: { input, showSecrets } });
       const slot = { w, busy: 0 };
-      w.on('message', (m: WorkerResult) => {
+      w.on('message', (m: WorkerResult | 'ready') => {
+        if (m === 'ready') {
+          if (++this.started === size) this.ready = true;
+          return;
+        }
         slot.busy--;
         const batch = this.waiting.get(m.id) ?? [];
         this.waiting.delete(m.id);

@@ -30,6 +30,7 @@ const MARKER = 'pipeguard:';
 
 const data = workerData as { input: RuleSetInput; showSecrets: boolean };
 const set = buildRuleSet(data.input);
+parentPort!.postMessage('ready');
 
 parentPort!.on('message', (job: WorkerJob) => {
   const results = job.files.map((f): FileResult => {
