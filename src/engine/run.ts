@@ -95,8 +95,9 @@ export async function runScan(o: RunOptions): Promise<Report> {
         status.reason = `does not read ${o.target.kind} targets`;
         return;
       }
-      rules.push(...scanner.rules(section));
-      const declared = new Set(scanner.rules(section).map((r) => r.id));
+      const scannerRules = scanner.rules(section);
+      rules.push(...scannerRules);
+      const declared = new Set(scannerRules.map((r) => r.id));
       try {
         for await (const f of scanner.scan(target, {
           config: section,
