@@ -1385,7 +1385,10 @@ export class Analyser {
     }
     if ((method === 'on' || method === 'addEventListener' || method === 'once') && fnArgs.length) {
       const ev = argNodes[0] && ts.isStringLiteralLike(argNodes[0]) ? argNodes[0].text : '';
-      const input = ev === 'message' || ev === 'data' ? this.source(sc, argNodes[0]!, `${ev} event`, 0) : EMPTY;
+      // Messages between a program's own threads (worker_threads' parentPort, a Worker it started) are not input.
+      const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression.getText(sc.file.unit.sf).replace(/!$/, '') : '';
+      const ownThread = /(^|\.)parentPort$|^(this\.)?\w*[wW]orker$/.test(receiver);
+      const input = (ev === 'message' || ev === 'data') && !ownThread ? this.source(sc, argNodes[0]!, `${ev} event`, 0) : EMPTY;
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, `${ev} handler`);
       return EMPTY;
     }
