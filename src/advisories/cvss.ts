@@ -1,8 +1,9 @@
 import type { Severity } from '../core/types.js';
+import { cvss4Score } from './cvss4.js';
 
 /**
  * CVSS base scores computed from vector strings (v3.0/v3.1 and v2), per the FIRST specifications.
- * v4 vectors are not computed here: callers fall back to the database's own severity label.
+ * v4.0 vectors are scored in `cvss4.ts`; `recordSeverity` prefers v4 over v3 over v2.
  */
 
 function roundUp31(x: number): number {
@@ -86,10 +87,16 @@ export interface AdvisorySeverity {
   severity?: Severity;
   score?: number;
   vector?: string;
-  source: 'cvss_v3' | 'cvss_v2' | 'label' | 'none';
+  source: 'cvss_v4' | 'cvss_v3' | 'cvss_v2' | 'label' | 'none';
 }
 
-/** Severity of an OSV record from its `severity[]` vectors, else `database_specific.severity`. */
+const VERSION_RANK: Record<AdvisorySeverity['source'], number> = { cvss_v4: 3, cvss_v3: 2, cvss_v2: 1, label: 0, none: 0 };
+
+/**
+ * Severity of an OSV record from its `severity[]` vectors, else `database_specific.severity`. A valid
+ * CVSS v4.0 vector wins over v3.x, which wins over v2 (the newest version the record carries); among
+ * vectors of one version the highest score wins. Vectors that do not parse are ignored.
+ */
 export function recordSeverity(record: {
   severity?: { type: string; score: string }[];
   database_specific?: Record<string, unknown>;
@@ -97,15 +104,21 @@ export function recordSeverity(record: {
   let best: AdvisorySeverity | undefined;
   for (const s of record.severity ?? []) {
     if (typeof s?.score !== 'string') continue;
-    if (s.type === 'CVSS_V3') {
+    let scored: AdvisorySeverity | undefined;
+    if (s.type === 'CVSS_V4') {
+      const score = cvss4Score(s.score);
+      if (score !== undefined) scored = { severity: severityFromScore(score), score, vector: s.score, source: 'cvss_v4' };
+    } else if (s.type === 'CVSS_V3') {
       const score = cvss3BaseScore(s.score);
-      if (score !== undefined && (!best || best.source !== 'cvss_v3' || score > (best.score ?? 0)))
-        best = { severity: severityFromScore(score), score, vector: s.score, source: 'cvss_v3' };
-    } else if (s.type === 'CVSS_V2' && (!best || best.source === 'cvss_v2')) {
+      if (score !== undefined) scored = { severity: severityFromScore(score), score, vector: s.score, source: 'cvss_v3' };
+    } else if (s.type === 'CVSS_V2') {
       const score = cvss2BaseScore(s.score);
-      if (score !== undefined && (!best || score > (best.score ?? 0)))
-        best = { severity: severityFromScore(score), score, vector: s.score, source: 'cvss_v2' };
+      if (score !== undefined) scored = { severity: severityFromScore(score), score, vector: s.score, source: 'cvss_v2' };
     }
+    if (!scored) continue;
+    const rank = VERSION_RANK[scored.source];
+    const bestRank = best ? VERSION_RANK[best.source] : -1;
+    if (!best || rank > bestRank || (rank === bestRank && (scored.score ?? 0) > (best.score ?? 0))) best = scored;
   }
   if (best) return best;
   const label = severityFromLabel(record.database_specific?.severity);
