@@ -26,7 +26,7 @@ export interface PackageMatch {
   upgrade?: 'patch' | 'minor' | 'major';
 }
 
-const RANK: Record<string, number> = { cvss_v3: 3, cvss_v2: 1, label: 2, none: 0 };
+const RANK: Record<string, number> = { cvss_v4: 4, cvss_v3: 3, cvss_v2: 1, label: 2, none: 0 };
 
 function pickSeverity(records: OsvRecord[]): AdvisorySeverity {
   let best: AdvisorySeverity = { source: 'none' };
