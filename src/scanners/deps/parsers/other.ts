@@ -1,6 +1,5 @@
-import { parse as parseToml } from 'smol-toml';
 import { LockfileError, type Dependency, type ParsedLockfile } from '../types.js';
-import { LineIndex, objectOr, parseJson, str } from './text.js';
+import { LineIndex, objectOr, parseJson, parseTomlDoc, str, tomlPackages } from './text.js';
 
 /**
  * Parses `go.mod`: `require` lines and blocks (`// indirect` marks transitive modules) with
@@ -69,22 +68,9 @@ function goReplace(body: string, line: number): { from: string; fromVer?: string
 
 /** Parses `Cargo.lock` v1–v4. Packages without `source` are the workspace's own crates: their dependencies are roots. */
 export function parseCargoLock(text: string, path: string): ParsedLockfile {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new LockfileError(`invalid TOML: ${(e as Error).message.split('\n')[0]}`, (e as { line?: number }).line);
-  }
-  const lines = new LineIndex(text);
+  const doc = parseTomlDoc(text);
   const all: { dep: Dependency; local: boolean; deps: string[] }[] = [];
-  let from = 0;
-  for (const raw of (doc.package as unknown[]) ?? []) {
-    const p = objectOr(raw);
-    const name = str(p.name);
-    const version = str(p.version);
-    const line = lines.find('[[package]]', from);
-    if (line !== undefined) from = text.indexOf('[[package]]', from) + 1;
-    if (!name || !version) throw new LockfileError('[[package]] without name or version', line);
+  for (const { p, name, version = '', line } of tomlPackages(text, doc)) {
     const checksum = str(p.checksum);
     all.push({
       dep: { key: `${name} ${version}`, ecosystem: 'crates.io', name, version, line, ...(checksum ? { hashes: [`sha256:${checksum}`] } : {}) },

@@ -1,19 +1,10 @@
 import { parse as parseToml } from 'smol-toml';
 import { LockfileError, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
-import { LineIndex, objectOr, parseJson, str } from './text.js';
+import { LineIndex, objectOr, parseJson, parseTomlDoc, str, tomlPackages } from './text.js';
 
 /** PEP 503 name. */
 export function pep503(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
-function tomlDoc(text: string): Record<string, unknown> {
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch (e) {
-    const line = (e as { line?: number }).line;
-    throw new LockfileError(`invalid TOML: ${(e as Error).message.split('\n')[0]}`, line);
-  }
 }
 
 /**
@@ -81,17 +72,9 @@ function reqName(s: string): string {
 
 /** Parses `poetry.lock` (`[[package]]`, dev via `category` in older files). */
 export function parsePoetryLock(text: string, path: string, pyproject?: string): ParsedLockfile {
-  const doc = tomlDoc(text);
-  const lines = new LineIndex(text);
+  const doc = parseTomlDoc(text);
   const out: Dependency[] = [];
-  let from = 0;
-  for (const raw of (doc.package as unknown[]) ?? []) {
-    const p = objectOr(raw);
-    const name = str(p.name);
-    const version = str(p.version);
-    const line = lines.find('[[package]]', from);
-    if (line !== undefined) from = text.indexOf('[[package]]', from) + 1;
-    if (!name || !version) throw new LockfileError('[[package]] without name or version', line);
+  for (const { p, name, version = '', line } of tomlPackages(text, doc)) {
     const files = (p.files as unknown[] | undefined) ?? [];
     out.push({
       key: pep503(name),
@@ -157,18 +140,11 @@ export function parsePipfileLock(text: string, path: string): ParsedLockfile {
 
 /** Parses `uv.lock`: the project's own package (editable/virtual source) gives the roots. */
 export function parseUvLock(text: string, path: string): ParsedLockfile {
-  const doc = tomlDoc(text);
-  const lines = new LineIndex(text);
+  const doc = parseTomlDoc(text);
   const out: Dependency[] = [];
   const roots: string[] = [];
   const devRoots = new Set<string>();
-  let from = 0;
-  for (const raw of (doc.package as unknown[]) ?? []) {
-    const p = objectOr(raw);
-    const name = str(p.name);
-    const line = lines.find('[[package]]', from);
-    if (line !== undefined) from = text.indexOf('[[package]]', from) + 1;
-    if (!name) throw new LockfileError('[[package]] without name', line);
+  for (const { p, name, line } of tomlPackages(text, doc, { versionOptional: true })) {
     const src = objectOr(p.source);
     const deps = ((p.dependencies as unknown[]) ?? []).map((d) => pep503(str(objectOr(d).name) ?? ''));
     const optional = Object.values(objectOr(p['optional-dependencies'])).flatMap((l) => (l as unknown[]).map((d) => pep503(str(objectOr(d).name) ?? '')));
@@ -188,17 +164,9 @@ export function parseUvLock(text: string, path: string): ParsedLockfile {
 
 /** Parses `pdm.lock` (`[[package]]` with `groups` and PEP 508 `dependencies`). */
 export function parsePdmLock(text: string, path: string): ParsedLockfile {
-  const doc = tomlDoc(text);
-  const lines = new LineIndex(text);
+  const doc = parseTomlDoc(text);
   const out: Dependency[] = [];
-  let from = 0;
-  for (const raw of (doc.package as unknown[]) ?? []) {
-    const p = objectOr(raw);
-    const name = str(p.name);
-    const version = str(p.version);
-    const line = lines.find('[[package]]', from);
-    if (line !== undefined) from = text.indexOf('[[package]]', from) + 1;
-    if (!name || !version) throw new LockfileError('[[package]] without name or version', line);
+  for (const { p, name, version = '', line } of tomlPackages(text, doc)) {
     const groups = ((p.groups as unknown[]) ?? []).filter((g): g is string => typeof g === 'string');
     out.push({
       key: pep503(name),

@@ -1,3 +1,4 @@
+import { parse as parseToml } from 'smol-toml';
 import { parseJsonWithLine } from '../../../advisories/json-error.js';
 import { LockfileError } from '../types.js';
 
@@ -64,4 +65,42 @@ export function objectOr(v: unknown): Record<string, unknown> {
 /** A string or undefined. */
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
+}
+
+/** smol-toml's parse with a LockfileError naming the line of a syntax error. */
+export function parseTomlDoc(text: string): Record<string, unknown> {
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new LockfileError(`invalid TOML: ${(e as Error).message.split('\n')[0]}`, (e as { line?: number }).line);
+  }
+}
+
+/** One `[[package]]` table of a TOML lockfile, with the line of its header. */
+export interface TomlPackage {
+  p: Record<string, unknown>;
+  name: string;
+  version: string | undefined;
+  line: number | undefined;
+}
+
+/**
+ * The `[[package]]` tables of a TOML lockfile (Cargo, poetry, uv, pdm) in file order, each with the line of its
+ * header; a table without a name (or, unless `versionOptional`, a version) is a LockfileError at that line.
+ */
+export function tomlPackages(text: string, doc: Record<string, unknown>, opts: { versionOptional?: boolean } = {}): TomlPackage[] {
+  const lines = new LineIndex(text);
+  const out: TomlPackage[] = [];
+  let from = 0;
+  for (const raw of (doc.package as unknown[]) ?? []) {
+    const p = objectOr(raw);
+    const name = str(p.name);
+    const version = str(p.version);
+    const line = lines.find('[[package]]', from);
+    if (line !== undefined) from = text.indexOf('[[package]]', from) + 1;
+    if (!name) throw new LockfileError(opts.versionOptional ? '[[package]] without name' : '[[package]] without name or version', line);
+    if (!version && !opts.versionOptional) throw new LockfileError('[[package]] without name or version', line);
+    out.push({ p, name, version, line });
+  }
+  return out;
 }
