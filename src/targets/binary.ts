@@ -19,7 +19,6 @@ export function looksBinaryByName(path: string): boolean {
 
 /** True when the first 8 KiB hold a NUL byte (what git and ripgrep use to call a file binary). */
 export function isBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8192);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+  // Buffer#indexOf is a native memchr, many times faster than a loop here.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 8192)).indexOf(0) !== -1;
 }

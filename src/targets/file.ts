@@ -1,9 +1,14 @@
+import { isAscii } from 'node:buffer';
 import type { TargetFile } from '../core/types.js';
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Decodes UTF-8 (with BOM stripped); invalid sequences become U+FFFD rather than failing. */
+/**
+ * Decodes UTF-8 (with BOM stripped); invalid sequences become U+FFFD rather than failing. Pure ASCII, most
+ * source files, is copied as Latin-1 (the same characters), several times faster than a UTF-8 decode.
+ */
 export function decodeText(bytes: Uint8Array): string {
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const s = utf8.decode(bytes);
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeText, redact } from '../../src/scanners/secrets/analyze.js';
+import { analyzeBytes, analyzeText, redact } from '../../src/scanners/secrets/analyze.js';
+import { decodeText } from '../../src/targets/file.js';
 import { compileRules, detect, LineIndex } from '../../src/scanners/secrets/engine.js';
 import { isPlaceholder, looksLikeCode, shannonEntropy } from '../../src/scanners/secrets/filters.js';
 import type { SecretRuleSpec } from '../../src/scanners/secrets/rule.js';
 import { BUILTIN_RULES } from '../../src/scanners/secrets/rules/index.js';
-import { githubToken, seeded } from '../helpers/tokens.js';
+import { awsKeyId, githubToken, seeded } from '../helpers/tokens.js';
 
 const specific: SecretRuleSpec = {
   id: 'acme-token',
@@ -85,6 +86,37 @@ test('evidence redacts every secret on the line, and the raw value only with sho
   const shown = analyzeText(text, set, { showSecrets: true });
   assert.equal(shown[0]!.secret, a);
   assert.ok(shown[0]!.evidence.includes(a));
+});
+
+test('bytes read as Latin-1 give the same hits as decoded text: columns, evidence and hashes of non-ASCII files', () => {
+  const set = compileRules(BUILTIN_RULES);
+  const tok = githubToken(31);
+  const aws = awsKeyId(5);
+  const texts = [
+    `plain ascii ${tok}\n`,
+    `// Größe: 10 €, naïve café\nconst t = "${tok}"; // schlüssel ✓\n`,
+    `\ufeffbom first line ${tok}\n`,
+    `emoji 🔑🔑 ${tok} and ${aws} ⟵ both\n😀\n`,
+    `password = "Pässwört-9x7Qz2k4Lm"\nαβγ api_key: "${seeded(41, 24)}" δ\n`,
+    `multi\r\nlines ← ${tok}\r\n`,
+  ];
+  for (const text of texts) {
+    const bytes = new TextEncoder().encode(text);
+    for (const showSecrets of [false, true]) {
+      const want = analyzeText(decodeText(bytes), set, { showSecrets });
+      assert.ok(want.length > 0, text.slice(0, 12));
+      assert.deepEqual(analyzeBytes(bytes, set, { showSecrets }), want, text.slice(0, 12));
+    }
+  }
+});
+
+test('the inline-ignore marker is reported by the automaton pass', () => {
+  const set = compileRules(BUILTIN_RULES);
+  for (const [text, marker] of [['x = 1 // pipeguard:ignore\n', true], ['x = 1 // PIPEGUARD: noted\n', true], ['pipeguard ignore\n', false]] as const) {
+    const found = { marker: !marker };
+    analyzeBytes(new TextEncoder().encode(text), set, { found });
+    assert.equal(found.marker, marker, text);
+  }
 });
 
 test('changedLines keeps only secrets on added lines', () => {

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { detect, LineIndex, type RuleSet } from './engine.js';
 
@@ -28,17 +29,46 @@ export function redact(secret: string): string {
 
 const MAX_EVIDENCE = 160;
 
+/** Options of {@link analyzeText} and {@link analyzeBytes}. */
+export interface AnalyzeOptions {
+  path?: string;
+  showSecrets?: boolean;
+  /** Keep only secrets on these 1-based lines (the added lines of a staged diff). */
+  changedLines?: ReadonlySet<number>;
+  /** Set to whether the text holds the inline-ignore marker (found by the keyword automaton's pass). */
+  found?: { marker: boolean };
+}
+
+/** UTF-8 bytes held one per character (Latin-1) back to text. */
+const utf8Of = (view: string): string => Buffer.from(view, 'latin1').toString('utf8');
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
- * Runs the rules on a text and turns detections into hits. Every secret found on a line is redacted in that
- * line's evidence, so one finding's evidence never shows another finding's secret.
+ * Runs the rules on a file's bytes. Rules read the bytes as Latin-1 characters, one per byte: decoding costs a
+ * copy, not a UTF-8 decode (which is slow for large files with a few non-ASCII characters), and the rules only
+ * look for ASCII. Secrets, columns and evidence are turned back into text for the report.
  */
-export function analyzeText(
-  text: string,
-  set: RuleSet,
-  opts: { path?: string; showSecrets?: boolean; changedLines?: ReadonlySet<number> },
-): SecretHit[] {
+export function analyzeBytes(bytes: Uint8Array, set: RuleSet, opts: AnalyzeOptions): SecretHit[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii(buf)) return analyze(buf.toString('latin1'), set, opts);
+  // A UTF-8 byte-order mark is not part of the text (as in decodeText).
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  return analyze(buf.toString('latin1', bom), set, opts, utf8Of);
+}
+
+/** Runs the rules on a text and turns detections into hits. */
+export function analyzeText(text: string, set: RuleSet, opts: AnalyzeOptions): SecretHit[] {
+  return analyze(text, set, opts);
+}
+
+/**
+ * Detections to hits. Every secret found on a line is redacted in that line's evidence, so one finding's
+ * evidence never shows another finding's secret. With `decode`, `text` holds UTF-8 bytes as Latin-1 and columns
+ * are counted in the decoded line.
+ */
+function analyze(text: string, set: RuleSet, opts: AnalyzeOptions, decode?: (view: string) => string): SecretHit[] {
   const lines = new LineIndex(text);
-  let dets = detect(text, set, { path: opts.path, lines });
+  let dets = detect(text, set, { ...(opts.path !== undefined ? { path: opts.path } : {}), lines, ...(decode ? { decode } : {}), ...(opts.found ? { found: opts.found } : {}) });
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {
@@ -47,6 +77,14 @@ export function analyzeText(
     });
   }
   if (dets.length === 0) return [];
+  if (decode) {
+    // Byte columns to character columns: the length of the decoded line up to the offset.
+    const column = (line: number, offset: number) => {
+      const before = text.slice(lines.lineStart(line), offset);
+      return (ASCII.test(before) ? before.length : decode(before).length) + 1;
+    };
+    dets = dets.map((d) => ({ ...d, column: column(d.line, d.start), endColumn: column(d.endLine, d.end) }));
+  }
   const hashes = new Map<string, string>();
   const hashOf = (s: string) => {
     let h = hashes.get(s);
@@ -54,14 +92,14 @@ export function analyzeText(
     return h;
   };
   return dets.map((d) => {
-    const lineText = lines.lineText(d.line);
-    const lineStart = d.start - (d.column - 1);
+    const raw = lines.lineText(d.line);
+    const lineText = decode && !ASCII.test(raw) ? decode(raw) : raw;
     let ev = lineText;
     if (!opts.showSecrets) {
       // Redact every detection touching this line, right to left so offsets stay valid.
       const onLine = dets
         .filter((o) => o.line <= d.line && o.endLine >= d.line)
-        .map((o) => [Math.max(0, o.start - lineStart), Math.min(lineText.length, o.end - lineStart), o.secret] as const)
+        .map((o) => [o.line < d.line ? 0 : o.column - 1, o.endLine > d.line ? lineText.length : Math.min(lineText.length, o.endColumn - 1), o.secret] as const)
         .sort((x, y) => y[0] - x[0]);
       for (const [a, b, s] of onLine) if (b > a) ev = ev.slice(0, a) + redact(s) + ev.slice(b);
     }

@@ -2,8 +2,20 @@ import picomatch from 'picomatch';
 import type { Confidence, Severity } from '../../core/types.js';
 import { isPlaceholder, looksLikeCode, shannonEntropy } from './filters.js';
 import { KeywordMatcher } from './keywords.js';
+import { regexShape } from './regex-shape.js';
 import type { SecretRuleSpec } from './rule.js';
 import { CHECKSUMS } from './validators.js';
+
+/**
+ * How a rule is searched once its keywords occur in a text:
+ * - `anchored`: every match starts with one of a few literals (the regex's own prefixes, found by
+ *   {@link regexShape}), so the sticky regex is tried only where the automaton saw one: exact, and the cheapest;
+ * - `window`: every match is at most `span` long and contains one of the rule's keywords, so the regex runs only
+ *   within `span` of each keyword hit (plus `context` characters its assertions read): exact for built-in
+ *   rules, whose examples are tested to contain a keyword;
+ * - `whole`: the regex runs over the whole text (custom rules that are not anchored, rules without keywords).
+ */
+export type SearchMode = 'anchored' | 'window' | 'whole';
 
 /** A rule ready to run. */
 export interface CompiledRule {
@@ -11,11 +23,15 @@ export interface CompiledRule {
   id: string;
   severity: Severity;
   confidence: Confidence;
+  /** Global regex, for windows and whole texts. */
   regex: RegExp;
-  /** Characters before a keyword hit to start the regex window. */
-  before: number;
-  /** Characters after a keyword hit to end the regex window. */
-  after: number;
+  /** The same regex, sticky, for anchored search at a literal's offset. */
+  sticky: RegExp;
+  mode: SearchMode;
+  /** Longest match (window mode). */
+  span: number;
+  /** Characters an assertion reads outside a match (window mode). */
+  context: number;
   allowSecret: RegExp[];
   allowMatch: RegExp[];
   stopwords: string[];
@@ -25,11 +41,16 @@ export interface CompiledRule {
 /** A rule set with its keyword automaton. */
 export interface RuleSet {
   rules: CompiledRule[];
+  /** Finds the rules' keywords and their anchoring literals, case-insensitively. */
   matcher: KeywordMatcher;
-  /** keyword index -> indices of rules that listed it */
-  byKeyword: number[][];
-  /** Rules without keywords: run on every file. */
+  /** automaton literal -> rules that declared it as a keyword (it gates them in a text) */
+  gates: number[][];
+  /** automaton literal -> anchored rules whose matches may start with it */
+  anchors: number[][];
+  /** Rules without keywords: run on every text, whole. */
   always: number[];
+  /** Automaton literal of the inline-ignore marker `pipeguard:`, whose presence {@link detect} reports. */
+  marker: number;
   /** Secrets matching one of these are ignored (config allowlist). */
   globalAllow: RegExp[];
   globalStopwords: string[];
@@ -56,37 +77,73 @@ export interface CompileOptions {
   allowRegexes?: string[];
   /** Secrets containing one of these are dropped (config `allowlist.stopwords`). */
   stopwords?: string[];
+  /**
+   * Ids of user rules. Their keywords only say a text may hold a match (as in gitleaks), not that the match
+   * contains one, so unless anchored they are searched over the whole text.
+   */
+  custom?: ReadonlySet<string>;
+  /**
+   * Search every rule over the whole text of any text holding one of its keywords: slow, and the reference the
+   * anchored and window searches are tested against.
+   */
+  exhaustive?: boolean;
 }
 
-/** Window around keyword hits for single-line formats, and for formats that may span lines (PEM blocks). */
-const WINDOW = 256;
-const MULTILINE_WINDOW = 16384;
-/** Texts up to this size are searched whole once one of a rule's keywords occurs. */
-const SMALL_TEXT = 16384;
+/** The marker of inline-ignore comments: the automaton notes it for free, so callers need not search again. */
+export const MARKER = 'pipeguard:';
+
+/** Anchoring literals shorter than this would hit too often to be worth it. */
+const MIN_ANCHOR = 3;
+
+/** How a rule is searched, from its regex's shape. */
+function searchMode(spec: SecretRuleSpec, custom: boolean): { mode: SearchMode; anchors: string[]; span: number; context: number } {
+  const shape = regexShape(spec.regex, spec.flags ?? '');
+  const none = { anchors: [], span: shape.maxLength, context: shape.context };
+  if (spec.keywords.length === 0) return { mode: 'whole', ...none };
+  // Anchoring literals must be ASCII (the automaton's alphabet) and long enough to be selective.
+  if (shape.prefixes && shape.prefixes.every((p) => p.length >= MIN_ANCHOR && /^[\x00-\x7f]+$/.test(p))) {
+    return { mode: 'anchored', ...none, anchors: shape.prefixes };
+  }
+  if (!custom && shape.maxLength < Infinity && shape.context < Infinity) return { mode: 'window', ...none };
+  return { mode: 'whole', ...none };
+}
 
 /** Compiles rule data; throws on an invalid regex, naming the rule. */
 export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOptions = {}): RuleSet {
-  const keywordIndex = new Map<string, number>();
-  const byKeyword: number[][] = [];
+  const literalIndex = new Map<string, number>();
+  const gates: number[][] = [];
+  const anchors: number[][] = [];
   const always: number[] = [];
+  const literal = (raw: string): number => {
+    const kw = raw.toLowerCase();
+    let k = literalIndex.get(kw);
+    if (k === undefined) {
+      k = gates.length;
+      literalIndex.set(kw, k);
+      gates.push([]);
+      anchors.push([]);
+    }
+    return k;
+  };
   const rules = specs.map((spec, i): CompiledRule => {
     let regex: RegExp;
+    let sticky: RegExp;
+    const flags = (spec.flags ?? '').replace(/[gy]/g, '');
     try {
-      regex = new RegExp(spec.regex, 'g' + (spec.flags ?? '').replace(/g/g, ''));
+      regex = new RegExp(spec.regex, 'g' + flags);
+      sticky = new RegExp(spec.regex, 'y' + flags);
     } catch (e) {
       throw new Error(`secret rule ${spec.id}: invalid regex: ${(e as Error).message}`);
     }
-    const multiline = /s/.test(spec.flags ?? '') || /\\n|\\s|\[\\s\\S\]|\\r/.test(spec.regex);
-    if (spec.keywords.length === 0) always.push(i);
-    for (const raw of spec.keywords) {
-      const kw = raw.toLowerCase();
-      let k = keywordIndex.get(kw);
-      if (k === undefined) {
-        k = byKeyword.length;
-        keywordIndex.set(kw, k);
-        byKeyword.push([]);
-      }
-      if (!byKeyword[k]!.includes(i)) byKeyword[k]!.push(i);
+    const how = opts.exhaustive ? { mode: 'whole' as const, anchors: [], span: Infinity, context: Infinity } : searchMode(spec, opts.custom?.has(spec.id) === true);
+    if (how.mode === 'whole' && spec.keywords.length === 0) always.push(i);
+    for (const kw of spec.keywords) {
+      const g = gates[literal(kw)]!;
+      if (!g.includes(i)) g.push(i);
+    }
+    for (const a of how.anchors) {
+      const list = anchors[literal(a)]!;
+      if (!list.includes(i)) list.push(i);
     }
     const only = spec.paths?.length ? picomatch(spec.paths, { dot: true, basename: !spec.paths.some((p) => p.includes('/')) }) : null;
     const skip = spec.allowlist?.paths?.length ? picomatch(spec.allowlist.paths, { dot: true }) : null;
@@ -96,89 +153,54 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       severity: spec.severity,
       confidence: spec.confidence ?? (spec.generic ? 'medium' : 'high'),
       regex,
-      before: multiline ? MULTILINE_WINDOW : WINDOW,
-      after: multiline ? MULTILINE_WINDOW : WINDOW,
+      sticky,
+      mode: how.mode,
+      span: how.span,
+      context: how.context,
       allowSecret: (spec.allowlist?.regexes ?? []).map((r) => new RegExp(r, 'i')),
       allowMatch: (spec.allowlist?.matchRegexes ?? []).map((r) => new RegExp(r, 'i')),
       stopwords: (spec.allowlist?.stopwords ?? []).map((w) => w.toLowerCase()),
       pathAllowed: (p) => (only === null || only(p)) && (skip === null || !skip(p)),
     };
   });
+  const marker = literal(MARKER);
   return {
     rules,
-    matcher: new KeywordMatcher([...keywordIndex.keys()]),
-    byKeyword,
+    matcher: new KeywordMatcher([...literalIndex.keys()]),
+    gates,
+    anchors,
     always,
+    marker,
     globalAllow: (opts.allowRegexes ?? []).map((r) => new RegExp(r)),
     globalStopwords: (opts.stopwords ?? []).map((w) => w.toLowerCase()),
   };
 }
 
-/** Windows [start, end) to search per rule, merged; `null` means the whole text. */
-type Windows = Map<number, number[] | null>;
-
-function collectWindows(text: string, set: RuleSet): Windows {
-  const windows: Windows = new Map();
-  for (const r of set.always) windows.set(r, null);
-  const kws = set.matcher.keywords;
-  if (text.length <= SMALL_TEXT) {
-    // Only which keywords occur matters: the rules that listed them search the whole text.
-    const seen = new Uint8Array(kws.length);
-    set.matcher.scan(text, (k) => {
-      seen[k] = 1;
-    });
-    for (let k = 0; k < seen.length; k++) if (seen[k]) for (const r of set.byKeyword[k]!) windows.set(r, null);
-    return windows;
-  }
-  // Hit offsets per keyword first (the callback stays trivial), then windows per rule.
-  const hits = new Map<number, number[]>();
-  set.matcher.scan(text, (k, end) => {
-    const h = hits.get(k);
-    if (h) h.push(end);
-    else hits.set(k, [end]);
-  });
-  for (const [k, ends] of hits) {
-    const kwLen = kws[k]!.length;
-    for (const r of set.byKeyword[k]!) {
-      const prev = windows.get(r);
-      if (prev === null) continue;
-      const rule = set.rules[r]!;
-      const spans = prev ?? [];
-      for (const end of ends) spans.push(Math.max(0, end - kwLen - rule.before), Math.min(text.length, end + rule.after));
-      windows.set(r, spans);
+/**
+ * Runs a rule's global regex on text[a, b) plus `context` characters either side, keeping the matches that lie
+ * within [a, b): assertions see the same characters as in the whole text, so these are the whole text's matches.
+ */
+function searchWindow(rule: CompiledRule, text: string, a: number, b: number, record: (rule: CompiledRule, m: RegExpExecArray, base: number) => void): void {
+  const ha = Math.max(0, a - rule.context);
+  const hb = Math.min(text.length, b + rule.context);
+  const hay = ha === 0 && hb === text.length ? text : text.slice(ha, hb);
+  const re = rule.regex;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(hay)) !== null) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
     }
-  }
-  // Merge each rule's spans (they come from several keywords, so sort first).
-  for (const [r, spans] of windows) {
-    if (spans === null || spans.length <= 2) continue;
-    const pairs: [number, number][] = [];
-    for (let i = 0; i < spans.length; i += 2) pairs.push([spans[i]!, spans[i + 1]!]);
-    pairs.sort((x, y) => x[0] - y[0]);
-    const merged: number[] = [];
-    for (const [a, b] of pairs) {
-      const n = merged.length;
-      if (n && merged[n - 1]! >= a) merged[n - 1] = Math.max(merged[n - 1]!, b);
-      else merged.push(a, b);
+    const start = ha + m.index;
+    if (start < a || start + m[0].length > b) {
+      // In the margin: not this window's match; look again from the next character.
+      re.lastIndex = m.index + 1;
+      continue;
     }
-    windows.set(r, merged);
+    record(rule, m, ha);
   }
-  return windows;
 }
-
-/** Widens a window to whole lines (at most 1 KiB further each way) so regex boundaries are not cut mid-token. */
-function alignWindow(text: string, a: number, b: number): [number, number] {
-  // Searches are bounded, so a multi-megabyte single line (minified code, base64) costs 1 KiB per hit, not the line.
-  const lo = Math.max(0, a - ALIGN_MAX);
-  const back = text.slice(lo, a).lastIndexOf('\n');
-  const start = back < 0 ? (lo === 0 ? 0 : a) : lo + back + 1;
-  const hi = Math.min(text.length, b + ALIGN_MAX);
-  const fwd = text.slice(b, hi).indexOf('\n');
-  const end = fwd < 0 ? (hi === text.length ? text.length : b) : b + fwd;
-  return [start, end];
-}
-
-/** How far a window is widened to reach a line boundary. */
-const ALIGN_MAX = 1024;
 
 function extractSecret(m: RegExpExecArray, spec: SecretRuleSpec): { secret: string; offset: number } {
   let secret: string | undefined = m.groups?.['secret'];
@@ -228,6 +250,11 @@ export class LineIndex {
     }
     return { line: lo + 1, column: offset - starts[lo]! + 1 };
   }
+  /** Offset of the first character of a 1-based line. */
+  lineStart(line: number): number {
+    const starts = (this.starts ??= lineStarts(this.text));
+    return starts[line - 1] ?? this.text.length;
+  }
   /** The text of a 1-based line, without its newline. */
   lineText(line: number): string {
     const starts = (this.starts ??= lineStarts(this.text));
@@ -243,52 +270,141 @@ function lineStarts(text: string): number[] {
   return out;
 }
 
+/** Options of {@link detect}. */
+export interface DetectOptions {
+  /** The text's path: rules limited to other paths are skipped. */
+  path?: string;
+  lines?: LineIndex;
+  /**
+   * Set when `text` holds bytes, one per character: turns a matched secret (and match) with bytes >= 0x80 back
+   * into text before the filters see it.
+   */
+  decode?: (view: string) => string;
+  /** Set to whether the text holds the inline-ignore marker {@link MARKER}. */
+  found?: { marker: boolean };
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Pushes onto the list of `key` in `map`. */
+function push(map: Map<number, number[]>, key: number, ...values: number[]): void {
+  const list = map.get(key);
+  if (list) list.push(...values);
+  else map.set(key, values);
+}
+
 /**
- * Finds secrets in a text: keyword prefilter, regex in windows around keyword hits, then entropy, checksum,
+ * Finds secrets in a text: one pass of the keyword automaton, then each rule whose keywords occur (and whose
+ * paths include the text's) is searched as its {@link SearchMode} says; matches go through entropy, checksum,
  * placeholder and allowlist filters. A generic rule's hit is dropped when a specific rule found an overlapping
  * secret. Results are ordered by offset, then rule id.
  */
-export function detect(text: string, set: RuleSet, opts: { path?: string; lines?: LineIndex } = {}): Detection[] {
-  const windows = collectWindows(text, set);
-  if (windows.size === 0) return [];
+export function detect(text: string, set: RuleSet, opts: DetectOptions = {}): Detection[] {
+  const { hits, count } = set.matcher.collect(text);
+  const { rules, gates, anchors } = set;
+  // 1 = searched in this text, 2 = not for this path.
+  const state = new Uint8Array(rules.length);
+  const active: number[] = [];
+  const activate = (r: number) => {
+    if (state[r] !== 0) return;
+    if (opts.path !== undefined && !rules[r]!.pathAllowed(opts.path)) state[r] = 2;
+    else {
+      state[r] = 1;
+      active.push(r);
+    }
+  };
+  for (const r of set.always) activate(r);
+  const seen = new Uint8Array(gates.length);
+  for (let i = 0; i < count; i++) {
+    const k = hits[2 * i]!;
+    if (seen[k]) continue;
+    seen[k] = 1;
+    for (const r of gates[k]!) activate(r);
+  }
+  if (opts.found) opts.found.marker = seen[set.marker] === 1;
+  if (active.length === 0) return [];
+  // Where to search, per rule: anchored rules get their literals' starts, window rules their keywords' spans.
+  const spots = new Map<number, number[]>();
+  const kws = set.matcher.keywords;
+  for (let i = 0; i < count; i++) {
+    const k = hits[2 * i]!;
+    const end = hits[2 * i + 1]!;
+    for (const r of anchors[k]!) if (state[r] === 1) push(spots, r, end - kws[k]!.length);
+    for (const r of gates[k]!) if (state[r] === 1 && rules[r]!.mode === 'window') push(spots, r, end - kws[k]!.length, end);
+  }
   const raw: (Detection & { generic: boolean })[] = [];
   const lines = opts.lines ?? new LineIndex(text);
-  for (const [r, spans] of windows) {
-    const rule = set.rules[r]!;
-    if (opts.path !== undefined && !rule.pathAllowed(opts.path)) continue;
-    const ranges = spans === null ? [0, text.length] : spans;
-    const seen = new Set<number>();
-    for (let i = 0; i < ranges.length; i += 2) {
-      const [a, b] = spans === null ? [0, text.length] : alignWindow(text, ranges[i]!, ranges[i + 1]!);
-      const hay = a === 0 && b === text.length ? text : text.slice(a, b);
-      const re = rule.regex;
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(hay)) !== null) {
-        if (m[0].length === 0) {
-          re.lastIndex++;
-          continue;
+  const decode = opts.decode;
+  const record = (rule: CompiledRule, m: RegExpExecArray, base: number) => {
+    const { secret: found, offset } = extractSecret(m, rule.spec);
+    let secret = found;
+    let match = m[0];
+    if (decode) {
+      if (NON_ASCII.test(secret)) secret = decode(secret);
+      if (NON_ASCII.test(match)) match = decode(match);
+    }
+    if (!accepted(rule, set, secret, match)) return;
+    const start = base + offset;
+    const s = lines.at(start);
+    const e = lines.at(start + found.length);
+    raw.push({
+      ruleId: rule.id,
+      secret,
+      match,
+      start,
+      end: start + found.length,
+      line: s.line,
+      column: s.column,
+      endLine: e.line,
+      endColumn: e.column,
+      generic: rule.spec.generic === true,
+    });
+  };
+  for (const r of active) {
+    const rule = rules[r]!;
+    if (rule.mode === 'anchored') {
+      const starts = spots.get(r);
+      if (!starts) continue;
+      // Literals of different lengths end in order but may start out of order.
+      for (let i = 1; i < starts.length; i++) {
+        if (starts[i]! < starts[i - 1]!) {
+          starts.sort((x, y) => x - y);
+          break;
         }
-        const { secret, offset } = extractSecret(m, rule.spec);
-        const start = a + offset;
-        if (seen.has(start)) continue;
-        seen.add(start);
-        if (!accepted(rule, set, secret, m[0])) continue;
-        const s = lines.at(start);
-        const e = lines.at(start + secret.length);
-        raw.push({
-          ruleId: rule.id,
-          secret,
-          match: m[0],
-          start,
-          end: start + secret.length,
-          line: s.line,
-          column: s.column,
-          endLine: e.line,
-          endColumn: e.column,
-          generic: rule.spec.generic === true,
-        });
       }
+      // As a global search would: the next match starts at the first literal at or after the previous match's end.
+      const re = rule.sticky;
+      let after = 0;
+      for (let i = 0; i < starts.length; i++) {
+        const at = starts[i]!;
+        if (at < after || (i > 0 && at === starts[i - 1])) continue;
+        re.lastIndex = at;
+        const m = re.exec(text);
+        if (m === null || m[0].length === 0) continue;
+        after = at + m[0].length;
+        record(rule, m, 0);
+      }
+    } else if (rule.mode === 'window') {
+      const pairs = spots.get(r);
+      if (!pairs) continue;
+      // A match containing the keyword [s, e) lies within [e - span, s + span]; hits come in order of e, so the
+      // windows come in order of their start and merge as they come.
+      const n = text.length;
+      let a = -1;
+      let b = -1;
+      for (let i = 0; i < pairs.length; i += 2) {
+        const wa = Math.max(0, pairs[i + 1]! - rule.span);
+        const wb = Math.min(n, pairs[i]! + rule.span);
+        if (a >= 0 && wa <= b) b = Math.max(b, wb);
+        else {
+          if (a >= 0) searchWindow(rule, text, a, b, record);
+          a = wa;
+          b = wb;
+        }
+      }
+      if (a >= 0) searchWindow(rule, text, a, b, record);
+    } else {
+      searchWindow(rule, text, 0, text.length, record);
     }
   }
   const specific = raw.filter((d) => !d.generic);

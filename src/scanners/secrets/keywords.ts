@@ -1,6 +1,3 @@
-/** ASCII lower-casing as a table lookup. */
-const LOWER = Uint8Array.from({ length: 128 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
-
 /**
  * A small Aho-Corasick automaton over lower-cased ASCII keywords. It reads a string once, case-insensitively,
  * and reports every (keyword index, end offset) hit. Characters outside ASCII move the automaton to its root,
@@ -9,7 +6,8 @@ const LOWER = Uint8Array.from({ length: 128 }, (_, c) => (c >= 65 && c <= 90 ? c
 export class KeywordMatcher {
   /**
    * Full DFA: `next[row + char]` is the next state's row (state * 128), with bit 0 set when that state has
-   * outputs; rows are multiples of 128, so the flag costs nothing to strip.
+   * outputs; rows are multiples of 128, so the flag costs nothing to strip. Upper-case letters lead where their
+   * lower-case forms do.
    */
   private readonly next: Int32Array;
   private readonly outStart: Int32Array; // state -> start in outList
@@ -20,11 +18,12 @@ export class KeywordMatcher {
     this.keywords = keywords;
     const gotoRows: number[][] = [new Array<number>(128).fill(-1)];
     const outputs: number[][] = [[]];
-    keywords.forEach((kw, idx) => {
+    keywords.forEach((raw, idx) => {
+      const kw = raw.toLowerCase();
       let s = 0;
       for (let i = 0; i < kw.length; i++) {
         const c = kw.charCodeAt(i);
-        if (c >= 128) throw new Error(`keyword ${JSON.stringify(kw)} is not ASCII`);
+        if (c >= 128) throw new Error(`keyword ${JSON.stringify(raw)} is not ASCII`);
         let t = gotoRows[s]![c]!;
         if (t < 0) {
           t = gotoRows.length;
@@ -63,6 +62,8 @@ export class KeywordMatcher {
       }
     }
     const hasOut = outputs.map((o) => o.length > 0);
+    // Upper-case columns repeat the lower-case ones, so matching needs no case folding per character.
+    for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) next[s * 128 + c] = next[s * 128 + c + 32]!;
     for (let i = 0; i < next.length; i++) {
       const t = next[i]!;
       next[i] = (t << 7) | (hasOut[t] ? 1 : 0);
@@ -79,10 +80,17 @@ export class KeywordMatcher {
     this.outList = Int32Array.from(flat);
   }
 
-  /** Calls `hit(keywordIndex, endOffset)` for every keyword occurrence (end is exclusive). */
-  scan(text: string, hit: (keyword: number, end: number) => void): void {
+  /** Reused across calls by {@link collect}. */
+  private buf = new Int32Array(4096);
+
+  /**
+   * Every keyword occurrence as pairs (keyword index, end offset) in `hits[0 .. 2 * count)`, in order of end.
+   * The array is reused by the next call.
+   */
+  collect(text: string): { hits: Int32Array; count: number } {
     const { next, outStart, outList } = this;
-    const lower = LOWER;
+    let buf = this.buf;
+    let n = 0;
     let row = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
@@ -90,7 +98,35 @@ export class KeywordMatcher {
         row = 0;
         continue;
       }
-      const v = next[row + lower[c]!]!;
+      const v = next[row + c]!;
+      row = v & ~1;
+      if (v & 1) {
+        const s = row >> 7;
+        for (let k = outStart[s]!, b = outStart[s + 1]!; k < b; k++) {
+          if (n + 2 > buf.length) {
+            const bigger = new Int32Array(buf.length * 2);
+            bigger.set(buf);
+            this.buf = buf = bigger;
+          }
+          buf[n++] = outList[k]!;
+          buf[n++] = i + 1;
+        }
+      }
+    }
+    return { hits: buf, count: n >> 1 };
+  }
+
+  /** Calls `hit(keywordIndex, endOffset)` for every keyword occurrence (end is exclusive). */
+  scan(text: string, hit: (keyword: number, end: number) => void): void {
+    const { next, outStart, outList } = this;
+    let row = 0;
+    for (let i = 0, len = text.length; i < len; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) {
+        row = 0;
+        continue;
+      }
+      const v = next[row + c]!;
       row = v & ~1;
       if (v & 1) {
         const s = row >> 7;

@@ -31,7 +31,11 @@ export function activeSpecs(input: RuleSetInput): SecretRuleSpec[] {
 
 /** Compiles the active rules. */
 export function buildRuleSet(input: RuleSetInput): RuleSet {
-  return compileRules(activeSpecs(input), { allowRegexes: input.allowRegexes, stopwords: input.stopwords });
+  return compileRules(activeSpecs(input), {
+    allowRegexes: input.allowRegexes,
+    stopwords: input.stopwords,
+    custom: new Set(input.custom.map((r) => r.id)),
+  });
 }
 
 /** Rule metadata for reports. */

@@ -2,13 +2,12 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { RawFinding, Scanner, ScanContext, TargetFile } from '../../core/types.js';
-import { decodeText } from '../../targets/file.js';
-import { analyzeText, type SecretHit } from './analyze.js';
+import type { SecretHit } from './analyze.js';
 import { secretsConfigSchema, type SecretsConfig } from './config.js';
 import type { SecretRuleSpec } from './rule.js';
 import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from './ruleset.js';
-import type { FileResult, WorkerJob, WorkerResult } from './worker.js';
-import { isBinary } from '../../targets/binary.js';
+import type { WorkerJob, WorkerResult } from './worker.js';
+import { analyzeFile, type FileJob, type FileResult } from './read.js';
 
 /**
  * Content analysed in the main thread before worker threads are worth starting; from then on the main thread
@@ -31,9 +30,10 @@ export const secretsScanner: Scanner<SecretsConfig> = {
     return activeSpecs(ruleSetInput(config ?? secretsConfigSchema.parse({}))).map(secretRuleMeta);
   },
   scan(target, ctx) {
-    const threads = threadCount(ctx);
-    // With worker threads, files on disk are read by the workers, so this thread only lists and dispatches.
-    return scanSecrets(target.files({ ...fileFilter(ctx.config), ...(threads > 1 ? { deferRead: true } : {}) }), ctx, threads);
+    // Files on disk are read by the scanner itself (in worker threads when there are some), into a reused buffer.
+    // Trees and histories are usually large: their workers start at once, booting while the target is listed.
+    const eager = target.kind === 'directory' || target.kind === 'git-history' || target.kind === 'archive';
+    return scanSecrets(target.files({ ...fileFilter(ctx.config), deferRead: true }), ctx, threadCount(ctx), eager);
   },
 };
 
@@ -46,89 +46,113 @@ function fileFilter(cfg: SecretsConfig) {
   return skip ? { path: (p: string) => !skip(p) } : {};
 }
 
-/** Pending analysis of one file. */
+/** Where one file's result is, or will be: analysed here already, or at `index` in a worker's batch. */
+interface Outcome {
+  result?: FileResult;
+  batch?: Batch;
+  index: number;
+}
+
+/** A file waiting for its findings to be emitted, in target order. */
 interface Pending {
   file: TargetFile;
   size: number;
-  result: Promise<FileResult>;
+  outcome: Outcome;
 }
 
-async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>, threads: number): AsyncIterable<RawFinding> {
+async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>, threads: number, eager: boolean): AsyncIterable<RawFinding> {
   const input = ruleSetInput(ctx.config);
+  const showSecrets = ctx.options.showSecrets === true;
+  let pool: WorkerPool | undefined = threads > 1 && eager ? new WorkerPool(threads, input, showSecrets) : undefined;
   const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
   const set = buildRuleSet(input);
-  const showSecrets = ctx.options.showSecrets === true;
-  let pool: WorkerPool | undefined;
   let inlineBytes = 0;
   let done = 0;
-  const byContent = new Map<string, Promise<FileResult>>();
+  let fileCount = 0;
+  let byteCount = 0;
+  const byContent = new Map<string, Outcome>();
   const queue: Pending[] = [];
+  let head = 0;
   let queuedBytes = 0;
-  const next = () => {
-    const p = queue.shift()!;
-    queuedBytes -= p.size;
-    ctx.progress.update('secrets', ++done, undefined, 'files');
-    return p;
-  };
   try {
     for await (const file of files) {
       ctx.signal.throwIfAborted();
-      const changed = (file as TargetFile & { changedLines?: ReadonlySet<number> }).changedLines;
-      let result = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
+      const changed = file.changedLines;
+      let outcome = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
       let size = 0;
-      if (!result) {
+      if (!outcome) {
         if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads, input, showSecrets);
-        if (file.diskPath && pool?.ready) {
-          size = file.size;
-          result = pool.run(file.path, { diskPath: file.diskPath }, changed);
-        } else {
-          const bytes = await file.bytes();
-          // A file handed over unread has not been checked for binary content yet.
-          if (file.diskPath && isBinary(bytes)) continue;
-          size = bytes.byteLength;
-          if (pool?.ready) {
-            result = pool.run(file.path, { bytes }, changed);
-          } else {
-            inlineBytes += size;
-            const text = decodeText(bytes);
-            result = Promise.resolve({ hits: analyzeText(text, set, { path: file.path, showSecrets, ...(changed ? { changedLines: changed } : {}) }) });
-          }
+        const job: FileJob = { path: file.path, ...(changed ? { changedLines: [...changed] } : {}) };
+        if (file.diskPath) job.diskPath = file.diskPath;
+        else {
+          job.bytes = await file.bytes();
+          // In a worker the bytes must be a transferable buffer of exact size (the source may view a pooled one).
+          if (pool?.ready) job.bytes = new Uint8Array(job.bytes);
         }
-        ctx.count('files');
-        ctx.count('bytes', size);
-        // Awaited in order later; meanwhile a rejection must not count as unhandled.
-        result.catch(() => undefined);
-        if (file.contentId && !changed) byContent.set(file.contentId, result);
+        size = file.diskPath ? file.size : job.bytes!.byteLength;
+        if (pool?.ready) outcome = pool.add(job, size);
+        else {
+          inlineBytes += size;
+          outcome = { result: analyzeFile(job, set, showSecrets), index: 0 };
+        }
+        fileCount++;
+        byteCount += size;
+        if (file.contentId && !changed) byContent.set(file.contentId, outcome);
       }
-      queue.push({ file, size, result });
+      queue.push({ file, size, outcome });
       queuedBytes += size;
-      while (queue.length && (!pool?.ready || queue.length > AHEAD_FILES || queuedBytes > AHEAD_BYTES)) {
-        pool?.flush();
-        yield* emit(next(), specs, ctx);
+      // Emit finished files in order; wait for a worker only when too far ahead (or while workers start).
+      while (head < queue.length) {
+        const p = queue[head]!;
+        const r = p.outcome.result ?? p.outcome.batch?.results?.[p.outcome.index];
+        if (r === undefined) {
+          if (queue.length - head <= AHEAD_FILES && queuedBytes <= AHEAD_BYTES) break;
+          await pool!.wait(p.outcome.batch!);
+          continue;
+        }
+        head++;
+        queuedBytes -= p.size;
+        ctx.progress.update('secrets', ++done, undefined, 'files');
+        const found = findingsOf(p, r, specs, ctx);
+        if (found) yield* found;
+      }
+      if (head >= 4096) {
+        queue.splice(0, head);
+        head = 0;
       }
     }
-    pool?.flush();
-    while (queue.length) yield* emit(next(), specs, ctx);
+    while (head < queue.length) {
+      const p = queue[head]!;
+      const r = p.outcome.result ?? p.outcome.batch?.results?.[p.outcome.index];
+      if (r === undefined) {
+        await pool!.wait(p.outcome.batch!);
+        continue;
+      }
+      head++;
+      ctx.progress.update('secrets', ++done, undefined, 'files');
+      const found = findingsOf(p, r, specs, ctx);
+      if (found) yield* found;
+    }
   } finally {
+    ctx.count('files', fileCount);
+    ctx.count('bytes', byteCount);
     ctx.progress.done('secrets');
     await pool?.close();
   }
 }
 
-async function* emit(p: Pending, specs: Map<string, SecretRuleSpec>, ctx: ScanContext<SecretsConfig>): AsyncIterable<RawFinding> {
-  let r: FileResult;
-  try {
-    r = await p.result;
-  } catch (e) {
-    r = { error: e instanceof Error ? e.message : String(e) };
-  }
+/** The findings of one finished file, or null when it has none (most files: no generator is made for them). */
+function findingsOf(p: Pending, r: FileResult, specs: Map<string, SecretRuleSpec>, ctx: ScanContext<SecretsConfig>): AsyncIterable<RawFinding> | null {
   if ('error' in r) {
     ctx.fileError(p.file.path, r.error);
-    return;
+    return null;
   }
-  // A worker read this file; the engine learns its inline-ignore comments by reading it here.
-  if (r.marker && r.hits.length) await p.file.text();
-  for (const h of r.hits) yield toFinding(h, p.file, specs.get(h.ruleId)!);
+  if (r.hits.length === 0) return null;
+  return (async function* () {
+    // The file was read here, not by the engine: it learns the inline-ignore comments by reading it now.
+    if (r.marker) await p.file.text();
+    for (const h of r.hits) yield toFinding(h, p.file, specs.get(h.ruleId)!);
+  })();
 }
 
 function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFinding {
@@ -156,29 +180,40 @@ function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFin
   };
 }
 
-/** A file waiting in a batch, with the callbacks of its promise. */
-interface BatchEntry {
-  path: string;
-  bytes?: Uint8Array;
-  diskPath?: string;
-  changedLines?: number[];
-  resolve: (r: FileResult) => void;
-  reject: (e: Error) => void;
+/** Files sent (or to be sent) to one worker in one message; `results` is set when the worker answers. */
+interface Batch {
+  id: number;
+  jobs: FileJob[];
+  bytes: number;
+  results?: FileResult[];
+  /** Resolved when `results` is set. */
+  done: Promise<void>;
+  settle: () => void;
+  sent: boolean;
 }
 
 /** A fixed set of worker threads analysing batches of files; each batch goes to the least busy worker. */
 class WorkerPool {
   private readonly workers: { w: Worker; busy: number }[] = [];
-  private readonly waiting = new Map<number, BatchEntry[]>();
-  private batch: BatchEntry[] = [];
-  private batchBytes = 0;
+  private readonly inFlight = new Map<number, Batch>();
+  private open: Batch | undefined;
   private nextId = 0;
-  private started = 0;
-  /** True once every worker has compiled its rules. */
-  ready = false;
+  /**
+   * Workers count themselves here once their rules are compiled: shared memory, so the main thread sees it while
+   * busy analysing files itself, without waiting for a message.
+   */
+  private readonly started = new Int32Array(new SharedArrayBuffer(4));
+  private readonly size: number;
   private closing = false;
 
+  /** True once every worker has compiled its rules. */
+  get ready(): boolean {
+    return Atomics.load(this.started, 0) === this.size;
+  }
+
   constructor(size: number, input: RuleSetInput, showSecrets: boolean) {
+    this.size = size;
+    const workerData = { input, showSecrets, started: this.started };
     // From sources (tests run through tsx) the worker is TypeScript and needs the same loader.
     const fromSource = import.meta.url.endsWith('.ts');
     const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
@@ -186,23 +221,24 @@ class WorkerPool {
       const w = fromSource
         ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, {
             eval: true,
-            workerData: { input, showSecrets },
+            workerData,
           })
-        : new Worker(url, { workerData: { input, showSecrets } });
+        : new Worker(url, { workerData });
       const slot = { w, busy: 0 };
-      w.on('message', (m: WorkerResult | 'ready') => {
-        if (m === 'ready') {
-          if (++this.started === size) this.ready = true;
-          return;
-        }
+      w.on('message', (m: WorkerResult) => {
         slot.busy--;
-        const batch = this.waiting.get(m.id) ?? [];
-        this.waiting.delete(m.id);
-        batch.forEach((f, i) => f.resolve(m.results[i] ?? { error: 'no result from the worker' }));
+        const batch = this.inFlight.get(m.id);
+        if (!batch) return;
+        this.inFlight.delete(m.id);
+        batch.results = batch.jobs.map((_, i) => m.results[i] ?? { error: 'no result from the worker' });
+        batch.settle();
       });
       const fail = (e: Error) => {
-        for (const batch of this.waiting.values()) for (const f of batch) f.reject(e);
-        this.waiting.clear();
+        for (const batch of this.inFlight.values()) {
+          batch.results = batch.jobs.map(() => ({ error: e.message }));
+          batch.settle();
+        }
+        this.inFlight.clear();
       };
       w.on('error', fail);
       w.on('exit', (code) => {
@@ -212,30 +248,39 @@ class WorkerPool {
     }
   }
 
-  /** Queues one file (its bytes, or its path on disk); it is sent with its batch when full or on {@link flush}. */
-  run(path: string, from: { bytes?: Uint8Array; diskPath?: string }, changed?: ReadonlySet<number>): Promise<FileResult> {
-    // Bytes are copied into a transferable buffer of exact size (the source may be a view into a pooled one).
-    const copy = from.bytes ? new Uint8Array(from.bytes) : undefined;
-    const p = new Promise<FileResult>((resolve, reject) =>
-      this.batch.push({ path, ...(copy ? { bytes: copy } : { diskPath: from.diskPath! }), ...(changed ? { changedLines: [...changed] } : {}), resolve, reject }),
-    );
-    this.batchBytes += copy?.byteLength ?? 4096;
-    if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
-    return p;
+  /** Queues one file; its batch is sent when full, or when someone waits for it. */
+  add(job: FileJob, size: number): Outcome {
+    let b = this.open;
+    if (!b) {
+      let settle!: () => void;
+      const done = new Promise<void>((resolve) => (settle = resolve));
+      b = this.open = { id: this.nextId++, jobs: [], bytes: 0, done, settle, sent: false };
+    }
+    const index = b.jobs.push(job) - 1;
+    b.bytes += job.bytes ? size : 4096;
+    if (b.jobs.length >= BATCH_FILES || b.bytes >= BATCH_BYTES) this.send();
+    return { batch: b, index };
   }
 
-  /** Sends the files queued so far to the least busy worker. */
-  flush(): void {
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    this.batchBytes = 0;
-    const id = this.nextId++;
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+  /** Waits for a batch's results (sending it first if it is still open). */
+  wait(b: Batch): Promise<void> {
+    if (!b.sent) this.send();
+    return b.done;
+  }
+
+  /** Sends the open batch to the least busy worker. */
+  private send(): void {
+    const b = this.open;
+    if (!b) return;
+    this.open = undefined;
+    b.sent = true;
+    const slot = this.workers.reduce((x, y) => (y.busy < x.busy ? y : x));
     slot.busy++;
-    this.waiting.set(id, batch);
-    const job: WorkerJob = { id, files: batch.map(({ resolve: _r, reject: _j, ...f }) => f) };
-    slot.w.postMessage(job, batch.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : [])));
+    this.inFlight.set(b.id, b);
+    const job: WorkerJob = { id: b.id, files: b.jobs };
+    slot.w.postMessage(job, b.jobs.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : [])));
+    // Bytes were transferred: the batch keeps no reference to them.
+    for (const f of b.jobs) delete f.bytes;
   }
 
   async close(): Promise<void> {

@@ -92,6 +92,51 @@ describe('built-in secret rules: examples through the engine', () => {
   }
 });
 
+describe('built-in secret rules: search modes', () => {
+  it('every rule is anchored on literals or searched in windows; window rules match around a keyword', () => {
+    for (const rule of set.rules) {
+      assert.notEqual(rule.mode, 'whole', `${rule.id}: neither anchored nor bounded: it would be searched whole`);
+      if (rule.mode !== 'window') continue;
+      for (const p of rule.spec.examples.positive) {
+        rule.regex.lastIndex = 0;
+        const m = rule.regex.exec(p);
+        assert.ok(m, `${rule.id}: regex misses a positive example`);
+        const low = m[0].toLowerCase();
+        assert.ok(rule.spec.keywords.some((k) => low.includes(k)), `${rule.id}: a match holds none of [${rule.spec.keywords.join(', ')}]`);
+      }
+    }
+  });
+
+  it('anchored and window searches find exactly what a whole-text search finds', () => {
+    const reference = compileRules(BUILTIN_RULES, { exhaustive: true });
+    // Every example in several surroundings: alone on a line, glued to text, next to other rules' keywords,
+    // at the very start and end of the text, and inside long lines.
+    let seed = 1;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0), seed);
+    const words = [...new Set(BUILTIN_RULES.flatMap((r) => r.keywords))];
+    const filler = () => {
+      let f = '';
+      for (let i = rand() % 6; i > 0; i--) f += rand() % 3 === 0 ? words[rand() % words.length] : 'x = compute(a, b); ';
+      return f;
+    };
+    const samples = BUILTIN_RULES.flatMap((r) => [...r.examples.positive, ...r.examples.negative]);
+    const parts: string[] = [samples[0]!];
+    for (const s of samples) {
+      const sep = ['\n', ' ', '', '\t', '\n' + 'y'.repeat(rand() % 3000) + ' '][rand() % 5]!;
+      parts.push(filler() + sep + s + sep + filler());
+    }
+    parts.push(samples[samples.length - 1]!);
+    const text = parts.join('\n');
+    const fast = detect(text, set);
+    const slow = detect(text, reference);
+    assert.ok(fast.length > 300, `only ${fast.length} detections`);
+    assert.deepEqual(
+      fast.map((d) => `${d.ruleId}@${d.start}-${d.end}`),
+      slow.map((d) => `${d.ruleId}@${d.start}-${d.end}`),
+    );
+  });
+});
+
 describe('built-in secret rules: in a large file', () => {
   it('finds every positive example when all sit in one file larger than the whole-text threshold', () => {
     const filler = 'const value = computeSomething(input, options); // ordinary code line\n'.repeat(8);

@@ -1,0 +1,330 @@
+/**
+ * What the secrets engine needs to know about a rule's regex to search only around keyword hits, exactly:
+ * the longest text a match can span, how far its assertions look outside the match, and the literal prefixes
+ * every match starts with. A small parser of JavaScript regex syntax; anything it does not understand makes the
+ * answer conservative (unbounded length, no prefixes), never wrong.
+ */
+
+/** The shape of a regex: see {@link regexShape}. */
+export interface RegexShape {
+  /** Most UTF-16 code units a match can span; `Infinity` when a quantifier is unbounded. */
+  maxLength: number;
+  /** Most code units an assertion (`\b`, `^`, `$`, lookaround) can read before the match start or past its end. */
+  context: number;
+  /**
+   * Lower-cased literal texts one of which every match starts with (after zero-width assertions), or `null`
+   * when some match may start otherwise.
+   */
+  prefixes: string[] | null;
+}
+
+/** Most prefixes tracked before giving up (alternations multiply). */
+const MAX_PREFIXES = 64;
+
+interface Node {
+  max: number;
+  /** Literal alternatives this node always starts with; `whole` when each one is the node's entire text. */
+  prefixes: string[] | null;
+  whole: boolean;
+  /** Zero-width (assertion): skipped when looking for prefixes. */
+  zero: boolean;
+}
+
+class Parser {
+  private i = 0;
+  /** Max lengths of capture groups, by number (1-based) and by name, for backreferences. */
+  private readonly groups: number[] = [0];
+  private readonly named = new Map<string, number>();
+  context = 0;
+
+  constructor(
+    private readonly src: string,
+    private readonly unicode: boolean,
+  ) {}
+
+  /** One code point may be two code units under `u`. */
+  private get unit(): number {
+    return this.unicode ? 2 : 1;
+  }
+
+  parse(): Node {
+    const n = this.disjunction();
+    if (this.i < this.src.length) throw new Error(`unexpected ${this.src[this.i]} at ${this.i}`);
+    return n;
+  }
+
+  private disjunction(): Node {
+    const alts = [this.alternative()];
+    while (this.src[this.i] === '|') {
+      this.i++;
+      alts.push(this.alternative());
+    }
+    if (alts.length === 1) return alts[0]!;
+    let prefixes: string[] | null = [];
+    for (const a of alts) {
+      if (prefixes === null || a.prefixes === null) prefixes = null;
+      else prefixes.push(...a.prefixes);
+    }
+    if (prefixes && prefixes.length > MAX_PREFIXES) prefixes = null;
+    return {
+      max: Math.max(...alts.map((a) => a.max)),
+      prefixes,
+      whole: alts.every((a) => a.whole),
+      zero: alts.every((a) => a.zero),
+    };
+  }
+
+  private alternative(): Node {
+    let max = 0;
+    /** Prefixes so far; `open` while every term so far was literal, so later terms extend them. */
+    let prefixes: string[] | null = [''];
+    let open = true;
+    let zero = true;
+    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
+      const t = this.term();
+      max += t.max;
+      if (!t.zero) zero = false;
+      if (t.zero || !open) continue;
+      if (t.prefixes === null) {
+        open = false;
+        if (prefixes!.some((p) => p === '')) prefixes = null;
+        continue;
+      }
+      const next: string[] = [];
+      for (const p of prefixes!) for (const q of t.prefixes) next.push(p + q);
+      if (next.length > MAX_PREFIXES) {
+        open = false;
+        if (prefixes!.some((p) => p === '')) prefixes = null;
+        continue;
+      }
+      prefixes = next;
+      if (!t.whole) open = false;
+    }
+    if (prefixes && prefixes.some((p) => p === '')) prefixes = zero ? [''] : null;
+    return { max, prefixes, whole: open && prefixes !== null, zero };
+  }
+
+  private term(): Node {
+    const c = this.src[this.i]!;
+    // Assertions.
+    if (c === '^' || c === '$') {
+      this.i++;
+      this.context = Math.max(this.context, 1);
+      return ZERO;
+    }
+    if (c === '\\' && (this.src[this.i + 1] === 'b' || this.src[this.i + 1] === 'B')) {
+      this.i += 2;
+      this.context = Math.max(this.context, this.unit);
+      return ZERO;
+    }
+    if (this.src.startsWith('(?=', this.i) || this.src.startsWith('(?!', this.i) || this.src.startsWith('(?<=', this.i) || this.src.startsWith('(?<!', this.i)) {
+      this.i += this.src[this.i + 2] === '<' ? 4 : 3;
+      const outer = this.context;
+      this.context = 0;
+      const inner = this.disjunction();
+      this.expect(')');
+      // It reads up to its own length from a point inside the match, plus what its own assertions read.
+      this.context = Math.max(outer, inner.max + this.context, 1);
+      // Annex B allows a quantifier on a lookahead; it stays zero-width.
+      this.quantifier();
+      return ZERO;
+    }
+    const atom = this.atom();
+    const q = this.quantifier();
+    if (!q) return atom;
+    const [lo, hi] = q;
+    const max = atom.max === 0 ? 0 : hi === Infinity ? Infinity : atom.max * hi;
+    if (lo === 0 || atom.prefixes === null) return { max, prefixes: null, whole: false, zero: atom.zero };
+    // `x{n,m}` with n >= 1 starts with n copies of x when x is literal throughout (`A{4}` starts `aaaa`), else
+    // with x's own prefixes; it is whole only when it cannot repeat further.
+    if (atom.whole && atom.prefixes.length === 1 && lo <= 32) {
+      return { max, prefixes: [atom.prefixes[0]!.repeat(lo)], whole: lo === hi, zero: atom.zero };
+    }
+    return { max, prefixes: atom.prefixes, whole: false, zero: atom.zero };
+  }
+
+  private atom(): Node {
+    const c = this.src[this.i]!;
+    if (c === '(') {
+      this.i++;
+      let capture = true;
+      let name: string | undefined;
+      if (this.src[this.i] === '?') {
+        if (this.src[this.i + 1] === ':') {
+          capture = false;
+          this.i += 2;
+        } else if (this.src[this.i + 1] === '<') {
+          const end = this.src.indexOf('>', this.i);
+          if (end < 0) throw new Error('unterminated group name');
+          name = this.src.slice(this.i + 2, end);
+          this.i = end + 1;
+        } else throw new Error(`unsupported group at ${this.i}`);
+      }
+      const index = capture ? this.groups.length : 0;
+      if (capture) this.groups.push(Infinity);
+      const inner = this.disjunction();
+      this.expect(')');
+      if (capture) this.groups[index] = inner.max;
+      if (name !== undefined) this.named.set(name, inner.max);
+      return { ...inner, zero: inner.zero };
+    }
+    if (c === '[') return this.charClass();
+    if (c === '.') {
+      this.i++;
+      return { max: this.unit, prefixes: null, whole: false, zero: false };
+    }
+    if (c === '\\') return this.escape();
+    if (c === ')' || c === '|') throw new Error(`unexpected ${c} at ${this.i}`);
+    if (c === '*' || c === '+' || c === '?' || (c === '{' && /^\{\d+(,\d*)?\}/.test(this.src.slice(this.i)))) {
+      throw new Error(`nothing to repeat at ${this.i}`);
+    }
+    // A literal character (a surrogate pair counts as one).
+    const cp = this.src.codePointAt(this.i)!;
+    const ch = String.fromCodePoint(cp);
+    this.i += ch.length;
+    return literal(ch);
+  }
+
+  private escape(): Node {
+    const e = this.src[this.i + 1];
+    if (e === undefined) throw new Error('trailing backslash');
+    this.i += 2;
+    if (e === 'k' && this.src[this.i] === '<') {
+      const end = this.src.indexOf('>', this.i);
+      const name = this.src.slice(this.i + 1, end);
+      this.i = end + 1;
+      return { max: this.named.get(name) ?? Infinity, prefixes: null, whole: false, zero: false };
+    }
+    if (/[1-9]/.test(e)) {
+      let digits = e;
+      while (/[0-9]/.test(this.src[this.i] ?? '')) digits += this.src[this.i++];
+      return { max: this.groups[Number(digits)] ?? Infinity, prefixes: null, whole: false, zero: false };
+    }
+    if ('dDwWsS'.includes(e)) return { max: 1, prefixes: null, whole: false, zero: false };
+    if ((e === 'p' || e === 'P') && this.src[this.i] === '{') {
+      this.i = this.src.indexOf('}', this.i) + 1;
+      return { max: this.unit, prefixes: null, whole: false, zero: false };
+    }
+    const ch = this.escapedChar(e);
+    return literal(ch);
+  }
+
+  /** The character an escape (after its backslash and letter, already consumed) stands for. */
+  private escapedChar(e: string): string {
+    const hex = (n: number) => {
+      const h = this.src.slice(this.i, this.i + n);
+      this.i += n;
+      return String.fromCharCode(parseInt(h, 16));
+    };
+    switch (e) {
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
+      case 'f':
+        return '\f';
+      case 'v':
+        return '\v';
+      case '0':
+        return '\0';
+      case 'x':
+        return hex(2);
+      case 'u':
+        if (this.src[this.i] === '{') {
+          const end = this.src.indexOf('}', this.i);
+          const cp = parseInt(this.src.slice(this.i + 1, end), 16);
+          this.i = end + 1;
+          return String.fromCodePoint(cp);
+        }
+        return hex(4);
+      case 'c':
+        return String.fromCharCode(this.src.charCodeAt(this.i++) % 32);
+      default:
+        return e;
+    }
+  }
+
+  /** A `[...]` class: one character; a literal prefix when it only holds one letter in its two cases (or one char). */
+  private charClass(): Node {
+    this.i++;
+    const negated = this.src[this.i] === '^';
+    if (negated) this.i++;
+    const members: string[] = [];
+    let simple = !negated;
+    while (this.i < this.src.length && this.src[this.i] !== ']') {
+      const c = this.src[this.i]!;
+      if (c === '\\') {
+        const e = this.src[this.i + 1]!;
+        this.i += 2;
+        if ('dDwWsSpP'.includes(e)) {
+          simple = false;
+          if ((e === 'p' || e === 'P') && this.src[this.i] === '{') this.i = this.src.indexOf('}', this.i) + 1;
+          continue;
+        }
+        members.push(e === 'b' ? '\b' : this.escapedChar(e));
+      } else if (c === '-' && members.length && this.src[this.i + 1] !== ']') {
+        simple = false;
+        this.i++;
+      } else {
+        members.push(c);
+        this.i++;
+      }
+    }
+    this.expect(']');
+    const lower = new Set(members.map((m) => m.toLowerCase()));
+    if (simple && lower.size === 1) {
+      // `[aA]` or `[a]`: a case-insensitive literal. `[a]` alone under no `i` flag is still a literal `a`.
+      const [only] = lower;
+      const bothCases = members.length === 1 || members.every((m) => m.toLowerCase() === only);
+      if (bothCases) return literal(only!);
+    }
+    return { max: this.unit, prefixes: null, whole: false, zero: false };
+  }
+
+  /** Reads a quantifier if one follows: `[min, max]`. */
+  private quantifier(): [number, number] | null {
+    const c = this.src[this.i];
+    let q: [number, number] | null = null;
+    if (c === '*') q = [0, Infinity];
+    else if (c === '+') q = [1, Infinity];
+    else if (c === '?') q = [0, 1];
+    if (q) this.i++;
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
+      if (!m) return null;
+      this.i += m[0].length;
+      const lo = Number(m[1]);
+      q = [lo, m[2] === undefined ? lo : m[3] === '' ? Infinity : Number(m[3])];
+    }
+    if (q && this.src[this.i] === '?') this.i++;
+    return q;
+  }
+
+  private expect(ch: string): void {
+    if (this.src[this.i] !== ch) throw new Error(`expected ${ch} at ${this.i}`);
+    this.i++;
+  }
+}
+
+const ZERO: Node = { max: 0, prefixes: [''], whole: true, zero: true };
+
+function literal(ch: string): Node {
+  return { max: ch.length, prefixes: [ch.toLowerCase()], whole: true, zero: false };
+}
+
+/**
+ * The shape of `source` compiled with `flags`. Never throws: a regex it cannot read gets the conservative shape
+ * (`maxLength` and `context` infinite, no prefixes).
+ */
+export function regexShape(source: string, flags = ''): RegexShape {
+  try {
+    const p = new Parser(source, flags.includes('u') || flags.includes('v'));
+    const root = p.parse();
+    const prefixes = root.prefixes && root.prefixes.every((x) => x.length > 0) ? [...new Set(root.prefixes)] : null;
+    return { maxLength: root.max, context: p.context, prefixes };
+  } catch {
+    return { maxLength: Infinity, context: Infinity, prefixes: null };
+  }
+}
