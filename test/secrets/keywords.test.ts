@@ -33,3 +33,31 @@ test('non-ASCII text resets the automaton without false hits', () => {
 test('a non-ASCII keyword is refused', () => {
   assert.throws(() => new KeywordMatcher(['clé']), /not ASCII/);
 });
+
+test('the WebAssembly byte scan reports exactly what the JavaScript one does, across chunk and quarter boundaries', () => {
+  const kws = ['ab', 'abc', 'bca', 'c', 'aaa', 'token', 'ken', 'xoxb-', 'a', 'https://hooks.example.test/'];
+  const m = new KeywordMatcher(kws);
+  const pairs = (r: { hits: Int32Array; count: number }) => Array.from(r.hits.subarray(0, 2 * r.count)).join(',');
+  const sizes = [0, 1, 2, 3, 4, 5, 7, 8, 31, 64, 65, 1000, (1 << 20) - 3, (1 << 20) + 5, 3 * (1 << 20) + 17];
+  for (const [i, size] of sizes.entries()) {
+    let text = seeded(i + 1, Math.min(size, 4096), 'abcABC xoXB-tokenKEN\né/:.https').repeat(Math.ceil(size / 4096) || 1).slice(0, size);
+    // keywords straddling every quarter and chunk boundary
+    for (const at of [size >> 2, size >> 1, (3 * size) >> 2, 1 << 20, 2 << 20]) {
+      if (at + 40 < size) text = text.slice(0, at - 13) + 'https://hooks.example.test/' + text.slice(at + 14);
+    }
+    const bytes = Buffer.from(text, 'latin1');
+    assert.equal(pairs(m.collectBytes(bytes)), pairs(m.collect(text)), `size ${size}`);
+  }
+});
+
+test('bytes above 0x7f reset the automaton in the byte scan too', () => {
+  const m = new KeywordMatcher(['ghp_']);
+  const r = m.collectBytes(Buffer.from('gh\u00e9p_ ghp_x GHP_y', 'utf8'));
+  assert.deepEqual(Array.from(r.hits.subarray(0, 2 * r.count)), [0, 11, 0, 17]);
+});
+
+test('the embedded WebAssembly module is the assembly of keywords.wat', async () => {
+  const { assemble } = (await import(new URL('../../scripts/build-wasm.mjs', import.meta.url).href)) as { assemble: () => Promise<Buffer> };
+  const { KEYWORDS_WASM } = await import('../../src/scanners/secrets/keywords-wasm.js');
+  assert.equal((await assemble()).toString('base64'), KEYWORDS_WASM, 'run npm run wasm after editing keywords.wat');
+});

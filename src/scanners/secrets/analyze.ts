@@ -50,15 +50,15 @@ const ASCII = /^[\x00-\x7f]*$/;
  */
 export function analyzeBytes(bytes: Uint8Array, set: RuleSet, opts: AnalyzeOptions): SecretHit[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(buf)) return analyze(buf.toString('latin1'), set, opts);
   // A UTF-8 byte-order mark is not part of the text (as in decodeText).
   const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  return analyze(buf.toString('latin1', bom), set, opts, utf8Of);
+  const view = bom ? buf.subarray(bom) : buf;
+  return analyze(() => view.toString('latin1'), set, opts, isAscii(view) ? undefined : utf8Of, view);
 }
 
 /** Runs the rules on a text and turns detections into hits. */
 export function analyzeText(text: string, set: RuleSet, opts: AnalyzeOptions): SecretHit[] {
-  return analyze(text, set, opts);
+  return analyze(() => text, set, opts);
 }
 
 /**
@@ -66,9 +66,15 @@ export function analyzeText(text: string, set: RuleSet, opts: AnalyzeOptions): S
  * evidence never shows another finding's secret. With `decode`, `text` holds UTF-8 bytes as Latin-1 and columns
  * are counted in the decoded line.
  */
-function analyze(text: string, set: RuleSet, opts: AnalyzeOptions, decode?: (view: string) => string): SecretHit[] {
-  const lines = new LineIndex(text);
-  let dets = detect(text, set, { ...(opts.path !== undefined ? { path: opts.path } : {}), lines, ...(decode ? { decode } : {}), ...(opts.found ? { found: opts.found } : {}) });
+function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decode?: (view: string) => string, bytes?: Uint8Array): SecretHit[] {
+  let made: string | undefined;
+  const getText = () => (made ??= source());
+  let dets = detect(getText, set, {
+    ...(opts.path !== undefined ? { path: opts.path } : {}),
+    ...(decode ? { decode } : {}),
+    ...(opts.found ? { found: opts.found } : {}),
+    ...(bytes ? { bytes } : {}),
+  });
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {
@@ -77,6 +83,8 @@ function analyze(text: string, set: RuleSet, opts: AnalyzeOptions, decode?: (vie
     });
   }
   if (dets.length === 0) return [];
+  const text = getText();
+  const lines = new LineIndex(text);
   if (decode) {
     // Byte columns to character columns: the length of the decoded line up to the offset.
     const column = (line: number, offset: number) => {

@@ -280,6 +280,11 @@ export interface DetectOptions {
    * into text before the filters see it.
    */
   decode?: (view: string) => string;
+  /**
+   * The bytes the text is the Latin-1 view of (one character per byte): the keyword automaton then reads them,
+   * and the text (passed as a function) is only made when a rule has to run.
+   */
+  bytes?: Uint8Array;
   /** Set to whether the text holds the inline-ignore marker {@link MARKER}. */
   found?: { marker: boolean };
 }
@@ -294,13 +299,13 @@ function push(map: Map<number, number[]>, key: number, ...values: number[]): voi
 }
 
 /**
- * Finds secrets in a text: one pass of the keyword automaton, then each rule whose keywords occur (and whose
+ * Finds secrets in a text (or in the text a function makes, made only when needed): one pass of the keyword automaton, then each rule whose keywords occur (and whose
  * paths include the text's) is searched as its {@link SearchMode} says; matches go through entropy, checksum,
  * placeholder and allowlist filters. A generic rule's hit is dropped when a specific rule found an overlapping
  * secret. Results are ordered by offset, then rule id.
  */
-export function detect(text: string, set: RuleSet, opts: DetectOptions = {}): Detection[] {
-  const { hits, count } = set.matcher.collect(text);
+export function detect(source: string | (() => string), set: RuleSet, opts: DetectOptions = {}): Detection[] {
+  const { hits, count } = opts.bytes ? set.matcher.collectBytes(opts.bytes) : set.matcher.collect(typeof source === 'string' ? source : source());
   const { rules, gates, anchors } = set;
   // 1 = searched in this text, 2 = not for this path.
   const state = new Uint8Array(rules.length);
@@ -323,6 +328,7 @@ export function detect(text: string, set: RuleSet, opts: DetectOptions = {}): De
   }
   if (opts.found) opts.found.marker = seen[set.marker] === 1;
   if (active.length === 0) return [];
+  const text = typeof source === 'string' ? source : source();
   // Where to search, per rule: anchored rules get their literals' starts, window rules their keywords' spans.
   const spots = new Map<number, number[]>();
   const kws = set.matcher.keywords;

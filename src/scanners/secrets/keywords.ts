@@ -1,3 +1,5 @@
+import { KEYWORDS_WASM } from './keywords-wasm.js';
+
 /**
  * A small Aho-Corasick automaton over lower-cased ASCII keywords. It reads a string once, case-insensitively,
  * and reports every (keyword index, end offset) hit. Characters outside ASCII move the automaton to its root,
@@ -78,6 +80,33 @@ export class KeywordMatcher {
     outStart[n] = flat.length;
     this.outStart = outStart;
     this.outList = Int32Array.from(flat);
+    this.wasm = WasmScanner.build(next, n, keywords);
+  }
+
+  /** The same automaton in WebAssembly, for bytes; absent when the keywords use too many distinct characters. */
+  private readonly wasm: WasmScanner | undefined;
+
+  /**
+   * {@link collect} over bytes (ASCII keywords match bytes as they match characters; bytes >= 0x80 reset the
+   * automaton): four automata in step in WebAssembly, two to three times the speed of one in JavaScript.
+   */
+  collectBytes(bytes: Uint8Array): { hits: Int32Array; count: number } {
+    if (!this.wasm) return this.collect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+    const { outStart, outList } = this;
+    let buf = this.buf;
+    let n = 0;
+    this.wasm.scan(bytes, (state, end) => {
+      for (let k = outStart[state]!, b = outStart[state + 1]!; k < b; k++) {
+        if (n + 2 > buf.length) {
+          const bigger = new Int32Array(buf.length * 2);
+          bigger.set(buf);
+          this.buf = buf = bigger;
+        }
+        buf[n++] = outList[k]!;
+        buf[n++] = end;
+      }
+    });
+    return { hits: buf, count: n >> 1 };
   }
 
   /** Reused across calls by {@link collect}. */
@@ -131,6 +160,94 @@ export class KeywordMatcher {
       if (v & 1) {
         const s = row >> 7;
         for (let k = outStart[s]!, b = outStart[s + 1]!; k < b; k++) hit(outList[k]!, i + 1);
+      }
+    }
+  }
+}
+
+/** Classes of bytes the WebAssembly table has columns for (class 0: bytes in no keyword). */
+const WASM_CLASSES = 64;
+/** Row of the table in bytes. */
+const ROW = WASM_CLASSES * 4;
+/** Where the table starts in memory (after the class map and the record counts). */
+const TABLE = 1024;
+/** Bytes scanned per call; records of a call fit in its output regions. */
+const CHUNK = 1 << 20;
+const CAP = CHUNK / 4 + 4;
+const PAGE = 65536;
+
+/** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | undefined;
+
+/** One instance of keywords.wat with a matcher's table in its memory. */
+class WasmScanner {
+  private constructor(
+    private readonly memory: WasmMemory,
+    private readonly run: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number) => void,
+    private readonly out: number,
+    private readonly text: number,
+    private readonly warm: number,
+  ) {}
+
+  /** Builds the byte table from the JavaScript DFA (`next`: rows of 128 entries, state * 128 | output flag). */
+  static build(next: Int32Array, states: number, keywords: readonly string[]): WasmScanner | undefined {
+    // Byte classes: one per character used in a keyword (letters in both cases), 0 for the rest.
+    const cls = new Uint8Array(256);
+    const rep = [0];
+    for (const kw of keywords) {
+      for (const ch of kw.toLowerCase()) {
+        const c = ch.charCodeAt(0);
+        if (cls[c] || c >= 128) continue;
+        if (rep.length === WASM_CLASSES) return undefined;
+        cls[c] = rep.length;
+        rep.push(c);
+      }
+    }
+    for (let c = 65; c <= 90; c++) cls[c] = cls[c + 32]!;
+    const tableBytes = states * ROW;
+    const out = TABLE + tableBytes;
+    const text = out + CAP * 4 * 8;
+    compiled ??= new wasmApi.Module(Buffer.from(KEYWORDS_WASM, 'base64'));
+    const memory = new wasmApi.Memory({ initial: Math.ceil((text + CHUNK) / PAGE) });
+    const instance = new wasmApi.Instance(compiled, { env: { memory } });
+    const u8 = new Uint8Array(memory.buffer);
+    for (let c = 0; c < 256; c++) u8[c] = cls[c]! * 4;
+    const table = new Int32Array(memory.buffer, TABLE, states * WASM_CLASSES);
+    for (let s = 0; s < states; s++) {
+      for (let k = 0; k < rep.length; k++) {
+        // Class 0 stands for a character in no keyword: every state goes back to the root on it.
+        const v = k === 0 ? 0 : next[s * 128 + rep[k]!]!;
+        table[s * WASM_CLASSES + k] = TABLE + (v >> 7) * ROW + (v & 1);
+      }
+    }
+    const longest = Math.max(1, ...keywords.map((k) => k.length));
+    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['run'], out, text, longest - 1);
+  }
+
+  /** Calls `hit(state, end)` for every end of a keyword in `bytes`, in order of end. */
+  scan(bytes: Uint8Array, hit: (state: number, end: number) => void): void {
+    const need = this.text + bytes.length;
+    if (need > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
+    const buffer = this.memory.buffer;
+    new Uint8Array(buffer, this.text, bytes.length).set(bytes);
+    const counts = new Int32Array(buffer, 256, 4);
+    const records = new Int32Array(buffer, this.out, CAP * 4 * 2);
+    for (let a = 0; a < bytes.length; a += CHUNK) {
+      this.run(TABLE, this.text, a, Math.min(bytes.length, a + CHUNK), this.warm, this.out, CAP);
+      for (let chain = 0; chain < 4; chain++) {
+        const base = chain * CAP * 2;
+        for (let r = 0, n = counts[chain]!; r < n; r++) hit((records[base + 2 * r]! - TABLE) / ROW, records[base + 2 * r + 1]!);
       }
     }
   }

@@ -1,0 +1,121 @@
+;; The keyword automaton's inner loop over bytes, for KeywordMatcher.collectBytes (keywords.ts).
+;; Regenerate keywords-wasm.ts after editing: npm run wasm (a test checks that they agree).
+;;
+;; Memory layout (set up by keywords.ts):
+;;   [0, 256)        byte -> class * 4 (bytes in no keyword, and every byte >= 0x80, are class 0)
+;;   table           one row of 64 i32 per state; an entry is the address of the next state's row,
+;;                   plus 1 when that state ends a keyword
+;;   out             four regions of `cap` records (8 bytes: row address, end offset), one per chain
+;;   text            the bytes to scan
+;;
+;; A DFA step waits on the previous one (load, then address, then load), so one pass runs at the memory
+;; latency. `scan` splits [a, b) into four quarters and steps four independent automata in one loop, so the
+;; processor overlaps their loads. Each automaton first reads the `warm` bytes before its quarter without
+;; reporting (from the root state: after `warm` = longest keyword - 1 bytes it is in the exact state), then
+;; reports keyword ends inside its quarter only, so every hit is reported once and the regions come in order.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; One automaton over [p, end) from `row`, no reports; returns the row it ends in.
+  (func $skip (param $row i32) (param $p i32) (param $end i32) (result i32)
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (loop $step
+        (local.set $row
+          (i32.and
+            (i32.load (i32.add (local.get $row) (i32.load8_u (i32.load8_u (local.get $p)))))
+            (i32.const -4)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $step (i32.lt_u (local.get $p) (local.get $end)))))
+    (local.get $row))
+
+  ;; Scans text[a, b) (text at address `text`), writing records to four regions of `cap` records from `out`;
+  ;; returns the four record counts packed as i32 at address 256..272.
+  (func (export "scan") (param $root i32) (param $text i32) (param $a i32) (param $b i32) (param $warm i32)
+                        (param $out i32) (param $cap i32)
+    (local $m i32) (local $i i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $e i32) (local $end3 i32)
+    ;; quarter length; the last quarter also takes the remainder
+    (local.set $m (i32.shr_u (i32.sub (local.get $b) (local.get $a)) (i32.const 2)))
+    (local.set $p0 (i32.add (local.get $text) (local.get $a)))
+    (local.set $p1 (i32.add (local.get $p0) (local.get $m)))
+    (local.set $p2 (i32.add (local.get $p1) (local.get $m)))
+    (local.set $p3 (i32.add (local.get $p2) (local.get $m)))
+    (local.set $end3 (i32.add (local.get $text) (local.get $b)))
+    ;; warm-up: from max(text, start - warm) to start, without reports
+    (local.set $r0 (call $skip (local.get $root) (call $from (local.get $text) (local.get $p0) (local.get $warm)) (local.get $p0)))
+    (local.set $r1 (call $skip (local.get $root) (call $from (local.get $text) (local.get $p1) (local.get $warm)) (local.get $p1)))
+    (local.set $r2 (call $skip (local.get $root) (call $from (local.get $text) (local.get $p2) (local.get $warm)) (local.get $p2)))
+    (local.set $r3 (call $skip (local.get $root) (call $from (local.get $text) (local.get $p3) (local.get $warm)) (local.get $p3)))
+    (local.set $o0 (local.get $out))
+    (local.set $o1 (i32.add (local.get $o0) (i32.shl (local.get $cap) (i32.const 3))))
+    (local.set $o2 (i32.add (local.get $o1) (i32.shl (local.get $cap) (i32.const 3))))
+    (local.set $o3 (i32.add (local.get $o2) (i32.shl (local.get $cap) (i32.const 3))))
+    ;; four automata in step
+    (local.set $i (local.get $m))
+    (block $done
+      (br_if $done (i32.eqz (local.get $i)))
+      (loop $step
+        (local.set $e (i32.load (i32.add (local.get $r0) (i32.load8_u (i32.load8_u (local.get $p0))))))
+        (local.set $r0 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 1)))
+        (if (i32.and (local.get $e) (i32.const 1))
+          (then
+            (i32.store (local.get $o0) (local.get $r0))
+            (i32.store offset=4 (local.get $o0) (i32.sub (local.get $p0) (local.get $text)))
+            (local.set $o0 (i32.add (local.get $o0) (i32.const 8)))))
+        (local.set $e (i32.load (i32.add (local.get $r1) (i32.load8_u (i32.load8_u (local.get $p1))))))
+        (local.set $r1 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $p1 (i32.add (local.get $p1) (i32.const 1)))
+        (if (i32.and (local.get $e) (i32.const 1))
+          (then
+            (i32.store (local.get $o1) (local.get $r1))
+            (i32.store offset=4 (local.get $o1) (i32.sub (local.get $p1) (local.get $text)))
+            (local.set $o1 (i32.add (local.get $o1) (i32.const 8)))))
+        (local.set $e (i32.load (i32.add (local.get $r2) (i32.load8_u (i32.load8_u (local.get $p2))))))
+        (local.set $r2 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $p2 (i32.add (local.get $p2) (i32.const 1)))
+        (if (i32.and (local.get $e) (i32.const 1))
+          (then
+            (i32.store (local.get $o2) (local.get $r2))
+            (i32.store offset=4 (local.get $o2) (i32.sub (local.get $p2) (local.get $text)))
+            (local.set $o2 (i32.add (local.get $o2) (i32.const 8)))))
+        (local.set $e (i32.load (i32.add (local.get $r3) (i32.load8_u (i32.load8_u (local.get $p3))))))
+        (local.set $r3 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $p3 (i32.add (local.get $p3) (i32.const 1)))
+        (if (i32.and (local.get $e) (i32.const 1))
+          (then
+            (i32.store (local.get $o3) (local.get $r3))
+            (i32.store offset=4 (local.get $o3) (i32.sub (local.get $p3) (local.get $text)))
+            (local.set $o3 (i32.add (local.get $o3) (i32.const 8)))))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br_if $step (local.get $i))))
+    ;; the last automaton reads the remainder alone
+    (block $tail
+      (br_if $tail (i32.ge_u (local.get $p3) (local.get $end3)))
+      (loop $step
+        (local.set $e (i32.load (i32.add (local.get $r3) (i32.load8_u (i32.load8_u (local.get $p3))))))
+        (local.set $r3 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $p3 (i32.add (local.get $p3) (i32.const 1)))
+        (if (i32.and (local.get $e) (i32.const 1))
+          (then
+            (i32.store (local.get $o3) (local.get $r3))
+            (i32.store offset=4 (local.get $o3) (i32.sub (local.get $p3) (local.get $text)))
+            (local.set $o3 (i32.add (local.get $o3) (i32.const 8)))))
+        (br_if $step (i32.lt_u (local.get $p3) (local.get $end3)))))
+    ;; record counts
+    (i32.store (i32.const 256) (i32.shr_u (i32.sub (local.get $o0) (local.get $out)) (i32.const 3)))
+    (i32.store (i32.const 260) (i32.shr_u (i32.sub (local.get $o1) (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 3)))) (i32.const 3)))
+    (i32.store (i32.const 264) (i32.shr_u (i32.sub (local.get $o2) (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 4)))) (i32.const 3)))
+    (i32.store (i32.const 268) (i32.shr_u (i32.sub (local.get $o3) (i32.add (local.get $out) (i32.mul (local.get $cap) (i32.const 24)))) (i32.const 3))))
+
+  ;; max(text, p - warm) without going below the text's start
+  (func $from (param $text i32) (param $p i32) (param $warm i32) (result i32)
+    (select
+      (local.get $text)
+      (i32.sub (local.get $p) (local.get $warm))
+      (i32.lt_u (i32.sub (local.get $p) (local.get $text)) (local.get $warm))))
+)
