@@ -46,14 +46,19 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
   if (!st) throw new InputError('no such file or directory', root);
   if (!st.isDirectory()) throw new InputError('not a directory', root);
   const o: DirectoryOptions = { gitignore: true, exclude: [], maxFileBytes: 10 * 1024 * 1024, ...opts };
-  let listing: Promise<Entry[]> | undefined;
-  const list = () => (listing ??= walk(abs, o));
+  let listing: Listing | undefined;
   return {
     kind: 'directory',
     id: abs,
     root: abs,
     async *files(filter: FileFilter = {}) {
-      for (const e of await list()) {
+      // The walk advances as files are asked for, so scanning starts with the first folder, not after the last;
+      // every consumer shares the one listing.
+      const list = (listing ??= new Listing(abs, o));
+      for (let i = 0; ; i++) {
+        while (i >= list.entries.length && list.step());
+        const e = list.entries[i];
+        if (!e) break;
         if (filter.path && !filter.path(e.rel)) continue;
         if (e.size > o.maxFileBytes && !filter.includeLarge) {
           o.onSkip?.(e.rel, `skipped: ${e.size} bytes is over the ${o.maxFileBytes}-byte file size limit`);
@@ -104,26 +109,59 @@ function fileEntry(e: Entry, o: DirectoryOptions): TargetFile {
   };
 }
 
-async function walk(root: string, o: DirectoryOptions): Promise<Entry[]> {
-  const excluded = o.exclude.length ? picomatch(o.exclude, { dot: true }) : null;
-  const isExcluded = (rel: string) => excluded !== null && (excluded(rel) || excluded(rel + '/'));
-  const out: Entry[] = [];
-  const rootIgnores: { base: string; ig: Ignore }[] = [];
-  if (o.gitignore) {
-    const info = await readFile(join(root, '.git', 'info', 'exclude'), 'utf8').catch(() => '');
-    if (info) rootIgnores.push({ base: '', ig: ignore().add(info) });
+/** An ignore file and the folder (relative to the root) it applies under. */
+interface IgnoreScope {
+  base: string;
+  ig: Ignore;
+}
+
+/** A folder still to list, or a file found in one, on the walk's stack. */
+type Pending = { dir: string; rel: string; ignores: IgnoreScope[] } | Entry;
+
+/**
+ * The files of a tree, listed as they are asked for, in the order of their sorted relative paths (depth first,
+ * with a folder `a` sorting as `a/`): the same order as sorting the whole list, without waiting for it.
+ */
+class Listing {
+  readonly entries: Entry[] = [];
+  private readonly stack: Pending[];
+  private readonly isExcluded: (rel: string) => boolean;
+
+  constructor(
+    root: string,
+    private readonly o: DirectoryOptions,
+  ) {
+    const excluded = o.exclude.length ? picomatch(o.exclude, { dot: true }) : null;
+    this.isExcluded = (rel: string) => excluded !== null && (excluded(rel) || excluded(rel + '/'));
+    const rootIgnores: IgnoreScope[] = [];
+    if (o.gitignore) {
+      let info = '';
+      try {
+        info = readFileSync(join(root, '.git', 'info', 'exclude'), 'utf8');
+      } catch {
+        // no exclude file
+      }
+      if (info) rootIgnores.push({ base: '', ig: ignore().add(info) });
+    }
+    this.stack = [{ dir: root, rel: '', ignores: rootIgnores }];
   }
-  const stack: { dir: string; rel: string; ignores: { base: string; ig: Ignore }[] }[] = [
-    { dir: root, rel: '', ignores: rootIgnores },
-  ];
-  while (stack.length) {
-    const { dir, rel, ignores: inherited } = stack.pop()!;
+
+  /** Lists the next file, or opens the next folder; false when the walk is over. */
+  step(): boolean {
+    const next = this.stack.pop();
+    if (!next) return false;
+    if ('abs' in next) {
+      this.entries.push(next);
+      return true;
+    }
+    const { dir, rel, ignores: inherited } = next;
+    const o = this.o;
     let names: Dirent[];
     try {
       names = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       o.onSkip?.(rel || '.', `unreadable directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      continue;
+      return true;
     }
     let ignores = inherited;
     if (o.gitignore && names.some((d) => d.name === '.gitignore' && d.isFile())) {
@@ -146,16 +184,18 @@ async function walk(root: string, o: DirectoryOptions): Promise<Entry[]> {
       }
       return state;
     };
-    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const subdirs: typeof stack = [];
-    for (const d of names) {
+    // A folder sorts as `name/`, so depth-first order is the order of the sorted relative paths.
+    const key = (d: Dirent) => (d.isDirectory() ? d.name + '/' : d.name);
+    const sorted = names.map((d) => [key(d), d] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const children: Pending[] = [];
+    for (const [, d] of sorted) {
       const childRel = rel ? `${rel}/${d.name}` : d.name;
       if (d.isSymbolicLink()) continue;
       if (d.isDirectory()) {
-        if (ALWAYS_SKIPPED.has(d.name) || isExcluded(childRel) || ignored(childRel, true)) continue;
-        subdirs.push({ dir: join(dir, d.name), rel: childRel, ignores });
+        if (ALWAYS_SKIPPED.has(d.name) || this.isExcluded(childRel) || ignored(childRel, true)) continue;
+        children.push({ dir: join(dir, d.name), rel: childRel, ignores });
       } else if (d.isFile()) {
-        if (isExcluded(childRel) || ignored(childRel, false)) continue;
+        if (this.isExcluded(childRel) || ignored(childRel, false)) continue;
         const abs = join(dir, d.name);
         let size: number;
         try {
@@ -163,13 +203,12 @@ async function walk(root: string, o: DirectoryOptions): Promise<Entry[]> {
         } catch {
           continue;
         }
-        out.push({ rel: childRel.split(sep).join('/'), abs, size });
+        children.push({ rel: childRel.split(sep).join('/'), abs, size });
       }
     }
-    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+    for (let i = children.length - 1; i >= 0; i--) this.stack.push(children[i]!);
+    return true;
   }
-  out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return out;
 }
 
 /** The path of `abs` relative to `root`, `/`-separated. */

@@ -31,6 +31,24 @@ test('honours nested .gitignore files and excludes, skips .git', async () => {
   ]);
 });
 
+test('lists files in sorted path order while walking, and two readers share one listing', async () => {
+  const dir = makeDir({ 'a/x': '1', 'a-b': '2', 'a.b': '3', 'a0/y': '4', 'b/c/d/e': '5', 'b/c.txt': '6', 'B': '7', 'a/z/q': '8' });
+  const all = await paths(dir);
+  assert.deepEqual(all, [...all].sort());
+  assert.equal(all.length, 8);
+  // Interleaved readers of the same target see the same files.
+  const t = await openDirectory(dir);
+  const [one, two] = [t.files()[Symbol.asyncIterator](), t.files()[Symbol.asyncIterator]()];
+  const got: [string[], string[]] = [[], []];
+  for (;;) {
+    const [x, y] = [await one.next(), await two.next()];
+    if (!x.done) got[0].push(x.value.path);
+    if (!y.done) got[1].push(y.value.path);
+    if (x.done && y.done) break;
+  }
+  assert.deepEqual(got, [all, all]);
+});
+
 test('never follows a symlink, in or out of the root', async () => {
   const outside = makeDir({ 'secret.txt': 'outside' });
   const dir = makeDir({ 'in.txt': 'in' });

@@ -47,6 +47,12 @@ export interface RuleSet {
   gates: number[][];
   /** automaton literal -> anchored rules whose matches may start with it */
   anchors: number[][];
+  /** automaton literal -> window-mode rules that declared it as a keyword */
+  windowGates: number[][];
+  /** automaton literal -> its length */
+  lengths: Int32Array;
+  /** Per-text working arrays of {@link detect}, all zero / empty between calls. */
+  scratch: { state: Uint8Array; seen: Uint8Array; spots: (number[] | undefined)[] };
   /** Rules without keywords: run on every text, whole. */
   always: number[];
   /** Automaton literal of the inline-ignore marker `pipeguard:`, whose presence {@link detect} reports. */
@@ -164,11 +170,15 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
     };
   });
   const marker = literal(MARKER);
+  const literals = [...literalIndex.keys()];
   return {
     rules,
-    matcher: new KeywordMatcher([...literalIndex.keys()]),
+    matcher: new KeywordMatcher(literals),
     gates,
     anchors,
+    windowGates: gates.map((g) => g.filter((r) => rules[r]!.mode === 'window')),
+    lengths: Int32Array.from(literals, (l) => l.length),
+    scratch: { state: new Uint8Array(rules.length), seen: new Uint8Array(literals.length), spots: new Array<number[] | undefined>(rules.length) },
     always,
     marker,
     globalAllow: (opts.allowRegexes ?? []).map((r) => new RegExp(r)),
@@ -291,27 +301,48 @@ export interface DetectOptions {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** Pushes onto the list of `key` in `map`. */
-function push(map: Map<number, number[]>, key: number, ...values: number[]): void {
-  const list = map.get(key);
-  if (list) list.push(...values);
-  else map.set(key, values);
-}
-
 /**
- * Finds secrets in a text (or in the text a function makes, made only when needed): one pass of the keyword automaton, then each rule whose keywords occur (and whose
- * paths include the text's) is searched as its {@link SearchMode} says; matches go through entropy, checksum,
- * placeholder and allowlist filters. A generic rule's hit is dropped when a specific rule found an overlapping
+ * Finds secrets in a text (or in the text a function makes, made only when a rule has to run): one pass of the
+ * keyword automaton, then each rule whose keywords occur (and whose paths include the text's) is searched as its
+ * {@link SearchMode} says; matches go through entropy, checksum, placeholder and allowlist filters. A generic rule's hit is dropped when a specific rule found an overlapping
  * secret. Results are ordered by offset, then rule id.
  */
 export function detect(source: string | (() => string), set: RuleSet, opts: DetectOptions = {}): Detection[] {
   const { hits, count } = opts.bytes ? set.matcher.collectBytes(opts.bytes) : set.matcher.collect(typeof source === 'string' ? source : source());
+  // Per-text state lives in the rule set's scratch arrays, reset on the way out: most texts are small, and
+  // allocating these for each would cost more than searching them.
+  const { state, seen, spots } = set.scratch;
+  const touched: number[] = [];
+  const seenList: number[] = [];
+  try {
+    return search(source, set, opts, hits, count, state, seen, spots, touched, seenList);
+  } finally {
+    for (const r of touched) {
+      state[r] = 0;
+      spots[r] = undefined;
+    }
+    for (const k of seenList) seen[k] = 0;
+  }
+}
+
+function search(
+  source: string | (() => string),
+  set: RuleSet,
+  opts: DetectOptions,
+  hits: Int32Array,
+  count: number,
+  state: Uint8Array,
+  seen: Uint8Array,
+  spots: (number[] | undefined)[],
+  touched: number[],
+  seenList: number[],
+): Detection[] {
   const { rules, gates, anchors } = set;
-  // 1 = searched in this text, 2 = not for this path.
-  const state = new Uint8Array(rules.length);
+  // state: 1 = searched in this text, 2 = not for this path.
   const active: number[] = [];
   const activate = (r: number) => {
     if (state[r] !== 0) return;
+    touched.push(r);
     if (opts.path !== undefined && !rules[r]!.pathAllowed(opts.path)) state[r] = 2;
     else {
       state[r] = 1;
@@ -319,24 +350,33 @@ export function detect(source: string | (() => string), set: RuleSet, opts: Dete
     }
   };
   for (const r of set.always) activate(r);
-  const seen = new Uint8Array(gates.length);
   for (let i = 0; i < count; i++) {
     const k = hits[2 * i]!;
     if (seen[k]) continue;
     seen[k] = 1;
+    seenList.push(k);
     for (const r of gates[k]!) activate(r);
   }
   if (opts.found) opts.found.marker = seen[set.marker] === 1;
   if (active.length === 0) return [];
   const text = typeof source === 'string' ? source : source();
   // Where to search, per rule: anchored rules get their literals' starts, window rules their keywords' spans.
-  const spots = new Map<number, number[]>();
-  const kws = set.matcher.keywords;
+  const { windowGates, lengths } = set;
   for (let i = 0; i < count; i++) {
     const k = hits[2 * i]!;
+    const an = anchors[k]!;
+    const wg = windowGates[k]!;
+    if (an.length === 0 && wg.length === 0) continue;
     const end = hits[2 * i + 1]!;
-    for (const r of anchors[k]!) if (state[r] === 1) push(spots, r, end - kws[k]!.length);
-    for (const r of gates[k]!) if (state[r] === 1 && rules[r]!.mode === 'window') push(spots, r, end - kws[k]!.length, end);
+    const start = end - lengths[k]!;
+    for (let j = 0; j < an.length; j++) {
+      const r = an[j]!;
+      if (state[r] === 1) (spots[r] ??= []).push(start);
+    }
+    for (let j = 0; j < wg.length; j++) {
+      const r = wg[j]!;
+      if (state[r] === 1) (spots[r] ??= []).push(start, end);
+    }
   }
   const raw: (Detection & { generic: boolean })[] = [];
   const lines = opts.lines ?? new LineIndex(text);
@@ -369,7 +409,7 @@ export function detect(source: string | (() => string), set: RuleSet, opts: Dete
   for (const r of active) {
     const rule = rules[r]!;
     if (rule.mode === 'anchored') {
-      const starts = spots.get(r);
+      const starts = spots[r];
       if (!starts) continue;
       // Literals of different lengths end in order but may start out of order.
       for (let i = 1; i < starts.length; i++) {
@@ -391,7 +431,7 @@ export function detect(source: string | (() => string), set: RuleSet, opts: Dete
         record(rule, m, 0);
       }
     } else if (rule.mode === 'window') {
-      const pairs = spots.get(r);
+      const pairs = spots[r];
       if (!pairs) continue;
       // A match containing the keyword [s, e) lies within [e - span, s + span]; hits come in order of e, so the
       // windows come in order of their start and merge as they come.

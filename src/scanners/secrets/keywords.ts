@@ -95,15 +95,22 @@ export class KeywordMatcher {
     const { outStart, outList } = this;
     let buf = this.buf;
     let n = 0;
-    this.wasm.scan(bytes, (state, end) => {
-      for (let k = outStart[state]!, b = outStart[state + 1]!; k < b; k++) {
-        if (n + 2 > buf.length) {
-          const bigger = new Int32Array(buf.length * 2);
-          bigger.set(buf);
-          this.buf = buf = bigger;
+    this.wasm.scan(bytes, (records, counts) => {
+      // Each automaton's records, in order; a record's state may end several keywords.
+      for (let chain = 0; chain < 4; chain++) {
+        for (let r = chain * CAP * 2, last = r + counts[chain]! * 2; r < last; r += 2) {
+          const state = (records[r]! - TABLE) >> ROW_SHIFT;
+          const end = records[r + 1]!;
+          for (let k = outStart[state]!, b = outStart[state + 1]!; k < b; k++) {
+            if (n + 2 > buf.length) {
+              const bigger = new Int32Array(buf.length * 2);
+              bigger.set(buf);
+              this.buf = buf = bigger;
+            }
+            buf[n++] = outList[k]!;
+            buf[n++] = end;
+          }
         }
-        buf[n++] = outList[k]!;
-        buf[n++] = end;
       }
     });
     return { hits: buf, count: n >> 1 };
@@ -169,6 +176,7 @@ export class KeywordMatcher {
 const WASM_CLASSES = 64;
 /** Row of the table in bytes. */
 const ROW = WASM_CLASSES * 4;
+const ROW_SHIFT = Math.log2(ROW);
 /** Where the table starts in memory (after the class map and the record counts). */
 const TABLE = 1024;
 /** Bytes scanned per call; records of a call fit in its output regions. */
@@ -235,8 +243,11 @@ class WasmScanner {
     return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['run'], out, text, longest - 1);
   }
 
-  /** Calls `hit(state, end)` for every end of a keyword in `bytes`, in order of end. */
-  scan(bytes: Uint8Array, hit: (state: number, end: number) => void): void {
+  /**
+   * Scans `bytes` a chunk at a time; after each, `chunk` reads the four automata's records (pairs: row address,
+   * end offset; automaton i's from `i * CAP * 2`) and their numbers: in order of end, automaton by automaton.
+   */
+  scan(bytes: Uint8Array, chunk: (records: Int32Array, counts: Int32Array) => void): void {
     const need = this.text + bytes.length;
     if (need > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
     const buffer = this.memory.buffer;
@@ -245,10 +256,7 @@ class WasmScanner {
     const records = new Int32Array(buffer, this.out, CAP * 4 * 2);
     for (let a = 0; a < bytes.length; a += CHUNK) {
       this.run(TABLE, this.text, a, Math.min(bytes.length, a + CHUNK), this.warm, this.out, CAP);
-      for (let chain = 0; chain < 4; chain++) {
-        const base = chain * CAP * 2;
-        for (let r = 0, n = counts[chain]!; r < n; r++) hit((records[base + 2 * r]! - TABLE) / ROW, records[base + 2 * r + 1]!);
-      }
+      chunk(records, counts);
     }
   }
 }

@@ -12,6 +12,8 @@ export interface FileJob {
   path: string;
   bytes?: Uint8Array;
   diskPath?: string;
+  /** Size on disk when listed (a hint: the file is read whole whatever it has become). */
+  size?: number;
   changedLines?: number[];
 }
 
@@ -20,8 +22,13 @@ export type FileResult = { hits: SecretHit[]; marker?: boolean } | { error: stri
 
 let pool = Buffer.allocUnsafe(1 << 20);
 
-/** Reads a whole file into the shared buffer (grown as needed); the view is valid until the next call. */
-function readInto(path: string): Uint8Array {
+/**
+ * Reads a whole (regular) file into the shared buffer, grown as needed; the view is valid until the next call.
+ * A read that returns less than asked has reached the end, so with a buffer larger than the listed size most
+ * files take one read, not a second one to see the end.
+ */
+function readInto(path: string, size = 0): Uint8Array {
+  if (size >= pool.length) pool = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(size + 1)));
   const fd = openSync(path, 'r');
   try {
     let n = 0;
@@ -31,9 +38,10 @@ function readInto(path: string): Uint8Array {
         pool.copy(bigger, 0, 0, n);
         pool = bigger;
       }
-      const got = readSync(fd, pool, n, pool.length - n, null);
-      if (got === 0) break;
+      const want = pool.length - n;
+      const got = readSync(fd, pool, n, want, null);
       n += got;
+      if (got < want) break;
     }
     return pool.subarray(0, n);
   } finally {
@@ -46,7 +54,7 @@ export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean): Fil
   let bytes = f.bytes;
   if (!bytes) {
     try {
-      bytes = readInto(f.diskPath!);
+      bytes = readInto(f.diskPath!, f.size);
     } catch (e) {
       return { error: `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
     }

@@ -5,6 +5,7 @@ import type { RawFinding, Scanner, ScanContext, TargetFile } from '../../core/ty
 import type { SecretHit } from './analyze.js';
 import { secretsConfigSchema, type SecretsConfig } from './config.js';
 import type { SecretRuleSpec } from './rule.js';
+import type { RuleSet } from './engine.js';
 import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from './ruleset.js';
 import type { WorkerJob, WorkerResult } from './worker.js';
 import { analyzeFile, type FileJob, type FileResult } from './read.js';
@@ -65,7 +66,8 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
   const showSecrets = ctx.options.showSecrets === true;
   let pool: WorkerPool | undefined = threads > 1 && eager ? new WorkerPool(threads, input, showSecrets) : undefined;
   const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
-  const set = buildRuleSet(input);
+  // Built only if this thread analyses a file itself (not at all when workers were ready in time).
+  let set: RuleSet | undefined;
   let inlineBytes = 0;
   let done = 0;
   let fileCount = 0;
@@ -83,7 +85,10 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
       if (!outcome) {
         if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads, input, showSecrets);
         const job: FileJob = { path: file.path, ...(changed ? { changedLines: [...changed] } : {}) };
-        if (file.diskPath) job.diskPath = file.diskPath;
+        if (file.diskPath) {
+          job.diskPath = file.diskPath;
+          job.size = file.size;
+        }
         else {
           job.bytes = await file.bytes();
           // In a worker the bytes must be a transferable buffer of exact size (the source may view a pooled one).
@@ -93,7 +98,7 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
         if (pool?.ready) outcome = pool.add(job, size);
         else {
           inlineBytes += size;
-          outcome = { result: analyzeFile(job, set, showSecrets), index: 0 };
+          outcome = { result: analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets), index: 0 };
         }
         fileCount++;
         byteCount += size;
