@@ -125,6 +125,12 @@ export interface TargetFile {
    * consumer that reads it itself (a worker thread) must also skip it when it is binary, as the target would have.
    */
   diskPath?: string;
+  /**
+   * With `diskPath`: the size limit the consumer applies as it reads (the target did not look at the size), and
+   * how it reports a file it skipped for it, so the skip is listed as if the target had made it.
+   */
+  sizeLimit?: number;
+  skip?(reason: string): void;
   bytes(): Promise<Uint8Array>;
   text(): Promise<string>;
 }
@@ -139,7 +145,8 @@ export interface FileFilter {
   includeBinary?: boolean;
   /**
    * The consumer reads plain files itself from `TargetFile.diskPath` (in worker threads) and checks them for NUL
-   * bytes itself; targets that can, yield such files without reading them. Others ignore this.
+   * bytes and against `TargetFile.sizeLimit` itself; targets that can, yield such files without reading (or
+   * even sizing) them. Others ignore this.
    */
   deferRead?: boolean;
 }

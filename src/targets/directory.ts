@@ -6,6 +6,7 @@ import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
 import type { FileFilter, Target, TargetFile } from '../core/types.js';
 import { isBinary, looksBinaryByName } from './binary.js';
+import { isArchivePath } from './archive.js';
 import { decodeText, memoryFile } from './file.js';
 
 
@@ -29,7 +30,13 @@ export interface DirectoryOptions {
 interface Entry {
   rel: string;
   abs: string;
-  size: number;
+  /** Found on first need (consumers that read files themselves never ask): -1 when the file is gone. */
+  size?: number;
+}
+
+/** The size of a listed file, looked up once. */
+function sizeOf(e: Entry): number {
+  return (e.size ??= lstatSync(e.abs, { throwIfNoEntry: false })?.size ?? -1);
 }
 
 /** Folders never descended into, whatever the ignore files say. */
@@ -60,11 +67,17 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
         const e = list.entries[i];
         if (!e) break;
         if (filter.path && !filter.path(e.rel)) continue;
-        if (e.size > o.maxFileBytes && !filter.includeLarge) {
-          o.onSkip?.(e.rel, `skipped: ${e.size} bytes is over the ${o.maxFileBytes}-byte file size limit`);
-          continue;
+        // A consumer reading files itself applies the size limit as it reads: no stat here.
+        const deferred = filter.deferRead === true && !(o.expandArchive && isArchivePath(e.rel));
+        if (!deferred) {
+          const size = sizeOf(e);
+          if (size < 0) continue;
+          if (size > o.maxFileBytes && !filter.includeLarge) {
+            o.onSkip?.(e.rel, tooLarge(size, o.maxFileBytes));
+            continue;
+          }
         }
-        const file = fileEntry(e, o);
+        const file = new DiskFile(e, o, deferred, filter.includeLarge ? Infinity : o.maxFileBytes);
         if (o.expandArchive) {
           const members = o.expandArchive(file);
           if (members) {
@@ -76,8 +89,8 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
           }
         }
         if (!filter.includeBinary && looksBinaryByName(e.rel)) continue;
-        if (filter.deferRead) {
-          yield { ...file, diskPath: e.abs };
+        if (deferred) {
+          yield file;
           continue;
         }
         let bytes: Uint8Array;
@@ -96,17 +109,55 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
   };
 }
 
-/** A TargetFile that reads from disk on demand (used for archives, which need the bytes). */
-function fileEntry(e: Entry, o: DirectoryOptions): TargetFile {
-  return {
-    path: e.rel,
-    size: e.size,
-    bytes: () => readFile(e.abs).catch((err: NodeJS.ErrnoException) => {
-      o.onSkip?.(e.rel, `unreadable: ${err.code ?? String(err)}`);
+/** A name inside a folder: `path.join` normalises, which costs more than the walk's other work per file. */
+function under(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
+/** The skip note of a file over the size limit. */
+export function tooLarge(size: number, limit: number): string {
+  return `skipped: ${size} bytes is over the ${limit}-byte file size limit`;
+}
+
+/**
+ * A file of the tree read on demand (archives, deferred reads). A class, not an object of closures: tens of
+ * thousands are made per scan.
+ */
+class DiskFile implements TargetFile {
+  readonly path: string;
+  /** Set when the consumer reads the file itself (`FileFilter.deferRead`). */
+  readonly diskPath: string | undefined;
+  readonly sizeLimit: number | undefined;
+
+  constructor(
+    private readonly e: Entry,
+    private readonly o: DirectoryOptions,
+    deferred: boolean,
+    limit: number,
+  ) {
+    this.path = e.rel;
+    this.diskPath = deferred ? e.abs : undefined;
+    this.sizeLimit = deferred ? limit : undefined;
+  }
+
+  get size(): number {
+    return Math.max(0, sizeOf(this.e));
+  }
+
+  skip(reason: string): void {
+    this.o.onSkip?.(this.e.rel, reason);
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return readFile(this.e.abs).catch((err: NodeJS.ErrnoException) => {
+      this.o.onSkip?.(this.e.rel, `unreadable: ${err.code ?? String(err)}`);
       return new Uint8Array(0);
-    }),
-    text: async () => decodeText(await readFile(e.abs)),
-  };
+    });
+  }
+
+  async text(): Promise<string> {
+    return decodeText(await readFile(this.e.abs));
+  }
 }
 
 /** An ignore file and the folder (relative to the root) it applies under. */
@@ -193,17 +244,10 @@ class Listing {
       if (d.isSymbolicLink()) continue;
       if (d.isDirectory()) {
         if (ALWAYS_SKIPPED.has(d.name) || this.isExcluded(childRel) || ignored(childRel, true)) continue;
-        children.push({ dir: join(dir, d.name), rel: childRel, ignores });
+        children.push({ dir: under(dir, d.name), rel: childRel, ignores });
       } else if (d.isFile()) {
         if (this.isExcluded(childRel) || ignored(childRel, false)) continue;
-        const abs = join(dir, d.name);
-        let size: number;
-        try {
-          size = lstatSync(abs).size;
-        } catch {
-          continue;
-        }
-        children.push({ rel: childRel.split(sep).join('/'), abs, size });
+        children.push({ rel: childRel, abs: under(dir, d.name) });
       }
     }
     for (let i = children.length - 1; i >= 0; i--) this.stack.push(children[i]!);

@@ -80,8 +80,15 @@ export class KeywordMatcher {
     outStart[n] = flat.length;
     this.outStart = outStart;
     this.outList = Int32Array.from(flat);
+    this.single = Int32Array.from({ length: n }, (_, st) => (outStart[st + 1]! - outStart[st]! === 1 ? this.outList[outStart[st]!]! : -1));
+    this.maxOut = Math.max(1, ...Array.from({ length: n }, (_, st) => outStart[st + 1]! - outStart[st]!));
     this.wasm = WasmScanner.build(next, n, keywords);
   }
+
+  /** state -> the one keyword it ends, or -1 (none, or several: see outStart/outList) */
+  private readonly single: Int32Array;
+  /** Most keywords one state ends. */
+  private readonly maxOut: number;
 
   /** The same automaton in WebAssembly, for bytes; absent when the keywords use too many distinct characters. */
   private readonly wasm: WasmScanner | undefined;
@@ -91,28 +98,39 @@ export class KeywordMatcher {
    * automaton): four automata in step in WebAssembly, two to three times the speed of one in JavaScript.
    */
   collectBytes(bytes: Uint8Array): { hits: Int32Array; count: number } {
-    if (!this.wasm) return this.collect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
-    const { outStart, outList } = this;
+    const w = this.wasm;
+    if (!w) return this.collect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+    const { outStart, outList, single, maxOut } = this;
     let buf = this.buf;
     let n = 0;
-    this.wasm.scan(bytes, (records, counts) => {
-      // Each automaton's records, in order; a record's state may end several keywords.
+    w.load(bytes);
+    for (let a = 0; a < bytes.length; a += CHUNK) {
+      w.run(a, Math.min(bytes.length, a + CHUNK));
+      const { records, counts } = w;
+      const total = counts[0]! + counts[1]! + counts[2]! + counts[3]!;
+      if (n + total * 2 * maxOut > buf.length) {
+        const bigger = new Int32Array(2 ** Math.ceil(Math.log2(n + total * 2 * maxOut)));
+        bigger.set(buf.subarray(0, n));
+        this.buf = buf = bigger;
+      }
+      // Each automaton's records in turn (that is the order of their ends); most states end one keyword.
       for (let chain = 0; chain < 4; chain++) {
         for (let r = chain * CAP * 2, last = r + counts[chain]! * 2; r < last; r += 2) {
           const state = (records[r]! - TABLE) >> ROW_SHIFT;
           const end = records[r + 1]!;
-          for (let k = outStart[state]!, b = outStart[state + 1]!; k < b; k++) {
-            if (n + 2 > buf.length) {
-              const bigger = new Int32Array(buf.length * 2);
-              bigger.set(buf);
-              this.buf = buf = bigger;
-            }
-            buf[n++] = outList[k]!;
+          const only = single[state]!;
+          if (only >= 0) {
+            buf[n++] = only;
             buf[n++] = end;
+          } else {
+            for (let k = outStart[state]!, b = outStart[state + 1]!; k < b; k++) {
+              buf[n++] = outList[k]!;
+              buf[n++] = end;
+            }
           }
         }
       }
-    });
+    }
     return { hits: buf, count: n >> 1 };
   }
 
@@ -200,13 +218,44 @@ let compiled: object | undefined;
 
 /** One instance of keywords.wat with a matcher's table in its memory. */
 class WasmScanner {
+  private u8!: Uint8Array;
+  /** After {@link run}: the four automata's records (pairs: row address, end offset; automaton i's from i * CAP * 2). */
+  records!: Int32Array;
+  /** After {@link run}: how many records each automaton wrote. */
+  counts!: Int32Array;
+
   private constructor(
     private readonly memory: WasmMemory,
-    private readonly run: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number) => void,
+    private readonly scan: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number) => void,
     private readonly out: number,
     private readonly text: number,
     private readonly warm: number,
-  ) {}
+  ) {
+    this.views();
+  }
+
+  /** Views of the memory, made again when it grows (growing detaches the old ones). */
+  private views(): void {
+    const buffer = this.memory.buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.counts = new Int32Array(buffer, 256, 4);
+    this.records = new Int32Array(buffer, this.out, CAP * 4 * 2);
+  }
+
+  /** Copies the bytes to scan into memory (grown as needed). */
+  load(bytes: Uint8Array): void {
+    const need = this.text + bytes.length;
+    if (need > this.u8.length) {
+      this.memory.grow(Math.ceil((need - this.u8.length) / PAGE));
+      this.views();
+    }
+    this.u8.set(bytes, this.text);
+  }
+
+  /** Scans loaded bytes [a, b): at most {@link CHUNK} of them, so the records fit. */
+  run(a: number, b: number): void {
+    this.scan(TABLE, this.text, a, b, this.warm, this.out, CAP);
+  }
 
   /** Builds the byte table from the JavaScript DFA (`next`: rows of 128 entries, state * 128 | output flag). */
   static build(next: Int32Array, states: number, keywords: readonly string[]): WasmScanner | undefined {
@@ -240,23 +289,6 @@ class WasmScanner {
       }
     }
     const longest = Math.max(1, ...keywords.map((k) => k.length));
-    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['run'], out, text, longest - 1);
-  }
-
-  /**
-   * Scans `bytes` a chunk at a time; after each, `chunk` reads the four automata's records (pairs: row address,
-   * end offset; automaton i's from `i * CAP * 2`) and their numbers: in order of end, automaton by automaton.
-   */
-  scan(bytes: Uint8Array, chunk: (records: Int32Array, counts: Int32Array) => void): void {
-    const need = this.text + bytes.length;
-    if (need > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
-    const buffer = this.memory.buffer;
-    new Uint8Array(buffer, this.text, bytes.length).set(bytes);
-    const counts = new Int32Array(buffer, 256, 4);
-    const records = new Int32Array(buffer, this.out, CAP * 4 * 2);
-    for (let a = 0; a < bytes.length; a += CHUNK) {
-      this.run(TABLE, this.text, a, Math.min(bytes.length, a + CHUNK), this.warm, this.out, CAP);
-      chunk(records, counts);
-    }
+    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, longest - 1);
   }
 }

@@ -57,8 +57,11 @@ interface Outcome {
 /** A file waiting for its findings to be emitted, in target order. */
 interface Pending {
   file: TargetFile;
+  /** Bytes held for it in this thread until it is done (0 for files read where they are analysed). */
   size: number;
   outcome: Outcome;
+  /** False for a copy of content met before (counted once). */
+  own: boolean;
 }
 
 async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>, threads: number, eager: boolean): AsyncIterable<RawFinding> {
@@ -77,66 +80,70 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
   let head = 0;
   let queuedBytes = 0;
   try {
-    for await (const file of files) {
-      ctx.signal.throwIfAborted();
-      const changed = file.changedLines;
-      let outcome = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
-      let size = 0;
-      if (!outcome) {
-        if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads, input, showSecrets);
-        const job: FileJob = { path: file.path, ...(changed ? { changedLines: [...changed] } : {}) };
-        if (file.diskPath) {
-          job.diskPath = file.diskPath;
-          job.size = file.size;
+    const it = files[Symbol.asyncIterator]();
+    let listed = false;
+    try {
+      for (;;) {
+        const next = await it.next();
+        listed = next.done === true;
+        if (!listed) {
+          const file = next.value;
+          ctx.signal.throwIfAborted();
+          const changed = file.changedLines;
+          let outcome = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
+          const own = outcome === undefined;
+          let size = 0;
+          if (!outcome) {
+            if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads, input, showSecrets);
+            const job: FileJob = { path: file.path, ...(changed ? { changedLines: [...changed] } : {}) };
+            if (file.diskPath) {
+              // Read (and sized) by whoever analyses it.
+              job.diskPath = file.diskPath;
+              if (file.sizeLimit !== undefined) job.maxBytes = file.sizeLimit;
+            } else {
+              const bytes = await file.bytes();
+              size = bytes.byteLength;
+              // In a worker the bytes must be a transferable buffer of exact size (the source may view a pooled one).
+              job.bytes = pool?.ready ? new Uint8Array(bytes) : bytes;
+            }
+            if (pool?.ready) outcome = pool.add(job, size);
+            else {
+              const result = analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets);
+              if ('size' in result) inlineBytes += result.size;
+              outcome = { result, index: 0 };
+            }
+            if (file.contentId && !changed) byContent.set(file.contentId, outcome);
+          }
+          queue.push({ file, size, outcome, own });
+          queuedBytes += size;
         }
-        else {
-          job.bytes = await file.bytes();
-          // In a worker the bytes must be a transferable buffer of exact size (the source may view a pooled one).
-          if (pool?.ready) job.bytes = new Uint8Array(job.bytes);
+        // Emit finished files in order; wait for a worker only when too far ahead, or when all are listed.
+        while (head < queue.length) {
+          const p = queue[head]!;
+          const r = p.outcome.result ?? p.outcome.batch?.results?.[p.outcome.index];
+          if (r === undefined) {
+            if (!listed && queue.length - head <= AHEAD_FILES && queuedBytes <= AHEAD_BYTES) break;
+            await pool!.wait(p.outcome.batch!);
+            continue;
+          }
+          head++;
+          queuedBytes -= p.size;
+          ctx.progress.update('secrets', ++done, undefined, 'files');
+          if (p.own && 'size' in r) {
+            fileCount++;
+            byteCount += r.size;
+          }
+          const found = findingsOf(p, r, specs, ctx);
+          if (found) yield* found;
         }
-        size = file.diskPath ? file.size : job.bytes!.byteLength;
-        if (pool?.ready) outcome = pool.add(job, size);
-        else {
-          inlineBytes += size;
-          outcome = { result: analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets), index: 0 };
+        if (listed) break;
+        if (head >= 4096) {
+          queue.splice(0, head);
+          head = 0;
         }
-        fileCount++;
-        byteCount += size;
-        if (file.contentId && !changed) byContent.set(file.contentId, outcome);
       }
-      queue.push({ file, size, outcome });
-      queuedBytes += size;
-      // Emit finished files in order; wait for a worker only when too far ahead (or while workers start).
-      while (head < queue.length) {
-        const p = queue[head]!;
-        const r = p.outcome.result ?? p.outcome.batch?.results?.[p.outcome.index];
-        if (r === undefined) {
-          if (queue.length - head <= AHEAD_FILES && queuedBytes <= AHEAD_BYTES) break;
-          await pool!.wait(p.outcome.batch!);
-          continue;
-        }
-        head++;
-        queuedBytes -= p.size;
-        ctx.progress.update('secrets', ++done, undefined, 'files');
-        const found = findingsOf(p, r, specs, ctx);
-        if (found) yield* found;
-      }
-      if (head >= 4096) {
-        queue.splice(0, head);
-        head = 0;
-      }
-    }
-    while (head < queue.length) {
-      const p = queue[head]!;
-      const r = p.outcome.result ?? p.outcome.batch?.results?.[p.outcome.index];
-      if (r === undefined) {
-        await pool!.wait(p.outcome.batch!);
-        continue;
-      }
-      head++;
-      ctx.progress.update('secrets', ++done, undefined, 'files');
-      const found = findingsOf(p, r, specs, ctx);
-      if (found) yield* found;
+    } finally {
+      if (!listed) await it.return?.();
     }
   } finally {
     ctx.count('files', fileCount);
@@ -150,6 +157,10 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
 function findingsOf(p: Pending, r: FileResult, specs: Map<string, SecretRuleSpec>, ctx: ScanContext<SecretsConfig>): AsyncIterable<RawFinding> | null {
   if ('error' in r) {
     ctx.fileError(p.file.path, r.error);
+    return null;
+  }
+  if ('skipped' in r) {
+    p.file.skip?.(r.skipped);
     return null;
   }
   if (r.hits.length === 0) return null;
