@@ -48,7 +48,7 @@ What is read:
       --stdin-name PATH   the path to report for '-' (standard input)
 Other:
       --show-secrets      print secrets whole (default: redacted everywhere)
-      --threads N         worker threads (default: up to 4)
+      --threads N         threads analysing files, this one included (default: processors, up to 4)
       --no-progress       no progress bar on stderr
   -v, --verbose           list suppressed findings, fingerprints and every file error
   -h, --help              this help`;

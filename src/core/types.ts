@@ -224,8 +224,13 @@ export interface ScanContext<C = unknown> {
 export interface ScanOptions {
   /** Print secrets whole (default false: they are always redacted). */
   showSecrets?: boolean;
-  /** Worker threads a scanner may use (default: available parallelism). */
+  /** Threads a scanner may analyse files in, its own included (default: available parallelism, up to 4). */
   threads?: number;
+  /**
+   * With more than one thread: wait for the worker threads and give them every file, rather than analysing files
+   * in the scanner's own thread as well. Slower; tests use it to be sure the worker path ran.
+   */
+  workersOnly?: boolean;
 }
 
 /** A scanner: declares its rules, reads a target, yields raw findings. Scanners never exit or print. */

@@ -13,8 +13,8 @@ import { awsKeyId, seeded } from '../helpers/tokens.js';
 const registry = [secretsScanner];
 const now = () => new Date('2026-01-01T00:00:00Z');
 
-async function scanDir(dir: string, threads = 1): Promise<Report> {
-  return runScan({ target: await openDirectory(dir), registry, now, options: { threads } });
+async function scanDir(dir: string, threads = 1, workersOnly = false): Promise<Report> {
+  return runScan({ target: await openDirectory(dir), registry, now, options: { threads, workersOnly } });
 }
 
 test('worker threads give the same findings as one thread, in the same order', async () => {
@@ -25,8 +25,11 @@ test('worker threads give the same findings as one thread, in the same order', a
   const dir = makeDir(tree);
   const one = await scanDir(dir, 1);
   const two = await scanDir(dir, 2);
+  const workers = await scanDir(dir, 3, true);
   assert.equal(one.findings.length, 9);
   assert.deepEqual(two.findings, one.findings);
+  assert.deepEqual(workers.findings, one.findings);
+  assert.deepEqual(workers.statuses, one.statuses);
 });
 
 test('acceptance: deterministic, fingerprints stable across line shifts, rule ids declared, no raw secret in any format', async () => {
@@ -65,7 +68,7 @@ test('worker threads reading files themselves skip binaries and still honour inl
   tree['z2-ignored.txt'] = `aws_key = ${awsKeyId(202)} # pipeguard:ignore[aws-access-key-id] test value\n`;
   tree['z3-binary.dat2'] = Buffer.concat([Buffer.from(`aws_key = ${awsKeyId(203)}\n`), Buffer.from([0, 1, 2])]);
   const dir = makeDir(tree);
-  const r = await runScan({ target: await openDirectory(dir), registry, now, options: { threads: 2 } });
+  const r = await runScan({ target: await openDirectory(dir), registry, now, options: { threads: 2, workersOnly: true } });
   assert.deepEqual(r.findings.map((f) => f.location.path), ['z1-secret.txt', 'z2-ignored.txt']);
   const ignored = r.findings.find((f) => f.location.path === 'z2-ignored.txt')!;
   assert.match(r.inlineIgnored?.[ignored.fingerprint] ?? '', /test value/);

@@ -7,8 +7,10 @@ export type ChecksumName = 'github' | 'npm' | 'pypi' | 'slack-webhook' | 'jwt' |
  * A secret-detection rule as data. One rule = one credential format.
  *
  * Matching, in order:
- * 1. Prefilter: at least one of `keywords` (case-insensitive literals) occurs in the file.
- *    Regexes only run in a window around each keyword hit, so keywords must occur inside or next to the match.
+ * 1. Prefilter: at least one of `keywords` (case-insensitive literals) occurs in the file. Built-in rules' matches
+ *    contain one of their keywords (a test checks every example), which lets the engine search only around hits.
+ *    The engine then searches as the regex's shape allows (see engine.ts `SearchMode`): from the literals every
+ *    match starts with, within the longest match of each keyword hit, or (custom rules) the whole file.
  * 2. `regex` (JS syntax, flags from `flags`; `g` is added) matches. The secret is the named group `secret`,
  *    else group `secretGroup`, else the first non-empty group, else the whole match.
  * 3. The secret passes `minEntropy` (Shannon bits per char), `checksum`, and the allowlist
@@ -22,7 +24,7 @@ export interface SecretRuleSpec {
   /** What it is, the risk, and how to rotate; one or two sentences. */
   help?: string;
   severity: Severity;
-  /** Lower-case literals for the prefilter; the match must contain or sit near one (within 200 chars). */
+  /** Lower-case literals for the prefilter; a built-in rule's match contains one. */
   keywords: string[];
   regex: string;
   /** Extra regex flags besides `g` (`i`, `m`, `s`). */

@@ -67,7 +67,9 @@ interface Pending {
 async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>, threads: number, eager: boolean): AsyncIterable<RawFinding> {
   const input = ruleSetInput(ctx.config);
   const showSecrets = ctx.options.showSecrets === true;
-  let pool: WorkerPool | undefined = threads > 1 && eager ? new WorkerPool(threads, input, showSecrets) : undefined;
+  const workersOnly = ctx.options.workersOnly === true && threads > 1;
+  // This thread analyses files too: `threads - 1` workers.
+  let pool: WorkerPool | undefined = threads > 1 && (eager || workersOnly) ? new WorkerPool(threads - 1, input, showSecrets) : undefined;
   const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
   // Built only if this thread analyses a file itself (not at all when workers were ready in time).
   let set: RuleSet | undefined;
@@ -94,7 +96,10 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
           const own = outcome === undefined;
           let size = 0;
           if (!outcome) {
-            if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads, input, showSecrets);
+            if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads - 1, input, showSecrets);
+            if (pool && workersOnly) await pool.whenReady();
+            // Workers get files while they have little queued; otherwise this thread analyses the file itself.
+            const toPool = pool !== undefined && pool.ready && (workersOnly || pool.hungry());
             const job: FileJob = { path: file.path, ...(changed ? { changedLines: [...changed] } : {}) };
             if (file.diskPath) {
               // Read (and sized) by whoever analyses it.
@@ -104,9 +109,9 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
               const bytes = await file.bytes();
               size = bytes.byteLength;
               // In a worker the bytes must be a transferable buffer of exact size (the source may view a pooled one).
-              job.bytes = pool?.ready ? new Uint8Array(bytes) : bytes;
+              job.bytes = toPool ? new Uint8Array(bytes) : bytes;
             }
-            if (pool?.ready) outcome = pool.add(job, size);
+            if (toPool) outcome = pool!.add(job, size);
             else {
               const result = analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets);
               if ('size' in result) inlineBytes += result.size;
@@ -219,6 +224,9 @@ class WorkerPool {
    * busy analysing files itself, without waiting for a message.
    */
   private readonly started = new Int32Array(new SharedArrayBuffer(4));
+  /** Batches the workers have finished, counted in shared memory too: readable without an event-loop turn. */
+  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
+  private sent = 0;
   private readonly size: number;
   private closing = false;
 
@@ -227,9 +235,19 @@ class WorkerPool {
     return Atomics.load(this.started, 0) === this.size;
   }
 
+  /** Resolves once every worker has compiled its rules. */
+  async whenReady(): Promise<void> {
+    while (!this.ready) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  /** True while the workers have fewer than two batches each sent and unfinished. */
+  hungry(): boolean {
+    return this.sent - Atomics.load(this.finished, 0) < 2 * this.size;
+  }
+
   constructor(size: number, input: RuleSetInput, showSecrets: boolean) {
     this.size = size;
-    const workerData = { input, showSecrets, started: this.started };
+    const workerData = { input, showSecrets, started: this.started, finished: this.finished };
     // From sources (tests run through tsx) the worker is TypeScript and needs the same loader.
     const fromSource = import.meta.url.endsWith('.ts');
     const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
@@ -290,6 +308,7 @@ class WorkerPool {
     if (!b) return;
     this.open = undefined;
     b.sent = true;
+    this.sent++;
     const slot = this.workers.reduce((x, y) => (y.busy < x.busy ? y : x));
     slot.busy++;
     this.inFlight.set(b.id, b);

@@ -18,11 +18,12 @@ export interface WorkerResult {
   results: FileResult[];
 }
 
-const data = workerData as { input: RuleSetInput; showSecrets: boolean; started: Int32Array };
+const data = workerData as { input: RuleSetInput; showSecrets: boolean; started: Int32Array; finished: Int32Array };
 const set = buildRuleSet(data.input);
 Atomics.add(data.started, 0, 1);
 
 parentPort!.on('message', (job: WorkerJob) => {
   const answer: WorkerResult = { id: job.id, results: job.files.map((f) => analyzeFile(f, set, data.showSecrets)) };
+  Atomics.add(data.finished, 0, 1);
   parentPort!.postMessage(answer);
 });
