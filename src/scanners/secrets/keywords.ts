@@ -170,23 +170,10 @@ export class KeywordMatcher {
     return { hits: buf, count: n >> 1 };
   }
 
-  /** Calls `hit(keywordIndex, endOffset)` for every keyword occurrence (end is exclusive). */
+  /** Calls `hit(keywordIndex, endOffset)` for every keyword occurrence (end is exclusive), in order of end. */
   scan(text: string, hit: (keyword: number, end: number) => void): void {
-    const { next, outStart, outList } = this;
-    let row = 0;
-    for (let i = 0, len = text.length; i < len; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 128) {
-        row = 0;
-        continue;
-      }
-      const v = next[row + c]!;
-      row = v & ~1;
-      if (v & 1) {
-        const s = row >> 7;
-        for (let k = outStart[s]!, b = outStart[s + 1]!; k < b; k++) hit(outList[k]!, i + 1);
-      }
-    }
+    const { hits, count } = this.collect(text);
+    for (let i = 0; i < count; i++) hit(hits[2 * i]!, hits[2 * i + 1]!);
   }
 }
 
