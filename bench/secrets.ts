@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { dirname, join, relative } from 'node:path';
 import { BUILTIN_RULES } from '../src/scanners/secrets/rules/index.js';
 import { base62, crc32 } from '../src/scanners/secrets/validators.js';
-import { BENCH_DIR, build, has, ROOT, table, timed } from './util.js';
+import { BENCH_DIR, build, has, ROOT, table, timed, type Timed } from './util.js';
 
 const TARGET_MB = Number(process.env['SECRETS_BENCH_MB'] ?? 200);
 const corpus = join(BENCH_DIR, 'secrets-corpus');
@@ -80,35 +80,49 @@ build();
 const info = makeCorpus();
 const mb = info.bytes / 1024 / 1024;
 console.log(`corpus: ${info.files} files, ${mb.toFixed(1)} MB, ${info.planted} planted secrets`);
-const rows: (string | number)[][] = [['tool', 'seconds', 'MB/s', 'findings', 'peak RSS MiB']];
 const cli = join(ROOT, 'dist', 'cli', 'main.js');
 const outFile = join(BENCH_DIR, 'secrets-out.json');
-const ours = timed('node', [cli, 'secrets', corpus, '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', outFile], {}, 2);
-const ourFindings = JSON.parse(readFileSync(outFile, 'utf8')).findings.length as number;
-rows.push(['pipeguard secrets', ours.seconds, mb / ours.seconds, ourFindings, ours.maxRssMiB ?? '-']);
-const ours1 = timed('node', [cli, 'secrets', corpus, '--threads', '1', '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', outFile]);
-rows.push(['pipeguard secrets (1 thread)', ours1.seconds, mb / ours1.seconds, ourFindings, ours1.maxRssMiB ?? '-']);
-
-let rgSeconds: number | undefined;
-if (has('rg')) {
-  const kw = join(BENCH_DIR, 'keywords.txt');
-  writeFileSync(kw, [...new Set(BUILTIN_RULES.flatMap((r) => r.keywords))].join('\n') + '\n');
-  const rg = timed('rg', ['-uu', '-i', '-F', '-c', '-f', kw, corpus], {}, 2);
-  rgSeconds = rg.seconds;
-  rows.push([`ripgrep -i -F (${BUILTIN_RULES.flatMap((r) => r.keywords).length} keywords)`, rg.seconds, mb / rg.seconds, `${rg.stdout.split('\n').filter(Boolean).length} files hit`, rg.maxRssMiB ?? '-']);
-} else console.log('ripgrep not installed (apt-get install ripgrep): skipped');
-
-let slSeconds: number | undefined;
+const ourArgs = [cli, 'secrets', corpus, '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', outFile];
+const kw = join(BENCH_DIR, 'keywords.txt');
+writeFileSync(kw, [...new Set(BUILTIN_RULES.flatMap((r) => r.keywords))].join('\n') + '\n');
 const sl = ensureSecretlint();
-if (sl) {
-  const r = timed(sl, [`${corpus}/**/*`, '--secretlintrc', join(peers, '.secretlintrc.json'), '--format', 'compact', '--no-color'], { cwd: peers });
-  slSeconds = r.seconds;
-  const n = r.stdout.split('\n').filter((l) => /: line \d+, col \d+/.test(l)).length;
-  rows.push(['secretlint (recommended preset)', r.seconds, mb / r.seconds, n, r.maxRssMiB ?? '-']);
-} else console.log('secretlint could not be installed: skipped');
+if (!sl) console.log('secretlint could not be installed: skipped');
+if (!has('rg')) console.log('ripgrep not installed (apt-get install ripgrep): skipped');
+
+/** The tools, run in turn each round, so a machine that changes speed (shared hosts do) slows them all alike. */
+const tools: { name: string; run: () => Timed; findings: (t: Timed) => number | string }[] = [
+  { name: 'pipeguard secrets', run: () => timed('node', ourArgs), findings: () => JSON.parse(readFileSync(outFile, 'utf8')).findings.length as number },
+  { name: 'pipeguard secrets (1 thread)', run: () => timed('node', [...ourArgs, '--threads', '1']), findings: () => JSON.parse(readFileSync(outFile, 'utf8')).findings.length as number },
+  ...(has('rg')
+    ? [{ name: `ripgrep -i -F (${BUILTIN_RULES.flatMap((r) => r.keywords).length} keywords)`, run: () => timed('rg', ['-uu', '-i', '-F', '-c', '-f', kw, corpus]), findings: (t: Timed) => `${t.stdout.split('\n').filter(Boolean).length} files hit` }]
+    : []),
+  ...(sl
+    ? [{
+        name: 'secretlint (recommended preset)',
+        run: () => timed(sl, [`${corpus}/**/*`, '--secretlintrc', join(peers, '.secretlintrc.json'), '--format', 'compact', '--no-color'], { cwd: peers }),
+        findings: (t: Timed) => t.stdout.split('\n').filter((l) => /: line \d+, col \d+/.test(l)).length,
+      }]
+    : []),
+];
+const ROUNDS = Number(process.env['SECRETS_BENCH_ROUNDS'] ?? 3);
+const runs = tools.map(() => [] as Timed[]);
+const found = tools.map(() => 0 as number | string);
+for (let round = 0; round < ROUNDS; round++) {
+  tools.forEach((tool, i) => {
+    const t = tool.run();
+    runs[i]!.push(t);
+    found[i] = tool.findings(t);
+  });
+}
+const best = runs.map((r) => Math.min(...r.map((t) => t.seconds)));
+const median = runs.map((r) => r.map((t) => t.seconds).sort((x, y) => x - y)[Math.floor(r.length / 2)]!);
+const rows: (string | number)[][] = [['tool', `best of ${ROUNDS} s`, 'median s', 'MB/s (best)', 'findings', 'peak RSS MiB']];
+tools.forEach((tool, i) => rows.push([tool.name, best[i]!, median[i]!, mb / best[i]!, found[i]!, Math.max(...runs[i]!.map((t) => t.maxRssMiB ?? 0))]));
 table(rows);
-if (slSeconds) console.log(`ratio: pipeguard is ${(slSeconds / ours.seconds).toFixed(1)}x secretlint's throughput`);
-if (rgSeconds) console.log(`ratio: pipeguard takes ${(ours.seconds / rgSeconds).toFixed(2)}x ripgrep's keyword-only time`);
+const at = (prefix: string) => tools.findIndex((t) => t.name.startsWith(prefix));
+const [ours, rg, secretlint] = [at('pipeguard secrets'), at('ripgrep'), at('secretlint')];
+if (secretlint >= 0) console.log(`ratio: pipeguard is ${(best[secretlint]! / best[ours]!).toFixed(1)}x secretlint's throughput (medians: ${(median[secretlint]! / median[ours]!).toFixed(1)}x)`);
+if (rg >= 0) console.log(`ratio: pipeguard takes ${(best[ours]! / best[rg]!).toFixed(2)}x ripgrep's keyword-only time (medians: ${(median[ours]! / median[rg]!).toFixed(2)}x)`);
 
 // History: a generated repository with thousands of commits.
 const repo = join(BENCH_DIR, 'history-repo');
