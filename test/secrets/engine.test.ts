@@ -119,6 +119,29 @@ test('the inline-ignore marker is reported by the automaton pass', () => {
   }
 });
 
+test('a custom rule is searched over the whole file when its keyword occurs anywhere (gitleaks keyword semantics)', () => {
+  const rule: SecretRuleSpec = {
+    id: 'acme-deploy-key',
+    title: 'ACME deploy key',
+    severity: 'high',
+    keywords: ['acme'],
+    regex: String.raw`deploy_key_([0-9A-Za-z]{24})`,
+    examples: { positive: [], negative: [] },
+  };
+  const secret = seeded(61, 24);
+  const text = `# acme settings\n${'x = 1;\n'.repeat(3000)}deploy_key_${secret}\n`;
+  // As a user's rule: found far from its keyword.
+  const custom = compileRules([rule], { custom: new Set([rule.id]) });
+  assert.equal(custom.rules[0]!.mode, 'anchored');
+  assert.deepEqual(detect(text, custom).map((d) => d.secret), [secret]);
+  const unanchored = { ...rule, regex: String.raw`[a-z]+_key_([0-9A-Za-z]{24})` };
+  const customWhole = compileRules([unanchored], { custom: new Set([rule.id]) });
+  assert.equal(customWhole.rules[0]!.mode, 'whole');
+  assert.deepEqual(detect(text, customWhole).map((d) => d.secret), [secret]);
+  // Without its keyword in the file, not searched at all.
+  assert.deepEqual(detect(text.replace('acme', 'other'), customWhole), []);
+});
+
 test('changedLines keeps only secrets on added lines', () => {
   const set = compileRules(BUILTIN_RULES);
   const text = `old ${githubToken(21)}\nnew ${githubToken(22)}\n`;

@@ -61,3 +61,12 @@ test('the embedded WebAssembly module is the assembly of keywords.wat', async ()
   const { KEYWORDS_WASM } = await import('../../src/scanners/secrets/keywords-wasm.js');
   assert.equal((await assemble()).toString('base64'), KEYWORDS_WASM, 'run npm run wasm after editing keywords.wat');
 });
+
+test('keywords with more distinct characters than the WebAssembly table has columns fall back to JavaScript, same hits', () => {
+  const kws = Array.from({ length: 70 }, (_, i) => String.fromCharCode(33 + i) + 'k' + String.fromCharCode(33 + ((i * 7) % 90)));
+  const m = new KeywordMatcher(kws);
+  const text = seeded(5, 20000, kws.join('') + ' \n');
+  const pairs = (r: { hits: Int32Array; count: number }) => Array.from(r.hits.subarray(0, 2 * r.count)).join(',');
+  assert.ok(m.collect(text).count > 0);
+  assert.equal(pairs(m.collectBytes(Buffer.from(text, 'latin1'))), pairs(m.collect(text)));
+});
