@@ -11,10 +11,11 @@ import type { WorkerJob, WorkerResult } from './worker.js';
 import { analyzeFile, type FileJob, type FileResult } from './read.js';
 
 /**
- * Content analysed in the main thread before worker threads are worth starting; from then on the main thread
- * goes on alone until the workers have compiled their rules, so their start-up costs no wall time.
+ * Content this thread analyses before worker threads are worth starting: a worker costs a Node start and a rule
+ * compile, more than a small repository takes alone. The listing streams, so a large tree reaches this within
+ * milliseconds and its workers boot while this thread goes on.
  */
-const INLINE_BYTES = 256 * 1024;
+const INLINE_BYTES = 8 * 1024 * 1024;
 /** Files read ahead of the oldest unfinished one, so workers never wait for the main thread. */
 const AHEAD_FILES = 2048;
 const AHEAD_BYTES = 64 * 1024 * 1024;
@@ -32,9 +33,7 @@ export const secretsScanner: Scanner<SecretsConfig> = {
   },
   scan(target, ctx) {
     // Files on disk are read by the scanner itself (in worker threads when there are some), into a reused buffer.
-    // Trees and histories are usually large: their workers start at once, booting while the target is listed.
-    const eager = target.kind === 'directory' || target.kind === 'git-history' || target.kind === 'archive';
-    return scanSecrets(target.files({ ...fileFilter(ctx.config), deferRead: true }), ctx, threadCount(ctx), eager);
+    return scanSecrets(target.files({ ...fileFilter(ctx.config), deferRead: true }), ctx, threadCount(ctx));
   },
 };
 
@@ -64,12 +63,12 @@ interface Pending {
   own: boolean;
 }
 
-async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>, threads: number, eager: boolean): AsyncIterable<RawFinding> {
+async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>, threads: number): AsyncIterable<RawFinding> {
   const input = ruleSetInput(ctx.config);
   const showSecrets = ctx.options.showSecrets === true;
   const workersOnly = ctx.options.workersOnly === true && threads > 1;
   // This thread analyses files too: `threads - 1` workers.
-  let pool: WorkerPool | undefined = threads > 1 && (eager || workersOnly) ? new WorkerPool(threads - 1, input, showSecrets) : undefined;
+  let pool: WorkerPool | undefined = workersOnly ? new WorkerPool(threads - 1, input, showSecrets) : undefined;
   const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
   // Built only if this thread analyses a file itself (not at all when workers were ready in time).
   let set: RuleSet | undefined;
