@@ -106,8 +106,11 @@ function searchMode(spec: SecretRuleSpec, custom: boolean): { mode: SearchMode; 
   const shape = regexShape(spec.regex, spec.flags ?? '');
   const none = { anchors: [], span: shape.maxLength, context: shape.context };
   if (spec.keywords.length === 0) return { mode: 'whole', ...none };
-  // Anchoring literals must be ASCII (the automaton's alphabet) and long enough to be selective.
-  if (shape.prefixes && shape.prefixes.every((p) => p.length >= MIN_ANCHOR && /^[\x00-\x7f]+$/.test(p))) {
+  // Anchoring literals must be ASCII (the automaton's alphabet) and long enough to be selective. With `i` and `u`
+  // together an ASCII letter also matches non-ASCII ones (`k` matches the Kelvin sign), which the automaton
+  // would not see.
+  const unicodeCase = /i/.test(spec.flags ?? '') && /[uv]/.test(spec.flags ?? '');
+  if (!unicodeCase && shape.prefixes && shape.prefixes.every((p) => p.length >= MIN_ANCHOR && /^[\x00-\x7f]+$/.test(p))) {
     return { mode: 'anchored', ...none, anchors: shape.prefixes };
   }
   if (!custom && shape.maxLength < Infinity && shape.context < Infinity) return { mode: 'window', ...none };

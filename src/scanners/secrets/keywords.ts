@@ -80,8 +80,14 @@ export class KeywordMatcher {
     outStart[n] = flat.length;
     this.outStart = outStart;
     this.outList = Int32Array.from(flat);
-    this.single = Int32Array.from({ length: n }, (_, st) => (outStart[st + 1]! - outStart[st]! === 1 ? this.outList[outStart[st]!]! : -1));
-    this.maxOut = Math.max(1, ...Array.from({ length: n }, (_, st) => outStart[st + 1]! - outStart[st]!));
+    this.single = new Int32Array(n);
+    let maxOut = 1;
+    for (let st = 0; st < n; st++) {
+      const outs = outStart[st + 1]! - outStart[st]!;
+      this.single[st] = outs === 1 ? this.outList[outStart[st]!]! : -1;
+      maxOut = Math.max(maxOut, outs);
+    }
+    this.maxOut = maxOut;
     this.wasm = WasmScanner.build(next, n, keywords);
   }
 
@@ -184,8 +190,8 @@ const ROW = WASM_CLASSES * 4;
 const ROW_SHIFT = Math.log2(ROW);
 /** Where the table starts in memory (after the class map and the record counts). */
 const TABLE = 1024;
-/** Bytes scanned per call; records of a call fit in its output regions. */
-const CHUNK = 1 << 20;
+/** Bytes scanned per call; records of a call fit in its output regions (8 bytes a byte at most: 2 MB of them). */
+const CHUNK = 1 << 18;
 const CAP = CHUNK / 4 + 4;
 const PAGE = 65536;
 
@@ -275,7 +281,7 @@ class WasmScanner {
         table[s * WASM_CLASSES + k] = TABLE + (v >> 7) * ROW + (v & 1);
       }
     }
-    const longest = Math.max(1, ...keywords.map((k) => k.length));
+    const longest = keywords.reduce((m, k) => Math.max(m, k.length), 1);
     return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, longest - 1);
   }
 }

@@ -70,7 +70,7 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
   // This thread analyses files too: `threads - 1` workers.
   let pool: WorkerPool | undefined = workersOnly ? new WorkerPool(threads - 1, input, showSecrets) : undefined;
   const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
-  // Built only if this thread analyses a file itself (not at all when workers were ready in time).
+  // Built when this thread first analyses a file itself (never with workersOnly).
   let set: RuleSet | undefined;
   let inlineBytes = 0;
   let done = 0;
