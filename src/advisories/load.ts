@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError, errorMessage } from '../core/errors.js';
-import { parseJsonWithLine } from './json-error.js';
+import { parseJsonWithLine } from '../core/json.js';
 import { asOsvRecord, type OsvRecord } from './osv.js';
 
 const RECORD_FILE = /\.(json|ya?ml)$/i;

@@ -1,5 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
-import { parseJsonWithLine } from '../../../advisories/json-error.js';
+import { parseJsonWithLine } from '../../../core/json.js';
 import { LockfileError } from '../types.js';
 
 /** Finds line numbers of substrings in a text quickly (one pass to index line starts). */

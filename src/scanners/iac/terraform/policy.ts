@@ -1,11 +1,10 @@
+import { JsonSyntaxError, parseJsonNodes, type JsonNode } from '../../../core/json.js';
 import type { Expr, Range } from './hcl.js';
 
 /** A JSON-like value with source offsets, built from HCL (`jsonencode({...})`) or from JSON text. */
-export type PVal =
-  | { t: 'scalar'; v: string | number | boolean | null; range: Range }
-  | { t: 'arr'; items: PVal[]; range: Range }
-  | { t: 'obj'; entries: { key: string; keyRange: Range; value: PVal }[]; range: Range }
-  | { t: 'unknown'; range: Range };
+export type PVal = JsonNode<Unknown> | Unknown;
+/** An HCL expression that is not a constant (a reference, a call). */
+type Unknown = { t: 'unknown'; range: Range };
 
 /** Converts an HCL expression to a {@link PVal}. */
 export function fromHcl(e: Expr): PVal {
@@ -27,103 +26,16 @@ export function fromHcl(e: Expr): PVal {
   }
 }
 
-/** Parses JSON text, giving offsets relative to `base`. Returns undefined when it is not JSON. */
+/**
+ * Parses JSON text leniently (`//` comments, which some templated policies carry), giving offsets relative to
+ * `base`. Returns undefined when it is not JSON.
+ */
 export function parseJsonPos(text: string, base: number): PVal | undefined {
-  let i = 0;
-  // Whitespace, and (leniently) `//` line comments, which some templated policies carry.
-  const ws = () => {
-    for (;;) {
-      while (i < text.length && /\s/.test(text[i]!)) i++;
-      if (text[i] === '/' && text[i + 1] === '/') while (i < text.length && text[i] !== '\n') i++;
-      else return;
-    }
-  };
-  const fail = (): never => {
-    throw new Error('bad json');
-  };
-  const value = (): PVal => {
-    ws();
-    const c = text[i];
-    const start = i;
-    if (c === '{') {
-      i++;
-      const entries: { key: string; keyRange: Range; value: PVal }[] = [];
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return { t: 'obj', entries, range: [base + start, base + i] };
-      }
-      for (;;) {
-        ws();
-        const ks = i;
-        const k = value();
-        if (k.t !== 'scalar' || typeof k.v !== 'string') fail();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        const v = value();
-        entries.push({ key: String((k as { v: string }).v), keyRange: [base + ks, base + i], value: v });
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          break;
-        }
-        fail();
-      }
-      return { t: 'obj', entries, range: [base + start, base + i] };
-    }
-    if (c === '[') {
-      i++;
-      const itemsOut: PVal[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return { t: 'arr', items: itemsOut, range: [base + start, base + i] };
-      }
-      for (;;) {
-        itemsOut.push(value());
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          break;
-        }
-        fail();
-      }
-      return { t: 'arr', items: itemsOut, range: [base + start, base + i] };
-    }
-    if (c === '"') {
-      i++;
-      let s = '';
-      while (i < text.length && text[i] !== '"') {
-        if (text[i] === '\\') {
-          s += text[i + 1] ?? '';
-          i += 2;
-        } else s += text[i++];
-      }
-      if (text[i] !== '"') fail();
-      i++;
-      return { t: 'scalar', v: s, range: [base + start, base + i] };
-    }
-    const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 40));
-    if (!m) fail();
-    i += m![0].length;
-    const raw = m![0];
-    return { t: 'scalar', v: raw === 'true' ? true : raw === 'false' ? false : raw === 'null' ? null : Number(raw), range: [base + start, base + i] };
-  };
   try {
-    const v = value();
-    ws();
-    return i === text.length ? v : undefined;
-  } catch {
-    return undefined;
+    return parseJsonNodes(text, { base, lenient: true });
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return undefined;
+    throw e;
   }
 }
 
