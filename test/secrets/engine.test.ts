@@ -99,6 +99,9 @@ test('bytes read as Latin-1 give the same hits as decoded text: columns, evidenc
     `emoji 🔑🔑 ${tok} and ${aws} ⟵ both\n😀\n`,
     `password = "Pässwört-9x7Qz2k4Lm"\nαβγ api_key: "${seeded(41, 24)}" δ\n`,
     `multi\r\nlines ← ${tok}\r\n`,
+    // UTF-8 of à and Р holds the byte 0xA0, a no-break space to a regex reading bytes as Latin-1.
+    `password = "voilà-S3cr3t-9x7Qz2k4"\n`,
+    `db_password: "Пароль-Р9x7Qz2k4Lm"\n`,
   ];
   for (const text of texts) {
     const bytes = new TextEncoder().encode(text);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { regexShape } from '../../src/scanners/secrets/regex-shape.js';
+import { asciiSpaces, regexShape } from '../../src/scanners/secrets/regex-shape.js';
 
 const r = String.raw;
 
@@ -56,4 +56,18 @@ test('syntax it does not read gives the conservative shape, never a wrong one', 
   for (const src of [r`(?i:abc)`, r`(abc`, r`abc)`, r`*a`]) {
     assert.deepEqual(regexShape(src), { maxLength: Infinity, context: Infinity, prefixes: null }, src);
   }
+});
+
+test('asciiSpaces makes \\s ASCII white space for byte views, leaving [\\s\\S] and escaped backslashes alone', () => {
+  const r = String.raw;
+  assert.equal(asciiSpaces(r`a\s{0,4}=\s*"x"`), r`a[\t-\r ]{0,4}=[\t-\r ]*"x"`);
+  assert.equal(asciiSpaces(r`[^\s"']{8}`), r`[^\t-\r "']{8}`);
+  assert.equal(asciiSpaces(r`\S+`), r`[^\t-\r ]+`);
+  assert.equal(asciiSpaces(r`[\s\S]{10}`), r`[\s\S]{10}`);
+  assert.equal(asciiSpaces(r`[\\s]\\s`), r`[\\s]\\s`);
+  assert.equal(asciiSpaces(r`[a\]\s]b\bx`), r`[a\]\t-\r ]b\bx`);
+  // Same matches as \s on ASCII, none on the 0xA0 byte.
+  const re = new RegExp(asciiSpaces(r`^\s+$`));
+  assert.ok(re.test(' \t\r\n\v\f'));
+  assert.ok(!re.test('\u00a0'));
 });

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import type { Confidence, Severity } from '../../core/types.js';
 import { isPlaceholder, looksLikeCode, shannonEntropy } from './filters.js';
 import { KeywordMatcher } from './keywords.js';
-import { regexShape } from './regex-shape.js';
+import { asciiSpaces, regexShape } from './regex-shape.js';
 import type { SecretRuleSpec } from './rule.js';
 import { CHECKSUMS } from './validators.js';
 
@@ -27,6 +27,8 @@ export interface CompiledRule {
   regex: RegExp;
   /** The same regex, sticky, for anchored search at a literal's offset. */
   sticky: RegExp;
+  /** Both again for texts holding bytes (non-ASCII files): `\s` is ASCII white space there (see asciiSpaces). */
+  bytes: { regex: RegExp; sticky: RegExp };
   mode: SearchMode;
   /** Longest match (window mode). */
   span: number;
@@ -137,10 +139,13 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
   const rules = specs.map((spec, i): CompiledRule => {
     let regex: RegExp;
     let sticky: RegExp;
+    let bytes: CompiledRule['bytes'];
     const flags = (spec.flags ?? '').replace(/[gy]/g, '');
     try {
       regex = new RegExp(spec.regex, 'g' + flags);
       sticky = new RegExp(spec.regex, 'y' + flags);
+      const forBytes = asciiSpaces(spec.regex);
+      bytes = forBytes === spec.regex ? { regex, sticky } : { regex: new RegExp(forBytes, 'g' + flags), sticky: new RegExp(forBytes, 'y' + flags) };
     } catch (e) {
       throw new Error(`secret rule ${spec.id}: invalid regex: ${(e as Error).message}`);
     }
@@ -163,6 +168,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       confidence: spec.confidence ?? (spec.generic ? 'medium' : 'high'),
       regex,
       sticky,
+      bytes,
       mode: how.mode,
       span: how.span,
       context: how.context,
@@ -190,14 +196,13 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
 }
 
 /**
- * Runs a rule's global regex on text[a, b) plus `context` characters either side, keeping the matches that lie
+ * Runs a rule's global regex `re` on text[a, b) plus `context` characters either side, keeping the matches that lie
  * within [a, b): assertions see the same characters as in the whole text, so these are the whole text's matches.
  */
-function searchWindow(rule: CompiledRule, text: string, a: number, b: number, record: (rule: CompiledRule, m: RegExpExecArray, base: number) => void): void {
+function searchWindow(rule: CompiledRule, re: RegExp, text: string, a: number, b: number, record: (rule: CompiledRule, m: RegExpExecArray, base: number) => void): void {
   const ha = Math.max(0, a - rule.context);
   const hb = Math.min(text.length, b + rule.context);
   const hay = ha === 0 && hb === text.length ? text : text.slice(ha, hb);
-  const re = rule.regex;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(hay)) !== null) {
@@ -422,7 +427,7 @@ function search(
         }
       }
       // As a global search would: the next match starts at the first literal at or after the previous match's end.
-      const re = rule.sticky;
+      const re = decode ? rule.bytes.sticky : rule.sticky;
       let after = 0;
       for (let i = 0; i < starts.length; i++) {
         const at = starts[i]!;
@@ -446,14 +451,14 @@ function search(
         const wb = Math.min(n, pairs[i]! + rule.span);
         if (a >= 0 && wa <= b) b = Math.max(b, wb);
         else {
-          if (a >= 0) searchWindow(rule, text, a, b, record);
+          if (a >= 0) searchWindow(rule, decode ? rule.bytes.regex : rule.regex, text, a, b, record);
           a = wa;
           b = wb;
         }
       }
-      if (a >= 0) searchWindow(rule, text, a, b, record);
+      if (a >= 0) searchWindow(rule, decode ? rule.bytes.regex : rule.regex, text, a, b, record);
     } else {
-      searchWindow(rule, text, 0, text.length, record);
+      searchWindow(rule, decode ? rule.bytes.regex : rule.regex, text, 0, text.length, record);
     }
   }
   const specific = raw.filter((d) => !d.generic);

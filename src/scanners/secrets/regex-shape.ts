@@ -328,3 +328,29 @@ export function regexShape(source: string, flags = ''): RegexShape {
     return { maxLength: Infinity, context: Infinity, prefixes: null };
   }
 }
+
+/**
+ * The regex source for texts that hold bytes one per character (Latin-1 views of UTF-8): `\s` becomes ASCII white
+ * space, because in such a view the byte 0xA0 (inside `à`, `Р`, many CJK characters) would read as a no-break
+ * space and cut a token in two where the text has none. Classes holding `\S` as well are left alone (`[\s\S]` is
+ * any character either way).
+ */
+export function asciiSpaces(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const e = source[i + 1] ?? '';
+      out += e === 's' ? '[\\t-\\r ]' : e === 'S' ? '[^\\t-\\r ]' : c + e;
+      i++;
+    } else if (c === '[') {
+      // The class runs to the first unescaped `]` (a `]` right after `[` or `[^` closes it too, as in JavaScript).
+      let j = i + 1;
+      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+      const body = source.slice(i + 1, j);
+      out += '[' + (/\\S/.test(body.replace(/\\\\/g, '')) ? body : body.replace(/\\(.)/gs, (m, e: string) => (e === 's' ? '\\t-\\r ' : m))) + ']';
+      i = j;
+    } else out += c;
+  }
+  return out;
+}
