@@ -18,47 +18,46 @@ export class KeywordMatcher {
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
-    const gotoRows: number[][] = [new Array<number>(128).fill(-1)];
+    // The trie, straight into the transition table (-1: no edge yet); at most one state per keyword character.
+    let cap = 1;
+    for (const kw of keywords) cap += kw.length;
+    const trie = new Int32Array(cap * 128).fill(-1);
     const outputs: number[][] = [[]];
+    let n = 1;
     keywords.forEach((raw, idx) => {
       const kw = raw.toLowerCase();
       let s = 0;
       for (let i = 0; i < kw.length; i++) {
         const c = kw.charCodeAt(i);
         if (c >= 128) throw new Error(`keyword ${JSON.stringify(raw)} is not ASCII`);
-        let t = gotoRows[s]![c]!;
+        let t = trie[s * 128 + c]!;
         if (t < 0) {
-          t = gotoRows.length;
-          gotoRows.push(new Array<number>(128).fill(-1));
+          t = n++;
           outputs.push([]);
-          gotoRows[s]![c] = t;
+          trie[s * 128 + c] = t;
         }
         s = t;
       }
       outputs[s]!.push(idx);
     });
-    // Breadth-first failure links, folded into a full transition table.
-    const n = gotoRows.length;
+    // Breadth-first failure links, folding the trie into a full transition table.
+    const next = trie.slice(0, n * 128);
     const fail = new Int32Array(n);
-    const next = new Int32Array(n * 128);
     const queue: number[] = [];
     for (let c = 0; c < 128; c++) {
-      const t = gotoRows[0]![c]!;
-      next[c] = t < 0 ? 0 : t;
-      if (t > 0) {
-        fail[t] = 0;
-        queue.push(t);
-      }
+      const t = next[c]!;
+      if (t < 0) next[c] = 0;
+      else queue.push(t);
     }
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi]!;
-      outputs[s]!.push(...outputs[fail[s]!]!);
+      const f = fail[s]!;
+      if (outputs[f]!.length) outputs[s]!.push(...outputs[f]!);
       for (let c = 0; c < 128; c++) {
-        const t = gotoRows[s]![c]!;
-        if (t < 0) next[s * 128 + c] = next[fail[s]! * 128 + c]!;
+        const t = next[s * 128 + c]!;
+        if (t < 0) next[s * 128 + c] = next[f * 128 + c]!;
         else {
-          fail[t] = next[fail[s]! * 128 + c]!;
-          next[s * 128 + c] = t;
+          fail[t] = next[f * 128 + c]!;
           queue.push(t);
         }
       }

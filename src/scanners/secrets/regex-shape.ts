@@ -117,7 +117,7 @@ class Parser {
       this.context = Math.max(this.context, this.unit);
       return ZERO;
     }
-    if (this.src.startsWith('(?=', this.i) || this.src.startsWith('(?!', this.i) || this.src.startsWith('(?<=', this.i) || this.src.startsWith('(?<!', this.i)) {
+    if (c === '(' && this.src[this.i + 1] === '?' && this.lookaround()) {
       this.i += this.src[this.i + 2] === '<' ? 4 : 3;
       const outer = this.context;
       this.context = 0;
@@ -175,7 +175,7 @@ class Parser {
     }
     if (c === '\\') return this.escape();
     if (c === ')' || c === '|') throw new Error(`unexpected ${c} at ${this.i}`);
-    if (c === '*' || c === '+' || c === '?' || (c === '{' && /^\{\d+(,\d*)?\}/.test(this.src.slice(this.i)))) {
+    if (c === '*' || c === '+' || c === '?' || (c === '{' && this.braces() !== null)) {
       throw new Error(`nothing to repeat at ${this.i}`);
     }
     // A literal character (a surrogate pair counts as one).
@@ -195,9 +195,9 @@ class Parser {
       this.i = end + 1;
       return { max: this.named.get(name) ?? Infinity, prefixes: null, whole: false, zero: false };
     }
-    if (/[1-9]/.test(e)) {
+    if (e >= '1' && e <= '9') {
       let digits = e;
-      while (/[0-9]/.test(this.src[this.i] ?? '')) digits += this.src[this.i++];
+      while (this.i < this.src.length && this.src[this.i]! >= '0' && this.src[this.i]! <= '9') digits += this.src[this.i++];
       return { max: this.groups[Number(digits)] ?? Infinity, prefixes: null, whole: false, zero: false };
     }
     if ('dDwWsS'.includes(e)) return { max: 1, prefixes: null, whole: false, zero: false };
@@ -292,7 +292,7 @@ class Parser {
     else if (c === '?') q = [0, 1];
     if (q) this.i++;
     else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
+      const m = this.braces();
       if (!m) return null;
       this.i += m[0].length;
       const lo = Number(m[1]);
@@ -302,11 +302,25 @@ class Parser {
     return q;
   }
 
+  /** A lookaround opens here (`(?=`, `(?!`, `(?<=`, `(?<!`), after `(?`. */
+  private lookaround(): boolean {
+    const d = this.src[this.i + 2];
+    return d === '=' || d === '!' || (d === '<' && (this.src[this.i + 3] === '=' || this.src[this.i + 3] === '!'));
+  }
+
+  /** A `{n}`, `{n,}` or `{n,m}` quantifier at the current position, read without moving. */
+  private braces(): RegExpExecArray | null {
+    BRACES.lastIndex = this.i;
+    return BRACES.exec(this.src);
+  }
+
   private expect(ch: string): void {
     if (this.src[this.i] !== ch) throw new Error(`expected ${ch} at ${this.i}`);
     this.i++;
   }
 }
+
+const BRACES = /\{(\d+)(,(\d*))?\}/y;
 
 const ZERO: Node = { max: 0, prefixes: [''], whole: true, zero: true };
 
