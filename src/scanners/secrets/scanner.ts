@@ -236,8 +236,14 @@ class WorkerPool {
 
   /** Resolves once every worker has compiled its rules. */
   async whenReady(): Promise<void> {
-    while (!this.ready) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (!this.ready) {
+      if (this.broken) throw this.broken;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
+
+  /** Why a worker stopped, if one did. */
+  private broken: Error | undefined;
 
   /** True while the workers have fewer than two batches each sent and unfinished. */
   hungry(): boolean {
@@ -267,6 +273,7 @@ class WorkerPool {
         batch.settle();
       });
       const fail = (e: Error) => {
+        this.broken ??= e;
         for (const batch of this.inFlight.values()) {
           batch.results = batch.jobs.map(() => ({ error: e.message }));
           batch.settle();
