@@ -292,7 +292,6 @@ function lineStarts(text: string): number[] {
 export interface DetectOptions {
   /** The text's path: rules limited to other paths are skipped. */
   path?: string;
-  lines?: LineIndex;
   /**
    * Set when `text` holds bytes, one per character: turns a matched secret (and match) with bytes >= 0x80 back
    * into text before the filters see it.
@@ -387,7 +386,7 @@ function search(
     }
   }
   const raw: (Detection & { generic: boolean })[] = [];
-  const lines = opts.lines ?? new LineIndex(text);
+  const lines = new LineIndex(text);
   const decode = opts.decode;
   const record = (rule: CompiledRule, m: RegExpExecArray, base: number) => {
     const { secret: found, offset } = extractSecret(m, rule.spec);
