@@ -7,7 +7,7 @@ import { loadRecords } from '../src/advisories/load.js';
 import { collectInventory } from '../src/scanners/deps/inventory.js';
 import { openDirectory } from '../src/targets/directory.js';
 import { BIG_PROJECTS, bigLockfile } from './sbom.js';
-import { BENCH_DIR, ROOT, build, table, timed } from './util.js';
+import { BENCH_DIR, CLI, ROOT, build, table, timed } from './util.js';
 
 const SHARED = join(ROOT, '..', 'shared', 'data', 'osv');
 
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const matchSec = (performance.now() - t0) / 1000;
 
   // end to end: the CLI a user runs
-  const cli = timed(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'scan', corpus, '--scanners', 'deps', '--format', 'json', '--fail-on', 'none'], { env: { ...process.env, PIPEGUARD_DB: db } }, 3);
+  const cli = timed(process.execPath, [CLI, 'scan', corpus, '--scanners', 'deps', '--format', 'json', '--fail-on', 'none'], { env: { ...process.env, PIPEGUARD_DB: db } }, 3);
   table([
     ['step', 'seconds', 'notes'],
     ['db import (8,698 OSV records)', importSec, `${records.length} records`],

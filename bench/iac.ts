@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_DIR, ROOT, build, table, timed } from './util.js';
+import { BENCH_DIR, CLI, build, table, timed } from './util.js';
 
 const N = Number(process.argv[2] ?? 2000);
 const peerDir = join(BENCH_DIR, 'iac-peer');
@@ -59,7 +59,7 @@ for (let i = 0; i < N; i++) {
 }
 
 build();
-const cli = join(ROOT, 'dist', 'cli', 'main.js');
+const cli = CLI;
 const out = join(BENCH_DIR, 'iac-out.json');
 const ours = timed('node', [cli, 'scan', corpus, '--scanners', 'iac', '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', out], {}, 3);
 if (ours.status !== 0) throw new Error(`pipeguard failed: ${ours.stderr}`);

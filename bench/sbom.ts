@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_DIR, ROOT, build, table, timed } from './util.js';
+import { BENCH_DIR, CLI, build, table, timed } from './util.js';
 
 /** A real lockfile of a large project, generated once with npm (registry access needed the first time). */
 export function bigLockfile(name: string, deps: Record<string, string>): string {
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
   const entries = Object.keys(lock.packages).filter((k) => k.includes('node_modules/')).length;
   const ours = join(BENCH_DIR, 'sbom-pipeguard.cdx.json');
-  const us = timed(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'sbom', dir, '-o', ours], {}, 3);
+  const us = timed(process.execPath, [CLI, 'sbom', dir, '-o', ours], {}, 3);
   if (us.status !== 0) throw new Error(`pipeguard sbom failed: ${us.stderr}`);
   const rows: (string | number)[][] = [['tool', 'seconds', 'max RSS MiB', 'components']];
   const mine = purls(ours);

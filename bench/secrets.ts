@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { dirname, join, relative } from 'node:path';
 import { BUILTIN_RULES } from '../src/scanners/secrets/rules/index.js';
 import { base62, crc32 } from '../src/scanners/secrets/validators.js';
-import { BENCH_DIR, build, has, ROOT, table, timed, type Timed } from './util.js';
+import { BENCH_DIR, build, CLI, has, ROOT, table, timed, type Timed } from './util.js';
 
 const TARGET_MB = Number(process.env['SECRETS_BENCH_MB'] ?? 200);
 const corpus = join(BENCH_DIR, 'secrets-corpus');
@@ -80,7 +80,7 @@ build();
 const info = makeCorpus();
 const mb = info.bytes / 1024 / 1024;
 console.log(`corpus: ${info.files} files, ${mb.toFixed(1)} MB, ${info.planted} planted secrets`);
-const cli = join(ROOT, 'dist', 'cli', 'main.js');
+const cli = CLI;
 const outFile = join(BENCH_DIR, 'secrets-out.json');
 const ourArgs = [cli, 'secrets', corpus, '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', outFile];
 const kw = join(BENCH_DIR, 'keywords.txt');

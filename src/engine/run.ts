@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Config } from '../config/schema.js';
 import { configSchema } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
@@ -18,6 +17,7 @@ import type {
 import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
+import { VERSION } from '../core/version.js';
 
 /** Default limits for reading targets. */
 export const DEFAULT_LIMITS: Limits = {
@@ -48,10 +48,8 @@ export interface RunOptions {
   registry?: readonly Scanner[];
 }
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-
 /** pipeguard's version, from package.json. */
-export const VERSION = pkg.version;
+export { VERSION };
 
 /**
  * Runs the scanners on a target and returns the report: findings fingerprinted, inline-ignore comments

@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
-import { createRequire } from 'node:module';
+// the version without loading the engine (and with it every scanner): sbom needs none of them
+import { VERSION } from '../../core/version.js';
 import { generateSbom, type SbomFormat } from '../../sbom/generate.js';
 import { openDirectory } from '../../targets/directory.js';
 import { parse } from '../args.js';
 import type { Command } from '../io.js';
 
-// the version without loading the engine (and with it every scanner): sbom needs none of them
-const VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
 /** `pipeguard sbom`: a CycloneDX 1.6 or SPDX 2.3 JSON SBOM from the lockfiles of a folder. */
 export const sbomCommand: Command = {

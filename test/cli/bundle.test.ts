@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import type { WorkerJob, WorkerResult } from '../../src/scanners/secrets/worker.js';
+import { makeDir } from '../helpers/tmp.js';
+import { awsKeyId } from '../helpers/tokens.js';
+
+// The executable users run is the bundle scripts/bundle.mjs writes (package.json `bin`): built here into a temp
+// folder, it must run on its own, know its version, and have a secrets worker that loads and answers.
+const root = new URL('../../', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+const KEY = awsKeyId(7);
+
+const out = makeDir();
+execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), out], { stdio: 'pipe' });
+
+test('package.json runs the bundle', () => {
+  assert.equal(pkg.bin['pipeguard'], 'dist/bundle/main.js');
+});
+
+test('the bundled CLI prints its version and finds a secret, redacted, with exit 1', () => {
+  const version = spawnSync(process.execPath, [join(out, 'main.js'), '--version'], { encoding: 'utf8' });
+  assert.equal(version.status, 0, version.stderr);
+  assert.equal(version.stdout.trim(), pkg.version);
+  const dir = makeDir({ 'app/config.js': `const id = "${KEY}";\n` });
+  const r = spawnSync(process.execPath, [join(out, 'main.js'), 'secrets', dir, '-f', 'json', '--no-progress'], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as { tool: { version: string }; findings: { ruleId: string }[] };
+  assert.deepEqual(
+    report.findings.map((f) => f.ruleId),
+    ['aws-access-key-id'],
+  );
+  assert.equal(report.tool.version, pkg.version);
+  assert.ok(!r.stdout.includes(KEY));
+});
+
+test("the bundle's secrets worker compiles the rules and analyses a batch", async () => {
+  const started = new Int32Array(new SharedArrayBuffer(4));
+  const finished = new Int32Array(new SharedArrayBuffer(4));
+  const w = new Worker(join(out, 'worker.js'), {
+    workerData: { input: { custom: [], disable: [], allowRegexes: [], stopwords: [] }, showSecrets: false, started, finished },
+  });
+  try {
+    const job: WorkerJob = { id: 3, files: [{ path: 'a.env', bytes: new TextEncoder().encode(`AWS_ACCESS_KEY_ID=${KEY}\n`) }, { path: 'b.txt', bytes: new TextEncoder().encode('nothing\n') }] };
+    const answer = await new Promise<WorkerResult>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.postMessage(job);
+    });
+    assert.equal(answer.id, 3);
+    assert.equal(Atomics.load(started, 0), 1);
+    assert.equal(Atomics.load(finished, 0), 1);
+    const [a, b] = answer.results;
+    assert.ok(a && 'hits' in a && b && 'hits' in b);
+    assert.deepEqual(
+      a.hits.map((h) => [h.ruleId, h.line]),
+      [['aws-access-key-id', 1]],
+    );
+    assert.equal(a.hits[0]!.secret, undefined);
+    assert.deepEqual(b.hits, []);
+  } finally {
+    await w.terminate();
+  }
+});
