@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './schema.js';
 
 /** The JSON Schema of pipeguard.yml for editors (YAML language servers), generated from the zod schema. */

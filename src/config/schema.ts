@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dateSchema, severitySchema } from '../core/config-section.js';
 import { SCANNER_CONFIGS } from '../scanners/configs.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Builds a scanner's config section: `enabled` (default true) plus the scanner's own keys.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dateSchema, scannerSection, severitySchema } from '../../core/config-section.js';
 
 /** One ignore rule: an advisory (id or alias), a package (`name`, `name@version` or purl), or both. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { scannerSection } from '../../core/config-section.js';
 
 /** A port (`443`), a range (`"8000-8100"`), optionally with a protocol (`"53/udp"`). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { scannerSection, severitySchema } from '../../core/config-section.js';
 import { RULES_BY_ID } from './rules.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { scannerSection } from '../../core/config-section.js';
 
 /** The `scanners.posture` section of pipeguard.yml. */

@@ -34,9 +34,9 @@ export interface AnalyzeOptions {
   path?: string;
   showSecrets?: boolean;
   /** Keep only secrets on these 1-based lines (the added lines of a staged diff). */
-  changedLines?: ReadonlySet<number>;
+  changedLines?: ReadonlySet<number> | undefined;
   /** Set to whether the text holds the inline-ignore marker (found by the keyword automaton's pass). */
-  found?: { marker: boolean };
+  found?: { marker: boolean } | undefined;
 }
 
 /** UTF-8 bytes held one per character (Latin-1) back to text. */
@@ -69,12 +69,8 @@ export function analyzeText(text: string, set: RuleSet, opts: AnalyzeOptions): S
 function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decode?: (view: string) => string, bytes?: Uint8Array): SecretHit[] {
   let made: string | undefined;
   const getText = () => (made ??= source());
-  let dets = detect(getText, set, {
-    ...(opts.path !== undefined ? { path: opts.path } : {}),
-    ...(decode ? { decode } : {}),
-    ...(opts.found ? { found: opts.found } : {}),
-    ...(bytes ? { bytes } : {}),
-  });
+  // One object shape for every file (no conditional spreads: this runs once per file).
+  let dets = detect(getText, set, { path: opts.path, decode, found: opts.found, bytes });
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {

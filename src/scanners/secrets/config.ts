@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { scannerSection, severitySchema } from '../../core/config-section.js';
 
 /** A user-written secret rule in pipeguard.yml (same shape as the built-in rule data, without examples). */

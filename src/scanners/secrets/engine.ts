@@ -291,19 +291,19 @@ function lineStarts(text: string): number[] {
 /** Options of {@link detect}. */
 export interface DetectOptions {
   /** The text's path: rules limited to other paths are skipped. */
-  path?: string;
+  path?: string | undefined;
   /**
    * Set when `text` holds bytes, one per character: turns a matched secret (and match) with bytes >= 0x80 back
    * into text before the filters see it.
    */
-  decode?: (view: string) => string;
+  decode?: ((view: string) => string) | undefined;
   /**
    * The bytes the text is the Latin-1 view of (one character per byte): the keyword automaton then reads them,
    * and the text (passed as a function) is only made when a rule has to run.
    */
-  bytes?: Uint8Array;
+  bytes?: Uint8Array | undefined;
   /** Set to whether the text holds the inline-ignore marker {@link MARKER}. */
-  found?: { marker: boolean };
+  found?: { marker: boolean } | undefined;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -460,6 +460,7 @@ function search(
       searchWindow(rule, decode ? rule.bytes.regex : rule.regex, text, 0, text.length, record);
     }
   }
+  if (raw.length === 0) return [];
   const specific = raw.filter((d) => !d.generic);
   const kept = raw.filter((d) => !d.generic || !specific.some((s) => s.start < d.end && d.start < s.end));
   kept.sort((x, y) => x.start - y.start || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));

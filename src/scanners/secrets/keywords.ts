@@ -105,38 +105,54 @@ export class KeywordMatcher {
   collectBytes(bytes: Uint8Array): { hits: Int32Array; count: number } {
     const w = this.wasm;
     if (!w) return this.collect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
-    const { outStart, outList, single, maxOut } = this;
-    let buf = this.buf;
     let n = 0;
     w.load(bytes);
     for (let a = 0; a < bytes.length; a += CHUNK) {
       w.run(a, Math.min(bytes.length, a + CHUNK));
-      const { records, counts } = w;
-      const total = counts[0]! + counts[1]! + counts[2]! + counts[3]!;
-      if (n + total * 2 * maxOut > buf.length) {
-        const bigger = new Int32Array(2 ** Math.ceil(Math.log2(n + total * 2 * maxOut)));
-        bigger.set(buf.subarray(0, n));
-        this.buf = buf = bigger;
-      }
-      // Each automaton's records in turn (that is the order of their ends); most states end one keyword.
-      for (let chain = 0; chain < 4; chain++) {
-        for (let r = chain * CAP * 2, last = r + counts[chain]! * 2; r < last; r += 2) {
-          const state = (records[r]! - TABLE) >> ROW_SHIFT;
-          const end = records[r + 1]!;
-          const only = single[state]!;
-          if (only >= 0) {
-            buf[n++] = only;
-            buf[n++] = end;
-          } else {
-            for (let k = outStart[state]!, b = outStart[state + 1]!; k < b; k++) {
-              buf[n++] = outList[k]!;
-              buf[n++] = end;
-            }
-          }
-        }
+      n = this.records(w.records, w.counts, n);
+    }
+    return { hits: this.buf, count: n >> 1 };
+  }
+
+  /**
+   * Appends one WebAssembly run's records to {@link buf} from `n`, as pairs (keyword, end): each automaton's
+   * records in turn (that is the order of their ends); most states end one keyword. Rare paths (growing the
+   * buffer, states ending several keywords) are functions of their own, so reaching them late does not undo
+   * the optimised code of this hot loop.
+   */
+  private records(records: Int32Array, counts: Int32Array, n: number): number {
+    const total = counts[0]! + counts[1]! + counts[2]! + counts[3]!;
+    if (n + total * 2 * this.maxOut > this.buf.length) this.grow(n, n + total * 2 * this.maxOut);
+    const { single, buf } = this;
+    for (let chain = 0; chain < 4; chain++) {
+      for (let r = chain * CAP * 2, last = r + counts[chain]! * 2; r < last; r += 2) {
+        const state = (records[r]! - TABLE) >> ROW_SHIFT;
+        const end = records[r + 1]!;
+        const only = single[state]!;
+        if (only >= 0) {
+          buf[n++] = only;
+          buf[n++] = end;
+        } else n = this.several(state, end, n);
       }
     }
-    return { hits: buf, count: n >> 1 };
+    return n;
+  }
+
+  /** Records every keyword a state ends (see {@link records}). */
+  private several(state: number, end: number, n: number): number {
+    const { outStart, outList, buf } = this;
+    for (let k = outStart[state]!, b = outStart[state + 1]!; k < b; k++) {
+      buf[n++] = outList[k]!;
+      buf[n++] = end;
+    }
+    return n;
+  }
+
+  /** Grows {@link buf} to hold `need` entries, keeping the first `n`. */
+  private grow(n: number, need: number): void {
+    const bigger = new Int32Array(2 ** Math.ceil(Math.log2(need)));
+    bigger.set(this.buf.subarray(0, n));
+    this.buf = bigger;
   }
 
   /** Reused across calls by {@link collect}. */

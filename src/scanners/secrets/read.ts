@@ -69,12 +69,7 @@ export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean): Fil
   }
   try {
     const found = { marker: false };
-    const hits = analyzeBytes(bytes, set, {
-      path: f.path,
-      showSecrets,
-      found,
-      ...(f.changedLines ? { changedLines: new Set(f.changedLines) } : {}),
-    });
+    const hits = analyzeBytes(bytes, set, { path: f.path, showSecrets, found, changedLines: f.changedLines ? new Set(f.changedLines) : undefined });
     return found.marker ? { hits, size: bytes.length, marker: true } : { hits, size: bytes.length };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
