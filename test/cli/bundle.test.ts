@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -17,8 +17,14 @@ const KEY = awsKeyId(7);
 const out = makeDir();
 execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), out], { stdio: 'pipe' });
 
-test('package.json runs the bundle', () => {
+test('package.json runs the bundle, which embeds its version and the built-in regex shapes', () => {
   assert.equal(pkg.bin['pipeguard'], 'dist/bundle/main.js');
+  const code = readdirSync(out)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(out, f), 'utf8'))
+    .join('\n');
+  assert.ok(!/\bPIPEGUARD_(VERSION|REGEX_SHAPES)\b/.test(code), 'a define was left unreplaced');
+  assert.match(code, /"maxLength":/);
 });
 
 test('the bundled CLI prints its version and finds a secret, redacted, with exit 1', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asciiSpaces, regexShape } from '../../src/scanners/secrets/regex-shape.js';
+import { asciiSpaces, fromKnown, knownShapes, regexShape, shapeOf } from '../../src/scanners/secrets/regex-shape.js';
+import { BUILTIN_RULES } from '../../src/scanners/secrets/rules/index.js';
 
 const r = String.raw;
 
@@ -70,4 +71,18 @@ test('asciiSpaces makes \\s ASCII white space for byte views, leaving [\\s\\S] a
   const re = new RegExp(asciiSpaces(r`^\s+$`));
   assert.ok(re.test(' \t\r\n\v\f'));
   assert.ok(!re.test('\u00a0'));
+});
+
+test('the table the bundle embeds gives back every built-in rule\'s shape and byte-view source, infinities included', () => {
+  const table = JSON.parse(JSON.stringify(knownShapes(BUILTIN_RULES))) as ReturnType<typeof knownShapes>;
+  assert.equal(Object.keys(table).length, new Set(BUILTIN_RULES.map((r) => `${r.flags ?? ''}/${r.regex}`)).size);
+  for (const r of BUILTIN_RULES) {
+    const entry = table[`${r.flags ?? ''}/${r.regex}`]!;
+    assert.deepEqual(fromKnown(entry, r.regex), { ...regexShape(r.regex, r.flags ?? ''), bytes: asciiSpaces(r.regex) }, r.id);
+    // Without the bundle's table (as here), shapeOf computes the same.
+    assert.deepEqual(shapeOf(r.regex, r.flags ?? ''), fromKnown(entry, r.regex), r.id);
+  }
+  const unbounded = knownShapes([{ regex: String.raw`a+\s` }])['/a+\\s']!;
+  assert.deepEqual(unbounded, { maxLength: null, context: 0, prefixes: ['a'], bytes: String.raw`a+[\t-\r ]` });
+  assert.deepEqual(fromKnown(unbounded, String.raw`a+\s`).maxLength, Infinity);
 });

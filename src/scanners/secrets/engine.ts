@@ -2,14 +2,14 @@ import picomatch from 'picomatch';
 import type { Confidence, Severity } from '../../core/types.js';
 import { isPlaceholder, looksLikeCode, shannonEntropy } from './filters.js';
 import { KeywordMatcher } from './keywords.js';
-import { asciiSpaces, regexShape } from './regex-shape.js';
+import { shapeOf, type RegexShape } from './regex-shape.js';
 import type { SecretRuleSpec } from './rule.js';
 import { CHECKSUMS } from './validators.js';
 
 /**
  * How a rule is searched once its keywords occur in a text:
  * - `anchored`: every match starts with one of a few literals (the regex's own prefixes, found by
- *   {@link regexShape}), so the sticky regex is tried only where the automaton saw one: exact, and the cheapest;
+ *   {@link shapeOf}), so the sticky regex is tried only where the automaton saw one: exact, and the cheapest;
  * - `window`: every match is at most `span` long and contains one of the rule's keywords, so the regex runs only
  *   within `span` of each keyword hit (plus `context` characters its assertions read): exact for built-in
  *   rules, whose examples are tested to contain a keyword;
@@ -27,7 +27,7 @@ export interface CompiledRule {
   regex: RegExp;
   /** The same regex, sticky, for anchored search at a literal's offset. */
   sticky: RegExp;
-  /** Both again for texts holding bytes (non-ASCII files): `\s` is ASCII white space there (see asciiSpaces). */
+  /** Both again for texts holding bytes (non-ASCII files): `\s` is ASCII white space there (see shapeOf). */
   bytes: { regex: RegExp; sticky: RegExp };
   mode: SearchMode;
   /** Longest match (window mode). */
@@ -104,8 +104,7 @@ export const MARKER = 'pipeguard:';
 const MIN_ANCHOR = 3;
 
 /** How a rule is searched, from its regex's shape. */
-function searchMode(spec: SecretRuleSpec, custom: boolean): { mode: SearchMode; anchors: string[]; span: number; context: number } {
-  const shape = regexShape(spec.regex, spec.flags ?? '');
+function searchMode(spec: SecretRuleSpec, shape: RegexShape, custom: boolean): { mode: SearchMode; anchors: string[]; span: number; context: number } {
   const none = { anchors: [], span: shape.maxLength, context: shape.context };
   if (spec.keywords.length === 0) return { mode: 'whole', ...none };
   // Anchoring literals must be ASCII (the automaton's alphabet) and long enough to be selective. With `i` and `u`
@@ -141,15 +140,16 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
     let sticky: RegExp;
     let bytes: CompiledRule['bytes'];
     const flags = (spec.flags ?? '').replace(/[gy]/g, '');
+    const shape = shapeOf(spec.regex, spec.flags ?? '');
     try {
       regex = new RegExp(spec.regex, 'g' + flags);
       sticky = new RegExp(spec.regex, 'y' + flags);
-      const forBytes = asciiSpaces(spec.regex);
+      const forBytes = shape.bytes;
       bytes = forBytes === spec.regex ? { regex, sticky } : { regex: new RegExp(forBytes, 'g' + flags), sticky: new RegExp(forBytes, 'y' + flags) };
     } catch (e) {
       throw new Error(`secret rule ${spec.id}: invalid regex: ${(e as Error).message}`);
     }
-    const how = opts.exhaustive ? { mode: 'whole' as const, anchors: [], span: Infinity, context: Infinity } : searchMode(spec, opts.custom?.has(spec.id) === true);
+    const how = opts.exhaustive ? { mode: 'whole' as const, anchors: [], span: Infinity, context: Infinity } : searchMode(spec, shape, opts.custom?.has(spec.id) === true);
     if (how.mode === 'whole' && spec.keywords.length === 0) always.push(i);
     for (const kw of spec.keywords) {
       const g = gates[literal(kw)]!;

@@ -368,3 +368,48 @@ export function asciiSpaces(source: string): string {
   }
   return out;
 }
+
+/** A regex's shape and byte-view source, as plain JSON (`Infinity` as null, `bytes` only when it differs). */
+export interface KnownShape {
+  maxLength: number | null;
+  context: number | null;
+  prefixes: string[] | null;
+  bytes?: string;
+}
+
+/**
+ * Shapes of the built-in rules' regexes, keyed `flags/source`, computed when the CLI is bundled
+ * (scripts/bundle.mjs) so a run does not parse 363 regexes on start-up in every thread; absent when running the
+ * sources or dist/ (then {@link shapeOf} computes them).
+ */
+declare const PIPEGUARD_REGEX_SHAPES: string | undefined;
+let known: Record<string, KnownShape> | undefined;
+
+/** {@link regexShape} and {@link asciiSpaces} of a regex: from the bundle's table when it has them. */
+export function shapeOf(source: string, flags = ''): RegexShape & { bytes: string } {
+  if (typeof PIPEGUARD_REGEX_SHAPES === 'string') known ??= JSON.parse(PIPEGUARD_REGEX_SHAPES) as Record<string, KnownShape>;
+  const k = known?.[`${flags}/${source}`];
+  if (k) return fromKnown(k, source);
+  return { ...regexShape(source, flags), bytes: asciiSpaces(source) };
+}
+
+/** A table entry back to a shape (exported for tests). */
+export function fromKnown(k: KnownShape, source: string): RegexShape & { bytes: string } {
+  return { maxLength: k.maxLength ?? Infinity, context: k.context ?? Infinity, prefixes: k.prefixes, bytes: k.bytes ?? source };
+}
+
+/** The table {@link shapeOf} reads, for the given regexes (built by scripts/bundle.mjs). */
+export function knownShapes(regexes: readonly { regex: string; flags?: string | undefined }[]): Record<string, KnownShape> {
+  const out: Record<string, KnownShape> = {};
+  for (const { regex, flags = '' } of regexes) {
+    const s = regexShape(regex, flags);
+    const bytes = asciiSpaces(regex);
+    out[`${flags}/${regex}`] = {
+      maxLength: Number.isFinite(s.maxLength) ? s.maxLength : null,
+      context: Number.isFinite(s.context) ? s.context : null,
+      prefixes: s.prefixes,
+      ...(bytes !== regex ? { bytes } : {}),
+    };
+  }
+  return out;
+}
