@@ -70,3 +70,20 @@ test('keywords with more distinct characters than the WebAssembly table has colu
   assert.ok(m.collect(text).count > 0);
   assert.equal(pairs(m.collectBytes(Buffer.from(text, 'latin1'))), pairs(m.collect(text)));
 });
+
+test('bytes placed in the input area are scanned in place, from its start or from inside it, and after it grows', () => {
+  const m = new KeywordMatcher(['token', 'ghp_', 'secret']);
+  const text = `x secret ghp_1 ${seeded(4, 3000)} TOKEN=1 secret`;
+  const bytes = Buffer.from(text, 'latin1');
+  const pairs = (r: { hits: Int32Array; count: number }) => Array.from(r.hits.subarray(0, 2 * r.count));
+  const expected = pairs(m.collect(text));
+  let area = m.input(16)!;
+  area = m.input(1 << 22)!; // grows the memory: a fresh view
+  area.set(bytes);
+  assert.deepEqual(pairs(m.collectBytes(area.subarray(0, bytes.length))), expected);
+  // From inside the area (after a byte-order mark, say): offsets count from the view's start.
+  area.set(bytes, 3);
+  assert.deepEqual(pairs(m.collectBytes(area.subarray(3, 3 + bytes.length))), expected);
+  // And bytes from elsewhere are copied in.
+  assert.deepEqual(pairs(m.collectBytes(new Uint8Array(bytes))), expected);
+});

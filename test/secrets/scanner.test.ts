@@ -73,3 +73,31 @@ test('worker threads reading files themselves skip binaries and still honour inl
   const ignored = r.findings.find((f) => f.location.path === 'z2-ignored.txt')!;
   assert.match(r.inlineIgnored?.[ignored.fingerprint] ?? '', /test value/);
 });
+
+test('files read straight into the automaton: one over several buffer sizes, a BOM, and small files after a big one', async () => {
+  // 5 MB: the read buffer (1 MB to start) and the WebAssembly memory grow twice while reading it; secrets at
+  // both ends and across the first growth point find their lines.
+  const line = `${seeded(3, 70)}\n`;
+  const head = `aws_key = ${awsKeyId(301)}\n`;
+  const body = line.repeat(Math.ceil((1 << 20) / line.length));
+  const big = head + body + `aws_key = ${awsKeyId(302)}\n` + line.repeat(Math.ceil((4 << 20) / line.length)) + `aws_key = ${awsKeyId(303)}\n`;
+  const dir = makeDir({
+    'a-big.txt': big,
+    'b-bom.txt': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`é = 1\naws_key = ${awsKeyId(304)}\n`)]),
+    'c-small.txt': `aws_key = ${awsKeyId(305)}\n`,
+  });
+  for (const threads of [1, 2]) {
+    const r = await scanDir(dir, threads, threads > 1);
+    assert.deepEqual(
+      r.findings.map((f) => [f.location.path, f.location.startLine, f.location.startColumn]),
+      [
+        ['a-big.txt', 1, 11],
+        ['a-big.txt', 2 + body.split('\n').length - 1, 11],
+        ['a-big.txt', big.split('\n').length - 1, 11],
+        ['b-bom.txt', 2, 11],
+        ['c-small.txt', 1, 11],
+      ],
+      `threads ${threads}`,
+    );
+  }
+});

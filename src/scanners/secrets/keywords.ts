@@ -155,6 +155,15 @@ export class KeywordMatcher {
     this.buf = bigger;
   }
 
+  /**
+   * A buffer with room for `capacity` bytes that {@link collectBytes} reads without copying when given a view of
+   * its start (a file read straight into it); undefined without WebAssembly. Valid until the next call; a bigger
+   * one keeps the bytes of the last.
+   */
+  input(capacity: number): Uint8Array | undefined {
+    return this.wasm?.input(capacity);
+  }
+
   /** Reused across calls by {@link collect}. */
   private buf = new Int32Array(4096);
 
@@ -250,19 +259,38 @@ class WasmScanner {
     this.records = new Int32Array(buffer, this.out, CAP * 4 * 2);
   }
 
-  /** Copies the bytes to scan into memory (grown as needed). */
+  /** Where the loaded bytes start in memory. */
+  private base = 0;
+
+  /**
+   * Copies the bytes to scan into memory (grown as needed), unless they are there already: a view of the
+   * {@link input} area (a file read into it, or part of one, as after a byte-order mark) is scanned in place.
+   */
   load(bytes: Uint8Array): void {
-    const need = this.text + bytes.length;
+    if (bytes.buffer === this.memory.buffer && bytes.byteOffset >= this.text) {
+      this.base = bytes.byteOffset;
+      return;
+    }
+    this.input(bytes.length).set(bytes);
+    this.base = this.text;
+  }
+
+  /**
+   * Where the bytes to scan go, with room for `capacity` of them: reading a file straight into it saves copying
+   * it in. Growing the memory keeps its bytes but detaches views taken before.
+   */
+  input(capacity: number): Uint8Array {
+    const need = this.text + capacity;
     if (need > this.u8.length) {
       this.memory.grow(Math.ceil((need - this.u8.length) / PAGE));
       this.views();
     }
-    this.u8.set(bytes, this.text);
+    return this.u8.subarray(this.text, need);
   }
 
   /** Scans loaded bytes [a, b): at most {@link CHUNK} of them, so the records fit. */
   run(a: number, b: number): void {
-    this.scan(TABLE, this.text, a, b, this.warm, this.out, CAP);
+    this.scan(TABLE, this.base, a, b, this.warm, this.out, CAP);
   }
 
   /** Builds the byte table from the JavaScript DFA (`next`: rows of 128 entries, state * 128 | output flag). */

@@ -25,28 +25,39 @@ export type FileResult = { hits: SecretHit[]; size: number; marker?: boolean } |
 
 let pool = Buffer.allocUnsafe(1 << 20);
 
+/** A buffer of at least `capacity` bytes whose first `keep` bytes are those of the last one asked for. */
+type Room = (capacity: number, keep: number) => Uint8Array;
+
+/** The shared buffer, grown as needed. */
+const poolRoom: Room = (capacity, keep) => {
+  if (capacity > pool.length) {
+    const bigger = Buffer.allocUnsafe(capacity);
+    pool.copy(bigger, 0, 0, keep);
+    pool = bigger;
+  }
+  return pool;
+};
+
 /**
- * Reads a whole (regular) file into the shared buffer, grown as needed; the view is valid until the next call.
- * A read that returns less than asked has reached the end, so most files take one read, not a second one to
- * see the end. Returns the file's size instead when it is over `max` bytes.
+ * Reads a whole (regular) file into a reused buffer (the keyword automaton's own input when there is one, so it
+ * is not copied there again), grown as needed; the view is valid until the next call. A read that returns less
+ * than asked has reached the end, so most files take one read, not a second one to see the end. Returns the
+ * file's size instead when it is over `max` bytes.
  */
-function readInto(path: string, max: number): Uint8Array | number {
+function readInto(path: string, max: number, room: Room): Uint8Array | number {
   const fd = openSync(path, 'r');
   try {
+    let buf = room(1 << 20, 0);
     let n = 0;
     for (;;) {
       if (n > max) return fstatSync(fd).size;
-      if (n === pool.length) {
-        const bigger = Buffer.allocUnsafe(pool.length * 2);
-        pool.copy(bigger, 0, 0, n);
-        pool = bigger;
-      }
-      const want = pool.length - n;
-      const got = readSync(fd, pool, n, want, null);
+      if (n === buf.length) buf = room(buf.length * 2, n);
+      const want = buf.length - n;
+      const got = readSync(fd, buf, n, want, null);
       n += got;
       if (got < want) break;
     }
-    return n > max ? n : pool.subarray(0, n);
+    return n > max ? n : buf.subarray(0, n);
   } finally {
     closeSync(fd);
   }
@@ -59,7 +70,7 @@ export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean): Fil
     const max = f.maxBytes ?? Infinity;
     let read: Uint8Array | number;
     try {
-      read = readInto(f.diskPath!, max);
+      read = readInto(f.diskPath!, max, (capacity, keep) => set.matcher.input(capacity) ?? poolRoom(capacity, keep));
     } catch (e) {
       return { error: `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
     }
