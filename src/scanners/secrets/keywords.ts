@@ -87,13 +87,23 @@ export class KeywordMatcher {
       maxOut = Math.max(maxOut, outs);
     }
     this.maxOut = maxOut;
-    this.wasm = WasmScanner.build(next, n, keywords);
+    this.wasm = WasmScanner.build(next, n, keywords, hasOut);
+    if (this.wasm) {
+      // The WebAssembly table orders states differently (see build): per row, its state and single keyword.
+      const { stateOf } = this.wasm;
+      this.rowState = stateOf;
+      this.rowSingle = Int32Array.from(stateOf, (st) => this.single[st]!);
+    }
   }
 
   /** state -> the one keyword it ends, or -1 (none, or several: see outStart/outList) */
   private readonly single: Int32Array;
   /** Most keywords one state ends. */
   private readonly maxOut: number;
+
+  /** By row of the WebAssembly table: its state, and {@link single} of it. */
+  private rowState: Int32Array = new Int32Array(0);
+  private rowSingle: Int32Array = new Int32Array(0);
 
   /** The same automaton in WebAssembly, for bytes; absent when the keywords use too many distinct characters. */
   private readonly wasm: WasmScanner | undefined;
@@ -123,16 +133,16 @@ export class KeywordMatcher {
   private records(records: Int32Array, counts: Int32Array, n: number): number {
     const total = counts[0]! + counts[1]! + counts[2]! + counts[3]!;
     if (n + total * 2 * this.maxOut > this.buf.length) this.grow(n, n + total * 2 * this.maxOut);
-    const { single, buf } = this;
+    const { rowSingle, buf } = this;
     for (let chain = 0; chain < 4; chain++) {
       for (let r = chain * CAP * 2, last = r + counts[chain]! * 2; r < last; r += 2) {
-        const state = (records[r]! - TABLE) >> ROW_SHIFT;
+        const row = (records[r]! - TABLE) >> ROW_SHIFT;
         const end = records[r + 1]!;
-        const only = single[state]!;
+        const only = rowSingle[row]!;
         if (only >= 0) {
           buf[n++] = only;
           buf[n++] = end;
-        } else n = this.several(state, end, n);
+        } else n = this.several(this.rowState[row]!, end, n);
       }
     }
     return n;
@@ -243,10 +253,14 @@ class WasmScanner {
 
   private constructor(
     private readonly memory: WasmMemory,
-    private readonly scan: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number) => void,
+    private readonly scan: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number, outRow: number) => void,
     private readonly out: number,
     private readonly text: number,
     private readonly warm: number,
+    /** Address of the first row of a state that ends a keyword. */
+    private readonly outRow: number,
+    /** Row -> the JavaScript automaton's state. */
+    readonly stateOf: Int32Array,
   ) {
     this.views();
   }
@@ -290,11 +304,14 @@ class WasmScanner {
 
   /** Scans loaded bytes [a, b): at most {@link CHUNK} of them, so the records fit. */
   run(a: number, b: number): void {
-    this.scan(TABLE, this.base, a, b, this.warm, this.out, CAP);
+    this.scan(TABLE, this.base, a, b, this.warm, this.out, CAP, this.outRow);
   }
 
-  /** Builds the byte table from the JavaScript DFA (`next`: rows of 128 entries, state * 128 | output flag). */
-  static build(next: Int32Array, states: number, keywords: readonly string[]): WasmScanner | undefined {
+  /**
+   * Builds the byte table from the JavaScript DFA (`next`: rows of 128 entries, state * 128 | output flag). The
+   * states that end a keyword get the last rows, so an address at or above the first of them means a hit.
+   */
+  static build(next: Int32Array, states: number, keywords: readonly string[], hasOut: readonly boolean[]): WasmScanner | undefined {
     // Byte classes: one per character used in a keyword (letters in both cases), 0 for the rest.
     const cls = new Uint8Array(256);
     const rep = [0];
@@ -316,15 +333,27 @@ class WasmScanner {
     const instance = new wasmApi.Instance(compiled, { env: { memory } });
     const u8 = new Uint8Array(memory.buffer);
     for (let c = 0; c < 256; c++) u8[c] = cls[c]! * 4;
+    // Rows: states ending no keyword first (the root, which ends none, stays row 0), then the others.
+    const stateOf = new Int32Array(states);
+    const rowOf = new Int32Array(states);
+    let rows = 0;
+    for (const ending of [false, true]) {
+      for (let s = 0; s < states; s++) {
+        if (hasOut[s] !== ending) continue;
+        stateOf[rows] = s;
+        rowOf[s] = rows++;
+      }
+    }
+    const firstOut = hasOut.filter((o) => !o).length;
     const table = new Int32Array(memory.buffer, TABLE, states * WASM_CLASSES);
     for (let s = 0; s < states; s++) {
       for (let k = 0; k < rep.length; k++) {
         // Class 0 stands for a character in no keyword: every state goes back to the root on it.
         const v = k === 0 ? 0 : next[s * 128 + rep[k]!]!;
-        table[s * WASM_CLASSES + k] = TABLE + (v >> 7) * ROW + (v & 1);
+        table[rowOf[s]! * WASM_CLASSES + k] = TABLE + rowOf[v >> 7]! * ROW;
       }
     }
     const longest = keywords.reduce((m, k) => Math.max(m, k.length), 1);
-    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, longest - 1);
+    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, longest - 1, TABLE + firstOut * ROW, stateOf);
   }
 }

@@ -3,8 +3,9 @@
 ;;
 ;; Memory layout (set up by keywords.ts):
 ;;   [0, 256)        byte -> class * 4 (bytes in no keyword, and every byte >= 0x80, are class 0)
-;;   table           one row of 64 i32 per state; an entry is the address of the next state's row,
-;;                   plus 1 when that state ends a keyword
+;;   table           one row of 64 i32 per state; an entry is the address of the next state's row. States
+;;                   that end a keyword come last: their rows are at `outrow` and above, so a step tells a
+;;                   keyword end by comparing the address (no flag to mask off on the critical path)
 ;;   out             four regions of `cap` records (8 bytes: row address, end offset), one per chain
 ;;   text            the bytes to scan
 ;;
@@ -21,10 +22,7 @@
     (block $done
       (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
       (loop $step
-        (local.set $row
-          (i32.and
-            (i32.load (i32.add (local.get $row) (i32.load8_u (i32.load8_u (local.get $p)))))
-            (i32.const -4)))
+        (local.set $row (i32.load (i32.add (local.get $row) (i32.load8_u (i32.load8_u (local.get $p))))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br_if $step (i32.lt_u (local.get $p) (local.get $end)))))
     (local.get $row))
@@ -32,12 +30,12 @@
   ;; Scans text[a, b) (text at address `text`), writing records to four regions of `cap` records from `out`;
   ;; returns the four record counts packed as i32 at address 256..272.
   (func (export "scan") (param $root i32) (param $text i32) (param $a i32) (param $b i32) (param $warm i32)
-                        (param $out i32) (param $cap i32)
+                        (param $out i32) (param $cap i32) (param $outrow i32)
     (local $m i32) (local $i i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
-    (local $e i32) (local $end3 i32)
+    (local $end3 i32)
     ;; quarter length; the last quarter also takes the remainder
     (local.set $m (i32.shr_u (i32.sub (local.get $b) (local.get $a)) (i32.const 2)))
     (local.set $p0 (i32.add (local.get $text) (local.get $a)))
@@ -59,34 +57,30 @@
     (block $done
       (br_if $done (i32.eqz (local.get $i)))
       (loop $step
-        (local.set $e (i32.load (i32.add (local.get $r0) (i32.load8_u (i32.load8_u (local.get $p0))))))
-        (local.set $r0 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $r0 (i32.load (i32.add (local.get $r0) (i32.load8_u (i32.load8_u (local.get $p0))))))
         (local.set $p0 (i32.add (local.get $p0) (i32.const 1)))
-        (if (i32.and (local.get $e) (i32.const 1))
+        (if (i32.ge_u (local.get $r0) (local.get $outrow))
           (then
             (i32.store (local.get $o0) (local.get $r0))
             (i32.store offset=4 (local.get $o0) (i32.sub (local.get $p0) (local.get $text)))
             (local.set $o0 (i32.add (local.get $o0) (i32.const 8)))))
-        (local.set $e (i32.load (i32.add (local.get $r1) (i32.load8_u (i32.load8_u (local.get $p1))))))
-        (local.set $r1 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $r1 (i32.load (i32.add (local.get $r1) (i32.load8_u (i32.load8_u (local.get $p1))))))
         (local.set $p1 (i32.add (local.get $p1) (i32.const 1)))
-        (if (i32.and (local.get $e) (i32.const 1))
+        (if (i32.ge_u (local.get $r1) (local.get $outrow))
           (then
             (i32.store (local.get $o1) (local.get $r1))
             (i32.store offset=4 (local.get $o1) (i32.sub (local.get $p1) (local.get $text)))
             (local.set $o1 (i32.add (local.get $o1) (i32.const 8)))))
-        (local.set $e (i32.load (i32.add (local.get $r2) (i32.load8_u (i32.load8_u (local.get $p2))))))
-        (local.set $r2 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $r2 (i32.load (i32.add (local.get $r2) (i32.load8_u (i32.load8_u (local.get $p2))))))
         (local.set $p2 (i32.add (local.get $p2) (i32.const 1)))
-        (if (i32.and (local.get $e) (i32.const 1))
+        (if (i32.ge_u (local.get $r2) (local.get $outrow))
           (then
             (i32.store (local.get $o2) (local.get $r2))
             (i32.store offset=4 (local.get $o2) (i32.sub (local.get $p2) (local.get $text)))
             (local.set $o2 (i32.add (local.get $o2) (i32.const 8)))))
-        (local.set $e (i32.load (i32.add (local.get $r3) (i32.load8_u (i32.load8_u (local.get $p3))))))
-        (local.set $r3 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $r3 (i32.load (i32.add (local.get $r3) (i32.load8_u (i32.load8_u (local.get $p3))))))
         (local.set $p3 (i32.add (local.get $p3) (i32.const 1)))
-        (if (i32.and (local.get $e) (i32.const 1))
+        (if (i32.ge_u (local.get $r3) (local.get $outrow))
           (then
             (i32.store (local.get $o3) (local.get $r3))
             (i32.store offset=4 (local.get $o3) (i32.sub (local.get $p3) (local.get $text)))
@@ -97,10 +91,9 @@
     (block $tail
       (br_if $tail (i32.ge_u (local.get $p3) (local.get $end3)))
       (loop $step
-        (local.set $e (i32.load (i32.add (local.get $r3) (i32.load8_u (i32.load8_u (local.get $p3))))))
-        (local.set $r3 (i32.and (local.get $e) (i32.const -4)))
+        (local.set $r3 (i32.load (i32.add (local.get $r3) (i32.load8_u (i32.load8_u (local.get $p3))))))
         (local.set $p3 (i32.add (local.get $p3) (i32.const 1)))
-        (if (i32.and (local.get $e) (i32.const 1))
+        (if (i32.ge_u (local.get $r3) (local.get $outrow))
           (then
             (i32.store (local.get $o3) (local.get $r3))
             (i32.store offset=4 (local.get $o3) (i32.sub (local.get $p3) (local.get $text)))
