@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { detect, LineIndex, type RuleSet } from './engine.js';
 
@@ -53,7 +52,9 @@ export function analyzeBytes(bytes: Uint8Array, set: RuleSet, opts: AnalyzeOptio
   // A UTF-8 byte-order mark is not part of the text (as in decodeText).
   const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   const view = bom ? buf.subarray(bom) : buf;
-  return analyze(() => view.toString('latin1'), set, opts, isAscii(view) ? undefined : utf8Of, view);
+  // Decoding is only applied to matched text holding bytes >= 0x80, and on ASCII the byte-view regexes match
+  // what the text ones do: no need to check the whole file for ASCII first.
+  return analyze(() => view.toString('latin1'), set, opts, utf8Of, view);
 }
 
 /** Runs the rules on a text and turns detections into hits. */
