@@ -18,11 +18,15 @@ export class KeywordMatcher {
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
-    // The trie, straight into the transition table (-1: no edge yet); at most one state per keyword character.
+    // The trie, straight into the transition table (0: no edge, as the root is no state's child); at most one
+    // state per keyword character.
     let cap = 1;
     for (const kw of keywords) cap += kw.length;
-    const trie = new Int32Array(cap * 128).fill(-1);
+    const trie = new Int32Array(cap * 128);
     const outputs: number[][] = [[]];
+    /** The characters keywords use: the only columns that lead anywhere but back to the root. */
+    const usedSet = new Uint8Array(128);
+    const usedList: number[] = [];
     let n = 1;
     keywords.forEach((raw, idx) => {
       const kw = raw.toLowerCase();
@@ -30,8 +34,12 @@ export class KeywordMatcher {
       for (let i = 0; i < kw.length; i++) {
         const c = kw.charCodeAt(i);
         if (c >= 128) throw new Error(`keyword ${JSON.stringify(raw)} is not ASCII`);
+        if (!usedSet[c]) {
+          usedSet[c] = 1;
+          usedList.push(c);
+        }
         let t = trie[s * 128 + c]!;
-        if (t < 0) {
+        if (t === 0) {
           t = n++;
           outputs.push([]);
           trie[s * 128 + c] = t;
@@ -40,34 +48,39 @@ export class KeywordMatcher {
       }
       outputs[s]!.push(idx);
     });
-    // Breadth-first failure links, folding the trie into a full transition table.
+    // Breadth-first failure links, folding the trie into a full transition table (other columns stay 0: root).
+    const used = Int32Array.from(usedList);
+    const u = used.length;
     const next = trie.slice(0, n * 128);
     const fail = new Int32Array(n);
-    const queue: number[] = [];
-    for (let c = 0; c < 128; c++) {
-      const t = next[c]!;
-      if (t < 0) next[c] = 0;
-      else queue.push(t);
-    }
-    for (let qi = 0; qi < queue.length; qi++) {
+    const queue = new Int32Array(n);
+    let tail = 0;
+    for (let j = 0; j < u; j++) if (next[used[j]!]! !== 0) queue[tail++] = next[used[j]!]!;
+    for (let qi = 0; qi < tail; qi++) {
       const s = queue[qi]!;
       const f = fail[s]!;
       if (outputs[f]!.length) outputs[s]!.push(...outputs[f]!);
-      for (let c = 0; c < 128; c++) {
+      for (let j = 0; j < u; j++) {
+        const c = used[j]!;
         const t = next[s * 128 + c]!;
-        if (t < 0) next[s * 128 + c] = next[f * 128 + c]!;
+        if (t === 0) next[s * 128 + c] = next[f * 128 + c]!;
         else {
           fail[t] = next[f * 128 + c]!;
-          queue.push(t);
+          queue[tail++] = t;
         }
       }
     }
     const hasOut = outputs.map((o) => o.length > 0);
-    // Upper-case columns repeat the lower-case ones, so matching needs no case folding per character.
-    for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) next[s * 128 + c] = next[s * 128 + c + 32]!;
-    for (let i = 0; i < next.length; i++) {
-      const t = next[i]!;
-      next[i] = (t << 7) | (hasOut[t] ? 1 : 0);
+    // Upper-case columns repeat the lower-case ones, so matching needs no case folding per character; then
+    // entries become row offsets with the output flag.
+    const columns = Int32Array.from([...usedList, ...usedList.filter((c) => c >= 97 && c <= 122).map((c) => c - 32)]);
+    for (let s = 0; s < n; s++) {
+      const row = s * 128;
+      for (let c = 97; c <= 122; c++) if (usedSet[c]) next[row + c - 32] = next[row + c]!;
+      for (let j = 0; j < columns.length; j++) {
+        const t = next[row + columns[j]!]!;
+        next[row + columns[j]!] = (t << 7) | (hasOut[t] ? 1 : 0);
+      }
     }
     this.next = next;
     const outStart = new Int32Array(n + 1);
