@@ -20,7 +20,10 @@ export class InlineIgnores {
 
   /** Wraps a target so every file's text is checked for markers when a scanner reads it. */
   wrap(target: Target): Target {
-    return { ...target, files: (filter) => this.wrapFiles(target.files(filter)), dispose: () => target.dispose() };
+    const wrapped: Target = { ...target, files: (filter) => this.wrapFiles(target.files(filter)), dispose: () => target.dispose() };
+    if (target.batches) wrapped.batches = (filter) => this.wrapBatches(target.batches!(filter));
+    else delete wrapped.batches;
+    return wrapped;
   }
 
   /** The files, each wrapped: a mapping iterator rather than an async generator, which costs several promises a file. */
@@ -29,6 +32,21 @@ export class InlineIgnores {
       [Symbol.asyncIterator]: () => {
         const it = files[Symbol.asyncIterator]();
         const wrap = (r: IteratorResult<TargetFile>): IteratorResult<TargetFile> => (r.done ? r : { value: new TrackedFile(r.value, this), done: false });
+        return {
+          next: () => it.next().then(wrap),
+          return: async (v?: unknown) => (it.return ? it.return(v) : { value: undefined, done: true }),
+        };
+      },
+    };
+  }
+
+  /** Batches of files, each file wrapped (see {@link wrapFiles}). */
+  private wrapBatches(batches: AsyncIterable<TargetFile[]>): AsyncIterable<TargetFile[]> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        const it = batches[Symbol.asyncIterator]();
+        const wrap = (r: IteratorResult<TargetFile[]>): IteratorResult<TargetFile[]> =>
+          r.done ? r : { value: r.value.map((f) => new TrackedFile(f, this)), done: false };
         return {
           next: () => it.next().then(wrap),
           return: async (v?: unknown) => (it.return ? it.return(v) : { value: undefined, done: true }),

@@ -54,60 +54,80 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
   if (!st.isDirectory()) throw new InputError('not a directory', root);
   const o: DirectoryOptions = { gitignore: true, exclude: [], maxFileBytes: 10 * 1024 * 1024, ...opts };
   let listing: Listing | undefined;
+  /**
+   * The files, in batches: files a consumer reads itself (deferred) are gathered up to {@link BATCH_FILES} a
+   * batch, as listing them takes no I/O beyond the walk; files carrying their bytes (read here, or archive
+   * members) come one a batch, so a batch never holds many files' contents.
+   */
+  async function* batches(filter: FileFilter = {}): AsyncGenerator<TargetFile[]> {
+    // The walk advances as files are asked for, so scanning starts with the first folder, not after the last;
+    // every consumer shares the one listing.
+    const list = (listing ??= new Listing(abs, o));
+    let batch: TargetFile[] = [];
+    for (let i = 0; ; i++) {
+      while (i >= list.entries.length && list.step());
+      const e = list.entries[i];
+      if (!e) break;
+      if (filter.path && !filter.path(e.rel)) continue;
+      // A consumer reading files itself applies the size limit as it reads: no stat here.
+      const deferred = filter.deferRead === true && !(o.expandArchive && isArchivePath(e.rel));
+      if (!deferred) {
+        const size = sizeOf(e);
+        if (size < 0) continue;
+        if (size > o.maxFileBytes && !filter.includeLarge) {
+          o.onSkip?.(e.rel, tooLarge(size, o.maxFileBytes));
+          continue;
+        }
+      }
+      const file = new DiskFile(e, o, deferred, filter.includeLarge ? Infinity : o.maxFileBytes);
+      const members = o.expandArchive?.(file);
+      if (members) {
+        if (batch.length) yield batch;
+        batch = [];
+        for await (const m of members) {
+          if (filter.path && !filter.path(m.path)) continue;
+          yield [m];
+        }
+        if (!filter.includeBinary) continue;
+      }
+      if (!filter.includeBinary && looksBinaryByName(e.rel)) continue;
+      if (deferred) {
+        batch.push(file);
+        if (batch.length >= BATCH_FILES) {
+          yield batch;
+          batch = [];
+        }
+        continue;
+      }
+      if (batch.length) yield batch;
+      batch = [];
+      let bytes: Uint8Array;
+      try {
+        // Synchronous on purpose: for many small files a thread-pool round trip per call costs more than the read.
+        bytes = readFileSync(e.abs);
+      } catch (err) {
+        o.onSkip?.(e.rel, `unreadable: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        continue;
+      }
+      if (!filter.includeBinary && isBinary(bytes)) continue;
+      yield [memoryFile(e.rel, bytes)];
+    }
+    if (batch.length) yield batch;
+  }
   return {
     kind: 'directory',
     id: abs,
     root: abs,
     async *files(filter: FileFilter = {}) {
-      // The walk advances as files are asked for, so scanning starts with the first folder, not after the last;
-      // every consumer shares the one listing.
-      const list = (listing ??= new Listing(abs, o));
-      for (let i = 0; ; i++) {
-        while (i >= list.entries.length && list.step());
-        const e = list.entries[i];
-        if (!e) break;
-        if (filter.path && !filter.path(e.rel)) continue;
-        // A consumer reading files itself applies the size limit as it reads: no stat here.
-        const deferred = filter.deferRead === true && !(o.expandArchive && isArchivePath(e.rel));
-        if (!deferred) {
-          const size = sizeOf(e);
-          if (size < 0) continue;
-          if (size > o.maxFileBytes && !filter.includeLarge) {
-            o.onSkip?.(e.rel, tooLarge(size, o.maxFileBytes));
-            continue;
-          }
-        }
-        const file = new DiskFile(e, o, deferred, filter.includeLarge ? Infinity : o.maxFileBytes);
-        if (o.expandArchive) {
-          const members = o.expandArchive(file);
-          if (members) {
-            for await (const m of members) {
-              if (filter.path && !filter.path(m.path)) continue;
-              yield m;
-            }
-            if (!filter.includeBinary) continue;
-          }
-        }
-        if (!filter.includeBinary && looksBinaryByName(e.rel)) continue;
-        if (deferred) {
-          yield file;
-          continue;
-        }
-        let bytes: Uint8Array;
-        try {
-          // Synchronous on purpose: for many small files a thread-pool round trip per call costs more than the read.
-          bytes = readFileSync(e.abs);
-        } catch (err) {
-          o.onSkip?.(e.rel, `unreadable: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-          continue;
-        }
-        if (!filter.includeBinary && isBinary(bytes)) continue;
-        yield memoryFile(e.rel, bytes);
-      }
+      for await (const b of batches(filter)) yield* b;
     },
+    batches,
     async dispose() {},
   };
 }
+
+/** Most deferred files in one batch of {@link Target.batches}. */
+const BATCH_FILES = 256;
 
 /** A name inside a folder: `path.join` normalises, which costs more than the walk's other work per file. */
 function under(dir: string, name: string): string {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileBatches } from '../../src/core/types.js';
 import { openDirectory } from '../../src/targets/directory.js';
 import { makeDir } from '../helpers/tmp.js';
 
@@ -72,4 +73,42 @@ test('a missing path or a file is an input error', async () => {
   mkdirSync(join(dir, 'empty'));
   writeFileSync(join(dir, 'empty', '.gitignore'), '*\n');
   assert.deepEqual(await paths(join(dir, 'empty')), []);
+});
+
+test('batches: the files of files(), in order, up to 256 deferred files a batch, files with bytes one a batch', async () => {
+  const tree: Record<string, string> = { 'z.bin.png': 'x', 'big.txt': 'y'.repeat(64) };
+  for (let i = 0; i < 600; i++) tree[`d${i % 3}/f${String(i).padStart(3, '0')}.txt`] = `file ${i}\n`;
+  const dir = makeDir(tree);
+  const skips: string[] = [];
+  const target = await openDirectory(dir, { maxFileBytes: 32, onSkip: (p) => skips.push(p) });
+  const paths = async (it: AsyncIterable<{ path: string }>) => {
+    const out: string[] = [];
+    for await (const f of it) out.push(f.path);
+    return out;
+  };
+  for (const deferRead of [true, false]) {
+    const flat = await paths(target.files({ deferRead }));
+    const sizes: number[] = [];
+    const batched: string[] = [];
+    for await (const b of target.batches!({ deferRead })) {
+      sizes.push(b.length);
+      batched.push(...b.map((f) => f.path));
+    }
+    assert.deepEqual(batched, flat, `deferRead ${deferRead}`);
+    assert.ok(!flat.includes('z.bin.png'));
+    if (deferRead) {
+      // Deferred files are not sized here: the reader applies the limit.
+      assert.equal(flat.length, 601);
+      assert.deepEqual(sizes, [256, 256, 89]);
+    } else {
+      assert.equal(flat.length, 600);
+      assert.ok(sizes.every((n) => n === 1));
+    }
+  }
+  assert.ok(skips.includes('big.txt'));
+  // A target without batches is read one file a batch, through files().
+  const { batches: _own, ...plain } = target;
+  const one: string[][] = [];
+  for await (const b of fileBatches(plain, { path: (p) => p.startsWith('d0/f00') })) one.push(b.map((f) => f.path));
+  assert.deepEqual(one, [['d0/f000.txt'], ['d0/f003.txt'], ['d0/f006.txt'], ['d0/f009.txt']]);
 });

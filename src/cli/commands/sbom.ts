@@ -44,8 +44,10 @@ parse is an error (exit 2) and no file is written.
     const root = st.isDirectory() ? path : dirname(path);
     const target = await openDirectory(root, { gitignore: true });
     const single = st.isDirectory() ? undefined : basename(path);
+    // A narrowed copy of the target: its own `batches` would list past the narrowed `files`, so it is left out.
+    const { batches: _all, ...unbatched } = target;
     const scoped = single
-      ? { ...target, files: (f?: Parameters<typeof target.files>[0]) => target.files({ ...f, path: (p) => (f?.path ? f.path(p) : true) && (p === single || !/(lock|\.mod|\.txt|pom\.xml)/.test(p) || p.endsWith('package.json')) }) }
+      ? { ...unbatched, files: (f?: Parameters<typeof target.files>[0]) => target.files({ ...f, path: (p) => (f?.path ? f.path(p) : true) && (p === single || !/(lock|\.mod|\.txt|pom\.xml)/.test(p) || p.endsWith('package.json')) }) }
       : target;
     let result: Awaited<ReturnType<typeof generateSbom>>;
     try {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
-import type { RawFinding, Scanner, ScanContext, TargetFile } from '../../core/types.js';
+import { fileBatches, type RawFinding, type Scanner, type ScanContext, type TargetFile } from '../../core/types.js';
 import type { SecretHit } from './analyze.js';
 import { secretsConfigSchema, type SecretsConfig } from './config.js';
 import type { SecretRuleSpec } from './rule.js';
@@ -33,7 +33,7 @@ export const secretsScanner: Scanner<SecretsConfig> = {
   },
   scan(target, ctx) {
     // Files on disk are read by the scanner itself (in worker threads when there are some), into a reused buffer.
-    return scanSecrets(target.files({ ...fileFilter(ctx.config), deferRead: true }), ctx, threadCount(ctx));
+    return scanSecrets(fileBatches(target, { ...fileFilter(ctx.config), deferRead: true }), ctx, threadCount(ctx));
   },
 };
 
@@ -63,7 +63,7 @@ interface Pending {
   own: boolean;
 }
 
-async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<SecretsConfig>, threads: number): AsyncIterable<RawFinding> {
+async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanContext<SecretsConfig>, threads: number): AsyncIterable<RawFinding> {
   const input = ruleSetInput(ctx.config);
   const showSecrets = ctx.options.showSecrets === true;
   const workersOnly = ctx.options.workersOnly === true && threads > 1;
@@ -81,14 +81,13 @@ async function* scanSecrets(files: AsyncIterable<TargetFile>, ctx: ScanContext<S
   let head = 0;
   let queuedBytes = 0;
   try {
-    const it = files[Symbol.asyncIterator]();
+    const it = batches[Symbol.asyncIterator]();
     let listed = false;
     try {
       for (;;) {
         const next = await it.next();
         listed = next.done === true;
-        if (!listed) {
-          const file = next.value;
+        for (const file of listed ? [] : next.value) {
           ctx.signal.throwIfAborted();
           const changed = file.changedLines;
           let outcome = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
