@@ -10,17 +10,20 @@ const outdir = process.argv[2] ?? new URL('dist/bundle', root).pathname;
 const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
 /**
- * The built-in secret rules' regex shapes (src/scanners/secrets/regex-shape.ts, knownShapes), computed from the
- * sources being bundled: every thread of every run would otherwise parse the same 363 regexes at start-up.
+ * Data the secrets scanner would otherwise compute at start-up in every thread of every run, from the sources
+ * being bundled: the built-in rules' regex shapes (regex-shape.ts, knownShapes) and the keyword automaton of the
+ * built-in rule set (keywords.ts, KeywordMatcher.serialize; used only when a run's keywords are exactly these).
  */
-async function regexShapes() {
+async function precomputed() {
   const tool = await build({
     absWorkingDir: root.pathname,
     stdin: {
       contents:
         "import { BUILTIN_RULES } from './src/scanners/secrets/rules/index.ts';\n" +
         "import { knownShapes } from './src/scanners/secrets/regex-shape.ts';\n" +
-        'export default knownShapes(BUILTIN_RULES);\n',
+        "import { compileRules } from './src/scanners/secrets/engine.ts';\n" +
+        'export const shapes = knownShapes(BUILTIN_RULES);\n' +
+        'export const keywords = compileRules(BUILTIN_RULES).matcher.serialize();\n',
       resolveDir: root.pathname,
       loader: 'ts',
     },
@@ -30,9 +33,9 @@ async function regexShapes() {
     write: false,
     logLevel: 'warning',
   });
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(tool.outputFiles[0].text).toString('base64')}`);
-  return mod.default;
+  return import(`data:text/javascript;base64,${Buffer.from(tool.outputFiles[0].text).toString('base64')}`);
 }
+const { shapes, keywords } = await precomputed();
 
 await build({
   absWorkingDir: root.pathname,
@@ -50,6 +53,10 @@ await build({
   external: ['better-sqlite3', 'typescript', 'web-tree-sitter', '@vscode/tree-sitter-wasm'],
   // CommonJS dependencies (yaml, picomatch) call require: give the ES module one.
   banner: { js: "import { createRequire as __pipeguardRequire } from 'node:module'; const require = __pipeguardRequire(import.meta.url);" },
-  define: { PIPEGUARD_VERSION: JSON.stringify(version), PIPEGUARD_REGEX_SHAPES: JSON.stringify(JSON.stringify(await regexShapes())) },
+  define: {
+    PIPEGUARD_VERSION: JSON.stringify(version),
+    PIPEGUARD_REGEX_SHAPES: JSON.stringify(JSON.stringify(shapes)),
+    PIPEGUARD_KEYWORDS: JSON.stringify(JSON.stringify(keywords)),
+  },
   logLevel: 'warning',
 });

@@ -17,14 +17,15 @@ const KEY = awsKeyId(7);
 const out = makeDir();
 execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), out], { stdio: 'pipe' });
 
-test('package.json runs the bundle, which embeds its version and the built-in regex shapes', () => {
+test('package.json runs the bundle, which embeds its version, the built-in regex shapes and keyword automaton', () => {
   assert.equal(pkg.bin['pipeguard'], 'dist/bundle/main.js');
   const code = readdirSync(out)
     .filter((f) => f.endsWith('.js'))
     .map((f) => readFileSync(join(out, f), 'utf8'))
     .join('\n');
-  assert.ok(!/\bPIPEGUARD_(VERSION|REGEX_SHAPES)\b/.test(code), 'a define was left unreplaced');
+  assert.ok(!/\bPIPEGUARD_(VERSION|REGEX_SHAPES|KEYWORDS)\b/.test(code), 'a define was left unreplaced');
   assert.match(code, /"maxLength":/);
+  assert.match(code, /"outStart":/);
 });
 
 test('the bundled CLI prints its version and finds a secret, redacted, with exit 1', () => {

@@ -87,3 +87,20 @@ test('bytes placed in the input area are scanned in place, from its start or fro
   // And bytes from elsewhere are copied in.
   assert.deepEqual(pairs(m.collectBytes(new Uint8Array(bytes))), expected);
 });
+
+test('an automaton restored from its serialized form (as the bundle embeds it) finds the same hits, in text and bytes', () => {
+  const keywords = ['token', 'ghp_', 'secret', 'key', 'api_key', 'sk-', 'akia', 'aws', 'xox', 'pipeguard:'];
+  const built = new KeywordMatcher(keywords);
+  const data = JSON.parse(JSON.stringify(built.serialize())) as ReturnType<KeywordMatcher['serialize']>;
+  const restored = KeywordMatcher.restore(data);
+  assert.deepEqual(restored.serialize(), built.serialize());
+  const pairs = (r: { hits: Int32Array; count: number }) => Array.from(r.hits.subarray(0, 2 * r.count));
+  for (let seed = 1; seed <= 20; seed++) {
+    const text = `${seeded(seed, 500)} API_KEY=1 ghp_x SECRET token sk-1 AKIA xoxb pipeguard:ignore ${seeded(seed + 100, 300)}`;
+    const expected = pairs(built.collect(text));
+    assert.ok(expected.length > 0);
+    // Restored: the JavaScript table is rebuilt on first use.
+    assert.deepEqual(pairs(restored.collect(text)), expected);
+    assert.deepEqual(pairs(restored.collectBytes(Buffer.from(text, 'latin1'))), expected);
+  }
+});

@@ -6,107 +6,51 @@ import { KEYWORDS_WASM } from './keywords-wasm.js';
  * which is exact because keywords are ASCII.
  */
 export class KeywordMatcher {
-  /**
-   * Full DFA: `next[row + char]` is the next state's row (state * 128), with bit 0 set when that state has
-   * outputs; rows are multiples of 128, so the flag costs nothing to strip. Upper-case letters lead where their
-   * lower-case forms do.
-   */
-  private readonly next: Int32Array;
   private readonly outStart: Int32Array; // state -> start in outList
   private readonly outList: Int32Array; // keyword indices, grouped by state
   readonly keywords: readonly string[];
 
-  constructor(keywords: readonly string[]) {
+  /** The automaton of `keywords`: the bundle's embedded one when it was built for them, else built now. */
+  constructor(keywords: readonly string[], automaton?: Automaton) {
     this.keywords = keywords;
-    // The trie, straight into the transition table (0: no edge, as the root is no state's child); at most one
-    // state per keyword character.
-    let cap = 1;
-    for (const kw of keywords) cap += kw.length;
-    const trie = new Int32Array(cap * 128);
-    const outputs: number[][] = [[]];
-    /** The characters keywords use: the only columns that lead anywhere but back to the root. */
-    const usedSet = new Uint8Array(128);
-    const usedList: number[] = [];
-    let n = 1;
-    keywords.forEach((raw, idx) => {
-      const kw = raw.toLowerCase();
-      let s = 0;
-      for (let i = 0; i < kw.length; i++) {
-        const c = kw.charCodeAt(i);
-        if (c >= 128) throw new Error(`keyword ${JSON.stringify(raw)} is not ASCII`);
-        if (!usedSet[c]) {
-          usedSet[c] = 1;
-          usedList.push(c);
-        }
-        let t = trie[s * 128 + c]!;
-        if (t === 0) {
-          t = n++;
-          outputs.push([]);
-          trie[s * 128 + c] = t;
-        }
-        s = t;
-      }
-      outputs[s]!.push(idx);
-    });
-    // Breadth-first failure links, folding the trie into a full transition table (other columns stay 0: root).
-    const used = Int32Array.from(usedList);
-    const u = used.length;
-    const next = trie.slice(0, n * 128);
-    const fail = new Int32Array(n);
-    const queue = new Int32Array(n);
-    let tail = 0;
-    for (let j = 0; j < u; j++) if (next[used[j]!]! !== 0) queue[tail++] = next[used[j]!]!;
-    for (let qi = 0; qi < tail; qi++) {
-      const s = queue[qi]!;
-      const f = fail[s]!;
-      if (outputs[f]!.length) outputs[s]!.push(...outputs[f]!);
-      for (let j = 0; j < u; j++) {
-        const c = used[j]!;
-        const t = next[s * 128 + c]!;
-        if (t === 0) next[s * 128 + c] = next[f * 128 + c]!;
-        else {
-          fail[t] = next[f * 128 + c]!;
-          queue[tail++] = t;
-        }
-      }
-    }
-    const hasOut = outputs.map((o) => o.length > 0);
-    // Upper-case columns repeat the lower-case ones, so matching needs no case folding per character; then
-    // entries become row offsets with the output flag.
-    const columns = Int32Array.from([...usedList, ...usedList.filter((c) => c >= 97 && c <= 122).map((c) => c - 32)]);
-    for (let s = 0; s < n; s++) {
-      const row = s * 128;
-      for (let c = 97; c <= 122; c++) if (usedSet[c]) next[row + c - 32] = next[row + c]!;
-      for (let j = 0; j < columns.length; j++) {
-        const t = next[row + columns[j]!]!;
-        next[row + columns[j]!] = (t << 7) | (hasOut[t] ? 1 : 0);
-      }
-    }
-    this.next = next;
-    const outStart = new Int32Array(n + 1);
-    const flat: number[] = [];
-    for (let s = 0; s < n; s++) {
-      outStart[s] = flat.length;
-      for (const k of new Set(outputs[s])) flat.push(k);
-    }
-    outStart[n] = flat.length;
-    this.outStart = outStart;
-    this.outList = Int32Array.from(flat);
-    this.single = new Int32Array(n);
-    let maxOut = 1;
-    for (let st = 0; st < n; st++) {
-      const outs = outStart[st + 1]! - outStart[st]!;
-      this.single[st] = outs === 1 ? this.outList[outStart[st]!]! : -1;
-      maxOut = Math.max(maxOut, outs);
-    }
-    this.maxOut = maxOut;
-    this.wasm = WasmScanner.build(next, n, keywords, hasOut);
+    const a = automaton ?? precompiled(keywords) ?? compileKeywords(keywords);
+    this.nextTable = a.next;
+    this.outStart = a.outStart;
+    this.outList = a.outList;
+    this.single = a.single;
+    this.maxOut = a.maxOut;
+    this.wasm = a.wasm ? WasmScanner.fromTable(a.wasm) : undefined;
     if (this.wasm) {
-      // The WebAssembly table orders states differently (see build): per row, its state and single keyword.
+      // The WebAssembly table orders states differently (see tableOf): per row, its state and single keyword.
       const { stateOf } = this.wasm;
       this.rowState = stateOf;
       this.rowSingle = Int32Array.from(stateOf, (st) => this.single[st]!);
     }
+  }
+
+  /** The JavaScript DFA, for {@link collect}: built when first needed if the automaton came precompiled. */
+  private nextTable: Int32Array | undefined;
+  private get next(): Int32Array {
+    return (this.nextTable ??= compileKeywords(this.keywords).next!);
+  }
+
+  /** A matcher from {@link serialize}'s data, without building anything but the WebAssembly memory. */
+  static restore(s: SerializedKeywords): KeywordMatcher {
+    return new KeywordMatcher(s.keywords, deserializeKeywords(s));
+  }
+
+  /** The automaton as plain data, for {@link precompiled} (the bundle embeds the built-in rules' one). */
+  serialize(): SerializedKeywords {
+    const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+    const w = this.wasm?.table;
+    return {
+      keywords: [...this.keywords],
+      outStart: b64(this.outStart),
+      outList: b64(this.outList),
+      single: b64(this.single),
+      maxOut: this.maxOut,
+      ...(w ? { wasm: { classes: b64(w.classes), rows: b64(w.rows), firstOut: w.firstOut, stateOf: b64(w.stateOf), warm: w.warm } } : {}),
+    };
   }
 
   /** state -> the one keyword it ends, or -1 (none, or several: see outStart/outList) */
@@ -230,6 +174,154 @@ export class KeywordMatcher {
   }
 }
 
+/**
+ * An Aho-Corasick automaton in tables: the full JavaScript DFA (`next[row + char]` is the next state's row, state
+ * * 128, with bit 0 set when that state has outputs; upper-case letters lead where their lower-case forms do),
+ * the keywords each state ends, and the WebAssembly byte table.
+ */
+interface Automaton {
+  next?: Int32Array;
+  outStart: Int32Array;
+  outList: Int32Array;
+  single: Int32Array;
+  maxOut: number;
+  wasm: WasmTable | undefined;
+}
+
+/** An {@link Automaton} as JSON (typed arrays in base64), keyed by its keywords. */
+export interface SerializedKeywords {
+  keywords: string[];
+  outStart: string;
+  outList: string;
+  single: string;
+  maxOut: number;
+  wasm?: { classes: string; rows: string; firstOut: number; stateOf: string; warm: number };
+}
+
+/** Builds the automaton of keywords (lower-cased ASCII). */
+function compileKeywords(keywords: readonly string[]): Automaton {
+  // The trie, straight into the transition table (0: no edge, as the root is no state's child); at most one
+  // state per keyword character.
+  let cap = 1;
+  for (const kw of keywords) cap += kw.length;
+  const trie = new Int32Array(cap * 128);
+  const outputs: number[][] = [[]];
+  /** The characters keywords use: the only columns that lead anywhere but back to the root. */
+  const usedSet = new Uint8Array(128);
+  const usedList: number[] = [];
+  let n = 1;
+  keywords.forEach((raw, idx) => {
+    const kw = raw.toLowerCase();
+    let s = 0;
+    for (let i = 0; i < kw.length; i++) {
+      const c = kw.charCodeAt(i);
+      if (c >= 128) throw new Error(`keyword ${JSON.stringify(raw)} is not ASCII`);
+      if (!usedSet[c]) {
+        usedSet[c] = 1;
+        usedList.push(c);
+      }
+      let t = trie[s * 128 + c]!;
+      if (t === 0) {
+        t = n++;
+        outputs.push([]);
+        trie[s * 128 + c] = t;
+      }
+      s = t;
+    }
+    outputs[s]!.push(idx);
+  });
+  // Breadth-first failure links, folding the trie into a full transition table (other columns stay 0: root).
+  const used = Int32Array.from(usedList);
+  const u = used.length;
+  const next = trie.slice(0, n * 128);
+  const fail = new Int32Array(n);
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let j = 0; j < u; j++) if (next[used[j]!]! !== 0) queue[tail++] = next[used[j]!]!;
+  for (let qi = 0; qi < tail; qi++) {
+    const s = queue[qi]!;
+    const f = fail[s]!;
+    if (outputs[f]!.length) outputs[s]!.push(...outputs[f]!);
+    for (let j = 0; j < u; j++) {
+      const c = used[j]!;
+      const t = next[s * 128 + c]!;
+      if (t === 0) next[s * 128 + c] = next[f * 128 + c]!;
+      else {
+        fail[t] = next[f * 128 + c]!;
+        queue[tail++] = t;
+      }
+    }
+  }
+  const hasOut = outputs.map((o) => o.length > 0);
+  // Upper-case columns repeat the lower-case ones, so matching needs no case folding per character; then
+  // entries become row offsets with the output flag.
+  const columns = Int32Array.from([...usedList, ...usedList.filter((c) => c >= 97 && c <= 122).map((c) => c - 32)]);
+  for (let s = 0; s < n; s++) {
+    const row = s * 128;
+    for (let c = 97; c <= 122; c++) if (usedSet[c]) next[row + c - 32] = next[row + c]!;
+    for (let j = 0; j < columns.length; j++) {
+      const t = next[row + columns[j]!]!;
+      next[row + columns[j]!] = (t << 7) | (hasOut[t] ? 1 : 0);
+    }
+  }
+  const outStart = new Int32Array(n + 1);
+  const flat: number[] = [];
+  for (let s = 0; s < n; s++) {
+    outStart[s] = flat.length;
+    for (const k of new Set(outputs[s])) flat.push(k);
+  }
+  outStart[n] = flat.length;
+  const outList = Int32Array.from(flat);
+  const single = new Int32Array(n);
+  let maxOut = 1;
+  for (let st = 0; st < n; st++) {
+    const outs = outStart[st + 1]! - outStart[st]!;
+    single[st] = outs === 1 ? outList[outStart[st]!]! : -1;
+    maxOut = Math.max(maxOut, outs);
+  }
+  return { next, outStart, outList, single, maxOut, wasm: tableOf(next, n, keywords, hasOut) };
+}
+
+/**
+ * The automaton of the built-in rules' keywords, computed when the CLI is bundled (scripts/bundle.mjs): building
+ * it takes ~20 ms of every thread's start-up. Used only for exactly the keywords it was built for.
+ */
+declare const PIPEGUARD_KEYWORDS: string | undefined;
+let embedded: SerializedKeywords | null | undefined;
+
+/** The embedded automaton when `keywords` are the ones it was built for. */
+function precompiled(keywords: readonly string[]): Automaton | undefined {
+  if (embedded === undefined) embedded = typeof PIPEGUARD_KEYWORDS === 'string' ? (JSON.parse(PIPEGUARD_KEYWORDS) as SerializedKeywords) : null;
+  return embedded && sameKeywords(embedded.keywords, keywords) ? deserializeKeywords(embedded) : undefined;
+}
+
+function sameKeywords(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** {@link KeywordMatcher.serialize} back to tables. */
+function deserializeKeywords(s: SerializedKeywords): Automaton {
+  const bytes = (b64: string) => Buffer.from(b64, 'base64');
+  const ints = (b64: string) => {
+    const b = bytes(b64);
+    return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  const a: Automaton = { outStart: ints(s.outStart), outList: ints(s.outList), single: ints(s.single), maxOut: s.maxOut, wasm: undefined };
+  if (s.wasm) {
+    const rows = bytes(s.wasm.rows);
+    a.wasm = {
+      classes: new Uint8Array(bytes(s.wasm.classes)),
+      rows: new Uint16Array(rows.buffer.slice(rows.byteOffset, rows.byteOffset + rows.byteLength)),
+      firstOut: s.wasm.firstOut,
+      stateOf: ints(s.wasm.stateOf),
+      warm: s.wasm.warm,
+    };
+  }
+  return a;
+}
+
 /** Classes of bytes the WebAssembly table has columns for (class 0: bytes in no keyword). */
 const WASM_CLASSES = 64;
 /** Row of the table in bytes. */
@@ -274,6 +366,8 @@ class WasmScanner {
     private readonly outRow: number,
     /** Row -> the JavaScript automaton's state. */
     readonly stateOf: Int32Array,
+    /** What the memory was set up from. */
+    readonly table: WasmTable,
   ) {
     this.views();
   }
@@ -320,53 +414,73 @@ class WasmScanner {
     this.scan(TABLE, this.base, a, b, this.warm, this.out, CAP, this.outRow);
   }
 
-  /**
-   * Builds the byte table from the JavaScript DFA (`next`: rows of 128 entries, state * 128 | output flag). The
-   * states that end a keyword get the last rows, so an address at or above the first of them means a hit.
-   */
-  static build(next: Int32Array, states: number, keywords: readonly string[], hasOut: readonly boolean[]): WasmScanner | undefined {
-    // Byte classes: one per character used in a keyword (letters in both cases), 0 for the rest.
-    const cls = new Uint8Array(256);
-    const rep = [0];
-    for (const kw of keywords) {
-      for (const ch of kw.toLowerCase()) {
-        const c = ch.charCodeAt(0);
-        if (cls[c] || c >= 128) continue;
-        if (rep.length === WASM_CLASSES) return undefined;
-        cls[c] = rep.length;
-        rep.push(c);
-      }
-    }
-    for (let c = 65; c <= 90; c++) cls[c] = cls[c + 32]!;
-    const tableBytes = states * ROW;
-    const out = TABLE + tableBytes;
+  /** An instance of the module with a {@link WasmTable} in its memory. */
+  static fromTable(t: WasmTable): WasmScanner {
+    const states = t.stateOf.length;
+    const out = TABLE + states * ROW;
     const text = out + CAP * 4 * 8;
     compiled ??= new wasmApi.Module(Buffer.from(KEYWORDS_WASM, 'base64'));
     const memory = new wasmApi.Memory({ initial: Math.ceil((text + CHUNK) / PAGE) });
     const instance = new wasmApi.Instance(compiled, { env: { memory } });
-    const u8 = new Uint8Array(memory.buffer);
-    for (let c = 0; c < 256; c++) u8[c] = cls[c]! * 4;
-    // Rows: states ending no keyword first (the root, which ends none, stays row 0), then the others.
-    const stateOf = new Int32Array(states);
-    const rowOf = new Int32Array(states);
-    let rows = 0;
-    for (const ending of [false, true]) {
-      for (let s = 0; s < states; s++) {
-        if (hasOut[s] !== ending) continue;
-        stateOf[rows] = s;
-        rowOf[s] = rows++;
-      }
-    }
-    const firstOut = hasOut.filter((o) => !o).length;
+    new Uint8Array(memory.buffer).set(t.classes);
     const table = new Int32Array(memory.buffer, TABLE, states * WASM_CLASSES);
-    for (let s = 0; s < states; s++) {
-      for (let k = 0; k < rep.length; k++) {
-        // Class 0 stands for a character in no keyword: every state goes back to the root on it.
-        const v = k === 0 ? 0 : next[s * 128 + rep[k]!]!;
-        table[rowOf[s]! * WASM_CLASSES + k] = TABLE + rowOf[v >> 7]! * ROW;
-      }
-    }
-    const longest = keywords.reduce((m, k) => Math.max(m, k.length), 1);
-    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, longest - 1, TABLE + firstOut * ROW, stateOf);
+    for (let i = 0; i < table.length; i++) table[i] = TABLE + t.rows[i]! * ROW;
+    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf, t);
   }
+}
+
+/**
+ * The WebAssembly side of an automaton: `classes[byte]` (class * 4), and per row (64 classes each) the row each
+ * class leads to. States ending no keyword come first (the root, which ends none, is row 0), so a row at or above
+ * `firstOut` means a hit; `stateOf` maps rows to the JavaScript DFA's states. `warm` is the longest keyword - 1.
+ */
+interface WasmTable {
+  classes: Uint8Array;
+  rows: Uint16Array;
+  firstOut: number;
+  stateOf: Int32Array;
+  warm: number;
+}
+
+/**
+ * Builds the byte table from the JavaScript DFA (`next`: rows of 128 entries, state * 128 | output flag);
+ * undefined when the keywords use more characters than the table has columns, or states than a row index holds.
+ */
+function tableOf(next: Int32Array, states: number, keywords: readonly string[], hasOut: readonly boolean[]): WasmTable | undefined {
+  if (states > 0xffff) return undefined;
+  // Byte classes: one per character used in a keyword (letters in both cases), 0 for the rest.
+  const cls = new Uint8Array(256);
+  const rep = [0];
+  for (const kw of keywords) {
+    for (const ch of kw.toLowerCase()) {
+      const c = ch.charCodeAt(0);
+      if (cls[c] || c >= 128) continue;
+      if (rep.length === WASM_CLASSES) return undefined;
+      cls[c] = rep.length;
+      rep.push(c);
+    }
+  }
+  for (let c = 65; c <= 90; c++) cls[c] = cls[c + 32]!;
+  const classes = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) classes[c] = cls[c]! * 4;
+  // Rows: states ending no keyword first (the root, which ends none, stays row 0), then the others.
+  const stateOf = new Int32Array(states);
+  const rowOf = new Int32Array(states);
+  let rows = 0;
+  for (const ending of [false, true]) {
+    for (let s = 0; s < states; s++) {
+      if (hasOut[s] !== ending) continue;
+      stateOf[rows] = s;
+      rowOf[s] = rows++;
+    }
+  }
+  const table = new Uint16Array(states * WASM_CLASSES);
+  for (let s = 0; s < states; s++) {
+    for (let k = 1; k < rep.length; k++) {
+      // Class 0 stands for a character in no keyword: every state goes back to the root (row 0) on it.
+      table[rowOf[s]! * WASM_CLASSES + k] = rowOf[next[s * 128 + rep[k]!]! >> 7]!;
+    }
+  }
+  const longest = keywords.reduce((m, k) => Math.max(m, k.length), 1);
+  return { classes, rows: table, firstOut: hasOut.filter((o) => !o).length, stateOf, warm: longest - 1 };
 }
