@@ -101,3 +101,25 @@ test('files read straight into the automaton: one over several buffer sizes, a B
     );
   }
 });
+
+test('without the WebAssembly automaton (keywords of too many characters) files are read into the shared buffer', async () => {
+  const { compileRules } = await import('../../src/scanners/secrets/engine.js');
+  const { BUILTIN_RULES } = await import('../../src/scanners/secrets/rules/index.js');
+  const { analyzeFile } = await import('../../src/scanners/secrets/read.js');
+  // 80 distinct printable characters in keywords: more than the WebAssembly table's 63 classes.
+  const symbols = Array.from({ length: 80 }, (_, i) => String.fromCharCode(33 + i)).join('');
+  const custom = { id: 'many-chars', title: 'x', severity: 'low' as const, keywords: [symbols.toLowerCase()], regex: 'never-matches-\\d{99}', examples: { positive: [], negative: [] } };
+  const set = compileRules([...BUILTIN_RULES, custom]);
+  assert.equal(set.matcher.input(16), undefined, 'the automaton should have fallen back to JavaScript');
+  const line = `${seeded(5, 70)}\n`;
+  const body = line.repeat(Math.ceil((3 << 20) / line.length));
+  const dir = makeDir({ 'big.txt': body + `aws_key = ${awsKeyId(401)}\n`, 'small.txt': `aws_key = ${awsKeyId(402)}\n` });
+  for (const [name, line1] of [['big.txt', body.split('\n').length], ['small.txt', 1]] as const) {
+    const r = analyzeFile({ path: name, diskPath: `${dir}/${name}` }, set, false);
+    assert.ok('hits' in r, JSON.stringify(r));
+    assert.deepEqual(
+      r.hits.map((h) => [h.ruleId, h.line]),
+      [['aws-access-key-id', line1]],
+    );
+  }
+});
