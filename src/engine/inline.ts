@@ -22,7 +22,6 @@ export class InlineIgnores {
   wrap(target: Target): Target {
     const wrapped: Target = { ...target, files: (filter) => this.wrapFiles(target.files(filter)), dispose: () => target.dispose() };
     if (target.batches) wrapped.batches = (filter) => this.wrapBatches(target.batches!(filter));
-    else delete wrapped.batches;
     return wrapped;
   }
 

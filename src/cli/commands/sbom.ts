@@ -9,7 +9,6 @@ import { openDirectory } from '../../targets/directory.js';
 import { parse } from '../args.js';
 import type { Command } from '../io.js';
 
-
 /** `pipeguard sbom`: a CycloneDX 1.6 or SPDX 2.3 JSON SBOM from the lockfiles of a folder. */
 export const sbomCommand: Command = {
   name: 'sbom',

@@ -27,7 +27,7 @@ export interface CompiledRule {
   regex: RegExp;
   /** The same regex, sticky, for anchored search at a literal's offset. */
   sticky: RegExp;
-  /** Both again for texts holding bytes (non-ASCII files): `\s` is ASCII white space there (see shapeOf). */
+  /** Both again for texts holding bytes (non-ASCII files): `\s` is ASCII white space there (see asciiSpaces). */
   bytes: { regex: RegExp; sticky: RegExp };
   mode: SearchMode;
   /** Longest match (window mode). */
