@@ -287,12 +287,15 @@ function compileKeywords(keywords: readonly string[]): Automaton {
  * it takes ~20 ms of every thread's start-up. Used only for exactly the keywords it was built for.
  */
 declare const PIPEGUARD_KEYWORDS: string | undefined;
-let embedded: SerializedKeywords | null | undefined;
+let embedded: { keywords: string[]; automaton: Automaton } | null | undefined;
 
-/** The embedded automaton when `keywords` are the ones it was built for. */
+/** The embedded automaton (decoded once; its tables are only read) when `keywords` are the ones it was built for. */
 function precompiled(keywords: readonly string[]): Automaton | undefined {
-  if (embedded === undefined) embedded = typeof PIPEGUARD_KEYWORDS === 'string' ? (JSON.parse(PIPEGUARD_KEYWORDS) as SerializedKeywords) : null;
-  return embedded && sameKeywords(embedded.keywords, keywords) ? deserializeKeywords(embedded) : undefined;
+  if (embedded === undefined) {
+    const data = typeof PIPEGUARD_KEYWORDS === 'string' ? (JSON.parse(PIPEGUARD_KEYWORDS) as SerializedKeywords) : null;
+    embedded = data && { keywords: data.keywords, automaton: deserializeKeywords(data) };
+  }
+  return embedded && sameKeywords(embedded.keywords, keywords) ? embedded.automaton : undefined;
 }
 
 function sameKeywords(a: readonly string[], b: readonly string[]): boolean {
