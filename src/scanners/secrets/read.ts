@@ -11,10 +11,10 @@ import type { RuleSet } from './engine.js';
 /** A file to analyse: its bytes, or a path on disk to read them from (skipped when over `maxBytes`). */
 export interface FileJob {
   path: string;
-  bytes?: Uint8Array;
-  diskPath?: string;
-  maxBytes?: number;
-  changedLines?: number[];
+  bytes?: Uint8Array | undefined;
+  diskPath?: string | undefined;
+  maxBytes?: number | undefined;
+  changedLines?: number[] | undefined;
 }
 
 /**

@@ -48,8 +48,8 @@ function fileFilter(cfg: SecretsConfig) {
 
 /** Where one file's result is, or will be: analysed here already, or at `index` in a worker's batch. */
 interface Outcome {
-  result?: FileResult;
-  batch?: Batch;
+  result: FileResult | undefined;
+  batch: Batch | undefined;
   index: number;
 }
 
@@ -80,6 +80,26 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
   const queue: Pending[] = [];
   let head = 0;
   let queuedBytes = 0;
+  /**
+   * One new file: sent to a worker while the workers have little queued, else analysed here. Kept out of the
+   * generator's body (and every job of one shape) so the hot path stays small to compile and stable to run.
+   */
+  const take = (file: TargetFile, bytes: Uint8Array | undefined): Pending => {
+    const toPool = pool !== undefined && pool.ready && (workersOnly || pool.hungry());
+    const size = bytes ? bytes.byteLength : 0;
+    const job: FileJob = {
+      path: file.path,
+      // In a worker the bytes must be a transferable buffer of exact size (the source may view a pooled one).
+      bytes: bytes && toPool ? new Uint8Array(bytes) : bytes,
+      diskPath: file.diskPath,
+      maxBytes: file.diskPath ? file.sizeLimit : undefined,
+      changedLines: file.changedLines ? [...file.changedLines] : undefined,
+    };
+    if (toPool) return { file, size, outcome: pool!.add(job, size), own: true };
+    const result = analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets);
+    if ('size' in result) inlineBytes += result.size;
+    return { file, size, outcome: { result, batch: undefined, index: 0 }, own: true };
+  };
   try {
     const it = batches[Symbol.asyncIterator]();
     let listed = false;
@@ -90,35 +110,18 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
         for (const file of listed ? [] : next.value) {
           ctx.signal.throwIfAborted();
           const changed = file.changedLines;
-          let outcome = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
-          const own = outcome === undefined;
-          let size = 0;
-          if (!outcome) {
-            if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads - 1, input, showSecrets);
-            if (pool && workersOnly) await pool.whenReady();
-            // Workers get files while they have little queued; otherwise this thread analyses the file itself.
-            const toPool = pool !== undefined && pool.ready && (workersOnly || pool.hungry());
-            const job: FileJob = { path: file.path, ...(changed ? { changedLines: [...changed] } : {}) };
-            if (file.diskPath) {
-              // Read (and sized) by whoever analyses it.
-              job.diskPath = file.diskPath;
-              if (file.sizeLimit !== undefined) job.maxBytes = file.sizeLimit;
-            } else {
-              const bytes = await file.bytes();
-              size = bytes.byteLength;
-              // In a worker the bytes must be a transferable buffer of exact size (the source may view a pooled one).
-              job.bytes = toPool ? new Uint8Array(bytes) : bytes;
-            }
-            if (toPool) outcome = pool!.add(job, size);
-            else {
-              const result = analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets);
-              if ('size' in result) inlineBytes += result.size;
-              outcome = { result, index: 0 };
-            }
-            if (file.contentId && !changed) byContent.set(file.contentId, outcome);
+          const known = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
+          if (known) {
+            queue.push({ file, size: 0, outcome: known, own: false });
+            continue;
           }
-          queue.push({ file, size, outcome, own });
-          queuedBytes += size;
+          if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads - 1, input, showSecrets);
+          if (pool && workersOnly) await pool.whenReady();
+          // Files on disk are read (and sized) by whoever analyses them.
+          const p = take(file, file.diskPath ? undefined : await file.bytes());
+          if (file.contentId && !changed) byContent.set(file.contentId, p.outcome);
+          queue.push(p);
+          queuedBytes += p.size;
         }
         // Emit finished files in order; wait for a worker only when too far ahead, or when all are listed.
         while (head < queue.length) {
@@ -298,7 +301,7 @@ class WorkerPool {
     const index = b.jobs.push(job) - 1;
     b.bytes += job.bytes ? size : 4096;
     if (b.jobs.length >= BATCH_FILES || b.bytes >= BATCH_BYTES) this.send();
-    return { batch: b, index };
+    return { result: undefined, batch: b, index };
   }
 
   /** Waits for a batch's results (sending it first if it is still open). */
@@ -320,7 +323,7 @@ class WorkerPool {
     const job: WorkerJob = { id: b.id, files: b.jobs };
     slot.w.postMessage(job, b.jobs.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : [])));
     // Bytes were transferred: the batch keeps no reference to them.
-    for (const f of b.jobs) delete f.bytes;
+    for (const f of b.jobs) f.bytes = undefined;
   }
 
   async close(): Promise<void> {
