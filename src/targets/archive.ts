@@ -14,13 +14,15 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { lazyBuiltin } from '../core/lazy.js';
 import { InputError } from '../core/errors.js';
 import type { FileFilter, Limits, Target, TargetFile } from '../core/types.js';
 import { isBinary } from './binary.js';
 import { memoryFile } from './file.js';
 import { ArchiveError, isTarHeader, MemorySource, StreamSource, tarEntries, type ByteSource } from './tar.js';
 import { zipData, zipEntries } from './zip.js';
+
+const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
 /** What one top-level archive has used so far; share one across its nested archives. */
 export interface ArchiveBudget {
@@ -189,7 +191,7 @@ async function* readTar(run: Run, chain: string[], src: ByteSource, depth: numbe
 }
 
 function gunzipSource(run: Run, bytes: Uint8Array): { src: StreamSource; close: () => void } {
-  const gz = createGunzip({ chunkSize: 64 * 1024 });
+  const gz = zlib().createGunzip({ chunkSize: 64 * 1024 });
   gz.on('error', () => undefined); // surfaced by the iterator
   gz.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const src = new StreamSource(gz, (n) => charge(run, n), (e) => `corrupt gzip data (${e instanceof Error ? e.message : String(e)})`);

@@ -2,11 +2,14 @@
  * Running git for the git targets: one-shot commands, a byte reader over a child's stdout, and a long-lived
  * `git cat-file --batch-command` process that reads blobs by id. Nothing here prints.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { lazyBuiltin } from '../core/lazy.js';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
+
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 /** Options every git invocation gets: no pager, no colours, raw paths, no external diff or textconv drivers. */
 const GIT_GLOBAL = ['-c', 'core.quotepath=off', '-c', 'color.ui=false', '-c', 'core.pager=cat', '--no-pager'];
@@ -32,7 +35,7 @@ export interface GitCtx {
 
 /** Spawns git with the safe global options; stdout/stderr are pipes. */
 export function spawnGit(ctx: GitCtx, args: string[]): ChildProcessWithoutNullStreams {
-  return spawn('git', [...GIT_GLOBAL, ...args], { cwd: ctx.dir, env: ctx.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return childProcess().spawn('git', [...GIT_GLOBAL, ...args], { cwd: ctx.dir, env: ctx.env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** The result of a finished git command. */

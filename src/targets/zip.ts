@@ -3,8 +3,10 @@
  * data is found through its local header and inflated with a hard output cap, so declared sizes are never
  * trusted. Never writes anything anywhere: member names are only names.
  */
-import { inflateRawSync } from 'node:zlib';
+import { lazyBuiltin } from '../core/lazy.js';
 import { ArchiveError } from './tar.js';
+
+const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
 /** One member as the central directory describes it. */
 export interface ZipEntry {
@@ -152,7 +154,7 @@ export function zipData(bytes: Uint8Array, e: ZipEntry, cap: number): ZipData {
   if (e.method !== 8) throw new ArchiveError(`unsupported compression method ${e.method}`);
   if (cap <= 0) return { ok: false, overCap: true, expanded: 0 };
   try {
-    const out = inflateRawSync(raw, { maxOutputLength: cap });
+    const out = zlib().inflateRawSync(raw, { maxOutputLength: cap });
     return { ok: true, bytes: out, expanded: out.length };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import { fileBatches, type RawFinding, type Scanner, type ScanContext, type TargetFile } from '../../core/types.js';
 import type { SecretHit } from './analyze.js';
@@ -9,6 +9,9 @@ import type { RuleSet } from './engine.js';
 import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from './ruleset.js';
 import type { WorkerJob, WorkerResult } from './worker.js';
 import { analyzeFile, type FileJob, type FileResult } from './read.js';
+import { lazyBuiltin } from '../../core/lazy.js';
+
+const workerThreads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 /**
  * Content this thread analyses before worker threads are worth starting: a worker costs a Node start and a rule
@@ -260,11 +263,11 @@ class WorkerPool {
     const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
       const w = fromSource
-        ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, {
+        ? new (workerThreads().Worker)(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, {
             eval: true,
             workerData,
           })
-        : new Worker(url, { workerData });
+        : new (workerThreads().Worker)(url, { workerData });
       const slot = { w, busy: 0 };
       w.on('message', (m: WorkerResult) => {
         slot.busy--;
