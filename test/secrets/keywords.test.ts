@@ -93,7 +93,6 @@ test('an automaton restored from its serialized form (as the bundle embeds it) f
   const built = new KeywordMatcher(keywords);
   const data = JSON.parse(JSON.stringify(built.serialize())) as ReturnType<KeywordMatcher['serialize']>;
   const restored = KeywordMatcher.restore(data);
-  assert.deepEqual(restored.serialize(), built.serialize());
   const pairs = (r: { hits: Int32Array; count: number }) => Array.from(r.hits.subarray(0, 2 * r.count));
   for (let seed = 1; seed <= 20; seed++) {
     const text = `${seeded(seed, 500)} API_KEY=1 ghp_x SECRET token sk-1 AKIA xoxb pipeguard:ignore ${seeded(seed + 100, 300)}`;

@@ -39,16 +39,20 @@ export class KeywordMatcher {
     return new KeywordMatcher(s.keywords, deserializeKeywords(s));
   }
 
-  /** The automaton as plain data, for {@link precompiled} (the bundle embeds the built-in rules' one). */
+  /**
+   * The automaton as plain data, for {@link precompiled} (the bundle embeds the built-in rules' one). Built afresh
+   * from the keywords (the construction is deterministic): a running matcher keeps no copy of its build tables.
+   */
   serialize(): SerializedKeywords {
     const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-    const w = this.wasm?.table;
+    const a = compileKeywords(this.keywords);
+    const w = a.wasm;
     return {
       keywords: [...this.keywords],
-      outStart: b64(this.outStart),
-      outList: b64(this.outList),
-      single: b64(this.single),
-      maxOut: this.maxOut,
+      outStart: b64(a.outStart),
+      outList: b64(a.outList),
+      single: b64(a.single),
+      maxOut: a.maxOut,
       ...(w ? { wasm: { classes: b64(w.classes), rows: b64(w.rows), firstOut: w.firstOut, stateOf: b64(w.stateOf), warm: w.warm } } : {}),
     };
   }
@@ -369,8 +373,6 @@ class WasmScanner {
     private readonly outRow: number,
     /** Row -> the JavaScript automaton's state. */
     readonly stateOf: Int32Array,
-    /** What the memory was set up from. */
-    readonly table: WasmTable,
   ) {
     this.views();
   }
@@ -428,7 +430,7 @@ class WasmScanner {
     new Uint8Array(memory.buffer).set(t.classes);
     const table = new Int32Array(memory.buffer, TABLE, states * WASM_CLASSES);
     for (let i = 0; i < table.length; i++) table[i] = TABLE + t.rows[i]! * ROW;
-    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf, t);
+    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf);
   }
 }
 
