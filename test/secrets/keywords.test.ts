@@ -103,3 +103,47 @@ test('an automaton restored from its serialized form (as the bundle embeds it) f
     assert.deepEqual(pairs(restored.collectBytes(Buffer.from(text, 'latin1'))), expected);
   }
 });
+
+/** Lead sets (see RegexShape.lead) from per-position character lists. */
+function leadOf(positions: string[]): Uint32Array {
+  const words = new Uint32Array(positions.length * 4);
+  positions.forEach((chars, i) => {
+    for (const ch of chars) words[i * 4 + (ch.charCodeAt(0) >> 5)]! |= 1 << (ch.charCodeAt(0) & 31);
+  });
+  return words;
+}
+
+test('leads drop exactly the byte-scan hits whose following bytes do not fit, across quarters and chunks', () => {
+  const kws = ['eaa', 'key', 'ab', 'xab', 'abc'];
+  // eaa: then an upper-case letter; ab: then 'c' or '9' (a state of 'xab' ends both 'xab' and 'ab': kept always)
+  const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const leads = [leadOf(['E', 'A', 'A', upper]), undefined, leadOf(['aA', 'bB', 'c9']), undefined, undefined];
+  const m = new KeywordMatcher(kws, undefined, leads);
+  const plain = new KeywordMatcher(kws);
+  const pairs = (r: { hits: Int32Array; count: number }) => Array.from(r.hits.subarray(0, 2 * r.count));
+  for (const [i, size] of [5, 64, 4099, (1 << 18) + 7, (1 << 20) + 3].entries()) {
+    const text = seeded(i + 7, size, 'eEaAbBkKyYcC9x\u00e9 ');
+    const bytes = Buffer.from(text, 'latin1').subarray(0, size);
+    const all = pairs(plain.collectBytes(bytes));
+    const expected: number[] = [];
+    for (let j = 0; j < all.length; j += 2) {
+      const [k, end] = [all[j]!, all[j + 1]!];
+      const start = end - kws[k]!.length;
+      const lead = leads[k];
+      const fits = (p: number, chars: string) => p < bytes.length && (bytes[p]! >= 0x80 || chars.includes(String.fromCharCode(bytes[p]!)));
+      const keep =
+        !lead ||
+        // a row ending 'xab' also ends 'ab': such hits are never dropped
+        (k === 2 && start > 0 && (bytes[start - 1] === 0x78 || bytes[start - 1] === 0x58)) ||
+        (k === 0 ? fits(start, 'E') && fits(start + 1, 'A') && fits(start + 2, 'A') && fits(start + 3, upper) : fits(start + 2, 'c9'));
+      if (keep) expected.push(k, end);
+    }
+    assert.ok(expected.length < all.length, `size ${size}: some hits dropped`);
+    assert.deepEqual(pairs(m.collectBytes(bytes)), expected, `size ${size}`);
+    // The text scan reports every hit.
+    assert.deepEqual(pairs(m.collect(bytes.toString('latin1'))), all);
+  }
+  // A hit too close to the end to hold its lead is dropped; bytes >= 0x80 fit any position.
+  assert.deepEqual(pairs(m.collectBytes(Buffer.from('EAA', 'latin1'))), []);
+  assert.deepEqual(pairs(m.collectBytes(Buffer.from('EAA\u00e9 EAAz EAAZ', 'latin1'))), [0, 3, 0, 13]);
+});

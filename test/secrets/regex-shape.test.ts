@@ -2,17 +2,24 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { asciiSpaces, fromKnown, knownShapes, regexShape, shapeOf } from '../../src/scanners/secrets/regex-shape.js';
 import { BUILTIN_RULES } from '../../src/scanners/secrets/rules/index.js';
+import { seeded } from '../helpers/tokens.js';
 
 const r = String.raw;
 
+/** The shape without its lead sets (tested on their own below). */
+function outline(source: string, flags = '') {
+  const { lead: _lead, ...rest } = regexShape(source, flags);
+  return rest;
+}
+
 test('longest match, assertion context and literal prefixes of typical token regexes', () => {
-  assert.deepEqual(regexShape(r`ghp_[A-Za-z0-9]{36}`), { maxLength: 40, context: 0, prefixes: ['ghp_'] });
-  assert.deepEqual(regexShape(r`(?<![A-Za-z0-9+/_\-])(?<secret>EAA[B-Z][A-Za-z0-9]{80,400})(?![A-Za-z0-9+/=])`), {
+  assert.deepEqual(outline(r`ghp_[A-Za-z0-9]{36}`), { maxLength: 40, context: 0, prefixes: ['ghp_'] });
+  assert.deepEqual(outline(r`(?<![A-Za-z0-9+/_\-])(?<secret>EAA[B-Z][A-Za-z0-9]{80,400})(?![A-Za-z0-9+/=])`), {
     maxLength: 404,
     context: 1,
     prefixes: ['eaa'],
   });
-  assert.deepEqual(regexShape(r`\btoken\b`), { maxLength: 5, context: 1, prefixes: ['token'] });
+  assert.deepEqual(outline(r`\btoken\b`), { maxLength: 5, context: 1, prefixes: ['token'] });
   // Alternations multiply; a class of two letters ends the literal part.
   assert.deepEqual(regexShape(r`(?:xox[bp]|xoxa)-\d{10}`).prefixes, ['xox', 'xoxa']);
   // Hand case-folded letters count as literals (the automaton is case-insensitive anyway).
@@ -55,7 +62,7 @@ test('under the u flag one character may be two code units', () => {
 
 test('syntax it does not read gives the conservative shape, never a wrong one', () => {
   for (const src of [r`(?i:abc)`, r`(abc`, r`abc)`, r`*a`]) {
-    assert.deepEqual(regexShape(src), { maxLength: Infinity, context: Infinity, prefixes: null }, src);
+    assert.deepEqual(regexShape(src), { maxLength: Infinity, context: Infinity, prefixes: null, lead: [] }, src);
   }
 });
 
@@ -83,6 +90,96 @@ test('the table the bundle embeds gives back every built-in rule\'s shape and by
     assert.deepEqual(shapeOf(r.regex, r.flags ?? ''), fromKnown(entry, r.regex), r.id);
   }
   const unbounded = knownShapes([{ regex: String.raw`a+\s` }])['/a+\\s']!;
-  assert.deepEqual(unbounded, { maxLength: null, context: 0, prefixes: ['a'], bytes: String.raw`a+[\t-\r ]` });
+  // Lead sets in hexadecimal words: 'a', then 'a' or ASCII white space.
+  assert.deepEqual(unbounded, { maxLength: null, context: 0, prefixes: ['a'], bytes: String.raw`a+[\t-\r ]`, lead: '00000000000000000000000000000002' + '00003e00000000010000000000000002' });
   assert.deepEqual(fromKnown(unbounded, String.raw`a+\s`).maxLength, Infinity);
+});
+
+/** Lead sets as strings of the printable characters each position allows (`*` for all 128). */
+function leadSets(source: string, flags = ''): string[] {
+  const { lead } = regexShape(source, flags);
+  const out: string[] = [];
+  for (let i = 0; i < lead.length; i += 4) {
+    let chars = '';
+    let all = 0;
+    for (let c = 0; c < 128; c++) {
+      if (((lead[i + (c >> 5)]! >>> (c & 31)) & 1) === 0) continue;
+      all++;
+      if (c >= 32 && c < 127) chars += String.fromCharCode(c);
+    }
+    out.push(all === 128 ? '*' : chars);
+  }
+  return out;
+}
+
+/** Whether a match may start at `at` by the lead sets (as the engine checks them). */
+function fits(lead: number[], text: string, at: number): boolean {
+  if (at + lead.length / 4 > text.length) return false;
+  for (let i = 0; i < lead.length / 4; i++) {
+    const c = text.charCodeAt(at + i);
+    if (c < 128 && ((lead[4 * i + (c >> 5)]! >>> (c & 31)) & 1) === 0) return false;
+  }
+  return true;
+}
+
+test('lead sets: the characters each leading position of a match may hold, for as many positions as every match has', () => {
+  const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const alnum = '0123456789' + upper + upper.toLowerCase();
+  assert.deepEqual(leadSets(r`(?<![A-Za-z0-9+/_\-])(?<secret>EAA[B-Z][A-Za-z0-9]{80,400})(?![A-Za-z0-9+/=])`), ['E', 'A', 'A', upper.slice(1), ...Array<string>(20).fill(alnum)]);
+  // Positions after a part of varying length hold what either side may put there.
+  assert.deepEqual(leadSets(r`https?:\/\/`), ['h', 't', 't', 'p', ':s', '/:', '/']);
+  assert.deepEqual(leadSets(r`(?:ab){2,3}c?x`), ['a', 'b', 'a', 'b', 'acx']);
+  assert.deepEqual(leadSets(r`a?b*c`), ['abc']);
+  // Case-insensitive letters allow both cases; escapes and classes are read as the regex reads them.
+  assert.deepEqual(leadSets(r`to\x6B[e]n`, 'i'), ['Tt', 'Oo', 'Kk', 'Ee', 'Nn']);
+  assert.deepEqual(leadSets(r`\d[:=]`), ['0123456789', ':=']);
+  // Trailing positions that allow anything are left out; so is what a backreference repeats.
+  assert.deepEqual(leadSets(r`(a|bc)\1d`), ['ab']);
+  assert.deepEqual(leadSets(r`x[\s\S]y`), ['x', '*', 'y']);
+  assert.equal(leadSets(r`x.`)[1]!.length, 95);
+  assert.equal(leadSets(r`x.`, 's').length, 1);
+  // Under u a position may be two code units: no lead.
+  assert.deepEqual(leadSets(r`ghp_[A-Za-z0-9]{36}`, 'u'), []);
+  // Only positions every match has: `ab|a` has one.
+  assert.deepEqual(leadSets(r`ab|a`), ['a']);
+  assert.equal(leadSets(r`ghp_[A-Za-z0-9]{36}`).length, 24);
+});
+
+test('lead sets never rule out a real match: random texts over synthetic regexes, and every built-in rule on its examples', () => {
+  // Each with a sample match, planted in some of the texts.
+  const regexes: [string, string, string][] = [
+    [r`a?b*c`, '', 'abbc'],
+    [r`(?:ab|c){0,3}d`, '', 'abcd'],
+    [r`x{2,}y?z`, '', 'xxxz'],
+    [r`(?:foo|ba(?:r|z))+q`, '', 'foobazq'],
+    [r`[a-c]{1,3}(?=d)d`, '', 'bcd'],
+    [r`(a|bc)\1d`, '', 'bcbcd'],
+    [r`(?:|ab)c`, '', 'abc'],
+    [r`\d{2}[:=]\s*"?x`, '', '01= "x'],
+    [r`(?<![a-z])ab[^\s"]{2,4}=`, 'i', ' ABcq='],
+    [r`(?:a{2}|b{1,2}c){2}[xyz]{0,2}q`, '', 'aabbcxq'],
+  ];
+  const alphabet = 'abcdfoqrxyzABCXQ012:= "\n';
+  for (const [src, flags, sample] of regexes) {
+    const { lead } = regexShape(src, flags);
+    const sticky = new RegExp(src, 'y' + flags);
+    let matches = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const text = seeded(seed, 60, alphabet) + (seed % 10 === 0 ? sample + seeded(seed + 1, 10, alphabet) : '');
+      for (let i = 0; i <= text.length; i++) {
+        sticky.lastIndex = i;
+        if (!sticky.test(text)) continue;
+        matches++;
+        assert.ok(fits(lead, text, i), `${src} matches ${JSON.stringify(text.slice(i, i + 12))} at ${i}`);
+      }
+    }
+    assert.ok(matches > 0, `${src}: the random texts hold matches`);
+  }
+  for (const rule of BUILTIN_RULES) {
+    const { lead } = regexShape(rule.regex, rule.flags ?? '');
+    const re = new RegExp(rule.regex, 'g' + (rule.flags ?? '').replace(/[gy]/g, ''));
+    for (const example of rule.examples.positive) {
+      for (const m of example.matchAll(re)) assert.ok(fits(lead, example, m.index), `${rule.id}: ${m[0].slice(0, 20)}`);
+    }
+  }
 });

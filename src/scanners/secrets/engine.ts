@@ -32,6 +32,8 @@ export interface CompiledRule {
   mode: SearchMode;
   /** Longest match (window mode). */
   span: number;
+  /** What a match's first characters may be ({@link RegexShape.lead}): checked at a literal before the regex runs. */
+  lead: Uint32Array;
   /** Characters an assertion reads outside a match (window mode). */
   context: number;
   allowSecret: RegExp[];
@@ -171,6 +173,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       bytes,
       mode: how.mode,
       span: how.span,
+      lead: Uint32Array.from(shape.lead),
       context: how.context,
       allowSecret: (spec.allowlist?.regexes ?? []).map((r) => new RegExp(r, 'i')),
       allowMatch: (spec.allowlist?.matchRegexes ?? []).map((r) => new RegExp(r, 'i')),
@@ -180,12 +183,13 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
   });
   const marker = literal(MARKER);
   const literals = [...literalIndex.keys()];
+  const windowGates = gates.map((g) => g.filter((r) => rules[r]!.mode === 'window'));
   return {
     rules,
-    matcher: new KeywordMatcher(literals),
+    matcher: new KeywordMatcher(literals, undefined, literalLeads(rules, gates, anchors, windowGates, marker)),
     gates,
     anchors,
-    windowGates: gates.map((g) => g.filter((r) => rules[r]!.mode === 'window')),
+    windowGates,
     lengths: Int32Array.from(literals, (l) => l.length),
     scratch: { state: new Uint8Array(rules.length), seen: new Uint8Array(literals.length), spots: new Array<number[] | undefined>(rules.length) },
     always,
@@ -193,6 +197,30 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
     globalAllow: (opts.allowRegexes ?? []).map((r) => new RegExp(r)),
     globalStopwords: (opts.stopwords ?? []).map((w) => w.toLowerCase()),
   };
+}
+
+/**
+ * Per automaton literal, the lead sets its hits must fit to matter (see KeywordMatcher), for literals where a
+ * hit that fits none of its anchored rules' leads can be left out without changing any result: the literal only
+ * anchors rules and gates anchored rules whose keywords are exactly their anchoring literals (so such a rule is
+ * still searched wherever it can match, and only there), gates no window rule, and is not the inline-ignore
+ * marker. The sets are the union of its anchored rules' leads, over the positions all of them have.
+ */
+function literalLeads(rules: readonly CompiledRule[], gates: readonly number[][], anchors: readonly number[][], windowGates: readonly number[][], marker: number): (Uint32Array | undefined)[] {
+  const anchorsOf = rules.map(() => new Set<number>());
+  anchors.forEach((list, k) => list.forEach((r) => anchorsOf[r]!.add(k)));
+  const keywordsOf = rules.map(() => new Set<number>());
+  gates.forEach((list, k) => list.forEach((r) => keywordsOf[r]!.add(k)));
+  const selfAnchored = (r: number) =>
+    rules[r]!.mode === 'anchored' && keywordsOf[r]!.size === anchorsOf[r]!.size && [...keywordsOf[r]!].every((k) => anchorsOf[r]!.has(k));
+  return anchors.map((list, k) => {
+    if (k === marker || list.length === 0 || windowGates[k]!.length > 0 || !gates[k]!.every(selfAnchored)) return undefined;
+    const words = Math.min(...list.map((r) => rules[r]!.lead.length));
+    if (words < 4) return undefined;
+    const lead = new Uint32Array(words);
+    for (const r of list) for (let i = 0; i < words; i++) lead[i]! |= rules[r]!.lead[i]!;
+    return lead;
+  });
 }
 
 /**
@@ -309,6 +337,28 @@ export interface DetectOptions {
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
+ * Whether a match may start at `at` of a text (or of the bytes it views), by its first characters: each ASCII one
+ * must be in its position's set of `lead` ({@link RegexShape.lead}); the text must be long enough to hold them.
+ */
+function leads(lead: Uint32Array, view: Uint8Array | string, at: number): boolean {
+  const n = lead.length >> 2;
+  if (n === 0) return true;
+  if (at + n > view.length) return false;
+  if (typeof view === 'string') {
+    for (let i = 0; i < n; i++) {
+      const c = view.charCodeAt(at + i);
+      if (c < 128 && ((lead[(i << 2) | (c >> 5)]! >>> (c & 31)) & 1) === 0) return false;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = view[at + i]!;
+      if (c < 128 && ((lead[(i << 2) | (c >> 5)]! >>> (c & 31)) & 1) === 0) return false;
+    }
+  }
+  return true;
+}
+
+/**
  * Finds secrets in a text (or in the text a function makes, made only when a rule has to run): one pass of the
  * keyword automaton, then each rule whose keywords occur (and whose paths include the text's) is searched as its
  * {@link SearchMode} says; matches go through entropy, checksum, placeholder and allowlist filters. A generic rule's hit is dropped when a specific rule found an overlapping
@@ -366,9 +416,14 @@ function search(
   }
   if (opts.found) opts.found.marker = seen[set.marker] === 1;
   if (active.length === 0) return [];
-  const text = typeof source === 'string' ? source : source();
-  // Where to search, per rule: anchored rules get their literals' starts, window rules their keywords' spans.
+  // Where to search, per rule: anchored rules get their literals' starts where the characters that follow may
+  // begin a match, window rules their keywords' spans. Read from the bytes when there are some: a text none of
+  // whose places is worth a regex is never made.
   const { windowGates, lengths } = set;
+  const view = opts.bytes ?? (typeof source === 'string' ? source : source());
+  // Rules searched whole need the text whenever they are active.
+  let places = 0;
+  for (const r of active) if (rules[r]!.mode === 'whole') places++;
   for (let i = 0; i < count; i++) {
     const k = hits[2 * i]!;
     const an = anchors[k]!;
@@ -378,13 +433,21 @@ function search(
     const start = end - lengths[k]!;
     for (let j = 0; j < an.length; j++) {
       const r = an[j]!;
-      if (state[r] === 1) (spots[r] ??= []).push(start);
+      if (state[r] === 1 && leads(rules[r]!.lead, view, start)) {
+        (spots[r] ??= []).push(start);
+        places++;
+      }
     }
     for (let j = 0; j < wg.length; j++) {
       const r = wg[j]!;
-      if (state[r] === 1) (spots[r] ??= []).push(start, end);
+      if (state[r] === 1) {
+        (spots[r] ??= []).push(start, end);
+        places++;
+      }
     }
   }
+  if (places === 0) return [];
+  const text = typeof source === 'string' ? source : source();
   const raw: (Detection & { generic: boolean })[] = [];
   const lines = new LineIndex(text);
   const decode = opts.decode;

@@ -10,8 +10,14 @@ export class KeywordMatcher {
   private readonly outList: Int32Array; // keyword indices, grouped by state
   readonly keywords: readonly string[];
 
-  /** The automaton of `keywords`: the bundle's embedded one when it was built for them, else built now. */
-  constructor(keywords: readonly string[], automaton?: Automaton) {
+  /**
+   * The automaton of `keywords`: the bundle's embedded one when it was built for them, else built now.
+   * `leads[k]`, when set, says what the bytes from keyword k's start must be for one of its hits to matter (sets
+   * of ASCII characters, one per position, as in RegexShape.lead; at least one position): {@link collectBytes}
+   * leaves out the hits of k whose bytes fall outside, or that stand too close to the end to hold them. The
+   * caller vouches that such hits cannot matter to it; {@link collect} reports every hit.
+   */
+  constructor(keywords: readonly string[], automaton?: Automaton, leads?: readonly (Uint32Array | undefined)[]) {
     this.keywords = keywords;
     const a = automaton ?? precompiled(keywords) ?? compileKeywords(keywords);
     this.nextTable = a.next;
@@ -19,12 +25,12 @@ export class KeywordMatcher {
     this.outList = a.outList;
     this.single = a.single;
     this.maxOut = a.maxOut;
-    this.wasm = a.wasm ? WasmScanner.fromTable(a.wasm) : undefined;
-    if (this.wasm) {
+    if (a.wasm) {
       // The WebAssembly table orders states differently (see tableOf): per row, its state and single keyword.
-      const { stateOf } = this.wasm;
+      const { stateOf } = a.wasm;
       this.rowState = stateOf;
       this.rowSingle = Int32Array.from(stateOf, (st) => this.single[st]!);
+      this.wasm = WasmScanner.fromTable(a.wasm, leads?.some(Boolean) ? { rowKeyword: this.rowSingle, keywords, leads } : undefined);
     }
   }
 
@@ -80,6 +86,7 @@ export class KeywordMatcher {
     w.load(bytes);
     for (let a = 0; a < bytes.length; a += CHUNK) {
       w.run(a, Math.min(bytes.length, a + CHUNK));
+      w.filter(bytes.length);
       n = this.records(w.records, w.counts, n);
     }
     return { hits: this.buf, count: n >> 1 };
@@ -366,6 +373,8 @@ class WasmScanner {
   private constructor(
     private readonly memory: WasmMemory,
     private readonly scan: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number, outRow: number) => void,
+    /** The exported `filter`, and where its table is; undefined without leads. */
+    private readonly dropper: { filter: (out: number, cap: number, text: number, len: number, outRow: number, filters: number) => void; at: number } | undefined,
     private readonly out: number,
     private readonly text: number,
     private readonly warm: number,
@@ -419,10 +428,39 @@ class WasmScanner {
     this.scan(TABLE, this.base, a, b, this.warm, this.out, CAP, this.outRow);
   }
 
-  /** An instance of the module with a {@link WasmTable} in its memory. */
-  static fromTable(t: WasmTable): WasmScanner {
+  /** Drops the last {@link run}'s records that its keywords' leads rule out, when there are leads (`len`: bytes loaded). */
+  filter(len: number): void {
+    const d = this.dropper;
+    if (d) d.filter(this.out, CAP, this.base, len, this.outRow, d.at);
+  }
+
+  /**
+   * An instance of the module with a {@link WasmTable} in its memory, and the filter table of `filters` (see
+   * keywords.wat): per row ending one keyword that has a lead, the address of its sets, its length and their count.
+   */
+  static fromTable(t: WasmTable, filters?: { rowKeyword: Int32Array; keywords: readonly string[]; leads: readonly (Uint32Array | undefined)[] }): WasmScanner {
     const states = t.stateOf.length;
-    const out = TABLE + states * ROW;
+    const at = TABLE + states * ROW;
+    // The filter table, then the leads (each once, however many rows end its keyword).
+    const entries = new Int32Array((states - t.firstOut) * 2);
+    const words: number[] = [];
+    if (filters) {
+      const placed = new Map<number, number>();
+      for (let row = t.firstOut; row < states; row++) {
+        const k = filters.rowKeyword[row]!;
+        const lead = k >= 0 ? filters.leads[k] : undefined;
+        if (!lead || lead.length < 4) continue;
+        let addr = placed.get(k);
+        if (addr === undefined) {
+          addr = at + entries.byteLength + words.length * 4;
+          placed.set(k, addr);
+          for (let i = 0; i < lead.length - (lead.length % 4); i++) words.push(lead[i]!);
+        }
+        entries[(row - t.firstOut) * 2] = addr;
+        entries[(row - t.firstOut) * 2 + 1] = filters.keywords[k]!.length | ((lead.length >> 2) << 16);
+      }
+    }
+    const out = at + entries.byteLength + words.length * 4;
     const text = out + CAP * 4 * 8;
     compiled ??= new wasmApi.Module(Buffer.from(KEYWORDS_WASM, 'base64'));
     const memory = new wasmApi.Memory({ initial: Math.ceil((text + CHUNK) / PAGE) });
@@ -430,7 +468,10 @@ class WasmScanner {
     new Uint8Array(memory.buffer).set(t.classes);
     const table = new Int32Array(memory.buffer, TABLE, states * WASM_CLASSES);
     for (let i = 0; i < table.length; i++) table[i] = TABLE + t.rows[i]! * ROW;
-    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf);
+    new Int32Array(memory.buffer, at, entries.length).set(entries);
+    new Uint32Array(memory.buffer, at + entries.byteLength, words.length).set(words);
+    const dropper = words.length ? { filter: instance.exports['filter'] as NonNullable<WasmScanner['dropper']>['filter'], at } : undefined;
+    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], dropper, out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf);
   }
 }
 

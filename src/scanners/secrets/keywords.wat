@@ -6,6 +6,9 @@
 ;;   table           one row of 64 i32 per state; an entry is the address of the next state's row. States
 ;;                   that end a keyword come last: their rows are at `outrow` and above, so a step tells a
 ;;                   keyword end by comparing the address (no flag to mask off on the critical path)
+;;   filters         per row of a state that ends a keyword (from `outrow`), 8 bytes: the address of that
+;;                   keyword's lead sets (0: keep every hit) and, packed, the keyword's length | positions << 16;
+;;                   then the lead sets, 16 bytes (128 bits, one per ASCII character) per position
 ;;   out             four regions of `cap` records (8 bytes: row address, end offset), one per chain
 ;;   text            the bytes to scan
 ;;
@@ -104,6 +107,59 @@
     (i32.store (i32.const 260) (i32.shr_u (i32.sub (local.get $o1) (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 3)))) (i32.const 3)))
     (i32.store (i32.const 264) (i32.shr_u (i32.sub (local.get $o2) (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 4)))) (i32.const 3)))
     (i32.store (i32.const 268) (i32.shr_u (i32.sub (local.get $o3) (i32.add (local.get $out) (i32.mul (local.get $cap) (i32.const 24)))) (i32.const 3))))
+
+  ;; Drops the records of `scan` whose keyword cannot start a match where it stands: each ASCII byte from the
+  ;; keyword's start must be in its position's lead set, and the text (`len` bytes at `text`) must hold all the
+  ;; positions. Keeps the order; rewrites the counts at 256..272. `filters` is the table above; rows are 256
+  ;; bytes (64 classes of 4), so a row's filter entry is at filters + (row - outrow) / 32.
+  (func (export "filter") (param $out i32) (param $cap i32) (param $text i32) (param $len i32) (param $outrow i32)
+                          (param $filters i32)
+    (local $chain i32) (local $base i32) (local $r i32) (local $w i32) (local $last i32)
+    (local $row i32) (local $end i32) (local $entry i32) (local $lead i32) (local $info i32)
+    (local $start i32) (local $n i32) (local $i i32) (local $c i32)
+    (loop $chains
+      (local.set $base (i32.add (local.get $out) (i32.mul (local.get $chain) (i32.shl (local.get $cap) (i32.const 3)))))
+      (local.set $r (local.get $base))
+      (local.set $w (local.get $base))
+      (local.set $last (i32.add (local.get $base)
+        (i32.shl (i32.load (i32.add (i32.const 256) (i32.shl (local.get $chain) (i32.const 2)))) (i32.const 3))))
+      (block $done
+        (br_if $done (i32.ge_u (local.get $r) (local.get $last)))
+        (loop $records
+          (local.set $row (i32.load (local.get $r)))
+          (local.set $end (i32.load offset=4 (local.get $r)))
+          (local.set $entry (i32.add (local.get $filters) (i32.shr_u (i32.sub (local.get $row) (local.get $outrow)) (i32.const 5))))
+          (local.set $lead (i32.load (local.get $entry)))
+          (block $drop
+            (block $keep
+              (br_if $keep (i32.eqz (local.get $lead)))
+              (local.set $info (i32.load offset=4 (local.get $entry)))
+              (local.set $n (i32.shr_u (local.get $info) (i32.const 16)))
+              (local.set $start (i32.sub (local.get $end) (i32.and (local.get $info) (i32.const 0xffff))))
+              (br_if $drop (i32.gt_u (i32.add (local.get $start) (local.get $n)) (local.get $len)))
+              (local.set $i (i32.const 0))
+              (loop $bytes
+                (local.set $c (i32.load8_u (i32.add (i32.add (local.get $text) (local.get $start)) (local.get $i))))
+                ;; bytes >= 0x80 pass; an ASCII byte must have its bit in the position's set
+                (if (i32.lt_u (local.get $c) (i32.const 128))
+                  (then
+                    (br_if $drop (i32.eqz (i32.and
+                      (i32.shr_u
+                        (i32.load (i32.add (i32.add (local.get $lead) (i32.shl (local.get $i) (i32.const 4)))
+                                           (i32.shl (i32.shr_u (local.get $c) (i32.const 5)) (i32.const 2))))
+                        (i32.and (local.get $c) (i32.const 31)))
+                      (i32.const 1))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $bytes (i32.lt_u (local.get $i) (local.get $n)))))
+            (i32.store (local.get $w) (local.get $row))
+            (i32.store offset=4 (local.get $w) (local.get $end))
+            (local.set $w (i32.add (local.get $w) (i32.const 8))))
+          (local.set $r (i32.add (local.get $r) (i32.const 8)))
+          (br_if $records (i32.lt_u (local.get $r) (local.get $last)))))
+      (i32.store (i32.add (i32.const 256) (i32.shl (local.get $chain) (i32.const 2)))
+                 (i32.shr_u (i32.sub (local.get $w) (local.get $base)) (i32.const 3)))
+      (local.set $chain (i32.add (local.get $chain) (i32.const 1)))
+      (br_if $chains (i32.lt_u (local.get $chain) (i32.const 4)))))
 
   ;; max(text, p - warm) without going below the text's start
   (func $from (param $text i32) (param $p i32) (param $warm i32) (result i32)

@@ -16,12 +16,93 @@ export interface RegexShape {
    * when some match may start otherwise.
    */
   prefixes: string[] | null;
+  /**
+   * What the first characters of every match are, for a check before the regex runs: `lead[i]` is a 128-bit set
+   * (four 32-bit words, bit `c` of word `c >> 5`) of the ASCII characters position `i` of a match may hold.
+   * Every match is at least `lead.length / 4` code units long; a character >= 0x80 may stand anywhere (the sets
+   * say nothing of them). Empty when nothing is known (under `u`/`v`, where a position may be two code units).
+   */
+  lead: number[];
 }
 
 /** Most prefixes tracked before giving up (alternations multiply). */
 const MAX_PREFIXES = 64;
 
+/** Leading positions of a match whose characters {@link RegexShape.lead} describes. */
+export const LEAD = 24;
+
+/** A set of ASCII characters: four 32-bit words. */
+type Bits = readonly number[];
+const ANY: Bits = [-1 >>> 0, -1 >>> 0, -1 >>> 0, -1 >>> 0];
+const union = (a: Bits, b: Bits): Bits => [(a[0]! | b[0]!) >>> 0, (a[1]! | b[1]!) >>> 0, (a[2]! | b[2]!) >>> 0, (a[3]! | b[3]!) >>> 0];
+const NONE: Bits = [0, 0, 0, 0];
+
+/** Sets of the characters one atom matches, by its source and the regex flags (the same classes recur). */
+const atomSets = new Map<string, Bits>();
+
+/** The ASCII characters the atom `source` (a character, class or escape) matches under `flags`, found by trying each. */
+function charsOf(source: string, flags: string): Bits {
+  const key = `${flags}/${source}`;
+  let bits = atomSets.get(key);
+  if (!bits) {
+    const re = new RegExp(`^(?:${source})$`, flags.replace(/[gymd]/g, ''));
+    const w = [0, 0, 0, 0];
+    for (let c = 0; c < 128; c++) if (re.test(String.fromCharCode(c))) w[c >> 5]! |= 1 << (c & 31);
+    bits = w.map((x) => x >>> 0);
+    atomSets.set(key, bits);
+  }
+  return bits;
+}
+
+/**
+ * Positions of `a` then `b`: at each position, what `a` may hold there (when it is long enough) and what `b` may
+ * hold when `a` ended before it, over every length `a` may have.
+ */
+function concatAt(a: Node, b: Node): Bits[] {
+  const n = Math.min(LEAD, a.max + b.max);
+  const at: Bits[] = [];
+  for (let i = 0; i < n; i++) {
+    let set = a.max > i ? a.at[i]! : NONE;
+    for (let len = a.min; len <= Math.min(a.max, i); len++) {
+      const j = i - len;
+      if (j < b.max) set = union(set, b.at[j]!);
+    }
+    at.push(set);
+  }
+  return at;
+}
+
+function concat(a: Node, b: Node): Node {
+  return { ...a, min: a.min + b.min, max: a.max + b.max, at: concatAt(a, b) };
+}
+
+/** Positions of alternatives: each position may hold what any alternative holds there. */
+function alternativesAt(alts: readonly Node[]): Bits[] {
+  const n = Math.min(LEAD, Math.max(...alts.map((a) => a.max)));
+  const at: Bits[] = [];
+  for (let i = 0; i < n; i++) {
+    let set = NONE;
+    for (const a of alts) if (a.max > i) set = union(set, a.at[i]!);
+    at.push(set);
+  }
+  return at;
+}
+
+/** Positions of `x{lo,hi}`: enough copies of `x` (then of `x` or nothing) to fill the first {@link LEAD}. */
+function repeatAt(x: Node, lo: number, hi: number): Bits[] {
+  if (x.max === 0) return [];
+  let r: Node = { ...ZERO, min: 0, max: 0, at: [] };
+  for (let k = 0; k < Math.min(lo, LEAD + 1); k++) r = concat(r, x);
+  const optional: Node = { ...x, min: 0, at: x.at };
+  for (let k = 0; k < Math.min(hi - lo, LEAD + 1); k++) r = concat(r, optional);
+  return r.at;
+}
+
 interface Node {
+  /** Fewest code units a match spans. */
+  min: number;
+  /** Per leading position (up to {@link LEAD}, and below `max`), the ASCII characters it may hold. */
+  at: Bits[];
   max: number;
   /** Literal alternatives this node always starts with; `whole` when each one is the node's entire text. */
   prefixes: string[] | null;
@@ -40,6 +121,7 @@ class Parser {
   constructor(
     private readonly src: string,
     private readonly unicode: boolean,
+    private readonly flags: string,
   ) {}
 
   /** One code point may be two code units under `u`. */
@@ -67,6 +149,8 @@ class Parser {
     }
     if (prefixes && prefixes.length > MAX_PREFIXES) prefixes = null;
     return {
+      min: Math.min(...alts.map((a) => a.min)),
+      at: alternativesAt(alts),
       max: Math.max(...alts.map((a) => a.max)),
       prefixes,
       whole: alts.every((a) => a.whole),
@@ -76,6 +160,8 @@ class Parser {
 
   private alternative(): Node {
     let max = 0;
+    /** The terms so far, for positions. */
+    let seq: Node = EMPTY;
     /** Prefixes so far; `open` while every term so far was literal, so later terms extend them. */
     let prefixes: string[] | null = [''];
     let open = true;
@@ -83,6 +169,7 @@ class Parser {
     while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
       const t = this.term();
       max += t.max;
+      seq = { ...seq, min: seq.min + t.min, max: seq.max + t.max, at: concatAt(seq, t) };
       if (!t.zero) zero = false;
       if (t.zero || !open) continue;
       if (t.prefixes === null) {
@@ -101,7 +188,7 @@ class Parser {
       if (!t.whole) open = false;
     }
     if (prefixes && prefixes.some((p) => p === '')) prefixes = zero ? [''] : null;
-    return { max, prefixes, whole: open && prefixes !== null, zero };
+    return { min: seq.min, at: seq.at, max, prefixes, whole: open && prefixes !== null, zero };
   }
 
   private term(): Node {
@@ -134,16 +221,28 @@ class Parser {
     if (!q) return atom;
     const [lo, hi] = q;
     const max = atom.max === 0 ? 0 : hi === Infinity ? Infinity : atom.max * hi;
-    if (lo === 0 || atom.prefixes === null) return { max, prefixes: null, whole: false, zero: atom.zero };
+    const min = atom.min * lo;
+    const at = repeatAt(atom, lo, hi);
+    if (lo === 0 || atom.prefixes === null) return { min, at, max, prefixes: null, whole: false, zero: atom.zero };
     // `x{n,m}` with n >= 1 starts with n copies of x when x is literal throughout (`A{4}` starts `aaaa`), else
     // with x's own prefixes; it is whole only when it cannot repeat further.
     if (atom.whole && atom.prefixes.length === 1 && lo <= 32) {
-      return { max, prefixes: [atom.prefixes[0]!.repeat(lo)], whole: lo === hi, zero: atom.zero };
+      return { min, at, max, prefixes: [atom.prefixes[0]!.repeat(lo)], whole: lo === hi, zero: atom.zero };
     }
-    return { max, prefixes: atom.prefixes, whole: false, zero: atom.zero };
+    return { min, at, max, prefixes: atom.prefixes, whole: false, zero: atom.zero };
   }
 
+  /** One atom; a character, class or escape also gets the characters it matches (tried with the regex's flags). */
   private atom(): Node {
+    const start = this.i;
+    const node = this.atomOf();
+    if (node.min !== -1) return node;
+    const at = node.max === 1 ? [charsOf(this.src.slice(start, this.i), this.flags)] : new Array<Bits>(Math.min(node.max, LEAD)).fill(ANY);
+    return { ...node, min: node.max, at };
+  }
+
+  /** {@link atom}, with `min` -1 where the caller is to fill in `min` and `at`. */
+  private atomOf(): Node {
     const c = this.src[this.i]!;
     if (c === '(') {
       this.i++;
@@ -171,7 +270,7 @@ class Parser {
     if (c === '[') return this.charClass();
     if (c === '.') {
       this.i++;
-      return { max: this.unit, prefixes: null, whole: false, zero: false };
+      return { ...OPEN, max: this.unit, prefixes: null, whole: false, zero: false };
     }
     if (c === '\\') return this.escape();
     if (c === ')' || c === '|') throw new Error(`unexpected ${c} at ${this.i}`);
@@ -193,17 +292,17 @@ class Parser {
       const end = this.src.indexOf('>', this.i);
       const name = this.src.slice(this.i + 1, end);
       this.i = end + 1;
-      return { max: this.named.get(name) ?? Infinity, prefixes: null, whole: false, zero: false };
+      return backreference(this.named.get(name) ?? Infinity);
     }
     if (e >= '1' && e <= '9') {
       let digits = e;
       while (this.i < this.src.length && this.src[this.i]! >= '0' && this.src[this.i]! <= '9') digits += this.src[this.i++];
-      return { max: this.groups[Number(digits)] ?? Infinity, prefixes: null, whole: false, zero: false };
+      return backreference(this.groups[Number(digits)] ?? Infinity);
     }
-    if ('dDwWsS'.includes(e)) return { max: 1, prefixes: null, whole: false, zero: false };
+    if ('dDwWsS'.includes(e)) return { ...OPEN, max: 1, prefixes: null, whole: false, zero: false };
     if ((e === 'p' || e === 'P') && this.src[this.i] === '{') {
       this.i = this.src.indexOf('}', this.i) + 1;
-      return { max: this.unit, prefixes: null, whole: false, zero: false };
+      return { ...OPEN, max: this.unit, prefixes: null, whole: false, zero: false };
     }
     const ch = this.escapedChar(e);
     return literal(ch);
@@ -280,7 +379,7 @@ class Parser {
       const bothCases = members.length === 1 || members.every((m) => m.toLowerCase() === only);
       if (bothCases) return literal(only!);
     }
-    return { max: this.unit, prefixes: null, whole: false, zero: false };
+    return { ...OPEN, max: this.unit, prefixes: null, whole: false, zero: false };
   }
 
   /** Reads a quantifier if one follows: `[min, max]`. */
@@ -322,10 +421,26 @@ class Parser {
 
 const BRACES = /\{(\d+)(,(\d*))?\}/y;
 
-const ZERO: Node = { max: 0, prefixes: [''], whole: true, zero: true };
+const ZERO: Node = { min: 0, at: [], max: 0, prefixes: [''], whole: true, zero: true };
+/** Nothing yet: what a sequence of terms starts from. */
+const EMPTY: Node = ZERO;
+/** `min` and `at` left for {@link Parser.atom} to fill in. */
+const OPEN = { min: -1, at: [] as Bits[] };
 
 function literal(ch: string): Node {
-  return { max: ch.length, prefixes: [ch.toLowerCase()], whole: true, zero: false };
+  return { ...OPEN, max: ch.length, prefixes: [ch.toLowerCase()], whole: true, zero: false };
+}
+
+/** `\1` or `\k<name>`: as long as its group was, possibly empty, any characters. */
+function backreference(max: number): Node {
+  return { min: 0, at: new Array<Bits>(Math.min(max, LEAD)).fill(ANY), max, prefixes: null, whole: false, zero: false };
+}
+
+/** The positions every match has ({@link RegexShape.lead}), up to the last that rules anything out. */
+function leadOf(root: Node): number[] {
+  const sets = root.at.slice(0, Math.min(root.min, LEAD));
+  while (sets.length && sets[sets.length - 1]!.every((w, i) => w === ANY[i])) sets.pop();
+  return sets.flat();
 }
 
 /**
@@ -334,12 +449,13 @@ function literal(ch: string): Node {
  */
 export function regexShape(source: string, flags = ''): RegexShape {
   try {
-    const p = new Parser(source, flags.includes('u') || flags.includes('v'));
+    const unicode = flags.includes('u') || flags.includes('v');
+    const p = new Parser(source, unicode, flags);
     const root = p.parse();
     const prefixes = root.prefixes && root.prefixes.every((x) => x.length > 0) ? [...new Set(root.prefixes)] : null;
-    return { maxLength: root.max, context: p.context, prefixes };
+    return { maxLength: root.max, context: p.context, prefixes, lead: unicode ? [] : leadOf(root) };
   } catch {
-    return { maxLength: Infinity, context: Infinity, prefixes: null };
+    return { maxLength: Infinity, context: Infinity, prefixes: null, lead: [] };
   }
 }
 
@@ -375,6 +491,8 @@ export interface KnownShape {
   context: number | null;
   prefixes: string[] | null;
   bytes?: string;
+  /** {@link RegexShape.lead}'s words in hexadecimal, 8 digits each (absent when empty). */
+  lead?: string;
 }
 
 /**
@@ -395,7 +513,9 @@ export function shapeOf(source: string, flags = ''): RegexShape & { bytes: strin
 
 /** A table entry back to a shape (exported for tests). */
 export function fromKnown(k: KnownShape, source: string): RegexShape & { bytes: string } {
-  return { maxLength: k.maxLength ?? Infinity, context: k.context ?? Infinity, prefixes: k.prefixes, bytes: k.bytes ?? source };
+  const lead: number[] = [];
+  for (let i = 0; i < (k.lead?.length ?? 0); i += 8) lead.push(parseInt(k.lead!.slice(i, i + 8), 16));
+  return { maxLength: k.maxLength ?? Infinity, context: k.context ?? Infinity, prefixes: k.prefixes, lead, bytes: k.bytes ?? source };
 }
 
 /** The table {@link shapeOf} reads, for the given regexes (built by scripts/bundle.mjs). */
@@ -409,6 +529,7 @@ export function knownShapes(regexes: readonly { regex: string; flags?: string | 
       context: Number.isFinite(s.context) ? s.context : null,
       prefixes: s.prefixes,
       ...(bytes !== regex ? { bytes } : {}),
+      ...(s.lead.length ? { lead: s.lead.map((w) => w.toString(16).padStart(8, '0')).join('') } : {}),
     };
   }
   return out;
