@@ -9,6 +9,7 @@ import { scanPath } from '../engine/scan-path.js';
 import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNER_IDS } from '../scanners/index.js';
+import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/prestart.js';
 import { int, list, parse } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -160,6 +161,27 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   const maxFileSize = int('max-file-size', v['max-file-size']);
   const absPath = req.path === '-' ? io.cwd : resolve(io.cwd, req.path);
   if (!existsSync(absPath)) throw new InputError('no such file or directory', req.path);
+  // A folder or a history to search for secrets with several threads: start the other threads now, while this
+  // one loads the config and the scanners (they wait for their rules; see prestart.ts).
+  const secretThreads = threads ?? defaultThreads();
+  if (req.path !== '-' && !req.staged && secretThreads > 1 && (req.scanners ?? ['secrets']).includes('secrets') && statSync(absPath).isDirectory()) {
+    prestartWorkers(secretThreads - 1);
+  }
+  try {
+    return await scanAndReport(req, io, { outs, failOn, threads, maxFileSize, absPath });
+  } finally {
+    await releaseWorkers();
+  }
+}
+
+/** {@link runScanCommand} once its options are read. */
+async function scanAndReport(
+  req: ScanRequest,
+  io: CliIO,
+  o: { outs: ReturnType<typeof outputs>; failOn: Severity | 'none' | undefined; threads: number | undefined; maxFileSize: number | undefined; absPath: string },
+): Promise<number> {
+  const v = req.values;
+  const { outs, failOn, threads, maxFileSize, absPath } = o;
   const known = SCANNER_IDS;
   const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   const config = loaded.config;

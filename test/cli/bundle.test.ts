@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import type { WorkerJob, WorkerResult } from '../../src/scanners/secrets/worker.js';
+import type { WorkerJob, WorkerResult, WorkerRules } from '../../src/scanners/secrets/worker.js';
 import { makeDir } from '../helpers/tmp.js';
 import { awsKeyId } from '../helpers/tokens.js';
 
@@ -47,14 +47,15 @@ test('the bundled CLI prints its version and finds a secret, redacted, with exit
 test("the bundle's secrets worker compiles the rules and analyses a batch", async () => {
   const started = new Int32Array(new SharedArrayBuffer(4));
   const finished = new Int32Array(new SharedArrayBuffer(4));
-  const w = new Worker(join(out, 'worker.js'), {
-    workerData: { input: { custom: [], disable: [], allowRegexes: [], stopwords: [] }, showSecrets: false, started, finished },
-  });
+  const w = new Worker(join(out, 'worker.js'), { workerData: { started, finished } });
   try {
+    // Its first message is its rules (it may have started before they were known), then batches.
+    const rules: WorkerRules = { input: { custom: [], disable: [], allowRegexes: [], stopwords: [] }, showSecrets: false };
     const job: WorkerJob = { id: 3, files: [{ path: 'a.env', bytes: new TextEncoder().encode(`AWS_ACCESS_KEY_ID=${KEY}\n`) }, { path: 'b.txt', bytes: new TextEncoder().encode('nothing\n') }] };
     const answer = await new Promise<WorkerResult>((resolve, reject) => {
       w.once('message', resolve);
       w.once('error', reject);
+      w.postMessage(rules);
       w.postMessage(job);
     });
     assert.equal(answer.id, 3);

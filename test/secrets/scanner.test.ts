@@ -5,6 +5,7 @@ import type { Report } from '../../src/core/types.js';
 import { runScan } from '../../src/engine/run.js';
 import { render, FORMATS } from '../../src/report/index.js';
 import { evaluate } from '../../src/gate/evaluate.js';
+import { hasSpareWorkers, prestartWorkers, releaseWorkers } from '../../src/scanners/secrets/prestart.js';
 import { secretsScanner } from '../../src/scanners/secrets/scanner.js';
 import { openDirectory } from '../../src/targets/directory.js';
 import { makeDir, writeTree } from '../helpers/tmp.js';
@@ -122,4 +123,22 @@ test('without the WebAssembly automaton (keywords of too many characters) files 
       [['aws-access-key-id', line1]],
     );
   }
+});
+
+test('threads started ahead wait for their rules, are adopted by the next scan and do its work; unused ones are stopped', async () => {
+  const dir = makeDir({ 'a.txt': `aws_key = ${awsKeyId(7)}\n`, 'b.txt': 'nothing here\n', 'c.txt': `AWS_KEY=${awsKeyId(8)}\n` });
+  prestartWorkers(2);
+  assert.ok(hasSpareWorkers(2));
+  // Every file goes to the workers: the findings come from the adopted threads.
+  const r = await runScan({ target: await openDirectory(dir), registry, now, options: { threads: 3, workersOnly: true } });
+  assert.equal(hasSpareWorkers(2), false, 'adopted');
+  assert.deepEqual(r.findings.map((f) => f.location.path), ['a.txt', 'c.txt']);
+  assert.deepEqual(r.findings, (await scanDir(dir, 1)).findings);
+  // A scan with another thread count starts its own; the waiting ones stay until released.
+  prestartWorkers(1);
+  const two = await runScan({ target: await openDirectory(dir), registry, now, options: { threads: 3, workersOnly: true } });
+  assert.equal(two.findings.length, 2);
+  assert.ok(hasSpareWorkers(1));
+  await releaseWorkers();
+  assert.equal(hasSpareWorkers(1), false);
 });

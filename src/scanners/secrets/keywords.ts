@@ -463,11 +463,13 @@ class WasmScanner {
     const out = at + entries.byteLength + words.length * 4;
     const text = out + CAP * 4 * 8;
     compiled ??= new wasmApi.Module(Buffer.from(KEYWORDS_WASM, 'base64'));
-    const memory = new wasmApi.Memory({ initial: Math.ceil((text + CHUNK) / PAGE) });
+    const memory = new wasmApi.Memory({ initial: Math.ceil((text + Math.max(CHUNK, states * WASM_CLASSES * 2)) / PAGE) });
     const instance = new wasmApi.Instance(compiled, { env: { memory } });
     new Uint8Array(memory.buffer).set(t.classes);
-    const table = new Int32Array(memory.buffer, TABLE, states * WASM_CLASSES);
-    for (let i = 0; i < table.length; i++) table[i] = TABLE + t.rows[i]! * ROW;
+    // The rows' 16-bit indices go where the text will, then become addresses in the table.
+    const cells = states * WASM_CLASSES;
+    new Uint16Array(memory.buffer, text, cells).set(t.rows);
+    (instance.exports['expand'] as (dst: number, src: number, n: number, base: number) => void)(TABLE, text, cells, TABLE);
     new Int32Array(memory.buffer, at, entries.length).set(entries);
     new Uint32Array(memory.buffer, at + entries.byteLength, words.length).set(words);
     const dropper = words.length ? { filter: instance.exports['filter'] as NonNullable<WasmScanner['dropper']>['filter'], at } : undefined;

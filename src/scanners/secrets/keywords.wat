@@ -161,6 +161,18 @@
       (local.set $chain (i32.add (local.get $chain) (i32.const 1)))
       (br_if $chains (i32.lt_u (local.get $chain) (i32.const 4)))))
 
+  ;; Fills the table: n entries at `dst`, entry i the address of the row whose index is the 16-bit value i at
+  ;; `src` (rows are 256 bytes from `base`). Done here at start-up, as a loop in JavaScript would be interpreted.
+  (func (export "expand") (param $dst i32) (param $src i32) (param $n i32) (param $base i32)
+    (local $i i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $entries
+        (i32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+                   (i32.add (local.get $base) (i32.shl (i32.load16_u (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 1)))) (i32.const 8))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $entries (i32.lt_u (local.get $i) (local.get $n))))))
+
   ;; max(text, p - warm) without going below the text's start
   (func $from (param $text i32) (param $p i32) (param $warm i32) (result i32)
     (select

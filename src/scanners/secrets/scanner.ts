@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import { fileBatches, type RawFinding, type Scanner, type ScanContext, type TargetFile } from '../../core/types.js';
@@ -7,11 +6,9 @@ import { secretsConfigSchema, type SecretsConfig } from './config.js';
 import type { SecretRuleSpec } from './rule.js';
 import type { RuleSet } from './engine.js';
 import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from './ruleset.js';
-import type { WorkerJob, WorkerResult } from './worker.js';
+import type { WorkerJob, WorkerResult, WorkerRules } from './worker.js';
+import { adoptWorkers, defaultThreads, hasSpareWorkers, startWorkers } from './prestart.js';
 import { analyzeFile, type FileJob, type FileResult } from './read.js';
-import { lazyBuiltin } from '../../core/lazy.js';
-
-const workerThreads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 /**
  * Content this thread analyses before worker threads are worth starting: a worker costs a Node start and a rule
@@ -41,7 +38,7 @@ export const secretsScanner: Scanner<SecretsConfig> = {
 };
 
 function threadCount(ctx: ScanContext<SecretsConfig>): number {
-  return Math.max(1, ctx.options.threads ?? Math.min(availableParallelism(), 4));
+  return Math.max(1, ctx.options.threads ?? defaultThreads());
 }
 
 function fileFilter(cfg: SecretsConfig) {
@@ -71,7 +68,9 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
   const showSecrets = ctx.options.showSecrets === true;
   const workersOnly = ctx.options.workersOnly === true && threads > 1;
   // This thread analyses files too: `threads - 1` workers.
-  let pool: WorkerPool | undefined = workersOnly ? new WorkerPool(threads - 1, input, showSecrets) : undefined;
+  // Threads started ahead (see prestart.ts) are used from the first file; otherwise they start once this thread
+  // has seen enough content to be worth their start.
+  let pool: WorkerPool | undefined = workersOnly || (threads > 1 && hasSpareWorkers(threads - 1)) ? new WorkerPool(threads - 1, input, showSecrets) : undefined;
   const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
   // Built when this thread first analyses a file itself (never with workersOnly).
   let set: RuleSet | undefined;
@@ -227,9 +226,9 @@ class WorkerPool {
    * Workers count themselves here once their rules are compiled: shared memory, so the main thread sees it while
    * busy analysing files itself, without waiting for a message.
    */
-  private readonly started = new Int32Array(new SharedArrayBuffer(4));
+  private readonly started: Int32Array;
   /** Batches the workers have finished, counted in shared memory too: readable without an event-loop turn. */
-  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
+  private readonly finished: Int32Array;
   private sent = 0;
   private readonly size: number;
   private closing = false;
@@ -257,17 +256,13 @@ class WorkerPool {
 
   constructor(size: number, input: RuleSetInput, showSecrets: boolean) {
     this.size = size;
-    const workerData = { input, showSecrets, started: this.started, finished: this.finished };
-    // From sources (tests run through tsx) the worker is TypeScript and needs the same loader.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
-    for (let i = 0; i < size; i++) {
-      const w = fromSource
-        ? new (workerThreads().Worker)(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, {
-            eval: true,
-            workerData,
-          })
-        : new (workerThreads().Worker)(url, { workerData });
+    // Threads the CLI started ahead, or new ones; either way their first message is their rules.
+    const { workers, started, finished } = adoptWorkers(size) ?? startWorkers(size);
+    this.started = started;
+    this.finished = finished;
+    const rules: WorkerRules = { input, showSecrets };
+    for (const w of workers) {
+      w.postMessage(rules);
       const slot = { w, busy: 0 };
       w.on('message', (m: WorkerResult) => {
         slot.busy--;

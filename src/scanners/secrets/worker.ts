@@ -18,12 +18,25 @@ export interface WorkerResult {
   results: FileResult[];
 }
 
-const data = workerData as { input: RuleSetInput; showSecrets: boolean; started: Int32Array; finished: Int32Array };
-const set = buildRuleSet(data.input);
-Atomics.add(data.started, 0, 1);
+/** The first message a worker gets: its rules (a worker may start before they are known, see prestart.ts). */
+export interface WorkerRules {
+  input: RuleSetInput;
+  showSecrets: boolean;
+}
 
-parentPort!.on('message', (job: WorkerJob) => {
-  const answer: WorkerResult = { id: job.id, results: job.files.map((f) => analyzeFile(f, set, data.showSecrets)) };
+const data = workerData as { started: Int32Array; finished: Int32Array };
+let rules: { set: ReturnType<typeof buildRuleSet>; showSecrets: boolean } | undefined;
+
+parentPort!.on('message', (m: WorkerRules | WorkerJob) => {
+  if (!rules) {
+    const r = m as WorkerRules;
+    rules = { set: buildRuleSet(r.input), showSecrets: r.showSecrets };
+    Atomics.add(data.started, 0, 1);
+    return;
+  }
+  const job = m as WorkerJob;
+  const { set, showSecrets } = rules;
+  const answer: WorkerResult = { id: job.id, results: job.files.map((f) => analyzeFile(f, set, showSecrets)) };
   Atomics.add(data.finished, 0, 1);
   parentPort!.postMessage(answer);
 });

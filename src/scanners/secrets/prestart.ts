@@ -1,0 +1,93 @@
+/**
+ * Worker threads of the secrets scanner, started before the scan knows its rules: a thread's start (a Node
+ * bootstrap and the scanner's modules, ~0.1 s of processor time) then runs on an idle processor while this thread
+ * is still loading its own modules and config, and the thread is ready when the first files are listed instead
+ * of a few hundred milliseconds later. The scanner adopts them ({@link adoptWorkers}) and sends their rules;
+ * threads nobody adopted are stopped by {@link releaseWorkers}. Kept apart from scanner.ts so that starting
+ * them loads nothing else.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { lazyBuiltin } from '../../core/lazy.js';
+
+const workerThreads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
+
+/** Threads started ahead, with the shared counters their pool reads (see WorkerPool in scanner.ts). */
+export interface SpareWorkers {
+  workers: Worker[];
+  /** Workers count themselves here once their rules are compiled. */
+  started: Int32Array;
+  /** Batches the workers have finished. */
+  finished: Int32Array;
+  /** Why one of them stopped while waiting, if one did. */
+  failure?: Error;
+}
+
+let spare: SpareWorkers | undefined;
+
+/** Threads a secrets scan uses unless told otherwise (this one included): the processors, up to 4. */
+export function defaultThreads(): number {
+  return Math.min(availableParallelism(), 4);
+}
+
+/** Whether `count` threads started ahead are waiting for a scan (which then uses them from its first file). */
+export function hasSpareWorkers(count: number): boolean {
+  return spare !== undefined && spare.workers.length === count && !spare.failure;
+}
+
+/** Starts worker threads that wait for their rules: `workerData` carries the pool's counters and no rules. */
+export function startWorkers(count: number, counters?: { started: Int32Array; finished: Int32Array }): SpareWorkers {
+  const started = counters?.started ?? new Int32Array(new SharedArrayBuffer(4));
+  const finished = counters?.finished ?? new Int32Array(new SharedArrayBuffer(4));
+  const workerData = { started, finished };
+  // From sources (tests run through tsx) the worker is TypeScript and needs the same loader.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+  const workers: Worker[] = [];
+  for (let i = 0; i < count; i++) {
+    workers.push(
+      fromSource
+        ? new (workerThreads().Worker)(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, {
+            eval: true,
+            workerData,
+          })
+        : new (workerThreads().Worker)(url, { workerData }),
+    );
+  }
+  return { workers, started, finished };
+}
+
+/**
+ * Starts `count` worker threads now for a secrets scan about to begin (the CLI does, for a folder or a history
+ * with more than one thread). Nothing happens if some are already waiting.
+ */
+export function prestartWorkers(count: number): void {
+  if (spare || count < 1) return;
+  const s = (spare = startWorkers(count));
+  // Waiting threads must not keep the process alive; a failure is noted for the pool that would adopt them
+  // (which then starts its own), and the pool listens from then on.
+  for (const w of s.workers) {
+    w.unref();
+    w.on('error', (e) => (s.failure ??= e));
+    w.on('exit', (code) => (s.failure ??= new Error(`secrets worker stopped (exit code ${code})`)));
+  }
+}
+
+/** The threads started ahead, if any, for a pool of `count` to take (they are then its own). */
+export function adoptWorkers(count: number): SpareWorkers | undefined {
+  const s = spare;
+  if (!s || s.workers.length !== count || s.failure) return undefined;
+  spare = undefined;
+  for (const w of s.workers) {
+    w.removeAllListeners();
+    w.ref();
+  }
+  return s;
+}
+
+/** Stops threads started ahead that no scan took. */
+export async function releaseWorkers(): Promise<void> {
+  const s = spare;
+  spare = undefined;
+  if (s) await Promise.all(s.workers.map((w) => w.terminate()));
+}
