@@ -37,6 +37,8 @@ export interface CompiledRule {
   /** Characters an assertion reads outside a match (window mode). */
   context: number;
   allowSecret: RegExp[];
+  /** Case-sensitive ones (allowlist.exactRegexes). */
+  allowExact: RegExp[];
   allowMatch: RegExp[];
   stopwords: string[];
   pathAllowed: (path: string) => boolean;
@@ -176,6 +178,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       lead: Uint32Array.from(shape.lead),
       context: how.context,
       allowSecret: (spec.allowlist?.regexes ?? []).map((r) => new RegExp(r, 'i')),
+      allowExact: (spec.allowlist?.exactRegexes ?? []).map((r) => new RegExp(r)),
       allowMatch: (spec.allowlist?.matchRegexes ?? []).map((r) => new RegExp(r, 'i')),
       stopwords: (spec.allowlist?.stopwords ?? []).map((w) => w.toLowerCase()),
       pathAllowed: (p) => (only === null || only(p)) && (skip === null || !skip(p)),
@@ -224,13 +227,50 @@ function literalLeads(rules: readonly CompiledRule[], gates: readonly number[][]
 }
 
 /**
+ * The strings regexes run on: the whole text, or (see {@link search}) strings of only the regions of it around the
+ * places to search, made from its bytes. `at(a, b)` is the string holding text[a, b) and where it starts.
+ */
+interface Haystack {
+  length: number;
+  at(a: number, b: number): { s: string; base: number };
+}
+
+function wholeHaystack(text: string): Haystack {
+  const all = { s: text, base: 0 };
+  return { length: text.length, at: () => all };
+}
+
+/**
+ * Strings of the regions `[starts[i], ends[i])` of the text `bytes` views (Latin-1, one character per byte),
+ * each made when first asked for. Regions are sorted and disjoint; a range asked for lies within one.
+ */
+function regionHaystack(bytes: Uint8Array, starts: number[], ends: number[]): Haystack {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const made: ({ s: string; base: number } | undefined)[] = new Array(starts.length);
+  return {
+    length: bytes.length,
+    at(a) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= a) lo = mid;
+        else hi = mid - 1;
+      }
+      return (made[lo] ??= { s: buf.toString('latin1', starts[lo], ends[lo]), base: starts[lo]! });
+    },
+  };
+}
+
+/**
  * Runs a rule's global regex `re` on text[a, b) plus `context` characters either side, keeping the matches that lie
  * within [a, b): assertions see the same characters as in the whole text, so these are the whole text's matches.
  */
-function searchWindow(rule: CompiledRule, re: RegExp, text: string, a: number, b: number, record: (rule: CompiledRule, m: RegExpExecArray, base: number) => void): void {
+function searchWindow(rule: CompiledRule, re: RegExp, haystack: Haystack, a: number, b: number, record: (rule: CompiledRule, m: RegExpExecArray, base: number) => void): void {
   const ha = Math.max(0, a - rule.context);
-  const hb = Math.min(text.length, b + rule.context);
-  const hay = ha === 0 && hb === text.length ? text : text.slice(ha, hb);
+  const hb = Math.min(haystack.length, b + rule.context);
+  const { s, base } = haystack.at(ha, hb);
+  const hay = ha === base && hb === base + s.length ? s : s.slice(ha - base, hb - base);
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(hay)) !== null) {
@@ -274,16 +314,20 @@ function accepted(rule: CompiledRule, set: RuleSet, secret: string, match: strin
   for (const w of rule.stopwords) if (low.includes(w)) return false;
   for (const w of set.globalStopwords) if (low.includes(w)) return false;
   for (const re of rule.allowSecret) if (re.test(secret)) return false;
+  for (const re of rule.allowExact) if (re.test(secret)) return false;
   for (const re of set.globalAllow) if (re.test(secret)) return false;
   for (const re of rule.allowMatch) if (re.test(match)) return false;
   if (spec.checksum && !CHECKSUMS[spec.checksum](secret)) return false;
   return true;
 }
 
-/** Offsets of line starts, for turning offsets into 1-based line/column. */
+/**
+ * Offsets of line starts, for turning offsets into 1-based line/column: of a text, or of the bytes a text views
+ * one character per byte (then {@link lineText} is not available).
+ */
 export class LineIndex {
   private starts: number[] | undefined;
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string | Uint8Array) {}
   /** 1-based line and column of an offset. */
   at(offset: number): { line: number; column: number } {
     const starts = (this.starts ??= lineStarts(this.text));
@@ -303,16 +347,19 @@ export class LineIndex {
   }
   /** The text of a 1-based line, without its newline. */
   lineText(line: number): string {
-    const starts = (this.starts ??= lineStarts(this.text));
-    const a = starts[line - 1] ?? this.text.length;
-    const b = line < starts.length ? starts[line]! - 1 : this.text.length;
-    return this.text.slice(a, b).replace(/\r$/, '');
+    const text = this.text;
+    if (typeof text !== 'string') throw new Error('LineIndex over bytes has no line texts');
+    const starts = (this.starts ??= lineStarts(text));
+    const a = starts[line - 1] ?? text.length;
+    const b = line < starts.length ? starts[line]! - 1 : text.length;
+    return text.slice(a, b).replace(/\r$/, '');
   }
 }
 
-function lineStarts(text: string): number[] {
+function lineStarts(text: string | Uint8Array): number[] {
   const out = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  if (typeof text === 'string') for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  else for (let i = text.indexOf(10); i >= 0; i = text.indexOf(10, i + 1)) out.push(i + 1);
   return out;
 }
 
@@ -335,6 +382,48 @@ export interface DetectOptions {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Texts shorter than this are searched whole: regions would save little. */
+const MIN_REGION_TEXT = 16 * 1024;
+
+/**
+ * The regions of a text of length `n` that hold every place to search (anchored rules' starts, window rules'
+ * windows) with the characters their regexes' assertions read around them, merged; undefined when a rule to run
+ * needs the whole text (searched whole, or with an unbounded match or assertion), or when the regions would
+ * cover more than half of it (then making the whole text costs less than making them).
+ */
+function regionsOf(active: readonly number[], rules: readonly CompiledRule[], spots: readonly (number[] | undefined)[], n: number): { starts: number[]; ends: number[] } | undefined {
+  const ranges: [number, number][] = [];
+  for (const r of active) {
+    const rule = rules[r]!;
+    if (rule.mode === 'whole') return undefined;
+    const list = spots[r];
+    if (!list) continue;
+    if (rule.span === Infinity || rule.context === Infinity) return undefined;
+    const ctx = rule.context;
+    if (rule.mode === 'anchored') for (const at of list) ranges.push([Math.max(0, at - ctx), Math.min(n, at + rule.span + ctx)]);
+    else for (let i = 0; i < list.length; i += 2) ranges.push([Math.max(0, list[i]! - ctx), Math.min(n, list[i + 1]! + ctx)]);
+  }
+  ranges.sort((x, y) => x[0] - y[0]);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let total = 0;
+  for (const [a, b] of ranges) {
+    const last = ends.length - 1;
+    if (last >= 0 && a <= ends[last]!) {
+      if (b > ends[last]!) {
+        total += b - ends[last]!;
+        ends[last] = b;
+      }
+    } else {
+      starts.push(a);
+      ends.push(b);
+      total += b - a;
+    }
+    if (total * 2 > n) return undefined;
+  }
+  return { starts, ends };
+}
 
 /**
  * Whether a match may start at `at` of a text (or of the bytes it views), by its first characters: each ASCII one
@@ -447,9 +536,36 @@ function search(
     }
   }
   if (places === 0) return [];
-  const text = typeof source === 'string' ? source : source();
+  const n = view.length;
+  // A match of a window rule holding the keyword [s, e) lies within [e - span, s + span]; hits come in order of
+  // e, so the windows come in order of their start and merge as they come. They replace the keyword spans.
+  for (const r of active) {
+    const rule = rules[r]!;
+    const pairs = spots[r];
+    if (rule.mode !== 'window' || !pairs) continue;
+    const merged: number[] = [];
+    let a = -1;
+    let b = -1;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const wa = Math.max(0, pairs[i + 1]! - rule.span);
+      const wb = Math.min(n, pairs[i]! + rule.span);
+      if (a >= 0 && wa <= b) b = Math.max(b, wb);
+      else {
+        if (a >= 0) merged.push(a, b);
+        a = wa;
+        b = wb;
+      }
+    }
+    if (a >= 0) merged.push(a, b);
+    spots[r] = merged;
+  }
+  // From bytes, when every place to search (plus what its regex's assertions read around it) lies within a few
+  // regions much smaller than the text, the regexes run on strings of those regions: the whole text is never made.
+  const bytes = opts.bytes;
+  const regions = bytes && n >= MIN_REGION_TEXT ? regionsOf(active, rules, spots, n) : undefined;
+  const haystack = regions && bytes ? regionHaystack(bytes, regions.starts, regions.ends) : wholeHaystack(typeof source === 'string' ? source : source());
   const raw: (Detection & { generic: boolean })[] = [];
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(view);
   const decode = opts.decode;
   const record = (rule: CompiledRule, m: RegExpExecArray, base: number) => {
     const { secret: found, offset } = extractSecret(m, rule.spec);
@@ -494,33 +610,20 @@ function search(
       for (let i = 0; i < starts.length; i++) {
         const at = starts[i]!;
         if (at < after || (i > 0 && at === starts[i - 1])) continue;
-        re.lastIndex = at;
-        const m = re.exec(text);
+        const { s: hay, base } = haystack.at(Math.max(0, at - rule.context), Math.min(n, at + rule.span + rule.context));
+        re.lastIndex = at - base;
+        const m = re.exec(hay);
         if (m === null || m[0].length === 0) continue;
         after = at + m[0].length;
-        record(rule, m, 0);
+        record(rule, m, base);
       }
     } else if (rule.mode === 'window') {
-      const pairs = spots[r];
-      if (!pairs) continue;
-      // A match containing the keyword [s, e) lies within [e - span, s + span]; hits come in order of e, so the
-      // windows come in order of their start and merge as they come.
-      const n = text.length;
-      let a = -1;
-      let b = -1;
-      for (let i = 0; i < pairs.length; i += 2) {
-        const wa = Math.max(0, pairs[i + 1]! - rule.span);
-        const wb = Math.min(n, pairs[i]! + rule.span);
-        if (a >= 0 && wa <= b) b = Math.max(b, wb);
-        else {
-          if (a >= 0) searchWindow(rule, decode ? rule.bytes.regex : rule.regex, text, a, b, record);
-          a = wa;
-          b = wb;
-        }
-      }
-      if (a >= 0) searchWindow(rule, decode ? rule.bytes.regex : rule.regex, text, a, b, record);
+      const windows = spots[r];
+      if (!windows) continue;
+      const re = decode ? rule.bytes.regex : rule.regex;
+      for (let i = 0; i < windows.length; i += 2) searchWindow(rule, re, haystack, windows[i]!, windows[i + 1]!, record);
     } else {
-      searchWindow(rule, decode ? rule.bytes.regex : rule.regex, text, 0, text.length, record);
+      searchWindow(rule, decode ? rule.bytes.regex : rule.regex, haystack, 0, n, record);
     }
   }
   if (raw.length === 0) return [];

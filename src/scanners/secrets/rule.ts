@@ -40,8 +40,10 @@ export interface SecretRuleSpec {
   /** A generic rule yields to any specific rule that matched the same secret. */
   generic?: boolean;
   allowlist?: {
-    /** The secret is ignored when one of these regexes matches it. */
+    /** The secret is ignored when one of these regexes matches it (case-insensitively). */
     regexes?: string[];
+    /** The secret is ignored when one of these regexes matches it, case-sensitively (`PascalCase2` is a name). */
+    exactRegexes?: string[];
     /** The secret is ignored when it contains one of these (lower-case) words. */
     stopwords?: string[];
     /** The whole match is ignored when one of these regexes matches the matched text. */

@@ -147,6 +147,39 @@ describe('built-in secret rules: search modes', () => {
   });
 });
 
+describe('built-in secret rules: regions of large texts', () => {
+  it('searching strings of only the regions around the places to search finds what a whole-text search finds', () => {
+    const reference = compileRules(BUILTIN_RULES, { exhaustive: true });
+    const samples = BUILTIN_RULES.flatMap((r) => [...r.examples.positive, ...r.examples.negative]).map((t) => t.replace(/[^\x00-\x7f]/g, '?'));
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0), seed);
+    // Code-like filler without keywords, so most texts hold one place to search (and a second sample sometimes).
+    const filler = (n: number) => {
+      let f = '';
+      while (f.length < n) f += ['x = compute(a, b);\n', 'if (y > 3) { z++; }\n', 'const list = [1, 2, 3];\n'][rand() % 3];
+      return f;
+    };
+    let regional = 0;
+    let found = 0;
+    for (const [i, sample] of samples.entries()) {
+      const second = rand() % 4 === 0 ? samples[rand() % samples.length]! : '';
+      const text = filler(9000 + (rand() % 5000)) + sample + '\n' + filler(rand() % 3000) + second + '\n' + filler(9000);
+      let made = 0;
+      const got = detect(() => (made++, text), set, { bytes: Buffer.from(text, 'latin1'), decode: (v) => v });
+      // No text made, yet secrets found: they were found in region strings.
+      if (made === 0 && got.length > 0) regional++;
+      found += got.length;
+      assert.deepEqual(
+        got.map((d) => `${d.ruleId}@${d.start}-${d.end}:${d.line}:${d.column}`),
+        detect(text, reference).map((d) => `${d.ruleId}@${d.start}-${d.end}:${d.line}:${d.column}`),
+        `sample ${i}: ${sample.slice(0, 60)}`,
+      );
+    }
+    assert.ok(regional > 60, `only ${regional} of ${samples.length} texts found secrets in regions`);
+    assert.ok(found > 300, `only ${found} detections`);
+  });
+});
+
 describe('built-in secret rules: in a large file', () => {
   it('finds every positive example when all sit in one file larger than the whole-text threshold', () => {
     const filler = 'const value = computeSomething(input, options); // ordinary code line\n'.repeat(8);

@@ -45,8 +45,13 @@ const IDENTIFIER = [
   r`[a-z]{2,}[0-9]*(?:[\-.][a-z]{2,}[0-9]*)+`,
 ].join('|');
 
-/** The value of a keyword assignment, optionally quoted; the closing quote must match the opening one. */
-const VALUE = r`(?<q>["'` + '`' + r`]?)(?!(?:` + IDENTIFIER + r`)\k<q>(?:[\s"'` + '`' + r`;,)}\]]|$))(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\k<q>(?=[\s"'` + '`' + r`;,)}\]]|$)`;
+/**
+ * The value of a keyword assignment, optionally quoted; the closing quote must match the opening one. The value
+ * runs to the closing quote or the first delimiter, so it is an identifier exactly when the whole secret is one:
+ * that is checked on the secret ({@link assignment}'s `exactRegexes`), not by a lookahead in the regex, which would
+ * have no bound on how far it reads and force the engine to search whole texts.
+ */
+const VALUE = r`(?<q>["'` + '`' + r`]?)(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\k<q>(?=[\s"'` + '`' + r`;,)}\]]|$)`;
 
 /**
  * Makes the letters of a regex source match either case without the `i` flag (so the rest of the regex can tell
@@ -99,6 +104,7 @@ function assignment(
     confidence: 'low',
     allowlist: {
       regexes: NOT_A_SECRET,
+      exactRegexes: [`^(?:${IDENTIFIER})$`],
       matchRegexes: NOT_A_SECRET_KEY,
       stopwords: ['password', 'secret', 'token', 'example', 'test123', 'foobar', 'lorem', 'todo', 'tbd', 'none', 'null', ...extraStopwords],
     },
