@@ -155,3 +155,20 @@ test('changedLines keeps only secrets on added lines', () => {
 test('a rule with an invalid regex is refused with its id', () => {
   assert.throws(() => compileRules([{ ...specific, regex: '(' }]), /acme-token: invalid regex/);
 });
+
+test('allowlist.exactRegexes drop secrets case-sensitively; allowlist.regexes ignore case', () => {
+  const rule: SecretRuleSpec = {
+    id: 'acme-word',
+    title: 'ACME word',
+    severity: 'high',
+    keywords: ['acme='],
+    regex: String.raw`acme=(?<secret>[A-Za-z]{6,})`,
+    allowlist: { exactRegexes: ['^[A-Z][a-z]+$'], regexes: ['^zzz'] },
+    examples: { positive: [], negative: [] },
+  };
+  const set = compileRules([rule]);
+  const found = (text: string) => detect(text, set).map((d) => d.secret);
+  assert.deepEqual(found('acme=Foobarbaz'), []);
+  assert.deepEqual(found('acme=fOOBARBAZ'), ['fOOBARBAZ']);
+  assert.deepEqual(found('acme=ZZZabcdef'), []);
+});
