@@ -383,6 +383,9 @@ export interface DetectOptions {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** Ranges around places to search are shorter than this (else the text is searched whole; infinities included). */
+const RANGE_LENGTHS = 2 ** 22;
+
 /** Texts shorter than this are searched whole: regions would save little. */
 const MIN_REGION_TEXT = 16 * 1024;
 
@@ -393,22 +396,37 @@ const MIN_REGION_TEXT = 16 * 1024;
  * cover more than half of it (then making the whole text costs less than making them).
  */
 function regionsOf(active: readonly number[], rules: readonly CompiledRule[], spots: readonly (number[] | undefined)[], n: number): { starts: number[]; ends: number[] } | undefined {
-  const ranges: [number, number][] = [];
+  let count = 0;
   for (const r of active) {
     const rule = rules[r]!;
     if (rule.mode === 'whole') return undefined;
     const list = spots[r];
     if (!list) continue;
-    if (rule.span === Infinity || rule.context === Infinity) return undefined;
-    const ctx = rule.context;
-    if (rule.mode === 'anchored') for (const at of list) ranges.push([Math.max(0, at - ctx), Math.min(n, at + rule.span + ctx)]);
-    else for (let i = 0; i < list.length; i += 2) ranges.push([Math.max(0, list[i]! - ctx), Math.min(n, list[i + 1]! + ctx)]);
+    if (rule.span + 2 * rule.context >= RANGE_LENGTHS) return undefined;
+    count += rule.mode === 'anchored' ? list.length : list.length >> 1;
   }
-  ranges.sort((x, y) => x[0] - y[0]);
+  if (n >= 2 ** 30) return undefined;
+  // Each range as one number, start * 2^22 + length (exact in a double for texts under 2^30), so a typed array
+  // sorts them by start without a comparator.
+  const LEN = RANGE_LENGTHS;
+  const ranges = new Float64Array(count);
+  let k = 0;
+  for (const r of active) {
+    const rule = rules[r]!;
+    const list = spots[r];
+    if (!list) continue;
+    const ctx = rule.context;
+    const add = (a: number, b: number) => (ranges[k++] = Math.max(0, a) * LEN + (Math.min(n, b) - Math.max(0, a)));
+    if (rule.mode === 'anchored') for (const at of list) add(at - ctx, at + rule.span + ctx);
+    else for (let i = 0; i < list.length; i += 2) add(list[i]! - ctx, list[i + 1]! + ctx);
+  }
+  ranges.sort();
   const starts: number[] = [];
   const ends: number[] = [];
   let total = 0;
-  for (const [a, b] of ranges) {
+  for (let i = 0; i < count; i++) {
+    const a = Math.floor(ranges[i]! / LEN);
+    const b = a + (ranges[i]! % LEN);
     const last = ends.length - 1;
     if (last >= 0 && a <= ends[last]!) {
       if (b > ends[last]!) {
