@@ -175,7 +175,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       bytes,
       mode: how.mode,
       span: how.span,
-      lead: Uint32Array.from(shape.lead),
+      lead: shape.lead,
       context: how.context,
       allowSecret: (spec.allowlist?.regexes ?? []).map((r) => new RegExp(r, 'i')),
       allowExact: (spec.allowlist?.exactRegexes ?? []).map((r) => new RegExp(r)),

@@ -22,7 +22,7 @@ export interface RegexShape {
    * Every match is at least `lead.length / 4` code units long; a character >= 0x80 may stand anywhere (the sets
    * say nothing of them). Empty when nothing is known (under `u`/`v`, where a position may be two code units).
    */
-  lead: number[];
+  lead: Uint32Array;
 }
 
 /** Most prefixes tracked before giving up (alternations multiply). */
@@ -437,10 +437,10 @@ function backreference(max: number): Node {
 }
 
 /** The positions every match has ({@link RegexShape.lead}), up to the last that rules anything out. */
-function leadOf(root: Node): number[] {
+function leadOf(root: Node): Uint32Array {
   const sets = root.at.slice(0, Math.min(root.min, LEAD));
   while (sets.length && sets[sets.length - 1]!.every((w, i) => w === ANY[i])) sets.pop();
-  return sets.flat();
+  return Uint32Array.from(sets.flat());
 }
 
 /**
@@ -453,9 +453,9 @@ export function regexShape(source: string, flags = ''): RegexShape {
     const p = new Parser(source, unicode, flags);
     const root = p.parse();
     const prefixes = root.prefixes && root.prefixes.every((x) => x.length > 0) ? [...new Set(root.prefixes)] : null;
-    return { maxLength: root.max, context: p.context, prefixes, lead: unicode ? [] : leadOf(root) };
+    return { maxLength: root.max, context: p.context, prefixes, lead: unicode ? new Uint32Array(0) : leadOf(root) };
   } catch {
-    return { maxLength: Infinity, context: Infinity, prefixes: null, lead: [] };
+    return { maxLength: Infinity, context: Infinity, prefixes: null, lead: new Uint32Array(0) };
   }
 }
 
@@ -491,7 +491,7 @@ export interface KnownShape {
   context: number | null;
   prefixes: string[] | null;
   bytes?: string;
-  /** {@link RegexShape.lead}'s words in hexadecimal, 8 digits each (absent when empty). */
+  /** {@link RegexShape.lead}'s words in base64, little-endian (absent when empty). */
   lead?: string;
 }
 
@@ -511,10 +511,20 @@ export function shapeOf(source: string, flags = ''): RegexShape & { bytes: strin
   return { ...regexShape(source, flags), bytes: asciiSpaces(source) };
 }
 
+function leadBase64(lead: Uint32Array): string {
+  const b = Buffer.alloc(lead.length * 4);
+  lead.forEach((w, i) => b.writeUInt32LE(w, i * 4));
+  return b.toString('base64');
+}
+
 /** A table entry back to a shape (exported for tests). */
 export function fromKnown(k: KnownShape, source: string): RegexShape & { bytes: string } {
-  const lead: number[] = [];
-  for (let i = 0; i < (k.lead?.length ?? 0); i += 8) lead.push(parseInt(k.lead!.slice(i, i + 8), 16));
+  let lead = new Uint32Array(0);
+  if (k.lead) {
+    const b = Buffer.from(k.lead, 'base64');
+    lead = new Uint32Array(b.byteLength >> 2);
+    for (let i = 0; i < lead.length; i++) lead[i] = b.readUInt32LE(i * 4);
+  }
   return { maxLength: k.maxLength ?? Infinity, context: k.context ?? Infinity, prefixes: k.prefixes, lead, bytes: k.bytes ?? source };
 }
 
@@ -529,7 +539,7 @@ export function knownShapes(regexes: readonly { regex: string; flags?: string | 
       context: Number.isFinite(s.context) ? s.context : null,
       prefixes: s.prefixes,
       ...(bytes !== regex ? { bytes } : {}),
-      ...(s.lead.length ? { lead: s.lead.map((w) => w.toString(16).padStart(8, '0')).join('') } : {}),
+      ...(s.lead.length ? { lead: leadBase64(s.lead) } : {}),
     };
   }
   return out;
