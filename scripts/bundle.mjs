@@ -2,7 +2,8 @@
 // instead of ~170 modules (zod alone is 94), which saves ~0.1 s on every run and makes worker threads ready
 // sooner. Commands and scanners stay lazily loaded (split chunks). The library entry (dist/index.js, from tsc)
 // is not bundled. Run by `npm run build` / `prepare`; `node scripts/bundle.mjs [outdir]`.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -36,6 +37,9 @@ async function precomputed() {
   return import(`data:text/javascript;base64,${Buffer.from(tool.outputFiles[0].text).toString('base64')}`);
 }
 const { shapes, keywords } = await precomputed();
+
+// Chunks of an earlier build have other hashes in their names: remove them, so the folder holds only this build.
+if (existsSync(outdir)) for (const f of readdirSync(outdir)) if (f.endsWith('.js')) rmSync(join(outdir, f));
 
 await build({
   absWorkingDir: root.pathname,
