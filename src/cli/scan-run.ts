@@ -170,7 +170,7 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   try {
     return await scanAndReport(req, io, { outs, failOn, threads, maxFileSize, absPath });
   } finally {
-    await releaseWorkers();
+    releaseWorkers();
   }
 }
 

@@ -139,6 +139,6 @@ test('threads started ahead wait for their rules, are adopted by the next scan a
   const two = await runScan({ target: await openDirectory(dir), registry, now, options: { threads: 3, workersOnly: true } });
   assert.equal(two.findings.length, 2);
   assert.ok(hasSpareWorkers(1));
-  await releaseWorkers();
+  releaseWorkers();
   assert.equal(hasSpareWorkers(1), false);
 });

@@ -85,9 +85,9 @@ export function adoptWorkers(count: number): SpareWorkers | undefined {
   return s;
 }
 
-/** Stops threads started ahead that no scan took. */
-export async function releaseWorkers(): Promise<void> {
+/** Stops threads started ahead that no scan took (without waiting for them: they keep nothing alive). */
+export function releaseWorkers(): void {
   const s = spare;
   spare = undefined;
-  if (s) await Promise.all(s.workers.map((w) => w.terminate()));
+  if (s) for (const w of s.workers) void w.terminate();
 }

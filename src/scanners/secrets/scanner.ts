@@ -157,7 +157,7 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
     ctx.count('files', fileCount);
     ctx.count('bytes', byteCount);
     ctx.progress.done('secrets');
-    await pool?.close();
+    pool?.close();
   }
 }
 
@@ -324,8 +324,15 @@ class WorkerPool {
     for (const f of b.jobs) f.bytes = undefined;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the workers without waiting for them: every result is in, and a worker still starting (a short scan)
+   * would otherwise hold the scan's end until it can stop. They no longer keep the process alive.
+   */
+  close(): void {
     this.closing = true;
-    await Promise.all(this.workers.map((s) => s.w.terminate()));
+    for (const { w } of this.workers) {
+      w.unref();
+      void w.terminate();
+    }
   }
 }
