@@ -501,34 +501,53 @@ function search(
   touched: number[],
   seenList: number[],
 ): Detection[] {
-  const { rules, gates, anchors } = set;
-  // state: 1 = searched in this text, 2 = not for this path.
+  const active = activeRules(set, opts.path, hits, count, state, seen, touched, seenList);
+  if (opts.found) opts.found.marker = seen[set.marker] === 1;
+  if (active.length === 0) return [];
+  // Read from the bytes when there are some: a text none of whose places is worth a regex is never made.
+  const view = opts.bytes ?? (typeof source === 'string' ? source : source());
+  if (placesOf(set, active, hits, count, state, spots, view) === 0) return [];
+  return runRules(source, set, opts, active, spots, view);
+}
+
+/**
+ * The rules a text's keyword hits wake (and that apply to its path), in `state` (1: to search, 2: not for this
+ * path) and `touched`; the literals seen, in `seen` and `seenList`. The hot loops of {@link search} are functions
+ * of their own, each small for the optimising compiler.
+ */
+function activeRules(set: RuleSet, path: string | undefined, hits: Int32Array, count: number, state: Uint8Array, seen: Uint8Array, touched: number[], seenList: number[]): number[] {
+  const { rules, gates } = set;
   const active: number[] = [];
-  const activate = (r: number) => {
-    if (state[r] !== 0) return;
-    touched.push(r);
-    if (opts.path !== undefined && !rules[r]!.pathAllowed(opts.path)) state[r] = 2;
-    else {
-      state[r] = 1;
-      active.push(r);
+  const wake = (list: readonly number[]) => {
+    for (let j = 0; j < list.length; j++) {
+      const r = list[j]!;
+      if (state[r] !== 0) continue;
+      touched.push(r);
+      if (path !== undefined && !rules[r]!.pathAllowed(path)) state[r] = 2;
+      else {
+        state[r] = 1;
+        active.push(r);
+      }
     }
   };
-  for (const r of set.always) activate(r);
+  wake(set.always);
   for (let i = 0; i < count; i++) {
     const k = hits[2 * i]!;
     if (seen[k]) continue;
     seen[k] = 1;
     seenList.push(k);
-    for (const r of gates[k]!) activate(r);
+    wake(gates[k]!);
   }
-  if (opts.found) opts.found.marker = seen[set.marker] === 1;
-  if (active.length === 0) return [];
-  // Where to search, per rule: anchored rules get their literals' starts where the characters that follow may
-  // begin a match, window rules their keywords' spans. Read from the bytes when there are some: a text none of
-  // whose places is worth a regex is never made.
-  const { windowGates, lengths } = set;
-  const view = opts.bytes ?? (typeof source === 'string' ? source : source());
-  // Rules searched whole need the text whenever they are active.
+  return active;
+}
+
+/**
+ * Where to search, per rule, into `spots`: anchored rules get their literals' starts where the characters that
+ * follow may begin a match, window rules their keywords' spans. Returns how many places there are (rules searched
+ * whole count as one: they need the text whenever they are active).
+ */
+function placesOf(set: RuleSet, active: readonly number[], hits: Int32Array, count: number, state: Uint8Array, spots: (number[] | undefined)[], view: Uint8Array | string): number {
+  const { rules, anchors, windowGates, lengths } = set;
   let places = 0;
   for (const r of active) if (rules[r]!.mode === 'whole') places++;
   for (let i = 0; i < count; i++) {
@@ -553,7 +572,12 @@ function search(
       }
     }
   }
-  if (places === 0) return [];
+  return places;
+}
+
+/** Runs the active rules at their places (see {@link search}) and filters what they match. */
+function runRules(source: string | (() => string), set: RuleSet, opts: DetectOptions, active: readonly number[], spots: (number[] | undefined)[], view: Uint8Array | string): Detection[] {
+  const { rules } = set;
   const n = view.length;
   // A match of a window rule holding the keyword [s, e) lies within [e - span, s + span]; hits come in order of
   // e, so the windows come in order of their start and merge as they come. They replace the keyword spans.
