@@ -66,8 +66,8 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
     let batch: TargetFile[] = [];
     for (let i = 0; ; i++) {
       while (i >= list.entries.length && list.step());
-      const e = list.entries[i];
-      if (!e) break;
+      if (i >= list.entries.length) break;
+      const e = list.entries[i]!;
       if (filter.path && !filter.path(e.rel)) continue;
       // A consumer reading files itself applies the size limit as it reads: no stat here.
       const deferred = filter.deferRead === true && !(o.expandArchive && isArchivePath(e.rel));
@@ -257,9 +257,13 @@ class Listing {
     };
     // A folder sorts as `name/`, so depth-first order is the order of the sorted relative paths.
     const key = (d: Dirent) => (d.isDirectory() ? d.name + '/' : d.name);
-    const sorted = names.map((d) => [key(d), d] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    names.sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
     const children: Pending[] = [];
-    for (const [, d] of sorted) {
+    for (const d of names) {
       const childRel = rel ? `${rel}/${d.name}` : d.name;
       if (d.isSymbolicLink()) continue;
       if (d.isDirectory()) {

@@ -34,6 +34,14 @@ export interface CompiledRule {
   span: number;
   /** What a match's first characters may be ({@link RegexShape.lead}): checked at a literal before the regex runs. */
   lead: Uint32Array;
+  /**
+   * The spec's fields read for every match, copied here: rule specs are object literals of many shapes, and
+   * reading them from one place in hot code would be slow; compiled rules all have one shape.
+   */
+  generic: boolean;
+  minEntropy: number | undefined;
+  secretGroup: number | undefined;
+  checksum: SecretRuleSpec['checksum'];
   /** Characters an assertion reads outside a match (window mode). */
   context: number;
   allowSecret: RegExp[];
@@ -176,6 +184,10 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       mode: how.mode,
       span: how.span,
       lead: shape.lead,
+      generic: spec.generic === true,
+      minEntropy: spec.minEntropy,
+      secretGroup: spec.secretGroup,
+      checksum: spec.checksum,
       context: how.context,
       allowSecret: (spec.allowlist?.regexes ?? []).map((r) => new RegExp(r, 'i')),
       allowExact: (spec.allowlist?.exactRegexes ?? []).map((r) => new RegExp(r)),
@@ -288,9 +300,9 @@ function searchWindow(rule: CompiledRule, re: RegExp, haystack: Haystack, a: num
   }
 }
 
-function extractSecret(m: RegExpExecArray, spec: SecretRuleSpec): { secret: string; offset: number } {
+function extractSecret(m: RegExpExecArray, rule: CompiledRule): { secret: string; offset: number } {
   let secret: string | undefined = m.groups?.['secret'];
-  if (secret === undefined && spec.secretGroup !== undefined) secret = m[spec.secretGroup];
+  if (secret === undefined && rule.secretGroup !== undefined) secret = m[rule.secretGroup];
   if (secret === undefined) {
     for (let i = 1; i < m.length; i++) {
       if (m[i]) {
@@ -305,11 +317,10 @@ function extractSecret(m: RegExpExecArray, spec: SecretRuleSpec): { secret: stri
 }
 
 function accepted(rule: CompiledRule, set: RuleSet, secret: string, match: string): boolean {
-  const spec = rule.spec;
   if (secret.length < 4) return false;
-  if (spec.minEntropy !== undefined && shannonEntropy(secret) < spec.minEntropy) return false;
+  if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false;
   if (isPlaceholder(secret)) return false;
-  if (spec.generic && looksLikeCode(secret)) return false;
+  if (rule.generic && looksLikeCode(secret)) return false;
   const low = secret.toLowerCase();
   for (const w of rule.stopwords) if (low.includes(w)) return false;
   for (const w of set.globalStopwords) if (low.includes(w)) return false;
@@ -317,7 +328,7 @@ function accepted(rule: CompiledRule, set: RuleSet, secret: string, match: strin
   for (const re of rule.allowExact) if (re.test(secret)) return false;
   for (const re of set.globalAllow) if (re.test(secret)) return false;
   for (const re of rule.allowMatch) if (re.test(match)) return false;
-  if (spec.checksum && !CHECKSUMS[spec.checksum](secret)) return false;
+  if (rule.checksum && !CHECKSUMS[rule.checksum](secret)) return false;
   return true;
 }
 
@@ -610,7 +621,7 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
   const lines = new LineIndex(view);
   const decode = opts.decode;
   const record = (rule: CompiledRule, m: RegExpExecArray, base: number) => {
-    const { secret: found, offset } = extractSecret(m, rule.spec);
+    const { secret: found, offset } = extractSecret(m, rule);
     let secret = found;
     let match = m[0];
     if (decode) {
@@ -631,7 +642,7 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
       column: s.column,
       endLine: e.line,
       endColumn: e.column,
-      generic: rule.spec.generic === true,
+      generic: rule.generic,
     });
   };
   for (const r of active) {

@@ -23,6 +23,12 @@ const AHEAD_BYTES = 64 * 1024 * 1024;
 const BATCH_FILES = 256;
 const BATCH_BYTES = 1024 * 1024;
 
+/**
+ * The end of a listing's batches: an empty array of the same internal kind as a batch (an array that has held
+ * objects; `[]` is another kind), so the loop over batches meets one kind only.
+ */
+const NO_FILES = ([{}] as unknown as TargetFile[]).slice(0, 0);
+
 /** The secrets scanner: built-in and custom rules over every text file of any target. */
 export const secretsScanner: Scanner<SecretsConfig> = {
   id: 'secrets',
@@ -109,7 +115,9 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
       for (;;) {
         const next = await it.next();
         listed = next.done === true;
-        for (const file of listed ? [] : next.value) {
+        // (Not `listed ? [] : next.value`: an empty literal is another kind of array, and the loop would be
+        // compiled again when it first met one.)
+        for (const file of next.done === true ? NO_FILES : next.value) {
           ctx.signal.throwIfAborted();
           const changed = file.changedLines;
           const known = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
