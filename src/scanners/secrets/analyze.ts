@@ -88,7 +88,12 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       const before = text.slice(lines.lineStart(line), offset);
       return (ASCII.test(before) ? before.length : decode(before).length) + 1;
     };
-    dets = dets.map((d) => ({ ...d, column: column(d.line, d.start), endColumn: column(d.endLine, d.end) }));
+    // In place (the detections are this call's own): new objects would have another shape than the ones the
+    // code after this sees for texts without a detection to decode.
+    for (const d of dets) {
+      d.column = column(d.line, d.start);
+      d.endColumn = column(d.endLine, d.end);
+    }
   }
   const hashes = new Map<string, string>();
   const hashOf = (s: string) => {

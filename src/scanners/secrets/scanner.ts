@@ -153,10 +153,7 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
           if (found) yield* found;
         }
         if (listed) break;
-        if (head >= 4096) {
-          queue.splice(0, head);
-          head = 0;
-        }
+        head = compact(queue, head);
       }
     } finally {
       if (!listed) await it.return?.();
@@ -167,6 +164,17 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
     ctx.progress.done('secrets');
     pool?.close();
   }
+}
+
+/**
+ * Drops the emitted files from the front of the queue once there are many; returns the new head. Called after
+ * every batch (so the scan's loop has seen the call long before the first drop, which would otherwise make the
+ * optimising compiler start over).
+ */
+function compact(queue: Pending[], head: number): number {
+  if (head < 4096) return head;
+  queue.splice(0, head);
+  return 0;
 }
 
 /** The findings of one finished file, or null when it has none (most files: no generator is made for them). */
