@@ -85,8 +85,7 @@ export class KeywordMatcher {
     let n = 0;
     w.load(bytes);
     for (let a = 0; a < bytes.length; a += CHUNK) {
-      w.run(a, Math.min(bytes.length, a + CHUNK));
-      w.filter(bytes.length);
+      w.run(a, Math.min(bytes.length, a + CHUNK), bytes.length);
       n = this.records(w.records, w.counts, n);
     }
     return { hits: this.buf, count: n >> 1 };
@@ -372,9 +371,9 @@ class WasmScanner {
 
   private constructor(
     private readonly memory: WasmMemory,
-    private readonly scan: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number, outRow: number) => void,
-    /** The exported `filter`, and where its table is; undefined without leads. */
-    private readonly dropper: { filter: (out: number, cap: number, text: number, len: number, outRow: number, filters: number) => void; at: number } | undefined,
+    private readonly scan: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number, outRow: number, filters: number, len: number) => void,
+    /** Where the filter table is (see keywords.wat); 0 without leads. */
+    private readonly filters: number,
     private readonly out: number,
     private readonly text: number,
     private readonly warm: number,
@@ -423,15 +422,12 @@ class WasmScanner {
     return this.u8.subarray(this.text, need);
   }
 
-  /** Scans loaded bytes [a, b): at most {@link CHUNK} of them, so the records fit. */
-  run(a: number, b: number): void {
-    this.scan(TABLE, this.base, a, b, this.warm, this.out, CAP, this.outRow);
-  }
-
-  /** Drops the last {@link run}'s records that its keywords' leads rule out, when there are leads (`len`: bytes loaded). */
-  filter(len: number): void {
-    const d = this.dropper;
-    if (d) d.filter(this.out, CAP, this.base, len, this.outRow, d.at);
+  /**
+   * Scans loaded bytes [a, b) (at most {@link CHUNK} of them, so the records fit) and, with leads, drops the
+   * records they rule out (`len`: how many bytes are loaded). One call into WebAssembly per chunk.
+   */
+  run(a: number, b: number, len: number): void {
+    this.scan(TABLE, this.base, a, b, this.warm, this.out, CAP, this.outRow, this.filters, len);
   }
 
   /**
@@ -472,8 +468,7 @@ class WasmScanner {
     (instance.exports['expand'] as (dst: number, src: number, n: number, base: number) => void)(TABLE, text, cells, TABLE);
     new Int32Array(memory.buffer, at, entries.length).set(entries);
     new Uint32Array(memory.buffer, at + entries.byteLength, words.length).set(words);
-    const dropper = words.length ? { filter: instance.exports['filter'] as NonNullable<WasmScanner['dropper']>['filter'], at } : undefined;
-    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], dropper, out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf);
+    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], words.length ? at : 0, out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf);
   }
 }
 

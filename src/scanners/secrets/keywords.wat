@@ -31,9 +31,10 @@
     (local.get $row))
 
   ;; Scans text[a, b) (text at address `text`), writing records to four regions of `cap` records from `out`;
-  ;; returns the four record counts packed as i32 at address 256..272.
+  ;; returns the four record counts packed as i32 at address 256..272. With a filter table (`filters` not 0),
+  ;; then drops the records it rules out (see $filter; `len`: the length of the whole text).
   (func (export "scan") (param $root i32) (param $text i32) (param $a i32) (param $b i32) (param $warm i32)
-                        (param $out i32) (param $cap i32) (param $outrow i32)
+                        (param $out i32) (param $cap i32) (param $outrow i32) (param $filters i32) (param $len i32)
     (local $m i32) (local $i i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
@@ -106,13 +107,15 @@
     (i32.store (i32.const 256) (i32.shr_u (i32.sub (local.get $o0) (local.get $out)) (i32.const 3)))
     (i32.store (i32.const 260) (i32.shr_u (i32.sub (local.get $o1) (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 3)))) (i32.const 3)))
     (i32.store (i32.const 264) (i32.shr_u (i32.sub (local.get $o2) (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 4)))) (i32.const 3)))
-    (i32.store (i32.const 268) (i32.shr_u (i32.sub (local.get $o3) (i32.add (local.get $out) (i32.mul (local.get $cap) (i32.const 24)))) (i32.const 3))))
+    (i32.store (i32.const 268) (i32.shr_u (i32.sub (local.get $o3) (i32.add (local.get $out) (i32.mul (local.get $cap) (i32.const 24)))) (i32.const 3)))
+    (if (local.get $filters)
+      (then (call $filter (local.get $out) (local.get $cap) (local.get $text) (local.get $len) (local.get $outrow) (local.get $filters)))))
 
   ;; Drops the records of `scan` whose keyword cannot start a match where it stands: each ASCII byte from the
   ;; keyword's start must be in its position's lead set, and the text (`len` bytes at `text`) must hold all the
   ;; positions. Keeps the order; rewrites the counts at 256..272. `filters` is the table above; rows are 256
   ;; bytes (64 classes of 4), so a row's filter entry is at filters + (row - outrow) / 32.
-  (func (export "filter") (param $out i32) (param $cap i32) (param $text i32) (param $len i32) (param $outrow i32)
+  (func $filter (param $out i32) (param $cap i32) (param $text i32) (param $len i32) (param $outrow i32)
                           (param $filters i32)
     (local $chain i32) (local $base i32) (local $r i32) (local $w i32) (local $last i32)
     (local $row i32) (local $end i32) (local $entry i32) (local $lead i32) (local $info i32)
