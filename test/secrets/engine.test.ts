@@ -172,3 +172,24 @@ test('allowlist.exactRegexes drop secrets case-sensitively; allowlist.regexes ig
   assert.deepEqual(found('acme=fOOBARBAZ'), ['fOOBARBAZ']);
   assert.deepEqual(found('acme=ZZZabcdef'), []);
 });
+
+test("a rule's paths globs: `**/` globs match the file name in any folder, others the whole path", () => {
+  const spec = (paths: string[]): SecretRuleSpec => ({
+    id: 'acme-env',
+    title: 'ACME env',
+    severity: 'high',
+    keywords: ['acme='],
+    regex: String.raw`acme=(?<secret>[A-Za-z0-9]{12,})`,
+    paths,
+    examples: { positive: [], negative: [] },
+  });
+  const text = `acme=${seeded(71, 20)}\n`;
+  const found = (paths: string[], path: string) => detect(text, compileRules([spec(paths)]), { path }).length === 1;
+  const env = ['**/.env', '**/.env.*', '**/*.env', '**/.envrc'];
+  for (const p of ['.env', 'a/.env', 'a/b/.env.local', 'x.env', 'a/prod.env', '.envrc', '.x/.env']) assert.ok(found(env, p), p);
+  for (const p of ['env', 'a/.env/b.txt', 'a.env.txt', 'dir.env/file', 'a/b/.ENV']) assert.ok(!found(env, p), p);
+  // A glob with a folder in it is matched against the whole path; one without, against the file name.
+  assert.ok(found(['config/*.env'], 'config/prod.env'));
+  assert.ok(!found(['config/*.env'], 'other/prod.env'));
+  assert.ok(found(['*.npmrc'], 'deep/down/.npmrc'));
+});

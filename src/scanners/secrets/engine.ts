@@ -130,6 +130,18 @@ function searchMode(spec: SecretRuleSpec, shape: RegexShape, custom: boolean): {
   return { mode: 'whole', ...none };
 }
 
+/**
+ * A matcher of a rule's `paths` globs. Globs without a `/` match the file name; when every glob is `**\/` and a
+ * file-name glob (`**\/.env.*`), the file name alone is matched too: the same answers as the whole path against
+ * the whole globs, from a much simpler regex (this runs for every file that wakes the rule).
+ */
+function pathMatcher(globs: readonly string[]): (path: string) => boolean {
+  const names = globs.map((g) => (g.startsWith('**/') ? g.slice(3) : g));
+  if (names.some((n) => n.includes('/') || n.includes('**'))) return picomatch([...globs], { dot: true, basename: !globs.some((p) => p.includes('/')) });
+  const name = picomatch(names, { dot: true });
+  return (path) => name(path.slice(path.lastIndexOf('/') + 1));
+}
+
 /** Compiles rule data; throws on an invalid regex, naming the rule. */
 export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOptions = {}): RuleSet {
   const literalIndex = new Map<string, number>();
@@ -171,7 +183,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       const list = anchors[literal(a)]!;
       if (!list.includes(i)) list.push(i);
     }
-    const only = spec.paths?.length ? picomatch(spec.paths, { dot: true, basename: !spec.paths.some((p) => p.includes('/')) }) : null;
+    const only = spec.paths?.length ? pathMatcher(spec.paths) : null;
     const skip = spec.allowlist?.paths?.length ? picomatch(spec.allowlist.paths, { dot: true }) : null;
     return {
       spec,
