@@ -274,14 +274,8 @@ function regionHaystack(bytes: Uint8Array, starts: number[], ends: number[]): Ha
   return {
     length: bytes.length,
     at(a) {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid]! <= a) lo = mid;
-        else hi = mid - 1;
-      }
-      return (made[lo] ??= { s: buf.toString('latin1', starts[lo], ends[lo]), base: starts[lo]! });
+      const i = lastAtOrBefore(starts, a);
+      return (made[i] ??= { s: buf.toString('latin1', starts[i], ends[i]), base: starts[i]! });
     },
   };
 }
@@ -354,14 +348,8 @@ export class LineIndex {
   /** 1-based line and column of an offset. */
   at(offset: number): { line: number; column: number } {
     const starts = (this.starts ??= lineStarts(this.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    const i = lastAtOrBefore(starts, offset);
+    return { line: i + 1, column: offset - starts[i]! + 1 };
   }
   /** Offset of the first character of a 1-based line. */
   lineStart(line: number): number {
@@ -377,6 +365,18 @@ export class LineIndex {
     const b = line < starts.length ? starts[line]! - 1 : text.length;
     return text.slice(a, b).replace(/\r$/, '');
   }
+}
+
+/** Index of the last of `sorted` (ascending, starting at or below `x`) that is at most `x`: a binary search. */
+function lastAtOrBefore(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function lineStarts(text: string | Uint8Array): number[] {
