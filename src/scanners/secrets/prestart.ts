@@ -36,9 +36,9 @@ export function hasSpareWorkers(count: number): boolean {
 }
 
 /** Starts worker threads that wait for their rules: `workerData` carries the pool's counters and no rules. */
-export function startWorkers(count: number, counters?: { started: Int32Array; finished: Int32Array }): SpareWorkers {
-  const started = counters?.started ?? new Int32Array(new SharedArrayBuffer(4));
-  const finished = counters?.finished ?? new Int32Array(new SharedArrayBuffer(4));
+export function startWorkers(count: number): SpareWorkers {
+  const started = new Int32Array(new SharedArrayBuffer(4));
+  const finished = new Int32Array(new SharedArrayBuffer(4));
   const workerData = { started, finished };
   // From sources (tests run through tsx) the worker is TypeScript and needs the same loader.
   const fromSource = import.meta.url.endsWith('.ts');
