@@ -76,11 +76,11 @@ test('worker threads reading files themselves skip binaries and still honour inl
 });
 
 test('files read straight into the automaton: one over several buffer sizes, a BOM, and small files after a big one', async () => {
-  // 5 MB: the read buffer (1 MB to start) and the WebAssembly memory grow twice while reading it; secrets at
+  // 8 MB: the read buffer (4 MB to start) and the WebAssembly memory grow twice while reading it; secrets at
   // both ends and across the first growth point find their lines.
   const line = `${seeded(3, 70)}\n`;
   const head = `aws_key = ${awsKeyId(301)}\n`;
-  const body = line.repeat(Math.ceil((1 << 20) / line.length));
+  const body = line.repeat(Math.ceil((4 << 20) / line.length));
   const big = head + body + `aws_key = ${awsKeyId(302)}\n` + line.repeat(Math.ceil((4 << 20) / line.length)) + `aws_key = ${awsKeyId(303)}\n`;
   const dir = makeDir({
     'a-big.txt': big,

@@ -142,7 +142,7 @@ export class KeywordMatcher {
   }
 
   /** Reused across calls by {@link collect}. */
-  private buf = new Int32Array(4096);
+  private buf = new Int32Array(1 << 16);
 
   /**
    * Every keyword occurrence as pairs (keyword index, end offset) in `hits[0 .. 2 * count)`, in order of end.

@@ -23,6 +23,9 @@ export interface FileJob {
  */
 export type FileResult = { hits: SecretHit[]; size: number; marker?: boolean } | { error: string } | { skipped: string };
 
+/** Bytes a read first makes room for. */
+const FIRST_READ = 4 << 20;
+
 let pool = Buffer.allocUnsafe(1 << 20);
 
 /** A buffer of at least `capacity` bytes whose first `keep` bytes are those of the last one asked for. */
@@ -47,7 +50,8 @@ const poolRoom: Room = (capacity, keep) => {
 function readInto(path: string, max: number, room: Room): Uint8Array | number {
   const fd = openSync(path, 'r');
   try {
-    let buf = room(1 << 20, 0);
+    // Room for most files at once: growing is rare, and its first time would make the optimised read loop start over.
+    let buf = room(FIRST_READ, 0);
     let n = 0;
     for (;;) {
       if (n > max) return fstatSync(fd).size;
