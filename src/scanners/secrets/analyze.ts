@@ -38,8 +38,12 @@ export interface AnalyzeOptions {
   found?: { marker: boolean } | undefined;
 }
 
-/** UTF-8 bytes held one per character (Latin-1) back to text. */
-const utf8Of = (view: string): string => Buffer.from(view, 'latin1').toString('utf8');
+const NON_ASCII = /[^\x00-\x7f]/;
+/** UTF-8 bytes held one per character (Latin-1) back to text; ASCII as it is, without a copy. */
+const utf8Of = (view: string): string => (NON_ASCII.test(view) ? Buffer.from(view, 'latin1').toString('utf8') : view);
+// Once at load, so both ways through it are known to the optimising compiler before the first non-ASCII secret
+// (rare) would make it start over on the code it was inlined in.
+utf8Of('\u00c3\u00a9');
 const ASCII = /^[\x00-\x7f]*$/;
 
 /**

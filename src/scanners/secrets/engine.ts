@@ -391,8 +391,8 @@ export interface DetectOptions {
   /** The text's path: rules limited to other paths are skipped. */
   path?: string | undefined;
   /**
-   * Set when `text` holds bytes, one per character: turns a matched secret (and match) with bytes >= 0x80 back
-   * into text before the filters see it.
+   * Set when `text` holds bytes, one per character: turns a matched secret (and match) back into text before the
+   * filters see it. Called on every match: it must return ASCII unchanged, and cheaply.
    */
   decode?: ((view: string) => string) | undefined;
   /**
@@ -403,8 +403,6 @@ export interface DetectOptions {
   /** Set to whether the text holds the inline-ignore marker {@link MARKER}. */
   found?: { marker: boolean } | undefined;
 }
-
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Ranges around places to search are shorter than this (else the text is searched whole; infinities included). */
 const RANGE_LENGTHS = 2 ** 22;
@@ -636,9 +634,11 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
     const { secret: found, offset } = extractSecret(m, rule);
     let secret = found;
     let match = m[0];
+    // Called for every match, not only non-ASCII ones (rare): the call is then known to the optimising compiler
+    // long before the first of those, which would otherwise make it start over.
     if (decode) {
-      if (NON_ASCII.test(secret)) secret = decode(secret);
-      if (NON_ASCII.test(match)) match = decode(match);
+      secret = decode(secret);
+      match = decode(match);
     }
     if (!accepted(rule, set, secret, match)) return;
     const start = base + offset;

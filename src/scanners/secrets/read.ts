@@ -21,7 +21,7 @@ export interface FileJob {
  * What became of one file: its hits and size (`marker`: its text holds a `pipeguard:` comment the engine must
  * read), why it could not be analysed, or why it was skipped (over the size limit).
  */
-export type FileResult = { hits: SecretHit[]; size: number; marker?: boolean } | { error: string } | { skipped: string };
+export type FileResult = { hits: SecretHit[]; size: number; marker: boolean } | { error: string } | { skipped: string };
 
 /** Bytes a read first makes room for. */
 const FIRST_READ = 4 << 20;
@@ -80,12 +80,13 @@ export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean): Fil
     }
     if (typeof read === 'number') return { skipped: tooLarge(read, max) };
     bytes = read;
-    if (isBinary(bytes)) return { hits: [], size: bytes.length };
+    if (isBinary(bytes)) return { hits: [], size: bytes.length, marker: false };
   }
   try {
     const found = { marker: false };
     const hits = analyzeBytes(bytes, set, { path: f.path, showSecrets, found, changedLines: f.changedLines ? new Set(f.changedLines) : undefined });
-    return found.marker ? { hits, size: bytes.length, marker: true } : { hits, size: bytes.length };
+    // One shape for every analysed file (marker always set): code reading results meets one kind of object.
+    return { hits, size: bytes.length, marker: found.marker };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
