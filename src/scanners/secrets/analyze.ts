@@ -41,9 +41,10 @@ export interface AnalyzeOptions {
 const NON_ASCII = /[^\x00-\x7f]/;
 /** UTF-8 bytes held one per character (Latin-1) back to text; ASCII as it is, without a copy. */
 const utf8Of = (view: string): string => (NON_ASCII.test(view) ? Buffer.from(view, 'latin1').toString('utf8') : view);
-// Once at load, so both ways through it are known to the optimising compiler before the first non-ASCII secret
-// (rare) would make it start over on the code it was inlined in.
-utf8Of('\u00c3\u00a9');
+// At load, both ways, so both are known to the optimising compiler before the first non-ASCII secret (rare)
+// would make it start over on the code it was inlined in: a few times, since V8 only starts recording what a
+// function meets after its first calls.
+for (let i = 0; i < 16; i++) utf8Of(i & 1 ? 'ascii' : '\u00c3\u00a9');
 const ASCII = /^[\x00-\x7f]*$/;
 
 /**

@@ -28,8 +28,14 @@ export class KeywordMatcher {
     if (a.wasm) {
       // The WebAssembly table orders states differently (see tableOf): per row, its state and single keyword.
       const { stateOf } = a.wasm;
-      this.rowState = stateOf;
       this.rowSingle = Int32Array.from(stateOf, (st) => this.single[st]!);
+      // Per row, the keywords its state ends, as one list (most rows end one).
+      const rowOutStart = new Int32Array(stateOf.length + 1);
+      for (let r = 0; r < stateOf.length; r++) rowOutStart[r + 1] = rowOutStart[r]! + this.outStart[stateOf[r]! + 1]! - this.outStart[stateOf[r]!]!;
+      const rowOutList = new Int32Array(rowOutStart[stateOf.length]!);
+      for (let r = 0; r < stateOf.length; r++) rowOutList.set(this.outList.subarray(this.outStart[stateOf[r]!]!, this.outStart[stateOf[r]! + 1]!), rowOutStart[r]!);
+      this.rowOutStart = rowOutStart;
+      this.rowOutList = rowOutList;
       this.wasm = WasmScanner.fromTable(a.wasm, leads?.some(Boolean) ? { rowKeyword: this.rowSingle, keywords, leads } : undefined);
     }
   }
@@ -69,8 +75,10 @@ export class KeywordMatcher {
   private readonly maxOut: number;
 
   /** By row of the WebAssembly table: its state, and {@link single} of it. */
-  private rowState: Int32Array = new Int32Array(0);
   private rowSingle: Int32Array = new Int32Array(0);
+  /** Per WebAssembly table row, the keywords its state ends: rowOutList[rowOutStart[row] .. rowOutStart[row + 1]). */
+  private rowOutStart: Int32Array = new Int32Array(0);
+  private rowOutList: Int32Array = new Int32Array(0);
 
   /** The same automaton in WebAssembly, for bytes; absent when the keywords use too many distinct characters. */
   private readonly wasm: WasmScanner | undefined;
@@ -93,34 +101,23 @@ export class KeywordMatcher {
 
   /**
    * Appends one WebAssembly run's records to {@link buf} from `n`, as pairs (keyword, end): each automaton's
-   * records in turn (that is the order of their ends); most states end one keyword. Rare paths (growing the
-   * buffer, states ending several keywords) are functions of their own, so reaching them late does not undo
-   * the optimised code of this hot loop.
+   * records in turn (that is the order of their ends). Every row goes through the same loop over its keywords
+   * (most rows end one): a branch first taken late, for a state ending several, would make the optimising
+   * compiler start over on this hot loop. Growing the buffer (rare) is a function of its own for the same reason.
    */
   private records(records: Int32Array, counts: Int32Array, n: number): number {
     const total = counts[0]! + counts[1]! + counts[2]! + counts[3]!;
     if (n + total * 2 * this.maxOut > this.buf.length) this.grow(n, n + total * 2 * this.maxOut);
-    const { rowSingle, buf } = this;
+    const { rowOutStart, rowOutList, buf } = this;
     for (let chain = 0; chain < 4; chain++) {
       for (let r = chain * CAP * 2, last = r + counts[chain]! * 2; r < last; r += 2) {
         const row = (records[r]! - TABLE) >> ROW_SHIFT;
         const end = records[r + 1]!;
-        const only = rowSingle[row]!;
-        if (only >= 0) {
-          buf[n++] = only;
+        for (let k = rowOutStart[row]!, b = rowOutStart[row + 1]!; k < b; k++) {
+          buf[n++] = rowOutList[k]!;
           buf[n++] = end;
-        } else n = this.several(this.rowState[row]!, end, n);
+        }
       }
-    }
-    return n;
-  }
-
-  /** Records every keyword a state ends (see {@link records}). */
-  private several(state: number, end: number, n: number): number {
-    const { outStart, outList, buf } = this;
-    for (let k = outStart[state]!, b = outStart[state + 1]!; k < b; k++) {
-      buf[n++] = outList[k]!;
-      buf[n++] = end;
     }
     return n;
   }

@@ -517,13 +517,15 @@ function leadBase64(lead: Uint32Array): string {
   return b.toString('base64');
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** A table entry back to a shape (exported for tests). */
 export function fromKnown(k: KnownShape, source: string): RegexShape & { bytes: string } {
   let lead = new Uint32Array(0);
   if (k.lead) {
     const b = Buffer.from(k.lead, 'base64');
-    lead = new Uint32Array(b.byteLength >> 2);
-    for (let i = 0; i < lead.length; i++) lead[i] = b.readUInt32LE(i * 4);
+    // Little-endian words: a copy of the bytes on little-endian processors (nearly all), else word by word.
+    lead = LITTLE_ENDIAN ? new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + (b.byteLength & ~3))) : Uint32Array.from({ length: b.byteLength >> 2 }, (_, i) => b.readUInt32LE(i * 4));
   }
   return { maxLength: k.maxLength ?? Infinity, context: k.context ?? Infinity, prefixes: k.prefixes, lead, bytes: k.bytes ?? source };
 }

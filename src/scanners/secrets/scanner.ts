@@ -220,6 +220,17 @@ function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFin
   };
 }
 
+/**
+ * A worker's result as an object made here: a cloned object has another internal shape than the same literal
+ * made in this thread, and the optimised code that had only met one of them would be thrown away on meeting the
+ * other (and compiled again).
+ */
+function local(r: FileResult | undefined): FileResult {
+  if (r === undefined) return { error: 'no result from the worker' };
+  if ('hits' in r) return { hits: r.hits, size: r.size, marker: r.marker };
+  return 'error' in r ? { error: r.error } : { skipped: r.skipped };
+}
+
 /** Files sent (or to be sent) to one worker in one message; `results` is set when the worker answers. */
 interface Batch {
   id: number;
@@ -285,7 +296,7 @@ class WorkerPool {
         const batch = this.inFlight.get(m.id);
         if (!batch) return;
         this.inFlight.delete(m.id);
-        batch.results = batch.jobs.map((_, i) => m.results[i] ?? { error: 'no result from the worker' });
+        batch.results = batch.jobs.map((_, i) => local(m.results[i]));
         batch.settle();
       });
       const fail = (e: Error) => {
