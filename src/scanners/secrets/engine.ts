@@ -23,12 +23,13 @@ export interface CompiledRule {
   id: string;
   severity: Severity;
   confidence: Confidence;
-  /** Global regex, for windows and whole texts. */
+  /**
+   * The regex as its {@link mode} runs it: sticky for an anchored search at a literal's offset, else global (for
+   * windows and whole texts). Only that one is made: a regex costs its parse at start-up in every thread.
+   */
   regex: RegExp;
-  /** The same regex, sticky, for anchored search at a literal's offset. */
-  sticky: RegExp;
-  /** Both again for texts holding bytes (non-ASCII files): `\s` is ASCII white space there (see asciiSpaces). */
-  bytes: { regex: RegExp; sticky: RegExp };
+  /** The same for texts holding bytes (non-ASCII files): `\s` is ASCII white space there (see asciiSpaces). */
+  bytesRegex: RegExp;
   mode: SearchMode;
   /** Longest match (window mode). */
   span: number;
@@ -161,19 +162,16 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
   };
   const rules = specs.map((spec, i): CompiledRule => {
     let regex: RegExp;
-    let sticky: RegExp;
-    let bytes: CompiledRule['bytes'];
-    const flags = (spec.flags ?? '').replace(/[gy]/g, '');
+    let bytesRegex: RegExp;
     const shape = shapeOf(spec.regex, spec.flags ?? '');
+    const how = opts.exhaustive ? { mode: 'whole' as const, anchors: [], span: Infinity, context: Infinity } : searchMode(spec, shape, opts.custom?.has(spec.id) === true);
+    const flags = (how.mode === 'anchored' ? 'y' : 'g') + (spec.flags ?? '').replace(/[gy]/g, '');
     try {
-      regex = new RegExp(spec.regex, 'g' + flags);
-      sticky = new RegExp(spec.regex, 'y' + flags);
-      const forBytes = shape.bytes;
-      bytes = forBytes === spec.regex ? { regex, sticky } : { regex: new RegExp(forBytes, 'g' + flags), sticky: new RegExp(forBytes, 'y' + flags) };
+      regex = new RegExp(spec.regex, flags);
+      bytesRegex = shape.bytes === spec.regex ? regex : new RegExp(shape.bytes, flags);
     } catch (e) {
       throw new Error(`secret rule ${spec.id}: invalid regex: ${(e as Error).message}`);
     }
-    const how = opts.exhaustive ? { mode: 'whole' as const, anchors: [], span: Infinity, context: Infinity } : searchMode(spec, shape, opts.custom?.has(spec.id) === true);
     if (how.mode === 'whole' && spec.keywords.length === 0) always.push(i);
     for (const kw of spec.keywords) {
       const g = gates[literal(kw)]!;
@@ -191,8 +189,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       severity: spec.severity,
       confidence: spec.confidence ?? (spec.generic ? 'medium' : 'high'),
       regex,
-      sticky,
-      bytes,
+      bytesRegex,
       mode: how.mode,
       span: how.span,
       lead: shape.lead,
@@ -670,7 +667,7 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
         }
       }
       // As a global search would: the next match starts at the first literal at or after the previous match's end.
-      const re = decode ? rule.bytes.sticky : rule.sticky;
+      const re = decode ? rule.bytesRegex : rule.regex;
       let after = 0;
       for (let i = 0; i < starts.length; i++) {
         const at = starts[i]!;
@@ -685,10 +682,10 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
     } else if (rule.mode === 'window') {
       const windows = spots[r];
       if (!windows) continue;
-      const re = decode ? rule.bytes.regex : rule.regex;
+      const re = decode ? rule.bytesRegex : rule.regex;
       for (let i = 0; i < windows.length; i += 2) searchWindow(rule, re, haystack, windows[i]!, windows[i + 1]!, record);
     } else {
-      searchWindow(rule, decode ? rule.bytes.regex : rule.regex, haystack, 0, n, record);
+      searchWindow(rule, decode ? rule.bytesRegex : rule.regex, haystack, 0, n, record);
     }
   }
   if (raw.length === 0) return [];
