@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { asciiSpaces, fromKnown, knownShapes, regexShape, shapeOf } from '../../src/scanners/secrets/regex-shape.js';
+import { stops } from '../../src/scanners/secrets/engine.js';
 import { BUILTIN_RULES } from '../../src/scanners/secrets/rules/index.js';
 import { seeded } from '../helpers/tokens.js';
 
@@ -8,7 +9,7 @@ const r = String.raw;
 
 /** The shape without its lead sets (tested on their own below). */
 function outline(source: string, flags = '') {
-  const { lead: _lead, ...rest } = regexShape(source, flags);
+  const { lead: _lead, stop: _stop, ...rest } = regexShape(source, flags);
   return rest;
 }
 
@@ -62,7 +63,7 @@ test('under the u flag one character may be two code units', () => {
 
 test('syntax it does not read gives the conservative shape, never a wrong one', () => {
   for (const src of [r`(?i:abc)`, r`(abc`, r`abc)`, r`*a`]) {
-    assert.deepEqual(regexShape(src), { maxLength: Infinity, context: Infinity, prefixes: null, lead: new Uint32Array(0) }, src);
+    assert.deepEqual(regexShape(src), { maxLength: Infinity, context: Infinity, prefixes: null, lead: new Uint32Array(0), stop: undefined }, src);
   }
 });
 
@@ -184,4 +185,85 @@ test('lead sets never rule out a real match: random texts over synthetic regexes
       for (const m of example.matchAll(re)) assert.ok(fits(lead, example, m.index), `${rule.id}: ${m[0].slice(0, 20)}`);
     }
   }
+});
+
+/** A stop check as printable strings: its start, bound, the stretch's characters and the stop characters. */
+function stopOf(source: string, flags = ''): { from: number; bound: number; chars: string; high: boolean; stop: string } | undefined {
+  const st = regexShape(source, flags).stop;
+  if (!st) return undefined;
+  const show = (b: Uint32Array) => {
+    let out = '';
+    for (let c = 32; c < 127; c++) if ((b[c >> 5]! >>> (c & 31)) & 1) out += String.fromCharCode(c);
+    return out;
+  };
+  return { from: st.from, bound: st.bound, chars: show(st.chars), high: st.high, stop: show(st.stop) };
+}
+
+test('stop checks: a character every match holds after a stretch of characters it is not one of', () => {
+  // A URL with credentials holds `@` after characters that are never `/`: from right after `https://` (the
+  // stretch is sure to have started by then), within the stretch's longest.
+  const url = stopOf(r`https?://[^\s:/@"]{0,10}:(?<secret>[^\s/@"]{4,20})@[a-z.]{1,30}`);
+  assert.ok(url);
+  assert.deepEqual([url.from, url.bound, url.stop, url.high], [8, 31, '@', true]);
+  assert.ok(!url.chars.includes('/') && !url.chars.includes(' ') && url.chars.includes(':') && url.chars.includes('a'));
+  // An assignment after a keyword of varying length: from where the shortest keyword ends, with the keywords'
+  // own characters in the stretch, up to the operator.
+  const assign = stopOf(r`(?:token|api_?key)[\w.-]{0,10}\s*[:=]\s*["']?(?<secret>[A-Za-z0-9]{16,})`, 'i');
+  assert.ok(assign);
+  assert.equal(assign.stop, ':=');
+  assert.ok(assign.from <= 5 && assign.chars.includes('_') && assign.chars.includes(' ') && !assign.chars.includes('('));
+  // None where every character may be anything, or where the lead sets already say it all.
+  assert.equal(stopOf(r`ab.*@x`), undefined);
+  assert.equal(stopOf(r`ghp_[A-Za-z0-9]{36}`), undefined);
+  assert.equal(stopOf(r`ab[^@]*@|cd@`), undefined, 'only a top-level sequence');
+  assert.equal(stopOf(r`ab[^@]{0,40}@x`, 'u'), undefined);
+});
+
+test('stop checks never rule out a real match: random texts over synthetic regexes, and every built-in rule on its examples', () => {
+  const regexes: [string, string, string][] = [
+    [r`ab[^@/ ]{0,5}:[^@/ ]{1,4}@c`, '', 'abx:yy@c'],
+    [r`(?:ab|abc)[\w.]{0,6}\s*[:=]\s*x`, '', 'abc.d = x'],
+    [r`x{1,3}[a-c]*=`, '', 'xxab='],
+    [r`(?:p|pa)s?[a-z]{0,3}:`, '', 'pasxy:'],
+    [r`k[a-z]{0,4}=v`, 'i', 'KAB=V'],
+    [r`q(?:r|st)?[0-9]{2,}@`, '', 'qst12@'],
+    [r`(?<![a-z])c[a-z.]*(?:=>|:=|=)\s?[0-9]`, '', 'ca.b=> 1'],
+  ];
+  const alphabet = 'abcpqrstvxyz:=@/ .\n>KV0129';
+  for (const [src, flags, sample] of regexes) {
+    const { stop } = regexShape(src, flags);
+    assert.ok(stop, `${src} has a stop check`);
+    const sticky = new RegExp(src, 'y' + flags);
+    let matches = 0;
+    let ruledOut = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const text = seeded(seed, 60, alphabet) + (seed % 10 === 0 ? sample + seeded(seed + 1, 10, alphabet) : '');
+      const bytes = Buffer.from(text, 'latin1');
+      for (let i = 0; i <= text.length; i++) {
+        sticky.lastIndex = i;
+        if (!sticky.test(text)) {
+          if (!stops(stop, text, i)) ruledOut++;
+          continue;
+        }
+        matches++;
+        assert.ok(stops(stop, text, i), `${src} matches ${JSON.stringify(text.slice(i, i + 12))} at ${i}`);
+        assert.ok(stops(stop, bytes, i), `${src} (bytes) at ${i}`);
+      }
+    }
+    assert.ok(matches > 0, `${src}: the random texts hold matches`);
+    assert.ok(ruledOut > 0, `${src}: the check rules places out`);
+  }
+  let checked = 0;
+  for (const rule of BUILTIN_RULES) {
+    const { stop } = regexShape(rule.regex, rule.flags ?? '');
+    if (!stop) continue;
+    const re = new RegExp(rule.regex, 'g' + (rule.flags ?? '').replace(/[gy]/g, ''));
+    for (const example of rule.examples.positive) {
+      for (const m of example.matchAll(re)) {
+        checked++;
+        assert.ok(stops(stop, example, m.index), `${rule.id}: ${m[0].slice(0, 20)}`);
+      }
+    }
+  }
+  assert.ok(checked > 100, `${checked} built-in matches checked`);
 });

@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import type { Confidence, Severity } from '../../core/types.js';
 import { isPlaceholder, looksLikeCode, shannonEntropy } from './filters.js';
 import { KeywordMatcher } from './keywords.js';
-import { shapeOf, type RegexShape } from './regex-shape.js';
+import { shapeOf, type RegexShape, type Stop } from './regex-shape.js';
 import type { SecretRuleSpec } from './rule.js';
 import { CHECKSUMS } from './validators.js';
 
@@ -35,6 +35,8 @@ export interface CompiledRule {
   span: number;
   /** What a match's first characters may be ({@link RegexShape.lead}): checked at a literal before the regex runs. */
   lead: Uint32Array;
+  /** A character a match holds after a stretch of others ({@link RegexShape.stop}): checked after the lead. */
+  stop: Stop | undefined;
   /**
    * The spec's fields read for every match, copied here: rule specs are object literals of many shapes, and
    * reading them from one place in hot code would be slow; compiled rules all have one shape.
@@ -193,6 +195,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       mode: how.mode,
       span: how.span,
       lead: shape.lead,
+      stop: shape.stop,
       generic: spec.generic === true,
       minEntropy: spec.minEntropy,
       secretGroup: spec.secretGroup,
@@ -484,6 +487,32 @@ function leads(lead: Uint32Array, view: Uint8Array | string, at: number): boolea
 }
 
 /**
+ * Whether the characters from `at + stop.from` on are some of `stop.chars` and then one of `stop.stop`, within
+ * `stop.bound` of the first ({@link RegexShape.stop}): false when no match can start at `at`. Exported for tests.
+ */
+export function stops(stop: Stop | undefined, view: Uint8Array | string, at: number): boolean {
+  if (stop === undefined) return true;
+  const { chars, high } = stop;
+  const from = at + stop.from;
+  const end = Math.min(view.length, from + stop.bound + 1);
+  let i = from;
+  if (typeof view === 'string') {
+    for (; i < end; i++) {
+      const c = view.charCodeAt(i);
+      if (c < 128 ? ((chars[c >> 5]! >>> (c & 31)) & 1) === 0 : !high) break;
+    }
+  } else {
+    for (; i < end; i++) {
+      const c = view[i]!;
+      if (c < 128 ? ((chars[c >> 5]! >>> (c & 31)) & 1) === 0 : !high) break;
+    }
+  }
+  if (i >= end) return false;
+  const c = typeof view === 'string' ? view.charCodeAt(i) : view[i]!;
+  return c < 128 && ((stop.stop[c >> 5]! >>> (c & 31)) & 1) === 1;
+}
+
+/**
  * Finds secrets in a text (or in the text a function makes, made only when a rule has to run): one pass of the
  * keyword automaton, then each rule whose keywords occur (and whose paths include the text's) is searched as its
  * {@link SearchMode} says; matches go through entropy, checksum, placeholder and allowlist filters. A generic rule's hit is dropped when a specific rule found an overlapping
@@ -577,7 +606,7 @@ function placesOf(set: RuleSet, active: readonly number[], hits: Int32Array, cou
     const start = end - lengths[k]!;
     for (let j = 0; j < an.length; j++) {
       const r = an[j]!;
-      if (state[r] === 1 && leads(rules[r]!.lead, view, start)) {
+      if (state[r] === 1 && leads(rules[r]!.lead, view, start) && stops(rules[r]!.stop, view, start)) {
         (spots[r] ??= []).push(start);
         places++;
       }

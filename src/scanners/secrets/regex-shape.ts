@@ -23,6 +23,24 @@ export interface RegexShape {
    * say nothing of them). Empty when nothing is known (under `u`/`v`, where a position may be two code units).
    */
   lead: Uint32Array;
+  /** A check of the characters after the lead, when the regex has one: see {@link Stop}. */
+  stop: Stop | undefined;
+}
+
+/**
+ * A character every match holds after a stretch of characters from a set it is not in, so the first character
+ * outside the set is that one: `https?://[^@/...]*:[^@/...]+@host` holds `@` after characters that are never `/`,
+ * and `https://example.com/` is ruled out at its `/` without running the regex. From offset `from` of where a
+ * match would start, the characters are in `chars` (and any character >= 0x80 is when `high`) up to one in `stop`,
+ * which comes within `bound` characters (it may be infinite); `stop` holds no character of `chars`, nor any >= 0x80.
+ */
+export interface Stop {
+  from: number;
+  bound: number;
+  /** 128-bit sets, as in {@link RegexShape.lead}. */
+  chars: Uint32Array;
+  high: boolean;
+  stop: Uint32Array;
 }
 
 /** Most prefixes tracked before giving up (alternations multiply). */
@@ -53,6 +71,20 @@ function charsOf(source: string, flags: string): Bits {
   }
   return bits;
 }
+
+/** Whether the atom `source` matches any character from 0x80 to 0xff (a byte >= 0x80 read as Latin-1). */
+function highOf(source: string, flags: string): boolean {
+  const key = `${flags}/${source}`;
+  let h = atomHigh.get(key);
+  if (h === undefined) {
+    const re = new RegExp(`^(?:${source})$`, flags.replace(/[gymd]/g, ''));
+    h = false;
+    for (let c = 0x80; c < 0x100 && !h; c++) h = re.test(String.fromCharCode(c));
+    atomHigh.set(key, h);
+  }
+  return h;
+}
+const atomHigh = new Map<string, boolean>();
 
 /**
  * Positions of `a` then `b`: at each position, what `a` may hold there (when it is long enough) and what `b` may
@@ -109,6 +141,13 @@ interface Node {
   whole: boolean;
   /** Zero-width (assertion): skipped when looking for prefixes. */
   zero: boolean;
+  /** Every ASCII character the node may match anywhere, and whether it may match one >= 0x80 (Latin-1 or beyond). */
+  chars: Bits;
+  high: boolean;
+  /** Whether its first character may be >= 0x80. */
+  firstHigh: boolean;
+  /** For a sequence of terms (an alternative), the terms. */
+  terms?: Node[];
 }
 
 class Parser {
@@ -155,6 +194,9 @@ class Parser {
       prefixes,
       whole: alts.every((a) => a.whole),
       zero: alts.every((a) => a.zero),
+      chars: alts.reduce((u, a) => union(u, a.chars), NONE),
+      high: alts.some((a) => a.high),
+      firstHigh: alts.some((a) => a.firstHigh),
     };
   }
 
@@ -166,8 +208,19 @@ class Parser {
     let prefixes: string[] | null = [''];
     let open = true;
     let zero = true;
+    const terms: Node[] = [];
+    let chars = NONE;
+    let high = false;
+    let firstHigh = false;
+    /** Whether every term so far may be empty (so the next one's first character may be the sequence's first). */
+    let empty = true;
     while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
       const t = this.term();
+      terms.push(t);
+      chars = union(chars, t.chars);
+      high ||= t.high;
+      if (empty) firstHigh ||= t.firstHigh;
+      if (t.min > 0) empty = false;
       max += t.max;
       seq = { ...seq, min: seq.min + t.min, max: seq.max + t.max, at: concatAt(seq, t) };
       if (!t.zero) zero = false;
@@ -188,7 +241,7 @@ class Parser {
       if (!t.whole) open = false;
     }
     if (prefixes && prefixes.some((p) => p === '')) prefixes = zero ? [''] : null;
-    return { min: seq.min, at: seq.at, max, prefixes, whole: open && prefixes !== null, zero };
+    return { min: seq.min, at: seq.at, max, prefixes, whole: open && prefixes !== null, zero, chars, high, firstHigh, terms };
   }
 
   private term(): Node {
@@ -223,13 +276,14 @@ class Parser {
     const max = atom.max === 0 ? 0 : hi === Infinity ? Infinity : atom.max * hi;
     const min = atom.min * lo;
     const at = repeatAt(atom, lo, hi);
-    if (lo === 0 || atom.prefixes === null) return { min, at, max, prefixes: null, whole: false, zero: atom.zero };
+    const kind = { zero: atom.zero, chars: atom.chars, high: atom.high, firstHigh: atom.firstHigh };
+    if (lo === 0 || atom.prefixes === null) return { min, at, max, prefixes: null, whole: false, ...kind };
     // `x{n,m}` with n >= 1 starts with n copies of x when x is literal throughout (`A{4}` starts `aaaa`), else
     // with x's own prefixes; it is whole only when it cannot repeat further.
     if (atom.whole && atom.prefixes.length === 1 && lo <= 32) {
-      return { min, at, max, prefixes: [atom.prefixes[0]!.repeat(lo)], whole: lo === hi, zero: atom.zero };
+      return { min, at, max, prefixes: [atom.prefixes[0]!.repeat(lo)], whole: lo === hi, ...kind };
     }
-    return { min, at, max, prefixes: atom.prefixes, whole: false, zero: atom.zero };
+    return { min, at, max, prefixes: atom.prefixes, whole: false, ...kind };
   }
 
   /** One atom; a character, class or escape also gets the characters it matches (tried with the regex's flags). */
@@ -237,8 +291,11 @@ class Parser {
     const start = this.i;
     const node = this.atomOf();
     if (node.min !== -1) return node;
-    const at = node.max === 1 ? [charsOf(this.src.slice(start, this.i), this.flags)] : new Array<Bits>(Math.min(node.max, LEAD)).fill(ANY);
-    return { ...node, min: node.max, at };
+    if (node.max !== 1) return { ...node, min: node.max, at: new Array<Bits>(Math.min(node.max, LEAD)).fill(ANY), chars: ANY, high: true, firstHigh: true };
+    const source = this.src.slice(start, this.i);
+    const chars = charsOf(source, this.flags);
+    const high = highOf(source, this.flags);
+    return { ...node, min: 1, at: [chars], chars, high, firstHigh: high };
   }
 
   /** {@link atom}, with `min` -1 where the caller is to fill in `min` and `at`. */
@@ -265,7 +322,7 @@ class Parser {
       this.expect(')');
       if (capture) this.groups[index] = inner.max;
       if (name !== undefined) this.named.set(name, inner.max);
-      return { ...inner, zero: inner.zero };
+      return { ...inner, zero: inner.zero, terms: undefined };
     }
     if (c === '[') return this.charClass();
     if (c === '.') {
@@ -421,11 +478,11 @@ class Parser {
 
 const BRACES = /\{(\d+)(,(\d*))?\}/y;
 
-const ZERO: Node = { min: 0, at: [], max: 0, prefixes: [''], whole: true, zero: true };
+const ZERO: Node = { min: 0, at: [], max: 0, prefixes: [''], whole: true, zero: true, chars: NONE, high: false, firstHigh: false };
 /** Nothing yet: what a sequence of terms starts from. */
 const EMPTY: Node = ZERO;
-/** `min` and `at` left for {@link Parser.atom} to fill in. */
-const OPEN = { min: -1, at: [] as Bits[] };
+/** `min`, `at` and the characters left for {@link Parser.atom} to fill in. */
+const OPEN = { min: -1, at: [] as Bits[], chars: ANY, high: true, firstHigh: true };
 
 function literal(ch: string): Node {
   return { ...OPEN, max: ch.length, prefixes: [ch.toLowerCase()], whole: true, zero: false };
@@ -433,7 +490,7 @@ function literal(ch: string): Node {
 
 /** `\1` or `\k<name>`: as long as its group was, possibly empty, any characters. */
 function backreference(max: number): Node {
-  return { min: 0, at: new Array<Bits>(Math.min(max, LEAD)).fill(ANY), max, prefixes: null, whole: false, zero: false };
+  return { min: 0, at: new Array<Bits>(Math.min(max, LEAD)).fill(ANY), max, prefixes: null, whole: false, zero: false, chars: ANY, high: true, firstHigh: true };
 }
 
 /** The positions every match has ({@link RegexShape.lead}), up to the last that rules anything out. */
@@ -441,6 +498,74 @@ function leadOf(root: Node): Uint32Array {
   const sets = root.at.slice(0, Math.min(root.min, LEAD));
   while (sets.length && sets[sets.length - 1]!.every((w, i) => w === ANY[i])) sets.pop();
   return Uint32Array.from(sets.flat());
+}
+
+const disjoint = (a: Bits, b: Bits): boolean => a.every((w, i) => (w & b[i]!) === 0);
+/** Characters that end tokens in code and URLs, the commonest (white space, `/`, quotes) first. */
+const DELIMITERS = charsOf('[\\s/"\'`]', '');
+const PUNCTUATION = charsOf('[(),;<>{}\\[\\]=:@]', '');
+const popcount = (a: Bits): number => a.reduce((n, w) => n + w.toString(2).replace(/0/g, '').length, 0);
+const weight = (a: Bits): number => popcount(a) + 31 * popcount(a.map((w, i) => w & DELIMITERS[i]!)) + 7 * popcount(a.map((w, i) => w & PUNCTUATION[i]!));
+
+/**
+ * The best {@link Stop} of a top-level sequence of terms, if it has one: for a term `j` that every match holds
+ * and whose first character set excludes the characters of the terms `k..j-1` before it, the first character
+ * after them outside that set is the term's first. The terms `0..k-1` before the stretch span `posMin..posMax`
+ * characters, so the stretch starts somewhere in there: the check starts at `posMax` when the stretch is surely
+ * not over by then (it holds at least `posMax - posMin` characters), else at `posMin` with the characters the
+ * terms before it may put from there on (those from the first of variable length) added to the set. Of the
+ * checks that reach past the lead's positions (`leadLength`), the one with the fewest characters in its set.
+ */
+function stopOf(terms: readonly Node[], leadLength: number): Stop | undefined {
+  let best: Stop | undefined;
+  let bestSize = Infinity;
+  const consider = (from: number, bound: number, chars: Bits, high: boolean, stop: Bits, late: boolean) => {
+    // One the lead sets already check (the stop character within their positions) adds nothing.
+    if (!disjoint(chars, stop) || from + bound < leadLength) return;
+    // The set that lets through the least text first: fewest characters, those that end tokens in code and URLs
+    // (space, `/`, quotes, brackets...) counting more, as what rules most places out; a check that starts early
+    // (with the characters of the terms before the stretch, such as the `/` of `https://`) only when no other.
+    const size = weight(chars) + (high ? 128 : 0) + (late ? 0 : 4096);
+    if (size < bestSize || (size === bestSize && best && bound < best.bound)) {
+      bestSize = size;
+      best = { from, bound, chars: Uint32Array.from(chars), high, stop: Uint32Array.from(stop) };
+    }
+  };
+  for (let j = 1; j < terms.length; j++) {
+    const t = terms[j]!;
+    if (t.zero || t.min < 1 || t.firstHigh || t.at.length === 0) continue;
+    const stop = t.at[0]!;
+    let chars = NONE;
+    let high = false;
+    let least = 0;
+    let most = 0;
+    for (let k = j - 1; k >= 0; k--) {
+      const m = terms[k]!;
+      chars = union(chars, m.chars);
+      high ||= m.high;
+      least += m.min;
+      most += m.max;
+      if (!disjoint(chars, stop)) break;
+      let posMin = 0;
+      let posMax = 0;
+      let before = NONE;
+      let beforeHigh = false;
+      let variable = false;
+      for (let i = 0; i < k; i++) {
+        const b = terms[i]!;
+        posMin += b.min;
+        posMax += b.max;
+        if (b.min !== b.max) variable = true;
+        if (variable) {
+          before = union(before, b.chars);
+          beforeHigh ||= b.high;
+        }
+      }
+      if (posMax <= posMin + least) consider(posMax, most, chars, high, stop, true);
+      else consider(posMin, posMax - posMin + most, union(chars, before), high || beforeHigh, stop, false);
+    }
+  }
+  return best;
 }
 
 /**
@@ -453,9 +578,15 @@ export function regexShape(source: string, flags = ''): RegexShape {
     const p = new Parser(source, unicode, flags);
     const root = p.parse();
     const prefixes = root.prefixes && root.prefixes.every((x) => x.length > 0) ? [...new Set(root.prefixes)] : null;
-    return { maxLength: root.max, context: p.context, prefixes, lead: unicode ? new Uint32Array(0) : leadOf(root) };
+    return {
+      maxLength: root.max,
+      context: p.context,
+      prefixes,
+      lead: unicode ? new Uint32Array(0) : leadOf(root),
+      stop: unicode || !root.terms ? undefined : stopOf(root.terms, Math.min(root.min, LEAD)),
+    };
   } catch {
-    return { maxLength: Infinity, context: Infinity, prefixes: null, lead: new Uint32Array(0) };
+    return { maxLength: Infinity, context: Infinity, prefixes: null, lead: new Uint32Array(0), stop: undefined };
   }
 }
 
@@ -493,6 +624,8 @@ export interface KnownShape {
   bytes?: string;
   /** {@link RegexShape.lead}'s words in base64, little-endian (absent when empty). */
   lead?: string;
+  /** {@link RegexShape.stop}, its sets as `lead` is (absent when there is none). */
+  stop?: { from: number; bound: number | null; chars: string; high: boolean; stop: string };
 }
 
 /**
@@ -521,13 +654,16 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** A table entry back to a shape (exported for tests). */
 export function fromKnown(k: KnownShape, source: string): RegexShape & { bytes: string } {
-  let lead = new Uint32Array(0);
-  if (k.lead) {
-    const b = Buffer.from(k.lead, 'base64');
-    // Little-endian words: a copy of the bytes on little-endian processors (nearly all), else word by word.
-    lead = LITTLE_ENDIAN ? new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + (b.byteLength & ~3))) : Uint32Array.from({ length: b.byteLength >> 2 }, (_, i) => b.readUInt32LE(i * 4));
-  }
-  return { maxLength: k.maxLength ?? Infinity, context: k.context ?? Infinity, prefixes: k.prefixes, lead, bytes: k.bytes ?? source };
+  const lead = k.lead ? words(k.lead) : new Uint32Array(0);
+  const st = k.stop;
+  const stop = st ? { from: st.from, bound: st.bound ?? Infinity, chars: words(st.chars), high: st.high, stop: words(st.stop) } : undefined;
+  return { maxLength: k.maxLength ?? Infinity, context: k.context ?? Infinity, prefixes: k.prefixes, lead, stop, bytes: k.bytes ?? source };
+}
+
+/** Little-endian 32-bit words from base64: a copy of the bytes on little-endian processors (nearly all). */
+function words(base64: string): Uint32Array {
+  const b = Buffer.from(base64, 'base64');
+  return LITTLE_ENDIAN ? new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + (b.byteLength & ~3))) : Uint32Array.from({ length: b.byteLength >> 2 }, (_, i) => b.readUInt32LE(i * 4));
 }
 
 /** The table {@link shapeOf} reads, for the given regexes (built by scripts/bundle.mjs). */
@@ -542,6 +678,7 @@ export function knownShapes(regexes: readonly { regex: string; flags?: string | 
       prefixes: s.prefixes,
       ...(bytes !== regex ? { bytes } : {}),
       ...(s.lead.length ? { lead: leadBase64(s.lead) } : {}),
+      ...(s.stop ? { stop: { from: s.stop.from, bound: Number.isFinite(s.stop.bound) ? s.stop.bound : null, chars: leadBase64(s.stop.chars), high: s.stop.high, stop: leadBase64(s.stop.stop) } } : {}),
     };
   }
   return out;
