@@ -217,6 +217,11 @@ test('stop checks: a character every match holds after a stretch of characters i
   assert.equal(stopOf(r`ghp_[A-Za-z0-9]{36}`), undefined);
   assert.equal(stopOf(r`ab[^@]*@|cd@`), undefined, 'only a top-level sequence');
   assert.equal(stopOf(r`ab[^@]{0,40}@x`, 'u'), undefined);
+  // The sets describe characters up to 0xff (all a byte can be): a text character beyond lets the place through.
+  const { stop } = regexShape(r`ab[a-z]{0,9}[一-鿿]x`);
+  assert.ok(stop);
+  assert.ok(stops(stop, 'abcd中x', 0));
+  assert.ok(!stops(stop, 'abcd/x', 0));
 });
 
 test('stop checks never rule out a real match: random texts over synthetic regexes, and every built-in rule on its examples', () => {

@@ -499,6 +499,8 @@ export function stops(stop: Stop | undefined, view: Uint8Array | string, at: num
   if (typeof view === 'string') {
     for (; i < end; i++) {
       const c = view.charCodeAt(i);
+      // (The sets were worked out for characters up to 0xff, all a byte can be: beyond, say nothing.)
+      if (c > 0xff) return true;
       if (c < 128 ? ((chars[c >> 5]! >>> (c & 31)) & 1) === 0 : !high) break;
     }
   } else {

@@ -31,8 +31,10 @@ export interface RegexShape {
  * A character every match holds after a stretch of characters from a set it is not in, so the first character
  * outside the set is that one: `https?://[^@/...]*:[^@/...]+@host` holds `@` after characters that are never `/`,
  * and `https://example.com/` is ruled out at its `/` without running the regex. From offset `from` of where a
- * match would start, the characters are in `chars` (and any character >= 0x80 is when `high`) up to one in `stop`,
- * which comes within `bound` characters (it may be infinite); `stop` holds no character of `chars`, nor any >= 0x80.
+ * match would start, the characters are in `chars` (and any character from 0x80 to 0xff is when `high`) up to one
+ * in `stop`, which comes within `bound` characters (it may be infinite); `stop` holds no character of `chars`, nor
+ * any from 0x80 to 0xff. Characters beyond 0xff (in texts, never in bytes) are not described: a check meeting one
+ * lets the place through.
  */
 export interface Stop {
   from: number;
