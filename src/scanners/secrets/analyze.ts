@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { detect, LineIndex, type RuleSet } from './engine.js';
+import { LineIndex } from '../../core/lines.js';
+import { detect, type RuleSet } from './engine.js';
 
 /** A secret found in one file, ready to leave the scanner: the raw value is gone unless asked for. */
 export interface SecretHit {

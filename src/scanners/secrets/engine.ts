@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { Confidence, Severity } from '../../core/types.js';
 import { isPlaceholder, looksLikeCode, shannonEntropy } from './filters.js';
 import { KeywordMatcher } from './keywords.js';
+import { lastAtOrBefore, LineIndex } from '../../core/lines.js';
 import { shapeOf, type RegexShape, type Stop } from './regex-shape.js';
 import type { SecretRuleSpec } from './rule.js';
 import { CHECKSUMS } from './validators.js';
@@ -336,54 +337,6 @@ function accepted(rule: CompiledRule, set: RuleSet, secret: string, match: strin
   for (const re of rule.allowMatch) if (re.test(match)) return false;
   if (rule.checksum && !CHECKSUMS[rule.checksum](secret)) return false;
   return true;
-}
-
-/**
- * Offsets of line starts, for turning offsets into 1-based line/column: of a text, or of the bytes a text views
- * one character per byte (then {@link lineText} is not available).
- */
-export class LineIndex {
-  private starts: number[] | undefined;
-  constructor(private readonly text: string | Uint8Array) {}
-  /** 1-based line and column of an offset. */
-  at(offset: number): { line: number; column: number } {
-    const starts = (this.starts ??= lineStarts(this.text));
-    const i = lastAtOrBefore(starts, offset);
-    return { line: i + 1, column: offset - starts[i]! + 1 };
-  }
-  /** Offset of the first character of a 1-based line. */
-  lineStart(line: number): number {
-    const starts = (this.starts ??= lineStarts(this.text));
-    return starts[line - 1] ?? this.text.length;
-  }
-  /** The text of a 1-based line, without its newline. */
-  lineText(line: number): string {
-    const text = this.text;
-    if (typeof text !== 'string') throw new Error('LineIndex over bytes has no line texts');
-    const starts = (this.starts ??= lineStarts(text));
-    const a = starts[line - 1] ?? text.length;
-    const b = line < starts.length ? starts[line]! - 1 : text.length;
-    return text.slice(a, b).replace(/\r$/, '');
-  }
-}
-
-/** Index of the last of `sorted` (ascending, starting at or below `x`) that is at most `x`: a binary search. */
-function lastAtOrBefore(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (sorted[mid]! <= x) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-function lineStarts(text: string | Uint8Array): number[] {
-  const out = [0];
-  if (typeof text === 'string') for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  else for (let i = text.indexOf(10); i >= 0; i = text.indexOf(10, i + 1)) out.push(i + 1);
-  return out;
 }
 
 /** Options of {@link detect}. */

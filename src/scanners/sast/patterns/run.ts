@@ -1,4 +1,5 @@
 import type * as TS from 'typescript';
+import { lastAtOrBefore, lineStarts } from '../../../core/lines.js';
 import type { Location } from '../../../core/types.js';
 import type { TaintHooks } from '../js/interp.js';
 import { TreeIndex, type GNode } from './gnode.js';
@@ -14,21 +15,9 @@ export interface PatternHit {
   text: string;
 }
 
-function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
 function pos(starts: number[], idx: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= idx) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: idx - starts[lo]! + 1 };
+  const i = lastAtOrBefore(starts, idx);
+  return { line: i + 1, col: idx - starts[i]! + 1 };
 }
 
 /** Runs search-mode rules on one file's tree (or on its text for `generic`). */
