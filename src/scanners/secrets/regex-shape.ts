@@ -503,11 +503,18 @@ function leadOf(root: Node): Uint32Array {
 }
 
 const disjoint = (a: Bits, b: Bits): boolean => a.every((w, i) => (w & b[i]!) === 0);
-/** Characters that end tokens in code and URLs, the commonest (white space, `/`, quotes) first. */
-const DELIMITERS = charsOf('[\\s/"\'`]', '');
-const PUNCTUATION = charsOf('[(),;<>{}\\[\\]=:@]', '');
+/**
+ * Characters that end tokens in code and URLs, the commonest (white space, `/`, quotes) first; worked out when first
+ * needed (charsOf keeps them), as a run with the bundle's precomputed shapes never needs them.
+ */
+const delimiters = (): Bits => charsOf('[\\s/"\'`]', '');
+const punctuation = (): Bits => charsOf('[(),;<>{}\\[\\]=:@]', '');
 const popcount = (a: Bits): number => a.reduce((n, w) => n + w.toString(2).replace(/0/g, '').length, 0);
-const weight = (a: Bits): number => popcount(a) + 31 * popcount(a.map((w, i) => w & DELIMITERS[i]!)) + 7 * popcount(a.map((w, i) => w & PUNCTUATION[i]!));
+const weight = (a: Bits): number => {
+  const d = delimiters();
+  const p = punctuation();
+  return popcount(a) + 31 * popcount(a.map((w, i) => w & d[i]!)) + 7 * popcount(a.map((w, i) => w & p[i]!));
+};
 
 /**
  * The best {@link Stop} of a top-level sequence of terms, if it has one: for a term `j` that every match holds
