@@ -1,8 +1,8 @@
 import picomatch from 'picomatch';
+import { lastAtOrBefore, LineIndex } from '../../core/lines.js';
 import type { Confidence, Severity } from '../../core/types.js';
 import { isPlaceholder, looksLikeCode, shannonEntropy } from './filters.js';
 import { KeywordMatcher } from './keywords.js';
-import { lastAtOrBefore, LineIndex } from '../../core/lines.js';
 import { shapeOf, type RegexShape, type Stop } from './regex-shape.js';
 import type { SecretRuleSpec } from './rule.js';
 import { CHECKSUMS } from './validators.js';

@@ -74,7 +74,7 @@ export class KeywordMatcher {
   /** Most keywords one state ends. */
   private readonly maxOut: number;
 
-  /** By row of the WebAssembly table: its state, and {@link single} of it. */
+  /** By row of the WebAssembly table: {@link single} of its state. */
   private rowSingle: Int32Array = new Int32Array(0);
   /** Per WebAssembly table row, the keywords its state ends: rowOutList[rowOutStart[row] .. rowOutStart[row + 1]). */
   private rowOutStart: Int32Array = new Int32Array(0);

@@ -523,7 +523,7 @@ const weight = (a: Bits): number => {
  * characters, so the stretch starts somewhere in there: the check starts at `posMax` when the stretch is surely
  * not over by then (it holds at least `posMax - posMin` characters), else at `posMin` with the characters the
  * terms before it may put from there on (those from the first of variable length) added to the set. Of the
- * checks that reach past the lead's positions (`leadLength`), the one with the fewest characters in its set.
+ * checks that reach past the lead's positions (`leadLength`), the one whose set lets through the least text.
  */
 function stopOf(terms: readonly Node[], leadLength: number): Stop | undefined {
   let best: Stop | undefined;
@@ -540,6 +540,19 @@ function stopOf(terms: readonly Node[], leadLength: number): Stop | undefined {
       best = { from, bound, chars: Uint32Array.from(chars), high, stop: Uint32Array.from(stop) };
     }
   };
+  // Per k, what the terms 0..k-1 span, and the characters of those from the first of variable length on.
+  const prefix = [{ min: 0, max: 0, chars: NONE, high: false, variable: false }];
+  for (const b of terms) {
+    const p = prefix[prefix.length - 1]!;
+    const variable = p.variable || b.min !== b.max;
+    prefix.push({
+      min: p.min + b.min,
+      max: p.max + b.max,
+      chars: variable ? union(p.chars, b.chars) : p.chars,
+      high: p.high || (variable && b.high),
+      variable,
+    });
+  }
   for (let j = 1; j < terms.length; j++) {
     const t = terms[j]!;
     if (t.zero || t.min < 1 || t.firstHigh || t.at.length === 0) continue;
@@ -555,23 +568,9 @@ function stopOf(terms: readonly Node[], leadLength: number): Stop | undefined {
       least += m.min;
       most += m.max;
       if (!disjoint(chars, stop)) break;
-      let posMin = 0;
-      let posMax = 0;
-      let before = NONE;
-      let beforeHigh = false;
-      let variable = false;
-      for (let i = 0; i < k; i++) {
-        const b = terms[i]!;
-        posMin += b.min;
-        posMax += b.max;
-        if (b.min !== b.max) variable = true;
-        if (variable) {
-          before = union(before, b.chars);
-          beforeHigh ||= b.high;
-        }
-      }
-      if (posMax <= posMin + least) consider(posMax, most, chars, high, stop, true);
-      else consider(posMin, posMax - posMin + most, union(chars, before), high || beforeHigh, stop, false);
+      const p = prefix[k]!;
+      if (p.max <= p.min + least) consider(p.max, most, chars, high, stop, true);
+      else consider(p.min, p.max - p.min + most, union(chars, p.chars), high || p.high, stop, false);
     }
   }
   return best;
