@@ -57,16 +57,15 @@ async function runOurs(tree: string): Promise<Figures> {
   const { sastScanner } = await import('../src/scanners/sast/index.js');
   const { sastConfigSchema } = await import('../src/scanners/sast/config.js');
   const { openDirectory } = await import('../src/targets/directory.js');
-  const { DEFAULT_LIMITS, noProgress, silentLogger } = await import('../src/engine/run.js');
+  const { standaloneContext } = await import('../src/engine/run.js');
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const target = await openDirectory(tree, { gitignore: false });
   const counts: Record<string, number> = {};
-  const ctx: ScanContext<ReturnType<typeof sastConfigSchema.parse>> = {
-    config: sastConfigSchema.parse({}), root: {} as unknown as Config, log: silentLogger, progress: noProgress,
-    signal: new AbortController().signal, limits: DEFAULT_LIMITS, fileError: () => { counts.errors = (counts.errors ?? 0) + 1; },
-    count: (n, by = 1) => { counts[n] = (counts[n] ?? 0) + by; }, options: {},
-  };
+  const ctx: ScanContext<ReturnType<typeof sastConfigSchema.parse>> = standaloneContext(target, sastConfigSchema.parse({}), {} as unknown as Config, {
+    fileError: () => { counts.errors = (counts.errors ?? 0) + 1; },
+    count: (n, by = 1) => { counts[n] = (counts[n] ?? 0) + by; },
+  });
   const byRule: Record<string, number> = {};
   let findings = 0;
   for await (const f of sastScanner.scan(target, ctx)) {

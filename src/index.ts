@@ -19,10 +19,12 @@ import { evaluate } from './gate/evaluate.js';
 import { SCANNER_IDS } from './scanners/index.js';
 
 export * from './core/types.js';
+export * from './core/location.js';
 export { InputError, UsageError } from './core/errors.js';
 export { configSchema, type Config, type Suppression } from './config/schema.js';
 export { findConfig, loadConfigFile, parseConfig, resolveConfig } from './config/load.js';
-export { runScan, VERSION, DEFAULT_LIMITS } from './engine/run.js';
+export { runScan, standaloneContext, whyNotRun, VERSION, DEFAULT_LIMITS } from './engine/run.js';
+export { createAnalysisStore, type AnalysisStore } from './analyzers/cache.js';
 export { scanPath, type ScanPathOptions } from './engine/scan-path.js';
 export { evaluate, type GateInput } from './gate/evaluate.js';
 export { render, FORMATS, type Format, type ReportOptions } from './report/index.js';

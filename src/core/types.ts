@@ -12,22 +12,99 @@ export type Severity = (typeof SEVERITIES)[number];
 /** How sure the detector is that the finding is real. */
 export type Confidence = 'high' | 'medium' | 'low';
 
-/**
- * Where a finding is. `path` is relative to the target root, with `/` separators; members of archives are
- * written `outer.zip!inner/file.txt`. Lines and columns are 1-based; columns count UTF-16 code units.
- * A finding about a package or a resource (not a text span) still names the file that declares it and,
- * where known, the line; `logical` names the thing itself (`lodash@4.17.20`, `aws_s3_bucket.logs`, `GET /api`).
- */
-export interface Location {
-  path: string;
+/** The fields of a text region: 1-based lines, columns counting UTF-16 code units. */
+export interface Region {
   startLine?: number;
   startColumn?: number;
   endLine?: number;
   endColumn?: number;
   /** The source line(s) of the region, already redacted by the scanner where they hold a secret. */
   snippet?: string;
+}
+
+/**
+ * A region of a file. `path` is relative to the target root, with `/` separators; members of archives are
+ * written `outer.zip!inner/file.txt`. A finding about a resource declared in a file (not a text span) still names
+ * the file and, where known, the line; `logical` names the thing itself (`aws_s3_bucket.logs`, `deployment/api`).
+ * `kind` is optional here (and absent from reports) so that every file finding keeps the shape it always had.
+ */
+export interface FileLocation extends Region {
+  kind?: 'file';
+  path: string;
   logical?: string;
 }
+
+/** A package declared in a manifest, lockfile or package database (`path`), as a purl. */
+export interface PackageLocation extends Region {
+  kind: 'package';
+  /** The manifest, lockfile or package database that declares it. */
+  path: string;
+  /** `pkg:npm/lodash@4.17.20`. */
+  purl: string;
+  /** `lodash@4.17.20`: how reports name it in one short word. */
+  logical?: string;
+  /** Digest of the image layer the package database is in, for packages found in images. */
+  layer?: string;
+}
+
+/** Where a parameter of an HTTP request sits. */
+export type ParameterIn = 'query' | 'path' | 'header' | 'cookie' | 'form' | 'json' | 'xml' | 'body';
+
+/** An HTTP request to a live target (DAST). */
+export interface HttpLocation {
+  kind: 'http';
+  /** `GET`, `POST`, ... */
+  method: string;
+  /** The URL requested, without credentials. */
+  url: string;
+  /** The path with its variable segments as template parameters (`/users/{id}`): what the fingerprint keys on. */
+  pathTemplate?: string;
+  /** The parameter attacked, when the finding is about one. */
+  parameter?: string;
+  parameterIn?: ParameterIn;
+}
+
+/** A file or setting inside a container image: the layer that holds it and the history entry that added it. */
+export interface ImageLocation extends Region {
+  kind: 'image';
+  /** The image: a reference (`registry/name:tag`), a manifest digest, or the file it was read from. */
+  image: string;
+  /** Digest of the layer (`sha256:...`); absent for findings about the image configuration. */
+  layer?: string;
+  /** Path inside the image file system, `/`-separated, no leading `/`; or `config` for the image configuration. */
+  path: string;
+  /** The history entry (`created_by`) that added the layer. */
+  createdBy?: string;
+}
+
+/** A step of a pipeline run (the runner, deploy and monitor stages). */
+export interface StepLocation {
+  kind: 'step';
+  pipeline: string;
+  stage?: string;
+  step: string;
+  runId?: string;
+  /** The file that declares the step, and its line, when there is one. */
+  path?: string;
+  startLine?: number;
+}
+
+/** A repository or one of its settings on a forge (branch protection, access, Actions settings). */
+export interface RepositoryLocation {
+  kind: 'repository';
+  /** `github:owner/name`, `gitlab:group/project`. */
+  repository: string;
+  /** The setting, e.g. `branches/main/protection`. */
+  setting?: string;
+  /** Where a person changes it. */
+  url?: string;
+}
+
+/**
+ * Where a finding is: a tagged union on `kind` (a missing `kind` is a file). Reporters render each kind; the
+ * engine fingerprints each through {@link locationKey} in `core/location.ts`.
+ */
+export type Location = FileLocation | PackageLocation | HttpLocation | ImageLocation | StepLocation | RepositoryLocation;
 
 /** Where the bytes came from, when that is more than a path in a directory. */
 export interface Origin {
@@ -58,15 +135,18 @@ export interface FlowStep {
   message: string;
 }
 
-/** What a scanner reports; the engine adds the fingerprint. */
-export interface RawFinding {
+/**
+ * What a scanner reports; the engine adds the fingerprint. `L` narrows the location for code that only ever makes
+ * one kind (a file scanner's own helpers use `RawFinding<FileLocation>`).
+ */
+export interface RawFinding<L extends Location = Location> {
   scanner: string;
   ruleId: string;
   severity: Severity;
   confidence?: Confidence;
   /** One sentence a developer can act on. Never holds a secret. */
   message: string;
-  location: Location;
+  location: L;
   origin?: Origin;
   fix?: Fix;
   cwe?: string[];
@@ -86,12 +166,21 @@ export interface RawFinding {
 }
 
 /** A finding with the engine's fingerprint. */
-export interface Finding extends RawFinding {
+export interface Finding<L extends Location = Location> extends RawFinding<L> {
   /** Stable across re-runs and line moves: drives dedup, baselines, suppressions and SARIF partialFingerprints. */
   fingerprint: string;
 }
 
-/** What a rule is, for `pipeguard rules`, SARIF `rules[]` and docs. */
+/** Examples a rule carries: text it must flag and look-alikes it must not (the rule tester runs both). */
+export interface RuleExamples {
+  positive: string[];
+  negative: string[];
+}
+
+/**
+ * What a rule is, for `pipeguard rules`, SARIF `rules[]`, the rule docs and the gate: one shape for every scanner.
+ * How a scanner detects it (a regex, a pattern, a check function, a model row) is the scanner's business.
+ */
 export interface RuleMeta {
   id: string;
   scanner: string;
@@ -100,9 +189,14 @@ export interface RuleMeta {
   /** What it detects and how to fix it; plain text or Markdown. */
   help: string;
   severity: Severity;
+  /** How sure a finding of this rule usually is; findings may say otherwise. */
+  confidence?: Confidence;
   cwe?: string[];
+  /** OWASP Top 10 (2021) or API Security Top 10 (2023) categories, e.g. `A03:2021`, `API1:2023`. */
+  owasp?: string[];
   tags?: string[];
   helpUri?: string;
+  examples?: RuleExamples;
 }
 
 /** One file a target yields. Scanners do not care where the bytes come from. */
@@ -152,29 +246,77 @@ export interface FileFilter {
 }
 
 /** The kinds of things pipeguard looks at. */
-export type TargetKind = 'directory' | 'git-history' | 'staged' | 'archive' | 'stdin' | 'file' | 'image' | 'sbom' | 'url';
+export type TargetKind = 'directory' | 'git-history' | 'staged' | 'archive' | 'stdin' | 'file' | 'image' | 'url';
 
-/** What is scanned. */
+/**
+ * What a target offers a scanner: `files` (file contents: a folder, an archive, a history, an image's file
+ * system), `http` (a live base URL to send requests to), `image` (an image's manifest, configuration and layers).
+ * A scanner lists what it {@link Scanner.requires}; the engine runs it only on a target that offers all of it.
+ */
+export type Capability = 'files' | 'http' | 'image';
+
+/** A live HTTP service a target offers (DAST). */
+export interface HttpService {
+  /** The base URL every request stays under unless the scope says otherwise. */
+  baseUrl: string;
+}
+
+/** A container image a target offers, beside the files of its merged file system. */
+export interface ImageSource {
+  /** The image reference or the file it was read from. */
+  reference: string;
+  /** Digest of the manifest (`sha256:...`). */
+  manifestDigest: string;
+  /** `linux/amd64`. */
+  platform?: string;
+}
+
+/** What is scanned. A target offers one or more {@link Capability capabilities} through the members it has. */
 export interface Target {
   kind: TargetKind;
   /** Stable identity of the artefact: a path, repo + range, digest, URL. */
   id: string;
   /** Absolute root directory on disk, when the target is one (directory, git work tree). */
   root?: string;
-  files(filter?: FileFilter): AsyncIterable<TargetFile>;
+  /** File contents (capability `files`). */
+  files?(filter?: FileFilter): AsyncIterable<TargetFile>;
   /**
    * The same files as {@link files}, in the same order, several at a time when the target can list them without
    * reading them (deferred reads): a consumer of tens of thousands of small files then pays one await per batch
    * rather than a few per file. Optional: {@link fileBatches} falls back to `files`.
    */
   batches?(filter?: FileFilter): AsyncIterable<TargetFile[]>;
+  /** A live HTTP service (capability `http`). */
+  http?: HttpService;
+  /** A container image (capability `image`). */
+  image?: ImageSource;
   dispose(): Promise<void>;
+}
+
+/** A target that offers files: a folder, an archive, a git history, the staged changes, one file, stdin. */
+export interface FileTarget extends Target {
+  files(filter?: FileFilter): AsyncIterable<TargetFile>;
+}
+
+/** The capabilities a target offers, from the members it has. */
+export function offers(target: Target): Capability[] {
+  const out: Capability[] = [];
+  if (target.files) out.push('files');
+  if (target.http) out.push('http');
+  if (target.image) out.push('image');
+  return out;
+}
+
+/** The target's files; for scanners that require `files` (the engine runs them only on targets that offer it). */
+export function targetFiles(target: Target, filter?: FileFilter): AsyncIterable<TargetFile> {
+  if (!target.files) throw new Error(`${target.kind} target ${target.id} offers no files`);
+  return target.files(filter);
 }
 
 /** A target's files in batches: its own {@link Target.batches}, or one file a batch from {@link Target.files}. */
 export function fileBatches(target: Target, filter?: FileFilter): AsyncIterable<TargetFile[]> {
   if (target.batches) return target.batches(filter);
-  const files = target.files(filter);
+  const files = targetFiles(target, filter);
   return {
     [Symbol.asyncIterator]: () => {
       const it = files[Symbol.asyncIterator]();
@@ -243,6 +385,8 @@ export interface ScanContext<C = unknown> {
   count(name: string, by?: number): void;
   /** Options given on the command line that are not config (e.g. `showSecrets`). */
   options: ScanOptions;
+  /** Parses and derivations shared with the other scanners of this run. */
+  analyses: Analyses;
 }
 
 /** Run-wide options that come from the command line rather than the config file. */
@@ -256,6 +400,43 @@ export interface ScanOptions {
    * in the scanner's own thread as well. Slower; tests use it to be sure the worker path ran.
    */
   workersOnly?: boolean;
+  /** Make no network request beyond the target itself (no registry, API or database download). */
+  offline?: boolean;
+}
+
+/**
+ * A parse or derivation of one file that several scanners read (a positioned YAML tree, a Dockerfile model, a
+ * lockfile's packages): computed once per file and scan through {@link Analyses}, shared by every scanner.
+ * Pure over the file's path and text; a parse error is thrown as an `InputError` naming the file and line.
+ */
+export interface FileAnalyzer<T> {
+  /** Unique among analyzers, e.g. `yaml`, `dockerfile`, `lockfile`. */
+  id: string;
+  analyze(path: string, text: string): T;
+}
+
+/**
+ * A derivation over a whole target (the package inventory, the exposure map): computed once per scan, on first
+ * request, from the target's files and the per-file analyses.
+ */
+export interface TargetAnalyzer<T> {
+  id: string;
+  analyze(target: Target, analyses: Analyses, ctx: AnalysisContext): Promise<T>;
+}
+
+/** What a target analyzer may use besides the target: limits and where to record unreadable files. */
+export interface AnalysisContext {
+  limits: Limits;
+  signal: AbortSignal;
+  fileError(path: string, message: string): void;
+}
+
+/** The per-scan cache of analyses every scanner of a run shares. */
+export interface Analyses {
+  /** The analysis of one file: computed on first request, the same value (or error) after. */
+  file<T>(analyzer: FileAnalyzer<T>, file: TargetFile): Promise<T>;
+  /** The analysis of the whole target: computed once, on first request. */
+  target<T>(analyzer: TargetAnalyzer<T>): Promise<T>;
 }
 
 /** A scanner: declares its rules, reads a target, yields raw findings. Scanners never exit or print. */
@@ -263,8 +444,15 @@ export interface Scanner<C = unknown> {
   id: string;
   /** A few words for `pipeguard rules` and the README. */
   title: string;
-  /** Target kinds this scanner can read; others are skipped with a status. */
-  targets: TargetKind[];
+  /** What the target must offer; the engine skips the scanner, saying why, on a target that does not. */
+  requires: readonly Capability[];
+  /**
+   * Optionally, the target kinds it reads among those that offer what it requires (SAST reads no git history: a
+   * history has every version of every file, not one program). Others are skipped with a status.
+   */
+  targets?: readonly TargetKind[];
+  /** Needs the network beyond the target itself (a registry, an API); skipped in `--offline` runs. */
+  network?: boolean;
   rules(config: C): RuleMeta[];
   scan(target: Target, ctx: ScanContext<C>): AsyncIterable<RawFinding>;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Finding, RawFinding } from '../core/types.js';
+import { locationKey, regionOf } from '../core/location.js';
+import type { Finding, RawFinding, Region } from '../core/types.js';
 
 /**
  * Gives every finding its fingerprint: SHA-256 over scanner, rule, path, the scanner's line-independent
@@ -9,17 +10,17 @@ import type { Finding, RawFinding } from '../core/types.js';
 export function fingerprintAll(raw: RawFinding[]): Finding[] {
   const groups = new Map<string, RawFinding[]>();
   for (const r of raw) {
-    const k = [r.scanner, r.ruleId, r.location.path, r.identity, r.origin?.commit ?? ''].join('\0');
+    const k = [r.scanner, r.ruleId, locationKey(r.location), r.identity, r.origin?.commit ?? ''].join('\0');
     const g = groups.get(k);
     if (g) g.push(r);
     else groups.set(k, [r]);
   }
   const out: Finding[] = [];
   for (const g of groups.values()) {
-    g.sort((a, b) => (a.location.startLine ?? 0) - (b.location.startLine ?? 0) || (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0));
+    g.sort((a, b) => compareRegions(regionOf(a.location), regionOf(b.location)));
     g.forEach((r, i) => {
       const fingerprint = createHash('sha256')
-        .update([r.scanner, r.ruleId, r.location.path, r.identity, String(i)].join('\0'))
+        .update([r.scanner, r.ruleId, locationKey(r.location), r.identity, String(i)].join('\0'))
         .digest('hex')
         .slice(0, 32);
       out.push({ ...r, fingerprint });
@@ -50,12 +51,9 @@ function earlier(a: Finding, b: Finding): boolean {
 
 /** Deterministic report order: path, line, column, rule, fingerprint. */
 export function compareFindings(a: Finding, b: Finding): number {
-  const la = a.location;
-  const lb = b.location;
   return (
-    cmp(la.path, lb.path) ||
-    (la.startLine ?? 0) - (lb.startLine ?? 0) ||
-    (la.startColumn ?? 0) - (lb.startColumn ?? 0) ||
+    cmp(locationKey(a.location), locationKey(b.location)) ||
+    compareRegions(regionOf(a.location), regionOf(b.location)) ||
     cmp(a.ruleId, b.ruleId) ||
     cmp(a.fingerprint, b.fingerprint)
   );
@@ -63,4 +61,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareRegions(a: Region, b: Region): number {
+  return (a.startLine ?? 0) - (b.startLine ?? 0) || (a.startColumn ?? 0) - (b.startColumn ?? 0);
 }

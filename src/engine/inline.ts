@@ -1,3 +1,5 @@
+import { locationPath, startLineOf } from '../core/location.js';
+import { targetFiles } from '../core/types.js';
 import type { Finding, Target, TargetFile } from '../core/types.js';
 
 /**
@@ -20,7 +22,8 @@ export class InlineIgnores {
 
   /** Wraps a target so every file's text is checked for markers when a scanner reads it. */
   wrap(target: Target): Target {
-    const wrapped: Target = { ...target, files: (filter) => this.wrapFiles(target.files(filter)), dispose: () => target.dispose() };
+    const wrapped: Target = { ...target, dispose: () => target.dispose() };
+    if (target.files) wrapped.files = (filter) => this.wrapFiles(targetFiles(target, filter));
     if (target.batches) wrapped.batches = (filter) => this.wrapBatches(target.batches!(filter));
     return wrapped;
   }
@@ -62,9 +65,10 @@ export class InlineIgnores {
 
   /** The reason a finding is suppressed inline, or undefined. */
   match(f: Finding, knownRules: ReadonlySet<string>): string | undefined {
-    const line = f.location.startLine;
-    if (line === undefined) return undefined;
-    const markers = this.byFile.get(fileKey(f.location.path, f.origin?.commit));
+    const line = startLineOf(f.location);
+    const path = locationPath(f.location);
+    if (line === undefined || path === undefined) return undefined;
+    const markers = this.byFile.get(fileKey(path, f.origin?.commit));
     if (!markers) return undefined;
     for (const l of [line, line - 1]) {
       for (const m of markers.get(l) ?? []) {

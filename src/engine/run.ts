@@ -11,13 +11,16 @@ import type {
   RuleMeta,
   Scanner,
   ScannerStatus,
+  ScanContext,
   ScanOptions,
   Target,
 } from '../core/types.js';
+import { offers } from '../core/types.js';
 import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
 import { VERSION } from '../core/version.js';
+import { createAnalysisStore } from '../analyzers/cache.js';
 
 /** Default limits for reading targets. */
 export const DEFAULT_LIMITS: Limits = {
@@ -76,6 +79,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
   const warnings: string[] = [];
   const scannerConfigs = config.scanners as Record<string, { enabled: boolean } | undefined>;
 
+  const store = createAnalysisStore(target, limits, signal);
   const registry = o.registry ?? (await loadScanners(o.scanners));
   const selected = registry.filter((s) => (o.scanners ? o.scanners.includes(s.id) : true));
   await Promise.all(
@@ -88,9 +92,10 @@ export async function runScan(o: RunOptions): Promise<Report> {
         status.reason = 'disabled in config';
         return;
       }
-      if (!scanner.targets.includes(o.target.kind)) {
+      const why = whyNotRun(scanner, o.target, o.options ?? {});
+      if (why) {
         status.status = 'skipped';
-        status.reason = `does not read ${o.target.kind} targets`;
+        status.reason = why;
         return;
       }
       const scannerRules = scanner.rules(section);
@@ -111,6 +116,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
           signal,
           limits,
           options: o.options ?? {},
+          analyses: store.forScanner((path, message) => status.fileErrors.push({ path, message })),
           fileError: (path, message) => status.fileErrors.push({ path, message }),
           count: (name, by = 1) => {
             status.stats![name] = (status.stats![name] ?? 0) + by;
@@ -149,5 +155,40 @@ export async function runScan(o: RunOptions): Promise<Report> {
     statuses,
     inlineIgnored,
     warnings,
+  };
+}
+
+/** Why a scanner cannot run on this target (what it requires that the target does not offer), or undefined. */
+export function whyNotRun(scanner: Scanner, target: Target, options: ScanOptions): string | undefined {
+  const offered = offers(target);
+  const missing = scanner.requires.filter((c) => !offered.includes(c));
+  if (missing.length) {
+    return `needs ${missing.join(' and ')}, which ${target.kind === 'url' ? 'a URL' : `a ${target.kind}`} target does not offer`;
+  }
+  if (scanner.targets && !scanner.targets.includes(target.kind)) return `does not read ${target.kind} targets`;
+  if (scanner.network && options.offline) return 'needs the network, and the run is offline';
+  return undefined;
+}
+
+/**
+ * A scan context for running one scanner outside {@link runScan} (benchmarks, tests of one scanner): silent log,
+ * no progress, default limits, its own analyses; `overrides` replace any of it.
+ */
+export function standaloneContext<C>(target: Target, config: C, root: Config, overrides: Partial<ScanContext<C>> = {}): ScanContext<C> {
+  const limits = overrides.limits ?? DEFAULT_LIMITS;
+  const signal = overrides.signal ?? new AbortController().signal;
+  const fileError = overrides.fileError ?? (() => {});
+  return {
+    config,
+    root,
+    log: silentLogger,
+    progress: noProgress,
+    signal,
+    limits,
+    options: {},
+    fileError,
+    count: () => {},
+    analyses: createAnalysisStore(target, limits, signal).forScanner(fileError),
+    ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { matchPath } from '../core/location.js';
 import type { Config, Suppression } from '../config/schema.js';
 import { atLeast, type Decision, type Finding, type Report, type Severity, type Suppressed } from '../core/types.js';
 
@@ -39,7 +40,7 @@ export function evaluate(report: Report, input: GateInput): Decision {
       matches: (f) =>
         (s.rule === undefined || s.rule === f.ruleId) &&
         (s.fingerprint === undefined || s.fingerprint === f.fingerprint) &&
-        (path === null || path(f.location.path)),
+        (path === null || path(matchPath(f.location))),
     });
   });
   const usedIgnores = new Set<string>();

@@ -4,7 +4,8 @@
  * threshold or in the baseline pass with `<system-out>`; fully suppressed pairs are `<skipped>`. A scanner that
  * ran clean gets one passing testcase, so dashboards show it ran.
  */
-import type { Decision, Report, ScannerStatus } from '../core/types.js';
+import { locationPath, logicalName, regionOf } from '../core/location.js';
+import type { Decision, Location, Report, ScannerStatus } from '../core/types.js';
 import { buildView, durationSeconds } from './view.js';
 import type { Entry } from './view.js';
 
@@ -63,7 +64,7 @@ function suite(scanner: string, status: ScannerStatus | undefined, groups: Map<s
 
 function testcase(entries: Entry[]): Case {
   const f0 = entries[0]!.finding;
-  const c: Case = { classname: `${f0.scanner}.${f0.ruleId}`, name: f0.location.path || f0.location.logical || '' };
+  const c: Case = { classname: `${f0.scanner}.${f0.ruleId}`, name: subject(f0.location) };
   const violations = entries.filter((e) => e.gate === 'violation');
   const others = entries.filter((e) => e.gate !== 'violation');
   if (violations.length) {
@@ -82,7 +83,8 @@ function testcase(entries: Entry[]): Case {
 }
 
 function line(e: Entry): string {
-  const { startLine, startColumn, logical } = e.finding.location;
+  const { startLine, startColumn } = regionOf(e.finding.location);
+  const logical = logicalName(e.finding.location);
   const where = startLine === undefined ? (logical ?? '-') : startColumn === undefined ? `${startLine}` : `${startLine}:${startColumn}`;
   const tag = e.gate === 'violation' ? '' : e.gate === 'suppressed' ? ` [suppressed: ${e.suppression!.reason}]` : ` [${e.gate}]`;
   return `${where} ${e.finding.severity} ${e.finding.message}${tag}`;
@@ -118,7 +120,7 @@ function groupByScanner(entries: Entry[]): Map<string, Map<string, Entry[]>> {
     const f = e.finding;
     let groups = out.get(f.scanner);
     if (!groups) out.set(f.scanner, (groups = new Map()));
-    const key = `${f.ruleId}\u0000${f.location.path || f.location.logical || ''}`;
+    const key = `${f.ruleId}\u0000${subject(f.location)}`;
     const list = groups.get(key);
     if (list) list.push(e);
     else groups.set(key, [e]);
@@ -155,4 +157,9 @@ export function attr(s: string): string {
     .replace(/\n/g, '&#10;')
     .replace(/\r/g, '&#13;')
     .replace(/\t/g, '&#9;');
+}
+
+/** The file a finding is in, or what it is about when it is in no file (a URL, a repository setting). */
+function subject(loc: Location): string {
+  return locationPath(loc) || logicalName(loc) || '';
 }

@@ -3,7 +3,8 @@
  * the tests. Identity: GitHub keys alerts on `partialFingerprints.primaryLocationLineHash` only; ours is the
  * engine's line-independent fingerprint, so an alert survives code moving around it.
  */
-import type { Decision, Location, Report, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
+import { logicalName } from '../core/location.js';
+import type { Decision, FileLocation, Location, PackageLocation, Report, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
 import { buildView, stripSecrets } from './view.js';
 import type { Entry } from './view.js';
 
@@ -123,7 +124,38 @@ function result(e: Entry, ruleIndex: number): Json {
   return out;
 }
 
+/**
+ * A SARIF location for each kind: files and packages are physical locations (a region of the file); an HTTP
+ * request has its URL as the artifact (no region) and `METHOD /path/{template}` as a logical location; image,
+ * pipeline-step and repository locations are logical locations, with their fields as properties.
+ */
 function location(loc: Location): Json {
+  switch (loc.kind) {
+    case 'http': {
+      const props: Json = { kind: 'http', method: loc.method.toUpperCase() };
+      if (loc.pathTemplate !== undefined) props.pathTemplate = loc.pathTemplate;
+      if (loc.parameter !== undefined) props.parameter = loc.parameter;
+      if (loc.parameterIn !== undefined) props.parameterIn = loc.parameterIn;
+      const name = logicalName(loc)!;
+      return {
+        physicalLocation: { artifactLocation: { uri: loc.url } },
+        logicalLocations: [{ name, fullyQualifiedName: name, kind: 'resource' }],
+        properties: props,
+      };
+    }
+    case 'image':
+    case 'step':
+    case 'repository': {
+      const { kind, ...fields } = loc;
+      const name = `${logicalName(loc)}${loc.kind === 'image' ? ` ${loc.path}` : ''}`;
+      return { logicalLocations: [{ name, fullyQualifiedName: name, kind: 'resource' }], properties: { kind, ...fields } };
+    }
+    default:
+      return fileLocation(loc);
+  }
+}
+
+function fileLocation(loc: FileLocation | PackageLocation): Json {
   const out: Json = {};
   if (loc.path) {
     const physical: Json = { artifactLocation: { uri: pathToUri(loc.path), uriBaseId: SRCROOT } };
@@ -137,7 +169,8 @@ function location(loc: Location): Json {
     }
     out.physicalLocation = physical;
   }
-  if (loc.logical) out.logicalLocations = [{ name: loc.logical, fullyQualifiedName: loc.logical }];
+  const logical = logicalName(loc);
+  if (logical) out.logicalLocations = [{ name: logical, fullyQualifiedName: logical }];
   return out;
 }
 

@@ -3,6 +3,7 @@
  * redacted evidence beneath, then counts, PASS/FAIL, scanner statuses and notes. Colour only when asked;
  * every text from a finding has its control characters replaced, so a scanned file cannot drive the terminal.
  */
+import { describeLocation, locationPath, logicalName, regionOf, startLineOf } from '../core/location.js';
 import { SEVERITIES } from '../core/types.js';
 import type { Decision, Report, Severity } from '../core/types.js';
 import type { ReportOptions } from './options.js';
@@ -84,7 +85,7 @@ export function renderTable(report: Report, decision: Decision, opts: ReportOpti
 }
 
 function position(e: Entry): string {
-  const { startLine, startColumn } = e.finding.location;
+  const { startLine, startColumn } = regionOf(e.finding.location);
   if (startLine === undefined) return '-';
   return startColumn === undefined ? `${startLine}` : `${startLine}:${startColumn}`;
 }
@@ -98,9 +99,10 @@ function tag(e: Entry): string {
 function details(e: Entry): string[] {
   const f = e.finding;
   const out = [`fingerprint: ${f.fingerprint}`];
-  if (f.location.logical) out.push(`at: ${f.location.logical}`);
+  const logical = logicalName(f.location);
+  if (logical) out.push(`at: ${logical}`);
   if (f.origin?.commit) out.push(`commit: ${f.origin.commit}${f.origin.author ? ` by ${f.origin.author}` : ''}${f.origin.date ? ` on ${f.origin.date}` : ''}`);
-  for (const [i, s] of (f.flow ?? []).entries()) out.push(`flow ${i + 1}: ${s.location.path}:${s.location.startLine ?? '-'} ${s.message}`);
+  for (const [i, s] of (f.flow ?? []).entries()) out.push(`flow ${i + 1}: ${locationPath(s.location) ?? describeLocation(s.location)}:${startLineOf(s.location) ?? '-'} ${s.message}`);
   if (f.fix) out.push(`fix: ${f.fix.description}${f.fix.upgradeTo ? ` (upgrade to ${f.fix.upgradeTo})` : ''}`);
   return out;
 }
@@ -108,7 +110,7 @@ function details(e: Entry): string[] {
 function groupByFile(entries: Entry[]): Map<string, Entry[]> {
   const out = new Map<string, Entry[]>();
   for (const e of entries) {
-    const file = e.finding.location.path || e.finding.location.logical || '(no file)';
+    const file = locationPath(e.finding.location) || logicalName(e.finding.location) || '(no file)';
     const list = out.get(file);
     if (list) list.push(e);
     else out.set(file, [e]);

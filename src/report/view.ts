@@ -2,6 +2,7 @@
  * What every reporter needs from a (Report, Decision) pair, computed once: each finding with the gate's
  * verdict on it, counts by severity, rules sorted by id. Pure; reads nothing but its arguments.
  */
+import { describeLocation } from '../core/location.js';
 import { SEVERITIES } from '../core/types.js';
 import type { Decision, Finding, Report, RuleMeta, Severity, Suppressed } from '../core/types.js';
 
@@ -108,12 +109,9 @@ export function stripSecrets(value: unknown): unknown {
   return value;
 }
 
-/** `path:line`; `path (logical)` or `path` when the finding has no line; `logical` when it has no path. */
+/** `path:line`; `path (logical)` or `path` when the finding has no line; the URL, step or setting otherwise. */
 export function shortLocation(f: Finding): string {
-  const { path, startLine, logical } = f.location;
-  if (!path) return logical ?? '';
-  if (startLine !== undefined) return `${path}:${startLine}`;
-  return logical ? `${path} (${logical})` : path;
+  return describeLocation(f.location);
 }
 
 /** Replaces control characters (which could drive a terminal or break a line) with a space or `\uFFFD`. */

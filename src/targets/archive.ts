@@ -16,7 +16,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { lazyBuiltin } from '../core/lazy.js';
 import { InputError } from '../core/errors.js';
-import type { FileFilter, Limits, Target, TargetFile } from '../core/types.js';
+import type { FileFilter, Limits, FileTarget, TargetFile } from '../core/types.js';
 import { isBinary } from './binary.js';
 import { memoryFile } from './file.js';
 import { ArchiveError, isTarHeader, MemorySource, StreamSource, tarEntries, type ByteSource } from './tar.js';
@@ -301,7 +301,7 @@ export interface ArchiveOptions {
  * it is missing, is not an archive, or is malformed (the container itself; a corrupt nested archive or member is
  * a note to `onError`).
  */
-export async function openArchive(filePath: string, limits: Limits, rootName?: string, opts: ArchiveOptions = {}): Promise<Target> {
+export async function openArchive(filePath: string, limits: Limits, rootName?: string, opts: ArchiveOptions = {}): Promise<FileTarget> {
   const st = await stat(filePath).catch(() => null);
   if (!st) throw new InputError('no such file', filePath);
   if (!st.isFile()) throw new InputError('not a file (an archive was expected)', filePath);

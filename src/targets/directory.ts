@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
-import type { FileFilter, Target, TargetFile } from '../core/types.js';
+import type { FileFilter, FileTarget, TargetFile } from '../core/types.js';
 import { isBinary, looksBinaryByName } from './binary.js';
 import { isArchivePath } from './archive.js';
 import { decodeText, memoryFile } from './file.js';
@@ -47,7 +47,7 @@ const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
  * scanned at its own path anyway; a link out of the root must not be read), `.git` is skipped, `.gitignore`
  * files at every level are honoured by default, and binary and over-large files are skipped.
  */
-export async function openDirectory(root: string, opts: Partial<DirectoryOptions> = {}): Promise<Target> {
+export async function openDirectory(root: string, opts: Partial<DirectoryOptions> = {}): Promise<FileTarget> {
   const abs = resolve(root);
   const st = await lstat(abs).catch(() => null);
   if (!st) throw new InputError('no such file or directory', root);

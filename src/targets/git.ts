@@ -16,7 +16,7 @@
  */
 import type { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
-import type { FileFilter, Origin, Target, TargetFile } from '../core/types.js';
+import type { FileFilter, Origin, FileTarget, TargetFile } from '../core/types.js';
 import { readBlobs, type BlobRef, type SkipNote } from './git-blobs.js';
 import { CatFile, gitMessage, openRepo, resolveCommit, runGit, spawnGit } from './git-run.js';
 
@@ -126,7 +126,7 @@ async function* parseLog(stream: Readable): AsyncGenerator<LogCommit> {
  * All blobs of a repository's history (every ref, or a range) as a target of kind `git-history`.
  * Throws {@link InputError} for a missing or non-git directory, a repository without commits, or a bad revision.
  */
-export async function openGitHistory(repoDir: string, opts: GitHistoryOptions): Promise<Target> {
+export async function openGitHistory(repoDir: string, opts: GitHistoryOptions): Promise<FileTarget> {
   const { ctx, info } = await openRepo(repoDir, opts.env ?? process.env, '--history');
   let revs: string[];
   let desc: string;
@@ -330,7 +330,7 @@ function parseRaw(out: Buffer): (StagedEntry & { mode: string })[] {
  * the environment to git). In a pre-commit hook, `git commit -a` and `git commit <paths>` have already staged
  * the files into the index git hands the hook, so the content scanned is the content committed.
  */
-export async function openStaged(repoDir: string, opts: StagedOptions): Promise<Target> {
+export async function openStaged(repoDir: string, opts: StagedOptions): Promise<FileTarget> {
   const { ctx, info } = await openRepo(repoDir, opts.env ?? process.env, '--staged');
   if (!info.top) throw new InputError('a bare repository has no index (--staged needs a work tree)', repoDir);
   const diffArgs = ['diff', '--cached', '-M', '--no-ext-diff', '--no-textconv', '--no-relative', '--no-color'];

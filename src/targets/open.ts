@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { Limits, Target } from '../core/types.js';
+import type { Limits, FileTarget } from '../core/types.js';
 import { archiveExpander, isArchivePath, openArchive } from './archive.js';
 import { openDirectory } from './directory.js';
 import { memoryFile } from './file.js';
@@ -35,7 +35,7 @@ export interface OpenOptions {
  * Opens what the user named: `-` (standard input), a directory, an archive, a single file, the git history of a
  * repository (`history`) or its staged changes (`staged`).
  */
-export async function openTarget(path: string, o: OpenOptions): Promise<Target> {
+export async function openTarget(path: string, o: OpenOptions): Promise<FileTarget> {
   if (path === '-') return openStdin(o);
   const abs = resolve(o.cwd, path);
   if (!existsSync(abs)) throw new InputError('no such file or directory', path);
@@ -70,7 +70,7 @@ export async function openTarget(path: string, o: OpenOptions): Promise<Target> 
   return singleFile('file', abs, name, bytes);
 }
 
-async function openStdin(o: OpenOptions): Promise<Target> {
+async function openStdin(o: OpenOptions): Promise<FileTarget> {
   if (!o.stdin) throw new InputError('no standard input to read', '-');
   const chunks: Buffer[] = [];
   let size = 0;
@@ -83,7 +83,7 @@ async function openStdin(o: OpenOptions): Promise<Target> {
   return singleFile('stdin', 'stdin', o.stdinName ?? 'stdin', Buffer.concat(chunks));
 }
 
-function singleFile(kind: 'stdin' | 'file', id: string, name: string, bytes: Uint8Array): Target {
+function singleFile(kind: 'stdin' | 'file', id: string, name: string, bytes: Uint8Array): FileTarget {
   return {
     kind,
     id,

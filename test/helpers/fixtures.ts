@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { isFileLocation } from '../../src/core/location.js';
+import type { FileLocation, Location, PackageLocation } from '../../src/core/types.js';
 
 /** One expectation read from a fixture comment. */
 export interface Expectation {
@@ -95,4 +97,10 @@ export function assertFixture(name: string, text: string, hits: Hit[], opts: { s
 /** {@link assertFixture} on a file on disk. */
 export function assertFixtureFile(path: string, hits: Hit[], opts: { strict?: boolean; rules?: Set<string> } = {}): number {
   return assertFixture(path, readFileSync(path, 'utf8'), hits, opts);
+}
+
+/** A finding's location as a file region; fails the test when it is another kind (an HTTP request, a setting). */
+export function fileLoc(loc: Location): FileLocation | PackageLocation {
+  if (!isFileLocation(loc)) throw new Error(`expected a file location, got ${loc.kind}`);
+  return loc;
 }

@@ -6,6 +6,7 @@ import { skipUnlessShared } from '../advisories/shared-data.js';
 import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
 import { FIXTURES, scanDeps, summary } from '../scanners/deps/helpers.js';
+import { fileLoc } from '../helpers/fixtures.js';
 
 test('scanning an SBOM made elsewhere (CycloneDX and SPDX) finds what scanning the lockfile finds', skipUnlessShared(), async () => {
   const dir = makeDir();
@@ -26,8 +27,8 @@ test('scanning an SBOM made elsewhere (CycloneDX and SPDX) finds what scanning t
     const st = report.statuses.find((s) => s.scanner === 'deps');
     assert.equal(st?.stats?.packages, 53, format);
     const lodash = report.findings.find((f) => f.data?.package === 'lodash');
-    assert.equal(lodash?.location.path, `in/${file}`);
-    assert.ok(lodash?.location.startLine, 'line of the component in the SBOM');
+    assert.equal(fileLoc(lodash!.location).path, `in/${file}`);
+    assert.ok(fileLoc(lodash!.location).startLine, 'line of the component in the SBOM');
     rmSync(only, { recursive: true, force: true });
   }
 });

@@ -10,6 +10,7 @@ import { secretsScanner } from '../../src/scanners/secrets/scanner.js';
 import { openDirectory } from '../../src/targets/directory.js';
 import { makeDir, writeTree } from '../helpers/tmp.js';
 import { awsKeyId, seeded } from '../helpers/tokens.js';
+import { fileLoc } from '../helpers/fixtures.js';
 
 const registry = [secretsScanner];
 const now = () => new Date('2026-01-01T00:00:00Z');
@@ -70,8 +71,8 @@ test('worker threads reading files themselves skip binaries and still honour inl
   tree['z3-binary.dat2'] = Buffer.concat([Buffer.from(`aws_key = ${awsKeyId(203)}\n`), Buffer.from([0, 1, 2])]);
   const dir = makeDir(tree);
   const r = await runScan({ target: await openDirectory(dir), registry, now, options: { threads: 2, workersOnly: true } });
-  assert.deepEqual(r.findings.map((f) => f.location.path), ['z1-secret.txt', 'z2-ignored.txt']);
-  const ignored = r.findings.find((f) => f.location.path === 'z2-ignored.txt')!;
+  assert.deepEqual(r.findings.map((f) => fileLoc(f.location).path), ['z1-secret.txt', 'z2-ignored.txt']);
+  const ignored = r.findings.find((f) => fileLoc(f.location).path === 'z2-ignored.txt')!;
   assert.match(r.inlineIgnored?.[ignored.fingerprint] ?? '', /test value/);
 });
 
@@ -90,7 +91,7 @@ test('files read straight into the automaton: one over several buffer sizes, a B
   for (const threads of [1, 2]) {
     const r = await scanDir(dir, threads, threads > 1);
     assert.deepEqual(
-      r.findings.map((f) => [f.location.path, f.location.startLine, f.location.startColumn]),
+      r.findings.map((f) => [fileLoc(f.location).path, fileLoc(f.location).startLine, fileLoc(f.location).startColumn]),
       [
         ['a-big.txt', 1, 11],
         ['a-big.txt', 2 + body.split('\n').length - 1, 11],
@@ -132,7 +133,7 @@ test('threads started ahead wait for their rules, are adopted by the next scan a
   // Every file goes to the workers: the findings come from the adopted threads.
   const r = await runScan({ target: await openDirectory(dir), registry, now, options: { threads: 3, workersOnly: true } });
   assert.equal(hasSpareWorkers(2), false, 'adopted');
-  assert.deepEqual(r.findings.map((f) => f.location.path), ['a.txt', 'c.txt']);
+  assert.deepEqual(r.findings.map((f) => fileLoc(f.location).path), ['a.txt', 'c.txt']);
   assert.deepEqual(r.findings, (await scanDir(dir, 1)).findings);
   // A scan with another thread count starts its own; the waiting ones stay until released.
   prestartWorkers(1);

@@ -4,7 +4,7 @@ import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../src/core/errors.js';
-import type { FileFilter, Target } from '../../src/core/types.js';
+import type { FileFilter, FileTarget } from '../../src/core/types.js';
 import { openGitHistory, openStaged, parseAddedLines, unquoteGitPath } from '../../src/targets/git.js';
 import { git, makeDir, makeRepo, writeTree } from '../helpers/tmp.js';
 
@@ -17,7 +17,7 @@ interface Seen {
   changed: number[] | undefined;
 }
 
-async function all(t: Target, filter?: FileFilter): Promise<Seen[]> {
+async function all(t: FileTarget, filter?: FileFilter): Promise<Seen[]> {
   const out: Seen[] = [];
   for await (const f of t.files(filter)) {
     out.push({

@@ -79,7 +79,8 @@ function loadVex(cfg: DepsConfig, target: Target, ctx: ScanContext<DepsConfig>):
 export const depsScanner: Scanner<DepsConfig> = {
   id: 'deps',
   title: 'Vulnerable dependencies (OSV, offline)',
-  targets: ['directory', 'staged', 'archive', 'file', 'sbom'],
+  requires: ['files'],
+  targets: ['directory', 'staged', 'archive', 'file'],
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;

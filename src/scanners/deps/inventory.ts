@@ -1,5 +1,6 @@
 import { errorMessage } from '../../core/errors.js';
 import type { Target, TargetFile } from '../../core/types.js';
+import { targetFiles } from '../../core/types.js';
 import { linkGraph } from './graph.js';
 import { formatFor } from './parsers/index.js';
 import { LockfileError, type ParsedLockfile } from './types.js';
@@ -33,7 +34,7 @@ const CACHE = new WeakMap<Target, Promise<{ lockfiles: ParsedLockfile[]; errors:
 async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }> {
   const lockfiles: TargetFile[] = [];
   const others = new Map<string, TargetFile>();
-  for await (const f of target.files({ path: (p) => formatFor(p) !== undefined || SIBLINGS.test(p), includeLarge: true })) {
+  for await (const f of targetFiles(target, { path: (p) => formatFor(p) !== undefined || SIBLINGS.test(p), includeLarge: true })) {
     if (signal?.aborted) break;
     if (formatFor(f.path)) lockfiles.push(f);
     else others.set(f.path, f);

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import { targetFiles } from '../../core/types.js';
 import type { Span } from '../iac/common.js';
 import { toRuleMeta } from '../iac/common.js';
 import type { ExposureConfig } from './config.js';
@@ -17,7 +18,7 @@ export async function collectExposures(target: Target, onError: (path: string, m
   const exposures: Exposure[] = [];
   let files = 0;
   let locate: PolicyLocator | undefined;
-  for await (const f of target.files({ path: (p) => isExposurePath(p) || CONFIG_FILES.includes(p) })) {
+  for await (const f of targetFiles(target, { path: (p) => isExposurePath(p) || CONFIG_FILES.includes(p) })) {
     if (signal?.aborted) break;
     let text: string;
     try {
@@ -54,7 +55,7 @@ export function policyLocator(path: string, text: string): PolicyLocator {
 }
 
 /** Derives exposures and compares them with the policy; `policy` is false when no service is declared. */
-export async function checkExposure(target: Target, cfg: ExposureConfig, onError: (path: string, message: string) => void, signal?: AbortSignal): Promise<{ policy: boolean; exposures: Exposure[]; verdicts: Verdict[]; findings: RawFinding[]; files: number }> {
+export async function checkExposure(target: Target, cfg: ExposureConfig, onError: (path: string, message: string) => void, signal?: AbortSignal): Promise<{ policy: boolean; exposures: Exposure[]; verdicts: Verdict[]; findings: RawFinding<FileLocation>[]; files: number }> {
   const { exposures, files, locate } = await collectExposures(target, onError, signal);
   const policy = Object.keys(cfg.services).length > 0;
   if (!policy) return { policy, exposures, verdicts: exposures.map((e) => ({ exposure: e, status: 'unmatched' })), findings: [], files };
@@ -66,6 +67,7 @@ export async function checkExposure(target: Target, cfg: ExposureConfig, onError
 export const exposureScanner: Scanner<ExposureConfig> = {
   id: 'exposure',
   title: 'Network exposure policy: declared vs. exposed ports',
+  requires: ['files'],
   targets: ['directory', 'archive'],
   rules(config) {
     return toRuleMeta('exposure', EXPOSURE_RULES, new Set(config?.disable ?? []));

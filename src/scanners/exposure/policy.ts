@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { RawFinding, Severity } from '../../core/types.js';
+import type { FileLocation, RawFinding, Severity } from '../../core/types.js';
 import type { RuleDef, Span } from '../iac/common.js';
 import type { ExposureConfig, ExposureService } from './config.js';
 import type { Exposure } from './derive.js';
@@ -94,9 +94,9 @@ const fmt = (rs: [number, number][]) => rs.map(([a, b]) => (a === b ? String(a) 
 export const portText = (e: { from: number; to: number }) => (e.from === e.to ? String(e.from) : `${e.from}-${e.to}`);
 
 /** Compares exposures with the policy: one verdict per exposure plus findings for every difference. */
-export function evaluate(exposures: Exposure[], cfg: ExposureConfig, locate?: PolicyLocator): { verdicts: Verdict[]; findings: RawFinding[] } {
+export function evaluate(exposures: Exposure[], cfg: ExposureConfig, locate?: PolicyLocator): { verdicts: Verdict[]; findings: RawFinding<FileLocation>[] } {
   const verdicts: Verdict[] = [];
-  const findings: RawFinding[] = [];
+  const findings: RawFinding<FileLocation>[] = [];
   const disabled = new Set(cfg.disable);
   const services = Object.entries(cfg.services);
   const add = (rule: string, severity: Severity | undefined, path: string, span: Span | undefined, identity: string, message: string, logical?: string) => {

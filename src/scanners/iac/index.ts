@@ -1,4 +1,5 @@
 import type { RawFinding, Scanner, ScanContext, Severity, Target } from '../../core/types.js';
+import { targetFiles } from '../../core/types.js';
 import type { IacConfig } from './config.js';
 import { Reporter, ruleIndex, toRuleMeta } from './common.js';
 import type { RuleDef } from './common.js';
@@ -70,13 +71,14 @@ export function scanTerraform(files: { path: string; text: string }[], cfg: IacC
 export const iacScanner: Scanner<IacConfig> = {
   id: 'iac',
   title: 'Infrastructure as code: Dockerfile, Kubernetes, compose, Terraform',
+  requires: ['files'],
   targets: ['directory', 'staged', 'archive', 'file'],
   rules(config) {
     return toRuleMeta('iac', IAC_RULES, new Set(config?.disable ?? []), (config?.severity ?? {}) as Record<string, Severity>);
   },
   async *scan(target: Target, ctx: ScanContext<IacConfig>) {
     const tf: { path: string; text: string }[] = [];
-    for await (const f of target.files({ path: isIacPath })) {
+    for await (const f of targetFiles(target, { path: isIacPath })) {
       if (ctx.signal.aborted) return;
       let text: string;
       try {

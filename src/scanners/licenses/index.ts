@@ -43,7 +43,8 @@ const RULES: RuleMeta[] = [
 export const licensesScanner: Scanner<LicensesConfig> = {
   id: 'licenses',
   title: 'Dependency licenses (SPDX, allow/deny policy)',
-  targets: ['directory', 'staged', 'archive', 'file', 'sbom'],
+  requires: ['files'],
+  targets: ['directory', 'staged', 'archive', 'file'],
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;

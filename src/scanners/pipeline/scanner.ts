@@ -3,7 +3,8 @@
  * CI files, with exact positions, per-rule config and `# pipeguard: ignore[rule]` YAML comments.
  */
 import picomatch from 'picomatch';
-import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import { targetFiles } from '../../core/types.js';
 import type { PipelineConfig } from './config.js';
 import { auditGithub, githubFileKind } from './github.js';
 import type { Hit } from './github.js';
@@ -53,7 +54,7 @@ function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: Y
  * Audits one file's text: returns the raw findings (config and inline ignores applied) or the YAML
  * problems when it does not parse. Used by the scanner and the `fix` command.
  */
-export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}): { findings: RawFinding[]; problems: { line: number; message: string }[]; source?: YamlSource } {
+export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
   const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' });
   if (!source) return { findings: [], problems };
@@ -63,7 +64,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   const cmts = hits.length && /pipeguard:\s?ignore/i.test(text) ? comments(source) : [];
   const textLines = text.split('\n');
   const seen = new Set<string>();
-  const findings: RawFinding[] = [];
+  const findings: RawFinding<FileLocation>[] = [];
   for (const h of hits) {
     const rule = RULES_BY_ID.get(h.ruleId);
     if (!rule || off.has(h.ruleId)) continue;
@@ -95,6 +96,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
 export const pipelineScanner: Scanner<PipelineConfig> = {
   id: 'pipeline',
   title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI)',
+  requires: ['files'],
   targets: ['directory', 'staged', 'archive', 'file'],
   rules(config) {
     return ruleMetas(config?.severity ?? {}, config?.disable ?? []);
@@ -118,7 +120,7 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       }
       yield* res.findings;
     };
-    for await (const f of target.files({ path: (p) => pipelineFileKind(p) !== undefined })) {
+    for await (const f of targetFiles(target, { path: (p) => pipelineFileKind(p) !== undefined })) {
       if (ctx.signal.aborted) return;
       const kind = pipelineFileKind(f.path)!;
       done.add(f.path);
@@ -136,7 +138,7 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       const matchers = [...includes].filter((p) => !done.has(p)).map((p) => picomatch(p, { dot: true }));
       includes.clear();
       if (!matchers.length) break;
-      for await (const f of target.files({ path: (p) => !done.has(p) && /\.ya?ml$/.test(p) && matchers.some((m) => m(p)) })) {
+      for await (const f of targetFiles(target, { path: (p) => !done.has(p) && /\.ya?ml$/.test(p) && matchers.some((m) => m(p)) })) {
         if (ctx.signal.aborted) return;
         done.add(f.path);
         yield* one(f.path, await f.text(), 'gitlab');

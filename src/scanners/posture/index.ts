@@ -1,4 +1,5 @@
 import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import { targetFiles } from '../../core/types.js';
 import { toRuleMeta } from '../iac/common.js';
 import { parseDockerfile } from '../iac/dockerfile/parse.js';
 import { checkDockerfile } from '../iac/dockerfile/check.js';
@@ -36,6 +37,7 @@ const SCAN_CMD = /\b(?:pipeguard|codeql|github\/codeql-action|semgrep|trivy|snyk
 export const postureScanner: Scanner<PostureConfig> = {
   id: 'posture',
   title: 'Repository posture: policy files, owners, lockfiles, binaries, CI hygiene',
+  requires: ['files'],
   targets: ['directory'],
   rules(config) {
     return toRuleMeta('posture', POSTURE_RULES, new Set(config?.disable ?? []));
@@ -47,7 +49,7 @@ export const postureScanner: Scanner<PostureConfig> = {
     const wanted = (p: string) =>
       WORKFLOW.test(p) || GITLAB.test(p) || CODEOWNERS.test(p) || Object.hasOwn(LOCKS, base(p)) || ((SCRIPT.test(p) || isDockerfile(p)) && !VENDORED.test(p));
     const texts = new Map<string, string>();
-    for await (const f of target.files({
+    for await (const f of targetFiles(target, {
       path: (p) => {
         if (!p.includes('!')) all.push(p);
         return !p.includes('!') && wanted(p);
@@ -121,7 +123,7 @@ export const postureScanner: Scanner<PostureConfig> = {
       }
       const missingRefs = [...refs].filter((r) => !texts.has(r));
       if (missingRefs.length) {
-        for await (const f of target.files({ path: (p) => missingRefs.includes(p) })) {
+        for await (const f of targetFiles(target, { path: (p) => missingRefs.includes(p) })) {
           try {
             ciText += '\n' + (await f.text());
           } catch {

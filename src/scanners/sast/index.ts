@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import type * as TS from 'typescript';
 import { InputError } from '../../core/errors.js';
 import type { RawFinding, RuleMeta, Scanner, ScanContext, Target } from '../../core/types.js';
+import { targetFiles } from '../../core/types.js';
 import type { SastConfig } from './config.js';
 import { TAINT_RULES } from './js/classes.js';
 import { AST_RULES, nodeLocation, runAstRules } from './js/ast-rules.js';
@@ -103,6 +104,7 @@ export function packRuleMetas(): RuleMeta[] {
 export const sastScanner: Scanner<SastConfig> = {
   id: 'sast',
   title: 'Static analysis: inter-file taint tracking for JS/TS, pattern rules for Python, Go, Java',
+  requires: ['files'],
   targets: ['directory', 'archive', 'stdin', 'file', 'staged'],
   rules(config) {
     const disabled = new Set(config?.disable ?? []);
@@ -164,7 +166,7 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
   const userRules = await loadUserRules(cfg.rules, target.root);
   const jsFiles: { path: string; text: string }[] = [];
   const others: OtherFile[] = [];
-  for await (const file of target.files({ path: (p) => SAST_FILES.test(p) })) {
+  for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) })) {
     if (ctx.signal.aborted) return;
     const lang = langOf(file.path);
     if (!lang) continue;

@@ -33,6 +33,7 @@ const NO_FILES = ([{}] as unknown as TargetFile[]).slice(0, 0);
 export const secretsScanner: Scanner<SecretsConfig> = {
   id: 'secrets',
   title: 'Secrets: credentials, keys and tokens in files and git history',
+  requires: ['files'],
   targets: ['directory', 'git-history', 'staged', 'archive', 'stdin', 'file'],
   rules(config) {
     return activeSpecs(ruleSetInput(config ?? secretsConfigSchema.parse({}))).map(secretRuleMeta);

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { skipUnlessShared } from '../../advisories/shared-data.js';
 import { makeDir } from '../../helpers/tmp.js';
 import { fixtureCopy, scanDeps, summary } from './helpers.js';
+import { fileLoc } from '../../helpers/fixtures.js';
 
 const shared = skipUnlessShared();
 
@@ -25,9 +26,9 @@ test('npm lockfile v3: each vulnerability once, with fix, path, line, purl ident
   assert.equal(lodash.length, 4);
   for (const f of lodash) {
     assert.equal(f.ruleId, 'vulnerable-dependency');
-    assert.equal(f.location.path, 'npm3/package-lock.json');
-    assert.equal(f.location.startLine, 267);
-    assert.equal(f.location.logical, 'lodash@4.17.15');
+    assert.equal(fileLoc(f.location).path, 'npm3/package-lock.json');
+    assert.equal(fileLoc(f.location).startLine, 267);
+    assert.equal(fileLoc(f.location).logical, 'lodash@4.17.15');
     assert.equal(f.data?.purl, 'pkg:npm/lodash@4.17.15');
     assert.equal(f.data?.fixedVersion, '4.17.21');
     assert.equal(f.data?.upgrade, 'patch');
@@ -80,7 +81,7 @@ test('workspaces: npm and pnpm monorepos resolve workspace packages, not as pack
 
 test('Python, Go, Rust, bun lockfiles are matched in their own ecosystems', shared, async () => {
   const report = await scanDeps(fixtureCopy('pip', 'poetry', 'pipenv', 'uv', 'pdm', 'go', 'cargo', 'bun'));
-  const byFile = (p: string) => summary(report.findings.filter((f) => f.location.path === p));
+  const byFile = (p: string) => summary(report.findings.filter((f) => fileLoc(f.location).path === p));
   const pip = byFile('pip/requirements.txt');
   assert.ok(pip.some((s) => s.startsWith('Django@3.2.0 ')), pip.join(', '));
   assert.ok(pip.some((s) => s.startsWith('urllib3@1.26.4 ')));
@@ -100,7 +101,7 @@ test('Python, Go, Rust, bun lockfiles are matched in their own ecosystems', shar
   assert.ok(bun.includes('lodash@4.17.15 CVE-2021-23337'), bun.join(', '));
   assert.ok(bun.some((s) => s.startsWith('minimist@0.0.8 ')), 'nested under mkdirp');
   const django = report.findings.find((f) => f.data?.package === 'Django');
-  assert.equal(django?.location.startLine, 3);
+  assert.equal(fileLoc(django!.location).startLine, 3);
   assert.equal(django?.data?.purl, 'pkg:pypi/django@3.2.0');
 });
 

@@ -6,6 +6,7 @@ import { openDirectory } from '../../../src/targets/directory.js';
 import { runScan } from '../../../src/engine/run.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { exposureScanner } from '../../../src/scanners/exposure/index.js';
+import { fileLoc } from '../../helpers/fixtures.js';
 
 /** A small shop: an API behind an Ingress, a Postgres, an admin tool, and the cloud firewall. */
 const REPO = {
@@ -108,7 +109,7 @@ test('exposure reports every difference both ways with positions, and exits 1', 
   const out = JSON.parse(r.stdout) as { policy: boolean; matches: boolean; exposures: { service: string | null; port: string; reach: string; status: string; location: { path: string; startLine: number } }[]; differences: { ruleId: string; severity: string; message: string; location: { path: string; startLine?: number; startColumn?: number } }[] };
   assert.equal(out.policy, true);
   assert.equal(out.matches, false);
-  const diff = (rule: string, path: string, line?: number) => out.differences.find((d) => d.ruleId === rule && d.location.path === path && (line === undefined || d.location.startLine === line));
+  const diff = (rule: string, path: string, line?: number) => out.differences.find((d) => d.ruleId === rule && fileLoc(d.location).path === path && (line === undefined || fileLoc(d.location).startLine === line));
   // compose api publishes 8080 on all interfaces, declared internal
   assert.ok(diff('exposure-wider-than-declared', 'docker-compose.yml', 5));
   // db publishes 5432 on all interfaces, declared internal
@@ -116,12 +117,12 @@ test('exposure reports every difference both ways with positions, and exits 1', 
   // SSH open to the world, declared closed
   const ssh = diff('exposure-closed-port-exposed', 'infra/sg.tf', 12)!;
   assert.equal(ssh.severity, 'high');
-  assert.equal(ssh.location.startColumn, 20);
+  assert.equal(fileLoc(ssh.location).startColumn, 20);
   // admin declares 8443 public, nothing exposes it: info, pointing at the policy line
   const stale = diff('exposure-declared-not-exposed', 'pipeguard.yml', 18)!;
   assert.equal(stale.severity, 'info');
   // matching exposures are ok
-  const ok = out.exposures.filter((e) => e.status === 'ok').map((e) => `${e.service}:${e.port}:${e.location.path}`);
+  const ok = out.exposures.filter((e) => e.status === 'ok').map((e) => `${e.service}:${e.port}:${fileLoc(e.location).path}`);
   assert.ok(ok.includes('api:9229:docker-compose.yml'));
   assert.ok(ok.includes('api:443:infra/sg.tf'));
   assert.ok(ok.includes('api:8080:deploy/k8s/api.yaml'));
@@ -154,7 +155,7 @@ test('exposure scanner in a scan: findings only when a policy exists; malformed 
   const st = rep.statuses[0]!;
   assert.deepEqual(st.fileErrors.map((e) => e.path).sort(), ['infra/bad.tf', 'k8s/bad.yaml']);
   assert.match(st.fileErrors.find((e) => e.path === 'infra/bad.tf')!.message, /^line 2: missing "}"/);
-  const rules = rep.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.startLine}`).sort();
+  const rules = rep.findings.map((f) => `${f.ruleId}@${fileLoc(f.location).path}:${fileLoc(f.location).startLine}`).sort();
   assert.deepEqual(rules, [
     'exposure-closed-port-exposed@infra/sg.tf:12',
     'exposure-unmatched-resource@docker-compose.yml:10',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertFixture, parseExpectations } from '../../helpers/fixtures.js';
+import { assertFixture, parseExpectations, fileLoc } from '../../helpers/fixtures.js';
 import { openDirectory } from '../../../src/targets/directory.js';
 import { runScan } from '../../../src/engine/run.js';
 import { loadConfigFile } from '../../../src/config/load.js';
@@ -20,10 +20,10 @@ test('exposure fixture repository: every finding is annotated, every annotation 
   for (const f of FILES) {
     const text = readFileSync(join(root, f), 'utf8');
     for (const e of parseExpectations(text)) if (e.kind === 'ruleid') covered.add(e.ruleId);
-    const hits = report.findings.filter((x) => x.location.path === f).map((x) => ({ ruleId: x.ruleId, line: x.location.startLine ?? 0 }));
+    const hits = report.findings.filter((x) => fileLoc(x.location).path === f).map((x) => ({ ruleId: x.ruleId, line: fileLoc(x.location).startLine ?? 0 }));
     assertFixture(f, text, hits);
   }
-  const stray = report.findings.filter((x) => !FILES.includes(x.location.path));
+  const stray = report.findings.filter((x) => !FILES.includes(fileLoc(x.location).path));
   assert.deepEqual(stray, []);
   assert.deepEqual(EXPOSURE_RULES.map((r) => r.id).filter((id) => !covered.has(id)), []);
 });

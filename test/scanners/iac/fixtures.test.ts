@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertFixture, parseExpectations } from '../../helpers/fixtures.js';
+import { assertFixture, parseExpectations, fileLoc } from '../../helpers/fixtures.js';
 import { IAC_RULES, scanIacText, scanTerraform } from '../../../src/scanners/iac/index.js';
 import { iacConfigSchema } from '../../../src/scanners/iac/config.js';
 
@@ -22,10 +22,10 @@ for (const kind of ['docker', 'k8s', 'compose', 'tf']) {
       const mentioned = new Set(parseExpectations(text).map((e) => e.ruleId));
       for (const e of parseExpectations(text)) if (e.kind === 'ruleid') covered.add(e.ruleId);
       for (const f of findings) {
-        assert.ok(f.location.startLine && f.location.startColumn && f.location.endLine && f.location.endColumn, `${f.ruleId} has a full position`);
+        assert.ok(fileLoc(f.location).startLine && fileLoc(f.location).startColumn && fileLoc(f.location).endLine && fileLoc(f.location).endColumn, `${f.ruleId} has a full position`);
         assert.ok(!/\b\d+\b.*line/.test(f.identity));
       }
-      assertFixture(path, text, findings.map((f) => ({ ruleId: f.ruleId, line: f.location.startLine! })), { rules: mentioned });
+      assertFixture(path, text, findings.map((f) => ({ ruleId: f.ruleId, line: fileLoc(f.location).startLine! })), { rules: mentioned });
       // Identities survive line moves: shift the whole file down and compare.
       const shifted = '\n\n\n' + text;
       const again = kind === 'tf' ? scanTerraform([{ path, text: shifted }], cfg, () => {}) : scanIacText(path, shifted, cfg, () => {});
@@ -33,7 +33,7 @@ for (const kind of ['docker', 'k8s', 'compose', 'tf']) {
       assert.deepEqual(ids(again), ids(findings));
       const dup = ids(findings).filter((x, i, a) => a.indexOf(x) !== i);
       assert.deepEqual(dup, [], 'two findings of one rule share an identity (the engine would merge them)');
-      assert.deepEqual(again.map((f) => f.location.startLine! - 3).sort(), findings.map((f) => f.location.startLine!).sort());
+      assert.deepEqual(again.map((f) => fileLoc(f.location).startLine! - 3).sort(), findings.map((f) => fileLoc(f.location).startLine!).sort());
     });
   }
 }

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDir } from '../../helpers/tmp.js';
 import { openDirectory } from '../../../src/targets/directory.js';
-import { runScan } from '../../../src/engine/run.js';
+import { runScan, standaloneContext } from '../../../src/engine/run.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { iacScanner, scanIacText } from '../../../src/scanners/iac/index.js';
 import { iacConfigSchema } from '../../../src/scanners/iac/config.js';
+import { fileLoc } from '../../helpers/fixtures.js';
 
 const fx = (p: string) => readFileSync(join(import.meta.dirname, 'fixtures', p), 'utf8');
 const cfg = iacConfigSchema.parse({});
@@ -39,7 +40,7 @@ test('reads only Dockerfiles, compose files, manifests and .tf; malformed files 
   assert.ok(errs.includes('infra/broken.tf: line 4: expected "," or "]" in list'), errs.join('\n'));
   assert.ok(errs.includes('bad/Dockerfile: line 3: unknown instruction FRUM'), errs.join('\n'));
   assert.ok(errs.includes('bad/Dockerfile: line 4: heredoc EOF is not terminated'), errs.join('\n'));
-  const paths = new Set(report.findings.map((f) => f.location.path));
+  const paths = new Set(report.findings.map((f) => fileLoc(f.location).path));
   assert.deepEqual([...paths].sort(), ['Dockerfile', 'bad/Dockerfile', 'docker-compose.yml', 'infra/main.tf', 'k8s/web.yaml', 'svc/api.dockerfile']);
   const rules = new Set(report.findings.map((f) => f.ruleId));
   for (const r of ['docker-base-untagged', 'docker-no-user', 'compose-privileged', 'k8s-service-nodeport', 'tf-gcp-firewall-open-admin-port']) assert.ok(rules.has(r), r);
@@ -49,14 +50,14 @@ test('exact positions: start and end line/column (end exclusive)', () => {
   const text = 'FROM alpine:3.19.1\nRUN apk add --no-cache \\\n      curl=8.5.0-r0 \\\n      bash\nUSER 1000\nHEALTHCHECK CMD true\n';
   const f = scanIacText('Dockerfile', text, cfg, () => {});
   const apk = f.find((x) => x.ruleId === 'docker-apk-unpinned')!;
-  assert.deepEqual([apk.location.startLine, apk.location.startColumn, apk.location.endLine, apk.location.endColumn], [4, 7, 4, 11]);
+  assert.deepEqual([fileLoc(apk.location).startLine, fileLoc(apk.location).startColumn, fileLoc(apk.location).endLine, fileLoc(apk.location).endColumn], [4, 7, 4, 11]);
   const base = f.find((x) => x.ruleId === 'docker-base-no-digest')!;
-  assert.deepEqual([base.location.startLine, base.location.startColumn, base.location.endLine, base.location.endColumn], [1, 6, 1, 19]);
+  assert.deepEqual([fileLoc(base.location).startLine, fileLoc(base.location).startColumn, fileLoc(base.location).endLine, fileLoc(base.location).endColumn], [1, 6, 1, 19]);
 
   const y = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ns\nspec:\n  hostPID: true\n  containers: []\n';
   const k = scanIacText('pod.yaml', y, cfg, () => {}).find((x) => x.ruleId === 'k8s-host-pid')!;
-  assert.deepEqual([k.location.startLine, k.location.startColumn, k.location.endLine, k.location.endColumn], [7, 3, 7, 16]);
-  assert.equal(k.location.logical, 'Pod/ns/p');
+  assert.deepEqual([fileLoc(k.location).startLine, fileLoc(k.location).startColumn, fileLoc(k.location).endLine, fileLoc(k.location).endColumn], [7, 3, 7, 16]);
+  assert.equal(fileLoc(k.location).logical, 'Pod/ns/p');
 });
 
 test('identity does not depend on line numbers; disabled rules and severity overrides apply', () => {
@@ -75,8 +76,8 @@ test('Dockerfile parser: escape directive with backtick continuations', () => {
   const text = '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN powershell -Command `\n    Invoke-WebRequest https://example.test/x.ps1 -OutFile x.ps1 ; `\n    chmod 777 C:\\app\nUSER ContainerUser\nHEALTHCHECK CMD ["cmd", "/c", "exit 0"]\n';
   const f = scanIacText('Dockerfile', text, cfg, () => {});
   const chmod = f.find((x) => x.ruleId === 'docker-chmod-world-writable')!;
-  assert.equal(chmod.location.startLine, 5);
-  assert.equal(chmod.location.startColumn, 11);
+  assert.equal(fileLoc(chmod.location).startLine, 5);
+  assert.equal(fileLoc(chmod.location).startColumn, 11);
 });
 
 test('scanner honours abort', async () => {
@@ -85,6 +86,6 @@ test('scanner honours abort', async () => {
   const ac = new AbortController();
   ac.abort();
   const out = [];
-  for await (const f of iacScanner.scan(target, { config: cfg, root: configSchema.parse({}), log: { debug() {}, info() {}, warn() {} }, progress: { update() {}, done() {} }, signal: ac.signal, limits: { maxFileBytes: 1e7, maxArchiveDepth: 1, maxArchiveMembers: 1, maxArchiveExpandedBytes: 1 }, fileError() {}, count() {}, options: {} })) out.push(f);
+  for await (const f of iacScanner.scan(target, standaloneContext(target, cfg, configSchema.parse({}), { signal: ac.signal }))) out.push(f);
   assert.equal(out.length, 0);
 });

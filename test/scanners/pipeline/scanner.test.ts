@@ -9,6 +9,7 @@ import { configSchema } from '../../../src/config/schema.js';
 import { pipelineScanner, auditText } from '../../../src/scanners/pipeline/scanner.js';
 import { pipelineConfigSchema } from '../../../src/scanners/pipeline/config.js';
 import { GHA_RULES, GITLAB_RULES, PIPELINE_RULES } from '../../../src/scanners/pipeline/rules.js';
+import { fileLoc } from '../../helpers/fixtures.js';
 
 async function scan(tree: Record<string, string>, pipeline: Record<string, unknown> = {}) {
   const dir = makeDir(tree);
@@ -35,20 +36,20 @@ test('exact line and column for expressions in block and quoted scalars', () => 
   assert.equal(inj.length, 2);
   // `github.event.issue.title` starts at column 25 of line 10 (after `echo "title: ${{ `).
   assert.deepEqual(
-    { l: inj[0]!.location.startLine, c: inj[0]!.location.startColumn, el: inj[0]!.location.endLine, ec: inj[0]!.location.endColumn },
+    { l: fileLoc(inj[0]!.location).startLine, c: fileLoc(inj[0]!.location).startColumn, el: fileLoc(inj[0]!.location).endLine, ec: fileLoc(inj[0]!.location).endColumn },
     { l: 10, c: 28, el: 10, ec: 52 },
   );
   const line10 = INJECT.split('\n')[9]!;
   assert.equal(line10.slice(27, 51), 'github.event.issue.title');
   const line11 = INJECT.split('\n')[10]!;
-  assert.equal(line11.slice(inj[1]!.location.startColumn! - 1, inj[1]!.location.endColumn! - 1), 'github.event.issue.body');
+  assert.equal(line11.slice(fileLoc(inj[1]!.location).startColumn! - 1, fileLoc(inj[1]!.location).endColumn! - 1), 'github.event.issue.body');
 });
 
 test('identity does not depend on line numbers', () => {
   const a = auditText('.github/workflows/t.yml', INJECT, 'workflow').findings;
   const b = auditText('.github/workflows/t.yml', `# a comment\n\n${INJECT}`, 'workflow').findings;
   assert.deepEqual(a.map((f) => f.identity), b.map((f) => f.identity));
-  assert.notDeepEqual(a.map((f) => f.location.startLine), b.map((f) => f.location.startLine));
+  assert.notDeepEqual(a.map((f) => fileLoc(f.location).startLine), b.map((f) => fileLoc(f.location).startLine));
 });
 
 test('scans workflows, actions, dependabot and GitLab files only; malformed YAML is a file error and the scan goes on', async () => {
@@ -68,7 +69,7 @@ test('scans workflows, actions, dependabot and GitLab files only; malformed YAML
   assert.deepEqual(st.fileErrors.map((e) => e.path).sort(), ['.github/workflows/broken.yml', '.github/workflows/dup.yml']);
   for (const e of st.fileErrors) assert.match(e.message, /^line \d+: /);
   assert.match(st.fileErrors.find((e) => e.path.endsWith('dup.yml'))!.message, /^line 2: /);
-  const byPath = (p: string) => report.findings.filter((f) => f.location.path === p).map((f) => f.ruleId);
+  const byPath = (p: string) => report.findings.filter((f) => fileLoc(f.location).path === p).map((f) => f.ruleId);
   assert.ok(byPath('.github/workflows/ok.yml').includes('gha-template-injection'));
   assert.ok(byPath('.github/actions/setup/action.yml').includes('gha-input-injection'));
   assert.deepEqual(byPath('.github/dependabot.yml'), ['gha-dependabot-insecure-execution']);
@@ -78,7 +79,7 @@ test('scans workflows, actions, dependabot and GitLab files only; malformed YAML
   assert.deepEqual(byPath('ci/not-included.yml'), []);
   // SARIF-ready: every finding has a full region and a fingerprint.
   for (const f of report.findings) {
-    assert.ok(f.location.startLine && f.location.startColumn && f.location.endLine && f.location.endColumn, f.ruleId);
+    assert.ok(fileLoc(f.location).startLine && fileLoc(f.location).startColumn && fileLoc(f.location).endLine && fileLoc(f.location).endColumn, f.ruleId);
     assert.ok(f.fingerprint);
   }
 });
@@ -88,7 +89,7 @@ test('config: disable, severity overrides and allowRefPin', async () => {
   const base = await scan({ '.github/workflows/a.yml': wf });
   assert.deepEqual(base.findings.map((f) => f.ruleId).sort(), ['gha-unpinned-action', 'gha-unpinned-action', 'gha-unpinned-first-party-action']);
   const tuned = await scan({ '.github/workflows/a.yml': wf }, { disable: ['gha-unpinned-first-party-action'], severity: { 'gha-unpinned-action': 'critical' }, allowRefPin: ['acme/*'] });
-  assert.deepEqual(tuned.findings.map((f) => `${f.ruleId}:${f.severity}:${f.location.startLine}`), ['gha-unpinned-action:critical:9']);
+  assert.deepEqual(tuned.findings.map((f) => `${f.ruleId}:${f.severity}:${fileLoc(f.location).startLine}`), ['gha-unpinned-action:critical:9']);
   const rules = tuned.rules.filter((r) => r.scanner === 'pipeline');
   assert.ok(!rules.some((r) => r.id === 'gha-unpinned-first-party-action'));
   assert.equal(rules.find((r) => r.id === 'gha-unpinned-action')!.severity, 'critical');
@@ -116,7 +117,7 @@ jobs:
 `;
   const f = auditText('.github/workflows/a.yml', wf, 'workflow').findings;
   assert.deepEqual(
-    f.map((x) => `${x.ruleId}:${x.location.startLine}`),
+    f.map((x) => `${x.ruleId}:${fileLoc(x.location).startLine}`),
     ['gha-unpinned-action:8', 'gha-template-injection:13'],
   );
 });
@@ -142,7 +143,7 @@ jobs:
   assert.deepEqual(f.filter((x) => x.ruleId.startsWith('gha-untrusted')), []);
   const g = auditText('.github/workflows/a.yml', wf.replace("    if: github.event.label.name == 'ok'\n", ''), 'workflow').findings;
   // Reported where the alias is used (line 12 once the guard line is gone), not at the anchor.
-  assert.deepEqual(g.filter((x) => x.ruleId.startsWith('gha-untrusted')).map((x) => `${x.ruleId}:${x.location.startLine}`), ['gha-untrusted-checkout-exec:12']);
+  assert.deepEqual(g.filter((x) => x.ruleId.startsWith('gha-untrusted')).map((x) => `${x.ruleId}:${fileLoc(x.location).startLine}`), ['gha-untrusted-checkout-exec:12']);
 });
 
 test('rule table: at least 35 GitHub Actions audits, unique kebab-case ids, help and confidence on each', () => {

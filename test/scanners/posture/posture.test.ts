@@ -6,13 +6,14 @@ import { runScan } from '../../../src/engine/run.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { postureScanner } from '../../../src/scanners/posture/index.js';
 import { codeownersCovers } from '../../../src/scanners/posture/codeowners.js';
+import { fileLoc } from '../../helpers/fixtures.js';
 
 async function scan(files: Record<string, string | Uint8Array>, posture: Record<string, unknown> = {}) {
   const dir = makeRepo([{ files, message: 'initial' }]);
   const report = await runScan({ target: await openDirectory(dir), config: configSchema.parse({ scanners: { posture } }), registry: [postureScanner] });
   return report;
 }
-const keys = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.ruleId}@${f.location.path}${f.location.startLine ? `:${f.location.startLine}` : ''}`).sort();
+const keys = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.ruleId}@${fileLoc(f.location).path}${fileLoc(f.location).startLine ? `:${fileLoc(f.location).startLine}` : ''}`).sort();
 
 const WORKFLOW_NO_PERMS = `name: ci
 on: [push, pull_request]

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { InputError } from '../../../src/core/errors.js';
 import { parseRuleFile } from '../../../src/scanners/sast/patterns/rules.js';
-import { assertFixtureFile } from '../../helpers/fixtures.js';
+import { assertFixtureFile, fileLoc } from '../../helpers/fixtures.js';
 import { makeDir } from '../../helpers/tmp.js';
 import { scanDir } from './helpers.js';
 
@@ -13,7 +13,7 @@ test('custom YAML rules: pattern, pattern-not, pattern-not-inside, pattern-insid
   const r = await scanDir(DIR, { rules: ['rules.yml'] });
   assert.deepEqual(r.errors, []);
   for (const file of ['app.ts', 'vendor/lib.ts']) {
-    const hits = r.findings.filter((f) => f.location.path === file).map((f) => ({ ruleId: f.ruleId, line: f.location.startLine ?? 0 }));
+    const hits = r.findings.filter((f) => fileLoc(f.location).path === file).map((f) => ({ ruleId: f.ruleId, line: fileLoc(f.location).startLine ?? 0 }));
     assertFixtureFile(join(DIR, file), hits);
   }
   const legacy = r.findings.find((f) => f.ruleId === 'acme-legacy-query')!;

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { makeDir } from '../../helpers/tmp.js';
 import { scanDir } from './helpers.js';
 import type { SastConfig } from '../../../src/scanners/sast/config.js';
+import { fileLoc } from '../../helpers/fixtures.js';
 
 async function found(tree: Record<string, string>, cfg: Partial<SastConfig> = {}): Promise<string[]> {
   const r = await scanDir(makeDir(tree), cfg);
   assert.deepEqual(r.errors, []);
-  return r.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort();
+  return r.findings.map((f) => `${f.ruleId} ${fileLoc(f.location).path}:${fileLoc(f.location).startLine}`).sort();
 }
 
 test('re-exports, default exports and CommonJS exports resolve across files', async () => {
@@ -162,7 +163,7 @@ test('deterministic output and identities that survive line shifts', async () =>
   const b = await scanDir(makeDir({ 'a.js': '\n\n// moved\n' + src }));
   assert.equal(a.findings.length, 1);
   assert.equal(a.findings[0]!.identity, b.findings[0]!.identity);
-  assert.notEqual(a.findings[0]!.location.startLine, b.findings[0]!.location.startLine);
+  assert.notEqual(fileLoc(a.findings[0]!.location).startLine, fileLoc(b.findings[0]!.location).startLine);
   const again = await scanDir(makeDir({ 'a.js': src }));
   assert.deepEqual(again.findings, a.findings);
 });
@@ -177,13 +178,13 @@ test('an aborted scan stops', async () => {
 test('only source files are read; others are not asked for', async () => {
   const r = await scanDir(makeDir({ 'a.txt': 'eval(process.argv[2])', 'b.md': 'x', 'c.js': 'eval(process.argv[2]);\n' }));
   assert.equal(r.counts.files, 1);
-  assert.deepEqual(r.findings.map((f) => f.location.path), ['c.js']);
+  assert.deepEqual(r.findings.map((f) => fileLoc(f.location).path), ['c.js']);
 });
 
 test('pathological nesting is a file error, not a crash, and other files are still analysed', async () => {
   const deep = 'const x = ' + '('.repeat(30000) + '1' + ')'.repeat(30000) + ';\n';
   const long = "const { exec } = require('child_process');\nexec(process.argv[2]" + " + 'a'".repeat(20000) + ');\n';
   const r = await scanDir(makeDir({ 'deep.js': deep, 'long.js': long, 'ok.js': 'eval(process.argv[2]);\n' }), { maxLineLength: 1_000_000 });
-  assert.ok(r.findings.some((f) => f.location.path === 'ok.js' && f.ruleId === 'js-code-injection'));
+  assert.ok(r.findings.some((f) => fileLoc(f.location).path === 'ok.js' && f.ruleId === 'js-code-injection'));
   for (const e of r.errors) assert.ok(['deep.js', 'long.js'].includes(e.path), e.path);
 });

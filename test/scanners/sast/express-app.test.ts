@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { assertFixtureFile } from '../../helpers/fixtures.js';
+import { assertFixtureFile, fileLoc } from '../../helpers/fixtures.js';
 import { scanDir } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, 'fixtures', 'express-app');
@@ -19,7 +19,7 @@ test('vulnerable Express+TS app: exactly the annotated cross-file findings', asy
   const r = await scanDir(dir);
   assert.deepEqual(r.errors, []);
   const taint = r.findings.filter((f) => f.tags?.includes('taint'));
-  const got = taint.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort();
+  const got = taint.map((f) => `${f.ruleId} ${fileLoc(f.location).path}:${fileLoc(f.location).startLine}`).sort();
   assert.deepEqual(got, [
     'js-code-injection src/lib/calc.ts:3',
     'js-command-injection src/lib/shell.ts:6',
@@ -34,7 +34,7 @@ test('vulnerable Express+TS app: exactly the annotated cross-file findings', asy
   let checked = 0;
   for (const file of walk(dir)) {
     const rel = relative(dir, file);
-    const hits = r.findings.filter((f) => f.location.path === rel).map((f) => ({ ruleId: f.ruleId, line: f.location.startLine ?? 0 }));
+    const hits = r.findings.filter((f) => fileLoc(f.location).path === rel).map((f) => ({ ruleId: f.ruleId, line: fileLoc(f.location).startLine ?? 0 }));
     try {
       checked += assertFixtureFile(file, hits);
     } catch (e) {
@@ -47,9 +47,9 @@ test('vulnerable Express+TS app: exactly the annotated cross-file findings', asy
 
 test('the SQL injection path crosses controller → service → repository (three functions, three files)', async () => {
   const r = await scanDir(join(ROOT, 'vulnerable'));
-  const f = r.findings.find((x) => x.ruleId === 'js-sql-injection' && x.location.startLine === 8);
+  const f = r.findings.find((x) => x.ruleId === 'js-sql-injection' && fileLoc(x.location).startLine === 8);
   assert.ok(f?.flow);
-  const files = [...new Set(f.flow.map((s) => s.location.path))];
+  const files = [...new Set(f.flow.map((s) => fileLoc(s.location).path))];
   assert.deepEqual(files, ['src/controllers/userController.ts', 'src/services/userService.ts', 'src/data/userRepository.ts']);
   assert.match(f.flow[0]!.message, /untrusted input: req\.params/);
   assert.match(f.flow.at(-1)!.message, /reaches this\.db\.query\(\)/);
@@ -58,14 +58,14 @@ test('the SQL injection path crosses controller → service → repository (thre
   assert.deepEqual(f.cwe, ['CWE-89']);
   // the command injection goes through a CommonJS require in a fourth file
   const cmd = r.findings.find((x) => x.ruleId === 'js-command-injection');
-  assert.deepEqual([...new Set(cmd!.flow!.map((s) => s.location.path))], ['src/routes/admin.ts', 'src/services/backupService.ts', 'src/lib/shell.ts']);
+  assert.deepEqual([...new Set(cmd!.flow!.map((s) => fileLoc(s.location).path))], ['src/routes/admin.ts', 'src/services/backupService.ts', 'src/lib/shell.ts']);
 });
 
 test('fixed twin: guards, parameterised queries and sanitisers leave no finding', async () => {
   const dir = join(ROOT, 'fixed');
   const r = await scanDir(dir);
   assert.deepEqual(r.errors, []);
-  assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), []);
+  assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${fileLoc(f.location).path}:${fileLoc(f.location).startLine}`), []);
   for (const file of walk(dir)) {
     const rel = relative(dir, file);
     try {

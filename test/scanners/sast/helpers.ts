@@ -1,6 +1,6 @@
 import type { Config } from '../../../src/config/schema.js';
 import type { RawFinding, ScanContext } from '../../../src/core/types.js';
-import { DEFAULT_LIMITS, noProgress, silentLogger } from '../../../src/engine/run.js';
+import { standaloneContext } from '../../../src/engine/run.js';
 import { sastConfigSchema, type SastConfig } from '../../../src/scanners/sast/config.js';
 import { sastScanner } from '../../../src/scanners/sast/index.js';
 import { openDirectory } from '../../../src/targets/directory.js';
@@ -17,19 +17,13 @@ export async function scanDir(dir: string, cfg: Partial<SastConfig> = {}, signal
   const errors: { path: string; message: string }[] = [];
   const counts: Record<string, number> = {};
   const target = await openDirectory(dir, { gitignore: false });
-  const ctx: ScanContext<SastConfig> = {
-    config: sastConfigSchema.parse(cfg),
-    root: {} as unknown as Config,
-    log: silentLogger,
-    progress: noProgress,
+  const ctx: ScanContext<SastConfig> = standaloneContext(target, sastConfigSchema.parse(cfg), {} as unknown as Config, {
     signal: signal ?? new AbortController().signal,
-    limits: DEFAULT_LIMITS,
     fileError: (path, message) => errors.push({ path, message }),
     count: (name, by = 1) => {
       counts[name] = (counts[name] ?? 0) + by;
     },
-    options: {},
-  };
+  });
   const findings: RawFinding[] = [];
   for await (const f of sastScanner.scan(target, ctx)) findings.push(f);
   await target.dispose();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertFixtureFile, parseExpectations } from '../../helpers/fixtures.js';
+import { assertFixtureFile, parseExpectations, fileLoc } from '../../helpers/fixtures.js';
 import { builtinRules } from '../../../src/scanners/sast/index.js';
 import { scanDir, type SastRun } from './helpers.js';
 
@@ -16,7 +16,7 @@ const files = readdirSync(DIR).sort();
 for (const name of files) {
   test(`language fixture ${name}`, async () => {
     const r = await result();
-    const hits = r.findings.filter((f) => f.location.path === name).map((f) => ({ ruleId: f.ruleId, line: f.location.startLine ?? 0 }));
+    const hits = r.findings.filter((f) => fileLoc(f.location).path === name).map((f) => ({ ruleId: f.ruleId, line: fileLoc(f.location).startLine ?? 0 }));
     assert.ok(assertFixtureFile(join(DIR, name), hits) > 0);
   });
 }
@@ -50,5 +50,5 @@ test('a file that does not parse is a file error and the scan goes on', async ()
   assert.deepEqual(r.errors.map((e) => e.path).sort(), ['bad.py', 'bad.ts']);
   assert.match(r.errors.find((e) => e.path === 'bad.ts')!.message, /^line 1: parse error/);
   assert.match(r.errors.find((e) => e.path === 'bad.py')!.message, /^line 1: parse error/);
-  assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['py-os-system good.py:2']);
+  assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${fileLoc(f.location).path}:${fileLoc(f.location).startLine}`), ['py-os-system good.py:2']);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertFixtureFile, parseExpectations } from '../../helpers/fixtures.js';
+import { assertFixtureFile, parseExpectations, fileLoc } from '../../helpers/fixtures.js';
 import { sastScanner } from '../../../src/scanners/sast/index.js';
 import { sastConfigSchema } from '../../../src/scanners/sast/config.js';
 import { scanDir, type SastRun } from './helpers.js';
@@ -18,7 +18,7 @@ const files = readdirSync(DIR).sort();
 for (const name of files) {
   test(`fixture ${name}`, async () => {
     const r = await result();
-    const hits = r.findings.filter((f) => f.location.path === name).map((f) => ({ ruleId: f.ruleId, line: f.location.startLine ?? 0 }));
+    const hits = r.findings.filter((f) => fileLoc(f.location).path === name).map((f) => ({ ruleId: f.ruleId, line: fileLoc(f.location).startLine ?? 0 }));
     assert.ok(assertFixtureFile(join(DIR, name), hits) > 0);
   });
 }

@@ -1,6 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import type { Confidence, Location, Severity } from '../../../core/types.js';
+import type { Confidence, FileLocation, Severity } from '../../../core/types.js';
 
 /** What a syntactic rule reports. */
 export interface AstHit {
@@ -300,7 +300,7 @@ export function runAstRules(sf: TS.SourceFile, rules: AstRule[]): AstHit[] {
 }
 
 /** Location of a node, 1-based lines and columns. */
-export function nodeLocation(sf: TS.SourceFile, path: string, node: TS.Node): Location {
+export function nodeLocation(sf: TS.SourceFile, path: string, node: TS.Node): FileLocation {
   const s = sf.getLineAndCharacterOfPosition(node.getStart(sf));
   const e = sf.getLineAndCharacterOfPosition(node.getEnd());
   return { path, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };

@@ -1,6 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import type { FlowStep, Location } from '../../../core/types.js';
+import type { FileLocation, FlowStep } from '../../../core/types.js';
 import { TAINT_RULES, type SinkClass } from './classes.js';
 import { normaliseModule, type ModelIndex, type ModelRow } from './models.js';
 import { resolveModule } from './resolve.js';
@@ -21,7 +21,7 @@ export interface TaintHit {
   /** Rule id (a class rule, or a custom taint rule's id). */
   ruleId: string;
   file: string;
-  loc: Location;
+  loc: FileLocation;
   sinkName: string;
   sourceLabel: string;
   flow: FlowStep[];
@@ -71,7 +71,7 @@ interface FileState {
 
 interface Site {
   file: string;
-  loc: Location;
+  loc: FileLocation;
   sinkName: string;
   text: string;
   fnName: string;
@@ -353,7 +353,7 @@ export class Analyser {
 
   // ---------------------------------------------------------------- locations and steps
 
-  private loc(sc: Scope | FileState, node: TS.Node): Location {
+  private loc(sc: Scope | FileState, node: TS.Node): FileLocation {
     const sf = ('unit' in sc ? sc.unit : sc.file.unit).sf;
     const path = ('unit' in sc ? sc.unit : sc.file.unit).path;
     const s = sf.getLineAndCharacterOfPosition(node.getStart(sf));

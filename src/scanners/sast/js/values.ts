@@ -1,4 +1,5 @@
 import type * as TS from 'typescript';
+import { locationPath, startLineOf } from '../../../core/location.js';
 import type { FlowStep } from '../../../core/types.js';
 import { ALL_CLASSES, type SinkClass } from './classes.js';
 
@@ -151,7 +152,7 @@ export function step(v: Val, s: FlowStep): Val {
 /** Appends a step, keeping paths bounded (the middle is dropped). */
 export function addStep(steps: FlowStep[], s: FlowStep): FlowStep[] {
   const last = steps[steps.length - 1];
-  if (last && last.location.path === s.location.path && last.location.startLine === s.location.startLine && last.message === s.message) return steps;
+  if (last && locationPath(last.location) === locationPath(s.location) && startLineOf(last.location) === startLineOf(s.location) && last.message === s.message) return steps;
   const out = [...steps, s];
   if (out.length > MAX_STEPS) out.splice(3, out.length - MAX_STEPS);
   return out;

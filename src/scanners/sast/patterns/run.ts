@@ -1,6 +1,6 @@
 import type * as TS from 'typescript';
 import { lastAtOrBefore, lineStarts } from '../../../core/lines.js';
-import type { Location } from '../../../core/types.js';
+import type { FileLocation as Location } from '../../../core/types.js';
 import type { TaintHooks } from '../js/interp.js';
 import { TreeIndex, type GNode } from './gnode.js';
 import { appliesTo, evalFormula, interpolate, type EvalFile, type RuleLang, type YamlRule } from './rules.js';
