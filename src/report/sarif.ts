@@ -74,7 +74,7 @@ function ruleDescriptor(r: RuleMeta): Json {
     properties: {
       'security-severity': SECURITY_SEVERITY[r.severity],
       tags: unique(['security', r.scanner, ...(r.tags ?? []), ...cweTags]),
-      precision: 'high',
+      precision: r.confidence ?? 'high',
       'problem.severity': r.severity === 'info' ? 'recommendation' : sarifLevel(r.severity),
     },
   };

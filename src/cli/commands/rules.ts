@@ -30,7 +30,8 @@ Lists the rules each scanner runs, with custom secret rules from the config incl
     const scanners = await loadScanners(wanted.length ? wanted : undefined);
     const rules: RuleMeta[] = scanners.flatMap((s) => s.rules(sections[s.id]));
     if (fmt === 'json') {
-      io.stdout.write(JSON.stringify(rules, null, 2) + '\n');
+      // Examples stay out: a secret rule's examples are token-shaped, and printing them would be printing secrets.
+      io.stdout.write(JSON.stringify(rules.map(({ examples: _examples, ...r }) => r), null, 2) + '\n');
     } else if (fmt === 'markdown') {
       io.stdout.write('| id | scanner | severity | description |\n|---|---|---|---|\n');
       for (const r of rules) io.stdout.write(`| \`${r.id}\` | ${r.scanner} | ${r.severity} | ${r.title.replace(/\|/g, '\\|')} |\n`);

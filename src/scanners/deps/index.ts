@@ -5,6 +5,7 @@ import { effectiveSeverity, matchPackage } from '../../advisories/group.js';
 import { lowestFix } from '../../advisories/match.js';
 import { defaultDbPath } from '../../advisories/paths.js';
 import { errorMessage } from '../../core/errors.js';
+import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
 import { purlFor } from '../../sbom/purl.js';
 import type { DepsConfig } from './config.js';
@@ -15,20 +16,17 @@ import { parseVex, vexCovers, type VexStatement } from './vex.js';
 /** The one rule of the deps scanner. */
 export const VULNERABLE_DEPENDENCY = 'vulnerable-dependency';
 
-const RULES: RuleMeta[] = [
-  {
-    id: VULNERABLE_DEPENDENCY,
-    scanner: 'deps',
-    title: 'Vulnerable dependency',
-    help:
-      'A package installed by a lockfile has a published security advisory (OSV) covering its version. ' +
+const RULES: RuleMeta[] = toRuleMeta('deps', [
+  rule(
+    VULNERABLE_DEPENDENCY,
+    'Vulnerable dependency',
+    'high',
+    'A package installed by a lockfile has a published security advisory (OSV) covering its version. ' +
       'Upgrade to the fixed version shown, or record an ignore rule with a reason and expiry in pipeguard.yml ' +
       '(`scanners.deps.ignore`) or a VEX statement when the vulnerable code is not reachable.',
-    severity: 'high',
-    cwe: ['CWE-1395'],
-    tags: ['sca', 'dependencies'],
-  },
-];
+    { cwe: 'CWE-1395', owasp: ['A06:2021'], confidence: 'high', tags: ['sca', 'dependencies'] },
+  ),
+]);
 
 /** Today as `YYYY-MM-DD` (UTC). */
 function today(): string {

@@ -3,7 +3,7 @@ import type { Node } from 'yaml';
 import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import type { Span } from '../iac/common.js';
-import { toRuleMeta } from '../iac/common.js';
+import { toRuleMeta } from '../../core/rules.js';
 import type { ExposureConfig } from './config.js';
 import { deriveExposures, isExposurePath } from './derive.js';
 import type { Exposure } from './derive.js';
@@ -70,7 +70,7 @@ export const exposureScanner: Scanner<ExposureConfig> = {
   requires: ['files'],
   targets: ['directory', 'archive'],
   rules(config) {
-    return toRuleMeta('exposure', EXPOSURE_RULES, new Set(config?.disable ?? []));
+    return toRuleMeta('exposure', EXPOSURE_RULES, { disabled: new Set(config?.disable ?? []) });
   },
   async *scan(target: Target, ctx: ScanContext<ExposureConfig>) {
     if (!ctx.config?.services || Object.keys(ctx.config.services).length === 0) return;

@@ -1,11 +1,12 @@
 import picomatch from 'picomatch';
 import type { FileLocation, RawFinding, Severity } from '../../core/types.js';
-import type { RuleDef, Span } from '../iac/common.js';
+import type { RuleInfo } from '../../core/rules.js';
+import type { Span } from '../iac/common.js';
 import type { ExposureConfig, ExposureService } from './config.js';
 import type { Exposure } from './derive.js';
 
 /** Every exposure-policy rule. */
-export const EXPOSURE_RULES: RuleDef[] = [
+export const EXPOSURE_RULES: RuleInfo[] = [
   { id: 'exposure-undeclared-port', title: 'Exposed port not declared', severity: 'high', help: 'The code exposes a port the policy does not list for this service. Declare it (public/internal) in `scanners.exposure.services` or stop exposing it.', cwe: ['CWE-284'] },
   { id: 'exposure-wider-than-declared', title: 'Port reachable wider than declared', severity: 'high', help: 'The policy declares the port internal, but the code makes it reachable from anywhere (published on all interfaces, NodePort/LoadBalancer/Ingress, hostPort, 0.0.0.0/0).', cwe: ['CWE-284'] },
   { id: 'exposure-closed-port-exposed', title: 'Closed port exposed', severity: 'high', help: 'The policy declares the port closed, but the code exposes it.', cwe: ['CWE-284'] },

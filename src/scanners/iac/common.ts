@@ -1,4 +1,5 @@
-import type { RawFinding, RuleMeta, Severity, Confidence } from '../../core/types.js';
+import type { RuleInfo } from '../../core/rules.js';
+import type { RawFinding, Severity } from '../../core/types.js';
 
 /** A region of a file: 1-based lines and columns, end column exclusive. */
 export interface Span {
@@ -8,29 +9,8 @@ export interface Span {
   endColumn: number;
 }
 
-/** One rule of a rule table. */
-export interface RuleDef {
-  id: string;
-  title: string;
-  severity: Severity;
-  help: string;
-  cwe?: string[];
-  confidence?: Confidence;
-}
-
-/** Turns a rule table into RuleMeta for `rules()`. */
-export function toRuleMeta(scanner: string, defs: RuleDef[], disabled: ReadonlySet<string>, severity: Record<string, Severity> = {}): RuleMeta[] {
-  return defs
-    .filter((d) => !disabled.has(d.id))
-    .map((d) => ({
-      id: d.id,
-      scanner,
-      title: d.title,
-      help: d.help,
-      severity: severity[d.id] ?? d.severity,
-      ...(d.cwe ? { cwe: d.cwe } : {}),
-    }));
-}
+/** One rule of a rule table: the shape every scanner uses (core/rules.ts). */
+export type RuleDef = RuleInfo;
 
 /** What one detector says about a file; {@link Reporter} turns it into a RawFinding. */
 export interface Hit {

@@ -1,10 +1,9 @@
 import type { LineCounter, Node } from 'yaml';
+import { rule as r } from '../../core/rules.js';
 import type { Hit, RuleDef } from './common.js';
 import { isPlaceholderValue, isSecretName } from './common.js';
 import { bool, deref, entries, get, isMap, isScalar, items, pairOf, rawItems, spanOf, str } from './yaml.js';
 import { splitImage } from './dockerfile/check.js';
-
-const r = (id: string, title: string, severity: RuleDef['severity'], help: string, cwe?: string): RuleDef => ({ id, title, severity, help, ...(cwe ? { cwe: [cwe] } : {}) });
 
 /** Every docker-compose rule. */
 export const COMPOSE_RULES: RuleDef[] = [

@@ -1,7 +1,8 @@
 import type { RawFinding, Scanner, ScanContext, Severity, Target } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import type { IacConfig } from './config.js';
-import { Reporter, ruleIndex, toRuleMeta } from './common.js';
+import { toRuleMeta } from '../../core/rules.js';
+import { Reporter, ruleIndex } from './common.js';
 import type { RuleDef } from './common.js';
 import { parseDockerfile } from './dockerfile/parse.js';
 import { checkDockerfile } from './dockerfile/check.js';
@@ -74,7 +75,7 @@ export const iacScanner: Scanner<IacConfig> = {
   requires: ['files'],
   targets: ['directory', 'staged', 'archive', 'file'],
   rules(config) {
-    return toRuleMeta('iac', IAC_RULES, new Set(config?.disable ?? []), (config?.severity ?? {}) as Record<string, Severity>);
+    return toRuleMeta('iac', IAC_RULES, { disabled: new Set(config?.disable ?? []), severity: (config?.severity ?? {}) as Record<string, Severity> });
   },
   async *scan(target: Target, ctx: ScanContext<IacConfig>) {
     const tf: { path: string; text: string }[] = [];

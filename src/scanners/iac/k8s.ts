@@ -1,10 +1,9 @@
 import type { LineCounter, Node } from 'yaml';
+import { rule as r } from '../../core/rules.js';
 import type { Hit, RuleDef, Span } from './common.js';
 import { isPlaceholderValue, isSecretName } from './common.js';
 import { bool, entries, get, getPath, isMap, items, pairOf, spanOf, str } from './yaml.js';
 import { splitImage } from './dockerfile/check.js';
-
-const r = (id: string, title: string, severity: RuleDef['severity'], help: string, cwe?: string): RuleDef => ({ id, title, severity, help, ...(cwe ? { cwe: [cwe] } : {}) });
 
 /** Every Kubernetes rule. */
 export const K8S_RULES: RuleDef[] = [

@@ -1,3 +1,4 @@
+import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, Scanner } from '../../core/types.js';
 import { purlFor } from '../../sbom/purl.js';
 import { collectInventory, formatInventoryError } from '../deps/inventory.js';
@@ -9,32 +10,11 @@ import { installedNpmLicense } from './sources.js';
 /** Rule ids of the licenses scanner. */
 export const LICENSE_RULES = { denied: 'license-denied', notAllowed: 'license-not-allowed', unknown: 'license-unknown' } as const;
 
-const RULES: RuleMeta[] = [
-  {
-    id: LICENSE_RULES.denied,
-    scanner: 'licenses',
-    title: 'Dependency license is denied by policy',
-    help: 'A dependency is licensed only under licenses your policy denies (`scanners.licenses.deny`). Replace it, get another license, or record an exception with a reason.',
-    severity: 'high',
-    tags: ['license', 'compliance'],
-  },
-  {
-    id: LICENSE_RULES.notAllowed,
-    scanner: 'licenses',
-    title: 'Dependency license is not on the allow list',
-    help: 'A dependency is licensed under terms that are not on your allow list (`scanners.licenses.allow`). Review it and allow the license, or replace the package.',
-    severity: 'medium',
-    tags: ['license', 'compliance'],
-  },
-  {
-    id: LICENSE_RULES.unknown,
-    scanner: 'licenses',
-    title: 'Dependency license is unknown',
-    help: 'No SPDX license could be found for a dependency in the lockfile or its installed package.json. Check the package and record its license or an exception.',
-    severity: 'low',
-    tags: ['license', 'compliance'],
-  },
-];
+const RULES: RuleMeta[] = toRuleMeta('licenses', [
+  rule(LICENSE_RULES.denied, 'Dependency license is denied by policy', 'high', 'A dependency is licensed only under licenses your policy denies (`scanners.licenses.deny`). Replace it, get another license, or record an exception with a reason.', { confidence: 'high', tags: ['license', 'compliance'] }),
+  rule(LICENSE_RULES.notAllowed, 'Dependency license is not on the allow list', 'medium', 'A dependency is licensed under terms that are not on your allow list (`scanners.licenses.allow`). Review it and allow the license, or replace the package.', { confidence: 'high', tags: ['license', 'compliance'] }),
+  rule(LICENSE_RULES.unknown, 'Dependency license is unknown', 'low', 'No SPDX license could be found for a dependency in the lockfile or its installed package.json. Check the package and record its license or an exception.', { confidence: 'medium', tags: ['license', 'compliance'] }),
+]);
 
 /**
  * The licenses scanner: the license of every package (lockfile metadata, else the installed npm

@@ -2,26 +2,15 @@
  * Every pipeline rule: id, title, severity, confidence and help. The audits refer to rules by id only;
  * this table is the single source for `rules()`, SARIF `rules[]` and docs/rules/pipeline.md.
  */
+import type { RuleInfo } from '../../core/rules.js';
+import { rule, toRuleMeta } from '../../core/rules.js';
 import type { Confidence, RuleMeta, Severity } from '../../core/types.js';
 
-/** A pipeline rule's static description. */
-export interface PipelineRule {
-  id: string;
-  title: string;
-  severity: Severity;
-  confidence: Confidence;
-  help: string;
-  cwe?: string[];
-}
+/** A pipeline rule's static description: every pipeline rule states its confidence. */
+export type PipelineRule = RuleInfo & { confidence: Confidence };
 
-const r = (id: string, severity: Severity, confidence: Confidence, title: string, help: string, cwe?: string[]): PipelineRule => ({
-  id,
-  severity,
-  confidence,
-  title,
-  help,
-  ...(cwe ? { cwe } : {}),
-});
+const r = (id: string, severity: Severity, confidence: Confidence, title: string, help: string, cwe?: string[]): PipelineRule =>
+  rule(id, title, severity, help, { confidence, tags: [id.startsWith('gl-') ? 'gitlab-ci' : 'github-actions'], ...(cwe ? { cwe } : {}) }) as PipelineRule;
 
 /** The GitHub Actions rules (workflows, actions, dependabot.yml). */
 export const GHA_RULES: PipelineRule[] = [
@@ -153,14 +142,5 @@ export const RULES_BY_ID: ReadonlyMap<string, PipelineRule> = new Map(PIPELINE_R
 
 /** The rules as {@link RuleMeta}, with the configured severities. */
 export function ruleMetas(severity: Record<string, string> = {}, disabled: string[] = []): RuleMeta[] {
-  const off = new Set(disabled);
-  return PIPELINE_RULES.filter((x) => !off.has(x.id)).map((x) => ({
-    id: x.id,
-    scanner: 'pipeline',
-    title: x.title,
-    help: x.help,
-    severity: (severity[x.id] as Severity | undefined) ?? x.severity,
-    ...(x.cwe ? { cwe: x.cwe } : {}),
-    tags: [x.id.startsWith('gl-') ? 'gitlab-ci' : 'github-actions', `confidence:${x.confidence}`],
-  }));
+  return toRuleMeta('pipeline', PIPELINE_RULES, { disabled: new Set(disabled), severity: severity as Record<string, Severity> });
 }

@@ -1,6 +1,6 @@
 import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
-import { toRuleMeta } from '../iac/common.js';
+import { toRuleMeta } from '../../core/rules.js';
 import { parseDockerfile } from '../iac/dockerfile/parse.js';
 import { checkDockerfile } from '../iac/dockerfile/check.js';
 import { isDockerfile } from '../iac/files.js';
@@ -40,7 +40,7 @@ export const postureScanner: Scanner<PostureConfig> = {
   requires: ['files'],
   targets: ['directory'],
   rules(config) {
-    return toRuleMeta('posture', POSTURE_RULES, new Set(config?.disable ?? []));
+    return toRuleMeta('posture', POSTURE_RULES, { disabled: new Set(config?.disable ?? []) });
   },
   async *scan(target: Target, ctx: ScanContext<PostureConfig>) {
     const cfg: PostureConfig = postureConfigSchema.parse(ctx.config ?? {});

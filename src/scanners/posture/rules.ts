@@ -1,7 +1,7 @@
-import type { RuleDef } from '../iac/common.js';
+import type { RuleInfo } from '../../core/rules.js';
 
 /** Every repository-posture rule. */
-export const POSTURE_RULES: RuleDef[] = [
+export const POSTURE_RULES: RuleInfo[] = [
   { id: 'posture-no-security-policy', title: 'No security policy', severity: 'low', help: 'Add SECURITY.md (in the root, .github/ or docs/) saying how to report vulnerabilities.' },
   { id: 'posture-no-codeowners', title: 'No CODEOWNERS', severity: 'low', help: 'Add a CODEOWNERS file (root, .github/, docs/ or .gitlab/) so changes to CI and sensitive paths need an owner\'s review.' },
   { id: 'posture-codeowners-ci-uncovered', title: 'CI files have no code owner', severity: 'medium', help: 'No CODEOWNERS entry covers the CI definitions (.github/workflows/, .gitlab-ci.yml). Add e.g. `/.github/workflows/ @org/security`.', cwe: ['CWE-284'] },

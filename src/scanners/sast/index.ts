@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type * as TS from 'typescript';
 import { InputError } from '../../core/errors.js';
+import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, Scanner, ScanContext, Target } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import type { SastConfig } from './config.js';
@@ -66,17 +67,17 @@ export async function loadUserRules(paths: string[], root: string | undefined): 
 }
 
 function yamlMeta(r: YamlRule): RuleMeta {
-  return { id: r.id, scanner: 'sast', title: r.message.replace(/\$[A-Z_]+/g, '…').slice(0, 80), help: r.help, severity: r.severity, cwe: r.cwe, tags: ['security', ...r.languages] };
+  const title = r.message.replace(/\$[A-Z_]+/g, '…').slice(0, 80);
+  return toRuleMeta('sast', [rule(r.id, title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', ...r.languages] })])[0]!;
 }
 
 /** Every built-in JS/TS rule's metadata. */
 export function jsRuleMetas(): RuleMeta[] {
-  const out: RuleMeta[] = [];
-  for (const r of Object.values(TAINT_RULES)) {
-    out.push({ id: r.ruleId, scanner: 'sast', title: r.title, help: r.help, severity: r.severity, cwe: r.cwe, tags: ['security', 'taint', 'javascript', 'typescript'] });
-  }
-  for (const r of AST_RULES) out.push({ id: r.id, scanner: 'sast', title: r.title, help: r.help, severity: r.severity, cwe: r.cwe, tags: ['security', 'javascript', 'typescript'] });
-  return out;
+  const js = ['javascript', 'typescript'];
+  return toRuleMeta('sast', [
+    ...Object.values(TAINT_RULES).map((r) => rule(r.ruleId, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', 'taint', ...js] })),
+    ...AST_RULES.map((r) => rule(r.id, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', ...js] })),
+  ]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RuleMeta } from '../../core/types.js';
 import type { SecretsConfig } from './config.js';
 import { compileRules, type RuleSet } from './engine.js';
@@ -40,15 +41,15 @@ export function buildRuleSet(input: RuleSetInput): RuleSet {
 
 /** Rule metadata for reports. */
 export function secretRuleMeta(spec: SecretRuleSpec): RuleMeta {
-  return {
-    id: spec.id,
-    scanner: 'secrets',
-    title: spec.title,
-    help:
-      (spec.help ?? `A ${spec.title} was found in the code.`) +
-      ' Treat it as compromised: revoke or rotate it, remove it from the code and its history, and load it at run time from a secret store.',
-    severity: spec.severity,
-    cwe: ['CWE-798'],
+  const help =
+    (spec.help ?? `A ${spec.title} was found in the code.`) +
+    ' Treat it as compromised: revoke or rotate it, remove it from the code and its history, and load it at run time from a secret store.';
+  const info = rule(spec.id, spec.title, spec.severity, help, {
+    cwe: 'CWE-798',
+    owasp: ['A07:2021'],
+    confidence: spec.confidence ?? (spec.generic ? 'medium' : 'high'),
     tags: ['secret', ...(spec.tags ?? [])],
-  };
+    examples: spec.examples,
+  });
+  return toRuleMeta('secrets', [info])[0]!;
 }

@@ -1,12 +1,5 @@
 import type { RuleDef } from '../common.js';
-
-const sc = (id: string, title: string, severity: RuleDef['severity'], help: string, cwe?: string): RuleDef => ({
-  id,
-  title,
-  severity,
-  help,
-  ...(cwe ? { cwe: [cwe] } : {}),
-});
+import { rule as sc } from '../../../core/rules.js';
 
 /** Every Dockerfile rule. */
 export const DOCKER_RULES: RuleDef[] = [

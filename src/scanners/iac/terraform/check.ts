@@ -1,11 +1,10 @@
 import type { Hit, RuleDef, Span } from '../common.js';
+import { rule as r } from '../../../core/rules.js';
 import { LineIndex } from '../common.js';
 import { attr, blocksOf, listOf, scalar } from './hcl.js';
 import type { Block, Body, Expr, Range } from './hcl.js';
 import { fromHcl, parseJsonPos, pstr, statementsOf } from './policy.js';
 import type { PVal, Statement } from './policy.js';
-
-const r = (id: string, title: string, severity: RuleDef['severity'], help: string, cwe?: string): RuleDef => ({ id, title, severity, help, ...(cwe ? { cwe: [cwe] } : {}) });
 
 /** Every Terraform rule. */
 export const TF_RULES: RuleDef[] = [
