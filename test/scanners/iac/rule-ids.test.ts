@@ -1,17 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { IAC_RULES, iacScanner } from '../../../src/scanners/iac/index.js';
 import { EXPOSURE_RULES } from '../../../src/scanners/exposure/policy.js';
 import { POSTURE_RULES } from '../../../src/scanners/posture/rules.js';
 import { exposureScanner } from '../../../src/scanners/exposure/index.js';
 import { postureScanner } from '../../../src/scanners/posture/index.js';
-
-test('docs/rules/iac.md lists every iac, exposure and posture rule', () => {
-  const doc = readFileSync(new URL('../../../docs/rules/iac.md', import.meta.url), 'utf8');
-  const missing = [...IAC_RULES, ...EXPOSURE_RULES, ...POSTURE_RULES].map((r) => r.id).filter((id) => !doc.includes(`\`${id}\``));
-  assert.deepEqual(missing, []);
-});
 
 test('rule ids are unique, prefixed, and counts meet the floor (Dockerfile >= 25, Kubernetes >= 30)', () => {
   const ids = [...IAC_RULES, ...EXPOSURE_RULES, ...POSTURE_RULES].map((r) => r.id);
