@@ -82,6 +82,9 @@ async function download(url: string, part: string, eco: string, o: UpdateOptions
   const len = Number(res.headers.get('content-length') ?? NaN);
   const total = Number.isFinite(len) ? start + len : undefined;
   const out = createWriteStream(part, { flags: resumed ? 'a' : 'w' });
+  // A write error surfaces through the write and end callbacks below; this keeps it from being an uncaught event.
+  let writeError: Error | undefined;
+  out.on('error', (e) => (writeError ??= e));
   let bytes = start;
   try {
     if (!res.body) throw new Error('empty response');
@@ -92,8 +95,10 @@ async function download(url: string, part: string, eco: string, o: UpdateOptions
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   } catch (e) {
-    out.destroy();
-    throw new InputError(`download interrupted after ${bytes} bytes (run again to resume): ${errorMessage(e)}`, url);
+    // Keep what arrived: the part file is flushed and closed (not destroyed with writes in flight), so the next run
+    // resumes from it.
+    await new Promise<void>((resolve) => (out.writableFinished || out.destroyed ? resolve() : out.end(() => resolve())));
+    throw new InputError(`download interrupted after ${bytes} bytes (run again to resume): ${errorMessage(writeError ?? e)}`, url);
   }
   if (total !== undefined && bytes !== total) {
     throw new InputError(`download incomplete: got ${bytes} of ${total} bytes (run again to resume)`, url);

@@ -19,6 +19,7 @@ import { offers } from '../core/types.js';
 import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
+import { redactFindings, type SecretMasker } from './redact.js';
 import { VERSION } from '../core/version.js';
 import { createAnalysisStore } from '../analyzers/cache.js';
 
@@ -141,7 +142,10 @@ export async function runScan(o: RunOptions): Promise<Report> {
     const reason = inline.match(f, knownRules);
     if (reason) inlineIgnored[f.fingerprint] = reason;
   }
-  const findings: Finding[] = dedupe(fingerprinted).sort(compareFindings);
+  // Texts copied from the scanned content leave the engine redacted, whatever scanner copied them; the user's
+  // explicit --show-secrets is the one exception.
+  const deduped = dedupe(fingerprinted);
+  const findings: Finding[] = (o.options?.showSecrets ? deduped : redactFindings(deduped, await loadMasker(deduped))).sort(compareFindings);
   const byId = new Map(rules.map((r) => [r.id, r]));
   statuses.sort((a, b) => (a.scanner < b.scanner ? -1 : a.scanner > b.scanner ? 1 : 0));
   for (const s of statuses) s.fileErrors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -191,4 +195,11 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
     analyses: createAnalysisStore(target, limits, signal).forScanner(fileError),
     ...overrides,
   };
+}
+
+/** The secrets engine's masker, loaded only when some finding carries text to check. */
+async function loadMasker(findings: Finding[]): Promise<SecretMasker> {
+  const carriesText = findings.some((f) => f.scanner !== 'secrets' && (('snippet' in f.location && f.location.snippet) || f.evidence || f.flow?.length));
+  if (!carriesText) return (t) => t;
+  return (await import('../scanners/secrets/mask.js')).maskSecrets;
 }

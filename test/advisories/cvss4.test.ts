@@ -6,7 +6,7 @@ import { recordSeverity, severityFromScore } from '../../src/advisories/cvss.js'
 import { cvss4Score } from '../../src/advisories/cvss4.js';
 import { matchPackage } from '../../src/advisories/group.js';
 import type { OsvRecord } from '../../src/advisories/osv.js';
-import { SHARED_DATA, skipUnlessShared } from './shared-data.js';
+import { TEST_DATA } from './shared-data.js';
 
 // Official scores. Unless noted, each [vector, score] pair is a line of the test vectors published with the
 // Red Hat `cvss` library, github.com/RedHatProductSecurity/cvss, file `tests/vectors_simple4` (scores
@@ -184,8 +184,8 @@ test('deps matching: a CVSS_V4-only record gets a computed severity', () => {
   assert.equal(m.fixedVersion, '1.3.1');
 });
 
-test('deps matching: a real RustSec record with only a CVSS v4 vector (time, CVE-2026-25727)', skipUnlessShared(), () => {
-  const record = JSON.parse(readFileSync(join(SHARED_DATA, 'osv', 'crates.io', 'RUSTSEC-2026-0009.json'), 'utf8')) as OsvRecord;
+test('deps matching: a real RustSec record with only a CVSS v4 vector (time, CVE-2026-25727)', () => {
+  const record = JSON.parse(readFileSync(join(TEST_DATA, 'osv', 'crates.io', 'RUSTSEC-2026-0009.json'), 'utf8')) as OsvRecord;
   const vector = record.severity?.find((s) => s.type === 'CVSS_V4')?.score ?? '';
   const m = matchPackage([record], { ecosystem: 'crates.io', name: 'time', version: '0.3.46' });
   assert.equal(m.vulnerabilities.length, 1);

@@ -6,12 +6,11 @@ import { cvss3BaseScore, cvss2BaseScore, recordSeverity } from '../../src/adviso
 import { matchPackage } from '../../src/advisories/group.js';
 import { lowestFix, rangeAffects, recordAffects, upgradeKind } from '../../src/advisories/match.js';
 import type { OsvRecord } from '../../src/advisories/osv.js';
-import { SHARED_DATA, skipUnlessShared } from './shared-data.js';
+import { TEST_DATA } from './shared-data.js';
 
-const rec = (eco: string, id: string): OsvRecord => JSON.parse(readFileSync(join(SHARED_DATA, 'osv', eco, `${id}.json`), 'utf8')) as OsvRecord;
-const shared = skipUnlessShared();
+const rec = (eco: string, id: string): OsvRecord => JSON.parse(readFileSync(join(TEST_DATA, 'osv', eco, `${id}.json`), 'utf8')) as OsvRecord;
 
-test('ECOSYSTEM range introduced 0 / fixed (GHSA lodash CVE-2021-23337)', shared, () => {
+test('ECOSYSTEM range introduced 0 / fixed (GHSA lodash CVE-2021-23337)', () => {
   const r = rec('npm', 'GHSA-35jh-r3h4-6jhm');
   const pkg = (version: string) => ({ ecosystem: 'npm', name: 'lodash', version });
   assert.equal(recordAffects(r, pkg('4.17.20')), true);
@@ -22,7 +21,7 @@ test('ECOSYSTEM range introduced 0 / fixed (GHSA lodash CVE-2021-23337)', shared
   assert.equal(recordAffects(r, { ecosystem: 'PyPI', name: 'lodash', version: '4.17.20' }), false, 'other ecosystem');
 });
 
-test('last_affected is inclusive (decode-uri-component)', shared, () => {
+test('last_affected is inclusive (decode-uri-component)', () => {
   const r = rec('npm', 'GHSA-w573-4hg7-7wgq');
   const pkg = (version: string) => ({ ecosystem: 'npm', name: 'decode-uri-component', version });
   assert.equal(recordAffects(r, pkg('0.2.0')), true);
@@ -31,7 +30,7 @@ test('last_affected is inclusive (decode-uri-component)', shared, () => {
   assert.equal(lowestFix([r], pkg('0.2.0')), undefined, 'a last_affected range names no fix');
 });
 
-test('several introduced/fixed pairs in one range (json-patch, +incompatible)', shared, () => {
+test('several introduced/fixed pairs in one range (json-patch, +incompatible)', () => {
   const r = rec('Go', 'GO-2021-0076');
   const pkg = (version: string) => ({ ecosystem: 'Go', name: 'github.com/evanphx/json-patch', version });
   assert.equal(recordAffects(r, pkg('v0.5.1')), true);
@@ -41,7 +40,7 @@ test('several introduced/fixed pairs in one range (json-patch, +incompatible)', 
   assert.equal(recordAffects(r, pkg('v4.0.0')), false);
 });
 
-test('a GIT range listed first does not hide the ECOSYSTEM range after it (PYSEC tensorflow-cpu)', shared, () => {
+test('a GIT range listed first does not hide the ECOSYSTEM range after it (PYSEC tensorflow-cpu)', () => {
   const r = rec('PyPI', 'PYSEC-2019-227');
   assert.equal(r.affected?.[0]?.ranges?.[0]?.type, 'GIT');
   const pkg = (version: string) => ({ ecosystem: 'PyPI', name: 'tensorflow_cpu', version });
@@ -50,19 +49,19 @@ test('a GIT range listed first does not hide the ECOSYSTEM range after it (PYSEC
   assert.equal(recordAffects(r, pkg('0.12.0')), false);
 });
 
-test('withdrawn records never match (GO-2022-0617)', shared, () => {
+test('withdrawn records never match (GO-2022-0617)', () => {
   const r = rec('Go', 'GO-2022-0617');
   assert.ok(r.withdrawn);
   assert.equal(recordAffects(r, { ecosystem: 'Go', name: 'k8s.io/kubernetes', version: 'v1.20.0' }), false);
   assert.equal(recordAffects({ ...r, withdrawn: undefined }, { ecosystem: 'Go', name: 'k8s.io/kubernetes', version: 'v1.20.0' }), true);
 });
 
-test('records without ranges (unconvertible NSWG range) match nothing', shared, () => {
+test('records without ranges (unconvertible NSWG range) match nothing', () => {
   const r = rec('npm', 'NSWG-ECO-49');
   assert.equal(recordAffects(r, { ecosystem: 'npm', name: 'mapbox.js', version: '1.0.0' }), false);
 });
 
-test('capitalised package name in an advisory still matches (GHSA Axios)', shared, () => {
+test('capitalised package name in an advisory still matches (GHSA Axios)', () => {
   const r = rec('npm', 'GHSA-8hc4-vh64-cxmj');
   const ranges = r.affected?.find((a) => a.package?.name === 'Axios')?.ranges ?? [];
   assert.ok(ranges.length > 0);
@@ -70,7 +69,7 @@ test('capitalised package name in an advisory still matches (GHSA Axios)', share
   assert.equal(recordAffects(r, { ecosystem: 'npm', name: 'axios', version: affectedVersion === '0' ? '0.0.1' : affectedVersion }), true);
 });
 
-test('aliases merge: two RustSec records for one CVE are one vulnerability', shared, () => {
+test('aliases merge: two RustSec records for one CVE are one vulnerability', () => {
   const a = rec('crates.io', 'RUSTSEC-2025-0000');
   const b = rec('crates.io', 'RUSTSEC-2025-0065');
   const m = matchPackage([a, b], { ecosystem: 'crates.io', name: 'matrix-sdk-base', version: '0.14.0' });
@@ -82,7 +81,7 @@ test('aliases merge: two RustSec records for one CVE are one vulnerability', sha
   assert.equal(m.upgrade, 'patch');
 });
 
-test('the fix is the lowest version that clears every advisory on the package (lodash 4.17.15)', shared, () => {
+test('the fix is the lowest version that clears every advisory on the package (lodash 4.17.15)', () => {
   const recs = ['GHSA-35jh-r3h4-6jhm', 'GHSA-29mw-wpgm-hmr9', 'GHSA-p6mc-m468-83gw', 'NSWG-ECO-516'].map((id) => rec('npm', id));
   const m = matchPackage(recs, { ecosystem: 'npm', name: 'lodash', version: '4.17.15' });
   assert.deepEqual(
@@ -122,7 +121,7 @@ test('CVSS scores from vectors (v3.1, v3.0 scope changed, v2)', () => {
   assert.deepEqual(recordSeverity({}), { source: 'none' });
 });
 
-test('Go placeholder ranges use ecosystem_specific.custom_ranges (pseudo-version fixes, GO-2023-2385)', shared, () => {
+test('Go placeholder ranges use ecosystem_specific.custom_ranges (pseudo-version fixes, GO-2023-2385)', () => {
   const r = rec('Go', 'GO-2023-2385');
   const v5 = (version: string) => ({ ecosystem: 'Go', name: 'github.com/pubnub/go/v5', version });
   assert.equal(recordAffects(r, v5('v5.0.3')), true);

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The frozen OSV sample and version vectors, `<repo>/../shared/data`; tests that need it skip when it is absent. */
-export const SHARED_DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
-
-/** `{ skip: reason }` when the shared data folder is missing, for `test(name, skipUnlessShared(), fn)`. */
-export function skipUnlessShared(): { skip?: string } {
-  return existsSync(SHARED_DATA) ? {} : { skip: `needs the shared data folder ${SHARED_DATA}` };
-}
+/**
+ * The advisory records and version vectors the tests use: a small subset of the frozen OSV sample, vendored
+ * under test/fixtures/ (see its README for sources and licences), so a fresh clone needs nothing beside it.
+ */
+export const TEST_DATA = fileURLToPath(new URL('../fixtures', import.meta.url));

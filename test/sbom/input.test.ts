@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { skipUnlessShared } from '../advisories/shared-data.js';
 import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
 import { FIXTURES, scanDeps, summary } from '../scanners/deps/helpers.js';
 import { fileLoc } from '../helpers/fixtures.js';
 
-test('scanning an SBOM made elsewhere (CycloneDX and SPDX) finds what scanning the lockfile finds', skipUnlessShared(), async () => {
+test('scanning an SBOM made elsewhere (CycloneDX and SPDX) finds what scanning the lockfile finds', async () => {
   const dir = makeDir();
   cpSync(join(FIXTURES, 'npm3'), join(dir, 'npm3'), { recursive: true });
   const direct = summary((await scanDeps(dir)).findings);
@@ -33,7 +32,7 @@ test('scanning an SBOM made elsewhere (CycloneDX and SPDX) finds what scanning t
   }
 });
 
-test('a JSON file that is neither CycloneDX nor SPDX but named like an SBOM is a file error', skipUnlessShared(), async () => {
+test('a JSON file that is neither CycloneDX nor SPDX but named like an SBOM is a file error', async () => {
   const dir = makeDir({ 'bom.json': '{"hello": "world"}\n' });
   const report = await scanDeps(dir);
   assert.deepEqual(report.statuses.find((s) => s.scanner === 'deps')?.fileErrors, [{ path: 'bom.json', message: 'line 1: not a CycloneDX or SPDX JSON document' }]);

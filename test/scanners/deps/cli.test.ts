@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { skipUnlessShared } from '../../advisories/shared-data.js';
 import { cli } from '../../helpers/cli.js';
 import { fixtureCopy, sampleDatabase } from './helpers.js';
 
@@ -11,7 +10,7 @@ interface JsonReport {
   statuses: { scanner: string; status: string }[];
 }
 
-test('pipeguard scan . reports dependency and license findings and fails the gate on them', skipUnlessShared(), async () => {
+test('pipeguard scan . reports dependency and license findings and fails the gate on them', async () => {
   const dir = fixtureCopy('npm3');
   writeFileSync(join(dir, 'pipeguard.yml'), `scanners:\n  deps:\n    db: ${JSON.stringify(sampleDatabase())}\n  licenses:\n    allow: [MIT]\n`);
   const r = await cli(['scan', '.', '--format', 'json', '--scanners', 'deps,licenses'], { cwd: dir });

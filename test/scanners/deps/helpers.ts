@@ -1,30 +1,22 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeDatabase } from '../../../src/advisories/db.js';
-import { loadRecords } from '../../../src/advisories/load.js';
 import { configSchema } from '../../../src/config/schema.js';
 import type { Finding, Report } from '../../../src/core/types.js';
 import { runScan } from '../../../src/engine/run.js';
 import { depsScanner } from '../../../src/scanners/deps/index.js';
 import { openDirectory } from '../../../src/targets/directory.js';
-import { SHARED_DATA } from '../../advisories/shared-data.js';
+import { testAdvisoryDb } from '../../helpers/advisories.js';
 import { makeDir } from '../../helpers/tmp.js';
 
 /** Folder of the lockfile fixtures. */
 export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 
-// created at import time so its clean-up runs when the test file ends, not after the first test
-const dbDir = makeDir();
-let sampleDb: string | undefined;
+// built at import time so its clean-up runs when the test file ends, not after the first test
+testAdvisoryDb();
 
-/** A database holding the whole frozen OSV sample, built once per test file. */
-export function sampleDatabase(): string {
-  if (sampleDb) return sampleDb;
-  sampleDb = join(dbDir, 'advisories.db');
-  writeDatabase(sampleDb, [{ name: 'import:sample', origin: SHARED_DATA, records: loadRecords(join(SHARED_DATA, 'osv')) }], new Date());
-  return sampleDb;
-}
+/** A database holding every vendored OSV record (test/fixtures/osv), built once per test file. */
+export const sampleDatabase = testAdvisoryDb;
 
 /** A throwaway copy of fixture folders (so tests can add files). */
 export function fixtureCopy(...names: string[]): string {

@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { skipUnlessShared } from '../../advisories/shared-data.js';
 import { makeDir } from '../../helpers/tmp.js';
 import { fixtureCopy, scanDeps, summary } from './helpers.js';
 import { fileLoc } from '../../helpers/fixtures.js';
 
-const shared = skipUnlessShared();
 
 const NPM_EXPECTED = [
   'json5@2.2.1 CVE-2022-46175',
@@ -18,7 +16,7 @@ const NPM_EXPECTED = [
   'minimist@1.2.0 CVE-2021-44906',
 ];
 
-test('npm lockfile v3: each vulnerability once, with fix, path, line, purl identity', shared, async () => {
+test('npm lockfile v3: each vulnerability once, with fix, path, line, purl identity', async () => {
   const report = await scanDeps(fixtureCopy('npm3'));
   const got = summary(report.findings);
   for (const e of NPM_EXPECTED) assert.ok(got.includes(e), `missing ${e} in ${got.join(', ')}`);
@@ -54,7 +52,7 @@ test('npm lockfile v3: each vulnerability once, with fix, path, line, purl ident
   assert.equal(st?.stats?.lockfiles, 1);
 });
 
-test('every npm lockfile flavour of the same project gives the same findings', shared, async () => {
+test('every npm lockfile flavour of the same project gives the same findings', async () => {
   const flavours = ['npm1', 'npm2', 'npm3', 'y1', 'berry', 'pnpm7', 'pnpm8', 'pnpm9'];
   const base = summary((await scanDeps(fixtureCopy('npm3'))).findings);
   assert.ok(base.length >= NPM_EXPECTED.length);
@@ -68,7 +66,7 @@ test('every npm lockfile flavour of the same project gives the same findings', s
   }
 });
 
-test('workspaces: npm and pnpm monorepos resolve workspace packages, not as packages', shared, async () => {
+test('workspaces: npm and pnpm monorepos resolve workspace packages, not as packages', async () => {
   for (const f of ['npm-ws', 'pnpm-ws']) {
     const report = await scanDeps(fixtureCopy(f));
     const got = summary(report.findings);
@@ -79,7 +77,7 @@ test('workspaces: npm and pnpm monorepos resolve workspace packages, not as pack
   }
 });
 
-test('Python, Go, Rust, bun lockfiles are matched in their own ecosystems', shared, async () => {
+test('Python, Go, Rust, bun lockfiles are matched in their own ecosystems', async () => {
   const report = await scanDeps(fixtureCopy('pip', 'poetry', 'pipenv', 'uv', 'pdm', 'go', 'cargo', 'bun'));
   const byFile = (p: string) => summary(report.findings.filter((f) => fileLoc(f.location).path === p));
   const pip = byFile('pip/requirements.txt');
@@ -105,7 +103,7 @@ test('Python, Go, Rust, bun lockfiles are matched in their own ecosystems', shar
   assert.equal(django?.data?.purl, 'pkg:pypi/django@3.2.0');
 });
 
-test('a malformed lockfile is a file error naming the line; other lockfiles are still scanned', shared, async () => {
+test('a malformed lockfile is a file error naming the line; other lockfiles are still scanned', async () => {
   const dir = fixtureCopy('npm3');
   mkdirSync(join(dir, 'broken'));
   writeFileSync(join(dir, 'broken', 'package-lock.json'), '{\n  "lockfileVersion": 3,\n  "packages": {\n    "": {}\n    "node_modules/x": {}\n  }\n}\n');
@@ -121,7 +119,7 @@ test('a malformed lockfile is a file error naming the line; other lockfiles are 
   assert.ok(summary(report.findings).includes('lodash@4.17.15 CVE-2021-23337'));
 });
 
-test('lockfiles inside node_modules and vendored trees are not counted', shared, async () => {
+test('lockfiles inside node_modules and vendored trees are not counted', async () => {
   const dir = fixtureCopy('npm3');
   mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
   writeFileSync(join(dir, 'node_modules', 'dep', 'yarn.lock'), 'minimist@0.0.8:\n  version "0.0.8"\n');
@@ -139,7 +137,7 @@ test('without an advisory database: no findings, a clear warning, advisories cou
   assert.equal(report.statuses.find((s) => s.scanner === 'deps')?.stats?.advisories, 0);
 });
 
-test('ignore rules: by advisory alias, by package, with expiry', shared, async () => {
+test('ignore rules: by advisory alias, by package, with expiry', async () => {
   const dir = fixtureCopy('npm3');
   const report = await scanDeps(dir, {
     ignore: [
@@ -158,7 +156,7 @@ test('ignore rules: by advisory alias, by package, with expiry', shared, async (
   assert.equal(report.statuses.find((s) => s.scanner === 'deps')?.stats?.ignored, 2, 'one lodash advisory and the one minimist advisory');
 });
 
-test('VEX: OpenVEX and CycloneDX VEX not_affected statements drop the findings they cover', shared, async () => {
+test('VEX: OpenVEX and CycloneDX VEX not_affected statements drop the findings they cover', async () => {
   const dir = fixtureCopy('npm3');
   writeFileSync(
     join(dir, 'app.openvex.json'),
@@ -192,7 +190,7 @@ test('VEX: OpenVEX and CycloneDX VEX not_affected statements drop the findings t
   assert.equal(report.statuses.find((s) => s.scanner === 'deps')?.stats?.['vex-not-affected'], 2);
 });
 
-test('includeDev: false leaves out development-only dependencies', shared, async () => {
+test('includeDev: false leaves out development-only dependencies', async () => {
   const report = await scanDeps(fixtureCopy('npm3'), { includeDev: false });
   assert.ok(!summary(report.findings).some((s) => s.startsWith('json5@')));
   assert.ok(summary(report.findings).some((s) => s.startsWith('lodash@')));

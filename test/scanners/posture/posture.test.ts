@@ -7,6 +7,7 @@ import { configSchema } from '../../../src/config/schema.js';
 import { postureScanner } from '../../../src/scanners/posture/index.js';
 import { codeownersCovers } from '../../../src/scanners/posture/codeowners.js';
 import { fileLoc } from '../../helpers/fixtures.js';
+import { NEGLECTED_REPO, WELL_KEPT_REPO } from '../../rules/cases.js';
 
 async function scan(files: Record<string, string | Uint8Array>, posture: Record<string, unknown> = {}) {
   const dir = makeRepo([{ files, message: 'initial' }]);
@@ -15,29 +16,8 @@ async function scan(files: Record<string, string | Uint8Array>, posture: Record<
 }
 const keys = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.ruleId}@${fileLoc(f.location).path}${fileLoc(f.location).startLine ? `:${fileLoc(f.location).startLine}` : ''}`).sort();
 
-const WORKFLOW_NO_PERMS = `name: ci
-on: [push, pull_request]
-jobs:
-  build:
-    runs-on: ubuntu-24.04
-    steps:
-      - uses: actions/checkout@v4
-      - run: npm ci
-      - run: npm run build
-`;
-
 test('a neglected repository gets every posture finding', async () => {
-  const r = await scan({
-    'package.json': '{ "name": "shop", "dependencies": { "express": "^4.19.2" } }\n',
-    'tools/legacy/Pipfile': '[packages]\nrequests = "*"\n',
-    '.github/workflows/ci.yml': WORKFLOW_NO_PERMS,
-    'CODEOWNERS': '# owners\n/src/ @shop/devs\n*.md @shop/docs\n',
-    'bin/helper.exe': new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03]),
-    'lib/native/libfast.so.1': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x02]),
-    'app/__pycache__/x.cpython-312.pyc': new Uint8Array([0x42, 0x0d, 0x0d, 0x0a]),
-    'scripts/install.sh': '#!/bin/sh\nset -eu\nnpm install -g pnpm\npip install --no-cache-dir requests==2.31.0\n',
-    'Dockerfile': 'FROM node:20\nRUN npm install -g typescript@5.4.2\nUSER node\n',
-  });
+  const r = await scan(NEGLECTED_REPO);
   assert.deepEqual(keys(r), [
     'posture-binary-artifact@app/__pycache__/x.cpython-312.pyc',
     'posture-binary-artifact@bin/helper.exe',
@@ -57,22 +37,7 @@ test('a neglected repository gets every posture finding', async () => {
 });
 
 test('a well-kept repository (and look-alikes) gets none', async () => {
-  const r = await scan({
-    'package.json': '{ "name": "shop", "workspaces": ["packages/*"], "devDependencies": { "typescript": "5.4.2" } }\n',
-    'package-lock.json': '{ "lockfileVersion": 3 }\n',
-    'packages/web/package.json': '{ "name": "web", "dependencies": { "react": "18.2.0" } }\n',
-    'packages/empty/package.json': '{ "name": "empty", "version": "1.0.0" }\n',
-    'pyproject.toml': '[project]\nname = "tool"\n',
-    '.github/SECURITY.md': '# Reporting\nEmail security@example.test\n',
-    '.github/CODEOWNERS': '* @shop/devs\n/.github/ @shop/security\n',
-    '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: { interval: weekly }\n',
-    '.github/workflows/ci.yml': `name: ci\non: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm test\n`,
-    '.github/workflows/scan.yml': `name: scan\non: [push]\njobs:\n  scan:\n    permissions: { contents: read, security-events: write }\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: github/codeql-action/init@v3\n`,
-    'docs/binaries.md': 'We never commit .exe or .jar files.\n',
-    'src/app.jar.txt': 'not a jar\n',
-    'scripts/setup.sh': '#!/bin/sh\nnpm install -g pnpm@8.15.4\npip install --no-cache-dir -r requirements.txt\n',
-    'Dockerfile': 'FROM node:20.11.1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nUSER node\n',
-  });
+  const r = await scan(WELL_KEPT_REPO);
   assert.deepEqual(keys(r), []);
 });
 

@@ -1,0 +1,49 @@
+/**
+ * Every scanner's fixture suites, for the one rule tester (test/helpers/rule-tester.ts): where the annotated
+ * fixtures are and how each is scanned. Adding a scanner's fixtures is one entry here.
+ */
+import { join } from 'node:path';
+import type { FixtureSuite, Placement } from '../helpers/rule-tester.js';
+
+const T = join(import.meta.dirname, '..', 'scanners');
+
+/** Pipeline fixture name -> where the file sits in a repository. */
+function pipelinePlace(rel: string): Placement | string | undefined {
+  const [group, name] = rel.split('/') as [string, string];
+  if (!/\.ya?ml$/.test(name)) return undefined;
+  if (group === 'gitlab') {
+    // A GitLab file other than .gitlab-ci.yml is read when .gitlab-ci.yml includes it.
+    return name.startsWith('gitlab-ci') ? '.gitlab-ci.yml' : { path: `ci/${name}`, beside: { '.gitlab-ci.yml': `include:\n  - local: ci/${name}\n` } };
+  }
+  if (name.startsWith('action-')) return `actions/${name.slice(7, -4)}/action.yml`;
+  if (name.startsWith('dependabot.')) return '.github/dependabot.yml';
+  return `.github/workflows/${name}`;
+}
+
+/** Every suite, in the order the tests run them. */
+export const SUITES: FixtureSuite[] = [
+  {
+    name: 'pipeline',
+    scanner: 'pipeline',
+    dir: join(T, 'pipeline', 'fixtures'),
+    layout: { kind: 'place', place: pipelinePlace },
+    // Realistic project workflows are checked against every rule; focused fixtures against the rules they annotate.
+    strict: (rel) => rel.startsWith('projects/'),
+  },
+  {
+    name: 'iac',
+    scanner: 'iac',
+    dir: join(T, 'iac', 'fixtures'),
+    layout: { kind: 'place', place: (rel) => (rel.split('/')[1]!.startsWith('malformed') ? undefined : rel) },
+    strict: () => false,
+  },
+  {
+    name: 'exposure',
+    scanner: 'exposure',
+    dir: join(T, 'exposure', 'fixtures', 'repo'),
+    layout: { kind: 'tree' },
+    configFile: 'pipeguard.yml',
+  },
+  { name: 'sast rules', scanner: 'sast', dir: join(T, 'sast', 'fixtures', 'rules'), layout: { kind: 'tree' } },
+  { name: 'sast languages', scanner: 'sast', dir: join(T, 'sast', 'fixtures', 'langs'), layout: { kind: 'tree' } },
+];
