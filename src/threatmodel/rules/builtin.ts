@@ -276,7 +276,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     mitigations: [
       { scanner: 'image', note: 'scanning the built image' },
       { scanner: 'sign', note: 'signing the image and verifying it at deploy' },
-      { scanner: 'iac', rules: ['docker-base-latest', 'docker-base-untagged', 'docker-base-no-digest', 'docker-curl-pipe-shell', 'docker-add-url', 'k8s-image-latest', 'k8s-image-no-digest'], gateAt: 'medium', note: 'pinned base images and deployed images' },
+      { scanner: 'iac', rules: ['docker-base-latest', 'docker-base-untagged', 'docker-base-no-digest', 'docker-curl-pipe-shell', 'docker-add-url', 'k8s-image-latest', 'k8s-image-no-digest'], note: 'pinned base images and deployed images' },
     ],
   },
   {
@@ -305,7 +305,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     impact: 'data',
     cwe: ['CWE-200', 'CWE-209', 'CWE-942'],
     capec: ['CAPEC-54'],
-    mitigations: [{ scanner: 'sast', rules: ['js-permissive-cors', 'js-express-no-helmet', 'py-flask-debug'], gateAt: 'low', note: 'CORS, security headers and debug mode in code' }],
+    mitigations: [{ scanner: 'sast', rules: ['js-permissive-cors', 'js-express-no-helmet', 'py-flask-debug'], note: 'CORS, security headers and debug mode in code' }],
   },
   {
     id: 'tm-process-denial-of-service',
@@ -320,8 +320,8 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     cwe: ['CWE-400', 'CWE-1333'],
     capec: ['CAPEC-125', 'CAPEC-492'],
     mitigations: [
-      { scanner: 'sast', rules: ['js-regex-injection', 'go-http-no-timeouts'], gateAt: 'low', note: 'regexes built from input, servers without timeouts' },
-      { scanner: 'iac', rules: ['k8s-no-memory-limit', 'k8s-no-cpu-limit'], gateAt: 'low', note: 'resource limits on pods' },
+      { scanner: 'sast', rules: ['js-regex-injection', 'go-http-no-timeouts'], note: 'regexes built from input, servers without timeouts' },
+      { scanner: 'iac', rules: ['k8s-no-memory-limit', 'k8s-no-cpu-limit'], note: 'resource limits on pods' },
     ],
   },
   {
@@ -368,7 +368,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     impact: 'data',
     cwe: ['CWE-311'],
     capec: ['CAPEC-37'],
-    mitigations: [{ scanner: 'iac', rules: ['tf-aws-rds-unencrypted', 'tf-aws-ebs-unencrypted', 'tf-aws-s3-unencrypted'], gateAt: 'low', note: 'encryption settings of Terraform storage' }],
+    mitigations: [{ scanner: 'iac', rules: ['tf-aws-rds-unencrypted', 'tf-aws-ebs-unencrypted', 'tf-aws-s3-unencrypted'], note: 'encryption settings of Terraform storage' }],
   },
   {
     id: 'tm-datastore-exposed',
