@@ -5,7 +5,7 @@
  * routes.ts). Used by `init` to draft a model and by `check` to find drift. A file that cannot be read or parsed is
  * an error entry; the pass goes on.
  */
-import type { Target } from '../../core/types.js';
+import type { FileTarget } from '../../core/types.js';
 import { canonicalTech, DATASTORE_PACKAGES, EXTERNAL_PACKAGES, imageTech, SCHEMES } from './catalog.js';
 import { isRouteFile, jsRoutes, lineRoutes, resolveMounts, type CodeRoute, type FileRoutes } from './routes.js';
 import {
@@ -88,7 +88,7 @@ export function isSystemPath(p: string): boolean {
 }
 
 /** Reads the target once and derives the inventory. */
-export async function deriveInventory(target: Target, signal?: AbortSignal): Promise<Inventory> {
+export async function deriveInventory(target: FileTarget, signal?: AbortSignal): Promise<Inventory> {
   const errors: Inventory['errors'] = [];
   const onError = (path: string, message: string) => errors.push({ path, message });
   const services = new Map<string, CodeService>();

@@ -1,5 +1,5 @@
-const amqp = require('amqplib');
-const Stripe = require('stripe');
+import amqp from 'amqplib';
+import Stripe from 'stripe';
 
 async function main() {
   const conn = await amqp.connect(process.env.AMQP_URL);

@@ -1,5 +1,5 @@
-const express = require('express');
-const orders = require('./routes/orders');
+import express from 'express';
+import orders from './routes/orders.js';
 
 const app = express();
 app.use(express.json());

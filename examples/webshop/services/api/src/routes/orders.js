@@ -1,7 +1,7 @@
-const { Router } = require('express');
-const { Pool } = require('pg');
+import { Router } from 'express';
+import pg from 'pg';
 
-const pool = new Pool();
+const pool = new pg.Pool();
 const router = Router();
 router.get('/', async (req, res) => {
   const { rows } = await pool.query('SELECT id, total FROM orders WHERE customer = $1', [req.user.id]);
@@ -14,4 +14,4 @@ router.get('/:id', async (req, res) => {
 router.post('/', async (req, res) => {
   res.status(201).json({ id: 1 });
 });
-module.exports = router;
+export default router;
