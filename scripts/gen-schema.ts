@@ -1,7 +1,15 @@
-// Writes schema/pipeguard.schema.json from the config schema. Run: npm run schema
+// Writes the JSON Schemas in schema/ from the zod schemas. Run: npm run schema
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { configJsonSchema } from '../src/config/json-schema.js';
+import { threatModelJsonSchema, threatRulesJsonSchema } from '../src/threatmodel/json-schema.js';
 
 mkdirSync(new URL('../schema/', import.meta.url), { recursive: true });
-writeFileSync(new URL('../schema/pipeguard.schema.json', import.meta.url), JSON.stringify(configJsonSchema(), null, 2) + '\n');
-console.log('wrote schema/pipeguard.schema.json');
+const out: [string, Record<string, unknown>][] = [
+  ['pipeguard.schema.json', configJsonSchema()],
+  ['threatmodel.schema.json', threatModelJsonSchema()],
+  ['threat-rules.schema.json', threatRulesJsonSchema()],
+];
+for (const [name, schema] of out) {
+  writeFileSync(new URL(`../schema/${name}`, import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+  console.log(`wrote schema/${name}`);
+}

@@ -70,7 +70,8 @@ interface Out {
   file: string | undefined;
 }
 
-function outputs(formats: string[], files: string[]): Out[] {
+/** Pairs `--format` and `--output` values (a format per file, guessed from the extension when not given). */
+export function outputs(formats: string[], files: string[]): Out[] {
   for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format ${f} (use ${FORMATS.join(', ')})`);
   const fmts = (formats.length ? formats : files.length ? [] : ['table']) as Format[];
   if (files.length > fmts.length) {
@@ -90,7 +91,8 @@ function formatFromName(file: string): Format {
   throw new UsageError(`cannot tell the format of ${file}: give --format`);
 }
 
-function severityOption(v: string | undefined): Severity | 'none' | undefined {
+/** A `--fail-on` value. */
+export function severityOption(v: string | undefined): Severity | 'none' | undefined {
   if (v === undefined) return undefined;
   if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
   throw new UsageError(`--fail-on takes ${SEVERITIES.join(', ')} or none, not ${JSON.stringify(v)}`);
@@ -141,7 +143,7 @@ export function readIgnoreFile(path: string, required: boolean): Map<string, str
 }
 
 /** Writes `text` to `file` through a temporary file and a rename, so a reader never sees half a report. */
-function writeAtomic(file: string, text: string): void {
+export function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(tmp, text);

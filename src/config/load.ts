@@ -94,7 +94,8 @@ export function parseConfig(text: string, name: string, knownScanners?: readonly
   return { config, warnings };
 }
 
-function locate(doc: Document, lc: LineCounter, issue: z.core.$ZodIssue): { line: number | undefined; key: string } {
+/** The line and dotted key (`a.b[0].c`) of a zod issue in a parsed YAML document. */
+export function locate(doc: Document, lc: LineCounter, issue: z.core.$ZodIssue): { line: number | undefined; key: string } {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   let keyPath = path;
   if (issue.code === 'unrecognized_keys' && issue.keys.length) keyPath = [...path, issue.keys[0]!];
@@ -103,7 +104,7 @@ function locate(doc: Document, lc: LineCounter, issue: z.core.$ZodIssue): { line
 }
 
 /** The line of the node at `path`, or of its closest existing parent; for a map key, the key's line. */
-function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
+export function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {
     const parentPath = path.slice(0, n - 1);
     const last = path[n - 1];

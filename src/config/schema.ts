@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { dateSchema, severitySchema } from '../core/config-section.js';
 import { SCANNER_CONFIGS } from '../scanners/configs.js';
+import { threatModelConfigSchema } from '../threatmodel/config.js';
 
 /** One suppression in pipeguard.yml: what it matches, why, and until when. */
 export const suppressionSchema = z
@@ -43,6 +44,7 @@ export const configSchema = z
     ignoreFile: z.string().default('.pipeguardignore').describe('File of fingerprints to ignore, one per line.'),
     suppressions: z.array(suppressionSchema).default([]),
     scanners: z.object(scannersShape).strict().prefault({}),
+    threatModel: threatModelConfigSchema.prefault({}).describe('Threat model as code: `pipeguard threat-model`.'),
   })
   .strict();
 

@@ -16,4 +16,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'fix', load: async () => (await import('./fix.js')).fixCommand },
   { name: 'db', load: async () => (await import('./db.js')).dbCommand },
   { name: 'sbom', load: async () => (await import('./sbom.js')).sbomCommand },
+  { name: 'threat-model', load: async () => (await import('./threat-model.js')).threatModelCommand },
 ];

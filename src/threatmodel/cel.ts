@@ -1,0 +1,38 @@
+/**
+ * Conditions in CEL (the Common Expression Language of Kubernetes, Kyverno and Envoy), through `@bufbuild/cel`:
+ * side-effect free, no loops beyond comprehensions over the lists it is given, and never `eval`. Conditions are
+ * parsed once, when the rules load, and planned into reusable functions.
+ */
+import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import type { CelInput } from '@bufbuild/cel';
+
+const ENV = celEnv();
+
+/** A compiled condition: true, false, or the evaluation error's message. */
+export type Condition = (bindings: Record<string, unknown>) => boolean | { error: string };
+
+/** Parses `expr`; throws an Error with the parser's message (the caller adds file and line). */
+export function compileCondition(expr: string): Condition {
+  let run: ReturnType<typeof plan>;
+  try {
+    run = plan(ENV, parse(expr));
+  } catch (e) {
+    throw new Error(`invalid CEL: ${firstLine(e)}`);
+  }
+  return (bindings) => {
+    let r: unknown;
+    try {
+      r = run(bindings as Record<string, CelInput>);
+    } catch (e) {
+      return { error: firstLine(e) };
+    }
+    if (isCelError(r)) return { error: firstLine(r) };
+    if (typeof r !== 'boolean') return { error: `the condition gave ${typeof r === 'bigint' ? 'an int' : typeof r}, not true or false` };
+    return r;
+  };
+}
+
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0]!.replace(/^<input>:/, 'column ');
+}
