@@ -1,4 +1,4 @@
-import { baseEcosystem, normalizeName, type OsvAffected, type OsvRange, type OsvRecord } from './osv.js';
+import { normalizeName, releaseMatches, type OsvAffected, type OsvRange, type OsvRecord } from './osv.js';
 import { comparatorFor, compareSemver, type VersionComparator } from './versions/index.js';
 
 /** A package as installed, for matching. */
@@ -13,7 +13,7 @@ export interface PackageRef {
 export function namesPackage(affected: OsvAffected, pkg: PackageRef): boolean {
   const p = affected.package;
   if (!p) return false;
-  if (baseEcosystem(p.ecosystem) !== baseEcosystem(pkg.ecosystem)) return false;
+  if (!releaseMatches(p.ecosystem, pkg.ecosystem)) return false;
   return normalizeName(p.ecosystem, p.name) === normalizeName(pkg.ecosystem, pkg.name);
 }
 

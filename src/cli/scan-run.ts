@@ -29,6 +29,7 @@ export const SCAN_OPTIONS = {
   'max-file-size': { type: 'string' },
   'no-progress': { type: 'boolean' },
   'stdin-name': { type: 'string' },
+  platform: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
 } as const;
 
@@ -47,6 +48,7 @@ What is read:
       --no-archives       do not look inside zip/jar/tar/tgz files
       --max-file-size N   skip files over N bytes (default 10485760)
       --stdin-name PATH   the path to report for '-' (standard input)
+      --platform OS/ARCH  the image to read from a multi-platform image index (default linux/amd64)
 Other:
       --show-secrets      print secrets whole (default: redacted everywhere)
       --threads N         threads analysing files, this one included (default: processors, up to 4)
@@ -96,6 +98,12 @@ export function severityOption(v: string | undefined): Severity | 'none' | undef
   if (v === undefined) return undefined;
   if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
   throw new UsageError(`--fail-on takes ${SEVERITIES.join(', ')} or none, not ${JSON.stringify(v)}`);
+}
+
+/** `--platform`: `os/arch` or `os/arch/variant`. */
+export function platformOption(v: string): string {
+  if (!/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/.test(v)) throw new UsageError(`--platform takes os/arch or os/arch/variant (linux/arm64), not ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** Fingerprints in a previous pipeguard JSON or SARIF report. */
@@ -210,6 +218,7 @@ async function scanAndReport(
     stdin: io.stdin,
     env: io.env as NodeJS.ProcessEnv,
     ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}),
+    ...(v.platform ? { platform: platformOption(v.platform) } : {}),
     ...(req.history ? { history: true } : {}),
     ...(req.since ? { since: req.since } : {}),
     ...(req.commits ? { commits: req.commits } : {}),

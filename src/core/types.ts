@@ -116,8 +116,15 @@ export interface Origin {
   message?: string;
   /** Chain of archive paths the file was found in, outermost first. */
   archive?: string[];
-  /** Image layer digest, for later image scanning. */
+  /** Image layer digest (`sha256:...`) of the layer that holds the file, for files of container images. */
   layer?: string;
+  /** The image history entry (`created_by`) that made that layer. */
+  createdBy?: string;
+  /**
+   * True for a version of a file the image's final file system does not show (deleted by a whiteout or replaced
+   * by a later layer): it is still in that layer's blob, so anyone who pulls the image has it.
+   */
+  hidden?: boolean;
 }
 
 /** What to do about a finding. */
@@ -214,6 +221,8 @@ export interface TargetFile {
    * (a pure rename or a mode change).
    */
   changedLines?: Set<number>;
+  /** Unix mode bits (permissions and file type) when the target knows them (image layers). */
+  mode?: number;
   /**
    * Absolute path of the file on disk, set only by targets that yield files unread (`FileFilter.deferRead`). A
    * consumer that reads it itself (a worker thread) must also skip it when it is binary, as the target would have.
@@ -265,10 +274,56 @@ export interface HttpService {
 export interface ImageSource {
   /** The image reference or the file it was read from. */
   reference: string;
-  /** Digest of the manifest (`sha256:...`). */
+  /**
+   * Digest of the manifest (`sha256:...`), what a registry, a signature and an attestation name the image by. A
+   * legacy `docker save` tarball holds no manifest: there it is the image id (the config digest).
+   */
   manifestDigest: string;
   /** `linux/amd64`. */
   platform?: string;
+  /** Digest of the image configuration blob (the image id). */
+  configDigest?: string;
+  /** Tags the image carries in its file (`org.opencontainers.image.ref.name`, docker `RepoTags`). */
+  tags?: string[];
+  /** The image configuration. */
+  config?: ImageConfig;
+  /** The layers, lowest first. */
+  layers?: ImageLayer[];
+}
+
+/** The parts of an OCI/Docker image configuration that checks read. */
+export interface ImageConfig {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+  /** `config.User`; empty or absent means root. */
+  user?: string;
+  env: string[];
+  /** `config.ExposedPorts` keys: `80/tcp`. */
+  exposedPorts: string[];
+  entrypoint?: string[];
+  cmd?: string[];
+  workingDir?: string;
+  labels: Record<string, string>;
+  /** `config.Healthcheck.Test`; `["NONE"]` disables a base image's check. */
+  healthcheck?: string[];
+  /** One entry per build instruction, empty-layer ones included. */
+  history: { createdBy?: string; created?: string; emptyLayer: boolean; comment?: string }[];
+}
+
+/** One layer of an image. */
+export interface ImageLayer {
+  /** 0 for the lowest. */
+  index: number;
+  /** Digest of the blob as stored (compressed or not). */
+  digest: string;
+  /** Digest of the uncompressed tar (`rootfs.diff_ids`), when the config lists it. */
+  diffId?: string;
+  mediaType: string;
+  /** Bytes of the blob. */
+  size: number;
+  /** The history entry that made the layer. */
+  createdBy?: string;
 }
 
 /** What is scanned. A target offers one or more {@link Capability capabilities} through the members it has. */

@@ -114,6 +114,9 @@ export class TrackedFile implements TargetFile {
   get sizeLimit(): number | undefined {
     return this.f.sizeLimit;
   }
+  get mode(): number | undefined {
+    return this.f.mode;
+  }
   skip(reason: string): void {
     this.f.skip?.(reason);
   }

@@ -6,6 +6,7 @@ import { archiveExpander, isArchivePath, openArchive } from './archive.js';
 import { openDirectory } from './directory.js';
 import { memoryFile } from './file.js';
 import { openGitHistory, openStaged } from './git.js';
+import { openImage } from './image/index.js';
 
 /** How to open what the user named. */
 export interface OpenOptions {
@@ -29,10 +30,13 @@ export interface OpenOptions {
   onSkip: (path: string, reason: string) => void;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** For a multi-platform image: `os/arch[/variant]` to read (default `linux/amd64`). */
+  platform?: string;
 }
 
 /**
- * Opens what the user named: `-` (standard input), a directory, an archive, a single file, the git history of a
+ * Opens what the user named: `-` (standard input), a directory, a container image (an OCI layout folder, an OCI
+ * archive or a `docker save` tarball, told by their content), an archive, a single file, the git history of a
  * repository (`history`) or its staged changes (`staged`).
  */
 export async function openTarget(path: string, o: OpenOptions): Promise<FileTarget> {
@@ -53,6 +57,15 @@ export async function openTarget(path: string, o: OpenOptions): Promise<FileTarg
       : openStaged(abs, { maxFileBytes: o.limits.maxFileBytes, skipped: o.onSkip, ...(o.env ? { env: o.env } : {}) });
   }
   const st = statSync(abs);
+  const name = relative(o.cwd, abs).split('\\').join('/') || basename(abs);
+  const image = await openImage(abs, st.isDirectory(), {
+    limits: o.limits,
+    name,
+    onSkip: o.onSkip,
+    ...(o.platform ? { platform: o.platform } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  if (image) return image;
   if (st.isDirectory()) {
     return openDirectory(abs, {
       gitignore: o.gitignore,
@@ -62,7 +75,6 @@ export async function openTarget(path: string, o: OpenOptions): Promise<FileTarg
       ...(o.archives ? { expandArchive: archiveExpander(o.limits, o.onSkip) } : {}),
     });
   }
-  const name = relative(o.cwd, abs).split('\\').join('/') || basename(abs);
   if (isArchivePath(abs)) return openArchive(abs, o.limits, name, { onError: o.onSkip, ...(o.signal ? { signal: o.signal } : {}) });
   if (st.size > o.limits.maxFileBytes) throw new InputError(`file is ${st.size} bytes, over the ${o.limits.maxFileBytes}-byte limit (raise maxFileSize)`, path);
   const { readFile } = await import('node:fs/promises');

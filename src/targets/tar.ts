@@ -4,6 +4,8 @@
  * decompressed only as far as it is read. Never writes anything anywhere: member names are only names.
  */
 
+import { readSync } from 'node:fs';
+
 /** Raised for a malformed archive (bad header, truncated data, bad compressed stream). */
 export class ArchiveError extends Error {
   constructor(message: string) {
@@ -37,6 +39,51 @@ export class MemorySource implements ByteSource {
   }
   async skip(n: number): Promise<void> {
     await this.read(n);
+  }
+}
+
+/**
+ * A range of a file read with positional reads: `skip` moves on without reading, so listing the members of a
+ * large uncompressed tar costs one read per header.
+ */
+export class FileRangeSource implements ByteSource {
+  private pos: number;
+  private readonly end: number;
+  constructor(
+    private readonly fd: number,
+    start: number,
+    length: number,
+  ) {
+    this.pos = start;
+    this.end = start + length;
+  }
+  /** Offset in the file of the next byte. */
+  get position(): number {
+    return this.pos;
+  }
+  private get(n: number): Uint8Array {
+    const k = Math.max(0, Math.min(n, this.end - this.pos));
+    const buf = Buffer.allocUnsafe(k);
+    let got = 0;
+    while (got < k) {
+      const r = readSync(this.fd, buf, got, k - got, this.pos + got);
+      if (r === 0) break;
+      got += r;
+    }
+    return got === k ? buf : buf.subarray(0, got);
+  }
+  async peek(n: number): Promise<Uint8Array> {
+    return this.get(n);
+  }
+  async read(n: number): Promise<Uint8Array> {
+    const b = this.get(n);
+    if (b.length < n) throw new ArchiveError('unexpected end of data (truncated archive?)');
+    this.pos += n;
+    return b;
+  }
+  async skip(n: number): Promise<void> {
+    if (this.pos + n > this.end) throw new ArchiveError('unexpected end of data (truncated archive?)');
+    this.pos += n;
   }
 }
 
@@ -136,7 +183,16 @@ export interface TarEntry {
   type: 'file' | 'dir' | 'link' | 'other';
   /** Size declared by the header (the data that follows it). */
   size: number;
+  /** Permission bits and file type bits of the header's mode field. */
+  mode: number;
+  /** For links: the path the link names, and whether it is a hard link (else symbolic). */
+  linkName: string;
+  hardLink: boolean;
+  /** Offset of the member's data from the start of the archive stream. */
+  dataOffset: number;
   read(): Promise<Uint8Array>;
+  /** Hands the data to `onChunk` in pieces of at most 1 MiB (for members too large to hold at once). */
+  pipe(onChunk: (chunk: Uint8Array) => void): Promise<void>;
   skip(): Promise<void>;
 }
 
@@ -197,6 +253,7 @@ function paxRecords(data: Uint8Array): Map<string, string> {
 /** Reads the members of a tar archive from `src`, in order. Throws {@link ArchiveError} for malformed data. */
 export async function* tarEntries(src: ByteSource): AsyncGenerator<TarEntry> {
   let longName: string | undefined;
+  let longLink: string | undefined;
   let pax: Map<string, string> | undefined;
   let offset = 0;
   for (;;) {
@@ -225,15 +282,20 @@ export async function* tarEntries(src: ByteSource): AsyncGenerator<TarEntry> {
       offset += size + pad;
       if (type === 'x') pax = paxRecords(data);
       else if (type === 'L') longName = cstr(data, 0, data.length);
+      else if (type === 'K') longLink = cstr(data, 0, data.length);
       continue;
     }
     if (longName !== undefined) name = longName;
     if (pax?.has('path')) name = pax.get('path')!;
+    let linkName = longLink ?? cstr(h, 157, 100);
+    if (pax?.has('linkpath')) linkName = pax.get('linkpath')!;
+    const mode = num(h, 100, 8);
     if (pax?.has('size')) {
       const s = Number(pax.get('size'));
       if (Number.isSafeInteger(s) && s >= 0) size = s;
     }
     longName = undefined;
+    longLink = undefined;
     pax = undefined;
     const dataPad = (512 - (size % 512)) % 512;
     let consumed = false;
@@ -244,11 +306,24 @@ export async function* tarEntries(src: ByteSource): AsyncGenerator<TarEntry> {
       name,
       type: entryType,
       size: bodySize,
+      mode: Number.isFinite(mode) ? mode : 0,
+      linkName,
+      hardLink: type === '1',
+      dataOffset: offset,
       read: async () => {
         consumed = true;
         const d = await src.read(bodySize);
         await src.skip(dataPad);
         return d;
+      },
+      pipe: async (onChunk) => {
+        consumed = true;
+        for (let left = bodySize; left > 0; ) {
+          const piece = await src.read(Math.min(left, 1 << 20));
+          onChunk(piece);
+          left -= piece.length;
+        }
+        await src.skip(dataPad);
       },
       skip: async () => {
         consumed = true;

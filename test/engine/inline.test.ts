@@ -14,6 +14,7 @@ test('a tracked file passes every TargetFile field through, and records ignore c
     changedLines: new Set([1, 2]),
     diskPath: '/tmp/a.ts',
     sizeLimit: 1000,
+    mode: 0o100644,
     skip: (reason) => skips.push(reason),
     bytes: async () => new TextEncoder().encode('x = 1 // pipeguard:ignore\n'),
     text: async () => 'x = 1 // pipeguard:ignore\n',

@@ -4,6 +4,7 @@ import { compareMaven } from './maven.js';
 import { compareNuget } from './nuget.js';
 import { comparePackagist } from './packagist.js';
 import { comparePypi } from './pypi.js';
+import { compareRpm } from './rpm.js';
 import { compareRubygems } from './rubygems.js';
 import { compareSemver } from './semver.js';
 
@@ -24,6 +25,16 @@ const BY_ECOSYSTEM: Record<string, VersionComparator> = {
   Debian: compareDebian,
   Ubuntu: compareDebian,
   Alpine: compareAlpine,
+  Wolfi: compareAlpine,
+  Chainguard: compareAlpine,
+  'Rocky Linux': compareRpm,
+  AlmaLinux: compareRpm,
+  'Red Hat': compareRpm,
+  openSUSE: compareRpm,
+  SUSE: compareRpm,
+  'Photon OS': compareRpm,
+  Mageia: compareRpm,
+  'Azure Linux': compareRpm,
 };
 
 /**
@@ -38,4 +49,4 @@ export function comparatorFor(ecosystem: string): VersionComparator | undefined 
 /** Ecosystems with a version order. */
 export const ORDERED_ECOSYSTEMS = Object.keys(BY_ECOSYSTEM);
 
-export { compareAlpine, compareDebian, compareMaven, compareNuget, comparePackagist, comparePypi, compareRubygems, compareSemver };
+export { compareAlpine, compareDebian, compareMaven, compareNuget, comparePackagist, comparePypi, compareRpm, compareRubygems, compareSemver };

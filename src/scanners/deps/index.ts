@@ -7,7 +7,7 @@ import { defaultDbPath } from '../../advisories/paths.js';
 import { errorMessage } from '../../core/errors.js';
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
-import { purlFor } from '../../sbom/purl.js';
+import { dependencyPurl } from './installed/index.js';
 import type { DepsConfig } from './config.js';
 import { collectInventory, formatInventoryError } from './inventory.js';
 import type { Dependency } from './types.js';
@@ -78,7 +78,7 @@ export const depsScanner: Scanner<DepsConfig> = {
   id: 'deps',
   title: 'Vulnerable dependencies (OSV, offline)',
   requires: ['files'],
-  targets: ['directory', 'staged', 'archive', 'file'],
+  targets: ['directory', 'staged', 'archive', 'file', 'image'],
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;
@@ -115,7 +115,7 @@ export const depsScanner: Scanner<DepsConfig> = {
         const seen = new Map<string, Dependency>();
         for (const dep of lock.packages) {
           if (!dep.version) continue;
-          const purl = purlFor(dep.ecosystem, dep.name, dep.version) ?? `${dep.ecosystem}/${dep.name}@${dep.version}`;
+          const purl = dependencyPurl(dep) ?? `${dep.ecosystem}/${dep.name}@${dep.version}`;
           const prev = seen.get(purl);
           if (prev) {
             if (prev.dev && !dep.dev) prev.dev = false;
@@ -127,8 +127,9 @@ export const depsScanner: Scanner<DepsConfig> = {
         for (const [purl, dep] of seen) {
           if (ctx.signal.aborted) return;
           if (dep.dev && !cfg.includeDev) continue;
-          const ref = { ecosystem: dep.ecosystem, name: dep.name, version: dep.version };
-          const match = matchPackage(db.lookup(dep.ecosystem, dep.name), ref);
+          // OS packages are matched by the source package advisories name (Debian, Alpine), at its version.
+          const ref = { ecosystem: dep.ecosystem, name: dep.advisoryName ?? dep.name, version: dep.advisoryVersion ?? dep.version };
+          const match = matchPackage(db.lookup(ref.ecosystem, ref.name), ref);
           for (const v of match.vulnerabilities) {
             const ids = [v.id, ...v.aliases];
             const ignored = ignoreFor(cfg, ids, dep, purl, warned, ctx);
@@ -142,7 +143,7 @@ export const depsScanner: Scanner<DepsConfig> = {
             }
             const severity = effectiveSeverity(v, cfg.unknownSeverity);
             const ownFix = lowestFix(v.records, ref);
-            const via = dep.path && dep.path.length > 1 ? ` via ${dep.path[0]}` : '';
+            const via = dep.advisoryName ? ` (source package ${dep.advisoryName}${dep.advisoryVersion ? ` ${dep.advisoryVersion}` : ''})` : dep.path && dep.path.length > 1 ? ` via ${dep.path[0]}` : '';
             const fixText = match.fixedVersion ? `upgrade to ${match.fixedVersion} (${match.upgrade})` : 'no fixed version is known';
             const finding: RawFinding = {
               scanner: 'deps',
@@ -150,7 +151,9 @@ export const depsScanner: Scanner<DepsConfig> = {
               severity,
               confidence: 'high',
               message: `${dep.name}@${dep.version}${via} is affected by ${v.id}${v.summary ? `: ${v.summary}` : ''}; ${fixText}.`,
-              location: { path: lock.path, ...(dep.line ? { startLine: dep.line } : {}), logical: `${dep.name}@${dep.version}` },
+              location: dep.layer
+                ? { kind: 'package', path: lock.path, purl, ...(dep.line ? { startLine: dep.line } : {}), logical: `${dep.name}@${dep.version}`, layer: dep.layer }
+                : { path: lock.path, ...(dep.line ? { startLine: dep.line } : {}), logical: `${dep.name}@${dep.version}` },
               identity: `${purl}|${v.id}`,
               ...(v.cwe.length ? { cwe: v.cwe } : {}),
               ...(match.fixedVersion
@@ -165,6 +168,9 @@ export const depsScanner: Scanner<DepsConfig> = {
                 version: dep.version,
                 ecosystem: dep.ecosystem,
                 purl,
+                ...(dep.advisoryName ? { sourcePackage: dep.advisoryName } : {}),
+                ...(dep.advisoryVersion ? { sourceVersion: dep.advisoryVersion } : {}),
+                ...(dep.layer ? { layer: dep.layer } : {}),
                 direct: dep.direct === true,
                 dev: dep.dev === true,
                 dependencyPath: dep.path ?? [`${dep.name}@${dep.version}`],

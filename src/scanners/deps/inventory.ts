@@ -2,6 +2,7 @@ import { errorMessage } from '../../core/errors.js';
 import type { Target, TargetFile } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import { linkGraph } from './graph.js';
+import { collectInstalled, isInstalledPath, maybeProgramPath } from './installed/index.js';
 import { formatFor } from './parsers/index.js';
 import { LockfileError, type ParsedLockfile } from './types.js';
 
@@ -31,12 +32,25 @@ export function collectInventory(target: Target, signal?: AbortSignal): Promise<
 
 const CACHE = new WeakMap<Target, Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }>>();
 
+/**
+ * Installed packages are read in images (instead of lockfiles, as Trivy and Syft do: what is installed is what
+ * runs) and inside archives met anywhere (a bundled node_modules, a jar's pom.properties, a wheel's METADATA).
+ */
+function readsInstalled(image: boolean, path: string): boolean {
+  return (image || path.includes('!')) && (isInstalledPath(path) || maybeProgramPath(path, image));
+}
+
 async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }> {
   const lockfiles: TargetFile[] = [];
   const others = new Map<string, TargetFile>();
-  for await (const f of targetFiles(target, { path: (p) => formatFor(p) !== undefined || SIBLINGS.test(p), includeLarge: true })) {
+  const installed: TargetFile[] = [];
+  const image = target.kind === 'image';
+  const wanted = (p: string) => (!image && (formatFor(p) !== undefined || SIBLINGS.test(p))) || readsInstalled(image, p);
+  for await (const f of targetFiles(target, { path: wanted, includeLarge: true, includeBinary: true })) {
     if (signal?.aborted) break;
-    if (formatFor(f.path)) lockfiles.push(f);
+    if (readsInstalled(image, f.path)) installed.push(f);
+    else if (f.origin?.hidden) continue;
+    else if (formatFor(f.path)) lockfiles.push(f);
     else others.set(f.path, f);
   }
   const byPath = new Map(lockfiles.map((f) => [f.path, f]));
@@ -58,6 +72,14 @@ async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lo
     } catch (e) {
       if (e instanceof LockfileError) errors.push({ path: f.path, ...(e.line ? { line: e.line } : {}), message: e.message });
       else errors.push({ path: f.path, message: errorMessage(e) });
+    }
+  }
+  if (installed.length) {
+    const order = new Map((target.image?.layers ?? []).map((l) => [l.digest, l.index]));
+    const found = await collectInstalled(installed, (d) => order.get(d), (path, message) => errors.push({ path, message }));
+    for (const lock of found) {
+      linkGraph(lock);
+      out.push(lock);
     }
   }
   return { lockfiles: out, errors };

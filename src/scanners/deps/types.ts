@@ -24,6 +24,14 @@ export interface Dependency {
   dependsOn?: string[];
   /** Shortest chain of `name@version` from a direct dependency down to this one (filled by the graph step). */
   path?: string[];
+  /** Its package URL when the ecosystem's generic one does not fit (OS packages: `pkg:deb/debian/...`). */
+  purl?: string;
+  /** The name advisories key it by, when not its own (a Debian source package, an Alpine origin). */
+  advisoryName?: string;
+  /** The version advisories compare, when not its own (a Debian source package's version). */
+  advisoryVersion?: string;
+  /** Digest of the image layer that added it (packages found in images). */
+  layer?: string;
 }
 
 /** A parsed lockfile or manifest. */
@@ -38,6 +46,8 @@ export interface ParsedLockfile {
   roots?: string[];
   /** Keys of direct dependencies declared for development only; what only they pull in is dev. */
   devRoots?: string[];
+  /** An operating system's package database (dpkg, apk, rpm): distribution packages, not application ones. */
+  os?: boolean;
 }
 
 /** A parse failure at a line. Parsers throw it; the scanner records it per file, `sbom` exits 2. */

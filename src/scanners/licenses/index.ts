@@ -1,7 +1,7 @@
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, Scanner } from '../../core/types.js';
-import { purlFor } from '../../sbom/purl.js';
 import { collectInventory, formatInventoryError } from '../deps/inventory.js';
+import { dependencyPurl } from '../deps/installed/index.js';
 import type { Dependency } from '../deps/types.js';
 import type { LicensesConfig } from './config.js';
 import { judgeLicense } from './policy.js';
@@ -24,18 +24,20 @@ export const licensesScanner: Scanner<LicensesConfig> = {
   id: 'licenses',
   title: 'Dependency licenses (SPDX, allow/deny policy)',
   requires: ['files'],
-  targets: ['directory', 'staged', 'archive', 'file'],
+  targets: ['directory', 'staged', 'archive', 'file', 'image'],
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;
     const { lockfiles, errors } = await collectInventory(target, ctx.signal);
     for (const e of errors) ctx.fileError(e.path, formatInventoryError(e));
     for (const lock of lockfiles) {
+      // Distribution packages (dpkg, apk, rpm) are the operating system's, not the application's dependencies.
+      if (lock.os) continue;
       const seen = new Set<string>();
       for (const dep of lock.packages) {
         if (ctx.signal.aborted) return;
         if (dep.dev && !cfg.includeDev) continue;
-        const purl = purlFor(dep.ecosystem, dep.name, dep.version) ?? `${dep.ecosystem}/${dep.name}@${dep.version}`;
+        const purl = dependencyPurl(dep) ?? `${dep.ecosystem}/${dep.name}@${dep.version}`;
         if (seen.has(purl)) continue;
         seen.add(purl);
         ctx.count('packages');

@@ -34,7 +34,7 @@ export const secretsScanner: Scanner<SecretsConfig> = {
   id: 'secrets',
   title: 'Secrets: credentials, keys and tokens in files and git history',
   requires: ['files'],
-  targets: ['directory', 'git-history', 'staged', 'archive', 'stdin', 'file'],
+  targets: ['directory', 'git-history', 'staged', 'archive', 'stdin', 'file', 'image'],
   rules(config) {
     return activeSpecs(ruleSetInput(config ?? secretsConfigSchema.parse({}))).map(secretRuleMeta);
   },

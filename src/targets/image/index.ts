@@ -1,0 +1,163 @@
+/**
+ * A container image as a target, read without a container engine: an OCI image layout folder, an OCI archive or a
+ * `docker save` tarball. It offers `files` (the merged file system, then every version of a file that a later
+ * layer deleted or replaced, marked `origin.hidden`; archives in it opened as in a folder) and `image` (manifest
+ * digest, platform, configuration, layers). Every file's origin names its layer and the history entry that made it.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FileFilter, ImageSource, Limits, Target, TargetFile } from '../../core/types.js';
+import { newArchiveBudget, isArchivePath, readArchive, type ArchiveNote } from '../archive.js';
+import { isBinary, looksBinaryByName } from '../binary.js';
+import { decodeText } from '../file.js';
+import { readLayers } from './layers.js';
+import { resolveImage } from './manifest.js';
+import { isLayoutDir, openImageTar, openLayoutDir, type ImageStore } from './source.js';
+import type { TreeEntry } from './tree.js';
+
+export { isLayoutDir } from './source.js';
+
+/** Options of {@link openImage}. */
+export interface ImageOptions {
+  limits: Limits;
+  /** `os/arch[/variant]` to pick from a multi-platform index (default `linux/amd64` when there is a choice). */
+  platform?: string;
+  /** How the image is named in findings (default: the path given). */
+  name?: string;
+  /** Layers or archive members not (fully) read. */
+  onSkip?: ArchiveNote;
+  signal?: AbortSignal;
+  /** Folder for the scratch file of decompressed layers (default: the system's temporary folder). */
+  tmpDir?: string;
+}
+
+/** A target of kind `image`: files and image. */
+export interface ImageTarget extends Target {
+  kind: 'image';
+  image: ImageSource;
+  files(filter?: FileFilter): AsyncIterable<TargetFile>;
+}
+
+/**
+ * Opens an image folder or tarball, or returns undefined when `path` is neither (a plain tar, say). Reads every
+ * layer at once, so a broken image (missing blob, wrong digest, corrupt layer) is an `InputError` here, before any
+ * scanner runs.
+ */
+export async function openImage(path: string, isDir: boolean, o: ImageOptions): Promise<ImageTarget | undefined> {
+  let store: ImageStore | undefined;
+  if (isDir) store = isLayoutDir(path) ? openLayoutDir(path) : undefined;
+  else store = await openImageTar(path);
+  if (!store) return undefined;
+  const name = o.name ?? path;
+  const dir = mkdtempSync(join(o.tmpDir ?? tmpdir(), 'pipeguard-image-'));
+  let scratchFd: number | undefined;
+  const cleanup = () => {
+    if (scratchFd !== undefined) closeSync(scratchFd);
+    scratchFd = undefined;
+    rmSync(dir, { recursive: true, force: true });
+    store.close();
+  };
+  try {
+    const resolved = resolveImage(store, o.platform);
+    scratchFd = openSync(join(dir, 'layers'), 'w+', 0o600);
+    const scratch = { fd: scratchFd, size: 0, max: 4 * o.limits.maxArchiveExpandedBytes };
+    const onNote = o.onSkip ?? (() => undefined);
+    const tree = await readLayers(resolved.layers, resolved.legacy, { limits: o.limits, scratch, file: path, onNote, ...(o.signal ? { signal: o.signal } : {}) });
+    const layers = resolved.layers.map(({ blob: _blob, ...l }) => l);
+    const image: ImageSource = {
+      reference: resolved.tags[0] ?? name,
+      manifestDigest: resolved.manifestDigest,
+      ...(resolved.platform ? { platform: resolved.platform } : {}),
+      configDigest: resolved.configDigest,
+      tags: resolved.tags,
+      config: resolved.config,
+      layers,
+    };
+    const visible = tree.entries().filter((e) => e.kind === 'file');
+    const hidden = tree.hidden;
+    const fileOf = (e: TreeEntry, isHidden: boolean): TargetFile => imageFile(e, layers[e.layer]!, isHidden);
+    return {
+      kind: 'image',
+      id: name,
+      image,
+      async *files(filter: FileFilter = {}) {
+        for (const [list, isHidden] of [
+          [visible, false],
+          [hidden, true],
+        ] as const) {
+          for (const e of list) {
+            o.signal?.throwIfAborted();
+            const f = fileOf(e, isHidden);
+            if (expandable(e.path)) {
+              const bytes = e.data!.size <= o.limits.maxFileBytes ? await f.bytes() : undefined;
+              if (bytes) {
+                for await (const m of readArchive(e.path, bytes, o.limits, newArchiveBudget(), onNote, 0, filter, o.signal)) {
+                  yield { ...m, origin: { ...m.origin, ...f.origin } };
+                }
+              } else {
+                onNote(e.path, `archive not opened: ${e.data!.size} bytes is over the ${o.limits.maxFileBytes}-byte file size limit`);
+              }
+              if (!filter.includeBinary) continue;
+            }
+            if (filter.path && !filter.path(e.path)) continue;
+            if (f.size > o.limits.maxFileBytes && !filter.includeLarge) {
+              onNote(e.path, `skipped: ${f.size} bytes is over the ${o.limits.maxFileBytes}-byte file size limit`);
+              continue;
+            }
+            if (!filter.includeBinary) {
+              if (looksBinaryByName(e.path)) continue;
+              // Read once here for the check; the file handed on keeps these bytes.
+              const bytes = await f.bytes();
+              if (isBinary(bytes)) continue;
+              let text: string | undefined;
+              yield { ...f, bytes: async () => bytes, text: async () => (text ??= decodeText(bytes)) };
+              continue;
+            }
+            yield f;
+          }
+        }
+      },
+      async dispose() {
+        cleanup();
+      },
+    };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+/** Archives opened inside an image: not single compressed files (`changelog.Debian.gz`, man pages). */
+function expandable(path: string): boolean {
+  return isArchivePath(path) && !(/\.gz$/i.test(path) && !/\.(tar\.gz|tgz)$/i.test(path));
+}
+
+/**
+ * One version of a file in the image, read from its layer (or the scratch file) each time it is asked for (the
+ * bytes are not kept: a consumer that holds many files, an inventory, must not hold every program's bytes too).
+ */
+function imageFile(e: TreeEntry, layer: { digest: string; createdBy?: string }, hidden: boolean): TargetFile {
+  const d = e.data!;
+  let text: string | undefined;
+  const read = (): Uint8Array => {
+    const b = Buffer.allocUnsafe(d.size);
+    let got = 0;
+    while (got < d.size) {
+      const n = readSync(d.fd, b, got, d.size - got, d.offset + got);
+      if (n === 0) throw new Error(`${e.path}: layer data ends early`);
+      got += n;
+    }
+    return b;
+  };
+  return {
+    path: e.path,
+    size: d.size,
+    mode: e.mode,
+    // Each version is its own content: a path met in two layers is two files.
+    contentId: `${layer.digest}:${d.offset}`,
+    origin: { layer: layer.digest, ...(layer.createdBy ? { createdBy: layer.createdBy } : {}), ...(hidden ? { hidden: true } : {}) },
+    bytes: async () => read(),
+    text: async () => (text ??= decodeText(read())),
+  };
+}
