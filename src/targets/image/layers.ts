@@ -5,7 +5,9 @@
  * budgets apply to each layer (members, bytes expanded), so a layer bomb ends that layer with a note.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readSync, writeSync } from 'node:fs';
+import { read, readSync, writeSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { lazyBuiltin } from '../../core/lazy.js';
 import { InputError } from '../../core/errors.js';
 import type { ImageLayer, Limits } from '../../core/types.js';
@@ -52,16 +54,24 @@ function head(r: BlobRange): Buffer {
   return b;
 }
 
-/** sha256 (or sha512) of a byte range, read in 1 MiB pieces. */
-async function digestOf(r: BlobRange, alg: string, onChunk?: (c: Buffer) => void): Promise<string> {
-  const h = createHash(alg);
-  if (r.size > 0) {
-    const stream = createReadStream('', { fd: r.fd, start: r.offset, end: r.offset + r.size - 1, autoClose: false, highWaterMark: 1 << 20 });
-    for await (const c of stream as AsyncIterable<Buffer>) {
-      h.update(c);
-      onChunk?.(c);
-    }
+const readAt = promisify(read);
+
+/** The bytes of a blob in pieces of 1 MiB (positional reads: the descriptor stays open for the files read later). */
+async function* blobChunks(r: BlobRange): AsyncGenerator<Buffer> {
+  for (let pos = 0; pos < r.size; ) {
+    const n = Math.min(1 << 20, r.size - pos);
+    const b = Buffer.allocUnsafe(n);
+    const { bytesRead } = await readAt(r.fd, b, 0, n, r.offset + pos);
+    if (bytesRead === 0) throw new ArchiveError(`blob ${r.name} ends early`);
+    yield bytesRead === n ? b : b.subarray(0, bytesRead);
+    pos += bytesRead;
   }
+}
+
+/** sha256 (or sha512) of a byte range. */
+async function digestOf(r: BlobRange, alg: string): Promise<string> {
+  const h = createHash(alg);
+  for await (const c of blobChunks(r)) h.update(c);
   return `${alg}:${h.digest('hex')}`;
 }
 
@@ -115,13 +125,16 @@ async function readCompressed(tree: ImageTree, layer: ImageLayer & { blob: BlobR
   const h = createHash(alg);
   const gz = zlib().createGunzip({ chunkSize: 64 * 1024 });
   gz.on('error', () => undefined); // surfaced by the iterator
-  const raw = layer.blob.size
-    ? createReadStream('', { fd: layer.blob.fd, start: layer.blob.offset, end: layer.blob.offset + layer.blob.size - 1, autoClose: false, highWaterMark: 1 << 20 })
-    : undefined;
-  raw?.on('data', (c) => h.update(c as Buffer));
-  raw?.on('error', (e) => gz.destroy(e));
-  if (raw) raw.pipe(gz);
-  else gz.end();
+  const raw = Readable.from(
+    (async function* () {
+      for await (const c of blobChunks(layer.blob)) {
+        h.update(c);
+        yield c;
+      }
+    })(),
+  );
+  raw.on('error', (e) => gz.destroy(e));
+  raw.pipe(gz);
   let expanded = 0;
   const src = new StreamSource(
     gz,
@@ -136,11 +149,10 @@ async function readCompressed(tree: ImageTree, layer: ImageLayer & { blob: BlobR
     // Drain what the tar did not read (padding after the end blocks), so the whole blob is hashed.
     for (let rest = await src.peek(1 << 16); rest.length; rest = await src.peek(1 << 16)) await src.skip(rest.length);
   } finally {
-    raw?.unpipe(gz);
-    raw?.destroy();
+    raw.unpipe(gz);
+    raw.destroy();
     gz.destroy();
   }
-  if (raw) await new Promise<void>((resolve) => (raw.closed ? resolve() : raw.once('close', () => resolve())));
   checkDigest(layer, want, `${alg}:${h.digest('hex')}`, o.file);
 }
 
