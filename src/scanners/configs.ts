@@ -6,6 +6,7 @@ import { pipelineConfigSchema } from './pipeline/config.js';
 import { sastConfigSchema } from './sast/config.js';
 import { secretsConfigSchema } from './secrets/config.js';
 import { licensesConfigSchema } from './licenses/config.js';
+import { imageConfigSchema } from './image/config.js';
 
 /**
  * The config section of every scanner, by scanner id: `scanners.<id>` in pipeguard.yml.
@@ -20,4 +21,5 @@ export const SCANNER_CONFIGS = {
   iac: iacConfigSchema,
   exposure: exposureConfigSchema,
   posture: postureConfigSchema,
+  image: imageConfigSchema,
 } as const;

@@ -21,6 +21,7 @@ export const SCANNER_ENTRIES: readonly ScannerEntry[] = [
   { id: 'sast', load: async () => (await import('./sast/index.js')).sastScanner },
   { id: 'deps', load: async () => (await import('./deps/index.js')).depsScanner },
   { id: 'licenses', load: async () => (await import('./licenses/index.js')).licensesScanner },
+  { id: 'image', load: async () => (await import('./image/index.js')).imageScanner },
 ];
 
 /** Every scanner id, in run order. */

@@ -16,6 +16,7 @@ export const exposureMatchSchema = z
     k8s: oneOrMany.optional().describe('Kubernetes objects as `kind/name` (`deployment/api`, `service/api`, `ingress/web`) or a bare name.'),
     docker: oneOrMany.optional().describe('Dockerfile paths (globs allowed), e.g. `services/api/Dockerfile`.'),
     terraform: oneOrMany.optional().describe('Terraform resource addresses (`aws_security_group.api`), globs allowed.'),
+    image: oneOrMany.optional().describe('Container image references (`registry/shop/api:1.2`), globs allowed.'),
   })
   .strict();
 

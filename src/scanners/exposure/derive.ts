@@ -18,7 +18,7 @@ import { isComposeFile, isDockerfile, isManifestCandidate, isTerraform, isUnrend
 export type Reach = 'public' | 'internal';
 
 /** Where an exposure comes from. */
-export type ExposureSource = 'dockerfile' | 'compose' | 'k8s' | 'terraform';
+export type ExposureSource = 'dockerfile' | 'compose' | 'k8s' | 'terraform' | 'image';
 
 /** One port (range) that the code exposes. */
 export interface Exposure {
@@ -26,7 +26,7 @@ export interface Exposure {
   /** Address of the resource: `services/api`, `Service/shop/web`, `aws_security_group.web.ingress[0]`, a Dockerfile path. */
   resource: string;
   /** Keys a policy `match` compares against: compose service name, `kind/name`, Dockerfile path, Terraform address. */
-  keys: { compose?: string; k8s?: string[]; docker?: string; terraform?: string; name: string };
+  keys: { compose?: string; k8s?: string[]; docker?: string; terraform?: string; image?: string; name: string };
   from: number;
   to: number;
   protocol: 'tcp' | 'udp' | 'sctp' | 'any';
@@ -53,6 +53,26 @@ const dirName = (p: string) => {
 const LOOPBACK = /^(?:127\.\d+\.\d+\.\d+|::1|localhost)$/;
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 const AZ_WORLD = new Set(['*', 'internet', '0.0.0.0/0', '::/0', 'any']);
+
+/** The path exposures of an image's configuration are reported at (turned into an image location). */
+export const IMAGE_CONFIG_PATH = 'config';
+
+/**
+ * The ports an image's configuration exposes (`EXPOSE`, kept in `config.ExposedPorts`): reachable inside the
+ * container network, as a Dockerfile's EXPOSE. Matched to a service by `match.image` or the repository's last name.
+ */
+export function deriveFromImage(reference: string, ports: string[]): Exposure[] {
+  const repo = reference.replace(/@.*$/, '').replace(/:[^:/]*$/, '');
+  const name = repo.slice(repo.lastIndexOf('/') + 1);
+  const out: Exposure[] = [];
+  for (const p of ports) {
+    const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(p);
+    if (!m) continue;
+    const from = Number(m[1]);
+    out.push({ source: 'image', resource: reference, keys: { image: reference, name }, from, to: m[2] ? Number(m[2]) : from, protocol: proto(m[3]), reach: 'internal', via: 'EXPOSE (image config)', path: IMAGE_CONFIG_PATH, span: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } });
+  }
+  return out;
+}
 
 /** Exposures declared by one non-Terraform file. `onError` receives `line N: ...` messages. */
 export function deriveFromText(path: string, text: string, onError: (path: string, message: string) => void): Exposure[] {

@@ -1,11 +1,11 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import type { FileLocation, Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import type { Span } from '../iac/common.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { ExposureConfig } from './config.js';
-import { deriveExposures, isExposurePath } from './derive.js';
+import { deriveExposures, deriveFromImage, IMAGE_CONFIG_PATH, isExposurePath } from './derive.js';
 import type { Exposure } from './derive.js';
 import { EXPOSURE_RULES, evaluate } from './policy.js';
 import type { PolicyLocator, Verdict } from './policy.js';
@@ -34,6 +34,8 @@ export async function collectExposures(target: Target, onError: (path: string, m
     files++;
     exposures.push(...deriveExposures(f.path, text, onError));
   }
+  const img = target.image;
+  if (img?.config) exposures.push(...deriveFromImage(img.reference, img.config.exposedPorts));
   exposures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.startLine - b.span.startLine || a.from - b.from));
   return { exposures, files, ...(locate ? { locate } : {}) };
 }
@@ -68,7 +70,7 @@ export const exposureScanner: Scanner<ExposureConfig> = {
   id: 'exposure',
   title: 'Network exposure policy: declared vs. exposed ports',
   requires: ['files'],
-  targets: ['directory', 'archive'],
+  targets: ['directory', 'archive', 'image'],
   rules(config) {
     return toRuleMeta('exposure', EXPOSURE_RULES, { disabled: new Set(config?.disable ?? []) });
   },
@@ -77,6 +79,11 @@ export const exposureScanner: Scanner<ExposureConfig> = {
     const r = await checkExposure(target, ctx.config, (p, m) => ctx.fileError(p, m), ctx.signal);
     ctx.count('files', r.files);
     ctx.count('exposures', r.exposures.length);
-    yield* r.findings;
+    const image = target.image;
+    for (const f of r.findings) {
+      // A port an image's configuration exposes is reported at the image, not at a file.
+      if (image && f.location.path === IMAGE_CONFIG_PATH && f.location.logical === image.reference) yield { ...f, location: { kind: 'image', image: image.reference, path: 'config' } as Location };
+      else yield f;
+    }
   },
 };

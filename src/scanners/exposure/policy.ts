@@ -54,6 +54,7 @@ export function matches(name: string, svc: ExposureService, e: Exposure): boolea
     if (e.keys.k8s) return e.keys.k8s.some((k) => k.slice(k.indexOf('/') + 1) === name);
     if (e.keys.docker !== undefined) return e.keys.name === name;
     if (e.keys.terraform !== undefined) return e.keys.name === name;
+    if (e.keys.image !== undefined) return e.keys.name === name;
     return false;
   }
   const compose = asList(m.compose);
@@ -67,6 +68,8 @@ export function matches(name: string, svc: ExposureService, e: Exposure): boolea
   }
   const docker = asList(m.docker);
   if (docker && e.keys.docker !== undefined && docker.some((g) => g === e.keys.docker || picomatch(g, { dot: true })(e.keys.docker!))) return true;
+  const img = asList(m.image);
+  if (img && e.keys.image !== undefined && img.some((g) => g === e.keys.image || picomatch(g, { dot: true })(e.keys.image!))) return true;
   const tf = asList(m.terraform);
   if (tf && e.keys.terraform !== undefined && tf.some((g) => g === e.keys.terraform || picomatch(g, { dot: true })(e.keys.terraform!))) return true;
   return false;

@@ -6,7 +6,7 @@
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FileFilter, ImageSource, Limits, Target, TargetFile } from '../../core/types.js';
 import { newArchiveBudget, isArchivePath, readArchive, type ArchiveNote } from '../archive.js';
 import { isBinary, looksBinaryByName } from '../binary.js';
@@ -65,8 +65,10 @@ export async function openImage(path: string, isDir: boolean, o: ImageOptions): 
     const onNote = o.onSkip ?? (() => undefined);
     const tree = await readLayers(resolved.layers, resolved.legacy, { limits: o.limits, scratch, file: path, onNote, ...(o.signal ? { signal: o.signal } : {}) });
     const layers = resolved.layers.map(({ blob: _blob, ...l }) => l);
+    // An OCI layout names images by tag alone (`latest`): the reference is then the file's name with that tag.
+    const tag = resolved.tags[0];
     const image: ImageSource = {
-      reference: resolved.tags[0] ?? name,
+      reference: tag ? (/[:/@]/.test(tag) ? tag : `${basename(path).replace(/\.(oci\.)?tar$/, '')}:${tag}`) : name,
       manifestDigest: resolved.manifestDigest,
       ...(resolved.platform ? { platform: resolved.platform } : {}),
       configDigest: resolved.configDigest,
