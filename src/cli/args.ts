@@ -33,3 +33,9 @@ export function int(name: string, v: string | undefined): number | undefined {
   if (!/^\d+$/.test(v) || Number(v) <= 0) throw new UsageError(`--${name} takes a positive whole number, not ${JSON.stringify(v)}`);
   return Number(v);
 }
+
+/** `--platform`: `os/arch` or `os/arch/variant`. */
+export function platformOption(v: string): string {
+  if (!/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/.test(v)) throw new UsageError(`--platform takes os/arch or os/arch/variant (linux/arm64), not ${JSON.stringify(v)}`);
+  return v;
+}

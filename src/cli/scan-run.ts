@@ -10,7 +10,7 @@ import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNER_IDS } from '../scanners/index.js';
 import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/prestart.js';
-import { int, list, parse } from './args.js';
+import { int, list, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
 
 /** Options shared by `scan` and `secrets`, for parseArgs. */
@@ -98,12 +98,6 @@ export function severityOption(v: string | undefined): Severity | 'none' | undef
   if (v === undefined) return undefined;
   if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
   throw new UsageError(`--fail-on takes ${SEVERITIES.join(', ')} or none, not ${JSON.stringify(v)}`);
-}
-
-/** `--platform`: `os/arch` or `os/arch/variant`. */
-export function platformOption(v: string): string {
-  if (!/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/.test(v)) throw new UsageError(`--platform takes os/arch or os/arch/variant (linux/arm64), not ${JSON.stringify(v)}`);
-  return v;
 }
 
 /** Fingerprints in a previous pipeguard JSON or SARIF report. */

@@ -8,6 +8,8 @@ export interface SbomMeta {
   version?: string;
   tool: { name: string; version: string };
   timestamp: Date;
+  /** What the SBOM describes when not a source tree: a container image or a build artifact. */
+  subject?: { type: 'container' | 'file'; digest?: string; platform?: string };
 }
 
 /** A stable UUID (v4 layout) derived from content, so the same input gives the same document. */
@@ -29,7 +31,14 @@ export function cyclonedxBom(components: SbomComponent[], roots: string[], meta:
     metadata: {
       timestamp: meta.timestamp.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       tools: { components: [{ type: 'application', name: meta.tool.name, version: meta.tool.version }] },
-      component: { type: 'application', 'bom-ref': rootRef, name: meta.name, ...(meta.version ? { version: meta.version } : {}) },
+      component: {
+        type: meta.subject?.type ?? 'application',
+        'bom-ref': rootRef,
+        name: meta.name,
+        ...(meta.version ? { version: meta.version } : {}),
+        ...(meta.subject?.digest ? { hashes: [{ alg: meta.subject.digest.startsWith('sha512:') ? 'SHA-512' : 'SHA-256', content: meta.subject.digest.slice(meta.subject.digest.indexOf(':') + 1) }] } : {}),
+        ...(meta.subject?.platform ? { properties: [{ name: 'pipeguard:platform', value: meta.subject.platform }] } : {}),
+      },
     },
     components: components.map((c) => ({
       type: 'library',
@@ -47,6 +56,8 @@ export function cyclonedxBom(components: SbomComponent[], roots: string[], meta:
       properties: [
         { name: 'pipeguard:ecosystem', value: c.ecosystem },
         ...c.sources.map((s) => ({ name: 'pipeguard:lockfile', value: s })),
+        ...c.layers.map((l) => ({ name: 'pipeguard:layer', value: l })),
+        ...(c.sourcePackage ? [{ name: 'pipeguard:source-package', value: c.sourcePackage }] : []),
         ...(c.dev ? [{ name: 'pipeguard:dev', value: 'true' }] : []),
       ],
     })),

@@ -17,6 +17,8 @@ export interface SbomOptions {
   name?: string;
   tool: { name: string; version: string };
   now: Date;
+  /** For a build artifact: its digest (`sha256:...`), recorded as the described file's hash. */
+  subjectDigest?: string;
 }
 
 /**
@@ -27,10 +29,18 @@ export async function generateSbom(target: Target, o: SbomOptions): Promise<{ do
   const { lockfiles, errors } = await collectInventory(target);
   const first = errors[0];
   if (first) throw new InputError(first.message, first.path, first.line);
-  if (lockfiles.length === 0) throw new InputError('no lockfile or manifest found', target.id);
+  // An image or artifact with no package is described as such (an empty list); a folder without a lockfile is an error.
+  if (lockfiles.length === 0 && target.kind !== 'image' && target.kind !== 'archive') throw new InputError('no lockfile or manifest found', target.id);
   const filtered = o.excludeDev ? lockfiles.map((l) => ({ ...l, packages: l.packages.filter((p) => !p.dev) })) : lockfiles;
   const { components, roots } = sbomComponents(filtered);
-  const meta: SbomMeta = { name: o.name ?? basename(target.id), tool: o.tool, timestamp: o.now };
+  const img = target.image;
+  const meta: SbomMeta = {
+    name: o.name ?? img?.reference ?? basename(target.id),
+    tool: o.tool,
+    timestamp: o.now,
+    ...(img ? { subject: { type: 'container' as const, digest: img.manifestDigest, ...(img.platform ? { platform: img.platform } : {}) } } : {}),
+    ...(o.subjectDigest && !img ? { subject: { type: 'file' as const, digest: o.subjectDigest } } : {}),
+  };
   const document = o.format === 'spdx' ? spdxDocument(components, roots, meta) : cyclonedxBom(components, roots, meta);
   return { document, components: components.length };
 }

@@ -1,7 +1,7 @@
 import type { Dependency, ParsedLockfile } from '../scanners/deps/types.js';
 import { parseSpdx, formatSpdx, licenseIds } from '../scanners/licenses/spdx.js';
 import { canonicalId, categoryOf, normaliseLicenseName } from '../scanners/licenses/categories.js';
-import { purlFor } from './purl.js';
+import { dependencyPurl } from '../scanners/deps/installed/index.js';
 
 /** One component of an SBOM: a package version, merged across lockfiles. */
 export interface SbomComponent {
@@ -18,8 +18,12 @@ export interface SbomComponent {
   direct: boolean;
   /** purls this component depends on. */
   dependsOn: string[];
-  /** Lockfiles that list it. */
+  /** Lockfiles (or package databases, package.json files, binaries) that list it. */
   sources: string[];
+  /** Digests of the image layers that added it (packages found in images). */
+  layers: string[];
+  /** The ecosystem's own name advisories use, when not the package's: a Debian source package. */
+  sourcePackage?: string;
 }
 
 /** Decodes SRI (`sha512-<base64>`) and `sha256:<hex>` hashes to hex digests. */
@@ -65,14 +69,27 @@ export function sbomComponents(lockfiles: ParsedLockfile[]): { components: SbomC
   const roots = new Set<string>();
   for (const lock of lockfiles) {
     const keyToPurl = new Map<string, string>();
-    const purlOf = (d: Dependency): string => purlFor(d.ecosystem, d.name, d.version) ?? `pkg:generic/${encodeURIComponent(d.name)}@${encodeURIComponent(d.version)}`;
+    const purlOf = (d: Dependency): string => dependencyPurl(d) ?? `pkg:generic/${encodeURIComponent(d.name)}@${encodeURIComponent(d.version)}`;
     for (const d of lock.packages) keyToPurl.set(d.key, purlOf(d));
     for (const d of lock.packages) {
       if (!d.version) continue;
       const purl = purlOf(d);
       let c = byPurl.get(purl);
       if (!c) {
-        c = { purl, ecosystem: d.ecosystem, name: d.name, version: d.version, hashes: [], dev: d.dev === true, direct: false, dependsOn: [], sources: [], ...licenseOf(d.license) };
+        c = {
+          purl,
+          ecosystem: d.ecosystem,
+          name: d.name,
+          version: d.version,
+          hashes: [],
+          dev: d.dev === true,
+          direct: false,
+          dependsOn: [],
+          sources: [],
+          layers: [],
+          ...(d.advisoryName ? { sourcePackage: d.advisoryName } : {}),
+          ...licenseOf(d.license),
+        };
         byPurl.set(purl, c);
       }
       if (!d.dev) c.dev = false;
@@ -90,6 +107,7 @@ export function sbomComponents(lockfiles: ParsedLockfile[]): { components: SbomC
         if (p && p !== purl && !c.dependsOn.includes(p)) c.dependsOn.push(p);
       }
       if (!c.sources.includes(lock.path)) c.sources.push(lock.path);
+      if (d.layer && !c.layers.includes(d.layer)) c.layers.push(d.layer);
     }
   }
   const components = [...byPurl.values()].sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));

@@ -30,7 +30,8 @@ export function spdxDocument(components: SbomComponent[], roots: string[], meta:
         licenseConcluded: 'NOASSERTION',
         licenseDeclared: 'NOASSERTION',
         copyrightText: 'NOASSERTION',
-        primaryPackagePurpose: 'APPLICATION',
+        primaryPackagePurpose: meta.subject?.type === 'container' ? 'CONTAINER' : meta.subject?.type === 'file' ? 'ARCHIVE' : 'APPLICATION',
+        ...(meta.subject?.digest ? { checksums: [{ algorithm: meta.subject.digest.startsWith('sha512:') ? 'SHA512' : 'SHA256', checksumValue: meta.subject.digest.slice(meta.subject.digest.indexOf(':') + 1) }] } : {}),
       },
       ...components.map((c) => ({
         SPDXID: ids.get(c.purl),
@@ -44,6 +45,8 @@ export function spdxDocument(components: SbomComponent[], roots: string[], meta:
         primaryPackagePurpose: 'LIBRARY',
         ...(c.hashes.length ? { checksums: c.hashes.map((h) => ({ algorithm: SPDX_ALG[h.alg], checksumValue: h.hex })) } : {}),
         externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: c.purl }],
+        // Where it was found: the file that lists it and, in an image, the layer that added it.
+        sourceInfo: `found in ${c.sources.join(', ')}${c.layers.length ? ` (image layer ${c.layers.join(', ')})` : ''}`,
       })),
     ],
     relationships: [
