@@ -7,6 +7,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { InputError } from '../../core/errors.js';
 import type { FileFilter, ImageSource, Limits, Target, TargetFile } from '../../core/types.js';
 import { newArchiveBudget, isArchivePath, readArchive, type ArchiveNote } from '../archive.js';
 import { isBinary, looksBinaryByName } from '../binary.js';
@@ -126,6 +127,8 @@ export async function openImage(path: string, isDir: boolean, o: ImageOptions): 
     };
   } catch (e) {
     cleanup();
+    // Errors name the image as the user named it.
+    if (e instanceof InputError && e.file === path && o.name) throw new InputError(e.message, o.name, e.line);
     throw e;
   }
 }
