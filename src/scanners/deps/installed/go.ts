@@ -42,9 +42,32 @@ function uvarint(b: Uint8Array, pos: number): [number, number] | undefined {
   return undefined;
 }
 
-/** The build information of a Go binary, or undefined when it has none this reader knows. */
+/** The sentinels Go writes around the module information string. */
+const MOD_START = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
+const MOD_END = Buffer.from('f932433186182072008242104116d8f2', 'hex');
+
+/**
+ * The build information of a Go binary, or undefined when it has none this reader knows. A binary whose build
+ * information header was stripped (some release builds drop `.go.buildinfo`) still holds the module information
+ * between its sentinels: its modules are read, the toolchain version is then unknown (`goVersion` empty).
+ */
 export function readGoBuildInfo(bytes: Uint8Array): GoBuildInfo | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return fromHeader(buf) ?? fromSentinels(buf);
+}
+
+function fromSentinels(buf: Buffer): GoBuildInfo | undefined {
+  const start = buf.indexOf(MOD_START);
+  if (start < 0) return undefined;
+  const from = start + MOD_START.length;
+  const end = buf.indexOf(MOD_END, from);
+  if (end < 0 || end - from > 1 << 20) return undefined;
+  const text = buf.toString('utf8', from, end);
+  if (!/^path\t/.test(text)) return undefined;
+  return { goVersion: '', ...parseModInfo(text) };
+}
+
+function fromHeader(buf: Buffer): GoBuildInfo | undefined {
   for (let at = buf.indexOf(MAGIC); at >= 0; at = buf.indexOf(MAGIC, at + 1)) {
     if (at % 16 !== 0 || at + 32 > buf.length) continue;
     const flags = buf[at + 15]!;
