@@ -147,7 +147,7 @@ test('a path written twice in one layer: the later entry wins, the earlier is hi
     assert.equal(v.get('bin/alias'), 'program');
     assert.ok(!v.has('bin/sym'), 'symbolic links are not followed');
     const files = await all(t);
-    assert.equal(files.find((f) => f.path === 'bin/tool')?.mode! & 0o777, 0o755);
+    assert.equal((files.find((f) => f.path === 'bin/tool')?.mode ?? 0) & 0o777, 0o755);
     assert.deepEqual(files.filter((f) => f.origin?.hidden).map((f) => f.path), ['etc/conf']);
   } finally {
     await t.dispose();

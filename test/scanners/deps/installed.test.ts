@@ -7,7 +7,7 @@ import { writeDatabase } from '../../../src/advisories/db.js';
 import { loadRecords } from '../../../src/advisories/load.js';
 import { releaseMatches } from '../../../src/advisories/osv.js';
 import { configSchema } from '../../../src/config/schema.js';
-import type { Finding, PackageLocation } from '../../../src/core/types.js';
+import type { Finding, PackageLocation, Scanner } from '../../../src/core/types.js';
 import { DEFAULT_LIMITS, runScan } from '../../../src/engine/run.js';
 import { depsScanner } from '../../../src/scanners/deps/index.js';
 import { parseApkInstalled } from '../../../src/scanners/deps/installed/apk.js';
@@ -40,7 +40,8 @@ async function imageFile(image: string, path: string): Promise<Uint8Array> {
   }
 }
 
-async function scanImage(image: string, registry = [depsScanner]) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function scanImage(image: string, registry: Scanner<any>[] = [depsScanner]) {
   const target = (await openImage(join(IMAGES, image), !image.endsWith('.tar'), { limits: DEFAULT_LIMITS }))!;
   try {
     const config = configSchema.parse({ scanners: { deps: { db, maxAgeDays: 100000 } } });
