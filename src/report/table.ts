@@ -102,6 +102,8 @@ function details(e: Entry): string[] {
   const logical = logicalName(f.location);
   if (logical) out.push(`at: ${logical}`);
   if (f.origin?.commit) out.push(`commit: ${f.origin.commit}${f.origin.author ? ` by ${f.origin.author}` : ''}${f.origin.date ? ` on ${f.origin.date}` : ''}`);
+  const layer = f.origin?.layer ?? (f.location.kind === 'package' || f.location.kind === 'image' ? f.location.layer : undefined);
+  if (layer) out.push(`layer: ${layer}${f.origin?.createdBy ? ` (${oneLine(f.origin.createdBy)})` : ''}${f.origin?.hidden ? ', deleted or replaced by a later layer' : ''}`);
   for (const [i, s] of (f.flow ?? []).entries()) out.push(`flow ${i + 1}: ${locationPath(s.location) ?? describeLocation(s.location)}:${startLineOf(s.location) ?? '-'} ${s.message}`);
   if (f.fix) out.push(`fix: ${f.fix.description}${f.fix.upgradeTo ? ` (upgrade to ${f.fix.upgradeTo})` : ''}`);
   return out;

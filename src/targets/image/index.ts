@@ -110,6 +110,8 @@ export async function openImage(path: string, isDir: boolean, o: ImageOptions): 
             }
             if (!filter.includeBinary) {
               if (looksBinaryByName(e.path)) continue;
+              // A program's first 8 KiB tell it is binary without reading all of it.
+              if (e.data!.size > 8192 && isBinary(readAt(e.data!, 8192))) continue;
               // Read once here for the check; the file handed on keeps these bytes.
               const bytes = await f.bytes();
               if (isBinary(bytes)) continue;
@@ -136,6 +138,18 @@ export async function openImage(path: string, isDir: boolean, o: ImageOptions): 
 /** Archives opened inside an image: not single compressed files (`changelog.Debian.gz`, man pages). */
 function expandable(path: string): boolean {
   return isArchivePath(path) && !(/\.gz$/i.test(path) && !/\.(tar\.gz|tgz)$/i.test(path));
+}
+
+/** The first `n` bytes of a file's data. */
+function readAt(d: TreeEntry['data'] & object, n: number): Buffer {
+  const b = Buffer.allocUnsafe(Math.min(n, d.size));
+  let got = 0;
+  while (got < b.length) {
+    const k = readSync(d.fd, b, got, b.length - got, d.offset + got);
+    if (k === 0) break;
+    got += k;
+  }
+  return b.subarray(0, got);
 }
 
 /**
