@@ -5,8 +5,8 @@
  * Exposed ports are judged by the exposure scanner against the exposure policy.
  */
 import { EOL_UPDATED, eolCycle } from '../../data/eol.js';
-import type { ImageLocation, RawFinding, RuleMeta, Scanner, ScanContext, Severity, Target } from '../../core/types.js';
-import { toRuleMeta } from '../iac/common.js';
+import { toRuleMeta } from '../../core/rules.js';
+import type { ImageLocation, RawFinding, Scanner, ScanContext, Severity, Target } from '../../core/types.js';
 import { analyzeText, type SecretHit } from '../secrets/analyze.js';
 import type { RuleSet } from '../secrets/engine.js';
 import { buildRuleSet, ruleSetInput } from '../secrets/ruleset.js';
@@ -29,7 +29,7 @@ export const imageScanner: Scanner<ImageScannerConfig> = {
   title: 'Container image configuration: user, secrets in ENV/labels/history, health check, base end of life',
   requires: ['image'],
   rules(config) {
-    return toRuleMeta('image', IMAGE_RULES, new Set(config?.disable ?? [])).map((r): RuleMeta => ({ ...r, tags: ['image', 'container'] }));
+    return toRuleMeta('image', IMAGE_RULES, { disabled: new Set(config?.disable ?? []) });
   },
   async *scan(target: Target, ctx: ScanContext<ImageScannerConfig>) {
     const image = target.image!;
