@@ -8,25 +8,19 @@ import { gzipSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { cli } from '../helpers/cli.js';
+import { cyclonedxValidator } from '../helpers/sbom-schemas.js';
 import { tarBytes } from '../helpers/oci.js';
 import { makeDir } from '../helpers/tmp.js';
 
 const addFormats = addFormatsModule.default;
 const IMAGES = fileURLToPath(new URL('../fixtures/images', import.meta.url));
-const SCHEMAS = fileURLToPath(new URL('./fixtures/schemas', import.meta.url));
+const SPDX_SCHEMA = fileURLToPath(new URL('./fixtures/spdx-schema-2.3.json', import.meta.url));
 const ESBUILD = fileURLToPath(new URL('../../node_modules/@esbuild/linux-x64/bin/esbuild', import.meta.url));
-const schema = (n: string): Record<string, unknown> => JSON.parse(readFileSync(join(SCHEMAS, n), 'utf8')) as Record<string, unknown>;
 
 function validators() {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addFormat('iri-reference', true);
-  ajv.addFormat('idn-email', true);
-  ajv.addSchema(schema('spdx.schema.json'));
-  ajv.addSchema(schema('jsf-0.82.schema.json'));
   const spdx = new Ajv({ strict: false, allErrors: true });
   addFormats(spdx);
-  return { cdx: ajv.compile(schema('bom-1.6.schema.json')), spdx: spdx.compile(JSON.parse(readFileSync(join(SCHEMAS, '..', 'spdx-schema-2.3.json'), 'utf8')) as object) };
+  return { cdx: cyclonedxValidator(), spdx: spdx.compile(JSON.parse(readFileSync(SPDX_SCHEMA, 'utf8')) as object) };
 }
 
 interface Bom {

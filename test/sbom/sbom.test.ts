@@ -3,26 +3,12 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { decodeHash } from '../../src/sbom/inventory.js';
 import { cli } from '../helpers/cli.js';
+import { cyclonedxValidator } from '../helpers/sbom-schemas.js';
 import { makeDir } from '../helpers/tmp.js';
 
-const addFormats = addFormatsModule.default;
 const FIXTURES = fileURLToPath(new URL('../scanners/deps/fixtures', import.meta.url));
-const SCHEMAS = fileURLToPath(new URL('./fixtures/schemas', import.meta.url));
-const schema = (n: string): Record<string, unknown> => JSON.parse(readFileSync(join(SCHEMAS, n), 'utf8')) as Record<string, unknown>;
-
-function cyclonedxValidator() {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addFormat('iri-reference', true);
-  ajv.addFormat('idn-email', true);
-  ajv.addSchema(schema('spdx.schema.json'));
-  ajv.addSchema(schema('jsf-0.82.schema.json'));
-  return ajv.compile(schema('bom-1.6.schema.json'));
-}
 
 function copy(...names: string[]): string {
   const dir = makeDir();

@@ -4,7 +4,7 @@
  * layer deleted or replaced, marked `origin.hidden`; archives in it opened as in a folder) and `image` (manifest
  * digest, platform, configuration, layers). Every file's origin names its layer and the history entry that made it.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InputError } from '../../core/errors.js';
@@ -14,7 +14,7 @@ import { isBinary, looksBinaryByName } from '../binary.js';
 import { decodeText } from '../file.js';
 import { readLayers } from './layers.js';
 import { resolveImage } from './manifest.js';
-import { isLayoutDir, openImageTar, openLayoutDir, type ImageStore } from './source.js';
+import { isLayoutDir, openImageTar, openLayoutDir, readFully, type ImageStore } from './source.js';
 import type { TreeEntry } from './tree.js';
 
 export { isLayoutDir } from './source.js';
@@ -111,7 +111,7 @@ export async function openImage(path: string, isDir: boolean, o: ImageOptions): 
             if (!filter.includeBinary) {
               if (looksBinaryByName(e.path)) continue;
               // A program's first 8 KiB tell it is binary without reading all of it.
-              if (e.data!.size > 8192 && isBinary(readAt(e.data!, 8192))) continue;
+              if (e.data!.size > 8192 && isBinary(readFully(e.data!.fd, 8192, e.data!.offset))) continue;
               // Read once here for the check; the file handed on keeps these bytes.
               const bytes = await f.bytes();
               if (isBinary(bytes)) continue;
@@ -140,18 +140,6 @@ function expandable(path: string): boolean {
   return isArchivePath(path) && !(/\.gz$/i.test(path) && !/\.(tar\.gz|tgz)$/i.test(path));
 }
 
-/** The first `n` bytes of a file's data. */
-function readAt(d: TreeEntry['data'] & object, n: number): Buffer {
-  const b = Buffer.allocUnsafe(Math.min(n, d.size));
-  let got = 0;
-  while (got < b.length) {
-    const k = readSync(d.fd, b, got, b.length - got, d.offset + got);
-    if (k === 0) break;
-    got += k;
-  }
-  return b.subarray(0, got);
-}
-
 /**
  * One version of a file in the image, read from its layer (or the scratch file) each time it is asked for (the
  * bytes are not kept: a consumer that holds many files, an inventory, must not hold every program's bytes too).
@@ -160,13 +148,8 @@ function imageFile(e: TreeEntry, layer: { digest: string; createdBy?: string }, 
   const d = e.data!;
   let text: string | undefined;
   const read = (): Uint8Array => {
-    const b = Buffer.allocUnsafe(d.size);
-    let got = 0;
-    while (got < d.size) {
-      const n = readSync(d.fd, b, got, d.size - got, d.offset + got);
-      if (n === 0) throw new Error(`${e.path}: layer data ends early`);
-      got += n;
-    }
+    const b = readFully(d.fd, d.size, d.offset);
+    if (b.length < d.size) throw new Error(`${e.path}: layer data ends early`);
     return b;
   };
   return {

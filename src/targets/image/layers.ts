@@ -5,14 +5,14 @@
  * budgets apply to each layer (members, bytes expanded), so a layer bomb ends that layer with a note.
  */
 import { createHash } from 'node:crypto';
-import { read, readSync, writeSync } from 'node:fs';
+import { read, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { lazyBuiltin } from '../../core/lazy.js';
 import { InputError } from '../../core/errors.js';
 import type { ImageLayer, Limits } from '../../core/types.js';
 import { ArchiveError, FileRangeSource, StreamSource, tarEntries, type ByteSource } from '../tar.js';
-import type { BlobRange } from './source.js';
+import { readFully, type BlobRange } from './source.js';
 import { ImageTree, pathParts } from './tree.js';
 
 const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
@@ -44,14 +44,7 @@ const ZSTD = (b: Uint8Array) => b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f 
 
 /** The first bytes of a blob. */
 function head(r: BlobRange): Buffer {
-  const b = Buffer.alloc(Math.min(4, r.size));
-  let got = 0;
-  while (got < b.length) {
-    const n = readSync(r.fd, b, got, b.length - got, r.offset + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return b;
+  return readFully(r.fd, Math.min(4, r.size), r.offset);
 }
 
 const readAt = promisify(read);

@@ -127,15 +127,22 @@ export async function openImageTar(path: string): Promise<ImageStore | undefined
   }
 }
 
+/** Up to `length` bytes of a file from `position` (fewer only where the file ends). */
+export function readFully(fd: number, length: number, position: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? buf : buf.subarray(0, got);
+}
+
 /** Reads a whole member into memory (manifests, configs, indexes), refusing ones over `max` bytes. */
 export function readRange(r: BlobRange, max: number, what: string, file: string): Buffer {
   if (r.size > max) throw new InputError(`${what} ${r.name} is ${r.size} bytes, over the ${max}-byte limit`, file);
-  const buf = Buffer.allocUnsafe(r.size);
-  let got = 0;
-  while (got < r.size) {
-    const n = readSync(r.fd, buf, got, r.size - got, r.offset + got);
-    if (n === 0) throw new InputError(`${what} ${r.name} is cut short (${got} of ${r.size} bytes)`, file);
-    got += n;
-  }
+  const buf = readFully(r.fd, r.size, r.offset);
+  if (buf.length < r.size) throw new InputError(`${what} ${r.name} is cut short (${buf.length} of ${r.size} bytes)`, file);
   return buf;
 }
