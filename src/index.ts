@@ -32,6 +32,8 @@ export { loadScanners, SCANNER_ENTRIES, SCANNER_IDS } from './scanners/index.js'
 export { openDirectory } from './targets/directory.js';
 export { openGitHistory, openStaged } from './targets/git.js';
 export { openTarget } from './targets/open.js';
+export { openImage, type ImageOptions, type ImageTarget } from './targets/image/index.js';
+export { generateSbom, type SbomOptions } from './sbom/generate.js';
 export { run as runCli } from './cli/run.js';
 
 /** Options of {@link scan}. */
