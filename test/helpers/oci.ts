@@ -2,6 +2,7 @@
  * Hand-made OCI image layouts for edge cases the real images do not have (whiteouts in odd orders, duplicate paths,
  * cut-short layers, several platforms): a ustar writer and a layout writer that hashes every blob.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,7 +56,9 @@ export function sha256(b: Buffer | string): string {
 export interface LayoutImage {
   /** Layer contents, lowest first; gzip-compressed unless `gzip` is false. */
   layers: TarMember[][];
+  /** Layer compression (default gzip); zstd through the `zstd` command. */
   gzip?: boolean;
+  zstd?: boolean;
   config?: Record<string, unknown>;
   platform?: { os: string; architecture: string; variant?: string };
   tag?: string;
@@ -93,13 +96,13 @@ export function writeLayout(dir: string, images: LayoutImage[], o: { list?: bool
     const gz = img.gzip !== false;
     const layerDescs = img.layers.map((members, i) => {
       const raw = tarBytes(members);
-      const packed = gz ? gzipSync(raw) : raw;
+      const packed = img.zstd ? execFileSync('zstd', ['-q', '-c', '-3'], { input: raw, maxBuffer: 1 << 30 }) : gz ? gzipSync(raw) : raw;
       const blob = img.transformLayer ? img.transformLayer(i, packed) : packed;
       const digest = sha256(blob);
       const stored = img.replaceLayer?.(i, blob) ?? blob;
       mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
       writeFileSync(join(dir, 'blobs', 'sha256', digest.slice(7)), stored);
-      return { mediaType: `application/vnd.oci.image.layer.v1.tar${gz ? '+gzip' : ''}`, digest, size: blob.length, diffId: sha256(raw) };
+      return { mediaType: `application/vnd.oci.image.layer.v1.tar${img.zstd ? '+zstd' : gz ? '+gzip' : ''}`, digest, size: blob.length, diffId: sha256(raw) };
     });
     const platform = img.platform ?? { os: 'linux', architecture: 'amd64' };
     const config = {

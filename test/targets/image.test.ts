@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -217,6 +218,35 @@ test('a layer bomb ends that layer with a note, within the budget; the image is 
   } finally {
     await t.dispose();
   }
+});
+
+const hasZstd = (() => {
+  try {
+    execFileSync('zstd', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+test('zstd layers are decompressed (in JavaScript: Node 20 has no zstd), within the budget; a cut-short one is an error', { skip: hasZstd ? false : 'needs zstd (apt-get install zstd)' }, async () => {
+  const img: LayoutImage = { zstd: true, layers: [[{ name: 'etc/app.conf', content: 'token = abc\n'.repeat(1000) }], [{ name: 'etc/.wh.app.conf' }, { name: 'big', content: Buffer.alloc(3 << 20) }]] };
+  const { dir } = await layout([img]);
+  const t = await open(dir);
+  try {
+    const v = await visible(t);
+    assert.deepEqual([...v.keys()], ['big']);
+    assert.equal(v.get('big')!.length, 3 << 20);
+    assert.equal((await all(t)).filter((f) => f.origin?.hidden).length, 1);
+  } finally {
+    await t.dispose();
+  }
+  const notes: string[] = [];
+  const small = await open(dir, { limits: { maxArchiveExpandedBytes: 1 << 20 }, notes });
+  await small.dispose();
+  assert.match(notes.join('\n'), /expanded size limit of 1048576 bytes reached/);
+  const cut = await layout([{ ...img, transformLayer: (_i, b) => b.subarray(0, b.length - 20) }]);
+  await assert.rejects(open(cut.dir), (e: unknown) => e instanceof InputError && /corrupt layer sha256:[a-f0-9]{64}: (corrupt zstd data|unexpected end)/.test(e.message));
 });
 
 test('open: tarballs are told by content, not by name; a plain tar stays an archive', async () => {
