@@ -4,6 +4,7 @@ import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { InputError } from '../../src/core/errors.js';
 import type { Limits, TargetFile } from '../../src/core/types.js';
 import { DEFAULT_LIMITS } from '../../src/engine/run.js';
@@ -257,6 +258,16 @@ test('open: tarballs are told by content, not by name; a plain tar stays an arch
   const img = await openTarget('renamed.bin', opts);
   assert.equal(img.kind, 'image');
   await img.dispose();
+  // docker save | gzip
+  writeFileSync(join(dir, 'saved.tar.gz'), gzipSync(readFileSync(join(IMAGES, 'debian.docker.tar'))));
+  const gz = await openTarget('saved.tar.gz', opts);
+  assert.equal(gz.kind, 'image');
+  assert.ok((await visible(gz as ImageTarget)).has('var/lib/dpkg/status'));
+  await gz.dispose();
+  writeFileSync(join(dir, 'cut.tar.gz'), gzipSync(readFileSync(join(IMAGES, 'debian.docker.tar'))).subarray(0, 40_000));
+  await assert.rejects(openTarget('cut.tar.gz', opts), (e: unknown) => e instanceof InputError && e.file === 'cut.tar.gz' && /corrupt image tarball: corrupt gzip data/.test(e.message));
+  writeFileSync(join(dir, 'app.tgz'), gzipSync(tarBytes([{ name: 'package/package.json', content: '{}' }])));
+  assert.equal((await openTarget('app.tgz', opts)).kind, 'archive');
   const plain = await openTarget('plain.tar', opts);
   assert.equal(plain.kind, 'archive');
 });

@@ -4,17 +4,21 @@
  * layer deleted or replaced, marked `origin.hidden`; archives in it opened as in a folder) and `image` (manifest
  * digest, platform, configuration, layers). Every file's origin names its layer and the history entry that made it.
  */
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InputError } from '../../core/errors.js';
+import { lazyBuiltin } from '../../core/lazy.js';
 import type { FileFilter, ImageSource, Limits, Target, TargetFile } from '../../core/types.js';
 import { newArchiveBudget, isArchivePath, readArchive, type ArchiveNote } from '../archive.js';
 import { isBinary, looksBinaryByName } from '../binary.js';
 import { decodeText } from '../file.js';
 import { readLayers } from './layers.js';
 import { resolveImage } from './manifest.js';
-import { isLayoutDir, openImageTar, openLayoutDir, readFully, type ImageStore } from './source.js';
+import { isLayoutDir, looksLikeImageTar, openImageTar, openLayoutDir, readFully, type ImageStore } from './source.js';
+import { ArchiveError } from '../tar.js';
 import type { TreeEntry } from './tree.js';
 
 export { isLayoutDir } from './source.js';
@@ -47,24 +51,43 @@ export interface ImageTarget extends Target {
  */
 export async function openImage(path: string, isDir: boolean, o: ImageOptions): Promise<ImageTarget | undefined> {
   let store: ImageStore | undefined;
+  let dir: string | undefined;
+  const newDir = () => (dir ??= mkdtempSync(join(o.tmpDir ?? tmpdir(), 'pipeguard-image-')));
   if (isDir) store = isLayoutDir(path) ? openLayoutDir(path) : undefined;
-  else store = await openImageTar(path);
+  else if (gzipped(path)) {
+    // `docker save | gzip`: told by the first member, then decompressed once into the scratch folder.
+    if (!(await gzipHeadIsImage(path))) return undefined;
+    const tar = join(newDir(), 'image.tar');
+    try {
+      await gunzipTo(path, tar, 4 * o.limits.maxArchiveExpandedBytes);
+      store = await openImageTar(tar);
+    } catch (e) {
+      rmSync(dir!, { recursive: true, force: true });
+      if (e instanceof ArchiveError) throw new InputError(`corrupt image tarball: ${e.message}`, o.name ?? path);
+      throw e;
+    }
+    if (!store) {
+      rmSync(dir!, { recursive: true, force: true });
+      return undefined;
+    }
+  } else store = await openImageTar(path);
   if (!store) return undefined;
+  const opened = store;
   const name = o.name ?? path;
-  const dir = mkdtempSync(join(o.tmpDir ?? tmpdir(), 'pipeguard-image-'));
+  const scratchDir = newDir();
   let scratchFd: number | undefined;
   const cleanup = () => {
     if (scratchFd !== undefined) closeSync(scratchFd);
     scratchFd = undefined;
-    rmSync(dir, { recursive: true, force: true });
-    store.close();
+    opened.close();
+    rmSync(scratchDir, { recursive: true, force: true });
   };
   try {
     const resolved = resolveImage(store, o.platform);
-    scratchFd = openSync(join(dir, 'layers'), 'w+', 0o600);
+    scratchFd = openSync(join(scratchDir, 'layers'), 'w+', 0o600);
     const scratch = { fd: scratchFd, size: 0, max: 4 * o.limits.maxArchiveExpandedBytes };
     const onNote = o.onSkip ?? (() => undefined);
-    const tree = await readLayers(resolved.layers, resolved.legacy, { limits: o.limits, scratch, file: path, onNote, ...(o.signal ? { signal: o.signal } : {}) });
+    const tree = await readLayers(resolved.layers, resolved.legacy, { limits: o.limits, scratch, file: opened.path, onNote, ...(o.signal ? { signal: o.signal } : {}) });
     const layers = resolved.layers.map(({ blob: _blob, ...l }) => l);
     // An OCI layout names images by tag alone (`latest`): the reference is then the file's name with that tag.
     const tag = resolved.tags[0];
@@ -130,8 +153,57 @@ export async function openImage(path: string, isDir: boolean, o: ImageOptions): 
   } catch (e) {
     cleanup();
     // Errors name the image as the user named it.
-    if (e instanceof InputError && e.file === path && o.name) throw new InputError(e.message, o.name, e.line);
+    if (e instanceof InputError && (e.file === path || e.file === opened.path)) throw new InputError(e.message, o.name ?? path, e.line);
     throw e;
+  }
+}
+
+const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
+
+function gzipped(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = readFully(fd, 2, 0);
+    return b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The first 64 KiB a gzip file decompresses to, read as a tar head. */
+async function gzipHeadIsImage(path: string): Promise<boolean> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const gz = createReadStream(path, { end: 1 << 20 }).pipe(zlib().createGunzip());
+  try {
+    for await (const c of gz as AsyncIterable<Buffer>) {
+      chunks.push(c);
+      size += c.length;
+      if (size >= 1024) break;
+    }
+  } catch {
+    // a cut-short or corrupt gzip: not for this reader to say; the archive reader will
+  } finally {
+    gz.destroy();
+  }
+  return looksLikeImageTar(Buffer.concat(chunks));
+}
+
+/** Decompresses a gzip file into `to`, refusing to write more than `max` bytes. */
+async function gunzipTo(from: string, to: string, max: number): Promise<void> {
+  let size = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > max) done(new ArchiveError(`it expands to more than ${max} bytes`));
+      else done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(createReadStream(from), zlib().createGunzip(), limit, createWriteStream(to, { mode: 0o600 }));
+  } catch (e) {
+    if (e instanceof ArchiveError) throw e;
+    throw new ArchiveError(`corrupt gzip data (${(e as Error).message})`);
   }
 }
 

@@ -139,6 +139,15 @@ export function readFully(fd: number, length: number, position: number): Buffer 
   return got === length ? buf : buf.subarray(0, got);
 }
 
+/** True when the first tar member of a decompressed stream's head could start an image tarball. */
+export function looksLikeImageTar(head: Uint8Array): boolean {
+  if (head.length < 512 || !isTarHeader(head.subarray(0, 512))) return false;
+  let end = 0;
+  while (end < 100 && head[end] !== 0) end++;
+  const name = Buffer.from(head.subarray(0, end)).toString('utf8').replace(/^(\.\/)+/, '').replace(/\/$/, '');
+  return name === '' || name === '.' || IMAGE_MEMBERS.test(name);
+}
+
 /** Reads a whole member into memory (manifests, configs, indexes), refusing ones over `max` bytes. */
 export function readRange(r: BlobRange, max: number, what: string, file: string): Buffer {
   if (r.size > max) throw new InputError(`${what} ${r.name} is ${r.size} bytes, over the ${max}-byte limit`, file);
