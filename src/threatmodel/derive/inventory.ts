@@ -154,7 +154,7 @@ export async function deriveInventory(target: FileTarget, signal?: AbortSignal):
   }
   // Ports of each service.
   for (const e of exposures) {
-    if (e.source === 'terraform') continue;
+    if (e.source === 'terraform' || e.source === 'image') continue;
     const name = e.keys.compose ?? e.keys.name;
     const svc = services.get(name) ?? services.get(e.keys.name);
     const ev = { path: e.path, line: e.span.startLine, what: `${e.via} ${e.from === e.to ? e.from : `${e.from}-${e.to}`}/${e.protocol}` };
