@@ -1,5 +1,16 @@
 import type { RuleInfo } from '../../core/rules.js';
 
+/**
+ * An example is the JSON of an image as far as the rules read it: `config` (the OCI image config's `config`
+ * object: User, Env, Labels, Healthcheck), `history` (its `history` entries), `osRelease` (the text of
+ * `etc/os-release`) and `asOf` (the date end of life is judged at). Test tokens are built from pieces so that no
+ * credential-shaped text sits in this file.
+ */
+const ex = (o: Record<string, unknown>): string => JSON.stringify(o);
+const AWS_TEST_KEY = ['AKIA', 'Z7Q3J5K2M4N4P6R2'].join('');
+const GH_TEST_TOKEN = ['ghp', 'R8n2Kq4Lm7Xv1Zp9Tb3Wc6Yd5Hf0Js2Ag8Ek'].join('_');
+const USER = { User: 'app', Healthcheck: { Test: ['CMD', 'true'] } };
+
 /** Every rule of the image configuration checks. */
 export const IMAGE_RULES: RuleInfo[] = [
   {
@@ -10,6 +21,7 @@ export const IMAGE_RULES: RuleInfo[] = [
     cwe: ['CWE-250'],
     confidence: 'high',
     tags: ['image', 'container'],
+    examples: { positive: [ex({ config: { User: '' } }), ex({ config: { User: '0:0' } })], negative: [ex({ config: { User: '10001' } }), ex({ config: { User: 'rooty' } })] },
   },
   {
     id: 'image-secret-in-env',
@@ -19,6 +31,7 @@ export const IMAGE_RULES: RuleInfo[] = [
     cwe: ['CWE-798'],
     confidence: 'high',
     tags: ['image', 'container', 'secrets'],
+    examples: { positive: [ex({ config: { ...USER, Env: [`AWS_ACCESS_KEY_ID=${AWS_TEST_KEY}`] } })], negative: [ex({ config: { ...USER, Env: ['PATH=/usr/bin', 'PASSWORD_FILE=/run/secrets/db'] } })] },
   },
   {
     id: 'image-secret-in-label',
@@ -28,6 +41,7 @@ export const IMAGE_RULES: RuleInfo[] = [
     cwe: ['CWE-798'],
     confidence: 'high',
     tags: ['image', 'container', 'secrets'],
+    examples: { positive: [ex({ config: { ...USER, Labels: { 'ci.token': GH_TEST_TOKEN } } })], negative: [ex({ config: { ...USER, Labels: { 'org.opencontainers.image.source': 'https://example.test/shop' } } })] },
   },
   {
     id: 'image-secret-in-history',
@@ -37,6 +51,7 @@ export const IMAGE_RULES: RuleInfo[] = [
     cwe: ['CWE-798'],
     confidence: 'high',
     tags: ['image', 'container', 'secrets'],
+    examples: { positive: [ex({ config: USER, history: [{ created_by: `RUN git clone https://x-access-token:${GH_TEST_TOKEN}@github.com/o/r.git` }] })], negative: [ex({ config: USER, history: [{ created_by: 'RUN --mount=type=secret,id=token git clone https://github.com/o/r.git' }] })] },
   },
   {
     id: 'image-no-healthcheck',
@@ -46,6 +61,7 @@ export const IMAGE_RULES: RuleInfo[] = [
     cwe: ['CWE-754'],
     confidence: 'high',
     tags: ['image', 'container'],
+    examples: { positive: [ex({ config: { User: 'app' } }), ex({ config: { User: 'app', Healthcheck: { Test: ['NONE'] } } })], negative: [ex({ config: USER })] },
   },
   {
     id: 'image-base-eol',
@@ -55,5 +71,6 @@ export const IMAGE_RULES: RuleInfo[] = [
     cwe: ['CWE-1104'],
     confidence: 'high',
     tags: ['image', 'container'],
+    examples: { positive: [ex({ config: USER, osRelease: 'ID=debian\nVERSION_ID="10"\n', asOf: '2026-12-06' })], negative: [ex({ config: USER, osRelease: 'ID=debian\nVERSION_ID="13"\n', asOf: '2026-12-06' })] },
   },
 ];

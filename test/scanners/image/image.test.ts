@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, runScan, standaloneContext } from '../../../src/engine/
 import { imageScanner, runsAsRoot } from '../../../src/scanners/image/index.js';
 import { imageConfigSchema } from '../../../src/scanners/image/config.js';
 import { openImage } from '../../../src/targets/image/index.js';
+import { imageConfigOf } from '../../../src/targets/image/manifest.js';
 import { memoryFile } from '../../../src/targets/file.js';
 import { cli } from '../../helpers/cli.js';
 import { makeDir } from '../../helpers/tmp.js';
@@ -110,6 +111,20 @@ test('base distribution end of life: past extended support is high, past regular
   const [f] = await run(config(ok), { osRelease: 'ID=debian\nVERSION_ID="10"\nPRETTY_NAME="Debian GNU/Linux 10 (buster)"\n', asOf: '2026-12-06' });
   assert.match(f!.message, /^Debian GNU\/Linux 10 \(buster\) reached end of life on 2024-06-30 .*\(end-of-life data of \d{4}-\d{2}-\d{2}\)$/);
   assert.deepEqual(f!.location, { kind: 'image', image: 'registry.test/shop/api:1', path: 'etc/os-release', layer: `sha256:${'b'.repeat(64)}`, createdBy: 'ADD rootfs /' });
+});
+
+test('every rule\'s own examples: each positive is flagged by that rule, each look-alike is not', async () => {
+  const rules = imageScanner.rules(imageConfigSchema.parse({}));
+  for (const r of rules) {
+    assert.ok(r.examples?.positive.length && r.examples.negative.length, r.id);
+    for (const [kind, list] of [['positive', r.examples.positive], ['negative', r.examples.negative]] as const) {
+      for (const text of list) {
+        const ex = JSON.parse(text) as { config?: unknown; history?: unknown[]; osRelease?: string; asOf?: string };
+        const found = await run(imageConfigOf({ config: ex.config, history: ex.history ?? [] }), { ...(ex.osRelease ? { osRelease: ex.osRelease } : {}), ...(ex.asOf ? { asOf: ex.asOf } : {}) });
+        assert.equal(found.some((f) => f.ruleId === r.id), kind === 'positive', `${r.id} ${kind}: ${text}`);
+      }
+    }
+  }
 });
 
 test('on the real fixture images, through the engine: only image targets run it', async () => {
