@@ -106,7 +106,7 @@ export const sastScanner: Scanner<SastConfig> = {
   id: 'sast',
   title: 'Static analysis: inter-file taint tracking for JS/TS, pattern rules for Python, Go, Java',
   requires: ['files'],
-  targets: ['directory', 'archive', 'stdin', 'file', 'staged', 'image'],
+  targets: ['directory', 'archive', 'stdin', 'file', 'staged'],
   rules(config) {
     const disabled = new Set(config?.disable ?? []);
     return [...jsRuleMetas(), ...packRuleMetas(), ...userRuleMetas(config?.rules ?? [])].filter((r) => !disabled.has(r.id));
