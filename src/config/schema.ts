@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { dateSchema, severitySchema } from '../core/config-section.js';
 import { SCANNER_CONFIGS } from '../scanners/configs.js';
 import { threatModelConfigSchema } from '../threatmodel/config.js';
+import { DELIVER_CONFIG } from '../deliver/config.js';
 
 /** One suppression in pipeguard.yml: what it matches, why, and until when. */
 export const suppressionSchema = z
@@ -45,6 +46,7 @@ export const configSchema = z
     suppressions: z.array(suppressionSchema).default([]),
     scanners: z.object(scannersShape).strict().prefault({}),
     threatModel: threatModelConfigSchema.prefault({}).describe('Threat model as code: `pipeguard threat-model`.'),
+    ...DELIVER_CONFIG,
   })
   .strict();
 
