@@ -7,6 +7,11 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** Injected clock, so golden outputs are stable. */
   now: () => Date;
+  /**
+   * Handle SIGINT and SIGTERM (instead of dying) until the returned function is called. Only commands that run
+   * child processes use it (to stop their process groups and record why). Absent in tests that do not need it.
+   */
+  onSignal?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
 
 /** One sub-command of `pipeguard`. Registered in commands/index.ts; `run` returns the exit code. */

@@ -12,6 +12,17 @@ const code = await run(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   now: () => new Date(),
+  onSignal: (handler) => {
+    const on = (s: 'SIGINT' | 'SIGTERM') => () => handler(s);
+    const int = on('SIGINT');
+    const term = on('SIGTERM');
+    process.on('SIGINT', int);
+    process.on('SIGTERM', term);
+    return () => {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+    };
+  },
 });
 // Let stdout drain before exiting (large reports piped to another program).
 process.stdout.write('', () => process.exit(code));

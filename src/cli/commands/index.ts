@@ -17,4 +17,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'db', load: async () => (await import('./db.js')).dbCommand },
   { name: 'sbom', load: async () => (await import('./sbom.js')).sbomCommand },
   { name: 'threat-model', load: async () => (await import('./threat-model.js')).threatModelCommand },
+  { name: 'pipeline', load: async () => (await import('./pipeline.js')).pipelineCommand },
+  { name: 'run', load: async () => (await import('./run-with-secrets.js')).runCommand },
+  { name: 'secrets-file', load: async () => (await import('./secrets-file.js')).secretsFileCommand },
+  { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
 ];

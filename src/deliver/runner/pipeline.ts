@@ -68,13 +68,22 @@ export async function runPipeline(o: RunPipelineOptions): Promise<RunRecord> {
   const perStep = new Map<StepConfig, Map<string, ResolvedSecret>>();
   const known = new Map<string, string>();
   if (store && declared.length) {
-    for (const st of stages) for (const s of st.steps) perStep.set(s, await store.resolve(refsOf(s)));
+    for (const st of stages) {
+      for (const s of st.steps) {
+        try {
+          perStep.set(s, await store.resolve(refsOf(s)));
+        } catch (e) {
+          if (e instanceof InputError && !e.file) throw new InputError(`pipeline step ${st.name}/${s.name}: ${e.message}`, o.configFile);
+          throw e;
+        }
+      }
+    }
     const file = await store.fromFile();
     for (const [k, v] of file ?? []) known.set(k, v);
     for (const m of perStep.values()) for (const s of m.values()) known.set(`${s.name}@${s.source}`, s.value);
   }
   const mask = maskPatterns(known, o.config.secrets.minLength);
-  const baseEnv = childBaseEnv(o.environ, [...credentialVariables(o.config.secrets), ...[...known.keys()].map((k) => k.split('@')[0]!)]);
+  const baseEnv = childBaseEnv(o.environ, [...pipeguardCredentials(o.config), ...[...known.keys()].map((k) => k.split('@')[0]!)]);
 
   const started = now();
   const record: RunRecord = {
@@ -238,6 +247,11 @@ export function describeOutcome(o: { status: string; exitCode?: number | null; s
   if (o.status === 'interrupted') return `stopped by ${o.stoppedBy ?? 'a signal'}${o.signal ? ` (ended by ${o.signal})` : ''}`;
   if (o.signal) return `killed by ${o.signal}`;
   return `exited with status ${o.exitCode}`;
+}
+
+/** Variables holding pipeguard's own credentials (age identity, Vault, SIEM tokens): no step gets them. */
+export function pipeguardCredentials(config: Config): string[] {
+  return [...credentialVariables(config.secrets), ...config.audit.siem.flatMap((d) => (d.tokenEnv ? [d.tokenEnv] : []))];
 }
 
 /** The environment every child starts from: pipeguard's own, less its credentials and every secret's name. */

@@ -47,21 +47,18 @@ export function toCef(ev: ExportEvent): string {
     ['dvcpid', e.actor.pid],
     ['outcome', f.outcome],
     ['msg', f.summary.slice(0, 1023)],
-    ['cs1Label', 'run'],
-    ['cs1', e.run],
-    ['cs2Label', 'step'],
-    ['cs2', [f.stage, f.step].filter(Boolean).join('/') || undefined],
-    ['cs3Label', 'entryHash'],
-    ['cs3', ev.hash],
-    ['cs4Label', 'prevHash'],
-    ['cs4', e.prev],
-    ['cs5Label', 'ciRun'],
-    ['cs5', e.actor.ciRun],
-    ['cs6Label', 'data'],
-    ['cs6', canonicalize(e.data).slice(0, 4000)],
   ];
-  const exitCode = (e.data as { exitCode?: unknown }).exitCode;
-  if (typeof exitCode === 'number') ext.push(['cn1Label', 'exitCode'], ['cn1', exitCode]);
+  // custom fields: a label only where there is a value
+  const custom: [string, string, string | number | undefined][] = [
+    ['cs1', 'run', e.run],
+    ['cs2', 'step', [f.stage, f.step].filter(Boolean).join('/') || undefined],
+    ['cs3', 'entryHash', ev.hash],
+    ['cs4', 'prevHash', e.prev],
+    ['cs5', 'ciRun', e.actor.ciRun],
+    ['cs6', 'data', canonicalize(e.data).slice(0, 4000)],
+    ['cn1', 'exitCode', typeof (e.data as { exitCode?: unknown }).exitCode === 'number' ? ((e.data as { exitCode: number }).exitCode) : undefined],
+  ];
+  for (const [key, label, value] of custom) if (value !== undefined && value !== '') ext.push([`${key}Label`, label], [key, value]);
   const extText = ext
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${k}=${cefValue(String(v))}`)

@@ -1,0 +1,7 @@
+// The test step: no secrets.
+import assert from 'node:assert/strict';
+import { greet } from './dist/index.js';
+
+assert.equal(greet('world'), 'hello, world');
+assert.equal(process.env.GH_TOKEN, undefined, 'the test step was not given GH_TOKEN');
+console.log('tests passed');
