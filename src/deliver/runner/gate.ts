@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { posix, resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { InputError } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../engine/run.js';
@@ -45,6 +45,9 @@ export async function runGate(id: string, gate: GateConfig, ctx: GateContext): P
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       now: ctx.now,
     });
+    // finding paths are relative to what was scanned; the record shows them relative to the pipeline root
+    const scanned = statSync(abs).isDirectory() ? gate.path : posix.dirname(gate.path.replace(/\\/g, '/'));
+    const shown = (p: string) => posix.normalize(posix.join(scanned, p));
     const decision = evaluate(report, { policy: ctx.config, now: ctx.now(), ...(gate.failOn ? { failOn: gate.failOn } : {}), ...(ctx.ignored ? { ignored: ctx.ignored } : {}) });
     return {
       ...base,
@@ -56,7 +59,7 @@ export async function runGate(id: string, gate: GateConfig, ctx: GateContext): P
         ruleId: f.ruleId,
         severity: f.severity,
         message: f.message,
-        path: f.location.path,
+        path: shown(f.location.path),
         ...(f.location.startLine !== undefined ? { line: f.location.startLine } : {}),
         fingerprint: f.fingerprint,
       })),
