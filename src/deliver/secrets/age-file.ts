@@ -59,7 +59,7 @@ export function parseIdentities(text: string, source: string): string[] {
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    if (!/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(line)) throw new InputError('not an age identity (AGE-SECRET-KEY-1...)', source, i + 1);
+    if (!/^AGE-SECRET-KEY-(PQ-)?1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{20,}$/.test(line)) throw new InputError('not an age identity (AGE-SECRET-KEY-1...)', source, i + 1);
     ids.push(line);
   });
   if (!ids.length) throw new InputError('holds no age identity (AGE-SECRET-KEY-1...)', source);
@@ -91,7 +91,13 @@ export async function decryptAge(data: Uint8Array, identities: readonly string[]
     throw new InputError('not an age-encrypted file', file);
   }
   const d = new Decrypter();
-  for (const id of identities) d.addIdentity(id);
+  for (const id of identities) {
+    try {
+      d.addIdentity(id);
+    } catch (e) {
+      throw new InputError(`an age identity given is not valid (${(e as Error).message})`, file);
+    }
+  }
   let plain: Uint8Array;
   try {
     plain = await d.decrypt(raw);
