@@ -37,6 +37,8 @@ export function httpRequestText(r: HttpRequest): Promise<HttpResponse> {
       url,
       {
         method: r.method ?? 'GET',
+        // a connection per request: a few requests per run, and no stale pooled socket after a server restart
+        agent: false,
         headers: { ...(r.body !== undefined ? { 'content-length': String(Buffer.byteLength(r.body)) } : {}), ...r.headers },
         ...(isHttps && r.ca ? { ca: r.ca } : {}),
         ...(r.signal ? { signal: r.signal } : {}),

@@ -1,5 +1,5 @@
 // Helpers of the deliver tests: a project folder with an age identity, its recipients and a secrets file.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encryptAge, formatSecretsYaml, newIdentity } from '../../../src/deliver/secrets/age-file.js';
 import { makeDir, writeTree, type Tree } from '../../helpers/tmp.js';
@@ -23,4 +23,14 @@ export async function makeProject(tree: Tree, secrets: Record<string, Record<str
     });
   }
   return { dir, home, identityFile, recipient };
+}
+
+/** True while a process runs (a zombie waiting for a parent that does not reap it counts as gone). */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    return false;
+  }
 }
