@@ -184,3 +184,31 @@ test('two processes appending at once never interleave lines or fork the chain',
   assert.equal(r.ok, true, r.problem?.message);
   assert.equal(r.lastSeq, entries.length);
 });
+
+test('audit verify on the command line: 0 intact, 1 broken (naming the entry), 2 unreadable; keys pinned with --public-key', async () => {
+  const { cli } = await import('../helpers/cli.js');
+  const path = await makeLog(6, { signed: true, every: 3 });
+  const dir = join(path, '..');
+  const pubFile = join(dir, 'pub.pem');
+  writeFileSync(pubFile, key.publicPem);
+  const ok = await cli(['audit', 'verify', 'audit.jsonl', '--public-key', 'pub.pem'], { cwd: dir });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, 'audit.jsonl: intact: 8 entries, 2 signed checkpoint(s), signed through entry 7\n  note: entry 8 is not yet covered by a signed checkpoint\n');
+  const json = JSON.parse((await cli(['audit', 'verify', 'audit.jsonl', '--json'], { cwd: dir })).stdout) as { ok: boolean; notes: string[] };
+  assert.equal(json.ok, true);
+  assert.match(json.notes.join('\n'), /pin it with --public-key/);
+  const ls = lines(path);
+  ls[5] = ls[5]!.replace('"exitCode":1', '"exitCode":0');
+  write(path, ls);
+  const broken = await cli(['audit', 'verify', 'audit.jsonl', '--public-key', 'pub.pem'], { cwd: dir });
+  assert.equal(broken.code, 1);
+  assert.equal(broken.stdout, 'audit.jsonl: BROKEN at line 6: entry 6 (line 6) was changed: entry 7 recorded a different hash for it\n');
+  ls[4] = '{"half": ';
+  write(path, ls);
+  const corrupt = await cli(['audit', 'verify', 'audit.jsonl'], { cwd: dir });
+  assert.equal(corrupt.code, 2);
+  assert.equal(corrupt.stderr, 'pipeguard: audit.jsonl:5: not JSON: the audit log is corrupt here\n');
+  const badKey = await cli(['audit', 'verify', 'audit.jsonl', '--public-key', 'audit.jsonl'], { cwd: dir });
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, /^pipeguard: audit\.jsonl: not an Ed25519 public key/);
+});

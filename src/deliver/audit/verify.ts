@@ -163,6 +163,8 @@ export async function verifyAuditLog(path: string, o: VerifyOptions = {}): Promi
   }
   if (!pinned.size && checkpoints) notes.push('signatures were checked against the key the log names; pin it with --public-key (audit.publicKey) so a log re-signed with another key is caught');
   if (!checkpoints && lastSeq) notes.push('no signed checkpoints: configure audit.signingKey so entries are signed');
-  else if (signedThrough < lastSeq) notes.push(`entries ${signedThrough + 1} to ${lastSeq} are not yet covered by a signed checkpoint`);
+  else if (signedThrough < lastSeq) {
+    notes.push(`${signedThrough + 1 === lastSeq ? `entry ${lastSeq} is` : `entries ${signedThrough + 1} to ${lastSeq} are`} not yet covered by a signed checkpoint`);
+  }
   return result();
 }
