@@ -35,6 +35,7 @@ export { openTarget } from './targets/open.js';
 export { openImage, type ImageOptions, type ImageTarget } from './targets/image/index.js';
 export { generateSbom, type SbomOptions } from './sbom/generate.js';
 export { run as runCli } from './cli/run.js';
+export * from './deliver/index.js';
 
 /** Options of {@link scan}. */
 export interface ScanApiOptions extends ScanOptions {
