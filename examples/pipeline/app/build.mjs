@@ -3,11 +3,11 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const token = process.env.GH_TOKEN ?? '';
-console.log(`fetching dependencies with token ${token}`);
-console.log(`Authorization: Basic ${Buffer.from(`ci:${token}`).toString('base64')}`);
-console.log(`deploy key visible here? ${process.env.APP_DEPLOY_KEY ?? process.env.DEPLOY_KEY ?? 'no'}`);
+process.stdout.write(`fetching dependencies with token ${token}\n`);
+process.stdout.write(`Authorization: Basic ${Buffer.from(`ci:${token}`).toString('base64')}\n`);
+process.stdout.write(`deploy key visible here? ${process.env.APP_DEPLOY_KEY ?? process.env.DEPLOY_KEY ?? 'no'}\n`);
 mkdirSync('app/dist', { recursive: true });
 cpSync('app/src', 'app/dist', { recursive: true });
 // LEAK_TOKEN=1 bakes the token into the artifact: the gate after this step must stop the run
 if (process.env.LEAK_TOKEN === '1') writeFileSync('app/dist/config.js', `export const token = '${token}';\n`);
-console.log('built app/dist');
+process.stdout.write('built app/dist\n');

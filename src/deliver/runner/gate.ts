@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { InputError } from '../../core/errors.js';
+import { locationKey, locationPath, startLineOf } from '../../core/location.js';
+import type { Location } from '../../core/types.js';
 import { DEFAULT_LIMITS } from '../../engine/run.js';
 import { scanPath } from '../../engine/scan-path.js';
 import { evaluate } from '../../gate/evaluate.js';
@@ -48,6 +50,11 @@ export async function runGate(id: string, gate: GateConfig, ctx: GateContext): P
     // finding paths are relative to what was scanned; the record shows them relative to the pipeline root
     const scanned = statSync(abs).isDirectory() ? gate.path : posix.dirname(gate.path.replace(/\\/g, '/'));
     const shown = (p: string) => posix.normalize(posix.join(scanned, p));
+    // a finding that is not about a file (an HTTP request, a repository setting) is shown by its key
+    const pathOf = (loc: Location) => {
+      const p = locationPath(loc);
+      return p !== undefined ? shown(p) : locationKey(loc);
+    };
     const decision = evaluate(report, { policy: ctx.config, now: ctx.now(), ...(gate.failOn ? { failOn: gate.failOn } : {}), ...(ctx.ignored ? { ignored: ctx.ignored } : {}) });
     return {
       ...base,
@@ -59,8 +66,8 @@ export async function runGate(id: string, gate: GateConfig, ctx: GateContext): P
         ruleId: f.ruleId,
         severity: f.severity,
         message: f.message,
-        path: shown(f.location.path),
-        ...(f.location.startLine !== undefined ? { line: f.location.startLine } : {}),
+        path: pathOf(f.location),
+        ...(startLineOf(f.location) !== undefined ? { line: startLineOf(f.location)! } : {}),
         fingerprint: f.fingerprint,
       })),
       notes: [...decision.notes, ...(decision.violations.length > MAX_KEPT ? [`${decision.violations.length - MAX_KEPT} more violations not kept in the record`] : [])],
