@@ -6,7 +6,7 @@ import { readAuditEntries } from '../../deliver/audit/read.js';
 import { generateSigningKey, keyIdOf, publicKeyFromPem } from '../../deliver/audit/signer.js';
 import { verifyAuditLog } from '../../deliver/audit/verify.js';
 import { durationMs, durationSchema } from '../../deliver/config.js';
-import { writeFileAtomic } from '../../deliver/fs-atomic.js';
+import { isSpecial, writeFileAtomic } from '../../deliver/fs-atomic.js';
 import { EXPORT_FORMATS, formatEvent, type ExportFormat } from '../../deliver/siem/formats.js';
 import { forward } from '../../deliver/siem/forwarder.js';
 import { int, parse } from '../args.js';
@@ -109,8 +109,10 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format ${format} (use ${EXPORT_FORMATS.join(', ')})`);
   const since = values.since !== undefined ? int('since', values.since)! : 1;
   const out = values.output ? resolve(io.cwd, values.output) : undefined;
-  const tmp = out ? `${out}.${randomBytes(6).toString('hex')}.tmp` : undefined;
-  const fd = tmp ? openSync(tmp, 'w') : undefined;
+  // a device or pipe (-o /dev/stdout) is written in place; a file through a temporary file and a rename
+  const direct = out !== undefined && isSpecial(out);
+  const tmp = out && !direct ? `${out}.${randomBytes(6).toString('hex')}.tmp` : undefined;
+  const fd = tmp ? openSync(tmp, 'w') : direct ? openSync(out!, 'w') : undefined;
   try {
     for await (const r of readAuditEntries(path, { display: shown })) {
       if (r.entry.seq < since) continue;
@@ -120,7 +122,7 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
     }
     if (fd !== undefined) {
       closeSync(fd);
-      renameSync(tmp!, out!);
+      if (tmp) renameSync(tmp, out!);
     }
   } catch (e) {
     if (fd !== undefined) {
@@ -129,7 +131,7 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
       } catch {
         // closed
       }
-      rmSync(tmp!, { force: true });
+      if (tmp) rmSync(tmp, { force: true });
     }
     throw e;
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { InputError } from '../../core/errors.js';
 import { canonicalize } from './canonical-json.js';
 
 /** Who did something: the user, host and CI job an entry comes from. */
@@ -60,4 +61,17 @@ export function entryShapeError(x: unknown): string | undefined {
   if (typeof e['prev'] !== 'string' || !/^[0-9a-f]{64}$/.test(e['prev'])) return 'prev is not a SHA-256';
   if (e['run'] !== undefined && typeof e['run'] !== 'string') return 'run is not a string';
   return undefined;
+}
+
+/** One line of the log as an entry; an InputError naming the file and line when it is not one. */
+export function parseEntryLine(text: string, display: string, line: number): AuditEntry {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InputError('not JSON: the audit log is corrupt here', display, line);
+  }
+  const bad = entryShapeError(parsed);
+  if (bad) throw new InputError(`not an audit entry (${bad})`, display, line);
+  return parsed as AuditEntry;
 }

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InputError } from '../../core/errors.js';
-import { entryShapeError, hashEntry, type AuditEntry } from './entry.js';
+import { hashEntry, parseEntryLine, type AuditEntry } from './entry.js';
 import { readLines } from './lines.js';
 
 /** One entry as read back: the entry, its hash, and where it is in the file. */
@@ -30,15 +29,7 @@ export async function* readAuditEntries(path: string, o: ReadOptions = {}): Asyn
   try {
     for await (const l of readLines(path, o.offset ?? 0, o.line ?? 1, display)) {
       if (!l.complete) return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(l.text);
-      } catch {
-        throw new InputError('not JSON: the audit log is corrupt here', display, l.line);
-      }
-      const bad = entryShapeError(parsed);
-      if (bad) throw new InputError(`not an audit entry (${bad})`, display, l.line);
-      const entry = parsed as AuditEntry;
+      const entry = parseEntryLine(l.text, display, l.line);
       yield { entry, hash: hashEntry(entry), line: l.line, end: l.end };
     }
   } catch (e) {

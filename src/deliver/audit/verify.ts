@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.js';
-import { entryShapeError, GENESIS, hashEntry, type AuditEntry } from './entry.js';
+import { GENESIS, hashEntry, parseEntryLine } from './entry.js';
 import { readLines } from './lines.js';
 import { headPayload, readHead } from './log.js';
 import { checkpointPayload, keyIdOf, verifySignature } from './signer.js';
@@ -87,15 +87,7 @@ export async function verifyAuditLog(path: string, o: VerifyOptions = {}): Promi
         if (pending) return result(decide(pending, false));
         return result({ line: l.line, message: `line ${l.line} is incomplete: the tail was cut or a write was interrupted` });
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(l.text);
-      } catch {
-        throw new InputError('not JSON: the audit log is corrupt here', display, l.line);
-      }
-      const bad = entryShapeError(parsed);
-      if (bad) throw new InputError(`not an audit entry (${bad})`, display, l.line);
-      const e = parsed as AuditEntry;
+      const e = parseEntryLine(l.text, display, l.line);
       const meta: Meta = { seq: e.seq, prev: e.prev, hash: hashEntry(e), line: l.line };
       if (pending) return result(decide(pending, meta.prev === pending.b.hash));
       if (!last) {
