@@ -117,7 +117,7 @@ export const secretsDeliverySchema = z
     minLength: z.number().int().min(4).default(8).describe('Secrets shorter than this are refused: masking them would destroy the logs.'),
     file: z.string().default('secrets/{env}.age.yml').describe('The age-encrypted secrets file of an environment.'),
     recipients: z.string().default('secrets/{env}.recipients').describe('Its recipients (age public keys, one a line).'),
-    identity: z.string().optional().describe('File holding the age identity (private key) that decrypts it.'),
+    identity: z.string().optional().describe('File holding the age identity (private key) that decrypts it (relative to the config file, or ~/...).'),
     vault: vaultSchema.optional(),
   })
   .strict();

@@ -137,3 +137,17 @@ test('bad input is one line and exit 2: wrong key, damaged file, not age, no ide
   writeFileSync(file, await encryptAge('SHORTY: 1234\n', [(await import('../../src/deliver/secrets/age-file.js')).parseRecipients(readFileSync(join(dir, 'secrets/prod.recipients'), 'utf8'), 'r')[0]!.key]));
   await check(run(['secrets-file', 'list', '--env', 'prod'], { PIPEGUARD_AGE_IDENTITY_FILE: identityFile }), /secret SHORTY is shorter than 8 characters: too short to mask/);
 });
+
+test('the identity is found in order: --identity, $PIPEGUARD_AGE_IDENTITY, its _FILE, secrets.identity (~/ is the home folder), the default file', async () => {
+  const { dir, home, identityFile } = await makeProject({ 'pipeguard.yml': 'secrets:\n  identity: ~/identity.txt\n' }, { prod: { A_SECRET: 'a-secret-value-1' } });
+  const list = (env: Record<string, string>, extra: string[] = []) => cli(['secrets-file', 'list', '--env', 'prod', ...extra], { cwd: dir, env: testEnv(home, env) });
+  assert.equal((await list({})).stdout, 'A_SECRET\n', 'secrets.identity with ~/');
+  const other = await newIdentity();
+  const wrong = join(home, 'wrong.txt');
+  writeFileSync(wrong, other.identity + '\n');
+  // the environment comes before the config, --identity before both
+  assert.equal((await list({ PIPEGUARD_AGE_IDENTITY_FILE: wrong })).code, 2);
+  assert.equal((await list({ PIPEGUARD_AGE_IDENTITY: other.identity })).code, 2);
+  assert.equal((await list({ PIPEGUARD_AGE_IDENTITY_FILE: wrong }, ['--identity', identityFile])).stdout, 'A_SECRET\n');
+  assert.equal((await list({ PIPEGUARD_AGE_IDENTITY: readFileSync(identityFile, 'utf8') })).stdout, 'A_SECRET\n');
+});

@@ -167,7 +167,8 @@ export function loadIdentities(o: Pick<SecretStoreOptions, 'identityFile' | 'env
   const fromEnv = o.environ['PIPEGUARD_AGE_IDENTITY_FILE'];
   if (fromEnv) return parseIdentities(readKeyFile(fromEnv), fromEnv);
   if (o.config.identity) {
-    const p = resolve(o.root, o.config.identity);
+    const home = o.environ['HOME'];
+    const p = o.config.identity.startsWith('~/') && home ? join(home, o.config.identity.slice(2)) : resolve(o.root, o.config.identity);
     return parseIdentities(readKeyFile(p), o.config.identity);
   }
   const def = defaultIdentityFile(o.environ);
