@@ -15,9 +15,8 @@ import {
   SECRET_NAME,
   type Recipient,
 } from '../../deliver/secrets/age-file.js';
-import { defaultIdentityFile, type SecretStore } from '../../deliver/secrets/store.js';
+import { defaultIdentityFile, redactSecret, type SecretStore } from '../../deliver/secrets/store.js';
 import { writeFileAtomic } from '../../deliver/fs-atomic.js';
-import { redact } from '../../scanners/secrets/analyze.js';
 import { int, parse } from '../args.js';
 import { auditLog, auditSigner, chooseEnv, deliverContext, secretStore, type DeliverContext } from '../deliver-context.js';
 import type { CliIO, Command } from '../io.js';
@@ -201,7 +200,7 @@ async function getCmd(argv: string[], io: CliIO): Promise<number> {
   const v = (await o.store.resolve([{ name, as: name }])).get(name)!;
   const reveal = values['show-secrets'] === true;
   await audit(o, io, 'secret.access', { name, source: v.source, by: 'secrets-file get', revealed: reveal });
-  io.stdout.write(reveal ? `${v.value}\n` : `${redact(v.value)}  sha256:${createHash('sha256').update(v.value).digest('hex').slice(0, 16)}\n`);
+  io.stdout.write(reveal ? `${v.value}\n` : `${redactSecret(v.value)}  sha256:${createHash('sha256').update(v.value).digest('hex').slice(0, 16)}\n`);
   return 0;
 }
 
