@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { Column, Db, SqlValue } from './types.js';
 
 type Conn = InstanceType<typeof Database>;
-type Stmt = ReturnType<Conn['prepare']>;
+type Stmt = Database.Statement<unknown[], unknown>;
 
 /** A FIFO mutex: `lock()` resolves with a release function once every earlier holder has released. */
 class Mutex {
@@ -41,7 +41,7 @@ class Prepared {
   stmt(sql: string): Stmt {
     let s = this.cache.get(sql);
     if (!s) {
-      s = this.conn.prepare(sql);
+      s = this.conn.prepare<unknown[], unknown>(sql);
       this.cache.set(sql, s);
     }
     return s;
