@@ -12,6 +12,7 @@ import { SCANNER_IDS } from '../scanners/index.js';
 import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/prestart.js';
 import { int, list, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
+import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
 
 /** Options shared by `scan` and `secrets`, for parseArgs. */
 export const SCAN_OPTIONS = {
@@ -31,6 +32,7 @@ export const SCAN_OPTIONS = {
   'stdin-name': { type: 'string' },
   platform: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
+  ...UPLOAD_OPTIONS,
 } as const;
 
 /** Help text for {@link SCAN_OPTIONS}. */
@@ -54,7 +56,8 @@ Other:
       --threads N         threads analysing files, this one included (default: processors, up to 4)
       --no-progress       no progress bar on stderr
   -v, --verbose           list suppressed findings, fingerprints and every file error
-  -h, --help              this help`;
+  -h, --help              this help
+${UPLOAD_HELP}`;
 
 /** Parsed scan arguments plus what the command fixes (scanner set, history/staged). */
 export interface ScanRequest {
@@ -239,6 +242,7 @@ async function scanAndReport(
     if (r.file === undefined) io.stdout.write(r.text);
     else writeAtomic(resolve(io.cwd, r.file), r.text);
   }
+  await uploadIfAsked(v, report, decision, io, absPath);
   const files = rendered.filter((r) => r.file !== undefined);
   if (files.length) {
     const n = decision.violations.length;
