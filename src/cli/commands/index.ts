@@ -23,4 +23,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
   { name: 'serve', load: async () => (await import('./serve.js')).serveCommand },
   { name: 'admin', load: async () => (await import('./admin.js')).adminCommand },
+  { name: 'fleet', load: async () => (await import('./fleet.js')).fleetCommand },
+  { name: 'worker', load: async () => (await import('./worker.js')).workerCommand },
 ];
