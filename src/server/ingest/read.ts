@@ -44,7 +44,11 @@ export async function readReport(chunks: AsyncIterable<Buffer>): Promise<ParsedR
   let pipeguardSeen = false;
   const run = (i: number): SarifRun => (runs[i] ??= { pending: [], succeeded: true });
   const splitter = new JsonSplitter({
-    select: selected,
+    // Asked at the start of every value: also notes each SARIF run, so a run without a tool is caught.
+    select: (p) => {
+      if (p.length === 2 && p[0] === 'runs' && typeof p[1] === 'number') run(p[1]);
+      return selected(p);
+    },
     onValue(path, value) {
       const [head, index] = path;
       if (path.length === 1) top.set(head as string, value);
@@ -88,6 +92,7 @@ export async function readReport(chunks: AsyncIterable<Buffer>): Promise<ParsedR
     if (pipeguardSeen) throw new ReportError('a SARIF log cannot also hold pipeguard findings[]');
     const rules: IncomingRule[] = [];
     const scope = new Set<string>();
+    if (!Array.isArray(runs) || runs.some((r) => r === undefined)) throw new ReportError('runs must be an array of objects');
     runs.forEach((r, i) => {
       if (!r.info) throw new ReportError(`runs[${i}]: has no tool`);
       rules.push(...sarifRules(r.info));
