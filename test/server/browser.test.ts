@@ -74,9 +74,11 @@ async function seed(): Promise<void> {
   srv.state.clock = Date.now;
 }
 
+// Made here, not in the hook: the helper registers its clean-up with after(), which must belong to the file.
+const dbFile = sqlitePath();
 before(async () => {
   if (skip) return;
-  db = await openDb(`sqlite:${sqlitePath()}`, process.cwd());
+  db = await openDb(`sqlite:${dbFile}`, process.cwd());
   srv = await startServer({ db, port: 0, host: '127.0.0.1' });
   await seed();
   profile = mkdtempSync(join(tmpdir(), 'pipeguard-chromium-'));
@@ -150,7 +152,7 @@ test('the dashboard in Chromium: sign in, overview, filters, paging, triage, com
   await page.waitForURL(/after=/);
   const secondPage = await page.locator('tbody tr td:nth-child(5) a').allTextContents();
   assert.equal(firstPage.length, 50);
-  assert.ok(secondPage.length > 0 && !secondPage.some((m) => firstPage.includes(m)));
+  assert.ok(secondPage.length > 0 && !secondPage.some((m) => firstPage.includes(m)), 'the second page repeats the first');
   await page.getByRole('link', { name: '← Previous page' }).click();
   assert.deepEqual(await page.locator('tbody tr td:nth-child(5) a').allTextContents(), firstPage);
   assert.deepEqual(await a11y(page), []);

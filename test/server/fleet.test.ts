@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -64,6 +63,7 @@ function startProxy(target: number, delayMs: number): Promise<Proxy> {
     client.once('data', (first) => {
       const repo = /git-upload-pack (\/[^\0]+)/.exec(first.toString('latin1'))?.[1] ?? '?';
       p.total.set(repo, (p.total.get(repo) ?? 0) + 1);
+      client.pause();
       if (p.hold(repo)) {
         p.held.push(client);
         return;
@@ -78,11 +78,23 @@ function startProxy(target: number, delayMs: number): Promise<Proxy> {
       }, delayMs);
     });
   });
-  return new Promise((resolve) => p.server.listen(0, '127.0.0.1', () => resolve({ ...p, port: (p.server.address() as { port: number }).port } as Proxy)));
+  return new Promise((resolve) =>
+    p.server.listen(0, '127.0.0.1', () => {
+      p.port = (p.server.address() as { port: number }).port;
+      resolve(p);
+    }),
+  );
 }
 
 describe('fleet scans', { skip }, () => {
-  let root: string;
+  // Made in the suite's body, not in a hook: these helpers register their clean-up with after().
+  const root = makeDir();
+  for (const name of ['alpha', 'beta', 'gamma', 'delta', 'slow']) {
+    const work = makeRepo([{ files: { 'README.md': `# ${name}\n`, 'config.js': `const token = 'ghp_${'A1b2C3d4E5'.repeat(3)}${name.length}${'x'.repeat(5)}';\n` } }]);
+    git(root, ['clone', '-q', '--bare', work, join(root, `${name}.git`)]);
+  }
+  const dbFile = sqlitePath();
+  let daemon: ReturnType<typeof spawn>;
   let daemonPort: number;
   let db: Db;
   let srv: RunningServer;
@@ -90,14 +102,8 @@ describe('fleet scans', { skip }, () => {
   const prefix = `pgtest${process.pid}${Date.now() % 100000}`;
 
   before(async () => {
-    root = makeDir();
-    for (const name of ['alpha', 'beta', 'gamma', 'delta', 'slow']) {
-      const work = makeRepo([{ files: { 'README.md': `# ${name}\n`, 'config.js': `const token = 'ghp_${'A1b2C3d4E5'.repeat(3)}${name.length}${'x'.repeat(5)}';\n` } }]);
-      git(root, ['clone', '-q', '--bare', work, join(root, `${name}.git`)]);
-    }
     daemonPort = await freePort();
-    const daemon = spawn('git', ['daemon', `--listen=127.0.0.1`, `--port=${daemonPort}`, `--base-path=${root}`, '--export-all', '--reuseaddr', root], { stdio: 'ignore' });
-    after(() => void daemon.kill('SIGKILL'));
+    daemon = spawn('git', ['daemon', `--listen=127.0.0.1`, `--port=${daemonPort}`, `--base-path=${root}`, '--export-all', '--reuseaddr', root], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       const ok = await new Promise<boolean>((r) => {
         const s = connect(daemonPort, '127.0.0.1', () => (s.destroy(), r(true)));
@@ -106,12 +112,13 @@ describe('fleet scans', { skip }, () => {
       if (ok) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    db = await openDb(`sqlite:${sqlitePath()}`, process.cwd());
-    srv = await startServer({ db, port: 0, host: '127.0.0.1' });
+    db = await openDb(`sqlite:${dbFile}`, process.cwd());
+    srv = await startServer({ db, port: 0, host: '127.0.0.1', log: (l) => (l.startsWith('error') ? console.error(l) : undefined) });
     token = (await createToken(db, { name: 'fleet', projectId: null, scopes: ['upload'], actor: 'test', now: Date.now() })).token;
   });
 
   after(async () => {
+    daemon?.kill('SIGKILL');
     await srv?.close();
     await db?.close();
     const r = new Redis(REDIS);
@@ -148,9 +155,10 @@ describe('fleet scans', { skip }, () => {
     await waitFor(w2, (s) => s.includes('worker ready'));
     const fleet = spawnCli(['fleet', 'scan', join(list, 'repos.txt'), '--redis', REDIS, '--prefix', prefix, '--batch', 'b1', '--attempts', '2', '--backoff-seconds', '1', '--wait', '--poll-ms', '300']);
     assert.equal(await fleet.exited, 1, fleet.stderr());
+    assert.match(fleet.stderr(), /5\/6 done/, `workers:\n${w1.stderr()}\n---\n${w2.stderr()}`);
     assert.match(fleet.stderr(), /5\/6 done, 0 running, 0 waiting, 1 dead/);
     const projects = (await db.all<{ name: string; runs: number }>('SELECT p.name, (SELECT count(*) FROM runs r WHERE r.project_id = p.id) AS runs FROM projects p ORDER BY p.name')).map((r) => `${r.name}:${r.runs}`);
-    assert.deepEqual(projects, ['127.0.0.1/alpha:1', '127.0.0.1/beta:1', '127.0.0.1/gamma:1', 'local-app:1', 'team/delta:1']);
+    assert.deepEqual(projects, ['alpha:1', 'beta:1', 'gamma:1', 'local-app:1', 'team/delta:1']);
     // Per-host limit held across both workers (six slots in all).
     assert.equal(hostA.max, 1);
     const status = spawnCli(['fleet', 'status', '--batch', 'b1', '--redis', REDIS, '--prefix', prefix]);
@@ -175,7 +183,7 @@ describe('fleet scans', { skip }, () => {
     let holding = true;
     host.hold = (repo) => holding && repo.includes('slow');
     const list = makeDir({ 'repos.txt': `git://127.0.0.1:${host.port}/slow.git\n` });
-    const w1 = worker(['--lock-seconds', '2']);
+    const w1 = worker(['--lock-seconds', '8']);
     await waitFor(w1, (s) => s.includes('worker ready'));
     const queued = spawnCli(['fleet', 'scan', join(list, 'repos.txt'), '--redis', REDIS, '--prefix', prefix, '--batch', 'b2']);
     assert.equal(await queued.exited, 0);
@@ -186,12 +194,12 @@ describe('fleet scans', { skip }, () => {
     await w1.exited;
     holding = false;
     for (const s of host.held) s.destroy();
-    const w2 = worker(['--lock-seconds', '2']);
+    const w2 = worker(['--lock-seconds', '8']);
     const wait = spawnCli(['fleet', 'status', '--batch', 'b2', '--redis', REDIS, '--prefix', prefix]);
     await wait.exited;
     const follow = spawnCli(['fleet', 'scan', join(list, 'repos.txt'), '--redis', REDIS, '--prefix', prefix, '--batch', 'b2', '--wait', '--poll-ms', '300']);
-    assert.equal(await follow.exited, 0, follow.stderr());
-    const runs = await db.all<{ run_key: string }>("SELECT r.run_key FROM runs r JOIN projects p ON p.id = r.project_id WHERE p.name = '127.0.0.1/slow'");
+    assert.equal(await follow.exited, 0, `${follow.stderr()}\nworker 1:\n${w1.stderr()}\nworker 2:\n${w2.stderr()}`);
+    const runs = await db.all<{ run_key: string }>("SELECT r.run_key FROM runs r JOIN projects p ON p.id = r.project_id WHERE p.name = 'slow'");
     assert.equal(runs.length, 1);
     assert.equal(host.total.get('/slow.git'), 2, 'cloned once by the killed worker, once by the next');
     assert.match(w2.stderr(), /slow: 1 finding\(s\) uploaded/);

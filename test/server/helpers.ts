@@ -86,7 +86,7 @@ export function finding(o: Partial<Finding> & { fingerprint: string }): Finding 
     scanner: 'sast',
     ruleId: 'js-eval',
     severity: 'high' as Severity,
-    message: `eval of user input (${o.fingerprint.slice(0, 6)})`,
+    message: `eval of user input (#${parseInt(o.fingerprint.slice(-8), 16)})`,
     location: { path: 'src/app.js', startLine: 10, snippet: 'eval(req.query.x)' },
     identity: 'x',
     ...o,

@@ -15,8 +15,10 @@ let db: Db;
 let srv: RunningServer;
 const tokens: Record<string, string> = {};
 
+// Made here, not in the hook: the helper registers its clean-up with after(), which must belong to the file.
+const dbFile = sqlitePath();
 before(async () => {
-  db = await openDb(`sqlite:${sqlitePath()}`, process.cwd());
+  db = await openDb(`sqlite:${dbFile}`, process.cwd());
   srv = await startServer({ db, port: 0, host: '127.0.0.1', maxUploadBytes: 200_000, limits: { windowMs: 60_000, perUser: 3, perAddress: 100, maxKeys: 100 } });
   const now = Date.now();
   await upsertUser(db, { name: 'alice', role: 'triager', password: 'a long enough passphrase', actor: 'test', now });
@@ -107,7 +109,7 @@ describe('uploads', () => {
     assert.deepEqual([run.run_key, run.commit_sha], ['gh-42-1-scan', 'deadbeef']);
     // The secret itself never reached the server.
     const stored = await db.all<{ detail: string; location: string; message: string }>('SELECT detail, location, message FROM findings');
-    assert.ok(!JSON.stringify(stored).includes('AKIAZ7QRSTUVWXY23456'));
+    assert.ok(!JSON.stringify(stored).includes('AKIAZ7QRSTUVWXY23456'), 'the secret was stored whole');
     const refused = await cli(['scan', '.', '--scanners', 'secrets', '--upload', srv.url, '--project', 'cli-demo'], { cwd: dir, env: { PIPEGUARD_TOKEN: tokens['readOnly']! } });
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /^pipeguard: .*cannot upload the report: the server answered 403: this needs the upload scope\n$/);
@@ -155,7 +157,7 @@ describe('sign-in, sessions and CSRF', () => {
     for (let i = 0; i < 3; i++) assert.equal((await login('bob', 'wrong password here')).status, 401);
     const limited = await login('bob', 'another long passphrase');
     assert.equal(limited.status, 429);
-    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0, 'no Retry-After');
     assert.equal((await login('nobody', 'x')).status, 401);
   });
 });

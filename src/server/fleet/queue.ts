@@ -69,21 +69,24 @@ export interface BatchStatus {
 /** The state of every job of `batch` (or of every batch, with undefined). */
 export async function batchStatus(queue: Queue<ScanJob>, batch: string | undefined): Promise<BatchStatus> {
   const out: BatchStatus = { total: 0, waiting: 0, active: 0, delayed: 0, completed: 0, dead: [] };
-  const states = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
+  // Jobs move between states while they are listed: each is counted once, in the last state it was seen in
+  // (states are read in the order jobs move through them).
+  const states = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
+  const last = new Map<string, { state: (typeof states)[number]; job: Job<ScanJob> }>();
   for (const state of states) {
     for (let start = 0; ; start += 1000) {
       const jobs: Job<ScanJob>[] = await queue.getJobs([state], start, start + 999, true);
-      for (const j of jobs) {
-        if (!j || (batch !== undefined && j.data.batch !== batch)) continue;
-        out.total++;
-        if (state === 'waiting' || state === 'prioritized') out.waiting++;
-        else if (state === 'active') out.active++;
-        else if (state === 'delayed') out.delayed++;
-        else if (state === 'completed') out.completed++;
-        else out.dead.push({ repo: j.data.repo, project: j.data.project, attempts: j.attemptsMade, reason: j.failedReason ?? 'unknown' });
-      }
+      for (const j of jobs) if (j?.id && (batch === undefined || j.data.batch === batch)) last.set(j.id, { state, job: j });
       if (jobs.length < 1000) break;
     }
+  }
+  for (const { state, job: j } of last.values()) {
+    out.total++;
+    if (state === 'waiting' || state === 'prioritized') out.waiting++;
+    else if (state === 'active') out.active++;
+    else if (state === 'delayed') out.delayed++;
+    else if (state === 'completed') out.completed++;
+    else out.dead.push({ repo: j.data.repo, project: j.data.project, attempts: j.attemptsMade, reason: j.failedReason ?? 'unknown' });
   }
   return out;
 }

@@ -33,6 +33,7 @@ export function page(p: PageInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${p.title} · pipeguard</title>
 <link rel="stylesheet" href="/assets/app.${ASSET_HASH.css}.css">
 <script src="/assets/app.${ASSET_HASH.js}.js" defer></script>
