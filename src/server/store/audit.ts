@@ -41,7 +41,10 @@ export async function listAudit(db: Db, opts: { findingId?: number; before?: num
     where.push('a.id < ?');
     params.push(opts.before);
   }
-  if (opts.only) where.push(`a.project_id IN (${opts.only.map(() => '?').join(', ') || 'NULL'})`), params.push(...opts.only);
+  if (opts.only) {
+    where.push(`a.project_id IN (${opts.only.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...opts.only);
+  }
   const rows = await db.all<{ id: number; at: number; actor: string; action: string; name: string | null; finding_id: number | null; detail: string }>(
     `SELECT a.id, a.at, a.actor, a.action, p.name, a.finding_id, a.detail FROM audit a LEFT JOIN projects p ON p.id = a.project_id
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT ?`,

@@ -115,9 +115,18 @@ export function whereOf(f: FindingFilter, now: number): { sql: string; params: S
     w.push(`f.sev IN (${f.severity.map(() => '?').join(', ')})`);
     p.push(...f.severity.map((s) => sevRank(s as (typeof SEVERITIES)[number])));
   }
-  if (f.scanner) w.push('f.scanner = ?'), p.push(f.scanner);
-  if (f.rule) w.push('f.rule_id = ?'), p.push(f.rule);
-  if (f.path) w.push("f.path LIKE ? ESCAPE '\\'"), p.push(likePattern(f.path));
+  if (f.scanner) {
+    w.push('f.scanner = ?');
+    p.push(f.scanner);
+  }
+  if (f.rule) {
+    w.push('f.rule_id = ?');
+    p.push(f.rule);
+  }
+  if (f.path) {
+    w.push("f.path LIKE ? ESCAPE '\\'");
+    p.push(likePattern(f.path));
+  }
   if (f.triage?.length) {
     const states = f.triage.flatMap((t) => (t === 'untriaged' ? ['none', 'in_progress'] : t === 'triaged' ? ['false_positive', 'accepted_risk', 'wont_fix'] : [t]));
     for (const s of states) if (!(TRIAGE_STATES as readonly string[]).includes(s)) throw new InvalidError(`unknown triage state ${JSON.stringify(s)}`);
@@ -136,8 +145,14 @@ export function whereOf(f: FindingFilter, now: number): { sql: string; params: S
   }
   if (f.suppressed === 'yes') w.push('f.suppressed IS NOT NULL');
   if (f.suppressed === 'no') w.push('f.suppressed IS NULL');
-  if (f.package) w.push('f.package = ?'), p.push(f.package);
-  if (f.version) w.push('f.version = ?'), p.push(f.version);
+  if (f.package) {
+    w.push('f.package = ?');
+    p.push(f.package);
+  }
+  if (f.version) {
+    w.push('f.version = ?');
+    p.push(f.version);
+  }
   if (f.advisory) {
     w.push('f.id IN (SELECT finding_id FROM finding_aliases WHERE alias = ?)');
     p.push(f.advisory.toUpperCase());

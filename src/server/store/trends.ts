@@ -26,8 +26,14 @@ export async function openTrend(db: Db, now: number, days: number, projectId?: n
   const start = Math.floor(now / DAY) * DAY - (days - 1) * DAY;
   const where: string[] = [];
   const params: number[] = [];
-  if (projectId !== undefined) where.push('project_id = ?'), params.push(projectId);
-  if (only) where.push(`project_id IN (${only.map(() => '?').join(', ') || 'NULL'})`), params.push(...only);
+  if (projectId !== undefined) {
+    where.push('project_id = ?');
+    params.push(projectId);
+  }
+  if (only) {
+    where.push(`project_id IN (${only.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...only);
+  }
   // The last snapshot before the window (the starting level) and every snapshot in it.
   const rows = await db.all<{ project_id: number; at: number; critical: number; high: number; medium: number; low: number; info: number }>(
     `SELECT s.project_id, s.at, s.critical, s.high, s.medium, s.low, s.info FROM snapshots s
@@ -57,8 +63,14 @@ export async function meanTimeToFix(db: Db, now: number, weeks: number, projectI
   const start = Math.floor(now / week) * week - (weeks - 1) * week;
   const where = ["state = 'fixed'", 'fixed_at >= ?'];
   const params: number[] = [start];
-  if (projectId !== undefined) where.push('project_id = ?'), params.push(projectId);
-  if (only) where.push(`project_id IN (${only.map(() => '?').join(', ') || 'NULL'})`), params.push(...only);
+  if (projectId !== undefined) {
+    where.push('project_id = ?');
+    params.push(projectId);
+  }
+  if (only) {
+    where.push(`project_id IN (${only.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...only);
+  }
   const rows = await db.all<{ bucket: number; n: number; total: number }>(
     `SELECT (fixed_at - ?) / ? AS bucket, count(*) AS n, sum(fixed_at - opened_at) AS total FROM findings WHERE ${where.join(' AND ')} GROUP BY (fixed_at - ?) / ?`,
     [start, week, ...params, start, week],
