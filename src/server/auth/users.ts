@@ -45,15 +45,14 @@ export async function userCount(db: Db): Promise<number> {
   return Number((await db.get<{ n: number }>('SELECT count(*) AS n FROM users'))?.n ?? 0);
 }
 
-// A hash to compare against when the user does not exist, so a wrong name costs as long as a wrong password.
-let dummyHash: Promise<string> | undefined;
+/** A stored hash of no one's password: checked when the user does not exist, so a wrong name costs as long as a wrong password. */
+const NOBODY = 'scrypt$32768$8$1$PbIYbXha8eJPFMZeXMQLYA$m1WcLHctFdKCUj46ZyyjlZts0p3TyddDgyfkKCRZAc8';
 
 /** Checks a name and password; returns the user's id and role, or undefined. */
 export async function checkLogin(db: Db, name: string, password: string): Promise<{ id: number; role: Role } | undefined> {
   const row = await db.get<{ id: number; role: Role; password: string; disabled: number }>('SELECT id, role, password, disabled FROM users WHERE name = ?', [name]);
   if (!row) {
-    dummyHash ??= hashPassword('not a password of anyone');
-    await verifyPassword(password, await dummyHash);
+    await verifyPassword(password, NOBODY);
     return undefined;
   }
   const ok = await verifyPassword(password, row.password);

@@ -63,6 +63,15 @@ function statusOf(e: unknown): { status: number; message: string; headers?: Reco
   return { status: 500, message: 'internal error' };
 }
 
+/** The host of an Origin header, or undefined (`null`, or not a URL): never equal to our Host. */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The request handler and its state. */
 export function createApp(o: ServerOptions): { state: AppState; handle: (req: IncomingMessage, res: ServerResponse) => void } {
   const state: AppState = {
@@ -103,7 +112,7 @@ async function serve(app: AppState, req: IncomingMessage, res: ServerResponse): 
     if (unsafe && req.headers.authorization === undefined) {
       // Cookie-authenticated (or anonymous: the sign-in form) changes must come from this site.
       const origin = req.headers.origin;
-      if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host) throw new HttpError(403, 'cross-site request refused');
+      if (origin !== undefined && originHost(origin) !== req.headers.host) throw new HttpError(403, 'cross-site request refused');
       if (String(req.headers['sec-fetch-site'] ?? 'same-origin') === 'cross-site') throw new HttpError(403, 'cross-site request refused');
       if (isApi && ctx.principal?.kind === 'user') {
         const sent = String(req.headers['x-csrf-token'] ?? '');

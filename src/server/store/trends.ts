@@ -21,9 +21,8 @@ export interface MttfPoint {
   meanDays: number;
 }
 
-/** Daily open counts over the last `days` days (of one project, or of those in `only`, or all). */
-export async function openTrend(db: Db, now: number, days: number, projectId?: number, only?: number[]): Promise<TrendPoint[]> {
-  const start = Math.floor(now / DAY) * DAY - (days - 1) * DAY;
+/** WHERE terms for one project and/or the projects a principal may see. */
+function projectTerms(projectId: number | undefined, only: number[] | undefined): { where: string[]; params: number[] } {
   const where: string[] = [];
   const params: number[] = [];
   if (projectId !== undefined) {
@@ -34,6 +33,13 @@ export async function openTrend(db: Db, now: number, days: number, projectId?: n
     where.push(`project_id IN (${only.map(() => '?').join(', ') || 'NULL'})`);
     params.push(...only);
   }
+  return { where, params };
+}
+
+/** Daily open counts over the last `days` days (of one project, or of those in `only`, or all). */
+export async function openTrend(db: Db, now: number, days: number, projectId?: number, only?: number[]): Promise<TrendPoint[]> {
+  const start = Math.floor(now / DAY) * DAY - (days - 1) * DAY;
+  const { where, params } = projectTerms(projectId, only);
   // The last snapshot before the window (the starting level) and every snapshot in it.
   const rows = await db.all<{ project_id: number; at: number; critical: number; high: number; medium: number; low: number; info: number }>(
     `SELECT s.project_id, s.at, s.critical, s.high, s.medium, s.low, s.info FROM snapshots s
@@ -61,16 +67,9 @@ export async function openTrend(db: Db, now: number, days: number, projectId?: n
 export async function meanTimeToFix(db: Db, now: number, weeks: number, projectId?: number, only?: number[]): Promise<MttfPoint[]> {
   const week = 7 * DAY;
   const start = Math.floor(now / week) * week - (weeks - 1) * week;
-  const where = ["state = 'fixed'", 'fixed_at >= ?'];
-  const params: number[] = [start];
-  if (projectId !== undefined) {
-    where.push('project_id = ?');
-    params.push(projectId);
-  }
-  if (only) {
-    where.push(`project_id IN (${only.map(() => '?').join(', ') || 'NULL'})`);
-    params.push(...only);
-  }
+  const terms = projectTerms(projectId, only);
+  const where = ["state = 'fixed'", 'fixed_at >= ?', ...terms.where];
+  const params: number[] = [start, ...terms.params];
   const rows = await db.all<{ bucket: number; n: number; total: number }>(
     `SELECT (fixed_at - ?) / ? AS bucket, count(*) AS n, sum(fixed_at - opened_at) AS total FROM findings WHERE ${where.join(' AND ')} GROUP BY (fixed_at - ?) / ?`,
     [start, week, ...params, start, week],
