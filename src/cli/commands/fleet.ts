@@ -5,6 +5,7 @@ import { batchStatus, enqueue, openQueue, type BatchStatus } from '../../server/
 import { parseRepoList } from '../../server/fleet/repos.js';
 import { int, parse } from '../args.js';
 import type { CliIO, Command } from '../io.js';
+import { untilStopped } from '../stop.js';
 
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
@@ -81,14 +82,15 @@ Exit codes: 0 queued (or, with --wait, all done), 1 some repositories are on the
         return s.dead.length ? 1 : 0;
       }
       let last = '';
-      const signal = io.stopSignal?.();
-      while (s.completed + s.dead.length < s.total && !signal?.aborted) {
+      const stop = untilStopped(io);
+      while (s.completed + s.dead.length < s.total && !stop.isStopped()) {
         const l = line(s);
         if (l !== last) io.stderr.write(`pipeguard: ${l}\n`);
         last = l;
         await new Promise((r) => setTimeout(r, pollMs));
         s = await batchStatus(queue, batch);
       }
+      stop.release();
       io.stderr.write(`pipeguard: ${line(s)}\n`);
       printDead(s, io);
       return s.dead.length ? 1 : 0;

@@ -8,6 +8,7 @@ import { SCANNER_IDS } from '../../scanners/index.js';
 import { startWorker } from '../../server/fleet/worker.js';
 import { int, parse } from '../args.js';
 import type { CliIO, Command } from '../io.js';
+import { untilStopped } from '../stop.js';
 
 /** Scans one checked-out repository as `pipeguard scan DIR` would (its own pipeguard.yml applies); JSON report. */
 async function scanDir(dir: string, io: CliIO): Promise<string> {
@@ -68,12 +69,11 @@ projects are created as needed).
       log,
     });
     log('worker ready');
-    const signal = io.stopSignal?.();
-    if (signal) {
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
-      log('stopping: letting running jobs finish');
-      await w.close();
-    } else await new Promise<never>(() => undefined);
+    const stop = untilStopped(io);
+    await stop.stopped;
+    stop.release();
+    log('stopping: letting running jobs finish');
+    await w.close();
     return 0;
   },
 };
