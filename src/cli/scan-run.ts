@@ -3,7 +3,8 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { InputError, UsageError } from '../core/errors.js';
-import { SEVERITIES, type Severity } from '../core/types.js';
+import { SEVERITIES, type Report, type Severity } from '../core/types.js';
+import type { Config } from '../config/schema.js';
 import { DEFAULT_LIMITS } from '../engine/run.js';
 import { scanPath } from '../engine/scan-path.js';
 import { evaluate } from '../gate/evaluate.js';
@@ -70,7 +71,8 @@ export interface ScanRequest {
   staged?: boolean;
 }
 
-interface Out {
+/** One report to write: a format and a file (stdout when undefined). */
+export interface Out {
   format: Format;
   file: string | undefined;
 }
@@ -226,16 +228,33 @@ async function scanAndReport(
     now: io.now,
     log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },
   });
+  return gateAndRender(report, io, { config, outs, failOn, baseline, ignored, showSecrets: v['show-secrets'] === true, verbose: v.verbose === true });
+}
+
+/** What {@link gateAndRender} needs besides the report. */
+export interface GateOptions {
+  config: Config;
+  outs: Out[];
+  failOn: Severity | 'none' | undefined;
+  baseline: Set<string> | undefined;
+  ignored: Map<string, string>;
+  showSecrets: boolean;
+  verbose: boolean;
+}
+
+/** Runs the gate on a report, writes every requested format, prints the summary line; returns the exit code. */
+export function gateAndRender(report: Report, io: CliIO, o: GateOptions): number {
+  const { config, outs, failOn, baseline, ignored } = o;
   const decision = evaluate(report, { policy: config, now: io.now(), ...(failOn ? { failOn } : {}), ...(baseline ? { baseline } : {}), ignored });
   decision.notes.push(...(report.warnings ?? []));
   const color = (io.stdout.isTTY === true && !io.env['NO_COLOR']) || Boolean(io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0');
-  const rendered = outs.map((o) => ({
-    ...o,
-    text: render(o.format, report, decision, {
-      color: o.file === undefined && color,
+  const rendered = outs.map((out) => ({
+    ...out,
+    text: render(out.format, report, decision, {
+      color: out.file === undefined && color,
       ...(io.stdout.columns ? { width: io.stdout.columns } : {}),
-      showSecrets: v['show-secrets'] === true,
-      verbose: v.verbose === true,
+      showSecrets: o.showSecrets,
+      verbose: o.verbose,
     }),
   }));
   for (const r of rendered) {

@@ -457,6 +457,8 @@ export interface ScanOptions {
   workersOnly?: boolean;
   /** Make no network request beyond the target itself (no registry, API or database download). */
   offline?: boolean;
+  /** Environment for `${VAR}` in input files a scanner reads (the DAST auth file); none when absent. */
+  env?: Record<string, string | undefined>;
 }
 
 /**

@@ -7,6 +7,7 @@ import { sastConfigSchema } from './sast/config.js';
 import { secretsConfigSchema } from './secrets/config.js';
 import { licensesConfigSchema } from './licenses/config.js';
 import { imageConfigSchema } from './image/config.js';
+import { dastConfigSchema } from './dast/config.js';
 
 /**
  * The config section of every scanner, by scanner id: `scanners.<id>` in pipeguard.yml.
@@ -22,4 +23,5 @@ export const SCANNER_CONFIGS = {
   exposure: exposureConfigSchema,
   posture: postureConfigSchema,
   image: imageConfigSchema,
+  dast: dastConfigSchema,
 } as const;

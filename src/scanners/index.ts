@@ -22,6 +22,7 @@ export const SCANNER_ENTRIES: readonly ScannerEntry[] = [
   { id: 'deps', load: async () => (await import('./deps/index.js')).depsScanner },
   { id: 'licenses', load: async () => (await import('./licenses/index.js')).licensesScanner },
   { id: 'image', load: async () => (await import('./image/index.js')).imageScanner },
+  { id: 'dast', load: async () => (await import('./dast/scanner.js')).dastScanner },
 ];
 
 /** Every scanner id, in run order. */

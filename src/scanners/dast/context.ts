@@ -143,7 +143,7 @@ export class DastRun {
 
   /** The endpoint requested with one parameter replaced by `value`. */
   probe(e: Endpoint, m: Mutation, extra: Partial<Req> = {}): Promise<Res | undefined> {
-    return this.send({ ...buildRequest(this.origin, e, m), ...extra });
+    return this.send({ ...buildRequest(this.origin, e, m), noCookies: true, ...extra });
   }
 }
 

@@ -67,9 +67,24 @@ export function templateOf(path: string): { template: string; values: Record<str
   return { template: segs.join('/') || '/', values };
 }
 
-/** An endpoint for a concrete URL found by the crawler (GET, its query as parameters). */
+/** A last path segment that names a file (`readme.txt`, `report.pdf`): a path insertion point of its own. */
+const FILE_SEGMENT = /^[\w.-]+\.[A-Za-z0-9]{1,8}$/;
+
+/**
+ * An endpoint for a concrete URL found by the crawler (GET, its query as parameters). A file name below a folder
+ * (`/static/readme.txt`) becomes the variable `{file}`, so the file server behind it is one endpoint whose path
+ * segment can be probed.
+ */
 export function endpointFromUrl(method: string, url: URL, source: string): Endpoint {
-  const { template, values } = templateOf(url.pathname);
+  const t = templateOf(url.pathname);
+  let { template } = t;
+  const { values } = t;
+  const segs = template.split('/');
+  const last = segs[segs.length - 1]!;
+  if (segs.length >= 3 && FILE_SEGMENT.test(last) && !last.startsWith('.')) {
+    values.file = last;
+    template = [...segs.slice(0, -1), '{file}'].join('/');
+  }
   const params: Param[] = [...url.searchParams].map(([name, value]) => ({ name, in: 'query', value }));
   for (const [name, value] of Object.entries(values)) params.push({ name, in: 'path', value });
   return { method: method.toUpperCase(), pathTemplate: template, pathValues: values, params, source };

@@ -65,10 +65,11 @@ function proofFor(ctx: HtmlContext, m: string): { payload: string; expect: strin
       return { payload: `</${ctx.tag}><${m} x=1>`, expect: `</${ctx.tag}><${m} x=1>` };
     case 'comment':
       return { payload: `--><${m} x=1>`, expect: `--><${m} x=1>` };
+    // The whole payload must come back: an escaped quote (`\"`, `&quot;`) breaks it.
     case 'attr':
-      return ctx.quote ? { payload: `${m}${ctx.quote} ${m}=1 x=${ctx.quote}`, expect: `${ctx.quote} ${m}=1 x=${ctx.quote}` } : { payload: `${m} ${m}=1`, expect: ` ${m}=1` };
+      return ctx.quote ? { payload: `${m}${ctx.quote} ${m}=1 x=${ctx.quote}`, expect: `${m}${ctx.quote} ${m}=1 x=${ctx.quote}` } : { payload: `${m} ${m}=1`, expect: `${m} ${m}=1` };
     case 'script':
-      return ctx.quote ? { payload: `${m}${ctx.quote};${m}=1;//`, expect: `${ctx.quote};${m}=1;//` } : { payload: `1;${m}=1;//`, expect: `;${m}=1;//` };
+      return ctx.quote ? { payload: `${m}${ctx.quote};${m}=1;//`, expect: `${m}${ctx.quote};${m}=1;//` } : { payload: `1;${m}=1;//`, expect: `1;${m}=1;//` };
   }
 }
 

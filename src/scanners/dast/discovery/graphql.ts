@@ -12,8 +12,9 @@ const MAX_FIELDS = 100;
 /** Tries introspection at each configured path; adds endpoints and reports introspection. */
 export async function discoverGraphql(run: DastRun): Promise<number> {
   let added = 0;
-  for (const path of run.config.graphql) {
-    const url = run.client.url(path);
+  const base = run.client.o.scope.base.href;
+  const urls = [...new Set(run.config.graphql.flatMap((p) => [new URL(p.replace(/^\//, ''), base).href, run.client.url(p)]))];
+  for (const url of urls) {
     const res = await run.send({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: getIntrospectionQuery() }), quiet: true });
     if (!res || res.status !== 200) continue;
     let schema: GraphQLSchema;

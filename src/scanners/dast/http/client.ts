@@ -27,6 +27,8 @@ export interface Req {
   quiet?: boolean;
   /** A login request for this user: sent without credentials, the cookies it sets kept for the user. */
   login?: string;
+  /** Do not keep the cookies the answer sets (probes: a login bypass must not change who the scan is). */
+  noCookies?: boolean;
 }
 
 /** A response, decoded. */
@@ -212,7 +214,7 @@ export class HttpClient {
         sent: { method: cur.method, url: cur.url, headers, ...(cur.body !== undefined ? { body: cur.body } : {}) },
         redirects: [],
       };
-      this.credentials?.observe(req.login ?? user, res);
+      if (!req.noCookies) this.credentials?.observe(req.login ?? user, res);
       if (raw.status === 429 && attempt < MAX_429_RETRIES) {
         this.limiter.pause(retryAfter(header(raw.headers, 'retry-after')));
         continue;
