@@ -187,7 +187,7 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
 
   // ruleid: dast-sqli-boolean
   on('POST', '/login', (req, res) => {
-    if (fixed && (failedLogins.get(req.ip ?? '') ?? 0) >= 5) return res.status(429).set('retry-after', '60').type('html').send(page('Login', '<p>Too many attempts.</p>'));
+    if (fixed && (failedLogins.get(req.ip ?? '') ?? 0) >= 5) return res.status(429).set('retry-after', '1').type('html').send(page('Login', '<p>Too many attempts.</p>'));
     const u = String(req.body?.username ?? '');
     const p = String(req.body?.password ?? '');
     let row: unknown;
@@ -197,7 +197,10 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
       row = undefined;
     }
     if (row) res.type('html').send(page('Welcome', `<p>Welcome back, ${esc((row as { username: string }).username)}. Your dashboard is ready.</p>`));
-    else if (failedLogins.set(req.ip ?? '', (failedLogins.get(req.ip ?? '') ?? 0) + 1)) res.status(401).type('html').send(page('Login', '<p>Wrong user name or password.</p>'));
+    else {
+      failedLogins.set(req.ip ?? '', (failedLogins.get(req.ip ?? '') ?? 0) + 1);
+      res.status(401).type('html').send(page('Login', '<p>Wrong user name or password.</p>'));
+    }
   });
 
   // ruleid: dast-sqli-time
@@ -362,7 +365,7 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
   // ruleid: dast-no-login-rate-limit
   on('POST', '/api/login', (req, res) => {
     const ip = req.ip ?? '';
-    if (fixed && (failedLogins.get(ip) ?? 0) >= 5) return res.status(429).set('retry-after', '60').json({ error: 'too many attempts' });
+    if (fixed && (failedLogins.get(ip) ?? 0) >= 5) return res.status(429).set('retry-after', '1').json({ error: 'too many attempts' });
     const { username, password } = (req.body ?? {}) as Record<string, string>;
     const row = db.prepare('SELECT id, username FROM users WHERE username = ? AND password = ?').get(String(username), String(password)) as { id: number; username: string } | undefined;
     if (!row) {

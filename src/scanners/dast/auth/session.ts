@@ -19,7 +19,9 @@ interface State {
   relogins: number;
   signing?: Promise<void>;
   sinceCheck: number;
-  checking?: Promise<void>;
+  checking?: Promise<boolean>;
+  /** When the logged-in check last passed (performance.now()). */
+  lastOk: number;
 }
 
 /** {@link Credentials} from an auth file (or none: anonymous only). */
@@ -35,7 +37,7 @@ export class Sessions implements Credentials {
     private readonly browserLogin?: BrowserLogin,
   ) {
     for (const u of file?.users ?? []) {
-      this.states.set(u.name, { user: u, jar: new Map(Object.entries(u.cookies)), relogins: 0, sinceCheck: 0 });
+      this.states.set(u.name, { user: u, jar: new Map(Object.entries(u.cookies)), relogins: 0, sinceCheck: 0, lastOk: 0 });
       for (const v of Object.values(u.headers)) redactor.add(v.replace(/^\w+\s+/, ''));
       for (const v of Object.values(u.cookies)) redactor.add(v);
       for (const v of Object.values(u.login?.form ?? {})) if (looksSecret(v)) redactor.add(v);
@@ -119,10 +121,31 @@ export class Sessions implements Credentials {
       s.relogins++;
       await this.signIn(s, client);
       await this.verify(s, client, true);
+      s.lastOk = performance.now();
     })().finally(() => {
       s.signing = undefined;
     });
     await s.signing;
+  }
+
+  async restore(user: string, client: HttpClient): Promise<boolean> {
+    const s = this.states.get(user);
+    if (!s) return false;
+    if (this.file?.loggedIn) {
+      // One check at a time, and none again within a second of a good one.
+      if (performance.now() - s.lastOk < 1000) return false;
+      s.checking ??= this.isSignedIn(s, client)
+        .then((ok) => {
+          if (ok) s.lastOk = performance.now();
+          return ok;
+        })
+        .finally(() => {
+          s.checking = undefined;
+        });
+      if (await s.checking) return false;
+    }
+    await this.relogin(user, client);
+    return true;
   }
 
   /** The periodic logged-in check: every `loggedIn.every` requests as the user. */
@@ -132,14 +155,8 @@ export class Sessions implements Credentials {
     if (!check || !s) return;
     if (++s.sinceCheck < check.every) return;
     s.sinceCheck = 0;
-    s.checking ??= (async () => {
-      if (!(await this.isSignedIn(s, client))) {
-        await this.relogin(s.user.name, client);
-      }
-    })().finally(() => {
-      s.checking = undefined;
-    });
-    await s.checking;
+    if (await this.isSignedIn(s, client)) s.lastOk = performance.now();
+    else await this.relogin(s.user.name, client);
   }
 
   private async verify(s: State, client: HttpClient, again: boolean): Promise<void> {

@@ -74,6 +74,11 @@ export interface Credentials {
   loggedOut(user: string, res: Res): boolean;
   /** Signs `user` in again; throws {@link ScanStop} `auth-lost` when it cannot. */
   relogin(user: string, client: HttpClient): Promise<void>;
+  /**
+   * After a signed-out answer: checks the session (the logged-in check, when there is one) and signs in again
+   * when it is lost. Returns true when it signed in again (the request is worth sending once more).
+   */
+  restore(user: string, client: HttpClient): Promise<boolean>;
   /** Called after each request as `user`: a periodic signed-in check. */
   tick?(user: string | null, client: HttpClient): Promise<void>;
 }
@@ -94,8 +99,7 @@ export interface ClientOptions {
 }
 
 const MAX_REDIRECTS = 5;
-const MAX_429_RETRIES = 3;
-const MAX_RETRY_AFTER_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 10_000;
 
 /** Sends the scanner's requests; see the module comment. */
 export class HttpClient {
@@ -104,6 +108,8 @@ export class HttpClient {
   sent = 0;
   credentials: Credentials | undefined;
   private readonly listeners: ((res: Res) => void)[] = [];
+  private readonly signedOutAnyway = new Set<string>();
+  private readonly throttled = new Set<string>();
   private healthCheck: Promise<void> | undefined;
   private down: ScanStop | undefined;
   private lastAnswer = 0;
@@ -131,11 +137,14 @@ export class HttpClient {
   async send(req: Req): Promise<Res> {
     const user = req.login !== undefined ? null : req.as === undefined ? (this.credentials?.users()[0] ?? null) : req.as;
     let res = await this.sendAs(req, user);
-    if (user !== null && this.credentials?.loggedOut(user, res)) {
-      // Signed out: sign in again (or fail the scan) and send once more. An endpoint that still answers as
-      // signed out is one this user may not use; the session itself is checked by the credentials.
-      await this.credentials.relogin(user, this);
-      res = await this.sendAs(req, user);
+    if (user !== null && this.credentials?.loggedOut(user, res) && !this.signedOutAnyway.has(pathOf(req.url).split('?')[0]!)) {
+      // A signed-out answer: the session may be lost (sign in again, or fail the scan), or this endpoint answers
+      // so whoever asks (a login form refusing a wrong password). Without a logged-in check to tell, an endpoint
+      // that still answers signed out right after a fresh sign-in is remembered as one of the latter.
+      if (await this.credentials.restore(user, this)) {
+        res = await this.sendAs(req, user);
+        if (this.credentials.loggedOut(user, res)) this.signedOutAnyway.add(pathOf(req.url).split('?')[0]!);
+      }
     }
     if (user !== null) await this.credentials?.tick?.(user, this);
     if (!req.quiet) for (const l of this.listeners) l(res);
@@ -215,7 +224,14 @@ export class HttpClient {
         redirects: [],
       };
       if (!req.noCookies) this.credentials?.observe(req.login ?? user, res);
-      if (raw.status === 429 && attempt < MAX_429_RETRIES) {
+      if (raw.status === 429) {
+        // Wait out a 429 (Retry-After, capped) and try again; a path still refused after that is left alone:
+        // its later requests get the 429 at once rather than stalling the scan.
+        const key = target.path.split('?')[0]!;
+        if (attempt >= 1 || this.throttled.has(key)) {
+          this.throttled.add(key);
+          return res;
+        }
         this.limiter.pause(retryAfter(header(raw.headers, 'retry-after')));
         continue;
       }
