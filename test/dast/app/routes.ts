@@ -112,7 +112,7 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
         <a href="ping?host=localhost">ping</a> <a href="file?name=readme.txt">file</a> <a href="static/readme.txt">static</a>
         <a href="fetch?url=https://example.com/">fetch</a> <a href="hello?name=ann">hello</a> <a href="go?next=/">go</a>
         <a href="error?x=1">error</a> <a href="files/">files</a> <a href="config.js">config</a> <a href="guestbook">guestbook</a>
-        <a href="csp">csp</a> <a href="audit?v=1">audit</a> <a href="audit-mysql?v=1">audit2</a>
+        <a href="csp">csp</a> <a href="mixed">mixed</a> <a href="audit?v=1">audit</a> <a href="audit-mysql?v=1">audit2</a>
         <form method="post" action="login"><input name="username" value="nobody"><input type="password" name="password"><button>Log in</button></form>
         ${legacy}<input name="user"><input type="password" name="password"></form>`,
       ),
@@ -346,6 +346,11 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
   // ruleid: dast-sensitive-data-in-url
   on('GET', '/legacy-login', (_req, res) => {
     res.type('html').send(page('Legacy', '<p>Please use the new login.</p>'));
+  });
+
+  // ruleid: dast-mixed-content
+  on('GET', '/mixed', (_req, res) => {
+    res.type('html').send(page('Mixed', `<script src="${fixed ? 'https' : 'http'}://cdn.pipeguard-test.example/lib.js"></script><p>mixed</p>`));
   });
 
   on('GET', '/csp', (_req, res) => {

@@ -1,0 +1,69 @@
+/**
+ * Injection checks against the test application: each rule is found on its /vuln route (and nowhere else), and
+ * the /fixed twins stay silent. One scan per variant with the injection rules only.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Report } from '../../src/core/types.js';
+import { app, diffVuln, listed, scan, status, variantFiles } from './helpers.js';
+
+const RULES = [
+  'dast-xss-reflected',
+  'dast-xss-stored',
+  'dast-sqli-error',
+  'dast-sqli-boolean',
+  'dast-command-injection',
+  'dast-path-traversal',
+  'dast-ssti',
+  'dast-nosql-injection',
+  'dast-open-redirect',
+  'dast-ssrf',
+  'dast-xxe',
+];
+
+describe('dast injection checks', () => {
+  let vuln: Report;
+  let fixed: Report;
+  before(async () => {
+    const a = await app();
+    const v = variantFiles('vuln');
+    const f = variantFiles('fixed');
+    [vuln, fixed] = await Promise.all([scan(`${a.url}/vuln/`, { only: RULES, openapi: v.openapi }), scan(`${a.url}/fixed/`, { only: RULES, openapi: f.openapi })]);
+  });
+
+  it('finds every annotated injection on its /vuln route and nothing else', () => {
+    assert.equal(status(vuln).status, 'succeeded', status(vuln).reason);
+    assert.equal(diffVuln(vuln, RULES), '', listed(vuln));
+  });
+
+  for (const rule of RULES) {
+    it(`${rule}: reported on /vuln, silent on the fixed twin`, () => {
+      assert.ok(vuln.findings.some((f) => f.ruleId === rule), `${rule} not found:\n${listed(vuln)}`);
+      assert.ok(!fixed.findings.some((f) => f.ruleId === rule), `${rule} on a fixed twin:\n${listed(fixed, [rule])}`);
+    });
+  }
+
+  it('leaves the fixed variant without any finding', () => {
+    assert.equal(status(fixed).status, 'succeeded', status(fixed).reason);
+    assert.equal(listed(fixed), '');
+  });
+
+  it('gives each finding a location of kind http with a path template and parameter, and evidence of the exchange', () => {
+    const f = vuln.findings.find((x) => x.ruleId === 'dast-sqli-error')!;
+    assert.equal(f.location.kind, 'http');
+    if (f.location.kind !== 'http') return;
+    assert.equal(f.location.pathTemplate, '/vuln/products');
+    assert.equal(f.location.parameter, 'name');
+    assert.equal(f.location.parameterIn, 'query');
+    const http = (f.data as { http: { request: { target: string }; response: { statusCode: number; body: string } } }).http;
+    assert.match(http.request.target, /\/vuln\/products\?name=/);
+    assert.match(http.response.body, /SqliteError/);
+  });
+
+  it('sends traversal probes in the path with the exact bytes (the server sees ../ or its encoding)', () => {
+    const f = vuln.findings.find((x) => x.ruleId === 'dast-path-traversal' && x.location.kind === 'http' && x.location.parameterIn === 'path');
+    assert.ok(f, listed(vuln, ['dast-path-traversal']));
+    const target = (f!.data as { http: { request: { target: string } } }).http.request.target;
+    assert.match(target, /\/vuln\/static\/(\.\.|%2e%2e|\.\.%2f|\.\.\.\.\/\/)/i);
+  });
+});
