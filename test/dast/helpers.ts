@@ -74,7 +74,7 @@ function routes(): Route[] {
     .split('\n')
     .forEach((l, i) => {
       const m = /\bon\('(\w+)', '([^']+)'/.exec(l);
-      if (!m) return;
+      if (!m || /^\s*(\*|\/\/|\/\*)/.test(l)) return;
       const path = m[2]!;
       const re = path === '/*' ? /^\/\*$/ : new RegExp(`^${path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\*\w+/g, '.*').replace(/:\w+/g, '[^/]+')}$`);
       out.push({ line: i + 1, method: m[1]!, re });

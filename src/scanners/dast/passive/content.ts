@@ -12,7 +12,7 @@ import { header, type Res } from '../http/client.js';
 
 /** Stack-trace and verbose-error signatures, per platform: [name, regex]. */
 export const STACK_TRACES: [string, RegExp][] = [
-  ['Node.js', /\b(?:[A-Z]\w*Error|Error)(?::[^\n]*)?\n\s+at (?:[^\n]*\()?(?:\/|[A-Za-z]:\\|file:\/\/|node:)[^\n]*:\d+:\d+\)?\n\s+at /],
+  ['Node.js', /\b[A-Z]\w*(?:Error|Exception)\b[^\n]*\n(?:\s+at [^\n]*\n){0,4}\s+at (?:[^\n]*\()?(?:\/|[A-Za-z]:\\|file:\/\/|node:)[^\n]*:\d+:\d+/],
   ['Java', /(?:Exception|Error)(?:: [^\n]*)?\n\s*at [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)/],
   ['Python', /Traceback \(most recent call last\):\s*\n\s+File "[^"]+", line \d+/],
   ['PHP', /(?:<b>)?(?:Fatal error|Parse error|Warning)(?:<\/b>)?:\s+[^\n]{0,300}? in (?:<b>)?\/[^\s<]+(?:<\/b>)? on line (?:<b>)?\d+|PHP Stack trace:|Stack trace:\s*\n#0 \//],
