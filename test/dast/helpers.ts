@@ -18,10 +18,14 @@ import { startApp, type AppOptions, type TestApp } from './app/server.js';
 const ROUTES = new URL('./app/routes.ts', import.meta.url).pathname;
 const OPENAPI = new URL('./app/openapi.yml', import.meta.url).pathname;
 
-/** Starts the test application for this test file. */
+const running: TestApp[] = [];
+// Registered when the test file loads: every application started by it is stopped after its last test.
+after(() => Promise.all(running.map((a) => a.close())));
+
+/** Starts the test application for this test file (stopped after the file's last test). */
 export async function app(o: AppOptions = {}): Promise<TestApp> {
   const a = await startApp(o);
-  after(() => a.close());
+  running.push(a);
   return a;
 }
 
