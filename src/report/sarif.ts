@@ -94,6 +94,8 @@ function result(e: Entry, ruleIndex: number): Json {
     fingerprints: { 'pipeguard/v1': f.fingerprint },
   };
   if (e.baselineState) out.baselineState = e.baselineState;
+  const exchange = f.location.kind === 'http' ? webExchange(f.data?.http) : undefined;
+  if (exchange) Object.assign(out, exchange);
   if (e.suppression) {
     // GitHub code scanning ignores `suppressions` (codeql-action#1230); other consumers honour them. No
     // `status`: the 2.1.0 committee schema calls it `state`, the errata `status`; both make it optional.
@@ -119,9 +121,23 @@ function result(e: Entry, ruleIndex: number): Json {
     origin: f.origin,
     fix: f.fix?.description,
     upgradeTo: f.fix?.upgradeTo,
-    data: f.data === undefined ? undefined : stripSecrets(f.data),
+    data: f.data === undefined ? undefined : stripSecrets(exchange ? Object.fromEntries(Object.entries(f.data).filter(([k]) => k !== 'http')) : f.data),
   };
   return out;
+}
+
+/**
+ * DAST evidence (`finding.data.http`, already redacted of credentials by the scanner) as SARIF `webRequest` and
+ * `webResponse`, or undefined when the finding has none.
+ */
+function webExchange(v: unknown): Json | undefined {
+  const x = v as { request?: { method?: string; target?: string; headers?: Record<string, string>; body?: string }; response?: { statusCode?: number; reasonPhrase?: string; headers?: Record<string, string>; body?: string } } | undefined;
+  if (!x?.request || !x.response) return undefined;
+  const req: Json = { protocol: 'HTTP', version: '1.1', method: x.request.method, target: x.request.target, headers: x.request.headers ?? {} };
+  if (x.request.body !== undefined) req.body = { text: x.request.body };
+  const res: Json = { protocol: 'HTTP', version: '1.1', statusCode: x.response.statusCode, reasonPhrase: x.response.reasonPhrase, headers: x.response.headers ?? {} };
+  if (x.response.body !== undefined) res.body = { text: x.response.body };
+  return { webRequest: req, webResponse: res };
 }
 
 /**

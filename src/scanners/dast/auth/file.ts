@@ -116,7 +116,10 @@ export function parseAuthFile(text: string, env: Record<string, string | undefin
   const parsed = authFileSchema.safeParse(data ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number] } | undefined;
+    // An unknown key is shown where it is written.
+    const keys = (issue as { keys?: string[] }).keys;
+    const at = [...issue.path, ...(issue.code === 'unrecognized_keys' && keys?.length ? [keys[0]!] : [])] as (string | number)[];
+    const node = (doc.getIn(at, true) ?? doc.getIn(issue.path as (string | number)[], true)) as { range?: [number, number] } | undefined;
     const line = node?.range ? lc.linePos(node.range[0]).line : undefined;
     throw new InputError(`${issue.path.join('.')}${issue.path.length ? ': ' : ''}${issue.message}`, name, line);
   }
