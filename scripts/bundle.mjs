@@ -53,8 +53,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Native code, WebAssembly loaded from beside its package, and the TypeScript compiler (loaded on demand).
-  external: ['better-sqlite3', 'typescript', 'web-tree-sitter', '@vscode/tree-sitter-wasm'],
+  // Native code, WebAssembly loaded from beside its package, the TypeScript compiler (loaded on demand), and
+  // playwright-core (loaded only by `dast --browser`; it finds its own files beside itself).
+  external: ['better-sqlite3', 'typescript', 'web-tree-sitter', '@vscode/tree-sitter-wasm', 'playwright-core'],
   // CommonJS dependencies (yaml, picomatch) call require: give the ES module one.
   banner: { js: "import { createRequire as __pipeguardRequire } from 'node:module'; const require = __pipeguardRequire(import.meta.url);" },
   define: {
