@@ -12,7 +12,7 @@
  *
  *   npm run bench -- dast            (BENCH_RUNS=3 paired runs for sqlmap; one wapiti run per variant)
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mariadb, postgres, startApp } from '../test/dast/app/server.js';
@@ -35,14 +35,27 @@ function median(xs: number[]): number {
   return s.length ? (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2 : NaN;
 }
 
-/** Runs a command under GNU time; the app's request counter gives the requests it sent. */
-function run(cmd: string, args: string[], requests: () => number, cwd = OUT): Run {
+/**
+ * Runs a command under GNU time; the app's request counter gives the requests it sent. Asynchronous: the
+ * application answering those requests runs in this process.
+ */
+function run(cmd: string, args: string[], requests: () => number, cwd = OUT): Promise<Run> {
   const before = requests();
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '__CPU__%U %S', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 900_000 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const m = /__CPU__([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
-  return { seconds, cpu: m ? Number(m[1]) + Number(m[2]) : NaN, requests: requests() - before, status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '').replace(/__CPU__.*\n?/, '') };
+  return new Promise((resolve) => {
+    const child = spawn('/usr/bin/time', ['-f', '__CPU__%U %S', cmd, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 900_000);
+    child.on('close', (status) => {
+      clearTimeout(kill);
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const m = /__CPU__([\d.]+) ([\d.]+)/.exec(stderr);
+      resolve({ seconds, cpu: m ? Number(m[1]) + Number(m[2]) : NaN, requests: requests() - before, status, stdout, stderr: stderr.replace(/__CPU__.*\n?/, '') });
+    });
+  });
 }
 
 /** The SQL injection endpoints: [name, path to request, POST body or undefined, parameter, needs]. */
@@ -55,14 +68,14 @@ const SQLI: [string, string, string | undefined, string, string?][] = [
   ['blind time (MariaDB)', '/vuln/audit-mysql?v=1', undefined, 'v', 'maria'],
 ];
 
-function ours(base: string, path: string, post: string | undefined, requests: () => number, only: string): { run: Run; params: string[] } {
+async function ours(base: string, path: string, post: string | undefined, requests: () => number, only: string): Promise<{ run: Run; params: string[] }> {
   const dir = join(OUT, 'pg');
   mkdirSync(dir, { recursive: true });
   const p = path.split('?')[0]!;
   // The scan is pointed at one endpoint: its page is the start, its path the scope.
   const start = post ? `${base}/bench-form?to=${encodeURIComponent(p)}&body=${encodeURIComponent(post)}` : `${base}${path}`;
   writeFileSync(join(dir, 'pipeguard.yml'), `scanners:\n  dast:\n    scope:\n      paths: [${JSON.stringify(p)}${post ? ', "/bench-form"' : ''}]\n    crawl: { maxPages: 3 }\n    timing: { maxDelay: 2 }\n`);
-  const r = run(process.execPath, [CLI, 'dast', start, '--only', only, '-f', 'json'], requests, dir);
+  const r = await run(process.execPath, [CLI, 'dast', start, '--only', only, '-f', 'json'], requests, dir);
   let params: string[] = [];
   try {
     params = (JSON.parse(r.stdout) as { findings: { location: { parameter?: string } }[] }).findings.map((f) => f.location.parameter ?? '');
@@ -72,12 +85,12 @@ function ours(base: string, path: string, post: string | undefined, requests: ()
   return { run: r, params };
 }
 
-function sqlmap(base: string, path: string, post: string | undefined, requests: () => number): { run: Run; params: string[] } {
+async function sqlmap(base: string, path: string, post: string | undefined, requests: () => number): Promise<{ run: Run; params: string[] }> {
   const out = join(OUT, 'sqlmap');
   rmSync(out, { recursive: true, force: true });
   const args = ['-u', `${base}${path}`, '--batch', '--flush-session', '--disable-coloring', '--level', '1', '--risk', '1', '--output-dir', out, '--answers', 'follow=N'];
   if (post) args.push('--data', post);
-  const r = run('sqlmap', args, requests);
+  const r = await run('sqlmap', args, requests);
   const params = [...r.stdout.matchAll(/^Parameter: (\S+) \((?:GET|POST)\)/gm)].map((m) => m[1]!);
   return { run: r, params };
 }
@@ -101,9 +114,9 @@ const CLASSES: [string, string[]][] = [
   ['HttpOnly Flag cookie', ['dast-cookie-no-httponly']],
 ];
 
-function wapiti(url: string, requests: () => number): { run: Run; classes: Map<string, number> } {
+async function wapiti(url: string, requests: () => number): Promise<{ run: Run; classes: Map<string, number> }> {
   const out = join(OUT, `wapiti-${Date.now()}.json`);
-  const r = run('wapiti', ['-u', url, '--scope', 'folder', '-m', 'backup,blindsql,cookieflags,csp,exec,file,http_headers,permanentxss,redirect,sql,xss', '-f', 'json', '-o', out, '--flush-session', '--max-scan-time', '600', '-d', '5', '--timeout', '5', '--verify-ssl', '0'], requests);
+  const r = await run('wapiti', ['-u', url, '--scope', 'folder', '-m', 'backup,blindsql,cookieflags,csp,exec,file,http_headers,permanentxss,redirect,sql,xss', '-f', 'json', '-o', out, '--flush-session', '--max-scan-time', '600', '-d', '5', '--timeout', '5', '--verify-ssl', '0'], requests);
   const classes = new Map<string, number>();
   try {
     const j = JSON.parse(readFileSync(out, 'utf8')) as WapitiReport;
@@ -114,10 +127,10 @@ function wapiti(url: string, requests: () => number): { run: Run; classes: Map<s
   return { run: r, classes };
 }
 
-function oursWhole(url: string, requests: () => number): { run: Run; rules: Map<string, number> } {
+async function oursWhole(url: string, requests: () => number): Promise<{ run: Run; rules: Map<string, number> }> {
   const dir = join(OUT, 'whole');
   mkdirSync(dir, { recursive: true });
-  const r = run(process.execPath, [CLI, 'dast', url, '-f', 'json', '--fail-on', 'none'], requests, dir);
+  const r = await run(process.execPath, [CLI, 'dast', url, '-f', 'json', '--fail-on', 'none'], requests, dir);
   const rules = new Map<string, number>();
   try {
     for (const f of (JSON.parse(r.stdout) as { findings: { ruleId: string }[] }).findings) rules.set(f.ruleId, (rules.get(f.ruleId) ?? 0) + 1);
@@ -154,11 +167,11 @@ async function main(): Promise<void> {
           rows.push([name, `skipped: needs ${needs === 'pg' ? 'postgresql' : 'mariadb'}`, '', '', '', '', '', '', '', '']);
           continue;
         }
-        const a: ReturnType<typeof ours>[] = [];
-        const b: ReturnType<typeof sqlmap>[] = [];
+        const a: Awaited<ReturnType<typeof ours>>[] = [];
+        const b: Awaited<ReturnType<typeof sqlmap>>[] = [];
         for (let i = 0; i < RUNS; i++) {
-          a.push(ours(app.url, path, post, requests, 'dast-sqli-*'));
-          b.push(sqlmap(app.url, path, post, requests));
+          a.push(await ours(app.url, path, post, requests, 'dast-sqli-*'));
+          b.push(await sqlmap(app.url, path, post, requests));
         }
         const foundA = a.every((x) => x.params.includes(param));
         const foundB = b.every((x) => x.params.includes(param));
@@ -170,10 +183,10 @@ async function main(): Promise<void> {
     if (!has('wapiti')) console.log('\nwapiti not installed (apt-get install wapiti): part 2 skipped');
     else {
       console.log('\n2. Whole application (crawl only): pipeguard beside wapiti');
-      const wv = wapiti(`${app.url}/vuln/`, requests);
-      const wf = wapiti(`${app.url}/fixed/`, requests);
-      const ov = oursWhole(`${app.url}/vuln/`, requests);
-      const of = oursWhole(`${app.url}/fixed/`, requests);
+      const wv = await wapiti(`${app.url}/vuln/`, requests);
+      const wf = await wapiti(`${app.url}/fixed/`, requests);
+      const ov = await oursWhole(`${app.url}/vuln/`, requests);
+      const of = await oursWhole(`${app.url}/fixed/`, requests);
       const rows: (string | number)[][] = [['wapiti class', 'wapiti (vuln)', 'pipeguard (vuln)', 'pipeguard rules']];
       for (const [cls, rules] of CLASSES) {
         const ourHits = rules.filter((r) => ov.rules.has(r));

@@ -170,3 +170,11 @@ describe('rules', () => {
     assert.deepEqual(ids.filter((id) => !routed.has(id) && !ownTests.includes(id)), []);
   });
 });
+
+describe('rule docs', () => {
+  it('docs/rules/dast.md is generated from the rule table', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { dastRulesDoc } = await import('../../src/scanners/dast/rules-doc.js');
+    assert.equal(readFileSync(new URL('../../docs/rules/dast.md', import.meta.url), 'utf8'), dastRulesDoc(), 'run node --import tsx scripts/gen-dast-rules.ts');
+  });
+});

@@ -67,6 +67,14 @@ export const dastConfigSchema = scannerSection({
     })
     .strict()
     .prefault({}),
+  callback: z
+    .object({
+      host: z.string().default('127.0.0.1').describe('Address the callback listener (SSRF, XXE, JWT jku) binds.'),
+      port: z.number().int().min(0).max(65535).default(0).describe('Its port (0: any free port).'),
+      url: z.string().url().optional().describe('The URL the target must call, when it reaches the listener by another name (a target on another host).'),
+    })
+    .strict()
+    .prefault({}),
   only: z.array(z.string()).default([]).describe('Run only these rules (ids or globs such as `dast-sqli-*`).'),
   rules: z
     .record(z.string(), z.union([severitySchema, z.literal('off')]))

@@ -100,7 +100,7 @@ async function* scanDast(target: Target, ctx: ScanContext<DastConfig>): AsyncIte
     const sessions = new Sessions(authFile, run.redactor, browser ? browserLogin(run, browser) : undefined);
     client.credentials = sessions;
     await sessions.start(client);
-    if (run.any('dast-ssrf', 'dast-xxe', 'dast-jwt-jku')) run.oob = oob = await startOob('127.0.0.1', 0);
+    if (run.any('dast-ssrf', 'dast-xxe', 'dast-jwt-jku')) run.oob = oob = await startOob(cfg.callback.host, cfg.callback.port, cfg.callback.url);
     await discover(run, cfg, baseUrl, sessions, browser);
     const endpoints = [...run.endpoints.values()].sort((a, b) => (endpointKey(a) < endpointKey(b) ? -1 : 1));
     ctx.count('endpoints', endpoints.length);
