@@ -38,6 +38,11 @@ function coverage(): { positive: Set<string>; negative: Set<string> } {
       for (const e of parseExpectations(readFileSync(join(suite.dir, rel), 'utf8'))) (e.kind === 'ruleid' ? positive : negative).add(`${suite.scanner}/${e.ruleId}`);
     }
   }
+  // DAST: each annotated route of the test application is a positive (its /vuln variant) and a look-alike (its
+  // /fixed twin, which test/dast/*.test.ts keep silent).
+  for (const e of parseExpectations(readFileSync(new URL('../dast/app/routes.ts', import.meta.url), 'utf8'))) {
+    if (e.kind === 'ruleid') for (const set of [positive, negative]) set.add(`dast/${e.ruleId}`);
+  }
   for (const c of CASES) {
     for (const id of c.positive) positive.add(`${c.scanner}/${id}`);
     for (const id of c.negative) negative.add(`${c.scanner}/${id}`);

@@ -1,8 +1,9 @@
 /**
  * Every DAST rule as data: id, title, severity, confidence, CWE, OWASP category and help. The checks that emit
- * them live in passive/ and active/; docs/rules/dast.md is written from this list (scripts/gen-dast-rules.ts).
+ * them live in passive/ and active/; docs/rules/dast.md is generated from this list (`npm run docs`).
  */
-import type { Confidence, RuleMeta, Severity } from '../../core/types.js';
+import { ruleHelpUri } from '../../core/rules.js';
+import type { Confidence, RuleExamples, RuleMeta, Severity } from '../../core/types.js';
 
 /** A DAST rule: {@link RuleMeta} plus whether it only reads responses (passive) or sends probes (active). */
 export interface DastRule {
@@ -14,6 +15,8 @@ export interface DastRule {
   owasp: string[];
   kind: 'passive' | 'active';
   help: string;
+  /** For rules without a route in the test application (test/dast/app/routes.ts): what fires and what does not. */
+  examples?: RuleExamples;
 }
 
 const r = (id: string, kind: DastRule['kind'], severity: Severity, confidence: Confidence, cwe: string[], owasp: string[], title: string, help: string): DastRule => ({
@@ -85,10 +88,16 @@ export const DAST_RULES: readonly DastRule[] = [
     'A parameter or path segment lets a request read files outside the served folder: the answer holds the content of a system file (`/etc/passwd`, `win.ini`). Resolve the path and check it stays under the base folder, or map names to files.'),
   r('dast-permissions-policy-missing', 'passive', 'info', 'high', ['CWE-693'], ['A05:2021'], 'No Permissions-Policy',
     'HTML pages are sent without a `Permissions-Policy`, so embedded content may use the camera, microphone or geolocation. Send a policy that disables what the site does not use.'),
-  r('dast-port-closed-open', 'active', 'high', 'high', ['CWE-284'], ['A05:2021'], 'Port declared closed answers',
-    'A port the exposure policy (`scanners.exposure.services`) declares closed accepts connections on the running target\'s host. Close it or correct the policy.'),
-  r('dast-port-undeclared', 'active', 'medium', 'medium', ['CWE-284'], ['A05:2021'], 'Port answers that the policy does not declare',
-    'A port that the exposure policy does not list for this service accepts connections on the target\'s host. Declare it or close it. On a host shared with other services the port may be theirs: declare them too.'),
+  {
+    ...r('dast-port-closed-open', 'active', 'high', 'high', ['CWE-284'], ['A05:2021'], 'Port declared closed answers',
+      'A port the exposure policy (`scanners.exposure.services`) declares closed accepts connections on the running target\'s host. Close it or correct the policy.'),
+    examples: { positive: ['policy closed: [6379]; TCP connect to the target host port 6379 succeeds'], negative: ['policy closed: [6379]; TCP connect to port 6379 is refused'] },
+  },
+  {
+    ...r('dast-port-undeclared', 'active', 'medium', 'medium', ['CWE-284'], ['A05:2021'], 'Port answers that the policy does not declare',
+      'A port that the exposure policy does not list for this service accepts connections on the target\'s host. Declare it or close it. On a host shared with other services the port may be theirs: declare them too.'),
+    examples: { positive: ['policy public: [443]; port 8081 (probed) accepts a connection'], negative: ['policy public: [443], internal: ["8000-8100"]; port 8081 accepts a connection'] },
+  },
   r('dast-referrer-policy-missing', 'passive', 'info', 'high', ['CWE-200'], ['A05:2021'], 'No Referrer-Policy',
     'HTML pages are sent without a `Referrer-Policy`; older browsers then send the full URL (with its query) to other sites. Send `Referrer-Policy: strict-origin-when-cross-origin` or stricter.'),
   r('dast-secret-in-response', 'passive', 'high', 'medium', ['CWE-200', 'CWE-798'], ['A01:2021'], 'Secret in a response',
@@ -134,6 +143,7 @@ export function dastRuleMeta(rule: DastRule, severity: Severity = rule.severity)
     cwe: rule.cwe,
     owasp: rule.owasp,
     tags: ['dast', rule.kind],
-    helpUri: `https://github.com/pipeguard/pipeguard/blob/main/docs/rules/dast.md#${rule.id}`,
+    helpUri: ruleHelpUri('dast', rule.id),
+    ...(rule.examples ? { examples: rule.examples } : {}),
   };
 }
