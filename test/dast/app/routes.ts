@@ -242,8 +242,12 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
   on('GET', '/ping', (req, res) => {
     const host = String(req.query.host ?? '').slice(0, 200);
     const done = (err: Error | null, out: string) => res.type('text').send(err ? 'ping failed' : out);
-    if (fixed) execFile('echo', ['pinging', host], { timeout: 3000 }, (e, out) => done(e, out));
-    else exec(`echo pinging ${host}`, { timeout: 3000 }, (e, out) => done(e, out));
+    try {
+      if (fixed) execFile('echo', ['pinging', host], { timeout: 3000 }, (e, out) => done(e, out));
+      else exec(`echo pinging ${host}`, { timeout: 3000 }, (e, out) => done(e, out));
+    } catch {
+      res.status(400).send('bad host');
+    }
   });
 
   // ruleid: dast-path-traversal
