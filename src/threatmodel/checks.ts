@@ -13,7 +13,7 @@ import { BUILTIN_SOURCE, type Mitigation, type ThreatRule } from './rules/load.j
  * Scanners the roadmap names that this build does not have yet. Built-in rules may name them; their status is
  * "not built" until a scanner with that id is registered. A user's rule file may name only registered scanners.
  */
-export const PLANNED_SCANNERS: readonly string[] = ['dast', 'image', 'sign'];
+export const PLANNED_SCANNERS: readonly string[] = ['image', 'sign'];
 
 /** What the registry offers: per scanner, its rules under the effective config and every rule it can have. */
 export interface CheckRegistry {

@@ -96,8 +96,8 @@ test('a user rule runs beside the built-in ones and user mitigations are checked
   assert.deepEqual(found, ['admin']);
   assert.equal(good.rules.find((r) => r.id === 'tm-process-injection')!.mitigations.at(-1)!.source.file, 'ok.yml');
   // A user's file may not name a scanner this build lacks.
-  const dast = loadRuleSet({ files: [{ path: `${makeDir({ 'd.yml': `${RULE('true')}    mitigations: [{ scanner: dast }]\n` })}/d.yml`, shown: 'd.yml' }] });
-  assert.throws(() => validateReferences(dast.rules, registry), /unknown scanner dast/);
+  const dast = loadRuleSet({ files: [{ path: `${makeDir({ 'd.yml': `${RULE('true')}    mitigations: [{ scanner: nosuch }]\n` })}/d.yml`, shown: 'd.yml' }] });
+  assert.throws(() => validateReferences(dast.rules, registry), /unknown scanner nosuch/);
 });
 
 test('disabled rules do not run; an unknown id in disable is an error', () => {

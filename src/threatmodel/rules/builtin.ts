@@ -3,7 +3,7 @@
  * impact, and the pipeguard checks that mitigate it. Written by us from the STRIDE-per-element method, CWE and CAPEC;
  * conditions are CEL over the bindings of ../context.ts. Every rule id a mitigation names is checked against the
  * registered scanners' rules by test/threatmodel/rules.test.ts; scanners the roadmap names but this build lacks
- * (`dast`, `image`, `sign`) are reported as "not built" until they land under those ids.
+ * (`image`, `sign`) are reported as "not built" until they land under those ids.
  */
 import type { ThreatRuleInput } from './schema.js';
 
