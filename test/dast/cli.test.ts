@@ -22,12 +22,14 @@ const addFormats = addFormatsModule.default;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync(new URL('../report/fixtures/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as object);
-const FAST = ['--rate', '1000', '--budget', '2m'];
+const FAST = ['--rate', '2000', '--concurrency', '16', '--budget', '2m'];
+/** A config that keeps a scan of /vuln/ to its first pages (the CLI tests are about the command, not coverage). */
+const NARROW = 'scanners:\n  dast:\n    crawl: { maxPages: 8, depth: 1 }\n';
 
 describe('pipeguard dast', () => {
   it('writes SARIF (valid, with redacted request/response evidence), JSON, JUnit and Markdown, and fails the gate on findings', async () => {
     const a = await app();
-    const dir = makeDir();
+    const dir = makeDir({ 'pipeguard.yml': NARROW });
     const r = await cli(['dast', `${a.url}/vuln/`, '--only', 'dast-sqli-error,dast-xss-reflected,dast-csp-missing', ...FAST, '-f', 'sarif', '-o', 'r.sarif', '-f', 'json', '-o', 'r.json', '-f', 'junit', '-o', 'r.xml', '-f', 'markdown', '-o', 'r.md'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /FAIL: \d+ finding\(s\)/);
@@ -47,7 +49,7 @@ describe('pipeguard dast', () => {
 
   it('passes on the fixed twins (exit 0)', async () => {
     const a = await app();
-    const r = await cli(['dast', `${a.url}/fixed/`, '--only', 'dast-sqli-error,dast-xss-reflected,dast-csp-missing', ...FAST], { cwd: makeDir() });
+    const r = await cli(['dast', `${a.url}/fixed/`, '--only', 'dast-sqli-error,dast-xss-reflected,dast-csp-missing', ...FAST], { cwd: makeDir({ 'pipeguard.yml': NARROW.replace(/vuln/g, 'fixed') }) });
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
@@ -117,11 +119,11 @@ describe('pipeguard dast', () => {
   it('honours suppressions by rule and URL path, and baselines', async () => {
     const a = await app();
     const only = ['--only', 'dast-sqli-error', ...FAST];
-    const dir = makeDir({ 'pipeguard.yml': 'suppressions:\n  - rule: dast-sqli-error\n    path: /vuln/products\n    reason: accepted in the test app\n' });
+    const dir = makeDir({ 'pipeguard.yml': `${NARROW}suppressions:\n  - rule: dast-sqli-error\n    path: /vuln/products\n    reason: accepted in the test app\n` });
     const s = await cli(['dast', `${a.url}/vuln/`, ...only, '-f', 'json'], { cwd: dir });
     assert.equal(s.code, 0, s.stderr);
     assert.equal(JSON.parse(s.stdout).suppressed.length, 1);
-    const plain = makeDir();
+    const plain = makeDir({ 'pipeguard.yml': NARROW });
     const first = await cli(['dast', `${a.url}/vuln/`, ...only, '-f', 'json', '-o', 'base.json'], { cwd: plain });
     assert.equal(first.code, 1);
     const again = await cli(['dast', `${a.url}/vuln/`, ...only, '--baseline', 'base.json'], { cwd: plain });

@@ -30,7 +30,7 @@ export async function app(o: AppOptions = {}): Promise<TestApp> {
 }
 
 /** Test-speed settings: short delays, few login attempts, a fast pace. */
-export const FAST = { rate: 1000, concurrency: 8, timing: { maxDelay: 1 }, rateLimit: { attempts: 10 }, budget: '2m' };
+export const FAST = { rate: 2000, concurrency: 16, timing: { maxDelay: 1 }, rateLimit: { attempts: 10 }, budget: '2m' };
 
 /** The environment the auth files read passwords from. */
 export const ENV = { ALICE_PW: PASSWORDS.alice, BOB_PW: PASSWORDS.bob };

@@ -24,9 +24,9 @@ describe('dast time-based SQL injection', () => {
     const a = await app({
       dbs: { ...(pg ? { pg: pg.query } : {}), ...(maria ? { maria: maria.query } : {}) },
       extra: (ex) => {
-        // Slow and jittery whatever the input: 0 to 1.6 s at random.
+        // Slow and jittery whatever the input: 0 to 1.3 s at random.
         ex.get('/jitter/', (_req, res) => res.type('html').send('<a href="/jitter/slow?v=1">slow</a>'));
-        ex.get('/jitter/slow', (_req, res) => void setTimeout(() => res.type('text').send('ok'), Math.random() * 1600));
+        ex.get('/jitter/slow', (_req, res) => void setTimeout(() => res.type('text').send('ok'), Math.random() * 1300));
       },
     });
     url = a.url;

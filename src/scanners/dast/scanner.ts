@@ -15,7 +15,7 @@ import { crawl } from './discovery/crawler.js';
 import { discoverGraphql } from './discovery/graphql.js';
 import { importOpenApi } from './discovery/openapi.js';
 import { browserDiscover, browserLogin, launchChromium, type BrowserHandle } from './discovery/browser.js';
-import { buildRequest, endpointKey, insertionPoints, type Endpoint } from './endpoints.js';
+import { buildRequest, endpointKey, insertionPoints, type Endpoint, type Param } from './endpoints.js';
 import { HttpClient, RequestRefused, ScanStop, header } from './http/client.js';
 import { Scope } from './http/scope.js';
 import { startOob, type Oob } from './oob.js';
@@ -169,22 +169,26 @@ async function fetchSpec(run: DastRun, url: string): Promise<string> {
 /** Active checks on every insertion point, then stored XSS, then the time-based phase. */
 async function attack(run: DastRun, endpoints: Endpoint[]): Promise<void> {
   const timed: TimingCandidate[] = [];
-  await pool(endpoints, run.config.concurrency, async (e) => {
+  // Work items are (endpoint, parameter) pairs, so one endpoint with many parameters does not hold the scan up;
+  // the limiter keeps the requests in flight at `concurrency`.
+  const items: { e: Endpoint; p: Param | undefined }[] = endpoints.flatMap((e) => [...insertionPoints(e).map((p) => ({ e, p })), { e, p: undefined }]);
+  await pool(items, run.config.concurrency * 2, async ({ e, p }) => {
     const base = await run.baseline(e);
     if (!base) return;
-    for (const p of insertionPoints(e)) {
-      run.count('insertion-points');
-      await checkSqli(run, e, p, base);
-      await checkReflectedXss(run, e, p);
-      await checkCmdi(run, e, p, base);
-      await checkTraversal(run, e, p, base);
-      await checkSsti(run, e, p, base);
-      await checkNosql(run, e, p, base);
-      await checkRedirect(run, e, p);
-      await checkSsrf(run, e, p);
-      timed.push(...sqliTimeCandidates(run, e, p), ...cmdiTimeCandidates(run, e, p));
+    if (!p) {
+      await checkXxe(run, e);
+      return;
     }
-    await checkXxe(run, e);
+    run.count('insertion-points');
+    await checkSqli(run, e, p, base);
+    await checkReflectedXss(run, e, p);
+    await checkCmdi(run, e, p, base);
+    await checkTraversal(run, e, p, base);
+    await checkSsti(run, e, p, base);
+    await checkNosql(run, e, p, base);
+    await checkRedirect(run, e, p);
+    await checkSsrf(run, e, p);
+    timed.push(...sqliTimeCandidates(run, e, p), ...cmdiTimeCandidates(run, e, p));
   });
   if (run.enabled('dast-xss-stored')) {
     const markers: StoredMarkers = new Map();
