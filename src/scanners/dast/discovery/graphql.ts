@@ -3,7 +3,7 @@
  * arguments become endpoints whose variables are the insertion points (mutations are not sent unless
  * destructive requests are enabled). The introspection answer itself is reported (dast-graphql-introspection).
  */
-import { buildClientSchema, getIntrospectionQuery, getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import type { GraphQLField, GraphQLSchema, IntrospectionQuery } from 'graphql';
 import type { DastRun } from '../context.js';
 import type { Endpoint, Param } from '../endpoints.js';
 
@@ -11,6 +11,9 @@ const MAX_FIELDS = 100;
 
 /** Tries introspection at each configured path; adds endpoints and reports introspection. */
 export async function discoverGraphql(run: DastRun): Promise<number> {
+  // Loaded here, not with the module: `pipeguard scan` loads every scanner and never needs it.
+  const gql = await import('graphql');
+  const { buildClientSchema, getIntrospectionQuery } = gql;
   let added = 0;
   const base = run.client.o.scope.base.href;
   const urls = [...new Set(run.config.graphql.flatMap((p) => [new URL(p.replace(/^\//, ''), base).href, run.client.url(p)]))];
@@ -32,7 +35,7 @@ export async function discoverGraphql(run: DastRun): Promise<number> {
       if (!root) continue;
       const kind = root === schema.getQueryType() ? 'query' : 'mutation';
       for (const field of Object.values(root.getFields()).slice(0, MAX_FIELDS)) {
-        const e = fieldEndpoint(kind, field, pathTemplate);
+        const e = fieldEndpoint(gql, kind, field, pathTemplate);
         if (e && run.addEndpoint(e)) added++;
       }
     }
@@ -40,7 +43,8 @@ export async function discoverGraphql(run: DastRun): Promise<number> {
   return added;
 }
 
-function fieldEndpoint(kind: string, field: GraphQLField<unknown, unknown>, pathTemplate: string): Endpoint | undefined {
+function fieldEndpoint(gql: typeof import('graphql'), kind: string, field: GraphQLField<unknown, unknown>, pathTemplate: string): Endpoint | undefined {
+  const { getNamedType, isLeafType, isObjectType } = gql;
   const args = field.args.filter((a) => isLeafType(getNamedType(a.type)));
   if (!args.length) return undefined;
   const decl = args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');

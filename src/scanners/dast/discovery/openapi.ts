@@ -3,7 +3,6 @@
  * template, parameters (path, query, header, cookie) and a request body generated from the schema's examples,
  * defaults, enums and types. Parsing and `$ref` resolution by @apidevtools/swagger-parser.
  */
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../../core/errors.js';
 import type { ParameterIn } from '../../../core/types.js';
@@ -15,6 +14,8 @@ const MAX_DEPTH = 5;
 
 /** Reads an OpenAPI document (file path or already-fetched text) into endpoints relative to `origin`. */
 export async function importOpenApi(source: { path?: string; text?: string; name: string }, origin: string): Promise<Endpoint[]> {
+  // Loaded here, not with the module: `pipeguard scan` loads every scanner and never needs it.
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   let api: Obj;
   try {
     if (source.text !== undefined) {
