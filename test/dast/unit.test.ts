@@ -171,3 +171,44 @@ describe('rules', () => {
   });
 });
 
+
+describe('pacing', () => {
+  it('waits out a 429 with Retry-After and tries again, once per path', async () => {
+    const { HttpClient } = await import('../../src/scanners/dast/http/client.js');
+    const hits: number[] = [];
+    let n = 0;
+    const s = http.createServer((req, res) => {
+      hits.push(Date.now());
+      if (req.url === '/limited' && n++ === 0) {
+        res.writeHead(429, { 'retry-after': '1' });
+        res.end('slow down');
+        return;
+      }
+      if (req.url === '/always') {
+        res.writeHead(429, { 'retry-after': '1' });
+        res.end('no');
+        return;
+      }
+      res.end('ok');
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(s.address() as AddressInfo).port}/`;
+    const client = new HttpClient({ scope: new Scope({ baseUrl: base, hosts: [], paths: [], exclude: [], logout: [], destructive: [], allowDestructive: false }), concurrency: 2, rate: 100, timeoutMs: 2000, maxRequests: 100, deadline: performance.now() + 30_000, maxBodyBytes: 1000, tlsVerify: false, signal: new AbortController().signal, userAgent: 't' });
+    try {
+      const r = await client.send({ method: 'GET', url: `${base}limited` });
+      assert.equal(r.status, 200);
+      assert.ok(hits[1]! - hits[0]! >= 900, `retried after ${hits[1]! - hits[0]!} ms`);
+      assert.equal((await client.send({ method: 'GET', url: `${base}always` })).status, 429);
+      const before = hits.length;
+      assert.equal((await client.send({ method: 'GET', url: `${base}always` })).status, 429);
+      assert.equal(hits.length - before, 1, 'a path still refused is not waited for again');
+    } finally {
+      s.close();
+    }
+  });
+  it('stops at the time budget', async () => {
+    const { HttpClient, ScanStop } = await import('../../src/scanners/dast/http/client.js');
+    const client = new HttpClient({ scope: new Scope({ baseUrl: 'http://127.0.0.1:9/', hosts: [], paths: [], exclude: [], logout: [], destructive: [], allowDestructive: false }), concurrency: 2, rate: 100, timeoutMs: 2000, maxRequests: 100, deadline: performance.now() - 1, maxBodyBytes: 1000, tlsVerify: false, signal: new AbortController().signal, userAgent: 't' });
+    await assert.rejects(client.send({ method: 'GET', url: 'http://127.0.0.1:9/' }), (e: Error) => e instanceof ScanStop && e.why === 'budget' && /time budget spent/.test(e.message));
+  });
+});
