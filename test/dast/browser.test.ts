@@ -53,3 +53,49 @@ describe('dast --browser', () => {
     assert.equal(outside, 0, 'the browser reached another origin');
   });
 });
+
+describe('dast browser login', () => {
+  it('signs a user in through the login page of an SPA (token from localStorage) and scans as that user', { skip: SKIP }, async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { makeDir } = await import('../helpers/tmp.js');
+    const token = `tok-${Math.random().toString(36).slice(2)}-0123456789`;
+    const db = new Database(':memory:');
+    db.exec("CREATE TABLE items (name TEXT); INSERT INTO items VALUES ('apple');");
+    const authed = (req: { get(h: string): string | undefined }) => req.get('authorization') === `Bearer ${token}`;
+    const a = await app({
+      extra: (ex) => {
+        ex.get('/spa2/login', (_req, res) =>
+          res.type('html').send(`<!doctype html><html><body><input id="u"><input id="p" type="password"><button id="go">Sign in</button><script>
+            document.getElementById('go').addEventListener('click', async () => {
+              const r = await fetch('/spa2/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ u: document.getElementById('u').value, p: document.getElementById('p').value }) });
+              if (r.ok) { localStorage.setItem('token', (await r.json()).token); location.href = '/spa2/home'; }
+            });
+          </script></body></html>`),
+        );
+        ex.post('/spa2/api/login', (req, res) => (req.body?.u === 'carol' && req.body?.p === 'Carol-pw-5521' ? res.json({ token }) : res.status(401).json({})));
+        ex.get('/spa2/home', (_req, res) => res.type('html').send('<a href="/spa2/api/search?term=apple">search</a>'));
+        ex.get('/spa2/api/me', (req, res) => (authed(req) ? res.json({ me: 'carol' }) : res.status(401).json({})));
+        ex.get('/spa2/api/search', (req, res) => {
+          if (!authed(req)) return res.status(401).json({});
+          try {
+            res.json(db.prepare(`SELECT name FROM items WHERE name = '${String(req.query.term)}'`).all());
+          } catch (e) {
+            res.status(500).json({ error: `SqliteError: ${(e as Error).message}` });
+          }
+        });
+      },
+    });
+    const dir = makeDir();
+    const auth = join(dir, 'auth.yml');
+    writeFileSync(auth, 'users:\n  - name: carol\n    browser: { url: /spa2/login, fill: { "#u": carol, "#p": "${CAROL_PW}" }, submit: "#go", localStorage: token, wait: /spa2/home }\nloggedIn: { url: /spa2/api/me }\nloggedOut: { status: [401] }\n');
+    const { configSchema } = await import('../../src/config/schema.js');
+    const { runScan } = await import('../../src/engine/run.js');
+    const { openUrl } = await import('../../src/targets/url.js');
+    const config = configSchema.parse({ scanners: { dast: { only: ['dast-sqli-error'], auth, chromium: CHROMIUM, crawl: { maxPages: 5 }, rate: 1000 } } });
+    const r = await runScan({ target: openUrl(`${a.url}/spa2/home`), config, scanners: ['dast'], options: { env: { CAROL_PW: 'Carol-pw-5521' } } });
+    assert.equal(status(r).status, 'succeeded', status(r).reason);
+    assert.ok(r.findings.some((f) => f.location.kind === 'http' && f.location.pathTemplate === '/spa2/api/search'), listed(r));
+    assert.ok(!JSON.stringify(r).includes(token), 'the token is printed whole');
+  });
+});
