@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, it } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
 import type { Finding, Report } from '../../src/core/types.js';
 import { runScan } from '../../src/engine/run.js';
@@ -128,4 +129,15 @@ function describe(f: Finding): string {
 /** The rule ids of the annotations (every rule that has a test route). */
 export function annotatedRules(): Set<string> {
   return new Set(parseExpectations(readFileSync(ROUTES, 'utf8')).map((e) => e.ruleId));
+}
+
+/** One test per rule: reported on /vuln, silent on every /fixed twin (the reports are read when the tests run). */
+export function eachRule(rules: string[], get: () => { vuln: Report; fixed: Report }, twin = 'the fixed twin'): void {
+  for (const rule of rules) {
+    it(`${rule}: reported on /vuln, silent on ${twin}`, () => {
+      const { vuln, fixed } = get();
+      assert.ok(vuln.findings.some((f) => f.ruleId === rule), `${rule} not found:\n${listed(vuln)}`);
+      assert.ok(!fixed.findings.some((f) => f.ruleId === rule), `${rule} on a fixed twin:\n${listed(fixed, [rule])}`);
+    });
+  }
 }
