@@ -12,7 +12,7 @@ const MAX_FIELDS = 100;
 /** Tries introspection at each configured path; adds endpoints and reports introspection. */
 export async function discoverGraphql(run: DastRun): Promise<number> {
   // Loaded here, not with the module: `pipeguard scan` loads every scanner and never needs it.
-  const gql = await import('graphql');
+  const gql = cjsNamespace(await import('graphql'), 'getIntrospectionQuery');
   const { buildClientSchema, getIntrospectionQuery } = gql;
   let added = 0;
   const base = run.client.o.scope.base.href;
@@ -63,4 +63,12 @@ function fieldEndpoint(gql: typeof import('graphql'), kind: string, field: Graph
   });
   params.push({ name: 'query', in: 'json', value: query, fixed: true });
   return { method: 'POST', pathTemplate: `${pathTemplate}#${field.name}`, pathValues: {}, params, bodyType: 'json', source: 'graphql' };
+}
+
+/**
+ * The module namespace of a CommonJS package loaded with `import()`: Node gives its named exports, the CLI bundle
+ * (esbuild) may give them under `default` only.
+ */
+function cjsNamespace<T extends object>(mod: T, probe: string): T {
+  return probe in mod ? mod : ((mod as { default?: T }).default ?? mod);
 }

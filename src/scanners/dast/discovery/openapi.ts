@@ -9,21 +9,27 @@ import type { ParameterIn } from '../../../core/types.js';
 import { jsonParams, xmlEscape, type Endpoint, type Param } from '../endpoints.js';
 
 type Obj = Record<string, unknown>;
+/** The one function of swagger-parser used here. */
+interface Dereferencer {
+  dereference(api: string | object): Promise<unknown>;
+}
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'];
 const MAX_DEPTH = 5;
 
 /** Reads an OpenAPI document (file path or already-fetched text) into endpoints relative to `origin`. */
 export async function importOpenApi(source: { path?: string; text?: string; name: string }, origin: string): Promise<Endpoint[]> {
   // Loaded here, not with the module: `pipeguard scan` loads every scanner and never needs it.
-  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+  // Node gives the class as `default`; a bundle may give the module object with `default` on it, or the class.
+  const loaded = (await import('@apidevtools/swagger-parser')) as unknown as { default?: Dereferencer } & Partial<Dereferencer>;
+  const SwaggerParser: Dereferencer = typeof loaded.default?.dereference === 'function' ? loaded.default : (loaded as Dereferencer);
   let api: Obj;
   try {
     if (source.text !== undefined) {
       const doc = parseYaml(source.text) as unknown;
       if (!doc || typeof doc !== 'object') throw new Error('not a JSON or YAML object');
-      api = (await SwaggerParser.dereference(doc as never)) as unknown as Obj;
+      api = (await SwaggerParser.dereference(doc as object)) as Obj;
     } else {
-      api = (await SwaggerParser.dereference(source.path!)) as unknown as Obj;
+      api = (await SwaggerParser.dereference(source.path!)) as Obj;
     }
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0]!;
