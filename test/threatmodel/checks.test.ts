@@ -39,7 +39,7 @@ test('a mitigation is live when its scanner is enabled and gates at the threat s
   const low = status({}, { scanner: 'sast', rules: ['js-express-no-helmet'] });
   assert.deepEqual([low.state, low.detail], ['below-threshold', 'js-express-no-helmet reports low, below the gate (high)']);
   assert.equal(status({ failOn: 'low' }, { scanner: 'sast', rules: ['js-express-no-helmet'] }, 'low').state, 'live');
-  assert.equal(status({}, { scanner: 'image' }).state, 'not-built');
+  assert.equal(status({}, { scanner: 'sign' }).state, 'not-built');
 });
 
 test('a `when` condition on the config gates the check (the exposure policy must be declared)', () => {
