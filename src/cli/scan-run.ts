@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { InputError, UsageError } from '../core/errors.js';
-import { SEVERITIES, type Report, type Severity } from '../core/types.js';
+import { SEVERITIES, type Decision, type Report, type Severity } from '../core/types.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_LIMITS } from '../engine/run.js';
 import { scanPath } from '../engine/scan-path.js';
@@ -228,7 +228,16 @@ async function scanAndReport(
     now: io.now,
     log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },
   });
-  return gateAndRender(report, io, { config, outs, failOn, baseline, ignored, showSecrets: v['show-secrets'] === true, verbose: v.verbose === true });
+  return gateAndRender(report, io, {
+    config,
+    outs,
+    failOn,
+    baseline,
+    ignored,
+    showSecrets: v['show-secrets'] === true,
+    verbose: v.verbose === true,
+    afterWrite: (decision) => uploadIfAsked(v, report, decision, io, absPath),
+  });
 }
 
 /** What {@link gateAndRender} needs besides the report. */
@@ -240,10 +249,12 @@ export interface GateOptions {
   ignored: Map<string, string>;
   showSecrets: boolean;
   verbose: boolean;
+  /** Runs once the reports are written, before the summary line (the upload to a server). */
+  afterWrite?: (decision: Decision) => Promise<void>;
 }
 
 /** Runs the gate on a report, writes every requested format, prints the summary line; returns the exit code. */
-export function gateAndRender(report: Report, io: CliIO, o: GateOptions): number {
+export async function gateAndRender(report: Report, io: CliIO, o: GateOptions): Promise<number> {
   const { config, outs, failOn, baseline, ignored } = o;
   const decision = evaluate(report, { policy: config, now: io.now(), ...(failOn ? { failOn } : {}), ...(baseline ? { baseline } : {}), ignored });
   decision.notes.push(...(report.warnings ?? []));
@@ -261,7 +272,7 @@ export function gateAndRender(report: Report, io: CliIO, o: GateOptions): number
     if (r.file === undefined) io.stdout.write(r.text);
     else writeAtomic(resolve(io.cwd, r.file), r.text);
   }
-  await uploadIfAsked(v, report, decision, io, absPath);
+  await o.afterWrite?.(decision);
   const files = rendered.filter((r) => r.file !== undefined);
   if (files.length) {
     const n = decision.violations.length;

@@ -103,7 +103,7 @@ authentication lost): then one line on stderr says why. 2 on bad usage or input.
       log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },
     });
     const status = report.statuses.find((s) => s.scanner === 'dast');
-    const code = gateAndRender(report, io, { config, outs, failOn, baseline, ignored, showSecrets: false, verbose: v.verbose === true });
+    const code = await gateAndRender(report, io, { config, outs, failOn, baseline, ignored, showSecrets: false, verbose: v.verbose === true });
     if (status?.status === 'failed') {
       io.stderr.write(`pipeguard: dast failed: ${(status.reason ?? 'unknown error').split('\n')[0]}\n`);
       return 1;
