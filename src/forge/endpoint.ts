@@ -24,7 +24,7 @@ export function githubEndpoint(env: Record<string, string | undefined>, apiUrl?:
   // GitHub Enterprise Server: REST under /api/v3, GraphQL at /api/graphql. github.com and others: /graphql.
   const graphqlPath = /\/api\/v3\/?$/.test(u.pathname) ? u.pathname.replace(/\/api\/v3\/?$/, '/api/graphql') : `${u.pathname.replace(/\/+$/, '')}/graphql`;
   const token = env['GITHUB_TOKEN'] || env['GH_TOKEN'] || undefined;
-  return { kind: 'github', apiUrl: url, graphqlPath, ...(token ? { token } : {}), tokenVar: env['GITHUB_TOKEN'] ? 'GITHUB_TOKEN' : 'GH_TOKEN' };
+  return { kind: 'github', apiUrl: url, graphqlPath, ...(token ? { token } : {}), tokenVar: !env['GITHUB_TOKEN'] && env['GH_TOKEN'] ? 'GH_TOKEN' : 'GITHUB_TOKEN' };
 }
 
 /** The GitLab API: `--api-url`, else `$CI_API_V4_URL` (set in GitLab CI), else gitlab.com. */

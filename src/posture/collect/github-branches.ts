@@ -38,6 +38,25 @@ interface Ruleset {
   current_user_can_bypass?: string;
 }
 
+/** What GraphQL's `refUpdateRule` shows anyone who can read the repository about a branch's classic rule. */
+interface RefUpdateRule {
+  allowsDeletions?: boolean;
+  allowsForcePushes?: boolean;
+  requiredApprovingReviewCount?: number | null;
+  requiredStatusCheckContexts?: string[] | null;
+  requiresCodeOwnerReviews?: boolean;
+  requiresLinearHistory?: boolean;
+  requiresSignatures?: boolean;
+}
+
+const REF_RULE_QUERY = `query($owner: String!, $name: String!, $ref: String!) {
+  repository(owner: $owner, name: $name) {
+    ref(qualifiedName: $ref) {
+      refUpdateRule { allowsDeletions allowsForcePushes requiredApprovingReviewCount requiredStatusCheckContexts requiresCodeOwnerReviews requiresLinearHistory requiresSignatures }
+    }
+  }
+}`;
+
 interface BranchInfo {
   name: string;
   protected?: boolean;
@@ -66,6 +85,17 @@ export async function githubBranchRules(ctx: CollectContext, slug: string, branc
     classic = info.body.protected === false ? null : undefined;
     if (classic === undefined) notes.push(`classic branch protection of ${branch} not visible: ${why}`);
   }
+  // Without admin rights, GraphQL's refUpdateRule still shows most of a classic rule (as Scorecard reads it).
+  let view: RefUpdateRule | undefined;
+  if (classic === undefined && ctx.authenticated) {
+    try {
+      const [owner, name] = slug.split('/') as [string, string];
+      const d = await ctx.http.graphql<{ repository: { ref: { refUpdateRule: RefUpdateRule | null } | null } | null }>(REF_RULE_QUERY, { owner, name, ref: `refs/heads/${branch}` }, ctx.graphqlPath);
+      view = d.repository?.ref?.refUpdateRule ?? undefined;
+    } catch (e) {
+      notes.push(`the rules of ${branch} are not visible through GraphQL either: ${unavailableReason(e)}`);
+    }
+  }
   // Rulesets that apply to the branch: readable with read access.
   let rules: Rule[] = [];
   try {
@@ -84,10 +114,15 @@ export async function githubBranchRules(ctx: CollectContext, slug: string, branc
       }
     }),
   );
-  return { rules: merge(branch, role, info.body, classic, rules, rulesets), ...(info.body.commit?.sha ? { sha: info.body.commit.sha } : {}), notes };
+  return { rules: merge(branch, role, info.body, classic, rules, rulesets, view), ...(info.body.commit?.sha ? { sha: info.body.commit.sha } : {}), notes };
 }
 
-function merge(branch: string, role: BranchRules['role'], info: BranchInfo, classic: Protection | null | undefined, rules: Rule[], rulesets: (Ruleset | undefined)[]): BranchRules {
+function merge(branch: string, role: BranchRules['role'], info: BranchInfo, classic: Protection | null | undefined, rules: Rule[], rulesets: (Ruleset | undefined)[], view?: RefUpdateRule): BranchRules {
+  // The readable view of a classic rule stands in for it where it says something; admin-only settings stay unknown.
+  const viewed = classic === undefined && view !== undefined;
+  if (viewed) classic = fromView(view!);
+  /** A setting only the admin-only endpoint shows: unknown when the rule was read through refUpdateRule. */
+  const adminOnly = (v: boolean | undefined): boolean | undefined => (viewed ? undefined : v);
   const has = (type: string) => rules.find((r) => r.type === type);
   const pr = has('pull_request')?.parameters ?? undefined;
   const checksRule = rules.filter((r) => r.type === 'required_status_checks');
@@ -123,10 +158,10 @@ function merge(branch: string, role: BranchRules['role'], info: BranchInfo, clas
     if (rs.bypass_actors === undefined) rulesetBypassKnown = false;
     for (const a of rs.bypass_actors ?? []) bypass.push(`${a.actor_type ?? 'actor'}${a.actor_id != null ? ` ${a.actor_id}` : ''} (ruleset "${rs.name}", ${a.bypass_mode ?? 'always'})`);
   }
-  if (classic && classic.enforce_admins?.enabled !== true) bypass.unshift('administrators (branch protection does not include administrators)');
+  if (classic && !viewed && classic.enforce_admins?.enabled !== true) bypass.unshift('administrators (branch protection does not include administrators)');
   let enforceAdmins: boolean | undefined;
   if (!protectedAny || bypass.length) enforceAdmins = false;
-  else if (classic === undefined && info.protected === true) enforceAdmins = undefined;
+  else if ((classic === undefined || viewed) && info.protected === true) enforceAdmins = undefined;
   else enforceAdmins = rulesetBypassKnown ? true : undefined;
 
   return {
@@ -137,17 +172,30 @@ function merge(branch: string, role: BranchRules['role'], info: BranchInfo, clas
     ...(requiredApprovals !== undefined ? { requiredApprovals } : {}),
     ...opt('pullRequestRequired', either(rpr === undefined ? undefined : rpr !== null, !!pr)),
     ...opt('codeOwnerReview', either(rpr === undefined ? undefined : rpr?.require_code_owner_reviews === true, pr?.['require_code_owner_review'] === true)),
-    ...opt('dismissStaleApprovals', either(rpr === undefined ? undefined : rpr?.dismiss_stale_reviews === true, pr?.['dismiss_stale_reviews_on_push'] === true)),
-    ...opt('lastPushApproval', either(rpr === undefined ? undefined : rpr?.require_last_push_approval === true, pr?.['require_last_push_approval'] === true)),
+    ...opt('dismissStaleApprovals', either(rpr === undefined ? undefined : adminOnly(rpr?.dismiss_stale_reviews === true), pr?.['dismiss_stale_reviews_on_push'] === true)),
+    ...opt('lastPushApproval', either(rpr === undefined ? undefined : adminOnly(rpr?.require_last_push_approval === true), pr?.['require_last_push_approval'] === true)),
     ...opt('enforceAdmins', enforceAdmins),
     ...(bypass.length ? { bypass } : {}),
     ...(statusChecks !== undefined ? { statusChecks } : {}),
-    ...opt('upToDate', either(cl((p) => p.required_status_checks?.strict === true, false), checksRule.some((r) => r.parameters?.['strict_required_status_checks_policy'] === true))),
+    ...opt('upToDate', either(adminOnly(cl((p) => p.required_status_checks?.strict === true, false)), checksRule.some((r) => r.parameters?.['strict_required_status_checks_policy'] === true))),
     ...opt('signedCommits', either(cl((p) => p.required_signatures?.enabled === true, false), !!has('required_signatures'))),
     ...opt('linearHistory', either(cl((p) => p.required_linear_history?.enabled === true, false), !!has('required_linear_history'))),
     ...opt('forcePushBlocked', either(cl((p) => p.allow_force_pushes?.enabled !== true, false), !!has('non_fast_forward'))),
     ...opt('deletionBlocked', either(cl((p) => p.allow_deletions?.enabled !== true, false), !!has('deletion'))),
-    ...opt('conversationResolution', either(cl((p) => p.required_conversation_resolution?.enabled === true, false), pr?.['required_review_thread_resolution'] === true)),
+    ...opt('conversationResolution', either(adminOnly(cl((p) => p.required_conversation_resolution?.enabled === true, false)), pr?.['required_review_thread_resolution'] === true)),
+  };
+}
+
+/** A classic rule as far as refUpdateRule shows it (merge() treats the admin-only settings as unknown). */
+function fromView(v: RefUpdateRule): Protection {
+  const count = v.requiredApprovingReviewCount ?? 0;
+  return {
+    required_status_checks: v.requiredStatusCheckContexts?.length ? { contexts: v.requiredStatusCheckContexts } : null,
+    required_pull_request_reviews: count > 0 || v.requiresCodeOwnerReviews ? { required_approving_review_count: count, require_code_owner_reviews: v.requiresCodeOwnerReviews === true } : null,
+    required_signatures: { enabled: v.requiresSignatures === true },
+    required_linear_history: { enabled: v.requiresLinearHistory === true },
+    allow_force_pushes: { enabled: v.allowsForcePushes === true },
+    allow_deletions: { enabled: v.allowsDeletions === true },
   };
 }
 

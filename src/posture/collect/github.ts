@@ -1,6 +1,6 @@
 /** Reads one GitHub repository's live settings into {@link RepoFacts}. */
 import { InputError } from '../../core/errors.js';
-import { ApiError } from '../../forge/errors.js';
+import { ApiError, OfflineMiss } from '../../forge/errors.js';
 import { known, unknown, type ActionsSettings, type BranchRules, type Environment, type Fact, type ForkPolicy, type OrgFacts, type RepoFacts } from '../facts.js';
 import { decodeBase64, fact, MAX_BRANCHES, memo, releaseBranches, schemeAndHost, type CollectContext } from './common.js';
 import { githubBranchRules } from './github-branches.js';
@@ -36,6 +36,7 @@ export async function collectGitHub(ctx: CollectContext, slug: string, preread?:
       if (e instanceof ApiError && (e.status === 404 || e.status === 401 || e.status === 403)) {
         throw new InputError(`GitHub repository ${slug} not found or not visible to the token (${e.status}: ${e.message})`);
       }
+      if (e instanceof OfflineMiss) throw new InputError(`GitHub repository ${slug} is not in the offline cache: run once without --offline`);
       throw e;
     }
   }
@@ -238,6 +239,7 @@ export async function listGitHubRepos(ctx: CollectContext, org: string, includeA
   try {
     l = await ctx.http.getAll<GitHubRepo>(`/orgs/${org}/repos?type=all&per_page=100`, { maxPages: 50 });
   } catch (e) {
+    if (e instanceof OfflineMiss) throw new InputError(`the repositories of ${org} are not in the offline cache: run once without --offline`);
     if (!(e instanceof ApiError) || e.status !== 404) throw e;
     try {
       l = await ctx.http.getAll<GitHubRepo>(`/users/${org}/repos?type=owner&per_page=100`, { maxPages: 50 });

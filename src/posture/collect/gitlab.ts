@@ -1,6 +1,6 @@
 /** Reads one GitLab project's live settings into {@link RepoFacts} (REST API v4). */
 import { InputError } from '../../core/errors.js';
-import { ApiError } from '../../forge/errors.js';
+import { ApiError, OfflineMiss } from '../../forge/errors.js';
 import { known, unknown, type BranchRules, type Collaborator, type Fact, type OrgFacts, type RepoFacts } from '../facts.js';
 import { fact, isBotName, MAX_BRANCHES, memo, releaseBranches, schemeAndHost, type CollectContext } from './common.js';
 
@@ -47,6 +47,7 @@ export async function collectGitLab(ctx: CollectContext, path: string): Promise<
     p = (await ctx.http.get<GitLabProject>(`/projects/${id}?license=true`)).body;
   } catch (e) {
     if (e instanceof ApiError && (e.status === 404 || e.status === 401 || e.status === 403)) throw new InputError(`GitLab project ${path} not found or not visible to the token (${e.status}: ${e.message})`);
+    if (e instanceof OfflineMiss) throw new InputError(`GitLab project ${path} is not in the offline cache: run once without --offline`);
     throw e;
   }
   const pid = p.id;
@@ -252,6 +253,7 @@ export async function listGitLabProjects(ctx: CollectContext, group: string, inc
     l = await ctx.http.getAll<{ path_with_namespace: string; archived?: boolean }>(`/groups/${encodeURIComponent(group)}/projects?include_subgroups=true&per_page=100${includeArchived ? '' : '&archived=false'}`, { maxPages: 50 });
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) throw new InputError(`GitLab group ${group} not found or not visible to the token`);
+    if (e instanceof OfflineMiss) throw new InputError(`the projects of ${group} are not in the offline cache: run once without --offline`);
     throw e;
   }
   return { paths: l.items.filter((x) => includeArchived || !x.archived).map((x) => x.path_with_namespace).sort(), truncated: l.truncated };
