@@ -85,6 +85,9 @@ export interface Listing<T> {
   truncated: boolean;
 }
 
+/** Network failures worth another try. */
+const TRANSIENT = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'timed out']);
+
 const KEPT_HEADERS = ['x-accepted-github-permissions', 'x-accepted-oauth-scopes', 'x-oauth-scopes', 'x-github-sso', 'x-total', 'x-next-page'];
 
 /** The HTTP client of one forge API. Not shared between tokens. */
@@ -265,8 +268,10 @@ export class ForgeHttp {
       } catch (e) {
         this.o.signal?.throwIfAborted();
         const why = networkReason(e);
-        if (attempt >= maxRetries) throw new ForgeUnavailable(`cannot reach ${this.base.origin}: ${why}`);
-        await this.wait(Math.min(250 * 2 ** attempt, 4000), `${why}, retrying`);
+        // Connection resets and timeouts may pass; a refused connection gets one more try; anything else is final.
+        const tries = TRANSIENT.has(why) ? Math.min(maxRetries, 3) : why === 'ECONNREFUSED' ? Math.min(maxRetries, 1) : 0;
+        if (attempt >= tries) throw new ForgeUnavailable(`cannot reach ${this.base.origin}: ${why}`);
+        await this.pause(Math.min(250 * 2 ** attempt, 2000));
         continue;
       }
       const limited = await this.rateLimitWait(res, attempt);
@@ -283,9 +288,9 @@ export class ForgeHttp {
         await this.wait(limited.ms, limited.why);
         continue;
       }
-      if (res.status >= 500 && attempt < maxRetries) {
+      if (res.status >= 500 && attempt < Math.min(maxRetries, 2)) {
         await res.body?.cancel();
-        await this.wait(Math.min(500 * 2 ** attempt, 8000), `server error ${res.status}, retrying`);
+        await this.pause(Math.min(500 * 2 ** attempt, 2000));
         continue;
       }
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
@@ -318,6 +323,11 @@ export class ForgeHttp {
       .catch(() => '');
     if (/secondary rate limit|abuse detection/i.test(peek.slice(0, 2000))) return { ms: 60_000 * 2 ** attempt, why: 'secondary rate limit' };
     return undefined;
+  }
+
+  /** A short pause before retrying a transient failure (not a rate-limit wait: not reported, not budgeted). */
+  private async pause(ms: number): Promise<void> {
+    await this.sleep(ms, this.o.signal);
   }
 
   private async wait(ms: number, why: string): Promise<void> {

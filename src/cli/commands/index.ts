@@ -25,4 +25,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'admin', load: async () => (await import('./admin.js')).adminCommand },
   { name: 'fleet', load: async () => (await import('./fleet.js')).fleetCommand },
   { name: 'worker', load: async () => (await import('./worker.js')).workerCommand },
+  { name: 'posture', load: async () => (await import('./posture.js')).postureCommand },
 ];
