@@ -31,8 +31,15 @@ export function checkOutcomes(results: RuleResult[]): CheckOutcome[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** The `posture` block of the JSON report (what `pipeguard compliance` reads back). */
+export interface PostureJson {
+  repositories: { repository: string; checks: CheckOutcome[]; fileChecks: { status: string; rules: string[]; findings: string[] } | null; [k: string]: unknown }[];
+  organisation?: { organisation: string; url: string; checks: CheckOutcome[] };
+  api: Record<string, number>;
+}
+
 /** The `posture` block of the JSON report. */
-export function postureJson(run: PostureRun): Record<string, unknown> {
+export function postureJson(run: PostureRun): PostureJson {
   return {
     repositories: run.repos.map((r) => ({
       repository: r.facts.repository,

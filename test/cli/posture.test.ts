@@ -77,7 +77,7 @@ test('posture --format scorecard is Scorecard JSON v2; SARIF validates; the tabl
   assert.ok(validateScorecard(sc), JSON.stringify(validateScorecard.errors));
   assert.equal(sc.score, 2.1);
   assert.deepEqual(sc.repo, { name: 'github.com/acme/legacy-api', commit: 'a1'.repeat(20) });
-  assert.deepEqual(sc.checks.map((c) => c.name), ['Binary-Artifacts', 'Branch-Protection', 'Code-Review', 'Dependency-Update-Tool', 'License', 'Security-Policy', 'Signed-Releases', 'Webhooks']);
+  assert.deepEqual(sc.checks.map((c: { name: string }) => c.name), ['Binary-Artifacts', 'Branch-Protection', 'Code-Review', 'Dependency-Update-Tool', 'License', 'Security-Policy', 'Signed-Releases', 'Webhooks']);
   const log = JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { ruleId: string; locations: { logicalLocations?: { name: string }[] }[] }[] }[] };
   assert.ok(validateSarif(log), JSON.stringify(validateSarif.errors?.slice(0, 3)));
   const unprotected = log.runs[0]!.results.find((x) => x.ruleId === 'forge-branch-unprotected')!;
