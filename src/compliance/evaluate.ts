@@ -38,7 +38,7 @@ export interface FrameworkResult {
 
 /** Rule ids mapped to each control of `fw` (every registered rule, minus the unmapped ones). */
 export function rulesByControl(fw: FrameworkId, rules: RuleMeta[]): Map<string, RuleMeta[]> {
-  const unmapped = UNMAPPED.map((u) => picomatch(u.match));
+  const unmapped = UNMAPPED.map((u) => glob(u.match));
   const out = new Map<string, RuleMeta[]>();
   for (const m of RULE_MAPPING) {
     const ids = m.controls[fw];
@@ -51,7 +51,18 @@ export function rulesByControl(fw: FrameworkId, rules: RuleMeta[]): Map<string, 
 
 /** True when one of `match` (`scanner:NAME`, an id or an id glob) selects `rule`. */
 export function matches(match: readonly string[], rule: RuleMeta): boolean {
-  return match.some((m) => (m.startsWith('scanner:') ? rule.scanner === m.slice(8) : picomatch(m)(rule.id)));
+  return match.some((m) => (m.startsWith('scanner:') ? rule.scanner === m.slice(8) : glob(m)(rule.id)));
+}
+
+const globs = new Map<string, (s: string) => boolean>();
+/** A compiled glob, compiled once per pattern (the mapping's patterns are a fixed set). */
+function glob(p: string): (s: string) => boolean {
+  let m = globs.get(p);
+  if (!m) {
+    m = /[*?[{]/.test(p) ? picomatch(p) : (s: string) => s === p;
+    globs.set(p, m);
+  }
+  return m;
 }
 
 /** Evaluates every control of `fwId`. */

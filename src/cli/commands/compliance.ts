@@ -85,7 +85,9 @@ Exit 0 when every required control is met (or none is required), 1 when one is n
     const fw = frameworkById(values.framework);
     if (!fw) throw new UsageError(`unknown framework ${values.framework} (use ${FRAMEWORKS.map((f) => f.id).join(', ')})`);
     if (values.github && values.gitlab) throw new UsageError('give one of --github and --gitlab');
-    const outs = outputs([...list(values.format)], values.output ?? [], COMPLIANCE_FORMATS);
+    const formats = list(values.format);
+    // Markdown by default (on stdout, or for each --output not naming another format).
+    const outs = outputs(formats.length || values.output?.length ? formats : ['markdown'], values.output ?? [], COMPLIANCE_FORMATS);
     for (const r of values.require ?? []) if (!controlRef(r)) throw new UsageError(`--require ${r}: expected FRAMEWORK:CONTROL (see pipeguard compliance --list)`);
     const root = resolve(io.cwd, positionals[0] ?? '.');
     try {
