@@ -82,15 +82,20 @@ export function outputs<F extends string = Format>(formats: string[], files: str
   const fmts = (formats.length ? formats : files.length ? [] : ['table']) as F[];
   if (files.length > fmts.length) {
     // `--output x.sarif` alone: guess the format from the extension.
-    for (const file of files.slice(fmts.length)) fmts.push(formatFromName(file) as F);
+    for (const file of files.slice(fmts.length)) {
+      const guessed = formatFromName(file);
+      if (!(known as readonly string[]).includes(guessed)) throw new UsageError(`${file}: this command writes no ${guessed} report (use ${known.join(', ')})`);
+      fmts.push(guessed as F);
+    }
   }
   const outs = fmts.map((format, i) => ({ format, file: files[i] }));
   if (outs.filter((o) => o.file === undefined).length > 1) throw new UsageError('only one --format can go to stdout: give --output for the others');
   return outs;
 }
 
-function formatFromName(file: string): Format {
+function formatFromName(file: string): string {
   if (/\.sarif(\.json)?$/i.test(file)) return 'sarif';
+  if (/\.html?$/i.test(file)) return 'html';
   if (/\.json$/i.test(file)) return 'json';
   if (/\.xml$/i.test(file)) return 'junit';
   if (/\.md$/i.test(file)) return 'markdown';

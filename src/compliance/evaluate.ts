@@ -80,7 +80,7 @@ function evaluateControl(fwId: FrameworkId, control: Control, rules: RuleMeta[],
   const byScanner = new Map<string, RuleMeta[]>();
   for (const r of rules) byScanner.set(r.scanner, [...(byScanner.get(r.scanner) ?? []), r]);
   for (const [scanner, list] of [...byScanner].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (scanner === 'forge') items.push(...list.map((r) => settingItem(r, o.evidence)));
+    if (scanner === 'forge') items.push(...list.filter((r) => applies(r, o.evidence)).map((r) => settingItem(r, o.evidence)));
     else {
       items.push(scanItem(scanner, list, o.evidence));
       if (CI_SCANNERS.includes(scanner)) items.push(ciScanItem(scanner, o.ci));
@@ -122,17 +122,26 @@ function scanItem(scanner: string, rules: RuleMeta[], ev: Evidence): EvidenceIte
   return { kind: scanner === 'posture' ? 'file' : 'scan', label, status: 'pass', detail: `ran (${sources}): no finding fails the gate${accepted.length ? `; ${accepted.length} below the threshold, suppressed or in the baseline` : ''}`, findings: accepted };
 }
 
+/** A check of another forge than the assessed repositories' does not apply (a GitLab runner check on GitHub). */
+function applies(rule: RuleMeta, ev: Evidence): boolean {
+  return !ev.forges.length || ev.forges.some((f) => rule.tags?.includes(f));
+}
+
 /** Whether a live-settings check passed on every repository it ran on. */
 function settingItem(rule: RuleMeta, ev: Evidence): EvidenceItem {
-  const label = `${rule.title} (${rule.id})`;
+  const label = `${rule.id} (${rule.title.charAt(0).toLowerCase()}${rule.title.slice(1)})`;
   const runs = ev.checks.filter((c) => c.ruleId === rule.id);
-  if (!runs.length) return { kind: 'setting', label, status: 'unknown', detail: 'no posture report or live check given (run pipeguard posture)', findings: [] };
+  if (!runs.length) {
+    const org = rule.id.startsWith('forge-org-');
+    const detail = org && ev.forges.length ? 'organisation settings were not assessed (pipeguard posture --org ORG)' : 'no posture report or live check given (run pipeguard posture)';
+    return { kind: 'setting', label, status: 'unknown', detail, findings: [] };
+  }
   const failed = runs.filter((r) => r.status === 'fail');
   const unseen = runs.filter((r) => r.status === 'not-run' || r.status === 'partial');
   const findings = uniqFindings(failed.flatMap((r) => r.findings));
-  if (failed.length) return { kind: 'setting', label, status: 'fail', detail: `fails on ${failed.map((r) => r.repository).slice(0, 3).join(', ')}${failed.length > 3 ? ` and ${failed.length - 3} more` : ''}`, findings };
+  if (failed.length) return { kind: 'setting', label, status: 'fail', detail: `found on ${failed.map((r) => r.repository).slice(0, 3).join(', ')}${failed.length > 3 ? ` and ${failed.length - 3} more` : ''}`, findings };
   if (unseen.length) return { kind: 'setting', label, status: 'unknown', detail: `not seen on ${unseen[0]!.repository}: ${unseen[0]!.reason ?? 'the token could not read it'}`, findings: [] };
-  return { kind: 'setting', label, status: 'pass', detail: `on for ${runs.map((r) => r.repository).slice(0, 3).join(', ')}${runs.length > 3 ? ` and ${runs.length - 3} more` : ''}`, findings: [] };
+  return { kind: 'setting', label, status: 'pass', detail: `not found on ${runs.map((r) => r.repository).slice(0, 3).join(', ')}${runs.length > 3 ? ` and ${runs.length - 3} more` : ''}`, findings: [] };
 }
 
 /** Whether the scanner runs in CI and can fail the pipeline. */

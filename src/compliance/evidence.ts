@@ -45,6 +45,10 @@ export interface Evidence {
   checks: CheckEvidence[];
   /** What was read, for the report's header. */
   sources: string[];
+  /** Forges of the repositories a posture run assessed (checks of other forges do not apply). */
+  forges: string[];
+  /** Whether a posture run read organisation settings (--org). */
+  organisation: boolean;
 }
 
 interface JsonReport {
@@ -103,7 +107,8 @@ function fromReport(doc: Pick<JsonReport, 'statuses' | 'posture'> & { refs: Find
   }
   const org = doc.posture?.organisation;
   if (org) for (const c of org.checks ?? []) checks.push({ source, repository: org.organisation, ruleId: c.id, status: c.status, findings: doc.refs.filter((f) => f.ruleId === c.id && f.where.startsWith(org.organisation)) });
-  return { scans, checks, sources: [source] };
+  const forges = [...new Set((doc.posture?.repositories ?? []).map((r) => String((r as { forge?: unknown }).forge ?? '')).filter(Boolean))];
+  return { scans, checks, sources: [source], forges, organisation: org !== undefined };
 }
 
 function ref(f: Partial<Finding>, gate: string, source: string): FindingRef {
@@ -114,5 +119,5 @@ function ref(f: Partial<Finding>, gate: string, source: string): FindingRef {
 
 /** Several sources together. */
 export function mergeEvidence(list: Evidence[]): Evidence {
-  return { scans: list.flatMap((e) => e.scans), checks: list.flatMap((e) => e.checks), sources: list.flatMap((e) => e.sources) };
+  return { scans: list.flatMap((e) => e.scans), checks: list.flatMap((e) => e.checks), sources: list.flatMap((e) => e.sources), forges: [...new Set(list.flatMap((e) => e.forges))], organisation: list.some((e) => e.organisation) };
 }
