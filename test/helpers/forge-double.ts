@@ -156,14 +156,19 @@ export class ForgeDouble {
     return send(status, body, headers);
   }
 
+  private index?: Map<string, { route: Route; query: string }[]>;
+
   private match(method: string, path: string, q: URLSearchParams): Route | undefined {
+    // Routes indexed by `METHOD /path` once (an organisation's recording holds thousands).
+    if (!this.index) {
+      this.index = new Map();
+      for (const [k, route] of Object.entries(this.recording.routes)) {
+        const [mp, query = ''] = k.split('?') as [string, string?];
+        this.index.set(mp, [...(this.index.get(mp) ?? []), { route, query }]);
+      }
+    }
     let best: { route: Route; score: number } | undefined;
-    for (const [k, route] of Object.entries(this.recording.routes)) {
-      const sp = k.indexOf(' ');
-      const m = k.slice(0, sp);
-      const rest = k.slice(sp + 1);
-      const [p, query = ''] = rest.split('?') as [string, string?];
-      if (m !== method || p !== path) continue;
+    for (const { route, query } of this.index.get(`${method} ${path}`) ?? []) {
       const want = new URLSearchParams(query);
       let ok = true;
       for (const [wk, wv] of want) if (q.get(wk) !== wv) ok = false;
