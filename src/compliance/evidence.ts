@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { describeLocation } from '../core/location.js';
 import type { Finding, Report, ScannerStatus } from '../core/types.js';
 import type { CheckOutcome, PostureJson } from '../posture/output.js';
 
@@ -12,6 +13,8 @@ import type { CheckOutcome, PostureJson } from '../posture/output.js';
 export interface FindingRef {
   ruleId: string;
   scanner?: string;
+  /** The repository a posture finding is about (`data.repository`). */
+  repository?: string;
   fingerprint: string;
   severity: string;
   /** violation, below-threshold, baseline, suppressed. */
@@ -94,7 +97,7 @@ function fromReport(doc: Pick<JsonReport, 'statuses' | 'posture'> & { refs: Find
     if (doc.posture && s.scanner === 'posture') continue; // file checks of a posture run are per repository, below
     scans.push({ source, scanner: s.scanner, status: s.status, findings: doc.refs.filter((r) => r.scanner === s.scanner) });
   }
-  const byRepo = (repo: string) => doc.refs.filter((r) => r.where === repo || r.where.startsWith(`${repo}/`) || r.where.startsWith(`${repo} `));
+  const byRepo = (repo: string) => doc.refs.filter((r) => r.repository === repo);
   for (const r of doc.posture?.repositories ?? []) {
     const mine = byRepo(r.repository);
     for (const c of r.checks ?? []) checks.push({ source, repository: r.repository, ruleId: c.id, status: c.status, ...(c.reason ? { reason: c.reason } : {}), findings: mine.filter((f) => f.ruleId === c.id) });
@@ -106,15 +109,15 @@ function fromReport(doc: Pick<JsonReport, 'statuses' | 'posture'> & { refs: Find
     }
   }
   const org = doc.posture?.organisation;
-  if (org) for (const c of org.checks ?? []) checks.push({ source, repository: org.organisation, ruleId: c.id, status: c.status, findings: doc.refs.filter((f) => f.ruleId === c.id && f.where.startsWith(org.organisation)) });
+  if (org) for (const c of org.checks ?? []) checks.push({ source, repository: org.organisation, ruleId: c.id, status: c.status, findings: doc.refs.filter((f) => f.ruleId === c.id && f.repository === org.organisation) });
   const forges = [...new Set((doc.posture?.repositories ?? []).map((r) => String((r as { forge?: unknown }).forge ?? '')).filter(Boolean))];
   return { scans, checks, sources: [source], forges, organisation: org !== undefined };
 }
 
 function ref(f: Partial<Finding>, gate: string, source: string): FindingRef {
-  const loc = f.location;
-  const where = loc ? `${loc.path}${loc.startLine ? `:${loc.startLine}` : ''}${loc.logical ? ` (${loc.logical})` : ''}` : '';
-  return { ruleId: String(f.ruleId ?? ''), fingerprint: String(f.fingerprint ?? ''), severity: String(f.severity ?? ''), gate, where, message: String(f.message ?? ''), source, ...(f.scanner ? { scanner: f.scanner } : {}) };
+  const where = f.location ? describeLocation(f.location) : '';
+  const repository = typeof f.data?.['repository'] === 'string' ? f.data['repository'] : undefined;
+  return { ruleId: String(f.ruleId ?? ''), fingerprint: String(f.fingerprint ?? ''), severity: String(f.severity ?? ''), gate, where, message: String(f.message ?? ''), source, ...(f.scanner ? { scanner: f.scanner } : {}), ...(repository ? { repository } : {}) };
 }
 
 /** Several sources together. */

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
-import type { Finding, Location, RawFinding, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
+import type { Finding, Location, RawFinding, RuleMeta, ScannerStatus, Severity, Target } from '../core/types.js';
+import { locationPath } from '../core/location.js';
 import { runScan } from '../engine/run.js';
 import { githubBlobs, gitlabBlobs, remoteTreeTarget } from '../forge/tree-target.js';
 import type { ForgeHttp } from '../forge/http.js';
@@ -95,12 +96,12 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
   const results = REPO_CHECKS.flatMap((c) => c.run(facts, ctx)).filter((r) => !disabled.has(r.ruleId) && forgeRule(r.ruleId).forges.includes(facts.forge));
   const scorecard = scorecardChecks(facts, {
     ...(securityPolicy !== undefined ? { securityPolicy } : {}),
-    ...(ran ? { binaryArtifacts: fileFindings.filter((f) => f.ruleId === 'posture-binary-artifact').map((f) => f.location.path) } : {}),
+    ...(ran ? { binaryArtifacts: fileFindings.filter((f) => f.ruleId === 'posture-binary-artifact').map((f) => locationPath(f.location) ?? '') } : {}),
   });
   return { facts, results, fileFindings, ...(fileStatus ? { fileStatus } : {}), fileRules, scorecard, reviews: facts.mergedChanges.ok ? reviewEvidence(facts.mergedChanges.value) : null, notes };
 }
 
-async function fileScan(target: Awaited<ReturnType<typeof openDirectory>>, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[] }> {
+async function fileScan(target: Target, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[] }> {
   try {
     const r = await runScan({ target, config, scanners: ['posture'], now: () => now });
     const fileStatus = r.statuses.find((s) => s.scanner === 'posture') ?? { scanner: 'posture', status: 'succeeded', fileErrors: [] };
@@ -142,7 +143,7 @@ export function hitsToFindings(repo: RepoPosture | { repository: string; results
         location: location(h.setting, h.url),
         identity: h.identity,
         ...(rule.cwe ? { cwe: rule.cwe } : {}),
-        data: { repository, setting: h.setting, ...(h.url ? { url: h.url } : {}), ...h.data },
+        data: { repository, ...h.data },
       } satisfies RawFinding;
     }),
   );

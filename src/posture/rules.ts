@@ -5,19 +5,14 @@
  * `permissions:`) are not here: they are the offline `posture` scanner's, which `pipeguard posture` runs on the
  * repository's tree through the API (or on `--path`).
  */
-import type { Confidence, RuleMeta, Severity } from '../core/types.js';
+import { toRuleMeta, type RuleInfo } from '../core/rules.js';
+import type { RuleMeta, Severity } from '../core/types.js';
 
 /** The scanner id of every live-settings finding. */
 export const FORGE_SCANNER = 'forge';
 
-/** One posture check. */
-export interface ForgeRule {
-  id: string;
-  title: string;
-  severity: Severity;
-  help: string;
-  cwe?: string[];
-  confidence?: Confidence;
+/** One posture check: the one rule shape, and the forges it applies to. */
+export interface ForgeRule extends RuleInfo {
   /** Which forges it applies to. */
   forges: ('github' | 'gitlab')[];
 }
@@ -66,18 +61,13 @@ export const FORGE_RULES: readonly ForgeRule[] = [
   { id: 'forge-org-base-permission-write', title: 'Members can write to every repository', severity: 'medium', forges: ['github'], cwe: ['CWE-269'], help: 'Set the organisation\'s base repository permission to read or none, and grant write access per team.' },
 ];
 
-/** RuleMeta of the checks not disabled, with severity overrides. */
+/** Where each check is documented (its row in docs/posture.md). */
+export const FORGE_DOCS_URL = 'https://github.com/pipeguard/pipeguard/blob/main/docs/posture.md';
+
+/** RuleMeta of the checks not disabled, with severity overrides; tags name the forges a check applies to. */
 export function forgeRuleMeta(disabled: ReadonlySet<string> = new Set(), severity: Record<string, Severity> = {}): RuleMeta[] {
-  return FORGE_RULES.filter((r) => !disabled.has(r.id)).map((r) => ({
-    id: r.id,
-    scanner: FORGE_SCANNER,
-    title: r.title,
-    help: r.help,
-    severity: severity[r.id] ?? r.severity,
-    ...(r.cwe ? { cwe: r.cwe } : {}),
-    tags: ['posture', ...r.forges],
-    helpUri: `https://github.com/pipeguard/pipeguard/blob/main/docs/posture.md#${r.id}`,
-  }));
+  const rows = FORGE_RULES.map((r) => ({ ...r, tags: ['posture', ...r.forges], helpUri: `${FORGE_DOCS_URL}#${r.id}` }));
+  return toRuleMeta(FORGE_SCANNER, rows, { disabled, severity });
 }
 
 /** The rule with this id. */

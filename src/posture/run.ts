@@ -139,8 +139,9 @@ function buildReport(a: { o: PostureOptions; repos: RepoPosture[]; org?: Posture
     // File findings keep their path inside the repository; with several repositories it is prefixed by the repository.
     for (const f of r.fileFindings) {
       const { fingerprint: _fp, ...rest } = f;
-      const path = f.location.path === '.' ? r.facts.repository : `${many ? `${r.facts.repository}/` : ''}${f.location.path}`;
-      raw.push({ ...rest, location: { ...f.location, path }, data: { ...(f.data ?? {}), repository: r.facts.repository } });
+      const loc = f.location;
+      const location = loc.kind === undefined || loc.kind === 'file' ? { ...loc, path: loc.path === '.' ? r.facts.repository : `${many ? `${r.facts.repository}/` : ''}${loc.path}` } : loc;
+      raw.push({ ...rest, location, data: { ...(f.data ?? {}), repository: r.facts.repository } });
     }
     if (r.fileStatus) fileStatuses.push({ ...r.fileStatus, fileErrors: r.fileStatus.fileErrors.map((e) => ({ path: many ? `${r.facts.repository}/${e.path}` : e.path, message: e.message })) });
   }

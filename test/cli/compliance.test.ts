@@ -67,7 +67,7 @@ test('compliance --framework ssdf: scans run now and live settings from a postur
   const unprotected = ps11.evidence.find((e) => e.label.includes('forge-branch-unprotected'))!;
   assert.equal(unprotected.status, 'fail');
   assert.match(unprotected.findings[0]!.fingerprint, /^[0-9a-f]{32}$/);
-  assert.ok(ps11.evidence.some((e) => e.label.includes('forge-unsigned-commits-allowed') && e.status === 'fail'));
+  assert.ok(ps11.evidence.some((e) => e.label.includes('forge-unsigned-commits-allowed') && e.status === 'fail'), 'ps11.evidence.some((e) => e.label.includes(\'forge-unsigned-commits-allowed\') && e.status === \'fai');
   // The committed token fails the secrets evidence of PW.7.2; the secrets scan does run in CI with the gate.
   const pw72 = control(doc, 'PW.7.2');
   const secrets = pw72.evidence.find((e) => e.label.startsWith('secrets scan ('))!;

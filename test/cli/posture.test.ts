@@ -58,14 +58,14 @@ test('posture --github: JSON report with the posture block, exit 1 on high findi
   assert.equal(r.stderr, '');
   const doc = JSON.parse(r.stdout) as { findings: { ruleId: string; gate: string; location: { path: string } }[]; posture: { repositories: { reviews: { rate: number }; scorecard: { score: number }; checks: { id: string; status: string }[] }[]; api: { requests: number } } };
   assert.equal(doc.findings.length, 42);
-  assert.ok(doc.findings.some((f) => f.ruleId === 'forge-branch-unprotected' && f.gate === 'violation'));
+  assert.ok(doc.findings.some((f) => f.ruleId === 'forge-branch-unprotected' && f.gate === 'violation'), 'doc.findings.some((f) => f.ruleId === \'forge-branch-unprotected\' && f.gate === \'violation\')');
   const repo = doc.posture.repositories[0]!;
   assert.equal(repo.reviews.rate, 0.25);
   assert.equal(repo.scorecard.score, 2.1);
   assert.deepEqual(repo.checks.find((c) => c.id === 'forge-branch-unprotected'), { id: 'forge-branch-unprotected', status: 'fail', findings: 1 });
   assert.deepEqual(repo.checks.find((c) => c.id === 'forge-webhook-no-secret')?.status, 'fail');
-  assert.ok(doc.posture.api.requests > 20);
-  assert.ok(!r.stdout.includes(TOKEN) && !r.stderr.includes(TOKEN));
+  assert.ok(doc.posture.api.requests > 20, 'doc.posture.api.requests > 20');
+  assert.ok(!r.stdout.includes(TOKEN) && !r.stderr.includes(TOKEN), '!r.stdout.includes(TOKEN) && !r.stderr.includes(TOKEN)');
 });
 
 test('posture --format scorecard is Scorecard JSON v2; SARIF validates; the table ends with the posture summary', async () => {
@@ -81,7 +81,7 @@ test('posture --format scorecard is Scorecard JSON v2; SARIF validates; the tabl
   const log = JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { ruleId: string; locations: { logicalLocations?: { name: string }[] }[] }[] }[] };
   assert.ok(validateSarif(log), JSON.stringify(validateSarif.errors?.slice(0, 3)));
   const unprotected = log.runs[0]!.results.find((x) => x.ruleId === 'forge-branch-unprotected')!;
-  assert.equal(unprotected.locations[0]!.logicalLocations![0]!.name, 'branches/main/protection');
+  assert.equal(unprotected.locations[0]!.logicalLocations![0]!.name, 'github.com/acme/legacy-api branches/main/protection');
   const t = await run(['--github', 'acme/legacy-api', '--api-url', weak.url]);
   assert.match(t.stdout, /posture:\n {2}github\.com\/acme\/legacy-api: review 1\/4 human changes reviewed \(25%\); Scorecard 2\.1\/10; /);
   assert.match(t.stdout, /API: \d+ requests \(\d+ answered 304 Not Modified\)/);
@@ -115,7 +115,7 @@ test('posture --path runs the file checks on a local checkout, not through the A
   const n = weak.count('/repos/acme/legacy-api/git/blobs');
   const r = await run(['--github', 'acme/legacy-api', '--api-url', weak.url, '--path', repo, '-f', 'json']);
   assert.equal(weak.count('/repos/acme/legacy-api/git/blobs'), n, 'no blob read through the API');
-  const ids = (JSON.parse(r.stdout) as { findings: { ruleId: string; location: { path: string } }[] }).findings.filter((f) => f.ruleId.startsWith('posture-')).map((f) => `${f.ruleId} ${f.location.path}`);
+  const ids = (JSON.parse(r.stdout) as { findings: { ruleId: string; location: { path?: string; repository?: string } }[] }).findings.filter((f) => f.ruleId.startsWith('posture-')).map((f) => `${f.ruleId} ${f.location.path ?? f.location.repository}`);
   assert.deepEqual(ids.sort(), ['posture-missing-lockfile package.json', 'posture-no-dependency-updates github.com/acme/legacy-api']);
 });
 
@@ -148,21 +148,21 @@ test('posture --org: every repository of the organisation, organisation settings
   try {
     const r = await run(['--org', 'acme', '--api-url', org.url, '-f', 'json', '--fail-on', 'critical']);
     assert.equal(r.code, 0, r.stderr);
-    const doc = JSON.parse(r.stdout) as { findings: { ruleId: string; location: { path: string } }[]; posture: { repositories: { repository: string }[]; organisation: { checks: { id: string; status: string }[] } } };
+    const doc = JSON.parse(r.stdout) as { findings: { ruleId: string; location: { path?: string; repository?: string } }[]; posture: { repositories: { repository: string }[]; organisation: { checks: { id: string; status: string }[] } } };
     assert.deepEqual(doc.posture.repositories.map((x) => x.repository), ['github.com/acme/legacy-api', 'github.com/acme/payments']);
     assert.deepEqual(doc.posture.organisation.checks, [
       { id: 'forge-org-2fa-not-required', status: 'fail', findings: 1 },
       { id: 'forge-org-base-permission-write', status: 'pass', findings: 0 },
     ]);
-    const paths = doc.findings.map((f) => `${f.ruleId} ${f.location.path}`);
-    assert.ok(paths.includes('forge-org-2fa-not-required github.com/acme'));
+    const paths = doc.findings.map((f) => `${f.ruleId} ${f.location.path ?? f.location.repository}`);
+    assert.ok(paths.includes('forge-org-2fa-not-required github.com/acme'), 'paths.includes(\'forge-org-2fa-not-required github.com/acme\')');
     assert.ok(paths.includes('posture-missing-lockfile github.com/acme/legacy-api/package.json'), 'file paths are under their repository');
     assert.ok(!paths.some((p) => p.includes('acme/payments') && p.startsWith('forge-')), 'the hardened repository has no finding');
     assert.equal(org.seen.filter((s) => s.path === '/repos/acme/legacy-api').length, 0, 'the listing already holds each repository');
     const sc = await run(['--org', 'acme', '--api-url', org.url, '-f', 'scorecard', '--fail-on', 'none']);
     const arr = JSON.parse(sc.stdout) as unknown[];
     assert.equal(arr.length, 2);
-    for (const x of arr) assert.ok(validateScorecard(x));
+    for (const x of arr) assert.ok(validateScorecard(x), 'validateScorecard(x)');
   } finally {
     await org.stop();
   }

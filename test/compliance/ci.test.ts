@@ -51,7 +51,7 @@ test('a gate that cannot fail the pipeline is not enforced: continue-on-error, |
     const f = ci(tree, failOn);
     assert.equal(f.signals['ci-gate'].status, 'fail', JSON.stringify(tree));
     assert.ok(f.signals['ci-gate'].detail.includes(why), `${f.signals['ci-gate'].detail} should say ${why}`);
-    assert.ok([...f.scans.values()].flat().every((s) => !s.enforced));
+    assert.ok([...f.scans.values()].flat().every((s) => !s.enforced), '[...f.scans.values()].flat().every((s) => !s.enforced)');
   }
   // Look-alikes that are enforced: `|| exit 1`, allow_failure: false, a comment mentioning continue-on-error.
   const ok = ci({

@@ -56,7 +56,7 @@ test('every control is reached by some evidence, or says why none exists; framew
     for (const c of f.controls) {
       const reached = (byRule.get(c.id)?.length ?? 0) > 0 || CI_MAPPING.some((m) => m.controls[f.id as FrameworkId]?.includes(c.id));
       assert.ok(reached !== Boolean(c.manual), `${f.id}:${c.id} ${reached ? 'is reached by evidence but marked manual' : 'is reached by no evidence and not marked manual'}`);
-      assert.ok(c.guidance.length > 10 && c.title.length > 3);
+      assert.ok(c.guidance.length > 10 && c.title.length > 3, 'c.guidance.length > 10 && c.title.length > 3');
     }
   }
   assert.deepEqual(FW_IDS, ['ssdf', 'cis-supply-chain', 'slsa', 'samm']);

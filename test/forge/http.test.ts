@@ -84,7 +84,7 @@ test('a token without a permission gets a clear reason, not a failure; the token
     () => assert.fail('expected an error'),
     (e: unknown) => e,
   );
-  assert.ok(err instanceof ApiError);
+  assert.ok(err instanceof ApiError, 'err instanceof ApiError');
   assert.equal(err.status, 403);
   assert.equal(unavailableReason(err), 'the token lacks Administration: read (fine-grained token)');
   // Offline, the same note comes back from the cache.
@@ -98,7 +98,7 @@ test('scrub runs before the cache: a hook URL path (a secret) never reaches the 
   const cache = new DiskCache(makeDir());
   const a = await client({ cache }).get<{ config: { url: string } }[]>('/repos/acme/api/hooks', { scrub: (b) => (b as { config: { url: string } }[]).map((h) => ({ config: { url: new URL(h.config.url).origin } })) });
   assert.equal(a.body[0]!.config.url, 'https://hooks.example.net');
-  for (const f of files(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('SECRETPATH'));
+  for (const f of files(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('SECRETPATH'), '!readFileSync(f, \'utf8\').includes(\'SECRETPATH\')');
 });
 
 test('a secondary rate limit (403 + Retry-After) is waited out and retried', async () => {

@@ -78,8 +78,7 @@ test('github: a neglected repository gets each live-settings finding and each fi
   assert.match(f('forge-deploy-key-stale').message, /1453 days old/);
   assert.match(f('forge-unreviewed-changes', 'change:40').message, /1 of 4 recent human changes reviewed, 25%/);
   assert.match(f('posture-codeowners-ci-uncovered').message, /pipeguard\.yml/);
-  assert.deepEqual(f('forge-branch-unprotected').location, { path: 'github.com/acme/legacy-api', logical: 'branches/main/protection' });
-  assert.equal(f('forge-branch-unprotected').data?.['url'], 'https://github.com/acme/legacy-api/settings/branches');
+  assert.deepEqual(f('forge-branch-unprotected').location, { kind: 'repository', repository: 'github.com/acme/legacy-api', setting: 'branches/main/protection', url: 'https://github.com/acme/legacy-api/settings/branches' });
   // Scorecard, as its checks.md scores this repository.
   const sc = Object.fromEntries(run.repos[0]!.scorecard.map((c) => [c.name, c.score]));
   assert.deepEqual(sc, { 'Binary-Artifacts': 9, 'Branch-Protection': 0, 'Code-Review': 0, 'Dependency-Update-Tool': 0, License: 0, 'Security-Policy': 0, 'Signed-Releases': 0, Webhooks: 5 });
@@ -96,7 +95,7 @@ test('github: a hardened repository (rulesets on main, classic rules on the rele
   assert.deepEqual(run.report.warnings, []);
   assert.equal(run.report.statuses.find((s) => s.scanner === 'forge')!.status, 'succeeded');
   const main = run.repos[0]!.facts.branches.ok && run.repos[0]!.facts.branches.value[0]!;
-  assert.ok(main && main.sources.includes('ruleset "main protection"') && !main.sources.includes('branch protection'));
+  assert.ok(main && main.sources.includes('ruleset "main protection"') && !main.sources.includes('branch protection'), 'main && main.sources.includes(\'ruleset "main protection"\') && !main.sources.includes(\'branch prot');
   for (const c of run.repos[0]!.scorecard) assert.equal(c.score, 10, `${c.name}: ${c.reason}`);
   assert.equal(run.repos[0]!.reviews!.rate, 1);
 });
@@ -120,13 +119,13 @@ test('github: a read-only token gives notes per check, partial status, and no fa
     assert.match(notes, /classic branch protection of release\/2\.0 not visible: the token lacks Administration: read/);
     const status = run.report.statuses.find((s) => s.scanner === 'forge')!;
     assert.equal(status.status, 'partial');
-    assert.ok((status.stats!['checksNotRun'] ?? 0) >= 8);
+    assert.ok((status.stats!['checksNotRun'] ?? 0) >= 8, '(status.stats![\'checksNotRun\'] ?? 0) >= 8');
     const sc = Object.fromEntries(run.repos[0]!.scorecard.map((c) => [c.name, c.score]));
     assert.equal(sc['Webhooks'], -1, 'inconclusive, as Scorecard says when it cannot read hooks');
     // Rulesets and refUpdateRule are readable without admin rights; the admin-only settings do not count (as in Scorecard).
     assert.equal(sc['Branch-Protection'], 10);
     const rel = run.repos[0]!.facts.branches.ok && run.repos[0]!.facts.branches.value[1]!;
-    assert.ok(rel && rel.requiredApprovals === 2 && rel.forcePushBlocked === true && rel.dismissStaleApprovals === undefined && rel.enforceAdmins === undefined);
+    assert.ok(rel && rel.requiredApprovals === 2 && rel.forcePushBlocked === true && rel.dismissStaleApprovals === undefined && rel.enforceAdmins === undefined, 'rel && rel.requiredApprovals === 2 && rel.forcePushBlocked === true && rel.dismissStaleApprovals ===');
   } finally {
     await ro.stop();
   }
@@ -135,7 +134,7 @@ test('github: a read-only token gives notes per check, partial status, and no fa
 test('github: without a token, reviews come from REST (GraphQL needs one) and give the same rate', async () => {
   const run = await assess(weak, { kind: 'repo', name: 'acme/legacy-api' }, { token: '' });
   assert.equal(run.repos[0]!.reviews!.rate, 0.25);
-  assert.ok(weak.seen.some((s) => s.path === '/repos/acme/legacy-api/pulls/40/reviews' && !s.authorization));
+  assert.ok(weak.seen.some((s) => s.path === '/repos/acme/legacy-api/pulls/40/reviews' && !s.authorization), 'weak.seen.some((s) => s.path === \'/repos/acme/legacy-api/pulls/40/reviews\' && !s.authorization)');
   assert.match(run.report.warnings!.join('\n'), /no GITHUB_TOKEN in the environment/);
 });
 
@@ -144,14 +143,14 @@ test('github: a warm cache revalidates with 304s, --offline makes no request and
   const cold = await assess(hardened, { kind: 'repo', name: 'acme/payments' }, { cache });
   const m0 = hardened.seen.length;
   const warm = await assess(hardened, { kind: 'repo', name: 'acme/payments' }, { cache });
-  assert.ok(cold.stats.requests > 20);
+  assert.ok(cold.stats.requests > 20, 'cold.stats.requests > 20');
   const seen = hardened.seen.slice(m0);
   // Every GET that answered 200 cold is revalidated warm: sent with If-None-Match and answered 304.
   assert.deepEqual(seen.filter((s) => s.method === 'GET' && s.status === 200).map((s) => s.path), []);
-  assert.ok(seen.filter((s) => s.status === 304).every((s) => s.ifNoneMatch));
-  assert.ok(warm.stats.notModified >= 20);
+  assert.ok(seen.filter((s) => s.status === 304).every((s) => s.ifNoneMatch), 'seen.filter((s) => s.status === 304).every((s) => s.ifNoneMatch)');
+  assert.ok(warm.stats.notModified >= 20, 'warm.stats.notModified >= 20');
   assert.ok(warm.stats.fromCache >= 5, 'blobs and the tree by sha are not asked again');
-  assert.ok(warm.stats.requests < cold.stats.requests);
+  assert.ok(warm.stats.requests < cold.stats.requests, 'warm.stats.requests < cold.stats.requests');
   const n = hardened.seen.length;
   const offline = await assess(hardened, { kind: 'repo', name: 'acme/payments' }, { cache, offline: true });
   assert.equal(hardened.seen.length, n, 'no request offline');
@@ -159,7 +158,7 @@ test('github: a warm cache revalidates with 304s, --offline makes no request and
   assert.deepEqual(offline.repos[0]!.scorecard, cold.repos[0]!.scorecard);
   // Offline with an empty cache: every check becomes a note; nothing fails.
   await assert.rejects(assess(hardened, { kind: 'repo', name: 'acme/payments' }, { cache: new DiskCache(makeDir()), offline: true }), /acme\/payments is not in the offline cache: run once without --offline/);
-  for (const f of files(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('test-token'));
+  for (const f of files(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('test-token'), '!readFileSync(f, \'utf8\').includes(\'test-token\')');
 });
 
 test('github: an unknown repository is one clear input error', async () => {

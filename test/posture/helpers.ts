@@ -1,5 +1,7 @@
 // Shared set-up of the posture tests: a double serving a recording, and runPosture against it.
 import { configSchema, type Config } from '../../src/config/schema.js';
+import { locationPath } from '../../src/core/location.js';
+import type { Finding } from '../../src/core/types.js';
 import { DiskCache } from '../../src/forge/cache.js';
 import { githubEndpoint, gitlabEndpoint } from '../../src/forge/endpoint.js';
 import { runPosture, type PostureOptions } from '../../src/posture/run.js';
@@ -37,6 +39,6 @@ export async function assess(
 }
 
 /** `ruleId identity-or-path` of every finding, sorted: what the expectations list. */
-export function keys(findings: { ruleId: string; identity: string; location: { path: string } ; scanner: string }[]): string[] {
-  return findings.map((f) => `${f.ruleId} ${f.scanner === 'forge' ? f.identity : f.location.path}`).sort();
+export function keys(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.ruleId} ${f.scanner === 'forge' ? f.identity : (locationPath(f.location) ?? '')}`).sort();
 }
