@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -195,3 +195,14 @@ function orgRecording(): Recording {
     },
   };
 }
+
+test('posture: suppressions and baselines work on repository locations (path globs match the repository)', async () => {
+  writeFileSync(join(dir, 'suppress.yml'), 'version: 1\nsuppressions:\n  - rule: forge-branch-unprotected\n    path: "github.com/acme/*"\n    reason: the legacy API is frozen, tracked in SEC-12\n');
+  const r = await run(['--github', 'acme/legacy-api', '--api-url', weak.url, '-c', join(dir, 'suppress.yml'), '-f', 'json']);
+  const doc = JSON.parse(r.stdout) as { findings: { ruleId: string; fingerprint: string }[]; suppressed: { ruleId: string; reason: string }[] };
+  assert.deepEqual(doc.suppressed.map((s) => [s.ruleId, s.reason]), [['forge-branch-unprotected', 'the legacy API is frozen, tracked in SEC-12']]);
+  assert.equal(doc.findings.filter((f) => f.ruleId === 'forge-branch-unprotected').length, 0);
+  writeFileSync(join(dir, 'base.json'), r.stdout);
+  const again = await run(['--github', 'acme/legacy-api', '--api-url', weak.url, '--baseline', join(dir, 'base.json'), '-c', join(dir, 'suppress.yml'), '-f', 'json']);
+  assert.equal(again.code, 0, 'every finding is in the baseline: the fingerprints of settings are stable across runs');
+});
