@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { CiSignal } from './mapping.js';
 
 /** One shell step or action use, where it is and whether its failure fails the pipeline. */
@@ -171,13 +171,21 @@ function listCiFiles(root: string): string[] {
   return out.sort();
 }
 
-function githubSteps(file: string, text: string, errors: { file: string; message: string }[]): CiStep[] {
+/** The YAML document of a CI file with its line counter, or undefined (and an error noted) when it does not parse. */
+function parseCi(file: string, text: string, errors: { file: string; message: string }[]): { doc: Document; lc: LineCounter } | undefined {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) {
     errors.push({ file, message: `invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}` });
-    return [];
+    return undefined;
   }
+  return { doc, lc };
+}
+
+function githubSteps(file: string, text: string, errors: { file: string; message: string }[]): CiStep[] {
+  const parsed = parseCi(file, text, errors);
+  if (!parsed) return [];
+  const { doc, lc } = parsed;
   const out: CiStep[] = [];
   const jobs = get(doc.contents, 'jobs');
   if (!isMap(jobs)) return out;
@@ -206,15 +214,12 @@ function githubSteps(file: string, text: string, errors: { file: string; message
   return out;
 }
 
-const GITLAB_KEYWORDS = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'types', 'pages:deploy']);
+const GITLAB_KEYWORDS = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'types']);
 
 function gitlabSteps(file: string, text: string, errors: { file: string; message: string }[]): CiStep[] {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  if (doc.errors.length) {
-    errors.push({ file, message: `invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}` });
-    return [];
-  }
+  const parsed = parseCi(file, text, errors);
+  if (!parsed) return [];
+  const { doc, lc } = parsed;
   const out: CiStep[] = [];
   if (!isMap(doc.contents)) return out;
   const vars = get(doc.contents, 'variables');

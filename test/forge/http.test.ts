@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { DiskCache } from '../../src/forge/cache.js';
 import { ApiError, ForgeUnavailable, OfflineMiss, unavailableReason } from '../../src/forge/errors.js';
@@ -9,6 +8,7 @@ import { ForgeHttp } from '../../src/forge/http.js';
 import { nextLink } from '../../src/forge/link.js';
 import { ForgeDouble } from '../helpers/forge-double.js';
 import { makeDir } from '../helpers/tmp.js';
+import { filesUnder } from '../posture/helpers.js';
 
 const items = Array.from({ length: 250 }, (_, i) => ({ id: i + 1, name: `repo-${i + 1}` }));
 const double = new ForgeDouble({
@@ -91,14 +91,14 @@ test('a token without a permission gets a clear reason, not a failure; the token
   await assert.rejects(client({ token: 'ro-token', cache, offline: true }).get('/repos/acme/api/keys'), (e: unknown) => e instanceof ApiError && unavailableReason(e) === 'the token lacks Administration: read (fine-grained token)');
   await c.get('/repos/acme/api');
   assert.equal(double.seen.at(-1)!.authorization, 'Bearer ro-token');
-  for (const f of files(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('ro-token'), `${f} holds the token`);
+  for (const f of filesUnder(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('ro-token'), `${f} holds the token`);
 });
 
 test('scrub runs before the cache: a hook URL path (a secret) never reaches the disk', async () => {
   const cache = new DiskCache(makeDir());
   const a = await client({ cache }).get<{ config: { url: string } }[]>('/repos/acme/api/hooks', { scrub: (b) => (b as { config: { url: string } }[]).map((h) => ({ config: { url: new URL(h.config.url).origin } })) });
   assert.equal(a.body[0]!.config.url, 'https://hooks.example.net');
-  for (const f of files(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('SECRETPATH'), '!readFileSync(f, \'utf8\').includes(\'SECRETPATH\')');
+  for (const f of filesUnder(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('SECRETPATH'), '!readFileSync(f, \'utf8\').includes(\'SECRETPATH\')');
 });
 
 test('a secondary rate limit (403 + Retry-After) is waited out and retried', async () => {
@@ -173,12 +173,3 @@ test('a server that never answers times out instead of hanging', async () => {
   }
 });
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p));
-    else out.push(p);
-  }
-  return out;
-}

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { DiskCache } from '../../src/forge/cache.js';
 import { ForgeDouble, type Recording } from '../helpers/forge-double.js';
 import { makeDir } from '../helpers/tmp.js';
-import { assess, keys, recording } from './helpers.js';
+import { assess, filesUnder, keys, recording } from './helpers.js';
 
 const weak = new ForgeDouble(recording('github-weak'));
 const hardened = new ForgeDouble(recording('github-hardened'));
@@ -158,7 +157,7 @@ test('github: a warm cache revalidates with 304s, --offline makes no request and
   assert.deepEqual(offline.repos[0]!.scorecard, cold.repos[0]!.scorecard);
   // Offline with an empty cache: every check becomes a note; nothing fails.
   await assert.rejects(assess(hardened, { kind: 'repo', name: 'acme/payments' }, { cache: new DiskCache(makeDir()), offline: true }), /acme\/payments is not in the offline cache: run once without --offline/);
-  for (const f of files(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('test-token'), '!readFileSync(f, \'utf8\').includes(\'test-token\')');
+  for (const f of filesUnder(cache.dir)) assert.ok(!readFileSync(f, 'utf8').includes('test-token'), '!readFileSync(f, \'utf8\').includes(\'test-token\')');
 });
 
 test('github: an unknown repository is one clear input error', async () => {
@@ -166,12 +165,3 @@ test('github: an unknown repository is one clear input error', async () => {
   await assert.rejects(assess(weak, { kind: 'repo', name: 'not-a-slug' }), /expected OWNER\/REPO/);
 });
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p));
-    else out.push(p);
-  }
-  return out;
-}

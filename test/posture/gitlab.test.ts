@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { DiskCache } from '../../src/forge/cache.js';
 import { ForgeDouble } from '../helpers/forge-double.js';
 import { makeDir } from '../helpers/tmp.js';
-import { assess, keys, recording } from './helpers.js';
+import { assess, filesUnder, keys, recording } from './helpers.js';
 
 const weak = new ForgeDouble(recording('gitlab-weak'));
 const hardened = new ForgeDouble(recording('gitlab-hardened'));
@@ -54,7 +53,7 @@ test('gitlab: protected branches, approval rules, variables, runners, members an
   assert.match(f('forge-unreviewed-changes').message, /^Merge request !11 by dev-in/);
   assert.match(run.report.warnings!.join('\n'), /forge-push-protection-off not checked on platform\/ci-tools: the project does not show secret push protection/);
   // CI/CD variable values are dropped before they are cached or reported; hook URLs are cut to scheme and host.
-  const everything = JSON.stringify(run) + files(cache.dir).map((p) => readFileSync(p, 'utf8')).join('\n');
+  const everything = JSON.stringify(run) + filesUnder(cache.dir).map((p) => readFileSync(p, 'utf8')).join('\n');
   for (const secret of ['wJalrXUtnFEMI/K7MDENG', 'anonymised-Pa55w0rd-0002', 'xoxb-anonymised-0003', 'ANONYMISEDHOOKTOKEN']) assert.ok(!everything.includes(secret), `${secret} leaked`);
   assert.ok(weak.seen.every((s) => s.privateToken === 'test-token' && !s.authorization), 'GitLab gets the PRIVATE-TOKEN header');
   const sc = Object.fromEntries(run.repos[0]!.scorecard.map((c) => [c.name, c.score]));
@@ -89,12 +88,3 @@ test('gitlab: a Reporter token sees no protected branches or variables, and says
   }
 });
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p));
-    else out.push(p);
-  }
-  return out;
-}

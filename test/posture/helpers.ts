@@ -1,4 +1,6 @@
 // Shared set-up of the posture tests: a double serving a recording, and runPosture against it.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { locationPath } from '../../src/core/location.js';
 import type { Finding } from '../../src/core/types.js';
@@ -41,4 +43,15 @@ export async function assess(
 /** `ruleId identity-or-path` of every finding, sorted: what the expectations list. */
 export function keys(findings: Finding[]): string[] {
   return findings.map((f) => `${f.ruleId} ${f.scanner === 'forge' ? f.identity : (locationPath(f.location) ?? '')}`).sort();
+}
+
+/** Every file under `dir`, recursively (to look into a cache directory). */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
 }
