@@ -28,6 +28,9 @@ export const RULE_MAPPING: readonly RuleMapping[] = [
   { match: ['scanner:pipeline'], controls: { ssdf: ['PO.3.2', 'PW.7.2'], 'cis-supply-chain': ['1.5.2', '2.3.7'], samm: ['I-SB-A', 'V-ST-A'] } },
   { match: ['scanner:iac'], controls: { ssdf: ['PW.9.1', 'PW.9.2'], 'cis-supply-chain': ['1.5.3'], samm: ['O-EM-A', 'V-ST-A'] } },
   { match: ['scanner:exposure'], controls: { ssdf: ['PW.9.1', 'PW.9.2'], 'cis-supply-chain': ['1.5.3'], samm: ['O-EM-A'] } },
+  { match: ['scanner:image'], controls: { ssdf: ['PW.9.1', 'PW.9.2'], samm: ['O-EM-A', 'V-ST-A'] } },
+  { match: ['image-secret-*'], controls: { ssdf: ['PW.7.2'], samm: ['I-SD-B'] } },
+  { match: ['image-base-eol'], controls: { ssdf: ['PW.4.1', 'PW.4.4'], samm: ['I-SB-B', 'O-EM-B'] } },
   // Pipeline rules that are evidence for more specific controls.
   { match: ['gha-pull-request-target-unrestricted', 'gha-untrusted-checkout', 'gha-untrusted-checkout-exec', 'gha-workflow-run-artifact', 'gha-self-hosted-public-trigger', 'gha-dependabot-insecure-execution'], controls: { 'cis-supply-chain': ['2.3.5'], slsa: ['build-l3'], ssdf: ['PO.5.1'] } },
   { match: ['gha-cache-poisoning', 'gha-artifact-credential-leak', 'gha-checkout-persist-credentials'], controls: { slsa: ['build-l3'], ssdf: ['PO.5.1'] } },
@@ -87,6 +90,7 @@ export const UNMAPPED: readonly { match: string; reason: string }[] = [
   { match: 'docker-yum-no-cleanup', reason: 'image size, not security' },
   { match: 'docker-pip-no-cache-dir', reason: 'image size, not security' },
   { match: 'docker-missing-healthcheck', reason: 'availability, not a supply-chain or development control' },
+  { match: 'image-no-healthcheck', reason: 'availability, not a supply-chain or development control' },
   { match: 'k8s-no-cpu-limit', reason: 'capacity, not a supply-chain or development control' },
   { match: 'k8s-default-namespace', reason: 'organisation of workloads, not a security control by itself' },
   { match: 'exposure-declared-not-exposed', reason: 'an informational difference from the exposure policy (a declared port nothing exposes)' },
