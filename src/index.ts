@@ -36,6 +36,11 @@ export { openImage, type ImageOptions, type ImageTarget } from './targets/image/
 export { generateSbom, type SbomOptions } from './sbom/generate.js';
 export { run as runCli } from './cli/run.js';
 export * from './deliver/index.js';
+export { runPosture, type PostureOptions, type PostureRun } from './posture/run.js';
+export { githubEndpoint, gitlabEndpoint } from './forge/endpoint.js';
+export { DiskCache } from './forge/cache.js';
+export { complianceReport } from './compliance/run.js';
+export { FRAMEWORKS } from './compliance/frameworks/index.js';
 
 /** Options of {@link scan}. */
 export interface ScanApiOptions extends ScanOptions {

@@ -71,34 +71,39 @@ export interface ScanRequest {
   staged?: boolean;
 }
 
-/** One report to write: a format and a file (stdout when undefined). */
-export interface Out {
-  format: Format;
+/** One report to write: a format, and the file it goes to (stdout when undefined). */
+export interface Out<F extends string = Format> {
+  format: F;
   file: string | undefined;
 }
 
-/** Pairs `--format` and `--output` values (a format per file, guessed from the extension when not given). */
-export function outputs(formats: string[], files: string[]): Out[] {
-  for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format ${f} (use ${FORMATS.join(', ')})`);
-  const fmts = (formats.length ? formats : files.length ? [] : ['table']) as Format[];
+/** Pairs `--format`s with `--output`s (a lone `--output x.sarif` names its format); `known` lists the formats the command has. */
+export function outputs<F extends string = Format>(formats: string[], files: string[], known: readonly F[] = FORMATS as unknown as readonly F[]): Out<F>[] {
+  for (const f of formats) if (!(known as readonly string[]).includes(f)) throw new UsageError(`unknown format ${f} (use ${known.join(', ')})`);
+  const fmts = (formats.length ? formats : files.length ? [] : ['table']) as F[];
   if (files.length > fmts.length) {
     // `--output x.sarif` alone: guess the format from the extension.
-    for (const file of files.slice(fmts.length)) fmts.push(formatFromName(file));
+    for (const file of files.slice(fmts.length)) {
+      const guessed = formatFromName(file);
+      if (!(known as readonly string[]).includes(guessed)) throw new UsageError(`${file}: this command writes no ${guessed} report (use ${known.join(', ')})`);
+      fmts.push(guessed as F);
+    }
   }
   const outs = fmts.map((format, i) => ({ format, file: files[i] }));
   if (outs.filter((o) => o.file === undefined).length > 1) throw new UsageError('only one --format can go to stdout: give --output for the others');
   return outs;
 }
 
-function formatFromName(file: string): Format {
+function formatFromName(file: string): string {
   if (/\.sarif(\.json)?$/i.test(file)) return 'sarif';
+  if (/\.html?$/i.test(file)) return 'html';
   if (/\.json$/i.test(file)) return 'json';
   if (/\.xml$/i.test(file)) return 'junit';
   if (/\.md$/i.test(file)) return 'markdown';
   throw new UsageError(`cannot tell the format of ${file}: give --format`);
 }
 
-/** A `--fail-on` value. */
+/** `--fail-on`'s value, checked. */
 export function severityOption(v: string | undefined): Severity | 'none' | undefined {
   if (v === undefined) return undefined;
   if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
@@ -187,7 +192,7 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
 async function scanAndReport(
   req: ScanRequest,
   io: CliIO,
-  o: { outs: ReturnType<typeof outputs>; failOn: Severity | 'none' | undefined; threads: number | undefined; maxFileSize: number | undefined; absPath: string },
+  o: { outs: Out[]; failOn: Severity | 'none' | undefined; threads: number | undefined; maxFileSize: number | undefined; absPath: string },
 ): Promise<number> {
   const v = req.values;
   const { outs, failOn, threads, maxFileSize, absPath } = o;

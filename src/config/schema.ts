@@ -3,6 +3,8 @@ import { dateSchema, severitySchema } from '../core/config-section.js';
 import { SCANNER_CONFIGS } from '../scanners/configs.js';
 import { threatModelConfigSchema } from '../threatmodel/config.js';
 import { DELIVER_CONFIG } from '../deliver/config.js';
+import { forgeConfigSchema } from '../posture/config.js';
+import { complianceConfigSchema } from '../compliance/config.js';
 
 /** One suppression in pipeguard.yml: what it matches, why, and until when. */
 export const suppressionSchema = z
@@ -47,6 +49,8 @@ export const configSchema = z
     scanners: z.object(scannersShape).strict().prefault({}),
     threatModel: threatModelConfigSchema.prefault({}).describe('Threat model as code: `pipeguard threat-model`.'),
     ...DELIVER_CONFIG,
+    forge: forgeConfigSchema.prefault({}).describe('What `pipeguard posture` expects of the live repository settings.'),
+    compliance: complianceConfigSchema.prefault({}).describe('What `pipeguard compliance` requires.'),
   })
   .strict();
 

@@ -26,4 +26,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'fleet', load: async () => (await import('./fleet.js')).fleetCommand },
   { name: 'worker', load: async () => (await import('./worker.js')).workerCommand },
   { name: 'dast', load: async () => (await import('./dast.js')).dastCommand },
+  { name: 'posture', load: async () => (await import('./posture.js')).postureCommand },
+  { name: 'compliance', load: async () => (await import('./compliance.js')).complianceCommand },
 ];

@@ -74,18 +74,21 @@ export const postureScanner: Scanner<PostureConfig> = {
     const workflows = all.filter((p) => WORKFLOW.test(p));
     const gitlab = all.filter((p) => GITLAB.test(p));
     const ciFiles = [...workflows, ...gitlab];
+    // The gate's own policy is as sensitive as the CI definitions: whoever edits it can turn the gate off.
+    const policyFiles = all.filter((p) => /^\.?pipeguard\.ya?ml$/.test(p));
+    const owned = [...ciFiles, ...policyFiles];
 
     if (!all.some((p) => SECURITY.test(p))) add('posture-no-security-policy', '.', 'security-policy', 'The repository has no SECURITY.md saying how to report vulnerabilities.');
 
     const owners = all.filter((p) => CODEOWNERS.test(p));
     if (owners.length === 0) {
-      if (ciFiles.length) add('posture-no-codeowners', '.', 'codeowners', 'The repository has no CODEOWNERS file; CI definitions can change without an owner\'s review.');
+      if (owned.length) add('posture-no-codeowners', '.', 'codeowners', 'The repository has no CODEOWNERS file; CI definitions and pipeguard.yml can change without an owner\'s review.');
     } else {
       // GitHub uses the first of .github/, root, docs/.
       const order = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'];
       const file = order.find((p) => present.has(p)) ?? owners[0]!;
       const text = texts.get(file) ?? '';
-      const uncovered = ciFiles.filter((p) => !codeownersCovers(text, p));
+      const uncovered = owned.filter((p) => !codeownersCovers(text, p));
       if (uncovered.length) add('posture-codeowners-ci-uncovered', file, 'ci-uncovered', `CODEOWNERS names no owner for ${uncovered.slice(0, 3).join(', ')}${uncovered.length > 3 ? ` and ${uncovered.length - 3} more` : ''}.`);
     }
 

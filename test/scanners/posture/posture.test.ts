@@ -72,3 +72,18 @@ test('CI tests and scans are found through repository scripts and package.json s
   assert.deepEqual(keys(await scan({ ...base, '.ci/run': '#!/bin/sh\nnpm ci\nnpm test\n', 'package.json': '{ "scripts": { "audit-all": "npm audit --audit-level=high" } }\n' })), []);
   assert.deepEqual(keys(await scan({ ...base, '.ci/run': '#!/bin/sh\nnpm ci\n', 'package.json': '{ "scripts": { "audit-all": "echo later" } }\n' })), ['posture-ci-no-security-scan@.', 'posture-ci-no-tests@.']);
 });
+
+test('CODEOWNERS must cover pipeguard.yml too: the gate\'s policy is as sensitive as the CI definitions', async () => {
+  const wf = 'name: ci\non: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: npm test && npx pipeguard scan .\n';
+  const base = { '.github/workflows/ci.yml': wf, 'SECURITY.md': 'mail security@example.test\n' };
+  const uncovered = await scan({ ...base, 'pipeguard.yml': 'version: 1\n', '.github/CODEOWNERS': '/.github/ @org/sec\n' });
+  assert.deepEqual(keys(uncovered), ['posture-codeowners-ci-uncovered@.github/CODEOWNERS']);
+  assert.match(uncovered.findings[0]!.message, /pipeguard\.yml/);
+  const covered = await scan({ ...base, 'pipeguard.yml': 'version: 1\n', '.github/CODEOWNERS': '/.github/ @org/sec\n/pipeguard.yml @org/sec\n' });
+  assert.deepEqual(keys(covered), []);
+  // A pipeguard.yml in a subfolder (a fixture, a vendored project) is not the gate's policy.
+  const nested = await scan({ ...base, 'test/fixtures/pipeguard.yml': 'version: 1\n', '.github/CODEOWNERS': '/.github/ @org/sec\n' });
+  assert.deepEqual(keys(nested), []);
+  const none = await scan({ 'pipeguard.yml': 'version: 1\n', 'SECURITY.md': 'x\n' });
+  assert.deepEqual(keys(none), ['posture-no-codeowners@.']);
+});

@@ -1,0 +1,51 @@
+import type { Framework } from './types.js';
+
+/**
+ * CIS Software Supply Chain Security Guide v1.0 (June 2022): the recommendations pipeguard can give evidence for,
+ * and the other code-change ones, by their numbers in the guide (titles paraphrased). The guide has about a hundred;
+ * the rest (build workers, artifact registries, deployment environments) are not listed here.
+ */
+export const CIS_SUPPLY_CHAIN: Framework = {
+  id: 'cis-supply-chain',
+  name: 'CIS Software Supply Chain Security Guide',
+  version: '1.0 (June 2022)',
+  url: 'https://www.cisecurity.org/insights/white-papers/cis-software-supply-chain-security-guide',
+  scope: 'the recommendations of sections 1-4 that a repository, its platform settings and its pipeline can show',
+  controls: [
+    { id: '1.1.3', group: '1.1 Code changes', title: 'Every change to code is approved by two strongly authenticated users', guidance: 'Require two approvals on protected branches and two-factor authentication for members.' },
+    { id: '1.1.4', group: '1.1 Code changes', title: 'Previous approvals are dismissed when a change proposal is updated', guidance: 'Dismiss stale approvals on new commits.' },
+    { id: '1.1.5', group: '1.1 Code changes', title: 'Only trusted users may dismiss code change reviews', guidance: 'Restrict who can dismiss reviews.', manual: 'who may dismiss reviews is not read (GitHub shows it only inside admin-only protection details)' },
+    { id: '1.1.6', group: '1.1 Code changes', title: 'Code owners are set for sensitive code and configuration', guidance: 'Keep a CODEOWNERS file covering CI definitions and pipeguard.yml, with owners the forge knows.' },
+    { id: '1.1.7', group: '1.1 Code changes', title: 'Code owner review is required when a change affects owned code', guidance: 'Require review from code owners on protected branches.' },
+    { id: '1.1.8', group: '1.1 Code changes', title: 'Inactive branches are reviewed and removed periodically', guidance: 'Delete merged and stale branches.', manual: 'branch activity is not assessed' },
+    { id: '1.1.9', group: '1.1 Code changes', title: 'All checks pass before new code is merged', guidance: 'Require status checks, including the pipeguard gate.' },
+    { id: '1.1.10', group: '1.1 Code changes', title: 'Branches are up to date before they can be merged', guidance: 'Require branches to be up to date (strict status checks).' },
+    { id: '1.1.11', group: '1.1 Code changes', title: 'All review comments are resolved before merging', guidance: 'Require conversation resolution.' },
+    { id: '1.1.12', group: '1.1 Code changes', title: 'Signed commits are verified before merging', guidance: 'Require signed commits.' },
+    { id: '1.1.13', group: '1.1 Code changes', title: 'Linear history is required', guidance: 'Require linear history (squash or rebase merges).' },
+    { id: '1.1.14', group: '1.1 Code changes', title: 'Branch protection rules apply to administrators', guidance: 'Do not let administrators or bypass lists skip the rules.' },
+    { id: '1.1.15', group: '1.1 Code changes', title: 'Pushing or merging new code is restricted to specific people or teams', guidance: 'Protect branches so changes go through reviewed pull / merge requests only.' },
+    { id: '1.1.16', group: '1.1 Code changes', title: 'Force pushes to branches are denied', guidance: 'Block force pushes on protected branches.' },
+    { id: '1.1.17', group: '1.1 Code changes', title: 'Branch deletions are denied', guidance: 'Block deletion of protected branches.' },
+    { id: '1.2.1', group: '1.2 Repository management', title: 'Public repositories contain a SECURITY.md file', guidance: 'Publish a security policy saying how to report vulnerabilities.' },
+    { id: '1.3.1', group: '1.3 Contribution access', title: 'Inactive users are reviewed and removed periodically', guidance: 'Review members and collaborators and remove inactive ones.', manual: 'user activity is not read' },
+    { id: '1.3.5', group: '1.3 Contribution access', title: 'The organisation requires members to use MFA', guidance: 'Require two-factor authentication in the organisation or group.' },
+    { id: '1.3.7', group: '1.3 Contribution access', title: 'Few administrators are set for each repository', guidance: 'Keep repository administrators to the few who need it.' },
+    { id: '1.3.8', group: '1.3 Contribution access', title: 'Strict base permissions are set for repositories', guidance: 'Set the organisation\'s base permission to read or none.' },
+    { id: '1.5.1', group: '1.5 Code risks', title: 'Scanners identify and prevent sensitive data in code', guidance: 'Scan for secrets in CI and turn on the forge\'s secret scanning and push protection.' },
+    { id: '1.5.2', group: '1.5 Code risks', title: 'Scanners secure CI pipeline instructions', guidance: 'Audit CI definitions (injection, permissions, pinning) in CI.' },
+    { id: '1.5.3', group: '1.5 Code risks', title: 'Scanners secure Infrastructure as Code instructions', guidance: 'Scan Dockerfiles, Kubernetes, compose and Terraform in CI.' },
+    { id: '1.5.4', group: '1.5 Code risks', title: 'Scanners are in place for code vulnerabilities', guidance: 'Run SAST in CI.' },
+    { id: '1.5.5', group: '1.5 Code risks', title: 'Scanners are in place for open-source vulnerabilities in used packages', guidance: 'Scan dependencies against advisories in CI and turn on dependency alerts.' },
+    { id: '1.5.6', group: '1.5 Code risks', title: 'Scanners are in place for open-source licence issues', guidance: 'Check dependency licences against the allowed list in CI.' },
+    { id: '2.3.1', group: '2.3 Pipeline instructions', title: 'All build steps are defined as code', guidance: 'Define the build in CI files kept in the repository.' },
+    { id: '2.3.5', group: '2.3 Pipeline instructions', title: 'Access to triggering the build is minimised', guidance: 'Require approval for fork pull-request workflows and do not run untrusted code in privileged triggers.' },
+    { id: '2.3.7', group: '2.3 Pipeline instructions', title: 'Pipelines are automatically scanned for vulnerabilities', guidance: 'Audit the CI definitions in CI.' },
+    { id: '2.3.8', group: '2.3 Pipeline instructions', title: 'Scanners identify and prevent sensitive data in pipeline files', guidance: 'Scan CI files for hard-coded credentials; keep secrets in the platform\'s secret store, protected and masked.' },
+    { id: '2.4.2', group: '2.4 Pipeline integrity', title: 'All external dependencies used in the build process are locked', guidance: 'Pin actions, images and installed tools by digest or version; commit lockfiles.' },
+    { id: '2.4.6', group: '2.4 Pipeline integrity', title: 'Pipeline steps produce an SBOM', guidance: 'Generate an SBOM in CI (`pipeguard sbom`).' },
+    { id: '3.1.7', group: '3.1 Third-party packages', title: 'Dependencies are pinned to a specific, verified version', guidance: 'Commit lockfiles and pin versions in Dockerfiles and install scripts.' },
+    { id: '3.2.2', group: '3.2 Validate packages', title: 'Packages are automatically scanned for known vulnerabilities', guidance: 'Scan dependencies in CI.' },
+    { id: '3.2.3', group: '3.2 Validate packages', title: 'Packages are automatically scanned for licence implications', guidance: 'Check licences in CI.' },
+  ],
+};

@@ -1,0 +1,150 @@
+/**
+ * The posture of one repository: its facts, the live-settings checks over them, the offline `posture` file checks
+ * on its tree (through the API, or on a local checkout), and its Scorecard scores. Overlaps are settled here, once:
+ * the file checks own everything a file can answer; the live checks defer to them (a write-capable default token is
+ * not reported when every workflow declares `permissions:`), and an organisation-wide security policy from the
+ * owner's `.github` repository answers the file check that finds none in the tree.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { Finding, Location, RawFinding, RuleMeta, ScannerStatus, Severity, Target } from '../core/types.js';
+import { locationPath } from '../core/location.js';
+import { runScan } from '../engine/run.js';
+import { githubBlobs, gitlabBlobs, remoteTreeTarget } from '../forge/tree-target.js';
+import type { ForgeHttp } from '../forge/http.js';
+import { openDirectory } from '../targets/directory.js';
+import { REPO_CHECKS } from './checks/index.js';
+import { reviewEvidence, type ReviewEvidence } from './checks/reviews.js';
+import type { CheckContext, RuleResult } from './checks/types.js';
+import type { RepoFacts } from './facts.js';
+import { forgeRule } from './rules.js';
+import { scorecardChecks, type ScorecardCheck } from './scorecard.js';
+
+/** Everything found about one repository. */
+export interface RepoPosture {
+  facts: RepoFacts;
+  /** Per rule: ran (with hits) or not, and why. Only rules for this forge and not disabled. */
+  results: RuleResult[];
+  /** Findings of the offline file checks, paths relative to the repository root. */
+  fileFindings: Finding[];
+  /** Status of the file checks, when they ran. */
+  fileStatus?: ScannerStatus;
+  /** The rules the file checks ran. */
+  fileRules: RuleMeta[];
+  scorecard: ScorecardCheck[];
+  reviews: ReviewEvidence | null;
+  notes: string[];
+}
+
+const SECURITY_POLICY = /^(?:\.github\/|docs\/)?security\.(?:md|markdown|txt|rst|adoc)$|^(?:\.github\/|docs\/)?security$/i;
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+
+/** How to run the file checks. */
+export type FileChecks = { mode: 'remote' } | { mode: 'local'; dir: string } | { mode: 'none' };
+
+/** Runs every check on `facts`. */
+export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: ForgeHttp; config: Config; files: FileChecks; now: Date; signal?: AbortSignal }): Promise<RepoPosture> {
+  const { facts, config } = o;
+  const notes = [...o.notes];
+  const disabled = new Set(config.forge.disable);
+  let fileFindings: Finding[] = [];
+  let fileStatus: ScannerStatus | undefined;
+  let fileRules: RuleMeta[] = [];
+  let securityPolicy: { path: string; text: string } | null | undefined;
+
+  const wantFiles = o.files.mode !== 'none' && config.scanners.posture.enabled;
+  if (o.files.mode === 'local') {
+    const dir = o.files.dir;
+    if (wantFiles) ({ fileFindings, fileStatus, fileRules } = await fileScan(await openDirectory(dir, { gitignore: config.gitignore, exclude: config.exclude, maxFileBytes: config.maxFileSize }), config, o.now));
+    securityPolicy = localPolicy(dir);
+  } else if (facts.tree.ok) {
+    if (facts.tree.value.truncated) notes.push(`the tree of ${facts.slug} is too large for one listing; file checks saw part of it`);
+    const read = facts.forge === 'github' ? githubBlobs(facts.slug) : gitlabBlobs(facts.slug);
+    const policyFile = facts.tree.value.files.filter((f) => SECURITY_POLICY.test(f.path)).sort((a, b) => policyRank(a.path) - policyRank(b.path))[0];
+    try {
+      securityPolicy = policyFile ? { path: policyFile.path, text: Buffer.from(await read(o.http, policyFile.sha)).toString('utf8') } : null;
+    } catch (e) {
+      notes.push(`cannot read ${policyFile!.path}: ${(e as Error).message}`);
+      securityPolicy = undefined;
+    }
+    if (wantFiles) {
+      const skipped: string[] = [];
+      const remote = remoteTreeTarget({ id: facts.url, files: facts.tree.value.files, http: o.http, read, maxFileBytes: config.maxFileSize, onSkip: (p, why) => skipped.push(`${p}: ${why}`) });
+      ({ fileFindings, fileStatus, fileRules } = await fileScan(remote.target, config, o.now));
+      const failure = remote.failure();
+      if (failure) throw failure;
+      for (const s of skipped) fileStatus!.fileErrors.push({ path: s.slice(0, s.indexOf(':')), message: s.slice(s.indexOf(':') + 2) });
+    }
+  } else if (wantFiles) {
+    notes.push(`file checks did not run on ${facts.slug}: the tree is not readable (${facts.tree.reason})`);
+  }
+  if (securityPolicy === null && facts.inheritedSecurityPolicy.ok && facts.inheritedSecurityPolicy.value) {
+    securityPolicy = facts.inheritedSecurityPolicy.value;
+    const before = fileFindings.length;
+    fileFindings = fileFindings.filter((f) => f.ruleId !== 'posture-no-security-policy');
+    if (fileFindings.length < before) notes.push(`${facts.slug} has no SECURITY.md of its own; ${securityPolicy.path} applies to it (GitHub shows the owner's default), so posture-no-security-policy is not reported`);
+  }
+
+  const ran = fileStatus !== undefined;
+  const ctx: CheckContext = {
+    config: config.forge,
+    now: o.now,
+    ...(ran ? { workflowsWithoutPermissions: fileFindings.filter((f) => f.ruleId === 'posture-workflow-no-permissions').length } : {}),
+    ...(facts.tree.ok ? { workflowCount: facts.tree.value.files.filter((f) => WORKFLOW.test(f.path)).length } : {}),
+  };
+  const results = REPO_CHECKS.flatMap((c) => c.run(facts, ctx)).filter((r) => !disabled.has(r.ruleId) && forgeRule(r.ruleId).forges.includes(facts.forge));
+  const scorecard = scorecardChecks(facts, {
+    ...(securityPolicy !== undefined ? { securityPolicy } : {}),
+    ...(ran ? { binaryArtifacts: fileFindings.filter((f) => f.ruleId === 'posture-binary-artifact').map((f) => locationPath(f.location) ?? '') } : {}),
+  });
+  return { facts, results, fileFindings, ...(fileStatus ? { fileStatus } : {}), fileRules, scorecard, reviews: facts.mergedChanges.ok ? reviewEvidence(facts.mergedChanges.value) : null, notes };
+}
+
+async function fileScan(target: Target, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[] }> {
+  try {
+    const r = await runScan({ target, config, scanners: ['posture'], now: () => now });
+    const fileStatus = r.statuses.find((s) => s.scanner === 'posture') ?? { scanner: 'posture', status: 'succeeded', fileErrors: [] };
+    if (fileStatus.status === 'failed') throw new Error(fileStatus.reason ?? 'the file checks failed');
+    return { fileFindings: r.findings, fileStatus, fileRules: r.rules };
+  } finally {
+    await target.dispose();
+  }
+}
+
+/** GitHub reads `.github/` first, then the root, then `docs/`. */
+function policyRank(p: string): number {
+  return p.startsWith('.github/') ? 0 : p.startsWith('docs/') ? 2 : 1;
+}
+
+function localPolicy(dir: string): { path: string; text: string } | null {
+  for (const p of ['.github/SECURITY.md', 'SECURITY.md', 'docs/SECURITY.md', '.github/security.md', 'security.md']) {
+    try {
+      return { path: p, text: readFileSync(join(dir, p), 'utf8') };
+    } catch {
+      // not there: try the next place
+    }
+  }
+  return null;
+}
+
+/** The raw findings of one repository's live checks. */
+export function hitsToFindings(repo: RepoPosture | { repository: string; results: RuleResult[] }, severity: Record<string, Severity>, location: (setting: string, url?: string) => Location): RawFinding[] {
+  const repository = 'facts' in repo ? repo.facts.repository : repo.repository;
+  return repo.results.flatMap((r) =>
+    r.hits.map((h) => {
+      const rule = forgeRule(h.ruleId);
+      return {
+        scanner: 'forge',
+        ruleId: h.ruleId,
+        severity: severity[h.ruleId] ?? h.severity ?? rule.severity,
+        confidence: rule.confidence ?? 'high',
+        message: h.message,
+        location: location(h.setting, h.url),
+        identity: h.identity,
+        ...(rule.cwe ? { cwe: rule.cwe } : {}),
+        data: { repository, ...h.data },
+      } satisfies RawFinding;
+    }),
+  );
+}

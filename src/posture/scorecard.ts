@@ -1,0 +1,263 @@
+/**
+ * OpenSSF Scorecard-compatible scores for the Scorecard checks pipeguard has the data for, with Scorecard's check
+ * names, its 0-10 scale (-1 for inconclusive) and its scoring rules (read from Scorecard's docs/checks.md and its
+ * evaluation code), so `--format scorecard` can sit beside a Scorecard run. Differences are stated in
+ * docs/posture.md: Code-Review samples merged pull requests (not raw commits), Binary-Artifacts goes by file
+ * extension, Webhooks scores mixed hooks by the share that has a secret.
+ */
+import type { BranchRules, MergedChange, RepoFacts } from './facts.js';
+
+/** A Scorecard check result. */
+export interface ScorecardCheck {
+  name: string;
+  /** 0-10, or -1 when inconclusive. */
+  score: number;
+  reason: string;
+  details: string[];
+  documentation: { url: string; short: string };
+}
+
+/** What scoring needs besides the facts (from the file checks on the same tree). */
+export interface ScorecardInputs {
+  /** Text of the repository's (or inherited) security policy, null when there is none, undefined when unknown. */
+  securityPolicy?: { path: string; text: string } | null;
+  /** Binary files the offline posture scanner found, or undefined when the file checks did not run. */
+  binaryArtifacts?: string[];
+}
+
+/** Scorecard's risk of each check we score, which weighs it in the aggregate. */
+export const SCORECARD_RISK: Record<string, 'Critical' | 'High' | 'Medium' | 'Low'> = {
+  'Binary-Artifacts': 'High',
+  'Branch-Protection': 'High',
+  'Code-Review': 'High',
+  'Dependency-Update-Tool': 'High',
+  License: 'Low',
+  'Security-Policy': 'Medium',
+  'Signed-Releases': 'High',
+  Webhooks: 'Critical',
+};
+
+const WEIGHT = { Critical: 10, High: 7.5, Medium: 5, Low: 2.5 } as const;
+
+const SHORT: Record<string, string> = {
+  'Binary-Artifacts': 'Determines if the project has generated executable (binary) artifacts in the source repository.',
+  'Branch-Protection': "Determines if the default and release branches are protected with GitHub's branch protection settings.",
+  'Code-Review': 'Determines if the project requires human code review before pull requests (aka merge requests) are merged.',
+  'Dependency-Update-Tool': 'Determines if the project uses a dependency update tool.',
+  License: 'Determines if the project has defined a license.',
+  'Security-Policy': 'Determines if the project has published a security policy.',
+  'Signed-Releases': 'Determines if the project cryptographically signs release artifacts.',
+  Webhooks: 'Determines if the webhook defined in the repository has a token configured to authenticate the origins of requests.',
+};
+
+/** Every Scorecard check we can score for this repository, by name. */
+export function scorecardChecks(f: RepoFacts, inputs: ScorecardInputs): ScorecardCheck[] {
+  const out: ScorecardCheck[] = [
+    branchProtection(f),
+    codeReview(f),
+    dependencyUpdateTool(f),
+    license(f),
+    securityPolicy(inputs.securityPolicy),
+    signedReleases(f),
+    binaryArtifacts(inputs.binaryArtifacts),
+  ];
+  if (f.forge === 'github') out.push(webhooks(f));
+  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Scorecard's aggregate: the risk-weighted mean of the conclusive checks, one decimal; -1 when none is. */
+export function aggregateScore(checks: ScorecardCheck[]): number {
+  let total = 0;
+  let sum = 0;
+  for (const c of checks) {
+    if (c.score < 0) continue;
+    const w = WEIGHT[SCORECARD_RISK[c.name] ?? 'Low'];
+    total += w;
+    sum += w * c.score;
+  }
+  return total === 0 ? -1 : Math.round((sum / total) * 10) / 10;
+}
+
+function result(name: string, score: number, reason: string, details: string[] = []): ScorecardCheck {
+  return { name, score, reason, details, documentation: { url: `https://github.com/ossf/scorecard/blob/main/docs/checks.md#${name.toLowerCase()}`, short: SHORT[name] ?? name } };
+}
+
+interface Tiers {
+  basic: [number, number];
+  review: [number, number];
+  adminReview: [number, number];
+  context: [number, number];
+  thorough: [number, number];
+  adminThorough: [number, number];
+}
+
+/** Branch-Protection: Scorecard's five tiers (3, 3, 2, 1, 1 points), each only counted when the one below is full. */
+export function branchProtection(f: RepoFacts): ScorecardCheck {
+  const name = 'Branch-Protection';
+  if (!f.branches.ok) return result(name, -1, `could not be checked: ${f.branches.reason}`);
+  const branches = f.branches.value;
+  if (!branches.length) return result(name, -1, 'unable to detect any development/release branches');
+  const hasCodeowners = f.tree.ok ? f.tree.value.files.some((x) => /^(?:\.github\/|docs\/|\.gitlab\/)?CODEOWNERS$/.test(x.path)) : true;
+  const t: Tiers = { basic: [0, 0], review: [0, 0], adminReview: [0, 0], context: [0, 0], thorough: [0, 0], adminThorough: [0, 0] };
+  const details: string[] = [];
+  const add = (tier: keyof Tiers, ok: boolean | undefined, points = 1, countWhenUnknown = true) => {
+    if (ok === undefined && !countWhenUnknown) return;
+    t[tier][1] += points;
+    if (ok) t[tier][0] += points;
+  };
+  for (const b of branches) {
+    if (!b.protected) details.push(`Warn: branch protection not enabled for branch '${b.branch}'`);
+    add('basic', b.protected && b.deletionBlocked === true);
+    add('basic', b.protected && b.forcePushBlocked === true);
+    add('review', b.protected && (b.requiredApprovals ?? 0) > 0, 2);
+    // Settings only an admin token sees count only when seen (as Scorecard does without an admin token).
+    add('adminReview', b.protected ? b.upToDate : false, 1, !b.protected || b.upToDate !== undefined);
+    add('adminReview', b.protected ? b.lastPushApproval : false, 1, !b.protected || b.lastPushApproval !== undefined);
+    add('adminReview', b.protected && b.pullRequestRequired === true);
+    add('context', b.protected && (b.statusChecks?.length ?? 0) > 0);
+    add('thorough', b.protected && (b.requiredApprovals ?? 0) >= 2);
+    add('thorough', b.protected && b.codeOwnerReview === true && hasCodeowners);
+    add('adminThorough', b.protected ? b.dismissStaleApprovals : false, 1, !b.protected || b.dismissStaleApprovals !== undefined);
+    add('adminThorough', b.protected ? b.enforceAdmins : false, 1, !b.protected || b.enforceAdmins !== undefined);
+    if (b.protected) details.push(...branchDetails(b));
+  }
+  const score = tiered(t);
+  const reason = score === 0 ? 'branch protection not enabled on development/release branches' : score === 10 ? 'branch protection is fully enabled on development and all release branches' : 'branch protection is not maximal on development and all release branches';
+  return result(name, score, reason, details);
+}
+
+function tiered(t: Tiers): number {
+  const norm = ([s, m]: [number, number], level: number) => (m === 0 ? level : (s * level) / m);
+  let score = norm(t.basic, 3);
+  if (t.basic[0] < t.basic[1]) return Math.floor(score);
+  const review: [number, number] = [t.review[0] + t.adminReview[0], t.review[1] + t.adminReview[1]];
+  score += norm(review, 3);
+  if (review[0] < review[1]) return Math.floor(score);
+  score += norm(t.context, 2);
+  if (t.context[0] < t.context[1]) return Math.floor(score);
+  score += norm(t.thorough, 1);
+  if (t.thorough[0] < t.thorough[1]) return Math.floor(score);
+  score += norm(t.adminThorough, 1);
+  return Math.floor(score + 1e-9);
+}
+
+function branchDetails(b: BranchRules): string[] {
+  const line = (ok: boolean | undefined, yes: string, no: string) => (ok === undefined ? `Debug: unable to tell whether ${yes.toLowerCase()} on branch '${b.branch}'` : ok ? `Info: ${yes} on branch '${b.branch}'` : `Warn: ${no} on branch '${b.branch}'`);
+  return [
+    line(b.forcePushBlocked, 'force pushes are disabled', "force pushes aren't disabled"),
+    line(b.deletionBlocked, 'branch deletion is disabled', "branch deletion isn't disabled"),
+    line(b.requiredApprovals === undefined ? undefined : b.requiredApprovals > 0, `number of required reviewers is ${b.requiredApprovals ?? 0}`, `number of required reviewers is only ${b.requiredApprovals ?? 0}`),
+    line(b.statusChecks === undefined ? undefined : b.statusChecks.length > 0, 'status check found to merge onto', 'no status checks found to merge onto'),
+    line(b.codeOwnerReview, 'codeowner review is required', "codeowners review is not required"),
+    line(b.dismissStaleApprovals, 'stale review dismissal enabled', "stale review dismissal disabled"),
+    line(b.enforceAdmins, 'settings apply to administrators', "settings do not apply to administrators"),
+  ];
+}
+
+/** Code-Review: Scorecard's levelled scoring of unreviewed human and bot changes. */
+export function codeReview(f: RepoFacts): ScorecardCheck {
+  const name = 'Code-Review';
+  if (!f.mergedChanges.ok) return result(name, -1, `could not be checked: ${f.mergedChanges.reason}`);
+  const changes: MergedChange[] = f.mergedChanges.value;
+  if (!changes.length) return result(name, -1, 'no commits found');
+  const reviewedHuman = changes.some((c) => !c.authorIsBot && c.approvers.length);
+  const reviewedBot = changes.some((c) => c.authorIsBot && c.approvers.length);
+  const unHuman = changes.filter((c) => !c.authorIsBot && !c.approvers.length).length;
+  const unBot = changes.filter((c) => c.authorIsBot && !c.approvers.length).length;
+  const details = changes.filter((c) => !c.approvers.length).map((c) => `Debug: ${c.url} merged without an approval from someone other than ${c.author}`);
+  if (reviewedBot && !reviewedHuman) return result(name, -1, `found no human review activity in the last ${changes.length} changesets`, details);
+  if (unBot > 0 && unHuman > 0) return result(name, 0, `found unreviewed changesets (${unHuman} human ${unBot} bot)`, details);
+  if (unBot > 0) return result(name, 7, `all human changesets reviewed, found ${unBot} unreviewed bot changesets`, details);
+  if (unHuman > 0) return result(name, changes.length === 1 || unHuman > 1 ? 0 : 3, `found ${unHuman} unreviewed human changesets`, details);
+  return result(name, 10, 'all changesets reviewed', details);
+}
+
+const DEP_TOOLS = /^(?:\.github\/dependabot\.ya?ml|\.github\/renovate\.json5?|\.gitlab\/renovate\.json5?|renovate\.json5?|\.renovaterc(?:\.json5?)?|\.pyup\.ya?ml|\.lift\.toml|\.lift\/config\.toml)$/;
+
+/** Dependency-Update-Tool: a Dependabot, Renovate, PyUp or Sonatype Lift config in the tree. */
+export function dependencyUpdateTool(f: RepoFacts): ScorecardCheck {
+  const name = 'Dependency-Update-Tool';
+  if (!f.tree.ok) return result(name, -1, `could not be checked: ${f.tree.reason}`);
+  const found = f.tree.value.files.filter((x) => DEP_TOOLS.test(x.path)).map((x) => x.path);
+  return found.length ? result(name, 10, 'update tool detected', found.map((p) => `Info: detected update tool: ${p}`)) : result(name, 0, 'no update tool detected', ['Warn: no dependency update tool configurations found']);
+}
+
+const LICENSE_FILE = /^(?:LICEN[CS]E|COPYING|COPYRIGHT)(?:[-.][\w.-]*)?$/i;
+
+/** License: found by the forge (with an SPDX id: 10; unrecognised: 9), else a licence file at the top (9) or under LICENSES/ (6). */
+export function license(f: RepoFacts): ScorecardCheck {
+  const name = 'License';
+  if (f.license.ok && f.license.value && f.license.value !== 'NOASSERTION' && f.license.value !== 'OTHER') return result(name, 10, 'license file detected', [`Info: FSF or OSI recognized license: ${f.license.value}`]);
+  if (!f.tree.ok) return result(name, -1, `could not be checked: ${f.tree.reason}`);
+  const top = f.tree.value.files.find((x) => !x.path.includes('/') && LICENSE_FILE.test(x.path));
+  if (top) return result(name, 9, 'license file detected', [`Info: project has a license file: ${top.path}:0`, 'Warn: project license file does not contain an FSF or OSI license.']);
+  const dir = f.tree.value.files.find((x) => /^LICENSES\/[^/]+$/.test(x.path));
+  if (dir) return result(name, 6, 'license file detected', [`Info: project has a license file: ${dir.path}:0`, 'Warn: project license file is not at the top-level directory']);
+  return result(name, 0, 'license file not detected', ['Warn: project does not have a license file']);
+}
+
+/** Security-Policy: links (6), free text beyond them (3), vulnerability / disclosure / timeline wording (1). */
+export function securityPolicy(p: { path: string; text: string } | null | undefined): ScorecardCheck {
+  const name = 'Security-Policy';
+  if (p === undefined) return result(name, -1, 'could not be checked: the security policy could not be read');
+  if (p === null) return result(name, 0, 'security policy file not detected', ['Warn: no security policy file detected']);
+  const text = p.text;
+  const urls = text.match(/https?:\/\/[^\s)>\]"']+/gi) ?? [];
+  const emails = text.match(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g) ?? [];
+  let score = 0;
+  const details = [`Info: security policy file detected: ${p.path}:1`];
+  if (urls.length || emails.length) {
+    score += 6;
+    details.push(`Info: Found linked content: ${p.path}:1`);
+  }
+  const rest = [...urls, ...emails].reduce((s, l) => s.split(l).join(''), text).replace(/[\s#*_`>\-[\]()|:.!]/g, '');
+  if (rest.length > 1) {
+    score += 3;
+    details.push(`Info: Found text in security policy: ${p.path}:1`);
+  }
+  const hits = (text.match(/vuln/gi)?.length ?? 0) + (text.match(/disclos/gi)?.length ?? 0) + (text.match(/\b\d+\s+(?:business\s+|working\s+)?(?:days?|hours?|weeks?|months?)\b/gi)?.length ?? 0);
+  if (hits >= 2) {
+    score += 1;
+    details.push(`Info: Found disclosure, vulnerability, and/or timelines in security policy: ${p.path}:1`);
+  }
+  return result(name, score, 'security policy file detected', details);
+}
+
+const SIGNATURE = /\.(?:minisig|asc|sig|sign|sigstore|sigstore\.json)$/i;
+const PROVENANCE = /\.intoto\.jsonl$/i;
+
+/** Signed-Releases: the last five releases with assets; provenance everywhere 10, signatures everywhere 8, partial 9·n/N. */
+export function signedReleases(f: RepoFacts): ScorecardCheck {
+  const name = 'Signed-Releases';
+  if (!f.releases.ok) return result(name, -1, `could not be checked: ${f.releases.reason}`);
+  const rel = f.releases.value.filter((r) => r.assets.length).slice(0, 5);
+  if (!rel.length) return result(name, -1, 'no releases found');
+  const prov = rel.filter((r) => r.assets.some((a) => PROVENANCE.test(a)));
+  const signed = rel.filter((r) => r.assets.some((a) => PROVENANCE.test(a) || SIGNATURE.test(a)));
+  const details = rel.map((r) => (prov.includes(r) ? `Info: provenance for release artifact: ${r.tag}` : signed.includes(r) ? `Info: signed release artifact: ${r.tag}` : `Warn: release artifact ${r.tag} not signed`));
+  if (prov.length === rel.length) return result(name, 10, 'all releases have provenance', details);
+  if (signed.length === rel.length) return result(name, 8, 'all releases are signed', details);
+  if (signed.length) return result(name, Math.floor((9 * signed.length) / rel.length), `${signed.length} out of ${rel.length} releases have signatures or provenance`, details);
+  return result(name, 0, `0 out of ${rel.length} artifacts are signed or have provenance`, details);
+}
+
+/** Binary-Artifacts: one point off per binary file found. */
+export function binaryArtifacts(files: string[] | undefined): ScorecardCheck {
+  const name = 'Binary-Artifacts';
+  if (files === undefined) return result(name, -1, 'could not be checked: the file checks did not run');
+  if (!files.length) return result(name, 10, 'no binaries found in the repo');
+  return result(name, Math.max(0, 10 - files.length), `binaries present in source code`, files.map((p) => `Warn: binary detected: ${p}:1`));
+}
+
+/** Webhooks: all with a secret 10, none 0, mixed by the share with a secret. */
+export function webhooks(f: RepoFacts): ScorecardCheck {
+  const name = 'Webhooks';
+  if (!f.webhooks.ok) return result(name, -1, `could not be checked: ${f.webhooks.reason}`);
+  const hooks = f.webhooks.value;
+  if (!hooks.length) return result(name, 10, 'no webhooks defined');
+  const without = hooks.filter((h) => h.secret === false);
+  const details = without.map((h) => `Warn: Webhook with no secret configured: ${h.target}`);
+  if (!without.length) return result(name, 10, `all ${hooks.length} hook(s) have a secret configured`);
+  if (without.length === hooks.length) return result(name, 0, `${hooks.length} hook(s) do not have a secret configured`, details);
+  return result(name, Math.floor((10 * (hooks.length - without.length)) / hooks.length), `${without.length}/${hooks.length} hook(s) with no secrets configured detected`, details);
+}
