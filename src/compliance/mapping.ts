@@ -29,6 +29,7 @@ export const RULE_MAPPING: readonly RuleMapping[] = [
   { match: ['scanner:iac'], controls: { ssdf: ['PW.9.1', 'PW.9.2'], 'cis-supply-chain': ['1.5.3'], samm: ['O-EM-A', 'V-ST-A'] } },
   { match: ['scanner:exposure'], controls: { ssdf: ['PW.9.1', 'PW.9.2'], 'cis-supply-chain': ['1.5.3'], samm: ['O-EM-A'] } },
   { match: ['scanner:image'], controls: { ssdf: ['PW.9.1', 'PW.9.2'], samm: ['O-EM-A', 'V-ST-A'] } },
+  { match: ['scanner:dast'], controls: { ssdf: ['PW.8.2', 'RV.1.2'], samm: ['V-ST-A'] } },
   { match: ['image-secret-*'], controls: { ssdf: ['PW.7.2'], samm: ['I-SD-B'] } },
   { match: ['image-base-eol'], controls: { ssdf: ['PW.4.1', 'PW.4.4'], samm: ['I-SB-B', 'O-EM-B'] } },
   // Pipeline rules that are evidence for more specific controls.
