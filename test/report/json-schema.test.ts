@@ -1,6 +1,6 @@
 // The published JSON Schema of the JSON report (schema/pipeguard-report.schema.json) holds for real reports:
+// the sample run and a scan of a flawed project through the CLI; and it rejects reports that break the layout.
 /* eslint-disable @typescript-eslint/no-explicit-any -- mutating parsed JSON */
-// the sample run, a scan of a flawed project through the CLI, and a posture-style report with its own section.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
