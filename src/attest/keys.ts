@@ -39,9 +39,9 @@ export function loadPrivateKey(file: string, passphrase?: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPrivateKey(passphrase !== undefined ? { key: pem, passphrase } : { key: pem });
-  } catch (e) {
-    const msg = (e as Error).message;
-    throw new InputError(/passphrase|decrypt|bad decrypt/i.test(msg) ? 'cannot decrypt the private key (wrong or missing passphrase: PIPEGUARD_KEY_PASSWORD)' : 'not a PEM private key', file);
+  } catch {
+    const encrypted = /-----BEGIN (ENCRYPTED PRIVATE KEY|[A-Z ]+PRIVATE KEY-----\r?\nProc-Type: 4,ENCRYPTED)/.test(pem.toString('latin1'));
+    throw new InputError(encrypted ? `cannot decrypt the private key (${passphrase === undefined ? 'no' : 'wrong'} passphrase in PIPEGUARD_KEY_PASSWORD)` : 'not a PEM private key', file);
   }
   keyAlgorithm(key, file);
   return key;

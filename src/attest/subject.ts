@@ -5,7 +5,7 @@
  * one byte changed anywhere it is content-addressed is {@link TamperedError}, never a valid subject.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { resolveImage } from '../targets/image/manifest.js';
@@ -117,14 +117,4 @@ function hashRange(r: BlobRange, alg: string): string {
     done += n;
   }
   return h.digest('hex');
-}
-
-/** The SHA-256 hex of a file, read in pieces (for subjects of provenance that are never held whole). */
-export function fileSha256(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    return hashRange({ fd, offset: 0, size: statSync(path).size, name: path }, 'sha256');
-  } finally {
-    closeSync(fd);
-  }
 }

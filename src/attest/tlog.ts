@@ -144,7 +144,7 @@ function checkCheckpoint(envelope: string, log: TrustedLog, treeSize: string, ro
   if (lines[1] !== treeSize || lines[2] !== root.toString('base64')) return 'the checkpoint names another tree size or root than the proof';
   const hint = Buffer.from(log.logId, 'hex').subarray(0, 4);
   for (const line of envelope.slice(split + 2).split('\n')) {
-    const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+    const m = /^\u2014 (.+) ([A-Za-z0-9+/=]+)$/.exec(line);
     if (!m) continue;
     const raw = Buffer.from(m[2]!, 'base64');
     if (raw.length > 4 && raw.subarray(0, 4).equals(hint) && verifyBytes(log.key, Buffer.from(text), raw.subarray(4))) return undefined;
