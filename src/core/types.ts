@@ -424,12 +424,19 @@ export interface Limits {
   maxArchiveExpandedBytes: number;
 }
 
+/**
+ * The whole validated pipeguard.yml. Core knows nothing of its sections: `src/config/schema.ts` adds them to this
+ * interface (declaration merging), so core imports nothing of ours and every reader still gets the full type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by src/config/schema.ts
+export interface RootConfig {}
+
 /** What a scanner gets besides the target. No global state: everything comes through here. */
 export interface ScanContext<C = unknown> {
   /** The scanner's own section of the validated config. */
   config: C;
   /** The whole validated config, for cross-cutting settings. */
-  root: import('../config/schema.js').Config;
+  root: RootConfig;
   log: Logger;
   progress: ProgressSink;
   signal: AbortSignal;
