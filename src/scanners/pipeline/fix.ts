@@ -9,7 +9,7 @@ import type { Node, YAMLMap } from 'yaml';
 import { accessPath, findExpressions } from './expr.js';
 import { auditText } from './scanner.js';
 import type { PipelineFileKind } from './scanner.js';
-import { quoteStateAt } from './shell.js';
+import { quoteStateAt } from '../../analyzers/shell.js';
 import { entries, get, items, pair, scalarBody, str } from './yamlsrc.js';
 import type { YamlSource } from './yamlsrc.js';
 
