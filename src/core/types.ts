@@ -170,6 +170,12 @@ export interface RawFinding<L extends Location = Location> {
   tags?: string[];
   /** Scanner-specific facts (package, advisory, CVSS, hash of the secret...). Must be JSON-serialisable. */
   data?: Record<string, unknown>;
+  /**
+   * A suppression only the scanner can see: an ignore comment its format defines (a real YAML comment on the
+   * step) or its config section's ignore rule (`scanners.deps.ignore`). The scanner still yields the finding; the
+   * engine records the reason in the report and the gate lists the finding as suppressed, like every other one.
+   */
+  suppressed?: { kind: 'inline' | 'config'; reason: string };
 }
 
 /** A finding with the engine's fingerprint. */
@@ -532,6 +538,8 @@ export interface Report {
   statuses: ScannerStatus[];
   /** Findings silenced by a `pipeguard:ignore` comment in the source: fingerprint -> reason. The gate applies them. */
   inlineIgnored?: Record<string, string>;
+  /** Findings silenced by a scanner's config section (e.g. `scanners.deps.ignore`): fingerprint -> reason. */
+  configIgnored?: Record<string, string>;
   /** Warnings from the run (stale advisory data, skipped scanners...), shown by reporters as notes. */
   warnings?: string[];
 }
