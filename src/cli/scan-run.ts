@@ -11,7 +11,7 @@ import { scanPath } from '../engine/scan-path.js';
 import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNER_IDS } from '../scanners/index.js';
-import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/prestart.js';
+import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/index.js';
 import { int, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';

@@ -69,5 +69,11 @@ export const configSchema = z
 /** Validated pipeguard.yml. */
 export type Config = z.infer<typeof configSchema>;
 
+declare module '../core/types.js' {
+  /** The config every scanner's context carries (`ScanContext.root`) is this file's {@link Config}. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges Config into core's RootConfig
+  interface RootConfig extends Config {}
+}
+
 /** One validated suppression. */
 export type Suppression = z.infer<typeof suppressionSchema>;

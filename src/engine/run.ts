@@ -135,13 +135,20 @@ export async function runScan(o: RunOptions): Promise<Report> {
     }),
   );
 
-  const fingerprinted = fingerprintAll(raw);
   const knownRules = new Set(rules.map((r) => r.id));
   const inlineIgnored: Record<string, string> = {};
-  for (const f of fingerprinted) {
-    const reason = inline.match(f, knownRules);
-    if (reason) inlineIgnored[f.fingerprint] = reason;
-  }
+  const configIgnored: Record<string, string> = {};
+  const fingerprinted = fingerprintAll(raw).map((f) => {
+    if (!f.suppressed) {
+      const reason = inline.match(f, knownRules);
+      if (reason) inlineIgnored[f.fingerprint] = reason;
+      return f;
+    }
+    // The scanner's own ignore comment or config rule: recorded here, applied by the gate with every other one.
+    const { suppressed, ...rest } = f;
+    (suppressed.kind === 'inline' ? inlineIgnored : configIgnored)[f.fingerprint] = inline.match(f, knownRules) ?? suppressed.reason;
+    return rest;
+  });
   // Texts copied from the scanned content leave the engine redacted, whatever scanner copied them; the user's
   // explicit --show-secrets is the one exception.
   const deduped = dedupe(fingerprinted);
@@ -158,6 +165,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
     findings,
     statuses,
     inlineIgnored,
+    ...(Object.keys(configIgnored).length ? { configIgnored } : {}),
     warnings,
   };
 }

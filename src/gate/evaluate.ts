@@ -56,6 +56,11 @@ export function evaluate(report: Report, input: GateInput): Decision {
       suppressed.push({ finding: f, kind: 'inline', reason: inline });
       continue;
     }
+    const scannerConfig = report.configIgnored?.[f.fingerprint];
+    if (scannerConfig !== undefined) {
+      suppressed.push({ finding: f, kind: 'config', reason: scannerConfig });
+      continue;
+    }
     const ignoreReason = input.ignored?.get(f.fingerprint);
     if (ignoreReason !== undefined) {
       usedIgnores.add(f.fingerprint);

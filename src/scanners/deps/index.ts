@@ -52,7 +52,7 @@ function ignoreFor(cfg: DepsConfig, ids: string[], dep: Dependency, purl: string
       }
       continue;
     }
-    return { reason: rule.reason };
+    return { reason: `scanners.deps.ignore: ${rule.reason}${rule.expires ? ` (until ${rule.expires})` : ''}` };
   }
   return undefined;
 }
@@ -133,11 +133,9 @@ export const depsScanner: Scanner<DepsConfig> = {
           for (const v of match.vulnerabilities) {
             const ids = [v.id, ...v.aliases];
             const ignored = ignoreFor(cfg, ids, dep, purl, warned, ctx);
-            if (ignored) {
-              ctx.count('ignored');
-              continue;
-            }
-            if (vex.some((s) => vexCovers(s, ids, purl))) {
+            // An ignore rule does not drop the finding: the engine lists it as suppressed, with the rule's reason.
+            if (ignored) ctx.count('ignored');
+            else if (vex.some((s) => vexCovers(s, ids, purl))) {
               ctx.count('vex-not-affected');
               continue;
             }
@@ -182,8 +180,9 @@ export const depsScanner: Scanner<DepsConfig> = {
                 ...(v.severity.vector ? { cvssVector: v.severity.vector } : {}),
                 ...(v.summary ? { summary: v.summary } : {}),
               },
+              ...(ignored ? { suppressed: { kind: 'config', reason: ignored.reason } } : {}),
             };
-            ctx.count('findings');
+            if (!ignored) ctx.count('findings');
             yield finding;
           }
         }
