@@ -32,6 +32,9 @@ export const SCAN_OPTIONS = {
   'no-progress': { type: 'boolean' },
   'stdin-name': { type: 'string' },
   platform: { type: 'string' },
+  offline: { type: 'boolean' },
+  'skip-db-update': { type: 'boolean' },
+  'show-all': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   ...UPLOAD_OPTIONS,
 } as const;
@@ -53,7 +56,13 @@ What is read:
       --max-file-size N   skip files over N bytes (default 10485760)
       --stdin-name PATH   the path to report for '-' (standard input)
       --platform OS/ARCH  the image to read from a multi-platform image index (default linux/amd64)
+Network:
+      --offline           no network request beyond the target (no advisory download; network scanners skip)
+      --skip-db-update    use the advisory database as it is, even when missing or older than maxAgeDays
+                          (by default the scan downloads or refreshes what the lockfiles need)
 Other:
+      --show-all          the table lists every finding (default: only those failing the gate, the rest
+                          counted by severity on one line)
       --show-secrets      print secrets whole (default: redacted everywhere)
       --threads N         threads analysing files, this one included (default: processors, up to 4)
       --no-progress       no progress bar on stderr
@@ -260,7 +269,13 @@ async function scanAndReport(
     ...(req.commits ? { commits: req.commits } : {}),
     ...(req.staged ? { staged: true } : {}),
     ...(req.scanners ? { scanners: req.scanners } : {}),
-    options: { showSecrets: v['show-secrets'] === true, ...(threads ? { threads } : {}) },
+    options: {
+      showSecrets: v['show-secrets'] === true,
+      ...(threads ? { threads } : {}),
+      env: io.env,
+      dbUpdate: v['skip-db-update'] !== true,
+      ...(v.offline ? { offline: true } : {}),
+    },
     progress,
     now: io.now,
     log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },

@@ -102,6 +102,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
       const scannerRules = scanner.rules(section);
       rules.push(...scannerRules);
       const declared = new Set(scannerRules.map((r) => r.id));
+      let skipped: { reason: string; failGate: boolean } | undefined;
       try {
         for await (const f of scanner.scan(target, {
           config: section,
@@ -122,11 +123,19 @@ export async function runScan(o: RunOptions): Promise<Report> {
           count: (name, by = 1) => {
             status.stats![name] = (status.stats![name] ?? 0) + by;
           },
+          skip: (reason, opts) => {
+            skipped = { reason, failGate: opts?.failGate === true };
+          },
         })) {
           if (!declared.has(f.ruleId)) throw new Error(`scanner ${scanner.id} emitted undeclared rule ${f.ruleId}`);
           raw.push(f);
         }
         if (status.fileErrors.length) status.status = 'partial';
+        if (skipped) {
+          status.status = 'skipped';
+          status.reason = skipped.reason;
+          if (skipped.failGate) status.failsGate = true;
+        }
       } catch (e) {
         if (e instanceof InputError || signal.aborted) throw e;
         status.status = 'failed';
@@ -192,6 +201,7 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
     options: {},
     fileError,
     count: () => {},
+    skip: () => {},
     analyses: createAnalysisStore(target, limits, signal).forScanner(fileError),
     ...overrides,
   };
