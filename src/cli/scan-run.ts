@@ -288,6 +288,7 @@ async function scanAndReport(
     ignored,
     showSecrets: v['show-secrets'] === true,
     verbose: v.verbose === true,
+    showAll: v['show-all'] === true,
     afterWrite: (decision) => uploadIfAsked(v, report, decision, io, absPath),
   });
 }
@@ -301,6 +302,8 @@ export interface GateOptions {
   ignored: Map<string, string>;
   showSecrets: boolean;
   verbose: boolean;
+  /** The table lists every finding, not only those failing the gate. */
+  showAll?: boolean;
   /** Runs once the reports are written, before the summary line (the upload to a server). */
   afterWrite?: (decision: Decision) => Promise<void>;
 }
@@ -318,6 +321,7 @@ export async function gateAndRender(report: Report, io: CliIO, o: GateOptions): 
       ...(io.stdout.columns ? { width: io.stdout.columns } : {}),
       showSecrets: o.showSecrets,
       verbose: o.verbose,
+      ...(o.showAll ? { showAll: true } : {}),
     }),
   }));
   for (const r of rendered) {
