@@ -1,7 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { configSchema } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
+import picomatch from 'picomatch';
 import type {
+  FileFilter,
   Finding,
   Limits,
   Logger,
@@ -19,6 +21,7 @@ import { offers } from '../core/types.js';
 import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
+import { applyTestContext } from './test-context.js';
 import { redactFindings, type SecretMasker } from './redact.js';
 import { VERSION } from '../core/version.js';
 import { createAnalysisStore } from '../analyzers/cache.js';
@@ -50,6 +53,8 @@ export interface RunOptions {
   limits?: Partial<Limits>;
   /** The scanner registry (default: all built-in scanners). */
   registry?: readonly Scanner[];
+  /** Globs of paths some scanners do not read, by scanner id (node_modules/ for secrets and SAST, say). */
+  scannerExcludes?: Record<string, string[]>;
 }
 
 /** pipeguard's version, from package.json. */
@@ -104,7 +109,8 @@ export async function runScan(o: RunOptions): Promise<Report> {
       const declared = new Set(scannerRules.map((r) => r.id));
       let skipped: { reason: string; failGate: boolean } | undefined;
       try {
-        for await (const f of scanner.scan(target, {
+        const excluded = o.scannerExcludes?.[scanner.id];
+        for await (const f of scanner.scan(excluded?.length ? withoutPaths(target, excluded) : target, {
           config: section,
           root: config,
           log: {
@@ -144,7 +150,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
     }),
   );
 
-  const fingerprinted = fingerprintAll(raw);
+  const fingerprinted = applyTestContext(fingerprintAll(raw), config.testContext);
   const knownRules = new Set(rules.map((r) => r.id));
   const inlineIgnored: Record<string, string> = {};
   for (const f of fingerprinted) {
@@ -169,6 +175,16 @@ export async function runScan(o: RunOptions): Promise<Report> {
     inlineIgnored,
     warnings,
   };
+}
+
+/** `target` without the files matching `globs` (for one scanner). */
+function withoutPaths(target: Target, globs: string[]): Target {
+  const skip = picomatch(globs, { dot: true });
+  const narrow = (filter?: FileFilter): FileFilter => ({ ...filter, path: (p) => !skip(p) && (filter?.path ? filter.path(p) : true) });
+  const out: Target = { ...target };
+  if (target.files) out.files = (filter) => target.files!(narrow(filter));
+  if (target.batches) out.batches = (filter) => target.batches!(narrow(filter));
+  return out;
 }
 
 /** Why a scanner cannot run on this target (what it requires that the target does not offer), or undefined. */
