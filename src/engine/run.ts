@@ -22,6 +22,7 @@ import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
 import { applyTestContext } from './test-context.js';
+import { dropOverlaps } from './overlaps.js';
 import { redactFindings, type SecretMasker } from './redact.js';
 import { VERSION } from '../core/version.js';
 import { createAnalysisStore } from '../analyzers/cache.js';
@@ -150,8 +151,14 @@ export async function runScan(o: RunOptions): Promise<Report> {
     }),
   );
 
-  const fingerprinted = applyTestContext(fingerprintAll(raw), config.testContext);
   const knownRules = new Set(rules.map((r) => r.id));
+  // One problem, one finding: what another scanner of this run reports better is dropped (counted in the status).
+  const { kept, dropped } = dropOverlaps(fingerprintAll(raw), knownRules);
+  for (const [scanner, n] of dropped) {
+    const s = statuses.find((x) => x.scanner === scanner);
+    if (s) s.stats = { ...s.stats, 'overlaps-dropped': n };
+  }
+  const fingerprinted = applyTestContext(kept, config.testContext);
   const inlineIgnored: Record<string, string> = {};
   for (const f of fingerprinted) {
     const reason = inline.match(f, knownRules);

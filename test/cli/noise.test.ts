@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
-import { awsKeyId } from '../helpers/tokens.js';
+import { awsKeyId, githubToken } from '../helpers/tokens.js';
 
 // Less noise: what the default table shows, findings in tests, installed dependencies, and peers' ignore comments.
 
@@ -171,4 +171,48 @@ test('kics-scan ignore-line alone on its line covers the next line', async () =>
   assert.ok(host(r.suppressed).length > 0, JSON.stringify(r.findings.map((f) => [f.ruleId, f.location.startLine])));
   assert.deepEqual(host(r.findings), []);
   assert.ok(r.findings.some((f) => f.location.path === 'k8s.yaml'), 'other findings of the file are still reported');
+});
+
+test('one problem, one finding: overlapping rules of two scanners report once; alone, each scanner still reports', async () => {
+  const dir = makeDir({
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n',
+    'Dockerfile': 'FROM node:latest\nUSER node\n',
+    'scripts/install.sh': '#!/bin/sh\nnpm install -g typescript\n',
+    'deploy/pod.yaml': [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: p',
+      'spec:',
+      '  containers:',
+      '    - name: c',
+      '      image: nginx:1.27',
+      '      env:',
+      '        - name: GITHUB_TOKEN',
+      `          value: ${githubToken(20)}`,
+      '',
+    ].join('\n'),
+  });
+  const { r } = await json(dir, ['--fail-on', 'none']);
+  const ids = (path: string) => r.findings.filter((f) => f.location.path === path).map((f) => f.ruleId).sort();
+  assert.ok(ids('.github/workflows/ci.yml').includes('gha-missing-permissions'));
+  assert.ok(!ids('.github/workflows/ci.yml').includes('posture-workflow-no-permissions'));
+  assert.ok(ids('Dockerfile').includes('docker-base-latest'));
+  assert.ok(!ids('Dockerfile').includes('posture-unpinned-dependencies'));
+  assert.ok(ids('scripts/install.sh').includes('posture-unpinned-dependencies'), 'no other scanner reads install scripts');
+  const pod = r.findings.filter((f) => f.location.path === 'deploy/pod.yaml' && f.location.startLine === 11).map((f) => f.ruleId);
+  assert.deepEqual(pod, ['github-pat']);
+  // Alone, the posture checks still report the workflow (pipeguard posture runs them so).
+  const alone = await json(dir, ['--scanners', 'posture', '--fail-on', 'none']);
+  assert.ok(alone.r.findings.some((f) => f.ruleId === 'posture-workflow-no-permissions'));
+  assert.ok(alone.r.findings.some((f) => f.ruleId === 'posture-unpinned-dependencies' && f.location.path === 'Dockerfile'));
+  const iac = await json(dir, ['--scanners', 'iac', '--fail-on', 'none']);
+  assert.ok(iac.r.findings.some((f) => f.ruleId === 'k8s-secret-in-env' && f.location.startLine === 11), 'without the secrets scanner the IaC rule reports the literal');
+});
+
+test('every rule the overlap table names exists', async () => {
+  const { OVERLAPS } = await import('../../src/engine/overlaps.js');
+  const out = await cli(['rules', '-f', 'json'], { cwd: makeDir() });
+  const known = new Set((JSON.parse(out.stdout) as { id: string }[]).map((x) => x.id));
+  for (const o of OVERLAPS) for (const id of [...o.drop, ...(o.keep.rules ?? [])]) assert.ok(known.has(id), id);
 });
