@@ -404,6 +404,8 @@ export interface ScannerStatus {
   fileErrors: { path: string; message: string }[];
   /** Counts for the summary: files read, bytes, etc. */
   stats?: Record<string, number>;
+  /** A skipped scanner whose check was required (`scanners.deps.requireDatabase`): the gate fails. */
+  failsGate?: boolean;
 }
 
 /** Where log lines go. Implementations never print a secret: callers pass redacted text only. */
@@ -453,6 +455,12 @@ export interface ScanContext<C = unknown> {
   fileError(path: string, message: string): void;
   /** Record a counter in this scanner's status stats. */
   count(name: string, by?: number): void;
+  /**
+   * The scanner could not do its work (no advisory database, say): its status becomes `skipped` with `reason`,
+   * shown in every report; with `failGate` the gate fails too (a check that must run did not). Findings it
+   * yielded before stay.
+   */
+  skip(reason: string, opts?: { failGate?: boolean }): void;
   /** Options given on the command line that are not config (e.g. `showSecrets`). */
   options: ScanOptions;
   /** Parses and derivations shared with the other scanners of this run. */
@@ -472,6 +480,11 @@ export interface ScanOptions {
   workersOnly?: boolean;
   /** Make no network request beyond the target itself (no registry, API or database download). */
   offline?: boolean;
+  /**
+   * Download or refresh the advisory data the scanned lockfiles need when it is missing or stale (`pipeguard scan`
+   * sets it; `--skip-db-update` sets it false; `offline` wins). Library callers get no download unless they ask.
+   */
+  dbUpdate?: boolean;
   /** Environment for `${VAR}` in input files a scanner reads (the DAST auth file); none when absent. */
   env?: Record<string, string | undefined>;
 }

@@ -16,4 +16,9 @@ export interface ReportOptions {
   showSecrets?: boolean;
   /** Table: also suppressed findings, fingerprints, origins, flows, fixes and every file error. */
   verbose?: boolean;
+  /**
+   * Table: list every finding. Without it (and without `verbose`) the table lists only what fails the gate and
+   * counts the rest by severity on one line; the file formats always keep everything.
+   */
+  showAll?: boolean;
 }
