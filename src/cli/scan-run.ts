@@ -38,7 +38,9 @@ export const SCAN_OPTIONS = {
 
 /** Help text for {@link SCAN_OPTIONS}. */
 export const SCAN_OPTIONS_HELP = `Output and gate:
-  -f, --format FMT        table (default), json, sarif, junit, markdown; repeat or comma-separate for several
+  -f, --format FMT        table (default), json, sarif, junit, markdown, html, gitlab-sast,
+                          gitlab-secret-detection, gitlab-dependency-scanning, gitlab-container-scanning,
+                          gitlab-codequality; repeat or comma-separate for several
   -o, --output FILE       write the matching --format to FILE (pairs in order; without it, stdout)
       --fail-on SEV       lowest severity that fails: critical, high (default), medium, low, info, none
                           (overrides the config's failOn and per-scanner thresholds)
