@@ -42,7 +42,9 @@ export const SCAN_OPTIONS = {
 
 /** Help text for {@link SCAN_OPTIONS}. */
 export const SCAN_OPTIONS_HELP = `Output and gate:
-  -f, --format FMT        table (default), json, sarif, junit, markdown; repeat for several
+  -f, --format FMT        table (default), json, sarif, junit, markdown, html, gitlab-sast,
+                          gitlab-secret-detection, gitlab-dependency-scanning, gitlab-container-scanning,
+                          gitlab-codequality; repeat for several
   -o, --output FILE       write the --format given right before it to FILE (alone: format from the
                           extension); a format without --output goes to stdout (at most one)
       --fail-on SEV       lowest severity that fails: critical, high (default), medium, low, info, none
