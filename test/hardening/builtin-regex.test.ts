@@ -4,9 +4,9 @@
 // noticeable CPU is run again at four times the size, where a quadratic rule would cost sixteen times as much.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUILTIN_RULES } from '../../src/scanners/secrets/rules/index.js';
-import { compileRules, detect, type RuleSet } from '../../src/scanners/secrets/engine.js';
-import type { SecretRuleSpec } from '../../src/scanners/secrets/rule.js';
+import { BUILTIN_RULES } from '../../src/analyzers/secrets/rules/index.js';
+import { compileRules, detect, type RuleSet } from '../../src/analyzers/secrets/engine.js';
+import type { SecretRuleSpec } from '../../src/analyzers/secrets/rule.js';
 
 const FILL = ['a', 'A', '0', ' ', '=', '"', '-', '/', 'aA0', ':', 'x9.', '\t'];
 
