@@ -19,6 +19,9 @@ const UNSUPPORTED: [RegExp, string][] = [
   [/(?<!\\)(?:\\\\)*\\(?:[1-9]|k<)/, 'backreferences are not supported (user patterns run in linear time)'],
 ];
 
+/** RE2's anchor for a match that starts where the search starts. */
+const ANCHOR_START = 1;
+
 /** RE2JS flags for JS regex flags; `g` and `y` are handled by {@link LinearRegExp} itself. */
 function re2Flags(flags: string): number {
   let f = RE2JS.LOOKBEHINDS;
@@ -36,32 +39,41 @@ interface Re2Core {
 
 /**
  * A `RegExp` whose matching runs on RE2JS: `exec` (and so `test`, `String.prototype.match`, `matchAll`,
- * `replace`, which call it) is linear in the subject; `split` is refused. Global search walks on from `lastIndex`, as a
- * native one. The sticky flag is refused: RE2 anchors only at the start of the subject, so a sticky search
- * would need a rescan per position.
+ * `replace`, which call it) is linear in the subject; `split` is refused. Global search walks on from `lastIndex`,
+ * as a native one. A sticky search at `lastIndex` runs anchored on the subject from one character before it (V8
+ * slices share the string, so nothing is copied), with a program that first consumes that character: the
+ * pattern sees its left neighbour (`\b`), as natively. Sticky patterns with lookbehind are refused (they may
+ * read further left).
  */
 export class LinearRegExp extends RegExp {
   readonly #source: string;
   readonly #core: Re2Core;
+  /** Sticky only: the pattern after one character of any kind, run anchored from the character before `lastIndex`. */
+  readonly #afterOne: Re2Core | undefined;
   readonly #groups: number;
   readonly #names: [string, number][];
 
   constructor(pattern: string | RegExp, flags = '') {
     const source = typeof pattern === 'string' ? pattern : pattern.source;
-    if (flags.includes('y')) throw new UnsupportedPatternError('the sticky flag is not supported for user patterns');
-    if (/[^dgimsu]/.test(flags)) throw new UnsupportedPatternError(`unsupported regex flags: ${flags}`);
+    if (/[^dgimsuy]/.test(flags)) throw new UnsupportedPatternError(`unsupported regex flags: ${flags}`);
     // Checks JS syntax first, so a pattern is refused with the message a user expects for a typo.
     new RegExp(source, flags.includes('u') ? 'u' : '');
     for (const [re, why] of UNSUPPORTED) if (re.test(source)) throw new UnsupportedPatternError(why);
+    const sticky = flags.includes('y');
+    if (sticky && /(?<!\\)(?:\\\\)*\(\?<[=!]/.test(source)) throw new UnsupportedPatternError('a sticky pattern cannot use lookbehind');
     let compiled: RE2JS;
+    let afterOne: RE2JS | undefined;
     try {
-      compiled = RE2JS.compile(RE2JS.translateRegExp(source), re2Flags(flags));
+      const translated = RE2JS.translateRegExp(source);
+      compiled = RE2JS.compile(translated, re2Flags(flags));
+      if (sticky) afterOne = RE2JS.compile(`(?s:.)(?:${translated})`, re2Flags(flags));
     } catch (e) {
       throw new UnsupportedPatternError(`not supported by the linear-time engine: ${(e as Error).message.replace(/^error parsing regexp: /, '')}`);
     }
-    super('(?:)', flags.replace(/[^gims]/g, ''));
+    super('(?:)', flags.replace(/[^gimsy]/g, ''));
     this.#source = source;
     this.#core = compiled.re2Input as unknown as Re2Core;
+    this.#afterOne = afterOne?.re2Input as unknown as Re2Core | undefined;
     this.#groups = this.#core.numberOfCapturingGroups();
     const named = (compiled.re2Input as unknown as { namedGroups: Record<string, number> }).namedGroups ?? {};
     this.#names = Object.entries(named);
@@ -72,14 +84,14 @@ export class LinearRegExp extends RegExp {
   }
 
   override exec(s: string): RegExpExecArray | null {
-    const walking = this.global;
+    const walking = this.global || this.sticky;
     const from = walking ? this.lastIndex : 0;
     if (from > s.length) {
       this.lastIndex = 0;
       return null;
     }
-    const [ok, pos] = this.#core.matchWithGroup(s, from, s.length, 0, this.#groups + 1);
-    if (!ok || !pos) {
+    const pos = this.#match(s, from);
+    if (!pos) {
       if (walking) this.lastIndex = 0;
       return null;
     }
@@ -96,6 +108,19 @@ export class LinearRegExp extends RegExp {
     m.groups = groups as Record<string, string> | undefined;
     if (walking) this.lastIndex = pos[1]!;
     return m;
+  }
+
+  /** Submatch offsets of the match at or (unless sticky) after `from`, or null. */
+  #match(s: string, from: number): number[] | null {
+    const n = this.#groups + 1;
+    if (!this.sticky) return this.#core.matchWithGroup(s, from, s.length, 0, n)[1];
+    if (from === 0) return this.#core.matchWithGroup(s, 0, s.length, ANCHOR_START, n)[1];
+    const rest = s.slice(from - 1);
+    const pos = this.#afterOne!.matchWithGroup(rest, 0, rest.length, ANCHOR_START, n)[1];
+    if (!pos) return null;
+    const out = pos.map((p) => (p < 0 ? p : p + from - 1));
+    out[0] = from;
+    return out;
   }
 
   override [Symbol.split](): string[] {

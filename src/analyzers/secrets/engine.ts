@@ -133,8 +133,8 @@ function searchMode(spec: SecretRuleSpec, shape: RegexShape, custom: boolean): {
   // together an ASCII letter also matches non-ASCII ones (`k` matches the Kelvin sign), which the automaton
   // would not see.
   const unicodeCase = /i/.test(spec.flags ?? '') && /[uv]/.test(spec.flags ?? '');
-  // A user rule is never anchored: it runs on the linear-time engine, which has no sticky search.
-  if (!custom && !unicodeCase && shape.prefixes && shape.prefixes.every((p) => p.length >= MIN_ANCHOR && /^[\x00-\x7f]+$/.test(p))) {
+  // A user rule runs on the linear-time engine, whose sticky search cannot look behind.
+  if (!(custom && /\(\?<[=!]/.test(spec.regex)) && !unicodeCase && shape.prefixes && shape.prefixes.every((p) => p.length >= MIN_ANCHOR && /^[\x00-\x7f]+$/.test(p))) {
     return { mode: 'anchored', ...none, anchors: shape.prefixes };
   }
   if (!custom && shape.maxLength < Infinity && shape.context < Infinity) return { mode: 'window', ...none };
