@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../core/glob.js';
 import { matchPath } from '../core/location.js';
 import type { Config, Suppression } from '../config/schema.js';
 import { atLeast, type Decision, type Finding, type Report, type Severity, type Suppressed } from '../core/types.js';
@@ -34,7 +34,7 @@ export function evaluate(report: Report, input: GateInput): Decision {
       notes.push(`suppression ${label} expired on ${s.expires} and no longer suppresses`);
       return;
     }
-    const path = s.path !== undefined ? picomatch(s.path, { dot: true }) : null;
+    const path = s.path !== undefined ? globMatcher(s.path) : null;
     active.push({
       s,
       index: i,
