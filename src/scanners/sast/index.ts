@@ -50,7 +50,7 @@ export async function builtinRules(): Promise<YamlRule[]> {
 }
 
 /** Loads user rule files named in the config (relative paths are resolved against the target root). */
-export async function loadUserRules(paths: string[], root: string | undefined): Promise<YamlRule[]> {
+export async function loadUserRules(paths: string[], root: string | undefined, warn?: (message: string) => void): Promise<YamlRule[]> {
   const out: YamlRule[] = [];
   if (paths.length) await loadGrammars();
   for (const p of paths) {
@@ -61,7 +61,7 @@ export async function loadUserRules(paths: string[], root: string | undefined): 
     } catch (e) {
       throw new InputError(`cannot read rule file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, p);
     }
-    const rules = parseRuleFile(text, p);
+    const rules = parseRuleFile(text, p, warn && ((r) => warn(`${p}${r.line ? `:${r.line}` : ''}: rule ${r.id} skipped: ${r.construct}`)));
     for (const r of rules) precompile(r);
     out.push(...rules);
   }
@@ -90,7 +90,7 @@ export function userRuleMetas(paths: string[]): RuleMeta[] {
   const out: RuleMeta[] = [];
   for (const p of paths) {
     try {
-      out.push(...parseRuleFile(readFileSync(p, 'utf8'), p).map(yamlMeta));
+      out.push(...parseRuleFile(readFileSync(p, 'utf8'), p, () => undefined).map(yamlMeta));
     } catch {
       // reported by the scan, with file and line
     }
@@ -166,7 +166,7 @@ function importGroups(files: { path: string; text: string }[]): number[][] {
 async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const disabled = new Set(cfg.disable);
-  const userRules = await loadUserRules(cfg.rules, target.root);
+  const userRules = await loadUserRules(cfg.rules, target.root, (m) => ctx.log.warn(m));
   const jsFiles: { path: string; text: string }[] = [];
   const others: OtherFile[] = [];
   for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) })) {
