@@ -20,14 +20,16 @@ import type { GNode } from './patterns/gnode.js';
 import { parseRuleFile, precompile, type YamlRule } from './patterns/rules.js';
 import { jsTree, runSearchRules, taintHooks, type PatternHit } from './patterns/run.js';
 import { loadGrammars, parseWith, type TsLang } from './patterns/tree-sitter.js';
+import { TEMPLATE_FILES, TEMPLATE_RULE, templateHits } from './js/templates.js';
 import { skipReason } from './skip.js';
 
 /** Paths the SAST scanner reads. */
-export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$/;
+export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$|\.(ejs|pug|jade|hbs|handlebars|mustache|vue|svelte)$/;
 const JS_FILES = /\.(c|m)?[jt]sx?$/;
 
-function langOf(path: string): TsLang | 'js' | undefined {
+function langOf(path: string): TsLang | 'js' | 'template' | undefined {
   if (JS_FILES.test(path)) return 'js';
+  if (TEMPLATE_FILES.test(path)) return 'template';
   if (path.endsWith('.py')) return 'python';
   if (path.endsWith('.go')) return 'go';
   if (path.endsWith('.java')) return 'java';
@@ -79,6 +81,7 @@ export function jsRuleMetas(): RuleMeta[] {
   return toRuleMeta('sast', [
     ...Object.values(TAINT_RULES).map((r) => rule(r.ruleId, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', 'taint', ...js] })),
     ...AST_RULES.map((r) => rule(r.id, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', ...js] })),
+    rule(TEMPLATE_RULE.id, TEMPLATE_RULE.title, TEMPLATE_RULE.severity, TEMPLATE_RULE.help, { cwe: TEMPLATE_RULE.cwe, confidence: TEMPLATE_RULE.confidence, tags: ['security', 'templates'] }),
   ]);
 }
 
@@ -188,7 +191,12 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
     }
     ctx.count('files');
     ctx.count('bytes', text.length);
-    if (lang === 'js') jsFiles.push({ path: file.path, text });
+    if (lang === 'template') {
+      if (!disabled.has(TEMPLATE_RULE.id)) yield* templateHits(file.path, text).map((h): RawFinding => ({
+        scanner: 'sast', ruleId: TEMPLATE_RULE.id, severity: TEMPLATE_RULE.severity, confidence: TEMPLATE_RULE.confidence, cwe: TEMPLATE_RULE.cwe,
+        message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
+      }));
+    } else if (lang === 'js') jsFiles.push({ path: file.path, text });
     else others.push({ path: file.path, lang, text });
   }
   const rules = [...(others.length ? await builtinRules() : []), ...userRules].filter((r) => !disabled.has(r.id));
