@@ -78,68 +78,67 @@ function literalSecret(e: TS.Expression): boolean {
 }
 
 /**
- * Whether a regex source has a group repeated without bound whose body repeats too and has no literal character to
- * separate the repetitions (`(a+)+`, `(\\w+\\s?)*`, `(\\d*){2,}`): the shape that backtracks exponentially on a near-match.
- * `(\\s*,\\s*\\w+)*` and `(\\d+\\.)*` have a separator and are linear.
+ * Whether a regex source has a group repeated without bound whose body repeats too and has no required atom to
+ * separate the repetitions (`(a+)+`, `(\\w+\\s?)*$`, `(\\d*){2,}x`), followed by something that can fail: the shape that
+ * backtracks exponentially on a near-match. `(\\s*,\\s*\\w+)*`, `(\\d+\\.)*` and `([A-Z][a-z]*)+` have a separator and
+ * are linear. Every alternative of a group needs its own separator.
  */
 export function hasNestedQuantifier(src: string): boolean {
-  interface Group { quantified: boolean; literal: boolean }
+  interface Group { quantified: boolean; separated: boolean; allAlternatives: boolean }
+  const fresh = (): Group => ({ quantified: false, separated: false, allAlternatives: true });
   const stack: Group[] = [];
-  let cur: Group = { quantified: false, literal: false };
-  const quantifierAt = (j: number): 'unbounded' | 'optional' | 'bounded' | undefined => {
+  let cur = fresh();
+  const quantifierAt = (j: number): { kind: 'unbounded' | 'optional' | 'bounded'; len: number } | undefined => {
     const q = src[j];
-    if (q === '+') return 'unbounded';
-    if (q === '*') return 'unbounded';
-    if (q === '?') return 'optional';
-    if (q === '{') {
+    let out: { kind: 'unbounded' | 'optional' | 'bounded'; len: number } | undefined;
+    if (q === '+' || q === '*') out = { kind: 'unbounded', len: 1 };
+    else if (q === '?') out = { kind: 'optional', len: 1 };
+    else if (q === '{') {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(j));
-      if (!m) return undefined;
-      if (m[2] !== undefined && m[3] === '') return 'unbounded';
-      return m[1] === '0' ? 'optional' : 'bounded';
+      if (m) out = { kind: m[2] !== undefined && m[3] === '' ? 'unbounded' : m[1] === '0' ? 'optional' : 'bounded', len: m[0].length };
     }
-    return undefined;
+    if (out && src[j + out.len] === '?') out.len++;
+    return out;
   };
+  const required = (q: ReturnType<typeof quantifierAt>): boolean => q === undefined || q.kind === 'bounded';
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
-    let literal = false;
-    let end = i;
     if (ch === '(') {
       stack.push(cur);
-      cur = { quantified: false, literal: false };
+      cur = fresh();
       if (src[i + 1] === '?') i += src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!' ? src.indexOf('>', i) - i : 2;
       continue;
     }
     if (ch === ')') {
       const body = cur;
-      cur = stack.pop() ?? { quantified: false, literal: false };
+      const separated = body.allAlternatives && body.separated;
+      cur = stack.pop() ?? fresh();
       const q = quantifierAt(i + 1);
-      if (q === 'unbounded' && body.quantified && !body.literal) return true;
-      if (body.quantified || q) cur.quantified ||= body.quantified || q === 'unbounded';
-      if (body.literal && (q === undefined || q === 'bounded')) cur.literal = true;
-      if (q === 'bounded' || src[i + 1] === '{') i = Math.max(i, src.indexOf('}', i + 1));
-      else if (q) i++;
-      if (q && src[i + 1] === '?') i++;
+      const rest = src.slice(i + 1 + (q?.len ?? 0));
+      if (q?.kind === 'unbounded' && body.quantified && !separated && rest.length > 0) return true;
+      if (body.quantified || q?.kind === 'unbounded') cur.quantified = true;
+      if (separated && required(q)) cur.separated = true;
+      i += q?.len ?? 0;
       continue;
     }
     if (ch === '|') {
-      cur.literal = false;
+      cur.allAlternatives &&= cur.separated;
+      cur.separated = false;
       continue;
     }
     if (ch === '^' || ch === '$') continue;
-    if (ch === '\\') {
+    let end = i;
+    if (ch === '\\') end = i + 1;
+    else if (ch === '[') {
       end = i + 1;
-      literal = !/[wsdWSDbBpPu]/.test(src[i + 1] ?? '');
-    } else if (ch === '[') {
-      end = i + 1;
+      if (src[end] === '^') end++;
+      if (src[end] === ']') end++;
       while (end < src.length && src[end] !== ']') end += src[end] === '\\' ? 2 : 1;
-    } else literal = ch !== '.';
+    }
     const q = quantifierAt(end + 1);
-    if (q === 'unbounded') cur.quantified = true;
-    if (literal && (q === undefined || q === 'bounded')) cur.literal = true;
-    i = end;
-    if (q === 'bounded' || (q && src[end + 1] === '{')) i = src.indexOf('}', end + 1);
-    else if (q) i = end + 1;
-    if (src[i + 1] === '?' && q) i++;
+    if (q?.kind === 'unbounded') cur.quantified = true;
+    if (required(q) && ch !== '.') cur.separated = true;
+    i = end + (q?.len ?? 0);
   }
   return false;
 }
@@ -347,8 +346,9 @@ export const AST_RULES: AstRule[] = [
     help: "`win.postMessage(data, '*')` delivers the data to whatever page is loaded in that window, including an attacker's. Name the target origin.",
     visit(n, f, report) {
       if (!ts.isCallExpression(n) || n.arguments.length < 2) return;
+      // posting to the program's own window (a setImmediate shim) reaches no other origin
+      if (/^(window|self|globalThis|this)\.postMessage$/.test(calleeText(n, f.sf))) return;
       if (strArg(n, 1) === '*') report(n, "postMessage sends to any origin ('*'): name the target origin.");
-      void f;
     },
   },
   {
@@ -360,7 +360,7 @@ export const AST_RULES: AstRule[] = [
       if (ts.isCallExpression(n) && /^((window|self|top|globalThis)\.)?addEventListener$/.test(calleeText(n, f.sf)) && strArg(n, 0) === 'message') handler = n.arguments[1];
       if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && /^(window|self)\.onmessage$/.test(n.left.getText(f.sf))) handler = n.right;
       if (!handler || !(ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) || handler.parameters.length === 0) return;
-      if (!/\.origin\b|\borigin\s*[,}]|\.source\s*[!=]==?/.test(handler.body.getText(f.sf))) report(n, 'The message handler uses the message without checking event.origin.');
+      if (!/\.(origin|source)\b|\borigin\s*[,}]/.test(handler.body.getText(f.sf))) report(n, 'The message handler uses the message without checking event.origin.');
     },
   },
   {
