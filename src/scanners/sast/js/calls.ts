@@ -164,6 +164,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
     }
     if (row.unless && argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
     if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf)) return;
+    if (row.first && !(argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && row.first.test(argNodes[0].text))) return;
     const idx = row.args === '*' ? args.map((_, i) => i) : row.args === 'last' ? [args.length - 1] : (row.args ?? [0]);
     let s: Site | undefined;
     for (const i of idx) {
@@ -178,7 +179,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
         const where = fa.fields?.get('$where');
         if (where) this.sinkVal(where, 'code', (s ??= site()));
       }
-      const taints = collapse(a);
+      const taints = collapse(row.field ? (force(a).fields?.get(row.field) ?? EMPTY) : a);
       if (taints.length === 0) continue;
       s ??= site();
       for (const t of taints) this.reportTaint(t, row.cls!, TAINT_RULES[row.cls!].ruleId, s);

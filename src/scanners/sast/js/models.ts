@@ -14,7 +14,9 @@ import { ALL_CLASSES, type SinkClass } from './classes.js';
  * - options: `recv=<regex>`; `opt=<key>:<value>` (the sink only fires when an options object argument has that key
  *   set to that literal, e.g. `opt=noent:true`; `opt=<key>:~<text>` when the value's source text contains `<text>`);
  *   `unless=<key>` (the sink does not fire when an options object argument sets that key, e.g. `sendFile`'s `root`);
- *   `str` (the sink needs a string-shaped value, not an object literal).
+ *   `first=<regex>` (the sink only fires when the first argument is a string literal matching, case-insensitive, e.g.
+ *   a header name); `field=<name>` (the sink reads that property of an object argument, e.g. `Location` of
+ *   `writeHead`'s headers); `str` (the sink needs a string-shaped value, not an object literal).
  *
  * Adding an npm API is one line here. Rows are our own, written from each library's public documentation.
  */
@@ -169,6 +171,11 @@ export const MODEL_ROWS: readonly string[] = [
   // open redirect
   '* redirect sink:redirect last recv=^(res|response|ctx|reply|h)$',
   '* location sink:redirect 0 recv=^(res|response)$',
+  '* setHeader sink:redirect 1 first=^location$ recv=^(res|response)$',
+  '* set sink:redirect 1 first=^location$ recv=^(res|response)$',
+  '* header sink:redirect 1 first=^location$ recv=^(res|response|reply)$',
+  '* writeHead sink:redirect last field=Location recv=^(res|response)$',
+  '* writeHead sink:redirect last field=location recv=^(res|response)$',
   'global window.open sink:redirect 0',
   'global location.assign sink:redirect 0',
   'global location.replace sink:redirect 0',
@@ -259,6 +266,10 @@ export interface ModelRow {
   opt?: { key: string; value: string };
   /** The sink does not fire when an options object argument sets this key. */
   unless?: string;
+  /** The sink fires only when the first argument is a string literal matching this. */
+  first?: RegExp;
+  /** The sink reads this property of an object argument. */
+  field?: string;
   str?: boolean;
 }
 
@@ -290,6 +301,8 @@ export function parseModelRows(rows: readonly string[]): ModelRow[] {
       else if (r === 'str') m.str = true;
       else if (r.startsWith('recv=')) m.recv = new RegExp(r.slice(5));
       else if (r.startsWith('unless=')) m.unless = r.slice(7);
+      else if (r.startsWith('first=')) m.first = new RegExp(r.slice(6), 'i');
+      else if (r.startsWith('field=')) m.field = r.slice(6);
       else if (r.startsWith('opt=')) {
         const [key, value] = r.slice(4).split(':');
         m.opt = { key: key ?? '', value: value ?? '' };
