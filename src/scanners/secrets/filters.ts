@@ -51,7 +51,9 @@ const TEMPLATE = /\$\{[^}]*\}?|\{\{|\}\}|\$\([^)]*\)?|%[A-Za-z_][A-Za-z0-9_]*%|#
 
 /** A run of the same character, or an ascending sequence, long enough to be typed by hand. */
 function isPatterned(s: string): boolean {
-  if (/(.)\1{5,}/.test(s)) return true;
+  // A run of `A` is zero bits in base64: long tokens that encode binary fields hold them (Twitter bearer tokens,
+  // Dropbox long-lived tokens, macaroons), so only shorter values count it as typed by hand.
+  if (s.length >= 40 ? /([^A])\1{5,}/.test(s) : /(.)\1{5,}/.test(s)) return true;
   const low = s.toLowerCase();
   return low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty');
 }
