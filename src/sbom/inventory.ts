@@ -1,7 +1,7 @@
-import type { Dependency, ParsedLockfile } from '../scanners/deps/types.js';
+import type { Dependency, ParsedLockfile } from '../analyzers/inventory/types.js';
 import { parseSpdx, formatSpdx, licenseIds } from '../scanners/licenses/spdx.js';
 import { canonicalId, categoryOf, normaliseLicenseName } from '../scanners/licenses/categories.js';
-import { dependencyPurl } from '../scanners/deps/installed/index.js';
+import { dependencyPurl } from '../analyzers/inventory/installed/index.js';
 
 /** One component of an SBOM: a package version, merged across lockfiles. */
 export interface SbomComponent {

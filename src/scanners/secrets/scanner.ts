@@ -1,11 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import { fileBatches, type RawFinding, type Scanner, type ScanContext, type TargetFile } from '../../core/types.js';
-import type { SecretHit } from './analyze.js';
-import { secretsConfigSchema, type SecretsConfig } from './config.js';
-import type { SecretRuleSpec } from './rule.js';
-import type { RuleSet } from './engine.js';
-import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from './ruleset.js';
+import type { SecretHit } from '../../analyzers/secrets/analyze.js';
+import { secretsConfigSchema, type SecretsConfig } from '../../analyzers/secrets/config.js';
+import type { SecretRuleSpec } from '../../analyzers/secrets/rule.js';
+import type { RuleSet } from '../../analyzers/secrets/engine.js';
+import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from '../../analyzers/secrets/ruleset.js';
 import type { WorkerJob, WorkerResult, WorkerRules } from './worker.js';
 import { adoptWorkers, defaultThreads, hasSpareWorkers, startWorkers } from './prestart.js';
 import { analyzeFile, type FileJob, type FileResult } from './read.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { compileRules, detect } from '../../../src/scanners/secrets/engine.js';
-import { BUILTIN_RULES } from '../../../src/scanners/secrets/rules/index.js';
-import type { SecretRuleSpec } from '../../../src/scanners/secrets/rule.js';
-import { CHECKSUMS } from '../../../src/scanners/secrets/validators.js';
+import { compileRules, detect } from '../../../src/analyzers/secrets/engine.js';
+import { BUILTIN_RULES } from '../../../src/analyzers/secrets/rules/index.js';
+import type { SecretRuleSpec } from '../../../src/analyzers/secrets/rule.js';
+import { CHECKSUMS } from '../../../src/analyzers/secrets/validators.js';
 
 const set = compileRules(BUILTIN_RULES);
 
@@ -19,7 +19,7 @@ describe('built-in secret rules: catalogue', () => {
   });
 
   it('registers every rule of every category file', async () => {
-    const dir = new URL('../../../src/scanners/secrets/rules/', import.meta.url);
+    const dir = new URL('../../../src/analyzers/secrets/rules/', import.meta.url);
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'shared.ts');
     assert.ok(files.length >= 8, files.join(', '));
     const registered = new Set(BUILTIN_RULES.map((r) => r.id));
