@@ -46,8 +46,11 @@ const PLACEHOLDER_WORDS = [
   '>',
 ];
 
-/** Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%`, `#{x}`, `<%= x %>`. */
-const TEMPLATE = /\$\{[^}]*\}?|\{\{|\}\}|\$\([^)]*\)?|%[A-Za-z_][A-Za-z0-9_]*%|#\{[^}]*\}?|<%|\$[A-Z_][A-Z0-9_]{2,}\b/;
+/**
+ * Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%` (not right after a letter or digit: URL-encoded
+ * tokens hold `…a%2Fb%3D`), `#{x}`, `<%= x %>`.
+ */
+const TEMPLATE = /\$\{[^}]*\}?|\{\{|\}\}|\$\([^)]*\)?|(?<![A-Za-z0-9])%[A-Za-z_][A-Za-z0-9_]{0,40}%|#\{[^}]*\}?|<%|\$[A-Z_][A-Z0-9_]{2,}\b/;
 
 /** A run of the same character, or an ascending sequence, long enough to be typed by hand. */
 function isPatterned(s: string): boolean {

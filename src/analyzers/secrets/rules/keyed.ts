@@ -129,7 +129,7 @@ export const KEYED_RULES: SecretRuleSpec[] = [
   keyed('sendbird-access-id', 'Sendbird application ID', 'comms', 'sendbird', ['sendbird'], r`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, 'cb3c2dce-111c-e073-8c80-7fc3460de780', { severity: 'medium' }),
   keyed('sendbird-access-token', 'Sendbird API token', 'comms', 'sendbird', ['sendbird'], r`[a-f0-9]{40}`, '06caace2bfd4fb6d4c594e63cc4883c43fa3aba0'),
   keyed('sidekiq-secret', 'Sidekiq Enterprise / Pro gem credentials', 'vcs-ci', 'bundle_(?:enterprise|gems)__contribsys__com', ['bundle_enterprise__contribsys__com', 'bundle_gems__contribsys__com'], r`[a-f0-9]{8}:[a-f0-9]{8}`, '2f09a241:aec42a5f', { fallback: true }),
-  keyed('sonar-api-token', 'SonarQube / SonarCloud token (in context)', 'vcs-ci', 'sonar[_.\\-]?(?:login|token|auth)', ['sonar'], r`(?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40}`, 'jrl68tqeicfch647cutzdxczizi_c0nux6ipgd5j', { fallback: true, name: 'sonarToken' }),
+  keyed('sonar-api-token', 'SonarQube / SonarCloud token (in context)', 'vcs-ci', 'sonar[_.\\-]?(?:login|token|auth)', ['sonar'], r`(?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40}`, 'jrl68tqeicfch647cutzdxczizi_c0nux6ipgd5j', { name: 'sonarToken', fallback: true }),
   keyed('sourcegraph-access-token-in-context', 'Sourcegraph access token (in context)', 'vcs-ci', 'sourcegraph', ['sourcegraph'], r`[a-f0-9]{40}`, '0971bcecc107f6a0f5819b5793fdbb00ad4c369d'),
   keyed('squarespace-access-token', 'Squarespace API key', 'saas', 'squarespace', ['squarespace'], r`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, 'ae0cebd6-62e6-be49-2697-b73ad035a035'),
   keyed('sumologic-access-id', 'Sumo Logic access ID', 'observability', 'sumo', ['sumo'], r`su[a-zA-Z0-9]{12}`, 'su3BOc7kV5sP3P', { severity: 'medium' }),
@@ -143,4 +143,8 @@ export const KEYED_RULES: SecretRuleSpec[] = [
   keyed('upstage-api-key', 'Upstage API key', 'ai', 'upstage', ['upstage'], r`[A-Za-z0-9]{40,50}`, 'BcF8aXfLkGBkcaaC4CSaQIlf5md1AlOStL6kuVIiq'),
   keyed('yandex-access-token', 'Yandex OAuth / IAM token (in context)', 'cloud', 'yandex', ['yandex'], r`t1\.[A-Za-z0-9_\-]{1,40}={0,2}\.[A-Za-z0-9_\-]{86}={0,2}`, 't1.j1ZyFQ83PZsW9aG8KgmU02.1pnOJFAHuWPjeowNWG_yS9W_NZUdElU6zvxCWBIhpo1DnvUTNjA-XQWxACyVFFwZikrnTsAsUpLTgnoK0xy7MU', { fallback: true }),
   keyed('zai-api-key', 'Z.ai (GLM) API key', 'ai', 'zai|z_ai|z\\.ai|glm|zlm', ['zai', 'z_ai', 'z.ai', 'glm', 'zlm'], r`[a-f0-9]{32}\.[a-z0-9]{16}`, '7e5c2b5c2c8730aa01606c971de9c033.gq9a2s28is4qg8xd'),
+  keyed('facebook-app-access-token', 'Facebook app access token (app ID and secret)', 'saas', 'facebook', ['facebook'], r`\d{15,16}(?:\||%7C)[0-9a-z\-_]{27,40}`, '4006297773343450%7Crrepmtyfaf_-t0892-to05rmhuv7ik4'),
+  keyed('okta-api-token-in-context', 'Okta API token (in context)', 'saas', 'okta', ['okta'], r`00[\w=\-]{40}`, '00kR=oI1dbl-zera00VwWwag5m4zdHgpdsnBxILVzT', { fallback: true }),
+  keyed('netlify-token-in-context', 'Netlify access token (in context)', 'cloud', 'netlify', ['netlify'], r`[a-z0-9=_\-]{40,46}`, 'kxm6405px-95vntoqsr=9lsti-x9s42xu01cfsarijmr', { fallback: true }),
+  keyed('honeycomb-api-key-in-context', 'Honeycomb API key (in context)', 'observability', 'honeycomb', ['honeycomb'], r`[a-f0-9]{32}|[a-z0-9]{22}`, 'f7e05ccc7e5c2b5c2c8730aa01606c97', { fallback: true }),
 ];
