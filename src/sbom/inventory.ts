@@ -1,6 +1,5 @@
 import type { Dependency, ParsedLockfile } from '../scanners/deps/types.js';
-import { parseSpdx, formatSpdx, licenseIds } from '../scanners/licenses/spdx.js';
-import { canonicalId, categoryOf, normaliseLicenseName } from '../scanners/licenses/categories.js';
+import { formatSpdx, toSpdx } from '../scanners/licenses/spdx.js';
 import { dependencyPurl } from '../scanners/deps/installed/index.js';
 
 /** One component of an SBOM: a package version, merged across lockfiles. */
@@ -50,17 +49,9 @@ export function decodeHash(h: string): { alg: 'SHA-512' | 'SHA-256' | 'SHA-1'; h
 
 function licenseOf(raw: string | undefined): { licenseExpression?: string; licenseName?: string } {
   if (!raw) return {};
-  try {
-    const node = parseSpdx(normaliseLicenseName(raw));
-    const ids = licenseIds(node);
-    if (ids.every((id) => categoryOf(id) !== 'unknown')) {
-      const canon = (n: typeof node): typeof node => ('license' in n ? { ...n, license: canonicalId(n.license) } : { ...n, left: canon(n.left), right: canon(n.right) });
-      return { licenseExpression: formatSpdx(canon(node)) };
-    }
-  } catch {
-    // not an expression: keep the text as a name
-  }
-  return { licenseName: raw };
+  // an SPDX expression (ids checked against the SPDX list, common names corrected), else the text as a name
+  const node = toSpdx(raw);
+  return node ? { licenseExpression: formatSpdx(node) } : { licenseName: raw };
 }
 
 /** Merges the packages of every lockfile into SBOM components (one per purl), sorted by purl. */
