@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AdvisoryDb, writeDatabase } from '../src/advisories/db.js';
 import { matchPackage } from '../src/advisories/group.js';
 import { loadRecords } from '../src/advisories/load.js';
-import { collectInventory } from '../src/scanners/deps/inventory.js';
+import { collectInventory } from '../src/analyzers/inventory/inventory.js';
 import { openDirectory } from '../src/targets/directory.js';
 import { BIG_PROJECTS, bigLockfile } from './sbom.js';
 import { BENCH_DIR, CLI, ROOT, build, table, timed } from './util.js';

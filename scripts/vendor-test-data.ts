@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collectInventory } from '../src/scanners/deps/inventory.js';
+import { collectInventory } from '../src/analyzers/inventory/inventory.js';
 import { openDirectory } from '../src/targets/directory.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -11,7 +11,7 @@ import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNER_IDS } from '../scanners/index.js';
 import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/prestart.js';
-import { int, list, parse, platformOption } from './args.js';
+import { int, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
 
@@ -38,8 +38,9 @@ export const SCAN_OPTIONS = {
 
 /** Help text for {@link SCAN_OPTIONS}. */
 export const SCAN_OPTIONS_HELP = `Output and gate:
-  -f, --format FMT        table (default), json, sarif, junit, markdown; repeat or comma-separate for several
-  -o, --output FILE       write the matching --format to FILE (pairs in order; without it, stdout)
+  -f, --format FMT        table (default), json, sarif, junit, markdown; repeat for several
+  -o, --output FILE       write the --format given right before it to FILE (alone: format from the
+                          extension); a format without --output goes to stdout (at most one)
       --fail-on SEV       lowest severity that fails: critical, high (default), medium, low, info, none
                           (overrides the config's failOn and per-scanner thresholds)
       --baseline FILE     a previous JSON or SARIF report: only findings not in it fail the gate
@@ -64,6 +65,8 @@ ${UPLOAD_HELP}`;
 export interface ScanRequest {
   path: string;
   values: ReturnType<typeof parse<typeof SCAN_OPTIONS>>['values'];
+  /** The parsed options in command-line order, to pair each --output with its --format. */
+  tokens: ArgTokens;
   scanners?: string[];
   history?: boolean;
   since?: string;
@@ -77,20 +80,49 @@ export interface Out<F extends string = Format> {
   file: string | undefined;
 }
 
-/** Pairs `--format`s with `--output`s (a lone `--output x.sarif` names its format); `known` lists the formats the command has. */
-export function outputs<F extends string = Format>(formats: string[], files: string[], known: readonly F[] = FORMATS as unknown as readonly F[]): Out<F>[] {
-  for (const f of formats) if (!(known as readonly string[]).includes(f)) throw new UsageError(`unknown format ${f} (use ${known.join(', ')})`);
-  const fmts = (formats.length ? formats : files.length ? [] : ['table']) as F[];
-  if (files.length > fmts.length) {
-    // `--output x.sarif` alone: guess the format from the extension.
-    for (const file of files.slice(fmts.length)) {
+/** What {@link outputs} reads: parseArgs' tokens, in command-line order. */
+export type ArgTokens = readonly { kind: string; name?: string; value?: string | undefined }[] | undefined;
+
+/**
+ * Pairs `--format`s with `--output`s in command-line order: an `--output` belongs to the format given right before
+ * it; an `--output` with no format waiting names its format by its extension (`x.sarif`); a format with no output
+ * goes to stdout, and only one may. No format and no output: `fallback` on stdout. `known` lists the formats the
+ * command writes.
+ */
+export function outputs<F extends string = Format>(
+  tokens: ArgTokens,
+  known: readonly F[] = FORMATS as unknown as readonly F[],
+  fallback: F = 'table' as F,
+): Out<F>[] {
+  const outs: Out<F>[] = [];
+  // The formats of the last --format, while no --output has claimed one of them.
+  let waiting: Out<F> | undefined;
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'format') {
+      const fmts = (t.value ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+      for (const f of fmts) {
+        if (!(known as readonly string[]).includes(f)) throw new UsageError(`unknown format ${f} (use ${known.join(', ')})`);
+        outs.push({ format: f as F, file: undefined });
+      }
+      waiting = outs[outs.length - 1];
+    } else if (t.name === 'output') {
+      const file = t.value ?? '';
+      if (waiting) {
+        waiting.file = file;
+        waiting = undefined;
+        continue;
+      }
       const guessed = formatFromName(file);
       if (!(known as readonly string[]).includes(guessed)) throw new UsageError(`${file}: this command writes no ${guessed} report (use ${known.join(', ')})`);
-      fmts.push(guessed as F);
+      outs.push({ format: guessed as F, file });
     }
   }
-  const outs = fmts.map((format, i) => ({ format, file: files[i] }));
-  if (outs.filter((o) => o.file === undefined).length > 1) throw new UsageError('only one --format can go to stdout: give --output for the others');
+  if (outs.length === 0) outs.push({ format: fallback, file: undefined });
+  const toStdout = outs.filter((o) => o.file === undefined);
+  if (toStdout.length > 1) {
+    throw new UsageError(`only one --format can go to stdout (${toStdout.map((o) => o.format).join(' and ')} have no --output): put --output FILE right after each other --format`);
+  }
   return outs;
 }
 
@@ -169,7 +201,7 @@ export function writeAtomic(file: string, text: string): void {
 /** Runs a scan from parsed arguments: config, target, scanners, gate, reports. Returns the exit code. */
 export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<number> {
   const v = req.values;
-  const outs = outputs(list(v.format), v.output ?? []);
+  const outs = outputs(req.tokens);
   const failOn = severityOption(v['fail-on']);
   const threads = int('threads', v.threads);
   const maxFileSize = int('max-file-size', v['max-file-size']);

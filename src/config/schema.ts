@@ -46,6 +46,16 @@ export const configSchema = z
       .describe('Files larger than this many bytes are skipped (and listed in the report status).'),
     ignoreFile: z.string().default('.pipeguardignore').describe('File of fingerprints to ignore, one per line.'),
     suppressions: z.array(suppressionSchema).default([]),
+    hooks: z
+      .object({
+        required: z
+          .boolean()
+          .default(true)
+          .describe('The pre-commit hook `init` writes blocks a commit when pipeguard is not installed; false lets it through with a warning.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The git hook written by `pipeguard init`.'),
     scanners: z.object(scannersShape).strict().prefault({}),
     threatModel: threatModelConfigSchema.prefault({}).describe('Threat model as code: `pipeguard threat-model`.'),
     ...DELIVER_CONFIG,

@@ -201,5 +201,5 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
 async function loadMasker(findings: Finding[]): Promise<SecretMasker> {
   const carriesText = findings.some((f) => f.scanner !== 'secrets' && (('snippet' in f.location && f.location.snippet) || f.evidence || f.flow?.length));
   if (!carriesText) return (t) => t;
-  return (await import('../scanners/secrets/mask.js')).maskSecrets;
+  return (await import('../analyzers/secrets/mask.js')).maskSecrets;
 }

@@ -1,6 +1,6 @@
-import type { Dependency, ParsedLockfile } from '../scanners/deps/types.js';
+import type { Dependency, ParsedLockfile } from '../analyzers/inventory/types.js';
 import { formatSpdx, toSpdx } from '../scanners/licenses/spdx.js';
-import { dependencyPurl } from '../scanners/deps/installed/index.js';
+import { dependencyPurl } from '../analyzers/inventory/installed/index.js';
 
 /** One component of an SBOM: a package version, merged across lockfiles. */
 export interface SbomComponent {

@@ -4,7 +4,7 @@ import { iacConfigSchema } from './iac/config.js';
 import { postureConfigSchema } from './posture/config.js';
 import { pipelineConfigSchema } from './pipeline/config.js';
 import { sastConfigSchema } from './sast/config.js';
-import { secretsConfigSchema } from './secrets/config.js';
+import { secretsConfigSchema } from '../analyzers/secrets/config.js';
 import { licensesConfigSchema } from './licenses/config.js';
 import { imageConfigSchema } from './image/config.js';
 import { dastConfigSchema } from './dast/config.js';

@@ -7,10 +7,10 @@ import { defaultDbPath } from '../../advisories/paths.js';
 import { errorMessage } from '../../core/errors.js';
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
-import { dependencyPurl } from './installed/index.js';
+import { dependencyPurl } from '../../analyzers/inventory/installed/index.js';
 import type { DepsConfig } from './config.js';
-import { collectInventory, formatInventoryError } from './inventory.js';
-import type { Dependency } from './types.js';
+import { collectInventory, formatInventoryError } from '../../analyzers/inventory/inventory.js';
+import type { Dependency } from '../../analyzers/inventory/types.js';
 import { parseVex, vexCovers, type VexStatement } from './vex.js';
 
 /** The one rule of the deps scanner. */

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import type { FileLocation, Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
-import type { Span } from '../iac/common.js';
+import type { Span } from '../../core/lines.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { ExposureConfig } from './config.js';
 import { deriveExposures, deriveFromImage, IMAGE_CONFIG_PATH, isExposurePath } from './derive.js';

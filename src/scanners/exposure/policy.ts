@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { FileLocation, RawFinding, Severity } from '../../core/types.js';
 import type { RuleInfo } from '../../core/rules.js';
-import type { Span } from '../iac/common.js';
+import type { Span } from '../../core/lines.js';
 import type { ExposureConfig, ExposureService } from './config.js';
 import type { Exposure } from './derive.js';
 

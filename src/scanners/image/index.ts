@@ -7,9 +7,9 @@
 import { EOL_UPDATED, eolCycle } from '../../data/eol.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { ImageLocation, RawFinding, Scanner, ScanContext, Severity, Target } from '../../core/types.js';
-import { analyzeText, type SecretHit } from '../secrets/analyze.js';
-import type { RuleSet } from '../secrets/engine.js';
-import { buildRuleSet, ruleSetInput } from '../secrets/ruleset.js';
+import { analyzeText, type SecretHit } from '../../analyzers/secrets/analyze.js';
+import type { RuleSet } from '../../analyzers/secrets/engine.js';
+import { buildRuleSet, ruleSetInput } from '../../analyzers/secrets/ruleset.js';
 import type { ImageScannerConfig } from './config.js';
 import { IMAGE_RULES } from './rules.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { collectInventory } from '../../../src/scanners/deps/inventory.js';
+import { collectInventory } from '../../../src/analyzers/inventory/inventory.js';
 import { openDirectory } from '../../../src/targets/directory.js';
 import { FIXTURES, fixtureCopy, inventoryRows, scanDeps } from './helpers.js';
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { linkGraph } from '../../../src/scanners/deps/graph.js';
-import { formatFor, LOCKFILE_FORMATS } from '../../../src/scanners/deps/parsers/index.js';
-import { LockfileError, type ParsedLockfile } from '../../../src/scanners/deps/types.js';
+import { linkGraph } from '../../../src/analyzers/inventory/graph.js';
+import { formatFor, LOCKFILE_FORMATS } from '../../../src/analyzers/inventory/parsers/index.js';
+import { LockfileError, type ParsedLockfile } from '../../../src/analyzers/inventory/types.js';
 import { FIXTURES } from './helpers.js';
 
 const noSiblings = async (): Promise<string | undefined> => undefined;

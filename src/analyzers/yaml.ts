@@ -1,6 +1,6 @@
 import { LineCounter, parseAllDocuments, isAlias, isMap, isSeq, isScalar, isPair, visit } from 'yaml';
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
-import type { Span } from './common.js';
+import type { Span } from '../core/lines.js';
 
 /** Parsed YAML documents of one file, with a line counter for positions. */
 export interface YamlFile {

@@ -6,7 +6,7 @@
  * files are read and attributes every package to the layer that added it.
  */
 import type { TargetFile } from '../../../core/types.js';
-import { purlFor } from '../../../sbom/purl.js';
+import { purlFor } from '../purl.js';
 import type { Dependency, ParsedLockfile } from '../types.js';
 import { isApkPath, parseApkInstalled } from './apk.js';
 import { isDpkgPath, parseDpkgStatus } from './dpkg.js';

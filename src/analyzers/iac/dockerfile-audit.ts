@@ -1,26 +1,7 @@
-import type { Hit } from '../common.js';
-import { isPlaceholderValue, isSecretName } from '../common.js';
-import { parseArgInstruction, parseEnvInstruction, shellCommands, substitute } from './parse.js';
-import type { Command, Dockerfile, Instruction, MappedText, Stage, Word } from './parse.js';
-
-/** Splits an image reference into name, tag and digest. */
-export function splitImage(ref: string): { name: string; tag?: string; digest?: string } {
-  let rest = ref;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  let tag: string | undefined;
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  return { name: rest, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
-}
+import type { Hit } from './common.js';
+import { isPlaceholderValue, isSecretName } from './common.js';
+import { parseArgInstruction, parseEnvInstruction, shellCommands, splitImage, substitute } from './dockerfile.js';
+import type { Command, Dockerfile, Instruction, MappedText, Stage, Word } from './dockerfile.js';
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 160);
 

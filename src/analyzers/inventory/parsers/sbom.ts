@@ -1,4 +1,4 @@
-import { ecosystemOfPurl } from '../../../sbom/purl.js';
+import { ecosystemOfPurl } from '../purl.js';
 import { LockfileError, type Dependency, type ParsedLockfile } from '../types.js';
 import { LineIndex, objectOr, parseJson, str } from './text.js';
 

@@ -425,3 +425,19 @@ export function listOf(e: Expr | undefined): Expr[] {
   if (e.kind === 'call' && (e.name === 'concat' || e.name === 'tolist' || e.name === 'toset' || e.name === 'distinct' || e.name === 'flatten')) return e.args.flatMap(listOf);
   return [e];
 }
+
+/** Port range of a rule; `all` when every port. */
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+/** Parses `22`, `"22"`, `"8000-8080"`, `"*"` into a range. */
+export function portRange(s: string | undefined): PortRange | undefined {
+  if (s === undefined) return undefined;
+  const t = s.trim();
+  if (t === '*' || t === '') return { from: 0, to: 65535 };
+  const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(t);
+  if (!m) return undefined;
+  return { from: Number(m[1]), to: Number(m[2] ?? m[1]) };
+}
