@@ -154,6 +154,7 @@ export function parseComposerLock(text: string, path: string): ParsedLockfile {
         dependsOn: Object.keys(objectOr(p.require)).map((n) => n.toLowerCase()),
         ...(lic.length ? { license: lic.length > 1 ? `(${lic.join(' OR ')})` : lic[0] } : {}),
         ...(str(objectOr(p.dist).shasum) ? { hashes: [`sha1:${str(objectOr(p.dist).shasum)}`] } : {}),
+        ...(str(objectOr(p.dist).url) ? { resolved: str(objectOr(p.dist).url) } : {}),
       });
     }
   }

@@ -60,7 +60,9 @@ export function parsePnpmLock(text: string, path: string): ParsedLockfile {
       byKey.set(id, dep);
     }
     const integrity = str(objectOr(entry.resolution).integrity);
+    const tarball = str(objectOr(entry.resolution).tarball);
     if (integrity) dep.hashes = [integrity];
+    if (tarball) dep.resolved = tarball;
     if (entry.dev === true) dep.dev = true;
     if (entry.optional === true) dep.optional = true;
     const kids = { ...objectOr(entry.dependencies), ...objectOr(entry.optionalDependencies) };

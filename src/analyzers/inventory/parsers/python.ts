@@ -147,7 +147,17 @@ export function parseUvLock(text: string, path: string): ParsedLockfile {
     const version = str(p.version);
     if (!version) throw new LockfileError(`package "${name}" has no version`, line);
     const sdist = str(objectOr(p.sdist).hash);
-    out.push({ key: pep503(name), ecosystem: 'PyPI', name, version, line, dependsOn: [...deps, ...optional], ...(sdist ? { hashes: [sdist] } : {}) });
+    const url = str(objectOr(p.sdist).url) ?? str(objectOr((p.wheels as unknown[] | undefined)?.[0]).url);
+    out.push({
+      key: pep503(name),
+      ecosystem: 'PyPI',
+      name,
+      version,
+      line,
+      dependsOn: [...deps, ...optional],
+      ...(sdist ? { hashes: [sdist] } : {}),
+      ...(url ? { resolved: url } : {}),
+    });
   }
   return { path, format: 'uv.lock', ecosystem: 'PyPI', packages: out, roots: roots.length ? roots : undefined, devRoots: [...devRoots] };
 }
