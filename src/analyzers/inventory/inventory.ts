@@ -14,7 +14,7 @@ export interface InventoryError {
 }
 
 /** Extra files parsers may read besides lockfiles (sibling manifests, requirement includes). */
-const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|[^/]*\.txt|[^/]*\.in)$/;
+const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|go\.sum|[^/]*\.txt|[^/]*\.in)$/;
 
 /**
  * Reads every lockfile/manifest of a target and parses it: one entry per file, parse failures as

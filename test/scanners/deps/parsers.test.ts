@@ -107,6 +107,7 @@ test('Go, Cargo, Bundler, Composer, Gradle, NuGet, Maven, bun', async () => {
     'golang.org/x/net@v0.1.0',
     'golang.org/x/text@v0.3.8',
     'golang.org/x/crypto@v0.0.0-20200622213623-75b288015ac9 direct',
+    'stdlib@v1.21.0', // from the go directive, so standard-library advisories match
   ]);
   const cargo = await parse('cargo/Cargo.lock');
   assert.equal(pkg(cargo, 'app'), undefined);
