@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
+import { resolveBuildPaths } from '../attest/config.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { SEVERITIES, type Decision, type Report, type Severity } from '../core/types.js';
 import type { Config } from '../config/schema.js';
@@ -230,7 +231,8 @@ async function scanAndReport(
   const { outs, failOn, threads, maxFileSize, absPath } = o;
   const known = SCANNER_IDS;
   const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
-  const config = loaded.config;
+  // paths in the build section are relative to the config file
+  const config = { ...loaded.config, build: resolveBuildPaths(loaded.config.build, loaded.path ? dirname(loaded.path) : io.cwd) };
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
   const ignorePath = v['ignore-file']
     ? resolve(io.cwd, v['ignore-file'])

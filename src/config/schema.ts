@@ -5,6 +5,7 @@ import { threatModelConfigSchema } from '../threatmodel/config.js';
 import { DELIVER_CONFIG } from '../deliver/config.js';
 import { forgeConfigSchema } from '../posture/config.js';
 import { complianceConfigSchema } from '../compliance/config.js';
+import { buildConfigSchema } from '../attest/config.js';
 
 /** One suppression in pipeguard.yml: what it matches, why, and until when. */
 export const suppressionSchema = z
@@ -61,6 +62,7 @@ export const configSchema = z
     ...DELIVER_CONFIG,
     forge: forgeConfigSchema.prefault({}).describe('What `pipeguard posture` expects of the live repository settings.'),
     compliance: complianceConfigSchema.prefault({}).describe('What `pipeguard compliance` requires.'),
+    build: buildConfigSchema.prefault({}).describe('What the gate requires of build artifacts and images: signatures and provenance.'),
   })
   .strict();
 

@@ -333,6 +333,8 @@ export interface Target {
   id: string;
   /** Absolute root directory on disk, when the target is one (directory, git work tree). */
   root?: string;
+  /** Absolute path of the file or image folder the target was opened from (an artifact, an image): what a signature covers. */
+  path?: string;
   /** File contents (capability `files`). */
   files?(filter?: FileFilter): AsyncIterable<TargetFile>;
   /**
@@ -511,6 +513,11 @@ export interface Scanner<C = unknown> {
   /** Needs the network beyond the target itself (a registry, an API); skipped in `--offline` runs. */
   network?: boolean;
   rules(config: C): RuleMeta[];
+  /**
+   * Optionally, why the scanner has nothing to check under this config (the build gate with no `build.require`):
+   * it is then skipped with that reason, so a run is never taken as evidence of a check that did not happen.
+   */
+  idle?(root: import('../config/schema.js').Config): string | undefined;
   scan(target: Target, ctx: ScanContext<C>): AsyncIterable<RawFinding>;
 }
 

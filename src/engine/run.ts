@@ -93,7 +93,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
         status.reason = 'disabled in config';
         return;
       }
-      const why = whyNotRun(scanner, o.target, o.options ?? {});
+      const why = whyNotRun(scanner, o.target, o.options ?? {}) ?? scanner.idle?.(config);
       if (why) {
         status.status = 'skipped';
         status.reason = why;
