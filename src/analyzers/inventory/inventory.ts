@@ -70,6 +70,7 @@ async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lo
       const parsed = await fmt.parse(await f.text(), f.path, read);
       linkGraph(parsed);
       out.push(parsed);
+      for (const n of parsed.notes ?? []) errors.push({ path: f.path, ...(n.line ? { line: n.line } : {}), message: n.message });
     } catch (e) {
       if (e instanceof LockfileError) errors.push({ path: f.path, ...(e.line ? { line: e.line } : {}), message: e.message });
       else errors.push({ path: f.path, message: errorMessage(e) });

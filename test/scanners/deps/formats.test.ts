@@ -145,6 +145,8 @@ test('Go: vendor/modules.txt, the toolchain as stdlib, go.sum for a go 1.16 modu
   assert.equal(formatFor('a/vendor/modules.txt')?.ecosystem, 'Go');
   assert.equal(formatFor('vendor/github.com/x/y/vendor/modules.txt'), undefined);
   assert.equal(formatFor('docs/modules.txt'), undefined);
+  assert.equal(formatFor('gems.locked')?.ecosystem, 'RubyGems');
+  assert.equal(formatFor('buildscript-gradle.lockfile')?.ecosystem, 'Maven');
 });
 
 test('new formats match advisories: Deno npm packages, pylock, vendored Go modules and stdlib, NuGet, Gradle catalogs', async () => {
