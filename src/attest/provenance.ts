@@ -5,7 +5,7 @@
  */
 import { InputError } from '../core/errors.js';
 import type { Target } from '../core/types.js';
-import { collectInventory } from '../scanners/deps/inventory.js';
+import { collectInventory } from '../analyzers/inventory/inventory.js';
 import { sbomComponents } from '../sbom/inventory.js';
 import { gitEnv, runGit, type GitCtx } from '../targets/git-run.js';
 
