@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** What the checks need of a package: its published versions, the deprecated ones, its `latest` tag. */
 export interface PackageVersions {
@@ -16,6 +16,8 @@ export interface PackageVersions {
   latest?: string;
   /** When the registry gave this answer (ISO). */
   fetchedAt: string;
+  /** The registry said it has no such package (cached too, so a private package is not asked for every run). */
+  missing?: boolean;
 }
 
 /** The registry client's settings. */
@@ -59,8 +61,9 @@ export function packageUrl(registry: string, name: string): string {
 export async function packageVersions(name: string, o: RegistryOptions): Promise<RegistryAnswer> {
   const file = cacheFile(o, name);
   const cached = readCache(file, name);
-  if (o.offline) return cached ? { ok: true, pkg: cached } : { ok: false, reason: 'not in the registry cache, and the run is offline' };
-  if (cached && o.now().getTime() - Date.parse(cached.fetchedAt) < o.ttlHours * 3600_000) return { ok: true, pkg: cached };
+  const answer = (c: PackageVersions): RegistryAnswer => (c.missing ? { ok: false, reason: NOT_FOUND } : { ok: true, pkg: c });
+  if (o.offline) return cached ? answer(cached) : { ok: false, reason: 'not in the registry cache, and the run is offline' };
+  if (cached && o.now().getTime() - Date.parse(cached.fetchedAt) < o.ttlHours * 3600_000) return answer(cached);
   let res: Response;
   try {
     res = await fetch(packageUrl(o.url, name), { headers: { accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8' }, signal: AbortSignal.any([AbortSignal.timeout(20_000), ...(o.signal ? [o.signal] : [])]) });
@@ -68,7 +71,10 @@ export async function packageVersions(name: string, o: RegistryOptions): Promise
     const why = `the registry did not answer (${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message})`;
     return cached ? { ok: true, pkg: cached, note: `${why}: used the cached answer of ${cached.fetchedAt.slice(0, 10)}` } : { ok: false, reason: why };
   }
-  if (res.status === 404) return { ok: false, reason: 'not in the registry (a private or unpublished package)' };
+  if (res.status === 404) {
+    writeCache(file, { name, versions: [], deprecated: [], fetchedAt: o.now().toISOString(), missing: true });
+    return { ok: false, reason: NOT_FOUND };
+  }
   if (!res.ok) {
     const why = `the registry answered HTTP ${res.status}`;
     return cached ? { ok: true, pkg: cached, note: `${why}: used the cached answer of ${cached.fetchedAt.slice(0, 10)}` } : { ok: false, reason: why };
@@ -88,13 +94,19 @@ export async function packageVersions(name: string, o: RegistryOptions): Promise
     ...(typeof doc['dist-tags']?.latest === 'string' ? { latest: doc['dist-tags'].latest } : {}),
     fetchedAt: o.now().toISOString(),
   };
+  writeCache(file, pkg);
+  return { ok: true, pkg };
+}
+
+const NOT_FOUND = 'not in the registry (a private or unpublished package)';
+
+function writeCache(file: string, pkg: PackageVersions): void {
   try {
-    mkdirSync(join(o.cacheDir, 'npm'), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(pkg));
     renameSync(tmp, file);
   } catch {
     // a cache that cannot be written only costs a request next time
   }
-  return { ok: true, pkg };
 }
