@@ -10,8 +10,8 @@
 // Run: node --import tsx bench/secrets-recall.ts <peer.toml|peer.tsv> [samples per rule, default 24] [--misses]
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
-import { compileRules, detect } from '../src/scanners/secrets/engine.js';
-import { BUILTIN_RULES } from '../src/scanners/secrets/rules/index.js';
+import { compileRules, detect } from '../src/analyzers/secrets/engine.js';
+import { BUILTIN_RULES } from '../src/analyzers/secrets/rules/index.js';
 import { generate, parseRegex, rng, type Node } from './regex-sample.js';
 
 interface PeerRule {
