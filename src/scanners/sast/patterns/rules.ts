@@ -1,4 +1,5 @@
-import picomatch from 'picomatch';
+import { globMatch } from '../../../core/glob.js';
+import { userRegExp } from '../../../core/linear-regex.js';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YNode } from 'yaml';
 import { InputError } from '../../../core/errors.js';
 import type { Confidence, Severity } from '../../../core/types.js';
@@ -39,7 +40,7 @@ export interface YamlRule {
   sanitizers: Formula[];
   /** Where the rule was loaded from, for errors. */
   origin: string;
-  /** `paths.include`/`paths.exclude` globs (picomatch, matched against the target-relative path and its base name). */
+  /** `paths.include`/`paths.exclude` globs (core/glob.ts, matched against the target-relative path and its base name). */
   paths?: { include: string[]; exclude: string[] };
   help: string;
 }
@@ -218,7 +219,7 @@ function compileRegex(v: unknown): RegExp {
   try {
     // Semgrep's regexes are PCRE; the common subset works, and leading inline flags such as (?i) or (?s) are mapped
     const m = /^\(\?([ims]+)\)/.exec(v);
-    return new RegExp(m ? v.slice(m[0].length) : v, 'g' + (m ? [...new Set(m[1]!)].join('') : ''));
+    return userRegExp(m ? v.slice(m[0].length) : v, 'g' + (m ? [...new Set(m[1]!)].join('') : ''));
   } catch (e) {
     throw new Error(`bad regex ${v}: ${(e as Error).message}`);
   }
@@ -346,7 +347,7 @@ export function interpolate(message: string, env: Env): string {
 export function appliesTo(rule: YamlRule, path: string): boolean {
   if (!rule.paths) return true;
   const base = path.split('/').pop() ?? path;
-  const hit = (globs: string[]) => globs.some((g) => picomatch.isMatch(path, g, { dot: true }) || picomatch.isMatch(base, g, { dot: true }) || path.startsWith(g.replace(/\/\*\*$/, '') + '/'));
+  const hit = (globs: string[]) => globs.some((g) => globMatch(path, g) || globMatch(base, g) || path.startsWith(g.replace(/\/\*\*$/, '') + '/'));
   if (rule.paths.include.length && !hit(rule.paths.include)) return false;
   return !hit(rule.paths.exclude);
 }
