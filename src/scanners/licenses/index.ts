@@ -1,6 +1,6 @@
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, Scanner } from '../../core/types.js';
-import { collectInventory, formatInventoryError } from '../../analyzers/inventory/inventory.js';
+import { scanInventory } from '../../analyzers/inventory/inventory.js';
 import { dependencyPurl } from '../../analyzers/inventory/installed/index.js';
 import type { Dependency } from '../../analyzers/inventory/types.js';
 import type { LicensesConfig } from './config.js';
@@ -28,8 +28,7 @@ export const licensesScanner: Scanner<LicensesConfig> = {
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;
-    const { lockfiles, errors } = await collectInventory(target, ctx.signal);
-    for (const e of errors) ctx.fileError(e.path, formatInventoryError(e));
+    const lockfiles = await scanInventory(ctx);
     for (const lock of lockfiles) {
       // Distribution packages (dpkg, apk, rpm) are the operating system's, not the application's dependencies.
       if (lock.os) continue;
