@@ -2,14 +2,16 @@
  * SAST benchmark: pipeguard's SAST scanner beside ESLint + eslint-plugin-security (recommended config) on the same
  * real JS/TS tree. Each tool runs in its own child process so peak memory (maxRSS) and CPU time are its own.
  *
- *   node --import tsx bench/sast.ts [tree]
+ *   node --import tsx bench/sast.ts [tree] [--findings out.jsonl]
  *
+ * `--findings` also writes pipeguard's findings (rule, location, message, identity, flow), one JSON object per line,
+ * sorted, so two versions of the scanner can be compared with `diff` (a refactor must leave the file unchanged).
  * Without a tree argument the script uses `.bench/tree`, built from packages installed under `.bench/node_modules`
  * (`cd .bench && npm install lodash express @babel/core @babel/traverse rxjs webpack`), copied without nested
  * node_modules so ESLint does not ignore them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Config } from '../src/config/schema.js';
 import type { ScanContext } from '../src/core/types.js';
@@ -53,7 +55,7 @@ function buildTree(): string {
   return tree;
 }
 
-async function runOurs(tree: string): Promise<Figures> {
+async function runOurs(tree: string, dump: string | undefined): Promise<Figures> {
   const { sastScanner } = await import('../src/scanners/sast/index.js');
   const { sastConfigSchema } = await import('../src/scanners/sast/config.js');
   const { openDirectory } = await import('../src/targets/directory.js');
@@ -68,11 +70,14 @@ async function runOurs(tree: string): Promise<Figures> {
   });
   const byRule: Record<string, number> = {};
   let findings = 0;
+  const lines: string[] = [];
   for await (const f of sastScanner.scan(target, ctx)) {
     findings++;
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+    if (dump) lines.push(JSON.stringify({ ruleId: f.ruleId, location: f.location, message: f.message, identity: f.identity, flow: f.flow }));
   }
   const cpu = process.cpuUsage(cpu0);
+  if (dump) writeFileSync(dump, lines.sort().join('\n') + '\n');
   const files = walk(tree);
   return {
     tool: 'pipeguard sast', files: files.length, bytes: files.reduce((s, f) => s + statSync(f).size, 0), findings,
@@ -116,8 +121,8 @@ async function runEslint(tree: string): Promise<Figures> {
   };
 }
 
-function child(kind: string, tree: string): Figures {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', join(ROOT, 'bench', 'sast.ts'), '--worker', kind, tree], {
+function child(kind: string, tree: string, dump?: string): Figures {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', join(ROOT, 'bench', 'sast.ts'), '--worker', kind, tree, ...(dump ? [dump] : [])], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr.slice(0, 2000)}`);
@@ -137,14 +142,20 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--worker') {
     const tree = args[2]!;
-    const f = args[1] === 'ours' ? await runOurs(tree) : await runEslint(tree);
+    const f = args[1] === 'ours' ? await runOurs(tree, args[3]) : await runEslint(tree);
     console.log(JSON.stringify(f));
     return;
   }
+  const at = args.indexOf('--findings');
+  const dump = at >= 0 ? resolve(args[at + 1] ?? 'sast-findings.jsonl') : undefined;
+  if (at >= 0) args.splice(at, 2);
+  if (args.includes('--rebuild')) {
+    rmSync(join(ROOT, '.bench', 'tree'), { recursive: true, force: true });
+    args.splice(args.indexOf('--rebuild'), 1);
+  }
   const tree = resolve(args[0] ?? buildTree());
-  if (args.includes('--rebuild')) rmSync(join(ROOT, '.bench', 'tree'), { recursive: true, force: true });
   console.log(`tree: ${relative(ROOT, tree) || tree}`);
-  const ours = child('ours', tree);
+  const ours = child('ours', tree, dump);
   const peer = child('eslint', tree);
   console.log(`${'tool'.padEnd(32)} ${'files'.padStart(6)} ${'MB'.padStart(7)} ${'findings'.padStart(8)} ${'files/s'.padStart(8)} ${'MB/s'.padStart(7)} ${'cpu s'.padStart(7)} ${'wall s'.padStart(7)} ${'RSS MB'.padStart(7)}`);
   console.log(row(ours));

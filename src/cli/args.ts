@@ -5,14 +5,14 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 type HelpOption = { help: { type: 'boolean'; short: 'h' } };
 /** What {@link parse} returns: parseArgs' typed values and the positionals. */
-export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: HelpOption & O; allowPositionals: true; strict: true }>>;
+export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: HelpOption & O; allowPositionals: true; strict: true; tokens: true }>>;
 
 /** `node:util` parseArgs with strict checking, turning its errors into UsageErrors. */
 export function parse<O extends Options>(argv: string[], options: O, maxPositionals = 1): Parsed<O> {
   let r: Parsed<O>;
   try {
     const help: HelpOption = { help: { type: 'boolean', short: 'h' } };
-    r = parseArgs({ args: argv, options: { ...help, ...options }, allowPositionals: true, strict: true });
+    r = parseArgs({ args: argv, options: { ...help, ...options }, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }

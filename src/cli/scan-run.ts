@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
+import { resolveBuildPaths } from '../attest/config.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { SEVERITIES, type Decision, type Report, type Severity } from '../core/types.js';
 import type { Config } from '../config/schema.js';
@@ -11,7 +12,7 @@ import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNER_IDS } from '../scanners/index.js';
 import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/index.js';
-import { int, list, parse, platformOption } from './args.js';
+import { int, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
 
@@ -32,14 +33,20 @@ export const SCAN_OPTIONS = {
   'no-progress': { type: 'boolean' },
   'stdin-name': { type: 'string' },
   platform: { type: 'string' },
+  offline: { type: 'boolean' },
+  'skip-db-update': { type: 'boolean' },
+  'show-all': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   ...UPLOAD_OPTIONS,
 } as const;
 
 /** Help text for {@link SCAN_OPTIONS}. */
 export const SCAN_OPTIONS_HELP = `Output and gate:
-  -f, --format FMT        table (default), json, sarif, junit, markdown; repeat or comma-separate for several
-  -o, --output FILE       write the matching --format to FILE (pairs in order; without it, stdout)
+  -f, --format FMT        table (default), json, sarif, junit, markdown, html, gitlab-sast,
+                          gitlab-secret-detection, gitlab-dependency-scanning, gitlab-container-scanning,
+                          gitlab-codequality; repeat for several
+  -o, --output FILE       write the --format given right before it to FILE (alone: format from the
+                          extension); a format without --output goes to stdout (at most one)
       --fail-on SEV       lowest severity that fails: critical, high (default), medium, low, info, none
                           (overrides the config's failOn and per-scanner thresholds)
       --baseline FILE     a previous JSON or SARIF report: only findings not in it fail the gate
@@ -52,7 +59,13 @@ What is read:
       --max-file-size N   skip files over N bytes (default 10485760)
       --stdin-name PATH   the path to report for '-' (standard input)
       --platform OS/ARCH  the image to read from a multi-platform image index (default linux/amd64)
+Network:
+      --offline           no network request beyond the target (no advisory download; network scanners skip)
+      --skip-db-update    use the advisory database as it is, even when missing or older than maxAgeDays
+                          (by default the scan downloads or refreshes what the lockfiles need)
 Other:
+      --show-all          the table lists every finding (default: only those failing the gate, the rest
+                          counted by severity on one line)
       --show-secrets      print secrets whole (default: redacted everywhere)
       --threads N         threads analysing files, this one included (default: processors, up to 4)
       --no-progress       no progress bar on stderr
@@ -64,6 +77,8 @@ ${UPLOAD_HELP}`;
 export interface ScanRequest {
   path: string;
   values: ReturnType<typeof parse<typeof SCAN_OPTIONS>>['values'];
+  /** The parsed options in command-line order, to pair each --output with its --format. */
+  tokens: ArgTokens;
   scanners?: string[];
   history?: boolean;
   since?: string;
@@ -77,20 +92,49 @@ export interface Out<F extends string = Format> {
   file: string | undefined;
 }
 
-/** Pairs `--format`s with `--output`s (a lone `--output x.sarif` names its format); `known` lists the formats the command has. */
-export function outputs<F extends string = Format>(formats: string[], files: string[], known: readonly F[] = FORMATS as unknown as readonly F[]): Out<F>[] {
-  for (const f of formats) if (!(known as readonly string[]).includes(f)) throw new UsageError(`unknown format ${f} (use ${known.join(', ')})`);
-  const fmts = (formats.length ? formats : files.length ? [] : ['table']) as F[];
-  if (files.length > fmts.length) {
-    // `--output x.sarif` alone: guess the format from the extension.
-    for (const file of files.slice(fmts.length)) {
+/** What {@link outputs} reads: parseArgs' tokens, in command-line order. */
+export type ArgTokens = readonly { kind: string; name?: string; value?: string | undefined }[] | undefined;
+
+/**
+ * Pairs `--format`s with `--output`s in command-line order: an `--output` belongs to the format given right before
+ * it; an `--output` with no format waiting names its format by its extension (`x.sarif`); a format with no output
+ * goes to stdout, and only one may. No format and no output: `fallback` on stdout. `known` lists the formats the
+ * command writes.
+ */
+export function outputs<F extends string = Format>(
+  tokens: ArgTokens,
+  known: readonly F[] = FORMATS as unknown as readonly F[],
+  fallback: F = 'table' as F,
+): Out<F>[] {
+  const outs: Out<F>[] = [];
+  // The formats of the last --format, while no --output has claimed one of them.
+  let waiting: Out<F> | undefined;
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'format') {
+      const fmts = (t.value ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+      for (const f of fmts) {
+        if (!(known as readonly string[]).includes(f)) throw new UsageError(`unknown format ${f} (use ${known.join(', ')})`);
+        outs.push({ format: f as F, file: undefined });
+      }
+      waiting = outs[outs.length - 1];
+    } else if (t.name === 'output') {
+      const file = t.value ?? '';
+      if (waiting) {
+        waiting.file = file;
+        waiting = undefined;
+        continue;
+      }
       const guessed = formatFromName(file);
       if (!(known as readonly string[]).includes(guessed)) throw new UsageError(`${file}: this command writes no ${guessed} report (use ${known.join(', ')})`);
-      fmts.push(guessed as F);
+      outs.push({ format: guessed as F, file });
     }
   }
-  const outs = fmts.map((format, i) => ({ format, file: files[i] }));
-  if (outs.filter((o) => o.file === undefined).length > 1) throw new UsageError('only one --format can go to stdout: give --output for the others');
+  if (outs.length === 0) outs.push({ format: fallback, file: undefined });
+  const toStdout = outs.filter((o) => o.file === undefined);
+  if (toStdout.length > 1) {
+    throw new UsageError(`only one --format can go to stdout (${toStdout.map((o) => o.format).join(' and ')} have no --output): put --output FILE right after each other --format`);
+  }
   return outs;
 }
 
@@ -169,7 +213,7 @@ export function writeAtomic(file: string, text: string): void {
 /** Runs a scan from parsed arguments: config, target, scanners, gate, reports. Returns the exit code. */
 export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<number> {
   const v = req.values;
-  const outs = outputs(list(v.format), v.output ?? []);
+  const outs = outputs(req.tokens);
   const failOn = severityOption(v['fail-on']);
   const threads = int('threads', v.threads);
   const maxFileSize = int('max-file-size', v['max-file-size']);
@@ -198,7 +242,8 @@ async function scanAndReport(
   const { outs, failOn, threads, maxFileSize, absPath } = o;
   const known = SCANNER_IDS;
   const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
-  const config = loaded.config;
+  // paths in the build section are relative to the config file
+  const config = { ...loaded.config, build: resolveBuildPaths(loaded.config.build, loaded.path ? dirname(loaded.path) : io.cwd) };
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
   const ignorePath = v['ignore-file']
     ? resolve(io.cwd, v['ignore-file'])
@@ -228,7 +273,13 @@ async function scanAndReport(
     ...(req.commits ? { commits: req.commits } : {}),
     ...(req.staged ? { staged: true } : {}),
     ...(req.scanners ? { scanners: req.scanners } : {}),
-    options: { showSecrets: v['show-secrets'] === true, ...(threads ? { threads } : {}) },
+    options: {
+      showSecrets: v['show-secrets'] === true,
+      ...(threads ? { threads } : {}),
+      env: io.env,
+      dbUpdate: v['skip-db-update'] !== true,
+      ...(v.offline ? { offline: true } : {}),
+    },
     progress,
     now: io.now,
     log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },
@@ -241,6 +292,7 @@ async function scanAndReport(
     ignored,
     showSecrets: v['show-secrets'] === true,
     verbose: v.verbose === true,
+    showAll: v['show-all'] === true,
     afterWrite: (decision) => uploadIfAsked(v, report, decision, io, absPath),
   });
 }
@@ -254,6 +306,8 @@ export interface GateOptions {
   ignored: Map<string, string>;
   showSecrets: boolean;
   verbose: boolean;
+  /** The table lists every finding, not only those failing the gate. */
+  showAll?: boolean;
   /** Runs once the reports are written, before the summary line (the upload to a server). */
   afterWrite?: (decision: Decision) => Promise<void>;
 }
@@ -271,6 +325,7 @@ export async function gateAndRender(report: Report, io: CliIO, o: GateOptions): 
       ...(io.stdout.columns ? { width: io.stdout.columns } : {}),
       showSecrets: o.showSecrets,
       verbose: o.verbose,
+      ...(o.showAll ? { showAll: true } : {}),
     }),
   }));
   for (const r of rendered) {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
 import { InputError } from '../core/errors.js';
+import { issueMessage } from '../core/issues.js';
 import { configSchema, type Config } from './schema.js';
 
 /** File names looked for, in order, in the scanned folder and then up to the repository root. */
@@ -19,21 +20,28 @@ export interface LoadedConfig {
 
 /**
  * Finds pipeguard.yml for a scan of `start`: in `start` (or its folder, for a file) and each parent up to the
- * first folder holding `.git`.
+ * first folder holding `.git`. Folders inside a `.github/` folder of the repository are passed over: a workflow
+ * may be called `pipeguard.yml`, and it is not a config.
  */
 export function findConfig(start: string): string | undefined {
   let dir = resolve(start);
   if (existsSync(dir) && !statSync(dir).isDirectory()) dir = dirname(dir);
+  const chain: string[] = [];
   for (;;) {
-    for (const name of CONFIG_NAMES) {
-      const p = join(dir, name);
-      if (existsSync(p)) return p;
-    }
-    if (existsSync(join(dir, '.git'))) return undefined;
+    chain.push(dir);
     const up = dirname(dir);
-    if (up === dir) return undefined;
+    if (existsSync(join(dir, '.git')) || up === dir) break;
     dir = up;
   }
+  const root = chain[chain.length - 1]!;
+  for (const d of chain) {
+    if (relative(root, d).split(sep).includes('.github')) continue;
+    for (const name of CONFIG_NAMES) {
+      const p = join(d, name);
+      if (existsSync(p)) return p;
+    }
+  }
+  return undefined;
 }
 
 /** Loads and validates a config file; errors are InputErrors naming the file, line and key. */
@@ -63,7 +71,7 @@ export function parseConfig(text: string, name: string, knownScanners?: readonly
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const { line, key } = locate(doc, lc, issue);
-    throw new InputError(`${key ? `${key}: ` : ''}${issue.message}`, name, line);
+    throw new InputError(`${key ? `${key}: ` : ''}${issueMessage(issue, data)}`, name, line);
   }
   const config = parsed.data;
   const warnings: string[] = [];

@@ -5,6 +5,29 @@ import { threatModelConfigSchema } from '../threatmodel/config.js';
 import { DELIVER_CONFIG } from '../deliver/config.js';
 import { forgeConfigSchema } from '../posture/config.js';
 import { complianceConfigSchema } from '../compliance/config.js';
+import { buildConfigSchema } from '../attest/config.js';
+
+/** Paths taken for tests, specs, fixtures and examples when pipeguard.yml does not list its own. */
+export const DEFAULT_TEST_PATHS = [
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/spec/**',
+  '**/specs/**',
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/testdata/**',
+  '**/test-data/**',
+  '**/__mocks__/**',
+  '**/examples/**',
+  '**/example/**',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/*_test.*',
+  '**/*_spec.*',
+  '**/test_*.py',
+  '**/conftest.py',
+] as const;
 
 /** One suppression in pipeguard.yml: what it matches, why, and until when. */
 export const suppressionSchema = z
@@ -46,11 +69,39 @@ export const configSchema = z
       .describe('Files larger than this many bytes are skipped (and listed in the report status).'),
     ignoreFile: z.string().default('.pipeguardignore').describe('File of fingerprints to ignore, one per line.'),
     suppressions: z.array(suppressionSchema).default([]),
+    testContext: z
+      .object({
+        paths: z
+          .array(z.string())
+          .default([...DEFAULT_TEST_PATHS])
+          .describe('Globs of test, spec, fixture and example paths: findings there carry the tag `context:test`.'),
+        scanners: z
+          .array(z.string())
+          .default(['secrets', 'sast'])
+          .describe('Scanners whose findings in those paths are lowered to `severity` (synthetic passwords, deliberately unsafe test code).'),
+        severity: severitySchema
+          .default('info')
+          .describe('The most severe those findings are reported as; they stay in every report.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Findings in tests, fixtures and examples: tagged, and lowered for secrets and SAST.'),
+    hooks: z
+      .object({
+        required: z
+          .boolean()
+          .default(true)
+          .describe('The pre-commit hook `init` writes blocks a commit when pipeguard is not installed; false lets it through with a warning.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The git hook written by `pipeguard init`.'),
     scanners: z.object(scannersShape).strict().prefault({}),
     threatModel: threatModelConfigSchema.prefault({}).describe('Threat model as code: `pipeguard threat-model`.'),
     ...DELIVER_CONFIG,
     forge: forgeConfigSchema.prefault({}).describe('What `pipeguard posture` expects of the live repository settings.'),
     compliance: complianceConfigSchema.prefault({}).describe('What `pipeguard compliance` requires.'),
+    build: buildConfigSchema.prefault({}).describe('What the gate requires of build artifacts and images: signatures and provenance.'),
   })
   .strict();
 

@@ -339,6 +339,8 @@ export interface Target {
   id: string;
   /** Absolute root directory on disk, when the target is one (directory, git work tree). */
   root?: string;
+  /** Absolute path of the file or image folder the target was opened from (an artifact, an image): what a signature covers. */
+  path?: string;
   /** File contents (capability `files`). */
   files?(filter?: FileFilter): AsyncIterable<TargetFile>;
   /**
@@ -412,6 +414,8 @@ export interface ScannerStatus {
   fileErrors: { path: string; message: string }[];
   /** Counts for the summary: files read, bytes, etc. */
   stats?: Record<string, number>;
+  /** A skipped scanner whose check was required (`scanners.deps.requireDatabase`): the gate fails. */
+  failsGate?: boolean;
 }
 
 /** Where log lines go. Implementations never print a secret: callers pass redacted text only. */
@@ -461,6 +465,12 @@ export interface ScanContext<C = unknown> {
   fileError(path: string, message: string): void;
   /** Record a counter in this scanner's status stats. */
   count(name: string, by?: number): void;
+  /**
+   * The scanner could not do its work (no advisory database, say): its status becomes `skipped` with `reason`,
+   * shown in every report; with `failGate` the gate fails too (a check that must run did not). Findings it
+   * yielded before stay.
+   */
+  skip(reason: string, opts?: { failGate?: boolean }): void;
   /** Options given on the command line that are not config (e.g. `showSecrets`). */
   options: ScanOptions;
   /** Parses and derivations shared with the other scanners of this run. */
@@ -480,6 +490,11 @@ export interface ScanOptions {
   workersOnly?: boolean;
   /** Make no network request beyond the target itself (no registry, API or database download). */
   offline?: boolean;
+  /**
+   * Download or refresh the advisory data the scanned lockfiles need when it is missing or stale (`pipeguard scan`
+   * sets it; `--skip-db-update` sets it false; `offline` wins). Library callers get no download unless they ask.
+   */
+  dbUpdate?: boolean;
   /** Environment for `${VAR}` in input files a scanner reads (the DAST auth file); none when absent. */
   env?: Record<string, string | undefined>;
 }
@@ -534,6 +549,11 @@ export interface Scanner<C = unknown> {
   /** Needs the network beyond the target itself (a registry, an API); skipped in `--offline` runs. */
   network?: boolean;
   rules(config: C): RuleMeta[];
+  /**
+   * Optionally, why the scanner has nothing to check under this config (the build gate with no `build.require`):
+   * it is then skipped with that reason, so a run is never taken as evidence of a check that did not happen.
+   */
+  idle?(root: import('../config/schema.js').Config): string | undefined;
   scan(target: Target, ctx: ScanContext<C>): AsyncIterable<RawFinding>;
 }
 

@@ -26,7 +26,8 @@ export function evaluate(report: Report, input: GateInput): Decision {
   const failOn = input.failOn ?? input.policy.failOn;
   const today = input.now.toISOString().slice(0, 10);
   const notes: string[] = [];
-  const active: { s: Suppression; matches: (f: Finding) => boolean; used: boolean }[] = [];
+  // `index` is the suppression's place in the config, so messages number them as the user wrote them.
+  const active: { s: Suppression; index: number; matches: (f: Finding) => boolean; used: boolean }[] = [];
   input.policy.suppressions.forEach((s, i) => {
     const label = describe(s, i);
     if (s.expires !== undefined && s.expires < today) {
@@ -36,6 +37,7 @@ export function evaluate(report: Report, input: GateInput): Decision {
     const path = s.path !== undefined ? picomatch(s.path, { dot: true }) : null;
     active.push({
       s,
+      index: i,
       used: false,
       matches: (f) =>
         (s.rule === undefined || s.rule === f.ruleId) &&
@@ -79,14 +81,14 @@ export function evaluate(report: Report, input: GateInput): Decision {
     if (threshold !== 'none' && atLeast(f.severity, threshold) && !inBaseline) violations.push(f);
     else others.push(f);
   }
-  active.forEach((a, i) => {
-    if (!a.used) notes.push(`suppression ${describe(a.s, i)} matched no finding: remove it if it is no longer needed`);
+  active.forEach((a) => {
+    if (!a.used) notes.push(`suppression ${describe(a.s, a.index)} matched no finding: remove it if it is no longer needed`);
   });
   for (const fp of input.ignored?.keys() ?? []) {
     if (!usedIgnores.has(fp)) notes.push(`ignore-file entry ${fp} matched no finding`);
   }
-  const failed = report.statuses.filter((s) => s.status === 'failed');
-  for (const s of failed) notes.push(`scanner ${s.scanner} failed: ${s.reason ?? 'unknown error'}`);
+  const failed = report.statuses.filter((s) => s.status === 'failed' || (s.status === 'skipped' && s.failsGate));
+  for (const s of failed) notes.push(`scanner ${s.scanner} ${s.status}: ${s.reason ?? 'unknown error'}${s.status === 'skipped' ? ' (a required check did not run: the gate fails)' : ''}`);
   let absent: string[] | undefined;
   if (input.baseline) {
     const present = new Set(report.findings.map((f) => f.fingerprint));

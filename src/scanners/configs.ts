@@ -8,6 +8,7 @@ import { secretsConfigSchema } from '../analyzers/secrets/config.js';
 import { licensesConfigSchema } from './licenses/config.js';
 import { imageConfigSchema } from './image/config.js';
 import { dastConfigSchema } from './dast/config.js';
+import { integrityConfigSchema } from './integrity/config.js';
 
 /**
  * The config section of every scanner, by scanner id: `scanners.<id>` in pipeguard.yml.
@@ -24,4 +25,5 @@ export const SCANNER_CONFIGS = {
   posture: postureConfigSchema,
   image: imageConfigSchema,
   dast: dastConfigSchema,
+  integrity: integrityConfigSchema,
 } as const;

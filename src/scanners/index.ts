@@ -23,6 +23,7 @@ export const SCANNER_ENTRIES: readonly ScannerEntry[] = [
   { id: 'licenses', load: async () => (await import('./licenses/index.js')).licensesScanner },
   { id: 'image', load: async () => (await import('./image/index.js')).imageScanner },
   { id: 'dast', load: async () => (await import('./dast/index.js')).dastScanner },
+  { id: 'integrity', load: async () => (await import('./integrity/index.js')).integrityScanner },
 ];
 
 /** Every scanner id, in run order. */

@@ -65,7 +65,7 @@ export async function openTarget(path: string, o: OpenOptions): Promise<FileTarg
     ...(o.platform ? { platform: o.platform } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
-  if (image) return image;
+  if (image) return { ...image, path: abs };
   if (st.isDirectory()) {
     return openDirectory(abs, {
       gitignore: o.gitignore,
@@ -75,11 +75,11 @@ export async function openTarget(path: string, o: OpenOptions): Promise<FileTarg
       ...(o.archives ? { expandArchive: archiveExpander(o.limits, o.onSkip) } : {}),
     });
   }
-  if (isArchivePath(abs)) return openArchive(abs, o.limits, name, { onError: o.onSkip, ...(o.signal ? { signal: o.signal } : {}) });
+  if (isArchivePath(abs)) return { ...(await openArchive(abs, o.limits, name, { onError: o.onSkip, ...(o.signal ? { signal: o.signal } : {}) })), path: abs };
   if (st.size > o.limits.maxFileBytes) throw new InputError(`file is ${st.size} bytes, over the ${o.limits.maxFileBytes}-byte limit (raise maxFileSize)`, path);
   const { readFile } = await import('node:fs/promises');
   const bytes = await readFile(abs);
-  return singleFile('file', abs, name, bytes);
+  return { ...singleFile('file', abs, name, bytes), path: abs };
 }
 
 async function openStdin(o: OpenOptions): Promise<FileTarget> {

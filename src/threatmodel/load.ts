@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { lineOf, locate } from '../config/load.js';
 import { InputError } from '../core/errors.js';
+import { issueMessage } from '../core/issues.js';
 import type { Accepted, Asset, Boundary, Control, Element, Flow, Model } from './model.js';
 import { ENCRYPTED_PROTOCOLS, threatModelSchema } from './schema.js';
 
@@ -47,7 +48,7 @@ export function parseModel(text: string, file: string): Model {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const { line, key } = locate(doc, lc, issue);
-    throw new InputError(`${key ? `${key}: ` : ''}${issue.message}`, file, line);
+    throw new InputError(`${key ? `${key}: ` : ''}${issueMessage(issue, data)}`, file, line);
   }
   const m = parsed.data;
   const at = (path: (string | number)[]): number => lineOf(doc, lc, path) ?? 1;

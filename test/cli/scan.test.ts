@@ -144,7 +144,7 @@ test('init writes config, hook and CI files, and keeps existing ones', async () 
   const repo = makeRepo([{ files: { 'x.txt': 'x' } }]);
   const r = await cli(['init'], { cwd: repo });
   assert.equal(r.code, 0, r.stderr);
-  for (const f of ['pipeguard.yml', '.git/hooks/pre-commit', '.github/workflows/pipeguard.yml', '.gitlab/pipeguard.gitlab-ci.yml']) assert.ok(existsSync(join(repo, f)), f);
+  for (const f of ['pipeguard.yml', '.git/hooks/pre-commit', '.github/workflows/security.yml', '.gitlab/security.gitlab-ci.yml']) assert.ok(existsSync(join(repo, f)), f);
   const again = await cli(['init'], { cwd: repo });
   assert.match(again.stdout, /kept {4}pipeguard\.yml/);
   const scan = await cli(['scan', '.'], { cwd: repo });

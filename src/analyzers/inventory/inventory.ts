@@ -4,7 +4,7 @@ import { targetFiles } from '../../core/types.js';
 import { linkGraph } from './graph.js';
 import { collectInstalled, isInstalledPath, maybeProgramPath } from './installed/index.js';
 import { formatFor } from './parsers/index.js';
-import { LockfileError, type ParsedLockfile } from './types.js';
+import { LockfileError, type ParsedLockfile, type ReadSibling } from './types.js';
 
 /** A lockfile that could not be parsed. */
 export interface InventoryError {
@@ -66,10 +66,11 @@ async function readInventory(target: Target, signal?: AbortSignal): Promise<Inve
     else others.set(f.path, f);
   }
   const byPath = new Map(lockfiles.map((f) => [f.path, f]));
-  const read = async (p: string): Promise<string | undefined> => {
+  const read: ReadSibling = async (p: string): Promise<string | undefined> => {
     const f = others.get(p) ?? byPath.get(p);
     return f ? f.text() : undefined;
   };
+  read.paths = () => [...byPath.keys()];
   const out: ParsedLockfile[] = [];
   const errors: InventoryError[] = [];
   lockfiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -61,5 +61,8 @@ export class LockfileError extends Error {
   }
 }
 
-/** Other files of the same target a parser may read (sibling manifests, `-r` includes); undefined when absent. */
-export type ReadSibling = (path: string) => Promise<string | undefined>;
+/**
+ * Other files of the same target a parser may read (sibling manifests, `-r` includes, parent POMs); undefined when
+ * absent. `paths`, when given, lists every lockfile and manifest of the target (a parent or BOM found by coordinates).
+ */
+export type ReadSibling = ((path: string) => Promise<string | undefined>) & { paths?: () => string[] };

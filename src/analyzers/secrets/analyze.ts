@@ -16,6 +16,8 @@ export interface SecretHit {
   /** The secret's line with every secret on it redacted (or raw with showSecrets), trimmed around the secret. */
   evidence: string;
   length: number;
+  /** The rule's checksum does not verify: reported at low confidence (see Detection.checksumFailed). */
+  checksumFailed: boolean;
   /** Only when the user asked for `--show-secrets`. */
   secret?: string;
 }
@@ -134,6 +136,7 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       redacted: redact(d.secret),
       evidence: ev.trim(),
       length: d.secret.length,
+      checksumFailed: d.checksumFailed,
     };
     if (opts.showSecrets) hit.secret = d.secret;
     return hit;

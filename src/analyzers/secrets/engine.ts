@@ -93,6 +93,11 @@ export interface Detection {
   column: number;
   endLine: number;
   endColumn: number;
+  /**
+   * The rule's checksum does not verify (a look-alike of the format, a test value or a typo): still reported, at
+   * low confidence, so the gate can choose. Always set (false when the rule has no checksum).
+   */
+  checksumFailed: boolean;
 }
 
 /** Options of {@link compileRules}. */
@@ -323,20 +328,24 @@ function extractSecret(m: RegExpExecArray, rule: CompiledRule): { secret: string
   return { secret, offset: m.index + Math.max(0, at) };
 }
 
-function accepted(rule: CompiledRule, set: RuleSet, secret: string, match: string): boolean {
-  if (secret.length < 4) return false;
-  if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false;
-  if (isPlaceholder(secret)) return false;
-  if (rule.generic && looksLikeCode(secret)) return false;
+/** Checksums whose failure drops a match: a card number that fails Luhn is just a number. */
+const DROP_ON_FAILED_CHECKSUM: ReadonlySet<string> = new Set(['luhn']);
+
+/** 0: rejected; 1: accepted; 2: accepted, but the rule's checksum does not verify (reported at low confidence). */
+function accepted(rule: CompiledRule, set: RuleSet, secret: string, match: string): 0 | 1 | 2 {
+  if (secret.length < 4) return 0;
+  if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return 0;
+  if (isPlaceholder(secret)) return 0;
+  if (rule.generic && looksLikeCode(secret)) return 0;
   const low = secret.toLowerCase();
-  for (const w of rule.stopwords) if (low.includes(w)) return false;
-  for (const w of set.globalStopwords) if (low.includes(w)) return false;
-  for (const re of rule.allowSecret) if (re.test(secret)) return false;
-  for (const re of rule.allowExact) if (re.test(secret)) return false;
-  for (const re of set.globalAllow) if (re.test(secret)) return false;
-  for (const re of rule.allowMatch) if (re.test(match)) return false;
-  if (rule.checksum && !CHECKSUMS[rule.checksum](secret)) return false;
-  return true;
+  for (const w of rule.stopwords) if (low.includes(w)) return 0;
+  for (const w of set.globalStopwords) if (low.includes(w)) return 0;
+  for (const re of rule.allowSecret) if (re.test(secret)) return 0;
+  for (const re of rule.allowExact) if (re.test(secret)) return 0;
+  for (const re of set.globalAllow) if (re.test(secret)) return 0;
+  for (const re of rule.allowMatch) if (re.test(match)) return 0;
+  if (rule.checksum && !CHECKSUMS[rule.checksum](secret)) return DROP_ON_FAILED_CHECKSUM.has(rule.checksum) ? 0 : 2;
+  return 1;
 }
 
 /** Options of {@link detect}. */
@@ -621,7 +630,8 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
       secret = decode(secret);
       match = decode(match);
     }
-    if (!accepted(rule, set, secret, match)) return;
+    const verdict = accepted(rule, set, secret, match);
+    if (verdict === 0) return;
     const start = base + offset;
     const s = lines.at(start);
     const e = lines.at(start + found.length);
@@ -635,6 +645,7 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
       column: s.column,
       endLine: e.line,
       endColumn: e.column,
+      checksumFailed: verdict === 2,
       generic: rule.generic,
     });
   };

@@ -33,7 +33,10 @@ export interface SecretRuleSpec {
   secretGroup?: number;
   /** Minimum Shannon entropy (bits per character) of the secret. */
   minEntropy?: number;
-  /** Validate a checksum offline; a failing checksum drops the finding. */
+  /**
+   * Validate a checksum offline. A value that fails it is still reported, at low confidence (a look-alike the gate
+   * can choose to ignore), except for `luhn`, whose failures are dropped (most digit runs are not card numbers).
+   */
   checksum?: ChecksumName;
   /** How sure a match is real (default high for fixed-prefix formats, medium for keyword-context rules). */
   confidence?: Confidence;
@@ -58,5 +61,10 @@ export interface SecretRuleSpec {
    * Examples a test runs: every `positive` must give exactly one finding of this rule (and its secret must be
    * found), every `negative` none. Synthetic values only: never a real credential.
    */
-  examples: { positive: string[]; negative: string[] };
+  examples: {
+    positive: string[];
+    negative: string[];
+    /** Values of the format whose checksum does not verify: each gives one finding, flagged `checksumFailed`. */
+    lookalike?: string[];
+  };
 }

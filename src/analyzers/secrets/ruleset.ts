@@ -49,7 +49,7 @@ export function secretRuleMeta(spec: SecretRuleSpec): RuleMeta {
     owasp: ['A07:2021'],
     confidence: spec.confidence ?? (spec.generic ? 'medium' : 'high'),
     tags: ['secret', ...(spec.tags ?? [])],
-    examples: spec.examples,
+    examples: { positive: spec.examples.positive, negative: spec.examples.negative },
   });
   return toRuleMeta('secrets', [info])[0]!;
 }

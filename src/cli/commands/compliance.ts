@@ -22,7 +22,7 @@ import { postureJson } from '../../posture/output.js';
 import { FORGE_SCANNER, forgeRuleMeta } from '../../posture/rules.js';
 import { runPosture } from '../../posture/run.js';
 import { loadScanners, SCANNER_IDS } from '../../scanners/index.js';
-import { list, parse } from '../args.js';
+import { parse } from '../args.js';
 import type { CliIO, Command } from '../io.js';
 import { outputs, writeAtomic } from '../scan-run.js';
 
@@ -54,7 +54,7 @@ met, not met, or with no automated evidence, with the evidence: which scans run 
 Exit 0 when every required control is met (or none is required), 1 when one is not, 2 on bad input.
 `,
   async run(argv, io) {
-    const { values, positionals } = parse(
+    const { values, positionals, tokens } = parse(
       argv,
       {
         framework: { type: 'string' },
@@ -85,9 +85,8 @@ Exit 0 when every required control is met (or none is required), 1 when one is n
     const fw = frameworkById(values.framework);
     if (!fw) throw new UsageError(`unknown framework ${values.framework} (use ${FRAMEWORKS.map((f) => f.id).join(', ')})`);
     if (values.github && values.gitlab) throw new UsageError('give one of --github and --gitlab');
-    const formats = list(values.format);
     // Markdown by default (on stdout, or for each --output not naming another format).
-    const outs = outputs(formats.length || values.output?.length ? formats : ['markdown'], values.output ?? [], COMPLIANCE_FORMATS);
+    const outs = outputs(tokens, COMPLIANCE_FORMATS, 'markdown');
     for (const r of values.require ?? []) if (!controlRef(r)) throw new UsageError(`--require ${r}: expected FRAMEWORK:CONTROL (see pipeguard compliance --list)`);
     const root = resolve(io.cwd, positionals[0] ?? '.');
     try {

@@ -64,11 +64,11 @@ Output and gate (as scan):
 Exit 0 when the gate passes, 1 when it fails or the scan could not be done (target unreachable or gone,
 authentication lost): then one line on stderr says why. 2 on bad usage or input.`,
   async run(argv, io) {
-    const { values: v, positionals } = parse(argv, OPTIONS, 1);
+    const { values: v, positionals, tokens } = parse(argv, OPTIONS, 1);
     const base = positionals[0];
     if (!base) throw new UsageError('give the base URL to scan, e.g. pipeguard dast http://127.0.0.1:3000/');
     const target = openUrl(base);
-    const outs = outputs(list(v.format), v.output ?? []);
+    const outs = outputs(tokens);
     const failOn = severityOption(v['fail-on']);
     if (v.budget !== undefined && !durationSchema.safeParse(v.budget).success) throw new UsageError(`--budget takes a duration such as 90s, 10m or 1h, not ${JSON.stringify(v.budget)}`);
     const loaded = resolveConfig(io.cwd, v.config ? resolve(io.cwd, v.config) : undefined, SCANNER_IDS, io.cwd);

@@ -67,6 +67,10 @@ skipped, with the reason.
     }
     const base = st.isDirectory() ? root : resolve(root, '..');
     const files = st.isDirectory() ? findFiles(root) : [root];
+    if (files.length === 0) {
+      io.stderr.write(`pipeguard: no GitHub Actions workflow or action under ${positionals[0] ?? '.'} (looked for .github/workflows/*.yml and action.yml): nothing to fix\n`);
+      return 0;
+    }
     const only = rules.length ? new Set(rules) : undefined;
     const plans: FixPlan[] = [];
     const texts = new Map(files.map((abs) => [abs, readFileSync(abs, 'utf8')]));

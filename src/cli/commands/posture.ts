@@ -11,7 +11,7 @@ import { FORGE_SCANNER } from '../../posture/rules.js';
 import { runPosture, type PostureSubject } from '../../posture/run.js';
 import { FORMATS, render } from '../../report/index.js';
 import { SCANNER_IDS } from '../../scanners/index.js';
-import { int, list, parse } from '../args.js';
+import { int, parse } from '../args.js';
 import type { Command } from '../io.js';
 import { outputs, readBaseline, readIgnoreFile, severityOption, writeAtomic } from '../scan-run.js';
 
@@ -58,7 +58,7 @@ the API (or on --path). Token from GITHUB_TOKEN / GITLAB_TOKEN; a check the toke
 Exit 0 when the gate passes, 1 when it fails, 2 on bad usage, an unknown repository or an unusable API.
 `,
   async run(argv, io) {
-    const { values } = parse(
+    const { values, tokens } = parse(
       argv,
       {
         github: { type: 'string' },
@@ -91,7 +91,7 @@ Exit 0 when the gate passes, 1 when it fails, 2 on bad usage, an unknown reposit
     if (values.path !== undefined && values.org) throw new UsageError('--path checks one repository: it cannot go with --org');
     if (values.path !== undefined && values['no-files']) throw new UsageError('--path and --no-files contradict each other');
     if (values.offline && values['no-cache']) throw new UsageError('--offline answers from the cache: it cannot go with --no-cache');
-    const outs = outputs(list(values.format), values.output ?? [], POSTURE_FORMATS);
+    const outs = outputs(tokens, POSTURE_FORMATS);
     const failOn = severityOption(values['fail-on']);
     const concurrency = int('concurrency', values.concurrency);
     const maxWait = seconds('max-wait', values['max-wait']);

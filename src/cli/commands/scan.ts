@@ -24,8 +24,8 @@ Examples:
   git diff | pipeguard scan - --stdin-name change.diff
 `,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { ...SCAN_OPTIONS, scanners: { type: 'string', multiple: true } });
+    const { values, positionals, tokens } = parse(argv, { ...SCAN_OPTIONS, scanners: { type: 'string', multiple: true } });
     const scanners = list(values.scanners);
-    return runScanCommand({ path: positionals[0] ?? '.', values, ...(scanners.length ? { scanners } : {}) }, io);
+    return runScanCommand({ path: positionals[0] ?? '.', values, tokens, ...(scanners.length ? { scanners } : {}) }, io);
   },
 };

@@ -24,7 +24,7 @@ Examples:
   pipeguard secrets --staged          # in .git/hooks/pre-commit
 `,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
+    const { values, positionals, tokens } = parse(argv, {
       ...SCAN_OPTIONS,
       history: { type: 'boolean' },
       since: { type: 'string' },
@@ -40,6 +40,7 @@ Examples:
       {
         path,
         values,
+        tokens,
         scanners: ['secrets'],
         ...(values.history ? { history: true } : {}),
         ...(values.since ? { since: values.since } : {}),

@@ -9,7 +9,7 @@ import { draftModel } from '../../threatmodel/init.js';
 import { renderDot, renderMermaid, renderSvg } from '../../threatmodel/report/diagram.js';
 import { renderThreatHtml, renderThreatMarkdown } from '../../threatmodel/report/document.js';
 import { renderThreatJson } from '../../threatmodel/report/json.js';
-import { list, parse } from '../args.js';
+import { parse } from '../args.js';
 import type { CliIO, Command } from '../io.js';
 import { outputs, severityOption, writeAtomic } from '../scan-run.js';
 
@@ -32,8 +32,8 @@ function configOf(io: CliIO, root: string, explicit: string | undefined) {
 }
 
 async function check(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { ...COMMON, format: { type: 'string', short: 'f', multiple: true }, output: { type: 'string', short: 'o', multiple: true }, 'fail-on': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } }, 1);
-  const outs = outputs(list(values.format), values.output ?? []);
+  const { values, positionals, tokens } = parse(argv, { ...COMMON, format: { type: 'string', short: 'f', multiple: true }, output: { type: 'string', short: 'o', multiple: true }, 'fail-on': { type: 'string' }, verbose: { type: 'boolean', short: 'v' } }, 1);
+  const outs = outputs(tokens);
   const failOn = severityOption(values['fail-on']);
   const root = rootOf(io, positionals[0]);
   const config = configOf(io, root, values.config);

@@ -203,8 +203,10 @@ function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFin
     scanner: 'secrets',
     ruleId: h.ruleId,
     severity: spec.severity,
-    confidence: spec.confidence ?? (spec.generic ? 'medium' : 'high'),
-    message: `${spec.title} (${h.redacted}) is committed here: revoke it and load it from a secret store instead.`,
+    confidence: h.checksumFailed ? 'low' : (spec.confidence ?? (spec.generic ? 'medium' : 'high')),
+    message: h.checksumFailed
+      ? `${spec.title} look-alike (${h.redacted}) is committed here: its checksum does not verify (a test value, a typo or a made-up token); if it is real, revoke it and load it from a secret store instead.`
+      : `${spec.title} (${h.redacted}) is committed here: revoke it and load it from a secret store instead.`,
     location: {
       path: file.path,
       startLine: h.line,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { lineOf, locate } from '../../config/load.js';
 import { InputError } from '../../core/errors.js';
+import { issueMessage } from '../../core/issues.js';
 import { compileCondition, type Condition } from '../cel.js';
 import { buildBindings } from '../context.js';
 import { parseModel } from '../load.js';
@@ -96,11 +97,12 @@ function readYaml(path: string, shown: string) {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) throw new InputError(`invalid YAML: ${err.message.split('\n')[0]}`, shown, err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line);
-  const parsed = ruleFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }) ?? {});
+  const data: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  const parsed = ruleFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const { line, key } = locate(doc, lc, issue);
-    throw new InputError(`${key ? `${key}: ` : ''}${issue.message}`, shown, line);
+    throw new InputError(`${key ? `${key}: ` : ''}${issueMessage(issue, data)}`, shown, line);
   }
   return { doc, lc, data: parsed.data };
 }

@@ -88,6 +88,14 @@ describe('built-in secret rules: examples through the engine', () => {
         const hits = detect(n, set).filter((d) => d.ruleId === r.id);
         assert.equal(hits.length, 0, `${r.id}: negative example ${mask(n)} fired`);
       }
+      for (const l of r.examples.lookalike ?? []) {
+        assert.ok(r.checksum, `${r.id}: look-alike examples without a checksum`);
+        const hits = detect(l, set).filter((d) => d.ruleId === r.id);
+        assert.equal(hits.length, 1, `${r.id}: expected one low-confidence finding in look-alike ${mask(l)}`);
+        assert.equal(hits[0]!.checksumFailed, true, `${r.id}: look-alike ${mask(l)} passed the checksum`);
+        assert.equal(CHECKSUMS[r.checksum!](hits[0]!.secret), false);
+      }
+      for (const p of r.examples.positive) assert.ok(detect(p, set).every((d) => d.ruleId !== r.id || !d.checksumFailed), `${r.id}: positive failed its checksum`);
     });
   }
 });

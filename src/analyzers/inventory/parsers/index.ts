@@ -8,8 +8,8 @@ import {
   parseGoMod,
   parseGradleLockfile,
   parseNugetLock,
-  parsePomXml,
 } from './other.js';
+import { parsePomXml } from './maven.js';
 import { parsePnpmLock } from './pnpm.js';
 import { parseSbom } from './sbom.js';
 import { parsePdmLock, parsePipfileLock, parsePoetryLock, parseRequirements, parseUvLock } from './python.js';
@@ -67,7 +67,7 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
   { name: /^Cargo\.lock$/, ecosystem: 'crates.io', description: 'Cargo lockfile v1–v4', parse: parseCargoLock },
   { name: /^Gemfile\.lock$/, ecosystem: 'RubyGems', description: 'Bundler', parse: parseGemfileLock },
   { name: /^composer\.lock$/, ecosystem: 'Packagist', description: 'Composer', parse: parseComposerLock },
-  { name: /^pom\.xml$/, ecosystem: 'Maven', description: 'Maven POM (declared versions, properties)', parse: parsePomXml },
+  { name: /^pom\.xml$/, ecosystem: 'Maven', description: 'Maven POM (properties, parents and BOMs in the repository, dependency management)', parse: parsePomXml },
   { name: /^gradle\.lockfile$/, ecosystem: 'Maven', description: 'Gradle dependency locking', parse: parseGradleLockfile },
   { name: /^packages\.lock\.json$/, ecosystem: 'NuGet', description: 'NuGet lock file', parse: parseNugetLock },
   {

@@ -223,37 +223,3 @@ export function parseNugetLock(text: string, path: string): ParsedLockfile {
   }
   return { path, format: 'packages.lock.json', ecosystem: 'NuGet', packages: [...byKey.values()], roots: [...new Set(roots)] };
 }
-
-/**
- * Reads declared dependencies from a Maven `pom.xml`: `<dependency>` groupId/artifactId/version with
- * `${property}` references resolved from `<properties>` and the project's own version. Versions that
- * stay unresolved (managed by a parent or BOM) are skipped. Test-scoped dependencies are dev.
- */
-export function parsePomXml(text: string, path: string): ParsedLockfile {
-  if (!/<project[\s>]/.test(text)) throw new LockfileError('no <project> element', 1);
-  const noComments = text.replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, ' '));
-  const lines = new LineIndex(noComments);
-  const props = new Map<string, string>();
-  const propsBlock = /<properties>([\s\S]*?)<\/properties>/.exec(noComments)?.[1] ?? '';
-  for (const m of propsBlock.matchAll(/<([\w.-]+)>\s*([^<]*?)\s*<\/\1>/g)) props.set(m[1] as string, m[2] as string);
-  const withoutDeps = noComments.replace(/<(dependencies|dependencyManagement|build|parent|profiles)>[\s\S]*?<\/\1>/g, '');
-  const projVersion = /<version>\s*([^<]+?)\s*<\/version>/.exec(withoutDeps)?.[1];
-  if (projVersion) props.set('project.version', projVersion);
-  const subst = (v: string): string => v.replace(/\$\{([^}]+)\}/g, (all, k: string) => props.get(k) ?? all);
-  const out: Dependency[] = [];
-  const re = /<dependency>([\s\S]*?)<\/dependency>/g;
-  for (let m = re.exec(noComments); m; m = re.exec(noComments)) {
-    const body = m[1] as string;
-    const tag = (t: string): string | undefined => new RegExp(`<${t}>\\s*([^<]*?)\\s*</${t}>`).exec(body)?.[1];
-    const g = tag('groupId');
-    const a = tag('artifactId');
-    const v = tag('version');
-    if (!g || !a) throw new LockfileError('<dependency> without groupId or artifactId', lines.lineAt(m.index));
-    if (!v) continue;
-    const version = subst(v);
-    if (version.includes('${') || /^[[(]/.test(version)) continue;
-    const name = `${subst(g)}:${subst(a)}`;
-    out.push({ key: `${name}@${version}`, ecosystem: 'Maven', name, version, line: lines.lineAt(m.index), direct: true, dev: tag('scope') === 'test' });
-  }
-  return { path, format: 'pom.xml', ecosystem: 'Maven', packages: out, roots: out.map((d) => d.key) };
-}

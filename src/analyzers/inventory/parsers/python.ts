@@ -1,6 +1,6 @@
 import { parse as parseToml } from 'smol-toml';
 import { LockfileError, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
-import { LineIndex, objectOr, parseJson, parseTomlDoc, str, tomlPackages } from './text.js';
+import { joinPath, LineIndex, objectOr, parseJson, parseTomlDoc, str, tomlPackages } from './text.js';
 
 /** PEP 503 name. */
 export function pep503(name: string): string {
@@ -25,7 +25,7 @@ export async function parseRequirements(text: string, path: string, read: ReadSi
     if (!row) continue;
     const inc = /^(?:-r|--requirement|-c|--constraint)[=\s]\s*(\S+)/.exec(row);
     if (inc) {
-      const target = normalizePath(dir + (inc[1] as string));
+      const target = joinPath(dir, inc[1] as string);
       if (seen.has(target)) continue;
       const body = await read(target);
       if (body === undefined) throw new LockfileError(`included file ${inc[1]} not found`, start + 1);
@@ -53,16 +53,6 @@ export async function parseRequirements(text: string, path: string, read: ReadSi
     });
   }
   return { path, format: 'requirements', ecosystem: 'PyPI', packages: out, roots: out.map((d) => d.key) };
-}
-
-function normalizePath(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '.' || seg === '') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return parts.join('/');
 }
 
 /** Names a dependency string such as `requests (>=2.0)`, `idna>=2.5; python_version<"3"` declares. */

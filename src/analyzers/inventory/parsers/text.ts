@@ -95,3 +95,14 @@ export function tomlPackages(text: string, doc: Record<string, unknown>, opts: {
   }
   return out;
 }
+
+/** Joins a relative path onto a directory, resolving `.` and `..` (never above the target root). */
+export function joinPath(dir: string, rel: string): string {
+  const parts = dir.split('/').filter((s) => s !== '');
+  for (const seg of rel.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}

@@ -127,7 +127,8 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     tags: ['jwt'],
     examples: {
       positive: ['Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0NzMyODQzNTYiLCJuIjoieFY0aVZqIiwiaWF0IjoxNzAzMTk1MjAwfQ.SHDV4Xay5ZGUvYDRGyL5Ub7MXZAIWCdd1H23Zj2t-n8', 'SUPABASE_SERVICE_ROLE_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MTg0NjE1MTIiLCJuIjoiZEt4d1NCIiwiaWF0IjoxNzA1NTg1OTAwfQ.5hQVbPf4Z1drZAo6sc7EX6dLysYJEyPn7ku68HlGRp8'],
-      negative: ['eyJhbGciOiJIUzI1NiJ9.eyJub3QganNvbg.WMw_Fjo9dYpAS7tBljLgucYzSh3EBnZrmRpN6iohiws', 'eyJVcIcLOy0OngxVjENwlJ4.eyJOyL45yeMvIZnmX4ACYcv.p9mXgDJwc76moJDD6nAgRxF8CVZiVU9UQBfQ3XMw5w6', 'token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>"'],
+      lookalike: ['eyJhbGciOiJIUzI1NiJ9.eyJub3QganNvbg.WMw_Fjo9dYpAS7tBljLgucYzSh3EBnZrmRpN6iohiws', 'eyJVcIcLOy0OngxVjENwlJ4.eyJOyL45yeMvIZnmX4ACYcv.p9mXgDJwc76moJDD6nAgRxF8CVZiVU9UQBfQ3XMw5w6'],
+      negative: ['token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>"'],
     },
   },
   {
@@ -259,7 +260,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     regex: r`<add\s{1,4}key\s{0,2}=\s{0,2}"[\w.:\-]{0,40}(?:password|passwd|pwd|secret|apikey|api[_\-.]key|token|accesskey|access[_\-.]key)[\w.:\-]{0,40}"\s{1,4}value\s{0,2}=\s{0,2}"(?<secret>[^"\s<>{}$%]{8,256})"`,
     flags: 'i',
     minEntropy: 3,
-    generic: true,
+    // Not generic: the `<add key="…Password" value="…">` shape is more specific than the keyword rules it overlaps.
     confidence: 'medium',
     allowlist: { regexes: NOT_A_SECRET },
     tags: ['generic', 'dotnet'],

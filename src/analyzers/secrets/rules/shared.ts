@@ -3,12 +3,28 @@
  */
 
 /**
- * From a context word (a regex alternation, matched case-insensitively with flag `i`) to the start of its value:
- * the rest of the identifier (`_API_KEY`, `.token`), an optional closing quote and/or bracket, an assignment operator
- * (`=`, `:`, `:=`, `=>`), and an optional opening quote. Every quantifier is bounded.
+ * From a context word (a regex alternation, matched case-insensitively with flag `i`) to the start of its value,
+ * in the ways code assigns a value:
+ * - the rest of the identifier in any style (`_API_KEY`, `.token`, `Token`, `-token`), optionally followed by one
+ *   type word (`var etsyToken string = `);
+ * - closing quotes, brackets or escaped quotes (`"key": `, `[:key] =>`, `\"key\": `);
+ * - an operator: `=`, `:=`, `::=`, `:::=`, `?=`, `.=`, `+=`, `|=`, `=>`, `:` (YAML, JSON, TOML), `>` (an XML
+ *   element), `,` (a call's arguments: `set("KEY", "value")`), `||`, or the `=` of an XML attribute `value=`;
+ * - spaces, one line break with its indentation (`<key>` then the value on the next line), and opening quotes.
+ * Every quantifier is bounded.
  */
+/** `>` closing an XML start tag whose element holds one value and closes (`<apiKey>value</apiKey>`). */
+const XML_ELEMENT = '(?<=<[\\w.:\\-]{1,60})>(?=\\s{0,20}[^<>\\s]{1,500}\\s{0,20}</)';
+
 export function ctx(words: string): string {
-  return `(?:${words})[\\w.\\-]{0,30}?["'\\]]{0,2}\\s{0,4}(?::=|=>|=|:)\\s{0,4}["'\`]?`;
+  // The identifier, quotes, one optional word (a type, or `value` of an XML attribute) and spaces come first, and
+  // none of their characters can start the operator: the engine's stop check skips a keyword hit at the first
+  // character after that stretch that is not an operator's, without running the regex (`.=` has its `.` taken
+  // by the stretch).
+  return (
+    `(?:${words})[\\w.\\-]{0,30}?[\\\\"'\\]]{0,3}(?:[ \\t]{1,2}[A-Za-z][\\w.]{0,15})?[\\\\"'\\]]{0,3}[ \\t.]{0,4}` +
+    `(?:[:?+|]{0,3}=>?|:|${XML_ELEMENT}|,|\\|\\|)[ \\t]{0,4}(?:\\r?\\n[ \\t]{0,16})?[\\\\"'\`]{0,3}`
+  );
 }
 
 /** No identifier character or `-` right before (start of a token; `-` keeps base64url blobs out). */

@@ -22,8 +22,8 @@ function github(id: string, prefix: string, title: string): SecretRuleSpec {
   };
 }
 
-function withExamples(rule: SecretRuleSpec, positive: string[], negative: string[]): SecretRuleSpec {
-  return { ...rule, examples: { positive, negative: [...rule.examples.negative, ...negative] } };
+function withExamples(rule: SecretRuleSpec, positive: string[], negative: string[], lookalike: string[] = []): SecretRuleSpec {
+  return { ...rule, examples: { positive, negative: [...rule.examples.negative, ...negative], lookalike } };
 }
 
 function gitlab(id: string, prefix: string, title: string, body: string, positive: string[], negative: string[]): SecretRuleSpec {
@@ -43,11 +43,11 @@ function gitlab(id: string, prefix: string, title: string, body: string, positiv
 
 /** Built-in rules for source hosts, registries, CI/CD and infrastructure tools. */
 export const VCS_CI_RULES: SecretRuleSpec[] = [
-  withExamples(github('github-pat', 'ghp', 'GitHub personal access token (classic)'), ['GITHUB_TOKEN=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', 'git clone https://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@github.com/o/r.git'], ['ghp_CWvbUlhpNsM5qCXF9edPmYVRHc5raY1UdQda', 'ghp_q29OmzytCpIWYzxCvtxs8mNyjCOU6J']),
-  withExamples(github('github-oauth-token', 'gho', 'GitHub OAuth access token'), ['"access_token": "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"'], ['gho_G0B5LMZzaFrgjoS0s4YTsa0x7vGDMe4ZCxIb']),
-  withExamples(github('github-user-to-server-token', 'ghu', 'GitHub App user-to-server token'), ['token: ghu_wDpAvJ3ZC3Kia7PixygHpyMzmi4PIE4ALbuI'], ['ghu_cunGnygujOAiCWfljQwPatg3NGRq0O2HiSla']),
-  withExamples(github('github-app-installation-token', 'ghs', 'GitHub App installation token'), ['https://x-access-token:ghs_wWw7MfqTvSMiyYqYKdBjz5Yyt3LZRS09DG9Z@github.com/o/r'], ['ghs_1HMtIM8lPBrT8KlVWM0eFNpn5SdI3Z1JBTQa']),
-  withExamples(github('github-refresh-token', 'ghr', 'GitHub App refresh token'), ['"refresh_token": "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"'], ['ghr_k0x6HM37ITimT5LjsCMfCRXurEpmSt0fIgla']),
+  withExamples(github('github-pat', 'ghp', 'GitHub personal access token (classic)'), ['GITHUB_TOKEN=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', 'git clone https://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@github.com/o/r.git'], ['ghp_q29OmzytCpIWYzxCvtxs8mNyjCOU6J'], ['ghp_CWvbUlhpNsM5qCXF9edPmYVRHc5raY1UdQda']),
+  withExamples(github('github-oauth-token', 'gho', 'GitHub OAuth access token'), ['"access_token": "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"'], [], ['gho_G0B5LMZzaFrgjoS0s4YTsa0x7vGDMe4ZCxIb']),
+  withExamples(github('github-user-to-server-token', 'ghu', 'GitHub App user-to-server token'), ['token: ghu_wDpAvJ3ZC3Kia7PixygHpyMzmi4PIE4ALbuI'], [], ['ghu_cunGnygujOAiCWfljQwPatg3NGRq0O2HiSla']),
+  withExamples(github('github-app-installation-token', 'ghs', 'GitHub App installation token'), ['https://x-access-token:ghs_wWw7MfqTvSMiyYqYKdBjz5Yyt3LZRS09DG9Z@github.com/o/r'], [], ['ghs_1HMtIM8lPBrT8KlVWM0eFNpn5SdI3Z1JBTQa']),
+  withExamples(github('github-refresh-token', 'ghr', 'GitHub App refresh token'), ['"refresh_token": "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"'], [], ['ghr_k0x6HM37ITimT5LjsCMfCRXurEpmSt0fIgla']),
   {
     id: 'github-fine-grained-pat',
     title: 'GitHub fine-grained personal access token',
@@ -139,7 +139,7 @@ export const VCS_CI_RULES: SecretRuleSpec[] = [
     regex: L + r`(?<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])`,
     checksum: 'npm',
     tags: ['npm'],
-    examples: { positive: ['//registry.npmjs.org/:_authToken=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', 'NPM_TOKEN: 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'], negative: ['npm_FiiVjbFlAmFDz1BUcz0HhtXeD6xKxd1rCCna', 'npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'npm_config_registry_override_value_ab'] },
+    examples: { positive: ['//registry.npmjs.org/:_authToken=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', 'NPM_TOKEN: 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'], lookalike: ['npm_FiiVjbFlAmFDz1BUcz0HhtXeD6xKxd1rCCna'], negative: ['npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'npm_config_registry_override_value_ab'] },
   },
   {
     id: 'npmrc-auth-token',
@@ -173,7 +173,7 @@ export const VCS_CI_RULES: SecretRuleSpec[] = [
     regex: L + r`(?<secret>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,1000})` + R,
     checksum: 'pypi',
     tags: ['pypi'],
-    examples: { positive: ['password = pypi-AgEIcHlwaS5vcmcCKHsidmVyc2lvbiI6MSwibm9uY2UiOiIzMzVhYTE1ZjcxN2E0NzllNDUAAh57InBlcm1pc3Npb25zIjoidXNlciIsInYiOjF9eHgAAAYgMnyzU31nrOPT0J2UkPdRlmoX4HtmicEoeWDLdsl6Pb4', 'TWINE_PASSWORD=pypi-AgENdGVzdC5weXBpLm9yZwIoeyJ2ZXJzaW9uIjoxLCJub25jZSI6ImYyZmJiMDFkNjhiY2I3NWY5MgACHnsicGVybWlzc2lvbnMiOiJ1c2VyIiwidiI6MX14eAAABiC1RT39Y0zJmr_XGY6eiulXPulyn7qfLH8Y8anEGRMMvg'], negative: ['pypi-AgEIcHlwaS5vcmcHCdg4Gbo8AnCEft__9Sm', 'pypi-AgEIcHlwaS5vcmcHHr9g83DUTUt1W8yMYPGiWDFQdQD-UqD93TNXOu3TN_iTOh5F1SLd4bn_qG91D3WBaEhh6Fu6Ve_0tetNSg'] },
+    examples: { positive: ['password = pypi-AgEIcHlwaS5vcmcCKHsidmVyc2lvbiI6MSwibm9uY2UiOiIzMzVhYTE1ZjcxN2E0NzllNDUAAh57InBlcm1pc3Npb25zIjoidXNlciIsInYiOjF9eHgAAAYgMnyzU31nrOPT0J2UkPdRlmoX4HtmicEoeWDLdsl6Pb4', 'TWINE_PASSWORD=pypi-AgENdGVzdC5weXBpLm9yZwIoeyJ2ZXJzaW9uIjoxLCJub25jZSI6ImYyZmJiMDFkNjhiY2I3NWY5MgACHnsicGVybWlzc2lvbnMiOiJ1c2VyIiwidiI6MX14eAAABiC1RT39Y0zJmr_XGY6eiulXPulyn7qfLH8Y8anEGRMMvg'], negative: ['pypi-AgEIcHlwaS5vcmcHCdg4Gbo8AnCEft__9Sm'], lookalike: ['pypi-AgEIcHlwaS5vcmcHHr9g83DUTUt1W8yMYPGiWDFQdQD-UqD93TNXOu3TN_iTOh5F1SLd4bn_qG91D3WBaEhh6Fu6Ve_0tetNSg'] },
   },
   {
     id: 'rubygems-api-key',

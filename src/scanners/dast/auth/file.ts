@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { InputError } from '../../../core/errors.js';
+import { issueMessage } from '../../../core/issues.js';
 
 const strMap = z.record(z.string(), z.string());
 
@@ -121,7 +122,7 @@ export function parseAuthFile(text: string, env: Record<string, string | undefin
     const at = [...issue.path, ...(issue.code === 'unrecognized_keys' && keys?.length ? [keys[0]!] : [])] as (string | number)[];
     const node = (doc.getIn(at, true) ?? doc.getIn(issue.path as (string | number)[], true)) as { range?: [number, number] } | undefined;
     const line = node?.range ? lc.linePos(node.range[0]).line : undefined;
-    throw new InputError(`${issue.path.join('.')}${issue.path.length ? ': ' : ''}${issue.message}`, name, line);
+    throw new InputError(`${issue.path.join('.')}${issue.path.length ? ': ' : ''}${issueMessage(issue, data ?? {})}`, name, line);
   }
   const names = new Set<string>();
   for (const u of parsed.data.users) {
