@@ -1,5 +1,5 @@
 import { errorMessage } from '../../core/errors.js';
-import type { ScanContext, Target, TargetAnalyzer, TargetFile } from '../../core/types.js';
+import type { ScanContext, Target, TargetAnalyzer, TargetFile, TargetKind } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import { linkGraph } from './graph.js';
 import { collectInstalled, isInstalledPath, maybeProgramPath } from './installed/index.js';
@@ -30,6 +30,9 @@ export interface Inventory {
 export function collectInventory(target: Target, signal?: AbortSignal): Promise<Inventory> {
   return readInventory(target, signal);
 }
+
+/** The target kinds whose packages the inventory reads: lockfiles in trees, installed packages in images and archives. */
+export const INVENTORY_TARGETS: readonly TargetKind[] = ['directory', 'staged', 'archive', 'file', 'image'];
 
 /** The lockfiles of the scan's inventory, each one that failed to parse recorded as a file error of the asking scanner. */
 export async function scanInventory(ctx: ScanContext): Promise<ParsedLockfile[]> {

@@ -11,7 +11,7 @@ import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
 import { dependencyPurl } from '../../analyzers/inventory/installed/index.js';
 import type { DepsConfig } from './config.js';
-import { scanInventory } from '../../analyzers/inventory/inventory.js';
+import { INVENTORY_TARGETS, scanInventory } from '../../analyzers/inventory/inventory.js';
 import type { Dependency } from '../../analyzers/inventory/types.js';
 import { parseVex, vexCovers, type VexStatement } from './vex.js';
 
@@ -80,7 +80,7 @@ export const depsScanner: Scanner<DepsConfig> = {
   id: 'deps',
   title: 'Vulnerable dependencies (OSV, offline)',
   requires: ['files'],
-  targets: ['directory', 'staged', 'archive', 'file', 'image'],
+  targets: INVENTORY_TARGETS,
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;
