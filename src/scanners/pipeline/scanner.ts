@@ -2,7 +2,7 @@
  * The `pipeline` scanner: GitHub Actions workflows, composite/Docker actions, dependabot.yml and GitLab
  * CI files, with exact positions, per-rule config and `# pipeguard: ignore[rule]` YAML comments.
  */
-import picomatch from 'picomatch';
+import { globMatcher } from '../../core/glob.js';
 import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { readText, targetFiles } from '../../core/types.js';
 import type { PipelineConfig } from './config.js';
@@ -133,7 +133,7 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
     }
     // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).
     for (let pass = 0; pass < 3 && includes.size; pass++) {
-      const matchers = [...includes].filter((p) => !done.has(p)).map((p) => picomatch(p, { dot: true }));
+      const matchers = [...includes].filter((p) => !done.has(p)).map((p) => globMatcher(p));
       includes.clear();
       if (!matchers.length) break;
       for await (const f of targetFiles(target, { path: (p) => !done.has(p) && /\.ya?ml$/.test(p) && matchers.some((m) => m(p)) })) {
