@@ -370,6 +370,16 @@ export function offers(target: Target): Capability[] {
   return out;
 }
 
+/** A file's text, or undefined after telling `onError` it cannot be read: one unreadable file never ends a scan. */
+export async function readText(file: TargetFile, onError: (path: string, message: string) => void): Promise<string | undefined> {
+  try {
+    return await file.text();
+  } catch (e) {
+    onError(file.path, `cannot read: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 /** The target's files; for scanners that require `files` (the engine runs them only on targets that offer it). */
 export function targetFiles(target: Target, filter?: FileFilter): AsyncIterable<TargetFile> {
   if (!target.files) throw new Error(`${target.kind} target ${target.id} offers no files`);

@@ -16,6 +16,7 @@
  * not have (the peer's own, such as `AVD-AWS-0086`), it applies to every finding of its scanners on the lines it
  * covers, as the peer's did to its own.
  */
+import { lastAtOrBefore, lineStarts } from '../core/lines.js';
 
 /** One ignore comment: the rule ids it names (empty = every rule), the rest of its text, and where it applies. */
 export interface Marker {
@@ -122,22 +123,9 @@ export function parseMarkers(text: string): Map<number, Marker[]> {
   return out;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
 /** The 1-based line holding offset `at`. */
 function lineAt(starts: number[], at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return lastAtOrBefore(starts, at) + 1;
 }
 
 const indentOf = (s: string): number => s.length - s.trimStart().length;

@@ -1,4 +1,4 @@
-import { compareDigits, compareStrings } from './util.js';
+import { compareDigits, compareIdentifiers, compareStrings } from './util.js';
 
 /**
  * PyPI version order: PEP 440 (epoch, release, pre, post, dev, local), with versions that are not
@@ -93,22 +93,8 @@ function compareLocal(a: string[] | undefined, b: string[] | undefined): number 
   if (!a && !b) return 0;
   if (!a) return -1;
   if (!b) return 1;
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const dx = /^[0-9]+$/.test(x);
-    const dy = /^[0-9]+$/.test(y);
-    let c: number;
-    if (dx && dy) c = compareDigits(x, y);
-    else if (dx) c = 1; // numeric segments sort after alphanumeric ones
-    else if (dy) c = -1;
-    else c = compareStrings(x, y);
-    if (c) return c;
-  }
-  return 0;
+  // numeric segments sort after alphanumeric ones
+  return compareIdentifiers(a, b, false);
 }
 
 const LEGACY_REPLACE: Record<string, string> = { pre: 'c', preview: 'c', '-': 'final-', rc: 'c', dev: '@' };

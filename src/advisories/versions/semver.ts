@@ -1,4 +1,4 @@
-import { compareDigits, compareStrings, isDigits } from './util.js';
+import { compareDigits, compareIdentifiers } from './util.js';
 
 /**
  * Lenient Semantic Versioning order, used for npm, crates.io, Go, Hex and OSV `SEMVER` ranges:
@@ -56,20 +56,5 @@ function comparePrerelease(a: string[], b: string[]): number {
   if (a.length === 0 && b.length === 0) return 0;
   if (a.length === 0) return 1;
   if (b.length === 0) return -1;
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const dx = isDigits(x);
-    const dy = isDigits(y);
-    let c: number;
-    if (dx && dy) c = compareDigits(x, y);
-    else if (dx) c = -1;
-    else if (dy) c = 1;
-    else c = compareStrings(x, y);
-    if (c !== 0) return c;
-  }
-  return 0;
+  return compareIdentifiers(a, b, true);
 }

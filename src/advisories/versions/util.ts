@@ -26,3 +26,27 @@ export function compareStrings(a: string, b: string): number {
 export function isDigits(s: string): boolean {
   return /^[0-9]+$/.test(s);
 }
+
+/**
+ * Compares lists of identifiers one by one: digits as numbers, the rest as strings, a list that is a prefix of the
+ * other first. `digitsFirst` says whether a numeric identifier sorts before an alphanumeric one (SemVer
+ * pre-releases) or after it (PEP 440 local versions).
+ */
+export function compareIdentifiers(a: readonly string[], b: readonly string[], digitsFirst: boolean): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const dx = isDigits(x);
+    const dy = isDigits(y);
+    let c: number;
+    if (dx && dy) c = compareDigits(x, y);
+    else if (dx) c = digitsFirst ? -1 : 1;
+    else if (dy) c = digitsFirst ? 1 : -1;
+    else c = compareStrings(x, y);
+    if (c !== 0) return c;
+  }
+  return 0;
+}

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../core/errors.js';
-import type { Target, TargetFile } from '../../core/types.js';
+import type { ScanContext, Target, TargetAnalyzer, TargetFile, TargetKind } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import { linkGraph } from './graph.js';
 import { collectInstalled, isInstalledPath, maybeProgramPath } from './installed/index.js';
@@ -16,21 +16,36 @@ export interface InventoryError {
 /** Extra files parsers may read besides lockfiles (sibling manifests, requirement includes). */
 const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|go\.sum|[^/]*\.txt|[^/]*\.in)$/;
 
-/**
- * Reads every lockfile/manifest of a target and parses it: one entry per file, parse failures as
- * errors (naming the line) so the caller decides whether they end the run.
- */
-export function collectInventory(target: Target, signal?: AbortSignal): Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }> {
-  // the deps and licenses scanners read the same target in one run: parse its lockfiles once
-  let p = CACHE.get(target);
-  if (!p) {
-    p = readInventory(target, signal);
-    CACHE.set(target, p);
-  }
-  return p;
+/** The packages a target declares or holds: one entry per lockfile (or installed-package database), and parse failures. */
+export interface Inventory {
+  lockfiles: ParsedLockfile[];
+  errors: InventoryError[];
 }
 
-const CACHE = new WeakMap<Target, Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }>>();
+/**
+ * Reads every lockfile/manifest of a target and parses it: one entry per file, parse failures as
+ * errors (naming the line) so the caller decides whether they end the run. Scanners ask for
+ * {@link inventoryAnalyzer} instead, so a scan parses the lockfiles once for all of them.
+ */
+export function collectInventory(target: Target, signal?: AbortSignal): Promise<Inventory> {
+  return readInventory(target, signal);
+}
+
+/** The target kinds whose packages the inventory reads: lockfiles in trees, installed packages in images and archives. */
+export const INVENTORY_TARGETS: readonly TargetKind[] = ['directory', 'staged', 'archive', 'file', 'image'];
+
+/** The lockfiles of the scan's inventory, each one that failed to parse recorded as a file error of the asking scanner. */
+export async function scanInventory(ctx: ScanContext): Promise<ParsedLockfile[]> {
+  const { lockfiles, errors } = await ctx.analyses.target(inventoryAnalyzer);
+  for (const e of errors) ctx.fileError(e.path, formatInventoryError(e));
+  return lockfiles;
+}
+
+/** The package inventory as a per-scan analysis: deps and licenses (and the SBOM) share one parse per scan. */
+export const inventoryAnalyzer: TargetAnalyzer<Inventory> = {
+  id: 'inventory',
+  analyze: (target, _analyses, ctx) => readInventory(target, ctx.signal),
+};
 
 /**
  * Installed packages are read in images (instead of lockfiles, as Trivy and Syft do: what is installed is what
@@ -40,7 +55,7 @@ function readsInstalled(image: boolean, path: string): boolean {
   return (image || path.includes('!')) && (isInstalledPath(path) || maybeProgramPath(path, image));
 }
 
-async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lockfiles: ParsedLockfile[]; errors: InventoryError[] }> {
+async function readInventory(target: Target, signal?: AbortSignal): Promise<Inventory> {
   const lockfiles: TargetFile[] = [];
   const others = new Map<string, TargetFile>();
   const installed: TargetFile[] = [];

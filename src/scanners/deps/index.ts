@@ -11,7 +11,7 @@ import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
 import { dependencyPurl } from '../../analyzers/inventory/installed/index.js';
 import type { DepsConfig } from './config.js';
-import { collectInventory, formatInventoryError } from '../../analyzers/inventory/inventory.js';
+import { INVENTORY_TARGETS, scanInventory } from '../../analyzers/inventory/inventory.js';
 import type { Dependency } from '../../analyzers/inventory/types.js';
 import { parseVex, vexCovers, type VexStatement } from './vex.js';
 
@@ -80,12 +80,11 @@ export const depsScanner: Scanner<DepsConfig> = {
   id: 'deps',
   title: 'Vulnerable dependencies (OSV, offline)',
   requires: ['files'],
-  targets: ['directory', 'staged', 'archive', 'file', 'image'],
+  targets: INVENTORY_TARGETS,
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;
-    const { lockfiles, errors } = await collectInventory(target, ctx.signal);
-    for (const e of errors) ctx.fileError(e.path, formatInventoryError(e));
+    const lockfiles = await scanInventory(ctx);
     ctx.count('lockfiles', lockfiles.length);
     ctx.count('packages', lockfiles.reduce((n, l) => n + l.packages.length, 0));
     if (lockfiles.length === 0) return;

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import type { FileLocation, Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
-import { targetFiles } from '../../core/types.js';
+import { readText, targetFiles } from '../../core/types.js';
 import type { Span } from '../../core/lines.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { ExposureConfig } from './config.js';
@@ -21,13 +21,8 @@ export async function collectExposures(target: Target, onError: (path: string, m
   let locate: PolicyLocator | undefined;
   for await (const f of targetFiles(target, { path: (p) => isExposurePath(p) || CONFIG_FILES.includes(p) })) {
     if (signal?.aborted) break;
-    let text: string;
-    try {
-      text = await f.text();
-    } catch (e) {
-      onError(f.path, `cannot read: ${(e as Error).message}`);
-      continue;
-    }
+    const text = await readText(f, onError);
+    if (text === undefined) continue;
     if (CONFIG_FILES.includes(f.path)) {
       locate ??= policyLocator(f.path, text);
       continue;

@@ -1,5 +1,5 @@
 import type { RawFinding, Scanner, ScanContext, Severity, Target } from '../../core/types.js';
-import { targetFiles } from '../../core/types.js';
+import { readText, targetFiles } from '../../core/types.js';
 import type { IacConfig } from './config.js';
 import { toRuleMeta } from '../../core/rules.js';
 import { Reporter, ruleIndex } from './common.js';
@@ -83,13 +83,8 @@ export const iacScanner: Scanner<IacConfig> = {
     const tf: { path: string; text: string }[] = [];
     for await (const f of targetFiles(target, { path: isIacPath })) {
       if (ctx.signal.aborted) return;
-      let text: string;
-      try {
-        text = await f.text();
-      } catch (e) {
-        ctx.fileError(f.path, `cannot read: ${(e as Error).message}`);
-        continue;
-      }
+      const text = await readText(f, (path, message) => ctx.fileError(path, message));
+      if (text === undefined) continue;
       ctx.count('files');
       if (isTerraform(f.path)) {
         tf.push({ path: f.path, text });

@@ -1,6 +1,6 @@
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, Scanner } from '../../core/types.js';
-import { collectInventory, formatInventoryError } from '../../analyzers/inventory/inventory.js';
+import { INVENTORY_TARGETS, scanInventory } from '../../analyzers/inventory/inventory.js';
 import { dependencyPurl } from '../../analyzers/inventory/installed/index.js';
 import type { Dependency } from '../../analyzers/inventory/types.js';
 import type { LicensesConfig } from './config.js';
@@ -24,12 +24,11 @@ export const licensesScanner: Scanner<LicensesConfig> = {
   id: 'licenses',
   title: 'Dependency licenses (SPDX, allow/deny policy)',
   requires: ['files'],
-  targets: ['directory', 'staged', 'archive', 'file', 'image'],
+  targets: INVENTORY_TARGETS,
   rules: () => RULES,
   async *scan(target, ctx) {
     const cfg = ctx.config;
-    const { lockfiles, errors } = await collectInventory(target, ctx.signal);
-    for (const e of errors) ctx.fileError(e.path, formatInventoryError(e));
+    const lockfiles = await scanInventory(ctx);
     for (const lock of lockfiles) {
       // Distribution packages (dpkg, apk, rpm) are the operating system's, not the application's dependencies.
       if (lock.os) continue;

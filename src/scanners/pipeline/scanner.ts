@@ -4,7 +4,7 @@
  */
 import { globMatcher } from '../../core/glob.js';
 import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
-import { targetFiles } from '../../core/types.js';
+import { readText, targetFiles } from '../../core/types.js';
 import type { PipelineConfig } from './config.js';
 import { auditGithub, githubFileKind } from './github.js';
 import type { Hit } from './github.js';
@@ -127,13 +127,8 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       if (ctx.signal.aborted) return;
       const kind = pipelineFileKind(f.path)!;
       done.add(f.path);
-      let text: string;
-      try {
-        text = await f.text();
-      } catch (err) {
-        ctx.fileError(f.path, `cannot read: ${(err as Error).message}`);
-        continue;
-      }
+      const text = await readText(f, (path, message) => ctx.fileError(path, message));
+      if (text === undefined) continue;
       yield* one(f.path, text, kind);
     }
     // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).

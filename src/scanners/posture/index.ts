@@ -1,5 +1,5 @@
 import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
-import { targetFiles } from '../../core/types.js';
+import { readText, targetFiles } from '../../core/types.js';
 import { toRuleMeta } from '../../core/rules.js';
 import { parseDockerfile } from '../../analyzers/iac/dockerfile.js';
 import { checkDockerfile } from '../../analyzers/iac/dockerfile-audit.js';
@@ -56,11 +56,8 @@ export const postureScanner: Scanner<PostureConfig> = {
       },
     })) {
       if (ctx.signal.aborted) return;
-      try {
-        texts.set(f.path, await f.text());
-      } catch (e) {
-        ctx.fileError(f.path, `cannot read: ${(e as Error).message}`);
-      }
+      const text = await readText(f, (path, message) => ctx.fileError(path, message));
+      if (text !== undefined) texts.set(f.path, text);
     }
     ctx.count('files', all.length);
     const out: RawFinding[] = [];

@@ -5,7 +5,7 @@
  * routes.ts). Used by `init` to draft a model and by `check` to find drift. A file that cannot be read or parsed is
  * an error entry; the pass goes on.
  */
-import type { FileTarget } from '../../core/types.js';
+import { readText, type FileTarget } from '../../core/types.js';
 import { canonicalTech, DATASTORE_PACKAGES, EXTERNAL_PACKAGES, imageTech, SCHEMES } from './catalog.js';
 import { isRouteFile, jsRoutes, lineRoutes, resolveMounts, type CodeRoute, type FileRoutes } from './routes.js';
 import {
@@ -121,13 +121,8 @@ export async function deriveInventory(target: FileTarget, signal?: AbortSignal):
   for await (const f of target.files({ path: wanted })) {
     if (signal?.aborted) break;
     if (f.size > MAX_TEXT && !isExposurePath(f.path)) continue;
-    let text: string;
-    try {
-      text = await f.text();
-    } catch (e) {
-      onError(f.path, `cannot read: ${(e as Error).message}`);
-      continue;
-    }
+    const text = await readText(f, onError);
+    if (text === undefined) continue;
     stats.files++;
     if (isExposurePath(f.path)) {
       exposures.push(...deriveExposures(f.path, text, onError));
