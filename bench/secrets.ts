@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { BUILTIN_RULES } from '../src/scanners/secrets/rules/index.js';
-import { base62, crc32 } from '../src/scanners/secrets/validators.js';
+import { BUILTIN_RULES } from '../src/analyzers/secrets/rules/index.js';
+import { base62, crc32 } from '../src/analyzers/secrets/validators.js';
 import { BENCH_DIR, build, CLI, has, ROOT, table, timed, type Timed } from './util.js';
 
 const TARGET_MB = Number(process.env['SECRETS_BENCH_MB'] ?? 200);

@@ -1,9 +1,9 @@
-// Assembles src/scanners/secrets/keywords.wat into keywords-wasm.ts (the module's bytes as base64), so the
+// Assembles src/analyzers/secrets/keywords.wat into keywords-wasm.ts (the module's bytes as base64), so the
 // product needs no assembler at run time. Run: npm run wasm. test/secrets/keywords.test.ts checks they agree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
-const dir = new URL('../src/scanners/secrets/', import.meta.url);
+const dir = new URL('../src/analyzers/secrets/', import.meta.url);
 
 /** The binary of the .wat source. */
 export async function assemble() {

@@ -20,9 +20,9 @@ async function precomputed() {
     absWorkingDir: root.pathname,
     stdin: {
       contents:
-        "import { BUILTIN_RULES } from './src/scanners/secrets/rules/index.ts';\n" +
-        "import { knownShapes } from './src/scanners/secrets/regex-shape.ts';\n" +
-        "import { compileRules } from './src/scanners/secrets/engine.ts';\n" +
+        "import { BUILTIN_RULES } from './src/analyzers/secrets/rules/index.ts';\n" +
+        "import { knownShapes } from './src/analyzers/secrets/regex-shape.ts';\n" +
+        "import { compileRules } from './src/analyzers/secrets/engine.ts';\n" +
         'export const shapes = knownShapes(BUILTIN_RULES);\n' +
         'export const keywords = compileRules(BUILTIN_RULES).matcher.serialize();\n',
       resolveDir: root.pathname,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
+import { resolveBuildPaths } from '../attest/config.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { SEVERITIES, type Decision, type Report, type Severity } from '../core/types.js';
 import type { Config } from '../config/schema.js';
@@ -10,7 +11,7 @@ import { scanPath } from '../engine/scan-path.js';
 import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNER_IDS } from '../scanners/index.js';
-import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/prestart.js';
+import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/index.js';
 import { int, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
@@ -41,7 +42,9 @@ export const SCAN_OPTIONS = {
 
 /** Help text for {@link SCAN_OPTIONS}. */
 export const SCAN_OPTIONS_HELP = `Output and gate:
-  -f, --format FMT        table (default), json, sarif, junit, markdown; repeat for several
+  -f, --format FMT        table (default), json, sarif, junit, markdown, html, gitlab-sast,
+                          gitlab-secret-detection, gitlab-dependency-scanning, gitlab-container-scanning,
+                          gitlab-codequality; repeat for several
   -o, --output FILE       write the --format given right before it to FILE (alone: format from the
                           extension); a format without --output goes to stdout (at most one)
       --fail-on SEV       lowest severity that fails: critical, high (default), medium, low, info, none
@@ -239,7 +242,8 @@ async function scanAndReport(
   const { outs, failOn, threads, maxFileSize, absPath } = o;
   const known = SCANNER_IDS;
   const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
-  const config = loaded.config;
+  // paths in the build section are relative to the config file
+  const config = { ...loaded.config, build: resolveBuildPaths(loaded.config.build, loaded.path ? dirname(loaded.path) : io.cwd) };
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
   const ignorePath = v['ignore-file']
     ? resolve(io.cwd, v['ignore-file'])

@@ -5,6 +5,7 @@ import { threatModelConfigSchema } from '../threatmodel/config.js';
 import { DELIVER_CONFIG } from '../deliver/config.js';
 import { forgeConfigSchema } from '../posture/config.js';
 import { complianceConfigSchema } from '../compliance/config.js';
+import { buildConfigSchema } from '../attest/config.js';
 
 /** Paths taken for tests, specs, fixtures and examples when pipeguard.yml does not list its own. */
 export const DEFAULT_TEST_PATHS = [
@@ -58,6 +59,12 @@ export const configSchema = z
       .record(z.string(), z.union([severitySchema, z.literal('none')]))
       .default({})
       .describe('Per-scanner failOn, e.g. `{ secrets: low }`.'),
+    minConfidence: z
+      .enum(['low', 'medium', 'high'])
+      .default('low')
+      .describe(
+        'Least confidence of a finding that fails the gate: `medium` lets look-alikes through (a token that fails its checksum is reported at low confidence), `high` also generic keyword matches.',
+      ),
     exclude: z.array(z.string()).default([]).describe('Globs of paths no scanner reads.'),
     gitignore: z.boolean().default(true).describe('Skip files ignored by .gitignore.'),
     maxFileSize: z
@@ -100,11 +107,18 @@ export const configSchema = z
     ...DELIVER_CONFIG,
     forge: forgeConfigSchema.prefault({}).describe('What `pipeguard posture` expects of the live repository settings.'),
     compliance: complianceConfigSchema.prefault({}).describe('What `pipeguard compliance` requires.'),
+    build: buildConfigSchema.prefault({}).describe('What the gate requires of build artifacts and images: signatures and provenance.'),
   })
   .strict();
 
 /** Validated pipeguard.yml. */
 export type Config = z.infer<typeof configSchema>;
+
+declare module '../core/types.js' {
+  /** The config every scanner's context carries (`ScanContext.root`) is this file's {@link Config}. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges Config into core's RootConfig
+  interface RootConfig extends Config {}
+}
 
 /** One validated suppression. */
 export type Suppression = z.infer<typeof suppressionSchema>;

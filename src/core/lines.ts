@@ -3,18 +3,32 @@
  * what every scanner reporting positions needs.
  */
 
+/** A region of a file: 1-based lines and columns, end column exclusive. */
+export interface Span {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
 /**
  * Offsets of line starts, for turning offsets into 1-based line/column: of a text, or of the bytes a text views
  * one character per byte (then {@link lineText} is not available).
  */
 export class LineIndex {
   private starts: number[] | undefined;
-  constructor(private readonly text: string | Uint8Array) {}
+  constructor(readonly text: string | Uint8Array) {}
   /** 1-based line and column of an offset. */
   at(offset: number): { line: number; column: number } {
     const starts = (this.starts ??= lineStarts(this.text));
     const i = lastAtOrBefore(starts, offset);
     return { line: i + 1, column: offset - starts[i]! + 1 };
+  }
+  /** The span between two offsets (end exclusive). */
+  span(start: number, end: number): Span {
+    const a = this.at(start);
+    const b = this.at(Math.max(start, end));
+    return { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
   }
   /** Offset of the first character of a 1-based line. */
   lineStart(line: number): number {

@@ -99,7 +99,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
         status.reason = 'disabled in config';
         return;
       }
-      const why = whyNotRun(scanner, o.target, o.options ?? {});
+      const why = whyNotRun(scanner, o.target, o.options ?? {}) ?? scanner.idle?.(config);
       if (why) {
         status.status = 'skipped';
         status.reason = why;
@@ -158,12 +158,19 @@ export async function runScan(o: RunOptions): Promise<Report> {
     const s = statuses.find((x) => x.scanner === scanner);
     if (s) s.stats = { ...s.stats, 'overlaps-dropped': n };
   }
-  const fingerprinted = applyTestContext(kept, config.testContext);
   const inlineIgnored: Record<string, string> = {};
-  for (const f of fingerprinted) {
-    const reason = inline.match(f, knownRules);
-    if (reason) inlineIgnored[f.fingerprint] = reason;
-  }
+  const configIgnored: Record<string, string> = {};
+  const fingerprinted = applyTestContext(kept, config.testContext).map((f) => {
+    if (!f.suppressed) {
+      const reason = inline.match(f, knownRules);
+      if (reason) inlineIgnored[f.fingerprint] = reason;
+      return f;
+    }
+    // The scanner's own ignore comment or config rule: recorded here, applied by the gate with every other one.
+    const { suppressed, ...rest } = f;
+    (suppressed.kind === 'inline' ? inlineIgnored : configIgnored)[f.fingerprint] = inline.match(f, knownRules) ?? suppressed.reason;
+    return rest;
+  });
   // Texts copied from the scanned content leave the engine redacted, whatever scanner copied them; the user's
   // explicit --show-secrets is the one exception.
   const deduped = dedupe(fingerprinted);
@@ -180,6 +187,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
     findings,
     statuses,
     inlineIgnored,
+    ...(Object.keys(configIgnored).length ? { configIgnored } : {}),
     warnings,
   };
 }
@@ -234,5 +242,5 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
 async function loadMasker(findings: Finding[]): Promise<SecretMasker> {
   const carriesText = findings.some((f) => f.scanner !== 'secrets' && (('snippet' in f.location && f.location.snippet) || f.evidence || f.flow?.length));
   if (!carriesText) return (t) => t;
-  return (await import('../scanners/secrets/mask.js')).maskSecrets;
+  return (await import('../analyzers/secrets/mask.js')).maskSecrets;
 }

@@ -2,7 +2,8 @@
  * JUnit XML for CI dashboards. One `<testsuite>` per scanner; one `<testcase>` per (rule, file) that has
  * findings, named `scanner.ruleId` / file path. Only gate violations are `<failure>`s; findings below the
  * threshold or in the baseline pass with `<system-out>`; fully suppressed pairs are `<skipped>`. A scanner that
- * ran clean gets one passing testcase, so dashboards show it ran.
+ * ran clean gets one passing testcase, so dashboards show it ran. A testcase about a file of the target carries
+ * it in a `file` attribute (what GitLab's test report and other dashboards link to).
  */
 import { locationPath, logicalName, regionOf } from '../core/location.js';
 import type { Decision, Location, Report, ScannerStatus } from '../core/types.js';
@@ -12,6 +13,8 @@ import type { Entry } from './view.js';
 interface Case {
   classname: string;
   name: string;
+  /** The file the findings are in (GitLab and other dashboards link the testcase to it); none for settings, URLs. */
+  file?: string;
   failure?: { message: string; type: string; body: string };
   error?: { message: string; type: string };
   skipped?: string;
@@ -65,6 +68,9 @@ function suite(scanner: string, status: ScannerStatus | undefined, groups: Map<s
 function testcase(entries: Entry[]): Case {
   const f0 = entries[0]!.finding;
   const c: Case = { classname: `${f0.scanner}.${f0.ruleId}`, name: subject(f0.location) };
+  const file = locationPath(f0.location);
+  // The file on disk: an archive member's archive (`a.zip!b/c` is in `a.zip`); nothing for a path inside an image.
+  if (file && f0.location.kind !== 'image') c.file = file.split('!')[0]!;
   const violations = entries.filter((e) => e.gate === 'violation');
   const others = entries.filter((e) => e.gate !== 'violation');
   if (violations.length) {
@@ -103,7 +109,7 @@ function renderSuite(s: Suite, timestamp: string): string[] {
 }
 
 function renderCase(c: Case): string[] {
-  const open = `    <testcase classname="${attr(c.classname)}" name="${attr(c.name)}" time="0.000"`;
+  const open = `    <testcase classname="${attr(c.classname)}" name="${attr(c.name)}"${c.file !== undefined ? ` file="${attr(c.file)}"` : ''} time="0.000"`;
   const body: string[] = [];
   if (c.failure) {
     body.push(`      <failure message="${attr(c.failure.message)}" type="${attr(c.failure.type)}">${text(c.failure.body)}</failure>`);

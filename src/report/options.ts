@@ -1,10 +1,33 @@
 /** Formats and options shared by every reporter (re-exported from `./index.js`). */
 
 /** The output formats `--format` accepts. */
-export type Format = 'table' | 'json' | 'sarif' | 'junit' | 'markdown';
+export type Format =
+  | 'table'
+  | 'json'
+  | 'sarif'
+  | 'junit'
+  | 'markdown'
+  | 'html'
+  | 'gitlab-sast'
+  | 'gitlab-secret-detection'
+  | 'gitlab-dependency-scanning'
+  | 'gitlab-container-scanning'
+  | 'gitlab-codequality';
 
 /** Every format, in the order `--help` lists them. */
-export const FORMATS: readonly Format[] = ['table', 'json', 'sarif', 'junit', 'markdown'];
+export const FORMATS: readonly Format[] = [
+  'table',
+  'json',
+  'sarif',
+  'junit',
+  'markdown',
+  'html',
+  'gitlab-sast',
+  'gitlab-secret-detection',
+  'gitlab-dependency-scanning',
+  'gitlab-container-scanning',
+  'gitlab-codequality',
+];
 
 /** How to render; only `table` looks at these today, the file formats are the same whatever is set. */
 export interface ReportOptions {

@@ -2,11 +2,20 @@
  * SARIF 2.1.0 for GitHub code scanning and other SARIF consumers. Validated against the official schema in
  * the tests. Identity: GitHub keys alerts on `partialFingerprints.primaryLocationLineHash` only; ours is the
  * engine's line-independent fingerprint, so an alert survives code moving around it.
+ *
+ * What GitHub needs beyond the schema: every result has a physical location with a region (findings about no
+ * file get a stable logical artifact, see {@link anchorUri}); a finding about a published advisory gets a rule of
+ * its own, so the severity GitHub shows is the advisory's; and a run stays under GitHub's upload limits
+ * ({@link SARIF_LIMITS}), saying in `run.properties` and a notification what it left out.
  */
+import { gzipSync } from 'node:zlib';
 import { logicalName } from '../core/location.js';
-import type { Decision, FileLocation, Location, PackageLocation, Report, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
+import { ruleHelpUri } from '../core/rules.js';
+import { SEVERITIES } from '../core/types.js';
+import type { Decision, FileLocation, Location, PackageLocation, Region, Report, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
 import { buildView, stripSecrets } from './view.js';
 import type { Entry } from './view.js';
+import { advisoryRule, advisoryRuleId } from './sarif-advisory.js';
 
 /** Where users learn about pipeguard (SARIF `tool.driver.informationUri`). */
 export const INFORMATION_URI = 'https://github.com/pipeguard/pipeguard';
@@ -35,10 +44,68 @@ export function sarifLevel(s: Severity): Level {
   return s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'note';
 }
 
+/**
+ * GitHub code scanning's upload limits: at most 25,000 results in a run, and 10 MB for the gzip-compressed file.
+ * A log over either keeps its most important results (gate violations first, then by severity, suppressed last).
+ */
+export const SARIF_LIMITS = { results: 25_000, gzipBytes: 10 * 1024 * 1024 };
+
+/** Options of {@link renderSarif}; tests lower the limits. */
+export interface SarifOptions {
+  limits?: Partial<typeof SARIF_LIMITS>;
+}
+
 /** Renders the report as a SARIF 2.1.0 log (pretty-printed, trailing newline). */
-export function renderSarif(report: Report, decision: Decision): string {
+export function renderSarif(report: Report, decision: Decision, opts: SarifOptions = {}): string {
+  const limits = { ...SARIF_LIMITS, ...opts.limits };
   const view = buildView(report, decision);
-  const ruleIndex = new Map(view.rules.map((r, i) => [r.id, i]));
+  const ranked = rank(view.all);
+  let keep = Math.min(ranked.length, limits.results);
+  let reason = keep < ranked.length ? `GitHub code scanning accepts at most ${limits.results} results in a run` : '';
+  let text = build(report, decision, view.rules, selected(view.all, ranked, keep), cut(view.all, ranked, keep, reason));
+  for (let size = gzipSync(text).length; size > limits.gzipBytes && keep > 0; size = gzipSync(text).length) {
+    // Shrink in proportion to the overshoot, a little more so it converges in a few rounds.
+    keep = Math.max(0, Math.min(keep - 1, Math.floor((keep * limits.gzipBytes) / size * 0.95)));
+    reason = `GitHub code scanning accepts at most ${limits.gzipBytes} bytes of gzip-compressed SARIF`;
+    text = build(report, decision, view.rules, selected(view.all, ranked, keep), cut(view.all, ranked, keep, reason));
+  }
+  return text;
+}
+
+/** What a log left out to stay under a limit. */
+interface Cut {
+  reason: string;
+  total: number;
+  kept: number;
+  omitted: Record<string, number>;
+}
+
+/** Entry indices from the most to the least important: violations, then by severity, suppressed last; stable. */
+function rank(all: Entry[]): number[] {
+  const weight = (e: Entry): number => (e.gate === 'violation' ? 0 : e.gate === 'suppressed' ? 20 : 10) + SEVERITIES.indexOf(e.finding.severity);
+  return all.map((_, i) => i).sort((a, b) => weight(all[a]!) - weight(all[b]!) || a - b);
+}
+
+/** The first `keep` entries by rank, in report order. */
+function selected(all: Entry[], ranked: number[], keep: number): Entry[] {
+  const chosen = new Set(ranked.slice(0, keep));
+  return all.filter((_, i) => chosen.has(i));
+}
+
+function cut(all: Entry[], ranked: number[], keep: number, reason: string): Cut | undefined {
+  if (keep >= all.length) return undefined;
+  const omitted: Record<string, number> = {};
+  for (const i of ranked.slice(keep)) {
+    const e = all[i]!;
+    const key = e.gate === 'suppressed' ? 'suppressed' : e.finding.severity;
+    omitted[key] = (omitted[key] ?? 0) + 1;
+  }
+  return { reason, total: all.length, kept: keep, omitted };
+}
+
+function build(report: Report, decision: Decision, declared: RuleMeta[], entries: Entry[], trimmed: Cut | undefined): string {
+  const rules = sarifRules(declared, entries);
+  const ruleIndex = new Map(rules.map((r, i) => [r.descriptor['id'] as string, i]));
   const run: Json = {
     tool: {
       driver: {
@@ -46,20 +113,63 @@ export function renderSarif(report: Report, decision: Decision): string {
         version: report.tool.version,
         semanticVersion: report.tool.version,
         informationUri: INFORMATION_URI,
-        rules: view.rules.map(ruleDescriptor),
+        rules: rules.map((r) => r.descriptor),
       },
     },
-    invocations: [invocation(report, decision)],
+    invocations: [invocation(report, decision, trimmed)],
     originalUriBaseIds: { [SRCROOT]: srcRoot(report.target.id) },
     automationDetails: { id: `pipeguard/${report.target.kind}/` },
     columnKind: 'utf16CodeUnits',
-    results: view.all.map((e) => result(e, ruleIndex.get(e.finding.ruleId) ?? -1)),
+    results: entries.map((e) => {
+      const id = sarifRuleId(e);
+      return result(e, id, ruleIndex.get(id) ?? -1);
+    }),
   };
+  if (trimmed) {
+    run.properties = {
+      'pipeguard/truncated': {
+        reason: trimmed.reason,
+        resultsTotal: trimmed.total,
+        resultsKept: trimmed.kept,
+        omitted: trimmed.omitted,
+      },
+    };
+  }
   const log = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
   return JSON.stringify(log, null, 2) + '\n';
 }
 
-function ruleDescriptor(r: RuleMeta): Json {
+/** The SARIF rule a result belongs to: its advisory for findings about one, else the scanner's rule. */
+function sarifRuleId(e: Entry): string {
+  return advisoryRuleId(e.finding) ?? e.finding.ruleId;
+}
+
+/**
+ * The rules of the log, sorted by id: every declared rule (so a consumer knows what was checked), and one rule
+ * per advisory that a result is about.
+ */
+function sarifRules(declared: RuleMeta[], entries: Entry[]): { descriptor: Json }[] {
+  const byId = new Map(declared.map((r) => [r.id, r]));
+  const advisories = new Map<string, Entry['finding'][]>();
+  for (const e of entries) {
+    const id = advisoryRuleId(e.finding);
+    if (id === undefined || byId.has(id)) continue;
+    const list = advisories.get(id);
+    if (list) list.push(e.finding);
+    else advisories.set(id, [e.finding]);
+  }
+  const out = declared.map((r) => ({ id: r.id, descriptor: ruleDescriptor(r, SECURITY_SEVERITY[r.severity]) }));
+  for (const [id, findings] of advisories) {
+    const a = advisoryRule(id, findings, byId.get(findings[0]!.ruleId), (s) => SECURITY_SEVERITY[s]);
+    const d = ruleDescriptor(a.meta, a.securitySeverity);
+    (d.properties as Json)['pipeguard/rule'] = a.baseRule;
+    if (a.aliases.length) (d.properties as Json)['aliases'] = a.aliases;
+    out.push({ id, descriptor: d });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function ruleDescriptor(r: RuleMeta, securitySeverity: string): Json {
   const cweTags = (r.cwe ?? []).map(cweTag);
   const help = r.help || r.title;
   const cweLinks = (r.cwe ?? []).map((c) => `- [${c}](https://cwe.mitre.org/data/definitions/${cweNumber(c)}.html)`);
@@ -68,22 +178,23 @@ function ruleDescriptor(r: RuleMeta): Json {
     name: pascal(r.id),
     shortDescription: { text: r.title },
     fullDescription: { text: firstParagraph(help) },
-    helpUri: r.helpUri,
+    helpUri: r.helpUri ?? ruleHelpUri(r.scanner, r.id),
     help: { text: help, markdown: cweLinks.length ? `${help}\n\n${cweLinks.join('\n')}` : help },
     defaultConfiguration: { level: sarifLevel(r.severity) },
     properties: {
-      'security-severity': SECURITY_SEVERITY[r.severity],
-      tags: unique(['security', r.scanner, ...(r.tags ?? []), ...cweTags]),
+      'security-severity': securitySeverity,
+      // GitHub keeps the first 10 tags of a rule.
+      tags: unique(['security', r.scanner, ...(r.tags ?? []), ...cweTags]).slice(0, 10),
       precision: r.confidence ?? 'high',
       'problem.severity': r.severity === 'info' ? 'recommendation' : sarifLevel(r.severity),
     },
   };
 }
 
-function result(e: Entry, ruleIndex: number): Json {
+function result(e: Entry, ruleId: string, ruleIndex: number): Json {
   const f = e.finding;
   const out: Json = {
-    ruleId: f.ruleId,
+    ruleId,
     ruleIndex,
     level: sarifLevel(f.severity),
     message: { text: f.message },
@@ -106,11 +217,13 @@ function result(e: Entry, ruleIndex: number): Json {
   if (f.flow?.length) {
     out.codeFlows = [
       {
-        threadFlows: [{ locations: f.flow.map((s) => ({ location: { ...location(s.location), message: { text: s.message } } })) }],
+        // GitHub keeps the first 1,000 steps of a thread flow.
+        threadFlows: [{ locations: f.flow.slice(0, 1000).map((s) => ({ location: { ...location(s.location), message: { text: s.message } } })) }],
       },
     ];
   }
   out.properties = {
+    ...(ruleId !== f.ruleId ? { 'pipeguard/rule': f.ruleId } : {}),
     severity: f.severity,
     confidence: f.confidence,
     scanner: f.scanner,
@@ -141,9 +254,12 @@ function webExchange(v: unknown): Json | undefined {
 }
 
 /**
- * A SARIF location for each kind: files and packages are physical locations (a region of the file); an HTTP
- * request has its URL as the artifact (no region) and `METHOD /path/{template}` as a logical location; image,
- * pipeline-step and repository locations are logical locations, with their fields as properties.
+ * A SARIF location for each kind, always with a physical location and a region, as GitHub needs: files and
+ * packages are a region of their file (line 1 when the finding is about the whole file); an HTTP request has its
+ * URL as the artifact and `METHOD /path/{template}` as a logical location; a path inside an image is written like
+ * an archive member (`image!path`); a pipeline step points at the file that declares it; a repository setting,
+ * which is in no file, at the logical artifact {@link anchorUri}. Kinds beyond files keep their fields as
+ * properties and a logical location.
  */
 function location(loc: Location): Json {
   switch (loc.kind) {
@@ -154,7 +270,7 @@ function location(loc: Location): Json {
       if (loc.parameterIn !== undefined) props.parameterIn = loc.parameterIn;
       const name = logicalName(loc)!;
       return {
-        physicalLocation: { artifactLocation: { uri: loc.url } },
+        physicalLocation: { artifactLocation: { uri: loc.url }, region: { startLine: 1 } },
         logicalLocations: [{ name, fullyQualifiedName: name, kind: 'resource' }],
         properties: props,
       };
@@ -164,34 +280,61 @@ function location(loc: Location): Json {
     case 'repository': {
       const { kind, ...fields } = loc;
       const name = `${logicalName(loc)}${loc.kind === 'image' ? ` ${loc.path}` : ''}`;
-      return { logicalLocations: [{ name, fullyQualifiedName: name, kind: 'resource' }], properties: { kind, ...fields } };
+      const path = loc.kind === 'image' ? `${loc.image}!${loc.path}` : loc.kind === 'step' ? loc.path : undefined;
+      return {
+        physicalLocation: physical(path, loc.kind === 'repository' ? {} : { startLine: loc.startLine }, anchorUri(loc)),
+        logicalLocations: [{ name, fullyQualifiedName: name, kind: 'resource' }],
+        properties: { kind, ...fields },
+      };
     }
     default:
       return fileLocation(loc);
   }
 }
 
-function fileLocation(loc: FileLocation | PackageLocation): Json {
-  const out: Json = {};
-  if (loc.path) {
-    const physical: Json = { artifactLocation: { uri: pathToUri(loc.path), uriBaseId: SRCROOT } };
-    if (loc.startLine !== undefined && loc.startLine >= 1) {
-      const region: Json = { startLine: loc.startLine };
-      if (loc.startColumn !== undefined) region.startColumn = loc.startColumn;
-      if (loc.endLine !== undefined) region.endLine = loc.endLine;
-      if (loc.endColumn !== undefined) region.endColumn = loc.endColumn;
-      if (loc.snippet !== undefined) region.snippet = { text: loc.snippet };
-      physical.region = region;
-    }
-    out.physicalLocation = physical;
+/**
+ * Where a finding that names no file is anchored: `(repository)/<setting>` for a repository setting,
+ * `(pipeline)/<pipeline>/<step>` for a step no file declares, `(target)` otherwise. Stable, so GitHub keeps one
+ * alert per setting across runs; the parentheses keep them apart from real paths.
+ */
+export function anchorUri(loc: Location): string {
+  if (loc.kind === 'repository') return pathToUri(`(repository)/${loc.setting ?? loc.repository}`);
+  if (loc.kind === 'step') return pathToUri(`(pipeline)/${[loc.pipeline, loc.stage, loc.step].filter((x) => x !== undefined).join('/')}`);
+  return '(target)';
+}
+
+/** A physical location on `path` (or on `anchor` when the path is empty or the root), with a region of at least line 1. */
+function physical(path: string | undefined, r: Omit<Region, 'snippet'> & { snippet?: string | undefined }, anchor: string): Json {
+  const uri = path === undefined ? '' : pathToUri(path);
+  const region: Json = { startLine: r.startLine !== undefined && r.startLine >= 1 ? r.startLine : 1 };
+  if (r.startLine !== undefined && r.startLine >= 1) {
+    if (r.startColumn !== undefined) region.startColumn = r.startColumn;
+    if (r.endLine !== undefined) region.endLine = r.endLine;
+    if (r.endColumn !== undefined) region.endColumn = r.endColumn;
+    if (r.snippet !== undefined) region.snippet = { text: r.snippet };
   }
+  return { artifactLocation: { uri: uri === '' || uri === '.' ? anchor : uri, uriBaseId: SRCROOT }, region };
+}
+
+function fileLocation(loc: FileLocation | PackageLocation): Json {
+  const out: Json = { physicalLocation: physical(loc.path, loc, '(target)') };
   const logical = logicalName(loc);
   if (logical) out.logicalLocations = [{ name: logical, fullyQualifiedName: logical }];
   return out;
 }
 
-function invocation(report: Report, decision: Decision): Json {
+function invocation(report: Report, decision: Decision, trimmed: Cut | undefined): Json {
   const notifications = report.statuses.flatMap(statusNotifications);
+  if (trimmed) {
+    const what = Object.entries(trimmed.omitted).map(([k, n]) => `${n} ${k}`).join(', ');
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `${trimmed.total - trimmed.kept} of ${trimmed.total} results left out (${what}): ${trimmed.reason}. The JSON report has every finding.`,
+      },
+      properties: { omitted: trimmed.omitted },
+    });
+  }
   const inv: Json = {
     executionSuccessful: !report.statuses.some((s) => s.status === 'failed'),
     startTimeUtc: report.startedAt,
@@ -226,8 +369,10 @@ function statusNotifications(s: ScannerStatus): Json[] {
 
 /**
  * A target-relative path as a relative URI reference: each segment percent-encoded (so `:` cannot read as a
- * scheme, and spaces, `%`, `#`, `?` are safe); `!` of archive members (`a.zip!b/c`) is legal in a path.
- * Leading `./` and `/` are dropped and `//` collapsed, so the result always resolves against its base.
+ * scheme, and spaces, `%`, `#`, `?` are safe). The `!` of archive members (`a.zip!b/c`) is legal in a URI path,
+ * but GitHub code scanning rejects it, so it is encoded too (`%21`), as are the other characters
+ * `encodeURIComponent` leaves (`'()*`) but for parentheses. Leading `./` and `/` are dropped, `//` collapsed and
+ * `.` segments removed, so the result always resolves against its base.
  */
 export function pathToUri(path: string): string {
   return path
@@ -235,7 +380,8 @@ export function pathToUri(path: string): string {
     .replace(/\/{2,}/g, '/')
     .replace(/^(\.?\/)+/, '')
     .split('/')
-    .map((seg) => encodeURIComponent(seg))
+    .filter((seg, i, all) => seg !== '.' || all.length === 1)
+    .map((seg) => encodeURIComponent(seg).replace(/[!'*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
     .join('/');
 }
 

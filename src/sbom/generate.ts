@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { Target } from '../core/types.js';
-import { collectInventory } from '../scanners/deps/inventory.js';
+import { collectInventory } from '../analyzers/inventory/inventory.js';
 import { cyclonedxBom, type SbomMeta } from './cyclonedx.js';
 import { sbomComponents } from './inventory.js';
 import { spdxDocument } from './spdx.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { base62, crc32 } from '../../src/scanners/secrets/validators.js';
+import { base62, crc32 } from '../../src/analyzers/secrets/validators.js';
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

@@ -118,3 +118,21 @@ test('a failed scanner is an error testcase', () => {
   assert.equal(dast.errors, '1');
   assert.equal((dast.testcase[0]!.error as Attrs).message, 'target unreachable');
 });
+
+test('testcases about a file carry it in a `file` attribute: the archive for a member, none for a setting', () => {
+  const report = sampleReport();
+  const setting = { ...F.weakHash, scanner: 'forge', ruleId: 'forge-force-push-allowed', location: { kind: 'repository' as const, repository: 'github.com/a/b', setting: 'branches/main/protection' }, fingerprint: 'ff'.repeat(16) };
+  report.findings.push(setting);
+  const decision = sampleDecision();
+  decision.findings.push(setting);
+  const { root } = parse(renderJunit(report, decision));
+  const cases = root.testsuite.flatMap((s) => s.testcase) as (Case & Attrs)[];
+  const byClass = (c: string): Case & Attrs => cases.find((x) => x.classname === c)!;
+  assert.equal(byClass('secrets.aws-access-key').file, 'config/settings.py');
+  assert.equal(byClass('deps.vulnerable-dependency').file, 'package-lock.json');
+  assert.equal(byClass('secrets.slack-webhook').file, 'vendor/release 1.zip');
+  assert.equal(byClass('forge.forge-force-push-allowed').file, undefined);
+  assert.equal(byClass('forge.forge-force-push-allowed').name, 'github.com/a/b branches/main/protection');
+  assert.equal(root.testsuite.find((s) => s.name === 'licenses')!.testcase[0]!.classname, 'licenses');
+  assert.equal((root.testsuite.find((s) => s.name === 'licenses')!.testcase[0] as Case & Attrs).file, undefined);
+});

@@ -64,7 +64,7 @@ export const F = {
     fix: { description: 'Upgrade lodash to 4.17.21.', upgradeTo: '4.17.21' },
     cwe: ['CWE-1321'],
     identity: 'pkg:npm/lodash@4.17.20 GHSA-35jh-r3h4-6jhm',
-    data: { package: 'lodash', version: '4.17.20', advisory: 'GHSA-35jh-r3h4-6jhm', cvss: 7.2 },
+    data: { package: 'lodash', version: '4.17.20', advisoryId: 'GHSA-35jh-r3h4-6jhm', aliases: ['CVE-2021-23337'], cvssScore: 7.2, summary: 'Command Injection in lodash' },
     fingerprint: fp(4),
   },
   evalUse: {

@@ -89,20 +89,21 @@ test('levels follow severity; fingerprints are ours', () => {
   assert.deepEqual(r.partialFingerprints, { primaryLocationLineHash: F.awsKey.fingerprint, 'pipeguard/v1': F.awsKey.fingerprint });
 });
 
-test('regions: full when known, none for a package finding, snippet kept', () => {
+test('regions: full when known, line 1 for a package finding without a line, snippet kept', () => {
   const log = sarif();
   const aws = resultFor(log, F.awsKey.fingerprint).locations[0]!.physicalLocation!;
   assert.deepEqual(aws.region, { startLine: 12, startColumn: 15, endLine: 12, endColumn: 35, snippet: { text: F.awsKey.location.snippet } });
   assert.deepEqual(resultFor(log, F.evalUse.fingerprint).locations[0]!.physicalLocation!.region, { startLine: 5, startColumn: 3 });
+  // GitHub needs a region on every result: a finding about a whole file (a package in a lockfile) points at line 1.
   const lodash = resultFor(log, F.lodash.fingerprint).locations[0]!;
-  assert.equal(lodash.physicalLocation!.region, undefined);
+  assert.deepEqual(lodash.physicalLocation!.region, { startLine: 1 });
   assert.equal(lodash.physicalLocation!.artifactLocation.uri, 'package-lock.json');
   assert.deepEqual(lodash.logicalLocations?.map((l) => l.name), ['lodash@4.17.20']);
 });
 
-test('archive member paths become valid relative URIs under %SRCROOT%', () => {
+test('archive member paths become valid relative URIs under %SRCROOT%, with `!` encoded for GitHub', () => {
   const loc = resultFor(sarif(), F.slack.fingerprint).locations[0]!.physicalLocation!.artifactLocation;
-  assert.equal(loc.uri, 'vendor/release%201.zip!lib/conf/app%20%C3%BC.env');
+  assert.equal(loc.uri, 'vendor/release%201.zip%21lib/conf/app%20%C3%BC.env');
   assert.equal(loc.uriBaseId, '%SRCROOT%');
   assert.equal(decodeURIComponent(loc.uri), F.slack.location.path);
   assert.equal(pathToUri('c:odd/x#y?.txt'), 'c%3Aodd/x%23y%3F.txt');

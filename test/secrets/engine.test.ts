@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeBytes, analyzeText, redact } from '../../src/scanners/secrets/analyze.js';
+import { analyzeBytes, analyzeText, redact } from '../../src/analyzers/secrets/analyze.js';
 import { decodeText } from '../../src/targets/file.js';
 import { LineIndex } from '../../src/core/lines.js';
-import { compileRules, detect } from '../../src/scanners/secrets/engine.js';
-import { isPlaceholder, looksLikeCode, shannonEntropy } from '../../src/scanners/secrets/filters.js';
-import type { SecretRuleSpec } from '../../src/scanners/secrets/rule.js';
-import { BUILTIN_RULES } from '../../src/scanners/secrets/rules/index.js';
+import { compileRules, detect } from '../../src/analyzers/secrets/engine.js';
+import { isPlaceholder, looksLikeCode, shannonEntropy } from '../../src/analyzers/secrets/filters.js';
+import type { SecretRuleSpec } from '../../src/analyzers/secrets/rule.js';
+import { BUILTIN_RULES } from '../../src/analyzers/secrets/rules/index.js';
 import { awsKeyId, githubToken, seeded } from '../helpers/tokens.js';
 
 const specific: SecretRuleSpec = {

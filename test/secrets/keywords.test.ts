@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KeywordMatcher } from '../../src/scanners/secrets/keywords.js';
+import { KeywordMatcher } from '../../src/analyzers/secrets/keywords.js';
 import { seeded } from '../helpers/tokens.js';
 
 function naive(text: string, kws: string[]): string[] {
@@ -58,7 +58,7 @@ test('bytes above 0x7f reset the automaton in the byte scan too', () => {
 
 test('the embedded WebAssembly module is the assembly of keywords.wat', async () => {
   const { assemble } = (await import(new URL('../../scripts/build-wasm.mjs', import.meta.url).href)) as { assemble: () => Promise<Buffer> };
-  const { KEYWORDS_WASM } = await import('../../src/scanners/secrets/keywords-wasm.js');
+  const { KEYWORDS_WASM } = await import('../../src/analyzers/secrets/keywords-wasm.js');
   assert.equal((await assemble()).toString('base64'), KEYWORDS_WASM, 'run npm run wasm after editing keywords.wat');
 });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asciiSpaces, fromKnown, knownShapes, regexShape, shapeOf } from '../../src/scanners/secrets/regex-shape.js';
-import { stops } from '../../src/scanners/secrets/engine.js';
-import { BUILTIN_RULES } from '../../src/scanners/secrets/rules/index.js';
+import { asciiSpaces, fromKnown, knownShapes, regexShape, shapeOf } from '../../src/analyzers/secrets/regex-shape.js';
+import { stops } from '../../src/analyzers/secrets/engine.js';
+import { BUILTIN_RULES } from '../../src/analyzers/secrets/rules/index.js';
 import { seeded } from '../helpers/tokens.js';
 
 const r = String.raw;

@@ -105,8 +105,8 @@ test('files read straight into the automaton: one over several buffer sizes, a B
 });
 
 test('without the WebAssembly automaton (keywords of too many characters) files are read into the shared buffer', async () => {
-  const { compileRules } = await import('../../src/scanners/secrets/engine.js');
-  const { BUILTIN_RULES } = await import('../../src/scanners/secrets/rules/index.js');
+  const { compileRules } = await import('../../src/analyzers/secrets/engine.js');
+  const { BUILTIN_RULES } = await import('../../src/analyzers/secrets/rules/index.js');
   const { analyzeFile } = await import('../../src/scanners/secrets/read.js');
   // 80 distinct printable characters in keywords: more than the WebAssembly table's 63 classes.
   const symbols = Array.from({ length: 80 }, (_, i) => String.fromCharCode(33 + i)).join('');

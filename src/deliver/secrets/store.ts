@@ -6,7 +6,7 @@ import { decryptAge, parseIdentities, parseSecretsYaml } from './age-file.js';
 import { VaultClient, type VaultAuth } from './vault.js';
 
 /** The project's redacted form of a secret (`ap********(18)`), for showing one without showing it. */
-export { redact as redactSecret } from '../../scanners/secrets/analyze.js';
+export { redact as redactSecret } from '../../analyzers/secrets/analyze.js';
 
 /** An environment name: also a file name part, so no separators. */
 export const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -3,10 +3,10 @@
  * API-key headers, and every password, token and cookie value the scan knows, wherever they appear (URL, headers,
  * body). The secrets engine's redaction form is used (`eyJh********(154)`).
  */
-import { analyzeText, redact } from '../secrets/analyze.js';
-import { secretsConfigSchema } from '../secrets/config.js';
-import type { RuleSet } from '../secrets/engine.js';
-import { buildRuleSet, ruleSetInput } from '../secrets/ruleset.js';
+import { analyzeText, redact } from '../../analyzers/secrets/analyze.js';
+import { secretsConfigSchema } from '../../analyzers/secrets/config.js';
+import type { RuleSet } from '../../analyzers/secrets/engine.js';
+import { buildRuleSet, ruleSetInput } from '../../analyzers/secrets/ruleset.js';
 import type { Res } from './http/client.js';
 
 const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|x-access-token|x-csrf-token|x-xsrf-token)$/i;

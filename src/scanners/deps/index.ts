@@ -9,10 +9,10 @@ import { DEFAULT_OSV_BASE_URL } from '../../advisories/update.js';
 import { errorMessage } from '../../core/errors.js';
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
-import { dependencyPurl } from './installed/index.js';
+import { dependencyPurl } from '../../analyzers/inventory/installed/index.js';
 import type { DepsConfig } from './config.js';
-import { collectInventory, formatInventoryError } from './inventory.js';
-import type { Dependency } from './types.js';
+import { collectInventory, formatInventoryError } from '../../analyzers/inventory/inventory.js';
+import type { Dependency } from '../../analyzers/inventory/types.js';
 import { parseVex, vexCovers, type VexStatement } from './vex.js';
 
 /** The one rule of the deps scanner. */
@@ -54,7 +54,7 @@ function ignoreFor(cfg: DepsConfig, ids: string[], dep: Dependency, purl: string
       }
       continue;
     }
-    return { reason: rule.reason };
+    return { reason: `scanners.deps.ignore: ${rule.reason}${rule.expires ? ` (until ${rule.expires})` : ''}` };
   }
   return undefined;
 }
@@ -157,11 +157,9 @@ export const depsScanner: Scanner<DepsConfig> = {
           for (const v of match.vulnerabilities) {
             const ids = [v.id, ...v.aliases];
             const ignored = ignoreFor(cfg, ids, dep, purl, warned, ctx);
-            if (ignored) {
-              ctx.count('ignored');
-              continue;
-            }
-            if (vex.some((s) => vexCovers(s, ids, purl))) {
+            // An ignore rule does not drop the finding: the engine lists it as suppressed, with the rule's reason.
+            if (ignored) ctx.count('ignored');
+            else if (vex.some((s) => vexCovers(s, ids, purl))) {
               ctx.count('vex-not-affected');
               continue;
             }
@@ -206,8 +204,9 @@ export const depsScanner: Scanner<DepsConfig> = {
                 ...(v.severity.vector ? { cvssVector: v.severity.vector } : {}),
                 ...(v.summary ? { summary: v.summary } : {}),
               },
+              ...(ignored ? { suppressed: { kind: 'config', reason: ignored.reason } } : {}),
             };
-            ctx.count('findings');
+            if (!ignored) ctx.count('findings');
             yield finding;
           }
         }

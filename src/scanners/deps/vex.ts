@@ -1,4 +1,4 @@
-import { parsePurl } from '../../sbom/purl.js';
+import { parsePurl } from '../../analyzers/inventory/purl.js';
 
 /** One "this advisory does not affect this product" statement from a VEX document. */
 export interface VexStatement {

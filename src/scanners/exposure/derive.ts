@@ -3,16 +3,15 @@
  * `network_mode`, Kubernetes Services/Ingress/hostPort/hostNetwork and Terraform firewall rules.
  */
 import type { LineCounter, Node } from 'yaml';
-import type { Span } from '../iac/common.js';
-import { LineIndex } from '../iac/common.js';
-import { parseDockerfile } from '../iac/dockerfile/parse.js';
-import { composePorts, isComposeDoc } from '../iac/compose.js';
-import { isInternalLoadBalancer, k8sObjects, podSpecOf } from '../iac/k8s.js';
-import { bool, entries, get, getPath, items, pairOf, parseYaml, spanOf, str } from '../iac/yaml.js';
-import { parseHcl, attr, blocksOf, listOf, scalar } from '../iac/terraform/hcl.js';
-import type { Block, Expr } from '../iac/terraform/hcl.js';
-import { portRange } from '../iac/terraform/check.js';
-import { isComposeFile, isDockerfile, isManifestCandidate, isTerraform, isUnrenderedTemplate, looksLikeManifest } from '../iac/files.js';
+import { LineIndex, type Span } from '../../core/lines.js';
+import { parseDockerfile } from '../../analyzers/iac/dockerfile.js';
+import { composePorts, isComposeDoc } from '../../analyzers/iac/compose.js';
+import { isInternalLoadBalancer, k8sObjects, podSpecOf } from '../../analyzers/iac/k8s.js';
+import { bool, entries, get, getPath, items, pairOf, parseYaml, spanOf, str } from '../../analyzers/yaml.js';
+import { parseHcl, attr, blocksOf, listOf, scalar } from '../../analyzers/iac/hcl.js';
+import type { Block, Expr } from '../../analyzers/iac/hcl.js';
+import { portRange } from '../../analyzers/iac/hcl.js';
+import { isComposeFile, isDockerfile, isManifestCandidate, isTerraform, isUnrenderedTemplate, looksLikeManifest } from '../../analyzers/iac/files.js';
 
 /** How far a port reaches: from anywhere, or only inside a network/cluster/host. */
 export type Reach = 'public' | 'internal';
@@ -209,7 +208,7 @@ export function deriveFromTerraform(path: string, text: string, onError: (path: 
   try {
     body = parseHcl(text);
   } catch (e) {
-    onError(path, `line ${index.pos((e as { offset?: number }).offset ?? 0).line}: ${(e as Error).message}`);
+    onError(path, `line ${index.at((e as { offset?: number }).offset ?? 0).line}: ${(e as Error).message}`);
     return [];
   }
   const out: Exposure[] = [];

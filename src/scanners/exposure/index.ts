@@ -2,13 +2,14 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import type { FileLocation, Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
-import type { Span } from '../iac/common.js';
+import type { Span } from '../../core/lines.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { ExposureConfig } from './config.js';
 import { deriveExposures, deriveFromImage, IMAGE_CONFIG_PATH, isExposurePath } from './derive.js';
 import type { Exposure } from './derive.js';
 import { EXPOSURE_RULES, evaluate } from './policy.js';
 import type { PolicyLocator, Verdict } from './policy.js';
+export { portText } from './policy.js';
 
 /** Config file names looked for in the target, to point declared-not-exposed findings at their line. */
 const CONFIG_FILES = ['pipeguard.yml', 'pipeguard.yaml', '.pipeguard.yml', '.pipeguard.yaml'];

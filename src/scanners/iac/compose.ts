@@ -1,9 +1,11 @@
-import type { LineCounter, Node } from 'yaml';
+import type { LineCounter } from 'yaml';
 import { rule as r } from '../../core/rules.js';
-import type { Hit, RuleDef } from './common.js';
-import { isPlaceholderValue, isSecretName } from './common.js';
-import { bool, deref, entries, get, isMap, isScalar, items, pairOf, rawItems, spanOf, str } from './yaml.js';
-import { splitImage } from './dockerfile/check.js';
+import type { RuleDef } from './common.js';
+import type { Hit } from '../../analyzers/iac/common.js';
+import { isPlaceholderValue, isSecretName } from '../../analyzers/iac/common.js';
+import { composePorts } from '../../analyzers/iac/compose.js';
+import { bool, entries, get, isMap, items, pairOf, spanOf, str } from '../../analyzers/yaml.js';
+import { splitImage } from '../../analyzers/iac/dockerfile.js';
 
 /** Every docker-compose rule. */
 export const COMPOSE_RULES: RuleDef[] = [
@@ -20,44 +22,6 @@ export const COMPOSE_RULES: RuleDef[] = [
 ];
 
 const CAPS = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'DAC_READ_SEARCH', 'SYS_RAWIO', 'BPF', 'SYS_BOOT', 'MAC_ADMIN']);
-
-/** A published compose port, parsed from short or long syntax. */
-export interface ComposePort {
-  hostIp?: string;
-  published?: string;
-  target: string;
-  protocol: string;
-  node: Node;
-}
-
-/** Parses `ports:` entries (short `[ip:]published:target[/proto]` and long syntax). */
-export function composePorts(svc: unknown): ComposePort[] {
-  const out: ComposePort[] = [];
-  for (const at of rawItems(get(svc, 'ports'))) {
-    const p = deref(at);
-    if (isMap(p)) {
-      const target = str(get(p, 'target'));
-      if (!target) continue;
-      const hostIp = str(get(p, 'host_ip'));
-      const published = str(get(p, 'published'));
-      out.push({ target, protocol: str(get(p, 'protocol')) ?? 'tcp', node: at, ...(hostIp ? { hostIp } : {}), ...(published ? { published } : {}) });
-      continue;
-    }
-    if (!isScalar(p)) continue;
-    const s = String(p.value);
-    const [spec, proto] = s.split('/');
-    const m = /^(?:(\[[^\]]+\]|[^:]*):)??(?:([\d-]*):)?([\d-]+)$/.exec(spec!);
-    if (!m) continue;
-    const hostIp = m[1]?.replace(/^\[|\]$/g, '');
-    out.push({ target: m[3]!, protocol: proto ?? 'tcp', node: at, ...(hostIp ? { hostIp } : {}), ...(m[2] ? { published: m[2] } : {}) });
-  }
-  return out;
-}
-
-/** True for a YAML document that is a compose file (has `services:` as a map). */
-export function isComposeDoc(root: unknown): boolean {
-  return isMap(get(root, 'services'));
-}
 
 /** Runs every compose rule on one compose document. */
 export function checkCompose(root: unknown, lc: LineCounter): Hit[] {

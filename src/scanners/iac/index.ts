@@ -4,15 +4,17 @@ import type { IacConfig } from './config.js';
 import { toRuleMeta } from '../../core/rules.js';
 import { Reporter, ruleIndex } from './common.js';
 import type { RuleDef } from './common.js';
-import { parseDockerfile } from './dockerfile/parse.js';
-import { checkDockerfile } from './dockerfile/check.js';
+import { parseDockerfile } from '../../analyzers/iac/dockerfile.js';
+import { checkDockerfile } from '../../analyzers/iac/dockerfile-audit.js';
 import { DOCKER_RULES } from './dockerfile/rules.js';
-import { K8S_RULES, checkK8sObject, k8sObjects } from './k8s.js';
-import { COMPOSE_RULES, checkCompose, isComposeDoc } from './compose.js';
+import { K8S_RULES, checkK8sObject } from './k8s.js';
+import { k8sObjects } from '../../analyzers/iac/k8s.js';
+import { COMPOSE_RULES, checkCompose } from './compose.js';
+import { isComposeDoc } from '../../analyzers/iac/compose.js';
 import { TF_RULES, checkTerraform, parseTfFiles } from './terraform/check.js';
-import { parseHcl } from './terraform/hcl.js';
-import { parseYaml } from './yaml.js';
-import { isComposeFile, isDockerfile, isManifestCandidate, isTerraform, isUnrenderedTemplate, looksLikeManifest } from './files.js';
+import { parseHcl } from '../../analyzers/iac/hcl.js';
+import { parseYaml } from '../../analyzers/yaml.js';
+import { isComposeFile, isDockerfile, isManifestCandidate, isTerraform, isUnrenderedTemplate, looksLikeManifest } from '../../analyzers/iac/files.js';
 
 /** Every rule of the iac scanner. */
 export const IAC_RULES: RuleDef[] = [...DOCKER_RULES, ...K8S_RULES, ...COMPOSE_RULES, ...TF_RULES];

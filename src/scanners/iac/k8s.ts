@@ -1,9 +1,12 @@
 import type { LineCounter, Node } from 'yaml';
 import { rule as r } from '../../core/rules.js';
-import type { Hit, RuleDef, Span } from './common.js';
-import { isPlaceholderValue, isSecretName } from './common.js';
-import { bool, entries, get, getPath, isMap, items, pairOf, spanOf, str } from './yaml.js';
-import { splitImage } from './dockerfile/check.js';
+import type { RuleDef } from './common.js';
+import type { Span } from '../../core/lines.js';
+import type { Hit } from '../../analyzers/iac/common.js';
+import { isPlaceholderValue, isSecretName } from '../../analyzers/iac/common.js';
+import { isInternalLoadBalancer, podSpecOf, WORKLOADS, type K8sObject } from '../../analyzers/iac/k8s.js';
+import { bool, entries, get, getPath, isMap, items, pairOf, spanOf, str } from '../../analyzers/yaml.js';
+import { splitImage } from '../../analyzers/iac/dockerfile.js';
 
 /** Every Kubernetes rule. */
 export const K8S_RULES: RuleDef[] = [
@@ -45,51 +48,8 @@ export const K8S_RULES: RuleDef[] = [
   r('k8s-ingress-no-tls', 'Ingress without TLS', 'medium', 'The Ingress serves its hosts over plain HTTP. Add a `tls:` section.', 'CWE-319'),
 ];
 
-const WORKLOADS: Record<string, string[]> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-  PodTemplate: ['template', 'spec'],
-};
-
 const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'DAC_READ_SEARCH', 'NET_RAW', 'SYS_RAWIO', 'BPF', 'PERFMON', 'SYS_BOOT', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYS_TIME', 'DAC_OVERRIDE', 'SETUID', 'SETGID', 'CHOWN', 'FOWNER']);
 const SOCKETS = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/var\/run\/docker$|^\/run\/containerd$/;
-
-/** A Kubernetes object found in a YAML document. */
-export interface K8sObject {
-  kind: string;
-  apiVersion: string;
-  name: string;
-  namespace: string;
-  /** Whether `metadata.namespace` was written. */
-  namespaceSet: boolean;
-  node: Node;
-}
-
-/** True when a parsed YAML value looks like a Kubernetes object. */
-export function isK8sObject(n: unknown): boolean {
-  return isMap(n) && str(get(n, 'apiVersion')) !== undefined && str(get(n, 'kind')) !== undefined;
-}
-
-/** Kubernetes objects of a document, expanding `kind: List`. */
-export function k8sObjects(root: unknown): K8sObject[] {
-  if (!isK8sObject(root)) return [];
-  const kind = str(get(root, 'kind'))!;
-  if (kind === 'List' || kind.endsWith('List')) return items(get(root, 'items')).flatMap((i) => k8sObjects(i));
-  const ns = str(getPath(root, 'metadata', 'namespace'));
-  return [{ kind, apiVersion: str(get(root, 'apiVersion'))!, name: str(getPath(root, 'metadata', 'name')) ?? str(getPath(root, 'metadata', 'generateName')) ?? '-', namespace: ns ?? 'default', namespaceSet: ns !== undefined, node: root as Node }];
-}
-
-/** The pod spec of a workload, if it is one. */
-export function podSpecOf(o: K8sObject): Node | undefined {
-  const path = WORKLOADS[o.kind];
-  return path ? getPath(o.node, ...path) : undefined;
-}
 
 /** Runs every Kubernetes rule on one object. */
 export function checkK8sObject(o: K8sObject, lc: LineCounter): Hit[] {
@@ -239,16 +199,4 @@ function checkRole(o: K8sObject, addr: string, add: Add): void {
     const proxy = res.find((v) => str(v) === 'nodes/proxy');
     if (proxy) add('k8s-rbac-nodes-proxy', proxy, rid, `${o.kind} ${o.name} grants nodes/proxy.`);
   });
-}
-
-/** True when a LoadBalancer Service asks the cloud for an internal (VPC-only) load balancer. */
-export function isInternalLoadBalancer(svc: Node): boolean {
-  for (const [k, v] of entries(getPath(svc, 'metadata', 'annotations'))) {
-    const val = (str(v) ?? '').toLowerCase();
-    if (/^service\.beta\.kubernetes\.io\/(?:aws|azure)-load-balancer-internal$/.test(k) && (val === 'true' || /^\d/.test(val))) return true;
-    if ((k === 'networking.gke.io/load-balancer-type' || k === 'cloud.google.com/load-balancer-type') && val === 'internal') return true;
-    if (k === 'service.beta.kubernetes.io/aws-load-balancer-scheme' && val === 'internal') return true;
-    if (k === 'service.beta.kubernetes.io/oci-load-balancer-internal' && val === 'true') return true;
-  }
-  return false;
 }

@@ -1,8 +1,8 @@
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, Scanner } from '../../core/types.js';
-import { collectInventory, formatInventoryError } from '../deps/inventory.js';
-import { dependencyPurl } from '../deps/installed/index.js';
-import type { Dependency } from '../deps/types.js';
+import { collectInventory, formatInventoryError } from '../../analyzers/inventory/inventory.js';
+import { dependencyPurl } from '../../analyzers/inventory/installed/index.js';
+import type { Dependency } from '../../analyzers/inventory/types.js';
 import type { LicensesConfig } from './config.js';
 import { judgeLicense } from './policy.js';
 import { installedNpmLicense } from './sources.js';

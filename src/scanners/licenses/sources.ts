@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dependency, ParsedLockfile } from '../deps/types.js';
+import type { Dependency, ParsedLockfile } from '../../analyzers/inventory/types.js';
 
 /** The license an npm `package.json` declares: `license` (string or legacy object) or legacy `licenses[]`. */
 export function licenseOfPackageJson(pj: Record<string, unknown>): string | undefined {

@@ -1,10 +1,10 @@
 import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import { toRuleMeta } from '../../core/rules.js';
-import { parseDockerfile } from '../iac/dockerfile/parse.js';
-import { checkDockerfile } from '../iac/dockerfile/check.js';
-import { isDockerfile } from '../iac/files.js';
-import { get, isMap, parseYaml, entries } from '../iac/yaml.js';
+import { parseDockerfile } from '../../analyzers/iac/dockerfile.js';
+import { checkDockerfile } from '../../analyzers/iac/dockerfile-audit.js';
+import { isDockerfile } from '../../analyzers/iac/files.js';
+import { get, isMap, parseYaml, entries } from '../../analyzers/yaml.js';
 import { postureConfigSchema } from './config.js';
 import type { PostureConfig } from './config.js';
 import { POSTURE_RULES } from './rules.js';

@@ -5,8 +5,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { tooLarge } from '../../targets/directory.js';
 import { isBinary } from '../../targets/binary.js';
-import { analyzeBytes, type SecretHit } from './analyze.js';
-import type { RuleSet } from './engine.js';
+import { analyzeBytes, type SecretHit } from '../../analyzers/secrets/analyze.js';
+import type { RuleSet } from '../../analyzers/secrets/engine.js';
 
 /** A file to analyse: its bytes, or a path on disk to read them from (skipped when over `maxBytes`). */
 export interface FileJob {

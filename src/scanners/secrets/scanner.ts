@@ -1,11 +1,11 @@
 import type { Worker } from 'node:worker_threads';
-import picomatch from 'picomatch';
+import { globMatcher } from '../../core/glob.js';
 import { fileBatches, type RawFinding, type Scanner, type ScanContext, type TargetFile } from '../../core/types.js';
-import type { SecretHit } from './analyze.js';
-import { secretsConfigSchema, type SecretsConfig } from './config.js';
-import type { SecretRuleSpec } from './rule.js';
-import type { RuleSet } from './engine.js';
-import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from './ruleset.js';
+import type { SecretHit } from '../../analyzers/secrets/analyze.js';
+import { secretsConfigSchema, type SecretsConfig } from '../../analyzers/secrets/config.js';
+import type { SecretRuleSpec } from '../../analyzers/secrets/rule.js';
+import type { RuleSet } from '../../analyzers/secrets/engine.js';
+import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from '../../analyzers/secrets/ruleset.js';
 import type { WorkerJob, WorkerResult, WorkerRules } from './worker.js';
 import { adoptWorkers, defaultThreads, hasSpareWorkers, startWorkers } from './prestart.js';
 import { analyzeFile, type FileJob, type FileResult } from './read.js';
@@ -49,7 +49,7 @@ function threadCount(ctx: ScanContext<SecretsConfig>): number {
 }
 
 function fileFilter(cfg: SecretsConfig) {
-  const skip = cfg.allowlist.paths.length ? picomatch(cfg.allowlist.paths, { dot: true }) : null;
+  const skip = cfg.allowlist.paths.length ? globMatcher(cfg.allowlist.paths) : null;
   return skip ? { path: (p: string) => !skip(p) } : {};
 }
 
@@ -203,8 +203,10 @@ function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFin
     scanner: 'secrets',
     ruleId: h.ruleId,
     severity: spec.severity,
-    confidence: spec.confidence ?? (spec.generic ? 'medium' : 'high'),
-    message: `${spec.title} (${h.redacted}) is committed here: revoke it and load it from a secret store instead.`,
+    confidence: h.checksumFailed ? 'low' : (spec.confidence ?? (spec.generic ? 'medium' : 'high')),
+    message: h.checksumFailed
+      ? `${spec.title} look-alike (${h.redacted}) is committed here: its checksum does not verify (a test value, a typo or a made-up token); if it is real, revoke it and load it from a secret store instead.`
+      : `${spec.title} (${h.redacted}) is committed here: revoke it and load it from a secret store instead.`,
     location: {
       path: file.path,
       startLine: h.line,

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeFile, type FileJob, type FileResult } from './read.js';
-import { buildRuleSet, type RuleSetInput } from './ruleset.js';
+import { buildRuleSet, type RuleSetInput } from '../../analyzers/secrets/ruleset.js';
 
 /** A batch of files sent to a worker. */
 export interface WorkerJob {

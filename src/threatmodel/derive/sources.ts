@@ -6,11 +6,11 @@
  */
 export { deriveExposures, isExposurePath } from '../../scanners/exposure/derive.js';
 export type { Exposure } from '../../scanners/exposure/derive.js';
-export { collectInventory } from '../../scanners/deps/inventory.js';
-export type { Dependency, ParsedLockfile } from '../../scanners/deps/types.js';
-export { parseYaml, get, getPath, entries, items, str, spanOf } from '../../scanners/iac/yaml.js';
-export { isComposeFile, isDockerfile, isManifestCandidate, looksLikeManifest, isUnrenderedTemplate } from '../../scanners/iac/files.js';
-export { isComposeDoc } from '../../scanners/iac/compose.js';
-export { k8sObjects, podSpecOf } from '../../scanners/iac/k8s.js';
+export { collectInventory } from '../../analyzers/inventory/inventory.js';
+export type { Dependency, ParsedLockfile } from '../../analyzers/inventory/types.js';
+export { parseYaml, get, getPath, entries, items, str, spanOf } from '../../analyzers/yaml.js';
+export { isComposeFile, isDockerfile, isManifestCandidate, looksLikeManifest, isUnrenderedTemplate } from '../../analyzers/iac/files.js';
+export { isComposeDoc } from '../../analyzers/iac/compose.js';
+export { k8sObjects, podSpecOf } from '../../analyzers/iac/k8s.js';
 export { parseSource } from '../../scanners/sast/js/parse.js';
 export { default as ts } from '../../scanners/sast/js/tslib.js';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerfile, shellCommands } from '../../../src/scanners/iac/dockerfile/parse.js';
-import { worldWritable } from '../../../src/scanners/iac/dockerfile/check.js';
-import { parseHcl, HclError } from '../../../src/scanners/iac/terraform/hcl.js';
-import type { Expr } from '../../../src/scanners/iac/terraform/hcl.js';
+import { parseDockerfile, shellCommands } from '../../../src/analyzers/iac/dockerfile.js';
+import { worldWritable } from '../../../src/analyzers/iac/dockerfile-audit.js';
+import { parseHcl, HclError } from '../../../src/analyzers/iac/hcl.js';
+import type { Expr } from '../../../src/analyzers/iac/hcl.js';
 import { parseJsonPos } from '../../../src/scanners/iac/terraform/policy.js';
 
 test('Dockerfile: directives only at the top, continuations with comments, heredocs, stages', () => {

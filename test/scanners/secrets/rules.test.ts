@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { compileRules, detect } from '../../../src/scanners/secrets/engine.js';
-import { BUILTIN_RULES } from '../../../src/scanners/secrets/rules/index.js';
-import type { SecretRuleSpec } from '../../../src/scanners/secrets/rule.js';
-import { CHECKSUMS } from '../../../src/scanners/secrets/validators.js';
+import { compileRules, detect } from '../../../src/analyzers/secrets/engine.js';
+import { BUILTIN_RULES } from '../../../src/analyzers/secrets/rules/index.js';
+import type { SecretRuleSpec } from '../../../src/analyzers/secrets/rule.js';
+import { CHECKSUMS } from '../../../src/analyzers/secrets/validators.js';
 
 const set = compileRules(BUILTIN_RULES);
 
@@ -19,7 +19,7 @@ describe('built-in secret rules: catalogue', () => {
   });
 
   it('registers every rule of every category file', async () => {
-    const dir = new URL('../../../src/scanners/secrets/rules/', import.meta.url);
+    const dir = new URL('../../../src/analyzers/secrets/rules/', import.meta.url);
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'shared.ts');
     assert.ok(files.length >= 8, files.join(', '));
     const registered = new Set(BUILTIN_RULES.map((r) => r.id));
@@ -88,6 +88,14 @@ describe('built-in secret rules: examples through the engine', () => {
         const hits = detect(n, set).filter((d) => d.ruleId === r.id);
         assert.equal(hits.length, 0, `${r.id}: negative example ${mask(n)} fired`);
       }
+      for (const l of r.examples.lookalike ?? []) {
+        assert.ok(r.checksum, `${r.id}: look-alike examples without a checksum`);
+        const hits = detect(l, set).filter((d) => d.ruleId === r.id);
+        assert.equal(hits.length, 1, `${r.id}: expected one low-confidence finding in look-alike ${mask(l)}`);
+        assert.equal(hits[0]!.checksumFailed, true, `${r.id}: look-alike ${mask(l)} passed the checksum`);
+        assert.equal(CHECKSUMS[r.checksum!](hits[0]!.secret), false);
+      }
+      for (const p of r.examples.positive) assert.ok(detect(p, set).every((d) => d.ruleId !== r.id || !d.checksumFailed), `${r.id}: positive failed its checksum`);
     });
   }
 });

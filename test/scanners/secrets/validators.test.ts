@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { base62, CHECKSUMS, crc32 } from '../../../src/scanners/secrets/validators.js';
+import { base62, CHECKSUMS, crc32 } from '../../../src/analyzers/secrets/validators.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

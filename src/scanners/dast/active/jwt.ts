@@ -5,7 +5,7 @@
  * token counts as accepted when it gets the signed-in answer while a token with a wrong signature does not.
  */
 import { createHmac, generateKeyPairSync, sign as rsaSign, timingSafeEqual } from 'node:crypto';
-import { redact } from '../../secrets/analyze.js';
+import { redact } from '../../../analyzers/secrets/analyze.js';
 import type { DastRun } from '../context.js';
 import type { Res } from '../http/client.js';
 import { differs, same } from './compare.js';

@@ -3,7 +3,7 @@
  * and secrets (the secrets engine's rules, through its public analyse functions; the scan's own session tokens
  * are not reported). One finding per rule and path template.
  */
-import { analyzeText } from '../../secrets/analyze.js';
+import { analyzeText } from '../../../analyzers/secrets/analyze.js';
 import type { DastRun } from '../context.js';
 import { secretRules } from '../evidence.js';
 import { templateOf } from '../endpoints.js';

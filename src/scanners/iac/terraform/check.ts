@@ -1,8 +1,11 @@
-import type { Hit, RuleDef, Span } from '../common.js';
+import type { RuleDef } from '../common.js';
+import type { Hit } from '../../../analyzers/iac/common.js';
+import type { Span } from '../../../core/lines.js';
 import { rule as r } from '../../../core/rules.js';
-import { LineIndex } from '../common.js';
-import { attr, blocksOf, listOf, scalar } from './hcl.js';
-import type { Block, Body, Expr, Range } from './hcl.js';
+import { LineIndex } from '../../../core/lines.js';
+import { portRange, type PortRange } from '../../../analyzers/iac/hcl.js';
+import { attr, blocksOf, listOf, scalar } from '../../../analyzers/iac/hcl.js';
+import type { Block, Body, Expr, Range } from '../../../analyzers/iac/hcl.js';
 import { fromHcl, parseJsonPos, pstr, statementsOf } from './policy.js';
 import type { PVal, Statement } from './policy.js';
 
@@ -42,25 +45,9 @@ export interface TfFile {
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 const AZ_WORLD = new Set(['*', 'internet', '0.0.0.0/0', '::/0', 'any']);
 
-/** Port range of a rule; `all` when every port. */
-export interface PortRange {
-  from: number;
-  to: number;
-}
-
 /** True when a port range covers one of the admin ports; returns the first one. */
 function adminIn(rng: PortRange, admin: number[]): number | undefined {
   return admin.find((p) => p >= rng.from && p <= rng.to);
-}
-
-/** Parses `22`, `"22"`, `"8000-8080"`, `"*"` into a range. */
-export function portRange(s: string | undefined): PortRange | undefined {
-  if (s === undefined) return undefined;
-  const t = s.trim();
-  if (t === '*' || t === '') return { from: 0, to: 65535 };
-  const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(t);
-  if (!m) return undefined;
-  return { from: Number(m[1]), to: Number(m[2] ?? m[1]) };
 }
 
 const addrOf = (b: Block) => (b.type === 'resource' || b.type === 'data' ? `${b.type === 'data' ? 'data.' : ''}${b.labels[0]}.${b.labels[1]}` : `${b.type}.${b.labels.join('.')}`);
@@ -317,7 +304,7 @@ export function parseTfFiles(files: { path: string; text: string }[], parse: (s:
       parsed.push({ path: f.path, text: f.text, body: parse(f.text), index });
     } catch (e) {
       const off = (e as { offset?: number }).offset ?? 0;
-      errors.push({ path: f.path, message: `line ${index.pos(off).line}: ${(e as Error).message}` });
+      errors.push({ path: f.path, message: `line ${index.at(off).line}: ${(e as Error).message}` });
     }
   }
   return { parsed, errors };

@@ -1,5 +1,5 @@
 import { JsonSyntaxError, parseJsonNodes, type JsonNode } from '../../../core/json.js';
-import type { Expr, Range } from './hcl.js';
+import type { Expr, Range } from '../../../analyzers/iac/hcl.js';
 
 /** A JSON-like value with source offsets, built from HCL (`jsonencode({...})`) or from JSON text. */
 export type PVal = JsonNode<Unknown> | Unknown;

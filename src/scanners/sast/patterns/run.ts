@@ -1,7 +1,7 @@
 import type * as TS from 'typescript';
 import { lastAtOrBefore, lineStarts } from '../../../core/lines.js';
 import type { FileLocation as Location } from '../../../core/types.js';
-import type { TaintHooks } from '../js/interp.js';
+import type { TaintHooks } from '../js/base.js';
 import { TreeIndex, type GNode } from './gnode.js';
 import { appliesTo, evalFormula, interpolate, type EvalFile, type RuleLang, type YamlRule } from './rules.js';
 import { fromTs } from './ts-adapter.js';

@@ -1,0 +1,307 @@
+import type { Hit } from './common.js';
+import { isPlaceholderValue, isSecretName } from './common.js';
+import { parseArgInstruction, parseEnvInstruction, shellCommands, splitImage, substitute } from './dockerfile.js';
+import type { Command, Dockerfile, Instruction, MappedText, Stage, Word } from './dockerfile.js';
+import { pipeToShell } from '../shell.js';
+
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 160);
+
+/** A script to audit: an instruction's arguments or a heredoc body. */
+interface Script {
+  text: MappedText;
+  ins: Instruction;
+}
+
+const SECRET_FILE = /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:\.(?!example$|sample$|template$|dist$|defaults?$)[\w-]+)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.dockercfg|credentials(?:\.json)?|kubeconfig|[\w.-]+\.(?:pem|key|p12|pfx|jks|keystore)|\.aws(?:\/credentials)?|\.ssh|\.docker\/config\.json|service-account(?:-key)?\.json)$/i;
+
+/** Runs every Dockerfile rule; returns hits. */
+export function checkDockerfile(df: Dockerfile): Hit[] {
+  const hits: Hit[] = [];
+  const stageNames = new Set<string>();
+  const stageLabel = (s: Stage | undefined) => (s ? `stage:${s.name ?? s.index}` : 'stage:global');
+  const insSpan = (ins: Instruction) => ({ startLine: ins.startLine, startColumn: ins.startColumn, endLine: ins.startLine, endColumn: ins.startLine === ins.endLine ? ins.endColumn : ins.args.pos(ins.args.text.length).column });
+  const id = (ins: Instruction, extra = '') => `${stageLabel(df.stages[ins.stage])}|${ins.keyword} ${norm(ins.args.text)}${extra ? `|${extra}` : ''}`;
+  // Effective user per stage (inherited from a parent stage).
+  const userOf = new Map<number, { user: string; ins: Instruction } | undefined>();
+
+  for (const stage of df.stages) {
+    const from = stage.from;
+    const img = stage.image;
+    const parent = df.stages.find((s) => s.name !== undefined && s.name === img.toLowerCase() && s.index < stage.index);
+    const imgStart = from.args.text.search(/\S/);
+    const fromWords = from.args.text.trim().split(/\s+/);
+    const rawImage = fromWords.find((w) => !w.startsWith('--')) ?? '';
+    const imgOff = from.args.text.indexOf(rawImage, Math.max(0, imgStart));
+    const imgSpan = from.args.span(imgOff, imgOff + rawImage.length);
+    if (!parent && img.toLowerCase() !== 'scratch' && !img.includes('$')) {
+      const { name, tag, digest } = splitImage(img);
+      const ident = `${stageLabel(stage)}|FROM ${name}`;
+      if (!digest && tag === 'latest') hits.push({ rule: 'docker-base-latest', span: imgSpan, identity: ident, message: `Base image ${name} uses the moving tag latest; pin a version and digest.` });
+      else if (!digest && tag === undefined) hits.push({ rule: 'docker-base-untagged', span: imgSpan, identity: ident, message: `Base image ${name} has no tag (means latest); pin a version and digest.` });
+      else if (!digest) hits.push({ rule: 'docker-base-no-digest', span: imgSpan, identity: `${ident}:${tag}`, message: `Base image ${name}:${tag} is not pinned by digest.` });
+    }
+    let user = parent ? userOf.get(parent.index) : undefined;
+    let healthcheck = false;
+    const vars = new Map(df.globalArgs);
+    for (const ins of stage.instructions) {
+      if (ins.keyword === 'USER') user = { user: ins.args.text.trim(), ins };
+      if (ins.keyword === 'HEALTHCHECK') healthcheck = !/^NONE\b/i.test(ins.args.text.trim());
+      if (ins.keyword === 'ARG') for (const a of parseArgInstruction(ins.args.text)) if (a.value !== undefined) vars.set(a.name, a.value);
+    }
+    userOf.set(stage.index, user);
+    if (stage.name) stageNames.add(stage.name);
+    const final = stage.index === df.stages.length - 1;
+    if (final && img.toLowerCase() !== 'scratch') {
+      const nonRootImage = /(?:nonroot|distroless\/.*:nonroot|chainguard)/i.test(img);
+      if (!user && !nonRootImage) {
+        hits.push({ rule: 'docker-no-user', span: insSpan(from), identity: `${stageLabel(stage)}|no-user`, message: 'The final stage never sets USER, so the container runs as root.' });
+      } else if (user && /^(?:root|0)(?::.*)?$/i.test(substitute(user.user, vars))) {
+        hits.push({ rule: 'docker-user-root', span: insSpan(user.ins), identity: `${stageLabel(stage)}|user-root`, message: 'The final stage runs as root; switch to an unprivileged USER.' });
+      }
+      if (!healthcheck) hits.push({ rule: 'docker-missing-healthcheck', span: insSpan(from), identity: `${stageLabel(stage)}|no-healthcheck`, message: 'The final stage declares no HEALTHCHECK.' });
+    }
+  }
+
+  for (const ins of df.instructions) {
+    const a = ins.args;
+    const t = a.text;
+    switch (ins.keyword) {
+      case 'ENV': {
+        for (const p of parseEnvInstruction(t)) {
+          if (isSecretName(p.name) && !isPlaceholderValue(p.value) && !/\$/.test(p.value)) {
+            hits.push({ rule: 'docker-secret-env', span: a.span(p.start, p.end), identity: id(ins, p.name).replace(/\|ENV .*\|/, `|ENV|`), message: `ENV ${p.name} holds a literal secret that is stored in the image config.` });
+          }
+        }
+        break;
+      }
+      case 'ARG': {
+        for (const p of parseArgInstruction(t)) {
+          if (isSecretName(p.name)) {
+            hits.push({ rule: 'docker-secret-arg', span: a.span(p.offset, p.offset + p.name.length), identity: `${stageLabel(df.stages[ins.stage])}|ARG|${p.name}`, message: `Build ARG ${p.name} looks like a secret; build args are recorded in the image history.` });
+          }
+        }
+        break;
+      }
+      case 'EXPOSE': {
+        for (const m of t.matchAll(/(?:^|\s)((\d+)(?:-(\d+))?(?:\/(?:tcp|udp))?)/g)) {
+          const lo = Number(m[2]);
+          const hi = m[3] ? Number(m[3]) : lo;
+          if (lo <= 22 && hi >= 22) {
+            const off = m.index! + m[0].indexOf(m[1]!);
+            hits.push({ rule: 'docker-expose-ssh', span: a.span(off, off + m[1]!.length), identity: `${stageLabel(df.stages[ins.stage])}|EXPOSE|22`, message: 'Port 22 (SSH) is exposed.' });
+          }
+        }
+        break;
+      }
+      case 'ADD':
+      case 'COPY': {
+        const words = shellCommands(t).flatMap((c) => c.words);
+        const flags = words.filter((w) => w.text.startsWith('--'));
+        const rest = words.filter((w) => !w.text.startsWith('--') && !w.text.startsWith('<<'));
+        const srcs = rest.slice(0, -1);
+        const fromStage = flags.some((f) => f.text.startsWith('--from'));
+        const checksum = flags.some((f) => f.text.startsWith('--checksum'));
+        for (const s of srcs) {
+          const isUrl = /^(?:https?|ftp):\/\//i.test(s.text) || /^git@/.test(s.text);
+          if (ins.keyword === 'ADD' && isUrl && !checksum) {
+            hits.push({ rule: 'docker-add-url', span: a.span(s.start, s.end), identity: id(ins, s.text), message: 'ADD downloads remote content without a checksum.' });
+          } else if (ins.keyword === 'ADD' && !isUrl && !/\.(?:tar|tgz|tar\.(?:gz|bz2|xz|zst)|txz|tbz2?)$/i.test(s.text)) {
+            hits.push({ rule: 'docker-add-local-file', span: { startLine: ins.startLine, startColumn: ins.startColumn, endLine: ins.startLine, endColumn: ins.startColumn + 3 }, identity: id(ins, s.text), message: `Use COPY rather than ADD for ${s.text}.` });
+          }
+          if (!fromStage && SECRET_FILE.test(s.text.replace(/\/+$/, ''))) {
+            hits.push({ rule: 'docker-copy-secret-file', span: a.span(s.start, s.end), identity: id(ins, s.text), message: `${s.text} looks like a secret file and would be stored in an image layer.` });
+          }
+          if (/^[a-z][\w+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(s.text)) {
+            hits.push({ rule: 'docker-url-credentials', span: a.span(s.start, s.end), identity: id(ins, 'url-credentials'), message: 'The URL carries a password.' });
+          }
+        }
+        break;
+      }
+      case 'RUN':
+      case 'ONBUILD': {
+        if (ins.keyword === 'ONBUILD' && !/^\s*RUN\b/i.test(t)) break;
+        scanScript({ text: a, ins }, hits, id);
+        for (const h of ins.heredocs) scanScript({ text: h.body, ins }, hits, id);
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
+const opt = (words: Word[], ...names: string[]) => words.some((w) => names.includes(w.text) || names.some((n) => n.startsWith('--') && w.text.startsWith(n + '=')));
+
+function scanScript(s: Script, hits: Hit[], id: (ins: Instruction, extra?: string) => string): void {
+  const t = s.text.text;
+  const span = (start: number, end: number) => s.text.span(start, end);
+  // curl | sh, wget -O- | sudo bash, bash <(curl ...), sh -c "$(curl ...)": the detector the pipeline checks use.
+  for (const h of pipeToShell(t)) {
+    const how = /^(?:curl|wget)\b/.test(h.text) ? 'piped straight into' : 'run straight by';
+    hits.push({ rule: 'docker-curl-pipe-shell', span: span(h.start, h.end), identity: id(s.ins, 'curl-pipe-shell'), message: `A downloaded script is ${how} an interpreter.` });
+  }
+  const cmds = shellCommands(t);
+  for (const m of t.matchAll(/\b[a-z][\w+.-]*:\/\/[^/\s:@'"$]+:[^/\s@'"$]+@[\w.-]+/gi)) {
+    hits.push({ rule: 'docker-url-credentials', span: span(m.index!, m.index! + m[0].length), identity: id(s.ins, 'url-credentials'), message: 'A URL in RUN carries a password.' });
+  }
+  const hasCleanup = (re: RegExp) => re.test(t);
+  for (const c of cmds) auditCommand(c, s, hits, id, span, hasCleanup);
+}
+
+function auditCommand(
+  c: Command,
+  s: Script,
+  hits: Hit[],
+  id: (ins: Instruction, extra?: string) => string,
+  span: (a: number, b: number) => Hit['span'],
+  hasCleanup: (re: RegExp) => boolean,
+): void {
+  let words = c.words;
+  while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!.text)) words = words.slice(1);
+  if (!words.length) return;
+  const w0 = words[0]!;
+  const at = (w: Word) => span(w.start, w.end);
+  const cmdSpan = () => span(words[0]!.start, words[words.length - 1]!.end);
+  if (w0.text === 'sudo') {
+    hits.push({ rule: 'docker-sudo', span: at(w0), identity: id(s.ins, 'sudo'), message: 'RUN uses sudo.' });
+    words = words.slice(1).filter((w, i) => !(i === 0 && w.text.startsWith('-')));
+    if (!words.length) return;
+  }
+  const name = words[0]!.text.replace(/^.*\//, '');
+  const args = words.slice(1);
+  const sub = args.find((w) => !w.text.startsWith('-'))?.text;
+  // TLS verification disabled
+  const insecure = (w: Word) =>
+    (name === 'curl' && (w.text === '--insecure' || /^-[a-zA-Z]*k[a-zA-Z]*$/.test(w.text))) ||
+    (name === 'wget' && w.text === '--no-check-certificate') ||
+    (/^pip3?$/.test(name) && w.text.startsWith('--trusted-host')) ||
+    (/^(?:npm|yarn|pnpm)$/.test(name) && /strict-ssl/.test(w.text) && args.some((x) => x.text === 'false'));
+  for (const w of args) {
+    if (insecure(w)) {
+      hits.push({ rule: 'docker-tls-verify-disabled', span: at(w), identity: id(s.ins, `${name} ${w.text}`), message: `${name} ${w.text} disables TLS certificate verification.` });
+      break;
+    }
+  }
+  for (const w of args) {
+    if (/^(?:--allow-unauthenticated|--force-yes|--nogpgcheck|--no-gpg-checks|--allow-untrusted|--allow-insecure-repositories)$/.test(w.text) || (name.startsWith('rpm') && w.text === '--nosignature')) {
+      hits.push({ rule: 'docker-pkg-unauthenticated', span: at(w), identity: id(s.ins, `${name} ${w.text}`), message: `${w.text} installs packages without checking signatures.` });
+    }
+  }
+  if (name === 'chmod') {
+    for (const w of args) {
+      if (worldWritable(w.text)) {
+        hits.push({ rule: 'docker-chmod-world-writable', span: at(w), identity: id(s.ins, `chmod ${w.text}`), message: `chmod ${w.text} makes files world-writable.` });
+        break;
+      }
+    }
+  }
+  const packages = (skipArgFlags: string[]) => {
+    const out: Word[] = [];
+    let afterSub = false;
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i]!;
+      if (!afterSub) {
+        if (!w.text.startsWith('-')) afterSub = true;
+        continue;
+      }
+      if (w.text.startsWith('-')) {
+        if (skipArgFlags.includes(w.text)) i++;
+        continue;
+      }
+      if (w.text.includes('$') || w.text === '') continue;
+      out.push(w);
+    }
+    return out;
+  };
+  if ((name === 'apt-get' || name === 'apt') && sub) {
+    if (sub === 'upgrade' || sub === 'dist-upgrade' || sub === 'full-upgrade') {
+      hits.push({ rule: 'docker-apt-upgrade', span: cmdSpan(), identity: id(s.ins, `${name} ${sub}`), message: `${name} ${sub} makes the build depend on the day it runs.` });
+    }
+    if (sub === 'install') {
+      const pk = packages(['-o', '-t', '--target-release']).filter((w) => !w.text.endsWith('.deb'));
+      for (const p of pk) {
+        if (!p.text.includes('=')) hits.push({ rule: 'docker-apt-unpinned', span: at(p), identity: id(s.ins, `apt:${p.text}`), message: `apt package ${p.text} is not pinned to a version.` });
+      }
+      if (!opt(args, '--no-install-recommends') && !/APT::Install-Recommends[= ]+"?(?:false|0)/i.test(s.text.text)) {
+        hits.push({ rule: 'docker-apt-no-recommends', span: cmdSpan(), identity: id(s.ins, 'apt-recommends'), message: 'apt install pulls recommended packages; add --no-install-recommends.' });
+      }
+      const cacheMount = /--mount=type=cache[^\s]*target=\/var\/(?:lib|cache)\/apt/.test(s.ins.args.text);
+      if (!cacheMount && !hasCleanup(/rm\s+-(?:r?f|f?r|rf|fr)\s+[^;&|]*\/var\/lib\/apt\/lists/)) {
+        hits.push({ rule: 'docker-apt-no-cleanup', span: cmdSpan(), identity: id(s.ins, 'apt-cleanup'), message: 'apt lists are not removed in the same RUN.' });
+      }
+    }
+  }
+  if (name === 'apk' && sub === 'add') {
+    for (const p of packages(['-t', '--virtual', '-X', '--repository', '--root', '-p'])) {
+      if (!/[=<>~]/.test(p.text) && !p.text.endsWith('.apk')) hits.push({ rule: 'docker-apk-unpinned', span: at(p), identity: id(s.ins, `apk:${p.text}`), message: `apk package ${p.text} is not pinned to a version.` });
+    }
+    if (!opt(args, '--no-cache') && !hasCleanup(/rm\s+-\w*\s+[^;&|]*\/var\/cache\/apk/) && !/--mount=type=cache[^\s]*\/var\/cache\/apk/.test(s.ins.args.text)) {
+      hits.push({ rule: 'docker-apk-no-cache', span: cmdSpan(), identity: id(s.ins, 'apk-cache'), message: 'apk add keeps its index; use --no-cache.' });
+    }
+  }
+  if ((name === 'yum' || name === 'dnf' || name === 'microdnf') && sub === 'install') {
+    if (!hasCleanup(/\b(?:yum|dnf|microdnf)\s+clean\s+all\b|rm\s+-\w*\s+[^;&|]*\/var\/cache\/(?:yum|dnf)/)) {
+      hits.push({ rule: 'docker-yum-no-cleanup', span: cmdSpan(), identity: id(s.ins, `${name}-cleanup`), message: `${name} install without cleaning the cache in the same RUN.` });
+    }
+  }
+  // pip, pip3, python -m pip
+  let pipArgs: Word[] | undefined;
+  if (/^pip(?:3(?:\.\d+)?)?$/.test(name)) pipArgs = args;
+  else if (/^python(?:3(?:\.\d+)?)?$/.test(name) && args[0]?.text === '-m' && args[1]?.text === 'pip') pipArgs = args.slice(2);
+  if (pipArgs && pipArgs.find((w) => !w.text.startsWith('-'))?.text === 'install') {
+    const skip = ['-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-t', '--target', '--trusted-host', '-f', '--find-links', '--prefix', '--root', '--platform', '--python-version', '--only-binary', '--no-binary'];
+    let seenSub = false;
+    let editable = false;
+    for (let i = 0; i < pipArgs.length; i++) {
+      const w = pipArgs[i]!;
+      if (!seenSub) {
+        if (w.text === 'install') seenSub = true;
+        continue;
+      }
+      if (w.text.startsWith('-')) {
+        if (skip.includes(w.text)) {
+          editable = w.text === '-e' || w.text === '--editable';
+          i++;
+        }
+        continue;
+      }
+      if (editable || w.text.includes('$')) continue;
+      const local = /^(?:\.|\/|~|[\w.-]+\/)|\.(?:whl|tar\.gz|zip)$|^(?:git\+|https?:)/.test(w.text);
+      if (!local && !/===?|@\s*\S/.test(w.text)) hits.push({ rule: 'docker-pip-unpinned', span: at(w), identity: id(s.ins, `pip:${w.text}`), message: `pip package ${w.text} is not pinned (use ==).` });
+    }
+    const noCacheEnv = /PIP_NO_CACHE_DIR=(?:1|true|on|yes|off|0)/i.test(s.text.text);
+    if (!opt(pipArgs, '--no-cache-dir') && !noCacheEnv && !/--mount=type=cache[^\s]*\.cache\/pip/.test(s.ins.args.text)) {
+      hits.push({ rule: 'docker-pip-no-cache-dir', span: cmdSpan(), identity: id(s.ins, 'pip-cache'), message: 'pip install keeps its cache; add --no-cache-dir.' });
+    }
+  }
+  if (name === 'npm' && (sub === 'install' || sub === 'i' || sub === 'add') && opt(args, '-g', '--global')) {
+    for (const p of packages(['--registry', '--prefix'])) {
+      if (!/^@?[^@]+@(?!latest$|next$)\S+$/.test(p.text) && !/^(?:\.|\/|https?:|git\+)/.test(p.text)) {
+        hits.push({ rule: 'docker-npm-global-unpinned', span: at(p), identity: id(s.ins, `npm:${p.text}`), message: `Global npm package ${p.text} is not pinned to a version.` });
+      }
+    }
+  }
+  if (name === 'yarn' && sub === 'global' && args[1]?.text === 'add') {
+    for (const p of args.slice(2).filter((w) => !w.text.startsWith('-'))) {
+      if (!/^@?[^@]+@(?!latest$)\S+$/.test(p.text)) hits.push({ rule: 'docker-npm-global-unpinned', span: at(p), identity: id(s.ins, `yarn:${p.text}`), message: `Global yarn package ${p.text} is not pinned to a version.` });
+    }
+  }
+  if (name === 'gem' && sub === 'install' && !opt(args, '-v', '--version') && !args.some((w) => /^--version=|:\d/.test(w.text))) {
+    for (const p of packages(['--source', '-s', '-i', '--install-dir', '-n', '--bindir'])) {
+      hits.push({ rule: 'docker-gem-unpinned', span: at(p), identity: id(s.ins, `gem:${p.text}`), message: `gem ${p.text} is installed without -v.` });
+    }
+  }
+  if (name === 'go' && (sub === 'install' || sub === 'get')) {
+    for (const p of args.slice(1)) {
+      if (/@latest$/.test(p.text)) hits.push({ rule: 'docker-go-install-latest', span: at(p), identity: id(s.ins, `go:${p.text}`), message: `${p.text} fetches the newest version.` });
+    }
+  }
+}
+
+/** True for a chmod mode that grants write to others: 777, 0666, o+w, a+rwx. */
+export function worldWritable(mode: string): boolean {
+  if (/^[0-7]{3,4}$/.test(mode)) return /[2367]$/.test(mode);
+  return mode.split(',').some((clause) => {
+    const m = /^([ugoa]*)([+=])([rwxXst]*)$/.exec(clause);
+    return !!m && /[oa]/.test(m[1]!) && m[3]!.includes('w');
+  });
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { LineIndex } from '../../core/lines.js';
+import { detect, type RuleSet } from './engine.js';
+
+/** A secret found in one file, ready to leave the scanner: the raw value is gone unless asked for. */
+export interface SecretHit {
+  ruleId: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** `sha256:<hex>` of the secret: the finding's identity, and what lets users match a known leak. */
+  hash: string;
+  /** First characters and the length, e.g. `ghp_********(40)`. */
+  redacted: string;
+  /** The secret's line with every secret on it redacted (or raw with showSecrets), trimmed around the secret. */
+  evidence: string;
+  length: number;
+  /** The rule's checksum does not verify: reported at low confidence (see Detection.checksumFailed). */
+  checksumFailed: boolean;
+  /** Only when the user asked for `--show-secrets`. */
+  secret?: string;
+}
+
+/** `ghp_********(40)`: a few leading characters (none for short values) and the length. */
+export function redact(secret: string): string {
+  const n = secret.length;
+  const keep = n >= 20 ? 4 : n >= 12 ? 2 : 0;
+  return `${secret.slice(0, keep)}********(${n})`;
+}
+
+const MAX_EVIDENCE = 160;
+
+/** Options of {@link analyzeText} and {@link analyzeBytes}. */
+export interface AnalyzeOptions {
+  path?: string;
+  showSecrets?: boolean;
+  /** Keep only secrets on these 1-based lines (the added lines of a staged diff). */
+  changedLines?: ReadonlySet<number> | undefined;
+  /** Set to whether the text holds the inline-ignore marker (found by the keyword automaton's pass). */
+  found?: { marker: boolean } | undefined;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+/** UTF-8 bytes held one per character (Latin-1) back to text; ASCII as it is, without a copy. */
+const utf8Of = (view: string): string => (NON_ASCII.test(view) ? Buffer.from(view, 'latin1').toString('utf8') : view);
+// At load, both ways, so both are known to the optimising compiler before the first non-ASCII secret (rare)
+// would make it start over on the code it was inlined in: a few times, since V8 only starts recording what a
+// function meets after its first calls.
+for (let i = 0; i < 16; i++) utf8Of(i & 1 ? 'ascii' : '\u00c3\u00a9');
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * Runs the rules on a file's bytes. Rules read the bytes as Latin-1 characters, one per byte: decoding costs a
+ * copy, not a UTF-8 decode (which is slow for large files with a few non-ASCII characters), and the rules only
+ * look for ASCII. Secrets, columns and evidence are turned back into text for the report.
+ */
+export function analyzeBytes(bytes: Uint8Array, set: RuleSet, opts: AnalyzeOptions): SecretHit[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A UTF-8 byte-order mark is not part of the text (as in decodeText).
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const view = bom ? buf.subarray(bom) : buf;
+  // Decoding is only applied to matched text holding bytes >= 0x80, and on ASCII the byte-view regexes match
+  // what the text ones do: no need to check the whole file for ASCII first.
+  return analyze(() => view.toString('latin1'), set, opts, utf8Of, view);
+}
+
+/** Runs the rules on a text and turns detections into hits. */
+export function analyzeText(text: string, set: RuleSet, opts: AnalyzeOptions): SecretHit[] {
+  return analyze(() => text, set, opts);
+}
+
+/**
+ * Detections to hits. Every secret found on a line is redacted in that line's evidence, so one finding's
+ * evidence never shows another finding's secret. With `decode`, `text` holds UTF-8 bytes as Latin-1 and columns
+ * are counted in the decoded line.
+ */
+function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decode?: (view: string) => string, bytes?: Uint8Array): SecretHit[] {
+  let made: string | undefined;
+  const getText = () => (made ??= source());
+  // One object shape for every file (no conditional spreads: this runs once per file).
+  let dets = detect(getText, set, { path: opts.path, decode, found: opts.found, bytes });
+  if (opts.changedLines) {
+    const changed = opts.changedLines;
+    dets = dets.filter((d) => {
+      for (let l = d.line; l <= d.endLine; l++) if (changed.has(l)) return true;
+      return false;
+    });
+  }
+  if (dets.length === 0) return [];
+  const text = getText();
+  const lines = new LineIndex(text);
+  if (decode) {
+    // Byte columns to character columns: the length of the decoded line up to the offset.
+    const column = (line: number, offset: number) => {
+      const before = text.slice(lines.lineStart(line), offset);
+      return (ASCII.test(before) ? before.length : decode(before).length) + 1;
+    };
+    // In place (the detections are this call's own): new objects would have another shape than the ones the
+    // code after this sees for texts without a detection to decode.
+    for (const d of dets) {
+      d.column = column(d.line, d.start);
+      d.endColumn = column(d.endLine, d.end);
+    }
+  }
+  const hashes = new Map<string, string>();
+  const hashOf = (s: string) => {
+    let h = hashes.get(s);
+    if (!h) hashes.set(s, (h = 'sha256:' + createHash('sha256').update(s).digest('hex')));
+    return h;
+  };
+  return dets.map((d) => {
+    const raw = lines.lineText(d.line);
+    const lineText = decode && !ASCII.test(raw) ? decode(raw) : raw;
+    let ev = lineText;
+    if (!opts.showSecrets) {
+      // Redact every detection touching this line, right to left so offsets stay valid.
+      const onLine = dets
+        .filter((o) => o.line <= d.line && o.endLine >= d.line)
+        .map((o) => [o.line < d.line ? 0 : o.column - 1, o.endLine > d.line ? lineText.length : Math.min(lineText.length, o.endColumn - 1), o.secret] as const)
+        .sort((x, y) => y[0] - x[0]);
+      for (const [a, b, s] of onLine) if (b > a) ev = ev.slice(0, a) + redact(s) + ev.slice(b);
+    }
+    const col = d.column - 1;
+    if (ev.length > MAX_EVIDENCE) {
+      const from = Math.max(0, Math.min(col - 40, ev.length - MAX_EVIDENCE));
+      ev = (from > 0 ? '…' : '') + ev.slice(from, from + MAX_EVIDENCE) + (from + MAX_EVIDENCE < ev.length ? '…' : '');
+    }
+    const hit: SecretHit = {
+      ruleId: d.ruleId,
+      line: d.line,
+      column: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn,
+      hash: hashOf(d.secret),
+      redacted: redact(d.secret),
+      evidence: ev.trim(),
+      length: d.secret.length,
+      checksumFailed: d.checksumFailed,
+    };
+    if (opts.showSecrets) hit.secret = d.secret;
+    return hit;
+  });
+}

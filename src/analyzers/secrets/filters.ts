@@ -1,0 +1,94 @@
+/**
+ * Built-in filters every secret rule goes through: placeholders, templating, variable references and
+ * documentation values are not secrets. Generic (keyword-context) rules also drop values that look like code.
+ */
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (s.length === 0) return 0;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const PLACEHOLDER_WORDS = [
+  'example',
+  'placeholder',
+  'changeme',
+  'change_me',
+  'change-me',
+  'redacted',
+  'your_',
+  'your-',
+  'yourkey',
+  'yoursecret',
+  'yourtoken',
+  'insert',
+  'replace',
+  'dummy',
+  'sample',
+  'notreal',
+  'not_real',
+  'not-a-real',
+  'fake',
+  'xxxxxx',
+  '******',
+  '......',
+  '<',
+  '>',
+];
+
+/**
+ * Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%` (not right after a letter or digit: URL-encoded
+ * tokens hold `…a%2Fb%3D`), `#{x}`, `<%= x %>`.
+ */
+const TEMPLATE = /\$\{[^}]*\}?|\{\{|\}\}|\$\([^)]*\)?|(?<![A-Za-z0-9])%[A-Za-z_][A-Za-z0-9_]{0,40}%|#\{[^}]*\}?|<%|\$[A-Z_][A-Z0-9_]{2,}\b/;
+
+/** A run of the same character, or an ascending sequence, long enough to be typed by hand. */
+function isPatterned(s: string): boolean {
+  // A run of `A` is zero bits in base64: long tokens that encode binary fields hold them (Twitter bearer tokens,
+  // Dropbox long-lived tokens, macaroons), so only shorter values count it as typed by hand.
+  if (s.length >= 40 ? /([^A])\1{5,}/.test(s) : /(.)\1{5,}/.test(s)) return true;
+  const low = s.toLowerCase();
+  return low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty');
+}
+
+/** True when a value matched by any rule is a placeholder or a template, not a secret. */
+export function isPlaceholder(secret: string): boolean {
+  const low = secret.toLowerCase();
+  for (const w of PLACEHOLDER_WORDS) if (low.includes(w)) return true;
+  if (TEMPLATE.test(secret)) return true;
+  return isPatterned(secret);
+}
+
+const CODE_LIKE = [
+  /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+(\(.*\)?)?$/, // a.b.c or a.b(c)
+  /^[A-Za-z_$][\w$]*\(.*\)?$/, // call()
+  /^[A-Za-z_$][\w$]*\[['"]?[\w.-]*['"]?\]?$/, // x['y']
+  /^(true|false|null|none|nil|undefined|yes|no|on|off)$/i,
+  /^[-+]?\d+(\.\d+)?$/, // numbers
+  /^(\.{0,2}\/|[A-Za-z]:\\|~\/)/, // paths
+  /^[a-z][a-z0-9+.-]*:\/\//i, // URLs
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, // UUIDs
+  /^(sha\d*|md5)[-:]/i, // integrity strings
+  /^[a-z]+([A-Z][a-z]+)+$/, // camelCase words
+  /^[A-Z][a-z]+([A-Z][a-z]+)+$/, // PascalCase words
+  /^[a-z]+(_[a-z]+)+$/, // snake_case words
+  /^[A-Z]+(_[A-Z]+)+$/, // SCREAMING_CASE words
+  /^[a-z]+(-[a-z]+)+$/, // kebab-case words
+  /^[a-z]+$/i, // one word
+];
+
+/** True when a value caught by a generic keyword rule is code or prose rather than a credential. */
+export function looksLikeCode(secret: string): boolean {
+  for (const re of CODE_LIKE) if (re.test(secret)) return true;
+  return false;
+}

@@ -1,0 +1,360 @@
+/**
+ * Format-agnostic rules: JSON Web Tokens, HTTP Authorization headers, .netrc and curl credentials, and generic
+ * keyword assignments (`password = "..."`, `api_key: ...`, `client_secret`, `access_token`, `.env` lines).
+ *
+ * Generic rules (`generic: true`) yield to any specific rule that found the same secret, go through the engine's
+ * code-noise filter, and carry their own allowlists for what keyword assignments usually hold when they are not
+ * secrets: function calls, variable references, templating, hashes and checksums, booleans, numbers, paths, URLs.
+ */
+import type { SecretRuleSpec } from '../rule.js';
+import { ctx } from './shared.js';
+
+const r = String.raw;
+
+/** Values that are not credentials, matched against the secret (case-insensitively). */
+const NOT_A_SECRET = [
+  r`^(?:os\.getenv|os\.environ|env|getenv|process\.env|system\.getenv|environment\.getenvironmentvariable|config|settings|secrets|vars|inputs|params|self|this|args|opts|options|props)\b`,
+  r`^\$`, // shell / template variable
+  r`^%`, // printf / batch placeholders
+  r`^!`, // YAML tags (!vault, !Ref, !Sub)
+  r`^\*+$`,
+  r`^(?:sha(?:1|224|256|384|512)|md5)[-:]`, // integrity strings
+  r`^\$(?:2[abxy]?|argon2(?:id|i|d)?|[156]|pbkdf2[\w-]*|scrypt)\$`, // password hashes
+  r`^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$|^[0-9a-f]{128}$`, // bare digests: only with a specific rule
+  r`^(?:enc|encrypted|vault|aws-kms|arn):`,
+  r`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`, // dotted identifiers
+  r`^[^0-9]*$`, // no digit at all: a word or an identifier, rarely a random key
+  r`^(?:scram-sha-\d+|sha-?\d+|md5|plain(?:text)?|bcrypt|argon2\w*|pbkdf2[\w-]*|aes-?\d+[\w-]*|rsa[\w-]*|hs\d+|rs\d+|es\d+)$`, // algorithm names
+];
+
+/** Assignments whose key names a hash, a public value or an identifier rather than a secret. */
+const NOT_A_SECRET_KEY = [
+  r`(?:sha\d*|md5|checksum|integrity|hash|digest|etag|fingerprint|commit|revision|nonce|salt_rounds|public|publishable|_id\b|_name\b|_url\b|_uri\b|_path\b|_file\b|_dir\b|_len(?:gth)?\b|_type\b|_format\b|_field\b|_header\b|_param\b|_prefix\b|_policy\b|_endpoint\b|_expir|_ttl\b|_timeout\b|_encryption\b|_algorithm\b|_method\b|_mode\b|_cipher\b|_scheme\b|_version\b|_ref\b|_kind\b|_class\b)\w{0,30}["'\]]?\s{0,4}(?::=|=>|=|:)`,
+];
+
+/**
+ * Identifier-shaped values, case-sensitive: `PascalCase`, `V1LocalObjectReference`, `PKCS7PrivateKeyTypes`,
+ * `camelCase2`, `snake_case_2`, `SCREAMING_CASE_2`, `dotted.name-v2`. Every word needs two lower-case letters
+ * after its capital, which random keys almost never have throughout.
+ */
+const IDENTIFIER = [
+  r`(?:[A-Z]{1,6}[0-9]{0,2})?(?:[A-Z][a-z]{2,}[0-9]*)+`,
+  r`[a-z]{2,}[0-9]*(?:[A-Z][a-z]{2,}[0-9]*)+`,
+  r`_{0,2}[a-z]{2,}[0-9]*(?:_[a-z]{2,}[0-9]*)+`,
+  r`_{0,2}[A-Z]{2,}[0-9]*(?:_[A-Z]{2,}[0-9]*)+`,
+  r`[a-z]{2,}[0-9]*(?:[\-.][a-z]{2,}[0-9]*)+`,
+].join('|');
+
+/**
+ * The value of a keyword assignment, optionally quoted; the closing quote must match the opening one. The value
+ * runs to the closing quote or the first delimiter, so it is an identifier exactly when the whole secret is one:
+ * that is checked on the secret ({@link assignment}'s `exactRegexes`), not by a lookahead in the regex, which would
+ * have no bound on how far it reads and force the engine to search whole texts.
+ */
+const VALUE = r`(?<q>["'` + '`' + r`]?)(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\k<q>(?=[\s"'` + '`' + r`;,)}\]]|$)`;
+
+/**
+ * Makes the letters of a regex source match either case without the `i` flag (so the rest of the regex can tell
+ * `FooBar` from `fOObAR`). Letters inside `[...]` classes and after a backslash are left alone.
+ */
+function anyCase(src: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      out += c + (src[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      out += c;
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      out += c;
+      inClass = true;
+    } else if (/[a-z]/i.test(c)) {
+      out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+
+function assignment(
+  id: string,
+  title: string,
+  words: string,
+  keywords: string[],
+  min: number,
+  minEntropy: number,
+  examples: { positive: string[]; negative: string[] },
+  extraStopwords: string[] = [],
+): SecretRuleSpec {
+  return {
+    id,
+    title,
+    help: 'A value assigned to a secret-looking name. If it is a real credential, rotate it and load it from the environment or a secret store; if it is test data, add an inline ignore.',
+    severity: 'medium',
+    keywords,
+    // No `i` flag: the keyword is matched in any case by anyCase(), the value check below is case-sensitive.
+    regex: ctx(anyCase(words), { loose: false }).replace(/\[\\\\"'`\]\{0,3\}$/, '') + VALUE.replace('MIN', String(min)),
+    minEntropy,
+    generic: true,
+    confidence: 'low',
+    allowlist: {
+      regexes: NOT_A_SECRET,
+      exactRegexes: [`^(?:${IDENTIFIER})$`],
+      matchRegexes: NOT_A_SECRET_KEY,
+      stopwords: ['password', 'secret', 'token', 'example', 'test123', 'foobar', 'lorem', 'todo', 'tbd', 'none', 'null', ...extraStopwords],
+    },
+    tags: ['generic'],
+    examples,
+  };
+}
+
+/** Built-in format-agnostic and generic rules. */
+export const GENERIC_RULES: SecretRuleSpec[] = [
+  {
+    id: 'jwt',
+    title: 'JSON Web Token',
+    help: 'A signed JWT (session, API or service token). It is valid until it expires: revoke the session or rotate the signing key if it is long-lived.',
+    severity: 'medium',
+    keywords: ['eyj'],
+    regex: r`(?<![A-Za-z0-9_\-.])(?<secret>eyJ[A-Za-z0-9_\-]{10,4000}\.eyJ[A-Za-z0-9_\-]{4,8000}\.[A-Za-z0-9_\-]{0,2000})(?![A-Za-z0-9_\-.])`,
+    checksum: 'jwt',
+    minEntropy: 3.5,
+    tags: ['jwt'],
+    examples: {
+      positive: ['Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0NzMyODQzNTYiLCJuIjoieFY0aVZqIiwiaWF0IjoxNzAzMTk1MjAwfQ.SHDV4Xay5ZGUvYDRGyL5Ub7MXZAIWCdd1H23Zj2t-n8', 'SUPABASE_SERVICE_ROLE_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MTg0NjE1MTIiLCJuIjoiZEt4d1NCIiwiaWF0IjoxNzA1NTg1OTAwfQ.5hQVbPf4Z1drZAo6sc7EX6dLysYJEyPn7ku68HlGRp8'],
+      lookalike: ['eyJhbGciOiJIUzI1NiJ9.eyJub3QganNvbg.WMw_Fjo9dYpAS7tBljLgucYzSh3EBnZrmRpN6iohiws', 'eyJVcIcLOy0OngxVjENwlJ4.eyJOyL45yeMvIZnmX4ACYcv.p9mXgDJwc76moJDD6nAgRxF8CVZiVU9UQBfQ3XMw5w6'],
+      negative: ['token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>"'],
+    },
+  },
+  {
+    id: 'authorization-bearer-header',
+    title: 'Bearer token in an Authorization header',
+    help: 'A token sent as `Authorization: Bearer …` (or GitHub-style `token …`). Revoke it at its issuer and read it from the environment at run time.',
+    severity: 'medium',
+    keywords: ['bearer', 'authorization'],
+    regex: r`Authorization["']?\s{0,4}[:=,]\s{0,4}["']?(?:Bearer|token)\s{1,4}(?<secret>[A-Za-z0-9_\-.~+/]{20,2000}={0,2})(?![A-Za-z0-9_\-.~+/=])`,
+    flags: 'i',
+    minEntropy: 3.5,
+    generic: true,
+    confidence: 'medium',
+    allowlist: { regexes: [r`^[^0-9]*$`] },
+    tags: ['generic', 'http'],
+    examples: {
+      positive: ['curl -H "Authorization: Bearer Jeu7Kc0p8uT6fkddEKECtLCIUJLDhS90JKPYB61E" https://api.acme.io/v1/me', "headers = {'Authorization': 'Bearer Vw_3_NApQARVYZDHN8YE7297fUMZwe1H'}"],
+      negative: ['curl -H "Authorization: Bearer $TOKEN" https://api.acme.io', 'Authorization: Bearer <token>', 'headers["Authorization"] = "Bearer " + token'],
+    },
+  },
+  {
+    id: 'authorization-basic-header',
+    title: 'Basic credentials in an Authorization header',
+    severity: 'high',
+    keywords: ['basic'],
+    regex: r`Authorization["']?\s{0,4}[:=,]\s{0,4}["']?Basic\s{1,4}(?<secret>[A-Za-z0-9+/]{12,500}={0,2})(?![A-Za-z0-9+/=])`,
+    flags: 'i',
+    minEntropy: 3,
+    allowlist: { regexes: [r`^dXNlcjpwYXNzd29yZA`, r`^YWRtaW46YWRtaW4`, r`^dXNlcm5hbWU6cGFzc3dvcmQ`] },
+    tags: ['http'],
+    examples: {
+      positive: ['Authorization: Basic J8teNbeARlHEjQLb4s1BG9r6VWuReCO7', 'curl -H "Authorization: Basic bAPkxkSHHGpyzandefC4Vgx2JNe6=="'],
+      negative: ['Authorization: Basic dXNlcjpwYXNzd29yZA==', 'Authorization: Basic ${CREDS}', 'Authorization: Basic <base64>'],
+    },
+  },
+  {
+    id: 'netrc-password',
+    title: 'Password in a .netrc entry',
+    severity: 'high',
+    keywords: ['machine'],
+    regex: r`(?<![\w:.])machine\s{1,8}[\w.\-:]{1,200}\s{1,8}(?:login\s{1,8}\S{1,200}\s{1,8})?password\s{1,8}(?<secret>[^\s"'\[\]<>{}]{4,200})(?=\s|$)`,
+    minEntropy: 2.5,
+    allowlist: { regexes: [r`^\$`, r`^(?:password|pass|secret|changeme|x+)$`] },
+    tags: ['netrc'],
+    examples: {
+      positive: ['machine api.heroku.com\n  login me@acme.io\n  password DYu7IWj3DU3j3rMa91KO3rJ9', 'machine github.com login bot password TjdOq8zvkmRXDYpWta2m'],
+      negative: ['machine github.com login bot password $GITHUB_TOKEN', 'machine github.com login bot password <token>', '" mipf : a:machine a:id password file', 'Issue an ftp : "machine id password [password]"'],
+    },
+  },
+  {
+    id: 'curl-basic-auth',
+    title: 'Credentials passed to curl -u',
+    severity: 'high',
+    keywords: ['curl'],
+    regex: r`curl[^\n]{0,200}?\s(?:-u|--user)\s{1,4}["']?[^\s:'"$]{1,100}:(?<secret>[^\s'"]{4,128}?)["']?(?=\s|$)`,
+    minEntropy: 2.5,
+    confidence: 'medium',
+    allowlist: { regexes: [r`^\$`, r`^(?:password|pass|secret|changeme|x+|admin|guest)$`] },
+    tags: ['http'],
+    examples: {
+      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io'],
+      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io'],
+    },
+  },
+  assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
+    positive: ['DB_PASSWORD=DKEcL7S8jJ7', 'db.password: "rrHScVkNe1LU"', "conn = connect(user='app', password='KU9AkUWBx4x')"],
+    negative: [
+      'password = os.getenv("DB_PASSWORD")',
+      'password: {{ .Values.db.password }}',
+      'password = "${DB_PASSWORD}"',
+      'password: !vault |',
+      'password_hash = "$2b$12$ioKtKKjkG2kXLCXmnqFs9u1PaMIduP2qIm7gxsumE8Sk4veyzUHox"',
+      'password = request.form.password',
+      '"password": "Enter your password"',
+      'password_min_length = 12',
+      '#password_encryption = scram-sha-256',
+    ],
+  }),
+  assignment('generic-api-key', 'Hard-coded API key', r`api[_\-.]?key|apikey|api[_\-.]?secret|app[_\-.]?key`, ['api_key', 'apikey', 'api-key', 'api.key', 'api_secret', 'apisecret', 'app_key', 'appkey'], 16, 3.5, {
+    positive: ['ACME_API_KEY=YqZ6dXhj2chq5dCvaINMWMQndTPYlfNx', 'config = { apiKey: "HDhMiyPRmYiqJVetQc6LkdLFASbyKadVZLmjZ3ES" }', 'x-api-key: pAlCivnHm5n5pBaba5pLz92a'],
+    negative: ['api_key = os.environ["API_KEY"]', 'api_key: ${{ secrets.API_KEY }}', 'API_KEY_HEADER=X-Api-Key', 'api_key_sha256 = "50327d0994593aeaba18a2d437a7e5936cf57c0b87a7826c286db4b28575063b"', 'api_key = get_api_key(user)'],
+  }),
+  assignment('generic-secret', 'Hard-coded secret', r`secret|signing[_\-.]?key|encryption[_\-.]?key|private[_\-.]?key|master[_\-.]?key`, ['secret', 'signing_key', 'signingkey', 'encryption_key', 'encryptionkey', 'private_key', 'privatekey', 'master_key', 'masterkey'], 12, 3.3, {
+    positive: ['JWT_SECRET=Shj1bnEaBmMJuitbwJ9cci11WUAdn4zU', "app.config['SECRET_KEY'] = '557nfdjoD2m2mRiVcwlC0toS_wkoBy2FHVSWY37X'", 'client_secret: "VLEV54refiC6bRYEJToYahca"'],
+    negative: ['client_secret = None', 'secret_key = settings.SECRET_KEY', "secret: ${{ secrets.DEPLOY_KEY }}", 'secret_name = my-app-secret-v2', 'secretsmanager:GetSecretValue'],
+  }),
+  assignment('generic-token', 'Hard-coded token', r`access[_\-.]?token|auth[_\-.]?token|refresh[_\-.]?token|bearer[_\-.]?token|api[_\-.]?token|session[_\-.]?token|(?<![A-Za-z])token`, ['token'], 16, 3.5, {
+    positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"'],
+    negative: ['access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)'],
+  }),
+  {
+    id: 'secret-in-dotenv-file',
+    title: 'Credential in a .env file',
+    severity: 'medium',
+    keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'cred', 'auth'],
+    regex: r`^[ \t]{0,8}(?:export[ \t]{1,4})?[A-Z][A-Z0-9_]{0,60}(?:PASS|PWD|SECRET|TOKEN|KEY|CREDENTIALS?|AUTH)[A-Z0-9_]{0,30}[ \t]{0,2}=[ \t]{0,2}(?<q>["']?)(?<secret>[^\s"'#` + '`' + r`]{8,256})\k<q>[ \t]{0,8}(?:#[^\n]{0,200})?$`,
+    flags: 'm',
+    minEntropy: 3,
+    generic: true,
+    confidence: 'low',
+    paths: ['**/.env', '**/.env.*', '**/*.env', '**/.envrc'],
+    allowlist: { regexes: NOT_A_SECRET, stopwords: ['example', 'changeme'] },
+    tags: ['generic', 'dotenv'],
+    examples: {
+      positive: ['MAIL_AUTH=16A1lWcV9q\n', 'export SERVICE_CREDENTIALS="bu_9TjiSJx4tIYenFlQYqGgthGUY"'],
+      negative: ['PUBLIC_KEY_PATH=./keys/public.pem', 'SECRET_KEY_BASE=${SECRET_KEY_BASE}', 'AUTH_ENABLED=true'],
+    },
+  },
+  {
+    id: 'django-secret-key',
+    title: 'Django SECRET_KEY',
+    help: 'Django signs sessions, password-reset links and CSRF tokens with SECRET_KEY. Generate a new one, load it from the environment, and expect existing sessions to be invalidated.',
+    severity: 'high',
+    keywords: ['secret_key'],
+    regex: r`(?<![A-Za-z0-9_])SECRET_KEY\s{0,4}=\s{0,4}(?<q>['"])(?<secret>(?:django-insecure-)?[^'"\s]{40,100})\k<q>`,
+    minEntropy: 4,
+    confidence: 'medium',
+    tags: ['django'],
+    examples: {
+      positive: ["SECRET_KEY = 'django-insecure-8MgFjpQWLxQbgHaRc6B1$k!lovyg05PzETFy67CupYQ(x)qexFmxiC'", 'SECRET_KEY = "NNljTVAU6AkTlqKhmFWf50una6QNrTFXA-TQPy5_QGZ1GO1M_t"'],
+      negative: ['SECRET_KEY = os.environ["SECRET_KEY"]', "SECRET_KEY = 'dev'", "SECRET_KEY = get_random_secret_key()"],
+    },
+  },
+  {
+    id: 'xml-config-secret',
+    title: 'Secret in an XML / .config appSettings entry',
+    severity: 'medium',
+    keywords: ['value='],
+    regex: r`<add\s{1,4}key\s{0,2}=\s{0,2}"[\w.:\-]{0,40}(?:password|passwd|pwd|secret|apikey|api[_\-.]key|token|accesskey|access[_\-.]key)[\w.:\-]{0,40}"\s{1,4}value\s{0,2}=\s{0,2}"(?<secret>[^"\s<>{}$%]{8,256})"`,
+    flags: 'i',
+    minEntropy: 3,
+    // Not generic: the `<add key="…Password" value="…">` shape is more specific than the keyword rules it overlaps.
+    confidence: 'medium',
+    allowlist: { regexes: NOT_A_SECRET },
+    tags: ['generic', 'dotnet'],
+    examples: {
+      positive: ['<add key="PaymentApiKey" value="tlpPFUx5c4vXtFHRErvJeweM" />', '<add key="Smtp:Password" value="ahnwqOOSn6tvJR"/>'],
+      negative: ['<add key="ApiKeyHeader" value="X-Api-Key" />', '<add key="Password" value="#{Password}#" />', '<add key="Timeout" value="er3DOMFpfAeftD6AMtZMGcPT" />'],
+    },
+  },
+  {
+    id: 'terraform-variable-default-secret',
+    title: 'Secret as a Terraform variable default',
+    severity: 'medium',
+    keywords: ['variable'],
+    regex: r`variable\s{1,4}"[\w\-]{0,60}(?:password|passwd|secret|token|api_key|apikey|private_key|access_key)[\w\-]{0,60}"\s{0,4}\{[^}]{0,400}?default\s{0,4}=\s{0,4}"(?<secret>[^"\s$]{6,256})"`,
+    flags: 'i',
+    minEntropy: 2.8,
+    generic: true,
+    confidence: 'medium',
+    allowlist: { regexes: NOT_A_SECRET },
+    tags: ['generic', 'terraform'],
+    examples: {
+      positive: ['variable "db_password" {\n  type    = string\n  default = "c1nzC5uDbXZZbB"\n}', 'variable "api_token" { default = "LuEvADmP4vq8m9EHpZ7ZtLzHbHoth5B7" }'],
+      negative: ['variable "db_password" {\n  type      = string\n  sensitive = true\n}', 'variable "db_password_length" { default = "32" }', 'variable "token_ttl" { default = "3600s" }'],
+    },
+  },
+  {
+    id: 'mysql-cli-password',
+    title: 'Password on a mysql command line',
+    severity: 'high',
+    keywords: ['mysql', 'mariadb'],
+    regex: r`(?<![\w\-])(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\s[^\n|;&]{0,200}?\s(?:-p|--password=)(?<q>['"]?)(?<secret>[^\s'"$]{4,128})\k<q>(?=\s|$)`,
+    minEntropy: 2.5,
+    allowlist: { regexes: [r`^(?:password|pass|root|secret|changeme|x+)$`] },
+    tags: ['mysql'],
+    examples: {
+      positive: ['mysql -h db -u root -pqyjdEi6RBgYwmi app < dump.sql', 'mysqldump --user=app --password=jXBSUEaati4W app > app.sql'],
+      negative: ['mysql -h db -u root -p app', 'mysql -u root -p"$MYSQL_ROOT_PASSWORD" app', 'mysql -u root --password=$PASS'],
+    },
+  },
+  {
+    id: 'docker-login-password',
+    title: 'Password on a docker / helm registry login command',
+    severity: 'high',
+    keywords: ['login'],
+    regex: r`(?<![\w\-])(?:docker|podman|buildah|skopeo|helm\s{1,4}registry|oras|nerdctl)\s{1,4}login\s[^\n|;&]{0,200}?(?:-p|--password)(?:\s{1,4}|=)(?<q>['"]?)(?<secret>[^\s'"$]{4,256})\k<q>(?=\s|$)`,
+    minEntropy: 2.5,
+    allowlist: { regexes: [r`^(?:password|pass|secret|changeme|x+)$`] },
+    tags: ['docker'],
+    examples: {
+      positive: ['docker login -u ci -p g240pEZE5MADfE7dOhNb registry.acme.io', 'helm registry login ghcr.io --username bot --password=wYZNPcdEvUNlG5eWXWUek5Ml'],
+      negative: ['docker login -u ci -p "$REGISTRY_PASSWORD" registry.acme.io', 'echo "$PW" | docker login -u ci --password-stdin', 'docker login -u ci -p ${{ secrets.PW }}'],
+    },
+  },
+  {
+    id: 'sshpass-password',
+    title: 'Password given to sshpass -p',
+    severity: 'high',
+    keywords: ['sshpass'],
+    regex: r`sshpass\s{1,4}-p\s{0,4}(?<q>['"]?)(?<secret>[^\s'"$]{4,128})\k<q>(?=\s|$)`,
+    minEntropy: 2.5,
+    tags: ['ssh'],
+    examples: {
+      positive: ["sshpass -p 'rscILKFUD5WQ' ssh deploy@10.0.0.5", 'sshpass -pUW0CEvjHQrTd scp a b:'],
+      negative: ['sshpass -p "$SSH_PASS" ssh deploy@host', 'sshpass -f ~/.pw ssh deploy@host'],
+    },
+  },
+  {
+    id: 'ansible-inventory-password',
+    title: 'Password in an Ansible inventory or vars file',
+    severity: 'high',
+    keywords: ['ansible_'],
+    regex: r`ansible_(?:ssh_|become_|sudo_|winrm_)?pass(?:word)?\s{0,4}[=:]\s{0,4}(?<q>["']?)(?<secret>[^\s"'{}$]{4,128})\k<q>(?=\s|$)`,
+    minEntropy: 2.5,
+    confidence: 'medium',
+    allowlist: { regexes: [r`^(?:password|pass|secret|changeme|vagrant|x+)$`, r`^!vault`] },
+    tags: ['ansible'],
+    examples: {
+      positive: ['web1 ansible_host=10.0.0.5 ansible_user=deploy ansible_ssh_pass=080ZxwcYq3lTru', 'ansible_become_pass: "drrm9Hga2iO2"'],
+      negative: ['ansible_become_pass: "{{ vault_become_pass }}"', 'ansible_ssh_pass=vagrant', 'ansible_password: !vault |'],
+    },
+  },
+  {
+    id: 'consul-acl-token',
+    title: 'HashiCorp Consul / Nomad ACL token',
+    severity: 'high',
+    keywords: ['consul', 'nomad'],
+    regex: ctx(r`(?:consul|nomad)[\w.\-]{0,20}?(?:token|secret)`) + r`(?<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9])`,
+    flags: 'i',
+    minEntropy: 3,
+    confidence: 'medium',
+    tags: ['hashicorp'],
+    examples: {
+      positive: ['CONSUL_HTTP_TOKEN=116f5c70-8b71-0984-57b8-c3694b1da0be', 'NOMAD_TOKEN="8568dbaa-072b-0de6-9247-ecbd90187faf"'],
+      negative: ['CONSUL_HTTP_TOKEN=${CONSUL_TOKEN}', 'CONSUL_HTTP_ADDR=127.0.0.1:8500', 'NOMAD_NAMESPACE=db001759-3829-05d1-ae30-0d4c1a6df122'],
+    },
+  },
+];

@@ -1,0 +1,163 @@
+import type * as TS from 'typescript';
+import type { FileLocation, FlowStep } from '../../../core/types.js';
+import { TAINT_RULES, type SinkClass } from './classes.js';
+import type { Fact } from './guards.js';
+import type { ModelIndex } from './models.js';
+import { normText, type FileState, type Scope, type Site, type SourceUnit, type Summary } from './scope.js';
+import { CUSTOM_BIT, EMPTY, bit, collapse, step, type ClassInfo, type FnRef, type Taint, type Val } from './values.js';
+
+/** A taint finding before it becomes a RawFinding. */
+export interface TaintHit {
+  cls: SinkClass;
+  /** Rule id (a class rule, or a custom taint rule's id). */
+  ruleId: string;
+  file: string;
+  loc: FileLocation;
+  sinkName: string;
+  sourceLabel: string;
+  flow: FlowStep[];
+  identity: string;
+  snippet: string;
+}
+
+/** A custom taint hook (YAML `mode: taint` rules plug in here). */
+export interface TaintHooks {
+  /** Extra source check on any expression: returns the rule and a label when the expression is a source. */
+  source?(node: TS.Expression, sf: TS.SourceFile): { ruleId: string; label: string } | undefined;
+  /** Extra sinks on a call: returns [ruleId, argument indexes] pairs. */
+  sink?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { ruleId: string; args: number[] | '*' }[];
+  /** Extra sanitizers: returns true when the call's result is clean for custom rules. */
+  sanitizer?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): boolean;
+}
+
+/** Options of one analysis run. */
+export interface AnalyserOptions {
+  models: ModelIndex;
+  libraryMode: boolean;
+  envIsInput: boolean;
+  hooks?: TaintHooks;
+  /** Checked between functions: stops the run early. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The bottom layer of the taint interpreter: its state (files, summaries, classes, findings), locations and flow
+ * steps, sources, and what happens when a taint reaches a sink.
+ *
+ * The interpreter is one class built in layers, one file per concern, each extending the one below:
+ * `base` → `modules` (imports and exports) → `objects` (property reads, classes) → `summaries` (functions and
+ * calls to them) → `calls` (library models, callbacks) → `expressions` → `statements` → `interp` (the driver).
+ * A layer calls upward only through the abstract methods declared here.
+ */
+export abstract class AnalyserBase {
+  protected readonly files = new Map<string, FileState>();
+  protected readonly summaries = new Map<TS.Node, Summary>();
+  /** Summaries under construction (a recursive call sees the function as unknown). */
+  protected readonly building = new Map<TS.Node, Summary>();
+  protected readonly classes = new Map<TS.Node, ClassInfo>();
+  /** Findings already reported (file + identity). */
+  protected readonly seen = new Set<string>();
+  /** Findings, in discovery order (deterministic for a given input). */
+  readonly hits: TaintHit[] = [];
+  /** Summary applications so far; the run stops following calls past a bound. */
+  protected budget = 0;
+
+  constructor(units: SourceUnit[], protected readonly opts: AnalyserOptions) {
+    for (const u of units) {
+      const fs: FileState = { unit: u, scope: undefined as unknown as Scope, state: 0, exports: new Map(), stars: [], cjs: undefined };
+      fs.scope = { vars: new Map(), parent: undefined, file: fs, fnNode: undefined, fnName: '<module>', thisVal: EMPTY, returns: [], dotted: false };
+      this.files.set(u.path, fs);
+    }
+  }
+
+  /** Evaluates an expression to its abstract value (`expressions.ts`). */
+  abstract eval(e: TS.Expression, sc: Scope): Val;
+  /** Executes a statement; true when it always leaves the block (`statements.ts`). */
+  protected abstract exec(s: TS.Statement, sc: Scope): boolean;
+  /** Executes a block's statements (`statements.ts`). */
+  protected abstract execBlock(stmts: readonly TS.Statement[], sc: Scope): boolean;
+  /** Binds function and class declarations before a block runs (`statements.ts`). */
+  protected abstract hoist(stmts: readonly TS.Statement[], sc: Scope): void;
+  /** Binds a name or destructuring pattern to a value (`statements.ts`). */
+  protected abstract bindPattern(n: TS.BindingName, v: Val, sc: Scope, at: TS.Node, init: TS.Expression | undefined): void;
+  /** Narrows the variables that guard facts name (`statements.ts`). */
+  protected abstract applyFacts(facts: Fact[], sc: Scope): void;
+  /** Reads a property of a value (`objects.ts`). */
+  protected abstract member(baseIn: Val, name: string, node: TS.Node | undefined, sc: Scope): Val;
+  /** The methods and fields of a class declaration (`objects.ts`). */
+  protected abstract classInfo(node: TS.ClassLikeDeclaration, sc: Scope): ClassInfo;
+  /** The summary of a function, computed on first use (`summaries.ts`). */
+  protected abstract summary(fn: FnRef): Summary;
+
+  /** The location of a node in its file. */
+  protected loc(sc: Scope | FileState, node: TS.Node): FileLocation {
+    const sf = ('unit' in sc ? sc.unit : sc.file.unit).sf;
+    const path = ('unit' in sc ? sc.unit : sc.file.unit).path;
+    const s = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    const e = sf.getLineAndCharacterOfPosition(node.getEnd());
+    return { path, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+  }
+
+  protected text(sc: Scope, node: TS.Node): string {
+    return node.getText(sc.file.unit.sf);
+  }
+
+  /** Appends a step only when the value carries taint (locations are costly to compute). */
+  protected lazyStep(v: Val, sc: Scope, node: TS.Node, message: () => string): Val {
+    if (v.lazy || v.t.length === 0) return v;
+    return step(v, this.mkStep(sc, node, message()));
+  }
+
+  /** One step of a flow path at a node. */
+  protected mkStep(sc: Scope, node: TS.Node, message: string): FlowStep {
+    return { location: this.loc(sc, node), message };
+  }
+
+  /** A fresh untrusted value read at a node (`cleaned`: classes the value cannot reach, such as NoSQL for a string). */
+  protected source(sc: Scope, node: TS.Node, label: string, cleaned: number): Val {
+    return { t: [{ origin: 'source', path: [], label, cleaned, steps: [this.mkStep(sc, node, `untrusted input: ${label}`)] }] };
+  }
+
+  /** A sink site at a node, with its identity text. */
+  protected site(sc: Scope, node: TS.Node, sinkName: string): Site {
+    const sf = sc.file.unit.sf;
+    const loc = this.loc(sc, node);
+    const lines = sf.text.split('\n', loc.startLine ?? 1);
+    const snippet = (lines[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
+    return { file: sc.file.unit.path, loc: { ...loc, snippet }, sinkName, text: normText(this.text(sc, node)), fnName: sc.fnName, snippet };
+  }
+
+  /**
+   * A taint reaches a sink: from a source it is a finding (one per rule, sink text and function); from a parameter
+   * of the function being summarised it becomes a parameter sink of that summary.
+   */
+  protected reportTaint(t: Taint, cls: SinkClass, ruleId: string, site: Site, extraCleaned = 0): void {
+    const cleaned = t.cleaned | extraCleaned;
+    const custom = ruleId !== TAINT_RULES[cls].ruleId;
+    if (!custom) {
+      if (cleaned & bit(cls)) return;
+    } else if (cleaned & CUSTOM_BIT || (t.origin === 'source' && t.rule !== ruleId)) return;
+    if (t.origin === 'source') {
+      const identity = `${ruleId}|${site.text}|${site.fnName}`;
+      const key = `${site.file}\u0000${identity}`;
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+      this.hits.push({
+        cls, ruleId, file: site.file, loc: site.loc, sinkName: site.sinkName, sourceLabel: t.label,
+        flow: [...t.steps, { location: site.loc, message: `reaches ${site.sinkName}` }], identity, snippet: site.snippet,
+      });
+      return;
+    }
+    const b = t.fn ? this.building.get(t.fn) : undefined;
+    if (!b || t.index === undefined) return;
+    if (b.sinks.length > 200) return;
+    const pathKey = t.path.join('.');
+    if (b.sinks.some((s) => s.site === site && s.index === t.index && s.path.join('.') === pathKey && s.ruleId === ruleId)) return;
+    b.sinks.push({ index: t.index, path: t.path, cls, ruleId, cleaned, steps: t.steps, site });
+  }
+
+  /** Every taint of a value (fields included) reaches a sink. */
+  protected sinkVal(v: Val, cls: SinkClass, site: Site, ruleId = TAINT_RULES[cls].ruleId): void {
+    for (const t of collapse(v)) this.reportTaint(t, cls, ruleId, site);
+  }
+}

@@ -1,0 +1,207 @@
+import ts from './tslib.js';
+import type * as TS from 'typescript';
+import { TAINT_RULES } from './classes.js';
+import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
+import type { ModelRow } from './models.js';
+import { FunctionSummaries } from './summaries.js';
+import { isBound, normText, setVar, type Scope, type Site } from './scope.js';
+import { CUSTOM_BIT, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Val } from './values.js';
+
+/**
+ * Calls: `require`/`import()`, custom (YAML) hooks, library models (sinks, sanitisers, sources from `models.ts`),
+ * callbacks with known semantics (promises, array methods, route registration, event handlers), then resolved
+ * functions through their summaries; an unknown call passes its arguments' and receiver's taint to its result.
+ */
+export abstract class CallEvaluator extends FunctionSummaries {
+  protected evalCall(c: TS.CallExpression | TS.NewExpression, sc: Scope): Val {
+    const sf = sc.file.unit.sf;
+    const isNew = ts.isNewExpression(c);
+    const callee = c.expression;
+    const argNodes = c.arguments ?? ts.factory.createNodeArray<TS.Expression>();
+    // require('x') and import('x')
+    if (ts.isCallExpression(c) && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require' && !isBound(sc, 'require')))) {
+      const a0 = argNodes[0];
+      if (a0 && ts.isStringLiteralLike(a0)) return this.moduleObject(sc.file, a0.text);
+      return EMPTY;
+    }
+    let recv: Val | undefined;
+    let method: string | undefined;
+    let calleeVal: Val;
+    let recvText = '';
+    if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && !isNew) {
+      method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
+      recv = this.eval(callee.expression, sc);
+      recvText = callee.expression.getText(sf).replace(/\s+/g, '');
+      calleeVal = method !== undefined ? this.member(recv, method, callee, sc) : EMPTY;
+    } else calleeVal = this.eval(callee, sc);
+    const args = argNodes.map((a) => this.eval(a, sc));
+    const f = force(calleeVal);
+    const name = normText(callee.getText(sf)).slice(0, 80);
+    const site = (): Site => this.site(sc, c, `${isNew ? 'new ' : ''}${name}()`);
+
+    // custom hooks
+    const hooks = this.opts.hooks;
+    if (hooks?.sink) {
+      for (const h of hooks.sink(c, sf)) {
+        const idx = h.args === '*' ? args.map((_, i) => i) : h.args;
+        for (const i of idx) if (args[i]) for (const t of collapse(args[i]!)) this.reportTaint(t, 'code', h.ruleId, site());
+      }
+    }
+    if (hooks?.sanitizer?.(c, sf)) return clean(dataOf(join(...args)), CUSTOM_BIT);
+
+    // request object methods
+    const r = recv ? force(recv) : undefined;
+    if (r?.req && method && REQ_METHODS.has(method)) return this.source(sc, c, `req.${method}(${argNodes[0] && ts.isStringLiteralLike(argNodes[0]) ? argNodes[0].text : ''})`, method === 'json' || method === 'formData' ? 0 : STRINGIFIED);
+
+    // models
+    const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
+    let result: Val | undefined;
+    let sank = false;
+    for (const row of rows) {
+      if (row.kind === 'sink') {
+        sank = true;
+        this.applySink(row, args, argNodes, site, sc);
+      } else if (row.kind === 'sanitizer' && result === undefined) {
+        const input = args[0] ?? (r ? dataOf(r) : EMPTY);
+        result = clean(dataOf(input), bits(row.clears ?? []));
+      } else if (row.kind === 'source' && result === undefined) result = this.source(sc, c, row.label ?? name, 0);
+      else if (row.kind === 'clean' && result === undefined) result = EMPTY;
+    }
+    if (result !== undefined) return result;
+
+    // callbacks with known semantics
+    if (method === 'then' || method === 'catch' || method === 'finally') {
+      const inVal = method === 'then' && r ? r : EMPTY;
+      const outs = args.map((a) => join(...(force(a).fns ?? []).map((fn) => this.invoke(fn, [inVal], c, sc, `${name} callback`))));
+      return method === 'then' ? join(...outs) : join(r, ...outs);
+    }
+    if (method && ARRAY_CALLBACKS.has(method) && r && args.some((a) => force(a).fns)) {
+      const elem = this.member(r, '*', c, sc);
+      const outs = args.map((a) => join(...(force(a).fns ?? []).map((fn) => this.invoke(fn, [elem, EMPTY, r], c, sc, `${name} callback`))));
+      return method === 'map' || method === 'flatMap' ? join(...outs.map(dataOf)) : method === 'forEach' || method === 'some' || method === 'every' || method === 'findIndex' ? EMPTY : dataOf(r);
+    }
+    if (method === 'reduce' && r) {
+      const outs = args.map((a) => join(...(force(a).fns ?? []).map((fn) => this.invoke(fn, [join(args[1]), this.member(r, '*', c, sc)], c, sc, `${name} callback`))));
+      return join(...outs, args[1]);
+    }
+    if (method && (method === 'push' || method === 'unshift' || method === 'add' || method === 'append') && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+      const added = join(...args.map(dataOf));
+      if (added.t.length && r && !r.mod) setVar(sc, callee.expression.text, join(r, added));
+      return EMPTY;
+    }
+    const fnArgs = args.map((a, i) => [force(a), i] as const).filter(([a]) => a.fns?.length);
+    if (method && ROUTE_METHODS.has(method) && fnArgs.length && !r?.t.length) {
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [{ t: [], req: true }, { t: [], res: true }, EMPTY], c, sc, `${name} handler`);
+      return r ?? EMPTY;
+    }
+    if ((method === 'on' || method === 'addEventListener' || method === 'once') && fnArgs.length) {
+      const ev = argNodes[0] && ts.isStringLiteralLike(argNodes[0]) ? argNodes[0].text : '';
+      // Messages between a program's own threads (worker_threads' parentPort, a Worker it started) are not input.
+      const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression.getText(sc.file.unit.sf).replace(/!$/, '') : '';
+      const ownThread = /(^|\.)parentPort$|^(this\.)?\w*[wW]orker$/.test(receiver);
+      const peer = SOCKET_RECEIVERS.test(receiver) && ev !== '' && !SOCKET_LIFECYCLE.has(ev);
+      const input = ((ev === 'message' || ev === 'data') && !ownThread) || peer ? this.source(sc, argNodes[0]!, `${ev} event`, 0) : EMPTY;
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, `${ev} handler`);
+      return EMPTY;
+    }
+
+    // resolved functions
+    let out: Val | undefined;
+    const fns = f.fns ?? [];
+    if (isNew && f.klass) {
+      const ctor = f.klass.node.members.find(ts.isConstructorDeclaration);
+      if (ctor?.body) this.invoke({ node: ctor, file: f.klass.file, closure: f.klass.scope, thisCls: f.klass }, args, c, sc, name);
+      return { t: [], inst: f.klass };
+    }
+    for (const fn of fns.slice(0, 4)) out = join(out, this.invoke(fn, args, c, sc, name));
+    // functions passed to unknown calls still run: analyse them with untrusted-free arguments
+    if (!fns.length) for (const [a] of fnArgs) for (const fn of a.fns!) this.summary(fn);
+    if (out !== undefined) return out;
+    if (sank) return EMPTY;
+    if (f.mod && !f.mod.startsWith('global|')) {
+      const d = join(r ? dataOf(r) : undefined, ...args.map((a) => dataOf(a)));
+      return { t: d.t, mod: `${f.mod}()` };
+    }
+    if (f.mod === 'global|Promise.all' || f.mod === 'global|Promise.race' || f.mod === 'global|Promise.allSettled') return dataOf(join(...args));
+    // unknown call: arguments and receiver flow into the result
+    const recvData = r && method && !r.mod && !r.inst && !r.klass ? this.member(r, `()${method}`, c, sc) : undefined;
+    return join(recvData ? dataOf(recvData) : undefined, ...args.map((a) => dataOf(a)));
+  }
+
+  protected modelRows(f: Val, method: string | undefined, recvText: string, r: Val | undefined, isNew: boolean, callee: TS.Expression, sc: Scope): ModelRow[] {
+    const idx = this.opts.models;
+    const out: ModelRow[] = [];
+    if (f.mod) {
+      let key = f.mod;
+      if (isNew) {
+        const bar = key.indexOf('|');
+        const path = key.slice(bar + 1);
+        const dot = path.lastIndexOf('.');
+        key = `${key.slice(0, bar + 1)}${dot >= 0 ? path.slice(0, dot + 1) : ''}new:${dot >= 0 ? path.slice(dot + 1) : path}`;
+      }
+      const rows = idx.byName.get(key);
+      if (rows) out.push(...rows);
+    }
+    if (method) {
+      const rows = idx.byMethod.get(method);
+      if (rows) {
+        const rt = r?.res ? 'res' : recvText;
+        for (const row of rows) if (!row.recv || row.recv.test(rt)) out.push(row);
+      }
+    }
+    void callee;
+    void sc;
+    return out;
+  }
+
+  protected applySink(row: ModelRow, args: Val[], argNodes: TS.NodeArray<TS.Expression>, site: () => Site, sc: Scope): void {
+    const sf = sc.file.unit.sf;
+    if (row.opt) {
+      const { key, value } = row.opt;
+      const matches = (text: string): boolean => (value.startsWith('~') ? text.includes(value.slice(1)) : text === value);
+      const ok = argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText(sf) === key && matches(p.initializer.getText(sf))));
+      if (!ok) return;
+    }
+    if (row.unless && argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
+    if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf)) return;
+    if (row.first && !(argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && row.first.test(argNodes[0].text))) return;
+    const idx = row.args === '*' ? args.map((_, i) => i) : row.args === 'last' ? [args.length - 1] : (row.args ?? [0]);
+    let s: Site | undefined;
+    for (const i of idx) {
+      const a = args[i];
+      const n = argNodes[i];
+      if (!a || !n) continue;
+      if (row.str && (ts.isObjectLiteralExpression(n) || ts.isArrayLiteralExpression(n) || ts.isFunctionLike(n))) continue;
+      if (row.cls === 'nosql') {
+        // Sequelize, TypeORM and Prisma take `{ where: ... }`: values there are bound, not query operators.
+        if (ts.isObjectLiteralExpression(n) && n.properties.some((p) => p.name?.getText(sf) === 'where')) continue;
+        const fa = force(a);
+        const where = fa.fields?.get('$where');
+        if (where) this.sinkVal(where, 'code', (s ??= site()));
+      }
+      const taints = collapse(row.field ? (force(a).fields?.get(row.field) ?? EMPTY) : a);
+      if (taints.length === 0) continue;
+      s ??= site();
+      for (const t of taints) this.reportTaint(t, row.cls!, TAINT_RULES[row.cls!].ruleId, s);
+    }
+  }
+}
+
+const NON_HTML_TYPE = /^(application\/(json|[\w.+-]*\+json|octet-stream|pdf|xml)|text\/(plain|csv|event-stream)|json|text|csv|txt|bin|pdf)\s*(;|$)/i;
+
+/**
+ * Whether the function around a response write sets a content type that browsers do not render as HTML
+ * (`res.type('json')`, `res.set('Content-Type', 'text/plain')`, `res.writeHead(200, {'Content-Type': 'text/event-stream'})`)
+ * before the write, or the written value is a JSON text.
+ */
+function servesNonHtml(arg: TS.Expression | undefined, sf: TS.SourceFile): boolean {
+  if (!arg) return false;
+  let fn: TS.Node | undefined = arg;
+  while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+  if (!fn) return false;
+  const before = sf.text.slice(fn.getStart(sf), arg.getStart(sf));
+  for (const m of before.matchAll(/content-type['"`]?\s*[:,]\s*['"`]([^'"`]+)|\.(?:type|contentType)\(\s*['"`]([^'"`]+)/gi)) {
+    if (NON_HTML_TYPE.test((m[1] ?? m[2] ?? '').trim())) return true;
+  }
+  return false;
+}

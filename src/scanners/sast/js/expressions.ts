@@ -1,0 +1,308 @@
+import ts from './tslib.js';
+import type * as TS from 'typescript';
+import { CallEvaluator } from './calls.js';
+import { LOCATION_SINKS, SQL_TAGS } from './frameworks.js';
+import { guardFacts, pathKey } from './guards.js';
+import { isBound, lookup, setKey, setVar, type Scope } from './scope.js';
+import { EMPTY, STRINGIFIED, clean, dataOf, force, join, type Taint, type Val } from './values.js';
+
+/**
+ * Expressions: literals, templates (string building clears operator-injection classes), member access, calls,
+ * operators, object and array literals, functions and classes as values, JSX (`dangerouslySetInnerHTML`), and
+ * assignments (including sinks written as assignments: `innerHTML`, `location`, nested computed writes).
+ */
+export abstract class ExpressionEvaluator extends CallEvaluator {
+  /** Evaluates an expression to its abstract value. */
+  eval(e: TS.Expression, sc: Scope): Val {
+    const hooks = this.opts.hooks;
+    if (hooks?.source && !ts.isLiteralExpression(e)) {
+      const src = hooks.source(e, sc.file.unit.sf);
+      if (src) {
+        const v = this.source(sc, e, src.label, 0);
+        return { t: v.t.map((t) => ({ ...t, rule: src.ruleId })) };
+      }
+    }
+    switch (e.kind) {
+      case ts.SyntaxKind.Identifier: {
+        const name = (e as TS.Identifier).text;
+        const v = lookup(sc, name);
+        if (v) return v;
+        if (name === 'undefined') return EMPTY;
+        return this.globalVal(name, e, sc);
+      }
+      case ts.SyntaxKind.ThisKeyword:
+        return sc.vars.get('this') ?? sc.thisVal;
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NumericLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case ts.SyntaxKind.TrueKeyword:
+      case ts.SyntaxKind.FalseKeyword:
+      case ts.SyntaxKind.NullKeyword:
+      case ts.SyntaxKind.RegularExpressionLiteral:
+      case ts.SyntaxKind.BigIntLiteral:
+        return EMPTY;
+      case ts.SyntaxKind.TemplateExpression: {
+        const t = e as TS.TemplateExpression;
+        return clean(join(...t.templateSpans.map((s) => dataOf(this.eval(s.expression, sc)))), STRINGIFIED);
+      }
+      case ts.SyntaxKind.TaggedTemplateExpression: {
+        const t = e as TS.TaggedTemplateExpression;
+        const spans = ts.isTemplateExpression(t.template) ? t.template.templateSpans.map((s) => this.eval(s.expression, sc)) : [];
+        const tag = t.tag.getText(sc.file.unit.sf);
+        if (SQL_TAGS.test(tag) || /\.sql$/.test(tag)) return EMPTY;
+        const tv = this.eval(t.tag, sc);
+        if (tv.fns) return join(...tv.fns.map((f) => this.invoke(f, [EMPTY, ...spans], t, sc, tag)));
+        return clean(join(...spans.map(dataOf)), STRINGIFIED);
+      }
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+        return this.evalMember(e as TS.PropertyAccessExpression | TS.ElementAccessExpression, sc);
+      case ts.SyntaxKind.CallExpression:
+        return this.evalCall(e as TS.CallExpression, sc);
+      case ts.SyntaxKind.NewExpression:
+        return this.evalCall(e as TS.NewExpression, sc);
+      case ts.SyntaxKind.BinaryExpression:
+        return this.evalBinary(e as TS.BinaryExpression, sc);
+      case ts.SyntaxKind.ConditionalExpression: {
+        const c = e as TS.ConditionalExpression;
+        this.eval(c.condition, sc);
+        const f = guardFacts(c.condition, sc.file.unit.sf);
+        const before = new Map(sc.vars);
+        this.applyFacts(f.pos, sc);
+        const a = this.eval(c.whenTrue, sc);
+        sc.vars = new Map(before);
+        this.applyFacts(f.neg, sc);
+        const b = this.eval(c.whenFalse, sc);
+        sc.vars = before;
+        return join(a, b);
+      }
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.AwaitExpression:
+      case ts.SyntaxKind.SpreadElement:
+      case ts.SyntaxKind.YieldExpression: {
+        const inner = (e as TS.ParenthesizedExpression).expression;
+        return inner ? this.eval(inner, sc) : EMPTY;
+      }
+      case ts.SyntaxKind.ObjectLiteralExpression:
+        return this.evalObject(e as TS.ObjectLiteralExpression, sc);
+      case ts.SyntaxKind.ArrayLiteralExpression: {
+        const els = (e as TS.ArrayLiteralExpression).elements.map((x) => this.eval(x, sc));
+        const d = join(...els.map(dataOf));
+        return { ...d, obj: true, fields: new Map([['*', d]]) };
+      }
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.FunctionExpression:
+        return { t: [], fns: [{ node: e as TS.ArrowFunction, file: sc.file.unit.path, closure: sc, ...(sc.thisVal.inst ? { thisCls: sc.thisVal.inst } : {}) }] };
+      case ts.SyntaxKind.ClassExpression:
+        return { t: [], klass: this.classInfo(e as TS.ClassExpression, sc) };
+      case ts.SyntaxKind.PrefixUnaryExpression:
+      case ts.SyntaxKind.PostfixUnaryExpression:
+        this.eval((e as TS.PrefixUnaryExpression).operand, sc);
+        return EMPTY;
+      case ts.SyntaxKind.TypeOfExpression:
+      case ts.SyntaxKind.VoidExpression:
+      case ts.SyntaxKind.DeleteExpression:
+        this.eval((e as TS.TypeOfExpression).expression, sc);
+        return EMPTY;
+      case ts.SyntaxKind.JsxElement:
+      case ts.SyntaxKind.JsxSelfClosingElement:
+      case ts.SyntaxKind.JsxFragment:
+        this.evalJsx(e, sc);
+        return EMPTY;
+      default:
+        ts.forEachChild(e, (c) => {
+          if (ts.isExpression(c)) this.eval(c, sc);
+        });
+        return EMPTY;
+    }
+  }
+
+  protected evalJsx(e: TS.Node, sc: Scope): void {
+    const visit = (n: TS.Node): void => {
+      if (ts.isJsxAttribute(n) && n.name.getText(sc.file.unit.sf) === 'dangerouslySetInnerHTML' && n.initializer && ts.isJsxExpression(n.initializer) && n.initializer.expression) {
+        const v = this.eval(n.initializer.expression, sc);
+        const html = force(v).fields?.get('__html') ?? v;
+        this.sinkVal(html, 'xss', this.site(sc, n, 'dangerouslySetInnerHTML'));
+        return;
+      }
+      // <a href={input}>: a `javascript:` URL runs script when clicked
+      if (ts.isJsxAttribute(n) && /^(href|src|action|formAction|xlinkHref)$/.test(n.name.getText(sc.file.unit.sf)) && n.initializer && ts.isJsxExpression(n.initializer) && n.initializer.expression) {
+        const e = n.initializer.expression;
+        const v = this.eval(e, sc);
+        if (!leadingText(e)) this.sinkVal(v, 'xss', this.site(sc, n, `JSX ${n.name.getText(sc.file.unit.sf)}`));
+        return;
+      }
+      if (ts.isJsxExpression(n) && n.expression) {
+        this.eval(n.expression, sc);
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(e);
+  }
+
+  protected evalObject(o: TS.ObjectLiteralExpression, sc: Scope): Val {
+    const fields = new Map<string, Val>();
+    const t: Taint[] = [];
+    for (const p of o.properties) {
+      if (ts.isPropertyAssignment(p)) {
+        const k = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : '*';
+        const v = this.eval(p.initializer, sc);
+        fields.set(k, fields.has(k) ? join(fields.get(k), v) : v);
+        // React.createElement('div', { dangerouslySetInnerHTML: { __html: input } })
+        if (k === 'dangerouslySetInnerHTML') this.sinkVal(force(v).fields?.get('__html') ?? v, 'xss', this.site(sc, p, 'dangerouslySetInnerHTML'));
+        if (ts.isComputedPropertyName(p.name)) {
+          const kv = this.eval(p.name.expression, sc);
+          t.push(...kv.t);
+        }
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        fields.set(p.name.text, this.eval(p.name, sc));
+      } else if (ts.isSpreadAssignment(p)) {
+        const v = force(this.eval(p.expression, sc));
+        if (v.fields) for (const [k, fv] of v.fields) fields.set(k, fv);
+        t.push(...v.t);
+      } else if (ts.isMethodDeclaration(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) {
+        fields.set(p.name.text, { t: [], fns: [{ node: p, file: sc.file.unit.path, closure: sc }] });
+      }
+    }
+    return { t: t.slice(0, 4), fields, obj: true };
+  }
+
+  protected evalBinary(b: TS.BinaryExpression, sc: Scope): Val {
+    const op = b.operatorToken.kind;
+    if (op === ts.SyntaxKind.EqualsToken) {
+      const v = this.eval(b.right, sc);
+      this.assign(b.left, v, sc, b);
+      return v;
+    }
+    if (op === ts.SyntaxKind.PlusEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken) {
+      const v = join(this.eval(b.left, sc), this.eval(b.right, sc));
+      const out = op === ts.SyntaxKind.PlusEqualsToken ? clean(dataOf(v), STRINGIFIED) : v;
+      this.assign(b.left, out, sc, b);
+      return out;
+    }
+    const l = this.eval(b.left, sc);
+    const r = this.eval(b.right, sc);
+    switch (op) {
+      case ts.SyntaxKind.PlusToken:
+        return clean(join(dataOf(l), dataOf(r)), STRINGIFIED);
+      case ts.SyntaxKind.BarBarToken:
+      case ts.SyntaxKind.QuestionQuestionToken:
+      case ts.SyntaxKind.AmpersandAmpersandToken:
+        return join(l, r);
+      case ts.SyntaxKind.CommaToken:
+        return r;
+      default:
+        return EMPTY;
+    }
+  }
+
+  protected assign(target: TS.Expression, v: Val, sc: Scope, at: TS.Node): void {
+    const sf = sc.file.unit.sf;
+    if (ts.isParenthesizedExpression(target)) return this.assign(target.expression, v, sc, at);
+    if (ts.isIdentifier(target)) {
+      setVar(sc, target.text, this.lazyStep(v, sc, at, () => `assigned to ${target.text}`));
+      return;
+    }
+    if (ts.isObjectLiteralExpression(target)) {
+      for (const p of target.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) this.assign(p.name, this.member(v, p.name.text, p, sc), sc, p);
+        else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) this.assign(p.initializer, this.member(v, p.name.text, p, sc), sc, p);
+      }
+      return;
+    }
+    if (ts.isArrayLiteralExpression(target)) {
+      for (const el of target.elements) if (!ts.isOmittedExpression(el)) this.assign(ts.isSpreadElement(el) ? el.expression : el, this.member(v, '*', el, sc), sc, el);
+      return;
+    }
+    if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
+      const text = target.getText(sf);
+      const name = ts.isPropertyAccessExpression(target) ? target.name.text : ts.isStringLiteralLike(target.argumentExpression) ? target.argumentExpression.text : undefined;
+      // sinks written as assignments
+      if (name === 'innerHTML' || name === 'outerHTML' || name === 'srcdoc') this.sinkVal(v, 'xss', this.site(sc, at, text));
+      else if (KOA_BODY.test(text) && ts.isBinaryExpression(at) && servedAsHtml(at.right)) this.sinkVal(v, 'xss', this.site(sc, at, text));
+      else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) this.sinkVal(v, 'redirect', this.site(sc, at, text));
+      else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) this.sinkVal(v, 'redirect', this.site(sc, at, text));
+      if (ts.isElementAccessExpression(target) && ts.isElementAccessExpression(target.expression)) {
+        const k1 = this.eval(target.expression.argumentExpression, sc);
+        const k2 = this.eval(target.argumentExpression, sc);
+        if (k1.t.length && k2.t.length) this.sinkVal(k1, 'proto', this.site(sc, at, 'a nested computed property write'));
+      }
+      // CommonJS exports
+      if (/^module\.exports$/.test(text) || text === 'exports') {
+        sc.file.cjs = v;
+        return;
+      }
+      const m = /^(?:module\.)?exports\.([\w$]+)$/.exec(text);
+      if (m && sc.fnName === '<module>') {
+        const cur = force(sc.file.cjs ?? { t: [], fields: new Map(), obj: true });
+        const fields = new Map(cur.fields ?? []);
+        fields.set(m[1]!, v);
+        sc.file.cjs = { ...cur, fields };
+        return;
+      }
+      const key = pathKey(target);
+      if (key) setKey(sc, key, this.lazyStep(v, sc, at, () => `assigned to ${text.slice(0, 60)}`));
+      const base = target.expression;
+      if (ts.isIdentifier(base) && name !== undefined) {
+        const bv = lookup(sc, base.text);
+        if (bv && !bv.mod && !bv.req && !bv.klass) {
+          const fields = new Map(bv.fields ?? []);
+          fields.set(name, v);
+          setVar(sc, base.text, { ...bv, fields });
+        }
+      } else if (ts.isIdentifier(base) && ts.isElementAccessExpression(target)) {
+        const bv = lookup(sc, base.text);
+        if (bv && !bv.mod && !bv.req && !bv.klass && v.t.length) setVar(sc, base.text, join(bv, dataOf(v)));
+      }
+      if (ts.isElementAccessExpression(target)) this.eval(target.argumentExpression, sc);
+      return;
+    }
+  }
+
+  protected globalVal(name: string, node: TS.Node, sc: Scope): Val {
+    if (name === 'require' || name === 'module' || name === 'exports') return EMPTY;
+    const rows = this.opts.models.byName.get(`global|${name}`);
+    const src = rows?.find((r) => r.kind === 'source');
+    if (src) return this.source(sc, node, name, 0);
+    return { t: [], mod: `global|${name}` };
+  }
+
+  protected evalMember(e: TS.PropertyAccessExpression | TS.ElementAccessExpression, sc: Scope): Val {
+    const key = pathKey(e);
+    if (key && key.includes('.')) {
+      for (let s: Scope | undefined = sc; s; s = s.parent) {
+        if (!s.dotted) continue;
+        const v = s.vars.get(key);
+        if (v) return v;
+      }
+    }
+    const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(e.argumentExpression) || ts.isNumericLiteral(e.argumentExpression) ? e.argumentExpression.text : '*';
+    if (ts.isElementAccessExpression(e) && name === '*') this.eval(e.argumentExpression, sc);
+    const base = this.eval(e.expression, sc);
+    return this.member(base, name, e, sc);
+  }
+}
+
+/** Koa's response body: a string starting with `<` is served as HTML. */
+const KOA_BODY = /^(ctx|context)\.(response\.)?body$/;
+
+/** The literal text a string expression starts with (`'/users/' + id`, `` `<p>${x}` ``), or '' when unknown. */
+function leadingText(e: TS.Expression): string {
+  if (ts.isParenthesizedExpression(e)) return leadingText(e.expression);
+  if (ts.isStringLiteralLike(e)) return e.text;
+  if (ts.isTemplateExpression(e)) return e.head.text;
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return leadingText(e.left);
+  return '';
+}
+
+/** Koa serves a string body as HTML when it starts with `<`; an object is JSON. */
+function servedAsHtml(e: TS.Expression): boolean {
+  if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return false;
+  const lead = leadingText(e);
+  return lead === '' || lead.trimStart().startsWith('<');
+}
