@@ -131,7 +131,12 @@ test('Go, Cargo, Bundler, Composer, Gradle, NuGet, Maven, bun', async () => {
 });
 
 test('malformed input in every format names the line', async () => {
-  assert.equal(await parseError('package-lock.json', '{\n  "lockfileVersion": 3,\n  "packages": {\n    "node_modules/a": {}\n  }\n}\n'), '4: package "node_modules/a" has no version');
+  // one entry without a version is a note, not a rejected lockfile
+  const odd = await parse('package-lock.json', '{\n  "lockfileVersion": 3,\n  "packages": {\n    "node_modules/a": {},\n    "node_modules/b": { "version": "1.0.0" }\n  }\n}\n');
+  assert.deepEqual(odd.packages.map((p) => `${p.name}@${p.version}`), ['b@1.0.0']);
+  assert.deepEqual(odd.notes, [{ line: 4, message: 'package "node_modules/a" has no version; left out' }]);
+  const v1git = await parse('package-lock.json', '{\n  "lockfileVersion": 1,\n  "dependencies": {\n    "x": { "version": "github:acme/x#0a1b2c3", "dependencies": { "y": { "version": "1.2.3" } } }\n  }\n}\n');
+  assert.deepEqual(v1git.packages.map((p) => `${p.name}@${p.version}`), ['y@1.2.3'], 'the git URL is not a version; what it pulls in still counts');
   assert.match(await parseError('yarn.lock', 'a@^1:\n  version "1.0.0"\n  dependencies:\n    ???\n'), /^4: cannot read dependency/);
   assert.match(await parseError('yarn.lock', '__metadata:\n  version: 8\n\n"a@npm:^1":\n  resolution: "a@npm:1.0.0"\n'), /has no version/);
   assert.match(await parseError('pnpm-lock.yaml', "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: {\n"), /^\d+: invalid YAML/);

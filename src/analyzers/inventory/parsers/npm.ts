@@ -31,6 +31,7 @@ function parseV2(doc: Record<string, unknown>, path: string, version: number, li
   const byPath = new Map<string, Dependency>();
   const rootKeys: string[] = [];
   const workspaceEntries: [string, Record<string, unknown>][] = [];
+  const notes: { line?: number; message: string }[] = [];
   for (const [p, raw] of Object.entries(packages)) {
     const entry = objectOr(raw);
     if (p === '' || !p.includes('node_modules/')) {
@@ -41,7 +42,9 @@ function parseV2(doc: Record<string, unknown>, path: string, version: number, li
     const name = str(entry.name) ?? nameFromPath(p);
     const ver = str(entry.version);
     if (!ver) {
-      throw new LockfileError(`package "${p}" has no version`, lines.find(JSON.stringify(p)));
+      // one unusual entry (an extraneous or half-installed package) does not reject the lockfile
+      notes.push({ line: lines.find(JSON.stringify(p)), message: `package "${p}" has no version; left out` });
+      continue;
     }
     const integrity = str(entry.integrity);
     const dep: Dependency = {
@@ -83,7 +86,7 @@ function parseV2(doc: Record<string, unknown>, path: string, version: number, li
       if (k) rootKeys.push(k);
     }
   }
-  return { path, format: `package-lock@${version}`, ecosystem: 'npm', packages: [...byPath.values()], roots: [...new Set(rootKeys)] };
+  return { path, format: `package-lock@${version}`, ecosystem: 'npm', packages: [...byPath.values()], roots: [...new Set(rootKeys)], ...(notes.length ? { notes } : {}) };
 }
 
 function parseV1(doc: Record<string, unknown>, path: string, lines: LineIndex): ParsedLockfile {
@@ -97,11 +100,14 @@ function parseV1(doc: Record<string, unknown>, path: string, lines: LineIndex): 
       const key = `${prefix}node_modules/${name}`;
       const ver = str(entry.version);
       if (!ver) throw new LockfileError(`dependency "${name}" has no version`, lines.find(`${JSON.stringify(name)}: {`));
+      // a git, tarball or local dependency: v1 records its source, not a registry version (its own dependencies still count)
+      const sourceOnly = /^(git\+|git:|github:|gitlab:|bitbucket:|file:|link:|https?:)/.test(ver);
       const nested = objectOr(entry.dependencies);
       const nestedScope = new Map<string, string>();
       for (const n of Object.keys(nested)) nestedScope.set(n, `${key}/node_modules/${n}`);
       const requires = Object.keys(objectOr(entry.requires));
       const integrity = str(entry.integrity);
+      if (!sourceOnly)
       out.push({
         key,
         ecosystem: 'npm',
