@@ -56,6 +56,13 @@ module.exports = {
       to: { path: '^src/(cli|engine|scanners|targets|analyzers|deliver|server)/' },
     },
     {
+      name: 'attest-is-a-library-layer',
+      comment: 'Signing, provenance and verification (src/attest) read artifacts and lockfiles; they never run the engine, the gate, reporters or the CLI.',
+      severity: 'error',
+      from: { path: '^src/attest/' },
+      to: { path: '^src/(cli|engine|gate|report|deliver|server)/' },
+    },
+    {
       name: 'nothing-imports-the-cli',
       severity: 'error',
       comment: 'The CLI is a thin shell over the library; the library never calls back into it.',

@@ -3,7 +3,7 @@
  * function of the rule list, the mapping data, the evidence and the CI facts. Nothing is guessed: a control whose
  * evidence could not be read says so, and one no file or setting can show says why.
  */
-import picomatch from 'picomatch';
+import { globMatcher } from '../core/glob.js';
 import type { RuleMeta } from '../core/types.js';
 import type { CiFacts } from './ci.js';
 import type { Evidence, FindingRef } from './evidence.js';
@@ -59,7 +59,7 @@ const globs = new Map<string, (s: string) => boolean>();
 function glob(p: string): (s: string) => boolean {
   let m = globs.get(p);
   if (!m) {
-    m = /[*?[{]/.test(p) ? picomatch(p) : (s: string) => s === p;
+    m = /[*?[{]/.test(p) ? globMatcher(p) : (s: string) => s === p;
     globs.set(p, m);
   }
   return m;

@@ -32,6 +32,11 @@ export const RULE_MAPPING: readonly RuleMapping[] = [
   { match: ['scanner:dast'], controls: { ssdf: ['PW.8.2', 'RV.1.2'], samm: ['V-ST-A'] } },
   { match: ['image-secret-*'], controls: { ssdf: ['PW.7.2'], samm: ['I-SD-B'] } },
   { match: ['image-base-eol'], controls: { ssdf: ['PW.4.1', 'PW.4.4'], samm: ['I-SB-B', 'O-EM-B'] } },
+  // Patch level: components kept current, runtimes and bases supported.
+  { match: ['scanner:patch-level'], controls: { ssdf: ['PW.4.1', 'PW.4.4'], samm: ['I-SB-B', 'O-EM-B'] } },
+  // The build gate: signatures are release-integrity evidence, provenance is SLSA's.
+  { match: ['artifact-unsigned', 'artifact-signature-invalid', 'artifact-tampered'], controls: { ssdf: ['PS.2.1'], samm: ['I-SB-B'] } },
+  { match: ['provenance-missing', 'provenance-invalid'], controls: { ssdf: ['PS.3.2'], slsa: ['build-l1', 'build-l2'], samm: ['I-SB-B'] } },
   // Pipeline rules that are evidence for more specific controls.
   { match: ['gha-pull-request-target-unrestricted', 'gha-untrusted-checkout', 'gha-untrusted-checkout-exec', 'gha-workflow-run-artifact', 'gha-self-hosted-public-trigger', 'gha-dependabot-insecure-execution'], controls: { 'cis-supply-chain': ['2.3.5'], slsa: ['build-l3'], ssdf: ['PO.5.1'] } },
   { match: ['gha-cache-poisoning', 'gha-artifact-credential-leak', 'gha-checkout-persist-credentials'], controls: { slsa: ['build-l3'], ssdf: ['PO.5.1'] } },

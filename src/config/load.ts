@@ -3,7 +3,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
 import { InputError } from '../core/errors.js';
+import { globMatcher } from '../core/glob.js';
 import { issueMessage } from '../core/issues.js';
+import { userRegExp } from '../core/linear-regex.js';
 import { configSchema, type Config } from './schema.js';
 
 /** File names looked for, in order, in the scanned folder and then up to the repository root. */
@@ -83,11 +85,13 @@ export function parseConfig(text: string, name: string, knownScanners?: readonly
     }
   };
   config.scanners.secrets.rules.forEach((r, i) =>
-    check(['scanners', 'secrets', 'rules', i, 'regex'], () => void new RegExp(r.regex, r.flags ?? '')),
+    check(['scanners', 'secrets', 'rules', i, 'regex'], () => void userRegExp(r.regex, r.flags ?? '')),
   );
   config.scanners.secrets.allowlist.regexes.forEach((r, i) =>
-    check(['scanners', 'secrets', 'allowlist', 'regexes', i], () => void new RegExp(r)),
+    check(['scanners', 'secrets', 'allowlist', 'regexes', i], () => void userRegExp(r)),
   );
+  config.exclude.forEach((g, i) => check(['exclude', i], () => void globMatcher(g)));
+  config.scanners.secrets.allowlist.paths.forEach((g, i) => check(['scanners', 'secrets', 'allowlist', 'paths', i], () => void globMatcher(g)));
   if (knownScanners) {
     for (const id of Object.keys(config.thresholds)) {
       if (!knownScanners.includes(id)) {

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../core/glob.js';
 import { matchPath } from '../core/location.js';
 import type { Config, Suppression } from '../config/schema.js';
 import { atLeast, type Confidence, type Decision, type Finding, type Report, type Severity, type Suppressed } from '../core/types.js';
@@ -35,7 +35,7 @@ export function evaluate(report: Report, input: GateInput): Decision {
       notes.push(`suppression ${label} expired on ${s.expires} and no longer suppresses`);
       return;
     }
-    const path = s.path !== undefined ? picomatch(s.path, { dot: true }) : null;
+    const path = s.path !== undefined ? globMatcher(s.path) : null;
     active.push({
       s,
       index: i,
@@ -55,6 +55,11 @@ export function evaluate(report: Report, input: GateInput): Decision {
     const inline = report.inlineIgnored?.[f.fingerprint];
     if (inline !== undefined) {
       suppressed.push({ finding: f, kind: 'inline', reason: inline });
+      continue;
+    }
+    const scannerConfig = report.configIgnored?.[f.fingerprint];
+    if (scannerConfig !== undefined) {
+      suppressed.push({ finding: f, kind: 'config', reason: scannerConfig });
       continue;
     }
     const ignoreReason = input.ignored?.get(f.fingerprint);
@@ -84,8 +89,8 @@ export function evaluate(report: Report, input: GateInput): Decision {
   for (const fp of input.ignored?.keys() ?? []) {
     if (!usedIgnores.has(fp)) notes.push(`ignore-file entry ${fp} matched no finding`);
   }
-  const failed = report.statuses.filter((s) => s.status === 'failed');
-  for (const s of failed) notes.push(`scanner ${s.scanner} failed: ${s.reason ?? 'unknown error'}`);
+  const failed = report.statuses.filter((s) => s.status === 'failed' || (s.status === 'skipped' && s.failsGate));
+  for (const s of failed) notes.push(`scanner ${s.scanner} ${s.status}: ${s.reason ?? 'unknown error'}${s.status === 'skipped' ? ' (a required check did not run: the gate fails)' : ''}`);
   let absent: string[] | undefined;
   if (input.baseline) {
     const present = new Set(report.findings.map((f) => f.fingerprint));

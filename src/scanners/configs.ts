@@ -8,6 +8,8 @@ import { secretsConfigSchema } from '../analyzers/secrets/config.js';
 import { licensesConfigSchema } from './licenses/config.js';
 import { imageConfigSchema } from './image/config.js';
 import { dastConfigSchema } from './dast/config.js';
+import { integrityConfigSchema } from './integrity/config.js';
+import { patchLevelConfigSchema } from './patch-level/config.js';
 
 /**
  * The config section of every scanner, by scanner id: `scanners.<id>` in pipeguard.yml.
@@ -24,4 +26,6 @@ export const SCANNER_CONFIGS = {
   posture: postureConfigSchema,
   image: imageConfigSchema,
   dast: dastConfigSchema,
+  integrity: integrityConfigSchema,
+  'patch-level': patchLevelConfigSchema,
 } as const;

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
+import { globMatcher } from '../core/glob.js';
 import { InputError } from '../core/errors.js';
 import type { FileFilter, FileTarget, TargetFile } from '../core/types.js';
 import { isBinary, looksBinaryByName } from './binary.js';
@@ -14,7 +14,7 @@ import { decodeText, memoryFile } from './file.js';
 export interface DirectoryOptions {
   /** Skip files ignored by `.gitignore` files (and `.git/info/exclude`). Default true. */
   gitignore: boolean;
-  /** Globs (picomatch, relative to the root) of files and folders never yielded. */
+  /** Globs (core/glob.ts, relative to the root) of files and folders never yielded. */
   exclude: string[];
   /** Files larger than this are skipped and reported through `onSkip`. */
   maxFileBytes: number;
@@ -202,7 +202,12 @@ class Listing {
     root: string,
     private readonly o: DirectoryOptions,
   ) {
-    const excluded = o.exclude.length ? picomatch(o.exclude, { dot: true }) : null;
+    let excluded: ((path: string) => boolean) | null = null;
+    try {
+      excluded = o.exclude.length ? globMatcher(o.exclude) : null;
+    } catch (e) {
+      throw new InputError(`exclude: ${(e as Error).message}`);
+    }
     this.isExcluded = (rel: string) => excluded !== null && (excluded(rel) || excluded(rel + '/'));
     const rootIgnores: IgnoreScope[] = [];
     if (o.gitignore) {

@@ -1,6 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { namedPathKind, readNamedFile } from '../core/named-file.js';
 import type { Limits, FileTarget } from '../core/types.js';
 import { archiveExpander, isArchivePath, openArchive } from './archive.js';
 import { openDirectory } from './directory.js';
@@ -42,9 +43,10 @@ export interface OpenOptions {
 export async function openTarget(path: string, o: OpenOptions): Promise<FileTarget> {
   if (path === '-') return openStdin(o);
   const abs = resolve(o.cwd, path);
-  if (!existsSync(abs)) throw new InputError('no such file or directory', path);
+  // Only a regular file, a folder or an archive: a FIFO, a device or a symlink named as PATH is refused.
+  const kind = namedPathKind(abs, path);
   if (o.history || o.staged) {
-    if (!statSync(abs).isDirectory()) throw new InputError(`${o.history ? '--history' : '--staged'} needs a git repository folder, not a file`, path);
+    if (kind !== 'directory') throw new InputError(`${o.history ? '--history' : '--staged'} needs a git repository folder, not a file`, path);
     return o.history
       ? openGitHistory(abs, {
           maxFileBytes: o.limits.maxFileBytes,
@@ -56,7 +58,7 @@ export async function openTarget(path: string, o: OpenOptions): Promise<FileTarg
         })
       : openStaged(abs, { maxFileBytes: o.limits.maxFileBytes, skipped: o.onSkip, ...(o.env ? { env: o.env } : {}) });
   }
-  const st = statSync(abs);
+  const st = lstatSync(abs);
   const name = relative(o.cwd, abs).split('\\').join('/') || basename(abs);
   const image = await openImage(abs, st.isDirectory(), {
     limits: o.limits,
@@ -65,7 +67,7 @@ export async function openTarget(path: string, o: OpenOptions): Promise<FileTarg
     ...(o.platform ? { platform: o.platform } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
-  if (image) return image;
+  if (image) return { ...image, path: abs };
   if (st.isDirectory()) {
     return openDirectory(abs, {
       gitignore: o.gitignore,
@@ -75,11 +77,9 @@ export async function openTarget(path: string, o: OpenOptions): Promise<FileTarg
       ...(o.archives ? { expandArchive: archiveExpander(o.limits, o.onSkip) } : {}),
     });
   }
-  if (isArchivePath(abs)) return openArchive(abs, o.limits, name, { onError: o.onSkip, ...(o.signal ? { signal: o.signal } : {}) });
-  if (st.size > o.limits.maxFileBytes) throw new InputError(`file is ${st.size} bytes, over the ${o.limits.maxFileBytes}-byte limit (raise maxFileSize)`, path);
-  const { readFile } = await import('node:fs/promises');
-  const bytes = await readFile(abs);
-  return singleFile('file', abs, name, bytes);
+  if (isArchivePath(abs)) return { ...(await openArchive(abs, o.limits, name, { onError: o.onSkip, ...(o.signal ? { signal: o.signal } : {}) })), path: abs };
+  const bytes = readNamedFile(abs, path, o.limits.maxFileBytes);
+  return { ...singleFile('file', abs, name, bytes), path: abs };
 }
 
 async function openStdin(o: OpenOptions): Promise<FileTarget> {

@@ -79,6 +79,8 @@ test('compliance --framework ssdf: scans run now and live settings from a postur
   const ps32 = control(doc, 'PS.3.2');
   assert.equal(ps32.status, 'partly-met');
   assert.deepEqual(ps32.evidence.map((e) => [e.label, e.status]), [
+    // The integrity scanner's provenance rules did not run (no build.require): unknown, not a pass.
+    ['integrity scan (2 rules)', 'unknown'],
     ['posture scan (posture-missing-lockfile)', 'pass'],
     ['SBOM generated in CI', 'pass'],
     ['build provenance generated', 'fail'],

@@ -70,7 +70,7 @@ test('posture --github: JSON report with the posture block, exit 1 on high findi
 
 test('posture --format scorecard is Scorecard JSON v2; SARIF validates; the table ends with the posture summary', async () => {
   const sarif = join(dir, 'p.sarif');
-  const r = await run(['--github', 'acme/legacy-api', '--api-url', weak.url, '-f', 'scorecard', '-f', 'sarif', '-o', join(dir, 'p.scorecard.json'), '-o', sarif]);
+  const r = await run(['--github', 'acme/legacy-api', '--api-url', weak.url, '-f', 'scorecard', '-o', join(dir, 'p.scorecard.json'), '-f', 'sarif', '-o', sarif]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^pipeguard: FAIL: 42 finding\(s\) on 1 repository/);
   const sc = JSON.parse(readFileSync(join(dir, 'p.scorecard.json'), 'utf8')) as { score: number; repo: { name: string; commit: string }; checks: { name: string; score: number }[] };

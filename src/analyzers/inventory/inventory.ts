@@ -4,7 +4,7 @@ import { targetFiles } from '../../core/types.js';
 import { linkGraph } from './graph.js';
 import { collectInstalled, isInstalledPath, maybeProgramPath } from './installed/index.js';
 import { formatFor } from './parsers/index.js';
-import { LockfileError, type ParsedLockfile } from './types.js';
+import { LockfileError, type ParsedLockfile, type ReadSibling } from './types.js';
 
 /** A lockfile that could not be parsed. */
 export interface InventoryError {
@@ -14,7 +14,7 @@ export interface InventoryError {
 }
 
 /** Extra files parsers may read besides lockfiles (sibling manifests, requirement includes). */
-const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|[^/]*\.txt|[^/]*\.in)$/;
+const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|go\.sum|[^/]*\.txt|[^/]*\.in)$/;
 
 /**
  * Reads every lockfile/manifest of a target and parses it: one entry per file, parse failures as
@@ -54,10 +54,11 @@ async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lo
     else others.set(f.path, f);
   }
   const byPath = new Map(lockfiles.map((f) => [f.path, f]));
-  const read = async (p: string): Promise<string | undefined> => {
+  const read: ReadSibling = async (p: string): Promise<string | undefined> => {
     const f = others.get(p) ?? byPath.get(p);
     return f ? f.text() : undefined;
   };
+  read.paths = () => [...byPath.keys()];
   const out: ParsedLockfile[] = [];
   const errors: InventoryError[] = [];
   lockfiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -69,6 +70,7 @@ async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lo
       const parsed = await fmt.parse(await f.text(), f.path, read);
       linkGraph(parsed);
       out.push(parsed);
+      for (const n of parsed.notes ?? []) errors.push({ path: f.path, ...(n.line ? { line: n.line } : {}), message: n.message });
     } catch (e) {
       if (e instanceof LockfileError) errors.push({ path: f.path, ...(e.line ? { line: e.line } : {}), message: e.message });
       else errors.push({ path: f.path, message: errorMessage(e) });

@@ -46,6 +46,8 @@ export interface ParsedLockfile {
   roots?: string[];
   /** Keys of direct dependencies declared for development only; what only they pull in is dev. */
   devRoots?: string[];
+  /** Problems that did not stop the parse (a missing `-r` include): file notes at a line, the packages still count. */
+  notes?: { line?: number; message: string }[];
   /** An operating system's package database (dpkg, apk, rpm): distribution packages, not application ones. */
   os?: boolean;
 }
@@ -61,5 +63,8 @@ export class LockfileError extends Error {
   }
 }
 
-/** Other files of the same target a parser may read (sibling manifests, `-r` includes); undefined when absent. */
-export type ReadSibling = (path: string) => Promise<string | undefined>;
+/**
+ * Other files of the same target a parser may read (sibling manifests, `-r` includes, parent POMs); undefined when
+ * absent. `paths`, when given, lists every lockfile and manifest of the target (a parent or BOM found by coordinates).
+ */
+export type ReadSibling = ((path: string) => Promise<string | undefined>) & { paths?: () => string[] };

@@ -1,4 +1,5 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../../core/glob.js';
+import { userRegExp } from '../../core/linear-regex.js';
 import { lastAtOrBefore, LineIndex } from '../../core/lines.js';
 import type { Confidence, Severity } from '../../core/types.js';
 import { isPlaceholder, looksLikeCode, shannonEntropy } from './filters.js';
@@ -134,7 +135,8 @@ function searchMode(spec: SecretRuleSpec, shape: RegexShape, custom: boolean): {
   // together an ASCII letter also matches non-ASCII ones (`k` matches the Kelvin sign), which the automaton
   // would not see.
   const unicodeCase = /i/.test(spec.flags ?? '') && /[uv]/.test(spec.flags ?? '');
-  if (!unicodeCase && shape.prefixes && shape.prefixes.every((p) => p.length >= MIN_ANCHOR && /^[\x00-\x7f]+$/.test(p))) {
+  // A user rule runs on the linear-time engine, whose sticky search cannot look behind.
+  if (!(custom && /\(\?<[=!]/.test(spec.regex)) && !unicodeCase && shape.prefixes && shape.prefixes.every((p) => p.length >= MIN_ANCHOR && /^[\x00-\x7f]+$/.test(p))) {
     return { mode: 'anchored', ...none, anchors: shape.prefixes };
   }
   if (!custom && shape.maxLength < Infinity && shape.context < Infinity) return { mode: 'window', ...none };
@@ -148,8 +150,8 @@ function searchMode(spec: SecretRuleSpec, shape: RegexShape, custom: boolean): {
  */
 function pathMatcher(globs: readonly string[]): (path: string) => boolean {
   const names = globs.map((g) => (g.startsWith('**/') ? g.slice(3) : g));
-  if (names.some((n) => n.includes('/') || n.includes('**'))) return picomatch([...globs], { dot: true, basename: !globs.some((p) => p.includes('/')) });
-  const name = picomatch(names, { dot: true });
+  if (names.some((n) => n.includes('/') || n.includes('**'))) return globMatcher(globs, { basename: !globs.some((p) => p.includes('/')) });
+  const name = globMatcher(names);
   return (path) => name(path.slice(path.lastIndexOf('/') + 1));
 }
 
@@ -174,11 +176,14 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
     let regex: RegExp;
     let bytesRegex: RegExp;
     const shape = shapeOf(spec.regex, spec.flags ?? '');
-    const how = opts.exhaustive ? { mode: 'whole' as const, anchors: [], span: Infinity, context: Infinity } : searchMode(spec, shape, opts.custom?.has(spec.id) === true);
+    const custom = opts.custom?.has(spec.id) === true;
+    const how = opts.exhaustive ? { mode: 'whole' as const, anchors: [], span: Infinity, context: Infinity } : searchMode(spec, shape, custom);
     const flags = (how.mode === 'anchored' ? 'y' : 'g') + (spec.flags ?? '').replace(/[gy]/g, '');
+    // User rules and allowlists run in linear time; built-in rules (tested not to backtrack) on V8's engine.
+    const make = custom ? userRegExp : (src: string, f: string) => new RegExp(src, f);
     try {
-      regex = new RegExp(spec.regex, flags);
-      bytesRegex = shape.bytes === spec.regex ? regex : new RegExp(shape.bytes, flags);
+      regex = make(spec.regex, flags);
+      bytesRegex = shape.bytes === spec.regex ? regex : make(shape.bytes, flags);
     } catch (e) {
       throw new Error(`secret rule ${spec.id}: invalid regex: ${(e as Error).message}`);
     }
@@ -192,7 +197,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       if (!list.includes(i)) list.push(i);
     }
     const only = spec.paths?.length ? pathMatcher(spec.paths) : null;
-    const skip = spec.allowlist?.paths?.length ? picomatch(spec.allowlist.paths, { dot: true }) : null;
+    const skip = spec.allowlist?.paths?.length ? globMatcher(spec.allowlist.paths) : null;
     return {
       spec,
       id: spec.id,
@@ -210,9 +215,9 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       secretGroup: spec.secretGroup,
       checksum: spec.checksum,
       context: how.context,
-      allowSecret: (spec.allowlist?.regexes ?? []).map((r) => new RegExp(r, 'i')),
-      allowExact: (spec.allowlist?.exactRegexes ?? []).map((r) => new RegExp(r)),
-      allowMatch: (spec.allowlist?.matchRegexes ?? []).map((r) => new RegExp(r, 'i')),
+      allowSecret: (spec.allowlist?.regexes ?? []).map((r) => make(r, 'i')),
+      allowExact: (spec.allowlist?.exactRegexes ?? []).map((r) => make(r, '')),
+      allowMatch: (spec.allowlist?.matchRegexes ?? []).map((r) => make(r, 'i')),
       stopwords: (spec.allowlist?.stopwords ?? []).map((w) => w.toLowerCase()),
       pathAllowed: (p) => (only === null || only(p)) && (skip === null || !skip(p)),
     };
@@ -230,7 +235,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
     scratch: { state: new Uint8Array(rules.length), seen: new Uint8Array(literals.length), spots: new Array<number[] | undefined>(rules.length) },
     always,
     marker,
-    globalAllow: (opts.allowRegexes ?? []).map((r) => new RegExp(r)),
+    globalAllow: (opts.allowRegexes ?? []).map((r) => userRegExp(r)),
     globalStopwords: (opts.stopwords ?? []).map((w) => w.toLowerCase()),
   };
 }

@@ -1,15 +1,25 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
-import { collectPins, FIXABLE_RULES, planFixes, unifiedDiff } from '../../scanners/pipeline/fix.js';
-import type { FixPlan } from '../../scanners/pipeline/fix.js';
-import { pipelineFileKind } from '../../scanners/pipeline/scanner.js';
+import { namedPathKind, readNamedFile } from '../../core/named-file.js';
+import { writeFileAtomic } from '../../deliver/fs-atomic.js';
+import { collectPins, FIXABLE_RULES, pipelineFileKind, planFixes, unifiedDiff, type FixPlan } from '../../scanners/pipeline/index.js';
 import { list, parse } from '../args.js';
 import type { Command } from '../io.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor', '.bench']);
 
 /** Workflow and action files under `root` (bounded walk, no symlinks followed). */
+/**
+ * Writes a fixed file through a new file renamed over it (same mode): a link put in its place since it was read
+ * is replaced, never written through, and an interrupted write leaves the old file whole.
+ */
+function writeFixed(abs: string, shown: string, text: string): void {
+  const st = lstatSync(abs, { throwIfNoEntry: false });
+  if (!st?.isFile()) throw new InputError('changed while being fixed (no longer a regular file): not written', shown);
+  writeFileAtomic(abs, text, st.mode & 0o7777);
+}
+
 function findFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string, depth: number): void => {
@@ -61,26 +71,22 @@ skipped, with the reason.
     const rules = list(values.rule);
     for (const r of rules) if (!(FIXABLE_RULES as readonly string[]).includes(r)) throw new UsageError(`no fix for rule ${r} (fixable: ${FIXABLE_RULES.join(', ')})`);
     const root = resolve(io.cwd, positionals[0] ?? '.');
-    let st;
-    try {
-      st = statSync(root);
-    } catch {
-      throw new InputError('no such file or directory', positionals[0] ?? '.');
-    }
-    const base = st.isDirectory() ? root : resolve(root, '..');
-    const files = st.isDirectory() ? findFiles(root) : [root];
+    // A symlink, FIFO or device named here is refused: fix never writes through a link (nor reads a pipe).
+    const isDir = namedPathKind(root, positionals[0] ?? '.') === 'directory';
+    const base = isDir ? root : resolve(root, '..');
+    const files = isDir ? findFiles(root) : [root];
     if (files.length === 0) {
       io.stderr.write(`pipeguard: no GitHub Actions workflow or action under ${positionals[0] ?? '.'} (looked for .github/workflows/*.yml and action.yml): nothing to fix\n`);
       return 0;
     }
     const only = rules.length ? new Set(rules) : undefined;
     const plans: FixPlan[] = [];
-    const texts = new Map(files.map((abs) => [abs, readFileSync(abs, 'utf8')]));
+    const texts = new Map(files.map((abs) => [abs, readNamedFile(abs, relative(io.cwd, abs) || abs).toString('utf8')]));
     // Commits the repository already pins for a tag (`uses: x@<sha> # v1.2.3`) let unpinned uses of the same tag be pinned offline.
     const pins = collectPins(texts.values());
     for (const abs of files) {
       const rel = relative(base, abs).split(sep).join('/');
-      const kind = pipelineFileKind(st.isDirectory() ? rel : relative(io.cwd, abs).split(sep).join('/')) ?? 'workflow';
+      const kind = pipelineFileKind(isDir ? rel : relative(io.cwd, abs).split(sep).join('/')) ?? 'workflow';
       const text = texts.get(abs)!;
       let plan: FixPlan;
       try {
@@ -91,7 +97,7 @@ skipped, with the reason.
       plans.push(plan);
       if (plan.after !== plan.before) {
         if (values['dry-run']) io.stdout.write(unifiedDiff(rel, plan.before, plan.after));
-        else writeFileSync(abs, plan.after);
+        else writeFixed(abs, rel, plan.after);
       }
     }
     let applied = 0;

@@ -28,4 +28,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'dast', load: async () => (await import('./dast.js')).dastCommand },
   { name: 'posture', load: async () => (await import('./posture.js')).postureCommand },
   { name: 'compliance', load: async () => (await import('./compliance.js')).complianceCommand },
+  { name: 'attest', load: async () => (await import('./attest.js')).attestCommand },
+  { name: 'sign', load: async () => (await import('./sign.js')).signCommand },
+  { name: 'verify', load: async () => (await import('./verify.js')).verifyCommand },
+  { name: 'outdated', load: async () => (await import('./outdated.js')).outdatedCommand },
 ];

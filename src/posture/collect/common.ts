@@ -1,5 +1,5 @@
 /** What the GitHub and GitLab collectors share: reading a fact safely, cutting URLs, matching branch globs. */
-import picomatch from 'picomatch';
+import { globMatcher } from '../../core/glob.js';
 import { unavailableReason } from '../../forge/errors.js';
 import type { ForgeHttp } from '../../forge/http.js';
 import type { ForgeConfig } from '../config.js';
@@ -50,7 +50,7 @@ export function memo<T>(ctx: CollectContext, key: string, fn: () => Promise<T>):
 
 /** Release branches among `names` by the configured globs, newest-looking first (by name), at most `max`. */
 export function releaseBranches(names: string[], globs: string[], defaultBranch: string, max: number): string[] {
-  const m = picomatch(globs);
+  const m = globMatcher(globs);
   return names
     .filter((n) => n !== defaultBranch && m(n))
     .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))

@@ -3,7 +3,7 @@
  * (one per rule, method, path template and parameter), the redactor, the callback listener, and the helpers
  * checks use to send probes.
  */
-import picomatch from 'picomatch';
+import { globMatcher } from '../../core/glob.js';
 import type { HttpLocation, Logger, RawFinding, Severity } from '../../core/types.js';
 import type { DastConfig } from './config.js';
 import { buildRequest, endpointKey, type Endpoint, type Mutation, type Param } from './endpoints.js';
@@ -53,7 +53,7 @@ export class DastRun {
     readonly log: Logger,
     readonly count: (name: string, by?: number) => void,
   ) {
-    this.only = config.only.length ? picomatch(config.only) : undefined;
+    this.only = config.only.length ? globMatcher(config.only) : undefined;
   }
 
   /** The target's origin (`http://127.0.0.1:3000`). */

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatch } from '../../core/glob.js';
 import type { FileLocation, RawFinding, Severity } from '../../core/types.js';
 import type { RuleInfo } from '../../core/rules.js';
 import type { Span } from '../../core/lines.js';
@@ -67,11 +67,11 @@ export function matches(name: string, svc: ExposureService, e: Exposure): boolea
     }
   }
   const docker = asList(m.docker);
-  if (docker && e.keys.docker !== undefined && docker.some((g) => g === e.keys.docker || picomatch(g, { dot: true })(e.keys.docker!))) return true;
+  if (docker && e.keys.docker !== undefined && docker.some((g) => g === e.keys.docker || globMatch(e.keys.docker!, g))) return true;
   const img = asList(m.image);
-  if (img && e.keys.image !== undefined && img.some((g) => g === e.keys.image || picomatch(g, { dot: true })(e.keys.image!))) return true;
+  if (img && e.keys.image !== undefined && img.some((g) => g === e.keys.image || globMatch(e.keys.image!, g))) return true;
   const tf = asList(m.terraform);
-  if (tf && e.keys.terraform !== undefined && tf.some((g) => g === e.keys.terraform || picomatch(g, { dot: true })(e.keys.terraform!))) return true;
+  if (tf && e.keys.terraform !== undefined && tf.some((g) => g === e.keys.terraform || globMatch(e.keys.terraform!, g))) return true;
   return false;
 }
 

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../../core/glob.js';
 
 /** Turns one CODEOWNERS pattern (gitignore-like) into a matcher of repository paths. */
 export function codeownersPattern(pattern: string): (path: string) => boolean {
@@ -11,7 +11,7 @@ export function codeownersPattern(pattern: string): (path: string) => boolean {
   const prefix = anchored ? '' : '**/';
   globs.push(`${prefix}${p}`, `${prefix}${p}/**`);
   if (p === '*' || p === '**') globs.push('**');
-  const m = picomatch(globs, { dot: true });
+  const m = globMatcher(globs);
   return (path) => m(path);
 }
 

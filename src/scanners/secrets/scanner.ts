@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import picomatch from 'picomatch';
+import { globMatcher } from '../../core/glob.js';
 import { fileBatches, type RawFinding, type Scanner, type ScanContext, type TargetFile } from '../../core/types.js';
 import type { SecretHit } from '../../analyzers/secrets/analyze.js';
 import { secretsConfigSchema, type SecretsConfig } from '../../analyzers/secrets/config.js';
@@ -49,7 +49,7 @@ function threadCount(ctx: ScanContext<SecretsConfig>): number {
 }
 
 function fileFilter(cfg: SecretsConfig) {
-  const skip = cfg.allowlist.paths.length ? picomatch(cfg.allowlist.paths, { dot: true }) : null;
+  const skip = cfg.allowlist.paths.length ? globMatcher(cfg.allowlist.paths) : null;
   return skip ? { path: (p: string) => !skip(p) } : {};
 }
 

@@ -4,7 +4,7 @@
  * honour. Import: the suppressions of a pipeguard.yml become triage of the findings they match (by rule, path
  * glob and fingerprint, as the gate matches them), each recorded in the audit trail.
  */
-import picomatch from 'picomatch';
+import { globMatcher } from '../../core/glob.js';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load.js';
 import type { Db } from '../db/types.js';
@@ -64,7 +64,7 @@ export async function importSuppressions(db: Db, projectId: number, yamlText: st
       out.expired.push(label);
       continue;
     }
-    const glob = s.path !== undefined ? picomatch(s.path, { dot: true }) : null;
+    const glob = s.path !== undefined ? globMatcher(s.path) : null;
     const matched = findings.filter((f) => (s.rule === undefined || s.rule === f.rule_id) && (s.fingerprint === undefined || s.fingerprint === f.fingerprint) && (!glob || glob(f.path)));
     if (!matched.length) {
       out.unmatched.push(label);

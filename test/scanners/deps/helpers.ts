@@ -36,3 +36,8 @@ export async function scanDeps(root: string, deps: Record<string, unknown> = {},
 export function summary(findings: Finding[]): string[] {
   return findings.map((f) => `${String(f.data?.package)}@${String(f.data?.version)} ${String(f.data?.advisoryId)}`).sort();
 }
+
+/** `name@version` of each package of an inventory, with ` dev`, ` optional` and `:line` when set, in file order. */
+export function inventoryRows(packages: { name: string; version: string; dev?: boolean; optional?: boolean; line?: number }[]): string[] {
+  return packages.map((p) => `${p.name}@${p.version}${p.dev ? ' dev' : ''}${p.optional ? ' optional' : ''}${p.line ? `:${p.line}` : ''}`);
+}

@@ -1,6 +1,6 @@
 import { parse as parseToml } from 'smol-toml';
 import { LockfileError, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
-import { LineIndex, objectOr, parseJson, parseTomlDoc, str, tomlPackages } from './text.js';
+import { joinPath, LineIndex, objectOr, parseJson, parseTomlDoc, str, tomlPackages } from './text.js';
 
 /** PEP 503 name. */
 export function pep503(name: string): string {
@@ -15,6 +15,7 @@ export function pep503(name: string): string {
 export async function parseRequirements(text: string, path: string, read: ReadSibling, seen = new Set<string>()): Promise<ParsedLockfile> {
   seen.add(path);
   const out: Dependency[] = [];
+  const notes: { line?: number; message: string }[] = [];
   const rows = text.split('\n');
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
   for (let i = 0; i < rows.length; i++) {
@@ -25,11 +26,15 @@ export async function parseRequirements(text: string, path: string, read: ReadSi
     if (!row) continue;
     const inc = /^(?:-r|--requirement|-c|--constraint)[=\s]\s*(\S+)/.exec(row);
     if (inc) {
-      const target = normalizePath(dir + (inc[1] as string));
+      const target = joinPath(dir, inc[1] as string);
       if (seen.has(target)) continue;
       const body = await read(target);
-      if (body === undefined) throw new LockfileError(`included file ${inc[1]} not found`, start + 1);
+      if (body === undefined) {
+        notes.push({ line: start + 1, message: `included file ${inc[1]} not found; its requirements are not read` });
+        continue;
+      }
       const sub = await parseRequirements(body, target, read, seen);
+      notes.push(...(sub.notes ?? []));
       // reported at the `-r` line of this file; the included file is also scanned on its own when it is a requirements file
       out.push(...sub.packages.map((d) => ({ ...d, line: start + 1 })));
       continue;
@@ -52,17 +57,7 @@ export async function parseRequirements(text: string, path: string, read: ReadSi
       ...(hashes.length ? { hashes } : {}),
     });
   }
-  return { path, format: 'requirements', ecosystem: 'PyPI', packages: out, roots: out.map((d) => d.key) };
-}
-
-function normalizePath(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '.' || seg === '') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return parts.join('/');
+  return { path, format: 'requirements', ecosystem: 'PyPI', packages: out, roots: out.map((d) => d.key), ...(notes.length ? { notes } : {}) };
 }
 
 /** Names a dependency string such as `requests (>=2.0)`, `idna>=2.5; python_version<"3"` declares. */
@@ -157,7 +152,17 @@ export function parseUvLock(text: string, path: string): ParsedLockfile {
     const version = str(p.version);
     if (!version) throw new LockfileError(`package "${name}" has no version`, line);
     const sdist = str(objectOr(p.sdist).hash);
-    out.push({ key: pep503(name), ecosystem: 'PyPI', name, version, line, dependsOn: [...deps, ...optional], ...(sdist ? { hashes: [sdist] } : {}) });
+    const url = str(objectOr(p.sdist).url) ?? str(objectOr((p.wheels as unknown[] | undefined)?.[0]).url);
+    out.push({
+      key: pep503(name),
+      ecosystem: 'PyPI',
+      name,
+      version,
+      line,
+      dependsOn: [...deps, ...optional],
+      ...(sdist ? { hashes: [sdist] } : {}),
+      ...(url ? { resolved: url } : {}),
+    });
   }
   return { path, format: 'uv.lock', ecosystem: 'PyPI', packages: out, roots: roots.length ? roots : undefined, devRoots: [...devRoots] };
 }

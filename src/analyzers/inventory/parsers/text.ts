@@ -1,23 +1,15 @@
 import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
 import { parseJsonWithLine } from '../../../core/json.js';
+import { LineIndex as CoreLineIndex } from '../../../core/lines.js';
 import { LockfileError } from '../types.js';
 
-/** Finds line numbers of substrings in a text quickly (one pass to index line starts). */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
+/** Core's line index plus a search for where substrings are, for lockfile entries looked up in file order. */
+export class LineIndex extends CoreLineIndex {
+  declare readonly text: string;
   /** 1-based line of a character offset. */
   lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return this.at(offset).line;
   }
   private cursor = 0;
   /**
@@ -103,4 +95,35 @@ export function tomlPackages(text: string, doc: Record<string, unknown>, opts: {
     out.push({ p, name, version, line });
   }
   return out;
+}
+
+/** Joins a relative path onto a directory, resolving `.` and `..` (never above the target root). */
+export function joinPath(dir: string, rel: string): string {
+  const parts = dir.split('/').filter((s) => s !== '');
+  for (const seg of rel.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+/** YAML (core schema) with a LockfileError naming the line of a syntax error. */
+export function parseYamlDoc(text: string): Record<string, unknown> {
+  try {
+    return objectOr(parseYaml(text, { schema: 'core' }));
+  } catch (e) {
+    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new LockfileError(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, line);
+  }
+}
+
+/** A folder's path joined with a file name (`a/b` + `x` → `a/b/x`; the root is ``). */
+export function inDir(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}
+
+/** The folder of a path relative to the target root (`` for a file at the root). */
+export function dirOf(p: string): string {
+  return p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
 }

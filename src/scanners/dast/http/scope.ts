@@ -3,7 +3,7 @@
  * could harm the target (logout, DELETE, destructive POSTs) held back unless enabled. Checked for every request
  * the client sends, redirects included.
  */
-import picomatch from 'picomatch';
+import { globMatcher } from '../../../core/glob.js';
 
 /** The scope a {@link Scope} is built from. */
 export interface ScopeOptions {
@@ -42,7 +42,7 @@ export class Scope {
     this.prefixes = o.paths.length ? o.paths : [base];
     const own = `${this.origin.hostname}:${portOf(this.origin)}`;
     this.hostMatchers = [(h) => h === own, ...o.hosts.map(hostMatcher)];
-    const glob = (g: string[]) => (g.length ? picomatch(g, { dot: true }) : () => false);
+    const glob = (g: string[]) => (g.length ? globMatcher(g) : () => false);
     this.excluded = glob(o.exclude);
     this.logout = glob(o.logout);
     this.destructive = glob(o.destructive);
