@@ -9,7 +9,7 @@ import { hasSpareWorkers, prestartWorkers, releaseWorkers } from '../../src/scan
 import { secretsScanner } from '../../src/scanners/secrets/scanner.js';
 import { openDirectory } from '../../src/targets/directory.js';
 import { makeDir, writeTree } from '../helpers/tmp.js';
-import { awsKeyId, seeded } from '../helpers/tokens.js';
+import { awsKeyId, githubToken, seeded } from '../helpers/tokens.js';
 import { fileLoc } from '../helpers/fixtures.js';
 
 const registry = [secretsScanner];
@@ -142,4 +142,27 @@ test('threads started ahead wait for their rules, are adopted by the next scan a
   assert.ok(hasSpareWorkers(1));
   releaseWorkers();
   assert.equal(hasSpareWorkers(1), false);
+});
+
+test('Kubernetes Secret data: base64 values are decoded and searched, reported at the encoded value', async () => {
+  const token = githubToken(7);
+  const b64 = Buffer.from(token).toString('base64');
+  const plain = Buffer.from('not-a-secret-value').toString('base64');
+  const dir = makeDir({
+    'deploy/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n  token: ${b64}\n  mode: ${plain}\n`,
+    // The same value outside a Secret's data is only a base64 blob.
+    'deploy/configmap.yaml': `apiVersion: v1\nkind: ConfigMap\ndata:\n  token: ${b64}\n`,
+    'deploy/after-data.yaml': `kind: Secret\ndata:\n  a: ${plain}\nstringData:\n  b: plain\nextra: ${b64}\n`,
+  });
+  const r = await scanDir(dir);
+  const decoded = r.findings.filter((f) => f.data?.['decodedFrom']);
+  assert.equal(decoded.length, 1, JSON.stringify(r.findings.map((f) => [f.ruleId, f.location])));
+  const f = decoded[0]!;
+  assert.equal(f.ruleId, 'github-pat');
+  assert.equal(fileLoc(f.location).path, 'deploy/secret.yaml');
+  assert.equal(fileLoc(f.location).startLine, 7);
+  assert.equal((fileLoc(f.location) as { startColumn?: number }).startColumn, 10);
+  assert.match(f.message, /base64 in a Kubernetes Secret/);
+  const all = JSON.stringify(r);
+  assert.ok(!all.includes(token) && !all.includes(b64), 'neither the secret nor its encoding is printed');
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LineIndex } from '../../core/lines.js';
-import { detect, type RuleSet } from './engine.js';
+import { detect, type Detection, type RuleSet } from './engine.js';
 
 /** A secret found in one file, ready to leave the scanner: the raw value is gone unless asked for. */
 export interface SecretHit {
@@ -18,6 +18,8 @@ export interface SecretHit {
   length: number;
   /** The rule's checksum does not verify: reported at low confidence (see Detection.checksumFailed). */
   checksumFailed: boolean;
+  /** How the secret was encoded where it was found (`''` when written as it is): `base64 in a Kubernetes Secret`. */
+  decodedFrom: string;
   /** Only when the user asked for `--show-secrets`. */
   secret?: string;
 }
@@ -79,7 +81,8 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
   let made: string | undefined;
   const getText = () => (made ??= source());
   // One object shape for every file (no conditional spreads: this runs once per file).
-  let dets = detect(getText, set, { path: opts.path, decode, found: opts.found, bytes });
+  let dets: (Detection & { decodedFrom?: string })[] = detect(getText, set, { path: opts.path, decode, found: opts.found, bytes });
+  if (opts.path && YAML_PATH.test(opts.path)) dets = dets.concat(kubernetesSecretData(getText(), set));
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {
@@ -137,8 +140,63 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       evidence: ev.trim(),
       length: d.secret.length,
       checksumFailed: d.checksumFailed,
+      decodedFrom: d.decodedFrom ?? '',
     };
     if (opts.showSecrets) hit.secret = d.secret;
     return hit;
   });
+}
+
+const YAML_PATH = /\.ya?ml$/i;
+/** `kind: Secret` at the start of a line (a Kubernetes manifest, possibly one document of several). */
+const SECRET_KIND = /^kind:[ \t]*["']?Secret["']?[ \t]*$/m;
+/** A `key: value` line under `data:` whose value is base64 (indented, so it belongs to the mapping). */
+const DATA_ENTRY = /^([ \t]+)[\w.\-]+:[ \t]*["']?([A-Za-z0-9+/]{8,}={0,2})["']?[ \t]*$/;
+
+/**
+ * Secrets inside the base64 `data:` values of Kubernetes `Secret` manifests: each value is decoded and searched
+ * with the same rules; a detection is reported at the encoded value (its whole span), with the decoded secret.
+ * Values that do not decode to text are skipped.
+ */
+function kubernetesSecretData(text: string, set: RuleSet): (Detection & { decodedFrom: string })[] {
+  if (!SECRET_KIND.test(text)) return [];
+  const out: (Detection & { decodedFrom: string })[] = [];
+  const lines = text.split('\n');
+  let offset = 0;
+  let inData: string | undefined; // the indentation of the `data:` key, while inside its mapping
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const start = offset;
+    offset += line.length + 1;
+    const data = /^([ \t]*)(?:data|binaryData):[ \t]*$/.exec(line);
+    if (data) {
+      inData = data[1]!;
+      continue;
+    }
+    if (inData === undefined || line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    // A line indented no deeper than `data:` ends its mapping.
+    if (/^[ \t]*/.exec(line)![0].length <= inData.length) {
+      inData = undefined;
+      continue;
+    }
+    const m = DATA_ENTRY.exec(line);
+    if (!m) continue;
+    const value = m[2]!;
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    if (!decoded || /[\x00-\x08\x0e-\x1f\ufffd]/.test(decoded)) continue;
+    const at = start + line.indexOf(value);
+    for (const d of detect(decoded, set)) {
+      out.push({
+        ...d,
+        start: at,
+        end: at + value.length,
+        line: i + 1,
+        column: line.indexOf(value) + 1,
+        endLine: i + 1,
+        endColumn: line.indexOf(value) + value.length + 1,
+        decodedFrom: 'base64 in a Kubernetes Secret',
+      });
+    }
+  }
+  return out;
 }

@@ -198,6 +198,8 @@ function findingsOf(p: Pending, r: FileResult, specs: Map<string, SecretRuleSpec
 
 function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFinding {
   const data: Record<string, unknown> = { secretHash: h.hash, redacted: h.redacted, length: h.length };
+  if (h.decodedFrom) data['decodedFrom'] = h.decodedFrom;
+  if (h.checksumFailed) data['checksum'] = 'failed';
   if (h.secret !== undefined) data['secret'] = h.secret;
   return {
     scanner: 'secrets',
@@ -206,7 +208,7 @@ function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFin
     confidence: h.checksumFailed ? 'low' : (spec.confidence ?? (spec.generic ? 'medium' : 'high')),
     message: h.checksumFailed
       ? `${spec.title} look-alike (${h.redacted}) is committed here: its checksum does not verify (a test value, a typo or a made-up token); if it is real, revoke it and load it from a secret store instead.`
-      : `${spec.title} (${h.redacted}) is committed here: revoke it and load it from a secret store instead.`,
+      : `${spec.title} (${h.redacted}${h.decodedFrom ? `, ${h.decodedFrom}` : ''}) is committed here: revoke it and load it from a secret store instead.`,
     location: {
       path: file.path,
       startLine: h.line,

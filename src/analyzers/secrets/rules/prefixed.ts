@@ -80,7 +80,6 @@ export const PREFIXED_RULES: SecretRuleSpec[] = [
   prefixed('posthog-personal-api-key-loose', 'PostHog personal API key (any body)', 'observability', ['phx_'], r`(?<secret>phx_[a-zA-Z0-9_\-]{47})`, 'phx_YBj82VCsm_HPIfIFIaSo5QlttaljB_3o_GC8OIgWf-afa0y', { flags: 'i', fallback: true }),
   prefixed('shippo-api-token-loose', 'Shippo API token (any case)', 'payments', ['shippo_'], r`(?<secret>shippo_(?:live|test)_[a-fA-F0-9]{40})`, 'shippo_live_4fEC0Fee5363bB068fc354EaFbBD4c4D45d387C7', { fallback: true }),
   prefixed('supabase-pat-loose', 'Supabase management token (any body)', 'databases', ['sbp_'], r`(?<secret>sbp_[a-z0-9_\-]{40})`, 'sbp_fr-tjblxjvzoomzcgv0xtgch7rod53lrwnrqixu1', { fallback: true }),
-  prefixed('twilio-api-key-sid', 'Twilio API key SID', 'comms', ['sk'], r`(?<secret>SK[0-9a-fA-F]{32})`, 'SK34a2AAf5F977a50febafbeda985ef3a7', { severity: 'medium', fallback: true }),
   prefixed('xai-api-key-loose', 'xAI API key (any length)', 'ai', ['xai-'], r`(?<secret>xai-[A-Za-z0-9_\-]{70,120})`, 'xai-YAAeGSpMhGDojmsfI-_dOdWOvMPdoXH41LYIR0f86d3-qU_8djOgRWEWA77MncRsCGgjMFFdClb', { flags: 'i', fallback: true }),
   prefixed('square-access-token-loose', 'Square access token (any length)', 'payments', ['eaaa', 'sq0atp-'], r`(?<secret>(?:EAAA|sq0atp-)[\w\-]{22,60})`, 'EAAAs4hAGv-UIvde3JpM5SFHgCVb3F6sRH9F8nZ1hq', { fallback: true }),
   prefixed('figma-pat-loose', 'Figma personal access token (any length)', 'saas', ['figd_'], r`(?<secret>figd_[A-Za-z0-9_\-]{38,42})`, 'figd_T6gZz6w6m1xeYouf0O0anlPrcnKuBRz_AfU4GM6', { flags: 'i', fallback: true }),
