@@ -88,6 +88,10 @@ export const depsScanner: Scanner<DepsConfig> = {
     ctx.count('packages', lockfiles.reduce((n, l) => n + l.packages.length, 0));
     if (lockfiles.length === 0) return;
     const dbPath = cfg.db ?? defaultDbPath(process.env);
+    const named = cfg.db !== undefined || process.env.PIPEGUARD_DB !== undefined;
+    // A database the user named that is missing or unreadable means the scan could not be done: the scanner fails
+    // (and so does the gate), never a pass with no advisories looked up.
+    if (!existsSync(dbPath) && named) throw new Error(`no advisory database at ${dbPath} (named by ${cfg.db !== undefined ? 'the config' : 'PIPEGUARD_DB'})`);
     if (!existsSync(dbPath)) {
       ctx.log.warn(`no advisory database at ${dbPath}: run \`pipeguard db update\` or \`pipeguard db import\``);
       ctx.count('advisories', 0);
@@ -97,9 +101,7 @@ export const depsScanner: Scanner<DepsConfig> = {
     try {
       db = AdvisoryDb.open(dbPath);
     } catch (e) {
-      ctx.log.warn(`deps: cannot open advisory database ${dbPath}: ${errorMessage(e)}`);
-      ctx.count('advisories', 0);
-      return;
+      throw new Error(`cannot open advisory database ${dbPath}: ${errorMessage(e)}`);
     }
     try {
       const status = db.status();
