@@ -11,7 +11,7 @@ import { scanPath } from '../engine/scan-path.js';
 import { evaluate } from '../gate/evaluate.js';
 import { createProgressBar, FORMATS, render, type Format } from '../report/index.js';
 import { SCANNER_IDS } from '../scanners/index.js';
-import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/prestart.js';
+import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/index.js';
 import { int, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
@@ -33,13 +33,18 @@ export const SCAN_OPTIONS = {
   'no-progress': { type: 'boolean' },
   'stdin-name': { type: 'string' },
   platform: { type: 'string' },
+  offline: { type: 'boolean' },
+  'skip-db-update': { type: 'boolean' },
+  'show-all': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   ...UPLOAD_OPTIONS,
 } as const;
 
 /** Help text for {@link SCAN_OPTIONS}. */
 export const SCAN_OPTIONS_HELP = `Output and gate:
-  -f, --format FMT        table (default), json, sarif, junit, markdown; repeat for several
+  -f, --format FMT        table (default), json, sarif, junit, markdown, html, gitlab-sast,
+                          gitlab-secret-detection, gitlab-dependency-scanning, gitlab-container-scanning,
+                          gitlab-codequality; repeat for several
   -o, --output FILE       write the --format given right before it to FILE (alone: format from the
                           extension); a format without --output goes to stdout (at most one)
       --fail-on SEV       lowest severity that fails: critical, high (default), medium, low, info, none
@@ -54,7 +59,13 @@ What is read:
       --max-file-size N   skip files over N bytes (default 10485760)
       --stdin-name PATH   the path to report for '-' (standard input)
       --platform OS/ARCH  the image to read from a multi-platform image index (default linux/amd64)
+Network:
+      --offline           no network request beyond the target (no advisory download; network scanners skip)
+      --skip-db-update    use the advisory database as it is, even when missing or older than maxAgeDays
+                          (by default the scan downloads or refreshes what the lockfiles need)
 Other:
+      --show-all          the table lists every finding (default: only those failing the gate, the rest
+                          counted by severity on one line)
       --show-secrets      print secrets whole (default: redacted everywhere)
       --threads N         threads analysing files, this one included (default: processors, up to 4)
       --no-progress       no progress bar on stderr
@@ -262,7 +273,13 @@ async function scanAndReport(
     ...(req.commits ? { commits: req.commits } : {}),
     ...(req.staged ? { staged: true } : {}),
     ...(req.scanners ? { scanners: req.scanners } : {}),
-    options: { showSecrets: v['show-secrets'] === true, ...(threads ? { threads } : {}) },
+    options: {
+      showSecrets: v['show-secrets'] === true,
+      ...(threads ? { threads } : {}),
+      env: io.env,
+      dbUpdate: v['skip-db-update'] !== true,
+      ...(v.offline ? { offline: true } : {}),
+    },
     progress,
     now: io.now,
     log: { debug() {}, info() {}, warn: (m) => io.stderr.write(`pipeguard: warning: ${m}\n`) },
@@ -275,6 +292,7 @@ async function scanAndReport(
     ignored,
     showSecrets: v['show-secrets'] === true,
     verbose: v.verbose === true,
+    showAll: v['show-all'] === true,
     afterWrite: (decision) => uploadIfAsked(v, report, decision, io, absPath),
   });
 }
@@ -288,6 +306,8 @@ export interface GateOptions {
   ignored: Map<string, string>;
   showSecrets: boolean;
   verbose: boolean;
+  /** The table lists every finding, not only those failing the gate. */
+  showAll?: boolean;
   /** Runs once the reports are written, before the summary line (the upload to a server). */
   afterWrite?: (decision: Decision) => Promise<void>;
 }
@@ -305,6 +325,7 @@ export async function gateAndRender(report: Report, io: CliIO, o: GateOptions): 
       ...(io.stdout.columns ? { width: io.stdout.columns } : {}),
       showSecrets: o.showSecrets,
       verbose: o.verbose,
+      ...(o.showAll ? { showAll: true } : {}),
     }),
   }));
   for (const r of rendered) {

@@ -7,6 +7,28 @@ import { forgeConfigSchema } from '../posture/config.js';
 import { complianceConfigSchema } from '../compliance/config.js';
 import { buildConfigSchema } from '../attest/config.js';
 
+/** Paths taken for tests, specs, fixtures and examples when pipeguard.yml does not list its own. */
+export const DEFAULT_TEST_PATHS = [
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/spec/**',
+  '**/specs/**',
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/testdata/**',
+  '**/test-data/**',
+  '**/__mocks__/**',
+  '**/examples/**',
+  '**/example/**',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/*_test.*',
+  '**/*_spec.*',
+  '**/test_*.py',
+  '**/conftest.py',
+] as const;
+
 /** One suppression in pipeguard.yml: what it matches, why, and until when. */
 export const suppressionSchema = z
   .object({
@@ -47,6 +69,23 @@ export const configSchema = z
       .describe('Files larger than this many bytes are skipped (and listed in the report status).'),
     ignoreFile: z.string().default('.pipeguardignore').describe('File of fingerprints to ignore, one per line.'),
     suppressions: z.array(suppressionSchema).default([]),
+    testContext: z
+      .object({
+        paths: z
+          .array(z.string())
+          .default([...DEFAULT_TEST_PATHS])
+          .describe('Globs of test, spec, fixture and example paths: findings there carry the tag `context:test`.'),
+        scanners: z
+          .array(z.string())
+          .default(['secrets', 'sast'])
+          .describe('Scanners whose findings in those paths are lowered to `severity` (synthetic passwords, deliberately unsafe test code).'),
+        severity: severitySchema
+          .default('info')
+          .describe('The most severe those findings are reported as; they stay in every report.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Findings in tests, fixtures and examples: tagged, and lowered for secrets and SAST.'),
     hooks: z
       .object({
         required: z
@@ -68,6 +107,12 @@ export const configSchema = z
 
 /** Validated pipeguard.yml. */
 export type Config = z.infer<typeof configSchema>;
+
+declare module '../core/types.js' {
+  /** The config every scanner's context carries (`ScanContext.root`) is this file's {@link Config}. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges Config into core's RootConfig
+  interface RootConfig extends Config {}
+}
 
 /** One validated suppression. */
 export type Suppression = z.infer<typeof suppressionSchema>;

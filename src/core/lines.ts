@@ -17,7 +17,7 @@ export interface Span {
  */
 export class LineIndex {
   private starts: number[] | undefined;
-  constructor(private readonly text: string | Uint8Array) {}
+  constructor(readonly text: string | Uint8Array) {}
   /** 1-based line and column of an offset. */
   at(offset: number): { line: number; column: number } {
     const starts = (this.starts ??= lineStarts(this.text));

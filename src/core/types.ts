@@ -170,6 +170,12 @@ export interface RawFinding<L extends Location = Location> {
   tags?: string[];
   /** Scanner-specific facts (package, advisory, CVSS, hash of the secret...). Must be JSON-serialisable. */
   data?: Record<string, unknown>;
+  /**
+   * A suppression only the scanner can see: an ignore comment its format defines (a real YAML comment on the
+   * step) or its config section's ignore rule (`scanners.deps.ignore`). The scanner still yields the finding; the
+   * engine records the reason in the report and the gate lists the finding as suppressed, like every other one.
+   */
+  suppressed?: { kind: 'inline' | 'config'; reason: string };
 }
 
 /** A finding with the engine's fingerprint. */
@@ -398,6 +404,8 @@ export interface ScannerStatus {
   fileErrors: { path: string; message: string }[];
   /** Counts for the summary: files read, bytes, etc. */
   stats?: Record<string, number>;
+  /** A skipped scanner whose check was required (`scanners.deps.requireDatabase`): the gate fails. */
+  failsGate?: boolean;
 }
 
 /** Where log lines go. Implementations never print a secret: callers pass redacted text only. */
@@ -426,12 +434,19 @@ export interface Limits {
   maxArchiveExpandedBytes: number;
 }
 
+/**
+ * The whole validated pipeguard.yml. Core knows nothing of its sections: `src/config/schema.ts` adds them to this
+ * interface (declaration merging), so core imports nothing of ours and every reader still gets the full type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by src/config/schema.ts
+export interface RootConfig {}
+
 /** What a scanner gets besides the target. No global state: everything comes through here. */
 export interface ScanContext<C = unknown> {
   /** The scanner's own section of the validated config. */
   config: C;
   /** The whole validated config, for cross-cutting settings. */
-  root: import('../config/schema.js').Config;
+  root: RootConfig;
   log: Logger;
   progress: ProgressSink;
   signal: AbortSignal;
@@ -440,6 +455,12 @@ export interface ScanContext<C = unknown> {
   fileError(path: string, message: string): void;
   /** Record a counter in this scanner's status stats. */
   count(name: string, by?: number): void;
+  /**
+   * The scanner could not do its work (no advisory database, say): its status becomes `skipped` with `reason`,
+   * shown in every report; with `failGate` the gate fails too (a check that must run did not). Findings it
+   * yielded before stay.
+   */
+  skip(reason: string, opts?: { failGate?: boolean }): void;
   /** Options given on the command line that are not config (e.g. `showSecrets`). */
   options: ScanOptions;
   /** Parses and derivations shared with the other scanners of this run. */
@@ -459,6 +480,11 @@ export interface ScanOptions {
   workersOnly?: boolean;
   /** Make no network request beyond the target itself (no registry, API or database download). */
   offline?: boolean;
+  /**
+   * Download or refresh the advisory data the scanned lockfiles need when it is missing or stale (`pipeguard scan`
+   * sets it; `--skip-db-update` sets it false; `offline` wins). Library callers get no download unless they ask.
+   */
+  dbUpdate?: boolean;
   /** Environment for `${VAR}` in input files a scanner reads (the DAST auth file); none when absent. */
   env?: Record<string, string | undefined>;
 }
@@ -532,6 +558,8 @@ export interface Report {
   statuses: ScannerStatus[];
   /** Findings silenced by a `pipeguard:ignore` comment in the source: fingerprint -> reason. The gate applies them. */
   inlineIgnored?: Record<string, string>;
+  /** Findings silenced by a scanner's config section (e.g. `scanners.deps.ignore`): fingerprint -> reason. */
+  configIgnored?: Record<string, string>;
   /** Warnings from the run (stale advisory data, skipped scanners...), shown by reporters as notes. */
   warnings?: string[];
 }

@@ -17,7 +17,8 @@ export function fingerprintAll(raw: RawFinding[]): Finding[] {
   }
   const out: Finding[] = [];
   for (const g of groups.values()) {
-    g.sort((a, b) => compareRegions(regionOf(a.location), regionOf(b.location)));
+    // Findings a scanner marks suppressed count after the others, so suppressing one never moves another's index.
+    g.sort((a, b) => Number(!!a.suppressed) - Number(!!b.suppressed) || compareRegions(regionOf(a.location), regionOf(b.location)));
     g.forEach((r, i) => {
       const fingerprint = createHash('sha256')
         .update([r.scanner, r.ruleId, locationKey(r.location), r.identity, String(i)].join('\0'))

@@ -1,20 +1,14 @@
 import { locationPath, startLineOf } from '../core/location.js';
 import { targetFiles } from '../core/types.js';
 import type { Finding, Target, TargetFile } from '../core/types.js';
+import { markerReason, mayHoldMarkers, NEEDLES, parseMarkers, type Marker } from './inline-markers.js';
 
 /**
- * Inline suppressions: a `pipeguard:ignore` comment on a finding's line or on the line above it.
+ * Inline suppressions: a `pipeguard:ignore` comment on a finding's line or on the line above it, and the peers'
+ * forms (`gitleaks:allow`, `nosemgrep`, `trivy:ignore:ID`, ...) as `inline-markers.ts` describes.
  * Forms: `pipeguard:ignore`, `pipeguard: ignore`, `pipeguard:ignore[rule-a,rule-b]`, `pipeguard:ignore rule-a`.
  * Words after the marker that are not rule ids are taken as the reason.
  */
-const MARKER = /pipeguard:\s?ignore(?:\[([^\]\n]*)\])?([^\n]*)/g;
-const NEEDLE = 'pipeguard:';
-
-/** One ignore comment: the rule ids it names (empty = every rule) and the rest of its text. */
-interface Marker {
-  ids: string[];
-  words: string[];
-}
 
 /** Records ignore comments in the files scanners read, so findings can be matched against them afterwards. */
 export class InlineIgnores {
@@ -59,7 +53,7 @@ export class InlineIgnores {
 
   /** Records the markers of a file's text (once per file). */
   record(key: string, text: string): void {
-    if (!text.includes(NEEDLE) || this.byFile.has(key)) return;
+    if (this.byFile.has(key) || !mayHoldMarkers(text)) return;
     this.byFile.set(key, parseMarkers(text));
   }
 
@@ -70,14 +64,9 @@ export class InlineIgnores {
     if (line === undefined || path === undefined) return undefined;
     const markers = this.byFile.get(fileKey(path, f.origin?.commit));
     if (!markers) return undefined;
-    for (const l of [line, line - 1]) {
-      for (const m of markers.get(l) ?? []) {
-        const named = [...m.ids, ...m.words.filter((w) => knownRules.has(w))];
-        if (named.length === 0 || named.includes(f.ruleId)) {
-          const reason = m.words.filter((w) => !knownRules.has(w)).join(' ').replace(/^[-:–—\s]+/, '');
-          return reason ? `inline ignore: ${reason}` : 'inline ignore comment';
-        }
-      }
+    for (const m of markers.get(line) ?? []) {
+      const reason = markerReason(m, f.scanner, f.ruleId, knownRules);
+      if (reason) return reason;
     }
     return undefined;
   }
@@ -125,7 +114,8 @@ export class TrackedFile implements TargetFile {
   }
   async bytes(): Promise<Uint8Array> {
     const b = await this.f.bytes();
-    if (Buffer.from(b.buffer, b.byteOffset, b.byteLength).includes(NEEDLE)) this.ignores.record(this.key, await this.f.text());
+    const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    if (NEEDLES.some((n) => buf.includes(n))) this.ignores.record(this.key, await this.f.text());
     return b;
   }
   async text(): Promise<string> {
@@ -137,23 +127,4 @@ export class TrackedFile implements TargetFile {
 
 function fileKey(path: string, commit: string | undefined): string {
   return commit ? `${commit}\0${path}` : path;
-}
-
-function parseMarkers(text: string): Map<number, Marker[]> {
-  const out = new Map<number, Marker[]>();
-  let line = 1;
-  let last = 0;
-  for (const m of text.matchAll(MARKER)) {
-    for (let i = text.indexOf('\n', last); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
-    last = m.index;
-    const ids = (m[1] ?? '').split(/[\s,]+/).filter(Boolean);
-    const words = (m[2] ?? '')
-      .replace(/(\*\/|-->|#}|%>)\s*$/, '')
-      .split(/[\s,]+/)
-      .filter(Boolean);
-    const list = out.get(line) ?? [];
-    list.push({ ids, words });
-    out.set(line, list);
-  }
-  return out;
 }

@@ -1,7 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { configSchema } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
+import picomatch from 'picomatch';
 import type {
+  FileFilter,
   Finding,
   Limits,
   Logger,
@@ -19,6 +21,8 @@ import { offers } from '../core/types.js';
 import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
+import { applyTestContext } from './test-context.js';
+import { dropOverlaps } from './overlaps.js';
 import { redactFindings, type SecretMasker } from './redact.js';
 import { VERSION } from '../core/version.js';
 import { createAnalysisStore } from '../analyzers/cache.js';
@@ -50,6 +54,8 @@ export interface RunOptions {
   limits?: Partial<Limits>;
   /** The scanner registry (default: all built-in scanners). */
   registry?: readonly Scanner[];
+  /** Globs of paths some scanners do not read, by scanner id (node_modules/ for secrets and SAST, say). */
+  scannerExcludes?: Record<string, string[]>;
 }
 
 /** pipeguard's version, from package.json. */
@@ -102,8 +108,10 @@ export async function runScan(o: RunOptions): Promise<Report> {
       const scannerRules = scanner.rules(section);
       rules.push(...scannerRules);
       const declared = new Set(scannerRules.map((r) => r.id));
+      let skipped: { reason: string; failGate: boolean } | undefined;
       try {
-        for await (const f of scanner.scan(target, {
+        const excluded = o.scannerExcludes?.[scanner.id];
+        for await (const f of scanner.scan(excluded?.length ? withoutPaths(target, excluded) : target, {
           config: section,
           root: config,
           log: {
@@ -122,11 +130,19 @@ export async function runScan(o: RunOptions): Promise<Report> {
           count: (name, by = 1) => {
             status.stats![name] = (status.stats![name] ?? 0) + by;
           },
+          skip: (reason, opts) => {
+            skipped = { reason, failGate: opts?.failGate === true };
+          },
         })) {
           if (!declared.has(f.ruleId)) throw new Error(`scanner ${scanner.id} emitted undeclared rule ${f.ruleId}`);
           raw.push(f);
         }
         if (status.fileErrors.length) status.status = 'partial';
+        if (skipped) {
+          status.status = 'skipped';
+          status.reason = skipped.reason;
+          if (skipped.failGate) status.failsGate = true;
+        }
       } catch (e) {
         if (e instanceof InputError || signal.aborted) throw e;
         status.status = 'failed';
@@ -135,13 +151,27 @@ export async function runScan(o: RunOptions): Promise<Report> {
     }),
   );
 
-  const fingerprinted = fingerprintAll(raw);
   const knownRules = new Set(rules.map((r) => r.id));
-  const inlineIgnored: Record<string, string> = {};
-  for (const f of fingerprinted) {
-    const reason = inline.match(f, knownRules);
-    if (reason) inlineIgnored[f.fingerprint] = reason;
+  // One problem, one finding: what another scanner of this run reports better is dropped (counted in the status).
+  const { kept, dropped } = dropOverlaps(fingerprintAll(raw), knownRules);
+  for (const [scanner, n] of dropped) {
+    const s = statuses.find((x) => x.scanner === scanner);
+    if (s) s.stats = { ...s.stats, 'overlaps-dropped': n };
   }
+  const fingerprinted = applyTestContext(kept, config.testContext);
+  const inlineIgnored: Record<string, string> = {};
+  const configIgnored: Record<string, string> = {};
+  const fingerprinted = fingerprintAll(raw).map((f) => {
+    if (!f.suppressed) {
+      const reason = inline.match(f, knownRules);
+      if (reason) inlineIgnored[f.fingerprint] = reason;
+      return f;
+    }
+    // The scanner's own ignore comment or config rule: recorded here, applied by the gate with every other one.
+    const { suppressed, ...rest } = f;
+    (suppressed.kind === 'inline' ? inlineIgnored : configIgnored)[f.fingerprint] = inline.match(f, knownRules) ?? suppressed.reason;
+    return rest;
+  });
   // Texts copied from the scanned content leave the engine redacted, whatever scanner copied them; the user's
   // explicit --show-secrets is the one exception.
   const deduped = dedupe(fingerprinted);
@@ -158,8 +188,19 @@ export async function runScan(o: RunOptions): Promise<Report> {
     findings,
     statuses,
     inlineIgnored,
+    ...(Object.keys(configIgnored).length ? { configIgnored } : {}),
     warnings,
   };
+}
+
+/** `target` without the files matching `globs` (for one scanner). */
+function withoutPaths(target: Target, globs: string[]): Target {
+  const skip = picomatch(globs, { dot: true });
+  const narrow = (filter?: FileFilter): FileFilter => ({ ...filter, path: (p) => !skip(p) && (filter?.path ? filter.path(p) : true) });
+  const out: Target = { ...target };
+  if (target.files) out.files = (filter) => target.files!(narrow(filter));
+  if (target.batches) out.batches = (filter) => target.batches!(narrow(filter));
+  return out;
 }
 
 /** Why a scanner cannot run on this target (what it requires that the target does not offer), or undefined. */
@@ -192,6 +233,7 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
     options: {},
     fileError,
     count: () => {},
+    skip: () => {},
     analyses: createAnalysisStore(target, limits, signal).forScanner(fileError),
     ...overrides,
   };

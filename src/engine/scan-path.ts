@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Limits, Logger, ProgressSink, Report, ScanOptions } from '../core/types.js';
 import { openTarget, type OpenOptions } from '../targets/open.js';
@@ -15,6 +17,11 @@ export interface ScanPathOptions extends Omit<OpenOptions, 'onSkip' | 'limits'> 
   now?: () => Date;
 }
 
+const NODE_MODULES = '**/node_modules/**';
+
+/** pipeguard's own installed package (its rule examples, test keys and fixtures): never scanned. */
+export const OWN_PACKAGE = '**/node_modules/pipeguard/**';
+
 /**
  * Opens what `path` names, runs the scanners, and disposes of the target. Files the target skipped (too large,
  * unreadable, archive limits) are recorded once each in a `target` status at the head of the report.
@@ -24,13 +31,18 @@ export async function scanPath(o: ScanPathOptions): Promise<Report> {
   const { path, config, limits, scanners, options, log, progress, now, ...open } = o;
   const target = await openTarget(path, {
     ...open,
+    exclude: [...(open.exclude ?? []), OWN_PACKAGE],
     limits,
     // Each scanner walks the target, so the same skip can be told several times.
     onSkip: (p, message) => skipped.set(`${p}\0${message}`, { path: p, message }),
   });
+  // Without a .gitignore, nothing keeps installed dependencies out of the secrets and SAST scans: their test
+  // keys and unsafe code are the packages' business, and the deps scanner reads them anyway.
+  const noGitignore = open.gitignore !== false && target.kind === 'directory' && target.root !== undefined && !existsSync(join(target.root, '.gitignore'));
   let report: Report;
   try {
     report = await runScan({
+      ...(noGitignore ? { scannerExcludes: { secrets: [NODE_MODULES], sast: [NODE_MODULES] } } : {}),
       target,
       config,
       limits,

@@ -56,6 +56,11 @@ export function evaluate(report: Report, input: GateInput): Decision {
       suppressed.push({ finding: f, kind: 'inline', reason: inline });
       continue;
     }
+    const scannerConfig = report.configIgnored?.[f.fingerprint];
+    if (scannerConfig !== undefined) {
+      suppressed.push({ finding: f, kind: 'config', reason: scannerConfig });
+      continue;
+    }
     const ignoreReason = input.ignored?.get(f.fingerprint);
     if (ignoreReason !== undefined) {
       usedIgnores.add(f.fingerprint);
@@ -82,8 +87,8 @@ export function evaluate(report: Report, input: GateInput): Decision {
   for (const fp of input.ignored?.keys() ?? []) {
     if (!usedIgnores.has(fp)) notes.push(`ignore-file entry ${fp} matched no finding`);
   }
-  const failed = report.statuses.filter((s) => s.status === 'failed');
-  for (const s of failed) notes.push(`scanner ${s.scanner} failed: ${s.reason ?? 'unknown error'}`);
+  const failed = report.statuses.filter((s) => s.status === 'failed' || (s.status === 'skipped' && s.failsGate));
+  for (const s of failed) notes.push(`scanner ${s.scanner} ${s.status}: ${s.reason ?? 'unknown error'}${s.status === 'skipped' ? ' (a required check did not run: the gate fails)' : ''}`);
   let absent: string[] | undefined;
   if (input.baseline) {
     const present = new Set(report.findings.map((f) => f.fingerprint));

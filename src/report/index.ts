@@ -9,6 +9,9 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderTable } from './table.js';
+import { renderCodeQuality } from './codequality.js';
+import { renderGitlab } from './gitlab.js';
+import { renderHtml } from './html.js';
 
 export { FORMATS } from './options.js';
 export type { Format, ReportOptions } from './options.js';
@@ -17,6 +20,9 @@ export { renderJunit } from './junit.js';
 export { renderMarkdown } from './markdown.js';
 export { renderSarif } from './sarif.js';
 export { renderTable } from './table.js';
+export { renderCodeQuality } from './codequality.js';
+export { renderGitlab, gitlabReportTypeOf, GITLAB_SCHEMA_VERSION, type GitlabReportType } from './gitlab.js';
+export { renderHtml } from './html.js';
 export { createProgressBar, nullProgress } from './progress.js';
 
 /** Renders `report` and `decision` in `format`. The result ends with a newline. */
@@ -32,5 +38,17 @@ export function render(format: Format, report: Report, decision: Decision, opts:
       return renderJunit(report, decision);
     case 'markdown':
       return renderMarkdown(report, decision);
+    case 'html':
+      return renderHtml(report, decision, opts);
+    case 'gitlab-sast':
+      return renderGitlab('sast', report, decision);
+    case 'gitlab-secret-detection':
+      return renderGitlab('secret_detection', report, decision);
+    case 'gitlab-dependency-scanning':
+      return renderGitlab('dependency_scanning', report, decision);
+    case 'gitlab-container-scanning':
+      return renderGitlab('container_scanning', report, decision);
+    case 'gitlab-codequality':
+      return renderCodeQuality(report, decision);
   }
 }

@@ -183,7 +183,8 @@ function ruleDescriptor(r: RuleMeta, securitySeverity: string): Json {
     defaultConfiguration: { level: sarifLevel(r.severity) },
     properties: {
       'security-severity': securitySeverity,
-      tags: unique(['security', r.scanner, ...(r.tags ?? []), ...cweTags]),
+      // GitHub keeps the first 10 tags of a rule.
+      tags: unique(['security', r.scanner, ...(r.tags ?? []), ...cweTags]).slice(0, 10),
       precision: r.confidence ?? 'high',
       'problem.severity': r.severity === 'info' ? 'recommendation' : sarifLevel(r.severity),
     },
@@ -216,7 +217,8 @@ function result(e: Entry, ruleId: string, ruleIndex: number): Json {
   if (f.flow?.length) {
     out.codeFlows = [
       {
-        threadFlows: [{ locations: f.flow.map((s) => ({ location: { ...location(s.location), message: { text: s.message } } })) }],
+        // GitHub keeps the first 1,000 steps of a thread flow.
+        threadFlows: [{ locations: f.flow.slice(0, 1000).map((s) => ({ location: { ...location(s.location), message: { text: s.message } } })) }],
       },
     ];
   }

@@ -1,6 +1,7 @@
 /**
- * The terminal report: findings grouped by file, one line each (`line:col  SEVERITY  rule-id  message`), the
- * redacted evidence beneath, then counts, PASS/FAIL, scanner statuses and notes. Colour only when asked;
+ * The terminal report: the findings that fail the gate (every finding with `showAll`) grouped by file, one line
+ * each (`line:col  SEVERITY  rule-id  message`), the redacted evidence beneath, one line counting the findings
+ * not listed by severity, then counts, PASS/FAIL, scanner statuses and notes. Colour only when asked;
  * every text from a finding has its control characters replaced, so a scanned file cannot drive the terminal.
  */
 import { describeLocation, locationPath, logicalName, regionOf, startLineOf } from '../core/location.js';
@@ -30,7 +31,8 @@ const MIN_TEXT = 20;
 export function renderTable(report: Report, decision: Decision, opts: ReportOptions): string {
   const paint = (style: string, s: string): string => (opts.color ? `${style}${s}${RESET}` : s);
   const view = buildView(report, decision);
-  const shown = opts.verbose ? view.all : view.active;
+  const shown = opts.verbose ? view.all : opts.showAll ? view.active : view.active.filter((e) => e.gate === 'violation');
+  const hidden = opts.verbose || opts.showAll ? [] : view.active.filter((e) => e.gate !== 'violation');
   const out: string[] = [];
   if (opts.showSecrets) out.push(paint(RED, 'warning: --show-secrets is on; secrets in this output are not redacted'), '');
 
@@ -51,6 +53,10 @@ export function renderTable(report: Report, decision: Decision, opts: ReportOpti
       if (opts.verbose) out.push(...details(e).map((d) => sub + paint(DIM, fit(oneLine(d)))));
     }
     out.push('');
+  }
+  if (hidden.length) {
+    const bySeverity = SEVERITIES.map((s) => [s, hidden.filter((e) => e.finding.severity === s).length] as const).filter(([, n]) => n > 0);
+    out.push(...wrap(`${hidden.length} more not failing the gate (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')}): --show-all lists them`, opts.width), '');
   }
 
   const counts = SEVERITIES.filter((s) => view.counts[s] > 0).map((s) => `${view.counts[s]} ${s}`);

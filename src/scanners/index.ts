@@ -13,16 +13,16 @@ export interface ScannerEntry {
  * Adding a scanner is one line here; test/scanners/registry.test.ts checks each scanner folder is listed.
  */
 export const SCANNER_ENTRIES: readonly ScannerEntry[] = [
-  { id: 'secrets', load: async () => (await import('./secrets/scanner.js')).secretsScanner },
+  { id: 'secrets', load: async () => (await import('./secrets/index.js')).secretsScanner },
   { id: 'iac', load: async () => (await import('./iac/index.js')).iacScanner },
   { id: 'exposure', load: async () => (await import('./exposure/index.js')).exposureScanner },
   { id: 'posture', load: async () => (await import('./posture/index.js')).postureScanner },
-  { id: 'pipeline', load: async () => (await import('./pipeline/scanner.js')).pipelineScanner },
+  { id: 'pipeline', load: async () => (await import('./pipeline/index.js')).pipelineScanner },
   { id: 'sast', load: async () => (await import('./sast/index.js')).sastScanner },
   { id: 'deps', load: async () => (await import('./deps/index.js')).depsScanner },
   { id: 'licenses', load: async () => (await import('./licenses/index.js')).licensesScanner },
   { id: 'image', load: async () => (await import('./image/index.js')).imageScanner },
-  { id: 'dast', load: async () => (await import('./dast/scanner.js')).dastScanner },
+  { id: 'dast', load: async () => (await import('./dast/index.js')).dastScanner },
   { id: 'integrity', load: async () => (await import('./integrity/index.js')).integrityScanner },
 ];
 

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
+import { ChunkQueue } from './chunks.js';
 
 const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
@@ -107,9 +108,7 @@ export async function resolveCommit(ctx: GitCtx, rev: string, repoLabel: string)
  * wait unread, so a fast producer cannot fill memory.
  */
 export class ByteReader {
-  private chunks: Buffer[] = [];
-  private head = 0;
-  private buffered = 0;
+  private readonly queue = new ChunkQueue((n) => Buffer.allocUnsafe(n));
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
@@ -119,9 +118,8 @@ export class ByteReader {
     private readonly highWater = 8 * 1024 * 1024,
   ) {
     stream.on('data', (c: Buffer) => {
-      this.chunks.push(c);
-      this.buffered += c.length;
-      if (this.buffered > this.highWater) stream.pause();
+      this.queue.push(c);
+      if (this.queue.buffered > this.highWater) stream.pause();
       this.notify();
     });
     stream.on('end', () => {
@@ -149,29 +147,19 @@ export class ByteReader {
     return true;
   }
 
+  private resumeBelowHighWater(): void {
+    if (this.queue.buffered <= this.highWater && this.stream.isPaused()) this.stream.resume();
+  }
+
   private take(n: number): Buffer {
-    const out = Buffer.allocUnsafe(n);
-    let done = 0;
-    while (done < n) {
-      const c = this.chunks[0]!;
-      const avail = c.length - this.head;
-      const k = Math.min(avail, n - done);
-      c.copy(out, done, this.head, this.head + k);
-      done += k;
-      this.head += k;
-      if (this.head === c.length) {
-        this.chunks.shift();
-        this.head = 0;
-      }
-    }
-    this.buffered -= n;
-    if (this.buffered <= this.highWater && this.stream.isPaused()) this.stream.resume();
+    const out = this.queue.take(n);
+    this.resumeBelowHighWater();
     return out;
   }
 
   /** Exactly `n` bytes; throws when the stream ends first. */
   async read(n: number): Promise<Buffer> {
-    while (this.buffered < n) {
+    while (this.queue.buffered < n) {
       if (!(await this.more())) throw new Error('git output ended early');
     }
     return this.take(n);
@@ -181,11 +169,12 @@ export class ByteReader {
   async skip(n: number): Promise<void> {
     let left = n;
     while (left > 0) {
-      while (this.buffered === 0) {
+      while (this.queue.buffered === 0) {
         if (!(await this.more())) throw new Error('git output ended early');
       }
-      const k = Math.min(left, this.buffered);
-      this.take(k);
+      const k = Math.min(left, this.queue.buffered);
+      this.queue.drop(k);
+      this.resumeBelowHighWater();
       left -= k;
     }
   }
@@ -193,20 +182,14 @@ export class ByteReader {
   /** The next line without its `\n`, or null at the end of the stream. */
   async line(): Promise<string | null> {
     for (;;) {
-      let pos = 0;
-      for (let i = 0; i < this.chunks.length; i++) {
-        const c = this.chunks[i]!;
-        const start = i === 0 ? this.head : 0;
-        const k = c.indexOf(10, start);
-        if (k >= 0) {
-          const buf = this.take(pos + (k - start) + 1);
-          return buf.toString('utf8', 0, buf.length - 1);
-        }
-        pos += c.length - start;
+      const k = this.queue.indexOf(10);
+      if (k >= 0) {
+        const buf = this.take(k + 1);
+        return buf.toString('utf8', 0, buf.length - 1);
       }
       if (!(await this.more())) {
-        if (this.buffered === 0) return null;
-        return this.take(this.buffered).toString('utf8');
+        if (this.queue.buffered === 0) return null;
+        return this.take(this.queue.buffered).toString('utf8');
       }
     }
   }

@@ -5,6 +5,7 @@
  */
 
 import { readSync } from 'node:fs';
+import { ChunkQueue } from './chunks.js';
 
 /** Raised for a malformed archive (bad header, truncated data, bad compressed stream). */
 export class ArchiveError extends Error {
@@ -92,9 +93,7 @@ export class FileRangeSource implements ByteSource {
  * and may throw to stop (the expanded-size budget).
  */
 export class StreamSource implements ByteSource {
-  private chunks: Uint8Array[] = [];
-  private head = 0;
-  private buffered = 0;
+  private readonly queue = new ChunkQueue((n) => new Uint8Array(n));
   private done = false;
   private readonly it: AsyncIterator<Uint8Array>;
 
@@ -107,7 +106,7 @@ export class StreamSource implements ByteSource {
   }
 
   private async fill(n: number): Promise<void> {
-    while (this.buffered < n && !this.done) {
+    while (this.queue.buffered < n && !this.done) {
       let r: IteratorResult<Uint8Array>;
       try {
         r = await this.it.next();
@@ -119,53 +118,30 @@ export class StreamSource implements ByteSource {
         break;
       }
       this.charge(r.value.length);
-      this.chunks.push(r.value);
-      this.buffered += r.value.length;
+      this.queue.push(r.value);
     }
-  }
-
-  private take(n: number, keep: boolean): Uint8Array {
-    const out = keep ? new Uint8Array(n) : null;
-    let done = 0;
-    while (done < n) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length - this.head, n - done);
-      if (out) out.set(c.subarray(this.head, this.head + k), done);
-      done += k;
-      this.head += k;
-      if (this.head === c.length) {
-        this.chunks.shift();
-        this.head = 0;
-      }
-    }
-    this.buffered -= n;
-    return out ?? new Uint8Array(0);
   }
 
   async peek(n: number): Promise<Uint8Array> {
     await this.fill(n);
-    const k = Math.min(n, this.buffered);
-    const out = this.take(k, true);
-    if (this.head > 0) this.chunks[0] = this.chunks[0]!.subarray(this.head);
-    this.chunks.unshift(out);
-    this.head = 0;
-    this.buffered += k;
+    const out = this.queue.take(Math.min(n, this.queue.buffered));
+    this.queue.unshift(out);
     return out;
   }
 
   async read(n: number): Promise<Uint8Array> {
     await this.fill(n);
-    if (this.buffered < n) throw new ArchiveError('unexpected end of data (truncated archive?)');
-    return this.take(n, true);
+    if (this.queue.buffered < n) throw new ArchiveError('unexpected end of data (truncated archive?)');
+    return this.queue.take(n);
   }
 
   async skip(n: number): Promise<void> {
     let left = n;
     while (left > 0) {
       await this.fill(Math.min(left, 1 << 20));
-      if (this.buffered === 0) throw new ArchiveError('unexpected end of data (truncated archive?)');
-      const k = Math.min(left, this.buffered);
-      this.take(k, false);
+      if (this.queue.buffered === 0) throw new ArchiveError('unexpected end of data (truncated archive?)');
+      const k = Math.min(left, this.queue.buffered);
+      this.queue.drop(k);
       left -= k;
     }
   }
@@ -173,7 +149,7 @@ export class StreamSource implements ByteSource {
   /** True when no byte is left. */
   async atEnd(): Promise<boolean> {
     await this.fill(1);
-    return this.buffered === 0;
+    return this.queue.buffered === 0;
   }
 }
 

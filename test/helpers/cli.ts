@@ -1,11 +1,24 @@
 import { PassThrough, Readable } from 'node:stream';
 import { run } from '../../src/cli/run.js';
+import { makeDir } from './tmp.js';
 
 /** What a CLI run printed and returned. */
 export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+let cache: string | undefined;
+
+/**
+ * The environment every run starts from: a cache folder of its own (no user's advisory database or forge cache
+ * leaks in) and an OSV export address nothing listens on, so a scan that would download advisories fails at once
+ * rather than reaching the internet. A test's `env` overrides either.
+ */
+function baseEnv(): Record<string, string> {
+  cache ??= makeDir();
+  return { XDG_CACHE_HOME: cache, PIPEGUARD_OSV_URL: 'http://127.0.0.1:9' };
 }
 
 /** Runs the CLI in-process with captured output, a fixed clock and no TTY. */
@@ -21,7 +34,7 @@ export async function cli(argv: string[], opts: { cwd: string; stdin?: string; e
     stderr: err,
     stdin: Readable.from(opts.stdin !== undefined ? [Buffer.from(opts.stdin)] : []),
     cwd: opts.cwd,
-    env: { ...opts.env },
+    env: { ...baseEnv(), ...opts.env },
     now: () => new Date('2026-01-02T03:04:05Z'),
   });
   return { code, stdout, stderr };

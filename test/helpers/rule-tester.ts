@@ -95,7 +95,9 @@ export async function runSuite(suite: FixtureSuite): Promise<SuiteResult> {
       if (s.status === 'failed' || s.status === 'skipped') result.problems.push(`${suite.name}: ${s.scanner} ${s.status}: ${s.reason ?? ''}`);
     }
     for (const f of report.findings) if (!declared.has(f.ruleId)) result.problems.push(`${suite.name}: rule ${f.ruleId} is not declared by rules()`);
-    const byPath = groupByPath(report.findings);
+    // A suppressed finding (an ignore comment, a config ignore rule) is not reported: `ok:` may annotate its line.
+    const suppressed = new Set([...Object.keys(report.inlineIgnored ?? {}), ...Object.keys(report.configIgnored ?? {})]);
+    const byPath = groupByPath(report.findings.filter((f) => !suppressed.has(f.fingerprint)));
     for (const [path, rel] of files) {
       const text = readFileSync(join(suite.dir, rel), 'utf8');
       const exp = parseExpectations(text);

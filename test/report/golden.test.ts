@@ -6,7 +6,19 @@ import { FORMATS, render } from '../../src/report/index.js';
 import type { Format, ReportOptions } from '../../src/report/index.js';
 import { sampleDecision, sampleReport } from './sample.js';
 
-const EXT: Record<Format, string> = { table: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', markdown: 'md' };
+const EXT: Record<Format, string> = {
+  table: 'txt',
+  json: 'json',
+  sarif: 'sarif',
+  junit: 'xml',
+  markdown: 'md',
+  html: 'html',
+  'gitlab-sast': 'gl-sast.json',
+  'gitlab-secret-detection': 'gl-secret-detection.json',
+  'gitlab-dependency-scanning': 'gl-dependency-scanning.json',
+  'gitlab-container-scanning': 'gl-container-scanning.json',
+  'gitlab-codequality': 'gl-codequality.json',
+};
 const CASES: { name: string; format: Format; opts: ReportOptions }[] = [
   ...FORMATS.map((format) => ({ name: `golden.${EXT[format]}`, format, opts: { color: false, width: 100 } })),
   { name: 'golden.color.txt', format: 'table', opts: { color: true, width: 80 } },
@@ -36,5 +48,17 @@ test('rendering is deterministic and does not mutate its inputs', () => {
 });
 
 test('FORMATS lists every format once', () => {
-  assert.deepEqual([...FORMATS].sort(), ['json', 'junit', 'markdown', 'sarif', 'table']);
+  assert.deepEqual([...FORMATS].sort(), [
+    'gitlab-codequality',
+    'gitlab-container-scanning',
+    'gitlab-dependency-scanning',
+    'gitlab-sast',
+    'gitlab-secret-detection',
+    'html',
+    'json',
+    'junit',
+    'markdown',
+    'sarif',
+    'table',
+  ]);
 });

@@ -33,7 +33,7 @@ test('the other data fields still reach JSON and SARIF', () => {
   const sarif = render('sarif', sampleReport(), sampleDecision(), { color: false });
   for (const out of [json, sarif]) {
     assert.ok(out.includes('"valueHash": "sha256:4be1c0d9"'));
-    assert.ok(out.includes('"advisory": "GHSA-35jh-r3h4-6jhm"'));
+    assert.ok(out.includes('"advisoryId": "GHSA-35jh-r3h4-6jhm"'));
     assert.ok(out.includes(F.awsKey.evidence));
   }
 });

@@ -24,7 +24,7 @@ test('no escape codes at all when color is false, even for hostile input', () =>
 test('colours by severity when color is true, and hostile escapes are still neutralised', () => {
   const report = sampleReport();
   report.findings[0]!.message = 'evil \u001b[2J';
-  const out = renderTable(report, sampleDecision(), { color: true });
+  const out = renderTable(report, sampleDecision(), { color: true, showAll: true });
   assert.ok(out.includes('\u001b[1;35mCRITICAL'));
   assert.ok(out.includes('\u001b[31mHIGH'));
   assert.ok(out.includes('\u001b[33mMEDIUM'));
@@ -35,7 +35,7 @@ test('colours by severity when color is true, and hostile escapes are still neut
 });
 
 test('lines fit the width (messages wrap, evidence is cut)', () => {
-  const out = renderTable(sampleReport(), sampleDecision(), { color: false, width: 72 });
+  const out = renderTable(sampleReport(), sampleDecision(), { color: false, width: 72, showAll: true });
   for (const line of out.split('\n')) assert.ok(line.length <= 72, `${line.length}: ${line}`);
   assert.ok(out.includes('hooks.slack.com'));
 });
@@ -53,6 +53,20 @@ test('grouped by file with the evidence line beneath; PASS/FAIL and statuses', (
   assert.ok(!out.includes('key.pem'), 'suppressed findings only with --verbose');
   const pass = renderTable(sampleReport(), { ...sampleDecision(), outcome: 'pass', violations: [] }, { color: false });
   assert.ok(pass.includes('PASS (fail-on: high)'));
+});
+
+test('by default only what fails the gate is listed, the rest counted by severity on one line; showAll lists all', () => {
+  const report = sampleReport();
+  const decision = sampleDecision();
+  const out = renderTable(report, decision, { color: false });
+  const below = decision.findings;
+  assert.ok(below.length > 0, 'the sample has findings below the threshold');
+  for (const f of decision.violations) assert.ok(out.includes(f.ruleId), f.ruleId);
+  for (const f of below) assert.ok(!new RegExp(`\\s${f.ruleId}\\s`).test(out), `${f.ruleId} is below the gate and listed`);
+  assert.match(out, new RegExp(`\n${below.length} more not failing the gate \\((\\d+ (critical|high|medium|low|info)(, )?)+\\): --show-all lists them\n`));
+  const all = renderTable(report, decision, { color: false, showAll: true });
+  for (const f of below) assert.ok(all.includes(f.ruleId), f.ruleId);
+  assert.doesNotMatch(all, /more not failing the gate/);
 });
 
 test('verbose adds suppressed findings, fingerprints, origins, flows and fixes', () => {

@@ -15,6 +15,8 @@ test('every scanner folder is registered, with a config section', () => {
   for (const f of folders) {
     assert.ok(ids.includes(f), `src/scanners/${f} is not in SCANNERS`);
     assert.ok(f in SCANNER_CONFIGS, `src/scanners/${f} has no config section in SCANNER_CONFIGS`);
+    // The CLI and the stages reach a scanner only through its entry (npm run lint checks the imports).
+    assert.ok(readdirSync(new URL(f, dir)).includes('index.ts'), `src/scanners/${f} has no index.ts entry`);
   }
   assert.equal(new Set(ids).size, ids.length, 'scanner ids are unique');
   assert.deepEqual(ids, [...SCANNER_IDS], 'each registry entry loads the scanner with its id');

@@ -2,6 +2,7 @@ import type { Hit } from './common.js';
 import { isPlaceholderValue, isSecretName } from './common.js';
 import { parseArgInstruction, parseEnvInstruction, shellCommands, splitImage, substitute } from './dockerfile.js';
 import type { Command, Dockerfile, Instruction, MappedText, Stage, Word } from './dockerfile.js';
+import { pipeToShell } from '../shell.js';
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 160);
 
@@ -133,34 +134,12 @@ const opt = (words: Word[], ...names: string[]) => words.some((w) => names.inclu
 function scanScript(s: Script, hits: Hit[], id: (ins: Instruction, extra?: string) => string): void {
   const t = s.text.text;
   const span = (start: number, end: number) => s.text.span(start, end);
-  // curl | sh, wget -O- | sudo bash: a download command piped into an interpreter (quote-aware).
-  const cmds = shellCommands(t);
-  const strip = (ws: Word[]) => {
-    let i = 0;
-    while (i < ws.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[i]!.text) || ws[i]!.text === 'sudo' || ws[i]!.text === 'env' || (i > 0 && ws[i]!.text.startsWith('-')))) i++;
-    return ws.slice(i);
-  };
-  const INTERP = /^(?:ba|z|da|k|fi)?sh$|^python[0-9.]*$|^perl$|^ruby$|^node$/;
-  cmds.forEach((c, i) => {
-    const ws = strip(c.words);
-    const tool = ws[0]?.text.replace(/^.*\//, '');
-    if ((tool === 'curl' || tool === 'wget') && c.next === '|') {
-      const next = cmds[i + 1];
-      const nw = next ? strip(next.words) : [];
-      if (nw[0] && INTERP.test(nw[0].text.replace(/^.*\//, ''))) {
-        hits.push({ rule: 'docker-curl-pipe-shell', span: span(ws[0]!.start, nw[0].end), identity: id(s.ins, 'curl-pipe-shell'), message: 'A downloaded script is piped straight into an interpreter.' });
-      }
-    }
-    // sh -c "$(curl ...)"
-    if (tool && INTERP.test(tool)) {
-      const sub = ws.find((w) => /\$\(\s*(?:curl|wget)\b/.test(w.text));
-      if (sub) hits.push({ rule: 'docker-curl-pipe-shell', span: span(ws[0]!.start, sub.end), identity: id(s.ins, 'curl-pipe-shell'), message: 'A downloaded script is run straight by an interpreter.' });
-    }
-  });
-  // bash <(curl ...): process substitution
-  for (const m of t.matchAll(/\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b/g)) {
-    hits.push({ rule: 'docker-curl-pipe-shell', span: span(m.index!, m.index! + m[0].length), identity: id(s.ins, 'curl-pipe-shell'), message: 'A downloaded script is run straight by an interpreter.' });
+  // curl | sh, wget -O- | sudo bash, bash <(curl ...), sh -c "$(curl ...)": the detector the pipeline checks use.
+  for (const h of pipeToShell(t)) {
+    const how = /^(?:curl|wget)\b/.test(h.text) ? 'piped straight into' : 'run straight by';
+    hits.push({ rule: 'docker-curl-pipe-shell', span: span(h.start, h.end), identity: id(s.ins, 'curl-pipe-shell'), message: `A downloaded script is ${how} an interpreter.` });
   }
+  const cmds = shellCommands(t);
   for (const m of t.matchAll(/\b[a-z][\w+.-]*:\/\/[^/\s:@'"$]+:[^/\s@'"$]+@[\w.-]+/gi)) {
     hits.push({ rule: 'docker-url-credentials', span: span(m.index!, m.index! + m[0].length), identity: id(s.ins, 'url-credentials'), message: 'A URL in RUN carries a password.' });
   }

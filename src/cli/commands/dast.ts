@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { resolveConfig } from '../../config/load.js';
 import { UsageError } from '../../core/errors.js';
 import { runScan } from '../../engine/run.js';
-import { durationSchema } from '../../scanners/dast/config.js';
+import { durationSchema } from '../../scanners/dast/index.js';
 import { SCANNER_IDS } from '../../scanners/index.js';
 import { openUrl } from '../../targets/url.js';
 import { int, list, parse } from '../args.js';

@@ -3,9 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
 import { namedPathKind, readNamedFile } from '../../core/named-file.js';
 import { writeFileAtomic } from '../../deliver/fs-atomic.js';
-import { collectPins, FIXABLE_RULES, planFixes, unifiedDiff } from '../../scanners/pipeline/fix.js';
-import type { FixPlan } from '../../scanners/pipeline/fix.js';
-import { pipelineFileKind } from '../../scanners/pipeline/scanner.js';
+import { collectPins, FIXABLE_RULES, pipelineFileKind, planFixes, unifiedDiff, type FixPlan } from '../../scanners/pipeline/index.js';
 import { list, parse } from '../args.js';
 import type { Command } from '../io.js';
 

@@ -15,7 +15,21 @@ export const depsIgnoreSchema = z
 /** The `scanners.deps` section of pipeguard.yml. */
 export const depsConfigSchema = scannerSection({
   db: z.string().min(1).optional().describe('Advisory database file (default: $PIPEGUARD_DB, else the user cache dir).'),
-  maxAgeDays: z.number().int().positive().default(7).describe('Warn when the advisory data is older than this many days.'),
+  maxAgeDays: z
+    .number()
+    .int()
+    .positive()
+    .default(7)
+    .describe('Advisory data older than this many days is refreshed before the scan (or a warning says it is stale).'),
+  autoUpdate: z
+    .boolean()
+    .default(true)
+    .describe('Let `pipeguard scan` download or refresh the advisory data of the ecosystems it finds when missing or stale (`--offline` and `--skip-db-update` forbid it).'),
+  dbUrl: z.string().url().optional().describe('Base URL of the OSV exports (`<url>/<ecosystem>/all.zip`; default $PIPEGUARD_OSV_URL, else osv.dev).'),
+  requireDatabase: z
+    .boolean()
+    .optional()
+    .describe('Fail the gate when lockfiles are found but no advisory database can be used (default: true when CI=true, else false).'),
   unknownSeverity: severitySchema.default('high').describe('Severity of an advisory that carries no CVSS vector or label.'),
   includeDev: z.boolean().default(true).describe('Report vulnerabilities in development-only dependencies.'),
   ignore: z.array(depsIgnoreSchema).default([]).describe('Accepted advisories, with a reason and optional expiry.'),

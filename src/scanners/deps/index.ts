@@ -3,7 +3,9 @@ import { isAbsolute, join } from 'node:path';
 import { AdvisoryDb } from '../../advisories/db.js';
 import { effectiveSeverity, matchPackage } from '../../advisories/group.js';
 import { lowestFix } from '../../advisories/match.js';
+import { ensureDatabase } from '../../advisories/ensure.js';
 import { defaultDbPath } from '../../advisories/paths.js';
+import { DEFAULT_OSV_BASE_URL } from '../../advisories/update.js';
 import { errorMessage } from '../../core/errors.js';
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
@@ -52,7 +54,7 @@ function ignoreFor(cfg: DepsConfig, ids: string[], dep: Dependency, purl: string
       }
       continue;
     }
-    return { reason: rule.reason };
+    return { reason: `scanners.deps.ignore: ${rule.reason}${rule.expires ? ` (until ${rule.expires})` : ''}` };
   }
   return undefined;
 }
@@ -87,20 +89,42 @@ export const depsScanner: Scanner<DepsConfig> = {
     ctx.count('lockfiles', lockfiles.length);
     ctx.count('packages', lockfiles.reduce((n, l) => n + l.packages.length, 0));
     if (lockfiles.length === 0) return;
-    const dbPath = cfg.db ?? defaultDbPath(process.env);
-    const named = cfg.db !== undefined || process.env.PIPEGUARD_DB !== undefined;
-    // A database the user named that is missing or unreadable means the scan could not be done: the scanner fails
-    // (and so does the gate), never a pass with no advisories looked up.
-    if (!existsSync(dbPath) && named) throw new Error(`no advisory database at ${dbPath} (named by ${cfg.db !== undefined ? 'the config' : 'PIPEGUARD_DB'})`);
-    if (!existsSync(dbPath)) {
-      ctx.log.warn(`no advisory database at ${dbPath}: run \`pipeguard db update\` or \`pipeguard db import\``);
+    const env = ctx.options.env ?? process.env;
+    const dbPath = cfg.db ?? defaultDbPath(env);
+    const required = cfg.requireDatabase ?? ctx.options.env?.['CI'] === 'true';
+    const noDb = (why: string): void => {
       ctx.count('advisories', 0);
-      return;
+      ctx.skip(`no advisory database (${why})`, { failGate: required });
+    };
+    const mayDownload = ctx.options.dbUpdate === true && cfg.autoUpdate && !ctx.options.offline;
+    if (mayDownload) {
+      const got = await ensureDatabase({
+        dbPath,
+        ecosystems: lockfiles.flatMap((l) => l.packages.map((p) => p.ecosystem)),
+        maxAgeDays: cfg.maxAgeDays,
+        baseUrl: cfg.dbUrl ?? env['PIPEGUARD_OSV_URL'] ?? DEFAULT_OSV_BASE_URL,
+        now: new Date(),
+        signal: ctx.signal,
+      });
+      for (const f of got.fetched) ctx.count('advisories-downloaded', f.records);
+      if (got.error) ctx.log.warn(`cannot download the advisory data of ${got.wanted.join(', ')}: ${got.error}`);
+    }
+    if (!existsSync(dbPath)) {
+      const why = mayDownload
+        ? 'the download failed'
+        : ctx.options.offline
+          ? 'offline run'
+          : ctx.options.dbUpdate === false
+            ? '--skip-db-update'
+            : 'none found';
+      return noDb(`${why}; looked for ${dbPath}: run \`pipeguard db update\` or \`pipeguard db import\``);
     }
     let db: AdvisoryDb;
     try {
       db = AdvisoryDb.open(dbPath);
     } catch (e) {
+      // A database that is there but unreadable (corrupt, not ours) means the scan could not be done: the scanner
+      // fails, and so does the gate, never a pass with no advisories looked up.
       throw new Error(`cannot open advisory database ${dbPath}: ${errorMessage(e)}`);
     }
     try {
@@ -108,7 +132,7 @@ export const depsScanner: Scanner<DepsConfig> = {
       ctx.count('advisories', status.records);
       const oldest = db.oldestRefresh();
       if (oldest && Date.now() - Date.parse(oldest) > cfg.maxAgeDays * 86_400_000) {
-        ctx.log.warn(`deps: advisory data was last refreshed ${oldest.slice(0, 10)}, more than ${cfg.maxAgeDays} days ago: run \`pipeguard db update\``);
+        ctx.log.warn(`advisory data was last refreshed ${oldest.slice(0, 10)}, more than ${cfg.maxAgeDays} days ago: run \`pipeguard db update\``);
       }
       const vex = loadVex(cfg, target, ctx);
       const warned = new Set<string>();
@@ -135,11 +159,9 @@ export const depsScanner: Scanner<DepsConfig> = {
           for (const v of match.vulnerabilities) {
             const ids = [v.id, ...v.aliases];
             const ignored = ignoreFor(cfg, ids, dep, purl, warned, ctx);
-            if (ignored) {
-              ctx.count('ignored');
-              continue;
-            }
-            if (vex.some((s) => vexCovers(s, ids, purl))) {
+            // An ignore rule does not drop the finding: the engine lists it as suppressed, with the rule's reason.
+            if (ignored) ctx.count('ignored');
+            else if (vex.some((s) => vexCovers(s, ids, purl))) {
               ctx.count('vex-not-affected');
               continue;
             }
@@ -184,8 +206,9 @@ export const depsScanner: Scanner<DepsConfig> = {
                 ...(v.severity.vector ? { cvssVector: v.severity.vector } : {}),
                 ...(v.summary ? { summary: v.summary } : {}),
               },
+              ...(ignored ? { suppressed: { kind: 'config', reason: ignored.reason } } : {}),
             };
-            ctx.count('findings');
+            if (!ignored) ctx.count('findings');
             yield finding;
           }
         }

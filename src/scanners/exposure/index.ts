@@ -9,6 +9,7 @@ import { deriveExposures, deriveFromImage, IMAGE_CONFIG_PATH, isExposurePath } f
 import type { Exposure } from './derive.js';
 import { EXPOSURE_RULES, evaluate } from './policy.js';
 import type { PolicyLocator, Verdict } from './policy.js';
+export { portText } from './policy.js';
 
 /** Config file names looked for in the target, to point declared-not-exposed findings at their line. */
 const CONFIG_FILES = ['pipeguard.yml', 'pipeguard.yaml', '.pipeguard.yml', '.pipeguard.yaml'];

@@ -9,7 +9,7 @@ import type { Node, YAMLMap } from 'yaml';
 import { accessPath, findExpressions } from './expr.js';
 import { auditText } from './scanner.js';
 import type { PipelineFileKind } from './scanner.js';
-import { quoteStateAt } from './shell.js';
+import { quoteStateAt } from '../../analyzers/shell.js';
 import { entries, get, items, pair, scalarBody, str } from './yamlsrc.js';
 import type { YamlSource } from './yamlsrc.js';
 
@@ -316,7 +316,8 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
   if (!src) return plan;
   const want = (id: string): boolean => !only || only.has(id);
   const edits: TextEdit[] = [];
-  const found = res.findings;
+  // What an ignore comment covers is left alone, as it was asked.
+  const found = res.findings.filter((f) => !f.suppressed);
   if (kind === 'workflow' && want('gha-missing-permissions') && found.some((f) => f.ruleId === 'gha-missing-permissions')) planPermissions(src, edits, applied, skipped);
 
   // Walk steps once, matching findings by offset.
@@ -368,7 +369,7 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
     return m;
   };
   const b = count(found);
-  const a = count(check.findings);
+  const a = count(check.findings.filter((f) => !f.suppressed));
   for (const [id, n] of a) if (n > (b.get(id) ?? 0)) throw new Error(`${path}: the fix would add a ${id} finding; nothing written`);
   plan.after = after;
   return plan;

@@ -6,7 +6,7 @@ import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import type { Hit } from './github.js';
 import { isCredentialName, looksLikeLiteralSecret } from './github.js';
-import { pipeToShell, quoteStateAt } from './shell.js';
+import { pipeToShell, quoteStateAt } from '../../analyzers/shell.js';
 import { entries, get, isMapNode, isSeqNode, items, pair, scalarBody, str } from './yamlsrc.js';
 import type { YamlSource } from './yamlsrc.js';
 

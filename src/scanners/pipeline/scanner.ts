@@ -24,11 +24,12 @@ export function pipelineFileKind(path: string): PipelineFileKind | undefined {
 
 const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [] };
 
-/** Parses an ignore comment: undefined when it is none, [] for "all rules", or the listed ids. */
-export function ignoreIds(comment: string): string[] | undefined {
-  const m = /pipeguard:\s*ignore(?:\[([^\]]*)\])?/i.exec(comment);
+/** Parses an ignore comment: undefined when it is none, else the listed ids ([] for "all rules") and the reason. */
+function ignoreComment(comment: string): { ids: string[]; reason: string } | undefined {
+  const m = /pipeguard:\s*ignore(?:\[([^\]]*)\])?(.*)/i.exec(comment);
   if (!m) return undefined;
-  return m[1] === undefined ? [] : m[1].split(',').map((s) => s.trim()).filter(Boolean);
+  const reason = (m[2] ?? '').trim().replace(/^[-:–—\s]+/, '');
+  return { ids: m[1] === undefined ? [] : m[1].split(',').map((s) => s.trim()).filter(Boolean), reason };
 }
 
 /** True when the comment is on `line`, or alone in the block of comment-only lines right above it. */
@@ -39,20 +40,20 @@ function covers(c: YamlComment, line: number, lines: string[]): boolean {
   return true;
 }
 
-function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): boolean {
+/** Why an ignore comment covers the hit (on its line, or above the step or key it belongs to), or undefined. */
+function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): string | undefined {
   for (const c of cmts) {
-    const ids = ignoreIds(c.text);
-    if (!ids) continue;
-    if (ids.length && !ids.includes(hit.ruleId)) continue;
-    if (covers(c, line, lines)) return true;
-    if (anchorLine !== undefined && covers(c, anchorLine, lines)) return true;
+    const ig = ignoreComment(c.text);
+    if (!ig) continue;
+    if (ig.ids.length && !ig.ids.includes(hit.ruleId)) continue;
+    if (covers(c, line, lines) || (anchorLine !== undefined && covers(c, anchorLine, lines))) return ig.reason ? `inline ignore: ${ig.reason}` : 'inline ignore comment';
   }
-  return false;
+  return undefined;
 }
 
 /**
- * Audits one file's text: returns the raw findings (config and inline ignores applied) or the YAML
- * problems when it does not parse. Used by the scanner and the `fix` command.
+ * Audits one file's text: returns the raw findings (config applied; those an ignore comment covers marked
+ * `suppressed`) or the YAML problems when it does not parse. Used by the scanner and the `fix` command.
  */
 export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
@@ -70,7 +71,8 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
     if (!rule || off.has(h.ruleId)) continue;
     const reg = region(source, h.start, h.end);
     const anchorLine = h.anchor !== undefined ? source.lines.linePos(h.anchor).line : undefined;
-    if (cmts.length && ignored(h, reg.startLine, anchorLine, cmts, textLines)) continue;
+    // An ignore comment does not drop the finding: the engine lists it as suppressed, with the comment's reason.
+    const ignoredBy = cmts.length ? ignored(h, reg.startLine, anchorLine, cmts, textLines) : undefined;
     const key = `${h.ruleId}|${h.identity}|${h.start}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -86,6 +88,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
       ...(rule.cwe ? { cwe: rule.cwe } : {}),
       tags: [kind === 'gitlab' ? 'gitlab-ci' : 'github-actions'],
       data: { fileKind: kind },
+      ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : {}),
     });
   }
   findings.sort((a, b) => (a.location.startLine ?? 0) - (b.location.startLine ?? 0) || (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) || a.ruleId.localeCompare(b.ruleId));

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeDir } from '../../helpers/tmp.js';
 import { fixtureCopy, scanDeps, summary } from './helpers.js';
+import { configSchema } from '../../../src/config/schema.js';
+import { evaluate } from '../../../src/gate/evaluate.js';
 import { fileLoc } from '../../helpers/fixtures.js';
 
 
@@ -128,13 +130,15 @@ test('lockfiles inside node_modules and vendored trees are not counted', async (
   assert.ok(!summary(report.findings).some((s) => s.startsWith('minimist@0.0.8')));
 });
 
-test('without an advisory database: no findings, a clear warning, advisories counted as 0', async () => {
+test('without an advisory database: no findings, a skipped status saying why, advisories counted as 0', async () => {
   const dir = fixtureCopy('npm3');
   const report = await scanDeps(dir, { db: join(makeDir(), 'missing.db') });
   assert.equal(report.findings.length, 0);
-  const warnings = (report as { warnings?: string[] }).warnings ?? [];
-  assert.ok(warnings.some((w) => /no advisory database at .*missing\.db: run `pipeguard db update` or `pipeguard db import`/.test(w)), warnings.join('\n'));
-  assert.equal(report.statuses.find((s) => s.scanner === 'deps')?.stats?.advisories, 0);
+  const status = report.statuses.find((s) => s.scanner === 'deps');
+  assert.equal(status?.status, 'skipped');
+  assert.match(status?.reason ?? '', /^no advisory database \(none found; looked for .*missing\.db: run `pipeguard db update` or `pipeguard db import`\)$/);
+  assert.equal(status?.failsGate, undefined, 'a library run outside CI does not require the database');
+  assert.equal(status?.stats?.advisories, 0);
 });
 
 test('ignore rules: by advisory alias, by package, with expiry', async () => {
@@ -146,11 +150,19 @@ test('ignore rules: by advisory alias, by package, with expiry', async () => {
       { id: 'CVE-2022-46175', package: 'json5@2.2.1', reason: 'expired', expires: '2020-01-01' },
     ],
   });
-  const got = summary(report.findings);
+  // Ignored findings stay in the report, marked for the gate, which lists them as suppressed with the rule's reason.
+  const ignored = report.configIgnored ?? {};
+  const got = summary(report.findings.filter((f) => !(f.fingerprint in ignored)));
   assert.ok(!got.includes('lodash@4.17.15 CVE-2021-23337'), 'ignored by its GHSA alias');
   assert.ok(got.includes('lodash@4.17.15 CVE-2020-8203'));
   assert.ok(!got.some((s) => s.startsWith('minimist@')));
   assert.ok(got.includes('json5@2.2.1 CVE-2022-46175'), 'expired rule does not apply');
+  const decision = evaluate(report, { policy: configSchema.parse({ failOn: 'none' }), now: new Date() });
+  const listed = decision.suppressed.map((s) => `${summary([s.finding])[0]} ${s.kind} ${s.reason}`).sort();
+  assert.deepEqual(listed, [
+    'lodash@4.17.15 CVE-2021-23337 config scanners.deps.ignore: template not used',
+    'minimist@1.2.0 CVE-2021-44906 config scanners.deps.ignore: CLI only (until 2999-01-01)',
+  ]);
   const warnings = (report as { warnings?: string[] }).warnings ?? [];
   assert.ok(warnings.some((w) => /ignore rule for CVE-2022-46175 expired on 2020-01-01/.test(w)));
   assert.equal(report.statuses.find((s) => s.scanner === 'deps')?.stats?.ignored, 2, 'one lodash advisory and the one minimist advisory');

@@ -150,10 +150,10 @@ test('the CLI scans an image tarball: image findings as image locations, the exp
   assert.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as { findings: { ruleId: string; location: Record<string, unknown>; origin?: Record<string, unknown> }[] };
   const rules = report.findings.map((f) => f.ruleId).sort();
-  assert.deepEqual(rules, ['exposure-undeclared-port', 'generic-token', 'image-base-eol', 'image-no-healthcheck', 'image-runs-as-root']);
+  assert.deepEqual(rules, ['exposure-undeclared-port', 'github-pat', 'image-base-eol', 'image-no-healthcheck', 'image-runs-as-root']);
   const port = report.findings.find((f) => f.ruleId === 'exposure-undeclared-port')!;
   assert.deepEqual(port.location, { kind: 'image', image: 'docker.io/pipeguard/debian-test:1', path: 'config' });
-  const secret = report.findings.find((f) => f.ruleId === 'generic-token')!;
+  const secret = report.findings.find((f) => f.ruleId === 'github-pat')!;
   assert.equal(secret.location.path, 'app/.env');
   assert.equal(secret.origin?.hidden, true);
   assert.match(String(secret.origin?.createdBy), /^COPY app/);

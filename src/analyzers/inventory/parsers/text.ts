@@ -1,23 +1,14 @@
 import { parse as parseToml } from 'smol-toml';
 import { parseJsonWithLine } from '../../../core/json.js';
+import { LineIndex as CoreLineIndex } from '../../../core/lines.js';
 import { LockfileError } from '../types.js';
 
-/** Finds line numbers of substrings in a text quickly (one pass to index line starts). */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
+/** Core's line index plus a search for where substrings are, for lockfile entries looked up in file order. */
+export class LineIndex extends CoreLineIndex {
+  declare readonly text: string;
   /** 1-based line of a character offset. */
   lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return this.at(offset).line;
   }
   private cursor = 0;
   /**

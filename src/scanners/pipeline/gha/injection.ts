@@ -5,7 +5,7 @@ import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import { accessPath, findExpressions } from '../expr.js';
 import { CODE_INPUTS } from '../data.js';
-import { adhocInstalls, deprecatedCommands, envFileWrites, pipeToShell, plainHttpDownloads } from '../shell.js';
+import { adhocInstalls, deprecatedCommands, envFileWrites, pipeToShell, plainHttpDownloads } from '../../../analyzers/shell.js';
 import { entries, get, isSeqNode, items, scalarBody, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 import { DANGEROUS_TRIGGERS, contextTaint, valueLeaves, ownerRepo, taintedStepOutputs, exprTaintedByAttacker, taintedEnvNames } from './model.js';

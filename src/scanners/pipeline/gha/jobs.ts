@@ -5,7 +5,7 @@
 import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import { contextAccesses, findExpressions } from '../expr.js';
-import { publishCommands, publishes, pushesToGit } from '../shell.js';
+import { publishCommands, publishes, pushesToGit } from '../../../analyzers/shell.js';
 import { entries, get, pair, scalarBody, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 import { ownerRepo } from './model.js';

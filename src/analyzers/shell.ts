@@ -1,5 +1,5 @@
 /**
- * Checks on shell script text (a `run:` block, a GitLab `script:` line). Each returns offsets relative to
+ * Checks on shell script text (a `run:` block, a GitLab `script:` line, a Dockerfile `RUN`). Each returns offsets relative to
  * the text given, so callers map them to source positions.
  */
 
@@ -16,7 +16,8 @@ const PIPE_TO_SHELL = new RegExp(
     String.raw`|\b(?:ba|z|da|k)?sh\s+(?:-s\s+)?<\(\s*(?:curl|wget)\b` +
     String.raw`|\b(?:ba|z|da|k)?sh\s+-c\s+["']?\$\(\s*(?:curl|wget)\b` +
     String.raw`|\beval\s+["']?\$\(\s*(?:curl|wget)\b` +
-    String.raw`|\b(?:curl|wget)\b${WS}\|\s*(?:sudo\s+)?(?:python3?|perl|ruby|node)\s*(?:-\s*)?(?=$|\n|;|&)`,
+    // An interpreter reading the script from stdin: alone, or `-` and the script's own arguments (never `-c`/`-e` code).
+    String.raw`|\b(?:curl|wget)\b${WS}\|\s*(?:sudo\s+)?(?:python[0-9.]*|perl|ruby|node)(?:[ \t]+-(?=[ \t\n]|$)[^\n;&|]*|[ \t]*)(?=$|\n|;|&|\|)`,
   'g',
 );
 

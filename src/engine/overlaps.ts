@@ -1,0 +1,73 @@
+import { locationPath, startLineOf } from '../core/location.js';
+import type { Finding } from '../core/types.js';
+
+/**
+ * One problem, one finding: where two scanners report the same thing, the finding to drop and when. The audit of
+ * every pair of scanners (docs/architecture.md, "Overlaps") found these; a scanner keeps its rule for runs where
+ * the other scanner does not run (`pipeguard posture` runs the posture checks alone).
+ */
+export interface Overlap {
+  /** Rules whose findings are dropped. */
+  drop: readonly string[];
+  /** The rules (or a whole scanner) that report the same problem and are kept. */
+  keep: { rules?: readonly string[]; scanner?: string };
+  /**
+   * `run`: dropped whenever a kept rule ran in this scan (it decides for the whole target); `file`: when a kept
+   * finding is in the same file; `line`: when one is on the same line of the same file.
+   */
+  scope: 'run' | 'file' | 'line';
+  why: string;
+}
+
+const DOCKER_PINNING = ['docker-base-latest', 'docker-base-no-digest', 'docker-apt-unpinned', 'docker-apk-unpinned', 'docker-pip-unpinned', 'docker-npm-global-unpinned', 'docker-gem-unpinned', 'docker-go-install-latest'];
+
+/** Every overlap between scanners, kept in one place. */
+export const OVERLAPS: readonly Overlap[] = [
+  {
+    drop: ['posture-workflow-no-permissions'],
+    keep: { rules: ['gha-missing-permissions'] },
+    scope: 'run',
+    why: 'the pipeline scanner checks the same workflows for a permissions block, per workflow and job, and can fix it',
+  },
+  {
+    drop: ['posture-unpinned-dependencies'],
+    keep: { rules: DOCKER_PINNING },
+    scope: 'file',
+    why: 'the IaC scanner reports each unpinned base image and package of a Dockerfile on its line',
+  },
+  {
+    drop: ['docker-secret-env', 'docker-secret-arg', 'k8s-secret-in-env', 'compose-secret-in-environment', 'gha-hardcoded-env-credential', 'gha-hardcoded-container-credentials', 'gl-hardcoded-variable-secret', 'js-jwt-hardcoded-secret'],
+    keep: { scanner: 'secrets' },
+    scope: 'line',
+    why: 'the secrets scanner names the kind of credential (and checks it) on the same line',
+  },
+];
+
+/**
+ * Drops the findings another scanner reports better (see {@link OVERLAPS}); `ranRules` are the rules of the
+ * scanners that ran. Returns the findings kept and how many were dropped per scanner.
+ */
+export function dropOverlaps(findings: Finding[], ranRules: ReadonlySet<string>, overlaps: readonly Overlap[] = OVERLAPS): { kept: Finding[]; dropped: Map<string, number> } {
+  const dropped = new Map<string, number>();
+  const kept = findings.filter((f) => {
+    for (const o of overlaps) {
+      if (!o.drop.includes(f.ruleId)) continue;
+      const keeps = (k: Finding): boolean => k !== f && (o.keep.rules ? o.keep.rules.includes(k.ruleId) : k.scanner === o.keep.scanner);
+      let covered: boolean;
+      if (o.scope === 'run') covered = (o.keep.rules ?? []).some((r) => ranRules.has(r));
+      else {
+        const path = locationPath(f.location);
+        const line = startLineOf(f.location);
+        covered =
+          path !== undefined &&
+          findings.some((k) => keeps(k) && locationPath(k.location) === path && (o.scope === 'file' || (line !== undefined && startLineOf(k.location) === line)));
+      }
+      if (covered) {
+        dropped.set(f.scanner, (dropped.get(f.scanner) ?? 0) + 1);
+        return false;
+      }
+    }
+    return true;
+  });
+  return { kept, dropped };
+}
