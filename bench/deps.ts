@@ -1,5 +1,5 @@
 // Dependency matching speed: lockfiles of ~5,000 real npm packages matched against the whole frozen OSV sample.
-import { existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdvisoryDb, writeDatabase } from '../src/advisories/db.js';
 import { matchPackage } from '../src/advisories/group.js';
@@ -9,7 +9,8 @@ import { openDirectory } from '../src/targets/directory.js';
 import { BIG_PROJECTS, bigLockfile } from './sbom.js';
 import { BENCH_DIR, CLI, ROOT, build, table, timed } from './util.js';
 
-const SHARED = join(ROOT, '..', 'shared', 'data', 'osv');
+// the frozen sample beside the clone (CI lays shared/ there); PIPEGUARD_SHARED_DATA points elsewhere (a worktree)
+const SHARED = join(process.env.PIPEGUARD_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data'), 'osv');
 
 async function main(): Promise<void> {
   if (!existsSync(SHARED)) {
@@ -25,9 +26,14 @@ async function main(): Promise<void> {
   writeDatabase(db, [{ name: 'import:sample', origin: SHARED, records }], new Date());
   const importSec = (performance.now() - t0) / 1000;
 
+  // a mixed monorepo beside the big npm projects: one of every lockfile and manifest format pipeguard reads
+  const corpus = join(BENCH_DIR, 'deps');
+  const mixed = join(corpus, 'mixed-monorepo');
+  rmSync(mixed, { recursive: true, force: true });
+  cpSync(join(ROOT, 'test', 'scanners', 'deps', 'fixtures'), mixed, { recursive: true });
+
   // in-process: parse every lockfile and match every package
   t0 = performance.now();
-  const corpus = join(BENCH_DIR, 'deps');
   const target = await openDirectory(corpus, { gitignore: false });
   const { lockfiles } = await collectInventory(target);
   const parseSec = (performance.now() - t0) / 1000;

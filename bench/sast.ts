@@ -8,10 +8,13 @@
  * sorted, so two versions of the scanner can be compared with `diff` (a refactor must leave the file unchanged).
  * Without a tree argument the script uses `.bench/tree`, built from packages installed under `.bench/node_modules`
  * (`cd .bench && npm install lodash express @babel/core @babel/traverse rxjs webpack`), copied without nested
- * node_modules so ESLint does not ignore them.
+ * node_modules so ESLint does not ignore them. When `.bench/node_modules/eslint-plugin-sonarjs` is installed
+ * (`npm install eslint-plugin-sonarjs@4.2.2` there) its security rules run too, and the findings of the three tools
+ * are printed side by side per vulnerability class.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import type { Config } from '../src/config/schema.js';
 import type { ScanContext } from '../src/core/types.js';
@@ -85,18 +88,63 @@ async function runOurs(tree: string, dump: string | undefined): Promise<Figures>
   };
 }
 
-async function runEslint(tree: string): Promise<Figures> {
+/** The security rules of eslint-plugin-sonarjs (its other rules are about code quality). */
+const SONAR_SECURITY = [
+  'os-command', 'no-os-command-from-path', 'code-eval', 'sql-queries', 'disabled-auto-escaping', 'no-angular-bypass-sanitization',
+  'link-with-target-blank', 'xml-parser-xxe', 'slow-regex', 'hashing', 'pseudo-random', 'encryption-secure-mode', 'no-weak-cipher',
+  'no-weak-keys', 'insecure-jwt-token', 'no-hardcoded-passwords', 'no-hardcoded-secrets', 'session-regeneration', 'weak-ssl',
+  'unverified-certificate', 'unverified-hostname', 'no-clear-text-protocols', 'insecure-cookie', 'cookie-no-httponly', 'cors', 'csrf',
+  'x-powered-by', 'content-security-policy', 'frame-ancestors', 'strict-transport-security', 'no-mime-sniff', 'no-referrer-policy',
+  'no-ip-forward', 'disabled-resource-integrity', 'hidden-files', 'post-message', 'publicly-writable-directories', 'file-permissions',
+  'no-unsafe-unzip', 'confidential-information-logging', 'no-intrusive-permissions', 'aws-s3-bucket-public-access',
+  'aws-ec2-unencrypted-ebs-volume', 'aws-rds-unencrypted-databases', 'aws-s3-bucket-insecure-http', 'aws-iam-all-privileges',
+  'aws-iam-public-access', 'aws-restricted-ip-admin-access', 'aws-s3-bucket-granted-access', 'aws-ec2-rds-dms-public',
+];
+
+/** Vulnerability class of each tool's rules, for the side-by-side table. */
+function classOf(ruleId: string): string {
+  const r = ruleId.replace(/^(security|sonarjs)\//, '');
+  const table: [RegExp, string][] = [
+    [/command-injection|child-process|os-command/, 'command'],
+    [/code-injection|eval|non-literal-require|unsafe-deserialization/, 'code/deserialisation'],
+    [/sql-(injection|queries)/, 'sql'],
+    [/nosql/, 'nosql'],
+    [/xss|mustache-escape|auto-escaping|bypass-sanitization|target-blank/, 'xss'],
+    [/path-traversal|fs-filename|writable-directories|file-permissions|unzip/, 'path'],
+    [/ssrf/, 'ssrf'],
+    [/open-redirect/, 'redirect'],
+    [/xxe/, 'xxe'],
+    [/prototype-pollution|object-injection/, 'prototype pollution / object injection'],
+    [/regex|redos|regexp/, 'regex'],
+    [/log-injection|information-logging/, 'log'],
+    [/header-injection/, 'header'],
+    [/weak-hash|hashing|cipher|weak-keys|static-iv|random|secure-mode/, 'crypto'],
+    [/jwt|hardcoded|secret|password|session|timing/, 'auth and secrets'],
+    [/tls|ssl|certificate|hostname|clear-text/, 'tls'],
+    [/postmessage|post-message|message-handler/, 'messaging'],
+    [/cdk|aws-/, 'infrastructure as code'],
+    [/cookie|cors|csrf|helmet|powered-by|security-policy|ancestors|transport-security|mime-sniff|referrer|ip-forward|resource-integrity|hidden-files/, 'web configuration'],
+  ];
+  return table.find(([re]) => re.test(r))?.[1] ?? 'other';
+}
+
+async function runEslint(tree: string, kind: 'security' | 'sonarjs'): Promise<Figures> {
   const { ESLint } = await import('eslint');
   const pluginName = 'eslint-plugin-security';
-  const security = ((await import(pluginName)) as { default: { configs: { recommended: object } } }).default;
   const tseslint = (await import('typescript-eslint')).default;
+  let rulesConfig: object;
+  if (kind === 'security') rulesConfig = ((await import(pluginName)) as { default: { configs: { recommended: object } } }).default.configs.recommended;
+  else {
+    const sonar = createRequire(join(ROOT, '.bench', 'package.json'))('eslint-plugin-sonarjs') as { rules: Record<string, unknown> };
+    rulesConfig = { plugins: { sonarjs: sonar }, rules: Object.fromEntries(SONAR_SECURITY.filter((r) => r in sonar.rules).map((r) => [`sonarjs/${r}`, 'error'])) };
+  }
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const eslint = new ESLint({
     cwd: tree,
     overrideConfigFile: true,
     overrideConfig: [
-      security.configs.recommended,
+      rulesConfig,
       { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: tseslint.parser as never } },
       { languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, linterOptions: { reportUnusedDisableDirectives: 'off' } },
     ] as never,
@@ -109,14 +157,14 @@ async function runEslint(tree: string): Promise<Figures> {
   for (const r of results) {
     for (const m of r.messages) {
       // only the plugin's rules: unknown rules named in the packages' own eslint-disable comments are not findings
-      if (!m.ruleId?.startsWith('security/')) continue;
+      if (!m.ruleId?.startsWith(`${kind}/`)) continue;
       findings++;
       byRule[m.ruleId] = (byRule[m.ruleId] ?? 0) + 1;
     }
   }
   const files = walk(tree);
   return {
-    tool: 'eslint + eslint-plugin-security', files: results.length, bytes: files.reduce((s, f) => s + statSync(f).size, 0), findings,
+    tool: `eslint + eslint-plugin-${kind}`, files: results.length, bytes: files.reduce((s, f) => s + statSync(f).size, 0), findings,
     cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024, byRule,
   };
 }
@@ -142,7 +190,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--worker') {
     const tree = args[2]!;
-    const f = args[1] === 'ours' ? await runOurs(tree, args[3]) : await runEslint(tree);
+    const f = args[1] === 'ours' ? await runOurs(tree, args[3]) : await runEslint(tree, args[1] === 'sonarjs' ? 'sonarjs' : 'security');
     console.log(JSON.stringify(f));
     return;
   }
@@ -157,12 +205,24 @@ async function main(): Promise<void> {
   console.log(`tree: ${relative(ROOT, tree) || tree}`);
   const ours = child('ours', tree, dump);
   const peer = child('eslint', tree);
+  const sonar = existsSync(join(ROOT, '.bench', 'node_modules', 'eslint-plugin-sonarjs')) ? child('sonarjs', tree) : undefined;
   console.log(`${'tool'.padEnd(32)} ${'files'.padStart(6)} ${'MB'.padStart(7)} ${'findings'.padStart(8)} ${'files/s'.padStart(8)} ${'MB/s'.padStart(7)} ${'cpu s'.padStart(7)} ${'wall s'.padStart(7)} ${'RSS MB'.padStart(7)}`);
   console.log(row(ours));
   console.log(row(peer));
+  if (sonar) console.log(row(sonar));
   console.log(`speed ratio (CPU, eslint-plugin-security / pipeguard): ${(peer.cpuMs / ours.cpuMs).toFixed(2)}x; wall: ${(peer.wallMs / ours.wallMs).toFixed(2)}x; memory ratio: ${(peer.maxRssMb / ours.maxRssMb).toFixed(2)}x`);
   console.log('pipeguard findings by rule:', JSON.stringify(ours.byRule));
   console.log('eslint-plugin-security findings by rule:', JSON.stringify(peer.byRule));
+  if (sonar) console.log('eslint-plugin-sonarjs findings by rule:', JSON.stringify(sonar.byRule));
+  const tools = [ours, peer, ...(sonar ? [sonar] : [])];
+  const perClass = tools.map((t) => {
+    const m: Record<string, number> = {};
+    for (const [r, n] of Object.entries(t.byRule)) m[classOf(r)] = (m[classOf(r)] ?? 0) + n;
+    return m;
+  });
+  const classes = [...new Set(perClass.flatMap((m) => Object.keys(m)))].sort();
+  console.log(`\n${'findings per class'.padEnd(40)} ${['pipeguard', 'security', ...(sonar ? ['sonarjs'] : [])].map((h) => h.padStart(10)).join(' ')}`);
+  for (const c of classes) console.log(`${c.padEnd(40)} ${perClass.map((m) => String(m[c] ?? 0).padStart(10)).join(' ')}`);
 }
 
 await main();

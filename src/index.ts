@@ -9,7 +9,8 @@
  * process.stdout.write(render('sarif', report, decision, { color: false }));
  * ```
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { resolveBuildPaths } from './attest/config.js';
 import { resolveConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { Decision, Report, ScanOptions, Severity } from './core/types.js';
@@ -41,6 +42,15 @@ export { githubEndpoint, gitlabEndpoint } from './forge/endpoint.js';
 export { DiskCache } from './forge/cache.js';
 export { complianceReport } from './compliance/run.js';
 export { FRAMEWORKS } from './compliance/frameworks/index.js';
+export { checkArtifact, type ArtifactCheck, type Requirement } from './attest/check.js';
+export { verifyBundle, type VerifyPolicy, type VerifyResult } from './attest/verify.js';
+export { parseBundle, messageBundle, dsseBundle, type Bundle } from './attest/bundle.js';
+export { signEnvelope, verifyEnvelope, pae, type DsseEnvelope } from './attest/dsse.js';
+export { generateKeyPair, loadPrivateKey, loadPublicKey, signBytes, keyHint } from './attest/keys.js';
+export { provenanceStatement, resolvedDependencies, sourceInfo, type Statement } from './attest/provenance.js';
+export { subjectOf, type Subject } from './attest/subject.js';
+export { loadTrustedRoot, type TrustedRoot } from './attest/trusted-root.js';
+export { checkPatchLevel, type PatchLevelResult } from './scanners/patch-level/index.js';
 
 /** Options of {@link scan}. */
 export interface ScanApiOptions extends ScanOptions {
@@ -62,8 +72,10 @@ export interface ScanApiOptions extends ScanOptions {
 /** Scans `path` and applies the gate. Throws InputError on bad input or config. */
 export async function scan(path: string, opts: ScanApiOptions = {}): Promise<{ report: Report; decision: Decision }> {
   const cwd = process.cwd();
-  const config =
-    typeof opts.config === 'object' ? opts.config : resolveConfig(resolve(cwd, path), opts.config, SCANNER_IDS).config;
+  const loaded = typeof opts.config === 'object' ? undefined : resolveConfig(resolve(cwd, path), opts.config, SCANNER_IDS);
+  // paths of the build section are relative to the config file (an object given: to the working folder)
+  const base = loaded?.config ?? (opts.config as Config);
+  const config = { ...base, build: resolveBuildPaths(base.build, loaded?.path ? dirname(loaded.path) : cwd) };
   const report = await scanPath({
     path,
     cwd,

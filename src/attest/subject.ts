@@ -118,3 +118,13 @@ function hashRange(r: BlobRange, alg: string): string {
   }
   return h.digest('hex');
 }
+
+/** The subject of what is about to be signed: a broken image is an InputError (it is not signed), not a verdict. */
+export async function subjectToSign(path: string, shown: string, platform?: string): Promise<Subject> {
+  try {
+    return await subjectOf(path, shown, platform);
+  } catch (e) {
+    if (e instanceof TamperedError) throw new InputError(e.message, shown);
+    throw e;
+  }
+}

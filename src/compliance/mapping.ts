@@ -32,6 +32,8 @@ export const RULE_MAPPING: readonly RuleMapping[] = [
   { match: ['scanner:dast'], controls: { ssdf: ['PW.8.2', 'RV.1.2'], samm: ['V-ST-A'] } },
   { match: ['image-secret-*'], controls: { ssdf: ['PW.7.2'], samm: ['I-SD-B'] } },
   { match: ['image-base-eol'], controls: { ssdf: ['PW.4.1', 'PW.4.4'], samm: ['I-SB-B', 'O-EM-B'] } },
+  // Patch level: components kept current, runtimes and bases supported.
+  { match: ['scanner:patch-level'], controls: { ssdf: ['PW.4.1', 'PW.4.4'], samm: ['I-SB-B', 'O-EM-B'] } },
   // The build gate: signatures are release-integrity evidence, provenance is SLSA's.
   { match: ['artifact-unsigned', 'artifact-signature-invalid', 'artifact-tampered'], controls: { ssdf: ['PS.2.1'], samm: ['I-SB-B'] } },
   { match: ['provenance-missing', 'provenance-invalid'], controls: { ssdf: ['PS.3.2'], slsa: ['build-l1', 'build-l2'], samm: ['I-SB-B'] } },

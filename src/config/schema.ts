@@ -59,6 +59,12 @@ export const configSchema = z
       .record(z.string(), z.union([severitySchema, z.literal('none')]))
       .default({})
       .describe('Per-scanner failOn, e.g. `{ secrets: low }`.'),
+    minConfidence: z
+      .enum(['low', 'medium', 'high'])
+      .default('low')
+      .describe(
+        'Least confidence of a finding that fails the gate: `medium` lets look-alikes through (a token that fails its checksum is reported at low confidence), `high` also generic keyword matches.',
+      ),
     exclude: z.array(z.string()).default([]).describe('Globs of paths no scanner reads.'),
     gitignore: z.boolean().default(true).describe('Skip files ignored by .gitignore.'),
     maxFileSize: z

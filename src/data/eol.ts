@@ -32,3 +32,23 @@ export function eolCycle(product: string, version: string): EolCycle | undefined
   }
   return best;
 }
+
+/** How a release line stands on a day: past all support (high), past regular support only (medium), near it (low). */
+export interface EolJudgement {
+  severity: 'high' | 'medium' | 'low';
+  /** One sentence naming the dates, for a finding's message (without the data's date). */
+  message: string;
+}
+
+/**
+ * Judges `cycle` on `today` (`YYYY-MM-DD`) for something called `name`: undefined while it is supported for more
+ * than `warnDays` days.
+ */
+export function judgeEol(cycle: EolCycle, today: string, warnDays: number, name: string): EolJudgement | undefined {
+  const days = (d: string) => Math.round((Date.parse(`${d}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  const last = cycle.extended ?? cycle.eol;
+  if (days(last) < 0) return { severity: 'high', message: `${name} reached end of life on ${last}${cycle.extended ? ` (extended support included; regular support ended ${cycle.eol})` : ''}: it gets no more security updates.` };
+  if (days(cycle.eol) < 0) return { severity: 'medium', message: `${name} left regular security support on ${cycle.eol}; only extended support (LTS/ESM) remains, until ${cycle.extended}.` };
+  if (days(cycle.eol) <= warnDays) return { severity: 'low', message: `${name} reaches end of life on ${cycle.eol}, in ${days(cycle.eol)} days.` };
+  return undefined;
+}

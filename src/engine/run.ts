@@ -158,10 +158,9 @@ export async function runScan(o: RunOptions): Promise<Report> {
     const s = statuses.find((x) => x.scanner === scanner);
     if (s) s.stats = { ...s.stats, 'overlaps-dropped': n };
   }
-  const fingerprinted = applyTestContext(kept, config.testContext);
   const inlineIgnored: Record<string, string> = {};
   const configIgnored: Record<string, string> = {};
-  const fingerprinted = fingerprintAll(raw).map((f) => {
+  const fingerprinted = applyTestContext(kept, config.testContext).map((f) => {
     if (!f.suppressed) {
       const reason = inline.match(f, knownRules);
       if (reason) inlineIgnored[f.fingerprint] = reason;

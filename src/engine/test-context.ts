@@ -21,14 +21,14 @@ export interface TestContextPolicy {
  * severity, keeping the scanner's own in `data.severityOutsideTests`. They stay in every report. Returns new
  * findings; the input is not changed.
  */
-export function applyTestContext(findings: Finding[], policy: TestContextPolicy): Finding[] {
+export function applyTestContext<F extends Finding>(findings: F[], policy: TestContextPolicy): F[] {
   if (!policy.paths.length) return findings;
   const isTest = picomatch(policy.paths, { dot: true });
   const lowered = new Set(policy.scanners);
   return findings.map((f) => {
     const path = locationPath(f.location);
     if (path === undefined || !isTest(path.replace(/!/g, '/'))) return f;
-    const out: Finding = { ...f, tags: [...(f.tags ?? []).filter((t) => t !== TEST_CONTEXT_TAG), TEST_CONTEXT_TAG] };
+    const out: F = { ...f, tags: [...(f.tags ?? []).filter((t) => t !== TEST_CONTEXT_TAG), TEST_CONTEXT_TAG] };
     if (lowered.has(f.scanner) && f.severity !== policy.severity && atLeast(f.severity, policy.severity)) {
       out.severity = policy.severity;
       out.data = { ...f.data, severityOutsideTests: f.severity };

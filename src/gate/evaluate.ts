@@ -1,12 +1,12 @@
 import { globMatcher } from '../core/glob.js';
 import { matchPath } from '../core/location.js';
 import type { Config, Suppression } from '../config/schema.js';
-import { atLeast, type Decision, type Finding, type Report, type Severity, type Suppressed } from '../core/types.js';
+import { atLeast, type Confidence, type Decision, type Finding, type Report, type Severity, type Suppressed } from '../core/types.js';
 
 /** What the gate needs besides the report: the policy, and what the user told us to ignore. */
 export interface GateInput {
-  /** `failOn`, `thresholds` and `suppressions` of pipeguard.yml. */
-  policy: Pick<Config, 'failOn' | 'thresholds' | 'suppressions'>;
+  /** `failOn`, `thresholds`, `suppressions` and `minConfidence` (default `low`: every finding counts) of pipeguard.yml. */
+  policy: Pick<Config, 'failOn' | 'thresholds' | 'suppressions'> & { minConfidence?: Confidence };
   /** `--fail-on` from the command line; overrides the config's `failOn` and its per-scanner thresholds. */
   failOn?: Severity | 'none';
   /** Fingerprints of a previous report: findings in it are known and do not fail the gate. */
@@ -20,7 +20,8 @@ export interface GateInput {
 /**
  * The gate: a pure function from a report and a policy to a decision. A finding fails the gate when it is at or
  * above its scanner's threshold, not suppressed (inline comment, ignore file, config suppression) and not in the
- * baseline. A scanner that failed makes the gate fail too: a scan that did not happen cannot pass.
+ * baseline, and as sure as `minConfidence` asks (a finding without a confidence counts as high). A scanner that
+ * failed makes the gate fail too: a scan that did not happen cannot pass.
  */
 export function evaluate(report: Report, input: GateInput): Decision {
   const failOn = input.failOn ?? input.policy.failOn;
@@ -78,7 +79,8 @@ export function evaluate(report: Report, input: GateInput): Decision {
     // `--fail-on` on the command line is the user's explicit word for this run: it overrides per-scanner thresholds.
     const threshold = input.failOn ?? input.policy.thresholds[f.scanner] ?? failOn;
     const inBaseline = input.baseline?.has(f.fingerprint) === true;
-    if (threshold !== 'none' && atLeast(f.severity, threshold) && !inBaseline) violations.push(f);
+    const sure = CONFIDENCE_RANK[f.confidence ?? 'high'] >= CONFIDENCE_RANK[input.policy.minConfidence ?? 'low'];
+    if (threshold !== 'none' && atLeast(f.severity, threshold) && sure && !inBaseline) violations.push(f);
     else others.push(f);
   }
   active.forEach((a) => {
@@ -104,6 +106,8 @@ export function evaluate(report: Report, input: GateInput): Decision {
     failOn,
   };
 }
+
+const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 
 function describe(s: Suppression, i: number): string {
   const parts = [s.rule && `rule ${s.rule}`, s.path && `path ${s.path}`, s.fingerprint && `fingerprint ${s.fingerprint}`];

@@ -47,6 +47,7 @@ export function cyclonedxBom(components: SbomComponent[], roots: string[], meta:
       version: c.version,
       scope: c.dev ? 'optional' : 'required',
       ...(c.hashes.length ? { hashes: c.hashes.map((h) => ({ alg: h.alg, content: h.hex })) } : {}),
+      ...(c.downloadLocation ? { externalReferences: [{ type: c.downloadLocation.includes('+') ? 'vcs' : 'distribution', url: c.downloadLocation }] } : {}),
       ...(c.licenseExpression
         ? { licenses: /\s/.test(c.licenseExpression) ? [{ expression: c.licenseExpression }] : [{ license: { id: c.licenseExpression } }] }
         : c.licenseName

@@ -1,6 +1,5 @@
 import type { Dependency, ParsedLockfile } from '../analyzers/inventory/types.js';
-import { parseSpdx, formatSpdx, licenseIds } from '../scanners/licenses/spdx.js';
-import { canonicalId, categoryOf, normaliseLicenseName } from '../scanners/licenses/categories.js';
+import { formatSpdx, toSpdx } from '../scanners/licenses/spdx.js';
 import { dependencyPurl } from '../analyzers/inventory/installed/index.js';
 
 /** One component of an SBOM: a package version, merged across lockfiles. */
@@ -22,6 +21,8 @@ export interface SbomComponent {
   sources: string[];
   /** Digests of the image layers that added it (packages found in images). */
   layers: string[];
+  /** Where the lockfile says it was downloaded from (a URL or a VCS locator), when it says so. */
+  downloadLocation?: string;
   /** The ecosystem's own name advisories use, when not the package's: a Debian source package. */
   sourcePackage?: string;
 }
@@ -50,17 +51,25 @@ export function decodeHash(h: string): { alg: 'SHA-512' | 'SHA-256' | 'SHA-1'; h
 
 function licenseOf(raw: string | undefined): { licenseExpression?: string; licenseName?: string } {
   if (!raw) return {};
-  try {
-    const node = parseSpdx(normaliseLicenseName(raw));
-    const ids = licenseIds(node);
-    if (ids.every((id) => categoryOf(id) !== 'unknown')) {
-      const canon = (n: typeof node): typeof node => ('license' in n ? { ...n, license: canonicalId(n.license) } : { ...n, left: canon(n.left), right: canon(n.right) });
-      return { licenseExpression: formatSpdx(canon(node)) };
-    }
-  } catch {
-    // not an expression: keep the text as a name
+  // an SPDX expression (ids checked against the SPDX list, common names corrected), else the text as a name
+  const node = toSpdx(raw);
+  return node ? { licenseExpression: formatSpdx(node) } : { licenseName: raw };
+}
+
+/**
+ * A lockfile's `resolved` as an SPDX download location: an http(s)/ftp URL (yarn's `#sha1` fragment dropped, it
+ * is a checksum) or a VCS locator (`git+https://host/repo.git@commit`); undefined for anything else (yarn berry's
+ * `name@npm:1.0.0` resolutions, local paths).
+ */
+export function downloadLocation(resolved: string | undefined): string | undefined {
+  if (!resolved) return undefined;
+  const vcs = /^((?:git|hg|svn|bzr)(?:\+[a-z]+)?):\/\/([^#\s]+)(?:#(\S+))?$/.exec(resolved);
+  if (vcs) {
+    const scheme = vcs[1] as string;
+    return `${scheme.includes('+') ? scheme : `${scheme}+${scheme}`}://${vcs[2]}${vcs[3] ? `@${vcs[3]}` : ''}`;
   }
-  return { licenseName: raw };
+  const url = /^((?:https?|ftps?):\/\/[^#\s]+)(#\S*)?$/.exec(resolved);
+  return url ? url[1] : undefined;
 }
 
 /** Merges the packages of every lockfile into SBOM components (one per purl), sorted by purl. */
@@ -98,6 +107,7 @@ export function sbomComponents(lockfiles: ParsedLockfile[]): { components: SbomC
         roots.add(purl);
       }
       if (!c.licenseExpression && !c.licenseName && d.license) Object.assign(c, licenseOf(d.license));
+      c.downloadLocation ??= downloadLocation(d.resolved);
       for (const h of d.hashes ?? []) {
         const dh = decodeHash(h);
         if (dh && !c.hashes.some((x) => x.alg === dh.alg)) c.hashes.push(dh);

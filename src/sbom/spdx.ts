@@ -37,7 +37,7 @@ export function spdxDocument(components: SbomComponent[], roots: string[], meta:
         SPDXID: ids.get(c.purl),
         name: c.name,
         versionInfo: c.version,
-        downloadLocation: 'NOASSERTION',
+        downloadLocation: c.downloadLocation ?? 'NOASSERTION',
         filesAnalyzed: false,
         licenseConcluded: 'NOASSERTION',
         licenseDeclared: c.licenseExpression ?? 'NOASSERTION',

@@ -9,6 +9,7 @@ import { licensesConfigSchema } from './licenses/config.js';
 import { imageConfigSchema } from './image/config.js';
 import { dastConfigSchema } from './dast/config.js';
 import { integrityConfigSchema } from './integrity/config.js';
+import { patchLevelConfigSchema } from './patch-level/config.js';
 
 /**
  * The config section of every scanner, by scanner id: `scanners.<id>` in pipeguard.yml.
@@ -26,4 +27,5 @@ export const SCANNER_CONFIGS = {
   image: imageConfigSchema,
   dast: dastConfigSchema,
   integrity: integrityConfigSchema,
+  'patch-level': patchLevelConfigSchema,
 } as const;

@@ -24,6 +24,7 @@ export const SCANNER_ENTRIES: readonly ScannerEntry[] = [
   { id: 'image', load: async () => (await import('./image/index.js')).imageScanner },
   { id: 'dast', load: async () => (await import('./dast/index.js')).dastScanner },
   { id: 'integrity', load: async () => (await import('./integrity/index.js')).integrityScanner },
+  { id: 'patch-level', load: async () => (await import('./patch-level/index.js')).patchLevelScanner },
 ];
 
 /** Every scanner id, in run order. */

@@ -4,6 +4,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli } from '../helpers/cli.js';
+import { resolveImage } from '../../src/targets/image/manifest.js';
+import { openImageTar } from '../../src/targets/image/source.js';
 import { writeLayout } from '../helpers/oci.js';
 import { keylessDsseBundle, keylessMessageBundle, LocalCa, LocalLog, writeTrustedRoot } from '../helpers/sigstore.js';
 import { git, makeDir } from '../helpers/tmp.js';
@@ -240,4 +242,49 @@ test('usage and input errors: exit 2, one line, no stack', async () => {
   assert.match(rsa.stderr, /unsupported key \(rsa\)/);
   const missing = await cli(['verify', 'a.bin', '--key', 'rsa.pem'], { cwd: dir });
   assert.equal(missing.code, 2);
+});
+
+test('an SBOM and an attestation bundle are signed and verified like any file', async () => {
+  const dir = project();
+  await cli(['sign', '--generate-key', 'k.pem'], { cwd: dir });
+  assert.equal((await cli(['sbom', '.', '-o', 'sbom.cdx.json'], { cwd: dir })).code, 0);
+  assert.equal((await cli(['sign', 'sbom.cdx.json', '--key', 'k.pem'], { cwd: dir })).code, 0);
+  assert.equal((await cli(['verify', 'sbom.cdx.json', '--key', 'k.pem.pub'], { cwd: dir })).code, 0);
+  assert.equal((await cli(['attest', 'dist/shop-1.0.0.tgz', '-p', 'slsa', '-k', 'k.pem'], { cwd: dir })).code, 0);
+  assert.equal((await cli(['sign', 'dist/shop-1.0.0.tgz.intoto.sigstore.json', '--key', 'k.pem'], { cwd: dir })).code, 0);
+  assert.equal((await cli(['verify', 'dist/shop-1.0.0.tgz.intoto.sigstore.json', '--key', 'k.pem.pub'], { cwd: dir })).code, 0);
+  const sbom = join(dir, 'sbom.cdx.json');
+  writeFileSync(sbom, readFileSync(sbom, 'utf8').replace('"lodash"', '"lodasz"'));
+  const t = await cli(['verify', 'sbom.cdx.json', '--key', 'k.pem.pub'], { cwd: dir });
+  assert.equal(t.code, 1);
+  assert.match(t.stderr, /tampered/);
+});
+
+test('real images made with skopeo/umoci: an OCI archive and a docker save tarball are signed by manifest digest', async () => {
+  const dir = makeDir();
+  await cli(['sign', '--generate-key', 'k.pem'], { cwd: dir });
+  const images = join(import.meta.dirname, '..', 'fixtures', 'images');
+  for (const name of ['debian.oci.tar', 'debian.docker.tar']) {
+    const image = join(images, name);
+    const bundle = join(dir, `${name}.sigstore.json`);
+    const s = await cli(['sign', image, '--key', 'k.pem', '-o', bundle], { cwd: dir });
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stderr, /signed image .* \(manifest sha256:[0-9a-f]{64}\)/, name);
+    const v = await cli(['verify', image, '--key', 'k.pem.pub', '--bundle', bundle], { cwd: dir });
+    assert.equal(v.code, 0, `${name}: ${v.stderr}`);
+    // the same bytes as a plain copy verify too; one changed byte inside a layer does not
+    const copy = join(dir, name);
+    const bytes = readFileSync(image);
+    writeFileSync(copy, bytes);
+    assert.equal((await cli(['verify', copy, '--key', 'k.pem.pub', '--bundle', bundle], { cwd: dir })).code, 0);
+    const store = (await openImageTar(image))!;
+    const layer = resolveImage(store, undefined).layers.at(-1)!.blob;
+    store.close();
+    const at = layer.offset + Math.floor(layer.size / 2);
+    bytes[at] = bytes[at]! ^ 0x20;
+    writeFileSync(copy, bytes);
+    const t = await cli(['verify', copy, '--key', 'k.pem.pub', '--bundle', bundle], { cwd: dir });
+    assert.equal(t.code, 1, `${name}: ${t.stderr}`);
+    assert.match(t.stderr, /tampered: layer \d+ .* does not match its digest/);
+  }
 });

@@ -80,3 +80,12 @@ test('--fail-on from the command line overrides per-scanner thresholds too', () 
   assert.equal(evaluate(r, { policy: p, now, failOn: 'none' }).outcome, 'pass');
   assert.equal(evaluate(r, { policy: p, now, failOn: 'medium' }).outcome, 'pass');
 });
+
+test('minConfidence keeps less sure findings (look-alikes that fail a checksum) from failing the gate, still reported', () => {
+  const r = report([finding('sure', 'high', { confidence: 'high' }), finding('lookalike', 'high', { confidence: 'low' }), finding('keyword', 'high', { confidence: 'medium' })]);
+  assert.deepEqual(evaluate(r, { policy: policy(), now }).violations.map((f) => f.fingerprint), ['sure', 'lookalike', 'keyword']);
+  const d = evaluate(r, { policy: policy({ minConfidence: 'medium' }), now });
+  assert.deepEqual(d.violations.map((f) => f.fingerprint), ['sure', 'keyword']);
+  assert.deepEqual(d.findings.map((f) => f.fingerprint), ['lookalike']);
+  assert.deepEqual(evaluate(r, { policy: policy({ minConfidence: 'high' }), now }).violations.map((f) => f.fingerprint), ['sure']);
+});

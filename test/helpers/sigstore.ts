@@ -179,7 +179,8 @@ export class LocalLog {
     const set = sign('sha256', Buffer.from(canonicalJson({ body: canonicalizedBody, integratedTime, logID: this.logId.toString('hex'), logIndex: index })), { key: this.key.privateKey, dsaEncoding: 'der' });
     const note = `${this.origin}\n${size}\n${root.toString('base64')}\n`;
     const noteSig = sign('sha256', Buffer.from(note), { key: this.key.privateKey, dsaEncoding: 'der' });
-    const checkpoint = `${note}\n\u2014 ${this.origin} ${Buffer.concat([this.logId.subarray(0, 4), noteSig]).toString('base64')}\n`;
+    // Rekor signs as its host name; the note's origin line adds the tree id
+    const checkpoint = `${note}\n\u2014 rekor.test ${Buffer.concat([this.logId.subarray(0, 4), noteSig]).toString('base64')}\n`;
     return {
       logIndex: String(index),
       logId: { keyId: this.logId.toString('base64') },

@@ -44,6 +44,14 @@ export const SUITES: FixtureSuite[] = [
     layout: { kind: 'tree' },
     configFile: 'pipeguard.yml',
   },
+  {
+    name: 'patch-level',
+    scanner: 'patch-level',
+    dir: join(T, 'patch-level', 'fixtures', 'repo'),
+    layout: { kind: 'tree' },
+    // no lockfile here: nothing is asked of a registry; end of life is judged on the data's own date
+    config: { scanners: { 'patch-level': { enabled: true, offline: true, asOf: '2026-12-06' } } },
+  },
   { name: 'sast rules', scanner: 'sast', dir: join(T, 'sast', 'fixtures', 'rules'), layout: { kind: 'tree' } },
   { name: 'sast languages', scanner: 'sast', dir: join(T, 'sast', 'fixtures', 'langs'), layout: { kind: 'tree' } },
 ];

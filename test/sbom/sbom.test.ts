@@ -3,7 +3,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { decodeHash } from '../../src/sbom/inventory.js';
+import { decodeHash, downloadLocation } from '../../src/sbom/inventory.js';
 import { cli } from '../helpers/cli.js';
 import { cyclonedxValidator } from '../helpers/sbom-schemas.js';
 import { makeDir } from '../helpers/tmp.js';
@@ -125,4 +125,34 @@ test('hash decoding: SRI, hex with algorithm prefix, yarn berry checksum', () =>
   assert.deepEqual(decodeHash(`sha256:${'ab'.repeat(32)}`), { alg: 'SHA-256', hex: 'ab'.repeat(32) });
   assert.deepEqual(decodeHash(`10c0/${'cd'.repeat(64)}`), { alg: 'SHA-512', hex: 'cd'.repeat(64) });
   assert.equal(decodeHash('md5-xxxx'), undefined);
+});
+
+test('download locations: URLs without yarn\'s checksum fragment, git URLs as SPDX VCS locators, nothing else', () => {
+  assert.equal(downloadLocation('https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz#679591c564c3bffaae8454cf0b3df370c3d6911c'), 'https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz');
+  assert.equal(downloadLocation('git+ssh://git@github.com/acme/lib.git#9f0c1e2'), 'git+ssh://git@github.com/acme/lib.git@9f0c1e2');
+  assert.equal(downloadLocation('git://github.com/acme/lib.git'), 'git+git://github.com/acme/lib.git');
+  assert.equal(downloadLocation('lodash@npm:4.17.21'), undefined);
+  assert.equal(downloadLocation('file:../local'), undefined);
+  assert.equal(downloadLocation(undefined), undefined);
+});
+
+test('SPDX downloadLocation and CycloneDX distribution reference come from the lockfile\'s resolved URLs', async () => {
+  const dir = copy('y1');
+  for (const format of ['spdx', 'cyclonedx']) {
+    const out = join(dir, `${format}.json`);
+    const r = await cli(['sbom', 'y1', '--format', format, '-o', out], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as {
+      packages?: { name: string; downloadLocation: string }[];
+      components?: { name: string; externalReferences?: { type: string; url: string }[] }[];
+    };
+    const want = 'https://registry.npmjs.org/lodash/-/lodash-4.17.15.tgz';
+    if (format === 'spdx') {
+      assert.equal(doc.packages?.find((p) => p.name === 'lodash')?.downloadLocation, want);
+      assert.ok((doc.packages ?? []).filter((p) => p.downloadLocation === 'NOASSERTION').length <= 1, 'only the root has none');
+    } else {
+      assert.deepEqual(doc.components?.find((c) => c.name === 'lodash')?.externalReferences, [{ type: 'distribution', url: want }]);
+      assert.ok(cyclonedxValidator()(doc), 'valid CycloneDX');
+    }
+  }
 });

@@ -14,7 +14,7 @@ export interface InventoryError {
 }
 
 /** Extra files parsers may read besides lockfiles (sibling manifests, requirement includes). */
-const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|[^/]*\.txt|[^/]*\.in)$/;
+const SIBLINGS = /(^|\/)(package\.json|pyproject\.toml|go\.sum|[^/]*\.txt|[^/]*\.in)$/;
 
 /**
  * Reads every lockfile/manifest of a target and parses it: one entry per file, parse failures as
@@ -70,6 +70,7 @@ async function readInventory(target: Target, signal?: AbortSignal): Promise<{ lo
       const parsed = await fmt.parse(await f.text(), f.path, read);
       linkGraph(parsed);
       out.push(parsed);
+      for (const n of parsed.notes ?? []) errors.push({ path: f.path, ...(n.line ? { line: n.line } : {}), message: n.message });
     } catch (e) {
       if (e instanceof LockfileError) errors.push({ path: f.path, ...(e.line ? { line: e.line } : {}), message: e.message });
       else errors.push({ path: f.path, message: errorMessage(e) });

@@ -11,6 +11,14 @@ const TYPES: Record<string, string> = {
   NuGet: 'nuget',
   Hex: 'hex',
   Pub: 'pub',
+  SwiftURL: 'swift',
+  CocoaPods: 'cocoapods',
+  CRAN: 'cran',
+  Bioconductor: 'bioconductor',
+  ConanCenter: 'conan',
+  Hackage: 'hackage',
+  Julia: 'julia',
+  JSR: 'jsr',
 };
 
 const enc = (s: string): string => encodeURIComponent(s).replace(/%2F/gi, '/');

@@ -46,6 +46,8 @@ export interface ParsedLockfile {
   roots?: string[];
   /** Keys of direct dependencies declared for development only; what only they pull in is dev. */
   devRoots?: string[];
+  /** Problems that did not stop the parse (a missing `-r` include): file notes at a line, the packages still count. */
+  notes?: { line?: number; message: string }[];
   /** An operating system's package database (dpkg, apk, rpm): distribution packages, not application ones. */
   os?: boolean;
 }

@@ -44,6 +44,8 @@ export interface CompiledRule {
    * reading them from one place in hot code would be slow; compiled rules all have one shape.
    */
   generic: boolean;
+  /** 0 specific, 1 fallback (a widening of a stricter rule), 2 generic: an overlapping hit of a lower tier wins. */
+  tier: number;
   minEntropy: number | undefined;
   secretGroup: number | undefined;
   checksum: SecretRuleSpec['checksum'];
@@ -208,6 +210,7 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       lead: shape.lead,
       stop: shape.stop,
       generic: spec.generic === true,
+      tier: spec.generic ? 2 : spec.fallback ? 1 : 0,
       minEntropy: spec.minEntropy,
       secretGroup: spec.secretGroup,
       checksum: spec.checksum,
@@ -622,7 +625,7 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
   const bytes = opts.bytes;
   const regions = bytes && n >= MIN_REGION_TEXT ? regionsOf(active, rules, spots, n) : undefined;
   const haystack = regions && bytes ? regionHaystack(bytes, regions.starts, regions.ends) : wholeHaystack(typeof source === 'string' ? source : source());
-  const raw: (Detection & { generic: boolean })[] = [];
+  const raw: (Detection & { generic: boolean; tier: number })[] = [];
   const lines = new LineIndex(view);
   const decode = opts.decode;
   const record = (rule: CompiledRule, m: RegExpExecArray, base: number) => {
@@ -652,6 +655,7 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
       endColumn: e.column,
       checksumFailed: verdict === 2,
       generic: rule.generic,
+      tier: rule.tier,
     });
   };
   for (const r of active) {
@@ -689,15 +693,16 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
     }
   }
   if (raw.length === 0) return [];
-  const specific = raw.filter((d) => !d.generic);
-  const kept = raw.filter((d) => !d.generic || !specific.some((s) => s.start < d.end && d.start < s.end));
+  // A hit yields to an overlapping hit of a more specific tier (generic to fallback to specific).
+  const ranked = raw.filter((d) => d.tier > 0);
+  const kept = ranked.length === 0 ? raw : raw.filter((d) => d.tier === 0 || !raw.some((s) => s.tier < d.tier && s.start < d.end && d.start < s.end));
   kept.sort((x, y) => x.start - y.start || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
   // Two generic rules on the same secret: keep the first by id.
   const out: Detection[] = [];
   for (const d of kept) {
     const prev = out[out.length - 1];
     if (prev && d.generic && prev.start === d.start && prev.end === d.end) continue;
-    const { generic: _g, ...det } = d;
+    const { generic: _g, tier: _t, ...det } = d;
     out.push(det);
   }
   return out;

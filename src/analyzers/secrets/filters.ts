@@ -46,12 +46,17 @@ const PLACEHOLDER_WORDS = [
   '>',
 ];
 
-/** Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%`, `#{x}`, `<%= x %>`. */
-const TEMPLATE = /\$\{[^}]*\}?|\{\{|\}\}|\$\([^)]*\)?|%[A-Za-z_][A-Za-z0-9_]*%|#\{[^}]*\}?|<%|\$[A-Z_][A-Z0-9_]{2,}\b/;
+/**
+ * Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%` (not right after a letter or digit: URL-encoded
+ * tokens hold `…a%2Fb%3D`), `#{x}`, `<%= x %>`.
+ */
+const TEMPLATE = /\$\{[^}]*\}?|\{\{|\}\}|\$\([^)]*\)?|(?<![A-Za-z0-9])%[A-Za-z_][A-Za-z0-9_]{0,40}%|#\{[^}]*\}?|<%|\$[A-Z_][A-Z0-9_]{2,}\b/;
 
 /** A run of the same character, or an ascending sequence, long enough to be typed by hand. */
 function isPatterned(s: string): boolean {
-  if (/(.)\1{5,}/.test(s)) return true;
+  // A run of `A` is zero bits in base64: long tokens that encode binary fields hold them (Twitter bearer tokens,
+  // Dropbox long-lived tokens, macaroons), so only shorter values count it as typed by hand.
+  if (s.length >= 40 ? /([^A])\1{5,}/.test(s) : /(.)\1{5,}/.test(s)) return true;
   const low = s.toLowerCase();
   return low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty');
 }

@@ -40,8 +40,13 @@ export interface SecretRuleSpec {
   checksum?: ChecksumName;
   /** How sure a match is real (default high for fixed-prefix formats, medium for keyword-context rules). */
   confidence?: Confidence;
-  /** A generic rule yields to any specific rule that matched the same secret. */
+  /** A generic rule yields to any specific (or fallback) rule that matched the same secret. */
   generic?: boolean;
+  /**
+   * A fallback rule widens a stricter rule to the shapes other scanners accept (a looser length, more contexts):
+   * it yields to any specific rule that matched the same secret, and wins over generic ones.
+   */
+  fallback?: boolean;
   allowlist?: {
     /** The secret is ignored when one of these regexes matches it (case-insensitively). */
     regexes?: string[];

@@ -5,7 +5,7 @@ import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from '../../attest/dsse.js';
 import { keyHint, loadPrivateKey } from '../../attest/keys.js';
 import { provenancePath } from '../../attest/policy.js';
 import { ciBuilder, LOCAL_BUILDER, provenanceStatement, resolvedDependencies, sourceInfo } from '../../attest/provenance.js';
-import { subjectOf, TamperedError } from '../../attest/subject.js';
+import { subjectToSign } from '../../attest/subject.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import { VERSION } from '../../core/version.js';
 import { openDirectory } from '../../targets/directory.js';
@@ -58,13 +58,7 @@ records them). The statement is signed into a DSSE envelope inside a Sigstore bu
     const sourceDir = resolve(io.cwd, sourceShown);
     if (!statSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError('not a folder (--source names the source checkout)', sourceShown);
     const path = resolve(io.cwd, shown);
-    let subject;
-    try {
-      subject = await subjectOf(path, shown, values.platform ? platformOption(values.platform) : undefined);
-    } catch (e) {
-      if (e instanceof TamperedError) throw new InputError(e.message, shown);
-      throw e;
-    }
+    const subject = await subjectToSign(path, shown, values.platform ? platformOption(values.platform) : undefined);
     const source = await sourceInfo(sourceDir, io.env);
     const target = await openDirectory(sourceDir, { gitignore: true });
     let dependencies;

@@ -31,4 +31,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'attest', load: async () => (await import('./attest.js')).attestCommand },
   { name: 'sign', load: async () => (await import('./sign.js')).signCommand },
   { name: 'verify', load: async () => (await import('./verify.js')).verifyCommand },
+  { name: 'outdated', load: async () => (await import('./outdated.js')).outdatedCommand },
 ];

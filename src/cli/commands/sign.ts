@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { messageBundle } from '../../attest/bundle.js';
 import { generateKeyPair, keyHint, loadPrivateKey, signBytes, type KeyAlgorithm } from '../../attest/keys.js';
 import { signaturePath } from '../../attest/policy.js';
-import { subjectOf, TamperedError } from '../../attest/subject.js';
+import { subjectToSign } from '../../attest/subject.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../deliver/fs-atomic.js';
 import { parse, platformOption } from '../args.js';
@@ -49,14 +49,7 @@ Check a signature with pipeguard verify <path> --key FILE.pub.
     if (!values.key) throw new UsageError('give the private key: --key FILE (make one with --generate-key FILE)');
     const key = loadPrivateKey(resolve(io.cwd, values.key), io.env.PIPEGUARD_KEY_PASSWORD);
     const path = resolve(io.cwd, shown);
-    let subject;
-    try {
-      subject = await subjectOf(path, shown, values.platform ? platformOption(values.platform) : undefined);
-    } catch (e) {
-      // a broken image is not signed: say what is wrong with it
-      if (e instanceof TamperedError) throw new InputError(e.message, shown);
-      throw e;
-    }
+    const subject = await subjectToSign(path, shown, values.platform ? platformOption(values.platform) : undefined);
     const bundle = messageBundle(subject.sha256, signBytes(key, subject.bytes), keyHint(key));
     const out = values.output ? resolve(io.cwd, values.output) : signaturePath(path);
     writeAtomic(out, JSON.stringify(bundle, null, 2) + '\n');

@@ -4,9 +4,9 @@
  * check, and a base distribution past its end of life (from `etc/os-release` and the dated end-of-life data).
  * Exposed ports are judged by the exposure scanner against the exposure policy.
  */
-import { EOL_UPDATED, eolCycle } from '../../data/eol.js';
+import { EOL_UPDATED, eolCycle, judgeEol } from '../../data/eol.js';
 import { toRuleMeta } from '../../core/rules.js';
-import type { ImageLocation, RawFinding, Scanner, ScanContext, Severity, Target } from '../../core/types.js';
+import type { ImageLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { analyzeText, type SecretHit } from '../../analyzers/secrets/analyze.js';
 import type { RuleSet } from '../../analyzers/secrets/engine.js';
 import { buildRuleSet, ruleSetInput } from '../../analyzers/secrets/ruleset.js';
@@ -110,23 +110,10 @@ async function* eolFindings(target: Target, ctx: ScanContext<ImageScannerConfig>
   const cycle = eolCycle(product, version);
   if (!cycle) return;
   const today = ctx.config.asOf ?? new Date().toISOString().slice(0, 10);
-  const days = (d: string) => Math.round((Date.parse(`${d}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
   const name = kv.get('PRETTY_NAME') ?? `${id} ${version}`;
-  let severity: Severity | undefined;
-  let message: string;
-  const last = cycle.extended ?? cycle.eol;
-  if (days(last) < 0) {
-    severity = 'high';
-    message = `${name} reached end of life on ${last}${cycle.extended ? ` (extended support included; regular support ended ${cycle.eol})` : ''}: it gets no more security updates.`;
-  } else if (days(cycle.eol) < 0) {
-    severity = 'medium';
-    message = `${name} left regular security support on ${cycle.eol}; only extended support (LTS/ESM) remains, until ${cycle.extended}.`;
-  } else if (days(cycle.eol) <= ctx.config.eolWarnDays) {
-    severity = 'low';
-    message = `${name} reaches end of life on ${cycle.eol}, in ${days(cycle.eol)} days.`;
-  } else {
-    return;
-  }
+  const judged = judgeEol(cycle, today, ctx.config.eolWarnDays, name);
+  if (!judged) return;
+  const { severity, message } = judged;
   yield {
     scanner: 'image',
     ruleId: 'image-base-eol',

@@ -1,67 +1,77 @@
+import { createRequire } from 'node:module';
+import { SPDX_LICENSE_IDS, spdxId } from './spdx.js';
+
 /** License categories pipeguard's policy speaks of. */
-export const LICENSE_CATEGORIES = ['permissive', 'weak-copyleft', 'strong-copyleft', 'network-copyleft', 'public-domain', 'unknown'] as const;
+export const LICENSE_CATEGORIES = [
+  'permissive',
+  'public-domain',
+  'weak-copyleft',
+  'strong-copyleft',
+  'network-copyleft',
+  'non-commercial',
+  'proprietary',
+  'unknown',
+] as const;
 /** One license category. */
 export type LicenseCategory = (typeof LICENSE_CATEGORIES)[number];
 
-const TABLE: Record<Exclude<LicenseCategory, 'unknown'>, string[]> = {
-  'public-domain': ['CC0-1.0', 'Unlicense', '0BSD', 'WTFPL', 'PDDL-1.0'],
-  permissive: [
-    'MIT', 'MIT-0', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'BSD-3-Clause-Clear', 'BSD-4-Clause', 'Apache-1.1', 'Apache-2.0',
-    'Zlib', 'X11', 'Python-2.0', 'PSF-2.0', 'BlueOak-1.0.0', 'Artistic-2.0', 'BSL-1.0', 'CC-BY-3.0', 'CC-BY-4.0', 'PostgreSQL',
-    'NCSA', 'Unicode-DFS-2016', 'Unicode-3.0', 'OpenSSL', 'HPND', 'curl', 'Ruby', 'AFL-2.1', 'AFL-3.0', 'MIT-CMU', 'ICU', 'W3C',
-  ],
+const require = createRequire(import.meta.url);
+
+/**
+ * Permissive: every license the Blue Oak Council rates (`@blueoak/list`: model, gold, silver, bronze, lead), plus the
+ * attribution-only Creative Commons and Unicode licenses it does not rate.
+ */
+const BLUE_OAK = (require('@blueoak/list') as { name: string; licenses: { id: string }[] }[]).flatMap((r) => r.licenses.map((l) => l.id));
+
+/**
+ * Copyleft families (after Blue Oak's copyleft guide: weak — changes to the licensed files are shared; strong —
+ * the larger program that includes it is shared when distributed; network — also when users reach it over a
+ * network), proprietary and public-domain dedications, by SPDX id. Every id here is checked against the SPDX
+ * license list by a test.
+ */
+const TABLE: Record<'public-domain' | 'permissive' | 'weak-copyleft' | 'strong-copyleft' | 'network-copyleft' | 'proprietary', string[]> = {
+  'public-domain': ['CC0-1.0', 'Unlicense', '0BSD', 'WTFPL', 'PDDL-1.0', 'CC-PDDC'],
+  permissive: ['CC-BY-1.0', 'CC-BY-2.0', 'CC-BY-2.5', 'CC-BY-3.0', 'CC-BY-4.0', 'Unicode-3.0', 'Unicode-DFS-2016', 'Python-2.0', 'PSF-2.0'],
   'weak-copyleft': [
     'LGPL-2.0-only', 'LGPL-2.0-or-later', 'LGPL-2.1-only', 'LGPL-2.1-or-later', 'LGPL-3.0-only', 'LGPL-3.0-or-later',
-    'LGPL-2.0', 'LGPL-2.1', 'LGPL-3.0', 'MPL-1.1', 'MPL-2.0', 'MPL-2.0-no-copyleft-exception', 'EPL-1.0', 'EPL-2.0', 'CDDL-1.0',
-    'CDDL-1.1', 'CPL-1.0', 'EUPL-1.1', 'EUPL-1.2', 'CC-BY-SA-4.0', 'CC-BY-SA-3.0', 'OSL-3.0', 'MS-RL', 'Artistic-1.0',
+    'LGPL-2.0', 'LGPL-2.1', 'LGPL-3.0', 'LGPLLR',
+    'MPL-1.0', 'MPL-1.1', 'MPL-2.0', 'MPL-2.0-no-copyleft-exception', 'EPL-1.0', 'EPL-2.0', 'CDDL-1.0', 'CDDL-1.1',
+    'CPL-1.0', 'IPL-1.0', 'EUPL-1.0', 'EUPL-1.1', 'EUPL-1.2', 'MS-RL', 'Artistic-1.0', 'CECILL-C', 'ErlPL-1.1', 'SPL-1.0',
+    'CC-BY-SA-1.0', 'CC-BY-SA-2.0', 'CC-BY-SA-2.5', 'CC-BY-SA-3.0', 'CC-BY-SA-4.0', 'OFL-1.0', 'OFL-1.1', 'APSL-2.0',
+    'CAL-1.0-Combined-Work-Exception',
   ],
   'strong-copyleft': [
     'GPL-1.0-only', 'GPL-1.0-or-later', 'GPL-2.0-only', 'GPL-2.0-or-later', 'GPL-3.0-only', 'GPL-3.0-or-later',
-    'GPL-2.0', 'GPL-3.0', 'GPL-1.0', 'CC-BY-NC-4.0', 'CC-BY-NC-SA-4.0',
+    'GPL-1.0', 'GPL-2.0', 'GPL-3.0', 'GPL-2.0-with-classpath-exception',
+    'GPL-2.0-with-GCC-exception', 'GPL-3.0-with-GCC-exception', 'GPL-2.0-with-autoconf-exception', 'GPL-3.0-with-autoconf-exception',
+    'GPL-2.0-with-bison-exception', 'GPL-2.0-with-font-exception', 'CECILL-1.0', 'CECILL-1.1', 'CECILL-2.0', 'CECILL-2.1',
+    'Sleepycat', 'QPL-1.0', 'copyleft-next-0.3.0', 'copyleft-next-0.3.1',
   ],
-  'network-copyleft': ['AGPL-1.0-only', 'AGPL-1.0-or-later', 'AGPL-3.0-only', 'AGPL-3.0-or-later', 'AGPL-3.0', 'SSPL-1.0', 'OSL-3.0-network', 'RPL-1.5'],
+  'network-copyleft': ['AGPL-1.0', 'AGPL-1.0-only', 'AGPL-1.0-or-later', 'AGPL-3.0', 'AGPL-3.0-only', 'AGPL-3.0-or-later', 'SSPL-1.0', 'OSL-1.0', 'OSL-1.1', 'OSL-2.0', 'OSL-2.1', 'OSL-3.0', 'RPL-1.1', 'RPL-1.5', 'CAL-1.0'],
+  // source-available terms that restrict use (a production use, a competing service, a company size)
+  proprietary: ['BUSL-1.1', 'Elastic-2.0', 'PolyForm-Small-Business-1.0.0'],
 };
 
 const BY_ID = new Map<string, LicenseCategory>();
+for (const id of BLUE_OAK) BY_ID.set(id.toLowerCase(), 'permissive');
 for (const [cat, ids] of Object.entries(TABLE)) for (const id of ids) BY_ID.set(id.toLowerCase(), cat as LicenseCategory);
+// non-commercial: every Creative Commons NC variant the SPDX list has, and PolyForm Noncommercial
+for (const id of SPDX_LICENSE_IDS) if (/^CC-BY-NC(-|$)|^PolyForm-Noncommercial/.test(id)) BY_ID.set(id.toLowerCase(), 'non-commercial');
 
-/** The category of one SPDX id (case-insensitive); `unknown` for ids pipeguard does not classify. */
+/** Every SPDX id pipeguard puts in a category, with the category (for the test that keeps the table honest). */
+export function classifiedIds(): [string, LicenseCategory][] {
+  return [...BY_ID.entries()].map(([lower, cat]) => [spdxId(lower) ?? lower, cat]);
+}
+
+/**
+ * The category of one SPDX id (case-insensitive, a trailing `+` ignored); `unknown` for ids pipeguard does not
+ * classify. A `LicenseRef-` naming proprietary or commercial terms is proprietary, and so is npm's `UNLICENSED`
+ * (read as `LicenseRef-UNLICENSED`: no permission granted).
+ */
 export function categoryOf(id: string): LicenseCategory {
-  return BY_ID.get(id.toLowerCase()) ?? 'unknown';
-}
-
-/** The canonical spelling of a known SPDX id, or the id as given. */
-export function canonicalId(id: string): string {
   const lower = id.toLowerCase();
-  for (const ids of Object.values(TABLE)) for (const x of ids) if (x.toLowerCase() === lower) return x;
-  return id;
-}
-
-const ALIASES: Record<string, string> = {
-  'mit license': 'MIT',
-  'the mit license': 'MIT',
-  'apache 2.0': 'Apache-2.0',
-  'apache-2': 'Apache-2.0',
-  'apache 2': 'Apache-2.0',
-  'apache license 2.0': 'Apache-2.0',
-  'apache license, version 2.0': 'Apache-2.0',
-  'apache software license': 'Apache-2.0',
-  'the apache software license, version 2.0': 'Apache-2.0',
-  'bsd license': 'BSD-3-Clause',
-  'new bsd license': 'BSD-3-Clause',
-  'simplified bsd license': 'BSD-2-Clause',
-  'isc license': 'ISC',
-  gplv2: 'GPL-2.0-only',
-  gplv3: 'GPL-3.0-only',
-  'gpl-2.0+': 'GPL-2.0-or-later',
-  'gpl-3.0+': 'GPL-3.0-or-later',
-  lgplv3: 'LGPL-3.0-only',
-  'mozilla public license 2.0': 'MPL-2.0',
-  'public domain': 'Unlicense',
-};
-
-/** Maps a common non-SPDX license name to its SPDX id, or returns the input trimmed. */
-export function normaliseLicenseName(s: string): string {
-  const t = s.trim();
-  return ALIASES[t.toLowerCase()] ?? t;
+  const cat = BY_ID.get(lower) ?? BY_ID.get(lower.replace(/\+$/, ''));
+  if (cat) return cat;
+  if (/^licenseref-(unlicensed$|.*(proprietary|commercial|confidential|all-rights-reserved))/.test(lower)) return 'proprietary';
+  return 'unknown';
 }

@@ -6,10 +6,10 @@ export const licensesConfigSchema = scannerSection({
   allow: z
     .array(z.string().min(1))
     .default([])
-    .describe('SPDX ids or categories (permissive, weak-copyleft, strong-copyleft, network-copyleft, public-domain) allowed; empty = anything not denied.'),
+    .describe('SPDX ids or categories (permissive, public-domain, weak-copyleft, strong-copyleft, network-copyleft, non-commercial, proprietary) allowed; empty = anything not denied.'),
   deny: z
     .array(z.string().min(1))
-    .default(['strong-copyleft', 'network-copyleft'])
+    .default(['strong-copyleft', 'network-copyleft', 'non-commercial'])
     .describe('SPDX ids or categories that are violations.'),
   reportUnknown: z.boolean().default(false).describe('Report packages whose license is missing or not a known SPDX id.'),
   includeDev: z.boolean().default(false).describe('Check development-only dependencies too (they are not shipped).'),

@@ -1,5 +1,5 @@
-import { canonicalId, categoryOf, normaliseLicenseName, type LicenseCategory } from './categories.js';
-import { formatSpdx, licenseIds, parseSpdx, type SpdxNode } from './spdx.js';
+import { categoryOf, type LicenseCategory } from './categories.js';
+import { formatSpdx, licenseIds, parseSpdx, toSpdx, type SpdxNode } from './spdx.js';
 
 /** What the policy says about one package's license. */
 export type LicenseVerdict =
@@ -14,7 +14,8 @@ export interface LicensePolicy {
 }
 
 function matches(list: Set<string>, id: string): boolean {
-  return list.has(id.toLowerCase()) || list.has(categoryOf(id));
+  const lower = id.toLowerCase();
+  return list.has(lower) || list.has(lower.replace(/^licenseref-/, '')) || list.has(categoryOf(id));
 }
 
 /**
@@ -22,18 +23,21 @@ function matches(list: Set<string>, id: string): boolean {
  * a `WITH` exception is judged by its license. Unparsable or unclassified licenses are `unknown`.
  */
 export function judgeLicense(raw: string | undefined, policy: LicensePolicy): LicenseVerdict {
-  if (!raw || !raw.trim() || /^(UNLICENSED|SEE LICENSE IN .*|NOASSERTION|NONE)$/i.test(raw.trim())) {
+  if (!raw || !raw.trim() || /^(SEE LICENSE IN .*|NOASSERTION|NONE)$/i.test(raw.trim())) {
     return { kind: 'unknown', ...(raw ? { expression: raw } : {}), reason: raw ? `license "${raw}" names no SPDX license` : 'no license recorded' };
   }
-  let node: SpdxNode;
-  try {
-    node = parseSpdx(normaliseLicenseName(raw));
-  } catch (e) {
-    return { kind: 'unknown', expression: raw, reason: (e as Error).message };
+  let node: SpdxNode | undefined;
+  // npm's UNLICENSED: no permission is granted to anyone, which is what proprietary means here
+  if (/^UNLICENSED$/i.test(raw.trim())) node = { license: 'LicenseRef-UNLICENSED' };
+  node ??= toSpdx(raw);
+  if (!node) {
+    try {
+      parseSpdx(raw);
+    } catch (e) {
+      return { kind: 'unknown', expression: raw, reason: (e as Error).message };
+    }
+    return { kind: 'unknown', expression: raw, reason: `"${raw}" is not an SPDX license expression` };
   }
-  const canon = (n: SpdxNode): SpdxNode =>
-    'license' in n ? { ...n, license: canonicalId(n.license) } : { ...n, left: canon(n.left), right: canon(n.right) };
-  node = canon(node);
   const ids = licenseIds(node);
   const categories = [...new Set(ids.map(categoryOf))];
   const expression = formatSpdx(node);

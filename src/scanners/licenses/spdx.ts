@@ -1,58 +1,77 @@
 /**
- * SPDX license expressions (SPDX spec annex D): `MIT`, `Apache-2.0+`, `LicenseRef-x`,
- * `A OR B`, `A AND B`, `A WITH exception`, parentheses; AND binds tighter than OR.
+ * SPDX license expressions (SPDX spec annex D) through `spdx-expression-parse`, with ids checked against the SPDX
+ * license list (`spdx-license-ids`, `spdx-exceptions`) and common non-SPDX names fixed by `spdx-correct`.
+ * Operators and ids are matched case-insensitively (`mit or apache-2.0`), as the spec says they should be.
  */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const parseExpression = require('spdx-expression-parse') as (s: string) => SpdxNode;
+const correct = require('spdx-correct') as (s: string, opts?: { upgrade?: boolean }) => string | null;
+/** Every current SPDX license id. */
+export const SPDX_LICENSE_IDS: readonly string[] = require('spdx-license-ids/index.json') as string[];
+/** SPDX license ids the list has deprecated (`GPL-2.0`, `GPL-2.0+`, ...): still valid in expressions. */
+export const SPDX_DEPRECATED_IDS: readonly string[] = require('spdx-license-ids/deprecated.json') as string[];
+const EXCEPTION_IDS = [...(require('spdx-exceptions/index.json') as string[]), ...(require('spdx-exceptions/deprecated.json') as string[])];
 
 /** A parsed expression. */
 export type SpdxNode =
   | { license: string; plus?: boolean; exception?: string }
   | { conjunction: 'and' | 'or'; left: SpdxNode; right: SpdxNode };
 
-/** Parses an SPDX expression; throws an Error naming the problem. Operators are case-insensitive. */
+const CANONICAL = new Map<string, string>();
+for (const id of [...SPDX_LICENSE_IDS, ...SPDX_DEPRECATED_IDS, ...EXCEPTION_IDS]) CANONICAL.set(id.toLowerCase(), id);
+
+/** The SPDX list's spelling of a license or exception id (case-insensitive), or undefined when the list has no such id. */
+export function spdxId(id: string): string | undefined {
+  return CANONICAL.get(id.toLowerCase());
+}
+
+/** Parses an SPDX expression; throws an Error naming the problem (unknown ids included). */
 export function parseSpdx(expr: string): SpdxNode {
-  const tokens = expr.match(/\(|\)|[A-Za-z0-9.+:-]+/g) ?? [];
-  if (tokens.join('').replace(/\s/g, '') !== expr.replace(/\s/g, '')) throw new Error(`invalid characters in license expression ${JSON.stringify(expr)}`);
-  let i = 0;
-  const peek = (): string | undefined => tokens[i];
-  const isOp = (t: string | undefined, op: string): boolean => t !== undefined && t.toUpperCase() === op;
-  const primary = (): SpdxNode => {
-    const t = tokens[i++];
-    if (t === undefined) throw new Error(`license expression ends too early: ${JSON.stringify(expr)}`);
-    if (t === '(') {
-      const n = orExpr();
-      if (tokens[i++] !== ')') throw new Error(`missing ")" in ${JSON.stringify(expr)}`);
-      return n;
+  const tokens = expr.match(/\(|\)|[^\s()]+/g) ?? [];
+  const fixed = tokens.map((t) => {
+    if (/^(and|or|with)$/i.test(t)) return t.toUpperCase();
+    if (t === '(' || t === ')' || /^(LicenseRef|DocumentRef)-/i.test(t)) return t;
+    const plus = t.endsWith('+') && !spdxId(t) ? '+' : '';
+    const canon = spdxId(plus ? t.slice(0, -1) : t);
+    return canon ? canon + plus : t;
+  });
+  try {
+    return parseExpression(fixed.join(' '));
+  } catch (e) {
+    throw new Error(`${JSON.stringify(expr)} is not an SPDX license expression (${(e as Error).message})`);
+  }
+}
+
+/**
+ * The SPDX expression a license text stands for: the text itself when it parses, else `spdx-correct`'s reading of
+ * a common name (`Apache 2.0`, `GPLv2`, `The MIT License`); undefined when neither gives a valid expression.
+ */
+export function toSpdx(raw: string): SpdxNode | undefined {
+  const t = raw.trim();
+  try {
+    return parseSpdx(t);
+  } catch {
+    // each operand on its own: spdx-correct reads a whole expression by dropping what it does not know
+    const parts = t.split(/(\(|\)|\s+(?:AND|OR|WITH)\s+)/i);
+    const fixed: string[] = [];
+    for (const part of parts) {
+      const p = part.trim();
+      if (!p || /^(\(|\)|AND|OR|WITH)$/i.test(p) || spdxId(p.replace(/\+$/, '')) || /^(LicenseRef|DocumentRef)-/i.test(p)) {
+        fixed.push(part);
+        continue;
+      }
+      const c = correct(p, { upgrade: true });
+      if (!c || /\s/.test(c)) return undefined;
+      fixed.push(c);
     }
-    if (t === ')' || isOp(t, 'AND') || isOp(t, 'OR') || isOp(t, 'WITH')) throw new Error(`unexpected "${t}" in ${JSON.stringify(expr)}`);
-    const plus = t.endsWith('+');
-    const node: { license: string; plus?: boolean; exception?: string } = { license: plus ? t.slice(0, -1) : t, ...(plus ? { plus } : {}) };
-    if (isOp(peek(), 'WITH')) {
-      i++;
-      const ex = tokens[i++];
-      if (!ex || ex === '(' || ex === ')') throw new Error(`WITH needs an exception id in ${JSON.stringify(expr)}`);
-      node.exception = ex;
+    try {
+      return parseSpdx(fixed.join(''));
+    } catch {
+      return undefined;
     }
-    return node;
-  };
-  const andExpr = (): SpdxNode => {
-    let left = primary();
-    while (isOp(peek(), 'AND')) {
-      i++;
-      left = { conjunction: 'and', left, right: primary() };
-    }
-    return left;
-  };
-  const orExpr = (): SpdxNode => {
-    let left = andExpr();
-    while (isOp(peek(), 'OR')) {
-      i++;
-      left = { conjunction: 'or', left, right: andExpr() };
-    }
-    return left;
-  };
-  const n = orExpr();
-  if (i !== tokens.length) throw new Error(`unexpected "${tokens[i]}" in ${JSON.stringify(expr)}`);
-  return n;
+  }
 }
 
 /** Every license id in an expression. */

@@ -20,14 +20,16 @@ import type { GNode } from './patterns/gnode.js';
 import { parseRuleFile, precompile, type YamlRule } from './patterns/rules.js';
 import { jsTree, runSearchRules, taintHooks, type PatternHit } from './patterns/run.js';
 import { loadGrammars, parseWith, type TsLang } from './patterns/tree-sitter.js';
+import { TEMPLATE_FILES, TEMPLATE_RULE, templateHits } from './js/templates.js';
 import { skipReason } from './skip.js';
 
 /** Paths the SAST scanner reads. */
-export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$/;
+export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$|\.(ejs|pug|jade|hbs|handlebars|mustache|vue|svelte)$/;
 const JS_FILES = /\.(c|m)?[jt]sx?$/;
 
-function langOf(path: string): TsLang | 'js' | undefined {
+function langOf(path: string): TsLang | 'js' | 'template' | undefined {
   if (JS_FILES.test(path)) return 'js';
+  if (TEMPLATE_FILES.test(path)) return 'template';
   if (path.endsWith('.py')) return 'python';
   if (path.endsWith('.go')) return 'go';
   if (path.endsWith('.java')) return 'java';
@@ -50,7 +52,7 @@ export async function builtinRules(): Promise<YamlRule[]> {
 }
 
 /** Loads user rule files named in the config (relative paths are resolved against the target root). */
-export async function loadUserRules(paths: string[], root: string | undefined): Promise<YamlRule[]> {
+export async function loadUserRules(paths: string[], root: string | undefined, warn?: (message: string) => void): Promise<YamlRule[]> {
   const out: YamlRule[] = [];
   if (paths.length) await loadGrammars();
   for (const p of paths) {
@@ -61,7 +63,7 @@ export async function loadUserRules(paths: string[], root: string | undefined): 
     } catch (e) {
       throw new InputError(`cannot read rule file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, p);
     }
-    const rules = parseRuleFile(text, p);
+    const rules = parseRuleFile(text, p, warn && ((r) => warn(`${p}${r.line ? `:${r.line}` : ''}: rule ${r.id} skipped: ${r.construct}`)));
     for (const r of rules) precompile(r);
     out.push(...rules);
   }
@@ -79,6 +81,7 @@ export function jsRuleMetas(): RuleMeta[] {
   return toRuleMeta('sast', [
     ...Object.values(TAINT_RULES).map((r) => rule(r.ruleId, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', 'taint', ...js] })),
     ...AST_RULES.map((r) => rule(r.id, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', ...js] })),
+    rule(TEMPLATE_RULE.id, TEMPLATE_RULE.title, TEMPLATE_RULE.severity, TEMPLATE_RULE.help, { cwe: TEMPLATE_RULE.cwe, confidence: TEMPLATE_RULE.confidence, tags: ['security', 'templates'] }),
   ]);
 }
 
@@ -90,7 +93,7 @@ export function userRuleMetas(paths: string[]): RuleMeta[] {
   const out: RuleMeta[] = [];
   for (const p of paths) {
     try {
-      out.push(...parseRuleFile(readFileSync(p, 'utf8'), p).map(yamlMeta));
+      out.push(...parseRuleFile(readFileSync(p, 'utf8'), p, () => undefined).map(yamlMeta));
     } catch {
       // reported by the scan, with file and line
     }
@@ -166,7 +169,7 @@ function importGroups(files: { path: string; text: string }[]): number[][] {
 async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const disabled = new Set(cfg.disable);
-  const userRules = await loadUserRules(cfg.rules, target.root);
+  const userRules = await loadUserRules(cfg.rules, target.root, (m) => ctx.log.warn(m));
   const jsFiles: { path: string; text: string }[] = [];
   const others: OtherFile[] = [];
   for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) })) {
@@ -188,7 +191,12 @@ async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIte
     }
     ctx.count('files');
     ctx.count('bytes', text.length);
-    if (lang === 'js') jsFiles.push({ path: file.path, text });
+    if (lang === 'template') {
+      if (!disabled.has(TEMPLATE_RULE.id)) yield* templateHits(file.path, text).map((h): RawFinding => ({
+        scanner: 'sast', ruleId: TEMPLATE_RULE.id, severity: TEMPLATE_RULE.severity, confidence: TEMPLATE_RULE.confidence, cwe: TEMPLATE_RULE.cwe,
+        message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
+      }));
+    } else if (lang === 'js') jsFiles.push({ path: file.path, text });
     else others.push({ path: file.path, lang, text });
   }
   const rules = [...(others.length ? await builtinRules() : []), ...userRules].filter((r) => !disabled.has(r.id));

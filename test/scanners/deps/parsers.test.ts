@@ -107,6 +107,7 @@ test('Go, Cargo, Bundler, Composer, Gradle, NuGet, Maven, bun', async () => {
     'golang.org/x/net@v0.1.0',
     'golang.org/x/text@v0.3.8',
     'golang.org/x/crypto@v0.0.0-20200622213623-75b288015ac9 direct',
+    'stdlib@v1.21.0', // from the go directive, so standard-library advisories match
   ]);
   const cargo = await parse('cargo/Cargo.lock');
   assert.equal(pkg(cargo, 'app'), undefined);
@@ -134,7 +135,10 @@ test('malformed input in every format names the line', async () => {
   assert.match(await parseError('yarn.lock', 'a@^1:\n  version "1.0.0"\n  dependencies:\n    ???\n'), /^4: cannot read dependency/);
   assert.match(await parseError('yarn.lock', '__metadata:\n  version: 8\n\n"a@npm:^1":\n  resolution: "a@npm:1.0.0"\n'), /has no version/);
   assert.match(await parseError('pnpm-lock.yaml', "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: {\n"), /^\d+: invalid YAML/);
-  assert.match(await parseError('requirements.txt', 'django==3.2\n-r missing.txt\n'), /^2: included file missing\.txt not found/);
+  // a missing include is a note at its line: the requirements around it are still read
+  const withMissing = await parse('requirements.txt', 'django==3.2\n-r missing.txt\nflask==2.0.0\n');
+  assert.deepEqual(withMissing.packages.map((p) => p.name), ['django', 'flask']);
+  assert.deepEqual(withMissing.notes, [{ line: 2, message: 'included file missing.txt not found; its requirements are not read' }]);
   assert.match(await parseError('requirements.txt', 'django==3.2\n!!!\n'), /^2: cannot read requirement/);
   assert.match(await parseError('poetry.lock', '[[package]]\nname = "a"\nversion = \n'), /^3: invalid TOML/);
   assert.equal(await parseError('Pipfile.lock', '{"default": {"a": {"version": ">=1"}}}'), '1: "a" has version ">=1", expected ==X');

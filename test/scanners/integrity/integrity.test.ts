@@ -155,3 +155,15 @@ test('keyless: build.trustedRoot with identity and issuer checks a certificate-s
   assert.equal(missing.code, 1);
   assert.match(missing.stdout, /artifact-unsigned/);
 });
+
+test('the library: scan() of an artifact applies build.require with the key path relative to pipeguard.yml', async () => {
+  const { scan } = await import('../../../src/index.js');
+  const dir = await project(['signed']);
+  const unsigned = await scan(join(dir, 'dist/shop.tgz'), { scanners: ['integrity'] });
+  assert.deepEqual(unsigned.report.findings.map((f) => f.ruleId), ['artifact-unsigned']);
+  assert.equal(unsigned.decision.outcome, 'fail');
+  await arrange(dir, { require: ['signed'], signature: 'key' });
+  const signed = await scan(join(dir, 'dist/shop.tgz'), { scanners: ['integrity'] });
+  assert.deepEqual(signed.report.findings, []);
+  assert.equal(signed.decision.outcome, 'pass');
+});

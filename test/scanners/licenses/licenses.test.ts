@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { configSchema } from '../../../src/config/schema.js';
 import { runScan } from '../../../src/engine/run.js';
-import { categoryOf } from '../../../src/scanners/licenses/categories.js';
+import { categoryOf, classifiedIds } from '../../../src/scanners/licenses/categories.js';
 import { licensesScanner } from '../../../src/scanners/licenses/index.js';
 import { judgeLicense } from '../../../src/scanners/licenses/policy.js';
-import { formatSpdx, parseSpdx } from '../../../src/scanners/licenses/spdx.js';
+import { formatSpdx, parseSpdx, SPDX_DEPRECATED_IDS, SPDX_LICENSE_IDS } from '../../../src/scanners/licenses/spdx.js';
 import { openDirectory } from '../../../src/targets/directory.js';
 import { makeDir } from '../../helpers/tmp.js';
 import { FIXTURES } from '../deps/helpers.js';
@@ -99,4 +99,43 @@ test('npm packages without a license in the lockfile use the installed node_modu
   assert.equal(byPkg.get('minimist')?.ruleId, 'license-unknown', 'installed version differs from the lockfile: not used');
   assert.equal(byPkg.get('express'), undefined, 'legacy licenses[] field read');
   assert.equal(byPkg.get('debug')?.ruleId, 'license-unknown');
+});
+
+test('categories come from the SPDX list and the Blue Oak list; no id pipeguard classifies is made up', () => {
+  const valid = new Set([...SPDX_LICENSE_IDS, ...SPDX_DEPRECATED_IDS]);
+  const made = classifiedIds().filter(([id]) => !valid.has(id));
+  assert.deepEqual(made, [], 'every classified id is on the SPDX license list');
+  assert.equal(categoryOf('CC-BY-NC-4.0'), 'non-commercial');
+  assert.equal(categoryOf('CC-BY-NC-SA-4.0'), 'non-commercial', 'non-commercial even when share-alike');
+  assert.equal(categoryOf('PolyForm-Noncommercial-1.0.0'), 'non-commercial');
+  assert.equal(categoryOf('CC-BY-SA-4.0'), 'weak-copyleft');
+  assert.equal(categoryOf('BlueOak-1.0.0'), 'permissive');
+  assert.equal(categoryOf('BSD-2-Clause-Patent'), 'permissive', 'rated gold by Blue Oak');
+  assert.equal(categoryOf('GPL-2.0+'), 'strong-copyleft');
+  assert.equal(categoryOf('AGPL-3.0-or-later'), 'network-copyleft');
+  assert.equal(categoryOf('BUSL-1.1'), 'proprietary');
+  assert.equal(categoryOf('LicenseRef-Acme-Proprietary'), 'proprietary');
+  assert.equal(categoryOf('OSL-3.0-network'), 'unknown', 'not an SPDX id');
+  assert.equal(categoryOf('CC0-1.0'), 'public-domain');
+});
+
+test('licence texts: ids checked against the SPDX list, common names corrected, npm UNLICENSED is proprietary', () => {
+  const policy = { allow: [], deny: ['strong-copyleft', 'network-copyleft', 'non-commercial'] };
+  const nc = judgeLicense('CC-BY-NC-4.0', policy);
+  assert.equal(nc.kind, 'denied');
+  assert.deepEqual(nc.kind === 'denied' ? nc.categories : [], ['non-commercial']);
+  assert.equal(judgeLicense('CC-BY-NC-4.0', { allow: [], deny: ['strong-copyleft', 'network-copyleft'] }).kind, 'ok', 'not copyleft');
+  const corrected = judgeLicense('The Apache Software License, Version 2.0', policy);
+  assert.equal(corrected.kind === 'ok' ? corrected.expression : '', 'Apache-2.0');
+  const lower = judgeLicense('mit or apache-2.0', policy);
+  assert.equal(lower.kind === 'ok' ? lower.expression : '', 'MIT OR Apache-2.0');
+  const gpl = judgeLicense('GPLv2', policy);
+  assert.equal(gpl.kind === 'denied' ? gpl.expression : '', 'GPL-2.0-only');
+  const unl = judgeLicense('UNLICENSED', { allow: [], deny: ['proprietary'] });
+  assert.equal(unl.kind, 'denied');
+  assert.equal(judgeLicense('UNLICENSED', { allow: [], deny: ['UNLICENSED'] }).kind, 'denied');
+  const bogus = judgeLicense('MIT AND Frobnicator-9.9', policy);
+  assert.equal(bogus.kind, 'unknown');
+  assert.match(bogus.kind === 'unknown' ? bogus.reason : '', /not an SPDX license expression/);
+  assert.throws(() => parseSpdx('GPL-2.0-only WITH Not-An-Exception'), /not an SPDX license expression/);
 });

@@ -55,3 +55,40 @@ test('a pattern that does not parse is an input error at load time', async () =>
   await assert.rejects(scanDir(dir, { rules: ['r.yml'] }), (e: unknown) => e instanceof InputError && /rule broken: pattern/.test(e.message));
   await assert.rejects(scanDir(dir, { rules: ['missing.yml'] }), (e: unknown) => e instanceof InputError && /cannot read rule file/.test(e.message));
 });
+
+test('a rule with an unsupported Semgrep construct is skipped with a warning naming file, line, rule and construct; the others run', async () => {
+  const rules = [
+    'rules:',
+    '  - id: uses-deep',
+    '    message: m',
+    '    languages: [js]',
+    '    pattern: foo(<... $X ...>)',
+    '  - id: uses-typed',
+    '    message: m',
+    '    languages: [typescript]',
+    '    pattern: "foo(($X : string))"',
+    '  - id: uses-label',
+    '    message: m',
+    '    languages: [js]',
+    '    mode: taint',
+    '    pattern-sources: [{pattern: src(), label: USER}]',
+    '    pattern-sinks: [{pattern: sink(...)}]',
+    '  - id: uses-join',
+    '    message: m',
+    '    languages: [js]',
+    '    mode: join',
+    '    pattern: a()',
+    '  - id: plain',
+    '    message: legacy call',
+    '    languages: [js]',
+    '    pattern: legacyCall(...)',
+  ].join('\n');
+  const dir = makeDir({ 'r.yml': rules + '\n', 'a.js': 'legacyCall(1);\nfoo(bar(2));\n' });
+  const r = await scanDir(dir, { rules: ['r.yml'] });
+  assert.deepEqual(r.findings.map((f) => f.ruleId), ['plain']);
+  assert.equal(r.warnings.length, 4);
+  assert.match(r.warnings[0]!, /^r\.yml:2: rule uses-deep skipped: unsupported deep expression/);
+  assert.match(r.warnings[1]!, /^r\.yml:6: rule uses-typed skipped: unsupported typed metavariable/);
+  assert.match(r.warnings[2]!, /^r\.yml:10: rule uses-label skipped: unsupported taint option `label`/);
+  assert.match(r.warnings[3]!, /^r\.yml:16: rule uses-join skipped: unsupported mode join/);
+});

@@ -107,6 +107,8 @@ test('framework sources: Koa ctx, NestJS decorators, Fastify, Next.js, browser a
     'js-code-injection fastify.js:3',
     'js-command-injection cli.js:2',
     'js-command-injection nest.ts:6',
+    // the handler also never checks e.origin
+    'js-message-handler-no-origin-check web.js:1',
     'js-open-redirect koa.js:4',
     'js-path-traversal next.ts:4',
     'js-xss web.js:2',

@@ -9,7 +9,22 @@ import {
   parseGradleLockfile,
   parseNugetLock,
 } from './other.js';
+import { parseDepsJson, parseDirectoryPackagesProps, parsePackagesConfig, parsePaketLock, parseProjectAssets, parseProjectFile } from './dotnet.js';
+import {
+  parseCabalFreeze,
+  parseConanLock,
+  parseGleamManifest,
+  parseJuliaManifest,
+  parseMixLock,
+  parsePackageResolved,
+  parsePodfileLock,
+  parsePubspecLock,
+  parseRebarLock,
+  parseRenvLock,
+  parseStackLock,
+} from './ecosystems.js';
 import { parsePomXml } from './maven.js';
+import { parseDenoLock, parseGoVendorModules, parseGradleVerification, parsePylock, parseVersionCatalog } from './more.js';
 import { parsePnpmLock } from './pnpm.js';
 import { parseSbom } from './sbom.js';
 import { parsePdmLock, parsePipfileLock, parsePoetryLock, parseRequirements, parseUvLock } from './python.js';
@@ -63,13 +78,40 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
   { name: /^Pipfile\.lock$/, ecosystem: 'PyPI', description: 'Pipenv', parse: parsePipfileLock },
   { name: /^uv\.lock$/, ecosystem: 'PyPI', description: 'uv', parse: parseUvLock },
   { name: /^pdm\.lock$/, ecosystem: 'PyPI', description: 'PDM', parse: parsePdmLock },
-  { name: /^go\.mod$/, ecosystem: 'Go', description: 'Go modules (require + replace)', parse: parseGoMod },
+  {
+    name: /^go\.mod$/,
+    ecosystem: 'Go',
+    description: 'Go modules (require + replace, the toolchain as stdlib, go.sum for go <= 1.16)',
+    parse: async (t, p, read) => parseGoMod(t, p, await read(sibling(p, 'go.sum'))),
+  },
+  { name: /^modules\.txt$/, ecosystem: 'Go', description: 'Go vendor/modules.txt', parse: parseGoVendorModules },
   { name: /^Cargo\.lock$/, ecosystem: 'crates.io', description: 'Cargo lockfile v1–v4', parse: parseCargoLock },
-  { name: /^Gemfile\.lock$/, ecosystem: 'RubyGems', description: 'Bundler', parse: parseGemfileLock },
+  { name: /^(Gemfile\.lock|gems\.locked)$/, ecosystem: 'RubyGems', description: 'Bundler (Gemfile.lock, gems.locked)', parse: parseGemfileLock },
   { name: /^composer\.lock$/, ecosystem: 'Packagist', description: 'Composer', parse: parseComposerLock },
   { name: /^pom\.xml$/, ecosystem: 'Maven', description: 'Maven POM (properties, parents and BOMs in the repository, dependency management)', parse: parsePomXml },
-  { name: /^gradle\.lockfile$/, ecosystem: 'Maven', description: 'Gradle dependency locking', parse: parseGradleLockfile },
+  { name: /^(buildscript-)?gradle\.lockfile$/, ecosystem: 'Maven', description: 'Gradle dependency locking', parse: parseGradleLockfile },
   { name: /^packages\.lock\.json$/, ecosystem: 'NuGet', description: 'NuGet lock file', parse: parseNugetLock },
+  { name: /^packages\.config$/, ecosystem: 'NuGet', description: 'NuGet packages.config', parse: parsePackagesConfig },
+  { name: /\.(cs|fs|vb)proj$/, ecosystem: 'NuGet', description: 'MSBuild PackageReference (central versions from Directory.Packages.props)', parse: parseProjectFile },
+  { name: /^Directory\.Packages\.props$/, ecosystem: 'NuGet', description: 'central package management (GlobalPackageReference)', parse: parseDirectoryPackagesProps },
+  { name: /\.deps\.json$/, ecosystem: 'NuGet', description: '.NET deps.json', parse: parseDepsJson },
+  { name: /^project\.assets\.json$/, ecosystem: 'NuGet', description: 'NuGet restore output', parse: parseProjectAssets },
+  { name: /^paket\.lock$/, ecosystem: 'NuGet', description: 'Paket', parse: parsePaketLock },
+  { name: /^pubspec\.lock$/, ecosystem: 'Pub', description: 'Dart/Flutter pub', parse: parsePubspecLock },
+  { name: /^mix\.lock$/, ecosystem: 'Hex', description: 'Elixir Mix (Hex and git)', parse: parseMixLock },
+  { name: /^rebar\.lock$/, ecosystem: 'Hex', description: 'Erlang rebar3', parse: parseRebarLock },
+  { name: /^manifest\.toml$/, ecosystem: 'Hex', description: 'Gleam manifest', parse: parseGleamManifest },
+  { name: /^Package\.resolved$/, ecosystem: 'SwiftURL', description: 'SwiftPM v1–v3', parse: parsePackageResolved },
+  { name: /^Podfile\.lock$/, ecosystem: 'CocoaPods', description: 'CocoaPods', parse: parsePodfileLock },
+  { name: /^renv\.lock$/, ecosystem: 'CRAN', description: 'R renv', parse: parseRenvLock },
+  { name: /^conan\.lock$/, ecosystem: 'ConanCenter', description: 'Conan 1 and 2', parse: parseConanLock },
+  { name: /^(Julia)?Manifest(-v[\d.]+)?\.toml$/, ecosystem: 'Julia', description: 'Julia Pkg manifest 1.0 and 2.0', parse: parseJuliaManifest },
+  { name: /^cabal\.project\.freeze$/, ecosystem: 'Hackage', description: 'cabal freeze file', parse: parseCabalFreeze },
+  { name: /^stack\.yaml\.lock$/, ecosystem: 'Hackage', description: 'Stack lock file', parse: parseStackLock },
+  { name: /^deno\.lock$/, ecosystem: 'npm', description: 'Deno lock file v3–v5 (npm and JSR)', parse: parseDenoLock },
+  { name: /^pylock(\.[^./]+)?\.toml$/, ecosystem: 'PyPI', description: 'PEP 751 pylock.toml', parse: parsePylock },
+  { name: /\.versions\.toml$/, ecosystem: 'Maven', description: 'Gradle version catalog', parse: parseVersionCatalog },
+  { name: /^verification-metadata\.xml$/, ecosystem: 'Maven', description: 'Gradle dependency verification metadata', parse: parseGradleVerification },
   {
     name: /(^(bom|sbom)\.json$|\.(cdx|cyclonedx|spdx)\.json$)/,
     ecosystem: 'any',
@@ -80,7 +122,9 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
 
 /** The format of a file by its path, or undefined. Files inside `node_modules/` or vendored trees are not lockfiles of the project. */
 export function formatFor(path: string): LockfileFormat | undefined {
-  if (/(^|\/)(node_modules|vendor|\.git|bower_components|site-packages|\.venv)\//.test(path)) return undefined;
   const base = path.slice(path.lastIndexOf('/') + 1);
+  // Go's vendor/modules.txt is the one file inside vendor/ that describes the project itself
+  if (base === 'modules.txt') return /(^|\/)vendor\/modules\.txt$/.test(path) && !/(^|\/)(node_modules|vendor)\/.+\/vendor\//.test(path) ? LOCKFILE_FORMATS.find((f) => f.name.test(base)) : undefined;
+  if (/(^|\/)(node_modules|vendor|\.git|bower_components|site-packages|\.venv)\//.test(path)) return undefined;
   return LOCKFILE_FORMATS.find((f) => f.name.test(base));
 }

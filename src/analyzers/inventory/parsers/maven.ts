@@ -1,5 +1,5 @@
 import { LockfileError, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
-import { joinPath } from './text.js';
+import { dirOf, joinPath } from './text.js';
 import { child, childText, descend, parseXml, type XmlElement } from './xml.js';
 
 /**
@@ -274,6 +274,3 @@ export function pinnedVersion(v: string | undefined): string | undefined {
   return v;
 }
 
-function dirOf(p: string): string {
-  return p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
-}

@@ -2,11 +2,13 @@ import { LockfileError, type Dependency, type ParsedLockfile } from '../types.js
 import { LineIndex, objectOr, parseJson, parseTomlDoc, str, tomlPackages } from './text.js';
 
 /**
- * Parses `go.mod`: `require` lines and blocks (`// indirect` marks transitive modules) with
- * `replace` directives applied. `go.sum` adds nothing a match needs.
+ * Parses `go.mod`: `require` lines and blocks (`// indirect` marks transitive modules) with `replace` directives
+ * applied; the Go toolchain itself as the `stdlib` module (from `toolchain`, else `go`); and for modules declaring
+ * go 1.16 or older, whose go.mod lists only direct requirements, the other modules of the sibling `go.sum`.
  */
-export function parseGoMod(text: string, path: string): ParsedLockfile {
+export function parseGoMod(text: string, path: string, goSum?: string): ParsedLockfile {
   const rows = text.split('\n');
+  const directives: Partial<Record<'go' | 'toolchain', { value: string; line: number }>> = {};
   const reqs: Dependency[] = [];
   const replaces: { from: string; fromVer?: string; to: string; toVer?: string }[] = [];
   let block: 'require' | 'replace' | 'other' | undefined;
@@ -35,6 +37,7 @@ export function parseGoMod(text: string, path: string): ParsedLockfile {
     }
     if (verb === 'require') reqs.push(goReq(rest, i + 1, indirect));
     else if (verb === 'replace') replaces.push(goReplace(rest, i + 1));
+    else if (verb === 'go' || verb === 'toolchain') directives[verb] = { value: rest.trim(), line: i + 1 };
   }
   if (block) throw new LockfileError(`${block} block opened here is never closed with ")"`, blockLine);
   for (const r of replaces) {
@@ -50,6 +53,24 @@ export function parseGoMod(text: string, path: string): ParsedLockfile {
     }
   }
   const packages = reqs.filter((d) => d.version !== '');
+  // the toolchain is a package too, so standard-library advisories match: `toolchain go1.22.3`, else `go 1.21`
+  const toolchain = directives.toolchain?.value.replace(/^go/, '') ?? directives.go?.value;
+  if (toolchain && /^\d+\.\d+/.test(toolchain)) {
+    const v = `v${toolchain.split(/[-+]/)[0]}${/^\d+\.\d+$/.test(toolchain) ? '.0' : ''}`;
+    packages.push({ key: `stdlib@${v}`, ecosystem: 'Go', name: 'stdlib', version: v, line: (directives.toolchain ?? directives.go)?.line });
+  }
+  // before Go 1.17 go.mod lists only direct requirements: the rest is known only from go.sum
+  const goVersion = directives.go?.value ?? '';
+  if (goSum !== undefined && /^1\.(\d|1[0-6])(\.|$)/.test(goVersion)) {
+    const have = new Set(packages.map((d) => d.name));
+    const sumRows = goSum.split('\n');
+    for (let i = 0; i < sumRows.length; i++) {
+      const m = /^(\S+) (v\S+?)(\/go\.mod)? h1:/.exec(sumRows[i] as string);
+      if (!m || m[3] || have.has(m[1] as string)) continue;
+      have.add(m[1] as string);
+      packages.push({ key: `${m[1]}@${m[2]}`, ecosystem: 'Go', name: m[1] as string, version: m[2] as string, direct: false });
+    }
+  }
   return { path, format: 'go.mod', ecosystem: 'Go', packages, roots: packages.filter((d) => d.direct).map((d) => d.key) };
 }
 
@@ -154,6 +175,7 @@ export function parseComposerLock(text: string, path: string): ParsedLockfile {
         dependsOn: Object.keys(objectOr(p.require)).map((n) => n.toLowerCase()),
         ...(lic.length ? { license: lic.length > 1 ? `(${lic.join(' OR ')})` : lic[0] } : {}),
         ...(str(objectOr(p.dist).shasum) ? { hashes: [`sha1:${str(objectOr(p.dist).shasum)}`] } : {}),
+        ...(str(objectOr(p.dist).url) ? { resolved: str(objectOr(p.dist).url) } : {}),
       });
     }
   }

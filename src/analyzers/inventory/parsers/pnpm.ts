@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { LockfileError, type Dependency, type ParsedLockfile } from '../types.js';
-import { LineIndex, objectOr, str } from './text.js';
+import { LineIndex, objectOr, parseYamlDoc, str } from './text.js';
 
 /** Drops pnpm's peer suffixes: `1.2.3(react@18.0.0)` (v6+) and `1.2.3_react@18.0.0` (v5). */
 function stripPeers(v: string): string {
@@ -32,13 +31,7 @@ function stripPeersKey(k: string): string {
 
 /** Parses `pnpm-lock.yaml` lockfile versions 5.x, 6.x and 9.x, with workspaces (`importers`). */
 export function parsePnpmLock(text: string, path: string): ParsedLockfile {
-  let doc: Record<string, unknown>;
-  try {
-    doc = objectOr(parseYaml(text, { schema: 'core' }));
-  } catch (e) {
-    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new LockfileError(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, line);
-  }
+  const doc = parseYamlDoc(text);
   const lv = String(doc.lockfileVersion ?? '');
   const major = Number.parseInt(lv, 10);
   if (!Number.isFinite(major)) throw new LockfileError('no lockfileVersion', 1);
@@ -60,7 +53,9 @@ export function parsePnpmLock(text: string, path: string): ParsedLockfile {
       byKey.set(id, dep);
     }
     const integrity = str(objectOr(entry.resolution).integrity);
+    const tarball = str(objectOr(entry.resolution).tarball);
     if (integrity) dep.hashes = [integrity];
+    if (tarball) dep.resolved = tarball;
     if (entry.dev === true) dep.dev = true;
     if (entry.optional === true) dep.optional = true;
     const kids = { ...objectOr(entry.dependencies), ...objectOr(entry.optionalDependencies) };

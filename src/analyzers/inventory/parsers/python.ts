@@ -15,6 +15,7 @@ export function pep503(name: string): string {
 export async function parseRequirements(text: string, path: string, read: ReadSibling, seen = new Set<string>()): Promise<ParsedLockfile> {
   seen.add(path);
   const out: Dependency[] = [];
+  const notes: { line?: number; message: string }[] = [];
   const rows = text.split('\n');
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
   for (let i = 0; i < rows.length; i++) {
@@ -28,8 +29,12 @@ export async function parseRequirements(text: string, path: string, read: ReadSi
       const target = joinPath(dir, inc[1] as string);
       if (seen.has(target)) continue;
       const body = await read(target);
-      if (body === undefined) throw new LockfileError(`included file ${inc[1]} not found`, start + 1);
+      if (body === undefined) {
+        notes.push({ line: start + 1, message: `included file ${inc[1]} not found; its requirements are not read` });
+        continue;
+      }
       const sub = await parseRequirements(body, target, read, seen);
+      notes.push(...(sub.notes ?? []));
       // reported at the `-r` line of this file; the included file is also scanned on its own when it is a requirements file
       out.push(...sub.packages.map((d) => ({ ...d, line: start + 1 })));
       continue;
@@ -52,7 +57,7 @@ export async function parseRequirements(text: string, path: string, read: ReadSi
       ...(hashes.length ? { hashes } : {}),
     });
   }
-  return { path, format: 'requirements', ecosystem: 'PyPI', packages: out, roots: out.map((d) => d.key) };
+  return { path, format: 'requirements', ecosystem: 'PyPI', packages: out, roots: out.map((d) => d.key), ...(notes.length ? { notes } : {}) };
 }
 
 /** Names a dependency string such as `requests (>=2.0)`, `idna>=2.5; python_version<"3"` declares. */
@@ -147,7 +152,17 @@ export function parseUvLock(text: string, path: string): ParsedLockfile {
     const version = str(p.version);
     if (!version) throw new LockfileError(`package "${name}" has no version`, line);
     const sdist = str(objectOr(p.sdist).hash);
-    out.push({ key: pep503(name), ecosystem: 'PyPI', name, version, line, dependsOn: [...deps, ...optional], ...(sdist ? { hashes: [sdist] } : {}) });
+    const url = str(objectOr(p.sdist).url) ?? str(objectOr((p.wheels as unknown[] | undefined)?.[0]).url);
+    out.push({
+      key: pep503(name),
+      ecosystem: 'PyPI',
+      name,
+      version,
+      line,
+      dependsOn: [...deps, ...optional],
+      ...(sdist ? { hashes: [sdist] } : {}),
+      ...(url ? { resolved: url } : {}),
+    });
   }
   return { path, format: 'uv.lock', ecosystem: 'PyPI', packages: out, roots: roots.length ? roots : undefined, devRoots: [...devRoots] };
 }

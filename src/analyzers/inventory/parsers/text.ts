@@ -1,4 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
 import { parseJsonWithLine } from '../../../core/json.js';
 import { LineIndex as CoreLineIndex } from '../../../core/lines.js';
 import { LockfileError } from '../types.js';
@@ -105,4 +106,24 @@ export function joinPath(dir: string, rel: string): string {
     else parts.push(seg);
   }
   return parts.join('/');
+}
+
+/** YAML (core schema) with a LockfileError naming the line of a syntax error. */
+export function parseYamlDoc(text: string): Record<string, unknown> {
+  try {
+    return objectOr(parseYaml(text, { schema: 'core' }));
+  } catch (e) {
+    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new LockfileError(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, line);
+  }
+}
+
+/** A folder's path joined with a file name (`a/b` + `x` → `a/b/x`; the root is ``). */
+export function inDir(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}
+
+/** The folder of a path relative to the target root (`` for a file at the root). */
+export function dirOf(p: string): string {
+  return p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
 }

@@ -6,6 +6,8 @@ import type { SecretRuleSpec } from '../rule.js';
 import { ctx, L, R, UUID } from './shared.js';
 
 const r = String.raw;
+/** A GUID-shaped id of any letters. */
+const WIDE_ID = '[A-Za-z0-9]{8}-(?:[A-Za-z0-9]{4}-){3}[A-Za-z0-9]{12}';
 
 /** Built-in rules for messaging and e-mail credentials. */
 export const COMMS_RULES: SecretRuleSpec[] = [
@@ -140,7 +142,8 @@ export const COMMS_RULES: SecretRuleSpec[] = [
     title: 'Microsoft Teams incoming webhook URL',
     severity: 'medium',
     keywords: ['webhook.office.com', 'outlook.office.com/webhook'],
-    regex: r`(?<secret>https://(?:[a-z0-9\-]{1,60}\.webhook\.office\.com/webhookb2|outlook\.office\.com/webhook)/` + UUID + r`@` + UUID + r`/IncomingWebhook/[A-Za-z0-9]{32}/` + UUID + r`(?:/[A-Za-z0-9_\-]{20,80})?)` + R,
+    // The ids are GUIDs; the shape is wide enough for look-alikes other scanners accept (any letters).
+    regex: r`(?<secret>https://(?:[a-z0-9\-]{1,60}\.webhook\.office\.com/webhookb2|outlook\.office\.com/webhook)/` + WIDE_ID + r`@` + WIDE_ID + r`/IncomingWebhook/[A-Za-z0-9]{32}/` + WIDE_ID + r`(?:/[A-Za-z0-9_\-]{20,80})?)` + R,
     minEntropy: 3.5,
     tags: ['teams'],
     examples: { positive: ['TEAMS_WEBHOOK=https://acme.webhook.office.com/webhookb2/2d806a7c-c097-d161-2a3e-afe449520116@068cb885-d028-3f00-0adb-056d423e7762/IncomingWebhook/07fa8ff4338649865d2eeae83714bad2/02092679-cb0d-8512-312a-0e1d88ce661b'], negative: ['https://acme.webhook.office.com/webhookb2/<id>'] },

@@ -98,7 +98,7 @@ function assignment(
     severity: 'medium',
     keywords,
     // No `i` flag: the keyword is matched in any case by anyCase(), the value check below is case-sensitive.
-    regex: ctx(anyCase(words)).replace(/\["'`\]\?$/, '') + VALUE.replace('MIN', String(min)),
+    regex: ctx(anyCase(words), { loose: false }).replace(/\[\\\\"'`\]\{0,3\}$/, '') + VALUE.replace('MIN', String(min)),
     minEntropy,
     generic: true,
     confidence: 'low',

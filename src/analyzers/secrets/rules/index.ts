@@ -8,7 +8,9 @@ import { COMMS_RULES } from './comms.js';
 import { DATABASE_RULES } from './databases.js';
 import { GENERIC_RULES } from './generic.js';
 import { KEY_RULES } from './keys.js';
+import { KEYED_RULES } from './keyed.js';
 import { PAYMENT_RULES } from './payments.js';
+import { PREFIXED_RULES } from './prefixed.js';
 import { SAAS_RULES } from './saas.js';
 import { VCS_CI_RULES } from './vcs-ci.js';
 
@@ -20,7 +22,9 @@ export const BUILTIN_RULES: SecretRuleSpec[] = [
   ...DATABASE_RULES,
   ...GENERIC_RULES,
   ...KEY_RULES,
+  ...KEYED_RULES,
   ...PAYMENT_RULES,
+  ...PREFIXED_RULES,
   ...SAAS_RULES,
   ...VCS_CI_RULES,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

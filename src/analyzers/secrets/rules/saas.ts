@@ -152,7 +152,7 @@ export const SAAS_RULES: SecretRuleSpec[] = [
     { positive: ['INTERCOM_TOKEN=dG9rOjK+QsdGHcdXPyCufmf/LgAKOMOQbflRam3ZXVejK+nVrp5+kXhpu1Sd='], negative: ['dG9rOjR92N1sj7cZ'] }),
   prefixed('hubspot-private-app-token', 'HubSpot private app access token', ['pat-na', 'pat-eu', 'pat-ap'], `pat-(?:na|eu|ap)\\d-${UUID}`, 3,
     { positive: ['HUBSPOT_ACCESS_TOKEN=pat-na1-ae11ffba-9acd-f35f-d1b4-305e97553b33', 'Authorization: Bearer pat-eu1-f9abb2bd-ff46-e62f-61f3-8d812570445b'], negative: ['pat-na1-2c962649', 'pat-xx1-e622dc68-56a4-3cf7-0d31-4623a078dcc9'] }),
-  inContext('hubspot-api-key', 'HubSpot API key (legacy)', r`hubspot[\w.\-]{0,20}?(?:key|hapikey)|hapikey`, ['hubspot', 'hapikey'], UUID, 3,
+  inContext('hubspot-api-key', 'HubSpot API key (legacy)', r`hubspot|hapikey`, ['hubspot', 'hapikey'], UUID, 3,
     { positive: ['HUBSPOT_API_KEY=dbff9ebb-2e16-ec48-9822-dfee8a1c7ba8', '?hapikey=b6787e50-c7ff-d487-6623-4b0055bedfc7'], negative: ['HUBSPOT_PORTAL_ID=12960539'] }),
   {
     id: 'salesforce-access-token',
@@ -208,7 +208,7 @@ export const SAAS_RULES: SecretRuleSpec[] = [
     tags: ['facebook'],
     examples: { positive: ['FB_PAGE_TOKEN=EAAGLkJKhF9uKw1I60SuSkO1FyzqBt3LRio3IBtyG6E10qoNnAs64PxaNpU1Jdl46beJUJQ7PRW1fkMLeElCTT9bG9ABhralhbimAyvQGW6LEPLEmKtBLco3Ysp26K0CrMcecTQ8tNi4N97CA6HrlATmoq3bOZMBCCFFOC1MpXB31yk8vZ2N2hGl'], negative: ['EAAG7uTeDTJQigEDriYhIxjromguxykEkE', 'EAAAxfmBEJSChwcAmaSdjnRIV5pvsO9R65beciBi161wz6ULTb554H7J0J9MSmm3Y5pX0mT3fAAzJ6jJgUJcljS2CNQD46cYqaNl20qOpqrIzLDASCe8zM6o7bj6UG6v7nUOE8CGado8eH84qssuY9XNxz9fyQ3ByvlvlUV7yk1QYImXydWky8UH'] },
   },
-  inContext('facebook-app-secret', 'Facebook / Meta app secret', r`(?:facebook|fb|meta)[_\-.]?(?:app[_\-.]?)?secret`, ['facebook', 'fb_', 'fb-', 'meta_app'], '[a-f0-9]{32}', 3,
+  inContext('facebook-app-secret', 'Facebook / Meta app secret', r`facebook|(?:fb|meta)[_\-.]?(?:app[_\-.]?)?secret`, ['facebook', 'fb_', 'fb-', 'meta_app'], '[a-f0-9]{32}', 3,
     { positive: ['FACEBOOK_APP_SECRET=8de9b741b02870d643d516328377b52d', 'FB_SECRET="be47079751e8c1829f93d453d5d0868b"'], negative: ['FACEBOOK_APP_ID=976703543208508', 'FB_SECRET=aa39364c36'] }),
   inContext('firebase-database-secret', 'Firebase Realtime Database secret', r`firebase[\w.\-]{0,20}?(?:secret|auth|token)`, ['firebase'], '[A-Za-z0-9]{40}', 4,
     { positive: ['FIREBASE_DB_SECRET=e8MotTlINSEHpSyPqEnIXcvmOJIxDWWB0f2ZrvWF'], negative: ['FIREBASE_PROJECT_ID=acme-prod', 'FIREBASE_DB_SECRET=01iKIxO8KovL'] }),

@@ -14,16 +14,19 @@
  * Every quantifier is bounded.
  */
 /** `>` closing an XML start tag whose element holds one value and closes (`<apiKey>value</apiKey>`). */
-const XML_ELEMENT = '(?<=<[\\w.:\\-]{1,60})>(?=\\s{0,20}[^<>\\s]{1,500}\\s{0,20}</)';
+// `>` first: the look-behind only runs where there is one (before it, it would scan back at every try).
+const XML_ELEMENT = '>(?<=<[\\w.:\\-]{1,60}>)(?=\\s{0,20}[^<>\\s]{1,500}\\s{0,20}</)';
 
-export function ctx(words: string): string {
+export function ctx(words: string, o: { loose?: boolean } = {}): string {
   // The identifier, quotes, one optional word (a type, or `value` of an XML attribute) and spaces come first, and
   // none of their characters can start the operator: the engine's stop check skips a keyword hit at the first
   // character after that stretch that is not an operator's, without running the regex (`.=` has its `.` taken
-  // by the stretch).
+  // by the stretch). With `loose: false` (generic words such as `password`), a call's `,` and a value on the next
+  // line are not read: `hash('password', 'salt')` and argument lists are code, not assignments.
+  const loose = o.loose ?? true;
   return (
     `(?:${words})[\\w.\\-]{0,30}?[\\\\"'\\]]{0,3}(?:[ \\t]{1,2}[A-Za-z][\\w.]{0,15})?[\\\\"'\\]]{0,3}[ \\t.]{0,4}` +
-    `(?:[:?+|]{0,3}=>?|:|${XML_ELEMENT}|,|\\|\\|)[ \\t]{0,4}(?:\\r?\\n[ \\t]{0,16})?[\\\\"'\`]{0,3}`
+    `(?:[:?+|]{0,3}=>?|:|${XML_ELEMENT}${loose ? '|,' : ''}|\\|\\|)[ \\t]{0,4}${loose ? '(?:\\r?\\n[ \\t]{0,16})?' : ''}[\\\\"'\`]{0,3}`
   );
 }
 

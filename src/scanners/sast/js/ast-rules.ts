@@ -71,6 +71,78 @@ function isJwt(callee: string, f: FileFacts): boolean {
   return /(^|\.)(jwt|jsonwebtoken|JWT|jsonWebToken)\.(verify|sign|decode)$/.test(callee) || (/^(verify|sign|decode)$/.test(callee) && f.imports.has('jsonwebtoken'));
 }
 
+/** A string literal, or a list of them, used as a key. */
+function literalSecret(e: TS.Expression): boolean {
+  if (ts.isStringLiteralLike(e)) return e.text.length > 0;
+  return ts.isArrayLiteralExpression(e) && e.elements.length > 0 && e.elements.every((x) => ts.isStringLiteralLike(x) && x.text.length > 0);
+}
+
+/**
+ * Whether a regex source has a group repeated without bound whose body repeats too and has no required atom to
+ * separate the repetitions (`(a+)+`, `(\\w+\\s?)*$`, `(\\d*){2,}x`), followed by something that can fail: the shape that
+ * backtracks exponentially on a near-match. `(\\s*,\\s*\\w+)*`, `(\\d+\\.)*` and `([A-Z][a-z]*)+` have a separator and
+ * are linear. Every alternative of a group needs its own separator.
+ */
+export function hasNestedQuantifier(src: string): boolean {
+  interface Group { quantified: boolean; separated: boolean; allAlternatives: boolean }
+  const fresh = (): Group => ({ quantified: false, separated: false, allAlternatives: true });
+  const stack: Group[] = [];
+  let cur = fresh();
+  const quantifierAt = (j: number): { kind: 'unbounded' | 'optional' | 'bounded'; len: number } | undefined => {
+    const q = src[j];
+    let out: { kind: 'unbounded' | 'optional' | 'bounded'; len: number } | undefined;
+    if (q === '+' || q === '*') out = { kind: 'unbounded', len: 1 };
+    else if (q === '?') out = { kind: 'optional', len: 1 };
+    else if (q === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(j));
+      if (m) out = { kind: m[2] !== undefined && m[3] === '' ? 'unbounded' : m[1] === '0' ? 'optional' : 'bounded', len: m[0].length };
+    }
+    if (out && src[j + out.len] === '?') out.len++;
+    return out;
+  };
+  const required = (q: ReturnType<typeof quantifierAt>): boolean => q === undefined || q.kind === 'bounded';
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    if (ch === '(') {
+      stack.push(cur);
+      cur = fresh();
+      if (src[i + 1] === '?') i += src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!' ? src.indexOf('>', i) - i : 2;
+      continue;
+    }
+    if (ch === ')') {
+      const body = cur;
+      const separated = body.allAlternatives && body.separated;
+      cur = stack.pop() ?? fresh();
+      const q = quantifierAt(i + 1);
+      const rest = src.slice(i + 1 + (q?.len ?? 0));
+      if (q?.kind === 'unbounded' && body.quantified && !separated && rest.length > 0) return true;
+      if (body.quantified || q?.kind === 'unbounded') cur.quantified = true;
+      if (separated && required(q)) cur.separated = true;
+      i += q?.len ?? 0;
+      continue;
+    }
+    if (ch === '|') {
+      cur.allAlternatives &&= cur.separated;
+      cur.separated = false;
+      continue;
+    }
+    if (ch === '^' || ch === '$') continue;
+    let end = i;
+    if (ch === '\\') end = i + 1;
+    else if (ch === '[') {
+      end = i + 1;
+      if (src[end] === '^') end++;
+      if (src[end] === ']') end++;
+      while (end < src.length && src[end] !== ']') end += src[end] === '\\' ? 2 : 1;
+    }
+    const q = quantifierAt(end + 1);
+    if (q?.kind === 'unbounded') cur.quantified = true;
+    if (required(q) && ch !== '.') cur.separated = true;
+    i = end + (q?.len ?? 0);
+  }
+  return false;
+}
+
 /** The structural rules. Written for this project from the APIs' documentation. */
 export const AST_RULES: AstRule[] = [
   {
@@ -265,6 +337,106 @@ export const AST_RULES: AstRule[] = [
       };
       walk(n.body);
       if (write && recursive) report(write, `${name}() merges keys recursively without rejecting __proto__/constructor.`);
+    },
+  },
+  {
+    id: 'js-postmessage-any-origin', title: 'postMessage to any origin', severity: 'medium', confidence: 'medium', cwe: ['CWE-201'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['postMessage']),
+    help: "`win.postMessage(data, '*')` delivers the data to whatever page is loaded in that window, including an attacker's. Name the target origin.",
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || n.arguments.length < 2) return;
+      // posting to the program's own window (a setImmediate shim) reaches no other origin
+      if (/^(window|self|globalThis|this)\.postMessage$/.test(calleeText(n, f.sf))) return;
+      if (strArg(n, 1) === '*') report(n, "postMessage sends to any origin ('*'): name the target origin.");
+    },
+  },
+  {
+    id: 'js-message-handler-no-origin-check', title: 'Message handler without an origin check', severity: 'medium', confidence: 'medium', cwe: ['CWE-346'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.BinaryExpression],
+    help: "A window `message` handler receives messages from every page that holds a reference to the window. Check `event.origin` against the origins you expect before using `event.data`.",
+    visit(n, f, report) {
+      let handler: TS.Node | undefined;
+      if (ts.isCallExpression(n) && /^((window|self|top|globalThis)\.)?addEventListener$/.test(calleeText(n, f.sf)) && strArg(n, 0) === 'message') handler = n.arguments[1];
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && /^(window|self)\.onmessage$/.test(n.left.getText(f.sf))) handler = n.right;
+      if (!handler || !(ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) || handler.parameters.length === 0) return;
+      if (!/\.(origin|source)\b|\borigin\s*[,}]/.test(handler.body.getText(f.sf))) report(n, 'The message handler uses the message without checking event.origin.');
+    },
+  },
+  {
+    id: 'js-redos-literal', title: 'Regular expression with catastrophic backtracking', severity: 'medium', confidence: 'medium', cwe: ['CWE-1333'],
+    kinds: [ts.SyntaxKind.RegularExpressionLiteral, ts.SyntaxKind.NewExpression],
+    help: 'A quantified group that itself contains a quantifier (`(a+)+`, `(\\w+\\s?)*`) backtracks exponentially on a near-match, so one crafted string blocks the event loop. Rewrite it without nested quantifiers, or bound the input length first.',
+    visit(n, f, report) {
+      let src: string | undefined;
+      if (ts.isRegularExpressionLiteral(n)) src = n.text.slice(1, n.text.lastIndexOf('/'));
+      else if (ts.isNewExpression(n) && n.expression.getText(f.sf) === 'RegExp') src = strArg(n, 0);
+      if (src !== undefined && hasNestedQuantifier(src)) report(n, `/${src.slice(0, 60)}/ nests quantifiers and can backtrack exponentially.`);
+    },
+  },
+  {
+    id: 'js-hardcoded-session-secret', title: 'Hard-coded session or token secret', severity: 'high', confidence: 'high', cwe: ['CWE-798'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression],
+    callNames: new Set(['session', 'expressSession', 'cookieSession', 'Strategy', 'JwtStrategy', 'createHmac', 'cookieParser', 'expressjwt', 'expressJwt', 'jwt']),
+    help: 'express-session and cookie-session secrets, passport-jwt `secretOrKey`, express-jwt secrets, cookie-parser secrets and HMAC keys written in the source let anyone who reads the code forge sessions and tokens. Load them from a secret store or the environment.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const last = c.split('.').pop() ?? '';
+      if (last === 'createHmac' || last === 'cookieParser') {
+        const k = n.arguments?.[last === 'createHmac' ? 1 : 0];
+        if (k && literalSecret(k)) report(k, `${last} uses a hard-coded key.`);
+        return;
+      }
+      if (last === 'jwt' && !f.imports.has('express-jwt')) return;
+      const o = n.arguments?.[0];
+      if (!o || !ts.isObjectLiteralExpression(o)) return;
+      for (const key of ['secret', 'secretOrKey', 'keys', 'secretOrPrivateKey']) {
+        const v = prop(o, key);
+        if (v && literalSecret(v)) report(v, `${last}() is configured with a hard-coded ${key}.`);
+      }
+    },
+  },
+  {
+    id: 'js-static-iv', title: 'Cipher with a constant IV or nonce', severity: 'high', confidence: 'medium', cwe: ['CWE-329'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['createCipheriv']),
+    help: 'Reusing an IV (CBC) or nonce (GCM, CTR) with the same key leaks plaintext and, for GCM, the authentication key. Generate a fresh `crypto.randomBytes(12 or 16)` for every encryption and store it beside the ciphertext.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const iv = n.arguments[2];
+      if (!iv) return;
+      const t = iv.getText(f.sf).replace(/\s+/g, '');
+      if (ts.isStringLiteralLike(iv) || /^Buffer\.(alloc\(\d+(,0)?\)|from\((['"`][^'"`]*['"`]|\[[\d,x\sa-fA-F]*\])(,['"`]\w+['"`])?\))$/.test(t) || /^new(Uint8Array|Buffer)\(\d+\)$/.test(t)) report(iv, 'The IV/nonce is a constant: generate a random one per message.');
+    },
+  },
+  {
+    id: 'js-cdk-public-bucket', title: 'AWS CDK bucket open to the public or unencrypted', severity: 'high', confidence: 'medium', cwe: ['CWE-732', 'CWE-311'],
+    kinds: [ts.SyntaxKind.NewExpression],
+    help: 'An S3 bucket declared with `publicReadAccess: true`, `BlockPublicAccess` turned off or `BucketEncryption.UNENCRYPTED` exposes or stores data in the clear. Keep public access blocked and use S3-managed or KMS encryption.',
+    visit(n, f, report) {
+      if (!ts.isNewExpression(n) || !/(^|\.)Bucket$/.test(n.expression.getText(f.sf))) return;
+      const o = n.arguments?.[2];
+      if (!o || !ts.isObjectLiteralExpression(o)) return;
+      const pub = prop(o, 'publicReadAccess');
+      if (pub?.kind === ts.SyntaxKind.TrueKeyword) report(pub.parent, 'The bucket grants public read access.');
+      const enc = prop(o, 'encryption');
+      if (enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) report(enc.parent, 'The bucket is not encrypted at rest.');
+      const bpa = prop(o, 'blockPublicAccess');
+      if (bpa && /BLOCK_NONE$|blockPublicAcls:\s*false/.test(bpa.getText(f.sf))) report(bpa.parent, 'Public access blocking is turned off.');
+    },
+  },
+  {
+    id: 'js-cdk-open-ingress', title: 'AWS CDK security group open to the internet on an admin port', severity: 'high', confidence: 'medium', cwe: ['CWE-284'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['addIngressRule', 'allowFrom', 'allowDefaultPortFrom']),
+    help: 'An ingress rule from `Peer.anyIpv4()`/`anyIpv6()` to SSH, RDP or a database port (or to all ports) lets the whole internet try to log in. Restrict the peer to known ranges or use a bastion / SSM.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const [peer, port] = n.arguments;
+      if (!peer || !/Peer\.any(Ipv4|Ipv6)\(\)$/.test(peer.getText(f.sf))) return;
+      const p = port?.getText(f.sf).replace(/\s+/g, '') ?? '';
+      if (!port || /allTraffic\(\)|allTcp\(\)|tcp\((22|3389|3306|5432|1433|27017|6379|9200|2375|5984)\)|SSH|RDP/.test(p)) report(n, `Ingress from anywhere to ${p || 'the default port'}.`);
     },
   },
 ];

@@ -1,7 +1,7 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { TAINT_RULES } from './classes.js';
-import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS } from './frameworks.js';
+import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
 import { isBound, normText, setVar, type Scope, type Site } from './scope.js';
@@ -99,7 +99,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
       // Messages between a program's own threads (worker_threads' parentPort, a Worker it started) are not input.
       const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression.getText(sc.file.unit.sf).replace(/!$/, '') : '';
       const ownThread = /(^|\.)parentPort$|^(this\.)?\w*[wW]orker$/.test(receiver);
-      const input = (ev === 'message' || ev === 'data') && !ownThread ? this.source(sc, argNodes[0]!, `${ev} event`, 0) : EMPTY;
+      const peer = SOCKET_RECEIVERS.test(receiver) && ev !== '' && !SOCKET_LIFECYCLE.has(ev);
+      const input = ((ev === 'message' || ev === 'data') && !ownThread) || peer ? this.source(sc, argNodes[0]!, `${ev} event`, 0) : EMPTY;
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, `${ev} handler`);
       return EMPTY;
     }
@@ -154,10 +155,16 @@ export abstract class CallEvaluator extends FunctionSummaries {
   }
 
   protected applySink(row: ModelRow, args: Val[], argNodes: TS.NodeArray<TS.Expression>, site: () => Site, sc: Scope): void {
+    const sf = sc.file.unit.sf;
     if (row.opt) {
-      const ok = argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText(sc.file.unit.sf) === row.opt!.key && p.initializer.getText(sc.file.unit.sf) === row.opt!.value));
+      const { key, value } = row.opt;
+      const matches = (text: string): boolean => (value.startsWith('~') ? text.includes(value.slice(1)) : text === value);
+      const ok = argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText(sf) === key && matches(p.initializer.getText(sf))));
       if (!ok) return;
     }
+    if (row.unless && argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
+    if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf)) return;
+    if (row.first && !(argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && row.first.test(argNodes[0].text))) return;
     const idx = row.args === '*' ? args.map((_, i) => i) : row.args === 'last' ? [args.length - 1] : (row.args ?? [0]);
     let s: Site | undefined;
     for (const i of idx) {
@@ -166,14 +173,35 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (!a || !n) continue;
       if (row.str && (ts.isObjectLiteralExpression(n) || ts.isArrayLiteralExpression(n) || ts.isFunctionLike(n))) continue;
       if (row.cls === 'nosql') {
+        // Sequelize, TypeORM and Prisma take `{ where: ... }`: values there are bound, not query operators.
+        if (ts.isObjectLiteralExpression(n) && n.properties.some((p) => p.name?.getText(sf) === 'where')) continue;
         const fa = force(a);
         const where = fa.fields?.get('$where');
         if (where) this.sinkVal(where, 'code', (s ??= site()));
       }
-      const taints = collapse(a);
+      const taints = collapse(row.field ? (force(a).fields?.get(row.field) ?? EMPTY) : a);
       if (taints.length === 0) continue;
       s ??= site();
       for (const t of taints) this.reportTaint(t, row.cls!, TAINT_RULES[row.cls!].ruleId, s);
     }
   }
+}
+
+const NON_HTML_TYPE = /^(application\/(json|[\w.+-]*\+json|octet-stream|pdf|xml)|text\/(plain|csv|event-stream)|json|text|csv|txt|bin|pdf)\s*(;|$)/i;
+
+/**
+ * Whether the function around a response write sets a content type that browsers do not render as HTML
+ * (`res.type('json')`, `res.set('Content-Type', 'text/plain')`, `res.writeHead(200, {'Content-Type': 'text/event-stream'})`)
+ * before the write, or the written value is a JSON text.
+ */
+function servesNonHtml(arg: TS.Expression | undefined, sf: TS.SourceFile): boolean {
+  if (!arg) return false;
+  let fn: TS.Node | undefined = arg;
+  while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+  if (!fn) return false;
+  const before = sf.text.slice(fn.getStart(sf), arg.getStart(sf));
+  for (const m of before.matchAll(/content-type['"`]?\s*[:,]\s*['"`]([^'"`]+)|\.(?:type|contentType)\(\s*['"`]([^'"`]+)/gi)) {
+    if (NON_HTML_TYPE.test((m[1] ?? m[2] ?? '').trim())) return true;
+  }
+  return false;
 }

@@ -129,6 +129,13 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         this.sinkVal(html, 'xss', this.site(sc, n, 'dangerouslySetInnerHTML'));
         return;
       }
+      // <a href={input}>: a `javascript:` URL runs script when clicked
+      if (ts.isJsxAttribute(n) && /^(href|src|action|formAction|xlinkHref)$/.test(n.name.getText(sc.file.unit.sf)) && n.initializer && ts.isJsxExpression(n.initializer) && n.initializer.expression) {
+        const e = n.initializer.expression;
+        const v = this.eval(e, sc);
+        if (!leadingText(e)) this.sinkVal(v, 'xss', this.site(sc, n, `JSX ${n.name.getText(sc.file.unit.sf)}`));
+        return;
+      }
       if (ts.isJsxExpression(n) && n.expression) {
         this.eval(n.expression, sc);
         return;
@@ -146,6 +153,8 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         const k = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : '*';
         const v = this.eval(p.initializer, sc);
         fields.set(k, fields.has(k) ? join(fields.get(k), v) : v);
+        // React.createElement('div', { dangerouslySetInnerHTML: { __html: input } })
+        if (k === 'dangerouslySetInnerHTML') this.sinkVal(force(v).fields?.get('__html') ?? v, 'xss', this.site(sc, p, 'dangerouslySetInnerHTML'));
         if (ts.isComputedPropertyName(p.name)) {
           const kv = this.eval(p.name.expression, sc);
           t.push(...kv.t);
@@ -214,7 +223,8 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       const text = target.getText(sf);
       const name = ts.isPropertyAccessExpression(target) ? target.name.text : ts.isStringLiteralLike(target.argumentExpression) ? target.argumentExpression.text : undefined;
       // sinks written as assignments
-      if (name === 'innerHTML' || name === 'outerHTML') this.sinkVal(v, 'xss', this.site(sc, at, text));
+      if (name === 'innerHTML' || name === 'outerHTML' || name === 'srcdoc') this.sinkVal(v, 'xss', this.site(sc, at, text));
+      else if (KOA_BODY.test(text) && ts.isBinaryExpression(at) && servedAsHtml(at.right)) this.sinkVal(v, 'xss', this.site(sc, at, text));
       else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) this.sinkVal(v, 'redirect', this.site(sc, at, text));
       else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) this.sinkVal(v, 'redirect', this.site(sc, at, text));
       if (ts.isElementAccessExpression(target) && ts.isElementAccessExpression(target.expression)) {
@@ -276,4 +286,23 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     const base = this.eval(e.expression, sc);
     return this.member(base, name, e, sc);
   }
+}
+
+/** Koa's response body: a string starting with `<` is served as HTML. */
+const KOA_BODY = /^(ctx|context)\.(response\.)?body$/;
+
+/** The literal text a string expression starts with (`'/users/' + id`, `` `<p>${x}` ``), or '' when unknown. */
+function leadingText(e: TS.Expression): string {
+  if (ts.isParenthesizedExpression(e)) return leadingText(e.expression);
+  if (ts.isStringLiteralLike(e)) return e.text;
+  if (ts.isTemplateExpression(e)) return e.head.text;
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return leadingText(e.left);
+  return '';
+}
+
+/** Koa serves a string body as HTML when it starts with `<`; an object is JSON. */
+function servedAsHtml(e: TS.Expression): boolean {
+  if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return false;
+  const lead = leadingText(e);
+  return lead === '' || lead.trimStart().startsWith('<');
 }

@@ -31,6 +31,17 @@ export const SQL_TAGS = /^(sql|SQL|Prisma\.sql|sql\.raw?|db\.sql|psql|mysql)$/;
 /** Assignment targets that navigate the browser (open redirect when assigned input). */
 export const LOCATION_SINKS = /^(window\.|document\.|self\.|top\.)?location(\.href)?$/;
 
+/** Fields of an uploaded file (multer) that the server sets itself: where it stored the file and under which name. */
+export const UPLOAD_SERVER_FIELDS = new Set(['path', 'filename', 'destination', 'size']);
+/** Receivers of WebSocket / socket.io messages: every event's payload comes from the peer. */
+export const SOCKET_RECEIVERS = /(^|\.)(socket|ws|websocket|webSocket|client|peer|conn|connection)$/;
+/** Socket events that carry no peer data. */
+export const SOCKET_LIFECYCLE = new Set(['connect', 'connection', 'disconnect', 'disconnecting', 'close', 'open', 'error', 'end', 'drain', 'finish', 'listening', 'ready', 'timeout']);
+/** Declared types of serverless events (AWS Lambda, Netlify): the whole event is input. */
+export const EVENT_TYPES = /^(APIGateway\w*Event\w*|ALBEvent|LambdaFunctionURLEvent|HandlerEvent|S3Event|SQSEvent|SNSEvent|EventBridgeEvent\w*|DynamoDBStreamEvent|CloudFrontRequestEvent|KinesisStreamEvent)\b/;
+/** First parameters of GraphQL resolvers `(parent, args, context, info)`: the second parameter is the client's arguments. */
+const RESOLVER_PARENTS = /^(_+\w*|parent|root|obj|source|src|_parent|_root)$/;
+
 /** The role of a handler parameter. */
 export type RequestRole = 'req' | 'res' | 'src';
 
@@ -49,6 +60,17 @@ export function requestRole(p: TS.ParameterDeclaration, i: number, params: TS.No
   }
   const type = p.type ? p.type.getText(sf) : '';
   if (type && REQ_TYPES.test(type)) return 'req';
+  if (type && EVENT_TYPES.test(type)) return 'src';
+  const name = p.name.getText(sf);
+  const other = (j: number): string => params[j]?.name.getText(sf) ?? '';
+  // AWS Lambda, Netlify and Vercel functions: handler(event, context)
+  if (i === 0 && /^(event|evt)$/.test(name) && (/^_?(context|ctx|callback|cb)$/.test(other(1)) || /(^|\.)handler$/i.test(functionName(p.parent, sf))) && !/^(Event|MouseEvent|KeyboardEvent|CustomEvent)\b/.test(type)) return 'src';
+  // GraphQL resolvers: (parent, args, context, info)
+  if (i === 1 && RESOLVER_PARENTS.test(other(0)) && (name === 'args' || ts.isObjectBindingPattern(p.name)) && (params.length >= 3 || name === 'args')) return 'src';
+  // Next.js route handlers GET(request, { params }) and page props { params, searchParams }
+  if (ts.isObjectBindingPattern(p.name) && p.name.elements.some((e) => /^(params|searchParams)$/.test(e.name.getText(sf))) && (i === 1 ? REQ_TYPES.test(params[0]?.type?.getText(sf) ?? '') || /^req(uest)?$/.test(other(0)) : i === 0 && NEXT_ROUTE_FILE.test(sf.fileName))) return 'src';
+  // Next.js server actions: the parameters of a module-level function in a 'use server' file
+  if (usesServerDirective(sf) && isModuleLevel(p.parent)) return 'src';
   if (RES_TYPES.test(type)) return 'res';
   // A parameter declared with some other type (`req: ScanRequest`) is not a web request, whatever its name.
   if (type && !/^(any|unknown|object)$/.test(type)) return undefined;
@@ -60,4 +82,29 @@ export function requestRole(p: TS.ParameterDeclaration, i: number, params: TS.No
   if ((n === 'res' || n === 'response' || n === 'reply') && i >= 1 && i <= 2) return 'res';
   if (n === 'ctx' && i === 0 && params[1] && params[1].name.getText(sf) === 'next') return 'req';
   return undefined;
+}
+
+const NEXT_ROUTE_FILE = /(^|\/)(app|pages)\/.*\.[jt]sx?$/;
+
+function usesServerDirective(sf: TS.SourceFile): boolean {
+  const first = sf.statements[0];
+  return !!first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === 'use server';
+}
+
+function isModuleLevel(fn: TS.Node): boolean {
+  for (let n: TS.Node | undefined = fn.parent; n; n = n.parent) {
+    if (ts.isSourceFile(n)) return true;
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+  }
+  return false;
+}
+
+/** The name a function is declared or assigned under (`handler`, `exports.handler`), or ''. */
+function functionName(fn: TS.Node, sf: TS.SourceFile): string {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
+  const p = fn.parent;
+  if (p && ts.isVariableDeclaration(p)) return p.name.getText(sf);
+  if (p && ts.isBinaryExpression(p)) return p.left.getText(sf);
+  if (p && ts.isPropertyAssignment(p)) return p.name.getText(sf);
+  return '';
 }

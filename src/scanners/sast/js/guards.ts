@@ -106,7 +106,7 @@ function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
     const m = callee.name.text;
     const recv = callee.expression;
     if ((m === 'includes' || m === 'has') && a0) {
-      if (ts.isStringLiteralLike(a0) && (a0.text === '..' || a0.text === '../')) {
+      if (ts.isStringLiteralLike(a0) && ['..', '../', '..\\', '/', '\\'].includes(a0.text)) {
         const k = guardKey(recv);
         return k ? { pos: [], neg: [{ ...k, mask: bit('path') }] } : none;
       }

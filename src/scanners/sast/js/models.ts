@@ -12,7 +12,11 @@ import { ALL_CLASSES, type SinkClass } from './classes.js';
  *   carries no taint at all).
  * - args: which arguments a sink reads (`0`, `0,1`, `*` every argument, `last`).
  * - options: `recv=<regex>`; `opt=<key>:<value>` (the sink only fires when an options object argument has that key
- *   set to that literal, e.g. `opt=noent:true`); `str` (the sink needs a string-shaped value, not an object).
+ *   set to that literal, e.g. `opt=noent:true`; `opt=<key>:~<text>` when the value's source text contains `<text>`);
+ *   `unless=<key>` (the sink does not fire when an options object argument sets that key, e.g. `sendFile`'s `root`);
+ *   `first=<regex>` (the sink only fires when the first argument is a string literal matching, case-insensitive, e.g.
+ *   a header name); `field=<name>` (the sink reads that property of an object argument, e.g. `Location` of
+ *   `writeHead`'s headers); `str` (the sink needs a string-shaped value, not an object literal).
  *
  * Adding an npm API is one line here. Rows are our own, written from each library's public documentation.
  */
@@ -31,6 +35,11 @@ export const MODEL_ROWS: readonly string[] = [
   'execa command sink:command 0',
   'shelljs exec sink:command 0',
   'cross-spawn . sink:command 0',
+  'cross-spawn sync sink:command 0',
+  'shelljs exec sink:command 0',
+  'execa execaSync sink:command 0',
+  'execa execaCommandSync sink:command 0',
+  'execa commandSync sink:command 0',
   // code
   'global eval sink:code 0',
   'global new:Function sink:code *',
@@ -42,6 +51,18 @@ export const MODEL_ROWS: readonly string[] = [
   'vm runInContext sink:code 0',
   'vm compileFunction sink:code 0',
   'vm new:Script sink:code 0',
+  'vm2 VM().run sink:code 0', 'vm2 NodeVM().run sink:code 0', 'vm2 new:VMScript sink:code 0',
+  'safe-eval . sink:code 0', 'static-eval . sink:code 0',
+  // server-side templates compiled from input (template injection runs code)
+  'ejs render sink:code 0', 'ejs compile sink:code 0', 'pug render sink:code 0', 'pug compile sink:code 0',
+  'handlebars compile sink:code 0', 'nunjucks renderString sink:code 0', 'lodash template sink:code 0',
+  'mustache render sink:code 0', 'dot template sink:code 0',
+  // headless browsers: code evaluated in the page, pages opened at input URLs
+  '* evaluate sink:code 0 str recv=(^|\\.)(page|frame|tab)$',
+  '* evaluateHandle sink:code 0 str recv=(^|\\.)(page|frame|tab)$',
+  '* addScriptTag sink:code 0 recv=(^|\\.)(page|frame|tab)$',
+  '* goto sink:ssrf 0 recv=(^|\\.)(page|frame|tab)$',
+  '* setContent sink:xss 0 recv=(^|\\.)(page|frame|tab)$',
   // SQL: raw query APIs of drivers and ORMs; the first argument is the SQL text, bound values go elsewhere
   '* query sink:sql 0 recv=(^|\\.)(db|database|conn|connection|pool|client|knex|sequelize|mysql|pg|sql|trx|tx|pgClient|em|manager|entityManager|dataSource|queryRunner|repository|repo)$',
   '* execute sink:sql 0 recv=(^|\\.)(db|database|conn|connection|pool|client|mysql|sql|trx|tx|em|manager|queryRunner)$',
@@ -66,6 +87,18 @@ export const MODEL_ROWS: readonly string[] = [
   // NoSQL: filter objects of MongoDB drivers and Mongoose models
   '* find sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|users|db\\.\\w+|coll|model)$',
   '* findOne sink:nosql 0',
+  '* findOneAndReplace sink:nosql 0',
+  '* findOneAndRemove sink:nosql 0',
+  '* replaceOne sink:nosql 0',
+  '* remove sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$',
+  '* where sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$',
+  '* count sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll)$',
+  '* distinct sink:nosql 1 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$',
+  '* findByIdAndUpdate sink:nosql 1',
+  '* findOneAndUpdate sink:nosql 1',
+  '* updateOne sink:nosql 1',
+  '* updateMany sink:nosql 1',
+  '* mapReduce sink:code 0',
   '* findOneAndUpdate sink:nosql 0',
   '* findOneAndDelete sink:nosql 0',
   '* updateOne sink:nosql 0',
@@ -81,25 +114,68 @@ export const MODEL_ROWS: readonly string[] = [
   'global document.write sink:xss *',
   'global document.writeln sink:xss *',
   '* insertAdjacentHTML sink:xss 1',
-  '* html sink:xss 0 recv=^\\$\\(',
+  '* html sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  '* append sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$', '* prepend sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  '* after sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$', '* before sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  '* replaceWith sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$', '* wrap sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  'global $ sink:xss 0 str', 'global jQuery sink:xss 0 str', 'jquery . sink:xss 0 str',
+  '* text clean recv=^(\\$|jQuery)\\(|^\\$\\w+$', '* val clean recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  '* createContextualFragment sink:xss 0',
+  '* render sink:xss 1 str recv=^(res|response)$',
+  '* render sink:path 0 recv=^(res|response)$',
+  '* response sink:xss 0 str recv=^h$',
+  // Angular and AngularJS: trusting input as HTML, script or URL, or compiling it as a template
+  '* bypassSecurityTrustHtml sink:xss 0', '* bypassSecurityTrustScript sink:xss 0', '* bypassSecurityTrustStyle sink:xss 0',
+  '* bypassSecurityTrustUrl sink:xss 0', '* bypassSecurityTrustResourceUrl sink:xss 0',
+  '* trustAsHtml sink:xss 0', '* trustAsJs sink:xss 0', '* trustAsResourceUrl sink:xss 0', '* trustAs sink:xss 1',
+  'global angular.element sink:xss 0 str',
   // path traversal
   'fs readFile sink:path 0', 'fs readFileSync sink:path 0', 'fs writeFile sink:path 0', 'fs writeFileSync sink:path 0',
   'fs appendFile sink:path 0', 'fs appendFileSync sink:path 0', 'fs createReadStream sink:path 0', 'fs createWriteStream sink:path 0',
   'fs unlink sink:path 0', 'fs unlinkSync sink:path 0', 'fs rm sink:path 0', 'fs rmSync sink:path 0', 'fs readdir sink:path 0',
   'fs readdirSync sink:path 0', 'fs stat sink:path 0', 'fs open sink:path 0', 'fs openSync sink:path 0', 'fs access sink:path 0',
   'fs-extra readFile sink:path 0', 'fs-extra outputFile sink:path 0', 'fs-extra remove sink:path 0', 'fs-extra readJson sink:path 0',
-  '* sendFile sink:path 0 recv=^(res|response)$',
+  'fs mkdir sink:path 0', 'fs mkdirSync sink:path 0', 'fs copyFile sink:path 0,1', 'fs copyFileSync sink:path 0,1',
+  'fs rename sink:path 0,1', 'fs renameSync sink:path 0,1', 'fs statSync sink:path 0', 'fs lstat sink:path 0', 'fs lstatSync sink:path 0',
+  'fs rmdir sink:path 0', 'fs rmdirSync sink:path 0', 'fs opendir sink:path 0', 'fs symlink sink:path 0,1', 'fs truncate sink:path 0',
+  'fs chmod sink:path 0', 'fs chown sink:path 0', 'fs readlink sink:path 0', 'fs realpath sink:path 0', 'fs cp sink:path 0,1',
+  'fs-extra writeFile sink:path 0', 'fs-extra writeJson sink:path 0', 'fs-extra outputJson sink:path 0', 'fs-extra copy sink:path 0,1',
+  'fs-extra move sink:path 0,1', 'fs-extra readFileSync sink:path 0', 'fs-extra createReadStream sink:path 0', 'fs-extra unlink sink:path 0',
+  'fs-extra emptyDir sink:path 0', 'fs-extra ensureFile sink:path 0', 'fs-extra readJsonSync sink:path 0',
+  'adm-zip ().extractEntryTo sink:path 1', 'adm-zip ().extractAllTo sink:path 0',
+  '* sendFile sink:path 0 unless=root recv=^(res|response|reply)$',
+  '* sendfile sink:path 0 unless=root recv=^(res|response)$',
+  '* attachment sink:path 0 recv=^(res|response)$',
   '* download sink:path 0 recv=^(res|response)$',
   // SSRF
   'global fetch sink:ssrf 0',
   'axios . sink:ssrf 0', 'axios get sink:ssrf 0', 'axios post sink:ssrf 0', 'axios put sink:ssrf 0', 'axios delete sink:ssrf 0',
   'axios patch sink:ssrf 0', 'axios head sink:ssrf 0', 'axios request sink:ssrf 0',
   'http get sink:ssrf 0', 'http request sink:ssrf 0', 'https get sink:ssrf 0', 'https request sink:ssrf 0',
-  'got . sink:ssrf 0', 'got get sink:ssrf 0', 'got post sink:ssrf 0', 'node-fetch . sink:ssrf 0', 'undici request sink:ssrf 0',
-  'undici fetch sink:ssrf 0', 'request . sink:ssrf 0', 'needle get sink:ssrf 0', 'superagent get sink:ssrf 0',
+  'axios options sink:ssrf 0', 'axios postForm sink:ssrf 0', 'axios putForm sink:ssrf 0', 'axios patchForm sink:ssrf 0',
+  'axios create().get sink:ssrf 0', 'axios create().post sink:ssrf 0', 'axios create().request sink:ssrf 0',
+  'got . sink:ssrf 0', 'got get sink:ssrf 0', 'got post sink:ssrf 0', 'got put sink:ssrf 0', 'got patch sink:ssrf 0',
+  'got delete sink:ssrf 0', 'got head sink:ssrf 0', 'got stream sink:ssrf 0', 'got paginate sink:ssrf 0',
+  'node-fetch . sink:ssrf 0', 'node-fetch default sink:ssrf 0', 'cross-fetch . sink:ssrf 0', 'isomorphic-fetch . sink:ssrf 0',
+  'undici request sink:ssrf 0', 'undici fetch sink:ssrf 0', 'undici stream sink:ssrf 0', 'undici pipeline sink:ssrf 0',
+  'undici connect sink:ssrf 0', 'undici new:Client sink:ssrf 0', 'undici new:Pool sink:ssrf 0',
+  'request . sink:ssrf 0', 'request get sink:ssrf 0', 'request post sink:ssrf 0', 'request put sink:ssrf 0',
+  'request delete sink:ssrf 0', 'request patch sink:ssrf 0', 'request head sink:ssrf 0', 'request-promise . sink:ssrf 0',
+  'request-promise-native . sink:ssrf 0', 'request-promise get sink:ssrf 0', 'request-promise post sink:ssrf 0',
+  'needle . sink:ssrf 1', 'needle get sink:ssrf 0', 'needle post sink:ssrf 0', 'needle put sink:ssrf 0', 'needle delete sink:ssrf 0',
+  'needle head sink:ssrf 0', 'needle request sink:ssrf 1',
+  'superagent . sink:ssrf 1', 'superagent get sink:ssrf 0', 'superagent post sink:ssrf 0', 'superagent put sink:ssrf 0',
+  'superagent delete sink:ssrf 0', 'superagent del sink:ssrf 0', 'superagent patch sink:ssrf 0', 'superagent head sink:ssrf 0',
+  'ky . sink:ssrf 0', 'ky get sink:ssrf 0', 'ky post sink:ssrf 0', 'phin . sink:ssrf 0', 'bent . sink:ssrf 0',
+  'http2 connect sink:ssrf 0', 'net connect sink:ssrf 1', 'net createConnection sink:ssrf 1',
   // open redirect
-  '* redirect sink:redirect last recv=^(res|response|ctx|reply)$',
+  '* redirect sink:redirect last recv=^(res|response|ctx|reply|h)$',
   '* location sink:redirect 0 recv=^(res|response)$',
+  '* setHeader sink:redirect 1 first=^location$ recv=^(res|response)$',
+  '* set sink:redirect 1 first=^location$ recv=^(res|response)$',
+  '* header sink:redirect 1 first=^location$ recv=^(res|response|reply)$',
+  '* writeHead sink:redirect last field=Location recv=^(res|response)$',
+  '* writeHead sink:redirect last field=location recv=^(res|response)$',
   'global window.open sink:redirect 0',
   'global location.assign sink:redirect 0',
   'global location.replace sink:redirect 0',
@@ -112,16 +188,28 @@ export const MODEL_ROWS: readonly string[] = [
   'libxmljs parseXml sink:xxe 0 opt=noent:true',
   'libxmljs parseXmlString sink:xxe 0 opt=noent:true',
   'libxmljs2 parseXml sink:xxe 0 opt=noent:true',
+  'libxmljs2 parseXmlString sink:xxe 0 opt=noent:true',
+  'libxmljs parseXmlAsync sink:xxe 0 opt=noent:true',
+  'libxml2-wasm XmlDocument.fromString sink:xxe 0 opt=option:~NOENT',
+  'libxml2-wasm XmlDocument.fromBuffer sink:xxe 0 opt=option:~NOENT',
+  'xmldom DOMParser().parseFromString sink:xxe 0 opt=noent:true',
+  'js-yaml load sink:deserialization 0 opt=schema:~FULL_SCHEMA',
+  'js-yaml loadAll sink:deserialization 0 opt=schema:~FULL_SCHEMA',
+  'cryo parse sink:deserialization 0',
   // prototype pollution
   'lodash set sink:proto 1', 'lodash setWith sink:proto 1', 'lodash.set . sink:proto 1', 'dot-prop set sink:proto 1',
-  'object-path set sink:proto 1',
+  'object-path set sink:proto 1', 'lodash update sink:proto 1', 'lodash updateWith sink:proto 1', 'dot-prop setProperty sink:proto 1',
+  'set-value . sink:proto 1', 'dset . sink:proto 1', 'dset dset sink:proto 1', 'lodash zipObjectDeep sink:proto 0',
+  'dot-object str sink:proto 0', 'flat unflatten sink:proto 0',
   // ReDoS
   'global RegExp sink:regex 0',
   'global new:RegExp sink:regex 0',
   // logs
   'global console.log sink:log * str', 'global console.info sink:log * str', 'global console.warn sink:log * str',
   'global console.error sink:log * str',
-  '* info sink:log * str recv=^(logger|log)$', '* warn sink:log * str recv=^(logger|log)$', '* error sink:log * str recv=^(logger|log)$',
+  'global console.debug sink:log * str',
+  '* info sink:log * str recv=(^|\\.)(logger|log)$', '* warn sink:log * str recv=(^|\\.)(logger|log)$',
+  '* error sink:log * str recv=(^|\\.)(logger|log)$', '* debug sink:log * str recv=(^|\\.)(logger|log)$',
   // headers
   '* setHeader sink:header 1 recv=^(res|response)$',
   '* set sink:header 1 recv=^(res|response)$',
@@ -131,7 +219,7 @@ export const MODEL_ROWS: readonly string[] = [
   'global Number.parseInt sanitizer:*', 'global Number.parseFloat sanitizer:*', 'global Math.floor sanitizer:*',
   'global String sanitizer:nosql,proto', 'global encodeURIComponent sanitizer:xss,path,redirect,header,log,ssrf,command,nosql,proto',
   'global encodeURI sanitizer:xss,header,log,nosql', 'global escape sanitizer:xss,header,log,nosql',
-  'global JSON.stringify sanitizer:nosql,log,header,proto',
+  'global JSON.stringify sanitizer:nosql,log,header,proto,xss',
   'path basename sanitizer:path',
   'validator escape sanitizer:xss', 'validator toInt sanitizer:*', 'validator toFloat sanitizer:*', 'validator toBoolean sanitizer:*',
   'he encode sanitizer:xss', 'he escape sanitizer:xss', 'escape-html . sanitizer:xss', 'xss . sanitizer:xss', 'sanitize-html . sanitizer:xss',
@@ -142,7 +230,15 @@ export const MODEL_ROWS: readonly string[] = [
   'mongo-sanitize . sanitizer:nosql', 'express-mongo-sanitize sanitize sanitizer:nosql',
   '* escape sanitizer:sql recv=^(connection|conn|pool|db|mysql|SqlString)$',
   '* escapeId sanitizer:sql',
-  '* escapeHtml sanitizer:xss', 'global escapeHtml sanitizer:xss', 'global escapeHTML sanitizer:xss', 'global sanitizeHtml sanitizer:xss',
+  '* escapeHtml sanitizer:xss', '* escapeHTML sanitizer:xss', '* htmlEscape sanitizer:xss', '* encodeHTML sanitizer:xss',
+  'global htmlEscape sanitizer:xss', 'global encodeHTML sanitizer:xss', 'html-escaper escape sanitizer:xss', 'entities encode sanitizer:xss',
+  'entities encodeHTML sanitizer:xss', 'xss filterXSS sanitizer:xss', 'global filterXSS sanitizer:xss',
+  '* sanitize sanitizer:xss recv=(^|\\.)(DOMPurify|purify|dompurify|sanitizer)$',
+  'validator isURL clean', 'validator isEmail clean', 'validator whitelist sanitizer:*', 'validator stripLow sanitizer:log,header',
+  'sanitize-filename . sanitizer:path', 'global Math.round sanitizer:*', 'global Math.trunc sanitizer:*',
+  'global Math.abs sanitizer:*', 'global BigInt sanitizer:*',
+  'mongoose Types.ObjectId sanitizer:nosql,proto', 'mongoose new:Types.ObjectId sanitizer:nosql,proto', 'mongodb new:ObjectId sanitizer:nosql,proto',
+  'mongodb ObjectId sanitizer:nosql,proto', 'global escapeHtml sanitizer:xss', 'global escapeHTML sanitizer:xss', 'global sanitizeHtml sanitizer:xss',
   '* parse sanitizer:nosql,proto recv=(Schema|schema|Validator|validator)$',
   '* safeParse sanitizer:nosql,proto recv=(Schema|schema)$',
   '* validateSync sanitizer:nosql,proto',
@@ -168,6 +264,12 @@ export interface ModelRow {
   args?: number[] | '*' | 'last';
   recv?: RegExp;
   opt?: { key: string; value: string };
+  /** The sink does not fire when an options object argument sets this key. */
+  unless?: string;
+  /** The sink fires only when the first argument is a string literal matching this. */
+  first?: RegExp;
+  /** The sink reads this property of an object argument. */
+  field?: string;
   str?: boolean;
 }
 
@@ -198,6 +300,9 @@ export function parseModelRows(rows: readonly string[]): ModelRow[] {
       else if (r === '*' || r === 'last') m.args = r;
       else if (r === 'str') m.str = true;
       else if (r.startsWith('recv=')) m.recv = new RegExp(r.slice(5));
+      else if (r.startsWith('unless=')) m.unless = r.slice(7);
+      else if (r.startsWith('first=')) m.first = new RegExp(r.slice(6), 'i');
+      else if (r.startsWith('field=')) m.field = r.slice(6);
       else if (r.startsWith('opt=')) {
         const [key, value] = r.slice(4).split(':');
         m.opt = { key: key ?? '', value: value ?? '' };

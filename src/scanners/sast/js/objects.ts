@@ -1,7 +1,7 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { ModuleLinker } from './modules.js';
-import { REQ_OBJECT_PROPS, REQ_STRING_PROPS } from './frameworks.js';
+import { REQ_OBJECT_PROPS, REQ_STRING_PROPS, UPLOAD_SERVER_FIELDS } from './frameworks.js';
 import { hasModifier, lookup, type Scope } from './scope.js';
 import { EMPTY, STRINGIFIED, dataOf, force, type ClassInfo, type Val } from './values.js';
 
@@ -44,6 +44,8 @@ export abstract class ObjectModel extends ModuleLinker {
       if (m) return m;
     }
     if (name === 'length') return EMPTY;
+    // multer's req.file.path / filename are names the server chose, not input
+    if (UPLOAD_SERVER_FIELDS.has(name) && b.t.length && b.t.every((x) => x.origin === 'source' && /^req\.files?(\.[\w$]+)?$/.test(x.label))) return EMPTY;
     if (b.t.length === 0) {
       if (b.fields && (name === '*' || b.obj)) return name === '*' ? dataOf(b) : EMPTY;
       return EMPTY;

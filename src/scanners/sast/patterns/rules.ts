@@ -58,11 +58,22 @@ const SEVERITY: Record<string, Severity> = {
 
 type Raw = Record<string, unknown>;
 
+/** A rule uses a Semgrep construct this engine does not implement: the rule is skipped, not the file or the scan. */
+export class UnsupportedConstruct extends Error {}
+
+/** A rule left out because of an unsupported construct. */
+export interface SkippedRule {
+  id: string;
+  line: number | undefined;
+  construct: string;
+}
+
 /**
- * Parses a rule file (`rules:` list). Throws {@link InputError} naming the file and line for anything outside the
- * supported subset, so a rule never silently matches nothing.
+ * Parses a rule file (`rules:` list). Throws {@link InputError} naming the file and line for a malformed file or rule,
+ * so a rule never silently matches nothing. A rule that uses a Semgrep construct this engine does not implement is
+ * passed to `onUnsupported` and left out when that callback is given (the scanner warns and goes on), else it throws too.
  */
-export function parseRuleFile(text: string, origin: string): YamlRule[] {
+export function parseRuleFile(text: string, origin: string, onUnsupported?: (skip: SkippedRule) => void): YamlRule[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   if (doc.errors.length) {
@@ -82,7 +93,9 @@ export function parseRuleFile(text: string, origin: string): YamlRule[] {
       out.push(parseRule(raw, origin));
     } catch (e) {
       if (e instanceof InputError) throw e;
-      throw new InputError(`rule ${typeof raw?.id === 'string' ? raw.id : '#' + (out.length + 1)}: ${(e as Error).message}`, origin, line);
+      const id = typeof raw?.id === 'string' ? raw.id : '#' + (out.length + 1);
+      if (e instanceof UnsupportedConstruct && onUnsupported) return onUnsupported({ id, line, construct: e.message });
+      throw new InputError(`rule ${id}: ${(e as Error).message}`, origin, line);
     }
   });
   return out;
@@ -99,7 +112,7 @@ function parseRule(raw: Raw, origin: string): YamlRule {
   if (!Array.isArray(langsRaw) || langsRaw.length === 0) throw new Error('`languages` must be a non-empty list');
   const languages = langsRaw.map((l) => {
     const v = LANGS[String(l).toLowerCase()];
-    if (!v) throw new Error(`unsupported language ${String(l)} (supported: javascript, typescript, python, go, java, generic)`);
+    if (!v) throw new UnsupportedConstruct(`unsupported language ${String(l)} (supported: javascript, typescript, python, go, java, generic)`);
     return v;
   });
   const meta = (raw.metadata ?? {}) as Raw;
@@ -112,9 +125,9 @@ function parseRule(raw: Raw, origin: string): YamlRule {
   const conf = String(meta.confidence ?? 'MEDIUM').toLowerCase();
   const confidence: Confidence = conf === 'high' ? 'high' : conf === 'low' ? 'low' : 'medium';
   const mode = raw.mode === 'taint' ? 'taint' : raw.mode === undefined || raw.mode === 'search' ? 'search' : undefined;
-  if (!mode) throw new Error(`unsupported mode ${String(raw.mode)}`);
+  if (!mode) throw new UnsupportedConstruct(`unsupported mode ${String(raw.mode)}`);
   const known = new Set(['id', 'message', 'severity', 'languages', 'metadata', 'mode', 'pattern', 'patterns', 'pattern-either', 'pattern-regex', 'pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'fix', 'options', 'paths']);
-  for (const k of Object.keys(raw)) if (!known.has(k)) throw new Error(`unsupported key \`${k}\``);
+  for (const k of Object.keys(raw)) if (!known.has(k)) throw new UnsupportedConstruct(`unsupported key \`${k}\``);
   const rule: YamlRule = {
     id, message: raw.message, severity: sev, confidence, languages, cwe, mode, sources: [], sinks: [], sanitizers: [], origin,
     help: typeof meta.help === 'string' ? meta.help : `${raw.message} (custom rule from ${origin})`,
@@ -142,18 +155,22 @@ function parseRule(raw: Raw, origin: string): YamlRule {
     rule.sinks = list('pattern-sinks');
     rule.sanitizers = list('pattern-sanitizers');
     if (!rule.sources.length || !rule.sinks.length) throw new Error('taint rules need pattern-sources and pattern-sinks');
-    if (languages.some((l) => l !== 'js')) throw new Error('mode: taint is supported for javascript/typescript only');
+    if (languages.some((l) => l !== 'js')) throw new UnsupportedConstruct('mode: taint is supported for javascript/typescript only');
   }
   return rule;
 }
 
 function pattern(src: unknown): Formula {
   if (typeof src !== 'string' || !src.trim()) throw new Error('a pattern must be a non-empty string');
+  if (/<\.\.\./.test(src)) throw new UnsupportedConstruct('unsupported deep expression operator `<... ...>`');
+  if (/\(\s*\$[A-Z_][A-Z0-9_]*\s*:\s*[\w.]+\s*\)/.test(src)) throw new UnsupportedConstruct('unsupported typed metavariable `($X : T)`');
   return { op: 'pattern', src, compiled: new Map() };
 }
 
 function parseFormula(raw: Raw, top: boolean): Formula {
   if (typeof raw !== 'object' || raw === null) throw new Error('expected a pattern operator mapping');
+  const taintOption = top ? Object.keys(raw).find((k) => ['label', 'requires', 'by-side-effect', 'exact', 'control', 'to', 'from'].includes(k)) : undefined;
+  if (taintOption) throw new UnsupportedConstruct(`unsupported taint option \`${taintOption}\``);
   const keys = Object.keys(raw).filter((k) => !top || k.startsWith('pattern') || k === 'patterns' || k === 'focus-metavariable');
   const ops = keys.filter((k) => ['pattern', 'patterns', 'pattern-either', 'pattern-regex'].includes(k));
   if (ops.length !== 1) throw new Error(`expected exactly one of pattern, patterns, pattern-either, pattern-regex (got ${ops.join(', ') || 'none'})`);
@@ -186,7 +203,7 @@ function parseFormula(raw: Raw, top: boolean): Formula {
       } else if (key === 'focus-metavariable') {
         if (typeof v !== 'string') throw new Error('focus-metavariable takes one metavariable name');
         all.focus = v;
-      } else throw new Error(`unsupported operator \`${key}\` inside patterns`);
+      } else throw new UnsupportedConstruct(`unsupported operator \`${key}\` inside patterns`);
     }
     if (!all.pos.length && !all.inside.length) throw new Error('patterns needs at least one positive pattern');
     f = all;
