@@ -11,6 +11,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { resolveBuildPaths } from './attest/config.js';
+import { resolvePatchLevelPaths } from './scanners/patch-level/index.js';
 import { resolveConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { Decision, Report, ScanOptions, Severity } from './core/types.js';
@@ -75,7 +76,8 @@ export async function scan(path: string, opts: ScanApiOptions = {}): Promise<{ r
   const loaded = typeof opts.config === 'object' ? undefined : resolveConfig(resolve(cwd, path), opts.config, SCANNER_IDS);
   // paths of the build section are relative to the config file (an object given: to the working folder)
   const base = loaded?.config ?? (opts.config as Config);
-  const config = { ...base, build: resolveBuildPaths(base.build, loaded?.path ? dirname(loaded.path) : cwd) };
+  const configDir = loaded?.path ? dirname(loaded.path) : cwd;
+  const config = { ...base, build: resolveBuildPaths(base.build, configDir), scanners: { ...base.scanners, 'patch-level': resolvePatchLevelPaths(base.scanners['patch-level'], configDir) } };
   const report = await scanPath({
     path,
     cwd,

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { resolveBuildPaths } from '../attest/config.js';
+import { resolvePatchLevelPaths } from '../scanners/patch-level/index.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { SEVERITIES, type Decision, type Report, type Severity } from '../core/types.js';
 import type { Config } from '../config/schema.js';
@@ -243,7 +244,12 @@ async function scanAndReport(
   const known = SCANNER_IDS;
   const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   // paths in the build section are relative to the config file
-  const config = { ...loaded.config, build: resolveBuildPaths(loaded.config.build, loaded.path ? dirname(loaded.path) : io.cwd) };
+  const configDir = loaded.path ? dirname(loaded.path) : io.cwd;
+  const config = {
+    ...loaded.config,
+    build: resolveBuildPaths(loaded.config.build, configDir),
+    scanners: { ...loaded.config.scanners, 'patch-level': resolvePatchLevelPaths(loaded.config.scanners['patch-level'], configDir) },
+  };
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
   const ignorePath = v['ignore-file']
     ? resolve(io.cwd, v['ignore-file'])

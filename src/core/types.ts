@@ -543,7 +543,7 @@ export interface Scanner<C = unknown> {
    * Optionally, why the scanner has nothing to check under this config (the build gate with no `build.require`):
    * it is then skipped with that reason, so a run is never taken as evidence of a check that did not happen.
    */
-  idle?(root: import('../config/schema.js').Config): string | undefined;
+  idle?(root: RootConfig): string | undefined;
   scan(target: Target, ctx: ScanContext<C>): AsyncIterable<RawFinding>;
 }
 

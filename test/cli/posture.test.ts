@@ -126,7 +126,7 @@ test('posture: usage and input errors are one line and exit 2', async () => {
     [['--github', 'a/b', '--gitlab', 'c/d'], /give exactly one of/],
     [['--github', 'a/b', '--forge', 'gitlab'], /--forge goes with --org/],
     [['--org', 'acme', '--path', '.'], /--path checks one repository/],
-    [['--github', 'a/b', '-f', 'xml'], /unknown format xml \(use table, json, sarif, junit, markdown, scorecard\)/],
+    [['--github', 'a/b', '-f', 'xml'], /unknown format xml \(use table, json, sarif, junit, markdown, html, gitlab-sast, .*, scorecard\)/],
     [['--github', 'a/b', '--api-url', 'ftp://x'], /--api-url takes an http\(s\) URL/],
     [['--github', 'a/b', '--api-url', 'https://user:pw@x.example'], /must not hold credentials/],
     [['--github', 'a/b', '--max-wait', 'soon'], /--max-wait takes a whole number of seconds/],

@@ -10,6 +10,8 @@ import { setSla } from '../../src/server/store/sla.js';
 import { exportSuppressions, importSuppressions } from '../../src/server/store/suppressions.js';
 import { expireAcceptances, setTriage } from '../../src/server/store/triage.js';
 import { openTrend } from '../../src/server/store/trends.js';
+import { render } from '../../src/report/index.js';
+import { sampleDecision, sampleReport } from '../report/sample.js';
 import { chunksOf, dbKinds, finding, fp, pipeguardReport } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -187,6 +189,17 @@ for (const kind of await dbKinds()) {
       assert.equal(xss.kind, 'http');
       assert.equal(xss.severity, 'low');
       assert.equal((xss.detail['response'] as { statusCode: number }).statusCode, 200);
+    });
+
+    test("pipeguard's own SARIF: an advisory's rule files the finding under the scanner's rule, the advisory as an alias", async () => {
+      const db = await kind.open();
+      await upload(db, render('sarif', sampleReport(), sampleDecision(), { color: false }), 'p1', T0);
+      const items = (await listFindings(db, { state: 'all' }, { limit: 500 }, T0)).items;
+      const vuln = items.find((f) => f.scanner === 'deps')!;
+      assert.equal(vuln.ruleId, 'vulnerable-dependency');
+      const d = await getFinding(db, vuln.id);
+      assert.ok(d.aliases.includes('GHSA-35JH-R3H4-6JHM'), JSON.stringify(d.aliases));
+      assert.equal(items.some((f) => f.ruleId.startsWith('GHSA-')), false);
     });
 
     test('which projects use a package or are affected by an advisory (findings and SBOMs)', async () => {

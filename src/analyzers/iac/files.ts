@@ -5,8 +5,13 @@ const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 /** Dockerfile, Containerfile, Dockerfile.prod, app.dockerfile. */
 export function isDockerfile(p: string): boolean {
   const b = base(p);
-  return /^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$/i.test(b) || /\.(?:dockerfile|containerfile)$/i.test(b);
+  if (/\.(?:dockerfile|containerfile)$/i.test(b)) return true;
+  // Dockerfile.prod, Containerfile.arm64, but not the source or docs of a Dockerfile tool (dockerfile.ts, .md).
+  return /^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$/i.test(b) && !NOT_DOCKERFILE_EXT.test(b);
 }
+
+/** Extensions that make `dockerfile.<ext>` a program, document or data file, never a Dockerfile. */
+const NOT_DOCKERFILE_EXT = /\.(?:[cm]?[jt]sx?|py|go|rb|rs|java|kt|php|cs|c|cc|cpp|h|sh|bash|ps1|md|mdx|rst|txt|adoc|html?|json|ya?ml|toml|xml|snap|map|lock|swp)$/i;
 
 /** compose.yml, docker-compose.yml, docker-compose.prod.yaml, compose.override.yml. */
 export function isComposeFile(p: string): boolean {

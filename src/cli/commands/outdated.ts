@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../../config/load.js';
 import { dateSchema } from '../../core/config-section.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Target } from '../../core/types.js';
 import { DEFAULT_LIMITS } from '../../engine/run.js';
 import { SCANNER_IDS } from '../../scanners/index.js';
-import { checkPatchLevel, type PatchLevelResult } from '../../scanners/patch-level/index.js';
+import { checkPatchLevel, resolvePatchLevelPaths, type PatchLevelResult } from '../../scanners/patch-level/index.js';
 import { openDirectory } from '../../targets/directory.js';
 import { openImage } from '../../targets/image/index.js';
 import { parse, platformOption } from '../args.js';
@@ -57,9 +57,8 @@ scanner (scanners.patch-level.enabled: true, or pipeguard scan --scanners patch-
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st) throw new InputError('no such file or directory', shown);
     const loaded = resolveConfig(path, values.config ? resolve(io.cwd, values.config) : undefined, SCANNER_IDS, io.cwd);
-    const section = loaded.config.scanners['patch-level'];
-    const configDir = loaded.path ? dirname(loaded.path) : io.cwd;
-    const cacheDir = values['cache-dir'] ? resolve(io.cwd, values['cache-dir']) : section.cacheDir ? (isAbsolute(section.cacheDir) ? section.cacheDir : resolve(configDir, section.cacheDir)) : undefined;
+    const section = resolvePatchLevelPaths(loaded.config.scanners['patch-level'], loaded.path ? dirname(loaded.path) : io.cwd);
+    const cacheDir = values['cache-dir'] ? resolve(io.cwd, values['cache-dir']) : section.cacheDir;
     const cfg = {
       ...section,
       ...(values.registry ? { registry: values.registry } : {}),

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import { dateSchema, scannerSection } from '../../core/config-section.js';
 
@@ -16,3 +17,8 @@ export const patchLevelConfigSchema = scannerSection({
 
 /** The validated `scanners.patch-level` section. */
 export type PatchLevelConfig = z.infer<typeof patchLevelConfigSchema>;
+
+/** The section with `cacheDir` made absolute against the config file's folder. */
+export function resolvePatchLevelPaths(c: PatchLevelConfig, dir: string): PatchLevelConfig {
+  return c.cacheDir === undefined || isAbsolute(c.cacheDir) ? c : { ...c, cacheDir: resolve(dir, c.cacheDir) };
+}

@@ -45,9 +45,13 @@ export function sarifRunInfo(tool: unknown, where: string): SarifRunInfo {
 
 /** The rules of a run, for the finding pages. */
 export function sarifRules(info: SarifRunInfo): IncomingRule[] {
+  const seen = new Set<string>();
   return info.rules.flatMap((r) => {
-    const id = str(r['id']);
-    if (!id) return [];
+    const props = isObj(r['properties']) ? r['properties'] : {};
+    // An advisory's rule of pipeguard's SARIF belongs to the scanner rule named in its properties.
+    const id = str(props['pipeguard/rule']) ?? str(r['id']);
+    if (!id || seen.has(id)) return [];
+    seen.add(id);
     const title = text(r['shortDescription']) ?? str(r['name']);
     const help = text(r['help']) ?? text(r['fullDescription']);
     const helpUri = str(r['helpUri']);
@@ -135,10 +139,13 @@ export function sarifFinding(result: unknown, info: SarifRunInfo, where: string,
   if (!isObj(result)) throw new ReportError(`${where}: not an object`);
   const ruleIndex = typeof result['ruleIndex'] === 'number' ? result['ruleIndex'] : -1;
   const ruleRef = isObj(result['rule']) ? result['rule'] : {};
-  const ruleId = str(result['ruleId']) ?? str(ruleRef['id']) ?? (ruleIndex >= 0 ? str(info.rules[ruleIndex]?.['id']) : undefined);
-  if (!ruleId) throw new ReportError(`${where}: has no ruleId`);
-  const rule = info.ruleById.get(ruleId) ?? (ruleIndex >= 0 ? info.rules[ruleIndex] : undefined);
+  const sarifRuleId = str(result['ruleId']) ?? str(ruleRef['id']) ?? (ruleIndex >= 0 ? str(info.rules[ruleIndex]?.['id']) : undefined);
+  if (!sarifRuleId) throw new ReportError(`${where}: has no ruleId`);
+  const rule = info.ruleById.get(sarifRuleId) ?? (ruleIndex >= 0 ? info.rules[ruleIndex] : undefined);
   const props = isObj(result['properties']) ? result['properties'] : {};
+  // pipeguard's SARIF gives each advisory its own rule (for GitHub's severity) and names the scanner's rule here,
+  // so findings stay grouped under the rule that found them; the advisory id is kept as an alias.
+  const ruleId = str(props['pipeguard/rule']) ?? sarifRuleId;
   const scanner = str(props['scanner']) ?? info.tool;
   const message = messageOf(result, rule) ?? ruleId;
   const primary = Array.isArray(result['locations']) ? locationOf(result['locations'][0]) : undefined;
@@ -189,7 +196,7 @@ export function sarifFinding(result: unknown, info: SarifRunInfo, where: string,
     ...(str(data?.['package']) ? { package: data!['package'] as string } : {}),
     ...(str(data?.['version']) ? { version: data!['version'] as string } : {}),
     ...(purl ? { purl } : {}),
-    aliases: advisoryIds([ruleId, data?.['advisoryId'], ...(Array.isArray(data?.['aliases']) ? (data['aliases'] as unknown[]) : [])]),
+    aliases: advisoryIds([sarifRuleId, data?.['advisoryId'], ...(Array.isArray(data?.['aliases']) ? (data['aliases'] as unknown[]) : [])]),
     ...(isObj(supp) ? { suppressed: `${str(supp['kind']) ?? 'external'}: ${str(supp['justification']) ?? 'suppressed in SARIF'}` } : {}),
   };
 }

@@ -131,6 +131,7 @@ test('in the gate: pipeguard scan --scanners patch-level reports packages (with 
     'runtime-eol .nvmrc',
   ]);
   assert.match(doc.findings.find((f) => f.ruleId === 'runtime-eol')!.message, /Node\.js 18 reached end of life on 2025-04-30.*\(end-of-life data of \d{4}-\d{2}-\d{2}\)/);
+  assert.ok(readdirSync(join(dir, '.cache', 'npm')).length > 0, 'cacheDir is relative to pipeguard.yml, not to where the process runs');
   const st = doc.statuses.find((s) => s.scanner === 'patch-level')!;
   assert.match(st.fileErrors.map((e) => e.message).join('\n'), /left-internal: not in the registry/);
   // not run by a plain scan unless enabled: it asks a registry

@@ -199,6 +199,7 @@ export const MODEL_ROWS: readonly string[] = [
   // prototype pollution
   'lodash set sink:proto 1', 'lodash setWith sink:proto 1', 'lodash.set . sink:proto 1', 'dot-prop set sink:proto 1',
   'object-path set sink:proto 1', 'lodash update sink:proto 1', 'lodash updateWith sink:proto 1', 'dot-prop setProperty sink:proto 1',
+  'lodash merge sink:proto 1,2,3', 'lodash mergeWith sink:proto 1,2', 'lodash defaultsDeep sink:proto 1,2', 'jquery extend sink:proto 2,3',
   'set-value . sink:proto 1', 'dset . sink:proto 1', 'dset dset sink:proto 1', 'lodash zipObjectDeep sink:proto 0',
   'dot-object str sink:proto 0', 'flat unflatten sink:proto 0',
   // ReDoS

@@ -1,3 +1,4 @@
+import { LineIndex } from '../../../core/lines.js';
 import type { FileLocation } from '../../../core/types.js';
 
 /** Template and component files whose unescaped output the SAST scanner checks. */
@@ -26,37 +27,21 @@ const BY_EXT: [RegExp, RegExp[]][] = [
 /** Expressions that are not data: includes, partials, layout bodies, string literals. */
 const NOT_DATA = /^(include|contentFor|defineContent|partial|block|yield)\b|^(body|content|layoutBody|defaultLayout)$|^(['"`]).*\3$|^\d+$/;
 
-/** Every unescaped output of a data expression in a template file (comments are not skipped: `<%#` and `{{!` are). */
+/** Every unescaped output of a data expression in a template file, in line order. */
 export function templateHits(path: string, text: string): TemplateHit[] {
   const entry = BY_EXT.find(([re]) => re.test(path));
   if (!entry) return [];
   const out: TemplateHit[] = [];
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-  const lineOf = (offset: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lines = new LineIndex(text);
   for (const re of entry[1]) {
     for (const m of text.matchAll(re)) {
       const expr = m[1]!.trim();
       if (!expr || NOT_DATA.test(expr)) continue;
-      const start = m.index;
-      const line = lineOf(start);
-      const endLine = lineOf(start + m[0].length);
-      const snippet = text.slice(lineStarts[line], lineStarts[line + 1] ?? text.length).trim().slice(0, 300);
+      const start = lines.at(m.index);
+      const end = lines.at(m.index + m[0].length);
       out.push({
         expr: expr.replace(/\s+/g, ' ').slice(0, 120),
-        loc: {
-          path, startLine: line + 1, startColumn: start - lineStarts[line]! + 1, endLine: endLine + 1,
-          endColumn: start + m[0].length - lineStarts[endLine]! + 1, snippet,
-        },
+        loc: { path, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, snippet: lines.lineText(start.line).trim().slice(0, 300) },
       });
     }
   }
