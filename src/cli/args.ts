@@ -14,7 +14,9 @@ export function parse<O extends Options>(argv: string[], options: O, maxPosition
     const help: HelpOption = { help: { type: 'boolean', short: 'h' } };
     r = parseArgs({ args: argv, options: { ...help, ...options }, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    // One line, as every usage error: parseArgs' messages span several (`--max-file-size -1`).
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(msg.split('\n').map((l) => l.trim()).filter(Boolean).join(' '));
   }
   if (r.positionals.length > maxPositionals) throw new UsageError(`unexpected argument ${r.positionals[maxPositionals]}`);
   return r;

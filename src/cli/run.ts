@@ -2,6 +2,21 @@ import { InputError, UsageError } from '../core/errors.js';
 import { VERSION } from '../engine/run.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './io.js';
+import { maskSecrets } from '../analyzers/secrets/mask.js';
+
+/** `stream` with every string written to it passed through the secret masker. */
+function maskedStream<S extends NodeJS.WritableStream>(stream: S): S {
+  return new Proxy(stream, {
+    get(target, key) {
+      if (key === 'write') {
+        return (chunk: unknown, ...more: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? maskSecrets(chunk) : Buffer.isBuffer(chunk) ? Buffer.from(maskSecrets(chunk.toString('utf8'))) : chunk, ...more);
+      }
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
 
 async function usage(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((c) => c.load()));
@@ -22,8 +37,11 @@ Exit codes: 0 ran and the gate passed, 1 ran and the gate failed, 2 usage, confi
  * The whole CLI as a function: parses `argv` (without `node` and the script), runs the command, and returns
  * the exit code. Errors become one line on stderr and exit code 2; nothing here exits the process.
  */
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], raw: CliIO): Promise<number> {
   const [name, ...rest] = argv;
+  // Whatever reaches stderr (errors quoting a config value, a baseline's first bytes, a file name, warnings) is
+  // masked: a secret is never printed whole there, --show-secrets or not.
+  const io: CliIO = { ...raw, stderr: maskedStream(raw.stderr) };
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? rest[0] : undefined;

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
 import { InputError } from '../core/errors.js';
 import { globMatcher } from '../core/glob.js';
 import { issueMessage } from '../core/issues.js';
+import { nestedDeeperThan } from '../core/json.js';
+import { readNamedFile } from '../core/named-file.js';
 import { userRegExp } from '../core/linear-regex.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -46,14 +48,23 @@ export function findConfig(start: string): string | undefined {
   return undefined;
 }
 
+/** Largest config file read (a config is a few KB; 200,000 excludes are refused, not parsed). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Most exclude globs. */
+const MAX_EXCLUDES = 10_000;
+/** Deepest nesting of a config. */
+const MAX_CONFIG_DEPTH = 32;
+
 /** Loads and validates a config file; errors are InputErrors naming the file, line and key. */
 export function loadConfigFile(path: string, knownScanners?: readonly string[], displayName = path): LoadedConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Regular files only (a FIFO or device named with -c is refused, not waited on), and bounded in size.
+    text = readNamedFile(path, displayName, MAX_CONFIG_BYTES, 'config file').toString('utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e.message === 'no such file or directory' ? new InputError('config file not found', displayName) : e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code})`, displayName);
+    throw new InputError(`cannot read config file (${code})`, displayName);
   }
   return { ...parseConfig(text, displayName, knownScanners), path };
 }
@@ -67,7 +78,14 @@ export function parseConfig(text: string, name: string, knownScanners?: readonly
     const line = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
     throw new InputError(`invalid YAML: ${err.message.split('\n')[0]}`, name, line);
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    // maxAliasCount bounds what aliases may expand to (a "billion laughs" config is refused, not expanded).
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    throw new InputError(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, name, 1);
+  }
+  if (nestedDeeperThan(data, MAX_CONFIG_DEPTH)) throw new InputError(`nested more than ${MAX_CONFIG_DEPTH} levels deep`, name, 1);
   if (typeof data !== 'object' || Array.isArray(data)) throw new InputError('the config must be a mapping of keys', name, 1);
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
@@ -90,6 +108,7 @@ export function parseConfig(text: string, name: string, knownScanners?: readonly
   config.scanners.secrets.allowlist.regexes.forEach((r, i) =>
     check(['scanners', 'secrets', 'allowlist', 'regexes', i], () => void userRegExp(r)),
   );
+  if (config.exclude.length > MAX_EXCLUDES) throw new InputError(`exclude: ${config.exclude.length} globs, more than the ${MAX_EXCLUDES} allowed`, name, lineOf(doc, lc, ['exclude']));
   config.exclude.forEach((g, i) => check(['exclude', i], () => void globMatcher(g)));
   config.scanners.secrets.allowlist.paths.forEach((g, i) => check(['scanners', 'secrets', 'allowlist', 'paths', i], () => void globMatcher(g)));
   if (knownScanners) {

@@ -189,3 +189,19 @@ export function parseJsonWithLine(text: string): unknown {
     throw Object.assign(new Error(`invalid JSON: ${at.reason}`), { line });
   }
 }
+
+/**
+ * Whether a parsed value nests arrays and objects deeper than `max` levels, found without recursion: what reads
+ * the value next (a schema check, `JSON.stringify`) recurses, and a hostile file nested 100,000 deep would
+ * overflow its stack.
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return false;
+}

@@ -5,7 +5,7 @@
  * credential (a Dockerfile ENV, a Kubernetes env value, a JWT signing key), the literal values of the snippet are
  * masked too, since the scanner flagged them precisely because they are secrets.
  */
-import type { Finding, FlowStep, Location } from '../core/types.js';
+import type { Finding, FlowStep, Location, Origin } from '../core/types.js';
 import { redact } from '../analyzers/secrets/analyze.js';
 
 /** CWEs of findings whose snippet holds a credential literal. */
@@ -28,16 +28,37 @@ export function redactFindings<F extends Finding>(findings: F[], mask: SecretMas
       const masked = mask(t);
       return credential && f.scanner !== 'secrets' ? maskLiterals(masked) : masked;
     };
-    const out: F = { ...f, location: redactLocation(f.location, clean), message: mask(f.message) };
+    const out: F = { ...f, location: redactLocation(f.location, clean, mask), message: mask(f.message) };
+    if (f.origin) out.origin = redactOrigin(f.origin, mask);
     if (f.evidence !== undefined) out.evidence = clean(f.evidence);
-    if (f.flow) out.flow = f.flow.map((s): FlowStep => ({ ...s, location: redactLocation(s.location, clean), message: mask(s.message) }));
+    if (f.flow) out.flow = f.flow.map((s): FlowStep => ({ ...s, location: redactLocation(s.location, clean, mask), message: mask(s.message) }));
     return out;
   });
 }
 
-function redactLocation(loc: Location, clean: (t: string) => string): Location {
-  if ('snippet' in loc && loc.snippet !== undefined) return { ...loc, snippet: clean(loc.snippet) };
-  return loc;
+/**
+ * A location with its snippet cleaned and its names masked: a file may be named after a secret it holds
+ * (`ghp_….txt`), and the name is printed in every format.
+ */
+function redactLocation(loc: Location, clean: (t: string) => string, mask: SecretMasker): Location {
+  const out = { ...loc } as Location & Record<string, unknown>;
+  if ('snippet' in loc && loc.snippet !== undefined) (out as { snippet?: string }).snippet = clean(loc.snippet);
+  for (const key of ['path', 'manifest', 'url', 'file'] as const) {
+    const v = out[key];
+    if (typeof v === 'string') out[key] = mask(v);
+  }
+  return out;
+}
+
+/** Commit metadata (message, author, e-mail) and archive member names, masked: all come from the scanned content. */
+function redactOrigin(o: Origin, mask: SecretMasker): Origin {
+  const out: Origin = { ...o };
+  if (o.message !== undefined) out.message = mask(o.message);
+  if (o.author !== undefined) out.author = mask(o.author);
+  if (o.email !== undefined) out.email = mask(o.email);
+  if (o.createdBy !== undefined) out.createdBy = mask(o.createdBy);
+  if (o.archive) out.archive = o.archive.map(mask);
+  return out;
 }
 
 /** Masks every literal value of a line (`KEY=value`, `"value"`), keeping names and structure readable. */

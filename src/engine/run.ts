@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { configSchema } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
-import picomatch from 'picomatch';
+import { globMatcher } from '../core/glob.js';
 import type {
   FileFilter,
   Finding,
@@ -177,6 +177,11 @@ export async function runScan(o: RunOptions): Promise<Report> {
   const findings: Finding[] = (o.options?.showSecrets ? deduped : redactFindings(deduped, await loadMasker(deduped))).sort(compareFindings);
   const byId = new Map(rules.map((r) => [r.id, r]));
   statuses.sort((a, b) => (a.scanner < b.scanner ? -1 : a.scanner > b.scanner ? 1 : 0));
+  if (!o.options?.showSecrets && statuses.some((s) => s.fileErrors.length)) {
+    // File errors name files (and quote their content) too.
+    const { maskSecrets } = await import('../analyzers/secrets/mask.js');
+    for (const s of statuses) s.fileErrors = s.fileErrors.map((e) => ({ ...e, path: maskSecrets(e.path), message: maskSecrets(e.message) }));
+  }
   for (const s of statuses) s.fileErrors.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     tool: { name: 'pipeguard', version: VERSION },
@@ -194,7 +199,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
 
 /** `target` without the files matching `globs` (for one scanner). */
 function withoutPaths(target: Target, globs: string[]): Target {
-  const skip = picomatch(globs, { dot: true });
+  const skip = globMatcher(globs);
   const narrow = (filter?: FileFilter): FileFilter => ({ ...filter, path: (p) => !skip(p) && (filter?.path ? filter.path(p) : true) });
   const out: Target = { ...target };
   if (target.files) out.files = (filter) => target.files!(narrow(filter));
@@ -240,7 +245,7 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
 
 /** The secrets engine's masker, loaded only when some finding carries text to check. */
 async function loadMasker(findings: Finding[]): Promise<SecretMasker> {
-  const carriesText = findings.some((f) => f.scanner !== 'secrets' && (('snippet' in f.location && f.location.snippet) || f.evidence || f.flow?.length));
-  if (!carriesText) return (t) => t;
+  // Every finding carries a name (a path, a commit message) that may hold a secret: mask whenever there are any.
+  if (findings.length === 0) return (t) => t;
   return (await import('../analyzers/secrets/mask.js')).maskSecrets;
 }

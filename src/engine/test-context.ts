@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher } from '../core/glob.js';
 import { locationPath } from '../core/location.js';
 import { atLeast, type Finding, type Severity } from '../core/types.js';
 
@@ -23,7 +23,7 @@ export interface TestContextPolicy {
  */
 export function applyTestContext<F extends Finding>(findings: F[], policy: TestContextPolicy): F[] {
   if (!policy.paths.length) return findings;
-  const isTest = picomatch(policy.paths, { dot: true });
+  const isTest = globMatcher(policy.paths);
   const lowered = new Set(policy.scanners);
   return findings.map((f) => {
     const path = locationPath(f.location);

@@ -18,6 +18,8 @@ export interface ZipEntry {
   /** As declared; a bomb may lie. */
   declaredSize: number;
   localOffset: number;
+  /** CRC-32 of the expanded data, as the central directory records it. */
+  crc: number;
   isDir: boolean;
   isSymlink: boolean;
 }
@@ -83,6 +85,7 @@ export function zipEntries(bytes: Uint8Array, maxEntries = Number.MAX_SAFE_INTEG
     const madeBy = v.getUint16(p + 4, true);
     const flags = v.getUint16(p + 8, true);
     const method = v.getUint16(p + 10, true);
+    const crc = v.getUint32(p + 16, true);
     let compressedSize = v.getUint32(p + 20, true);
     let declaredSize = v.getUint32(p + 24, true);
     const nameLen = v.getUint16(p + 28, true);
@@ -123,6 +126,7 @@ export function zipEntries(bytes: Uint8Array, maxEntries = Number.MAX_SAFE_INTEG
       compressedSize,
       declaredSize,
       localOffset,
+      crc,
       isDir: name.endsWith('/') || (unixMode & 0o170000) === 0o040000,
       isSymlink: (unixMode & 0o170000) === 0o120000,
     });

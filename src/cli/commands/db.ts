@@ -4,7 +4,7 @@ import { loadRecords } from '../../advisories/load.js';
 import { defaultDbPath } from '../../advisories/paths.js';
 import { DEFAULT_ECOSYSTEMS, DEFAULT_OSV_BASE_URL, updateDatabase } from '../../advisories/update.js';
 import { UsageError } from '../../core/errors.js';
-import { list, parse } from '../args.js';
+import { int, list, parse } from '../args.js';
 import type { CliIO, Command } from '../io.js';
 
 function dbPathOf(value: string | undefined, io: CliIO): string {
@@ -44,11 +44,29 @@ The dependency scanner matches lockfiles against a local SQLite database of OSV 
       --ecosystem NAME   ecosystem to fetch, repeatable or comma-separated
                          (default ${DEFAULT_ECOSYSTEMS.join(', ')})
       --json             status as JSON
+Limits of update (each failure exits 2 and leaves the database as it was):
+      --timeout SECONDS  most to wait for an answer or for the next data of a download (default 30)
+      --budget SECONDS   most the whole update may take (default 1800)
+      --max-download-size BYTES
+                         most bytes one ecosystem's export may have (default 2147483648)
+      --max-shrink PCT   refuse an export with fewer records than the database by more than PCT% (default 50);
+                         an export with no records is always refused
+      --allow-shrink     accept any drop in record count
 `,
   async run(argv, io) {
     const { values, positionals } = parse(
       argv,
-      { db: { type: 'string' }, url: { type: 'string' }, ecosystem: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+      {
+        db: { type: 'string' },
+        url: { type: 'string' },
+        ecosystem: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        timeout: { type: 'string' },
+        budget: { type: 'string' },
+        'max-download-size': { type: 'string' },
+        'max-shrink': { type: 'string' },
+        'allow-shrink': { type: 'boolean' },
+      },
       2,
     );
     const [sub, arg] = positionals;
@@ -58,7 +76,19 @@ The dependency scanner matches lockfiles against a local SQLite database of OSV 
       const ecosystems = list(values.ecosystem);
       const baseUrl = values.url ?? io.env.PIPEGUARD_OSV_URL ?? DEFAULT_OSV_BASE_URL;
       const tty = io.stderr.isTTY === true;
+      const timeout = int('timeout', values.timeout);
+      const budget = int('budget', values.budget);
+      const maxDownload = int('max-download-size', values['max-download-size']);
+      const shrink = values['max-shrink'];
+      if (shrink !== undefined && (!/^\d+(\.\d+)?%?$/.test(shrink) || Number(shrink.replace('%', '')) > 100)) {
+        throw new UsageError(`--max-shrink takes a percentage from 0 to 100, not ${JSON.stringify(shrink)}`);
+      }
       const results = await updateDatabase({
+        ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+        ...(budget ? { budgetMs: budget * 1000 } : {}),
+        ...(maxDownload ? { maxDownloadBytes: maxDownload } : {}),
+        ...(shrink !== undefined ? { maxShrink: Number(shrink.replace('%', '')) / 100 } : {}),
+        allowShrink: values['allow-shrink'] === true,
         dbPath,
         baseUrl,
         ecosystems: ecosystems.length ? ecosystems : DEFAULT_ECOSYSTEMS,
@@ -75,7 +105,7 @@ The dependency scanner matches lockfiles against a local SQLite database of OSV 
     if (sub === 'import') {
       if (!arg) throw new UsageError('db import needs a folder, zip or OSV file');
       const src = resolve(io.cwd, arg);
-      const records = loadRecords(src);
+      const records = loadRecords(src, arg);
       writeDatabase(dbPath, [{ name: `import:${src}`, origin: src, records }], io.now());
       io.stdout.write(`imported ${records.length} records from ${arg} into ${dbPath}\n`);
       return 0;

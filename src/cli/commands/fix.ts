@@ -2,6 +2,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
 import { namedPathKind, readNamedFile } from '../../core/named-file.js';
+import { maskSecrets } from '../../analyzers/secrets/mask.js';
 import { writeFileAtomic } from '../../deliver/fs-atomic.js';
 import { collectPins, FIXABLE_RULES, pipelineFileKind, planFixes, unifiedDiff, type FixPlan } from '../../scanners/pipeline/index.js';
 import { list, parse } from '../args.js';
@@ -96,7 +97,7 @@ skipped, with the reason.
       }
       plans.push(plan);
       if (plan.after !== plan.before) {
-        if (values['dry-run']) io.stdout.write(unifiedDiff(rel, plan.before, plan.after));
+        if (values['dry-run']) io.stdout.write(maskSecrets(unifiedDiff(rel, plan.before, plan.after)));
         else writeFixed(abs, rel, plan.after);
       }
     }

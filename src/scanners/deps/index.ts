@@ -122,7 +122,9 @@ export const depsScanner: Scanner<DepsConfig> = {
     try {
       db = AdvisoryDb.open(dbPath);
     } catch (e) {
-      return noDb(`cannot open ${dbPath}: ${errorMessage(e)}`);
+      // A database that is there but unreadable (corrupt, not ours) means the scan could not be done: the scanner
+      // fails, and so does the gate, never a pass with no advisories looked up.
+      throw new Error(`cannot open advisory database ${dbPath}: ${errorMessage(e)}`);
     }
     try {
       const status = db.status();

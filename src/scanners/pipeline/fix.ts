@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 /**
  * Safe, text-range fixes for GitHub Actions workflows: least-privilege `permissions:`,
  * `persist-credentials: false` on actions/checkout, and moving an injected `${{ }}` out of `run:` into
@@ -224,6 +225,51 @@ interface InjectionSite {
   line: number;
 }
 
+/**
+ * Why the shell context at `offset` of a script is not one the rewrite understands (inside a command substitution
+ * or backquotes, where quotes nest afresh; after a backslash; inside a `\${...}` parameter expansion), or
+ * undefined when it is plain, single- or double-quoted text. Conservative: unclear contexts are left to the user.
+ */
+export function unclearShellContext(script: string, offset: number): string | undefined {
+  if (offset > 0 && script[offset - 1] === '\\') return 'after a backslash';
+  let depth = 0;
+  let backquote = false;
+  let braces = 0;
+  let single = false;
+  for (let i = 0; i < offset && i < script.length; i++) {
+    const c = script[i];
+    if (single) {
+      if (c === "'") single = false;
+      continue;
+    }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === "'" && depth === 0 && !backquote) single = true;
+    else if (c === '$' && script[i + 1] === '(') {
+      depth++;
+      i++;
+    } else if (c === ')' && depth > 0) depth--;
+    else if (c === '`') backquote = !backquote;
+    else if (c === '$' && script[i + 1] === '{' && script[i + 2] !== '{') {
+      braces++;
+      i++;
+    } else if (c === '}' && braces > 0) braces--;
+  }
+  if (depth > 0) return 'inside a command substitution $(...)';
+  if (backquote) return 'inside backquotes';
+  if (braces > 0) return 'inside a ${...} parameter expansion';
+  return undefined;
+}
+
+/** Whether bash parses `script` (`bash -n`); true when bash is not installed (nothing to check with). */
+function bashParses(script: string): boolean {
+  const r = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8', timeout: 10_000 });
+  if (r.error) return true;
+  return r.status === 0;
+}
+
 function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites: InjectionSite[], edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
   const run = get(src, step, 'run');
   const skip = (d: string): void => {
@@ -267,6 +313,11 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
       continue;
     }
     if (localEdits.some((e) => e.start === occ.start)) continue;
+    const unclear = unclearShellContext(script, occ.start - bs);
+    if (unclear) {
+      skipped.push({ ruleId: site.ruleId, line: site.line, description: `the expression sits ${unclear}, where the rewrite's quoting cannot be kept exactly; move it by hand` });
+      continue;
+    }
     const q = quoteStateAt(script, occ.start - bs);
     if (q === 'single') {
       skipped.push({ ruleId: site.ruleId, line: site.line, description: 'the expression sits inside single quotes, where "$VAR" would not expand; rewrite that line by hand' });
@@ -287,6 +338,12 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
     applied.push({ ruleId: site.ruleId, line: site.line, description: `moved \${{ ${occ.text} }} into env ${name}` });
   }
   if (!localEdits.length) return;
+  // The rewritten script must still parse as it did: checked with `bash -n` where bash is present.
+  const rewritten = applyEdits(script, localEdits.map((e) => ({ ...e, start: e.start - bs, end: e.end - bs })));
+  if (bashParses(script) && !bashParses(rewritten)) {
+    applied.splice(applied.length - localEdits.length, localEdits.length);
+    return skip('the rewritten script would not parse (bash -n); move the expression by hand');
+  }
   edits.push(...localEdits);
   if (!newEnv.length) return;
   const envPair = pair(src, step, 'env');
@@ -359,7 +416,9 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
     }
   }
   if (!edits.length) return plan;
-  const after = applyEdits(text, edits);
+  // Inserted lines end as the file's lines do: a CRLF file keeps CRLF.
+  const crlf = text.includes('\r\n');
+  const after = crlf ? applyEdits(text, edits.map((e) => ({ ...e, text: e.text.replace(/\r?\n/g, '\r\n') }))) : applyEdits(text, edits);
   // Verify: the result parses, the fixed findings are gone and nothing new appeared.
   const check = auditText(path, after, kind);
   if (!check.source) throw new Error(`${path}: the fixed file would not parse (line ${check.problems[0]?.line}); nothing written`);
