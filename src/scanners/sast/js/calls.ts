@@ -125,6 +125,9 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (f.mod === 'global|Promise.all' || f.mod === 'global|Promise.race' || f.mod === 'global|Promise.allSettled') return dataOf(join(...args));
     // unknown call: arguments and receiver flow into the result
     const recvData = r && method && !r.mod && !r.inst && !r.klass ? this.member(r, `()${method}`, c, sc) : undefined;
+    // A keyed lookup (`cache.get(key)`, `seen.has(key)`) answers with what the collection holds, not with the key:
+    // an untrusted key picks a stored value, it does not become one.
+    if (r && args.length === 1 && (method === 'get' || method === 'has')) return recvData ? dataOf(recvData) : EMPTY;
     return join(recvData ? dataOf(recvData) : undefined, ...args.map((a) => dataOf(a)));
   }
 
