@@ -42,7 +42,7 @@ flows:
 
 test('errors name the file, the line and the key', () => {
   fails('elements:\n  api:\n    kind: process\n    internetFacng: true\n', /^threatmodel\.yml:4: elements\.api\.internetFacng: Unrecognized key/, 4);
-  fails('elements:\n  api: { kind: proces }\n', /^threatmodel\.yml:2: elements\.api\.kind: Invalid option/, 2);
+  fails('elements:\n  api: { kind: proces }\n', /^threatmodel\.yml:2: elements\.api\.kind: "proces" is not allowed: use one of process, datastore, external/, 2);
   fails('elements:\n  api: { kind: process, boundary: dmz }\n', /:2: elements\.api\.boundary: unknown boundary dmz/, 2);
   fails('boundaries: { dmz: {} }\nelements:\n  api: { kind: process, boundary: dnz }\n', /unknown boundary dnz \(did you mean dmz\?\)/, 3);
   fails('elements:\n  api: { kind: process }\nflows:\n  - from: api\n    to: db\n', /:5: flows\[0\]\.to: unknown element db/, 5);

@@ -5,7 +5,7 @@
  * the store; the tags read here are strings and 32-bit integers. The older BerkeleyDB (`Packages`) and NDB
  * (`Packages.db`) formats are not read (the inventory says so).
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import type { OsPackage } from './types.js';
 
 /** True for an rpm database file (any of the three formats: the caller tells them apart). */
@@ -80,6 +80,9 @@ export function parseRpmSqlite(bytes: Uint8Array): OsPackage[] {
     buf[18] = 1;
     buf[19] = 1;
   }
+  // Loaded on first use: everything that imports the inventory (every scan, the secrets command too) would
+  // otherwise load the native SQLite addon just to be able to read an RPM database.
+  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
   const db = new Database(buf, { readonly: true });
   try {
     const rows = db.prepare('SELECT blob FROM Packages').all() as { blob: Uint8Array }[];
