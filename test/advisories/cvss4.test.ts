@@ -6,7 +6,7 @@ import { recordSeverity, severityFromScore } from '../../src/advisories/cvss.js'
 import { cvss4Score } from '../../src/advisories/cvss4.js';
 import { matchPackage } from '../../src/advisories/group.js';
 import type { OsvRecord } from '../../src/advisories/osv.js';
-import { TEST_DATA } from './shared-data.js';
+import { TEST_DATA } from '../helpers/test-data.js';
 
 // Official scores. Unless noted, each [vector, score] pair is a line of the test vectors published with the
 // Red Hat `cvss` library, github.com/RedHatProductSecurity/cvss, file `tests/vectors_simple4` (scores

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { AdvisoryDb } from '../../src/advisories/db.js';
 import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
-import { TEST_DATA } from './shared-data.js';
+import { TEST_DATA } from '../helpers/test-data.js';
 
 
 /** A zip of every record of one ecosystem folder of the frozen sample, as osv.dev publishes `all.zip`. */

@@ -6,7 +6,7 @@ import { cvss3BaseScore, cvss2BaseScore, recordSeverity } from '../../src/adviso
 import { matchPackage } from '../../src/advisories/group.js';
 import { lowestFix, rangeAffects, recordAffects, upgradeKind } from '../../src/advisories/match.js';
 import type { OsvRecord } from '../../src/advisories/osv.js';
-import { TEST_DATA } from './shared-data.js';
+import { TEST_DATA } from '../helpers/test-data.js';
 
 const rec = (eco: string, id: string): OsvRecord => JSON.parse(readFileSync(join(TEST_DATA, 'osv', eco, `${id}.json`), 'utf8')) as OsvRecord;
 

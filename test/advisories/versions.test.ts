@@ -13,7 +13,7 @@ import {
   compareSemver,
   type VersionComparator,
 } from '../../src/advisories/versions/index.js';
-import { TEST_DATA } from './shared-data.js';
+import { TEST_DATA } from '../helpers/test-data.js';
 
 /** Reads `A <op> B` lines; returns the lines our comparator gets wrong (in both directions). */
 function failures(file: string, cmp: VersionComparator): { lines: number; wrong: string[] } {

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { zipSync } from 'fflate';
 import { writeDatabase } from '../../src/advisories/db.js';
 import { loadRecords } from '../../src/advisories/load.js';
-import { TEST_DATA } from '../advisories/shared-data.js';
+import { TEST_DATA } from '../helpers/test-data.js';
 import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { makeDir } from '../helpers/tmp.js';
-import { TEST_DATA } from '../advisories/shared-data.js';
+import { TEST_DATA } from '../helpers/test-data.js';
 import { oneLine, runCli } from './helpers.js';
 
 const LIMIT = 90_000;

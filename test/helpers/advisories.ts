@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeDatabase } from '../../src/advisories/db.js';
 import { loadRecords } from '../../src/advisories/load.js';
-import { TEST_DATA } from '../advisories/shared-data.js';
+import { TEST_DATA } from './test-data.js';
 import { makeDir } from './tmp.js';
 
 let db: string | undefined;
