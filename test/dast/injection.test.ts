@@ -19,6 +19,8 @@ const RULES = [
   'dast-open-redirect',
   'dast-ssrf',
   'dast-xxe',
+  'dast-crlf-injection',
+  'dast-csrf',
 ];
 
 describe('dast injection checks', () => {

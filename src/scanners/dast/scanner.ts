@@ -27,6 +27,8 @@ import { checkSensitiveUrls } from './passive/urls.js';
 import { checkBola } from './active/bola.js';
 import { checkCmdi, cmdiTimeCandidates } from './active/cmdi.js';
 import { checkCors } from './active/cors.js';
+import { checkCrlf } from './active/crlf.js';
+import { checkCsrf } from './active/csrf.js';
 import { checkFiles } from './active/files.js';
 import { checkJwt, decodeJwt, type JwtSlot } from './active/jwt.js';
 import { checkMassAssignment } from './active/mass.js';
@@ -187,9 +189,11 @@ async function attack(run: DastRun, endpoints: Endpoint[]): Promise<void> {
     await checkSsti(run, e, p, base);
     await checkNosql(run, e, p, base);
     await checkRedirect(run, e, p);
+    await checkCrlf(run, e, p);
     await checkSsrf(run, e, p);
     timed.push(...sqliTimeCandidates(run, e, p), ...cmdiTimeCandidates(run, e, p));
   });
+  await checkCsrf(run, endpoints);
   if (run.enabled('dast-xss-stored')) {
     const markers: StoredMarkers = new Map();
     const writes = endpoints.filter((e) => e.method === 'POST' || e.method === 'PUT' || e.method === 'PATCH');

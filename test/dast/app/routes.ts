@@ -112,7 +112,7 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
         <a href="ping?host=localhost">ping</a> <a href="file?name=readme.txt">file</a> <a href="static/readme.txt">static</a>
         <a href="fetch?url=https://example.com/">fetch</a> <a href="hello?name=ann">hello</a> <a href="go?next=/">go</a>
         <a href="error?x=1">error</a> <a href="files/">files</a> <a href="config.js">config</a> <a href="guestbook">guestbook</a>
-        <a href="csp">csp</a> <a href="mixed">mixed</a> <a href="audit?v=1">audit</a> <a href="audit-mysql?v=1">audit2</a>
+        <a href="csp">csp</a> <a href="mixed">mixed</a> <a href="audit?v=1">audit</a> <a href="audit-mysql?v=1">audit2</a> <a href="lang?lang=en">lang</a>
         <form method="post" action="login"><input name="username" value="nobody"><input type="password" name="password"><button>Log in</button></form>
         ${legacy}<input name="user"><input type="password" name="password"></form>`,
       ),
@@ -144,8 +144,11 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     res.type('html').send(page('Guestbook', `<ul>${rows.map((c) => `<li>${fixed ? esc(c.comment) : c.comment}</li>`).join('')}</ul><form method="post" action="guestbook"><textarea name="comment"></textarea><button>Post</button></form>`));
   });
 
-  // ruleid: dast-xss-stored
+  // ruleid: dast-xss-stored, dast-csrf
   on('POST', '/guestbook', (req, res) => {
+    // The fixed twin refuses a submission from another site (its session cookie is SameSite=Lax as well).
+    const origin = req.get('origin');
+    if (fixed && (req.get('sec-fetch-site') === 'cross-site' || (origin && origin !== `${req.protocol}://${req.get('host')}`))) return res.status(403).type('text').send('cross-site request refused');
     db.prepare('INSERT INTO guestbook (comment) VALUES (?)').run(String(req.body?.comment ?? '').slice(0, 200));
     res.type('html').send(page('Thanks', '<p>Thanks for your comment.</p>'));
   });
@@ -324,6 +327,15 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     const next = String(req.query.next ?? '/');
     if (fixed && !(next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\'))) return res.redirect('/');
     res.redirect(next);
+  });
+
+  // ruleid: dast-crlf-injection
+  on('GET', '/lang', (req, res) => {
+    const lang = String(req.query.lang ?? 'en');
+    if (fixed) return res.redirect(`./?lang=${encodeURIComponent(lang)}`);
+    // Node refuses line breaks in header values: this writes the answer itself, as a server that splices the
+    // value into its header block does.
+    res.socket?.end(`HTTP/1.1 302 Found\r\nLocation: ./?lang=${lang}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
   });
 
   // ruleid: dast-stack-trace
