@@ -9,7 +9,7 @@ import { ingestReport, RunConflictError } from '../../src/server/store/ingest.js
 import { setSla } from '../../src/server/store/sla.js';
 import { exportSuppressions, importSuppressions } from '../../src/server/store/suppressions.js';
 import { expireAcceptances, setTriage } from '../../src/server/store/triage.js';
-import { openTrend } from '../../src/server/store/trends.js';
+import { meanTimeToFix, openTrend } from '../../src/server/store/trends.js';
 import { render } from '../../src/report/index.js';
 import { sampleDecision, sampleReport } from '../report/sample.js';
 import { chunksOf, dbKinds, finding, fp, pipeguardReport } from './helpers.js';
@@ -247,7 +247,7 @@ for (const kind of await dbKinds()) {
       await assert.rejects(importSuppressions(db2, pid2, 'suppressions:\n  - reason: x\n', 'bob', T0), /pipeguard.yml:2/);
     });
 
-    test('trend: open counts per day from run snapshots; gate-suppressed findings are marked', async () => {
+    test('trend: open counts per day from run snapshots, mean time to fix per week; gate-suppressed findings are marked', async () => {
       const db = await kind.open();
       const a = finding({ fingerprint: fp(1), severity: 'high' });
       const s = finding({ fingerprint: fp(2), severity: 'low' });
@@ -255,6 +255,9 @@ for (const kind of await dbKinds()) {
       await upload(db, pipeguardReport([]), 'r2', T0);
       const trend = await openTrend(db, T0, 3);
       assert.deepEqual(trend.map((p) => [p.day, p.counts.high, p.counts.low]), [['2026-02-27', 1, 1], ['2026-02-28', 1, 1], ['2026-03-01', 0, 0]]);
+      // Mean time to fix: both were opened two days before the run that fixed them, in the last of the weeks.
+      const mttf = await meanTimeToFix(db, T0, 2);
+      assert.deepEqual(mttf.map((w) => [w.fixed, w.meanDays]), [[0, 0], [2, 2]]);
       const sup = await listFindings(db, { suppressed: 'yes', state: 'all' }, {}, T0);
       assert.deepEqual(sup.items.map((f) => f.suppressed), ['config: documented sample']);
     });
