@@ -41,6 +41,11 @@ for (const kind of await dbKinds()) {
         const id = list.items.find((f) => f.state === 'open')!.id;
         assert.equal((await call(`/api/v1/findings/${id}/triage`, { body: JSON.stringify({ state: 'false_positive', reason: 'test data' }) })).status, 200);
         const runs = JSON.parse((await call('/api/v1/projects/web/runs')).text) as { runs: { id: number }[] };
+        // Per-project SLA through the API.
+        const put = await call('/api/v1/projects/web/sla', { method: 'PUT', body: JSON.stringify({ high: 3, info: 'default' }) });
+        assert.equal(put.status, 200, put.text);
+        assert.deepEqual((JSON.parse(put.text) as { overrides: object }).overrides, { high: 3 });
+        assert.equal((await call('/api/v1/projects/web/sla', { method: 'PUT', body: JSON.stringify({ high: 'soon' }) })).status, 400);
 
         const apiPaths = [
           '/api/v1/projects',
@@ -51,6 +56,7 @@ for (const kind of await dbKinds()) {
           `/api/v1/findings/${id}`,
           '/api/v1/projects/web/suppressions',
           '/api/v1/sla',
+          '/api/v1/projects/web/sla',
           '/api/v1/affected?advisory=GHSA-aaaa-bbbb-cccc',
           '/api/v1/affected?package=lodash&version=4.17.20',
           '/api/v1/trends?days=14',
@@ -79,6 +85,14 @@ for (const kind of await dbKinds()) {
           assert.equal(r.status, 200, `${p}: ${r.status} ${body.slice(0, 300)}`);
           assert.match(r.headers.get('content-type') ?? '', /text\/html/, p);
         }
+        // The project page shows the project's SLA and an admin sets it with the form (CSRF token from the page).
+        const projectPage = await (await fetch(`${srv.url}/projects/web`, { headers: { Cookie: session } })).text();
+        assert.match(projectPage, /high 3 \(this project\)/);
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(projectPage)![1]!;
+        const saved = await fetch(`${srv.url}/projects/web/sla`, { method: 'POST', body: new URLSearchParams({ _csrf: csrf, critical: '2', high: '', medium: 'none', low: '', info: '' }).toString(), headers: { Cookie: session, 'Content-Type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+        assert.equal(saved.status, 303);
+        assert.match(saved.headers.get('location') ?? '', /ok=Project%20SLA%20saved/);
+        assert.deepEqual((JSON.parse((await call('/api/v1/projects/web/sla')).text) as { overrides: object }).overrides, { critical: 2, medium: null });
       } finally {
         await srv.close();
       }
