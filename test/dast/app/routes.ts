@@ -164,6 +164,31 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     }
   });
 
+  // ruleid: dast-sqli-error
+  on('GET', '/api/stock', (req, res) => {
+    // An insertion point in a request header (declared in the OpenAPI document).
+    const name = req.get('x-product') ?? '';
+    try {
+      const rows = fixed ? db.prepare('SELECT price FROM products WHERE name = ?').all(name) : db.prepare(`SELECT price FROM products WHERE name = '${name}'`).all();
+      res.json({ stock: rows.length });
+    } catch (e) {
+      res.status(500).json({ error: fixed ? 'query failed' : `SqliteError: ${(e as Error).message}` });
+    }
+  });
+
+  // ruleid: dast-xss-reflected
+  on('GET', '/welcome', (req, res) => {
+    // An insertion point in a cookie (declared in the OpenAPI document).
+    const m = /(?:^|;\s*)visitor=([^;]*)/.exec(req.get('cookie') ?? '');
+    let visitor = 'guest';
+    try {
+      visitor = m ? decodeURIComponent(m[1]!) : 'guest';
+    } catch {
+      // a malformed escape: keep the default
+    }
+    res.type('html').send(page('Welcome', `<p>Welcome back, ${fixed ? esc(visitor) : visitor}!</p>`));
+  });
+
   // ruleid: dast-sqli-boolean
   on('GET', '/product', (req, res) => {
     const id = String(req.query.id ?? '');
