@@ -57,10 +57,12 @@ describe('dast injection checks', () => {
     assert.match(http.response.body, /SqliteError/);
   });
 
-  it('attacks header and cookie parameters (declared in the OpenAPI document) and sends the probe there', () => {
+  it('attacks header, cookie and XML body parameters (declared in the OpenAPI document)', () => {
     const at = (rule: string, where: string) => vuln.findings.find((x) => x.ruleId === rule && x.location.kind === 'http' && x.location.parameterIn === where);
     const h = at('dast-sqli-error', 'header');
     assert.ok(h && h.location.kind === 'http' && h.location.parameter === 'X-Product' && h.location.pathTemplate === '/vuln/api/stock', listed(vuln, ['dast-sqli-error']));
+    const x = at('dast-command-injection', 'xml');
+    assert.ok(x && x.location.kind === 'http' && x.location.parameter === 'host' && x.location.pathTemplate === '/vuln/api/ping-xml', listed(vuln, ['dast-command-injection']));
     const c = at('dast-xss-reflected', 'cookie');
     assert.ok(c && c.location.kind === 'http' && c.location.parameter === 'visitor' && c.location.pathTemplate === '/vuln/welcome', listed(vuln, ['dast-xss-reflected']));
   });

@@ -278,6 +278,20 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     }
   });
 
+  // ruleid: dast-command-injection
+  on('POST', '/api/ping-xml', express.text({ type: ['application/xml', 'text/xml'] }), async (req, res) => {
+    // An insertion point in an XML body field (declared in the OpenAPI document); no DOCTYPE either way.
+    let host: string;
+    try {
+      host = ((await readXml(String(req.body ?? ''), false)).host ?? '').slice(0, 200);
+    } catch {
+      return res.status(400).send('invalid XML');
+    }
+    const done = (err: Error | null, out: string) => res.type('text').send(err ? 'ping failed' : out);
+    if (fixed) execFile('echo', ['pinging', host], { timeout: 3000 }, (e, out) => done(e, out));
+    else exec(`echo pinging ${host}`, { timeout: 3000 }, (e, out) => done(e, out));
+  });
+
   // ruleid: dast-path-traversal
   on('GET', '/file', (req, res) => {
     const name = String(req.query.name ?? '');
