@@ -39,6 +39,7 @@ import { checkRedirect } from './active/redirect.js';
 import { checkSqli, sqliTimeCandidates } from './active/sqli.js';
 import { checkSsrf } from './active/ssrf.js';
 import { checkSsti } from './active/ssti.js';
+import { confirmXssInBrowser } from './active/xss-browser.js';
 import { runTimed, type TimingCandidate } from './active/timed.js';
 import { checkTraversal } from './active/traversal.js';
 import { checkReflectedXss, findStoredMarkers, submitStoredMarker, type StoredMarkers } from './active/xss.js';
@@ -110,6 +111,7 @@ async function* scanDast(target: Target, ctx: ScanContext<DastConfig>): AsyncIte
     await checkFiles(run);
     await checkCors(run, endpoints);
     await attack(run, endpoints);
+    if (browser && cfg.browser) await confirmXssInBrowser(run, browser, sessions.headers(sessions.users()[0] ?? null));
     const users = sessions.users();
     const checkUrl = authFile?.loggedIn ? client.url(authFile.loggedIn.url) : undefined;
     await checkJwt(run, jwtSlot(sessions, users[0]), checkUrl);
