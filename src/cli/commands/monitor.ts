@@ -7,7 +7,7 @@ import { forward } from '../../deliver/siem/forwarder.js';
 import { render } from '../../report/index.js';
 import { parse } from '../args.js';
 import { auditLog, auditSigner, deliverContext, flushSiem } from '../deliver-context.js';
-import type { CliIO, Command } from '../io.js';
+import type { Command } from '../io.js';
 import { outputs, severityOption, writeAtomic } from '../scan-run.js';
 
 /** `pipeguard monitor`: detection rules over the audit log and other event sources, alerts as findings and SIEM events. */

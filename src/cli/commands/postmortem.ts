@@ -5,7 +5,7 @@ import { durationMs, durationSchema } from '../../deliver/config.js';
 import { deployChart, postmortem, renderHtml, renderMarkdown, resolveSubject, type Sources, type Subject } from '../../deliver/postmortem/index.js';
 import { parse } from '../args.js';
 import { deliverContext } from '../deliver-context.js';
-import type { CliIO, Command } from '../io.js';
+import type { Command } from '../io.js';
 import { writeAtomic } from '../scan-run.js';
 
 const FORMATS = ['markdown', 'html'] as const;
