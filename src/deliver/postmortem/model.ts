@@ -138,6 +138,16 @@ export function buildPostmortem(ev: Evidence): Postmortem {
     const x = describe(e);
     return x ? [{ time: e.time, ...x }] : [];
   });
+  // a deploy whose events are not in the log (another log, a copied record): its record's own moments
+  for (const d of ev.deploys) {
+    if (ev.entries.some((e) => e.data['deployId'] === d.id)) continue;
+    timeline.push({ time: d.startedAt, what: `deploy ${d.id} of ${d.service} started (${d.strategy}): ${d.candidate.version}${d.baseline ? ` replacing ${d.baseline.version}` : ''} (from the deploy record)`, kind: 'info' });
+    d.samples.forEach((smp, i) => {
+      const v = d.decisions[i];
+      timeline.push({ time: smp.t, what: `analysis at ${smp.weight}%: ${v ? `${v.verdict}, ` : ''}error rate ${pct(smp.candidate.errorRate)}${smp.candidate.p95Ms !== undefined ? `, p95 ${Math.round(smp.candidate.p95Ms)} ms` : ''}${v ? `: ${v.reason}` : ''}`, kind: v?.verdict === 'fail' ? 'bad' : v?.verdict === 'pass' ? 'good' : 'info' });
+    });
+    if (d.finishedAt) timeline.push({ time: d.finishedAt, what: `deploy ${d.id} finished: ${d.outcome ?? 'unknown'}${d.reason ? ` (${d.reason})` : ''}`, kind: d.outcome === 'promoted' ? 'good' : 'bad' });
+  }
   for (const a of ev.alerts) timeline.push({ time: a.time, what: `ALERT ${str(a.data['severity'])} ${str(a.data['rule'])}: ${str(a.data['message'])}`, kind: 'bad' });
   timeline.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   const findings = ev.runs.flatMap((r) => gatesOf(r).flatMap((g) => g.violations.map((v) => ({ ...v, gate: g.id, run: r.id, outcome: g.outcome }))));
