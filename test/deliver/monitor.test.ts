@@ -10,6 +10,7 @@ import { verifyAuditLog } from '../../src/deliver/audit/verify.js';
 import { monitorSchema, runMonitor, type Alert } from '../../src/deliver/monitor/index.js';
 import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
+import { githubToken } from '../helpers/tokens.js';
 import { streamCollector } from './helpers/collectors.js';
 import { eventWriter, monitorJson } from './helpers/monitor.js';
 
@@ -146,6 +147,17 @@ describe('pipeguard monitor', () => {
     const r3 = await cli(['monitor', '--no-log', '--source', 'bad.jsonl', '--map', 'map.yml'], { cwd: dir });
     assert.equal(r3.code, 2);
     assert.match(r3.stderr, /map\.yml: give type or typeField/);
+  });
+
+  it('a token in a logged URL is masked before any rule, alert, alerts log or report sees it', async () => {
+    const token = githubToken(23);
+    const cfg = `failOn: high\nmonitor:\n  rules:\n    - id: admin-path\n      when: "event.data.path.startsWith('/admin')"\n      message: "'admin path ' + event.data.path + ' by ' + event.actor.user"\n`;
+    const dir = makeDir({ 'pipeguard.yml': cfg, 'map.yml': 'type: http.request\ntime: ts\nuser: who\nfields: { path: uri }\n' });
+    writeFileSync(join(dir, 'a.jsonl'), JSON.stringify({ ts: '2026-01-06T10:00:00Z', uri: `/admin/export?access_token=${token}`, who: token }) + '\n');
+    const r = await cli(['monitor', '--no-log', '--source', 'a.jsonl', '--map', 'map.yml', '-f', 'json'], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /admin path \/admin\/export\?access_token=ghp_\*+/);
+    for (const text of [r.stdout, r.stderr, readFileSync(join(dir, '.pipeguard/alerts.jsonl'), 'utf8')]) assert.ok(!text.includes(token), 'the token is never shown whole');
   });
 
   it('usage errors: --source without --map, no audit log', async () => {

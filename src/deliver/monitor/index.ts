@@ -82,7 +82,16 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
   });
   // one queue: events from every input go through the engine one at a time
   let chain: Promise<void> = Promise.resolve();
-  const feed = (ev: MonitorEvent) => (chain = chain.then(() => engine.process(ev)));
+  // following, the state is saved at most once a second, so a monitor killed outright goes on near where it was
+  let saved = Date.now();
+  const feed = (ev: MonitorEvent) =>
+    (chain = chain.then(async () => {
+      await engine.process(ev);
+      if (follow && Date.now() - saved >= 1000) {
+        saveState(o.statePath, state);
+        saved = Date.now();
+      }
+    }));
   const readers = o.inputs.map(async (input) => {
     const from = o.fromStart ? undefined : state.cursors[input.path];
     const setPos = (p: { offset: number; line: number }) => (state.cursors[input.path] = p);

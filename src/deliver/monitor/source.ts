@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { maskSecrets } from '../../analyzers/secrets/mask.js';
 import { InputError } from '../../core/errors.js';
 import type { AuditEntry } from '../audit/entry.js';
 import { readLines } from '../audit/lines.js';
@@ -71,7 +72,19 @@ function timeOf(v: unknown): string | undefined {
   return undefined;
 }
 
-/** One line of a source as a monitor event; a line that is not a JSON object or has no time is an InputError. */
+/** Every string in a value with the secrets the built-in rules find masked (a token in a logged URL). */
+function masked(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return maskSecrets(v);
+  if (depth > 8 || typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => masked(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, masked(x, depth + 1)]));
+}
+
+/**
+ * One line of a source as a monitor event, every string in it with secrets masked (so no alert, alerts log or
+ * SIEM event carries a token someone put in a URL); a line that is not a JSON object or has no time is an
+ * InputError.
+ */
 export function mapLine(text: string, m: Mapping, display: string, line: number): MonitorEvent {
   let o: unknown;
   try {
@@ -91,12 +104,12 @@ export function mapLine(text: string, m: Mapping, display: string, line: number)
       const num = spec.endsWith(':number');
       let v = at(o, num ? spec.slice(0, -':number'.length) : spec);
       if (num && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) v = Number(v);
-      if (v !== undefined && v !== null) data[name] = v;
+      if (v !== undefined && v !== null) data[name] = masked(v);
     }
-  } else data = o as Record<string, unknown>;
+  } else data = masked(o) as Record<string, unknown>;
   const run = m.run !== undefined ? at(o, m.run) : undefined;
   const user = m.user !== undefined ? at(o, m.user) : undefined;
-  return { type, time, source: display, line, ...(typeof run === 'string' ? { run } : {}), actor: typeof user === 'string' ? { user } : {}, data };
+  return { type, time, source: display, line, ...(typeof run === 'string' ? { run } : {}), actor: typeof user === 'string' ? { user: maskSecrets(user) } : {}, data };
 }
 
 /** An audit entry as a monitor event. */
