@@ -317,11 +317,15 @@ function minutes(hhmm: string): number {
   return h! * 60 + m!;
 }
 
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /** Day, hour and minute of an ISO time in a time zone. */
 export function clockOf(iso: string, timeZone: string): { day: string; hour: number; minute: number; minutes: number; text: string } {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return { day: '', hour: 0, minute: 0, minutes: 0, text: iso };
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+  let f = FORMATS.get(timeZone);
+  if (!f) FORMATS.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  const parts = f.formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const day = get('weekday').toLowerCase().slice(0, 3);
   const hour = Number(get('hour'));
