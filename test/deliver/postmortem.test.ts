@@ -123,6 +123,10 @@ describe('pipeguard postmortem', () => {
     const text = doc.texts.join('');
     assert.ok(text.includes(`of web${HOSTILE}`), 'the name is shown, as text');
     assert.ok(text.includes('bad <img src=x onerror=alert(2)> ]]> & more'));
+    // Markdown: the same names as text, no HTML
+    const md = (await cli(['postmortem', '20260106T100000Z-d3p10y'], { cwd: dir })).stdout;
+    assert.doesNotMatch(md, /<script|<img/i);
+    assert.match(md, /of web&lt;script&gt;alert\(1\)&lt;\/script&gt;&amp;"'/);
     // and the chart alone, for the same record, parses too
     const rec = JSON.parse(readFileSync(join(dir, '.pipeguard/deploys/20260106T100000Z-d3p10y.json'), 'utf8')) as DeployRecord;
     const svg = parseXml(deployChart(rec)!);

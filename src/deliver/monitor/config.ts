@@ -113,6 +113,7 @@ export const monitorSchema = z
     const seen = new Set<string>();
     m.rules.forEach((r, i) => {
       if (seen.has(r.id)) ctx.addIssue({ code: 'custom', message: `two rules are named ${r.id}`, path: ['rules', i, 'id'] });
+      if (r.id === 'monitor-rate-limited') ctx.addIssue({ code: 'custom', message: 'monitor-rate-limited is the rate limit\'s own alert: choose another id', path: ['rules', i, 'id'] });
       seen.add(r.id);
     });
   });

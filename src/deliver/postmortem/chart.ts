@@ -104,9 +104,10 @@ export function deployChart(d: DeployRecord): string | undefined {
     }));
   const rollbackX = rolledAt !== undefined ? xs(new Date(rolledAt).toISOString()) : undefined;
   const H = TOP + PANEL_H * 2 + GAP + 60;
+  const titleId = `chart-${d.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="chart-title" font-family="system-ui, sans-serif">`,
-    `<title id="chart-title">${esc(`Deploy ${d.id} of ${d.service}: error rate and p95 latency, ${d.candidate.version} against ${d.baseline?.version ?? 'no baseline'}`)}</title>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${titleId}" font-family="system-ui, sans-serif">`,
+    `<title id="${titleId}">${esc(`Deploy ${d.id} of ${d.service}: error rate and p95 latency, ${d.candidate.version} against ${d.baseline?.version ?? 'no baseline'}`)}</title>`,
     `<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`,
     // legend
     `<g font-size="11" fill="${COLORS.text}">`,
