@@ -62,6 +62,8 @@ export interface FileEvidence {
   dependencies: PinnedDependency[];
   /** Files that could not be read or parsed (Scorecard's "possibly incomplete results"). */
   incomplete: string[];
+  /** Known vulnerabilities of the tree's locked dependencies (the deps scanner, offline), when it ran. */
+  vulnerabilities?: { ok: true; advisories: { id: string; packages: string[] }[]; unread: string[] } | { ok: false; reason: string };
 }
 
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;

@@ -39,6 +39,7 @@ export const SCORECARD_RISK: Record<string, 'Critical' | 'High' | 'Medium' | 'Lo
   Maintained: 'High',
   'Pinned-Dependencies': 'Medium',
   'Token-Permissions': 'High',
+  Vulnerabilities: 'High',
   'Security-Policy': 'Medium',
   'Signed-Releases': 'High',
   Webhooks: 'Critical',
@@ -54,6 +55,7 @@ const SHORT: Record<string, string> = {
   Maintained: 'Determines if the project is "actively maintained".',
   'Pinned-Dependencies': 'Determines if the project has declared and pinned the dependencies of its build process.',
   'Token-Permissions': "Determines if the project's workflows follow the principle of least privilege.",
+  Vulnerabilities: 'Determines if the project has open, known unfixed vulnerabilities.',
   'Dependency-Update-Tool': 'Determines if the project uses a dependency update tool.',
   License: 'Determines if the project has defined a license.',
   'Security-Policy': 'Determines if the project has published a security policy.',
@@ -73,6 +75,7 @@ export function scorecardChecks(f: RepoFacts, inputs: ScorecardInputs): Scorecar
     binaryArtifacts(inputs.binaryArtifacts),
     maintained(f),
     pinnedDependencies(inputs.files),
+    vulnerabilities(inputs.files),
   ];
   if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files));
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -379,3 +382,14 @@ export function tokenPermissions(files: FileEvidence | undefined): ScorecardChec
   return result(name, score, score === 10 ? 'GitHub workflow tokens follow principle of least privilege' : `detected GitHub workflow tokens with excessive permissions${score < 10 ? ` -- score normalized to ${score}` : ''}`, details);
 }
 
+
+/** Vulnerabilities: 10 minus one per known vulnerability (aliases merged) in the locked dependencies, at least 0. */
+export function vulnerabilities(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Vulnerabilities';
+  const v = files?.vulnerabilities;
+  if (!v) return result(name, -1, 'could not be checked: the dependency scan did not run');
+  if (!v.ok) return result(name, -1, `could not be checked: ${v.reason}`);
+  const details = [...v.advisories.map((a) => `Warn: Project is vulnerable to: ${a.id} (${a.packages.join(', ')})`), ...v.unread.map((e) => `Info: Possibly incomplete results: ${e}`)];
+  const score = Math.max(0, 10 - v.advisories.length);
+  return result(name, score, `${v.advisories.length} existing vulnerabilities detected`, details);
+}

@@ -133,3 +133,32 @@ test('Token-Permissions: Scorecard deductions per workflow', async () => {
   assert.equal(await score(wf('', '    permissions: { contents: write }\n')), 9, 'undeclared top, job write: 0.5 + 0.5 off -> 9');
   assert.equal(tokenPermissions(await evidence({ 'x.txt': '' })).score, -1, 'no workflow: inconclusive');
 });
+
+test('Vulnerabilities: the locked dependencies of a local checkout against the local advisory database, aliases merged; no database is inconclusive', async () => {
+  const { ForgeDouble } = await import('../helpers/forge-double.js');
+  const { assess, recording } = await import('./helpers.js');
+  const { testAdvisoryDb } = await import('../helpers/advisories.js');
+  const lock = (version: string) =>
+    JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': { name: 'app', dependencies: { lodash: version } }, 'node_modules/lodash': { version } } });
+  const double = await new ForgeDouble(recording('github-weak')).start();
+  try {
+    const score = async (tree: Record<string, string>, db?: string) => {
+      const run = await assess(double, { kind: 'repo', name: 'acme/legacy-api' }, { files: { mode: 'local', dir: makeDir(tree) }, config: { scanners: { deps: { db: db ?? '/nonexistent/advisories.db' } } } });
+      // Vulnerabilities score a check; they are never posture findings.
+      assert.ok(!run.report.findings.some((f) => f.scanner === 'deps'));
+      return run.repos[0]!.scorecard.find((c) => c.name === 'Vulnerabilities')!;
+    };
+    const db = testAdvisoryDb();
+    const old = await score({ 'package-lock.json': lock('4.17.15') }, db);
+    assert.ok(old.score < 10, old.reason);
+    assert.equal(old.score, Math.max(0, 10 - old.details.length));
+    assert.ok(old.details.includes('Warn: Project is vulnerable to: CVE-2020-8203 (lodash@4.17.15)'), old.details.join('\n'));
+    assert.ok(!old.details.some((d) => d.includes('GHSA-p6mc-m468-83gw')), 'an alias is the same vulnerability, counted once');
+    assert.equal((await score({ 'package-lock.json': lock('4.17.21') }, db)).score, 10);
+    const none = await score({ 'package-lock.json': lock('4.17.15') });
+    assert.equal(none.score, -1);
+    assert.match(none.reason, /no advisory database/);
+  } finally {
+    await double.stop();
+  }
+});
