@@ -23,6 +23,8 @@ export interface CheckOptions {
   /** The repository (or folder) the model describes: drift is read from here; paths are relative to it. */
   root: string;
   config: Config;
+  /** Keys pipeguard.yml itself sets (`scanners.dast`, `build`...), from {@link declaredKeys}; default none. */
+  declared?: readonly string[];
   /** The model file (default: `threatModel.path` under `root`). */
   modelPath?: string;
   /** Compare with the code (default: `threatModel.drift.enabled`). */
@@ -85,7 +87,7 @@ export async function checkThreatModel(o: CheckOptions): Promise<CheckResult> {
   const { model, rules, registry } = await loadThreatModel(o);
   const threats = findThreats(model, rules);
   const today = now().toISOString().slice(0, 10);
-  const assessment = assess(model, threats, registry, o.config, today);
+  const assessment = assess(model, threats, registry, o.config, today, o.declared ?? []);
   const driftOn = o.drift ?? o.config.threatModel.drift.enabled;
   const inventory = driftOn ? await readInventory(root, o.config, o.signal) : undefined;
   const drift = inventory ? findDrift(model, inventory, { ...o.config.threatModel.drift, enabled: true }) : [];
@@ -112,4 +114,5 @@ export type { Drift } from './drift.js';
 export type { Inventory } from './derive/inventory.js';
 export { parseModel, loadModelFile } from './load.js';
 export { findThreats } from './engine.js';
+export { declaredKeys } from './declared.js';
 export { loadRuleSet } from './rules/load.js';
