@@ -130,7 +130,7 @@ export function buildBindings(model: Model): Bindings {
       title: f.title,
       data,
       maxLevel: maxLevel(data),
-      credentials: data.some((d) => d.credentials) || f.authentication === 'password' || f.authentication === 'api-key',
+      credentials: data.some((d) => d.credentials) || f.authentication === 'password' || f.authentication === 'api-key' || f.authentication === 'mfa',
       pii: data.some((d) => d.pii),
       crossesBoundary: (from.boundary ?? '') !== (to.boundary ?? ''),
       fromUntrusted: untrustedSource(from),
