@@ -9,7 +9,7 @@ import type { Decision, Report, Scanner, Severity } from '../core/types.js';
 import { loadScanners } from '../scanners/index.js';
 import { openDirectory } from '../targets/directory.js';
 import { checkRegistry, validateReferences, type CheckRegistry } from './checks.js';
-import { deriveInventory, type Inventory } from './derive/inventory.js';
+import { deriveInventory, type Inventory, type InventoryOptions } from './derive/inventory.js';
 import { findDrift, type Drift } from './drift.js';
 import { findThreats } from './engine.js';
 import { buildReport } from './findings.js';
@@ -70,10 +70,10 @@ export async function loadThreatModel(o: Pick<CheckOptions, 'root' | 'config' | 
 }
 
 /** Reads the code's inventory (services, ports, data stores, external services, routes). */
-export async function readInventory(root: string, config: Config, signal?: AbortSignal): Promise<Inventory> {
+export async function readInventory(root: string, config: Config, signal?: AbortSignal, opts: InventoryOptions = {}): Promise<Inventory> {
   const target = await openDirectory(root, { gitignore: config.gitignore, exclude: config.exclude, maxFileBytes: config.maxFileSize });
   try {
-    return await deriveInventory(target, signal);
+    return await deriveInventory(target, signal, opts);
   } finally {
     await target.dispose();
   }

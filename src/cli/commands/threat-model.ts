@@ -89,7 +89,8 @@ async function init(argv: string[], io: CliIO): Promise<number> {
   const toStdout = out === '-';
   const abs = toStdout ? '' : resolve(io.cwd, out);
   if (!toStdout && existsSync(abs) && !values.force) throw new InputError('already exists (give --force to overwrite, or -o - to print the draft)', shownPath(io.cwd, abs));
-  const inv = await readInventory(root, config);
+  // init also names the services whose credentials sit in the repository (the secrets rules name providers).
+  const inv = await readInventory(root, config, undefined, { secrets: config.scanners.secrets });
   for (const e of inv.errors) io.stderr.write(`pipeguard: ${e.path}: ${e.message}\n`);
   const text = draftModel(inv, basename(root));
   if (toStdout) io.stdout.write(text);
