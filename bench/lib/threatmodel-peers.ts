@@ -162,7 +162,7 @@ export function threagileRisks(data: PeerData['threagile']): Reported[] {
 
 /** pipeguard's threats on one of the converted models. */
 export function pipeguardThreats(model: Model): Reported[] {
-  return findThreats(model, loadRuleSet().rules).map((t) => ({ tool: 'pipeguard' as const, id: t.rule.id, target: t.target.id, stride: t.rule.stride, cwe: t.rule.cwe, capec: t.rule.capec, title: t.rule.title }));
+  return findThreats(model, loadRuleSet().rules).map((t) => ({ tool: 'pipeguard' as const, id: t.rule.id, target: t.target.id, stride: t.rule.stride ?? '', cwe: t.rule.cwe, capec: t.rule.capec, title: t.rule.title }));
 }
 
 /** One element or flow, side by side. */

@@ -61,7 +61,7 @@ export async function loadThreatModel(o: Pick<CheckOptions, 'root' | 'config' | 
   const tm = o.config.threatModel;
   const modelAbs = resolve(root, o.modelPath ?? tm.path);
   const model = loadModelFile(modelAbs, shownPath(root, modelAbs));
-  const ruleSet = loadRuleSet({ files: tm.rules.map((p) => ({ path: resolve(root, p), shown: shownPath(root, resolve(root, p)) })), disable: tm.disable });
+  const ruleSet = loadRuleSet({ files: tm.rules.map((p) => ({ path: resolve(root, p), shown: shownPath(root, resolve(root, p)) })), disable: tm.disable, privacy: tm.privacy });
   const scanners = o.scanners ?? (await loadScanners());
   const registry = checkRegistry(scanners, o.config);
   validateReferences(ruleSet.rules, registry);
