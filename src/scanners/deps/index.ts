@@ -127,8 +127,7 @@ export const depsScanner: Scanner<DepsConfig> = {
       throw new Error(`cannot open advisory database ${dbPath}: ${errorMessage(e)}`);
     }
     try {
-      const status = db.status();
-      ctx.count('advisories', status.records);
+      ctx.count('advisories', db.recordCount());
       const oldest = db.oldestRefresh();
       if (oldest && Date.now() - Date.parse(oldest) > cfg.maxAgeDays * 86_400_000) {
         ctx.log.warn(`advisory data was last refreshed ${oldest.slice(0, 10)}, more than ${cfg.maxAgeDays} days ago: run \`pipeguard db update\``);
