@@ -7,6 +7,8 @@ export interface Dependency {
   ecosystem: string;
   name: string;
   version: string;
+  /** The name the project installs it under when that is an alias (`"my-lodash": "npm:lodash@4"`): `name` is the real package. */
+  alias?: string;
   /** Declared by the project itself (or one of its workspaces). */
   direct?: boolean;
   /** Only needed for development (dev dependencies and what only they pull in). */

@@ -188,6 +188,7 @@ export const depsScanner: Scanner<DepsConfig> = {
                 records: v.recordIds,
                 package: dep.name,
                 version: dep.version,
+                ...(dep.alias ? { alias: dep.alias } : {}),
                 ecosystem: dep.ecosystem,
                 purl,
                 ...(dep.advisoryName ? { sourcePackage: dep.advisoryName } : {}),

@@ -81,7 +81,16 @@ async function packageJsonDeps(path: string, read: ReadSibling): Promise<{ prod:
 
 /** Every lockfile/manifest format pipeguard reads, most specific first. */
 export const LOCKFILE_FORMATS: LockfileFormat[] = [
-  { name: /^(package-lock|npm-shrinkwrap)\.json$/, ecosystem: 'npm', description: 'npm lockfile v1, v2, v3', parse: parsePackageLock },
+  {
+    name: /^(package-lock|npm-shrinkwrap)\.json$/,
+    ecosystem: 'npm',
+    description: 'npm lockfile v1, v2, v3 (npm-shrinkwrap.json wins over package-lock.json beside it, as npm reads it)',
+    parse: parsePackageLock,
+    lockedBy: (p, paths) => {
+      const shrinkwrap = p.replace(/package-lock\.json$/, 'npm-shrinkwrap.json');
+      return shrinkwrap !== p && paths.has(shrinkwrap) ? shrinkwrap : undefined;
+    },
+  },
   {
     name: /^yarn\.lock$/,
     ecosystem: 'npm',
