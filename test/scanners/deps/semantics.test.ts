@@ -157,3 +157,15 @@ test('npm-shrinkwrap.json wins over the package-lock.json beside it, as npm read
   assert.deepEqual(inv.lockfiles.map((l) => l.path), ['npm-shrinkwrap.json']);
   assert.deepEqual(inv.lockfiles[0]?.packages.map((p) => `${p.name}@${p.version}`), ['lodash@4.17.21']);
 });
+
+test('Gemfile.lock GIT and PATH gems are packages (the git source kept); the PATH gem at . is the project', async () => {
+  const inv = await collectInventory(await openDirectory(join(FIXTURES, 'ruby-sources'), { gitignore: false }));
+  assert.deepEqual(inv.errors, []);
+  const lock = inv.lockfiles[0] as ParsedLockfile;
+  assert.deepEqual(
+    lock.packages.map((p) => `${p.name}@${p.version}:${p.line}${p.direct ? ' direct' : ''}`),
+    ['actionpack@6.0.0:6 direct', 'json@2.3.0:19 direct', 'nokogiri@1.10.4:24 direct', 'rack@2.0.7:26', 'racc@1.4.16:27'],
+  );
+  assert.equal(lock.packages[0]?.resolved, 'git+https://github.com/rails/rails.git#4b5ea7c7d3f6e39b1c3a0f2d3f9c2e8b7a6d5c4b');
+  assert.deepEqual(lock.packages.find((p) => p.name === 'rack')?.path, ['actionpack@6.0.0', 'rack@2.0.7']);
+});
