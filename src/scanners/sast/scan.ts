@@ -179,7 +179,9 @@ async function* scanJs(files: JsFile[], rules: YamlRule[], target: Target, ctx: 
     }
     return;
   }
-  const pool = new GroupPool(Math.min(threads, groups.length), {
+  const workers = Math.min(threads, groups.length);
+  ctx.log.debug(`sast: ${groups.length} import groups in ${workers} worker threads`);
+  const pool = new GroupPool(workers, {
     rulePaths: rules.length ? ctx.config.rules : [], root: target.root, disabled: cfg.disable, libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput,
   }, options);
   try {
