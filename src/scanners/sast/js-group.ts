@@ -1,4 +1,6 @@
 import type * as TS from 'typescript';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { RawFinding } from '../../core/types.js';
 import { AST_RULES, nodeLocation, runAstRules } from './js/ast-rules.js';
 import type { TaintHit } from './js/base.js';
@@ -123,6 +125,28 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
     }
   }
   return { findings, fileErrors };
+}
+
+/** Content after which a finished group's memory is given back (see {@link groupDone}). */
+const COLLECT_AFTER_CHARS = 1_000_000;
+let sinceCollect = 0;
+let collect: (() => void) | undefined;
+
+/**
+ * Called when a group's result has been used and its trees are garbage. After large groups a full collection is
+ * run: V8 otherwise keeps the heap it grew for one large group and grows it again for the next, so a tree with
+ * four large groups peaked at three times the memory of a tree with one (1.4 GB against 0.43 GB), while what is
+ * alive at any time is one group. A collection of a heap that holds almost nothing live costs a few milliseconds.
+ */
+export function groupDone(chars: number): void {
+  sinceCollect += chars;
+  if (sinceCollect < COLLECT_AFTER_CHARS) return;
+  sinceCollect = 0;
+  if (!collect) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  collect();
 }
 
 function enclosingName(n: TS.Node): string {

@@ -170,10 +170,14 @@ async function* scanJs(files: JsFile[], rules: YamlRule[], target: Target, ctx: 
     ctx.count('importGroups');
   };
   if (!useWorkers) {
-    const { analyseGroup } = await import('./js-group.js');
+    const { analyseGroup, groupDone } = await import('./js-group.js');
     for (const group of groups) {
       if (ctx.signal.aborted) return;
-      const r = analyseGroup(await readGroup(group, files, ctx), options);
+      const texts = await readGroup(group, files, ctx);
+      const chars = texts.reduce((s, f) => s + f.text.length, 0);
+      const r = analyseGroup(texts, options);
+      texts.length = 0;
+      groupDone(chars);
       report(r);
       yield* r.findings;
     }

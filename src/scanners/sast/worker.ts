@@ -3,7 +3,7 @@
  * then analyses the import-connected groups of JS/TS files it is sent, one at a time (see scan.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyseGroup, type GroupFile, type GroupResult } from './js-group.js';
+import { analyseGroup, groupDone, type GroupFile, type GroupResult } from './js-group.js';
 import { loadUserRules } from './load-rules.js';
 import type { YamlRule } from './patterns/rules.js';
 
@@ -42,6 +42,7 @@ parentPort!.on('message', (job: SastWorkerJob) => {
         answer = { id: job.id, error: (e as Error).message };
       }
       parentPort!.postMessage(answer);
+      groupDone(job.files.reduce((s, f) => s + f.text.length, 0));
     },
     (e: Error) => parentPort!.postMessage({ id: job.id, error: e.message } satisfies SastWorkerAnswer),
   );
