@@ -70,7 +70,7 @@ test('scans workflows, actions, dependabot and GitLab files only; malformed YAML
   const byPath = (p: string) => report.findings.filter((f) => fileLoc(f.location).path === p).map((f) => f.ruleId);
   assert.ok(byPath('.github/workflows/ok.yml').includes('gha-template-injection'));
   assert.ok(byPath('.github/actions/setup/action.yml').includes('gha-input-injection'));
-  assert.deepEqual(byPath('.github/dependabot.yml'), ['gha-dependabot-insecure-execution']);
+  assert.deepEqual(byPath('.github/dependabot.yml'), ['gha-dependabot-cooldown', 'gha-dependabot-insecure-execution']);
   assert.deepEqual(byPath('docs/example-workflow.yml'), []);
   assert.deepEqual(byPath('.gitlab-ci.yml'), ['gl-image-latest']);
   assert.deepEqual(byPath('ci/jobs.yml'), ['gl-debug-trace']);

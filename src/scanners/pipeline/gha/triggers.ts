@@ -35,6 +35,14 @@ export function auditTriggers(src: YamlSource, root: Node, triggers: Map<string,
       emit({ ruleId: 'gha-pull-request-target-unrestricted', start, end: start + 'pull_request_target'.length, message: 'pull_request_target runs code with secrets for every fork PR, with no if:, environment or maintainer-only types: restriction.', identity: 'pull_request_target', anchor: start });
     }
   }
+  // Dangerous triggers at all: each runs in the base repository's privileged context on events a fork causes.
+  for (const t of ['pull_request_target', 'workflow_run']) {
+    if (!triggers.has(t)) continue;
+    const keyNode = triggers.get(t);
+    const start = keyNode?.range?.[0] ?? findTriggerOffset(src, pair(src, root, 'on'), t);
+    const why = t === 'workflow_run' ? 'runs with secrets and a write token after a workflow a fork pull request can start' : 'runs with secrets and a write token for pull requests from forks';
+    emit({ ruleId: 'gha-dangerous-trigger', start, end: start + t.length, anchor: start, identity: `trigger|${t}`, message: `${t} ${why}; it is hard to use safely. Prefer pull_request, or keep this workflow from touching the event's code and text.` });
+  }
   const publicTrig = [...triggers.keys()].filter((t) => PUBLIC_TRIGGERS.has(t));
   if (publicTrig.length) {
     for (const job of jobs) {
@@ -49,10 +57,13 @@ export function auditTriggers(src: YamlSource, root: Node, triggers: Map<string,
 }
 
 /** Offset of `pull_request_target` inside a non-mapping `on:`. */
-export function findTriggerOffset(src: YamlSource, onPair: Pair<Scalar, Node | null> | undefined): number {
+export function findTriggerOffset(src: YamlSource, onPair: Pair<Scalar, Node | null> | undefined, name = 'pull_request_target'): number {
   const r = onPair?.value?.range;
   if (!r) return 0;
-  const i = src.text.indexOf('pull_request_target', r[0]);
+  const re = new RegExp(`\\b${name}\\b`, 'g');
+  re.lastIndex = r[0];
+  const m = re.exec(src.text);
+  const i = m && m.index < r[1] ? m.index : -1;
   return i === -1 ? r[0] : i;
 }
 
