@@ -15,6 +15,8 @@ import { auditInjection } from './gha/injection.js';
 import { auditJobMisc } from './gha/jobs.js';
 import { auditDockerActionImage, auditStepUses, auditUses, auditDependabot } from './gha/uses.js';
 import { auditInstalls } from './gha/installs.js';
+import { auditCachePoisoning } from './gha/cache.js';
+import { auditPublishing } from './gha/publishing.js';
 
 export type { GithubAuditOptions, Hit } from './gha/model.js';
 export { contextTaint, isCredentialName, looksLikeLiteralSecret, valueLeaves } from './gha/model.js';
@@ -76,6 +78,8 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
     auditInjection(src, root, job, jobOutputs, triggers, jobEmit);
     auditCheckout(src, job, triggers, jobEmit);
     auditJobMisc(src, job, triggers, jobEmit);
+    if (kind === 'workflow') auditCachePoisoning(src, job, triggers, jobEmit);
+    auditPublishing(src, job, kind !== 'workflow', jobEmit);
     for (const step of job.steps) {
       auditStepUses(src, job, step, opts, jobEmit);
       auditInstalls(src, job, step, jobEmit);
