@@ -17,6 +17,9 @@ export function jobIfGuards(src: YamlSource, job: Job): string {
 /** Conditions that keep fork pull requests out. */
 export const SAME_REPO_GUARD = /head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork|head_repository\.full_name\s*==\s*github\.repository|author_association|contains\(\s*github\.event\.pull_request\.labels|github\.event\.label\.name/;
 
+/** Runner labels of GitHub-hosted runners (and hosted runner services); any other label names a self-hosted runner. */
+export const GITHUB_HOSTED_LABEL = /^(?:ubuntu-(?:\d{2}\.04(?:-arm)?|latest(?:-(?:4|8|16|32|64)-cores)?|slim)|macos-(?:\d{2}|latest)(?:-(?:x?large|intel|arm64))?|windows-(?:20\d{2}|11|latest)(?:-(?:8|16)-cores|-arm)?|(?:buildjet|warp|namespace-profile|blacksmith|depot|runs-on|ubicloud)-[a-z0-9.=/,-]+)$/i;
+
 /** Audits triggers: unrestricted pull_request_target, self-hosted runners on public triggers. */
 export function auditTriggers(src: YamlSource, root: Node, triggers: Map<string, Node | null>, jobs: Job[], emit: Emit): void {
   const prt = triggers.get('pull_request_target');
@@ -48,7 +51,7 @@ export function auditTriggers(src: YamlSource, root: Node, triggers: Map<string,
     for (const job of jobs) {
       const ro = get(src, job.node, 'runs-on');
       const labels = isSeqNode(ro) ? items(src, ro).map((i) => str(i) ?? '') : isScalar(ro) ? [str(ro) ?? ''] : entries(src, ro).flatMap(([, p]) => (isSeqNode(p.value) ? items(src, p.value).map((i) => str(i) ?? '') : [str(p.value) ?? '']));
-      if (labels.some((l) => l.toLowerCase() === 'self-hosted')) {
+      if (labels.some((l) => l.toLowerCase() === 'self-hosted') || (labels.length > 0 && labels.every((l) => l && !l.includes('$')) && labels.some((l) => !GITHUB_HOSTED_LABEL.test(l.trim())))) {
         const rp = pair(src, job.node, 'runs-on')!;
         emit({ ruleId: 'gha-self-hosted-public-trigger', start: rp.key.range![0], end: ro!.range![1], message: `Job ${job.id} runs on a self-hosted runner and the workflow is triggered by ${publicTrig.join(', ')}.`, identity: job.id, anchor: ro!.range![0] });
       }
