@@ -132,6 +132,8 @@ export const GHA_RULES: PipelineRule[] = [
 export const GITLAB_RULES: PipelineRule[] = [
   r('gl-mr-variable-injection', 'high', 'medium', 'Merge request variable used unquoted in a script',
     'CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_DESCRIPTION, CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, source branch names and similar are chosen by the MR author. Used unquoted (or inside eval/sh -c) the shell splits and expands them. Quote them ("$VAR") and never eval them.', ['CWE-78']),
+  r('gl-input-injection', 'medium', 'medium', 'Component input interpolated into a script',
+    '`$[[ inputs.name ]]` in `script:` is replaced by the input\'s text before the shell parses the script (with `expand_vars`, CI variables in it are expanded too), so whoever includes the component or sets the input chooses code. Map the input to a job variable (`variables: NAME: $[[ inputs.name ]]`) and use "$NAME".', ['CWE-94']),
   r('gl-secret-in-mr-pipeline', 'medium', 'low', 'Secret-looking variable used by a merge request job',
     'A job that runs in merge request pipelines uses a variable named like a secret. Mark the variable protected so MR pipelines from untrusted branches cannot read it, and move the job to protected-branch pipelines.', ['CWE-200']),
   r('gl-hardcoded-variable-secret', 'high', 'medium', 'Credential written literally in variables:',
