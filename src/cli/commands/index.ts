@@ -21,6 +21,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', load: async () => (await import('./run-with-secrets.js')).runCommand },
   { name: 'secrets-file', load: async () => (await import('./secrets-file.js')).secretsFileCommand },
   { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'deploy', load: async () => (await import('./deploy.js')).deployCommand },
   { name: 'serve', load: async () => (await import('./serve.js')).serveCommand },
   { name: 'admin', load: async () => (await import('./admin.js')).adminCommand },
   { name: 'fleet', load: async () => (await import('./fleet.js')).fleetCommand },
