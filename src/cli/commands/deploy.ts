@@ -4,6 +4,7 @@ import { deployBehindProxy } from '../../deliver/deploy/rollout.js';
 import { deployWithHooks } from '../../deliver/deploy/hooks.js';
 import type { DeployRecord } from '../../deliver/deploy/record.js';
 import { deployConfig, listDeploys, loadDeployRecord, type DeployOptions } from '../../deliver/deploy/session.js';
+import { controlSocketPath, deployRemote, DeployServer } from '../../deliver/deploy/serve.js';
 import { parse } from '../args.js';
 import { auditLog, auditSigner, deliverContext, flushSiem, secretStore } from '../deliver-context.js';
 import type { CliIO, Command } from '../io.js';
@@ -57,8 +58,8 @@ async function deployCmd(argv: string[], io: CliIO): Promise<number> {
     1,
   );
   const version = positionals[0];
-  if (!version) throw new UsageError('give the VERSION to deploy: pipeguard deploy VERSION');
-  if (!/^[\w.+@:/-]{1,128}$/.test(version)) throw new UsageError(`VERSION ${JSON.stringify(version)}: use letters, digits and . _ - + @ : / (up to 128)`);
+  if (!version && !values.serve) throw new UsageError('give the VERSION to deploy: pipeguard deploy VERSION');
+  if (version !== undefined && !/^[\w.+@:/-]{1,128}$/.test(version)) throw new UsageError(`VERSION ${JSON.stringify(version)}: use letters, digits and . _ - + @ : / (up to 128)`);
   const ctx = deliverContext(io, values.config);
   const d = deployConfig({ config: ctx.config, ...(ctx.configFile ? { configFile: ctx.configFile } : {}) });
   if (values.serve && d.strategy === 'hooks') throw new UsageError('--serve is for strategies blue-green and canary (hooks hand the release to the platform)');
@@ -73,26 +74,34 @@ async function deployCmd(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`\npipeguard: ${sig}: ${signals > 1 ? 'stopping' : 'rolling back'}\n`);
     if (!ac.signal.aborted) ac.abort(sig);
   });
-  const opts: DeployOptions = {
-    config: ctx.config,
+  const base = {
     root: ctx.root,
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
-    version,
     ...(env ? { env } : {}),
     ...(values.identity ? { identityFile: resolve(io.cwd, values.identity) } : {}),
     environ: io.env,
     audit: log,
     stdout: io.stdout,
     stderr: io.stderr,
-    signal: ac.signal,
     now: io.now,
   };
   try {
+    if (values.serve) return await serve(version, { ...base, loadConfig: () => deliverContext(io, values.config).config }, ac.signal, io);
+    // a `deploy --serve` process of this service takes the deploy; else it runs here, with a proxy of its own
+    if (d.strategy !== 'hooks') {
+      const remote = await deployRemote(controlSocketPath(ctx.root, d), { version: version!, ...(values.env ? { env: values.env } : {}) }, io, ac.signal);
+      if (remote) {
+        if (remote.error) io.stderr.write(`pipeguard: the serving process refused the deploy: ${remote.error}\n`);
+        return remote.outcome === 'promoted' ? 0 : 1;
+      }
+    }
+    const opts: DeployOptions = { ...base, config: ctx.config, version: version!, signal: ac.signal };
     let record: DeployRecord;
     if (d.strategy === 'hooks') record = await deployWithHooks(opts);
     else {
       const r = await deployBehindProxy(opts);
       record = r.record;
+      // without --serve, what this command started ends with it
       if (r.live?.kind === 'owned') await r.live.release.stop();
     }
     await flushSiem(ctx, io, log.path);
@@ -100,6 +109,25 @@ async function deployCmd(argv: string[], io: CliIO): Promise<number> {
   } finally {
     off?.();
   }
+}
+
+/** `deploy [VERSION] --serve`: the proxy and the live release stay up until SIGINT/SIGTERM. */
+async function serve(version: string | undefined, o: ConstructorParameters<typeof DeployServer>[0], signal: AbortSignal, io: CliIO): Promise<number> {
+  const server = new DeployServer(o);
+  const { listen, socket } = await server.start();
+  io.stderr.write(`pipeguard: serving on ${listen}; deploys are handed over on ${socket}\n`);
+  let code = 0;
+  if (version) {
+    const r = await server.deploy(version, io, signal);
+    if (r.outcome !== 'promoted') code = 1;
+  }
+  if (!signal.aborted) {
+    io.stderr.write('pipeguard: serving until stopped (Ctrl-C or SIGTERM)\n');
+    await new Promise<void>((ok) => signal.addEventListener('abort', () => ok(), { once: true }));
+  }
+  await server.stop(signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+  io.stderr.write('pipeguard: stopped serving\n');
+  return code;
 }
 
 async function showCmd(argv: string[], io: CliIO): Promise<number> {

@@ -65,6 +65,7 @@ export async function deployWithHooks(o: DeployOptions): Promise<DeployRecord> {
         ...(j.record.run ? { runId: j.record.run } : {}),
         stage: 'deploy',
         killGraceMs,
+        ...(capture ? { prefix: false } : {}),
         // a hook that is running when Ctrl-C comes finishes: a half-done shift is worse than a late rollback
       },
     );

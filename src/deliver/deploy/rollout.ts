@@ -138,7 +138,17 @@ export async function deployBehindProxy(o: ProxyDeployOptions): Promise<ProxyDep
     j.say(`--> health check ${health.path}: ${h.status} in ${h.durationMs} ms`);
     proxy.setBackend('candidate', { version: o.version, url: candidateRef.url! });
 
-    for (const weight of live ? steps : [100]) {
+    if (!live) {
+      // the first release: nothing serves yet, so nothing to compare with or fall back to; healthy is enough
+      proxy.setWeight(100);
+      await j.event(DEPLOY_EVENTS.shift, { weight: 100 });
+      proxy.promote();
+      await j.event(DEPLOY_EVENTS.promoted, { version: o.version, reason: 'first release: no baseline to compare with' });
+      const record = await j.finish('promoted');
+      if (ownProxy) await proxy.close();
+      return { record, live: { kind: 'owned', release } };
+    }
+    for (const weight of steps) {
       proxy.setWeight(weight);
       proxy.window(true);
       await j.event(DEPLOY_EVENTS.shift, { weight });
