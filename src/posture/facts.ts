@@ -194,6 +194,8 @@ export interface RepoFacts {
   license: Fact<string | null>;
   /** Where a security policy was found outside the repository (the owner's `.github` repository), if anywhere. */
   inheritedSecurityPolicy: Fact<{ path: string; text: string } | null>;
+  /** Activity of the last 90 days (Scorecard's Maintained): commits on the default branch (counted up to 100) and issues a maintainer opened or updated (up to 100), and how long ago the repository was created. */
+  activity?: Fact<{ commits: number; issues: number; createdDaysAgo?: number }>;
   /** GitLab: CI/CD variables without values. */
   ciVariables?: Fact<CiVariable[]>;
   /** GitLab: runners the project's jobs can use. */

@@ -20,6 +20,7 @@ import type { CheckContext, RuleResult } from './checks/types.js';
 import type { RepoFacts } from './facts.js';
 import { forgeRule } from './rules.js';
 import { scorecardChecks, type ScorecardCheck } from './scorecard.js';
+import { collectFileEvidence, type FileEvidence } from './scorecard-files.js';
 
 /** Everything found about one repository. */
 export interface RepoPosture {
@@ -52,15 +53,23 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
   let fileStatus: ScannerStatus | undefined;
   let fileRules: RuleMeta[] = [];
   let securityPolicy: { path: string; text: string } | null | undefined;
+  let evidence: FileEvidence | undefined;
 
   const wantFiles = o.files.mode !== 'none' && config.scanners.posture.enabled;
   if (o.files.mode === 'local') {
     const dir = o.files.dir;
-    if (wantFiles) ({ fileFindings, fileStatus, fileRules } = await fileScan(await openDirectory(dir, { gitignore: config.gitignore, exclude: config.exclude, maxFileBytes: config.maxFileSize }), config, o.now));
+    if (wantFiles) ({ fileFindings, fileStatus, fileRules, evidence } = await fileScan(await openDirectory(dir, { gitignore: config.gitignore, exclude: config.exclude, maxFileBytes: config.maxFileSize }), config, o.now));
     securityPolicy = localPolicy(dir);
   } else if (facts.tree.ok) {
     if (facts.tree.value.truncated) notes.push(`the tree of ${facts.slug} is too large for one listing; file checks saw part of it`);
-    const read = facts.forge === 'github' ? githubBlobs(facts.slug) : gitlabBlobs(facts.slug);
+    // Blobs are read once: the file checks and the Scorecard evidence both read workflows.
+    const blobs = new Map<string, Promise<Uint8Array>>();
+    const readBlob = facts.forge === 'github' ? githubBlobs(facts.slug) : gitlabBlobs(facts.slug);
+    const read = (http: ForgeHttp, sha: string): Promise<Uint8Array> => {
+      let p = blobs.get(sha);
+      if (!p) blobs.set(sha, (p = readBlob(http, sha)));
+      return p;
+    };
     const policyFile = facts.tree.value.files.filter((f) => SECURITY_POLICY.test(f.path)).sort((a, b) => policyRank(a.path) - policyRank(b.path))[0];
     try {
       securityPolicy = policyFile ? { path: policyFile.path, text: Buffer.from(await read(o.http, policyFile.sha)).toString('utf8') } : null;
@@ -71,7 +80,7 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
     if (wantFiles) {
       const skipped: string[] = [];
       const remote = remoteTreeTarget({ id: facts.url, files: facts.tree.value.files, http: o.http, read, maxFileBytes: config.maxFileSize, onSkip: (p, why) => skipped.push(`${p}: ${why}`) });
-      ({ fileFindings, fileStatus, fileRules } = await fileScan(remote.target, config, o.now));
+      ({ fileFindings, fileStatus, fileRules, evidence } = await fileScan(remote.target, config, o.now));
       const failure = remote.failure();
       if (failure) throw failure;
       for (const s of skipped) fileStatus!.fileErrors.push({ path: s.slice(0, s.indexOf(':')), message: s.slice(s.indexOf(':') + 2) });
@@ -97,16 +106,17 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
   const scorecard = scorecardChecks(facts, {
     ...(securityPolicy !== undefined ? { securityPolicy } : {}),
     ...(ran ? { binaryArtifacts: fileFindings.filter((f) => f.ruleId === 'posture-binary-artifact').map((f) => locationPath(f.location) ?? '') } : {}),
+    ...(evidence ? { files: evidence } : {}),
   });
   return { facts, results, fileFindings, ...(fileStatus ? { fileStatus } : {}), fileRules, scorecard, reviews: facts.mergedChanges.ok ? reviewEvidence(facts.mergedChanges.value) : null, notes };
 }
 
-async function fileScan(target: Target, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[] }> {
+async function fileScan(target: Target, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[]; evidence: FileEvidence }> {
   try {
     const r = await runScan({ target, config, scanners: ['posture'], now: () => now });
     const fileStatus = r.statuses.find((s) => s.scanner === 'posture') ?? { scanner: 'posture', status: 'succeeded', fileErrors: [] };
     if (fileStatus.status === 'failed') throw new Error(fileStatus.reason ?? 'the file checks failed');
-    return { fileFindings: r.findings, fileStatus, fileRules: r.rules };
+    return { fileFindings: r.findings, fileStatus, fileRules: r.rules, evidence: await collectFileEvidence(target) };
   } finally {
     await target.dispose();
   }

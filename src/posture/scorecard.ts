@@ -6,6 +6,7 @@
  * extension, Webhooks scores mixed hooks by the share that has a secret.
  */
 import type { BranchRules, MergedChange, RepoFacts } from './facts.js';
+import type { FileEvidence, Permissions } from './scorecard-files.js';
 
 /** A Scorecard check result. */
 export interface ScorecardCheck {
@@ -23,6 +24,8 @@ export interface ScorecardInputs {
   securityPolicy?: { path: string; text: string } | null;
   /** Binary files the offline posture scanner found, or undefined when the file checks did not run. */
   binaryArtifacts?: string[];
+  /** Workflows, Dockerfiles and scripts as read from the tree, or undefined when the file checks did not run. */
+  files?: FileEvidence;
 }
 
 /** Scorecard's risk of each check we score, which weighs it in the aggregate. */
@@ -30,8 +33,12 @@ export const SCORECARD_RISK: Record<string, 'Critical' | 'High' | 'Medium' | 'Lo
   'Binary-Artifacts': 'High',
   'Branch-Protection': 'High',
   'Code-Review': 'High',
+  'Dangerous-Workflow': 'Critical',
   'Dependency-Update-Tool': 'High',
   License: 'Low',
+  Maintained: 'High',
+  'Pinned-Dependencies': 'Medium',
+  'Token-Permissions': 'High',
   'Security-Policy': 'Medium',
   'Signed-Releases': 'High',
   Webhooks: 'Critical',
@@ -43,6 +50,10 @@ const SHORT: Record<string, string> = {
   'Binary-Artifacts': 'Determines if the project has generated executable (binary) artifacts in the source repository.',
   'Branch-Protection': "Determines if the default and release branches are protected with GitHub's branch protection settings.",
   'Code-Review': 'Determines if the project requires human code review before pull requests (aka merge requests) are merged.',
+  'Dangerous-Workflow': "Determines if the project's GitHub Action workflows avoid dangerous patterns.",
+  Maintained: 'Determines if the project is "actively maintained".',
+  'Pinned-Dependencies': 'Determines if the project has declared and pinned the dependencies of its build process.',
+  'Token-Permissions': "Determines if the project's workflows follow the principle of least privilege.",
   'Dependency-Update-Tool': 'Determines if the project uses a dependency update tool.',
   License: 'Determines if the project has defined a license.',
   'Security-Policy': 'Determines if the project has published a security policy.',
@@ -60,8 +71,10 @@ export function scorecardChecks(f: RepoFacts, inputs: ScorecardInputs): Scorecar
     securityPolicy(inputs.securityPolicy),
     signedReleases(f),
     binaryArtifacts(inputs.binaryArtifacts),
+    maintained(f),
+    pinnedDependencies(inputs.files),
   ];
-  if (f.forge === 'github') out.push(webhooks(f));
+  if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files));
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -261,3 +274,108 @@ export function webhooks(f: RepoFacts): ScorecardCheck {
   if (without.length === hooks.length) return result(name, 0, `${hooks.length} hook(s) do not have a secret configured`, details);
   return result(name, Math.floor((10 * (hooks.length - without.length)) / hooks.length), `${without.length}/${hooks.length} hook(s) with no secrets configured detected`, details);
 }
+
+/** Maintained: archived or created in the last 90 days 0; else commits and maintainers' issue activity in the last 90 days, 12 for 10. */
+export function maintained(f: RepoFacts): ScorecardCheck {
+  const name = 'Maintained';
+  if (f.archived) return result(name, 0, 'project is archived', ['Warn: Repository is archived.']);
+  if (!f.activity?.ok) return result(name, -1, `could not be checked: ${f.activity ? f.activity.reason : 'activity not read'}`);
+  const a = f.activity.value;
+  if (a.createdDaysAgo !== undefined && a.createdDaysAgo < 90) return result(name, 0, 'project was created in last 90 days. please review its contents carefully', [`Warn: Repository was created in the last 90 days.`]);
+  const activity = a.commits + a.issues;
+  const score = Math.min(10, Math.floor((10 * activity) / 12));
+  return result(name, score, `${a.commits} commit(s) and ${a.issues} issue activity found in the last 90 days${score < 10 ? ` -- score normalized to ${score}` : ''}`);
+}
+
+const GH_ACTION_WEIGHT = { owned: 2, thirdParty: 8 } as const;
+const NORMAL_WEIGHT = 10;
+
+/** Pinned-Dependencies: the share pinned per kind, weighted (GitHub-owned actions 2, third-party 8 within the actions' 10; every other kind 10). */
+export function pinnedDependencies(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Pinned-Dependencies';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  const details = files.incomplete.map((e) => `Info: Possibly incomplete results: ${e}`);
+  const count = new Map<string, { pinned: number; total: number }>();
+  for (const d of files.dependencies) {
+    const key = d.type === 'GitHubAction' ? (d.githubOwned ? 'GitHub-owned GitHubAction' : 'third-party GitHubAction') : d.type;
+    const c = count.get(key) ?? { pinned: 0, total: 0 };
+    c.total++;
+    if (d.pinned) c.pinned++;
+    else details.push(`Warn: ${key} not pinned by hash: ${d.path}:${d.line}: ${d.what}`);
+    count.set(key, c);
+  }
+  if (!count.size) return result(name, -1, 'no dependencies found', details);
+  const owned = count.get('GitHub-owned GitHubAction');
+  const third = count.get('third-party GitHubAction');
+  const groups: { pinned: number; total: number; weight: number }[] = [];
+  if (owned && third) groups.push({ ...owned, weight: GH_ACTION_WEIGHT.owned }, { ...third, weight: GH_ACTION_WEIGHT.thirdParty });
+  else if (owned ?? third) groups.push({ ...(owned ?? third)!, weight: NORMAL_WEIGHT });
+  for (const [k, c] of count) if (!k.endsWith('GitHubAction')) groups.push({ ...c, weight: NORMAL_WEIGHT });
+  for (const [k, c] of [...count].sort(([a], [b]) => (a < b ? -1 : 1))) details.push(`Info: ${String(c.pinned).padStart(3)} out of ${String(c.total).padStart(3)} ${k} dependencies pinned`);
+  // Scorecard's integer arithmetic: each group adds floor(10 * weight * pinned / total), divided by the weights.
+  let ws = 0;
+  let wt = 0;
+  for (const g of groups) {
+    ws += Math.floor((g.pinned * 10 * g.weight) / g.total);
+    wt += g.weight;
+  }
+  const score = Math.min(10, Math.floor(ws / wt));
+  return result(name, score, score === 10 ? 'all dependencies are pinned' : `dependency not pinned by hash detected -- score normalized to ${score}`, details);
+}
+
+/** Dangerous-Workflow: 0 when a workflow checks out untrusted code in a privileged trigger or injects untrusted text into a script. */
+export function dangerousWorkflow(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Dangerous-Workflow';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  if (!files.workflows.length) return result(name, -1, 'no workflows found');
+  const details = files.dangerous.map((d) => `Warn: ${d.kind === 'untrusted-checkout' ? 'untrusted code checkout' : 'script injection with untrusted input'} '${d.what}': ${d.path}:${d.line}`);
+  return files.dangerous.length ? result(name, 0, 'dangerous workflow patterns detected', details) : result(name, 10, 'no dangerous workflow patterns detected');
+}
+
+/** Scorecard's deduction for a scope granted `write` at the top of a workflow. */
+function scopeCost(scope: string): number {
+  if (scope === 'checks' || scope === 'statuses') return 0.5;
+  if (scope === 'contents' || scope === 'packages' || scope === 'actions') return 10;
+  if (scope === 'deployments' || scope === 'security-events') return 1;
+  return 0;
+}
+
+const writes = (p: Permissions) => p.kind === 'write-all' || (p.kind === 'scopes' && p.write.length > 0);
+
+/**
+ * Token-Permissions, following Scorecard's deductions: undeclared top-level permissions cost 0.5 (everything when a job
+ * is undeclared too), `write-all` at the top 0.5 (everything with job writes or undeclared jobs), write scopes at the
+ * top by scope (contents/packages/actions everything, deployments/security-events 1, checks/statuses 0.5), job
+ * writes 0.5 under undeclared top-level permissions and everything under top-level writes.
+ */
+export function tokenPermissions(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Token-Permissions';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  if (!files.workflows.length) return result(name, -1, 'No tokens found');
+  let score = 10;
+  const details: string[] = [];
+  for (const w of files.workflows) {
+    const jobUndeclared = w.jobs.some((j) => j.permissions.kind === 'undeclared');
+    const jobWrite = w.jobs.filter((j) => writes(j.permissions));
+    if (w.top.kind === 'undeclared') {
+      details.push(`Warn: no topLevel permission defined: ${w.path}`);
+      score = jobUndeclared ? 0 : score - 0.5;
+    } else if (w.top.kind === 'write-all') {
+      details.push(`Warn: topLevel 'write-all' permission set: ${w.path}`);
+      score = jobUndeclared || jobWrite.length ? 0 : score - 0.5;
+    } else if (w.top.kind === 'scopes' && w.top.write.length) {
+      for (const s of w.top.write) {
+        details.push(`Warn: topLevel '${s}' permission set to 'write': ${w.path}`);
+        score -= scopeCost(s);
+      }
+      if (jobWrite.length) score = 0;
+    } else details.push(`Info: topLevel permissions set to '${w.top.kind === 'none' ? 'none' : 'read'}': ${w.path}`);
+    for (const j of jobWrite) {
+      details.push(`Warn: jobLevel write permission in job '${j.name}': ${w.path}`);
+      if (w.top.kind === 'undeclared') score -= 0.5;
+    }
+  }
+  score = Math.max(0, Math.floor(score));
+  return result(name, score, score === 10 ? 'GitHub workflow tokens follow principle of least privilege' : `detected GitHub workflow tokens with excessive permissions${score < 10 ? ` -- score normalized to ${score}` : ''}`, details);
+}
+
