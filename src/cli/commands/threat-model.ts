@@ -4,7 +4,7 @@ import { resolveConfig } from '../../config/load.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import { render } from '../../report/index.js';
 import { SCANNER_IDS } from '../../scanners/index.js';
-import { checkThreatModel, readInventory, shownPath } from '../../threatmodel/index.js';
+import { checkThreatModel, declaredKeys, readInventory, shownPath } from '../../threatmodel/index.js';
 import { draftModel } from '../../threatmodel/init.js';
 import { renderDot, renderMermaid, renderSvg } from '../../threatmodel/report/diagram.js';
 import { renderThreatHtml, renderThreatMarkdown } from '../../threatmodel/report/document.js';
@@ -29,7 +29,7 @@ function rootOf(io: CliIO, p: string | undefined): string {
 function configOf(io: CliIO, root: string, explicit: string | undefined) {
   const loaded = resolveConfig(root, explicit ? resolve(io.cwd, explicit) : undefined, SCANNER_IDS, io.cwd);
   for (const w of loaded.warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
-  return loaded.config;
+  return { config: loaded.config, declared: declaredKeys(loaded.path) };
 }
 
 async function check(argv: string[], io: CliIO): Promise<number> {
@@ -37,8 +37,8 @@ async function check(argv: string[], io: CliIO): Promise<number> {
   const outs = outputs(tokens);
   const failOn = severityOption(values['fail-on']);
   const root = rootOf(io, positionals[0]);
-  const config = configOf(io, root, values.config);
-  const r = await checkThreatModel({ root, config, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), ...(values['no-drift'] ? { drift: false } : {}), ...(failOn ? { failOn } : {}), now: io.now });
+  const { config, declared } = configOf(io, root, values.config);
+  const r = await checkThreatModel({ root, config, declared, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), ...(values['no-drift'] ? { drift: false } : {}), ...(failOn ? { failOn } : {}), now: io.now });
   const color = (io.stdout.isTTY === true && !io.env['NO_COLOR']) || Boolean(io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0');
   const rendered = outs.map((o) => ({ ...o, text: render(o.format, r.report, r.decision, { color: o.file === undefined && color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}), verbose: values.verbose === true }) }));
   await writeReports(rendered.filter((x): x is typeof x & { file: string } => x.file !== undefined), io);
@@ -55,9 +55,9 @@ async function report(argv: string[], io: CliIO): Promise<number> {
   const fmt = (values.format ?? (values.output ? formatOf(values.output) : 'markdown')) as DocFormat;
   if (!DOC_FORMATS.includes(fmt)) throw new UsageError(`unknown format ${fmt} (use ${DOC_FORMATS.join(', ')})`);
   const root = rootOf(io, positionals[0]);
-  const config = configOf(io, root, values.config);
+  const { config, declared } = configOf(io, root, values.config);
   const drift = !values['no-drift'] && fmt !== 'mermaid' && fmt !== 'dot' && fmt !== 'svg';
-  const r = await checkThreatModel({ root, config, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), drift: drift && config.threatModel.drift.enabled, now: io.now });
+  const r = await checkThreatModel({ root, config, declared, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), drift: drift && config.threatModel.drift.enabled, now: io.now });
   const dot = renderDot(r.model, r.assessment.threats);
   let text: string;
   if (fmt === 'mermaid') text = renderMermaid(r.model, r.assessment.threats);
@@ -83,12 +83,13 @@ function formatOf(file: string): string {
 async function init(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, { config: { type: 'string', short: 'c' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' } }, 1);
   const root = rootOf(io, positionals[0]);
-  const config = configOf(io, root, values.config);
+  const { config } = configOf(io, root, values.config);
   const out = values.output ?? resolve(root, config.threatModel.path);
   const toStdout = out === '-';
   const abs = toStdout ? '' : resolve(io.cwd, out);
   if (!toStdout && existsSync(abs) && !values.force) throw new InputError('already exists (give --force to overwrite, or -o - to print the draft)', shownPath(io.cwd, abs));
-  const inv = await readInventory(root, config);
+  // init also names the services whose credentials sit in the repository (the secrets rules name providers).
+  const inv = await readInventory(root, config, undefined, { secrets: config.scanners.secrets });
   for (const e of inv.errors) io.stderr.write(`pipeguard: ${e.path}: ${e.message}\n`);
   const text = draftModel(inv, basename(root));
   if (toStdout) io.stdout.write(text);
