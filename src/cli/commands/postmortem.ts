@@ -6,7 +6,7 @@ import { deployChart, postmortem, renderHtml, renderMarkdown, resolveSubject, ty
 import { parse } from '../args.js';
 import { deliverContext } from '../deliver-context.js';
 import type { Command } from '../io.js';
-import { writeAtomic } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 const FORMATS = ['markdown', 'html'] as const;
 
@@ -82,7 +82,7 @@ Exit codes: 0 written, 2 usage, config or input error (an unknown id, an unreada
       text = renderMarkdown(pm, { chartLink: (d) => charts.get(d) });
     }
     if (out) {
-      writeAtomic(out, text);
+      await writeReports([{ file: values.output ?? out, text }], io);
       io.stderr.write(`pipeguard: wrote ${values.output}\n`);
     } else io.stdout.write(text);
     return 0;
