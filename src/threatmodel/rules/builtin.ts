@@ -430,6 +430,23 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     capec: ['CAPEC-437'],
     mitigations: [{ scanner: 'pipeline', note: 'GitHub Actions and GitLab CI audits' }],
   },
+  {
+    id: 'tm-repository-compromise',
+    title: 'Source repository backdoored or leaking secrets',
+    stride: 'tampering',
+    appliesTo: ['process', 'datastore'],
+    condition: 'element.category == "scm"',
+    description: 'The source repository is what the build turns into what ships: a pushed backdoor, or a secret committed once and kept in its history, reaches production and every clone.',
+    advice: 'Protect branches (reviews, CODEOWNERS over CI and security files), require a second factor for pushes, and scan the tree and the history for secrets on every push.',
+    likelihood: 'low',
+    impact: 'high',
+    cwe: ['CWE-912', 'CWE-540'],
+    capec: ['CAPEC-444'],
+    mitigations: [
+      { scanner: 'secrets', gateAt: 'high', note: 'secrets in the tree, history and staged changes' },
+      { scanner: 'posture', rules: ['posture-codeowners-ci-uncovered', 'posture-no-codeowners', 'posture-binary-artifact'], note: 'CODEOWNERS over CI and security files, no committed binaries' },
+    ],
+  },
   // ---- data stores ----
   {
     id: 'tm-datastore-unencrypted',
