@@ -59,6 +59,19 @@ test('check: an expired acceptance reopens the threat; SARIF carries threats and
   assert.ok(json.notes.some((n: string) => /threatmodel\.yml:\d+: accepted risk tm-process-repudiation@worker expired on 2025-06-30/.test(n)), json.notes);
 });
 
+test('check: DAST counts once pipeguard.yml configures scanners.dast (read from the file, not the defaults)', async () => {
+  const dir = webshop();
+  const dastOf = async () => {
+    const r = await cli(['threat-model', 'report', dir, '-f', 'json', '--no-drift'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout).threats.find((x: { id: string }) => x.id === 'tm-process-xss@api');
+    return t.checks.find((c: { scanner: string }) => c.scanner === 'dast').state;
+  };
+  assert.equal(await dastOf(), 'inactive');
+  writeFileSync(join(dir, 'pipeguard.yml'), `${readFileSync(join(dir, 'pipeguard.yml'), 'utf8')}scanners:\n  dast:\n    budget: 5m\n`);
+  assert.equal(await dastOf(), 'live');
+});
+
 test('drift: parts in the code the model lacks, and parts the model names that the code lacks', async () => {
   const dir = webshop();
   // A new service with a public port, a new route, a new SDK and a new data store.
