@@ -4,7 +4,7 @@ import { configSchema } from '../../src/config/schema.js';
 import type { Scanner } from '../../src/core/types.js';
 import { loadScanners } from '../../src/scanners/index.js';
 import { checkRegistry, mitigationStatus } from '../../src/threatmodel/checks.js';
-import { compileCondition } from '../../src/threatmodel/cel.js';
+import { compileCondition } from '../../src/core/cel.js';
 import { findThreats } from '../../src/threatmodel/engine.js';
 import { parseModel } from '../../src/threatmodel/load.js';
 import { loadRuleSet } from '../../src/threatmodel/rules/load.js';

@@ -11,7 +11,8 @@ import { renderThreatHtml, renderThreatMarkdown } from '../../threatmodel/report
 import { renderThreatJson } from '../../threatmodel/report/json.js';
 import { parse } from '../args.js';
 import type { CliIO, Command } from '../io.js';
-import { outputs, severityOption, writeAtomic } from '../scan-run.js';
+import { outputs, severityOption } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 const DOC_FORMATS = ['markdown', 'html', 'mermaid', 'dot', 'svg', 'json'] as const;
 type DocFormat = (typeof DOC_FORMATS)[number];
@@ -40,10 +41,8 @@ async function check(argv: string[], io: CliIO): Promise<number> {
   const r = await checkThreatModel({ root, config, declared, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), ...(values['no-drift'] ? { drift: false } : {}), ...(failOn ? { failOn } : {}), now: io.now });
   const color = (io.stdout.isTTY === true && !io.env['NO_COLOR']) || Boolean(io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0');
   const rendered = outs.map((o) => ({ ...o, text: render(o.format, r.report, r.decision, { color: o.file === undefined && color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}), verbose: values.verbose === true }) }));
-  for (const x of rendered) {
-    if (x.file === undefined) io.stdout.write(x.text);
-    else writeAtomic(resolve(io.cwd, x.file), x.text);
-  }
+  await writeReports(rendered.filter((x): x is typeof x & { file: string } => x.file !== undefined), io);
+  for (const x of rendered) if (x.file === undefined) io.stdout.write(x.text);
   const c = { open: 0, accepted: 0, mitigated: 0 };
   for (const t of r.assessment.threats) c[t.state]++;
   const verdict = r.decision.outcome === 'pass' ? 'PASS' : 'FAIL';
@@ -69,7 +68,7 @@ async function report(argv: string[], io: CliIO): Promise<number> {
     const doc = { model: r.model, threats: r.assessment.threats, drift: r.drift, decision: r.decision, notes: r.decision.notes, mermaid: renderMermaid(r.model, r.assessment.threats), dot };
     text = fmt === 'html' ? renderThreatHtml({ ...doc, svg: await renderSvg(dot) }) : renderThreatMarkdown(doc);
   }
-  if (values.output) writeAtomic(resolve(io.cwd, values.output), text);
+  if (values.output) await writeReports([{ file: values.output, text }], io);
   else io.stdout.write(text);
   return 0;
 }
@@ -95,7 +94,7 @@ async function init(argv: string[], io: CliIO): Promise<number> {
   const text = draftModel(inv, basename(root));
   if (toStdout) io.stdout.write(text);
   else {
-    writeAtomic(abs, text);
+    await writeReports([{ file: shownPath(io.cwd, abs), text }], io);
     io.stderr.write(`pipeguard: wrote ${shownPath(io.cwd, abs)}: ${inv.services.length} services, ${inv.datastores.length} data stores, ${inv.externals.length} external services, ${inv.routes.length} routes; edit it, then run pipeguard threat-model check\n`);
   }
   return 0;

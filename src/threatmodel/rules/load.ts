@@ -8,7 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { lineOf, locate } from '../../config/load.js';
 import { InputError } from '../../core/errors.js';
 import { issueMessage } from '../../core/issues.js';
-import { compileCondition, type Condition } from '../cel.js';
+import { compileCondition, type Condition } from '../../core/cel.js';
 import { buildBindings } from '../context.js';
 import { parseModel } from '../load.js';
 import { BUILTIN_THREAT_RULES } from './builtin.js';
