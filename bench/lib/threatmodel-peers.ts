@@ -8,6 +8,7 @@
 // the rules' published detection logic (each names the rule file and commit), for 18 of its 42 rules.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compileCondition } from '../../src/core/cel.js';
 import { findThreats } from '../../src/threatmodel/engine.js';
 import { loadModelFile } from '../../src/threatmodel/load.js';
@@ -15,7 +16,7 @@ import type { Model } from '../../src/threatmodel/model.js';
 import { loadRuleSet } from '../../src/threatmodel/rules/load.js';
 
 /** Where the peer data lives. */
-export const PEERS_DIR = new URL('../../examples/threatmodel/peers/', import.meta.url).pathname;
+export const PEERS_DIR = fileURLToPath(new URL('../../examples/threatmodel/peers/', import.meta.url));
 
 /** A threat one tool reports: what (id), where (an element or flow of our conversion). */
 export interface Reported {
