@@ -199,6 +199,27 @@ describe('monitor built-in rules over git evidence', () => {
     assert.match(sup, /src\/app\.js: 1 inline ignore comment/);
     const ci = r.findings.find((f) => f.message.includes(commits['unreviewed-ci']!.slice(0, 12)))!;
     assert.match(ci.message, /changes \.github\/workflows\/ci\.yml with no review evidence/);
+    assert.match(r.stderr, /warning: commit ffffffffffff is not in the repository at .*: no review evidence/);
+  });
+
+  it('a shallow clone: the commit at its edge is no evidence either way, and says so', async () => {
+    const repo = makeRepo([
+      { files: { 'pipeguard.yml': CONFIG, '.github/workflows/ci.yml': 'on: push\n' } },
+      { files: { '.github/workflows/ci.yml': 'on: [push, pull_request]\n' }, message: 'unreviewed ci change' },
+    ]);
+    const clone = makeDir();
+    git(clone, ['clone', '-q', '--depth', '1', `file://${repo}`, 'c']);
+    const dir = join(clone, 'c');
+    const head = git(dir, ['rev-parse', 'HEAD']).trim();
+    await eventWriter(dir)('run.started', { pipeline: 'p', stages: [] }, { run: 'r1', commit: head });
+    const r = await monitorJson(dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(ids(r.findings), []);
+    assert.match(r.stderr, /is at the edge of a shallow clone .*fetch-depth: 2/);
+    // with the parent fetched, the change is judged
+    git(dir, ['fetch', '-q', '--deepen', '1']);
+    const r2 = await monitorJson(dir);
+    assert.deepEqual(ids(r2.findings), ['ci-change-unreviewed'], r2.stderr);
   });
 });
 

@@ -80,6 +80,8 @@ export class MonitorEngine {
   private readonly commits = new Map<string, Promise<CommitEvidence>>();
   private raisedTimes: number[] = [];
   private limited: Open | undefined;
+  /** Things worth a warning, once each (a commit with no evidence in a shallow clone). */
+  readonly notes = new Set<string>();
   /** Evaluation errors per rule (a field the event lacks): counted, reported once. */
   readonly errors = new Map<string, { count: number; first: string }>();
   events = 0;
@@ -257,6 +259,7 @@ export class MonitorEngine {
       let p = this.commits.get(sha);
       if (!p) this.commits.set(sha, (p = this.o.commit(sha)));
       commit = await p;
+      if (commit.note) this.notes.add(commit.note);
     }
     const cand = ev.type === 'deploy.started' ? (ev.data['candidate'] as { artifact?: { ref?: unknown; digest?: unknown } } | undefined) : undefined;
     const aref = typeof cand?.artifact?.ref === 'string' ? cand.artifact.ref : '';

@@ -3,6 +3,7 @@
  * until stopped), run the detection rules of `monitor:` over every event, and hand back the alerts (as findings
  * for the reporters and the gate) while appending each to the hash-chained alerts log the SIEM exporters deliver.
  */
+import { resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { VERSION } from '../../core/version.js';
 import type { Decision, RawFinding, Report, Severity } from '../../core/types.js';
@@ -53,6 +54,8 @@ export interface MonitorResult {
   rules: CompiledRule[];
   /** Evaluation errors per rule: a rule reading a field some events lack. */
   errors: Map<string, { count: number; first: string }>;
+  /** Warnings about missing evidence (a commit not in the repository, a shallow clone). */
+  notes: string[];
 }
 
 /** Runs the monitor over its inputs; in follow mode until `follow` aborts. Saves the state file at the end. */
@@ -67,7 +70,7 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
     dedupWindowMs: durationMs(o.config.dedupWindow),
     rateLimit: { count: o.config.rateLimit.count, windowMs: durationMs(o.config.rateLimit.window) },
     ...(o.config.deployWindow ? { deployWindow: o.config.deployWindow } : {}),
-    commit: (sha) => commitEvidence(`${o.root}/${o.config.git}`, sha, o.config),
+    commit: (sha) => commitEvidence(resolve(o.root, o.config.git), sha, o.config),
     onAlert: async (a, phase) => {
       // follow mode: an alert goes out when raised, and again when it closes if more events were counted into it;
       // a one-shot run writes each alert once, with its final count
@@ -119,7 +122,7 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
     await engine.close();
     saveState(o.statePath, state);
   }
-  return { alerts: engine.alerts(), events: engine.events, rules, errors: engine.errors };
+  return { alerts: engine.alerts(), events: engine.events, rules, errors: engine.errors, notes: [...engine.notes] };
 }
 
 /** The `data` of a `monitor.alert` event. */
