@@ -133,6 +133,17 @@ describe('pipeguard postmortem', () => {
     assert.ok(svg.texts.join('').includes(`Deploy 20260106T100000Z-d3p10y of web${HOSTILE}`));
   });
 
+  it('the chart of a deploy with one window, no baseline and no latency figures is still well-formed', () => {
+    const rec: DeployRecord = {
+      id: 'd1', service: 's', strategy: 'blue-green', startedAt: '2026-01-06T10:00:00Z', outcome: 'failed', candidate: { version: '2' }, steps: [100],
+      samples: [{ t: '2026-01-06T10:01:00Z', weight: 100, candidate: { requests: 0, errors: 0, errorRate: 0 } }],
+      decisions: [], thresholds: { maxErrorRate: 0.01, minRequests: 50 },
+    };
+    const svg = parseXml(deployChart(rec)!);
+    assert.equal(svg.elements.filter((e) => e === 'polyline').length, 1);
+    assert.equal(deployChart({ ...rec, samples: [] }), undefined);
+  });
+
   it('a failed pipeline run: the failing step and its output, the gate violations, the override, action items', async () => {
     const token = githubToken(11);
     const { dir, home } = await makeProject({
