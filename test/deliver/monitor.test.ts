@@ -1,7 +1,7 @@
 // pipeguard monitor end to end: follow mode on a log that grows, de-duplication and the rate limit, alerts in the
 // hash-chained alerts log delivered to a real TCP syslog collector, JSON-lines sources and their errors.
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
@@ -166,11 +166,14 @@ describe('pipeguard monitor', () => {
   });
 
   it('a JSON-lines source: a bad line is exit 2 naming the file and line, and no report', async () => {
-    const dir = makeDir({ 'pipeguard.yml': 'failOn: high\n', 'map.yml': 'type: http.request\ntime: ts\n', 'bad.jsonl': '{"ts":"2026-01-06T10:00:00Z","status":401}\nnot json\n' });
+    const dir = makeDir({ 'pipeguard.yml': 'failOn: high\nmonitor:\n  rules: [{ id: any-request, when: "event.type == \'http.request\'" }]\n', 'map.yml': 'type: http.request\ntime: ts\n', 'bad.jsonl': '{"ts":"2026-01-06T10:00:00Z","status":401}\nnot json\n' });
     const r = await cli(['monitor', '--no-log', '--source', 'bad.jsonl', '--map', 'map.yml', '-f', 'json'], { cwd: dir });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /bad\.jsonl:2: not JSON/);
+    assert.ok(!existsSync(join(dir, '.pipeguard/alerts.jsonl')) && !existsSync(join(dir, '.pipeguard/monitor-state.json')), 'nothing written');
+    writeFileSync(join(dir, 'bad.jsonl'), '{"ts":"2026-01-06T10:00:00Z","status":401}\n');
+    assert.equal((await cli(['monitor', '--no-log', '--source', 'bad.jsonl', '--map', 'map.yml'], { cwd: dir })).code, 1, 'the same line alone raises the alert');
     writeFileSync(join(dir, 'bad.jsonl'), '{"status":401}\n');
     const r2 = await cli(['monitor', '--no-log', '--source', 'bad.jsonl', '--map', 'map.yml'], { cwd: dir });
     assert.equal(r2.code, 2);

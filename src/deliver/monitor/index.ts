@@ -64,6 +64,7 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
   const state: MonitorState = loadState(o.statePath, o.stateDisplay);
   const follow = o.follow !== undefined;
   const raisedCount = new Map<Alert, number>();
+  const pending: Alert[] = [];
   const engine = new MonitorEngine({
     rules,
     state,
@@ -73,13 +74,13 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
     commit: (sha) => commitEvidence(resolve(o.root, o.config.git), sha, o.config),
     onAlert: async (a, phase) => {
       // follow mode: an alert goes out when raised, and again when it closes if more events were counted into it;
-      // a one-shot run writes each alert once, with its final count
+      // a one-shot run writes each alert once, with its final count, and only when every input was read (bad
+      // input is exit 2 with nothing written and the read positions unchanged)
       if (phase === 'raised') {
         raisedCount.set(a, a.count);
         if (follow) await o.alertsLog?.append('monitor.alert', alertData(a), a.run ? { run: a.run } : {});
-      } else if (!follow || a.count > (raisedCount.get(a) ?? 0)) {
-        await o.alertsLog?.append('monitor.alert', { ...alertData(a), ...(follow ? { update: true } : {}) }, a.run ? { run: a.run } : {});
-      }
+      } else if (!follow) pending.push(a);
+      else if (a.count > (raisedCount.get(a) ?? 0)) await o.alertsLog?.append('monitor.alert', { ...alertData(a), update: true }, a.run ? { run: a.run } : {});
       o.onAlert?.(a, phase);
     },
   });
@@ -118,10 +119,14 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
   try {
     await Promise.all(readers);
     await chain;
-  } finally {
-    await engine.close();
-    saveState(o.statePath, state);
+  } catch (e) {
+    // following, what was raised is out already: keep the positions so a restart does not raise it again
+    if (follow) saveState(o.statePath, state);
+    throw e;
   }
+  await engine.close();
+  for (const a of pending) await o.alertsLog?.append('monitor.alert', alertData(a), a.run ? { run: a.run } : {});
+  saveState(o.statePath, state);
   return { alerts: engine.alerts(), events: engine.events, rules, errors: engine.errors, notes: [...engine.notes] };
 }
 
