@@ -21,6 +21,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', load: async () => (await import('./run-with-secrets.js')).runCommand },
   { name: 'secrets-file', load: async () => (await import('./secrets-file.js')).secretsFileCommand },
   { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'deploy', load: async () => (await import('./deploy.js')).deployCommand },
   { name: 'monitor', load: async () => (await import('./monitor.js')).monitorCommand },
   { name: 'postmortem', load: async () => (await import('./postmortem.js')).postmortemCommand },
   { name: 'serve', load: async () => (await import('./serve.js')).serveCommand },
