@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { durationMs, durationSchema } from '../../deliver/config.js';
@@ -6,7 +5,7 @@ import { deployChart, postmortem, renderHtml, renderMarkdown, resolveSubject, ty
 import { parse } from '../args.js';
 import { deliverContext } from '../deliver-context.js';
 import type { Command } from '../io.js';
-import { writeAtomic } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 const FORMATS = ['markdown', 'html'] as const;
 
@@ -67,7 +66,9 @@ Exit codes: 0 written, 2 usage, config or input error (an unknown id, an unreada
     const subject: Subject = id ? resolveSubject(id, sources) : { kind: 'window', since: when(values.since!, now, '--since'), until: values.until ? when(values.until, now, '--until') : now.toISOString() };
     if (subject.kind === 'window' && subject.since > subject.until) throw new UsageError('--since is after --until');
     const pm = await postmortem(subject, sources);
-    const out = values.output ? resolve(io.cwd, values.output) : undefined;
+    const out = values.output;
+    // a Markdown file gets its charts as SVG files beside it; all are written together, or none
+    const files: { file: string; text: string }[] = [];
     let text: string;
     if (fmt === 'html') text = renderHtml(pm);
     else {
@@ -75,15 +76,17 @@ Exit codes: 0 written, 2 usage, config or input error (an unknown id, an unreada
       if (out) {
         for (const d of pm.deploys) {
           const svg = deployChart(d);
-          if (svg) charts.set(d.id, `${basename(out).replace(/\.(md|markdown)$/i, '')}-${d.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
-          if (svg) writeFileSync(join(dirname(out), charts.get(d.id)!), svg);
+          if (!svg) continue;
+          const name = `${basename(out).replace(/\.(md|markdown)$/i, '')}-${d.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`;
+          charts.set(d.id, name);
+          files.push({ file: join(dirname(out), name), text: svg });
         }
       }
       text = renderMarkdown(pm, { chartLink: (d) => charts.get(d) });
     }
     if (out) {
-      writeAtomic(out, text);
-      io.stderr.write(`pipeguard: wrote ${values.output}\n`);
+      await writeReports([{ file: out, text }, ...files], io);
+      io.stderr.write(`pipeguard: wrote ${[out, ...files.map((f) => f.file)].join(', ')}\n`);
     } else io.stdout.write(text);
     return 0;
   },
