@@ -62,6 +62,7 @@ describe('pipeguard monitor', () => {
     const w = eventWriter(dir);
     for (let i = 0; i < 10; i++) await w('override', { gate: `g${i}`, reason: 'r', by: 'ana' }, { time: `2026-01-06T10:00:${String(i).padStart(2, '0')}Z` });
     await w('deploy.started', { deployId: 'd1', service: 'web', strategy: 'canary', candidate: { version: '1' }, steps: [100] }, { time: '2026-01-06T10:00:30Z' });
+    await w('deploy.shift', { deployId: 'd1', weight: 100 }, { time: '2026-01-06T10:00:31Z' });
     const r = await monitorJson(dir);
     const byRule = r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.data.count}`).sort();
     assert.deepEqual(byRule, ['gate-overridden high 1', 'gate-overridden high 1', 'gate-overridden high 1', 'monitor-rate-limited critical 8']);
@@ -156,6 +157,7 @@ describe('pipeguard monitor', () => {
       assert.match(m, /msg=gate-overridden: gate build overridden by ana: a\|b\\=c/);
       // a second run delivers only what is new
       await w('deploy.started', { deployId: 'd9', service: 'web', strategy: 'canary', candidate: { version: '2' }, steps: [100] });
+      await w('deploy.promoted', { deployId: 'd9', version: '2' });
       const r2 = await cli(['monitor'], { cwd: dir });
       assert.equal(r2.code, 1, r2.stderr);
       await until(() => collector.messages.length === 2, 'the second alert');

@@ -261,22 +261,35 @@ export class MonitorEngine {
       commit = await p;
       if (commit.note) this.notes.add(commit.note);
     }
-    const cand = ev.type === 'deploy.started' ? (ev.data['candidate'] as { artifact?: { ref?: unknown; digest?: unknown } } | undefined) : undefined;
-    const aref = typeof cand?.artifact?.ref === 'string' ? cand.artifact.ref : '';
-    const adigest = typeof cand?.artifact?.digest === 'string' ? cand.artifact.digest : '';
-    const verified = this.o.state.verified;
-    const artifact = {
-      named: aref !== '' || adigest !== '',
-      ref: aref,
-      digest: adigest,
-      verified: (adigest !== '' && verified.includes(normDigest(adigest))) || (aref !== '' && adigest === '' && verified.includes(`ref:${aref}`)),
-    };
+    const artifact = this.artifactOf(ev);
     const w = this.o.deployWindow;
     const clock = clockOf(ev.time, w?.timezone ?? 'UTC');
     const window = w
       ? { configured: true, days: w.days, start: minutes(w.hours.split('-')[0]!), end: minutes(w.hours.split('-')[1]!), timezone: w.timezone, text: `${w.days.join(',')} ${w.hours} ${w.timezone}` }
       : { configured: false, days: [], start: 0, end: 1440, timezone: 'UTC', text: 'no window' };
     return { event, step, commit, artifact, clock, window };
+  }
+
+  /**
+   * The candidate artifact of a deploy event: named in `deploy.started`, verified when the deploy's own gate
+   * (`deploy.artifact`, ok with a verified signature) or an `artifact.verified` event vouched for its digest (or
+   * its reference when it has no digest).
+   */
+  private artifactOf(ev: MonitorEvent): { deployId: string; named: boolean; ref: string; digest: string; verified: boolean } {
+    const id = typeof ev.data['deployId'] === 'string' ? ev.data['deployId'] : '';
+    let ref = '';
+    let digest = '';
+    let gateVerified = false;
+    if (ev.type === 'deploy.started') {
+      const a = (ev.data['candidate'] as { artifact?: { ref?: unknown; digest?: unknown } } | undefined)?.artifact;
+      ref = typeof a?.ref === 'string' ? a.ref : '';
+      digest = typeof a?.digest === 'string' ? a.digest : '';
+    } else if (id && this.o.state.deploys[id]) {
+      ({ ref, digest, verified: gateVerified } = this.o.state.deploys[id]);
+    }
+    const v = this.o.state.verified;
+    const verified = gateVerified || (digest !== '' && v.includes(normDigest(digest))) || (ref !== '' && digest === '' && v.includes(`ref:${ref}`));
+    return { deployId: id, named: ref !== '' || digest !== '', ref, digest, verified };
   }
 
   /** What the event teaches: a step's secrets and hosts, a finished step, a verified artifact. */
@@ -287,6 +300,21 @@ export class MonitorEngine {
       if (ev.type === 'secret.access' && typeof ev.data['name'] === 'string' && !s.secrets.includes(ev.data['name'])) s.secrets.push(ev.data['name']);
       for (const h of strings(ev.data['hosts'])) if (!s.hosts.includes(h.toLowerCase())) s.hosts.push(h.toLowerCase());
       if (ev.type === 'step.finished') s.finished++;
+    }
+    const deployId = typeof ev.data['deployId'] === 'string' ? ev.data['deployId'] : undefined;
+    if (ev.type === 'deploy.started' && deployId) {
+      const a = this.artifactOf(ev);
+      this.o.state.deploys[deployId] = { ref: a.ref, digest: a.digest, verified: false };
+    }
+    if (ev.type === 'deploy.artifact' && deployId && ev.data['ok'] === true) {
+      // the deploy's gate passed; its signature counts only when a signature was among what it checked
+      const checks = Array.isArray(ev.data['checks']) ? (ev.data['checks'] as { requirement?: unknown; outcome?: unknown }[]) : [];
+      const signed = checks.some((c) => c.requirement === 'signed' && c.outcome === 'verified');
+      const d = (this.o.state.deploys[deployId] ??= { ref: typeof ev.data['ref'] === 'string' ? ev.data['ref'] : '', digest: typeof ev.data['digest'] === 'string' ? ev.data['digest'] : '', verified: false });
+      if (signed) {
+        d.verified = true;
+        if (typeof ev.data['digest'] === 'string' && !this.o.state.verified.includes(normDigest(ev.data['digest']))) this.o.state.verified.push(normDigest(ev.data['digest']));
+      }
     }
     if (ev.type === 'artifact.verified' && ev.data['verified'] !== false) {
       const d = typeof ev.data['digest'] === 'string' ? normDigest(ev.data['digest']) : undefined;
