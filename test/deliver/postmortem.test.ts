@@ -53,6 +53,7 @@ async function rolledBackDeploy(dir: string, o: { service?: string; reason?: str
   ];
   const t = (s: number) => `2026-01-06T10:0${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}Z`;
   await w(DEPLOY_EVENTS.started, { deployId: id, service, strategy: 'canary', candidate: cand, baseline: base, steps: [10, 50, 100] }, { time: t(0) });
+  await w(DEPLOY_EVENTS.artifact, { deployId: id, ref: cand.artifact.ref, digest: cand.artifact.digest, ok: true, checks: [{ requirement: 'signed', outcome: 'verified', detail: 'key 1a2b' }] }, { time: t(1) });
   await w(DEPLOY_EVENTS.health, { deployId: id, release: 'candidate', ok: true, status: 200, durationMs: 12 }, { time: t(2) });
   await w(DEPLOY_EVENTS.shift, { deployId: id, weight: 10 }, { time: t(3) });
   await w(DEPLOY_EVENTS.analysis, { deployId: id, ...decisions[0] }, { time: t(60) });
@@ -94,6 +95,7 @@ describe('pipeguard postmortem', () => {
     assert.match(md, /1\.5\.0 rolled back after 2 analysis windows at 50% of traffic; error rate 31% vs 0\.5% budget, p95 840 ms vs 500 ms, baseline 0\.1%/);
     assert.match(md, /\| 2026-01-06 10:02:02Z \| ✗ rolled back to 1\.4\.2: error rate 31% over the 0\.5% budget \|/);
     assert.match(md, /\| 2026-01-06 10:00:03Z \| traffic to the candidate: 10% \|/);
+    assert.match(md, /\| 2026-01-06 10:00:01Z \| ✓ artifact registry\.example\/web:1\.5\.0 \(sha256:eeeeeeeeeeee\): verified \(signed verified\) \|/);
     assert.match(md, /311 of 1200 requests served by 1\.5\.0 failed \(26%\), with at most 50% of traffic on it for 2 min/);
     assert.match(md, /rolled back automatically to 1\.4\.2/);
     assert.match(md, /\| 2026-01-06 10:02:00Z \| 50% \| 1000 \| 310 \| 31% \| 840 ms \| 0\.1% \| 115 ms \|/);
