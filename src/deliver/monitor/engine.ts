@@ -121,7 +121,7 @@ export class MonitorEngine {
       }
       const existing = this.open.get(key);
       if (existing) {
-        this.count(existing, ev, now);
+        this.count(existing, ev);
         continue;
       }
       let count = 1;
@@ -149,7 +149,7 @@ export class MonitorEngine {
       if (!rule.dedupKey && !rule.threshold) key = `${rule.id}|${message}`;
       const again = this.open.get(key);
       if (again) {
-        this.count(again, ev, now);
+        this.count(again, ev);
         continue;
       }
       const alert: Alert = {
@@ -177,7 +177,7 @@ export class MonitorEngine {
     await this.expire(Infinity);
   }
 
-  private count(o: Open, ev: MonitorEvent, _now: number): void {
+  private count(o: Open, ev: MonitorEvent): void {
     o.alert.count++;
     o.alert.last = ev.time;
     if (o.alert.events.length < 10) o.alert.events.push(ref(ev));
