@@ -133,6 +133,26 @@ describe('pipeguard monitor', () => {
     assert.equal(next.events, 0);
   });
 
+  it('follow mode: when events stop, the alert closes after its window and its count goes out without a new event', async () => {
+    const dir = makeDir({ 'pipeguard.yml': 'failOn: high\n' });
+    const w = eventWriter(dir);
+    const now = Date.now();
+    for (let i = 0; i < 3; i++) await w('override', { gate: 'build', reason: 'again', by: 'ana' }, { time: new Date(now + i).toISOString() });
+    const ac = new AbortController();
+    const guard = setTimeout(() => ac.abort(), 30_000);
+    const { AuditLog } = await import('../../src/deliver/audit/log.js');
+    const alertsLog = new AuditLog({ path: join(dir, 'alerts.jsonl'), actor: { user: 'monitor', host: 'h' }, fsync: false });
+    const closed: Alert[] = [];
+    const running = runMonitor({ config: monitorSchema.parse({ dedupWindow: '300ms' }), root: dir, inputs: [{ kind: 'audit', path: join(dir, '.pipeguard/audit.jsonl'), display: 'audit.jsonl' }], statePath: join(dir, 'state.json'), follow: ac.signal, alertsLog, onAlert: (a, phase) => phase === 'closed' && closed.push(a) });
+    await until(() => closed.length === 1, 'the alert closing while idle');
+    assert.equal(ac.signal.aborted, false, 'closed by the passing time, not by the stop');
+    ac.abort();
+    clearTimeout(guard);
+    await running;
+    const logged = await alertsIn(join(dir, 'alerts.jsonl'));
+    assert.deepEqual(logged.map((d) => [d['count'], d['update'] ?? false]), [[1, false], [3, true]]);
+  });
+
   it('follow mode through the CLI stops after --for and reports what it saw', async () => {
     const dir = makeDir({ 'pipeguard.yml': 'failOn: high\n' });
     await eventWriter(dir)('override', { gate: 'build', reason: 'x', by: 'ana' });

@@ -85,6 +85,9 @@ export class MonitorEngine {
   /** Evaluation errors per rule (a field the event lacks): counted, reported once. */
   readonly errors = new Map<string, { count: number; first: string }>();
   events = 0;
+  /** Event time of the latest event, and the wall clock when it came: an idle monitor's time moves on from there. */
+  private lastEventMs: number | undefined;
+  private lastWall = 0;
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -98,6 +101,10 @@ export class MonitorEngine {
     this.events++;
     const t = Date.parse(ev.time);
     const now = Number.isNaN(t) ? 0 : t;
+    if (!Number.isNaN(t)) {
+      this.lastEventMs = Math.max(this.lastEventMs ?? t, t);
+      this.lastWall = Date.now();
+    }
     await this.expire(now);
     const bindings = await this.bindings(ev);
     for (const rule of this.o.rules) {
@@ -170,6 +177,16 @@ export class MonitorEngine {
       await this.raise({ alert, firstMs: now }, now);
     }
     this.learn(ev);
+  }
+
+  /**
+   * Following: closes the alerts whose window has passed while no event came (event time advanced by the wall
+   * time since the latest event), so a flood that stopped is reported with its count without waiting for the
+   * next event.
+   */
+  async tick(): Promise<void> {
+    if (this.lastEventMs === undefined) return;
+    await this.expire(this.lastEventMs + (Date.now() - this.lastWall));
   }
 
   /** Closes every open alert (the end of the input, or a stop). */

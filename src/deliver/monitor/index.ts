@@ -116,6 +116,8 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
       }
     }
   });
+  // following, time moves on while nothing comes: alerts whose window passed are closed (and their counts sent)
+  const ticker = follow ? setInterval(() => void (chain = chain.then(() => engine.tick()).catch(() => undefined)), Math.min(1000, Math.max(100, durationMs(o.config.dedupWindow) / 4))) : undefined;
   try {
     await Promise.all(readers);
     await chain;
@@ -123,7 +125,10 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
     // following, what was raised is out already: keep the positions so a restart does not raise it again
     if (follow) saveState(o.statePath, state);
     throw e;
+  } finally {
+    if (ticker) clearInterval(ticker);
   }
+  await chain;
   await engine.close();
   for (const a of pending) await o.alertsLog?.append('monitor.alert', alertData(a), a.run ? { run: a.run } : {});
   saveState(o.statePath, state);
