@@ -162,3 +162,32 @@ test('Vulnerabilities: the locked dependencies of a local checkout against the l
     await double.stop();
   }
 });
+
+test('SAST and CI-Tests: Sonar, SAST workflows and the checks of merged pull requests combined as Scorecard combines them', async () => {
+  const { sast, ciTests } = await import('../../src/posture/scorecard.js');
+  type Facts = Parameters<typeof sast>[0];
+  const pr = (n: number, apps: [string, string][], statuses: [string, string][] = []) => ({
+    number: n, url: `https://github.com/a/b/pull/${n}`, author: 'dev', authorIsBot: false, mergedAt: `2025-12-${10 + n}T00:00:00Z`, approvers: ['rev'],
+    ci: { checks: apps.map(([app, conclusion]) => ({ app, status: 'completed', conclusion })), statuses: statuses.map(([context, state]) => ({ context, state })) },
+  });
+  const facts = (changes: ReturnType<typeof pr>[] | null) => ({ forge: 'github', mergedChanges: changes ? { ok: true, value: changes } : { ok: false, reason: 'no token' } }) as unknown as Facts;
+  const codeql = await evidence({ '.github/workflows/codeql.yml': `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: github/codeql-action/init@v3\n      - uses: github/codeql-action/analyze@v3\n` });
+  const none = await evidence({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n' });
+  const sonar = await evidence({ 'pom.xml': '<project><properties><sonar.host.url>https://sonarcloud.io</sonar.host.url></properties></project>' });
+  const half = [pr(1, [['github-code-scanning', 'success']]), pr(2, [['github-actions', 'success']])];
+  assert.equal(sast(facts(half), sonar).score, 10, 'a Sonar configuration');
+  assert.equal(sast(facts(half), codeql).score, 8, 'CodeQL workflow, half the PRs scanned: (5*3 + 10*7) / 10');
+  assert.equal(sast(facts(half), none).score, 5, 'no SAST workflow: the PR share');
+  assert.equal(sast(facts([pr(1, [['github-code-scanning', 'neutral']])]), none).score, 10, 'every PR scanned (neutral counts)');
+  assert.equal(sast(facts([pr(1, [['github-code-scanning', 'failure']])]), none).score, 0, 'a failed scan does not count');
+  assert.equal(sast(facts([]), codeql).score, 10, 'no PR: the workflow decides');
+  assert.equal(sast(facts([]), none).score, 0);
+  assert.deepEqual(codeql.sastTools, [{ tool: 'CodeQL', path: '.github/workflows/codeql.yml' }], 'codeql-action/init is not the analysis');
+
+  assert.equal(ciTests(facts(half)).score, 5, 'one of two PRs passed a CI check app');
+  assert.equal(ciTests(facts([pr(1, [], [['ci/circleci: test', 'success']]), pr(2, [['github-actions', 'failure']])])).score, 5, 'a CI status counts; a failed check does not');
+  assert.equal(ciTests(facts([pr(1, [['dependabot', 'success']])])).score, 0, 'an app that is not CI');
+  assert.equal(ciTests(facts(null)).score, -1);
+  const noChecks = { ...pr(1, []), ci: undefined };
+  assert.equal(ciTests(facts([noChecks as unknown as ReturnType<typeof pr>])).score, -1, 'checks not shown (no token: REST has no checks): inconclusive');
+});
