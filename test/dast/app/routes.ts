@@ -379,8 +379,8 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
 
   // ruleid: dast-host-header-injection
   on('GET', '/forgot', (req, res) => {
-    // The reset link a mail would carry: the vulnerable variant builds it from the request's host headers.
-    const link = fixed ? 'reset?token=sample' : `${req.protocol}://${req.get('x-forwarded-host') ?? req.get('host')}${req.baseUrl}/reset?token=sample`;
+    // The sign-in link a reset mail would carry: the vulnerable variant builds it from the request's host headers.
+    const link = fixed ? 'login' : `${req.protocol}://${req.get('x-forwarded-host') ?? req.get('host')}${req.baseUrl}/login`;
     res.type('html').send(page('Forgot password', `<p>We would mail you <a href="${esc(link)}">this link</a>.</p>`));
   });
 
