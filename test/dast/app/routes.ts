@@ -380,7 +380,7 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
   // ruleid: dast-host-header-injection
   on('GET', '/forgot', (req, res) => {
     // The sign-in link a reset mail would carry: the vulnerable variant builds it from the request's host headers.
-    const link = fixed ? 'login' : `${req.protocol}://${req.get('x-forwarded-host') ?? req.get('host')}${req.baseUrl}/login`;
+    const link = fixed ? './' : `${req.protocol}://${req.get('x-forwarded-host') ?? req.get('host')}${req.baseUrl}/`;
     res.type('html').send(page('Forgot password', `<p>We would mail you <a href="${esc(link)}">this link</a>.</p>`));
   });
 
