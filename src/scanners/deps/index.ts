@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { AdvisoryDb } from '../../advisories/db.js';
+import type { AdvisoryDb } from '../../advisories/db.js';
 import { effectiveSeverity, matchPackage } from '../../advisories/group.js';
 import { lowestFix } from '../../advisories/match.js';
-import { ensureDatabase } from '../../advisories/ensure.js';
 import { defaultDbPath } from '../../advisories/paths.js';
-import { DEFAULT_OSV_BASE_URL } from '../../advisories/update.js';
 import { errorMessage } from '../../core/errors.js';
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
@@ -99,6 +97,8 @@ export const depsScanner: Scanner<DepsConfig> = {
     };
     const mayDownload = ctx.options.dbUpdate === true && cfg.autoUpdate && !ctx.options.offline;
     if (mayDownload) {
+      // The download code and SQLite load here, not with the scanner: only runs with lockfiles need them.
+      const [{ ensureDatabase }, { DEFAULT_OSV_BASE_URL }] = await Promise.all([import('../../advisories/ensure.js'), import('../../advisories/update.js')]);
       const got = await ensureDatabase({
         dbPath,
         ecosystems: lockfiles.flatMap((l) => l.packages.map((p) => p.ecosystem)),
@@ -122,7 +122,7 @@ export const depsScanner: Scanner<DepsConfig> = {
     }
     let db: AdvisoryDb;
     try {
-      db = AdvisoryDb.open(dbPath);
+      db = (await import('../../advisories/db.js')).AdvisoryDb.open(dbPath);
     } catch (e) {
       // A database that is there but unreadable (corrupt, not ours) means the scan could not be done: the scanner
       // fails, and so does the gate, never a pass with no advisories looked up.
