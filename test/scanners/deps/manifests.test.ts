@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { collectInventory } from '../../../src/analyzers/inventory/inventory.js';
@@ -143,4 +144,15 @@ test('gleam.toml, Julia Project.toml and deno.json without their lockfiles; with
   assert.match(await parseError('deno.json', '{\n  "imports": {\n    "a": npm:a\n  }\n}\n'), /^3: /);
   assert.match(await parseError('gleam.toml', 'name = "x"\n[dependencies\n'), /^2: invalid TOML/);
   assert.match(await parseError('Project.toml', '[deps]\nHTTP = \n'), /^2: invalid TOML/);
+});
+
+test('a manifest that declares nothing (tool settings only) is not a dependency file: no database is asked for', async () => {
+  const dir = fixtureCopy('cargo-manifest');
+  rmSync(join(dir, 'cargo-manifest'), { recursive: true });
+  writeFileSync(join(dir, 'pyproject.toml'), '[tool.black]\nline-length = 100\n\n[tool.ruff]\nselect = ["E", "F"]\n');
+  writeFileSync(join(dir, 'Cargo.toml'), '[workspace]\nmembers = []\n');
+  const inv = await collectInventory(await openDirectory(dir, { gitignore: false }));
+  assert.deepEqual(inv.lockfiles, []);
+  const report = await scanDeps(dir, { db: join(dir, 'missing.db'), requireDatabase: true });
+  assert.equal(report.statuses.find((s) => s.scanner === 'deps')?.status, 'succeeded');
 });
