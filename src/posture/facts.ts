@@ -102,6 +102,8 @@ export interface MergedChange {
   mergedAt: string;
   /** Approvals by someone other than the author, before the merge. */
   approvers: string[];
+  /** What ran on the pull request's last commit (GitHub check suites and commit statuses), when the forge said. */
+  ci?: { checks: { app: string; status: string; conclusion: string | null }[]; statuses: { context: string; state: string }[] };
 }
 
 /** A CI/CD variable (GitLab), without its value. */
@@ -194,6 +196,8 @@ export interface RepoFacts {
   license: Fact<string | null>;
   /** Where a security policy was found outside the repository (the owner's `.github` repository), if anywhere. */
   inheritedSecurityPolicy: Fact<{ path: string; text: string } | null>;
+  /** Activity of the last 90 days (Scorecard's Maintained): commits on the default branch (counted up to 100) and issues a maintainer opened or updated (up to 100), and how long ago the repository was created. */
+  activity?: Fact<{ commits: number; issues: number; createdDaysAgo?: number }>;
   /** GitLab: CI/CD variables without values. */
   ciVariables?: Fact<CiVariable[]>;
   /** GitLab: runners the project's jobs can use. */

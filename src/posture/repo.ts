@@ -20,6 +20,7 @@ import type { CheckContext, RuleResult } from './checks/types.js';
 import type { RepoFacts } from './facts.js';
 import { forgeRule } from './rules.js';
 import { scorecardChecks, type ScorecardCheck } from './scorecard.js';
+import { collectFileEvidence, type FileEvidence } from './scorecard-files.js';
 
 /** Everything found about one repository. */
 export interface RepoPosture {
@@ -52,15 +53,23 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
   let fileStatus: ScannerStatus | undefined;
   let fileRules: RuleMeta[] = [];
   let securityPolicy: { path: string; text: string } | null | undefined;
+  let evidence: FileEvidence | undefined;
 
   const wantFiles = o.files.mode !== 'none' && config.scanners.posture.enabled;
   if (o.files.mode === 'local') {
     const dir = o.files.dir;
-    if (wantFiles) ({ fileFindings, fileStatus, fileRules } = await fileScan(await openDirectory(dir, { gitignore: config.gitignore, exclude: config.exclude, maxFileBytes: config.maxFileSize }), config, o.now));
+    if (wantFiles) ({ fileFindings, fileStatus, fileRules, evidence } = await fileScan(await openDirectory(dir, { gitignore: config.gitignore, exclude: config.exclude, maxFileBytes: config.maxFileSize }), config, o.now));
     securityPolicy = localPolicy(dir);
   } else if (facts.tree.ok) {
     if (facts.tree.value.truncated) notes.push(`the tree of ${facts.slug} is too large for one listing; file checks saw part of it`);
-    const read = facts.forge === 'github' ? githubBlobs(facts.slug) : gitlabBlobs(facts.slug);
+    // Blobs are read once: the file checks and the Scorecard evidence both read workflows.
+    const blobs = new Map<string, Promise<Uint8Array>>();
+    const readBlob = facts.forge === 'github' ? githubBlobs(facts.slug) : gitlabBlobs(facts.slug);
+    const read = (http: ForgeHttp, sha: string): Promise<Uint8Array> => {
+      let p = blobs.get(sha);
+      if (!p) blobs.set(sha, (p = readBlob(http, sha)));
+      return p;
+    };
     const policyFile = facts.tree.value.files.filter((f) => SECURITY_POLICY.test(f.path)).sort((a, b) => policyRank(a.path) - policyRank(b.path))[0];
     try {
       securityPolicy = policyFile ? { path: policyFile.path, text: Buffer.from(await read(o.http, policyFile.sha)).toString('utf8') } : null;
@@ -71,7 +80,7 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
     if (wantFiles) {
       const skipped: string[] = [];
       const remote = remoteTreeTarget({ id: facts.url, files: facts.tree.value.files, http: o.http, read, maxFileBytes: config.maxFileSize, onSkip: (p, why) => skipped.push(`${p}: ${why}`) });
-      ({ fileFindings, fileStatus, fileRules } = await fileScan(remote.target, config, o.now));
+      ({ fileFindings, fileStatus, fileRules, evidence } = await fileScan(remote.target, config, o.now));
       const failure = remote.failure();
       if (failure) throw failure;
       for (const s of skipped) fileStatus!.fileErrors.push({ path: s.slice(0, s.indexOf(':')), message: s.slice(s.indexOf(':') + 2) });
@@ -97,19 +106,47 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
   const scorecard = scorecardChecks(facts, {
     ...(securityPolicy !== undefined ? { securityPolicy } : {}),
     ...(ran ? { binaryArtifacts: fileFindings.filter((f) => f.ruleId === 'posture-binary-artifact').map((f) => locationPath(f.location) ?? '') } : {}),
+    ...(evidence ? { files: evidence } : {}),
   });
   return { facts, results, fileFindings, ...(fileStatus ? { fileStatus } : {}), fileRules, scorecard, reviews: facts.mergedChanges.ok ? reviewEvidence(facts.mergedChanges.value) : null, notes };
 }
 
-async function fileScan(target: Target, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[] }> {
+async function fileScan(target: Target, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[]; evidence: FileEvidence }> {
   try {
-    const r = await runScan({ target, config, scanners: ['posture'], now: () => now });
+    // The deps scanner runs beside the file checks for Scorecard's Vulnerabilities (with the local advisory database
+    // only: nothing is downloaded here); its findings score that check and are not posture findings.
+    const deps = (config.scanners as Record<string, { enabled?: boolean } | undefined>)['deps']?.enabled !== false;
+    const r = await runScan({ target, config, scanners: deps ? ['posture', 'deps'] : ['posture'], now: () => now, options: { dbUpdate: false } });
     const fileStatus = r.statuses.find((s) => s.scanner === 'posture') ?? { scanner: 'posture', status: 'succeeded', fileErrors: [] };
     if (fileStatus.status === 'failed') throw new Error(fileStatus.reason ?? 'the file checks failed');
-    return { fileFindings: r.findings, fileStatus, fileRules: r.rules };
+    const evidence = await collectFileEvidence(target);
+    const depsStatus = r.statuses.find((s) => s.scanner === 'deps');
+    if (deps) evidence.vulnerabilities = vulnerabilityEvidence(r.findings.filter((f) => f.scanner === 'deps'), depsStatus);
+    return { fileFindings: r.findings.filter((f) => f.scanner === 'posture'), fileStatus, fileRules: r.rules.filter((x) => !r.findings.some((f) => f.scanner === 'deps' && f.ruleId === x.id) && !x.id.startsWith('deps-')), evidence };
   } finally {
     await target.dispose();
   }
+}
+
+/** The advisories the deps scanner matched (one per advisory, aliases merged), or why it could not tell. */
+function vulnerabilityEvidence(findings: Finding[], status: ScannerStatus | undefined): NonNullable<FileEvidence['vulnerabilities']> {
+  if (!status || status.status === 'skipped' || status.status === 'failed') return { ok: false, reason: status?.reason ?? 'the dependency scan did not run' };
+  const seen = new Map<string, { id: string; packages: Set<string> }>();
+  const alias = new Map<string, string>();
+  for (const f of findings) {
+    const d = (f.data ?? {}) as { advisoryId?: string; aliases?: string[]; package?: string; version?: string };
+    if (!d.advisoryId) continue;
+    const key = [d.advisoryId, ...(d.aliases ?? [])].map((x) => alias.get(x)).find((x) => x !== undefined) ?? d.advisoryId;
+    for (const x of [d.advisoryId, ...(d.aliases ?? [])]) alias.set(x, key);
+    const e = seen.get(key) ?? { id: d.advisoryId, packages: new Set<string>() };
+    if (d.package) e.packages.add(`${d.package}@${d.version ?? '?'}`);
+    seen.set(key, e);
+  }
+  return {
+    ok: true,
+    advisories: [...seen.values()].map((e) => ({ id: e.id, packages: [...e.packages].sort() })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    unread: status.fileErrors.map((e) => `${e.path}: ${e.message}`),
+  };
 }
 
 /** GitHub reads `.github/` first, then the root, then `docs/`. */

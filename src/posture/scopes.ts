@@ -34,6 +34,7 @@ export const SCOPE_NEEDS: readonly ScopeNeed[] = [
   { fact: 'webhooks', what: 'webhooks (URL host, secret set, TLS verification)', githubFineGrained: 'Webhooks: read', githubClassic: '`read:repo_hook`, admin on the repository', gitlab: '`read_api`, Maintainer' },
   { fact: 'mergedChanges', what: 'merged pull / merge requests and their approvals', githubFineGrained: 'Pull requests: read (GraphQL needs a token; without one REST is used)', githubClassic: '`repo` (private)', gitlab: '`read_api`, Reporter' },
   { fact: 'releases', what: 'releases and their assets (Signed-Releases)', githubFineGrained: 'Contents: read', githubClassic: '`repo` (private)', gitlab: '`read_api`, Reporter' },
+  { fact: 'activity', what: 'commits and issues of the last 90 days (Maintained)', githubFineGrained: 'Contents: read, Issues: read', githubClassic: '`repo` (private)', gitlab: '`read_api`, Reporter' },
   { fact: 'ciVariables', what: 'CI/CD variables (keys and flags; values are dropped before anything is stored)', gitlab: '`read_api`, Maintainer' },
   { fact: 'runners', what: 'runners available to the project', gitlab: '`read_api`, Maintainer' },
   { fact: 'organisation', what: 'organisation / group: 2FA requirement, base permission, owners', githubFineGrained: 'Organization Administration: read, Members: read', githubClassic: '`read:org`, organisation owner', gitlab: '`read_api`, Owner of the group' },

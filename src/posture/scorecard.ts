@@ -6,6 +6,7 @@
  * extension, Webhooks scores mixed hooks by the share that has a secret.
  */
 import type { BranchRules, MergedChange, RepoFacts } from './facts.js';
+import type { FileEvidence, Permissions } from './scorecard-files.js';
 
 /** A Scorecard check result. */
 export interface ScorecardCheck {
@@ -23,15 +24,24 @@ export interface ScorecardInputs {
   securityPolicy?: { path: string; text: string } | null;
   /** Binary files the offline posture scanner found, or undefined when the file checks did not run. */
   binaryArtifacts?: string[];
+  /** Workflows, Dockerfiles and scripts as read from the tree, or undefined when the file checks did not run. */
+  files?: FileEvidence;
 }
 
 /** Scorecard's risk of each check we score, which weighs it in the aggregate. */
 export const SCORECARD_RISK: Record<string, 'Critical' | 'High' | 'Medium' | 'Low'> = {
   'Binary-Artifacts': 'High',
   'Branch-Protection': 'High',
+  'CI-Tests': 'Low',
   'Code-Review': 'High',
+  'Dangerous-Workflow': 'Critical',
   'Dependency-Update-Tool': 'High',
   License: 'Low',
+  SAST: 'Medium',
+  Maintained: 'High',
+  'Pinned-Dependencies': 'Medium',
+  'Token-Permissions': 'High',
+  Vulnerabilities: 'High',
   'Security-Policy': 'Medium',
   'Signed-Releases': 'High',
   Webhooks: 'Critical',
@@ -42,7 +52,14 @@ const WEIGHT = { Critical: 10, High: 7.5, Medium: 5, Low: 2.5 } as const;
 const SHORT: Record<string, string> = {
   'Binary-Artifacts': 'Determines if the project has generated executable (binary) artifacts in the source repository.',
   'Branch-Protection': "Determines if the default and release branches are protected with GitHub's branch protection settings.",
+  'CI-Tests': 'Determines if the project runs tests before pull requests are merged.',
+  SAST: 'Determines if the project uses static code analysis.',
   'Code-Review': 'Determines if the project requires human code review before pull requests (aka merge requests) are merged.',
+  'Dangerous-Workflow': "Determines if the project's GitHub Action workflows avoid dangerous patterns.",
+  Maintained: 'Determines if the project is "actively maintained".',
+  'Pinned-Dependencies': 'Determines if the project has declared and pinned the dependencies of its build process.',
+  'Token-Permissions': "Determines if the project's workflows follow the principle of least privilege.",
+  Vulnerabilities: 'Determines if the project has open, known unfixed vulnerabilities.',
   'Dependency-Update-Tool': 'Determines if the project uses a dependency update tool.',
   License: 'Determines if the project has defined a license.',
   'Security-Policy': 'Determines if the project has published a security policy.',
@@ -60,8 +77,11 @@ export function scorecardChecks(f: RepoFacts, inputs: ScorecardInputs): Scorecar
     securityPolicy(inputs.securityPolicy),
     signedReleases(f),
     binaryArtifacts(inputs.binaryArtifacts),
+    maintained(f),
+    pinnedDependencies(inputs.files),
+    vulnerabilities(inputs.files),
   ];
-  if (f.forge === 'github') out.push(webhooks(f));
+  if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files), ciTests(f), sast(f, inputs.files));
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -260,4 +280,170 @@ export function webhooks(f: RepoFacts): ScorecardCheck {
   if (!without.length) return result(name, 10, `all ${hooks.length} hook(s) have a secret configured`);
   if (without.length === hooks.length) return result(name, 0, `${hooks.length} hook(s) do not have a secret configured`, details);
   return result(name, Math.floor((10 * (hooks.length - without.length)) / hooks.length), `${without.length}/${hooks.length} hook(s) with no secrets configured detected`, details);
+}
+
+/** Maintained: archived or created in the last 90 days 0; else commits and maintainers' issue activity in the last 90 days, 12 for 10. */
+export function maintained(f: RepoFacts): ScorecardCheck {
+  const name = 'Maintained';
+  if (f.archived) return result(name, 0, 'project is archived', ['Warn: Repository is archived.']);
+  if (!f.activity?.ok) return result(name, -1, `could not be checked: ${f.activity ? f.activity.reason : 'activity not read'}`);
+  const a = f.activity.value;
+  if (a.createdDaysAgo !== undefined && a.createdDaysAgo < 90) return result(name, 0, 'project was created in last 90 days. please review its contents carefully', [`Warn: Repository was created in the last 90 days.`]);
+  const activity = a.commits + a.issues;
+  const score = Math.min(10, Math.floor((10 * activity) / 12));
+  return result(name, score, `${a.commits} commit(s) and ${a.issues} issue activity found in the last 90 days${score < 10 ? ` -- score normalized to ${score}` : ''}`);
+}
+
+const GH_ACTION_WEIGHT = { owned: 2, thirdParty: 8 } as const;
+const NORMAL_WEIGHT = 10;
+
+/** Pinned-Dependencies: the share pinned per kind, weighted (GitHub-owned actions 2, third-party 8 within the actions' 10; every other kind 10). */
+export function pinnedDependencies(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Pinned-Dependencies';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  const details = files.incomplete.map((e) => `Info: Possibly incomplete results: ${e}`);
+  const count = new Map<string, { pinned: number; total: number }>();
+  for (const d of files.dependencies) {
+    const key = d.type === 'GitHubAction' ? (d.githubOwned ? 'GitHub-owned GitHubAction' : 'third-party GitHubAction') : d.type;
+    const c = count.get(key) ?? { pinned: 0, total: 0 };
+    c.total++;
+    if (d.pinned) c.pinned++;
+    else details.push(`Warn: ${key} not pinned by hash: ${d.path}:${d.line}: ${d.what}`);
+    count.set(key, c);
+  }
+  if (!count.size) return result(name, -1, 'no dependencies found', details);
+  const owned = count.get('GitHub-owned GitHubAction');
+  const third = count.get('third-party GitHubAction');
+  const groups: { pinned: number; total: number; weight: number }[] = [];
+  if (owned && third) groups.push({ ...owned, weight: GH_ACTION_WEIGHT.owned }, { ...third, weight: GH_ACTION_WEIGHT.thirdParty });
+  else if (owned ?? third) groups.push({ ...(owned ?? third)!, weight: NORMAL_WEIGHT });
+  for (const [k, c] of count) if (!k.endsWith('GitHubAction')) groups.push({ ...c, weight: NORMAL_WEIGHT });
+  for (const [k, c] of [...count].sort(([a], [b]) => (a < b ? -1 : 1))) details.push(`Info: ${String(c.pinned).padStart(3)} out of ${String(c.total).padStart(3)} ${k} dependencies pinned`);
+  // Scorecard's integer arithmetic: each group adds floor(10 * weight * pinned / total), divided by the weights.
+  let ws = 0;
+  let wt = 0;
+  for (const g of groups) {
+    ws += Math.floor((g.pinned * 10 * g.weight) / g.total);
+    wt += g.weight;
+  }
+  const score = Math.min(10, Math.floor(ws / wt));
+  return result(name, score, score === 10 ? 'all dependencies are pinned' : `dependency not pinned by hash detected -- score normalized to ${score}`, details);
+}
+
+/** Dangerous-Workflow: 0 when a workflow checks out untrusted code in a privileged trigger or injects untrusted text into a script. */
+export function dangerousWorkflow(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Dangerous-Workflow';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  if (!files.workflows.length) return result(name, -1, 'no workflows found');
+  const details = files.dangerous.map((d) => `Warn: ${d.kind === 'untrusted-checkout' ? 'untrusted code checkout' : 'script injection with untrusted input'} '${d.what}': ${d.path}:${d.line}`);
+  return files.dangerous.length ? result(name, 0, 'dangerous workflow patterns detected', details) : result(name, 10, 'no dangerous workflow patterns detected');
+}
+
+/** Scorecard's deduction for a scope granted `write` at the top of a workflow. */
+function scopeCost(scope: string): number {
+  if (scope === 'checks' || scope === 'statuses') return 0.5;
+  if (scope === 'contents' || scope === 'packages' || scope === 'actions') return 10;
+  if (scope === 'deployments' || scope === 'security-events') return 1;
+  return 0;
+}
+
+const writes = (p: Permissions) => p.kind === 'write-all' || (p.kind === 'scopes' && p.write.length > 0);
+
+/**
+ * Token-Permissions, following Scorecard's deductions: undeclared top-level permissions cost 0.5 (everything when a job
+ * is undeclared too), `write-all` at the top 0.5 (everything with job writes or undeclared jobs), write scopes at the
+ * top by scope (contents/packages/actions everything, deployments/security-events 1, checks/statuses 0.5), job
+ * writes 0.5 under undeclared top-level permissions and everything under top-level writes.
+ */
+export function tokenPermissions(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Token-Permissions';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  if (!files.workflows.length) return result(name, -1, 'No tokens found');
+  let score = 10;
+  const details: string[] = [];
+  for (const w of files.workflows) {
+    const jobUndeclared = w.jobs.some((j) => j.permissions.kind === 'undeclared');
+    const jobWrite = w.jobs.filter((j) => writes(j.permissions));
+    if (w.top.kind === 'undeclared') {
+      details.push(`Warn: no topLevel permission defined: ${w.path}`);
+      score = jobUndeclared ? 0 : score - 0.5;
+    } else if (w.top.kind === 'write-all') {
+      details.push(`Warn: topLevel 'write-all' permission set: ${w.path}`);
+      score = jobUndeclared || jobWrite.length ? 0 : score - 0.5;
+    } else if (w.top.kind === 'scopes' && w.top.write.length) {
+      for (const s of w.top.write) {
+        details.push(`Warn: topLevel '${s}' permission set to 'write': ${w.path}`);
+        score -= scopeCost(s);
+      }
+      if (jobWrite.length) score = 0;
+    } else details.push(`Info: topLevel permissions set to '${w.top.kind === 'none' ? 'none' : 'read'}': ${w.path}`);
+    for (const j of jobWrite) {
+      details.push(`Warn: jobLevel write permission in job '${j.name}': ${w.path}`);
+      if (w.top.kind === 'undeclared') score -= 0.5;
+    }
+  }
+  score = Math.max(0, Math.floor(score));
+  return result(name, score, score === 10 ? 'GitHub workflow tokens follow principle of least privilege' : `detected GitHub workflow tokens with excessive permissions${score < 10 ? ` -- score normalized to ${score}` : ''}`, details);
+}
+
+
+/** Vulnerabilities: 10 minus one per known vulnerability (aliases merged) in the locked dependencies, at least 0. */
+export function vulnerabilities(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Vulnerabilities';
+  const v = files?.vulnerabilities;
+  if (!v) return result(name, -1, 'could not be checked: the dependency scan did not run');
+  if (!v.ok) return result(name, -1, `could not be checked: ${v.reason}`);
+  const details = [...v.advisories.map((a) => `Warn: Project is vulnerable to: ${a.id} (${a.packages.join(', ')})`), ...v.unread.map((e) => `Info: Possibly incomplete results: ${e}`)];
+  const score = Math.max(0, 10 - v.advisories.length);
+  return result(name, score, `${v.advisories.length} existing vulnerabilities detected`, details);
+}
+
+/** Check apps and status contexts Scorecard takes for CI tests. */
+const CI_NAMES = ['appveyor', 'buildkite', 'circleci', 'e2e', 'github-actions', 'jenkins', 'mergeable', 'packit-as-a-service', 'semaphoreci', 'test', 'travis-ci'];
+const isCi = (name: string) => CI_NAMES.some((n) => name.toLowerCase().includes(n));
+/** Check apps Scorecard takes for SAST, and the conclusions that count. */
+const SAST_APPS = new Set(['github-advanced-security', 'github-code-scanning', 'lgtm-com', 'sonarcloud', 'sonarqubecloud']);
+const PASSED = new Set(['success', 'neutral']);
+
+/** The merged pull requests whose last commit's checks the forge showed, or why they cannot be scored. */
+function changesWithCi(f: RepoFacts): { changes: (MergedChange & { ci: NonNullable<MergedChange['ci']> })[] } | { reason: string } {
+  if (!f.mergedChanges.ok) return { reason: `could not be checked: ${f.mergedChanges.reason}` };
+  const withCi = f.mergedChanges.value.filter((c): c is MergedChange & { ci: NonNullable<MergedChange['ci']> } => c.ci !== undefined);
+  if (!f.mergedChanges.value.length) return { reason: 'no pull request found' };
+  if (!withCi.length) return { reason: 'could not be checked: the checks of merged pull requests are read through GraphQL, which needs a token' };
+  return { changes: withCi };
+}
+
+/** CI-Tests: the share of merged pull requests whose last commit passed a CI check or status, 10 for all. */
+export function ciTests(f: RepoFacts): ScorecardCheck {
+  const name = 'CI-Tests';
+  const c = changesWithCi(f);
+  if ('reason' in c) return result(name, -1, c.reason);
+  const tested = c.changes.filter((x) => x.ci.checks.some((k) => k.status === 'completed' && k.conclusion === 'success' && isCi(k.app)) || x.ci.statuses.some((s) => s.state === 'success' && isCi(s.context)));
+  const details = c.changes.filter((x) => !tested.includes(x)).map((x) => `Warn: merged PR ${x.number} without CI test: ${x.url}`);
+  const score = Math.floor((10 * tested.length) / c.changes.length);
+  return result(name, score, `${tested.length} out of ${c.changes.length} merged PRs checked by a CI test${score < 10 ? ` -- score normalized to ${score}` : ''}`, details);
+}
+
+/**
+ * SAST, as Scorecard combines its three signals: a Sonar configuration 10; else the share of merged pull requests a
+ * SAST app checked (10 for all), weighted 3 to 7 with a SAST workflow (CodeQL, Snyk, Pysa, Qodana, Hadolint) when one
+ * exists; with no pull request to look at, a SAST workflow 10, none 0.
+ */
+export function sast(f: RepoFacts, files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'SAST';
+  const sonar = files?.sastTools.find((t) => t.tool === 'Sonar');
+  if (sonar) return result(name, 10, 'SAST tool detected', [`Info: Sonar configured: ${sonar.path}`]);
+  const workflows = files?.sastTools.filter((t) => t.tool !== 'Sonar') ?? [];
+  const details = workflows.map((t) => `Info: SAST tool detected: ${t.tool}: ${t.path}`);
+  const c = changesWithCi(f);
+  const prScore = 'reason' in c ? undefined : Math.floor((10 * c.changes.filter((x) => x.ci.checks.some((k) => k.status === 'completed' && PASSED.has(k.conclusion ?? '') && SAST_APPS.has(k.app))).length) / c.changes.length);
+  if (prScore === undefined) {
+    if (!files) return result(name, -1, 'could not be checked: the file checks did not run and no merged pull request showed its checks');
+    return workflows.length ? result(name, 10, `SAST tool detected: ${workflows[0]!.tool}`, details) : result(name, 0, 'no SAST tool detected', ['Warn: no pull requests merged into dev branch', ...details]);
+  }
+  if (prScore === 10) return result(name, 10, 'SAST tool is run on all commits', details);
+  if (!workflows.length) return result(name, prScore, `SAST tool is not run on all commits -- score normalized to ${prScore}`, details);
+  const score = Math.floor((prScore * 3 + 10 * 7) / 10);
+  return result(name, score, 'SAST tool detected but not run on all commits', details);
 }

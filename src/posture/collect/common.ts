@@ -69,3 +69,17 @@ export function decodeBase64(content: unknown): string {
 
 /** Most branches checked per repository (the default branch and up to this many minus one release branches). */
 export const MAX_BRANCHES = 5;
+
+/** Maintainers in GitHub's `author_association` terms. */
+export const MAINTAINER_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/** The start of the 90-day window Scorecard's Maintained looks at, as ISO 8601 (whole seconds). */
+export function activitySince(now: Date): string {
+  return new Date(now.getTime() - 90 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Whole days from `iso` to `now`, or undefined when `iso` is not a time. */
+export function daysSince(iso: string | undefined, now: Date): number | undefined {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(t) ? undefined : Math.floor((now.getTime() - t) / 86_400_000);
+}

@@ -2,7 +2,7 @@
 import { InputError } from '../../core/errors.js';
 import { ApiError, OfflineMiss } from '../../forge/errors.js';
 import { known, unknown, type ActionsSettings, type BranchRules, type Environment, type Fact, type ForkPolicy, type OrgFacts, type RepoFacts } from '../facts.js';
-import { decodeBase64, fact, MAX_BRANCHES, memo, releaseBranches, schemeAndHost, type CollectContext } from './common.js';
+import { activitySince, daysSince, decodeBase64, fact, MAINTAINER_ASSOCIATIONS, MAX_BRANCHES, memo, releaseBranches, schemeAndHost, type CollectContext } from './common.js';
 import { githubBranchRules } from './github-branches.js';
 import { githubMergedChanges } from './github-reviews.js';
 
@@ -16,6 +16,7 @@ export interface GitHubRepo {
   private?: boolean;
   visibility?: string;
   archived?: boolean;
+  created_at?: string;
   license?: { spdx_id?: string | null } | null;
   permissions?: { admin?: boolean; maintain?: boolean; push?: boolean };
   security_and_analysis?: {
@@ -47,7 +48,7 @@ export async function collectGitHub(ctx: CollectContext, slug: string, preread?:
 
   const branches = await fact(async () => branchesOf(ctx, full, repo, isAdmin, notes));
   const headSha = branches.ok ? branches.value.sha : undefined;
-  const [tree, codeownersErrors, admins, outsideCollaborators, deployKeys, repoSecrets, environments, actions, dependencyAlerts, webhooks, mergedChanges, releases] = await Promise.all([
+  const [tree, codeownersErrors, admins, outsideCollaborators, deployKeys, repoSecrets, environments, actions, dependencyAlerts, webhooks, mergedChanges, releases, activity] = await Promise.all([
     fact(async () => {
       const t = await ctx.http.get<{ truncated?: boolean; tree: { path: string; type: string; sha: string; size?: number }[] }>(
         `/repos/${full}/git/trees/${headSha ?? encodeURIComponent(repo.default_branch)}?recursive=1`,
@@ -93,6 +94,7 @@ export async function collectGitHub(ctx: CollectContext, slug: string, preread?:
     ),
     fact(async () => githubMergedChanges(ctx, full, ctx.config.reviewSample)),
     fact(async () => (await githubReleases(ctx, full)).slice(0, 5).map((x) => ({ tag: x.tag_name, assets: (x.assets ?? []).map((a) => a.name) }))),
+    fact(async () => githubActivity(ctx, full, repo)),
   ]);
   const sa = repo.security_and_analysis;
   const saReason = 'the security_and_analysis settings are shown to repository admins only (Administration: read)';
@@ -127,8 +129,24 @@ export async function collectGitHub(ctx: CollectContext, slug: string, preread?:
     releases,
     license,
     inheritedSecurityPolicy,
+    activity,
   };
   return { facts, notes };
+}
+
+/** Commits on the default branch and maintainers' issues (not pull requests) updated in the last 90 days, one page each. */
+async function githubActivity(ctx: CollectContext, full: string, repo: GitHubRepo): Promise<{ commits: number; issues: number; createdDaysAgo?: number }> {
+  const since = activitySince(ctx.now);
+  const [commits, issues] = await Promise.all([
+    ctx.http.get<unknown[]>(`/repos/${full}/commits?sha=${encodeURIComponent(repo.default_branch)}&since=${since}&per_page=100`),
+    ctx.http.get<{ author_association?: string; pull_request?: unknown; updated_at?: string }[]>(`/repos/${full}/issues?state=all&since=${since}&per_page=100`),
+  ]);
+  const created = daysSince(repo.created_at, ctx.now);
+  return {
+    commits: Array.isArray(commits.body) ? commits.body.length : 0,
+    issues: Array.isArray(issues.body) ? issues.body.filter((i) => !i.pull_request && MAINTAINER_ASSOCIATIONS.has(i.author_association ?? '')).length : 0,
+    ...(created !== undefined ? { createdDaysAgo: created } : {}),
+  };
 }
 
 async function branchesOf(ctx: CollectContext, full: string, repo: GitHubRepo, isAdmin: boolean | undefined, notes: string[]): Promise<{ rules: BranchRules[]; sha?: string }> {

@@ -2,7 +2,7 @@
 import { InputError } from '../../core/errors.js';
 import { ApiError, OfflineMiss } from '../../forge/errors.js';
 import { known, unknown, type BranchRules, type Collaborator, type Fact, type OrgFacts, type RepoFacts } from '../facts.js';
-import { fact, isBotName, MAX_BRANCHES, memo, releaseBranches, schemeAndHost, type CollectContext } from './common.js';
+import { activitySince, daysSince, fact, isBotName, MAX_BRANCHES, memo, releaseBranches, schemeAndHost, type CollectContext } from './common.js';
 
 /** The parts of GET /projects/:id the checks read. */
 export interface GitLabProject {
@@ -12,6 +12,7 @@ export interface GitLabProject {
   default_branch?: string | null;
   visibility?: string;
   archived?: boolean;
+  created_at?: string;
   namespace?: { id: number; full_path: string; kind?: string };
   merge_method?: string;
   only_allow_merge_if_pipeline_succeeds?: boolean;
@@ -73,7 +74,7 @@ export async function collectGitLab(ctx: CollectContext, path: string): Promise<
     : protectedBranches;
   if (!approvalRules.ok) notes.push(`approval rules not visible (${approvalRules.reason}; they need GitLab Premium)`);
 
-  const [tree, members, deployKeys, ciVariables, runners, webhooks, mergedChanges, releases] = await Promise.all([
+  const [tree, members, deployKeys, ciVariables, runners, webhooks, mergedChanges, releases, activity] = await Promise.all([
     fact(async () => {
       const l = await ctx.http.getAll<{ id: string; path: string; type: string }>(`/projects/${pid}/repository/tree?recursive=true&per_page=100&ref=${encodeURIComponent(headSha ?? defaultBranch)}`, { maxPages: 100, immutable: headSha !== undefined });
       return { files: l.items.filter((e) => e.type === 'blob').map((e) => ({ path: e.path, sha: e.id, size: 0 })), truncated: l.truncated };
@@ -121,6 +122,16 @@ export async function collectGitLab(ctx: CollectContext, path: string): Promise<
     fact(async () =>
       (await ctx.http.get<{ tag_name: string; assets?: { links?: { name: string }[] } }[]>(`/projects/${pid}/releases?per_page=5`)).body.slice(0, 5).map((r) => ({ tag: r.tag_name, assets: (r.assets?.links ?? []).map((l) => l.name) })),
     ),
+    fact(async () => {
+      const since = activitySince(ctx.now);
+      const [commits, issues] = await Promise.all([
+        ctx.http.get<unknown[]>(`/projects/${pid}/repository/commits?ref_name=${encodeURIComponent(defaultBranch)}&since=${since}&per_page=100`),
+        // Issues a maintainer (Developer or above) opened are not told apart here: GitLab lists authors, not their roles.
+        ctx.http.get<unknown[]>(`/projects/${pid}/issues?updated_after=${since}&per_page=100`),
+      ]);
+      const created = daysSince(p.created_at, ctx.now);
+      return { commits: Array.isArray(commits.body) ? commits.body.length : 0, issues: Array.isArray(issues.body) ? issues.body.length : 0, ...(created !== undefined ? { createdDaysAgo: created } : {}) };
+    }),
   ]);
   const groupMembers = p.namespace?.kind === 'group' ? await fact(async () => groupMemberNames(ctx, p.namespace!.id)) : known(new Set<string>());
   const admins: Fact<Collaborator[]> = members.ok ? known(members.value.filter((m) => m.access_level >= 40).map((m) => ({ login: m.username, role: ROLE[m.access_level] ?? String(m.access_level) }))) : members;
@@ -155,6 +166,7 @@ export async function collectGitLab(ctx: CollectContext, path: string): Promise<
     releases,
     license: known(p.license?.key ? p.license.key.toUpperCase() : null),
     inheritedSecurityPolicy: known(null),
+    activity,
     ciVariables,
     runners,
     authorCanApprove: approvals.ok ? known(approvals.value.merge_requests_author_approval === true) : approvals,
