@@ -55,7 +55,7 @@ function buildTree(): string {
   return tree;
 }
 
-/** `n` copies of the tree side by side (`copy1/`, `copy2/`...) with ESLint's config at the top. */
+/** `n` copies of the tree side by side (`copy1/`, `copy2/`...) with ESLint's config at the top (passed with `--config`, so the packages' own configs are not used). */
 function scaled(tree: string, n: number, work: string): string {
   const dir = join(work, `${n}x`);
   if (!existsSync(dir)) for (let i = 1; i <= n; i++) cpSync(tree, join(dir, `copy${i}`), { recursive: true });
@@ -99,7 +99,7 @@ function runPipeguard(dir: string, threads: number, out: string): Run {
 
 function runEslint(dir: string, out: string): Run {
   const bin = join(require.resolve('eslint/package.json'), '..', 'bin', 'eslint.js');
-  const m = measure(process.execPath, [bin, '--format', 'json', '--output-file', out, '--no-warn-ignored', '**/*.{js,cjs,mjs,jsx,ts,tsx,mts,cts}'], dir);
+  const m = measure(process.execPath, [bin, '--config', 'eslint.config.mjs', '--format', 'json', '--output-file', out, '--no-warn-ignored', '**/*.{js,cjs,mjs,jsx,ts,tsx,mts,cts}'], dir);
   if (m.status !== 0 && m.status !== 1) throw new Error(`eslint failed (${m.status}): ${m.stderr.slice(0, 2000)}`);
   const results = JSON.parse(readFileSync(out, 'utf8')) as { messages: { ruleId: string | null }[] }[];
   const byRule: Record<string, number> = {};
