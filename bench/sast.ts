@@ -234,7 +234,10 @@ async function main(): Promise<void> {
     for (let round = 0; round < runs; round++) {
       for (let k = 0; k < tools.length; k++) {
         const t = (k + round) % tools.length;
-        results[t]!.push(tools[t]!(round));
+        const r = tools[t]!(round);
+        results[t]!.push(r);
+        // each run as it ends, so a long benchmark stopped half-way still leaves figures
+        console.log(`round ${round + 1}: ${r.tool}: ${r.files} files, ${r.findings} findings, wall ${r.wallS.toFixed(1)} s, CPU ${r.cpuS?.toFixed(1) ?? '-'} s, peak ${r.rssMb?.toFixed(0) ?? '-'} MB (load ${loadavg()[0]!.toFixed(1)})`);
       }
     }
     if (findingsOut) {
@@ -279,7 +282,12 @@ async function main(): Promise<void> {
       const rows: string[][] = [['input', 'files', 'findings', ...[1, ...(threads > 1 ? [threads] : [])].flatMap((t) => [`wall s (t${t})`, `CPU s (t${t})`, `peak RSS MB (t${t})`])]];
       for (const s of scales) {
         const dir = s === 1 ? one : scaled(tree, s, work);
-        const byThreads = [1, ...(threads > 1 ? [threads] : [])].map((t) => (s === 1 ? (t === 1 ? pg1[0]! : pgN![0]!) : runPipeguard(dir, t, join(work, `scale-${s}-${t}.json`))));
+        const byThreads = [1, ...(threads > 1 ? [threads] : [])].map((t) => {
+          if (s === 1) return t === 1 ? pg1[0]! : pgN![0]!;
+          const r = runPipeguard(dir, t, join(work, `scale-${s}-${t}.json`));
+          console.log(`${s}x: ${r.tool}: wall ${r.wallS.toFixed(1)} s, CPU ${r.cpuS?.toFixed(1) ?? '-'} s, peak ${r.rssMb?.toFixed(0) ?? '-'} MB (load ${loadavg()[0]!.toFixed(1)})`);
+          return r;
+        });
         rows.push([`${s}x`, String(byThreads[0]!.files), String(byThreads[0]!.findings), ...byThreads.flatMap((r) => [r.wallS.toFixed(1), r.cpuS?.toFixed(1) ?? '-', r.rssMb?.toFixed(0) ?? '-'])]);
         if (s !== 1) rmSync(dir, { recursive: true, force: true });
       }
