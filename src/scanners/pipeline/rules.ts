@@ -10,7 +10,7 @@ import type { Confidence, RuleMeta, Severity } from '../../core/types.js';
 export type PipelineRule = RuleInfo & { confidence: Confidence };
 
 const r = (id: string, severity: Severity, confidence: Confidence, title: string, help: string, cwe?: string[]): PipelineRule =>
-  rule(id, title, severity, help, { confidence, tags: [id.startsWith('gl-') ? 'gitlab-ci' : 'github-actions'], ...(cwe ? { cwe } : {}) }) as PipelineRule;
+  rule(id, title, severity, help, { confidence, tags: [id.startsWith('gl-') ? 'gitlab-ci' : id.startsWith('precommit-') ? 'pre-commit' : 'github-actions'], ...(cwe ? { cwe } : {}) }) as PipelineRule;
 
 /** The GitHub Actions rules (workflows, actions, dependabot.yml). */
 export const GHA_RULES: PipelineRule[] = [
@@ -154,8 +154,14 @@ export const GITLAB_RULES: PipelineRule[] = [
     '`curl ... | sh` runs whatever the server returns, unverified. Download a pinned version and check its hash.', ['CWE-494']),
 ];
 
+/** The pre-commit config rules. */
+export const PRECOMMIT_RULES: PipelineRule[] = [
+  r('precommit-unpinned-hook', 'medium', 'high', 'pre-commit hook repository not pinned to a commit',
+    'A `.pre-commit-config.yaml` repository with `rev:` set to a tag or branch runs whatever code that ref points to when hooks are installed, on developer machines and in CI. Pin the full commit SHA (`pre-commit autoupdate --freeze` writes it, keeping the tag in a comment).', ['CWE-829']),
+];
+
 /** Every pipeline rule. */
-export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES];
+export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES, ...PRECOMMIT_RULES];
 
 /** Rules by id. */
 export const RULES_BY_ID: ReadonlyMap<string, PipelineRule> = new Map(PIPELINE_RULES.map((x) => [x.id, x]));

@@ -10,17 +10,19 @@ import { auditGithub, githubFileKind } from './github.js';
 import type { Hit } from './github.js';
 import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
 import { RULES_BY_ID, ruleMetas } from './rules.js';
+import { auditPrecommit, isPrecommitPath } from './precommit.js';
 import { comments, parseYaml, region } from './yamlsrc.js';
 import { isZizmorConfigPath, parseZizmorConfig, rulesOfAudits, zizmorConfigSuppression, zizmorIgnoreComment } from './zizmor.js';
 import type { ZizmorConfig } from './zizmor.js';
 import type { YamlComment, YamlSource } from './yamlsrc.js';
 
 /** The file kinds the pipeline scanner reads. */
-export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab';
+export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab' | 'precommit';
 
 /** The pipeline file kind of a path, or undefined. */
 export function pipelineFileKind(path: string): PipelineFileKind | undefined {
   if (isGitlabCiPath(path)) return 'gitlab';
+  if (isPrecommitPath(path)) return 'precommit';
   return githubFileKind(path);
 }
 
@@ -69,7 +71,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   const cfg = { ...DEFAULTS, ...config };
   const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' });
   if (!source) return { findings: [], problems };
-  const hits = kind === 'gitlab' ? auditGitlab(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
+  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
   const off = new Set(cfg.disable);
   // Only a file that mentions the marker needs its comments read (a second, CST-level pass).
   const cmts = hits.length && /pipeguard:\s?ignore|zizmor:\s*ignore\[/i.test(text) ? comments(source) : [];
@@ -97,7 +99,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
       location: { path, ...reg, snippet: lineText.trim().slice(0, 200) },
       identity: `${h.ruleId}|${h.identity}`,
       ...(rule.cwe ? { cwe: rule.cwe } : {}),
-      tags: [kind === 'gitlab' ? 'gitlab-ci' : 'github-actions'],
+      tags: [kind === 'gitlab' ? 'gitlab-ci' : kind === 'precommit' ? 'pre-commit' : 'github-actions'],
       data: { fileKind: kind },
       ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : configIgnored ? { suppressed: { kind: 'config', reason: configIgnored } } : {}),
     });
