@@ -147,11 +147,137 @@ export const auditSchema = z
   })
   .strict();
 
+/** The fields of a deploy hook or of the candidate's command: a step without a name or gate. */
+const deployCommandShape = {
+  run: z.string().min(1).optional().describe('Shell text, run with `shell -c`.'),
+  argv: z.array(z.string()).min(1).optional().describe('A program and its arguments, run without a shell.'),
+  shell: z.string().default('sh'),
+  cwd: z.string().optional().describe('Working directory, relative to the config file.'),
+  timeout: durationSchema.optional().describe('Stop it after this long (hooks; default 5m).'),
+  env: z.record(envNameSchema, z.string()).default({}).describe('Environment variables (not secrets).'),
+  secrets: z.array(secretRefSchema).default([]).describe('The secrets it may read, given as environment variables.'),
+};
+
+function runOrArgv(s: { run?: string | undefined; argv?: string[] | undefined }, ctx: z.RefinementCtx): void {
+  if (s.run !== undefined && s.argv !== undefined) ctx.addIssue({ code: 'custom', message: 'give run or argv, not both', path: ['argv'] });
+  if (s.run === undefined && s.argv === undefined) ctx.addIssue({ code: 'custom', message: 'give run or argv', path: ['run'] });
+}
+
+/** A deploy hook: a command run with its declared secrets, masked. */
+export const deployCommandSchema = z.object(deployCommandShape).strict().superRefine(runOrArgv);
+
+/** How a release is started on this host. */
+const candidateSchema = z
+  .object({
+    ...deployCommandShape,
+    port: z.number().int().min(1).max(65535).optional().describe('Port the candidate listens on (given to it as PORT); default a free port.'),
+    host: z.string().default('127.0.0.1').describe('Host the candidate listens on (given to it as HOST).'),
+  })
+  .strict()
+  .superRefine(runOrArgv);
+
+/** A fraction between 0 and 1 (an error rate). */
+const rateSchema = z.number().min(0, 'expected a fraction between 0 and 1 (0.05 is 5%)').max(1, 'expected a fraction between 0 and 1 (0.05 is 5%)');
+
+/** `deploy:` of pipeguard.yml: health-checked releases with automatic rollback. */
+export const deploySchema = z
+  .object({
+    service: nameSchema.default('app').describe('The service deployed: names records and the audit events.'),
+    strategy: z.enum(['blue-green', 'canary', 'hooks']).default('canary').describe('blue-green and canary: pipeguard\'s own proxy in front of releases on this host; hooks: commands drive another platform.'),
+    env: nameSchema.optional().describe('Environment whose secrets the candidate and hooks get (default pipeline.env).'),
+    records: z.string().default('.pipeguard/deploys').describe('Folder for deploy records, relative to the config file.'),
+    listen: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8080')
+      .default('127.0.0.1:8080')
+      .describe('Where the proxy listens (blue-green, canary).'),
+    sticky: z.boolean().default(false).describe('Canary: a client that got a release keeps it (a cookie) while both serve.'),
+    steps: z
+      .array(z.number().gt(0, 'traffic steps are percentages above 0').max(100, 'traffic steps are percentages up to 100'))
+      .min(1)
+      .optional()
+      .describe('Canary traffic steps in percent (default [10, 50, 100]); blue-green is [100]. The last must be 100.'),
+    baseline: z
+      .object({
+        version: z.string().min(1).describe('What the release serving now is called.'),
+        url: z.string().url().describe('Where it listens, e.g. http://127.0.0.1:9001.'),
+      })
+      .strict()
+      .optional()
+      .describe('The release serving now, when pipeguard did not start it (a `deploy --serve` process knows its own).'),
+    candidate: candidateSchema
+      .optional()
+      .describe('How to start a release: a command given PORT and PIPEGUARD_DEPLOY_VERSION.'),
+    health: z
+      .object({
+        path: z.string().regex(/^\//, 'expected a path starting with /').describe('The health check path, e.g. /healthz.'),
+        status: z.number().int().min(100).max(599).default(200).describe('The status a healthy release answers.'),
+        timeout: durationSchema.default(2).describe('Time one check may take.'),
+        wait: durationSchema.default(30).describe('How long a starting release has to become healthy.'),
+        interval: durationSchema.default('200ms').describe('Time between checks while waiting.'),
+      })
+      .strict()
+      .optional()
+      .describe('Pre-flight health check of the candidate; it takes no traffic until it passes.'),
+    analysis: z
+      .object({
+        window: durationSchema.default(30).describe('Length of one analysis window.'),
+        maxErrorRate: rateSchema.default(0.01).describe('Error budget: errors (5xx, failed connections) the candidate may have above the baseline\'s own rate, as a fraction.'),
+        maxP95Ms: z.number().positive('maxP95Ms is milliseconds above 0').optional().describe('The candidate fails when its p95 latency is above this many milliseconds.'),
+        minRequests: z.number().int().min(1).default(50).describe('Fewer candidate requests in a window: not conclusive, the window is extended.'),
+        maxWindows: z.number().int().min(1).default(5).describe('Windows a step may stay inconclusive before the deploy fails safe (rolls back).'),
+        windowsPerStep: z.number().int().min(1).default(1).describe('Passing windows needed at each step.'),
+      })
+      .strict()
+      .prefault({}),
+    artifact: z
+      .object({
+        path: z.string().min(1).describe('The artifact deployed (relative to the config file).'),
+        require: z.array(z.enum(['signed', 'provenance'])).min(1).default(['signed']).describe('What must verify before the deploy starts.'),
+        key: z.string().optional().describe('PEM public key (default build.key; or build.trustedRoot with identity and issuer).'),
+        bundle: z.string().optional().describe('Signature bundle (default <path>.sigstore.json).'),
+        provenance: z.string().optional().describe('Provenance bundle (default <path>.intoto.sigstore.json).'),
+      })
+      .strict()
+      .optional()
+      .describe('Pre-deploy gate: the artifact\'s signature and provenance are checked again; a failure blocks the deploy.'),
+    hooks: z
+      .object({
+        url: z.string().url().optional().describe('Where the candidate answers its health check once started, when pipeguard can reach it.'),
+        start: deployCommandSchema.optional().describe('Starts the candidate on the platform.'),
+        shift: deployCommandSchema.describe('Sends PIPEGUARD_DEPLOY_WEIGHT percent of traffic to the candidate.'),
+        metrics: deployCommandSchema.describe('Prints one JSON object: { candidate: {requests, errors, p95Ms?}, baseline?: {...} } for the last window.'),
+        promote: deployCommandSchema.optional().describe('Makes the candidate the release (retires the baseline).'),
+        rollback: deployCommandSchema.optional().describe('Sends all traffic back to the baseline and removes the candidate.'),
+      })
+      .strict()
+      .optional()
+      .describe('strategy hooks: commands that drive Kubernetes, systemd or a PaaS.'),
+    killGrace: durationSchema.default(5).describe('Time between SIGTERM and SIGKILL when a release is stopped.'),
+    drain: durationSchema.default(10).describe('How long a retired release may finish its in-flight requests.'),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.steps) {
+      if (d.steps[d.steps.length - 1] !== 100) ctx.addIssue({ code: 'custom', message: 'the last traffic step must be 100', path: ['steps'] });
+      for (let i = 1; i < d.steps.length; i++) {
+        if (d.steps[i]! <= d.steps[i - 1]!) ctx.addIssue({ code: 'custom', message: 'traffic steps must increase', path: ['steps', i] });
+      }
+    }
+    if (d.strategy !== 'hooks') {
+      if (!d.candidate) ctx.addIssue({ code: 'custom', message: `strategy ${d.strategy} needs deploy.candidate (the command that starts a release)`, path: ['candidate'] });
+      if (!d.health) ctx.addIssue({ code: 'custom', message: `strategy ${d.strategy} needs deploy.health (at least path)`, path: ['health'] });
+    }
+    if (d.strategy === 'hooks' && !d.hooks) ctx.addIssue({ code: 'custom', message: 'strategy hooks needs deploy.hooks (shift and metrics at least)', path: ['hooks'] });
+    if (d.strategy !== 'hooks' && d.hooks) ctx.addIssue({ code: 'custom', message: `deploy.hooks is for strategy hooks, not ${d.strategy}`, path: ['hooks'] });
+  });
+
 /** The sections this module adds to pipeguard.yml, spread into the config schema. */
 export const DELIVER_CONFIG = {
   pipeline: pipelineSchema.prefault({}),
   secrets: secretsDeliverySchema.prefault({}),
   audit: auditSchema.prefault({}),
+  deploy: deploySchema.optional().describe('Health-checked deploys with automatic rollback: `pipeguard deploy`.'),
 };
 
 /** Validated `pipeline:`. */
@@ -168,6 +294,8 @@ export type SecretsDeliveryConfig = z.infer<typeof secretsDeliverySchema>;
 export type VaultConfig = z.infer<typeof vaultSchema>;
 /** Validated `audit:`. */
 export type AuditConfig = z.infer<typeof auditSchema>;
+/** Validated `deploy:`. */
+export type DeployConfig = z.infer<typeof deploySchema>;
 /** Validated `audit.siem[]` entry. */
 export type SiemConfig = z.infer<typeof siemSchema>;
 

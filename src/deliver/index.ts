@@ -36,3 +36,20 @@ export { VaultClient, type VaultAuth, type VaultClientOptions } from './secrets/
 export { EXPORT_FORMATS, formatEvent, octetCounted, toCef, toJsonl, toLeef, toSyslog, type ExportEvent, type ExportFormat } from './siem/formats.js';
 export { cursorPath, forward, type Cursor, type ForwardOptions, type ForwardResult } from './siem/forwarder.js';
 export { openTransport, type Destination, type Transport } from './siem/transport.js';
+export {
+  BUILTIN_RULES,
+  commitEvidence,
+  loadMapping,
+  loadRules,
+  mapLine,
+  MonitorEngine,
+  monitorReport,
+  monitorSchema,
+  runMonitor,
+  type Alert,
+  type MonitorConfig,
+  type MonitorEvent,
+  type MonitorInput,
+  type RunMonitorOptions,
+} from './monitor/index.js';
+export { buildPostmortem, collect, deployChart, postmortem, renderHtml, renderMarkdown, resolveSubject, type Postmortem, type Sources, type Subject } from './postmortem/index.js';

@@ -113,13 +113,40 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
 
 async function fileScan(target: Target, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[]; evidence: FileEvidence }> {
   try {
-    const r = await runScan({ target, config, scanners: ['posture'], now: () => now });
+    // The deps scanner runs beside the file checks for Scorecard's Vulnerabilities (with the local advisory database
+    // only: nothing is downloaded here); its findings score that check and are not posture findings.
+    const deps = (config.scanners as Record<string, { enabled?: boolean } | undefined>)['deps']?.enabled !== false;
+    const r = await runScan({ target, config, scanners: deps ? ['posture', 'deps'] : ['posture'], now: () => now, options: { dbUpdate: false } });
     const fileStatus = r.statuses.find((s) => s.scanner === 'posture') ?? { scanner: 'posture', status: 'succeeded', fileErrors: [] };
     if (fileStatus.status === 'failed') throw new Error(fileStatus.reason ?? 'the file checks failed');
-    return { fileFindings: r.findings, fileStatus, fileRules: r.rules, evidence: await collectFileEvidence(target) };
+    const evidence = await collectFileEvidence(target);
+    const depsStatus = r.statuses.find((s) => s.scanner === 'deps');
+    if (deps) evidence.vulnerabilities = vulnerabilityEvidence(r.findings.filter((f) => f.scanner === 'deps'), depsStatus);
+    return { fileFindings: r.findings.filter((f) => f.scanner === 'posture'), fileStatus, fileRules: r.rules.filter((x) => !r.findings.some((f) => f.scanner === 'deps' && f.ruleId === x.id) && !x.id.startsWith('deps-')), evidence };
   } finally {
     await target.dispose();
   }
+}
+
+/** The advisories the deps scanner matched (one per advisory, aliases merged), or why it could not tell. */
+function vulnerabilityEvidence(findings: Finding[], status: ScannerStatus | undefined): NonNullable<FileEvidence['vulnerabilities']> {
+  if (!status || status.status === 'skipped' || status.status === 'failed') return { ok: false, reason: status?.reason ?? 'the dependency scan did not run' };
+  const seen = new Map<string, { id: string; packages: Set<string> }>();
+  const alias = new Map<string, string>();
+  for (const f of findings) {
+    const d = (f.data ?? {}) as { advisoryId?: string; aliases?: string[]; package?: string; version?: string };
+    if (!d.advisoryId) continue;
+    const key = [d.advisoryId, ...(d.aliases ?? [])].map((x) => alias.get(x)).find((x) => x !== undefined) ?? d.advisoryId;
+    for (const x of [d.advisoryId, ...(d.aliases ?? [])]) alias.set(x, key);
+    const e = seen.get(key) ?? { id: d.advisoryId, packages: new Set<string>() };
+    if (d.package) e.packages.add(`${d.package}@${d.version ?? '?'}`);
+    seen.set(key, e);
+  }
+  return {
+    ok: true,
+    advisories: [...seen.values()].map((e) => ({ id: e.id, packages: [...e.packages].sort() })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    unread: status.fileErrors.map((e) => `${e.path}: ${e.message}`),
+  };
 }
 
 /** GitHub reads `.github/` first, then the root, then `docs/`. */

@@ -60,20 +60,33 @@ export interface FileEvidence {
   workflows: WorkflowPermissions[];
   dangerous: DangerousPattern[];
   dependencies: PinnedDependency[];
+  /** SAST tools a workflow runs (CodeQL, Snyk, Pysa, Qodana, Hadolint) or a pom.xml reports to (Sonar). */
+  sastTools: { tool: string; path: string }[];
   /** Files that could not be read or parsed (Scorecard's "possibly incomplete results"). */
   incomplete: string[];
+  /** Known vulnerabilities of the tree's locked dependencies (the deps scanner, offline), when it ran. */
+  vulnerabilities?: { ok: true; advisories: { id: string; packages: string[] }[]; unread: string[] } | { ok: false; reason: string };
 }
 
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const SCRIPT = /\.(?:sh|bash)$/;
+const POM = /(?:^|\/)pom\.xml$/i;
+/** Actions that run a SAST tool, as Scorecard's SAST check knows them. */
+const SAST_ACTIONS: [RegExp, string][] = [
+  [/^github\/codeql-action\/analyze$/i, 'CodeQL'],
+  [/^snyk\/actions\/.+/i, 'Snyk'],
+  [/^facebook\/pysa-action$/i, 'Pysa'],
+  [/^JetBrains\/qodana-action$/i, 'Qodana'],
+  [/^hadolint\/hadolint-action$/i, 'Hadolint'],
+];
 const VENDORED = /(?:^|\/)(?:node_modules|vendor|third_party|\.venv|venv)\//;
 const MAX_FILES = 200;
 
 /** Reads the workflows, Dockerfiles and shell scripts of `target` (at most 200) and collects the evidence. */
 export async function collectFileEvidence(target: Target): Promise<FileEvidence> {
-  const ev: FileEvidence = { workflows: [], dangerous: [], dependencies: [], incomplete: [] };
+  const ev: FileEvidence = { workflows: [], dangerous: [], dependencies: [], sastTools: [], incomplete: [] };
   let n = 0;
-  const wanted = (p: string) => WORKFLOW.test(p) || ((isDockerfile(p) || SCRIPT.test(p)) && !VENDORED.test(p));
+  const wanted = (p: string) => WORKFLOW.test(p) || ((isDockerfile(p) || SCRIPT.test(p) || POM.test(p)) && !VENDORED.test(p));
   for await (const f of targetFiles(target, { path: wanted })) {
     if (++n > MAX_FILES) {
       ev.incomplete.push(`more than ${MAX_FILES} workflows, Dockerfiles and scripts: the rest were not read`);
@@ -82,7 +95,9 @@ export async function collectFileEvidence(target: Target): Promise<FileEvidence>
     const text = await readText(f, (path, message) => ev.incomplete.push(`${path}: ${message}`));
     if (text === undefined) continue;
     if (WORKFLOW.test(f.path)) workflowEvidence(f.path, text, ev);
-    else if (isDockerfile(f.path)) dockerfileEvidence(f.path, text, ev);
+    else if (POM.test(f.path)) {
+      if (/<sonar\.host\.url>\s*\S+\s*<\/sonar\.host\.url>/.test(text)) ev.sastTools.push({ tool: 'Sonar', path: f.path });
+    } else if (isDockerfile(f.path)) dockerfileEvidence(f.path, text, ev);
     else scriptDependencies(f.path, text, (o) => 1 + lineWithin(text, o), ev.dependencies);
   }
   return ev;
@@ -141,6 +156,9 @@ function workflowEvidence(path: string, text: string, ev: FileEvidence): void {
       const uses = str(get(step, 'uses'));
       if (uses !== undefined) {
         actionDependency(path, uses, lineOf(y, get(step, 'uses')), ev.dependencies);
+        const action = uses.split('@')[0]!;
+        const tool = SAST_ACTIONS.find(([re]) => re.test(action))?.[1];
+        if (tool && !ev.sastTools.some((t) => t.path === path && t.tool === tool)) ev.sastTools.push({ tool, path });
         if (privileged && /^actions\/checkout@/i.test(uses)) {
           const ref = str(get(get(step, 'with'), 'ref'));
           if (ref !== undefined && PR_HEAD_REF.test(ref)) ev.dangerous.push({ kind: 'untrusted-checkout', path, line: lineOf(y, get(get(step, 'with'), 'ref')), what: ref });

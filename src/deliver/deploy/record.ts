@@ -8,6 +8,8 @@
 export const DEPLOY_EVENTS = {
   /** data: {@link DeployStartedData} */
   started: 'deploy.started',
+  /** data: { deployId, ref, digest?, ok, checks: [{ requirement, outcome, detail }] } — the pre-deploy gate on the artifact's signature and provenance */
+  artifact: 'deploy.artifact',
   /** data: { deployId, release: 'candidate' | 'baseline', ok, status?, error?, durationMs } */
   health: 'deploy.health',
   /** data: { deployId, weight } — percent of traffic now going to the candidate (0-100) */
