@@ -88,6 +88,8 @@ export const GHA_RULES: PipelineRule[] = [
     'The image has no tag or `latest`, so every run may pull different code. Pin a version and a digest.', ['CWE-829']),
   r('gha-archived-action', 'medium', 'high', 'Archived or unmaintained action',
     'The action\'s repository is archived and gets no security fixes. Replace it with the maintained alternative named in the message.', ['CWE-1104']),
+  r('gha-known-vulnerable-action', 'high', 'medium', 'Action version with a known vulnerability',
+    'The action\'s version (its tag, or the version in the comment beside a SHA pin) is affected by an advisory in the local advisory database (`pipeguard db update`; OSV\'s GitHub Actions ecosystem). Upgrade to the fixed version named in the message and pin its commit SHA.', ['CWE-1395']),
   r('gha-typosquat-action', 'high', 'medium', 'Action owner one edit away from a well-known owner',
     'The owner differs by one character from a popular action publisher (e.g. `actoins/checkout`): a classic typosquat. Check the name.', ['CWE-829']),
   r('gha-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',

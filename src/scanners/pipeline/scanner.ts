@@ -2,7 +2,11 @@
  * The `pipeline` scanner: GitHub Actions workflows, composite/Docker actions, dependabot.yml and GitLab
  * CI files, with exact positions, per-rule config and `# pipeguard: ignore[rule]` YAML comments.
  */
+import { existsSync } from 'node:fs';
+import { defaultDbPath } from '../../advisories/paths.js';
+import type { OsvRecord } from '../../advisories/osv.js';
 import { globMatcher } from '../../core/glob.js';
+import { ACTIONS_ECOSYSTEM } from './gha/advisories.js';
 import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { readText, targetFiles } from '../../core/types.js';
 import type { PipelineConfig } from './config.js';
@@ -67,11 +71,11 @@ function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | u
  * Audits one file's text: returns the raw findings (config applied; those an ignore comment covers marked
  * `suppressed`) or the YAML problems when it does not parse. Used by the scanner and the `fix` command.
  */
-export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
+export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig; advisories?: (name: string) => OsvRecord[] } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
   const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' });
   if (!source) return { findings: [], problems };
-  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
+  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
   const off = new Set(cfg.disable);
   // Only a file that mentions the marker needs its comments read (a second, CST-level pass).
   const cmts = hits.length && /pipeguard:\s?ignore|zizmor:\s*ignore\[/i.test(text) ? comments(source) : [];
@@ -108,6 +112,27 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   return { findings, problems, source };
 }
 
+/** Opens the local advisory database read-only for action lookups, or undefined when there is none or it cannot be read. */
+async function openAdvisories(path: string, warn: (m: string) => void): Promise<{ lookup: (name: string) => OsvRecord[]; close(): void } | undefined> {
+  if (!existsSync(path)) return undefined;
+  try {
+    // SQLite loads only when a database is there.
+    const db = (await import('../../advisories/db.js')).AdvisoryDb.open(path);
+    const cache = new Map<string, OsvRecord[]>();
+    return {
+      lookup: (name) => {
+        let r = cache.get(name);
+        if (!r) cache.set(name, (r = db.lookup(ACTIONS_ECOSYSTEM, name)));
+        return r;
+      },
+      close: () => db.close(),
+    };
+  } catch (e) {
+    warn(`known-vulnerable actions not checked: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 /** The pipeline scanner, registered in `SCANNER_ENTRIES`. */
 export const pipelineScanner: Scanner<PipelineConfig> = {
   id: 'pipeline',
@@ -123,9 +148,10 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
     const done = new Set<string>();
     let files = 0;
     let zizmor: ZizmorConfig | undefined;
+    let advisories: ((name: string) => OsvRecord[]) | undefined;
     const one = async function* (path: string, text: string, kind: PipelineFileKind): AsyncIterable<RawFinding> {
       files++;
-      const res = auditText(path, text, kind, config, zizmor ? { zizmor } : {});
+      const res = auditText(path, text, kind, config, { ...(zizmor ? { zizmor } : {}), ...(advisories ? { advisories } : {}) });
       if (!res.source) {
         const p = res.problems[0];
         ctx.fileError(path, p ? `line ${p.line}: ${p.message}` : 'not valid YAML');
@@ -158,9 +184,16 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       done.add(f.path);
       pending.push({ path: f.path, text, kind });
     }
-    for (const p of pending) {
-      if (ctx.signal.aborted) return;
-      yield* one(p.path, p.text, p.kind);
+    // Known-vulnerable actions: the local advisory database, when there is one (never downloaded here).
+    const db = pending.some((p) => p.kind !== 'gitlab' && p.kind !== 'precommit' && /\buses:/.test(p.text)) ? await openAdvisories(config.db ?? defaultDbPath(ctx.options.env ?? process.env), (m) => ctx.log.warn(m)) : undefined;
+    if (db) advisories = db.lookup;
+    try {
+      for (const p of pending) {
+        if (ctx.signal.aborted) return;
+        yield* one(p.path, p.text, p.kind);
+      }
+    } finally {
+      db?.close();
     }
     // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).
     for (let pass = 0; pass < 3 && includes.size; pass++) {

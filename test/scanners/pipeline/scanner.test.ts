@@ -195,3 +195,33 @@ test('a malformed zizmor.yml is a file error; the workflows are still audited', 
   assert.match(st.fileErrors[0]!.message, /rules\.unpinned-uses\.ignore/);
   assert.ok(report.findings.some((f) => f.ruleId === 'gha-adhoc-package-install'));
 });
+
+test('known-vulnerable actions: uses: refs (a tag, or the version commented beside a SHA) matched against the local advisory database', async () => {
+  const { testAdvisoryDb } = await import('../../helpers/advisories.js');
+  const dbPath = testAdvisoryDb();
+  const wf = `on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: tj-actions/changed-files@v45
+      - uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67 # v45.0.7
+      - uses: tj-actions/changed-files@v46
+      - uses: actions/download-artifact@v4.1.2
+      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8
+      - uses: actions/download-artifact@v3
+`;
+  const dir = makeDir({ '.github/workflows/a.yml': wf });
+  const target = await openDirectory(dir);
+  const report = await runScan({ target, config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0), options: { env: { PIPEGUARD_DB: dbPath } } });
+  const hits = report.findings.filter((f) => f.ruleId === 'gha-known-vulnerable-action').map((f) => `${fileLoc(f.location).startLine}`);
+  assert.deepEqual(hits, ['7', '8', '10']);
+  const msg = report.findings.find((f) => f.ruleId === 'gha-known-vulnerable-action' && fileLoc(f.location).startLine === 8)!.message;
+  assert.match(msg, /GHSA-mrrh-fwg8-r2c3/);
+  assert.match(msg, /comment beside the SHA/);
+  assert.match(msg, /46\.0\.1/);
+  // Without a database the rule is silent (nothing is downloaded).
+  const none = await runScan({ target: await openDirectory(dir), config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0), options: { env: { PIPEGUARD_DB: `${dir}/none.db` } } });
+  assert.equal(none.findings.filter((f) => f.ruleId === 'gha-known-vulnerable-action').length, 0);
+});

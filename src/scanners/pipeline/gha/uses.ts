@@ -7,6 +7,7 @@ import { ARCHIVED_ACTIONS, BRANCH_REFS, KNOWN_NEAR_OWNERS, POPULAR_OWNERS } from
 import { get, items, pair, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 import { globMatch, editDistance1 } from './model.js';
+import { actionVersion, fixedIn, recordAffectsAction } from './advisories.js';
 import type { GithubAuditOptions, Step, Job, Emit } from './model.js';
 
 /** Audits the image of a Docker action. */
@@ -46,6 +47,20 @@ export function auditUses(src: YamlSource, job: Job, step: Step | undefined, nod
   }
   const archived = ARCHIVED_ACTIONS.get(or) ?? [...ARCHIVED_ACTIONS].find(([k]) => k.endsWith('/*') && k.slice(0, -2).toLowerCase() === lowOwner)?.[1];
   if (archived) emit({ ruleId: 'gha-archived-action', ...base, message: `${or} is archived; use ${archived}.` });
+  if (opts.advisories && owner && repo) {
+    const recs = opts.advisories(or);
+    if (recs.length) {
+      const lineStart = src.text.lastIndexOf('\n', node.range![0]) + 1;
+      const lineEnd = src.text.indexOf('\n', node.range![0]);
+      const v = actionVersion(ref, src.text.slice(node.range![1], lineEnd === -1 ? undefined : lineEnd) || src.text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd));
+      const hit = v ? recs.filter((r) => recordAffectsAction(r, or, v)) : [];
+      if (v && hit.length) {
+        const fix = fixedIn(hit[0]!, or);
+        const ids = hit.map((r) => r.id).join(', ');
+        emit({ ruleId: 'gha-known-vulnerable-action', ...base, identity: `${where}|${uses}|${ids}`, message: `${or} ${v.written}${v.fromComment ? ' (the version in the comment beside the SHA)' : ''} has known vulnerabilities: ${ids}${fix ? `; upgrade to ${fix} or later` : ''}.` });
+      }
+    }
+  }
   if (/^[0-9a-f]{40}$/i.test(ref)) return;
   if (opts.allowRefPin.some((p) => globMatch(p.includes('/') ? p : `${p}/*`, or) || globMatch(p, name))) return;
   if (!ref || BRANCH_REFS.has(ref.toLowerCase()) || /^(?:refs\/heads\/|feature\/|fix\/)/.test(ref)) {
