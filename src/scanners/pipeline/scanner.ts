@@ -15,7 +15,7 @@ import type { Hit } from './github.js';
 import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
 import { RULES_BY_ID, ruleMetas } from './rules.js';
 import { auditPrecommit, isPrecommitPath } from './precommit.js';
-import { comments, parseYaml, region } from './yamlsrc.js';
+import { comments, entries, get, items, parseYaml, region, str } from './yamlsrc.js';
 import { isZizmorConfigPath, parseZizmorConfig, rulesOfAudits, zizmorConfigSuppression, zizmorIgnoreComment } from './zizmor.js';
 import type { ZizmorConfig } from './zizmor.js';
 import type { YamlComment, YamlSource } from './yamlsrc.js';
@@ -67,6 +67,47 @@ function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | u
   return undefined;
 }
 
+/** A step or job of a workflow or action: where it is and how to name it. */
+interface Construct {
+  start: number;
+  end: number;
+  label: string;
+  step: boolean;
+}
+
+/** The jobs and steps of a workflow or action, for the enclosing construct of a finding. */
+function constructs(source: YamlSource, kind: PipelineFileKind): Construct[] {
+  const out: Construct[] = [];
+  const root = source.doc.contents;
+  const stepsOf = (seq: unknown, owner: string): void => {
+    items(source, seq).forEach((st, i) => {
+      if (!st.range) return;
+      const name = str(get(source, st, 'name')) ?? str(get(source, st, 'id'));
+      out.push({ start: st.range[0], end: st.range[1], label: `step ${i + 1}${name ? ` (${name})` : ''} of ${owner}`, step: true });
+    });
+  };
+  if (kind === 'workflow') {
+    for (const [id, p] of entries(source, get(source, root, 'jobs'))) {
+      const v = p.value;
+      if (!v?.range || !p.key?.range) continue;
+      out.push({ start: p.key.range[0], end: v.range[1], label: `job ${id}`, step: false });
+      stepsOf(get(source, v, 'steps'), `job ${id}`);
+    }
+  } else if (kind === 'action') {
+    stepsOf(get(source, get(source, root, 'runs'), 'steps'), 'the action');
+  }
+  return out;
+}
+
+/** The innermost step (else job) holding `offset`, as a related location. */
+function enclosing(source: YamlSource, path: string, list: Construct[], offset: number): { path: string; message: string } & ReturnType<typeof region> | undefined {
+  const hit = list.find((c) => c.step && offset >= c.start && offset < c.end) ?? list.find((c) => !c.step && offset >= c.start && offset < c.end);
+  if (!hit) return undefined;
+  // The region is the construct's first line: its `- uses:`/`- name:` line or its job key.
+  const reg = region(source, hit.start, hit.start);
+  return { path, ...reg, endLine: reg.startLine, endColumn: reg.startColumn + 1, message: hit.label };
+}
+
 /**
  * Audits one file's text: returns the raw findings (config applied; those an ignore comment covers marked
  * `suppressed`) or the YAML problems when it does not parse. Used by the scanner and the `fix` command.
@@ -80,8 +121,13 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   // Only a file that mentions the marker needs its comments read (a second, CST-level pass).
   const cmts = hits.length && /pipeguard:\s?ignore|zizmor:\s*ignore\[/i.test(text) ? comments(source) : [];
   const textLines = text.split('\n');
+  const cons = hits.length && (kind === 'workflow' || kind === 'action') ? constructs(source, kind) : [];
   const seen = new Set<string>();
   const findings: RawFinding<FileLocation>[] = [];
+  const relatedOf = (offset: number): { related?: unknown[] } => {
+    const e = cons.length ? enclosing(source, path, cons, offset) : undefined;
+    return e ? { related: [e] } : {};
+  };
   for (const h of hits) {
     const rule = RULES_BY_ID.get(h.ruleId);
     if (!rule || off.has(h.ruleId)) continue;
@@ -104,7 +150,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
       identity: `${h.ruleId}|${h.identity}`,
       ...(rule.cwe ? { cwe: rule.cwe } : {}),
       tags: [kind === 'gitlab' ? 'gitlab-ci' : kind === 'precommit' ? 'pre-commit' : 'github-actions'],
-      data: { fileKind: kind },
+      data: { fileKind: kind, ...relatedOf(h.start) },
       ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : configIgnored ? { suppressed: { kind: 'config', reason: configIgnored } } : {}),
     });
   }

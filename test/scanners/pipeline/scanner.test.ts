@@ -225,3 +225,20 @@ jobs:
   const none = await runScan({ target: await openDirectory(dir), config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0), options: { env: { PIPEGUARD_DB: `${dir}/none.db` } } });
   assert.equal(none.findings.filter((f) => f.ruleId === 'gha-known-vulnerable-action').length, 0);
 });
+
+test('each finding names its enclosing step (or job) as a related location; SARIF renders relatedLocations', async () => {
+  const { findings } = auditText('.github/workflows/t.yml', INJECT, 'workflow');
+  const f = findings.find((x) => x.ruleId === 'gha-template-injection')!;
+  const rel = (f.data as { related: { path: string; startLine: number; message: string }[] }).related;
+  assert.deepEqual(rel.map((r) => [r.path, r.startLine, r.message]), [['.github/workflows/t.yml', 9, 'step 1 of job a']]);
+  const perms = auditText('.github/workflows/t.yml', 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n', 'workflow').findings.find((x) => x.ruleId === 'gha-missing-permissions')!;
+  assert.equal((perms.data as { related: { message: string }[] }).related[0]!.message, 'job build');
+  const report = await scan({ '.github/workflows/t.yml': INJECT });
+  const { renderSarif } = await import('../../../src/report/sarif.js');
+  const { evaluate } = await import('../../../src/gate/evaluate.js');
+  const decision = evaluate(report, { policy: { failOn: 'high', thresholds: {}, suppressions: [] } as never, now: new Date(0) });
+  const sarif = JSON.parse(renderSarif(report, decision)) as { runs: { results: { ruleId: string; relatedLocations?: { id: number; message: { text: string }; physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+  const r = sarif.runs[0]!.results.find((x) => x.ruleId === 'gha-template-injection')!;
+  assert.equal(r.relatedLocations?.[0]?.message.text, 'step 1 of job a');
+  assert.equal(r.relatedLocations?.[0]?.physicalLocation.region.startLine, 9);
+});
