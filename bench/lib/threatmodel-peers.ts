@@ -8,7 +8,7 @@
 // the rules' published detection logic (each names the rule file and commit), for 15 of its 42 rules.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileCondition } from '../../src/threatmodel/cel.js';
+import { compileCondition } from '../../src/core/cel.js';
 import { findThreats } from '../../src/threatmodel/engine.js';
 import { loadModelFile } from '../../src/threatmodel/load.js';
 import type { Model } from '../../src/threatmodel/model.js';

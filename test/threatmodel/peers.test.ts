@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compileCondition } from '../../src/threatmodel/cel.js';
+import { compileCondition } from '../../src/core/cel.js';
 import { compare, derivePytm, loadPeers, PEERS_DIR, pipeguardThreats, pytmConditionToCel, threagileRisks } from '../../bench/lib/threatmodel-peers.js';
 import { makeDir } from '../helpers/tmp.js';
 

@@ -8,7 +8,8 @@ import { render } from '../../report/index.js';
 import { parse } from '../args.js';
 import { auditLog, auditSigner, deliverContext, flushSiem } from '../deliver-context.js';
 import type { Command } from '../io.js';
-import { outputs, severityOption, writeAtomic } from '../scan-run.js';
+import { writeReports } from '../output.js';
+import { outputs, severityOption } from '../scan-run.js';
 
 /** `pipeguard monitor`: detection rules over the audit log and other event sources, alerts as findings and SIEM events. */
 export const monitorCommand: Command = {
@@ -127,11 +128,13 @@ Exit codes: 0 no alert at or above the threshold, 1 alerts that fail the gate, 2
     const warnings = [...result.errors].map(([rule, e]) => `rule ${rule} could not be evaluated on ${e.count} event(s): ${e.first}`);
     const { report, decision } = monitorReport({ alerts: result.alerts, rules: result.rules, config: ctx.config, target: inputs.map((i) => i.display).join(', '), startedAt, now: io.now(), ...(failOn ? { failOn } : {}), warnings });
     const color = (io.stdout.isTTY === true && !io.env['NO_COLOR']) || Boolean(io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0');
+    const files: { file: string; text: string }[] = [];
     for (const o of outs) {
       const text = render(o.format, report, decision, { color: o.file === undefined && color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) });
       if (o.file === undefined) io.stdout.write(text);
-      else writeAtomic(resolve(io.cwd, o.file), text);
+      else files.push({ file: o.file, text });
     }
+    if (files.length) await writeReports(files, io);
     for (const w of warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
     const verdict = decision.outcome === 'pass' ? 'PASS' : 'FAIL';
     io.stderr.write(`pipeguard: ${verdict}: ${result.events} event(s), ${result.alerts.length} alert(s), ${decision.violations.length} failing the gate (fail-on ${decision.failOn}); alerts in ${ctx.show(alertsPath)}\n`);

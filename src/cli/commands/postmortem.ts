@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { durationMs, durationSchema } from '../../deliver/config.js';
@@ -6,7 +5,7 @@ import { deployChart, postmortem, renderHtml, renderMarkdown, resolveSubject, ty
 import { parse } from '../args.js';
 import { deliverContext } from '../deliver-context.js';
 import type { Command } from '../io.js';
-import { writeAtomic } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 const FORMATS = ['markdown', 'html'] as const;
 
@@ -69,20 +68,23 @@ Exit codes: 0 written, 2 usage, config or input error (an unknown id, an unreada
     const pm = await postmortem(subject, sources);
     const out = values.output ? resolve(io.cwd, values.output) : undefined;
     let text: string;
+    // The report and its charts are written together, all or nothing.
+    const files: { file: string; text: string }[] = [];
     if (fmt === 'html') text = renderHtml(pm);
     else {
       const charts = new Map<string, string>();
       if (out) {
         for (const d of pm.deploys) {
           const svg = deployChart(d);
-          if (svg) charts.set(d.id, `${basename(out).replace(/\.(md|markdown)$/i, '')}-${d.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
-          if (svg) writeFileSync(join(dirname(out), charts.get(d.id)!), svg);
+          if (!svg) continue;
+          charts.set(d.id, `${basename(out).replace(/\.(md|markdown)$/i, '')}-${d.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
+          files.push({ file: join(dirname(out), charts.get(d.id)!), text: svg });
         }
       }
       text = renderMarkdown(pm, { chartLink: (d) => charts.get(d) });
     }
     if (out) {
-      writeAtomic(out, text);
+      await writeReports([{ file: out, text }, ...files], io);
       io.stderr.write(`pipeguard: wrote ${values.output}\n`);
     } else io.stdout.write(text);
     return 0;
