@@ -84,10 +84,13 @@ export function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs
       }
       if (sink.kind === 'run') {
         const script = src.text.slice(bs, be);
-        const attackerHere = exprTaintedByAttacker(script, stepOut) || stepEnv.size > 0;
+        // In a composite action the caller's inputs are the outside text: writing them to GITHUB_ENV/GITHUB_PATH
+        // hands the caller's choice to every later step of the calling job.
+        const inputHere = job.id === '(action)' && (/\$\{\{\s*inputs\./.test(script) || entries(src, step.env).some(([, p]) => /\$\{\{\s*inputs\./.test(str(p.value) ?? '')));
+        const attackerHere = exprTaintedByAttacker(script, stepOut) || stepEnv.size > 0 || inputHere;
         for (const h of envFileWrites(script)) {
           if (dangerous.length || attackerHere) {
-            const why = dangerous.length ? `the workflow is triggered by ${dangerous.join(', ')}` : 'the step handles attacker-controlled values';
+            const why = dangerous.length ? `the workflow is triggered by ${dangerous.join(', ')}` : inputHere ? "the action writes its caller's inputs there" : 'the step handles attacker-controlled values';
             emit({ ruleId: 'gha-github-env-write', start: bs + h.start, end: bs + h.end, anchor: sink.anchor, identity: `${job.id}|${step.label}|${h.text.replace(/\s+/g, ' ')}`, message: `Writes to ${/PATH/.test(h.text) ? 'GITHUB_PATH' : 'GITHUB_ENV'} while ${why}; later steps trust that file.` });
           }
         }

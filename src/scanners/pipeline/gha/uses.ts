@@ -37,6 +37,11 @@ export function auditUses(src: YamlSource, job: Job, step: Step | undefined, nod
   const name = at === -1 ? uses : uses.slice(0, at);
   const ref = at === -1 ? '' : uses.slice(at + 1);
   const [owner = '', repo = ''] = name.split('/');
+  // `owner/repo/./sub`, `owner/repo/a/../b`, `owner/repo//sub`: the same action written so it reads as another.
+  const sub = name.split('/').slice(2);
+  if (sub.some((x) => x === '.' || x === '..' || x === '') && name.split('/').length > 2) {
+    emit({ ruleId: 'gha-obfuscated-expression', ...base, message: `${name} has '.', '..' or empty path components; write the action's plain path (${normalizeActionPath(name)}).` });
+  }
   const or = `${owner}/${repo}`.toLowerCase();
   // typosquats and archived actions first: they matter even when pinned.
   const lowOwner = owner.toLowerCase();
@@ -109,4 +114,18 @@ export function auditDependabot(src: YamlSource, root: unknown, emit: Emit): voi
       emit({ ruleId: 'gha-dependabot-cooldown', start: node.key.range![0], end: (node.value ?? node.key).range![1], anchor: node.key.range![0], identity: where, message: dd ? `A cooldown of ${days} day(s) leaves little time for a malicious release to be found; use ${MIN_COOLDOWN_DAYS} or more.` : `The cooldown sets no default-days, so most updates still have none; set default-days: ${MIN_COOLDOWN_DAYS} or more.` });
     }
   }
+}
+
+/** `owner/repo/a/../b/./c` → `owner/repo/b/c`. */
+export function normalizeActionPath(name: string): string {
+  const out: string[] = [];
+  for (const seg of name.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length > 2) out.pop();
+      continue;
+    }
+    out.push(seg);
+  }
+  return out.join('/');
 }
