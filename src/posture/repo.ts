@@ -11,6 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { Finding, Location, RawFinding, RuleMeta, ScannerStatus, Severity, Target } from '../core/types.js';
 import { locationPath } from '../core/location.js';
 import { runScan } from '../engine/run.js';
+import { ForgeUnavailable } from '../forge/errors.js';
 import { githubBlobs, gitlabBlobs, remoteTreeTarget } from '../forge/tree-target.js';
 import type { ForgeHttp } from '../forge/http.js';
 import { openDirectory } from '../targets/directory.js';
@@ -103,7 +104,9 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
     ...(facts.tree.ok ? { workflowCount: facts.tree.value.files.filter((f) => WORKFLOW.test(f.path)).length } : {}),
   };
   const results = REPO_CHECKS.flatMap((c) => c.run(facts, ctx)).filter((r) => !disabled.has(r.ruleId) && forgeRule(r.ruleId).forges.includes(facts.forge));
+  const publishedRuns = evidence && facts.forge === 'github' ? await publishingRuns(o.http, facts.slug, evidence) : undefined;
   const scorecard = scorecardChecks(facts, {
+    ...(publishedRuns ? { publishedRuns } : {}),
     ...(securityPolicy !== undefined ? { securityPolicy } : {}),
     ...(ran ? { binaryArtifacts: fileFindings.filter((f) => f.ruleId === 'posture-binary-artifact').map((f) => locationPath(f.location) ?? '') } : {}),
     ...(evidence ? { files: evidence } : {}),
@@ -147,6 +150,22 @@ function vulnerabilityEvidence(findings: Finding[], status: ScannerStatus | unde
     advisories: [...seen.values()].map((e) => ({ id: e.id, packages: [...e.packages].sort() })).sort((a, b) => (a.id < b.id ? -1 : 1)),
     unread: status.fileErrors.map((e) => `${e.path}: ${e.message}`),
   };
+}
+
+/** Whether each publishing workflow has a successful run (one request per workflow, at most five). */
+async function publishingRuns(http: ForgeHttp, slug: string, ev: FileEvidence): Promise<Map<string, boolean | string>> {
+  const out = new Map<string, boolean | string>();
+  for (const p of ev.packaging.slice(0, 5)) {
+    const file = p.path.slice(p.path.lastIndexOf('/') + 1);
+    try {
+      const r = await http.get<{ total_count?: number }>(`/repos/${slug}/actions/workflows/${encodeURIComponent(file)}/runs?status=success&per_page=1`);
+      out.set(p.path, (r.body.total_count ?? 0) > 0);
+    } catch (e) {
+      if (e instanceof ForgeUnavailable) throw e;
+      out.set(p.path, (e as Error).message);
+    }
+  }
+  return out;
 }
 
 /** GitHub reads `.github/` first, then the root, then `docs/`. */

@@ -26,6 +26,8 @@ export interface ScorecardInputs {
   binaryArtifacts?: string[];
   /** Workflows, Dockerfiles and scripts as read from the tree, or undefined when the file checks did not run. */
   files?: FileEvidence;
+  /** For each packaging workflow: whether it has a successful run (GitHub's Actions API), or why that is unknown. */
+  publishedRuns?: Map<string, boolean | string>;
 }
 
 /** Scorecard's risk of each check we score, which weighs it in the aggregate. */
@@ -36,6 +38,8 @@ export const SCORECARD_RISK: Record<string, 'Critical' | 'High' | 'Medium' | 'Lo
   'Code-Review': 'High',
   'Dangerous-Workflow': 'Critical',
   'Dependency-Update-Tool': 'High',
+  Fuzzing: 'Medium',
+  Packaging: 'Medium',
   License: 'Low',
   SAST: 'Medium',
   Maintained: 'High',
@@ -54,6 +58,8 @@ const SHORT: Record<string, string> = {
   'Branch-Protection': "Determines if the default and release branches are protected with GitHub's branch protection settings.",
   'CI-Tests': 'Determines if the project runs tests before pull requests are merged.',
   SAST: 'Determines if the project uses static code analysis.',
+  Fuzzing: 'Determines if the project uses fuzzing.',
+  Packaging: 'Determines if the project is published as a package that others can easily download, install, easily update, and uninstall.',
   'Code-Review': 'Determines if the project requires human code review before pull requests (aka merge requests) are merged.',
   'Dangerous-Workflow': "Determines if the project's GitHub Action workflows avoid dangerous patterns.",
   Maintained: 'Determines if the project is "actively maintained".',
@@ -80,8 +86,9 @@ export function scorecardChecks(f: RepoFacts, inputs: ScorecardInputs): Scorecar
     maintained(f),
     pinnedDependencies(inputs.files),
     vulnerabilities(inputs.files),
+    fuzzing(inputs.files),
   ];
-  if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files), ciTests(f), sast(f, inputs.files));
+  if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files), ciTests(f), sast(f, inputs.files), packaging(inputs.files, inputs.publishedRuns));
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -446,4 +453,24 @@ export function sast(f: RepoFacts, files: FileEvidence | undefined): ScorecardCh
   if (!workflows.length) return result(name, prScore, `SAST tool is not run on all commits -- score normalized to ${prScore}`, details);
   const score = Math.floor((prScore * 3 + 10 * 7) / 10);
   return result(name, score, 'SAST tool detected but not run on all commits', details);
+}
+
+/** Fuzzing: 10 when the tree sets up a fuzzer, else 0. OSS-Fuzz and OneFuzz membership is not looked up (offline). */
+export function fuzzing(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Fuzzing';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  if (files.fuzzing.length) return result(name, 10, `project is fuzzed`, files.fuzzing.map((x) => `Info: ${x.tool} integration found: ${x.path}`));
+  return result(name, 0, 'project is not fuzzed', ['Warn: no fuzzer integrations found', 'Debug: OSS-Fuzz and OneFuzz project lists were not consulted (pipeguard reads the repository only)']);
+}
+
+/** Packaging (GitHub): 10 when a workflow that publishes a package or image has a successful run; otherwise inconclusive. */
+export function packaging(files: FileEvidence | undefined, runs: Map<string, boolean | string> | undefined): ScorecardCheck {
+  const name = 'Packaging';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  const details = files.packaging.map((p) => {
+    const r = runs?.get(p.path);
+    return r === true ? `Info: GitHub/GitLab publishing workflow used in run: ${p.path} (${p.what})` : typeof r === 'string' ? `Debug: runs of ${p.path} not read: ${r}` : `Warn: GitHub publishing workflow not used in runs: ${p.path} (${p.what})`;
+  });
+  if (files.packaging.some((p) => runs?.get(p.path) === true)) return result(name, 10, 'packaging workflow detected', details);
+  return result(name, -1, 'packaging workflow not detected', details.length ? details : ['Warn: no GitHub/GitLab publishing workflow detected.']);
 }

@@ -191,3 +191,26 @@ test('SAST and CI-Tests: Sonar, SAST workflows and the checks of merged pull req
   const noChecks = { ...pr(1, []), ci: undefined };
   assert.equal(ciTests(facts([noChecks as unknown as ReturnType<typeof pr>])).score, -1, 'checks not shown (no token: REST has no checks): inconclusive');
 });
+
+test('Fuzzing and Packaging: fuzzers and publishing workflows found where they are set up, look-alikes not', async () => {
+  const { fuzzing, packaging } = await import('../../src/posture/scorecard.js');
+  const fuzzed = async (tree: Record<string, string>) => (await evidence(tree)).fuzzing.map((x) => `${x.tool} ${x.path}`);
+  assert.deepEqual(await fuzzed({ 'parse/parse_test.go': 'package parse\nimport "testing"\nfunc FuzzParse(f *testing.F) {\n\tf.Fuzz(func(t *testing.T, s string) {})\n}\n' }), ['Go native fuzzing parse/parse_test.go']);
+  assert.deepEqual(await fuzzed({ 'fuzz/Cargo.toml': '[package]\nname = "x-fuzz"\n[dependencies]\nlibfuzzer-sys = "0.4"\n' }), ['cargo-fuzz fuzz/Cargo.toml']);
+  assert.deepEqual(await fuzzed({ 'tests/fuzz_parser.py': 'import sys\nimport atheris\n' }), ['Atheris tests/fuzz_parser.py']);
+  assert.deepEqual(await fuzzed({ '.clusterfuzzlite/build.sh': '#!/bin/bash\ncompile\n' }), ['ClusterFuzzLite .clusterfuzzlite/build.sh']);
+  // ok: a Go test named like a fuzzer but taking *testing.T, and a README that only mentions a fuzzing library.
+  assert.deepEqual(await fuzzed({ 'match_test.go': 'package m\nimport "testing"\nfunc FuzzyMatch(t *testing.T) {}\n', 'README.md': 'We could use fast-check or atheris.\n' }), []);
+  assert.equal(fuzzing(await evidence({ 'a_test.go': 'package a\nfunc FuzzA(f *testing.F) {}\n' })).score, 10);
+  assert.equal(fuzzing(await evidence({ 'a.go': 'package a\n' })).score, 0);
+
+  const ev = await evidence({
+    '.github/workflows/release.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npm ci\n      - run: npm publish --provenance\n',
+    '.github/workflows/image.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: docker/build-push-action@v6\n',
+    '.github/workflows/docs.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npm run publish-docs\n', // ok: a script named publish, not npm publish
+  });
+  assert.deepEqual(ev.packaging.map((p) => `${p.path} ${p.what}`).sort(), ['.github/workflows/image.yml docker/build-push-action', '.github/workflows/release.yml npm publish']);
+  assert.equal(packaging(ev, new Map<string, boolean | string>([['.github/workflows/release.yml', true]])).score, 10);
+  assert.equal(packaging(ev, new Map<string, boolean | string>([['.github/workflows/release.yml', false]])).score, -1, 'never run successfully: inconclusive, as Scorecard says');
+  assert.equal(packaging(await evidence({ 'x.txt': '' }), new Map()).score, -1);
+});
