@@ -17,16 +17,6 @@ import { BENCH_DIR, table } from './util.js';
 
 const SERVER = fileURLToPath(new URL('../examples/deploy/app/server.mjs', import.meta.url));
 
-// the proxy child: `deploy.ts proxy BACKEND_URL PORT`
-if (process.argv[2] === 'proxy') {
-  const proxy = new DeployProxy();
-  proxy.setBackend('baseline', { version: 'v1', url: process.argv[3]! });
-  await proxy.listen('127.0.0.1', Number(process.argv[4]));
-  process.stdout.write('ready\n');
-  process.on('SIGTERM', () => void proxy.close().then(() => process.exit(0)));
-} else {
-  await main();
-}
 
 async function service(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort('127.0.0.1');
@@ -77,7 +67,7 @@ async function throughput(url: string, n: number, loops = 16): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const n = Number(process.argv[2] ?? 5000);
+  const n = Number(process.argv[2] ?? 2000);
   const backend = await service();
   const proxyPort = await freePort('127.0.0.1');
   const proxyChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'proxy', backend.url, String(proxyPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -170,4 +160,15 @@ async function main(): Promise<void> {
   table([['round', 'ms', 'windows'], ...times.map((t, i) => [String(i + 1), t.toFixed(0), (t / windowMs).toFixed(2)])]);
   console.log(`median ${med(times).toFixed(0)} ms = ${(med(times) / windowMs).toFixed(2)} analysis windows (goal: within 2)`);
   console.log('\nmachine: 2 vCPUs, shared with other work while measured.');
+}
+
+// the proxy child: `deploy.ts proxy BACKEND_URL PORT`
+if (process.argv[2] === 'proxy') {
+  const proxy = new DeployProxy();
+  proxy.setBackend('baseline', { version: 'v1', url: process.argv[3]! });
+  await proxy.listen('127.0.0.1', Number(process.argv[4]));
+  process.stdout.write('ready\n');
+  process.on('SIGTERM', () => void proxy.close().then(() => process.exit(0)));
+} else {
+  await main();
 }

@@ -27,4 +27,4 @@ await Promise.all(Array.from({ length: 4 }, async () => {
   while (Date.now() < until) await one();
 }));
 agent.destroy();
-for (const [k, n] of [...counts].sort()) console.log(`${String(n).padStart(7)}  ${k}`);
+for (const [k, n] of [...counts].sort()) process.stdout.write(`${String(n).padStart(7)}  ${k}\n`);

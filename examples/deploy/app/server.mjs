@@ -36,7 +36,7 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 5000;
 server.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '127.0.0.1', () => {
-  console.log(`${version} listening on ${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? 8080}`);
+  process.stdout.write(`${version} listening on ${process.env.HOST ?? "127.0.0.1"}:${process.env.PORT ?? 8080}\n`);
 });
 for (const s of ["SIGTERM", "SIGINT"]) {
   process.on(s, () => {

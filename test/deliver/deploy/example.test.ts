@@ -59,6 +59,9 @@ test('the example deploy runs as its README says: v1 served, v2 promoted, v3 (er
   assert.equal(list.code, 0, list.stderr);
   assert.equal(list.stdout.trim().split('\n').length, 5);
   for (const [v, o] of [['v1', 'promoted'], ['v2', 'promoted'], ['v3', 'rolled-back'], ['v4', 'failed'], ['v5', 'rolled-back']]) assert.match(list.stdout, new RegExp(`${o}\\s+hello ${v}`));
+  const show = await cli(['deploy', 'show'], { cwd: dir, env });
+  assert.match(show.stdout, /^deploy \S+ {2}hello v5 {2}canary {2}ROLLED-BACK: /);
+  assert.match(show.stdout, /\n +10% {2}(fail|inconclusive) +\d+ req, \d+ err/);
   const verify = await cli(['audit', 'verify'], { cwd: dir, env });
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
 
