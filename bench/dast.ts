@@ -3,7 +3,8 @@
  * /fixed twins):
  *  1. beside sqlmap (Debian package, level 1 / risk 1, its defaults) on each SQL injection endpoint: requests and
  *     seconds to a confirmed finding, and whether both name the same parameter; medians of paired runs;
- *  2. beside wapiti (Debian package, its default modules less ssrf, which needs an outside endpoint, plus backup)
+ *  2. beside wapiti (Debian package, its default modules less ssrf, which needs an outside endpoint, plus backup,
+ *     crlf, csrf and xxe)
  *     on the whole application: vulnerability classes found, false alarms on the fixed twins, requests, wall and
  *     CPU time. Both crawl only (no OpenAPI, no auth file): the same starting point.
  * Each tool runs as a cold CLI in its own process; CPU is user+sys of that process (GNU time). The application
@@ -116,11 +117,14 @@ const CLASSES: [string, string[]][] = [
   ['HTTP Secure Headers', ['dast-clickjacking', 'dast-xcto-missing', 'dast-hsts-missing']],
   ['Secure Flag cookie', ['dast-cookie-no-secure']],
   ['HttpOnly Flag cookie', ['dast-cookie-no-httponly']],
+  ['CRLF Injection', ['dast-crlf-injection']],
+  ['Cross Site Request Forgery', ['dast-csrf']],
+  ['XML External Entity', ['dast-xxe']],
 ];
 
 async function wapiti(url: string, requests: () => number): Promise<{ run: Run; classes: Map<string, number> }> {
   const out = join(OUT, `wapiti-${Date.now()}.json`);
-  const r = await run('wapiti', ['-u', url, '--scope', 'folder', '-m', 'backup,blindsql,cookieflags,csp,exec,file,http_headers,permanentxss,redirect,sql,xss', '-f', 'json', '-o', out, '--flush-session', '--max-scan-time', '600', '-d', '5', '--timeout', '5', '--verify-ssl', '0'], requests);
+  const r = await run('wapiti', ['-u', url, '--scope', 'folder', '-m', 'backup,blindsql,cookieflags,crlf,csp,csrf,exec,file,http_headers,permanentxss,redirect,sql,xss,xxe', '-f', 'json', '-o', out, '--flush-session', '--max-scan-time', '600', '-d', '5', '--timeout', '5', '--verify-ssl', '0'], requests);
   const classes = new Map<string, number>();
   try {
     const j = JSON.parse(readFileSync(out, 'utf8')) as WapitiReport;

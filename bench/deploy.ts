@@ -93,10 +93,17 @@ async function main(): Promise<void> {
     rps[name] = med(R[name]!);
     rows.push([name === 'direct' ? 'direct to the release' : 'through pipeguard proxy', lat[name]!.p50.toFixed(3), lat[name]!.p99.toFixed(3), rps[name]!.toFixed(0)]);
   }
+  const cpuLine = new Promise<number>((r) => proxyChild.stdout!.on('data', (b: Buffer) => {
+    const m = /cpu ([\d.]+)/.exec(b.toString());
+    if (m) r(Number(m[1]));
+  }));
   proxyChild.kill('SIGTERM');
+  const proxyCpuMs = await cpuLine;
+  const proxied_n = rounds * (200 + n + n * 2);
   console.log(`proxy overhead (${n} sequential keep-alive requests per round for latency, ${n * 2} with 16 loops for req/s; median of ${rounds} interleaved rounds):`);
   table(rows);
   console.log(`added by the proxy: p50 ${(lat['proxy']!.p50 - lat['direct']!.p50).toFixed(3)} ms, p99 ${(lat['proxy']!.p99 - lat['direct']!.p99).toFixed(3)} ms; throughput ${((rps['proxy']! / rps['direct']!) * 100).toFixed(0)}% of direct`);
+  console.log(`proxy process CPU: ${((proxyCpuMs * 1000) / proxied_n).toFixed(1)} µs per request (${proxied_n} requests; the figure machine load does not skew)`);
 
   // ---- time to rollback ----
   const windowMs = 1000;
@@ -168,7 +175,12 @@ if (process.argv[2] === 'proxy') {
   proxy.setBackend('baseline', { version: 'v1', url: process.argv[3]! });
   await proxy.listen('127.0.0.1', Number(process.argv[4]));
   process.stdout.write('ready\n');
-  process.on('SIGTERM', () => void proxy.close().then(() => process.exit(0)));
+  const c0 = process.cpuUsage();
+  // on SIGTERM: the CPU time the proxy process spent, for a per-request figure that machine load does not skew
+  process.on('SIGTERM', () => {
+    const c = process.cpuUsage(c0);
+    process.stdout.write(`cpu ${(c.user + c.system) / 1000}\n`, () => process.exit(0));
+  });
 } else {
   await main();
 }

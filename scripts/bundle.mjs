@@ -2,7 +2,7 @@
 // instead of ~170 modules (zod alone is 94), which saves ~0.1 s on every run and makes worker threads ready
 // sooner. Commands and scanners stay lazily loaded (split chunks). The library entry (dist/index.js, from tsc)
 // is not bundled. Run by `npm run build` / `prepare`; `node scripts/bundle.mjs [outdir]`.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -38,14 +38,59 @@ async function precomputed() {
 }
 const { shapes, keywords } = await precomputed();
 
+/**
+ * The SAST scanner's built-in rule metadata (src/scanners/sast/meta.ts), computed here so that `rules()` at the
+ * start of every scan neither loads the TypeScript compiler (the structural rules name its node kinds) nor parses
+ * the Python/Go/Java packs. The tool is written beside the sources for a moment: it requires `typescript`.
+ */
+async function sastMetas() {
+  const dir = new URL('dist/', root).pathname;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `.sast-meta-${process.pid}.mjs`);
+  await build({
+    absWorkingDir: root.pathname,
+    entryPoints: ['src/scanners/sast/meta.ts'],
+    outfile: file,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    external: ['typescript'],
+    banner: { js: "import { createRequire as __pipeguardRequire } from 'node:module'; const require = __pipeguardRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  try {
+    const m = await import(file);
+    return { js: m.jsRuleMetas(), packs: m.packRuleMetas() };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+const sastMeta = await sastMetas();
+
+/** Replaces src/scanners/sast/meta.ts with its precomputed lists (each call returns fresh objects, as the source does). */
+const sastMetaPlugin = {
+  name: 'sast-meta',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]sast[\\/]meta\.ts$/ }, () => ({
+      loader: 'js',
+      contents:
+        `const JS = ${JSON.stringify(JSON.stringify(sastMeta.js))};\n` +
+        `const PACKS = ${JSON.stringify(JSON.stringify(sastMeta.packs))};\n` +
+        'export function jsRuleMetas() { return JSON.parse(JS); }\n' +
+        'export function packRuleMetas() { return JSON.parse(PACKS); }\n',
+    }));
+  },
+};
+
 // Chunks of an earlier build have other hashes in their names: remove them, so the folder holds only this build.
 if (existsSync(outdir)) for (const f of readdirSync(outdir)) if (f.endsWith('.js')) rmSync(join(outdir, f));
 
 await build({
   absWorkingDir: root.pathname,
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/scanners/secrets/worker.ts' },
+  entryPoints: { main: 'src/cli/main.ts', worker: 'src/scanners/secrets/worker.ts', 'sast-worker': 'src/scanners/sast/worker.ts' },
   outdir,
-  // Chunks sit beside the entries: the secrets scanner finds its worker as ./worker.js next to itself.
+  // Chunks sit beside the entries: the secrets scanner finds its worker as ./worker.js next to itself, the SAST
+  // scanner as ./sast-worker.js.
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
   bundle: true,
@@ -63,5 +108,6 @@ await build({
     PIPEGUARD_REGEX_SHAPES: JSON.stringify(JSON.stringify(shapes)),
     PIPEGUARD_KEYWORDS: JSON.stringify(JSON.stringify(keywords)),
   },
+  plugins: [sastMetaPlugin],
   logLevel: 'warning',
 });

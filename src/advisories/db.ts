@@ -42,14 +42,17 @@ export interface DbStatus {
 /** A read-only view of the advisory database, keyed by ecosystem + normalised package name. */
 export class AdvisoryDb {
   private readonly db: Database.Database;
-  private readonly lookupStmt: Database.Statement<[string, string], { json: string }>;
+  private readonly idsStmt: Database.Statement<[string, string], { id: string }>;
+  private readonly jsonStmt: Database.Statement<[string], { json: string }>;
+  /** Parsed records by id: a package's records are read and parsed once per open database. */
   private readonly cache = new Map<string, OsvRecord>();
 
   private constructor(db: Database.Database, readonly path: string) {
     this.db = db;
-    this.lookupStmt = db.prepare(
-      'SELECT v.json AS json FROM affected a JOIN vuln v ON v.id = a.vuln_id WHERE a.ecosystem = ? AND a.name = ? AND v.withdrawn = 0 GROUP BY v.id ORDER BY v.id',
+    this.idsStmt = db.prepare(
+      'SELECT DISTINCT v.id AS id FROM affected a JOIN vuln v ON v.id = a.vuln_id WHERE a.ecosystem = ? AND a.name = ? AND v.withdrawn = 0 ORDER BY v.id',
     );
+    this.jsonStmt = db.prepare('SELECT json FROM vuln WHERE id = ?');
   }
 
   /** Opens an existing database read-only; InputError when it is missing or not a pipeguard database. */
@@ -74,15 +77,19 @@ export class AdvisoryDb {
   /** Live (not withdrawn) records that name this package in this ecosystem. */
   lookup(ecosystem: string, name: string): OsvRecord[] {
     const eco = baseEcosystem(ecosystem);
-    const rows = this.lookupStmt.all(eco, normalizeName(eco, name));
-    return rows.map((r) => {
-      let rec = this.cache.get(r.json);
+    const out: OsvRecord[] = [];
+    // ids first: a record shared by many packages (Go stdlib, Django) is read from disk and parsed once
+    for (const { id } of this.idsStmt.all(eco, normalizeName(eco, name))) {
+      let rec = this.cache.get(id);
       if (!rec) {
-        rec = JSON.parse(r.json) as OsvRecord;
-        this.cache.set(r.json, rec);
+        const row = this.jsonStmt.get(id);
+        if (!row) continue;
+        rec = JSON.parse(row.json) as OsvRecord;
+        this.cache.set(id, rec);
       }
-      return rec;
-    });
+      out.push(rec);
+    }
+    return out;
   }
 
   /** A record by id or alias (live or withdrawn), for `db show` and tests. */
@@ -93,7 +100,24 @@ export class AdvisoryDb {
     return rows.map((r) => JSON.parse(r.json) as OsvRecord);
   }
 
-  /** Counts, per-ecosystem records and per-source refresh times. */
+  /** Number of records (live and withdrawn); counted on the id index, not the record bodies. */
+  recordCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM vuln').get() as { n: number }).n;
+  }
+
+  /** Per-source refresh times and record counts: one small table, no scan of the records (scans ask this). */
+  sources(): SourceStatus[] {
+    return (
+      this.db.prepare('SELECT name, refreshed_at, origin, records FROM source ORDER BY name').all() as {
+        name: string;
+        refreshed_at: string;
+        origin: string;
+        records: number;
+      }[]
+    ).map((r) => ({ name: r.name, refreshedAt: r.refreshed_at, origin: r.origin, records: r.records }));
+  }
+
+  /** Counts, per-ecosystem records and per-source refresh times (scans every table: `db status` only). */
   status(): DbStatus {
     const one = (sql: string): number => (this.db.prepare(sql).get() as { n: number }).n;
     return {
@@ -105,14 +129,7 @@ export class AdvisoryDb {
       byEcosystem: this.db
         .prepare('SELECT ecosystem, count(DISTINCT vuln_id) AS records FROM affected GROUP BY ecosystem ORDER BY ecosystem')
         .all() as { ecosystem: string; records: number }[],
-      sources: (
-        this.db.prepare('SELECT name, refreshed_at, origin, records FROM source ORDER BY name').all() as {
-          name: string;
-          refreshed_at: string;
-          origin: string;
-          records: number;
-        }[]
-      ).map((r) => ({ name: r.name, refreshedAt: r.refreshed_at, origin: r.origin, records: r.records })),
+      sources: this.sources(),
     };
   }
 

@@ -35,7 +35,7 @@ export function staleEcosystems(o: Omit<EnsureOptions, 'baseUrl' | 'signal'>): s
   try {
     const db = AdvisoryDb.open(o.dbPath);
     try {
-      sources = db.status().sources;
+      sources = db.sources();
     } finally {
       db.close();
     }

@@ -23,8 +23,21 @@ function rangeComparator(range: OsvRange, ecosystem: string): VersionComparator 
   return undefined; // GIT ranges name commits, not versions
 }
 
-/** Events sorted by version, `introduced: "0"` first; ties keep introduced before the closing event. */
-function sortedEvents(range: OsvRange, cmp: VersionComparator): { kind: keyof OsvRange['events'][number]; v: string }[] {
+type SortedEvent = { kind: keyof OsvRange['events'][number]; v: string };
+
+/** Sorted events per range object and comparator: a record is matched against many versions (and fix candidates). */
+const eventCache = new WeakMap<OsvRange, Map<VersionComparator, SortedEvent[]>>();
+
+/** Events sorted by version, `introduced: "0"` first; ties keep introduced before the closing event (memoised). */
+function sortedEvents(range: OsvRange, cmp: VersionComparator): SortedEvent[] {
+  let byCmp = eventCache.get(range);
+  if (!byCmp) eventCache.set(range, (byCmp = new Map()));
+  let out = byCmp.get(cmp);
+  if (!out) byCmp.set(cmp, (out = sortEvents(range, cmp)));
+  return out;
+}
+
+function sortEvents(range: OsvRange, cmp: VersionComparator): SortedEvent[] {
   const out: { kind: 'introduced' | 'fixed' | 'last_affected' | 'limit'; v: string; i: number }[] = [];
   range.events.forEach((e, i) => {
     for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const) {

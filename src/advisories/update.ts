@@ -98,7 +98,7 @@ function currentCounts(dbPath: string): Map<string, number> {
   let db: AdvisoryDb | undefined;
   try {
     db = AdvisoryDb.open(dbPath);
-    return new Map(db.status().sources.map((s) => [s.name, s.records]));
+    return new Map(db.sources().map((s) => [s.name, s.records]));
   } catch {
     return new Map();
   } finally {

@@ -115,11 +115,11 @@ export function auditLog(ctx: DeliverContext, io: CliIO, signer: Signer | undefi
 }
 
 /**
- * Delivers the log to every `audit.siem` destination, each for at most its `flushTimeout`; what is not delivered
+ * Delivers the log to every `audit.siem` destination (or the `destinations` given, e.g. `monitor.siem`), each for at most its `flushTimeout`; what is not delivered
  * waits in the log for the next time. Prints one line per destination; never fails the command.
  */
-export async function flushSiem(ctx: DeliverContext, io: CliIO, logPath: string): Promise<void> {
-  for (const d of ctx.config.audit.siem) {
+export async function flushSiem(ctx: DeliverContext, io: CliIO, logPath: string, destinations = ctx.config.audit.siem): Promise<void> {
+  for (const d of destinations) {
     let ca: string | undefined;
     try {
       ca = d.ca ? readFileSync(resolve(ctx.root, d.ca), 'utf8') : undefined;

@@ -1,4 +1,4 @@
-import { InputError, UsageError } from '../core/errors.js';
+import { InputError, Interrupted, UsageError } from '../core/errors.js';
 import { VERSION } from '../engine/run.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './io.js';
@@ -70,6 +70,10 @@ export async function run(argv: string[], raw: CliIO): Promise<number> {
     if (e instanceof InputError) {
       io.stderr.write(`pipeguard: ${e.format()}\n`);
       return 2;
+    }
+    if (e instanceof Interrupted) {
+      io.stderr.write(`pipeguard: ${e.message}\n`);
+      return e.exitCode;
     }
     const msg = e instanceof Error ? e.message : String(e);
     io.stderr.write(`pipeguard: internal error: ${msg.split('\n')[0]} (please report it; set PIPEGUARD_DEBUG=1 for details)\n`);

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { resolveBuildPaths } from '../attest/config.js';
@@ -15,6 +14,7 @@ import { SCANNER_IDS } from '../scanners/index.js';
 import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/secrets/index.js';
 import { int, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
+import { writeReports } from './output.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
 
 /** Options shared by `scan` and `secrets`, for parseArgs. */
@@ -199,18 +199,6 @@ export function readIgnoreFile(path: string, required: boolean): Map<string, str
   return out;
 }
 
-/** Writes `text` to `file` through a temporary file and a rename, so a reader never sees half a report. */
-export function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new InputError(`cannot write report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
-  }
-}
-
 /** Runs a scan from parsed arguments: config, target, scanners, gate, reports. Returns the exit code. */
 export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<number> {
   const v = req.values;
@@ -334,10 +322,9 @@ export async function gateAndRender(report: Report, io: CliIO, o: GateOptions): 
       ...(o.showAll ? { showAll: true } : {}),
     }),
   }));
-  for (const r of rendered) {
-    if (r.file === undefined) io.stdout.write(r.text);
-    else writeAtomic(resolve(io.cwd, r.file), r.text);
-  }
+  // the files first, all or nothing: when one cannot be written, nothing was printed either
+  await writeReports(rendered.filter((r): r is typeof r & { file: string } => r.file !== undefined), io);
+  for (const r of rendered) if (r.file === undefined) io.stdout.write(r.text);
   await o.afterWrite?.(decision);
   const files = rendered.filter((r) => r.file !== undefined);
   if (files.length) {

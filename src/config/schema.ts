@@ -3,6 +3,7 @@ import { dateSchema, severitySchema } from '../core/config-section.js';
 import { SCANNER_CONFIGS } from '../scanners/configs.js';
 import { threatModelConfigSchema } from '../threatmodel/config.js';
 import { DELIVER_CONFIG } from '../deliver/config.js';
+import { monitorSchema } from '../deliver/monitor/config.js';
 import { forgeConfigSchema } from '../posture/config.js';
 import { complianceConfigSchema } from '../compliance/config.js';
 import { buildConfigSchema } from '../attest/config.js';
@@ -105,6 +106,7 @@ export const configSchema = z
     scanners: z.object(scannersShape).strict().prefault({}),
     threatModel: threatModelConfigSchema.prefault({}).describe('Threat model as code: `pipeguard threat-model`.'),
     ...DELIVER_CONFIG,
+    monitor: monitorSchema.prefault({}).describe('Security monitoring rules and alerts: `pipeguard monitor`.'),
     forge: forgeConfigSchema.prefault({}).describe('What `pipeguard posture` expects of the live repository settings.'),
     compliance: complianceConfigSchema.prefault({}).describe('What `pipeguard compliance` requires.'),
     build: buildConfigSchema.prefault({}).describe('What the gate requires of build artifacts and images: signatures and provenance.'),

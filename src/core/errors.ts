@@ -30,6 +30,20 @@ export class UsageError extends Error {
   }
 }
 
+/** SIGINT or SIGTERM arrived while the CLI was writing files; what it had started was removed. Exit 128 + signal. */
+export class Interrupted extends Error {
+  readonly signal: 'SIGINT' | 'SIGTERM' | undefined;
+  constructor(signal?: 'SIGINT' | 'SIGTERM') {
+    super(`stopped by ${signal ?? 'a signal'}: no output file was written`);
+    this.name = 'Interrupted';
+    this.signal = signal;
+  }
+  /** The shell's exit code for the signal: 130 for SIGINT, 143 for SIGTERM. */
+  get exitCode(): number {
+    return this.signal === 'SIGTERM' ? 143 : 130;
+  }
+}
+
 /** The message of anything thrown, without a stack. */
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;

@@ -56,3 +56,20 @@ export { checkHealth, freePort, startRelease, waitHealthy, type HealthResult, ty
 export { deployBehindProxy, type LiveRelease, type ProxyDeployOptions, type ProxyDeployResult } from './deploy/rollout.js';
 export { controlSocketPath, deployRemote, DeployServer, serveStatePath, type DeployServerOptions, type RemoteDeploy, type ServeState } from './deploy/serve.js';
 export { listDeploys, loadDeployRecord, type DeployOptions } from './deploy/session.js';
+export {
+  BUILTIN_RULES,
+  commitEvidence,
+  loadMapping,
+  loadRules,
+  mapLine,
+  MonitorEngine,
+  monitorReport,
+  monitorSchema,
+  runMonitor,
+  type Alert,
+  type MonitorConfig,
+  type MonitorEvent,
+  type MonitorInput,
+  type RunMonitorOptions,
+} from './monitor/index.js';
+export { buildPostmortem, collect, deployChart, postmortem, renderHtml, renderMarkdown, resolveSubject, type Postmortem, type Sources, type Subject } from './postmortem/index.js';

@@ -102,6 +102,8 @@ export interface MergedChange {
   mergedAt: string;
   /** Approvals by someone other than the author, before the merge. */
   approvers: string[];
+  /** What ran on the pull request's last commit (GitHub check suites and commit statuses), when the forge said. */
+  ci?: { checks: { app: string; status: string; conclusion: string | null }[]; statuses: { context: string; state: string }[] };
 }
 
 /** A CI/CD variable (GitLab), without its value. */

@@ -11,6 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { Finding, Location, RawFinding, RuleMeta, ScannerStatus, Severity, Target } from '../core/types.js';
 import { locationPath } from '../core/location.js';
 import { runScan } from '../engine/run.js';
+import { ForgeUnavailable } from '../forge/errors.js';
 import { githubBlobs, gitlabBlobs, remoteTreeTarget } from '../forge/tree-target.js';
 import type { ForgeHttp } from '../forge/http.js';
 import { openDirectory } from '../targets/directory.js';
@@ -103,7 +104,9 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
     ...(facts.tree.ok ? { workflowCount: facts.tree.value.files.filter((f) => WORKFLOW.test(f.path)).length } : {}),
   };
   const results = REPO_CHECKS.flatMap((c) => c.run(facts, ctx)).filter((r) => !disabled.has(r.ruleId) && forgeRule(r.ruleId).forges.includes(facts.forge));
+  const publishedRuns = evidence && facts.forge === 'github' ? await publishingRuns(o.http, facts.slug, evidence) : undefined;
   const scorecard = scorecardChecks(facts, {
+    ...(publishedRuns ? { publishedRuns } : {}),
     ...(securityPolicy !== undefined ? { securityPolicy } : {}),
     ...(ran ? { binaryArtifacts: fileFindings.filter((f) => f.ruleId === 'posture-binary-artifact').map((f) => locationPath(f.location) ?? '') } : {}),
     ...(evidence ? { files: evidence } : {}),
@@ -113,13 +116,56 @@ export async function assessRepo(o: { facts: RepoFacts; notes: string[]; http: F
 
 async function fileScan(target: Target, config: Config, now: Date): Promise<{ fileFindings: Finding[]; fileStatus: ScannerStatus; fileRules: RuleMeta[]; evidence: FileEvidence }> {
   try {
-    const r = await runScan({ target, config, scanners: ['posture'], now: () => now });
+    // The deps scanner runs beside the file checks for Scorecard's Vulnerabilities (with the local advisory database
+    // only: nothing is downloaded here); its findings score that check and are not posture findings.
+    const deps = (config.scanners as Record<string, { enabled?: boolean } | undefined>)['deps']?.enabled !== false;
+    const r = await runScan({ target, config, scanners: deps ? ['posture', 'deps'] : ['posture'], now: () => now, options: { dbUpdate: false } });
     const fileStatus = r.statuses.find((s) => s.scanner === 'posture') ?? { scanner: 'posture', status: 'succeeded', fileErrors: [] };
     if (fileStatus.status === 'failed') throw new Error(fileStatus.reason ?? 'the file checks failed');
-    return { fileFindings: r.findings, fileStatus, fileRules: r.rules, evidence: await collectFileEvidence(target) };
+    const evidence = await collectFileEvidence(target);
+    const depsStatus = r.statuses.find((s) => s.scanner === 'deps');
+    if (deps) evidence.vulnerabilities = vulnerabilityEvidence(r.findings.filter((f) => f.scanner === 'deps'), depsStatus);
+    return { fileFindings: r.findings.filter((f) => f.scanner === 'posture'), fileStatus, fileRules: r.rules.filter((x) => !r.findings.some((f) => f.scanner === 'deps' && f.ruleId === x.id) && !x.id.startsWith('deps-')), evidence };
   } finally {
     await target.dispose();
   }
+}
+
+/** The advisories the deps scanner matched (one per advisory, aliases merged), or why it could not tell. */
+function vulnerabilityEvidence(findings: Finding[], status: ScannerStatus | undefined): NonNullable<FileEvidence['vulnerabilities']> {
+  if (!status || status.status === 'skipped' || status.status === 'failed') return { ok: false, reason: status?.reason ?? 'the dependency scan did not run' };
+  const seen = new Map<string, { id: string; packages: Set<string> }>();
+  const alias = new Map<string, string>();
+  for (const f of findings) {
+    const d = (f.data ?? {}) as { advisoryId?: string; aliases?: string[]; package?: string; version?: string };
+    if (!d.advisoryId) continue;
+    const key = [d.advisoryId, ...(d.aliases ?? [])].map((x) => alias.get(x)).find((x) => x !== undefined) ?? d.advisoryId;
+    for (const x of [d.advisoryId, ...(d.aliases ?? [])]) alias.set(x, key);
+    const e = seen.get(key) ?? { id: d.advisoryId, packages: new Set<string>() };
+    if (d.package) e.packages.add(`${d.package}@${d.version ?? '?'}`);
+    seen.set(key, e);
+  }
+  return {
+    ok: true,
+    advisories: [...seen.values()].map((e) => ({ id: e.id, packages: [...e.packages].sort() })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    unread: status.fileErrors.map((e) => `${e.path}: ${e.message}`),
+  };
+}
+
+/** Whether each publishing workflow has a successful run (one request per workflow, at most five). */
+async function publishingRuns(http: ForgeHttp, slug: string, ev: FileEvidence): Promise<Map<string, boolean | string>> {
+  const out = new Map<string, boolean | string>();
+  for (const p of ev.packaging.slice(0, 5)) {
+    const file = p.path.slice(p.path.lastIndexOf('/') + 1);
+    try {
+      const r = await http.get<{ total_count?: number }>(`/repos/${slug}/actions/workflows/${encodeURIComponent(file)}/runs?status=success&per_page=1`);
+      out.set(p.path, (r.body.total_count ?? 0) > 0);
+    } catch (e) {
+      if (e instanceof ForgeUnavailable) throw e;
+      out.set(p.path, (e as Error).message);
+    }
+  }
+  return out;
 }
 
 /** GitHub reads `.github/` first, then the root, then `docs/`. */

@@ -60,30 +60,73 @@ export interface FileEvidence {
   workflows: WorkflowPermissions[];
   dangerous: DangerousPattern[];
   dependencies: PinnedDependency[];
+  /** Workflows that publish a package or image, and what gives it away. */
+  packaging: { path: string; what: string }[];
+  /** Fuzzing set up in the tree (ClusterFuzzLite, Go native fuzz tests, cargo-fuzz, Atheris, Jazzer, fast-check...). */
+  fuzzing: { tool: string; path: string }[];
+  /** SAST tools a workflow runs (CodeQL, Snyk, Pysa, Qodana, Hadolint) or a pom.xml reports to (Sonar). */
+  sastTools: { tool: string; path: string }[];
   /** Files that could not be read or parsed (Scorecard's "possibly incomplete results"). */
   incomplete: string[];
+  /** Known vulnerabilities of the tree's locked dependencies (the deps scanner, offline), when it ran. */
+  vulnerabilities?: { ok: true; advisories: { id: string; packages: string[] }[]; unread: string[] } | { ok: false; reason: string };
 }
 
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const SCRIPT = /\.(?:sh|bash)$/;
+const POM = /(?:^|\/)pom\.xml$/i;
+/** Files that may set up fuzzing: ClusterFuzzLite's folder, and sources or manifests with `fuzz` in their path. */
+const FUZZ_FILE = /^\.clusterfuzzlite\/|fuzz[^/]*\.(?:go|py|rs|java|kt|js|ts|mjs|cjs|c|cc|cpp|hs|toml)$|(?:^|\/)fuzz\/Cargo\.toml$/i;
+const FUZZERS: [RegExp, RegExp, string][] = [
+  [/^\.clusterfuzzlite\//, /./, 'ClusterFuzzLite'],
+  [/_test\.go$/, /\bfunc\s+Fuzz\w*\s*\(\s*\w+\s+\*testing\.F\s*\)/, 'Go native fuzzing'],
+  [/(?:^|\/)fuzz\/Cargo\.toml$/, /\blibfuzzer-sys\b|\bcargo-fuzz\s*=\s*true/, 'cargo-fuzz'],
+  [/\.py$/, /^\s*(?:import\s+atheris|from\s+atheris\s+import)\b/m, 'Atheris'],
+  [/\.(?:java|kt)$/, /com\.code_intelligence\.jazzer|@FuzzTest\b/, 'Jazzer'],
+  [/\.(?:js|ts|mjs|cjs)$/, /@jazzer\.js\/|\bfc\.assert\s*\(|from\s+['"]fast-check['"]|require\(\s*['"]fast-check['"]\s*\)/, 'JavaScript fuzzing (Jazzer.js, fast-check)'],
+  [/^package\.json$/, /"(?:@jazzer\.js\/core|fast-check)"\s*:/, 'JavaScript fuzzing (Jazzer.js, fast-check)'],
+  [/\.(?:c|cc|cpp)$/, /\bLLVMFuzzerTestOneInput\b/, 'libFuzzer'],
+  [/\.hs$/, /\bimport\s+(?:Test\.QuickCheck|Hedgehog)\b/, 'Haskell property testing'],
+];
+/** Steps and commands that publish a package or an image. */
+const PUBLISH_ACTIONS = /^(?:pypa\/gh-action-pypi-publish|docker\/build-push-action|goreleaser\/goreleaser-action|ko-build\/setup-ko|JS-DevTools\/npm-publish|rubygems\/release-gem|changesets\/action|gradle\/gradle-build-action)$/i;
+const PUBLISH_COMMANDS = /\b(?:npm|pnpm|yarn)\s+publish\b|\btwine\s+upload\b|\b(?:uv|poetry|flit|hatch)\s+publish\b|\bdocker\s+(?:image\s+)?push\b|\bmvn\w*\s+(?:\S+\s+)*deploy\b|\bgradlew?\s+(?:\S+\s+)*publish\w*\b|\bcargo\s+publish\b|\bgem\s+push\b|\bdotnet\s+nuget\s+push\b|\bnuget\s+push\b|\bgoreleaser\s+release\b|\bko\s+(?:build|publish)\b/;
+/** Actions that run a SAST tool, as Scorecard's SAST check knows them. */
+const SAST_ACTIONS: [RegExp, string][] = [
+  [/^github\/codeql-action\/analyze$/i, 'CodeQL'],
+  [/^snyk\/actions\/.+/i, 'Snyk'],
+  [/^facebook\/pysa-action$/i, 'Pysa'],
+  [/^JetBrains\/qodana-action$/i, 'Qodana'],
+  [/^hadolint\/hadolint-action$/i, 'Hadolint'],
+];
 const VENDORED = /(?:^|\/)(?:node_modules|vendor|third_party|\.venv|venv)\//;
 const MAX_FILES = 200;
+const MAX_FUZZ_READS = 60;
 
 /** Reads the workflows, Dockerfiles and shell scripts of `target` (at most 200) and collects the evidence. */
 export async function collectFileEvidence(target: Target): Promise<FileEvidence> {
-  const ev: FileEvidence = { workflows: [], dangerous: [], dependencies: [], incomplete: [] };
+  const ev: FileEvidence = { workflows: [], dangerous: [], dependencies: [], packaging: [], fuzzing: [], sastTools: [], incomplete: [] };
   let n = 0;
-  const wanted = (p: string) => WORKFLOW.test(p) || ((isDockerfile(p) || SCRIPT.test(p)) && !VENDORED.test(p));
+  let fuzzReads = 0;
+  const fuzzCandidate = (p: string) => FUZZ_FILE.test(p) || /_test\.go$/.test(p) || p === 'package.json';
+  const wanted = (p: string) => WORKFLOW.test(p) || ((isDockerfile(p) || SCRIPT.test(p) || POM.test(p) || fuzzCandidate(p)) && !VENDORED.test(p));
   for await (const f of targetFiles(target, { path: wanted })) {
-    if (++n > MAX_FILES) {
+    const main = WORKFLOW.test(f.path) || isDockerfile(f.path) || SCRIPT.test(f.path) || POM.test(f.path);
+    if (!main) {
+      // Fuzzing needs one hit: candidates are read until one is found, at most MAX_FUZZ_READS of them.
+      if (ev.fuzzing.length || ++fuzzReads > MAX_FUZZ_READS) continue;
+    } else if (++n > MAX_FILES) {
       ev.incomplete.push(`more than ${MAX_FILES} workflows, Dockerfiles and scripts: the rest were not read`);
       break;
     }
     const text = await readText(f, (path, message) => ev.incomplete.push(`${path}: ${message}`));
     if (text === undefined) continue;
+    fuzzEvidence(f.path, text, ev.fuzzing);
     if (WORKFLOW.test(f.path)) workflowEvidence(f.path, text, ev);
-    else if (isDockerfile(f.path)) dockerfileEvidence(f.path, text, ev);
-    else scriptDependencies(f.path, text, (o) => 1 + lineWithin(text, o), ev.dependencies);
+    else if (POM.test(f.path)) {
+      if (/<sonar\.host\.url>\s*\S+\s*<\/sonar\.host\.url>/.test(text)) ev.sastTools.push({ tool: 'Sonar', path: f.path });
+    } else if (isDockerfile(f.path)) dockerfileEvidence(f.path, text, ev);
+    else if (SCRIPT.test(f.path)) scriptDependencies(f.path, text, (o) => 1 + lineWithin(text, o), ev.dependencies);
   }
   return ev;
 }
@@ -141,6 +184,10 @@ function workflowEvidence(path: string, text: string, ev: FileEvidence): void {
       const uses = str(get(step, 'uses'));
       if (uses !== undefined) {
         actionDependency(path, uses, lineOf(y, get(step, 'uses')), ev.dependencies);
+        const action = uses.split('@')[0]!;
+        if (PUBLISH_ACTIONS.test(action) && !ev.packaging.some((x) => x.path === path)) ev.packaging.push({ path, what: action });
+        const tool = SAST_ACTIONS.find(([re]) => re.test(action))?.[1];
+        if (tool && !ev.sastTools.some((t) => t.path === path && t.tool === tool)) ev.sastTools.push({ tool, path });
         if (privileged && /^actions\/checkout@/i.test(uses)) {
           const ref = str(get(get(step, 'with'), 'ref'));
           if (ref !== undefined && PR_HEAD_REF.test(ref)) ev.dangerous.push({ kind: 'untrusted-checkout', path, line: lineOf(y, get(get(step, 'with'), 'ref')), what: ref });
@@ -149,6 +196,8 @@ function workflowEvidence(path: string, text: string, ev: FileEvidence): void {
       const run = get(step, 'run');
       const script = str(run);
       if (script === undefined) continue;
+      const publish = PUBLISH_COMMANDS.exec(script);
+      if (publish && !ev.packaging.some((x) => x.path === path)) ev.packaging.push({ path, what: publish[0] });
       const base = lineOf(y, run);
       for (const m of script.matchAll(/\$\{\{([^}]*)\}\}/g)) {
         if (UNTRUSTED_CONTEXT.test(m[1]!)) ev.dangerous.push({ kind: 'script-injection', path, line: base + (/^[|>]/.test(text.slice((run as { range?: number[] }).range?.[0] ?? 0)) ? 1 : 0) + lineWithin(script, m.index), what: m[0].trim() });
@@ -157,6 +206,12 @@ function workflowEvidence(path: string, text: string, ev: FileEvidence): void {
       const shift = /^[|>]/.test(text.slice((run as { range?: number[] }).range?.[0] ?? 0)) ? 1 : 0;
       scriptDependencies(path, script, (o) => base + shift + lineWithin(script, o), ev.dependencies);
     }
+  }
+}
+
+function fuzzEvidence(path: string, text: string, out: FileEvidence['fuzzing']): void {
+  for (const [where, what, tool] of FUZZERS) {
+    if (where.test(path) && what.test(text) && !out.some((x) => x.tool === tool)) out.push({ tool, path });
   }
 }
 

@@ -26,19 +26,26 @@ export interface ScorecardInputs {
   binaryArtifacts?: string[];
   /** Workflows, Dockerfiles and scripts as read from the tree, or undefined when the file checks did not run. */
   files?: FileEvidence;
+  /** For each packaging workflow: whether it has a successful run (GitHub's Actions API), or why that is unknown. */
+  publishedRuns?: Map<string, boolean | string>;
 }
 
 /** Scorecard's risk of each check we score, which weighs it in the aggregate. */
 export const SCORECARD_RISK: Record<string, 'Critical' | 'High' | 'Medium' | 'Low'> = {
   'Binary-Artifacts': 'High',
   'Branch-Protection': 'High',
+  'CI-Tests': 'Low',
   'Code-Review': 'High',
   'Dangerous-Workflow': 'Critical',
   'Dependency-Update-Tool': 'High',
+  Fuzzing: 'Medium',
+  Packaging: 'Medium',
   License: 'Low',
+  SAST: 'Medium',
   Maintained: 'High',
   'Pinned-Dependencies': 'Medium',
   'Token-Permissions': 'High',
+  Vulnerabilities: 'High',
   'Security-Policy': 'Medium',
   'Signed-Releases': 'High',
   Webhooks: 'Critical',
@@ -49,11 +56,16 @@ const WEIGHT = { Critical: 10, High: 7.5, Medium: 5, Low: 2.5 } as const;
 const SHORT: Record<string, string> = {
   'Binary-Artifacts': 'Determines if the project has generated executable (binary) artifacts in the source repository.',
   'Branch-Protection': "Determines if the default and release branches are protected with GitHub's branch protection settings.",
+  'CI-Tests': 'Determines if the project runs tests before pull requests are merged.',
+  SAST: 'Determines if the project uses static code analysis.',
+  Fuzzing: 'Determines if the project uses fuzzing.',
+  Packaging: 'Determines if the project is published as a package that others can easily download, install, easily update, and uninstall.',
   'Code-Review': 'Determines if the project requires human code review before pull requests (aka merge requests) are merged.',
   'Dangerous-Workflow': "Determines if the project's GitHub Action workflows avoid dangerous patterns.",
   Maintained: 'Determines if the project is "actively maintained".',
   'Pinned-Dependencies': 'Determines if the project has declared and pinned the dependencies of its build process.',
   'Token-Permissions': "Determines if the project's workflows follow the principle of least privilege.",
+  Vulnerabilities: 'Determines if the project has open, known unfixed vulnerabilities.',
   'Dependency-Update-Tool': 'Determines if the project uses a dependency update tool.',
   License: 'Determines if the project has defined a license.',
   'Security-Policy': 'Determines if the project has published a security policy.',
@@ -73,8 +85,10 @@ export function scorecardChecks(f: RepoFacts, inputs: ScorecardInputs): Scorecar
     binaryArtifacts(inputs.binaryArtifacts),
     maintained(f),
     pinnedDependencies(inputs.files),
+    vulnerabilities(inputs.files),
+    fuzzing(inputs.files),
   ];
-  if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files));
+  if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files), ciTests(f), sast(f, inputs.files), packaging(inputs.files, inputs.publishedRuns));
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -379,3 +393,84 @@ export function tokenPermissions(files: FileEvidence | undefined): ScorecardChec
   return result(name, score, score === 10 ? 'GitHub workflow tokens follow principle of least privilege' : `detected GitHub workflow tokens with excessive permissions${score < 10 ? ` -- score normalized to ${score}` : ''}`, details);
 }
 
+
+/** Vulnerabilities: 10 minus one per known vulnerability (aliases merged) in the locked dependencies, at least 0. */
+export function vulnerabilities(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Vulnerabilities';
+  const v = files?.vulnerabilities;
+  if (!v) return result(name, -1, 'could not be checked: the dependency scan did not run');
+  if (!v.ok) return result(name, -1, `could not be checked: ${v.reason}`);
+  const details = [...v.advisories.map((a) => `Warn: Project is vulnerable to: ${a.id} (${a.packages.join(', ')})`), ...v.unread.map((e) => `Info: Possibly incomplete results: ${e}`)];
+  const score = Math.max(0, 10 - v.advisories.length);
+  return result(name, score, `${v.advisories.length} existing vulnerabilities detected`, details);
+}
+
+/** Check apps and status contexts Scorecard takes for CI tests. */
+const CI_NAMES = ['appveyor', 'buildkite', 'circleci', 'e2e', 'github-actions', 'jenkins', 'mergeable', 'packit-as-a-service', 'semaphoreci', 'test', 'travis-ci'];
+const isCi = (name: string) => CI_NAMES.some((n) => name.toLowerCase().includes(n));
+/** Check apps Scorecard takes for SAST, and the conclusions that count. */
+const SAST_APPS = new Set(['github-advanced-security', 'github-code-scanning', 'lgtm-com', 'sonarcloud', 'sonarqubecloud']);
+const PASSED = new Set(['success', 'neutral']);
+
+/** The merged pull requests whose last commit's checks the forge showed, or why they cannot be scored. */
+function changesWithCi(f: RepoFacts): { changes: (MergedChange & { ci: NonNullable<MergedChange['ci']> })[] } | { reason: string } {
+  if (!f.mergedChanges.ok) return { reason: `could not be checked: ${f.mergedChanges.reason}` };
+  const withCi = f.mergedChanges.value.filter((c): c is MergedChange & { ci: NonNullable<MergedChange['ci']> } => c.ci !== undefined);
+  if (!f.mergedChanges.value.length) return { reason: 'no pull request found' };
+  if (!withCi.length) return { reason: 'could not be checked: the checks of merged pull requests are read through GraphQL, which needs a token' };
+  return { changes: withCi };
+}
+
+/** CI-Tests: the share of merged pull requests whose last commit passed a CI check or status, 10 for all. */
+export function ciTests(f: RepoFacts): ScorecardCheck {
+  const name = 'CI-Tests';
+  const c = changesWithCi(f);
+  if ('reason' in c) return result(name, -1, c.reason);
+  const tested = c.changes.filter((x) => x.ci.checks.some((k) => k.status === 'completed' && k.conclusion === 'success' && isCi(k.app)) || x.ci.statuses.some((s) => s.state === 'success' && isCi(s.context)));
+  const details = c.changes.filter((x) => !tested.includes(x)).map((x) => `Warn: merged PR ${x.number} without CI test: ${x.url}`);
+  const score = Math.floor((10 * tested.length) / c.changes.length);
+  return result(name, score, `${tested.length} out of ${c.changes.length} merged PRs checked by a CI test${score < 10 ? ` -- score normalized to ${score}` : ''}`, details);
+}
+
+/**
+ * SAST, as Scorecard combines its three signals: a Sonar configuration 10; else the share of merged pull requests a
+ * SAST app checked (10 for all), weighted 3 to 7 with a SAST workflow (CodeQL, Snyk, Pysa, Qodana, Hadolint) when one
+ * exists; with no pull request to look at, a SAST workflow 10, none 0.
+ */
+export function sast(f: RepoFacts, files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'SAST';
+  const sonar = files?.sastTools.find((t) => t.tool === 'Sonar');
+  if (sonar) return result(name, 10, 'SAST tool detected', [`Info: Sonar configured: ${sonar.path}`]);
+  const workflows = files?.sastTools.filter((t) => t.tool !== 'Sonar') ?? [];
+  const details = workflows.map((t) => `Info: SAST tool detected: ${t.tool}: ${t.path}`);
+  const c = changesWithCi(f);
+  const prScore = 'reason' in c ? undefined : Math.floor((10 * c.changes.filter((x) => x.ci.checks.some((k) => k.status === 'completed' && PASSED.has(k.conclusion ?? '') && SAST_APPS.has(k.app))).length) / c.changes.length);
+  if (prScore === undefined) {
+    if (!files) return result(name, -1, 'could not be checked: the file checks did not run and no merged pull request showed its checks');
+    return workflows.length ? result(name, 10, `SAST tool detected: ${workflows[0]!.tool}`, details) : result(name, 0, 'no SAST tool detected', ['Warn: no pull requests merged into dev branch', ...details]);
+  }
+  if (prScore === 10) return result(name, 10, 'SAST tool is run on all commits', details);
+  if (!workflows.length) return result(name, prScore, `SAST tool is not run on all commits -- score normalized to ${prScore}`, details);
+  const score = Math.floor((prScore * 3 + 10 * 7) / 10);
+  return result(name, score, 'SAST tool detected but not run on all commits', details);
+}
+
+/** Fuzzing: 10 when the tree sets up a fuzzer, else 0. OSS-Fuzz and OneFuzz membership is not looked up (offline). */
+export function fuzzing(files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Fuzzing';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  if (files.fuzzing.length) return result(name, 10, `project is fuzzed`, files.fuzzing.map((x) => `Info: ${x.tool} integration found: ${x.path}`));
+  return result(name, 0, 'project is not fuzzed', ['Warn: no fuzzer integrations found', 'Debug: OSS-Fuzz and OneFuzz project lists were not consulted (pipeguard reads the repository only)']);
+}
+
+/** Packaging (GitHub): 10 when a workflow that publishes a package or image has a successful run; otherwise inconclusive. */
+export function packaging(files: FileEvidence | undefined, runs: Map<string, boolean | string> | undefined): ScorecardCheck {
+  const name = 'Packaging';
+  if (!files) return result(name, -1, 'could not be checked: the file checks did not run');
+  const details = files.packaging.map((p) => {
+    const r = runs?.get(p.path);
+    return r === true ? `Info: GitHub/GitLab publishing workflow used in run: ${p.path} (${p.what})` : typeof r === 'string' ? `Debug: runs of ${p.path} not read: ${r}` : `Warn: GitHub publishing workflow not used in runs: ${p.path} (${p.what})`;
+  });
+  if (files.packaging.some((p) => runs?.get(p.path) === true)) return result(name, 10, 'packaging workflow detected', details);
+  return result(name, -1, 'packaging workflow not detected', details.length ? details : ['Warn: no GitHub/GitLab publishing workflow detected.']);
+}

@@ -372,16 +372,23 @@ function statusNotifications(s: ScannerStatus): Json[] {
  * scheme, and spaces, `%`, `#`, `?` are safe). The `!` of archive members (`a.zip!b/c`) is legal in a URI path,
  * but GitHub code scanning rejects it, so it is encoded too (`%21`), as are the other characters
  * `encodeURIComponent` leaves (`'()*`) but for parentheses. Leading `./` and `/` are dropped, `//` collapsed and
- * `.` segments removed, so the result always resolves against its base.
+ * `.` segments removed, so the result always resolves against its base. A byte of a file name that is not UTF-8,
+ * written `\xNN` in the path (core/byte-names.ts; always 80 to ff), is the byte itself in the URI: `%NN`.
  */
 export function pathToUri(path: string): string {
   return path
+    .replace(/\\x([89a-f][0-9a-f])/g, '\u0000$1')
     .replace(/\\/g, '/')
     .replace(/\/{2,}/g, '/')
     .replace(/^(\.?\/)+/, '')
     .split('/')
     .filter((seg, i, all) => seg !== '.' || all.length === 1)
-    .map((seg) => encodeURIComponent(seg).replace(/[!'*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map((seg) =>
+      seg
+        .split(/\u0000([89a-f][0-9a-f])/)
+        .map((part, i) => (i % 2 ? `%${part.toUpperCase()}` : encodeURIComponent(part).replace(/[!'*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)))
+        .join(''),
+    )
     .join('/');
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SbomComponent } from './inventory.js';
+import type { SbomComponent, SbomConstraint } from './inventory.js';
 
 /** What the SBOM is about and who made it. */
 export interface SbomMeta {
@@ -18,8 +18,11 @@ export function stableUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16] as string, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A CycloneDX 1.6 JSON BOM with components, licenses, hashes, scopes and the dependency graph. */
-export function cyclonedxBom(components: SbomComponent[], roots: string[], meta: SbomMeta): Record<string, unknown> {
+/**
+ * A CycloneDX 1.6 JSON BOM with components, licenses, hashes, scopes and the dependency graph. Requirements no file
+ * resolves (manifest ranges, unpinned names) are components without a version, marked `pipeguard:unresolved`.
+ */
+export function cyclonedxBom(components: SbomComponent[], roots: string[], meta: SbomMeta, unresolved: SbomConstraint[] = []): Record<string, unknown> {
   const rootRef = `pipeguard:root:${meta.name}`;
   const seed = JSON.stringify([meta.name, components.map((c) => [c.purl, c.dependsOn])]);
   return {
@@ -40,7 +43,8 @@ export function cyclonedxBom(components: SbomComponent[], roots: string[], meta:
         ...(meta.subject?.platform ? { properties: [{ name: 'pipeguard:platform', value: meta.subject.platform }] } : {}),
       },
     },
-    components: components.map((c) => ({
+    components: [
+      ...components.map((c) => ({
       type: 'library',
       'bom-ref': c.purl,
       ...(c.ecosystem === 'Maven' ? { group: c.name.split(':')[0], name: c.name.split(':')[1] ?? c.name } : splitNpm(c)),
@@ -62,6 +66,21 @@ export function cyclonedxBom(components: SbomComponent[], roots: string[], meta:
         ...(c.dev ? [{ name: 'pipeguard:dev', value: 'true' }] : []),
       ],
     })),
+      ...unresolved.map((u) => ({
+        type: 'library',
+        'bom-ref': `pipeguard:unresolved:${u.purl}`,
+        ...splitNpm({ ecosystem: u.ecosystem, name: u.name } as SbomComponent),
+        scope: u.dev ? 'optional' : 'required',
+        purl: u.purl,
+        properties: [
+          { name: 'pipeguard:ecosystem', value: u.ecosystem },
+          { name: 'pipeguard:unresolved', value: 'true' },
+          ...u.specs.map((v) => ({ name: 'pipeguard:constraint', value: v })),
+          ...u.sources.map((v) => ({ name: 'pipeguard:lockfile', value: v })),
+          ...(u.dev ? [{ name: 'pipeguard:dev', value: 'true' }] : []),
+        ],
+      })),
+    ],
     dependencies: [
       { ref: rootRef, dependsOn: roots },
       ...components.map((c) => ({ ref: c.purl, dependsOn: c.dependsOn })),

@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.js';
 import type { Target } from '../core/types.js';
 import { collectInventory } from '../analyzers/inventory/inventory.js';
 import { cyclonedxBom, type SbomMeta } from './cyclonedx.js';
-import { sbomComponents } from './inventory.js';
+import { sbomComponents, sbomConstraints } from './inventory.js';
 import { spdxDocument } from './spdx.js';
 
 /** SBOM output formats. */
@@ -31,8 +31,11 @@ export async function generateSbom(target: Target, o: SbomOptions): Promise<{ do
   if (first) throw new InputError(first.message, first.path, first.line);
   // An image or artifact with no package is described as such (an empty list); a folder without a lockfile is an error.
   if (lockfiles.length === 0 && target.kind !== 'image' && target.kind !== 'archive') throw new InputError('no lockfile or manifest found', target.id);
-  const filtered = o.excludeDev ? lockfiles.map((l) => ({ ...l, packages: l.packages.filter((p) => !p.dev) })) : lockfiles;
+  const filtered = o.excludeDev
+    ? lockfiles.map((l) => ({ ...l, packages: l.packages.filter((p) => !p.dev), constraints: (l.constraints ?? []).filter((c) => !c.dev) }))
+    : lockfiles;
   const { components, roots } = sbomComponents(filtered);
+  const unresolved = sbomConstraints(filtered, components);
   const img = target.image;
   const meta: SbomMeta = {
     name: o.name ?? img?.reference ?? basename(target.id),
@@ -41,6 +44,6 @@ export async function generateSbom(target: Target, o: SbomOptions): Promise<{ do
     ...(img ? { subject: { type: 'container' as const, digest: img.manifestDigest, ...(img.platform ? { platform: img.platform } : {}) } } : {}),
     ...(o.subjectDigest && !img ? { subject: { type: 'file' as const, digest: o.subjectDigest } } : {}),
   };
-  const document = o.format === 'spdx' ? spdxDocument(components, roots, meta) : cyclonedxBom(components, roots, meta);
+  const document = o.format === 'spdx' ? spdxDocument(components, roots, meta, unresolved) : cyclonedxBom(components, roots, meta, unresolved);
   return { document, components: components.length };
 }

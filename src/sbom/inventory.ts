@@ -1,6 +1,39 @@
 import type { Dependency, ParsedLockfile } from '../analyzers/inventory/types.js';
 import { formatSpdx, toSpdx } from '../scanners/licenses/spdx.js';
 import { dependencyPurl } from '../analyzers/inventory/installed/index.js';
+import { purlFor } from '../analyzers/inventory/purl.js';
+
+/** A requirement declared without an exact version (a manifest's range or unpinned name): listed as unresolved. */
+export interface SbomConstraint {
+  /** The package's purl without a version. */
+  purl: string;
+  ecosystem: string;
+  name: string;
+  /** Each distinct requirement as written (`>=2,<3`), sorted. */
+  specs: string[];
+  dev: boolean;
+  sources: string[];
+}
+
+/** The constraints of every lockfile/manifest, one per package name that no file resolves to a version. */
+export function sbomConstraints(lockfiles: ParsedLockfile[], components: SbomComponent[]): SbomConstraint[] {
+  const resolved = new Set(components.map((c) => c.purl.replace(/@[^@/]*$/, '')));
+  const byPurl = new Map<string, SbomConstraint>();
+  for (const lock of lockfiles) {
+    for (const c of lock.constraints ?? []) {
+      const purl = purlFor(c.ecosystem, c.name) ?? `pkg:generic/${encodeURIComponent(c.name)}`;
+      if (resolved.has(purl)) continue; // another file pins it: the SBOM lists that version
+      let e = byPurl.get(purl);
+      if (!e) byPurl.set(purl, (e = { purl, ecosystem: c.ecosystem, name: c.name, specs: [], dev: c.dev === true, sources: [] }));
+      if (!c.dev) e.dev = false;
+      if (!e.specs.includes(c.spec)) e.specs.push(c.spec);
+      if (!e.sources.includes(lock.path)) e.sources.push(lock.path);
+    }
+  }
+  const out = [...byPurl.values()].sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+  for (const c of out) c.specs.sort();
+  return out;
+}
 
 /** One component of an SBOM: a package version, merged across lockfiles. */
 export interface SbomComponent {

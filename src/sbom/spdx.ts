@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { SbomMeta } from './cyclonedx.js';
-import type { SbomComponent } from './inventory.js';
+import type { SbomComponent, SbomConstraint } from './inventory.js';
 
 const SPDX_ALG: Record<string, string> = { 'SHA-512': 'SHA512', 'SHA-256': 'SHA256', 'SHA-1': 'SHA1' };
 
-/** An SPDX 2.3 JSON document: one package per component, DEPENDS_ON relationships for the graph. */
-export function spdxDocument(components: SbomComponent[], roots: string[], meta: SbomMeta): Record<string, unknown> {
+/**
+ * An SPDX 2.3 JSON document: one package per component, DEPENDS_ON relationships for the graph; requirements no file
+ * resolves are packages without `versionInfo`, their constraint in the comment.
+ */
+export function spdxDocument(components: SbomComponent[], roots: string[], meta: SbomMeta, unresolved: SbomConstraint[] = []): Record<string, unknown> {
   const ids = new Map<string, string>();
   components.forEach((c, i) => ids.set(c.purl, `SPDXRef-Package-${i + 1}-${c.name.replace(/[^A-Za-z0-9.-]+/g, '-').slice(0, 60)}`));
   const rootId = 'SPDXRef-Root';
@@ -47,6 +50,19 @@ export function spdxDocument(components: SbomComponent[], roots: string[], meta:
         externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: c.purl }],
         // Where it was found: the file that lists it and, in an image, the layer that added it.
         sourceInfo: `found in ${c.sources.join(', ')}${c.layers.length ? ` (image layer ${c.layers.join(', ')})` : ''}`,
+      })),
+      ...unresolved.map((u, i) => ({
+        SPDXID: `SPDXRef-Unresolved-${i + 1}-${u.name.replace(/[^A-Za-z0-9.-]+/g, '-').slice(0, 60)}`,
+        name: u.name,
+        downloadLocation: 'NOASSERTION',
+        filesAnalyzed: false,
+        licenseConcluded: 'NOASSERTION',
+        licenseDeclared: 'NOASSERTION',
+        copyrightText: 'NOASSERTION',
+        primaryPackagePurpose: 'LIBRARY',
+        externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: u.purl }],
+        sourceInfo: `declared in ${u.sources.join(', ')}`,
+        comment: `unresolved requirement ${u.specs.join(' | ')}: no lockfile says which version is installed`,
       })),
     ],
     relationships: [

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { decodeName, isUtf8Name } from '../core/byte-names.js';
 import { globMatcher } from '../core/glob.js';
 import { InputError } from '../core/errors.js';
 import type { FileFilter, FileTarget, TargetFile } from '../core/types.js';
@@ -28,8 +29,10 @@ export interface DirectoryOptions {
 }
 
 interface Entry {
+  /** The path in reports: a name that is not UTF-8 in its escaped form (core/byte-names.ts). */
   rel: string;
-  abs: string;
+  /** The path on disk: bytes when a name on the way is not UTF-8 (a string would name another file). */
+  abs: string | Buffer;
   /** Found on first need (consumers that read files themselves never ask): -1 when the file is gone. */
   size?: number;
 }
@@ -70,7 +73,8 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
       const e = list.entries[i]!;
       if (filter.path && !filter.path(e.rel)) continue;
       // A consumer reading files itself applies the size limit as it reads: no stat here.
-      const deferred = filter.deferRead === true && !(o.expandArchive && isArchivePath(e.rel));
+      // (a file reached through a name that is not UTF-8 is read here: consumers take string paths)
+      const deferred = filter.deferRead === true && typeof e.abs === 'string' && !(o.expandArchive && isArchivePath(e.rel));
       if (!deferred) {
         const size = sizeOf(e);
         if (size < 0) continue;
@@ -134,6 +138,45 @@ function under(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
+/** {@link under} for a folder or a name given by its bytes. */
+function underBytes(dir: string | Buffer, name: string | Buffer): Buffer {
+  const d = typeof dir === 'string' ? Buffer.from(dir) : dir;
+  const n = typeof name === 'string' ? Buffer.from(name) : name;
+  return d[d.length - 1] === SEP_BYTE ? Buffer.concat([d, n]) : Buffer.concat([d, Buffer.from(sep), n]);
+}
+
+const SEP_BYTE = sep.charCodeAt(0);
+
+/** One name in a folder, as the walk needs it. */
+interface Child {
+  /** The text form (core/byte-names.ts). */
+  name: string;
+  /** Where it is on disk. */
+  abs: string | Buffer;
+  dir: boolean;
+  file: boolean;
+  link: boolean;
+}
+
+/**
+ * The names in a folder. Read as text (the fast, common case); when a name came back with U+FFFD (bytes that are
+ * not UTF-8, or a folder reached by bytes), read again as bytes, so such a file is read by its real name.
+ */
+function listFolder(dir: string | Buffer): Child[] {
+  if (typeof dir === 'string') {
+    const names = readdirSync(dir, { withFileTypes: true });
+    if (!names.some((d) => d.name.includes('\uFFFD'))) {
+      return names.map((d) => ({ name: d.name, abs: under(dir, d.name), dir: d.isDirectory(), file: d.isFile(), link: d.isSymbolicLink() }));
+    }
+  }
+  const raw = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' }) as unknown as Dirent<Buffer>[];
+  return raw.map((d) => {
+    const bytes = d.name as unknown as Buffer;
+    const text = isUtf8Name(bytes) && typeof dir === 'string';
+    return { name: decodeName(bytes), abs: text ? under(dir, bytes.toString('utf8')) : underBytes(dir, bytes), dir: d.isDirectory(), file: d.isFile(), link: d.isSymbolicLink() };
+  });
+}
+
 /** The skip note of a file over the size limit. */
 export function tooLarge(size: number, limit: number): string {
   return `skipped: ${size} bytes is over the ${limit}-byte file size limit`;
@@ -156,7 +199,7 @@ class DiskFile implements TargetFile {
     limit: number,
   ) {
     this.path = e.rel;
-    this.diskPath = deferred ? e.abs : undefined;
+    this.diskPath = deferred && typeof e.abs === 'string' ? e.abs : undefined;
     this.sizeLimit = deferred ? limit : undefined;
   }
 
@@ -187,7 +230,7 @@ interface IgnoreScope {
 }
 
 /** A folder still to list, or a file found in one, on the walk's stack. */
-type Pending = { dir: string; rel: string; ignores: IgnoreScope[] } | Entry;
+type Pending = { dir: string | Buffer; rel: string; ignores: IgnoreScope[] } | Entry;
 
 /**
  * The files of a tree, listed as they are asked for, in the order of their sorted relative paths (depth first,
@@ -232,18 +275,18 @@ class Listing {
     }
     const { dir, rel, ignores: inherited } = next;
     const o = this.o;
-    let names: Dirent[];
+    let names: Child[];
     try {
-      names = readdirSync(dir, { withFileTypes: true });
+      names = listFolder(dir);
     } catch (err) {
       o.onSkip?.(rel || '.', `unreadable directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       return true;
     }
     let ignores = inherited;
-    if (o.gitignore && names.some((d) => d.name === '.gitignore' && d.isFile())) {
+    if (o.gitignore && names.some((d) => d.name === '.gitignore' && d.file)) {
       let text = '';
       try {
-        text = readFileSync(join(dir, '.gitignore'), 'utf8');
+        text = readFileSync(typeof dir === 'string' ? join(dir, '.gitignore') : underBytes(dir, '.gitignore'), 'utf8');
       } catch {
         // an unreadable .gitignore ignores nothing
       }
@@ -261,7 +304,7 @@ class Listing {
       return state;
     };
     // A folder sorts as `name/`, so depth-first order is the order of the sorted relative paths.
-    const key = (d: Dirent) => (d.isDirectory() ? d.name + '/' : d.name);
+    const key = (d: Child) => (d.dir ? d.name + '/' : d.name);
     names.sort((a, b) => {
       const x = key(a);
       const y = key(b);
@@ -270,13 +313,13 @@ class Listing {
     const children: Pending[] = [];
     for (const d of names) {
       const childRel = rel ? `${rel}/${d.name}` : d.name;
-      if (d.isSymbolicLink()) continue;
-      if (d.isDirectory()) {
+      if (d.link) continue;
+      if (d.dir) {
         if (ALWAYS_SKIPPED.has(d.name) || this.isExcluded(childRel) || ignored(childRel, true)) continue;
-        children.push({ dir: under(dir, d.name), rel: childRel, ignores });
-      } else if (d.isFile()) {
+        children.push({ dir: d.abs, rel: childRel, ignores });
+      } else if (d.file) {
         if (this.isExcluded(childRel) || ignored(childRel, false)) continue;
-        children.push({ rel: childRel, abs: under(dir, d.name) });
+        children.push({ rel: childRel, abs: d.abs });
       }
     }
     for (let i = children.length - 1; i >= 0; i--) this.stack.push(children[i]!);

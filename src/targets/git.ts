@@ -15,6 +15,7 @@
  * still in history). Symlinks (120000) and submodules (160000) are skipped.
  */
 import type { Readable } from 'node:stream';
+import { decodeName } from '../core/byte-names.js';
 import { InputError } from '../core/errors.js';
 import type { FileFilter, Origin, FileTarget, TargetFile } from '../core/types.js';
 import { readBlobs, type BlobRef, type SkipNote } from './git-blobs.js';
@@ -112,13 +113,13 @@ async function* parseLog(stream: Readable): AsyncGenerator<LogCommit> {
     for (;;) {
       const z = buf.indexOf(0, start);
       if (z < 0) break;
-      token(buf.toString('utf8', start, z));
+      token(decodeName(buf.subarray(start, z)));
       start = z + 1;
     }
     rest = buf.subarray(start);
     while (done.length) yield done.shift()!;
   }
-  if (rest.length) token(rest.toString('utf8'));
+  if (rest.length) token(decodeName(rest));
   if (cur) yield cur;
 }
 
@@ -230,7 +231,7 @@ export async function openGitHistory(repoDir: string, opts: GitHistoryOptions): 
   };
 }
 
-/** Undoes git's C-style quoting of a path (`"a\tb\303\251"`), decoding the bytes as UTF-8. */
+/** Undoes git's C-style quoting of a path (`"a\tb\303\251"`), decoding the bytes as a name (core/byte-names.ts). */
 export function unquoteGitPath(s: string): string {
   if (!s.startsWith('"') || !s.endsWith('"') || s.length < 2) return s;
   const bytes: number[] = [];
@@ -251,7 +252,7 @@ export function unquoteGitPath(s: string): string {
       i += 1;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return decodeName(Buffer.from(bytes));
 }
 
 /** The path of a `+++ ` line of a unified diff (prefix `b/`), or null for `/dev/null`. */
@@ -310,7 +311,14 @@ interface StagedEntry {
 
 /** Parses `git diff --raw -z` output (with rename detection: renames and copies carry two paths). */
 function parseRaw(out: Buffer): (StagedEntry & { mode: string })[] {
-  const toks = out.toString('utf8').split('\0');
+  // split on the bytes, then decode: a path that is not UTF-8 gets its escaped form (core/byte-names.ts)
+  const toks: string[] = [];
+  for (let start = 0; start <= out.length; ) {
+    const z = out.indexOf(0, start);
+    const end = z < 0 ? out.length : z;
+    toks.push(decodeName(out.subarray(start, end)));
+    start = end + 1;
+  }
   const entries: (StagedEntry & { mode: string })[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
@@ -350,7 +358,7 @@ export async function openStaged(repoDir: string, opts: StagedOptions): Promise<
         '--dst-prefix=b/',
       ]);
       if (patch.code !== 0) throw new InputError(gitMessage(patch.stderr), repoDir);
-      added = parseAddedLines(patch.stdout.toString('utf8'));
+      added = parseAddedLines(decodeName(patch.stdout));
     }
     const refs = entries.map((e): BlobRef => {
       const ref: BlobRef = { oid: e.oid, path: e.path };

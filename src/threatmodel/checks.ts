@@ -7,13 +7,7 @@ import type { Config } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
 import { atLeast, type RuleMeta, type Scanner, type Severity } from '../core/types.js';
 import { SCANNER_CONFIGS } from '../scanners/configs.js';
-import { BUILTIN_SOURCE, type Mitigation, type ThreatRule } from './rules/load.js';
-
-/**
- * Scanners the roadmap names that this build does not have yet. Built-in rules may name them; their status is
- * "not built" until a scanner with that id is registered. A user's rule file may name only registered scanners.
- */
-export const PLANNED_SCANNERS: readonly string[] = ['image', 'sign'];
+import type { Mitigation, ThreatRule } from './rules/load.js';
 
 /** What the registry offers: per scanner, its rules under the effective config and every rule it can have. */
 export interface CheckRegistry {
@@ -39,7 +33,6 @@ export function validateReferences(rules: readonly ThreatRule[], registry: Check
     for (const m of r.mitigations) {
       const s = registry.scanners.get(m.scanner);
       if (!s) {
-        if (PLANNED_SCANNERS.includes(m.scanner) && !m.rules && m.source.file === BUILTIN_SOURCE) continue;
         throw new InputError(`threat rule ${r.id}: unknown scanner ${m.scanner} (known: ${[...registry.scanners.keys()].join(', ')})`, m.source.file, m.source.line);
       }
       for (const id of m.rules ?? []) {
@@ -70,8 +63,11 @@ export function scannerThreshold(config: Config, scanner: string): Severity | 'n
   return config.thresholds[scanner] ?? config.failOn;
 }
 
-/** The status of one mitigation for a threat of severity `severity`. */
-export function mitigationStatus(m: Pick<Mitigation, 'scanner' | 'rules' | 'gateAt' | 'whenFn' | 'when' | 'note'>, severity: Severity, registry: CheckRegistry, config: Config, today: string): CheckStatus {
+/**
+ * The status of one mitigation for a threat of severity `severity`. `declared` lists the keys pipeguard.yml itself
+ * sets (`scanners.dast`, `build.require`...: see ./declared.ts), which `when` conditions read as `declared`.
+ */
+export function mitigationStatus(m: Pick<Mitigation, 'scanner' | 'rules' | 'gateAt' | 'whenFn' | 'when' | 'note'>, severity: Severity, registry: CheckRegistry, config: Config, today: string, declared: readonly string[] = []): CheckStatus {
   const gateAt = m.gateAt ?? severity;
   const base = { scanner: m.scanner, gateAt, ...(m.rules ? { rules: m.rules } : {}), ...(m.note ? { note: m.note } : {}) };
   const s = registry.scanners.get(m.scanner);
@@ -79,7 +75,7 @@ export function mitigationStatus(m: Pick<Mitigation, 'scanner' | 'rules' | 'gate
   const section = (config.scanners as Record<string, { enabled?: boolean } | undefined>)[m.scanner];
   if (section && section.enabled === false) return { ...base, state: 'disabled', detail: `scanners.${m.scanner}.enabled is false` };
   if (m.whenFn) {
-    const r = m.whenFn({ config });
+    const r = m.whenFn({ config, declared: [...declared] });
     if (r !== true) return { ...base, state: 'inactive', detail: typeof r === 'boolean' ? `its condition on the config does not hold (${m.when})` : `its condition on the config failed: ${r.error}` };
   }
   const threshold = scannerThreshold(config, m.scanner);

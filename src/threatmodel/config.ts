@@ -27,6 +27,7 @@ export const threatModelConfigSchema = z
     failOn: failOn.optional().describe("Lowest severity of an open threat that fails `threat-model check` (default: the config's failOn)."),
     rules: z.array(z.string()).default([]).describe('Your own threat rule files (rules and extra mitigations), relative to the scanned folder.'),
     disable: z.array(z.string()).default([]).describe('Threat rule ids not to run.'),
+    privacy: z.boolean().default(false).describe('Also run the LINDDUN privacy rules (tm-privacy-*) on the personal data the model declares.'),
     drift: driftConfigSchema.prefault({}),
   })
   .strict();

@@ -21,6 +21,7 @@ const CATEGORIES: [RegExp, string][] = [
   [/^(github-actions|gitlab-ci|jenkins|circleci|ci|buildkite|azure-pipelines)$/, 'ci'],
   [/^(keycloak|auth0|okta|cognito|ldap|active-directory|idp|identity-provider|oauth)$/, 'identity'],
   [/^(registry|container-registry|ghcr|ecr|gcr|docker-hub|npm-registry|package-registry)$/, 'registry'],
+  [/^(load-?balancer|reverse-?proxy|proxy|haproxy|envoy|traefik|nginx|caddy|api-?gateway|gateway|waf|cdn|ingress|alb|elb)$/, 'proxy'],
 ];
 
 /** The category of a technology name (`postgres` → `sql`), or ''. */
@@ -55,6 +56,28 @@ export function buildBindings(model: Model): Bindings {
     (outbound.get(f.from) ?? outbound.set(f.from, []).get(f.from)!).push(f);
   }
   const untrustedSource = (e: Element) => trustOf(e) === 'untrusted' || (e.kind === 'external' && e.internetFacing);
+  // Exposure and browser traffic pass through proxies (load balancers, gateways, WAFs): what a proxy receives from
+  // the internet or from browsers, the elements behind it receive too. Worked out to a fixed point over chains.
+  const isProxy = (e: Element) => categoryOf(e.technology) === 'proxy';
+  const exposed = new Set<string>();
+  const browsers = new Set<string>();
+  for (const e of model.elements.values()) {
+    if (e.internetFacing || (inbound.get(e.id) ?? []).some((f) => untrustedSource(model.elements.get(f.from)!))) exposed.add(e.id);
+    if ((inbound.get(e.id) ?? []).some((f) => categoryOf(model.elements.get(f.from)!.technology) === 'client')) browsers.add(e.id);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of model.flows) {
+      const from = model.elements.get(f.from)!;
+      if (!isProxy(from)) continue;
+      for (const set of [exposed, browsers]) {
+        if (set.has(f.from) && !set.has(f.to)) {
+          set.add(f.to);
+          changed = true;
+        }
+      }
+    }
+  }
   const summary = (e: Element) => ({
     id: e.id,
     kind: e.kind,
@@ -71,8 +94,11 @@ export function buildBindings(model: Model): Bindings {
     logs: e.logs,
     container: e.container,
     custom: e.custom,
-    // Receives requests or messages from something untrusted, or is reachable from the internet.
-    exposed: e.internetFacing || (inbound.get(e.id) ?? []).some((f) => untrustedSource(model.elements.get(f.from)!)),
+    // Receives requests or messages from something untrusted, or is reachable from the internet (directly or
+    // through proxies).
+    exposed: exposed.has(e.id),
+    // Receives requests from browsers or other clients (directly or through proxies).
+    reachedByClients: browsers.has(e.id),
     tags: e.tags,
     props: e.props,
   });
@@ -104,7 +130,7 @@ export function buildBindings(model: Model): Bindings {
       title: f.title,
       data,
       maxLevel: maxLevel(data),
-      credentials: data.some((d) => d.credentials) || f.authentication === 'password' || f.authentication === 'api-key',
+      credentials: data.some((d) => d.credentials) || f.authentication === 'password' || f.authentication === 'api-key' || f.authentication === 'mfa',
       pii: data.some((d) => d.pii),
       crossesBoundary: (from.boundary ?? '') !== (to.boundary ?? ''),
       fromUntrusted: untrustedSource(from),

@@ -12,7 +12,7 @@ import { DRIFT_RULES, type Drift } from './drift.js';
 import { severityOf } from './levels.js';
 import type { Model } from './model.js';
 import type { ThreatRule } from './rules/load.js';
-import { STRIDE_LETTER } from './rules/schema.js';
+import { ruleCategory } from './rules/schema.js';
 import type { AssessedThreat, Assessment } from './status.js';
 
 /** The scanner id threat-model findings carry. */
@@ -27,7 +27,7 @@ export function threatRuleMeta(rules: readonly ThreatRule[]): RuleMeta[] {
     help: `${r.description}\n\n${r.advice}${r.capec.length ? `\n\nCAPEC: ${r.capec.join(', ')}` : ''}`,
     severity: severityOf(r.likelihood, r.impact === 'data' ? 'high' : r.impact),
     ...(r.cwe.length ? { cwe: r.cwe } : {}),
-    tags: ['threat-model', r.stride, ...r.capec],
+    tags: ['threat-model', ruleCategory(r).name, ...r.capec],
   }));
   const drift = Object.values(DRIFT_RULES).map((d) => ({ id: d.id, scanner: THREATMODEL_SCANNER, title: d.title, help: d.help, severity: 'high' as Severity, tags: ['threat-model', 'drift'] }));
   return [...threat, ...drift];
@@ -47,15 +47,16 @@ function threatFinding(model: Model, t: AssessedThreat): RawFinding {
     ruleId: t.rule.id,
     severity: t.severity,
     confidence: 'medium',
-    message: `${t.rule.title} (${STRIDE_LETTER[t.rule.stride]}) on ${where}: ${openReason(t)}`,
+    message: `${t.rule.title} (${ruleCategory(t.rule).label}) on ${where}: ${openReason(t)}`,
     location: { path: model.file, startLine: t.target.line, logical: t.id },
     identity: t.id,
     ...(t.rule.cwe.length ? { cwe: t.rule.cwe } : {}),
-    tags: ['threat-model', t.rule.stride, ...t.rule.capec],
+    tags: ['threat-model', ruleCategory(t.rule).name, ...t.rule.capec],
     data: {
       threat: t.id,
       state: t.state,
-      stride: t.rule.stride,
+      ...(t.rule.stride ? { stride: t.rule.stride } : {}),
+      ...(t.rule.linddun ? { linddun: t.rule.linddun } : {}),
       likelihood: t.likelihood,
       impact: t.impact,
       capec: t.rule.capec,

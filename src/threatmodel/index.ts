@@ -9,7 +9,7 @@ import type { Decision, Report, Scanner, Severity } from '../core/types.js';
 import { loadScanners } from '../scanners/index.js';
 import { openDirectory } from '../targets/directory.js';
 import { checkRegistry, validateReferences, type CheckRegistry } from './checks.js';
-import { deriveInventory, type Inventory } from './derive/inventory.js';
+import { deriveInventory, type Inventory, type InventoryOptions } from './derive/inventory.js';
 import { findDrift, type Drift } from './drift.js';
 import { findThreats } from './engine.js';
 import { buildReport } from './findings.js';
@@ -23,6 +23,8 @@ export interface CheckOptions {
   /** The repository (or folder) the model describes: drift is read from here; paths are relative to it. */
   root: string;
   config: Config;
+  /** Keys pipeguard.yml itself sets (`scanners.dast`, `build`...), from {@link declaredKeys}; default none. */
+  declared?: readonly string[];
   /** The model file (default: `threatModel.path` under `root`). */
   modelPath?: string;
   /** Compare with the code (default: `threatModel.drift.enabled`). */
@@ -59,7 +61,7 @@ export async function loadThreatModel(o: Pick<CheckOptions, 'root' | 'config' | 
   const tm = o.config.threatModel;
   const modelAbs = resolve(root, o.modelPath ?? tm.path);
   const model = loadModelFile(modelAbs, shownPath(root, modelAbs));
-  const ruleSet = loadRuleSet({ files: tm.rules.map((p) => ({ path: resolve(root, p), shown: shownPath(root, resolve(root, p)) })), disable: tm.disable });
+  const ruleSet = loadRuleSet({ files: tm.rules.map((p) => ({ path: resolve(root, p), shown: shownPath(root, resolve(root, p)) })), disable: tm.disable, privacy: tm.privacy });
   const scanners = o.scanners ?? (await loadScanners());
   const registry = checkRegistry(scanners, o.config);
   validateReferences(ruleSet.rules, registry);
@@ -68,10 +70,10 @@ export async function loadThreatModel(o: Pick<CheckOptions, 'root' | 'config' | 
 }
 
 /** Reads the code's inventory (services, ports, data stores, external services, routes). */
-export async function readInventory(root: string, config: Config, signal?: AbortSignal): Promise<Inventory> {
+export async function readInventory(root: string, config: Config, signal?: AbortSignal, opts: InventoryOptions = {}): Promise<Inventory> {
   const target = await openDirectory(root, { gitignore: config.gitignore, exclude: config.exclude, maxFileBytes: config.maxFileSize });
   try {
-    return await deriveInventory(target, signal);
+    return await deriveInventory(target, signal, opts);
   } finally {
     await target.dispose();
   }
@@ -85,7 +87,7 @@ export async function checkThreatModel(o: CheckOptions): Promise<CheckResult> {
   const { model, rules, registry } = await loadThreatModel(o);
   const threats = findThreats(model, rules);
   const today = now().toISOString().slice(0, 10);
-  const assessment = assess(model, threats, registry, o.config, today);
+  const assessment = assess(model, threats, registry, o.config, today, o.declared ?? []);
   const driftOn = o.drift ?? o.config.threatModel.drift.enabled;
   const inventory = driftOn ? await readInventory(root, o.config, o.signal) : undefined;
   const drift = inventory ? findDrift(model, inventory, { ...o.config.threatModel.drift, enabled: true }) : [];
@@ -112,4 +114,5 @@ export type { Drift } from './drift.js';
 export type { Inventory } from './derive/inventory.js';
 export { parseModel, loadModelFile } from './load.js';
 export { findThreats } from './engine.js';
+export { declaredKeys } from './declared.js';
 export { loadRuleSet } from './rules/load.js';

@@ -16,7 +16,7 @@ const portSchema = z.union([
 ]);
 
 /** How a flow's receiver knows who is calling. */
-export const AUTHENTICATIONS = ['none', 'password', 'token', 'session', 'api-key', 'oauth', 'mtls', 'certificate', 'iam', 'ssh-key'] as const;
+export const AUTHENTICATIONS = ['none', 'password', 'token', 'session', 'api-key', 'oauth', 'mtls', 'certificate', 'iam', 'ssh-key', 'mfa'] as const;
 
 /** Protocols known to be encrypted on the wire (a flow's `encrypted` defaults to this). */
 export const ENCRYPTED_PROTOCOLS = new Set(['https', 'tls', 'wss', 'grpcs', 'ssh', 'sftp', 'ftps', 'amqps', 'rediss', 'ldaps', 'smtps', 'imaps', 'mqtts', 'kafka-ssl', 'postgres-tls', 'mysql-tls', 'mongodb-tls', 'ipsec', 'wireguard']);
@@ -79,7 +79,7 @@ export const flowSchema = z
     protocol: z.string().default('tcp').describe('https, http, grpc, postgres, redis, amqp, ...'),
     port: z.number().int().min(1).max(65535).optional(),
     encrypted: z.boolean().optional().describe('Default: true for encrypted protocols (https, tls, ssh, amqps, rediss...).'),
-    authentication: z.enum(AUTHENTICATIONS).default('none').describe('How the receiver authenticates the sender.'),
+    authentication: z.enum(AUTHENTICATIONS).default('none').describe('How the receiver authenticates the sender (`mfa`: a password or session plus a second factor).'),
     data: z.array(idSchema).default([]).describe('Assets carried by the flow.'),
     tags: z.array(z.string()).default([]),
     props: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),

@@ -52,13 +52,13 @@ export function validateModelRules(model: Model, known: ReadonlySet<string>): vo
   });
 }
 
-/** Assesses every threat. `today` is `YYYY-MM-DD`. */
-export function assess(model: Model, threats: readonly Threat[], registry: CheckRegistry, config: Config, today: string): Assessment {
+/** Assesses every threat. `today` is `YYYY-MM-DD`; `declared`: the keys pipeguard.yml sets (./declared.ts). */
+export function assess(model: Model, threats: readonly Threat[], registry: CheckRegistry, config: Config, today: string, declared: readonly string[] = []): Assessment {
   const notes: string[] = [];
   const used = new Set<number>();
   const assessed = threats.map((t): AssessedThreat => {
-    const checks = t.rule.mitigations.map((m) => mitigationStatus(m, t.severity, registry, config, today));
-    const controls = model.controls.filter((c) => c.mitigates.includes(t.rule.id) && (!c.elements || c.elements.includes(t.target.id))).map((c) => controlStatus(c, t, registry, config, today));
+    const checks = t.rule.mitigations.map((m) => mitigationStatus(m, t.severity, registry, config, today, declared));
+    const controls = model.controls.filter((c) => c.mitigates.includes(t.rule.id) && (!c.elements || c.elements.includes(t.target.id))).map((c) => controlStatus(c, t, registry, config, today, declared));
     const mitigated = checks.some((c) => c.state === 'live') || controls.some((c) => c.state === 'live' || c.state === 'manual');
     const idx = model.accepted.findIndex((a) => a.threat === t.id || a.threat === t.rule.id);
     const out: AssessedThreat = { ...t, state: mitigated ? 'mitigated' : 'open', checks, controls };
@@ -84,13 +84,13 @@ export function assess(model: Model, threats: readonly Threat[], registry: Check
   return { threats: assessed, notes };
 }
 
-function controlStatus(c: Control, t: Threat, registry: CheckRegistry, config: Config, today: string): ControlStatus {
+function controlStatus(c: Control, t: Threat, registry: CheckRegistry, config: Config, today: string, declared: readonly string[]): ControlStatus {
   const base = { id: c.id, title: c.title };
   if (c.checks.length === 0) {
     if (c.expires !== undefined && c.expires < today) return { ...base, state: 'expired', detail: `manual control expired on ${c.expires}`, checks: [] };
     return { ...base, state: 'manual', detail: `manual control (not checked by pipeguard): ${c.evidence ?? ''}`.trim(), checks: [] };
   }
-  const checks = c.checks.map((k) => mitigationStatus(k, t.severity, registry, config, today));
+  const checks = c.checks.map((k) => mitigationStatus(k, t.severity, registry, config, today, declared));
   const live = checks.find((k) => k.state === 'live');
   return { ...base, state: live ? 'live' : 'not-live', detail: live ? `verified by ${live.scanner}` : `none of its checks is live (${checks.map((k) => k.detail).join('; ')})`, checks };
 }

@@ -99,3 +99,29 @@ describe('dast browser login', () => {
     assert.ok(!JSON.stringify(r).includes(token), 'the token is printed whole');
   });
 });
+
+describe('dast browser confirmation of reflected XSS', () => {
+  it('runs each reflection in Chromium: scripts in text, attribute and script contexts run; a strict CSP stops one', { skip: SKIP }, async () => {
+    const a = await app({
+      extra: (ex) => {
+        ex.get('/strict/', (_req, res) => res.type('html').send('<a href="/strict/find?q=pear">find</a>'));
+        // Reflected unencoded, but the policy allows no inline script.
+        ex.get('/strict/find', (req, res) => res.set('content-security-policy', "default-src 'self'; script-src 'self'").type('html').send(`<p>No results for ${String(req.query.q)}</p>`));
+      },
+    });
+    const opts = { only: ['dast-xss-reflected'], browser: true, chromium: CHROMIUM, crawl: { maxPages: 30 } };
+    const [vuln, strict] = await Promise.all([scan(`${a.url}/vuln/`, opts), scan(`${a.url}/strict/`, { ...opts, scope: { paths: ['/strict'] } })]);
+    assert.equal(status(vuln).status, 'succeeded', status(vuln).reason);
+    const ran = (r: typeof vuln, tpl: string) => {
+      const f = r.findings.find((x) => x.ruleId === 'dast-xss-reflected' && x.location.kind === 'http' && x.location.pathTemplate === tpl);
+      assert.ok(f, `${tpl}: ${listed(r)}`);
+      return { executed: (f.data as { browser?: { executed: boolean } }).browser?.executed, confidence: f.confidence, message: f.message };
+    };
+    for (const tpl of ['/vuln/search', '/vuln/profile', '/vuln/greet']) assert.deepEqual([tpl, ran(vuln, tpl).executed, ran(vuln, tpl).confidence], [tpl, true, 'high']);
+    const s = ran(strict, '/strict/find');
+    assert.equal(s.executed, false);
+    assert.equal(s.confidence, 'medium');
+    assert.match(s.message, /Chromium did not run the injected script/);
+  });
+});
+

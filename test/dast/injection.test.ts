@@ -19,6 +19,8 @@ const RULES = [
   'dast-open-redirect',
   'dast-ssrf',
   'dast-xxe',
+  'dast-crlf-injection',
+  'dast-csrf',
 ];
 
 describe('dast injection checks', () => {
@@ -44,7 +46,7 @@ describe('dast injection checks', () => {
   });
 
   it('gives each finding a location of kind http with a path template and parameter, and evidence of the exchange', () => {
-    const f = vuln.findings.find((x) => x.ruleId === 'dast-sqli-error')!;
+    const f = vuln.findings.find((x) => x.ruleId === 'dast-sqli-error' && x.location.kind === 'http' && x.location.pathTemplate === '/vuln/products')!;
     assert.equal(f.location.kind, 'http');
     if (f.location.kind !== 'http') return;
     assert.equal(f.location.pathTemplate, '/vuln/products');
@@ -53,6 +55,16 @@ describe('dast injection checks', () => {
     const http = (f.data as { http: { request: { target: string }; response: { statusCode: number; body: string } } }).http;
     assert.match(http.request.target, /\/vuln\/products\?name=/);
     assert.match(http.response.body, /SqliteError/);
+  });
+
+  it('attacks header, cookie and XML body parameters (declared in the OpenAPI document)', () => {
+    const at = (rule: string, where: string) => vuln.findings.find((x) => x.ruleId === rule && x.location.kind === 'http' && x.location.parameterIn === where);
+    const h = at('dast-sqli-error', 'header');
+    assert.ok(h && h.location.kind === 'http' && h.location.parameter === 'X-Product' && h.location.pathTemplate === '/vuln/api/stock', listed(vuln, ['dast-sqli-error']));
+    const x = at('dast-command-injection', 'xml');
+    assert.ok(x && x.location.kind === 'http' && x.location.parameter === 'host' && x.location.pathTemplate === '/vuln/api/ping-xml', listed(vuln, ['dast-command-injection']));
+    const c = at('dast-xss-reflected', 'cookie');
+    assert.ok(c && c.location.kind === 'http' && c.location.parameter === 'visitor' && c.location.pathTemplate === '/vuln/welcome', listed(vuln, ['dast-xss-reflected']));
   });
 
   it('sends traversal probes in the path with the exact bytes (the server sees ../ or its encoding)', () => {

@@ -206,6 +206,51 @@ describe('pacing', () => {
       s.close();
     }
   });
+  it('paces each host of the scope on its own: a busy host neither blocks another nor gets more than its share', async () => {
+    const { HttpClient } = await import('../../src/scanners/dast/http/client.js');
+    // Host A holds every request until B has answered all of its own; with one limiter for both, B would wait
+    // behind A's held requests and the test would end at its bound instead.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const seen = { a: 0, b: 0, inFlightA: 0, maxA: 0, maxB: 0, inFlightB: 0 };
+    const a = http.createServer((_req, res) => {
+      seen.a++;
+      seen.maxA = Math.max(seen.maxA, ++seen.inFlightA);
+      void released.then(() => {
+        seen.inFlightA--;
+        res.end('a');
+      });
+    });
+    const b = http.createServer((_req, res) => {
+      seen.b++;
+      seen.maxB = Math.max(seen.maxB, ++seen.inFlightB);
+      setImmediate(() => {
+        seen.inFlightB--;
+        res.end('b');
+      });
+    });
+    await Promise.all([a, b].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
+    const baseA = `http://127.0.0.1:${(a.address() as AddressInfo).port}/`;
+    const hostB = `127.0.0.1:${(b.address() as AddressInfo).port}`;
+    const client = new HttpClient({ scope: new Scope({ baseUrl: baseA, hosts: [hostB], paths: ['/'], exclude: [], logout: [], destructive: [], allowDestructive: false }), concurrency: 2, rate: 1000, timeoutMs: 20_000, maxRequests: 100, deadline: performance.now() + 30_000, maxBodyBytes: 1000, tlsVerify: false, signal: new AbortController().signal, userAgent: 't' });
+    try {
+      const toA = [1, 2, 3, 4].map((i) => client.send({ method: 'GET', url: `${baseA}a${i}` }));
+      const toB = await Promise.race([
+        Promise.all([1, 2, 3, 4].map((i) => client.send({ method: 'GET', url: `http://${hostB}/b${i}` }))),
+        new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 15_000).unref()),
+      ]);
+      assert.notEqual(toB, 'blocked', 'host B waited behind host A');
+      assert.equal(seen.a, 2, 'host A got more than its concurrency while its requests were held');
+      release();
+      assert.deepEqual((await Promise.all(toA)).map((r) => r.body), ['a', 'a', 'a', 'a']);
+      assert.equal(seen.maxA, 2);
+      assert.ok(seen.maxB <= 2, `host B had ${seen.maxB} in flight`);
+    } finally {
+      release();
+      a.close();
+      b.close();
+    }
+  });
   it('stops at the time budget', async () => {
     const { HttpClient, ScanStop } = await import('../../src/scanners/dast/http/client.js');
     const client = new HttpClient({ scope: new Scope({ baseUrl: 'http://127.0.0.1:9/', hosts: [], paths: [], exclude: [], logout: [], destructive: [], allowDestructive: false }), concurrency: 2, rate: 100, timeoutMs: 2000, maxRequests: 100, deadline: performance.now() - 1, maxBodyBytes: 1000, tlsVerify: false, signal: new AbortController().signal, userAgent: 't' });

@@ -82,8 +82,11 @@ test('github: a neglected repository gets each live-settings finding and each fi
   const sc = Object.fromEntries(run.repos[0]!.scorecard.map((c) => [c.name, c.score]));
   // Token-Permissions 0: no permissions at the top and none on its job. Pinned-Dependencies 0: actions/checkout@v4,
   // `npm install` in the workflow and the Dockerfile, and `FROM node:20` are all unpinned. Maintained 1: 2 commits and
-  // no maintainer issue activity in 90 days (2 of 12). No dangerous pattern.
-  assert.deepEqual(sc, { 'Binary-Artifacts': 9, 'Branch-Protection': 0, 'Code-Review': 0, 'Dangerous-Workflow': 10, 'Dependency-Update-Tool': 0, License: 0, Maintained: 1, 'Pinned-Dependencies': 0, 'Security-Policy': 0, 'Signed-Releases': 0, 'Token-Permissions': 0, Webhooks: 5 });
+  // no maintainer issue activity in 90 days (2 of 12). No dangerous pattern. Vulnerabilities 10: no lockfile, so no
+  // known vulnerable locked dependency (as osv-scanner finds none for Scorecard). CI-Tests 6: #41 and #38 passed
+  // GitHub Actions and #37 a Jenkins status; #40 failed and #39 ran nothing (3 of 5). SAST 0: no SAST app checked a
+  // pull request and no workflow runs a SAST tool. Fuzzing 0: no fuzzer set up. Packaging inconclusive: nothing publishes.
+  assert.deepEqual(sc, { 'Binary-Artifacts': 9, 'Branch-Protection': 0, 'CI-Tests': 6, 'Code-Review': 0, 'Dangerous-Workflow': 10, 'Dependency-Update-Tool': 0, Fuzzing: 0, License: 0, Maintained: 1, Packaging: -1, 'Pinned-Dependencies': 0, SAST: 0, 'Security-Policy': 0, 'Signed-Releases': 0, 'Token-Permissions': 0, Vulnerabilities: 10, Webhooks: 5 });
   const pinned = run.repos[0]!.scorecard.find((c) => c.name === 'Pinned-Dependencies')!;
   assert.ok(pinned.details.includes('Warn: containerImage not pinned by hash: Dockerfile:1: node:20'), pinned.details.join('\n'));
   assert.ok(pinned.details.includes('Warn: npmCommand not pinned by hash: Dockerfile:4: npm install'), pinned.details.join('\n'));

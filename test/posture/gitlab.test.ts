@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { DiskCache } from '../../src/forge/cache.js';
 import { ForgeDouble } from '../helpers/forge-double.js';
+import { testAdvisoryDb } from '../helpers/advisories.js';
 import { makeDir } from '../helpers/tmp.js';
 import { assess, filesUnder, keys, recording } from './helpers.js';
 
@@ -65,11 +66,12 @@ test('gitlab: protected branches, approval rules, variables, runners, members an
 });
 
 test('gitlab: a hardened project gets no finding', async () => {
-  const run = await assess(hardened, { kind: 'repo', name: 'platform/deployer' });
+  const run = await assess(hardened, { kind: 'repo', name: 'platform/deployer' }, { config: { scanners: { deps: { db: testAdvisoryDb() } } } });
   assert.deepEqual(keys(run.report.findings), []);
   const sc = Object.fromEntries(run.repos[0]!.scorecard.map((c) => [c.name, c.score]));
   // Pinned-Dependencies is inconclusive, as in Scorecard: no workflow, Dockerfile or script pulls in a dependency.
-  assert.deepEqual(sc, { 'Binary-Artifacts': 10, 'Branch-Protection': 10, 'Code-Review': 10, 'Dependency-Update-Tool': 10, License: 10, Maintained: 10, 'Pinned-Dependencies': -1, 'Security-Policy': 10, 'Signed-Releases': 10 });
+  // Fuzzing 0: the project sets up no fuzzer. Vulnerabilities 10: cobra 1.8.0 (go.sum) has no advisory in the vendored database.
+  assert.deepEqual(sc, { 'Binary-Artifacts': 10, 'Branch-Protection': 10, 'Code-Review': 10, 'Dependency-Update-Tool': 10, Fuzzing: 0, License: 10, Maintained: 10, 'Pinned-Dependencies': -1, 'Security-Policy': 10, 'Signed-Releases': 10, Vulnerabilities: 10 });
 });
 
 test('gitlab: a Reporter token sees no protected branches or variables, and says so per check', async () => {

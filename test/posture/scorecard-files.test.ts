@@ -133,3 +133,84 @@ test('Token-Permissions: Scorecard deductions per workflow', async () => {
   assert.equal(await score(wf('', '    permissions: { contents: write }\n')), 9, 'undeclared top, job write: 0.5 + 0.5 off -> 9');
   assert.equal(tokenPermissions(await evidence({ 'x.txt': '' })).score, -1, 'no workflow: inconclusive');
 });
+
+test('Vulnerabilities: the locked dependencies of a local checkout against the local advisory database, aliases merged; no database is inconclusive', async () => {
+  const { ForgeDouble } = await import('../helpers/forge-double.js');
+  const { assess, recording } = await import('./helpers.js');
+  const { testAdvisoryDb } = await import('../helpers/advisories.js');
+  const lock = (version: string) =>
+    JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': { name: 'app', dependencies: { lodash: version } }, 'node_modules/lodash': { version } } });
+  const double = await new ForgeDouble(recording('github-weak')).start();
+  try {
+    const score = async (tree: Record<string, string>, db?: string) => {
+      const run = await assess(double, { kind: 'repo', name: 'acme/legacy-api' }, { files: { mode: 'local', dir: makeDir(tree) }, config: { scanners: { deps: { db: db ?? '/nonexistent/advisories.db' } } } });
+      // Vulnerabilities score a check; they are never posture findings.
+      assert.ok(!run.report.findings.some((f) => f.scanner === 'deps'));
+      return run.repos[0]!.scorecard.find((c) => c.name === 'Vulnerabilities')!;
+    };
+    const db = testAdvisoryDb();
+    const old = await score({ 'package-lock.json': lock('4.17.15') }, db);
+    assert.ok(old.score < 10, old.reason);
+    assert.equal(old.score, Math.max(0, 10 - old.details.length));
+    assert.ok(old.details.includes('Warn: Project is vulnerable to: CVE-2020-8203 (lodash@4.17.15)'), old.details.join('\n'));
+    assert.ok(!old.details.some((d) => d.includes('GHSA-p6mc-m468-83gw')), 'an alias is the same vulnerability, counted once');
+    assert.equal((await score({ 'package-lock.json': lock('4.17.21') }, db)).score, 10);
+    const none = await score({ 'package-lock.json': lock('4.17.15') });
+    assert.equal(none.score, -1);
+    assert.match(none.reason, /no advisory database/);
+  } finally {
+    await double.stop();
+  }
+});
+
+test('SAST and CI-Tests: Sonar, SAST workflows and the checks of merged pull requests combined as Scorecard combines them', async () => {
+  const { sast, ciTests } = await import('../../src/posture/scorecard.js');
+  type Facts = Parameters<typeof sast>[0];
+  const pr = (n: number, apps: [string, string][], statuses: [string, string][] = []) => ({
+    number: n, url: `https://github.com/a/b/pull/${n}`, author: 'dev', authorIsBot: false, mergedAt: `2025-12-${10 + n}T00:00:00Z`, approvers: ['rev'],
+    ci: { checks: apps.map(([app, conclusion]) => ({ app, status: 'completed', conclusion })), statuses: statuses.map(([context, state]) => ({ context, state })) },
+  });
+  const facts = (changes: ReturnType<typeof pr>[] | null) => ({ forge: 'github', mergedChanges: changes ? { ok: true, value: changes } : { ok: false, reason: 'no token' } }) as unknown as Facts;
+  const codeql = await evidence({ '.github/workflows/codeql.yml': `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: github/codeql-action/init@v3\n      - uses: github/codeql-action/analyze@v3\n` });
+  const none = await evidence({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n' });
+  const sonar = await evidence({ 'pom.xml': '<project><properties><sonar.host.url>https://sonarcloud.io</sonar.host.url></properties></project>' });
+  const half = [pr(1, [['github-code-scanning', 'success']]), pr(2, [['github-actions', 'success']])];
+  assert.equal(sast(facts(half), sonar).score, 10, 'a Sonar configuration');
+  assert.equal(sast(facts(half), codeql).score, 8, 'CodeQL workflow, half the PRs scanned: (5*3 + 10*7) / 10');
+  assert.equal(sast(facts(half), none).score, 5, 'no SAST workflow: the PR share');
+  assert.equal(sast(facts([pr(1, [['github-code-scanning', 'neutral']])]), none).score, 10, 'every PR scanned (neutral counts)');
+  assert.equal(sast(facts([pr(1, [['github-code-scanning', 'failure']])]), none).score, 0, 'a failed scan does not count');
+  assert.equal(sast(facts([]), codeql).score, 10, 'no PR: the workflow decides');
+  assert.equal(sast(facts([]), none).score, 0);
+  assert.deepEqual(codeql.sastTools, [{ tool: 'CodeQL', path: '.github/workflows/codeql.yml' }], 'codeql-action/init is not the analysis');
+
+  assert.equal(ciTests(facts(half)).score, 5, 'one of two PRs passed a CI check app');
+  assert.equal(ciTests(facts([pr(1, [], [['ci/circleci: test', 'success']]), pr(2, [['github-actions', 'failure']])])).score, 5, 'a CI status counts; a failed check does not');
+  assert.equal(ciTests(facts([pr(1, [['dependabot', 'success']])])).score, 0, 'an app that is not CI');
+  assert.equal(ciTests(facts(null)).score, -1);
+  const noChecks = { ...pr(1, []), ci: undefined };
+  assert.equal(ciTests(facts([noChecks as unknown as ReturnType<typeof pr>])).score, -1, 'checks not shown (no token: REST has no checks): inconclusive');
+});
+
+test('Fuzzing and Packaging: fuzzers and publishing workflows found where they are set up, look-alikes not', async () => {
+  const { fuzzing, packaging } = await import('../../src/posture/scorecard.js');
+  const fuzzed = async (tree: Record<string, string>) => (await evidence(tree)).fuzzing.map((x) => `${x.tool} ${x.path}`);
+  assert.deepEqual(await fuzzed({ 'parse/parse_test.go': 'package parse\nimport "testing"\nfunc FuzzParse(f *testing.F) {\n\tf.Fuzz(func(t *testing.T, s string) {})\n}\n' }), ['Go native fuzzing parse/parse_test.go']);
+  assert.deepEqual(await fuzzed({ 'fuzz/Cargo.toml': '[package]\nname = "x-fuzz"\n[dependencies]\nlibfuzzer-sys = "0.4"\n' }), ['cargo-fuzz fuzz/Cargo.toml']);
+  assert.deepEqual(await fuzzed({ 'tests/fuzz_parser.py': 'import sys\nimport atheris\n' }), ['Atheris tests/fuzz_parser.py']);
+  assert.deepEqual(await fuzzed({ '.clusterfuzzlite/build.sh': '#!/bin/bash\ncompile\n' }), ['ClusterFuzzLite .clusterfuzzlite/build.sh']);
+  // ok: a Go test named like a fuzzer but taking *testing.T, and a README that only mentions a fuzzing library.
+  assert.deepEqual(await fuzzed({ 'match_test.go': 'package m\nimport "testing"\nfunc FuzzyMatch(t *testing.T) {}\n', 'README.md': 'We could use fast-check or atheris.\n' }), []);
+  assert.equal(fuzzing(await evidence({ 'a_test.go': 'package a\nfunc FuzzA(f *testing.F) {}\n' })).score, 10);
+  assert.equal(fuzzing(await evidence({ 'a.go': 'package a\n' })).score, 0);
+
+  const ev = await evidence({
+    '.github/workflows/release.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npm ci\n      - run: npm publish --provenance\n',
+    '.github/workflows/image.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: docker/build-push-action@v6\n',
+    '.github/workflows/docs.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npm run publish-docs\n', // ok: a script named publish, not npm publish
+  });
+  assert.deepEqual(ev.packaging.map((p) => `${p.path} ${p.what}`).sort(), ['.github/workflows/image.yml docker/build-push-action', '.github/workflows/release.yml npm publish']);
+  assert.equal(packaging(ev, new Map<string, boolean | string>([['.github/workflows/release.yml', true]])).score, 10);
+  assert.equal(packaging(ev, new Map<string, boolean | string>([['.github/workflows/release.yml', false]])).score, -1, 'never run successfully: inconclusive, as Scorecard says');
+  assert.equal(packaging(await evidence({ 'x.txt': '' }), new Map()).score, -1);
+});

@@ -156,3 +156,30 @@ test('SPDX downloadLocation and CycloneDX distribution reference come from the l
     }
   }
 });
+
+test('requirements no lockfile resolves (manifest ranges, unpinned names) are listed as unresolved, pinned ones as components', async () => {
+  const dir = copy('pyproject-pep621', 'pip');
+  const r = await cli(['sbom', '.'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const bom = JSON.parse(r.stdout) as { components: { purl: string; version?: string; properties: { name: string; value: string }[] }[] };
+  const validate = cyclonedxValidator();
+  assert.ok(validate(bom), JSON.stringify(validate.errors?.slice(0, 3)));
+  const requests = bom.components.filter((c) => c.purl.startsWith('pkg:pypi/requests'));
+  // pinned by pip/requirements-base.txt: the version wins over pyproject's range
+  assert.deepEqual(requests.map((c) => c.purl), ['pkg:pypi/requests@2.25.0']);
+  const click = bom.components.find((c) => c.purl === 'pkg:pypi/click');
+  assert.equal(click?.version, undefined);
+  assert.deepEqual(click?.properties.filter((p) => p.name.startsWith('pipeguard:') && p.name !== 'pipeguard:ecosystem'), [
+    { name: 'pipeguard:unresolved', value: 'true' },
+    { name: 'pipeguard:constraint', value: '*' },
+    { name: 'pipeguard:lockfile', value: 'pyproject-pep621/pyproject.toml' },
+  ]);
+  const flask = bom.components.find((c) => c.purl === 'pkg:pypi/flask');
+  assert.ok(flask?.properties.some((p) => p.name === 'pipeguard:constraint' && p.value === '>=2.0'));
+  const spdx = await cli(['sbom', '.', '--format', 'spdx'], { cwd: dir });
+  assert.equal(spdx.code, 0, spdx.stderr);
+  const doc = JSON.parse(spdx.stdout) as { packages: { name: string; versionInfo?: string; comment?: string }[] };
+  const numpyLike = doc.packages.find((p) => p.name === 'pillow');
+  assert.equal(numpyLike?.versionInfo, undefined);
+  assert.match(numpyLike?.comment ?? '', /unresolved requirement ==9\.\*/);
+});

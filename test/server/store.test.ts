@@ -6,10 +6,10 @@ import { readReport } from '../../src/server/ingest/read.js';
 import { affectedByAdvisory, affectedByPackage } from '../../src/server/store/affected.js';
 import { getFinding, listFindings } from '../../src/server/store/findings.js';
 import { ingestReport, RunConflictError } from '../../src/server/store/ingest.js';
-import { setSla } from '../../src/server/store/sla.js';
+import { loadSla, setProjectSla, setSla } from '../../src/server/store/sla.js';
 import { exportSuppressions, importSuppressions } from '../../src/server/store/suppressions.js';
 import { expireAcceptances, setTriage } from '../../src/server/store/triage.js';
-import { openTrend } from '../../src/server/store/trends.js';
+import { meanTimeToFix, openTrend } from '../../src/server/store/trends.js';
 import { render } from '../../src/report/index.js';
 import { sampleDecision, sampleReport } from '../report/sample.js';
 import { chunksOf, dbKinds, finding, fp, pipeguardReport } from './helpers.js';
@@ -118,6 +118,36 @@ for (const kind of await dbKinds()) {
       const id = (await listFindings(db, { severity: ['info'] }, {}, T0)).items[0]!.id;
       await setTriage(db, { findingId: id, state: 'wont_fix', reason: 'noise', actor: 'a', now: T0 });
       assert.deepEqual(await overdue(T0 + 8 * DAY), []);
+    });
+
+    test('per-project SLA: overrides the server SLA for its project only, survives server changes, applies to new findings, goes back to default', async () => {
+      const db = await kind.open();
+      await upload(db, pipeguardReport([finding({ fingerprint: fp(1), severity: 'high' })]), 'w1', T0, 'web');
+      await upload(db, pipeguardReport([finding({ fingerprint: fp(2), severity: 'high' })]), 'a1', T0, 'api');
+      const overdue = async (now: number) => (await listFindings(db, { overdue: true }, {}, now)).items.map((f) => f.project).sort();
+      const web = Number((await db.get<{ id: number }>("SELECT id FROM projects WHERE name = 'web'"))!.id);
+      assert.deepEqual(await overdue(T0 + 6 * DAY), []);
+      const set = await setProjectSla(db, web, { high: 5, critical: null }, 'admin', T0);
+      assert.deepEqual(set.overrides, { high: 5, critical: null });
+      assert.equal(set.days.high, 5);
+      assert.equal(set.days.critical, null);
+      assert.equal(set.days.medium, 90);
+      assert.deepEqual(await overdue(T0 + 6 * DAY), ['web']);
+      // The server SLA moves the other projects' due dates, not the overridden severity of this one.
+      await setSla(db, { high: 3 }, 'admin', T0);
+      assert.deepEqual(await overdue(T0 + 4 * DAY), ['api']);
+      assert.equal((await loadSla(db, web)).high, 5);
+      // A finding that opens later in the project gets the project's days.
+      await upload(db, pipeguardReport([finding({ fingerprint: fp(1), severity: 'high' }), finding({ fingerprint: fp(3), severity: 'high' })]), 'w2', T0 + 2 * DAY, 'web');
+      const due = (await listFindings(db, { project: 'web' }, {}, T0)).items.map((f) => (f.dueAt! - T0) / DAY).sort();
+      assert.deepEqual(due, [5, 7]);
+      // Back to the server's days.
+      await setProjectSla(db, web, { high: 'default' }, 'admin', T0);
+      assert.deepEqual(await overdue(T0 + 4 * DAY), ['api', 'web']);
+      await assert.rejects(setProjectSla(db, web, { high: -1 }, 'admin', T0), /days must be a whole number/);
+      await assert.rejects(setProjectSla(db, web, { urgent: 1 }, 'admin', T0), /unknown severity/);
+      const audit = await db.all<{ action: string }>("SELECT action FROM audit WHERE action = 'project-sla'");
+      assert.equal(audit.length, 2);
     });
 
     test('keyset paging walks 1,234 findings forwards and backwards without gaps or repeats', async () => {
@@ -247,7 +277,7 @@ for (const kind of await dbKinds()) {
       await assert.rejects(importSuppressions(db2, pid2, 'suppressions:\n  - reason: x\n', 'bob', T0), /pipeguard.yml:2/);
     });
 
-    test('trend: open counts per day from run snapshots; gate-suppressed findings are marked', async () => {
+    test('trend: open counts per day from run snapshots, mean time to fix per week; gate-suppressed findings are marked', async () => {
       const db = await kind.open();
       const a = finding({ fingerprint: fp(1), severity: 'high' });
       const s = finding({ fingerprint: fp(2), severity: 'low' });
@@ -255,6 +285,9 @@ for (const kind of await dbKinds()) {
       await upload(db, pipeguardReport([]), 'r2', T0);
       const trend = await openTrend(db, T0, 3);
       assert.deepEqual(trend.map((p) => [p.day, p.counts.high, p.counts.low]), [['2026-02-27', 1, 1], ['2026-02-28', 1, 1], ['2026-03-01', 0, 0]]);
+      // Mean time to fix: both were opened two days before the run that fixed them, in the last of the weeks.
+      const mttf = await meanTimeToFix(db, T0, 2);
+      assert.deepEqual(mttf.map((w) => [w.fixed, w.meanDays]), [[0, 0], [2, 2]]);
       const sup = await listFindings(db, { suppressed: 'yes', state: 'all' }, {}, T0);
       assert.deepEqual(sup.items.map((f) => f.suppressed), ['config: documented sample']);
     });

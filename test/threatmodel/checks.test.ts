@@ -4,11 +4,13 @@ import { configSchema } from '../../src/config/schema.js';
 import type { Scanner } from '../../src/core/types.js';
 import { loadScanners } from '../../src/scanners/index.js';
 import { checkRegistry, mitigationStatus } from '../../src/threatmodel/checks.js';
-import { compileCondition } from '../../src/threatmodel/cel.js';
+import { compileCondition } from '../../src/core/cel.js';
 import { findThreats } from '../../src/threatmodel/engine.js';
 import { parseModel } from '../../src/threatmodel/load.js';
 import { loadRuleSet } from '../../src/threatmodel/rules/load.js';
 import { assess } from '../../src/threatmodel/status.js';
+import { declaredKeys } from '../../src/threatmodel/declared.js';
+import { makeDir } from '../helpers/tmp.js';
 
 const scanners = (await loadScanners()) as Scanner<unknown>[];
 const TODAY = '2026-01-02';
@@ -84,4 +86,41 @@ accepted:
   assert.ok(a.notes.some((n) => /accepted risk tm-process-injection matches no open threat/.test(n)), a.notes.join('\n'));
   const later = assess(model, findThreats(model, rules), checkRegistry(scanners, config), config, '2026-07-01');
   assert.equal(later.threats.find((t) => t.id === 'tm-process-information-leak@a')!.state, 'open');
+});
+
+test('DAST counts as a mitigation once pipeguard.yml configures scanners.dast, and gates at the threat severity', async () => {
+  const dir = makeDir({ 'with.yml': 'scanners:\n  dast:\n    openapi: openapi.yml\n', 'without.yml': 'failOn: high\n', 'off.yml': 'scanners:\n  dast:\n    enabled: false\n' });
+  assert.deepEqual(declaredKeys(`${dir}/with.yml`), ['scanners', 'scanners.dast', 'scanners.dast.openapi']);
+  assert.deepEqual(declaredKeys(undefined), []);
+  const model = parseModel('elements:\n  api: { kind: process, internetFacing: true, logs: true }\n', 'm.yml');
+  const { rules } = loadRuleSet();
+  const state = (file: string, cfg: unknown) => {
+    const config = configSchema.parse(cfg);
+    const a = assess(model, findThreats(model, rules), checkRegistry(scanners, config), config, TODAY, declaredKeys(`${dir}/${file}`));
+    const t = a.threats.find((x) => x.id === 'tm-process-unauthenticated-entry@api')!;
+    return [t.state, t.checks.find((c) => c.scanner === 'dast')!.state];
+  };
+  assert.deepEqual(state('without.yml', {}), ['open', 'inactive']);
+  assert.deepEqual(state('with.yml', { scanners: { dast: { openapi: 'openapi.yml' } } }), ['mitigated', 'live']);
+  assert.deepEqual(state('off.yml', { scanners: { dast: { enabled: false } } }), ['open', 'disabled']);
+  // The threat is high; DAST gating only from critical does not mitigate it.
+  assert.deepEqual(state('with.yml', { scanners: { dast: { openapi: 'openapi.yml' } }, thresholds: { dast: 'critical' } }), ['open', 'not-gating']);
+  // A DAST rule turned off in scanners.dast.rules does not count; another of the list still does.
+  const only = configSchema.parse({ scanners: { dast: { rules: { 'dast-admin-console': 'off', 'dast-bola': 'off', 'dast-jwt-none': 'off' } } } });
+  const m = rules.find((r) => r.id === 'tm-process-unauthenticated-entry')!.mitigations.find((x) => x.scanner === 'dast')!;
+  const s = mitigationStatus(m, 'high', checkRegistry(scanners, only), only, TODAY, ['scanners.dast']);
+  assert.deepEqual([s.state, s.liveRules], ['live', ['dast-jwt-weak-secret']]);
+});
+
+test('image scanning and signing mitigate the image supply chain; signing counts when build.require asks for it', () => {
+  const model = parseModel('elements:\n  api: { kind: process, container: true }\n', 'm.yml');
+  const { rules } = loadRuleSet();
+  const checksOf = (cfg: unknown) => {
+    const config = configSchema.parse(cfg);
+    const a = assess(model, findThreats(model, rules), checkRegistry(scanners, config), config, TODAY);
+    return a.threats.find((x) => x.id === 'tm-process-image-supply-chain@api')!.checks.map((c) => `${c.scanner}:${c.state}`);
+  };
+  assert.deepEqual(checksOf({}), ['image:live', 'deps:live', 'integrity:inactive', 'integrity:inactive', 'iac:live']);
+  assert.deepEqual(checksOf({ build: { require: ['signed'], key: 'cosign.pub' } }), ['image:live', 'deps:live', 'integrity:live', 'integrity:inactive', 'iac:live']);
+  assert.deepEqual(checksOf({ build: { require: ['signed', 'provenance'], key: 'cosign.pub' }, scanners: { image: { enabled: false } } }), ['image:disabled', 'deps:live', 'integrity:live', 'integrity:live', 'iac:live']);
 });

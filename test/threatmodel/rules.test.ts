@@ -5,10 +5,11 @@ import { configSchema } from '../../src/config/schema.js';
 import { InputError } from '../../src/core/errors.js';
 import type { Scanner } from '../../src/core/types.js';
 import { loadScanners } from '../../src/scanners/index.js';
-import { checkRegistry, PLANNED_SCANNERS, validateReferences } from '../../src/threatmodel/checks.js';
+import { checkRegistry, validateReferences } from '../../src/threatmodel/checks.js';
 import { findThreats } from '../../src/threatmodel/engine.js';
 import { parseModel } from '../../src/threatmodel/load.js';
 import { BUILTIN_THREAT_RULES } from '../../src/threatmodel/rules/builtin.js';
+import { PRIVACY_THREAT_RULES } from '../../src/threatmodel/rules/privacy.js';
 import { loadRuleSet } from '../../src/threatmodel/rules/load.js';
 import { assertFixture, parseExpectations } from '../helpers/fixtures.js';
 import { makeDir } from '../helpers/tmp.js';
@@ -32,14 +33,14 @@ test('every built-in rule has a positive and a negative case in the fixture', ()
   }
 });
 
-test('every check a built-in rule names is a registered scanner rule (or a planned scanner)', async () => {
+test('every check a built-in rule names is a registered scanner rule', async () => {
   const config = configSchema.parse({});
   const registry = checkRegistry((await loadScanners()) as Scanner<unknown>[], config);
-  const { rules } = loadRuleSet();
+  const { rules } = loadRuleSet({ privacy: true });
   validateReferences(rules, registry);
   for (const r of rules) {
-    assert.ok(r.mitigations.length > 0 || ['tm-flow-cleartext-internal', 'tm-process-repudiation', 'tm-external-repudiation'].includes(r.id), `${r.id} names no check`);
-    for (const m of r.mitigations) if (!registry.scanners.has(m.scanner)) assert.ok(PLANNED_SCANNERS.includes(m.scanner), m.scanner);
+    assert.ok(r.linddun !== undefined || r.mitigations.length > 0 || ['tm-flow-cleartext-internal', 'tm-process-repudiation', 'tm-external-repudiation', 'tm-flow-single-factor-human'].includes(r.id), `${r.id} names no check`);
+    for (const m of r.mitigations) assert.ok(registry.scanners.has(m.scanner), `${r.id}: ${m.scanner}`);
     assert.ok(r.cwe.length > 0, `${r.id} has no CWE`);
   }
 });
@@ -119,4 +120,33 @@ elements:
   const { rules } = loadRuleSet();
   const inj = findThreats(model, rules).filter((t) => t.rule.id === 'tm-process-injection');
   assert.deepEqual(inj.map((t) => [t.target.id, t.impact, t.severity]), [['a', 'low', 'medium'], ['b', 'high', 'critical']]);
+});
+
+const LINDDUN_FIXTURE = new URL('./fixtures/linddun.yml', import.meta.url);
+
+test('LINDDUN privacy rules: each finds its positive cases and none of its negative ones, and runs only when enabled', () => {
+  const text = readFileSync(LINDDUN_FIXTURE, 'utf8');
+  const model = parseModel(text, 'linddun.yml');
+  const privacy = loadRuleSet({ privacy: true });
+  const ids = new Set(PRIVACY_THREAT_RULES.map((r) => r.id));
+  const hits = findThreats(model, privacy.rules).filter((t) => ids.has(t.rule.id)).map((t) => ({ ruleId: t.rule.id, line: t.target.line }));
+  assertFixture('linddun.yml', text, hits, { strict: false });
+  const exp = parseExpectations(text);
+  for (const r of PRIVACY_THREAT_RULES) {
+    assert.ok(exp.some((e) => e.kind === 'ruleid' && e.ruleId === r.id), `${r.id} has no ruleid case`);
+    assert.ok(exp.some((e) => e.kind === 'ok' && e.ruleId === r.id), `${r.id} has no ok case`);
+    assert.ok(r.linddun && !r.stride && (r.cwe ?? []).length > 0, r.id);
+  }
+  // Off by default; their ids are known either way (an acceptance or a disable may name them).
+  const plain = loadRuleSet();
+  assert.ok(!plain.rules.some((r) => ids.has(r.id)) && plain.known.has('tm-privacy-retention'));
+  assert.doesNotThrow(() => loadRuleSet({ disable: ['tm-privacy-retention'] }));
+});
+
+test('a rule names a STRIDE or a LINDDUN category, not both and not neither', () => {
+  ruleFileFails(RULE('true').replace('    stride: elevation-of-privilege\n', ''), /rules\.yml:\d+: rules\[0\]\.stride: give a rule either stride \(security\) or linddun \(privacy\)/);
+  ruleFileFails(RULE('true').replace('    stride: elevation-of-privilege\n', '    stride: elevation-of-privilege\n    linddun: linking\n'), /give a rule either stride/);
+  const dir = makeDir({ 'p.yml': RULE('element.pii').replace('stride: elevation-of-privilege', 'linddun: identifying') });
+  const { rules } = loadRuleSet({ files: [{ path: `${dir}/p.yml`, shown: 'p.yml' }] });
+  assert.equal(rules.find((r) => r.id === 'acme-admin-exposed')!.linddun, 'identifying');
 });

@@ -13,7 +13,7 @@ test('the published JSON Schemas are generated from the zod schemas (run npm run
 test('the example models validate against the published schema, and a typo does not', () => {
   const ajv = new Ajv2020.default({ strict: false, allErrors: true });
   const validate = ajv.compile(threatModelJsonSchema());
-  for (const f of ['../../examples/webshop/threatmodel.yml', '../../threatmodel.yml']) {
+  for (const f of ['../../examples/webshop/threatmodel.yml', '../../threatmodel.yml', '../../examples/threatmodel/peers/pytm/threatmodel.yml', '../../examples/threatmodel/peers/threagile/threatmodel.yml']) {
     const doc = parse(readFileSync(new URL(f, import.meta.url), 'utf8'));
     assert.ok(validate(doc), `${f}: ${JSON.stringify(validate.errors)}`);
   }

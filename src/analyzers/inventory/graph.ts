@@ -42,16 +42,16 @@ export function linkGraph(lock: ParsedLockfile): void {
     for (const p of lock.packages) if (!prodSeen.has(p.key)) p.dev = true;
   }
   const label = (d: Dependency): string => `${d.name}@${d.version}`;
+  // each chain extends its parent's (memoised in BFS order): linear in the total path length, not quadratic in depth
+  const chains = new Map<string, string[]>();
+  for (const k of queue) {
+    const d = byKey.get(k) as Dependency;
+    const up = parent.get(k);
+    const above = up ? chains.get(up) : undefined;
+    chains.set(k, above ? [...above, label(d)] : [label(d)]);
+  }
   for (const p of lock.packages) {
     if (p.direct === undefined) p.direct = false;
-    const chain: string[] = [];
-    let k: string | null | undefined = p.key;
-    for (let guard = 0; k && guard < 10000; guard++) {
-      const d = byKey.get(k);
-      if (!d) break;
-      chain.unshift(label(d));
-      k = parent.get(k);
-    }
-    p.path = parent.has(p.key) ? chain : [label(p)];
+    p.path = chains.get(p.key) ?? [label(p)];
   }
 }

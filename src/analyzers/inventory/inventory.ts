@@ -77,10 +77,13 @@ async function readInventory(target: Target, signal?: AbortSignal): Promise<Inve
   const out: ParsedLockfile[] = [];
   const errors: InventoryError[] = [];
   lockfiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const paths = new Set(byPath.keys());
   for (const f of lockfiles) {
     if (signal?.aborted) break;
     const fmt = formatFor(f.path);
     if (!fmt) continue;
+    // a manifest whose lockfile is in the target: the lockfile says what is installed, the manifest adds nothing
+    if (fmt.lockedBy?.(f.path, paths)) continue;
     try {
       const parsed = await fmt.parse(await f.text(), f.path, read);
       linkGraph(parsed);

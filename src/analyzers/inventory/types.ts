@@ -7,6 +7,8 @@ export interface Dependency {
   ecosystem: string;
   name: string;
   version: string;
+  /** The name the project installs it under when that is an alias (`"my-lodash": "npm:lodash@4"`): `name` is the real package. */
+  alias?: string;
   /** Declared by the project itself (or one of its workspaces). */
   direct?: boolean;
   /** Only needed for development (dev dependencies and what only they pull in). */
@@ -34,6 +36,20 @@ export interface Dependency {
   layer?: string;
 }
 
+/**
+ * A requirement a manifest declares without one exact version (`requests>=2`, `serde = "1.0"`, unpinned): not a
+ * package (nothing says which version is installed), kept so an SBOM can list it as unresolved.
+ */
+export interface Constraint {
+  ecosystem: string;
+  name: string;
+  /** The requirement as written (`>=2.0,<3`, `^1.2`, `*` when unpinned, `git <url>`). */
+  spec: string;
+  line?: number;
+  dev?: boolean;
+  optional?: boolean;
+}
+
 /** A parsed lockfile or manifest. */
 export interface ParsedLockfile {
   /** Path relative to the target root. */
@@ -46,6 +62,8 @@ export interface ParsedLockfile {
   roots?: string[];
   /** Keys of direct dependencies declared for development only; what only they pull in is dev. */
   devRoots?: string[];
+  /** Declared requirements without an exact version (manifests, requirements files): unresolved, never matched. */
+  constraints?: Constraint[];
   /** Problems that did not stop the parse (a missing `-r` include): file notes at a line, the packages still count. */
   notes?: { line?: number; message: string }[];
   /** An operating system's package database (dpkg, apk, rpm): distribution packages, not application ones. */

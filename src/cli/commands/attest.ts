@@ -11,7 +11,7 @@ import { VERSION } from '../../core/version.js';
 import { openDirectory } from '../../targets/directory.js';
 import { parse, platformOption } from '../args.js';
 import type { Command } from '../io.js';
-import { writeAtomic } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 /** `pipeguard attest`: SLSA provenance of an artifact as an in-toto statement in a signed DSSE envelope. */
 export const attestCommand: Command = {
@@ -84,7 +84,7 @@ records them). The statement is signed into a DSSE envelope inside a Sigstore bu
     const out = values.output ? resolve(io.cwd, values.output) : unsigned ? `${path.replace(/\/+$/, '')}.intoto.json` : provenancePath(path);
     const payload = Buffer.from(JSON.stringify(statement));
     const doc = key ? dsseBundle(signEnvelope(key, IN_TOTO_PAYLOAD_TYPE, payload), keyHint(key)) : statement;
-    writeAtomic(out, JSON.stringify(doc, null, 2) + '\n');
+    await writeReports([{ file: relative(io.cwd, out) || out, text: JSON.stringify(doc, null, 2) + '\n' }], io);
     const notes = [source ? `source ${source.uri} @ ${source.commit.slice(0, 12)}${source.dirty ? ' (uncommitted changes)' : ''}` : 'no git source', `${dependencies.length} resolved dependencies`];
     io.stderr.write(`pipeguard: ${unsigned ? 'wrote the unsigned' : 'attested'} SLSA provenance of ${shown} (sha256:${subject.sha256.slice(0, 12)}…; ${notes.join('; ')}) to ${relative(io.cwd, out) || out}\n`);
     return 0;

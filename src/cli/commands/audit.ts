@@ -1,17 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
 import { readAuditEntries } from '../../deliver/audit/read.js';
 import { generateSigningKey, keyIdOf, publicKeyFromPem } from '../../deliver/audit/signer.js';
 import { verifyAuditLog } from '../../deliver/audit/verify.js';
 import { durationMs, durationSchema } from '../../deliver/config.js';
-import { isSpecial, writeFileAtomic } from '../../deliver/fs-atomic.js';
+import { writeFileAtomic } from '../../deliver/fs-atomic.js';
 import { EXPORT_FORMATS, formatEvent, type ExportFormat } from '../../deliver/siem/formats.js';
 import { forward } from '../../deliver/siem/forwarder.js';
 import { int, parse } from '../args.js';
 import { deliverContext } from '../deliver-context.js';
 import type { CliIO, Command } from '../io.js';
+import { writeReports } from '../output.js';
 
 /** `pipeguard audit verify|export|keygen`. */
 export const auditCommand: Command = {
@@ -108,33 +108,15 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
   const format = (values.format ?? 'jsonl') as ExportFormat;
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format ${format} (use ${EXPORT_FORMATS.join(', ')})`);
   const since = values.since !== undefined ? int('since', values.since)! : 1;
-  const out = values.output ? resolve(io.cwd, values.output) : undefined;
-  // a device or pipe (-o /dev/stdout) is written in place; a file through a temporary file and a rename
-  const direct = out !== undefined && isSpecial(out);
-  const tmp = out && !direct ? `${out}.${randomBytes(6).toString('hex')}.tmp` : undefined;
-  const fd = tmp ? openSync(tmp, 'w') : direct ? openSync(out!, 'w') : undefined;
-  try {
+  async function* lines(): AsyncGenerator<string> {
     for await (const r of readAuditEntries(path, { display: shown })) {
       if (r.entry.seq < since) continue;
-      const line = formatEvent({ entry: r.entry, hash: r.hash }, format) + '\n';
-      if (fd !== undefined) writeSync(fd, line);
-      else io.stdout.write(line);
+      yield formatEvent({ entry: r.entry, hash: r.hash }, format) + '\n';
     }
-    if (fd !== undefined) {
-      closeSync(fd);
-      if (tmp) renameSync(tmp, out!);
-    }
-  } catch (e) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // closed
-      }
-      if (tmp) rmSync(tmp, { force: true });
-    }
-    throw e;
   }
+  // a file through a temporary file and a rename; a device or pipe (-o /dev/stdout) in place (src/core/output-file.ts)
+  if (values.output) await writeReports([{ file: values.output, text: lines() }], io);
+  else for await (const line of lines()) io.stdout.write(line);
   return 0;
 }
 

@@ -24,7 +24,8 @@ import { runPosture } from '../../posture/run.js';
 import { loadScanners, SCANNER_IDS } from '../../scanners/index.js';
 import { parse } from '../args.js';
 import type { CliIO, Command } from '../io.js';
-import { outputs, writeAtomic } from '../scan-run.js';
+import { outputs } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 const COMPLIANCE_FORMATS = ['markdown', 'html', 'json'] as const;
 
@@ -124,11 +125,9 @@ Exit 0 when every required control is met (or none is required), 1 when one is n
       now: io.now(),
     });
     const render = { markdown: renderComplianceMarkdown, html: renderComplianceHtml, json: renderComplianceJson };
-    for (const o of outs) {
-      const text = render[o.format](report);
-      if (o.file === undefined) io.stdout.write(text);
-      else writeAtomic(resolve(io.cwd, o.file), text);
-    }
+    const texts = outs.map((o) => ({ ...o, text: render[o.format](report) }));
+    await writeReports(texts.filter((o): o is typeof o & { file: string } => o.file !== undefined), io);
+    for (const o of texts) if (o.file === undefined) io.stdout.write(o.text);
     const c = report.result.counts;
     if (outs.some((o) => o.file !== undefined) || report.required.length) {
       const req = report.required.length ? `; required controls ${report.outcome === 'pass' ? 'all met' : `not met: ${report.required.filter((q) => q.status !== 'met').map((q) => q.ref).join(', ')}`}` : '';

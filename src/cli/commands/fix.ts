@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
 import { namedPathKind, readNamedFile } from '../../core/named-file.js';
 import { maskSecrets } from '../../analyzers/secrets/mask.js';
+import { loadShellParser } from '../../analyzers/shell.js';
 import { writeFileAtomic } from '../../deliver/fs-atomic.js';
 import { collectPins, FIXABLE_RULES, pipelineFileKind, planFixes, unifiedDiff, type FixPlan } from '../../scanners/pipeline/index.js';
 import { list, parse } from '../args.js';
@@ -81,6 +82,8 @@ skipped, with the reason.
       return 0;
     }
     const only = rules.length ? new Set(rules) : undefined;
+    // tree-sitter-bash judges the shell context of each injected expression (loaded here: only fix needs it)
+    if (!only || only.has('gha-template-injection') || only.has('gha-input-injection')) await loadShellParser();
     const plans: FixPlan[] = [];
     const texts = new Map(files.map((abs) => [abs, readNamedFile(abs, relative(io.cwd, abs) || abs).toString('utf8')]));
     // Commits the repository already pins for a tag (`uses: x@<sha> # v1.2.3`) let unpinned uses of the same tag be pinned offline.

@@ -13,7 +13,8 @@ import { FORMATS, render } from '../../report/index.js';
 import { SCANNER_IDS } from '../../scanners/index.js';
 import { int, parse } from '../args.js';
 import type { Command } from '../io.js';
-import { outputs, readBaseline, readIgnoreFile, severityOption, writeAtomic } from '../scan-run.js';
+import { outputs, readBaseline, readIgnoreFile, severityOption } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 const POSTURE_FORMATS = [...FORMATS, 'scorecard'] as const;
 
@@ -152,10 +153,8 @@ Exit 0 when the gate passes, 1 when it fails, 2 on bad usage, an unknown reposit
       }
       return { ...o, text };
     });
-    for (const r of rendered) {
-      if (r.file === undefined) io.stdout.write(r.text);
-      else writeAtomic(resolve(io.cwd, r.file), r.text);
-    }
+    await writeReports(rendered.filter((r): r is typeof r & { file: string } => r.file !== undefined), io);
+    for (const r of rendered) if (r.file === undefined) io.stdout.write(r.text);
     const files = rendered.filter((r) => r.file !== undefined);
     if (files.length) {
       const verdict = decision.outcome === 'pass' ? 'PASS' : 'FAIL';

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
 // the version without loading the engine (and with it every scanner): sbom needs none of them
@@ -13,6 +12,7 @@ import { openImage } from '../../targets/image/index.js';
 import type { Target } from '../../core/types.js';
 import { DEFAULT_LIMITS } from '../../engine/run.js';
 import { parse, platformOption } from '../args.js';
+import { writeReports } from '../output.js';
 
 import type { Command } from '../io.js';
 
@@ -67,7 +67,7 @@ build artifact (npm tarball, wheel, jar/war, zip, tar.gz: what is bundled inside
           now: io.now(),
           ...(digest ? { subjectDigest: digest } : {}),
         });
-        return writeSbom(result, format, values.output, io);
+        return await writeSbom(result, format, values.output, io);
       } finally {
         await artifact.dispose();
       }
@@ -94,24 +94,16 @@ build artifact (npm tarball, wheel, jar/war, zip, tar.gz: what is bundled inside
       if (e instanceof InputError && e.file && !isAbsolute(e.file)) throw new InputError(e.message, relative(io.cwd, join(root, e.file)) || e.file, e.line);
       throw e;
     }
-    return writeSbom(result, format, values.output, io);
+    return await writeSbom(result, format, values.output, io);
   },
 };
 
 /** Writes the document to `output` (atomically) or standard output; returns the exit code. */
-function writeSbom(result: { document: Record<string, unknown>; components: number }, format: SbomFormat, output: string | undefined, io: Parameters<Command['run']>[1]): number {
+async function writeSbom(result: { document: Record<string, unknown>; components: number }, format: SbomFormat, output: string | undefined, io: Parameters<Command['run']>[1]): Promise<number> {
   const { document, components } = result;
   const text = JSON.stringify(document, null, 2) + '\n';
   if (output) {
-    const out = resolve(io.cwd, output);
-    const tmp = `${out}.tmp-${randomBytes(4).toString('hex')}`;
-    try {
-      writeFileSync(tmp, text);
-      renameSync(tmp, out);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw new InputError(`cannot write: ${(e as Error).message}`, output);
-    }
+    await writeReports([{ file: output, text }], io);
     io.stderr.write(`wrote ${format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM with ${components} components to ${output}\n`);
   } else {
     io.stdout.write(text);

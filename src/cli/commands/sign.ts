@@ -8,7 +8,7 @@ import { InputError, UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../deliver/fs-atomic.js';
 import { parse, platformOption } from '../args.js';
 import type { CliIO, Command } from '../io.js';
-import { writeAtomic } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 /** `pipeguard sign`: a Sigstore bundle (v0.3) of an artifact, an image, an SBOM or an attestation, with a local key. */
 export const signCommand: Command = {
@@ -52,7 +52,7 @@ Check a signature with pipeguard verify <path> --key FILE.pub.
     const subject = await subjectToSign(path, shown, values.platform ? platformOption(values.platform) : undefined);
     const bundle = messageBundle(subject.sha256, signBytes(key, subject.bytes), keyHint(key));
     const out = values.output ? resolve(io.cwd, values.output) : signaturePath(path);
-    writeAtomic(out, JSON.stringify(bundle, null, 2) + '\n');
+    await writeReports([{ file: relative(io.cwd, out) || out, text: JSON.stringify(bundle, null, 2) + '\n' }], io);
     const what = subject.kind === 'image' ? `image ${subject.name} (manifest sha256:${subject.sha256})` : `${shown} (sha256:${subject.sha256})`;
     io.stderr.write(`pipeguard: signed ${what}; bundle written to ${relative(io.cwd, out) || out}\n`);
     return 0;

@@ -4,14 +4,15 @@ import { resolveConfig } from '../../config/load.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import { render } from '../../report/index.js';
 import { SCANNER_IDS } from '../../scanners/index.js';
-import { checkThreatModel, readInventory, shownPath } from '../../threatmodel/index.js';
+import { checkThreatModel, declaredKeys, readInventory, shownPath } from '../../threatmodel/index.js';
 import { draftModel } from '../../threatmodel/init.js';
 import { renderDot, renderMermaid, renderSvg } from '../../threatmodel/report/diagram.js';
 import { renderThreatHtml, renderThreatMarkdown } from '../../threatmodel/report/document.js';
 import { renderThreatJson } from '../../threatmodel/report/json.js';
 import { parse } from '../args.js';
 import type { CliIO, Command } from '../io.js';
-import { outputs, severityOption, writeAtomic } from '../scan-run.js';
+import { outputs, severityOption } from '../scan-run.js';
+import { writeReports } from '../output.js';
 
 const DOC_FORMATS = ['markdown', 'html', 'mermaid', 'dot', 'svg', 'json'] as const;
 type DocFormat = (typeof DOC_FORMATS)[number];
@@ -28,7 +29,7 @@ function rootOf(io: CliIO, p: string | undefined): string {
 function configOf(io: CliIO, root: string, explicit: string | undefined) {
   const loaded = resolveConfig(root, explicit ? resolve(io.cwd, explicit) : undefined, SCANNER_IDS, io.cwd);
   for (const w of loaded.warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
-  return loaded.config;
+  return { config: loaded.config, declared: declaredKeys(loaded.path) };
 }
 
 async function check(argv: string[], io: CliIO): Promise<number> {
@@ -36,14 +37,12 @@ async function check(argv: string[], io: CliIO): Promise<number> {
   const outs = outputs(tokens);
   const failOn = severityOption(values['fail-on']);
   const root = rootOf(io, positionals[0]);
-  const config = configOf(io, root, values.config);
-  const r = await checkThreatModel({ root, config, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), ...(values['no-drift'] ? { drift: false } : {}), ...(failOn ? { failOn } : {}), now: io.now });
+  const { config, declared } = configOf(io, root, values.config);
+  const r = await checkThreatModel({ root, config, declared, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), ...(values['no-drift'] ? { drift: false } : {}), ...(failOn ? { failOn } : {}), now: io.now });
   const color = (io.stdout.isTTY === true && !io.env['NO_COLOR']) || Boolean(io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0');
   const rendered = outs.map((o) => ({ ...o, text: render(o.format, r.report, r.decision, { color: o.file === undefined && color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}), verbose: values.verbose === true }) }));
-  for (const x of rendered) {
-    if (x.file === undefined) io.stdout.write(x.text);
-    else writeAtomic(resolve(io.cwd, x.file), x.text);
-  }
+  await writeReports(rendered.filter((x): x is typeof x & { file: string } => x.file !== undefined), io);
+  for (const x of rendered) if (x.file === undefined) io.stdout.write(x.text);
   const c = { open: 0, accepted: 0, mitigated: 0 };
   for (const t of r.assessment.threats) c[t.state]++;
   const verdict = r.decision.outcome === 'pass' ? 'PASS' : 'FAIL';
@@ -56,9 +55,9 @@ async function report(argv: string[], io: CliIO): Promise<number> {
   const fmt = (values.format ?? (values.output ? formatOf(values.output) : 'markdown')) as DocFormat;
   if (!DOC_FORMATS.includes(fmt)) throw new UsageError(`unknown format ${fmt} (use ${DOC_FORMATS.join(', ')})`);
   const root = rootOf(io, positionals[0]);
-  const config = configOf(io, root, values.config);
+  const { config, declared } = configOf(io, root, values.config);
   const drift = !values['no-drift'] && fmt !== 'mermaid' && fmt !== 'dot' && fmt !== 'svg';
-  const r = await checkThreatModel({ root, config, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), drift: drift && config.threatModel.drift.enabled, now: io.now });
+  const r = await checkThreatModel({ root, config, declared, ...(values.model ? { modelPath: resolve(io.cwd, values.model) } : {}), drift: drift && config.threatModel.drift.enabled, now: io.now });
   const dot = renderDot(r.model, r.assessment.threats);
   let text: string;
   if (fmt === 'mermaid') text = renderMermaid(r.model, r.assessment.threats);
@@ -69,7 +68,7 @@ async function report(argv: string[], io: CliIO): Promise<number> {
     const doc = { model: r.model, threats: r.assessment.threats, drift: r.drift, decision: r.decision, notes: r.decision.notes, mermaid: renderMermaid(r.model, r.assessment.threats), dot };
     text = fmt === 'html' ? renderThreatHtml({ ...doc, svg: await renderSvg(dot) }) : renderThreatMarkdown(doc);
   }
-  if (values.output) writeAtomic(resolve(io.cwd, values.output), text);
+  if (values.output) await writeReports([{ file: values.output, text }], io);
   else io.stdout.write(text);
   return 0;
 }
@@ -84,17 +83,18 @@ function formatOf(file: string): string {
 async function init(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv, { config: { type: 'string', short: 'c' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' } }, 1);
   const root = rootOf(io, positionals[0]);
-  const config = configOf(io, root, values.config);
+  const { config } = configOf(io, root, values.config);
   const out = values.output ?? resolve(root, config.threatModel.path);
   const toStdout = out === '-';
   const abs = toStdout ? '' : resolve(io.cwd, out);
   if (!toStdout && existsSync(abs) && !values.force) throw new InputError('already exists (give --force to overwrite, or -o - to print the draft)', shownPath(io.cwd, abs));
-  const inv = await readInventory(root, config);
+  // init also names the services whose credentials sit in the repository (the secrets rules name providers).
+  const inv = await readInventory(root, config, undefined, { secrets: config.scanners.secrets });
   for (const e of inv.errors) io.stderr.write(`pipeguard: ${e.path}: ${e.message}\n`);
   const text = draftModel(inv, basename(root));
   if (toStdout) io.stdout.write(text);
   else {
-    writeAtomic(abs, text);
+    await writeReports([{ file: shownPath(io.cwd, abs), text }], io);
     io.stderr.write(`pipeguard: wrote ${shownPath(io.cwd, abs)}: ${inv.services.length} services, ${inv.datastores.length} data stores, ${inv.externals.length} external services, ${inv.routes.length} routes; edit it, then run pipeguard threat-model check\n`);
   }
   return 0;

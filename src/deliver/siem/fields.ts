@@ -24,7 +24,11 @@ const TITLES: Record<string, string> = {
   'secret.access': 'Secret access',
   override: 'Gate override',
   checkpoint: 'Audit checkpoint',
+  'monitor.alert': 'Security alert',
 };
+
+/** CEF severity (0-10) of a monitor alert's severity. */
+const ALERT_SEVERITY: Record<string, number> = { critical: 10, high: 8, medium: 6, low: 4, info: 2 };
 
 /** The facts of an entry for the export formats. */
 export function eventFacts(e: AuditEntry): EventFacts {
@@ -66,6 +70,10 @@ export function eventFacts(e: AuditEntry): EventFacts {
     case 'checkpoint':
       severity = 1;
       summary = `signed checkpoint over entries 1-${String(d['covers'])}`;
+      break;
+    case 'monitor.alert':
+      severity = ALERT_SEVERITY[String(d['severity'])] ?? 5;
+      summary = `${String(d['rule'])}: ${String(d['message'])}${typeof d['count'] === 'number' && d['count'] > 1 ? ` (${d['count']} events)` : ''}`;
       break;
     default:
       if (e.type.startsWith('secrets-file.')) severity = 6;

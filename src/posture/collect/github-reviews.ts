@@ -15,6 +15,7 @@ const QUERY = `query($owner: String!, $name: String!, $first: Int!) {
         mergedAt
         author { login __typename }
         reviews(first: 50, states: APPROVED) { nodes { author { login } submittedAt } }
+        commits(last: 1) { nodes { commit { checkSuites(first: 30) { nodes { app { slug } status conclusion } } status { contexts { context state } } } } }
       }
     }
   }
@@ -26,6 +27,7 @@ interface GqlPr {
   mergedAt: string | null;
   author: { login: string; __typename: string } | null;
   reviews: { nodes: { author: { login: string } | null; submittedAt: string | null }[] };
+  commits?: { nodes: { commit: { checkSuites?: { nodes: { app: { slug: string } | null; status: string; conclusion: string | null }[] } | null; status?: { contexts: { context: string; state: string }[] } | null } }[] };
 }
 
 /** The last `n` merged pull requests of `slug`, newest merge first. */
@@ -39,7 +41,15 @@ export async function githubMergedChanges(ctx: CollectContext, slug: string, n: 
         .filter((p) => p.mergedAt)
         .map((p) => {
           const author = p.author?.login ?? 'ghost';
-          return change(p.number, p.url, author, p.author?.__typename === 'Bot' || isBotName(author), p.mergedAt!, p.reviews.nodes.map((r) => ({ login: r.author?.login ?? '', at: r.submittedAt ?? '' })));
+          const c = change(p.number, p.url, author, p.author?.__typename === 'Bot' || isBotName(author), p.mergedAt!, p.reviews.nodes.map((r) => ({ login: r.author?.login ?? '', at: r.submittedAt ?? '' })));
+          const last = p.commits?.nodes[0]?.commit;
+          if (last) {
+            c.ci = {
+              checks: (last.checkSuites?.nodes ?? []).map((s) => ({ app: s.app?.slug ?? '', status: String(s.status ?? '').toLowerCase(), conclusion: s.conclusion ? s.conclusion.toLowerCase() : null })),
+              statuses: (last.status?.contexts ?? []).map((x) => ({ context: x.context, state: String(x.state).toLowerCase() })),
+            };
+          }
+          return c;
         }),
     );
   }

@@ -24,8 +24,8 @@ export const dastConfigSchema = scannerSection({
   chromium: z.string().default('/usr/bin/chromium').describe('The Chromium executable for `browser`.'),
   budget: durationSchema.default('10m').describe('Time budget of the whole scan; what is not tested by then is listed as not tested.'),
   maxRequests: z.number().int().positive().default(20_000).describe('Request budget of the whole scan.'),
-  rate: z.number().positive().default(100).describe('Requests started per second, at most.'),
-  concurrency: z.number().int().min(1).max(64).default(8).describe('Requests in flight at once, at most.'),
+  rate: z.number().positive().default(100).describe('Requests started per second to each host, at most.'),
+  concurrency: z.number().int().min(1).max(64).default(8).describe('Requests in flight at once to each host, at most.'),
   timeout: durationSchema.default('10s').describe('Time a request may take.'),
   tlsVerify: z.boolean().default(false).describe('Check the target\'s TLS certificate (test environments often have self-signed ones).'),
   scope: z

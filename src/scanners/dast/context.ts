@@ -12,6 +12,9 @@ import { RequestRefused, type HttpClient, type Req, type Res } from './http/clie
 import type { Oob } from './oob.js';
 import { DAST_RULE_BY_ID } from './rules.js';
 
+/** Where in an HTML page a reflection sits (decided by the reflected-XSS check). */
+export type HtmlContext = { kind: 'text' } | { kind: 'raw'; tag: string } | { kind: 'comment' } | { kind: 'attr'; quote: string } | { kind: 'script'; quote: string };
+
 /** What a check reports. */
 export interface Report {
   /** Where: the endpoint (its example URL, not the attack URL) and the parameter. */
@@ -37,6 +40,8 @@ export interface Report {
 /** One run's shared state. */
 export class DastRun {
   readonly findings = new Map<string, RawFinding>();
+  /** Reflected XSS proofs (endpoint, parameter, context) for the browser to confirm. */
+  readonly reflections: { endpoint: Endpoint; param: Param; context: HtmlContext }[] = [];
   readonly endpoints = new Map<string, Endpoint>();
   /** HTML pages fetched (URL -> response), for stored-XSS re-checks and passive checks. */
   readonly pages = new Map<string, Res>();

@@ -27,6 +27,8 @@ import { checkSensitiveUrls } from './passive/urls.js';
 import { checkBola } from './active/bola.js';
 import { checkCmdi, cmdiTimeCandidates } from './active/cmdi.js';
 import { checkCors } from './active/cors.js';
+import { checkCrlf } from './active/crlf.js';
+import { checkCsrf } from './active/csrf.js';
 import { checkFiles } from './active/files.js';
 import { checkJwt, decodeJwt, type JwtSlot } from './active/jwt.js';
 import { checkMassAssignment } from './active/mass.js';
@@ -37,6 +39,7 @@ import { checkRedirect } from './active/redirect.js';
 import { checkSqli, sqliTimeCandidates } from './active/sqli.js';
 import { checkSsrf } from './active/ssrf.js';
 import { checkSsti } from './active/ssti.js';
+import { confirmXssInBrowser } from './active/xss-browser.js';
 import { runTimed, type TimingCandidate } from './active/timed.js';
 import { checkTraversal } from './active/traversal.js';
 import { checkReflectedXss, findStoredMarkers, submitStoredMarker, type StoredMarkers } from './active/xss.js';
@@ -108,6 +111,7 @@ async function* scanDast(target: Target, ctx: ScanContext<DastConfig>): AsyncIte
     await checkFiles(run);
     await checkCors(run, endpoints);
     await attack(run, endpoints);
+    if (browser && cfg.browser) await confirmXssInBrowser(run, browser, sessions.headers(sessions.users()[0] ?? null));
     const users = sessions.users();
     const checkUrl = authFile?.loggedIn ? client.url(authFile.loggedIn.url) : undefined;
     await checkJwt(run, jwtSlot(sessions, users[0]), checkUrl);
@@ -187,9 +191,11 @@ async function attack(run: DastRun, endpoints: Endpoint[]): Promise<void> {
     await checkSsti(run, e, p, base);
     await checkNosql(run, e, p, base);
     await checkRedirect(run, e, p);
+    await checkCrlf(run, e, p);
     await checkSsrf(run, e, p);
     timed.push(...sqliTimeCandidates(run, e, p), ...cmdiTimeCandidates(run, e, p));
   });
+  await checkCsrf(run, endpoints);
   if (run.enabled('dast-xss-stored')) {
     const markers: StoredMarkers = new Map();
     const writes = endpoints.filter((e) => e.method === 'POST' || e.method === 'PUT' || e.method === 'PATCH');

@@ -34,6 +34,14 @@ export const depsConfigSchema = scannerSection({
   includeDev: z.boolean().default(true).describe('Report vulnerabilities in development-only dependencies.'),
   ignore: z.array(depsIgnoreSchema).default([]).describe('Accepted advisories, with a reason and optional expiry.'),
   vex: z.array(z.string().min(1)).default([]).describe('OpenVEX or CycloneDX VEX files; "not_affected"/"fixed" statements drop findings.'),
+  reachability: z
+    .boolean()
+    .default(true)
+    .describe('Judge whether the application code reaches each vulnerable npm or Go package (reachable, imported-only, unreferenced).'),
+  failOn: z
+    .enum(['any', 'reachable'])
+    .default('any')
+    .describe('"reachable": vulnerabilities in packages the code does not reach (imported-only, unreferenced) are listed as suppressed instead of failing the gate.'),
 });
 
 /** The validated `scanners.deps` section. */

@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { AdvisoryDb } from '../../advisories/db.js';
+import type { AdvisoryDb } from '../../advisories/db.js';
 import { effectiveSeverity, matchPackage } from '../../advisories/group.js';
 import { lowestFix } from '../../advisories/match.js';
-import { ensureDatabase } from '../../advisories/ensure.js';
 import { defaultDbPath } from '../../advisories/paths.js';
-import { DEFAULT_OSV_BASE_URL } from '../../advisories/update.js';
 import { errorMessage } from '../../core/errors.js';
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RawFinding, RuleMeta, ScanContext, Scanner, Target } from '../../core/types.js';
@@ -13,6 +11,8 @@ import { dependencyPurl } from '../../analyzers/inventory/installed/index.js';
 import type { DepsConfig } from './config.js';
 import { INVENTORY_TARGETS, scanInventory } from '../../analyzers/inventory/inventory.js';
 import type { Dependency } from '../../analyzers/inventory/types.js';
+import { sourceUsageAnalyzer, type SourceUsage } from '../../analyzers/reachability/usage.js';
+import { reachability } from './reachability.js';
 import { parseVex, vexCovers, type VexStatement } from './vex.js';
 
 /** The one rule of the deps scanner. */
@@ -97,6 +97,8 @@ export const depsScanner: Scanner<DepsConfig> = {
     };
     const mayDownload = ctx.options.dbUpdate === true && cfg.autoUpdate && !ctx.options.offline;
     if (mayDownload) {
+      // The download code and SQLite load here, not with the scanner: only runs with lockfiles need them.
+      const [{ ensureDatabase }, { DEFAULT_OSV_BASE_URL }] = await Promise.all([import('../../advisories/ensure.js'), import('../../advisories/update.js')]);
       const got = await ensureDatabase({
         dbPath,
         ecosystems: lockfiles.flatMap((l) => l.packages.map((p) => p.ecosystem)),
@@ -120,21 +122,23 @@ export const depsScanner: Scanner<DepsConfig> = {
     }
     let db: AdvisoryDb;
     try {
-      db = AdvisoryDb.open(dbPath);
+      db = (await import('../../advisories/db.js')).AdvisoryDb.open(dbPath);
     } catch (e) {
       // A database that is there but unreadable (corrupt, not ours) means the scan could not be done: the scanner
       // fails, and so does the gate, never a pass with no advisories looked up.
       throw new Error(`cannot open advisory database ${dbPath}: ${errorMessage(e)}`);
     }
     try {
-      const status = db.status();
-      ctx.count('advisories', status.records);
+      ctx.count('advisories', db.recordCount());
       const oldest = db.oldestRefresh();
       if (oldest && Date.now() - Date.parse(oldest) > cfg.maxAgeDays * 86_400_000) {
         ctx.log.warn(`advisory data was last refreshed ${oldest.slice(0, 10)}, more than ${cfg.maxAgeDays} days ago: run \`pipeguard db update\``);
       }
       const vex = loadVex(cfg, target, ctx);
       const warned = new Set<string>();
+      // what the application's code imports, read once and only when a vulnerable npm or Go package needs judging
+      let usage: SourceUsage | undefined;
+      const usageFor = async (): Promise<SourceUsage> => (usage ??= await ctx.analyses.target(sourceUsageAnalyzer));
       for (const lock of lockfiles) {
         // one finding per package version and advisory: keep the first occurrence (shortest path wins)
         const seen = new Map<string, Dependency>();
@@ -157,7 +161,11 @@ export const depsScanner: Scanner<DepsConfig> = {
           const match = matchPackage(db.lookup(ref.ecosystem, ref.name), ref);
           for (const v of match.vulnerabilities) {
             const ids = [v.id, ...v.aliases];
-            const ignored = ignoreFor(cfg, ids, dep, purl, warned, ctx);
+            const reach = cfg.reachability && (dep.ecosystem === 'npm' || dep.ecosystem === 'Go') ? reachability(dep, v.records, lock.path, await usageFor()) : undefined;
+            const notReached = cfg.failOn === 'reachable' && reach !== undefined && reach !== 'reachable';
+            const ignored =
+              ignoreFor(cfg, ids, dep, purl, warned, ctx) ??
+              (notReached ? { reason: `scanners.deps.failOn: reachable (${reach === 'unreferenced' ? 'no source file imports it' : 'imported, but none of the affected functions is used'})` } : undefined);
             // An ignore rule does not drop the finding: the engine lists it as suppressed, with the rule's reason.
             if (ignored) ctx.count('ignored');
             else if (vex.some((s) => vexCovers(s, ids, purl))) {
@@ -173,7 +181,7 @@ export const depsScanner: Scanner<DepsConfig> = {
               ruleId: VULNERABLE_DEPENDENCY,
               severity,
               confidence: 'high',
-              message: `${dep.name}@${dep.version}${via} is affected by ${v.id}${v.summary ? `: ${v.summary}` : ''}; ${fixText}.`,
+              message: `${dep.name}@${dep.version}${via} is affected by ${v.id}${v.summary ? `: ${v.summary}` : ''}; ${fixText}${reach ? ` (${reach})` : ''}.`,
               location: dep.layer
                 ? { kind: 'package', path: lock.path, purl, ...(dep.line ? { startLine: dep.line } : {}), logical: `${dep.name}@${dep.version}`, layer: dep.layer }
                 : { path: lock.path, ...(dep.line ? { startLine: dep.line } : {}), logical: `${dep.name}@${dep.version}` },
@@ -182,19 +190,21 @@ export const depsScanner: Scanner<DepsConfig> = {
               ...(match.fixedVersion
                 ? { fix: { description: `Upgrade ${dep.name} to ${match.fixedVersion} (${match.upgrade}).`, upgradeTo: match.fixedVersion } }
                 : {}),
-              tags: ['sca', dep.ecosystem, ...(dep.dev ? ['dev'] : []), dep.direct ? 'direct' : 'transitive'],
+              tags: ['sca', dep.ecosystem, ...(dep.dev ? ['dev'] : []), dep.direct ? 'direct' : 'transitive', ...(reach ? [reach] : [])],
               data: {
                 advisoryId: v.id,
                 aliases: v.aliases,
                 records: v.recordIds,
                 package: dep.name,
                 version: dep.version,
+                ...(dep.alias ? { alias: dep.alias } : {}),
                 ecosystem: dep.ecosystem,
                 purl,
                 ...(dep.advisoryName ? { sourcePackage: dep.advisoryName } : {}),
                 ...(dep.advisoryVersion ? { sourceVersion: dep.advisoryVersion } : {}),
                 ...(dep.layer ? { layer: dep.layer } : {}),
                 direct: dep.direct === true,
+                ...(reach ? { reachability: reach } : {}),
                 dev: dep.dev === true,
                 dependencyPath: dep.path ?? [`${dep.name}@${dep.version}`],
                 lockfileFormat: lock.format,

@@ -44,6 +44,16 @@ export const ATTACKER_CONTEXTS: string[][] = [
   'github.event.workflow_run.head_repository.description',
 ].map((s) => s.split('.'));
 
+/**
+ * Last segments of `github.event.*` paths that hold free text in webhook payloads (titles, bodies, messages,
+ * branch names, descriptions): a context ending in one of these is attacker-controlled even when the exact path is
+ * not listed above. `name` counts only under the parents in {@link FREE_TEXT_NAME_PARENTS}.
+ */
+export const FREE_TEXT_LEAVES: ReadonlySet<string> = new Set(['title', 'body', 'message', 'description', 'display_title', 'head_branch', 'head_ref', 'label', 'homepage', 'page_name', 'email', 'default_branch', 'summary', 'text', 'body_text', 'body_html']);
+
+/** Parents whose `name` field is free text (`labels.*.name`, `author.name`, `committer.name`). */
+export const FREE_TEXT_NAME_PARENTS: ReadonlySet<string> = new Set(['labels', 'label', 'author', 'committer', 'pages', 'new_discussion']);
+
 /** Context roots an invoker (dispatcher, calling workflow) controls: medium-risk inputs. */
 export const INPUT_CONTEXTS: string[][] = ['inputs', 'github.event.inputs', 'github.event.client_payload'].map((s) => s.split('.'));
 
@@ -60,6 +70,14 @@ export const CODE_INPUTS: ReadonlyMap<string, string[]> = new Map([
   ['addnab/docker-run-action', ['run']],
   ['mathiasvr/command-output', ['run']],
   ['jannekem/run-python-script-action', ['script']],
+  ['amadevus/pwsh-script', ['script']],
+  ['mikefarah/yq', ['cmd']],
+  ['devorbitus/yq-action-output', ['cmd']],
+  ['sergeysova/jq-action', ['cmd']],
+  ['cardinalby/js-eval-action', ['expression']],
+  ['satackey/action-js-inline', ['script']],
+  ['webiny/action-post-run', ['run']],
+  ['cloudflare/wrangler-action', ['command', 'precommands', 'postcommands']],
 ]);
 
 /** Actions whose outputs carry attacker-controlled text (branch names, PR titles): `owner/repo` → outputs ('*' = all). */

@@ -10,7 +10,7 @@ import type { Node, YAMLMap } from 'yaml';
 import { accessPath, findExpressions } from './expr.js';
 import { auditText } from './scanner.js';
 import type { PipelineFileKind } from './scanner.js';
-import { quoteStateAt } from '../../analyzers/shell.js';
+import { judgeExpressions, quoteStateAt, type ExpressionContext } from '../../analyzers/shell.js';
 import { entries, get, items, pair, scalarBody, str } from './yamlsrc.js';
 import type { YamlSource } from './yamlsrc.js';
 
@@ -305,24 +305,36 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
   }
   const newEnv: [string, string][] = [];
   const localEdits: TextEdit[] = [];
-  for (const site of sites) {
-    const occ = findExpressions(src.text, bs, be).find((o) => o.start <= site.start && site.end <= o.end);
+  // The shell context of each expression: parsed with tree-sitter-bash when `fix` has loaded it, else the
+  // conservative scanner below (library callers that did not load the parser).
+  const occs = findExpressions(src.text, bs, be);
+  const sitesOcc = sites.map((site) => occs.find((o) => o.start <= site.start && site.end <= o.end));
+  const judged = judgeExpressions(
+    script,
+    sitesOcc.map((o) => (o ? [o.start - bs, o.end - bs] : [0, 0])),
+    occs.map((o) => [o.start - bs, o.end - bs]),
+  );
+  const contextOf = (i: number, offset: number): ExpressionContext => {
+    if (judged) return judged[i]!;
+    const unclear = unclearShellContext(script, offset);
+    if (unclear) return { refuse: unclear };
+    const q = quoteStateAt(script, offset);
+    return q === 'single' ? { refuse: 'inside single quotes, where "$VAR" would not expand' } : { rewrite: q === 'double' ? 'double' : 'bare' };
+  };
+  for (const [i, site] of sites.entries()) {
+    const occ = sitesOcc[i];
     if (!occ) continue;
     if (occ.text.includes('\n')) {
       skipped.push({ ruleId: site.ruleId, line: site.line, description: 'expression spans lines; move it by hand' });
       continue;
     }
     if (localEdits.some((e) => e.start === occ.start)) continue;
-    const unclear = unclearShellContext(script, occ.start - bs);
-    if (unclear) {
-      skipped.push({ ruleId: site.ruleId, line: site.line, description: `the expression sits ${unclear}, where the rewrite's quoting cannot be kept exactly; move it by hand` });
+    const ctx = contextOf(i, occ.start - bs);
+    if ('refuse' in ctx) {
+      skipped.push({ ruleId: site.ruleId, line: site.line, description: `the expression sits ${ctx.refuse}, where the rewrite's quoting cannot be kept exactly; move it by hand` });
       continue;
     }
-    const q = quoteStateAt(script, occ.start - bs);
-    if (q === 'single') {
-      skipped.push({ ruleId: site.ruleId, line: site.line, description: 'the expression sits inside single quotes, where "$VAR" would not expand; rewrite that line by hand' });
-      continue;
-    }
+    const q = ctx.rewrite === 'double' ? 'double' : 'none';
     if (q === 'none' && (t === Scalar.PLAIN && occ.start === bs)) {
       skipped.push({ ruleId: site.ruleId, line: site.line, description: 'the expression starts a plain YAML scalar; quoting it would change the YAML; move it by hand' });
       continue;

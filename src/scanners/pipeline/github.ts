@@ -14,6 +14,9 @@ import { auditTriggers, auditCheckout } from './gha/triggers.js';
 import { auditInjection } from './gha/injection.js';
 import { auditJobMisc } from './gha/jobs.js';
 import { auditDockerActionImage, auditStepUses, auditUses, auditDependabot } from './gha/uses.js';
+import { auditInstalls } from './gha/installs.js';
+import { auditCachePoisoning } from './gha/cache.js';
+import { auditPublishing } from './gha/publishing.js';
 
 export type { GithubAuditOptions, Hit } from './gha/model.js';
 export { contextTaint, isCredentialName, looksLikeLiteralSecret, valueLeaves } from './gha/model.js';
@@ -75,7 +78,12 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
     auditInjection(src, root, job, jobOutputs, triggers, jobEmit);
     auditCheckout(src, job, triggers, jobEmit);
     auditJobMisc(src, job, triggers, jobEmit);
-    for (const step of job.steps) auditStepUses(src, job, step, opts, jobEmit);
+    if (kind === 'workflow') auditCachePoisoning(src, job, triggers, jobEmit);
+    auditPublishing(src, job, kind !== 'workflow', jobEmit);
+    for (const step of job.steps) {
+      auditStepUses(src, job, step, opts, jobEmit);
+      auditInstalls(src, job, step, jobEmit);
+    }
     const reusable = kind === 'workflow' ? get(src, job.node, 'uses') : null;
     if (isScalar(reusable)) auditUses(src, job, undefined, reusable, opts, jobEmit);
   }

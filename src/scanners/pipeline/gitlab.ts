@@ -91,6 +91,12 @@ function auditScripts(src: YamlSource, job: string, node: Node | null, mr: boole
     for (const h of pipeToShell(text)) {
       emit({ ruleId: 'gl-curl-pipe-shell', start: bs + h.start, end: bs + h.end, anchor: s.range![0], identity: `${job}|${h.text.replace(/\s+/g, ' ')}`, message: 'A downloaded script is piped straight into an interpreter; pin and verify it first.' });
     }
+    // Component inputs are pasted into the script text before the shell parses it.
+    const INPUT_INTERP = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)([^\]]*)\]\]/g;
+    for (let m = INPUT_INTERP.exec(text); m; m = INPUT_INTERP.exec(text)) {
+      const expand = /\bexpand_vars\b/.test(m[2] ?? '');
+      emit({ ruleId: 'gl-input-injection', start: bs + m.index, end: bs + m.index + m[0].length, anchor: s.range![0], identity: `${job}|inputs.${m[1]}`, message: `inputs.${m[1]} is pasted into the script before the shell parses it${expand ? ', with variables expanded (expand_vars)' : ''}, so whoever includes the component or sets the input chooses code; pass it through variables: and quote "$VAR".` });
+    }
     MR_VARS.lastIndex = 0;
     for (let m = MR_VARS.exec(text); m; m = MR_VARS.exec(text)) {
       const lineStart = text.lastIndexOf('\n', m.index) + 1;
@@ -180,7 +186,8 @@ function auditIncludes(src: YamlSource, inc: Node | null, emit: Emit): void {
       continue;
     }
     const remote = get(src, i, 'remote');
-    if (isScalar(remote)) {
+    // A remote include with `integrity:` (a sha256 of the file) is pinned: GitLab refuses changed content.
+    if (isScalar(remote) && !get(src, i, 'integrity')) {
       emit({ ruleId: 'gl-remote-include', start: remote.range![0], end: remote.range![1], anchor: remote.range![0], identity: str(remote) ?? '', message: `Includes ${str(remote)}, fetched at pipeline time; vendor it or pin a project include to a SHA.` });
     }
     const project = get(src, i, 'project');

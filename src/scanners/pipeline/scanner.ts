@@ -11,6 +11,8 @@ import type { Hit } from './github.js';
 import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
 import { RULES_BY_ID, ruleMetas } from './rules.js';
 import { comments, parseYaml, region } from './yamlsrc.js';
+import { isZizmorConfigPath, parseZizmorConfig, rulesOfAudits, zizmorConfigSuppression, zizmorIgnoreComment } from './zizmor.js';
+import type { ZizmorConfig } from './zizmor.js';
 import type { YamlComment, YamlSource } from './yamlsrc.js';
 
 /** The file kinds the pipeline scanner reads. */
@@ -27,7 +29,13 @@ const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, all
 /** Parses an ignore comment: undefined when it is none, else the listed ids ([] for "all rules") and the reason. */
 function ignoreComment(comment: string): { ids: string[]; reason: string } | undefined {
   const m = /pipeguard:\s*ignore(?:\[([^\]]*)\])?(.*)/i.exec(comment);
-  if (!m) return undefined;
+  if (!m) {
+    // zizmor's form names its audits; each covers the equivalent pipeguard rules (an unknown audit covers none).
+    const audits = zizmorIgnoreComment(comment);
+    if (!audits) return undefined;
+    const ids = rulesOfAudits(audits);
+    return ids.length ? { ids, reason: `zizmor: ignore[${audits.join(', ')}]` } : undefined;
+  }
   const reason = (m[2] ?? '').trim().replace(/^[-:–—\s]+/, '');
   return { ids: m[1] === undefined ? [] : m[1].split(',').map((s) => s.trim()).filter(Boolean), reason };
 }
@@ -41,12 +49,14 @@ function covers(c: YamlComment, line: number, lines: string[]): boolean {
 }
 
 /** Why an ignore comment covers the hit (on its line, or above the step or key it belongs to), or undefined. */
-function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): string | undefined {
+function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): string | undefined {
   for (const c of cmts) {
     const ig = ignoreComment(c.text);
     if (!ig) continue;
     if (ig.ids.length && !ig.ids.includes(hit.ruleId)) continue;
     if (covers(c, line, lines) || (anchorLine !== undefined && covers(c, anchorLine, lines))) return ig.reason ? `inline ignore: ${ig.reason}` : 'inline ignore comment';
+    // zizmor matches a comment anywhere on the lines of the finding's span.
+    if (/zizmor:/i.test(c.text) && c.line >= line && c.line <= endLine) return `inline ignore: ${ig.reason}`;
   }
   return undefined;
 }
@@ -55,14 +65,14 @@ function ignored(hit: Hit, line: number, anchorLine: number | undefined, cmts: Y
  * Audits one file's text: returns the raw findings (config applied; those an ignore comment covers marked
  * `suppressed`) or the YAML problems when it does not parse. Used by the scanner and the `fix` command.
  */
-export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
+export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
   const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' });
   if (!source) return { findings: [], problems };
   const hits = kind === 'gitlab' ? auditGitlab(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
   const off = new Set(cfg.disable);
   // Only a file that mentions the marker needs its comments read (a second, CST-level pass).
-  const cmts = hits.length && /pipeguard:\s?ignore/i.test(text) ? comments(source) : [];
+  const cmts = hits.length && /pipeguard:\s?ignore|zizmor:\s*ignore\[/i.test(text) ? comments(source) : [];
   const textLines = text.split('\n');
   const seen = new Set<string>();
   const findings: RawFinding<FileLocation>[] = [];
@@ -72,7 +82,8 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
     const reg = region(source, h.start, h.end);
     const anchorLine = h.anchor !== undefined ? source.lines.linePos(h.anchor).line : undefined;
     // An ignore comment does not drop the finding: the engine lists it as suppressed, with the comment's reason.
-    const ignoredBy = cmts.length ? ignored(h, reg.startLine, anchorLine, cmts, textLines) : undefined;
+    const ignoredBy = cmts.length ? ignored(h, reg.startLine, reg.endLine, anchorLine, cmts, textLines) : undefined;
+    const configIgnored = ignoredBy ? undefined : zizmorConfigSuppression(opts.zizmor, h.ruleId, path, reg.startLine, reg.startColumn);
     const key = `${h.ruleId}|${h.identity}|${h.start}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -88,7 +99,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
       ...(rule.cwe ? { cwe: rule.cwe } : {}),
       tags: [kind === 'gitlab' ? 'gitlab-ci' : 'github-actions'],
       data: { fileKind: kind },
-      ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : {}),
+      ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : configIgnored ? { suppressed: { kind: 'config', reason: configIgnored } } : {}),
     });
   }
   findings.sort((a, b) => (a.location.startLine ?? 0) - (b.location.startLine ?? 0) || (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) || a.ruleId.localeCompare(b.ruleId));
@@ -109,9 +120,10 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
     const includes = new Set<string>();
     const done = new Set<string>();
     let files = 0;
+    let zizmor: ZizmorConfig | undefined;
     const one = async function* (path: string, text: string, kind: PipelineFileKind): AsyncIterable<RawFinding> {
       files++;
-      const res = auditText(path, text, kind, config);
+      const res = auditText(path, text, kind, config, zizmor ? { zizmor } : {});
       if (!res.source) {
         const p = res.problems[0];
         ctx.fileError(path, p ? `line ${p.line}: ${p.message}` : 'not valid YAML');
@@ -123,13 +135,30 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       }
       yield* res.findings;
     };
-    for await (const f of targetFiles(target, { path: (p) => pipelineFileKind(p) !== undefined })) {
+    // zizmor.yml may come after the workflows it speaks of: read every file first, then audit.
+    const pending: { path: string; text: string; kind: PipelineFileKind }[] = [];
+    for await (const f of targetFiles(target, { path: (p) => pipelineFileKind(p) !== undefined || isZizmorConfigPath(p) })) {
       if (ctx.signal.aborted) return;
-      const kind = pipelineFileKind(f.path)!;
-      done.add(f.path);
       const text = await readText(f, (path, message) => ctx.fileError(path, message));
       if (text === undefined) continue;
-      yield* one(f.path, text, kind);
+      if (isZizmorConfigPath(f.path)) {
+        // The root file wins over .github/zizmor.yml, as in zizmor.
+        if (zizmor && !f.path.startsWith('.github/')) zizmor = undefined;
+        if (zizmor) continue;
+        try {
+          zizmor = parseZizmorConfig(f.path, text);
+        } catch (err) {
+          ctx.fileError(f.path, `not a valid zizmor config: ${(err as Error).message}`);
+        }
+        continue;
+      }
+      const kind = pipelineFileKind(f.path)!;
+      done.add(f.path);
+      pending.push({ path: f.path, text, kind });
+    }
+    for (const p of pending) {
+      if (ctx.signal.aborted) return;
+      yield* one(p.path, p.text, p.kind);
     }
     // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).
     for (let pass = 0; pass < 3 && includes.size; pass++) {

@@ -187,4 +187,16 @@ CREATE INDEX findings_path ON findings (path {{pattern_ops}});
 CREATE INDEX findings_scanner_list ON findings (scanner, state, sev, id);
 `,
   },
+  {
+    version: 3,
+    name: 'per-project SLA: days to fix per severity that override the server SLA for one project',
+    sql: `
+CREATE TABLE project_sla (
+  project_id {{int}} NOT NULL REFERENCES projects(id),
+  severity TEXT NOT NULL,
+  days {{int}},
+  PRIMARY KEY (project_id, severity)
+);
+`,
+  },
 ];

@@ -11,7 +11,7 @@ import { getFinding, listFindings, type FindingFilter } from '../store/findings.
 import { ingestReport } from '../store/ingest.js';
 import { ensureProject, listProjects, projectId } from '../store/projects.js';
 import { getRun, listRuns } from '../store/runs.js';
-import { loadSla, setSla } from '../store/sla.js';
+import { loadSla, projectOverrides, setProjectSla, setSla } from '../store/sla.js';
 import { exportSuppressions, importSuppressions } from '../store/suppressions.js';
 import { setTriage } from '../store/triage.js';
 import { meanTimeToFix, openTrend } from '../store/trends.js';
@@ -161,6 +161,16 @@ const API: [string, string, Handler][] = [
   ['PUT', '/api/v1/sla', async (ctx) => {
     const p = need(ctx, 'admin');
     json(ctx.res, 200, { days: await setSla(ctx.app.db, await jsonBody(ctx), p.name, ctx.now) });
+  }],
+  ['GET', '/api/v1/projects/:project/sla', async (ctx) => {
+    need(ctx, 'read');
+    const id = await routeProject(ctx);
+    json(ctx.res, 200, { days: await loadSla(ctx.app.db, id), overrides: await projectOverrides(ctx.app.db, id) });
+  }],
+  ['PUT', '/api/v1/projects/:project/sla', async (ctx) => {
+    const p = need(ctx, 'admin');
+    const id = await routeProject(ctx);
+    json(ctx.res, 200, await setProjectSla(ctx.app.db, id, await jsonBody(ctx), p.name, ctx.now));
   }],
   ['GET', '/api/v1/affected', async (ctx) => {
     const p = need(ctx, 'read');

@@ -141,7 +141,7 @@ export async function ingestReport(db: Db, report: ParsedReport, meta: IngestMet
       return { runId: prior.id, projectId, created: false, total: prior.total, new: prior.new_count, unchanged: prior.unchanged_count, reintroduced: prior.reintroduced_count, fixed: prior.fixed_count };
     }
     await expireAcceptances(t, meta.now, projectId);
-    const sla = await loadSla(t);
+    const sla = await loadSla(t, projectId);
     const now = meta.now;
     const run = await t.get<{ id: number }>(
       `INSERT INTO runs (project_id, run_key, body_hash, format, tool, target, commit_sha, branch, started_at, finished_at, received_at, scope, total, new_count, unchanged_count, reintroduced_count, fixed_count, uploaded_by)

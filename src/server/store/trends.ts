@@ -70,9 +70,11 @@ export async function meanTimeToFix(db: Db, now: number, weeks: number, projectI
   const terms = projectTerms(projectId, only);
   const where = ["state = 'fixed'", 'fixed_at >= ?', ...terms.where];
   const params: number[] = [start, ...terms.params];
+  // Grouped by the subquery's column: PostgreSQL does not take `(fixed_at - $5) / $6` in GROUP BY for the same
+  // expression written with `$1` and `$2` in the select list.
   const rows = await db.all<{ bucket: number; n: number; total: number }>(
-    `SELECT (fixed_at - ?) / ? AS bucket, count(*) AS n, sum(fixed_at - opened_at) AS total FROM findings WHERE ${where.join(' AND ')} GROUP BY (fixed_at - ?) / ?`,
-    [start, week, ...params, start, week],
+    `SELECT bucket, count(*) AS n, sum(took) AS total FROM (SELECT (fixed_at - ?) / ? AS bucket, fixed_at - opened_at AS took FROM findings WHERE ${where.join(' AND ')}) fixed GROUP BY bucket`,
+    [start, week, ...params],
   );
   const by = new Map(rows.map((r) => [Math.floor(Number(r.bucket)), r]));
   return Array.from({ length: weeks }, (_, w) => {

@@ -15,7 +15,7 @@ import { InvalidError } from '../store/errors.js';
 import { getFinding, listFindings } from '../store/findings.js';
 import { listProjects, projectId } from '../store/projects.js';
 import { getRun, listRuns } from '../store/runs.js';
-import { loadSla, setSla } from '../store/sla.js';
+import { loadSla, projectOverrides, setProjectSla, setSla } from '../store/sla.js';
 import { importSuppressions } from '../store/suppressions.js';
 import { setTriage } from '../store/triage.js';
 import { meanTimeToFix, openTrend } from '../store/trends.js';
@@ -150,9 +150,11 @@ const UI: [string, string, Handler][] = [
       runs: await listRuns(ctx.app.db, id, 30),
       trend: await openTrend(ctx.app.db, ctx.now, 30, id),
       mttf: await meanTimeToFix(ctx.app.db, ctx.now, 8, id),
-      sla: await loadSla(ctx.app.db),
+      sla: await loadSla(ctx.app.db, id),
+      overrides: await projectOverrides(ctx.app.db, id),
       csrf: p.csrf,
       canTriage: can(p, 'triage'),
+      canAdmin: can(p, 'admin'),
       flash: flashOf(ctx.url.searchParams),
     }));
   }],
@@ -166,6 +168,26 @@ const UI: [string, string, Handler][] = [
       const r = await importSuppressions(ctx.app.db, id, fields.get('yaml') ?? '', p.name, ctx.now);
       const msg = `Applied to ${r.applied} finding(s).${r.unmatched.length ? ` Matched nothing: ${r.unmatched.join('; ')}.` : ''}${r.expired.length ? ` Expired, skipped: ${r.expired.join('; ')}.` : ''}`;
       redirect(ctx.res, `${back}?ok=${encodeURIComponent(msg)}`);
+    } catch (e) {
+      if (e instanceof InvalidError) return redirect(ctx.res, `${back}?error=${encodeURIComponent(e.message)}`);
+      throw e;
+    }
+  }],
+  ['POST', '/projects/:project/sla', async (ctx) => {
+    const p = need(ctx, 'admin');
+    const name = ctx.params['project']!;
+    const id = await projectId(ctx.app.db, name);
+    const fields = await form(ctx);
+    const back = `/projects/${encodeURIComponent(name)}`;
+    // Empty: the server's days; "none": no deadline in this project; a number: days.
+    const days: Record<string, unknown> = {};
+    for (const s of ['critical', 'high', 'medium', 'low', 'info']) {
+      const v = (fields.get(s) ?? '').trim().toLowerCase();
+      days[s] = v === '' ? 'default' : v === 'none' ? null : /^\d+$/.test(v) ? Number(v) : v;
+    }
+    try {
+      await setProjectSla(ctx.app.db, id, days, p.name, ctx.now);
+      redirect(ctx.res, `${back}?ok=${encodeURIComponent('Project SLA saved; due dates of its findings moved.')}`);
     } catch (e) {
       if (e instanceof InvalidError) return redirect(ctx.res, `${back}?error=${encodeURIComponent(e.message)}`);
       throw e;

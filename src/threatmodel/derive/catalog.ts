@@ -91,3 +91,21 @@ export function imageTech(image: string): string | undefined {
   for (const [re, t] of DATASTORE_IMAGES) if (re.test(name)) return t;
   return undefined;
 }
+
+/**
+ * Secret rules whose id does not start with a third-party service: generic credentials, key formats, protocols and
+ * files, and data stores (those are data stores of the system, not external services).
+ */
+const NOT_A_SERVICE = new Set([
+  'age', 'amqp', 'api', 'authorization', 'curl', 'database', 'docker', 'ftp', 'generic', 'http', 'jdbc', 'jwt', 'kubeconfig', 'ldap', 'mongodb', 'mssql',
+  'mysql', 'netrc', 'npmrc', 'payment', 'pgp', 'postgres', 'private', 'putty', 'redis', 'secret', 'smtp', 'ssh2', 'sshpass', 'wireguard', 'xml',
+]);
+/** Secret-rule prefixes whose service has another name here (`new-relic-*` → newrelic, as its SDK is named). */
+const SECRET_SERVICE_NAMES: Record<string, string> = { new: 'newrelic', defined: 'defined-networking', google: 'google-chat', microsoft: 'microsoft-teams', togetherai: 'together' };
+
+/** The external service a secrets rule names (`stripe-secret-key` → stripe), or undefined for generic rules. */
+export function serviceOfSecretRule(ruleId: string): string | undefined {
+  const first = ruleId.split('-')[0]!.toLowerCase();
+  if (!first || NOT_A_SERVICE.has(first)) return undefined;
+  return SECRET_SERVICE_NAMES[first] ?? first;
+}

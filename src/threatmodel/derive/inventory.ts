@@ -1,12 +1,16 @@
 /**
  * What the repository declares about its system, read in one pass over the target: services and their ports
  * (compose, Kubernetes, Dockerfiles, through the exposure derivation), data stores (client dependencies, data-store
- * images, connection strings in configuration files), external services (SDK dependencies) and HTTP routes (see
- * routes.ts). Used by `init` to draft a model and by `check` to find drift. A file that cannot be read or parsed is
- * an error entry; the pass goes on.
+ * images, connection strings in configuration files), external services (SDK dependencies and, for `init`, the
+ * services whose credentials the secrets rules find) and HTTP routes (see routes.ts). Used by `init` to draft a
+ * model and by `check` to find drift. A file that cannot be read or parsed is an error entry; the pass goes on.
  */
 import { readText, type FileTarget } from '../../core/types.js';
-import { canonicalTech, DATASTORE_PACKAGES, EXTERNAL_PACKAGES, imageTech, SCHEMES } from './catalog.js';
+import { analyzeText } from '../../analyzers/secrets/analyze.js';
+import type { SecretsConfig } from '../../analyzers/secrets/config.js';
+import type { RuleSet } from '../../analyzers/secrets/engine.js';
+import { buildRuleSet, ruleSetInput } from '../../analyzers/secrets/ruleset.js';
+import { canonicalTech, DATASTORE_PACKAGES, EXTERNAL_PACKAGES, imageTech, SCHEMES, serviceOfSecretRule } from './catalog.js';
 import { isRouteFile, jsRoutes, lineRoutes, resolveMounts, type CodeRoute, type FileRoutes } from './routes.js';
 import {
   collectInventory,
@@ -34,7 +38,7 @@ import {
 export interface Evidence {
   path: string;
   line: number;
-  /** What was seen: `image postgres:16`, `dependency pg`, `postgres:// in .env`. */
+  /** What was seen: `image postgres:16`, `dependency pg`, `postgres:// in .env`, `secret stripe-secret-key` (never the secret). */
   what: string;
 }
 
@@ -74,8 +78,8 @@ export interface Inventory {
   stats: { files: number; routeFiles: number; lockfiles: number };
 }
 
-/** Paths that describe tests, examples and docs rather than the system: their services and routes are not its own. */
-const NOT_SYSTEM = /(?:^|\/)(?:test|tests|__tests__|spec|specs|fixtures?|testdata|examples?|docs?|e2e|cypress|mocks?|__mocks__|node_modules|vendor|\.github)\/|\.(?:test|spec)\.[cm]?[jt]sx?$|_test\.(?:go|py)$|(?:^|\/)test_[^/]*\.py$/;
+/** Paths that describe tests, examples, benchmarks and docs rather than the system: their services and routes are not its own. */
+const NOT_SYSTEM = /(?:^|\/)(?:test|tests|__tests__|spec|specs|fixtures?|testdata|examples?|docs?|e2e|cypress|mocks?|__mocks__|bench|benchmarks?|node_modules|vendor|\.github)\/|\.(?:test|spec)\.[cm]?[jt]sx?$|_test\.(?:go|py)$|(?:^|\/)test_[^/]*\.py$/;
 /** Configuration files read for connection strings. */
 const CONFIG_FILE = /(?:^|\/)(?:\.env(?:\.[\w-]+)?|[^/]*\.env|[^/]*\.(?:ya?ml|toml|ini|properties|conf|cfg)|(?:app|application|config|settings|appsettings)[\w.-]*\.json)$/i;
 const CONN = /\b(postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|nats|kafka|mssql|sqlserver|cockroachdb):\/\/[^\s'"`]/gi;
@@ -87,8 +91,15 @@ export function isSystemPath(p: string): boolean {
   return !NOT_SYSTEM.test(p);
 }
 
+/** What {@link deriveInventory} reads besides the defaults. */
+export interface InventoryOptions {
+  /** Run these secrets rules over the system's files: each provider whose credentials are found is an external. */
+  secrets?: SecretsConfig;
+}
+
 /** Reads the target once and derives the inventory. */
-export async function deriveInventory(target: FileTarget, signal?: AbortSignal): Promise<Inventory> {
+export async function deriveInventory(target: FileTarget, signal?: AbortSignal, opts: InventoryOptions = {}): Promise<Inventory> {
+  const secretRules: RuleSet | undefined = opts.secrets && opts.secrets.enabled ? buildRuleSet(ruleSetInput(opts.secrets)) : undefined;
   const errors: Inventory['errors'] = [];
   const onError = (path: string, message: string) => errors.push({ path, message });
   const services = new Map<string, CodeService>();
@@ -117,13 +128,20 @@ export async function deriveInventory(target: FileTarget, signal?: AbortSignal):
     }
   };
 
-  const wanted = (p: string) => isSystemPath(p) && (isExposurePath(p) || isRouteFile(p) || CONFIG_FILE.test(p) || /(?:^|\/)package\.json$/.test(p));
+  const wanted = (p: string) => isSystemPath(p) && (secretRules !== undefined || isExposurePath(p) || isRouteFile(p) || CONFIG_FILE.test(p) || /(?:^|\/)package\.json$/.test(p));
   for await (const f of target.files({ path: wanted })) {
     if (signal?.aborted) break;
     if (f.size > MAX_TEXT && !isExposurePath(f.path)) continue;
     const text = await readText(f, onError);
     if (text === undefined) continue;
     stats.files++;
+    if (secretRules && !text.includes('\0')) {
+      for (const hit of analyzeText(text, secretRules, { path: f.path })) {
+        const service = serviceOfSecretRule(hit.ruleId);
+        // The rule and where: never the secret.
+        if (service) addExternal(service, { path: f.path, line: hit.line, what: `secret ${hit.ruleId}` });
+      }
+    }
     if (isExposurePath(f.path)) {
       exposures.push(...deriveExposures(f.path, text, onError));
       workloads(f.path, text, addService, addStore);

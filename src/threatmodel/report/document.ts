@@ -7,7 +7,7 @@ import { esc } from '../../report/markdown.js';
 import type { CheckStatus } from '../checks.js';
 import type { Drift } from '../drift.js';
 import type { Model } from '../model.js';
-import { STRIDE_LETTER } from '../rules/schema.js';
+import { ruleCategory } from '../rules/schema.js';
 import type { AssessedThreat } from '../status.js';
 import type { Decision } from '../../core/types.js';
 
@@ -72,7 +72,7 @@ export function renderThreatMarkdown(d: DocumentInput): string {
       const mit = [...t.checks.map(checkText), ...t.controls.map((k) => `${k.state === 'live' || k.state === 'manual' ? '✅' : '❌'} control ${k.id} — ${k.detail}`)];
       const state = t.state === 'accepted' && t.acceptance ? `${STATE_ICON.accepted} accepted${t.acceptance.expires ? ` until ${t.acceptance.expires}` : ''}` : `${STATE_ICON[t.state]} ${t.state}`;
       const ids = [...t.rule.cwe, ...t.rule.capec].join(', ');
-      out.push(`| **${esc(t.rule.title)}** \`${esc(t.rule.id)}\`${ids ? `<br>${esc(ids)}` : ''} | ${STRIDE_LETTER[t.rule.stride]} | ${t.severity} (${t.likelihood}/${t.impact}) | ${state} | ${mit.length ? mit.map(esc).join('<br>') : 'none: add a control or accept the risk'} |`);
+      out.push(`| **${esc(t.rule.title)}** \`${esc(t.rule.id)}\`${ids ? `<br>${esc(ids)}` : ''} | ${ruleCategory(t.rule).label} | ${t.severity} (${t.likelihood}/${t.impact}) | ${state} | ${mit.length ? mit.map(esc).join('<br>') : 'none: add a control or accept the risk'} |`);
     }
     out.push('');
   }
@@ -112,7 +112,7 @@ export function renderThreatHtml(d: DocumentInput): string {
         .map((t) => {
           const mit = [...t.checks.map(checkText), ...t.controls.map((k) => `${k.state === 'live' || k.state === 'manual' ? '✅' : '❌'} control ${k.id} — ${k.detail}`)];
           const state = t.state === 'accepted' && t.acceptance?.expires ? `accepted until ${t.acceptance.expires}` : t.state;
-          return `<tr class="${t.state}"><td><b>${html(t.rule.title)}</b><br><code>${html(t.rule.id)}</code> ${html([...t.rule.cwe, ...t.rule.capec].join(', '))}<p>${html(t.rule.description)}</p></td><td>${STRIDE_LETTER[t.rule.stride]}</td><td>${t.severity}<br><small>${t.likelihood}/${t.impact}</small></td><td>${STATE_ICON[t.state]} ${html(state)}</td><td>${mit.length ? `<ul>${mit.map((m) => `<li>${html(m)}</li>`).join('')}</ul>` : 'none: add a control or accept the risk'}</td></tr>`;
+          return `<tr class="${t.state}"><td><b>${html(t.rule.title)}</b><br><code>${html(t.rule.id)}</code> ${html([...t.rule.cwe, ...t.rule.capec].join(', '))}<p>${html(t.rule.description)}</p></td><td>${ruleCategory(t.rule).label}</td><td>${t.severity}<br><small>${t.likelihood}/${t.impact}</small></td><td>${STATE_ICON[t.state]} ${html(state)}</td><td>${mit.length ? `<ul>${mit.map((m) => `<li>${html(m)}</li>`).join('')}</ul>` : 'none: add a control or accept the risk'}</td></tr>`;
         })
         .join('\n');
       return `<h3>${html(g.title)} <small>(${g.kind} <code>${html(g.id)}</code>)</small></h3>\n<table><thead><tr><th>Threat</th><th>STRIDE</th><th>Severity</th><th>State</th><th>Mitigations</th></tr></thead><tbody>\n${body}\n</tbody></table>`;

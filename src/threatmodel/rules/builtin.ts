@@ -2,13 +2,16 @@
  * The built-in threat rules, as data: STRIDE per element and per flow, each with CWE and CAPEC ids, likelihood and
  * impact, and the pipeguard checks that mitigate it. Written by us from the STRIDE-per-element method, CWE and CAPEC;
  * conditions are CEL over the bindings of ../context.ts. Every rule id a mitigation names is checked against the
- * registered scanners' rules by test/threatmodel/rules.test.ts; scanners the roadmap names but this build lacks
- * (`image`, `sign`) are reported as "not built" until they land under those ids.
+ * registered scanners' rules by test/threatmodel/rules.test.ts. A mitigation's `when` reads `config` (the effective
+ * pipeguard.yml) and `declared` (the keys the file itself sets, such as `scanners.dast`).
  */
 import type { ThreatRuleInput } from './schema.js';
 
 const TLS_VERIFY = ['js-tls-verify-disabled', 'go-tls-insecure-skip-verify', 'py-requests-verify-false', 'java-trust-all-certificates', 'java-hostname-verifier-all'];
 const EXPOSURE_POLICY = 'size(config.scanners.exposure.services) > 0';
+/** DAST runs against a deployed instance (`pipeguard dast <url>`); it counts when pipeguard.yml configures it. */
+const DAST_CONFIGURED = '"scanners.dast" in declared';
+const DAST_NOTE = ' (pipeguard dast, configured under scanners.dast)';
 
 /** Every built-in threat rule. */
 export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
@@ -28,7 +31,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     mitigations: [
       { scanner: 'iac', rules: ['k8s-ingress-no-tls', 'tf-azure-storage-https-disabled', 'tf-azure-storage-weak-tls'], note: 'ingresses and storage accounts without TLS' },
       { scanner: 'exposure', rules: ['exposure-undeclared-port', 'exposure-wider-than-declared'], when: EXPOSURE_POLICY, note: 'no port beyond the declared ones (e.g. only 443) is reachable' },
-      { scanner: 'dast', note: 'TLS and HSTS checks on the live endpoint' },
+      { scanner: 'dast', rules: ['dast-hsts-missing', 'dast-mixed-content', 'dast-cookie-no-secure'], when: DAST_CONFIGURED, note: `HSTS, mixed content and cookies without Secure on the live endpoint${DAST_NOTE}` },
     ],
   },
   {
@@ -92,7 +95,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     impact: 'data',
     cwe: ['CWE-306'],
     capec: ['CAPEC-151'],
-    mitigations: [{ scanner: 'dast', note: 'unauthenticated requests to protected endpoints' }],
+    mitigations: [{ scanner: 'dast', rules: ['dast-bola', 'dast-jwt-none', 'dast-jwt-weak-secret', 'dast-jwt-kid-injection', 'dast-jwt-jku'], when: DAST_CONFIGURED, note: `other users' objects and forged tokens accepted by the live endpoints${DAST_NOTE}` }],
   },
   {
     id: 'tm-flow-broken-authentication',
@@ -108,7 +111,22 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     capec: ['CAPEC-196'],
     mitigations: [
       { scanner: 'sast', rules: ['js-jwt-none-algorithm', 'js-jwt-decode-without-verify', 'js-jwt-verify-no-algorithms', 'js-jwt-hardcoded-secret', 'js-insecure-cookie', 'py-jwt-no-verify', 'go-jwt-none-algorithm', 'java-cookie-insecure'], note: 'JWT verification and cookie flags in code' },
+      { scanner: 'dast', rules: ['dast-jwt-none', 'dast-jwt-weak-secret', 'dast-jwt-kid-injection', 'dast-jwt-jku', 'dast-cookie-no-httponly', 'dast-cookie-no-secure'], when: DAST_CONFIGURED, note: `forged tokens and cookie flags on the live endpoints${DAST_NOTE}` },
     ],
+  },
+  {
+    id: 'tm-flow-single-factor-human',
+    title: 'People reaching sensitive data with one authentication factor',
+    stride: 'spoofing',
+    appliesTo: ['flow'],
+    condition: 'flow.fromCategory == "client" && flow.authenticated && flow.authentication != "mfa" && flow.maxLevel >= 2',
+    description: 'A person (a browser, desktop or mobile client) reaches confidential data with a single factor: a phished, reused or stolen password, session or key is enough to act as them.',
+    advice: 'Require a second factor (TOTP, WebAuthn/passkeys) for these users and set `authentication: mfa` on the flow; at least for administrators and access to restricted data.',
+    likelihood: 'medium',
+    impact: 'data',
+    cwe: ['CWE-308'],
+    capec: ['CAPEC-600', 'CAPEC-560'],
+    mitigations: [],
   },
   {
     id: 'tm-flow-injection-datastore',
@@ -124,8 +142,22 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     capec: ['CAPEC-66', 'CAPEC-676'],
     mitigations: [
       { scanner: 'sast', rules: ['js-sql-injection', 'js-nosql-injection', 'py-sql-string-building', 'go-sql-sprintf', 'go-sql-concat', 'java-sql-concat'], note: 'taint from request data to query text' },
-      { scanner: 'dast', note: 'injection probes on the endpoints that reach this store' },
+      { scanner: 'dast', rules: ['dast-sqli-error', 'dast-sqli-boolean', 'dast-sqli-time', 'dast-nosql-injection'], when: DAST_CONFIGURED, note: `SQL and NoSQL injection probes on the live endpoints${DAST_NOTE}` },
     ],
+  },
+  {
+    id: 'tm-flow-ldap-injection',
+    title: 'Injection into a directory (LDAP)',
+    stride: 'tampering',
+    appliesTo: ['flow'],
+    condition: 'flow.fromKind == "process" && flow.from.custom && flow.from.exposed && (flow.protocol in ["ldap", "ldaps"] || (flow.toKind == "datastore" && flow.toCategory == "identity"))',
+    description: 'Team code that receives untrusted input queries a directory: input placed into an LDAP filter or DN unescaped widens the search, bypasses a login check or reads other entries.',
+    advice: 'Escape every value put into an LDAP filter or DN (RFC 4515/4514 escaping from your LDAP library), or look entries up by a fixed attribute with a bound value.',
+    likelihood: 'medium',
+    impact: 'data',
+    cwe: ['CWE-90'],
+    capec: ['CAPEC-136'],
+    mitigations: [{ scanner: 'sast', rules: ['java-ldap-concat'], note: 'LDAP filters built by string concatenation' }],
   },
   {
     id: 'tm-flow-queue-tampering',
@@ -157,7 +189,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     impact: 'data',
     cwe: ['CWE-306'],
     capec: ['CAPEC-115'],
-    mitigations: [{ scanner: 'dast', note: 'authentication checks on the live endpoints' }],
+    mitigations: [{ scanner: 'dast', rules: ['dast-admin-console', 'dast-bola', 'dast-jwt-none', 'dast-jwt-weak-secret'], when: DAST_CONFIGURED, note: `admin consoles, other users' objects and forged tokens reachable on the live endpoints${DAST_NOTE}` }],
   },
   {
     id: 'tm-process-injection',
@@ -177,7 +209,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
         rules: ['js-command-injection', 'js-code-injection', 'js-path-traversal', 'py-subprocess-shell', 'py-os-system', 'py-eval', 'py-exec', 'go-exec-shell', 'go-path-from-request', 'java-runtime-exec', 'java-processbuilder-shell', 'java-script-eval', 'java-path-from-request'],
         note: 'taint from request data to commands, code and paths',
       },
-      { scanner: 'dast', note: 'injection probes on the live endpoints' },
+      { scanner: 'dast', rules: ['dast-command-injection', 'dast-path-traversal', 'dast-ssti'], when: DAST_CONFIGURED, note: `command, path and template injection probes on the live endpoints${DAST_NOTE}` },
     ],
   },
   {
@@ -185,7 +217,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     title: 'Cross-site scripting against users',
     stride: 'tampering',
     appliesTo: ['process'],
-    condition: 'element.custom && element.inbound.exists(f, f.fromCategory == "client")',
+    condition: 'element.custom && element.reachedByClients',
     description: 'The process serves pages or data to browsers: input echoed into HTML runs as script in other users’ sessions.',
     advice: 'Encode output by context (a templating engine that escapes by default), set a Content-Security-Policy.',
     likelihood: 'medium',
@@ -194,7 +226,40 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     capec: ['CAPEC-63'],
     mitigations: [
       { scanner: 'sast', rules: ['js-xss', 'go-template-html-unescaped', 'java-xss-writer', 'py-django-mark-safe'], note: 'taint from request data to HTML output' },
-      { scanner: 'dast', note: 'reflected and stored XSS probes' },
+      { scanner: 'dast', rules: ['dast-xss-reflected', 'dast-xss-stored'], when: DAST_CONFIGURED, note: `reflected and stored XSS probes${DAST_NOTE}` },
+    ],
+  },
+  {
+    id: 'tm-process-csrf',
+    title: 'Cross-site request forgery',
+    stride: 'spoofing',
+    appliesTo: ['process'],
+    condition: 'element.custom && element.reachedByClients && element.inbound.exists(f, f.authentication == "session")',
+    description: 'Browsers send the session cookie with every request to the process, including requests another site makes them send: without anti-CSRF tokens or SameSite cookies, any page the user visits acts in their name.',
+    advice: 'Require an anti-CSRF token (or the double-submit pattern) on state-changing requests, set SameSite=Lax or Strict on session cookies, and never change state on GET.',
+    likelihood: 'medium',
+    impact: 'data',
+    cwe: ['CWE-352'],
+    capec: ['CAPEC-62'],
+    mitigations: [
+      { scanner: 'sast', rules: ['java-spring-csrf-disabled', 'js-insecure-cookie', 'java-cookie-insecure'], note: 'CSRF protection turned off and cookie flags in code' },
+      { scanner: 'dast', rules: ['dast-cookie-no-samesite'], when: DAST_CONFIGURED, note: `session cookies without SameSite on the live endpoints${DAST_NOTE}` },
+    ],
+  },
+  {
+    id: 'tm-process-missing-authorization',
+    title: 'Authenticated callers not limited to what they may do',
+    stride: 'elevation-of-privilege',
+    appliesTo: ['process'],
+    condition: 'element.custom && !element.authorizes && element.maxLevel >= 2 && (element.authenticates || element.inbound.exists(f, f.authenticated && f.fromKind != "datastore"))',
+    description: 'The process knows who calls it but does not check what each caller may do with the confidential data it handles: any user can read or change other users’ records (IDOR/BOLA) or reach functions meant for administrators.',
+    advice: 'Check, on the server and for every request, that the caller may act on the object it names (ownership, role, tenant); deny by default; set `authorizes: true` once it does.',
+    likelihood: 'medium',
+    impact: 'data',
+    cwe: ['CWE-862', 'CWE-639'],
+    capec: ['CAPEC-122'],
+    mitigations: [
+      { scanner: 'dast', rules: ['dast-bola', 'dast-mass-assignment'], when: `${DAST_CONFIGURED} && has(config.scanners.dast.auth)`, note: `other users' objects and extra fields tried with two signed-in users${DAST_NOTE} with an auth file` },
     ],
   },
   {
@@ -211,6 +276,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     capec: ['CAPEC-586', 'CAPEC-221'],
     mitigations: [
       { scanner: 'sast', rules: ['js-unsafe-deserialization', 'js-xxe', 'py-pickle-load', 'py-yaml-load', 'py-marshal-load', 'py-lxml-resolve-entities', 'java-object-input-stream'], note: 'untrusted data reaching deserializers and XML parsers' },
+      { scanner: 'dast', rules: ['dast-xxe'], when: DAST_CONFIGURED, note: `XML external entity probes${DAST_NOTE}` },
     ],
   },
   {
@@ -225,7 +291,10 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     impact: 'data',
     cwe: ['CWE-918'],
     capec: ['CAPEC-664'],
-    mitigations: [{ scanner: 'sast', rules: ['js-ssrf', 'py-requests-user-url', 'go-ssrf-request-url', 'java-ssrf-url'], note: 'taint from request data to outgoing request URLs' }],
+    mitigations: [
+      { scanner: 'sast', rules: ['js-ssrf', 'py-requests-user-url', 'go-ssrf-request-url', 'java-ssrf-url'], note: 'taint from request data to outgoing request URLs' },
+      { scanner: 'dast', rules: ['dast-ssrf'], when: DAST_CONFIGURED, note: `URL parameters that make the server call pipeguard's callback listener${DAST_NOTE}` },
+    ],
   },
   {
     id: 'tm-process-vulnerable-dependencies',
@@ -274,8 +343,10 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     cwe: ['CWE-494', 'CWE-1395'],
     capec: ['CAPEC-538'],
     mitigations: [
-      { scanner: 'image', note: 'scanning the built image' },
-      { scanner: 'sign', note: 'signing the image and verifying it at deploy' },
+      { scanner: 'image', rules: ['image-base-eol', 'image-secret-in-env', 'image-secret-in-label', 'image-secret-in-history'], note: 'the built image scanned (pipeguard scan <image>): end-of-life base, secrets in its layers and config' },
+      { scanner: 'deps', note: 'the built image’s OS and language packages against OSV (pipeguard scan <image>)' },
+      { scanner: 'integrity', rules: ['artifact-unsigned', 'artifact-signature-invalid', 'artifact-tampered'], when: '"signed" in config.build.require', note: 'build.require: [signed]: the image must carry a valid signature (pipeguard sign) when the gate scans it' },
+      { scanner: 'integrity', rules: ['provenance-missing', 'provenance-invalid'], when: '"provenance" in config.build.require', note: 'build.require: [provenance]: the image must carry a signed SLSA provenance attestation' },
       { scanner: 'iac', rules: ['docker-base-latest', 'docker-base-untagged', 'docker-base-no-digest', 'docker-curl-pipe-shell', 'docker-add-url', 'k8s-image-latest', 'k8s-image-no-digest'], note: 'pinned base images and deployed images' },
     ],
   },
@@ -305,7 +376,10 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     impact: 'data',
     cwe: ['CWE-200', 'CWE-209', 'CWE-942'],
     capec: ['CAPEC-54'],
-    mitigations: [{ scanner: 'sast', rules: ['js-permissive-cors', 'js-express-no-helmet', 'py-flask-debug'], note: 'CORS, security headers and debug mode in code' }],
+    mitigations: [
+      { scanner: 'sast', rules: ['js-permissive-cors', 'js-express-no-helmet', 'py-flask-debug'], note: 'CORS, security headers and debug mode in code' },
+      { scanner: 'dast', rules: ['dast-stack-trace', 'dast-cors-reflected-origin', 'dast-cors-null-origin', 'dast-exposed-env', 'dast-exposed-git', 'dast-exposed-backup', 'dast-directory-listing'], when: DAST_CONFIGURED, note: `stack traces, CORS, exposed files and listings on the live endpoints${DAST_NOTE}` },
+    ],
   },
   {
     id: 'tm-process-denial-of-service',
@@ -322,6 +396,7 @@ export const BUILTIN_THREAT_RULES: readonly ThreatRuleInput[] = [
     mitigations: [
       { scanner: 'sast', rules: ['js-regex-injection', 'go-http-no-timeouts'], note: 'regexes built from input, servers without timeouts' },
       { scanner: 'iac', rules: ['k8s-no-memory-limit', 'k8s-no-cpu-limit'], note: 'resource limits on pods' },
+      { scanner: 'dast', rules: ['dast-no-login-rate-limit'], when: DAST_CONFIGURED, note: `a rate limit on failed logins${DAST_NOTE}` },
     ],
   },
   {

@@ -8,11 +8,12 @@ import { LineCounter, parseDocument } from 'yaml';
 import { lineOf, locate } from '../../config/load.js';
 import { InputError } from '../../core/errors.js';
 import { issueMessage } from '../../core/issues.js';
-import { compileCondition, type Condition } from '../cel.js';
+import { compileCondition, type Condition } from '../../core/cel.js';
 import { buildBindings } from '../context.js';
 import { parseModel } from '../load.js';
 import { BUILTIN_THREAT_RULES } from './builtin.js';
-import { ruleFileSchema, threatRuleSchema, type MitigationSpec, type ThreatRuleSpec } from './schema.js';
+import { PRIVACY_THREAT_RULES } from './privacy.js';
+import { ruleFileSchema, threatRuleSchema, type MitigationSpec, type ThreatRuleInput, type ThreatRuleSpec } from './schema.js';
 
 /** Where a rule or mitigation was written. */
 export interface Source {
@@ -46,6 +47,8 @@ export interface RuleSetOptions {
   files?: { path: string; shown: string }[];
   /** Rule ids not to run. */
   disable?: string[];
+  /** Run the LINDDUN privacy rules too (their ids are known either way, for acceptances). */
+  privacy?: boolean;
 }
 
 /** A loaded rule set: the rules that run, and every rule id known (disabled ones too). */
@@ -56,10 +59,11 @@ export interface RuleSet {
 
 /** Loads the rule set; throws InputError (file, line) for bad rule files, unknown ids and conditions that fail. */
 export function loadRuleSet(o: RuleSetOptions = {}): RuleSet {
-  const rules: ThreatRule[] = BUILTIN_THREAT_RULES.map((input, i) => {
-    const spec = threatRuleSchema.parse(input);
-    return compileRule(spec, { file: BUILTIN_SOURCE, line: i + 1 }, [], true);
-  });
+  const builtin = (inputs: readonly ThreatRuleInput[]) =>
+    inputs.map((input, i) => compileRule(threatRuleSchema.parse(input), { file: BUILTIN_SOURCE, line: i + 1 }, [], true));
+  const rules: ThreatRule[] = builtin(BUILTIN_THREAT_RULES);
+  const privacy = builtin(PRIVACY_THREAT_RULES);
+  if (o.privacy) rules.push(...privacy);
   const byId = new Map(rules.map((r) => [r.id, r]));
   for (const f of o.files ?? []) {
     const { doc, lc, data } = readYaml(f.path, f.shown);
@@ -81,8 +85,9 @@ export function loadRuleSet(o: RuleSetOptions = {}): RuleSet {
     });
   }
   const disabled = new Set(o.disable ?? []);
-  for (const id of disabled) if (!byId.has(id)) throw new InputError(`threatModel.disable: unknown threat rule ${id}`);
-  return { rules: rules.filter((r) => !disabled.has(r.id)), known: new Set(byId.keys()) };
+  const known = new Set([...byId.keys(), ...privacy.map((r) => r.id)]);
+  for (const id of disabled) if (!known.has(id)) throw new InputError(`threatModel.disable: unknown threat rule ${id}`);
+  return { rules: rules.filter((r) => !disabled.has(r.id)), known };
 }
 
 function readYaml(path: string, shown: string) {

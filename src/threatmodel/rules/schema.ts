@@ -1,7 +1,7 @@
 /**
- * A threat rule as data: which elements or flows it applies to (a CEL condition), its STRIDE category, CWE and CAPEC
- * ids, likelihood and impact, and the pipeguard checks that mitigate it. The built-in rules and the rule files users
- * add have this one shape.
+ * A threat rule as data: which elements or flows it applies to (a CEL condition), its STRIDE (security) or LINDDUN
+ * (privacy) category, CWE and CAPEC ids, likelihood and impact, and the pipeguard checks that mitigate it. The
+ * built-in rules and the rule files users add have this one shape.
  */
 import * as z from 'zod';
 import { LEVELS } from '../levels.js';
@@ -20,6 +20,28 @@ export const STRIDE_LETTER: Record<Stride, string> = {
   'denial-of-service': 'D',
   'elevation-of-privilege': 'E',
 };
+
+/** The seven LINDDUN privacy threat categories. */
+export const LINDDUN = ['linking', 'identifying', 'non-repudiation', 'detecting', 'data-disclosure', 'unawareness', 'non-compliance'] as const;
+/** A LINDDUN category. */
+export type Linddun = (typeof LINDDUN)[number];
+
+/** A short label per LINDDUN category, for tables (the letters alone would repeat). */
+export const LINDDUN_LABEL: Record<Linddun, string> = {
+  linking: 'L',
+  identifying: 'Id',
+  'non-repudiation': 'Nr',
+  detecting: 'De',
+  'data-disclosure': 'DD',
+  unawareness: 'U',
+  'non-compliance': 'Nc',
+};
+
+/** A rule's category for reports: its STRIDE or LINDDUN name (LINDDUN ones prefixed `linddun:`) and short label. */
+export function ruleCategory(r: { stride?: Stride | undefined; linddun?: Linddun | undefined }): { name: string; label: string } {
+  if (r.linddun) return { name: `linddun:${r.linddun}`, label: LINDDUN_LABEL[r.linddun] };
+  return { name: r.stride ?? '', label: r.stride ? STRIDE_LETTER[r.stride] : '?' };
+}
 
 /** What a rule is evaluated on. */
 export const TARGET_KINDS = ['process', 'datastore', 'external', 'flow'] as const;
@@ -47,7 +69,8 @@ export const threatRuleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,79}$/, 'expected a kebab-case id'),
     title: z.string().min(3),
-    stride: z.enum(STRIDE),
+    stride: z.enum(STRIDE).optional().describe('STRIDE category of a security threat (give this or linddun).'),
+    linddun: z.enum(LINDDUN).optional().describe('LINDDUN category of a privacy threat (give this or stride).'),
     appliesTo: z.array(z.enum(TARGET_KINDS)).min(1),
     condition: cel.default('true').describe('CEL over `element` (or `flow`, with `flow.from` and `flow.to`).'),
     description: z.string().min(3).describe('What can go wrong.'),
@@ -58,7 +81,8 @@ export const threatRuleSchema = z
     capec: z.array(z.string().regex(/^CAPEC-\d+$/)).default([]),
     mitigations: z.array(mitigationSchema).default([]),
   })
-  .strict();
+  .strict()
+  .refine((r) => (r.stride === undefined) !== (r.linddun === undefined), { message: 'give a rule either stride (security) or linddun (privacy), not both', path: ['stride'] });
 
 /** More checks for a rule (built-in or not), from a user's rule file. */
 export const extraMitigationSchema = z

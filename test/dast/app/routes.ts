@@ -112,7 +112,7 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
         <a href="ping?host=localhost">ping</a> <a href="file?name=readme.txt">file</a> <a href="static/readme.txt">static</a>
         <a href="fetch?url=https://example.com/">fetch</a> <a href="hello?name=ann">hello</a> <a href="go?next=/">go</a>
         <a href="error?x=1">error</a> <a href="files/">files</a> <a href="config.js">config</a> <a href="guestbook">guestbook</a>
-        <a href="csp">csp</a> <a href="mixed">mixed</a> <a href="audit?v=1">audit</a> <a href="audit-mysql?v=1">audit2</a>
+        <a href="csp">csp</a> <a href="mixed">mixed</a> <a href="audit?v=1">audit</a> <a href="audit-mysql?v=1">audit2</a> <a href="lang?lang=en">lang</a>
         <form method="post" action="login"><input name="username" value="nobody"><input type="password" name="password"><button>Log in</button></form>
         ${legacy}<input name="user"><input type="password" name="password"></form>`,
       ),
@@ -144,8 +144,11 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     res.type('html').send(page('Guestbook', `<ul>${rows.map((c) => `<li>${fixed ? esc(c.comment) : c.comment}</li>`).join('')}</ul><form method="post" action="guestbook"><textarea name="comment"></textarea><button>Post</button></form>`));
   });
 
-  // ruleid: dast-xss-stored
+  // ruleid: dast-xss-stored, dast-csrf
   on('POST', '/guestbook', (req, res) => {
+    // The fixed twin refuses a submission from another site (its session cookie is SameSite=Lax as well).
+    const origin = req.get('origin');
+    if (fixed && (req.get('sec-fetch-site') === 'cross-site' || (origin && origin !== `${req.protocol}://${req.get('host')}`))) return res.status(403).type('text').send('cross-site request refused');
     db.prepare('INSERT INTO guestbook (comment) VALUES (?)').run(String(req.body?.comment ?? '').slice(0, 200));
     res.type('html').send(page('Thanks', '<p>Thanks for your comment.</p>'));
   });
@@ -159,6 +162,31 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     } catch (e) {
       res.status(500).json({ error: fixed ? 'query failed' : `SqliteError: ${(e as Error).message}` });
     }
+  });
+
+  // ruleid: dast-sqli-error
+  on('GET', '/api/stock', (req, res) => {
+    // An insertion point in a request header (declared in the OpenAPI document).
+    const name = req.get('x-product') ?? '';
+    try {
+      const rows = fixed ? db.prepare('SELECT price FROM products WHERE name = ?').all(name) : db.prepare(`SELECT price FROM products WHERE name = '${name}'`).all();
+      res.json({ stock: rows.length });
+    } catch (e) {
+      res.status(500).json({ error: fixed ? 'query failed' : `SqliteError: ${(e as Error).message}` });
+    }
+  });
+
+  // ruleid: dast-xss-reflected
+  on('GET', '/welcome', (req, res) => {
+    // An insertion point in a cookie (declared in the OpenAPI document).
+    const m = /(?:^|;\s*)visitor=([^;]*)/.exec(req.get('cookie') ?? '');
+    let visitor = 'guest';
+    try {
+      visitor = m ? decodeURIComponent(m[1]!) : 'guest';
+    } catch {
+      // a malformed escape: keep the default
+    }
+    res.type('html').send(page('Welcome', `<p>Welcome back, ${fixed ? esc(visitor) : visitor}!</p>`));
   });
 
   // ruleid: dast-sqli-boolean
@@ -250,6 +278,20 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     }
   });
 
+  // ruleid: dast-command-injection
+  on('POST', '/api/ping-xml', express.text({ type: ['application/xml', 'text/xml'] }), async (req, res) => {
+    // An insertion point in an XML body field (declared in the OpenAPI document); no DOCTYPE either way.
+    let host: string;
+    try {
+      host = ((await readXml(String(req.body ?? ''), false)).host ?? '').slice(0, 200);
+    } catch {
+      return res.status(400).send('invalid XML');
+    }
+    const done = (err: Error | null, out: string) => res.type('text').send(err ? 'ping failed' : out);
+    if (fixed) execFile('echo', ['pinging', host], { timeout: 3000 }, (e, out) => done(e, out));
+    else exec(`echo pinging ${host}`, { timeout: 3000 }, (e, out) => done(e, out));
+  });
+
   // ruleid: dast-path-traversal
   on('GET', '/file', (req, res) => {
     const name = String(req.query.name ?? '');
@@ -324,6 +366,15 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     const next = String(req.query.next ?? '/');
     if (fixed && !(next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\'))) return res.redirect('/');
     res.redirect(next);
+  });
+
+  // ruleid: dast-crlf-injection
+  on('GET', '/lang', (req, res) => {
+    const lang = String(req.query.lang ?? 'en');
+    if (fixed) return res.redirect(`./?lang=${encodeURIComponent(lang)}`);
+    // Node refuses line breaks in header values: this writes the answer itself, as a server that splices the
+    // value into its header block does.
+    res.socket?.end(`HTTP/1.1 302 Found\r\nLocation: ./?lang=${lang}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
   });
 
   // ruleid: dast-stack-trace

@@ -28,11 +28,13 @@ test('Maven multi-module: parents, BOMs, properties, dependency management', asy
     'com.example.shop:shop-lib@3.2.0-SNAPSHOT:17',
     'org.apache.logging.log4j:log4j-core@2.14.1:22', // used here, so the managed version applies
     'com.google.code.gson:gson@2.8.8:26', // [2.8.8] is a hard pin
-    // guava [30.0-jre,) is a range: not resolvable offline, left out
+    // guava [30.0-jre,) is a range: not resolvable offline, a constraint (below)
     'org.slf4j:slf4j-api@1.7.36:41', // declared twice: the last declaration wins
     'org.mockito:mockito-core@4.8.0 dev optional:46',
     // profile and plugin dependencies are not the project's
   ]);
+  const app = inv.lockfiles.find((l) => l.path === 'app/pom.xml');
+  assert.deepEqual(app?.constraints, [{ ecosystem: 'Maven', name: 'com.google.guava:guava', spec: '[30.0-jre,)', line: 31 }]);
 });
 
 test('Maven: log4j-core pinned only in dependencyManagement raises nothing; used by a module, it is Log4Shell', async () => {

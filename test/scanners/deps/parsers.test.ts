@@ -157,3 +157,30 @@ test('malformed input in every format names the line', async () => {
   assert.match(await parseError('packages.lock.json', '{"version": 1, "dependencies": {"net6.0": {"A": {"type": "Direct"}}}}'), /"A" has no "resolved" version/);
   assert.match(await parseError('composer.lock', '{"packages": [{"name": "a/b"}]}'), /no name or version/);
 });
+
+test('dependency paths: shortest chain from a root, also through a 3,000-deep graph (built in linear steps)', () => {
+  const n = 3000;
+  const lock: ParsedLockfile = {
+    path: 'x',
+    format: 'test',
+    ecosystem: 'npm',
+    roots: ['p0'],
+    packages: Array.from({ length: n }, (_, i) => ({
+      key: `p${i}`,
+      ecosystem: 'npm',
+      name: `p${i}`,
+      version: '1.0.0',
+      dependsOn: i + 1 < n ? [`p${i + 1}`] : ['p0'],
+    })),
+  };
+  lock.packages.push({ key: 'orphan', ecosystem: 'npm', name: 'orphan', version: '2.0.0' });
+  linkGraph(lock);
+  const last = lock.packages[n - 1];
+  assert.equal(last?.path?.length, n);
+  assert.equal(last?.path?.[0], 'p0@1.0.0');
+  assert.equal(last?.path?.[n - 1], `p${n - 1}@1.0.0`);
+  assert.deepEqual(lock.packages[1]?.path, ['p0@1.0.0', 'p1@1.0.0']);
+  assert.equal(lock.packages[0]?.direct, true);
+  assert.equal(last?.direct, false);
+  assert.deepEqual(lock.packages[n]?.path, ['orphan@2.0.0']); // not reachable from the roots: its own name
+});

@@ -70,7 +70,7 @@ test('scans workflows, actions, dependabot and GitLab files only; malformed YAML
   const byPath = (p: string) => report.findings.filter((f) => fileLoc(f.location).path === p).map((f) => f.ruleId);
   assert.ok(byPath('.github/workflows/ok.yml').includes('gha-template-injection'));
   assert.ok(byPath('.github/actions/setup/action.yml').includes('gha-input-injection'));
-  assert.deepEqual(byPath('.github/dependabot.yml'), ['gha-dependabot-insecure-execution']);
+  assert.deepEqual(byPath('.github/dependabot.yml'), ['gha-dependabot-cooldown', 'gha-dependabot-insecure-execution']);
   assert.deepEqual(byPath('docs/example-workflow.yml'), []);
   assert.deepEqual(byPath('.gitlab-ci.yml'), ['gl-image-latest']);
   assert.deepEqual(byPath('ci/jobs.yml'), ['gl-debug-trace']);
@@ -160,4 +160,38 @@ test('rule table: at least 35 GitHub Actions audits, unique kebab-case ids, help
     assert.ok(['high', 'medium', 'low'].includes(r.confidence));
   }
   assert.deepEqual(pipelineScanner.rules(pipelineConfigSchema.parse({})).map((r) => r.id), ids);
+});
+
+test('zizmor.yml: rules.<audit>.ignore entries (file, file:line, file:line:col) and disable suppress the equivalent rules', async () => {
+  const wf = `name: z
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-node@v4
+      - run: gem install rake
+      - run: npm install lodash
+      - run: echo "\${{ github.event.head_commit.message }}"
+`;
+  const report = await scan({
+    '.github/workflows/z.yml': wf,
+    '.github/workflows/other.yml': wf,
+    'zizmor.yml': 'rules:\n  unpinned-uses:\n    ignore:\n      - z.yml\n  adhoc-packages:\n    ignore:\n      - z.yml:9\n  template-injection:\n    disable: true\n',
+  });
+  const open = (p: string) => report.findings.filter((f) => fileLoc(f.location).path === p && !report.configIgnored?.[f.fingerprint]).map((f) => `${f.ruleId}:${fileLoc(f.location).startLine}`);
+  assert.deepEqual(open('.github/workflows/z.yml'), ['gha-adhoc-package-install:10']);
+  assert.deepEqual(open('.github/workflows/other.yml'), ['gha-unpinned-first-party-action:8', 'gha-adhoc-package-install:9', 'gha-adhoc-package-install:10']);
+  const reasons = Object.values(report.configIgnored ?? {});
+  assert.ok(reasons.includes('zizmor.yml: rules.adhoc-packages.ignore z.yml:9'), reasons.join('; '));
+  assert.ok(reasons.includes('zizmor.yml: rules.template-injection.disable'));
+});
+
+test('a malformed zizmor.yml is a file error; the workflows are still audited', async () => {
+  const report = await scan({ '.github/workflows/z.yml': 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: gem install rake\n', 'zizmor.yml': 'rules:\n  unpinned-uses:\n    ignore: nope\n' });
+  const st = report.statuses.find((s) => s.scanner === 'pipeline')!;
+  assert.deepEqual(st.fileErrors.map((e) => e.path), ['zizmor.yml']);
+  assert.match(st.fileErrors[0]!.message, /rules\.unpinned-uses\.ignore/);
+  assert.ok(report.findings.some((f) => f.ruleId === 'gha-adhoc-package-install'));
 });

@@ -23,6 +23,7 @@ import {
   parseRenvLock,
   parseStackLock,
 } from './ecosystems.js';
+import { parseCargoToml, parsePyproject, parseSetupCfg, parseSetupPy } from './manifests.js';
 import { parsePomXml } from './maven.js';
 import { parseDenoLock, parseGoVendorModules, parseGradleVerification, parsePylock, parseVersionCatalog } from './more.js';
 import { parsePnpmLock } from './pnpm.js';
@@ -38,6 +39,27 @@ export interface LockfileFormat {
   ecosystem: string;
   description: string;
   parse(text: string, path: string, read: ReadSibling): Promise<ParsedLockfile> | ParsedLockfile;
+  /**
+   * For a manifest: the lockfile among `paths` (every lockfile and manifest of the target) that records what it
+   * resolves to; when there is one, the manifest is not read on its own (the lockfile wins, nothing counted twice).
+   */
+  lockedBy?(path: string, paths: ReadonlySet<string>): string | undefined;
+}
+
+/** The folder of `path` and every folder above it, nearest first (`a/b/x` → `a/b/`, `a/`, ``). */
+function foldersUp(path: string): string[] {
+  const out: string[] = [];
+  for (let i = path.lastIndexOf('/'); i >= 0; i = path.lastIndexOf('/', i - 1)) out.push(path.slice(0, i + 1));
+  out.push('');
+  return out;
+}
+
+/** Python lockfiles that resolve a `pyproject.toml`/`setup.py`/`setup.cfg` beside them (uv: also a workspace root above). */
+function pythonLock(path: string, paths: ReadonlySet<string>): string | undefined {
+  const dir = foldersUp(path)[0] as string;
+  for (const n of ['poetry.lock', 'uv.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml']) if (paths.has(dir + n)) return dir + n;
+  for (const p of paths) if (p.startsWith(dir) && !p.slice(dir.length).includes('/') && /^pylock\.[^./]+\.toml$/.test(p.slice(dir.length))) return p;
+  return foldersUp(path).map((d) => `${d}uv.lock`).find((p) => paths.has(p));
 }
 
 function sibling(path: string, name: string): string {
@@ -59,7 +81,16 @@ async function packageJsonDeps(path: string, read: ReadSibling): Promise<{ prod:
 
 /** Every lockfile/manifest format pipeguard reads, most specific first. */
 export const LOCKFILE_FORMATS: LockfileFormat[] = [
-  { name: /^(package-lock|npm-shrinkwrap)\.json$/, ecosystem: 'npm', description: 'npm lockfile v1, v2, v3', parse: parsePackageLock },
+  {
+    name: /^(package-lock|npm-shrinkwrap)\.json$/,
+    ecosystem: 'npm',
+    description: 'npm lockfile v1, v2, v3 (npm-shrinkwrap.json wins over package-lock.json beside it, as npm reads it)',
+    parse: parsePackageLock,
+    lockedBy: (p, paths) => {
+      const shrinkwrap = p.replace(/package-lock\.json$/, 'npm-shrinkwrap.json');
+      return shrinkwrap !== p && paths.has(shrinkwrap) ? shrinkwrap : undefined;
+    },
+  },
   {
     name: /^yarn\.lock$/,
     ecosystem: 'npm',
@@ -76,6 +107,9 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
     parse: async (t, p, read) => parsePoetryLock(t, p, await read(sibling(p, 'pyproject.toml'))),
   },
   { name: /^Pipfile\.lock$/, ecosystem: 'PyPI', description: 'Pipenv', parse: parsePipfileLock },
+  { name: /^pyproject\.toml$/, ecosystem: 'PyPI', description: 'pyproject.toml without a lockfile (PEP 621, PEP 735, Poetry)', parse: parsePyproject, lockedBy: pythonLock },
+  { name: /^setup\.py$/, ecosystem: 'PyPI', description: 'setup.py literal install_requires (never executed)', parse: parseSetupPy, lockedBy: pythonLock },
+  { name: /^setup\.cfg$/, ecosystem: 'PyPI', description: 'setup.cfg install_requires', parse: parseSetupCfg, lockedBy: pythonLock },
   { name: /^uv\.lock$/, ecosystem: 'PyPI', description: 'uv', parse: parseUvLock },
   { name: /^pdm\.lock$/, ecosystem: 'PyPI', description: 'PDM', parse: parsePdmLock },
   {
@@ -86,6 +120,13 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
   },
   { name: /^modules\.txt$/, ecosystem: 'Go', description: 'Go vendor/modules.txt', parse: parseGoVendorModules },
   { name: /^Cargo\.lock$/, ecosystem: 'crates.io', description: 'Cargo lockfile v1–v4', parse: parseCargoLock },
+  {
+    name: /^Cargo\.toml$/,
+    ecosystem: 'crates.io',
+    description: 'Cargo manifest of a crate without a Cargo.lock (here or in a workspace root above)',
+    parse: parseCargoToml,
+    lockedBy: (p, paths) => foldersUp(p).map((d) => `${d}Cargo.lock`).find((l) => paths.has(l)),
+  },
   { name: /^(Gemfile\.lock|gems\.locked)$/, ecosystem: 'RubyGems', description: 'Bundler (Gemfile.lock, gems.locked)', parse: parseGemfileLock },
   { name: /^composer\.lock$/, ecosystem: 'Packagist', description: 'Composer', parse: parseComposerLock },
   { name: /^pom\.xml$/, ecosystem: 'Maven', description: 'Maven POM (properties, parents and BOMs in the repository, dependency management)', parse: parsePomXml },

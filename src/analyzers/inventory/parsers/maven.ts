@@ -1,4 +1,4 @@
-import { LockfileError, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
+import { LockfileError, type Constraint, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
 import { dirOf, joinPath } from './text.js';
 import { child, childText, descend, parseXml, type XmlElement } from './xml.js';
 
@@ -12,7 +12,7 @@ import { child, childText, descend, parseXml, type XmlElement } from './xml.js';
  * - BOMs (`<scope>import</scope>` `<type>pom</type>` in dependency management) found in the repository add their
  *   managed versions (explicit entries win, then the first import);
  * - a dependency declared twice keeps its last declaration, as Maven does;
- * - `[1.2.3]` is the pin 1.2.3; other version ranges cannot be resolved offline and are left out.
+ * - `[1.2.3]` is the pin 1.2.3; other version ranges cannot be resolved offline: they are constraints, not packages.
  * Plugin dependencies and profiles are not the project's dependencies and are not read. Test scope is dev.
  */
 export async function parsePomXml(text: string, path: string, read: ReadSibling): Promise<ParsedLockfile> {
@@ -22,11 +22,19 @@ export async function parsePomXml(text: string, path: string, read: ReadSibling)
   const eff = await resolver.effective(path);
   if (!eff) throw new LockfileError('no <project> element', 1);
   const out = new Map<string, Dependency>();
+  const constraints = new Map<string, Constraint>();
   for (const d of eff.dependencies) {
+    if (d.scope === 'import') continue;
     const version = pinnedVersion(d.version);
-    if (!version || d.scope === 'import') continue;
     const name = `${d.groupId}:${d.artifactId}`;
     out.delete(name); // the last declaration wins, and keeps its place
+    constraints.delete(name);
+    if (!version) {
+      // a range (`[1.0,2.0)`) or a version set outside the repository: unresolved offline, kept as a constraint
+      const line = d.from === path ? d.line : eff.parentLine;
+      constraints.set(name, { ecosystem: 'Maven', name, spec: d.version ?? '*', ...(line ? { line } : {}), ...(d.scope === 'test' ? { dev: true } : {}) });
+      continue;
+    }
     out.set(name, {
       key: `${name}@${version}`,
       ecosystem: 'Maven',
@@ -39,7 +47,7 @@ export async function parsePomXml(text: string, path: string, read: ReadSibling)
     });
   }
   const packages = [...out.values()];
-  return { path, format: 'pom.xml', ecosystem: 'Maven', packages, roots: packages.map((d) => d.key) };
+  return { path, format: 'pom.xml', ecosystem: 'Maven', packages, roots: packages.map((d) => d.key), ...(constraints.size ? { constraints: [...constraints.values()] } : {}) };
 }
 
 /** A `<dependency>` as written, with the file and line it comes from. */

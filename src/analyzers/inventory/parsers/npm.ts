@@ -39,7 +39,9 @@ function parseV2(doc: Record<string, unknown>, path: string, version: number, li
       continue;
     }
     if (entry.link === true) continue; // a symlink to a workspace folder, listed under its own path
-    const name = str(entry.name) ?? nameFromPath(p);
+    // an alias (`"x": "npm:real@1"`) is installed under node_modules/x with `name: real`: the real package is reported
+    const installedAs = nameFromPath(p);
+    const name = str(entry.name) ?? installedAs;
     const ver = str(entry.version);
     if (!ver) {
       // one unusual entry (an extraneous or half-installed package) does not reject the lockfile
@@ -52,6 +54,7 @@ function parseV2(doc: Record<string, unknown>, path: string, version: number, li
       ecosystem: 'npm',
       name,
       version: ver,
+      ...(name !== installedAs ? { alias: installedAs } : {}),
       dev: entry.dev === true || entry.devOptional === true,
       optional: entry.optional === true || entry.devOptional === true,
       line: lines.find(`${JSON.stringify(p)}:`),
@@ -107,12 +110,15 @@ function parseV1(doc: Record<string, unknown>, path: string, lines: LineIndex): 
       for (const n of Object.keys(nested)) nestedScope.set(n, `${key}/node_modules/${n}`);
       const requires = Object.keys(objectOr(entry.requires));
       const integrity = str(entry.integrity);
+      // an alias records `npm:real-name@version`: the real package, installed under the alias
+      const alias = /^npm:((?:@[^@/]+\/)?[^@]+)@(.+)$/.exec(ver);
       if (!sourceOnly)
       out.push({
         key,
         ecosystem: 'npm',
-        name,
-        version: ver.startsWith('npm:') ? ver.slice(ver.lastIndexOf('@') + 1) : ver,
+        name: alias ? (alias[1] as string) : name,
+        version: alias ? (alias[2] as string) : ver,
+        ...(alias ? { alias: name } : {}),
         dev: entry.dev === true,
         optional: entry.optional === true,
         line: lines.find(`${JSON.stringify(name)}: {`),

@@ -122,27 +122,41 @@ export function parseCargoLock(text: string, path: string): ParsedLockfile {
   };
 }
 
-/** Parses Bundler's `Gemfile.lock` (`GEM` specs; `DEPENDENCIES` are the roots). */
+/**
+ * Parses Bundler's `Gemfile.lock`: `GEM`, `GIT` (with the remote and revision as source) and `PATH` specs; `DEPENDENCIES`
+ * are the roots, and a `PATH` gem at `.` is the project itself (its dependencies are the roots).
+ */
 export function parseGemfileLock(text: string, path: string): ParsedLockfile {
   const rows = text.split('\n');
   const out: Dependency[] = [];
   const rootNames: string[] = [];
   let section = '';
+  let source: { remote?: string; revision?: string } = {};
   let current: Dependency | undefined;
+  const own: Dependency[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = (rows[i] as string).replace(/\r$/, '');
     if (!row.trim()) continue;
     if (/^\S/.test(row)) {
       section = row.trim();
+      source = {};
+      current = undefined;
       continue;
     }
     if (section === 'GEM' || section === 'PATH' || section === 'GIT') {
       const spec = /^ {4}(\S+) \(([^)]+)\)$/.exec(row);
       const dep = /^ {6}(\S+)/.exec(row);
-      if (spec) {
+      const attr = /^ {2}(remote|revision|ref|branch|tag|glob|submodules|specs):\s*(.*)$/.exec(row);
+      if (attr) {
+        if (attr[1] === 'remote') source.remote = attr[2];
+        if (attr[1] === 'revision') source.revision = attr[2];
+      } else if (spec) {
         const version = (spec[2] as string).split('-')[0] as string; // platform suffix
         current = { key: spec[1] as string, ecosystem: 'RubyGems', name: spec[1] as string, version, line: i + 1, dependsOn: [] };
-        if (section === 'GEM') out.push(current);
+        if (section === 'GIT' && source.remote) current.resolved = `git+${source.remote.replace(/^git\+/, '')}${source.revision ? `#${source.revision}` : ''}`;
+        // a PATH gem at the project's own folder is the project (a gem's Gemfile: `gemspec`): its dependencies are roots
+        if (section === 'PATH' && (source.remote === '.' || source.remote === './')) own.push(current);
+        else out.push(current);
       } else if (dep && current) current.dependsOn?.push(dep[1] as string);
       else if (!/^ {2}\S/.test(row) && !/^ {4}\S/.test(row)) throw new LockfileError(`cannot read ${JSON.stringify(row.trim().slice(0, 60))}`, i + 1);
     } else if (section === 'DEPENDENCIES') {
@@ -150,7 +164,9 @@ export function parseGemfileLock(text: string, path: string): ParsedLockfile {
       if (m) rootNames.push(m[1] as string);
     }
   }
-  return { path, format: 'Gemfile.lock', ecosystem: 'RubyGems', packages: out, roots: rootNames };
+  const ownNames = new Set(own.map((d) => d.name));
+  const roots = [...rootNames.filter((n) => !ownNames.has(n)), ...own.flatMap((d) => d.dependsOn ?? [])];
+  return { path, format: 'Gemfile.lock', ecosystem: 'RubyGems', packages: out, roots: [...new Set(roots)] };
 }
 
 /** Parses `composer.lock` (`packages` and `packages-dev`, licences included). */

@@ -14,12 +14,14 @@ function splitKey(key: string, major: number): [string, string] | undefined {
   if (k.startsWith('/')) k = k.slice(1);
   k = stripPeersKey(k);
   if (major < 6) {
-    // v5: name/version, scoped @s/name/version
+    // v5: name/version, scoped @s/name/version; a non-default registry prefixes its host (registry.example.com/name/1.0.0)
+    if (!key.startsWith('/') && /^[^/@]+\.[^/]+\//.test(k)) k = k.slice(k.indexOf('/') + 1);
     const i = k.lastIndexOf('/');
     if (i <= 0) return undefined;
     return [k.slice(0, i), stripPeers(k.slice(i + 1))];
   }
-  const at = k.lastIndexOf('@');
+  // the first `@` after a scope: a git or tarball key (`pkg@https://user@host/...`) holds more after it
+  const at = k.indexOf('@', k.startsWith('@') ? 1 : 0);
   if (at <= 0) return undefined;
   return [k.slice(0, at), k.slice(at + 1)];
 }
@@ -40,8 +42,9 @@ export function parsePnpmLock(text: string, path: string): ParsedLockfile {
   const snapshots = objectOr(doc.snapshots);
   const byKey = new Map<string, Dependency>();
   const norm = (name: string, version: string): string => `${name}@${stripPeers(version)}`;
-  const source = major >= 9 ? { ...packages, ...snapshots } : packages;
-  for (const [key, raw] of Object.entries(source)) {
+  // v9 splits each package in two (resolution in `packages`, dependencies in `snapshots`): both are read, merged by id
+  const source = major >= 9 ? [...Object.entries(packages), ...Object.entries(snapshots)] : Object.entries(packages);
+  for (const [key, raw] of source) {
     const nv = splitKey(key, major);
     if (!nv) throw new LockfileError(`cannot read package key ${JSON.stringify(key)}`, lines.find(key));
     const [name, version] = nv;
@@ -52,6 +55,13 @@ export function parsePnpmLock(text: string, path: string): ParsedLockfile {
       dep = { key: id, ecosystem: 'npm', name, version, line: lines.find(`${key}:`) ?? lines.find(key), dependsOn: [] };
       byKey.set(id, dep);
     }
+    // git, tarball and other non-registry packages record the name and version of their package.json: the key holds
+    // the source (a URL, a commit), never a version
+    const ownName = str(entry.name);
+    const ownVersion = str(entry.version);
+    if (ownName) dep.name = ownName;
+    if (ownVersion) dep.version = ownVersion;
+    else if (!/^\d/.test(dep.version)) dep.version = '';
     const integrity = str(objectOr(entry.resolution).integrity);
     const tarball = str(objectOr(entry.resolution).tarball);
     if (integrity) dep.hashes = [integrity];
@@ -105,7 +115,7 @@ export function parsePnpmLock(text: string, path: string): ParsedLockfile {
   function refKey(name: string, version: string, m: number): string | undefined {
     if (version.startsWith('link:') || version.startsWith('file:') || version.startsWith('workspace:')) return undefined;
     // an alias or a non-registry package is written as a full key
-    if (version.startsWith('/') || (m >= 6 && /^@?[^@]+@/.test(version))) {
+    if (version.startsWith('/') || (m >= 6 && /^@?[^@]+@/.test(version)) || (m < 6 && /^[^/@]+\.[^/]+\//.test(version))) {
       const nv = splitKey(version, m);
       return nv ? norm(nv[0], nv[1]) : undefined;
     }

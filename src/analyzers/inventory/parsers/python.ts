@@ -1,5 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
-import { LockfileError, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
+import { LockfileError, type Constraint, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
 import { joinPath, LineIndex, objectOr, parseJson, parseTomlDoc, str, tomlPackages } from './text.js';
 
 /** PEP 503 name. */
@@ -7,15 +7,53 @@ export function pep503(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
+/** A PEP 508 requirement split into name, extras-free version specifier (markers dropped) and direct URL. */
+export interface Pep508 {
+  name: string;
+  spec: string;
+  url?: string;
+}
+
+/** Splits `name[extra] (>=1,<2) ; marker` or `name @ url`; undefined when the text does not start with a name. */
+export function parsePep508(text: string): Pep508 | undefined {
+  const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(text);
+  if (!m) return undefined;
+  const rest = (m[3] as string).trim();
+  if (rest.startsWith('@')) return { name: m[1] as string, spec: rest, url: rest.slice(1).split(';')[0]?.trim() ?? '' };
+  const spec = (rest.split(';')[0] ?? '').trim().replace(/^\((.*)\)$/, '$1').trim();
+  return { name: m[1] as string, spec };
+}
+
 /**
- * Parses pip `requirements*.txt`: exact pins (`==`, `===`) with extras, markers, hashes and line
- * continuations; `-r`/`--requirement` and `-c` includes are read relative to the file. Unpinned
- * requirements cannot be matched and are skipped.
+ * The one exact version a PEP 440 specifier pins (`==1.2.3`, `===1.2.3`), or undefined for ranges, wildcards
+ * (`==1.2.*`), several clauses and `${VAR}` references (which never become versions).
  */
-export async function parseRequirements(text: string, path: string, read: ReadSibling, seen = new Set<string>()): Promise<ParsedLockfile> {
+export function exactPin(spec: string): string | undefined {
+  const pin = /^===?\s*([^\s,;]+)$/.exec(spec.trim());
+  const v = pin?.[1];
+  if (!v || v.includes('*') || v.includes('$')) return undefined;
+  return v;
+}
+
+/** One requirement line of a requirements file or an include, with its line in the file that names it. */
+interface ReqLine {
+  name: string;
+  spec: string;
+  line: number;
+  hashes: string[];
+}
+
+/** The requirement lines of one requirements file, following `-r` includes; `-c` files come back apart. */
+async function requirementLines(
+  text: string,
+  path: string,
+  read: ReadSibling,
+  seen: Set<string>,
+  notes: { line?: number; message: string }[],
+  constraintsFrom: ReqLine[],
+): Promise<ReqLine[]> {
   seen.add(path);
-  const out: Dependency[] = [];
-  const notes: { line?: number; message: string }[] = [];
+  const out: ReqLine[] = [];
   const rows = text.split('\n');
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
   for (let i = 0; i < rows.length; i++) {
@@ -24,40 +62,70 @@ export async function parseRequirements(text: string, path: string, read: ReadSi
     while (row.endsWith('\\') && i + 1 < rows.length) row = row.slice(0, -1) + ' ' + (rows[++i] as string).replace(/\r$/, '');
     row = row.replace(/(^|\s)#.*$/, '').trim();
     if (!row) continue;
-    const inc = /^(?:-r|--requirement|-c|--constraint)[=\s]\s*(\S+)/.exec(row);
+    const inc = /^(-r|--requirement|-c|--constraint)(?:=|\s+|(?=[^-\s]))(\S+)/.exec(row);
     if (inc) {
-      const target = joinPath(dir, inc[1] as string);
+      const target = joinPath(dir, inc[2] as string);
       if (seen.has(target)) continue;
       const body = await read(target);
       if (body === undefined) {
-        notes.push({ line: start + 1, message: `included file ${inc[1]} not found; its requirements are not read` });
+        notes.push({ line: start + 1, message: `included file ${inc[2]} not found; its requirements are not read` });
         continue;
       }
-      const sub = await parseRequirements(body, target, read, seen);
-      notes.push(...(sub.notes ?? []));
-      // reported at the `-r` line of this file; the included file is also scanned on its own when it is a requirements file
-      out.push(...sub.packages.map((d) => ({ ...d, line: start + 1 })));
+      const constraint = inc[1] === '-c' || inc[1] === '--constraint';
+      const sub = await requirementLines(body, target, read, seen, notes, constraintsFrom);
+      // reported at the `-r`/`-c` line of this file; the included file is also scanned on its own when it is a requirements file
+      (constraint ? constraintsFrom : out).push(...sub.map((r) => ({ ...r, line: start + 1 })));
       continue;
     }
-    if (row.startsWith('-') || /^(https?|git\+|file:)/.test(row) || row.startsWith('.')) continue;
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/.exec(row);
-    if (!m) throw new LockfileError(`cannot read requirement ${JSON.stringify(row.slice(0, 60))}`, start + 1);
-    const spec = (m[3] as string).split(';')[0]?.replace(/\s--hash[=\s]\S+/g, '').trim() ?? '';
+    // every other pip option line (--index-url, --extra-index-url, -f, --only-binary, --config-settings, -e ...) is
+    // skipped on its own; requirements after it still count
+    if (row.startsWith('-') || /^(https?|git\+|hg\+|svn\+|bzr\+|file:)/.test(row) || row.startsWith('.') || row.startsWith('/')) continue;
     const hashes = [...row.matchAll(/--hash[=\s](\S+)/g)].map((h) => h[1] as string);
-    const pin = /^===?\s*([^\s,;]+)$/.exec(spec);
-    if (!pin || (pin[1] as string).includes('*')) continue;
-    const name = m[1] as string;
-    out.push({
-      key: `${pep503(name)}@${pin[1]}`,
-      ecosystem: 'PyPI',
-      name,
-      version: pin[1] as string,
-      direct: true,
-      line: start + 1,
-      ...(hashes.length ? { hashes } : {}),
-    });
+    // per-requirement options (--hash, --config-settings, --global-option ...) end the requirement
+    const req = parsePep508(row.replace(/\s--?[A-Za-z][\w-]*(?:[=\s]\S+)?/g, ''));
+    if (!req) throw new LockfileError(`cannot read requirement ${JSON.stringify(row.slice(0, 60))}`, start + 1);
+    out.push({ name: req.name, spec: req.url !== undefined ? req.spec : req.spec.replace(/\s+/g, ''), line: start + 1, hashes });
   }
-  return { path, format: 'requirements', ecosystem: 'PyPI', packages: out, roots: out.map((d) => d.key), ...(notes.length ? { notes } : {}) };
+  return out;
+}
+
+/**
+ * Parses pip `requirements*.txt`: exact pins (`==`, `===`) are packages, with extras, markers, hashes and line
+ * continuations; unpinned, range and `${VAR}` requirements are constraints. `-r` includes are read relative to
+ * the file; a `-c` constraints file pins only what is required (pip installs nothing from it alone). Every other
+ * option line is skipped without dropping what follows; a missing include is a file note.
+ */
+export async function parseRequirements(text: string, path: string, read: ReadSibling): Promise<ParsedLockfile> {
+  const notes: { line?: number; message: string }[] = [];
+  const fromC: ReqLine[] = [];
+  const lines = await requirementLines(text, path, read, new Set(), notes, fromC);
+  const pinned = new Map<string, ReqLine>();
+  for (const c of fromC) if (exactPin(c.spec)) pinned.set(pep503(c.name), c);
+  const out: Dependency[] = [];
+  const constraints: Constraint[] = [];
+  const seen = new Set<string>();
+  for (const r of lines) {
+    const c = pinned.get(pep503(r.name));
+    const version = exactPin(r.spec) ?? (c ? exactPin(c.spec) : undefined);
+    if (!version) {
+      constraints.push({ ecosystem: 'PyPI', name: r.name, spec: r.spec || '*', line: r.line });
+      continue;
+    }
+    const key = `${pep503(r.name)}@${version}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const hashes = r.hashes.length ? r.hashes : (c?.hashes ?? []);
+    out.push({ key, ecosystem: 'PyPI', name: r.name, version, direct: true, line: r.line, ...(hashes.length ? { hashes } : {}) });
+  }
+  return {
+    path,
+    format: 'requirements',
+    ecosystem: 'PyPI',
+    packages: out,
+    roots: out.map((d) => d.key),
+    ...(constraints.length ? { constraints } : {}),
+    ...(notes.length ? { notes } : {}),
+  };
 }
 
 /** Names a dependency string such as `requests (>=2.0)`, `idna>=2.5; python_version<"3"` declares. */

@@ -43,8 +43,14 @@ function parseClassic(text: string, path: string, manifestDeps?: { prod: string[
         .slice(0, -1)
         .split(/,\s*/)
         .map(unquote);
-      const [name] = splitSpec(specs[0] as string);
-      cur = { dep: { key: specs[0] as string, ecosystem: 'npm', name, version: '', line: i + 1 }, deps: [], specs };
+      const [name, range] = splitSpec(specs[0] as string);
+      // an alias (`x@npm:real@^1`): the real package, installed under the alias
+      const real = range.startsWith('npm:') ? splitSpec(range.slice(4))[0] : '';
+      cur = {
+        dep: { key: specs[0] as string, ecosystem: 'npm', name: real && real !== name ? real : name, ...(real && real !== name ? { alias: name } : {}), version: '', line: i + 1 },
+        deps: [],
+        specs,
+      };
       inDeps = false;
       continue;
     }
@@ -118,6 +124,7 @@ function parseBerry(text: string, path: string, manifestDeps?: { prod: string[];
       continue;
     }
     const [name] = splitSpec(resolution || (specs[0] as string));
+    const [asked] = splitSpec(specs[0] as string);
     const version = str(entry.version) ?? (typeof entry.version === 'number' ? String(entry.version) : undefined);
     if (!version) throw new LockfileError(`entry "${keyList}" has no version`, lines.find(`${keyList}:`) ?? lines.find(keyList));
     const checksum = str(entry.checksum);
@@ -126,6 +133,7 @@ function parseBerry(text: string, path: string, manifestDeps?: { prod: string[];
       ecosystem: 'npm',
       name,
       version,
+      ...(asked !== name && /@npm:/.test(specs[0] as string) ? { alias: asked } : {}),
       line: lines.find(`"${keyList}":`) ?? lines.find(`${keyList}:`),
       ...(checksum ? { hashes: [checksum] } : {}),
       ...(resolution ? { resolved: resolution } : {}),

@@ -5,14 +5,12 @@
  * back verbatim in `text/html`. Stored: a marker tag per insertion point of every write endpoint, then the pages
  * are fetched again and searched for it.
  */
-import type { DastRun } from '../context.js';
+import type { DastRun, HtmlContext } from '../context.js';
 import { marker } from '../context.js';
 import type { Endpoint, Param } from '../endpoints.js';
 import { header, type Res } from '../http/client.js';
 import { isTextual } from './compare.js';
 
-/** Where in an HTML page a reflection sits. */
-export type HtmlContext = { kind: 'text' } | { kind: 'raw'; tag: string } | { kind: 'comment' } | { kind: 'attr'; quote: string } | { kind: 'script'; quote: string };
 
 /** The context of the text at `at` in `html`. */
 export function contextAt(html: string, at: number): HtmlContext {
@@ -99,6 +97,7 @@ export async function checkReflectedXss(run: DastRun, e: Endpoint, p: Param): Pr
       proof: expect,
       data: { context: ctx, payload },
     });
+    run.reflections.push({ endpoint: e, param: p, context: ctx });
     return;
   }
 }

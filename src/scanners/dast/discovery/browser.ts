@@ -47,7 +47,8 @@ export async function launchChromium(executablePath: string): Promise<BrowserHan
   };
 }
 
-async function scopedContext(run: DastRun, handle: BrowserHandle, headers: Record<string, string>): Promise<BrowserContext> {
+/** A browser context that sends `headers` and aborts every request outside the scope or past the budget. */
+export async function scopedContext(run: DastRun, handle: BrowserHandle, headers: Record<string, string>): Promise<BrowserContext> {
   const ctx = await handle.browser.newContext({ ignoreHTTPSErrors: !run.config.tlsVerify, extraHTTPHeaders: headers, serviceWorkers: 'block' });
   await ctx.route('**/*', async (route) => {
     const req = route.request();

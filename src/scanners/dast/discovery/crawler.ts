@@ -46,9 +46,11 @@ export async function crawl(run: DastRun, start: string): Promise<number> {
         const res = await run.send({ method: 'GET', url, follow: true });
         if (!res) return;
         run.count('crawled');
+        // The URL asked for is an endpoint even when it redirected (a redirect's parameters are where open
+        // redirects and header injections live); so is where it led.
+        run.addEndpoint(endpointFromUrl('GET', new URL(url), 'crawl'));
         const final = new URL(res.url);
-        const ep = endpointFromUrl('GET', final, 'crawl');
-        run.addEndpoint(ep);
+        if (final.href !== url) run.addEndpoint(endpointFromUrl('GET', final, 'crawl'));
         const type = header(res.headers, 'content-type') ?? '';
         if (!/html/i.test(type) || res.status >= 400) return;
         run.pages.set(res.url, res);

@@ -1,6 +1,6 @@
 /**
  * The one way the scanner talks to the target. Every request is checked against the scope (redirects included),
- * paced by the limiter, counted against the budget, sent with the exact path bytes, signed in as the user asked
+ * paced per host (concurrency, token bucket, Retry-After), counted against the budget, sent with the exact path bytes, signed in as the user asked
  * for, and watched: a lost session is restored once or the scan fails; a target that stops answering stops the
  * scan with a reason; a 429 is waited out.
  */
@@ -103,7 +103,8 @@ const MAX_RETRY_AFTER_MS = 10_000;
 
 /** Sends the scanner's requests; see the module comment. */
 export class HttpClient {
-  readonly limiter: Limiter;
+  /** Pacing per host (`host:port`): each host of the scope gets its own concurrency, rate and Retry-After pause. */
+  private readonly limiters = new Map<string, Limiter>();
   /** Requests sent (redirect hops and retries included). */
   sent = 0;
   credentials: Credentials | undefined;
@@ -114,8 +115,18 @@ export class HttpClient {
   private down: ScanStop | undefined;
   private lastAnswer = 0;
 
-  constructor(readonly o: ClientOptions) {
-    this.limiter = new Limiter(o.concurrency, o.rate);
+  constructor(readonly o: ClientOptions) {}
+
+  /**
+   * The limiter of one host (`host:port`, as sent in the Host header): `concurrency` requests in flight and `rate`
+   * starts a second to each host, so a second host of the scope neither waits for the first nor doubles its load,
+   * and a 429 from one host pauses only the requests to it.
+   */
+  limiter(host: string = splitUrl(this.o.scope.base.href).host): Limiter {
+    const key = host.toLowerCase();
+    let l = this.limiters.get(key);
+    if (!l) this.limiters.set(key, (l = new Limiter(this.o.concurrency, this.o.rate)));
+    return l;
   }
 
   /** Calls `fn` with every response to a non-quiet request (passive checks). */
@@ -192,7 +203,7 @@ export class HttpClient {
       this.sent++;
       let raw: RawResponse;
       try {
-        raw = await this.limiter.run(() =>
+        raw = await this.limiter(target.host).run(() =>
           sendRaw({
             method: cur.method,
             protocol: target.protocol,
@@ -232,7 +243,7 @@ export class HttpClient {
           this.throttled.add(key);
           return res;
         }
-        this.limiter.pause(retryAfter(header(raw.headers, 'retry-after')));
+        this.limiter(target.host).pause(retryAfter(header(raw.headers, 'retry-after')));
         continue;
       }
       return res;

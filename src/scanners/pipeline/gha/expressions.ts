@@ -41,6 +41,9 @@ export function auditExpressions(src: YamlSource, triggers: Map<string, Node | n
       }
     }
     for (const { expr } of exprs) {
+      for (const tv of unsoundTernaryValues(expr)) {
+        emit({ ruleId: 'gha-unsound-ternary', start: tv.start, end: tv.end, message: `In a && b || c, b (${src.text.slice(tv.start, tv.end)}) is falsy, so the expression always yields c; write the branches so the "true" value is truthy, or swap the condition.`, identity: src.text.slice(tv.start, tv.end) + '|' + src.text.slice(expr.start, expr.end), ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
+      }
       walk(expr, (n) => {
         const anchor = keyStart !== undefined ? { anchor: keyStart } : {};
         if (n.kind === 'call' && n.name === 'tojson' && n.args.length === 1) {
@@ -106,4 +109,69 @@ export function auditEnvFlags(src: YamlSource, emit: Emit): void {
       }
     }
   });
+}
+
+/** True when an expression is a constant (literals, and functions of literals). */
+function constant(e: Expr): boolean {
+  switch (e.kind) {
+    case 'literal':
+      return true;
+    case 'call':
+      return ['fromjson', 'format', 'tojson', 'join', 'contains', 'startswith', 'endswith'].includes(e.name) && e.args.every(constant);
+    case 'unary':
+      return constant(e.arg);
+    case 'binary':
+      return constant(e.left) && constant(e.right);
+    default:
+      return false;
+  }
+}
+
+/** True when a constant expression is falsy (`''`, `0`, `false`, `null`, `fromJSON('false')`, `format('')`). */
+function constFalsy(e: Expr): boolean {
+  if (e.kind === 'literal') return e.value === '' || e.value === 0 || e.value === false || e.value === null;
+  if (e.kind === 'call' && e.name === 'fromjson' && e.args.length === 1 && e.args[0]!.kind === 'literal') {
+    const v = String(e.args[0]!.value).trim();
+    return v === 'false' || v === '0' || v === 'null' || v === '""' || v === "''";
+  }
+  if (e.kind === 'call' && e.name === 'format' && e.args.length >= 1 && e.args.every((a) => a.kind === 'literal')) {
+    const fmt = String((e.args[0] as { value: unknown }).value);
+    const out = fmt.replace(/\{(\d+)\}/g, (_, i: string) => String((e.args[Number(i) + 1] as { value?: unknown } | undefined)?.value ?? ''));
+    return out === '';
+  }
+  return false;
+}
+
+/**
+ * The "true" values of pseudo-ternaries (`cond && a || b`) that are constant and falsy: there `b` always wins,
+ * whatever `cond` is. A constant condition is left alone (it is no ternary).
+ */
+export function unsoundTernaryValues(e: Expr): Expr[] {
+  const out: Expr[] = [];
+  const visit = (n: Expr, depth: number): void => {
+    if (depth > 100 || constant(n)) return;
+    if (n.kind === 'binary' && n.op === '||') {
+      const ops: Expr[] = [];
+      const flat = (x: Expr): void => {
+        if (x.kind === 'binary' && x.op === '||' && !constant(x)) {
+          flat(x.left);
+          flat(x.right);
+        } else ops.push(x);
+      };
+      flat(n);
+      for (const op of ops.slice(0, -1)) {
+        if (op.kind === 'binary' && op.op === '&&' && !constant(op.left) && constFalsy(op.right)) out.push(op.right);
+      }
+      for (const op of ops) visit(op, depth + 1);
+      return;
+    }
+    if (n.kind === 'binary') {
+      visit(n.left, depth + 1);
+      visit(n.right, depth + 1);
+    } else if (n.kind === 'unary') visit(n.arg, depth + 1);
+    else if (n.kind === 'call') for (const a of n.args) visit(a, depth + 1);
+    else if (n.kind === 'access' && n.base) visit(n.base, depth + 1);
+  };
+  visit(e, 0);
+  return out;
 }

@@ -9,7 +9,7 @@ import { adhocInstalls, deprecatedCommands, envFileWrites, pipeToShell, plainHtt
 import { entries, get, isSeqNode, items, scalarBody, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 import { DANGEROUS_TRIGGERS, contextTaint, valueLeaves, ownerRepo, taintedStepOutputs, exprTaintedByAttacker, taintedEnvNames } from './model.js';
-import type { Step, Job, Emit } from './model.js';
+import type { Step, Job, Emit, Taint } from './model.js';
 
 /** A code sink: a `run:` script or an action input that runs as code. */
 export interface Sink {
@@ -73,6 +73,10 @@ export function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs
             const entry = [step.env, get(src, job.node, 'env'), get(src, root, 'env')].flatMap((e) => entries(src, e)).find(([k]) => k.toLowerCase() === name);
             const tainted = entry && (stepEnv.has(entry[0]) || jobEnv.has(entry[0]) || wfEnv.has(entry[0]));
             if (tainted) emit({ ruleId: 'gha-env-injection', ...base, message: `env.${entry[0]} holds attacker-controlled text and \${{ env.${entry[0]} }} pastes it into the script; use "$${entry[0]}".` });
+          } else if (p[0] === 'matrix' && p.length >= 2) {
+            const mt = matrixTaint(src, job, p[1]!, stepOut, jobOutputs, needs);
+            if (mt === 'attacker') emit({ ruleId: 'gha-template-injection', ...base, message: `${text} is built from attacker-controlled text (the job's strategy.matrix) and is expanded into ${sink.name}; pass it through env: and use "$VAR".` });
+            else if (mt === 'input') emit({ ruleId: 'gha-input-injection', ...base, message: `${text} comes from a dynamic strategy.matrix (inputs, a payload or another job's output) and is expanded into ${sink.name}; pass it through env:.` });
           } else if (p[0] === 'secrets' && sink.kind === 'run') {
             emit({ ruleId: 'gha-secret-in-run', ...base, message: `${text} is pasted into the script text; pass it through env:.` });
           }
@@ -101,4 +105,37 @@ export function scriptAudits(src: YamlSource, job: Job, step: Step, bs: number, 
   for (const h of adhocInstalls(script)) emit({ ruleId: 'gha-adhoc-install-from-url', start: bs + h.start, end: bs + h.end, anchor, identity: id(h.text), message: 'Installs a package from a URL or @latest without a pinned version or hash.' });
   for (const h of plainHttpDownloads(script)) emit({ ruleId: 'gha-insecure-download-url', start: bs + h.start, end: bs + h.end, anchor, identity: id(h.text), message: `Downloads ${h.text} over plain http.` });
   for (const h of deprecatedCommands(script)) emit({ ruleId: 'gha-deprecated-workflow-command', start: bs + h.start, end: bs + h.end, anchor, identity: id(h.text), message: `${h.text} is a deprecated workflow command; write to the GITHUB_* files instead.` });
+}
+
+/**
+ * Who controls `matrix.<key>` of a job: 'attacker' when the key's value (or the whole matrix) is an expression over
+ * attacker-controlled contexts, 'input' when over inputs, payloads or outputs of steps and jobs (a dynamic matrix
+ * built with fromJSON), undefined for a literal matrix.
+ */
+export function matrixTaint(src: YamlSource, job: Job, key: string, stepOut: Map<string, Set<string>>, jobOutputs: Map<string, Set<string>>, needs: Set<string>): Taint {
+  const matrix = get(src, get(src, job.node, 'strategy'), 'matrix');
+  if (!matrix) return undefined;
+  const judge = (text: string): Taint => {
+    let t: Taint;
+    for (const occ of findExpressions(text)) {
+      if (!occ.expr) continue;
+      for (const leaf of valueLeaves(occ.expr)) {
+        const lp = accessPath(leaf);
+        if (!lp) continue;
+        const c = contextTaint(lp);
+        if (c === 'attacker') return 'attacker';
+        if (lp[0] === 'steps' && lp[2] === 'outputs' && stepOut.get(lp[1] ?? '')) return 'attacker';
+        if (lp[0] === 'needs' && lp[2] === 'outputs' && needs.has(lp[1] ?? '') && jobOutputs.get(lp[1] ?? '')?.has(lp[3] ?? '')) return 'attacker';
+        if (c === 'input' || lp[0] === 'steps' || lp[0] === 'needs') t = 'input';
+      }
+    }
+    return t;
+  };
+  if (isScalar(matrix)) return judge(str(matrix) ?? '');
+  const entry = entries(src, matrix).find(([k]) => k.toLowerCase() === key);
+  if (entry && isScalar(entry[1].value)) return judge(str(entry[1].value) ?? '');
+  // include: ${{ fromJSON(...) }} adds keys from an expression.
+  const inc = get(src, matrix, 'include');
+  if (!entry && isScalar(inc)) return judge(str(inc) ?? '');
+  return undefined;
 }

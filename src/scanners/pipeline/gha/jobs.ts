@@ -5,14 +5,14 @@
 import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import { contextAccesses, findExpressions } from '../expr.js';
-import { publishCommands, publishes, pushesToGit } from '../../../analyzers/shell.js';
-import { entries, get, pair, scalarBody, str } from '../yamlsrc.js';
+import { pushesToGit } from '../../../analyzers/shell.js';
+import { entries, get, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 import { ownerRepo } from './model.js';
 import type { Step, Job, Emit } from './model.js';
 
 /** Per-job audits: secrets, images, credentials, checkout persistence, publishing, cache poisoning. */
-export function auditJobMisc(src: YamlSource, job: Job, triggers: Map<string, Node | null>, emit: Emit): void {
+export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, Node | null>, emit: Emit): void {
   // secrets: inherit
   const secrets = get(src, job.node, 'secrets');
   if (isScalar(secrets) && str(secrets) === 'inherit') {
@@ -62,50 +62,6 @@ export function auditJobMisc(src: YamlSource, job: Job, triggers: Map<string, No
       const paths = (str(pathNode) ?? '').split('\n').map((x) => x.trim()).filter(Boolean);
       if (paths.some((x) => /^(?:\.\/?|\*\*?|\$\{\{\s*github\.workspace\s*\}\}\/?|\.\/\*\*?)$/.test(x))) {
         emit({ ruleId: 'gha-artifact-credential-leak', start: pathNode!.range![0], end: pathNode!.range![1], anchor: pathNode!.range![0], identity: `${job.id}|${step.label}`, message: `The workspace, with the token persisted by checkout in step ${persisted.index + 1}, is uploaded as an artifact.` });
-      }
-    }
-  }
-  // publishing with long-lived tokens
-  const jobEnv = get(src, job.node, 'env');
-  const wfEnv = get(src, src.doc.contents, 'env');
-  for (const step of job.steps) {
-    const envNames = [step.env, jobEnv, wfEnv].flatMap((e) => entries(src, e).filter(([, p]) => /\bsecrets\./.test(str(p.value) ?? '')).map(([k]) => k));
-    if (step.run) {
-      const [bs, be] = scalarBody(src, step.run);
-      const script = src.text.slice(bs, be);
-      for (const h of publishCommands(script)) {
-        const npm = !h.text.startsWith('twine');
-        const tok = npm ? envNames.find((n) => /^(NODE_AUTH_TOKEN|NPM_TOKEN|NPM_AUTH_TOKEN)$/.test(n)) : envNames.find((n) => /^(TWINE_PASSWORD|PYPI_API_TOKEN|PYPI_TOKEN)$/.test(n));
-        const inline = npm ? /NPM_TOKEN|NODE_AUTH_TOKEN|_authToken/.test(script) && /secrets\./.test(script) : /TWINE_PASSWORD|--password|-p\s/.test(script) && /secrets\./.test(script);
-        if (tok || inline) emit({ ruleId: 'gha-long-lived-publish-token', start: bs + h.start, end: bs + h.end, anchor: step.runPair!.key.range![0], identity: `${job.id}|${step.label}|${h.text}`, message: `${h.text} uses a stored registry token${tok ? ` (${tok})` : ''}; use trusted publishing with id-token: write.` });
-      }
-    }
-    if (step.uses && ownerRepo(step.uses) === 'pypa/gh-action-pypi-publish') {
-      const pw = pair(src, step.with, 'password');
-      if (pw && pw.value) emit({ ruleId: 'gha-long-lived-publish-token', start: pw.value.range![0], end: pw.value.range![1], anchor: pw.key.range![0], identity: `${job.id}|${step.label}|pypi-password`, message: 'pypa/gh-action-pypi-publish is given a stored API token; drop password: and use trusted publishing.' });
-    }
-  }
-  // cache poisoning in release workflows
-  const on = get(src, src.doc.contents, 'on');
-  const release = triggers.has('release') || !!get(src, get(src, on, 'push'), 'tags');
-  if (release) {
-    const pub = job.steps.some((s) => (s.run && publishes(str(s.run) ?? '')) || (s.uses && /^(?:pypa\/gh-action-pypi-publish|softprops\/action-gh-release|goreleaser\/goreleaser-action|docker\/build-push-action|ncipollo\/release-action|js-devtools\/npm-publish)/i.test(s.uses)));
-    if (pub) {
-      for (const step of job.steps) {
-        if (!step.uses) continue;
-        const u = ownerRepo(step.uses);
-        const cacheIn = get(src, step.with, 'cache');
-        const cacheVal = str(cacheIn);
-        const setupCache = /^actions\/setup-/.test(u) && cacheVal !== undefined && cacheVal !== '' && cacheVal.toLowerCase() !== 'false';
-        const explicit = u === 'actions/cache' || u === 'swatinem/rust-cache' || setupCache;
-        if (explicit) {
-          const n = setupCache ? cacheIn! : step.usesNode!;
-          emit({ ruleId: 'gha-cache-poisoning', start: n.range![0], end: n.range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|${u}`, message: `Job ${job.id} publishes a release and restores a cache (${u}) that other runs can write.` });
-        }
-        const cacheFrom = get(src, step.with, 'cache-from');
-        if (u === 'docker/build-push-action' && /\btype=gha\b/.test(str(cacheFrom) ?? '')) {
-          emit({ ruleId: 'gha-cache-poisoning', start: cacheFrom!.range![0], end: cacheFrom!.range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|${u}|cache-from`, message: `Job ${job.id} builds a release image with layers from the shared GitHub Actions cache (cache-from: type=gha), which pull request runs can write.` });
-        }
       }
     }
   }

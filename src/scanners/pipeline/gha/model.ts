@@ -6,7 +6,7 @@ import { isAlias, isScalar } from 'yaml';
 import type { Node, Pair, Scalar } from 'yaml';
 import { accessPath, findExpressions } from '../expr.js';
 import type { Expr } from '../expr.js';
-import { ATTACKER_CONTEXTS, INPUT_CONTEXTS, TAINTED_OUTPUT_ACTIONS } from '../data.js';
+import { ATTACKER_CONTEXTS, FREE_TEXT_LEAVES, FREE_TEXT_NAME_PARENTS, INPUT_CONTEXTS, TAINTED_OUTPUT_ACTIONS } from '../data.js';
 import { deref, entries, get, isMapNode, isSeqNode, items, pair, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 
@@ -73,6 +73,16 @@ export function contextTaint(path: string[]): Taint {
   for (const pat of INPUT_CONTEXTS) {
     if (path.length < pat.length) continue;
     if (pat.every((p, i) => segMatch(path[i]!, p))) return 'input';
+  }
+  // Free-text fields of any event payload: titles, bodies, messages, branch names, label names.
+  if (path[0] === 'github' && path[1] === 'event' && path.length >= 4) {
+    const leaf = path[path.length - 1]!;
+    const parent = path[path.length - 2]!;
+    const grand = path[path.length - 3] ?? '';
+    if (FREE_TEXT_LEAVES.has(leaf)) return 'attacker';
+    if (leaf === 'name' && (FREE_TEXT_NAME_PARENTS.has(parent) || ((parent === '*' || parent === '?' || /^\d+$/.test(parent)) && FREE_TEXT_NAME_PARENTS.has(grand)))) return 'attacker';
+    if (leaf === 'from' && grand === 'changes') return 'attacker';
+    if (leaf === 'ref' && parent === 'head') return 'attacker';
   }
   return undefined;
 }

@@ -17,6 +17,9 @@ export function jobIfGuards(src: YamlSource, job: Job): string {
 /** Conditions that keep fork pull requests out. */
 export const SAME_REPO_GUARD = /head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork|head_repository\.full_name\s*==\s*github\.repository|author_association|contains\(\s*github\.event\.pull_request\.labels|github\.event\.label\.name/;
 
+/** Runner labels of GitHub-hosted runners (and hosted runner services); any other label names a self-hosted runner. */
+export const GITHUB_HOSTED_LABEL = /^(?:ubuntu-(?:\d{2}\.04(?:-arm)?|latest(?:-(?:4|8|16|32|64)-cores)?|slim)|macos-(?:\d{2}|latest)(?:-(?:x?large|intel|arm64))?|windows-(?:20\d{2}|11|latest)(?:-(?:8|16)-cores|-arm)?|(?:buildjet|warp|namespace-profile|blacksmith|depot|runs-on|ubicloud)-[a-z0-9.=/,-]+)$/i;
+
 /** Audits triggers: unrestricted pull_request_target, self-hosted runners on public triggers. */
 export function auditTriggers(src: YamlSource, root: Node, triggers: Map<string, Node | null>, jobs: Job[], emit: Emit): void {
   const prt = triggers.get('pull_request_target');
@@ -35,12 +38,20 @@ export function auditTriggers(src: YamlSource, root: Node, triggers: Map<string,
       emit({ ruleId: 'gha-pull-request-target-unrestricted', start, end: start + 'pull_request_target'.length, message: 'pull_request_target runs code with secrets for every fork PR, with no if:, environment or maintainer-only types: restriction.', identity: 'pull_request_target', anchor: start });
     }
   }
+  // Dangerous triggers at all: each runs in the base repository's privileged context on events a fork causes.
+  for (const t of ['pull_request_target', 'workflow_run']) {
+    if (!triggers.has(t)) continue;
+    const keyNode = triggers.get(t);
+    const start = keyNode?.range?.[0] ?? findTriggerOffset(src, pair(src, root, 'on'), t);
+    const why = t === 'workflow_run' ? 'runs with secrets and a write token after a workflow a fork pull request can start' : 'runs with secrets and a write token for pull requests from forks';
+    emit({ ruleId: 'gha-dangerous-trigger', start, end: start + t.length, anchor: start, identity: `trigger|${t}`, message: `${t} ${why}; it is hard to use safely. Prefer pull_request, or keep this workflow from touching the event's code and text.` });
+  }
   const publicTrig = [...triggers.keys()].filter((t) => PUBLIC_TRIGGERS.has(t));
   if (publicTrig.length) {
     for (const job of jobs) {
       const ro = get(src, job.node, 'runs-on');
       const labels = isSeqNode(ro) ? items(src, ro).map((i) => str(i) ?? '') : isScalar(ro) ? [str(ro) ?? ''] : entries(src, ro).flatMap(([, p]) => (isSeqNode(p.value) ? items(src, p.value).map((i) => str(i) ?? '') : [str(p.value) ?? '']));
-      if (labels.some((l) => l.toLowerCase() === 'self-hosted')) {
+      if (labels.some((l) => l.toLowerCase() === 'self-hosted') || (labels.length > 0 && labels.every((l) => l && !l.includes('$')) && labels.some((l) => !GITHUB_HOSTED_LABEL.test(l.trim())))) {
         const rp = pair(src, job.node, 'runs-on')!;
         emit({ ruleId: 'gha-self-hosted-public-trigger', start: rp.key.range![0], end: ro!.range![1], message: `Job ${job.id} runs on a self-hosted runner and the workflow is triggered by ${publicTrig.join(', ')}.`, identity: job.id, anchor: ro!.range![0] });
       }
@@ -49,10 +60,13 @@ export function auditTriggers(src: YamlSource, root: Node, triggers: Map<string,
 }
 
 /** Offset of `pull_request_target` inside a non-mapping `on:`. */
-export function findTriggerOffset(src: YamlSource, onPair: Pair<Scalar, Node | null> | undefined): number {
+export function findTriggerOffset(src: YamlSource, onPair: Pair<Scalar, Node | null> | undefined, name = 'pull_request_target'): number {
   const r = onPair?.value?.range;
   if (!r) return 0;
-  const i = src.text.indexOf('pull_request_target', r[0]);
+  const re = new RegExp(`\\b${name}\\b`, 'g');
+  re.lastIndex = r[0];
+  const m = re.exec(src.text);
+  const i = m && m.index < r[1] ? m.index : -1;
   return i === -1 ? r[0] : i;
 }
 

@@ -60,6 +60,12 @@ export function auditUses(src: YamlSource, job: Job, step: Step | undefined, nod
   else emit({ ruleId: 'gha-unpinned-action', ...base, message: `${name}@${ref} is a tag the owner can move; pin the full commit SHA.` });
 }
 
+/** Ecosystems dependabot offers no cooldown for. */
+const NO_COOLDOWN_ECOSYSTEMS = new Set(['opentofu']);
+
+/** The shortest cooldown (days) the audit accepts. */
+export const MIN_COOLDOWN_DAYS = 7;
+
 /** Audits dependabot.yml. */
 export function auditDependabot(src: YamlSource, root: unknown, emit: Emit): void {
   for (const u of items(src, get(src, root, 'updates'))) {
@@ -68,6 +74,24 @@ export function auditDependabot(src: YamlSource, root: unknown, emit: Emit): voi
       const eco = str(get(src, u, 'package-ecosystem')) ?? '?';
       const dir = str(get(src, u, 'directory')) ?? '/';
       emit({ ruleId: 'gha-dependabot-insecure-execution', start: p.key.range![0], end: p.value!.range![1], anchor: p.key.range![0], identity: `${eco}|${dir}`, message: `Dependabot may run code from ${eco} dependencies while it holds registry credentials.` });
+    }
+    // Cooldown: without one, a release published minutes ago (a compromised maintainer's, say) is proposed at once.
+    const eco = str(get(src, u, 'package-ecosystem')) ?? '?';
+    if (NO_COOLDOWN_ECOSYSTEMS.has(eco)) continue;
+    const where = `${eco}|${str(get(src, u, 'directory')) ?? str(get(src, u, 'directories')) ?? '/'}`;
+    const cd = pair(src, u, 'cooldown');
+    const ecoPair = pair(src, u, 'package-ecosystem');
+    if (!cd) {
+      const at = ecoPair ?? undefined;
+      const [s, e] = at ? [at.key.range![0], (at.value ?? at.key).range![1]] : [u.range![0], u.range![0] + 1];
+      emit({ ruleId: 'gha-dependabot-cooldown', start: s, end: e, anchor: s, identity: where, message: `Dependabot ${eco} updates have no cooldown, so a release is proposed minutes after it is published; set cooldown: default-days: ${MIN_COOLDOWN_DAYS} or more.` });
+      continue;
+    }
+    const dd = pair(src, cd.value, 'default-days');
+    const days = Number(str(dd?.value) ?? NaN);
+    if (!dd || (Number.isFinite(days) && days < MIN_COOLDOWN_DAYS)) {
+      const node = dd ?? cd;
+      emit({ ruleId: 'gha-dependabot-cooldown', start: node.key.range![0], end: (node.value ?? node.key).range![1], anchor: node.key.range![0], identity: where, message: dd ? `A cooldown of ${days} day(s) leaves little time for a malicious release to be found; use ${MIN_COOLDOWN_DAYS} or more.` : `The cooldown sets no default-days, so most updates still have none; set default-days: ${MIN_COOLDOWN_DAYS} or more.` });
     }
   }
 }

@@ -1,8 +1,9 @@
-import { createRequire } from 'node:module';
+import { loadTypeScript } from './ts-load.js';
 
 /**
- * The TypeScript compiler API, loaded through `require`: importing the 9 MB CommonJS bundle from ESM makes Node
- * lex it for named exports first, which costs about a second at start-up.
+ * The TypeScript compiler API, loaded with the module that imports this one (see `ts-load.ts`). Only modules that
+ * a scan loads once it has JS/TS files to analyse import it: the scanner's entry (`index.ts`) must not, so a scan
+ * without JavaScript never loads the compiler.
  */
-const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
+const ts = loadTypeScript();
 export default ts;

@@ -3,7 +3,8 @@ import { lastAtOrBefore, lineStarts } from '../../../core/lines.js';
 import type { FileLocation as Location } from '../../../core/types.js';
 import type { TaintHooks } from '../js/base.js';
 import { TreeIndex, type GNode } from './gnode.js';
-import { appliesTo, evalFormula, interpolate, type EvalFile, type RuleLang, type YamlRule } from './rules.js';
+import { evalFormula, type EvalFile } from './match.js';
+import { appliesTo, interpolate, type RuleLang, type YamlRule } from './rules.js';
 import { fromTs } from './ts-adapter.js';
 
 /** A pattern-rule match turned into a reportable hit. */

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, Parser, type Node as TSNode } from 'web-tree-sitter';
+import type { Language, Parser as TsParser, Node as TSNode } from 'web-tree-sitter';
 import type { GNode } from './gnode.js';
 
 /** Languages parsed with tree-sitter. */
@@ -8,11 +8,16 @@ export type TsLang = 'python' | 'go' | 'java';
 const require = createRequire(import.meta.url);
 let ready: Promise<void> | undefined;
 const languages = new Map<TsLang, Language>();
+/** web-tree-sitter's parser class, set by {@link loadGrammars}: the module loads with the grammars, not with this one. */
+let Parser: typeof TsParser | undefined;
 
 /** Loads web-tree-sitter and the grammars from @vscode/tree-sitter-wasm (once per process). */
 export async function loadGrammars(): Promise<void> {
   ready ??= (async () => {
-    await Parser.init();
+    const wts = await import('web-tree-sitter');
+    await wts.Parser.init();
+    Parser = wts.Parser;
+    const { Language } = wts;
     for (const l of ['python', 'go', 'java'] as const) {
       languages.set(l, await Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/tree-sitter-${l}.wasm`)));
     }
@@ -56,6 +61,7 @@ export interface TsParse {
 
 /** Parses source text with the grammar of `lang` (call {@link loadGrammars} first). */
 export function parseWith(lang: TsLang, text: string): TsParse {
+  if (!Parser) throw new Error('tree-sitter is not loaded (call loadGrammars first)');
   const p = new Parser();
   try {
     p.setLanguage(languages.get(lang)!);

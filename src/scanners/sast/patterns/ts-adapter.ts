@@ -1,11 +1,14 @@
-import ts from '../js/tslib.js';
 import type * as TS from 'typescript';
+import { loadTypeScript } from '../js/ts-load.js';
 import type { GNode } from './gnode.js';
 
-const DROP = new Set<TS.SyntaxKind>([ts.SyntaxKind.EndOfFileToken]);
-
-/** Converts a TypeScript AST to the matcher's tree (type annotations, decorators and modifiers dropped). */
+/**
+ * Converts a TypeScript AST to the matcher's tree (type annotations, decorators and modifiers dropped). The compiler
+ * is loaded on first use, not with this module: rules for Python, Go or Java load the matcher without it.
+ */
 export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
+  const ts = loadTypeScript();
+  const eof = ts.SyntaxKind.EndOfFileToken;
   const conv = (n: TS.Node): GNode => {
     const start = n.getStart(sf);
     const end = n.getEnd();
@@ -17,7 +20,7 @@ export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
     const children: GNode[] = [];
     if (!leaf) {
       ts.forEachChild(n, (c) => {
-        if (DROP.has(c.kind) || ts.isTypeNode(c) || ts.isDecorator(c) || ts.isModifier(c) || ts.isTypeParameterDeclaration(c)) return;
+        if (c.kind === eof || ts.isTypeNode(c) || ts.isDecorator(c) || ts.isModifier(c) || ts.isTypeParameterDeclaration(c)) return;
         if (ts.isParenthesizedExpression(c) || ts.isAsExpression(c) || ts.isNonNullExpression(c) || ts.isSatisfiesExpression(c)) {
           children.push(conv(c.expression));
           return;
@@ -35,6 +38,7 @@ export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
 
 /** Parses a JS/TS pattern (already rewritten) into its top-level statements' trees, unwrapping expression statements. */
 export function tsPattern(src: string): GNode[] {
+  const ts = loadTypeScript();
   const sf = ts.createSourceFile('pattern.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const diags = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length) throw new Error(`pattern does not parse: ${ts.flattenDiagnosticMessageText(diags[0]!.messageText, ' ')}`);

@@ -36,8 +36,11 @@ export function projectBody(o: {
   trend: TrendPoint[];
   mttf: MttfPoint[];
   sla: SlaDays;
+  /** The severities this project sets itself. */
+  overrides: Partial<SlaDays>;
   csrf?: string | undefined;
   canTriage: boolean;
+  canAdmin: boolean;
   flash?: { kind: 'ok' | 'error'; message: string } | undefined;
 }): Html {
   const p = o.project;
@@ -45,7 +48,7 @@ export function projectBody(o: {
 <h1>${p.name}</h1>
 ${o.flash ? notice(o.flash.kind, o.flash.message) : ''}
 <p><a href="/findings${query({ project: p.name })}">All open findings</a> · <a href="/findings${query({ project: p.name, overdue: '1' })}">${p.overdue} overdue</a> · <a href="/api/v1/projects/${encodeURIComponent(p.name)}/suppressions">Export triage as pipeguard.yml suppressions</a></p>
-<p>SLA (days to fix): ${SEVERITIES.map((s, i) => html`${i ? ' · ' : ''}${s} ${o.sla[s] ?? 'none'}`)}</p>
+<p>SLA (days to fix): ${SEVERITIES.map((s, i) => html`${i ? ' · ' : ''}${s} ${o.sla[s] ?? 'none'}${s in o.overrides ? ' (this project)' : ''}`)}</p>
 <div class="grid">
 <section aria-labelledby="ptrend-h"><h2 id="ptrend-h">Open findings, last 30 days</h2>${trendChart(o.trend, 'project')}</section>
 <section aria-labelledby="pmttf-h"><h2 id="pmttf-h">Mean time to fix</h2>${mttfChart(o.mttf, 'project')}</section>
@@ -54,6 +57,14 @@ ${o.flash ? notice(o.flash.kind, o.flash.message) : ''}
 <table><thead><tr><th scope="col">Run</th><th scope="col">Received</th><th scope="col">Format</th><th scope="col">Commit</th><th scope="col" class="num">Findings</th><th scope="col" class="num">New</th><th scope="col" class="num">Reintroduced</th><th scope="col" class="num">Fixed</th></tr></thead>
 <tbody>${o.runs.map((r) => html`<tr><td><a href="/runs/${r.id}">${r.runKey.length > 40 ? `${r.runKey.slice(0, 40)}…` : r.runKey}</a></td><td>${minute(r.receivedAt)}</td><td>${r.format}</td><td><code>${r.commit?.slice(0, 12) ?? '—'}</code>${r.branch ? ` on ${r.branch}` : ''}</td><td class="num">${r.total}</td><td class="num">${r.new}</td><td class="num">${r.reintroduced}</td><td class="num">${r.fixed}</td></tr>`)}</tbody></table>
 </section>
+${o.canAdmin && o.csrf !== undefined
+    ? html`<section aria-labelledby="psla-h"><h2 id="psla-h">Project SLA: days to fix</h2>
+<p class="muted">Empty: the server's SLA; <code>none</code>: no deadline in this project.</p>
+<form class="filters" method="post" action="${projectHref(p.name)}/sla">
+<input type="hidden" name="_csrf" value="${o.csrf}">
+${SEVERITIES.map((s) => html`<label>${s}<input name="${s}" value="${s in o.overrides ? (o.overrides[s] ?? 'none') : ''}" placeholder="server" size="6" inputmode="numeric"></label>`)}
+<button type="submit">Save project SLA</button></form></section>`
+    : ''}
 ${o.canTriage && o.csrf !== undefined
     ? html`<section aria-labelledby="imp-h"><h2 id="imp-h">Import suppressions from pipeguard.yml</h2>
 <form class="stack" method="post" action="${projectHref(p.name)}/suppressions">

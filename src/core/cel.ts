@@ -5,8 +5,10 @@
  */
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import type { CelInput } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
 
-const ENV = celEnv();
+/** The standard library plus CEL's strings extension (`join`, `substring`, `split`, `lowerAscii`, ...). */
+const ENV = celEnv({ funcs: strings });
 
 /** A compiled condition: true, false, or the evaluation error's message. */
 export type Condition = (bindings: Record<string, unknown>) => boolean | { error: string };
@@ -29,6 +31,29 @@ export function compileCondition(expr: string): Condition {
     if (isCelError(r)) return { error: firstLine(r) };
     if (typeof r !== 'boolean') return { error: `the condition gave ${typeof r === 'bigint' ? 'an int' : typeof r}, not true or false` };
     return r;
+  };
+}
+
+/** A compiled expression giving any value (a string, number, list, map), or the evaluation error's message. */
+export type Expression = (bindings: Record<string, unknown>) => { value: unknown } | { error: string };
+
+/** Parses `expr` as a value expression (a message, a grouping key); throws an Error with the parser's message. */
+export function compileExpression(expr: string): Expression {
+  let run: ReturnType<typeof plan>;
+  try {
+    run = plan(ENV, parse(expr));
+  } catch (e) {
+    throw new Error(`invalid CEL: ${firstLine(e)}`);
+  }
+  return (bindings) => {
+    let r: unknown;
+    try {
+      r = run(bindings as Record<string, CelInput>);
+    } catch (e) {
+      return { error: firstLine(e) };
+    }
+    if (isCelError(r)) return { error: firstLine(r) };
+    return { value: typeof r === 'bigint' ? Number(r) : r };
   };
 }
 

@@ -1,0 +1,103 @@
+import { namesPackage } from '../../advisories/match.js';
+import type { OsvRecord } from '../../advisories/osv.js';
+import type { Dependency } from '../../analyzers/inventory/types.js';
+import type { ImportUse, SourceUsage } from '../../analyzers/reachability/usage.js';
+
+/**
+ * Whether the application's own code reaches a vulnerable dependency:
+ * - `reachable`: a source file imports the package and, where the advisory names affected functions, uses one of
+ *   them (where it names none, any import counts); a transitive package counts as reachable when the direct
+ *   dependency that brings it in is imported (what that package calls inside is not read);
+ * - `imported-only`: imported, but none of the functions the advisory names is used;
+ * - `unreferenced`: no source file imports it, nor the direct dependency that brings it in.
+ * Undefined when it cannot be judged: no source code of that ecosystem beside the lockfile, an ecosystem other
+ * than npm and Go, or a Go module required only indirectly (go.mod records no chain).
+ */
+export type Reachability = 'reachable' | 'imported-only' | 'unreferenced';
+
+/** The functions an advisory names for a package, or undefined when one of its entries names none (any use counts). */
+interface Affected {
+  /** npm: exported names (`defaultsDeep`, `default` for the module itself); Go: import path → symbols (empty: any). */
+  npm?: Set<string>;
+  go?: Map<string, string[]>;
+}
+
+function affectedFunctions(records: OsvRecord[], dep: Dependency): Affected | undefined {
+  const npm = new Set<string>();
+  const go = new Map<string, string[]>();
+  for (const r of records) {
+    for (const a of r.affected ?? []) {
+      if (!namesPackage(a, dep)) continue;
+      const es = a.ecosystem_specific ?? {};
+      if (dep.ecosystem === 'npm') {
+        const fns = es['affected_functions'];
+        if (!Array.isArray(fns) || fns.length === 0) return undefined;
+        for (const f of fns) if (typeof f === 'string') npm.add(npmSymbol(f, dep.name));
+      } else {
+        const imports = es['imports'];
+        if (!Array.isArray(imports) || imports.length === 0) return undefined;
+        for (const i of imports as { path?: unknown; symbols?: unknown }[]) {
+          if (typeof i.path !== 'string') continue;
+          const symbols = Array.isArray(i.symbols) ? i.symbols.filter((s): s is string => typeof s === 'string') : [];
+          go.set(i.path, [...(go.get(i.path) ?? []), ...symbols]);
+        }
+      }
+    }
+  }
+  return dep.ecosystem === 'npm' ? { npm } : { go };
+}
+
+/**
+ * GitHub's `affected_functions` naming (`lodash.baseSet`, `(lodash).defaultsDeep`, `(lodash.defaultsdeep)`,
+ * `minimatch.Minimatch.parse`, `ext`) as the export an application would use: the segment after the package name,
+ * `default` for the package itself.
+ */
+export function npmSymbol(fn: string, pkg: string): string {
+  const s = fn.replace(/[()]/g, '');
+  if (s === pkg) return 'default';
+  const rest = s.startsWith(`${pkg}.`) ? s.slice(pkg.length + 1) : s;
+  return rest.split('.')[0] || 'default';
+}
+
+/** Is a Go import path inside a module (`golang.org/x/net/html` in `golang.org/x/net`)? stdlib holds the paths without a dot in the first element. */
+function inModule(path: string, mod: string): boolean {
+  if (mod === 'stdlib') return !(path.split('/')[0] ?? '').includes('.');
+  return path === mod || path.startsWith(`${mod}/`);
+}
+
+/** The verdict for one vulnerable package of a lockfile at `lockPath`, from the usage of the code beside it. */
+export function reachability(dep: Dependency, records: OsvRecord[], lockPath: string, usage: SourceUsage): Reachability | undefined {
+  if (dep.ecosystem !== 'npm' && dep.ecosystem !== 'Go') return undefined;
+  const dir = lockPath.includes('/') ? lockPath.slice(0, lockPath.lastIndexOf('/') + 1) : '';
+  const eco = dep.ecosystem;
+  if (!usage.sources[eco].some((p) => p.startsWith(dir))) return undefined; // no code here: nothing to judge
+  const uses: ImportUse[] = usage.files.filter((f) => f.ecosystem === eco && f.path.startsWith(dir)).flatMap((f) => f.imports);
+  const affected = affectedFunctions(records, dep);
+  if (eco === 'npm') {
+    const mine = uses.filter((u) => u.module === dep.name);
+    if (mine.length) {
+      if (!affected?.npm?.size) return 'reachable';
+      return mine.some((u) => u.names.has('*') || [...affected.npm!].some((s) => u.names.has(s))) ? 'reachable' : 'imported-only';
+    }
+    const head = dep.path && dep.path.length > 1 ? dep.path[0]!.slice(0, dep.path[0]!.lastIndexOf('@')) : undefined;
+    if (head && uses.some((u) => u.module === head)) return 'reachable';
+    return 'unreferenced';
+  }
+  // Go: packages are imported by path; the advisory names the paths (and symbols) that are affected
+  const mine = uses.filter((u) => inModule(u.module, dep.name));
+  if (affected?.go?.size) {
+    const hits = mine.filter((u) => affected.go!.has(u.module));
+    if (hits.some((u) => {
+      const symbols = affected.go!.get(u.module) ?? [];
+      if (!symbols.length || u.names.has('*') || u.names.has('init')) return true;
+      return symbols.some((s) => {
+        const [typ, method] = s.includes('.') ? (s.split('.') as [string, string]) : [s, undefined];
+        return method ? u.names.has(typ) || u.methods.has(method) : u.names.has(typ);
+      });
+    })) return 'reachable';
+    if (hits.length || (dep.name !== 'stdlib' && mine.length)) return 'imported-only';
+  } else if (mine.length) return 'reachable';
+  // an indirect module may be imported by a dependency: go.mod records no chain to judge it by
+  if (dep.name !== 'stdlib' && !dep.direct) return undefined;
+  return 'unreferenced';
+}

@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { BUILTIN_PACKS } from './packs/index.js';
+import { precompile } from './patterns/match.js';
+import { parseRuleFile, type YamlRule } from './patterns/rules.js';
+import { loadGrammars } from './patterns/tree-sitter.js';
+
+/*
+ * Rules ready to match: parsed and every pattern compiled (which loads the parsers), so a broken pattern fails at
+ * load time. Loaded by a scan only when it has rules to run (see scan.ts).
+ */
+
+let builtin: YamlRule[] | undefined;
+/** The built-in Python/Go/Java rule packs (parsed and compiled once). */
+export async function builtinRules(): Promise<YamlRule[]> {
+  if (builtin) return builtin;
+  await loadGrammars();
+  const rules = BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`));
+  for (const r of rules) precompile(r);
+  return (builtin = rules);
+}
+
+/** Loads user rule files named in the config (relative paths are resolved against the target root). */
+export async function loadUserRules(paths: string[], root: string | undefined, warn?: (message: string) => void): Promise<YamlRule[]> {
+  const out: YamlRule[] = [];
+  if (paths.length) await loadGrammars();
+  for (const p of paths) {
+    const abs = isAbsolute(p) || !root ? p : join(root, p);
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read rule file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, p);
+    }
+    const rules = parseRuleFile(text, p, warn && ((r) => warn(`${p}${r.line ? `:${r.line}` : ''}: rule ${r.id} skipped: ${r.construct}`)));
+    for (const r of rules) precompile(r);
+    out.push(...rules);
+  }
+  return out;
+}

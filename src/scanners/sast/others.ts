@@ -1,0 +1,43 @@
+import type { RawFinding, ScanContext, TargetFile } from '../../core/types.js';
+import type { SastConfig } from './config.js';
+import { patternFinding } from './pattern-finding.js';
+import type { YamlRule } from './patterns/rules.js';
+import { runSearchRules } from './patterns/run.js';
+import { parseWith, type TsLang } from './patterns/tree-sitter.js';
+
+/** A Python, Go or Java file to match the pattern rules on. */
+export interface OtherFile {
+  path: string;
+  lang: TsLang;
+  file: TargetFile;
+}
+
+/**
+ * Python, Go, Java: pattern rules on tree-sitter trees, one file at a time (its text is read again here, so the
+ * scan does not hold every file's text to the end). Loaded by scan.ts only when there are such files.
+ */
+export async function* scanOthers(others: OtherFile[], rules: YamlRule[], ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
+  for (const o of others) {
+    if (ctx.signal.aborted) return;
+    let text: string;
+    try {
+      text = await o.file.text();
+    } catch (e) {
+      ctx.fileError(o.path, `cannot read: ${(e as Error).message}`);
+      continue;
+    }
+    let out: RawFinding[];
+    try {
+      const r = parseWith(o.lang, text);
+      if (r.errorLine !== undefined) {
+        ctx.fileError(o.path, `line ${r.errorLine}: parse error (${o.lang})`);
+        continue;
+      }
+      out = runSearchRules(rules, o.path, o.lang, r.root, text).map(patternFinding);
+    } catch (e) {
+      ctx.fileError(o.path, `rules stopped on this file: ${(e as Error).message}`);
+      continue;
+    }
+    yield* out;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Worker thread of the SAST scanner: loads the user's rule files once (they were checked by the main thread),
+ * then analyses the import-connected groups of JS/TS files it is sent, one at a time (see scan.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyseGroup, groupDone, type GroupFile, type GroupResult } from './js-group.js';
+import { loadUserRules } from './load-rules.js';
+import type { YamlRule } from './patterns/rules.js';
+
+/** What a worker is started with. */
+export interface SastWorkerInit {
+  rulePaths: string[];
+  root: string | undefined;
+  disabled: string[];
+  libraryMode: boolean;
+  envIsInput: boolean;
+}
+
+/** A group to analyse. */
+export interface SastWorkerJob {
+  id: number;
+  files: GroupFile[];
+}
+
+/** A worker's answer: the group's result, or why the analysis failed. */
+export type SastWorkerAnswer = { id: number; result: GroupResult } | { id: number; error: string };
+
+const init = workerData as SastWorkerInit;
+const disabled = new Set(init.disabled);
+let rules: Promise<YamlRule[]> | undefined;
+
+parentPort!.on('message', (job: SastWorkerJob) => {
+  rules ??= init.rulePaths.length
+    ? loadUserRules(init.rulePaths, init.root, () => undefined).then((rs) => rs.filter((r) => !disabled.has(r.id)))
+    : Promise.resolve([]);
+  rules.then(
+    (rs) => {
+      let answer: SastWorkerAnswer;
+      try {
+        answer = { id: job.id, result: analyseGroup(job.files, { disabled, libraryMode: init.libraryMode, envIsInput: init.envIsInput, rules: rs }) };
+      } catch (e) {
+        answer = { id: job.id, error: (e as Error).message };
+      }
+      parentPort!.postMessage(answer);
+      groupDone(job.files.reduce((s, f) => s + f.text.length, 0));
+    },
+    (e: Error) => parentPort!.postMessage({ id: job.id, error: e.message } satisfies SastWorkerAnswer),
+  );
+});

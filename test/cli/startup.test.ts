@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { makeDir } from '../helpers/tmp.js';
+
+// Start-up (issue 24): a scan loads a heavy library only when a file that needs it exists. Proved without timing:
+// the bundled CLI runs with a preload that records every module it loads (ESM through a resolve hook, CommonJS
+// through Module._load, in every thread), and the test reads the list. The bundle is built inside the repository
+// so that its external packages (typescript, web-tree-sitter, better-sqlite3) resolve as in an installed copy.
+const root = new URL('../../', import.meta.url).pathname;
+const out = join(root, '.test-output', `startup-bundle-${process.pid}`);
+mkdirSync(out, { recursive: true });
+after(() => rmSync(out, { recursive: true, force: true }));
+execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), join(out, 'bundle')], { stdio: 'pipe' });
+
+writeFileSync(
+  join(out, 'hooks.mjs'),
+  `import { appendFileSync } from 'node:fs';
+export async function resolve(spec, ctx, next) {
+  const r = await next(spec, ctx);
+  if (process.env.PG_TRACE) appendFileSync(process.env.PG_TRACE, r.url + '\\n');
+  return r;
+}
+`,
+);
+writeFileSync(
+  join(out, 'trace.mjs'),
+  `import Module, { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+register('./hooks.mjs', import.meta.url);
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (process.env.PG_TRACE) appendFileSync(process.env.PG_TRACE, 'require ' + request + '\\n');
+  return load.call(this, request, ...rest);
+};
+`,
+);
+
+/** Runs `pipeguard scan DIR` (offline, SAST, deps and the rest) and returns the modules every thread loaded. */
+function loadedBy(dir: string, args: string[] = []): { status: number | null; stderr: string; loaded: string[] } {
+  const trace = join(out, `trace-${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(trace, '');
+  const r = spawnSync(process.execPath, ['--import', join(out, 'trace.mjs'), join(out, 'bundle', 'main.js'), 'scan', dir, '--offline', '--no-progress', '-f', 'json', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PG_TRACE: trace },
+  });
+  return { status: r.status, stderr: r.stderr, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
+}
+
+const HEAVY: [string, RegExp][] = [
+  ['the TypeScript compiler', /(^require typescript$)|\/node_modules\/typescript\//],
+  ['tree-sitter', /web-tree-sitter|tree-sitter-wasm/],
+  ['SQLite', /better-sqlite3/],
+];
+
+function heavyIn(loaded: string[]): string[] {
+  return HEAVY.filter(([, re]) => loaded.some((l) => re.test(l))).map(([name]) => name);
+}
+
+test('a scan of an empty folder loads neither TypeScript, tree-sitter nor SQLite', () => {
+  const r = loadedBy(makeDir());
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  assert.ok(r.loaded.some((l) => l.endsWith('/main.js')), 'the trace recorded nothing: the preload did not run');
+  assert.deepEqual(heavyIn(r.loaded), []);
+});
+
+test('a tree without JavaScript does not load TypeScript; Python loads tree-sitter only', () => {
+  const dir = makeDir({
+    'app/main.py': 'import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n',
+    'Dockerfile': 'FROM node:20\nUSER node\n',
+    'README.md': '# app\n',
+  });
+  const r = loadedBy(dir);
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  assert.deepEqual(heavyIn(r.loaded), ['tree-sitter']);
+});
+
+test('a JavaScript file loads TypeScript (so the trace does see it when it happens)', () => {
+  const files = { 'src/a.js': "const { exec } = require('child_process');\nconst b = require('./b');\nexec(b.cmd(process.argv[2]));\n", 'src/b.js': 'exports.cmd = (x) => x;\n' };
+  for (const threads of ['1', '2']) {
+    const r = loadedBy(makeDir(files), ['--scanners', 'sast', '--threads', threads]);
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    assert.deepEqual(heavyIn(r.loaded), ['the TypeScript compiler'], `--threads ${threads}`);
+  }
+});

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { collectInventory } from '../../../src/analyzers/inventory/inventory.js';
+import { formatFor } from '../../../src/analyzers/inventory/parsers/index.js';
+import { LockfileError, type ParsedLockfile } from '../../../src/analyzers/inventory/types.js';
+import { openDirectory } from '../../../src/targets/directory.js';
+import { fileLoc } from '../../helpers/fixtures.js';
+import { FIXTURES, fixtureCopy, scanDeps, summary } from './helpers.js';
+
+async function inventory(dir: string): Promise<{ files: Map<string, ParsedLockfile>; errors: string[] }> {
+  const inv = await collectInventory(await openDirectory(join(FIXTURES, dir), { gitignore: false }));
+  return { files: new Map(inv.lockfiles.map((l) => [l.path, l])), errors: inv.errors.map((e) => `${e.path}:${e.line ?? '?'}: ${e.message}`) };
+}
+
+/** `name@version:line [dev] [optional]` of the packages, `name spec:line ...` of the constraints. */
+function rows(l: ParsedLockfile | undefined): { packages: string[]; constraints: string[] } {
+  assert.ok(l, 'file not read');
+  const flags = (d: { dev?: boolean; optional?: boolean }) => `${d.dev ? ' dev' : ''}${d.optional ? ' optional' : ''}`;
+  return {
+    packages: l.packages.map((p) => `${p.name}@${p.version}:${p.line ?? '?'}${flags(p)}`),
+    constraints: (l.constraints ?? []).map((c) => `${c.name} ${c.spec}:${c.line ?? '?'}${flags(c)}`),
+  };
+}
+
+async function parseError(name: string, text: string): Promise<string> {
+  const fmt = formatFor(name);
+  assert.ok(fmt, `no format for ${name}`);
+  try {
+    await fmt.parse(text, name, async () => undefined);
+  } catch (e) {
+    assert.ok(e instanceof LockfileError, `not a LockfileError: ${String(e)}`);
+    return `${e.line ?? '?'}: ${e.message}`;
+  }
+  assert.fail(`${name} parsed`);
+}
+
+test('pyproject.toml (PEP 621, PEP 735): == pins are packages, ranges, wildcards, URLs and bare names are constraints', async () => {
+  const { files, errors } = await inventory('pyproject-pep621');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(rows(files.get('pyproject.toml')), {
+    packages: ['Django@3.2.0:10', 'PyYAML@5.3:12', 'urllib3@1.26.4:13', 'psycopg2-binary@2.9.1:20 optional', 'pytest@7.0.0:23 dev'],
+    constraints: ['requests >=2.25,<3:11', 'click *:14', 'pillow ==9.*:15', 'mylib @ https://example.invalid/mylib-1.0.tar.gz:16', 'coverage >=6:23 dev'],
+  });
+  // build-system requirements are not dependencies of the project
+  assert.ok(!files.get('pyproject.toml')?.constraints?.some((c) => c.name === 'hatchling'));
+});
+
+test('pyproject.toml (Poetry): a bare version is exact, ^ and ~ are ranges; python and path packages are not dependencies', async () => {
+  const { files, errors } = await inventory('pyproject-poetry');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(rows(files.get('pyproject.toml')), {
+    packages: ['django@3.2.0:9', 'ruamel.yaml@0.17.21:11 optional', 'pytest@7.4.0:16 dev'],
+    constraints: ['requests ^2.31:10', 'gunicorn git https://github.com/benoitc/gunicorn.git:13', 'black ~23.1:17 dev'],
+  });
+});
+
+test('setup.py literal lists are read without running the file; setup.cfg options; code-built lists are a note', async () => {
+  const py = await inventory('setuppy');
+  assert.deepEqual(py.errors, []);
+  assert.deepEqual(rows(py.files.get('setup.py')), {
+    packages: ['Django@3.2.0:10', 'redis@4.1.0:12', 'boto3@1.20.0:15 optional', 'pytest@7.0.0:18 dev'],
+    constraints: ['celery >=5.2:11', 'sphinx *:16 optional'],
+  });
+  const cfg = await inventory('setupcfg');
+  assert.deepEqual(cfg.errors, []);
+  assert.deepEqual(rows(cfg.files.get('setup.cfg')), {
+    packages: ['requests@2.25.0:9', 'urllib3@1.26.4:11', 'PyYAML@5.3:14 optional'],
+    constraints: ['prometheus-client >=0.12:10'],
+  });
+  const dynamic = await inventory('setuppy-dynamic');
+  assert.deepEqual(dynamic.errors, ['setup.py:8: install_requires is not a literal list (built by code); its requirements are not read']);
+  assert.deepEqual(dynamic.files.get('setup.py')?.packages, []);
+});
+
+test('Cargo.toml without a Cargo.lock: =x.y.z pins are packages, caret requirements constraints; a workspace Cargo.lock wins', async () => {
+  const { files, errors } = await inventory('cargo-manifest');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(rows(files.get('Cargo.toml')), {
+    packages: ['tokio@1.0.0:7', 'hyper@0.14.10:9', 'tempfile@3.2.0:16 dev', 'nix@0.20.0:19'],
+    constraints: ['serde 1.0:8', 'http-body ^0.4:10', 'rustls git https://github.com/rustls/rustls:12'],
+  });
+  // the member crate's Cargo.toml is resolved by the workspace's Cargo.lock: only the lockfile is read
+  const ws = await inventory('cargo-ws');
+  assert.deepEqual([...ws.files.keys()], ['Cargo.lock']);
+  // a poetry.lock beside pyproject.toml wins the same way
+  assert.deepEqual([...(await inventory('poetry')).files.keys()], ['poetry.lock']);
+});
+
+test('requirements.txt: pip option lines skipped without losing what follows, -c pins what is required, ${VAR} never a version', async () => {
+  const { files, errors } = await inventory('pip-options');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(rows(files.get('requirements.txt')), {
+    // requests is unpinned here, pinned by the -c file; idna is only constrained, never required: not installed
+    packages: ['requests@2.25.0:6', 'Django@3.2.0:7', 'urllib3@1.26.4:12'],
+    constraints: ['flask ==${FLASK_VERSION}:8', 'numpy >=1.21,<2:10'],
+  });
+  assert.deepEqual(files.get('requirements.txt')?.packages.find((p) => p.name === 'urllib3')?.hashes, ['sha256:2f4da4594db7e1e110a944bb1b551fdf4e6c136ad42e4234131391e21eb5b0df']);
+});
+
+test('manifests without lockfiles match advisories by their pinned versions', async () => {
+  const report = await scanDeps(fixtureCopy('pyproject-pep621', 'cargo-manifest', 'setupcfg'));
+  const byFile = (p: string) => summary(report.findings.filter((f) => fileLoc(f.location).path === p));
+  assert.ok(byFile('pyproject-pep621/pyproject.toml').some((s) => s.startsWith('Django@3.2.0 ')), byFile('pyproject-pep621/pyproject.toml').join(', '));
+  assert.ok(byFile('cargo-manifest/Cargo.toml').some((s) => s.startsWith('tokio@1.0.0 ')), byFile('cargo-manifest/Cargo.toml').join(', '));
+  assert.ok(byFile('setupcfg/setup.cfg').some((s) => s.startsWith('requests@2.25.0 ')), byFile('setupcfg/setup.cfg').join(', '));
+  // constraints are never matched: no finding names a range
+  assert.ok(!report.findings.some((f) => String(f.data?.version).includes('>')));
+});
+
+test('malformed manifests name the line', async () => {
+  assert.match(await parseError('pyproject.toml', '[project]\nname = "x"\ndependencies = [\n  "ok==1.0",\n  "==2.0",\n]\n'), /^5: cannot read requirement "==2.0"/);
+  assert.match(await parseError('pyproject.toml', '[project]\ndependencies = "requests"\n'), /^1: \[project\] dependencies is not an array/);
+  assert.match(await parseError('pyproject.toml', '[tool.poetry.dependencies\ndjango = "3.2"\n'), /^1: invalid TOML/);
+  assert.match(await parseError('setup.py', 'from setuptools import setup\nsetup(\n    install_requires=[\n        "django==3.2",\n'), /^3: install_requires list is not closed/);
+  assert.match(await parseError('setup.py', 'setup(install_requires=[\n  "django==3.2",\n  "!!bad",\n])\n'), /^3: cannot read requirement "!!bad"/);
+  assert.match(await parseError('setup.cfg', '[options]\ninstall_requires =\n    requests==2.0\n    ==1.0\n'), /^4: cannot read requirement "==1.0"/);
+  assert.match(await parseError('setup.cfg', '[options\ninstall_requires = x\n'), /^1: cannot read section header/);
+  assert.match(await parseError('Cargo.toml', '[package]\nname = "x"\n\n[dependencies]\ntokio = "1.0\nserde = "1"\n'), /^5: invalid TOML/);
+});

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../../src/config/schema.js';
+import type { RawFinding, ScanContext } from '../../../src/core/types.js';
+import { standaloneContext } from '../../../src/engine/run.js';
+import { sastConfigSchema, type SastConfig } from '../../../src/scanners/sast/config.js';
+import { sastScanner } from '../../../src/scanners/sast/index.js';
+import { openDirectory } from '../../../src/targets/directory.js';
+import { makeDir } from '../../helpers/tmp.js';
+
+// Issue 24: import-connected groups of JS/TS files are analysed in worker threads when there are several threads.
+// The findings (taint flows across files, structural rules, custom YAML rules), file errors and counts must be
+// exactly those of one thread, in the same order.
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+/** Several projects in one tree: the Express app (one group of many files), the rule fixtures, custom rules. */
+function project(): string {
+  const dir = makeDir({
+    // two small groups of their own, and a file that does not parse
+    'tools/cli.js': "const { exec } = require('child_process');\nconst { build } = require('./args');\nexec(build(process.argv[2]));\n",
+    'tools/args.js': 'exports.build = (x) => `make ${x}`;\n',
+    'broken/bad.ts': 'export function (\n',
+    'web/view.ejs': '<p><%- user.name %></p>\n',
+  });
+  cpSync(join(FIXTURES, 'express-app', 'vulnerable'), join(dir, 'app'), { recursive: true });
+  cpSync(join(FIXTURES, 'rules'), join(dir, 'rules'), { recursive: true });
+  cpSync(join(FIXTURES, 'custom'), join(dir, 'custom'), { recursive: true });
+  return dir;
+}
+
+async function scan(dir: string, threads: number, cfg: Partial<SastConfig>) {
+  const errors: { path: string; message: string }[] = [];
+  const counts: Record<string, number> = {};
+  const debug: string[] = [];
+  const target = await openDirectory(dir, { gitignore: false });
+  const ctx: ScanContext<SastConfig> = standaloneContext(target, sastConfigSchema.parse(cfg), {} as unknown as Config, {
+    // workersOnly: the worker path runs even for a tree this small
+    options: { threads, workersOnly: threads > 1 },
+    fileError: (path, message) => errors.push({ path, message }),
+    log: { debug: (m) => debug.push(m), info: () => {}, warn: () => {} },
+    count: (name, by = 1) => {
+      counts[name] = (counts[name] ?? 0) + by;
+    },
+  });
+  const findings: RawFinding[] = [];
+  for await (const f of sastScanner.scan(target, ctx)) findings.push(f);
+  await target.dispose();
+  return { findings, errors, counts, workers: debug.some((m) => /in \d+ worker threads/.test(m)) };
+}
+
+test('threads 1 and 2 give the same findings, file errors and counts, in the same order', async () => {
+  const dir = project();
+  const one = await scan(dir, 1, {});
+  const two = await scan(dir, 2, {});
+  assert.ok(one.findings.length >= 40, `expected the fixtures' findings, got ${one.findings.length}`);
+  assert.ok(one.findings.some((f) => f.ruleId === 'js-sql-injection' && f.flow && f.flow.length > 3), 'a cross-file flow');
+  assert.ok(one.counts['importGroups']! > 3);
+  assert.equal(one.workers, false);
+  assert.equal(two.workers, true, 'the groups went to worker threads');
+  assert.deepEqual(two.findings, one.findings);
+  assert.deepEqual(two.errors, one.errors);
+  assert.deepEqual(two.counts, one.counts);
+});
+
+test('with custom rule files and disabled rules, workers load the same rules', async () => {
+  const dir = project();
+  const cfg: Partial<SastConfig> = { rules: ['custom/rules.yml'], disable: ['js-log-injection', 'js-xss'] };
+  const one = await scan(dir, 1, cfg);
+  const two = await scan(dir, 3, cfg);
+  assert.ok(!one.findings.some((f) => f.ruleId === 'js-log-injection' || f.ruleId === 'js-xss'));
+  assert.ok(one.findings.some((f) => f.tags?.includes('pattern')), 'a custom rule matched');
+  assert.equal(two.workers, true);
+  assert.deepEqual(two.findings, one.findings);
+  assert.deepEqual(two.errors, one.errors);
+});
