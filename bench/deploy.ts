@@ -73,6 +73,12 @@ async function main(): Promise<void> {
   const proxyChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'proxy', backend.url, String(proxyPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((r) => proxyChild.stdout!.once('data', () => r()));
   const proxied = `http://127.0.0.1:${proxyPort}/`;
+  // CPU time of the release process: utime + stime from /proc, in clock ticks (10 ms at the usual CLK_TCK of 100)
+  const jiffies = (pid: number) => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return Number(f[11]) + Number(f[12]);
+  };
+  const backendCpu0 = jiffies(backend.child.pid!);
   const direct = `${backend.url}/`;
   const rows: (string | number)[][] = [['', 'p50 ms', 'p99 ms', 'req/s (16 loops)']];
   const lat: Record<string, { p50: number; p99: number }> = {};
@@ -100,10 +106,13 @@ async function main(): Promise<void> {
   proxyChild.kill('SIGTERM');
   const proxyCpuMs = await cpuLine;
   const proxied_n = rounds * (200 + n + n * 2);
+  const backendCpuMs = (jiffies(backend.child.pid!) - backendCpu0) * 10;
   console.log(`proxy overhead (${n} sequential keep-alive requests per round for latency, ${n * 2} with 16 loops for req/s; median of ${rounds} interleaved rounds):`);
   table(rows);
   console.log(`added by the proxy: p50 ${(lat['proxy']!.p50 - lat['direct']!.p50).toFixed(3)} ms, p99 ${(lat['proxy']!.p99 - lat['direct']!.p99).toFixed(3)} ms; throughput ${((rps['proxy']! / rps['direct']!) * 100).toFixed(0)}% of direct`);
-  console.log(`proxy process CPU: ${((proxyCpuMs * 1000) / proxied_n).toFixed(1)} µs per request (${proxied_n} requests; the figure machine load does not skew)`);
+  const perProxy = (proxyCpuMs * 1000) / proxied_n;
+  const perRelease = (backendCpuMs * 1000) / (2 * proxied_n);
+  console.log(`CPU per request: proxy ${perProxy.toFixed(1)} µs, the release itself (a minimal node:http server) ${perRelease.toFixed(1)} µs: the proxy costs ${(perProxy / perRelease).toFixed(1)}x a minimal server (it is a server and a client for every request)`);
 
   // ---- time to rollback ----
   const windowMs = 1000;

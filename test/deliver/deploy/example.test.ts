@@ -20,7 +20,9 @@ test('the example deploy runs as its README says: v1 served, v2 promoted, v3 (er
   // the README's config, with a free port and short windows (the shape of the run is the same)
   const port = await freePort('127.0.0.1');
   const cfg = join(dir, 'pipeguard.yml');
-  writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('listen: 127.0.0.1:8080', `listen: 127.0.0.1:${port}`).replace('window: 5s', 'window: 500ms').replace('drain: 10s', 'drain: 3s').replace('minRequests: 20', 'minRequests: 10').replace('maxWindows: 6', 'maxWindows: 30'));
+  writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('listen: 127.0.0.1:8080', `listen: 127.0.0.1:${port}`).replace('window: 5s', 'window: 500ms').replace('drain: 10s', 'drain: 3s').replace('minRequests: 20', 'minRequests: 10').replace('maxWindows: 6', 'maxWindows: 30').replace('maxP95Ms: 250', 'maxP95Ms: 1000'));
+  // v5 slower than the threshold by far, so a loaded machine does not change the verdicts
+  writeFileSync(join(dir, 'app/faults.json'), readFileSync(join(dir, 'app/faults.json'), 'utf8').replace('"LATENCY_MS": 400', '"LATENCY_MS": 1500'));
   const env = testEnv(dir);
   const server = spawn(process.execPath, ['--import', TSX, MAIN, 'deploy', 'v1', '--serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';

@@ -134,7 +134,7 @@ export function deployYaml(o: { listen: string; baseline?: { version: string; ur
     `    argv: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SERVER)}]`,
     `    env: { ${env} }`,
     '  health: { path: /healthz, wait: 3s, interval: 50ms, timeout: 1s }',
-    `  analysis: ${o.analysis ?? '{ window: 300ms, maxErrorRate: 0.05, maxP95Ms: 150, minRequests: 10, maxWindows: 20 }'}`,
+    `  analysis: ${o.analysis ?? '{ window: 300ms, maxErrorRate: 0.05, maxP95Ms: 1000, minRequests: 10, maxWindows: 30 }'}`,
     '  killGrace: 2s',
     '  drain: 5s',
     ...(o.extra ? [o.extra] : []),
