@@ -106,7 +106,7 @@ test('deploy --serve keeps serving between deploys: later deploys are handed to 
   const dir = makeDir({ 'pipeguard.yml': deployYaml({ listen }) });
   const env = testEnv(dir);
   const server = spawnCli(dir, ['deploy', 'v1', '--serve'], env);
-  const stateFile = join(dir, '.pipeguard/deploys/web.serve.json');
+  const stateFile = join(dir, '.pipeguard/serve/web.json');
   await until(() => existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, 'utf8')) as { live?: unknown }).live !== undefined, `v1 to serve (${server.err()})`);
   const v1 = (JSON.parse(readFileSync(stateFile, 'utf8')) as { live: { url: string } }).live.url;
   const load = loadLoop(`http://${listen}/`, { workers: 3, max: 20_000 });

@@ -64,10 +64,16 @@ test('the example deploy runs as its README says: v1 served, v2 promoted, v3 (er
   const show = await cli(['deploy', 'show'], { cwd: dir, env });
   assert.match(show.stdout, /^deploy \S+ {2}hello v5 {2}canary {2}ROLLED-BACK: /);
   assert.match(show.stdout, /\n +10% {2}(fail|inconclusive) +\d+ req, \d+ err/);
+  // the records are what pipeguard postmortem reads: the rolled-back v3 makes one
+  const v3id = /^(\S+)\s+rolled-back\s+hello v3/m.exec(list.stdout)![1]!;
+  const pm = await cli(['postmortem', v3id], { cwd: dir, env });
+  assert.equal(pm.code, 0, pm.stderr);
+  assert.match(pm.stdout, /v3/);
+  assert.match(pm.stdout, /roll/i);
   const verify = await cli(['audit', 'verify'], { cwd: dir, env });
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
 
   server.kill('SIGTERM');
   assert.equal(await exited, 0, err);
-  assert.ok(!existsSync(join(dir, '.pipeguard/deploys/hello.serve.json')));
+  assert.ok(!existsSync(join(dir, '.pipeguard/serve/hello.json')));
 });
