@@ -158,7 +158,13 @@ export async function deployBehindProxy(o: ProxyDeployOptions): Promise<ProxyDep
       let passes = 0;
       let waited = 0;
       for (;;) {
-        await sleep(windowMs, o.signal);
+        // the window is watched in quarters: a failure is acted on at once; a pass waits for the whole window
+        for (let q = 1; q <= 4; q++) {
+          await sleep(windowMs / 4, o.signal);
+          if (q === 4 || interrupted() || release.hasExited()) break;
+          const early = proxy.window(false);
+          if (early.candidate && analyse(weight, early.candidate, early.baseline, thresholds).verdict === 'fail') break;
+        }
         if (interrupted()) return await rollBack(interrupted()!);
         if (release.hasExited()) {
           const out = await release.exited;
