@@ -20,7 +20,7 @@ export interface SecretHit {
   checksumFailed: boolean;
   /** How the secret was encoded where it was found (`''` when written as it is): `base64 in a Kubernetes Secret`. */
   decodedFrom: string;
-  /** Only when the user asked for `--show-secrets`. */
+  /** Only when the user asked for `--show-secrets` (or `--verify`, which needs it and never reports it). */
   secret?: string;
 }
 
@@ -37,6 +37,8 @@ const MAX_EVIDENCE = 160;
 export interface AnalyzeOptions {
   path?: string;
   showSecrets?: boolean;
+  /** Keep the raw secret on the hit (for `--verify`) while the evidence stays redacted. */
+  keepSecret?: boolean;
   /** Keep only secrets on these 1-based lines (the added lines of a staged diff). */
   changedLines?: ReadonlySet<number> | undefined;
   /** Set to whether the text holds the inline-ignore marker (found by the keyword automaton's pass). */
@@ -142,7 +144,7 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       checksumFailed: d.checksumFailed,
       decodedFrom: d.decodedFrom ?? '',
     };
-    if (opts.showSecrets) hit.secret = d.secret;
+    if (opts.showSecrets || opts.keepSecret) hit.secret = d.secret;
     return hit;
   });
 }

@@ -38,7 +38,37 @@ export const secretsConfigSchema = scannerSection({
     .strict()
     .default({ paths: [], regexes: [], stopwords: [] }),
   archives: z.boolean().default(true).describe('Look inside zip/jar/tar/tgz files found in the tree.'),
+  verify: z
+    .boolean()
+    .default(false)
+    .describe('Ask providers whether found credentials are live (read-only calls; same as --verify). Off by default.'),
+  verifyHosts: z
+    .array(z.string().min(1))
+    .default(['api.github.com', 'gitlab.com', 'slack.com', 'api.stripe.com', 'registry.npmjs.org', 'api.openai.com', 'api.sendgrid.com', 'api.twilio.com', 'sts.amazonaws.com'])
+    .describe('Hosts (`host` or `host:port`) verification requests may go to; any other is not asked.'),
+  verifyEndpoints: z
+    .partialRecord(
+      z.enum(['github', 'gitlab', 'slack', 'stripe', 'npm', 'openai', 'sendgrid', 'twilio', 'aws']),
+      z
+        .string()
+        .refine((u) => endpointAllowed(u), 'an endpoint must be an https:// URL, or http:// to a loopback address'),
+    )
+    .default({})
+    .describe('Base URL per provider (a GitLab instance, a test double on 127.0.0.1): `{ gitlab: https://gitlab.example.com }`.'),
+  verifyTimeoutMs: z.number().int().min(1).max(60000).default(5000).describe('Time allowed for one verification request.'),
+  verifyMaxRequests: z.number().int().min(0).max(10000).default(100).describe('Verification requests per scan, at most.'),
+  verifyMaxPerHost: z.number().int().min(0).max(10000).default(30).describe('Verification requests per host per scan, at most.'),
 });
+
+/** True when a base URL may carry secrets: HTTPS, or plain HTTP to a loopback address. */
+export function endpointAllowed(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/.test(u.hostname));
+  } catch {
+    return false;
+  }
+}
 
 /** Validated `scanners.secrets` config. */
 export type SecretsConfig = z.infer<typeof secretsConfigSchema>;

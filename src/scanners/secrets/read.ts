@@ -68,7 +68,7 @@ function readInto(path: string, max: number, room: Room): Uint8Array | number {
 }
 
 /** Analyses one file; a file that cannot be read or analysed gives an error result, never a throw. */
-export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean): FileResult {
+export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean, keepSecret = false): FileResult {
   let bytes = f.bytes;
   if (!bytes) {
     const max = f.maxBytes ?? Infinity;
@@ -84,7 +84,7 @@ export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean): Fil
   }
   try {
     const found = { marker: false };
-    const hits = analyzeBytes(bytes, set, { path: f.path, showSecrets, found, changedLines: f.changedLines ? new Set(f.changedLines) : undefined });
+    const hits = analyzeBytes(bytes, set, { path: f.path, showSecrets, keepSecret, found, changedLines: f.changedLines ? new Set(f.changedLines) : undefined });
     // One shape for every analysed file (marker always set): code reading results meets one kind of object.
     return { hits, size: bytes.length, marker: found.marker };
   } catch (e) {

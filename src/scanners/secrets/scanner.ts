@@ -9,6 +9,7 @@ import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetIn
 import type { WorkerJob, WorkerResult, WorkerRules } from './worker.js';
 import { adoptWorkers, defaultThreads, hasSpareWorkers, startWorkers } from './prestart.js';
 import { analyzeFile, type FileJob, type FileResult } from './read.js';
+import { providerOf, Verifier, type Verified } from './verify.js';
 
 /**
  * Content this thread analyses before worker threads are worth starting: a worker costs a Node start and a rule
@@ -73,11 +74,14 @@ interface Pending {
 async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanContext<SecretsConfig>, threads: number): AsyncIterable<RawFinding> {
   const input = ruleSetInput(ctx.config);
   const showSecrets = ctx.options.showSecrets === true;
+  // --verify (or `verify: true`) needs the raw secrets in this thread; never in an --offline run.
+  const verifier = ctx.config.verify && ctx.options.offline !== true ? newVerifier(ctx.config) : undefined;
+  const keep = verifier !== undefined;
   const workersOnly = ctx.options.workersOnly === true && threads > 1;
   // This thread analyses files too: `threads - 1` workers.
   // Threads started ahead (see prestart.ts) are used from the first file; otherwise they start once this thread
   // has seen enough content to be worth their start.
-  let pool: WorkerPool | undefined = workersOnly || (threads > 1 && hasSpareWorkers(threads - 1)) ? new WorkerPool(threads - 1, input, showSecrets) : undefined;
+  let pool: WorkerPool | undefined = workersOnly || (threads > 1 && hasSpareWorkers(threads - 1)) ? new WorkerPool(threads - 1, input, showSecrets, keep) : undefined;
   const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
   // Built when this thread first analyses a file itself (never with workersOnly).
   let set: RuleSet | undefined;
@@ -105,7 +109,7 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
       changedLines: file.changedLines ? [...file.changedLines] : undefined,
     };
     if (toPool) return { file, size, outcome: pool!.add(job, size), own: true };
-    const result = analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets);
+    const result = analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets, keep);
     if ('size' in result) inlineBytes += result.size;
     return { file, size, outcome: { result, batch: undefined, index: 0 }, own: true };
   };
@@ -126,7 +130,7 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
             queue.push({ file, size: 0, outcome: known, own: false });
             continue;
           }
-          if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads - 1, input, showSecrets);
+          if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads - 1, input, showSecrets, keep);
           if (pool && workersOnly) await pool.whenReady();
           // Files on disk are read (and sized) by whoever analyses them.
           const p = take(file, file.diskPath ? undefined : await file.bytes());
@@ -150,7 +154,7 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
             fileCount++;
             byteCount += r.size;
           }
-          const found = findingsOf(p, r, specs, ctx);
+          const found = findingsOf(p, r, specs, ctx, verifier, showSecrets);
           if (found) yield* found;
         }
         if (listed) break;
@@ -179,7 +183,14 @@ function compact(queue: Pending[], head: number): number {
 }
 
 /** The findings of one finished file, or null when it has none (most files: no generator is made for them). */
-function findingsOf(p: Pending, r: FileResult, specs: Map<string, SecretRuleSpec>, ctx: ScanContext<SecretsConfig>): AsyncIterable<RawFinding> | null {
+function findingsOf(
+  p: Pending,
+  r: FileResult,
+  specs: Map<string, SecretRuleSpec>,
+  ctx: ScanContext<SecretsConfig>,
+  verifier: Verifier | undefined,
+  showSecrets: boolean,
+): AsyncIterable<RawFinding> | null {
   if ('error' in r) {
     ctx.fileError(p.file.path, r.error);
     return null;
@@ -192,15 +203,77 @@ function findingsOf(p: Pending, r: FileResult, specs: Map<string, SecretRuleSpec
   return (async function* () {
     // The file was read here, not by the engine: it learns the inline-ignore comments by reading it now.
     if (r.marker) await p.file.text();
-    for (const h of r.hits) yield toFinding(h, p.file, specs.get(h.ruleId)!);
+    const verdicts = verifier ? await verifyHits(r.hits, verifier) : undefined;
+    for (const h of r.hits) {
+      const f = toFinding(h, p.file, specs.get(h.ruleId)!, showSecrets);
+      const v = verdicts?.get(h);
+      yield v ? withVerdict(f, v) : f;
+    }
   })();
 }
 
-function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec): RawFinding {
+function newVerifier(cfg: SecretsConfig): Verifier {
+  return new Verifier({
+    endpoints: cfg.verifyEndpoints,
+    hosts: cfg.verifyHosts,
+    timeoutMs: cfg.verifyTimeoutMs,
+    maxRequests: cfg.verifyMaxRequests,
+    maxPerHost: cfg.verifyMaxPerHost,
+  });
+}
+
+/**
+ * Asks the providers about one file's hits, one request at a time. AWS secret keys and Twilio auth tokens are
+ * checked with an access key id (account SID) of the same file: the nearest one before them, else the first.
+ */
+async function verifyHits(hits: SecretHit[], verifier: Verifier): Promise<Map<SecretHit, { verified: Verified; reason: string }>> {
+  const out = new Map<SecretHit, { verified: Verified; reason: string }>();
+  const partner = (h: SecretHit, ruleId: string) => {
+    const ids = hits.filter((o) => o.ruleId === ruleId && o.secret !== undefined);
+    return [...ids].reverse().find((o) => o.line <= h.line) ?? ids[0];
+  };
+  for (const h of hits) {
+    const secret = h.secret;
+    if (secret === undefined || h.checksumFailed) continue;
+    const provider = providerOf(h.ruleId);
+    if (provider === 'aws' || provider === 'twilio') continue;
+    if (provider) out.set(h, await verifier.check(provider, secret, h.hash));
+    else if (h.ruleId === 'aws-secret-access-key') {
+      const id = partner(h, 'aws-access-key-id');
+      if (id) {
+        const v = await verifier.checkAws(id.secret!, secret, `${id.hash}:${h.hash}`);
+        out.set(h, v);
+        if (!out.has(id) || v.verified === 'live') out.set(id, v);
+      }
+    } else if (h.ruleId === 'twilio-auth-token') {
+      const sid = partner(h, 'twilio-account-sid');
+      if (sid) out.set(h, await verifier.checkTwilio(sid.secret!, secret, `${sid.hash}:${h.hash}`));
+    }
+  }
+  return out;
+}
+
+const VERDICT_TEXT: Record<Verified, string> = {
+  live: 'verified live: the provider accepted it',
+  revoked: 'the provider rejected it (revoked or invalid)',
+  unknown: 'verification inconclusive',
+};
+
+/** A finding with its verification: `data.verified`, the reason, the message; a live credential is high confidence. */
+function withVerdict(f: RawFinding, v: { verified: Verified; reason: string }): RawFinding {
+  return {
+    ...f,
+    ...(v.verified === 'live' ? { confidence: 'high' as const } : {}),
+    message: `${f.message} [${VERDICT_TEXT[v.verified]}]`,
+    data: { ...f.data, verified: v.verified, verifiedBy: v.reason },
+  };
+}
+
+function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec, showSecrets: boolean): RawFinding {
   const data: Record<string, unknown> = { secretHash: h.hash, redacted: h.redacted, length: h.length };
   if (h.decodedFrom) data['decodedFrom'] = h.decodedFrom;
   if (h.checksumFailed) data['checksum'] = 'failed';
-  if (h.secret !== undefined) data['secret'] = h.secret;
+  if (h.secret !== undefined && showSecrets) data['secret'] = h.secret;
   return {
     scanner: 'secrets',
     ruleId: h.ruleId,
@@ -286,13 +359,13 @@ class WorkerPool {
     return this.sent - Atomics.load(this.finished, 0) < 2 * this.size;
   }
 
-  constructor(size: number, input: RuleSetInput, showSecrets: boolean) {
+  constructor(size: number, input: RuleSetInput, showSecrets: boolean, keepSecrets: boolean) {
     this.size = size;
     // Threads the CLI started ahead, or new ones; either way their first message is their rules.
     const { workers, started, finished } = adoptWorkers(size) ?? startWorkers(size);
     this.started = started;
     this.finished = finished;
-    const rules: WorkerRules = { input, showSecrets };
+    const rules: WorkerRules = { input, showSecrets, keepSecrets };
     for (const w of workers) {
       w.postMessage(rules);
       const slot = { w, busy: 0 };

@@ -22,21 +22,23 @@ export interface WorkerResult {
 export interface WorkerRules {
   input: RuleSetInput;
   showSecrets: boolean;
+  /** Raw secrets come back for `--verify` (never reported). */
+  keepSecrets?: boolean;
 }
 
 const data = workerData as { started: Int32Array; finished: Int32Array };
-let rules: { set: ReturnType<typeof buildRuleSet>; showSecrets: boolean } | undefined;
+let rules: { set: ReturnType<typeof buildRuleSet>; showSecrets: boolean; keepSecrets: boolean } | undefined;
 
 parentPort!.on('message', (m: WorkerRules | WorkerJob) => {
   if (!rules) {
     const r = m as WorkerRules;
-    rules = { set: buildRuleSet(r.input), showSecrets: r.showSecrets };
+    rules = { set: buildRuleSet(r.input), showSecrets: r.showSecrets, keepSecrets: r.keepSecrets === true };
     Atomics.add(data.started, 0, 1);
     return;
   }
   const job = m as WorkerJob;
-  const { set, showSecrets } = rules;
-  const answer: WorkerResult = { id: job.id, results: job.files.map((f) => analyzeFile(f, set, showSecrets)) };
+  const { set, showSecrets, keepSecrets } = rules;
+  const answer: WorkerResult = { id: job.id, results: job.files.map((f) => analyzeFile(f, set, showSecrets, keepSecrets)) };
   Atomics.add(data.finished, 0, 1);
   parentPort!.postMessage(answer);
 });
