@@ -38,6 +38,7 @@ export const SCAN_OPTIONS = {
   'stdin-name': { type: 'string' },
   platform: { type: 'string' },
   offline: { type: 'boolean' },
+  verify: { type: 'boolean' },
   'skip-db-update': { type: 'boolean' },
   'show-all': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
@@ -65,6 +66,9 @@ What is read:
       --platform OS/ARCH  the image to read from a multi-platform image index (default linux/amd64)
 Network:
       --offline           no network request beyond the target (no advisory download; network scanners skip)
+      --verify            ask each found credential's own provider whether it is live (read-only calls such as
+                          GitHub GET /user, AWS STS GetCallerIdentity; see scanners.secrets.verify* in the config);
+                          findings get verified: live, revoked or unknown. Never on by default
       --skip-db-update    use the advisory database as it is, even when missing or older than maxAgeDays
                           (by default the scan downloads or refreshes what the lockfiles need)
 Other:
@@ -233,13 +237,18 @@ async function scanAndReport(
   const v = req.values;
   const { outs, failOn, threads, maxFileSize, absPath } = o;
   const known = SCANNER_IDS;
+  if (v.verify && v.offline) throw new UsageError('--verify asks providers over the network: it cannot go with --offline');
   const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   // paths in the build section are relative to the config file
   const configDir = loaded.path ? dirname(loaded.path) : io.cwd;
   const config = {
     ...loaded.config,
     build: resolveBuildPaths(loaded.config.build, configDir),
-    scanners: { ...loaded.config.scanners, 'patch-level': resolvePatchLevelPaths(loaded.config.scanners['patch-level'], configDir) },
+    scanners: {
+      ...loaded.config.scanners,
+      'patch-level': resolvePatchLevelPaths(loaded.config.scanners['patch-level'], configDir),
+      ...(v.verify ? { secrets: { ...loaded.config.scanners.secrets, verify: true } } : {}),
+    },
   };
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
   const ignorePath = v['ignore-file']

@@ -1,0 +1,244 @@
+// --verify against a local double of every provider on 127.0.0.1: never a real provider.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { BUILTIN_RULES } from '../../src/analyzers/secrets/rules/index.js';
+import { configSchema } from '../../src/config/schema.js';
+import type { Finding, Report } from '../../src/core/types.js';
+import { runScan } from '../../src/engine/run.js';
+import { signV4 } from '../../src/scanners/secrets/sigv4.js';
+import { secretsScanner } from '../../src/scanners/secrets/scanner.js';
+import { openDirectory } from '../../src/targets/directory.js';
+import { render, FORMATS } from '../../src/report/index.js';
+import { evaluate } from '../../src/gate/evaluate.js';
+import { cli } from '../helpers/cli.js';
+import { makeDir } from '../helpers/tmp.js';
+import { githubToken } from '../helpers/tokens.js';
+
+type Mode = 'live' | 'revoked' | 'limited' | 'slow';
+
+/** What the double was asked. */
+interface Seen {
+  method: string;
+  path: string;
+  credential: string | undefined;
+}
+
+/** The credential a request carries, as each provider takes it; AWS: the key id, once the double checked the signature. */
+function credentialOf(req: IncomingMessage, body: string, secrets: Map<string, string>): string | undefined {
+  const auth = req.headers.authorization ?? '';
+  if (req.headers['private-token']) return String(req.headers['private-token']);
+  if (auth.startsWith('Bearer ')) return auth.slice(7);
+  if (auth.startsWith('Basic ')) {
+    const [user, pass] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':');
+    return pass ? `${user}:${pass}` : user;
+  }
+  const m = /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)\/(\d{8})\/us-east-1\/sts\/aws4_request, SignedHeaders=([a-z;-]+), Signature=([0-9a-f]{64})$/.exec(auth);
+  if (m) {
+    // Recompute the signature with the secret the double knows for this key id: a wrong one is a 403, as at AWS.
+    const secret = secrets.get(m[1]!);
+    if (!secret) return undefined;
+    const expected = signV4(
+      { method: req.method!, host: req.headers.host!, path: '/', query: '', headers: { 'content-type': String(req.headers['content-type']) }, body, region: 'us-east-1', service: 'sts', amzDate: String(req.headers['x-amz-date']) },
+      m[1]!,
+      secret,
+    );
+    return expected.signature === m[4] && expected.signedHeaders === m[3] ? m[1] : `bad-signature:${m[1]}`;
+  }
+  return undefined;
+}
+
+const PATHS: Record<string, string> = {
+  'GET /user': 'github',
+  'GET /api/v4/personal_access_tokens/self': 'gitlab',
+  'POST /api/auth.test': 'slack',
+  'GET /v1/balance': 'stripe',
+  'GET /-/whoami': 'npm',
+  'GET /v1/models': 'openai',
+  'GET /v3/scopes': 'sendgrid',
+  'POST /': 'aws',
+};
+
+class Double {
+  server!: Server;
+  seen: Seen[] = [];
+  modes = new Map<string, Mode>();
+  awsSecrets = new Map<string, string>();
+  url = '';
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const path = req.url!.split('?')[0]!;
+        const credential = credentialOf(req, body, this.awsSecrets);
+        this.seen.push({ method: req.method!, path, credential });
+        const known = PATHS[`${req.method} ${path}`] ?? (/^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\.json$/.test(path) ? 'twilio' : undefined);
+        const mode = credential ? this.modes.get(credential) : undefined;
+        if (!known) return void res.writeHead(404).end();
+        if (mode === 'slow') return void setTimeout(() => res.writeHead(200).end('{}'), 2000).unref();
+        if (mode === 'limited') return void res.writeHead(429).end();
+        if (known === 'slack') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(mode === 'live' ? { ok: true } : { ok: false, error: 'invalid_auth' }));
+        res.writeHead(mode === 'live' ? 200 : 401).end('{}');
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+}
+
+const double = new Double();
+before(() => double.start());
+after(() => new Promise<void>((r) => double.server.close(() => r())));
+
+const now = () => new Date('2026-01-01T00:00:00Z');
+const PROVIDERS = ['github', 'gitlab', 'slack', 'stripe', 'npm', 'openai', 'sendgrid', 'twilio', 'aws'] as const;
+
+function config(extra: Record<string, unknown> = {}) {
+  return configSchema.parse({
+    scanners: {
+      secrets: {
+        verify: true,
+        verifyHosts: ['127.0.0.1'],
+        verifyEndpoints: Object.fromEntries(PROVIDERS.map((p) => [p, double.url])),
+        verifyTimeoutMs: 300,
+        ...extra,
+      },
+    },
+  });
+}
+
+async function scan(dir: string, cfg = config(), showSecrets = false): Promise<Report> {
+  return runScan({ target: await openDirectory(dir), registry: [secretsScanner], now, config: cfg, options: { threads: 1, showSecrets } });
+}
+
+/** A rule's first positive example, and the secret the scanner finds in it. */
+async function sample(ruleId: string): Promise<{ text: string; secret: string }> {
+  const text = BUILTIN_RULES.find((r) => r.id === ruleId)!.examples.positive[0]!;
+  const r = await scan(makeDir({ 'a.env': text + '\n' }), configSchema.parse({}), true);
+  const f = r.findings.find((x) => x.ruleId === ruleId)!;
+  return { text, secret: f.data!['secret'] as string };
+}
+
+const verdict = (f: Finding | undefined) => f?.data?.['verified'];
+
+const SINGLE: [string, string][] = [
+  ['github-pat', 'github'],
+  ['gitlab-pat', 'gitlab'],
+  ['slack-bot-token', 'slack'],
+  ['stripe-live-secret-key', 'stripe'],
+  ['npm-access-token', 'npm'],
+  ['openai-project-key', 'openai'],
+  ['sendgrid-api-key', 'sendgrid'],
+];
+
+for (const [ruleId, provider] of SINGLE) {
+  test(`${provider}: live, revoked, rate-limited and slow tokens (${ruleId})`, async () => {
+    const { text, secret } = ruleId === 'github-pat' ? { text: `GITHUB_TOKEN=${githubToken(77)}`, secret: githubToken(77) } : await sample(ruleId);
+    const cred = secret;
+    const dir = makeDir({ 'a.env': text + '\n' });
+    for (const [mode, expected] of [['live', 'live'], ['revoked', 'revoked'], ['limited', 'unknown'], ['slow', 'unknown']] as const) {
+      double.modes.set(cred, mode);
+      double.seen = [];
+      const r = await scan(dir);
+      const f = r.findings.find((x) => x.ruleId === ruleId);
+      assert.equal(verdict(f), expected, `${mode} → ${expected}`);
+      if (expected === 'live') assert.equal(f!.confidence, 'high');
+      assert.equal(double.seen.length, 1, 'one request per secret');
+      assert.equal(double.seen[0]!.credential, cred, 'the secret went to its own provider, in the expected header');
+      assert.equal(PATHS[`${double.seen[0]!.method} ${double.seen[0]!.path}`], provider);
+      // The secret is in no output, and the verdict is in every machine format.
+      const decision = evaluate(r, { policy: config(), now: now() });
+      for (const format of FORMATS) {
+        const out = render(format, r, decision, { color: false, verbose: true, showAll: true });
+        assert.ok(!out.includes(secret), `${format} holds the secret`);
+      }
+      assert.match(JSON.stringify(JSON.parse(render('sarif', r, decision, { color: false }))), new RegExp(`"verified":"${expected}"`));
+    }
+  });
+}
+
+test('aws: STS GetCallerIdentity signed with SigV4 (checked by the double), live and revoked', async () => {
+  const { text: idLine, secret: keyId } = await sample('aws-access-key-id');
+  const { text: secretLine, secret } = await sample('aws-secret-access-key');
+  const dir = makeDir({ 'creds.ini': `${idLine}\n${secretLine}\n` });
+  double.awsSecrets.set(keyId, secret);
+  double.modes.set(keyId, 'live');
+  double.seen = [];
+  let r = await scan(dir);
+  assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-secret-access-key')), 'live');
+  assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-access-key-id')), 'live');
+  assert.deepEqual(double.seen.map((s) => [s.method, s.path, s.credential]), [['POST', '/', keyId]]);
+  // The double knows another secret for the key: the signature does not match, AWS answers 403.
+  double.awsSecrets.set(keyId, [...secret].reverse().join(''));
+  double.modes.set(`bad-signature:${keyId}`, 'revoked');
+  r = await scan(dir);
+  assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-secret-access-key')), 'revoked');
+  // A secret key alone (no key id in the file) is not verified.
+  double.seen = [];
+  r = await scan(makeDir({ 'only.ini': secretLine + '\n' }));
+  assert.equal(verdict(r.findings[0]), undefined);
+  assert.equal(double.seen.length, 0);
+});
+
+test('twilio: account SID with its auth token, basic auth', async () => {
+  const sid = 'AC' + createHash('md5').update('sid').digest('hex');
+  const { text, secret } = await sample('twilio-auth-token');
+  const dir = makeDir({ '.env': `TWILIO_ACCOUNT_SID=${sid}\n${text}\n` });
+  for (const [mode, expected] of [['live', 'live'], ['revoked', 'revoked']] as const) {
+    double.modes.set(`${sid}:${secret}`, mode);
+    double.seen = [];
+    const r = await scan(dir);
+    assert.equal(verdict(r.findings.find((f) => f.ruleId === 'twilio-auth-token')), expected);
+    assert.deepEqual(double.seen.map((s) => s.path), [`/2010-04-01/Accounts/${sid}.json`]);
+  }
+});
+
+test('without --verify no request is made; limits, allow-list and --offline hold', async () => {
+  const tokens = [githubToken(201), githubToken(202), githubToken(203)];
+  const dir = makeDir({ 'a.env': tokens.map((t, i) => `T${i}=${t}`).join('\n') + '\n' });
+  for (const t of tokens) double.modes.set(t, 'live');
+  double.seen = [];
+  let r = await scan(dir, configSchema.parse({}));
+  assert.equal(double.seen.length, 0);
+  assert.ok(r.findings.every((f) => verdict(f) === undefined));
+  // Request limit: two requests, the third is unknown without a request.
+  r = await scan(dir, config({ verifyMaxRequests: 2 }));
+  assert.equal(double.seen.length, 2);
+  assert.deepEqual(r.findings.map(verdict), ['live', 'live', 'unknown']);
+  // A host outside the allow-list is never asked.
+  double.seen = [];
+  r = await scan(dir, config({ verifyHosts: ['api.github.com'] }));
+  assert.equal(double.seen.length, 0);
+  assert.ok(r.findings.every((f) => verdict(f) === 'unknown' && String(f.data!['verifiedBy']).includes('verifyHosts')));
+  // --offline wins over the config.
+  r = await runScan({ target: await openDirectory(dir), registry: [secretsScanner], now, config: config(), options: { threads: 1, offline: true } });
+  assert.equal(double.seen.length, 0);
+});
+
+test('config: a plain-HTTP endpoint off loopback is refused; the CLI refuses --verify with --offline', async () => {
+  assert.throws(() => configSchema.parse({ scanners: { secrets: { verifyEndpoints: { github: 'http://api.example.com' } } } }), /https/);
+  const dir = makeDir({ 'a.env': `T=${githubToken(301)}\n` });
+  const res = await cli(['secrets', dir, '--verify', '--offline'], { cwd: dir });
+  assert.equal(res.code, 2);
+  assert.match(res.stderr, /--offline/);
+});
+
+test('CLI: --verify with the config pointing at the double', async () => {
+  const t = githubToken(401);
+  double.modes.set(t, 'live');
+  const yml = `scanners:\n  secrets:\n    verifyHosts: ['127.0.0.1']\n    verifyEndpoints: { github: '${double.url}' }\n`;
+  const dir = makeDir({ 'a.env': `T=${t}\n`, 'pipeguard.yml': yml });
+  double.seen = [];
+  const plain = await cli(['secrets', dir, '--format', 'json', '--no-progress'], { cwd: dir });
+  assert.equal(double.seen.length, 0, 'no request without --verify');
+  assert.ok(!plain.stdout.includes('"verified"'));
+  const res = await cli(['secrets', dir, '--verify', '--format', 'json', '--no-progress'], { cwd: dir });
+  assert.equal(res.code, 1);
+  assert.equal(double.seen.length, 1);
+  assert.ok(!res.stdout.includes(t) && !res.stderr.includes(t));
+  assert.match(res.stdout, /"verified": ?"live"/);
+});
