@@ -42,8 +42,13 @@ function spawnCli(dir: string, argv: string[], env: Record<string, string>): { c
   child.stdout!.resume();
   const exit = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   // a failed assertion must not leave the process running (the test file would never end)
-  after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  // SIGTERM first, so it stops (or rolls back) the releases it started, then SIGKILL
+  after(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exit;
+    clearTimeout(t);
   });
   return { child, err: () => err, exit };
 }
