@@ -242,3 +242,31 @@ test('CLI: --verify with the config pointing at the double', async () => {
   assert.ok(!res.stdout.includes(t) && !res.stderr.includes(t));
   assert.match(res.stdout, /"verified": ?"live"/);
 });
+
+test('SigV4 matches AWS published examples (sigv4 test suite get-vanilla, IAM ListUsers)', () => {
+  const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
+  const base = { path: '/', body: '', region: 'us-east-1', amzDate: '20150830T123600Z' };
+  assert.equal(
+    signV4({ ...base, method: 'GET', host: 'example.amazonaws.com', query: '', headers: {}, service: 'service' }, 'AKIDEXAMPLE', secret).signature,
+    '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+  );
+  const iam = signV4(
+    { ...base, method: 'GET', host: 'iam.amazonaws.com', query: 'Action=ListUsers&Version=2010-05-08', headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' }, service: 'iam' },
+    'AKIDEXAMPLE',
+    secret,
+  );
+  assert.equal(iam.signature, '5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7');
+  assert.equal(iam.authorization, 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7');
+});
+
+test('worker threads hand raw secrets back for --verify only, never into the finding', async () => {
+  const t = githubToken(501);
+  double.modes.set(t, 'revoked');
+  const dir = makeDir({ 'a.env': `T=${t}\n` });
+  double.seen = [];
+  const r = await runScan({ target: await openDirectory(dir), registry: [secretsScanner], now, config: config(), options: { threads: 2, workersOnly: true } });
+  assert.equal(verdict(r.findings[0]), 'revoked');
+  assert.equal(double.seen.length, 1);
+  assert.equal(r.findings[0]!.data!['secret'], undefined);
+  assert.ok(!JSON.stringify(r).includes(t));
+});
