@@ -6,7 +6,7 @@
  *   node --import tsx bench/sast.ts [tree] [--runs N] [--threads N] [--scales 1,2,4] [--no-peer] [--findings out.jsonl]
  *
  * - Paired, alternating runs: each round runs pipeguard `--threads 1`, pipeguard `--threads N` (default: the
- *   processors, up to 4) and ESLint, in an order that rotates every round, so a change of host load hits all of
+ *   processors, up to 4) and ESLint (and eslint-plugin-sonarjs's security rules when installed under `.bench/`), in an order that rotates every round, so a change of host load hits all of
  *   them; medians and ranges (min–max) of `--runs` rounds (default 3) are printed, with the load average at start.
  * - Wall time, CPU time (user + system of the process and all its threads) and peak RSS come from GNU time
  *   (`/usr/bin/time`); without it only wall time is shown.
@@ -40,6 +40,54 @@ interface Run {
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const require = createRequire(join(ROOT, 'package.json'));
+/** eslint-plugin-sonarjs, when installed under .bench (`npm install eslint-plugin-sonarjs@4.2.2` there): its security rules run too. */
+const SONAR = (() => {
+  try {
+    return createRequire(join(BENCH_DIR, 'package.json')).resolve('eslint-plugin-sonarjs');
+  } catch {
+    return undefined;
+  }
+})();
+
+/** The security rules of eslint-plugin-sonarjs (its other rules are about code quality). */
+const SONAR_SECURITY = [
+  'os-command', 'no-os-command-from-path', 'code-eval', 'sql-queries', 'disabled-auto-escaping', 'no-angular-bypass-sanitization',
+  'link-with-target-blank', 'xml-parser-xxe', 'slow-regex', 'hashing', 'pseudo-random', 'encryption-secure-mode', 'no-weak-cipher',
+  'no-weak-keys', 'insecure-jwt-token', 'no-hardcoded-passwords', 'no-hardcoded-secrets', 'session-regeneration', 'weak-ssl',
+  'unverified-certificate', 'unverified-hostname', 'no-clear-text-protocols', 'insecure-cookie', 'cookie-no-httponly', 'cors', 'csrf',
+  'x-powered-by', 'content-security-policy', 'frame-ancestors', 'strict-transport-security', 'no-mime-sniff', 'no-referrer-policy',
+  'no-ip-forward', 'disabled-resource-integrity', 'hidden-files', 'post-message', 'publicly-writable-directories', 'file-permissions',
+  'no-unsafe-unzip', 'confidential-information-logging', 'no-intrusive-permissions', 'aws-s3-bucket-public-access',
+  'aws-ec2-unencrypted-ebs-volume', 'aws-rds-unencrypted-databases', 'aws-s3-bucket-insecure-http', 'aws-iam-all-privileges',
+  'aws-iam-public-access', 'aws-restricted-ip-admin-access', 'aws-s3-bucket-granted-access', 'aws-ec2-rds-dms-public',
+];
+
+/** Vulnerability class of each tool's rules, for the side-by-side table. */
+function classOf(ruleId: string): string {
+  const r = ruleId.replace(/^(security|sonarjs)\//, '');
+  const table: [RegExp, string][] = [
+    [/command-injection|child-process|os-command/, 'command'],
+    [/code-injection|eval|non-literal-require|unsafe-deserialization/, 'code/deserialisation'],
+    [/nosql/, 'nosql'],
+    [/sql-(injection|queries)/, 'sql'],
+    [/xss|mustache-escape|auto-escaping|bypass-sanitization|target-blank/, 'xss'],
+    [/path-traversal|fs-filename|writable-directories|file-permissions|unzip/, 'path'],
+    [/ssrf/, 'ssrf'],
+    [/open-redirect/, 'redirect'],
+    [/xxe/, 'xxe'],
+    [/prototype-pollution|object-injection/, 'prototype pollution / object injection'],
+    [/regex|redos|regexp/, 'regex'],
+    [/log-injection|information-logging/, 'log'],
+    [/header-injection/, 'header'],
+    [/weak-hash|hashing|cipher|weak-keys|static-iv|random|secure-mode/, 'crypto'],
+    [/jwt|hardcoded|secret|password|session|timing/, 'auth and secrets'],
+    [/tls|ssl|certificate|hostname|clear-text/, 'tls'],
+    [/postmessage|post-message|message-handler/, 'messaging'],
+    [/cdk|aws-/, 'infrastructure as code'],
+    [/cookie|cors|csrf|helmet|powered-by|security-policy|ancestors|transport-security|mime-sniff|referrer|ip-forward|resource-integrity|hidden-files/, 'web configuration'],
+  ];
+  return table.find(([re]) => re.test(r))?.[1] ?? 'other';
+}
 
 function buildTree(): string {
   const nm = join(BENCH_DIR, 'node_modules');
@@ -55,7 +103,7 @@ function buildTree(): string {
   return tree;
 }
 
-/** `n` copies of the tree side by side (`copy1/`, `copy2/`...) with ESLint's config at the top. */
+/** `n` copies of the tree side by side (`copy1/`, `copy2/`...) with ESLint's config at the top (passed with `--config`, so the packages' own configs are not used). */
 function scaled(tree: string, n: number, work: string): string {
   const dir = join(work, `${n}x`);
   if (!existsSync(dir)) for (let i = 1; i <= n; i++) cpSync(tree, join(dir, `copy${i}`), { recursive: true });
@@ -66,13 +114,27 @@ function scaled(tree: string, n: number, work: string): string {
     `import security from ${url('eslint-plugin-security')};
 import tseslint from ${url('typescript-eslint')};
 export default [
-  { ignores: ['eslint.config.mjs'] },
+  { ignores: ['eslint.config.mjs', 'eslint.sonar.config.mjs'] },
   security.configs.recommended,
   { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: tseslint.parser } },
   { languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, linterOptions: { reportUnusedDisableDirectives: 'off' } },
 ];
 `,
   );
+  if (SONAR) {
+    writeFileSync(
+      join(dir, 'eslint.sonar.config.mjs'),
+      `import sonar from ${JSON.stringify(pathToFileURL(SONAR).href)};
+import tseslint from ${url('typescript-eslint')};
+export default [
+  { ignores: ['eslint.config.mjs', 'eslint.sonar.config.mjs'] },
+  { plugins: { sonarjs: sonar }, rules: ${JSON.stringify(Object.fromEntries(SONAR_SECURITY.map((r) => [`sonarjs/${r}`, 'error'])))} },
+  { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: tseslint.parser } },
+  { languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, linterOptions: { reportUnusedDisableDirectives: 'off' } },
+];
+`,
+    );
+  }
   return dir;
 }
 
@@ -97,9 +159,10 @@ function runPipeguard(dir: string, threads: number, out: string): Run {
   return { tool: `pipeguard --threads ${threads}`, wallS: m.wallS, ...pick(m), files: stats['files'] ?? 0, findings: report.findings.length, byRule };
 }
 
-function runEslint(dir: string, out: string): Run {
+function runEslint(dir: string, out: string, kind: 'security' | 'sonarjs' = 'security'): Run {
   const bin = join(require.resolve('eslint/package.json'), '..', 'bin', 'eslint.js');
-  const m = measure(process.execPath, [bin, '--format', 'json', '--output-file', out, '--no-warn-ignored', '**/*.{js,cjs,mjs,jsx,ts,tsx,mts,cts}'], dir);
+  const config = kind === 'security' ? 'eslint.config.mjs' : 'eslint.sonar.config.mjs';
+  const m = measure(process.execPath, [bin, '--config', config, '--format', 'json', '--output-file', out, '--no-warn-ignored', '**/*.{js,cjs,mjs,jsx,ts,tsx,mts,cts}'], dir);
   if (m.status !== 0 && m.status !== 1) throw new Error(`eslint failed (${m.status}): ${m.stderr.slice(0, 2000)}`);
   const results = JSON.parse(readFileSync(out, 'utf8')) as { messages: { ruleId: string | null }[] }[];
   const byRule: Record<string, number> = {};
@@ -107,12 +170,12 @@ function runEslint(dir: string, out: string): Run {
   for (const r of results) {
     for (const msg of r.messages) {
       // only the plugin's rules: unknown rules named in the packages' own eslint-disable comments are not findings
-      if (!msg.ruleId?.startsWith('security/')) continue;
+      if (!msg.ruleId?.startsWith(`${kind}/`)) continue;
       findings++;
       byRule[msg.ruleId] = (byRule[msg.ruleId] ?? 0) + 1;
     }
   }
-  return { tool: 'eslint + eslint-plugin-security', wallS: m.wallS, ...pick(m), files: results.length, findings, byRule };
+  return { tool: `eslint + eslint-plugin-${kind}`, wallS: m.wallS, ...pick(m), files: results.length, findings, byRule };
 }
 
 function pick(m: { cpuS?: number; rssMb?: number }): { cpuS?: number; rssMb?: number } {
@@ -165,12 +228,16 @@ async function main(): Promise<void> {
       (i) => runPipeguard(one, 1, join(work, `pg1-${i}.json`)),
       ...(threads > 1 ? [(i: number) => runPipeguard(one, threads, join(work, `pgN-${i}.json`))] : []),
       ...(peer ? [(i: number) => runEslint(one, join(work, `eslint-${i}.json`))] : []),
+      ...(peer && SONAR ? [(i: number) => runEslint(one, join(work, `sonar-${i}.json`), 'sonarjs')] : []),
     ];
     const results: Run[][] = tools.map(() => []);
     for (let round = 0; round < runs; round++) {
       for (let k = 0; k < tools.length; k++) {
         const t = (k + round) % tools.length;
-        results[t]!.push(tools[t]!(round));
+        const r = tools[t]!(round);
+        results[t]!.push(r);
+        // each run as it ends, so a long benchmark stopped half-way still leaves figures
+        console.log(`round ${round + 1}: ${r.tool}: ${r.files} files, ${r.findings} findings, wall ${r.wallS.toFixed(1)} s, CPU ${r.cpuS?.toFixed(1) ?? '-'} s, peak ${r.rssMb?.toFixed(0) ?? '-'} MB (load ${loadavg()[0]!.toFixed(1)})`);
       }
     }
     if (findingsOut) {
@@ -188,7 +255,7 @@ async function main(): Promise<void> {
     ]);
     const pg1 = results[0]!;
     const pgN = threads > 1 ? results[1]! : undefined;
-    const es = peer ? results[results.length - 1]! : undefined;
+    const es = peer ? results[threads > 1 ? 2 : 1]! : undefined;
     const ratio = (a: Run[], b: Run[], f: (r: Run) => number | undefined) => {
       const x = a.map(f).filter((v): v is number => v !== undefined);
       const y = b.map(f).filter((v): v is number => v !== undefined);
@@ -200,13 +267,27 @@ async function main(): Promise<void> {
       console.log(`eslint-plugin-security / pipeguard --threads ${threads > 1 ? threads : 1}: wall ${ratio(es, best, (r) => r.wallS)}, CPU ${ratio(es, best, (r) => r.cpuS)}, memory ${ratio(es, best, (r) => r.rssMb)}; / pipeguard --threads 1: wall ${ratio(es, pg1, (r) => r.wallS)}, CPU ${ratio(es, pg1, (r) => r.cpuS)}`);
       console.log('pipeguard findings by rule:', JSON.stringify(pg1[0]!.byRule));
       console.log('eslint-plugin-security findings by rule:', JSON.stringify(es[0]!.byRule));
+      const all = results.filter((rs) => rs !== pgN);
+      const perClass = all.map((rs) => {
+        const m: Record<string, number> = {};
+        for (const [r, n] of Object.entries(rs[0]!.byRule)) m[classOf(r)] = (m[classOf(r)] ?? 0) + n;
+        return m;
+      });
+      const classes = [...new Set(perClass.flatMap((m) => Object.keys(m)))].sort();
+      console.log('\nfindings per vulnerability class:');
+      table([['class', ...all.map((rs) => rs[0]!.tool)], ...classes.map((c) => [c, ...perClass.map((m) => String(m[c] ?? 0))])]);
     }
     if (scales.some((s) => s !== 1)) {
       console.log(`\nscaling (pipeguard alone, one run each; the tree copied side by side):`);
       const rows: string[][] = [['input', 'files', 'findings', ...[1, ...(threads > 1 ? [threads] : [])].flatMap((t) => [`wall s (t${t})`, `CPU s (t${t})`, `peak RSS MB (t${t})`])]];
       for (const s of scales) {
         const dir = s === 1 ? one : scaled(tree, s, work);
-        const byThreads = [1, ...(threads > 1 ? [threads] : [])].map((t) => (s === 1 ? (t === 1 ? pg1[0]! : pgN![0]!) : runPipeguard(dir, t, join(work, `scale-${s}-${t}.json`))));
+        const byThreads = [1, ...(threads > 1 ? [threads] : [])].map((t) => {
+          if (s === 1) return t === 1 ? pg1[0]! : pgN![0]!;
+          const r = runPipeguard(dir, t, join(work, `scale-${s}-${t}.json`));
+          console.log(`${s}x: ${r.tool}: wall ${r.wallS.toFixed(1)} s, CPU ${r.cpuS?.toFixed(1) ?? '-'} s, peak ${r.rssMb?.toFixed(0) ?? '-'} MB (load ${loadavg()[0]!.toFixed(1)})`);
+          return r;
+        });
         rows.push([`${s}x`, String(byThreads[0]!.files), String(byThreads[0]!.findings), ...byThreads.flatMap((r) => [r.wallS.toFixed(1), r.cpuS?.toFixed(1) ?? '-', r.rssMb?.toFixed(0) ?? '-'])]);
         if (s !== 1) rmSync(dir, { recursive: true, force: true });
       }

@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { RawFinding } from '../../core/types.js';
 import { AST_RULES, nodeLocation, runAstRules } from './js/ast-rules.js';
@@ -127,26 +127,33 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
   return { findings, fileErrors };
 }
 
-/** Content after which a finished group's memory is given back (see {@link groupDone}). */
-const COLLECT_AFTER_CHARS = 1_000_000;
-let sinceCollect = 0;
-let collect: (() => void) | undefined;
+/** A group this large makes the heap grow by hundreds of megabytes (its trees and summaries). */
+const LARGE_GROUP_CHARS = 1_000_000;
+const MB = 1024 * 1024;
+let collector: (() => void) | undefined;
+
+function collect(): void {
+  if (!collector) {
+    setFlagsFromString('--expose-gc');
+    collector = runInNewContext('gc') as () => void;
+  }
+  collector();
+}
 
 /**
- * Called when a group's result has been used and its trees are garbage. After large groups a full collection is
- * run: V8 otherwise keeps the heap it grew for one large group and grows it again for the next, so a tree with
- * four large groups peaked at three times the memory of a tree with one (1.4 GB against 0.43 GB), while what is
- * alive at any time is one group. A collection of a heap that holds almost nothing live costs a few milliseconds.
+ * Memory around groups. V8 keeps the heap it grew for one large group and grows it further for the next, so a tree
+ * with four large groups peaked at three times the memory of a tree with one (1.4 GB against 0.43 GB), while what
+ * is alive at any time is one group. So a full collection runs before a large group when the heap holds garbage,
+ * and after it; and after any group once the heap has grown past 384 MB. A collection of a heap that holds little
+ * that is alive costs milliseconds, and happens a few times per scan.
  */
+export function groupStart(chars: number): void {
+  if (chars >= LARGE_GROUP_CHARS && getHeapStatistics().total_heap_size > 160 * MB) collect();
+}
+
+/** See {@link groupStart}: called when a group's result has been used and its trees are garbage. */
 export function groupDone(chars: number): void {
-  sinceCollect += chars;
-  if (sinceCollect < COLLECT_AFTER_CHARS) return;
-  sinceCollect = 0;
-  if (!collect) {
-    setFlagsFromString('--expose-gc');
-    collect = runInNewContext('gc') as () => void;
-  }
-  collect();
+  if (chars >= LARGE_GROUP_CHARS || getHeapStatistics().total_heap_size > 384 * MB) collect();
 }
 
 function enclosingName(n: TS.Node): string {

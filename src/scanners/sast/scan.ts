@@ -103,35 +103,55 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   const userRules = loader ? await loader.loadUserRules(cfg.rules, target.root, (m) => ctx.log.warn(m)) : [];
   const jsFiles: JsFile[] = [];
   const others: OtherFile[] = [];
-  for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) })) {
-    if (ctx.signal.aborted) return;
-    const lang = langOf(file.path);
-    if (!lang) continue;
-    let text: string;
-    try {
-      text = await file.text();
-    } catch (e) {
-      ctx.fileError(file.path, `cannot read: ${(e as Error).message}`);
-      continue;
-    }
-    const why = skipReason(file.path, text, cfg);
-    if (why) {
-      ctx.count('filesSkipped');
-      ctx.log.debug(`sast: skipped ${file.path}: ${why}`);
-      continue;
-    }
-    ctx.count('files');
-    ctx.count('bytes', text.length);
-    if (lang === 'template') {
-      if (!disabled.has(TEMPLATE_RULE.id)) yield* templateHits(file.path, text).map((h): RawFinding => ({
-        scanner: 'sast', ruleId: TEMPLATE_RULE.id, severity: TEMPLATE_RULE.severity, confidence: TEMPLATE_RULE.confidence, cwe: TEMPLATE_RULE.cwe,
-        message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
-      }));
-    } else if (lang === 'js') jsFiles.push({ path: file.path, file, imports: relativeImports(text), chars: text.length });
-    else others.push({ path: file.path, lang, file });
-  }
   const jsRules = userRules.filter((r) => !disabled.has(r.id));
-  if (jsFiles.length) yield* scanJs(jsFiles, jsRules, target, ctx);
+  const threads = Math.max(1, ctx.options.threads ?? defaultThreads());
+  // With several threads, the workers start as soon as there is enough JS/TS to repay them, and load the compiler
+  // while this thread goes on walking the tree.
+  let pool: GroupPool | undefined;
+  let jsChars = 0;
+  const startPool = (): GroupPool =>
+    (pool ??= new GroupPool(threads, {
+      rulePaths: jsRules.length ? cfg.rules : [], root: target.root, disabled: cfg.disable, libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput,
+    }, { disabled, libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, rules: jsRules, signal: ctx.signal }));
+  try {
+    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) })) {
+      if (ctx.signal.aborted) return;
+      const lang = langOf(file.path);
+      if (!lang) continue;
+      let text: string;
+      try {
+        text = await file.text();
+      } catch (e) {
+        ctx.fileError(file.path, `cannot read: ${(e as Error).message}`);
+        continue;
+      }
+      const why = skipReason(file.path, text, cfg);
+      if (why) {
+        ctx.count('filesSkipped');
+        ctx.log.debug(`sast: skipped ${file.path}: ${why}`);
+        continue;
+      }
+      ctx.count('files');
+      ctx.count('bytes', text.length);
+      if (lang === 'template') {
+        if (!disabled.has(TEMPLATE_RULE.id)) yield* templateHits(file.path, text).map((h): RawFinding => ({
+          scanner: 'sast', ruleId: TEMPLATE_RULE.id, severity: TEMPLATE_RULE.severity, confidence: TEMPLATE_RULE.confidence, cwe: TEMPLATE_RULE.cwe,
+          message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
+        }));
+      } else if (lang === 'js') {
+        jsFiles.push({ path: file.path, file, imports: relativeImports(text), chars: text.length });
+        jsChars += text.length;
+        if (threads > 1 && jsChars >= WORKER_MIN_CHARS) startPool();
+      } else others.push({ path: file.path, lang, file });
+    }
+    if (jsFiles.length) {
+      const groups = importGroups(jsFiles);
+      if (groups.length > 1 && threads > 1 && ctx.options.workersOnly === true) startPool();
+      yield* scanJs(jsFiles, groups, jsRules, groups.length > 1 ? pool : undefined, ctx);
+    }
+  } finally {
+    await pool?.close();
+  }
   if (others.length && !ctx.signal.aborted) {
     const [{ scanOthers }, { builtinRules }] = await Promise.all([import('./others.js'), import('./load-rules.js')]);
     const rules = [...(await builtinRules()), ...userRules].filter((r) => !disabled.has(r.id));
@@ -158,23 +178,20 @@ async function readGroup(group: number[], files: JsFile[], ctx: ScanContext<Sast
  * content, in worker threads (largest groups first, one group per worker at a time). Either way the findings come
  * out group by group in the same order, so the result does not depend on the number of threads.
  */
-async function* scanJs(files: JsFile[], rules: YamlRule[], target: Target, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
+async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], pool: GroupPool | undefined, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
-  const groups = importGroups(files);
   const options: GroupOptions = { disabled: new Set(cfg.disable), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, rules, signal: ctx.signal };
-  const threads = Math.max(1, ctx.options.threads ?? defaultThreads());
-  const chars = files.reduce((s, f) => s + f.chars, 0);
-  const useWorkers = threads > 1 && groups.length > 1 && (chars >= WORKER_MIN_CHARS || ctx.options.workersOnly === true);
   const report = (r: GroupResult): void => {
     for (const e of r.fileErrors) ctx.fileError(e.path, e.message);
     ctx.count('importGroups');
   };
-  if (!useWorkers) {
-    const { analyseGroup, groupDone } = await import('./js-group.js');
+  if (!pool) {
+    const { analyseGroup, groupDone, groupStart } = await import('./js-group.js');
     for (const group of groups) {
       if (ctx.signal.aborted) return;
       const texts = await readGroup(group, files, ctx);
       const chars = texts.reduce((s, f) => s + f.text.length, 0);
+      groupStart(chars);
       const r = analyseGroup(texts, options);
       texts.length = 0;
       groupDone(chars);
@@ -183,45 +200,37 @@ async function* scanJs(files: JsFile[], rules: YamlRule[], target: Target, ctx: 
     }
     return;
   }
-  const workers = Math.min(threads, groups.length);
-  ctx.log.debug(`sast: ${groups.length} import groups in ${workers} worker threads`);
-  const pool = new GroupPool(workers, {
-    rulePaths: rules.length ? ctx.config.rules : [], root: target.root, disabled: cfg.disable, libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput,
-  }, options);
-  try {
-    // Largest first, so the longest group does not start last and leave the other threads idle at the end.
-    const size = groups.map((g) => g.reduce((s, i) => s + files[i]!.chars, 0));
-    const order = groups.map((_, i) => i).sort((a, b) => size[b]! - size[a]! || a - b);
-    const done = groups.map(() => deferred<GroupResult>());
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < order.length && !ctx.signal.aborted) {
-        const gi = order[next++]!;
-        try {
-          done[gi]!.resolve(await pool.run(await readGroup(groups[gi]!, files, ctx)));
-        } catch (e) {
-          done[gi]!.reject(e as Error);
-        }
-      }
-    };
-    // Once the lanes stop (every group done, or the scan aborted), a group still pending will not be analysed.
-    void Promise.all(Array.from({ length: pool.size }, lane)).then(() => {
-      for (const d of done) d.reject(new Error('not analysed: the scan was stopped'));
-    });
-    for (let gi = 0; gi < groups.length; gi++) {
-      if (ctx.signal.aborted) return;
-      let r: GroupResult;
+  ctx.log.debug(`sast: ${groups.length} import groups in ${pool.size} worker threads`);
+  // Largest first, so the longest group does not start last and leave the other threads idle at the end.
+  const size = groups.map((g) => g.reduce((s, i) => s + files[i]!.chars, 0));
+  const order = groups.map((_, i) => i).sort((a, b) => size[b]! - size[a]! || a - b);
+  const done = groups.map(() => deferred<GroupResult>());
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < order.length && !ctx.signal.aborted) {
+      const gi = order[next++]!;
       try {
-        r = await done[gi]!.promise;
+        done[gi]!.resolve(await pool.run(await readGroup(groups[gi]!, files, ctx)));
       } catch (e) {
-        if (ctx.signal.aborted) return;
-        throw e;
+        done[gi]!.reject(e as Error);
       }
-      report(r);
-      yield* r.findings;
     }
-  } finally {
-    await pool.close();
+  };
+  // Once the lanes stop (every group done, or the scan aborted), a group still pending will not be analysed.
+  void Promise.all(Array.from({ length: Math.min(pool.size, groups.length) }, lane)).then(() => {
+    for (const d of done) d.reject(new Error('not analysed: the scan was stopped'));
+  });
+  for (let gi = 0; gi < groups.length; gi++) {
+    if (ctx.signal.aborted) return;
+    let r: GroupResult;
+    try {
+      r = await done[gi]!.promise;
+    } catch (e) {
+      if (ctx.signal.aborted) return;
+      throw e;
+    }
+    report(r);
+    yield* r.findings;
   }
 }
 

@@ -3,7 +3,7 @@
  * then analyses the import-connected groups of JS/TS files it is sent, one at a time (see scan.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyseGroup, groupDone, type GroupFile, type GroupResult } from './js-group.js';
+import { analyseGroup, groupDone, groupStart, type GroupFile, type GroupResult } from './js-group.js';
 import { loadUserRules } from './load-rules.js';
 import type { YamlRule } from './patterns/rules.js';
 
@@ -27,22 +27,25 @@ export type SastWorkerAnswer = { id: number; result: GroupResult } | { id: numbe
 
 const init = workerData as SastWorkerInit;
 const disabled = new Set(init.disabled);
-let rules: Promise<YamlRule[]> | undefined;
+// Loaded at start, while the main thread is still walking the tree.
+const rules: Promise<YamlRule[]> = init.rulePaths.length
+  ? loadUserRules(init.rulePaths, init.root, () => undefined).then((rs) => rs.filter((r) => !disabled.has(r.id)))
+  : Promise.resolve([]);
+rules.catch(() => undefined);
 
 parentPort!.on('message', (job: SastWorkerJob) => {
-  rules ??= init.rulePaths.length
-    ? loadUserRules(init.rulePaths, init.root, () => undefined).then((rs) => rs.filter((r) => !disabled.has(r.id)))
-    : Promise.resolve([]);
   rules.then(
     (rs) => {
       let answer: SastWorkerAnswer;
+      const chars = job.files.reduce((s, f) => s + f.text.length, 0);
+      groupStart(chars);
       try {
         answer = { id: job.id, result: analyseGroup(job.files, { disabled, libraryMode: init.libraryMode, envIsInput: init.envIsInput, rules: rs }) };
       } catch (e) {
         answer = { id: job.id, error: (e as Error).message };
       }
       parentPort!.postMessage(answer);
-      groupDone(job.files.reduce((s, f) => s + f.text.length, 0));
+      groupDone(chars);
     },
     (e: Error) => parentPort!.postMessage({ id: job.id, error: e.message } satisfies SastWorkerAnswer),
   );

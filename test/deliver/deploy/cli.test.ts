@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { DeployRecord } from '../../../src/deliver/deploy/record.js';
 import { checkHealth, freePort, sleep } from '../../../src/deliver/deploy/release.js';
@@ -41,6 +41,10 @@ function spawnCli(dir: string, argv: string[], env: Record<string, string>): { c
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   child.stdout!.resume();
   const exit = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  // a failed assertion must not leave the process running (the test file would never end)
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   return { child, err: () => err, exit };
 }
 
@@ -102,7 +106,7 @@ test('deploy --serve keeps serving between deploys: later deploys are handed to 
   const dir = makeDir({ 'pipeguard.yml': deployYaml({ listen }) });
   const env = testEnv(dir);
   const server = spawnCli(dir, ['deploy', 'v1', '--serve'], env);
-  const stateFile = join(dir, '.pipeguard/deploys/web.serve.json');
+  const stateFile = join(dir, '.pipeguard/serve/web.json');
   await until(() => existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, 'utf8')) as { live?: unknown }).live !== undefined, `v1 to serve (${server.err()})`);
   const v1 = (JSON.parse(readFileSync(stateFile, 'utf8')) as { live: { url: string } }).live.url;
   const load = loadLoop(`http://${listen}/`, { workers: 3, max: 20_000 });
