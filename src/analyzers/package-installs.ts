@@ -103,6 +103,23 @@ function unwrap(words: string[]): string[] {
   return w;
 }
 
+/** {@link unwrap}, and also tool runners: `bundle exec`, `pipx run pkg==1`, `uvx pkg`, `uv run`, `poetry run`. */
+function unwrapRunner(words: string[]): string[] {
+  let w = unwrap(words);
+  for (let guard = 0; guard < 4 && w.length; guard++) {
+    const [a, b] = [w[0]!, w[1]];
+    if ((a === 'bundle' && b === 'exec') || (a === 'poetry' && b === 'run') || (a === 'pdm' && b === 'run')) w = w.slice(2);
+    else if (a === 'uv' && b === 'run') w = w.slice(2).filter((x, i, all) => !(x.startsWith('-') || (i > 0 && /^--(?:with|python|from)$/.test(all[i - 1]!))));
+    else if ((a === 'pipx' && b === 'run') || a === 'uvx') {
+      w = w.slice(a === 'uvx' ? 1 : 2);
+      while (w.length && w[0]!.startsWith('-')) w = w.slice(1);
+      if (w.length) w = [w[0]!.replace(/(?:[=<>~!]=?|@).*$/, ''), ...w.slice(1)];
+    } else break;
+    w = unwrap(w);
+  }
+  return w;
+}
+
 /** The positional arguments after a subcommand, skipping flags (and the values of flags that take one). */
 function positionals(args: string[], flagsWithValue: ReadonlySet<string>): string[] {
   const out: string[] = [];
@@ -223,7 +240,7 @@ export function registryPublishes(text: string): PublishHit[] {
   const out: PublishHit[] = [];
   if (!/\b(?:publish|upload|push|release)\b/.test(text)) return out;
   for (const cmd of commandsOf(text)) {
-    const w = unwrap(cmd.words);
+    const w = unwrapRunner(cmd.words);
     const t = (w[0] ?? '').replace(/^.*\//, '');
     const s = w[1] ?? '';
     let registry: PublishHit['registry'] | undefined;
