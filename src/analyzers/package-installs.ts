@@ -240,11 +240,13 @@ export function registryPublishes(text: string): PublishHit[] {
   const out: PublishHit[] = [];
   if (!/\b(?:publish|upload|push|release)\b/.test(text)) return out;
   for (const cmd of commandsOf(text)) {
-    const w = unwrapRunner(cmd.words);
+    let w = unwrapRunner(cmd.words);
+    // `cargo +nightly publish`: a toolchain selector before the subcommand.
+    if (w[0] === 'cargo' && w[1]?.startsWith('+')) w = [w[0], ...w.slice(2)];
     const t = (w[0] ?? '').replace(/^.*\//, '');
     const s = w[1] ?? '';
     let registry: PublishHit['registry'] | undefined;
-    if ((t === 'npm' || t === 'pnpm') && s === 'publish') registry = 'npm';
+    if ((t === 'npm' || t === 'pnpm' || t === 'bun') && s === 'publish') registry = 'npm';
     else if (t === 'yarn' && (s === 'publish' || (s === 'npm' && w[2] === 'publish'))) registry = 'npm';
     else if (t === 'twine' && s === 'upload') registry = 'pypi';
     else if ((t === 'uv' || t === 'poetry' || t === 'flit' || t === 'hatch' || t === 'pdm') && s === 'publish') registry = 'pypi';
