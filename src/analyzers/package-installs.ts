@@ -243,7 +243,7 @@ export function registryPublishes(text: string): PublishHit[] {
     let w = unwrapRunner(cmd.words);
     // `cargo +nightly publish`: a toolchain selector before the subcommand.
     if (w[0] === 'cargo' && w[1]?.startsWith('+')) w = [w[0], ...w.slice(2)];
-    const t = (w[0] ?? '').replace(/^.*\//, '');
+    const t = (w[0] ?? '').replace(/^.*[/\\]/, '').replace(/\.(?:exe|cmd)$/i, '');
     const s = w[1] ?? '';
     let registry: PublishHit['registry'] | undefined;
     if ((t === 'npm' || t === 'pnpm' || t === 'bun') && s === 'publish') registry = 'npm';
