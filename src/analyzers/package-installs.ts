@@ -259,3 +259,33 @@ export function registryPublishes(text: string): PublishHit[] {
   }
   return out;
 }
+
+const DOCKER_GLOBAL_VALUE = new Set(['-H', '--host', '--context', '-c', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+const DOCKER_RUN_VALUE = new Set(['-v', '--volume', '-e', '--env', '--env-file', '--name', '-p', '--publish', '--network', '--net', '-w', '--workdir', '--entrypoint', '-u', '--user', '--platform', '--mount', '-l', '--label', '--cpus', '-m', '--memory', '-h', '--hostname', '--add-host', '--restart', '--log-driver', '--log-opt', '--cap-add', '--cap-drop', '--device', '--gpus', '--pull', '--shm-size', '--ulimit', '--tmpfs', '--runtime', '--security-opt', '--ipc', '--pid', '--dns', '--expose', '--link', '--cidfile', '--stop-signal', '--stop-timeout', '--health-cmd', '--volumes-from', '--group-add', '--userns', '--uts', '--cgroupns', '-a', '--attach']);
+
+/** One container image a script pulls or runs: where, and the reference as written. */
+export interface ImageHit extends ScriptHit {
+  image: string;
+}
+
+/** Images named by `docker|podman pull|run|create` in a script (flags and their values skipped). */
+export function scriptImages(text: string): ImageHit[] {
+  const out: ImageHit[] = [];
+  if (!/\b(?:docker|podman)\b/.test(text)) return out;
+  for (const cmd of commandsOf(text)) {
+    const w = unwrap(cmd.words);
+    const tool = (w[0] ?? '').replace(/^.*\//, '');
+    if (tool !== 'docker' && tool !== 'podman') continue;
+    let i = 1;
+    while (i < w.length && w[i]!.startsWith('-')) i += DOCKER_GLOBAL_VALUE.has(w[i]!) ? 2 : 1;
+    let sub = w[i];
+    if ((sub === 'container' || sub === 'image') && ['run', 'create', 'pull'].includes(w[i + 1] ?? '')) sub = w[++i];
+    if (sub !== 'pull' && sub !== 'run' && sub !== 'create') continue;
+    const args = w.slice(i + 1);
+    const image = positionals(args, DOCKER_RUN_VALUE)[0];
+    if (!image || image.includes('$') || image.startsWith('-')) continue;
+    const at = text.indexOf(image, cmd.start);
+    out.push({ start: at >= 0 && at < cmd.end ? at : cmd.start, end: at >= 0 && at < cmd.end ? at + image.length : cmd.end, text: image, image });
+  }
+  return out;
+}
