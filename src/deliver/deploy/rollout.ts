@@ -99,6 +99,9 @@ export async function deployBehindProxy(o: ProxyDeployOptions): Promise<ProxyDep
 
   try {
     // start the candidate; it takes no traffic until its health check passes
+    for (const [as, sec] of secrets.of.get('candidate')!) {
+      await j.event('secret.access', { stage: 'deploy', step: 'candidate', name: sec.name, ...(as !== sec.name ? { as } : {}), source: sec.source });
+    }
     release = startRelease({
       version: o.version,
       argv,

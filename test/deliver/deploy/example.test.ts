@@ -29,8 +29,13 @@ test('the example deploy runs as its README says: v1 served, v2 promoted, v3 (er
   server.stderr.on('data', (c: Buffer) => (err += c.toString()));
   server.stdout.resume();
   const exited = new Promise<number | null>((r) => server.on('exit', (c) => r(c)));
-  after(() => {
-    if (server.exitCode === null) server.kill('SIGKILL');
+  // a failed assertion: SIGTERM first, so the serving process stops the releases it started, then SIGKILL
+  after(async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    server.kill('SIGTERM');
+    const t = setTimeout(() => server.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(t);
   });
   for (let i = 0; i < 1200 && !err.includes('serving until stopped'); i++) await sleep(50);
   assert.match(err, /deploy \S+ of hello v1: PROMOTED/);
