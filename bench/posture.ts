@@ -69,7 +69,7 @@ async function posture(url: string, cache: string, extra: string[], double: Forg
   const before = double.seen.length;
   const t0 = process.hrtime.bigint();
   const args = [CLI, 'posture', '--org', 'bench', '--api-url', url, '--cache-dir', cache, '-f', 'json', '-o', out, '--fail-on', 'none', ...extra];
-  const env = { ...process.env, GITHUB_TOKEN: 'test-token' };
+  const env = { ...process.env, GITHUB_TOKEN: 'test-token', PIPEGUARD_BEST_PRACTICES_URL: url.replace(/\/api\/v4$/, '') };
   const r = existsSync('/usr/bin/time') ? await run('/usr/bin/time', ['-f', '__CPU__%U %S', process.execPath, ...args], env) : await run(process.execPath, args, env);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const m = /__CPU__([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');

@@ -16,6 +16,8 @@ export interface Timed {
   stderr: string;
   /** Peak resident memory in MiB, from GNU time when available. */
   maxRssMiB?: number;
+  /** User + system CPU seconds, from GNU time when available: the figure that holds on a loaded machine. */
+  cpuSeconds?: number;
 }
 
 /** Runs a command and returns its wall time (best of `runs`). */
@@ -25,12 +27,19 @@ export function timed(cmd: string, args: string[], opts: SpawnSyncOptions = {}, 
     const useTime = existsSync('/usr/bin/time');
     const t0 = process.hrtime.bigint();
     const r = useTime
-      ? spawnSync('/usr/bin/time', ['-f', '__RSS__%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts })
+      ? spawnSync('/usr/bin/time', ['-f', '__RSS__%M __CPU__%U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts })
       : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const stderr = String(r.stderr ?? '');
-    const m = /__RSS__(\d+)/.exec(stderr);
-    const t: Timed = { seconds, status: r.status, stdout: String(r.stdout ?? ''), stderr: stderr.replace(/__RSS__\d+\n?/, ''), ...(m ? { maxRssMiB: Number(m[1]) / 1024 } : {}) };
+    const m = /__RSS__(\d+)(?: __CPU__([\d.]+) ([\d.]+))?/.exec(stderr);
+    const t: Timed = {
+      seconds,
+      status: r.status,
+      stdout: String(r.stdout ?? ''),
+      stderr: stderr.replace(/__RSS__\d+( __CPU__[\d.]+ [\d.]+)?\n?/, ''),
+      ...(m ? { maxRssMiB: Number(m[1]) / 1024 } : {}),
+      ...(m?.[2] ? { cpuSeconds: Number(m[2]) + Number(m[3]) } : {}),
+    };
     if (!best || t.seconds < best.seconds) best = t;
   }
   return best!;

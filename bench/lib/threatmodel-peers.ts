@@ -5,9 +5,10 @@
 // pytm: its threat library is data (conditions in Python); tm.py's findings are not published, so they are derived
 // here by evaluating pytm's own conditions, translated to CEL, on tm.py's attribute values (model.json). Threagile:
 // its rules are Go code and no sound output for its example is published; risks.json holds risks derived by hand from
-// the rules' published detection logic (each names the rule file and commit), for 15 of its 42 rules.
+// the rules' published detection logic (each names the rule file and commit), for 18 of its 42 rules.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compileCondition } from '../../src/core/cel.js';
 import { findThreats } from '../../src/threatmodel/engine.js';
 import { loadModelFile } from '../../src/threatmodel/load.js';
@@ -15,13 +16,15 @@ import type { Model } from '../../src/threatmodel/model.js';
 import { loadRuleSet } from '../../src/threatmodel/rules/load.js';
 
 /** Where the peer data lives. */
-export const PEERS_DIR = new URL('../../examples/threatmodel/peers/', import.meta.url).pathname;
+export const PEERS_DIR = fileURLToPath(new URL('../../examples/threatmodel/peers/', import.meta.url));
 
 /** A threat one tool reports: what (id), where (an element or flow of our conversion). */
 export interface Reported {
   tool: 'pytm' | 'threagile' | 'pipeguard';
   id: string;
   target: string;
+  /** For a threat on a flow, the element the tool names as most relevant (Threagile's `most_relevant_technical_asset`). */
+  asset?: string;
   stride: string;
   cwe: string[];
   capec: string[];
@@ -52,7 +55,7 @@ interface PytmModel {
 interface ThreagileRisks {
   rules: { id: string; title: string; stride: string; cwe: string[]; file: string; commit: string; detection: string }[];
   notDerived: string[];
-  risks: { rule: string; target: { kind: 'element' | 'flow'; id: string }; syntheticId?: string }[];
+  risks: { rule: string; target: { kind: 'element' | 'flow'; id: string }; asset?: string; syntheticId?: string }[];
 }
 
 /** Everything the comparison reads, validated. */
@@ -98,6 +101,7 @@ export function loadPeers(dir = PEERS_DIR): PeerData {
   for (const r of risks.risks) {
     check(ruleIds.has(r.rule), 'threagile/risks.json', `risk of unknown rule ${r.rule}`);
     check(known(threagileModel, r.target.id), 'threagile/risks.json', `${r.target.id} is not an element or flow of threagile/threatmodel.yml`);
+    if (r.asset !== undefined) check(threagileModel.elements.has(r.asset), 'threagile/risks.json', `asset ${r.asset} is not an element of threagile/threatmodel.yml`);
   }
   for (const r of risks.rules) check(mapping.threagile[r.id] !== undefined, 'mapping.json', `Threagile rule ${r.id} is not mapped`);
   const builtin = new Set(loadRuleSet().rules.map((r) => r.id));
@@ -157,7 +161,7 @@ export function derivePytm(data: PeerData['pytm']): Reported[] {
 /** Threagile's risks on its example, as kept in risks.json. */
 export function threagileRisks(data: PeerData['threagile']): Reported[] {
   const rules = new Map(data.risks.rules.map((r) => [r.id, r]));
-  return data.risks.risks.map((r) => ({ tool: 'threagile' as const, id: r.rule, target: r.target.id, stride: rules.get(r.rule)!.stride, cwe: rules.get(r.rule)!.cwe, capec: [], title: rules.get(r.rule)!.title }));
+  return data.risks.risks.map((r) => ({ tool: 'threagile' as const, id: r.rule, target: r.target.id, ...(r.asset ? { asset: r.asset } : {}), stride: rules.get(r.rule)!.stride, cwe: rules.get(r.rule)!.cwe, capec: [], title: rules.get(r.rule)!.title }));
 }
 
 /** pipeguard's threats on one of the converted models. */
@@ -190,18 +194,21 @@ export interface Comparison {
   strideCounts: Record<string, { peer: number; pipeguard: number }>;
 }
 
-/** The element or flow and what touches it: a flow's two ends; an element's flows. */
-function neighbourhood(model: Model, id: string): Set<string> {
-  const flow = model.flows.find((f) => f.id === id);
-  if (flow) return new Set([id, flow.from, flow.to]);
-  return new Set([id, ...model.flows.filter((f) => f.from === id || f.to === id).map((f) => f.id)]);
+/**
+ * Where pipeguard may report the same weakness: a flow and the element the peer names as most relevant (or, when it
+ * names none, both ends); an element and its flows.
+ */
+function neighbourhood(model: Model, p: Reported): Set<string> {
+  const flow = model.flows.find((f) => f.id === p.target);
+  if (flow) return new Set([p.target, ...(p.asset ? [p.asset] : [flow.from, flow.to])]);
+  return new Set([p.target, ...model.flows.filter((f) => f.from === p.target || f.to === p.target).map((f) => f.id)]);
 }
 
 /** Lines up peer and pipeguard threats per element and flow. */
 export function compare(model: Model, peer: Reported[], pipeguard: Reported[], mapping: Record<string, PeerMapping>): Comparison {
   const stride = (r: Reported) => (r.tool === 'pipeguard' ? r.stride : (mapping[r.id]?.stride ?? r.stride));
   const peerWithStride = peer.map((r) => ({ ...r, stride: stride(r) }));
-  const covers = (pg: Reported, p: Reported) => (mapping[p.id]?.pipeguard ?? []).includes(pg.id) && neighbourhood(model, p.target).has(pg.target);
+  const covers = (pg: Reported, p: Reported) => (mapping[p.id]?.pipeguard ?? []).includes(pg.id) && neighbourhood(model, p).has(pg.target);
   const targets: { id: string; kind: string }[] = [...[...model.elements.values()].map((e) => ({ id: e.id, kind: e.kind as string })), ...model.flows.map((f) => ({ id: f.id, kind: 'flow' }))];
   const rows: Row[] = targets.map(({ id, kind }) => {
     const p = peerWithStride.filter((r) => r.target === id);

@@ -75,6 +75,19 @@ export function simpleCommands(text: string): SimpleCommand[] {
   return out;
 }
 
+/** The commands of the last few scripts split, so the checks on one script split it once. */
+const recent: { text: string; cmds: SimpleCommand[] }[] = [];
+
+/** {@link simpleCommands}, memoised over the last few texts. */
+function commandsOf(text: string): SimpleCommand[] {
+  const hit = recent.find((r) => r.text === text);
+  if (hit) return hit.cmds;
+  const cmds = simpleCommands(text);
+  recent.unshift({ text, cmds });
+  if (recent.length > 4) recent.pop();
+  return cmds;
+}
+
 /** Drops wrappers that do not change what runs: `sudo`, `env`, `VAR=x`, `time`, `exec`, `python -m`. */
 function unwrap(words: string[]): string[] {
   let w = words;
@@ -141,7 +154,8 @@ export interface InstallHit extends ScriptHit {
  */
 export function adhocPackageInstalls(text: string): InstallHit[] {
   const out: InstallHit[] = [];
-  for (const cmd of simpleCommands(text)) {
+  if (!/\b(?:gem|npm|pip[\d.]*|uv|uvx|cargo|npx|bunx?|pnpm|yarn|pipx)\b/.test(text)) return out;
+  for (const cmd of commandsOf(text)) {
     const w = unwrap(cmd.words);
     if (!w.length) continue;
     const hit = (manager: string, packages: string[]): void => {
@@ -185,7 +199,8 @@ export function adhocPackageInstalls(text: string): InstallHit[] {
 /** `apt-get install X`/`apt install X`/`apk add X`/`dnf install X`/`yum install X` of packages without a `=version` pin. */
 export function unpinnedSystemPackages(text: string): InstallHit[] {
   const out: InstallHit[] = [];
-  for (const cmd of simpleCommands(text)) {
+  if (!/\b(?:apt-get|apt|apk|dnf|yum)\b/.test(text)) return out;
+  for (const cmd of commandsOf(text)) {
     const w = unwrap(cmd.words);
     const tool = (w[0] ?? '').replace(/^.*\//, '');
     const verbs: Record<string, string> = { 'apt-get': 'install', apt: 'install', apk: 'add', dnf: 'install', yum: 'install' };
@@ -206,7 +221,8 @@ export interface PublishHit extends ScriptHit {
 /** Commands that publish to a registry that supports trusted publishing (OIDC). */
 export function registryPublishes(text: string): PublishHit[] {
   const out: PublishHit[] = [];
-  for (const cmd of simpleCommands(text)) {
+  if (!/\b(?:publish|upload|push|release)\b/.test(text)) return out;
+  for (const cmd of commandsOf(text)) {
     const w = unwrap(cmd.words);
     const t = (w[0] ?? '').replace(/^.*\//, '');
     const s = w[1] ?? '';

@@ -1,5 +1,5 @@
-import { writeOutputs, type OutputItem } from '../core/output-file.js';
-import { resolve } from 'node:path';
+import { writeOutputs, writeOutputSync, type OutputItem } from '../core/output-file.js';
+import { dirname, resolve } from 'node:path';
 import type { CliIO } from './io.js';
 
 /**
@@ -11,4 +11,12 @@ export async function writeReports(files: { file: string; text: OutputItem['data
     files.map((f) => ({ shown: f.file, path: resolve(io.cwd, f.file), data: f.text })),
     { cwd: io.cwd, ...(io.onSignal ? { onSignal: io.onSignal } : {}) },
   );
+}
+
+/**
+ * One report written synchronously by the same rules (src/core/output-file.ts), `file` absolute or relative to
+ * `cwd`. Prefer {@link writeReports}: it is all or nothing over several files and cleans up on SIGINT.
+ */
+export function writeAtomic(file: string, text: string, cwd = dirname(resolve(file))): void {
+  writeOutputSync({ shown: file, path: resolve(cwd, file), data: text }, cwd);
 }

@@ -15,6 +15,9 @@ import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/sec
 import { int, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
 import { writeReports } from './output.js';
+
+/** Kept for commands written against the older name; see cli/output.ts. */
+export { writeAtomic, writeReports } from './output.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
 
 /** Options shared by `scan` and `secrets`, for parseArgs. */

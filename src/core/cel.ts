@@ -15,22 +15,12 @@ export type Condition = (bindings: Record<string, unknown>) => boolean | { error
 
 /** Parses `expr`; throws an Error with the parser's message (the caller adds file and line). */
 export function compileCondition(expr: string): Condition {
-  let run: ReturnType<typeof plan>;
-  try {
-    run = plan(ENV, parse(expr));
-  } catch (e) {
-    throw new Error(`invalid CEL: ${firstLine(e)}`);
-  }
+  const run = compileExpression(expr);
   return (bindings) => {
-    let r: unknown;
-    try {
-      r = run(bindings as Record<string, CelInput>);
-    } catch (e) {
-      return { error: firstLine(e) };
-    }
-    if (isCelError(r)) return { error: firstLine(r) };
-    if (typeof r !== 'boolean') return { error: `the condition gave ${typeof r === 'bigint' ? 'an int' : typeof r}, not true or false` };
-    return r;
+    const r = run(bindings);
+    if ('error' in r) return r;
+    if (typeof r.value !== 'boolean') return { error: `the condition gave ${typeof r.value === 'number' ? 'a number' : typeof r.value}, not true or false` };
+    return r.value;
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants, lstatSync, openSync, rmSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
@@ -270,5 +270,48 @@ export async function writeOutputs(items: OutputItem[], opts: WriteOptions): Pro
     await Promise.race([running, stop]);
   } finally {
     off?.();
+  }
+}
+
+/**
+ * One file written synchronously, by the same rules as {@link writeOutputs} (checked, then a temporary file and a
+ * rename, or in place for a device), for callers that cannot wait. No signal handling: prefer writeOutputs.
+ */
+export function writeOutputSync(item: { shown: string; path: string; data: string | Uint8Array }, cwd: string): void {
+  const kind = outputKind(item.path, item.shown, cwd);
+  const bytes = typeof item.data === 'string' ? Buffer.from(item.data) : item.data;
+  const put = (fd: number): void => {
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+  };
+  if (kind === 'in-place') {
+    let fd: number;
+    try {
+      fd = openSync(item.path, constants.O_WRONLY | constants.O_APPEND);
+    } catch (e) {
+      throw cannotWrite(e, item.shown);
+    }
+    try {
+      put(fd);
+    } catch (e) {
+      throw cannotWrite(e, item.shown);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
+  const old = lstatSync(item.path, { throwIfNoEntry: false });
+  const tmp = join(dirname(item.path), `.${basename(item.path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx', old ? old.mode & 0o7777 : 0o666);
+    try {
+      put(fd);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, item.path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw cannotWrite(e, item.shown);
   }
 }

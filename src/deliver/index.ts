@@ -15,6 +15,7 @@ export {
   DELIVER_CONFIG,
   durationMs,
   type AuditConfig,
+  type DeployConfig,
   type GateConfig,
   type PipelineConfig,
   type SecretsDeliveryConfig,
@@ -36,6 +37,25 @@ export { VaultClient, type VaultAuth, type VaultClientOptions } from './secrets/
 export { EXPORT_FORMATS, formatEvent, octetCounted, toCef, toJsonl, toLeef, toSyslog, type ExportEvent, type ExportFormat } from './siem/formats.js';
 export { cursorPath, forward, type Cursor, type ForwardOptions, type ForwardResult } from './siem/forwarder.js';
 export { openTransport, type Destination, type Transport } from './siem/transport.js';
+export { analyse, type Thresholds } from './deploy/analysis.js';
+export { checkDeployArtifact, type ArtifactGate } from './deploy/artifact.js';
+export { deployWithHooks, parseMetrics } from './deploy/hooks.js';
+export { DeployProxy, STICKY_COOKIE, windowStats, type Backend, type Role } from './deploy/proxy.js';
+export {
+  DEPLOY_EVENTS,
+  type AnalysisVerdict,
+  type DeployOutcome,
+  type DeployRecord,
+  type DeploySample,
+  type DeployStartedData,
+  type DeployStrategy,
+  type ReleaseRef,
+  type WindowStats,
+} from './deploy/record.js';
+export { checkHealth, freePort, startRelease, waitHealthy, type HealthResult, type RunningRelease, type StartSpec } from './deploy/release.js';
+export { deployBehindProxy, type LiveRelease, type ProxyDeployOptions, type ProxyDeployResult } from './deploy/rollout.js';
+export { controlSocketPath, deployRemote, DeployServer, serveStatePath, type DeployServerOptions, type RemoteDeploy, type ServeState } from './deploy/serve.js';
+export { listDeploys, loadDeployRecord, type DeployOptions } from './deploy/session.js';
 export {
   BUILTIN_RULES,
   commitEvidence,

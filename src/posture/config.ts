@@ -18,6 +18,11 @@ export const forgeConfigSchema = z
     deployKeyMaxAgeDays: z.number().int().positive().default(365).describe('A deploy key older than this many days is a finding.'),
     reviewSample: z.number().int().min(1).max(100).default(30).describe('How many of the last merged pull / merge requests to check for an independent approval.'),
     minReviewRate: z.number().min(0).max(1).default(1).describe('Share of sampled human changes that must have an independent approval (0-1).'),
+    bestPracticesUrl: z
+      .string()
+      .url()
+      .default('https://www.bestpractices.dev')
+      .describe("The OpenSSF Best Practices service asked for Scorecard's CII-Best-Practices (a repository's badge level); not asked with --offline."),
     secretNames: z
       .string()
       .default('TOKEN|SECRET|PASSW|PASSPHRASE|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|AUTH|CERT|_KEY$|^KEY')

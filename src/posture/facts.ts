@@ -198,6 +198,10 @@ export interface RepoFacts {
   inheritedSecurityPolicy: Fact<{ path: string; text: string } | null>;
   /** Activity of the last 90 days (Scorecard's Maintained): commits on the default branch (counted up to 100) and issues a maintainer opened or updated (up to 100), and how long ago the repository was created. */
   activity?: Fact<{ commits: number; issues: number; createdDaysAgo?: number }>;
+  /** GitHub: the top contributors (one page) with their commit counts, and for those with at least 5, their organisations and company (Scorecard's Contributors). */
+  contributors?: Fact<{ login: string; contributions: number; orgs?: string[]; company?: string }[]>;
+  /** The OpenSSF Best Practices badge of the repository (`in_progress`, `passing`, `silver`, `gold`), null when it has no entry. */
+  bestPractices?: Fact<string | null>;
   /** GitLab: CI/CD variables without values. */
   ciVariables?: Fact<CiVariable[]>;
   /** GitLab: runners the project's jobs can use. */

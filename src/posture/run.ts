@@ -17,7 +17,7 @@ import type { RuleResult } from './checks/types.js';
 import type { CollectContext } from './collect/common.js';
 import { collectGitHub, collectGitHubOrg, listGitHubRepos, type GitHubRepo } from './collect/github.js';
 import { collectGitLab, collectGitLabGroup, listGitLabProjects } from './collect/gitlab.js';
-import type { OrgFacts } from './facts.js';
+import type { OrgFacts, RepoFacts } from './facts.js';
 import { repositoryLocation } from './location.js';
 import { assessRepo, hitsToFindings, type FileChecks, type RepoPosture } from './repo.js';
 import { FORGE_SCANNER, forgeRuleMeta } from './rules.js';
@@ -68,6 +68,15 @@ export async function runPosture(o: PostureOptions): Promise<PostureRun> {
     headers: o.endpoint.kind === 'github' ? { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' } : {},
     onWait: (ms, why) => o.warn?.(`${why}: waiting ${Math.ceil(ms / 1000)} s`),
   });
+  const bestPracticesHttp = new ForgeHttp({
+    baseUrl: o.config.forge.bestPracticesUrl.replace(/\/+$/, ''),
+    auth: 'bearer',
+    ...(o.cache ? { cache: o.cache } : {}),
+    ...(o.offline ? { offline: true } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    maxWaitMs: 0,
+    headers: { accept: 'application/json' },
+  });
   const ctx: CollectContext = {
     http,
     config: o.config.forge,
@@ -84,6 +93,11 @@ export async function runPosture(o: PostureOptions): Promise<PostureRun> {
 
   const assessOne = async (name: string, preread?: GitHubRepo): Promise<RepoPosture> => {
     const { facts, notes: n } = github ? await collectGitHub(ctx, name, preread) : await collectGitLab(ctx, name);
+    // Only a public repository's address is sent to the Best Practices service: a private one's name stays with its forge.
+    facts.bestPractices =
+      facts.visibility !== 'public'
+        ? { ok: false, reason: `not asked for a ${facts.visibility} repository (its address is not sent to the Best Practices service)` }
+        : await bestPracticesBadge(bestPracticesHttp, facts.url);
     return assessRepo({ facts, notes: n, http, config: o.config, files: o.files, now: ctx.now, ...(o.signal ? { signal: o.signal } : {}) });
   };
 
@@ -120,6 +134,22 @@ export async function runPosture(o: PostureOptions): Promise<PostureRun> {
   }
   const report = buildReport({ o, repos, ...(org ? { org } : {}), notes, startedAt, stats: http.stats });
   return { report, repos, ...(org ? { org } : {}), stats: http.stats };
+}
+
+/**
+ * The repository's badge level from the OpenSSF Best Practices service (`GET /projects.json?url=`), through its own
+ * client: no forge token is ever sent there, and the answer is cached and revalidated like the forge's (so
+ * `--offline` answers from the cache).
+ */
+async function bestPracticesBadge(http: ForgeHttp, repoUrl: string): Promise<NonNullable<RepoFacts['bestPractices']>> {
+  try {
+    const r = await http.get<{ badge_level?: string }[]>(`/projects.json?url=${encodeURIComponent(repoUrl)}`);
+    const level = Array.isArray(r.body) ? r.body[0]?.badge_level : undefined;
+    return { ok: true, value: typeof level === 'string' ? level : null };
+  } catch {
+    // Unreachable, or (offline) never answered before: the same either way, so an offline run repeats an online one.
+    return { ok: false, reason: 'no answer from the Best Practices service' };
+  }
 }
 
 /** Organisation settings the token cannot read (or a user account) are a note, not a failure. */

@@ -66,6 +66,8 @@ export interface FileEvidence {
   fuzzing: { tool: string; path: string }[];
   /** SAST tools a workflow runs (CodeQL, Snyk, Pysa, Qodana, Hadolint) or a pom.xml reports to (Sonar). */
   sastTools: { tool: string; path: string }[];
+  /** Users (not teams) named as owners in CODEOWNERS, without the `@`. */
+  codeOwners: string[];
   /** Files that could not be read or parsed (Scorecard's "possibly incomplete results"). */
   incomplete: string[];
   /** Known vulnerabilities of the tree's locked dependencies (the deps scanner, offline), when it ran. */
@@ -75,6 +77,7 @@ export interface FileEvidence {
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const SCRIPT = /\.(?:sh|bash)$/;
 const POM = /(?:^|\/)pom\.xml$/i;
+const CODEOWNERS = /^(?:\.github\/|docs\/)?CODEOWNERS$/;
 /** Files that may set up fuzzing: ClusterFuzzLite's folder, and sources or manifests with `fuzz` in their path. */
 const FUZZ_FILE = /^\.clusterfuzzlite\/|fuzz[^/]*\.(?:go|py|rs|java|kt|js|ts|mjs|cjs|c|cc|cpp|hs|toml)$|(?:^|\/)fuzz\/Cargo\.toml$/i;
 const FUZZERS: [RegExp, RegExp, string][] = [
@@ -105,13 +108,13 @@ const MAX_FUZZ_READS = 60;
 
 /** Reads the workflows, Dockerfiles and shell scripts of `target` (at most 200) and collects the evidence. */
 export async function collectFileEvidence(target: Target): Promise<FileEvidence> {
-  const ev: FileEvidence = { workflows: [], dangerous: [], dependencies: [], packaging: [], fuzzing: [], sastTools: [], incomplete: [] };
+  const ev: FileEvidence = { workflows: [], dangerous: [], dependencies: [], packaging: [], fuzzing: [], sastTools: [], codeOwners: [], incomplete: [] };
   let n = 0;
   let fuzzReads = 0;
   const fuzzCandidate = (p: string) => FUZZ_FILE.test(p) || /_test\.go$/.test(p) || p === 'package.json';
-  const wanted = (p: string) => WORKFLOW.test(p) || ((isDockerfile(p) || SCRIPT.test(p) || POM.test(p) || fuzzCandidate(p)) && !VENDORED.test(p));
+  const wanted = (p: string) => WORKFLOW.test(p) || CODEOWNERS.test(p) || ((isDockerfile(p) || SCRIPT.test(p) || POM.test(p) || fuzzCandidate(p)) && !VENDORED.test(p));
   for await (const f of targetFiles(target, { path: wanted })) {
-    const main = WORKFLOW.test(f.path) || isDockerfile(f.path) || SCRIPT.test(f.path) || POM.test(f.path);
+    const main = WORKFLOW.test(f.path) || CODEOWNERS.test(f.path) || isDockerfile(f.path) || SCRIPT.test(f.path) || POM.test(f.path);
     if (!main) {
       // Fuzzing needs one hit: candidates are read until one is found, at most MAX_FUZZ_READS of them.
       if (ev.fuzzing.length || ++fuzzReads > MAX_FUZZ_READS) continue;
@@ -122,7 +125,9 @@ export async function collectFileEvidence(target: Target): Promise<FileEvidence>
     const text = await readText(f, (path, message) => ev.incomplete.push(`${path}: ${message}`));
     if (text === undefined) continue;
     fuzzEvidence(f.path, text, ev.fuzzing);
-    if (WORKFLOW.test(f.path)) workflowEvidence(f.path, text, ev);
+    if (CODEOWNERS.test(f.path)) {
+      for (const m of text.replace(/#.*$/gm, '').matchAll(/(?:^|\s)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?=\s|$)/g)) if (!ev.codeOwners.includes(m[1]!)) ev.codeOwners.push(m[1]!);
+    } else if (WORKFLOW.test(f.path)) workflowEvidence(f.path, text, ev);
     else if (POM.test(f.path)) {
       if (/<sonar\.host\.url>\s*\S+\s*<\/sonar\.host\.url>/.test(text)) ev.sastTools.push({ tool: 'Sonar', path: f.path });
     } else if (isDockerfile(f.path)) dockerfileEvidence(f.path, text, ev);

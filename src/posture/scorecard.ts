@@ -35,6 +35,8 @@ export const SCORECARD_RISK: Record<string, 'Critical' | 'High' | 'Medium' | 'Lo
   'Binary-Artifacts': 'High',
   'Branch-Protection': 'High',
   'CI-Tests': 'Low',
+  'CII-Best-Practices': 'Low',
+  Contributors: 'Low',
   'Code-Review': 'High',
   'Dangerous-Workflow': 'Critical',
   'Dependency-Update-Tool': 'High',
@@ -58,6 +60,8 @@ const SHORT: Record<string, string> = {
   'Branch-Protection': "Determines if the default and release branches are protected with GitHub's branch protection settings.",
   'CI-Tests': 'Determines if the project runs tests before pull requests are merged.',
   SAST: 'Determines if the project uses static code analysis.',
+  'CII-Best-Practices': 'Determines if the project has an OpenSSF (formerly CII) Best Practices Badge.',
+  Contributors: 'Determines if the project has a set of contributors from multiple organizations (e.g., companies).',
   Fuzzing: 'Determines if the project uses fuzzing.',
   Packaging: 'Determines if the project is published as a package that others can easily download, install, easily update, and uninstall.',
   'Code-Review': 'Determines if the project requires human code review before pull requests (aka merge requests) are merged.',
@@ -87,8 +91,9 @@ export function scorecardChecks(f: RepoFacts, inputs: ScorecardInputs): Scorecar
     pinnedDependencies(inputs.files),
     vulnerabilities(inputs.files),
     fuzzing(inputs.files),
+    bestPractices(f),
   ];
-  if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files), ciTests(f), sast(f, inputs.files), packaging(inputs.files, inputs.publishedRuns));
+  if (f.forge === 'github') out.push(webhooks(f), tokenPermissions(inputs.files), dangerousWorkflow(inputs.files), ciTests(f), sast(f, inputs.files), packaging(inputs.files, inputs.publishedRuns), contributors(f, inputs.files));
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -473,4 +478,49 @@ export function packaging(files: FileEvidence | undefined, runs: Map<string, boo
   });
   if (files.packaging.some((p) => runs?.get(p.path) === true)) return result(name, 10, 'packaging workflow detected', details);
   return result(name, -1, 'packaging workflow not detected', details.length ? details : ['Warn: no GitHub/GitLab publishing workflow detected.']);
+}
+
+/** Scorecard's normalisation of a profile's company: lower case, without Inc./LLC, commas and a leading @. */
+function normaliseCompany(c: string): string {
+  return c.toLowerCase().replaceAll('inc.', '').replaceAll('llc', '').replaceAll(',', '').replace(/^@+/, '').trim();
+}
+
+/**
+ * Contributors (GitHub): organisations or companies among contributors with 5 or more commits (each contributor
+ * adds their first organisation not yet counted, else their first new company), and CODEOWNERS users who
+ * contribute; 3 of each for 10, else 10 per 6 counted.
+ */
+export function contributors(f: RepoFacts, files: FileEvidence | undefined): ScorecardCheck {
+  const name = 'Contributors';
+  if (!f.contributors?.ok) return result(name, -1, `could not be checked: ${f.contributors ? f.contributors.reason : 'contributors not read'}`);
+  const users = f.contributors.value;
+  const entities = new Set<string>();
+  for (const u of users) {
+    if (u.contributions < 5) continue;
+    const org = (u.orgs ?? []).find((o) => !entities.has(o));
+    if (org) {
+      entities.add(org);
+      continue;
+    }
+    const company = u.company ? normaliseCompany(u.company) : '';
+    if (company && !entities.has(company)) entities.add(company);
+  }
+  const logins = new Set(users.map((u) => u.login.toLowerCase()));
+  const owners = (files?.codeOwners ?? []).filter((o) => logins.has(o.toLowerCase()));
+  const companies = Math.min(3, entities.size);
+  const ownerCount = Math.min(3, owners.length);
+  const found = [...entities, ...owners].sort();
+  const details = found.length ? [`Info: found contributions from: ${found.join(', ')}`] : [];
+  const reason = `project has ${companies} contributing companies or organizations and ${ownerCount} contributing code owners`;
+  if (companies >= 3 && ownerCount >= 3) return result(name, 10, reason, details);
+  return result(name, Math.floor((10 * (companies + ownerCount)) / 6), reason, details);
+}
+
+/** CII-Best-Practices: the OpenSSF Best Practices badge: gold 10, silver 7, passing 5, in progress 2, none 0. */
+export function bestPractices(f: RepoFacts): ScorecardCheck {
+  const name = 'CII-Best-Practices';
+  if (!f.bestPractices?.ok) return result(name, -1, `could not be checked: ${f.bestPractices ? f.bestPractices.reason : 'not asked'}`);
+  const level = f.bestPractices.value;
+  const score = level === 'gold' ? 10 : level === 'silver' ? 7 : level === 'passing' ? 5 : level === 'in_progress' ? 2 : 0;
+  return result(name, score, level ? `badge detected: ${level.replace('_', ' ')}` : 'no effort to earn an OpenSSF best practices badge detected');
 }

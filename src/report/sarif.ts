@@ -214,6 +214,13 @@ function result(e: Entry, ruleId: string, ruleIndex: number): Json {
       { kind: e.suppression.kind === 'inline' ? 'inSource' : 'external', justification: e.suppression.reason },
     ];
   }
+  // The enclosing construct (a pipeline step or job) a scanner names in data.related: SARIF relatedLocations.
+  const related = Array.isArray(f.data?.related) ? (f.data.related as { path?: unknown; startLine?: unknown; startColumn?: unknown; endLine?: unknown; endColumn?: unknown; message?: unknown }[]) : [];
+  const relatedLocs = related
+    .filter((r) => typeof r.path === 'string' && typeof r.startLine === 'number')
+    .slice(0, 10)
+    .map((r, i) => ({ id: i + 1, ...location({ path: r.path as string, startLine: r.startLine as number, ...(typeof r.startColumn === 'number' ? { startColumn: r.startColumn } : {}), ...(typeof r.endLine === 'number' ? { endLine: r.endLine } : {}), ...(typeof r.endColumn === 'number' ? { endColumn: r.endColumn } : {}) }), ...(typeof r.message === 'string' ? { message: { text: r.message } } : {}) }));
+  if (relatedLocs.length) out.relatedLocations = relatedLocs;
   if (f.flow?.length) {
     out.codeFlows = [
       {

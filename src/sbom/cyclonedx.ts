@@ -63,6 +63,7 @@ export function cyclonedxBom(components: SbomComponent[], roots: string[], meta:
         ...c.sources.map((s) => ({ name: 'pipeguard:lockfile', value: s })),
         ...c.layers.map((l) => ({ name: 'pipeguard:layer', value: l })),
         ...(c.sourcePackage ? [{ name: 'pipeguard:source-package', value: c.sourcePackage }] : []),
+        ...c.aliases.map((a) => ({ name: 'pipeguard:alias', value: a })),
         ...(c.dev ? [{ name: 'pipeguard:dev', value: 'true' }] : []),
       ],
     })),

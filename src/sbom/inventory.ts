@@ -58,6 +58,8 @@ export interface SbomComponent {
   downloadLocation?: string;
   /** The ecosystem's own name advisories use, when not the package's: a Debian source package. */
   sourcePackage?: string;
+  /** Names the project installs it under (npm aliases: `"old-lodash": "npm:lodash@4"`). */
+  aliases: string[];
 }
 
 /** Decodes SRI (`sha512-<base64>`) and `sha256:<hex>` hashes to hex digests. */
@@ -129,6 +131,7 @@ export function sbomComponents(lockfiles: ParsedLockfile[]): { components: SbomC
           dependsOn: [],
           sources: [],
           layers: [],
+          aliases: [],
           ...(d.advisoryName ? { sourcePackage: d.advisoryName } : {}),
           ...licenseOf(d.license),
         };
@@ -151,6 +154,7 @@ export function sbomComponents(lockfiles: ParsedLockfile[]): { components: SbomC
       }
       if (!c.sources.includes(lock.path)) c.sources.push(lock.path);
       if (d.layer && !c.layers.includes(d.layer)) c.layers.push(d.layer);
+      if (d.alias && !c.aliases.includes(d.alias)) c.aliases.push(d.alias);
     }
   }
   const components = [...byPurl.values()].sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));

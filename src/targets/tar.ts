@@ -5,6 +5,7 @@
  */
 
 import { readSync } from 'node:fs';
+import { decodeName } from '../core/byte-names.js';
 import { ChunkQueue } from './chunks.js';
 
 /** Raised for a malformed archive (bad header, truncated data, bad compressed stream). */
@@ -173,9 +174,10 @@ export interface TarEntry {
 }
 
 const latin1 = new TextDecoder('latin1');
-const utf8 = new TextDecoder('utf-8');
+/** Member names: bytes that are not UTF-8 are written `\xNN` (core/byte-names.ts), as for names on disk. */
+const names = { decode: decodeName };
 
-function cstr(b: Uint8Array, off: number, len: number, dec: { decode(b: Uint8Array): string } = utf8): string {
+function cstr(b: Uint8Array, off: number, len: number, dec: { decode(b: Uint8Array): string } = names): string {
   let end = off;
   while (end < off + len && b[end] !== 0) end++;
   return dec.decode(b.subarray(off, end));
@@ -218,7 +220,7 @@ function paxRecords(data: Uint8Array): Map<string, string> {
     while (sp < data.length && data[sp] !== 0x20) sp++;
     const len = parseInt(latin1.decode(data.subarray(pos, sp)), 10);
     if (!Number.isFinite(len) || len <= 0 || pos + len > data.length) break;
-    const rec = utf8.decode(data.subarray(sp + 1, pos + len - 1));
+    const rec = decodeName(data.subarray(sp + 1, pos + len - 1));
     const eq = rec.indexOf('=');
     if (eq > 0) out.set(rec.slice(0, eq), rec.slice(eq + 1));
     pos += len;

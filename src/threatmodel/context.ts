@@ -19,6 +19,7 @@ const CATEGORIES: [RegExp, string][] = [
   [/^(elasticsearch|opensearch|solr|search)$/, 'search'],
   [/^(browser|web-browser|mobile-app|desktop|user|human)$/, 'client'],
   [/^(github-actions|gitlab-ci|jenkins|circleci|ci|buildkite|azure-pipelines)$/, 'ci'],
+  [/^(git|github|gitlab|bitbucket|gitea|forgejo|gogs|scm|svn|mercurial|source-?code-?repository)$/, 'scm'],
   [/^(keycloak|auth0|okta|cognito|ldap|active-directory|idp|identity-provider|oauth)$/, 'identity'],
   [/^(registry|container-registry|ghcr|ecr|gcr|docker-hub|npm-registry|package-registry)$/, 'registry'],
   [/^(load-?balancer|reverse-?proxy|proxy|haproxy|envoy|traefik|nginx|caddy|api-?gateway|gateway|waf|cdn|ingress|alb|elb)$/, 'proxy'],

@@ -61,7 +61,7 @@ test('posture --github: JSON report with the posture block, exit 1 on high findi
   assert.ok(doc.findings.some((f) => f.ruleId === 'forge-branch-unprotected' && f.gate === 'violation'), 'doc.findings.some((f) => f.ruleId === \'forge-branch-unprotected\' && f.gate === \'violation\')');
   const repo = doc.posture.repositories[0]!;
   assert.equal(repo.reviews.rate, 0.25);
-  assert.equal(repo.scorecard.score, 2.1);
+  assert.equal(repo.scorecard.score, 2.9, 'the risk-weighted mean of the 17 conclusive checks');
   assert.deepEqual(repo.checks.find((c) => c.id === 'forge-branch-unprotected'), { id: 'forge-branch-unprotected', status: 'fail', findings: 1 });
   assert.deepEqual(repo.checks.find((c) => c.id === 'forge-webhook-no-secret')?.status, 'fail');
   assert.ok(doc.posture.api.requests > 20, 'doc.posture.api.requests > 20');
@@ -75,15 +75,19 @@ test('posture --format scorecard is Scorecard JSON v2; SARIF validates; the tabl
   assert.match(r.stderr, /^pipeguard: FAIL: 42 finding\(s\) on 1 repository/);
   const sc = JSON.parse(readFileSync(join(dir, 'p.scorecard.json'), 'utf8')) as { score: number; repo: { name: string; commit: string }; checks: { name: string; score: number }[] };
   assert.ok(validateScorecard(sc), JSON.stringify(validateScorecard.errors));
-  assert.equal(sc.score, 2.1);
+  assert.equal(sc.score, 2.9);
   assert.deepEqual(sc.repo, { name: 'github.com/acme/legacy-api', commit: 'a1'.repeat(20) });
-  assert.deepEqual(sc.checks.map((c: { name: string }) => c.name), ['Binary-Artifacts', 'Branch-Protection', 'Code-Review', 'Dependency-Update-Tool', 'License', 'Security-Policy', 'Signed-Releases', 'Webhooks']);
+  // Every Scorecard check, by name, in Scorecard's order (alphabetical).
+  assert.deepEqual(sc.checks.map((c: { name: string }) => c.name), [
+    'Binary-Artifacts', 'Branch-Protection', 'CI-Tests', 'CII-Best-Practices', 'Code-Review', 'Contributors', 'Dangerous-Workflow', 'Dependency-Update-Tool', 'Fuzzing',
+    'License', 'Maintained', 'Packaging', 'Pinned-Dependencies', 'SAST', 'Security-Policy', 'Signed-Releases', 'Token-Permissions', 'Vulnerabilities', 'Webhooks',
+  ]);
   const log = JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { ruleId: string; locations: { logicalLocations?: { name: string }[] }[] }[] }[] };
   assert.ok(validateSarif(log), JSON.stringify(validateSarif.errors?.slice(0, 3)));
   const unprotected = log.runs[0]!.results.find((x) => x.ruleId === 'forge-branch-unprotected')!;
   assert.equal(unprotected.locations[0]!.logicalLocations![0]!.name, 'github.com/acme/legacy-api branches/main/protection');
   const t = await run(['--github', 'acme/legacy-api', '--api-url', weak.url]);
-  assert.match(t.stdout, /posture:\n {2}github\.com\/acme\/legacy-api: review 1\/4 human changes reviewed \(25%\); Scorecard 2\.1\/10; /);
+  assert.match(t.stdout, /posture:\n {2}github\.com\/acme\/legacy-api: review 1\/4 human changes reviewed \(25%\); Scorecard 2\.9\/10; /);
   assert.match(t.stdout, /API: \d+ requests \(\d+ answered 304 Not Modified\)/);
 });
 

@@ -3,13 +3,14 @@
  * unknown path), CORS, GraphQL introspection, and the ports of the target's host against the exposure policy.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Report } from '../../src/core/types.js';
 import { app, diffVuln, eachRule, listed, scan, status } from './helpers.js';
 
-const RULES = ['dast-exposed-git', 'dast-exposed-env', 'dast-exposed-backup', 'dast-admin-console', 'dast-cors-reflected-origin', 'dast-cors-null-origin', 'dast-graphql-introspection'];
+const RULES = ['dast-exposed-git', 'dast-exposed-env', 'dast-exposed-backup', 'dast-admin-console', 'dast-cors-reflected-origin', 'dast-cors-null-origin', 'dast-graphql-introspection', 'dast-host-header-injection'];
 
 describe('dast site checks', () => {
   let vuln: Report;
@@ -68,5 +69,29 @@ describe('dast port exposure', () => {
     const a = await app();
     const r = await scan(`${a.url}/fixed/`, { only: PORTS, crawl: { maxPages: 2 } });
     assert.equal(status(r).stats?.['ports-probed'], undefined);
+  });
+});
+
+describe('dast host header injection', () => {
+  it('finds a redirect built from the Host header, and not a page that only shows the host as text', async () => {
+    const s = http.createServer((req, res) => {
+      const host = req.headers.host ?? '';
+      if (req.url === '/') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return res.end('<a href="/login">login</a> <a href="/about">about</a>');
+      }
+      if (req.url === '/login') {
+        res.writeHead(302, { location: `http://${host}/signin` });
+        return res.end();
+      }
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<p>You reached ${host.replace(/</g, '&lt;')}.</p>`);
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    after(() => new Promise<void>((r) => s.close(() => r())));
+    const r = await scan(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`, { only: ['dast-host-header-injection'], crawl: { maxPages: 5 } });
+    assert.equal(status(r).status, 'succeeded', status(r).reason);
+    const found = r.findings.map((f) => (f.location.kind === 'http' ? `${f.location.pathTemplate} ${f.location.parameter}` : ''));
+    assert.deepEqual(found, ['/login Host'], listed(r));
   });
 });

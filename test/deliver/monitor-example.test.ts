@@ -1,6 +1,6 @@
 // The monitoring example (examples/monitor/), run as its README says.
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,12 @@ test('the monitoring example: the pipeline runs, monitor raises the two alerts t
   assert.equal(md.code, 0, md.stderr);
   assert.match(readFileSync(join(dir, 'postmortem.md'), 'utf8'), /\(postmortem-20260106T091500Z-c4n4ry\.svg\)/);
   assert.match(readFileSync(join(dir, 'postmortem-20260106T091500Z-c4n4ry.svg'), 'utf8'), /^<svg /);
+  // the sample report committed beside the example is what the command writes (UPDATE_GOLDEN=1 rewrites it)
+  for (const f of ['postmortem.md', 'postmortem-20260106T091500Z-c4n4ry.svg']) {
+    const got = readFileSync(join(dir, f), 'utf8');
+    if (process.env['UPDATE_GOLDEN']) writeFileSync(join(EXAMPLE, 'sample', f), got);
+    assert.equal(got, readFileSync(join(EXAMPLE, 'sample', f), 'utf8'), `examples/monitor/sample/${f} is out of date: UPDATE_GOLDEN=1`);
+  }
   assert.match(readme, /2\.8\.0 rolled\s+back after 3 analysis windows at 50% of traffic; error rate 31% vs 0\.5% budget, p95 912 ms vs 400 ms/);
   // the run's own postmortem: it passed
   const runId = /run (\S+) of pipeline shop/.exec(p.stderr)![1]!;

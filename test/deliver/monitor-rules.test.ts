@@ -100,27 +100,40 @@ describe('monitor built-in rules', () => {
     assert.deepEqual(ids((await monitorJson(dir)).findings), []);
   });
 
-  it('unsigned-artifact-deployed: a candidate whose digest was verified passes; another digest or none raises it', async () => {
+  it('unsigned-artifact-deployed: traffic to a candidate whose signature no gate or event verified', async () => {
     const dir = makeDir({ 'pipeguard.yml': BASE });
     const w = eventWriter(dir);
     const good = 'a'.repeat(64);
-    await w('artifact.verified', { ref: 'dist/app.tgz', digest: `sha256:${good}`, verified: true, by: 'pipeguard verify' });
+    const signedOk = [{ requirement: 'signed', outcome: 'verified', detail: 'key 1a2b' }];
+    // verified by another tool before the deploy
+    await w('artifact.verified', { ref: 'dist/app.tgz', digest: `sha256:${good}`, verified: true, by: 'cosign verify-blob' });
     await w('artifact.verified', { ref: 'dist/evil.tgz', digest: 'c'.repeat(64), verified: false });
-    const deploy = (id: string, artifact?: Record<string, string>) =>
-      w('deploy.started', { deployId: id, service: 'web', strategy: 'blue-green', candidate: { version: '1.0', ...(artifact ? { artifact } : {}) }, steps: [100] });
-    await deploy('d-signed', { ref: 'dist/app.tgz', digest: good.toUpperCase() }); // ok: same digest, other case, no prefix
-    await deploy('d-other', { ref: 'dist/app.tgz', digest: 'b'.repeat(64) }); // ruleid: same name, another digest
-    await deploy('d-failed-verify', { ref: 'dist/evil.tgz', digest: 'c'.repeat(64) }); // ruleid: verification failed
-    await deploy('d-none'); // ruleid: nothing named
+    const deploy = async (id: string, o: { artifact?: Record<string, string>; gate?: { ok: boolean; checks: unknown[] }; weights?: number[]; promote?: boolean }) => {
+      await w('deploy.started', { deployId: id, service: 'web', strategy: 'canary', candidate: { version: '1.0', ...(o.artifact ? { artifact: o.artifact } : {}) }, steps: [10, 100] });
+      if (o.gate) await w('deploy.artifact', { deployId: id, ref: o.artifact?.['ref'] ?? '', ...(o.artifact?.['digest'] ? { digest: o.artifact['digest'] } : {}), ...o.gate });
+      for (const weight of o.weights ?? [10, 100]) await w('deploy.shift', { deployId: id, weight });
+      if (o.promote) await w('deploy.promoted', { deployId: id, version: '1.0' });
+    };
+    await deploy('d-gate-signed', { artifact: { ref: 'dist/web.tgz', digest: `sha256:${'d'.repeat(64)}` }, gate: { ok: true, checks: signedOk }, promote: true }); // ok: the deploy's own gate verified it
+    await deploy('d-event-signed', { artifact: { ref: 'dist/app.tgz', digest: good.toUpperCase() } }); // ok: verified earlier, same digest, other case, no prefix
+    await deploy('d-shift-zero', { artifact: { ref: 'x', digest: 'f'.repeat(64) }, weights: [0] }); // ok: no traffic reached it
+    await deploy('d-provenance-only', { artifact: { ref: 'dist/web.tgz', digest: `sha256:${'9'.repeat(64)}` }, gate: { ok: true, checks: [{ requirement: 'provenance', outcome: 'verified', detail: '' }] } }); // ruleid: a gate that did not check the signature
+    await deploy('d-other', { artifact: { ref: 'dist/app.tgz', digest: 'b'.repeat(64) } }); // ruleid: same name, another digest
+    await deploy('d-failed-verify', { artifact: { ref: 'dist/evil.tgz', digest: 'c'.repeat(64) }, gate: { ok: false, checks: [{ requirement: 'signed', outcome: 'tampered', detail: 'digest mismatch' }] } }); // ruleid
+    await deploy('d-none', { promote: true }); // ruleid: nothing named
     const r = await monitorJson(dir);
     assert.equal(r.code, 1);
     const msgs = r.findings.map((f) => `${f.ruleId} ${f.message}`).sort();
-    assert.equal(msgs.length, 3, msgs.join('\n'));
+    assert.equal(msgs.length, 4, msgs.join('\n'));
     assert.ok(msgs.every((m) => m.startsWith('unsigned-artifact-deployed')));
-    assert.match(msgs.join('\n'), /d-none started with no artifact named/);
-    assert.match(msgs.join('\n'), /d-other started with dist\/app\.tgz \(b{64}\), whose signature was never verified/);
-    assert.doesNotMatch(msgs.join('\n'), /d-signed/);
+    assert.match(msgs.join('\n'), /deploy d-none sent traffic to a candidate that names no artifact/);
+    assert.match(msgs.join('\n'), /deploy d-other sent traffic to dist\/app\.tgz \(b{64}\), whose signature was not verified/);
+    assert.match(msgs.join('\n'), /d-provenance-only/);
+    assert.match(msgs.join('\n'), /d-failed-verify/);
+    assert.doesNotMatch(msgs.join('\n'), /d-gate-signed|d-event-signed|d-shift-zero/);
     assert.equal(r.findings[0]!.severity, 'critical');
+    // every shift and the promotion of one deploy are one alert
+    assert.equal(r.findings.find((f) => f.message.includes('d-none'))!.data.count, 3);
   });
 
   it('auth-failures: N failures from one address within the window raise one alert; fewer, slower or successes do not', async () => {
@@ -199,6 +212,27 @@ describe('monitor built-in rules over git evidence', () => {
     assert.match(sup, /src\/app\.js: 1 inline ignore comment/);
     const ci = r.findings.find((f) => f.message.includes(commits['unreviewed-ci']!.slice(0, 12)))!;
     assert.match(ci.message, /changes \.github\/workflows\/ci\.yml with no review evidence/);
+    assert.match(r.stderr, /warning: commit ffffffffffff is not in the repository at .*: no review evidence/);
+  });
+
+  it('a shallow clone: the commit at its edge is no evidence either way, and says so', async () => {
+    const repo = makeRepo([
+      { files: { 'pipeguard.yml': CONFIG, '.github/workflows/ci.yml': 'on: push\n' } },
+      { files: { '.github/workflows/ci.yml': 'on: [push, pull_request]\n' }, message: 'unreviewed ci change' },
+    ]);
+    const clone = makeDir();
+    git(clone, ['clone', '-q', '--depth', '1', `file://${repo}`, 'c']);
+    const dir = join(clone, 'c');
+    const head = git(dir, ['rev-parse', 'HEAD']).trim();
+    await eventWriter(dir)('run.started', { pipeline: 'p', stages: [] }, { run: 'r1', commit: head });
+    const r = await monitorJson(dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(ids(r.findings), []);
+    assert.match(r.stderr, /is at the edge of a shallow clone .*fetch-depth: 2/);
+    // with the parent fetched, the change is judged
+    git(dir, ['fetch', '-q', '--deepen', '1']);
+    const r2 = await monitorJson(dir);
+    assert.deepEqual(ids(r2.findings), ['ci-change-unreviewed'], r2.stderr);
   });
 });
 

@@ -1,7 +1,7 @@
 // pipeguard monitor end to end: follow mode on a log that grows, de-duplication and the rate limit, alerts in the
 // hash-chained alerts log delivered to a real TCP syslog collector, JSON-lines sources and their errors.
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
@@ -62,6 +62,7 @@ describe('pipeguard monitor', () => {
     const w = eventWriter(dir);
     for (let i = 0; i < 10; i++) await w('override', { gate: `g${i}`, reason: 'r', by: 'ana' }, { time: `2026-01-06T10:00:${String(i).padStart(2, '0')}Z` });
     await w('deploy.started', { deployId: 'd1', service: 'web', strategy: 'canary', candidate: { version: '1' }, steps: [100] }, { time: '2026-01-06T10:00:30Z' });
+    await w('deploy.shift', { deployId: 'd1', weight: 100 }, { time: '2026-01-06T10:00:31Z' });
     const r = await monitorJson(dir);
     const byRule = r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.data.count}`).sort();
     assert.deepEqual(byRule, ['gate-overridden high 1', 'gate-overridden high 1', 'gate-overridden high 1', 'monitor-rate-limited critical 8']);
@@ -86,10 +87,9 @@ describe('pipeguard monitor', () => {
     await until(() => raised.length === 1, 'the first alert');
     assert.equal((await alertsIn(join(dir, 'alerts.jsonl'))).length, 1, 'written as soon as it was raised');
     for (let i = 1; i <= 5; i++) await w('override', { gate: 'build', reason: 'hotfix', by: 'ana' }, { time: `2026-01-06T10:00:0${i}Z` });
-    await until(() => readFileSync(join(dir, '.pipeguard/audit.jsonl'), 'utf8').split('\n').length >= 8, 'the appends');
     // a partial line (a writer in the middle of it) is not read
     appendFileSync(join(dir, '.pipeguard/audit.jsonl'), '{"v":1,"seq":');
-    await sleep(600);
+    await until(() => raised[0]!.count === 6, 'the repeats counted into the alert');
     ac.abort();
     clearTimeout(guard);
     const result = await running;
@@ -98,6 +98,59 @@ describe('pipeguard monitor', () => {
     assert.equal(result.alerts[0]!.count, 6);
     const logged = await alertsIn(join(dir, 'alerts.jsonl'));
     assert.deepEqual(logged.map((d) => [d['count'], d['update'] ?? false]), [[1, false], [6, true]]);
+  });
+
+  it('follow mode on a JSON-lines source: a burst appended while following crosses the threshold', async () => {
+    const dir = makeDir();
+    const src = join(dir, 'access.jsonl');
+    writeFileSync(src, JSON.stringify({ ts: '2026-01-06T10:00:00Z', ip: '10.0.0.1', status: 200 }) + '\n');
+    const ac = new AbortController();
+    const guard = setTimeout(() => ac.abort(), 30_000);
+    const raised: Alert[] = [];
+    const running = runMonitor({
+      config: monitorSchema.parse({}),
+      root: dir,
+      inputs: [{ kind: 'source', path: src, display: 'access.jsonl', mapping: { type: 'http.request', time: 'ts', fields: { ip: 'ip', status: 'status:number' } } }],
+      statePath: join(dir, 'state.json'),
+      follow: ac.signal,
+      onAlert: (a, phase) => phase === 'raised' && raised.push(a),
+    });
+    for (let i = 0; i < 12; i++) {
+      // half a line first: a line is only read once it is whole
+      const line = JSON.stringify({ ts: `2026-01-06T10:01:${String(i).padStart(2, '0')}Z`, ip: '203.0.113.9', status: '401' }) + '\n';
+      appendFileSync(src, line.slice(0, 20));
+      await sleep(20);
+      appendFileSync(src, line.slice(20));
+    }
+    await until(() => raised.length === 1 && raised[0]!.count === 12, 'the threshold alert and the events after it');
+    ac.abort();
+    clearTimeout(guard);
+    const r = await running;
+    assert.equal(r.events, 13);
+    assert.deepEqual(r.alerts.map((a) => [a.rule, a.count, a.first]), [['auth-failures', 12, '2026-01-06T10:01:00.000Z']]);
+    // the position is kept: the next run reads nothing old
+    const next = await runMonitor({ config: monitorSchema.parse({}), root: dir, inputs: [{ kind: 'source', path: src, display: 'access.jsonl', mapping: { type: 'http.request', time: 'ts' } }], statePath: join(dir, 'state.json') });
+    assert.equal(next.events, 0);
+  });
+
+  it('follow mode: when events stop, the alert closes after its window and its count goes out without a new event', async () => {
+    const dir = makeDir({ 'pipeguard.yml': 'failOn: high\n' });
+    const w = eventWriter(dir);
+    const now = Date.now();
+    for (let i = 0; i < 3; i++) await w('override', { gate: 'build', reason: 'again', by: 'ana' }, { time: new Date(now + i).toISOString() });
+    const ac = new AbortController();
+    const guard = setTimeout(() => ac.abort(), 30_000);
+    const { AuditLog } = await import('../../src/deliver/audit/log.js');
+    const alertsLog = new AuditLog({ path: join(dir, 'alerts.jsonl'), actor: { user: 'monitor', host: 'h' }, fsync: false });
+    const closed: Alert[] = [];
+    const running = runMonitor({ config: monitorSchema.parse({ dedupWindow: '300ms' }), root: dir, inputs: [{ kind: 'audit', path: join(dir, '.pipeguard/audit.jsonl'), display: 'audit.jsonl' }], statePath: join(dir, 'state.json'), follow: ac.signal, alertsLog, onAlert: (a, phase) => phase === 'closed' && closed.push(a) });
+    await until(() => closed.length === 1, 'the alert closing while idle');
+    assert.equal(ac.signal.aborted, false, 'closed by the passing time, not by the stop');
+    ac.abort();
+    clearTimeout(guard);
+    await running;
+    const logged = await alertsIn(join(dir, 'alerts.jsonl'));
+    assert.deepEqual(logged.map((d) => [d['count'], d['update'] ?? false]), [[1, false], [3, true]]);
   });
 
   it('follow mode through the CLI stops after --for and reports what it saw', async () => {
@@ -124,6 +177,7 @@ describe('pipeguard monitor', () => {
       assert.match(m, /msg=gate-overridden: gate build overridden by ana: a\|b\\=c/);
       // a second run delivers only what is new
       await w('deploy.started', { deployId: 'd9', service: 'web', strategy: 'canary', candidate: { version: '2' }, steps: [100] });
+      await w('deploy.promoted', { deployId: 'd9', version: '2' });
       const r2 = await cli(['monitor'], { cwd: dir });
       assert.equal(r2.code, 1, r2.stderr);
       await until(() => collector.messages.length === 2, 'the second alert');
@@ -134,11 +188,14 @@ describe('pipeguard monitor', () => {
   });
 
   it('a JSON-lines source: a bad line is exit 2 naming the file and line, and no report', async () => {
-    const dir = makeDir({ 'pipeguard.yml': 'failOn: high\n', 'map.yml': 'type: http.request\ntime: ts\n', 'bad.jsonl': '{"ts":"2026-01-06T10:00:00Z","status":401}\nnot json\n' });
+    const dir = makeDir({ 'pipeguard.yml': 'failOn: high\nmonitor:\n  rules: [{ id: any-request, when: "event.type == \'http.request\'" }]\n', 'map.yml': 'type: http.request\ntime: ts\n', 'bad.jsonl': '{"ts":"2026-01-06T10:00:00Z","status":401}\nnot json\n' });
     const r = await cli(['monitor', '--no-log', '--source', 'bad.jsonl', '--map', 'map.yml', '-f', 'json'], { cwd: dir });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /bad\.jsonl:2: not JSON/);
+    assert.ok(!existsSync(join(dir, '.pipeguard/alerts.jsonl')) && !existsSync(join(dir, '.pipeguard/monitor-state.json')), 'nothing written');
+    writeFileSync(join(dir, 'bad.jsonl'), '{"ts":"2026-01-06T10:00:00Z","status":401}\n');
+    assert.equal((await cli(['monitor', '--no-log', '--source', 'bad.jsonl', '--map', 'map.yml'], { cwd: dir })).code, 1, 'the same line alone raises the alert');
     writeFileSync(join(dir, 'bad.jsonl'), '{"status":401}\n');
     const r2 = await cli(['monitor', '--no-log', '--source', 'bad.jsonl', '--map', 'map.yml'], { cwd: dir });
     assert.equal(r2.code, 2);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SaxesParser } from 'saxes';
 import { DEPLOY_EVENTS, type DeployRecord } from '../../src/deliver/deploy/record.js';
+import type { RunRecord } from '../../src/deliver/runner/record.js';
 import { deployChart } from '../../src/deliver/postmortem/index.js';
 import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
@@ -35,7 +36,7 @@ function parseXml(xml: string): { elements: string[]; texts: string[]; attrs: st
 const HOSTILE = '<script>alert(1)</script>&"\'';
 
 /** A canary deploy that went bad at 50% and was rolled back, as `pipeguard deploy` records it. */
-async function rolledBackDeploy(dir: string, o: { service?: string; reason?: string; id?: string } = {}): Promise<DeployRecord> {
+async function rolledBackDeploy(dir: string, o: { service?: string; reason?: string; id?: string; run?: string } = {}): Promise<DeployRecord> {
   const w = eventWriter(dir);
   const id = o.id ?? '20260106T100000Z-d3p10y';
   const service = o.service ?? 'web';
@@ -52,6 +53,7 @@ async function rolledBackDeploy(dir: string, o: { service?: string; reason?: str
   ];
   const t = (s: number) => `2026-01-06T10:0${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}Z`;
   await w(DEPLOY_EVENTS.started, { deployId: id, service, strategy: 'canary', candidate: cand, baseline: base, steps: [10, 50, 100] }, { time: t(0) });
+  await w(DEPLOY_EVENTS.artifact, { deployId: id, ref: cand.artifact.ref, digest: cand.artifact.digest, ok: true, checks: [{ requirement: 'signed', outcome: 'verified', detail: 'key 1a2b' }] }, { time: t(1) });
   await w(DEPLOY_EVENTS.health, { deployId: id, release: 'candidate', ok: true, status: 200, durationMs: 12 }, { time: t(2) });
   await w(DEPLOY_EVENTS.shift, { deployId: id, weight: 10 }, { time: t(3) });
   await w(DEPLOY_EVENTS.analysis, { deployId: id, ...decisions[0] }, { time: t(60) });
@@ -74,6 +76,7 @@ async function rolledBackDeploy(dir: string, o: { service?: string; reason?: str
     samples,
     decisions,
     thresholds: { maxErrorRate: 0.005, maxP95Ms: 500, minRequests: 100 },
+    ...(o.run ? { run: o.run } : {}),
   };
   mkdirSync(join(dir, '.pipeguard/deploys'), { recursive: true });
   writeFileSync(join(dir, '.pipeguard/deploys', `${id}.json`), JSON.stringify(rec, null, 2));
@@ -92,6 +95,7 @@ describe('pipeguard postmortem', () => {
     assert.match(md, /1\.5\.0 rolled back after 2 analysis windows at 50% of traffic; error rate 31% vs 0\.5% budget, p95 840 ms vs 500 ms, baseline 0\.1%/);
     assert.match(md, /\| 2026-01-06 10:02:02Z \| ✗ rolled back to 1\.4\.2: error rate 31% over the 0\.5% budget \|/);
     assert.match(md, /\| 2026-01-06 10:00:03Z \| traffic to the candidate: 10% \|/);
+    assert.match(md, /\| 2026-01-06 10:00:01Z \| ✓ artifact registry\.example\/web:1\.5\.0 \(sha256:eeeeeeeeeeee\): verified \(signed verified\) \|/);
     assert.match(md, /311 of 1200 requests served by 1\.5\.0 failed \(26%\), with at most 50% of traffic on it for 2 min/);
     assert.match(md, /rolled back automatically to 1\.4\.2/);
     assert.match(md, /\| 2026-01-06 10:02:00Z \| 50% \| 1000 \| 310 \| 31% \| 840 ms \| 0\.1% \| 115 ms \|/);
@@ -108,6 +112,36 @@ describe('pipeguard postmortem', () => {
     assert.equal(svg.elements.filter((e) => e === 'polyline').length, 4, 'candidate and baseline, error rate and p95');
     assert.ok(svg.texts.includes('budget 0.5%') && svg.texts.includes('budget 500 ms'), svg.texts.join('|'));
     assert.ok(svg.texts.includes('rolled back'));
+  });
+
+  it('a deploy run as a pipeline step: the run\'s gate violations, override and alerts are in its postmortem', async () => {
+    const dir = makeDir({ 'pipeguard.yml': 'failOn: high\n' });
+    const runId = '20260106T095500Z-a1b2c3';
+    const run: RunRecord = {
+      id: runId, pipeline: 'shop', status: 'passed', startedAt: '2026-01-06T09:55:00.000Z', finishedAt: '2026-01-06T10:03:00.000Z', actor: { user: 'ana', host: 'ci' }, overrides: [{ gate: 'build', reason: 'CVE-2026-9 not reachable' }],
+      stages: [{ name: 'build', status: 'passed', steps: [{ name: 'compile', status: 'succeeded', secrets: [] }],
+        gate: { id: 'build', scanners: ['deps'], path: '.', outcome: 'overridden', failOn: 'high', findings: 1, suppressed: 0, notes: [], override: { reason: 'CVE-2026-9 not reachable', by: 'ana' },
+          violations: [{ scanner: 'deps', ruleId: 'CVE-2026-9', severity: 'high', message: 'left-pad 1.0.0 has CVE-2026-9', path: 'package-lock.json', line: 12, fingerprint: 'f'.repeat(32) }] } }],
+    };
+    mkdirSync(join(dir, '.pipeguard/runs'), { recursive: true });
+    writeFileSync(join(dir, '.pipeguard/runs', `${runId}.json`), JSON.stringify(run));
+    const w = eventWriter(dir);
+    await w('run.started', { pipeline: 'shop', stages: ['build', 'deploy'] }, { run: runId, time: '2026-01-06T09:55:00Z' });
+    await w('override', { gate: 'build', reason: 'CVE-2026-9 not reachable', by: 'ana', violations: 1 }, { run: runId, time: '2026-01-06T09:58:00Z' });
+    await w('run.started', { pipeline: 'other', stages: [] }, { run: '20260106T095600Z-ffffff', time: '2026-01-06T09:56:00Z' });
+    await rolledBackDeploy(dir, { run: runId });
+    // an alert the monitor raised about the deploy
+    const { AuditLog } = await import('../../src/deliver/audit/log.js');
+    await new AuditLog({ path: join(dir, '.pipeguard/alerts.jsonl'), actor: { user: 'm', host: 'h' }, now: () => new Date('2026-01-06T10:00:05Z'), fsync: false })
+      .append('monitor.alert', { rule: 'unsigned-artifact-deployed', severity: 'critical', message: 'deploy 20260106T100000Z-d3p10y started with an unverified artifact', count: 1, first: '2026-01-06T10:00:00Z' });
+    const r = await cli(['postmortem', '20260106T100000Z-d3p10y'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\| high \| CVE-2026-9 \| package-lock\.json:12 \| build \(overridden\) \| 20260106T095500Z-a1b2c3 \| left-pad 1\.0\.0 has CVE-2026-9 \|/);
+    assert.match(r.stdout, /✗ gate build overridden by ana: CVE-2026-9 not reachable/);
+    assert.match(r.stdout, /ALERT critical unsigned-artifact-deployed/);
+    assert.match(r.stdout, /- \[ \] Review the override of gate build/);
+    assert.match(r.stdout, /- \[ \] Triage alert unsigned-artifact-deployed/);
+    assert.doesNotMatch(r.stdout, /ffffff/, 'another run is not part of it');
   });
 
   it('HTML: one page, well-formed, every hostile name escaped (saxes parses it; no script or img element)', async () => {
@@ -131,6 +165,17 @@ describe('pipeguard postmortem', () => {
     const rec = JSON.parse(readFileSync(join(dir, '.pipeguard/deploys/20260106T100000Z-d3p10y.json'), 'utf8')) as DeployRecord;
     const svg = parseXml(deployChart(rec)!);
     assert.ok(svg.texts.join('').includes(`Deploy 20260106T100000Z-d3p10y of web${HOSTILE}`));
+  });
+
+  it('the chart of a deploy with one window, no baseline and no latency figures is still well-formed', () => {
+    const rec: DeployRecord = {
+      id: 'd1', service: 's', strategy: 'blue-green', startedAt: '2026-01-06T10:00:00Z', outcome: 'failed', candidate: { version: '2' }, steps: [100],
+      samples: [{ t: '2026-01-06T10:01:00Z', weight: 100, candidate: { requests: 0, errors: 0, errorRate: 0 } }],
+      decisions: [], thresholds: { maxErrorRate: 0.01, minRequests: 50 },
+    };
+    const svg = parseXml(deployChart(rec)!);
+    assert.equal(svg.elements.filter((e) => e === 'polyline').length, 1);
+    assert.equal(deployChart({ ...rec, samples: [] }), undefined);
   });
 
   it('a failed pipeline run: the failing step and its output, the gate violations, the override, action items', async () => {

@@ -39,3 +39,16 @@ test('a step killed by a signal is reported with it, the run fails (exit 1), and
   assert.equal(unknown.code, 2);
   assert.equal(unknown.stderr.trimEnd().split('\n').length, 1, unknown.stderr);
 });
+
+test('a step runs in its cwd (relative to the pipeline root) with its env; argv runs without a shell', async () => {
+  const { dir, home } = await makeProject({
+    'sub/marker.txt': 'here\n',
+    'pipeguard.yml':
+      "pipeline:\n  stages:\n    - name: s\n      steps:\n        - name: where\n          cwd: sub\n          env: { GREETING: 'hello there' }\n          run: 'cat marker.txt; echo \"$GREETING\"'\n        - name: literal\n          cwd: sub\n          argv: [sh, -c, 'echo \"$1\"', sh, '$HOME;`id`']\n",
+  });
+  const r = await cli(['pipeline', 'run'], { cwd: dir, env: testEnv(home) });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\[s\/where\] here\n\[s\/where\] hello there\n/);
+  // the argument reached the program as written: no shell expanded $HOME or ran `id`
+  assert.match(r.stdout, /\[s\/literal\] \$HOME;`id`\n/);
+});

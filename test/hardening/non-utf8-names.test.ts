@@ -3,7 +3,7 @@
 // itself). Real files with such names, in a folder and in a real git repository (history and the index).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeName, isUtf8Name } from '../../src/core/byte-names.js';
@@ -104,4 +104,15 @@ test('a git repository: git ls-files -z lists the raw bytes; history and staged 
   assert.equal(staged.code, 1, staged.stderr);
   const found = (JSON.parse(staged.stdout) as { findings: { location: { path: string; startLine: number } }[] }).findings.map((f) => `${f.location.path}:${f.location.startLine}`);
   assert.deepEqual(found, ['sec\\xff\\xfe.txt:2']);
+});
+
+test('a tar archive member whose name is not UTF-8 is scanned and named in the escaped form', async (t) => {
+  if (spawnSync('tar', ['--version']).error) return t.skip('needs tar');
+  const dir = tree();
+  const out = makeDir();
+  execFileSync('tar', ['-cf', join(out, 'bundle.tar'), '-C', dir, '.']);
+  const r = await cli(['secrets', 'bundle.tar', '--format', 'json'], { cwd: out });
+  assert.equal(r.code, 1, r.stderr);
+  const paths = (JSON.parse(r.stdout) as { findings: { location: { path: string } }[] }).findings.map((f) => f.location.path).sort();
+  assert.deepEqual(paths, ['bundle.tar!./dir\\xe9/inner.txt', 'bundle.tar!./sec\\xff\\xfe.txt']);
 });

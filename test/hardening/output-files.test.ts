@@ -1,12 +1,14 @@
 // Files the CLI writes to paths the user names (--output and the like): regular files through a temporary file and a
 // rename, FIFOs and devices in place, folders, sockets and symbolic links refused; several outputs all or nothing;
-// no temporary file survives an error, SIGINT or SIGTERM. Real files, FIFOs, links and signals to a real child.
+// no temporary file survives an error, SIGINT or SIGTERM. Real files, FIFOs, links and signals to a real child
+// process (the other cases run the CLI in-process).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
 import { oneLine, runCli } from './helpers.js';
 
@@ -27,7 +29,7 @@ test('a report to a regular file replaces it whole and keeps its permission bits
   const dir = project();
   writeFileSync(join(dir, 'out.json'), 'old\n');
   chmodSync(join(dir, 'out.json'), 0o600);
-  const r = await runCli(['secrets', 'src', '--format', 'json', '--output', 'out.json'], { cwd: dir, limitMs: LIMIT });
+  const r = await cli(['secrets', 'src', '--format', 'json', '--output', 'out.json'], { cwd: dir });
   assert.equal(r.code, 1, r.stderr);
   const doc = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { findings: unknown[] };
   assert.equal(doc.findings.length, 1);
@@ -44,7 +46,7 @@ test('a FIFO named as output is written in place and stays a FIFO', async () => 
   let got = '';
   reader.stdout.on('data', (c: Buffer) => (got += c.toString()));
   const readerDone = new Promise((res) => reader.on('close', res));
-  const r = await runCli(['secrets', 'src', '--format', 'sarif', '--output', 'report.fifo'], { cwd: dir, limitMs: LIMIT });
+  const r = await cli(['secrets', 'src', '--format', 'sarif', '--output', 'report.fifo'], { cwd: dir });
   await readerDone;
   assert.equal(r.code, 1, r.stderr);
   assert.equal((JSON.parse(got) as { version: string }).version, '2.1.0');
@@ -54,11 +56,11 @@ test('a FIFO named as output is written in place and stays a FIFO', async () => 
 
 test('a character device is written in place; /dev/full fails every output with one line naming it', async () => {
   const dir = project();
-  const ok = await runCli(['secrets', 'src', '--format', 'json', '--output', '/dev/null'], { cwd: dir, limitMs: LIMIT });
+  const ok = await cli(['secrets', 'src', '--format', 'json', '--output', '/dev/null'], { cwd: dir });
   assert.equal(ok.code, 1, ok.stderr);
   assert.ok(statSync('/dev/null').isCharacterDevice());
   if (!existsSync('/dev/full')) return;
-  const r = await runCli(['secrets', 'src', '--format', 'json', '--output', 'a.json', '--format', 'sarif', '--output', '/dev/full', '--format', 'table'], { cwd: dir, limitMs: LIMIT });
+  const r = await cli(['secrets', 'src', '--format', 'json', '--output', 'a.json', '--format', 'sarif', '--output', '/dev/full', '--format', 'table'], { cwd: dir });
   assert.equal(r.code, 2, r.stderr);
   assert.ok(oneLine(r.stderr), r.stderr);
   assert.match(r.stderr, /\/dev\/full: cannot write \(no space left on the device, ENOSPC\)/);
@@ -71,7 +73,7 @@ test('a character device is written in place; /dev/full fails every output with 
 test('a folder or a block device as output is refused before anything is written', async () => {
   const dir = project();
   mkdirSync(join(dir, 'reports'));
-  const r = await runCli(['secrets', 'src', '--format', 'json', '--output', 'first.json', '--format', 'sarif', '--output', 'reports'], { cwd: dir, limitMs: LIMIT });
+  const r = await cli(['secrets', 'src', '--format', 'json', '--output', 'first.json', '--format', 'sarif', '--output', 'reports'], { cwd: dir });
   assert.equal(r.code, 2, r.stderr);
   assert.ok(oneLine(r.stderr), r.stderr);
   assert.match(r.stderr, /^pipeguard: reports: is a folder/);
@@ -86,7 +88,7 @@ test('a folder or a block device as output is refused before anything is written
     }
   });
   if (block) {
-    const b = await runCli(['secrets', 'src', '--format', 'json', '--output', block], { cwd: dir, limitMs: LIMIT });
+    const b = await cli(['secrets', 'src', '--format', 'json', '--output', block], { cwd: dir });
     assert.equal(b.code, 2, b.stderr);
     assert.ok(oneLine(b.stderr), b.stderr);
     assert.match(b.stderr, /is a block device/);
@@ -99,7 +101,7 @@ test('a symbolic link as output is neither replaced nor written through', async 
   symlinkSync(join(outside, 'precious.txt'), join(dir, 'out.json'));
   symlinkSync(join(outside, 'missing.txt'), join(dir, 'dangling.json'));
   for (const name of ['out.json', 'dangling.json']) {
-    const r = await runCli(['secrets', 'src', '--format', 'json', '--output', name], { cwd: dir, limitMs: LIMIT });
+    const r = await cli(['secrets', 'src', '--format', 'json', '--output', name], { cwd: dir });
     assert.equal(r.code, 2, r.stderr);
     assert.ok(oneLine(r.stderr), r.stderr);
     assert.match(r.stderr, new RegExp(`${name}: is a symbolic link`));
@@ -114,7 +116,7 @@ test('a symbolic link among the folders below the working folder is refused (a r
   const dir = project();
   const outside = makeDir();
   symlinkSync(outside, join(dir, 'reports'));
-  const r = await runCli(['secrets', 'src', '--format', 'json', '--output', 'reports/out.json'], { cwd: dir, limitMs: LIMIT });
+  const r = await cli(['secrets', 'src', '--format', 'json', '--output', 'reports/out.json'], { cwd: dir });
   assert.equal(r.code, 2, r.stderr);
   assert.ok(oneLine(r.stderr), r.stderr);
   assert.match(r.stderr, /reports\/out\.json: reports is a symbolic link/);
@@ -122,7 +124,7 @@ test('a symbolic link among the folders below the working folder is refused (a r
   // a folder above the working folder is the user's own: an absolute path through a link there is written
   const linked = join(makeDir(), 'via');
   symlinkSync(outside, linked);
-  const ok = await runCli(['secrets', 'src', '--format', 'json', '--output', join(linked, 'out.json')], { cwd: dir, limitMs: LIMIT });
+  const ok = await cli(['secrets', 'src', '--format', 'json', '--output', join(linked, 'out.json')], { cwd: dir });
   assert.equal(ok.code, 1, ok.stderr);
   assert.ok(existsSync(join(outside, 'out.json')));
 });
@@ -141,7 +143,7 @@ test('several outputs are all or nothing: a missing folder for the last one leav
   assert.equal(existsSync(join(dir, 'b.xml')), false, 'b.xml was written');
   assert.deepEqual(temps(dir), []);
   // the same file twice is a usage mistake, said before anything is written
-  const twice = await runCli(['secrets', 'src', '--format', 'json', '--output', 'x.json', '--format', 'json', '--output', './x.json'], { cwd: dir, limitMs: LIMIT });
+  const twice = await cli(['secrets', 'src', '--format', 'json', '--output', 'x.json', '--format', 'json', '--output', './x.json'], { cwd: dir });
   assert.equal(twice.code, 2, twice.stderr);
   assert.match(twice.stderr, /named twice as an output/);
   assert.equal(existsSync(join(dir, 'x.json')), false);
@@ -180,12 +182,12 @@ test('sbom -o follows the same rules', async () => {
   const dir = makeDir({ 'package-lock.json': JSON.stringify({ name: 'x', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'x', version: '1.0.0' } } }) });
   const outside = makeDir({ 'keep.json': 'keep\n' });
   symlinkSync(join(outside, 'keep.json'), join(dir, 'sbom.json'));
-  const r = await runCli(['sbom', '.', '-o', 'sbom.json'], { cwd: dir, limitMs: LIMIT });
+  const r = await cli(['sbom', '.', '-o', 'sbom.json'], { cwd: dir });
   assert.equal(r.code, 2, r.stderr);
   assert.ok(oneLine(r.stderr), r.stderr);
   assert.match(r.stderr, /sbom\.json: is a symbolic link/);
   assert.equal(readFileSync(join(outside, 'keep.json'), 'utf8'), 'keep\n');
-  const ok = await runCli(['sbom', '.', '-o', 'bom.json'], { cwd: dir, limitMs: LIMIT });
+  const ok = await cli(['sbom', '.', '-o', 'bom.json'], { cwd: dir });
   assert.equal(ok.code, 0, ok.stderr);
   assert.ok(JSON.parse(readFileSync(join(dir, 'bom.json'), 'utf8')));
   assert.deepEqual(temps(dir), []);

@@ -13,12 +13,12 @@ let cache: string | undefined;
 
 /**
  * The environment every run starts from: a cache folder of its own (no user's advisory database or forge cache
- * leaks in) and an OSV export address nothing listens on, so a scan that would download advisories fails at once
- * rather than reaching the internet. A test's `env` overrides either.
+ * leaks in) and OSV export and Best Practices addresses nothing listens on, so a scan that would download advisories
+ * (or a posture run that would ask for a badge) fails at once rather than reaching the internet. A test's `env` overrides either.
  */
 function baseEnv(): Record<string, string> {
   cache ??= makeDir();
-  return { XDG_CACHE_HOME: cache, PIPEGUARD_OSV_URL: 'http://127.0.0.1:9' };
+  return { XDG_CACHE_HOME: cache, PIPEGUARD_OSV_URL: 'http://127.0.0.1:9', PIPEGUARD_BEST_PRACTICES_URL: 'http://127.0.0.1:9' };
 }
 
 /** Runs the CLI in-process with captured output, a fixed clock and no TTY. */

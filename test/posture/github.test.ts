@@ -86,7 +86,9 @@ test('github: a neglected repository gets each live-settings finding and each fi
   // known vulnerable locked dependency (as osv-scanner finds none for Scorecard). CI-Tests 6: #41 and #38 passed
   // GitHub Actions and #37 a Jenkins status; #40 failed and #39 ran nothing (3 of 5). SAST 0: no SAST app checked a
   // pull request and no workflow runs a SAST tool. Fuzzing 0: no fuzzer set up. Packaging inconclusive: nothing publishes.
-  assert.deepEqual(sc, { 'Binary-Artifacts': 9, 'Branch-Protection': 0, 'CI-Tests': 6, 'Code-Review': 0, 'Dangerous-Workflow': 10, 'Dependency-Update-Tool': 0, Fuzzing: 0, License: 0, Maintained: 1, Packaging: -1, 'Pinned-Dependencies': 0, SAST: 0, 'Security-Policy': 0, 'Signed-Releases': 0, 'Token-Permissions': 0, Vulnerabilities: 10, Webhooks: 5 });
+  // Contributors 0: the one regular contributor names no organisation or company, and CODEOWNERS names only teams.
+  // CII-Best-Practices not asked: a private repository's address is not sent to the Best Practices service.
+  assert.deepEqual(sc, { 'Binary-Artifacts': 9, 'Branch-Protection': 0, 'CI-Tests': 6, 'CII-Best-Practices': -1, 'Code-Review': 0, Contributors: 0, 'Dangerous-Workflow': 10, 'Dependency-Update-Tool': 0, Fuzzing: 0, License: 0, Maintained: 1, Packaging: -1, 'Pinned-Dependencies': 0, SAST: 0, 'Security-Policy': 0, 'Signed-Releases': 0, 'Token-Permissions': 0, Vulnerabilities: 10, Webhooks: 5 });
   const pinned = run.repos[0]!.scorecard.find((c) => c.name === 'Pinned-Dependencies')!;
   assert.ok(pinned.details.includes('Warn: containerImage not pinned by hash: Dockerfile:1: node:20'), pinned.details.join('\n'));
   assert.ok(pinned.details.includes('Warn: npmCommand not pinned by hash: Dockerfile:4: npm install'), pinned.details.join('\n'));

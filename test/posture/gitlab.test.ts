@@ -71,7 +71,8 @@ test('gitlab: a hardened project gets no finding', async () => {
   const sc = Object.fromEntries(run.repos[0]!.scorecard.map((c) => [c.name, c.score]));
   // Pinned-Dependencies is inconclusive, as in Scorecard: no workflow, Dockerfile or script pulls in a dependency.
   // Fuzzing 0: the project sets up no fuzzer. Vulnerabilities 10: cobra 1.8.0 (go.sum) has no advisory in the vendored database.
-  assert.deepEqual(sc, { 'Binary-Artifacts': 10, 'Branch-Protection': 10, 'Code-Review': 10, 'Dependency-Update-Tool': 10, Fuzzing: 0, License: 10, Maintained: 10, 'Pinned-Dependencies': -1, 'Security-Policy': 10, 'Signed-Releases': 10, Vulnerabilities: 10 });
+  // CII-Best-Practices not asked: an internal project's address is not sent to the Best Practices service.
+  assert.deepEqual(sc, { 'Binary-Artifacts': 10, 'Branch-Protection': 10, 'CII-Best-Practices': -1, 'Code-Review': 10, 'Dependency-Update-Tool': 10, Fuzzing: 0, License: 10, Maintained: 10, 'Pinned-Dependencies': -1, 'Security-Policy': 10, 'Signed-Releases': 10, Vulnerabilities: 10 });
 });
 
 test('gitlab: a Reporter token sees no protected branches or variables, and says so per check', async () => {

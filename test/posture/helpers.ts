@@ -27,7 +27,9 @@ export async function assess(
   const env = { [double.recording.forge === 'github' ? 'GITHUB_TOKEN' : 'GITLAB_TOKEN']: o.token ?? 'test-token' };
   if (o.token === '') delete env[double.recording.forge === 'github' ? 'GITHUB_TOKEN' : 'GITLAB_TOKEN'];
   const endpoint = double.recording.forge === 'github' ? githubEndpoint(env, double.url) : gitlabEndpoint(env, double.url);
-  const config: Config = configSchema.parse(o.config ?? {});
+  // The Best Practices service is the double too: no test leaves the machine.
+  const given = (o.config ?? {}) as { forge?: Record<string, unknown> };
+  const config: Config = configSchema.parse({ ...given, forge: { bestPracticesUrl: double.url.replace(/\/api\/v4$/, ''), ...(given.forge ?? {}) } });
   return runPosture({
     subject,
     endpoint,

@@ -214,3 +214,30 @@ test('Fuzzing and Packaging: fuzzers and publishing workflows found where they a
   assert.equal(packaging(ev, new Map<string, boolean | string>([['.github/workflows/release.yml', false]])).score, -1, 'never run successfully: inconclusive, as Scorecard says');
   assert.equal(packaging(await evidence({ 'x.txt': '' }), new Map()).score, -1);
 });
+
+test('Contributors: organisations or companies of regular contributors, and contributing code owners', async () => {
+  const { contributors } = await import('../../src/posture/scorecard.js');
+  type Facts = Parameters<typeof contributors>[0];
+  const facts = (users: { login: string; contributions: number; orgs?: string[]; company?: string }[]) => ({ forge: 'github', contributors: { ok: true, value: users } }) as unknown as Facts;
+  const owners = await evidence({ '.github/CODEOWNERS': '# owners\n* @acme/core @ann\n/docs/ @ben # @carl is gone\n' });
+  assert.deepEqual(owners.codeOwners, ['ann', 'ben'], 'users, not teams; comments ignored');
+  const users = [
+    { login: 'ann', contributions: 50, orgs: ['acme'] },
+    { login: 'ben', contributions: 9, orgs: ['acme'], company: '@Acme, Inc.' }, // acme already counted: the company "acme" is the same name
+    { login: 'cat', contributions: 7, company: 'Globex LLC' },
+    { login: 'dan', contributions: 4, orgs: ['initech'] }, // ok: under 5 commits, not counted
+  ];
+  const c = contributors(facts(users), owners);
+  // acme, globex (2 of 3) + ann, ben (2 of 3): 10 * 4 / 6.
+  assert.equal(c.score, 6, c.reason);
+  assert.deepEqual(c.details, ['Info: found contributions from: acme, ann, ben, globex']);
+  assert.equal(contributors({ forge: 'github', contributors: { ok: false, reason: 'rate limited' } } as unknown as Facts, owners).score, -1);
+});
+
+test('CII-Best-Practices: the badge level scored as Scorecard scores it', async () => {
+  const { bestPractices } = await import('../../src/posture/scorecard.js');
+  type Facts = Parameters<typeof bestPractices>[0];
+  const score = (value: string | null) => bestPractices({ bestPractices: { ok: true, value } } as unknown as Facts).score;
+  assert.deepEqual([score('gold'), score('silver'), score('passing'), score('in_progress'), score(null)], [10, 7, 5, 2, 0]);
+  assert.equal(bestPractices({ bestPractices: { ok: false, reason: 'private' } } as unknown as Facts).score, -1);
+});

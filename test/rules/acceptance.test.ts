@@ -96,7 +96,7 @@ function caseTree(c: TreeCase): string {
 
 for (const c of CASES) {
   test(`tree case: ${c.name}`, async () => {
-    const withDb = c.scanner === 'deps' ? { ...c, config: { ...c.config, scanners: { deps: { db } } } } : c;
+    const withDb = c.scanner === 'deps' || c.scanner === 'pipeline' ? { ...c, config: { ...c.config, scanners: { [c.scanner]: { db } } } } : c;
     assert.deepEqual(await runCase(withDb, caseTree), []);
   });
 }

@@ -89,6 +89,23 @@ export const CASES: TreeCase[] = [
     negative: POSTURE,
   },
   {
+    name: 'pipeline: an action version with a known advisory, and the fixed one',
+    scanner: 'pipeline',
+    files: {
+      '.github/workflows/ci.yml': 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67 # v45.0.7\n',
+      '.github/workflows/fixed.yml': 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tj-actions/changed-files@ed68ef82c095e0d48ec87eccea555d944a631a4c # v46.0.5\n',
+    },
+    positive: ['gha-known-vulnerable-action'],
+    negative: [],
+  },
+  {
+    name: 'pipeline: a fixed action version is not reported',
+    scanner: 'pipeline',
+    files: { '.github/workflows/ci.yml': 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tj-actions/changed-files@ed68ef82c095e0d48ec87eccea555d944a631a4c # v46.0.5\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n' },
+    positive: [],
+    negative: ['gha-known-vulnerable-action'],
+  },
+  {
     name: 'deps: a vulnerable lodash, and a fixed one',
     scanner: 'deps',
     files: { 'vulnerable/package-lock.json': npmLock({ lodash: ['4.17.15', 'MIT'] }) },

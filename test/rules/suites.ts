@@ -15,6 +15,7 @@ function pipelinePlace(rel: string): Placement | string | undefined {
     // A GitLab file other than .gitlab-ci.yml is read when .gitlab-ci.yml includes it.
     return name.startsWith('gitlab-ci') ? '.gitlab-ci.yml' : { path: `ci/${name}`, beside: { '.gitlab-ci.yml': `include:\n  - local: ci/${name}\n` } };
   }
+  if (name.startsWith('pre-commit')) return '.pre-commit-config.yaml';
   if (name.startsWith('action-')) return `actions/${name.slice(7, -4)}/action.yml`;
   if (name.startsWith('dependabot.')) return '.github/dependabot.yml';
   return `.github/workflows/${name}`;

@@ -183,3 +183,23 @@ test('requirements no lockfile resolves (manifest ranges, unpinned names) are li
   assert.equal(numpyLike?.versionInfo, undefined);
   assert.match(numpyLike?.comment ?? '', /unresolved requirement ==9\.\*/);
 });
+
+test('an npm alias is the real package in the SBOM, with the alias as a property', async () => {
+  const dir = makeDir();
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        '': { dependencies: { 'old-lodash': 'npm:lodash@4.17.15' } },
+        'node_modules/old-lodash': { name: 'lodash', version: '4.17.15', resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.15.tgz' },
+      },
+    }),
+  );
+  const r = await cli(['sbom', '.'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const bom = JSON.parse(r.stdout) as { components: { purl: string; properties: { name: string; value: string }[] }[] };
+  const lodash = bom.components.find((c) => c.purl === 'pkg:npm/lodash@4.17.15');
+  assert.ok(lodash?.properties.some((p) => p.name === 'pipeguard:alias' && p.value === 'old-lodash'));
+  assert.ok(!bom.components.some((c) => c.purl.includes('old-lodash')));
+});

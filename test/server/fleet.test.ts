@@ -138,7 +138,7 @@ describe('fleet scans', { skip }, () => {
     return spawnCli(['worker', '--server', srv.url, '--redis', REDIS, '--prefix', prefix, ...extra], { PIPEGUARD_TOKEN: token });
   }
 
-  test('a batch spreads over two workers, keeps to one clone per host at a time, retries, and dead-letters what cannot be scanned', { timeout: 240_000 }, async () => {
+  test('a batch spreads over two workers, keeps to one clone per host at a time, retries, and dead-letters what cannot be scanned', { timeout: 600_000 }, async () => {
     const hostA = await startProxy(daemonPort, 300);
     const hostB = await startProxy(daemonPort, 0);
     after(() => void hostA.server.close());

@@ -59,6 +59,19 @@ test('check: an expired acceptance reopens the threat; SARIF carries threats and
   assert.ok(json.notes.some((n: string) => /threatmodel\.yml:\d+: accepted risk tm-process-repudiation@worker expired on 2025-06-30/.test(n)), json.notes);
 });
 
+test('check: DAST counts once pipeguard.yml configures scanners.dast (read from the file, not the defaults)', async () => {
+  const dir = webshop();
+  const dastOf = async () => {
+    const r = await cli(['threat-model', 'report', dir, '-f', 'json', '--no-drift'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout).threats.find((x: { id: string }) => x.id === 'tm-process-xss@api');
+    return t.checks.find((c: { scanner: string }) => c.scanner === 'dast').state;
+  };
+  assert.equal(await dastOf(), 'inactive');
+  writeFileSync(join(dir, 'pipeguard.yml'), `${readFileSync(join(dir, 'pipeguard.yml'), 'utf8')}scanners:\n  dast:\n    budget: 5m\n`);
+  assert.equal(await dastOf(), 'live');
+});
+
 test('drift: parts in the code the model lacks, and parts the model names that the code lacks', async () => {
   const dir = webshop();
   // A new service with a public port, a new route, a new SDK and a new data store.
@@ -117,13 +130,17 @@ test('init names the services whose credentials the secrets rules find, never th
     'notify/mail.js': `const key = '${sendgrid}';\nmodule.exports = key;\n`,
     'api/.env': 'DB_PASSWORD=DKEcL7S8jJ7\n',
     'test/fixtures/keys.js': `const k = '${sendgrid.replace('SG.T8', 'SG.Q9')}';\n`,
+    // Path suppressions and the secrets allowlist say these are not real: no external from them.
+    'samples/stripe.js': 'const k = "sk_test_uBx9YBVTkGIrKq1c6IoyYttq420fJ0OVIL73WFuVCAk3QVCE9BV3GyGSd5izi1sadYNG3CjEXscBadKNl0oQKPLE5Z9UPp00uIX";\n',
+    'docs-src/slack.txt': `SLACK_WEBHOOK=https://hooks.slack.com/services/${['TUSMUSBBO', 'BNOMJ09SGYE', 'QKb1yCdPECu1qS7QslXuoyjx'].join('/')}\n`,
+    'pipeguard.yml': 'suppressions:\n  - path: "samples/**"\n    reason: sample keys from the provider docs\nscanners:\n  secrets:\n    allowlist:\n      paths: ["docs-src/**"]\n',
   });
   const r = await cli(['threat-model', 'init', dir, '-o', '-'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\n {2}sendgrid:\n/);
   assert.match(r.stdout, /# seen at notify\/mail\.js:1 \(secret sendgrid-api-key\)/);
   assert.ok(!r.stdout.includes(sendgrid) && !r.stdout.includes('DKEcL7S8jJ7'), 'no secret in the draft');
-  assert.ok(!/generic|test\/fixtures/.test(r.stdout), r.stdout);
+  assert.ok(!/generic|test\/fixtures|stripe|slack/.test(r.stdout), r.stdout);
   // check reads no secrets: the draft has no drift.
   writeFileSync(join(dir, 'threatmodel.yml'), r.stdout);
   const check = await cli(['threat-model', 'check', dir, '-f', 'json', '--fail-on', 'none'], { cwd: dir });

@@ -14,7 +14,7 @@ test('the peer example models load and validate through our loader; their threat
   assert.equal(data.threagile.model.elements.size, 14);
   assert.equal(data.threagile.model.flows.length, 20);
   assert.equal(data.threagile.risks.rules.length + data.threagile.risks.notDerived.length, 42);
-  assert.equal(threagileRisks(data.threagile).length, 46);
+  assert.equal(threagileRisks(data.threagile).length, 54);
 });
 
 test('bad peer data is refused with the file named', () => {

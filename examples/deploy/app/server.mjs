@@ -3,12 +3,16 @@
 //   ERROR_RATE   fraction of requests answered 500 (spread evenly: 0.3 is 3 in every 10)
 //   LATENCY_MS   time each answer waits
 //   HEALTH       status /healthz answers (default 200)
+// or per version by FAULTS_FILE, a JSON file { "v3": { "ERROR_RATE": 0.3 }, ... } (the example's app/faults.json).
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 const version = process.env.PIPEGUARD_DEPLOY_VERSION ?? process.env.VERSION ?? 'dev';
-const errorRate = Number(process.env.ERROR_RATE ?? 0);
-const latency = Number(process.env.LATENCY_MS ?? 0);
-const health = Number(process.env.HEALTH ?? 200);
+const faults = process.env.FAULTS_FILE ? (JSON.parse(readFileSync(process.env.FAULTS_FILE, 'utf8'))[version] ?? {}) : {};
+const setting = (name, dflt) => Number(process.env[name] ?? faults[name] ?? dflt);
+const errorRate = setting('ERROR_RATE', 0);
+const latency = setting('LATENCY_MS', 0);
+const health = setting('HEALTH', 200);
 let credit = 0;
 
 const server = createServer((req, res) => {

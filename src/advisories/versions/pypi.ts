@@ -28,8 +28,20 @@ export interface Pep440 {
   local?: string[];
 }
 
-/** Parses a PEP 440 version, or undefined when it is not one. */
+/** Parsed versions by text: an advisory's bounds are compared against many versions (fix candidates, lockfiles). */
+const parsed = new Map<string, Pep440 | null>();
+
+/** Parses a PEP 440 version, or undefined when it is not one (memoised; the result is shared, never mutate it). */
 export function parsePep440(v: string): Pep440 | undefined {
+  let p = parsed.get(v);
+  if (p === undefined) {
+    if (parsed.size >= 100_000) parsed.clear();
+    parsed.set(v, (p = parseUncached(v) ?? null));
+  }
+  return p ?? undefined;
+}
+
+function parseUncached(v: string): Pep440 | undefined {
   const m = PEP440.exec(v);
   if (!m?.groups) return undefined;
   const g = m.groups;

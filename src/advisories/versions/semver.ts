@@ -23,8 +23,19 @@ export interface ParsedSemver {
   pre: string[];
 }
 
-/** Splits a version into numeric core and pre-release identifiers; never throws. */
+const parsed = new Map<string, ParsedSemver>();
+
+/** Splits a version into numeric core and pre-release identifiers; never throws (memoised; never mutate the result). */
 export function parseSemver(v: string): ParsedSemver {
+  let p = parsed.get(v);
+  if (!p) {
+    if (parsed.size >= 100_000) parsed.clear();
+    parsed.set(v, (p = parseUncached(v)));
+  }
+  return p;
+}
+
+function parseUncached(v: string): ParsedSemver {
   let s = v.trim();
   if (s.startsWith('v') || s.startsWith('V')) s = s.slice(1);
   const plus = s.indexOf('+');

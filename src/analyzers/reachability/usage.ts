@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import type * as TS from 'typescript';
 import type { TargetAnalyzer } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 
@@ -38,13 +36,6 @@ const GO = /\.go$/;
 const NOT_APP = /(^|\/)(node_modules|vendor|bower_components|\.git|\.venv|site-packages|dist|coverage)\//;
 const MAX_BYTES = 1 << 20;
 
-let tsLib: typeof import('typescript') | undefined;
-function typescript(): typeof import('typescript') {
-  // the compiler bundle is loaded only when a scan has code to read, through require (ESM import lexes it first)
-  tsLib ??= createRequire(import.meta.url)('typescript') as typeof import('typescript');
-  return tsLib;
-}
-
 /** The package a bare specifier names (`lodash/fp` → `lodash`, `@a/b/c` → `@a/b`), undefined for relative and builtin ones. */
 export function npmPackageOf(spec: string): { name: string; sub?: string } | undefined {
   if (!spec || spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || /^[a-z]+:/i.test(spec)) return undefined;
@@ -55,11 +46,124 @@ export function npmPackageOf(spec: string): { name: string; sub?: string } | und
   return { name: parts.slice(0, n).join('/'), ...(sub ? { sub } : {}) };
 }
 
-/** The imports of a JS/TS file and the names it uses from each (TypeScript's parser; no type checking). */
-export function jsImports(path: string, text: string): ImportUse[] {
-  const ts = typescript();
-  const kind = /\.tsx$/.test(path) ? ts.ScriptKind.TSX : /\.(c|m)?ts$/.test(path) ? ts.ScriptKind.TS : /\.jsx$/.test(path) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
-  const sf = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, kind);
+/** A JS/TS token: an identifier or keyword, a string literal's text, or one punctuation mark. */
+interface Tok {
+  t: 'id' | 'str' | 'p';
+  v: string;
+}
+
+/** Keywords after which a `/` starts a regular expression, not a division. */
+const BEFORE_EXPR = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+
+/**
+ * Tokens of JS/TS source: comments skipped, strings and template literals read whole (the expressions inside
+ * `${...}` lexed as code), regular expression literals skipped. Enough to find imports and member uses; no parse.
+ */
+export function lexJs(src: string): Tok[] {
+  const out: Tok[] = [];
+  const n = src.length;
+  const templates: number[] = []; // brace depth at each open `${`
+  let depth = 0;
+  let i = src.startsWith('#!') ? src.indexOf('\n') + 1 || n : 0;
+  const regexAllowed = (): boolean => {
+    const last = out[out.length - 1];
+    if (!last) return true;
+    if (last.t === 'str') return false;
+    if (last.t === 'id') return BEFORE_EXPR.has(last.v);
+    return last.v !== ')' && last.v !== ']' && last.v !== '}';
+  };
+  // reads template text from i (after a backtick or a closing `}`) up to the closing backtick or the next `${`
+  const template = (): void => {
+    while (i < n) {
+      const c = src[i];
+      if (c === '\\') i += 2;
+      else if (c === '`') {
+        i++;
+        out.push({ t: 'str', v: '' });
+        return;
+      } else if (c === '$' && src[i + 1] === '{') {
+        i += 2;
+        templates.push(depth);
+        depth++;
+        out.push({ t: 'p', v: '(' });
+        return;
+      } else i++;
+    }
+  };
+  while (i < n) {
+    const c = src[i] as string;
+    if (c === ' ' || c === '\n' || c === '\t' || c === '\r') {
+      i++;
+    } else if (c === '/' && src[i + 1] === '/') {
+      const e = src.indexOf('\n', i);
+      i = e < 0 ? n : e;
+    } else if (c === '/' && src[i + 1] === '*') {
+      const e = src.indexOf('*/', i + 2);
+      i = e < 0 ? n : e + 2;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < n && src[j] !== c && src[j] !== '\n') j += src[j] === '\\' ? 2 : 1;
+      out.push({ t: 'str', v: src.slice(i + 1, j) });
+      i = j + 1;
+    } else if (c === '`') {
+      i++;
+      template();
+    } else if (c === '/' && regexAllowed()) {
+      let j = i + 1;
+      let cls = false;
+      while (j < n && src[j] !== '\n' && (cls || src[j] !== '/')) {
+        if (src[j] === '\\') j++;
+        else if (src[j] === '[') cls = true;
+        else if (src[j] === ']') cls = false;
+        j++;
+      }
+      i = j + 1;
+      while (i < n && /[a-z]/i.test(src[i] as string)) i++;
+      out.push({ t: 'str', v: '' });
+    } else if (/[A-Za-z_$]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[\w$]/.test(src[j] as string)) j++;
+      out.push({ t: 'id', v: src.slice(i, j) });
+      i = j;
+    } else if (/[0-9]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[\w.]/.test(src[j] as string)) j++;
+      out.push({ t: 'str', v: '' });
+      i = j;
+    } else if (c === '{') {
+      depth++;
+      out.push({ t: 'p', v: c });
+      i++;
+    } else if (c === '}') {
+      depth--;
+      i++;
+      if (templates.length && templates[templates.length - 1] === depth) {
+        templates.pop();
+        out.push({ t: 'p', v: ')' });
+        template();
+      } else out.push({ t: 'p', v: c });
+    } else if (c === '?' && src[i + 1] === '.' && !/[0-9]/.test(src[i + 2] ?? '')) {
+      out.push({ t: 'p', v: '.' }); // optional chaining reads like a member access
+      i += 2;
+    } else if (c === '.' && src[i + 1] === '.' && src[i + 2] === '.') {
+      out.push({ t: 'p', v: '...' });
+      i += 3;
+    } else {
+      out.push({ t: 'p', v: c });
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The imports of a JS/TS file and the names it uses from each, read from tokens (a hand-written lexer: no parser
+ * is loaded): ESM imports and re-exports, `require`, `import()`, TypeScript `import x = require()`; type-only
+ * imports are not uses. Names: named imports, destructured requires, `x.member` of a default or namespace binding,
+ * `default` when the module itself is called or passed on, a subpath's first segment (`lodash/template`).
+ */
+export function jsImports(_path: string, text: string): ImportUse[] {
+  const toks = lexJs(text);
   const byModule = new Map<string, ImportUse>();
   const use = (spec: string): ImportUse | undefined => {
     const pkg = npmPackageOf(spec);
@@ -70,88 +174,110 @@ export function jsImports(path: string, text: string): ImportUse[] {
     return u;
   };
   // local name → what it is bound to: the module itself (default, namespace, require) or one export
-  const bindings = new Map<string, { u: ImportUse; name?: string }>();
-  const bindPattern = (u: ImportUse, n: TS.BindingName): void => {
-    if (ts.isIdentifier(n)) bindings.set(n.text, { u });
-    else if (ts.isObjectBindingPattern(n)) {
-      for (const el of n.elements) {
-        const exported = el.propertyName && (ts.isIdentifier(el.propertyName) || ts.isStringLiteral(el.propertyName)) ? el.propertyName.text : ts.isIdentifier(el.name) ? el.name.text : undefined;
-        if (exported) u.names.add(exported);
-        if (ts.isIdentifier(el.name) && exported) bindings.set(el.name.text, { u, name: exported });
+  const bindings = new Map<string, { u: ImportUse; name?: string; at: number }>();
+  const is = (k: number, t: Tok['t'], v?: string): boolean => toks[k]?.t === t && (v === undefined || toks[k]?.v === v);
+  // `{ a, b: c, d = 1, ...rest }` or `{ a as b, type c }` from the `{` at k; returns the index after `}`
+  const members = (k: number, u: ImportUse, sep: ':' | 'as'): number => {
+    let j = k + 1;
+    while (j < toks.length && !is(j, 'p', '}')) {
+      if (is(j, 'id', 'type') && is(j + 1, 'id')) j++; // import { type X }
+      const first = toks[j];
+      if (first && (first.t === 'id' || first.t === 'str')) {
+        let local = first.v;
+        if ((sep === 'as' && is(j + 1, 'id', 'as')) || (sep === ':' && is(j + 1, 'p', ':'))) {
+          if (is(j + 2, 'id')) local = toks[j + 2]!.v;
+          j += 2;
+        }
+        u.names.add(first.v);
+        bindings.set(local, { u, name: first.v, at: j });
+      }
+      // to the next entry at this level
+      let d = 0;
+      for (j++; j < toks.length; j++) {
+        if (is(j, 'p', '{') || is(j, 'p', '(') || is(j, 'p', '[')) d++;
+        else if (is(j, 'p', ')') || is(j, 'p', ']')) d--;
+        else if (is(j, 'p', '}')) {
+          if (d === 0) break;
+          d--;
+        } else if (d === 0 && is(j, 'p', ',')) {
+          j++;
+          break;
+        }
       }
     }
+    return j + 1;
   };
-  const requireOf = (e: TS.Expression): ImportUse | undefined => {
-    if (!ts.isCallExpression(e) || e.arguments.length !== 1) return undefined;
-    const a = e.arguments[0] as TS.Expression;
-    if (!ts.isStringLiteralLike(a)) return undefined;
-    const isRequire = ts.isIdentifier(e.expression) && e.expression.text === 'require';
-    const isImport = e.expression.kind === ts.SyntaxKind.ImportKeyword;
-    return isRequire || isImport ? use(a.text) : undefined;
-  };
-  const visit = (node: TS.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      const u = use(node.moduleSpecifier.text);
-      const c = node.importClause;
-      if (u && c) {
-        if (c.name) {
-          bindings.set(c.name.text, { u });
-          u.names.add('default');
-        }
-        const nb = c.namedBindings;
-        if (nb && ts.isNamespaceImport(nb)) bindings.set(nb.name.text, { u });
-        else if (nb) {
-          for (const el of nb.elements) {
-            const exported = (el.propertyName ?? el.name).text;
-            u.names.add(exported);
-            bindings.set(el.name.text, { u, name: exported });
+  for (let k = 0; k < toks.length; k++) {
+    const tok = toks[k] as Tok;
+    if (tok.t !== 'id' || is(k - 1, 'p', '.')) continue;
+    if (tok.v === 'import' && is(k + 1, 'str')) {
+      use(toks[k + 1]!.v); // import 'polyfill': loaded for its effects
+    } else if ((tok.v === 'import' && !is(k + 1, 'p', '(') && !is(k + 1, 'p', '.')) || (tok.v === 'export' && !is(k + 1, 'id', 'default'))) {
+      // import X, { a as b } from 'm' / import * as ns from 'm' / export { a } from 'm' / export * from 'm'
+      let j = k + 1;
+      if (is(j, 'id', 'type') && !is(j + 1, 'p', ',') && !is(j + 1, 'id', 'from')) continue; // type-only
+      let end = j;
+      while (end < toks.length && end - k < 400 && !is(end, 'p', ';') && !(is(end, 'id', 'from') && is(end + 1, 'str'))) {
+        if (tok.v === 'export' && is(end, 'id') && ['const', 'let', 'var', 'function', 'class', 'async', 'interface', 'type', 'enum', 'abstract', 'declare', 'namespace'].includes(toks[end]!.v) && end === j) break;
+        if (tok.v === 'import' && is(end, 'p', '=')) break; // import x = require('m'): read at require
+        end++;
+      }
+      if (!(is(end, 'id', 'from') && is(end + 1, 'str'))) continue;
+      const u = use(toks[end + 1]!.v);
+      if (!u) continue;
+      while (j < end) {
+        if (is(j, 'p', '*')) {
+          if (is(j + 1, 'id', 'as') && is(j + 2, 'id')) {
+            bindings.set(toks[j + 2]!.v, { u, at: j + 2 });
+            j += 3;
+          } else {
+            u.names.add('*'); // export * from 'm'
+            j++;
           }
+        } else if (is(j, 'p', '{')) j = members(j, u, 'as');
+        else if (is(j, 'id') && tok.v === 'import') {
+          bindings.set(toks[j]!.v, { u, at: j });
+          u.names.add('default');
+          j++;
+        } else j++;
+      }
+      k = end + 1;
+    } else if ((tok.v === 'require' || tok.v === 'import') && is(k + 1, 'p', '(') && is(k + 2, 'str') && is(k + 3, 'p', ')')) {
+      const u = use(toks[k + 2]!.v);
+      if (!u) continue;
+      let b = k - 1;
+      if (is(b, 'id', 'await')) b--;
+      const after = k + 4;
+      const member = is(after, 'p', '.') && is(after + 1, 'id') ? toks[after + 1]!.v : undefined;
+      if (member) u.names.add(member);
+      if (is(after, 'p', '(')) u.names.add('default'); // require('m')(...): the module called, the result bound
+      else if (is(b, 'p', '=') && is(b - 1, 'id')) {
+        bindings.set(toks[b - 1]!.v, { u, ...(member ? { name: member } : {}), at: b - 1 });
+      } else if (is(b, 'p', '=') && is(b - 1, 'p', '}')) {
+        // const { a, b: c } = require('m'): back to the matching `{`
+        let d = 0;
+        let o = b - 1;
+        for (; o >= 0; o--) {
+          if (is(o, 'p', '}')) d++;
+          else if (is(o, 'p', '{') && --d === 0) break;
         }
-      }
-    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      const u = use(node.moduleSpecifier.text);
-      if (u && node.exportClause && ts.isNamedExports(node.exportClause)) for (const el of node.exportClause.elements) u.names.add((el.propertyName ?? el.name).text);
-      else if (u) u.names.add('*'); // `export * from`: everything it exports is re-exported
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
-      const u = use(node.moduleReference.expression.text);
-      if (u) bindings.set(node.name.text, { u });
-    } else if (ts.isVariableDeclaration(node) && node.initializer) {
-      // const x = require('p'), const { a } = require('p'), const y = require('p').z, await import('p')
-      let init: TS.Expression = node.initializer;
-      if (ts.isAwaitExpression(init)) init = init.expression;
-      const direct = requireOf(init);
-      if (direct) bindPattern(direct, node.name);
-      else if (ts.isPropertyAccessExpression(init)) {
-        const u = requireOf(init.expression);
-        if (u) {
-          u.names.add(init.name.text);
-          if (ts.isIdentifier(node.name)) bindings.set(node.name.text, { u, name: init.name.text });
-        }
-      }
-    } else if (ts.isCallExpression(node)) {
-      const u = requireOf(node);
-      if (u && ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node) u.names.add(node.parent.name.text);
-      else if (u && !ts.isVariableDeclaration(node.parent) && !ts.isAwaitExpression(node.parent)) u.names.add('default'); // require('p') used as it is
+        if (o >= 0) members(o, u, ':');
+      } else if (!member) u.names.add('default'); // require('m')(...), app.use(require('m'))
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  // uses of the bindings: `x.member`, `x(...)`, a named import used at all
-  const uses = (node: TS.Node): void => {
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
-      const b = bindings.get(node.expression.text);
-      if (b && !b.name) b.u.names.add(node.name.text);
-      else if (b?.name) b.u.names.add(node.name.text); // a class or object export: its members
-    } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      if (ts.isIdentifier(node.expression)) {
-        const b = bindings.get(node.expression.text);
-        if (b && !b.name) b.u.names.add('default');
-      }
-      if (ts.isPropertyAccessExpression(node.expression)) for (const u of byModule.values()) u.methods.add(node.expression.name.text);
+  }
+  // uses of the bindings: `x.member`, `x(...)`, `new x()`; method calls anywhere, for advisories naming methods
+  for (let k = 0; k < toks.length; k++) {
+    const tok = toks[k] as Tok;
+    if (tok.t !== 'id') continue;
+    if (is(k - 1, 'p', '.')) {
+      if (is(k + 1, 'p', '(')) for (const u of byModule.values()) u.methods.add(tok.v);
+      continue;
     }
-    ts.forEachChild(node, uses);
-  };
-  if (bindings.size) uses(sf);
+    const b = bindings.get(tok.v);
+    if (!b || b.at === k) continue;
+    if (is(k + 1, 'p', '.') && is(k + 2, 'id')) b.u.names.add(toks[k + 2]!.v);
+    else if (!b.name && is(k + 1, 'p', '(')) b.u.names.add('default');
+  }
   return [...byModule.values()];
 }
 

@@ -125,16 +125,14 @@ Exit codes: 0 no alert at or above the threshold, 1 alerts that fail the gate, 2
     }
     if (result.alerts.length && destinations.length) await flushSiem(ctx, io, alertsPath, destinations);
 
-    const warnings = [...result.errors].map(([rule, e]) => `rule ${rule} could not be evaluated on ${e.count} event(s): ${e.first}`);
+    const notes = result.notes.length > 5 ? [...result.notes.slice(0, 5), `and ${result.notes.length - 5} more commit(s) without evidence`] : result.notes;
+    const warnings = [...notes, ...[...result.errors].map(([rule, e]) => `rule ${rule} could not be evaluated on ${e.count} event(s): ${e.first}`)];
     const { report, decision } = monitorReport({ alerts: result.alerts, rules: result.rules, config: ctx.config, target: inputs.map((i) => i.display).join(', '), startedAt, now: io.now(), ...(failOn ? { failOn } : {}), warnings });
     const color = (io.stdout.isTTY === true && !io.env['NO_COLOR']) || Boolean(io.env['FORCE_COLOR'] && io.env['FORCE_COLOR'] !== '0');
-    const files: { file: string; text: string }[] = [];
-    for (const o of outs) {
-      const text = render(o.format, report, decision, { color: o.file === undefined && color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) });
-      if (o.file === undefined) io.stdout.write(text);
-      else files.push({ file: o.file, text });
-    }
-    if (files.length) await writeReports(files, io);
+    const texts = outs.map((o) => ({ ...o, text: render(o.format, report, decision, { color: o.file === undefined && color, ...(io.stdout.columns ? { width: io.stdout.columns } : {}) }) }));
+    // the files first, all or nothing (cli/output.ts), then standard output
+    await writeReports(texts.filter((o): o is typeof o & { file: string } => o.file !== undefined), io);
+    for (const o of texts) if (o.file === undefined) io.stdout.write(o.text);
     for (const w of warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
     const verdict = decision.outcome === 'pass' ? 'PASS' : 'FAIL';
     io.stderr.write(`pipeguard: ${verdict}: ${result.events} event(s), ${result.alerts.length} alert(s), ${decision.violations.length} failing the gate (fail-on ${decision.failOn}); alerts in ${ctx.show(alertsPath)}\n`);

@@ -66,10 +66,10 @@ Exit codes: 0 written, 2 usage, config or input error (an unknown id, an unreada
     const subject: Subject = id ? resolveSubject(id, sources) : { kind: 'window', since: when(values.since!, now, '--since'), until: values.until ? when(values.until, now, '--until') : now.toISOString() };
     if (subject.kind === 'window' && subject.since > subject.until) throw new UsageError('--since is after --until');
     const pm = await postmortem(subject, sources);
-    const out = values.output ? resolve(io.cwd, values.output) : undefined;
-    let text: string;
-    // The report and its charts are written together, all or nothing.
+    const out = values.output;
+    // a Markdown file gets its charts as SVG files beside it; all are written together, or none
     const files: { file: string; text: string }[] = [];
+    let text: string;
     if (fmt === 'html') text = renderHtml(pm);
     else {
       const charts = new Map<string, string>();
@@ -77,15 +77,16 @@ Exit codes: 0 written, 2 usage, config or input error (an unknown id, an unreada
         for (const d of pm.deploys) {
           const svg = deployChart(d);
           if (!svg) continue;
-          charts.set(d.id, `${basename(out).replace(/\.(md|markdown)$/i, '')}-${d.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
-          files.push({ file: join(dirname(out), charts.get(d.id)!), text: svg });
+          const name = `${basename(out).replace(/\.(md|markdown)$/i, '')}-${d.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`;
+          charts.set(d.id, name);
+          files.push({ file: join(dirname(out), name), text: svg });
         }
       }
       text = renderMarkdown(pm, { chartLink: (d) => charts.get(d) });
     }
     if (out) {
       await writeReports([{ file: out, text }, ...files], io);
-      io.stderr.write(`pipeguard: wrote ${values.output}\n`);
+      io.stderr.write(`pipeguard: wrote ${[out, ...files.map((f) => f.file)].join(', ')}\n`);
     } else io.stdout.write(text);
     return 0;
   },

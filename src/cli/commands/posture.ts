@@ -113,6 +113,7 @@ Exit 0 when the gate passes, 1 when it fails, 2 on bad usage, an unknown reposit
     const loaded = resolveConfig(localDir ?? io.cwd, values.config ? resolve(io.cwd, values.config) : undefined, [...SCANNER_IDS, FORGE_SCANNER], io.cwd);
     for (const w of loaded.warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
     const config = loaded.config;
+    if (io.env['PIPEGUARD_BEST_PRACTICES_URL']) config.forge.bestPracticesUrl = io.env['PIPEGUARD_BEST_PRACTICES_URL'];
     const baseline = values.baseline ? readBaseline(resolve(io.cwd, values.baseline)) : undefined;
     const ignored = readIgnoreFile(values['ignore-file'] ? resolve(io.cwd, values['ignore-file']) : resolve(loaded.path ? resolve(loaded.path, '..') : io.cwd, config.ignoreFile), values['ignore-file'] !== undefined);
     const cache = values['no-cache'] ? undefined : new DiskCache(values['cache-dir'] ? resolve(io.cwd, values['cache-dir']) : defaultCacheDir(io.env));

@@ -6,6 +6,7 @@ import { render } from '../../report/index.js';
 import { SCANNER_IDS } from '../../scanners/index.js';
 import { checkThreatModel, declaredKeys, readInventory, shownPath } from '../../threatmodel/index.js';
 import { draftModel } from '../../threatmodel/init.js';
+import { secretsSkipper } from '../../threatmodel/derive/inventory.js';
 import { renderDot, renderMermaid, renderSvg } from '../../threatmodel/report/diagram.js';
 import { renderThreatHtml, renderThreatMarkdown } from '../../threatmodel/report/document.js';
 import { renderThreatJson } from '../../threatmodel/report/json.js';
@@ -89,7 +90,8 @@ async function init(argv: string[], io: CliIO): Promise<number> {
   const abs = toStdout ? '' : resolve(io.cwd, out);
   if (!toStdout && existsSync(abs) && !values.force) throw new InputError('already exists (give --force to overwrite, or -o - to print the draft)', shownPath(io.cwd, abs));
   // init also names the services whose credentials sit in the repository (the secrets rules name providers).
-  const inv = await readInventory(root, config, undefined, { secrets: config.scanners.secrets });
+  const today = io.now().toISOString().slice(0, 10);
+  const inv = await readInventory(root, config, undefined, { secrets: config.scanners.secrets, skipSecret: secretsSkipper(config.scanners.secrets, config.suppressions, today) });
   for (const e of inv.errors) io.stderr.write(`pipeguard: ${e.path}: ${e.message}\n`);
   const text = draftModel(inv, basename(root));
   if (toStdout) io.stdout.write(text);

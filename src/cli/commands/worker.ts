@@ -1,31 +1,39 @@
-import { DEFAULT_LIMITS } from '../../engine/run.js';
-import { resolveConfig } from '../../config/load.js';
+import { spawn } from 'node:child_process';
+import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { scanPath } from '../../engine/scan-path.js';
-import { evaluate } from '../../gate/evaluate.js';
-import { render } from '../../report/index.js';
-import { SCANNER_IDS } from '../../scanners/index.js';
 import { startWorker } from '../../server/fleet/worker.js';
 import { int, parse } from '../args.js';
-import type { CliIO, Command } from '../io.js';
+import type { Command } from '../io.js';
 import { untilStopped } from '../stop.js';
 
-/** Scans one checked-out repository as `pipeguard scan DIR` would (its own pipeguard.yml applies); JSON report. */
-async function scanDir(dir: string, io: CliIO): Promise<string> {
-  const config = resolveConfig(dir, undefined, SCANNER_IDS, dir).config;
-  const report = await scanPath({
-    path: dir,
-    cwd: dir,
-    config,
-    limits: { ...DEFAULT_LIMITS, maxFileBytes: config.maxFileSize },
-    gitignore: config.gitignore,
-    exclude: config.exclude,
-    archives: config.scanners.secrets.archives,
-    options: { threads: 1 },
-    now: io.now,
+/**
+ * Scans one checked-out repository as `pipeguard scan` would, in a child process (`pipeguard scan . -f json
+ * --threads 1` in the checkout, so its own pipeguard.yml applies and paths are relative to it). The worker's event
+ * loop stays free to renew the job's lock however much CPU the scan takes: on a busy machine a scan in the
+ * worker's own thread delayed the renewals past the lock time, the job looked dead and ran again.
+ */
+export function scanInChild(dir: string, entry: string, execArgv: readonly string[] = process.execArgv): Promise<string> {
+  // A loader given by name (`--import tsx`, in development) is resolved here: the child runs in the checkout.
+  const args = execArgv.map((a, i) => {
+    const named = execArgv[i - 1] === '--import' ? a : a.startsWith('--import=') ? a.slice('--import='.length) : undefined;
+    if (named === undefined || named.startsWith('file:') || isAbsolute(named) || named.startsWith('.')) return a;
+    const url = import.meta.resolve(named);
+    return a.startsWith('--import=') ? `--import=${url}` : url;
   });
-  const decision = evaluate(report, { policy: config, now: io.now() });
-  return render('json', report, decision, { color: false });
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [...args, resolve(entry), 'scan', '.', '--format', 'json', '--threads', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
+    child.on('error', (e) => fail(e));
+    child.on('close', (code, signal) => {
+      // 0: the gate passed, 1: it failed; both printed the report.
+      if (code === 0 || code === 1) return done(Buffer.concat(out).toString('utf8'));
+      const last = err.trim().split('\n').pop() ?? '';
+      fail(new Error(`the scan ${signal ? `was killed (${signal})` : `exited ${code}`}${last ? `: ${last.replace(/^pipeguard: /, '')}` : ''}`));
+    });
+  });
 }
 
 /** `pipeguard worker`: processes fleet scan jobs until stopped. */
@@ -65,7 +73,7 @@ projects are created as needed).
       perHost: int('per-host', values['per-host']) ?? 4,
       lockMs: (int('lock-seconds', values['lock-seconds']) ?? 30) * 1000,
       cloneTimeoutMs: (int('clone-timeout-seconds', values['clone-timeout-seconds']) ?? 600) * 1000,
-      scan: (dir) => scanDir(dir, io),
+      scan: (dir) => scanInChild(dir, process.argv[1]!),
       log,
     });
     log('worker ready');

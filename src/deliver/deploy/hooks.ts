@@ -31,6 +31,8 @@ export async function deployWithHooks(o: DeployOptions): Promise<DeployRecord> {
   if (gate) candidateRef.artifact = { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}) };
   const j = new DeployJournal(o, d, candidateRef, baselineRef);
   j.save();
+  // what `pipeguard monitor` learns verified artifacts from (its unsigned-artifact-deployed rule), before the start
+  if (gate?.ok) await j.event('artifact.verified', { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}), verified: true, requirements: gate.checks.map((c) => c.requirement), by: 'deploy gate' });
   await j.event(DEPLOY_EVENTS.started, { service: d.service, strategy: d.strategy, candidate: candidateRef, ...(baselineRef ? { baseline: baselineRef } : {}), steps });
   j.say(`pipeguard: deploy ${j.record.id}: ${d.service} ${o.version} (hooks${baselineRef ? `, baseline ${baselineRef.version}` : ''})`);
   if (gate) {

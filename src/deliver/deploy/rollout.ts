@@ -55,6 +55,8 @@ export async function deployBehindProxy(o: ProxyDeployOptions): Promise<ProxyDep
   if (gate) candidateRef.artifact = { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}) };
   const j = new DeployJournal(o, d, candidateRef, baselineRef);
   j.save();
+  // what `pipeguard monitor` learns verified artifacts from (its unsigned-artifact-deployed rule), before the start
+  if (gate?.ok) await j.event('artifact.verified', { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}), verified: true, requirements: gate.checks.map((c) => c.requirement), by: 'deploy gate' });
   await j.event(DEPLOY_EVENTS.started, { service: d.service, strategy: d.strategy, candidate: candidateRef, ...(baselineRef ? { baseline: baselineRef } : {}), steps });
   j.say(`pipeguard: deploy ${j.record.id}: ${d.service} ${o.version} (${d.strategy}${baselineRef ? `, baseline ${baselineRef.version}` : ', no baseline'})`);
   if (gate) {
@@ -97,6 +99,9 @@ export async function deployBehindProxy(o: ProxyDeployOptions): Promise<ProxyDep
 
   try {
     // start the candidate; it takes no traffic until its health check passes
+    for (const [as, sec] of secrets.of.get('candidate')!) {
+      await j.event('secret.access', { stage: 'deploy', step: 'candidate', name: sec.name, ...(as !== sec.name ? { as } : {}), source: sec.source });
+    }
     release = startRelease({
       version: o.version,
       argv,
@@ -156,7 +161,13 @@ export async function deployBehindProxy(o: ProxyDeployOptions): Promise<ProxyDep
       let passes = 0;
       let waited = 0;
       for (;;) {
-        await sleep(windowMs, o.signal);
+        // the window is watched in quarters: a failure is acted on at once; a pass waits for the whole window
+        for (let q = 1; q <= 4; q++) {
+          await sleep(windowMs / 4, o.signal);
+          if (q === 4 || interrupted() || release.hasExited()) break;
+          const early = proxy.window(false);
+          if (early.candidate && analyse(weight, early.candidate, early.baseline, thresholds).verdict === 'fail') break;
+        }
         if (interrupted()) return await rollBack(interrupted()!);
         if (release.hasExited()) {
           const out = await release.exited;

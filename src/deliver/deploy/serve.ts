@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
@@ -10,14 +10,17 @@ import type { DeployRecord } from './record.js';
 import { deployBehindProxy, splitHostPort, type LiveRelease } from './rollout.js';
 import type { DeployOptions } from './session.js';
 
-/** The control socket of a serving process: `<deploy.records>/<service>.sock`. */
+/** Where serving processes keep their state and control socket (not beside the records: readers list those). */
+export const SERVE_DIR = '.pipeguard/serve';
+
+/** The control socket of a serving process: `.pipeguard/serve/<service>.sock`. */
 export function controlSocketPath(root: string, d: DeployConfig): string {
-  return join(resolve(root, d.records), `${d.service}.sock`);
+  return join(resolve(root, SERVE_DIR), `${d.service}.sock`);
 }
 
-/** The state file of a serving process: `<deploy.records>/<service>.serve.json`. */
+/** The state file of a serving process: `.pipeguard/serve/<service>.json`. */
 export function serveStatePath(root: string, d: DeployConfig): string {
-  return join(resolve(root, d.records), `${d.service}.serve.json`);
+  return join(resolve(root, SERVE_DIR), `${d.service}.json`);
 }
 
 /** What `deploy --serve` writes about itself (for people and for `deploy status`-like tools). */
@@ -38,8 +41,8 @@ export interface DeployServerOptions extends Omit<DeployOptions, 'version' | 'co
 
 /**
  * `pipeguard deploy --serve`: keeps pipeguard's proxy on deploy.listen and the release it serves running between
- * deploys. Later `pipeguard deploy VERSION` commands find its control socket (a Unix socket beside the deploy
- * records, so only who can write there can deploy) and hand it the rollout: this process starts the candidate,
+ * deploys. Later `pipeguard deploy VERSION` commands find its control socket (a Unix socket in `.pipeguard/serve`,
+ * a folder of mode 0700, so only its owner can deploy) and hand it the rollout: this process starts the candidate,
  * shifts its own proxy's traffic and keeps the winner; the command prints the progress and exits with the outcome.
  * One deploy at a time. Closing the command's connection (Ctrl-C) rolls the deploy back as interrupted.
  */
@@ -66,7 +69,8 @@ export class DeployServer {
       this.proxy.setBackend('baseline', this.live.backend);
     }
     const socket = controlSocketPath(this.o.root, d);
-    mkdirSync(resolve(this.o.root, d.records), { recursive: true });
+    mkdirSync(resolve(this.o.root, SERVE_DIR), { recursive: true, mode: 0o700 });
+    chmodSync(resolve(this.o.root, SERVE_DIR), 0o700);
     await new Promise<void>((ok, fail) => {
       // a socket file left by a process that died: nobody answers on it
       const probe = createConnection(socket);

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { InputError } from '../../core/errors.js';
+import { listRecords, loadRecord } from '../records.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import type { AuditLog } from '../audit/log.js';
 import { durationMs, type DeployConfig } from '../config.js';
@@ -168,33 +168,10 @@ export function timings(d: DeployConfig): { windowMs: number; killGraceMs: numbe
 
 /** The ids of the deploys recorded in `dir`, newest first. */
 export function listDeploys(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => /^\d{8}T\d{6}Z-[0-9a-f]{6}\.json$/.test(n))
-    .map((n) => n.slice(0, -5))
-    .sort()
-    .reverse();
+  return listRecords(dir);
 }
 
 /** Loads a deploy record by id, unique prefix or suffix (undefined or `latest`: the newest). */
 export function loadDeployRecord(dir: string, id: string | undefined, display = dir): DeployRecord {
-  const all = listDeploys(dir);
-  if (!all.length) throw new InputError('no deploys recorded yet', display);
-  let pick: string;
-  if (id === undefined || id === 'latest') pick = all[0]!;
-  else {
-    const m = all.filter((r) => r.startsWith(id) || r.endsWith(id));
-    if (m.length !== 1) throw new InputError(m.length ? `${id} names ${m.length} deploys: give more of the id` : `no deploy ${id}`, display);
-    pick = m[0]!;
-  }
-  try {
-    return JSON.parse(readFileSync(join(dir, `${pick}.json`), 'utf8')) as DeployRecord;
-  } catch {
-    throw new InputError('not a readable deploy record', join(display, `${pick}.json`));
-  }
+  return loadRecord<DeployRecord>(dir, id, { one: 'deploy', none: 'no deploys recorded yet' }, display);
 }

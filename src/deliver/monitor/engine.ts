@@ -80,9 +80,14 @@ export class MonitorEngine {
   private readonly commits = new Map<string, Promise<CommitEvidence>>();
   private raisedTimes: number[] = [];
   private limited: Open | undefined;
+  /** Things worth a warning, once each (a commit with no evidence in a shallow clone). */
+  readonly notes = new Set<string>();
   /** Evaluation errors per rule (a field the event lacks): counted, reported once. */
   readonly errors = new Map<string, { count: number; first: string }>();
   events = 0;
+  /** Event time of the latest event, and the wall clock when it came: an idle monitor's time moves on from there. */
+  private lastEventMs: number | undefined;
+  private lastWall = 0;
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -96,6 +101,10 @@ export class MonitorEngine {
     this.events++;
     const t = Date.parse(ev.time);
     const now = Number.isNaN(t) ? 0 : t;
+    if (!Number.isNaN(t)) {
+      this.lastEventMs = Math.max(this.lastEventMs ?? t, t);
+      this.lastWall = Date.now();
+    }
     await this.expire(now);
     const bindings = await this.bindings(ev);
     for (const rule of this.o.rules) {
@@ -119,7 +128,7 @@ export class MonitorEngine {
       }
       const existing = this.open.get(key);
       if (existing) {
-        this.count(existing, ev, now);
+        this.count(existing, ev);
         continue;
       }
       let count = 1;
@@ -147,7 +156,7 @@ export class MonitorEngine {
       if (!rule.dedupKey && !rule.threshold) key = `${rule.id}|${message}`;
       const again = this.open.get(key);
       if (again) {
-        this.count(again, ev, now);
+        this.count(again, ev);
         continue;
       }
       const alert: Alert = {
@@ -170,12 +179,22 @@ export class MonitorEngine {
     this.learn(ev);
   }
 
+  /**
+   * Following: closes the alerts whose window has passed while no event came (event time advanced by the wall
+   * time since the latest event), so a flood that stopped is reported with its count without waiting for the
+   * next event.
+   */
+  async tick(): Promise<void> {
+    if (this.lastEventMs === undefined) return;
+    await this.expire(this.lastEventMs + (Date.now() - this.lastWall));
+  }
+
   /** Closes every open alert (the end of the input, or a stop). */
   async close(): Promise<void> {
     await this.expire(Infinity);
   }
 
-  private count(o: Open, ev: MonitorEvent, _now: number): void {
+  private count(o: Open, ev: MonitorEvent): void {
     o.alert.count++;
     o.alert.last = ev.time;
     if (o.alert.events.length < 10) o.alert.events.push(ref(ev));
@@ -257,23 +276,37 @@ export class MonitorEngine {
       let p = this.commits.get(sha);
       if (!p) this.commits.set(sha, (p = this.o.commit(sha)));
       commit = await p;
+      if (commit.note) this.notes.add(commit.note);
     }
-    const cand = ev.type === 'deploy.started' ? (ev.data['candidate'] as { artifact?: { ref?: unknown; digest?: unknown } } | undefined) : undefined;
-    const aref = typeof cand?.artifact?.ref === 'string' ? cand.artifact.ref : '';
-    const adigest = typeof cand?.artifact?.digest === 'string' ? cand.artifact.digest : '';
-    const verified = this.o.state.verified;
-    const artifact = {
-      named: aref !== '' || adigest !== '',
-      ref: aref,
-      digest: adigest,
-      verified: (adigest !== '' && verified.includes(normDigest(adigest))) || (aref !== '' && adigest === '' && verified.includes(`ref:${aref}`)),
-    };
+    const artifact = this.artifactOf(ev);
     const w = this.o.deployWindow;
     const clock = clockOf(ev.time, w?.timezone ?? 'UTC');
     const window = w
       ? { configured: true, days: w.days, start: minutes(w.hours.split('-')[0]!), end: minutes(w.hours.split('-')[1]!), timezone: w.timezone, text: `${w.days.join(',')} ${w.hours} ${w.timezone}` }
       : { configured: false, days: [], start: 0, end: 1440, timezone: 'UTC', text: 'no window' };
     return { event, step, commit, artifact, clock, window };
+  }
+
+  /**
+   * The candidate artifact of a deploy event: named in `deploy.started`, verified when the deploy's own gate
+   * (`deploy.artifact`, ok with a verified signature) or an `artifact.verified` event vouched for its digest (or
+   * its reference when it has no digest).
+   */
+  private artifactOf(ev: MonitorEvent): { deployId: string; named: boolean; ref: string; digest: string; verified: boolean } {
+    const id = typeof ev.data['deployId'] === 'string' ? ev.data['deployId'] : '';
+    let ref = '';
+    let digest = '';
+    let gateVerified = false;
+    if (ev.type === 'deploy.started') {
+      const a = (ev.data['candidate'] as { artifact?: { ref?: unknown; digest?: unknown } } | undefined)?.artifact;
+      ref = typeof a?.ref === 'string' ? a.ref : '';
+      digest = typeof a?.digest === 'string' ? a.digest : '';
+    } else if (id && this.o.state.deploys[id]) {
+      ({ ref, digest, verified: gateVerified } = this.o.state.deploys[id]);
+    }
+    const v = this.o.state.verified;
+    const verified = gateVerified || (digest !== '' && v.includes(normDigest(digest))) || (ref !== '' && digest === '' && v.includes(`ref:${ref}`));
+    return { deployId: id, named: ref !== '' || digest !== '', ref, digest, verified };
   }
 
   /** What the event teaches: a step's secrets and hosts, a finished step, a verified artifact. */
@@ -284,6 +317,21 @@ export class MonitorEngine {
       if (ev.type === 'secret.access' && typeof ev.data['name'] === 'string' && !s.secrets.includes(ev.data['name'])) s.secrets.push(ev.data['name']);
       for (const h of strings(ev.data['hosts'])) if (!s.hosts.includes(h.toLowerCase())) s.hosts.push(h.toLowerCase());
       if (ev.type === 'step.finished') s.finished++;
+    }
+    const deployId = typeof ev.data['deployId'] === 'string' ? ev.data['deployId'] : undefined;
+    if (ev.type === 'deploy.started' && deployId) {
+      const a = this.artifactOf(ev);
+      this.o.state.deploys[deployId] = { ref: a.ref, digest: a.digest, verified: false };
+    }
+    if (ev.type === 'deploy.artifact' && deployId && ev.data['ok'] === true) {
+      // the deploy's gate passed; its signature counts only when a signature was among what it checked
+      const checks = Array.isArray(ev.data['checks']) ? (ev.data['checks'] as { requirement?: unknown; outcome?: unknown }[]) : [];
+      const signed = checks.some((c) => c.requirement === 'signed' && c.outcome === 'verified');
+      const d = (this.o.state.deploys[deployId] ??= { ref: typeof ev.data['ref'] === 'string' ? ev.data['ref'] : '', digest: typeof ev.data['digest'] === 'string' ? ev.data['digest'] : '', verified: false });
+      if (signed) {
+        d.verified = true;
+        if (typeof ev.data['digest'] === 'string' && !this.o.state.verified.includes(normDigest(ev.data['digest']))) this.o.state.verified.push(normDigest(ev.data['digest']));
+      }
     }
     if (ev.type === 'artifact.verified' && ev.data['verified'] !== false) {
       const d = typeof ev.data['digest'] === 'string' ? normDigest(ev.data['digest']) : undefined;

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { globMatcher } from '../../core/glob.js';
@@ -23,11 +25,13 @@ export interface CommitEvidence {
   ciFiles: string[];
   /** Suppressions the commit adds: config entries, ignore-file lines, inline ignore comments (`path: what`). */
   suppressionsAdded: string[];
+  /** Why there is no evidence, when `known` is false and it is worth saying (a shallow clone). */
+  note?: string;
 }
 
 /** Evidence for a commit nobody could look at (no repository, unknown commit). */
-export function unknownCommit(sha = ''): CommitEvidence {
-  return { known: false, sha, merge: false, reviewed: false, trailers: [], ciFiles: [], suppressionsAdded: [] };
+export function unknownCommit(sha = '', note?: string): CommitEvidence {
+  return { known: false, sha, merge: false, reviewed: false, trailers: [], ciFiles: [], suppressionsAdded: [], ...(note ? { note } : {}) };
 }
 
 async function git(repo: string, args: string[]): Promise<string> {
@@ -53,7 +57,16 @@ export async function commitEvidence(repo: string, sha: string, o: { ciFiles: re
     parents = p.trim().split(/\s+/).filter(Boolean);
     trailerText = t;
   } catch {
-    return unknownCommit(sha);
+    return unknownCommit(sha, `commit ${sha.slice(0, 12)} is not in the repository at ${repo}: no review evidence`);
+  }
+  // a shallow clone cuts history at its boundary commits: their parents (and so their diff) are unknown
+  try {
+    const full = (await git(repo, ['rev-parse', `${sha}^{commit}`])).trim();
+    const shallowFile = resolve(repo, (await git(repo, ['rev-parse', '--git-path', 'shallow'])).trim());
+    const boundary = await readFile(shallowFile, 'utf8').catch(() => '');
+    if (boundary.split('\n').includes(full)) return unknownCommit(sha, `commit ${sha.slice(0, 12)} is at the edge of a shallow clone (its parent was not fetched): no review evidence; fetch at least 2 commits (actions/checkout fetch-depth: 2)`);
+  } catch {
+    // rev-parse worked above; a missing shallow file means a full clone
   }
   const wanted = new Set(o.reviewTrailers.map((t) => t.toLowerCase()));
   const trailers = trailerText
@@ -64,12 +77,18 @@ export async function commitEvidence(repo: string, sha: string, o: { ciFiles: re
   const base = parents[0];
   // the commit's diff against its first parent (a root commit: against the empty tree)
   const range = base ? [base, sha] : ['4b825dc642cb6eb9a060e54bf8d69288fbee4904', sha];
-  const names = (await git(repo, ['diff', '--no-renames', '--name-only', ...range, '--'])).split('\n').filter(Boolean);
+  let names: string[];
+  let diff: string;
+  try {
+    names = (await git(repo, ['diff', '--no-renames', '--name-only', ...range, '--'])).split('\n').filter(Boolean);
+    diff = await git(repo, ['diff', '--no-renames', '--no-color', '-U0', ...range, '--']);
+  } catch (e) {
+    return unknownCommit(sha, `cannot diff commit ${sha.slice(0, 12)}: ${((e as Error).message.split('\n')[1] ?? (e as Error).message).slice(0, 200)}`);
+  }
   const isCi = globMatcher(o.ciFiles);
   const ciFiles = names.filter((n) => isCi(n));
   const suppressionsAdded: string[] = [];
   // added lines per file (-U0: only the changed lines)
-  const diff = await git(repo, ['diff', '--no-renames', '--no-color', '-U0', ...range, '--']);
   const added = new Map<string, string[]>();
   let file: string | undefined;
   for (const line of diff.split('\n')) {

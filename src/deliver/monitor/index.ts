@@ -3,6 +3,7 @@
  * until stopped), run the detection rules of `monitor:` over every event, and hand back the alerts (as findings
  * for the reporters and the gate) while appending each to the hash-chained alerts log the SIEM exporters deliver.
  */
+import { resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { VERSION } from '../../core/version.js';
 import type { Decision, RawFinding, Report, Severity } from '../../core/types.js';
@@ -53,6 +54,8 @@ export interface MonitorResult {
   rules: CompiledRule[];
   /** Evaluation errors per rule: a rule reading a field some events lack. */
   errors: Map<string, { count: number; first: string }>;
+  /** Warnings about missing evidence (a commit not in the repository, a shallow clone). */
+  notes: string[];
 }
 
 /** Runs the monitor over its inputs; in follow mode until `follow` aborts. Saves the state file at the end. */
@@ -61,22 +64,23 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
   const state: MonitorState = loadState(o.statePath, o.stateDisplay);
   const follow = o.follow !== undefined;
   const raisedCount = new Map<Alert, number>();
+  const pending: Alert[] = [];
   const engine = new MonitorEngine({
     rules,
     state,
     dedupWindowMs: durationMs(o.config.dedupWindow),
     rateLimit: { count: o.config.rateLimit.count, windowMs: durationMs(o.config.rateLimit.window) },
     ...(o.config.deployWindow ? { deployWindow: o.config.deployWindow } : {}),
-    commit: (sha) => commitEvidence(`${o.root}/${o.config.git}`, sha, o.config),
+    commit: (sha) => commitEvidence(resolve(o.root, o.config.git), sha, o.config),
     onAlert: async (a, phase) => {
       // follow mode: an alert goes out when raised, and again when it closes if more events were counted into it;
-      // a one-shot run writes each alert once, with its final count
+      // a one-shot run writes each alert once, with its final count, and only when every input was read (bad
+      // input is exit 2 with nothing written and the read positions unchanged)
       if (phase === 'raised') {
         raisedCount.set(a, a.count);
         if (follow) await o.alertsLog?.append('monitor.alert', alertData(a), a.run ? { run: a.run } : {});
-      } else if (!follow || a.count > (raisedCount.get(a) ?? 0)) {
-        await o.alertsLog?.append('monitor.alert', { ...alertData(a), ...(follow ? { update: true } : {}) }, a.run ? { run: a.run } : {});
-      }
+      } else if (!follow) pending.push(a);
+      else if (a.count > (raisedCount.get(a) ?? 0)) await o.alertsLog?.append('monitor.alert', { ...alertData(a), update: true }, a.run ? { run: a.run } : {});
       o.onAlert?.(a, phase);
     },
   });
@@ -112,14 +116,23 @@ export async function runMonitor(o: RunMonitorOptions): Promise<MonitorResult> {
       }
     }
   });
+  // following, time moves on while nothing comes: alerts whose window passed are closed (and their counts sent)
+  const ticker = follow ? setInterval(() => void (chain = chain.then(() => engine.tick()).catch(() => undefined)), Math.min(1000, Math.max(100, durationMs(o.config.dedupWindow) / 4))) : undefined;
   try {
     await Promise.all(readers);
     await chain;
+  } catch (e) {
+    // following, what was raised is out already: keep the positions so a restart does not raise it again
+    if (follow) saveState(o.statePath, state);
+    throw e;
   } finally {
-    await engine.close();
-    saveState(o.statePath, state);
+    if (ticker) clearInterval(ticker);
   }
-  return { alerts: engine.alerts(), events: engine.events, rules, errors: engine.errors };
+  await chain;
+  await engine.close();
+  for (const a of pending) await o.alertsLog?.append('monitor.alert', alertData(a), a.run ? { run: a.run } : {});
+  saveState(o.statePath, state);
+  return { alerts: engine.alerts(), events: engine.events, rules, errors: engine.errors, notes: [...engine.notes] };
 }
 
 /** The `data` of a `monitor.alert` event. */

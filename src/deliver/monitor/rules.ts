@@ -82,10 +82,10 @@ export const BUILTIN_RULES: readonly MonitorRuleConfig[] = [
     id: 'unsigned-artifact-deployed',
     title: 'Unsigned artifact reached deploy',
     severity: 'critical',
-    when: "event.type == 'deploy.started' && !artifact.verified",
-    message: "'deploy ' + string(event.data.deployId) + ' started with ' + (artifact.named ? artifact.ref + (artifact.digest != '' ? ' (' + artifact.digest + ')' : '') + ', whose signature was never verified' : 'no artifact named, so no verified signature')",
-    dedupKey: 'string(event.data.deployId)',
-    help: 'Only artifacts whose signature was verified (an artifact.verified event with the same digest or reference) may be deployed.',
+    when: "(event.type == 'deploy.promoted' || (event.type == 'deploy.shift' && has(event.data.weight) && event.data.weight > 0)) && !artifact.verified",
+    message: "'deploy ' + artifact.deployId + ' sent traffic to ' + (artifact.named ? artifact.ref + (artifact.digest != '' ? ' (' + artifact.digest + ')' : '') + ', whose signature was not verified' : 'a candidate that names no artifact, so no verified signature')",
+    dedupKey: 'artifact.deployId',
+    help: 'Only artifacts whose signature was verified may receive traffic: the deploy\'s artifact gate (deploy.artifact with a verified signature) or an artifact.verified event for the same digest. Set deploy.artifact with require: [signed].',
   },
 ].map((r) => monitorRuleSchema.parse(r));
 

@@ -20,8 +20,10 @@ export interface StepState {
 export interface MonitorState {
   v: 1;
   steps: Record<string, StepState>;
-  /** Digests and references of artifacts an `artifact.verified` event vouched for. */
+  /** Digests and references of artifacts whose signature was verified (`artifact.verified`, `deploy.artifact`). */
   verified: string[];
+  /** deploy id -> the candidate's artifact and whether the deploy's own gate verified its signature. */
+  deploys: Record<string, { ref: string; digest: string; verified: boolean }>;
   /** run id -> pipeline name (the most recent runs). */
   runs: Record<string, string>;
   /** input path -> where reading stopped. */
@@ -30,7 +32,7 @@ export interface MonitorState {
 
 /** A state with nothing learned. */
 export function emptyState(): MonitorState {
-  return { v: 1, steps: {}, verified: [], runs: {}, cursors: {} };
+  return { v: 1, steps: {}, verified: [], deploys: {}, runs: {}, cursors: {} };
 }
 
 /** Loads the state file; a missing file is an empty state, a corrupt one an InputError. */
@@ -59,5 +61,7 @@ export function saveState(path: string, s: MonitorState): void {
   const runs = Object.entries(s.runs);
   if (runs.length > MAX_RUNS) s.runs = Object.fromEntries(runs.slice(-MAX_RUNS));
   if (s.verified.length > MAX_VERIFIED) s.verified = s.verified.slice(-MAX_VERIFIED);
+  const deploys = Object.entries(s.deploys);
+  if (deploys.length > MAX_RUNS) s.deploys = Object.fromEntries(deploys.slice(-MAX_RUNS));
   writeFileAtomic(path, JSON.stringify(s, null, 1) + '\n');
 }

@@ -73,6 +73,10 @@ function describe(e: AuditEntry): { what: string; kind: 'info' | 'good' | 'bad' 
       const b = (d['baseline'] ?? {}) as { version?: string };
       return { what: `deploy ${str(d['deployId'])} of ${str(d['service'])} started (${str(d['strategy'])}): ${str(c.version)}${b.version ? ` replacing ${b.version}` : ''}`, kind: 'info' };
     }
+    case 'deploy.artifact': {
+      const checks = Array.isArray(d['checks']) ? (d['checks'] as { requirement?: unknown; outcome?: unknown }[]).map((c) => `${str(c.requirement)} ${str(c.outcome)}`).join(', ') : '';
+      return { what: `artifact ${str(d['ref'])}${d['digest'] ? ` (${str(d['digest']).slice(0, 19)})` : ''}: ${d['ok'] ? 'verified' : 'BLOCKED'}${checks ? ` (${checks})` : ''}`, kind: d['ok'] ? 'good' : 'bad' };
+    }
     case 'deploy.health':
       return d['ok'] ? undefined : { what: `health check of the ${str(d['release'])} failed${d['status'] ? ` (${str(d['status'])})` : ''}${d['error'] ? `: ${str(d['error'])}` : ''}`, kind: 'bad' };
     case 'deploy.shift':

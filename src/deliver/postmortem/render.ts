@@ -114,7 +114,7 @@ export function renderMarkdown(p: Postmortem, o: { chartLink?: (deployId: string
 }
 
 const CSS = `body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#212529;line-height:1.45}
-table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.92em}th,td{border:1px solid #dee2e6;padding:.3em .6em;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.92em}th,td{border:1px solid #dee2e6;padding:.3em .6em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f8f9fa}.bad{color:#a4161a}.good{color:#2b7a0b}pre{background:#f8f9fa;padding:.8em;overflow:auto;font-size:.85em}
 h1{font-size:1.6em}h2{border-bottom:1px solid #dee2e6;padding-bottom:.2em;margin-top:1.6em}.meta{color:#6c757d}svg{max-width:100%;height:auto}`;
 

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../core/errors.js';
 import type { Severity } from '../../core/types.js';
 import type { Actor } from '../audit/entry.js';
 import { writeFileAtomic } from '../fs-atomic.js';
+import { listRecords, loadRecord } from '../records.js';
 
 /** One finding behind a gate's decision (already redacted by its scanner). */
 export interface GateViolation {
@@ -92,35 +91,10 @@ export function saveRunRecord(dir: string, r: RunRecord): void {
 
 /** The ids of the runs recorded in `dir`, newest first. */
 export function listRuns(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => /^\d{8}T\d{6}Z-[0-9a-f]{6}\.json$/.test(n))
-    .map((n) => n.slice(0, -5))
-    .sort()
-    .reverse();
+  return listRecords(dir);
 }
 
 /** Loads a run record by id or unique id prefix (`latest` or undefined: the newest). */
 export function loadRunRecord(dir: string, id: string | undefined, display = dir): RunRecord {
-  const runs = listRuns(dir);
-  if (!runs.length) throw new InputError('no pipeline runs recorded yet', display);
-  let pick: string;
-  if (id === undefined || id === 'latest') pick = runs[0]!;
-  else {
-    const matches = runs.filter((r) => r.startsWith(id) || r.endsWith(id));
-    if (matches.length === 0) throw new InputError(`no run ${id}`, display);
-    if (matches.length > 1) throw new InputError(`${id} names ${matches.length} runs: give more of the id`, display);
-    pick = matches[0]!;
-  }
-  const file = join(dir, `${pick}.json`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-  } catch {
-    throw new InputError('not a readable run record', file);
-  }
+  return loadRecord<RunRecord>(dir, id, { one: 'run', none: 'no pipeline runs recorded yet' }, display);
 }

@@ -48,7 +48,7 @@ export async function collectGitHub(ctx: CollectContext, slug: string, preread?:
 
   const branches = await fact(async () => branchesOf(ctx, full, repo, isAdmin, notes));
   const headSha = branches.ok ? branches.value.sha : undefined;
-  const [tree, codeownersErrors, admins, outsideCollaborators, deployKeys, repoSecrets, environments, actions, dependencyAlerts, webhooks, mergedChanges, releases, activity] = await Promise.all([
+  const [tree, codeownersErrors, admins, outsideCollaborators, deployKeys, repoSecrets, environments, actions, dependencyAlerts, webhooks, mergedChanges, releases, activity, contributors] = await Promise.all([
     fact(async () => {
       const t = await ctx.http.get<{ truncated?: boolean; tree: { path: string; type: string; sha: string; size?: number }[] }>(
         `/repos/${full}/git/trees/${headSha ?? encodeURIComponent(repo.default_branch)}?recursive=1`,
@@ -95,6 +95,7 @@ export async function collectGitHub(ctx: CollectContext, slug: string, preread?:
     fact(async () => githubMergedChanges(ctx, full, ctx.config.reviewSample)),
     fact(async () => (await githubReleases(ctx, full)).slice(0, 5).map((x) => ({ tag: x.tag_name, assets: (x.assets ?? []).map((a) => a.name) }))),
     fact(async () => githubActivity(ctx, full, repo)),
+    fact(async () => githubContributors(ctx, full)),
   ]);
   const sa = repo.security_and_analysis;
   const saReason = 'the security_and_analysis settings are shown to repository admins only (Administration: read)';
@@ -130,8 +131,31 @@ export async function collectGitHub(ctx: CollectContext, slug: string, preread?:
     license,
     inheritedSecurityPolicy,
     activity,
+    contributors,
   };
   return { facts, notes };
+}
+
+/** Contributors with at least this many commits are looked up (organisations, company), at most {@link MAX_PROFILES}. */
+const MIN_CONTRIBUTIONS = 5;
+const MAX_PROFILES = 30;
+
+/** The first page of contributors; the organisations and company of those with 5 or more commits (at most 30). */
+async function githubContributors(ctx: CollectContext, full: string): Promise<{ login: string; contributions: number; orgs?: string[]; company?: string }[]> {
+  const list = (await ctx.http.get<{ login?: string; type?: string; contributions?: number }[]>(`/repos/${full}/contributors?per_page=100`)).body;
+  const users = (Array.isArray(list) ? list : []).filter((u) => u.login && u.type !== 'Bot').map((u) => ({ login: u.login!, contributions: u.contributions ?? 0 }));
+  const profiled = users.filter((u) => u.contributions >= MIN_CONTRIBUTIONS).slice(0, MAX_PROFILES);
+  const profiles = await Promise.all(
+    profiled.map(async (u) => {
+      const [user, orgs] = await Promise.all([
+        memo(ctx, `github-user:${u.login}`, async () => (await ctx.http.get<{ company?: string | null }>(`/users/${encodeURIComponent(u.login)}`)).body),
+        memo(ctx, `github-user-orgs:${u.login}`, async () => (await ctx.http.get<{ login: string }[]>(`/users/${encodeURIComponent(u.login)}/orgs?per_page=100`)).body),
+      ]);
+      return [u.login, { orgs: (Array.isArray(orgs) ? orgs : []).map((o) => o.login).filter(Boolean), ...(user.company ? { company: user.company } : {}) }] as const;
+    }),
+  );
+  const byLogin = new Map(profiles);
+  return users.map((u) => ({ ...u, ...(byLogin.get(u.login) ?? {}) }));
 }
 
 /** Commits on the default branch and maintainers' issues (not pull requests) updated in the last 90 days, one page each. */

@@ -68,6 +68,8 @@ export const DAST_RULES: readonly DastRule[] = [
     'The `.git` folder is served (`.git/HEAD` or `.git/config` answered with git content): the whole source history, and any secret in it, can be downloaded. Block `/.git` and deploy without it.'),
   r('dast-graphql-introspection', 'active', 'low', 'high', ['CWE-200'], ['API8:2023'], 'GraphQL introspection enabled',
     'The GraphQL endpoint answers an introspection query, giving anyone the whole schema. Disable introspection in production.'),
+  r('dast-host-header-injection', 'active', 'medium', 'high', ['CWE-644', 'CWE-640'], ['A05:2021'], 'Host header injection',
+    'The application builds absolute URLs (links, form actions, redirects) from the request\'s `Host` or `X-Forwarded-Host` header, so an attacker who sends another host gets password-reset links, cached pages or redirects that point to a server they control. Build absolute URLs from a configured base URL, and trust `X-Forwarded-Host` only from your own proxies.'),
   r('dast-hsts-missing', 'passive', 'low', 'high', ['CWE-319'], ['A05:2021'], 'No Strict-Transport-Security on HTTPS',
     'An HTTPS response has no `Strict-Transport-Security` header, so a first visit over plain HTTP can be intercepted. Send `Strict-Transport-Security: max-age=31536000; includeSubDomains`.'),
   r('dast-jwt-jku', 'active', 'high', 'high', ['CWE-347'], ['A02:2021', 'API2:2023'], 'JWT key fetched from a URL in the token (jku/x5u)',

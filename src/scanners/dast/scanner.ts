@@ -30,6 +30,7 @@ import { checkCors } from './active/cors.js';
 import { checkCrlf } from './active/crlf.js';
 import { checkCsrf } from './active/csrf.js';
 import { checkFiles } from './active/files.js';
+import { checkHostHeader } from './active/host-header.js';
 import { checkJwt, decodeJwt, type JwtSlot } from './active/jwt.js';
 import { checkMassAssignment } from './active/mass.js';
 import { checkNosql } from './active/nosql.js';
@@ -110,6 +111,7 @@ async function* scanDast(target: Target, ctx: ScanContext<DastConfig>): AsyncIte
     checkSensitiveUrls(run, endpoints);
     await checkFiles(run);
     await checkCors(run, endpoints);
+    await checkHostHeader(run, endpoints);
     await attack(run, endpoints);
     if (browser && cfg.browser) await confirmXssInBrowser(run, browser, sessions.headers(sessions.users()[0] ?? null));
     const users = sessions.users();

@@ -16,6 +16,7 @@ export const pipelineConfigSchema = scannerSection({
     .array(z.string().regex(/^[A-Za-z0-9_.*-]+(\/[A-Za-z0-9_.*/-]+)?$/, 'expected owner/* or owner/repo'))
     .default([])
     .describe('Actions (globs like "actions/*" or "owner/repo") allowed to be pinned by tag instead of commit SHA.'),
+  db: z.string().min(1).optional().describe('Advisory database file for known-vulnerable actions (default: $PIPEGUARD_DB, else the user cache dir); never downloaded by this scanner.'),
   trustedOwners: z
     .array(z.string())
     .default([])

@@ -10,7 +10,7 @@ import type { Confidence, RuleMeta, Severity } from '../../core/types.js';
 export type PipelineRule = RuleInfo & { confidence: Confidence };
 
 const r = (id: string, severity: Severity, confidence: Confidence, title: string, help: string, cwe?: string[]): PipelineRule =>
-  rule(id, title, severity, help, { confidence, tags: [id.startsWith('gl-') ? 'gitlab-ci' : 'github-actions'], ...(cwe ? { cwe } : {}) }) as PipelineRule;
+  rule(id, title, severity, help, { confidence, tags: [id.startsWith('gl-') ? 'gitlab-ci' : id.startsWith('precommit-') ? 'pre-commit' : 'github-actions'], ...(cwe ? { cwe } : {}) }) as PipelineRule;
 
 /** The GitHub Actions rules (workflows, actions, dependabot.yml). */
 export const GHA_RULES: PipelineRule[] = [
@@ -88,6 +88,8 @@ export const GHA_RULES: PipelineRule[] = [
     'The image has no tag or `latest`, so every run may pull different code. Pin a version and a digest.', ['CWE-829']),
   r('gha-archived-action', 'medium', 'high', 'Archived or unmaintained action',
     'The action\'s repository is archived and gets no security fixes. Replace it with the maintained alternative named in the message.', ['CWE-1104']),
+  r('gha-known-vulnerable-action', 'high', 'medium', 'Action version with a known vulnerability',
+    'The action\'s version (its tag, or the version in the comment beside a SHA pin) is affected by an advisory in the local advisory database (`pipeguard db update`; OSV\'s GitHub Actions ecosystem). Upgrade to the fixed version named in the message and pin its commit SHA.', ['CWE-1395']),
   r('gha-typosquat-action', 'high', 'medium', 'Action owner one edit away from a well-known owner',
     'The owner differs by one character from a popular action publisher (e.g. `actoins/checkout`): a classic typosquat. Check the name.', ['CWE-829']),
   r('gha-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
@@ -154,8 +156,14 @@ export const GITLAB_RULES: PipelineRule[] = [
     '`curl ... | sh` runs whatever the server returns, unverified. Download a pinned version and check its hash.', ['CWE-494']),
 ];
 
+/** The pre-commit config rules. */
+export const PRECOMMIT_RULES: PipelineRule[] = [
+  r('precommit-unpinned-hook', 'medium', 'high', 'pre-commit hook repository not pinned to a commit',
+    'A `.pre-commit-config.yaml` repository with `rev:` set to a tag or branch runs whatever code that ref points to when hooks are installed, on developer machines and in CI. Pin the full commit SHA (`pre-commit autoupdate --freeze` writes it, keeping the tag in a comment).', ['CWE-829']),
+];
+
 /** Every pipeline rule. */
-export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES];
+export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES, ...PRECOMMIT_RULES];
 
 /** Rules by id. */
 export const RULES_BY_ID: ReadonlyMap<string, PipelineRule> = new Map(PIPELINE_RULES.map((x) => [x.id, x]));

@@ -2,7 +2,11 @@
  * The `pipeline` scanner: GitHub Actions workflows, composite/Docker actions, dependabot.yml and GitLab
  * CI files, with exact positions, per-rule config and `# pipeguard: ignore[rule]` YAML comments.
  */
+import { existsSync } from 'node:fs';
+import { defaultDbPath } from '../../advisories/paths.js';
+import type { OsvRecord } from '../../advisories/osv.js';
 import { globMatcher } from '../../core/glob.js';
+import { ACTIONS_ECOSYSTEM } from './gha/advisories.js';
 import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { readText, targetFiles } from '../../core/types.js';
 import type { PipelineConfig } from './config.js';
@@ -10,17 +14,19 @@ import { auditGithub, githubFileKind } from './github.js';
 import type { Hit } from './github.js';
 import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
 import { RULES_BY_ID, ruleMetas } from './rules.js';
-import { comments, parseYaml, region } from './yamlsrc.js';
+import { auditPrecommit, isPrecommitPath } from './precommit.js';
+import { comments, entries, get, items, parseYaml, region, str } from './yamlsrc.js';
 import { isZizmorConfigPath, parseZizmorConfig, rulesOfAudits, zizmorConfigSuppression, zizmorIgnoreComment } from './zizmor.js';
 import type { ZizmorConfig } from './zizmor.js';
 import type { YamlComment, YamlSource } from './yamlsrc.js';
 
 /** The file kinds the pipeline scanner reads. */
-export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab';
+export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab' | 'precommit';
 
 /** The pipeline file kind of a path, or undefined. */
 export function pipelineFileKind(path: string): PipelineFileKind | undefined {
   if (isGitlabCiPath(path)) return 'gitlab';
+  if (isPrecommitPath(path)) return 'precommit';
   return githubFileKind(path);
 }
 
@@ -61,21 +67,67 @@ function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | u
   return undefined;
 }
 
+/** A step or job of a workflow or action: where it is and how to name it. */
+interface Construct {
+  start: number;
+  end: number;
+  label: string;
+  step: boolean;
+}
+
+/** The jobs and steps of a workflow or action, for the enclosing construct of a finding. */
+function constructs(source: YamlSource, kind: PipelineFileKind): Construct[] {
+  const out: Construct[] = [];
+  const root = source.doc.contents;
+  const stepsOf = (seq: unknown, owner: string): void => {
+    items(source, seq).forEach((st, i) => {
+      if (!st.range) return;
+      const name = str(get(source, st, 'name')) ?? str(get(source, st, 'id'));
+      out.push({ start: st.range[0], end: st.range[1], label: `step ${i + 1}${name ? ` (${name})` : ''} of ${owner}`, step: true });
+    });
+  };
+  if (kind === 'workflow') {
+    for (const [id, p] of entries(source, get(source, root, 'jobs'))) {
+      const v = p.value;
+      if (!v?.range || !p.key?.range) continue;
+      out.push({ start: p.key.range[0], end: v.range[1], label: `job ${id}`, step: false });
+      stepsOf(get(source, v, 'steps'), `job ${id}`);
+    }
+  } else if (kind === 'action') {
+    stepsOf(get(source, get(source, root, 'runs'), 'steps'), 'the action');
+  }
+  return out;
+}
+
+/** The innermost step (else job) holding `offset`, as a related location. */
+function enclosing(source: YamlSource, path: string, list: Construct[], offset: number): { path: string; message: string } & ReturnType<typeof region> | undefined {
+  const hit = list.find((c) => c.step && offset >= c.start && offset < c.end) ?? list.find((c) => !c.step && offset >= c.start && offset < c.end);
+  if (!hit) return undefined;
+  // The region is the construct's first line: its `- uses:`/`- name:` line or its job key.
+  const reg = region(source, hit.start, hit.start);
+  return { path, ...reg, endLine: reg.startLine, endColumn: reg.startColumn + 1, message: hit.label };
+}
+
 /**
  * Audits one file's text: returns the raw findings (config applied; those an ignore comment covers marked
  * `suppressed`) or the YAML problems when it does not parse. Used by the scanner and the `fix` command.
  */
-export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
+export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig; advisories?: (name: string) => OsvRecord[] } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
   const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' });
   if (!source) return { findings: [], problems };
-  const hits = kind === 'gitlab' ? auditGitlab(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners });
+  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
   const off = new Set(cfg.disable);
   // Only a file that mentions the marker needs its comments read (a second, CST-level pass).
   const cmts = hits.length && /pipeguard:\s?ignore|zizmor:\s*ignore\[/i.test(text) ? comments(source) : [];
   const textLines = text.split('\n');
+  const cons = hits.length && (kind === 'workflow' || kind === 'action') ? constructs(source, kind) : [];
   const seen = new Set<string>();
   const findings: RawFinding<FileLocation>[] = [];
+  const relatedOf = (offset: number): { related?: unknown[] } => {
+    const e = cons.length ? enclosing(source, path, cons, offset) : undefined;
+    return e ? { related: [e] } : {};
+  };
   for (const h of hits) {
     const rule = RULES_BY_ID.get(h.ruleId);
     if (!rule || off.has(h.ruleId)) continue;
@@ -97,13 +149,34 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
       location: { path, ...reg, snippet: lineText.trim().slice(0, 200) },
       identity: `${h.ruleId}|${h.identity}`,
       ...(rule.cwe ? { cwe: rule.cwe } : {}),
-      tags: [kind === 'gitlab' ? 'gitlab-ci' : 'github-actions'],
-      data: { fileKind: kind },
+      tags: [kind === 'gitlab' ? 'gitlab-ci' : kind === 'precommit' ? 'pre-commit' : 'github-actions'],
+      data: { fileKind: kind, ...relatedOf(h.start) },
       ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : configIgnored ? { suppressed: { kind: 'config', reason: configIgnored } } : {}),
     });
   }
   findings.sort((a, b) => (a.location.startLine ?? 0) - (b.location.startLine ?? 0) || (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) || a.ruleId.localeCompare(b.ruleId));
   return { findings, problems, source };
+}
+
+/** Opens the local advisory database read-only for action lookups, or undefined when there is none or it cannot be read. */
+async function openAdvisories(path: string, warn: (m: string) => void): Promise<{ lookup: (name: string) => OsvRecord[]; close(): void } | undefined> {
+  if (!existsSync(path)) return undefined;
+  try {
+    // SQLite loads only when a database is there.
+    const db = (await import('../../advisories/db.js')).AdvisoryDb.open(path);
+    const cache = new Map<string, OsvRecord[]>();
+    return {
+      lookup: (name) => {
+        let r = cache.get(name);
+        if (!r) cache.set(name, (r = db.lookup(ACTIONS_ECOSYSTEM, name)));
+        return r;
+      },
+      close: () => db.close(),
+    };
+  } catch (e) {
+    warn(`known-vulnerable actions not checked: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 /** The pipeline scanner, registered in `SCANNER_ENTRIES`. */
@@ -121,9 +194,10 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
     const done = new Set<string>();
     let files = 0;
     let zizmor: ZizmorConfig | undefined;
+    let advisories: ((name: string) => OsvRecord[]) | undefined;
     const one = async function* (path: string, text: string, kind: PipelineFileKind): AsyncIterable<RawFinding> {
       files++;
-      const res = auditText(path, text, kind, config, zizmor ? { zizmor } : {});
+      const res = auditText(path, text, kind, config, { ...(zizmor ? { zizmor } : {}), ...(advisories ? { advisories } : {}) });
       if (!res.source) {
         const p = res.problems[0];
         ctx.fileError(path, p ? `line ${p.line}: ${p.message}` : 'not valid YAML');
@@ -156,9 +230,16 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       done.add(f.path);
       pending.push({ path: f.path, text, kind });
     }
-    for (const p of pending) {
-      if (ctx.signal.aborted) return;
-      yield* one(p.path, p.text, p.kind);
+    // Known-vulnerable actions: the local advisory database, when there is one (never downloaded here).
+    const db = pending.some((p) => p.kind !== 'gitlab' && p.kind !== 'precommit' && /\buses:/.test(p.text)) ? await openAdvisories(config.db ?? defaultDbPath(ctx.options.env ?? process.env), (m) => ctx.log.warn(m)) : undefined;
+    if (db) advisories = db.lookup;
+    try {
+      for (const p of pending) {
+        if (ctx.signal.aborted) return;
+        yield* one(p.path, p.text, p.kind);
+      }
+    } finally {
+      db?.close();
     }
     // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).
     for (let pass = 0; pass < 3 && includes.size; pass++) {

@@ -10,6 +10,8 @@ export class UploadError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** The server's HTTP status, when it answered. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'UploadError';
@@ -96,7 +98,7 @@ export async function uploadReport(input: UploadInput): Promise<UploadResult> {
     }
     if (res.ok) return { status: res.status, body: parsed, url: u.toString() };
     const why = typeof parsed['error'] === 'string' ? parsed['error'] : res.statusText;
-    last = new UploadError(`the server answered ${res.status}: ${why}`, res.status === 429 || res.status >= 500);
+    last = new UploadError(`the server answered ${res.status}: ${why}`, res.status === 429 || res.status >= 500, res.status);
     if (!last.retryable) break;
   }
   throw last!;

@@ -74,6 +74,12 @@ export async function startWorker(o: WorkerOptions): Promise<{ close(): Promise<
         o.log(`${d.project}: ${r.status === 201 ? `${String(r.body['total'])} finding(s) uploaded` : 'already uploaded'}`);
         return { project: d.project, run: r.body['run'], stored: r.status === 201, total: r.body['total'], new: r.body['new'], fixed: r.body['fixed'] };
       } catch (e) {
+        // 409: this job's run id is stored already, by an earlier attempt whose worker lost the job's lock (killed,
+        // or too slow to renew it) after uploading; its report of the same job differs only in timestamps.
+        if (e instanceof UploadError && e.status === 409) {
+          o.log(`${d.project}: already uploaded by an earlier attempt of this job`);
+          return { project: d.project, run: undefined, stored: false, total: undefined, new: undefined, fixed: undefined };
+        }
         if (e instanceof UploadError && !e.retryable) throw new UnrecoverableError(`upload refused: ${e.message}`);
         throw e;
       }

@@ -5,6 +5,7 @@
  * services whose credentials the secrets rules find) and HTTP routes (see routes.ts). Used by `init` to draft a
  * model and by `check` to find drift. A file that cannot be read or parsed is an error entry; the pass goes on.
  */
+import { globMatcher } from '../../core/glob.js';
 import { readText, type FileTarget } from '../../core/types.js';
 import { analyzeText } from '../../analyzers/secrets/analyze.js';
 import type { SecretsConfig } from '../../analyzers/secrets/config.js';
@@ -95,6 +96,20 @@ export function isSystemPath(p: string): boolean {
 export interface InventoryOptions {
   /** Run these secrets rules over the system's files: each provider whose credentials are found is an external. */
   secrets?: SecretsConfig;
+  /** Secrets that do not count (the config's allowlisted paths and path suppressions: see secretsSkipper). */
+  skipSecret?: (path: string, ruleId: string) => boolean;
+}
+
+/**
+ * What `init` leaves out of the secrets it reads: `scanners.secrets.allowlist.paths`, and `suppressions` with a path
+ * (for any rule, or for that secrets rule) that have not expired: the user's word that those are not real credentials.
+ */
+export function secretsSkipper(cfg: SecretsConfig, suppressions: readonly { rule?: string | undefined; path?: string | undefined; fingerprint?: string | undefined; expires?: string | undefined }[], today: string): (path: string, ruleId: string) => boolean {
+  const allow = cfg.allowlist.paths.length ? globMatcher(cfg.allowlist.paths) : undefined;
+  const sups = suppressions
+    .filter((x) => x.path !== undefined && x.fingerprint === undefined && (x.expires === undefined || x.expires >= today))
+    .map((x) => ({ rule: x.rule, match: globMatcher(x.path!) }));
+  return (path, ruleId) => allow?.(path) === true || sups.some((x) => (x.rule === undefined || x.rule === ruleId) && x.match(path));
 }
 
 /** Reads the target once and derives the inventory. */
@@ -137,6 +152,7 @@ export async function deriveInventory(target: FileTarget, signal?: AbortSignal, 
     stats.files++;
     if (secretRules && !text.includes('\0')) {
       for (const hit of analyzeText(text, secretRules, { path: f.path })) {
+        if (opts.skipSecret?.(f.path, hit.ruleId)) continue;
         const service = serviceOfSecretRule(hit.ruleId);
         // The rule and where: never the secret.
         if (service) addExternal(service, { path: f.path, line: hit.line, what: `secret ${hit.ruleId}` });

@@ -112,7 +112,7 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
         <a href="ping?host=localhost">ping</a> <a href="file?name=readme.txt">file</a> <a href="static/readme.txt">static</a>
         <a href="fetch?url=https://example.com/">fetch</a> <a href="hello?name=ann">hello</a> <a href="go?next=/">go</a>
         <a href="error?x=1">error</a> <a href="files/">files</a> <a href="config.js">config</a> <a href="guestbook">guestbook</a>
-        <a href="csp">csp</a> <a href="mixed">mixed</a> <a href="audit?v=1">audit</a> <a href="audit-mysql?v=1">audit2</a> <a href="lang?lang=en">lang</a>
+        <a href="csp">csp</a> <a href="mixed">mixed</a> <a href="audit?v=1">audit</a> <a href="audit-mysql?v=1">audit2</a> <a href="lang?lang=en">lang</a> <a href="forgot">forgot</a>
         <form method="post" action="login"><input name="username" value="nobody"><input type="password" name="password"><button>Log in</button></form>
         ${legacy}<input name="user"><input type="password" name="password"></form>`,
       ),
@@ -375,6 +375,13 @@ export function makeRouter(fixed: boolean, dbs: Dbs = {}): Router {
     // Node refuses line breaks in header values: this writes the answer itself, as a server that splices the
     // value into its header block does.
     res.socket?.end(`HTTP/1.1 302 Found\r\nLocation: ./?lang=${lang}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  });
+
+  // ruleid: dast-host-header-injection
+  on('GET', '/forgot', (req, res) => {
+    // The sign-in link a reset mail would carry: the vulnerable variant builds it from the request's host headers.
+    const link = fixed ? './' : `${req.protocol}://${req.get('x-forwarded-host') ?? req.get('host')}${req.baseUrl}/`;
+    res.type('html').send(page('Forgot password', `<p>We would mail you <a href="${esc(link)}">this link</a>.</p>`));
   });
 
   // ruleid: dast-stack-trace

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { DeployRecord } from '../../../src/deliver/deploy/record.js';
 import { checkHealth, freePort, sleep } from '../../../src/deliver/deploy/release.js';
 import { cli } from '../../helpers/cli.js';
 import { makeDir } from '../../helpers/tmp.js';
 import { makeProject, testEnv } from '../helpers/project.js';
-import { deployYaml, loadLoop, startService, total } from './helpers.js';
+import { deployYaml, loadLoop, SERVER, startService, total } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -41,6 +41,15 @@ function spawnCli(dir: string, argv: string[], env: Record<string, string>): { c
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   child.stdout!.resume();
   const exit = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  // a failed assertion must not leave the process running (the test file would never end)
+  // SIGTERM first, so it stops (or rolls back) the releases it started, then SIGKILL
+  after(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exit;
+    clearTimeout(t);
+  });
   return { child, err: () => err, exit };
 }
 
@@ -102,7 +111,7 @@ test('deploy --serve keeps serving between deploys: later deploys are handed to 
   const dir = makeDir({ 'pipeguard.yml': deployYaml({ listen }) });
   const env = testEnv(dir);
   const server = spawnCli(dir, ['deploy', 'v1', '--serve'], env);
-  const stateFile = join(dir, '.pipeguard/deploys/web.serve.json');
+  const stateFile = join(dir, '.pipeguard/serve/web.json');
   await until(() => existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, 'utf8')) as { live?: unknown }).live !== undefined, `v1 to serve (${server.err()})`);
   const v1 = (JSON.parse(readFileSync(stateFile, 'utf8')) as { live: { url: string } }).live.url;
   const load = loadLoop(`http://${listen}/`, { workers: 3, max: 20_000 });
@@ -202,4 +211,25 @@ test('pre-deploy gate: an artifact whose signature does not verify blocks the de
   assert.match(ok.stderr, /--> artifact dist\/app\.tgz: verified/);
   const rec2 = await lastRecord(dir);
   assert.match(rec2.candidate.artifact?.digest ?? '', /^sha256:[0-9a-f]{64}$/);
+});
+
+test('least privilege: the candidate gets only its declared secrets, as variables, its output masked; pipeguard\'s own credentials are not in its environment', async () => {
+  const base = await startService('v1');
+  const port = await freePort('127.0.0.1');
+  const SECRETS = { API_TOKEN: 'api-token-value-0001', OTHER_SECRET: 'other-secret-value-02' };
+  const yaml = deployYaml({ listen: `127.0.0.1:${port}`, baseline: { version: 'v1', url: base.url }, strategy: 'blue-green', analysis: '{ window: 100ms, minRequests: 10, maxWindows: 1 }' })
+    .replace(/ {4}argv: \[.*\]\n/, `    run: 'echo "token $API_TOKEN other \${OTHER_SECRET:-absent} identity \${PIPEGUARD_AGE_IDENTITY_FILE:-absent}"; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(SERVER)}'\n    secrets: [API_TOKEN]\n`)
+    .replace('deploy:\n', 'deploy:\n  env: prod\n');
+  const { dir, home, identityFile } = await makeProject({ 'pipeguard.yml': yaml }, { prod: SECRETS });
+  const env = testEnv(home, { PIPEGUARD_AGE_IDENTITY_FILE: identityFile, OTHER_SECRET: 'inherited-from-ci' });
+  const r = await cli(['deploy', 'v2'], { cwd: dir, env });
+  assert.equal(r.code, 1, r.stderr); // no traffic in this test: not conclusive, so it fails safe
+  assert.match(r.stdout, /\[deploy\/v2\] token \*\*\* other absent identity absent\n/);
+  assert.ok(!(r.stdout + r.stderr).includes(SECRETS.API_TOKEN));
+  const log = readFileSync(join(dir, '.pipeguard/audit.jsonl'), 'utf8');
+  assert.ok(!log.includes(SECRETS.API_TOKEN));
+  const access = events(dir).filter((e) => e.type === 'secret.access');
+  assert.deepEqual(access.map((e) => [e.data['step'], e.data['name']]), [['candidate', 'API_TOKEN']]);
+  const rec = await lastRecord(dir);
+  assert.match(rec.reason ?? '', /not conclusive/);
 });

@@ -59,7 +59,20 @@ export function loadLoop(url: string, o: { workers?: number; max?: number; body?
   const max = o.max ?? 20_000;
   let stopped = false;
   let answered: () => void;
-  const firstAnswer = new Promise<void>((r) => (answered = r));
+  let refused: (e: Error) => void;
+  const firstAnswer = new Promise<void>((r, j) => {
+    answered = r;
+    refused = j;
+  });
+  let gotAnswer = false;
+  const noAnswer = () => {
+    result.lost++;
+    // nothing listens there: give up after a bounded number of tries rather than hang the test
+    if (!gotAnswer && result.lost >= 200) {
+      stopped = true;
+      refused(new Error(`no answer from ${url} after ${result.lost} tries`));
+    }
+  };
   const inc = (m: Map<string | number, number>, k: string | number) => m.set(k, (m.get(k) ?? 0) + 1);
   const one = () =>
     new Promise<void>((done) => {
@@ -75,17 +88,18 @@ export function loadLoop(url: string, o: { workers?: number; max?: number; body?
           const version = String(res.headers['x-version'] ?? /from (\S+)/.exec(text)?.[1] ?? '?');
           inc(result.byVersion as Map<string | number, number>, version);
           if (status >= 500) inc(result.errorsByVersion as Map<string | number, number>, version);
+          gotAnswer = true;
           answered();
           done();
         });
         res.on('error', () => {
-          result.lost++;
+          noAnswer();
           done();
         });
       });
       req.on('error', () => {
-        result.lost++;
-        done();
+        noAnswer();
+        setTimeout(done, 10);
       });
       req.end(body);
     });
@@ -120,7 +134,7 @@ export function deployYaml(o: { listen: string; baseline?: { version: string; ur
     `    argv: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SERVER)}]`,
     `    env: { ${env} }`,
     '  health: { path: /healthz, wait: 3s, interval: 50ms, timeout: 1s }',
-    `  analysis: ${o.analysis ?? '{ window: 300ms, maxErrorRate: 0.05, maxP95Ms: 150, minRequests: 10, maxWindows: 20 }'}`,
+    `  analysis: ${o.analysis ?? '{ window: 300ms, maxErrorRate: 0.05, maxP95Ms: 1000, minRequests: 10, maxWindows: 30 }'}`,
     '  killGrace: 2s',
     '  drain: 5s',
     ...(o.extra ? [o.extra] : []),

@@ -10,6 +10,11 @@ import { openDirectory } from '../../../src/targets/directory.js';
 import { fileLoc } from '../../helpers/fixtures.js';
 import { FIXTURES, fixtureCopy, inventoryRows, scanDeps, summary } from './helpers.js';
 
+/** The parsed lockfiles of a fixture folder, with their constraints. */
+async function inventory(dir: string) {
+  return (await collectInventory(await openDirectory(join(FIXTURES, dir), { gitignore: false }))).lockfiles;
+}
+
 /** Every lockfile of a fixture folder: path → `ecosystem:name@version [direct] [dev]:line` rows. */
 async function rows(dir: string): Promise<Map<string, string[]>> {
   const inv = await collectInventory(await openDirectory(join(FIXTURES, dir), { gitignore: false }));
@@ -101,6 +106,8 @@ test('.NET: csproj with central package management, packages.config, deps.json, 
     'NuGet:StyleCop.Analyzers@1.1.118 dev:15 direct', // PrivateAssets="all"
     // Polly [7.2.3,8.0) is a range
   ]);
+  const project = (await inventory('dotnet-cpm')).find((l) => l.path === 'src/Api/Api.csproj');
+  assert.deepEqual(project?.constraints, [{ ecosystem: 'NuGet', name: 'Polly', spec: '[7.2.3,8.0)', line: 16 }]);
   // PackageVersion entries only set versions (xunit is not used anywhere): only the global reference is a package
   assert.deepEqual(cpm.get('Directory.Packages.props'), ['NuGet:Nerdbank.GitVersioning@3.6.133 dev:13 direct']);
   assert.deepEqual((await rows('dotnet-config')).get('packages.config'), [
@@ -130,6 +137,8 @@ test('Deno, pylock.toml, Gradle version catalog and verification metadata', asyn
     'Maven:org.apache.logging.log4j:log4j-core@2.14.1:9 direct', // "g:a:v"
     // guava is a range, kotlin-bom has no version
   ]);
+  const catalog = (await inventory('gradle-catalog')).find((l) => l.path === 'gradle/libs.versions.toml');
+  assert.deepEqual(catalog?.constraints?.map((c) => `${c.name} ${c.spec}:${c.line}`), ['com.google.guava:guava [30.0,):10', 'org.jetbrains.kotlin:kotlin-bom *:11']);
   assert.deepEqual(gradle.get('gradle/verification-metadata.xml'), ['Maven:com.fasterxml.jackson.core:jackson-databind@2.13.4:8 direct', 'Maven:org.apache.logging.log4j:log4j-core@2.14.1:16 direct']);
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { collectInventory } from '../../../src/analyzers/inventory/inventory.js';
@@ -117,4 +118,41 @@ test('malformed manifests name the line', async () => {
   assert.match(await parseError('setup.cfg', '[options]\ninstall_requires =\n    requests==2.0\n    ==1.0\n'), /^4: cannot read requirement "==1.0"/);
   assert.match(await parseError('setup.cfg', '[options\ninstall_requires = x\n'), /^1: cannot read section header/);
   assert.match(await parseError('Cargo.toml', '[package]\nname = "x"\n\n[dependencies]\ntokio = "1.0\nserde = "1"\n'), /^5: invalid TOML/);
+});
+
+test('gleam.toml, Julia Project.toml and deno.json without their lockfiles; with them, only the lockfile', async () => {
+  const gleam = await inventory('gleam-project');
+  assert.deepEqual(gleam.errors, []);
+  assert.deepEqual(rows(gleam.files.get('gleam.toml')), {
+    packages: ['gleam_http@3.5.3:7', 'mist@0.14.3:8'],
+    constraints: ['gleam_stdlib >= 0.34.0 and < 2.0.0:6', 'gleeunit ~> 1.0:12 dev'],
+  });
+  const julia = await inventory('julia-project');
+  assert.deepEqual(julia.errors, []);
+  assert.deepEqual(rows(julia.files.get('Project.toml')), { packages: ['HTTP@1.9.6:8'], constraints: ['Dates *:7', 'JSON 0.21:9'] });
+  const deno = await inventory('deno-config');
+  assert.deepEqual(deno.errors, []);
+  assert.deepEqual(rows(deno.files.get('deno.json')), {
+    packages: ['express@4.17.1:5', '@std/path@1.0.8:7'],
+    constraints: ['chalk ^5.3.0:6', '@std/assert ^1.0.0:8'],
+  });
+  assert.equal(deno.files.get('deno.json')?.packages[1]?.ecosystem, 'JSR');
+  for (const [dir, lock] of [['gleam', 'manifest.toml'], ['julia', 'Manifest.toml'], ['deno', 'deno.lock']]) {
+    const inv = await inventory(dir as string);
+    assert.ok([...inv.files.keys()].includes(lock as string) && ![...inv.files.keys()].some((k) => /gleam\.toml|Project\.toml|deno\.json/.test(k)), dir);
+  }
+  assert.match(await parseError('deno.json', '{\n  "imports": {\n    "a": npm:a\n  }\n}\n'), /^3: /);
+  assert.match(await parseError('gleam.toml', 'name = "x"\n[dependencies\n'), /^2: invalid TOML/);
+  assert.match(await parseError('Project.toml', '[deps]\nHTTP = \n'), /^2: invalid TOML/);
+});
+
+test('a manifest that declares nothing (tool settings only) is not a dependency file: no database is asked for', async () => {
+  const dir = fixtureCopy('cargo-manifest');
+  rmSync(join(dir, 'cargo-manifest'), { recursive: true });
+  writeFileSync(join(dir, 'pyproject.toml'), '[tool.black]\nline-length = 100\n\n[tool.ruff]\nselect = ["E", "F"]\n');
+  writeFileSync(join(dir, 'Cargo.toml'), '[workspace]\nmembers = []\n');
+  const inv = await collectInventory(await openDirectory(dir, { gitignore: false }));
+  assert.deepEqual(inv.lockfiles, []);
+  const report = await scanDeps(dir, { db: join(dir, 'missing.db'), requireDatabase: true });
+  assert.equal(report.statuses.find((s) => s.scanner === 'deps')?.status, 'succeeded');
 });

@@ -71,6 +71,12 @@ test('import reading: ESM, CommonJS, dynamic import, subpaths, re-exports; comme
   assert.deepEqual(uses("const m = await import('minimatch');\nm.default('a', 'b');"), { minimatch: ['default'] });
   assert.deepEqual(uses("export { parse } from '@babel/parser';"), { '@babel/parser': ['parse'] });
   assert.deepEqual(uses("// require('lodash')\nconst s = 'lodash';\nimport './local.js';\nimport fs from 'node:fs';"), {});
+  // type-only imports load nothing; a regex or template literal holding a quote is not a string that hides code
+  assert.deepEqual(uses("import type { TemplateOptions } from 'lodash';\nimport { type X, merge } from 'deepmerge';\nmerge(a, b);"), { deepmerge: ['X', 'merge'] });
+  assert.deepEqual(uses("const re = /'lodash'/g; const t = `${x ? \"'\" : ''}`;\nconst m = require('minimist')(process.argv);", 'a.js'), { minimist: ['default'] });
+  assert.deepEqual(uses("import express = require('express');\nconst app = express();\napp.use(express.json());"), { express: ['default', 'json'] });
+  assert.deepEqual(uses('const x = `a ${require(\'ms\')(1000)} b`;', 'a.js'), { ms: ['default'] });
+  assert.deepEqual(uses("export * from 'rxjs';\nexport const a = 1;\nexport default function f() {}"), { rxjs: ['*'] });
   assert.deepEqual(npmPackageOf('@scope/pkg/deep/file.js'), { name: '@scope/pkg', sub: 'deep/file.js' });
   assert.equal(npmPackageOf('./x'), undefined);
   assert.equal(npmSymbol('(lodash).defaultsDeep', 'lodash'), 'defaultsDeep');

@@ -152,6 +152,58 @@ test('pnpm: v5 keys with a registry host, git and tarball packages by the name a
   assert.deepEqual(v9.packages.find((p) => p.name === 'ms')?.hashes?.length, 1);
 });
 
+test('pnpm 6 git packages keyed by their source and bun git packages are read without rejecting the file', async () => {
+  const v6 = await parse(
+    'pnpm-lock.yaml',
+    [
+      "lockfileVersion: '6.0'",
+      '',
+      'dependencies:',
+      '  left-pad:',
+      '    specifier: github:acme/left-pad#5c2a0c1',
+      '    version: github.com/acme/left-pad/5c2a0c1',
+      '  ms:',
+      '    specifier: 2.0.0',
+      '    version: 2.0.0',
+      '',
+      'packages:',
+      '',
+      '  github.com/acme/left-pad/5c2a0c1:',
+      '    resolution: {tarball: https://codeload.github.com/acme/left-pad/tar.gz/5c2a0c1}',
+      '    name: left-pad',
+      '    version: 1.3.0',
+      '    dev: false',
+      '',
+      '  /ms@2.0.0:',
+      '    resolution: {integrity: sha512-Tpp60P6IUJDTuOq/5Z8cdskzJujfwqfOTkrwIwj7IRISpnkJnT6SyJ4PCPnGMoFjC9ddhal5KVIYtAt97ix05A==}',
+      '    dev: false',
+      '',
+      '  weird-key-without-version:',
+      '    resolution: {directory: ../weird, type: directory}',
+      '    dev: false',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(names(v6), ['left-pad@1.3.0', 'ms@2.0.0']);
+  assert.deepEqual(v6.packages.map((p) => p.direct), [true, true]);
+  assert.match(v6.notes?.[0]?.message ?? '', /cannot read package key "weird-key-without-version"; left out/);
+  const bun = await parse(
+    'bun.lock',
+    [
+      '{',
+      '  "lockfileVersion": 1,',
+      '  "workspaces": { "": { "name": "app", "dependencies": { "left-pad": "github:acme/left-pad#5c2a0c1", "ms": "2.0.0" } } },',
+      '  "packages": {',
+      '    "left-pad": ["left-pad@github:acme/left-pad#5c2a0c1", {}, "acme-left-pad-5c2a0c1"],',
+      '    "ms": ["ms@2.0.0", "", {}, "sha512-Tpp60P6IUJDTuOq/5Z8cdskzJujfwqfOTkrwIwj7IRISpnkJnT6SyJ4PCPnGMoFjC9ddhal5KVIYtAt97ix05A=="],',
+      '  }',
+      '}',
+    ].join('\n'),
+  );
+  // the git package records its source only: left out rather than given the URL as a version
+  assert.deepEqual(names(bun), ['ms@2.0.0']);
+});
+
 test('npm-shrinkwrap.json wins over the package-lock.json beside it, as npm reads it', async () => {
   const inv = await collectInventory(await openDirectory(join(FIXTURES, 'npm-shrinkwrap'), { gitignore: false }));
   assert.deepEqual(inv.lockfiles.map((l) => l.path), ['npm-shrinkwrap.json']);

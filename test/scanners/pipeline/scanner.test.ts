@@ -155,7 +155,7 @@ test('rule table: at least 35 GitHub Actions audits, unique kebab-case ids, help
   const ids = PIPELINE_RULES.map((r) => r.id);
   assert.equal(new Set(ids).size, ids.length);
   for (const r of PIPELINE_RULES) {
-    assert.match(r.id, /^(gha|gl)-[a-z0-9]+(-[a-z0-9]+)*$/);
+    assert.match(r.id, /^(gha|gl|precommit)-[a-z0-9]+(-[a-z0-9]+)*$/);
     assert.ok(r.help.length > 40 && r.title.length > 5, r.id);
     assert.ok(['high', 'medium', 'low'].includes(r.confidence));
   }
@@ -194,4 +194,51 @@ test('a malformed zizmor.yml is a file error; the workflows are still audited', 
   assert.deepEqual(st.fileErrors.map((e) => e.path), ['zizmor.yml']);
   assert.match(st.fileErrors[0]!.message, /rules\.unpinned-uses\.ignore/);
   assert.ok(report.findings.some((f) => f.ruleId === 'gha-adhoc-package-install'));
+});
+
+test('known-vulnerable actions: uses: refs (a tag, or the version commented beside a SHA) matched against the local advisory database', async () => {
+  const { testAdvisoryDb } = await import('../../helpers/advisories.js');
+  const dbPath = testAdvisoryDb();
+  const wf = `on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: tj-actions/changed-files@v45
+      - uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67 # v45.0.7
+      - uses: tj-actions/changed-files@v46
+      - uses: actions/download-artifact@v4.1.2
+      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8
+      - uses: actions/download-artifact@v3
+`;
+  const dir = makeDir({ '.github/workflows/a.yml': wf });
+  const target = await openDirectory(dir);
+  const report = await runScan({ target, config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0), options: { env: { PIPEGUARD_DB: dbPath } } });
+  const hits = report.findings.filter((f) => f.ruleId === 'gha-known-vulnerable-action').map((f) => `${fileLoc(f.location).startLine}`);
+  assert.deepEqual(hits, ['7', '8', '10']);
+  const msg = report.findings.find((f) => f.ruleId === 'gha-known-vulnerable-action' && fileLoc(f.location).startLine === 8)!.message;
+  assert.match(msg, /GHSA-mrrh-fwg8-r2c3/);
+  assert.match(msg, /comment beside the SHA/);
+  assert.match(msg, /46\.0\.1/);
+  // Without a database the rule is silent (nothing is downloaded).
+  const none = await runScan({ target: await openDirectory(dir), config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0), options: { env: { PIPEGUARD_DB: `${dir}/none.db` } } });
+  assert.equal(none.findings.filter((f) => f.ruleId === 'gha-known-vulnerable-action').length, 0);
+});
+
+test('each finding names its enclosing step (or job) as a related location; SARIF renders relatedLocations', async () => {
+  const { findings } = auditText('.github/workflows/t.yml', INJECT, 'workflow');
+  const f = findings.find((x) => x.ruleId === 'gha-template-injection')!;
+  const rel = (f.data as { related: { path: string; startLine: number; message: string }[] }).related;
+  assert.deepEqual(rel.map((r) => [r.path, r.startLine, r.message]), [['.github/workflows/t.yml', 9, 'step 1 of job a']]);
+  const perms = auditText('.github/workflows/t.yml', 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n', 'workflow').findings.find((x) => x.ruleId === 'gha-missing-permissions')!;
+  assert.equal((perms.data as { related: { message: string }[] }).related[0]!.message, 'job build');
+  const report = await scan({ '.github/workflows/t.yml': INJECT });
+  const { renderSarif } = await import('../../../src/report/sarif.js');
+  const { evaluate } = await import('../../../src/gate/evaluate.js');
+  const decision = evaluate(report, { policy: { failOn: 'high', thresholds: {}, suppressions: [] } as never, now: new Date(0) });
+  const sarif = JSON.parse(renderSarif(report, decision)) as { runs: { results: { ruleId: string; relatedLocations?: { id: number; message: { text: string }; physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+  const r = sarif.runs[0]!.results.find((x) => x.ruleId === 'gha-template-injection')!;
+  assert.equal(r.relatedLocations?.[0]?.message.text, 'step 1 of job a');
+  assert.equal(r.relatedLocations?.[0]?.physicalLocation.region.startLine, 9);
 });

@@ -46,6 +46,8 @@ export function parseBunLock(text: string, path: string): ParsedLockfile {
     const name = ident.slice(0, at);
     const version = ident.slice(at + 1);
     if (version.startsWith('workspace:') || version.startsWith('link:') || version.startsWith('file:')) continue;
+    // a git or tarball dependency: bun records its source, not the version of its package.json (nothing to match)
+    if (/^(git\+|git:|github:|gitlab:|bitbucket:|https?:)/.test(version)) continue;
     const hash = typeof raw[3] === 'string' ? raw[3] : undefined;
     byKey.set(key, { key, ecosystem: 'npm', name, version: version.replace(/^npm:/, ''), line: lines.find(`"${key}": [`), ...(hash ? { hashes: [hash] } : {}) });
     meta.set(key, objectOr(raw[2]));

@@ -1,4 +1,4 @@
-import { LockfileError, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
+import { LockfileError, type Constraint, type Dependency, type ParsedLockfile, type ReadSibling } from '../types.js';
 import { dirOf, inDir, LineIndex, objectOr, parseJson, str } from './text.js';
 import { children, descend, parseXml, type XmlElement } from './xml.js';
 
@@ -76,6 +76,7 @@ export async function parseProjectFile(text: string, path: string, read: ReadSib
   const central = await centralVersions(path, read);
   const props = msbuildProperties(root, new Map(central.props));
   const out = new Map<string, Dependency>();
+  const constraints = new Map<string, Constraint>();
   for (const ref of descend(root, 'ItemGroup/PackageReference')) {
     const name = ref.attrs.Include ?? ref.attrs.Update;
     if (!name) throw new LockfileError('<PackageReference> without Include', ref.line);
@@ -83,12 +84,16 @@ export async function parseProjectFile(text: string, path: string, read: ReadSib
     const childText = (n: string) => ref.children.find((c) => c.name === n)?.text;
     const declared = ref.attrs.VersionOverride ?? childText('VersionOverride') ?? ref.attrs.Version ?? childText('Version') ?? central.versions.get(name.toLowerCase());
     const version = nugetPin(expand(declared, props));
-    if (!version) continue;
     const dev = /^all$/i.test(ref.attrs.PrivateAssets ?? childText('PrivateAssets') ?? '');
+    if (!version) {
+      // a range (`[7.2.3,8.0)`), a floating version (`6.*`) or an unset property: unresolved, a constraint
+      constraints.set(name.toLowerCase(), { ecosystem: 'NuGet', name, spec: expand(declared, props) ?? '*', line: ref.line, ...(dev ? { dev: true } : {}) });
+      continue;
+    }
     out.set(name.toLowerCase(), nugetDep(name, version, ref.line, { direct: true, dev }));
   }
   const packages = [...out.values()];
-  return { path, format: 'msbuild project', ecosystem: 'NuGet', packages, roots: packages.map((d) => d.key) };
+  return { path, format: 'msbuild project', ecosystem: 'NuGet', packages, roots: packages.map((d) => d.key), ...(constraints.size ? { constraints: [...constraints.values()] } : {}) };
 }
 
 /** `Directory.Packages.props` read on its own: only `<GlobalPackageReference>` items are dependencies (every project gets them); `<PackageVersion>` only sets versions. */

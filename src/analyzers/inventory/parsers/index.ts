@@ -23,7 +23,7 @@ import {
   parseRenvLock,
   parseStackLock,
 } from './ecosystems.js';
-import { parseCargoToml, parsePyproject, parseSetupCfg, parseSetupPy } from './manifests.js';
+import { parseCargoToml, parseDenoJson, parseGleamToml, parseJuliaProject, parsePyproject, parseSetupCfg, parseSetupPy } from './manifests.js';
 import { parsePomXml } from './maven.js';
 import { parseDenoLock, parseGoVendorModules, parseGradleVerification, parsePylock, parseVersionCatalog } from './more.js';
 import { parsePnpmLock } from './pnpm.js';
@@ -52,6 +52,12 @@ function foldersUp(path: string): string[] {
   for (let i = path.lastIndexOf('/'); i >= 0; i = path.lastIndexOf('/', i - 1)) out.push(path.slice(0, i + 1));
   out.push('');
   return out;
+}
+
+/** The first of `names` in the folder of `path`, when the target has it. */
+function besideOf(path: string, paths: ReadonlySet<string>, names: string[]): string | undefined {
+  const dir = foldersUp(path)[0] as string;
+  return names.map((n) => dir + n).find((p) => paths.has(p));
 }
 
 /** Python lockfiles that resolve a `pyproject.toml`/`setup.py`/`setup.cfg` beside them (uv: also a workspace root above). */
@@ -142,14 +148,23 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
   { name: /^mix\.lock$/, ecosystem: 'Hex', description: 'Elixir Mix (Hex and git)', parse: parseMixLock },
   { name: /^rebar\.lock$/, ecosystem: 'Hex', description: 'Erlang rebar3', parse: parseRebarLock },
   { name: /^manifest\.toml$/, ecosystem: 'Hex', description: 'Gleam manifest', parse: parseGleamManifest },
+  { name: /^gleam\.toml$/, ecosystem: 'Hex', description: 'Gleam project without its manifest.toml', parse: parseGleamToml, lockedBy: (p, paths) => besideOf(p, paths, ['manifest.toml']) },
   { name: /^Package\.resolved$/, ecosystem: 'SwiftURL', description: 'SwiftPM v1–v3', parse: parsePackageResolved },
   { name: /^Podfile\.lock$/, ecosystem: 'CocoaPods', description: 'CocoaPods', parse: parsePodfileLock },
   { name: /^renv\.lock$/, ecosystem: 'CRAN', description: 'R renv', parse: parseRenvLock },
   { name: /^conan\.lock$/, ecosystem: 'ConanCenter', description: 'Conan 1 and 2', parse: parseConanLock },
   { name: /^(Julia)?Manifest(-v[\d.]+)?\.toml$/, ecosystem: 'Julia', description: 'Julia Pkg manifest 1.0 and 2.0', parse: parseJuliaManifest },
+  {
+    name: /^(Julia)?Project\.toml$/,
+    ecosystem: 'Julia',
+    description: 'Julia project without a Manifest.toml',
+    parse: parseJuliaProject,
+    lockedBy: (p, paths) => besideOf(p, paths, ['Manifest.toml', 'JuliaManifest.toml']) ?? [...paths].find((q) => q.startsWith(foldersUp(p)[0] as string) && /^(Julia)?Manifest-v[\d.]+\.toml$/.test(q.slice((foldersUp(p)[0] as string).length))),
+  },
   { name: /^cabal\.project\.freeze$/, ecosystem: 'Hackage', description: 'cabal freeze file', parse: parseCabalFreeze },
   { name: /^stack\.yaml\.lock$/, ecosystem: 'Hackage', description: 'Stack lock file', parse: parseStackLock },
   { name: /^deno\.lock$/, ecosystem: 'npm', description: 'Deno lock file v3–v5 (npm and JSR)', parse: parseDenoLock },
+  { name: /^deno\.jsonc?$/, ecosystem: 'npm', description: 'Deno config imports (npm:, jsr:) without a deno.lock', parse: parseDenoJson, lockedBy: (p, paths) => besideOf(p, paths, ['deno.lock']) },
   { name: /^pylock(\.[^./]+)?\.toml$/, ecosystem: 'PyPI', description: 'PEP 751 pylock.toml', parse: parsePylock },
   { name: /\.versions\.toml$/, ecosystem: 'Maven', description: 'Gradle version catalog', parse: parseVersionCatalog },
   { name: /^verification-metadata\.xml$/, ecosystem: 'Maven', description: 'Gradle dependency verification metadata', parse: parseGradleVerification },

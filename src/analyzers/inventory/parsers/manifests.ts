@@ -1,6 +1,7 @@
 import { LockfileError, type Constraint, type Dependency, type ParsedLockfile } from '../types.js';
 import { exactPin, parsePep508, pep503 } from './python.js';
-import { LineIndex, objectOr, parseTomlDoc, str } from './text.js';
+import { stripJsonc } from './bun.js';
+import { LineIndex, objectOr, parseJson, parseTomlDoc, str } from './text.js';
 
 /**
  * Manifests read when no lockfile sits beside them (`pyproject.toml`, `setup.py`, `setup.cfg`, `Cargo.toml`): an
@@ -274,4 +275,67 @@ export function parseCargoToml(text: string, path: string): ParsedLockfile {
   for (const [cfg, t] of Object.entries(objectOr(doc.target))) sections(objectOr(t), ['target', cfg]);
   table(objectOr(doc.workspace).dependencies, ['workspace', 'dependencies'], {});
   return manifest(path, 'Cargo.toml', 'crates.io', declared, cargoPin, (n) => n);
+}
+
+/** Hex requirement syntax (Gleam): a bare version or `== x.y.z` is exact; `~>`, `>=`, `and`/`or` are not. */
+function hexPin(spec: string): string | undefined {
+  const m = /^(?:==\s*)?(\d+\.\d+\.\d+(?:-[\w.]+)?)$/.exec(spec.trim());
+  return m?.[1];
+}
+
+/** Gleam `gleam.toml` without its `manifest.toml`: `[dependencies]`, `[dev-dependencies]` (dev); path and git entries skipped. */
+export function parseGleamToml(text: string, path: string): ParsedLockfile {
+  const doc = parseTomlDoc(text);
+  const rows = text.split('\n');
+  const declared: Declared[] = [];
+  for (const [section, flags] of [['dependencies', {}], ['dev-dependencies', { dev: true }]] as const) {
+    const from = headerLine(rows, [section]);
+    for (const [name, raw] of Object.entries(objectOr(doc[section]))) {
+      if (typeof raw !== 'string') continue; // { path = ".." } or { git = ... }: not a Hex package
+      const line = lineOf(rows, new RegExp(`^\\s*["']?${escapeRe(name)}["']?\\s*=`), from ?? 1);
+      declared.push({ name, spec: raw, ...(line ? { line } : {}), ...flags });
+    }
+  }
+  return manifest(path, 'gleam.toml', 'Hex', declared, hexPin, (n) => n);
+}
+
+/**
+ * Julia `Project.toml` without a `Manifest.toml`: every `[deps]` entry, its `[compat]` bound as the constraint
+ * (`=1.2.3` is the one exact form; a bare `1.2` means `^1.2`). Standard libraries cannot be told apart without the
+ * manifest: they are constraints like the rest, never matched.
+ */
+export function parseJuliaProject(text: string, path: string): ParsedLockfile {
+  const doc = parseTomlDoc(text);
+  const rows = text.split('\n');
+  const compat = objectOr(doc.compat);
+  const from = headerLine(rows, ['deps']);
+  const declared: Declared[] = [];
+  for (const name of Object.keys(objectOr(doc.deps))) {
+    const line = lineOf(rows, new RegExp(`^\\s*["']?${escapeRe(name)}["']?\\s*=`), from ?? 1);
+    declared.push({ name, spec: str(compat[name]) ?? '*', ...(line ? { line } : {}) });
+  }
+  const pin = (s: string): string | undefined => /^=\s*(\d+\.\d+\.\d+)$/.exec(s.trim())?.[1];
+  return manifest(path, 'Project.toml', 'Julia', declared, pin, (n) => n);
+}
+
+/**
+ * Deno `deno.json`/`deno.jsonc` without a `deno.lock`: the `imports` map's `npm:` and `jsr:` specifiers; an exact
+ * version is a package, a range or none a constraint. URL and relative imports are not packages.
+ */
+export function parseDenoJson(text: string, path: string): ParsedLockfile {
+  const doc = objectOr(parseJson(stripJsonc(text)));
+  const lines = new LineIndex(text);
+  const declared: { eco: 'npm' | 'JSR'; d: Declared }[] = [];
+  for (const [alias, raw] of Object.entries(objectOr(doc.imports))) {
+    if (typeof raw !== 'string') continue;
+    const m = /^(npm|jsr):\/?((?:@[^/@]+\/)?[^/@]+)(?:@([^/]+))?/.exec(raw);
+    if (!m) continue;
+    const line = lines.find(JSON.stringify(alias));
+    declared.push({ eco: m[1] === 'npm' ? 'npm' : 'JSR', d: { name: m[2] as string, spec: m[3] ?? '*', ...(line ? { line } : {}) } });
+  }
+  const pin = (s: string): string | undefined => (/^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(s) ? s : undefined);
+  const npm = manifest(path, 'deno.json', 'npm', declared.filter((x) => x.eco === 'npm').map((x) => x.d), pin, (n) => n);
+  const jsr = manifest(path, 'deno.json', 'JSR', declared.filter((x) => x.eco === 'JSR').map((x) => x.d), pin, (n) => `jsr:${n}`);
+  const constraints = [...(npm.constraints ?? []), ...(jsr.constraints ?? [])];
+  return { ...npm, packages: [...npm.packages, ...jsr.packages], roots: [...(npm.roots ?? []), ...(jsr.roots ?? [])], ...(constraints.length ? { constraints } : {}) };
 }

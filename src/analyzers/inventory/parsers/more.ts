@@ -1,4 +1,4 @@
-import { LockfileError, type Dependency, type ParsedLockfile } from '../types.js';
+import { LockfileError, type Constraint, type Dependency, type ParsedLockfile } from '../types.js';
 import { pep503 } from './python.js';
 import { LineIndex, objectOr, parseJson, parseTomlDoc, str } from './text.js';
 import { descend, parseXml } from './xml.js';
@@ -95,6 +95,7 @@ export function parseVersionCatalog(text: string, path: string): ParsedLockfile 
   const versions = objectOr(doc.versions);
   const rich = (v: unknown): string | undefined => (typeof v === 'string' ? v : str(objectOr(v).strictly) ?? str(objectOr(v).require) ?? str(objectOr(v).prefer));
   const out: Dependency[] = [];
+  const constraints: Constraint[] = [];
   for (const [alias, raw] of Object.entries(objectOr(doc.libraries))) {
     const line = lines.find(`\n${alias} `) ?? lines.find(alias);
     let name: string | undefined;
@@ -111,10 +112,14 @@ export function parseVersionCatalog(text: string, path: string): ParsedLockfile 
       version = ref ? rich(versions[ref]) : rich(v);
     }
     if (!name) throw new LockfileError(`library "${alias}" has no module or group and name`, line === undefined ? undefined : line + 1);
-    if (!version || /[[\](),+]/.test(version)) continue;
+    if (!version || /[[\](),+]/.test(version)) {
+      // a range or no version (set by a platform/BOM at build time): a constraint, not a package
+      constraints.push({ ecosystem: 'Maven', name, spec: version ?? '*', ...(line === undefined ? {} : { line: line + 1 }) });
+      continue;
+    }
     out.push({ key: `${name}@${version}`, ecosystem: 'Maven', name, version, line: line === undefined ? undefined : line + 1, direct: true });
   }
-  return { path, format: 'libs.versions.toml', ecosystem: 'Maven', packages: out, roots: out.map((d) => d.key) };
+  return { path, format: 'libs.versions.toml', ecosystem: 'Maven', packages: out, roots: out.map((d) => d.key), ...(constraints.length ? { constraints } : {}) };
 }
 
 /** Gradle dependency verification `gradle/verification-metadata.xml`: every `<component group name version>`. */

@@ -44,12 +44,18 @@ export function parsePnpmLock(text: string, path: string): ParsedLockfile {
   const norm = (name: string, version: string): string => `${name}@${stripPeers(version)}`;
   // v9 splits each package in two (resolution in `packages`, dependencies in `snapshots`): both are read, merged by id
   const source = major >= 9 ? [...Object.entries(packages), ...Object.entries(snapshots)] : Object.entries(packages);
+  const notes: { line?: number; message: string }[] = [];
   for (const [key, raw] of source) {
-    const nv = splitKey(key, major);
-    if (!nv) throw new LockfileError(`cannot read package key ${JSON.stringify(key)}`, lines.find(key));
+    const entry = objectOr(raw);
+    // a git or tarball package of 6.x is keyed by its source (github.com/owner/repo/commit); it records its name
+    const nv = splitKey(key, major) ?? (str(entry.name) ? ([str(entry.name), key] as [string, string]) : undefined);
+    if (!nv) {
+      // one entry that cannot be read does not reject the lockfile: the rest still counts
+      notes.push({ line: lines.find(key), message: `cannot read package key ${JSON.stringify(key)}; left out` });
+      continue;
+    }
     const [name, version] = nv;
     const id = norm(name, version);
-    const entry = objectOr(raw);
     let dep = byKey.get(id);
     if (!dep) {
       dep = { key: id, ecosystem: 'npm', name, version, line: lines.find(`${key}:`) ?? lines.find(key), dependsOn: [] };
@@ -110,7 +116,7 @@ export function parsePnpmLock(text: string, path: string): ParsedLockfile {
     const dev = reach(devOnly);
     for (const d of byKey.values()) d.dev = !prod.has(d.key) && dev.has(d.key);
   }
-  return { path, format: `pnpm@${lv}`, ecosystem: 'npm', packages: [...byKey.values()], roots: [...new Set(roots)] };
+  return { path, format: `pnpm@${lv}`, ecosystem: 'npm', packages: [...byKey.values()], roots: [...new Set(roots)], ...(notes.length ? { notes } : {}) };
 
   function refKey(name: string, version: string, m: number): string | undefined {
     if (version.startsWith('link:') || version.startsWith('file:') || version.startsWith('workspace:')) return undefined;

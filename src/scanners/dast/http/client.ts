@@ -29,6 +29,8 @@ export interface Req {
   login?: string;
   /** Do not keep the cookies the answer sets (probes: a login bypass must not change who the scan is). */
   noCookies?: boolean;
+  /** The Host header to send instead of the URL's (host-header checks; the connection still goes to the URL's host). */
+  hostHeader?: string;
 }
 
 /** A response, decoded. */
@@ -196,7 +198,7 @@ export class HttpClient {
         accept: '*/*',
         ...lower(this.credentials?.headers(user) ?? {}),
         ...lower(cur.headers),
-        host: target.host,
+        host: req.hostHeader ?? target.host,
       };
       const cookie = mergeCookies(this.credentials?.headers(user)['cookie'] ?? this.credentials?.headers(user)['Cookie'], cur.headers['cookie'] ?? cur.headers['Cookie']);
       if (cookie) headers['cookie'] = cookie;

@@ -50,8 +50,24 @@ export class NetworkError extends Error {
   }
 }
 
-/** Sends one request and reads its response (up to `maxBytes` of body). Rejects with {@link NetworkError}. */
-export function sendRaw(r: RawRequest): Promise<RawResponse> {
+/**
+ * Sends one request and reads its response (up to `maxBytes` of body). Rejects with {@link NetworkError}. A request
+ * written on a kept-alive connection that the server closed at that moment (a reset before any answer) is sent once
+ * more on a new connection: the server never saw it.
+ */
+export async function sendRaw(r: RawRequest): Promise<RawResponse> {
+  try {
+    return await sendOnce(r);
+  } catch (e) {
+    if (e instanceof StaleSocket) return sendOnce(r);
+    throw e;
+  }
+}
+
+/** A reset or hang-up, before any answer, of a connection the agent had kept alive from an earlier request. */
+class StaleSocket extends NetworkError {}
+
+function sendOnce(r: RawRequest): Promise<RawResponse> {
   const mod = r.protocol === 'https:' ? https : http;
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -82,11 +98,19 @@ export function sendRaw(r: RawRequest): Promise<RawResponse> {
     const timer = setTimeout(() => {
       req.destroy(new NetworkError('ETIMEDOUT', `no answer within ${r.timeoutMs} ms`));
     }, r.timeoutMs);
+    let answered = false;
     req.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (!answered && req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+        if (settled) return;
+        settled = true;
+        reject(new StaleSocket(e.code, e.message));
+        return;
+      }
       fail(e.code ?? 'EIO', e.message);
     });
     req.on('response', (res) => {
+      answered = true;
       const firstByteMs = performance.now() - started;
       const chunks: Buffer[] = [];
       let size = 0;

@@ -44,6 +44,9 @@ export function auditExpressions(src: YamlSource, triggers: Map<string, Node | n
       for (const tv of unsoundTernaryValues(expr)) {
         emit({ ruleId: 'gha-unsound-ternary', start: tv.start, end: tv.end, message: `In a && b || c, b (${src.text.slice(tv.start, tv.end)}) is falsy, so the expression always yields c; write the branches so the "true" value is truthy, or swap the condition.`, identity: src.text.slice(tv.start, tv.end) + '|' + src.text.slice(expr.start, expr.end), ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
       }
+      for (const c of constantSubexpressions(expr)) {
+        emit({ ruleId: 'gha-obfuscated-expression', start: c.start, end: c.end, message: `${src.text.slice(c.start, c.end)} is a constant written as an expression; write its value directly.`, identity: src.text.slice(c.start, c.end), ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
+      }
       walk(expr, (n) => {
         const anchor = keyStart !== undefined ? { anchor: keyStart } : {};
         if (n.kind === 'call' && n.name === 'tojson' && n.args.length === 1) {
@@ -164,6 +167,34 @@ export function unsoundTernaryValues(e: Expr): Expr[] {
       }
       for (const op of ops) visit(op, depth + 1);
       return;
+    }
+    if (n.kind === 'binary') {
+      visit(n.left, depth + 1);
+      visit(n.right, depth + 1);
+    } else if (n.kind === 'unary') visit(n.arg, depth + 1);
+    else if (n.kind === 'call') for (const a of n.args) visit(a, depth + 1);
+    else if (n.kind === 'access' && n.base) visit(n.base, depth + 1);
+  };
+  visit(e, 0);
+  return out;
+}
+
+/**
+ * The largest subexpressions that are constants but not plain literals (`'a' == 'a'`, `!false`,
+ * `contains('abc', 'b')`, `format('{0}', 'x')`): they hide a fixed value behind expression syntax. `fromJSON` of a
+ * JSON list or object is left alone (the documented way to write a list).
+ */
+export function constantSubexpressions(e: Expr): Expr[] {
+  const out: Expr[] = [];
+  const visit = (n: Expr, depth: number): void => {
+    if (depth > 100) return;
+    if (n.kind !== 'literal' && constant(n)) {
+      const jsonList = n.kind === 'call' && n.name === 'fromjson' && n.args[0]?.kind === 'literal' && typeof n.args[0].value === 'string' && /^\s*[[{]/.test(n.args[0].value);
+      const jsonOfList = n.kind === 'call' && n.args.some((a) => a.kind === 'call' && a.name === 'fromjson');
+      if (!jsonList && !jsonOfList) {
+        out.push(n);
+        return;
+      }
     }
     if (n.kind === 'binary') {
       visit(n.left, depth + 1);

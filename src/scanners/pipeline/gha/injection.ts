@@ -84,10 +84,17 @@ export function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs
       }
       if (sink.kind === 'run') {
         const script = src.text.slice(bs, be);
-        const attackerHere = exprTaintedByAttacker(script, stepOut) || stepEnv.size > 0;
-        for (const h of envFileWrites(script)) {
-          if (dangerous.length || attackerHere) {
-            const why = dangerous.length ? `the workflow is triggered by ${dangerous.join(', ')}` : 'the step handles attacker-controlled values';
+        // In a composite action the caller's inputs are the outside text: writing them to GITHUB_ENV/GITHUB_PATH
+        // hands the caller's choice to every later step of the calling job.
+        const inputHere = job.id === '(action)' && (/\$\{\{\s*inputs\./.test(script) || entries(src, step.env).some(([, p]) => /\$\{\{\s*inputs\./.test(str(p.value) ?? '')));
+        const attackerHere = exprTaintedByAttacker(script, stepOut) || stepEnv.size > 0 || inputHere;
+        const isAction = job.id === '(action)';
+        const writes = [...envFileWrites(script), ...cmdEnvFileWrites(script)];
+        for (const h of writes) {
+          // A wholly static line (`echo FOO=bar >> $GITHUB_ENV`) sets nothing anyone else chooses.
+          if (!dynamicWrite(script, h.start)) continue;
+          if (dangerous.length || attackerHere || isAction) {
+            const why = dangerous.length ? `the workflow is triggered by ${dangerous.join(', ')}` : inputHere ? "the action writes its caller's inputs there" : attackerHere ? 'the step handles attacker-controlled values' : 'a composite action may run in any workflow, privileged ones included';
             emit({ ruleId: 'gha-github-env-write', start: bs + h.start, end: bs + h.end, anchor: sink.anchor, identity: `${job.id}|${step.label}|${h.text.replace(/\s+/g, ' ')}`, message: `Writes to ${/PATH/.test(h.text) ? 'GITHUB_PATH' : 'GITHUB_ENV'} while ${why}; later steps trust that file.` });
           }
         }
@@ -138,4 +145,25 @@ export function matrixTaint(src: YamlSource, job: Job, key: string, stepOut: Map
   const inc = get(src, matrix, 'include');
   if (!entry && isScalar(inc)) return judge(str(inc) ?? '');
   return undefined;
+}
+
+const CMD_ENV_WRITE = />>?\s*"?%GITHUB_(?:ENV|PATH)%/g;
+
+/** `>> %GITHUB_ENV%` writes of `shell: cmd` scripts. */
+export function cmdEnvFileWrites(text: string): { start: number; end: number; text: string }[] {
+  const out: { start: number; end: number; text: string }[] = [];
+  CMD_ENV_WRITE.lastIndex = 0;
+  for (let m = CMD_ENV_WRITE.exec(text); m; m = CMD_ENV_WRITE.exec(text)) out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
+  return out;
+}
+
+/** True when the line writing to the env file at `offset` expands something (a variable, a command, a here-document). */
+export function dynamicWrite(script: string, offset: number): boolean {
+  const ls = script.lastIndexOf('\n', offset - 1) + 1;
+  const le = script.indexOf('\n', offset);
+  const line = script.slice(ls, le === -1 ? undefined : le);
+  const before = script.slice(ls, offset);
+  if (/<</.test(line)) return true;
+  if (/\bcat\b|\btee\b/.test(before) || /^\s*[<>]/.test(before)) return true;
+  return /\$|%[A-Za-z_][A-Za-z0-9_]*%|`/.test(before);
 }

@@ -9,6 +9,7 @@ import type { Expr } from '../expr.js';
 import { ATTACKER_CONTEXTS, FREE_TEXT_LEAVES, FREE_TEXT_NAME_PARENTS, INPUT_CONTEXTS, TAINTED_OUTPUT_ACTIONS } from '../data.js';
 import { deref, entries, get, isMapNode, isSeqNode, items, pair, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
+import type { OsvRecord } from '../../../advisories/osv.js';
 
 /** One finding of an audit, before config and ignores are applied. */
 export interface Hit {
@@ -27,6 +28,8 @@ export interface Hit {
 export interface GithubAuditOptions {
   allowRefPin: string[];
   trustedOwners: string[];
+  /** Live advisories of an action (`owner/repo`, lower-case) from the local database, when there is one. */
+  advisories?: (name: string) => OsvRecord[];
 }
 
 /** Triggers that run with secrets on events outside contributors cause. */

@@ -32,9 +32,11 @@ export function auditPublishing(src: YamlSource, job: Job, isAction: boolean, em
     if (step.run && step.runPair) {
       const [bs, be] = scalarBody(src, step.run);
       const script = src.text.slice(bs, be);
+      const pubs = registryPublishes(script);
+      if (!pubs.length) continue;
       const envs = [step.env, jobEnv, wfEnv].flatMap((e) => entries(src, e).map(([k, p]) => [k, str(p.value) ?? ''] as const));
       const secretEnv = envs.find(([k, v]) => /TOKEN|PASSWORD|API_KEY|AUTH/i.test(k) && /\bsecrets\.|\binputs\./.test(v));
-      for (const h of registryPublishes(script)) {
+      for (const h of pubs) {
         if (/--dry-run\b|\s-n\b/.test(h.text)) continue;
         const viaTrusted = [...trustedSteps].some((id) => envs.some(([, v]) => v.includes(`steps.${id}.outputs`)) || script.includes(`steps.${id}.outputs`));
         if (viaTrusted) continue;

@@ -7,6 +7,7 @@ import { ARCHIVED_ACTIONS, BRANCH_REFS, KNOWN_NEAR_OWNERS, POPULAR_OWNERS } from
 import { get, items, pair, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 import { globMatch, editDistance1 } from './model.js';
+import { actionVersion, fixedIn, recordAffectsAction } from './advisories.js';
 import type { GithubAuditOptions, Step, Job, Emit } from './model.js';
 
 /** Audits the image of a Docker action. */
@@ -36,6 +37,11 @@ export function auditUses(src: YamlSource, job: Job, step: Step | undefined, nod
   const name = at === -1 ? uses : uses.slice(0, at);
   const ref = at === -1 ? '' : uses.slice(at + 1);
   const [owner = '', repo = ''] = name.split('/');
+  // `owner/repo/./sub`, `owner/repo/a/../b`, `owner/repo//sub`: the same action written so it reads as another.
+  const sub = name.split('/').slice(2);
+  if (sub.some((x) => x === '.' || x === '..' || x === '') && name.split('/').length > 2) {
+    emit({ ruleId: 'gha-obfuscated-expression', ...base, message: `${name} has '.', '..' or empty path components; write the action's plain path (${normalizeActionPath(name)}).` });
+  }
   const or = `${owner}/${repo}`.toLowerCase();
   // typosquats and archived actions first: they matter even when pinned.
   const lowOwner = owner.toLowerCase();
@@ -46,6 +52,20 @@ export function auditUses(src: YamlSource, job: Job, step: Step | undefined, nod
   }
   const archived = ARCHIVED_ACTIONS.get(or) ?? [...ARCHIVED_ACTIONS].find(([k]) => k.endsWith('/*') && k.slice(0, -2).toLowerCase() === lowOwner)?.[1];
   if (archived) emit({ ruleId: 'gha-archived-action', ...base, message: `${or} is archived; use ${archived}.` });
+  if (opts.advisories && owner && repo) {
+    const recs = opts.advisories(or);
+    if (recs.length) {
+      const lineStart = src.text.lastIndexOf('\n', node.range![0]) + 1;
+      const lineEnd = src.text.indexOf('\n', node.range![0]);
+      const v = actionVersion(ref, src.text.slice(node.range![1], lineEnd === -1 ? undefined : lineEnd) || src.text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd));
+      const hit = v ? recs.filter((r) => recordAffectsAction(r, or, v)) : [];
+      if (v && hit.length) {
+        const fix = fixedIn(hit[0]!, or);
+        const ids = hit.map((r) => r.id).join(', ');
+        emit({ ruleId: 'gha-known-vulnerable-action', ...base, identity: `${where}|${uses}|${ids}`, message: `${or} ${v.written}${v.fromComment ? ' (the version in the comment beside the SHA)' : ''} has known vulnerabilities: ${ids}${fix ? `; upgrade to ${fix} or later` : ''}.` });
+      }
+    }
+  }
   if (/^[0-9a-f]{40}$/i.test(ref)) return;
   if (opts.allowRefPin.some((p) => globMatch(p.includes('/') ? p : `${p}/*`, or) || globMatch(p, name))) return;
   if (!ref || BRANCH_REFS.has(ref.toLowerCase()) || /^(?:refs\/heads\/|feature\/|fix\/)/.test(ref)) {
@@ -94,4 +114,18 @@ export function auditDependabot(src: YamlSource, root: unknown, emit: Emit): voi
       emit({ ruleId: 'gha-dependabot-cooldown', start: node.key.range![0], end: (node.value ?? node.key).range![1], anchor: node.key.range![0], identity: where, message: dd ? `A cooldown of ${days} day(s) leaves little time for a malicious release to be found; use ${MIN_COOLDOWN_DAYS} or more.` : `The cooldown sets no default-days, so most updates still have none; set default-days: ${MIN_COOLDOWN_DAYS} or more.` });
     }
   }
+}
+
+/** `owner/repo/a/../b/./c` → `owner/repo/b/c`. */
+export function normalizeActionPath(name: string): string {
+  const out: string[] = [];
+  for (const seg of name.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length > 2) out.pop();
+      continue;
+    }
+    out.push(seg);
+  }
+  return out.join('/');
 }
