@@ -103,6 +103,23 @@ function unwrap(words: string[]): string[] {
   return w;
 }
 
+/** {@link unwrap}, and also tool runners: `bundle exec`, `pipx run pkg==1`, `uvx pkg`, `uv run`, `poetry run`. */
+function unwrapRunner(words: string[]): string[] {
+  let w = unwrap(words);
+  for (let guard = 0; guard < 4 && w.length; guard++) {
+    const [a, b] = [w[0]!, w[1]];
+    if ((a === 'bundle' && b === 'exec') || (a === 'poetry' && b === 'run') || (a === 'pdm' && b === 'run')) w = w.slice(2);
+    else if (a === 'uv' && b === 'run') w = w.slice(2).filter((x, i, all) => !(x.startsWith('-') || (i > 0 && /^--(?:with|python|from)$/.test(all[i - 1]!))));
+    else if ((a === 'pipx' && b === 'run') || a === 'uvx') {
+      w = w.slice(a === 'uvx' ? 1 : 2);
+      while (w.length && w[0]!.startsWith('-')) w = w.slice(1);
+      if (w.length) w = [w[0]!.replace(/(?:[=<>~!]=?|@).*$/, ''), ...w.slice(1)];
+    } else break;
+    w = unwrap(w);
+  }
+  return w;
+}
+
 /** The positional arguments after a subcommand, skipping flags (and the values of flags that take one). */
 function positionals(args: string[], flagsWithValue: ReadonlySet<string>): string[] {
   const out: string[] = [];
@@ -223,11 +240,13 @@ export function registryPublishes(text: string): PublishHit[] {
   const out: PublishHit[] = [];
   if (!/\b(?:publish|upload|push|release)\b/.test(text)) return out;
   for (const cmd of commandsOf(text)) {
-    const w = unwrap(cmd.words);
-    const t = (w[0] ?? '').replace(/^.*\//, '');
+    let w = unwrapRunner(cmd.words);
+    // `cargo +nightly publish`: a toolchain selector before the subcommand.
+    if (w[0] === 'cargo' && w[1]?.startsWith('+')) w = [w[0], ...w.slice(2)];
+    const t = (w[0] ?? '').replace(/^.*[/\\]/, '').replace(/\.(?:exe|cmd)$/i, '');
     const s = w[1] ?? '';
     let registry: PublishHit['registry'] | undefined;
-    if ((t === 'npm' || t === 'pnpm') && s === 'publish') registry = 'npm';
+    if ((t === 'npm' || t === 'pnpm' || t === 'bun') && s === 'publish') registry = 'npm';
     else if (t === 'yarn' && (s === 'publish' || (s === 'npm' && w[2] === 'publish'))) registry = 'npm';
     else if (t === 'twine' && s === 'upload') registry = 'pypi';
     else if ((t === 'uv' || t === 'poetry' || t === 'flit' || t === 'hatch' || t === 'pdm') && s === 'publish') registry = 'pypi';
@@ -237,6 +256,36 @@ export function registryPublishes(text: string): PublishHit[] {
     else if (t === 'bundle' && s === 'exec' && w[2] === 'rake' && w[3] === 'release') registry = 'rubygems';
     else if ((t === 'dotnet' && s === 'nuget' && w[2] === 'push') || (t === 'nuget' && s === 'push')) registry = 'nuget';
     if (registry) out.push({ start: cmd.start, end: cmd.end, text: text.slice(cmd.start, cmd.end).trim(), registry });
+  }
+  return out;
+}
+
+const DOCKER_GLOBAL_VALUE = new Set(['-H', '--host', '--context', '-c', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+const DOCKER_RUN_VALUE = new Set(['-v', '--volume', '-e', '--env', '--env-file', '--name', '-p', '--publish', '--network', '--net', '-w', '--workdir', '--entrypoint', '-u', '--user', '--platform', '--mount', '-l', '--label', '--cpus', '-m', '--memory', '-h', '--hostname', '--add-host', '--restart', '--log-driver', '--log-opt', '--cap-add', '--cap-drop', '--device', '--gpus', '--pull', '--shm-size', '--ulimit', '--tmpfs', '--runtime', '--security-opt', '--ipc', '--pid', '--dns', '--expose', '--link', '--cidfile', '--stop-signal', '--stop-timeout', '--health-cmd', '--volumes-from', '--group-add', '--userns', '--uts', '--cgroupns', '-a', '--attach']);
+
+/** One container image a script pulls or runs: where, and the reference as written. */
+export interface ImageHit extends ScriptHit {
+  image: string;
+}
+
+/** Images named by `docker|podman pull|run|create` in a script (flags and their values skipped). */
+export function scriptImages(text: string): ImageHit[] {
+  const out: ImageHit[] = [];
+  if (!/\b(?:docker|podman)\b/.test(text)) return out;
+  for (const cmd of commandsOf(text)) {
+    const w = unwrap(cmd.words);
+    const tool = (w[0] ?? '').replace(/^.*\//, '');
+    if (tool !== 'docker' && tool !== 'podman') continue;
+    let i = 1;
+    while (i < w.length && w[i]!.startsWith('-')) i += DOCKER_GLOBAL_VALUE.has(w[i]!) ? 2 : 1;
+    let sub = w[i];
+    if ((sub === 'container' || sub === 'image') && ['run', 'create', 'pull'].includes(w[i + 1] ?? '')) sub = w[++i];
+    if (sub !== 'pull' && sub !== 'run' && sub !== 'create') continue;
+    const args = w.slice(i + 1);
+    const image = positionals(args, DOCKER_RUN_VALUE)[0];
+    if (!image || image.includes('$') || image.startsWith('-')) continue;
+    const at = text.indexOf(image, cmd.start);
+    out.push({ start: at >= 0 && at < cmd.end ? at : cmd.start, end: at >= 0 && at < cmd.end ? at + image.length : cmd.end, text: image, image });
   }
   return out;
 }

@@ -87,7 +87,7 @@ async function readInventory(target: Target, signal?: AbortSignal): Promise<Inve
     try {
       const parsed = await fmt.parse(await f.text(), f.path, read);
       // a manifest that declares nothing (a pyproject.toml holding only tool settings) is not a dependency file
-      if (fmt.lockedBy && !parsed.packages.length && !parsed.constraints?.length && !parsed.notes?.length) continue;
+      if (fmt.manifest && !parsed.packages.length && !parsed.constraints?.length && !parsed.notes?.length) continue;
       linkGraph(parsed);
       out.push(parsed);
       for (const n of parsed.notes ?? []) errors.push({ path: f.path, ...(n.line ? { line: n.line } : {}), message: n.message });

@@ -27,7 +27,8 @@ export type GithubFileKind = 'workflow' | 'action' | 'dependabot';
 /** The kind of GitHub file for a path, or undefined when it is none of them. */
 export function githubFileKind(path: string): GithubFileKind | undefined {
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return 'workflow';
-  if (/(^|\/)\.github\/dependabot\.ya?ml$/.test(path)) return 'dependabot';
+  // .github/dependabot.yml is the one GitHub reads; a dependabot.yml elsewhere (a template, a vendored config) is one too.
+  if (/(^|\/)dependabot\.ya?ml$/.test(path)) return 'dependabot';
   if (/(^|\/)action\.ya?ml$/.test(path)) return 'action';
   return undefined;
 }

@@ -158,6 +158,16 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   return { findings, problems, source };
 }
 
+/** The kind of a pipeline file judged by its top-level keys, for a file whose path says nothing. */
+export function sniffKind(text: string): PipelineFileKind | undefined {
+  const top = (k: string): boolean => new RegExp(`^["']?${k}["']?\\s*:`, 'm').test(text);
+  if (top('jobs') && (top('on') || top('true'))) return 'workflow';
+  if (top('runs') && (top('name') || top('description') || top('inputs'))) return 'action';
+  if (top('updates') && top('version')) return 'dependabot';
+  if (top('repos') && /^\s*-\s*repo:/m.test(text)) return 'precommit';
+  return undefined;
+}
+
 /** Opens the local advisory database read-only for action lookups, or undefined when there is none or it cannot be read. */
 async function openAdvisories(path: string, warn: (m: string) => void): Promise<{ lookup: (name: string) => OsvRecord[]; close(): void } | undefined> {
   if (!existsSync(path)) return undefined;
@@ -211,7 +221,9 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
     };
     // zizmor.yml may come after the workflows it speaks of: read every file first, then audit.
     const pending: { path: string; text: string; kind: PipelineFileKind }[] = [];
-    for await (const f of targetFiles(target, { path: (p) => pipelineFileKind(p) !== undefined || isZizmorConfigPath(p) })) {
+    // A file named on the command line is read for what it is, wherever it sits: its content says its kind.
+    const single = target.kind === 'file' || target.kind === 'stdin';
+    for await (const f of targetFiles(target, { path: (p) => pipelineFileKind(p) !== undefined || isZizmorConfigPath(p) || (single && /\.ya?ml$/i.test(p)) })) {
       if (ctx.signal.aborted) return;
       const text = await readText(f, (path, message) => ctx.fileError(path, message));
       if (text === undefined) continue;
@@ -226,7 +238,8 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
         }
         continue;
       }
-      const kind = pipelineFileKind(f.path)!;
+      const kind = pipelineFileKind(f.path) ?? (single ? sniffKind(text) : undefined);
+      if (!kind) continue;
       done.add(f.path);
       pending.push({ path: f.path, text, kind });
     }

@@ -143,17 +143,20 @@ function collect(): void {
 /**
  * Memory around groups. V8 keeps the heap it grew for one large group and grows it further for the next, so a tree
  * with four large groups peaked at three times the memory of a tree with one (1.4 GB against 0.43 GB), while what
- * is alive at any time is one group. So a full collection runs before a large group when the heap holds garbage,
- * and after it; and after any group once the heap has grown past 384 MB. A collection of a heap that holds little
+ * is alive at any time is one group. So a full collection runs before a large group when the heap holds more than
+ * 256 MB, and after any group once the heap in use has grown past 384 MB. A collection of a heap that holds little
  * that is alive costs milliseconds, and happens a few times per scan.
  */
 export function groupStart(chars: number): void {
-  if (chars >= LARGE_GROUP_CHARS && getHeapStatistics().total_heap_size > 160 * MB) collect();
+  if (chars >= LARGE_GROUP_CHARS && getHeapStatistics().used_heap_size > 256 * MB) collect();
 }
 
 /** See {@link groupStart}: called when a group's result has been used and its trees are garbage. */
-export function groupDone(chars: number): void {
-  if (chars >= LARGE_GROUP_CHARS || getHeapStatistics().total_heap_size > 384 * MB) collect();
+export function groupDone(): void {
+  // Used, not committed, heap: the committed size stays up for a while after a collection, and testing it made
+  // every later group collect again. Not after every large group: a collection shrinks the heap, and the next
+  // large group then pays for many more collections while it grows it again (10–25% more CPU on one tree copy).
+  if (getHeapStatistics().used_heap_size > 384 * MB) collect();
 }
 
 function enclosingName(n: TS.Node): string {

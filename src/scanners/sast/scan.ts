@@ -194,7 +194,7 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
       groupStart(chars);
       const r = analyseGroup(texts, options);
       texts.length = 0;
-      groupDone(chars);
+      groupDone();
       report(r);
       yield* r.findings;
     }

@@ -45,7 +45,7 @@ parentPort!.on('message', (job: SastWorkerJob) => {
         answer = { id: job.id, error: (e as Error).message };
       }
       parentPort!.postMessage(answer);
-      groupDone(chars);
+      groupDone();
     },
     (e: Error) => parentPort!.postMessage({ id: job.id, error: e.message } satisfies SastWorkerAnswer),
   );

@@ -242,3 +242,16 @@ test('each finding names its enclosing step (or job) as a related location; SARI
   assert.equal(r.relatedLocations?.[0]?.message.text, 'step 1 of job a');
   assert.equal(r.relatedLocations?.[0]?.physicalLocation.region.startLine, 9);
 });
+
+test('a single file named on the command line is read by its content, wherever it sits; in a folder only known paths count', async () => {
+  const { openTarget } = await import('../../../src/targets/open.js');
+  const { DEFAULT_LIMITS } = await import('../../../src/engine/run.js');
+  const dir = makeDir({ 'test-data/bot.yml': "on: pull_request_target\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    if: github.actor == 'dependabot[bot]'\n    steps:\n      - run: echo hi\n", 'notes/list.yml': 'items: [a, b]\n' });
+  const opts = { cwd: dir, gitignore: false, exclude: [], limits: DEFAULT_LIMITS, archives: true, onSkip: () => undefined };
+  const one = await runScan({ target: await openTarget('test-data/bot.yml', opts), config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0) });
+  assert.deepEqual(one.findings.map((f) => f.ruleId).sort(), ['gha-bot-actor-condition', 'gha-dangerous-trigger']);
+  const other = await runScan({ target: await openTarget('notes/list.yml', opts), config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0) });
+  assert.deepEqual(other.findings, []);
+  const folder = await runScan({ target: await openDirectory(dir), config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0) });
+  assert.deepEqual(folder.findings, []);
+});

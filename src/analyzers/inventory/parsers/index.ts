@@ -44,6 +44,8 @@ export interface LockfileFormat {
    * resolves to; when there is one, the manifest is not read on its own (the lockfile wins, nothing counted twice).
    */
   lockedBy?(path: string, paths: ReadonlySet<string>): string | undefined;
+  /** A manifest (what is wanted, not what is installed): one that declares nothing is not a dependency file. */
+  manifest?: true;
 }
 
 /** The folder of `path` and every folder above it, nearest first (`a/b/x` → `a/b/`, `a/`, ``). */
@@ -113,9 +115,9 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
     parse: async (t, p, read) => parsePoetryLock(t, p, await read(sibling(p, 'pyproject.toml'))),
   },
   { name: /^Pipfile\.lock$/, ecosystem: 'PyPI', description: 'Pipenv', parse: parsePipfileLock },
-  { name: /^pyproject\.toml$/, ecosystem: 'PyPI', description: 'pyproject.toml without a lockfile (PEP 621, PEP 735, Poetry)', parse: parsePyproject, lockedBy: pythonLock },
-  { name: /^setup\.py$/, ecosystem: 'PyPI', description: 'setup.py literal install_requires (never executed)', parse: parseSetupPy, lockedBy: pythonLock },
-  { name: /^setup\.cfg$/, ecosystem: 'PyPI', description: 'setup.cfg install_requires', parse: parseSetupCfg, lockedBy: pythonLock },
+  { name: /^pyproject\.toml$/, ecosystem: 'PyPI', description: 'pyproject.toml without a lockfile (PEP 621, PEP 735, Poetry)', parse: parsePyproject, manifest: true, lockedBy: pythonLock },
+  { name: /^setup\.py$/, ecosystem: 'PyPI', description: 'setup.py literal install_requires (never executed)', parse: parseSetupPy, manifest: true, lockedBy: pythonLock },
+  { name: /^setup\.cfg$/, ecosystem: 'PyPI', description: 'setup.cfg install_requires', parse: parseSetupCfg, manifest: true, lockedBy: pythonLock },
   { name: /^uv\.lock$/, ecosystem: 'PyPI', description: 'uv', parse: parseUvLock },
   { name: /^pdm\.lock$/, ecosystem: 'PyPI', description: 'PDM', parse: parsePdmLock },
   {
@@ -131,6 +133,7 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
     ecosystem: 'crates.io',
     description: 'Cargo manifest of a crate without a Cargo.lock (here or in a workspace root above)',
     parse: parseCargoToml,
+    manifest: true,
     lockedBy: (p, paths) => foldersUp(p).map((d) => `${d}Cargo.lock`).find((l) => paths.has(l)),
   },
   { name: /^(Gemfile\.lock|gems\.locked)$/, ecosystem: 'RubyGems', description: 'Bundler (Gemfile.lock, gems.locked)', parse: parseGemfileLock },
@@ -148,7 +151,7 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
   { name: /^mix\.lock$/, ecosystem: 'Hex', description: 'Elixir Mix (Hex and git)', parse: parseMixLock },
   { name: /^rebar\.lock$/, ecosystem: 'Hex', description: 'Erlang rebar3', parse: parseRebarLock },
   { name: /^manifest\.toml$/, ecosystem: 'Hex', description: 'Gleam manifest', parse: parseGleamManifest },
-  { name: /^gleam\.toml$/, ecosystem: 'Hex', description: 'Gleam project without its manifest.toml', parse: parseGleamToml, lockedBy: (p, paths) => besideOf(p, paths, ['manifest.toml']) },
+  { name: /^gleam\.toml$/, ecosystem: 'Hex', description: 'Gleam project without its manifest.toml', parse: parseGleamToml, manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['manifest.toml']) },
   { name: /^Package\.resolved$/, ecosystem: 'SwiftURL', description: 'SwiftPM v1–v3', parse: parsePackageResolved },
   { name: /^Podfile\.lock$/, ecosystem: 'CocoaPods', description: 'CocoaPods', parse: parsePodfileLock },
   { name: /^renv\.lock$/, ecosystem: 'CRAN', description: 'R renv', parse: parseRenvLock },
@@ -159,12 +162,13 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
     ecosystem: 'Julia',
     description: 'Julia project without a Manifest.toml',
     parse: parseJuliaProject,
+    manifest: true,
     lockedBy: (p, paths) => besideOf(p, paths, ['Manifest.toml', 'JuliaManifest.toml']) ?? [...paths].find((q) => q.startsWith(foldersUp(p)[0] as string) && /^(Julia)?Manifest-v[\d.]+\.toml$/.test(q.slice((foldersUp(p)[0] as string).length))),
   },
   { name: /^cabal\.project\.freeze$/, ecosystem: 'Hackage', description: 'cabal freeze file', parse: parseCabalFreeze },
   { name: /^stack\.yaml\.lock$/, ecosystem: 'Hackage', description: 'Stack lock file', parse: parseStackLock },
   { name: /^deno\.lock$/, ecosystem: 'npm', description: 'Deno lock file v3–v5 (npm and JSR)', parse: parseDenoLock },
-  { name: /^deno\.jsonc?$/, ecosystem: 'npm', description: 'Deno config imports (npm:, jsr:) without a deno.lock', parse: parseDenoJson, lockedBy: (p, paths) => besideOf(p, paths, ['deno.lock']) },
+  { name: /^deno\.jsonc?$/, ecosystem: 'npm', description: 'Deno config imports (npm:, jsr:) without a deno.lock', parse: parseDenoJson, manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['deno.lock']) },
   { name: /^pylock(\.[^./]+)?\.toml$/, ecosystem: 'PyPI', description: 'PEP 751 pylock.toml', parse: parsePylock },
   { name: /\.versions\.toml$/, ecosystem: 'Maven', description: 'Gradle version catalog', parse: parseVersionCatalog },
   { name: /^verification-metadata\.xml$/, ecosystem: 'Maven', description: 'Gradle dependency verification metadata', parse: parseGradleVerification },

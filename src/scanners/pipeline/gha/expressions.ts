@@ -53,6 +53,9 @@ export function auditExpressions(src: YamlSource, triggers: Map<string, Node | n
           const p = accessPath(n.args[0]!);
           if (p && p.length === 1 && p[0] === 'secrets') emit({ ruleId: 'gha-secrets-tojson', start: n.start, end: n.end, message: 'toJSON(secrets) exposes every secret of the repository to this step.', identity: src.text.slice(n.start, n.end), ...anchor });
         }
+        if (n.kind === 'access' && !n.base && n.root === 'secrets' && n.segments[0]?.index !== undefined) {
+          emit({ ruleId: 'gha-secrets-tojson', start: n.start, end: n.end, message: `${src.text.slice(n.start, n.end)} picks a secret by a computed name, so the job can read any secret of the repository; reference the secrets it needs by name.`, identity: src.text.slice(n.start, n.end), ...anchor });
+        }
         if (n.kind === 'access' && n.base && n.base.kind === 'call' && n.base.name === 'fromjson') {
           const inner = n.base.args[0];
           const p = inner ? accessPath(inner) : undefined;

@@ -5,7 +5,7 @@
  */
 import { isScalar } from 'yaml';
 import type { Node } from 'yaml';
-import { adhocPackageInstalls, unpinnedSystemPackages } from '../../../analyzers/package-installs.js';
+import { adhocPackageInstalls, scriptImages, unpinnedSystemPackages } from '../../../analyzers/package-installs.js';
 import { get, entries, pair, scalarBody, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 import { ownerRepo, truthy } from './model.js';
@@ -64,6 +64,14 @@ export function auditInstalls(src: YamlSource, job: Job, step: Step, emit: Emit)
     }
     for (const h of unpinnedSystemPackages(script)) {
       emit({ ruleId: 'gha-unpinned-system-package', start: bs + h.start, end: bs + h.end, anchor, identity: id(h.text), message: `${h.manager} installs ${h.packages.join(', ')} without a version, so each run may get a different build.` });
+    }
+    for (const h of scriptImages(script)) {
+      if (h.image.includes('@sha256:')) continue;
+      const last = h.image.lastIndexOf('/');
+      const colon = h.image.indexOf(':', last + 1);
+      const tag = colon === -1 ? '' : h.image.slice(colon + 1);
+      const latest = !tag || tag === 'latest';
+      emit({ ruleId: latest ? 'gha-mutable-latest-image' : 'gha-unpinned-image', start: bs + h.start, end: bs + h.end, anchor, identity: id(`image ${h.image}`), message: latest ? `The script runs image ${h.image} with no fixed tag; pin a version and digest.` : `The script runs image ${h.image}, which is not pinned by digest.` });
     }
     const { shell, node } = stepShell(src, job, step);
     if (/^cmd(?:\.exe)?(?:\s|$)/i.test(shell) && node?.range) {

@@ -6,7 +6,7 @@ import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import { contextAccesses, findExpressions } from '../expr.js';
 import { pushesToGit } from '../../../analyzers/shell.js';
-import { entries, get, str } from '../yamlsrc.js';
+import { entries, get, isSeqNode, items, str } from '../yamlsrc.js';
 import type { YamlSource } from '../yamlsrc.js';
 import { ownerRepo } from './model.js';
 import type { Step, Job, Emit } from './model.js';
@@ -36,7 +36,12 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
   for (const [what, node] of [['container', container] as const, ...svcs]) {
     if (!node) continue;
     const image = isScalar(node) ? node : get(src, node, 'image');
-    if (isScalar(image)) imageAudit(src, job, what, image, emit);
+    if (isScalar(image)) {
+      imageAudit(src, job, what, image, emit);
+      // `image: ${{ matrix.image }}`: each value the matrix gives it is an image reference.
+      const mk = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec((str(image) ?? '').trim())?.[1];
+      if (mk) for (const v of matrixValues(src, job, mk)) imageAudit(src, job, `${what} (matrix.${mk})`, v, emit);
+    }
     const pw = get(src, get(src, node, 'credentials'), 'password');
     const pws = str(pw);
     if (pw && pws && !pws.includes('${{')) {
@@ -77,4 +82,17 @@ export function imageAudit(src: YamlSource, job: Job, what: string, image: Scala
   const base = { start: image.range![0], end: image.range![1], anchor: image.range![0], identity: `${job.id}|${what}|${ref}` };
   if (!tag || tag === 'latest') emit({ ruleId: 'gha-mutable-latest-image', ...base, message: `The ${what} image ${ref} has no fixed tag; pin a version and digest.` });
   else emit({ ruleId: 'gha-unpinned-image', ...base, message: `The ${what} image ${ref} is not pinned by digest.` });
+}
+
+/** The scalar values a job's matrix gives `key` (its list, and the `include:` entries that set it). */
+export function matrixValues(src: YamlSource, job: Job, key: string): Scalar[] {
+  const matrix = get(src, get(src, job.node, 'strategy'), 'matrix');
+  const out: Scalar[] = [];
+  const own = get(src, matrix, key);
+  if (isSeqNode(own)) for (const i of items(src, own)) if (isScalar(i)) out.push(i);
+  for (const inc of items(src, get(src, matrix, 'include'))) {
+    const v = get(src, inc, key);
+    if (isScalar(v)) out.push(v);
+  }
+  return out;
 }

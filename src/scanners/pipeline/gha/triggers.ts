@@ -73,6 +73,15 @@ export function findTriggerOffset(src: YamlSource, onPair: Pair<Scalar, Node | n
 /** Checkout refs that name the pull request head. */
 export const CHECKOUT_UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|refs\/pull\/|github\.event\.issue\.number|github\.event\.pull_request\.merge_commit_sha|github\.event\.workflow_run\.pull_requests|head\.repo\.full_name|steps\.[\w-]+\.outputs\.head_(?:ref|sha)/;
 
+/** Contexts a checkout ref may name without pointing at the event's (possibly forked) code. */
+const SAFE_REF_CONTEXT = /^(?:github\.(?:sha|ref|ref_name|base_ref|event\.pull_request\.base\.(?:sha|ref)|event\.repository\.default_branch|event\.release\.tag_name)|inputs\.[\w-]+|github\.event\.inputs\.[\w-]+|vars\.[\w-]+|env\.[\w-]+|matrix\.[\w-]+)$/i;
+
+/** True when a checkout `ref:` is computed from a context other than the base repository's own refs. */
+function computedRef(s: string): boolean {
+  const exprs = [...s.matchAll(/\$\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1]!);
+  return exprs.length > 0 && exprs.some((e) => !SAFE_REF_CONTEXT.test(e.trim()));
+}
+
 /** Actions that build or run the checked-out code. */
 export const BUILD_ACTIONS = /^(?:\.\/|docker\/build-push-action|gradle\/|cypress-io\/github-action|github\/codeql-action\/autobuild|golangci\/golangci-lint-action|pre-commit\/action|ruby\/setup-ruby|actions\/setup-node)/i;
 
@@ -87,7 +96,7 @@ export function auditCheckout(src: YamlSource, job: Job, triggers: Map<string, N
       for (const key of ['ref', 'repository']) {
         const v = get(src, step.with, key);
         const s = str(v);
-        if (s && CHECKOUT_UNTRUSTED_REF.test(s)) {
+        if (s && (CHECKOUT_UNTRUSTED_REF.test(s) || (key === 'ref' && computedRef(s)))) {
           untrusted = { start: v!.range![0], end: v!.range![1], text: s };
           break;
         }
