@@ -17,7 +17,7 @@ import { cli } from '../helpers/cli.js';
 import { makeDir } from '../helpers/tmp.js';
 import { githubToken } from '../helpers/tokens.js';
 
-type Mode = 'live' | 'revoked' | 'limited' | 'slow';
+type Mode = 'live' | 'revoked' | 'limited' | 'slow' | 'github-limit';
 
 /** What the double was asked. */
 interface Seen {
@@ -81,6 +81,7 @@ class Double {
         if (!known) return void res.writeHead(404).end();
         if (mode === 'slow') return void setTimeout(() => res.writeHead(200).end('{}'), 2000).unref();
         if (mode === 'limited') return void res.writeHead(429).end();
+        if (mode === 'github-limit') return void res.writeHead(403, { 'x-ratelimit-remaining': '0' }).end('{}');
         if (known === 'slack') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(mode === 'live' ? { ok: true } : { ok: false, error: 'invalid_auth' }));
         res.writeHead(mode === 'live' ? 200 : 401).end('{}');
       });
@@ -160,6 +161,13 @@ for (const [ruleId, provider] of SINGLE) {
     }
   });
 }
+
+test('github: a 403 for a spent rate limit is unknown, not revoked', async () => {
+  const t = githubToken(601);
+  double.modes.set(t, 'github-limit');
+  const r = await scan(makeDir({ 'a.env': `T=${t}\n` }));
+  assert.equal(verdict(r.findings[0]), 'unknown');
+});
 
 test('aws: STS GetCallerIdentity signed with SigV4 (checked by the double), live and revoked', async () => {
   const { text: idLine, secret: keyId } = await sample('aws-access-key-id');

@@ -48,7 +48,7 @@ interface Call {
   headers: Record<string, string>;
   body?: string;
   /** Decides from the answer; the default: 200 live, 401/403 revoked, else unknown. */
-  judge?: (status: number, body: string) => Verified;
+  judge?: (status: number, body: string, headers: Record<string, string | string[] | undefined>) => Verified;
 }
 
 const bearer = (s: string) => ({ authorization: `Bearer ${s}` });
@@ -57,7 +57,13 @@ const basic = (user: string, pass: string) => ({ authorization: `Basic ${Buffer.
 function callFor(provider: Exclude<VerifyProvider, 'aws' | 'twilio'>, secret: string): Call {
   switch (provider) {
     case 'github':
-      return { method: 'GET', path: '/user', headers: { ...bearer(secret), accept: 'application/vnd.github+json' } };
+      // GitHub answers a spent rate limit with 403 too (x-ratelimit-remaining: 0): that says nothing of the token.
+      return {
+        method: 'GET',
+        path: '/user',
+        headers: { ...bearer(secret), accept: 'application/vnd.github+json' },
+        judge: (s, _b, h) => (s === 200 ? 'live' : s === 401 || (s === 403 && h['x-ratelimit-remaining'] !== '0') ? 'revoked' : 'unknown'),
+      };
     case 'gitlab':
       return { method: 'GET', path: '/api/v4/personal_access_tokens/self', headers: { 'private-token': secret } };
     case 'slack':
@@ -169,12 +175,12 @@ export class Verifier {
     if ('error' in answer) return { verified: 'unknown', reason: `${provider}: ${answer.error}` };
     if (answer.status === 429) return { verified: 'unknown', reason: `${provider}: rate limited (429)` };
     const judge = call.judge ?? ((s: number) => (s === 200 ? 'live' : s === 401 || s === 403 ? 'revoked' : 'unknown'));
-    const verified = judge(answer.status, answer.body);
+    const verified = judge(answer.status, answer.body, answer.headers);
     return { verified, reason: `${provider}: HTTP ${answer.status}` };
   }
 
   /** One request; error messages name the host and the kind of failure only (never headers). */
-  private http(url: URL, call: Call): Promise<{ status: number; body: string } | { error: string }> {
+  private http(url: URL, call: Call): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> } | { error: string }> {
     return new Promise((resolve) => {
       const body = call.body === undefined ? undefined : Buffer.from(call.body);
       const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
@@ -188,7 +194,7 @@ export class Verifier {
             if (size < 65536) chunks.push(c);
             size += c.length;
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
           res.on('error', () => resolve({ error: `the answer from ${url.host} broke off` }));
         },
       );
