@@ -197,7 +197,16 @@ export class DeployProxy {
     headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${String(req.headers['x-forwarded-for'])}, ${remote}` : remote;
     headers['x-forwarded-host'] ??= req.headers.host ?? '';
     headers['x-forwarded-proto'] ??= 'http';
-    const up = httpRequest({ host: slot.host, port: slot.port, method: req.method, path: req.url, headers, agent: slot.agent });
+    // The release's host and port are fixed; the client chooses only the path. An absolute-form or authority-form
+    // request target (a forward-proxy request) is refused rather than passed on.
+    const target = req.url ?? '/';
+    if (!target.startsWith('/')) {
+      count(false);
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('origin-form request target expected\n');
+      return;
+    }
+    // pipeguard:ignore[js-ssrf] host and port are the release's own; the client's request target is only the path (checked above)
+    const up = httpRequest({ host: slot.host, port: slot.port, method: req.method, path: target, headers, agent: slot.agent });
     up.on('response', (ur) => {
       const out = forwardHeaders(ur.headers);
       if (this.sticky && role && this.weight > 0 && this.weight < 100) {

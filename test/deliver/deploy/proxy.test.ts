@@ -126,3 +126,20 @@ test('hop-by-hop headers are not forwarded; an answer of 5xx or a release that i
   proxy.setBackend('baseline', undefined);
   assert.equal((await get(`http://127.0.0.1:${port}/`)).status, 503, 'no release: 503, not a hang');
 });
+
+test('an absolute-form request target (a forward-proxy request) is refused: the client chooses only the path', async () => {
+  const { base } = await proxyFor(false);
+  const { connect } = await import('node:net');
+  const port = Number(new URL(base).port);
+  const answer = await new Promise<string>((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.end('GET http://169.254.169.254/latest/meta-data/ HTTP/1.1\r\nHost: 169.254.169.254\r\nConnection: close\r\n\r\n'));
+    let text = '';
+    s.setEncoding('utf8');
+    s.on('data', (d) => (text += d));
+    s.on('end', () => resolve(text));
+    s.on('error', reject);
+  });
+  assert.match(answer, /^HTTP\/1\.1 400 /);
+  assert.ok(!answer.includes('hello from'), 'no release was asked');
+  assert.equal((await get(`${base}/`)).status, 200, 'an origin-form request still goes through');
+});
