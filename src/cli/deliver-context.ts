@@ -12,6 +12,7 @@ import { durationMs } from '../deliver/config.js';
 import { forward } from '../deliver/siem/forwarder.js';
 import { ENV_NAME, SecretStore } from '../deliver/secrets/store.js';
 import { SCANNER_IDS } from '../scanners/index.js';
+import { parse } from './args.js';
 import type { CliIO } from './io.js';
 
 /** The config and folders the deliver commands (pipeline, run, secrets-file, audit) work from. */
@@ -136,4 +137,27 @@ export async function flushSiem(ctx: DeliverContext, io: CliIO, logPath: string,
     const state = r.busy ? 'another process is delivering' : r.pending ? `${r.pending} pending (${r.lastError ?? 'time is up'}); sent next time` : 'all delivered';
     io.stderr.write(`pipeguard: siem ${d.to}: ${r.delivered} sent, ${state}\n`);
   }
+}
+
+/**
+ * `pipeguard pipeline show` and `pipeguard deploy show`: one record as text or JSON (default the latest; an id, its
+ * prefix or its last digits), or `--list` of the recorded ids, newest first, one line each.
+ */
+export function showRecord<T>(
+  argv: string[],
+  io: CliIO,
+  o: { dir: (ctx: DeliverContext) => string; list: (dir: string) => string[]; load: (dir: string, id: string | undefined, display: string) => T; line: (id: string, r: T) => string; render: (r: T) => string },
+): number {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, list: { type: 'boolean' }, config: { type: 'string', short: 'c' } }, 1);
+  const ctx = deliverContext(io, values.config);
+  const dir = o.dir(ctx);
+  if (values.list) {
+    const ids = o.list(dir);
+    if (values.json) io.stdout.write(JSON.stringify(ids, null, 2) + '\n');
+    else for (const id of ids) io.stdout.write(o.line(id, o.load(dir, id, ctx.show(dir))) + '\n');
+    return 0;
+  }
+  const r = o.load(dir, positionals[0], ctx.show(dir));
+  io.stdout.write(values.json ? JSON.stringify(r, null, 2) + '\n' : o.render(r));
+  return 0;
 }

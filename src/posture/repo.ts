@@ -125,7 +125,7 @@ async function fileScan(target: Target, config: Config, now: Date): Promise<{ fi
     const evidence = await collectFileEvidence(target);
     const depsStatus = r.statuses.find((s) => s.scanner === 'deps');
     if (deps) evidence.vulnerabilities = vulnerabilityEvidence(r.findings.filter((f) => f.scanner === 'deps'), depsStatus);
-    return { fileFindings: r.findings.filter((f) => f.scanner === 'posture'), fileStatus, fileRules: r.rules.filter((x) => !r.findings.some((f) => f.scanner === 'deps' && f.ruleId === x.id) && !x.id.startsWith('deps-')), evidence };
+    return { fileFindings: r.findings.filter((f) => f.scanner === 'posture'), fileStatus, fileRules: r.rules.filter((x) => x.scanner === 'posture'), evidence };
   } finally {
     await target.dispose();
   }

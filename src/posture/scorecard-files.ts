@@ -203,13 +203,13 @@ function workflowEvidence(path: string, text: string, ev: FileEvidence): void {
       if (script === undefined) continue;
       const publish = PUBLISH_COMMANDS.exec(script);
       if (publish && !ev.packaging.some((x) => x.path === path)) ev.packaging.push({ path, what: publish[0] });
-      const base = lineOf(y, run);
+      // A block scalar's text starts on the line after its indicator (`|` or `>`).
+      const indicator = text.charAt((run as { range?: number[] }).range?.[0] ?? -1);
+      const first = lineOf(y, run) + (indicator === '|' || indicator === '>' ? 1 : 0);
       for (const m of script.matchAll(/\$\{\{([^}]*)\}\}/g)) {
-        if (UNTRUSTED_CONTEXT.test(m[1]!)) ev.dangerous.push({ kind: 'script-injection', path, line: base + (/^[|>]/.test(text.slice((run as { range?: number[] }).range?.[0] ?? 0)) ? 1 : 0) + lineWithin(script, m.index), what: m[0].trim() });
+        if (UNTRUSTED_CONTEXT.test(m[1]!)) ev.dangerous.push({ kind: 'script-injection', path, line: first + lineWithin(script, m.index), what: m[0].trim() });
       }
-      // A block scalar's text starts on the line after its indicator.
-      const shift = /^[|>]/.test(text.slice((run as { range?: number[] }).range?.[0] ?? 0)) ? 1 : 0;
-      scriptDependencies(path, script, (o) => base + shift + lineWithin(script, o), ev.dependencies);
+      scriptDependencies(path, script, (o) => first + lineWithin(script, o), ev.dependencies);
     }
   }
 }

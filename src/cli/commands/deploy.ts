@@ -6,7 +6,7 @@ import type { DeployRecord } from '../../deliver/deploy/record.js';
 import { deployConfig, listDeploys, loadDeployRecord, type DeployOptions } from '../../deliver/deploy/session.js';
 import { controlSocketPath, deployRemote, DeployServer } from '../../deliver/deploy/serve.js';
 import { parse } from '../args.js';
-import { auditLog, auditSigner, deliverContext, flushSiem, secretStore } from '../deliver-context.js';
+import { auditLog, auditSigner, deliverContext, flushSiem, secretStore, showRecord } from '../deliver-context.js';
 import type { CliIO, Command } from '../io.js';
 
 const HELP = `Usage: pipeguard deploy VERSION [options]
@@ -130,22 +130,14 @@ async function serve(version: string | undefined, o: ConstructorParameters<typeo
   return code;
 }
 
-async function showCmd(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, list: { type: 'boolean' }, config: { type: 'string', short: 'c' } }, 1);
-  const ctx = deliverContext(io, values.config);
-  const dir = resolve(ctx.root, ctx.config.deploy?.records ?? '.pipeguard/deploys');
-  if (values.list) {
-    const ids = listDeploys(dir);
-    if (values.json) io.stdout.write(JSON.stringify(ids, null, 2) + '\n');
-    else for (const id of ids) {
-      const r = loadDeployRecord(dir, id, ctx.show(dir));
-      io.stdout.write(`${id}  ${(r.outcome ?? 'running').padEnd(11)}  ${r.service} ${r.candidate.version}${r.baseline ? ` (baseline ${r.baseline.version})` : ''}\n`);
-    }
-    return 0;
-  }
-  const r = loadDeployRecord(dir, positionals[0], ctx.show(dir));
-  io.stdout.write(values.json ? JSON.stringify(r, null, 2) + '\n' : renderDeploy(r));
-  return 0;
+function showCmd(argv: string[], io: CliIO): number {
+  return showRecord(argv, io, {
+    dir: (ctx) => resolve(ctx.root, ctx.config.deploy?.records ?? '.pipeguard/deploys'),
+    list: listDeploys,
+    load: loadDeployRecord,
+    line: (id, r) => `${id}  ${(r.outcome ?? 'running').padEnd(11)}  ${r.service} ${r.candidate.version}${r.baseline ? ` (baseline ${r.baseline.version})` : ''}`,
+    render: renderDeploy,
+  });
 }
 
 /** A deploy record as text. */

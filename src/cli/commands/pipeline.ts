@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { listRuns, loadRunRecord, type RunRecord } from '../../deliver/runner/record.js';
 import { runPipeline } from '../../deliver/runner/pipeline.js';
 import { list, parse } from '../args.js';
-import { auditLog, auditSigner, chooseEnv, cliActor, deliverContext, flushSiem, secretStore } from '../deliver-context.js';
+import { auditLog, auditSigner, chooseEnv, cliActor, deliverContext, flushSiem, secretStore, showRecord } from '../deliver-context.js';
 import type { CliIO, Command } from '../io.js';
 import { readIgnoreFile } from '../scan-run.js';
 
@@ -97,22 +97,14 @@ async function runCmd(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-async function showCmd(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, list: { type: 'boolean' }, config: { type: 'string', short: 'c' } }, 1);
-  const ctx = deliverContext(io, values.config);
-  const dir = resolve(ctx.root, ctx.config.pipeline.runs);
-  if (values.list) {
-    const runs = listRuns(dir);
-    if (values.json) io.stdout.write(JSON.stringify(runs, null, 2) + '\n');
-    else for (const id of runs) {
-      const r = loadRunRecord(dir, id, ctx.show(dir));
-      io.stdout.write(`${id}  ${r.status.padEnd(11)}  ${r.pipeline}${r.env ? ` (${r.env})` : ''}  ${r.actor.user}\n`);
-    }
-    return 0;
-  }
-  const r = loadRunRecord(dir, positionals[0], ctx.show(dir));
-  io.stdout.write(values.json ? JSON.stringify(r, null, 2) + '\n' : renderRun(r));
-  return 0;
+function showCmd(argv: string[], io: CliIO): number {
+  return showRecord(argv, io, {
+    dir: (ctx) => resolve(ctx.root, ctx.config.pipeline.runs),
+    list: listRuns,
+    load: loadRunRecord,
+    line: (id, r) => `${id}  ${r.status.padEnd(11)}  ${r.pipeline}${r.env ? ` (${r.env})` : ''}  ${r.actor.user}`,
+    render: renderRun,
+  });
 }
 
 /** A run record as text. */

@@ -3,10 +3,9 @@ import { durationMs } from '../config.js';
 import { describeOutcome } from '../runner/pipeline.js';
 import { runStep } from '../runner/step.js';
 import { analyse } from './analysis.js';
-import { checkDeployArtifact } from './artifact.js';
 import { DEPLOY_EVENTS, type AnalysisVerdict, type DeployRecord, type ReleaseRef, type WindowStats } from './record.js';
 import { sleep, waitHealthy } from './release.js';
-import { deployConfig, DeployJournal, resolveSecrets, thresholdsOf, timings, trafficSteps, type DeployOptions } from './session.js';
+import { beginDeploy, deployConfig, resolveSecrets, thresholdsOf, timings, trafficSteps, type DeployOptions } from './session.js';
 
 type HookName = 'start' | 'shift' | 'metrics' | 'promote' | 'rollback';
 
@@ -27,19 +26,8 @@ export async function deployWithHooks(o: DeployOptions): Promise<DeployRecord> {
   const steps = trafficSteps(d);
   const candidateRef: ReleaseRef = { version: o.version, ...(hooks.url ? { url: hooks.url } : {}) };
   const baselineRef: ReleaseRef | undefined = d.baseline ? { version: d.baseline.version, url: d.baseline.url } : undefined;
-  const gate = await checkDeployArtifact(o.config, d, o.root, o.configFile);
-  if (gate) candidateRef.artifact = { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}) };
-  const j = new DeployJournal(o, d, candidateRef, baselineRef);
-  j.save();
-  // what `pipeguard monitor` learns verified artifacts from (its unsigned-artifact-deployed rule), before the start
-  if (gate?.ok) await j.event('artifact.verified', { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}), verified: true, requirements: gate.checks.map((c) => c.requirement), by: 'deploy gate' });
-  await j.event(DEPLOY_EVENTS.started, { service: d.service, strategy: d.strategy, candidate: candidateRef, ...(baselineRef ? { baseline: baselineRef } : {}), steps });
-  j.say(`pipeguard: deploy ${j.record.id}: ${d.service} ${o.version} (hooks${baselineRef ? `, baseline ${baselineRef.version}` : ''})`);
-  if (gate) {
-    await j.event(DEPLOY_EVENTS.artifact, { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}), ok: gate.ok, checks: gate.checks.map((c) => ({ requirement: c.requirement, outcome: c.outcome, detail: c.detail })) });
-    j.say(`--> artifact ${gate.ref}: ${gate.ok ? 'verified' : 'BLOCKED'}${gate.reason ? `: ${gate.reason}` : ''}`);
-    if (!gate.ok) return j.finish('failed', gate.reason);
-  }
+  const { j, blocked } = await beginDeploy(o, d, candidateRef, baselineRef, `hooks${baselineRef ? `, baseline ${baselineRef.version}` : ''}`);
+  if (blocked) return j.finish('failed', blocked.reason);
 
   const interrupted = () => (o.signal?.aborted ? `interrupted by ${String(o.signal.reason ?? 'SIGINT')}` : undefined);
   const hook = async (name: HookName, weight: number, capture?: string[]): Promise<string | undefined> => {

@@ -2,11 +2,10 @@ import { InputError } from '../../core/errors.js';
 import { durationMs } from '../config.js';
 import { stepArgv } from '../runner/step.js';
 import { analyse } from './analysis.js';
-import { checkDeployArtifact } from './artifact.js';
 import { DeployProxy, type Backend } from './proxy.js';
 import { DEPLOY_EVENTS, type AnalysisVerdict, type DeployRecord, type ReleaseRef } from './record.js';
 import { freePort, sleep, startRelease, waitHealthy, type RunningRelease } from './release.js';
-import { deployConfig, DeployJournal, resolveSecrets, thresholdsOf, timings, trafficSteps, type DeployOptions } from './session.js';
+import { beginDeploy, deployConfig, resolveSecrets, thresholdsOf, timings, trafficSteps, type DeployOptions } from './session.js';
 
 /** The release serving behind the proxy: one pipeguard started (and stops), or one it only forwards to. */
 export type LiveRelease = { kind: 'owned'; release: RunningRelease } | { kind: 'external'; backend: Backend };
@@ -51,19 +50,8 @@ export async function deployBehindProxy(o: ProxyDeployOptions): Promise<ProxyDep
   const candidateRef: ReleaseRef = { version: o.version, url: `http://${host}:${port}` };
   const baselineRef: ReleaseRef | undefined = live ? { ...liveBackend(live) } : undefined;
 
-  const gate = await checkDeployArtifact(o.config, d, o.root, o.configFile);
-  if (gate) candidateRef.artifact = { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}) };
-  const j = new DeployJournal(o, d, candidateRef, baselineRef);
-  j.save();
-  // what `pipeguard monitor` learns verified artifacts from (its unsigned-artifact-deployed rule), before the start
-  if (gate?.ok) await j.event('artifact.verified', { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}), verified: true, requirements: gate.checks.map((c) => c.requirement), by: 'deploy gate' });
-  await j.event(DEPLOY_EVENTS.started, { service: d.service, strategy: d.strategy, candidate: candidateRef, ...(baselineRef ? { baseline: baselineRef } : {}), steps });
-  j.say(`pipeguard: deploy ${j.record.id}: ${d.service} ${o.version} (${d.strategy}${baselineRef ? `, baseline ${baselineRef.version}` : ', no baseline'})`);
-  if (gate) {
-    await j.event(DEPLOY_EVENTS.artifact, { ref: gate.ref, ...(gate.digest ? { digest: gate.digest } : {}), ok: gate.ok, checks: gate.checks.map((c) => ({ requirement: c.requirement, outcome: c.outcome, detail: c.detail })) });
-    j.say(`--> artifact ${gate.ref}: ${gate.ok ? 'verified' : 'BLOCKED'}${gate.reason ? `: ${gate.reason}` : ''}`);
-    if (!gate.ok) return { record: await j.finish('failed', gate.reason), ...(live ? { live } : {}) };
-  }
+  const { j, blocked } = await beginDeploy(o, d, candidateRef, baselineRef, `${d.strategy}${baselineRef ? `, baseline ${baselineRef.version}` : ', no baseline'}`);
+  if (blocked) return { record: await j.finish('failed', blocked.reason), ...(live ? { live } : {}) };
 
   // the proxy: the serving one, or one of our own for the rollout
   const ownProxy = !o.proxy;

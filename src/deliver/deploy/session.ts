@@ -11,6 +11,7 @@ import { childBaseEnv, pipeguardCredentials } from '../runner/pipeline.js';
 import { newRunId } from '../runner/record.js';
 import { SecretStore, type ResolvedSecret, type SecretRef } from '../secrets/store.js';
 import type { Thresholds } from './analysis.js';
+import { checkDeployArtifact } from './artifact.js';
 import { DEPLOY_EVENTS, type DeployOutcome, type DeployRecord, type ReleaseRef } from './record.js';
 
 /** What every deploy runs with. */
@@ -174,4 +175,24 @@ export function listDeploys(dir: string): string[] {
 /** Loads a deploy record by id, unique prefix or suffix (undefined or `latest`: the newest). */
 export function loadDeployRecord(dir: string, id: string | undefined, display = dir): DeployRecord {
   return loadRecord<DeployRecord>(dir, id, { one: 'deploy', none: 'no deploys recorded yet' }, display);
+}
+
+/**
+ * Opens a deploy: the artifact gate (when configured), the record, `artifact.verified` (what `pipeguard monitor`
+ * learns verified artifacts from, before the start), `deploy.started`, and the gate's verdict. `blocked` holds the
+ * reason when the gate refused the artifact; the caller then finishes the deploy as failed.
+ */
+export async function beginDeploy(o: DeployOptions, d: DeployConfig, candidate: ReleaseRef, baseline: ReleaseRef | undefined, how: string): Promise<{ j: DeployJournal; blocked?: { reason: string | undefined } }> {
+  const gate = await checkDeployArtifact(o.config, d, o.root, o.configFile);
+  const digest = gate?.digest ? { digest: gate.digest } : {};
+  if (gate) candidate.artifact = { ref: gate.ref, ...digest };
+  const j = new DeployJournal(o, d, candidate, baseline);
+  j.save();
+  if (gate?.ok) await j.event('artifact.verified', { ref: gate.ref, ...digest, verified: true, requirements: gate.checks.map((c) => c.requirement), by: 'deploy gate' });
+  await j.event(DEPLOY_EVENTS.started, { service: d.service, strategy: d.strategy, candidate, ...(baseline ? { baseline } : {}), steps: trafficSteps(d) });
+  j.say(`pipeguard: deploy ${j.record.id}: ${d.service} ${o.version} (${how})`);
+  if (!gate) return { j };
+  await j.event(DEPLOY_EVENTS.artifact, { ref: gate.ref, ...digest, ok: gate.ok, checks: gate.checks.map((c) => ({ requirement: c.requirement, outcome: c.outcome, detail: c.detail })) });
+  j.say(`--> artifact ${gate.ref}: ${gate.ok ? 'verified' : 'BLOCKED'}${gate.reason ? `: ${gate.reason}` : ''}`);
+  return gate.ok ? { j } : { j, blocked: { reason: gate.reason } };
 }

@@ -148,6 +148,15 @@ function constFalsy(e: Expr): boolean {
   return false;
 }
 
+/** The operands of a node (a computed access's base, but not its index expressions), for walks that prune. */
+function operands(n: Expr): Expr[] {
+  if (n.kind === 'binary') return [n.left, n.right];
+  if (n.kind === 'unary') return [n.arg];
+  if (n.kind === 'call') return n.args;
+  if (n.kind === 'access' && n.base) return [n.base];
+  return [];
+}
+
 /**
  * The "true" values of pseudo-ternaries (`cond && a || b`) that are constant and falsy: there `b` always wins,
  * whatever `cond` is. A constant condition is left alone (it is no ternary).
@@ -171,12 +180,7 @@ export function unsoundTernaryValues(e: Expr): Expr[] {
       for (const op of ops) visit(op, depth + 1);
       return;
     }
-    if (n.kind === 'binary') {
-      visit(n.left, depth + 1);
-      visit(n.right, depth + 1);
-    } else if (n.kind === 'unary') visit(n.arg, depth + 1);
-    else if (n.kind === 'call') for (const a of n.args) visit(a, depth + 1);
-    else if (n.kind === 'access' && n.base) visit(n.base, depth + 1);
+    for (const c of operands(n)) visit(c, depth + 1);
   };
   visit(e, 0);
   return out;
@@ -199,12 +203,7 @@ export function constantSubexpressions(e: Expr): Expr[] {
         return;
       }
     }
-    if (n.kind === 'binary') {
-      visit(n.left, depth + 1);
-      visit(n.right, depth + 1);
-    } else if (n.kind === 'unary') visit(n.arg, depth + 1);
-    else if (n.kind === 'call') for (const a of n.args) visit(a, depth + 1);
-    else if (n.kind === 'access' && n.base) visit(n.base, depth + 1);
+    for (const c of operands(n)) visit(c, depth + 1);
   };
   visit(e, 0);
   return out;
