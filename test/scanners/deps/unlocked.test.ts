@@ -120,3 +120,23 @@ test('a malformed manifest given on the command line: sbom exits 2 with one line
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /Gemfile:2: cannot read gem declaration/);
 });
+
+test('every format has a row in the supported-files table of the dependency README', async () => {
+  const { LOCKFILE_FORMATS } = await import('../../../src/analyzers/inventory/parsers/index.js');
+  const { readFileSync } = await import('node:fs');
+  const readme = readFileSync(new URL('../../../src/scanners/deps/README.md', import.meta.url), 'utf8');
+  const table = readme.slice(readme.indexOf('## Supported files'), readme.indexOf('**Constraints.**'));
+  const examples = [
+    'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'package.json', 'requirements.txt', 'poetry.lock',
+    'Pipfile.lock', 'Pipfile', 'pyproject.toml', 'setup.py', 'setup.cfg', 'uv.lock', 'pdm.lock', 'go.mod', 'vendor/modules.txt', 'Cargo.lock',
+    'Cargo.toml', 'Gemfile.lock', 'Gemfile', 'composer.lock', 'pom.xml', 'gradle.lockfile', 'packages.lock.json', 'packages.config', 'App.csproj',
+    'Directory.Packages.props', 'App.deps.json', 'project.assets.json', 'paket.lock', 'paket.dependencies', 'pubspec.lock', 'pubspec.yaml', 'mix.lock',
+    'rebar.lock', 'manifest.toml', 'gleam.toml', 'Package.resolved', 'Podfile.lock', 'renv.lock', 'conan.lock', 'Manifest.toml', 'Project.toml',
+    'cabal.project.freeze', 'stack.yaml.lock', 'deno.lock', 'deno.json', 'pylock.toml', 'libs.versions.toml', 'verification-metadata.xml', 'bom.json',
+  ];
+  const covered = new Set(examples.map((e) => formatFor(e)));
+  assert.deepEqual(LOCKFILE_FORMATS.filter((f) => !covered.has(f)).map((f) => f.description), [], 'a format without an example here');
+  const named: Record<string, string> = { 'requirements.txt': 'requirements*.txt', 'App.csproj': '*.csproj', 'App.deps.json': '*.deps.json', 'bom.json': 'CycloneDX JSON' };
+  const missing = examples.filter((e) => !table.includes(named[e] ?? e));
+  assert.deepEqual(missing, []);
+});
