@@ -1,4 +1,4 @@
-import type { ImportUse } from './usage.js';
+import type { ImportUse } from './types.js';
 
 /** Python string literals (triple-quoted first) and comments. */
 const STRINGS_AND_COMMENTS = /("""[\s\S]*?"""|'''[\s\S]*?'''|[rbuRBU]{0,2}"(?:[^"\\\n]|\\.)*"|[rbuRBU]{0,2}'(?:[^'\\\n]|\\.)*')|#[^\n]*/g;

@@ -1,22 +1,15 @@
 import type { TargetAnalyzer } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
 import { pyImports } from './python.js';
+import type { ImportUse } from './types.js';
+
+export type { ImportUse } from './types.js';
 
 /**
- * What the application's own source code uses of its dependencies: per source file, the packages (npm) and import
- * paths (Go) it imports and the names it uses from each. Read once per scan, for reachability of vulnerable
+ * What the application's own source code uses of its dependencies: per source file, the packages (npm), import
+ * paths (Go) and modules (Python) it imports and the names it uses from each. Read once per scan, for reachability of vulnerable
  * dependencies. Files under `node_modules/`, `vendor/` and other installed trees are not the application's.
  */
-
-/** The names one file uses from one import: exported names, namespace members, `default` for the module itself. */
-export interface ImportUse {
-  /** npm package name (`lodash`, `@scope/pkg`), Go import path (`golang.org/x/net/html`, `net/http`) or Python module (`yaml`, `jinja2.sandbox`). */
-  module: string;
-  /** Names used from it: named imports, `ns.member` accesses, a require/import subpath's first segment. */
-  names: Set<string>;
-  /** Method names called anywhere in the file (`x.Method(`), for advisories naming `Type.Method` (Go). */
-  methods: Set<string>;
-}
 
 /** The ecosystems whose imports are read from source. */
 export type SourceEcosystem = 'npm' | 'Go' | 'PyPI';

@@ -42,7 +42,9 @@ function affectedFunctions(records: OsvRecord[], dep: Dependency): Affected | un
         // GHSA names functions (`affected_functions`); some records name import paths and symbols as Go's do
         const fns = es['affected_functions'];
         const imports = es['imports'];
-        if (Array.isArray(fns) && fns.length) for (const f of fns) typeof f === 'string' && py.add(f.replace(/[()]/g, ''));
+        if (Array.isArray(fns) && fns.length) {
+          for (const f of fns) if (typeof f === 'string') py.add(f.replace(/[()]/g, ''));
+        }
         else if (Array.isArray(imports) && imports.length) {
           for (const i of imports as { path?: unknown; symbols?: unknown }[]) {
             if (typeof i.path !== 'string') continue;
