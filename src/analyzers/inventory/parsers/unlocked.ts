@@ -121,8 +121,6 @@ function rubyArgs(s: string): string[] | undefined {
       if (j >= s.length) return undefined;
       cur += s.slice(i, j + 1);
       i = j;
-    } else if (c === '#' ) {
-      break; // a comment
     } else if ('([{'.includes(c)) {
       depth++;
       cur += c;
@@ -136,6 +134,19 @@ function rubyArgs(s: string): string[] | undefined {
   }
   if (cur.trim()) out.push(cur.trim());
   return out;
+}
+
+/** A Ruby line without its trailing comment (a `#` outside string literals). */
+function rubyCode(line: string): string {
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < line.length && line[j] !== c) j += line[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '#') return line.slice(0, i);
+  }
+  return line;
 }
 
 /** The value of a Ruby string literal (`'x'`, `"x"`, `%q(x)`), else undefined. */
@@ -172,17 +183,17 @@ export function parseGemfile(text: string, path: string): ParsedLockfile {
   /** Open blocks: the groups they add, and whether their gems come from a path or git. */
   const stack: { groups: string[]; source?: 'path' | 'git' }[] = [];
   for (let i = 0; i < rows.length; i++) {
-    let row = (rows[i] as string).replace(/\r$/, '');
+    let row = rubyCode((rows[i] as string).replace(/\r$/, ''));
     const start = i;
-    if (/^\s*(#|$)/.test(row)) continue;
+    if (/^\s*$/.test(row)) continue;
     if (/^=begin\b/.test(row)) {
       while (i < rows.length - 1 && !/^=end\b/.test(rows[i] as string)) i++;
       continue;
     }
     // a statement continued on the next lines (after a trailing comma or an open parenthesis)
-    while (/(,|\(|\\)\s*(#.*)?$/.test(row.replace(/#[^'"]*$/, '')) && i + 1 < rows.length) row = `${row.replace(/\\\s*$/, '')} ${(rows[++i] as string).trim()}`;
+    while (/(,|\(|\\)\s*$/.test(row) && i + 1 < rows.length) row = `${row.replace(/\\\s*$/, '')} ${rubyCode(rows[++i] as string).trim()}`;
     const t = row.trim();
-    const block = /\bdo(\s*\|[^|]*\|)?\s*(#.*)?$/.test(t);
+    const block = /\bdo(\s*\|[^|]*\|)?$/.test(t);
     const gem = /^gem\s*\(?\s*(.*?)\)?\s*$/s.exec(t.replace(/\s+if\s+.*$|\s+unless\s+.*$/, ''));
     if (gem && /^gem[\s(]/.test(t)) {
       const args = rubyArgs(gem[1] as string);
