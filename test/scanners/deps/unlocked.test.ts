@@ -103,7 +103,7 @@ test('malformed manifests name the line', async () => {
   assert.match(await parseError('Pipfile', '[packages]\ndjango = "==3.2\n'), /^2: invalid TOML/);
   assert.match(await parseError('Pipfile', '[packages]\ndjango = 3\n'), /^2: \[packages\] django: expected a version string or a table/);
   assert.match(await parseError('Gemfile', 'source "https://rubygems.org"\ngem "rails, "7.0"\n'), /^2: cannot read gem declaration/);
-  assert.match(await parseError('Gemfile', 'gem "rails"\nend\n'), /^2: `end` without an open block/);
+  assert.match(await parseError('Gemfile', 'source "https://rubygems.org"\n\ngem\n'), /^3: cannot read gem declaration "gem"/);
   assert.match(await parseError('package.json', '{\n  "dependencies": {\n    "a": "1.0.0",\n  }\n}\n'), /^4: /);
   assert.match(await parseError('package.json', '{\n  "name": "x",\n  "dependencies": ["a"]\n}\n'), /^3: dependencies is not an object/);
   assert.match(await parseError('package.json', '{\n  "dependencies": {\n    "a": 1\n  }\n}\n'), /^3: dependencies "a": the version is not a string/);

@@ -69,7 +69,7 @@ export async function parsePackageJson(text: string, path: string, read: ReadSib
       if (/^(file|link|workspace|portal|patch|exec):/.test(spec)) continue; // the project's own code
       const alias = /^npm:((?:@[^/@]+\/)?[^/@]+)(?:@(.*))?$/.exec(spec);
       const real = alias ? (alias[1] as string) : name;
-      if (!alias && own.has(name) && (field !== 'dependencies' || npmPin(spec))) continue; // a workspace sibling
+      if (!alias && own.has(name)) continue; // a package of this repository (a workspace sibling), not a registry one
       declared.push({ name: real, spec: alias ? (alias[2] ?? '*') : spec || '*', ...(alias ? { alias: name } : {}), ...(line ? { line } : {}), ...flags });
     }
   }
@@ -195,7 +195,7 @@ export function parseGemfile(text: string, path: string): ParsedLockfile {
     const t = row.trim();
     const block = /\bdo(\s*\|[^|]*\|)?$/.test(t);
     const gem = /^gem\s*\(?\s*(.*?)\)?\s*$/s.exec(t.replace(/\s+if\s+.*$|\s+unless\s+.*$/, ''));
-    if (gem && /^gem[\s(]/.test(t)) {
+    if (gem && /^gem(?:[\s(]|$)/.test(t)) {
       const args = rubyArgs(gem[1] as string);
       if (!args?.length) throw new LockfileError(`cannot read gem declaration ${JSON.stringify(t.slice(0, 60))}`, start + 1);
       const name = rubyString(args[0] as string);
@@ -229,14 +229,12 @@ export function parseGemfile(text: string, path: string): ParsedLockfile {
       stack.push(kw === 'group' ? { groups: rubySymbols(head?.[2] ?? '') } : kw === 'path' ? { groups: [], source: 'path' } : kw === 'git' || kw === 'github' ? { groups: [], source: 'git' } : { groups: [] });
       continue;
     }
-    if (/^(if|unless|case|while|until|begin|def|class|module)\b/.test(t) && !/\bend\s*$/.test(t)) {
+    // other blocks closed by `end` (also as a value: `v = case ENV["RAILS"]`); their gems count like any other
+    if (/^(?:[\w.]+\s*\|\|?=\s*|[\w.]+\s*=\s*)?(if|unless|case|while|until|begin|def|class|module)\b/.test(t) && !/\bend\s*$/.test(t)) {
       stack.push({ groups: [] });
       continue;
     }
-    if (/^end\b/.test(t)) {
-      if (!stack.length) throw new LockfileError('`end` without an open block', start + 1);
-      stack.pop();
-    }
+    if (/^end\b/.test(t)) stack.pop(); // one the reading did not see open is ignored: Ruby, not this reader, decides
   }
   const out = manifest(path, 'Gemfile', 'RubyGems', declared, (s) => /^(?:=\s*)?(\d+(?:\.[0-9A-Za-z]+)*)$/.exec(s.trim())?.[1], (n) => n);
   return notes.length ? { ...out, notes } : out;
