@@ -87,7 +87,8 @@ export const depsScanner: Scanner<DepsConfig> = {
     const lockfiles = await scanInventory(ctx);
     ctx.count('lockfiles', lockfiles.length);
     ctx.count('packages', lockfiles.reduce((n, l) => n + l.packages.length, 0));
-    if (lockfiles.length === 0) return;
+    // nothing installed to match (no lockfile, or manifests declaring only ranges): no advisory database is needed
+    if (!lockfiles.some((l) => l.packages.length > 0)) return;
     const env = ctx.options.env ?? process.env;
     const dbPath = cfg.db ?? defaultDbPath(env);
     const required = cfg.requireDatabase ?? ctx.options.env?.['CI'] === 'true';
