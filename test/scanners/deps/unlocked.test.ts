@@ -140,3 +140,12 @@ test('every format has a row in the supported-files table of the dependency READ
   const missing = examples.filter((e) => !table.includes(named[e] ?? e));
   assert.deepEqual(missing, []);
 });
+
+test('a package.json declaring only ranges installs nothing known: no advisory database is asked for', async () => {
+  const { scanDeps } = await import('./helpers.js');
+  const dir = makeDir({ 'package.json': JSON.stringify({ name: 'lib', dependencies: { lodash: '^4.17.21' }, devDependencies: { jest: '~29.0.0' } }) });
+  const inv = await inventory(dir);
+  assert.deepEqual(rows(inv.files.get('package.json')), { packages: [], constraints: ['lodash ^4.17.21:1', 'jest ~29.0.0:1 dev'] });
+  const report = await scanDeps(dir, { db: join(dir, 'missing.db'), requireDatabase: true });
+  assert.equal(report.statuses.find((s) => s.scanner === 'deps')?.status, 'succeeded');
+});
