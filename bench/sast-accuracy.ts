@@ -1,5 +1,5 @@
 /**
- * SAST accuracy on our own labelled JS/TS corpus (bench/sast-corpus): each class folder holds small programs in
+ * SAST accuracy on our own labelled JS/TS corpus (bench/fixtures/sast-corpus): each class folder holds small programs in
  * varied styles (Express, Koa, Fastify, Next.js, Lambda, GraphQL, sockets, browser code, CDK) whose lines are
  * labelled at the end: `// vuln` (a finding must start on this line) or `// safe` (no finding may start on it).
  * Prints recall (vulnerable lines found) and the false-alarm rate (safe lines flagged) per class folder and in total.
@@ -22,7 +22,7 @@ import { openDirectory } from '../src/targets/directory.js';
 
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
-const dir = args.find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('./sast-corpus', import.meta.url));
+const dir = args.find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('./fixtures/sast-corpus', import.meta.url));
 
 function files(d: string): string[] {
   return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n)) : [join(d, n)]));

@@ -53,6 +53,15 @@ export abstract class CallEvaluator extends FunctionSummaries {
     const r = recv ? force(recv) : undefined;
     if (r?.req && method && REQ_METHODS.has(method)) return this.source(sc, c, `req.${method}(${argNodes[0] && ts.isStringLiteralLike(argNodes[0]) ? argNodes[0].text : ''})`, method === 'json' || method === 'formData' ? 0 : STRINGIFIED);
 
+    // `x.replace(/[\r\n]/g, '')` strips line breaks (log and header injection); a pattern that removes or encodes `<`
+    // clears HTML. `util.promisify(f)` is `f`.
+    if ((method === 'replace' || method === 'replaceAll') && r && argNodes[0] && ts.isRegularExpressionLiteral(argNodes[0])) {
+      const re = argNodes[0].text;
+      const mask = (/\\[rn]|\\s/.test(re) ? bits(['log', 'header']) : 0) | (re.includes('<') ? bits(['xss']) : 0);
+      if (mask) return clean(dataOf(r), mask);
+    }
+    if ((f.mod === 'util|promisify' || f.mod === 'global|util.promisify') && args[0]) return args[0];
+
     // models
     const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
     let result: Val | undefined;
@@ -68,6 +77,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
       else if (row.kind === 'clean' && result === undefined) result = EMPTY;
     }
     if (result !== undefined) return result;
+    // `res.status(404).send(...)`: the response's chaining methods give the response back
+    if (r?.res && method && RES_CHAIN.has(method)) return { t: [], res: true };
 
     // callbacks with known semantics
     if (method === 'then' || method === 'catch' || method === 'finally') {
@@ -100,7 +111,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
       const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression.getText(sc.file.unit.sf).replace(/!$/, '') : '';
       const ownThread = /(^|\.)parentPort$|^(this\.)?\w*[wW]orker$/.test(receiver);
       const peer = SOCKET_RECEIVERS.test(receiver) && ev !== '' && !SOCKET_LIFECYCLE.has(ev);
-      const input = ((ev === 'message' || ev === 'data') && !ownThread) || peer ? this.source(sc, argNodes[0]!, `${ev} event`, 0) : EMPTY;
+      // an archive's `entry` events (unzipper, yauzl, tar-stream) carry names the archive's author chose (zip slip)
+      const input = ((ev === 'message' || ev === 'data') && !ownThread) || peer || ev === 'entry' ? this.source(sc, argNodes[0]!, ev === 'entry' ? 'archive entry' : `${ev} event`, 0) : EMPTY;
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, `${ev} handler`);
       return EMPTY;
     }
@@ -189,6 +201,9 @@ export abstract class CallEvaluator extends FunctionSummaries {
     }
   }
 }
+
+/** Response methods that return the response itself (Express, Fastify). */
+const RES_CHAIN = new Set(['status', 'type', 'set', 'header', 'append', 'cookie', 'clearCookie', 'vary', 'links', 'code', 'headers', 'contentType', 'location']);
 
 const NON_HTML_TYPE = /^(application\/(json|[\w.+-]*\+json|octet-stream|pdf|xml)|text\/(plain|csv|event-stream)|json|text|csv|txt|bin|pdf)\s*(;|$)/i;
 

@@ -15,11 +15,13 @@ export type SinkClass =
   | 'proto'
   | 'regex'
   | 'log'
-  | 'header';
+  | 'header'
+  | 'xpath'
+  | 'ldap';
 
 /** Every class, for "clears everything" sanitizers such as `parseInt`. */
 export const ALL_CLASSES: readonly SinkClass[] = [
-  'command', 'code', 'sql', 'nosql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'log', 'header',
+  'command', 'code', 'sql', 'nosql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'log', 'header', 'xpath', 'ldap',
 ];
 
 /** The taint rule behind each class. */
@@ -105,5 +107,15 @@ export const TAINT_RULES: Record<SinkClass, TaintRuleInfo> = {
     ruleId: 'js-header-injection', title: 'HTTP header injection', severity: 'low', confidence: 'low', cwe: ['CWE-113'],
     message: 'Untrusted input ({source}) sets a response header value in {sink}.',
     help: 'Header values from input can split responses on old runtimes and poison caches. Validate the value against an allow-list. (Node rejects CR/LF in header values, which limits the impact.)',
+  },
+  xpath: {
+    ruleId: 'js-xpath-injection', title: 'XPath injection', severity: 'high', confidence: 'medium', cwe: ['CWE-643'],
+    message: 'Untrusted input ({source}) is built into the XPath expression of {sink}.',
+    help: 'Quotes in input change what an XPath expression selects (`\' or \'1\'=\'1`). Pass the value as an XPath variable (`xpath.evaluate` with `variables`, fontoxpath\'s variables), or select with a fixed expression and compare the value in code.',
+  },
+  ldap: {
+    ruleId: 'js-ldap-injection', title: 'LDAP injection', severity: 'high', confidence: 'medium', cwe: ['CWE-90'],
+    message: 'Untrusted input ({source}) is built into the LDAP filter or DN of {sink}.',
+    help: 'Characters such as `*`, `(`, `)` and `\\` in input change an LDAP filter. Build filters with ldapjs filter objects (`new EqualityFilter({ attribute, value })`) or escape the value (`ldap-escape`).',
   },
 };

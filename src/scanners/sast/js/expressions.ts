@@ -4,7 +4,7 @@ import { CallEvaluator } from './calls.js';
 import { LOCATION_SINKS, SQL_TAGS } from './frameworks.js';
 import { guardFacts, pathKey } from './guards.js';
 import { isBound, lookup, setKey, setVar, type Scope } from './scope.js';
-import { EMPTY, STRINGIFIED, clean, dataOf, force, join, type Taint, type Val } from './values.js';
+import { EMPTY, STRINGIFIED, bits, clean, dataOf, force, join, type Taint, type Val } from './values.js';
 
 /**
  * Expressions: literals, templates (string building clears operator-injection classes), member access, calls,
@@ -52,6 +52,10 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         if (SQL_TAGS.test(tag) || /\.sql$/.test(tag)) return EMPTY;
         const tv = this.eval(t.tag, sc);
         if (tv.fns) return join(...tv.fns.map((f) => this.invoke(f, [EMPTY, ...spans], t, sc, tag)));
+        // a sanitiser used as a tag (ldap-escape's filter`...`) cleans what it interpolates
+        const tagRows = tv.mod ? this.opts.models.byName.get(tv.mod) : undefined;
+        const san = tagRows?.find((r) => r.kind === 'sanitizer');
+        if (san) return clean(join(...spans.map(dataOf)), bits(san.clears ?? []) | STRINGIFIED);
         return clean(join(...spans.map(dataOf)), STRINGIFIED);
       }
       case ts.SyntaxKind.PropertyAccessExpression:

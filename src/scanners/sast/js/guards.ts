@@ -124,6 +124,8 @@ function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
       if (!k) return none;
       let mask = bit('path');
       if (ts.isStringLiteralLike(a0) && /^https?:\/\/[^/]+\//.test(a0.text)) mask |= bit('ssrf') | bit('redirect');
+      // a local path (`/`, `/app/`) keeps a redirect on this site (`//host` is checked apart, or accepted: low impact)
+      else if (ts.isStringLiteralLike(a0) && /^\/(?!\/)/.test(a0.text)) mask |= bit('redirect');
       return { pos: [{ ...k, mask }], neg: [] };
     }
     if ((m === 'hasOwnProperty' || m === 'hasOwn') && e.arguments.length) {

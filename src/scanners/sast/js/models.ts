@@ -38,6 +38,14 @@ export const MODEL_ROWS: readonly string[] = [
   'cross-spawn sync sink:command 0',
   'shelljs exec sink:command 0',
   'execa execaSync sink:command 0',
+  // a shell given the script as an argument (`spawn('sh', ['-c', cmd])`), or `shell: true` joining the arguments
+  'child_process spawn sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\\.exe|powershell|pwsh)$',
+  'child_process spawnSync sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\\.exe|powershell|pwsh)$',
+  'child_process execFile sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\\.exe|powershell|pwsh)$',
+  'child_process execFileSync sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\\.exe|powershell|pwsh)$',
+  'child_process spawn sink:command 1 opt=shell:true', 'child_process spawnSync sink:command 1 opt=shell:true',
+  'execa . sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|cmd|powershell)$', 'execa $ sink:command 0',
+  'zx $ sink:command 0', 'shelljs exec sink:command 0',
   'execa execaCommandSync sink:command 0',
   'execa commandSync sink:command 0',
   // code
@@ -107,6 +115,23 @@ export const MODEL_ROWS: readonly string[] = [
   '* deleteMany sink:nosql 0',
   '* countDocuments sink:nosql 0',
   '* $where sink:code 0',
+  // MongoDB driver collections reached through `db.collection('x')` and Mongoose aggregation pipelines
+  '* find sink:nosql 0 recv=(collection|model)\\(.*\\)$', '* remove sink:nosql 0 recv=(collection|model)\\(.*\\)$',
+  '* count sink:nosql 0 recv=(collection|model)\\(.*\\)$', '* aggregate sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$|(collection|model)\\(.*\\)$',
+  '* findOneAndUpdate sink:nosql 1', '* replaceOne sink:nosql 1', '* bulkWrite sink:nosql 0',
+  // query builders of SQL ORMs: a string condition is SQL text (object conditions are bound)
+  '* where sink:sql 0 str recv=(createQueryBuilder\\(.*\\)|[qQ]ueryBuilder|^qb|\\.(select|from|leftJoin\\w*|innerJoin\\w*)\\(.*\\))$',
+  '* andWhere sink:sql 0 str', '* orWhere sink:sql 0 str recv=(createQueryBuilder\\(.*\\)|[qQ]ueryBuilder|^qb|\\)$)',
+  '* orderBy sink:sql 0 str recv=(createQueryBuilder\\(.*\\)|[qQ]ueryBuilder|^qb)$', '* having sink:sql 0 str recv=(createQueryBuilder\\(.*\\)|[qQ]ueryBuilder|^qb)$',
+  '* $queryRaw sink:sql 0 str', '* $executeRaw sink:sql 0 str', '* unsafe sink:sql 0 recv=(^|\\.)(sql|db|postgres)$',
+  // XPath and LDAP queries built from input
+  'xpath select sink:xpath 0', 'xpath select1 sink:xpath 0', 'xpath evaluate sink:xpath 0', 'xpath useNamespaces().select sink:xpath 0',
+  'global document.evaluate sink:xpath 0', '* selectNodes sink:xpath 0', '* selectSingleNode sink:xpath 0', '* find sink:xpath 0 recv=(^|\\.)(xmlDoc|doc|xml|document|root)$',
+  'xpath.js . sink:xpath 1', 'fontoxpath evaluateXPath sink:xpath 0', 'fontoxpath evaluateXPathToNodes sink:xpath 0', 'fontoxpath evaluateXPathToString sink:xpath 0',
+  '* search sink:ldap 0,1 recv=(^|\\.)(client|ldap|ldapClient|ldapjs|ad|conn)$',
+  'ldapjs parseFilter sink:ldap 0', 'ldapjs createClient().search sink:ldap 0,1', '* findUser sink:ldap 0 recv=(^|\\.)(ad|activeDirectory|ldap)$',
+  '* bind sink:ldap 0 recv=(^|\\.)(client|ldap|ldapClient)$', 'ldap-escape filter sanitizer:ldap', 'ldap-escape dn sanitizer:ldap', 'ldapjs new:EqualityFilter clean',
+  'xpath-escape . sanitizer:xpath',
   // XSS
   '* send sink:xss 0 str recv=^(res|response|reply|ctx\\.res)$',
   '* write sink:xss 0 str recv=^(res|response)$',
@@ -181,6 +206,9 @@ export const MODEL_ROWS: readonly string[] = [
   'global location.replace sink:redirect 0',
   'global window.location.assign sink:redirect 0',
   'global window.location.replace sink:redirect 0',
+  'next/navigation redirect sink:redirect 0', 'next/navigation permanentRedirect sink:redirect 0', 'next/navigation useRouter().push sink:redirect 0',
+  '* push sink:redirect 0 str recv=(^|\\.)(router|\\$router|history)$', '* replace sink:redirect 0 str recv=(^|\\.)(router|\\$router|history)$',
+  '* navigateByUrl sink:redirect 0 recv=(^|\\.)router$',
   // deserialisation, XXE
   'node-serialize unserialize sink:deserialization 0',
   'serialize-to-js deserialize sink:deserialization 0',
@@ -197,13 +225,14 @@ export const MODEL_ROWS: readonly string[] = [
   'js-yaml loadAll sink:deserialization 0 opt=schema:~FULL_SCHEMA',
   'cryo parse sink:deserialization 0',
   // prototype pollution
-  'lodash set sink:proto 1', 'lodash setWith sink:proto 1', 'lodash.set . sink:proto 1', 'dot-prop set sink:proto 1',
+  'lodash set sink:proto 1', 'lodash/set . sink:proto 1', 'lodash/merge . sink:proto 1,2,3', 'lodash.merge . sink:proto 1,2,3', 'lodash/defaultsDeep . sink:proto 1,2', 'lodash.defaultsdeep . sink:proto 1,2', 'lodash/setWith . sink:proto 1', 'deepmerge . sink:proto 0,1', 'merge . sink:proto 1', 'merge recursive sink:proto 1', 'mixin-deep . sink:proto 1', 'deep-extend . sink:proto 1', 'lodash/template . sink:code 0', 'lodash.template . sink:code 0', 'lodash setWith sink:proto 1', 'lodash.set . sink:proto 1', 'dot-prop set sink:proto 1',
   'object-path set sink:proto 1', 'lodash update sink:proto 1', 'lodash updateWith sink:proto 1', 'dot-prop setProperty sink:proto 1',
   'lodash merge sink:proto 1,2,3', 'lodash mergeWith sink:proto 1,2', 'lodash defaultsDeep sink:proto 1,2', 'jquery extend sink:proto 2,3',
   'set-value . sink:proto 1', 'dset . sink:proto 1', 'dset dset sink:proto 1', 'lodash zipObjectDeep sink:proto 0',
   'dot-object str sink:proto 0', 'flat unflatten sink:proto 0',
   // ReDoS
   'global RegExp sink:regex 0',
+  '* match sink:regex 0 str', '* matchAll sink:regex 0 str', 'minimatch . sink:regex 1', 'micromatch isMatch sink:regex 1',
   'global new:RegExp sink:regex 0',
   // logs
   'global console.log sink:log * str', 'global console.info sink:log * str', 'global console.warn sink:log * str',
@@ -224,7 +253,7 @@ export const MODEL_ROWS: readonly string[] = [
   'path basename sanitizer:path',
   'validator escape sanitizer:xss', 'validator toInt sanitizer:*', 'validator toFloat sanitizer:*', 'validator toBoolean sanitizer:*',
   'he encode sanitizer:xss', 'he escape sanitizer:xss', 'escape-html . sanitizer:xss', 'xss . sanitizer:xss', 'sanitize-html . sanitizer:xss',
-  'dompurify sanitize sanitizer:xss', 'isomorphic-dompurify sanitize sanitizer:xss', 'global DOMPurify.sanitize sanitizer:xss',
+  'dompurify sanitize sanitizer:xss', 'lodash/escapeRegExp . sanitizer:regex', 'lodash.escaperegexp . sanitizer:regex', 'isomorphic-dompurify sanitize sanitizer:xss', 'global DOMPurify.sanitize sanitizer:xss',
   'lodash escape sanitizer:xss', 'lodash escapeRegExp sanitizer:regex', 'lodash toNumber sanitizer:*', 'escape-string-regexp . sanitizer:regex',
   'shell-quote quote sanitizer:command', 'shell-escape . sanitizer:command', 'shescape quote sanitizer:command',
   'sqlstring escape sanitizer:sql', 'mysql escape sanitizer:sql', 'mysql2 escape sanitizer:sql', 'pg-format . sanitizer:sql',
@@ -249,6 +278,18 @@ export const MODEL_ROWS: readonly string[] = [
   'global window.location.search source:URL', 'global window.location.hash source:URL', 'global window.location.href source:URL',
   'global document.location.search source:URL', 'global document.location.hash source:URL', 'global document.URL source:URL',
   'global document.referrer source:referrer', 'global document.cookie source:cookie', 'global window.name source:window-name',
+  'global location.pathname source:URL', 'global window.location.pathname source:URL',
+  // routers of front-end frameworks: route and query parameters come from the URL
+  'react-router-dom useParams source:URL', 'react-router-dom useSearchParams source:URL', 'react-router useParams source:URL',
+  'react-router useSearchParams source:URL', 'react-router-dom useLocation source:URL', 'next/navigation useSearchParams source:URL',
+  'next/navigation useParams source:URL', 'vue-router useRoute source:URL',
+  '* queryParams source:URL recv=(^|\\.)(snapshot|route|activatedRoute|activeRoute)$', '* params source:URL recv=(^|\\.)(snapshot|activatedRoute|activeRoute|\\$route)$',
+  '* queryParamMap source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$', '* paramMap source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$',
+  '* fragment source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$', '* query source:URL recv=(^|\\.)(\\$route|router|\\$router\\.currentRoute)$',
+  '* hash source:URL recv=(^|\\.)\\$route$',
+  // names of entries read from an archive (zip slip): the archive's author chooses them
+  // (adm-zip's `entryName`; the `entry` events of unzipper, yauzl and tar-stream are in calls.ts)
+  '* entryName source:archive-entry', '* fileName source:archive-entry recv=(^|\\.)zipEntry$', '* path source:archive-entry recv=(^|\\.)(zipEntry|tarEntry)$',
   // values that carry no taint whatever goes in
   'global Array.isArray clean', 'global isNaN clean', 'global Number.isInteger clean', 'global Object.keys propagate',
   '* length clean', '* indexOf clean', '* includes clean', '* startsWith clean', '* endsWith clean', '* test clean', '* has clean',
