@@ -22,6 +22,14 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (ts.isCallExpression(c) && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require' && !isBound(sc, 'require')))) {
       const a0 = argNodes[0];
       if (a0 && ts.isStringLiteralLike(a0)) return this.moduleObject(sc.file, a0.text);
+      // `require(input)` / `import(input)` loads and runs whatever module the input names
+      if (a0) {
+        const taints = collapse(this.eval(a0, sc));
+        if (taints.length) {
+          const s = this.site(sc, c, `${callee.getText(sf)}()`);
+          for (const t of taints) this.reportTaint(t, 'code', TAINT_RULES.code.ruleId, s);
+        }
+      }
       return EMPTY;
     }
     let recv: Val | undefined;
@@ -194,7 +202,10 @@ export abstract class CallEvaluator extends FunctionSummaries {
         const where = fa.fields?.get('$where');
         if (where) this.sinkVal(where, 'code', (s ??= site()));
       }
-      const taints = collapse(row.field ? (force(a).fields?.get(row.field) ?? EMPTY) : a);
+      // a query object (`{ text, values }` of pg, `{ sql, values }` of mysql): only its SQL text is SQL
+      const sqlField = row.cls === 'sql' && !row.field && ts.isObjectLiteralExpression(n) ? (['text', 'sql', 'query'].find((k) => force(a).fields?.has(k)) ?? '') : undefined;
+      const field = row.field ?? sqlField;
+      const taints = collapse(field !== undefined ? (force(a).fields?.get(field) ?? EMPTY) : a);
       if (taints.length === 0) continue;
       s ??= site();
       for (const t of taints) this.reportTaint(t, row.cls!, TAINT_RULES[row.cls!].ruleId, s);

@@ -17,12 +17,16 @@ export type SinkClass =
   | 'log'
   | 'header'
   | 'xpath'
-  | 'ldap';
+  | 'ldap'
+  | 'resource';
 
 /** Every class, for "clears everything" sanitizers such as `parseInt`. */
 export const ALL_CLASSES: readonly SinkClass[] = [
-  'command', 'code', 'sql', 'nosql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'log', 'header', 'xpath', 'ldap',
+  'command', 'code', 'sql', 'nosql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'log', 'header', 'xpath', 'ldap', 'resource',
 ];
+
+/** What `sanitizer:*` (a number, a boolean) clears: every class but resource exhaustion, where a number is the danger. */
+export const NUMERIC_CLEARS: readonly SinkClass[] = ALL_CLASSES.filter((c) => c !== 'resource');
 
 /** The taint rule behind each class. */
 export interface TaintRuleInfo {
@@ -112,6 +116,11 @@ export const TAINT_RULES: Record<SinkClass, TaintRuleInfo> = {
     ruleId: 'js-xpath-injection', title: 'XPath injection', severity: 'high', confidence: 'medium', cwe: ['CWE-643'],
     message: 'Untrusted input ({source}) is built into the XPath expression of {sink}.',
     help: 'Quotes in input change what an XPath expression selects (`\' or \'1\'=\'1`). Pass the value as an XPath variable (`xpath.evaluate` with `variables`, fontoxpath\'s variables), or select with a fixed expression and compare the value in code.',
+  },
+  resource: {
+    ruleId: 'js-resource-exhaustion', title: 'Allocation or loop sized by input', severity: 'medium', confidence: 'low', cwe: ['CWE-400', 'CWE-770'],
+    message: 'Untrusted input ({source}) sets the size of {sink} without an upper bound.',
+    help: 'A client-chosen number sizes an allocation (`Buffer.alloc(n)`, `new Array(n)`, `"x".repeat(n)`) or a loop, so one request can exhaust memory or CPU. Clamp it (`Math.min(n, MAX)`) or reject values above a limit before use.',
   },
   ldap: {
     ruleId: 'js-ldap-injection', title: 'LDAP injection', severity: 'high', confidence: 'medium', cwe: ['CWE-90'],

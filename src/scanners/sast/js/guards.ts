@@ -2,6 +2,9 @@ import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { ALL_BITS, STRINGIFIED, bit } from './values.js';
 
+/** What a numeric check clears: a number is safe everywhere but as a size (resource exhaustion). */
+const NUMERIC = ALL_BITS & ~bit('resource');
+
 /**
  * Guards: conditions under which a value is safe inside the guarded branch (and after it, when the other branch
  * leaves the block). A condition gives facts for the branch where it holds (`pos`) and where it fails (`neg`); each
@@ -58,6 +61,16 @@ export function guardFacts(e: TS.Expression, sf: TS.SourceFile): GuardFacts {
       if (!r) return none;
       return eq ? r : { pos: r.neg, neg: r.pos };
     }
+    // `n > MAX`, `n <= 100`: the code bounds the number (whichever branch goes on, the other typically rejects)
+    if ([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken].includes(op)) {
+      const bound = (x: TS.Expression): boolean => ts.isNumericLiteral(x) || (ts.isIdentifier(x) && /^[A-Z][A-Z0-9_]+$/.test(x.text)) || (ts.isPropertyAccessExpression(x) && /^[A-Z][A-Z0-9_]+$/.test(x.name.text));
+      const k = bound(e.right) ? guardKey(e.left) : bound(e.left) ? guardKey(e.right) : undefined;
+      if (k && !(ts.isPrefixUnaryExpression(e.right) && e.right.operator === ts.SyntaxKind.MinusToken)) {
+        const f = { ...k, mask: bit('resource') };
+        const idx = ts.isCallExpression(e.left) && ts.isPropertyAccessExpression(e.left.expression) && e.left.expression.name.text === 'indexOf';
+        if (!idx) return { pos: [f], neg: [f] };
+      }
+    }
     // x.indexOf(v) !== -1, > -1, >= 0
     if ([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken].includes(op) && ts.isCallExpression(e.left)) {
       const c = e.left;
@@ -76,7 +89,7 @@ function equalityFacts(a: TS.Expression, b: TS.Expression): GuardFacts | undefin
   if (ts.isTypeOfExpression(a) && ts.isStringLiteralLike(b)) {
     const k = guardKey(a.expression);
     if (!k) return undefined;
-    if (['number', 'boolean', 'bigint', 'undefined'].includes(b.text)) return { pos: [{ ...k, mask: ALL_BITS }], neg: [] };
+    if (['number', 'boolean', 'bigint', 'undefined'].includes(b.text)) return { pos: [{ ...k, mask: b.text === 'number' || b.text === 'bigint' ? NUMERIC : ALL_BITS }], neg: [] };
     if (b.text === 'string') return { pos: [{ ...k, mask: STRINGIFIED }], neg: [] };
     if (b.text === 'object') return { pos: [], neg: [{ ...k, mask: bit('nosql') | bit('proto') }] };
     return undefined;
@@ -134,7 +147,9 @@ function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
     }
     if (/^(isInt|isNumeric|isUUID|isAlphanumeric|isAlpha|isHexadecimal|isMongoId|isBoolean|isInteger|isSafeInteger|isFinite|isFloat|isDecimal)$/.test(m) && a0) {
       const k = guardKey(a0);
-      return k ? { pos: [{ ...k, mask: ALL_BITS }], neg: [] } : none;
+      // validator's isInt(x, { max }) bounds the number
+      const bounded = /^(isInt|isFloat)$/.test(m) && e.arguments[1] && /\bmax\b/.test(e.arguments[1].getText(sf));
+      return k ? { pos: [{ ...k, mask: bounded || /^(isUUID|isAlphanumeric|isAlpha|isHexadecimal|isMongoId|isBoolean)$/.test(m) ? ALL_BITS : NUMERIC }], neg: [] } : none;
     }
   }
   const name = callee.getText(sf);

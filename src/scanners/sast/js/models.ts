@@ -1,4 +1,4 @@
-import { ALL_CLASSES, type SinkClass } from './classes.js';
+import { ALL_CLASSES, NUMERIC_CLEARS, type SinkClass } from './classes.js';
 
 /**
  * Library knowledge as data: one row per API, `package  access-path  kind  [args]  [options]`.
@@ -90,6 +90,9 @@ export const MODEL_ROWS: readonly string[] = [
   '* fromRaw sink:sql 0',
   '* selectRaw sink:sql 0',
   '* $queryRawUnsafe sink:sql 0',
+  // mssql requests, pg's `{ text }` query objects, Oracle and Sequelize instances named otherwise
+  '* query sink:sql 0 recv=(^|\\.)(request|sqlRequest|req2|ps|new\\w*\\.Request\\(.*\\)|\\w*\\.request\\(\\))$',
+  '* batch sink:sql 0 recv=(^|\\.)(request|sqlRequest)$', '* execute sink:sql 0 recv=(^|\\.)(oracle|oracledb|ora|session)$',
   '* $executeRawUnsafe sink:sql 0',
   '* literal sink:sql 0 recv=(^|\\.)(sequelize|Sequelize)$',
   // NoSQL: filter objects of MongoDB drivers and Mongoose models
@@ -172,6 +175,9 @@ export const MODEL_ROWS: readonly string[] = [
   '* sendfile sink:path 0 unless=root recv=^(res|response)$',
   '* attachment sink:path 0 recv=^(res|response)$',
   '* download sink:path 0 recv=^(res|response)$',
+  // express-fileupload moves an upload to a path the code builds, often from the client's file name
+  '* mv sink:path 0 recv=(^|\\.)(files\\.\\w+|file|upload|uploadedFile|sampleFile|image|avatar)$',
+  'send . sink:path 1',
   // SSRF
   'global fetch sink:ssrf 0',
   'axios . sink:ssrf 0', 'axios get sink:ssrf 0', 'axios post sink:ssrf 0', 'axios put sink:ssrf 0', 'axios delete sink:ssrf 0',
@@ -224,6 +230,8 @@ export const MODEL_ROWS: readonly string[] = [
   'js-yaml load sink:deserialization 0 opt=schema:~FULL_SCHEMA',
   'js-yaml loadAll sink:deserialization 0 opt=schema:~FULL_SCHEMA',
   'cryo parse sink:deserialization 0',
+  'v8 deserialize sink:deserialization 0', 'php-serialize unserialize sink:deserialization 0', 'serialize-javascript . sink:xss 0 opt=unsafe:true',
+  'bson deserialize sink:deserialization 0 opt=evalFunctions:true',
   // prototype pollution
   'lodash set sink:proto 1', 'lodash/set . sink:proto 1', 'lodash/merge . sink:proto 1,2,3', 'lodash.merge . sink:proto 1,2,3', 'lodash/defaultsDeep . sink:proto 1,2', 'lodash.defaultsdeep . sink:proto 1,2', 'lodash/setWith . sink:proto 1', 'deepmerge . sink:proto 0,1', 'merge . sink:proto 1', 'merge recursive sink:proto 1', 'mixin-deep . sink:proto 1', 'deep-extend . sink:proto 1', 'lodash/template . sink:code 0', 'lodash.template . sink:code 0', 'lodash setWith sink:proto 1', 'lodash.set . sink:proto 1', 'dot-prop set sink:proto 1',
   'object-path set sink:proto 1', 'lodash update sink:proto 1', 'lodash updateWith sink:proto 1', 'dot-prop setProperty sink:proto 1',
@@ -234,6 +242,10 @@ export const MODEL_ROWS: readonly string[] = [
   'global RegExp sink:regex 0',
   '* match sink:regex 0 str', '* matchAll sink:regex 0 str', 'minimatch . sink:regex 1', 'micromatch isMatch sink:regex 1',
   'global new:RegExp sink:regex 0',
+  // allocations sized by input (resource exhaustion)
+  'global Buffer.alloc sink:resource 0', 'global Buffer.allocUnsafe sink:resource 0', 'global Buffer.allocUnsafeSlow sink:resource 0',
+  'global new:Array sink:resource 0', 'global Array sink:resource 0', 'global new:ArrayBuffer sink:resource 0', 'global Array.from sink:resource 0 field=length',
+  '* repeat sink:resource 0', '* padStart sink:resource 0', '* padEnd sink:resource 0',
   // logs
   'global console.log sink:log * str', 'global console.info sink:log * str', 'global console.warn sink:log * str',
   'global console.error sink:log * str',
@@ -266,7 +278,7 @@ export const MODEL_ROWS: readonly string[] = [
   '* sanitize sanitizer:xss recv=(^|\\.)(DOMPurify|purify|dompurify|sanitizer)$',
   'validator isURL clean', 'validator isEmail clean', 'validator whitelist sanitizer:*', 'validator stripLow sanitizer:log,header',
   'sanitize-filename . sanitizer:path', 'global Math.round sanitizer:*', 'global Math.trunc sanitizer:*',
-  'global Math.abs sanitizer:*', 'global BigInt sanitizer:*',
+  'global Math.abs sanitizer:*', 'global BigInt sanitizer:*', 'global Math.min sanitizer:*,resource', 'lodash clamp sanitizer:*,resource',
   'mongoose Types.ObjectId sanitizer:nosql,proto', 'mongoose new:Types.ObjectId sanitizer:nosql,proto', 'mongodb new:ObjectId sanitizer:nosql,proto',
   'mongodb ObjectId sanitizer:nosql,proto', 'global escapeHtml sanitizer:xss', 'global escapeHTML sanitizer:xss', 'global sanitizeHtml sanitizer:xss',
   '* parse sanitizer:nosql,proto recv=(Schema|schema|Validator|validator)$',
@@ -330,7 +342,8 @@ export function parseModelRows(rows: readonly string[]): ModelRow[] {
       if (!ALL_CLASSES.includes(m.cls)) throw new Error(`bad sink class in model row: ${row}`);
     } else if (kind === 'sanitizer') {
       m.kind = 'sanitizer';
-      m.clears = arg === '*' ? [...ALL_CLASSES] : (arg ?? '').split(',').map((c) => c as SinkClass);
+      m.clears = (arg ?? '').split(',').flatMap((c) => (c === '*' ? [...NUMERIC_CLEARS] : [c as SinkClass]));
+      if (m.clears.some((c) => !ALL_CLASSES.includes(c))) throw new Error(`bad sanitizer class in model row: ${row}`);
     } else if (kind === 'source') {
       m.kind = 'source';
       m.label = arg ?? 'input';

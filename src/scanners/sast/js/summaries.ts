@@ -4,7 +4,7 @@ import type { FlowStep } from '../../../core/types.js';
 import { REQ_METHODS, REQ_OBJECT_PROPS, REQ_STRING_PROPS, requestRole } from './frameworks.js';
 import { ObjectModel } from './objects.js';
 import { hasModifier, normText, type Scope, type Summary } from './scope.js';
-import { ALL_BITS, EMPTY, STRINGIFIED, addStep, clean, collapse, dataOf, force, join, type FnRef, type Taint, type Val } from './values.js';
+import { ALL_BITS, EMPTY, bit, STRINGIFIED, addStep, clean, collapse, dataOf, force, join, type FnRef, type Taint, type Val } from './values.js';
 
 /**
  * Function summaries: each function is analysed once, with its parameters as symbolic taints (request objects and
@@ -37,7 +37,7 @@ export abstract class FunctionSummaries extends ObjectModel {
       if (p.type) {
         const tv = this.typeVal(p.type, closure);
         if (tv) v = join(v, tv);
-        if (p.type.kind === ts.SyntaxKind.NumberKeyword || p.type.kind === ts.SyntaxKind.BooleanKeyword) v = clean(v, ALL_BITS);
+        if (p.type.kind === ts.SyntaxKind.NumberKeyword || p.type.kind === ts.SyntaxKind.BooleanKeyword) v = clean(v, p.type.kind === ts.SyntaxKind.NumberKeyword ? ALL_BITS & ~bit('resource') : ALL_BITS);
       }
       if (p.dotDotDotToken) v = dataOf(v);
       this.bindPattern(p.name, v, sc, p, p.initializer);
