@@ -644,6 +644,171 @@ export const AST_RULES: AstRule[] = [
       report(n, 'dangerouslySetInnerHTML renders a value that is not sanitised.');
     },
   },
+  {
+    id: 'js-cleartext-transport', title: 'Request over an unencrypted protocol', severity: 'medium', confidence: 'medium', cwe: ['CWE-319'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression],
+    callNames: new Set(['fetch', 'get', 'post', 'put', 'patch', 'delete', 'request', 'axios', 'got', 'needle', 'superagent', 'ky', 'connect', 'createConnection', 'open']),
+    help: 'Sending a request to an `http://`, `ws://`, `ftp://` or `telnet://` address outside the local machine lets anyone on the path read and change it, credentials and session cookies included. Use `https://`/`wss://`/`sftp`.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const client = ts.isNewExpression(n)
+        ? /^(WebSocket|ws\.WebSocket|EventSource)$/.test(c)
+        : /^(fetch|axios|got|needle|superagent|ky|request|\$\.ajax|\$\.get|\$\.post)$|^(axios|got|needle|superagent|ky|request|http|https|undici|\$|xhr|client|api|ftp|ftpClient|Client)\.(get|post|put|patch|delete|request|connect)$|^(xhr|xmlhttp|req|request)\.open$/.test(c);
+      if (!client) return;
+      for (const a of n.arguments ?? []) {
+        const url = ts.isStringLiteralLike(a) ? a.text : ts.isTemplateExpression(a) ? a.head.text : undefined;
+        if (url === undefined) continue;
+        const m = /^(http|ws|ftp|telnet):\/\/([^/:?#]*)/i.exec(url);
+        if (m && !/^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[\w-]+\.local|[\w-]+\.localhost|host\.docker\.internal|[\w-]+)$/i.test(m[2]!) && !/^(www\.w3\.org|schemas\.|xmlns)/.test(m[2]!)) {
+          return report(a, `The request goes to ${m[1]!.toLowerCase()}://${m[2]} without encryption.`);
+        }
+      }
+    },
+  },
+  {
+    id: 'js-target-blank', title: 'Link opens a new window without rel="noopener"', severity: 'low', confidence: 'medium', cwe: ['CWE-1022'],
+    kinds: [ts.SyntaxKind.JsxOpeningElement, ts.SyntaxKind.JsxSelfClosingElement, ts.SyntaxKind.CallExpression],
+    callNames: new Set(['open']),
+    help: 'A link with `target="_blank"` to another site (or `window.open(url)`) gives the new page `window.opener`, which it can navigate to a phishing page (reverse tabnabbing). Add `rel="noopener noreferrer"` (or pass `noopener` to window.open).',
+    visit(n, f, report) {
+      if (ts.isCallExpression(n)) {
+        if (!/^(window\.)?open$/.test(calleeText(n, f.sf)) || n.arguments.length < 2) return;
+        const [url, target, features] = n.arguments;
+        if (target && ts.isStringLiteralLike(target) && target.text === '_blank' && url && !(ts.isStringLiteralLike(url) && /^\/(?!\/)/.test(url.text)) && !(features && /noopener|noreferrer/.test(features.getText(f.sf)))) report(n, "window.open(url, '_blank') without noopener gives the page window.opener.");
+        return;
+      }
+      if (!ts.isJsxOpeningElement(n) && !ts.isJsxSelfClosingElement(n)) return;
+      if (!/^(a|area|form)$/.test(n.tagName.getText(f.sf))) return;
+      let blank = false;
+      let rel = '';
+      let href: TS.JsxAttribute | undefined;
+      let spread = false;
+      for (const p of n.attributes.properties) {
+        if (ts.isJsxSpreadAttribute(p)) spread = true;
+        if (!ts.isJsxAttribute(p)) continue;
+        const name = p.name.getText(f.sf);
+        const v = p.initializer ? p.initializer.getText(f.sf) : '';
+        if (name === 'target' && /_blank/.test(v)) blank = true;
+        if (name === 'rel') rel = v;
+        if (name === 'href' || name === 'action') href = p;
+      }
+      if (!blank || spread || /noopener|noreferrer/.test(rel) || (rel && !/^["']/.test(rel))) return;
+      const h = href?.initializer?.getText(f.sf) ?? '';
+      if (/^["'](\/(?!\/)|#|\.|mailto:|tel:)/.test(h) || !href) return;
+      report(n, 'target="_blank" without rel="noopener noreferrer" gives the linked page window.opener.');
+    },
+  },
+  {
+    id: 'js-sensitive-storage', title: 'Secret stored in browser storage or a readable cookie', severity: 'medium', confidence: 'medium', cwe: ['CWE-312', 'CWE-922'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.BinaryExpression],
+    callNames: new Set(['setItem', 'set']),
+    help: 'localStorage, sessionStorage and cookies set from script are readable by any script on the page, so one XSS hands over a password, token or card number stored there. Keep session tokens in `HttpOnly` cookies set by the server and never store passwords client-side.',
+    visit(n, f, report) {
+      const SENSITIVE = /pass(word|wd)?|pwd|secret|token|jwt|api_?key|credit_?card|card_?number|cvv|ssn|private_?key|session_?id|auth/i;
+      if (ts.isCallExpression(n)) {
+        const c = calleeText(n, f.sf);
+        if (/^(window\.)?(localStorage|sessionStorage)\.setItem$|^(Cookies|cookies|cookie|jsCookie)\.set$/.test(c)) {
+          const k = n.arguments[0];
+          const v = n.arguments[1];
+          const kt = k ? (ts.isStringLiteralLike(k) ? k.text : k.getText(f.sf)) : '';
+          if (SENSITIVE.test(kt) || (v && ts.isIdentifier(v) && SENSITIVE.test(v.text)) || (v && ts.isPropertyAccessExpression(v) && SENSITIVE.test(v.name.text))) report(n, `${c.split('.')[0]} stores '${kt.slice(0, 30)}' where any script can read it.`);
+        }
+        return;
+      }
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const l = n.left.getText(f.sf);
+        if (/^(window\.)?(localStorage|sessionStorage)\.\w+$|^(window\.)?(localStorage|sessionStorage)\[/.test(l) && SENSITIVE.test(l.replace(/^(window\.)?(localStorage|sessionStorage)/, ''))) report(n, `${l} stores a secret where any script can read it.`);
+        if (/^document\.cookie$/.test(l) && /^[`'"]?\s*(\w*(pass(word)?|pwd|secret|token|jwt|api_?key|session\w*|auth\w*))\s*=/i.test(n.right.getText(f.sf).replace(/^\(/, ''))) report(n, 'A secret is written to a cookie readable by script (no HttpOnly).');
+      }
+    },
+  },
+  {
+    id: 'js-sensitive-log', title: 'Password or secret written to a log', severity: 'medium', confidence: 'medium', cwe: ['CWE-532'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']),
+    help: 'Logs are kept, shipped and read by many people; a logged password, token or card number is a leaked one. Log an id or a masked value instead.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (!/^(console|logger|log|this\.logger|this\.log|winston|pino|bunyan|req\.log|fastify\.log|app\.log)\.(log|info|warn|error|debug|trace)$/.test(c)) return;
+      const SECRET_NAME = /^(password|passwd|pwd|pass|newPassword|oldPassword|plainPassword|secret|clientSecret|apiKey|api_key|accessToken|refreshToken|authToken|token|jwt|creditCard|cardNumber|cvv|ssn|privateKey)$/i;
+      const visit = (e: TS.Node): boolean => {
+        if (ts.isIdentifier(e) && SECRET_NAME.test(e.text) && !(e.parent && ts.isPropertyAccessExpression(e.parent) && e.parent.name === e && ts.isPropertyAccessExpression(e.parent.parent) )) {
+          // `password.length`, `token ? 'yes' : 'no'` and the like do not log the value
+          const p = e.parent;
+          if (p && ts.isPropertyAccessExpression(p) && p.expression === e) return false;
+          if (p && (ts.isConditionalExpression(p) && p.condition === e)) return false;
+          if (p && ts.isPrefixUnaryExpression(p)) return false;
+          if (p && ts.isPropertyAssignment(p) && p.name === e) return false;
+          return true;
+        }
+        if (ts.isCallExpression(e) && /mask|redact|hash|length|censor/i.test(e.expression.getText(f.sf))) return false;
+        if (ts.isBinaryExpression(e) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(e.operatorToken.kind)) return false;
+        return !!ts.forEachChild(e, (x) => (visit(x) ? true : undefined));
+      };
+      if (n.arguments.some((a) => visit(a))) report(n, 'A password, token or other secret is written to the log.');
+    },
+  },
+  {
+    id: 'js-cors-any-origin', title: 'CORS open to every origin', severity: 'low', confidence: 'medium', cwe: ['CWE-942'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['cors', 'setHeader', 'header', 'set', 'register']),
+    help: '`Access-Control-Allow-Origin: *` (or `cors()` without options, which sends it) lets every web site read the responses from a browser. That is right for a public API without cookies or network-based trust; otherwise list the allowed origins.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (/(^|\.)cors$/.test(c) && f.imports.has('cors')) {
+        const o = n.arguments[0];
+        if (!o) return report(n, 'cors() without options allows every origin.');
+        if (ts.isObjectLiteralExpression(o)) {
+          const origin = prop(o, 'origin');
+          if (origin && ts.isStringLiteralLike(origin) && origin.text === '*' && !prop(o, 'credentials')) report(n, "cors() allows every origin ('*').");
+        }
+        return;
+      }
+      if (/(^|\.)(setHeader|header|set)$/.test(c) && /^access-control-allow-origin$/i.test(strArg(n, 0) ?? '') && strArg(n, 1) === '*') report(n, "Access-Control-Allow-Origin: '*' lets every site read the response.");
+    },
+  },
+  {
+    id: 'js-helmet-protection-off', title: 'Security header protection turned off', severity: 'medium', confidence: 'medium', cwe: ['CWE-693', 'CWE-1021'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['helmet', 'frameguard', 'contentSecurityPolicy', 'setHeader', 'header', 'set']),
+    help: 'Turning off helmet\'s Content-Security-Policy or frameguard, or sending `X-Frame-Options: ALLOWALL`, removes the defence against XSS escalation and clickjacking. Configure the policy instead of disabling it.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (/(^|\.)helmet$/.test(c) && n.arguments[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
+        for (const key of ['contentSecurityPolicy', 'frameguard', 'xFrameOptions', 'hsts', 'strictTransportSecurity', 'noSniff', 'xContentTypeOptions']) {
+          const v = prop(n.arguments[0], key);
+          if (v?.kind === ts.SyntaxKind.FalseKeyword) report(v.parent, `helmet is configured with ${key}: false.`);
+        }
+        return;
+      }
+      if (/(^|\.)(setHeader|header|set)$/.test(c) && /^x-frame-options$/i.test(strArg(n, 0) ?? '') && /^allow/i.test(strArg(n, 1) ?? '')) report(n, 'X-Frame-Options allows framing by any site.');
+      if (/(^|\.)(setHeader|header|set)$/.test(c) && /^content-security-policy$/i.test(strArg(n, 0) ?? '') && /unsafe-inline|unsafe-eval|\*\s*;?\s*$/.test(strArg(n, 1) ?? '') && /script-src|default-src/.test(strArg(n, 1) ?? '')) report(n, 'The Content-Security-Policy allows inline or any-origin scripts.');
+    },
+  },
+  {
+    id: 'js-unrestricted-upload', title: 'File upload without type or size limits', severity: 'medium', confidence: 'low', cwe: ['CWE-434', 'CWE-770'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['multer', 'formidable', 'IncomingForm', 'fileUpload', 'diskStorage']),
+    help: 'An upload handler that accepts any file type and size lets a client store scripts or HTML the server may later serve, or fill the disk. Set `fileFilter` (checking the type by content, not only the name) and `limits.fileSize` for multer, `filter`/`maxFileSize` for formidable, `limits` for express-fileupload.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const o = n.arguments[0];
+      if (/^multer$/.test(c) && f.imports.has('multer')) {
+        if (!o) return;
+        if (ts.isObjectLiteralExpression(o) && !o.properties.some(ts.isSpreadAssignment) && !prop(o, 'fileFilter') && !prop(o, 'limits')) report(n, 'multer accepts files of any type and size (no fileFilter or limits).');
+        return;
+      }
+      if (/^(formidable|fileUpload)$/.test(c) && (f.imports.has('formidable') || f.imports.has('express-fileupload'))) {
+        if (!o) return report(n, `${c}() accepts files of any type and size.`);
+        if (ts.isObjectLiteralExpression(o) && !o.properties.some(ts.isSpreadAssignment) && !['filter', 'maxFileSize', 'limits', 'fileFilter'].some((k) => prop(o, k))) report(n, `${c}() accepts files of any type and size.`);
+      }
+    },
+  },
 ];
 
 /** Whether an identifier names the error of a `catch` clause or of an error handler's first parameter. */
