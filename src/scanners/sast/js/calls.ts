@@ -65,7 +65,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
     // clears HTML. `util.promisify(f)` is `f`.
     if ((method === 'replace' || method === 'replaceAll') && r && argNodes[0] && ts.isRegularExpressionLiteral(argNodes[0])) {
       const re = argNodes[0].text;
-      const mask = (/\\[rn]|\\s/.test(re) ? bits(['log', 'header']) : 0) | (re.includes('<') ? bits(['xss']) : 0);
+      // `path.normalize(p).replace(/^(\.\.(\/|\\|$))+/, '')` strips the leading `..` a normalised path can keep
+      const mask = (/\\[rn]|\\s/.test(re) ? bits(['log', 'header']) : 0) | (re.includes('<') ? bits(['xss']) : 0) | (re.startsWith('/^') && re.includes('\\.\\.') && /(^|\.)normalize\(/.test(recvText) ? bits(['path']) : 0);
       if (mask) return clean(dataOf(r), mask);
     }
     if ((f.mod === 'util|promisify' || f.mod === 'global|util.promisify') && args[0]) return args[0];
@@ -109,6 +110,29 @@ export abstract class CallEvaluator extends FunctionSummaries {
       return EMPTY;
     }
     const fnArgs = args.map((a, i) => [force(a), i] as const).filter(([a]) => a.fns?.length);
+    // Electron's main process: what a renderer sends over IPC (`ipcMain.on/handle(channel, (event, ...args))`) is input
+    if (method && /^(on|once|handle|handleOnce)$/.test(method) && fnArgs.length && /(^|\.)ipcMain$/.test(recvText)) {
+      const input = this.source(sc, argNodes[0] ?? c, 'IPC message', 0);
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [EMPTY, input, input, input], c, sc, 'IPC handler');
+      return EMPTY;
+    }
+    // readline: `rl.question(prompt, (answer) => ...)` and `rl.on('line', (line) => ...)` read what the user types
+    if (method && fnArgs.length && (method === 'question' || (method === 'on' && argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && argNodes[0].text === 'line')) && /(^|\.)(rl|readline|readlineInterface|iface|prompt|cli|input|reader|lineReader)$/.test(recvText)) {
+      const input = this.source(sc, argNodes[0] ?? c, 'terminal input', STRINGIFIED);
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, 'readline handler');
+      return EMPTY;
+    }
+    // Express `app.param(name, (req, res, next, value) => ...)`: the value is the route parameter
+    if (method === 'param' && fnArgs.length && argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && !r?.t.length) {
+      const input = this.source(sc, argNodes[0], `req.params.${argNodes[0].text}`, STRINGIFIED);
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [{ t: [], req: true }, { t: [], res: true }, EMPTY, input], c, sc, `${name} handler`);
+      return r ?? EMPTY;
+    }
+    // `handlers[input](...)`: the client picks which function runs (unsafe reflection)
+    if (ts.isCallExpression(c) && ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && !ts.isNumericLiteral(callee.argumentExpression)) {
+      const key = this.eval(callee.argumentExpression, sc);
+      if (key.t.length) this.sinkVal(key, 'reflection', site());
+    }
     if (method && ROUTE_METHODS.has(method) && fnArgs.length && !r?.t.length) {
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [{ t: [], req: true }, { t: [], res: true }, EMPTY], c, sc, `${name} handler`);
       return r ?? EMPTY;
@@ -137,7 +161,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
     // functions passed to unknown calls still run: analyse them with untrusted-free arguments
     if (!fns.length) for (const [a] of fnArgs) for (const fn of a.fns!) this.summary(fn);
     if (out !== undefined) return out;
-    if (sank) return EMPTY;
+    // a sink's result carries no taint, but what it returns still has its module path (`compile()` gives a template)
+    if (sank) return f.mod && !f.mod.startsWith('global|') ? { t: [], mod: `${f.mod}()` } : EMPTY;
     if (f.mod && !f.mod.startsWith('global|')) {
       const d = join(r ? dataOf(r) : undefined, ...args.map((a) => dataOf(a)));
       return { t: d.t, mod: `${f.mod}()` };

@@ -18,11 +18,12 @@ export type SinkClass =
   | 'header'
   | 'xpath'
   | 'ldap'
-  | 'resource';
+  | 'resource'
+  | 'reflection';
 
 /** Every class, for "clears everything" sanitizers such as `parseInt`. */
 export const ALL_CLASSES: readonly SinkClass[] = [
-  'command', 'code', 'sql', 'nosql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'log', 'header', 'xpath', 'ldap', 'resource',
+  'command', 'code', 'sql', 'nosql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'log', 'header', 'xpath', 'ldap', 'resource', 'reflection',
 ];
 
 /** What `sanitizer:*` (a number, a boolean) clears: every class but resource exhaustion, where a number is the danger. */
@@ -116,6 +117,11 @@ export const TAINT_RULES: Record<SinkClass, TaintRuleInfo> = {
     ruleId: 'js-xpath-injection', title: 'XPath injection', severity: 'high', confidence: 'medium', cwe: ['CWE-643'],
     message: 'Untrusted input ({source}) is built into the XPath expression of {sink}.',
     help: 'Quotes in input change what an XPath expression selects (`\' or \'1\'=\'1`). Pass the value as an XPath variable (`xpath.evaluate` with `variables`, fontoxpath\'s variables), or select with a fixed expression and compare the value in code.',
+  },
+  reflection: {
+    ruleId: 'js-unsafe-reflection', title: 'Function chosen by input (unsafe reflection)', severity: 'high', confidence: 'medium', cwe: ['CWE-470'],
+    message: 'Untrusted input ({source}) chooses the function called by {sink}.',
+    help: 'Calling `obj[input](...)` lets a client call any method reachable from the object, including inherited ones such as `constructor` (which leads to `Function` and code execution). Map the input to a fixed table and check it with `Object.hasOwn(table, key)` or a `Map`.',
   },
   resource: {
     ruleId: 'js-resource-exhaustion', title: 'Allocation or loop sized by input', severity: 'medium', confidence: 'low', cwe: ['CWE-400', 'CWE-770'],

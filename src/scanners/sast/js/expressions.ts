@@ -228,6 +228,11 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       const name = ts.isPropertyAccessExpression(target) ? target.name.text : ts.isStringLiteralLike(target.argumentExpression) ? target.argumentExpression.text : undefined;
       // sinks written as assignments
       if (name === 'innerHTML' || name === 'outerHTML' || name === 'srcdoc') this.sinkVal(v, 'xss', this.site(sc, at, text));
+      // `socket.onmessage = (event) => ...`: a WebSocket's (or a window's) messages are input; a worker's are not
+      else if (name === 'onmessage' && force(v).fns && !/(^|\.)(parentPort|self|\w*[wW]orker)$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) {
+        const input = this.source(sc, at, 'message event', 0);
+        for (const fn of force(v).fns!) this.invoke(fn, [input], at as TS.Expression, sc, 'message handler');
+      }
       else if (KOA_BODY.test(text) && ts.isBinaryExpression(at) && servedAsHtml(at.right)) this.sinkVal(v, 'xss', this.site(sc, at, text));
       else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) this.sinkVal(v, 'redirect', this.site(sc, at, text));
       else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) this.sinkVal(v, 'redirect', this.site(sc, at, text));

@@ -61,6 +61,11 @@ export function guardFacts(e: TS.Expression, sf: TS.SourceFile): GuardFacts {
       if (!r) return none;
       return eq ? r : { pos: r.neg, neg: r.pos };
     }
+    // `key in TABLE`: an allow-list lookup (inherited names such as `constructor` pass it, so not for keys)
+    if (op === ts.SyntaxKind.InKeyword) {
+      const k = guardKey(e.left);
+      return k ? { pos: [{ ...k, mask: ALL_BITS & ~bit('proto') & ~bit('reflection') }], neg: [] } : none;
+    }
     // `n > MAX`, `n <= 100`: the code bounds the number (whichever branch goes on, the other typically rejects)
     if ([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken].includes(op)) {
       const bound = (x: TS.Expression): boolean => ts.isNumericLiteral(x) || (ts.isIdentifier(x) && /^[A-Z][A-Z0-9_]+$/.test(x.text)) || (ts.isPropertyAccessExpression(x) && /^[A-Z][A-Z0-9_]+$/.test(x.name.text));
@@ -141,9 +146,9 @@ function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
       else if (ts.isStringLiteralLike(a0) && /^\/(?!\/)/.test(a0.text)) mask |= bit('redirect');
       return { pos: [{ ...k, mask }], neg: [] };
     }
-    if ((m === 'hasOwnProperty' || m === 'hasOwn') && e.arguments.length) {
+    if ((m === 'hasOwnProperty' || m === 'hasOwn' || (m === 'call' && /hasOwnProperty$/.test(recv.getText(sf)))) && e.arguments.length) {
       const k = guardKey(e.arguments[e.arguments.length - 1]!);
-      return k ? { pos: [{ ...k, mask: bit('proto') }], neg: [] } : none;
+      return k ? { pos: [{ ...k, mask: bit('proto') | bit('reflection') }], neg: [] } : none;
     }
     if (/^(isInt|isNumeric|isUUID|isAlphanumeric|isAlpha|isHexadecimal|isMongoId|isBoolean|isInteger|isSafeInteger|isFinite|isFloat|isDecimal)$/.test(m) && a0) {
       const k = guardKey(a0);

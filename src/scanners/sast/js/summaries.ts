@@ -36,7 +36,8 @@ export abstract class FunctionSummaries extends ObjectModel {
       else if (exported) v = join(v, this.source(sc, p, `parameter ${p.name.getText(sc.file.unit.sf)} of exported ${sc.fnName}`, 0));
       if (p.type) {
         const tv = this.typeVal(p.type, closure);
-        if (tv) v = join(v, tv);
+        // a request DTO's class (`@Body() dto: CreateUserDto`) describes the input's shape; its fields stay input
+        if (tv && reqLike !== 'src') v = join(v, tv);
         if (p.type.kind === ts.SyntaxKind.NumberKeyword || p.type.kind === ts.SyntaxKind.BooleanKeyword) v = clean(v, p.type.kind === ts.SyntaxKind.NumberKeyword ? ALL_BITS & ~bit('resource') : ALL_BITS);
       }
       if (p.dotDotDotToken) v = dataOf(v);
