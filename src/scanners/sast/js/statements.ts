@@ -43,6 +43,7 @@ export abstract class StatementExecutor extends ExpressionEvaluator {
         const e = (s as TS.ReturnStatement).expression;
         if (e) {
           const v = this.eval(e, sc);
+          if (sc.returnsHtml) this.returnedHtml(v, e, sc);
           sc.returns.push(this.lazyStep(v, sc, s, () => `returned from ${sc.fnName}`));
         }
         return true;

@@ -43,15 +43,30 @@ export abstract class FunctionSummaries extends ObjectModel {
       if (p.dotDotDotToken) v = dataOf(v);
       this.bindPattern(p.name, v, sc, p, p.initializer);
     });
+    // Hapi handlers `(request, h) => string`: a returned string is sent as text/html
+    const hp = params[1];
+    if (hp && ts.isIdentifier(hp.name) && hp.name.text === 'h' && params[0] && requestRole(params[0], 0, params, sc.file.unit.sf) === 'req') sc.returnsHtml = true;
     const body = node.body;
     if (body) {
       if (ts.isBlock(body)) this.execBlock(body.statements, sc);
-      else sc.returns.push(this.eval(body as TS.Expression, sc));
+      else {
+        const v = this.eval(body as TS.Expression, sc);
+        if (sc.returnsHtml) this.returnedHtml(v, body as TS.Expression, sc);
+        sc.returns.push(v);
+      }
     }
     b.ret = join(...sc.returns);
     this.building.delete(fn.node);
     this.summaries.set(fn.node, b);
     return b;
+  }
+
+  /** A string a Hapi handler returns is the HTML response: a cross-site scripting sink. */
+  protected returnedHtml(v: Val, e: TS.Expression, sc: Scope): void {
+    // only strings built here (objects are sent as JSON)
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (!v.t.length || !(ts.isTemplateExpression(e) || (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken))) return;
+    this.sinkVal(v, 'xss', this.site(sc, e, 'handler return value'));
   }
 
   protected fnName(node: TS.Node, sc: Scope): string {
