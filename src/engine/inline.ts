@@ -1,11 +1,11 @@
 import { locationPath, startLineOf } from '../core/location.js';
 import { targetFiles } from '../core/types.js';
 import type { Finding, Target, TargetFile } from '../core/types.js';
-import { markerReason, mayHoldMarkers, NEEDLES, parseMarkers, type Marker } from './inline-markers.js';
+import { markerReason, mayHoldMarkers, NEEDLES, parseMarkers, type Marker } from '../analyzers/inline-markers.js';
 
 /**
  * Inline suppressions: a `pipeguard:ignore` comment on a finding's line or on the line above it, and the peers'
- * forms (`gitleaks:allow`, `nosemgrep`, `trivy:ignore:ID`, ...) as `inline-markers.ts` describes.
+ * forms (`gitleaks:allow`, `nosemgrep`, `trivy:ignore:ID`, ...) as `src/analyzers/inline-markers.ts` describes.
  * Forms: `pipeguard:ignore`, `pipeguard: ignore`, `pipeguard:ignore[rule-a,rule-b]`, `pipeguard:ignore rule-a`.
  * Words after the marker that are not rule ids are taken as the reason.
  */

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { defaultDbPath } from '../../advisories/paths.js';
 import type { OsvRecord } from '../../advisories/osv.js';
 import { globMatcher } from '../../core/glob.js';
+import { ignoreMarker, markerReason, mayHoldMarkers } from '../../analyzers/inline-markers.js';
 import { ACTIONS_ECOSYSTEM } from './gha/advisories.js';
 import type { FileLocation, RawFinding, Scanner, ScanContext, Target, TargetFile } from '../../core/types.js';
 import { readText, targetFiles } from '../../core/types.js';
@@ -32,18 +33,19 @@ export function pipelineFileKind(path: string): PipelineFileKind | undefined {
 
 const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [] };
 
-/** Parses an ignore comment: undefined when it is none, else the listed ids ([] for "all rules") and the reason. */
-function ignoreComment(comment: string): { ids: string[]; reason: string } | undefined {
-  const m = /pipeguard:\s*ignore(?:\[([^\]]*)\])?(.*)/i.exec(comment);
-  if (!m) {
-    // zizmor's form names its audits; each covers the equivalent pipeguard rules (an unknown audit covers none).
-    const audits = zizmorIgnoreComment(comment);
-    if (!audits) return undefined;
-    const ids = rulesOfAudits(audits);
-    return ids.length ? { ids, reason: `zizmor: ignore[${audits.join(', ')}]` } : undefined;
-  }
-  const reason = (m[2] ?? '').trim().replace(/^[-:–—\s]+/, '');
-  return { ids: m[1] === undefined ? [] : m[1].split(',').map((s) => s.trim()).filter(Boolean), reason };
+/** The pipeline rules an ignore comment's words may name. */
+const RULE_IDS: ReadonlySet<string> = new Set(RULES_BY_ID.keys());
+
+/**
+ * Why an ignore comment suppresses a finding of `ruleId`, or undefined: pipeguard's own comment, read as the engine
+ * reads it (`src/analyzers/inline-markers.ts`), or zizmor's, whose audits each cover the equivalent pipeguard rules.
+ */
+function commentReason(comment: string, ruleId: string): string | undefined {
+  const own = ignoreMarker(comment);
+  if (own) return markerReason(own, 'pipeline', ruleId, RULE_IDS);
+  const audits = zizmorIgnoreComment(comment);
+  if (!audits) return undefined;
+  return rulesOfAudits(audits).includes(ruleId) ? `inline ignore: zizmor: ignore[${audits.join(', ')}]` : undefined;
 }
 
 /** True when the comment is on `line`, or alone in the block of comment-only lines right above it. */
@@ -57,12 +59,11 @@ function covers(c: YamlComment, line: number, lines: string[]): boolean {
 /** Why an ignore comment covers the hit (on its line, or above the step or key it belongs to), or undefined. */
 function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): string | undefined {
   for (const c of cmts) {
-    const ig = ignoreComment(c.text);
-    if (!ig) continue;
-    if (ig.ids.length && !ig.ids.includes(hit.ruleId)) continue;
-    if (covers(c, line, lines) || (anchorLine !== undefined && covers(c, anchorLine, lines))) return ig.reason ? `inline ignore: ${ig.reason}` : 'inline ignore comment';
+    const reason = commentReason(c.text, hit.ruleId);
+    if (!reason) continue;
+    if (covers(c, line, lines) || (anchorLine !== undefined && covers(c, anchorLine, lines))) return reason;
     // zizmor matches a comment anywhere on the lines of the finding's span.
-    if (/zizmor:/i.test(c.text) && c.line >= line && c.line <= endLine) return `inline ignore: ${ig.reason}`;
+    if (/zizmor:/i.test(c.text) && c.line >= line && c.line <= endLine) return reason;
   }
   return undefined;
 }
@@ -119,7 +120,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
   const off = new Set(cfg.disable);
   // Only a file that mentions the marker needs its comments read (from the syntax tree the parse kept).
-  const cmts = hits.length && /pipeguard:\s?ignore|zizmor:\s*ignore\[/i.test(text) ? comments(source) : [];
+  const cmts = hits.length && (mayHoldMarkers(text) || /zizmor:\s*ignore\[/i.test(text)) ? comments(source) : [];
   const textLines = text.split('\n');
   const cons = hits.length && (kind === 'workflow' || kind === 'action') ? constructs(source, kind) : [];
   const seen = new Set<string>();

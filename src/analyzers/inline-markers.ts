@@ -1,5 +1,6 @@
 /**
- * The inline ignore comments the engine honours: pipeguard's own, and the forms of the tools teams migrate from,
+ * The inline ignore comments pipeguard honours (the one place their syntax is written; the engine matches them to
+ * findings, and a scanner that places comments itself reads them with {@link ignoreMarker}): pipeguard's own, and the forms of the tools teams migrate from,
  * so their accepted findings stay accepted (each shown as suppressed, with the comment as the reason).
  *
  * | comment                               | tool     | applies to                      | lines it covers                          |
@@ -52,7 +53,7 @@ const split = (s: string | undefined): string[] => (s ?? '').split(/[\s,]+/).fil
 const FORMS: Form[] = [
   {
     needle: 'pipeguard:',
-    re: /pipeguard:\s?ignore(?:\[([^\]\n]*)\])?([^\n]*)/g,
+    re: /pipeguard:[ \t]*ignore(?:\[([^\]\n]*)\])?([^\n]*)/g,
     scope: 'line',
     read: (m) => ({ ids: split(m[1]), words: split((m[2] ?? '').replace(/(\*\/|-->|#}|%>)\s*$/, '')) }),
   },
@@ -91,6 +92,18 @@ const FORMS: Form[] = [
   },
   { tool: 'kics', needle: 'kics-scan ignore-line', re: /kics-scan ignore-line\b/g, scanners: new Set(['iac', 'pipeline']), scope: 'own-or-next', read: () => ({ ids: [], words: [] }) },
 ];
+
+/**
+ * pipeguard's own ignore comment in one comment's text (`pipeguard:ignore[ids] reason`), or undefined: for a scanner
+ * that places comments itself (the pipeline scanner reads real YAML comments, which may stand above the step a
+ * finding belongs to). Read with {@link markerReason}, as the engine reads every other.
+ */
+export function ignoreMarker(comment: string): Marker | undefined {
+  const form = FORMS[0]!;
+  const m = [...comment.matchAll(form.re)][0];
+  if (!m) return undefined;
+  return { ...form.read(m), text: m[0].trim() };
+}
 
 /** Strings whose presence in a file means it may hold an ignore comment (checked before parsing). */
 export const NEEDLES: readonly string[] = FORMS.map((f) => f.needle);
