@@ -2,7 +2,7 @@
  * GITHUB_TOKEN permission audits: missing, write-all/read-all, broad writes at workflow level.
  */
 import { isScalar } from 'yaml';
-import type { Node, Pair, Scalar } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import { pairs, pairOf, str } from '../../../analyzers/yaml.js';
 import type { YamlSource } from '../../../analyzers/yaml.js';
 import type { Job, Emit } from './model.js';

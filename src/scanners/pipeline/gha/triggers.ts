@@ -3,7 +3,7 @@
  * untrusted checkouts in privileged workflows, artifacts of untrusted runs.
  */
 import { isScalar } from 'yaml';
-import type { Node, Pair, Scalar } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import { pairs, get, isSeq, items, pairOf, scalarBody, str } from '../../../analyzers/yaml.js';
 import type { YamlSource } from '../../../analyzers/yaml.js';
 import { DANGEROUS_TRIGGERS, PUBLIC_TRIGGERS, MAINTAINER_PR_EVENTS, ownerRepo } from './model.js';
