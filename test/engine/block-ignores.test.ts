@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scan } from '../../src/index.js';
+import { testAdvisoryDb } from '../helpers/advisories.js';
 import { makeDir } from '../helpers/tmp.js';
 
 type Where = { path: string; line: number; rule: string; reason?: string };
@@ -94,4 +95,46 @@ test('a look-alike: checkov.io/skip in a ConfigMap value or under spec is no ann
   const doc = [...POD('a'), '  nodeSelector:', '    checkov.io/skip1: CKV_K8S_20'].join('\n') + '\n';
   const { suppressed } = await run({ 'pod.yaml': doc }, ['iac']);
   assert.deepEqual(suppressed, []);
+});
+
+const KEY = (n: number) => `AKIA${'IOSFODNN7EXAMP'}${String.fromCharCode(65 + n)}${String.fromCharCode(66 + n)}`;
+
+test('.trivyignore: a listed secret rule id is suppressed with the entry as the reason; an expired entry and another id are not', async () => {
+  const tree = {
+    '.trivyignore': '# accepted\naws-access-key-id  # test keys only\nCVE-2099-0001 exp:2000-01-01\n',
+    'a.js': `const k = "${KEY(1)}";\n`,
+  };
+  const { active, suppressed } = await run(tree, ['secrets']);
+  assert.deepEqual(suppressed.map((w) => `${w.path} ${w.rule} ${w.reason}`), ['a.js aws-access-key-id .trivyignore: aws-access-key-id']);
+  assert.deepEqual(active.filter((w) => w.rule === 'aws-access-key-id'), []);
+  const none = await run({ '.trivyignore': 'github-pat\n', 'a.js': `const k = "${KEY(2)}";\n` }, ['secrets']);
+  assert.deepEqual(none.suppressed, []);
+  assert.ok(none.active.some((w) => w.rule === 'aws-access-key-id'));
+});
+
+test('.trivyignore.yaml: entries by kind, narrowed by paths, with their statement; a vulnerability by its CVE alias', async () => {
+  const lock = JSON.stringify({ name: 'x', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'x', version: '1.0.0', dependencies: { lodash: '4.17.19' } }, 'node_modules/lodash': { version: '4.17.19' } } });
+  const tree = {
+    '.trivyignore.yaml': [
+      'vulnerabilities:',
+      '  - id: CVE-2020-8203',
+      '    statement: lodash.zipObjectDeep is not called',
+      'secrets:',
+      '  - id: aws-access-key-id',
+      '    paths: ["test/**"]',
+      'misconfigurations:',
+      '  - id: aws-access-key-id',
+      '',
+    ].join('\n'),
+    'pipeguard.yml': `scanners:\n  deps:\n    db: ${JSON.stringify(testAdvisoryDb())}\n`,
+    'package.json': JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { lodash: '4.17.19' } }),
+    'package-lock.json': lock,
+    'test/a.js': `const k = "${KEY(3)}";\n`,
+    'src/b.js': `const k = "${KEY(4)}";\n`,
+  };
+  const { active, suppressed } = await run(tree, ['secrets', 'deps']);
+  const s = suppressed.map((w) => `${w.path} ${w.rule} ${w.reason}`).sort();
+  assert.ok(s.includes('test/a.js aws-access-key-id .trivyignore.yaml: aws-access-key-id'), s.join('\n'));
+  assert.ok(s.some((x) => x.startsWith('package-lock.json ') && x.endsWith('.trivyignore.yaml: CVE-2020-8203 (lodash.zipObjectDeep is not called)')), s.join('\n'));
+  assert.ok(active.some((w) => w.path === 'src/b.js' && w.rule === 'aws-access-key-id'), 'paths narrow the entry');
 });
