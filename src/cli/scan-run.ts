@@ -20,14 +20,19 @@ import { writeReports } from './output.js';
 export { writeAtomic, writeReports } from './output.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
 
-/** Options shared by `scan` and `secrets`, for parseArgs. */
-export const SCAN_OPTIONS = {
+/** Report and gate options of every command that ends in the gate and reports (`scan`, `secrets`, `dast`). */
+export const REPORT_OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
   output: { type: 'string', short: 'o', multiple: true },
   'fail-on': { type: 'string' },
   config: { type: 'string', short: 'c' },
   baseline: { type: 'string' },
   'ignore-file': { type: 'string' },
+} as const;
+
+/** Options shared by `scan` and `secrets`, for parseArgs. */
+export const SCAN_OPTIONS = {
+  ...REPORT_OPTIONS,
   exclude: { type: 'string', multiple: true },
   'no-gitignore': { type: 'boolean' },
   'no-archives': { type: 'boolean' },
