@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { BUILTIN_PACKS } from './packs/index.js';
 import { precompile } from './patterns/match.js';
-import { parseRuleFile, type YamlRule } from './patterns/rules.js';
+import { parseRuleFile, UnsupportedConstruct, type YamlRule } from './patterns/rules.js';
 import { loadGrammars } from './patterns/tree-sitter.js';
 
 /*
@@ -33,9 +33,19 @@ export async function loadUserRules(paths: string[], root: string | undefined, w
     } catch (e) {
       throw new InputError(`cannot read rule file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, p);
     }
-    const rules = parseRuleFile(text, p, warn && ((r) => warn(`${p}${r.line ? `:${r.line}` : ''}: rule ${r.id} skipped: ${r.construct}`)));
-    for (const r of rules) precompile(r);
-    out.push(...rules);
+    const skip = (id: string, line: number | undefined, construct: string) => warn?.(`${p}${line ? `:${line}` : ''}: rule ${id} skipped: ${construct}`);
+    const rules = parseRuleFile(text, p, warn && ((r) => skip(r.id, r.line, r.construct)));
+    for (const r of rules) {
+      try {
+        precompile(r);
+      } catch (e) {
+        // a pattern this engine cannot parse: the rule is skipped with a warning, the file and the scan go on
+        if (!(e instanceof UnsupportedConstruct) || !warn) throw e instanceof UnsupportedConstruct ? new InputError(`rule ${r.id}: ${e.message}`, p, r.line) : e;
+        skip(r.id, r.line, e.message);
+        continue;
+      }
+      out.push(r);
+    }
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { userRegExp } from '../../../core/linear-regex.js';
+
 /**
  * A language-neutral syntax tree the pattern matcher works on. Adapters build it from the TypeScript AST (JS/TS)
  * and from tree-sitter trees (Python, Go, Java). Punctuation and type annotations are dropped; literals and
@@ -19,6 +21,8 @@ export interface GNode {
   startColumn: number;
   endLine: number;
   endColumn: number;
+  /** JS/TS only: the declared or literal type of an expression where the file says it (`x: string`, `'a'`, `new C()`). */
+  ty?: string;
 }
 
 /** Metavariable bindings of one match. */
@@ -28,21 +32,128 @@ export type Env = Record<string, GNode>;
 export const ELLIPSIS = '__ELLIPSIS__';
 /** Prefix of a rewritten metavariable. */
 export const MV_PREFIX = '__MV_';
+/** Prefix of a rewritten ellipsis metavariable (`$...ARGS`): an ellipsis that binds the span it skips. */
+const MVE_PREFIX = '__MVE_';
+/** Prefix of a rewritten typed metavariable (`($X : string)` → `__MVT_X__<type in hex>`). */
+const MVT_PREFIX = '__MVT_';
+/** The callee a deep expression `<... P ...>` is rewritten to: `__DEEP__(P)`. */
+export const DEEP = '__DEEP__';
 
-/** Rewrites Semgrep syntax to parseable identifiers: `$X` → `__MV_X`, `...` (not a spread) → `__ELLIPSIS__`. */
+/** True when a pattern uses a typed metavariable (`($X : T)`). */
+export function hasTypedMetavar(src: string): boolean {
+  return /\(\s*\$[A-Z_][A-Z0-9_]*\s*:\s*[^()]+?\s*\)/.test(src);
+}
+
+/**
+ * Rewrites Semgrep syntax to parseable identifiers: `<... P ...>` → `__DEEP__(P)`, `($X : T)` → a typed
+ * placeholder, `$...X` → an ellipsis that binds, `$X` → `__MV_X`, `...` (not a spread) → `__ELLIPSIS__`.
+ */
 export function rewritePattern(src: string): string {
-  return src.replace(/\$([A-Z_][A-Z0-9_]*)/g, `${MV_PREFIX}$1`).replace(/\.\.\.(?![\w$])/g, ELLIPSIS);
+  return src
+    .replace(/<\.\.\./g, `${DEEP}(`)
+    .replace(/\.\.\.>/g, ')')
+    .replace(/\(\s*\$([A-Z_][A-Z0-9_]*)\s*:\s*([^()]+?)\s*\)/g, (_m, n: string, t: string) => `${MVT_PREFIX}${n}__${Buffer.from(t.replace(/\s+/g, ' ')).toString('hex')}`)
+    .replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, `${MVE_PREFIX}$1`)
+    .replace(/\$([A-Z_][A-Z0-9_]*)/g, `${MV_PREFIX}$1`)
+    .replace(/\.\.\.(?![\w$])/g, ELLIPSIS);
 }
 
 function isEllipsis(p: GNode): boolean {
-  if (p.leaf) return !p.str && p.text === ELLIPSIS;
+  if (p.leaf) return !p.str && (p.text === ELLIPSIS || p.text.startsWith(MVE_PREFIX));
   return p.children.length === 1 && isEllipsis(p.children[0]!);
+}
+
+/** The metavariable an ellipsis binds (`$...ARGS`), if any. */
+function ellipsisVar(p: GNode): string | undefined {
+  if (p.leaf) return p.text.startsWith(MVE_PREFIX) ? '$' + p.text.slice(MVE_PREFIX.length) : undefined;
+  return p.children.length === 1 ? ellipsisVar(p.children[0]!) : undefined;
 }
 
 function metavar(p: GNode): string | undefined {
   if (p.leaf && !p.str && p.text.startsWith(MV_PREFIX)) return '$' + p.text.slice(MV_PREFIX.length);
   if (!p.leaf && p.children.length === 1 && /statement|Statement/.test(p.kind)) return metavar(p.children[0]!);
   return undefined;
+}
+
+/** A typed metavariable's name and type. */
+function typedVar(p: GNode): { name: string; type: string } | undefined {
+  if (p.leaf && !p.str && p.text.startsWith(MVT_PREFIX)) {
+    const m = /^__MVT_([A-Z_][A-Z0-9_]*?)__([0-9a-f]+)$/.exec(p.text);
+    if (m) return { name: '$' + m[1], type: Buffer.from(m[2]!, 'hex').toString() };
+  }
+  if (!p.leaf && p.children.length === 1 && /statement|Statement/.test(p.kind)) return typedVar(p.children[0]!);
+  return undefined;
+}
+
+/** The pattern inside a deep expression `<... P ...>` (rewritten as a call to `__DEEP__`). */
+function deepInner(p: GNode): GNode | undefined {
+  if (p.leaf || !/call|invocation/i.test(p.kind) || p.children.length < 2) return undefined;
+  const callee = p.children[0]!;
+  if (!callee.leaf || callee.text !== DEEP) return undefined;
+  let arg = p.children[1]!;
+  if (p.children.length === 2 && /argument/i.test(arg.kind) && arg.children.length === 1) arg = arg.children[0]!;
+  return p.children.length === 2 ? arg : undefined;
+}
+
+/** True when a type the file declares fits the type a pattern asks for (text equality; literal types fit their base type). */
+function typeFits(have: string | undefined, want: string): boolean {
+  if (!have) return false;
+  const h = have.replace(/\s+/g, '');
+  const w = want.replace(/\s+/g, '');
+  if (h === w) return true;
+  const parts = h.split('|');
+  if (w === 'string') return parts.every((x) => /^(['"`]).*\1$/.test(x) || x === 'string');
+  if (w === 'number') return parts.every((x) => /^-?\d/.test(x) || x === 'number');
+  if (w === 'boolean') return parts.every((x) => x === 'true' || x === 'false' || x === 'boolean');
+  return false;
+}
+
+const ASSIGN = /^(BinaryExpression)$/;
+/** `$X = E` in a JS pattern: also matches a declaration `const x = e` (Semgrep's equivalence). */
+function isAssign(p: GNode): boolean {
+  return ASSIGN.test(p.kind) && p.children.length === 3 && p.children[1]!.text === '=';
+}
+
+/** The single declarator `x = e` of `const x = e;` (or of the declarator itself), for the assignment equivalence. */
+function declOf(t: GNode): GNode | undefined {
+  let n = t;
+  if ((n.kind === 'FirstStatement' || n.kind === 'VariableStatement') && n.children.length === 1) n = n.children[0]!;
+  if (n.kind === 'VariableDeclarationList' && n.children.length === 1) n = n.children[0]!;
+  return n.kind === 'VariableDeclaration' && n.children.length === 2 ? n : undefined;
+}
+
+const reCache = new Map<string, RegExp | null>();
+/** A string pattern `"=~/re/"`: a regex the literal's value must match. */
+function stringRegex(v: string): RegExp | null | undefined {
+  const m = /^=~\/(.*)\/([ims]*)$/s.exec(v);
+  if (!m) return undefined;
+  let re = reCache.get(v);
+  if (re === undefined) {
+    try {
+      re = userRegExp(m[1]!, m[2]);
+    } catch {
+      re = null;
+    }
+    reCache.set(v, re);
+  }
+  return re;
+}
+
+/** A node standing for the span of nodes an ellipsis metavariable (`$...ARGS`) skipped. */
+function spanNode(ts: GNode[]): GNode {
+  const first = ts[0];
+  const last = ts[ts.length - 1];
+  const text = ts.map((n) => n.text).join(', ');
+  return {
+    kind: '__span', children: ts, text, leaf: false, str: false, value: text,
+    startIndex: first?.startIndex ?? 0, endIndex: last?.endIndex ?? 0, startLine: first?.startLine ?? 0, startColumn: first?.startColumn ?? 0,
+    endLine: last?.endLine ?? 0, endColumn: last?.endColumn ?? 0,
+  };
+}
+
+/** Whether a pattern node can only match nodes of its own kind (else every node is a candidate). */
+export function anyKind(p: GNode): boolean {
+  return !!(metavar(p) || isEllipsis(p) || typedVar(p) || deepInner(p));
 }
 
 function norm(s: string): string {
@@ -58,8 +169,29 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     if (bound) return norm(bound.text) === norm(t.text) ? env : null;
     return { ...env, [mv]: t };
   }
+  const typed = typedVar(p);
+  if (typed) {
+    if (!typeFits(t.ty, typed.type)) return null;
+    const bound = env[typed.name];
+    if (bound) return norm(bound.text) === norm(t.text) ? env : null;
+    return { ...env, [typed.name]: t };
+  }
+  const deep = deepInner(p);
+  if (deep) {
+    // `<... P ...>`: P matches the node itself or any node below it
+    const stack = [t];
+    while (stack.length) {
+      const n = stack.pop()!;
+      const e = matchNode(deep, n, env);
+      if (e) return e;
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+    return null;
+  }
   if (p.str && t.str) {
     if (p.value === ELLIPSIS) return env;
+    const sre = stringRegex(p.value);
+    if (sre !== undefined) return sre && sre.test(t.value) ? env : null;
     const m = /^__MV_([A-Z0-9_]+)$/.exec(p.value);
     if (m) {
       const name = '$' + m[1];
@@ -69,7 +201,18 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     return p.value === t.value ? env : null;
   }
-  if (p.kind !== t.kind) return null;
+  if (p.kind !== t.kind) {
+    // an expression pattern matches the expression of an expression statement (statement sequences)
+    if (/^(ExpressionStatement|expression_statement)$/.test(t.kind) && t.children.length === 1) return matchNode(p, t.children[0]!, env);
+    if (isAssign(p)) {
+      const d = declOf(t);
+      if (d) {
+        const e = matchNode(p.children[0]!, d.children[0]!, env);
+        return e && matchNode(p.children[2]!, d.children[1]!, e);
+      }
+    }
+    return null;
+  }
   if (p.leaf || p.children.length === 0) return p.text === t.text ? env : null;
   // `"..." + $X`: the left operand also matches a concatenation that starts with a string ("a" + x + "b" nests left)
   const l = p.children[0]!;
@@ -86,8 +229,16 @@ export function matchList(ps: GNode[], i: number, ts: GNode[], j: number, env: E
   if (i === ps.length) return j === ts.length || prefix ? env : null;
   const p = ps[i]!;
   if (isEllipsis(p)) {
+    const name = ellipsisVar(p);
     for (let k = j; k <= ts.length; k++) {
-      const r = matchList(ps, i + 1, ts, k, env, prefix);
+      let e: Env | null = env;
+      if (name) {
+        const span = spanNode(ts.slice(j, k));
+        const bound = env[name];
+        e = bound ? (norm(bound.text) === norm(span.text) ? env : null) : { ...env, [name]: span };
+        if (!e) continue;
+      }
+      const r = matchList(ps, i + 1, ts, k, e, prefix);
       if (r) return r;
     }
     return null;
@@ -131,8 +282,7 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex): Match[] {
   const out: Match[] = [];
   if (pat.kind === 'node') {
     const p = pat.node;
-    const mv = metavar(p);
-    const cands = mv || isEllipsis(p) ? idx.all : (idx.byKind.get(p.kind) ?? []);
+    const cands = anyKind(p) ? idx.all : isAssign(p) ? [...(idx.byKind.get(p.kind) ?? []), ...(idx.byKind.get('VariableDeclaration') ?? [])] : (idx.byKind.get(p.kind) ?? []);
     for (const t of cands) {
       const env = matchNode(p, t, {});
       if (env) out.push({ startIndex: t.startIndex, endIndex: t.endIndex, node: t, env });
