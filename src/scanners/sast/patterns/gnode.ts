@@ -213,7 +213,7 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     return null;
   }
-  if (p.leaf || p.children.length === 0) return p.text === t.text ? env : null;
+  if (p.leaf || p.children.length === 0) return p.text.replace(/;$/, '') === t.text.replace(/;$/, '') ? env : null;
   // `"..." + $X`: the left operand also matches a concatenation that starts with a string ("a" + x + "b" nests left)
   const l = p.children[0]!;
   if (/binary|Binary/.test(p.kind) && p.children.length === 3 && t.children.length === 3 && l.str && l.value === ELLIPSIS) {
@@ -278,13 +278,15 @@ export class TreeIndex {
 export type CompiledPattern = { kind: 'node'; node: GNode } | { kind: 'seq'; nodes: GNode[] };
 
 /** Finds every match of a compiled pattern in an indexed tree. */
-export function findMatches(pat: CompiledPattern, idx: TreeIndex): Match[] {
+export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}, within?: [number, number]): Match[] {
   const out: Match[] = [];
+  const inRange = (n: GNode) => !within || (n.startIndex >= within[0] && n.endIndex <= within[1]);
   if (pat.kind === 'node') {
     const p = pat.node;
     const cands = anyKind(p) ? idx.all : isAssign(p) ? [...(idx.byKind.get(p.kind) ?? []), ...(idx.byKind.get('VariableDeclaration') ?? [])] : (idx.byKind.get(p.kind) ?? []);
     for (const t of cands) {
-      const env = matchNode(p, t, {});
+      if (!inRange(t)) continue;
+      const env = matchNode(p, t, seed);
       if (env) out.push({ startIndex: t.startIndex, endIndex: t.endIndex, node: t, env });
     }
     return out;
@@ -292,13 +294,14 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex): Match[] {
   const ps = pat.nodes;
   for (const parent of idx.all) {
     const kids = parent.children;
-    if (kids.length === 0 || parent.leaf) continue;
+    if (kids.length === 0 || parent.leaf || (within && (parent.endIndex < within[0] || parent.startIndex > within[1]))) continue;
     for (let s = 0; s < kids.length; s++) {
+      if (within && !inRange(kids[s]!)) continue;
       let bestEnd = -1;
       let env: Env | null = null;
       // the match's end is the last statement matched by a non-ellipsis pattern element
       for (let e = kids.length; e > s; e--) {
-        const r = matchList(ps, 0, kids.slice(s, e), 0, {}, false);
+        const r = matchList(ps, 0, kids.slice(s, e), 0, seed, false);
         if (r) {
           env = r;
           bestEnd = e;

@@ -104,8 +104,18 @@ export function evalFormula(f: Formula, file: EvalFile): Match[] {
   if (f.op === 'either') return f.items.flatMap((x) => evalFormula(x, file));
   if (f.op === 'inside') return evalFormula(f.f, file);
   let cands: Match[];
+  const first = f.pos[0];
+  if (first?.op === 'pattern' && f.inside.length && file.idx && /<\.\.\./.test(first.src)) {
+    // a deep expression binds the first node it meets: match it within each region, with the region's bindings
+    const pat = compile(first, file.lang);
+    const seen = new Set<string>();
+    cands = evalFormula(f.inside[0]!, file).flatMap((o) => findMatches(pat, file.idx!, o.env, [o.startIndex, o.endIndex])).filter((m) => {
+      const k = `${m.startIndex}:${m.endIndex}`;
+      return !seen.has(k) && !!seen.add(k);
+    });
+  } else if (first) cands = evalFormula(first, file);
+  else cands = [];
   if (f.pos.length) {
-    cands = evalFormula(f.pos[0]!, file);
     for (const p of f.pos.slice(1)) {
       const other = evalFormula(p, file);
       cands = cands.flatMap((c) => {

@@ -83,7 +83,8 @@ export function tsPattern(src: string): GNode[] {
   const sf = ts.createSourceFile('pattern.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const diags = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length) throw new Error(`pattern does not parse: ${ts.flattenDiagnosticMessageText(diags[0]!.messageText, ' ')}`);
-  return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? s.expression : s, sf));
+  const unwrap = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrap(e.expression) : e);
+  return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? unwrap(s.expression) : s, sf));
 }
 
 /** Parses JS/TS source text (a string's content, for `metavariable-pattern` with `language: js`) into the matcher's tree. */
