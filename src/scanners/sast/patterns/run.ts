@@ -2,9 +2,9 @@ import type * as TS from 'typescript';
 import { lastAtOrBefore, lineStarts } from '../../../core/lines.js';
 import type { FileLocation as Location } from '../../../core/types.js';
 import type { HookSource, TaintHooks } from '../js/base.js';
-import { TreeIndex, type GNode } from './gnode.js';
+import { TreeIndex, type Env, type GNode } from './gnode.js';
 import { evalFormula, type EvalFile } from './match.js';
-import { appliesTo, interpolate, labelsSatisfy, type LabelExpr, type RuleLang, type YamlRule } from './rules.js';
+import { appliesTo, interpolate, labelsSatisfy, type LabelExpr, type RuleFix, type RuleLang, type YamlRule } from './rules.js';
 import { fromTs } from './ts-adapter.js';
 import { loadTypeScript } from '../js/ts-load.js';
 
@@ -15,6 +15,33 @@ export interface PatternHit {
   location: Location;
   /** Normalised matched text, for the finding identity. */
   text: string;
+  /** The rule's `fix:`/`fix-regex:` made concrete: replace `[start, end)` of the file with `text`. */
+  fix?: { start: number; end: number; text: string; startLine: number; startColumn: number; endLine: number; endColumn: number };
+}
+
+/** The text a rule's fix puts in place of a match, or undefined when it changes nothing. */
+export function fixText(fix: RuleFix, matched: string, env: Env): string | undefined {
+  let out: string;
+  if (fix.kind === 'template') {
+    // `$X` and `$...X` take the text they matched; longer names first, so `$XY` is not read as `$X` + `Y`
+    out = fix.text.replace(/\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)/g, (m, n: string) => env['$' + n]?.text ?? m);
+  } else {
+    let n = 0;
+    let last = 0;
+    out = '';
+    fix.re.lastIndex = 0;
+    for (const m of matched.matchAll(fix.re)) {
+      if (fix.count !== undefined && n >= fix.count) break;
+      // Python-style groups (`\1`, `\g<1>`) and JavaScript-style (`$1`) in the replacement
+      const rep = fix.replacement.replace(/\\g<(\d+)>|\\(\d+)|\$(\d+)/g, (_x, a?: string, b?: string, c?: string) => m[Number(a ?? b ?? c)] ?? '');
+      out += matched.slice(last, m.index) + rep;
+      last = m.index + m[0].length;
+      n++;
+      if (m[0].length === 0) break;
+    }
+    out += matched.slice(last);
+  }
+  return out === matched ? undefined : out;
 }
 
 function pos(starts: number[], idx: number): { line: number; col: number } {
@@ -39,10 +66,13 @@ export function runSearchRules(rules: YamlRule[], path: string, lang: RuleLang, 
       const s = pos(starts, m.startIndex);
       const e = pos(starts, m.endIndex);
       const snippet = text.slice(starts[s.line - 1]!, (starts[s.line] ?? text.length + 1) - 1).trim().slice(0, 300);
-      out.push({
+      const hit: PatternHit = {
         rule: r, message: interpolate(r.message, m.env), text: text.slice(m.startIndex, m.endIndex).replace(/\s+/g, ' ').slice(0, 240),
         location: { path, startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col, snippet },
-      });
+      };
+      const ft = r.fix && fixText(r.fix, text.slice(m.startIndex, m.endIndex), m.env);
+      if (ft !== undefined) hit.fix = { start: m.startIndex, end: m.endIndex, text: ft, startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col };
+      out.push(hit);
     }
   }
   return out;
