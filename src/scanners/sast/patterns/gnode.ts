@@ -201,7 +201,25 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     return p.value === t.value ? env : null;
   }
+  // `$X. ... .$Y`: any chain of member accesses (and calls) between the two ends
+  if (p.kind === 'PropertyAccessExpression' && p.children.length === 2 && p.children[0]!.kind === 'PropertyAccessExpression' && isEllipsis(p.children[0]!.children[1] ?? p)) {
+    if (t.kind !== 'PropertyAccessExpression' || t.children.length !== 2) return null;
+    const e = matchNode(p.children[1]!, t.children[1]!, env);
+    if (!e) return null;
+    const head = p.children[0]!.children[0]!;
+    for (let n: GNode | undefined = t.children[0]; n; n = /^(PropertyAccessExpression|ElementAccessExpression|CallExpression)$/.test(n.kind) ? n.children[0] : undefined) {
+      const r = matchNode(head, n, e);
+      if (r) return r;
+    }
+    return null;
+  }
   if (p.kind !== t.kind) {
+    // `function ... (A) {B}` (a declaration in the pattern) also matches function expressions, named or not
+    if (p.kind === 'FunctionDeclaration' && t.kind === 'FunctionExpression' && p.children[0]?.leaf) {
+      const named = t.children[0]?.kind === 'Identifier';
+      if (!named && !isEllipsis(p.children[0]!)) return null;
+      return matchList(isEllipsis(p.children[0]!) && !named ? p.children.slice(1) : p.children, 0, t.children, 0, env);
+    }
     // an expression pattern matches the expression of an expression statement (statement sequences)
     if (/^(ExpressionStatement|expression_statement)$/.test(t.kind) && t.children.length === 1) return matchNode(p, t.children[0]!, env);
     if (isAssign(p)) {
@@ -283,7 +301,8 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}
   const inRange = (n: GNode) => !within || (n.startIndex >= within[0] && n.endIndex <= within[1]);
   if (pat.kind === 'node') {
     const p = pat.node;
-    const cands = anyKind(p) ? idx.all : isAssign(p) ? [...(idx.byKind.get(p.kind) ?? []), ...(idx.byKind.get('VariableDeclaration') ?? [])] : (idx.byKind.get(p.kind) ?? []);
+    const also = isAssign(p) ? 'VariableDeclaration' : p.kind === 'FunctionDeclaration' ? 'FunctionExpression' : undefined;
+    const cands = anyKind(p) ? idx.all : also ? [...(idx.byKind.get(p.kind) ?? []), ...(idx.byKind.get(also) ?? [])] : (idx.byKind.get(p.kind) ?? []);
     for (const t of cands) {
       if (!inRange(t)) continue;
       const env = matchNode(p, t, seed);

@@ -1,6 +1,6 @@
 import { InputError } from '../../../core/errors.js';
 import { evalComparison, type CValue } from './compare.js';
-import { findMatches, hasTypedMetavar, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
+import { ELLIPSIS, findMatches, hasTypedMetavar, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
 import { parseJs, tsPattern } from './ts-adapter.js';
 import { parseWith, treeSitterPattern } from './tree-sitter.js';
@@ -41,15 +41,18 @@ function compile(f: Extract<Formula, { op: 'pattern' }>, lang: RuleLang): Compil
 
 /** A JS/TS pattern's nodes; a pattern that is not a statement is retried as an expression (`{ a: 1, ... }`). */
 function jsPatternNodes(src: string): GNode[] {
-  try {
-    return tsPattern(src);
-  } catch (e) {
+  // `... if (x) {}` on one line: the ellipsis is a statement of its own
+  const stmts = src.replace(new RegExp(`${ELLIPSIS}(?=[ \\t]+[A-Za-z_$])`, 'g'), `${ELLIPSIS};`);
+  const tries = [src, `(${src}\n)`, ...(stmts !== src ? [stmts, `(${stmts}\n)`] : [])];
+  let first: unknown;
+  for (const t of tries) {
     try {
-      return tsPattern(`(${src}\n)`);
-    } catch {
-      throw e;
+      return tsPattern(t);
+    } catch (e) {
+      first ??= e;
     }
   }
+  throw first;
 }
 
 /**
@@ -87,6 +90,9 @@ function consistent(a: Env, b: Env): Env | null {
   return out;
 }
 
+/** Pattern syntax whose metavariables can bind more than one way (the matcher keeps the first). */
+const AMBIGUOUS = /<\.\.\.|\.\s*\.\.\.\s*\.|\$\.\.\./;
+
 /** Evaluates a formula on a file. */
 export function evalFormula(f: Formula, file: EvalFile): Match[] {
   if (f.op === 'pattern') return file.idx ? findMatches(compile(f, file.lang), file.idx) : [];
@@ -103,10 +109,14 @@ export function evalFormula(f: Formula, file: EvalFile): Match[] {
   }
   if (f.op === 'either') return f.items.flatMap((x) => evalFormula(x, file));
   if (f.op === 'inside') return evalFormula(f.f, file);
+  if (f.op === 'whole') {
+    const [lo, hi] = file.range ?? [0, file.text.length];
+    return [{ startIndex: lo, endIndex: hi, node: file.idx?.root, env: {} }];
+  }
   let cands: Match[];
   const first = f.pos[0];
-  if (first?.op === 'pattern' && f.inside.length && file.idx && /<\.\.\./.test(first.src)) {
-    // a deep expression binds the first node it meets: match it within each region, with the region's bindings
+  if (first?.op === 'pattern' && f.inside.length && file.idx && AMBIGUOUS.test(first.src)) {
+    // deep expressions, member chains and `$...X` bind the first node they meet: match within each region, with its bindings
     const pat = compile(first, file.lang);
     const seen = new Set<string>();
     cands = evalFormula(f.inside[0]!, file).flatMap((o) => findMatches(pat, file.idx!, o.env, [o.startIndex, o.endIndex])).filter((m) => {

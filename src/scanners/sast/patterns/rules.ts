@@ -23,6 +23,8 @@ export type Formula =
   | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern> }
   | { op: 'regex'; re: RegExp }
   | { op: 'either'; items: Formula[] }
+  /** The whole text a formula is evaluated on (the implicit positive term of `metavariable-pattern`). */
+  | { op: 'whole' }
   /** `pattern-inside` as an item of `pattern-either`: its matches are regions the other terms must lie in. */
   | { op: 'inside'; f: Formula }
   | {
@@ -351,7 +353,7 @@ function isInside(f: Formula): boolean {
   return f.op === 'inside' || (f.op === 'either' && f.items.length > 0 && f.items.every(isInside));
 }
 
-function parsePatterns(items: unknown): Formula {
+function parsePatterns(items: unknown, implicitWhole = false): Formula {
   if (!Array.isArray(items)) throw new Error('patterns must be a list');
   const all: Extract<Formula, { op: 'all' }> = { op: 'all', pos: [], inside: [], not: [], notInside: [], conds: [], focus: [] };
   for (const it of items as Raw[]) {
@@ -379,7 +381,9 @@ function parsePatterns(items: unknown): Formula {
         if (!lang) throw new UnsupportedConstruct(`unsupported metavariable-pattern language ${String(m.language)}`);
       }
       const { metavariable: _mv, language: _l, ...rest } = m;
-      all.conds.push({ k: 'pattern', name: m.metavariable, f: parseFormula(rest, 'nested'), lang });
+      // inside metavariable-pattern, `patterns` may hold only negative terms: the metavariable's value is the positive one
+      const f = Array.isArray(rest.patterns) ? parsePatterns(rest.patterns, true) : parseFormula(rest, 'nested');
+      all.conds.push({ k: 'pattern', name: m.metavariable, f, lang });
     } else if (key === 'metavariable-comparison') {
       const m = v as Raw;
       if (typeof m?.comparison !== 'string') throw new Error('metavariable-comparison needs a comparison');
@@ -398,7 +402,10 @@ function parsePatterns(items: unknown): Formula {
       all.focus.push(...focusList(v));
     } else throw new UnsupportedConstruct(`unsupported operator \`${key}\` inside patterns`);
   }
-  if (!all.pos.length && !all.inside.length) throw new Error('patterns needs at least one positive pattern');
+  if (!all.pos.length && !all.inside.length) {
+    if (!implicitWhole) throw new Error('patterns needs at least one positive pattern');
+    all.pos.push({ op: 'whole' });
+  }
   return all;
 }
 
