@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { BUILTIN_PACKS } from './packs/index.js';
 import { precompile } from './patterns/match.js';
@@ -25,8 +25,10 @@ export async function builtinRules(): Promise<YamlRule[]> {
 export async function loadUserRules(paths: string[], root: string | undefined, warn?: (message: string) => void): Promise<YamlRule[]> {
   const out: YamlRule[] = [];
   if (paths.length) await loadGrammars();
-  for (const p of paths) {
-    const abs = isAbsolute(p) || !root ? p : join(root, p);
+  for (const given of paths) {
+    const abs = isAbsolute(given) || !root ? given : join(root, given);
+    // shown relative to the scanned folder when it lies inside it
+    const p = root && isAbsolute(given) && !relative(root, given).startsWith('..') ? relative(root, given) : given;
     let text: string;
     try {
       text = await readFile(abs, 'utf8');
