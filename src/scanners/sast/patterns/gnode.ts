@@ -58,9 +58,12 @@ export function rewritePattern(src: string): string {
     .replace(/\.\.\.(?![\w$])/g, ELLIPSIS);
 }
 
+/** Literals whose only element is `...` (`{...}`, `[...]`): any object or array, not any node. */
+const CONTAINER = /^(ObjectLiteralExpression|ArrayLiteralExpression|dictionary|list|set|tuple|array_initializer|composite_literal|literal_value)$/;
+
 function isEllipsis(p: GNode): boolean {
   if (p.leaf) return !p.str && (p.text === ELLIPSIS || p.text.startsWith(MVE_PREFIX));
-  return p.children.length === 1 && isEllipsis(p.children[0]!);
+  return p.children.length === 1 && !CONTAINER.test(p.kind) && isEllipsis(p.children[0]!);
 }
 
 /** The metavariable an ellipsis binds (`$...ARGS`), if any. */
@@ -194,13 +197,16 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     if (sre !== undefined) return sre && sre.test(t.value) ? env : null;
     const m = /^__MV_([A-Z0-9_]+)$/.exec(p.value);
     if (m) {
+      // `"$X"` binds the string's content, as Semgrep does
       const name = '$' + m[1];
+      const inner: GNode = { ...t, kind: 'StringContent', text: t.value, leaf: true, str: false, children: [], startIndex: t.startIndex + 1, endIndex: Math.max(t.startIndex + 1, t.endIndex - 1) };
       const bound = env[name];
-      if (bound) return bound.text === t.text ? env : null;
-      return { ...env, [name]: t };
+      if (bound) return bound.text === inner.text ? env : null;
+      return { ...env, [name]: inner };
     }
     return p.value === t.value ? env : null;
   }
+  if (p.kind === 'TemplateExpression' && t.kind === 'TemplateExpression') return matchTemplate(p, t, env);
   // `$X. ... .$Y`: any chain of member accesses (and calls) between the two ends
   if (p.kind === 'PropertyAccessExpression' && p.children.length === 2 && p.children[0]!.kind === 'PropertyAccessExpression' && isEllipsis(p.children[0]!.children[1] ?? p)) {
     if (t.kind !== 'PropertyAccessExpression' || t.children.length !== 2) return null;
@@ -240,6 +246,29 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     return matchList(p.children.slice(1), 0, t.children.slice(1), 0, env);
   }
   return matchList(p.children, 0, t.children, 0, env);
+}
+
+/**
+ * A template literal pattern (`` `...${$X}...` ``): its literal parts, with `...` as a gap, must match the target's
+ * text, and its interpolated expressions must match interpolations of the target in order (others may lie between).
+ */
+function matchTemplate(p: GNode, t: GNode, env: Env): Env | null {
+  const spans = (n: GNode) => n.children.filter((c) => c.kind === 'TemplateSpan' && c.children.length >= 1);
+  const ps = spans(p);
+  const lits = [p.children[0]!.text, ...ps.map((sp) => sp.children[sp.children.length - 1]!.text)];
+  const gap = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\.\\\.\\\.|__ELLIPSIS__/g, '[\\s\\S]*');
+  const re = lits.map(gap).join('[\\s\\S]*?');
+  if (!new RegExp(`^${re}$`).test(t.text)) return null;
+  const tExprs = spans(t).map((sp) => sp.children[0]!);
+  let e: Env | null = env;
+  let j = 0;
+  for (const sp of ps) {
+    let found: Env | null = null;
+    while (j < tExprs.length && !found) found = matchNode(sp.children[0]!, tExprs[j++]!, e!);
+    if (!found) return null;
+    e = found;
+  }
+  return e;
 }
 
 /** Matches a list of pattern nodes (with `...` gaps) against a whole list of target nodes. */

@@ -43,7 +43,10 @@ function compile(f: Extract<Formula, { op: 'pattern' }>, lang: RuleLang): Compil
 function jsPatternNodes(src: string): GNode[] {
   // `... if (x) {}` on one line: the ellipsis is a statement of its own
   const stmts = src.replace(new RegExp(`${ELLIPSIS}(?=[ \\t]+[A-Za-z_$])`, 'g'), `${ELLIPSIS};`);
-  const tries = [src, `(${src}\n)`, ...(stmts !== src ? [stmts, `(${stmts}\n)`] : [])];
+  // `{ a: 1, ... }` is an object, not a block: try it as an expression first
+  const obj = /^\s*\{/.test(src);
+  const tries = obj ? [`(${src}\n)`, src] : [src, `(${src}\n)`];
+  if (stmts !== src) tries.push(stmts, `(${stmts}\n)`);
   let first: unknown;
   for (const t of tries) {
     try {

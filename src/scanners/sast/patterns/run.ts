@@ -181,13 +181,22 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
     source(node, sf) {
       const fr = byFile.get(sf.fileName);
       if (!fr || fr.sources.size === 0) return undefined;
-      return fr.sources.get(key(node, sf));
+      let out = fr.sources.get(key(node, sf));
+      // `req.query.next` when a source is `req.query`: the interpreter reads member chains as one access path
+      const ts = loadTypeScript();
+      for (let n: TS.Expression = node; ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isNonNullExpression(n);) {
+        n = n.expression;
+        for (const h of fr.sources.get(key(n, sf)) ?? []) if (!out?.some((o) => o.ruleId === h.ruleId)) out = [...(out ?? []), h];
+      }
+      return out;
     },
     sink(node, sf) {
       const fr = byFile.get(sf.fileName);
       if (!fr) return [];
       const out: { ruleId: string; args: number[] | '*'; requires?: (labels: ReadonlySet<string>) => boolean }[] = [];
-      for (const h of fr.sinkCalls.get(key(node, sf)) ?? []) out.push({ ...h, args: '*' });
+      const k = key(node, sf);
+      // a sanitizer call that is also a sink's focus (`el.innerHTML = DOMPurify.sanitize(x)`) returns clean data
+      if (!fr.sanitizers.has(k)) for (const h of fr.sinkCalls.get(k) ?? []) out.push({ ...h, args: '*' });
       if (fr.sinkArgs.size) {
         (node.arguments ?? []).forEach((a, i) => {
           for (const h of fr.sinkArgs.get(key(a, sf)) ?? []) out.push({ ...h, args: [i] });

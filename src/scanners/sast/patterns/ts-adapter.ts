@@ -83,6 +83,13 @@ export function tsPattern(src: string): GNode[] {
   const sf = ts.createSourceFile('pattern.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const diags = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length) throw new Error(`pattern does not parse: ${ts.flattenDiagnosticMessageText(diags[0]!.messageText, ' ')}`);
+  // decorators are dropped from the trees matched, so a pattern that asks for one would match without it
+  const hasDecorator = (n: TS.Node): boolean => ts.isDecorator(n) || (ts.forEachChild(n, hasDecorator) ?? false);
+  if (hasDecorator(sf)) throw new Error('decorators in patterns are not matched');
+  // type assertions are dropped from the trees too: `$X as any` would match every expression
+  const hasAssertion = (n: TS.Node): boolean =>
+    ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n) || (ts.forEachChild(n, hasAssertion) ?? false);
+  if (hasAssertion(sf)) throw new Error('type assertions (`as`, `!`, `satisfies`) in patterns are not matched');
   const unwrap = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrap(e.expression) : e);
   return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? unwrap(s.expression) : s, sf));
 }
