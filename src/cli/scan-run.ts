@@ -252,6 +252,9 @@ async function scanAndReport(
     scanners: {
       ...loaded.config.scanners,
       'patch-level': resolvePatchLevelPaths(loaded.config.scanners['patch-level'], configDir),
+      // SAST rule files are relative to the scanned folder: resolved here, so that the rules the scanner declares
+      // (read before the scan, with no target) and the ones it loads are the same files whatever the working folder
+      sast: { ...loaded.config.scanners.sast, rules: loaded.config.scanners.sast.rules.map((p) => resolve(statSync(absPath).isDirectory() ? absPath : dirname(absPath), p)) },
       ...(v.verify ? { secrets: { ...loaded.config.scanners.secrets, verify: true } } : {}),
     },
   };
