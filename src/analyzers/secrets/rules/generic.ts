@@ -357,4 +357,22 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
       negative: ['CONSUL_HTTP_TOKEN=${CONSUL_TOKEN}', 'CONSUL_HTTP_ADDR=127.0.0.1:8500', 'NOMAD_NAMESPACE=db001759-3829-05d1-ae30-0d4c1a6df122'],
     },
   },
+  {
+    id: 'terraform-password-literal',
+    title: 'Password written as a literal in Terraform / HCL',
+    help: 'A password attribute of a Terraform or HCL file holds a literal value, so it is in the repository and in every plan. Read it from a variable marked sensitive, a secret store or the environment, and change it.',
+    severity: 'high',
+    keywords: ['password'],
+    regex: r`password[\w.\-]{0,30}[ \t]{0,4}=[ \t]{0,4}"{1,2}(?<secret>[A-Za-z0-9=_\-]{8,20})"`,
+    flags: 'i',
+    minEntropy: 2,
+    confidence: 'medium',
+    paths: ['**/*.tf', '**/*.hcl', '**/*.tfvars'],
+    allowlist: { regexes: [r`^(?:password|changeme|secret|x+)$`] },
+    tags: ['terraform'],
+    examples: {
+      positive: ['  administrator_login_password = "Hx7_k2Qm9zLp"', 'password="q1w2e3r4t5y6"'],
+      negative: ['  administrator_login_password = var.db_password', 'password = "${var.pw}"', 'password = "short"'],
+    },
+  },
 ];
