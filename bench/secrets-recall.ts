@@ -132,6 +132,12 @@ export const TEMPLATES: Record<string, string> = {
   'make :::=': '{I}_TOKEN :::= "{s}"',
   'make ?=': '{I}_TOKEN ?= "{s}"',
   'make +=': '{I}_TOKEN += "{s}"',
+  // The rest of gitleaks' sample forms (cmd/generate/config/utils/generate.go: GenerateSampleSecrets).
+  'json escaped string': '\\{\n    \\"{i}_token\\": \\"{s}\\"\n\\}',
+  'yaml literal block': '{i}_token: |\n  {s}',
+  'yaml folded block': '{i}_token: >\n  {s}',
+  'csv unquoted': '{i}Token,{s},',
+  'make lower-case name': '{i}_TOKEN := "{s}"',
 };
 
 function fill(t: string, word: string, secret: string): string {

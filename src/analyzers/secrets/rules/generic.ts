@@ -29,6 +29,10 @@ const NOT_A_SECRET = [
 
 /** Assignments whose key names a hash, a public value or an identifier rather than a secret. */
 const NOT_A_SECRET_KEY = [
+  // A name ending in an id, a URL or a URI (`credentialId`, `dev.credentials.url`), or naming a key vault or a
+  // keying step, holds no secret.
+  r`(?:id|ids|url|uri)["'\]]?\s{0,4}(?::=|=>|=|:)`,
+  r`keying|key[_\-.]?vault`,
   r`(?:sha\d*|md5|checksum|integrity|hash|digest|etag|fingerprint|commit|revision|nonce|salt_rounds|public|publishable|_id\b|_name\b|_url\b|_uri\b|_path\b|_file\b|_dir\b|_len(?:gth)?\b|_type\b|_format\b|_field\b|_header\b|_param\b|_prefix\b|_policy\b|_endpoint\b|_expir|_ttl\b|_timeout\b|_encryption\b|_algorithm\b|_method\b|_mode\b|_cipher\b|_scheme\b|_version\b|_ref\b|_kind\b|_class\b)\w{0,30}["'\]]?\s{0,4}(?::=|=>|=|:)`,
 ];
 
@@ -183,14 +187,16 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     title: 'Credentials passed to curl -u',
     severity: 'high',
     keywords: ['curl'],
-    regex: r`curl[^\n]{0,200}?\s(?:-u|--user)\s{1,4}["']?[^\s:'"$]{1,100}:(?<secret>[^\s'"]{4,128}?)["']?(?=\s|$)`,
+    // The flag may come on one of the next lines of a continued command (`\` at the line end); the user name may
+    // be empty or quoted apart from the password (`"user":"pass"`, `kevin:'pass'`).
+    regex: r`curl[\s\S]{0,600}?[ \t\n](?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:'"$]{0,100}["']?:["']?(?<secret>[^\s'"]{3,128}?)["']?(?=\s|$)`,
     minEntropy: 2.5,
     confidence: 'medium',
-    allowlist: { regexes: [r`^\$`, r`^(?:password|pass|secret|changeme|x+|admin|guest)$`] },
+    allowlist: { regexes: [r`^\$`, r`^(?:password|pass|pwd|secret|token|test|changeme|changeit|x+|y+|\*+|admin|guest)$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`] },
     tags: ['http'],
     examples: {
-      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io'],
-      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io'],
+      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io', "curl -k -X POST https://h:11222/rest \\\n  -u developer:yqDVtkqPECriaLRi"],
+      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/'],
     },
   },
   assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
@@ -211,13 +217,17 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     positive: ['ACME_API_KEY=YqZ6dXhj2chq5dCvaINMWMQndTPYlfNx', 'config = { apiKey: "HDhMiyPRmYiqJVetQc6LkdLFASbyKadVZLmjZ3ES" }', 'x-api-key: pAlCivnHm5n5pBaba5pLz92a'],
     negative: ['api_key = os.environ["API_KEY"]', 'api_key: ${{ secrets.API_KEY }}', 'API_KEY_HEADER=X-Api-Key', 'api_key_sha256 = "50327d0994593aeaba18a2d437a7e5936cf57c0b87a7826c286db4b28575063b"', 'api_key = get_api_key(user)'],
   }),
-  assignment('generic-secret', 'Hard-coded secret', r`secret|signing[_\-.]?key|encryption[_\-.]?key|private[_\-.]?key|master[_\-.]?key`, ['secret', 'signing_key', 'signingkey', 'encryption_key', 'encryptionkey', 'private_key', 'privatekey', 'master_key', 'masterkey'], 12, 3.3, {
+  assignment('generic-secret', 'Hard-coded secret', r`(?<!vault[\w.\-]{0,12})secret|signing[_\-.]?key|encryption[_\-.]?key|private[_\-.]?key|master[_\-.]?key`, ['secret', 'signing_key', 'signingkey', 'signing-key', 'signing.key', 'encryption_key', 'encryptionkey', 'encryption-key', 'encryption.key', 'private_key', 'privatekey', 'private-key', 'private.key', 'master_key', 'masterkey', 'master-key', 'master.key'], 12, 3.3, {
     positive: ['JWT_SECRET=Shj1bnEaBmMJuitbwJ9cci11WUAdn4zU', "app.config['SECRET_KEY'] = '557nfdjoD2m2mRiVcwlC0toS_wkoBy2FHVSWY37X'", 'client_secret: "VLEV54refiC6bRYEJToYahca"'],
     negative: ['client_secret = None', 'secret_key = settings.SECRET_KEY', "secret: ${{ secrets.DEPLOY_KEY }}", 'secret_name = my-app-secret-v2', 'secretsmanager:GetSecretValue'],
   }),
-  assignment('generic-token', 'Hard-coded token', r`access[_\-.]?token|auth[_\-.]?token|refresh[_\-.]?token|bearer[_\-.]?token|api[_\-.]?token|session[_\-.]?token|(?<![A-Za-z])token`, ['token'], 16, 3.5, {
-    positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"'],
-    negative: ['access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)'],
+  assignment('generic-token', 'Hard-coded token', r`(?<!(?:public|publishable|csrf|xsrf|jsonweb|next[_\-.]?page|page|continuation|cancellation|sync|device)[_\-.]?)token`, ['token'], 16, 3.5, {
+    positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"', 'genericToken="Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"'],
+    negative: ['access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)', 'publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"', 'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG/Whikle15syazJOkrjJa3U2AbhIvUw=='],
+  }),
+  assignment('generic-credential', 'Hard-coded credential', r`cred(?:ential)?s?`, ['cred'], 12, 3.5, {
+    positive: ['creds = Xq3mZ8vN1pL4kR7tY2wB5cF9hJ0dG6', '"credentials" : "am9obmRvZTpkMDY5NGIxYi1jMTcxLTQ4ODYt+TMyYS0wMmUwOWQ1/mIwNjc="'],
+    negative: ["credentialsId: 'ff083f76-7804-4ef1-80e4-fe975bb9141b'", '  "credentialId": "B9mTcFSck2LzJO2S3ols63",', 'dev.credentials.url=dev-lb1.api.f4ke.com:5215', 'credentials = load_credentials(path)'],
   }),
   {
     id: 'secret-in-dotenv-file',
@@ -233,7 +243,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     allowlist: { regexes: NOT_A_SECRET, stopwords: ['example', 'changeme'] },
     tags: ['generic', 'dotenv'],
     examples: {
-      positive: ['MAIL_AUTH=16A1lWcV9q\n', 'export SERVICE_CREDENTIALS="bu_9TjiSJx4tIYenFlQYqGgthGUY"'],
+      positive: ['MAIL_AUTH=16A1lWcV9q\n', 'export SERVICE_AUTH="bu_9TjiSJx4tIYenFlQYqGgthGUY"'],
       negative: ['PUBLIC_KEY_PATH=./keys/public.pem', 'SECRET_KEY_BASE=${SECRET_KEY_BASE}', 'AUTH_ENABLED=true'],
     },
   },
