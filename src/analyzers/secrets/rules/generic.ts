@@ -55,7 +55,9 @@ const IDENTIFIER = [
  * that is checked on the secret ({@link assignment}'s `exactRegexes`), not by a lookahead in the regex, which would
  * have no bound on how far it reads and force the engine to search whole texts.
  */
-const VALUE = r`(?<q>["'` + '`' + r`]?)(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\k<q>(?=[\s"'` + '`' + r`;,)}\]]|$)`;
+// An escaped quote may open and close it (`\"value\"` in a JSON string), and it may end at `<` (an XML element)
+// or a backslash (`\n` inside a string).
+const VALUE = r`\\?(?<q>["'` + '`' + r`]?)(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\\?\k<q>(?=[\s"'` + '`' + r`;,)}\]<\\]|$)`;
 
 /**
  * Makes the letters of a regex source match either case without the `i` flag (so the rest of the regex can tell
@@ -225,9 +227,9 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"', 'genericToken="Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"'],
     negative: ['access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)', 'publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"', 'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG/Whikle15syazJOkrjJa3U2AbhIvUw=='],
   }),
-  assignment('generic-credential', 'Hard-coded credential', r`cred(?:ential)?s?`, ['cred'], 12, 3.5, {
-    positive: ['creds = Xq3mZ8vN1pL4kR7tY2wB5cF9hJ0dG6', '"credentials" : "am9obmRvZTpkMDY5NGIxYi1jMTcxLTQ4ODYt+TMyYS0wMmUwOWQ1/mIwNjc="'],
-    negative: ["credentialsId: 'ff083f76-7804-4ef1-80e4-fe975bb9141b'", '  "credentialId": "B9mTcFSck2LzJO2S3ols63",', 'dev.credentials.url=dev-lb1.api.f4ke.com:5215', 'credentials = load_credentials(path)'],
+  assignment('generic-credential', 'Hard-coded credential', r`cred(?:ential)?s?|(?<![A-Za-z])auth(?!or|ent|ori|[_\-.]?token)`, ['cred', 'auth'], 12, 3.5, {
+    positive: ['"user_auth": "am9obmRvZTpkMDY5NGIxYi1jMTcxLTQ4ODYt+TMyYS0wMmUwOWQ1/mIwNjc="', 'creds = Xq3mZ8vN1pL4kR7tY2wB5cF9hJ0dG6', '"credentials" : "am9obmRvZTpkMDY5NGIxYi1jMTcxLTQ4ODYt+TMyYS0wMmUwOWQ1/mIwNjc="'],
+    negative: ['author = "james.fake@ymail.com",', 'Authentication-Results: 5h.ca.iphmx.com', "credentialsId: 'ff083f76-7804-4ef1-80e4-fe975bb9141b'", '  "credentialId": "B9mTcFSck2LzJO2S3ols63",', 'dev.credentials.url=dev-lb1.api.f4ke.com:5215', 'credentials = load_credentials(path)'],
   }),
   {
     id: 'secret-in-dotenv-file',
@@ -243,7 +245,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     allowlist: { regexes: NOT_A_SECRET, stopwords: ['example', 'changeme'] },
     tags: ['generic', 'dotenv'],
     examples: {
-      positive: ['MAIL_AUTH=16A1lWcV9q\n', 'export SERVICE_AUTH="bu_9TjiSJx4tIYenFlQYqGgthGUY"'],
+      positive: ['MAIL_AUTH=16A1lWcV9q\n', 'export SMTP_PASS="bu_9TjiSJx4tIYenFlQYqGgthGUY"'],
       negative: ['PUBLIC_KEY_PATH=./keys/public.pem', 'SECRET_KEY_BASE=${SECRET_KEY_BASE}', 'AUTH_ENABLED=true'],
     },
   },
@@ -383,6 +385,25 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     examples: {
       positive: ['  administrator_login_password = "Hx7_k2Qm9zLp"', 'password="q1w2e3r4t5y6"'],
       negative: ['  administrator_login_password = var.db_password', 'password = "${var.pw}"', 'password = "short"'],
+    },
+  },
+  {
+    // Any credential in an HTTP header given on a command line (curl -H, wget --header, httpie-style scripts):
+    // `Authorization:` with or without a scheme, or an API key/token header. Specific formats found in the same
+    // value (a JWT, an OpenAI key) win over it.
+    id: 'cli-auth-header',
+    title: 'Credential in an HTTP header on a command line',
+    severity: 'high',
+    keywords: ['authorization:', 'key:', 'token:'],
+    regex: r`(?:-H|--header)(?:=|[ \t]{1,5})(?<q>["'])(?:Authorization:[ \t]{0,5}(?:(?:Basic|Bearer|(?:Api-)?Token)[ \t])?|(?:X-(?:[A-Za-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5})(?<secret>[\w=~@.+/\-]{8,512})\k<q>`,
+    flags: 'i',
+    minEntropy: 2.75,
+    confidence: 'medium',
+    generic: true,
+    tags: ['generic', 'http'],
+    examples: {
+      positive: ["curl --header  'Authorization:  9cs8MyDIgr3qQ9R89DrgnYN5'", 'curl -H "Token: 3fea6af1349166ea" -d "content=x"', 'curl -L -H "Authorization: sha256~bRLFnzd5@=-.a+/hgdS"'],
+      negative: ['curl -H "Authorization: Bearer $API_KEY"', 'curl -H "Authorization: Token **********"', 'curl -H "Authorization: Bearer <Openverse API token>"'],
     },
   },
 ];
