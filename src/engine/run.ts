@@ -199,7 +199,9 @@ export async function runScan(o: RunOptions): Promise<Report> {
 
 /** `target` without the files matching `globs` (for one scanner). */
 function withoutPaths(target: Target, globs: string[]): Target {
-  const skip = globMatcher(globs);
+  // Compiled when the first path is asked about (an empty folder asks none); these globs are the engine's own.
+  let compiled: ((path: string) => boolean) | undefined;
+  const skip = (p: string): boolean => (compiled ??= globMatcher(globs))(p);
   const narrow = (filter?: FileFilter): FileFilter => ({ ...filter, path: (p) => !skip(p) && (filter?.path ? filter.path(p) : true) });
   const out: Target = { ...target };
   if (target.files) out.files = (filter) => target.files!(narrow(filter));
