@@ -23,8 +23,12 @@ async function precomputed() {
         "import { BUILTIN_RULES } from './src/analyzers/secrets/rules/index.ts';\n" +
         "import { knownShapes } from './src/analyzers/secrets/regex-shape.ts';\n" +
         "import { compileRules } from './src/analyzers/secrets/engine.ts';\n" +
+        "import { builtinSecretMetas } from './src/scanners/secrets/meta.ts';\n" +
         'export const shapes = knownShapes(BUILTIN_RULES);\n' +
-        'export const keywords = compileRules(BUILTIN_RULES).matcher.serialize();\n',
+        'const set = compileRules(BUILTIN_RULES);\n' +
+        'export const keywords = set.matcher.serialize();\n' +
+        'export const literals = { literals: [...set.matcher.keywords], always: set.always.length };\n' +
+        'export const secretMetas = builtinSecretMetas();\n',
       resolveDir: root.pathname,
       loader: 'ts',
     },
@@ -36,7 +40,7 @@ async function precomputed() {
   });
   return import(`data:text/javascript;base64,${Buffer.from(tool.outputFiles[0].text).toString('base64')}`);
 }
-const { shapes, keywords } = await precomputed();
+const { shapes, keywords, literals, secretMetas } = await precomputed();
 
 /**
  * The SAST scanner's built-in rule metadata (src/scanners/sast/meta.ts), computed here so that `rules()` at the
@@ -67,10 +71,19 @@ async function sastMetas() {
 }
 const sastMeta = await sastMetas();
 
-/** Replaces src/scanners/sast/meta.ts with its precomputed lists (each call returns fresh objects, as the source does). */
+/**
+ * Replaces src/scanners/sast/meta.ts and src/scanners/secrets/meta.ts with their precomputed lists (each call returns
+ * fresh objects, as the sources do).
+ */
 const sastMetaPlugin = {
   name: 'sast-meta',
   setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]secrets[\\/]meta\.ts$/ }, () => ({
+      loader: 'js',
+      contents:
+        `const METAS = ${JSON.stringify(JSON.stringify(secretMetas))};\n` +
+        'export function builtinSecretMetas() { return JSON.parse(METAS); }\n',
+    }));
     b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]sast[\\/]meta\.ts$/ }, () => ({
       loader: 'js',
       contents:
@@ -108,6 +121,7 @@ const result = await build({
     PIPEGUARD_VERSION: JSON.stringify(version),
     PIPEGUARD_REGEX_SHAPES: JSON.stringify(JSON.stringify(shapes)),
     PIPEGUARD_KEYWORDS: JSON.stringify(JSON.stringify(keywords)),
+    PIPEGUARD_SECRET_LITERALS: JSON.stringify(JSON.stringify(literals)),
   },
   plugins: [sastMetaPlugin],
   logLevel: 'warning',

@@ -2,13 +2,14 @@ import { InputError, Interrupted, UsageError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './io.js';
+import { mayHoldSecret } from '../analyzers/secrets/screen.js';
 
 type Masker = (text: string) => string;
 
 /**
  * `stream` with every string written to it passed through the secret masker. The masker (the secrets engine and
- * its rules) is loaded on the first write, not at start-up: most runs write nothing to stderr. Writes made while
- * it loads wait in order and go out once it is there; {@link MaskedStream.flushed} resolves when none wait.
+ * its rules) is loaded on the first write that could hold a secret (screen.ts), not at start-up. Writes made
+ * while it loads wait in order and go out once it is there; {@link MaskedStream.flushed} resolves when none wait.
  */
 interface MaskedStream<S> {
   stream: S;
@@ -41,6 +42,11 @@ function maskedStream<S extends NodeJS.WritableStream>(stream: S): MaskedStream<
       if (key === 'write') {
         return (chunk: unknown, ...more: unknown[]) => {
           if (mask) return write(chunk, more);
+          // A text none of the secret rules could match goes out as it is (nothing may overtake a waiting one).
+          const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
+          if (waiting.length === 0 && (text === undefined || !mayHoldSecret(text))) {
+            return (stream.write as (...a: unknown[]) => boolean)(chunk, ...more);
+          }
           waiting.push([chunk, ...more]);
           void load();
           return true;
