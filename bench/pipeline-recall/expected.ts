@@ -1,0 +1,74 @@
+// The findings the peers' own tests expect on the vendored samples (zizmor: its integration snapshots in the default
+// persona; poutine: its test expectations). Lines are those of the vendored copies; `end` widens an expectation to a
+// span (a `run:` block whose finding the peer reports on the block).
+
+export interface Expect {
+  audit: string;
+  line: number;
+  end?: number;
+  note?: string;
+}
+export interface Sample {
+  peer: 'zizmor' | 'poutine';
+  file: string;
+  expect: Expect[];
+  /** Rules a clean sample may still report (the peer has no equivalent audit in its default set). */
+  ignore?: string[];
+}
+
+const at = (audit: string, ...lines: (number | [number, number])[]): Expect[] =>
+  lines.map((l) => (typeof l === 'number' ? { audit, line: l } : { audit, line: l[0], end: l[1] }));
+
+/** poutine rule → the pipeguard rules that report the same problem. */
+export const POUTINE_RULES: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['injection', ['gha-template-injection', 'gha-input-injection', 'gha-step-output-injection', 'gha-env-injection', 'gl-mr-variable-injection', 'gl-input-injection']],
+  ['untrusted_checkout_exec', ['gha-untrusted-checkout-exec', 'gha-untrusted-checkout', 'gha-workflow-run-artifact']],
+  ['default_permissions_on_risky_events', ['gha-missing-permissions']],
+  ['debug_enabled', ['gha-debug-logging-enabled', 'gl-debug-trace']],
+  ['job_all_secrets', ['gha-secrets-tojson']],
+  ['confused_deputy_auto_merge', ['gha-bot-actor-condition']],
+  ['if_always_true', ['gha-always-true-if']],
+  ['pr_runs_on_self_hosted', ['gha-self-hosted-public-trigger']],
+  ['unverified_script_exec', ['gha-curl-pipe-shell', 'gl-curl-pipe-shell']],
+  ['known_vulnerability_in_build_component', ['gha-known-vulnerable-action']],
+  ['github_action_from_unverified_creator_used', ['gha-unpinned-action']],
+]);
+
+export const EXPECTED: Sample[] = [
+  // ---- zizmor ------------------------------------------------------------------------------
+  {
+    peer: 'zizmor',
+    file: 'adhoc-packages.yml',
+    expect: at('adhoc-packages', 18, 22, 26, 30, 34, 38, 44, 45, 50, 54, 56, 60, 64, 68, 110, 114, 118, 122, 124, 130, 135, 139),
+  },
+  { peer: 'zizmor', file: 'excessive-permissions/jobs-broaden-permissions.yml', expect: at('excessive-permissions', 11, 20) },
+  { peer: 'zizmor', file: 'excessive-permissions/reusable-workflow-other-triggers.yml', expect: at('excessive-permissions', [1, 23], [11, 17], [19, 23]) },
+  { peer: 'zizmor', file: 'excessive-permissions/workflow-default-perms-all-jobs-explicit.yml', expect: [] },
+  { peer: 'zizmor', file: 'excessive-permissions/workflow-write-explicit.yml', expect: at('excessive-permissions', 7, 8, 9) },
+  { peer: 'zizmor', file: 'github-env/action.yml', expect: at('github-env', [10, 11], [15, 16], [20, 21]) },
+  { peer: 'zizmor', file: 'github-env/github-path.yml', expect: at('github-env', [17, 19]) },
+  {
+    peer: 'zizmor',
+    file: 'obfuscation.yml',
+    expect: at('obfuscation', 13, 16, 19, 20, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 50, 52),
+  },
+  { peer: 'zizmor', file: 'template-injection/codeql-sinks.yml', expect: at('template-injection', 17) },
+  { peer: 'zizmor', file: 'template-injection/false-positive-menagerie.yml', expect: [] },
+  {
+    peer: 'zizmor',
+    file: 'template-injection/pr-425-backstop/action.yml',
+    expect: [...at('template-injection', 14, 20, 26, 31), ...at('unpinned-uses', 29)],
+  },
+  { peer: 'zizmor', file: 'template-injection/pwsh-script.yml', expect: at('template-injection', 16) },
+  { peer: 'zizmor', file: 'unpinned-images/issue-2097-repro.yml', expect: [] },
+  { peer: 'zizmor', file: 'unpinned-images/matrix-in-image.yml', expect: at('unpinned-images', [20, 37], [20, 42]) },
+  { peer: 'zizmor', file: 'unpinned-images/urllib3-empty-matrix-container.yml', expect: at('unpinned-images', [41, 51]) },
+  { peer: 'zizmor', file: 'unpinned-uses.yml', expect: at('unpinned-uses', 17, 22, 28) },
+  { peer: 'zizmor', file: 'unpinned-uses/menagerie-of-uses.yml', expect: at('unpinned-uses', 11, 17, 25, 27, 29) },
+  { peer: 'zizmor', file: 'use-trusted-publishing/cargo-publish.yml', expect: at('use-trusted-publishing', 12, 17, [24, 28], 49, 54, [61, 65]) },
+  {
+    peer: 'zizmor',
+    file: 'use-trusted-publishing/npm-publish.yml',
+    expect: at('use-trusted-publishing', [14, 18], 20, [26, 30], 32, 43, 49, 57, 63, 69, 75, 81, [129, 132]),
+  },
+];
