@@ -71,4 +71,28 @@ export const EXPECTED: Sample[] = [
     file: 'use-trusted-publishing/npm-publish.yml',
     expect: at('use-trusted-publishing', [14, 18], 20, [26, 30], 32, 43, 49, 57, 63, 69, 75, 81, [129, 132]),
   },
+  { peer: 'zizmor', file: 'bot-conditions.yml', expect: [...at('dangerous-triggers', 1), ...at('bot-conditions', 8, 12, 16, 20, 29, 34, 39)] },
+  { peer: 'zizmor', file: 'cache-poisoning/issue-343-repro.yml', expect: at('cache-poisoning', 28, 34, 41) },
+  { peer: 'zizmor', file: 'cache-poisoning/caching-opt-in-boolish-toggle.yml', expect: at('cache-poisoning', 17) },
+  { peer: 'zizmor', file: 'cache-poisoning/issue-642-repro.yml', expect: at('cache-poisoning', 14) },
+  { peer: 'zizmor', file: 'cache-poisoning/caching-not-configurable.yml', expect: at('cache-poisoning', 21) },
+  { peer: 'zizmor', file: 'cache-poisoning/issue-378-repro.yml', expect: [] },
+  { peer: 'zizmor', file: 'cache-poisoning/publisher-step.yml', expect: at('cache-poisoning', 21) },
+  { peer: 'zizmor', file: 'cache-poisoning/caching-opt-out.yml', expect: [] },
+  { peer: 'zizmor', file: 'artipacked.yml', expect: at('artipacked', 18) },
+  { peer: 'zizmor', file: 'unsound-condition.yml', expect: at('unsound-condition', [27, 28], [33, 34], [60, 63], 68, 73, 78, 83, 88, 93) },
+  // ---- poutine (scanner/testdata, expectations of scanner/inventory_test.go and the fixture's own comments) ----
+  {
+    peer: 'poutine',
+    file: '.github/workflows/valid.yml',
+    expect: [
+      ...at('injection', [20, 21], [46, 47], [50, 52]),
+      ...at('untrusted_checkout_exec', [30, 31], 56, [60, 61]),
+      ...at('default_permissions_on_risky_events', [1, 82]),
+      ...at('pr_runs_on_self_hosted', 9),
+      ...at('unverified_script_exec', [70, 71], [75, 76]),
+    ],
+  },
+  { peer: 'poutine', file: '.github/workflows/secrets.yaml', expect: at('job_all_secrets', [4, 14], [16, 19]) },
+  { peer: 'poutine', file: '.gitlab-ci.yml', expect: [...at('injection', 48), ...at('debug_enabled', [37, 64])] },
 ];

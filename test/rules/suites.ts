@@ -28,6 +28,8 @@ export const SUITES: FixtureSuite[] = [
     scanner: 'pipeline',
     dir: join(T, 'pipeline', 'fixtures'),
     layout: { kind: 'place', place: pipelinePlace },
+    // The auditor persona: every rule, the pedantic and auditor-only ones included.
+    config: { scanners: { pipeline: { persona: 'auditor' } } },
     // Realistic project workflows are checked against every rule; focused fixtures against the rules they annotate.
     strict: (rel) => rel.startsWith('projects/'),
   },

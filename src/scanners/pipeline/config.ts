@@ -16,6 +16,10 @@ export const pipelineConfigSchema = scannerSection({
     .array(z.string().regex(/^[A-Za-z0-9_.*-]+(\/[A-Za-z0-9_.*/-]+)?$/, 'expected owner/* or owner/repo'))
     .default([])
     .describe('Actions (globs like "actions/*" or "owner/repo") allowed to be pinned by tag instead of commit SHA.'),
+  persona: z
+    .enum(['regular', 'pedantic', 'auditor'])
+    .default('regular')
+    .describe('Like zizmor\'s --persona: "regular" reports what is exploitable or clearly wrong; "pedantic" adds code-quality findings (image tags without digest); "auditor" adds everything, low-signal ones included (secrets outside an environment).'),
   db: z.string().min(1).optional().describe('Advisory database file for known-vulnerable actions (default: $PIPEGUARD_DB, else the user cache dir); never downloaded by this scanner.'),
   trustedOwners: z
     .array(z.string())

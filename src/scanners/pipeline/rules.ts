@@ -162,6 +162,18 @@ export const PRECOMMIT_RULES: PipelineRule[] = [
     'A `.pre-commit-config.yaml` repository with `rev:` set to a tag or branch runs whatever code that ref points to when hooks are installed, on developer machines and in CI. Pin the full commit SHA (`pre-commit autoupdate --freeze` writes it, keeping the tag in a comment).', ['CWE-829']),
 ];
 
+/** Rules reported only from a stricter persona up (zizmor's personas): the rest are on in every persona. */
+export const PERSONA_OF: ReadonlyMap<string, 'pedantic' | 'auditor'> = new Map<string, 'pedantic' | 'auditor'>([
+  ['gha-unpinned-image', 'pedantic'],
+  ['gha-secrets-outside-environment', 'auditor'],
+]);
+
+/** True when the rule is reported in the persona. */
+export function inPersona(ruleId: string, persona: 'regular' | 'pedantic' | 'auditor' = 'regular'): boolean {
+  const need = PERSONA_OF.get(ruleId);
+  return !need || persona === 'auditor' || (persona === 'pedantic' && need === 'pedantic');
+}
+
 /** Every pipeline rule. */
 export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES, ...PRECOMMIT_RULES];
 

@@ -13,7 +13,7 @@ import type { PipelineConfig } from './config.js';
 import { auditGithub, githubFileKind } from './github.js';
 import type { Hit } from './github.js';
 import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
-import { RULES_BY_ID, ruleMetas } from './rules.js';
+import { RULES_BY_ID, inPersona, ruleMetas } from './rules.js';
 import { auditPrecommit, isPrecommitPath } from './precommit.js';
 import { comments, entries, get, items, parseYaml, region, str } from './yamlsrc.js';
 import { isZizmorConfigPath, parseZizmorConfig, rulesOfAudits, zizmorConfigSuppression, zizmorIgnoreComment } from './zizmor.js';
@@ -30,7 +30,7 @@ export function pipelineFileKind(path: string): PipelineFileKind | undefined {
   return githubFileKind(path);
 }
 
-const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [] };
+const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [], persona: 'regular' };
 
 /** Parses an ignore comment: undefined when it is none, else the listed ids ([] for "all rules") and the reason. */
 function ignoreComment(comment: string): { ids: string[]; reason: string } | undefined {
@@ -55,14 +55,14 @@ function covers(c: YamlComment, line: number, lines: string[]): boolean {
 }
 
 /** Why an ignore comment covers the hit (on its line, or above the step or key it belongs to), or undefined. */
-function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): string | undefined {
+function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[], stepLine?: number): string | undefined {
   for (const c of cmts) {
     const ig = ignoreComment(c.text);
     if (!ig) continue;
     if (ig.ids.length && !ig.ids.includes(hit.ruleId)) continue;
     if (covers(c, line, lines) || (anchorLine !== undefined && covers(c, anchorLine, lines))) return ig.reason ? `inline ignore: ${ig.reason}` : 'inline ignore comment';
     // zizmor matches a comment anywhere on the lines of the finding's span.
-    if (/zizmor:/i.test(c.text) && c.line >= line && c.line <= endLine) return `inline ignore: ${ig.reason}`;
+    if (/zizmor:/i.test(c.text) && c.line >= Math.min(line, stepLine ?? line) && c.line <= endLine) return `inline ignore: ${ig.reason}`;
   }
   return undefined;
 }
@@ -130,11 +130,12 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   };
   for (const h of hits) {
     const rule = RULES_BY_ID.get(h.ruleId);
-    if (!rule || off.has(h.ruleId)) continue;
+    if (!rule || off.has(h.ruleId) || !inPersona(h.ruleId, cfg.persona)) continue;
     const reg = region(source, h.start, h.end);
     const anchorLine = h.anchor !== undefined ? source.lines.linePos(h.anchor).line : undefined;
     // An ignore comment does not drop the finding: the engine lists it as suppressed, with the comment's reason.
-    const ignoredBy = cmts.length ? ignored(h, reg.startLine, reg.endLine, anchorLine, cmts, textLines) : undefined;
+    const stepLine = cmts.length && cons.length ? cons.find((c) => c.step && h.start >= c.start && h.start < c.end) : undefined;
+    const ignoredBy = cmts.length ? ignored(h, reg.startLine, reg.endLine, anchorLine, cmts, textLines, stepLine ? source.lines.linePos(stepLine.start).line : undefined) : undefined;
     const configIgnored = ignoredBy ? undefined : zizmorConfigSuppression(opts.zizmor, h.ruleId, path, reg.startLine, reg.startColumn);
     const key = `${h.ruleId}|${h.identity}|${h.start}`;
     if (seen.has(key)) continue;

@@ -231,7 +231,7 @@ test('each finding names its enclosing step (or job) as a related location; SARI
   const f = findings.find((x) => x.ruleId === 'gha-template-injection')!;
   const rel = (f.data as { related: { path: string; startLine: number; message: string }[] }).related;
   assert.deepEqual(rel.map((r) => [r.path, r.startLine, r.message]), [['.github/workflows/t.yml', 9, 'step 1 of job a']]);
-  const perms = auditText('.github/workflows/t.yml', 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n', 'workflow').findings.find((x) => x.ruleId === 'gha-missing-permissions')!;
+  const perms = auditText('.github/workflows/t.yml', 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n', 'workflow').findings.find((x) => x.ruleId === 'gha-missing-permissions' && x.location.startLine === 3)!;
   assert.equal((perms.data as { related: { message: string }[] }).related[0]!.message, 'job build');
   const report = await scan({ '.github/workflows/t.yml': INJECT });
   const { renderSarif } = await import('../../../src/report/sarif.js');

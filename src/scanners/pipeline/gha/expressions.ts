@@ -40,9 +40,13 @@ export function auditExpressions(src: YamlSource, triggers: Map<string, Node | n
         }
       }
     }
-    for (const { expr } of exprs) {
+    for (const { expr, occ } of exprs) {
       for (const tv of unsoundTernaryValues(expr)) {
         emit({ ruleId: 'gha-unsound-ternary', start: tv.start, end: tv.end, message: `In a && b || c, b (${src.text.slice(tv.start, tv.end)}) is falsy, so the expression always yields c; write the branches so the "true" value is truthy, or swap the condition.`, identity: src.text.slice(tv.start, tv.end) + '|' + src.text.slice(expr.start, expr.end), ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
+      }
+      // A whole `${{ 'a' }}`/`${{ true }}`: the expression is a bare literal, whose value can be written directly.
+      if (occ && expr.kind === 'literal') {
+        emit({ ruleId: 'gha-obfuscated-expression', start: expr.start, end: expr.end, message: `\${{ ${src.text.slice(expr.start, expr.end)} }} is a literal written as an expression; write its value directly.`, identity: `literal|${src.text.slice(occ.start, occ.end)}`, ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
       }
       for (const c of constantSubexpressions(expr)) {
         emit({ ruleId: 'gha-obfuscated-expression', start: c.start, end: c.end, message: `${src.text.slice(c.start, c.end)} is a constant written as an expression; write its value directly.`, identity: src.text.slice(c.start, c.end), ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
