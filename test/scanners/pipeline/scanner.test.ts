@@ -146,7 +146,7 @@ jobs:
   assert.deepEqual(f.filter((x) => x.ruleId.startsWith('gha-untrusted')), []);
   const g = auditText('.github/workflows/a.yml', wf.replace("    if: github.event.label.name == 'ok'\n", ''), 'workflow').findings;
   // Reported where the alias is used (line 12 once the guard line is gone), not at the anchor.
-  assert.deepEqual(g.filter((x) => x.ruleId.startsWith('gha-untrusted')).map((x) => `${x.ruleId}:${fileLoc(x.location).startLine}`), ['gha-untrusted-checkout-exec:12']);
+  assert.deepEqual(g.filter((x) => x.ruleId.startsWith('gha-untrusted')).map((x) => `${x.ruleId}:${fileLoc(x.location).startLine}`), ['gha-untrusted-checkout-exec:12', 'gha-untrusted-checkout-exec:13']);
 });
 
 test('rule table: at least 35 GitHub Actions audits, unique kebab-case ids, help and confidence on each', () => {
