@@ -81,6 +81,9 @@ export const EXPECTED: Sample[] = [
   { peer: 'zizmor', file: 'cache-poisoning/caching-opt-out.yml', expect: [] },
   { peer: 'zizmor', file: 'artipacked.yml', expect: at('artipacked', 18) },
   { peer: 'zizmor', file: 'unsound-condition.yml', expect: at('unsound-condition', [27, 28], [33, 34], [60, 63], 68, 73, 78, 83, 88, 93) },
+  { peer: 'zizmor', file: 'self-hosted.yml', expect: [] },
+  { peer: 'zizmor', file: 'unpinned-tools.yml', expect: at('unpinned-tools', 16, [17, 19], 20, [21, 23], [24, 26]) },
+
   // ---- poutine (scanner/testdata, expectations of scanner/inventory_test.go and the fixture's own comments) ----
   {
     peer: 'poutine',
