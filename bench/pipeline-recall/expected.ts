@@ -84,6 +84,9 @@ export const EXPECTED: Sample[] = [
   { peer: 'zizmor', file: 'self-hosted.yml', expect: [] },
   { peer: 'zizmor', file: 'unpinned-tools.yml', expect: at('unpinned-tools', 16, [17, 19], 20, [21, 23], [24, 26]) },
 
+  { peer: 'zizmor', file: 'template-injection/issue-22-repro.yml', expect: [] },
+  { peer: 'zizmor', file: 'template-injection/issue-749-repro.yml', expect: [] },
+  { peer: 'zizmor', file: 'template-injection/issue-418-repro.yml', expect: [], ignore: ['gha-unpinned-first-party-action', 'gha-unpinned-action', 'gha-dangerous-trigger'] },
   // ---- poutine (scanner/testdata, expectations of scanner/inventory_test.go and the fixture's own comments) ----
   {
     peer: 'poutine',

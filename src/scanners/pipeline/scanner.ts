@@ -131,6 +131,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   for (const h of hits) {
     const rule = RULES_BY_ID.get(h.ruleId);
     if (!rule || off.has(h.ruleId) || !inPersona(h.ruleId, cfg.persona)) continue;
+    if (h.persona && cfg.persona !== 'auditor' && !(h.persona === 'pedantic' && cfg.persona === 'pedantic')) continue;
     const reg = region(source, h.start, h.end);
     const anchorLine = h.anchor !== undefined ? source.lines.linePos(h.anchor).line : undefined;
     // An ignore comment does not drop the finding: the engine lists it as suppressed, with the comment's reason.

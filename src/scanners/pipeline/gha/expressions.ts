@@ -66,7 +66,7 @@ export function auditExpressions(src: YamlSource, triggers: Map<string, Node | n
           if (p && p[0] === 'secrets') emit({ ruleId: 'gha-unredacted-secret', start: n.start, end: n.end, message: `Fields of the JSON secret ${p.slice(1).join('.')} are not masked in logs.`, identity: src.text.slice(n.start, n.end), ...anchor });
         }
         if (n.kind === 'access' && !n.base && n.segments.some((s) => s.bracket && s.index === undefined && /^[a-z_][a-z0-9_]*$/.test(s.name))) {
-          emit({ ruleId: 'gha-obfuscated-expression', start: n.start, end: n.end, message: `Bracket access with a literal hides the context path; write ${[n.root, ...n.segments.map((s) => s.name)].join('.')}.`, identity: src.text.slice(n.start, n.end), ...anchor });
+          emit({ persona: 'pedantic', ruleId: 'gha-obfuscated-expression', start: n.start, end: n.end, message: `Bracket access with a literal hides the context path; write ${[n.root, ...n.segments.map((s) => s.name)].join('.')}.`, identity: src.text.slice(n.start, n.end), ...anchor });
         }
         if (n.kind === 'call' && n.name === 'format' && n.args.length > 1 && n.args.every((a) => a.kind === 'literal')) {
           emit({ ruleId: 'gha-obfuscated-expression', start: n.start, end: n.end, message: 'format() with only literal arguments builds a constant; write the value directly.', identity: src.text.slice(n.start, n.end), ...anchor });

@@ -22,6 +22,8 @@ export interface Hit {
   identity: string;
   /** Offset of the key that holds the offending value (an ignore comment above it applies). */
   anchor?: number;
+  /** Reported only from this persona up (a stricter variant of a rule that is otherwise on). */
+  persona?: 'pedantic' | 'auditor';
 }
 
 /** Options the audits read from config. */
