@@ -87,6 +87,9 @@ export const EXPECTED: Sample[] = [
   { peer: 'zizmor', file: 'template-injection/issue-22-repro.yml', expect: [] },
   { peer: 'zizmor', file: 'template-injection/issue-749-repro.yml', expect: [] },
   { peer: 'zizmor', file: 'template-injection/issue-418-repro.yml', expect: [], ignore: ['gha-unpinned-first-party-action', 'gha-unpinned-action', 'gha-dangerous-trigger'] },
+  { peer: 'zizmor', file: 'stale-runner/stale-runner-removed.yml', expect: at('stale-runner', 10, 15, 20) },
+  { peer: 'zizmor', file: 'github-app.yml', expect: at('github-app', 19, 24) },
+  { peer: 'zizmor', file: 'dependabot-cooldown/multi-ecosystem-group-with-cooldown/dependabot.yml', expect: at('dependabot-cooldown', [13, 14], [20, 21]) },
   // ---- poutine (scanner/testdata, expectations of scanner/inventory_test.go and the fixture's own comments) ----
   {
     peer: 'poutine',

@@ -126,6 +126,8 @@ export const GHA_RULES: PipelineRule[] = [
     '`pull_request_target` and `workflow_run` run in the base repository with secrets and a write token on events a fork causes. They are rarely needed and hard to use safely: prefer `pull_request`; when needed, never check out, build or interpolate the event\'s code and text (see gha-untrusted-checkout-exec, gha-template-injection).', ['CWE-829']),
   r('gha-dependabot-cooldown', 'low', 'high', 'Dependabot updates without a cooldown',
     'Without `cooldown:` (or with fewer than 7 `default-days`), Dependabot proposes a release minutes after it is published, before a malicious release is noticed and pulled. Set `cooldown: default-days: 7` on each update entry.', ['CWE-1357']),
+  r('gha-stale-runner', 'low', 'high', 'Job runs on a removed or deprecated GitHub-hosted image',
+    'GitHub removes old runner images (ubuntu-20.04, macos-13, windows-2019, ...): a job that asks for one waits for a runner that never comes, or is picked up by any self-hosted runner that carries the label. Images whose removal is announced (ubuntu-22.04, windows-2022) stop working on a known date. Use a current image (ubuntu-24.04, macos-15, windows-2025) or `-latest`.', ['CWE-1104']),
   r('gha-expression-syntax', 'low', 'high', 'Expression does not parse',
     'A `${{ }}` expression is malformed, so the workflow fails or behaves unexpectedly. Fix its syntax.'),
 ];

@@ -28,6 +28,7 @@ export const ZIZMOR_AUDITS: ReadonlyMap<string, readonly string[]> = new Map<str
   ['secrets-inherit', ['gha-secrets-inherit']],
   ['secrets-outside-env', ['gha-secrets-outside-environment']],
   ['self-hosted-runner', ['gha-self-hosted-public-trigger']],
+  ['stale-runner', ['gha-stale-runner']],
   ['template-injection', ['gha-template-injection', 'gha-input-injection', 'gha-step-output-injection', 'gha-env-injection']],
   ['typosquat-uses', ['gha-typosquat-action']],
   ['unpinned-images', ['gha-unpinned-image', 'gha-mutable-latest-image', 'gha-unpinned-docker-uses']],
