@@ -30,7 +30,7 @@ const t0 = process.cpuUsage();
 for (const s of EXPECTED) {
   const path = `${s.peer}/${s.file}`;
   const text = readFileSync(join(DIR, path), 'utf8');
-  const kind = pipelineFileKind(s.file.replace(/^.*?(\.github\/)/, '$1')) ?? (/(^|\/)action\.ya?ml$/.test(s.file) ? 'action' : sniffKind(text) ?? 'workflow');
+  const kind = pipelineFileKind(s.file) ?? pipelineFileKind(s.file.replace(/^.*?(\.github\/)/, '$1')) ?? (/(^|\/)action\.ya?ml$/.test(s.file) ? 'action' : sniffKind(text) ?? 'workflow');
   const { findings, problems } = auditText(path, text, kind);
   if (problems.length && !findings.length) console.log(`  ! ${path}: ${problems[0]!.message}`);
   const live = findings.filter((f) => !f.suppressed);

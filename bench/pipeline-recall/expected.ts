@@ -21,15 +21,15 @@ const at = (audit: string, ...lines: (number | [number, number])[]): Expect[] =>
 
 /** poutine rule → the pipeguard rules that report the same problem. */
 export const POUTINE_RULES: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
-  ['injection', ['gha-template-injection', 'gha-input-injection', 'gha-step-output-injection', 'gha-env-injection', 'gl-mr-variable-injection', 'gl-input-injection']],
+  ['injection', ['gha-template-injection', 'gha-input-injection', 'gha-step-output-injection', 'gha-env-injection', 'gl-mr-variable-injection', 'gl-input-injection', 'azp-injection', 'azp-parameter-injection', 'tkn-param-injection', 'bb-injection']],
   ['untrusted_checkout_exec', ['gha-untrusted-checkout-exec', 'gha-untrusted-checkout', 'gha-workflow-run-artifact']],
   ['default_permissions_on_risky_events', ['gha-missing-permissions']],
-  ['debug_enabled', ['gha-debug-logging-enabled', 'gl-debug-trace']],
+  ['debug_enabled', ['gha-debug-logging-enabled', 'gl-debug-trace', 'azp-debug-enabled']],
   ['job_all_secrets', ['gha-secrets-tojson']],
   ['confused_deputy_auto_merge', ['gha-bot-actor-condition']],
   ['if_always_true', ['gha-always-true-if']],
   ['pr_runs_on_self_hosted', ['gha-self-hosted-public-trigger']],
-  ['unverified_script_exec', ['gha-curl-pipe-shell', 'gl-curl-pipe-shell']],
+  ['unverified_script_exec', ['gha-curl-pipe-shell', 'gl-curl-pipe-shell', 'azp-curl-pipe-shell', 'tkn-curl-pipe-shell', 'bb-curl-pipe-shell']],
   ['known_vulnerability_in_build_component', ['gha-known-vulnerable-action']],
   ['github_action_from_unverified_creator_used', ['gha-unpinned-action']],
 ]);
@@ -104,4 +104,7 @@ export const EXPECTED: Sample[] = [
   },
   { peer: 'poutine', file: '.github/workflows/secrets.yaml', expect: at('job_all_secrets', [4, 14], [16, 19]) },
   { peer: 'poutine', file: '.gitlab-ci.yml', expect: [...at('injection', 48), ...at('debug_enabled', [37, 64])] },
+  // Azure samples of the same test data: the findings poutine's azure rules name (debug, injection, script piped to a shell).
+  { peer: 'poutine', file: '.azure-pipelines.yml', expect: [...at('debug_enabled', 7), ...at('injection', 14)] },
+  { peer: 'poutine', file: 'azure-pipelines-1.yml', expect: at('unverified_script_exec', 9) },
 ];

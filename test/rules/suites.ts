@@ -16,6 +16,12 @@ function pipelinePlace(rel: string): Placement | string | undefined {
     return name.startsWith('gitlab-ci') ? '.gitlab-ci.yml' : { path: `ci/${name}`, beside: { '.gitlab-ci.yml': `include:\n  - local: ci/${name}\n` } };
   }
   if (name.startsWith('pre-commit')) return '.pre-commit-config.yaml';
+  if (group === 'platforms') {
+    // Azure Pipelines, Bitbucket Pipelines (one folder each, the name is fixed) and Tekton (under .tekton/).
+    if (name.startsWith('azure-')) return `azure-pipelines-${name.slice(6)}`;
+    if (name.startsWith('bitbucket-')) return `bb/${name.slice(10, -4)}/bitbucket-pipelines.yml`;
+    return `.tekton/${name}`;
+  }
   if (name.startsWith('action-')) return `actions/${name.slice(7, -4)}/action.yml`;
   if (name.startsWith('dependabot.')) return '.github/dependabot.yml';
   return `.github/workflows/${name}`;

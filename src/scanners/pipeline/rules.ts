@@ -10,7 +10,12 @@ import type { Confidence, RuleMeta, Severity } from '../../core/types.js';
 export type PipelineRule = RuleInfo & { confidence: Confidence };
 
 const r = (id: string, severity: Severity, confidence: Confidence, title: string, help: string, cwe?: string[]): PipelineRule =>
-  rule(id, title, severity, help, { confidence, tags: [id.startsWith('gl-') ? 'gitlab-ci' : id.startsWith('precommit-') ? 'pre-commit' : 'github-actions'], ...(cwe ? { cwe } : {}) }) as PipelineRule;
+  rule(id, title, severity, help, { confidence, tags: [tagOf(id)], ...(cwe ? { cwe } : {}) }) as PipelineRule;
+
+/** The platform tag of a rule id. */
+export function tagOf(id: string): string {
+  return id.startsWith('gl-') ? 'gitlab-ci' : id.startsWith('precommit-') ? 'pre-commit' : id.startsWith('azp-') ? 'azure-pipelines' : id.startsWith('tkn-') ? 'tekton' : id.startsWith('bb-') ? 'bitbucket-pipelines' : 'github-actions';
+}
 
 /** The GitHub Actions rules (workflows, actions, dependabot.yml). */
 export const GHA_RULES: PipelineRule[] = [
@@ -176,8 +181,34 @@ export function inPersona(ruleId: string, persona: 'regular' | 'pedantic' | 'aud
   return !need || persona === 'auditor' || (persona === 'pedantic' && need === 'pedantic');
 }
 
+/** The Azure Pipelines, Tekton and Bitbucket Pipelines rules. */
+export const PLATFORM_RULES: PipelineRule[] = [
+  r('azp-injection', 'high', 'medium', 'Author-controlled Azure variable pasted into a script',
+    'Macro syntax `$(Build.SourceBranch)`, `$(Build.SourceVersionMessage)`, `$(System.PullRequest.SourceBranch)` (and `${{ variables.X }}` of those) is replaced in the script text before the shell runs it, and the branch name or commit message is chosen by whoever opens the pull request or pushes. Map the variable to `env:` and use it quoted ("$BRANCH").', ['CWE-94']),
+  r('azp-parameter-injection', 'medium', 'medium', 'Template parameter pasted into a script',
+    'A string `${{ parameters.x }}` is pasted into the script when the template expands, so whoever queues the run (runtime parameters) or includes the template chooses code. Pass it through `env:` and quote the variable, or restrict it with `values:`.', ['CWE-94']),
+  r('azp-debug-enabled', 'low', 'high', 'system.debug forced on',
+    '`system.debug: true` (or `agent.diagnostic`) in the file makes every run log verbose internals, including values that are not masked. Enable debug only when re-running a pipeline.', ['CWE-532']),
+  r('azp-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
+    '`curl ... | bash` runs whatever the server returns, unverified. Download a pinned version, check its hash, then run it.', ['CWE-494']),
+  r('azp-unpinned-image', 'low', 'high', 'Container image without digest',
+    'A job `container:` or `resources.containers` image referenced by tag (or with none, or latest) can change under you. Pin `image:tag@sha256:...`.', ['CWE-829']),
+  r('tkn-param-injection', 'high', 'medium', 'Tekton parameter or result substituted into a script',
+    '`$(params.x)`, `$(tasks.t.results.r)` and Pipelines-as-Code `{{ body.* }}`/`{{ source_branch }}` are substituted into a step `script:` before the container starts, so whoever sets the parameter (a trigger from a pull request, a PipelineRun) chooses code; quoting does not help. Pass the value through `env:` (`value: $(params.x)`) and use "$X".', ['CWE-94']),
+  r('tkn-unpinned-image', 'low', 'high', 'Tekton step image without digest',
+    'A step `image:` referenced by tag (or with none, or latest) can change under you; the step runs with the workspace and the task\'s credentials. Pin `image:tag@sha256:...`.', ['CWE-829']),
+  r('tkn-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
+    '`curl ... | sh` in a step script runs whatever the server returns, unverified. Download a pinned version, check its hash, then run it.', ['CWE-494']),
+  r('bb-injection', 'high', 'medium', 'Branch or tag name evaluated as code',
+    '`$BITBUCKET_BRANCH`, `$BITBUCKET_TAG` and `$BITBUCKET_PR_DESTINATION_BRANCH` are named by whoever pushes; inside `eval` or `sh -c` a name like `x$(curl …|sh)` runs. Never evaluate them; use them quoted as data.', ['CWE-78']),
+  r('bb-unpinned-image', 'low', 'high', 'Image or pipe without digest',
+    'A build `image:` or a `pipe:` (pipes are container images) referenced by tag (or with none, or latest) can change under you. Pin `name:tag@sha256:...`.', ['CWE-829']),
+  r('bb-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
+    '`curl ... | bash` runs whatever the server returns, unverified. Download a pinned version, check its hash, then run it.', ['CWE-494']),
+];
+
 /** Every pipeline rule. */
-export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES, ...PRECOMMIT_RULES];
+export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES, ...PRECOMMIT_RULES, ...PLATFORM_RULES];
 
 /** Rules by id. */
 export const RULES_BY_ID: ReadonlyMap<string, PipelineRule> = new Map(PIPELINE_RULES.map((x) => [x.id, x]));

@@ -13,20 +13,24 @@ import type { PipelineConfig } from './config.js';
 import { auditGithub, githubFileKind } from './github.js';
 import type { Hit } from './github.js';
 import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
-import { RULES_BY_ID, inPersona, ruleMetas } from './rules.js';
+import { RULES_BY_ID, inPersona, ruleMetas, tagOf } from './rules.js';
 import { auditPrecommit, isPrecommitPath } from './precommit.js';
+import { auditAzure, auditBitbucket, auditTekton, isAzurePath, isBitbucketPath, isTektonPath, isTektonText } from './platforms.js';
 import { comments, entries, get, items, parseYaml, region, str } from './yamlsrc.js';
 import { isZizmorConfigPath, parseZizmorConfig, rulesOfAudits, zizmorConfigSuppression, zizmorIgnoreComment } from './zizmor.js';
 import type { ZizmorConfig } from './zizmor.js';
 import type { YamlComment, YamlSource } from './yamlsrc.js';
 
 /** The file kinds the pipeline scanner reads. */
-export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab' | 'precommit';
+export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab' | 'precommit' | 'azure' | 'tekton' | 'bitbucket';
 
 /** The pipeline file kind of a path, or undefined. */
 export function pipelineFileKind(path: string): PipelineFileKind | undefined {
   if (isGitlabCiPath(path)) return 'gitlab';
   if (isPrecommitPath(path)) return 'precommit';
+  if (isAzurePath(path)) return 'azure';
+  if (isBitbucketPath(path)) return 'bitbucket';
+  if (isTektonPath(path)) return 'tekton';
   return githubFileKind(path);
 }
 
@@ -114,9 +118,11 @@ function enclosing(source: YamlSource, path: string, list: Construct[], offset: 
  */
 export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig; advisories?: (name: string) => OsvRecord[] } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
-  const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' });
+  // A file under .tekton/ that declares no Tekton resource is not a pipeline file.
+  if (kind === 'tekton' && !isTektonText(text)) return { findings: [], problems: [] };
+  const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' || kind === 'tekton' });
   if (!source) return { findings: [], problems };
-  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
+  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : kind === 'azure' ? auditAzure(source) : kind === 'bitbucket' ? auditBitbucket(source) : kind === 'tekton' ? auditTekton(source, (source.docs ?? [source.doc]).map((d) => d.contents).filter((c): c is NonNullable<typeof c> => !!c)) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
   const off = new Set(cfg.disable);
   // Only a file that mentions the marker needs its comments read (a second, CST-level pass).
   const cmts = hits.length && /pipeguard:\s?ignore|zizmor:\s*ignore\[/i.test(text) ? comments(source) : [];
@@ -151,7 +157,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
       location: { path, ...reg, snippet: lineText.trim().slice(0, 200) },
       identity: `${h.ruleId}|${h.identity}`,
       ...(rule.cwe ? { cwe: rule.cwe } : {}),
-      tags: [kind === 'gitlab' ? 'gitlab-ci' : kind === 'precommit' ? 'pre-commit' : 'github-actions'],
+      tags: [tagOf(h.ruleId)],
       data: { fileKind: kind, ...relatedOf(h.start) },
       ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : configIgnored ? { suppressed: { kind: 'config', reason: configIgnored } } : {}),
     });
@@ -167,6 +173,9 @@ export function sniffKind(text: string): PipelineFileKind | undefined {
   if (top('runs') && (top('name') || top('description') || top('inputs'))) return 'action';
   if (top('updates') && top('version')) return 'dependabot';
   if (top('repos') && /^\s*-\s*repo:/m.test(text)) return 'precommit';
+  if (isTektonText(text)) return 'tekton';
+  if (top('pipelines') && /^\s+(?:default|branches|pull-requests|tags|custom):/m.test(text)) return 'bitbucket';
+  if ((top('trigger') || top('pr') || top('pool') || top('resources')) && (top('steps') || top('jobs') || top('stages') || top('extends'))) return 'azure';
   return undefined;
 }
 
@@ -241,7 +250,7 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
         continue;
       }
       const kind = pipelineFileKind(f.path) ?? (single ? sniffKind(text) : undefined);
-      if (!kind) continue;
+      if (!kind || (kind === 'tekton' && !isTektonText(text))) continue;
       done.add(f.path);
       pending.push({ path: f.path, text, kind });
     }

@@ -11,6 +11,8 @@ export interface YamlSource {
   text: string;
   doc: Document.Parsed;
   lines: LineCounter;
+  /** Every document of a multi-document file (parsed with `multi`), the audited one last. */
+  docs?: Document.Parsed[];
 }
 
 /** A 1-based region. Columns are 1-based; `endColumn` is exclusive (SARIF style). */
@@ -40,6 +42,7 @@ export function parseYaml(path: string, text: string, opts: { multi?: boolean } 
     errors = docs.flatMap((d) => d.errors);
     if (!docs.length) return { source: { path, text, doc: parseDocument('', options), lines }, problems: [] };
     doc = docs[docs.length - 1]!;
+    if (errors.length === 0) return { source: { path, text, doc, lines, docs }, problems: [] };
   } else {
     doc = parseDocument(text, options);
     errors = doc.errors;

@@ -155,7 +155,7 @@ test('rule table: at least 35 GitHub Actions audits, unique kebab-case ids, help
   const ids = PIPELINE_RULES.map((r) => r.id);
   assert.equal(new Set(ids).size, ids.length);
   for (const r of PIPELINE_RULES) {
-    assert.match(r.id, /^(gha|gl|precommit)-[a-z0-9]+(-[a-z0-9]+)*$/);
+    assert.match(r.id, /^(gha|gl|precommit|azp|tkn|bb)-[a-z0-9]+(-[a-z0-9]+)*$/);
     assert.ok(r.help.length > 40 && r.title.length > 5, r.id);
     assert.ok(['high', 'medium', 'low'].includes(r.confidence));
   }
