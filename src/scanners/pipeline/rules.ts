@@ -133,6 +133,16 @@ export const GHA_RULES: PipelineRule[] = [
     'Without `cooldown:` (or with fewer than 7 `default-days`), Dependabot proposes a release minutes after it is published, before a malicious release is noticed and pulled. Set `cooldown: default-days: 7` on each update entry.', ['CWE-1357']),
   r('gha-stale-runner', 'low', 'high', 'Job runs on a removed or deprecated GitHub-hosted image',
     'GitHub removes old runner images (ubuntu-20.04, macos-13, windows-2019, ...): a job that asks for one waits for a runner that never comes, or is picked up by any self-hosted runner that carries the label. Images whose removal is announced (ubuntu-22.04, windows-2022) stop working on a known date. Use a current image (ubuntu-24.04, macos-15, windows-2025) or `-latest`.', ['CWE-1104']),
+  r('gha-anonymous-definition', 'info', 'high', 'Workflow or job without a name (pedantic)',
+    'A workflow without `name:` shows as its file path in the Actions UI and in required status checks; a job without one shows its id. Name them. Reported from the `pedantic` persona up.'),
+  r('gha-concurrency-limits', 'low', 'high', 'No concurrency limit, or one that never cancels (pedantic)',
+    'Without `concurrency:` (or with one lacking `cancel-in-progress`), every push starts a run even when a newer one supersedes it, piling up queued runs that hold tokens and runner minutes. Set `concurrency: { group: ${{ github.workflow }}-${{ github.ref }}, cancel-in-progress: true }` (workflows only called by others are left alone). Reported from the `pedantic` persona up.'),
+  r('gha-undocumented-permissions', 'low', 'high', 'Permission granted without a comment saying why (pedantic)',
+    'Each scope in `permissions:` other than a lone `contents: read` should carry a comment saying which step needs it, so a reviewer can tell when it can be dropped. Reported from the `pedantic` persona up.'),
+  r('gha-superfluous-action', 'info', 'medium', 'Third-party action doing what a preinstalled tool does (pedantic)',
+    'Actions such as dtolnay/rust-toolchain or peter-evans/create-or-update-comment wrap `rustup`, `cargo` or `gh`, which every GitHub-hosted runner has: each is one more dependency that can be compromised. Run the tool in a script step. Reported from the `pedantic` persona up.', ['CWE-1357']),
+  r('gha-missing-timeout', 'low', 'high', 'Job without timeout-minutes (pedantic)',
+    'A job without `timeout-minutes` runs up to 6 hours when a step hangs, holding the runner and its token. Set a timeout that fits the job. Reported from the `pedantic` persona up.', ['CWE-400']),
   r('gha-expression-syntax', 'low', 'high', 'Expression does not parse',
     'A `${{ }}` expression is malformed, so the workflow fails or behaves unexpectedly. Fix its syntax.'),
 ];
@@ -172,6 +182,11 @@ export const PRECOMMIT_RULES: PipelineRule[] = [
 /** Rules reported only from a stricter persona up (zizmor's personas): the rest are on in every persona. */
 export const PERSONA_OF: ReadonlyMap<string, 'pedantic' | 'auditor'> = new Map<string, 'pedantic' | 'auditor'>([
   ['gha-unpinned-image', 'pedantic'],
+  ['gha-anonymous-definition', 'pedantic'],
+  ['gha-concurrency-limits', 'pedantic'],
+  ['gha-undocumented-permissions', 'pedantic'],
+  ['gha-superfluous-action', 'pedantic'],
+  ['gha-missing-timeout', 'pedantic'],
   ['gha-secrets-outside-environment', 'auditor'],
 ]);
 
