@@ -177,6 +177,8 @@ export const GITLAB_RULES: PipelineRule[] = [
 export const PRECOMMIT_RULES: PipelineRule[] = [
   r('precommit-unpinned-hook', 'medium', 'high', 'pre-commit hook repository not pinned to a commit',
     'A `.pre-commit-config.yaml` repository with `rev:` set to a tag or branch runs whatever code that ref points to when hooks are installed, on developer machines and in CI. Pin the full commit SHA (`pre-commit autoupdate --freeze` writes it, keeping the tag in a comment).', ['CWE-829']),
+  r('precommit-insecure-url', 'high', 'high', 'pre-commit hook repository fetched over http:// or git://',
+    'A hook `repo:` URL with `http://` or `git://` is fetched unauthenticated and in clear text, so anyone on the network path can serve other hook code, which then runs on developer machines and in CI. Use `https://`.', ['CWE-319']),
 ];
 
 /** Rules reported only from a stricter persona up (zizmor's personas): the rest are on in every persona. */

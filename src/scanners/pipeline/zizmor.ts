@@ -22,6 +22,7 @@ export const ZIZMOR_AUDITS: ReadonlyMap<string, readonly string[]> = new Map<str
   ['github-app', ['gha-github-app-token-scope']],
   ['github-env', ['gha-github-env-write']],
   ['hardcoded-container-credentials', ['gha-hardcoded-container-credentials']],
+  ['insecure-url-scheme', ['precommit-insecure-url', 'gha-insecure-download-url']],
   ['insecure-commands', ['gha-unsecure-commands']],
   ['known-vulnerable-actions', ['gha-known-vulnerable-action']],
   ['missing-timeout', ['gha-missing-timeout']],
