@@ -143,9 +143,26 @@ export const GHA_RULES: PipelineRule[] = [
     'Actions such as dtolnay/rust-toolchain or peter-evans/create-or-update-comment wrap `rustup`, `cargo` or `gh`, which every GitHub-hosted runner has: each is one more dependency that can be compromised. Run the tool in a script step. Reported from the `pedantic` persona up.', ['CWE-1357']),
   r('gha-missing-timeout', 'low', 'high', 'Job without timeout-minutes (pedantic)',
     'A job without `timeout-minutes` runs up to 6 hours when a step hangs, holding the runner and its token. Set a timeout that fits the job. Reported from the `pedantic` persona up.', ['CWE-400']),
+  r('gha-impostor-commit', 'critical', 'medium', 'SHA pin on no branch or tag of the action (online)',
+    'The pinned commit is reachable from no branch or tag of the action\'s repository. GitHub serves commits of any fork under the parent\'s name, so a pin can name code the owner never published (an impostor commit). Checked with `--online` (a GitHub token in GITHUB_TOKEN or GH_TOKEN). Pin a commit of the repository\'s own history.', ['CWE-829']),
+  r('gha-ref-confusion', 'medium', 'high', 'Action ref that is both a branch and a tag (online)',
+    'The ref names a branch and a tag at once; GitHub picks one, and whoever can push the branch can decide which code runs. Checked with `--online`. Pin a commit SHA.', ['CWE-829']),
+  r('gha-stale-action-ref', 'low', 'high', 'SHA pin that no tag points at (online)',
+    'The pinned commit is not the commit of any tag of the action: an unreleased commit, which may not have had the review a release gets, and which update tools cannot map to a version. Checked with `--online`. Pin the commit of a release tag.', ['CWE-1357']),
+  r('gha-ref-version-mismatch', 'medium', 'high', 'SHA pin whose version comment names another commit (online)',
+    'The comment beside the SHA (`# v4.1.1`) names a tag that points at a different commit, so reviewers and update tools believe a version runs that does not. Checked with `--online`. Re-pin to the tag\'s commit or correct the comment.', ['CWE-1357']),
   r('gha-expression-syntax', 'low', 'high', 'Expression does not parse',
     'A `${{ }}` expression is malformed, so the workflow fails or behaves unexpectedly. Fix its syntax.'),
 ];
+
+/** The online rules cannot be shown by fixture files (they ask the API): their examples (test/scanners/pipeline/online.test.ts runs them against a local API double). */
+const ONLINE_EXAMPLES: Record<string, { positive: string[]; negative: string[] }> = {
+  'gha-impostor-commit': { positive: ['uses: acme/act@<sha of a fork commit, on no branch or tag of acme/act>'], negative: ['uses: acme/act@<sha that tag v1 points at> # v1'] },
+  'gha-ref-confusion': { positive: ['uses: acme/act@main   (acme/act has a branch main and a tag main)'], negative: ['uses: acme/act@v2   (a tag only)'] },
+  'gha-stale-action-ref': { positive: ['uses: acme/act@<sha of a commit on main that no tag points at>'], negative: ['uses: acme/act@<sha of tag v2>'] },
+  'gha-ref-version-mismatch': { positive: ['uses: acme/act@<sha of tag v2> # v1'], negative: ['uses: acme/act@<sha of tag v1> # v1'] },
+};
+for (const x of GHA_RULES) if (ONLINE_EXAMPLES[x.id]) x.examples = ONLINE_EXAMPLES[x.id];
 
 /** The GitLab CI rules. */
 export const GITLAB_RULES: PipelineRule[] = [

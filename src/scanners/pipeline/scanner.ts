@@ -34,7 +34,7 @@ export function pipelineFileKind(path: string): PipelineFileKind | undefined {
   return githubFileKind(path);
 }
 
-const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [], persona: 'regular' };
+const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [], persona: 'regular', online: false, githubApi: 'https://api.github.com', onlineMaxRequests: 300 };
 
 /** Parses an ignore comment: undefined when it is none, else the listed ids ([] for "all rules") and the reason. */
 function ignoreComment(comment: string): { ids: string[]; reason: string } | undefined {
@@ -264,6 +264,22 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       }
     } finally {
       db?.close();
+    }
+    // Online audits: only when asked, never in an offline run, only with a token; otherwise a note says why not.
+    if (config.online || ctx.options.online) {
+      const env = ctx.options.env ?? process.env;
+      const token = env.GITHUB_TOKEN || env.GH_TOKEN;
+      if (ctx.options.offline) ctx.log.warn('online checks (impostor commits, ref confusion, stale refs) skipped: the run is offline');
+      else if (!token) ctx.log.warn('online checks (impostor commits, ref confusion, stale refs) skipped: no GITHUB_TOKEN or GH_TOKEN');
+      else {
+        const { auditOnline, GithubClient, usesRefs } = await import('./online.js');
+        const client = new GithubClient({ api: config.githubApi, token, maxRequests: config.onlineMaxRequests });
+        const refs = pending.filter((p) => p.kind === 'workflow' || p.kind === 'action').flatMap((p) => usesRefs(p.path, p.text));
+        const found = await auditOnline(refs, client, new Set(config.disable));
+        for (const f of found) yield { ...f, severity: config.severity[f.ruleId] ?? f.severity };
+        ctx.count('online-findings', found.length);
+        if (client.exhausted) ctx.log.warn(`online checks stopped after ${config.onlineMaxRequests} GitHub API requests (scanners.pipeline.onlineMaxRequests); some actions were not checked`);
+      }
     }
     // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).
     for (let pass = 0; pass < 3 && includes.size; pass++) {
