@@ -90,6 +90,8 @@ export const EXPECTED: Sample[] = [
   { peer: 'zizmor', file: 'stale-runner/stale-runner-removed.yml', expect: at('stale-runner', 10, 15, 20) },
   { peer: 'zizmor', file: 'github-app.yml', expect: at('github-app', 19, 24) },
   { peer: 'zizmor', file: 'dependabot-cooldown/multi-ecosystem-group-with-cooldown/dependabot.yml', expect: at('dependabot-cooldown', [13, 14], [20, 21]) },
+  { peer: 'zizmor', file: 'unsound-contains.yml', expect: at('unsound-contains', 20, 24, 28, 28, 32) },
+  { peer: 'zizmor', file: 'template-injection/issue-883-repro/action.yml', expect: at('template-injection', 48, 56, 57, 60, 65, 110, 111) },
   // ---- poutine (scanner/testdata, expectations of scanner/inventory_test.go and the fixture's own comments) ----
   {
     peer: 'poutine',

@@ -25,6 +25,8 @@ export const GHA_RULES: PipelineRule[] = [
     '`inputs.*`, `github.event.inputs.*` or `client_payload` values are pasted into a script. Whoever can dispatch the workflow or call the action chooses them. Pass them through `env:` and quote the variable.', ['CWE-94']),
   r('gha-step-output-injection', 'high', 'medium', 'Tainted step or job output expanded into code',
     'A step or job output that carries attacker-controlled text (it was computed from an untrusted context) is expanded into a script. Pass it through `env:` instead.', ['CWE-94']),
+  r('gha-dynamic-value-injection', 'low', 'low', 'Run-time output expanded into code',
+    'A step or job output (`${{ steps.x.outputs.y }}`, `${{ needs.j.outputs.o }}`, or an env variable set from one) is pasted into a script before it runs. Nothing shows the value is attacker-controlled, but it is computed at run time (often from API responses, file contents or branch names), and quoting in the script does not protect it. Pass it through `env:` and use the shell variable.', ['CWE-94']),
   r('gha-env-injection', 'high', 'medium', 'Tainted env value expanded into code with ${{ env.X }}',
     'An `env:` variable set from an untrusted context is expanded with `${{ env.NAME }}` inside a script, which pastes the text into the code. Use the shell variable ("$NAME") instead.', ['CWE-94']),
   r('gha-github-env-write', 'high', 'medium', 'Write to GITHUB_ENV/GITHUB_PATH with untrusted data',

@@ -203,7 +203,7 @@ async function openAdvisories(path: string, warn: (m: string) => void): Promise<
 /** The pipeline scanner, registered in `SCANNER_ENTRIES`. */
 export const pipelineScanner: Scanner<PipelineConfig> = {
   id: 'pipeline',
-  title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI)',
+  title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI, Azure Pipelines, Tekton, Bitbucket Pipelines, pre-commit)',
   requires: ['files'],
   targets: ['directory', 'staged', 'archive', 'file'],
   rules(config) {

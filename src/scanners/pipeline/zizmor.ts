@@ -38,7 +38,7 @@ export const ZIZMOR_AUDITS: ReadonlyMap<string, readonly string[]> = new Map<str
   ['self-hosted-runner', ['gha-self-hosted-public-trigger']],
   ['stale-runner', ['gha-stale-runner']],
   ['superfluous-actions', ['gha-superfluous-action']],
-  ['template-injection', ['gha-template-injection', 'gha-input-injection', 'gha-step-output-injection', 'gha-env-injection']],
+  ['template-injection', ['gha-template-injection', 'gha-input-injection', 'gha-step-output-injection', 'gha-env-injection', 'gha-dynamic-value-injection']],
   ['typosquat-uses', ['gha-typosquat-action']],
   ['undocumented-permissions', ['gha-undocumented-permissions']],
   ['unpinned-images', ['gha-unpinned-image', 'gha-mutable-latest-image', 'gha-unpinned-docker-uses']],
