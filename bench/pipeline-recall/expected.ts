@@ -92,6 +92,13 @@ export const EXPECTED: Sample[] = [
   { peer: 'zizmor', file: 'dependabot-cooldown/multi-ecosystem-group-with-cooldown/dependabot.yml', expect: at('dependabot-cooldown', [13, 14], [20, 21]) },
   { peer: 'zizmor', file: 'unsound-contains.yml', expect: at('unsound-contains', 20, 24, 28, 28, 32) },
   { peer: 'zizmor', file: 'template-injection/issue-883-repro/action.yml', expect: at('template-injection', 48, 56, 57, 60, 65, 110, 111) },
+  { peer: 'zizmor', file: 'secrets-inherit.yml', expect: [...at('secrets-inherit', 10), ...at('unpinned-uses', 10, 16, 23, 28)] },
+  { peer: 'zizmor', file: 'overprovisioned-secrets.yml', expect: at('overprovisioned-secrets', 15, 24) },
+  { peer: 'zizmor', file: 'unredacted-secrets.yml', expect: at('unredacted-secrets', 17, 20) },
+  { peer: 'zizmor', file: 'archived-uses.yml', expect: at('archived-uses', 17, 20, 24) },
+  { peer: 'zizmor', file: 'hardcoded-credentials.yml', expect: at('hardcoded-container-credentials', [17, 19]) },
+  { peer: 'zizmor', file: 'insecure-commands.yml', expect: at('insecure-commands', [11, 12]) },
+  { peer: 'zizmor', file: 'typosquat-uses.yml', expect: at('typosquat-uses', 17, 20, 23, 26, 29) },
   // ---- poutine (scanner/testdata, expectations of scanner/inventory_test.go and the fixture's own comments) ----
   {
     peer: 'poutine',

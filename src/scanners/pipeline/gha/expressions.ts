@@ -60,6 +60,11 @@ export function auditExpressions(src: YamlSource, triggers: Map<string, Node | n
         if (n.kind === 'access' && !n.base && n.root === 'secrets' && n.segments[0]?.index !== undefined) {
           emit({ ruleId: 'gha-secrets-tojson', start: n.start, end: n.end, message: `${src.text.slice(n.start, n.end)} picks a secret by a computed name, so the job can read any secret of the repository; reference the secrets it needs by name.`, identity: src.text.slice(n.start, n.end), ...anchor });
         }
+        if (n === expr && n.kind === 'call' && n.name === 'fromjson' && n.args.length === 1) {
+          // The whole value parsed from a JSON secret: its parts are not the registered secret, so not masked.
+          const p = accessPath(n.args[0]!);
+          if (p && p[0] === 'secrets' && p.length === 2) emit({ ruleId: 'gha-unredacted-secret', start: n.start, end: n.end, message: `fromJSON(secrets.${p[1]}) yields values the runner does not mask (only the whole secret text is masked).`, identity: src.text.slice(n.start, n.end), ...anchor });
+        }
         if (n.kind === 'access' && n.base && n.base.kind === 'call' && n.base.name === 'fromjson') {
           const inner = n.base.args[0];
           const p = inner ? accessPath(inner) : undefined;

@@ -16,7 +16,10 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
   // secrets: inherit
   const secrets = get(src, job.node, 'secrets');
   if (isScalar(secrets) && str(secrets) === 'inherit') {
-    emit({ ruleId: 'gha-secrets-inherit', start: secrets.range![0], end: secrets.range![1], anchor: secrets.range![0], identity: job.id, message: `Job ${job.id} passes every secret to the called workflow.` });
+    // Reported at the called workflow (the `uses:` a reviewer weighs), as zizmor does; `secrets: inherit` is related.
+    const uses = get(src, job.node, 'uses');
+    const at = uses?.range ? uses : secrets;
+    emit({ ruleId: 'gha-secrets-inherit', start: at.range![0], end: at.range![1], anchor: secrets.range![0], identity: job.id, message: `Job ${job.id} passes every secret (secrets: inherit) to the called workflow ${str(uses) ?? ''}; pass the ones it needs by name.` });
   }
   // secrets outside environment
   if (job.id !== '(action)' && !get(src, job.node, 'environment') && !get(src, job.node, 'uses')) {
