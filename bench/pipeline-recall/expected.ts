@@ -22,7 +22,7 @@ const at = (audit: string, ...lines: (number | [number, number])[]): Expect[] =>
 /** poutine rule → the pipeguard rules that report the same problem. */
 export const POUTINE_RULES: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
   ['injection', ['gha-template-injection', 'gha-input-injection', 'gha-step-output-injection', 'gha-env-injection', 'gl-mr-variable-injection', 'gl-input-injection', 'azp-injection', 'azp-parameter-injection', 'tkn-param-injection', 'bb-injection']],
-  ['untrusted_checkout_exec', ['gha-untrusted-checkout-exec', 'gha-untrusted-checkout', 'gha-workflow-run-artifact']],
+  ['untrusted_checkout_exec', ['gha-untrusted-checkout-exec', 'gha-untrusted-checkout', 'gha-workflow-run-artifact', 'azp-untrusted-checkout-exec', 'tkn-untrusted-checkout-exec']],
   ['default_permissions_on_risky_events', ['gha-missing-permissions']],
   ['debug_enabled', ['gha-debug-logging-enabled', 'gl-debug-trace', 'azp-debug-enabled']],
   ['job_all_secrets', ['gha-secrets-tojson']],
@@ -32,6 +32,7 @@ export const POUTINE_RULES: ReadonlyMap<string, readonly string[]> = new Map<str
   ['unverified_script_exec', ['gha-curl-pipe-shell', 'gl-curl-pipe-shell', 'azp-curl-pipe-shell', 'tkn-curl-pipe-shell', 'bb-curl-pipe-shell']],
   ['known_vulnerability_in_build_component', ['gha-known-vulnerable-action']],
   ['github_action_from_unverified_creator_used', ['gha-unpinned-action']],
+  ['unpinnable_action', ['gha-unpinned-action', 'gha-branch-ref-action', 'gha-unpinned-first-party-action', 'gha-unpinned-docker-uses', 'gha-mutable-latest-image', 'gha-unpinned-image']],
 ]);
 
 export const EXPECTED: Sample[] = [
@@ -116,4 +117,8 @@ export const EXPECTED: Sample[] = [
   // Azure samples of the same test data: the findings poutine's azure rules name (debug, injection, script piped to a shell).
   { peer: 'poutine', file: '.azure-pipelines.yml', expect: [...at('debug_enabled', 7), ...at('injection', 14)] },
   { peer: 'poutine', file: 'azure-pipelines-1.yml', expect: at('unverified_script_exec', 9) },
+  { peer: 'poutine', file: 'azure-pipelines-2.yml', expect: at('untrusted_checkout_exec', 14) },
+  { peer: 'poutine', file: '.tekton/pipeline-as-code-tekton.yml', expect: at('untrusted_checkout_exec', [43, 44]) },
+  { peer: 'poutine', file: 'action.yml', expect: at('unpinnable_action', [1, 3]) },
+  { peer: 'poutine', file: 'composite/action.yml', expect: at('unpinnable_action', [1, 13]) },
 ];

@@ -10,6 +10,7 @@ import type { Hit } from './github.js';
 import { pipeToShell, quoteStateAt } from '../../analyzers/shell.js';
 import { entries, get, isMapNode, isSeqNode, items, scalarBody, str } from './yamlsrc.js';
 import type { YamlSource } from './yamlsrc.js';
+import { BUILD_COMMAND } from './gha/triggers.js';
 
 type Emit = (h: Hit) => void;
 
@@ -122,6 +123,25 @@ export function auditAzure(src: YamlSource): Hit[] {
     // Every `image:` of an Azure file names a container image (vmImage is another key).
     if (key === 'image' && isScalar(n) && parent && isMapNode(parent)) emitImage('azp-unpinned-image', 'image', n, emit);
   });
+  // Pull request validation (on unless `pr: none`) that checks out the source and then builds it runs the pull
+  // request's code: with secrets when the pipeline makes them available to fork builds.
+  const pr = get(src, root, 'pr');
+  if (!(isScalar(pr) && /^none$/i.test(str(pr) ?? ''))) {
+    walkNodes(src, root, undefined, (n, key) => {
+      if (key !== 'steps' || !isSeqNode(n)) return;
+      const steps = items(src, n);
+      const at = steps.findIndex((st) => /^self$/i.test(str(get(src, st, 'checkout')) ?? ''));
+      if (at === -1) return;
+      for (const st of steps.slice(at + 1)) {
+        for (const k of AZURE_SCRIPT_KEYS) {
+          const sc = get(src, st, k);
+          if (!isScalar(sc)) continue;
+          const m = BUILD_COMMAND.exec(src.text.slice(...scalarBody(src, sc)));
+          if (m) emit({ ruleId: 'azp-untrusted-checkout-exec', start: sc.range![0], end: sc.range![1], anchor: sc.range![0], identity: `${k}|${m[0].trim()}|${lineAt(src.text.slice(...scalarBody(src, sc)), m.index)}`, message: `Pull request validation checks out the pull request's source (checkout: self) and this step runs ${m[0].trim().replace(/^[;&|(\`"']+/, '')} on it: the contributor's code runs with the pipeline's service connections and any secrets made available to PR builds.` });
+        }
+      }
+    });
+  }
   for (const s of scripts) {
     const [bs, be] = scalarBody(src, s);
     const text = src.text.slice(bs, be);
@@ -154,6 +174,21 @@ export function auditTekton(src: YamlSource, docs: Node[]): Hit[] {
   for (const root of docs) {
     if (!isMapNode(root) || !/^tekton\.dev\//.test(str(get(src, root, 'apiVersion')) ?? '')) continue;
     const kind = str(get(src, root, 'kind')) ?? 'resource';
+    // Pipelines-as-Code PipelineRun on pull requests that clones the source (git-clone task) and then builds it.
+    const ann = get(src, get(src, root, 'metadata'), 'annotations');
+    const onPr = /pull_request/.test(str(get(src, ann, 'pipelinesascode.tekton.dev/on-event')) ?? '');
+    const clones = /git-clone/.test(str(get(src, ann, 'pipelinesascode.tekton.dev/task')) ?? '');
+    if (kind === 'PipelineRun' && onPr && clones) {
+      walkNodes(src, root, undefined, (n, key) => {
+        if (key !== 'steps' || !isSeqNode(n)) return;
+        for (const step of items(src, n)) {
+          const sc = get(src, step, 'script');
+          if (!isScalar(sc)) continue;
+          const m = BUILD_COMMAND.exec(src.text.slice(...scalarBody(src, sc)));
+          if (m) emit({ ruleId: 'tkn-untrusted-checkout-exec', start: sc.range![0], end: sc.range![1], anchor: sc.range![0], identity: `${str(get(src, step, 'name')) ?? '?'}|${m[0].trim()}`, message: `This PipelineRun runs on pull requests (pipelinesascode on-event), clones the pull request's source (git-clone) and runs ${m[0].trim().replace(/^[;&|(\`"']+/, '')} on it: the contributor's code runs with the pipeline's service account and secrets.` });
+        }
+      });
+    }
     walkNodes(src, root, undefined, (n, key) => {
       if (key !== 'steps' || !isSeqNode(n)) return;
       for (const step of items(src, n)) {

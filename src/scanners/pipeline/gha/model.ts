@@ -88,6 +88,8 @@ export function contextTaint(path: string[]): Taint {
     if (leaf === 'name' && (FREE_TEXT_NAME_PARENTS.has(parent) || ((parent === '*' || parent === '?' || /^\d+$/.test(parent)) && FREE_TEXT_NAME_PARENTS.has(grand)))) return 'attacker';
     if (leaf === 'from' && grand === 'changes') return 'attacker';
     if (leaf === 'ref' && parent === 'head') return 'attacker';
+    // The fork's repository name (workflow_run.pull_requests[*].head.repo.name, pull_request.head.repo.name).
+    if (leaf === 'name' && parent === 'repo' && grand === 'head') return 'attacker';
   }
   return undefined;
 }

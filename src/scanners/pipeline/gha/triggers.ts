@@ -83,10 +83,10 @@ function computedRef(s: string): boolean {
 }
 
 /** Actions that build or run the checked-out code. */
-export const BUILD_ACTIONS = /^(?:\.\/|docker\/build-push-action|gradle\/|cypress-io\/github-action|github\/codeql-action\/autobuild|golangci\/golangci-lint-action|pre-commit\/action|ruby\/setup-ruby|actions\/setup-node|bridgecrewio\/checkov-action|(?:github|super-linter)\/super-linter|sonarsource\/sonar(?:cloud-github|qube-scan)-action|pypa\/cibuildwheel|pyo3\/maturin-action)/i;
+export const BUILD_ACTIONS = /^(?:\.\/|docker\/build-push-action|gradle\/|cypress-io\/github-action|github\/codeql-action\/autobuild|golangci\/golangci-lint-action|pre-commit\/action|ruby\/setup-ruby|actions\/setup-node|bridgecrewio\/checkov-action|oxsecurity\/megalinter|(?:github|super-linter)\/super-linter|sonarsource\/sonar(?:cloud-github|qube-scan)-action|pypa\/cibuildwheel|pyo3\/maturin-action)/i;
 
 /** Build tools and script runners that execute code or hooks of the checked-out tree. */
-const BUILD_COMMAND = /(?:^|[\s;&|(`"'])(?:npm|yarn|pnpm|npx|bun|pip3?|poetry|pdm|uv\s+(?:run|sync|pip)|make|cmake|gradle|\.\/gradlew|mvn|\.\/mvnw|cargo\s+(?:build|test|run|check|clippy|bench|install)|go\s+(?:build|test|run|generate|install)|bundle|rake|pre-commit|tox|nox|composer|dotnet|msbuild|docker\s+(?:build|compose)|python3?\s+(?:setup\.py|-m\s+(?:pip|pytest|build))|pytest|(?:ba)?sh\s+\.?\/|\.\/[\w./-]+\.sh)(?=[\s;&|)`"']|$)/m;
+export const BUILD_COMMAND = /(?:^|[\s;&|(`"'])(?:npm|yarn|pnpm|npx|bun|pip3?|poetry|pdm|uv\s+(?:run|sync|pip)|make|cmake|gradle|\.\/gradlew|mvn|\.\/mvnw|ant|cargo\s+(?:build|test|run|check|clippy|bench|install)|go\s+(?:build|test|run|generate|install)|bundle|rake|pre-commit|tox|nox|composer|dotnet|msbuild|docker\s+(?:build|compose)|terraform\s+(?:plan|apply|init)|gomplate|mkdocs\s+build|vale|python3?\s+(?:setup\.py|-m\s+(?:pip|pytest|build))|pytest|(?:ba)?sh\s+\.?\/|\.\/[\w./-]+\.sh)(?=[\s;&|)`"']|$)/m;
 
 /** Audits checkouts of the pull request head (and artifacts of untrusted runs) in privileged workflows. */
 export function auditCheckout(src: YamlSource, job: Job, triggers: Map<string, Node | null>, emit: Emit): void {
