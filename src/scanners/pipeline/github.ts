@@ -67,7 +67,7 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
     auditPermissions(src, root, jobs, emit);
     auditTriggers(src, root, triggers, jobs, emit);
   }
-  auditPedantic(src, root, jobs, triggers, kind === 'workflow', emit);
+  if (opts.persona === 'pedantic' || opts.persona === 'auditor') auditPedantic(src, root, jobs, triggers, kind === 'workflow', emit);
   const jobOutputs = taintedJobOutputs(src, jobs);
   for (const job of jobs) {
     // A finding inside an anchored node reached through an alias in this job is reported at the alias.

@@ -30,6 +30,8 @@ export interface Hit {
 export interface GithubAuditOptions {
   allowRefPin: string[];
   trustedOwners: string[];
+  /** The persona: zizmor's code-quality audits run only from `pedantic` up. */
+  persona?: 'regular' | 'pedantic' | 'auditor';
   /** Live advisories of an action (`owner/repo`, lower-case) from the local database, when there is one. */
   advisories?: (name: string) => OsvRecord[];
 }

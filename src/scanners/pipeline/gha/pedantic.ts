@@ -37,8 +37,9 @@ function reusableOnly(triggers: Map<string, Node | null>): boolean {
 
 /** True when the line of `offset` carries a comment with words (`packages: write # push the image`). */
 function documented(src: YamlSource, offset: number): boolean {
-  const { line } = src.lines.linePos(offset);
-  const own = src.text.split('\n', line)[line - 1] ?? '';
+  const a = src.text.lastIndexOf('\n', offset) + 1;
+  const b = src.text.indexOf('\n', offset);
+  const own = src.text.slice(a, b === -1 ? undefined : b);
   const hash = own.indexOf(' #');
   return hash !== -1 && /\S/.test(own.slice(hash + 2));
 }
