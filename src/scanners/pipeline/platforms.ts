@@ -8,8 +8,8 @@ import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import type { Hit } from './github.js';
 import { pipeToShell, quoteStateAt } from '../../analyzers/shell.js';
-import { entries, get, isMapNode, isSeqNode, items, scalarBody, str } from './yamlsrc.js';
-import type { YamlSource } from './yamlsrc.js';
+import { get, isMap, isSeq, items, pairs, scalarBody, str } from '../../analyzers/yaml.js';
+import type { YamlSource } from '../../analyzers/yaml.js';
 import { BUILD_COMMAND } from './gha/triggers.js';
 
 type Emit = (h: Hit) => void;
@@ -69,8 +69,8 @@ function lineAt(text: string, offset: number): string {
 function walkNodes(src: YamlSource, node: Node | null, key: string | undefined, fn: (n: Node, key: string | undefined, parent: Node | undefined) => void, parent?: Node, depth = 0): void {
   if (!node || depth > 60) return;
   fn(node, key, parent);
-  if (isMapNode(node)) for (const [k, p] of entries(src, node)) walkNodes(src, p.value, k, fn, node, depth + 1);
-  else if (isSeqNode(node)) for (const i of items(src, node)) walkNodes(src, i, key, fn, node, depth + 1);
+  if (isMap(node)) for (const [k, p] of pairs(node)) walkNodes(src, p.value, k, fn, node, depth + 1);
+  else if (isSeq(node)) for (const i of items(node)) walkNodes(src, i, key, fn, node, depth + 1);
 }
 
 // ---- Azure Pipelines -------------------------------------------------------------------------------
@@ -84,13 +84,13 @@ const AZURE_SCRIPT_INPUTS = new Set(['script', 'inlinescript', 'inline']);
 
 /** The string parameters a template declares (only those can carry code; booleans and numbers cannot). */
 function azureStringParams(src: YamlSource, root: Node): Set<string> | undefined {
-  const params = get(src, root, 'parameters');
-  if (!isSeqNode(params)) return undefined;
+  const params = get(root, 'parameters');
+  if (!isSeq(params)) return undefined;
   const out = new Set<string>();
-  for (const p of items(src, params)) {
-    const name = str(get(src, p, 'name'));
-    const type = (str(get(src, p, 'type')) ?? 'string').toLowerCase();
-    if (name && type === 'string' && !isSeqNode(get(src, p, 'values'))) out.add(name);
+  for (const p of items(params)) {
+    const name = str(get(p, 'name'));
+    const type = (str(get(p, 'type')) ?? 'string').toLowerCase();
+    if (name && type === 'string' && !isSeq(get(p, 'values'))) out.add(name);
   }
   return out;
 }
@@ -100,7 +100,7 @@ export function auditAzure(src: YamlSource): Hit[] {
   const hits: Hit[] = [];
   const emit: Emit = (h) => hits.push(h);
   const root = src.doc.contents;
-  if (!isMapNode(root)) return hits;
+  if (!isMap(root)) return hits;
   const stringParams = azureStringParams(src, root);
   const scripts: Scalar[] = [];
   walkNodes(src, root, undefined, (n, key, parent) => {
@@ -111,30 +111,30 @@ export function auditAzure(src: YamlSource): Hit[] {
           emit({ ruleId: 'azp-debug-enabled', start: at.range[0], end: at.range[1], anchor: at.range[0], identity: name.toLowerCase(), message: `${name} is forced on: every run logs verbose internals, including values that are not masked. Enable debug only when re-running a pipeline.` });
         }
       };
-      if (isMapNode(n)) for (const [name, p] of entries(src, n)) debugAt(name, p.value, p.value);
-      else if (isSeqNode(n)) for (const i of items(src, n)) debugAt(str(get(src, i, 'name')) ?? '', get(src, i, 'value'), get(src, i, 'value'));
+      if (isMap(n)) for (const [name, p] of pairs(n)) debugAt(name, p.value, p.value);
+      else if (isSeq(n)) for (const i of items(n)) debugAt(str(get(i, 'name')) ?? '', get(i, 'value'), get(i, 'value'));
     }
-    if (isScalar(n) && key && AZURE_SCRIPT_KEYS.has(key) && parent && isMapNode(parent)) scripts.push(n);
-    if (isMapNode(n) && AZURE_SCRIPT_TASK.test(str(get(src, n, 'task')) ?? '')) {
-      for (const [k, p] of entries(src, get(src, n, 'inputs'))) if (AZURE_SCRIPT_INPUTS.has(k.toLowerCase()) && isScalar(p.value)) scripts.push(p.value);
+    if (isScalar(n) && key && AZURE_SCRIPT_KEYS.has(key) && parent && isMap(parent)) scripts.push(n);
+    if (isMap(n) && AZURE_SCRIPT_TASK.test(str(get(n, 'task')) ?? '')) {
+      for (const [k, p] of pairs(get(n, 'inputs'))) if (AZURE_SCRIPT_INPUTS.has(k.toLowerCase()) && isScalar(p.value)) scripts.push(p.value);
     }
     // Images: a job `container:` (a string or { image: }), resources.containers[].image.
-    if (key === 'container' && isScalar(n) && parent && isMapNode(parent) && !get(src, parent, 'image')) emitImage('azp-unpinned-image', 'container', n, emit);
+    if (key === 'container' && isScalar(n) && parent && isMap(parent) && !get(parent, 'image')) emitImage('azp-unpinned-image', 'container', n, emit);
     // Every `image:` of an Azure file names a container image (vmImage is another key).
-    if (key === 'image' && isScalar(n) && parent && isMapNode(parent)) emitImage('azp-unpinned-image', 'image', n, emit);
+    if (key === 'image' && isScalar(n) && parent && isMap(parent)) emitImage('azp-unpinned-image', 'image', n, emit);
   });
   // Pull request validation (on unless `pr: none`) that checks out the source and then builds it runs the pull
   // request's code: with secrets when the pipeline makes them available to fork builds.
-  const pr = get(src, root, 'pr');
+  const pr = get(root, 'pr');
   if (!(isScalar(pr) && /^none$/i.test(str(pr) ?? ''))) {
     walkNodes(src, root, undefined, (n, key) => {
-      if (key !== 'steps' || !isSeqNode(n)) return;
-      const steps = items(src, n);
-      const at = steps.findIndex((st) => /^self$/i.test(str(get(src, st, 'checkout')) ?? ''));
+      if (key !== 'steps' || !isSeq(n)) return;
+      const steps = items(n);
+      const at = steps.findIndex((st) => /^self$/i.test(str(get(st, 'checkout')) ?? ''));
       if (at === -1) return;
       for (const st of steps.slice(at + 1)) {
         for (const k of AZURE_SCRIPT_KEYS) {
-          const sc = get(src, st, k);
+          const sc = get(st, k);
           if (!isScalar(sc)) continue;
           const m = BUILD_COMMAND.exec(src.text.slice(...scalarBody(src, sc)));
           if (m) emit({ ruleId: 'azp-untrusted-checkout-exec', start: sc.range![0], end: sc.range![1], anchor: sc.range![0], identity: `${k}|${m[0].trim()}|${lineAt(src.text.slice(...scalarBody(src, sc)), m.index)}`, message: `Pull request validation checks out the pull request's source (checkout: self) and this step runs ${m[0].trim().replace(/^[;&|(\`"']+/, '')} on it: the contributor's code runs with the pipeline's service connections and any secrets made available to PR builds.` });
@@ -172,31 +172,31 @@ export function auditTekton(src: YamlSource, docs: Node[]): Hit[] {
   const hits: Hit[] = [];
   const emit: Emit = (h) => hits.push(h);
   for (const root of docs) {
-    if (!isMapNode(root) || !/^tekton\.dev\//.test(str(get(src, root, 'apiVersion')) ?? '')) continue;
-    const kind = str(get(src, root, 'kind')) ?? 'resource';
+    if (!isMap(root) || !/^tekton\.dev\//.test(str(get(root, 'apiVersion')) ?? '')) continue;
+    const kind = str(get(root, 'kind')) ?? 'resource';
     // Pipelines-as-Code PipelineRun on pull requests that clones the source (git-clone task) and then builds it.
-    const ann = get(src, get(src, root, 'metadata'), 'annotations');
-    const onPr = /pull_request/.test(str(get(src, ann, 'pipelinesascode.tekton.dev/on-event')) ?? '');
-    const clones = /git-clone/.test(str(get(src, ann, 'pipelinesascode.tekton.dev/task')) ?? '');
+    const ann = get(get(root, 'metadata'), 'annotations');
+    const onPr = /pull_request/.test(str(get(ann, 'pipelinesascode.tekton.dev/on-event')) ?? '');
+    const clones = /git-clone/.test(str(get(ann, 'pipelinesascode.tekton.dev/task')) ?? '');
     if (kind === 'PipelineRun' && onPr && clones) {
       walkNodes(src, root, undefined, (n, key) => {
-        if (key !== 'steps' || !isSeqNode(n)) return;
-        for (const step of items(src, n)) {
-          const sc = get(src, step, 'script');
+        if (key !== 'steps' || !isSeq(n)) return;
+        for (const step of items(n)) {
+          const sc = get(step, 'script');
           if (!isScalar(sc)) continue;
           const m = BUILD_COMMAND.exec(src.text.slice(...scalarBody(src, sc)));
-          if (m) emit({ ruleId: 'tkn-untrusted-checkout-exec', start: sc.range![0], end: sc.range![1], anchor: sc.range![0], identity: `${str(get(src, step, 'name')) ?? '?'}|${m[0].trim()}`, message: `This PipelineRun runs on pull requests (pipelinesascode on-event), clones the pull request's source (git-clone) and runs ${m[0].trim().replace(/^[;&|(\`"']+/, '')} on it: the contributor's code runs with the pipeline's service account and secrets.` });
+          if (m) emit({ ruleId: 'tkn-untrusted-checkout-exec', start: sc.range![0], end: sc.range![1], anchor: sc.range![0], identity: `${str(get(step, 'name')) ?? '?'}|${m[0].trim()}`, message: `This PipelineRun runs on pull requests (pipelinesascode on-event), clones the pull request's source (git-clone) and runs ${m[0].trim().replace(/^[;&|(\`"']+/, '')} on it: the contributor's code runs with the pipeline's service account and secrets.` });
         }
       });
     }
     walkNodes(src, root, undefined, (n, key) => {
-      if (key !== 'steps' || !isSeqNode(n)) return;
-      for (const step of items(src, n)) {
-        const who = `${kind}|${str(get(src, step, 'name')) ?? '?'}`;
-        const image = get(src, step, 'image');
+      if (key !== 'steps' || !isSeq(n)) return;
+      for (const step of items(n)) {
+        const who = `${kind}|${str(get(step, 'name')) ?? '?'}`;
+        const image = get(step, 'image');
         if (isScalar(image)) emitImage('tkn-unpinned-image', who, image, emit);
-        const script = get(src, step, 'script');
-        const scripts = [script, ...items(src, get(src, step, 'args')), ...items(src, get(src, step, 'command'))].filter((x): x is Scalar => isScalar(x));
+        const script = get(step, 'script');
+        const scripts = [script, ...items(get(step, 'args')), ...items(get(step, 'command'))].filter((x): x is Scalar => isScalar(x));
         for (const s of scripts) {
           const [bs, be] = scalarBody(src, s);
           const text = src.text.slice(bs, be);
@@ -208,7 +208,7 @@ export function auditTekton(src: YamlSource, docs: Node[]): Hit[] {
             const what = m[1] ?? m[2]!;
             if (s !== script) {
               // In args/command a substitution is one argv element: only a shell's -c argument is code.
-              const list = [...items(src, get(src, step, 'command')), ...items(src, get(src, step, 'args'))].map((x) => str(x) ?? '');
+              const list = [...items(get(step, 'command')), ...items(get(step, 'args'))].map((x) => str(x) ?? '');
               if (!list.some((a) => /^-c$/.test(a))) continue;
             }
             const lineStart = text.lastIndexOf('\n', m.index) + 1;
@@ -233,17 +233,17 @@ export function auditBitbucket(src: YamlSource): Hit[] {
   const hits: Hit[] = [];
   const emit: Emit = (h) => hits.push(h);
   const root = src.doc.contents;
-  if (!isMapNode(root)) return hits;
+  if (!isMap(root)) return hits;
   walkNodes(src, root, undefined, (n, key, parent) => {
-    if (key === 'image' && parent && isMapNode(parent)) {
-      const ref = isScalar(n) ? n : get(src, n, 'name');
+    if (key === 'image' && parent && isMap(parent)) {
+      const ref = isScalar(n) ? n : get(n, 'name');
       if (isScalar(ref)) emitImage('bb-unpinned-image', 'image', ref, emit);
     }
     if (key === 'script' || key === 'after-script') {
-      for (const line of isSeqNode(n) ? items(src, n) : [n]) {
-        if (isMapNode(line)) {
+      for (const line of isSeq(n) ? items(n) : [n]) {
+        if (isMap(line)) {
           // - pipe: atlassian/aws-s3-deploy:1.1.0 (a pipe is a container image)
-          const pipe = get(src, line, 'pipe');
+          const pipe = get(line, 'pipe');
           if (isScalar(pipe)) emitImage('bb-unpinned-image', 'pipe', pipe, emit);
           continue;
         }

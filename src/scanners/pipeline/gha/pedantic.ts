@@ -4,8 +4,8 @@
  * actions whose job the runner's own tools do, and jobs without a timeout.
  */
 import type { Node } from 'yaml';
-import { entries, get, isMapNode, pair, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { get, isMap, pairOf, pairs, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import { ownerRepo } from './model.js';
 import type { Emit, Job } from './model.js';
 
@@ -48,37 +48,37 @@ function documented(src: YamlSource, offset: number): boolean {
 export function auditPedantic(src: YamlSource, root: Node, jobs: Job[], triggers: Map<string, Node | null>, workflow: boolean, emit: Emit): void {
   if (workflow) {
     // anonymous definitions
-    if (!str(get(src, root, 'name')) && root.range) {
-      const first = pair(src, root, 'on') ?? pair(src, root, 'true');
+    if (!str(get(root, 'name')) && root.range) {
+      const first = pairOf(root, 'on') ?? pairOf(root, 'true');
       const at = first?.key?.range ?? [root.range[0], root.range[0] + 1];
       emit({ ruleId: 'gha-anonymous-definition', start: at[0], end: at[1], anchor: at[0], identity: '(workflow)', message: 'The workflow has no name:, so the Actions UI and status checks show its file path; name it.' });
     }
     for (const job of jobs) {
-      if (!str(get(src, job.node, 'name'))) emit({ ruleId: 'gha-anonymous-definition', start: job.keyOffset, end: job.keyOffset + job.id.length, anchor: job.keyOffset, identity: job.id, message: `Job ${job.id} has no name:; name it so checks and logs say what it does.` });
+      if (!str(get(job.node, 'name'))) emit({ ruleId: 'gha-anonymous-definition', start: job.keyOffset, end: job.keyOffset + job.id.length, anchor: job.keyOffset, identity: job.id, message: `Job ${job.id} has no name:; name it so checks and logs say what it does.` });
     }
     // concurrency limits
-    const wfConc = pair(src, root, 'concurrency');
-    const noCancel = (p: ReturnType<typeof pair>, where: string): void => {
+    const wfConc = pairOf(root, 'concurrency');
+    const noCancel = (p: ReturnType<typeof pairOf>, where: string): void => {
       if (!p?.key?.range) return;
-      if (isMapNode(p.value) && pair(src, p.value, 'cancel-in-progress')) return;
+      if (isMap(p.value) && pairOf(p.value, 'cancel-in-progress')) return;
       emit({ ruleId: 'gha-concurrency-limits', start: p.key.range[0], end: (p.value ?? p.key).range![1], anchor: p.key.range[0], identity: `${where}|no-cancel`, message: `The ${where} concurrency: sets no cancel-in-progress, so new runs queue behind stale ones; set cancel-in-progress (true, or an expression).` });
     };
     if (wfConc) noCancel(wfConc, 'workflow');
     else if (!reusableOnly(triggers)) {
-      const bare = jobs.filter((j) => !get(src, j.node, 'uses') && !pair(src, j.node, 'concurrency'));
-      const on = pair(src, root, 'on') ?? pair(src, root, 'true');
+      const bare = jobs.filter((j) => !get(j.node, 'uses') && !pairOf(j.node, 'concurrency'));
+      const on = pairOf(root, 'on') ?? pairOf(root, 'true');
       if (bare.length && on?.key?.range) {
         emit({ ruleId: 'gha-concurrency-limits', start: on.key.range[0], end: on.key.range[1], anchor: on.key.range[0], identity: '(workflow)|missing', message: `The workflow sets no concurrency: (nor do ${bare.map((j) => j.id).join(', ')}), so every push starts a run even when a newer one supersedes it; add concurrency: { group: \${{ github.workflow }}-\${{ github.ref }}, cancel-in-progress: true }.` });
       }
     }
     for (const job of jobs) {
-      const jc = pair(src, job.node, 'concurrency');
+      const jc = pairOf(job.node, 'concurrency');
       if (jc) noCancel(jc, `job ${job.id}`);
     }
     // undocumented permissions
-    const perms: [string, Node | null | undefined][] = [['workflow', get(src, root, 'permissions')], ...jobs.map((j) => [`job ${j.id}`, get(src, j.node, 'permissions')] as [string, Node | null | undefined])];
+    const perms: [string, Node | null | undefined][] = [['workflow', get(root, 'permissions')], ...jobs.map((j) => [`job ${j.id}`, get(j.node, 'permissions')] as [string, Node | null | undefined])];
     for (const [where, node] of perms) {
-      const es = entries(src, node ?? null);
+      const es = pairs(node ?? null);
       if (!es.length) continue;
       if (es.length === 1 && es[0]![0] === 'contents' && str(es[0]![1].value) === 'read') continue;
       for (const [scope, p] of es) {
@@ -89,7 +89,7 @@ export function auditPedantic(src: YamlSource, root: Node, jobs: Job[], triggers
     }
     // missing timeouts
     for (const job of jobs) {
-      if (get(src, job.node, 'uses') || pair(src, job.node, 'timeout-minutes')) continue;
+      if (get(job.node, 'uses') || pairOf(job.node, 'timeout-minutes')) continue;
       emit({ ruleId: 'gha-missing-timeout', start: job.keyOffset, end: job.keyOffset + job.id.length, anchor: job.keyOffset, identity: job.id, message: `Job ${job.id} sets no timeout-minutes, so a hung step holds the runner (and its token) for up to 6 hours; set a timeout.` });
     }
   }
