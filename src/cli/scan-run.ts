@@ -43,6 +43,7 @@ export const SCAN_OPTIONS = {
   'stdin-name': { type: 'string' },
   platform: { type: 'string' },
   offline: { type: 'boolean' },
+  online: { type: 'boolean' },
   verify: { type: 'boolean' },
   'skip-db-update': { type: 'boolean' },
   'show-all': { type: 'boolean' },
@@ -71,6 +72,8 @@ What is read:
       --platform OS/ARCH  the image to read from a multi-platform image index (default linux/amd64)
 Network:
       --offline           no network request beyond the target (no advisory download; network scanners skip)
+      --online            also run the pipeline checks that ask the GitHub API (impostor commits, ref confusion,
+                          stale refs, version comments); needs GITHUB_TOKEN or GH_TOKEN
       --verify            ask each found credential's own provider whether it is live (read-only calls such as
                           GitHub GET /user, AWS STS GetCallerIdentity; see scanners.secrets.verify* in the config);
                           findings get verified: live, revoked or unknown. Never on by default
@@ -327,6 +330,7 @@ async function scanAndReport(
       env: io.env,
       dbUpdate: v['skip-db-update'] !== true,
       ...(v.offline ? { offline: true } : {}),
+      ...(v.online ? { online: true } : {}),
     },
     progress,
     now: io.now,
