@@ -89,6 +89,25 @@ export abstract class AnalyserBase {
   /** The summary of a function, computed on first use (`summaries.ts`). */
   protected abstract summary(fn: FnRef): Summary;
 
+  private mwMask: number | undefined;
+  /**
+   * Classes that request-wide sanitising middleware installed by the program clears from every request value:
+   * `app.use(mongoSanitize())` (express-mongo-sanitize: operator keys removed, NoSQL) and `app.use(xss())`
+   * (xss-clean: HTML escaped, XSS).
+   */
+  protected middlewareCleaned(): number {
+    if (this.mwMask === undefined) {
+      let m = 0;
+      for (const f of this.files.values()) {
+        const t = f.unit.sf.text;
+        if (/['"](express-)?mongo-sanitize['"]/.test(t) && /\.use\(\s*(\w+\.)?(mongoSanitize|expressMongoSanitize|sanitize)\s*\(/.test(t)) m |= bit('nosql');
+        if (/['"]xss-clean['"]/.test(t) && /\.use\(\s*(xss|xssClean)\s*\(/.test(t)) m |= bit('xss');
+      }
+      this.mwMask = m;
+    }
+    return this.mwMask;
+  }
+
   /** The location of a node in its file. */
   protected loc(sc: Scope | FileState, node: TS.Node): FileLocation {
     const sf = ('unit' in sc ? sc.unit : sc.file.unit).sf;
