@@ -108,6 +108,29 @@ export abstract class AnalyserBase {
     return this.mwMask;
   }
 
+  private stored: Set<string> | undefined;
+  /**
+   * Models, collections and tables a file of the program writes while it handles a request (`Comment.create(...)`,
+   * `db.collection('jobs').insertOne(...)`, `INSERT INTO posts`): what the program reads back from them can be
+   * input stored earlier (second-order). Lower-cased names.
+   */
+  protected storedInput(): Set<string> {
+    if (!this.stored) {
+      const out = new Set<string>();
+      for (const f of this.files.values()) {
+        const t = f.unit.sf.text;
+        if (!/\b(req|request)\.(body|query|params|payload)\b|ctx\.request\.body|\bevent\.body\b|@Body\(/.test(t)) continue;
+        for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model|\w+Repository)\.(create|insertOne|insertMany|insert|bulkCreate|upsert|save)\(/g)) out.add(m[1]!.replace(/(Model|Repository)$/, '').toLowerCase());
+        for (const m of t.matchAll(/\bnew ([A-Z]\w*)\([^)]*\)[\s\S]{0,200}?\.save\(/g)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/collection\(\s*['"`](\w+)['"`]\s*\)\s*\.(insertOne|insertMany|insert|updateOne|updateMany|replaceOne|save|findOneAndUpdate)\(/g)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+[`"[]?(\w+)/gi)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/\bprisma\.(\w+)\.(create|createMany|upsert)\(/g)) out.add(m[1]!.toLowerCase());
+      }
+      this.stored = out;
+    }
+    return this.stored;
+  }
+
   /** The location of a node in its file. */
   protected loc(sc: Scope | FileState, node: TS.Node): FileLocation {
     const sf = ('unit' in sc ? sc.unit : sc.file.unit).sf;

@@ -86,6 +86,14 @@ export abstract class CallEvaluator extends FunctionSummaries {
       else if (row.kind === 'clean' && result === undefined) result = EMPTY;
     }
     if (result !== undefined) return result;
+    // second-order: rows read back from a model, collection or table the program writes request data into
+    if (method && STORE_READS.test(method) && !r?.req) {
+      const stored = this.storedInput();
+      if (stored.size) {
+        const name = storeName(method, recvText, argNodes[0]);
+        if (name && stored.has(name)) return this.source(sc, c, `stored data from ${name} (second-order)`, STRINGIFIED);
+      }
+    }
     // `res.status(404).send(...)`: the response's chaining methods give the response back
     if (r?.res && method && RES_CHAIN.has(method)) return { t: [], res: true };
 
@@ -236,6 +244,24 @@ export abstract class CallEvaluator extends FunctionSummaries {
       for (const t of taints) this.reportTaint(t, row.cls!, TAINT_RULES[row.cls!].ruleId, s);
     }
   }
+}
+
+/** Methods that read stored records. */
+const STORE_READS = /^(find|findOne|findById|findAll|findByPk|findMany|findFirst|findUnique|query|all|get|each)$/;
+
+/** The model, collection or table a read names (lower case), or undefined. */
+function storeName(method: string, recvText: string, a0: TS.Expression | undefined): string | undefined {
+  const col = /collection\(['"`](\w+)['"`]\)$/.exec(recvText);
+  if (col) return col[1]!.toLowerCase();
+  const prisma = /^(?:this\.)?prisma\.(\w+)$/.exec(recvText);
+  if (prisma) return prisma[1]!.toLowerCase();
+  if (/^(query|all|get|each)$/.test(method)) {
+    const sql = a0 && ts.isStringLiteralLike(a0) ? a0.text : a0 && ts.isTemplateExpression(a0) ? a0.head.text : '';
+    const m = /^\s*SELECT\b[\s\S]*?\bFROM\s+[`"[]?(\w+)/i.exec(sql);
+    return m?.[1]!.toLowerCase();
+  }
+  const model = /^(?:this\.)?([A-Z]\w*|\w+Model|\w+Repository|\w+Repo)$/.exec(recvText.replace(/^this\./, ''));
+  return model ? model[1]!.replace(/(Model|Repository|Repo)$/, '').toLowerCase() : undefined;
 }
 
 /** Response methods that return the response itself (Express, Fastify). */
