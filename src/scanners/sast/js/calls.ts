@@ -4,7 +4,7 @@ import { TAINT_RULES } from './classes.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
-import { isBound, normText, setVar, type Scope, type Site } from './scope.js';
+import { isBound, lookup, normText, setVar, type Scope, type Site } from './scope.js';
 import { CUSTOM_BIT, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Val } from './values.js';
 
 /**
@@ -154,6 +154,24 @@ export abstract class CallEvaluator extends FunctionSummaries {
       // an archive's `entry` events (unzipper, yauzl, tar-stream) carry names the archive's author chose (zip slip)
       const input = ((ev === 'message' || ev === 'data') && !ownThread) || peer || ev === 'entry' ? this.source(sc, argNodes[0]!, ev === 'entry' ? 'archive entry' : `${ev} event`, 0) : EMPTY;
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, `${ev} handler`);
+      // a request body read by hand (`req.on('data', (chunk) => { body += chunk })`): the accumulator is input
+      if (ev === 'data' && r?.req) {
+        for (const [a] of fnArgs) {
+          for (const fn of a.fns!) {
+            const p0 = (fn.node as TS.FunctionLikeDeclaration).parameters?.[0];
+            if (!p0 || !ts.isIdentifier(p0.name)) continue;
+            const chunk = p0.name.text;
+            const visit = (n: TS.Node): void => {
+              let target: string | undefined;
+              if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && [ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.EqualsToken].includes(n.operatorToken.kind) && new RegExp(`\\b${chunk}\\b`).test(n.right.getText(sf))) target = n.left.text;
+              if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'push' && ts.isIdentifier(n.expression.expression) && n.arguments.some((x) => ts.isIdentifier(x) && x.text === chunk)) target = n.expression.expression.text;
+              if (target && target !== chunk) setVar(sc, target, join(lookup(sc, target) ?? EMPTY, this.source(sc, n, 'request body', 0)));
+              ts.forEachChild(n, visit);
+            };
+            if (fn.node.body) visit(fn.node.body);
+          }
+        }
+      }
       return EMPTY;
     }
 

@@ -86,6 +86,8 @@ export function requestRole(p: TS.ParameterDeclaration, i: number, params: TS.No
   if ((n === 'req' || n === 'request') && i <= 1) return 'req';
   if ((n === 'res' || n === 'response' || n === 'reply') && i >= 1 && i <= 2) return 'res';
   if (n === 'ctx' && i === 0 && params[1] && params[1].name.getText(sf) === 'next') return 'req';
+  // a Koa/Strapi controller method `async find(ctx) { ... ctx.request.body ... }`
+  if (n === 'ctx' && i === 0 && params.length === 1 && /\bctx\.(request\.(body|query)|query\b|params\b)/.test(p.parent.getText(sf))) return 'req';
   return undefined;
 }
 

@@ -83,7 +83,7 @@ export const MODEL_ROWS: readonly string[] = [
   '* all sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
   '* get sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
   '* each sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
-  '* raw sink:sql 0 recv=(^|\\.)(knex|db|trx|k)$',
+  '* raw sink:sql 0 recv=(^|\\.)(knex|db|trx|k|connection|database|conn|pg|mysql)$',
   '* whereRaw sink:sql 0',
   '* orWhereRaw sink:sql 0',
   '* havingRaw sink:sql 0',
