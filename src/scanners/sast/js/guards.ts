@@ -146,6 +146,11 @@ function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
       else if (ts.isStringLiteralLike(a0) && /^\/(?!\/)/.test(a0.text)) mask |= bit('redirect');
       return { pos: [{ ...k, mask }], neg: [] };
     }
+    // validator.isURL(x, { host_whitelist: [...] }) pins the host (SSRF, redirects)
+    if (m === 'isURL' && a0 && e.arguments[1] && /host_(whitelist|allowlist)/.test(e.arguments[1].getText(sf))) {
+      const k = guardKey(a0);
+      return k ? { pos: [{ ...k, mask: bit('ssrf') | bit('redirect') }], neg: [] } : none;
+    }
     if ((m === 'hasOwnProperty' || m === 'hasOwn' || (m === 'call' && /hasOwnProperty$/.test(recv.getText(sf)))) && e.arguments.length) {
       const k = guardKey(e.arguments[e.arguments.length - 1]!);
       return k ? { pos: [{ ...k, mask: bit('proto') | bit('reflection') }], neg: [] } : none;
