@@ -52,7 +52,32 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (hooks?.sink) {
       for (const h of hooks.sink(c, sf)) {
         const idx = h.args === '*' ? args.map((_, i) => i) : h.args;
-        for (const i of idx) if (args[i]) for (const t of collapse(args[i]!)) this.reportTaint(t, 'code', h.ruleId, site());
+        const taints = idx.flatMap((i) => (args[i] ? collapse(args[i]!) : []));
+        if (!h.requires) {
+          for (const t of taints) this.reportTaint(t, 'code', h.ruleId, site());
+          continue;
+        }
+        // `requires:` is judged on every label the value carries (`A and B` needs both); a parameter's taint is
+        // judged label by label when the summary is applied
+        const labels = new Set(taints.filter((t) => t.origin === 'source' && t.rule === h.ruleId).map((t) => t.tlabel ?? '__SOURCE__'));
+        const all = h.requires(labels);
+        const s = site();
+        for (const t of taints) {
+          if (t.origin !== 'source') this.reportTaint(t, 'code', h.ruleId, { ...s, requires: h.requires });
+          else if (all) this.reportTaint(t, 'code', h.ruleId, s);
+        }
+      }
+    }
+    if (hooks?.propagate) {
+      for (const p of hooks.propagate(c, sf)) {
+        const v = dataOf(this.eval(p.from, sc));
+        if (v.t.length) setVar(sc, p.to, join(lookup(sc, p.to) ?? EMPTY, v));
+      }
+    }
+    if (hooks?.sanitizesVars) {
+      for (const name of hooks.sanitizesVars(c, sf)) {
+        const cur = lookup(sc, name);
+        if (cur?.t.length) setVar(sc, name, clean(cur, CUSTOM_BIT));
       }
     }
     if (hooks?.sanitizer?.(c, sf)) return clean(dataOf(join(...args)), CUSTOM_BIT);

@@ -50,6 +50,8 @@ export interface Site {
   text: string;
   fnName: string;
   snippet: string;
+  /** A custom sink's `requires:`: a source taint reports only when its label satisfies it. */
+  requires?: (labels: ReadonlySet<string>) => boolean;
 }
 
 /** In a summary: a parameter (at an access path below it) reaches a sink. */
