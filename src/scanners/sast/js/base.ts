@@ -106,6 +106,48 @@ export abstract class AnalyserBase {
   /** The summary of a function, computed on first use (`summaries.ts`). */
   protected abstract summary(fn: FnRef): Summary;
 
+  private mwMask: number | undefined;
+  /**
+   * Classes that request-wide sanitising middleware installed by the program clears from every request value:
+   * `app.use(mongoSanitize())` (express-mongo-sanitize: operator keys removed, NoSQL) and `app.use(xss())`
+   * (xss-clean: HTML escaped, XSS).
+   */
+  protected middlewareCleaned(): number {
+    if (this.mwMask === undefined) {
+      let m = 0;
+      for (const f of this.files.values()) {
+        const t = f.unit.sf.text;
+        if (/['"](express-)?mongo-sanitize['"]/.test(t) && /\.use\(\s*(\w+\.)?(mongoSanitize|expressMongoSanitize|sanitize)\s*\(/.test(t)) m |= bit('nosql');
+        if (/['"]xss-clean['"]/.test(t) && /\.use\(\s*(xss|xssClean)\s*\(/.test(t)) m |= bit('xss');
+      }
+      this.mwMask = m;
+    }
+    return this.mwMask;
+  }
+
+  private stored: Set<string> | undefined;
+  /**
+   * Models, collections and tables a file of the program writes while it handles a request (`Comment.create(...)`,
+   * `db.collection('jobs').insertOne(...)`, `INSERT INTO posts`): what the program reads back from them can be
+   * input stored earlier (second-order). Lower-cased names.
+   */
+  protected storedInput(): Set<string> {
+    if (!this.stored) {
+      const out = new Set<string>();
+      for (const f of this.files.values()) {
+        const t = f.unit.sf.text;
+        if (!/\b(req|request)\.(body|query|params|payload)\b|ctx\.request\.body|\bevent\.body\b|@Body\(/.test(t)) continue;
+        for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model|\w+Repository)\.(create|insertOne|insertMany|insert|bulkCreate|upsert|save)\(/g)) out.add(m[1]!.replace(/(Model|Repository)$/, '').toLowerCase());
+        for (const m of t.matchAll(/\bnew ([A-Z]\w*)\([^)]*\)[\s\S]{0,200}?\.save\(/g)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/collection\(\s*['"`](\w+)['"`]\s*\)\s*\.(insertOne|insertMany|insert|updateOne|updateMany|replaceOne|save|findOneAndUpdate)\(/g)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+[`"[]?(\w+)/gi)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/\bprisma\.(\w+)\.(create|createMany|upsert)\(/g)) out.add(m[1]!.toLowerCase());
+      }
+      this.stored = out;
+    }
+    return this.stored;
+  }
+
   /** The location of a node in its file. */
   protected loc(sc: Scope | FileState, node: TS.Node): FileLocation {
     const sf = ('unit' in sc ? sc.unit : sc.file.unit).sf;
