@@ -43,6 +43,8 @@ export interface TaintHooks {
   sanitizer?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): ReadonlySet<string> | undefined;
   /** Sanitizers by side effect: the variables this call cleans from here on (`validate(x)`), and for which rules. */
   sanitizesVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { name: string; rules: ReadonlySet<string> }[];
+  /** Sources by side effect: the variables this call taints from here on (`readInto(buf)`). */
+  taintsVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { name: string; source: HookSource }[];
   /** Propagators: at this call, the value of `from` flows into the variable `to`. */
   propagate?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { from: TS.Expression; to: string }[];
 }

@@ -72,6 +72,12 @@ export abstract class CallEvaluator extends FunctionSummaries {
         if (cur?.t.length) setVar(sc, name, cleanCustom(cur, rules));
       }
     }
+    if (hooks?.taintsVars) {
+      for (const { name, source } of hooks.taintsVars(c, sf)) {
+        const t = this.source(sc, c, source.label, 0).t.map((x) => ({ ...x, rule: source.ruleId, ...(source.tlabel ? { tlabel: source.tlabel } : {}) }));
+        setVar(sc, name, join(lookup(sc, name) ?? EMPTY, { t }));
+      }
+    }
     const sanitizes = hooks?.sanitizer?.(c, sf);
     if (sanitizes) return cleanCustom(dataOf(join(...args)), sanitizes);
 

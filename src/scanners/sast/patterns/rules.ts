@@ -216,7 +216,7 @@ export interface TaintSpec {
   label?: string;
   /** Sources and sinks: which labels the value must carry. */
   requires?: LabelExpr;
-  /** Sanitizers: the matched variable is clean from here on (not only the matched expression's value). */
+  /** Sanitizers and sources: the matched variable is clean (tainted) from here on, not only the matched expression's value. */
   bySideEffect?: boolean;
 }
 
@@ -284,7 +284,7 @@ function taintSpec(raw: Raw, kind: 'source' | 'sink' | 'sanitizer'): TaintSpec {
     spec.requires = parseLabelExpr(raw.requires);
   }
   if (raw['by-side-effect'] !== undefined) {
-    if (kind !== 'sanitizer') throw new UnsupportedConstruct(`unsupported taint option \`by-side-effect\` on a ${kind}`);
+    if (kind === 'sink') throw new UnsupportedConstruct('unsupported taint option `by-side-effect` on a sink');
     if (raw['by-side-effect'] === 'only') throw new UnsupportedConstruct('unsupported taint option `by-side-effect: only`');
     spec.bySideEffect = raw['by-side-effect'] === true;
   }

@@ -98,6 +98,8 @@ interface FileRanges {
   sanitizers: Map<string, Set<string>>;
   /** By-side-effect sanitizers: ranges of the variables (or calls) they clean, and for which rules. */
   sideEffects: Map<string, Set<string>>;
+  /** Sources by side effect: ranges of the variables (or calls) they taint. */
+  sourceEffects: Map<string, HookSource[]>;
   /** Propagators by call range: the `from` range and the `to` variable. */
   propagators: Map<string, { from: string; to: string }[]>;
 }
@@ -122,7 +124,7 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
   for (const f of files) {
     const idx = new TreeIndex(f.tree());
     const file: EvalFile = { lang: 'js', idx, text: f.sf.text };
-    const fr: FileRanges = { sources: new Map(), sinkCalls: new Map(), sinkArgs: new Map(), sinkExprs: new Map(), sanitizers: new Map(), sideEffects: new Map(), propagators: new Map() };
+    const fr: FileRanges = { sources: new Map(), sinkCalls: new Map(), sinkArgs: new Map(), sinkExprs: new Map(), sanitizers: new Map(), sideEffects: new Map(), sourceEffects: new Map(), propagators: new Map() };
     let any = false;
     for (const r of taint) {
       if (!appliesTo(r, f.sf.fileName)) continue;
@@ -134,7 +136,7 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
           if (s.label) h.tlabel = s.label;
           const rq = req(s.requires);
           if (rq) h.requires = rq;
-          push(fr.sources, `${m.startIndex}:${m.endIndex}`, h);
+          push(s.bySideEffect ? fr.sourceEffects : fr.sources, `${m.startIndex}:${m.endIndex}`, h);
         }
       }
       for (const s of r.sinks) {
@@ -230,6 +232,20 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
       for (const a of cands) {
         const rules = whole ?? fr.sideEffects.get(key(a, sf));
         if (ts.isIdentifier(a) && rules) out.push({ name: a.text, rules });
+      }
+      return out;
+    },
+    taintsVars(node, sf) {
+      const fr = byFile.get(sf.fileName);
+      if (!fr || fr.sourceEffects.size === 0) return [];
+      const whole = fr.sourceEffects.get(key(node, sf));
+      const ts = loadTypeScript();
+      const cands = [...(node.arguments ?? [])];
+      if (ts.isPropertyAccessExpression(node.expression)) cands.push(node.expression.expression);
+      const out: { name: string; source: HookSource }[] = [];
+      for (const a of cands) {
+        if (!ts.isIdentifier(a)) continue;
+        for (const source of whole ?? fr.sourceEffects.get(key(a, sf)) ?? []) out.push({ name: a.text, source });
       }
       return out;
     },
