@@ -297,19 +297,15 @@ function pattern(src: unknown, where = 'pattern'): Formula {
 }
 
 const OPS = ['pattern', 'patterns', 'pattern-either', 'pattern-regex'];
-/** Keys allowed beside the operator: at the top of a rule, on a taint spec. */
-const EXTRA: Record<'top' | 'taint' | 'nested', RegExp> = {
-  top: /^$/,
-  taint: /^(label|requires|by-side-effect|exact|control|not-conflicting|from|to|replace-labels)$/,
-  nested: /^$/,
-};
+/** Keys allowed beside the operator on a taint source, sink, sanitizer or propagator. */
+const TAINT_KEYS = /^(label|requires|by-side-effect|exact|control|not-conflicting|from|to|replace-labels)$/;
 
 function parseFormula(raw: Raw, where: 'top' | 'taint' | 'nested'): Formula {
   if (typeof raw !== 'object' || raw === null) throw new Error('expected a pattern operator mapping');
   const keys = Object.keys(raw).filter((k) => where !== 'top' || k.startsWith('pattern') || k === 'focus-metavariable');
   const ops = keys.filter((k) => OPS.includes(k));
   if (where === 'taint') {
-    const other = keys.find((k) => !OPS.includes(k) && k !== 'focus-metavariable' && !EXTRA.taint.test(k));
+    const other = keys.find((k) => !OPS.includes(k) && k !== 'focus-metavariable' && !TAINT_KEYS.test(k));
     if (other) throw new UnsupportedConstruct(`unsupported key \`${other}\` in a taint source, sink or sanitizer`);
     if (raw['replace-labels'] !== undefined) throw new UnsupportedConstruct('unsupported taint option `replace-labels`');
   }
