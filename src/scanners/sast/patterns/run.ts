@@ -20,11 +20,15 @@ export interface PatternHit {
 }
 
 /** The text a rule's fix puts in place of a match, or undefined when it changes nothing. */
-export function fixText(fix: RuleFix, matched: string, env: Env): string | undefined {
+export function fixText(fix: RuleFix, matched: string, env: Env, source?: string): string | undefined {
   let out: string;
   if (fix.kind === 'template') {
-    // `$X` and `$...X` take the text they matched; longer names first, so `$XY` is not read as `$X` + `Y`
-    out = fix.text.replace(/\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)/g, (m, n: string) => env['$' + n]?.text ?? m);
+    // `$X` and `$...X` take the text they matched (a `$...X` span as written in the file, separators included)
+    out = fix.text.replace(/\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)/g, (m, n: string) => {
+      const b = env['$' + n];
+      if (!b) return m;
+      return b.kind === '__span' && source !== undefined && b.children.length ? source.slice(b.startIndex, b.endIndex) : b.text;
+    });
   } else {
     let n = 0;
     let last = 0;
@@ -70,7 +74,7 @@ export function runSearchRules(rules: YamlRule[], path: string, lang: RuleLang, 
         rule: r, message: interpolate(r.message, m.env), text: text.slice(m.startIndex, m.endIndex).replace(/\s+/g, ' ').slice(0, 240),
         location: { path, startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col, snippet },
       };
-      const ft = r.fix && fixText(r.fix, text.slice(m.startIndex, m.endIndex), m.env);
+      const ft = r.fix && fixText(r.fix, text.slice(m.startIndex, m.endIndex), m.env, text);
       if (ft !== undefined) hit.fix = { start: m.startIndex, end: m.endIndex, text: ft, startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col };
       out.push(hit);
     }
