@@ -65,7 +65,11 @@ function jsPatternNodes(src: string): GNode[] {
  */
 export function precompile(rule: YamlRule): void {
   const visit = (f: Formula, langs: readonly RuleLang[]): void => {
-    if (f.op === 'pattern') for (const l of langs) if (l !== 'generic') compile(f, l);
+    if (f.op === 'pattern') {
+      // `generic` runs regexes only: Semgrep's generic pattern matcher (spacegrep) is not implemented
+      if (langs.every((l) => l === 'generic')) throw new UnsupportedConstruct('a `pattern` in language generic (only pattern-regex runs on generic text)');
+      for (const l of langs) if (l !== 'generic') compile(f, l);
+    }
     if (f.op === 'either') f.items.forEach((x) => visit(x, langs));
     if (f.op === 'inside') visit(f.f, langs);
     if (f.op === 'all') {
