@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LineIndex } from '../../core/lines.js';
 import { detect, type Detection, type RuleSet } from './engine.js';
+import { redact } from './redact-value.js';
 
 /** A secret found in one file, ready to leave the scanner: the raw value is gone unless asked for. */
 export interface SecretHit {
@@ -24,12 +25,8 @@ export interface SecretHit {
   secret?: string;
 }
 
-/** `ghp_********(40)`: a few leading characters (none for short values) and the length. */
-export function redact(secret: string): string {
-  const n = secret.length;
-  const keep = n >= 20 ? 4 : n >= 12 ? 2 : 0;
-  return `${secret.slice(0, keep)}********(${n})`;
-}
+/** `ghp_********(40)` (redact-value.ts). */
+export { redact };
 
 const MAX_EVIDENCE = 160;
 
@@ -84,7 +81,14 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
   const getText = () => (made ??= source());
   // One object shape for every file (no conditional spreads: this runs once per file).
   let dets: (Detection & { decodedFrom?: string })[] = detect(getText, set, { path: opts.path, decode, found: opts.found, bytes });
-  if (opts.path && YAML_PATH.test(opts.path)) dets = dets.concat(kubernetesSecretData(getText(), set));
+  if (opts.path && YAML_PATH.test(opts.path)) {
+    const decoded = kubernetesSecretData(getText(), set);
+    if (decoded.length) {
+      // A secret found inside a data value says more than the manifest rule at the same place: it replaces it.
+      const inside = (d: Detection) => decoded.some((x) => x.start < d.end && d.start < x.end);
+      dets = dets.filter((d) => d.ruleId !== 'kubernetes-secret-data' || !inside(d)).concat(decoded);
+    }
+  }
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {

@@ -4,7 +4,7 @@ import { InputError } from '../../core/errors.js';
 import { BUILTIN_PACKS } from './packs/index.js';
 import { precompile } from './patterns/match.js';
 import { parseRuleFile, UnsupportedConstruct, type YamlRule } from './patterns/rules.js';
-import { loadGrammars } from './patterns/tree-sitter.js';
+import { loadGrammars, type TsLang } from './patterns/tree-sitter.js';
 
 /*
  * Rules ready to match: parsed and every pattern compiled (which loads the parsers), so a broken pattern fails at
@@ -12,13 +12,23 @@ import { loadGrammars } from './patterns/tree-sitter.js';
  */
 
 let builtin: YamlRule[] | undefined;
-/** The built-in Python/Go/Java rule packs (parsed and compiled once). */
-export async function builtinRules(): Promise<YamlRule[]> {
-  if (builtin) return builtin;
-  await loadGrammars();
-  const rules = BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`));
-  for (const r of rules) precompile(r);
-  return (builtin = rules);
+const compiled = new WeakSet<YamlRule>();
+/**
+ * The built-in Python/Go/Java rule packs (parsed once; each rule compiled once, when first asked for). With
+ * `langs`, only the rules for those languages (and generic ones), whose grammars alone are loaded.
+ */
+export async function builtinRules(langs?: readonly TsLang[]): Promise<YamlRule[]> {
+  builtin ??= BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`));
+  const wanted = langs ? builtin.filter((r) => r.languages.some((l) => l === 'generic' || (langs as readonly string[]).includes(l))) : builtin;
+  const grammars = new Set<TsLang>();
+  for (const r of wanted) for (const l of r.languages) if (l !== 'generic' && l !== 'js') grammars.add(l);
+  await loadGrammars(langs ? [...grammars] : undefined);
+  for (const r of wanted) {
+    if (compiled.has(r)) continue;
+    precompile(r);
+    compiled.add(r);
+  }
+  return wanted;
 }
 
 /** Loads user rule files named in the config (relative paths are resolved against the target root). */

@@ -4,7 +4,7 @@ import { CallEvaluator } from './calls.js';
 import { LOCATION_SINKS, SQL_TAGS } from './frameworks.js';
 import { guardFacts, pathKey } from './guards.js';
 import { isBound, lookup, normText, setKey, setVar, type Scope } from './scope.js';
-import { EMPTY, STRINGIFIED, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
+import { EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
 
 /**
  * Expressions: literals, templates (string building clears operator-injection classes), member access, calls,
@@ -99,6 +99,10 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         if (SQL_TAGS.test(tag) || /\.sql$/.test(tag)) return EMPTY;
         const tv = this.eval(t.tag, sc);
         if (tv.fns) return join(...tv.fns.map((f) => this.invoke(f, [EMPTY, ...spans], t, sc, tag)));
+        // a sanitiser used as a tag (ldap-escape's filter`...`) cleans what it interpolates
+        const tagRows = tv.mod ? this.opts.models.byName.get(tv.mod) : undefined;
+        const san = tagRows?.find((r) => r.kind === 'sanitizer');
+        if (san) return clean(join(...spans.map(dataOf)), bits(san.clears ?? []) | STRINGIFIED);
         return clean(join(...spans.map(dataOf)), STRINGIFIED);
       }
       case ts.SyntaxKind.PropertyAccessExpression:
@@ -271,6 +275,11 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       const name = ts.isPropertyAccessExpression(target) ? target.name.text : ts.isStringLiteralLike(target.argumentExpression) ? target.argumentExpression.text : undefined;
       // sinks written as assignments
       if (name === 'innerHTML' || name === 'outerHTML' || name === 'srcdoc') this.sinkVal(v, 'xss', this.site(sc, at, text));
+      // `socket.onmessage = (event) => ...`: a WebSocket's (or a window's) messages are input; a worker's are not
+      else if (name === 'onmessage' && force(v).fns && !/(^|\.)(parentPort|self|\w*[wW]orker)$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) {
+        const input = this.source(sc, at, 'message event', 0);
+        for (const fn of force(v).fns!) this.invoke(fn, [input], at as TS.Expression, sc, 'message handler');
+      }
       else if (KOA_BODY.test(text) && ts.isBinaryExpression(at) && servedAsHtml(at.right)) this.sinkVal(v, 'xss', this.site(sc, at, text));
       else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) this.sinkVal(v, 'redirect', this.site(sc, at, text));
       else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) this.sinkVal(v, 'redirect', this.site(sc, at, text));
