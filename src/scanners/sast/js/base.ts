@@ -39,10 +39,12 @@ export interface TaintHooks {
   sink?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { ruleId: string; args: number[] | '*'; requires?: (labels: ReadonlySet<string>) => boolean }[];
   /** Sinks on any other expression (an assignment's right side...): the value of the expression reaches them. */
   sinkExpr?(node: TS.Expression, sf: TS.SourceFile): { ruleId: string; requires?: (labels: ReadonlySet<string>) => boolean }[] | undefined;
-  /** Extra sanitizers: returns true when the call's result is clean for custom rules. */
-  sanitizer?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): boolean;
-  /** Sanitizers by side effect: the variables this call cleans from here on (`validate(x)`). */
-  sanitizesVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string[];
+  /** Extra sanitizers: the custom rules for which the call's result is clean (none: not a sanitizer). */
+  sanitizer?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): ReadonlySet<string> | undefined;
+  /** Sanitizers by side effect: the variables this call cleans from here on (`validate(x)`), and for which rules. */
+  sanitizesVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { name: string; rules: ReadonlySet<string> }[];
+  /** Sources by side effect: the variables this call taints from here on (`readInto(buf)`). */
+  taintsVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { name: string; source: HookSource }[];
   /** Propagators: at this call, the value of `from` flows into the variable `to`. */
   propagate?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { from: TS.Expression; to: string }[];
 }

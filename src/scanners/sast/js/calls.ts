@@ -5,7 +5,7 @@ import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_R
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
 import { isBound, lookup, normText, setVar, type Scope, type Site } from './scope.js';
-import { CUSTOM_BIT, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Val } from './values.js';
+import { EMPTY, STRINGIFIED, bits, clean, cleanCustom, collapse, dataOf, force, join, type Val } from './values.js';
 
 /**
  * Calls: `require`/`import()`, custom (YAML) hooks, library models (sinks, sanitisers, sources from `models.ts`),
@@ -75,12 +75,19 @@ export abstract class CallEvaluator extends FunctionSummaries {
       }
     }
     if (hooks?.sanitizesVars) {
-      for (const name of hooks.sanitizesVars(c, sf)) {
+      for (const { name, rules } of hooks.sanitizesVars(c, sf)) {
         const cur = lookup(sc, name);
-        if (cur?.t.length) setVar(sc, name, clean(cur, CUSTOM_BIT));
+        if (cur?.t.length) setVar(sc, name, cleanCustom(cur, rules));
       }
     }
-    if (hooks?.sanitizer?.(c, sf)) return clean(dataOf(join(...args)), CUSTOM_BIT);
+    if (hooks?.taintsVars) {
+      for (const { name, source } of hooks.taintsVars(c, sf)) {
+        const t = this.source(sc, c, source.label, 0).t.map((x) => ({ ...x, rule: source.ruleId, ...(source.tlabel ? { tlabel: source.tlabel } : {}) }));
+        setVar(sc, name, join(lookup(sc, name) ?? EMPTY, { t }));
+      }
+    }
+    const sanitizes = hooks?.sanitizer?.(c, sf);
+    if (sanitizes) return cleanCustom(dataOf(join(...args)), sanitizes);
 
     // request object methods
     const r = recv ? force(recv) : undefined;

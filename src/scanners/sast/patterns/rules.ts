@@ -216,7 +216,7 @@ export interface TaintSpec {
   label?: string;
   /** Sources and sinks: which labels the value must carry. */
   requires?: LabelExpr;
-  /** Sanitizers: the matched variable is clean from here on (not only the matched expression's value). */
+  /** Sanitizers and sources: the matched variable is clean (tainted) from here on, not only the matched expression's value. */
   bySideEffect?: boolean;
 }
 
@@ -284,7 +284,7 @@ function taintSpec(raw: Raw, kind: 'source' | 'sink' | 'sanitizer'): TaintSpec {
     spec.requires = parseLabelExpr(raw.requires);
   }
   if (raw['by-side-effect'] !== undefined) {
-    if (kind !== 'sanitizer') throw new UnsupportedConstruct(`unsupported taint option \`by-side-effect\` on a ${kind}`);
+    if (kind === 'sink') throw new UnsupportedConstruct('unsupported taint option `by-side-effect` on a sink');
     if (raw['by-side-effect'] === 'only') throw new UnsupportedConstruct('unsupported taint option `by-side-effect: only`');
     spec.bySideEffect = raw['by-side-effect'] === true;
   }
@@ -297,19 +297,15 @@ function pattern(src: unknown, where = 'pattern'): Formula {
 }
 
 const OPS = ['pattern', 'patterns', 'pattern-either', 'pattern-regex'];
-/** Keys allowed beside the operator: at the top of a rule, on a taint spec. */
-const EXTRA: Record<'top' | 'taint' | 'nested', RegExp> = {
-  top: /^$/,
-  taint: /^(label|requires|by-side-effect|exact|control|not-conflicting|from|to|replace-labels)$/,
-  nested: /^$/,
-};
+/** Keys allowed beside the operator on a taint source, sink, sanitizer or propagator. */
+const TAINT_KEYS = /^(label|requires|by-side-effect|exact|control|not-conflicting|from|to|replace-labels)$/;
 
 function parseFormula(raw: Raw, where: 'top' | 'taint' | 'nested'): Formula {
   if (typeof raw !== 'object' || raw === null) throw new Error('expected a pattern operator mapping');
   const keys = Object.keys(raw).filter((k) => where !== 'top' || k.startsWith('pattern') || k === 'focus-metavariable');
   const ops = keys.filter((k) => OPS.includes(k));
   if (where === 'taint') {
-    const other = keys.find((k) => !OPS.includes(k) && k !== 'focus-metavariable' && !EXTRA.taint.test(k));
+    const other = keys.find((k) => !OPS.includes(k) && k !== 'focus-metavariable' && !TAINT_KEYS.test(k));
     if (other) throw new UnsupportedConstruct(`unsupported key \`${other}\` in a taint source, sink or sanitizer`);
     if (raw['replace-labels'] !== undefined) throw new UnsupportedConstruct('unsupported taint option `replace-labels`');
   }
