@@ -20,14 +20,19 @@ import { writeReports } from './output.js';
 export { writeAtomic, writeReports } from './output.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
 
-/** Options shared by `scan` and `secrets`, for parseArgs. */
-export const SCAN_OPTIONS = {
+/** Report and gate options of every command that ends in the gate and reports (`scan`, `secrets`, `dast`). */
+export const REPORT_OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
   output: { type: 'string', short: 'o', multiple: true },
   'fail-on': { type: 'string' },
   config: { type: 'string', short: 'c' },
   baseline: { type: 'string' },
   'ignore-file': { type: 'string' },
+} as const;
+
+/** Options shared by `scan` and `secrets`, for parseArgs. */
+export const SCAN_OPTIONS = {
+  ...REPORT_OPTIONS,
   exclude: { type: 'string', multiple: true },
   'no-gitignore': { type: 'boolean' },
   'no-archives': { type: 'boolean' },
@@ -281,6 +286,9 @@ async function scanAndReport(
     scanners: {
       ...loaded.config.scanners,
       'patch-level': resolvePatchLevelPaths(loaded.config.scanners['patch-level'], configDir),
+      // SAST rule files are relative to the scanned folder: resolved here, so that the rules the scanner declares
+      // (read before the scan, with no target) and the ones it loads are the same files whatever the working folder
+      sast: { ...loaded.config.scanners.sast, rules: loaded.config.scanners.sast.rules.map((p) => resolve(statSync(absPath).isDirectory() ? absPath : dirname(absPath), p)) },
       ...(v.verify ? { secrets: { ...loaded.config.scanners.secrets, verify: true } } : {}),
     },
   };

@@ -21,6 +21,7 @@ import { offers } from '../core/types.js';
 import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
+import { readTrivyIgnores, trivyIgnoreReason } from './trivyignore.js';
 import { applyTestContext } from './test-context.js';
 import { dropOverlaps } from './overlaps.js';
 import { redactFindings } from './redact.js';
@@ -160,10 +161,16 @@ export async function runScan(o: RunOptions): Promise<Report> {
   }
   const inlineIgnored: Record<string, string> = {};
   const configIgnored: Record<string, string> = {};
+  // Trivy's ignore files in a scanned folder: config suppressions, as they were Trivy's.
+  const trivy = o.target.root ? readTrivyIgnores(o.target.root, now(), (m) => warnings.push(m)) : [];
   const fingerprinted = applyTestContext(kept, config.testContext).map((f) => {
     if (!f.suppressed) {
       const reason = inline.match(f, knownRules);
       if (reason) inlineIgnored[f.fingerprint] = reason;
+      else {
+        const byTrivy = trivyIgnoreReason(trivy, f);
+        if (byTrivy) configIgnored[f.fingerprint] = byTrivy;
+      }
       return f;
     }
     // The scanner's own ignore comment or config rule: recorded here, applied by the gate with every other one.

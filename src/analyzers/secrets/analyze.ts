@@ -81,7 +81,14 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
   const getText = () => (made ??= source());
   // One object shape for every file (no conditional spreads: this runs once per file).
   let dets: (Detection & { decodedFrom?: string })[] = detect(getText, set, { path: opts.path, decode, found: opts.found, bytes });
-  if (opts.path && YAML_PATH.test(opts.path)) dets = dets.concat(kubernetesSecretData(getText(), set));
+  if (opts.path && YAML_PATH.test(opts.path)) {
+    const decoded = kubernetesSecretData(getText(), set);
+    if (decoded.length) {
+      // A secret found inside a data value says more than the manifest rule at the same place: it replaces it.
+      const inside = (d: Detection) => decoded.some((x) => x.start < d.end && d.start < x.end);
+      dets = dets.filter((d) => d.ruleId !== 'kubernetes-secret-data' || !inside(d)).concat(decoded);
+    }
+  }
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import type { FileLocation, Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import type { Analyses, FileLocation, Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { readText, targetFiles } from '../../core/types.js';
 import type { Span } from '../../core/lines.js';
 import { toRuleMeta } from '../../core/rules.js';
@@ -14,8 +14,8 @@ export { portText } from './policy.js';
 /** Config file names looked for in the target, to point declared-not-exposed findings at their line. */
 const CONFIG_FILES = ['pipeguard.yml', 'pipeguard.yaml', '.pipeguard.yml', '.pipeguard.yaml'];
 
-/** Reads every exposure source of a target. */
-export async function collectExposures(target: Target, onError: (path: string, message: string) => void, signal?: AbortSignal): Promise<{ exposures: Exposure[]; files: number; locate?: PolicyLocator }> {
+/** Reads every exposure source of a target (through the scan's shared parses when `analyses` is given). */
+export async function collectExposures(target: Target, onError: (path: string, message: string) => void, signal?: AbortSignal, analyses?: Analyses): Promise<{ exposures: Exposure[]; files: number; locate?: PolicyLocator }> {
   const exposures: Exposure[] = [];
   let files = 0;
   let locate: PolicyLocator | undefined;
@@ -28,7 +28,7 @@ export async function collectExposures(target: Target, onError: (path: string, m
       continue;
     }
     files++;
-    exposures.push(...deriveExposures(f.path, text, onError));
+    exposures.push(...deriveExposures(f.path, text, onError, analyses?.parser(f)));
   }
   const img = target.image;
   if (img?.config) exposures.push(...deriveFromImage(img.reference, img.config.exposedPorts));
@@ -53,8 +53,8 @@ export function policyLocator(path: string, text: string): PolicyLocator {
 }
 
 /** Derives exposures and compares them with the policy; `policy` is false when no service is declared. */
-export async function checkExposure(target: Target, cfg: ExposureConfig, onError: (path: string, message: string) => void, signal?: AbortSignal): Promise<{ policy: boolean; exposures: Exposure[]; verdicts: Verdict[]; findings: RawFinding<FileLocation>[]; files: number }> {
-  const { exposures, files, locate } = await collectExposures(target, onError, signal);
+export async function checkExposure(target: Target, cfg: ExposureConfig, onError: (path: string, message: string) => void, signal?: AbortSignal, analyses?: Analyses): Promise<{ policy: boolean; exposures: Exposure[]; verdicts: Verdict[]; findings: RawFinding<FileLocation>[]; files: number }> {
+  const { exposures, files, locate } = await collectExposures(target, onError, signal, analyses);
   const policy = Object.keys(cfg.services).length > 0;
   if (!policy) return { policy, exposures, verdicts: exposures.map((e) => ({ exposure: e, status: 'unmatched' })), findings: [], files };
   const { verdicts, findings } = evaluate(exposures, cfg, locate);
@@ -72,7 +72,7 @@ export const exposureScanner: Scanner<ExposureConfig> = {
   },
   async *scan(target: Target, ctx: ScanContext<ExposureConfig>) {
     if (!ctx.config?.services || Object.keys(ctx.config.services).length === 0) return;
-    const r = await checkExposure(target, ctx.config, (p, m) => ctx.fileError(p, m), ctx.signal);
+    const r = await checkExposure(target, ctx.config, (p, m) => ctx.fileError(p, m), ctx.signal, ctx.analyses);
     ctx.count('files', r.files);
     ctx.count('exposures', r.exposures.length);
     const image = target.image;

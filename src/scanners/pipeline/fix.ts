@@ -11,8 +11,8 @@ import { accessPath, findExpressions } from './expr.js';
 import { auditText } from './scanner.js';
 import type { PipelineFileKind } from './scanner.js';
 import { judgeExpressions, quoteStateAt, type ExpressionContext } from '../../analyzers/shell.js';
-import { entries, get, items, pair, scalarBody, str } from './yamlsrc.js';
-import type { YamlSource } from './yamlsrc.js';
+import { pairs, get, items, pairOf, scalarBody, str } from '../../analyzers/yaml.js';
+import type { YamlSource } from '../../analyzers/yaml.js';
 
 /** One text edit: replace `[start, end)` with `text` (an insertion when start === end). */
 export interface TextEdit {
@@ -125,11 +125,11 @@ const RUN_WRITERS = /\bgit\s+push\b|\bgh\s+(?:release|pr|issue|api|label|workflo
 
 /** Why a job without `permissions:` might need more than `contents: read`, or undefined. */
 function needsWrite(src: YamlSource, job: Node): string | undefined {
-  if (get(src, job, 'uses')) return 'it calls a reusable workflow whose token needs are unknown';
-  for (const step of items(src, get(src, job, 'steps'))) {
-    const uses = str(get(src, step, 'uses')) ?? '';
+  if (get(job, 'uses')) return 'it calls a reusable workflow whose token needs are unknown';
+  for (const step of items(get(job, 'steps'))) {
+    const uses = str(get(step, 'uses')) ?? '';
     if (WRITERS.test(uses)) return `it uses ${uses.split('@')[0]}, which may write with the token`;
-    const run = str(get(src, step, 'run')) ?? '';
+    const run = str(get(step, 'run')) ?? '';
     const m = RUN_WRITERS.exec(run);
     if (m) return `its script runs \`${m[0]}\`, which may need write access`;
   }
@@ -140,10 +140,10 @@ function needsWrite(src: YamlSource, job: Node): string | undefined {
 
 function planPermissions(src: YamlSource, edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
   const root = src.doc.contents;
-  if (!isMap(root) || pair(src, root, 'permissions')) return;
-  const jobsPair = pair(src, root, 'jobs');
+  if (!isMap(root) || pairOf(root, 'permissions')) return;
+  const jobsPair = pairOf(root, 'jobs');
   if (!jobsPair) return;
-  const lacking = entries(src, jobsPair.value).filter(([, p]) => !pair(src, p.value, 'permissions'));
+  const lacking = pairs(jobsPair.value).filter(([, p]) => !pairOf(p.value, 'permissions'));
   if (!lacking.length) return;
   const line = lineOf(src, jobsPair.key.range![0]);
   for (const [id, p] of lacking) {
@@ -179,7 +179,7 @@ function planCheckout(src: YamlSource, step: Node, line: number, edits: TextEdit
     skipped.push({ ruleId: 'gha-checkout-persist-credentials', line, description: 'checkout step in flow style; add persist-credentials: false by hand' });
     return;
   }
-  const withPair = pair(src, step, 'with');
+  const withPair = pairOf(step, 'with');
   if (withPair) {
     const w = withPair.value;
     if (!isMap(w) || (w as YAMLMap).flow || !(w as YAMLMap).items.length) {
@@ -190,7 +190,7 @@ function planCheckout(src: YamlSource, step: Node, line: number, edits: TextEdit
     const at = lineStart(src.text, firstKey.range![0]);
     edits.push({ start: at, end: at, text: `${' '.repeat(column(src.text, firstKey.range![0]))}persist-credentials: false\n` });
   } else {
-    const usesPair = pair(src, step, 'uses')!;
+    const usesPair = pairOf(step, 'uses')!;
     const end = usesPair.value!.range![1];
     const at = nextLineStart(src.text, end);
     const pre = at === src.text.length && !src.text.endsWith('\n') ? '\n' : '';
@@ -270,8 +270,8 @@ function bashParses(script: string): boolean {
   return r.status === 0;
 }
 
-function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites: InjectionSite[], edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
-  const run = get(src, step, 'run');
+function planInjection(src: YamlSource, jobNode: Node | null | undefined, step: Node, sites: InjectionSite[], edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
+  const run = get(step, 'run');
   const skip = (d: string): void => {
     for (const s of sites) skipped.push({ ruleId: s.ruleId, line: s.line, description: d });
   };
@@ -281,14 +281,14 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
   const t = (run as Scalar).type;
   if (t === Scalar.QUOTE_DOUBLE || t === Scalar.QUOTE_SINGLE) return skip('run: is a quoted YAML string; move the expression to env: by hand');
   if (/^[|>][^\n]*\+/.test(src.text.slice(run.range![0], run.range![0] + 4))) return skip('run: keeps trailing newlines (|+); move the expression by hand');
-  const shell = (str(get(src, step, 'shell')) ?? str(get(src, get(src, get(src, jobNode, 'defaults'), 'run'), 'shell')) ?? str(get(src, get(src, get(src, src.doc.contents, 'defaults'), 'run'), 'shell')) ?? '').trim();
+  const shell = (str(get(step, 'shell')) ?? str(get(get(get(jobNode, 'defaults'), 'run'), 'shell')) ?? str(get(get(get(src.doc.contents, 'defaults'), 'run'), 'shell')) ?? '').trim();
   if (shell && !/^(bash|sh)\b/.test(shell)) return skip(`shell ${shell} is not bash/sh; reference the variable in that shell's syntax by hand`);
   if (!shell) {
-    const ro = get(src, jobNode, 'runs-on');
+    const ro = get(jobNode, 'runs-on');
     const roText = ro?.range ? src.text.slice(ro.range[0], ro.range[1]) : '';
     if (/windows|\$\{\{/i.test(roText)) return skip('the runner may be Windows (default shell pwsh); set shell: bash or move the expression by hand');
   }
-  const envPairEarly = pair(src, step, 'env');
+  const envPairEarly = pairOf(step, 'env');
   if (envPairEarly && (!isMap(envPairEarly.value) || (envPairEarly.value as YAMLMap).flow || !(envPairEarly.value as YAMLMap).items.length)) return skip('env: is not a block mapping; move the expression by hand');
   const [bs, be] = scalarBody(src, run as Scalar);
   const script = src.text.slice(bs, be);
@@ -296,9 +296,9 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
 
   // Existing env names in scope, and env entries of this step by value.
   const taken = new Set<string>();
-  for (const scope of [get(src, step, 'env'), get(src, jobNode, 'env'), get(src, src.doc.contents, 'env')]) for (const [k] of entries(src, scope)) taken.add(k);
+  for (const scope of [get(step, 'env'), get(jobNode, 'env'), get(src.doc.contents, 'env')]) for (const [k] of pairs(scope)) taken.add(k);
   const stepEnvByValue = new Map<string, string>();
-  for (const [k, p] of entries(src, get(src, step, 'env'))) {
+  for (const [k, p] of pairs(get(step, 'env'))) {
     const v = str(p.value);
     const occ = v ? findExpressions(v) : [];
     if (occ.length === 1 && v!.trim() === v!.slice(occ[0]!.start, occ[0]!.end)) stepEnvByValue.set(occ[0]!.text, k);
@@ -358,7 +358,7 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
   }
   edits.push(...localEdits);
   if (!newEnv.length) return;
-  const envPair = pair(src, step, 'env');
+  const envPair = pairOf(step, 'env');
   if (envPair) {
     const firstKey = (envPair.value as YAMLMap).items[0]!.key as Node;
     const at = lineStart(src.text, firstKey.range![0]);
@@ -401,8 +401,8 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
   if (pinFindings.length) planPins(src, pinFindings, pins, edits, applied, skipped);
   const jobs: [Node | null, Node[]][] =
     kind === 'workflow'
-      ? entries(src, get(src, src.doc.contents, 'jobs')).map(([, p]) => [p.value as Node, items(src, get(src, p.value, 'steps'))])
-      : [[null, items(src, get(src, get(src, src.doc.contents, 'runs'), 'steps'))]];
+      ? pairs(get(src.doc.contents, 'jobs')).map(([, p]) => [p.value as Node, items(get(p.value, 'steps'))])
+      : [[null, items(get(get(src.doc.contents, 'runs'), 'steps'))]];
   for (const [jobNode, steps] of jobs) {
     for (const step of steps) {
       const r = step.range;
@@ -413,7 +413,7 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
       });
       const co = inStep.find((f) => f.ruleId === 'gha-checkout-persist-credentials');
       if (co && want(co.ruleId)) planCheckout(src, step, co.location.startLine!, edits, applied, skipped);
-      const run = get(src, step, 'run');
+      const run = get(step, 'run');
       const runRange = run?.range;
       const sites = inStep
         .filter((f) => (f.ruleId === 'gha-template-injection' || f.ruleId === 'gha-input-injection') && want(f.ruleId))

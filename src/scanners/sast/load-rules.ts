@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { builtinPackItems } from './pack-items.js';
 import { precompile } from './patterns/match.js';
-import { parseRuleFile, parseRuleItems, type YamlRule } from './patterns/rules.js';
+import { parseRuleFile, parseRuleItems, UnsupportedConstruct, type YamlRule } from './patterns/rules.js';
 import { loadGrammars, type TsLang } from './patterns/tree-sitter.js';
 
 /*
@@ -35,17 +35,29 @@ export async function builtinRules(langs?: readonly TsLang[]): Promise<YamlRule[
 export async function loadUserRules(paths: string[], root: string | undefined, warn?: (message: string) => void): Promise<YamlRule[]> {
   const out: YamlRule[] = [];
   if (paths.length) await loadGrammars();
-  for (const p of paths) {
-    const abs = isAbsolute(p) || !root ? p : join(root, p);
+  for (const given of paths) {
+    const abs = isAbsolute(given) || !root ? given : join(root, given);
+    // shown relative to the scanned folder when it lies inside it
+    const p = root && isAbsolute(given) && !relative(root, given).startsWith('..') ? relative(root, given) : given;
     let text: string;
     try {
       text = await readFile(abs, 'utf8');
     } catch (e) {
       throw new InputError(`cannot read rule file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, p);
     }
-    const rules = parseRuleFile(text, p, warn && ((r) => warn(`${p}${r.line ? `:${r.line}` : ''}: rule ${r.id} skipped: ${r.construct}`)));
-    for (const r of rules) precompile(r);
-    out.push(...rules);
+    const skip = (id: string, line: number | undefined, construct: string) => warn?.(`${p}${line ? `:${line}` : ''}: rule ${id} skipped: ${construct}`);
+    const rules = parseRuleFile(text, p, warn && ((r) => skip(r.id, r.line, r.construct)));
+    for (const r of rules) {
+      try {
+        precompile(r);
+      } catch (e) {
+        // a pattern this engine cannot parse: the rule is skipped with a warning, the file and the scan go on
+        if (!(e instanceof UnsupportedConstruct) || !warn) throw e instanceof UnsupportedConstruct ? new InputError(`rule ${r.id}: ${e.message}`, p, r.line) : e;
+        skip(r.id, r.line, e.message);
+        continue;
+      }
+      out.push(r);
+    }
   }
   return out;
 }

@@ -647,7 +647,7 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     title: 'Yandex Cloud static access key secret',
     severity: 'high',
     keywords: ['yandex', 'yc_', 'secret'],
-    regex: ctx(r`(?:yandex|yc)[\w.\-]{0,20}?(?:secret|key)|secret[_\-.]?(?:access[_\-.]?)?key`) + r`(?<secret>YC[A-Za-z0-9_\-]{38})` + R,
+    regex: ctx(r`yandex|yc[\w.\-]{0,20}?(?:secret|key)|secret[_\-.]?(?:access[_\-.]?)?key`) + r`(?<secret>YC[A-Za-z0-9_\-]{38})` + R,
     flags: 'i',
     minEntropy: 4.2,
     confidence: 'medium',

@@ -209,4 +209,22 @@ export const DATABASE_RULES: SecretRuleSpec[] = [
     tags: ['mongodb'],
     examples: { positive: ['MONGODB_ATLAS_PRIVATE_KEY=62f65d11-a296-a8b4-9832-d3218a92cca4'], negative: ['MONGODB_ATLAS_PUBLIC_KEY=kjh8ikek'] },
   },
+  {
+    // The URI rule above stops the user name at URL delimiters; other scanners accept any printable user name
+    // (`[!-9;-~]`, so `@`, `/` and quotes too) and a password of any printable character but `@`.
+    id: 'mongodb-uri-password-loose',
+    title: 'MongoDB connection URI with password (any user-name characters)',
+    severity: 'high',
+    keywords: ['mongodb'],
+    regex: r`(?<![A-Za-z0-9+.\-])mongodb(?:\+srv)?://[!-9;-~]{3,50}:(?<secret>[!-?A-~]{3,88})@(?:[A-Za-z0-9][\w.\-]{0,253}|\d{1,3}(?:\.\d{1,3}){3})`,
+    minEntropy: 1.5,
+    fallback: true,
+    confidence: 'medium',
+    allowlist: { regexes: [DEFAULT_PASSWORDS, r`^(?:pass(?:word)?|bar|\*+|x+)$`, r`^\$\{?\w+\}?$`, r`^<[^>]+>$`] },
+    tags: ['connection-string'],
+    examples: {
+      positive: ['MONGO="mongodb://a@b/c:Yr7Ng{HMD24@mongo-0.internal/app"', 'mongodb+srv://u<x>:q9-Zz.8Pd@10.0.0.5:27017'],
+      negative: ['mongodb://localhost:27017/app', 'mongodb://user:password@localhost/db', 'mongodb://app:${DB_PASSWORD}@db:5432/app'],
+    },
+  },
 ];

@@ -29,6 +29,10 @@ const NOT_A_SECRET = [
 
 /** Assignments whose key names a hash, a public value or an identifier rather than a secret. */
 const NOT_A_SECRET_KEY = [
+  // A name ending in an id, a URL or a URI (`credentialId`, `dev.credentials.url`), or naming a key vault or a
+  // keying step, holds no secret.
+  r`(?:id|ids|url|uri)["'\]]?\s{0,4}(?::=|=>|=|:)`,
+  r`keying|key[_\-.]?vault`,
   r`(?:sha\d*|md5|checksum|integrity|hash|digest|etag|fingerprint|commit|revision|nonce|salt_rounds|public|publishable|_id\b|_name\b|_url\b|_uri\b|_path\b|_file\b|_dir\b|_len(?:gth)?\b|_type\b|_format\b|_field\b|_header\b|_param\b|_prefix\b|_policy\b|_endpoint\b|_expir|_ttl\b|_timeout\b|_encryption\b|_algorithm\b|_method\b|_mode\b|_cipher\b|_scheme\b|_version\b|_ref\b|_kind\b|_class\b)\w{0,30}["'\]]?\s{0,4}(?::=|=>|=|:)`,
 ];
 
@@ -51,7 +55,9 @@ const IDENTIFIER = [
  * that is checked on the secret ({@link assignment}'s `exactRegexes`), not by a lookahead in the regex, which would
  * have no bound on how far it reads and force the engine to search whole texts.
  */
-const VALUE = r`(?<q>["'` + '`' + r`]?)(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\k<q>(?=[\s"'` + '`' + r`;,)}\]]|$)`;
+// An escaped quote may open and close it (`\"value\"` in a JSON string), and it may end at `<` (an XML element)
+// or a backslash (`\n` inside a string).
+const VALUE = r`\\?(?<q>["'` + '`' + r`]?)(?<secret>[^\s"'` + '`' + r`;,(){}\[\]<>|\\]{MIN,256})\\?\k<q>(?=[\s"'` + '`' + r`;,)}\]<\\]|$)`;
 
 /**
  * Makes the letters of a regex source match either case without the `i` flag (so the rest of the regex can tell
@@ -183,14 +189,16 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     title: 'Credentials passed to curl -u',
     severity: 'high',
     keywords: ['curl'],
-    regex: r`curl[^\n]{0,200}?\s(?:-u|--user)\s{1,4}["']?[^\s:'"$]{1,100}:(?<secret>[^\s'"]{4,128}?)["']?(?=\s|$)`,
+    // The flag may come on one of the next lines of a continued command (`\` at the line end); the user name may
+    // be empty or quoted apart from the password (`"user":"pass"`, `kevin:'pass'`).
+    regex: r`curl[\s\S]{0,600}?[ \t\n](?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:'"$]{0,100}["']?:["']?(?<secret>[^\s'"]{3,128}?)["']?(?=\s|$)`,
     minEntropy: 2.5,
     confidence: 'medium',
-    allowlist: { regexes: [r`^\$`, r`^(?:password|pass|secret|changeme|x+|admin|guest)$`] },
+    allowlist: { regexes: [r`^\$`, r`^(?:password|pass|pwd|secret|token|test|changeme|changeit|x+|y+|\*+|admin|guest)$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`] },
     tags: ['http'],
     examples: {
-      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io'],
-      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io'],
+      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io', "curl -k -X POST https://h:11222/rest \\\n  -u developer:yqDVtkqPECriaLRi"],
+      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/'],
     },
   },
   assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
@@ -211,13 +219,17 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     positive: ['ACME_API_KEY=YqZ6dXhj2chq5dCvaINMWMQndTPYlfNx', 'config = { apiKey: "HDhMiyPRmYiqJVetQc6LkdLFASbyKadVZLmjZ3ES" }', 'x-api-key: pAlCivnHm5n5pBaba5pLz92a'],
     negative: ['api_key = os.environ["API_KEY"]', 'api_key: ${{ secrets.API_KEY }}', 'API_KEY_HEADER=X-Api-Key', 'api_key_sha256 = "50327d0994593aeaba18a2d437a7e5936cf57c0b87a7826c286db4b28575063b"', 'api_key = get_api_key(user)'],
   }),
-  assignment('generic-secret', 'Hard-coded secret', r`secret|signing[_\-.]?key|encryption[_\-.]?key|private[_\-.]?key|master[_\-.]?key`, ['secret', 'signing_key', 'signingkey', 'encryption_key', 'encryptionkey', 'private_key', 'privatekey', 'master_key', 'masterkey'], 12, 3.3, {
+  assignment('generic-secret', 'Hard-coded secret', r`(?<!vault[\w.\-]{0,12})secret|signing[_\-.]?key|encryption[_\-.]?key|private[_\-.]?key|master[_\-.]?key`, ['secret', 'signing_key', 'signingkey', 'signing-key', 'signing.key', 'encryption_key', 'encryptionkey', 'encryption-key', 'encryption.key', 'private_key', 'privatekey', 'private-key', 'private.key', 'master_key', 'masterkey', 'master-key', 'master.key'], 12, 3.3, {
     positive: ['JWT_SECRET=Shj1bnEaBmMJuitbwJ9cci11WUAdn4zU', "app.config['SECRET_KEY'] = '557nfdjoD2m2mRiVcwlC0toS_wkoBy2FHVSWY37X'", 'client_secret: "VLEV54refiC6bRYEJToYahca"'],
     negative: ['client_secret = None', 'secret_key = settings.SECRET_KEY', "secret: ${{ secrets.DEPLOY_KEY }}", 'secret_name = my-app-secret-v2', 'secretsmanager:GetSecretValue'],
   }),
-  assignment('generic-token', 'Hard-coded token', r`access[_\-.]?token|auth[_\-.]?token|refresh[_\-.]?token|bearer[_\-.]?token|api[_\-.]?token|session[_\-.]?token|(?<![A-Za-z])token`, ['token'], 16, 3.5, {
-    positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"'],
-    negative: ['access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)'],
+  assignment('generic-token', 'Hard-coded token', r`(?<!(?:public|publishable|csrf|xsrf|jsonweb|next[_\-.]?page|page|continuation|cancellation|sync|device)[_\-.]?)token`, ['token'], 16, 3.5, {
+    positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"', 'genericToken="Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"'],
+    negative: ['access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)', 'publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"', 'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG/Whikle15syazJOkrjJa3U2AbhIvUw=='],
+  }),
+  assignment('generic-credential', 'Hard-coded credential', r`cred(?:ential)?s?|(?<![A-Za-z])auth(?!or|ent|ori|[_\-.]?token)`, ['cred', 'auth'], 12, 3.5, {
+    positive: ['"user_auth": "am9obmRvZTpkMDY5NGIxYi1jMTcxLTQ4ODYt+TMyYS0wMmUwOWQ1/mIwNjc="', 'creds = Xq3mZ8vN1pL4kR7tY2wB5cF9hJ0dG6', '"credentials" : "am9obmRvZTpkMDY5NGIxYi1jMTcxLTQ4ODYt+TMyYS0wMmUwOWQ1/mIwNjc="'],
+    negative: ['author = "james.fake@ymail.com",', 'Authentication-Results: 5h.ca.iphmx.com', "credentialsId: 'ff083f76-7804-4ef1-80e4-fe975bb9141b'", '  "credentialId": "B9mTcFSck2LzJO2S3ols63",', 'dev.credentials.url=dev-lb1.api.f4ke.com:5215', 'credentials = load_credentials(path)'],
   }),
   {
     id: 'secret-in-dotenv-file',
@@ -233,7 +245,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     allowlist: { regexes: NOT_A_SECRET, stopwords: ['example', 'changeme'] },
     tags: ['generic', 'dotenv'],
     examples: {
-      positive: ['MAIL_AUTH=16A1lWcV9q\n', 'export SERVICE_CREDENTIALS="bu_9TjiSJx4tIYenFlQYqGgthGUY"'],
+      positive: ['MAIL_AUTH=16A1lWcV9q\n', 'export SMTP_PASS="bu_9TjiSJx4tIYenFlQYqGgthGUY"'],
       negative: ['PUBLIC_KEY_PATH=./keys/public.pem', 'SECRET_KEY_BASE=${SECRET_KEY_BASE}', 'AUTH_ENABLED=true'],
     },
   },
@@ -355,6 +367,43 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     examples: {
       positive: ['CONSUL_HTTP_TOKEN=116f5c70-8b71-0984-57b8-c3694b1da0be', 'NOMAD_TOKEN="8568dbaa-072b-0de6-9247-ecbd90187faf"'],
       negative: ['CONSUL_HTTP_TOKEN=${CONSUL_TOKEN}', 'CONSUL_HTTP_ADDR=127.0.0.1:8500', 'NOMAD_NAMESPACE=db001759-3829-05d1-ae30-0d4c1a6df122'],
+    },
+  },
+  {
+    id: 'terraform-password-literal',
+    title: 'Password written as a literal in Terraform / HCL',
+    help: 'A password attribute of a Terraform or HCL file holds a literal value, so it is in the repository and in every plan. Read it from a variable marked sensitive, a secret store or the environment, and change it.',
+    severity: 'high',
+    keywords: ['password'],
+    regex: r`password[\w.\-]{0,30}[ \t]{0,4}=[ \t]{0,4}"{1,2}(?<secret>[A-Za-z0-9=_\-]{8,20})"`,
+    flags: 'i',
+    minEntropy: 2,
+    confidence: 'medium',
+    paths: ['**/*.tf', '**/*.hcl', '**/*.tfvars'],
+    allowlist: { regexes: [r`^(?:password|changeme|secret|x+)$`] },
+    tags: ['terraform'],
+    examples: {
+      positive: ['  administrator_login_password = "Hx7_k2Qm9zLp"', 'password="q1w2e3r4t5y6"'],
+      negative: ['  administrator_login_password = var.db_password', 'password = "${var.pw}"', 'password = "short"'],
+    },
+  },
+  {
+    // Any credential in an HTTP header given on a command line (curl -H, wget --header, httpie-style scripts):
+    // `Authorization:` with or without a scheme, or an API key/token header. Specific formats found in the same
+    // value (a JWT, an OpenAI key) win over it.
+    id: 'cli-auth-header',
+    title: 'Credential in an HTTP header on a command line',
+    severity: 'high',
+    keywords: ['authorization:', 'key:', 'token:'],
+    regex: r`(?:-H|--header)(?:=|[ \t]{1,5})(?<q>["'])(?:Authorization:[ \t]{0,5}(?:(?:Basic|Bearer|(?:Api-)?Token)[ \t])?|(?:X-(?:[A-Za-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5})(?<secret>[\w=~@.+/\-]{8,512})\k<q>`,
+    flags: 'i',
+    minEntropy: 2.75,
+    confidence: 'medium',
+    generic: true,
+    tags: ['generic', 'http'],
+    examples: {
+      positive: ["curl --header  'Authorization:  9cs8MyDIgr3qQ9R89DrgnYN5'", 'curl -H "Token: 3fea6af1349166ea" -d "content=x"', 'curl -L -H "Authorization: sha256~bRLFnzd5@=-.a+/hgdS"'],
+      negative: ['curl -H "Authorization: Bearer $API_KEY"', 'curl -H "Authorization: Token **********"', 'curl -H "Authorization: Bearer <Openverse API token>"'],
     },
   },
 ];

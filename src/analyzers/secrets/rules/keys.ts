@@ -174,4 +174,26 @@ export const KEY_RULES: SecretRuleSpec[] = [
       negative: ['PrivateKey = <private key>', 'PrivateKey = CvBRM4HIQDsLMNsIZgoN=', 'PublicKey = KddNzaXarnrpy/WCAM7RCywKcvqz1XiXfnQuMjPGENA='],
     },
   },
+  {
+    // A Kubernetes Secret manifest carrying inline `data:` values: base64 is an encoding, not a protection, so the
+    // manifest is the secret. (Each value is also decoded and searched with every rule; a decoded finding at the
+    // same place replaces this one.) `kind: Secret` may come before or after `data:`, within one YAML document.
+    id: 'kubernetes-secret-data',
+    title: 'Kubernetes Secret manifest with inline data',
+    help: 'A Secret manifest holds its values base64-encoded in the repository. Keep the values out of Git (Sealed Secrets, SOPS, External Secrets, or a secret store) and rotate what was committed.',
+    severity: 'medium',
+    keywords: ['secret'],
+    regex:
+      r`\bkind:[ \t]*["']?secret["']?[ \t]*\r?\n(?:(?!---)[\s\S]){0,200}?\bdata:[ \t]*\r?\n(?:[ \t]*#[^\n]{0,200}\r?\n){0,5}[ \t]+[\w.\-]{1,100}:[ \t]*(?:[|>][\-+]?[ \t]*\r?\n[ \t]+)?["']?(?<secret>[A-Za-z0-9+/]{10,8000}={0,3})["']?[ \t]*(?=\r?\n|$)` +
+      r`|\bdata:[ \t]*\r?\n(?:[ \t]*#[^\n]{0,200}\r?\n){0,5}[ \t]+[\w.\-]{1,100}:[ \t]*(?:[|>][\-+]?[ \t]*\r?\n[ \t]+)?["']?(?<secret2>[A-Za-z0-9+/]{10,8000}={0,3})["']?[ \t]*\r?\n(?:(?!---)[\s\S]){0,200}?\bkind:[ \t]*["']?secret["']?[ \t]*(?=\r?\n|$)`,
+    flags: 'i',
+    minEntropy: 2.5,
+    confidence: 'medium',
+    paths: ['**/*.yaml', '**/*.yml'],
+    tags: ['kubernetes'],
+    examples: {
+      positive: ['apiVersion: v1\nkind: Secret\ndata:\n  password: UyFCXCpkJHpEc2I9\n', 'apiVersion: v1\ndata:\n  extra: YWRtaW46cGFzc3dvcmQ=\nkind: secret\nmetadata:\n  name: x\n'],
+      negative: ['apiVersion: v1\nkind: Secret\ndata:\n  htpasswd: ""\n', 'kind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n', 'apiVersion: v1\ndata:\n  extra: YmFyCg==\nkind: secret\n', 'kind: Secret\n---\nkind: ConfigMap\ndata:\n  key: c2VjcmV0L215c2VjcmV0\n'],
+    },
+  },
 ];

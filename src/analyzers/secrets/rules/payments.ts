@@ -129,10 +129,10 @@ export const PAYMENT_RULES: SecretRuleSpec[] = [
     title: 'Flutterwave encryption key',
     severity: 'medium',
     keywords: ['flwseck_test'],
-    regex: L + r`(?<secret>FLWSECK_TEST[a-h0-9]{12})(?![A-Za-z0-9])`,
+    regex: L + r`(?<secret>FLWSECK_TEST-?[a-hA-H0-9]{12})(?![A-Za-z0-9])`,
     minEntropy: 2.8,
     tags: ['flutterwave'],
-    examples: { positive: ['FLW_ENCRYPTION_KEY=FLWSECK_TEST9f5be9e92f18'], negative: ['FLWSECK_TEST320b57'] },
+    examples: { positive: ['FLW_ENCRYPTION_KEY=FLWSECK_TEST9f5be9e92f18', 'FLW_ENCRYPTION_KEY=FLWSECK_TEST-9F5be9e92f18'], negative: ['FLWSECK_TEST320b57', 'FLWSECK_TEST-9f5be9e92f18abc'] },
   },
   {
     id: 'shopify-access-token',

@@ -10,7 +10,8 @@
  * - closing quotes, brackets or escaped quotes (`"key": `, `[:key] =>`, `\"key\": `);
  * - an operator: `=`, `:=`, `::=`, `:::=`, `?=`, `.=`, `+=`, `|=`, `=>`, `:` (YAML, JSON, TOML), `>` (an XML
  *   element), `,` (a call's arguments: `set("KEY", "value")`), `||`, or the `=` of an XML attribute `value=`;
- * - spaces, one line break with its indentation (`<key>` then the value on the next line), and opening quotes.
+ * - spaces, one line break with its indentation (`<key>` then the value on the next line, or a YAML block scalar
+ *   `key: |` / `key: >-` with the value on the next line), and opening quotes.
  * Every quantifier is bounded.
  */
 /** `>` closing an XML start tag whose element holds one value and closes (`<apiKey>value</apiKey>`). */
@@ -26,7 +27,7 @@ export function ctx(words: string, o: { loose?: boolean } = {}): string {
   const loose = o.loose ?? true;
   return (
     `(?:${words})[\\w.\\-]{0,30}?[\\\\"'\\]]{0,3}(?:[ \\t]{1,2}[A-Za-z][\\w.]{0,15})?[\\\\"'\\]]{0,3}[ \\t.]{0,4}` +
-    `(?:[:?+|]{0,3}=>?|:|${XML_ELEMENT}${loose ? '|,' : ''}|\\|\\|)[ \\t]{0,4}${loose ? '(?:\\r?\\n[ \\t]{0,16})?' : ''}[\\\\"'\`]{0,3}`
+    `(?:[:?+|]{0,3}=>?|:|${XML_ELEMENT}${loose ? '|,' : ''}|\\|\\|)[ \\t]{0,4}${loose ? '(?:[|>][\\-+]?[ \\t]{0,4}(?=\\r?\\n))?(?:\\r?\\n[ \\t]{0,16})?' : '(?:[|>][\\-+]?[ \\t]{0,4}\\r?\\n[ \\t]{1,16})?'}[\\\\"'\`]{0,3}`
   );
 }
 

@@ -6,8 +6,8 @@
  */
 import { isScalar } from 'yaml';
 import type { Node } from 'yaml';
-import { get, isSeqNode, items, pair, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { get, isSeq, items, pairOf, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import type { Emit, Job, Step } from './model.js';
 
 /** How an action's cache is controlled: `on` (opt-in input), `off` (opt-out input), or always on. */
@@ -87,7 +87,7 @@ function cacheState(src: YamlSource, step: Step, controls: CacheControl[]): { on
   if (!controls.length) return undefined;
   let anyDefault = false;
   for (const c of controls) {
-    const p = c.input ? pair(src, step.with, c.input) : undefined;
+    const p = c.input ? pairOf(step.with, c.input) : undefined;
     const v = p && isScalar(p.value) ? str(p.value) : undefined;
     if (p && v !== undefined) {
       const e = enables(c, v);
@@ -104,10 +104,10 @@ function cacheState(src: YamlSource, step: Step, controls: CacheControl[]): { on
 export function releaseTriggers(src: YamlSource, triggers: Map<string, Node | null>): string[] {
   const out: string[] = [];
   if (triggers.has('release')) out.push('release');
-  const push = get(src, get(src, src.doc.contents, 'on'), 'push');
-  if (get(src, push, 'tags')) out.push('tag push');
-  const branches = get(src, push, 'branches');
-  const names = isSeqNode(branches) ? items(src, branches).map((b) => str(b) ?? '') : [str(branches) ?? ''];
+  const push = get(get(src.doc.contents, 'on'), 'push');
+  if (get(push, 'tags')) out.push('tag push');
+  const branches = get(push, 'branches');
+  const names = isSeq(branches) ? items(branches).map((b) => str(b) ?? '') : [str(branches) ?? ''];
   if (names.some((b) => /^(?:release|releases|rel)(?:[/_-]|$)|^v?\d+\.(?:\d+|x)/i.test(b))) out.push('release-branch push');
   return out;
 }
@@ -116,7 +116,7 @@ export function releaseTriggers(src: YamlSource, triggers: Map<string, Node | nu
 export function auditCachePoisoning(src: YamlSource, job: Job, triggers: Map<string, Node | null>, emit: Emit): void {
   const release = releaseTriggers(src, triggers);
   const publisher = job.steps.find(
-    (s) => (s.uses && PUBLISHER_ACTIONS.test(actionPath(s.uses)) && (actionPath(s.uses) !== 'docker/build-push-action')) || (s.uses && actionPath(s.uses) === 'docker/build-push-action' && TRUE.test(str(get(src, s.with, 'push')) ?? '')),
+    (s) => (s.uses && PUBLISHER_ACTIONS.test(actionPath(s.uses)) && (actionPath(s.uses) !== 'docker/build-push-action')) || (s.uses && actionPath(s.uses) === 'docker/build-push-action' && TRUE.test(str(get(s.with, 'push')) ?? '')),
   );
   if (!release.length && !publisher) return;
   const why = release.length ? `the workflow runs on ${release.join(', ')}` : `the job publishes with ${publisher!.uses}`;
@@ -130,7 +130,7 @@ export function auditCachePoisoning(src: YamlSource, job: Job, triggers: Map<str
         emit({ ruleId: 'gha-cache-poisoning', start: st.node.range![0], end: st.node.range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|${path}`, message: `${path} restores a cache that other runs can write, and ${why}; a poisoned cache would end up in the release. Turn its cache off in release jobs.` });
       }
     }
-    const cacheFrom = get(src, step.with, 'cache-from');
+    const cacheFrom = get(step.with, 'cache-from');
     if (path === 'docker/build-push-action' && /\btype=gha\b/.test(str(cacheFrom) ?? '')) {
       emit({ ruleId: 'gha-cache-poisoning', start: cacheFrom!.range![0], end: cacheFrom!.range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|${path}|cache-from`, message: `Job ${job.id} builds an image with layers from the shared GitHub Actions cache (cache-from: type=gha), which pull request runs can write, and ${why}.` });
     }

@@ -4,8 +4,8 @@
 import type { Node } from 'yaml';
 import { accessPath, findExpressions, parseExpression, walk } from '../expr.js';
 import type { Expr, Occurrence } from '../expr.js';
-import { entries, scalarBody, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { pairs, scalarBody, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import { PR_TRIGGERS, truthy, scalars, envMaps, isCredentialName, looksLikeLiteralSecret } from './model.js';
 import type { Emit } from './model.js';
 
@@ -98,7 +98,7 @@ export function findBare(src: YamlSource, bs: number, be: number): Expr | undefi
 /** Audits every env mapping: unsecure commands, debug logging, literal credentials. */
 export function auditEnvFlags(src: YamlSource, emit: Emit): void {
   envMaps(src, (env) => {
-    for (const [name, ep] of entries(src, env)) {
+    for (const [name, ep] of pairs(env)) {
       const v = str(ep.value);
       const vr = (ep.value as Node | null)?.range;
       const start = vr?.[0] ?? ep.key.range![0];

@@ -6,20 +6,20 @@ import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import { contextAccesses, findExpressions } from '../expr.js';
 import { pushesToGit } from '../../../analyzers/shell.js';
-import { entries, get, isSeqNode, items, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { pairs, get, isSeq, items, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import { ownerRepo } from './model.js';
 import type { Step, Job, Emit } from './model.js';
 
 /** Per-job audits: secrets, images, credentials, checkout persistence, publishing, cache poisoning. */
 export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, Node | null>, emit: Emit): void {
   // secrets: inherit
-  const secrets = get(src, job.node, 'secrets');
+  const secrets = get(job.node, 'secrets');
   if (isScalar(secrets) && str(secrets) === 'inherit') {
     emit({ ruleId: 'gha-secrets-inherit', start: secrets.range![0], end: secrets.range![1], anchor: secrets.range![0], identity: job.id, message: `Job ${job.id} passes every secret to the called workflow.` });
   }
   // secrets outside environment
-  if (job.id !== '(action)' && !get(src, job.node, 'environment') && !get(src, job.node, 'uses')) {
+  if (job.id !== '(action)' && !get(job.node, 'environment') && !get(job.node, 'uses')) {
     const [s, e] = job.node.range ?? [0, 0];
     const seen = new Set<string>();
     for (const occ of findExpressions(src.text, s, e)) {
@@ -31,18 +31,18 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
     }
   }
   // container/services: images and credentials
-  const container = get(src, job.node, 'container');
-  const svcs = entries(src, get(src, job.node, 'services')).map(([name, p]) => [`service ${name}`, p.value] as const);
+  const container = get(job.node, 'container');
+  const svcs = pairs(get(job.node, 'services')).map(([name, p]) => [`service ${name}`, p.value] as const);
   for (const [what, node] of [['container', container] as const, ...svcs]) {
     if (!node) continue;
-    const image = isScalar(node) ? node : get(src, node, 'image');
+    const image = isScalar(node) ? node : get(node, 'image');
     if (isScalar(image)) {
       imageAudit(src, job, what, image, emit);
       // `image: ${{ matrix.image }}`: each value the matrix gives it is an image reference.
       const mk = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec((str(image) ?? '').trim())?.[1];
       if (mk) for (const v of matrixValues(src, job, mk)) imageAudit(src, job, `${what} (matrix.${mk})`, v, emit);
     }
-    const pw = get(src, get(src, node, 'credentials'), 'password');
+    const pw = get(get(node, 'credentials'), 'password');
     const pws = str(pw);
     if (pw && pws && !pws.includes('${{')) {
       emit({ ruleId: 'gha-hardcoded-container-credentials', start: pw.range![0], end: pw.range![1], anchor: pw.range![0], identity: `${job.id}|${what}`, message: `The ${what} registry password of job ${job.id} is written in the file.` });
@@ -54,7 +54,7 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
   for (const step of job.steps) {
     const u = step.uses ? ownerRepo(step.uses) : '';
     if (u === 'actions/checkout') {
-      const pc = str(get(src, step.with, 'persist-credentials'));
+      const pc = str(get(step.with, 'persist-credentials'));
       if (pc === undefined || pc.trim().toLowerCase() !== 'false') {
         persisted = step;
         if (!pushes && pc === undefined) {
@@ -63,7 +63,7 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
       } else persisted = undefined;
     }
     if (persisted && (u === 'actions/upload-artifact' || u === 'actions/upload-pages-artifact')) {
-      const pathNode = get(src, step.with, 'path');
+      const pathNode = get(step.with, 'path');
       const paths = (str(pathNode) ?? '').split('\n').map((x) => x.trim()).filter(Boolean);
       if (paths.some((x) => /^(?:\.\/?|\*\*?|\$\{\{\s*github\.workspace\s*\}\}\/?|\.\/\*\*?)$/.test(x))) {
         emit({ ruleId: 'gha-artifact-credential-leak', start: pathNode!.range![0], end: pathNode!.range![1], anchor: pathNode!.range![0], identity: `${job.id}|${step.label}`, message: `The workspace, with the token persisted by checkout in step ${persisted.index + 1}, is uploaded as an artifact.` });
@@ -86,12 +86,12 @@ export function imageAudit(src: YamlSource, job: Job, what: string, image: Scala
 
 /** The scalar values a job's matrix gives `key` (its list, and the `include:` entries that set it). */
 export function matrixValues(src: YamlSource, job: Job, key: string): Scalar[] {
-  const matrix = get(src, get(src, job.node, 'strategy'), 'matrix');
+  const matrix = get(get(job.node, 'strategy'), 'matrix');
   const out: Scalar[] = [];
-  const own = get(src, matrix, key);
-  if (isSeqNode(own)) for (const i of items(src, own)) if (isScalar(i)) out.push(i);
-  for (const inc of items(src, get(src, matrix, 'include'))) {
-    const v = get(src, inc, key);
+  const own = get(matrix, key);
+  if (isSeq(own)) for (const i of items(own)) if (isScalar(i)) out.push(i);
+  for (const inc of items(get(matrix, 'include'))) {
+    const v = get(inc, key);
     if (isScalar(v)) out.push(v);
   }
   return out;

@@ -2,15 +2,15 @@
  * GITHUB_TOKEN permission audits: missing, write-all/read-all, broad writes at workflow level.
  */
 import { isScalar } from 'yaml';
-import type { Node, Pair, Scalar } from 'yaml';
-import { entries, pair, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import type { Node, Pair } from 'yaml';
+import { pairs, pairOf, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import type { Job, Emit } from './model.js';
 
 /** Audits workflow and job `permissions:`. */
 export function auditPermissions(src: YamlSource, root: Node, jobs: Job[], emit: Emit): void {
-  const wfPair = pair(src, root, 'permissions');
-  const check = (p: Pair<Scalar, Node | null>, where: string, workflowLevel: boolean): void => {
+  const wfPair = pairOf(root, 'permissions');
+  const check = (p: Pair<Node, Node>, where: string, workflowLevel: boolean): void => {
     const v = p.value;
     if (isScalar(v)) {
       const s = str(v);
@@ -19,7 +19,7 @@ export function auditPermissions(src: YamlSource, root: Node, jobs: Job[], emit:
       return;
     }
     if (!workflowLevel || jobs.length < 2) return;
-    for (const [scope, sp] of entries(src, v)) {
+    for (const [scope, sp] of pairs(v)) {
       if (str(sp.value) !== 'write') continue;
       const r = sp.value!.range!;
       if (scope === 'id-token') emit({ ruleId: 'gha-id-token-write-workflow', start: sp.key.range![0], end: r[1], message: 'id-token: write at workflow level lets every job mint OIDC tokens; grant it in the deploy job only.', identity: scope, anchor: sp.key.range![0] });
@@ -28,7 +28,7 @@ export function auditPermissions(src: YamlSource, root: Node, jobs: Job[], emit:
   };
   if (wfPair) check(wfPair, 'workflow', true);
   for (const job of jobs) {
-    const jp = pair(src, job.node, 'permissions');
+    const jp = pairOf(job.node, 'permissions');
     if (jp) check(jp, `job ${job.id}`, false);
     else if (!wfPair) {
       emit({ ruleId: 'gha-missing-permissions', start: job.keyOffset, end: job.keyOffset + job.id.length, message: `Job ${job.id} has no permissions: block and the workflow sets none, so it gets the default token scopes.`, identity: job.id, anchor: job.keyOffset });

@@ -1,0 +1,74 @@
+// The peers' own test samples (bench/peers/samples.jsonl, transcribed from the `tps` / `fps` arrays of gitleaks'
+// and betterleaks' rule generators, MIT: see bench/peers/LICENSE-peers): recall on their true positives and the
+// share of their false-positive samples we flag.
+//
+// A true positive counts as found when any finding of ours lies in the sample; a false-positive sample counts as
+// flagged when any finding (of any rule, any confidence) lies in it; the figure at medium confidence and above,
+// which is what a default gate sees, is printed beside it. `gen` entries expand to gitleaks' sample forms
+// (GenerateSampleSecrets: INI, JSON, escaped JSON, XML, YAML with block scalars, C#, Go, Java, Kotlin, PHP,
+// Python, CSV, logstash and Makefile operators), with the identifier as the peer writes it.
+//
+// Run: node --import tsx bench/secrets-peer-samples.ts [--misses]
+import { readFileSync } from 'node:fs';
+import { compileRules, detect } from '../src/analyzers/secrets/engine.js';
+import { BUILTIN_RULES } from '../src/analyzers/secrets/rules/index.js';
+
+interface Sample {
+  rule: string;
+  kind: 'tp' | 'fp';
+  text?: string;
+  gen?: [string, string];
+  path?: string;
+}
+
+/** gitleaks' GenerateSampleSecrets forms: `{i}` the identifier as given, `{s}` the secret. */
+const GITLEAKS_FORMS = [
+  '{i}Token="{s}"', '{i}Token = "{s}"', '{i}Token={s}', '{i}Token = {s}',
+  '{\n    "{i}_token": "{s}"\n}', '\\{\n    \\"{i}_token\\": \\"{s}\\"\n\\}',
+  '<{i}Token>{s}</{i}Token>', '<{i}Token>\n    {s}\n</{i}Token>',
+  '{i}_token: {s}', "{i}_token: '{s}'", '{i}_token: "{s}"', '{i}_token: |\n  {s}', '{i}_token: >\n  {s}',
+  'string {i}Token = "{s}";', 'var {i}Token string = "{s}"', '{i}Token := "{s}"', '{i}Token := `{s}`',
+  'String {i}Token = "{s}";', 'var {i}Token = "{s}"', '${i}Token .= "{s}"', "{i}Token = '{s}'", '{i}Token = "{s}"',
+  '{i}Token,{s},', '  "{i}Token" => "{s}"',
+  '{i}_TOKEN = "{s}"', '{i}_TOKEN := "{s}"', '{i}_TOKEN ::= "{s}"', '{i}_TOKEN :::= "{s}"', '{i}_TOKEN ?= "{s}"', '{i}_TOKEN += "{s}"',
+];
+
+const showMisses = process.argv.includes('--misses');
+const samples: Sample[] = readFileSync(new URL('./peers/samples.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Sample);
+const set = compileRules(BUILTIN_RULES);
+const confidenceOf = new Map(BUILTIN_RULES.map((r) => [r.id, r.confidence ?? 'high']));
+/** The first characters of a sample, enough to find it in the file, never a whole secret. */
+const label = (s: string) => `${s.slice(0, 24).replace(/\n/g, '⏎')}…(${s.length})`;
+
+let tp = 0;
+let tpFound = 0;
+let fp = 0;
+let fpFlagged = 0;
+let fpFlaggedMedium = 0;
+const misses: string[] = [];
+for (const s of samples) {
+  const texts = s.gen ? GITLEAKS_FORMS.map((f) => f.replaceAll('{i}', s.gen![0]).replaceAll('{s}', s.gen![1])) : [s.text!];
+  for (const text of texts) {
+    const dets = detect(text, set, { path: s.path ?? 'sample.txt' });
+    if (s.kind === 'tp') {
+      tp++;
+      if (dets.length) tpFound++;
+      else misses.push(`tp ${s.rule}: ${label(text)}`);
+    } else {
+      fp++;
+      if (dets.length) {
+        fpFlagged++;
+        const strong = dets.filter((d) => !d.checksumFailed && confidenceOf.get(d.ruleId) !== 'low');
+        if (strong.length) fpFlaggedMedium++;
+        misses.push(`fp ${s.rule}: ${label(text)} flagged by ${[...new Set(dets.map((d) => d.ruleId))].join(', ')}`);
+      }
+    }
+  }
+}
+const pct = (a: number, b: number) => ((100 * a) / Math.max(1, b)).toFixed(1);
+console.log(`peer true positives: ${tpFound}/${tp} found (${pct(tpFound, tp)}%)`);
+console.log(`peer false-positive samples flagged: ${fpFlagged}/${fp} (${pct(fpFlagged, fp)}%); at medium confidence or above: ${fpFlaggedMedium}/${fp} (${pct(fpFlaggedMedium, fp)}%)`);
+if (showMisses) for (const m of misses) console.log(`  ${m}`);
