@@ -43,6 +43,8 @@ export const SCAN_OPTIONS = {
   'stdin-name': { type: 'string' },
   platform: { type: 'string' },
   offline: { type: 'boolean' },
+  online: { type: 'boolean' },
+  persona: { type: 'string' },
   verify: { type: 'boolean' },
   'skip-db-update': { type: 'boolean' },
   'show-all': { type: 'boolean' },
@@ -71,6 +73,10 @@ What is read:
       --platform OS/ARCH  the image to read from a multi-platform image index (default linux/amd64)
 Network:
       --offline           no network request beyond the target (no advisory download; network scanners skip)
+      --online            also run the pipeline checks that ask the GitHub API (impostor commits, ref confusion,
+                          stale refs, version comments); needs GITHUB_TOKEN or GH_TOKEN
+      --persona P         pipeline audits to report, as zizmor's --persona: regular (default), pedantic
+                          (adds code-quality findings), auditor (everything); overrides scanners.pipeline.persona
       --verify            ask each found credential's own provider whether it is live (read-only calls such as
                           GitHub GET /user, AWS STS GetCallerIdentity; see scanners.secrets.verify* in the config);
                           findings get verified: live, revoked or unknown. Never on by default
@@ -276,6 +282,9 @@ async function scanAndReport(
   const v = req.values;
   const { outs, failOn, threads, maxFileSize, absPath } = o;
   const known = SCANNER_IDS;
+  const persona = v.persona;
+  if (persona !== undefined && !(['regular', 'pedantic', 'auditor'] as const).includes(persona as 'regular'))
+    throw new UsageError(`--persona takes regular, pedantic or auditor, not ${JSON.stringify(persona)}`);
   if (v.verify && v.offline) throw new UsageError('--verify asks providers over the network: it cannot go with --offline');
   const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   // paths in the build section are relative to the config file
@@ -290,6 +299,7 @@ async function scanAndReport(
       // (read before the scan, with no target) and the ones it loads are the same files whatever the working folder
       sast: { ...loaded.config.scanners.sast, rules: loaded.config.scanners.sast.rules.map((p) => resolve(statSync(absPath).isDirectory() ? absPath : dirname(absPath), p)) },
       ...(v.verify ? { secrets: { ...loaded.config.scanners.secrets, verify: true } } : {}),
+      ...(persona ? { pipeline: { ...loaded.config.scanners.pipeline, persona: persona as 'regular' | 'pedantic' | 'auditor' } } : {}),
     },
   };
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
@@ -327,6 +337,7 @@ async function scanAndReport(
       env: io.env,
       dbUpdate: v['skip-db-update'] !== true,
       ...(v.offline ? { offline: true } : {}),
+      ...(v.online ? { online: true } : {}),
     },
     progress,
     now: io.now,

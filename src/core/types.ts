@@ -490,6 +490,8 @@ export interface ScanOptions {
   workersOnly?: boolean;
   /** Make no network request beyond the target itself (no registry, API or database download). */
   offline?: boolean;
+  /** Run the audits that ask an online API (the pipeline scanner's GitHub checks); `offline` wins. */
+  online?: boolean;
   /**
    * Download or refresh the advisory data the scanned lockfiles need when it is missing or stale (`pipeguard scan`
    * sets it; `--skip-db-update` sets it false; `offline` wins). Library callers get no download unless they ask.

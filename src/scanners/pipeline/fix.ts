@@ -201,7 +201,9 @@ function planCheckout(src: YamlSource, step: Node, line: number, edits: TextEdit
 
 function envName(body: string, taken: Set<string>): string {
   const e = findExpressions(`\${{ ${body} }}`)[0]?.expr;
-  const path = e ? accessPath(e) : undefined;
+  // toJSON(x), fromJSON(x), format('{0}', x): named after the context they read.
+  const inner = e?.kind === 'call' ? e.args.find((a) => accessPath(a)) : e;
+  const path = inner ? accessPath(inner) : undefined;
   let base = 'UNTRUSTED_VALUE';
   if (path) {
     const segs = path.filter((s) => !['github', 'event', '*', '?', 'inputs', 'outputs', 'steps'].includes(s));
@@ -357,6 +359,11 @@ function planInjection(src: YamlSource, jobNode: Node | null | undefined, step: 
     return skip('the rewritten script would not parse (bash -n); move the expression by hand');
   }
   edits.push(...localEdits);
+  insertEnv(src, step, ind, newEnv, edits);
+}
+
+/** Adds `newEnv` entries to the step's block `env:` (or a new `env:` after the step's last key). */
+function insertEnv(src: YamlSource, step: Node, ind: number, newEnv: [string, string][], edits: TextEdit[]): void {
   if (!newEnv.length) return;
   const envPair = pairOf(step, 'env');
   if (envPair) {
@@ -372,6 +379,127 @@ function planInjection(src: YamlSource, jobNode: Node | null | undefined, step: 
     const pre = at === src.text.length && !src.text.endsWith('\n') ? '\n' : '';
     edits.push({ start: at, end: at, text: `${pre}${' '.repeat(ind)}env:\n${newEnv.map(([k, v]) => `${' '.repeat(ind + 2)}${k}: ${yamlPlain(v)}\n`).join('')}` });
   }
+}
+
+/**
+ * The JavaScript context at `offset` of a github-script `script:`: plain code, inside a '…' or "…" string, inside
+ * a template literal's text, or somewhere the rewrite does not handle (a comment). A small lexer: strings, escapes,
+ * template literals with nested `${ }`, line and block comments; regular expression literals are not told apart.
+ */
+export function jsContextAt(code: string, offset: number): 'code' | "'" | '"' | '`' | 'comment' {
+  const stack: ('code' | '`')[] = ['code'];
+  const braces: number[] = [0];
+  let str: "'" | '"' | undefined;
+  for (let i = 0; i < offset && i < code.length; i++) {
+    const c = code[i]!;
+    const top = stack[stack.length - 1]!;
+    if (str) {
+      if (c === '\\') i++;
+      else if (c === str || c === '\n') str = undefined;
+      continue;
+    }
+    if (top === '`') {
+      if (c === '\\') i++;
+      else if (c === '`') stack.pop();
+      else if (c === '$' && code[i + 1] === '{') {
+        stack.push('code');
+        braces.push(0);
+        i++;
+      }
+      continue;
+    }
+    if (c === '/' && code[i + 1] === '/') {
+      const nl = code.indexOf('\n', i);
+      if (nl === -1 || nl >= offset) return 'comment';
+      i = nl;
+    } else if (c === '/' && code[i + 1] === '*') {
+      const close = code.indexOf('*/', i + 2);
+      if (close === -1 || close >= offset) return 'comment';
+      i = close + 1;
+    } else if (c === "'" || c === '"') str = c;
+    else if (c === '`') stack.push('`');
+    else if (c === '{') braces[braces.length - 1]!++;
+    else if (c === '}') {
+      if (braces[braces.length - 1]! > 0) braces[braces.length - 1]!--;
+      else if (stack.length > 1) {
+        stack.pop();
+        braces.pop();
+      }
+    }
+  }
+  return str ?? (stack[stack.length - 1] === '`' ? '`' : 'code');
+}
+
+/** True when `code` compiles as the body of an async function (as actions/github-script runs it); nothing runs. */
+function jsParses(code: string): boolean {
+  try {
+    const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (...args: string[]) => unknown;
+    new AsyncFunction('require', 'github', 'context', 'core', 'glob', 'io', 'exec', 'fetch', code);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Moves injected expressions of an `actions/github-script` `script:` into `env:`, read as `process.env.NAME`. */
+function planGithubScript(src: YamlSource, step: Node, sites: InjectionSite[], edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
+  const skip = (d: string): void => {
+    for (const s of sites) skipped.push({ ruleId: s.ruleId, line: s.line, description: d });
+  };
+  const script = get(get(step, 'with'), 'script');
+  if (!isScalar(script)) return skip('script: is not a plain string');
+  const ind = stepKeyIndent(src, step);
+  if (ind === undefined) return skip('step in flow style; move the expression to env: by hand');
+  const t = (script as Scalar).type;
+  if (t === Scalar.QUOTE_DOUBLE || t === Scalar.QUOTE_SINGLE) return skip('script: is a quoted YAML string; move the expression to env: by hand');
+  const envPairEarly = pairOf(step, 'env');
+  if (envPairEarly && (!isMap(envPairEarly.value) || (envPairEarly.value as YAMLMap).flow || !(envPairEarly.value as YAMLMap).items.length)) return skip('env: is not a block mapping; move the expression by hand');
+  const [bs, be] = scalarBody(src, script as Scalar);
+  const code = src.text.slice(bs, be);
+  const taken = new Set<string>();
+  for (const [k] of pairs(get(step, 'env'))) taken.add(k);
+  const byValue = new Map<string, string>();
+  for (const [k, p] of pairs(get(step, 'env'))) {
+    const v = str(p.value);
+    const occ = v ? findExpressions(v) : [];
+    if (occ.length === 1 && v!.trim() === v!.slice(occ[0]!.start, occ[0]!.end)) byValue.set(occ[0]!.text, k);
+  }
+  const occs = findExpressions(src.text, bs, be);
+  const newEnv: [string, string][] = [];
+  const local: TextEdit[] = [];
+  const notes: FixNote[] = [];
+  for (const site of sites) {
+    const occ = occs.find((o) => o.start <= site.start && site.end <= o.end);
+    if (!occ || local.some((e) => e.start === occ.start)) continue;
+    if (occ.text.includes('\n')) {
+      skipped.push({ ruleId: site.ruleId, line: site.line, description: 'expression spans lines; move it by hand' });
+      continue;
+    }
+    const ctx = jsContextAt(code, occ.start - bs);
+    if (ctx === 'comment') {
+      skipped.push({ ruleId: site.ruleId, line: site.line, description: 'the expression sits in a JavaScript comment; delete it or move it by hand' });
+      continue;
+    }
+    let name = byValue.get(occ.text);
+    if (!name) {
+      name = envName(occ.text, taken);
+      taken.add(name);
+      byValue.set(occ.text, name);
+      newEnv.push([name, `\${{ ${occ.text} }}`]);
+    }
+    const ref = `process.env.${name}`;
+    const text = ctx === 'code' ? ref : ctx === '`' ? `\${${ref}}` : `${ctx} + ${ref} + ${ctx}`;
+    local.push({ start: occ.start, end: occ.end, text });
+    notes.push({ ruleId: site.ruleId, line: site.line, description: `moved \${{ ${occ.text} }} into env ${name}, read as ${ref}` });
+  }
+  if (!local.length) return;
+  const rewritten = applyEdits(code, local.map((e) => ({ ...e, start: e.start - bs, end: e.end - bs })));
+  // Expressions left in place (not findings, or skipped) are judged as a placeholder word, before and after.
+  const placeholder = (c: string): string => c.replace(/\$\{\{[^}]*\}\}/g, 'x');
+  if (jsParses(placeholder(code)) && !jsParses(placeholder(rewritten))) return skip('the rewritten script would not compile; move the expression by hand');
+  applied.push(...notes);
+  edits.push(...local);
+  insertEnv(src, step, ind, newEnv, edits);
 }
 
 /** Plans (and verifies) the safe fixes for one workflow or action file. `only` limits the rules fixed. */
@@ -423,7 +551,11 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
           return { start, end, ruleId: f.ruleId, line: f.location.startLine! };
         });
       const inRun = sites.filter((s) => runRange && s.start >= runRange[0] && s.end <= runRange[1]);
-      for (const s of sites.filter((x) => !inRun.includes(x))) skipped.push({ ruleId: s.ruleId, line: s.line, description: 'the sink is not a run: script (e.g. github-script); move it to env: and read process.env by hand' });
+      const uses = str(get(step, 'uses')) ?? '';
+      const scriptRange = /^actions\/github-script@/i.test(uses) ? get(get(step, 'with'), 'script')?.range : undefined;
+      const inScript = sites.filter((s) => scriptRange && s.start >= scriptRange[0] && s.end <= scriptRange[1]);
+      if (inScript.length) planGithubScript(src, step, inScript, edits, applied, skipped);
+      for (const s of sites.filter((x) => !inRun.includes(x) && !inScript.includes(x))) skipped.push({ ruleId: s.ruleId, line: s.line, description: 'the sink is neither a run: script nor a github-script script:; move it to env: by hand' });
       if (inRun.length) planInjection(src, jobNode, step, inRun, edits, applied, skipped);
     }
   }

@@ -17,6 +17,7 @@ import { auditDockerActionImage, auditStepUses, auditUses, auditDependabot } fro
 import { auditInstalls } from './gha/installs.js';
 import { auditCachePoisoning } from './gha/cache.js';
 import { auditPublishing } from './gha/publishing.js';
+import { auditPedantic } from './gha/pedantic.js';
 
 export type { GithubAuditOptions, Hit } from './gha/model.js';
 export { contextTaint, isCredentialName, looksLikeLiteralSecret, valueLeaves } from './gha/model.js';
@@ -66,6 +67,7 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
     auditPermissions(src, root, jobs, emit);
     auditTriggers(src, root, triggers, jobs, emit);
   }
+  if (opts.persona === 'pedantic' || opts.persona === 'auditor') auditPedantic(src, root, jobs, triggers, kind === 'workflow', emit);
   const jobOutputs = taintedJobOutputs(src, jobs);
   for (const job of jobs) {
     // A finding inside an anchored node reached through an alias in this job is reported at the alias.

@@ -19,6 +19,13 @@ export function auditPrecommit(src: YamlSource): Hit[] {
   for (const r of items(get(src.doc.contents, 'repos'))) {
     const repo = (str(get(r, 'repo')) ?? '').trim();
     if (!repo || repo === 'local' || repo === 'meta') continue;
+    const repoNode = get(r, 'repo');
+    const scheme = /^(http|git|ftp):\/\//i.exec(repo)?.[1];
+    if (scheme && repoNode?.range) {
+      // Fetched in clear text: anyone on the path can serve other hook code (a SHA pin does not help over git://
+      // or http://: the server chooses what object answers the fetch before pre-commit checks out the rev).
+      hits.push({ ruleId: 'precommit-insecure-url', start: repoNode.range[0], end: repoNode.range[1], anchor: repoNode.range[0], identity: repo, message: `Hook repository ${repo} is fetched over ${scheme.toLowerCase()}://, unauthenticated and in clear text; use https://.` });
+    }
     const revPair = pairOf(r, 'rev');
     const rev = revPair && isScalar(revPair.value) ? (str(revPair.value) ?? '').trim() : '';
     if (/^[0-9a-f]{40}$/i.test(rev)) continue;

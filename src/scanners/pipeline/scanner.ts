@@ -14,24 +14,28 @@ import type { PipelineConfig } from './config.js';
 import { auditGithub, githubFileKind } from './github.js';
 import type { Hit } from './github.js';
 import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
-import { RULES_BY_ID, ruleMetas } from './rules.js';
+import { RULES_BY_ID, inPersona, ruleMetas, tagOf } from './rules.js';
 import { auditPrecommit, isPrecommitPath } from './precommit.js';
+import { auditAzure, auditBitbucket, auditTekton, isAzurePath, isBitbucketPath, isTektonPath, isTektonText } from './platforms.js';
 import { comments, pairs, get, items, parseYaml, yamlAnalyzer, yamlDocument, region, str } from '../../analyzers/yaml.js';
 import { isZizmorConfigPath, parseZizmorConfig, rulesOfAudits, zizmorConfigSuppression, zizmorIgnoreComment } from './zizmor.js';
 import type { ZizmorConfig } from './zizmor.js';
 import type { YamlComment, YamlFile, YamlSource } from '../../analyzers/yaml.js';
 
 /** The file kinds the pipeline scanner reads. */
-export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab' | 'precommit';
+export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab' | 'precommit' | 'azure' | 'tekton' | 'bitbucket';
 
 /** The pipeline file kind of a path, or undefined. */
 export function pipelineFileKind(path: string): PipelineFileKind | undefined {
   if (isGitlabCiPath(path)) return 'gitlab';
   if (isPrecommitPath(path)) return 'precommit';
+  if (isAzurePath(path)) return 'azure';
+  if (isBitbucketPath(path)) return 'bitbucket';
+  if (isTektonPath(path)) return 'tekton';
   return githubFileKind(path);
 }
 
-const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [] };
+const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [], persona: 'regular', online: false, githubApi: 'https://api.github.com', onlineMaxRequests: 300 };
 
 /** The pipeline rules an ignore comment's words may name. */
 const RULE_IDS: ReadonlySet<string> = new Set(RULES_BY_ID.keys());
@@ -57,13 +61,13 @@ function covers(c: YamlComment, line: number, lines: string[]): boolean {
 }
 
 /** Why an ignore comment covers the hit (on its line, or above the step or key it belongs to), or undefined. */
-function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): string | undefined {
+function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[], stepLine?: number): string | undefined {
   for (const c of cmts) {
     const reason = commentReason(c.text, hit.ruleId);
     if (!reason) continue;
     if (covers(c, line, lines) || (anchorLine !== undefined && covers(c, anchorLine, lines))) return reason;
     // zizmor matches a comment anywhere on the lines of the finding's span.
-    if (/zizmor:/i.test(c.text) && c.line >= line && c.line <= endLine) return reason;
+    if (/zizmor:/i.test(c.text) && c.line >= Math.min(line, stepLine ?? line) && c.line <= endLine) return reason;
   }
   return undefined;
 }
@@ -115,9 +119,11 @@ function enclosing(source: YamlSource, path: string, list: Construct[], offset: 
  */
 export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig; advisories?: (name: string) => OsvRecord[]; parsed?: YamlFile } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
-  const { source, problems } = yamlDocument(path, opts.parsed ?? parseYaml(text), { multi: kind === 'gitlab' });
+  // A file under .tekton/ that declares no Tekton resource is not a pipeline file.
+  if (kind === 'tekton' && !isTektonText(text)) return { findings: [], problems: [] };
+  const { source, problems } = yamlDocument(path, opts.parsed ?? parseYaml(text), { multi: kind === 'gitlab' || kind === 'tekton' });
   if (!source) return { findings: [], problems };
-  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
+  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : kind === 'azure' ? auditAzure(source) : kind === 'bitbucket' ? auditBitbucket(source) : kind === 'tekton' ? auditTekton(source, (source.file.docs.length ? source.file.docs : [source.doc]).map((d) => d.contents).filter((c): c is NonNullable<typeof c> => !!c)) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, persona: cfg.persona, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
   const off = new Set(cfg.disable);
   // Only a file that mentions the marker needs its comments read (from the syntax tree the parse kept).
   const cmts = hits.length && (mayHoldMarkers(text) || /zizmor:\s*ignore\[/i.test(text)) ? comments(source) : [];
@@ -131,11 +137,13 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   };
   for (const h of hits) {
     const rule = RULES_BY_ID.get(h.ruleId);
-    if (!rule || off.has(h.ruleId)) continue;
+    if (!rule || off.has(h.ruleId) || !inPersona(h.ruleId, cfg.persona)) continue;
+    if (h.persona && cfg.persona !== 'auditor' && !(h.persona === 'pedantic' && cfg.persona === 'pedantic')) continue;
     const reg = region(source, h.start, h.end);
     const anchorLine = h.anchor !== undefined ? source.lines.linePos(h.anchor).line : undefined;
     // An ignore comment does not drop the finding: the engine lists it as suppressed, with the comment's reason.
-    const ignoredBy = cmts.length ? ignored(h, reg.startLine, reg.endLine, anchorLine, cmts, textLines) : undefined;
+    const stepLine = cmts.length && cons.length ? cons.find((c) => c.step && h.start >= c.start && h.start < c.end) : undefined;
+    const ignoredBy = cmts.length ? ignored(h, reg.startLine, reg.endLine, anchorLine, cmts, textLines, stepLine ? source.lines.linePos(stepLine.start).line : undefined) : undefined;
     const configIgnored = ignoredBy ? undefined : zizmorConfigSuppression(opts.zizmor, h.ruleId, path, reg.startLine, reg.startColumn);
     const key = `${h.ruleId}|${h.identity}|${h.start}`;
     if (seen.has(key)) continue;
@@ -150,7 +158,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
       location: { path, ...reg, snippet: lineText.trim().slice(0, 200) },
       identity: `${h.ruleId}|${h.identity}`,
       ...(rule.cwe ? { cwe: rule.cwe } : {}),
-      tags: [kind === 'gitlab' ? 'gitlab-ci' : kind === 'precommit' ? 'pre-commit' : 'github-actions'],
+      tags: [tagOf(h.ruleId)],
       data: { fileKind: kind, ...relatedOf(h.start) },
       ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : configIgnored ? { suppressed: { kind: 'config', reason: configIgnored } } : {}),
     });
@@ -166,6 +174,9 @@ export function sniffKind(text: string): PipelineFileKind | undefined {
   if (top('runs') && (top('name') || top('description') || top('inputs'))) return 'action';
   if (top('updates') && top('version')) return 'dependabot';
   if (top('repos') && /^\s*-\s*repo:/m.test(text)) return 'precommit';
+  if (isTektonText(text)) return 'tekton';
+  if (top('pipelines') && /^\s+(?:default|branches|pull-requests|tags|custom):/m.test(text)) return 'bitbucket';
+  if ((top('trigger') || top('pr') || top('pool') || top('resources')) && (top('steps') || top('jobs') || top('stages') || top('extends'))) return 'azure';
   return undefined;
 }
 
@@ -193,7 +204,7 @@ async function openAdvisories(path: string, warn: (m: string) => void): Promise<
 /** The pipeline scanner, registered in `SCANNER_ENTRIES`. */
 export const pipelineScanner: Scanner<PipelineConfig> = {
   id: 'pipeline',
-  title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI)',
+  title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI, Azure Pipelines, Tekton, Bitbucket Pipelines, pre-commit)',
   requires: ['files'],
   targets: ['directory', 'staged', 'archive', 'file'],
   rules(config) {
@@ -243,7 +254,7 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
         continue;
       }
       const kind = pipelineFileKind(f.path) ?? (single ? sniffKind(text) : undefined);
-      if (!kind) continue;
+      if (!kind || (kind === 'tekton' && !isTektonText(text))) continue;
       done.add(f.path);
       pending.push({ file: f, text, kind });
     }
@@ -257,6 +268,22 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       }
     } finally {
       db?.close();
+    }
+    // Online audits: only when asked, never in an offline run, only with a token; otherwise a note says why not.
+    if (config.online || ctx.options.online) {
+      const env = ctx.options.env ?? process.env;
+      const token = env.GITHUB_TOKEN || env.GH_TOKEN;
+      if (ctx.options.offline) ctx.log.warn('online checks (impostor commits, ref confusion, stale refs) skipped: the run is offline');
+      else if (!token) ctx.log.warn('online checks (impostor commits, ref confusion, stale refs) skipped: no GITHUB_TOKEN or GH_TOKEN');
+      else {
+        const { auditOnline, GithubClient, usesRefs } = await import('./online.js');
+        const client = new GithubClient({ api: config.githubApi, token, maxRequests: config.onlineMaxRequests });
+        const refs = pending.filter((p) => p.kind === 'workflow' || p.kind === 'action').flatMap((p) => usesRefs(p.file.path, p.text));
+        const found = await auditOnline(refs, client, new Set(config.disable));
+        for (const f of found) yield { ...f, severity: config.severity[f.ruleId] ?? f.severity };
+        ctx.count('online-findings', found.length);
+        if (client.exhausted) ctx.log.warn(`online checks stopped after ${config.onlineMaxRequests} GitHub API requests (scanners.pipeline.onlineMaxRequests); some actions were not checked`);
+      }
     }
     // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).
     for (let pass = 0; pass < 3 && includes.size; pass++) {

@@ -65,14 +65,17 @@ export function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs
           } else if (p[0] === 'steps' && p[2] === 'outputs') {
             const outs = stepOut.get(p[1] ?? '');
             if (outs && (outs.has('*') || outs.has(p[3] ?? ''))) emit({ ruleId: 'gha-step-output-injection', ...base, message: `${text} carries attacker-controlled text (step ${p[1]} computed it from an untrusted context); pass it through env:.` });
-          } else if (p[0] === 'needs' && p[2] === 'outputs' && needs.has(p[1] ?? '')) {
-            const outs = jobOutputs.get(p[1] ?? '');
+            else emit({ ruleId: 'gha-dynamic-value-injection', ...base, message: `${text} is computed at run time (what step ${p[1]} wrote) and is pasted into ${sink.name} as code; pass it through env: and use the variable.` });
+          } else if (p[0] === 'needs' && p[2] === 'outputs') {
+            const outs = needs.has(p[1] ?? '') ? jobOutputs.get(p[1] ?? '') : undefined;
             if (outs && outs.has(p[3] ?? '')) emit({ ruleId: 'gha-step-output-injection', ...base, message: `${text} carries attacker-controlled text from job ${p[1]}; pass it through env:.` });
+            else emit({ ruleId: 'gha-dynamic-value-injection', ...base, message: `${text} is computed at run time by job ${p[1]} and is pasted into ${sink.name} as code; pass it through env: and use the variable.` });
           } else if (p[0] === 'env' && p.length === 2) {
             const name = p[1]!;
             const entry = [step.env, get(job.node, 'env'), get(root, 'env')].flatMap((e) => pairs(e)).find(([k]) => k.toLowerCase() === name);
             const tainted = entry && (stepEnv.has(entry[0]) || jobEnv.has(entry[0]) || wfEnv.has(entry[0]));
             if (tainted) emit({ ruleId: 'gha-env-injection', ...base, message: `env.${entry[0]} holds attacker-controlled text and \${{ env.${entry[0]} }} pastes it into the script; use "$${entry[0]}".` });
+            else if (entry && /\$\{\{[^}]*\b(?:steps|needs)\.[\w-]+\.outputs\b/.test(str(entry[1].value) ?? '')) emit({ ruleId: 'gha-dynamic-value-injection', ...base, message: `env.${entry[0]} is set from a step or job output, computed at run time, and \${{ env.${entry[0]} }} pastes it into ${sink.name} as code; use "$${entry[0]}".` });
           } else if (p[0] === 'matrix' && p.length >= 2) {
             const mt = matrixTaint(src, job, p[1]!, stepOut, jobOutputs, needs);
             if (mt === 'attacker') emit({ ruleId: 'gha-template-injection', ...base, message: `${text} is built from attacker-controlled text (the job's strategy.matrix) and is expanded into ${sink.name}; pass it through env: and use "$VAR".` });

@@ -17,6 +17,7 @@ import type { Emit, Job, Step } from './model.js';
  */
 export const UNPINNED_TOOL_INPUTS: ReadonlyMap<string, { input: string; unpinned: RegExp; defaultUnpinned: boolean }> = new Map([
   ['aquasecurity/setup-trivy', { input: 'version', unpinned: /^(?:latest)$/i, defaultUnpinned: true }],
+  ['aquasecurity/trivy-action', { input: 'version', unpinned: /^(?:latest)$/i, defaultUnpinned: true }],
   ['1password/load-secrets-action', { input: 'version', unpinned: /^(?:latest)$/i, defaultUnpinned: true }],
   ['extractions/setup-just', { input: 'just-version', unpinned: /^(?:\*|latest)$/i, defaultUnpinned: true }],
   ['extractions/setup-crate', { input: 'version', unpinned: /^(?:\*|latest)$/i, defaultUnpinned: true }],
@@ -89,6 +90,9 @@ export function auditInstalls(src: YamlSource, job: Job, step: Step, emit: Emit)
     const v = p && isScalar(p.value) ? (str(p.value) ?? '').trim() : undefined;
     if (p && v !== undefined && tool.unpinned.test(v)) {
       emit({ ruleId: 'gha-unpinned-tool', start: p.key.range![0], end: p.value!.range![1], ...base, identity: id(`${path} ${tool.input}`), message: `${tool.input}: ${v} makes ${path} install whatever version is newest at run time; pin an exact version.` });
+    } else if (p && v !== undefined && /\$\{\{/.test(v) && tool.defaultUnpinned) {
+      // The version comes from an input or variable: whoever sets it may ask for latest.
+      emit({ ruleId: 'gha-unpinned-tool', start: p.key.range![0], end: p.value!.range![1], ...base, identity: id(`${path} ${tool.input} dynamic`), message: `${tool.input} is set by an expression (${v}), so ${path} may install an unpinned version; pin an exact version or validate the value.` });
     } else if (!p && tool.defaultUnpinned && !get(step.with, `${tool.input}-file`)) {
       emit({ ruleId: 'gha-unpinned-tool', start: step.usesNode.range![0], end: step.usesNode.range![1], ...base, identity: id(`${path} ${tool.input}`), message: `${path} without ${tool.input}: installs the newest release at run time; set ${tool.input} to an exact version.` });
     }

@@ -16,7 +16,10 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
   // secrets: inherit
   const secrets = get(job.node, 'secrets');
   if (isScalar(secrets) && str(secrets) === 'inherit') {
-    emit({ ruleId: 'gha-secrets-inherit', start: secrets.range![0], end: secrets.range![1], anchor: secrets.range![0], identity: job.id, message: `Job ${job.id} passes every secret to the called workflow.` });
+    // Reported at the called workflow (the `uses:` a reviewer weighs), as zizmor does; `secrets: inherit` is related.
+    const uses = get(job.node, 'uses');
+    const at = uses?.range ? uses : secrets;
+    emit({ ruleId: 'gha-secrets-inherit', start: at.range![0], end: at.range![1], anchor: secrets.range![0], identity: job.id, message: `Job ${job.id} passes every secret (secrets: inherit) to the called workflow ${str(uses) ?? ''}; pass the ones it needs by name.` });
   }
   // secrets outside environment
   if (job.id !== '(action)' && !get(job.node, 'environment') && !get(job.node, 'uses')) {
@@ -28,6 +31,19 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
         seen.add(a.path[1]!);
         emit({ ruleId: 'gha-secrets-outside-environment', start: a.node.start, end: a.node.end, identity: `${job.id}|${a.path[1]}`, message: `Job ${job.id} reads secrets.${a.path[1]} without a deployment environment.` });
       }
+    }
+  }
+  // runs-on: GitHub-hosted images that were removed (the job never starts) or are announced for removal.
+  const ro = get(job.node, 'runs-on');
+  const labels: Scalar[] = isScalar(ro) ? [ro] : isSeq(ro) ? items(ro).filter((i): i is Scalar => isScalar(i)) : [];
+  for (const l of labels) {
+    const text = (str(l) ?? '').trim();
+    const mk = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec(text)?.[1];
+    for (const v of mk ? matrixValues(src, job, mk) : [l]) {
+      const label = (str(v) ?? '').trim().toLowerCase();
+      const state = REMOVED_RUNNERS.test(label) ? 'removed' : DEPRECATED_RUNNERS.test(label) ? 'deprecated' : undefined;
+      if (!state) continue;
+      emit({ ...(state === 'deprecated' ? { persona: 'pedantic' as const } : {}), ruleId: 'gha-stale-runner', start: l.range![0], end: l.range![1], anchor: l.range![0], identity: `${job.id}|${label}`, message: state === 'removed' ? `runs-on ${label}${mk ? ` (matrix.${mk})` : ''}: GitHub removed this runner image, so the job waits for a runner that never comes (or runs on whatever self-hosted runner takes the label). Move to a current image.` : `runs-on ${label}${mk ? ` (matrix.${mk})` : ''}: GitHub has announced the removal of this runner image; move to a current one before it stops running.` });
     }
   }
   // container/services: images and credentials
@@ -83,6 +99,11 @@ export function imageAudit(src: YamlSource, job: Job, what: string, image: Scala
   if (!tag || tag === 'latest') emit({ ruleId: 'gha-mutable-latest-image', ...base, message: `The ${what} image ${ref} has no fixed tag; pin a version and digest.` });
   else emit({ ruleId: 'gha-unpinned-image', ...base, message: `The ${what} image ${ref} is not pinned by digest.` });
 }
+
+/** GitHub-hosted runner images GitHub has removed. */
+export const REMOVED_RUNNERS = /^(?:ubuntu-(?:16|18|20)\.04(?:-[\w-]+)?|macos-(?:10\.1[45]|11|12|13)(?:-[\w-]+)?|windows-(?:2016|2019)(?:-[\w-]+)?)$/;
+/** GitHub-hosted runner images whose removal is announced. */
+export const DEPRECATED_RUNNERS = /^(?:ubuntu-22\.04(?:-[\w-]+)?|windows-2022(?:-[\w-]+)?)$/;
 
 /** The scalar values a job's matrix gives `key` (its list, and the `include:` entries that set it). */
 export function matrixValues(src: YamlSource, job: Job, key: string): Scalar[] {

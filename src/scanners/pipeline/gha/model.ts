@@ -22,12 +22,16 @@ export interface Hit {
   identity: string;
   /** Offset of the key that holds the offending value (an ignore comment above it applies). */
   anchor?: number;
+  /** Reported only from this persona up (a stricter variant of a rule that is otherwise on). */
+  persona?: 'pedantic' | 'auditor';
 }
 
 /** Options the audits read from config. */
 export interface GithubAuditOptions {
   allowRefPin: string[];
   trustedOwners: string[];
+  /** The persona: zizmor's code-quality audits run only from `pedantic` up. */
+  persona?: 'regular' | 'pedantic' | 'auditor';
   /** Live advisories of an action (`owner/repo`, lower-case) from the local database, when there is one. */
   advisories?: (name: string) => OsvRecord[];
 }
@@ -86,6 +90,8 @@ export function contextTaint(path: string[]): Taint {
     if (leaf === 'name' && (FREE_TEXT_NAME_PARENTS.has(parent) || ((parent === '*' || parent === '?' || /^\d+$/.test(parent)) && FREE_TEXT_NAME_PARENTS.has(grand)))) return 'attacker';
     if (leaf === 'from' && grand === 'changes') return 'attacker';
     if (leaf === 'ref' && parent === 'head') return 'attacker';
+    // The fork's repository name (workflow_run.pull_requests[*].head.repo.name, pull_request.head.repo.name).
+    if (leaf === 'name' && parent === 'repo' && grand === 'head') return 'attacker';
   }
   return undefined;
 }

@@ -27,6 +27,13 @@ export function auditPermissions(src: YamlSource, root: Node, jobs: Job[], emit:
     }
   };
   if (wfPair) check(wfPair, 'workflow', true);
+  // No workflow-level block while a job also has none: the workflow itself is reported (where a fix goes), as each job.
+  const bare = wfPair ? [] : jobs.filter((j) => !pairOf(j.node, 'permissions'));
+  if (bare.length && root.range) {
+    const firstKey = pairOf(root, 'on') ?? pairOf(root, 'true') ?? pairOf(root, 'name');
+    const at = firstKey?.key?.range?.[0] ?? root.range[0];
+    emit({ ruleId: 'gha-missing-permissions', start: root.range[0], end: Math.max(root.range[0] + 1, Math.min(root.range[1], at + 2)), message: `The workflow sets no permissions: block, so ${bare.length === jobs.length ? 'its jobs get' : `${bare.map((j) => j.id).join(', ')} get${bare.length === 1 ? 's' : ''}`} the repository's default token scopes. Add permissions: contents: read at the top.`, identity: '(workflow)', anchor: root.range[0] });
+  }
   for (const job of jobs) {
     const jp = pairOf(job.node, 'permissions');
     if (jp) check(jp, `job ${job.id}`, false);

@@ -51,10 +51,10 @@ export function auditPublishing(src: YamlSource, job: Job, isAction: boolean, em
       const pw = pairOf(step.with, 'password');
       if (pw && pw.value && (str(pw.value) ?? '').trim() !== '') emit({ ruleId: 'gha-long-lived-publish-token', start: pw.value.range![0], end: pw.value.range![1], anchor: pw.key.range![0], identity: `${job.id}|${step.label}|pypi-password`, message: 'pypa/gh-action-pypi-publish is given a stored API token; drop password: and use trusted publishing.' });
     }
-    if (or === 'actions/setup-node' && !oidc) {
+    if (or === 'actions/setup-node') {
       const reg = str(get(step.with, 'registry-url')) ?? '';
       const aa = pairOf(step.with, 'always-auth');
-      if (/^https:\/\/registry\.npmjs\.org\/?$/.test(reg.trim()) && aa && truthy(str(aa.value))) {
+      if ((reg.trim() === '' || /^https:\/\/registry\.npmjs\.org\/?$/.test(reg.trim())) && aa && truthy(str(aa.value))) {
         emit({ ruleId: 'gha-long-lived-publish-token', start: aa.key.range![0], end: (aa.value ?? aa.key).range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|setup-node-always-auth`, message: 'setup-node authenticates to registry.npmjs.org with a stored token (always-auth); publish with trusted publishing (id-token: write) instead.' });
       }
     }

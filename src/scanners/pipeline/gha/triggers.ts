@@ -83,7 +83,10 @@ function computedRef(s: string): boolean {
 }
 
 /** Actions that build or run the checked-out code. */
-export const BUILD_ACTIONS = /^(?:\.\/|docker\/build-push-action|gradle\/|cypress-io\/github-action|github\/codeql-action\/autobuild|golangci\/golangci-lint-action|pre-commit\/action|ruby\/setup-ruby|actions\/setup-node)/i;
+export const BUILD_ACTIONS = /^(?:\.\/|docker\/build-push-action|gradle\/|cypress-io\/github-action|github\/codeql-action\/autobuild|golangci\/golangci-lint-action|pre-commit\/action|ruby\/setup-ruby|actions\/setup-node|bridgecrewio\/checkov-action|oxsecurity\/megalinter|(?:github|super-linter)\/super-linter|sonarsource\/sonar(?:cloud-github|qube-scan)-action|pypa\/cibuildwheel|pyo3\/maturin-action)/i;
+
+/** Build tools and script runners that execute code or hooks of the checked-out tree. */
+export const BUILD_COMMAND = /(?:^|[\s;&|(`"'])(?:npm|yarn|pnpm|npx|bun|pip3?|poetry|pdm|uv\s+(?:run|sync|pip)|make|cmake|gradle|\.\/gradlew|mvn|\.\/mvnw|ant|cargo\s+(?:build|test|run|check|clippy|bench|install)|go\s+(?:build|test|run|generate|install)|bundle|rake|pre-commit|tox|nox|composer|dotnet|msbuild|docker\s+(?:build|compose)|terraform\s+(?:plan|apply|init)|gomplate|mkdocs\s+build|vale|python3?\s+(?:setup\.py|-m\s+(?:pip|pytest|build))|pytest|(?:ba)?sh\s+\.?\/|\.\/[\w./-]+\.sh)(?=[\s;&|)`"']|$)/m;
 
 /** Audits checkouts of the pull request head (and artifacts of untrusted runs) in privileged workflows. */
 export function auditCheckout(src: YamlSource, job: Job, triggers: Map<string, Node | null>, emit: Emit): void {
@@ -115,6 +118,15 @@ export function auditCheckout(src: YamlSource, job: Job, triggers: Map<string, N
     const anchor = step.node.range![0];
     const identity = `${job.id}|${step.label}|${untrusted.text.replace(/\s+/g, ' ')}`;
     if (exec) {
+      // Each later step that builds or runs the checked-out tree is reported where it runs it (as poutine does), as well.
+      const at = src.lines.linePos(untrusted.start).line;
+      for (const s of later) {
+        const runs = s.run ? BUILD_COMMAND.exec(src.text.slice(...scalarBody(src, s.run))) : undefined;
+        const node = runs ? s.run : s.uses && BUILD_ACTIONS.test(s.uses) ? s.usesNode : undefined;
+        if (!node?.range) continue;
+        const what = runs ? runs[0].trim().replace(/^[;&|(`"']+/, '') : s.uses!;
+        emit({ ruleId: 'gha-untrusted-checkout-exec', start: node.range[0], end: node.range[1], anchor: s.node.range![0], identity: `${job.id}|${s.label}|exec`, message: `Step ${s.index + 1} of job ${job.id} runs ${what} on the pull request code checked out at line ${at} (${dangerous.join(', ')}).` });
+      }
       emit({ ruleId: 'gha-untrusted-checkout-exec', start: untrusted.start, end: untrusted.end, anchor, identity, message: `Job ${job.id} (${dangerous.join(', ')}) checks out the pull request head and then runs it${exec === step ? ' in the same script' : ` in step ${exec.index + 1}`}.` });
     } else {
       emit({ ruleId: 'gha-untrusted-checkout', start: untrusted.start, end: untrusted.end, anchor, identity, message: `Job ${job.id} (${dangerous.join(', ')}) checks out the pull request head in a privileged context.` });

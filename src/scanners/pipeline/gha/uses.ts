@@ -107,6 +107,11 @@ export function auditDependabot(src: YamlSource, root: unknown, emit: Emit): voi
       emit({ ruleId: 'gha-dependabot-cooldown', start: s, end: e, anchor: s, identity: where, message: `Dependabot ${eco} updates have no cooldown, so a release is proposed minutes after it is published; set cooldown: default-days: ${MIN_COOLDOWN_DAYS} or more.` });
       continue;
     }
+    if (get(u, 'multi-ecosystem-group')) {
+      // Dependabot does not apply a cooldown to updates grouped across ecosystems: it only looks set.
+      emit({ ruleId: 'gha-dependabot-cooldown', start: cd.key.range![0], end: (cd.value ?? cd.key).range![1], anchor: cd.key.range![0], identity: `${where}|multi-ecosystem`, message: `This ${eco} entry belongs to a multi-ecosystem-group, where Dependabot does not honour cooldown: releases are still proposed at once. Give the entry its own group (or none) to get the cooldown.` });
+      continue;
+    }
     const dd = pairOf(cd.value, 'default-days');
     const days = Number(str(dd?.value) ?? NaN);
     if (!dd || (Number.isFinite(days) && days < MIN_COOLDOWN_DAYS)) {
