@@ -95,6 +95,17 @@ export interface SkippedRule {
  * passed to `onUnsupported` and left out when that callback is given (the scanner warns and goes on), else it throws too.
  */
 export function parseRuleFile(text: string, origin: string, onUnsupported?: (skip: SkippedRule) => void): YamlRule[] {
+  return parseRuleItems(ruleItems(text, origin), origin, onUnsupported);
+}
+
+/** One entry of a rule file's `rules:` list, as plain data, with its line. */
+export interface RuleItem {
+  raw: unknown;
+  line: number | undefined;
+}
+
+/** The entries of a rule file's `rules:` list (the YAML half of {@link parseRuleFile}; plain data, JSON-safe). */
+export function ruleItems(text: string, origin: string): RuleItem[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   if (doc.errors.length) {
@@ -106,10 +117,14 @@ export function parseRuleFile(text: string, origin: string, onUnsupported?: (ski
   if (!isMap(root)) throw new InputError('a rule file is a mapping with a `rules:` list', origin, 1);
   const rules = root.get('rules', true);
   if (!isSeq(rules)) throw new InputError('a rule file needs a `rules:` list', origin, lineOf(root));
+  return rules.items.map((item) => ({ raw: (item as { toJSON(): unknown }).toJSON(), line: lineOf(item as YNode) }));
+}
+
+/** The rules of {@link ruleItems}' entries (the second half of {@link parseRuleFile}). */
+export function parseRuleItems(items: readonly RuleItem[], origin: string, onUnsupported?: (skip: SkippedRule) => void): YamlRule[] {
   const out: YamlRule[] = [];
-  rules.items.forEach((item) => {
-    const line = lineOf(item as YNode);
-    const raw = (item as { toJSON(): unknown }).toJSON() as Raw;
+  items.forEach(({ raw: item, line }) => {
+    const raw = item as Raw;
     try {
       const r = parseRule(raw, origin);
       if (line !== undefined) r.line = line;
