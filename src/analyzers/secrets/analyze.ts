@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LineIndex } from '../../core/lines.js';
+import { decodedDetections, skipDecoding } from './decode.js';
 import { detect, type Detection, type RuleSet } from './engine.js';
 
 /** A secret found in one file, ready to leave the scanner: the raw value is gone unless asked for. */
@@ -43,6 +44,8 @@ export interface AnalyzeOptions {
   changedLines?: ReadonlySet<number> | undefined;
   /** Set to whether the text holds the inline-ignore marker (found by the keyword automaton's pass). */
   found?: { marker: boolean } | undefined;
+  /** Decode base64, hex and percent-encoded runs and search them too (default true; see decode.ts). */
+  decode?: boolean;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -90,6 +93,16 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       // A secret found inside a data value says more than the manifest rule at the same place: it replaces it.
       const inside = (d: Detection) => decoded.some((x) => x.start < d.end && d.start < x.end);
       dets = dets.filter((d) => d.ruleId !== 'kubernetes-secret-data' || !inside(d)).concat(decoded);
+    }
+  }
+  if (opts.decode !== false && !skipDecoding(opts.path)) {
+    // Encoded runs already reported by a specific rule (a base64 PEM, a Kubernetes value) are not decoded again;
+    // a generic rule's hit on the encoded text yields to what its decoding holds.
+    const generic = (d: Detection) => genericIds(set).has(d.ruleId);
+    const decoded = decodedDetections(getText(), set, dets.filter((d) => !generic(d)));
+    if (decoded.length) {
+      const inside = (d: Detection) => decoded.some((x) => x.start < d.end && d.start < x.end);
+      dets = dets.filter((d) => !generic(d) || !inside(d)).concat(decoded);
     }
   }
   if (opts.changedLines) {
@@ -154,6 +167,14 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
     if (opts.showSecrets || opts.keepSecret) hit.secret = d.secret;
     return hit;
   });
+}
+
+const GENERIC_IDS = new WeakMap<RuleSet, Set<string>>();
+/** Ids of the set's generic rules (computed once per rule set). */
+function genericIds(set: RuleSet): Set<string> {
+  let ids = GENERIC_IDS.get(set);
+  if (!ids) GENERIC_IDS.set(set, (ids = new Set(set.rules.filter((r) => r.generic).map((r) => r.id))));
+  return ids;
 }
 
 const YAML_PATH = /\.ya?ml$/i;
