@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LineIndex } from '../../core/lines.js';
 import { decodedDetections, skipDecoding } from './decode.js';
+import type { KeystoreInfo } from './keystore.js';
 import { detect, type Detection, type RuleSet } from './engine.js';
 
 /** A secret found in one file, ready to leave the scanner: the raw value is gone unless asked for. */
@@ -167,6 +168,31 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
     if (opts.showSecrets || opts.keepSecret) hit.secret = d.secret;
     return hit;
   });
+}
+
+/**
+ * The finding for a key store file holding a key (see keystore.ts): on the whole file, identified by the SHA-256
+ * of its bytes, saying whether an empty or trivial password opens it (never which one). The raw value kept with
+ * `keep` is the file as base64.
+ */
+export function keystoreHit(info: KeystoreInfo, bytes: Uint8Array, keep: boolean): SecretHit {
+  const keys = [info.privateKeys ? `${info.privateKeys} private key${info.privateKeys > 1 ? 's' : ''}` : '', info.secretKeys ? `${info.secretKeys} secret key${info.secretKeys > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
+  const password = info.opensWith === undefined ? 'its password is not one of the trivial ones tried' : info.opensWith === '' ? 'it opens with an empty password' : 'it opens with a trivial default password';
+  const hit: SecretHit = {
+    ruleId: info.format === 'PKCS #12' ? 'pkcs12-private-key' : 'java-keystore-private-key',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    hash: 'sha256:' + createHash('sha256').update(bytes).digest('hex'),
+    redacted: `${info.format}(${bytes.length} bytes)`,
+    evidence: `${info.format} key store with ${keys}; ${password}`,
+    length: bytes.length,
+    checksumFailed: false,
+    decodedFrom: '',
+  };
+  if (keep) hit.secret = Buffer.from(bytes).toString('base64');
+  return hit;
 }
 
 const GENERIC_IDS = new WeakMap<RuleSet, Set<string>>();
