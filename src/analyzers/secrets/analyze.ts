@@ -106,6 +106,7 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       dets = dets.filter((d) => !generic(d) || !inside(d)).concat(decoded);
     }
   }
+  dets = pairSecrets(dets, set);
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {
@@ -193,6 +194,36 @@ export function keystoreHit(info: KeystoreInfo, bytes: Uint8Array, keep: boolean
   };
   if (keep) hit.secret = Buffer.from(bytes).toString('base64');
   return hit;
+}
+
+/** Rules whose match holds both parts of a key pair (rules/cloud.ts `pair`), and the single-part rules they replace. */
+const PAIRS: Record<string, readonly string[]> = {
+  'aws-access-key-pair': ['aws-access-key-id', 'aws-secret-access-key'],
+  'alibaba-access-key-pair': ['alibaba-access-key-id', 'alibaba-access-key-secret', 'alibaba-secret-key'],
+};
+
+/**
+ * A key pair found together is one finding: its secret becomes `id:secret` (so its hash identifies the pair and
+ * its redaction shows the ID's prefix), and the findings of either part alone, or of a generic rule, inside the
+ * pair's match are dropped.
+ */
+function pairSecrets<D extends Detection>(dets: D[], set: RuleSet): D[] {
+  if (!dets.some((d) => d.ruleId in PAIRS)) return dets;
+  const regions: { start: number; end: number; drops: readonly string[] }[] = [];
+  for (const d of dets) {
+    const drops = PAIRS[d.ruleId];
+    if (!drops) continue;
+    const rule = set.rules.find((r) => r.id === d.ruleId)!;
+    const m = new RegExp(rule.regex.source, rule.regex.flags.replace(/[gy]/g, '')).exec(d.match);
+    const id = m?.groups?.['secret'] ?? m?.groups?.['id2'];
+    const key = m?.groups?.['key'] ?? m?.groups?.['key2'];
+    if (!id || !key) continue;
+    const start = d.start - d.match.lastIndexOf(d.secret);
+    regions.push({ start, end: start + d.match.length, drops });
+    d.secret = `${id}:${key}`;
+  }
+  const generic = genericIds(set);
+  return dets.filter((d) => !regions.some((g) => d.start >= g.start && d.end <= g.end && (g.drops.includes(d.ruleId) || generic.has(d.ruleId))));
 }
 
 const GENERIC_IDS = new WeakMap<RuleSet, Set<string>>();

@@ -412,7 +412,8 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     help: 'A package index password (or API token) in .pypirc lets anyone publish as you. Revoke it on the index and use keyring or a trusted publisher instead.',
     severity: 'high',
     keywords: ['password'],
-    regex: r`(?:^|\n)[ \t]*password[ \t]*[:=][ \t]*(?<secret>[^\s#;]{4,256})`,
+    // Under a `[section]` header, as .pypirc writes it (a lone `password = x` line is left to the generic rules).
+    regex: r`\[[\w.\-]{1,60}\][ \t]{0,8}\r?\n(?:[ \t]{0,8}[\w.\-]{1,40}[ \t]{0,8}[:=][^\n]{0,200}\n){0,10}?[ \t]{0,8}password[ \t]{0,8}[:=][ \t]{0,8}(?<secret>[^\s#;]{4,256})`,
     flags: 'i',
     minEntropy: 2,
     confidence: 'medium',
@@ -432,12 +433,13 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     help: 'A Terraform state file holds resource attributes in clear, including passwords and keys. Keep state in an encrypted remote backend, remove the file from the repository and rotate the values it held.',
     severity: 'high',
     keywords: ['password', 'secret', 'token', 'private_key', 'access_key', 'connection_string', 'sas'],
-    regex: r`"(?:[a-z_]{0,30}password|[a-z_]{0,30}secret(?:_key|_string|_value)?|[a-z_]{0,20}token|private_key(?:_pem|_openssh)?|(?:primary|secondary)?_?access_key|secret_access_key|[a-z_]{0,20}connection_string|sas(?:_token|_url))"[ \t]*:[ \t]*"(?<secret>[^"\\\r\n]{8,8192})"`,
+    // Inside a resource's `"attributes": { … }` object, as state files write them.
+    regex: r`"attributes"[ \t]{0,8}:[ \t]{0,8}\{[^{}]{0,4000}?"(?:[a-z_]{0,30}password|[a-z_]{0,30}secret(?:_key|_string|_value)?|[a-z_]{0,20}token|private_key(?:_pem|_openssh)?|(?:primary|secondary)?_?access_key|secret_access_key|[a-z_]{0,20}connection_string|sas(?:_token|_url))"[ \t]*:[ \t]*"(?<secret>[^"\\\r\n]{8,8192})"`,
     flags: 'i',
     minEntropy: 2.5,
     confidence: 'medium',
     paths: ['**/*.tfstate', '**/*.tfstate.backup'],
-    allowlist: { regexes: [r`^(?:\*+|x+|null|true|false|sensitive)$`, r`^arn:`, r`^\$\{`] },
+    allowlist: { regexes: [r`^(?:\*+|x+|null|true|false|sensitive)$`, r`^arn:`, r`^\$\{`, r`^[A-Za-z]+$`] },
     tags: ['terraform'],
     examples: {
       positive: ['{"attributes": {"master_password": "Zq8vN1pL4kR7tY2w", "username": "admin"}}', '{"attributes": {"primary_access_key": "q9Zz8PdXr2Lm4Kt7Wv1Ys3Nb6Jh0Fg5Ea8Cc2Bd4Ae6Rf=="}}'],
