@@ -2,7 +2,7 @@
 // instead of ~170 modules (zod alone is 94), which saves ~0.1 s on every run and makes worker threads ready
 // sooner. Commands and scanners stay lazily loaded (split chunks). The library entry (dist/index.js, from tsc)
 // is not bundled. Run by `npm run build` / `prepare`; `node scripts/bundle.mjs [outdir]`.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -23,8 +23,12 @@ async function precomputed() {
         "import { BUILTIN_RULES } from './src/analyzers/secrets/rules/index.ts';\n" +
         "import { knownShapes } from './src/analyzers/secrets/regex-shape.ts';\n" +
         "import { compileRules } from './src/analyzers/secrets/engine.ts';\n" +
+        "import { builtinSecretMetas } from './src/scanners/secrets/meta.ts';\n" +
         'export const shapes = knownShapes(BUILTIN_RULES);\n' +
-        'export const keywords = compileRules(BUILTIN_RULES).matcher.serialize();\n',
+        'const set = compileRules(BUILTIN_RULES);\n' +
+        'export const keywords = set.matcher.serialize();\n' +
+        'export const literals = { literals: [...set.matcher.keywords], always: set.always.length };\n' +
+        'export const secretMetas = builtinSecretMetas();\n',
       resolveDir: root.pathname,
       loader: 'ts',
     },
@@ -36,7 +40,7 @@ async function precomputed() {
   });
   return import(`data:text/javascript;base64,${Buffer.from(tool.outputFiles[0].text).toString('base64')}`);
 }
-const { shapes, keywords } = await precomputed();
+const { shapes, keywords, literals, secretMetas } = await precomputed();
 
 /**
  * The SAST scanner's built-in rule metadata (src/scanners/sast/meta.ts), computed here so that `rules()` at the
@@ -67,10 +71,19 @@ async function sastMetas() {
 }
 const sastMeta = await sastMetas();
 
-/** Replaces src/scanners/sast/meta.ts with its precomputed lists (each call returns fresh objects, as the source does). */
+/**
+ * Replaces src/scanners/sast/meta.ts and src/scanners/secrets/meta.ts with their precomputed lists (each call returns
+ * fresh objects, as the sources do).
+ */
 const sastMetaPlugin = {
   name: 'sast-meta',
   setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]secrets[\\/]meta\.ts$/ }, () => ({
+      loader: 'js',
+      contents:
+        `const METAS = ${JSON.stringify(JSON.stringify(secretMetas))};\n` +
+        'export function builtinSecretMetas() { return JSON.parse(METAS); }\n',
+    }));
     b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]sast[\\/]meta\.ts$/ }, () => ({
       loader: 'js',
       contents:
@@ -85,8 +98,9 @@ const sastMetaPlugin = {
 // Chunks of an earlier build have other hashes in their names: remove them, so the folder holds only this build.
 if (existsSync(outdir)) for (const f of readdirSync(outdir)) if (f.endsWith('.js')) rmSync(join(outdir, f));
 
-await build({
+const result = await build({
   absWorkingDir: root.pathname,
+  metafile: Boolean(process.env.PIPEGUARD_BUNDLE_META),
   entryPoints: { main: 'src/cli/main.ts', worker: 'src/scanners/secrets/worker.ts', 'sast-worker': 'src/scanners/sast/worker.ts' },
   outdir,
   // Chunks sit beside the entries: the secrets scanner finds its worker as ./worker.js next to itself, the SAST
@@ -107,7 +121,10 @@ await build({
     PIPEGUARD_VERSION: JSON.stringify(version),
     PIPEGUARD_REGEX_SHAPES: JSON.stringify(JSON.stringify(shapes)),
     PIPEGUARD_KEYWORDS: JSON.stringify(JSON.stringify(keywords)),
+    PIPEGUARD_SECRET_LITERALS: JSON.stringify(JSON.stringify(literals)),
   },
   plugins: [sastMetaPlugin],
   logLevel: 'warning',
 });
+// PIPEGUARD_BUNDLE_META=file writes esbuild's metafile (which sources went into which chunk) for start-up work.
+if (process.env.PIPEGUARD_BUNDLE_META) writeFileSync(process.env.PIPEGUARD_BUNDLE_META, JSON.stringify(result.metafile));

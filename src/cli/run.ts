@@ -1,21 +1,62 @@
 import { InputError, Interrupted, UsageError } from '../core/errors.js';
-import { VERSION } from '../engine/run.js';
+import { VERSION } from '../core/version.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './io.js';
-import { maskSecrets } from '../analyzers/secrets/mask.js';
+import { mayHoldSecret } from '../analyzers/secrets/screen.js';
 
-/** `stream` with every string written to it passed through the secret masker. */
-function maskedStream<S extends NodeJS.WritableStream>(stream: S): S {
-  return new Proxy(stream, {
+type Masker = (text: string) => string;
+
+/**
+ * `stream` with every string written to it passed through the secret masker. The masker (the secrets engine and
+ * its rules) is loaded on the first write that could hold a secret (screen.ts), not at start-up. Writes made
+ * while it loads wait in order and go out once it is there; {@link MaskedStream.flushed} resolves when none wait.
+ */
+interface MaskedStream<S> {
+  stream: S;
+  flushed(): Promise<void>;
+}
+
+function maskedStream<S extends NodeJS.WritableStream>(stream: S): MaskedStream<S> {
+  let mask: Masker | undefined;
+  let loading: Promise<void> | undefined;
+  const waiting: unknown[][] = [];
+  const write = (chunk: unknown, more: unknown[]): boolean =>
+    (stream.write as (...a: unknown[]) => boolean)(
+      typeof chunk === 'string' ? mask!(chunk) : Buffer.isBuffer(chunk) ? Buffer.from(mask!(chunk.toString('utf8'))) : chunk,
+      ...more,
+    );
+  const load = (): Promise<void> =>
+    (loading ??= import('../analyzers/secrets/mask.js').then(
+      (m) => {
+        mask = m.maskSecrets;
+        for (const [chunk, ...more] of waiting.splice(0)) write(chunk, more);
+      },
+      (e: unknown) => {
+        // Without the masker nothing waiting may be printed (it could hold a secret): say so instead.
+        waiting.length = 0;
+        (stream.write as (s: string) => boolean)(`pipeguard: internal error: cannot load the secret masker (${String(e)})\n`);
+      },
+    ));
+  const proxy = new Proxy(stream, {
     get(target, key) {
       if (key === 'write') {
-        return (chunk: unknown, ...more: unknown[]) =>
-          (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? maskSecrets(chunk) : Buffer.isBuffer(chunk) ? Buffer.from(maskSecrets(chunk.toString('utf8'))) : chunk, ...more);
+        return (chunk: unknown, ...more: unknown[]) => {
+          if (mask) return write(chunk, more);
+          // A text none of the secret rules could match goes out as it is (nothing may overtake a waiting one).
+          const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
+          if (waiting.length === 0 && (text === undefined || !mayHoldSecret(text))) {
+            return (stream.write as (...a: unknown[]) => boolean)(chunk, ...more);
+          }
+          waiting.push([chunk, ...more]);
+          void load();
+          return true;
+        };
       }
       const v: unknown = Reflect.get(target, key, target);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
+  return { stream: proxy, flushed: () => (loading ?? Promise.resolve()) };
 }
 
 async function usage(): Promise<string> {
@@ -41,7 +82,17 @@ export async function run(argv: string[], raw: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   // Whatever reaches stderr (errors quoting a config value, a baseline's first bytes, a file name, warnings) is
   // masked: a secret is never printed whole there, --show-secrets or not.
-  const io: CliIO = { ...raw, stderr: maskedStream(raw.stderr) };
+  const stderr = maskedStream(raw.stderr);
+  const io: CliIO = { ...raw, stderr: stderr.stream };
+  try {
+    return await runCommand(name, rest, io);
+  } finally {
+    await stderr.flushed();
+  }
+}
+
+/** {@link run} once stderr is masked. */
+async function runCommand(name: string | undefined, rest: string[], io: CliIO): Promise<number> {
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? rest[0] : undefined;

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { resolveBuildPaths } from '../attest/config.js';
 import { resolvePatchLevelPaths } from '../scanners/patch-level/index.js';
@@ -20,14 +20,19 @@ import { writeReports } from './output.js';
 export { writeAtomic, writeReports } from './output.js';
 import { UPLOAD_HELP, UPLOAD_OPTIONS, uploadIfAsked } from './upload.js';
 
-/** Options shared by `scan` and `secrets`, for parseArgs. */
-export const SCAN_OPTIONS = {
+/** Report and gate options of every command that ends in the gate and reports (`scan`, `secrets`, `dast`). */
+export const REPORT_OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
   output: { type: 'string', short: 'o', multiple: true },
   'fail-on': { type: 'string' },
   config: { type: 'string', short: 'c' },
   baseline: { type: 'string' },
   'ignore-file': { type: 'string' },
+} as const;
+
+/** Options shared by `scan` and `secrets`, for parseArgs. */
+export const SCAN_OPTIONS = {
+  ...REPORT_OPTIONS,
   exclude: { type: 'string', multiple: true },
   'no-gitignore': { type: 'boolean' },
   'no-archives': { type: 'boolean' },
@@ -38,6 +43,8 @@ export const SCAN_OPTIONS = {
   'stdin-name': { type: 'string' },
   platform: { type: 'string' },
   offline: { type: 'boolean' },
+  online: { type: 'boolean' },
+  persona: { type: 'string' },
   verify: { type: 'boolean' },
   'skip-db-update': { type: 'boolean' },
   'show-all': { type: 'boolean' },
@@ -66,6 +73,10 @@ What is read:
       --platform OS/ARCH  the image to read from a multi-platform image index (default linux/amd64)
 Network:
       --offline           no network request beyond the target (no advisory download; network scanners skip)
+      --online            also run the pipeline checks that ask the GitHub API (impostor commits, ref confusion,
+                          stale refs, version comments); needs GITHUB_TOKEN or GH_TOKEN
+      --persona P         pipeline audits to report, as zizmor's --persona: regular (default), pedantic
+                          (adds code-quality findings), auditor (everything); overrides scanners.pipeline.persona
       --verify            ask each found credential's own provider whether it is live (read-only calls such as
                           GitHub GET /user, AWS STS GetCallerIdentity; see scanners.secrets.verify* in the config);
                           findings get verified: live, revoked or unknown. Never on by default
@@ -206,6 +217,33 @@ export function readIgnoreFile(path: string, required: boolean): Map<string, str
   return out;
 }
 
+/**
+ * Files a folder needs before the secrets threads are started ahead: a smaller tree is read by this thread alone
+ * sooner than a thread starts (~0.1 s of processor time each), and the scanner still starts its threads itself
+ * once it has read enough content (a few large files).
+ */
+const PRESTART_FILES = 200;
+
+/** Whether the tree under `dir` holds at least `n` entries (a bounded walk: stops at `n`; `.git` not entered). */
+function manyFiles(dir: string, n: number): boolean {
+  const todo = [dir];
+  let seen = 0;
+  while (todo.length) {
+    const at = todo.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (++seen >= n) return true;
+      if (e.isDirectory() && e.name !== '.git') todo.push(join(at, e.name));
+    }
+  }
+  return false;
+}
+
 /** Runs a scan from parsed arguments: config, target, scanners, gate, reports. Returns the exit code. */
 export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<number> {
   const v = req.values;
@@ -218,7 +256,14 @@ export async function runScanCommand(req: ScanRequest, io: CliIO): Promise<numbe
   // A folder or a history to search for secrets with several threads: start the other threads now, while this
   // one loads the config and the scanners (they wait for their rules; see prestart.ts).
   const secretThreads = threads ?? defaultThreads();
-  if (req.path !== '-' && !req.staged && secretThreads > 1 && (req.scanners ?? ['secrets']).includes('secrets') && statSync(absPath).isDirectory()) {
+  if (
+    req.path !== '-' &&
+    !req.staged &&
+    secretThreads > 1 &&
+    (req.scanners ?? ['secrets']).includes('secrets') &&
+    statSync(absPath).isDirectory() &&
+    (req.history || manyFiles(absPath, PRESTART_FILES))
+  ) {
     prestartWorkers(secretThreads - 1);
   }
   try {
@@ -237,6 +282,9 @@ async function scanAndReport(
   const v = req.values;
   const { outs, failOn, threads, maxFileSize, absPath } = o;
   const known = SCANNER_IDS;
+  const persona = v.persona;
+  if (persona !== undefined && !(['regular', 'pedantic', 'auditor'] as const).includes(persona as 'regular'))
+    throw new UsageError(`--persona takes regular, pedantic or auditor, not ${JSON.stringify(persona)}`);
   if (v.verify && v.offline) throw new UsageError('--verify asks providers over the network: it cannot go with --offline');
   const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   // paths in the build section are relative to the config file
@@ -247,7 +295,11 @@ async function scanAndReport(
     scanners: {
       ...loaded.config.scanners,
       'patch-level': resolvePatchLevelPaths(loaded.config.scanners['patch-level'], configDir),
+      // SAST rule files are relative to the scanned folder: resolved here, so that the rules the scanner declares
+      // (read before the scan, with no target) and the ones it loads are the same files whatever the working folder
+      sast: { ...loaded.config.scanners.sast, rules: loaded.config.scanners.sast.rules.map((p) => resolve(statSync(absPath).isDirectory() ? absPath : dirname(absPath), p)) },
       ...(v.verify ? { secrets: { ...loaded.config.scanners.secrets, verify: true } } : {}),
+      ...(persona ? { pipeline: { ...loaded.config.scanners.pipeline, persona: persona as 'regular' | 'pedantic' | 'auditor' } } : {}),
     },
   };
   const baseline = v.baseline ? readBaseline(resolve(io.cwd, v.baseline)) : undefined;
@@ -285,6 +337,7 @@ async function scanAndReport(
       env: io.env,
       dbUpdate: v['skip-db-update'] !== true,
       ...(v.offline ? { offline: true } : {}),
+      ...(v.online ? { online: true } : {}),
     },
     progress,
     now: io.now,

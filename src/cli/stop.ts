@@ -15,3 +15,20 @@ export function untilStopped(io: CliIO): { stopped: Promise<void>; isStopped: ()
   });
   return { stopped: promise, isStopped: () => stopped, release: () => off?.() };
 }
+
+/**
+ * For commands that run something the user may stop (deploy, pipeline run, run-with-secrets): SIGINT or SIGTERM
+ * (through `io.onSignal`) aborts `signal`, after a line on stderr saying what happens (`what(count)`, the count of
+ * signals so far). With `escalate`, a later signal dispatches `abort` again, so the runner can move on to SIGKILL.
+ */
+export function abortOnSignal(io: CliIO, what: (count: number) => string, opts: { escalate?: boolean } = {}): { signal: AbortSignal; release: () => void } {
+  const ac = new AbortController();
+  let signals = 0;
+  const off = io.onSignal?.((sig) => {
+    signals++;
+    io.stderr.write(`\npipeguard: ${sig}: ${what(signals)}\n`);
+    if (!ac.signal.aborted) ac.abort(sig);
+    else if (opts.escalate) ac.signal.dispatchEvent(new Event('abort'));
+  });
+  return { signal: ac.signal, release: () => off?.() };
+}

@@ -48,6 +48,12 @@ export function findConfig(start: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A config is validated once a run: without zod's compiled fast path, whose generated code costs more to build
+ * (~10 ms for this schema) than it saves on one object.
+ */
+const ONCE = { jitless: true } as const;
+
 /** Largest config file read (a config is a few KB; 200,000 excludes are refused, not parsed). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Most exclude globs. */
@@ -87,7 +93,7 @@ export function parseConfig(text: string, name: string, knownScanners?: readonly
   }
   if (nestedDeeperThan(data, MAX_CONFIG_DEPTH)) throw new InputError(`nested more than ${MAX_CONFIG_DEPTH} levels deep`, name, 1);
   if (typeof data !== 'object' || Array.isArray(data)) throw new InputError('the config must be a mapping of keys', name, 1);
-  const parsed = configSchema.safeParse(data);
+  const parsed = configSchema.safeParse(data, ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const { line, key } = locate(doc, lc, issue);
@@ -161,7 +167,7 @@ export function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]
  */
 export function resolveConfig(scanPath: string, explicit: string | undefined, knownScanners?: readonly string[], cwd?: string): LoadedConfig {
   const path = explicit ?? findConfig(scanPath);
-  if (!path) return { config: configSchema.parse({}), path: undefined, warnings: [] };
+  if (!path) return { config: configSchema.parse({}, ONCE), path: undefined, warnings: [] };
   const shown = cwd ? relative(cwd, path) || path : path;
   return loadConfigFile(path, knownScanners, shown.startsWith('..') ? path : shown);
 }

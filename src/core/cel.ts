@@ -3,12 +3,27 @@
  * side-effect free, no loops beyond comprehensions over the lists it is given, and never `eval`. Conditions are
  * parsed once, when the rules load, and planned into reusable functions.
  */
-import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import { createRequire } from 'node:module';
 import type { CelInput } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
 
-/** The standard library plus CEL's strings extension (`join`, `substring`, `split`, `lowerAscii`, ...). */
-const ENV = celEnv({ funcs: strings });
+type Cel = typeof import('@bufbuild/cel');
+
+/**
+ * The CEL library, loaded when the first condition is compiled (through its CommonJS build, so that compiling
+ * stays synchronous): it is a large library (with protobuf and RE2) that most runs, whose config has no
+ * conditions, never need.
+ */
+let lib: { cel: Cel; env: ReturnType<Cel['celEnv']> } | undefined;
+function cel(): { cel: Cel; env: ReturnType<Cel['celEnv']> } {
+  if (!lib) {
+    const load = createRequire(import.meta.url);
+    const c = load('@bufbuild/cel') as Cel;
+    const { strings } = load('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
+    // The standard library plus CEL's strings extension (`join`, `substring`, `split`, `lowerAscii`, ...).
+    lib = { cel: c, env: c.celEnv({ funcs: strings }) };
+  }
+  return lib;
+}
 
 /** A compiled condition: true, false, or the evaluation error's message. */
 export type Condition = (bindings: Record<string, unknown>) => boolean | { error: string };
@@ -29,9 +44,11 @@ export type Expression = (bindings: Record<string, unknown>) => { value: unknown
 
 /** Parses `expr` as a value expression (a message, a grouping key); throws an Error with the parser's message. */
 export function compileExpression(expr: string): Expression {
-  let run: ReturnType<typeof plan>;
+  const { cel: c, env } = cel();
+  const { isCelError } = c;
+  let run: ReturnType<Cel['plan']>;
   try {
-    run = plan(ENV, parse(expr));
+    run = c.plan(env, c.parse(expr));
   } catch (e) {
     throw new Error(`invalid CEL: ${firstLine(e)}`);
   }
@@ -50,4 +67,9 @@ export function compileExpression(expr: string): Expression {
 function firstLine(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.split('\n')[0]!.replace(/^<input>:/, 'column ');
+}
+
+/** Whether `v`, a value a compiled expression gave, is a CEL list (of the same library instance that made it). */
+export function isCelList(v: unknown): v is Iterable<unknown> {
+  return cel().cel.isCelList(v);
 }

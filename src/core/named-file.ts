@@ -7,8 +7,9 @@ import { InputError } from './errors.js';
  * memory, and a symbolic link is not followed (the same promise as inside a tree: name the target instead).
  */
 
-/** What a named path is, in words, for the error line. */
-function describe(st: Stats): string {
+/** What a path is, in words, for an error line (here and for the files the CLI writes, `output-file.ts`). */
+export function describeNode(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
   if (st.isSymbolicLink()) return 'a symbolic link';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';
@@ -19,7 +20,7 @@ function describe(st: Stats): string {
 
 /** The refusal of a named path that is not a regular file or folder. */
 function refuse(st: Stats, shown: string): InputError {
-  const what = describe(st);
+  const what = describeNode(st);
   const hint = st.isSymbolicLink() ? ': symbolic links are not followed, name the file it points to' : ': only regular files, folders and archives are read';
   return new InputError(`is ${what}${hint}`, shown);
 }

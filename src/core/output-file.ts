@@ -5,6 +5,7 @@ import { Socket } from 'node:net';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError, Interrupted } from './errors.js';
+import { describeNode } from './named-file.js';
 
 /**
  * Files the CLI writes to paths the user names (`--output` reports, `sbom -o`, `audit export -o`, attestations,
@@ -50,17 +51,9 @@ export type OutputKind = 'replace' | 'in-place';
 /** Writes are done in pieces this big, so a signal is handled between two of them. */
 const CHUNK = 1 << 20;
 
-function describe(st: Stats): string {
-  if (st.isDirectory()) return 'a folder';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  if (st.isSymbolicLink()) return 'a symbolic link';
-  return 'not a regular file';
-}
-
 function refuseKind(st: Stats, shown: string): InputError {
   if (st.isDirectory()) return new InputError('is a folder: name a file to write', shown);
-  return new InputError(`is ${describe(st)}: reports are written to regular files, FIFOs and character devices`, shown);
+  return new InputError(`is ${describeNode(st)}: reports are written to regular files, FIFOs and character devices`, shown);
 }
 
 /** True for `/dev/...` and `/proc/...`: nodes the system made, written in place whatever they point to. */

@@ -490,6 +490,8 @@ export interface ScanOptions {
   workersOnly?: boolean;
   /** Make no network request beyond the target itself (no registry, API or database download). */
   offline?: boolean;
+  /** Run the audits that ask an online API (the pipeline scanner's GitHub checks); `offline` wins. */
+  online?: boolean;
   /**
    * Download or refresh the advisory data the scanned lockfiles need when it is missing or stale (`pipeguard scan`
    * sets it; `--skip-db-update` sets it false; `offline` wins). Library callers get no download unless they ask.
@@ -502,13 +504,19 @@ export interface ScanOptions {
 /**
  * A parse or derivation of one file that several scanners read (a positioned YAML tree, a Dockerfile model, a
  * lockfile's packages): computed once per file and scan through {@link Analyses}, shared by every scanner.
- * Pure over the file's path and text; a parse error is thrown as an `InputError` naming the file and line.
+ * Pure over the file's path and text; a parse error is thrown (and thrown again to every scanner that asks).
  */
 export interface FileAnalyzer<T> {
-  /** Unique among analyzers, e.g. `yaml`, `dockerfile`, `lockfile`. */
+  /** Unique among analyzers, e.g. `yaml`, `dockerfile`, `hcl`. */
   id: string;
   analyze(path: string, text: string): T;
 }
+
+/** Gives a file's analysis: through the scan's {@link Analyses} in a scan, or computed directly by a library caller. */
+export type Parse = <T>(analyzer: FileAnalyzer<T>, path: string, text: string) => T;
+
+/** The {@link Parse} outside a scan: computes the analysis each time. */
+export const parseDirect: Parse = (analyzer, path, text) => analyzer.analyze(path, text);
 
 /**
  * A derivation over a whole target (the package inventory, the exposure map): computed once per scan, on first
@@ -530,6 +538,10 @@ export interface AnalysisContext {
 export interface Analyses {
   /** The analysis of one file: computed on first request, the same value (or error) after. */
   file<T>(analyzer: FileAnalyzer<T>, file: TargetFile): Promise<T>;
+  /** The same for a file whose text the scanner has already read: computed on first request, the same value (or error) after. */
+  parse<T>(analyzer: FileAnalyzer<T>, file: TargetFile, text: string): T;
+  /** A {@link Parse} for one file of the target, for code that takes a path and a text. */
+  parser(file: TargetFile): Parse;
   /** The analysis of the whole target: computed once, on first request. */
   target<T>(analyzer: TargetAnalyzer<T>): Promise<T>;
 }

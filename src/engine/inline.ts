@@ -1,11 +1,11 @@
 import { locationPath, startLineOf } from '../core/location.js';
 import { targetFiles } from '../core/types.js';
 import type { Finding, Target, TargetFile } from '../core/types.js';
-import { markerReason, mayHoldMarkers, NEEDLES, parseMarkers, type Marker } from './inline-markers.js';
+import { markerReason, mayHoldMarkers, NEEDLES, parseMarkers, type Marker } from '../analyzers/inline-markers.js';
 
 /**
  * Inline suppressions: a `pipeguard:ignore` comment on a finding's line or on the line above it, and the peers'
- * forms (`gitleaks:allow`, `nosemgrep`, `trivy:ignore:ID`, ...) as `inline-markers.ts` describes.
+ * forms (`gitleaks:allow`, `nosemgrep`, `trivy:ignore:ID`, ...) as `src/analyzers/inline-markers.ts` describes.
  * Forms: `pipeguard:ignore`, `pipeguard: ignore`, `pipeguard:ignore[rule-a,rule-b]`, `pipeguard:ignore rule-a`.
  * Words after the marker that are not rule ids are taken as the reason.
  */
@@ -52,9 +52,9 @@ export class InlineIgnores {
   }
 
   /** Records the markers of a file's text (once per file). */
-  record(key: string, text: string): void {
+  record(key: string, text: string, path = ''): void {
     if (this.byFile.has(key) || !mayHoldMarkers(text)) return;
-    this.byFile.set(key, parseMarkers(text));
+    this.byFile.set(key, parseMarkers(text, path));
   }
 
   /** The reason a finding is suppressed inline, or undefined. */
@@ -115,12 +115,12 @@ export class TrackedFile implements TargetFile {
   async bytes(): Promise<Uint8Array> {
     const b = await this.f.bytes();
     const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    if (NEEDLES.some((n) => buf.includes(n))) this.ignores.record(this.key, await this.f.text());
+    if (NEEDLES.some((n) => buf.includes(n))) this.ignores.record(this.key, await this.f.text(), this.f.path);
     return b;
   }
   async text(): Promise<string> {
     const t = await this.f.text();
-    this.ignores.record(this.key, t);
+    this.ignores.record(this.key, t, this.f.path);
     return t;
   }
 }

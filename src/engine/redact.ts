@@ -6,7 +6,7 @@
  * masked too, since the scanner flagged them precisely because they are secrets.
  */
 import type { Finding, FlowStep, Location, Origin } from '../core/types.js';
-import { redact } from '../analyzers/secrets/analyze.js';
+import { redact } from '../analyzers/secrets/redact-value.js';
 
 /** CWEs of findings whose snippet holds a credential literal. */
 const CREDENTIAL_CWES = new Set(['CWE-798', 'CWE-259', 'CWE-321', 'CWE-522', 'CWE-538', 'CWE-312', 'CWE-540', 'CWE-547']);

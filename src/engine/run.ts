@@ -21,9 +21,10 @@ import { offers } from '../core/types.js';
 import { loadScanners, SCANNER_IDS } from '../scanners/index.js';
 import { compareFindings, dedupe, fingerprintAll } from './fingerprint.js';
 import { InlineIgnores } from './inline.js';
+import { readTrivyIgnores, trivyIgnoreReason } from './trivyignore.js';
 import { applyTestContext } from './test-context.js';
 import { dropOverlaps } from './overlaps.js';
-import { redactFindings, type SecretMasker } from './redact.js';
+import { redactFindings } from './redact.js';
 import { VERSION } from '../core/version.js';
 import { createAnalysisStore } from '../analyzers/cache.js';
 
@@ -160,10 +161,16 @@ export async function runScan(o: RunOptions): Promise<Report> {
   }
   const inlineIgnored: Record<string, string> = {};
   const configIgnored: Record<string, string> = {};
+  // Trivy's ignore files in a scanned folder: config suppressions, as they were Trivy's.
+  const trivy = o.target.root ? readTrivyIgnores(o.target.root, now(), (m) => warnings.push(m)) : [];
   const fingerprinted = applyTestContext(kept, config.testContext).map((f) => {
     if (!f.suppressed) {
       const reason = inline.match(f, knownRules);
       if (reason) inlineIgnored[f.fingerprint] = reason;
+      else {
+        const byTrivy = trivyIgnoreReason(trivy, f);
+        if (byTrivy) configIgnored[f.fingerprint] = byTrivy;
+      }
       return f;
     }
     // The scanner's own ignore comment or config rule: recorded here, applied by the gate with every other one.
@@ -174,7 +181,7 @@ export async function runScan(o: RunOptions): Promise<Report> {
   // Texts copied from the scanned content leave the engine redacted, whatever scanner copied them; the user's
   // explicit --show-secrets is the one exception.
   const deduped = dedupe(fingerprinted);
-  const findings: Finding[] = (o.options?.showSecrets ? deduped : redactFindings(deduped, await loadMasker(deduped))).sort(compareFindings);
+  const findings: Finding[] = (o.options?.showSecrets ? deduped : await redactAll(deduped)).sort(compareFindings);
   const byId = new Map(rules.map((r) => [r.id, r]));
   statuses.sort((a, b) => (a.scanner < b.scanner ? -1 : a.scanner > b.scanner ? 1 : 0));
   if (!o.options?.showSecrets && statuses.some((s) => s.fileErrors.length)) {
@@ -199,7 +206,9 @@ export async function runScan(o: RunOptions): Promise<Report> {
 
 /** `target` without the files matching `globs` (for one scanner). */
 function withoutPaths(target: Target, globs: string[]): Target {
-  const skip = globMatcher(globs);
+  // Compiled when the first path is asked about (an empty folder asks none); these globs are the engine's own.
+  let compiled: ((path: string) => boolean) | undefined;
+  const skip = (p: string): boolean => (compiled ??= globMatcher(globs))(p);
   const narrow = (filter?: FileFilter): FileFilter => ({ ...filter, path: (p) => !skip(p) && (filter?.path ? filter.path(p) : true) });
   const out: Target = { ...target };
   if (target.files) out.files = (filter) => target.files!(narrow(filter));
@@ -243,9 +252,19 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
   };
 }
 
-/** The secrets engine's masker, loaded only when some finding carries text to check. */
-async function loadMasker(findings: Finding[]): Promise<SecretMasker> {
-  // Every finding carries a name (a path, a commit message) that may hold a secret: mask whenever there are any.
-  if (findings.length === 0) return (t) => t;
-  return (await import('../analyzers/secrets/mask.js')).maskSecrets;
+/**
+ * The findings redacted (see redact.ts). The secrets engine's masker is loaded only when some text a finding
+ * carries could hold a secret (screen.ts): a first pass masks nothing and notes whether any text might; when none
+ * does, its result is the redacted report (the literal masking of credential findings does not need the engine).
+ */
+async function redactAll(findings: Finding[]): Promise<Finding[]> {
+  if (findings.length === 0) return findings;
+  const { mayHoldSecret } = await import('../analyzers/secrets/screen.js');
+  let might = false;
+  const screened = redactFindings(findings, (t) => {
+    if (!might && mayHoldSecret(t)) might = true;
+    return t;
+  });
+  if (!might) return screened;
+  return redactFindings(findings, (await import('../analyzers/secrets/mask.js')).maskSecrets);
 }

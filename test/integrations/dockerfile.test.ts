@@ -2,7 +2,7 @@
 // digest, non-root, the build context limited to what it copies; built with buildah and run where the machine can.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -88,5 +88,119 @@ test('buildah builds the image and the CLI runs in it as uid 10001', { skip: ski
     }
   } finally {
     spawnSync('buildah', [...BUILDAH, 'rmi', tag]);
+  }
+});
+
+/**
+ * A base image made here, for a machine that reaches no registry: this machine's own `node` and the few programs the
+ * runtime stage's RUN and the test use (sh, groupadd, useradd, nologin, mkdir, chown, ln, chmod, id), each with the shared
+ * libraries `ldd` lists, and a minimal /etc. Committed as `localhost/pipeguard-test-node`; undefined (with why)
+ * when buildah cannot make or run containers here.
+ */
+function localNodeBase(tag: string): string | undefined {
+  const run = (args: string[]) => spawnSync('buildah', [...BUILDAH, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const from = run(['from', 'scratch']);
+  if (from.status !== 0) return `buildah from scratch: ${from.stderr.trim().split('\n').pop()}`;
+  const c = from.stdout.trim();
+  try {
+    const mnt = run(['mount', c]);
+    if (mnt.status !== 0) return `buildah mount: ${mnt.stderr.trim().split('\n').pop()}`;
+    const root = mnt.stdout.trim();
+    const which = (p: string) => spawnSync('sh', ['-c', `command -v ${p}`], { encoding: 'utf8' }).stdout.trim();
+    // A merged-/usr host (`/bin -> usr/bin`) gets the same links, so /bin/sh is there as the RUN lines expect.
+    for (const d of ['bin', 'sbin', 'lib', 'lib64']) {
+      const st = lstatSync(`/${d}`, { throwIfNoEntry: false });
+      if (!st?.isSymbolicLink()) continue;
+      const to = readlinkSync(`/${d}`);
+      mkdirSync(join(root, d === to ? d : to.replace(/^\//, '')), { recursive: true });
+      symlinkSync(to, join(root, d));
+    }
+    const files = new Set<string>();
+    for (const prog of ['sh', 'node', 'groupadd', 'useradd', 'nologin', 'mkdir', 'chown', 'ln', 'chmod', 'id']) {
+      const p = which(prog);
+      if (!p) return `no ${prog} on this machine to build a base image from`;
+      files.add(p);
+      for (const m of spawnSync('ldd', [p], { encoding: 'utf8' }).stdout.matchAll(/(\/\S+) \(0x/g)) files.add(m[1]!);
+    }
+    for (const f of files) {
+      const cp = spawnSync('cp', ['--parents', '-L', f, root], { encoding: 'utf8' });
+      if (cp.status !== 0) return `cp ${f}: ${cp.stderr.trim()}`;
+    }
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    mkdirSync(join(root, 'tmp'), { recursive: true, mode: 0o1777 });
+    mkdirSync(join(root, 'home'), { recursive: true });
+    mkdirSync(join(root, 'usr/local/bin'), { recursive: true });
+    writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+    writeFileSync(join(root, 'etc/group'), 'root:x:0:\n');
+    writeFileSync(join(root, 'etc/shadow'), 'root:*:19000:0:99999:7:::\n', { mode: 0o600 });
+    writeFileSync(join(root, 'etc/gshadow'), 'root:*::\n', { mode: 0o600 });
+    if (existsSync('/etc/login.defs')) copyFileSync('/etc/login.defs', join(root, 'etc/login.defs'));
+    const probe = run(['run', '--isolation', 'chroot', c, '--', 'node', '-e', 'process.exit(0)']);
+    if (probe.status !== 0) return `buildah run --isolation chroot: ${probe.stderr.trim().split('\n').pop()}`;
+    const commit = run(['commit', '-q', c, tag]);
+    if (commit.status !== 0) return `buildah commit: ${commit.stderr.trim().split('\n').pop()}`;
+    return undefined;
+  } finally {
+    run(['rm', c]);
+  }
+}
+
+/**
+ * The runtime stage of the project's Dockerfile as written (from its last FROM), its `COPY --from=build /build/X`
+ * reading X from the build context instead: the build stage (`npm ci`, native rebuilds) needs a registry.
+ */
+function runtimeStage(dockerfile: string): string {
+  const from = dockerfile.lastIndexOf('\nFROM ${NODE_IMAGE}');
+  assert.ok(from > 0, 'the Dockerfile has a runtime stage FROM ${NODE_IMAGE}');
+  const stage = dockerfile.slice(from + 1).replace(/^COPY --from=build (.*?)\/build\/(\S+) /gm, 'COPY $1built/$2 ');
+  assert.doesNotMatch(stage, /--from=/);
+  return `ARG NODE_IMAGE\n${stage}`;
+}
+
+const LOCAL_BASE = 'localhost/pipeguard-test-node:latest';
+
+test('the runtime stage builds on a base made from this machine\'s node, and the CLI scans a tree in it as uid 10001', { skip: buildah ? undefined : 'needs buildah (apt-get install buildah)', timeout: 300_000 }, async (t) => {
+  const why = localNodeBase(LOCAL_BASE);
+  if (why) {
+    t.skip(`needs a buildah that can make and run containers here (${why})`);
+    return;
+  }
+  const run = (args: string[], cwd?: string) => spawnSync('buildah', [...BUILDAH, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, ...(cwd ? { cwd } : {}) });
+  const tag = 'localhost/pipeguard-test-runtime:latest';
+  const ctx = makeDir({ 'built/node_modules/.keep': '' });
+  try {
+    // What the build stage leaves in /build: the bundle (its externals load on demand and are not needed to scan
+    // for secrets and IaC), package.json and the schemas.
+    const bundle = spawnSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), join(ctx, 'built/dist/bundle')], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(bundle.status, 0, bundle.stderr);
+    copyFileSync(join(ROOT, 'package.json'), join(ctx, 'built/package.json'));
+    cpSync(join(ROOT, 'schema'), join(ctx, 'built/schema'), { recursive: true });
+    writeFileSync(join(ctx, 'Dockerfile'), runtimeStage(text));
+    const b = run(['bud', '--isolation', 'chroot', '--layers=false', '--build-arg', `NODE_IMAGE=${LOCAL_BASE}`, '-t', tag, '.'], ctx);
+    assert.equal(b.status, 0, b.stderr.slice(-4000));
+    const cfg = JSON.parse(run(['inspect', '--type', 'image', tag]).stdout) as { OCIv1: { config: { User: string; Entrypoint: string[]; WorkingDir: string } } };
+    assert.equal(cfg.OCIv1.config.User, '10001:10001');
+    assert.deepEqual(cfg.OCIv1.config.Entrypoint, ['node', '/opt/pipeguard/dist/bundle/main.js']);
+    assert.equal(cfg.OCIv1.config.WorkingDir, '/src');
+    const c = run(['from', tag]).stdout.trim();
+    try {
+      // A small tree: a planted AWS key and a Dockerfile that runs as root.
+      const tree = makeDir({ 'app.js': `const key = "AKIA${'IOSFODNN7EXAMPLQ'}";\n`, 'Dockerfile': 'FROM alpine:3.19\nRUN apk add curl\n' });
+      assert.equal(run(['copy', '--chown', '10001:10001', c, tree, '/src']).status, 0);
+      const id = run(['run', '--isolation', 'chroot', c, '--', 'id', '-u']);
+      assert.equal(id.stdout.trim(), '10001', id.stderr);
+      const scan = run(['run', '--isolation', 'chroot', c, '--', 'node', '/opt/pipeguard/dist/bundle/main.js', 'scan', '.', '--scanners', 'secrets,iac', '--offline', '-f', 'json']);
+      assert.equal(scan.status, 1, scan.stderr);
+      const report = JSON.parse(scan.stdout) as { findings: { ruleId: string; location: { path?: string } }[] };
+      const found = report.findings.map((f) => `${f.ruleId} ${f.location.path}`);
+      assert.ok(found.includes('aws-access-key-id app.js'), found.join(', '));
+      assert.ok(found.some((f) => /^docker-\S+ Dockerfile$/.test(f)), found.join(', '));
+      assert.doesNotMatch(scan.stdout, /IOSFODNN7EXAMPLQ/);
+    } finally {
+      run(['rm', c]);
+    }
+  } finally {
+    run(['rmi', tag]);
+    run(['rmi', LOCAL_BASE]);
   }
 });

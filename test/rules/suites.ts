@@ -16,10 +16,19 @@ function pipelinePlace(rel: string): Placement | string | undefined {
     return name.startsWith('gitlab-ci') ? '.gitlab-ci.yml' : { path: `ci/${name}`, beside: { '.gitlab-ci.yml': `include:\n  - local: ci/${name}\n` } };
   }
   if (name.startsWith('pre-commit')) return '.pre-commit-config.yaml';
+  if (group === 'platforms') {
+    // Azure Pipelines, Bitbucket Pipelines (one folder each, the name is fixed) and Tekton (under .tekton/).
+    if (name.startsWith('azure-')) return `azure-pipelines-${name.slice(6)}`;
+    if (name.startsWith('bitbucket-')) return `bb/${name.slice(10, -4)}/bitbucket-pipelines.yml`;
+    return `.tekton/${name}`;
+  }
   if (name.startsWith('action-')) return `actions/${name.slice(7, -4)}/action.yml`;
   if (name.startsWith('dependabot.')) return '.github/dependabot.yml';
   return `.github/workflows/${name}`;
 }
+
+/** zizmor's code-quality audits, shown by the fixtures under pipeline/fixtures/pedantic/. */
+const PEDANTIC_ONLY = ['gha-anonymous-definition', 'gha-concurrency-limits', 'gha-undocumented-permissions', 'gha-superfluous-action', 'gha-missing-timeout'];
 
 /** Every suite, in the order the tests run them. */
 export const SUITES: FixtureSuite[] = [
@@ -27,9 +36,20 @@ export const SUITES: FixtureSuite[] = [
     name: 'pipeline',
     scanner: 'pipeline',
     dir: join(T, 'pipeline', 'fixtures'),
-    layout: { kind: 'place', place: pipelinePlace },
+    layout: { kind: 'place', place: (rel) => (rel.startsWith('pedantic/') ? undefined : pipelinePlace(rel)) },
+    // The auditor persona (the pedantic and auditor-only rules included), less zizmor's code-quality audits, which
+    // would fire on nearly every job of the project fixtures: those have a suite of their own (pipeline-pedantic).
+    config: { scanners: { pipeline: { persona: 'auditor', disable: PEDANTIC_ONLY } } },
     // Realistic project workflows are checked against every rule; focused fixtures against the rules they annotate.
     strict: (rel) => rel.startsWith('projects/'),
+  },
+  {
+    name: 'pipeline-pedantic',
+    scanner: 'pipeline',
+    dir: join(T, 'pipeline', 'fixtures'),
+    layout: { kind: 'place', place: (rel) => (rel.startsWith('pedantic/') ? pipelinePlace(rel) : undefined) },
+    config: { scanners: { pipeline: { persona: 'pedantic' } } },
+    strict: () => false,
   },
   {
     name: 'iac',

@@ -2,6 +2,7 @@
  * A Dockerfile parser that keeps exact positions: parser directives, line continuations (with the `escape`
  * directive), comment lines inside continuations, heredocs (`<<EOF`, `<<-EOF`, quoted delimiters) and stages.
  */
+import type { FileAnalyzer } from '../../core/types.js';
 
 /** A text assembled from pieces of the source, with a map back to source line/column. */
 export class MappedText {
@@ -83,6 +84,9 @@ const KEYWORDS = new Set([
 ]);
 
 const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+
+/** The shared per-scan parse of a Dockerfile (iac, exposure, posture). */
+export const dockerfileAnalyzer: FileAnalyzer<Dockerfile> = { id: 'dockerfile', analyze: (_path, text) => parseDockerfile(text) };
 
 /** Parses a Dockerfile. Never throws: problems are in `errors`. */
 export function parseDockerfile(text: string): Dockerfile {

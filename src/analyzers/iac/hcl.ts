@@ -3,6 +3,7 @@
  * heredocs, tuples, objects, function calls; anything else (references, operators, `for` expressions) is kept
  * as raw text. Every node keeps its source offsets.
  */
+import type { FileAnalyzer } from '../../core/types.js';
 
 /** Source offsets `[start, end)`. */
 export type Range = [number, number];
@@ -226,6 +227,9 @@ function skipNestedString(src: string, i: number): number {
   }
   return j;
 }
+
+/** The shared per-scan parse of a Terraform file (iac, exposure); a syntax error is thrown again to each asker. */
+export const hclAnalyzer: FileAnalyzer<Body> = { id: 'hcl', analyze: (_path, text) => parseHcl(text) };
 
 /** Parses an HCL file into its top-level body. Throws {@link HclError} with an offset. */
 export function parseHcl(src: string): Body {

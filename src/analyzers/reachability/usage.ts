@@ -1,26 +1,23 @@
 import type { TargetAnalyzer } from '../../core/types.js';
 import { targetFiles } from '../../core/types.js';
+import { pyImports } from './python.js';
+import type { ImportUse } from './types.js';
+
+export type { ImportUse } from './types.js';
 
 /**
- * What the application's own source code uses of its dependencies: per source file, the packages (npm) and import
- * paths (Go) it imports and the names it uses from each. Read once per scan, for reachability of vulnerable
+ * What the application's own source code uses of its dependencies: per source file, the packages (npm), import
+ * paths (Go) and modules (Python) it imports and the names it uses from each. Read once per scan, for reachability of vulnerable
  * dependencies. Files under `node_modules/`, `vendor/` and other installed trees are not the application's.
  */
 
-/** The names one file uses from one import: exported names, namespace members, `default` for the module itself. */
-export interface ImportUse {
-  /** npm package name (`lodash`, `@scope/pkg`) or Go import path (`golang.org/x/net/html`, `net/http`). */
-  module: string;
-  /** Names used from it: named imports, `ns.member` accesses, a require/import subpath's first segment. */
-  names: Set<string>;
-  /** Method names called anywhere in the file (`x.Method(`), for advisories naming `Type.Method` (Go). */
-  methods: Set<string>;
-}
+/** The ecosystems whose imports are read from source. */
+export type SourceEcosystem = 'npm' | 'Go' | 'PyPI';
 
 /** One source file's imports. */
 export interface SourceFileUse {
   path: string;
-  ecosystem: 'npm' | 'Go';
+  ecosystem: SourceEcosystem;
   imports: ImportUse[];
 }
 
@@ -28,12 +25,13 @@ export interface SourceFileUse {
 export interface SourceUsage {
   files: SourceFileUse[];
   /** Source files read per ecosystem (with or without imports), by path: reachability is only judged where code exists. */
-  sources: { npm: string[]; Go: string[] };
+  sources: Record<SourceEcosystem, string[]>;
 }
 
 const JS = /\.(c|m)?(j|t)sx?$/;
 const GO = /\.go$/;
-const NOT_APP = /(^|\/)(node_modules|vendor|bower_components|\.git|\.venv|site-packages|dist|coverage)\//;
+const PY = /\.pyw?$/;
+const NOT_APP = /(^|\/)(node_modules|vendor|bower_components|\.git|\.venv|venv|\.tox|\.nox|__pycache__|\.eggs|site-packages|dist-packages|dist|coverage)\//;
 const MAX_BYTES = 1 << 20;
 
 /** The package a bare specifier names (`lodash/fp` → `lodash`, `@a/b/c` → `@a/b`), undefined for relative and builtin ones. */
@@ -310,16 +308,16 @@ export function goImports(text: string): ImportUse[] {
   });
 }
 
-/** The per-scan analysis: every application source file of the target (JS/TS and Go) and what it imports. */
+/** The per-scan analysis: every application source file of the target (JS/TS, Go, Python) and what it imports. */
 export const sourceUsageAnalyzer: TargetAnalyzer<SourceUsage> = {
   id: 'source-usage',
   async analyze(target, _analyses, ctx) {
-    const out: SourceUsage = { files: [], sources: { npm: [], Go: [] } };
-    const wanted = (p: string): boolean => (JS.test(p) || GO.test(p)) && !NOT_APP.test(p) && !/\.min\.js$|\.d\.(c|m)?ts$/.test(p);
+    const out: SourceUsage = { files: [], sources: { npm: [], Go: [], PyPI: [] } };
+    const wanted = (p: string): boolean => (JS.test(p) || GO.test(p) || PY.test(p)) && !NOT_APP.test(p) && !/\.min\.js$|\.d\.(c|m)?ts$/.test(p);
     for await (const f of targetFiles(target, { path: wanted })) {
       if (ctx.signal.aborted) break;
       if (f.size > MAX_BYTES) continue;
-      const ecosystem = GO.test(f.path) ? 'Go' : 'npm';
+      const ecosystem: SourceEcosystem = GO.test(f.path) ? 'Go' : PY.test(f.path) ? 'PyPI' : 'npm';
       let text: string;
       try {
         text = await f.text();
@@ -328,7 +326,7 @@ export const sourceUsageAnalyzer: TargetAnalyzer<SourceUsage> = {
         continue;
       }
       out.sources[ecosystem].push(f.path);
-      const imports = ecosystem === 'Go' ? goImports(text) : jsImports(f.path, text);
+      const imports = ecosystem === 'Go' ? goImports(text) : ecosystem === 'PyPI' ? pyImports(text) : jsImports(f.path, text);
       if (imports.length) out.files.push({ path: f.path, ecosystem, imports });
     }
     return out;

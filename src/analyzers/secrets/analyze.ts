@@ -3,6 +3,7 @@ import { LineIndex } from '../../core/lines.js';
 import { decodedDetections, skipDecoding } from './decode.js';
 import type { KeystoreInfo } from './keystore.js';
 import { detect, type Detection, type RuleSet } from './engine.js';
+import { redact } from './redact-value.js';
 
 /** A secret found in one file, ready to leave the scanner: the raw value is gone unless asked for. */
 export interface SecretHit {
@@ -26,12 +27,8 @@ export interface SecretHit {
   secret?: string;
 }
 
-/** `ghp_********(40)`: a few leading characters (none for short values) and the length. */
-export function redact(secret: string): string {
-  const n = secret.length;
-  const keep = n >= 20 ? 4 : n >= 12 ? 2 : 0;
-  return `${secret.slice(0, keep)}********(${n})`;
-}
+/** `ghp_********(40)` (redact-value.ts). */
+export { redact };
 
 const MAX_EVIDENCE = 160;
 

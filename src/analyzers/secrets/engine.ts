@@ -252,8 +252,10 @@ function literalLeads(rules: readonly CompiledRule[], gates: readonly number[][]
   anchors.forEach((list, k) => list.forEach((r) => anchorsOf[r]!.add(k)));
   const keywordsOf = rules.map(() => new Set<number>());
   gates.forEach((list, k) => list.forEach((r) => keywordsOf[r]!.add(k)));
-  const selfAnchored = (r: number) =>
-    rules[r]!.mode === 'anchored' && keywordsOf[r]!.size === anchorsOf[r]!.size && [...keywordsOf[r]!].every((k) => anchorsOf[r]!.has(k));
+  const anchoredBy = rules.map(
+    (rule, r) => rule.mode === 'anchored' && keywordsOf[r]!.size === anchorsOf[r]!.size && [...keywordsOf[r]!].every((k) => anchorsOf[r]!.has(k)),
+  );
+  const selfAnchored = (r: number) => anchoredBy[r]!;
   return anchors.map((list, k) => {
     if (k === marker || list.length === 0 || windowGates[k]!.length > 0 || !gates[k]!.every(selfAnchored)) return undefined;
     const words = Math.min(...list.map((r) => rules[r]!.lead.length));
@@ -491,7 +493,7 @@ export function stops(stop: Stop | undefined, view: Uint8Array | string, at: num
  * secret. Results are ordered by offset, then rule id.
  */
 export function detect(source: string | (() => string), set: RuleSet, opts: DetectOptions = {}): Detection[] {
-  const { hits, count } = opts.bytes ? set.matcher.collectBytes(opts.bytes) : set.matcher.collect(typeof source === 'string' ? source : source());
+  const { hits, count } = opts.bytes ? set.matcher.collectBytes(opts.bytes) : set.matcher.collectText(typeof source === 'string' ? source : source());
   // Per-text state lives in the rule set's scratch arrays, reset on the way out: most texts are small, and
   // allocating these for each would cost more than searching them.
   const { state, seen, spots } = set.scratch;

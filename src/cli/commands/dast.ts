@@ -7,7 +7,7 @@ import { SCANNER_IDS } from '../../scanners/index.js';
 import { openUrl } from '../../targets/url.js';
 import { int, list, parse } from '../args.js';
 import type { Command } from '../io.js';
-import { gateAndRender, outputs, readBaseline, readIgnoreFile, severityOption } from '../scan-run.js';
+import { gateAndRender, outputs, readBaseline, readIgnoreFile, REPORT_OPTIONS, severityOption } from '../scan-run.js';
 
 const OPTIONS = {
   openapi: { type: 'string' },
@@ -20,12 +20,7 @@ const OPTIONS = {
   only: { type: 'string', multiple: true },
   'exclude-path': { type: 'string', multiple: true },
   'allow-destructive': { type: 'boolean' },
-  format: { type: 'string', short: 'f', multiple: true },
-  output: { type: 'string', short: 'o', multiple: true },
-  'fail-on': { type: 'string' },
-  config: { type: 'string', short: 'c' },
-  baseline: { type: 'string' },
-  'ignore-file': { type: 'string' },
+  ...REPORT_OPTIONS,
   verbose: { type: 'boolean', short: 'v' },
 } as const;
 

@@ -8,6 +8,7 @@ import { controlSocketPath, deployRemote, DeployServer } from '../../deliver/dep
 import { parse } from '../args.js';
 import { auditLog, auditSigner, deliverContext, flushSiem, secretStore, showRecord } from '../deliver-context.js';
 import type { CliIO, Command } from '../io.js';
+import { abortOnSignal } from '../stop.js';
 
 const HELP = `Usage: pipeguard deploy VERSION [options]
        pipeguard deploy show [ID] [--json] [--list]
@@ -67,13 +68,7 @@ async function deployCmd(argv: string[], io: CliIO): Promise<number> {
   const store = env ? secretStore(ctx, io, env, values.identity) : undefined;
   const signer = await auditSigner(ctx, store);
   const log = auditLog(ctx, io, signer);
-  const ac = new AbortController();
-  let signals = 0;
-  const off = io.onSignal?.((sig) => {
-    signals++;
-    io.stderr.write(`\npipeguard: ${sig}: ${signals > 1 ? 'stopping' : 'rolling back'}\n`);
-    if (!ac.signal.aborted) ac.abort(sig);
-  });
+  const stop = abortOnSignal(io, (n) => (n > 1 ? 'stopping' : 'rolling back'));
   const base = {
     root: ctx.root,
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
@@ -86,16 +81,16 @@ async function deployCmd(argv: string[], io: CliIO): Promise<number> {
     now: io.now,
   };
   try {
-    if (values.serve) return await serve(version, { ...base, loadConfig: () => deliverContext(io, values.config).config }, ac.signal, io);
+    if (values.serve) return await serve(version, { ...base, loadConfig: () => deliverContext(io, values.config).config }, stop.signal, io);
     // a `deploy --serve` process of this service takes the deploy; else it runs here, with a proxy of its own
     if (d.strategy !== 'hooks') {
-      const remote = await deployRemote(controlSocketPath(ctx.root, d), { version: version!, ...(values.env ? { env: values.env } : {}) }, io, ac.signal);
+      const remote = await deployRemote(controlSocketPath(ctx.root, d), { version: version!, ...(values.env ? { env: values.env } : {}) }, io, stop.signal);
       if (remote) {
         if (remote.error) io.stderr.write(`pipeguard: the serving process refused the deploy: ${remote.error}\n`);
         return remote.outcome === 'promoted' ? 0 : 1;
       }
     }
-    const opts: DeployOptions = { ...base, config: ctx.config, version: version!, signal: ac.signal };
+    const opts: DeployOptions = { ...base, config: ctx.config, version: version!, signal: stop.signal };
     let record: DeployRecord;
     if (d.strategy === 'hooks') record = await deployWithHooks(opts);
     else {
@@ -107,7 +102,7 @@ async function deployCmd(argv: string[], io: CliIO): Promise<number> {
     await flushSiem(ctx, io, log.path);
     return record.outcome === 'promoted' ? 0 : 1;
   } finally {
-    off?.();
+    stop.release();
   }
 }
 

@@ -6,6 +6,7 @@ import { list, parse } from '../args.js';
 import { auditLog, auditSigner, chooseEnv, cliActor, deliverContext, flushSiem, secretStore, showRecord } from '../deliver-context.js';
 import type { CliIO, Command } from '../io.js';
 import { readIgnoreFile } from '../scan-run.js';
+import { abortOnSignal } from '../stop.js';
 
 const HELP = `Usage: pipeguard pipeline run [options]
        pipeguard pipeline show [RUN] [--json] [--list]
@@ -64,14 +65,7 @@ async function runCmd(argv: string[], io: CliIO): Promise<number> {
   const signer = await auditSigner(ctx, store);
   const log = auditLog(ctx, io, signer);
   const ignored = readIgnoreFile(resolve(ctx.root, ctx.config.ignoreFile), false);
-  const ac = new AbortController();
-  let signals = 0;
-  const off = io.onSignal?.((sig) => {
-    signals++;
-    io.stderr.write(`\npipeguard: ${sig}: stopping the running step${signals > 1 ? ' (now, with SIGKILL)' : ''}\n`);
-    if (!ac.signal.aborted) ac.abort(sig);
-    else ac.signal.dispatchEvent(new Event('abort'));
-  });
+  const stop = abortOnSignal(io, (n) => `stopping the running step${n > 1 ? ' (now, with SIGKILL)' : ''}`, { escalate: true });
   try {
     const record = await runPipeline({
       config: ctx.config,
@@ -84,7 +78,7 @@ async function runCmd(argv: string[], io: CliIO): Promise<number> {
       actor: cliActor(io),
       stdout: io.stdout,
       stderr: io.stderr,
-      signal: ac.signal,
+      signal: stop.signal,
       now: io.now,
       overrides: new Map(overrides.map((g) => [g, values.reason!.trim()])),
       ignored,
@@ -93,7 +87,7 @@ async function runCmd(argv: string[], io: CliIO): Promise<number> {
     await flushSiem(ctx, io, log.path);
     return record.status === 'passed' ? 0 : 1;
   } finally {
-    off?.();
+    stop.release();
   }
 }
 

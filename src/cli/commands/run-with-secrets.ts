@@ -9,6 +9,7 @@ import type { SecretRef } from '../../deliver/secrets/store.js';
 import { list, parse } from '../args.js';
 import { auditLog, auditSigner, chooseEnv, deliverContext, flushSiem, secretStore } from '../deliver-context.js';
 import type { Command } from '../io.js';
+import { abortOnSignal } from '../stop.js';
 
 /** `pipeguard run --env ENV -- CMD ...`: one command with chosen secrets, its output masked. */
 export const runCommand: Command = {
@@ -68,14 +69,7 @@ Example:
     const mask = maskPatterns(known, ctx.config.secrets.minLength);
     const signer = await auditSigner(ctx, store);
     const log = auditLog(ctx, io, signer);
-    const ac = new AbortController();
-    let signals = 0;
-    const off = io.onSignal?.((sig) => {
-      signals++;
-      io.stderr.write(`\npipeguard: ${sig}: stopping the command${signals > 1 ? ' (now, with SIGKILL)' : ''}\n`);
-      if (!ac.signal.aborted) ac.abort(sig);
-      else ac.signal.dispatchEvent(new Event('abort'));
-    });
+    const stop = abortOnSignal(io, (n) => `stopping the command${n > 1 ? ' (now, with SIGKILL)' : ''}`, { escalate: true });
     try {
       const out = await runStep(
         { name: 'run', argv: command, shell: 'sh', env: {}, secrets: [] },
@@ -90,7 +84,7 @@ Example:
           stage: `env:${env}`,
           killGraceMs: durationMs(ctx.config.pipeline.killGrace),
           ...(values.timeout ? { defaultTimeoutMs: durationMs(values.timeout) } : {}),
-          signal: ac.signal,
+          signal: stop.signal,
           stdin: io.stdin,
           prefix: false,
         },
@@ -103,7 +97,7 @@ Example:
       }
       return 0;
     } finally {
-      off?.();
+      stop.release();
     }
   },
 };

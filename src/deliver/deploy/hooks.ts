@@ -2,10 +2,9 @@ import { InputError } from '../../core/errors.js';
 import { durationMs } from '../config.js';
 import { describeOutcome } from '../runner/pipeline.js';
 import { runStep } from '../runner/step.js';
-import { analyse } from './analysis.js';
-import { DEPLOY_EVENTS, type AnalysisVerdict, type DeployRecord, type ReleaseRef, type WindowStats } from './record.js';
+import { DEPLOY_EVENTS, type DeployRecord, type ReleaseRef, type WindowStats } from './record.js';
 import { sleep, waitHealthy } from './release.js';
-import { beginDeploy, deployConfig, resolveSecrets, thresholdsOf, timings, trafficSteps, type DeployOptions } from './session.js';
+import { beginDeploy, deployConfig, resolveSecrets, timings, trafficSteps, type DeployOptions } from './session.js';
 
 type HookName = 'start' | 'shift' | 'metrics' | 'promote' | 'rollback';
 
@@ -22,7 +21,6 @@ export async function deployWithHooks(o: DeployOptions): Promise<DeployRecord> {
   const hooks = d.hooks;
   const secrets = await resolveSecrets(o, d);
   const { windowMs, killGraceMs } = timings(d);
-  const thresholds = thresholdsOf(d);
   const steps = trafficSteps(d);
   const candidateRef: ReleaseRef = { version: o.version, ...(hooks.url ? { url: hooks.url } : {}) };
   const baselineRef: ReleaseRef | undefined = d.baseline ? { version: d.baseline.version, url: d.baseline.url } : undefined;
@@ -107,15 +105,8 @@ export async function deployWithHooks(o: DeployOptions): Promise<DeployRecord> {
         return rollBack(`hook metrics: ${(e as Error).message}`);
       }
       acc = acc ? { candidate: add(acc.candidate, m.candidate), ...(m.baseline ? { baseline: acc.baseline ? add(acc.baseline, m.baseline) : m.baseline } : {}) } : m;
-      let v: AnalysisVerdict = analyse(weight, acc.candidate, acc.baseline, thresholds);
-      if (v.verdict === 'inconclusive' && waited >= d.analysis.maxWindows) v = { ...v, verdict: 'fail', reason: `not conclusive after ${waited} windows (${v.reason}): failing safe` };
-      j.record.decisions.push(v);
-      await j.event(DEPLOY_EVENTS.analysis, { ...v });
-      if (v.verdict === 'inconclusive') {
-        j.say(`    window: inconclusive: ${v.reason}; waiting`);
-        j.save();
-        continue;
-      }
+      const v = await j.judgeWindow(weight, acc.candidate, acc.baseline, waited);
+      if (v.verdict === 'inconclusive') continue;
       j.record.samples.push({ t: new Date().toISOString(), weight, candidate: acc.candidate, ...(acc.baseline ? { baseline: acc.baseline } : {}) });
       j.save();
       acc = undefined;

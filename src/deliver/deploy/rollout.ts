@@ -3,7 +3,7 @@ import { durationMs } from '../config.js';
 import { stepArgv } from '../runner/step.js';
 import { analyse } from './analysis.js';
 import { DeployProxy, type Backend } from './proxy.js';
-import { DEPLOY_EVENTS, type AnalysisVerdict, type DeployRecord, type ReleaseRef } from './record.js';
+import { DEPLOY_EVENTS, type DeployRecord, type ReleaseRef } from './record.js';
 import { freePort, sleep, startRelease, waitHealthy, type RunningRelease } from './release.js';
 import { beginDeploy, deployConfig, resolveSecrets, thresholdsOf, timings, trafficSteps, type DeployOptions } from './session.js';
 
@@ -164,17 +164,8 @@ export async function deployBehindProxy(o: ProxyDeployOptions): Promise<ProxyDep
         waited++;
         const w = proxy.window(false);
         const cstats = w.candidate ?? { requests: 0, errors: 0, errorRate: 0 };
-        let v: AnalysisVerdict = analyse(weight, cstats, w.baseline, thresholds);
-        if (v.verdict === 'inconclusive' && waited >= d.analysis.maxWindows) {
-          v = { ...v, verdict: 'fail', reason: `not conclusive after ${waited} windows (${v.reason}): failing safe` };
-        }
-        j.record.decisions.push(v);
-        await j.event(DEPLOY_EVENTS.analysis, { ...v });
-        if (v.verdict === 'inconclusive') {
-          j.say(`    window: inconclusive: ${v.reason}; waiting`);
-          j.save();
-          continue;
-        }
+        const v = await j.judgeWindow(weight, cstats, w.baseline, waited);
+        if (v.verdict === 'inconclusive') continue;
         proxy.window(true);
         j.record.samples.push({ t: new Date().toISOString(), weight, candidate: cstats, ...(w.baseline ? { baseline: w.baseline } : {}) });
         j.save();

@@ -10,9 +10,9 @@ import type { OutputSink } from '../runner/process.js';
 import { childBaseEnv, pipeguardCredentials } from '../runner/pipeline.js';
 import { newRunId } from '../runner/record.js';
 import { SecretStore, type ResolvedSecret, type SecretRef } from '../secrets/store.js';
-import type { Thresholds } from './analysis.js';
+import { analyse, type Thresholds } from './analysis.js';
 import { checkDeployArtifact } from './artifact.js';
-import { DEPLOY_EVENTS, type DeployOutcome, type DeployRecord, type ReleaseRef } from './record.js';
+import { DEPLOY_EVENTS, type AnalysisVerdict, type DeployOutcome, type DeployRecord, type ReleaseRef, type WindowStats } from './record.js';
 
 /** What every deploy runs with. */
 export interface DeployOptions {
@@ -105,7 +105,7 @@ export class DeployJournal {
   private readonly started: number;
   constructor(
     private readonly o: DeployOptions,
-    d: DeployConfig,
+    private readonly d: DeployConfig,
     candidate: ReleaseRef,
     baseline: ReleaseRef | undefined,
   ) {
@@ -126,6 +126,23 @@ export class DeployJournal {
       decisions: [],
       thresholds: thresholdsOf(d),
     };
+  }
+
+  /**
+   * Judges one analysis window at `weight` (the strategies' shared step): an inconclusive verdict becomes a failure
+   * after `analysis.maxWindows` windows; the verdict is recorded and sent as an event, and an inconclusive one is
+   * said and saved (the caller then waits for the next window).
+   */
+  async judgeWindow(weight: number, candidate: WindowStats, baseline: WindowStats | undefined, waited: number): Promise<AnalysisVerdict> {
+    let v = analyse(weight, candidate, baseline, thresholdsOf(this.d));
+    if (v.verdict === 'inconclusive' && waited >= this.d.analysis.maxWindows) v = { ...v, verdict: 'fail', reason: `not conclusive after ${waited} windows (${v.reason}): failing safe` };
+    this.record.decisions.push(v);
+    await this.event(DEPLOY_EVENTS.analysis, { ...v });
+    if (v.verdict === 'inconclusive') {
+      this.say(`    window: inconclusive: ${v.reason}; waiting`);
+      this.save();
+    }
+    return v;
   }
 
   /** Milliseconds since the deploy started. */

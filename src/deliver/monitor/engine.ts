@@ -1,4 +1,4 @@
-import { isCelList } from '@bufbuild/cel';
+import { isCelList } from '../../core/cel.js';
 import type { Severity } from '../../core/types.js';
 import { atLeast } from '../../core/types.js';
 import type { DeployWindow } from './config.js';

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { globMatcher } from '../../core/glob.js';
-import { parseMarkers } from '../../engine/inline-markers.js';
+import { parseMarkers } from '../../analyzers/inline-markers.js';
 
 const run = promisify(execFile);
 

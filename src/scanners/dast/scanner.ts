@@ -9,7 +9,7 @@ import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.
 import { InputError } from '../../core/errors.js';
 import { loadAuthFile, type AuthFile } from './auth/file.js';
 import { Sessions } from './auth/session.js';
-import { dastConfigSchema, durationMs, type DastConfig } from './config.js';
+import { durationMs, type DastConfig } from './config.js';
 import { DastRun, pool } from './context.js';
 import { crawl } from './discovery/crawler.js';
 import { discoverGraphql } from './discovery/graphql.js';
@@ -45,27 +45,24 @@ import { runTimed, type TimingCandidate } from './active/timed.js';
 import { checkTraversal } from './active/traversal.js';
 import { checkReflectedXss, findStoredMarkers, submitStoredMarker, type StoredMarkers } from './active/xss.js';
 import { checkXxe } from './active/xxe.js';
-import { DAST_RULES, dastRuleMeta } from './rules.js';
+import { DAST_TITLE, dastRules } from './rules.js';
 import { VERSION } from '../../core/version.js';
 
-/** The DAST scanner. */
+/**
+ * The DAST scanner. Its checks are loaded when it runs (index.ts): a scan of a folder, which DAST skips, does not
+ * load them.
+ */
 export const dastScanner: Scanner<DastConfig> = {
   id: 'dast',
-  title: 'DAST: attacks on a running application and its API',
+  title: DAST_TITLE,
   requires: ['http'],
-  rules(config) {
-    const cfg = config ?? dastConfigSchema.parse({});
-    return DAST_RULES.filter((r) => cfg.rules[r.id] !== 'off').map((r) => {
-      const level = cfg.rules[r.id];
-      return dastRuleMeta(r, level && level !== 'off' ? level : r.severity);
-    });
-  },
+  rules: dastRules,
   scan(target, ctx) {
     return scanDast(target, ctx);
   },
 };
 
-async function* scanDast(target: Target, ctx: ScanContext<DastConfig>): AsyncIterable<RawFinding> {
+export async function* scanDast(target: Target, ctx: ScanContext<DastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const baseUrl = target.http!.baseUrl;
   const authFile: AuthFile | undefined = cfg.auth ? loadAuthFile(cfg.auth, ctx.options.env ?? {}) : undefined;

@@ -37,7 +37,7 @@ export const depsConfigSchema = scannerSection({
   reachability: z
     .boolean()
     .default(true)
-    .describe('Judge whether the application code reaches each vulnerable npm or Go package (reachable, imported-only, unreferenced).'),
+    .describe('Judge whether the application code reaches each vulnerable npm, Go or PyPI package (reachable, imported-only, unreferenced).'),
   failOn: z
     .enum(['any', 'reachable'])
     .default('any')

@@ -87,7 +87,8 @@ export const depsScanner: Scanner<DepsConfig> = {
     const lockfiles = await scanInventory(ctx);
     ctx.count('lockfiles', lockfiles.length);
     ctx.count('packages', lockfiles.reduce((n, l) => n + l.packages.length, 0));
-    if (lockfiles.length === 0) return;
+    // nothing installed to match (no lockfile, or manifests declaring only ranges): no advisory database is needed
+    if (!lockfiles.some((l) => l.packages.length > 0)) return;
     const env = ctx.options.env ?? process.env;
     const dbPath = cfg.db ?? defaultDbPath(env);
     const required = cfg.requireDatabase ?? ctx.options.env?.['CI'] === 'true';
@@ -136,7 +137,7 @@ export const depsScanner: Scanner<DepsConfig> = {
       }
       const vex = loadVex(cfg, target, ctx);
       const warned = new Set<string>();
-      // what the application's code imports, read once and only when a vulnerable npm or Go package needs judging
+      // what the application's code imports, read once and only when a vulnerable npm, Go or PyPI package needs judging
       // source trees only: an image's or archive's files are installed software, not the application's code
       const judged = cfg.reachability && (target.kind === 'directory' || target.kind === 'staged');
       let usage: SourceUsage | undefined;
@@ -163,7 +164,7 @@ export const depsScanner: Scanner<DepsConfig> = {
           const match = matchPackage(db.lookup(ref.ecosystem, ref.name), ref);
           for (const v of match.vulnerabilities) {
             const ids = [v.id, ...v.aliases];
-            const reach = judged && (dep.ecosystem === 'npm' || dep.ecosystem === 'Go') ? reachability(dep, v.records, lock.path, await usageFor()) : undefined;
+            const reach = judged && (dep.ecosystem === 'npm' || dep.ecosystem === 'Go' || dep.ecosystem === 'PyPI') ? reachability(dep, v.records, lock.path, await usageFor()) : undefined;
             const notReached = cfg.failOn === 'reachable' && reach !== undefined && reach !== 'reachable';
             const ignored =
               ignoreFor(cfg, ids, dep, purl, warned, ctx) ??

@@ -1,6 +1,7 @@
 import { namesPackage } from '../../advisories/match.js';
 import type { OsvRecord } from '../../advisories/osv.js';
 import type { Dependency } from '../../analyzers/inventory/types.js';
+import { inPythonModule, pythonModulesOf } from '../../analyzers/reachability/python-modules.js';
 import type { ImportUse, SourceUsage } from '../../analyzers/reachability/usage.js';
 
 /**
@@ -11,7 +12,8 @@ import type { ImportUse, SourceUsage } from '../../analyzers/reachability/usage.
  * - `imported-only`: imported, but none of the functions the advisory names is used;
  * - `unreferenced`: no source file imports it, nor the direct dependency that brings it in.
  * Undefined when it cannot be judged: no source code of that ecosystem beside the lockfile, an ecosystem other
- * than npm and Go, or a Go module required only indirectly (go.mod records no chain).
+ * than npm, Go and PyPI, or a Go module required only indirectly (go.mod records no chain). A PyPI distribution is
+ * imported by its top-level modules (`PyYAML` → `yaml`, see `python-modules.ts`).
  */
 export type Reachability = 'reachable' | 'imported-only' | 'unreferenced';
 
@@ -20,11 +22,14 @@ interface Affected {
   /** npm: exported names (`defaultsDeep`, `default` for the module itself); Go: import path → symbols (empty: any). */
   npm?: Set<string>;
   go?: Map<string, string[]>;
+  /** PyPI: dotted names (`yaml.load`, `jinja2.sandbox.SandboxedEnvironment`). */
+  py?: Set<string>;
 }
 
 function affectedFunctions(records: OsvRecord[], dep: Dependency): Affected | undefined {
   const npm = new Set<string>();
   const go = new Map<string, string[]>();
+  const py = new Set<string>();
   for (const r of records) {
     for (const a of r.affected ?? []) {
       if (!namesPackage(a, dep)) continue;
@@ -33,6 +38,21 @@ function affectedFunctions(records: OsvRecord[], dep: Dependency): Affected | un
         const fns = es['affected_functions'];
         if (!Array.isArray(fns) || fns.length === 0) return undefined;
         for (const f of fns) if (typeof f === 'string') npm.add(npmSymbol(f, dep.name));
+      } else if (dep.ecosystem === 'PyPI') {
+        // GHSA names functions (`affected_functions`); some records name import paths and symbols as Go's do
+        const fns = es['affected_functions'];
+        const imports = es['imports'];
+        if (Array.isArray(fns) && fns.length) {
+          for (const f of fns) if (typeof f === 'string') py.add(f.replace(/[()]/g, ''));
+        }
+        else if (Array.isArray(imports) && imports.length) {
+          for (const i of imports as { path?: unknown; symbols?: unknown }[]) {
+            if (typeof i.path !== 'string') continue;
+            const symbols = Array.isArray(i.symbols) ? i.symbols.filter((x): x is string => typeof x === 'string') : [];
+            if (!symbols.length) return undefined;
+            for (const x of symbols) py.add(`${i.path}.${x}`);
+          }
+        } else return undefined;
       } else {
         const imports = es['imports'];
         if (!Array.isArray(imports) || imports.length === 0) return undefined;
@@ -44,7 +64,7 @@ function affectedFunctions(records: OsvRecord[], dep: Dependency): Affected | un
       }
     }
   }
-  return dep.ecosystem === 'npm' ? { npm } : { go };
+  return dep.ecosystem === 'npm' ? { npm } : dep.ecosystem === 'PyPI' ? { py } : { go };
 }
 
 /**
@@ -67,7 +87,7 @@ function inModule(path: string, mod: string): boolean {
 
 /** The verdict for one vulnerable package of a lockfile at `lockPath`, from the usage of the code beside it. */
 export function reachability(dep: Dependency, records: OsvRecord[], lockPath: string, usage: SourceUsage): Reachability | undefined {
-  if (dep.ecosystem !== 'npm' && dep.ecosystem !== 'Go') return undefined;
+  if (dep.ecosystem !== 'npm' && dep.ecosystem !== 'Go' && dep.ecosystem !== 'PyPI') return undefined;
   const dir = lockPath.includes('/') ? lockPath.slice(0, lockPath.lastIndexOf('/') + 1) : '';
   const eco = dep.ecosystem;
   if (!usage.sources[eco].some((p) => p.startsWith(dir))) return undefined; // no code here: nothing to judge
@@ -81,6 +101,16 @@ export function reachability(dep: Dependency, records: OsvRecord[], lockPath: st
     }
     const head = dep.path && dep.path.length > 1 ? dep.path[0]!.slice(0, dep.path[0]!.lastIndexOf('@')) : undefined;
     if (head && uses.some((u) => u.module === head)) return 'reachable';
+    return 'unreferenced';
+  }
+  if (eco === 'PyPI') {
+    const mine = uses.filter((u) => inPythonModule(u.module, pythonModulesOf(dep.name)));
+    if (mine.length) {
+      if (!affected?.py?.size) return 'reachable';
+      return [...affected.py].some((f) => mine.some((u) => pyUses(u, f))) ? 'reachable' : 'imported-only';
+    }
+    const head = dep.path && dep.path.length > 1 ? dep.path[0]!.slice(0, dep.path[0]!.lastIndexOf('@')) : undefined;
+    if (head && uses.some((u) => inPythonModule(u.module, pythonModulesOf(head)))) return 'reachable';
     return 'unreferenced';
   }
   // Go: packages are imported by path; the advisory names the paths (and symbols) that are affected
@@ -100,4 +130,16 @@ export function reachability(dep: Dependency, records: OsvRecord[], lockPath: st
   // an indirect module may be imported by a dependency: go.mod records no chain to judge it by
   if (dep.name !== 'stdlib' && !dep.direct) return undefined;
   return 'unreferenced';
+}
+
+/**
+ * Does one Python import use a function an advisory names (`yaml.load`, `jinja2.sandbox.SandboxedEnvironment`,
+ * `Session.send`)? Below the module imported: its first name taken or accessed, or a star import; a method named
+ * last (`Class.method`) also counts when called anywhere in the file.
+ */
+function pyUses(u: ImportUse, fn: string): boolean {
+  const rest = fn.startsWith(`${u.module}.`) ? fn.slice(u.module.length + 1).split('.') : u.module.startsWith(`${fn.split('.')[0]}.`) || fn.split('.')[0] === u.module ? undefined : fn.split('.');
+  if (!rest || !rest.length) return false;
+  if (u.names.has('*') || u.names.has(rest[0] as string)) return true;
+  return rest.length > 1 && u.methods.has(rest[rest.length - 1] as string);
 }

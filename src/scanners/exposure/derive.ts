@@ -4,14 +4,15 @@
  */
 import type { LineCounter, Node } from 'yaml';
 import { LineIndex, type Span } from '../../core/lines.js';
-import { parseDockerfile } from '../../analyzers/iac/dockerfile.js';
+import { dockerfileAnalyzer } from '../../analyzers/iac/dockerfile.js';
 import { composePorts, isComposeDoc } from '../../analyzers/iac/compose.js';
 import { isInternalLoadBalancer, k8sObjects, podSpecOf } from '../../analyzers/iac/k8s.js';
-import { bool, entries, get, getPath, items, pairOf, parseYaml, spanOf, str } from '../../analyzers/yaml.js';
-import { parseHcl, attr, blocksOf, listOf, scalar } from '../../analyzers/iac/hcl.js';
+import { bool, entries, get, getPath, items, pairOf, spanOf, str, yamlAnalyzer } from '../../analyzers/yaml.js';
+import { hclAnalyzer, attr, blocksOf, listOf, scalar } from '../../analyzers/iac/hcl.js';
 import type { Block, Expr } from '../../analyzers/iac/hcl.js';
 import { portRange } from '../../analyzers/iac/hcl.js';
 import { isComposeFile, isDockerfile, isManifestCandidate, isTerraform, isUnrenderedTemplate, looksLikeManifest } from '../../analyzers/iac/files.js';
+import { parseDirect, type Parse } from '../../core/types.js';
 
 /** How far a port reaches: from anywhere, or only inside a network/cluster/host. */
 export type Reach = 'public' | 'internal';
@@ -74,10 +75,10 @@ export function deriveFromImage(reference: string, ports: string[]): Exposure[] 
 }
 
 /** Exposures declared by one non-Terraform file. `onError` receives `line N: ...` messages. */
-export function deriveFromText(path: string, text: string, onError: (path: string, message: string) => void): Exposure[] {
+export function deriveFromText(path: string, text: string, onError: (path: string, message: string) => void, parse: Parse = parseDirect): Exposure[] {
   const out: Exposure[] = [];
   if (isDockerfile(path)) {
-    const df = parseDockerfile(text);
+    const df = parse(dockerfileAnalyzer, path, text);
     const final = df.stages[df.stages.length - 1];
     for (const ins of df.instructions) {
       if (ins.keyword !== 'EXPOSE' || (final && ins.stage !== final.index)) continue;
@@ -90,7 +91,7 @@ export function deriveFromText(path: string, text: string, onError: (path: strin
   }
   const compose = isComposeFile(path);
   if (!compose && (!looksLikeManifest(text) || isUnrenderedTemplate(path, text))) return out;
-  const y = parseYaml(text);
+  const y = parse(yamlAnalyzer, path, text);
   if (y.error) {
     onError(path, y.error);
     return out;
@@ -202,11 +203,11 @@ function fromK8s(path: string, o: ReturnType<typeof k8sObjects>[number], lc: Lin
 }
 
 /** Exposures declared by Terraform files (parsed one by one; errors through `onError`). */
-export function deriveFromTerraform(path: string, text: string, onError: (path: string, message: string) => void): Exposure[] {
+export function deriveFromTerraform(path: string, text: string, onError: (path: string, message: string) => void, parse: Parse = parseDirect): Exposure[] {
   const index = new LineIndex(text);
   let body;
   try {
-    body = parseHcl(text);
+    body = parse(hclAnalyzer, path, text);
   } catch (e) {
     onError(path, `line ${index.at((e as { offset?: number }).offset ?? 0).line}: ${(e as Error).message}`);
     return [];
@@ -259,6 +260,6 @@ export function deriveFromTerraform(path: string, text: string, onError: (path: 
 }
 
 /** Exposures of one file, whatever its kind. */
-export function deriveExposures(path: string, text: string, onError: (path: string, message: string) => void): Exposure[] {
-  return isTerraform(path) ? deriveFromTerraform(path, text, onError) : deriveFromText(path, text, onError);
+export function deriveExposures(path: string, text: string, onError: (path: string, message: string) => void, parse: Parse = parseDirect): Exposure[] {
+  return isTerraform(path) ? deriveFromTerraform(path, text, onError, parse) : deriveFromText(path, text, onError, parse);
 }

@@ -1,7 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Node } from 'yaml';
-import type { FileLocation, Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
-import { readText, targetFiles } from '../../core/types.js';
+import { getPath, isMap, isScalar, isSeq, rawItems, region, yamlAnalyzer } from '../../analyzers/yaml.js';
+import type { Analyses, FileLocation, Location, Parse, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import { parseDirect, readText, targetFiles } from '../../core/types.js';
 import type { Span } from '../../core/lines.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { ExposureConfig } from './config.js';
@@ -14,8 +13,8 @@ export { portText } from './policy.js';
 /** Config file names looked for in the target, to point declared-not-exposed findings at their line. */
 const CONFIG_FILES = ['pipeguard.yml', 'pipeguard.yaml', '.pipeguard.yml', '.pipeguard.yaml'];
 
-/** Reads every exposure source of a target. */
-export async function collectExposures(target: Target, onError: (path: string, message: string) => void, signal?: AbortSignal): Promise<{ exposures: Exposure[]; files: number; locate?: PolicyLocator }> {
+/** Reads every exposure source of a target (through the scan's shared parses when `analyses` is given). */
+export async function collectExposures(target: Target, onError: (path: string, message: string) => void, signal?: AbortSignal, analyses?: Analyses): Promise<{ exposures: Exposure[]; files: number; locate?: PolicyLocator }> {
   const exposures: Exposure[] = [];
   let files = 0;
   let locate: PolicyLocator | undefined;
@@ -24,11 +23,11 @@ export async function collectExposures(target: Target, onError: (path: string, m
     const text = await readText(f, onError);
     if (text === undefined) continue;
     if (CONFIG_FILES.includes(f.path)) {
-      locate ??= policyLocator(f.path, text);
+      locate ??= policyLocator(f.path, text, analyses?.parser(f));
       continue;
     }
     files++;
-    exposures.push(...deriveExposures(f.path, text, onError));
+    exposures.push(...deriveExposures(f.path, text, onError, analyses?.parser(f)));
   }
   const img = target.image;
   if (img?.config) exposures.push(...deriveFromImage(img.reference, img.config.exposedPorts));
@@ -36,25 +35,23 @@ export async function collectExposures(target: Target, onError: (path: string, m
   return { exposures, files, ...(locate ? { locate } : {}) };
 }
 
-/** Finds `scanners.exposure.services.<name>.public[i]` in a config file's text. */
-export function policyLocator(path: string, text: string): PolicyLocator {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+/** Finds `scanners.exposure.services.<name>.public[i]` in a config file's text (its parse shared through `parse`). */
+export function policyLocator(path: string, text: string, parse: Parse = parseDirect): PolicyLocator {
+  const y = parse(yamlAnalyzer, path, text);
+  const root = y.docs[0]?.contents;
   return (service, kind, index) => {
-    const n = doc.getIn(['scanners', 'exposure', 'services', service, kind], true) as Node | undefined;
-    const item = isSeq(n) ? (n.items[index] as Node | undefined) : undefined;
+    const n = getPath(root, 'scanners', 'exposure', 'services', service, kind);
+    const item = isSeq(n) ? rawItems(n)[index] : undefined;
     const node = item ?? n;
     if (!node?.range || !(isScalar(node) || isSeq(node) || isMap(node))) return { path };
-    const a = lc.linePos(node.range[0]);
-    const b = lc.linePos(node.range[1]);
-    const span: Span = { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+    const span: Span = region({ lines: y.lc }, node.range[0], node.range[1]);
     return { path, span };
   };
 }
 
 /** Derives exposures and compares them with the policy; `policy` is false when no service is declared. */
-export async function checkExposure(target: Target, cfg: ExposureConfig, onError: (path: string, message: string) => void, signal?: AbortSignal): Promise<{ policy: boolean; exposures: Exposure[]; verdicts: Verdict[]; findings: RawFinding<FileLocation>[]; files: number }> {
-  const { exposures, files, locate } = await collectExposures(target, onError, signal);
+export async function checkExposure(target: Target, cfg: ExposureConfig, onError: (path: string, message: string) => void, signal?: AbortSignal, analyses?: Analyses): Promise<{ policy: boolean; exposures: Exposure[]; verdicts: Verdict[]; findings: RawFinding<FileLocation>[]; files: number }> {
+  const { exposures, files, locate } = await collectExposures(target, onError, signal, analyses);
   const policy = Object.keys(cfg.services).length > 0;
   if (!policy) return { policy, exposures, verdicts: exposures.map((e) => ({ exposure: e, status: 'unmatched' })), findings: [], files };
   const { verdicts, findings } = evaluate(exposures, cfg, locate);
@@ -72,7 +69,7 @@ export const exposureScanner: Scanner<ExposureConfig> = {
   },
   async *scan(target: Target, ctx: ScanContext<ExposureConfig>) {
     if (!ctx.config?.services || Object.keys(ctx.config.services).length === 0) return;
-    const r = await checkExposure(target, ctx.config, (p, m) => ctx.fileError(p, m), ctx.signal);
+    const r = await checkExposure(target, ctx.config, (p, m) => ctx.fileError(p, m), ctx.signal, ctx.analyses);
     ctx.count('files', r.files);
     ctx.count('exposures', r.exposures.length);
     const image = target.image;

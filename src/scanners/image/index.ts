@@ -7,9 +7,8 @@
 import { EOL_UPDATED, eolCycle, judgeEol } from '../../data/eol.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { ImageLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
-import { analyzeText, type SecretHit } from '../../analyzers/secrets/analyze.js';
+import type { SecretHit } from '../../analyzers/secrets/analyze.js';
 import type { RuleSet } from '../../analyzers/secrets/engine.js';
-import { buildRuleSet, ruleSetInput } from '../../analyzers/secrets/ruleset.js';
 import type { ImageScannerConfig } from './config.js';
 import { IMAGE_RULES } from './rules.js';
 
@@ -52,6 +51,8 @@ export const imageScanner: Scanner<ImageScannerConfig> = {
       yield finding('image-no-healthcheck', cfg.healthcheck ? 'The image disables its base image\'s health check (HEALTHCHECK NONE).' : 'The image has no HEALTHCHECK.', 'healthcheck', at());
     }
     let rules: RuleSet | undefined;
+    // The secrets engine and rules load when an image is scanned, not with the scanner (a folder scan skips it).
+    const [{ analyzeText }, { buildRuleSet, ruleSetInput }] = await Promise.all([import('../../analyzers/secrets/analyze.js'), import('../../analyzers/secrets/ruleset.js')]);
     const secretsIn = (text: string): SecretHit[] => analyzeText(text, (rules ??= buildRuleSet(ruleSetInput(ctx.root.scanners.secrets))), { path: 'config', showSecrets: ctx.options.showSecrets === true });
     if (on('image-secret-in-env')) {
       for (const env of cfg.env) {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { SPDX_LICENSE_IDS, spdxId } from './spdx.js';
+import { spdxId, spdxLicenseIds } from './spdx.js';
 
 /** License categories pipeguard's policy speaks of. */
 export const LICENSE_CATEGORIES = [
@@ -21,7 +21,9 @@ const require = createRequire(import.meta.url);
  * Permissive: every license the Blue Oak Council rates (`@blueoak/list`: model, gold, silver, bronze, lead), plus the
  * attribution-only Creative Commons and Unicode licenses it does not rate.
  */
-const BLUE_OAK = (require('@blueoak/list') as { name: string; licenses: { id: string }[] }[]).flatMap((r) => r.licenses.map((l) => l.id));
+function blueOak(): string[] {
+  return (require('@blueoak/list') as { name: string; licenses: { id: string }[] }[]).flatMap((r) => r.licenses.map((l) => l.id));
+}
 
 /**
  * Copyleft families (after Blue Oak's copyleft guide: weak — changes to the licensed files are shared; strong —
@@ -52,15 +54,22 @@ const TABLE: Record<'public-domain' | 'permissive' | 'weak-copyleft' | 'strong-c
   proprietary: ['BUSL-1.1', 'Elastic-2.0', 'PolyForm-Small-Business-1.0.0'],
 };
 
-const BY_ID = new Map<string, LicenseCategory>();
-for (const id of BLUE_OAK) BY_ID.set(id.toLowerCase(), 'permissive');
-for (const [cat, ids] of Object.entries(TABLE)) for (const id of ids) BY_ID.set(id.toLowerCase(), cat as LicenseCategory);
-// non-commercial: every Creative Commons NC variant the SPDX list has, and PolyForm Noncommercial
-for (const id of SPDX_LICENSE_IDS) if (/^CC-BY-NC(-|$)|^PolyForm-Noncommercial/.test(id)) BY_ID.set(id.toLowerCase(), 'non-commercial');
+let byId: Map<string, LicenseCategory> | undefined;
+
+/** Category by lower-case id, built on first use (it reads the SPDX list). */
+function categories(): Map<string, LicenseCategory> {
+  if (byId) return byId;
+  const m = new Map<string, LicenseCategory>();
+  for (const id of blueOak()) m.set(id.toLowerCase(), 'permissive');
+  for (const [cat, ids] of Object.entries(TABLE)) for (const id of ids) m.set(id.toLowerCase(), cat as LicenseCategory);
+  // non-commercial: every Creative Commons NC variant the SPDX list has, and PolyForm Noncommercial
+  for (const id of spdxLicenseIds()) if (/^CC-BY-NC(-|$)|^PolyForm-Noncommercial/.test(id)) m.set(id.toLowerCase(), 'non-commercial');
+  return (byId = m);
+}
 
 /** Every SPDX id pipeguard puts in a category, with the category (for the test that keeps the table honest). */
 export function classifiedIds(): [string, LicenseCategory][] {
-  return [...BY_ID.entries()].map(([lower, cat]) => [spdxId(lower) ?? lower, cat]);
+  return [...categories().entries()].map(([lower, cat]) => [spdxId(lower) ?? lower, cat]);
 }
 
 /**
@@ -70,7 +79,8 @@ export function classifiedIds(): [string, LicenseCategory][] {
  */
 export function categoryOf(id: string): LicenseCategory {
   const lower = id.toLowerCase();
-  const cat = BY_ID.get(lower) ?? BY_ID.get(lower.replace(/\+$/, ''));
+  const table = categories();
+  const cat = table.get(lower) ?? table.get(lower.replace(/\+$/, ''));
   if (cat) return cat;
   if (/^licenseref-(unlicensed$|.*(proprietary|commercial|confidential|all-rights-reserved))/.test(lower)) return 'proprietary';
   return 'unknown';

@@ -6,25 +6,56 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const parseExpression = require('spdx-expression-parse') as (s: string) => SpdxNode;
-const correct = require('spdx-correct') as (s: string, opts?: { upgrade?: boolean }) => string | null;
-/** Every current SPDX license id. */
-export const SPDX_LICENSE_IDS: readonly string[] = require('spdx-license-ids/index.json') as string[];
-/** SPDX license ids the list has deprecated (`GPL-2.0`, `GPL-2.0+`, ...): still valid in expressions. */
-export const SPDX_DEPRECATED_IDS: readonly string[] = require('spdx-license-ids/deprecated.json') as string[];
-const EXCEPTION_IDS = [...(require('spdx-exceptions/index.json') as string[]), ...(require('spdx-exceptions/deprecated.json') as string[])];
 
 /** A parsed expression. */
 export type SpdxNode =
   | { license: string; plus?: boolean; exception?: string }
   | { conjunction: 'and' | 'or'; left: SpdxNode; right: SpdxNode };
 
-const CANONICAL = new Map<string, string>();
-for (const id of [...SPDX_LICENSE_IDS, ...SPDX_DEPRECATED_IDS, ...EXCEPTION_IDS]) CANONICAL.set(id.toLowerCase(), id);
+/**
+ * The SPDX lists and libraries, read on first use (a scan that meets no license loads none of them: the lists
+ * and `spdx-correct`'s tables cost a few milliseconds of every start otherwise).
+ */
+interface Spdx {
+  parseExpression: (s: string) => SpdxNode;
+  correct: (s: string, opts?: { upgrade?: boolean }) => string | null;
+  /** Every current SPDX license id. */
+  ids: readonly string[];
+  /** SPDX license ids the list has deprecated (`GPL-2.0`, `GPL-2.0+`, ...): still valid in expressions. */
+  deprecated: readonly string[];
+  canonical: Map<string, string>;
+}
+let loaded: Spdx | undefined;
+function spdx(): Spdx {
+  if (loaded) return loaded;
+  const ids = require('spdx-license-ids/index.json') as string[];
+  const deprecated = require('spdx-license-ids/deprecated.json') as string[];
+  const exceptions = [...(require('spdx-exceptions/index.json') as string[]), ...(require('spdx-exceptions/deprecated.json') as string[])];
+  const canonical = new Map<string, string>();
+  for (const id of [...ids, ...deprecated, ...exceptions]) canonical.set(id.toLowerCase(), id);
+  loaded = {
+    parseExpression: require('spdx-expression-parse') as Spdx['parseExpression'],
+    correct: require('spdx-correct') as Spdx['correct'],
+    ids,
+    deprecated,
+    canonical,
+  };
+  return loaded;
+}
+
+/** Every current SPDX license id. */
+export function spdxLicenseIds(): readonly string[] {
+  return spdx().ids;
+}
+
+/** SPDX license ids the list has deprecated (`GPL-2.0`, `GPL-2.0+`, ...): still valid in expressions. */
+export function spdxDeprecatedIds(): readonly string[] {
+  return spdx().deprecated;
+}
 
 /** The SPDX list's spelling of a license or exception id (case-insensitive), or undefined when the list has no such id. */
 export function spdxId(id: string): string | undefined {
-  return CANONICAL.get(id.toLowerCase());
+  return spdx().canonical.get(id.toLowerCase());
 }
 
 /** Parses an SPDX expression; throws an Error naming the problem (unknown ids included). */
@@ -38,7 +69,7 @@ export function parseSpdx(expr: string): SpdxNode {
     return canon ? canon + plus : t;
   });
   try {
-    return parseExpression(fixed.join(' '));
+    return spdx().parseExpression(fixed.join(' '));
   } catch (e) {
     throw new Error(`${JSON.stringify(expr)} is not an SPDX license expression (${(e as Error).message})`);
   }
@@ -62,7 +93,7 @@ export function toSpdx(raw: string): SpdxNode | undefined {
         fixed.push(part);
         continue;
       }
-      const c = correct(p, { upgrade: true });
+      const c = spdx().correct(p, { upgrade: true });
       if (!c || /\s/.test(c)) return undefined;
       fixed.push(c);
     }

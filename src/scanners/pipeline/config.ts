@@ -16,6 +16,13 @@ export const pipelineConfigSchema = scannerSection({
     .array(z.string().regex(/^[A-Za-z0-9_.*-]+(\/[A-Za-z0-9_.*/-]+)?$/, 'expected owner/* or owner/repo'))
     .default([])
     .describe('Actions (globs like "actions/*" or "owner/repo") allowed to be pinned by tag instead of commit SHA.'),
+  persona: z
+    .enum(['regular', 'pedantic', 'auditor'])
+    .default('regular')
+    .describe('Like zizmor\'s --persona: "regular" reports what is exploitable or clearly wrong; "pedantic" adds code-quality findings (image tags without digest); "auditor" adds everything, low-signal ones included (secrets outside an environment).'),
+  online: z.boolean().default(false).describe('Ask the GitHub API about the actions used (impostor commits, ref confusion, stale refs, version comments); needs GITHUB_TOKEN or GH_TOKEN. Same as --online; --offline wins.'),
+  githubApi: z.string().url().default('https://api.github.com').describe('GitHub API base URL for the online audits (GitHub Enterprise: https://HOST/api/v3).'),
+  onlineMaxRequests: z.number().int().positive().max(10000).default(300).describe('Most GitHub API requests one scan makes for the online audits (responses are cached per run).'),
   db: z.string().min(1).optional().describe('Advisory database file for known-vulnerable actions (default: $PIPEGUARD_DB, else the user cache dir); never downloaded by this scanner.'),
   trustedOwners: z
     .array(z.string())

@@ -11,8 +11,8 @@ import { accessPath, findExpressions } from './expr.js';
 import { auditText } from './scanner.js';
 import type { PipelineFileKind } from './scanner.js';
 import { judgeExpressions, quoteStateAt, type ExpressionContext } from '../../analyzers/shell.js';
-import { entries, get, items, pair, scalarBody, str } from './yamlsrc.js';
-import type { YamlSource } from './yamlsrc.js';
+import { pairs, get, items, pairOf, scalarBody, str } from '../../analyzers/yaml.js';
+import type { YamlSource } from '../../analyzers/yaml.js';
 
 /** One text edit: replace `[start, end)` with `text` (an insertion when start === end). */
 export interface TextEdit {
@@ -125,11 +125,11 @@ const RUN_WRITERS = /\bgit\s+push\b|\bgh\s+(?:release|pr|issue|api|label|workflo
 
 /** Why a job without `permissions:` might need more than `contents: read`, or undefined. */
 function needsWrite(src: YamlSource, job: Node): string | undefined {
-  if (get(src, job, 'uses')) return 'it calls a reusable workflow whose token needs are unknown';
-  for (const step of items(src, get(src, job, 'steps'))) {
-    const uses = str(get(src, step, 'uses')) ?? '';
+  if (get(job, 'uses')) return 'it calls a reusable workflow whose token needs are unknown';
+  for (const step of items(get(job, 'steps'))) {
+    const uses = str(get(step, 'uses')) ?? '';
     if (WRITERS.test(uses)) return `it uses ${uses.split('@')[0]}, which may write with the token`;
-    const run = str(get(src, step, 'run')) ?? '';
+    const run = str(get(step, 'run')) ?? '';
     const m = RUN_WRITERS.exec(run);
     if (m) return `its script runs \`${m[0]}\`, which may need write access`;
   }
@@ -140,10 +140,10 @@ function needsWrite(src: YamlSource, job: Node): string | undefined {
 
 function planPermissions(src: YamlSource, edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
   const root = src.doc.contents;
-  if (!isMap(root) || pair(src, root, 'permissions')) return;
-  const jobsPair = pair(src, root, 'jobs');
+  if (!isMap(root) || pairOf(root, 'permissions')) return;
+  const jobsPair = pairOf(root, 'jobs');
   if (!jobsPair) return;
-  const lacking = entries(src, jobsPair.value).filter(([, p]) => !pair(src, p.value, 'permissions'));
+  const lacking = pairs(jobsPair.value).filter(([, p]) => !pairOf(p.value, 'permissions'));
   if (!lacking.length) return;
   const line = lineOf(src, jobsPair.key.range![0]);
   for (const [id, p] of lacking) {
@@ -179,7 +179,7 @@ function planCheckout(src: YamlSource, step: Node, line: number, edits: TextEdit
     skipped.push({ ruleId: 'gha-checkout-persist-credentials', line, description: 'checkout step in flow style; add persist-credentials: false by hand' });
     return;
   }
-  const withPair = pair(src, step, 'with');
+  const withPair = pairOf(step, 'with');
   if (withPair) {
     const w = withPair.value;
     if (!isMap(w) || (w as YAMLMap).flow || !(w as YAMLMap).items.length) {
@@ -190,7 +190,7 @@ function planCheckout(src: YamlSource, step: Node, line: number, edits: TextEdit
     const at = lineStart(src.text, firstKey.range![0]);
     edits.push({ start: at, end: at, text: `${' '.repeat(column(src.text, firstKey.range![0]))}persist-credentials: false\n` });
   } else {
-    const usesPair = pair(src, step, 'uses')!;
+    const usesPair = pairOf(step, 'uses')!;
     const end = usesPair.value!.range![1];
     const at = nextLineStart(src.text, end);
     const pre = at === src.text.length && !src.text.endsWith('\n') ? '\n' : '';
@@ -201,7 +201,9 @@ function planCheckout(src: YamlSource, step: Node, line: number, edits: TextEdit
 
 function envName(body: string, taken: Set<string>): string {
   const e = findExpressions(`\${{ ${body} }}`)[0]?.expr;
-  const path = e ? accessPath(e) : undefined;
+  // toJSON(x), fromJSON(x), format('{0}', x): named after the context they read.
+  const inner = e?.kind === 'call' ? e.args.find((a) => accessPath(a)) : e;
+  const path = inner ? accessPath(inner) : undefined;
   let base = 'UNTRUSTED_VALUE';
   if (path) {
     const segs = path.filter((s) => !['github', 'event', '*', '?', 'inputs', 'outputs', 'steps'].includes(s));
@@ -270,8 +272,8 @@ function bashParses(script: string): boolean {
   return r.status === 0;
 }
 
-function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites: InjectionSite[], edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
-  const run = get(src, step, 'run');
+function planInjection(src: YamlSource, jobNode: Node | null | undefined, step: Node, sites: InjectionSite[], edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
+  const run = get(step, 'run');
   const skip = (d: string): void => {
     for (const s of sites) skipped.push({ ruleId: s.ruleId, line: s.line, description: d });
   };
@@ -281,14 +283,14 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
   const t = (run as Scalar).type;
   if (t === Scalar.QUOTE_DOUBLE || t === Scalar.QUOTE_SINGLE) return skip('run: is a quoted YAML string; move the expression to env: by hand');
   if (/^[|>][^\n]*\+/.test(src.text.slice(run.range![0], run.range![0] + 4))) return skip('run: keeps trailing newlines (|+); move the expression by hand');
-  const shell = (str(get(src, step, 'shell')) ?? str(get(src, get(src, get(src, jobNode, 'defaults'), 'run'), 'shell')) ?? str(get(src, get(src, get(src, src.doc.contents, 'defaults'), 'run'), 'shell')) ?? '').trim();
+  const shell = (str(get(step, 'shell')) ?? str(get(get(get(jobNode, 'defaults'), 'run'), 'shell')) ?? str(get(get(get(src.doc.contents, 'defaults'), 'run'), 'shell')) ?? '').trim();
   if (shell && !/^(bash|sh)\b/.test(shell)) return skip(`shell ${shell} is not bash/sh; reference the variable in that shell's syntax by hand`);
   if (!shell) {
-    const ro = get(src, jobNode, 'runs-on');
+    const ro = get(jobNode, 'runs-on');
     const roText = ro?.range ? src.text.slice(ro.range[0], ro.range[1]) : '';
     if (/windows|\$\{\{/i.test(roText)) return skip('the runner may be Windows (default shell pwsh); set shell: bash or move the expression by hand');
   }
-  const envPairEarly = pair(src, step, 'env');
+  const envPairEarly = pairOf(step, 'env');
   if (envPairEarly && (!isMap(envPairEarly.value) || (envPairEarly.value as YAMLMap).flow || !(envPairEarly.value as YAMLMap).items.length)) return skip('env: is not a block mapping; move the expression by hand');
   const [bs, be] = scalarBody(src, run as Scalar);
   const script = src.text.slice(bs, be);
@@ -296,9 +298,9 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
 
   // Existing env names in scope, and env entries of this step by value.
   const taken = new Set<string>();
-  for (const scope of [get(src, step, 'env'), get(src, jobNode, 'env'), get(src, src.doc.contents, 'env')]) for (const [k] of entries(src, scope)) taken.add(k);
+  for (const scope of [get(step, 'env'), get(jobNode, 'env'), get(src.doc.contents, 'env')]) for (const [k] of pairs(scope)) taken.add(k);
   const stepEnvByValue = new Map<string, string>();
-  for (const [k, p] of entries(src, get(src, step, 'env'))) {
+  for (const [k, p] of pairs(get(step, 'env'))) {
     const v = str(p.value);
     const occ = v ? findExpressions(v) : [];
     if (occ.length === 1 && v!.trim() === v!.slice(occ[0]!.start, occ[0]!.end)) stepEnvByValue.set(occ[0]!.text, k);
@@ -357,8 +359,13 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
     return skip('the rewritten script would not parse (bash -n); move the expression by hand');
   }
   edits.push(...localEdits);
+  insertEnv(src, step, ind, newEnv, edits);
+}
+
+/** Adds `newEnv` entries to the step's block `env:` (or a new `env:` after the step's last key). */
+function insertEnv(src: YamlSource, step: Node, ind: number, newEnv: [string, string][], edits: TextEdit[]): void {
   if (!newEnv.length) return;
-  const envPair = pair(src, step, 'env');
+  const envPair = pairOf(step, 'env');
   if (envPair) {
     const firstKey = (envPair.value as YAMLMap).items[0]!.key as Node;
     const at = lineStart(src.text, firstKey.range![0]);
@@ -372,6 +379,127 @@ function planInjection(src: YamlSource, jobNode: Node | null, step: Node, sites:
     const pre = at === src.text.length && !src.text.endsWith('\n') ? '\n' : '';
     edits.push({ start: at, end: at, text: `${pre}${' '.repeat(ind)}env:\n${newEnv.map(([k, v]) => `${' '.repeat(ind + 2)}${k}: ${yamlPlain(v)}\n`).join('')}` });
   }
+}
+
+/**
+ * The JavaScript context at `offset` of a github-script `script:`: plain code, inside a '…' or "…" string, inside
+ * a template literal's text, or somewhere the rewrite does not handle (a comment). A small lexer: strings, escapes,
+ * template literals with nested `${ }`, line and block comments; regular expression literals are not told apart.
+ */
+export function jsContextAt(code: string, offset: number): 'code' | "'" | '"' | '`' | 'comment' {
+  const stack: ('code' | '`')[] = ['code'];
+  const braces: number[] = [0];
+  let str: "'" | '"' | undefined;
+  for (let i = 0; i < offset && i < code.length; i++) {
+    const c = code[i]!;
+    const top = stack[stack.length - 1]!;
+    if (str) {
+      if (c === '\\') i++;
+      else if (c === str || c === '\n') str = undefined;
+      continue;
+    }
+    if (top === '`') {
+      if (c === '\\') i++;
+      else if (c === '`') stack.pop();
+      else if (c === '$' && code[i + 1] === '{') {
+        stack.push('code');
+        braces.push(0);
+        i++;
+      }
+      continue;
+    }
+    if (c === '/' && code[i + 1] === '/') {
+      const nl = code.indexOf('\n', i);
+      if (nl === -1 || nl >= offset) return 'comment';
+      i = nl;
+    } else if (c === '/' && code[i + 1] === '*') {
+      const close = code.indexOf('*/', i + 2);
+      if (close === -1 || close >= offset) return 'comment';
+      i = close + 1;
+    } else if (c === "'" || c === '"') str = c;
+    else if (c === '`') stack.push('`');
+    else if (c === '{') braces[braces.length - 1]!++;
+    else if (c === '}') {
+      if (braces[braces.length - 1]! > 0) braces[braces.length - 1]!--;
+      else if (stack.length > 1) {
+        stack.pop();
+        braces.pop();
+      }
+    }
+  }
+  return str ?? (stack[stack.length - 1] === '`' ? '`' : 'code');
+}
+
+/** True when `code` compiles as the body of an async function (as actions/github-script runs it); nothing runs. */
+function jsParses(code: string): boolean {
+  try {
+    const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (...args: string[]) => unknown;
+    new AsyncFunction('require', 'github', 'context', 'core', 'glob', 'io', 'exec', 'fetch', code);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Moves injected expressions of an `actions/github-script` `script:` into `env:`, read as `process.env.NAME`. */
+function planGithubScript(src: YamlSource, step: Node, sites: InjectionSite[], edits: TextEdit[], applied: FixNote[], skipped: FixNote[]): void {
+  const skip = (d: string): void => {
+    for (const s of sites) skipped.push({ ruleId: s.ruleId, line: s.line, description: d });
+  };
+  const script = get(get(step, 'with'), 'script');
+  if (!isScalar(script)) return skip('script: is not a plain string');
+  const ind = stepKeyIndent(src, step);
+  if (ind === undefined) return skip('step in flow style; move the expression to env: by hand');
+  const t = (script as Scalar).type;
+  if (t === Scalar.QUOTE_DOUBLE || t === Scalar.QUOTE_SINGLE) return skip('script: is a quoted YAML string; move the expression to env: by hand');
+  const envPairEarly = pairOf(step, 'env');
+  if (envPairEarly && (!isMap(envPairEarly.value) || (envPairEarly.value as YAMLMap).flow || !(envPairEarly.value as YAMLMap).items.length)) return skip('env: is not a block mapping; move the expression by hand');
+  const [bs, be] = scalarBody(src, script as Scalar);
+  const code = src.text.slice(bs, be);
+  const taken = new Set<string>();
+  for (const [k] of pairs(get(step, 'env'))) taken.add(k);
+  const byValue = new Map<string, string>();
+  for (const [k, p] of pairs(get(step, 'env'))) {
+    const v = str(p.value);
+    const occ = v ? findExpressions(v) : [];
+    if (occ.length === 1 && v!.trim() === v!.slice(occ[0]!.start, occ[0]!.end)) byValue.set(occ[0]!.text, k);
+  }
+  const occs = findExpressions(src.text, bs, be);
+  const newEnv: [string, string][] = [];
+  const local: TextEdit[] = [];
+  const notes: FixNote[] = [];
+  for (const site of sites) {
+    const occ = occs.find((o) => o.start <= site.start && site.end <= o.end);
+    if (!occ || local.some((e) => e.start === occ.start)) continue;
+    if (occ.text.includes('\n')) {
+      skipped.push({ ruleId: site.ruleId, line: site.line, description: 'expression spans lines; move it by hand' });
+      continue;
+    }
+    const ctx = jsContextAt(code, occ.start - bs);
+    if (ctx === 'comment') {
+      skipped.push({ ruleId: site.ruleId, line: site.line, description: 'the expression sits in a JavaScript comment; delete it or move it by hand' });
+      continue;
+    }
+    let name = byValue.get(occ.text);
+    if (!name) {
+      name = envName(occ.text, taken);
+      taken.add(name);
+      byValue.set(occ.text, name);
+      newEnv.push([name, `\${{ ${occ.text} }}`]);
+    }
+    const ref = `process.env.${name}`;
+    const text = ctx === 'code' ? ref : ctx === '`' ? `\${${ref}}` : `${ctx} + ${ref} + ${ctx}`;
+    local.push({ start: occ.start, end: occ.end, text });
+    notes.push({ ruleId: site.ruleId, line: site.line, description: `moved \${{ ${occ.text} }} into env ${name}, read as ${ref}` });
+  }
+  if (!local.length) return;
+  const rewritten = applyEdits(code, local.map((e) => ({ ...e, start: e.start - bs, end: e.end - bs })));
+  // Expressions left in place (not findings, or skipped) are judged as a placeholder word, before and after.
+  const placeholder = (c: string): string => c.replace(/\$\{\{[^}]*\}\}/g, 'x');
+  if (jsParses(placeholder(code)) && !jsParses(placeholder(rewritten))) return skip('the rewritten script would not compile; move the expression by hand');
+  applied.push(...notes);
+  edits.push(...local);
+  insertEnv(src, step, ind, newEnv, edits);
 }
 
 /** Plans (and verifies) the safe fixes for one workflow or action file. `only` limits the rules fixed. */
@@ -401,8 +529,8 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
   if (pinFindings.length) planPins(src, pinFindings, pins, edits, applied, skipped);
   const jobs: [Node | null, Node[]][] =
     kind === 'workflow'
-      ? entries(src, get(src, src.doc.contents, 'jobs')).map(([, p]) => [p.value as Node, items(src, get(src, p.value, 'steps'))])
-      : [[null, items(src, get(src, get(src, src.doc.contents, 'runs'), 'steps'))]];
+      ? pairs(get(src.doc.contents, 'jobs')).map(([, p]) => [p.value as Node, items(get(p.value, 'steps'))])
+      : [[null, items(get(get(src.doc.contents, 'runs'), 'steps'))]];
   for (const [jobNode, steps] of jobs) {
     for (const step of steps) {
       const r = step.range;
@@ -413,7 +541,7 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
       });
       const co = inStep.find((f) => f.ruleId === 'gha-checkout-persist-credentials');
       if (co && want(co.ruleId)) planCheckout(src, step, co.location.startLine!, edits, applied, skipped);
-      const run = get(src, step, 'run');
+      const run = get(step, 'run');
       const runRange = run?.range;
       const sites = inStep
         .filter((f) => (f.ruleId === 'gha-template-injection' || f.ruleId === 'gha-input-injection') && want(f.ruleId))
@@ -423,7 +551,11 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
           return { start, end, ruleId: f.ruleId, line: f.location.startLine! };
         });
       const inRun = sites.filter((s) => runRange && s.start >= runRange[0] && s.end <= runRange[1]);
-      for (const s of sites.filter((x) => !inRun.includes(x))) skipped.push({ ruleId: s.ruleId, line: s.line, description: 'the sink is not a run: script (e.g. github-script); move it to env: and read process.env by hand' });
+      const uses = str(get(step, 'uses')) ?? '';
+      const scriptRange = /^actions\/github-script@/i.test(uses) ? get(get(step, 'with'), 'script')?.range : undefined;
+      const inScript = sites.filter((s) => scriptRange && s.start >= scriptRange[0] && s.end <= scriptRange[1]);
+      if (inScript.length) planGithubScript(src, step, inScript, edits, applied, skipped);
+      for (const s of sites.filter((x) => !inRun.includes(x) && !inScript.includes(x))) skipped.push({ ruleId: s.ruleId, line: s.line, description: 'the sink is neither a run: script nor a github-script script:; move it to env: by hand' });
       if (inRun.length) planInjection(src, jobNode, step, inRun, edits, applied, skipped);
     }
   }

@@ -4,8 +4,8 @@
  * runs them in order.
  */
 import { isScalar } from 'yaml';
-import { entries, get, isMapNode, pair } from './yamlsrc.js';
-import type { YamlSource } from './yamlsrc.js';
+import { pairs, get, isMap, pairOf } from '../../analyzers/yaml.js';
+import type { YamlSource } from '../../analyzers/yaml.js';
 import { keyOffset, aliasesIn, readTriggers, readSteps, taintedJobOutputs } from './gha/model.js';
 import type { Hit, GithubAuditOptions, Job, Emit } from './gha/model.js';
 import { auditExpressions, auditEnvFlags } from './gha/expressions.js';
@@ -17,6 +17,7 @@ import { auditDockerActionImage, auditStepUses, auditUses, auditDependabot } fro
 import { auditInstalls } from './gha/installs.js';
 import { auditCachePoisoning } from './gha/cache.js';
 import { auditPublishing } from './gha/publishing.js';
+import { auditPedantic } from './gha/pedantic.js';
 
 export type { GithubAuditOptions, Hit } from './gha/model.js';
 export { contextTaint, isCredentialName, looksLikeLiteralSecret, valueLeaves } from './gha/model.js';
@@ -44,19 +45,19 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
     auditDependabot(src, root, emit);
     return hits;
   }
-  if (!isMapNode(root)) return hits;
+  if (!isMap(root)) return hits;
 
   const triggers = readTriggers(src, root);
   const jobs: Job[] = [];
   if (kind === 'workflow') {
-    for (const [id, p] of entries(src, get(src, root, 'jobs'))) {
-      const node = get(src, get(src, root, 'jobs'), id);
+    for (const [id, p] of pairs(get(root, 'jobs'))) {
+      const node = get(get(root, 'jobs'), id);
       if (!node) continue;
-      jobs.push({ id, keyOffset: keyOffset(p) ?? 0, node, steps: readSteps(src, get(src, node, 'steps')) });
+      jobs.push({ id, keyOffset: keyOffset(p) ?? 0, node, steps: readSteps(src, get(node, 'steps')) });
     }
   } else {
-    const runs = get(src, root, 'runs');
-    jobs.push({ id: '(action)', keyOffset: keyOffset(pair(src, root, 'runs')) ?? 0, node: runs ?? root, steps: readSteps(src, get(src, runs, 'steps')) });
+    const runs = get(root, 'runs');
+    jobs.push({ id: '(action)', keyOffset: keyOffset(pairOf(root, 'runs')) ?? 0, node: runs ?? root, steps: readSteps(src, get(runs, 'steps')) });
     auditDockerActionImage(src, runs, emit);
   }
 
@@ -66,6 +67,7 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
     auditPermissions(src, root, jobs, emit);
     auditTriggers(src, root, triggers, jobs, emit);
   }
+  if (opts.persona === 'pedantic' || opts.persona === 'auditor') auditPedantic(src, root, jobs, triggers, kind === 'workflow', emit);
   const jobOutputs = taintedJobOutputs(src, jobs);
   for (const job of jobs) {
     // A finding inside an anchored node reached through an alias in this job is reported at the alias.
@@ -85,7 +87,7 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
       auditStepUses(src, job, step, opts, jobEmit);
       auditInstalls(src, job, step, jobEmit);
     }
-    const reusable = kind === 'workflow' ? get(src, job.node, 'uses') : null;
+    const reusable = kind === 'workflow' ? get(job.node, 'uses') : null;
     if (isScalar(reusable)) auditUses(src, job, undefined, reusable, opts, jobEmit);
   }
   return hits;

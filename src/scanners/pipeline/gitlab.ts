@@ -7,8 +7,8 @@ import type { Node, Scalar } from 'yaml';
 import type { Hit } from './github.js';
 import { isCredentialName, looksLikeLiteralSecret } from './github.js';
 import { pipeToShell, quoteStateAt } from '../../analyzers/shell.js';
-import { entries, get, isMapNode, isSeqNode, items, pair, scalarBody, str } from './yamlsrc.js';
-import type { YamlSource } from './yamlsrc.js';
+import { pairs, get, isMap, isSeq, items, pairOf, scalarBody, str } from '../../analyzers/yaml.js';
+import type { YamlSource } from '../../analyzers/yaml.js';
 
 const RESERVED = new Set(['image', 'services', 'stages', 'variables', 'include', 'default', 'workflow', 'before_script', 'after_script', 'cache', 'spec']);
 
@@ -25,10 +25,10 @@ export function isGitlabCiPath(path: string): boolean {
 /** The local files a GitLab pipeline includes (paths relative to the repository root, no leading `/`). */
 export function gitlabLocalIncludes(src: YamlSource): string[] {
   const out: string[] = [];
-  const inc = get(src, src.doc.contents, 'include');
-  const list = isSeqNode(inc) ? items(src, inc) : inc ? [inc] : [];
+  const inc = get(src.doc.contents, 'include');
+  const list = isSeq(inc) ? items(inc) : inc ? [inc] : [];
   for (const i of list) {
-    const s = isScalar(i) ? str(i) : str(get(src, i, 'local'));
+    const s = isScalar(i) ? str(i) : str(get(i, 'local'));
     if (s && !/^https?:\/\//.test(s)) out.push(s.replace(/^\/+/, ''));
   }
   return out;
@@ -41,50 +41,50 @@ export function auditGitlab(src: YamlSource): Hit[] {
   const hits: Hit[] = [];
   const emit: Emit = (h) => hits.push(h);
   const root = src.doc.contents;
-  if (!isMapNode(root)) return hits;
-  auditIncludes(src, get(src, root, 'include'), emit);
-  const globalVars = get(src, root, 'variables');
+  if (!isMap(root)) return hits;
+  auditIncludes(src, get(root, 'include'), emit);
+  const globalVars = get(root, 'variables');
   auditVariables(src, '(global)', globalVars, emit);
-  const def = get(src, root, 'default');
-  const globalServices = [get(src, root, 'services'), get(src, def, 'services')];
-  for (const [what, node] of [['image', get(src, root, 'image')], ['image', get(src, def, 'image')]] as const) auditImage(src, '(global)', what, node, emit);
+  const def = get(root, 'default');
+  const globalServices = [get(root, 'services'), get(def, 'services')];
+  for (const [what, node] of [['image', get(root, 'image')], ['image', get(def, 'image')]] as const) auditImage(src, '(global)', what, node, emit);
   for (const s of globalServices) auditServices(src, '(global)', s, [globalVars], emit);
   for (const key of ['before_script', 'after_script']) {
-    auditScripts(src, '(global)', get(src, root, key), false, emit);
-    auditScripts(src, '(default)', get(src, def, key), false, emit);
+    auditScripts(src, '(global)', get(root, key), false, emit);
+    auditScripts(src, '(default)', get(def, key), false, emit);
   }
-  for (const [name] of entries(src, root)) {
+  for (const [name] of pairs(root)) {
     if (RESERVED.has(name)) continue;
-    const job = get(src, root, name);
-    if (!isMapNode(job)) continue;
-    const vars = get(src, job, 'variables');
+    const job = get(root, name);
+    if (!isMap(job)) continue;
+    const vars = get(job, 'variables');
     auditVariables(src, name, vars, emit);
-    auditImage(src, name, 'image', get(src, job, 'image'), emit);
-    auditServices(src, name, get(src, job, 'services'), [vars, globalVars], emit);
+    auditImage(src, name, 'image', get(job, 'image'), emit);
+    auditServices(src, name, get(job, 'services'), [vars, globalVars], emit);
     const mr = runsInMergeRequests(src, job, root);
-    for (const key of ['script', 'before_script', 'after_script']) auditScripts(src, name, get(src, job, key), mr, emit);
+    for (const key of ['script', 'before_script', 'after_script']) auditScripts(src, name, get(job, key), mr, emit);
   }
   return hits;
 }
 
 function runsInMergeRequests(src: YamlSource, job: Node, root: Node): boolean {
-  const text = (n: Node | null): string => {
+  const text = (n: Node | null | undefined): string => {
     const r = n?.range;
     return r ? src.text.slice(r[0], r[1]) : '';
   };
-  const only = text(get(src, job, 'only'));
-  const rules = text(get(src, job, 'rules'));
-  const wf = text(get(src, get(src, root, 'workflow'), 'rules'));
+  const only = text(get(job, 'only'));
+  const rules = text(get(job, 'rules'));
+  const wf = text(get(get(root, 'workflow'), 'rules'));
   return /merge_requests?\b|merge_request_event|CI_MERGE_REQUEST_/.test(only + rules) || (!only && !rules && /merge_request_event/.test(wf));
 }
 
-function scriptScalars(src: YamlSource, node: Node | null): Scalar[] {
+function scriptScalars(src: YamlSource, node: Node | null | undefined): Scalar[] {
   if (!node) return [];
   if (isScalar(node)) return [node];
-  return items(src, node).flatMap((i) => scriptScalars(src, i));
+  return items(node).flatMap((i) => scriptScalars(src, i));
 }
 
-function auditScripts(src: YamlSource, job: string, node: Node | null, mr: boolean, emit: Emit): void {
+function auditScripts(src: YamlSource, job: string, node: Node | null | undefined, mr: boolean, emit: Emit): void {
   for (const s of scriptScalars(src, node)) {
     const [bs, be] = scalarBody(src, s);
     const text = src.text.slice(bs, be);
@@ -122,9 +122,9 @@ function auditScripts(src: YamlSource, job: string, node: Node | null, mr: boole
   }
 }
 
-function auditVariables(src: YamlSource, job: string, vars: Node | null, emit: Emit): void {
-  for (const [name, p] of entries(src, vars)) {
-    const valNode = isMapNode(p.value) ? get(src, p.value, 'value') : p.value;
+function auditVariables(src: YamlSource, job: string, vars: Node | null | undefined, emit: Emit): void {
+  for (const [name, p] of pairs(vars)) {
+    const valNode = isMap(p.value) ? get(p.value, 'value') : p.value;
     const v = str(valNode);
     if (v === undefined || !valNode?.range) continue;
     const base = { start: valNode.range[0], end: valNode.range[1], anchor: p.key.range![0] };
@@ -137,13 +137,13 @@ function auditVariables(src: YamlSource, job: string, vars: Node | null, emit: E
   }
 }
 
-function imageRef(src: YamlSource, node: Node | null): Scalar | undefined {
+function imageRef(src: YamlSource, node: Node | null | undefined): Scalar | undefined {
   if (isScalar(node)) return node;
-  const n = get(src, node, 'name');
+  const n = get(node, 'name');
   return isScalar(n) ? n : undefined;
 }
 
-function auditImage(src: YamlSource, job: string, what: string, node: Node | null, emit: Emit): void {
+function auditImage(src: YamlSource, job: string, what: string, node: Node | null | undefined, emit: Emit): void {
   const s = imageRef(src, node);
   const ref = s ? str(s) : undefined;
   if (!s || !ref || ref.includes('$') || ref.includes('@sha256:')) return;
@@ -155,20 +155,20 @@ function auditImage(src: YamlSource, job: string, what: string, node: Node | nul
   else emit({ ruleId: 'gl-image-no-digest', ...base, message: `The ${what} ${ref} is not pinned by digest.` });
 }
 
-function auditServices(src: YamlSource, job: string, node: Node | null, varScopes: (Node | null)[], emit: Emit): void {
-  for (const svc of items(src, node)) {
+function auditServices(src: YamlSource, job: string, node: Node | null | undefined, varScopes: (Node | null | undefined)[], emit: Emit): void {
+  for (const svc of items(node)) {
     auditImage(src, job, 'service', svc, emit);
     const s = imageRef(src, svc);
     const ref = s ? str(s) ?? '' : '';
     if (!s || !/(^|\/)docker:[^@]*dind/.test(ref)) continue;
-    const svcVars = get(src, svc, 'variables');
+    const svcVars = get(svc, 'variables');
     const all = [svcVars, ...varScopes];
     const tlsOff = all.some((v) => {
-      const t = pair(src, v, 'DOCKER_TLS_CERTDIR');
+      const t = pairOf(v, 'DOCKER_TLS_CERTDIR');
       return t !== undefined && (str(t.value) ?? '') === '';
     });
-    const plainHost = all.some((v) => /^tcp:\/\/[^/]+:2375\b/.test(str(get(src, v, 'DOCKER_HOST')) ?? ''));
-    const cmd = get(src, svc, 'command');
+    const plainHost = all.some((v) => /^tcp:\/\/[^/]+:2375\b/.test(str(get(v, 'DOCKER_HOST')) ?? ''));
+    const cmd = get(svc, 'command');
     const cmdText = cmd?.range ? src.text.slice(cmd.range[0], cmd.range[1]) : '';
     const insecureCmd = /--tls=false|tcp:\/\/0\.0\.0\.0:2375/.test(cmdText);
     if (tlsOff || plainHost || insecureCmd) {
@@ -177,29 +177,29 @@ function auditServices(src: YamlSource, job: string, node: Node | null, varScope
   }
 }
 
-function auditIncludes(src: YamlSource, inc: Node | null, emit: Emit): void {
-  const list = isSeqNode(inc) ? items(src, inc) : inc ? [inc] : [];
+function auditIncludes(src: YamlSource, inc: Node | null | undefined, emit: Emit): void {
+  const list = isSeq(inc) ? items(inc) : inc ? [inc] : [];
   for (const i of list) {
     if (isScalar(i)) {
       const s = str(i) ?? '';
       if (/^https?:\/\//.test(s)) emit({ ruleId: 'gl-remote-include', start: i.range![0], end: i.range![1], anchor: i.range![0], identity: s, message: `Includes ${s}, fetched at pipeline time; vendor it or pin a project include to a SHA.` });
       continue;
     }
-    const remote = get(src, i, 'remote');
+    const remote = get(i, 'remote');
     // A remote include with `integrity:` (a sha256 of the file) is pinned: GitLab refuses changed content.
-    if (isScalar(remote) && !get(src, i, 'integrity')) {
+    if (isScalar(remote) && !get(i, 'integrity')) {
       emit({ ruleId: 'gl-remote-include', start: remote.range![0], end: remote.range![1], anchor: remote.range![0], identity: str(remote) ?? '', message: `Includes ${str(remote)}, fetched at pipeline time; vendor it or pin a project include to a SHA.` });
     }
-    const project = get(src, i, 'project');
+    const project = get(i, 'project');
     if (isScalar(project)) {
-      const ref = get(src, i, 'ref');
+      const ref = get(i, 'ref');
       const r = str(ref);
       if (!r || !/^[0-9a-f]{40}$/i.test(r)) {
         const n = ref ?? project;
         emit({ ruleId: 'gl-unpinned-include', start: n.range![0], end: n.range![1], anchor: n.range![0], identity: `${str(project)}|${r ?? ''}`, message: `Include of ${str(project)} ${r ? `at ${r}` : 'without ref:'} follows whatever is pushed there; pin a commit SHA.` });
       }
     }
-    const component = get(src, i, 'component');
+    const component = get(i, 'component');
     if (isScalar(component)) {
       const c = str(component) ?? '';
       const at = c.lastIndexOf('@');

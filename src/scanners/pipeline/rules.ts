@@ -10,7 +10,12 @@ import type { Confidence, RuleMeta, Severity } from '../../core/types.js';
 export type PipelineRule = RuleInfo & { confidence: Confidence };
 
 const r = (id: string, severity: Severity, confidence: Confidence, title: string, help: string, cwe?: string[]): PipelineRule =>
-  rule(id, title, severity, help, { confidence, tags: [id.startsWith('gl-') ? 'gitlab-ci' : id.startsWith('precommit-') ? 'pre-commit' : 'github-actions'], ...(cwe ? { cwe } : {}) }) as PipelineRule;
+  rule(id, title, severity, help, { confidence, tags: [tagOf(id)], ...(cwe ? { cwe } : {}) }) as PipelineRule;
+
+/** The platform tag of a rule id. */
+export function tagOf(id: string): string {
+  return id.startsWith('gl-') ? 'gitlab-ci' : id.startsWith('precommit-') ? 'pre-commit' : id.startsWith('azp-') ? 'azure-pipelines' : id.startsWith('tkn-') ? 'tekton' : id.startsWith('bb-') ? 'bitbucket-pipelines' : 'github-actions';
+}
 
 /** The GitHub Actions rules (workflows, actions, dependabot.yml). */
 export const GHA_RULES: PipelineRule[] = [
@@ -20,6 +25,8 @@ export const GHA_RULES: PipelineRule[] = [
     '`inputs.*`, `github.event.inputs.*` or `client_payload` values are pasted into a script. Whoever can dispatch the workflow or call the action chooses them. Pass them through `env:` and quote the variable.', ['CWE-94']),
   r('gha-step-output-injection', 'high', 'medium', 'Tainted step or job output expanded into code',
     'A step or job output that carries attacker-controlled text (it was computed from an untrusted context) is expanded into a script. Pass it through `env:` instead.', ['CWE-94']),
+  r('gha-dynamic-value-injection', 'low', 'low', 'Run-time output expanded into code',
+    'A step or job output (`${{ steps.x.outputs.y }}`, `${{ needs.j.outputs.o }}`, or an env variable set from one) is pasted into a script before it runs. Nothing shows the value is attacker-controlled, but it is computed at run time (often from API responses, file contents or branch names), and quoting in the script does not protect it. Pass it through `env:` and use the shell variable.', ['CWE-94']),
   r('gha-env-injection', 'high', 'medium', 'Tainted env value expanded into code with ${{ env.X }}',
     'An `env:` variable set from an untrusted context is expanded with `${{ env.NAME }}` inside a script, which pastes the text into the code. Use the shell variable ("$NAME") instead.', ['CWE-94']),
   r('gha-github-env-write', 'high', 'medium', 'Write to GITHUB_ENV/GITHUB_PATH with untrusted data',
@@ -126,9 +133,38 @@ export const GHA_RULES: PipelineRule[] = [
     '`pull_request_target` and `workflow_run` run in the base repository with secrets and a write token on events a fork causes. They are rarely needed and hard to use safely: prefer `pull_request`; when needed, never check out, build or interpolate the event\'s code and text (see gha-untrusted-checkout-exec, gha-template-injection).', ['CWE-829']),
   r('gha-dependabot-cooldown', 'low', 'high', 'Dependabot updates without a cooldown',
     'Without `cooldown:` (or with fewer than 7 `default-days`), Dependabot proposes a release minutes after it is published, before a malicious release is noticed and pulled. Set `cooldown: default-days: 7` on each update entry.', ['CWE-1357']),
+  r('gha-stale-runner', 'low', 'high', 'Job runs on a removed or deprecated GitHub-hosted image',
+    'GitHub removes old runner images (ubuntu-20.04, macos-13, windows-2019, ...): a job that asks for one waits for a runner that never comes, or is picked up by any self-hosted runner that carries the label. Images whose removal is announced (ubuntu-22.04, windows-2022) stop working on a known date. Use a current image (ubuntu-24.04, macos-15, windows-2025) or `-latest`.', ['CWE-1104']),
+  r('gha-anonymous-definition', 'info', 'high', 'Workflow or job without a name (pedantic)',
+    'A workflow without `name:` shows as its file path in the Actions UI and in required status checks; a job without one shows its id. Name them. Reported from the `pedantic` persona up.'),
+  r('gha-concurrency-limits', 'low', 'high', 'No concurrency limit, or one that never cancels (pedantic)',
+    'Without `concurrency:` (or with one lacking `cancel-in-progress`), every push starts a run even when a newer one supersedes it, piling up queued runs that hold tokens and runner minutes. Set `concurrency: { group: ${{ github.workflow }}-${{ github.ref }}, cancel-in-progress: true }` (workflows only called by others are left alone). Reported from the `pedantic` persona up.'),
+  r('gha-undocumented-permissions', 'low', 'high', 'Permission granted without a comment saying why (pedantic)',
+    'Each scope in `permissions:` other than a lone `contents: read` should carry a comment saying which step needs it, so a reviewer can tell when it can be dropped. Reported from the `pedantic` persona up.'),
+  r('gha-superfluous-action', 'info', 'medium', 'Third-party action doing what a preinstalled tool does (pedantic)',
+    'Actions such as dtolnay/rust-toolchain or peter-evans/create-or-update-comment wrap `rustup`, `cargo` or `gh`, which every GitHub-hosted runner has: each is one more dependency that can be compromised. Run the tool in a script step. Reported from the `pedantic` persona up.', ['CWE-1357']),
+  r('gha-missing-timeout', 'low', 'high', 'Job without timeout-minutes (pedantic)',
+    'A job without `timeout-minutes` runs up to 6 hours when a step hangs, holding the runner and its token. Set a timeout that fits the job. Reported from the `pedantic` persona up.', ['CWE-400']),
+  r('gha-impostor-commit', 'critical', 'medium', 'SHA pin on no branch or tag of the action (online)',
+    'The pinned commit is reachable from no branch or tag of the action\'s repository. GitHub serves commits of any fork under the parent\'s name, so a pin can name code the owner never published (an impostor commit). Checked with `--online` (a GitHub token in GITHUB_TOKEN or GH_TOKEN). Pin a commit of the repository\'s own history.', ['CWE-829']),
+  r('gha-ref-confusion', 'medium', 'high', 'Action ref that is both a branch and a tag (online)',
+    'The ref names a branch and a tag at once; GitHub picks one, and whoever can push the branch can decide which code runs. Checked with `--online`. Pin a commit SHA.', ['CWE-829']),
+  r('gha-stale-action-ref', 'low', 'high', 'SHA pin that no tag points at (online)',
+    'The pinned commit is not the commit of any tag of the action: an unreleased commit, which may not have had the review a release gets, and which update tools cannot map to a version. Checked with `--online`. Pin the commit of a release tag.', ['CWE-1357']),
+  r('gha-ref-version-mismatch', 'medium', 'high', 'SHA pin whose version comment names another commit (online)',
+    'The comment beside the SHA (`# v4.1.1`) names a tag that points at a different commit, so reviewers and update tools believe a version runs that does not. Checked with `--online`. Re-pin to the tag\'s commit or correct the comment.', ['CWE-1357']),
   r('gha-expression-syntax', 'low', 'high', 'Expression does not parse',
     'A `${{ }}` expression is malformed, so the workflow fails or behaves unexpectedly. Fix its syntax.'),
 ];
+
+/** The online rules cannot be shown by fixture files (they ask the API): their examples (test/scanners/pipeline/online.test.ts runs them against a local API double). */
+const ONLINE_EXAMPLES: Record<string, { positive: string[]; negative: string[] }> = {
+  'gha-impostor-commit': { positive: ['uses: acme/act@<sha of a fork commit, on no branch or tag of acme/act>'], negative: ['uses: acme/act@<sha that tag v1 points at> # v1'] },
+  'gha-ref-confusion': { positive: ['uses: acme/act@main   (acme/act has a branch main and a tag main)'], negative: ['uses: acme/act@v2   (a tag only)'] },
+  'gha-stale-action-ref': { positive: ['uses: acme/act@<sha of a commit on main that no tag points at>'], negative: ['uses: acme/act@<sha of tag v2>'] },
+  'gha-ref-version-mismatch': { positive: ['uses: acme/act@<sha of tag v2> # v1'], negative: ['uses: acme/act@<sha of tag v1> # v1'] },
+};
+for (const x of GHA_RULES) if (ONLINE_EXAMPLES[x.id]) x.examples = ONLINE_EXAMPLES[x.id];
 
 /** The GitLab CI rules. */
 export const GITLAB_RULES: PipelineRule[] = [
@@ -160,10 +196,59 @@ export const GITLAB_RULES: PipelineRule[] = [
 export const PRECOMMIT_RULES: PipelineRule[] = [
   r('precommit-unpinned-hook', 'medium', 'high', 'pre-commit hook repository not pinned to a commit',
     'A `.pre-commit-config.yaml` repository with `rev:` set to a tag or branch runs whatever code that ref points to when hooks are installed, on developer machines and in CI. Pin the full commit SHA (`pre-commit autoupdate --freeze` writes it, keeping the tag in a comment).', ['CWE-829']),
+  r('precommit-insecure-url', 'high', 'high', 'pre-commit hook repository fetched over http:// or git://',
+    'A hook `repo:` URL with `http://` or `git://` is fetched unauthenticated and in clear text, so anyone on the network path can serve other hook code, which then runs on developer machines and in CI. Use `https://`.', ['CWE-319']),
+];
+
+/** Rules reported only from a stricter persona up (zizmor's personas): the rest are on in every persona. */
+export const PERSONA_OF: ReadonlyMap<string, 'pedantic' | 'auditor'> = new Map<string, 'pedantic' | 'auditor'>([
+  ['gha-unpinned-image', 'pedantic'],
+  ['gha-anonymous-definition', 'pedantic'],
+  ['gha-concurrency-limits', 'pedantic'],
+  ['gha-undocumented-permissions', 'pedantic'],
+  ['gha-superfluous-action', 'pedantic'],
+  ['gha-missing-timeout', 'pedantic'],
+  ['gha-secrets-outside-environment', 'auditor'],
+]);
+
+/** True when the rule is reported in the persona. */
+export function inPersona(ruleId: string, persona: 'regular' | 'pedantic' | 'auditor' = 'regular'): boolean {
+  const need = PERSONA_OF.get(ruleId);
+  return !need || persona === 'auditor' || (persona === 'pedantic' && need === 'pedantic');
+}
+
+/** The Azure Pipelines, Tekton and Bitbucket Pipelines rules. */
+export const PLATFORM_RULES: PipelineRule[] = [
+  r('azp-injection', 'high', 'medium', 'Author-controlled Azure variable pasted into a script',
+    'Macro syntax `$(Build.SourceBranch)`, `$(Build.SourceVersionMessage)`, `$(System.PullRequest.SourceBranch)` (and `${{ variables.X }}` of those) is replaced in the script text before the shell runs it, and the branch name or commit message is chosen by whoever opens the pull request or pushes. Map the variable to `env:` and use it quoted ("$BRANCH").', ['CWE-94']),
+  r('azp-parameter-injection', 'medium', 'medium', 'Template parameter pasted into a script',
+    'A string `${{ parameters.x }}` is pasted into the script when the template expands, so whoever queues the run (runtime parameters) or includes the template chooses code. Pass it through `env:` and quote the variable, or restrict it with `values:`.', ['CWE-94']),
+  r('azp-debug-enabled', 'low', 'high', 'system.debug forced on',
+    '`system.debug: true` (or `agent.diagnostic`) in the file makes every run log verbose internals, including values that are not masked. Enable debug only when re-running a pipeline.', ['CWE-532']),
+  r('azp-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
+    '`curl ... | bash` runs whatever the server returns, unverified. Download a pinned version, check its hash, then run it.', ['CWE-494']),
+  r('azp-unpinned-image', 'low', 'high', 'Container image without digest',
+    'A job `container:` or `resources.containers` image referenced by tag (or with none, or latest) can change under you. Pin `image:tag@sha256:...`.', ['CWE-829']),
+  r('azp-untrusted-checkout-exec', 'high', 'medium', 'Pull request code built in a PR validation pipeline',
+    'With pull request validation on (no `pr: none`), a job that checks out the source (`checkout: self`) and then runs a build tool (npm, make, mvn, gradle, pre-commit, terraform plan, ...) runs the contributor\'s code with the pipeline\'s service connections and any secrets exposed to fork builds. Keep secrets and service connections out of PR validation, or build forks without them.', ['CWE-829']),
+  r('tkn-untrusted-checkout-exec', 'high', 'medium', 'Pull request code built in a Pipelines-as-Code run',
+    'A PipelineRun triggered on `pull_request` (pipelinesascode on-event) that clones the source (git-clone) and runs a build tool on it runs the contributor\'s code with the run\'s service account and secrets. Restrict such runs to trusted authors (`/ok-to-test`) or give them no secrets.', ['CWE-829']),
+  r('tkn-param-injection', 'high', 'medium', 'Tekton parameter or result substituted into a script',
+    '`$(params.x)`, `$(tasks.t.results.r)` and Pipelines-as-Code `{{ body.* }}`/`{{ source_branch }}` are substituted into a step `script:` before the container starts, so whoever sets the parameter (a trigger from a pull request, a PipelineRun) chooses code; quoting does not help. Pass the value through `env:` (`value: $(params.x)`) and use "$X".', ['CWE-94']),
+  r('tkn-unpinned-image', 'low', 'high', 'Tekton step image without digest',
+    'A step `image:` referenced by tag (or with none, or latest) can change under you; the step runs with the workspace and the task\'s credentials. Pin `image:tag@sha256:...`.', ['CWE-829']),
+  r('tkn-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
+    '`curl ... | sh` in a step script runs whatever the server returns, unverified. Download a pinned version, check its hash, then run it.', ['CWE-494']),
+  r('bb-injection', 'high', 'medium', 'Branch or tag name evaluated as code',
+    '`$BITBUCKET_BRANCH`, `$BITBUCKET_TAG` and `$BITBUCKET_PR_DESTINATION_BRANCH` are named by whoever pushes; inside `eval` or `sh -c` a name like `x$(curl …|sh)` runs. Never evaluate them; use them quoted as data.', ['CWE-78']),
+  r('bb-unpinned-image', 'low', 'high', 'Image or pipe without digest',
+    'A build `image:` or a `pipe:` (pipes are container images) referenced by tag (or with none, or latest) can change under you. Pin `name:tag@sha256:...`.', ['CWE-829']),
+  r('bb-curl-pipe-shell', 'medium', 'high', 'Downloaded script piped into a shell',
+    '`curl ... | bash` runs whatever the server returns, unverified. Download a pinned version, check its hash, then run it.', ['CWE-494']),
 ];
 
 /** Every pipeline rule. */
-export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES, ...PRECOMMIT_RULES];
+export const PIPELINE_RULES: PipelineRule[] = [...GHA_RULES, ...GITLAB_RULES, ...PRECOMMIT_RULES, ...PLATFORM_RULES];
 
 /** Rules by id. */
 export const RULES_BY_ID: ReadonlyMap<string, PipelineRule> = new Map(PIPELINE_RULES.map((x) => [x.id, x]));

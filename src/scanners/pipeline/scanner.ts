@@ -6,44 +6,50 @@ import { existsSync } from 'node:fs';
 import { defaultDbPath } from '../../advisories/paths.js';
 import type { OsvRecord } from '../../advisories/osv.js';
 import { globMatcher } from '../../core/glob.js';
+import { ignoreMarker, markerReason, mayHoldMarkers } from '../../analyzers/inline-markers.js';
 import { ACTIONS_ECOSYSTEM } from './gha/advisories.js';
-import type { FileLocation, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import type { FileLocation, RawFinding, Scanner, ScanContext, Target, TargetFile } from '../../core/types.js';
 import { readText, targetFiles } from '../../core/types.js';
 import type { PipelineConfig } from './config.js';
 import { auditGithub, githubFileKind } from './github.js';
 import type { Hit } from './github.js';
 import { auditGitlab, gitlabLocalIncludes, isGitlabCiPath } from './gitlab.js';
-import { RULES_BY_ID, ruleMetas } from './rules.js';
+import { RULES_BY_ID, inPersona, ruleMetas, tagOf } from './rules.js';
 import { auditPrecommit, isPrecommitPath } from './precommit.js';
-import { comments, entries, get, items, parseYaml, region, str } from './yamlsrc.js';
+import { auditAzure, auditBitbucket, auditTekton, isAzurePath, isBitbucketPath, isTektonPath, isTektonText } from './platforms.js';
+import { comments, pairs, get, items, parseYaml, yamlAnalyzer, yamlDocument, region, str } from '../../analyzers/yaml.js';
 import { isZizmorConfigPath, parseZizmorConfig, rulesOfAudits, zizmorConfigSuppression, zizmorIgnoreComment } from './zizmor.js';
 import type { ZizmorConfig } from './zizmor.js';
-import type { YamlComment, YamlSource } from './yamlsrc.js';
+import type { YamlComment, YamlFile, YamlSource } from '../../analyzers/yaml.js';
 
 /** The file kinds the pipeline scanner reads. */
-export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab' | 'precommit';
+export type PipelineFileKind = 'workflow' | 'action' | 'dependabot' | 'gitlab' | 'precommit' | 'azure' | 'tekton' | 'bitbucket';
 
 /** The pipeline file kind of a path, or undefined. */
 export function pipelineFileKind(path: string): PipelineFileKind | undefined {
   if (isGitlabCiPath(path)) return 'gitlab';
   if (isPrecommitPath(path)) return 'precommit';
+  if (isAzurePath(path)) return 'azure';
+  if (isBitbucketPath(path)) return 'bitbucket';
+  if (isTektonPath(path)) return 'tekton';
   return githubFileKind(path);
 }
 
-const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [] };
+const DEFAULTS: PipelineConfig = { enabled: true, disable: [], severity: {}, allowRefPin: [], trustedOwners: [], persona: 'regular', online: false, githubApi: 'https://api.github.com', onlineMaxRequests: 300 };
 
-/** Parses an ignore comment: undefined when it is none, else the listed ids ([] for "all rules") and the reason. */
-function ignoreComment(comment: string): { ids: string[]; reason: string } | undefined {
-  const m = /pipeguard:\s*ignore(?:\[([^\]]*)\])?(.*)/i.exec(comment);
-  if (!m) {
-    // zizmor's form names its audits; each covers the equivalent pipeguard rules (an unknown audit covers none).
-    const audits = zizmorIgnoreComment(comment);
-    if (!audits) return undefined;
-    const ids = rulesOfAudits(audits);
-    return ids.length ? { ids, reason: `zizmor: ignore[${audits.join(', ')}]` } : undefined;
-  }
-  const reason = (m[2] ?? '').trim().replace(/^[-:–—\s]+/, '');
-  return { ids: m[1] === undefined ? [] : m[1].split(',').map((s) => s.trim()).filter(Boolean), reason };
+/** The pipeline rules an ignore comment's words may name. */
+const RULE_IDS: ReadonlySet<string> = new Set(RULES_BY_ID.keys());
+
+/**
+ * Why an ignore comment suppresses a finding of `ruleId`, or undefined: pipeguard's own comment, read as the engine
+ * reads it (`src/analyzers/inline-markers.ts`), or zizmor's, whose audits each cover the equivalent pipeguard rules.
+ */
+function commentReason(comment: string, ruleId: string): string | undefined {
+  const own = ignoreMarker(comment);
+  if (own) return markerReason(own, 'pipeline', ruleId, RULE_IDS);
+  const audits = zizmorIgnoreComment(comment);
+  if (!audits) return undefined;
+  return rulesOfAudits(audits).includes(ruleId) ? `inline ignore: zizmor: ignore[${audits.join(', ')}]` : undefined;
 }
 
 /** True when the comment is on `line`, or alone in the block of comment-only lines right above it. */
@@ -55,14 +61,13 @@ function covers(c: YamlComment, line: number, lines: string[]): boolean {
 }
 
 /** Why an ignore comment covers the hit (on its line, or above the step or key it belongs to), or undefined. */
-function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[]): string | undefined {
+function ignored(hit: Hit, line: number, endLine: number, anchorLine: number | undefined, cmts: YamlComment[], lines: string[], stepLine?: number): string | undefined {
   for (const c of cmts) {
-    const ig = ignoreComment(c.text);
-    if (!ig) continue;
-    if (ig.ids.length && !ig.ids.includes(hit.ruleId)) continue;
-    if (covers(c, line, lines) || (anchorLine !== undefined && covers(c, anchorLine, lines))) return ig.reason ? `inline ignore: ${ig.reason}` : 'inline ignore comment';
+    const reason = commentReason(c.text, hit.ruleId);
+    if (!reason) continue;
+    if (covers(c, line, lines) || (anchorLine !== undefined && covers(c, anchorLine, lines))) return reason;
     // zizmor matches a comment anywhere on the lines of the finding's span.
-    if (/zizmor:/i.test(c.text) && c.line >= line && c.line <= endLine) return `inline ignore: ${ig.reason}`;
+    if (/zizmor:/i.test(c.text) && c.line >= Math.min(line, stepLine ?? line) && c.line <= endLine) return reason;
   }
   return undefined;
 }
@@ -80,21 +85,21 @@ function constructs(source: YamlSource, kind: PipelineFileKind): Construct[] {
   const out: Construct[] = [];
   const root = source.doc.contents;
   const stepsOf = (seq: unknown, owner: string): void => {
-    items(source, seq).forEach((st, i) => {
+    items(seq).forEach((st, i) => {
       if (!st.range) return;
-      const name = str(get(source, st, 'name')) ?? str(get(source, st, 'id'));
+      const name = str(get(st, 'name')) ?? str(get(st, 'id'));
       out.push({ start: st.range[0], end: st.range[1], label: `step ${i + 1}${name ? ` (${name})` : ''} of ${owner}`, step: true });
     });
   };
   if (kind === 'workflow') {
-    for (const [id, p] of entries(source, get(source, root, 'jobs'))) {
+    for (const [id, p] of pairs(get(root, 'jobs'))) {
       const v = p.value;
       if (!v?.range || !p.key?.range) continue;
       out.push({ start: p.key.range[0], end: v.range[1], label: `job ${id}`, step: false });
-      stepsOf(get(source, v, 'steps'), `job ${id}`);
+      stepsOf(get(v, 'steps'), `job ${id}`);
     }
   } else if (kind === 'action') {
-    stepsOf(get(source, get(source, root, 'runs'), 'steps'), 'the action');
+    stepsOf(get(get(root, 'runs'), 'steps'), 'the action');
   }
   return out;
 }
@@ -112,14 +117,16 @@ function enclosing(source: YamlSource, path: string, list: Construct[], offset: 
  * Audits one file's text: returns the raw findings (config applied; those an ignore comment covers marked
  * `suppressed`) or the YAML problems when it does not parse. Used by the scanner and the `fix` command.
  */
-export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig; advisories?: (name: string) => OsvRecord[] } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
+export function auditText(path: string, text: string, kind: PipelineFileKind, config: Partial<PipelineConfig> = {}, opts: { zizmor?: ZizmorConfig; advisories?: (name: string) => OsvRecord[]; parsed?: YamlFile } = {}): { findings: RawFinding<FileLocation>[]; problems: { line: number; message: string }[]; source?: YamlSource } {
   const cfg = { ...DEFAULTS, ...config };
-  const { source, problems } = parseYaml(path, text, { multi: kind === 'gitlab' });
+  // A file under .tekton/ that declares no Tekton resource is not a pipeline file.
+  if (kind === 'tekton' && !isTektonText(text)) return { findings: [], problems: [] };
+  const { source, problems } = yamlDocument(path, opts.parsed ?? parseYaml(text), { multi: kind === 'gitlab' || kind === 'tekton' });
   if (!source) return { findings: [], problems };
-  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
+  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : kind === 'azure' ? auditAzure(source) : kind === 'bitbucket' ? auditBitbucket(source) : kind === 'tekton' ? auditTekton(source, (source.file.docs.length ? source.file.docs : [source.doc]).map((d) => d.contents).filter((c): c is NonNullable<typeof c> => !!c)) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, persona: cfg.persona, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
   const off = new Set(cfg.disable);
-  // Only a file that mentions the marker needs its comments read (a second, CST-level pass).
-  const cmts = hits.length && /pipeguard:\s?ignore|zizmor:\s*ignore\[/i.test(text) ? comments(source) : [];
+  // Only a file that mentions the marker needs its comments read (from the syntax tree the parse kept).
+  const cmts = hits.length && (mayHoldMarkers(text) || /zizmor:\s*ignore\[/i.test(text)) ? comments(source) : [];
   const textLines = text.split('\n');
   const cons = hits.length && (kind === 'workflow' || kind === 'action') ? constructs(source, kind) : [];
   const seen = new Set<string>();
@@ -130,11 +137,13 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   };
   for (const h of hits) {
     const rule = RULES_BY_ID.get(h.ruleId);
-    if (!rule || off.has(h.ruleId)) continue;
+    if (!rule || off.has(h.ruleId) || !inPersona(h.ruleId, cfg.persona)) continue;
+    if (h.persona && cfg.persona !== 'auditor' && !(h.persona === 'pedantic' && cfg.persona === 'pedantic')) continue;
     const reg = region(source, h.start, h.end);
     const anchorLine = h.anchor !== undefined ? source.lines.linePos(h.anchor).line : undefined;
     // An ignore comment does not drop the finding: the engine lists it as suppressed, with the comment's reason.
-    const ignoredBy = cmts.length ? ignored(h, reg.startLine, reg.endLine, anchorLine, cmts, textLines) : undefined;
+    const stepLine = cmts.length && cons.length ? cons.find((c) => c.step && h.start >= c.start && h.start < c.end) : undefined;
+    const ignoredBy = cmts.length ? ignored(h, reg.startLine, reg.endLine, anchorLine, cmts, textLines, stepLine ? source.lines.linePos(stepLine.start).line : undefined) : undefined;
     const configIgnored = ignoredBy ? undefined : zizmorConfigSuppression(opts.zizmor, h.ruleId, path, reg.startLine, reg.startColumn);
     const key = `${h.ruleId}|${h.identity}|${h.start}`;
     if (seen.has(key)) continue;
@@ -149,7 +158,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
       location: { path, ...reg, snippet: lineText.trim().slice(0, 200) },
       identity: `${h.ruleId}|${h.identity}`,
       ...(rule.cwe ? { cwe: rule.cwe } : {}),
-      tags: [kind === 'gitlab' ? 'gitlab-ci' : kind === 'precommit' ? 'pre-commit' : 'github-actions'],
+      tags: [tagOf(h.ruleId)],
       data: { fileKind: kind, ...relatedOf(h.start) },
       ...(ignoredBy ? { suppressed: { kind: 'inline', reason: ignoredBy } } : configIgnored ? { suppressed: { kind: 'config', reason: configIgnored } } : {}),
     });
@@ -165,6 +174,9 @@ export function sniffKind(text: string): PipelineFileKind | undefined {
   if (top('runs') && (top('name') || top('description') || top('inputs'))) return 'action';
   if (top('updates') && top('version')) return 'dependabot';
   if (top('repos') && /^\s*-\s*repo:/m.test(text)) return 'precommit';
+  if (isTektonText(text)) return 'tekton';
+  if (top('pipelines') && /^\s+(?:default|branches|pull-requests|tags|custom):/m.test(text)) return 'bitbucket';
+  if ((top('trigger') || top('pr') || top('pool') || top('resources')) && (top('steps') || top('jobs') || top('stages') || top('extends'))) return 'azure';
   return undefined;
 }
 
@@ -192,7 +204,7 @@ async function openAdvisories(path: string, warn: (m: string) => void): Promise<
 /** The pipeline scanner, registered in `SCANNER_ENTRIES`. */
 export const pipelineScanner: Scanner<PipelineConfig> = {
   id: 'pipeline',
-  title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI)',
+  title: 'CI pipeline misconfiguration (GitHub Actions, GitLab CI, Azure Pipelines, Tekton, Bitbucket Pipelines, pre-commit)',
   requires: ['files'],
   targets: ['directory', 'staged', 'archive', 'file'],
   rules(config) {
@@ -205,9 +217,12 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
     let files = 0;
     let zizmor: ZizmorConfig | undefined;
     let advisories: ((name: string) => OsvRecord[]) | undefined;
-    const one = async function* (path: string, text: string, kind: PipelineFileKind): AsyncIterable<RawFinding> {
+    const one = async function* (file: TargetFile, text: string, kind: PipelineFileKind): AsyncIterable<RawFinding> {
+      const path = file.path;
       files++;
-      const res = auditText(path, text, kind, config, { ...(zizmor ? { zizmor } : {}), ...(advisories ? { advisories } : {}) });
+      // The parse is the scan's, shared with the posture scanner.
+      const parsed = ctx.analyses.parse(yamlAnalyzer, file, text);
+      const res = auditText(path, text, kind, config, { ...(zizmor ? { zizmor } : {}), ...(advisories ? { advisories } : {}), parsed });
       if (!res.source) {
         const p = res.problems[0];
         ctx.fileError(path, p ? `line ${p.line}: ${p.message}` : 'not valid YAML');
@@ -220,7 +235,7 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       yield* res.findings;
     };
     // zizmor.yml may come after the workflows it speaks of: read every file first, then audit.
-    const pending: { path: string; text: string; kind: PipelineFileKind }[] = [];
+    const pending: { file: TargetFile; text: string; kind: PipelineFileKind }[] = [];
     // A file named on the command line is read for what it is, wherever it sits: its content says its kind.
     const single = target.kind === 'file' || target.kind === 'stdin';
     for await (const f of targetFiles(target, { path: (p) => pipelineFileKind(p) !== undefined || isZizmorConfigPath(p) || (single && /\.ya?ml$/i.test(p)) })) {
@@ -239,9 +254,9 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
         continue;
       }
       const kind = pipelineFileKind(f.path) ?? (single ? sniffKind(text) : undefined);
-      if (!kind) continue;
+      if (!kind || (kind === 'tekton' && !isTektonText(text))) continue;
       done.add(f.path);
-      pending.push({ path: f.path, text, kind });
+      pending.push({ file: f, text, kind });
     }
     // Known-vulnerable actions: the local advisory database, when there is one (never downloaded here).
     const db = pending.some((p) => p.kind !== 'gitlab' && p.kind !== 'precommit' && /\buses:/.test(p.text)) ? await openAdvisories(config.db ?? defaultDbPath(ctx.options.env ?? process.env), (m) => ctx.log.warn(m)) : undefined;
@@ -249,10 +264,26 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
     try {
       for (const p of pending) {
         if (ctx.signal.aborted) return;
-        yield* one(p.path, p.text, p.kind);
+        yield* one(p.file, p.text, p.kind);
       }
     } finally {
       db?.close();
+    }
+    // Online audits: only when asked, never in an offline run, only with a token; otherwise a note says why not.
+    if (config.online || ctx.options.online) {
+      const env = ctx.options.env ?? process.env;
+      const token = env.GITHUB_TOKEN || env.GH_TOKEN;
+      if (ctx.options.offline) ctx.log.warn('online checks (impostor commits, ref confusion, stale refs) skipped: the run is offline');
+      else if (!token) ctx.log.warn('online checks (impostor commits, ref confusion, stale refs) skipped: no GITHUB_TOKEN or GH_TOKEN');
+      else {
+        const { auditOnline, GithubClient, usesRefs } = await import('./online.js');
+        const client = new GithubClient({ api: config.githubApi, token, maxRequests: config.onlineMaxRequests });
+        const refs = pending.filter((p) => p.kind === 'workflow' || p.kind === 'action').flatMap((p) => usesRefs(p.file.path, p.text));
+        const found = await auditOnline(refs, client, new Set(config.disable));
+        for (const f of found) yield { ...f, severity: config.severity[f.ruleId] ?? f.severity };
+        ctx.count('online-findings', found.length);
+        if (client.exhausted) ctx.log.warn(`online checks stopped after ${config.onlineMaxRequests} GitHub API requests (scanners.pipeline.onlineMaxRequests); some actions were not checked`);
+      }
     }
     // Local files included by .gitlab-ci.yml are GitLab CI too (bounded: one level of includes per pass, 3 passes).
     for (let pass = 0; pass < 3 && includes.size; pass++) {
@@ -262,7 +293,7 @@ export const pipelineScanner: Scanner<PipelineConfig> = {
       for await (const f of targetFiles(target, { path: (p) => !done.has(p) && /\.ya?ml$/.test(p) && matchers.some((m) => m(p)) })) {
         if (ctx.signal.aborted) return;
         done.add(f.path);
-        yield* one(f.path, await f.text(), 'gitlab');
+        yield* one(f, await f.text(), 'gitlab');
       }
     }
     ctx.count('files', files);

@@ -1,10 +1,10 @@
-import type { RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import type { Parse, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import { readText, targetFiles } from '../../core/types.js';
 import { toRuleMeta } from '../../core/rules.js';
-import { parseDockerfile } from '../../analyzers/iac/dockerfile.js';
+import { dockerfileAnalyzer, parseDockerfile } from '../../analyzers/iac/dockerfile.js';
 import { checkDockerfile } from '../../analyzers/iac/dockerfile-audit.js';
 import { isDockerfile } from '../../analyzers/iac/files.js';
-import { get, isMap, parseYaml, entries } from '../../analyzers/yaml.js';
+import { get, isMap, entries, yamlAnalyzer } from '../../analyzers/yaml.js';
 import { postureConfigSchema } from './config.js';
 import type { PostureConfig } from './config.js';
 import { POSTURE_RULES } from './rules.js';
@@ -49,6 +49,8 @@ export const postureScanner: Scanner<PostureConfig> = {
     const wanted = (p: string) =>
       WORKFLOW.test(p) || GITLAB.test(p) || CODEOWNERS.test(p) || Object.hasOwn(LOCKS, base(p)) || ((SCRIPT.test(p) || isDockerfile(p)) && !VENDORED.test(p));
     const texts = new Map<string, string>();
+    // Workflows and Dockerfiles are parsed through the scan's analyses, shared with the pipeline and iac scanners.
+    const parsers = new Map<string, Parse>();
     for await (const f of targetFiles(target, {
       path: (p) => {
         if (!p.includes('!')) all.push(p);
@@ -57,7 +59,9 @@ export const postureScanner: Scanner<PostureConfig> = {
     })) {
       if (ctx.signal.aborted) return;
       const text = await readText(f, (path, message) => ctx.fileError(path, message));
-      if (text !== undefined) texts.set(f.path, text);
+      if (text === undefined) continue;
+      texts.set(f.path, text);
+      parsers.set(f.path, ctx.analyses.parser(f));
     }
     ctx.count('files', all.length);
     const out: RawFinding[] = [];
@@ -152,7 +156,7 @@ export const postureScanner: Scanner<PostureConfig> = {
     for (const w of workflows) {
       const text = texts.get(w);
       if (text === undefined) continue;
-      const y = parseYaml(text);
+      const y = parsers.get(w)!(yamlAnalyzer, w, text);
       if (y.error) {
         ctx.fileError(w, y.error);
         continue;
@@ -173,7 +177,7 @@ export const postureScanner: Scanner<PostureConfig> = {
       if (VENDORED.test(p)) continue;
       let hits: { rule: string; line: number; what: string }[] = [];
       if (isDockerfile(p)) {
-        hits = checkDockerfile(parseDockerfile(text))
+        hits = checkDockerfile(parsers.get(p)!(dockerfileAnalyzer, p, text))
           .filter((h) => /^docker-(?:base-(?:latest|untagged|no-digest)|\w+-unpinned|npm-global-unpinned|go-install-latest)$/.test(h.rule))
           .map((h) => ({ rule: h.rule, line: h.span.startLine, what: h.message }));
       } else if (SCRIPT.test(p)) {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { BUILTIN_PACKS } from './packs/index.js';
 import { precompile } from './patterns/match.js';
-import { parseRuleFile, type YamlRule } from './patterns/rules.js';
-import { loadGrammars } from './patterns/tree-sitter.js';
+import { parseRuleFile, UnsupportedConstruct, type YamlRule } from './patterns/rules.js';
+import { loadGrammars, type TsLang } from './patterns/tree-sitter.js';
 
 /*
  * Rules ready to match: parsed and every pattern compiled (which loads the parsers), so a broken pattern fails at
@@ -12,30 +12,52 @@ import { loadGrammars } from './patterns/tree-sitter.js';
  */
 
 let builtin: YamlRule[] | undefined;
-/** The built-in Python/Go/Java rule packs (parsed and compiled once). */
-export async function builtinRules(): Promise<YamlRule[]> {
-  if (builtin) return builtin;
-  await loadGrammars();
-  const rules = BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`));
-  for (const r of rules) precompile(r);
-  return (builtin = rules);
+const compiled = new WeakSet<YamlRule>();
+/**
+ * The built-in Python/Go/Java rule packs (parsed once; each rule compiled once, when first asked for). With
+ * `langs`, only the rules for those languages (and generic ones), whose grammars alone are loaded.
+ */
+export async function builtinRules(langs?: readonly TsLang[]): Promise<YamlRule[]> {
+  builtin ??= BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`));
+  const wanted = langs ? builtin.filter((r) => r.languages.some((l) => l === 'generic' || (langs as readonly string[]).includes(l))) : builtin;
+  const grammars = new Set<TsLang>();
+  for (const r of wanted) for (const l of r.languages) if (l !== 'generic' && l !== 'js') grammars.add(l);
+  await loadGrammars(langs ? [...grammars] : undefined);
+  for (const r of wanted) {
+    if (compiled.has(r)) continue;
+    precompile(r);
+    compiled.add(r);
+  }
+  return wanted;
 }
 
 /** Loads user rule files named in the config (relative paths are resolved against the target root). */
 export async function loadUserRules(paths: string[], root: string | undefined, warn?: (message: string) => void): Promise<YamlRule[]> {
   const out: YamlRule[] = [];
   if (paths.length) await loadGrammars();
-  for (const p of paths) {
-    const abs = isAbsolute(p) || !root ? p : join(root, p);
+  for (const given of paths) {
+    const abs = isAbsolute(given) || !root ? given : join(root, given);
+    // shown relative to the scanned folder when it lies inside it
+    const p = root && isAbsolute(given) && !relative(root, given).startsWith('..') ? relative(root, given) : given;
     let text: string;
     try {
       text = await readFile(abs, 'utf8');
     } catch (e) {
       throw new InputError(`cannot read rule file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, p);
     }
-    const rules = parseRuleFile(text, p, warn && ((r) => warn(`${p}${r.line ? `:${r.line}` : ''}: rule ${r.id} skipped: ${r.construct}`)));
-    for (const r of rules) precompile(r);
-    out.push(...rules);
+    const skip = (id: string, line: number | undefined, construct: string) => warn?.(`${p}${line ? `:${line}` : ''}: rule ${id} skipped: ${construct}`);
+    const rules = parseRuleFile(text, p, warn && ((r) => skip(r.id, r.line, r.construct)));
+    for (const r of rules) {
+      try {
+        precompile(r);
+      } catch (e) {
+        // a pattern this engine cannot parse: the rule is skipped with a warning, the file and the scan go on
+        if (!(e instanceof UnsupportedConstruct) || !warn) throw e instanceof UnsupportedConstruct ? new InputError(`rule ${r.id}: ${e.message}`, p, r.line) : e;
+        skip(r.id, r.line, e.message);
+        continue;
+      }
+      out.push(r);
+    }
   }
   return out;
 }

@@ -6,5 +6,11 @@ export function patternFinding(h: PatternHit): RawFinding {
   return {
     scanner: 'sast', ruleId: h.rule.id, severity: h.rule.severity, confidence: h.rule.confidence, message: h.message, cwe: h.rule.cwe,
     location: h.location, identity: `${h.rule.id}|${h.text}`, tags: ['pattern'],
+    ...(h.fix ? {
+      fix: {
+        description: `replace \`${h.text.slice(0, 60)}\` with \`${h.fix.text.replace(/\s+/g, ' ').slice(0, 60)}\` (the rule's fix)`,
+        edits: [{ path: h.location.path, startLine: h.fix.startLine, startColumn: h.fix.startColumn, endLine: h.fix.endLine, endColumn: h.fix.endColumn, text: h.fix.text }],
+      },
+    } : {}),
   };
 }

@@ -154,7 +154,7 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   }
   if (others.length && !ctx.signal.aborted) {
     const [{ scanOthers }, { builtinRules }] = await Promise.all([import('./others.js'), import('./load-rules.js')]);
-    const rules = [...(await builtinRules()), ...userRules].filter((r) => !disabled.has(r.id));
+    const rules = [...(await builtinRules([...new Set(others.map((o) => o.lang))])), ...userRules].filter((r) => !disabled.has(r.id));
     yield* scanOthers(others, rules, ctx);
   }
 }

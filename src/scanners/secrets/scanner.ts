@@ -5,10 +5,11 @@ import type { SecretHit } from '../../analyzers/secrets/analyze.js';
 import { secretsConfigSchema, type SecretsConfig } from '../../analyzers/secrets/config.js';
 import type { SecretRuleSpec } from '../../analyzers/secrets/rule.js';
 import type { RuleSet } from '../../analyzers/secrets/engine.js';
-import { activeSpecs, buildRuleSet, ruleSetInput, secretRuleMeta, type RuleSetInput } from '../../analyzers/secrets/ruleset.js';
+import { ruleSetInput, secretRuleMeta, type RuleSetInput } from '../../analyzers/secrets/rule-meta.js';
 import type { WorkerJob, WorkerResult, WorkerRules } from './worker.js';
 import { adoptWorkers, defaultThreads, hasSpareWorkers, startWorkers } from './prestart.js';
-import { analyzeFile, type FileJob, type FileResult } from './read.js';
+import type { FileJob, FileResult } from './read.js';
+import { builtinSecretMetas } from './meta.js';
 import { providerOf, Verifier, type Verified } from './verify.js';
 
 /**
@@ -37,7 +38,11 @@ export const secretsScanner: Scanner<SecretsConfig> = {
   requires: ['files'],
   targets: ['directory', 'git-history', 'staged', 'archive', 'stdin', 'file', 'image'],
   rules(config) {
-    return activeSpecs(ruleSetInput(config ?? secretsConfigSchema.parse({}))).map(secretRuleMeta);
+    // As activeSpecs gives them (ruleset.ts), from metadata alone: the rules and the engine load with the first file.
+    const input = ruleSetInput(config ?? secretsConfigSchema.parse({}));
+    const custom = new Set(input.custom.map((r) => r.id));
+    const off = new Set(input.disable);
+    return [...builtinSecretMetas().filter((b) => !off.has(b.id) && !custom.has(b.id)).map((b) => b.meta), ...input.custom.map(secretRuleMeta)];
   },
   scan(target, ctx) {
     // Files on disk are read by the scanner itself (in worker threads when there are some), into a reused buffer.
@@ -82,7 +87,9 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
   // Threads started ahead (see prestart.ts) are used from the first file; otherwise they start once this thread
   // has seen enough content to be worth their start.
   let pool: WorkerPool | undefined = workersOnly || (threads > 1 && hasSpareWorkers(threads - 1)) ? new WorkerPool(threads - 1, input, showSecrets, keep) : undefined;
-  const specs = new Map(activeSpecs(input).map((s) => [s.id, s]));
+  // The rules, the engine and the reader, loaded when the first file is listed (an empty tree loads none).
+  let lib: Lib | undefined;
+  let specs: Map<string, SecretRuleSpec> | undefined;
   // Built when this thread first analyses a file itself (never with workersOnly).
   let set: RuleSet | undefined;
   let inlineBytes = 0;
@@ -109,7 +116,7 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
       changedLines: file.changedLines ? [...file.changedLines] : undefined,
     };
     if (toPool) return { file, size, outcome: pool!.add(job, size), own: true };
-    const result = analyzeFile(job, (set ??= buildRuleSet(input)), showSecrets, keep);
+    const result = lib!.analyzeFile(job, (set ??= lib!.buildRuleSet(input)), showSecrets, keep);
     if ('size' in result) inlineBytes += result.size;
     return { file, size, outcome: { result, batch: undefined, index: 0 }, own: true };
   };
@@ -120,6 +127,10 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
       for (;;) {
         const next = await it.next();
         listed = next.done === true;
+        if (lib === undefined && next.done !== true && next.value.length > 0) {
+          lib = await loadLib();
+          specs = new Map(lib.activeSpecs(input).map((s) => [s.id, s]));
+        }
         // (Not `listed ? [] : next.value`: an empty literal is another kind of array, and the loop would be
         // compiled again when it first met one.)
         for (const file of next.done === true ? NO_FILES : next.value) {
@@ -154,7 +165,7 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
             fileCount++;
             byteCount += r.size;
           }
-          const found = findingsOf(p, r, specs, ctx, verifier, showSecrets);
+          const found = findingsOf(p, r, specs!, ctx, verifier, showSecrets);
           if (found) yield* found;
         }
         if (listed) break;
@@ -169,6 +180,18 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
     ctx.progress.done('secrets');
     pool?.close();
   }
+}
+
+/** What a scan needs once it has files: the reader (and through it the engine) and the rules. */
+interface Lib {
+  analyzeFile: typeof import('./read.js').analyzeFile;
+  activeSpecs: typeof import('../../analyzers/secrets/ruleset.js').activeSpecs;
+  buildRuleSet: typeof import('../../analyzers/secrets/ruleset.js').buildRuleSet;
+}
+
+async function loadLib(): Promise<Lib> {
+  const [read, ruleset] = await Promise.all([import('./read.js'), import('../../analyzers/secrets/ruleset.js')]);
+  return { analyzeFile: read.analyzeFile, activeSpecs: ruleset.activeSpecs, buildRuleSet: ruleset.buildRuleSet };
 }
 
 /**

@@ -4,7 +4,11 @@ import { goImports, jsImports, npmPackageOf } from '../../../src/analyzers/reach
 import { configSchema } from '../../../src/config/schema.js';
 import type { Finding } from '../../../src/core/types.js';
 import { evaluate } from '../../../src/gate/evaluate.js';
-import { npmSymbol } from '../../../src/scanners/deps/reachability.js';
+import { pythonModulesOf } from '../../../src/analyzers/reachability/python-modules.js';
+import { pyImports } from '../../../src/analyzers/reachability/python.js';
+import type { SourceUsage } from '../../../src/analyzers/reachability/usage.js';
+import type { OsvRecord } from '../../../src/advisories/osv.js';
+import { npmSymbol, reachability } from '../../../src/scanners/deps/reachability.js';
 import { fixtureCopy, scanDeps } from './helpers.js';
 
 /** `package advisory reachability` of the findings of one fixture folder, sorted. */
@@ -85,4 +89,45 @@ test('import reading: ESM, CommonJS, dynamic import, subpaths, re-exports; comme
   const go = goImports('package x\n\nimport (\n\tyaml "gopkg.in/yaml.v3"\n\t"golang.org/x/net/html"\n\t// "net/http"\n)\n\nfunc f() { html.Parse(nil); yaml.Unmarshal(nil, nil); d.Token() }\n');
   assert.deepEqual(go.map((u) => `${u.module}:${[...u.names].join(',')}`), ['gopkg.in/yaml.v3:Unmarshal', 'golang.org/x/net/html:Parse']);
   assert.ok(go[0]?.methods.has('Token'));
+});
+
+test('PyPI: a distribution is reached through its import name (PyYAML as yaml); text naming it and installed copies are not uses', async () => {
+  const report = await scanDeps(fixtureCopy('reach-py-uses', 'reach-py-none'));
+  const uses = verdicts(report.findings, 'reach-py-uses', 'PyYAML');
+  assert.ok(uses.length > 0 && uses.every((v) => v.endsWith(' reachable')), uses.join(', '));
+  // main.py names yaml only in a docstring, a comment and a string; the .venv copy of yaml is not the application's
+  const none = verdicts(report.findings, 'reach-py-none', 'PyYAML');
+  assert.ok(none.length > 0 && none.every((v) => v.endsWith(' unreferenced')), none.join(', '));
+  assert.ok(verdicts(report.findings, 'reach-py-none', 'requests').every((v) => v.endsWith(' reachable')));
+});
+
+test('PyPI: functions an advisory names decide reachable or imported-only; a transitive package by the direct one that brings it', () => {
+  const usage = (src: string): SourceUsage => ({ files: [{ path: 'app.py', ecosystem: 'PyPI', imports: pyImports(src) }], sources: { npm: [], Go: [], PyPI: ['app.py'] } });
+  const record = (fns: string[]): OsvRecord => ({ id: 'TEST-1', affected: [{ package: { ecosystem: 'PyPI', name: 'jinja2' }, ecosystem_specific: { affected_functions: fns } }] });
+  const dep = { key: 'jinja2@2.10', ecosystem: 'PyPI', name: 'Jinja2', version: '2.10', direct: true };
+  const sandbox = record(['jinja2.sandbox.SandboxedEnvironment']);
+  assert.equal(reachability(dep, [sandbox], 'requirements.txt', usage('from jinja2.sandbox import SandboxedEnvironment\nSandboxedEnvironment()\n')), 'reachable');
+  assert.equal(reachability(dep, [sandbox], 'requirements.txt', usage('import jinja2.sandbox\nenv = jinja2.sandbox.SandboxedEnvironment()\n')), 'reachable');
+  assert.equal(reachability(dep, [sandbox], 'requirements.txt', usage('import jinja2\njinja2.Template("x").render()\n')), 'imported-only');
+  assert.equal(reachability(dep, [record([])], 'requirements.txt', usage('import jinja2\n')), 'reachable');
+  assert.equal(reachability(dep, [sandbox], 'requirements.txt', usage('import flask\n')), 'unreferenced');
+  // markupsafe comes in through Jinja2: reachable when Jinja2 is imported
+  const transitive = { key: 'markupsafe@1.0', ecosystem: 'PyPI', name: 'MarkupSafe', version: '1.0', path: ['Jinja2@2.10', 'MarkupSafe@1.0'] };
+  assert.equal(reachability(transitive, [], 'poetry.lock', usage('from jinja2 import Template\n')), 'reachable');
+  assert.equal(reachability(transitive, [], 'poetry.lock', usage('import os\n')), 'unreferenced');
+  // no Python code beside the lockfile: nothing to judge
+  assert.equal(reachability(dep, [sandbox], 'svc/requirements.txt', usage('import jinja2\n')), undefined);
+});
+
+test('Python import reading and the import names of distributions', () => {
+  const uses = (src: string) => Object.fromEntries(pyImports(src).map((u) => [u.module, [...u.names].sort()]));
+  assert.deepEqual(uses('import os, yaml as y\ny.safe_load(s)\n'), { os: [], yaml: ['safe_load'] });
+  assert.deepEqual(uses('from requests import (\n    get,\n    Session as S,\n)\n'), { requests: ['Session', 'get'], 'requests.get': [], 'requests.Session': [] });
+  assert.deepEqual(uses('from . import views\nfrom .models import User\nfrom __future__ import annotations\n'), {});
+  assert.deepEqual(uses('"""\nimport yaml\n"""\n# import django\nx = "import flask"\n'), {});
+  assert.deepEqual(uses('from yaml import *\n'), { yaml: ['*'] });
+  assert.deepEqual(pythonModulesOf('PyYAML'), ['yaml', '_yaml']);
+  assert.deepEqual(pythonModulesOf('beautifulsoup4'), ['bs4']);
+  assert.ok(pythonModulesOf('Flask-Cors').includes('flask_cors'));
+  assert.ok(pythonModulesOf('google-cloud-storage').includes('google.cloud.storage'));
 });

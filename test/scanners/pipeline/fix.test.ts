@@ -193,3 +193,44 @@ jobs:
   assert.deepEqual(rulesOf(after).filter((x) => x.startsWith('gha-unpinned')), ['gha-unpinned-action:10']);
   assert.equal(readFileSync(join(dir, '.github/workflows/a.yml'), 'utf8'), a);
 });
+
+test('github-script: an injected expression moves into env: and is read as process.env, in code, strings and template literals (a login, not attacker text, stays)', () => {
+  const wf = `on: issue_comment
+permissions:
+  contents: read
+jobs:
+  reply:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1
+        with:
+          script: |
+            const body = \${{ toJSON(github.event.comment.body) }};
+            core.info('title: \${{ github.event.issue.title }}');
+            core.info(\`by \${{ github.event.comment.user.login }} on \${{ github.event.issue.title }}\`);
+            // \${{ github.event.issue.body }}
+`;
+  const plan = planFixes('.github/workflows/a.yml', wf, 'workflow');
+  assert.equal(plan.after, `on: issue_comment
+permissions:
+  contents: read
+jobs:
+  reply:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1
+        with:
+          script: |
+            const body = process.env.COMMENT_BODY;
+            core.info('title: ' + process.env.ISSUE_TITLE + '');
+            core.info(\`by \${{ github.event.comment.user.login }} on \${process.env.ISSUE_TITLE}\`);
+            // \${{ github.event.issue.body }}
+        env:
+          COMMENT_BODY: \${{ toJSON(github.event.comment.body) }}
+          ISSUE_TITLE: \${{ github.event.issue.title }}
+`);
+  assert.ok(plan.skipped.some((s) => s.line === 14 && /JavaScript comment/.test(s.description)));
+  // The result is audited again: the moved expressions are gone.
+  const left = auditText('.github/workflows/a.yml', plan.after, 'workflow').findings.filter((f) => f.ruleId === 'gha-template-injection');
+  assert.deepEqual(left.map((f) => f.location.startLine), [14]);
+});

@@ -50,28 +50,34 @@ test('bad rule files are input errors that name file and line', () => {
   }
 });
 
-test('a pattern that does not parse is an input error at load time', async () => {
-  const dir = makeDir({ 'r.yml': 'rules:\n  - id: broken\n    message: m\n    languages: [js]\n    pattern: foo(((\n', 'a.js': 'foo(1)\n' });
-  await assert.rejects(scanDir(dir, { rules: ['r.yml'] }), (e: unknown) => e instanceof InputError && /rule broken: pattern/.test(e.message));
+test('a pattern the engine cannot parse skips its rule with a warning; an unreadable rule file is an input error', async () => {
+  const dir = makeDir({ 'r.yml': 'rules:\n  - id: broken\n    message: m\n    languages: [js]\n    pattern: foo(((\n  - id: fine\n    message: m\n    languages: [js]\n    pattern: foo(1)\n', 'a.js': 'foo(1)\n' });
+  const r = await scanDir(dir, { rules: ['r.yml'] });
+  assert.deepEqual(r.findings.map((f) => f.ruleId), ['fine']);
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0]!, /^r\.yml:2: rule broken skipped: pattern `foo\(\(\(` does not parse as javascript\/typescript/);
   await assert.rejects(scanDir(dir, { rules: ['missing.yml'] }), (e: unknown) => e instanceof InputError && /cannot read rule file/.test(e.message));
 });
 
-test('a rule with an unsupported Semgrep construct is skipped with a warning naming file, line, rule and construct; the others run', async () => {
+test('a rule with an unsupported Semgrep construct is skipped with one warning naming file, line, rule and construct; the others run', async () => {
   const rules = [
     'rules:',
-    '  - id: uses-deep',
+    '  - id: uses-analysis',
     '    message: m',
     '    languages: [js]',
-    '    pattern: foo(<... $X ...>)',
-    '  - id: uses-typed',
+    '    patterns:',
+    '      - pattern: foo($X)',
+    '      - metavariable-analysis: {metavariable: $X, analyzer: entropy}',
+    '  - id: uses-lookahead',
     '    message: m',
-    '    languages: [typescript]',
-    '    pattern: "foo(($X : string))"',
-    '  - id: uses-label',
+    '    languages: [js]',
+    '    pattern-regex: foo(?!bar)',
+    '  - id: uses-side-effect-only',
     '    message: m',
     '    languages: [js]',
     '    mode: taint',
-    '    pattern-sources: [{pattern: src(), label: USER}]',
+    '    pattern-sources: [{pattern: src()}]',
+    '    pattern-sanitizers: [{pattern: check($X), by-side-effect: only}]',
     '    pattern-sinks: [{pattern: sink(...)}]',
     '  - id: uses-join',
     '    message: m',
@@ -87,8 +93,8 @@ test('a rule with an unsupported Semgrep construct is skipped with a warning nam
   const r = await scanDir(dir, { rules: ['r.yml'] });
   assert.deepEqual(r.findings.map((f) => f.ruleId), ['plain']);
   assert.equal(r.warnings.length, 4);
-  assert.match(r.warnings[0]!, /^r\.yml:2: rule uses-deep skipped: unsupported deep expression/);
-  assert.match(r.warnings[1]!, /^r\.yml:6: rule uses-typed skipped: unsupported typed metavariable/);
-  assert.match(r.warnings[2]!, /^r\.yml:10: rule uses-label skipped: unsupported taint option `label`/);
-  assert.match(r.warnings[3]!, /^r\.yml:16: rule uses-join skipped: unsupported mode join/);
+  assert.match(r.warnings[0]!, /^r\.yml:2: rule uses-analysis skipped: unsupported operator `metavariable-analysis`/);
+  assert.match(r.warnings[1]!, /^r\.yml:8: rule uses-lookahead skipped: unsupported regex `foo\(\?!bar\)`/);
+  assert.match(r.warnings[2]!, /^r\.yml:12: rule uses-side-effect-only skipped: unsupported taint option `by-side-effect: only`/);
+  assert.match(r.warnings[3]!, /^r\.yml:19: rule uses-join skipped: unsupported mode join/);
 });

@@ -242,9 +242,13 @@ export function parseCabalFreeze(text: string, path: string): ParsedLockfile {
     for (const part of row.replace(/^constraints\s*:/, '').split(',')) {
       const c = part.trim();
       if (!c) continue;
-      const m = /^(?:any\.|[\w-]+:)?([A-Za-z0-9][\w-]*)\s*==\s*([\d.]+)$/.exec(c);
-      if (m) out.push(dep('Hackage', m[1] as string, m[2] as string, i + 1));
-      else if (!/^(?:any\.)?[\w-]+\s+([+-][\w-]+\s*)+$|installed$/.test(c)) throw new LockfileError(`cannot read constraint ${JSON.stringify(c.slice(0, 60))}`, i + 1);
+      // a scope qualifier before the name (`any.`, `setup.`, `pkg:setup.`, `pkg:exe.`): package names hold no dot
+      const m = /^(?:[\w-]+:)?(?:[\w-]+\.)*([A-Za-z0-9][\w-]*)\s*(.*)$/.exec(c);
+      if (!m) throw new LockfileError(`cannot read constraint ${JSON.stringify(c.slice(0, 60))}`, i + 1);
+      const pin = /^==\s*(\d+(?:\.\d+)*)$/.exec((m[2] as string).trim());
+      const name = m[1] as string;
+      if (pin && !out.some((d) => d.name === name && d.version === pin[1])) out.push(dep('Hackage', name, pin[1] as string, i + 1));
+      // flags (`+flag -other`), `installed`, `source` and ranges are not one installed version: nothing to record
     }
   }
   return done(path, 'cabal.project.freeze', 'Hackage', out);

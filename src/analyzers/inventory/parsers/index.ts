@@ -25,6 +25,7 @@ import {
 } from './ecosystems.js';
 import { parseCargoToml, parseDenoJson, parseGleamToml, parseJuliaProject, parsePyproject, parseSetupCfg, parseSetupPy } from './manifests.js';
 import { parsePomXml } from './maven.js';
+import { parseGemfile, parsePackageJson, parsePaketDependencies, parsePipfile, parsePubspecYaml } from './unlocked.js';
 import { parseDenoLock, parseGoVendorModules, parseGradleVerification, parsePylock, parseVersionCatalog } from './more.js';
 import { parsePnpmLock } from './pnpm.js';
 import { parseSbom } from './sbom.js';
@@ -70,6 +71,9 @@ function pythonLock(path: string, paths: ReadonlySet<string>): string | undefine
   return foldersUp(path).map((d) => `${d}uv.lock`).find((p) => paths.has(p));
 }
 
+/** The npm-ecosystem lockfiles that resolve a `package.json` in their folder or below. */
+const NPM_LOCKS = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock'];
+
 function sibling(path: string, name: string): string {
   const i = path.lastIndexOf('/');
   return i >= 0 ? `${path.slice(0, i + 1)}${name}` : name;
@@ -107,6 +111,14 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
   },
   { name: /^pnpm-lock\.yaml$/, ecosystem: 'npm', description: 'pnpm lockfile 5.x, 6.x, 9.x', parse: parsePnpmLock },
   { name: /^bun\.lock$/, ecosystem: 'npm', description: 'Bun text lockfile', parse: parseBunLock },
+  {
+    name: /^package\.json$/,
+    ecosystem: 'npm',
+    description: 'package.json without a lockfile (here or in a workspace root above)',
+    parse: parsePackageJson,
+    manifest: true,
+    lockedBy: (p, paths) => foldersUp(p).flatMap((d) => NPM_LOCKS.map((n) => d + n)).find((l) => paths.has(l)),
+  },
   { name: /^requirements.*\.txt$/, ecosystem: 'PyPI', description: 'pip requirements (exact pins)', parse: (t, p, read) => parseRequirements(t, p, read) },
   {
     name: /^poetry\.lock$/,
@@ -115,6 +127,7 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
     parse: async (t, p, read) => parsePoetryLock(t, p, await read(sibling(p, 'pyproject.toml'))),
   },
   { name: /^Pipfile\.lock$/, ecosystem: 'PyPI', description: 'Pipenv', parse: parsePipfileLock },
+  { name: /^Pipfile$/, ecosystem: 'PyPI', description: 'Pipfile without its Pipfile.lock', parse: parsePipfile, manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['Pipfile.lock']) },
   { name: /^pyproject\.toml$/, ecosystem: 'PyPI', description: 'pyproject.toml without a lockfile (PEP 621, PEP 735, Poetry)', parse: parsePyproject, manifest: true, lockedBy: pythonLock },
   { name: /^setup\.py$/, ecosystem: 'PyPI', description: 'setup.py literal install_requires (never executed)', parse: parseSetupPy, manifest: true, lockedBy: pythonLock },
   { name: /^setup\.cfg$/, ecosystem: 'PyPI', description: 'setup.cfg install_requires', parse: parseSetupCfg, manifest: true, lockedBy: pythonLock },
@@ -137,6 +150,14 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
     lockedBy: (p, paths) => foldersUp(p).map((d) => `${d}Cargo.lock`).find((l) => paths.has(l)),
   },
   { name: /^(Gemfile\.lock|gems\.locked)$/, ecosystem: 'RubyGems', description: 'Bundler (Gemfile.lock, gems.locked)', parse: parseGemfileLock },
+  {
+    name: /^(Gemfile|gems\.rb)$/,
+    ecosystem: 'RubyGems',
+    description: 'Gemfile without its Gemfile.lock (read as text, never evaluated)',
+    parse: parseGemfile,
+    manifest: true,
+    lockedBy: (p, paths) => besideOf(p, paths, [p.endsWith('gems.rb') ? 'gems.locked' : 'Gemfile.lock']),
+  },
   { name: /^composer\.lock$/, ecosystem: 'Packagist', description: 'Composer', parse: parseComposerLock },
   { name: /^pom\.xml$/, ecosystem: 'Maven', description: 'Maven POM (properties, parents and BOMs in the repository, dependency management)', parse: parsePomXml },
   { name: /^(buildscript-)?gradle\.lockfile$/, ecosystem: 'Maven', description: 'Gradle dependency locking', parse: parseGradleLockfile },
@@ -147,7 +168,16 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
   { name: /\.deps\.json$/, ecosystem: 'NuGet', description: '.NET deps.json', parse: parseDepsJson },
   { name: /^project\.assets\.json$/, ecosystem: 'NuGet', description: 'NuGet restore output', parse: parseProjectAssets },
   { name: /^paket\.lock$/, ecosystem: 'NuGet', description: 'Paket', parse: parsePaketLock },
+  { name: /^paket\.dependencies$/, ecosystem: 'NuGet', description: 'Paket dependencies without a paket.lock', parse: parsePaketDependencies, manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['paket.lock']) },
   { name: /^pubspec\.lock$/, ecosystem: 'Pub', description: 'Dart/Flutter pub', parse: parsePubspecLock },
+  {
+    name: /^pubspec\.yaml$/,
+    ecosystem: 'Pub',
+    description: 'pubspec.yaml without a pubspec.lock (here or in a pub workspace root above)',
+    parse: parsePubspecYaml,
+    manifest: true,
+    lockedBy: (p, paths) => foldersUp(p).map((d) => `${d}pubspec.lock`).find((l) => paths.has(l)),
+  },
   { name: /^mix\.lock$/, ecosystem: 'Hex', description: 'Elixir Mix (Hex and git)', parse: parseMixLock },
   { name: /^rebar\.lock$/, ecosystem: 'Hex', description: 'Erlang rebar3', parse: parseRebarLock },
   { name: /^manifest\.toml$/, ecosystem: 'Hex', description: 'Gleam manifest', parse: parseGleamManifest },

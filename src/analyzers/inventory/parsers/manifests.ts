@@ -8,15 +8,17 @@ import { LineIndex, objectOr, parseJson, parseTomlDoc, str } from './text.js';
  * exact pin is a package (the version that must be installed), anything else a constraint (unresolved).
  */
 
-interface Declared {
+export interface Declared {
   name: string;
+  /** The name the project installs it under when that is an alias (`npm:real@1`). */
+  alias?: string;
   spec: string;
   line?: number;
   dev?: boolean;
   optional?: boolean;
 }
 
-function manifest(path: string, format: string, ecosystem: string, declared: Declared[], pin: (spec: string) => string | undefined, keyOf: (name: string) => string): ParsedLockfile {
+export function manifest(path: string, format: string, ecosystem: string, declared: Declared[], pin: (spec: string) => string | undefined, keyOf: (name: string) => string): ParsedLockfile {
   const packages: Dependency[] = [];
   const constraints: Constraint[] = [];
   const seen = new Set<string>();
@@ -30,23 +32,23 @@ function manifest(path: string, format: string, ecosystem: string, declared: Dec
     const key = `${keyOf(d.name)}@${version}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    packages.push({ key, ecosystem, name: d.name, version, direct: true, ...flags });
+    packages.push({ key, ecosystem, name: d.name, version, direct: true, ...(d.alias ? { alias: d.alias } : {}), ...flags });
   }
   return { path, format, ecosystem, packages, roots: packages.map((p) => p.key), ...(constraints.length ? { constraints } : {}) };
 }
 
 /** The 1-based line of the first match of `re` at or after the line `from` (1-based), else undefined. */
-function lineOf(rows: string[], re: RegExp, from = 1): number | undefined {
+export function lineOf(rows: string[], re: RegExp, from = 1): number | undefined {
   for (let i = Math.max(0, from - 1); i < rows.length; i++) if (re.test(rows[i] as string)) return i + 1;
   return undefined;
 }
 
-function escapeRe(s: string): string {
+export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The line of a TOML table header (`[a.b]`, `[a."b"]`), by its dotted key. */
-function headerLine(rows: string[], keys: string[]): number | undefined {
+export function headerLine(rows: string[], keys: string[]): number | undefined {
   const parts = keys.map((k) => `(?:${escapeRe(k)}|"${escapeRe(k)}"|'${escapeRe(k)}')`).join('\\s*\\.\\s*');
   return lineOf(rows, new RegExp(`^\\s*\\[\\s*${parts}\\s*\\]`));
 }

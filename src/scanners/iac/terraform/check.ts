@@ -295,13 +295,13 @@ function statementChecks(addr: string, sts: Statement[], add: Add): void {
 }
 
 /** Parses each file; returns the parsed files and `line N: message` errors. */
-export function parseTfFiles(files: { path: string; text: string }[], parse: (s: string) => Body): { parsed: TfFile[]; errors: { path: string; message: string }[] } {
+export function parseTfFiles<F extends { path: string; text: string }>(files: F[], parse: (f: F) => Body): { parsed: TfFile[]; errors: { path: string; message: string }[] } {
   const parsed: TfFile[] = [];
   const errors: { path: string; message: string }[] = [];
   for (const f of files) {
     const index = new LineIndex(f.text);
     try {
-      parsed.push({ path: f.path, text: f.text, body: parse(f.text), index });
+      parsed.push({ path: f.path, text: f.text, body: parse(f), index });
     } catch (e) {
       const off = (e as { offset?: number }).offset ?? 0;
       errors.push({ path: f.path, message: `line ${index.at(off).line}: ${(e as Error).message}` });

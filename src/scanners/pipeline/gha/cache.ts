@@ -6,8 +6,8 @@
  */
 import { isScalar } from 'yaml';
 import type { Node } from 'yaml';
-import { get, isSeqNode, items, pair, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { get, isSeq, items, pairOf, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import type { Emit, Job, Step } from './model.js';
 
 /** How an action's cache is controlled: `on` (opt-in input), `off` (opt-out input), or always on. */
@@ -50,6 +50,8 @@ export const CACHE_ACTIONS: ReadonlyMap<string, CacheControl[]> = new Map<string
   ['pnpm/action-setup', [{ input: 'cache', toggle: 'in', type: 'bool', byDefault: false }]],
   ['cachix/install-nix-action', []],
   ['hendrikmuhs/ccache-action', [{ byDefault: true }]],
+  // Caches the buildx binary, only when a `version:` is asked for (handled in cacheState).
+  ['docker/setup-buildx-action', [{ input: 'cache-binary', toggle: 'out', type: ['false', 'no', 'off', '0'], byDefault: true }]],
 ]);
 
 /** Publisher actions: a job using one releases something (`docker/build-push-action` only with `push: true`). */
@@ -85,13 +87,14 @@ function enables(c: CacheControl, value: string): boolean | undefined {
 /** The step's cache state: on (with the node that turns it on), off, or unknown. */
 function cacheState(src: YamlSource, step: Step, controls: CacheControl[]): { on: boolean; node: Node } | undefined {
   if (!controls.length) return undefined;
+  if (actionPath(step.uses ?? '') === 'docker/setup-buildx-action' && !str(get(step.with, 'version'))) return undefined;
   let anyDefault = false;
   for (const c of controls) {
-    const p = c.input ? pair(src, step.with, c.input) : undefined;
+    const p = c.input ? pairOf(step.with, c.input) : undefined;
     const v = p && isScalar(p.value) ? str(p.value) : undefined;
     if (p && v !== undefined) {
       const e = enables(c, v);
-      if (e === true) return { on: true, node: c.toggle === 'in' ? (p.value as Node) : step.usesNode! };
+      if (e === true) return { on: true, node: step.usesNode! };
       if (e === false && c.toggle === 'out') return undefined;
       continue;
     }
@@ -104,10 +107,10 @@ function cacheState(src: YamlSource, step: Step, controls: CacheControl[]): { on
 export function releaseTriggers(src: YamlSource, triggers: Map<string, Node | null>): string[] {
   const out: string[] = [];
   if (triggers.has('release')) out.push('release');
-  const push = get(src, get(src, src.doc.contents, 'on'), 'push');
-  if (get(src, push, 'tags')) out.push('tag push');
-  const branches = get(src, push, 'branches');
-  const names = isSeqNode(branches) ? items(src, branches).map((b) => str(b) ?? '') : [str(branches) ?? ''];
+  const push = get(get(src.doc.contents, 'on'), 'push');
+  if (get(push, 'tags')) out.push('tag push');
+  const branches = get(push, 'branches');
+  const names = isSeq(branches) ? items(branches).map((b) => str(b) ?? '') : [str(branches) ?? ''];
   if (names.some((b) => /^(?:release|releases|rel)(?:[/_-]|$)|^v?\d+\.(?:\d+|x)/i.test(b))) out.push('release-branch push');
   return out;
 }
@@ -116,7 +119,7 @@ export function releaseTriggers(src: YamlSource, triggers: Map<string, Node | nu
 export function auditCachePoisoning(src: YamlSource, job: Job, triggers: Map<string, Node | null>, emit: Emit): void {
   const release = releaseTriggers(src, triggers);
   const publisher = job.steps.find(
-    (s) => (s.uses && PUBLISHER_ACTIONS.test(actionPath(s.uses)) && (actionPath(s.uses) !== 'docker/build-push-action')) || (s.uses && actionPath(s.uses) === 'docker/build-push-action' && TRUE.test(str(get(src, s.with, 'push')) ?? '')),
+    (s) => (s.uses && PUBLISHER_ACTIONS.test(actionPath(s.uses)) && (actionPath(s.uses) !== 'docker/build-push-action')) || (s.uses && actionPath(s.uses) === 'docker/build-push-action' && !/^(?:false|no|off|0)$/i.test(str(get(s.with, 'push')) ?? 'true')),
   );
   if (!release.length && !publisher) return;
   const why = release.length ? `the workflow runs on ${release.join(', ')}` : `the job publishes with ${publisher!.uses}`;
@@ -130,8 +133,9 @@ export function auditCachePoisoning(src: YamlSource, job: Job, triggers: Map<str
         emit({ ruleId: 'gha-cache-poisoning', start: st.node.range![0], end: st.node.range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|${path}`, message: `${path} restores a cache that other runs can write, and ${why}; a poisoned cache would end up in the release. Turn its cache off in release jobs.` });
       }
     }
-    const cacheFrom = get(src, step.with, 'cache-from');
-    if (path === 'docker/build-push-action' && /\btype=gha\b/.test(str(cacheFrom) ?? '')) {
+    const cacheFrom = get(step.with, 'cache-from');
+    const pushes = str(get(step.with, 'push')) ?? '';
+    if (path === 'docker/build-push-action' && (TRUE.test(pushes) || (release.length && !/^(?:false|no|off|0)$/i.test(pushes))) && /\btype=gha\b/.test(str(cacheFrom) ?? '')) {
       emit({ ruleId: 'gha-cache-poisoning', start: cacheFrom!.range![0], end: cacheFrom!.range![1], anchor: step.node.range![0], identity: `${job.id}|${step.label}|${path}|cache-from`, message: `Job ${job.id} builds an image with layers from the shared GitHub Actions cache (cache-from: type=gha), which pull request runs can write, and ${why}.` });
     }
   }

@@ -4,8 +4,8 @@
 import type { Node } from 'yaml';
 import { accessPath, findExpressions, parseExpression, walk } from '../expr.js';
 import type { Expr, Occurrence } from '../expr.js';
-import { entries, scalarBody, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { pairs, scalarBody, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import { PR_TRIGGERS, truthy, scalars, envMaps, isCredentialName, looksLikeLiteralSecret } from './model.js';
 import type { Emit } from './model.js';
 
@@ -40,9 +40,13 @@ export function auditExpressions(src: YamlSource, triggers: Map<string, Node | n
         }
       }
     }
-    for (const { expr } of exprs) {
+    for (const { expr, occ } of exprs) {
       for (const tv of unsoundTernaryValues(expr)) {
         emit({ ruleId: 'gha-unsound-ternary', start: tv.start, end: tv.end, message: `In a && b || c, b (${src.text.slice(tv.start, tv.end)}) is falsy, so the expression always yields c; write the branches so the "true" value is truthy, or swap the condition.`, identity: src.text.slice(tv.start, tv.end) + '|' + src.text.slice(expr.start, expr.end), ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
+      }
+      // A whole `${{ 'a' }}`/`${{ true }}`: the expression is a bare literal, whose value can be written directly.
+      if (occ && expr.kind === 'literal') {
+        emit({ ruleId: 'gha-obfuscated-expression', start: expr.start, end: expr.end, message: `\${{ ${src.text.slice(expr.start, expr.end)} }} is a literal written as an expression; write its value directly.`, identity: `literal|${src.text.slice(occ.start, occ.end)}`, ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
       }
       for (const c of constantSubexpressions(expr)) {
         emit({ ruleId: 'gha-obfuscated-expression', start: c.start, end: c.end, message: `${src.text.slice(c.start, c.end)} is a constant written as an expression; write its value directly.`, identity: src.text.slice(c.start, c.end), ...(keyStart !== undefined ? { anchor: keyStart } : {}) });
@@ -56,13 +60,18 @@ export function auditExpressions(src: YamlSource, triggers: Map<string, Node | n
         if (n.kind === 'access' && !n.base && n.root === 'secrets' && n.segments[0]?.index !== undefined) {
           emit({ ruleId: 'gha-secrets-tojson', start: n.start, end: n.end, message: `${src.text.slice(n.start, n.end)} picks a secret by a computed name, so the job can read any secret of the repository; reference the secrets it needs by name.`, identity: src.text.slice(n.start, n.end), ...anchor });
         }
+        if (n === expr && n.kind === 'call' && n.name === 'fromjson' && n.args.length === 1) {
+          // The whole value parsed from a JSON secret: its parts are not the registered secret, so not masked.
+          const p = accessPath(n.args[0]!);
+          if (p && p[0] === 'secrets' && p.length === 2) emit({ ruleId: 'gha-unredacted-secret', start: n.start, end: n.end, message: `fromJSON(secrets.${p[1]}) yields values the runner does not mask (only the whole secret text is masked).`, identity: src.text.slice(n.start, n.end), ...anchor });
+        }
         if (n.kind === 'access' && n.base && n.base.kind === 'call' && n.base.name === 'fromjson') {
           const inner = n.base.args[0];
           const p = inner ? accessPath(inner) : undefined;
           if (p && p[0] === 'secrets') emit({ ruleId: 'gha-unredacted-secret', start: n.start, end: n.end, message: `Fields of the JSON secret ${p.slice(1).join('.')} are not masked in logs.`, identity: src.text.slice(n.start, n.end), ...anchor });
         }
         if (n.kind === 'access' && !n.base && n.segments.some((s) => s.bracket && s.index === undefined && /^[a-z_][a-z0-9_]*$/.test(s.name))) {
-          emit({ ruleId: 'gha-obfuscated-expression', start: n.start, end: n.end, message: `Bracket access with a literal hides the context path; write ${[n.root, ...n.segments.map((s) => s.name)].join('.')}.`, identity: src.text.slice(n.start, n.end), ...anchor });
+          emit({ persona: 'pedantic', ruleId: 'gha-obfuscated-expression', start: n.start, end: n.end, message: `Bracket access with a literal hides the context path; write ${[n.root, ...n.segments.map((s) => s.name)].join('.')}.`, identity: src.text.slice(n.start, n.end), ...anchor });
         }
         if (n.kind === 'call' && n.name === 'format' && n.args.length > 1 && n.args.every((a) => a.kind === 'literal')) {
           emit({ ruleId: 'gha-obfuscated-expression', start: n.start, end: n.end, message: 'format() with only literal arguments builds a constant; write the value directly.', identity: src.text.slice(n.start, n.end), ...anchor });
@@ -98,7 +107,7 @@ export function findBare(src: YamlSource, bs: number, be: number): Expr | undefi
 /** Audits every env mapping: unsecure commands, debug logging, literal credentials. */
 export function auditEnvFlags(src: YamlSource, emit: Emit): void {
   envMaps(src, (env) => {
-    for (const [name, ep] of entries(src, env)) {
+    for (const [name, ep] of pairs(env)) {
       const v = str(ep.value);
       const vr = (ep.value as Node | null)?.range;
       const start = vr?.[0] ?? ep.key.range![0];

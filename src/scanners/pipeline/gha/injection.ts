@@ -6,8 +6,8 @@ import type { Node, Scalar } from 'yaml';
 import { accessPath, findExpressions } from '../expr.js';
 import { CODE_INPUTS } from '../data.js';
 import { adhocInstalls, deprecatedCommands, envFileWrites, pipeToShell, plainHttpDownloads } from '../../../analyzers/shell.js';
-import { entries, get, isSeqNode, items, scalarBody, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { pairs, get, isSeq, items, scalarBody, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import { DANGEROUS_TRIGGERS, contextTaint, valueLeaves, ownerRepo, taintedStepOutputs, exprTaintedByAttacker, taintedEnvNames } from './model.js';
 import type { Step, Job, Emit, Taint } from './model.js';
 
@@ -26,7 +26,7 @@ export function stepSinks(src: YamlSource, step: Step): Sink[] {
   if (step.uses) {
     const inputs = CODE_INPUTS.get(ownerRepo(step.uses));
     if (inputs) {
-      for (const [k, p] of entries(src, step.with)) {
+      for (const [k, p] of pairs(step.with)) {
         if (inputs.includes(k.toLowerCase()) && isScalar(p.value)) sinks.push({ node: p.value, kind: 'code-input', name: `${ownerRepo(step.uses)} ${k}`, anchor: p.key.range![0] });
       }
     }
@@ -36,12 +36,12 @@ export function stepSinks(src: YamlSource, step: Step): Sink[] {
 
 /** Audits the code sinks of a job for untrusted expansions, and GITHUB_ENV writes. */
 export function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs: Map<string, Set<string>>, triggers: Map<string, Node | null>, emit: Emit): void {
-  const wfEnv = new Set(taintedEnvNames(src, get(src, root, 'env')));
-  const jobEnv = new Set(taintedEnvNames(src, get(src, job.node, 'env')));
+  const wfEnv = new Set(taintedEnvNames(src, get(root, 'env')));
+  const jobEnv = new Set(taintedEnvNames(src, get(job.node, 'env')));
   const stepOut = job.stepOutputs ?? taintedStepOutputs(src, job, wfEnv);
   const dangerous = [...triggers.keys()].filter((t) => DANGEROUS_TRIGGERS.has(t));
   const needs = new Set(
-    isSeqNode(get(src, job.node, 'needs')) ? items(src, get(src, job.node, 'needs')).map((n) => str(n) ?? '') : [str(get(src, job.node, 'needs')) ?? ''],
+    isSeq(get(job.node, 'needs')) ? items(get(job.node, 'needs')).map((n) => str(n) ?? '') : [str(get(job.node, 'needs')) ?? ''],
   );
   for (const step of job.steps) {
     const stepEnv = new Set(taintedEnvNames(src, step.env));
@@ -65,14 +65,17 @@ export function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs
           } else if (p[0] === 'steps' && p[2] === 'outputs') {
             const outs = stepOut.get(p[1] ?? '');
             if (outs && (outs.has('*') || outs.has(p[3] ?? ''))) emit({ ruleId: 'gha-step-output-injection', ...base, message: `${text} carries attacker-controlled text (step ${p[1]} computed it from an untrusted context); pass it through env:.` });
-          } else if (p[0] === 'needs' && p[2] === 'outputs' && needs.has(p[1] ?? '')) {
-            const outs = jobOutputs.get(p[1] ?? '');
+            else emit({ ruleId: 'gha-dynamic-value-injection', ...base, message: `${text} is computed at run time (what step ${p[1]} wrote) and is pasted into ${sink.name} as code; pass it through env: and use the variable.` });
+          } else if (p[0] === 'needs' && p[2] === 'outputs') {
+            const outs = needs.has(p[1] ?? '') ? jobOutputs.get(p[1] ?? '') : undefined;
             if (outs && outs.has(p[3] ?? '')) emit({ ruleId: 'gha-step-output-injection', ...base, message: `${text} carries attacker-controlled text from job ${p[1]}; pass it through env:.` });
+            else emit({ ruleId: 'gha-dynamic-value-injection', ...base, message: `${text} is computed at run time by job ${p[1]} and is pasted into ${sink.name} as code; pass it through env: and use the variable.` });
           } else if (p[0] === 'env' && p.length === 2) {
             const name = p[1]!;
-            const entry = [step.env, get(src, job.node, 'env'), get(src, root, 'env')].flatMap((e) => entries(src, e)).find(([k]) => k.toLowerCase() === name);
+            const entry = [step.env, get(job.node, 'env'), get(root, 'env')].flatMap((e) => pairs(e)).find(([k]) => k.toLowerCase() === name);
             const tainted = entry && (stepEnv.has(entry[0]) || jobEnv.has(entry[0]) || wfEnv.has(entry[0]));
             if (tainted) emit({ ruleId: 'gha-env-injection', ...base, message: `env.${entry[0]} holds attacker-controlled text and \${{ env.${entry[0]} }} pastes it into the script; use "$${entry[0]}".` });
+            else if (entry && /\$\{\{[^}]*\b(?:steps|needs)\.[\w-]+\.outputs\b/.test(str(entry[1].value) ?? '')) emit({ ruleId: 'gha-dynamic-value-injection', ...base, message: `env.${entry[0]} is set from a step or job output, computed at run time, and \${{ env.${entry[0]} }} pastes it into ${sink.name} as code; use "$${entry[0]}".` });
           } else if (p[0] === 'matrix' && p.length >= 2) {
             const mt = matrixTaint(src, job, p[1]!, stepOut, jobOutputs, needs);
             if (mt === 'attacker') emit({ ruleId: 'gha-template-injection', ...base, message: `${text} is built from attacker-controlled text (the job's strategy.matrix) and is expanded into ${sink.name}; pass it through env: and use "$VAR".` });
@@ -86,7 +89,7 @@ export function auditInjection(src: YamlSource, root: Node, job: Job, jobOutputs
         const script = src.text.slice(bs, be);
         // In a composite action the caller's inputs are the outside text: writing them to GITHUB_ENV/GITHUB_PATH
         // hands the caller's choice to every later step of the calling job.
-        const inputHere = job.id === '(action)' && (/\$\{\{\s*inputs\./.test(script) || entries(src, step.env).some(([, p]) => /\$\{\{\s*inputs\./.test(str(p.value) ?? '')));
+        const inputHere = job.id === '(action)' && (/\$\{\{\s*inputs\./.test(script) || pairs(step.env).some(([, p]) => /\$\{\{\s*inputs\./.test(str(p.value) ?? '')));
         const attackerHere = exprTaintedByAttacker(script, stepOut) || stepEnv.size > 0 || inputHere;
         const isAction = job.id === '(action)';
         const writes = [...envFileWrites(script), ...cmdEnvFileWrites(script)];
@@ -120,7 +123,7 @@ export function scriptAudits(src: YamlSource, job: Job, step: Step, bs: number, 
  * built with fromJSON), undefined for a literal matrix.
  */
 export function matrixTaint(src: YamlSource, job: Job, key: string, stepOut: Map<string, Set<string>>, jobOutputs: Map<string, Set<string>>, needs: Set<string>): Taint {
-  const matrix = get(src, get(src, job.node, 'strategy'), 'matrix');
+  const matrix = get(get(job.node, 'strategy'), 'matrix');
   if (!matrix) return undefined;
   const judge = (text: string): Taint => {
     let t: Taint;
@@ -139,10 +142,10 @@ export function matrixTaint(src: YamlSource, job: Job, key: string, stepOut: Map
     return t;
   };
   if (isScalar(matrix)) return judge(str(matrix) ?? '');
-  const entry = entries(src, matrix).find(([k]) => k.toLowerCase() === key);
+  const entry = pairs(matrix).find(([k]) => k.toLowerCase() === key);
   if (entry && isScalar(entry[1].value)) return judge(str(entry[1].value) ?? '');
   // include: ${{ fromJSON(...) }} adds keys from an expression.
-  const inc = get(src, matrix, 'include');
+  const inc = get(matrix, 'include');
   if (!entry && isScalar(inc)) return judge(str(inc) ?? '');
   return undefined;
 }

@@ -6,8 +6,8 @@
 import { isScalar } from 'yaml';
 import type { Node } from 'yaml';
 import { adhocPackageInstalls, scriptImages, unpinnedSystemPackages } from '../../../analyzers/package-installs.js';
-import { get, entries, pair, scalarBody, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { get, pairs, pairOf, scalarBody, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import { ownerRepo, truthy } from './model.js';
 import type { Emit, Job, Step } from './model.js';
 
@@ -17,6 +17,7 @@ import type { Emit, Job, Step } from './model.js';
  */
 export const UNPINNED_TOOL_INPUTS: ReadonlyMap<string, { input: string; unpinned: RegExp; defaultUnpinned: boolean }> = new Map([
   ['aquasecurity/setup-trivy', { input: 'version', unpinned: /^(?:latest)$/i, defaultUnpinned: true }],
+  ['aquasecurity/trivy-action', { input: 'version', unpinned: /^(?:latest)$/i, defaultUnpinned: true }],
   ['1password/load-secrets-action', { input: 'version', unpinned: /^(?:latest)$/i, defaultUnpinned: true }],
   ['extractions/setup-just', { input: 'just-version', unpinned: /^(?:\*|latest)$/i, defaultUnpinned: true }],
   ['extractions/setup-crate', { input: 'version', unpinned: /^(?:\*|latest)$/i, defaultUnpinned: true }],
@@ -43,12 +44,12 @@ function actionPath(uses: string): string {
 }
 
 /** The effective `shell:` of a step (step, job defaults, workflow defaults), trimmed, or ''. */
-export function stepShell(src: YamlSource, job: Job, step: Step): { shell: string; node: Node | null } {
-  const own = get(src, step.node, 'shell');
+export function stepShell(src: YamlSource, job: Job, step: Step): { shell: string; node: Node | null | undefined } {
+  const own = get(step.node, 'shell');
   if (own) return { shell: (str(own) ?? '').trim(), node: own };
-  const jobShell = get(src, get(src, get(src, job.node, 'defaults'), 'run'), 'shell');
+  const jobShell = get(get(get(job.node, 'defaults'), 'run'), 'shell');
   if (jobShell) return { shell: (str(jobShell) ?? '').trim(), node: jobShell };
-  const wf = get(src, get(src, get(src, src.doc.contents, 'defaults'), 'run'), 'shell');
+  const wf = get(get(get(src.doc.contents, 'defaults'), 'run'), 'shell');
   return { shell: (str(wf) ?? '').trim(), node: wf };
 }
 
@@ -85,27 +86,30 @@ export function auditInstalls(src: YamlSource, job: Job, step: Step, emit: Emit)
   // Unpinned tool versions in setup actions.
   const tool = UNPINNED_TOOL_INPUTS.get(path) ?? UNPINNED_TOOL_INPUTS.get(or);
   if (tool) {
-    const p = pair(src, step.with, tool.input);
+    const p = pairOf(step.with, tool.input);
     const v = p && isScalar(p.value) ? (str(p.value) ?? '').trim() : undefined;
     if (p && v !== undefined && tool.unpinned.test(v)) {
       emit({ ruleId: 'gha-unpinned-tool', start: p.key.range![0], end: p.value!.range![1], ...base, identity: id(`${path} ${tool.input}`), message: `${tool.input}: ${v} makes ${path} install whatever version is newest at run time; pin an exact version.` });
-    } else if (!p && tool.defaultUnpinned && !get(src, step.with, `${tool.input}-file`)) {
+    } else if (p && v !== undefined && /\$\{\{/.test(v) && tool.defaultUnpinned) {
+      // The version comes from an input or variable: whoever sets it may ask for latest.
+      emit({ ruleId: 'gha-unpinned-tool', start: p.key.range![0], end: p.value!.range![1], ...base, identity: id(`${path} ${tool.input} dynamic`), message: `${tool.input} is set by an expression (${v}), so ${path} may install an unpinned version; pin an exact version or validate the value.` });
+    } else if (!p && tool.defaultUnpinned && !get(step.with, `${tool.input}-file`)) {
       emit({ ruleId: 'gha-unpinned-tool', start: step.usesNode.range![0], end: step.usesNode.range![1], ...base, identity: id(`${path} ${tool.input}`), message: `${path} without ${tool.input}: installs the newest release at run time; set ${tool.input} to an exact version.` });
     }
   }
   // GitHub App installation tokens.
   if (or === 'actions/create-github-app-token') {
-    const withEntries = entries(src, step.with);
+    const withEntries = pairs(step.with);
     if (step.with && !isScalar(step.with) && !withEntries.some(([k]) => k.startsWith('permission-'))) {
       emit({ ruleId: 'gha-github-app-token-scope', start: step.usesNode.range![0], end: step.usesNode.range![1], ...base, identity: id('no-permissions'), message: 'The App token gets every permission of the App installation; set the permission-<scope> inputs it needs.' });
     } else if (!step.with) {
       emit({ ruleId: 'gha-github-app-token-scope', start: step.usesNode.range![0], end: step.usesNode.range![1], ...base, identity: id('no-permissions'), message: 'The App token gets every permission of the App installation; set the permission-<scope> inputs it needs.' });
     }
-    const owner = pair(src, step.with, 'owner');
+    const owner = pairOf(step.with, 'owner');
     if (owner && !withEntries.some(([k]) => k === 'repositories' || k === 'repository')) {
       emit({ ruleId: 'gha-github-app-token-scope', start: owner.key.range![0], end: (owner.value ?? owner.key).range![1], anchor: owner.key.range![0], identity: id('owner'), message: 'owner: without repositories: gives the token every repository the App is installed on; list the repositories.' });
     }
-    const skip = pair(src, step.with, 'skip-token-revoke');
+    const skip = pairOf(step.with, 'skip-token-revoke');
     const sv = skip && isScalar(skip.value) ? str(skip.value) ?? '' : '';
     if (skip && (truthy(sv) || sv.includes('${{'))) {
       emit({ ruleId: 'gha-github-app-token-scope', start: skip.key.range![0], end: (skip.value ?? skip.key).range![1], anchor: skip.key.range![0], identity: id('skip-token-revoke'), message: 'skip-token-revoke keeps the App token valid for an hour after the job; leave revocation on.' });
@@ -113,7 +117,7 @@ export function auditInstalls(src: YamlSource, job: Job, step: Step, emit: Emit)
   }
   // setup-python's pip-install installs into the global interpreter.
   if (or === 'actions/setup-python') {
-    const pi = pair(src, step.with, 'pip-install');
+    const pi = pairOf(step.with, 'pip-install');
     if (pi) emit({ ruleId: 'gha-setup-python-pip-install', start: pi.key.range![0], end: (pi.value ?? pi.key).range![1], anchor: pi.key.range![0], identity: id('pip-install'), message: 'pip-install installs packages into the runner\'s global Python, unpinned and outside a virtual environment; use a venv and a lock file.' });
   }
 }

@@ -6,20 +6,23 @@ import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import { contextAccesses, findExpressions } from '../expr.js';
 import { pushesToGit } from '../../../analyzers/shell.js';
-import { entries, get, isSeqNode, items, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { pairs, get, isSeq, items, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import { ownerRepo } from './model.js';
 import type { Step, Job, Emit } from './model.js';
 
 /** Per-job audits: secrets, images, credentials, checkout persistence, publishing, cache poisoning. */
 export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, Node | null>, emit: Emit): void {
   // secrets: inherit
-  const secrets = get(src, job.node, 'secrets');
+  const secrets = get(job.node, 'secrets');
   if (isScalar(secrets) && str(secrets) === 'inherit') {
-    emit({ ruleId: 'gha-secrets-inherit', start: secrets.range![0], end: secrets.range![1], anchor: secrets.range![0], identity: job.id, message: `Job ${job.id} passes every secret to the called workflow.` });
+    // Reported at the called workflow (the `uses:` a reviewer weighs), as zizmor does; `secrets: inherit` is related.
+    const uses = get(job.node, 'uses');
+    const at = uses?.range ? uses : secrets;
+    emit({ ruleId: 'gha-secrets-inherit', start: at.range![0], end: at.range![1], anchor: secrets.range![0], identity: job.id, message: `Job ${job.id} passes every secret (secrets: inherit) to the called workflow ${str(uses) ?? ''}; pass the ones it needs by name.` });
   }
   // secrets outside environment
-  if (job.id !== '(action)' && !get(src, job.node, 'environment') && !get(src, job.node, 'uses')) {
+  if (job.id !== '(action)' && !get(job.node, 'environment') && !get(job.node, 'uses')) {
     const [s, e] = job.node.range ?? [0, 0];
     const seen = new Set<string>();
     for (const occ of findExpressions(src.text, s, e)) {
@@ -30,19 +33,32 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
       }
     }
   }
+  // runs-on: GitHub-hosted images that were removed (the job never starts) or are announced for removal.
+  const ro = get(job.node, 'runs-on');
+  const labels: Scalar[] = isScalar(ro) ? [ro] : isSeq(ro) ? items(ro).filter((i): i is Scalar => isScalar(i)) : [];
+  for (const l of labels) {
+    const text = (str(l) ?? '').trim();
+    const mk = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec(text)?.[1];
+    for (const v of mk ? matrixValues(src, job, mk) : [l]) {
+      const label = (str(v) ?? '').trim().toLowerCase();
+      const state = REMOVED_RUNNERS.test(label) ? 'removed' : DEPRECATED_RUNNERS.test(label) ? 'deprecated' : undefined;
+      if (!state) continue;
+      emit({ ...(state === 'deprecated' ? { persona: 'pedantic' as const } : {}), ruleId: 'gha-stale-runner', start: l.range![0], end: l.range![1], anchor: l.range![0], identity: `${job.id}|${label}`, message: state === 'removed' ? `runs-on ${label}${mk ? ` (matrix.${mk})` : ''}: GitHub removed this runner image, so the job waits for a runner that never comes (or runs on whatever self-hosted runner takes the label). Move to a current image.` : `runs-on ${label}${mk ? ` (matrix.${mk})` : ''}: GitHub has announced the removal of this runner image; move to a current one before it stops running.` });
+    }
+  }
   // container/services: images and credentials
-  const container = get(src, job.node, 'container');
-  const svcs = entries(src, get(src, job.node, 'services')).map(([name, p]) => [`service ${name}`, p.value] as const);
+  const container = get(job.node, 'container');
+  const svcs = pairs(get(job.node, 'services')).map(([name, p]) => [`service ${name}`, p.value] as const);
   for (const [what, node] of [['container', container] as const, ...svcs]) {
     if (!node) continue;
-    const image = isScalar(node) ? node : get(src, node, 'image');
+    const image = isScalar(node) ? node : get(node, 'image');
     if (isScalar(image)) {
       imageAudit(src, job, what, image, emit);
       // `image: ${{ matrix.image }}`: each value the matrix gives it is an image reference.
       const mk = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec((str(image) ?? '').trim())?.[1];
       if (mk) for (const v of matrixValues(src, job, mk)) imageAudit(src, job, `${what} (matrix.${mk})`, v, emit);
     }
-    const pw = get(src, get(src, node, 'credentials'), 'password');
+    const pw = get(get(node, 'credentials'), 'password');
     const pws = str(pw);
     if (pw && pws && !pws.includes('${{')) {
       emit({ ruleId: 'gha-hardcoded-container-credentials', start: pw.range![0], end: pw.range![1], anchor: pw.range![0], identity: `${job.id}|${what}`, message: `The ${what} registry password of job ${job.id} is written in the file.` });
@@ -54,7 +70,7 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
   for (const step of job.steps) {
     const u = step.uses ? ownerRepo(step.uses) : '';
     if (u === 'actions/checkout') {
-      const pc = str(get(src, step.with, 'persist-credentials'));
+      const pc = str(get(step.with, 'persist-credentials'));
       if (pc === undefined || pc.trim().toLowerCase() !== 'false') {
         persisted = step;
         if (!pushes && pc === undefined) {
@@ -63,7 +79,7 @@ export function auditJobMisc(src: YamlSource, job: Job, _triggers: Map<string, N
       } else persisted = undefined;
     }
     if (persisted && (u === 'actions/upload-artifact' || u === 'actions/upload-pages-artifact')) {
-      const pathNode = get(src, step.with, 'path');
+      const pathNode = get(step.with, 'path');
       const paths = (str(pathNode) ?? '').split('\n').map((x) => x.trim()).filter(Boolean);
       if (paths.some((x) => /^(?:\.\/?|\*\*?|\$\{\{\s*github\.workspace\s*\}\}\/?|\.\/\*\*?)$/.test(x))) {
         emit({ ruleId: 'gha-artifact-credential-leak', start: pathNode!.range![0], end: pathNode!.range![1], anchor: pathNode!.range![0], identity: `${job.id}|${step.label}`, message: `The workspace, with the token persisted by checkout in step ${persisted.index + 1}, is uploaded as an artifact.` });
@@ -84,14 +100,19 @@ export function imageAudit(src: YamlSource, job: Job, what: string, image: Scala
   else emit({ ruleId: 'gha-unpinned-image', ...base, message: `The ${what} image ${ref} is not pinned by digest.` });
 }
 
+/** GitHub-hosted runner images GitHub has removed. */
+export const REMOVED_RUNNERS = /^(?:ubuntu-(?:16|18|20)\.04(?:-[\w-]+)?|macos-(?:10\.1[45]|11|12|13)(?:-[\w-]+)?|windows-(?:2016|2019)(?:-[\w-]+)?)$/;
+/** GitHub-hosted runner images whose removal is announced. */
+export const DEPRECATED_RUNNERS = /^(?:ubuntu-22\.04(?:-[\w-]+)?|windows-2022(?:-[\w-]+)?)$/;
+
 /** The scalar values a job's matrix gives `key` (its list, and the `include:` entries that set it). */
 export function matrixValues(src: YamlSource, job: Job, key: string): Scalar[] {
-  const matrix = get(src, get(src, job.node, 'strategy'), 'matrix');
+  const matrix = get(get(job.node, 'strategy'), 'matrix');
   const out: Scalar[] = [];
-  const own = get(src, matrix, key);
-  if (isSeqNode(own)) for (const i of items(src, own)) if (isScalar(i)) out.push(i);
-  for (const inc of items(src, get(src, matrix, 'include'))) {
-    const v = get(src, inc, key);
+  const own = get(matrix, key);
+  if (isSeq(own)) for (const i of items(own)) if (isScalar(i)) out.push(i);
+  for (const inc of items(get(matrix, 'include'))) {
+    const v = get(inc, key);
     if (isScalar(v)) out.push(v);
   }
   return out;

@@ -7,8 +7,8 @@ import type { Node, Pair, Scalar } from 'yaml';
 import { accessPath, findExpressions } from '../expr.js';
 import type { Expr } from '../expr.js';
 import { ATTACKER_CONTEXTS, FREE_TEXT_LEAVES, FREE_TEXT_NAME_PARENTS, INPUT_CONTEXTS, TAINTED_OUTPUT_ACTIONS } from '../data.js';
-import { deref, entries, get, isMapNode, isSeqNode, items, pair, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { deref, pairs, get, isMap, isSeq, items, pairOf, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import type { OsvRecord } from '../../../advisories/osv.js';
 
 /** One finding of an audit, before config and ignores are applied. */
@@ -22,12 +22,16 @@ export interface Hit {
   identity: string;
   /** Offset of the key that holds the offending value (an ignore comment above it applies). */
   anchor?: number;
+  /** Reported only from this persona up (a stricter variant of a rule that is otherwise on). */
+  persona?: 'pedantic' | 'auditor';
 }
 
 /** Options the audits read from config. */
 export interface GithubAuditOptions {
   allowRefPin: string[];
   trustedOwners: string[];
+  /** The persona: zizmor's code-quality audits run only from `pedantic` up. */
+  persona?: 'regular' | 'pedantic' | 'auditor';
   /** Live advisories of an action (`owner/repo`, lower-case) from the local database, when there is one. */
   advisories?: (name: string) => OsvRecord[];
 }
@@ -86,6 +90,8 @@ export function contextTaint(path: string[]): Taint {
     if (leaf === 'name' && (FREE_TEXT_NAME_PARENTS.has(parent) || ((parent === '*' || parent === '?' || /^\d+$/.test(parent)) && FREE_TEXT_NAME_PARENTS.has(grand)))) return 'attacker';
     if (leaf === 'from' && grand === 'changes') return 'attacker';
     if (leaf === 'ref' && parent === 'head') return 'attacker';
+    // The fork's repository name (workflow_run.pull_requests[*].head.repo.name, pull_request.head.repo.name).
+    if (leaf === 'name' && parent === 'repo' && grand === 'head') return 'attacker';
   }
   return undefined;
 }
@@ -115,9 +121,9 @@ export interface Step {
   uses?: string;
   usesNode?: Scalar;
   run?: Scalar;
-  runPair?: Pair<Scalar, Node | null>;
-  with: Node | null;
-  env: Node | null;
+  runPair?: Pair<Node, Node>;
+  with: Node | null | undefined;
+  env: Node | null | undefined;
 }
 
 /** One job (or the steps of a composite action). */
@@ -131,7 +137,7 @@ export interface Job {
 }
 
 /** Offset of a pair's key. */
-export function keyOffset(p: Pair<Scalar, Node | null> | undefined): number | undefined {
+export function keyOffset(p: Pair<Node, Node> | undefined): number | undefined {
   return p?.key?.range?.[0];
 }
 
@@ -175,10 +181,10 @@ export function aliasesIn(src: YamlSource, node: unknown): { alias: [number, num
   const walkNode = (n: unknown, depth: number): void => {
     if (depth > 100 || n === null || n === undefined) return;
     if (isAlias(n)) {
-      const t = deref(src, n);
+      const t = deref(n);
       if (t?.range && (n as Node).range) out.push({ alias: [(n as Node).range![0], (n as Node).range![1]], target: [t.range[0], t.range[1]] });
-    } else if (isMapNode(n)) for (const p of n.items) walkNode(p.value, depth + 1);
-    else if (isSeqNode(n)) for (const i of n.items) walkNode(i, depth + 1);
+    } else if (isMap(n)) for (const p of n.items) walkNode(p.value, depth + 1);
+    else if (isSeq(n)) for (const i of n.items) walkNode(i, depth + 1);
   };
   walkNode(node, 0);
   return out;
@@ -187,27 +193,27 @@ export function aliasesIn(src: YamlSource, node: unknown): { alias: [number, num
 /** The workflow's triggers by name, with the key node when `on:` is a mapping. */
 export function readTriggers(src: YamlSource, root: Node): Map<string, Node | null> {
   const out = new Map<string, Node | null>();
-  const on = get(src, root, 'on') ?? get(src, root, 'true');
+  const on = get(root, 'on') ?? get(root, 'true');
   if (isScalar(on)) out.set(String(on.value), null);
-  else if (isSeqNode(on)) for (const i of items(src, on)) out.set(str(i) ?? '', null);
-  else for (const [k, p] of entries(src, on)) out.set(k, p.key as unknown as Node);
+  else if (isSeq(on)) for (const i of items(on)) out.set(str(i) ?? '', null);
+  else for (const [k, p] of pairs(on)) out.set(k, p.key as unknown as Node);
   return out;
 }
 
 /** The steps of a `steps:` sequence. */
-export function readSteps(src: YamlSource, seq: Node | null): Step[] {
-  return items(src, seq).map((node, index) => {
-    const usesNode = get(src, node, 'uses');
-    const run = get(src, node, 'run');
-    const name = str(get(src, node, 'id')) ?? str(get(src, node, 'name'));
-    const step: Step = { node, index, label: name ? `${index}:${name}` : String(index), with: get(src, node, 'with'), env: get(src, node, 'env') };
+export function readSteps(src: YamlSource, seq: Node | null | undefined): Step[] {
+  return items(seq).map((node, index) => {
+    const usesNode = get(node, 'uses');
+    const run = get(node, 'run');
+    const name = str(get(node, 'id')) ?? str(get(node, 'name'));
+    const step: Step = { node, index, label: name ? `${index}:${name}` : String(index), with: get(node, 'with'), env: get(node, 'env') };
     if (isScalar(usesNode)) {
       step.usesNode = usesNode;
       step.uses = str(usesNode);
     }
     if (isScalar(run)) {
       step.run = run;
-      step.runPair = pair(src, node, 'run');
+      step.runPair = pairOf(node, 'run');
     }
     return step;
   });
@@ -224,12 +230,12 @@ export function scalars(src: YamlSource, fn: (node: Scalar, key: string | undefi
       fn(node as Scalar, key, keyStart);
       return;
     }
-    if (isMapNode(node)) {
+    if (isMap(node)) {
       for (const p of node.items) {
         const k = p.key as Node | null;
         walkNode(p.value, isScalar(k) ? String(k.value) : undefined, k?.range?.[0], depth + 1);
       }
-    } else if (isSeqNode(node)) {
+    } else if (isSeq(node)) {
       for (const i of node.items) walkNode(i, undefined, undefined, depth + 1);
     }
   };
@@ -240,13 +246,13 @@ export function scalars(src: YamlSource, fn: (node: Scalar, key: string | undefi
 export function envMaps(src: YamlSource, fn: (env: Node) => void): void {
   const walkNode = (node: unknown, depth: number): void => {
     if (depth > 200 || node === null || node === undefined) return;
-    if (isMapNode(node)) {
+    if (isMap(node)) {
       for (const p of node.items) {
         const k = p.key as Node | null;
-        if (isScalar(k) && k.value === 'env' && isMapNode(p.value)) fn(p.value as Node);
+        if (isScalar(k) && k.value === 'env' && isMap(p.value)) fn(p.value as Node);
         else walkNode(p.value, depth + 1);
       }
-    } else if (isSeqNode(node)) for (const i of node.items) walkNode(i, depth + 1);
+    } else if (isSeq(node)) for (const i of node.items) walkNode(i, depth + 1);
   };
   walkNode(src.doc.contents, 0);
 }
@@ -268,15 +274,15 @@ export function looksLikeLiteralSecret(v: string): boolean {
 /** Step outputs (`stepId` → output names, '*' all) in a job that carry attacker-controlled text. */
 export function taintedStepOutputs(src: YamlSource, job: Job, wfEnvTainted: Set<string>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  const jobEnvTainted = new Set([...wfEnvTainted, ...taintedEnvNames(src, get(src, job.node, 'env'))]);
+  const jobEnvTainted = new Set([...wfEnvTainted, ...taintedEnvNames(src, get(job.node, 'env'))]);
   for (const step of job.steps) {
-    const id = str(get(src, step.node, 'id'));
+    const id = str(get(step.node, 'id'));
     if (!id) continue;
     if (step.uses) {
       const known = TAINTED_OUTPUT_ACTIONS.get(ownerRepo(step.uses));
       if (known) out.set(id, new Set(known));
       if (ownerRepo(step.uses) === 'actions/github-script') {
-        const script = str(get(src, step.with, 'script')) ?? '';
+        const script = str(get(step.with, 'script')) ?? '';
         if (/context\.payload\.(?:issue|pull_request|comment|review|discussion)\.(?:title|body|head\.ref)|context\.payload\.head_commit\.message/.test(script) && /return\b|setOutput/.test(script)) out.set(id, new Set(['*']));
       }
     }
@@ -314,11 +320,11 @@ export function exprTaintedByAttacker(text: string, stepOut?: Map<string, Set<st
 export const envTaintCache = new WeakMap<Node, string[]>();
 
 /** Names in an env mapping whose value is attacker-controlled. */
-export function taintedEnvNames(src: YamlSource, env: Node | null): string[] {
+export function taintedEnvNames(src: YamlSource, env: Node | null | undefined): string[] {
   if (!env) return [];
   let names = envTaintCache.get(env);
   if (!names) {
-    names = entries(src, env)
+    names = pairs(env)
       .filter(([, p]) => exprTaintedByAttacker(str(p.value) ?? ''))
       .map(([k]) => k);
     envTaintCache.set(env, names);
@@ -329,13 +335,13 @@ export function taintedEnvNames(src: YamlSource, env: Node | null): string[] {
 /** Job outputs (`jobId` → names) that carry attacker-controlled text. */
 export function taintedJobOutputs(src: YamlSource, jobs: Job[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  const wfEnv = new Set(taintedEnvNames(src, get(src, src.doc.contents, 'env')));
+  const wfEnv = new Set(taintedEnvNames(src, get(src.doc.contents, 'env')));
   for (const job of jobs) {
     const stepOut = taintedStepOutputs(src, job, wfEnv);
     job.stepOutputs = stepOut;
     const names = new Set<string>();
-    for (const [name, p] of entries(src, get(src, job.node, 'outputs'))) {
-      const v = str(p.value) ?? str(get(src, p.value, 'value')) ?? '';
+    for (const [name, p] of pairs(get(job.node, 'outputs'))) {
+      const v = str(p.value) ?? str(get(p.value, 'value')) ?? '';
       if (exprTaintedByAttacker(v, stepOut)) names.add(name);
     }
     if (names.size) out.set(job.id, names);

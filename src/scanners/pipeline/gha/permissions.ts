@@ -2,15 +2,15 @@
  * GITHUB_TOKEN permission audits: missing, write-all/read-all, broad writes at workflow level.
  */
 import { isScalar } from 'yaml';
-import type { Node, Pair, Scalar } from 'yaml';
-import { entries, pair, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import type { Node, Pair } from 'yaml';
+import { pairs, pairOf, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import type { Job, Emit } from './model.js';
 
 /** Audits workflow and job `permissions:`. */
 export function auditPermissions(src: YamlSource, root: Node, jobs: Job[], emit: Emit): void {
-  const wfPair = pair(src, root, 'permissions');
-  const check = (p: Pair<Scalar, Node | null>, where: string, workflowLevel: boolean): void => {
+  const wfPair = pairOf(root, 'permissions');
+  const check = (p: Pair<Node, Node>, where: string, workflowLevel: boolean): void => {
     const v = p.value;
     if (isScalar(v)) {
       const s = str(v);
@@ -19,7 +19,7 @@ export function auditPermissions(src: YamlSource, root: Node, jobs: Job[], emit:
       return;
     }
     if (!workflowLevel || jobs.length < 2) return;
-    for (const [scope, sp] of entries(src, v)) {
+    for (const [scope, sp] of pairs(v)) {
       if (str(sp.value) !== 'write') continue;
       const r = sp.value!.range!;
       if (scope === 'id-token') emit({ ruleId: 'gha-id-token-write-workflow', start: sp.key.range![0], end: r[1], message: 'id-token: write at workflow level lets every job mint OIDC tokens; grant it in the deploy job only.', identity: scope, anchor: sp.key.range![0] });
@@ -27,8 +27,15 @@ export function auditPermissions(src: YamlSource, root: Node, jobs: Job[], emit:
     }
   };
   if (wfPair) check(wfPair, 'workflow', true);
+  // No workflow-level block while a job also has none: the workflow itself is reported (where a fix goes), as each job.
+  const bare = wfPair ? [] : jobs.filter((j) => !pairOf(j.node, 'permissions'));
+  if (bare.length && root.range) {
+    const firstKey = pairOf(root, 'on') ?? pairOf(root, 'true') ?? pairOf(root, 'name');
+    const at = firstKey?.key?.range?.[0] ?? root.range[0];
+    emit({ ruleId: 'gha-missing-permissions', start: root.range[0], end: Math.max(root.range[0] + 1, Math.min(root.range[1], at + 2)), message: `The workflow sets no permissions: block, so ${bare.length === jobs.length ? 'its jobs get' : `${bare.map((j) => j.id).join(', ')} get${bare.length === 1 ? 's' : ''}`} the repository's default token scopes. Add permissions: contents: read at the top.`, identity: '(workflow)', anchor: root.range[0] });
+  }
   for (const job of jobs) {
-    const jp = pair(src, job.node, 'permissions');
+    const jp = pairOf(job.node, 'permissions');
     if (jp) check(jp, `job ${job.id}`, false);
     else if (!wfPair) {
       emit({ ruleId: 'gha-missing-permissions', start: job.keyOffset, end: job.keyOffset + job.id.length, message: `Job ${job.id} has no permissions: block and the workflow sets none, so it gets the default token scopes.`, identity: job.id, anchor: job.keyOffset });

@@ -4,15 +4,15 @@
 import { isScalar } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import { ARCHIVED_ACTIONS, BRANCH_REFS, KNOWN_NEAR_OWNERS, POPULAR_OWNERS } from '../data.js';
-import { get, items, pair, str } from '../yamlsrc.js';
-import type { YamlSource } from '../yamlsrc.js';
+import { get, items, pairOf, str } from '../../../analyzers/yaml.js';
+import type { YamlSource } from '../../../analyzers/yaml.js';
 import { globMatch, editDistance1 } from './model.js';
 import { actionVersion, fixedIn, recordAffectsAction } from './advisories.js';
 import type { GithubAuditOptions, Step, Job, Emit } from './model.js';
 
 /** Audits the image of a Docker action. */
-export function auditDockerActionImage(src: YamlSource, runs: Node | null, emit: Emit): void {
-  const image = get(src, runs, 'image');
+export function auditDockerActionImage(src: YamlSource, runs: Node | null | undefined, emit: Emit): void {
+  const image = get(runs, 'image');
   const s = str(image);
   if (!isScalar(image) || !s || !s.startsWith('docker://')) return;
   if (!s.includes('@sha256:')) emit({ ruleId: 'gha-unpinned-docker-uses', start: image.range![0], end: image.range![1], anchor: image.range![0], identity: `(action)|${s}`, message: `The action image ${s} is not pinned by digest.` });
@@ -88,26 +88,31 @@ export const MIN_COOLDOWN_DAYS = 7;
 
 /** Audits dependabot.yml. */
 export function auditDependabot(src: YamlSource, root: unknown, emit: Emit): void {
-  for (const u of items(src, get(src, root, 'updates'))) {
-    const p = pair(src, u, 'insecure-external-code-execution');
+  for (const u of items(get(root, 'updates'))) {
+    const p = pairOf(u, 'insecure-external-code-execution');
     if (p && str(p.value) === 'allow') {
-      const eco = str(get(src, u, 'package-ecosystem')) ?? '?';
-      const dir = str(get(src, u, 'directory')) ?? '/';
+      const eco = str(get(u, 'package-ecosystem')) ?? '?';
+      const dir = str(get(u, 'directory')) ?? '/';
       emit({ ruleId: 'gha-dependabot-insecure-execution', start: p.key.range![0], end: p.value!.range![1], anchor: p.key.range![0], identity: `${eco}|${dir}`, message: `Dependabot may run code from ${eco} dependencies while it holds registry credentials.` });
     }
     // Cooldown: without one, a release published minutes ago (a compromised maintainer's, say) is proposed at once.
-    const eco = str(get(src, u, 'package-ecosystem')) ?? '?';
+    const eco = str(get(u, 'package-ecosystem')) ?? '?';
     if (NO_COOLDOWN_ECOSYSTEMS.has(eco)) continue;
-    const where = `${eco}|${str(get(src, u, 'directory')) ?? str(get(src, u, 'directories')) ?? '/'}`;
-    const cd = pair(src, u, 'cooldown');
-    const ecoPair = pair(src, u, 'package-ecosystem');
+    const where = `${eco}|${str(get(u, 'directory')) ?? str(get(u, 'directories')) ?? '/'}`;
+    const cd = pairOf(u, 'cooldown');
+    const ecoPair = pairOf(u, 'package-ecosystem');
     if (!cd) {
       const at = ecoPair ?? undefined;
       const [s, e] = at ? [at.key.range![0], (at.value ?? at.key).range![1]] : [u.range![0], u.range![0] + 1];
       emit({ ruleId: 'gha-dependabot-cooldown', start: s, end: e, anchor: s, identity: where, message: `Dependabot ${eco} updates have no cooldown, so a release is proposed minutes after it is published; set cooldown: default-days: ${MIN_COOLDOWN_DAYS} or more.` });
       continue;
     }
-    const dd = pair(src, cd.value, 'default-days');
+    if (get(u, 'multi-ecosystem-group')) {
+      // Dependabot does not apply a cooldown to updates grouped across ecosystems: it only looks set.
+      emit({ ruleId: 'gha-dependabot-cooldown', start: cd.key.range![0], end: (cd.value ?? cd.key).range![1], anchor: cd.key.range![0], identity: `${where}|multi-ecosystem`, message: `This ${eco} entry belongs to a multi-ecosystem-group, where Dependabot does not honour cooldown: releases are still proposed at once. Give the entry its own group (or none) to get the cooldown.` });
+      continue;
+    }
+    const dd = pairOf(cd.value, 'default-days');
     const days = Number(str(dd?.value) ?? NaN);
     if (!dd || (Number.isFinite(days) && days < MIN_COOLDOWN_DAYS)) {
       const node = dd ?? cd;

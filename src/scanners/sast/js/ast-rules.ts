@@ -33,7 +33,7 @@ export interface FileFacts {
   hasJwtVerify: boolean;
 }
 
-const SECRETISH = /pass(word|wd)?|pwd|secret|token|nonce|salt|otp|session|api_?key|csrf|credential|auth|\bkey\b/i;
+const SECRETISH = /pass(word|wd)?|pwd|secret|token|nonce|salt|otp|session|api_?key|csrf|credential|auth|\bkey\b|(reset|verif\w*|confirm\w*|invit\w*|activat\w*|access|recovery|login|sms|email)_?code|\bpin\b|uuid|guid/i;
 
 function calleeText(c: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string {
   return c.expression.getText(sf).replace(/\s+/g, '');
@@ -65,6 +65,50 @@ function holderName(n: TS.Node, sf: TS.SourceFile): string {
     if (ts.isBlock(p) || ts.isSourceFile(p)) return '';
   }
   return '';
+}
+
+/** The string an identifier is bound to when the file declares it `const NAME = '...'` (a hard-coded value), else undefined. */
+function constString(e: TS.Expression, f: FileFacts): string | undefined {
+  if (!ts.isIdentifier(e)) return undefined;
+  const m = new RegExp(`\\bconst\\s+${e.text}\\s*(?::\\s*string\\s*)?=\\s*(['"\`])([^'"\`$]{4,})\\1\\s*[;\\n]`).exec(f.text);
+  return m?.[2];
+}
+
+/** Whether a mode (`0o777`, `0777`, `'777'`, `511`) lets every user write. */
+function worldWritable(e: TS.Expression): boolean {
+  let v: number | undefined;
+  if (ts.isNumericLiteral(e)) v = /^0[0-7]+$/.test(e.getText()) ? parseInt(e.getText().slice(1), 8) : Number(e.text);
+  else if (ts.isStringLiteralLike(e) && /^0?[0-7]{3,4}$/.test(e.text)) v = parseInt(e.text, 8);
+  return v !== undefined && !Number.isNaN(v) && (v & 0o002) !== 0;
+}
+
+/** Placeholder values that are not credentials. */
+const PLACEHOLDER = /^(|x+|\*+|\.+|<[^>]*>|\$\{.*\}|\{\{.*\}\}|%\w+%|changeme|your[-_ ]?\w*|example|placeholder|dummy|redacted|null|undefined|none)$/i;
+
+/** The request body, or a variable the enclosing function sets to it (`const data = req.body`). */
+function isWholeBody(e: TS.Expression, f: FileFacts): boolean {
+  const t = e.getText(f.sf).replace(/\s+/g, '');
+  if (/^(req|request|ctx\.request|event)\.body$/.test(t)) return true;
+  if (!ts.isIdentifier(e)) return false;
+  let fn: TS.Node | undefined = e.parent;
+  while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+  if (!fn) return false;
+  return new RegExp(`\\b(const|let|var)\\s+${e.text}\\s*=\\s*(req|request|ctx\\.request)\\.body\\s*[;\\n]`).test(fn.getText(f.sf));
+}
+
+/** The initialiser of the `const`/`let` declaration an identifier refers to, found in the enclosing functions and the file. */
+function localInit(id: TS.Identifier, f: FileFacts): TS.Expression | undefined {
+  let found: TS.Expression | undefined;
+  for (let scope: TS.Node | undefined = id.parent; scope && !found; scope = scope.parent) {
+    if (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) continue;
+    const visit = (m: TS.Node): void => {
+      if (found) return;
+      if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === id.text && m.initializer && m.getStart(f.sf) < id.getStart(f.sf)) found = m.initializer;
+      else if (!(ts.isFunctionLike(m) && m !== scope)) ts.forEachChild(m, visit);
+    };
+    ts.forEachChild(scope, visit);
+  }
+  return found;
 }
 
 function isJwt(callee: string, f: FileFacts): boolean {
@@ -235,7 +279,7 @@ export const AST_RULES: AstRule[] = [
       const c = calleeText(n, f.sf);
       if (!isJwt(c, f) || !/(sign|verify)$/.test(c)) return;
       const k = n.arguments[1];
-      if (k && ts.isStringLiteralLike(k) && k.text.length > 0) report(k, `jwt.${c.endsWith('sign') ? 'sign' : 'verify'} uses a hard-coded secret.`);
+      if (k && ((ts.isStringLiteralLike(k) && k.text.length > 0) || constString(k, f) !== undefined)) report(k, `jwt.${c.endsWith('sign') ? 'sign' : 'verify'} uses a hard-coded secret.`);
     },
   },
   {
@@ -385,7 +429,7 @@ export const AST_RULES: AstRule[] = [
       const last = c.split('.').pop() ?? '';
       if (last === 'createHmac' || last === 'cookieParser') {
         const k = n.arguments?.[last === 'createHmac' ? 1 : 0];
-        if (k && literalSecret(k)) report(k, `${last} uses a hard-coded key.`);
+        if (k && (literalSecret(k) || constString(k, f) !== undefined)) report(k, `${last} uses a hard-coded key.`);
         return;
       }
       if (last === 'jwt' && !f.imports.has('express-jwt')) return;
@@ -393,7 +437,7 @@ export const AST_RULES: AstRule[] = [
       if (!o || !ts.isObjectLiteralExpression(o)) return;
       for (const key of ['secret', 'secretOrKey', 'keys', 'secretOrPrivateKey']) {
         const v = prop(o, key);
-        if (v && literalSecret(v)) report(v, `${last}() is configured with a hard-coded ${key}.`);
+        if (v && (literalSecret(v) || constString(v, f) !== undefined)) report(v, `${last}() is configured with a hard-coded ${key}.`);
       }
     },
   },
@@ -404,10 +448,12 @@ export const AST_RULES: AstRule[] = [
     help: 'Reusing an IV (CBC) or nonce (GCM, CTR) with the same key leaks plaintext and, for GCM, the authentication key. Generate a fresh `crypto.randomBytes(12 or 16)` for every encryption and store it beside the ciphertext.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
-      const iv = n.arguments[2];
-      if (!iv) return;
+      const arg = n.arguments[2];
+      if (!arg) return;
+      // `const iv = Buffer.alloc(16, 0)` earlier in the function or file
+      const iv = (ts.isIdentifier(arg) && localInit(arg, f)) || arg;
       const t = iv.getText(f.sf).replace(/\s+/g, '');
-      if (ts.isStringLiteralLike(iv) || /^Buffer\.(alloc\(\d+(,0)?\)|from\((['"`][^'"`]*['"`]|\[[\d,x\sa-fA-F]*\])(,['"`]\w+['"`])?\))$/.test(t) || /^new(Uint8Array|Buffer)\(\d+\)$/.test(t)) report(iv, 'The IV/nonce is a constant: generate a random one per message.');
+      if (ts.isStringLiteralLike(iv) || /^Buffer\.(alloc\(\d+(,0)?\)|from\((['"`][^'"`]*['"`]|\[[\d,x\sa-fA-F]*\])(,['"`]\w+['"`])?\))$/.test(t) || /^new(Uint8Array|Buffer)\(\d+\)$/.test(t)) report(arg, 'The IV/nonce is a constant: generate a random one per message.');
     },
   },
   {
@@ -439,7 +485,345 @@ export const AST_RULES: AstRule[] = [
       if (!port || /allTraffic\(\)|allTcp\(\)|tcp\((22|3389|3306|5432|1433|27017|6379|9200|2375|5984)\)|SSH|RDP/.test(p)) report(n, `Ingress from anywhere to ${p || 'the default port'}.`);
     },
   },
+  {
+    id: 'js-file-permissions', title: 'World-writable file permissions', severity: 'medium', confidence: 'medium', cwe: ['CWE-732'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['chmod', 'chmodSync', 'fchmod', 'fchmodSync', 'lchmod', 'lchmodSync', 'writeFile', 'writeFileSync', 'mkdir', 'mkdirSync', 'open', 'openSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'umask', 'outputFile', 'outputFileSync', 'ensureDir', 'ensureDirSync', 'mkdirp']),
+    help: 'A file or directory created or changed with a mode that lets every user write (`0o777`, `0o666`, `umask(0)`) can be replaced or altered by any local account. Use `0o600`/`0o700` (or `0o644`/`0o755` for public read).',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const last = c.split('.').pop() ?? '';
+      if (last === 'umask') {
+        const a = n.arguments[0];
+        if (a && /^process\.umask$/.test(c) && ts.isNumericLiteral(a) && Number(a.text) === 0) report(n, 'process.umask(0) makes every file the process creates world-writable.');
+        return;
+      }
+      if (/chmod/.test(last)) {
+        const a = n.arguments[1];
+        if (a && worldWritable(a)) report(n, `${last} grants write access to every user (${a.getText(f.sf)}).`);
+        return;
+      }
+      if (!/^(fs|fsp|fse|fs\.promises|fsExtra|promises)\.|^(writeFile|writeFileSync|mkdir|mkdirSync|open|openSync|appendFile|appendFileSync|createWriteStream|outputFile|outputFileSync|ensureDir|ensureDirSync|mkdirp)$/.test(c)) return;
+      for (const a of n.arguments) {
+        if (ts.isObjectLiteralExpression(a)) {
+          const m = prop(a, 'mode');
+          if (m && worldWritable(m)) report(n, `${last} creates a world-writable ${/mkdir|ensureDir/.test(last) ? 'directory' : 'file'} (mode ${m.getText(f.sf)}).`);
+        } else if (ts.isNumericLiteral(a) && a !== n.arguments[0] && /open/.test(last) && worldWritable(a)) report(n, `${last} creates a world-writable file (mode ${a.getText(f.sf)}).`);
+      }
+    },
+  },
+  {
+    id: 'js-hardcoded-credentials', title: 'Hard-coded password or credential', severity: 'high', confidence: 'medium', cwe: ['CWE-798', 'CWE-259'],
+    kinds: [ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.VariableDeclaration],
+    help: 'A password, API key or client secret written in the source (a `password:` option of a database or mail client, credentials inside a connection URL, a `const DB_PASSWORD = "..."`) is known to everyone who can read the code and cannot be rotated without a release. Read it from the environment or a secret store.',
+    visit(n, f, report) {
+      if (ts.isPropertyAssignment(n)) {
+        const key = n.name.getText(f.sf).replace(/['"]/g, '');
+        const v = n.initializer;
+        if (!ts.isStringLiteralLike(v) || PLACEHOLDER.test(v.text.trim())) return;
+        if (/^(password|passwd|pwd|pass|db_?password|client_?secret|secret_?access_?key|private_?key|api_?key|apikey|access_?token|auth_?token|secret)$/i.test(key)) {
+          // inside a call's options or a config object, not a form label or a schema description
+          if (v.text.length < 3 || /\s/.test(v.text.trim()) || /^(string|text|password|secret|hidden|required|[a-z]+\.[a-z.]+)$/i.test(v.text)) return;
+          report(n, `'${key}' is a hard-coded credential.`);
+        }
+        return;
+      }
+      if (ts.isVariableDeclaration(n)) {
+        if (!ts.isIdentifier(n.name) || !n.initializer || !ts.isStringLiteralLike(n.initializer)) return;
+        const name = n.name.text;
+        const v = n.initializer.text;
+        if (!/(^|_|[a-z])(password|passwd|pwd|secret|secretkey|apikey|api_key|clientsecret|privatekey|accesstoken|authtoken)$/i.test(name)) return;
+        if (v.length < 6 || /\s/.test(v) || PLACEHOLDER.test(v) || /^[A-Z][A-Za-z]*(-[A-Z][A-Za-z]*)+$/.test(v) || /^[a-z_]+$/.test(v) && /pass|secret|key|token/i.test(v) || /^(https?:)?\//.test(v)) return;
+        report(n, `${name} is a hard-coded credential.`);
+        return;
+      }
+      if (ts.isStringLiteralLike(n)) {
+        const m = /^[a-z][a-z0-9+.-]*:\/\/([^:/@\s]+):([^@/\s]+)@/i.exec(n.text);
+        if (m && !PLACEHOLDER.test(m[2]!) && !/^(\$|%|\{)/.test(m[2]!) && !/^(pass(word)?|pwd|secret|\w*_?password)$/i.test(m[2]!)) report(n, 'The URL carries a hard-coded password.');
+      }
+    },
+  },
+  {
+    id: 'js-error-exposure', title: 'Stack trace or error object sent to the client', severity: 'low', confidence: 'medium', cwe: ['CWE-209'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.BinaryExpression],
+    help: 'Sending `err.stack` (or the whole error) in a response tells an attacker file paths, library versions and query text. Log the error on the server and answer with a generic message and an id.',
+    visit(n, f, report) {
+      let args: readonly TS.Expression[] = [];
+      if (ts.isCallExpression(n) && /^(res|response|reply|h)(\.\w+\([^)]*\))*\.(send|json|write|end|jsonp|render|response|code)$/.test(calleeText(n, f.sf))) args = n.arguments;
+      else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && /^ctx\.(body|response\.body)$/.test(n.left.getText(f.sf))) args = [n.right];
+      else return;
+      for (const a of args) {
+        const t = a.getText(f.sf);
+        if (/\b(err|error|e|ex|exception|er)\.stack\b/.test(t)) return report(n, 'The response includes a stack trace.');
+        if (ts.isIdentifier(a) && /^(err|error|e|ex|exception)$/.test(a.text) && isCaughtError(a, f) && !/\.json$/.test(calleeText(n as TS.CallExpression, f.sf))) return report(n, 'The response includes the raw error object.');
+      }
+    },
+  },
+  {
+    id: 'js-mass-assignment', title: 'Request body stored without choosing fields (mass assignment)', severity: 'medium', confidence: 'medium', cwe: ['CWE-915'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression],
+    callNames: new Set(['create', 'build', 'insert', 'insertOne', 'insertMany', 'bulkCreate', 'assign', 'extend', 'set', 'update', 'save', 'upsert', 'merge', 'findByIdAndUpdate', 'findOneAndUpdate', 'updateOne', 'createQueryBuilder']),
+    help: 'Passing the whole request body to an ORM (`User.create(req.body)`, `new User(req.body)`, `Object.assign(user, req.body)`) lets a client set fields it must not, such as `isAdmin` or `ownerId`. Pick the allowed fields (`const { name, email } = req.body`) or validate with a schema that strips unknown keys.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const a = n.arguments ?? [];
+      if (ts.isNewExpression(n)) {
+        if (/^([A-Z]\w*|models?\.\w+|db\.\w+)$/.test(c) && !/^(Error|\w*Error|Date|URL|Map|Set|Promise|Buffer|RegExp|Array|Object|URLSearchParams|Response|Request|Headers|Blob|File|FormData)$/.test(c) && a[0] && isWholeBody(a[0], f)) report(n, `new ${c}() is built from the whole request body.`);
+        return;
+      }
+      const last = c.split('.').pop() ?? '';
+      const recv = c.slice(0, c.length - last.length - 1);
+      if (/^(Object|_|lodash)$/.test(recv) && /^(assign|extend)$/.test(last)) {
+        if (a[0] && !ts.isObjectLiteralExpression(a[0]) && a.slice(1).some((x) => isWholeBody(x, f))) report(n, `${c}() copies the whole request body onto ${a[0].getText(f.sf).slice(0, 40)}.`);
+        return;
+      }
+      if (/^(create|build|insert|insertOne|insertMany|bulkCreate|upsert)$/.test(last) && /^([A-Z]\w*|models?\.\w+|db\.\w+|prisma\.\w+|\w+Repository|\w+Model|repo|repository|this\.\w+(Repository|Model|Repo))$/.test(recv)) {
+        if (a[0] && (isWholeBody(a[0], f) || (ts.isObjectLiteralExpression(a[0]) && a[0].properties.some((p) => (ts.isSpreadAssignment(p) && isWholeBody(p.expression, f)) || (ts.isPropertyAssignment(p) && p.name.getText(f.sf) === 'data' && isWholeBody(p.initializer, f)))))) report(n, `${c}() stores the whole request body.`);
+        return;
+      }
+      if (/^(update|set)$/.test(last) && /^([A-Z]\w*|user|doc|record|model|this\.\w+)$/.test(recv) && a[0] && isWholeBody(a[0], f)) report(n, `${c}() writes every field of the request body.`);
+    },
+  },
+  {
+    id: 'js-weak-key', title: 'Key too short or key derivation too weak', severity: 'medium', confidence: 'medium', cwe: ['CWE-326', 'CWE-916', 'CWE-760'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['generateKeyPair', 'generateKeyPairSync', 'pbkdf2', 'pbkdf2Sync', 'createDiffieHellman', 'hash', 'hashSync', 'genSalt', 'genSaltSync', 'NodeRSA']),
+    help: 'RSA/DSA/DH keys under 2048 bits can be factored; PBKDF2 with few iterations (under 10,000), a constant salt or MD5/SHA-1, and bcrypt with a cost under 10, make stolen password hashes cheap to crack. Use 2048+ (3072 for long-lived) bit keys, PBKDF2 with 600,000 SHA-256 iterations and a random salt, or bcrypt cost 12 / scrypt / argon2.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const last = c.split('.').pop() ?? '';
+      const num = (e: TS.Expression | undefined): number | undefined => (e && ts.isNumericLiteral(e) ? Number(e.text) : undefined);
+      if (/^generateKeyPair(Sync)?$/.test(last)) {
+        const o = n.arguments[1];
+        if (!o || !ts.isObjectLiteralExpression(o)) return;
+        const bitsLen = num(prop(o, 'modulusLength')) ?? num(prop(o, 'primeLength'));
+        if (bitsLen !== undefined && bitsLen < 2048) report(n, `A ${bitsLen}-bit key is too short: use 2048 bits or more.`);
+        const curve = prop(o, 'namedCurve');
+        if (curve && ts.isStringLiteralLike(curve) && /^(secp1[0-9]{2}[kr]1|prime192v1|secp192k1|sect1[0-9]{2})/.test(curve.text)) report(n, `Curve ${curve.text} is too small.`);
+        return;
+      }
+      if (last === 'createDiffieHellman') {
+        const b = num(n.arguments[0]);
+        if (b !== undefined && b < 2048) report(n, `A ${b}-bit Diffie-Hellman prime is too short.`);
+        return;
+      }
+      if (/^pbkdf2(Sync)?$/.test(last)) {
+        const [, salt, it, , digest] = n.arguments;
+        const iters = num(it);
+        if (iters !== undefined && iters < 10000) return report(n, `PBKDF2 with ${iters} iterations is fast to brute-force.`);
+        if (salt && (ts.isStringLiteralLike(salt) || constString(salt, f) !== undefined)) return report(n, 'PBKDF2 uses a constant salt.');
+        if (digest && ts.isStringLiteralLike(digest) && /^(md5|sha1|sha-1)$/i.test(digest.text)) report(n, `PBKDF2 with ${digest.text} is weak.`);
+        return;
+      }
+      if (/^(hash|hashSync|genSalt|genSaltSync)$/.test(last) && /(^|\.)(bcrypt|bcryptjs)$/.test(c.slice(0, c.length - last.length - 1))) {
+        const r = num(n.arguments[last.startsWith('gen') ? 0 : 1]);
+        if (r !== undefined && r < 10) report(n, `bcrypt cost ${r} is too low: use 10 or more.`);
+      }
+    },
+  },
+  {
+    id: 'js-react-unsanitized-html', title: 'HTML rendered from a non-constant value without sanitising', severity: 'medium', confidence: 'low', cwe: ['CWE-79'],
+    kinds: [ts.SyntaxKind.PropertyAssignment],
+    help: '`dangerouslySetInnerHTML={{ __html: value }}` (and Vue `v-html` in an inline template) writes the value as HTML. When the value can come from users (props, API data) this is cross-site scripting. Sanitise it with DOMPurify (`{ __html: DOMPurify.sanitize(value) }`) or render it as text.',
+    visit(n, f, report) {
+      if (!ts.isPropertyAssignment(n)) return;
+      const key = n.name.getText(f.sf).replace(/['"]/g, '');
+      const v = n.initializer;
+      if (key === 'template' && ts.isStringLiteralLike(v) && /\bv-html\s*=\s*["'][^"']+["']/.test(v.text)) return report(n, 'The inline Vue template renders a value with v-html.');
+      if (key !== '__html') return;
+      if (ts.isStringLiteralLike(v) || ts.isNumericLiteral(v)) return;
+      const t = v.getText(f.sf);
+      if (/sanitiz|purif|escape|xss|clean|safe|encode|DOMPurify/i.test(t)) return;
+      if (ts.isTemplateExpression(v) && v.templateSpans.every((sp) => ts.isNumericLiteral(sp.expression))) return;
+      // a constant defined in the same file (an SVG icon, a fixed snippet)
+      if (ts.isIdentifier(v) && (/^[A-Z][A-Z0-9_]+$/.test(v.text) || constString(v, f) !== undefined)) return;
+      if (/\b(JSON\.stringify|serialize)\(/.test(t)) return;
+      report(n, 'dangerouslySetInnerHTML renders a value that is not sanitised.');
+    },
+  },
+  {
+    id: 'js-cleartext-transport', title: 'Request over an unencrypted protocol', severity: 'medium', confidence: 'medium', cwe: ['CWE-319'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression],
+    callNames: new Set(['fetch', 'get', 'post', 'put', 'patch', 'delete', 'request', 'axios', 'got', 'needle', 'superagent', 'ky', 'connect', 'createConnection', 'open']),
+    help: 'Sending a request to an `http://`, `ws://`, `ftp://` or `telnet://` address outside the local machine lets anyone on the path read and change it, credentials and session cookies included. Use `https://`/`wss://`/`sftp`.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const client = ts.isNewExpression(n)
+        ? /^(WebSocket|ws\.WebSocket|EventSource)$/.test(c)
+        : /^(fetch|axios|got|needle|superagent|ky|request|\$\.ajax|\$\.get|\$\.post)$|^(axios|got|needle|superagent|ky|request|http|https|undici|\$|xhr|client|api|ftp|ftpClient|Client)\.(get|post|put|patch|delete|request|connect)$|^(xhr|xmlhttp|req|request)\.open$/.test(c);
+      if (!client) return;
+      for (const a of n.arguments ?? []) {
+        const url = ts.isStringLiteralLike(a) ? a.text : ts.isTemplateExpression(a) ? a.head.text : undefined;
+        if (url === undefined) continue;
+        const m = /^(http|ws|ftp|telnet):\/\/([^/:?#]*)/i.exec(url);
+        if (m && !/^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[\w-]+\.local|[\w-]+\.localhost|host\.docker\.internal|[\w-]+)$/i.test(m[2]!) && !/^(www\.w3\.org|schemas\.|xmlns)/.test(m[2]!)) {
+          return report(a, `The request goes to ${m[1]!.toLowerCase()}://${m[2]} without encryption.`);
+        }
+      }
+    },
+  },
+  {
+    id: 'js-target-blank', title: 'Link opens a new window without rel="noopener"', severity: 'low', confidence: 'medium', cwe: ['CWE-1022'],
+    kinds: [ts.SyntaxKind.JsxOpeningElement, ts.SyntaxKind.JsxSelfClosingElement, ts.SyntaxKind.CallExpression],
+    callNames: new Set(['open']),
+    help: 'A link with `target="_blank"` to another site (or `window.open(url)`) gives the new page `window.opener`, which it can navigate to a phishing page (reverse tabnabbing). Add `rel="noopener noreferrer"` (or pass `noopener` to window.open).',
+    visit(n, f, report) {
+      if (ts.isCallExpression(n)) {
+        if (!/^(window\.)?open$/.test(calleeText(n, f.sf)) || n.arguments.length < 2) return;
+        const [url, target, features] = n.arguments;
+        if (target && ts.isStringLiteralLike(target) && target.text === '_blank' && url && !(ts.isStringLiteralLike(url) && /^\/(?!\/)/.test(url.text)) && !(features && /noopener|noreferrer/.test(features.getText(f.sf)))) report(n, "window.open(url, '_blank') without noopener gives the page window.opener.");
+        return;
+      }
+      if (!ts.isJsxOpeningElement(n) && !ts.isJsxSelfClosingElement(n)) return;
+      if (!/^(a|area|form)$/.test(n.tagName.getText(f.sf))) return;
+      let blank = false;
+      let rel = '';
+      let href: TS.JsxAttribute | undefined;
+      let spread = false;
+      for (const p of n.attributes.properties) {
+        if (ts.isJsxSpreadAttribute(p)) spread = true;
+        if (!ts.isJsxAttribute(p)) continue;
+        const name = p.name.getText(f.sf);
+        const v = p.initializer ? p.initializer.getText(f.sf) : '';
+        if (name === 'target' && /_blank/.test(v)) blank = true;
+        if (name === 'rel') rel = v;
+        if (name === 'href' || name === 'action') href = p;
+      }
+      if (!blank || spread || /noopener|noreferrer/.test(rel) || (rel && !/^["']/.test(rel))) return;
+      const h = href?.initializer?.getText(f.sf) ?? '';
+      if (/^["'](\/(?!\/)|#|\.|mailto:|tel:)/.test(h) || !href) return;
+      report(n, 'target="_blank" without rel="noopener noreferrer" gives the linked page window.opener.');
+    },
+  },
+  {
+    id: 'js-sensitive-storage', title: 'Secret stored in browser storage or a readable cookie', severity: 'medium', confidence: 'medium', cwe: ['CWE-312', 'CWE-922'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.BinaryExpression],
+    callNames: new Set(['setItem', 'set']),
+    help: 'localStorage, sessionStorage and cookies set from script are readable by any script on the page, so one XSS hands over a password, token or card number stored there. Keep session tokens in `HttpOnly` cookies set by the server and never store passwords client-side.',
+    visit(n, f, report) {
+      const SENSITIVE = /pass(word|wd)?|pwd|secret|token|jwt|api_?key|credit_?card|card_?number|cvv|ssn|private_?key|session_?id|auth/i;
+      if (ts.isCallExpression(n)) {
+        const c = calleeText(n, f.sf);
+        if (/^(window\.)?(localStorage|sessionStorage)\.setItem$|^(Cookies|cookies|cookie|jsCookie)\.set$/.test(c)) {
+          const k = n.arguments[0];
+          const v = n.arguments[1];
+          const kt = k ? (ts.isStringLiteralLike(k) ? k.text : k.getText(f.sf)) : '';
+          if (SENSITIVE.test(kt) || (v && ts.isIdentifier(v) && SENSITIVE.test(v.text)) || (v && ts.isPropertyAccessExpression(v) && SENSITIVE.test(v.name.text))) report(n, `${c.split('.')[0]} stores '${kt.slice(0, 30)}' where any script can read it.`);
+        }
+        return;
+      }
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const l = n.left.getText(f.sf);
+        if (/^(window\.)?(localStorage|sessionStorage)\.\w+$|^(window\.)?(localStorage|sessionStorage)\[/.test(l) && SENSITIVE.test(l.replace(/^(window\.)?(localStorage|sessionStorage)/, ''))) report(n, `${l} stores a secret where any script can read it.`);
+        if (/^document\.cookie$/.test(l) && /^[`'"]?\s*(\w*(pass(word)?|pwd|secret|token|jwt|api_?key|session\w*|auth\w*))\s*=/i.test(n.right.getText(f.sf).replace(/^\(/, ''))) report(n, 'A secret is written to a cookie readable by script (no HttpOnly).');
+      }
+    },
+  },
+  {
+    id: 'js-sensitive-log', title: 'Password or secret written to a log', severity: 'medium', confidence: 'medium', cwe: ['CWE-532'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']),
+    help: 'Logs are kept, shipped and read by many people; a logged password, token or card number is a leaked one. Log an id or a masked value instead.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (!/^(console|logger|log|this\.logger|this\.log|winston|pino|bunyan|req\.log|fastify\.log|app\.log)\.(log|info|warn|error|debug|trace)$/.test(c)) return;
+      const SECRET_NAME = /^(password|passwd|pwd|pass|newPassword|oldPassword|plainPassword|secret|clientSecret|apiKey|api_key|accessToken|refreshToken|authToken|token|jwt|creditCard|cardNumber|cvv|ssn|privateKey)$/i;
+      const visit = (e: TS.Node): boolean => {
+        if (ts.isIdentifier(e) && SECRET_NAME.test(e.text) && !(e.parent && ts.isPropertyAccessExpression(e.parent) && e.parent.name === e && ts.isPropertyAccessExpression(e.parent.parent) )) {
+          // `password.length`, `token ? 'yes' : 'no'` and the like do not log the value
+          const p = e.parent;
+          if (p && ts.isPropertyAccessExpression(p) && p.expression === e) return false;
+          if (p && (ts.isConditionalExpression(p) && p.condition === e)) return false;
+          if (p && ts.isPrefixUnaryExpression(p)) return false;
+          if (p && ts.isPropertyAssignment(p) && p.name === e) return false;
+          return true;
+        }
+        if (ts.isCallExpression(e) && /mask|redact|hash|length|censor/i.test(e.expression.getText(f.sf))) return false;
+        if (ts.isBinaryExpression(e) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(e.operatorToken.kind)) return false;
+        return !!ts.forEachChild(e, (x) => (visit(x) ? true : undefined));
+      };
+      if (n.arguments.some((a) => visit(a))) report(n, 'A password, token or other secret is written to the log.');
+    },
+  },
+  {
+    id: 'js-cors-any-origin', title: 'CORS open to every origin', severity: 'low', confidence: 'medium', cwe: ['CWE-942'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['cors', 'setHeader', 'header', 'set', 'register']),
+    help: '`Access-Control-Allow-Origin: *` (or `cors()` without options, which sends it) lets every web site read the responses from a browser. That is right for a public API without cookies or network-based trust; otherwise list the allowed origins.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (/(^|\.)cors$/.test(c) && f.imports.has('cors')) {
+        const o = n.arguments[0];
+        if (!o) return report(n, 'cors() without options allows every origin.');
+        if (ts.isObjectLiteralExpression(o)) {
+          const origin = prop(o, 'origin');
+          if (origin && ts.isStringLiteralLike(origin) && origin.text === '*' && !prop(o, 'credentials')) report(n, "cors() allows every origin ('*').");
+        }
+        return;
+      }
+      if (/(^|\.)(setHeader|header|set)$/.test(c) && /^access-control-allow-origin$/i.test(strArg(n, 0) ?? '') && strArg(n, 1) === '*') report(n, "Access-Control-Allow-Origin: '*' lets every site read the response.");
+    },
+  },
+  {
+    id: 'js-helmet-protection-off', title: 'Security header protection turned off', severity: 'medium', confidence: 'medium', cwe: ['CWE-693', 'CWE-1021'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['helmet', 'frameguard', 'contentSecurityPolicy', 'setHeader', 'header', 'set']),
+    help: 'Turning off helmet\'s Content-Security-Policy or frameguard, or sending `X-Frame-Options: ALLOWALL`, removes the defence against XSS escalation and clickjacking. Configure the policy instead of disabling it.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      if (/(^|\.)helmet$/.test(c) && n.arguments[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
+        for (const key of ['contentSecurityPolicy', 'frameguard', 'xFrameOptions', 'hsts', 'strictTransportSecurity', 'noSniff', 'xContentTypeOptions']) {
+          const v = prop(n.arguments[0], key);
+          if (v?.kind === ts.SyntaxKind.FalseKeyword) report(v.parent, `helmet is configured with ${key}: false.`);
+        }
+        return;
+      }
+      if (/(^|\.)(setHeader|header|set)$/.test(c) && /^x-frame-options$/i.test(strArg(n, 0) ?? '') && /^allow/i.test(strArg(n, 1) ?? '')) report(n, 'X-Frame-Options allows framing by any site.');
+      if (/(^|\.)(setHeader|header|set)$/.test(c) && /^content-security-policy$/i.test(strArg(n, 0) ?? '') && /unsafe-inline|unsafe-eval|\*\s*;?\s*$/.test(strArg(n, 1) ?? '') && /script-src|default-src/.test(strArg(n, 1) ?? '')) report(n, 'The Content-Security-Policy allows inline or any-origin scripts.');
+    },
+  },
+  {
+    id: 'js-unrestricted-upload', title: 'File upload without type or size limits', severity: 'medium', confidence: 'low', cwe: ['CWE-434', 'CWE-770'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['multer', 'formidable', 'IncomingForm', 'fileUpload', 'diskStorage']),
+    help: 'An upload handler that accepts any file type and size lets a client store scripts or HTML the server may later serve, or fill the disk. Set `fileFilter` (checking the type by content, not only the name) and `limits.fileSize` for multer, `filter`/`maxFileSize` for formidable, `limits` for express-fileupload.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const o = n.arguments[0];
+      if (/^multer$/.test(c) && f.imports.has('multer')) {
+        if (!o) return;
+        if (ts.isObjectLiteralExpression(o) && !o.properties.some(ts.isSpreadAssignment) && !prop(o, 'fileFilter') && !prop(o, 'limits')) report(n, 'multer accepts files of any type and size (no fileFilter or limits).');
+        return;
+      }
+      if (/^(formidable|fileUpload)$/.test(c) && (f.imports.has('formidable') || f.imports.has('express-fileupload'))) {
+        if (!o) return report(n, `${c}() accepts files of any type and size.`);
+        if (ts.isObjectLiteralExpression(o) && !o.properties.some(ts.isSpreadAssignment) && !['filter', 'maxFileSize', 'limits', 'fileFilter'].some((k) => prop(o, k))) report(n, `${c}() accepts files of any type and size.`);
+      }
+    },
+  },
 ];
+
+/** Whether an identifier names the error of a `catch` clause or of an error handler's first parameter. */
+function isCaughtError(id: TS.Identifier, f: FileFacts): boolean {
+  for (let p: TS.Node | undefined = id.parent; p; p = p.parent) {
+    if (ts.isCatchClause(p)) return p.variableDeclaration?.name.getText(f.sf) === id.text;
+    if (ts.isFunctionLike(p)) {
+      const ps = p.parameters;
+      if (ps.length === 4 && ps[0]!.name.getText(f.sf) === id.text) return true;
+      if (ts.isCallExpression(p.parent) && /\.(catch|on)$/.test(p.parent.expression.getText(f.sf)) && ps[0]?.name.getText(f.sf) === id.text) return true;
+      if (ps.length >= 1 && ps[0]!.name.getText(f.sf) === id.text && /^(err|error)$/.test(id.text)) return true;
+    }
+  }
+  return false;
+}
 
 /** Runs every structural rule over a file in one walk. */
 export function runAstRules(sf: TS.SourceFile, rules: AstRule[]): AstHit[] {

@@ -20,14 +20,31 @@ export interface TaintHit {
   snippet: string;
 }
 
+/** A source of a custom taint rule found at an expression. */
+export interface HookSource {
+  ruleId: string;
+  /** Human description of the source. */
+  label: string;
+  /** Taint label (`label:` of a Semgrep source); the default label is `__SOURCE__`. */
+  tlabel?: string;
+  /** `requires:`: the expression becomes this source only when its own value carries these labels. */
+  requires?: (labels: ReadonlySet<string>) => boolean;
+}
+
 /** A custom taint hook (YAML `mode: taint` rules plug in here). */
 export interface TaintHooks {
-  /** Extra source check on any expression: returns the rule and a label when the expression is a source. */
-  source?(node: TS.Expression, sf: TS.SourceFile): { ruleId: string; label: string } | undefined;
-  /** Extra sinks on a call: returns [ruleId, argument indexes] pairs. */
-  sink?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { ruleId: string; args: number[] | '*' }[];
+  /** Extra source check on any expression: the custom rules' sources there. */
+  source?(node: TS.Expression, sf: TS.SourceFile): HookSource[] | undefined;
+  /** Extra sinks on a call: returns [ruleId, argument indexes] pairs, with the labels the value must carry. */
+  sink?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { ruleId: string; args: number[] | '*'; requires?: (labels: ReadonlySet<string>) => boolean }[];
+  /** Sinks on any other expression (an assignment's right side...): the value of the expression reaches them. */
+  sinkExpr?(node: TS.Expression, sf: TS.SourceFile): { ruleId: string; requires?: (labels: ReadonlySet<string>) => boolean }[] | undefined;
   /** Extra sanitizers: returns true when the call's result is clean for custom rules. */
   sanitizer?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): boolean;
+  /** Sanitizers by side effect: the variables this call cleans from here on (`validate(x)`). */
+  sanitizesVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string[];
+  /** Propagators: at this call, the value of `from` flows into the variable `to`. */
+  propagate?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { from: TS.Expression; to: string }[];
 }
 
 /** Options of one analysis run. */
@@ -136,7 +153,7 @@ export abstract class AnalyserBase {
     const custom = ruleId !== TAINT_RULES[cls].ruleId;
     if (!custom) {
       if (cleaned & bit(cls)) return;
-    } else if (cleaned & CUSTOM_BIT || (t.origin === 'source' && t.rule !== ruleId)) return;
+    } else if (cleaned & CUSTOM_BIT || (t.origin === 'source' && (t.rule !== ruleId || (site.requires && !site.requires(new Set([t.tlabel ?? '__SOURCE__'])))))) return;
     if (t.origin === 'source') {
       const identity = `${ruleId}|${site.text}|${site.fnName}`;
       const key = `${site.file}\u0000${identity}`;

@@ -4,7 +4,7 @@ import { TAINT_RULES } from './classes.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
-import { isBound, normText, setVar, type Scope, type Site } from './scope.js';
+import { isBound, lookup, normText, setVar, type Scope, type Site } from './scope.js';
 import { CUSTOM_BIT, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Val } from './values.js';
 
 /**
@@ -22,6 +22,14 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (ts.isCallExpression(c) && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require' && !isBound(sc, 'require')))) {
       const a0 = argNodes[0];
       if (a0 && ts.isStringLiteralLike(a0)) return this.moduleObject(sc.file, a0.text);
+      // `require(input)` / `import(input)` loads and runs whatever module the input names
+      if (a0) {
+        const taints = collapse(this.eval(a0, sc));
+        if (taints.length) {
+          const s = this.site(sc, c, `${callee.getText(sf)}()`);
+          for (const t of taints) this.reportTaint(t, 'code', TAINT_RULES.code.ruleId, s);
+        }
+      }
       return EMPTY;
     }
     let recv: Val | undefined;
@@ -44,7 +52,32 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (hooks?.sink) {
       for (const h of hooks.sink(c, sf)) {
         const idx = h.args === '*' ? args.map((_, i) => i) : h.args;
-        for (const i of idx) if (args[i]) for (const t of collapse(args[i]!)) this.reportTaint(t, 'code', h.ruleId, site());
+        const taints = idx.flatMap((i) => (args[i] ? collapse(args[i]!) : []));
+        if (!h.requires) {
+          for (const t of taints) this.reportTaint(t, 'code', h.ruleId, site());
+          continue;
+        }
+        // `requires:` is judged on every label the value carries (`A and B` needs both); a parameter's taint is
+        // judged label by label when the summary is applied
+        const labels = new Set(taints.filter((t) => t.origin === 'source' && t.rule === h.ruleId).map((t) => t.tlabel ?? '__SOURCE__'));
+        const all = h.requires(labels);
+        const s = site();
+        for (const t of taints) {
+          if (t.origin !== 'source') this.reportTaint(t, 'code', h.ruleId, { ...s, requires: h.requires });
+          else if (all) this.reportTaint(t, 'code', h.ruleId, s);
+        }
+      }
+    }
+    if (hooks?.propagate) {
+      for (const p of hooks.propagate(c, sf)) {
+        const v = dataOf(this.eval(p.from, sc));
+        if (v.t.length) setVar(sc, p.to, join(lookup(sc, p.to) ?? EMPTY, v));
+      }
+    }
+    if (hooks?.sanitizesVars) {
+      for (const name of hooks.sanitizesVars(c, sf)) {
+        const cur = lookup(sc, name);
+        if (cur?.t.length) setVar(sc, name, clean(cur, CUSTOM_BIT));
       }
     }
     if (hooks?.sanitizer?.(c, sf)) return clean(dataOf(join(...args)), CUSTOM_BIT);
@@ -52,6 +85,16 @@ export abstract class CallEvaluator extends FunctionSummaries {
     // request object methods
     const r = recv ? force(recv) : undefined;
     if (r?.req && method && REQ_METHODS.has(method)) return this.source(sc, c, `req.${method}(${argNodes[0] && ts.isStringLiteralLike(argNodes[0]) ? argNodes[0].text : ''})`, method === 'json' || method === 'formData' ? 0 : STRINGIFIED);
+
+    // `x.replace(/[\r\n]/g, '')` strips line breaks (log and header injection); a pattern that removes or encodes `<`
+    // clears HTML. `util.promisify(f)` is `f`.
+    if ((method === 'replace' || method === 'replaceAll') && r && argNodes[0] && ts.isRegularExpressionLiteral(argNodes[0])) {
+      const re = argNodes[0].text;
+      // `path.normalize(p).replace(/^(\.\.(\/|\\|$))+/, '')` strips the leading `..` a normalised path can keep
+      const mask = (/\\[rn]|\\s/.test(re) ? bits(['log', 'header']) : 0) | (re.includes('<') ? bits(['xss']) : 0) | (re.startsWith('/^') && re.includes('\\.\\.') && /(^|\.)normalize\(/.test(recvText) ? bits(['path']) : 0);
+      if (mask) return clean(dataOf(r), mask);
+    }
+    if ((f.mod === 'util|promisify' || f.mod === 'global|util.promisify') && args[0]) return args[0];
 
     // models
     const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
@@ -68,6 +111,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
       else if (row.kind === 'clean' && result === undefined) result = EMPTY;
     }
     if (result !== undefined) return result;
+    // `res.status(404).send(...)`: the response's chaining methods give the response back
+    if (r?.res && method && RES_CHAIN.has(method)) return { t: [], res: true };
 
     // callbacks with known semantics
     if (method === 'then' || method === 'catch' || method === 'finally') {
@@ -90,6 +135,29 @@ export abstract class CallEvaluator extends FunctionSummaries {
       return EMPTY;
     }
     const fnArgs = args.map((a, i) => [force(a), i] as const).filter(([a]) => a.fns?.length);
+    // Electron's main process: what a renderer sends over IPC (`ipcMain.on/handle(channel, (event, ...args))`) is input
+    if (method && /^(on|once|handle|handleOnce)$/.test(method) && fnArgs.length && /(^|\.)ipcMain$/.test(recvText)) {
+      const input = this.source(sc, argNodes[0] ?? c, 'IPC message', 0);
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [EMPTY, input, input, input], c, sc, 'IPC handler');
+      return EMPTY;
+    }
+    // readline: `rl.question(prompt, (answer) => ...)` and `rl.on('line', (line) => ...)` read what the user types
+    if (method && fnArgs.length && (method === 'question' || (method === 'on' && argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && argNodes[0].text === 'line')) && /(^|\.)(rl|readline|readlineInterface|iface|prompt|cli|input|reader|lineReader)$/.test(recvText)) {
+      const input = this.source(sc, argNodes[0] ?? c, 'terminal input', STRINGIFIED);
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, 'readline handler');
+      return EMPTY;
+    }
+    // Express `app.param(name, (req, res, next, value) => ...)`: the value is the route parameter
+    if (method === 'param' && fnArgs.length && argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && !r?.t.length) {
+      const input = this.source(sc, argNodes[0], `req.params.${argNodes[0].text}`, STRINGIFIED);
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [{ t: [], req: true }, { t: [], res: true }, EMPTY, input], c, sc, `${name} handler`);
+      return r ?? EMPTY;
+    }
+    // `handlers[input](...)`: the client picks which function runs (unsafe reflection)
+    if (ts.isCallExpression(c) && ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && !ts.isNumericLiteral(callee.argumentExpression)) {
+      const key = this.eval(callee.argumentExpression, sc);
+      if (key.t.length) this.sinkVal(key, 'reflection', site());
+    }
     if (method && ROUTE_METHODS.has(method) && fnArgs.length && !r?.t.length) {
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [{ t: [], req: true }, { t: [], res: true }, EMPTY], c, sc, `${name} handler`);
       return r ?? EMPTY;
@@ -100,7 +168,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
       const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression.getText(sc.file.unit.sf).replace(/!$/, '') : '';
       const ownThread = /(^|\.)parentPort$|^(this\.)?\w*[wW]orker$/.test(receiver);
       const peer = SOCKET_RECEIVERS.test(receiver) && ev !== '' && !SOCKET_LIFECYCLE.has(ev);
-      const input = ((ev === 'message' || ev === 'data') && !ownThread) || peer ? this.source(sc, argNodes[0]!, `${ev} event`, 0) : EMPTY;
+      // an archive's `entry` events (unzipper, yauzl, tar-stream) carry names the archive's author chose (zip slip)
+      const input = ((ev === 'message' || ev === 'data') && !ownThread) || peer || ev === 'entry' ? this.source(sc, argNodes[0]!, ev === 'entry' ? 'archive entry' : `${ev} event`, 0) : EMPTY;
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, `${ev} handler`);
       return EMPTY;
     }
@@ -117,7 +186,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
     // functions passed to unknown calls still run: analyse them with untrusted-free arguments
     if (!fns.length) for (const [a] of fnArgs) for (const fn of a.fns!) this.summary(fn);
     if (out !== undefined) return out;
-    if (sank) return EMPTY;
+    // a sink's result carries no taint, but what it returns still has its module path (`compile()` gives a template)
+    if (sank) return f.mod && !f.mod.startsWith('global|') ? { t: [], mod: `${f.mod}()` } : EMPTY;
     if (f.mod && !f.mod.startsWith('global|')) {
       const d = join(r ? dataOf(r) : undefined, ...args.map((a) => dataOf(a)));
       return { t: d.t, mod: `${f.mod}()` };
@@ -182,13 +252,19 @@ export abstract class CallEvaluator extends FunctionSummaries {
         const where = fa.fields?.get('$where');
         if (where) this.sinkVal(where, 'code', (s ??= site()));
       }
-      const taints = collapse(row.field ? (force(a).fields?.get(row.field) ?? EMPTY) : a);
+      // a query object (`{ text, values }` of pg, `{ sql, values }` of mysql): only its SQL text is SQL
+      const sqlField = row.cls === 'sql' && !row.field && ts.isObjectLiteralExpression(n) ? (['text', 'sql', 'query'].find((k) => force(a).fields?.has(k)) ?? '') : undefined;
+      const field = row.field ?? sqlField;
+      const taints = collapse(field !== undefined ? (force(a).fields?.get(field) ?? EMPTY) : a);
       if (taints.length === 0) continue;
       s ??= site();
       for (const t of taints) this.reportTaint(t, row.cls!, TAINT_RULES[row.cls!].ruleId, s);
     }
   }
 }
+
+/** Response methods that return the response itself (Express, Fastify). */
+const RES_CHAIN = new Set(['status', 'type', 'set', 'header', 'append', 'cookie', 'clearCookie', 'vary', 'links', 'code', 'headers', 'contentType', 'location']);
 
 const NON_HTML_TYPE = /^(application\/(json|[\w.+-]*\+json|octet-stream|pdf|xml)|text\/(plain|csv|event-stream)|json|text|csv|txt|bin|pdf)\s*(;|$)/i;
 

@@ -15,12 +15,19 @@ export type SinkClass =
   | 'proto'
   | 'regex'
   | 'log'
-  | 'header';
+  | 'header'
+  | 'xpath'
+  | 'ldap'
+  | 'resource'
+  | 'reflection';
 
 /** Every class, for "clears everything" sanitizers such as `parseInt`. */
 export const ALL_CLASSES: readonly SinkClass[] = [
-  'command', 'code', 'sql', 'nosql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'log', 'header',
+  'command', 'code', 'sql', 'nosql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'log', 'header', 'xpath', 'ldap', 'resource', 'reflection',
 ];
+
+/** What `sanitizer:*` (a number, a boolean) clears: every class but resource exhaustion, where a number is the danger. */
+export const NUMERIC_CLEARS: readonly SinkClass[] = ALL_CLASSES.filter((c) => c !== 'resource');
 
 /** The taint rule behind each class. */
 export interface TaintRuleInfo {
@@ -105,5 +112,25 @@ export const TAINT_RULES: Record<SinkClass, TaintRuleInfo> = {
     ruleId: 'js-header-injection', title: 'HTTP header injection', severity: 'low', confidence: 'low', cwe: ['CWE-113'],
     message: 'Untrusted input ({source}) sets a response header value in {sink}.',
     help: 'Header values from input can split responses on old runtimes and poison caches. Validate the value against an allow-list. (Node rejects CR/LF in header values, which limits the impact.)',
+  },
+  xpath: {
+    ruleId: 'js-xpath-injection', title: 'XPath injection', severity: 'high', confidence: 'medium', cwe: ['CWE-643'],
+    message: 'Untrusted input ({source}) is built into the XPath expression of {sink}.',
+    help: 'Quotes in input change what an XPath expression selects (`\' or \'1\'=\'1`). Pass the value as an XPath variable (`xpath.evaluate` with `variables`, fontoxpath\'s variables), or select with a fixed expression and compare the value in code.',
+  },
+  reflection: {
+    ruleId: 'js-unsafe-reflection', title: 'Function chosen by input (unsafe reflection)', severity: 'high', confidence: 'medium', cwe: ['CWE-470'],
+    message: 'Untrusted input ({source}) chooses the function called by {sink}.',
+    help: 'Calling `obj[input](...)` lets a client call any method reachable from the object, including inherited ones such as `constructor` (which leads to `Function` and code execution). Map the input to a fixed table and check it with `Object.hasOwn(table, key)` or a `Map`.',
+  },
+  resource: {
+    ruleId: 'js-resource-exhaustion', title: 'Allocation or loop sized by input', severity: 'medium', confidence: 'low', cwe: ['CWE-400', 'CWE-770'],
+    message: 'Untrusted input ({source}) sets the size of {sink} without an upper bound.',
+    help: 'A client-chosen number sizes an allocation (`Buffer.alloc(n)`, `new Array(n)`, `"x".repeat(n)`) or a loop, so one request can exhaust memory or CPU. Clamp it (`Math.min(n, MAX)`) or reject values above a limit before use.',
+  },
+  ldap: {
+    ruleId: 'js-ldap-injection', title: 'LDAP injection', severity: 'high', confidence: 'medium', cwe: ['CWE-90'],
+    message: 'Untrusted input ({source}) is built into the LDAP filter or DN of {sink}.',
+    help: 'Characters such as `*`, `(`, `)` and `\\` in input change an LDAP filter. Build filters with ldapjs filter objects (`new EqualityFilter({ attribute, value })`) or escape the value (`ldap-escape`).',
   },
 };

@@ -3,8 +3,8 @@ import type * as TS from 'typescript';
 import { CallEvaluator } from './calls.js';
 import { LOCATION_SINKS, SQL_TAGS } from './frameworks.js';
 import { guardFacts, pathKey } from './guards.js';
-import { isBound, lookup, setKey, setVar, type Scope } from './scope.js';
-import { EMPTY, STRINGIFIED, clean, dataOf, force, join, type Taint, type Val } from './values.js';
+import { isBound, lookup, normText, setKey, setVar, type Scope } from './scope.js';
+import { EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
 
 /**
  * Expressions: literals, templates (string building clears operator-injection classes), member access, calls,
@@ -12,14 +12,61 @@ import { EMPTY, STRINGIFIED, clean, dataOf, force, join, type Taint, type Val } 
  * assignments (including sinks written as assignments: `innerHTML`, `location`, nested computed writes).
  */
 export abstract class ExpressionEvaluator extends CallEvaluator {
+  /** The expression being evaluated without custom source hooks (a source with `requires:` looks at its own value). */
+  private sourceHookOff: TS.Expression | undefined;
+  /** The expression being evaluated under a custom expression sink. */
+  private sinkHookOff: TS.Expression | undefined;
+
   /** Evaluates an expression to its abstract value. */
   eval(e: TS.Expression, sc: Scope): Val {
     const hooks = this.opts.hooks;
-    if (hooks?.source && !ts.isLiteralExpression(e)) {
-      const src = hooks.source(e, sc.file.unit.sf);
-      if (src) {
-        const v = this.source(sc, e, src.label, 0);
-        return { t: v.t.map((t) => ({ ...t, rule: src.ruleId })) };
+    if (hooks?.sinkExpr && e !== this.sinkHookOff) {
+      const sinks = hooks.sinkExpr(e, sc.file.unit.sf);
+      // arguments of calls are judged with their call (calls.ts)
+      if (sinks?.length && !((ts.isCallExpression(e.parent) || ts.isNewExpression(e.parent)) && e.parent.arguments?.includes(e))) {
+        this.sinkHookOff = e;
+        let v: Val;
+        try {
+          v = this.eval(e, sc);
+        } finally {
+          this.sinkHookOff = undefined;
+        }
+        const taints = collapse(v);
+        const site = this.site(sc, e, normText(e.getText(sc.file.unit.sf)).slice(0, 80));
+        for (const h of sinks) {
+          const labels = new Set(taints.filter((t) => t.origin === 'source' && t.rule === h.ruleId).map((t) => t.tlabel ?? '__SOURCE__'));
+          const all = !h.requires || h.requires(labels);
+          for (const t of taints) {
+            if (t.origin !== 'source') this.reportTaint(t, 'code', h.ruleId, h.requires ? { ...site, requires: h.requires } : site);
+            else if (all) this.reportTaint(t, 'code', h.ruleId, site);
+          }
+        }
+        return v;
+      }
+    }
+    if (hooks?.source && !ts.isLiteralExpression(e) && e !== this.sourceHookOff) {
+      const srcs = hooks.source(e, sc.file.unit.sf);
+      if (srcs?.length) {
+        // a source with `requires:` applies only when the expression's own value carries those labels
+        let own: Val | undefined;
+        if (srcs.some((s) => s.requires)) {
+          this.sourceHookOff = e;
+          try {
+            own = this.eval(e, sc);
+          } finally {
+            this.sourceHookOff = undefined;
+          }
+        }
+        const added: Taint[] = [];
+        for (const src of srcs) {
+          if (src.requires) {
+            const labels = new Set(collapse(own!).filter((t) => t.origin === 'source' && t.rule === src.ruleId).map((t) => t.tlabel ?? '__SOURCE__'));
+            if (!src.requires(labels)) continue;
+          }
+          for (const t of this.source(sc, e, src.label, 0).t) added.push({ ...t, rule: src.ruleId, ...(src.tlabel ? { tlabel: src.tlabel } : {}) });
+        }
+        if (own) return added.length ? join(own, { t: added }) : own;
+        return { t: added };
       }
     }
     switch (e.kind) {
@@ -52,6 +99,10 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         if (SQL_TAGS.test(tag) || /\.sql$/.test(tag)) return EMPTY;
         const tv = this.eval(t.tag, sc);
         if (tv.fns) return join(...tv.fns.map((f) => this.invoke(f, [EMPTY, ...spans], t, sc, tag)));
+        // a sanitiser used as a tag (ldap-escape's filter`...`) cleans what it interpolates
+        const tagRows = tv.mod ? this.opts.models.byName.get(tv.mod) : undefined;
+        const san = tagRows?.find((r) => r.kind === 'sanitizer');
+        if (san) return clean(join(...spans.map(dataOf)), bits(san.clears ?? []) | STRINGIFIED);
         return clean(join(...spans.map(dataOf)), STRINGIFIED);
       }
       case ts.SyntaxKind.PropertyAccessExpression:
@@ -224,6 +275,11 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       const name = ts.isPropertyAccessExpression(target) ? target.name.text : ts.isStringLiteralLike(target.argumentExpression) ? target.argumentExpression.text : undefined;
       // sinks written as assignments
       if (name === 'innerHTML' || name === 'outerHTML' || name === 'srcdoc') this.sinkVal(v, 'xss', this.site(sc, at, text));
+      // `socket.onmessage = (event) => ...`: a WebSocket's (or a window's) messages are input; a worker's are not
+      else if (name === 'onmessage' && force(v).fns && !/(^|\.)(parentPort|self|\w*[wW]orker)$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) {
+        const input = this.source(sc, at, 'message event', 0);
+        for (const fn of force(v).fns!) this.invoke(fn, [input], at as TS.Expression, sc, 'message handler');
+      }
       else if (KOA_BODY.test(text) && ts.isBinaryExpression(at) && servedAsHtml(at.right)) this.sinkVal(v, 'xss', this.site(sc, at, text));
       else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) this.sinkVal(v, 'redirect', this.site(sc, at, text));
       else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) this.sinkVal(v, 'redirect', this.site(sc, at, text));

@@ -65,8 +65,11 @@ export function requestRole(p: TS.ParameterDeclaration, i: number, params: TS.No
   const other = (j: number): string => params[j]?.name.getText(sf) ?? '';
   // AWS Lambda, Netlify and Vercel functions: handler(event, context)
   if (i === 0 && /^(event|evt)$/.test(name) && (/^_?(context|ctx|callback|cb)$/.test(other(1)) || /(^|\.)handler$/i.test(functionName(p.parent, sf))) && !/^(Event|MouseEvent|KeyboardEvent|CustomEvent)\b/.test(type)) return 'src';
+  // a function stored in a variable typed as a Lambda handler (`const main: APIGatewayProxyHandler = async (event) =>`),
+  // or an `event` parameter in a file that imports the Lambda or Netlify types
+  if (i === 0 && (LAMBDA_HANDLER_TYPE.test(declaredType(p.parent, sf)) || (/^(event|evt)$/.test(name) && !type && /from\s+['"](aws-lambda|@netlify\/functions|@vercel\/node)['"]/.test(sf.text)))) return 'src';
   // GraphQL resolvers: (parent, args, context, info)
-  if (i === 1 && RESOLVER_PARENTS.test(other(0)) && (name === 'args' || ts.isObjectBindingPattern(p.name)) && (params.length >= 3 || name === 'args')) return 'src';
+  if (i === 1 && RESOLVER_PARENTS.test(other(0)) && (name === 'args' || ts.isObjectBindingPattern(p.name)) && (params.length >= 3 || name === 'args' || inObjectLiteral(p.parent))) return 'src';
   // Next.js route handlers GET(request, { params }) and page props { params, searchParams }
   if (ts.isObjectBindingPattern(p.name) && p.name.elements.some((e) => /^(params|searchParams)$/.test(e.name.getText(sf))) && (i === 1 ? REQ_TYPES.test(params[0]?.type?.getText(sf) ?? '') || /^req(uest)?$/.test(other(0)) : i === 0 && NEXT_ROUTE_FILE.test(sf.fileName))) return 'src';
   // Next.js server actions: the parameters of a module-level function in a 'use server' file
@@ -82,6 +85,20 @@ export function requestRole(p: TS.ParameterDeclaration, i: number, params: TS.No
   if ((n === 'res' || n === 'response' || n === 'reply') && i >= 1 && i <= 2) return 'res';
   if (n === 'ctx' && i === 0 && params[1] && params[1].name.getText(sf) === 'next') return 'req';
   return undefined;
+}
+
+const LAMBDA_HANDLER_TYPE = /^(APIGateway\w*Handler|ALBHandler|LambdaFunctionURLHandler|Handler|SQSHandler|SNSHandler|S3Handler|EventBridgeHandler)\b/;
+
+/** The declared type of the variable a function is assigned to (`const f: Handler = ...`), or ''. */
+function declaredType(fn: TS.Node, sf: TS.SourceFile): string {
+  const p = fn.parent;
+  return p && ts.isVariableDeclaration(p) && p.type ? p.type.getText(sf) : '';
+}
+
+/** Whether a function is a property value or method of an object literal (a resolver map `{ Query: { f(_, { id }) {} } }`). */
+function inObjectLiteral(fn: TS.Node): boolean {
+  const p = fn.parent;
+  return (ts.isMethodDeclaration(fn) && !!p && ts.isObjectLiteralExpression(p)) || (!!p && ts.isPropertyAssignment(p));
 }
 
 const NEXT_ROUTE_FILE = /(^|\/)(app|pages)\/.*\.[jt]sx?$/;

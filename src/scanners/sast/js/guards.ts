@@ -2,6 +2,9 @@ import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { ALL_BITS, STRINGIFIED, bit } from './values.js';
 
+/** What a numeric check clears: a number is safe everywhere but as a size (resource exhaustion). */
+const NUMERIC = ALL_BITS & ~bit('resource');
+
 /**
  * Guards: conditions under which a value is safe inside the guarded branch (and after it, when the other branch
  * leaves the block). A condition gives facts for the branch where it holds (`pos`) and where it fails (`neg`); each
@@ -58,6 +61,21 @@ export function guardFacts(e: TS.Expression, sf: TS.SourceFile): GuardFacts {
       if (!r) return none;
       return eq ? r : { pos: r.neg, neg: r.pos };
     }
+    // `key in TABLE`: an allow-list lookup (inherited names such as `constructor` pass it, so not for keys)
+    if (op === ts.SyntaxKind.InKeyword) {
+      const k = guardKey(e.left);
+      return k ? { pos: [{ ...k, mask: ALL_BITS & ~bit('proto') & ~bit('reflection') }], neg: [] } : none;
+    }
+    // `n > MAX`, `n <= 100`: the code bounds the number (whichever branch goes on, the other typically rejects)
+    if ([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken].includes(op)) {
+      const bound = (x: TS.Expression): boolean => ts.isNumericLiteral(x) || (ts.isIdentifier(x) && /^[A-Z][A-Z0-9_]+$/.test(x.text)) || (ts.isPropertyAccessExpression(x) && /^[A-Z][A-Z0-9_]+$/.test(x.name.text));
+      const k = bound(e.right) ? guardKey(e.left) : bound(e.left) ? guardKey(e.right) : undefined;
+      if (k && !(ts.isPrefixUnaryExpression(e.right) && e.right.operator === ts.SyntaxKind.MinusToken)) {
+        const f = { ...k, mask: bit('resource') };
+        const idx = ts.isCallExpression(e.left) && ts.isPropertyAccessExpression(e.left.expression) && e.left.expression.name.text === 'indexOf';
+        if (!idx) return { pos: [f], neg: [f] };
+      }
+    }
     // x.indexOf(v) !== -1, > -1, >= 0
     if ([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken].includes(op) && ts.isCallExpression(e.left)) {
       const c = e.left;
@@ -76,7 +94,7 @@ function equalityFacts(a: TS.Expression, b: TS.Expression): GuardFacts | undefin
   if (ts.isTypeOfExpression(a) && ts.isStringLiteralLike(b)) {
     const k = guardKey(a.expression);
     if (!k) return undefined;
-    if (['number', 'boolean', 'bigint', 'undefined'].includes(b.text)) return { pos: [{ ...k, mask: ALL_BITS }], neg: [] };
+    if (['number', 'boolean', 'bigint', 'undefined'].includes(b.text)) return { pos: [{ ...k, mask: b.text === 'number' || b.text === 'bigint' ? NUMERIC : ALL_BITS }], neg: [] };
     if (b.text === 'string') return { pos: [{ ...k, mask: STRINGIFIED }], neg: [] };
     if (b.text === 'object') return { pos: [], neg: [{ ...k, mask: bit('nosql') | bit('proto') }] };
     return undefined;
@@ -124,15 +142,19 @@ function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
       if (!k) return none;
       let mask = bit('path');
       if (ts.isStringLiteralLike(a0) && /^https?:\/\/[^/]+\//.test(a0.text)) mask |= bit('ssrf') | bit('redirect');
+      // a local path (`/`, `/app/`) keeps a redirect on this site (`//host` is checked apart, or accepted: low impact)
+      else if (ts.isStringLiteralLike(a0) && /^\/(?!\/)/.test(a0.text)) mask |= bit('redirect');
       return { pos: [{ ...k, mask }], neg: [] };
     }
-    if ((m === 'hasOwnProperty' || m === 'hasOwn') && e.arguments.length) {
+    if ((m === 'hasOwnProperty' || m === 'hasOwn' || (m === 'call' && /hasOwnProperty$/.test(recv.getText(sf)))) && e.arguments.length) {
       const k = guardKey(e.arguments[e.arguments.length - 1]!);
-      return k ? { pos: [{ ...k, mask: bit('proto') }], neg: [] } : none;
+      return k ? { pos: [{ ...k, mask: bit('proto') | bit('reflection') }], neg: [] } : none;
     }
     if (/^(isInt|isNumeric|isUUID|isAlphanumeric|isAlpha|isHexadecimal|isMongoId|isBoolean|isInteger|isSafeInteger|isFinite|isFloat|isDecimal)$/.test(m) && a0) {
       const k = guardKey(a0);
-      return k ? { pos: [{ ...k, mask: ALL_BITS }], neg: [] } : none;
+      // validator's isInt(x, { max }) bounds the number
+      const bounded = /^(isInt|isFloat)$/.test(m) && e.arguments[1] && /\bmax\b/.test(e.arguments[1].getText(sf));
+      return k ? { pos: [{ ...k, mask: bounded || /^(isUUID|isAlphanumeric|isAlpha|isHexadecimal|isMongoId|isBoolean)$/.test(m) ? ALL_BITS : NUMERIC }], neg: [] } : none;
     }
   }
   const name = callee.getText(sf);

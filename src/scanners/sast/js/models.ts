@@ -1,4 +1,4 @@
-import { ALL_CLASSES, type SinkClass } from './classes.js';
+import { ALL_CLASSES, NUMERIC_CLEARS, type SinkClass } from './classes.js';
 
 /**
  * Library knowledge as data: one row per API, `package  access-path  kind  [args]  [options]`.
@@ -38,6 +38,14 @@ export const MODEL_ROWS: readonly string[] = [
   'cross-spawn sync sink:command 0',
   'shelljs exec sink:command 0',
   'execa execaSync sink:command 0',
+  // a shell given the script as an argument (`spawn('sh', ['-c', cmd])`), or `shell: true` joining the arguments
+  'child_process spawn sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\\.exe|powershell|pwsh)$',
+  'child_process spawnSync sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\\.exe|powershell|pwsh)$',
+  'child_process execFile sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\\.exe|powershell|pwsh)$',
+  'child_process execFileSync sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\\.exe|powershell|pwsh)$',
+  'child_process spawn sink:command 1 opt=shell:true', 'child_process spawnSync sink:command 1 opt=shell:true',
+  'execa . sink:command 1 first=^(/bin/|/usr/bin/)?(sh|bash|zsh|cmd|powershell)$', 'execa $ sink:command 0',
+  'zx $ sink:command 0', 'shelljs exec sink:command 0',
   'execa execaCommandSync sink:command 0',
   'execa commandSync sink:command 0',
   // code
@@ -57,6 +65,9 @@ export const MODEL_ROWS: readonly string[] = [
   'ejs render sink:code 0', 'ejs compile sink:code 0', 'pug render sink:code 0', 'pug compile sink:code 0',
   'handlebars compile sink:code 0', 'nunjucks renderString sink:code 0', 'lodash template sink:code 0',
   'mustache render sink:code 0', 'dot template sink:code 0',
+  // what the engines render from data is escaped (`{{x}}`, `#{x}`, `<%= x %>`)
+  'handlebars compile() sanitizer:xss', 'pug compile() sanitizer:xss', 'pug render sanitizer:xss', 'pug renderFile sanitizer:xss',
+  'ejs render sanitizer:xss', 'nunjucks render sanitizer:xss', 'nunjucks renderString sanitizer:xss', 'mustache render sanitizer:xss',
   // headless browsers: code evaluated in the page, pages opened at input URLs
   '* evaluate sink:code 0 str recv=(^|\\.)(page|frame|tab)$',
   '* evaluateHandle sink:code 0 str recv=(^|\\.)(page|frame|tab)$',
@@ -82,6 +93,9 @@ export const MODEL_ROWS: readonly string[] = [
   '* fromRaw sink:sql 0',
   '* selectRaw sink:sql 0',
   '* $queryRawUnsafe sink:sql 0',
+  // mssql requests, pg's `{ text }` query objects, Oracle and Sequelize instances named otherwise
+  '* query sink:sql 0 recv=(^|\\.)(request|sqlRequest|req2|ps|new\\w*\\.Request\\(.*\\)|\\w*\\.request\\(\\))$',
+  '* batch sink:sql 0 recv=(^|\\.)(request|sqlRequest)$', '* execute sink:sql 0 recv=(^|\\.)(oracle|oracledb|ora|session)$',
   '* $executeRawUnsafe sink:sql 0',
   '* literal sink:sql 0 recv=(^|\\.)(sequelize|Sequelize)$',
   // NoSQL: filter objects of MongoDB drivers and Mongoose models
@@ -107,6 +121,23 @@ export const MODEL_ROWS: readonly string[] = [
   '* deleteMany sink:nosql 0',
   '* countDocuments sink:nosql 0',
   '* $where sink:code 0',
+  // MongoDB driver collections reached through `db.collection('x')` and Mongoose aggregation pipelines
+  '* find sink:nosql 0 recv=(collection|model)\\(.*\\)$', '* remove sink:nosql 0 recv=(collection|model)\\(.*\\)$',
+  '* count sink:nosql 0 recv=(collection|model)\\(.*\\)$', '* aggregate sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$|(collection|model)\\(.*\\)$',
+  '* findOneAndUpdate sink:nosql 1', '* replaceOne sink:nosql 1', '* bulkWrite sink:nosql 0',
+  // query builders of SQL ORMs: a string condition is SQL text (object conditions are bound)
+  '* where sink:sql 0 str recv=(createQueryBuilder\\(.*\\)|[qQ]ueryBuilder|^qb|\\.(select|from|leftJoin\\w*|innerJoin\\w*)\\(.*\\))$',
+  '* andWhere sink:sql 0 str', '* orWhere sink:sql 0 str recv=(createQueryBuilder\\(.*\\)|[qQ]ueryBuilder|^qb|\\)$)',
+  '* orderBy sink:sql 0 str recv=(createQueryBuilder\\(.*\\)|[qQ]ueryBuilder|^qb)$', '* having sink:sql 0 str recv=(createQueryBuilder\\(.*\\)|[qQ]ueryBuilder|^qb)$',
+  '* $queryRaw sink:sql 0 str', '* $executeRaw sink:sql 0 str', '* unsafe sink:sql 0 recv=(^|\\.)(sql|db|postgres)$',
+  // XPath and LDAP queries built from input
+  'xpath select sink:xpath 0', 'xpath select1 sink:xpath 0', 'xpath evaluate sink:xpath 0', 'xpath useNamespaces().select sink:xpath 0',
+  'global document.evaluate sink:xpath 0', '* selectNodes sink:xpath 0', '* selectSingleNode sink:xpath 0', '* find sink:xpath 0 recv=(^|\\.)(xmlDoc|doc|xml|document|root)$',
+  'xpath.js . sink:xpath 1', 'fontoxpath evaluateXPath sink:xpath 0', 'fontoxpath evaluateXPathToNodes sink:xpath 0', 'fontoxpath evaluateXPathToString sink:xpath 0',
+  '* search sink:ldap 0,1 recv=(^|\\.)(client|ldap|ldapClient|ldapjs|ad|conn)$',
+  'ldapjs parseFilter sink:ldap 0', 'ldapjs createClient().search sink:ldap 0,1', '* findUser sink:ldap 0 recv=(^|\\.)(ad|activeDirectory|ldap)$',
+  '* bind sink:ldap 0 recv=(^|\\.)(client|ldap|ldapClient)$', 'ldap-escape filter sanitizer:ldap', 'ldap-escape dn sanitizer:ldap', 'ldapjs new:EqualityFilter clean',
+  'xpath-escape . sanitizer:xpath',
   // XSS
   '* send sink:xss 0 str recv=^(res|response|reply|ctx\\.res)$',
   '* write sink:xss 0 str recv=^(res|response)$',
@@ -121,6 +152,7 @@ export const MODEL_ROWS: readonly string[] = [
   'global $ sink:xss 0 str', 'global jQuery sink:xss 0 str', 'jquery . sink:xss 0 str',
   '* text clean recv=^(\\$|jQuery)\\(|^\\$\\w+$', '* val clean recv=^(\\$|jQuery)\\(|^\\$\\w+$',
   '* createContextualFragment sink:xss 0',
+  '* setAttribute sink:xss 1 first=^(href|src|srcdoc|action|formaction|xlink:href|on\\w+)$',
   '* render sink:xss 1 str recv=^(res|response)$',
   '* render sink:path 0 recv=^(res|response)$',
   '* response sink:xss 0 str recv=^h$',
@@ -137,7 +169,7 @@ export const MODEL_ROWS: readonly string[] = [
   'fs-extra readFile sink:path 0', 'fs-extra outputFile sink:path 0', 'fs-extra remove sink:path 0', 'fs-extra readJson sink:path 0',
   'fs mkdir sink:path 0', 'fs mkdirSync sink:path 0', 'fs copyFile sink:path 0,1', 'fs copyFileSync sink:path 0,1',
   'fs rename sink:path 0,1', 'fs renameSync sink:path 0,1', 'fs statSync sink:path 0', 'fs lstat sink:path 0', 'fs lstatSync sink:path 0',
-  'fs rmdir sink:path 0', 'fs rmdirSync sink:path 0', 'fs opendir sink:path 0', 'fs symlink sink:path 0,1', 'fs truncate sink:path 0',
+  'fs rmdir sink:path 0', 'fs existsSync sink:path 0', 'fs exists sink:path 0', 'fs rmdirSync sink:path 0', 'fs opendir sink:path 0', 'fs symlink sink:path 0,1', 'fs truncate sink:path 0',
   'fs chmod sink:path 0', 'fs chown sink:path 0', 'fs readlink sink:path 0', 'fs realpath sink:path 0', 'fs cp sink:path 0,1',
   'fs-extra writeFile sink:path 0', 'fs-extra writeJson sink:path 0', 'fs-extra outputJson sink:path 0', 'fs-extra copy sink:path 0,1',
   'fs-extra move sink:path 0,1', 'fs-extra readFileSync sink:path 0', 'fs-extra createReadStream sink:path 0', 'fs-extra unlink sink:path 0',
@@ -147,6 +179,9 @@ export const MODEL_ROWS: readonly string[] = [
   '* sendfile sink:path 0 unless=root recv=^(res|response)$',
   '* attachment sink:path 0 recv=^(res|response)$',
   '* download sink:path 0 recv=^(res|response)$',
+  // express-fileupload moves an upload to a path the code builds, often from the client's file name
+  '* mv sink:path 0 recv=(^|\\.)(files\\.\\w+|file|upload|uploadedFile|sampleFile|image|avatar)$',
+  'send . sink:path 1',
   // SSRF
   'global fetch sink:ssrf 0',
   'axios . sink:ssrf 0', 'axios get sink:ssrf 0', 'axios post sink:ssrf 0', 'axios put sink:ssrf 0', 'axios delete sink:ssrf 0',
@@ -154,6 +189,7 @@ export const MODEL_ROWS: readonly string[] = [
   'http get sink:ssrf 0', 'http request sink:ssrf 0', 'https get sink:ssrf 0', 'https request sink:ssrf 0',
   'axios options sink:ssrf 0', 'axios postForm sink:ssrf 0', 'axios putForm sink:ssrf 0', 'axios patchForm sink:ssrf 0',
   'axios create().get sink:ssrf 0', 'axios create().post sink:ssrf 0', 'axios create().request sink:ssrf 0',
+  'axios create sink:ssrf 0 field=baseURL', 'got extend sink:ssrf 0 field=prefixUrl',
   'got . sink:ssrf 0', 'got get sink:ssrf 0', 'got post sink:ssrf 0', 'got put sink:ssrf 0', 'got patch sink:ssrf 0',
   'got delete sink:ssrf 0', 'got head sink:ssrf 0', 'got stream sink:ssrf 0', 'got paginate sink:ssrf 0',
   'node-fetch . sink:ssrf 0', 'node-fetch default sink:ssrf 0', 'cross-fetch . sink:ssrf 0', 'isomorphic-fetch . sink:ssrf 0',
@@ -181,6 +217,9 @@ export const MODEL_ROWS: readonly string[] = [
   'global location.replace sink:redirect 0',
   'global window.location.assign sink:redirect 0',
   'global window.location.replace sink:redirect 0',
+  'next/navigation redirect sink:redirect 0', 'next/navigation permanentRedirect sink:redirect 0', 'next/navigation useRouter().push sink:redirect 0',
+  '* push sink:redirect 0 str recv=(^|\\.)(router|\\$router|history)$', '* replace sink:redirect 0 str recv=(^|\\.)(router|\\$router|history)$',
+  '* navigateByUrl sink:redirect 0 recv=(^|\\.)router$',
   // deserialisation, XXE
   'node-serialize unserialize sink:deserialization 0',
   'serialize-to-js deserialize sink:deserialization 0',
@@ -196,15 +235,22 @@ export const MODEL_ROWS: readonly string[] = [
   'js-yaml load sink:deserialization 0 opt=schema:~FULL_SCHEMA',
   'js-yaml loadAll sink:deserialization 0 opt=schema:~FULL_SCHEMA',
   'cryo parse sink:deserialization 0',
+  'v8 deserialize sink:deserialization 0', 'php-serialize unserialize sink:deserialization 0', 'serialize-javascript . sink:xss 0 opt=unsafe:true',
+  'bson deserialize sink:deserialization 0 opt=evalFunctions:true',
   // prototype pollution
-  'lodash set sink:proto 1', 'lodash setWith sink:proto 1', 'lodash.set . sink:proto 1', 'dot-prop set sink:proto 1',
+  'lodash set sink:proto 1', 'lodash/set . sink:proto 1', 'lodash/merge . sink:proto 1,2,3', 'lodash.merge . sink:proto 1,2,3', 'lodash/defaultsDeep . sink:proto 1,2', 'lodash.defaultsdeep . sink:proto 1,2', 'lodash/setWith . sink:proto 1', 'deepmerge . sink:proto 0,1', 'merge . sink:proto 1', 'merge recursive sink:proto 1', 'mixin-deep . sink:proto 1', 'deep-extend . sink:proto 1', 'lodash/template . sink:code 0', 'lodash.template . sink:code 0', 'lodash setWith sink:proto 1', 'lodash.set . sink:proto 1', 'dot-prop set sink:proto 1',
   'object-path set sink:proto 1', 'lodash update sink:proto 1', 'lodash updateWith sink:proto 1', 'dot-prop setProperty sink:proto 1',
   'lodash merge sink:proto 1,2,3', 'lodash mergeWith sink:proto 1,2', 'lodash defaultsDeep sink:proto 1,2', 'jquery extend sink:proto 2,3',
   'set-value . sink:proto 1', 'dset . sink:proto 1', 'dset dset sink:proto 1', 'lodash zipObjectDeep sink:proto 0',
   'dot-object str sink:proto 0', 'flat unflatten sink:proto 0',
   // ReDoS
   'global RegExp sink:regex 0',
+  '* match sink:regex 0 str', '* matchAll sink:regex 0 str', 'minimatch . sink:regex 1', 'micromatch isMatch sink:regex 1',
   'global new:RegExp sink:regex 0',
+  // allocations sized by input (resource exhaustion)
+  'global Buffer.alloc sink:resource 0', 'global Buffer.allocUnsafe sink:resource 0', 'global Buffer.allocUnsafeSlow sink:resource 0',
+  'global new:Array sink:resource 0', 'global Array sink:resource 0', 'global new:ArrayBuffer sink:resource 0', 'global Array.from sink:resource 0 field=length',
+  '* repeat sink:resource 0', '* padStart sink:resource 0', '* padEnd sink:resource 0',
   // logs
   'global console.log sink:log * str', 'global console.info sink:log * str', 'global console.warn sink:log * str',
   'global console.error sink:log * str',
@@ -224,7 +270,7 @@ export const MODEL_ROWS: readonly string[] = [
   'path basename sanitizer:path',
   'validator escape sanitizer:xss', 'validator toInt sanitizer:*', 'validator toFloat sanitizer:*', 'validator toBoolean sanitizer:*',
   'he encode sanitizer:xss', 'he escape sanitizer:xss', 'escape-html . sanitizer:xss', 'xss . sanitizer:xss', 'sanitize-html . sanitizer:xss',
-  'dompurify sanitize sanitizer:xss', 'isomorphic-dompurify sanitize sanitizer:xss', 'global DOMPurify.sanitize sanitizer:xss',
+  'dompurify sanitize sanitizer:xss', 'lodash/escapeRegExp . sanitizer:regex', 'lodash.escaperegexp . sanitizer:regex', 'isomorphic-dompurify sanitize sanitizer:xss', 'global DOMPurify.sanitize sanitizer:xss',
   'lodash escape sanitizer:xss', 'lodash escapeRegExp sanitizer:regex', 'lodash toNumber sanitizer:*', 'escape-string-regexp . sanitizer:regex',
   'shell-quote quote sanitizer:command', 'shell-escape . sanitizer:command', 'shescape quote sanitizer:command',
   'sqlstring escape sanitizer:sql', 'mysql escape sanitizer:sql', 'mysql2 escape sanitizer:sql', 'pg-format . sanitizer:sql',
@@ -237,7 +283,7 @@ export const MODEL_ROWS: readonly string[] = [
   '* sanitize sanitizer:xss recv=(^|\\.)(DOMPurify|purify|dompurify|sanitizer)$',
   'validator isURL clean', 'validator isEmail clean', 'validator whitelist sanitizer:*', 'validator stripLow sanitizer:log,header',
   'sanitize-filename . sanitizer:path', 'global Math.round sanitizer:*', 'global Math.trunc sanitizer:*',
-  'global Math.abs sanitizer:*', 'global BigInt sanitizer:*',
+  'global Math.abs sanitizer:*', 'global BigInt sanitizer:*', 'global Math.min sanitizer:*,resource', 'lodash clamp sanitizer:*,resource',
   'mongoose Types.ObjectId sanitizer:nosql,proto', 'mongoose new:Types.ObjectId sanitizer:nosql,proto', 'mongodb new:ObjectId sanitizer:nosql,proto',
   'mongodb ObjectId sanitizer:nosql,proto', 'global escapeHtml sanitizer:xss', 'global escapeHTML sanitizer:xss', 'global sanitizeHtml sanitizer:xss',
   '* parse sanitizer:nosql,proto recv=(Schema|schema|Validator|validator)$',
@@ -249,6 +295,18 @@ export const MODEL_ROWS: readonly string[] = [
   'global window.location.search source:URL', 'global window.location.hash source:URL', 'global window.location.href source:URL',
   'global document.location.search source:URL', 'global document.location.hash source:URL', 'global document.URL source:URL',
   'global document.referrer source:referrer', 'global document.cookie source:cookie', 'global window.name source:window-name',
+  'global location.pathname source:URL', 'global window.location.pathname source:URL',
+  // routers of front-end frameworks: route and query parameters come from the URL
+  'react-router-dom useParams source:URL', 'react-router-dom useSearchParams source:URL', 'react-router useParams source:URL',
+  'react-router useSearchParams source:URL', 'react-router-dom useLocation source:URL', 'next/navigation useSearchParams source:URL',
+  'next/navigation useParams source:URL', 'vue-router useRoute source:URL',
+  '* queryParams source:URL recv=(^|\\.)(snapshot|route|activatedRoute|activeRoute)$', '* params source:URL recv=(^|\\.)(snapshot|activatedRoute|activeRoute|\\$route)$',
+  '* queryParamMap source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$', '* paramMap source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$',
+  '* fragment source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$', '* query source:URL recv=(^|\\.)(\\$route|router|\\$router\\.currentRoute)$',
+  '* hash source:URL recv=(^|\\.)\\$route$',
+  // names of entries read from an archive (zip slip): the archive's author chooses them
+  // (adm-zip's `entryName`; the `entry` events of unzipper, yauzl and tar-stream are in calls.ts)
+  '* entryName source:archive-entry', '* fileName source:archive-entry recv=(^|\\.)zipEntry$', '* path source:archive-entry recv=(^|\\.)(zipEntry|tarEntry)$',
   // values that carry no taint whatever goes in
   'global Array.isArray clean', 'global isNaN clean', 'global Number.isInteger clean', 'global Object.keys propagate',
   '* length clean', '* indexOf clean', '* includes clean', '* startsWith clean', '* endsWith clean', '* test clean', '* has clean',
@@ -289,7 +347,8 @@ export function parseModelRows(rows: readonly string[]): ModelRow[] {
       if (!ALL_CLASSES.includes(m.cls)) throw new Error(`bad sink class in model row: ${row}`);
     } else if (kind === 'sanitizer') {
       m.kind = 'sanitizer';
-      m.clears = arg === '*' ? [...ALL_CLASSES] : (arg ?? '').split(',').map((c) => c as SinkClass);
+      m.clears = (arg ?? '').split(',').flatMap((c) => (c === '*' ? [...NUMERIC_CLEARS] : [c as SinkClass]));
+      if (m.clears.some((c) => !ALL_CLASSES.includes(c))) throw new Error(`bad sanitizer class in model row: ${row}`);
     } else if (kind === 'source') {
       m.kind = 'source';
       m.label = arg ?? 'input';

@@ -22,6 +22,15 @@ export abstract class ObjectModel extends ModuleLinker {
       return EMPTY;
     }
     if (b.fields?.has(name)) return force(b.fields.get(name)!);
+    // properties that are input whatever object holds them (`route.snapshot.queryParams`, a zip entry's `entryName`)
+    if (node && !b.mod?.startsWith('global|') && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node))) {
+      const rows = this.opts.models.byMethod.get(name);
+      if (rows?.some((r) => r.kind === 'source')) {
+        const recv = node.expression.getText(sc.file.unit.sf).replace(/\s+/g, '');
+        const row = rows.find((r) => r.kind === 'source' && (!r.recv || r.recv.test(recv)));
+        if (row) return this.source(sc, node, `${recv}.${name}`, 0);
+      }
+    }
     if (b.mod) {
       if (b.mod === 'global|process' && name === 'argv' && node) return this.source(sc, node, 'process.argv', STRINGIFIED);
       if (b.mod === 'global|process' && name === 'env') return this.opts.envIsInput && node ? this.source(sc, node, 'process.env', STRINGIFIED) : EMPTY;

@@ -26,6 +26,8 @@ export interface Scope {
   returns: Val[];
   /** Set once an access path (`a.b`) has been stored in `vars`. */
   dotted: boolean;
+  /** The function is a route handler whose returned string is the HTML response (Hapi `(request, h)`). */
+  returnsHtml?: boolean;
 }
 
 /** A file: its module scope, evaluation state (0 new, 1 running, 2 done) and what it exports. */
@@ -48,6 +50,8 @@ export interface Site {
   text: string;
   fnName: string;
   snippet: string;
+  /** A custom sink's `requires:`: a source taint reports only when its label satisfies it. */
+  requires?: (labels: ReadonlySet<string>) => boolean;
 }
 
 /** In a summary: a parameter (at an access path below it) reaches a sink. */

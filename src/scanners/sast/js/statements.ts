@@ -43,6 +43,7 @@ export abstract class StatementExecutor extends ExpressionEvaluator {
         const e = (s as TS.ReturnStatement).expression;
         if (e) {
           const v = this.eval(e, sc);
+          if (sc.returnsHtml) this.returnedHtml(v, e, sc);
           sc.returns.push(this.lazyStep(v, sc, s, () => `returned from ${sc.fnName}`));
         }
         return true;
@@ -74,7 +75,15 @@ export abstract class StatementExecutor extends ExpressionEvaluator {
           if (ts.isVariableDeclarationList(f.initializer)) for (const d of f.initializer.declarations) this.declare(d, sc);
           else this.eval(f.initializer, sc);
         }
-        if (f.condition) this.eval(f.condition, sc);
+        if (f.condition) {
+          this.eval(f.condition, sc);
+          // `for (i = 0; i < input; i++)`: the client chooses how long the loop runs
+          const c = f.condition;
+          if (ts.isBinaryExpression(c) && [ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken].includes(c.operatorToken.kind)) {
+            const bound = this.eval(c.right, sc);
+            if (bound.t.length || bound.fields) this.sinkVal(bound, 'resource', this.site(sc, c, 'loop bound'));
+          }
+        }
         this.exec(f.statement, sc);
         if (f.incrementor) this.eval(f.incrementor, sc);
         return false;

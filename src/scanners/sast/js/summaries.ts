@@ -4,7 +4,7 @@ import type { FlowStep } from '../../../core/types.js';
 import { REQ_METHODS, REQ_OBJECT_PROPS, REQ_STRING_PROPS, requestRole } from './frameworks.js';
 import { ObjectModel } from './objects.js';
 import { hasModifier, normText, type Scope, type Summary } from './scope.js';
-import { ALL_BITS, EMPTY, STRINGIFIED, addStep, clean, collapse, dataOf, force, join, type FnRef, type Taint, type Val } from './values.js';
+import { ALL_BITS, EMPTY, bit, STRINGIFIED, addStep, clean, collapse, dataOf, force, join, type FnRef, type Taint, type Val } from './values.js';
 
 /**
  * Function summaries: each function is analysed once, with its parameters as symbolic taints (request objects and
@@ -36,21 +36,37 @@ export abstract class FunctionSummaries extends ObjectModel {
       else if (exported) v = join(v, this.source(sc, p, `parameter ${p.name.getText(sc.file.unit.sf)} of exported ${sc.fnName}`, 0));
       if (p.type) {
         const tv = this.typeVal(p.type, closure);
-        if (tv) v = join(v, tv);
-        if (p.type.kind === ts.SyntaxKind.NumberKeyword || p.type.kind === ts.SyntaxKind.BooleanKeyword) v = clean(v, ALL_BITS);
+        // a request DTO's class (`@Body() dto: CreateUserDto`) describes the input's shape; its fields stay input
+        if (tv && reqLike !== 'src') v = join(v, tv);
+        if (p.type.kind === ts.SyntaxKind.NumberKeyword || p.type.kind === ts.SyntaxKind.BooleanKeyword) v = clean(v, p.type.kind === ts.SyntaxKind.NumberKeyword ? ALL_BITS & ~bit('resource') : ALL_BITS);
       }
       if (p.dotDotDotToken) v = dataOf(v);
       this.bindPattern(p.name, v, sc, p, p.initializer);
     });
+    // Hapi handlers `(request, h) => string`: a returned string is sent as text/html
+    const hp = params[1];
+    if (hp && ts.isIdentifier(hp.name) && hp.name.text === 'h' && params[0] && requestRole(params[0], 0, params, sc.file.unit.sf) === 'req') sc.returnsHtml = true;
     const body = node.body;
     if (body) {
       if (ts.isBlock(body)) this.execBlock(body.statements, sc);
-      else sc.returns.push(this.eval(body as TS.Expression, sc));
+      else {
+        const v = this.eval(body as TS.Expression, sc);
+        if (sc.returnsHtml) this.returnedHtml(v, body as TS.Expression, sc);
+        sc.returns.push(v);
+      }
     }
     b.ret = join(...sc.returns);
     this.building.delete(fn.node);
     this.summaries.set(fn.node, b);
     return b;
+  }
+
+  /** A string a Hapi handler returns is the HTML response: a cross-site scripting sink. */
+  protected returnedHtml(v: Val, e: TS.Expression, sc: Scope): void {
+    // only strings built here (objects are sent as JSON)
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (!v.t.length || !(ts.isTemplateExpression(e) || (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken))) return;
+    this.sinkVal(v, 'xss', this.site(sc, e, 'handler return value'));
   }
 
   protected fnName(node: TS.Node, sc: Scope): string {

@@ -35,6 +35,8 @@ export interface Taint {
   steps: FlowStep[];
   /** Set when a custom (YAML) taint rule's source produced this taint: only that rule's sinks report it. */
   rule?: string;
+  /** A custom rule's taint label (`label:`), when it has one. */
+  tlabel?: string;
 }
 
 /** Bit cleared by custom (YAML) sanitizers; built-in classes are not affected. */
@@ -121,7 +123,7 @@ export function join(...vs: (Val | undefined)[]): Val {
 }
 
 function sameTaint(a: Taint, b: Taint): boolean {
-  return a.origin === b.origin && a.fn === b.fn && a.index === b.index && a.label === b.label && a.cleaned === b.cleaned && a.path.join('.') === b.path.join('.');
+  return a.origin === b.origin && a.fn === b.fn && a.index === b.index && a.label === b.label && a.cleaned === b.cleaned && a.tlabel === b.tlabel && a.path.join('.') === b.path.join('.');
 }
 
 /** Every taint of a value, including its fields (depth-bounded). */

@@ -1,3 +1,5 @@
+import { userRegExp } from '../../../core/linear-regex.js';
+
 /**
  * A language-neutral syntax tree the pattern matcher works on. Adapters build it from the TypeScript AST (JS/TS)
  * and from tree-sitter trees (Python, Go, Java). Punctuation and type annotations are dropped; literals and
@@ -19,6 +21,8 @@ export interface GNode {
   startColumn: number;
   endLine: number;
   endColumn: number;
+  /** JS/TS only: the declared or literal type of an expression where the file says it (`x: string`, `'a'`, `new C()`). */
+  ty?: string;
 }
 
 /** Metavariable bindings of one match. */
@@ -28,21 +32,131 @@ export type Env = Record<string, GNode>;
 export const ELLIPSIS = '__ELLIPSIS__';
 /** Prefix of a rewritten metavariable. */
 export const MV_PREFIX = '__MV_';
+/** Prefix of a rewritten ellipsis metavariable (`$...ARGS`): an ellipsis that binds the span it skips. */
+const MVE_PREFIX = '__MVE_';
+/** Prefix of a rewritten typed metavariable (`($X : string)` → `__MVT_X__<type in hex>`). */
+const MVT_PREFIX = '__MVT_';
+/** The callee a deep expression `<... P ...>` is rewritten to: `__DEEP__(P)`. */
+export const DEEP = '__DEEP__';
 
-/** Rewrites Semgrep syntax to parseable identifiers: `$X` → `__MV_X`, `...` (not a spread) → `__ELLIPSIS__`. */
-export function rewritePattern(src: string): string {
-  return src.replace(/\$([A-Z_][A-Z0-9_]*)/g, `${MV_PREFIX}$1`).replace(/\.\.\.(?![\w$])/g, ELLIPSIS);
+/** True when a pattern uses a typed metavariable (`($X : T)`). */
+export function hasTypedMetavar(src: string): boolean {
+  return /\(\s*\$[A-Z_][A-Z0-9_]*\s*:\s*[^()]+?\s*\)/.test(src);
 }
 
+/**
+ * Rewrites Semgrep syntax to parseable identifiers: `<... P ...>` → `__DEEP__(P)`, `($X : T)` → a typed
+ * placeholder, `$...X` → an ellipsis that binds, `$X` → `__MV_X`, `...` (not a spread) → `__ELLIPSIS__`.
+ */
+export function rewritePattern(src: string): string {
+  return src
+    .replace(/<\.\.\./g, `${DEEP}(`)
+    .replace(/\.\.\.>/g, ')')
+    .replace(/\(\s*\$([A-Z_][A-Z0-9_]*)\s*:\s*([^()]+?)\s*\)/g, (_m, n: string, t: string) => `${MVT_PREFIX}${n}__${Buffer.from(t.replace(/\s+/g, ' ')).toString('hex')}`)
+    .replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, `${MVE_PREFIX}$1`)
+    .replace(/\$([A-Z_][A-Z0-9_]*)/g, `${MV_PREFIX}$1`)
+    .replace(/\.\.\.(?![\w$])/g, ELLIPSIS);
+}
+
+/** Literals whose only element is `...` (`{...}`, `[...]`): any object or array, not any node. */
+const CONTAINER = /^(ObjectLiteralExpression|ArrayLiteralExpression|dictionary|list|set|tuple|array_initializer|composite_literal|literal_value)$/;
+
 function isEllipsis(p: GNode): boolean {
-  if (p.leaf) return !p.str && p.text === ELLIPSIS;
-  return p.children.length === 1 && isEllipsis(p.children[0]!);
+  if (p.leaf) return !p.str && (p.text === ELLIPSIS || p.text.startsWith(MVE_PREFIX));
+  return p.children.length === 1 && !CONTAINER.test(p.kind) && isEllipsis(p.children[0]!);
+}
+
+/** The metavariable an ellipsis binds (`$...ARGS`), if any. */
+function ellipsisVar(p: GNode): string | undefined {
+  if (p.leaf) return p.text.startsWith(MVE_PREFIX) ? '$' + p.text.slice(MVE_PREFIX.length) : undefined;
+  return p.children.length === 1 ? ellipsisVar(p.children[0]!) : undefined;
 }
 
 function metavar(p: GNode): string | undefined {
   if (p.leaf && !p.str && p.text.startsWith(MV_PREFIX)) return '$' + p.text.slice(MV_PREFIX.length);
   if (!p.leaf && p.children.length === 1 && /statement|Statement/.test(p.kind)) return metavar(p.children[0]!);
   return undefined;
+}
+
+/** A typed metavariable's name and type. */
+function typedVar(p: GNode): { name: string; type: string } | undefined {
+  if (p.leaf && !p.str && p.text.startsWith(MVT_PREFIX)) {
+    const m = /^__MVT_([A-Z_][A-Z0-9_]*?)__([0-9a-f]+)$/.exec(p.text);
+    if (m) return { name: '$' + m[1], type: Buffer.from(m[2]!, 'hex').toString() };
+  }
+  if (!p.leaf && p.children.length === 1 && /statement|Statement/.test(p.kind)) return typedVar(p.children[0]!);
+  return undefined;
+}
+
+/** The pattern inside a deep expression `<... P ...>` (rewritten as a call to `__DEEP__`). */
+function deepInner(p: GNode): GNode | undefined {
+  if (p.leaf || !/call|invocation/i.test(p.kind) || p.children.length < 2) return undefined;
+  const callee = p.children[0]!;
+  if (!callee.leaf || callee.text !== DEEP) return undefined;
+  let arg = p.children[1]!;
+  if (p.children.length === 2 && /argument/i.test(arg.kind) && arg.children.length === 1) arg = arg.children[0]!;
+  return p.children.length === 2 ? arg : undefined;
+}
+
+/** True when a type the file declares fits the type a pattern asks for (text equality; literal types fit their base type). */
+function typeFits(have: string | undefined, want: string): boolean {
+  if (!have) return false;
+  const h = have.replace(/\s+/g, '');
+  const w = want.replace(/\s+/g, '');
+  if (h === w) return true;
+  const parts = h.split('|');
+  if (w === 'string') return parts.every((x) => /^(['"`]).*\1$/.test(x) || x === 'string');
+  if (w === 'number') return parts.every((x) => /^-?\d/.test(x) || x === 'number');
+  if (w === 'boolean') return parts.every((x) => x === 'true' || x === 'false' || x === 'boolean');
+  return false;
+}
+
+const ASSIGN = /^(BinaryExpression)$/;
+/** `$X = E` in a JS pattern: also matches a declaration `const x = e` (Semgrep's equivalence). */
+function isAssign(p: GNode): boolean {
+  return ASSIGN.test(p.kind) && p.children.length === 3 && p.children[1]!.text === '=';
+}
+
+/** The single declarator `x = e` of `const x = e;` (or of the declarator itself), for the assignment equivalence. */
+function declOf(t: GNode): GNode | undefined {
+  let n = t;
+  if ((n.kind === 'FirstStatement' || n.kind === 'VariableStatement') && n.children.length === 1) n = n.children[0]!;
+  if (n.kind === 'VariableDeclarationList' && n.children.length === 1) n = n.children[0]!;
+  return n.kind === 'VariableDeclaration' && n.children.length === 2 ? n : undefined;
+}
+
+const reCache = new Map<string, RegExp | null>();
+/** A string pattern `"=~/re/"`: a regex the literal's value must match. */
+function stringRegex(v: string): RegExp | null | undefined {
+  const m = /^=~\/(.*)\/([ims]*)$/s.exec(v);
+  if (!m) return undefined;
+  let re = reCache.get(v);
+  if (re === undefined) {
+    try {
+      re = userRegExp(m[1]!, m[2]);
+    } catch {
+      re = null;
+    }
+    reCache.set(v, re);
+  }
+  return re;
+}
+
+/** A node standing for the span of nodes an ellipsis metavariable (`$...ARGS`) skipped. */
+function spanNode(ts: GNode[]): GNode {
+  const first = ts[0];
+  const last = ts[ts.length - 1];
+  const text = ts.map((n) => n.text).join(', ');
+  return {
+    kind: '__span', children: ts, text, leaf: false, str: false, value: text,
+    startIndex: first?.startIndex ?? 0, endIndex: last?.endIndex ?? 0, startLine: first?.startLine ?? 0, startColumn: first?.startColumn ?? 0,
+    endLine: last?.endLine ?? 0, endColumn: last?.endColumn ?? 0,
+  };
+}
+
+/** Whether a pattern node can only match nodes of its own kind (else every node is a candidate). */
+export function anyKind(p: GNode): boolean {
+  return !!(metavar(p) || isEllipsis(p) || typedVar(p) || deepInner(p));
 }
 
 function norm(s: string): string {
@@ -58,19 +172,72 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     if (bound) return norm(bound.text) === norm(t.text) ? env : null;
     return { ...env, [mv]: t };
   }
+  const typed = typedVar(p);
+  if (typed) {
+    if (!typeFits(t.ty, typed.type)) return null;
+    const bound = env[typed.name];
+    if (bound) return norm(bound.text) === norm(t.text) ? env : null;
+    return { ...env, [typed.name]: t };
+  }
+  const deep = deepInner(p);
+  if (deep) {
+    // `<... P ...>`: P matches the node itself or any node below it
+    const stack = [t];
+    while (stack.length) {
+      const n = stack.pop()!;
+      const e = matchNode(deep, n, env);
+      if (e) return e;
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+    return null;
+  }
   if (p.str && t.str) {
     if (p.value === ELLIPSIS) return env;
+    const sre = stringRegex(p.value);
+    if (sre !== undefined) return sre && sre.test(t.value) ? env : null;
     const m = /^__MV_([A-Z0-9_]+)$/.exec(p.value);
     if (m) {
+      // `"$X"` binds the string's content, as Semgrep does
       const name = '$' + m[1];
+      const inner: GNode = { ...t, kind: 'StringContent', text: t.value, leaf: true, str: false, children: [], startIndex: t.startIndex + 1, endIndex: Math.max(t.startIndex + 1, t.endIndex - 1) };
       const bound = env[name];
-      if (bound) return bound.text === t.text ? env : null;
-      return { ...env, [name]: t };
+      if (bound) return bound.text === inner.text ? env : null;
+      return { ...env, [name]: inner };
     }
     return p.value === t.value ? env : null;
   }
-  if (p.kind !== t.kind) return null;
-  if (p.leaf || p.children.length === 0) return p.text === t.text ? env : null;
+  if (p.kind === 'TemplateExpression' && t.kind === 'TemplateExpression') return matchTemplate(p, t, env);
+  // `$X. ... .$Y`: any chain of member accesses (and calls) between the two ends
+  if (p.kind === 'PropertyAccessExpression' && p.children.length === 2 && p.children[0]!.kind === 'PropertyAccessExpression' && isEllipsis(p.children[0]!.children[1] ?? p)) {
+    if (t.kind !== 'PropertyAccessExpression' || t.children.length !== 2) return null;
+    const e = matchNode(p.children[1]!, t.children[1]!, env);
+    if (!e) return null;
+    const head = p.children[0]!.children[0]!;
+    for (let n: GNode | undefined = t.children[0]; n; n = /^(PropertyAccessExpression|ElementAccessExpression|CallExpression)$/.test(n.kind) ? n.children[0] : undefined) {
+      const r = matchNode(head, n, e);
+      if (r) return r;
+    }
+    return null;
+  }
+  if (p.kind !== t.kind) {
+    // `function ... (A) {B}` (a declaration in the pattern) also matches function expressions, named or not
+    if (p.kind === 'FunctionDeclaration' && t.kind === 'FunctionExpression' && p.children[0]?.leaf) {
+      const named = t.children[0]?.kind === 'Identifier';
+      if (!named && !isEllipsis(p.children[0]!)) return null;
+      return matchList(isEllipsis(p.children[0]!) && !named ? p.children.slice(1) : p.children, 0, t.children, 0, env);
+    }
+    // an expression pattern matches the expression of an expression statement (statement sequences)
+    if (/^(ExpressionStatement|expression_statement)$/.test(t.kind) && t.children.length === 1) return matchNode(p, t.children[0]!, env);
+    if (isAssign(p)) {
+      const d = declOf(t);
+      if (d) {
+        const e = matchNode(p.children[0]!, d.children[0]!, env);
+        return e && matchNode(p.children[2]!, d.children[1]!, e);
+      }
+    }
+    return null;
+  }
+  if (p.leaf || p.children.length === 0) return p.text.replace(/;$/, '') === t.text.replace(/;$/, '') ? env : null;
   // `"..." + $X`: the left operand also matches a concatenation that starts with a string ("a" + x + "b" nests left)
   const l = p.children[0]!;
   if (/binary|Binary/.test(p.kind) && p.children.length === 3 && t.children.length === 3 && l.str && l.value === ELLIPSIS) {
@@ -81,13 +248,44 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
   return matchList(p.children, 0, t.children, 0, env);
 }
 
+/**
+ * A template literal pattern (`` `...${$X}...` ``): its literal parts, with `...` as a gap, must match the target's
+ * text, and its interpolated expressions must match interpolations of the target in order (others may lie between).
+ */
+function matchTemplate(p: GNode, t: GNode, env: Env): Env | null {
+  const spans = (n: GNode) => n.children.filter((c) => c.kind === 'TemplateSpan' && c.children.length >= 1);
+  const ps = spans(p);
+  const lits = [p.children[0]!.text, ...ps.map((sp) => sp.children[sp.children.length - 1]!.text)];
+  const gap = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\.\\\.\\\.|__ELLIPSIS__/g, '[\\s\\S]*');
+  const re = lits.map(gap).join('[\\s\\S]*?');
+  if (!new RegExp(`^${re}$`).test(t.text)) return null;
+  const tExprs = spans(t).map((sp) => sp.children[0]!);
+  let e: Env | null = env;
+  let j = 0;
+  for (const sp of ps) {
+    let found: Env | null = null;
+    while (j < tExprs.length && !found) found = matchNode(sp.children[0]!, tExprs[j++]!, e!);
+    if (!found) return null;
+    e = found;
+  }
+  return e;
+}
+
 /** Matches a list of pattern nodes (with `...` gaps) against a whole list of target nodes. */
 export function matchList(ps: GNode[], i: number, ts: GNode[], j: number, env: Env, prefix = false): Env | null {
   if (i === ps.length) return j === ts.length || prefix ? env : null;
   const p = ps[i]!;
   if (isEllipsis(p)) {
+    const name = ellipsisVar(p);
     for (let k = j; k <= ts.length; k++) {
-      const r = matchList(ps, i + 1, ts, k, env, prefix);
+      let e: Env | null = env;
+      if (name) {
+        const span = spanNode(ts.slice(j, k));
+        const bound = env[name];
+        e = bound ? (norm(bound.text) === norm(span.text) ? env : null) : { ...env, [name]: span };
+        if (!e) continue;
+      }
+      const r = matchList(ps, i + 1, ts, k, e, prefix);
       if (r) return r;
     }
     return null;
@@ -127,14 +325,16 @@ export class TreeIndex {
 export type CompiledPattern = { kind: 'node'; node: GNode } | { kind: 'seq'; nodes: GNode[] };
 
 /** Finds every match of a compiled pattern in an indexed tree. */
-export function findMatches(pat: CompiledPattern, idx: TreeIndex): Match[] {
+export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}, within?: [number, number]): Match[] {
   const out: Match[] = [];
+  const inRange = (n: GNode) => !within || (n.startIndex >= within[0] && n.endIndex <= within[1]);
   if (pat.kind === 'node') {
     const p = pat.node;
-    const mv = metavar(p);
-    const cands = mv || isEllipsis(p) ? idx.all : (idx.byKind.get(p.kind) ?? []);
+    const also = isAssign(p) ? 'VariableDeclaration' : p.kind === 'FunctionDeclaration' ? 'FunctionExpression' : undefined;
+    const cands = anyKind(p) ? idx.all : also ? [...(idx.byKind.get(p.kind) ?? []), ...(idx.byKind.get(also) ?? [])] : (idx.byKind.get(p.kind) ?? []);
     for (const t of cands) {
-      const env = matchNode(p, t, {});
+      if (!inRange(t)) continue;
+      const env = matchNode(p, t, seed);
       if (env) out.push({ startIndex: t.startIndex, endIndex: t.endIndex, node: t, env });
     }
     return out;
@@ -142,13 +342,14 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex): Match[] {
   const ps = pat.nodes;
   for (const parent of idx.all) {
     const kids = parent.children;
-    if (kids.length === 0 || parent.leaf) continue;
+    if (kids.length === 0 || parent.leaf || (within && (parent.endIndex < within[0] || parent.startIndex > within[1]))) continue;
     for (let s = 0; s < kids.length; s++) {
+      if (within && !inRange(kids[s]!)) continue;
       let bestEnd = -1;
       let env: Env | null = null;
       // the match's end is the last statement matched by a non-ellipsis pattern element
       for (let e = kids.length; e > s; e--) {
-        const r = matchList(ps, 0, kids.slice(s, e), 0, {}, false);
+        const r = matchList(ps, 0, kids.slice(s, e), 0, seed, false);
         if (r) {
           env = r;
           bestEnd = e;

@@ -1,8 +1,9 @@
 import { InputError } from '../../../core/errors.js';
-import { findMatches, rewritePattern, type CompiledPattern, type Env, type GNode, type Match, type TreeIndex } from './gnode.js';
-import type { Formula, RuleLang, YamlRule } from './rules.js';
-import { tsPattern } from './ts-adapter.js';
-import { treeSitterPattern } from './tree-sitter.js';
+import { evalComparison, type CValue } from './compare.js';
+import { ELLIPSIS, findMatches, hasTypedMetavar, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
+import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
+import { parseJs, tsPattern } from './ts-adapter.js';
+import { parseWith, treeSitterPattern } from './tree-sitter.js';
 
 /*
  * Matching rule formulas: patterns compiled with the parser of each language (TypeScript for JS/TS, tree-sitter for
@@ -15,36 +16,70 @@ export interface EvalFile {
   lang: RuleLang;
   idx: TreeIndex | undefined;
   text: string;
+  /** Regexes search only this part of `text` (a metavariable's text for `metavariable-pattern`). */
+  range?: [number, number];
 }
 
 function compile(f: Extract<Formula, { op: 'pattern' }>, lang: RuleLang): CompiledPattern {
   const have = f.compiled.get(lang);
   if (have) return have;
+  const shown = f.src.trim().replace(/\s+/g, ' ').slice(0, 80);
+  if (lang !== 'js' && hasTypedMetavar(f.src)) throw new UnsupportedConstruct(`typed metavariable in \`${shown}\` (supported for javascript/typescript only)`);
   const src = rewritePattern(f.src.trim());
   let nodes: GNode[];
   try {
-    nodes = lang === 'js' ? tsPattern(src) : lang === 'generic' ? [] : treeSitterPattern(lang, src);
+    nodes = lang === 'js' ? jsPatternNodes(src) : lang === 'generic' ? [] : treeSitterPattern(lang, src);
   } catch (e) {
-    throw new Error(`pattern \`${f.src.trim().slice(0, 80)}\`: ${(e as Error).message}`);
+    // Semgrep's pattern language is wider than what each grammar parses: the rule is skipped, not the scan
+    throw new UnsupportedConstruct(`pattern \`${shown}\` does not parse as ${lang === 'js' ? 'javascript/typescript' : lang}: ${(e as Error).message}`);
   }
-  if (nodes.length === 0) throw new Error(`pattern \`${f.src.trim().slice(0, 80)}\` is empty`);
+  if (nodes.length === 0) throw new UnsupportedConstruct(`pattern \`${shown}\` is empty`);
   const c: CompiledPattern = nodes.length === 1 ? { kind: 'node', node: nodes[0]! } : { kind: 'seq', nodes };
   f.compiled.set(lang, c);
   return c;
 }
 
-/** Compiles every pattern of a rule for its languages, so broken patterns fail at load time. */
+/** A JS/TS pattern's nodes; a pattern that is not a statement is retried as an expression (`{ a: 1, ... }`). */
+function jsPatternNodes(src: string): GNode[] {
+  // `... if (x) {}` on one line: the ellipsis is a statement of its own
+  const stmts = src.replace(new RegExp(`${ELLIPSIS}(?=[ \\t]+[A-Za-z_$])`, 'g'), `${ELLIPSIS};`);
+  // `{ a: 1, ... }` is an object, not a block: try it as an expression first
+  const obj = /^\s*\{/.test(src);
+  const tries = obj ? [`(${src}\n)`, src] : [src, `(${src}\n)`];
+  if (stmts !== src) tries.push(stmts, `(${stmts}\n)`);
+  let first: unknown;
+  for (const t of tries) {
+    try {
+      return tsPattern(t);
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  throw first;
+}
+
+/**
+ * Compiles every pattern of a rule for its languages, so broken patterns fail at load time. A pattern this engine
+ * cannot parse throws {@link UnsupportedConstruct} (the caller skips the rule with a warning); other errors are
+ * input errors naming the rule's file.
+ */
 export function precompile(rule: YamlRule): void {
-  const visit = (f: Formula): void => {
-    if (f.op === 'pattern') for (const l of rule.languages) if (l !== 'generic') compile(f, l);
-    if (f.op === 'either') f.items.forEach(visit);
-    if (f.op === 'all') [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach(visit);
+  const visit = (f: Formula, langs: readonly RuleLang[]): void => {
+    if (f.op === 'pattern') for (const l of langs) if (l !== 'generic') compile(f, l);
+    if (f.op === 'either') f.items.forEach((x) => visit(x, langs));
+    if (f.op === 'inside') visit(f.f, langs);
+    if (f.op === 'all') {
+      [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach((x) => visit(x, langs));
+      for (const c of f.conds) if (c.k === 'pattern') visit(c.f, c.lang ? [c.lang] : langs);
+    }
   };
   try {
-    if (rule.formula) visit(rule.formula);
-    [...rule.sources, ...rule.sinks, ...rule.sanitizers].forEach(visit);
+    if (rule.formula) visit(rule.formula, rule.languages);
+    [...rule.sources, ...rule.sinks, ...rule.sanitizers].forEach((s) => visit(s.f, rule.languages));
+    rule.propagators.forEach((p) => visit(p.f, rule.languages));
   } catch (e) {
-    throw new InputError(`rule ${rule.id}: ${(e as Error).message}`, rule.origin);
+    if (e instanceof UnsupportedConstruct) throw e;
+    throw new InputError(`rule ${rule.id}: ${(e as Error).message}`, rule.origin, rule.line);
   }
 }
 
@@ -58,22 +93,42 @@ function consistent(a: Env, b: Env): Env | null {
   return out;
 }
 
+/** Pattern syntax whose metavariables can bind more than one way (the matcher keeps the first). */
+const AMBIGUOUS = /<\.\.\.|\.\s*\.\.\.\s*\.|\$\.\.\./;
+
 /** Evaluates a formula on a file. */
 export function evalFormula(f: Formula, file: EvalFile): Match[] {
   if (f.op === 'pattern') return file.idx ? findMatches(compile(f, file.lang), file.idx) : [];
   if (f.op === 'regex') {
     const out: Match[] = [];
+    const [lo, hi] = file.range ?? [0, file.text.length];
+    const text = file.range ? file.text.slice(lo, hi) : file.text;
     f.re.lastIndex = 0;
-    for (const m of file.text.matchAll(f.re)) {
+    for (const m of text.matchAll(f.re)) {
       if (m[0].length === 0) continue;
-      out.push({ startIndex: m.index, endIndex: m.index + m[0].length, node: undefined, env: {} });
+      out.push({ startIndex: lo + m.index, endIndex: lo + m.index + m[0].length, node: undefined, env: {} });
     }
     return out;
   }
   if (f.op === 'either') return f.items.flatMap((x) => evalFormula(x, file));
+  if (f.op === 'inside') return evalFormula(f.f, file);
+  if (f.op === 'whole') {
+    const [lo, hi] = file.range ?? [0, file.text.length];
+    return [{ startIndex: lo, endIndex: hi, node: file.idx?.root, env: {} }];
+  }
   let cands: Match[];
+  const first = f.pos[0];
+  if (first?.op === 'pattern' && f.inside.length && file.idx && AMBIGUOUS.test(first.src)) {
+    // deep expressions, member chains and `$...X` bind the first node they meet: match within each region, with its bindings
+    const pat = compile(first, file.lang);
+    const seen = new Set<string>();
+    cands = evalFormula(f.inside[0]!, file).flatMap((o) => findMatches(pat, file.idx!, o.env, [o.startIndex, o.endIndex])).filter((m) => {
+      const k = `${m.startIndex}:${m.endIndex}`;
+      return !seen.has(k) && !!seen.add(k);
+    });
+  } else if (first) cands = evalFormula(first, file);
+  else cands = [];
   if (f.pos.length) {
-    cands = evalFormula(f.pos[0]!, file);
     for (const p of f.pos.slice(1)) {
       const other = evalFormula(p, file);
       cands = cands.flatMap((c) => {
@@ -103,20 +158,65 @@ export function evalFormula(f: Formula, file: EvalFile): Match[] {
     const bad = evalFormula(n, file);
     cands = cands.filter((c) => !bad.some((b) => b.startIndex <= c.startIndex && c.endIndex <= b.endIndex && consistent(c.env, b.env)));
   }
-  for (const { name, re } of f.mvRegex) {
-    cands = cands.filter((c) => {
-      const b = c.env[name];
-      re.lastIndex = 0;
-      return !!b && re.test(b.text);
-    });
-  }
-  if (f.focus) {
-    const name = f.focus;
-    cands = cands.flatMap((c) => {
+  for (const cond of f.conds) cands = cands.flatMap((c) => checkCond(cond, c, file));
+  if (f.focus.length) {
+    cands = cands.flatMap((c) => f.focus.flatMap((name) => {
       const b = c.env[name];
       return b ? [{ startIndex: b.startIndex, endIndex: b.endIndex, node: b, env: c.env }] : [];
-    });
+    }));
   }
   return cands;
 }
 
+/** The value of a metavariable in `metavariable-comparison`: a number for numeric literals, else the literal's value or the code's text. */
+function cvalue(n: GNode, base: number | undefined, strip: boolean): CValue {
+  let t = n.str ? n.value : n.text.trim();
+  if (strip) t = t.replace(/^["'`]|["'`]$/g, '');
+  if (base !== undefined) {
+    const v = parseInt(t.replace(/^0[xob]/i, ''), base);
+    return Number.isNaN(v) ? t : v;
+  }
+  if ((!n.str || strip) && /^[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*(\.\d+)?([eE][-+]?\d+)?|\.\d+)[nLlDdFf]?$/.test(t)) {
+    const s = t.replace(/[_nLlDdFf]$/g, '').replace(/_/g, '');
+    const neg = s.startsWith('-');
+    const u = s.replace(/^[-+]/, '');
+    const v = /^0[xX]/.test(u) ? parseInt(u.slice(2), 16) : /^0[oO]/.test(u) ? parseInt(u.slice(2), 8) : /^0[bB]/.test(u) ? parseInt(u.slice(2), 2) : Number(u);
+    return neg ? -v : v;
+  }
+  return t;
+}
+
+/** The tree of a metavariable's text parsed as another language (`metavariable-pattern` with `language:`). */
+function subFile(content: string, lang: RuleLang): EvalFile {
+  if (lang === 'generic') return { lang, idx: undefined, text: content };
+  const root = lang === 'js' ? parseJs(content) : parseWith(lang, content).root;
+  return { lang, idx: root ? new TreeIndex(root) : undefined, text: content };
+}
+
+/** Applies one metavariable condition to a match: the match (bindings extended) or nothing. */
+function checkCond(cond: MvCond, c: Match, file: EvalFile): Match[] {
+  if (cond.k === 'compare') {
+    if (cond.name && !c.env[cond.name]) return [];
+    return evalComparison(cond.expr, (name) => {
+      const b = c.env[name];
+      return b ? cvalue(b, cond.name === name || !cond.name ? cond.base : undefined, cond.strip) : undefined;
+    }) ? [c] : [];
+  }
+  const b = c.env[cond.name];
+  if (!b) return [];
+  if (cond.k === 'regex') {
+    cond.re.lastIndex = 0;
+    return cond.re.test(b.text) ? [c] : [];
+  }
+  let sub: EvalFile;
+  if (cond.lang === undefined || (cond.lang === file.lang && !b.str)) {
+    // the same language: match inside the bound node; regexes run on its text
+    sub = { lang: file.lang, idx: file.idx && b.kind !== '__span' ? new TreeIndex(b) : file.idx, text: file.text, range: [b.startIndex, b.endIndex] };
+  } else sub = subFile(b.str ? b.value : b.text, cond.lang);
+  const inner = evalFormula(cond.f, sub).filter((m) => sub.text !== file.text || (m.startIndex >= b.startIndex && m.endIndex <= b.endIndex));
+  for (const m of inner) {
+    const env = consistent(c.env, m.env);
+    if (env) return [{ ...c, env }];
+  }
+  return [];
+}

@@ -4,26 +4,41 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node as YNode } from 'ya
 import { InputError } from '../../../core/errors.js';
 import { rule, toRuleMeta } from '../../../core/rules.js';
 import type { Confidence, RuleMeta, Severity } from '../../../core/types.js';
-import type { CompiledPattern, Env } from './gnode.js';
+import { parseComparison, type CExpr } from './compare.js';
+import { hasTypedMetavar, type CompiledPattern, type Env } from './gnode.js';
 import type { TsLang } from './tree-sitter.js';
 
 /** Languages YAML rules can target. */
 export type RuleLang = 'js' | TsLang | 'generic';
+
+/** A condition on a metavariable of a `patterns` match, applied in the order written. */
+export type MvCond =
+  | { k: 'regex'; name: string; re: RegExp }
+  /** `metavariable-pattern`: the formula must match inside the bound node (or its text, or the string parsed as `lang`). */
+  | { k: 'pattern'; name: string; f: Formula; lang: RuleLang | undefined }
+  | { k: 'compare'; name: string | undefined; expr: CExpr; base: number | undefined; strip: boolean };
 
 /** A formula of the Semgrep-compatible subset. */
 export type Formula =
   | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern> }
   | { op: 'regex'; re: RegExp }
   | { op: 'either'; items: Formula[] }
+  /** The whole text a formula is evaluated on (the implicit positive term of `metavariable-pattern`). */
+  | { op: 'whole' }
+  /** `pattern-inside` as an item of `pattern-either`: its matches are regions the other terms must lie in. */
+  | { op: 'inside'; f: Formula }
   | {
       op: 'all';
       pos: Formula[];
       inside: Formula[];
       not: Formula[];
       notInside: Formula[];
-      mvRegex: { name: string; re: RegExp }[];
-      focus: string | undefined;
+      conds: MvCond[];
+      focus: string[];
     };
+
+/** A rule's `fix:` (a template with metavariables) or `fix-regex:` (a replacement on the matched text). */
+export type RuleFix = { kind: 'template'; text: string } | { kind: 'regex'; re: RegExp; replacement: string; count: number | undefined };
 
 /** One user-written (or built-in pack) rule. */
 export interface YamlRule {
@@ -35,11 +50,17 @@ export interface YamlRule {
   cwe: string[];
   mode: 'search' | 'taint';
   formula?: Formula;
-  sources: Formula[];
-  sinks: Formula[];
-  sanitizers: Formula[];
+  sources: TaintSpec[];
+  sinks: TaintSpec[];
+  sanitizers: TaintSpec[];
   /** Where the rule was loaded from, for errors. */
   origin: string;
+  /** Line of the rule in its file. */
+  line?: number;
+  /** `fix:`/`fix-regex:`, applied by `pipeguard fix` (search-mode rules). */
+  fix?: RuleFix;
+  /** Taint mode: `pattern-propagators` (data flows from `from` to `to` when both match). */
+  propagators: { f: Formula; from: string; to: string }[];
   /** `paths.include`/`paths.exclude` globs (core/glob.ts, matched against the target-relative path and its base name). */
   paths?: { include: string[]; exclude: string[] };
   help: string;
@@ -90,7 +111,9 @@ export function parseRuleFile(text: string, origin: string, onUnsupported?: (ski
     const line = lineOf(item as YNode);
     const raw = (item as { toJSON(): unknown }).toJSON() as Raw;
     try {
-      out.push(parseRule(raw, origin));
+      const r = parseRule(raw, origin);
+      if (line !== undefined) r.line = line;
+      out.push(r);
     } catch (e) {
       if (e instanceof InputError) throw e;
       const id = typeof raw?.id === 'string' ? raw.id : '#' + (out.length + 1);
@@ -101,6 +124,13 @@ export function parseRuleFile(text: string, origin: string, onUnsupported?: (ski
   return out;
 }
 
+/** Keys of a rule this reader understands or may ignore (`metadata`, versions, `options`). */
+const RULE_KEYS = new Set([
+  'id', 'message', 'severity', 'languages', 'metadata', 'mode', 'pattern', 'patterns', 'pattern-either', 'pattern-regex',
+  'pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'pattern-propagators', 'fix', 'fix-regex', 'options', 'paths',
+  'min-version', 'max-version', 'focus-metavariable',
+]);
+
 function parseRule(raw: Raw, origin: string): YamlRule {
   if (!raw || typeof raw !== 'object') throw new Error('a rule is a mapping');
   const id = raw.id;
@@ -110,26 +140,24 @@ function parseRule(raw: Raw, origin: string): YamlRule {
   if (!sev) throw new Error(`unknown severity ${String(raw.severity)}`);
   const langsRaw = raw.languages;
   if (!Array.isArray(langsRaw) || langsRaw.length === 0) throw new Error('`languages` must be a non-empty list');
-  const languages = langsRaw.map((l) => {
+  const languages = [...new Set(langsRaw.map((l) => {
     const v = LANGS[String(l).toLowerCase()];
     if (!v) throw new UnsupportedConstruct(`unsupported language ${String(l)} (supported: javascript, typescript, python, go, java, generic)`);
     return v;
-  });
+  }))];
   const meta = (raw.metadata ?? {}) as Raw;
   const cweRaw = meta.cwe;
-  const cwe = (Array.isArray(cweRaw) ? cweRaw : cweRaw ? [cweRaw] : []).map((c) => {
+  const cwe = (Array.isArray(cweRaw) ? cweRaw : cweRaw ? [cweRaw] : []).flatMap((c) => {
     const m = /CWE-\d+/i.exec(String(c));
-    if (!m) throw new Error(`metadata.cwe entry ${String(c)} has no CWE-<n>`);
-    return m[0].toUpperCase();
+    return m ? [m[0].toUpperCase()] : [];
   });
   const conf = String(meta.confidence ?? 'MEDIUM').toLowerCase();
   const confidence: Confidence = conf === 'high' ? 'high' : conf === 'low' ? 'low' : 'medium';
   const mode = raw.mode === 'taint' ? 'taint' : raw.mode === undefined || raw.mode === 'search' ? 'search' : undefined;
   if (!mode) throw new UnsupportedConstruct(`unsupported mode ${String(raw.mode)}`);
-  const known = new Set(['id', 'message', 'severity', 'languages', 'metadata', 'mode', 'pattern', 'patterns', 'pattern-either', 'pattern-regex', 'pattern-sources', 'pattern-sinks', 'pattern-sanitizers', 'fix', 'options', 'paths']);
-  for (const k of Object.keys(raw)) if (!known.has(k)) throw new UnsupportedConstruct(`unsupported key \`${k}\``);
+  for (const k of Object.keys(raw)) if (!RULE_KEYS.has(k)) throw new UnsupportedConstruct(`unsupported key \`${k}\``);
   const rule: YamlRule = {
-    id, message: raw.message, severity: sev, confidence, languages, cwe, mode, sources: [], sinks: [], sanitizers: [], origin,
+    id, message: raw.message, severity: sev, confidence, languages, cwe, mode, sources: [], sinks: [], sanitizers: [], propagators: [], origin,
     help: typeof meta.help === 'string' ? meta.help : `${raw.message} (custom rule from ${origin})`,
   };
   if (raw.paths !== undefined) {
@@ -142,37 +170,155 @@ function parseRule(raw: Raw, origin: string): YamlRule {
     if (typeof p !== 'object' || p === null) throw new Error('paths must be a mapping with include/exclude');
     rule.paths = { include: list(p.include, 'include'), exclude: list(p.exclude, 'exclude') };
   }
+  const fix = parseFix(raw);
+  if (fix) rule.fix = fix;
   if (mode === 'search') {
-    rule.formula = parseFormula(raw, true);
+    rule.formula = parseFormula(raw, 'top');
   } else {
-    const list = (k: string): Formula[] => {
+    const list = (k: string): Raw[] => {
       const v = raw[k];
       if (v === undefined) return [];
       if (!Array.isArray(v)) throw new Error(`\`${k}\` must be a list`);
-      return v.map((x) => parseFormula(x as Raw, true));
+      return v as Raw[];
     };
-    rule.sources = list('pattern-sources');
-    rule.sinks = list('pattern-sinks');
-    rule.sanitizers = list('pattern-sanitizers');
+    rule.sources = list('pattern-sources').map((x) => taintSpec(x, 'source'));
+    rule.sinks = list('pattern-sinks').map((x) => taintSpec(x, 'sink'));
+    rule.sanitizers = list('pattern-sanitizers').map((x) => taintSpec(x, 'sanitizer'));
+    rule.propagators = list('pattern-propagators').map((x) => {
+      if (typeof x?.from !== 'string' || typeof x?.to !== 'string') throw new Error('a propagator needs `from` and `to` metavariables');
+      return { f: parseFormula(x, 'taint'), from: x.from, to: x.to };
+    });
     if (!rule.sources.length || !rule.sinks.length) throw new Error('taint rules need pattern-sources and pattern-sinks');
     if (languages.some((l) => l !== 'js')) throw new UnsupportedConstruct('mode: taint is supported for javascript/typescript only');
   }
   return rule;
 }
 
-function pattern(src: unknown): Formula {
-  if (typeof src !== 'string' || !src.trim()) throw new Error('a pattern must be a non-empty string');
-  if (/<\.\.\./.test(src)) throw new UnsupportedConstruct('unsupported deep expression operator `<... ...>`');
-  if (/\(\s*\$[A-Z_][A-Z0-9_]*\s*:\s*[\w.]+\s*\)/.test(src)) throw new UnsupportedConstruct('unsupported typed metavariable `($X : T)`');
+function parseFix(raw: Raw): RuleFix | undefined {
+  if (raw.fix !== undefined) {
+    if (typeof raw.fix !== 'string') throw new Error('`fix` must be a string');
+    return { kind: 'template', text: raw.fix };
+  }
+  const fr = raw['fix-regex'] as Raw | undefined;
+  if (fr === undefined) return undefined;
+  if (typeof fr !== 'object' || fr === null || typeof fr.regex !== 'string' || typeof fr.replacement !== 'string') {
+    throw new Error('`fix-regex` needs `regex` and `replacement`');
+  }
+  const count = fr.count === undefined ? undefined : Number(fr.count);
+  if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new Error('`fix-regex.count` must be a positive integer');
+  return { kind: 'regex', re: compileRegex(fr.regex), replacement: fr.replacement, count };
+}
+
+/** A source, sink or sanitizer of a taint rule with its options. */
+export interface TaintSpec {
+  f: Formula;
+  /** Sources: the label the taint carries (default `__SOURCE__`). */
+  label?: string;
+  /** Sources and sinks: which labels the value must carry. */
+  requires?: LabelExpr;
+  /** Sanitizers: the matched variable is clean from here on (not only the matched expression's value). */
+  bySideEffect?: boolean;
+}
+
+/** A boolean expression over taint labels (`A and not B`). */
+export type LabelExpr = { k: 'label'; name: string } | { k: 'not'; e: LabelExpr } | { k: 'and' | 'or'; l: LabelExpr; r: LabelExpr };
+
+/** Parses a `requires:` expression. */
+export function parseLabelExpr(src: string): LabelExpr {
+  const toks = src.match(/\(|\)|[A-Za-z_$][\w$.-]*|\S/g) ?? [];
+  let p = 0;
+  const or = (): LabelExpr => {
+    let l = and();
+    while (toks[p] === 'or') {
+      p++;
+      l = { k: 'or', l, r: and() };
+    }
+    return l;
+  };
+  const and = (): LabelExpr => {
+    let l = not();
+    while (toks[p] === 'and') {
+      p++;
+      l = { k: 'and', l, r: not() };
+    }
+    return l;
+  };
+  const not = (): LabelExpr => {
+    if (toks[p] === 'not') {
+      p++;
+      return { k: 'not', e: not() };
+    }
+    const t = toks[p++];
+    if (t === '(') {
+      const e = or();
+      if (toks[p++] !== ')') throw new Error(`requires: expected \`)\` in ${src}`);
+      return e;
+    }
+    if (!t || !/^[A-Za-z_$]/.test(t)) throw new Error(`requires: unexpected \`${t ?? 'end'}\` in ${src}`);
+    return { k: 'label', name: t };
+  };
+  const e = or();
+  if (p !== toks.length) throw new Error(`requires: unexpected \`${toks[p]}\` in ${src}`);
+  return e;
+}
+
+/** Evaluates a `requires:` expression on the labels a value carries. */
+export function labelsSatisfy(e: LabelExpr, labels: ReadonlySet<string>): boolean {
+  if (e.k === 'label') return labels.has(e.name);
+  if (e.k === 'not') return !labelsSatisfy(e.e, labels);
+  return e.k === 'and' ? labelsSatisfy(e.l, labels) && labelsSatisfy(e.r, labels) : labelsSatisfy(e.l, labels) || labelsSatisfy(e.r, labels);
+}
+
+function taintSpec(raw: Raw, kind: 'source' | 'sink' | 'sanitizer'): TaintSpec {
+  if (typeof raw !== 'object' || raw === null) throw new Error(`a ${kind} is a pattern operator mapping`);
+  const spec: TaintSpec = { f: parseFormula(raw, 'taint') };
+  for (const k of ['exact', 'control', 'not-conflicting']) {
+    if (raw[k] !== undefined && raw[k] !== false) throw new UnsupportedConstruct(`unsupported taint option \`${k}\``);
+  }
+  if (raw.label !== undefined) {
+    if (kind !== 'source' || typeof raw.label !== 'string') throw new Error('`label` is a string on a source');
+    spec.label = raw.label;
+  }
+  if (raw.requires !== undefined) {
+    if (kind === 'sanitizer' || typeof raw.requires !== 'string') throw new Error('`requires` is a label expression on a source or sink');
+    spec.requires = parseLabelExpr(raw.requires);
+  }
+  if (raw['by-side-effect'] !== undefined) {
+    if (kind !== 'sanitizer') throw new UnsupportedConstruct(`unsupported taint option \`by-side-effect\` on a ${kind}`);
+    if (raw['by-side-effect'] === 'only') throw new UnsupportedConstruct('unsupported taint option `by-side-effect: only`');
+    spec.bySideEffect = raw['by-side-effect'] === true;
+  }
+  return spec;
+}
+
+function pattern(src: unknown, where = 'pattern'): Formula {
+  if (typeof src !== 'string' || !src.trim()) throw new Error(`${where} must be a non-empty string`);
   return { op: 'pattern', src, compiled: new Map() };
 }
 
-function parseFormula(raw: Raw, top: boolean): Formula {
+const OPS = ['pattern', 'patterns', 'pattern-either', 'pattern-regex'];
+/** Keys allowed beside the operator: at the top of a rule, on a taint spec. */
+const EXTRA: Record<'top' | 'taint' | 'nested', RegExp> = {
+  top: /^$/,
+  taint: /^(label|requires|by-side-effect|exact|control|not-conflicting|from|to|replace-labels)$/,
+  nested: /^$/,
+};
+
+function parseFormula(raw: Raw, where: 'top' | 'taint' | 'nested'): Formula {
   if (typeof raw !== 'object' || raw === null) throw new Error('expected a pattern operator mapping');
-  const taintOption = top ? Object.keys(raw).find((k) => ['label', 'requires', 'by-side-effect', 'exact', 'control', 'to', 'from'].includes(k)) : undefined;
-  if (taintOption) throw new UnsupportedConstruct(`unsupported taint option \`${taintOption}\``);
-  const keys = Object.keys(raw).filter((k) => !top || k.startsWith('pattern') || k === 'patterns' || k === 'focus-metavariable');
-  const ops = keys.filter((k) => ['pattern', 'patterns', 'pattern-either', 'pattern-regex'].includes(k));
+  const keys = Object.keys(raw).filter((k) => where !== 'top' || k.startsWith('pattern') || k === 'focus-metavariable');
+  const ops = keys.filter((k) => OPS.includes(k));
+  if (where === 'taint') {
+    const other = keys.find((k) => !OPS.includes(k) && k !== 'focus-metavariable' && !EXTRA.taint.test(k));
+    if (other) throw new UnsupportedConstruct(`unsupported key \`${other}\` in a taint source, sink or sanitizer`);
+    if (raw['replace-labels'] !== undefined) throw new UnsupportedConstruct('unsupported taint option `replace-labels`');
+  }
+  if (where === 'nested' && ops.length === 0 && keys.length === 1) {
+    const k = keys[0]!;
+    // pattern-either items may be pattern-inside (a region); other filters make no sense alone
+    if (k === 'pattern-inside') return { op: 'inside', f: insideFormula(raw[k]) };
+    throw new UnsupportedConstruct(`unsupported operator \`${k}\` inside pattern-either`);
+  }
   if (ops.length !== 1) throw new Error(`expected exactly one of pattern, patterns, pattern-either, pattern-regex (got ${ops.join(', ') || 'none'})`);
   const op = ops[0]!;
   let f: Formula;
@@ -181,37 +327,95 @@ function parseFormula(raw: Raw, top: boolean): Formula {
   else if (op === 'pattern-either') {
     const items = raw['pattern-either'];
     if (!Array.isArray(items)) throw new Error('pattern-either must be a list');
-    f = { op: 'either', items: items.map((x) => parseFormula(x as Raw, false)) };
-  } else {
-    const items = raw.patterns;
-    if (!Array.isArray(items)) throw new Error('patterns must be a list');
-    const all: Extract<Formula, { op: 'all' }> = { op: 'all', pos: [], inside: [], not: [], notInside: [], mvRegex: [], focus: undefined };
-    for (const it of items as Raw[]) {
-      const k = Object.keys(it ?? {});
-      if (k.length !== 1) throw new Error('each entry of patterns has exactly one operator');
-      const key = k[0]!;
-      const v = it[key];
-      if (key === 'pattern' || key === 'pattern-either' || key === 'patterns' || key === 'pattern-regex') all.pos.push(parseFormula(it, false));
-      else if (key === 'pattern-inside') all.inside.push(pattern(v));
-      else if (key === 'pattern-not') all.not.push(pattern(v));
-      else if (key === 'pattern-not-inside') all.notInside.push(pattern(v));
-      else if (key === 'pattern-not-regex') all.not.push({ op: 'regex', re: compileRegex(v) });
-      else if (key === 'metavariable-regex') {
-        const m = v as Raw;
-        if (typeof m?.metavariable !== 'string') throw new Error('metavariable-regex needs metavariable and regex');
-        all.mvRegex.push({ name: m.metavariable, re: compileRegex(m.regex) });
-      } else if (key === 'focus-metavariable') {
-        if (typeof v !== 'string') throw new Error('focus-metavariable takes one metavariable name');
-        all.focus = v;
-      } else throw new UnsupportedConstruct(`unsupported operator \`${key}\` inside patterns`);
-    }
-    if (!all.pos.length && !all.inside.length) throw new Error('patterns needs at least one positive pattern');
-    f = all;
-  }
-  if (typeof raw['focus-metavariable'] === 'string' && f.op !== 'all') {
-    f = { op: 'all', pos: [f], inside: [], not: [], notInside: [], mvRegex: [], focus: raw['focus-metavariable'] };
+    f = { op: 'either', items: items.map((x) => parseFormula(x as Raw, 'nested')) };
+  } else f = parsePatterns(raw.patterns);
+  const focus = raw['focus-metavariable'];
+  if (focus !== undefined && f.op !== 'all') {
+    f = { op: 'all', pos: [f], inside: [], not: [], notInside: [], conds: [], focus: focusList(focus) };
   }
   return f;
+}
+
+function focusList(v: unknown): string[] {
+  const l = typeof v === 'string' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  if (!l || !l.length) throw new Error('focus-metavariable takes a metavariable name or a list of them');
+  return l;
+}
+
+/** The value of `pattern-inside`/`pattern-not-inside`: a pattern string, or (newer syntax) a formula mapping. */
+function insideFormula(v: unknown): Formula {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return parseFormula(v as Raw, 'nested');
+  return pattern(v, 'pattern-inside');
+}
+
+/** An inside-only formula (a `pattern-either` of `pattern-inside` items): a region, not a match. */
+function isInside(f: Formula): boolean {
+  return f.op === 'inside' || (f.op === 'either' && f.items.length > 0 && f.items.every(isInside));
+}
+
+function parsePatterns(items: unknown, implicitWhole = false): Formula {
+  if (!Array.isArray(items)) throw new Error('patterns must be a list');
+  const all: Extract<Formula, { op: 'all' }> = { op: 'all', pos: [], inside: [], not: [], notInside: [], conds: [], focus: [] };
+  for (const it of items as Raw[]) {
+    const k = Object.keys(it ?? {});
+    if (k.length !== 1) throw new Error('each entry of patterns has exactly one operator');
+    const key = k[0]!;
+    const v = it[key];
+    if (key === 'pattern' || key === 'pattern-either' || key === 'patterns' || key === 'pattern-regex') {
+      const f = parseFormula(it, 'nested');
+      (isInside(f) ? all.inside : all.pos).push(f);
+    } else if (key === 'pattern-inside') all.inside.push(insideFormula(v));
+    else if (key === 'pattern-not') all.not.push(typeof v === 'object' && v !== null ? parseFormula(v as Raw, 'nested') : pattern(v, 'pattern-not'));
+    else if (key === 'pattern-not-inside') all.notInside.push(insideFormula(v));
+    else if (key === 'pattern-not-regex') all.not.push({ op: 'regex', re: compileRegex(v) });
+    else if (key === 'metavariable-regex') {
+      const m = v as Raw;
+      if (typeof m?.metavariable !== 'string') throw new Error('metavariable-regex needs metavariable and regex');
+      all.conds.push({ k: 'regex', name: m.metavariable, re: compileRegex(m.regex) });
+    } else if (key === 'metavariable-pattern') {
+      const m = v as Raw;
+      if (typeof m?.metavariable !== 'string') throw new Error('metavariable-pattern needs metavariable and a pattern operator');
+      let lang: RuleLang | undefined;
+      if (m.language !== undefined) {
+        lang = LANGS[String(m.language).toLowerCase()];
+        if (!lang) throw new UnsupportedConstruct(`unsupported metavariable-pattern language ${String(m.language)}`);
+      }
+      const { metavariable: _mv, language: _l, ...rest } = m;
+      // inside metavariable-pattern, `patterns` may hold only negative terms: the metavariable's value is the positive one
+      const f = Array.isArray(rest.patterns) ? parsePatterns(rest.patterns, true) : parseFormula(rest, 'nested');
+      all.conds.push({ k: 'pattern', name: m.metavariable, f, lang });
+    } else if (key === 'metavariable-comparison') {
+      const m = v as Raw;
+      if (typeof m?.comparison !== 'string') throw new Error('metavariable-comparison needs a comparison');
+      let expr: CExpr;
+      try {
+        expr = parseComparison(m.comparison);
+      } catch (e) {
+        throw new UnsupportedConstruct(`unsupported metavariable-comparison \`${m.comparison}\`: ${(e as Error).message}`);
+      }
+      const base = m.base === undefined ? undefined : Number(m.base);
+      if (base !== undefined && !(Number.isInteger(base) && base >= 2 && base <= 36)) throw new Error('metavariable-comparison base must be 2..36');
+      all.conds.push({ k: 'compare', name: typeof m.metavariable === 'string' ? m.metavariable : undefined, expr, base, strip: m.strip === true });
+    } else if (key === 'metavariable-analysis' || key === 'metavariable-type' || key === 'metavariable-name') {
+      throw new UnsupportedConstruct(`unsupported operator \`${key}\``);
+    } else if (key === 'focus-metavariable') {
+      all.focus.push(...focusList(v));
+    } else throw new UnsupportedConstruct(`unsupported operator \`${key}\` inside patterns`);
+  }
+  if (!all.pos.length && !all.inside.length) {
+    if (!implicitWhole) throw new Error('patterns needs at least one positive pattern');
+    all.pos.push({ op: 'whole' });
+  }
+  return all;
+}
+
+/** True when a rule's patterns use a typed metavariable (JS/TS only). */
+export function usesTypedMetavar(f: Formula): boolean {
+  if (f.op === 'pattern') return hasTypedMetavar(f.src);
+  if (f.op === 'either') return f.items.some(usesTypedMetavar);
+  if (f.op === 'inside') return usesTypedMetavar(f.f);
+  if (f.op === 'all') return [...f.pos, ...f.inside, ...f.not, ...f.notInside, ...f.conds.flatMap((c) => (c.k === 'pattern' ? [c.f] : []))].some(usesTypedMetavar);
+  return false;
 }
 
 function compileRegex(v: unknown): RegExp {
@@ -221,7 +425,8 @@ function compileRegex(v: unknown): RegExp {
     const m = /^\(\?([ims]+)\)/.exec(v);
     return userRegExp(m ? v.slice(m[0].length) : v, 'g' + (m ? [...new Set(m[1]!)].join('') : ''));
   } catch (e) {
-    throw new Error(`bad regex ${v}: ${(e as Error).message}`);
+    // PCRE syntax JavaScript lacks, or what the linear engine refuses (lookahead, backreferences): the rule is skipped
+    throw new UnsupportedConstruct(`unsupported regex \`${v.slice(0, 60)}\`: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 

@@ -1,11 +1,12 @@
 import type * as TS from 'typescript';
 import { lastAtOrBefore, lineStarts } from '../../../core/lines.js';
 import type { FileLocation as Location } from '../../../core/types.js';
-import type { TaintHooks } from '../js/base.js';
-import { TreeIndex, type GNode } from './gnode.js';
+import type { HookSource, TaintHooks } from '../js/base.js';
+import { TreeIndex, type Env, type GNode } from './gnode.js';
 import { evalFormula, type EvalFile } from './match.js';
-import { appliesTo, interpolate, type RuleLang, type YamlRule } from './rules.js';
+import { appliesTo, interpolate, labelsSatisfy, type LabelExpr, type RuleFix, type RuleLang, type YamlRule } from './rules.js';
 import { fromTs } from './ts-adapter.js';
+import { loadTypeScript } from '../js/ts-load.js';
 
 /** A pattern-rule match turned into a reportable hit. */
 export interface PatternHit {
@@ -14,6 +15,33 @@ export interface PatternHit {
   location: Location;
   /** Normalised matched text, for the finding identity. */
   text: string;
+  /** The rule's `fix:`/`fix-regex:` made concrete: replace `[start, end)` of the file with `text`. */
+  fix?: { start: number; end: number; text: string; startLine: number; startColumn: number; endLine: number; endColumn: number };
+}
+
+/** The text a rule's fix puts in place of a match, or undefined when it changes nothing. */
+export function fixText(fix: RuleFix, matched: string, env: Env): string | undefined {
+  let out: string;
+  if (fix.kind === 'template') {
+    // `$X` and `$...X` take the text they matched; longer names first, so `$XY` is not read as `$X` + `Y`
+    out = fix.text.replace(/\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)/g, (m, n: string) => env['$' + n]?.text ?? m);
+  } else {
+    let n = 0;
+    let last = 0;
+    out = '';
+    fix.re.lastIndex = 0;
+    for (const m of matched.matchAll(fix.re)) {
+      if (fix.count !== undefined && n >= fix.count) break;
+      // Python-style groups (`\1`, `\g<1>`) and JavaScript-style (`$1`) in the replacement
+      const rep = fix.replacement.replace(/\\g<(\d+)>|\\(\d+)|\$(\d+)/g, (_x, a?: string, b?: string, c?: string) => m[Number(a ?? b ?? c)] ?? '');
+      out += matched.slice(last, m.index) + rep;
+      last = m.index + m[0].length;
+      n++;
+      if (m[0].length === 0) break;
+    }
+    out += matched.slice(last);
+  }
+  return out === matched ? undefined : out;
 }
 
 function pos(starts: number[], idx: number): { line: number; col: number } {
@@ -38,10 +66,13 @@ export function runSearchRules(rules: YamlRule[], path: string, lang: RuleLang, 
       const s = pos(starts, m.startIndex);
       const e = pos(starts, m.endIndex);
       const snippet = text.slice(starts[s.line - 1]!, (starts[s.line] ?? text.length + 1) - 1).trim().slice(0, 300);
-      out.push({
+      const hit: PatternHit = {
         rule: r, message: interpolate(r.message, m.env), text: text.slice(m.startIndex, m.endIndex).replace(/\s+/g, ' ').slice(0, 240),
         location: { path, startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col, snippet },
-      });
+      };
+      const ft = r.fix && fixText(r.fix, text.slice(m.startIndex, m.endIndex), m.env);
+      if (ft !== undefined) hit.fix = { start: m.startIndex, end: m.endIndex, text: ft, startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col };
+      out.push(hit);
     }
   }
   return out;
@@ -52,64 +83,156 @@ export function jsTree(sf: TS.SourceFile): GNode {
   return fromTs(sf, sf);
 }
 
+interface SinkHit {
+  ruleId: string;
+  requires?: (labels: ReadonlySet<string>) => boolean;
+}
+
 interface FileRanges {
-  sources: Map<string, string>;
-  sinkCalls: Map<string, string[]>;
-  sinkArgs: Map<string, string[]>;
+  sources: Map<string, HookSource[]>;
+  sinkCalls: Map<string, SinkHit[]>;
+  sinkArgs: Map<string, SinkHit[]>;
+  /** Sinks matched on an expression that is neither a call nor an argument (`el.innerHTML = $X` focused on `$X`). */
+  sinkExprs: Map<string, SinkHit[]>;
   sanitizers: Set<string>;
+  /** By-side-effect sanitizers: ranges of the variables (or calls) they clean. */
+  sideEffects: Set<string>;
+  /** Propagators by call range: the `from` range and the `to` variable. */
+  propagators: Map<string, { from: string; to: string }[]>;
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
 }
 
 /**
- * Builds the taint interpreter's hooks from `mode: taint` rules: sources, sinks and sanitizers are matched on
- * each file up front; the interpreter then asks by node range. A sink is a call (any tainted argument reports) or,
- * with `focus-metavariable`, one argument of a call.
+ * Builds the taint interpreter's hooks from `mode: taint` rules: sources, sinks, sanitizers and propagators are
+ * matched on each file up front; the interpreter then asks by node range. A sink is a call (any tainted argument
+ * reports), an argument of a call (`focus-metavariable`), or any other expression whose value reaches it. Taint
+ * labels: a source's `label` tags its taint, `requires` on a source or a sink names the labels the value must carry.
  */
 export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: () => GNode }[]): TaintHooks | undefined {
   const taint = rules.filter((r) => r.mode === 'taint' && r.languages.includes('js'));
   if (!taint.length) return undefined;
   const byFile = new Map<string, FileRanges>();
+  const req = (e: LabelExpr | undefined) => (e ? (labels: ReadonlySet<string>) => labelsSatisfy(e, labels) : undefined);
   for (const f of files) {
     const idx = new TreeIndex(f.tree());
     const file: EvalFile = { lang: 'js', idx, text: f.sf.text };
-    const fr: FileRanges = { sources: new Map(), sinkCalls: new Map(), sinkArgs: new Map(), sanitizers: new Set() };
+    const fr: FileRanges = { sources: new Map(), sinkCalls: new Map(), sinkArgs: new Map(), sinkExprs: new Map(), sanitizers: new Set(), sideEffects: new Set(), propagators: new Map() };
+    let any = false;
     for (const r of taint) {
       if (!appliesTo(r, f.sf.fileName)) continue;
-      for (const s of r.sources) for (const m of evalFormula(s, file)) fr.sources.set(`${m.startIndex}:${m.endIndex}`, r.id);
-      for (const s of r.sinks) {
-        for (const m of evalFormula(s, file)) {
-          const k = `${m.startIndex}:${m.endIndex}`;
-          const call = m.node && (m.node.kind === 'CallExpression' || m.node.kind === 'NewExpression');
-          const map = call ? fr.sinkCalls : fr.sinkArgs;
-          map.set(k, [...(map.get(k) ?? []), r.id]);
+      for (const s of r.sources) {
+        for (const m of evalFormula(s.f, file)) {
+          any = true;
+          const text = f.sf.text.slice(m.startIndex, m.endIndex).replace(/\s+/g, ' ').slice(0, 60);
+          const h: HookSource = { ruleId: r.id, label: text };
+          if (s.label) h.tlabel = s.label;
+          const rq = req(s.requires);
+          if (rq) h.requires = rq;
+          push(fr.sources, `${m.startIndex}:${m.endIndex}`, h);
         }
       }
-      for (const s of r.sanitizers) for (const m of evalFormula(s, file)) fr.sanitizers.add(`${m.startIndex}:${m.endIndex}`);
+      for (const s of r.sinks) {
+        const rq = req(s.requires);
+        for (const m of evalFormula(s.f, file)) {
+          any = true;
+          const k = `${m.startIndex}:${m.endIndex}`;
+          const call = m.node && (m.node.kind === 'CallExpression' || m.node.kind === 'NewExpression');
+          const hit: SinkHit = rq ? { ruleId: r.id, requires: rq } : { ruleId: r.id };
+          push(call ? fr.sinkCalls : fr.sinkArgs, k, hit);
+          if (!call) push(fr.sinkExprs, k, hit);
+        }
+      }
+      for (const s of r.sanitizers) {
+        for (const m of evalFormula(s.f, file)) {
+          any = true;
+          (s.bySideEffect ? fr.sideEffects : fr.sanitizers).add(`${m.startIndex}:${m.endIndex}`);
+        }
+      }
+      for (const p of r.propagators) {
+        for (const m of evalFormula(p.f, file)) {
+          const from = m.env[p.from];
+          const to = m.env[p.to];
+          if (!from || !to || to.kind !== 'Identifier') continue;
+          any = true;
+          push(fr.propagators, `${m.startIndex}:${m.endIndex}`, { from: `${from.startIndex}:${from.endIndex}`, to: to.text });
+        }
+      }
     }
-    if (fr.sources.size || fr.sinkCalls.size || fr.sinkArgs.size || fr.sanitizers.size) byFile.set(f.sf.fileName, fr);
+    if (any) byFile.set(f.sf.fileName, fr);
   }
   const key = (n: TS.Node, sf: TS.SourceFile) => `${n.getStart(sf)}:${n.getEnd()}`;
+  /** The node below `root` with exactly this range (the `from` of a propagator). */
+  const nodeAt = (root: TS.Node, k: string, sf: TS.SourceFile): TS.Expression | undefined => {
+    let found: TS.Node | undefined;
+    const visit = (n: TS.Node): void => {
+      if (found) return;
+      if (key(n, sf) === k) found = n;
+      else n.forEachChild(visit);
+    };
+    visit(root);
+    return found as TS.Expression | undefined;
+  };
   return {
     source(node, sf) {
       const fr = byFile.get(sf.fileName);
       if (!fr || fr.sources.size === 0) return undefined;
-      const id = fr.sources.get(key(node, sf));
-      return id ? { ruleId: id, label: node.getText(sf).replace(/\s+/g, ' ').slice(0, 60) } : undefined;
+      let out = fr.sources.get(key(node, sf));
+      // `req.query.next` when a source is `req.query`: the interpreter reads member chains as one access path
+      const ts = loadTypeScript();
+      for (let n: TS.Expression = node; ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isNonNullExpression(n);) {
+        n = n.expression;
+        for (const h of fr.sources.get(key(n, sf)) ?? []) if (!out?.some((o) => o.ruleId === h.ruleId)) out = [...(out ?? []), h];
+      }
+      return out;
     },
     sink(node, sf) {
       const fr = byFile.get(sf.fileName);
       if (!fr) return [];
-      const out: { ruleId: string; args: number[] | '*' }[] = [];
-      for (const id of fr.sinkCalls.get(key(node, sf)) ?? []) out.push({ ruleId: id, args: '*' });
+      const out: { ruleId: string; args: number[] | '*'; requires?: (labels: ReadonlySet<string>) => boolean }[] = [];
+      const k = key(node, sf);
+      // a sanitizer call that is also a sink's focus (`el.innerHTML = DOMPurify.sanitize(x)`) returns clean data
+      if (!fr.sanitizers.has(k)) for (const h of fr.sinkCalls.get(k) ?? []) out.push({ ...h, args: '*' });
       if (fr.sinkArgs.size) {
         (node.arguments ?? []).forEach((a, i) => {
-          for (const id of fr.sinkArgs.get(key(a, sf)) ?? []) out.push({ ruleId: id, args: [i] });
+          for (const h of fr.sinkArgs.get(key(a, sf)) ?? []) out.push({ ...h, args: [i] });
         });
       }
       return out;
     },
+    sinkExpr(node, sf) {
+      const fr = byFile.get(sf.fileName);
+      if (!fr || fr.sinkExprs.size === 0) return undefined;
+      return fr.sinkExprs.get(key(node, sf));
+    },
     sanitizer(node, sf) {
       const fr = byFile.get(sf.fileName);
       return !!fr && fr.sanitizers.has(key(node, sf));
+    },
+    sanitizesVars(node, sf) {
+      const fr = byFile.get(sf.fileName);
+      if (!fr || fr.sideEffects.size === 0) return [];
+      const whole = fr.sideEffects.has(key(node, sf));
+      const out: string[] = [];
+      const cands = [...(node.arguments ?? [])];
+      const callee = node.expression;
+      const ts = loadTypeScript();
+      if (ts.isPropertyAccessExpression(callee)) cands.push((callee as TS.PropertyAccessExpression).expression);
+      for (const a of cands) if (ts.isIdentifier(a) && (whole || fr.sideEffects.has(key(a, sf)))) out.push((a as TS.Identifier).text);
+      return out;
+    },
+    propagate(node, sf) {
+      const fr = byFile.get(sf.fileName);
+      const ps = fr?.propagators.get(key(node, sf));
+      if (!ps) return [];
+      return ps.flatMap((p) => {
+        const from = nodeAt(node, p.from, sf);
+        return from ? [{ from, to: p.to }] : [];
+      });
     },
   };
 }

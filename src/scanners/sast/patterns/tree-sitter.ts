@@ -6,23 +6,36 @@ import type { GNode } from './gnode.js';
 export type TsLang = 'python' | 'go' | 'java';
 
 const require = createRequire(import.meta.url);
-let ready: Promise<void> | undefined;
 const languages = new Map<TsLang, Language>();
 /** web-tree-sitter's parser class, set by {@link loadGrammars}: the module loads with the grammars, not with this one. */
 let Parser: typeof TsParser | undefined;
+let runtime: Promise<typeof import('web-tree-sitter')> | undefined;
+const grammars = new Map<TsLang, Promise<void>>();
 
-/** Loads web-tree-sitter and the grammars from @vscode/tree-sitter-wasm (once per process). */
-export async function loadGrammars(): Promise<void> {
-  ready ??= (async () => {
+/**
+ * Loads web-tree-sitter and the grammars of `which` (all three by default) from @vscode/tree-sitter-wasm, each
+ * once per process: a scan of Python files does not compile the Go and Java grammars.
+ */
+export async function loadGrammars(which: readonly TsLang[] = ['python', 'go', 'java']): Promise<void> {
+  runtime ??= (async () => {
     const wts = await import('web-tree-sitter');
     await wts.Parser.init();
     Parser = wts.Parser;
-    const { Language } = wts;
-    for (const l of ['python', 'go', 'java'] as const) {
-      languages.set(l, await Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/tree-sitter-${l}.wasm`)));
-    }
+    return wts;
   })();
-  return ready;
+  const wts = runtime;
+  await Promise.all(
+    which.map((l) => {
+      let p = grammars.get(l);
+      if (!p) {
+        p = wts.then(async ({ Language }) => {
+          languages.set(l, await Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/tree-sitter-${l}.wasm`)));
+        });
+        grammars.set(l, p);
+      }
+      return p;
+    }),
+  );
 }
 
 const PUNCT = /^[()[\]{},;:.]$|^$/;

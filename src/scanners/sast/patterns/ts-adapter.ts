@@ -9,6 +9,17 @@ import type { GNode } from './gnode.js';
 export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
   const ts = loadTypeScript();
   const eof = ts.SyntaxKind.EndOfFileToken;
+  const types = ts.isSourceFile(root) ? declaredTypes(root, sf) : new Map<string, string>();
+  const typeOf = (n: TS.Node): string | undefined => {
+    if (ts.isStringLiteralLike(n) || ts.isTemplateExpression(n)) return 'string';
+    if (ts.isNumericLiteral(n)) return 'number';
+    if (n.kind === ts.SyntaxKind.TrueKeyword || n.kind === ts.SyntaxKind.FalseKeyword) return 'boolean';
+    if (ts.isIdentifier(n)) return types.get(n.text);
+    if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword) return types.get(n.name.text);
+    if (ts.isNewExpression(n)) return n.expression.getText(sf);
+    if (ts.isAsExpression(n) || ts.isSatisfiesExpression(n)) return n.type.getText(sf);
+    return undefined;
+  };
   const conv = (n: TS.Node): GNode => {
     const start = n.getStart(sf);
     const end = n.getEnd();
@@ -22,18 +33,48 @@ export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
       ts.forEachChild(n, (c) => {
         if (c.kind === eof || ts.isTypeNode(c) || ts.isDecorator(c) || ts.isModifier(c) || ts.isTypeParameterDeclaration(c)) return;
         if (ts.isParenthesizedExpression(c) || ts.isAsExpression(c) || ts.isNonNullExpression(c) || ts.isSatisfiesExpression(c)) {
-          children.push(conv(c.expression));
+          const g = conv(c.expression);
+          if (ts.isAsExpression(c) || ts.isSatisfiesExpression(c)) g.ty = c.type.getText(sf);
+          children.push(g);
           return;
         }
         children.push(conv(c));
       });
     }
-    return {
+    const g: GNode = {
       kind: ts.SyntaxKind[n.kind] ?? String(n.kind), children, text, leaf, str, value: str ? (n as TS.StringLiteral).text : text,
       startIndex: start, endIndex: end, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
     };
+    const ty = typeOf(n);
+    if (ty !== undefined) g.ty = ty;
+    return g;
   };
   return conv(root);
+}
+
+/**
+ * Names declared in a file with a type the file states: an annotation (`x: string`, parameters, fields), a literal
+ * initialiser (`const x = 'a'`) or `new C()`. Keyed by name, not scope: good enough for typed metavariables.
+ */
+function declaredTypes(root: TS.SourceFile, sf: TS.SourceFile): Map<string, string> {
+  const ts = loadTypeScript();
+  const out = new Map<string, string>();
+  const visit = (n: TS.Node): void => {
+    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isPropertyDeclaration(n) || ts.isPropertySignature(n)) && ts.isIdentifier(n.name)) {
+      const init = 'initializer' in n ? n.initializer : undefined;
+      let ty: string | undefined = n.type?.getText(sf);
+      if (!ty && init) {
+        if (ts.isStringLiteralLike(init) || ts.isTemplateExpression(init)) ty = 'string';
+        else if (ts.isNumericLiteral(init)) ty = 'number';
+        else if (init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) ty = 'boolean';
+        else if (ts.isNewExpression(init)) ty = init.expression.getText(sf);
+      }
+      if (ty && !out.has(n.name.text)) out.set(n.name.text, ty);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return out;
 }
 
 /** Parses a JS/TS pattern (already rewritten) into its top-level statements' trees, unwrapping expression statements. */
@@ -42,5 +83,20 @@ export function tsPattern(src: string): GNode[] {
   const sf = ts.createSourceFile('pattern.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const diags = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length) throw new Error(`pattern does not parse: ${ts.flattenDiagnosticMessageText(diags[0]!.messageText, ' ')}`);
-  return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? s.expression : s, sf));
+  // decorators are dropped from the trees matched, so a pattern that asks for one would match without it
+  const hasDecorator = (n: TS.Node): boolean => ts.isDecorator(n) || (ts.forEachChild(n, hasDecorator) ?? false);
+  if (hasDecorator(sf)) throw new Error('decorators in patterns are not matched');
+  // type assertions are dropped from the trees too: `$X as any` would match every expression
+  const hasAssertion = (n: TS.Node): boolean =>
+    ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n) || (ts.forEachChild(n, hasAssertion) ?? false);
+  if (hasAssertion(sf)) throw new Error('type assertions (`as`, `!`, `satisfies`) in patterns are not matched');
+  const unwrap = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrap(e.expression) : e);
+  return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? unwrap(s.expression) : s, sf));
+}
+
+/** Parses JS/TS source text (a string's content, for `metavariable-pattern` with `language: js`) into the matcher's tree. */
+export function parseJs(text: string): GNode | undefined {
+  const ts = loadTypeScript();
+  const sf = ts.createSourceFile('snippet.tsx', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  return fromTs(sf, sf);
 }
