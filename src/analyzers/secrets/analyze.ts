@@ -97,7 +97,8 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
     // Encoded runs already reported by a specific rule (a base64 PEM, a Kubernetes value) are not decoded again;
     // a generic rule's hit on the encoded text yields to what its decoding holds.
     const generic = (d: Detection) => genericIds(set).has(d.ruleId);
-    const decoded = decodedDetections(getText(), set, dets.filter((d) => !generic(d)));
+    // From the bytes when there are some: the text is not made for it.
+    const decoded = decodedDetections(bytes ?? getText(), set, dets.filter((d) => !generic(d)));
     if (decoded.length) {
       const inside = (d: Detection) => decoded.some((x) => x.start < d.end && d.start < x.end);
       dets = dets.filter((d) => !generic(d) || !inside(d)).concat(decoded);

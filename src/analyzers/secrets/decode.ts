@@ -14,18 +14,13 @@ import { detect, type Detection, type RuleSet } from './engine.js';
 /** Fewer characters encode too few bytes to hold a credential (24 base64 characters are 18 bytes). */
 const MIN_RUN = 24;
 const MAX_RUN = 8192;
+/** A run of {@link MIN_RUN} may end in two padding characters (`=`), which are not encoding characters. */
+const STRIDE = MIN_RUN - 2;
 const MAX_RUNS = 256;
 const MAX_DECODED = 256 * 1024;
-/**
- * Where to look: a digit followed by encoding characters. Every run tried holds a digit (see decodeRun), and digits
- * are rare enough in text that finding them first, then reading the run around each by hand, costs a fraction of
- * a regex over every run of word characters (which V8 re-enters at each character of each word).
- */
-const DIGIT = /[0-9](?=[A-Za-z0-9+/_%\-])/g;
 /** Characters of base64, base64url, hex and percent-encoding (and base64 padding). */
 const ENC = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_%-') ENC[c.charCodeAt(0)] = 1;
-const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 const PERCENT = /%[0-9A-Fa-f]{2}/g;
 /** Printable ASCII, tab and line breaks: what a decoded credential (or a config holding one) is made of. */
 const TEXT = /^[\x20-\x7e\t\r\n]+$/;
@@ -45,68 +40,201 @@ export function skipDecoding(path: string | undefined): boolean {
   return path !== undefined && SKIP_PATH.test(path);
 }
 
+/** Per character: its class bits (below), or 0 for a character that is no encoding's. */
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 4;
+const HEXDIGIT = 8;
+const PCT = 16;
+const PLUS_SLASH = 32;
+const DASH_UNDERSCORE = 64;
+const PAD = 128;
+const CLASS = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const ch = String.fromCharCode(c);
+  let k = 0;
+  if (/[a-z]/.test(ch)) k |= LOWER;
+  if (/[A-Z]/.test(ch)) k |= UPPER;
+  if (/[0-9]/.test(ch)) k |= DIGIT;
+  if (/[0-9a-fA-F]/.test(ch)) k |= HEXDIGIT;
+  if (ch === '%') k |= PCT;
+  if (ch === '+' || ch === '/') k |= PLUS_SLASH;
+  if (ch === '-' || ch === '_') k |= DASH_UNDERSCORE;
+  if (ch === '=') k |= PAD;
+  CLASS[c] = k;
+}
+/** Base64 and base64url digit values (the two alphabets share all but two characters), 255 for others. */
+const B64 = new Uint8Array(256).fill(255);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'.split('').forEach((c, i) => (B64[c.charCodeAt(0)] = i));
+B64[43] = B64[45] = 62; // + -
+B64[47] = B64[95] = 63; // / _
+/** Whether a decoded byte may be in a text (see {@link TEXT}). */
+const PRINTABLE = new Uint8Array(256);
+for (let c = 0x20; c <= 0x7e; c++) PRINTABLE[c] = 1;
+PRINTABLE[9] = PRINTABLE[10] = PRINTABLE[13] = 1;
+/** Where a run's bytes are decoded (a run is at most MAX_RUN characters, which decode to fewer bytes). */
+const scratch = new Uint8Array(MAX_RUN);
+
 /**
- * Decodes `run` if it looks like an encoding: returns the text and the encoding's name, or undefined. A run must
- * mix classes as encodings do (a digit, and for base64 both cases), which leaves out identifiers and words.
+ * Decodes the run `bytes[start, end)` if it looks like an encoding and decodes to text (printable ASCII, at least 8
+ * characters): returns the text and the encoding's name, or undefined. A run must mix classes as encodings do (a
+ * digit, and for base64 both cases), which leaves out identifiers and words. The checks and the decoding read the
+ * bytes and stop at the first byte that is not text, so the many runs that decode to binary (hashes, keys, data)
+ * cost no allocation.
  */
-function decodeRun(run: string): { text: string; how: string } | undefined {
-  if (!/[0-9]/.test(run)) return undefined;
-  if (HEX.test(run)) {
-    if (run.length < 32) return undefined;
-    return { text: Buffer.from(run, 'hex').toString('latin1'), how: 'hex' };
+function decodeRun(bytes: Uint8Array, start: number, end: number): { text: string; how: string } | undefined {
+  let any = 0;
+  let all = 0xff;
+  for (let i = start; i < end; i++) {
+    const k = CLASS[bytes[i]!]!;
+    any |= k;
+    all &= k;
   }
-  if (run.includes('%')) {
+  if ((any & DIGIT) === 0) return undefined;
+  const len = end - start;
+  if ((all & HEXDIGIT) !== 0 && (len & 1) === 0) {
+    if (len < 32) return undefined;
+    let n = 0;
+    for (let i = start; i < end; i += 2) {
+      const c = (hexValue(bytes[i]!) << 4) | hexValue(bytes[i + 1]!);
+      if (PRINTABLE[c] !== 1) return undefined;
+      scratch[n++] = c;
+    }
+    return textOf(n, 'hex');
+  }
+  if ((any & PCT) !== 0) {
+    const run = latin1(bytes, start, end);
     const escapes = run.match(PERCENT)?.length ?? 0;
     if (escapes < 3) return undefined;
+    let text: string;
     try {
-      return { text: decodeURIComponent(run), how: 'percent-encoding' };
+      text = decodeURIComponent(run);
     } catch {
       return undefined;
     }
+    return text.length < 8 || !TEXT.test(text) ? undefined : { text, how: 'percent-encoding' };
   }
-  if (!/[a-z]/.test(run) || !/[A-Z]/.test(run)) return undefined;
-  const url = /[\-_]/.test(run);
-  if (url && /[+/]/.test(run)) return undefined;
-  const body = run.replace(/=+$/, '');
+  if ((any & LOWER) === 0 || (any & UPPER) === 0) return undefined;
+  const url = (any & DASH_UNDERSCORE) !== 0;
+  if (url && (any & PLUS_SLASH) !== 0) return undefined;
+  let bodyEnd = end;
+  while (bodyEnd > start && bytes[bodyEnd - 1] === 61) bodyEnd--;
+  const body = bodyEnd - start;
   // A base64 length that leaves one character over is not an encoding.
-  if (body.length % 4 === 1) return undefined;
-  return { text: Buffer.from(body, url ? 'base64url' : 'base64').toString('latin1'), how: url ? 'base64url' : 'base64' };
+  if (body % 4 === 1) return undefined;
+  // Four characters to three bytes; a last group of two or three characters to one or two.
+  let n = 0;
+  let i = start;
+  for (; i + 4 <= bodyEnd; i += 4) {
+    const v = (B64[bytes[i]!]! << 18) | (B64[bytes[i + 1]!]! << 12) | (B64[bytes[i + 2]!]! << 6) | B64[bytes[i + 3]!]!;
+    const c0 = (v >> 16) & 0xff;
+    const c1 = (v >> 8) & 0xff;
+    const c2 = v & 0xff;
+    if (PRINTABLE[c0]! & PRINTABLE[c1]! & PRINTABLE[c2]!) {
+      scratch[n] = c0;
+      scratch[n + 1] = c1;
+      scratch[n + 2] = c2;
+      n += 3;
+    } else return undefined;
+  }
+  if (bodyEnd - i >= 2) {
+    const v = (B64[bytes[i]!]! << 18) | (B64[bytes[i + 1]!]! << 12) | (bodyEnd - i === 3 ? B64[bytes[i + 2]!]! << 6 : 0);
+    const c0 = (v >> 16) & 0xff;
+    if (PRINTABLE[c0] !== 1) return undefined;
+    scratch[n++] = c0;
+    if (bodyEnd - i === 3) {
+      const c1 = (v >> 8) & 0xff;
+      if (PRINTABLE[c1] !== 1) return undefined;
+      scratch[n++] = c1;
+    }
+  }
+  return textOf(n, url ? 'base64url' : 'base64');
+}
+
+function hexValue(c: number): number {
+  return c <= 57 ? c - 48 : (c | 32) - 87;
+}
+
+/** The first `n` bytes of {@link scratch} as text, when long enough to hold a credential. */
+function textOf(n: number, how: string): { text: string; how: string } | undefined {
+  if (n < 8) return undefined;
+  return { text: Buffer.from(scratch.buffer, 0, n).toString('latin1'), how };
 }
 
 /**
- * Detections inside encoded runs of `text` that do not overlap `taken` (spans already reported, which a decoded
- * value would only repeat). `depth` 1 is the file; 2 a decoded value.
+ * Detections inside encoded runs of `view` (a text, or bytes read as Latin-1 characters, one per byte) that do not
+ * overlap `taken` (spans already reported, which a decoded value would only repeat). `depth` 1 is the file; 2 a
+ * decoded value.
+ *
+ * The runs tried are the maximal runs of encoding characters of {@link MIN_RUN} to {@link MAX_RUN} characters
+ * holding a digit that another encoding character follows (with up to two `=` after). Every such run covers a
+ * multiple of {@link STRIDE}, so the scan reads one character in STRIDE, and the run around it only when it is an
+ * encoding character: about a
+ * third of the characters of source text, never the whole (a regex for digits, or for runs, reads every one). From
+ * bytes the text is never made: a run is copied out only when it passes the checks on its bytes.
  */
-export function decodedDetections(text: string, set: RuleSet, taken: readonly { start: number; end: number }[], budget: Budget = { runs: 0, bytes: 0 }, depth = 1): DecodedDetection[] {
-  const out: DecodedDetection[] = [];
-  const re = new RegExp(DIGIT.source, 'g');
+export function decodedDetections(view: string | Uint8Array, set: RuleSet, taken: readonly { start: number; end: number }[], budget: Budget = { runs: 0, bytes: 0 }, depth = 1): DecodedDetection[] {
+  return scan(typeof view === 'string' ? bytesOf(view) : view, set, taken, budget, depth);
+}
+
+/** A text as one byte per character (encoding characters are ASCII: any character past 0xff becomes 0x80). */
+function bytesOf(text: string): Uint8Array {
+  if (!WIDE.test(text)) return Buffer.from(text, 'latin1');
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[i] = c > 0xff ? 0x80 : c;
+  }
+  return out;
+}
+const WIDE = /[^\x00-\xff]/;
+
+function scan(bytes: Uint8Array, set: RuleSet, taken: readonly { start: number; end: number }[], budget: Budget, depth: number): DecodedDetection[] {
+  let out: DecodedDetection[] | undefined;
+  const n = bytes.length;
   // Line numbers counted as the scan moves forward.
   let counted = 0;
   let line = 1;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    let start = m.index;
-    while (start > 0 && ENC[text.charCodeAt(start - 1)] === 1) start--;
-    let end = m.index + 1;
-    while (end < text.length && ENC[text.charCodeAt(end)] === 1) end++;
-    re.lastIndex = end;
-    while (text.charCodeAt(end) === 61 /* = */ && end - re.lastIndex < 2) end++;
+  for (let p = STRIDE - 1; p < n; p += STRIDE) {
+    if (ENC[bytes[p]!] !== 1) continue;
+    let start = p;
+    while (start > 0 && ENC[bytes[start - 1]!] === 1) start--;
+    let end = p + 1;
+    while (end < n && ENC[bytes[end]!] === 1) end++;
+    // A run after this one starts past its end, and covers one of the next places read from there.
+    const runEnd = end;
+    p = runEnd;
+    while (end < n && bytes[end] === 61 /* = */ && end - runEnd < 2) end++;
     if (end - start < MIN_RUN || end - start > MAX_RUN) continue;
-    const run = text.slice(start, end);
+    // A digit that an encoding character follows.
+    let digit = false;
+    for (let i = start; i < runEnd - 1; i++) {
+      const d = bytes[i]!;
+      if (d >= 48 && d <= 57) {
+        digit = true;
+        break;
+      }
+    }
+    if (!digit) continue;
     if (taken.some((t) => t.start < end && start < t.end)) continue;
-    const decoded = decodeRun(run);
-    if (!decoded || decoded.text.length < 8 || !TEXT.test(decoded.text)) continue;
+    const decoded = decodeRun(bytes, start, end);
+    if (!decoded) continue;
     if (++budget.runs > MAX_RUNS || (budget.bytes += decoded.text.length) > MAX_DECODED) break;
-    const inner: (Detection & { decodedFrom?: string })[] = detect(decoded.text, set);
+    // As bytes (the text is printable ASCII): the keyword automaton then runs in WebAssembly, and rules run
+    // only when a decoded keyword wakes them.
+    const decodedBytes = Buffer.from(decoded.text, 'latin1');
+    const inner: (Detection & { decodedFrom?: string })[] = detect(decoded.text, set, { bytes: decodedBytes });
     if (depth < 2) {
-      const nested = decodedDetections(decoded.text, set, inner, budget, depth + 1);
+      const nested = scan(decodedBytes, set, inner, budget, depth + 1);
       for (const d of nested) inner.push({ ...d, decodedFrom: `${d.decodedFrom} in ${decoded.how}` });
     }
     if (inner.length === 0) continue;
-    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-    for (let i = text.indexOf('\n', counted); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) line++;
+    let lineStart = start;
+    while (lineStart > 0 && bytes[lineStart - 1] !== 10) lineStart--;
+    for (let i = counted; i < start; i++) if (bytes[i] === 10) line++;
     counted = start;
     for (const d of inner) {
-      out.push({
+      (out ??= []).push({
         ...d,
         start,
         end,
@@ -118,5 +246,9 @@ export function decodedDetections(text: string, set: RuleSet, taken: readonly { 
       });
     }
   }
-  return out;
+  return out ?? [];
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
