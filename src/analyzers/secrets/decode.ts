@@ -167,11 +167,10 @@ function textOf(n: number, how: string): { text: string; how: string } | undefin
  * decoded value.
  *
  * The runs tried are the maximal runs of encoding characters of {@link MIN_RUN} to {@link MAX_RUN} characters
- * holding a digit that another encoding character follows (with up to two `=` after). Every such run covers a
- * multiple of {@link STRIDE}, so the scan reads one character in STRIDE, and the run around it only when it is an
- * encoding character: about a
- * third of the characters of source text, never the whole (a regex for digits, or for runs, reads every one). From
- * bytes the text is never made: a run is copied out only when it passes the checks on its bytes.
+ * holding a digit that another encoding character follows (with up to two `=` after). They are found by reading
+ * windows of {@link STRIDE} characters from their last one backwards (as Boyer-Moore skips): about one character
+ * in five of source text, where a regex for digits, or for runs, reads every one. From bytes the text is never
+ * made: a run is copied out only when it passes the checks on its bytes and decodes to text.
  */
 export function decodedDetections(view: string | Uint8Array, set: RuleSet, taken: readonly { start: number; end: number }[], budget: Budget = { runs: 0, bytes: 0 }, depth = 1): DecodedDetection[] {
   return scan(typeof view === 'string' ? bytesOf(view) : view, set, taken, budget, depth);
@@ -195,15 +194,29 @@ function scan(bytes: Uint8Array, set: RuleSet, taken: readonly { start: number; 
   // Line numbers counted as the scan moves forward.
   let counted = 0;
   let line = 1;
-  for (let p = STRIDE - 1; p < n; p += STRIDE) {
-    if (ENC[bytes[p]!] !== 1) continue;
-    let start = p;
+  // Windows of STRIDE characters, from `w`: a run of STRIDE or more that starts at or after `w` holds the window's
+  // last character, or starts after a non-encoding character in the window; so the next window starts after the
+  // last such character, read backwards from the window's end. A window of encoding characters only lies in a
+  // run long enough, read whole then.
+  let w = 0;
+  while (w + STRIDE <= n) {
+    const q = w + STRIDE - 1;
+    if (ENC[bytes[q]!] !== 1) {
+      w = q + 1;
+      continue;
+    }
+    let k = q - 1;
+    while (k >= w && ENC[bytes[k]!] === 1) k--;
+    if (k >= w) {
+      w = k + 1;
+      continue;
+    }
+    let start = w;
     while (start > 0 && ENC[bytes[start - 1]!] === 1) start--;
-    let end = p + 1;
+    let end = q + 1;
     while (end < n && ENC[bytes[end]!] === 1) end++;
-    // A run after this one starts past its end, and covers one of the next places read from there.
     const runEnd = end;
-    p = runEnd;
+    w = runEnd + 1;
     while (end < n && bytes[end] === 61 /* = */ && end - runEnd < 2) end++;
     if (end - start < MIN_RUN || end - start > MAX_RUN) continue;
     // A digit that an encoding character follows.
@@ -220,12 +233,11 @@ function scan(bytes: Uint8Array, set: RuleSet, taken: readonly { start: number; 
     const decoded = decodeRun(bytes, start, end);
     if (!decoded) continue;
     if (++budget.runs > MAX_RUNS || (budget.bytes += decoded.text.length) > MAX_DECODED) break;
-    // As bytes (the text is printable ASCII): the keyword automaton then runs in WebAssembly, and rules run
-    // only when a decoded keyword wakes them.
-    const decodedBytes = Buffer.from(decoded.text, 'latin1');
-    const inner: (Detection & { decodedFrom?: string })[] = detect(decoded.text, set, { bytes: decodedBytes });
+    // As text, not bytes: the file's bytes may be in the keyword automaton's memory, where loading other bytes
+    // would overwrite them.
+    const inner: (Detection & { decodedFrom?: string })[] = detect(decoded.text, set);
     if (depth < 2) {
-      const nested = scan(decodedBytes, set, inner, budget, depth + 1);
+      const nested = scan(Buffer.from(decoded.text, 'latin1'), set, inner, budget, depth + 1);
       for (const d of nested) inner.push({ ...d, decodedFrom: `${d.decodedFrom} in ${decoded.how}` });
     }
     if (inner.length === 0) continue;
