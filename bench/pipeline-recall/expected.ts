@@ -32,6 +32,7 @@ export const POUTINE_RULES: ReadonlyMap<string, readonly string[]> = new Map<str
   ['unverified_script_exec', ['gha-curl-pipe-shell', 'gl-curl-pipe-shell', 'azp-curl-pipe-shell', 'tkn-curl-pipe-shell', 'bb-curl-pipe-shell']],
   ['known_vulnerability_in_build_component', ['gha-known-vulnerable-action']],
   ['github_action_from_unverified_creator_used', ['gha-unpinned-action']],
+  ['llm_prompt_injection', ['gha-agentic-untrusted-trigger', 'gha-agentic-prompt-injection']],
   ['unpinnable_action', ['gha-unpinned-action', 'gha-branch-ref-action', 'gha-unpinned-first-party-action', 'gha-unpinned-docker-uses', 'gha-mutable-latest-image', 'gha-unpinned-image']],
 ]);
 
