@@ -71,11 +71,14 @@ export function auditAgentic(src: YamlSource, root: Node, triggers: Map<string, 
   const where = `${job.id}|${step.label}`;
   const anchor = step.node.range![0];
   const at = (n: Node | null | undefined, fallback: Node = usesNode): { start: number; end: number } => ({ start: (n ?? fallback).range![0], end: (n ?? fallback).range![1] });
-  const on = get(root, 'on') ?? get(root, 'true');
+  const onPair = pairOf(root, 'on') ?? pairOf(root, 'true');
+  const on = onPair?.value;
   for (const t of AGENT_TRIGGERS) {
     if (!triggers.has(t)) continue;
     const gates = gatesOf(on, t, job, step);
-    emit({ ruleId: 'gha-agentic-untrusted-trigger', ...at(usesNode), anchor, identity: `${where}|${or}|${t}`, message: `${or} runs on ${t}, which lets outside users trigger this agent and feed it text; ${gates.length ? `gates that may limit it: ${gates.join('; ')}` : 'no gate restricts who triggers it'}.` });
+    // Reported at the `on:` block, as zizmor does (the trigger is what lets outsiders in); the step is named in the message.
+    const span = onPair?.key?.range && on?.range ? { start: onPair.key.range[0], end: on.range[1] } : at(usesNode);
+    emit({ ruleId: 'gha-agentic-untrusted-trigger', ...span, anchor: span.start, identity: `${where}|${or}|${t}`, message: `${t} lets outside users trigger the ${or} step of job ${job.id} and feed it text; ${gates.length ? `gates that may limit it: ${gates.join('; ')}` : 'no gate restricts who triggers it'}.` });
   }
   // Attacker-controlled text flowing into any input of the agent (its prompt, its arguments).
   for (const [key, p] of pairs(step.with)) {
