@@ -46,6 +46,7 @@ export const FIXABLE_RULES = [
   'gha-unpinned-action',
   'gha-unpinned-first-party-action',
   'gha-unpinned-reusable-workflow',
+  'gha-self-repository',
 ] as const;
 
 const PIN_RULES = new Set(['gha-unpinned-action', 'gha-unpinned-first-party-action', 'gha-unpinned-reusable-workflow']);
@@ -527,6 +528,20 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
     .filter((f) => PIN_RULES.has(f.ruleId) && want(f.ruleId))
     .map((f) => ({ ruleId: f.ruleId, line: f.location.startLine!, start: offsetOf(f.location.startLine!, f.location.startColumn!), end: offsetOf(f.location.endLine!, f.location.endColumn!) }));
   if (pinFindings.length) planPins(src, pinFindings, pins, edits, applied, skipped);
+  // `./x` → `$/x` changes what runs (the workspace's copy becomes this repository's own), so only on request.
+  if (only?.has('gha-self-repository')) {
+    for (const f of found.filter((x) => x.ruleId === 'gha-self-repository')) {
+      const start = offsetOf(f.location.startLine!, f.location.startColumn!);
+      const end = offsetOf(f.location.endLine!, f.location.endColumn!);
+      const m = /^(['"]?)\.\//.exec(src.text.slice(start, end));
+      if (!m) {
+        skipped.push({ ruleId: f.ruleId, line: f.location.startLine!, description: 'uses: is not a plain or quoted ./ path; write $/ by hand' });
+        continue;
+      }
+      edits.push({ start: start + m[1]!.length, end: start + m[1]!.length + 2, text: '$/' });
+      applied.push({ ruleId: f.ruleId, line: f.location.startLine!, description: 'rewrote ./ to the self-repository syntax $/' });
+    }
+  }
   const jobs: [Node | null, Node[]][] =
     kind === 'workflow'
       ? pairs(get(src.doc.contents, 'jobs')).map(([, p]) => [p.value as Node, items(get(p.value, 'steps'))])
