@@ -305,3 +305,14 @@ jobs:
   assert.ok(!live.includes('gha-self-repository') && !live.includes('gha-agentic-prompt-injection'), live.join(','));
   assert.ok(live.includes('gha-agentic-untrusted-trigger'), 'the trigger finding sits on on:, which has no ignore');
 });
+
+test('the rule docs map every zizmor audit pipeguard knows, to the same rules', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { ZIZMOR_AUDITS } = await import('../../../src/scanners/pipeline/zizmor.js');
+  const doc = readFileSync(new URL('../../../docs/rules/pipeline.md', import.meta.url), 'utf8');
+  for (const [audit, rules] of ZIZMOR_AUDITS) {
+    const row = doc.split('\n').find((l) => l.startsWith(`| \`${audit}\``) || new RegExp(`^\\| \`[a-z-]+\` \\(formerly \`${audit}\``).test(l));
+    assert.ok(row, `docs/rules/pipeline.md has a row for ${audit}`);
+    for (const r of rules) assert.ok(row.includes(`\`${r}\``), `${audit}'s row names ${r}`);
+  }
+});
