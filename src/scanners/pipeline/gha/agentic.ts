@@ -104,9 +104,14 @@ export function auditAgentic(src: YamlSource, root: Node, triggers: Map<string, 
   if (sandbox && cfg.dangerousSandbox.includes(sv)) unrestricted(sandbox.value as Scalar, 'sandbox', `sandbox: ${sv} gives the agent unrestricted shell access`);
   const safety = pairOf(step.with, 'safety-strategy');
   if (safety && isScalar(safety.value) && (str(safety.value) ?? '').trim() === 'unsafe') unrestricted(safety.value, 'safety-strategy', 'safety-strategy: unsafe turns off every safety check');
-  const cargs = pairOf(step.with, 'claude_args');
-  const ca = cargs && isScalar(cargs.value) ? str(cargs.value) ?? '' : '';
-  if (cargs && /Bash\(\s*\*?\s*\)|--dangerously-skip-permissions/.test(ca)) unrestricted(cargs.value as Scalar, 'claude_args', /--dangerously/.test(ca) ? '--dangerously-skip-permissions lets the agent run any tool without approval' : 'Bash(*) gives the agent unrestricted shell access');
+  // Claude: `Bash(*)` (or a bare `Bash`) in claude_args or the older allowed_tools input; any agent: a CLI flag that skips approvals.
+  for (const [key, p] of pairs(step.with)) {
+    if (!isScalar(p.value)) continue;
+    const v = str(p.value) ?? '';
+    const bypass = /--dangerously-(?:skip-permissions|bypass-approvals-and-sandbox)\b/.exec(v);
+    if (bypass) unrestricted(p.value, key, `${bypass[0]} lets the agent run any tool without approval`);
+    else if ((key === 'claude_args' || key === 'allowed_tools') && /(?:^|[\s,"'])Bash(?:\(\s*\*?\s*\)|(?=$|[\s,"']))/.test(v)) unrestricted(p.value, key, 'Bash(*) gives the agent unrestricted shell access');
+  }
   if (cfg.toolRestriction) {
     const sp = pairOf(step.with, 'settings');
     let settings: Record<string, unknown> | undefined;
