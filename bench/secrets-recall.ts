@@ -7,7 +7,7 @@
 // one of our findings covers the drawn secret. Synthetic values only: nothing here is a real credential, and no
 // secret is printed whole (misses show the rule, the template and a masked value).
 //
-// Run: node --import tsx bench/secrets-recall.ts <peer.toml|peer.tsv> [samples per rule, default 24] [--misses]
+// Run: node --import tsx bench/secrets-recall.ts [peer.toml|peer.tsv, default bench/peers/betterleaks.tsv] [samples per rule, default 24] [--misses] [--show=<rule>]
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { compileRules, detect } from '../src/analyzers/secrets/engine.js';
@@ -156,11 +156,8 @@ function samplePath(path: string): string {
 const mask = (s: string) => (s.length <= 12 ? '*'.repeat(s.length) : `${s.slice(0, 6)}…(${s.length})`);
 
 const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
-if (!file) {
-  console.error('usage: node --import tsx bench/secrets-recall.ts <peer.toml|peer.tsv> [samples-per-rule] [--misses]');
-  process.exit(2);
-}
+// Without a file: the betterleaks rule set vendored under bench/peers/ (which `npm run bench -- secrets` runs).
+const file = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? new URL('./peers/betterleaks.tsv', import.meta.url).pathname;
 const perRule = Number(args.find((a) => /^\d+$/.test(a)) ?? 24);
 const showMisses = args.includes('--misses');
 /** `--show=<rule-id>`: print that rule's missed samples with the value's characters replaced by their class. */

@@ -71,9 +71,30 @@ async function sastMetas() {
 }
 const sastMeta = await sastMetas();
 
+/** The SAST packs' rule entries (src/scanners/sast/pack-items.ts), read from their YAML here, once. */
+async function sastPackItems() {
+  const file = join(new URL('dist/', root).pathname, `.sast-packs-${process.pid}.mjs`);
+  await build({
+    absWorkingDir: root.pathname,
+    entryPoints: ['src/scanners/sast/pack-items.ts'],
+    outfile: file,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    banner: { js: "import { createRequire as __pipeguardRequire } from 'node:module'; const require = __pipeguardRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  try {
+    return (await import(file)).builtinPackItems();
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+const packItems = await sastPackItems();
+
 /**
- * Replaces src/scanners/sast/meta.ts and src/scanners/secrets/meta.ts with their precomputed lists (each call returns
- * fresh objects, as the sources do).
+ * Replaces src/scanners/sast/meta.ts, src/scanners/sast/pack-items.ts and src/scanners/secrets/meta.ts with their
+ * precomputed lists (each call returns fresh objects, as the sources do).
  */
 const sastMetaPlugin = {
   name: 'sast-meta',
@@ -83,6 +104,10 @@ const sastMetaPlugin = {
       contents:
         `const METAS = ${JSON.stringify(JSON.stringify(secretMetas))};\n` +
         'export function builtinSecretMetas() { return JSON.parse(METAS); }\n',
+    }));
+    b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]sast[\\/]pack-items\.ts$/ }, () => ({
+      loader: 'js',
+      contents: `const ITEMS = ${JSON.stringify(JSON.stringify(packItems))};\nexport function builtinPackItems() { return JSON.parse(ITEMS); }\n`,
     }));
     b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]sast[\\/]meta\.ts$/ }, () => ({
       loader: 'js',

@@ -34,6 +34,8 @@ import type { Node } from 'yaml';
 export interface Marker {
   ids: string[];
   words: string[];
+  /** pipeguard's own comment: the text after the marker as written (the reason, less the rule ids it names). */
+  rest?: string;
   /** The peer tool whose comment this is; undefined for pipeguard's own. */
   tool?: string;
   /** Scanners a peer's comment applies to. */
@@ -58,7 +60,7 @@ interface Form {
   scanners?: ReadonlySet<string>;
   scope: Scope;
   /** Rule ids and reason words from a match. */
-  read(m: RegExpMatchArray): { ids: string[]; words: string[] };
+  read(m: RegExpMatchArray): { ids: string[]; words: string[]; rest?: string };
 }
 
 const split = (s: string | undefined): string[] => (s ?? '').split(/[\s,]+/).filter(Boolean);
@@ -68,7 +70,10 @@ const FORMS: Form[] = [
     needle: 'pipeguard:',
     re: /pipeguard:[ \t]*ignore(?:\[([^\]\n]*)\])?([^\n]*)/g,
     scope: 'line',
-    read: (m) => ({ ids: split(m[1]), words: split((m[2] ?? '').replace(/(\*\/|-->|#}|%>)\s*$/, '')) }),
+    read: (m) => {
+      const rest = (m[2] ?? '').replace(/(\*\/|-->|#}|%>)\s*$/, '');
+      return { ids: split(m[1]), words: split(rest), rest };
+    },
   },
   { tool: 'gitleaks', needle: 'gitleaks:allow', re: /gitleaks:allow\b/g, scanners: new Set(['secrets']), scope: 'same', read: () => ({ ids: [], words: [] }) },
   {
@@ -153,8 +158,8 @@ export function parseMarkers(text: string, path = ''): Map<number, Marker[]> {
     if (blocks === undefined && (form.scope === 'next-block' || form.scope === 'enclosing-block')) blocks = parsedBlocks(path, text, starts) ?? null;
     for (const m of text.matchAll(form.re)) {
       const line = lineAt(starts, m.index);
-      const { ids, words } = form.read(m);
-      const marker: Marker = { ids, words, text: m[0].trim(), ...(form.tool ? { tool: form.tool, scanners: form.scanners! } : {}) };
+      const { ids, words, rest } = form.read(m);
+      const marker: Marker = { ids, words, ...(rest !== undefined ? { rest } : {}), text: m[0].trim(), ...(form.tool ? { tool: form.tool, scanners: form.scanners! } : {}) };
       for (const l of (blocks && blockCovered(blocks, lines, line, form.scope)) || covered(lines, line, form.scope)) add(l, marker);
     }
   }
@@ -328,11 +333,19 @@ export function markerReason(marker: Marker, scanner: string, ruleId: string, kn
   if (marker.tool === undefined) {
     const named = [...marker.ids, ...marker.words.filter((w) => knownRules.has(w))];
     if (named.length && !named.includes(ruleId)) return undefined;
-    const reason = marker.words.filter((w) => !knownRules.has(w)).join(' ').replace(/^[-:–—\s]+/, '');
+    const reason = marker.rest !== undefined ? reasonText(marker.rest, knownRules) : marker.words.filter((w) => !knownRules.has(w)).join(' ').replace(/^[-:–—\s]+/, '');
     return reason ? `inline ignore: ${reason}` : 'inline ignore comment';
   }
   if (!marker.scanners?.has(scanner)) return undefined;
   const ours = marker.ids.filter((id) => knownRules.has(id));
   if (ours.length && !ours.includes(ruleId)) return undefined;
   return `${marker.tool} ${marker.what ?? 'ignore comment'}: ${marker.text}`;
+}
+
+/** The reason in the text after `pipeguard:ignore`, as written, less the rule ids it names and leading punctuation. */
+function reasonText(rest: string, knownRules: ReadonlySet<string>): string {
+  const parts = rest.split(/([\s,]+)/);
+  let out = '';
+  for (let i = 0; i < parts.length; i += 2) if (!knownRules.has(parts[i]!)) out += parts[i]! + (parts[i + 1] ?? '');
+  return out.replace(/\s+/g, ' ').replace(/^[-:–—,\s]+/, '').replace(/[,\s]+$/, '');
 }

@@ -164,10 +164,28 @@ function normalise(glob: string): string {
   return glob.startsWith('./') ? glob.slice(2) : glob;
 }
 
+/**
+ * Compiled alternations by source (a pure cache, emptied when it grows past 256): each scanner's walk of a tree
+ * and each run's policies ask for the same few sets, and compiling one costs a millisecond or more (the first,
+ * with the RE2 engine not yet optimised, ten times that).
+ */
+const compiledSets = new Map<string, (s: string) => boolean>();
+
 /** One compiled alternation of globs, run on a path. */
 function compileSet(globs: string[], nocase: boolean): ((s: string) => boolean) | null {
   if (globs.length === 0) return null;
   const src = `^(?:${globs.map((g) => translate(g)).join('|')})$`;
+  const key = `${nocase ? 'i' : ''}:${src}`;
+  let m = compiledSets.get(key);
+  if (!m) {
+    if (compiledSets.size >= 256) compiledSets.clear();
+    m = compileSource(src, nocase);
+    compiledSets.set(key, m);
+  }
+  return m;
+}
+
+function compileSource(src: string, nocase: boolean): (s: string) => boolean {
   let re: RE2JS;
   try {
     re = RE2JS.compile(src, (nocase ? RE2JS.CASE_INSENSITIVE : 0) | RE2JS.DOTALL);

@@ -49,18 +49,40 @@ export const OVERLAPS: readonly Overlap[] = [
  */
 export function dropOverlaps(findings: Finding[], ranRules: ReadonlySet<string>, overlaps: readonly Overlap[] = OVERLAPS): { kept: Finding[]; dropped: Map<string, number> } {
   const dropped = new Map<string, number>();
+  const keeps = (o: Overlap, k: Finding): boolean => (o.keep.rules ? o.keep.rules.includes(k.ruleId) : k.scanner === o.keep.scanner);
+  /** Where a finding is, at an overlap's scope (undefined: nowhere it could be covered). */
+  const place = (o: Overlap, f: Finding): string | undefined => {
+    const path = locationPath(f.location);
+    if (path === undefined) return undefined;
+    if (o.scope === 'file') return JSON.stringify([path]);
+    const line = startLineOf(f.location);
+    return line === undefined ? undefined : JSON.stringify([path, line]);
+  };
+  // Per overlap, how many kept findings stand at each place: built once (a scan of thousands of findings asked
+  // every finding about every other one).
+  const counts = new Map<Overlap, Map<string, number>>();
+  const countsOf = (o: Overlap): Map<string, number> => {
+    let m = counts.get(o);
+    if (!m) {
+      m = new Map();
+      for (const k of findings) {
+        if (!keeps(o, k)) continue;
+        const at = place(o, k);
+        if (at !== undefined) m.set(at, (m.get(at) ?? 0) + 1);
+      }
+      counts.set(o, m);
+    }
+    return m;
+  };
   const kept = findings.filter((f) => {
     for (const o of overlaps) {
       if (!o.drop.includes(f.ruleId)) continue;
-      const keeps = (k: Finding): boolean => k !== f && (o.keep.rules ? o.keep.rules.includes(k.ruleId) : k.scanner === o.keep.scanner);
       let covered: boolean;
       if (o.scope === 'run') covered = (o.keep.rules ?? []).some((r) => ranRules.has(r));
       else {
-        const path = locationPath(f.location);
-        const line = startLineOf(f.location);
-        covered =
-          path !== undefined &&
-          findings.some((k) => keeps(k) && locationPath(k.location) === path && (o.scope === 'file' || (line !== undefined && startLineOf(k.location) === line)));
+        const at = place(o, f);
+        // Another finding than f itself keeps the place.
+        covered = at !== undefined && (countsOf(o).get(at) ?? 0) - (keeps(o, f) ? 1 : 0) > 0;
       }
       if (covered) {
         dropped.set(f.scanner, (dropped.get(f.scanner) ?? 0) + 1);

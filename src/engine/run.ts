@@ -252,6 +252,9 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
   };
 }
 
+/** Reports up to this many findings are screened before the masker is loaded (see {@link redactAll}). */
+const SCREEN_FINDINGS = 500;
+
 /**
  * The findings redacted (see redact.ts). The secrets engine's masker is loaded only when some text a finding
  * carries could hold a secret (screen.ts): a first pass masks nothing and notes whether any text might; when none
@@ -259,12 +262,22 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
  */
 async function redactAll(findings: Finding[]): Promise<Finding[]> {
   if (findings.length === 0) return findings;
-  const { mayHoldSecret } = await import('../analyzers/secrets/screen.js');
-  let might = false;
-  const screened = redactFindings(findings, (t) => {
-    if (!might && mayHoldSecret(t)) might = true;
-    return t;
+  // A large report almost surely has a text to mask, and a first pass over it would cost more than loading.
+  if (findings.length <= SCREEN_FINDINGS) {
+    const { mayHoldSecret } = await import('../analyzers/secrets/screen.js');
+    let might = false;
+    const screened = redactFindings(findings, (t) => {
+      if (!might && mayHoldSecret(t)) might = true;
+      return t;
+    });
+    if (!might) return screened;
+  }
+  // Findings repeat their texts (messages, paths, snippets of the same line): each distinct text is masked once.
+  const { maskSecrets } = await import('../analyzers/secrets/mask.js');
+  const masked = new Map<string, string>();
+  return redactFindings(findings, (t) => {
+    let m = masked.get(t);
+    if (m === undefined) masked.set(t, (m = maskSecrets(t)));
+    return m;
   });
-  if (!might) return screened;
-  return redactFindings(findings, (await import('../analyzers/secrets/mask.js')).maskSecrets);
 }

@@ -23,7 +23,14 @@ export interface TestContextPolicy {
  */
 export function applyTestContext<F extends Finding>(findings: F[], policy: TestContextPolicy): F[] {
   if (!policy.paths.length) return findings;
-  const isTest = globMatcher(policy.paths);
+  const matcher = globMatcher(policy.paths);
+  // Many findings share a file: each path is matched once.
+  const seen = new Map<string, boolean>();
+  const isTest = (p: string): boolean => {
+    let r = seen.get(p);
+    if (r === undefined) seen.set(p, (r = matcher(p)));
+    return r;
+  };
   const lowered = new Set(policy.scanners);
   return findings.map((f) => {
     const path = locationPath(f.location);

@@ -88,8 +88,47 @@ export function renderGitlab(type: GitlabReportType, report: Report, decision: D
       messages,
     },
     vulnerabilities: mine.map((e) => vulnerability(type, e, rules.get(e.finding.ruleId), report)),
+    ...(type === 'dependency_scanning' ? { dependency_files: dependencyFiles(mine.map((e) => e.finding)) } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** GitLab's package manager names, by lockfile or manifest name, else by ecosystem. */
+const PACKAGE_MANAGERS: [RegExp, string][] = [
+  [/(?:^|\/)yarn\.lock$/, 'yarn'],
+  [/(?:^|\/)pnpm-lock\.yaml$/, 'pnpm'],
+  [/(?:^|\/)(?:package(?:-lock)?\.json|npm-shrinkwrap\.json)$/, 'npm'],
+  [/(?:^|\/)(?:Gemfile(?:\.lock)?)$/, 'bundler'],
+  [/(?:^|\/)(?:poetry\.lock)$/, 'poetry'],
+  [/(?:^|\/)(?:Pipfile(?:\.lock)?)$/, 'pipenv'],
+  [/(?:^|\/)(?:composer\.(?:json|lock))$/, 'composer'],
+  [/(?:^|\/)(?:go\.(?:mod|sum))$/, 'go'],
+  [/(?:^|\/)(?:Cargo\.lock)$/, 'cargo'],
+  [/(?:^|\/)(?:pom\.xml)$/, 'maven'],
+  [/(?:^|\/)(?:build\.gradle(?:\.kts)?|gradle\.lockfile)$/, 'gradle'],
+];
+const BY_ECOSYSTEM: Record<string, string> = { npm: 'npm', pypi: 'pip', go: 'go', maven: 'maven', 'crates.io': 'cargo', rubygems: 'bundler', nuget: 'nuget', packagist: 'composer', pub: 'pub' };
+
+/**
+ * `dependency_files`, which GitLab's dependency scanning schema requires: each manifest or lockfile with findings and
+ * the packages of it that have them (the report holds findings, not the whole inventory; the SBOM has that).
+ */
+function dependencyFiles(findings: Finding[]): Json[] {
+  const byFile = new Map<string, { manager: string; deps: Map<string, Json> }>();
+  for (const f of findings) {
+    const file = locationPath(f.location)?.split('!')[0];
+    const pkg = packageOf(f);
+    if (!file || !pkg) continue;
+    let entry = byFile.get(file);
+    if (!entry) {
+      const eco = typeof f.data?.['ecosystem'] === 'string' ? (f.data['ecosystem'] as string).toLowerCase() : '';
+      const manager = PACKAGE_MANAGERS.find(([re]) => re.test(file))?.[1] ?? BY_ECOSYSTEM[eco] ?? (eco || 'unknown');
+      byFile.set(file, (entry = { manager, deps: new Map() }));
+    }
+    const key = `${pkg.name}@${pkg.version}`;
+    if (!entry.deps.has(key)) entry.deps.set(key, dependency(f));
+  }
+  return [...byFile].map(([path, e]) => ({ path, package_manager: e.manager, dependencies: [...e.deps.values()] }));
 }
 
 function vulnerability(type: GitlabReportType, e: Entry, rule: RuleMeta | undefined, report: Report): Json {

@@ -9,15 +9,15 @@ import { makeDir } from '../helpers/tmp.js';
 
 type Where = { path: string; line: number; rule: string; reason?: string };
 
-async function run(tree: Record<string, string>, scanners: string[]): Promise<{ active: Where[]; suppressed: Where[] }> {
+async function run(tree: Record<string, string>, scanners: string[]): Promise<{ active: Where[]; suppressed: Where[]; warnings: string[] }> {
   const dir = makeDir(tree);
-  const { decision } = await scan(dir, { scanners, failOn: 'none' });
+  const { decision, report } = await scan(dir, { scanners, failOn: 'none' });
   const where = (f: { finding: { ruleId: string; location: unknown }; reason?: string } | { ruleId: string; location: unknown }): Where => {
     const finding = 'finding' in f ? f.finding : f;
     const loc = finding.location as { path: string; startLine: number };
     return { path: loc.path, line: loc.startLine, rule: finding.ruleId, ...('reason' in f && f.reason ? { reason: f.reason } : {}) };
   };
-  return { active: [...decision.violations, ...decision.findings].map(where), suppressed: decision.suppressed.map(where) };
+  return { active: [...decision.violations, ...decision.findings].map(where), suppressed: decision.suppressed.map(where), warnings: report.warnings ?? [] };
 }
 
 // An SSH rule open to the world; the heredoc's text at column 0 ends the block for anyone who judges by indentation.
@@ -104,8 +104,9 @@ test('.trivyignore: a listed secret rule id is suppressed with the entry as the 
     '.trivyignore': '# accepted\naws-access-key-id  # test keys only\nCVE-2099-0001 exp:2000-01-01\n',
     'a.js': `const k = "${KEY(1)}";\n`,
   };
-  const { active, suppressed } = await run(tree, ['secrets']);
+  const { active, suppressed, warnings } = await run(tree, ['secrets']);
   assert.deepEqual(suppressed.map((w) => `${w.path} ${w.rule} ${w.reason}`), ['a.js aws-access-key-id .trivyignore: aws-access-key-id']);
+  assert.ok(warnings.includes('.trivyignore:3: CVE-2099-0001 expired on 2000-01-01, no longer applied'), warnings.join('\n'));
   assert.deepEqual(active.filter((w) => w.rule === 'aws-access-key-id'), []);
   const none = await run({ '.trivyignore': 'github-pat\n', 'a.js': `const k = "${KEY(2)}";\n` }, ['secrets']);
   assert.deepEqual(none.suppressed, []);

@@ -150,19 +150,48 @@ test('Kubernetes Secret data: base64 values are decoded and searched, reported a
   const plain = Buffer.from('not-a-secret-value').toString('base64');
   const dir = makeDir({
     'deploy/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n  token: ${b64}\n  mode: ${plain}\n`,
-    // The same value outside a Secret's data is only a base64 blob.
+    // Outside a Secret's data the same value is decoded by the general pass (base64 anywhere).
     'deploy/configmap.yaml': `apiVersion: v1\nkind: ConfigMap\ndata:\n  token: ${b64}\n`,
-    'deploy/after-data.yaml': `kind: Secret\ndata:\n  a: ${plain}\nstringData:\n  b: plain\nextra: ${b64}\n`,
   });
   const r = await scanDir(dir);
   const decoded = r.findings.filter((f) => f.data?.['decodedFrom']);
-  assert.equal(decoded.length, 1, JSON.stringify(r.findings.map((f) => [f.ruleId, f.location])));
-  const f = decoded[0]!;
+  assert.equal(decoded.length, 2, JSON.stringify(r.findings.map((f) => [f.ruleId, f.location])));
+  const f = decoded.find((d) => fileLoc(d.location).path === 'deploy/secret.yaml')!;
   assert.equal(f.ruleId, 'github-pat');
-  assert.equal(fileLoc(f.location).path, 'deploy/secret.yaml');
   assert.equal(fileLoc(f.location).startLine, 7);
   assert.equal((fileLoc(f.location) as { startColumn?: number }).startColumn, 10);
   assert.match(f.message, /base64 in a Kubernetes Secret/);
+  const g = decoded.find((d) => fileLoc(d.location).path === 'deploy/configmap.yaml')!;
+  assert.equal(g.ruleId, 'github-pat');
+  assert.equal(g.data?.['decodedFrom'], 'base64');
+  // The manifest rule yields to the secret decoded at the same place; the harmless value alone is not reported.
+  assert.ok(!r.findings.some((x) => x.ruleId === 'kubernetes-secret-data' && fileLoc(x.location).path === 'deploy/secret.yaml' && fileLoc(x.location).startLine === 7));
   const all = JSON.stringify(r);
   assert.ok(!all.includes(token) && !all.includes(b64), 'neither the secret nor its encoding is printed');
+});
+
+test('encoded secrets anywhere: base64, base64url, hex, percent-encoding and base64 in base64 are decoded, with bounds', async () => {
+  const token = githubToken(11);
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const dir = makeDir({
+    'a.env': `BLOB=${b64(`GITHUB_TOKEN=${token}`)}\n`,
+    'b.json': `{"v": "${Buffer.from(`token: ${token}?>>`).toString('base64url')}"}\n`,
+    'c.ini': `hex = ${Buffer.from(`key=${token}`).toString('hex')}\n`,
+    'd.txt': `see https://x.example/cb?state=${encodeURIComponent(`{"token":"${token}"}`)}\n`,
+    'e.yaml': `double: ${b64(b64(`k=${token}`))}\n`,
+    // Lockfiles are encoded data by design; binary after decoding and words are not tried.
+    'package-lock.json': `{"x": "${b64(`GITHUB_TOKEN=${token}`)}"}\n`,
+    'f.txt': `${Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37) % 256)).toString('base64')} ThisIsAVeryLongIdentifierWithoutDigitsAtAll\n`,
+  });
+  const r = await scanDir(dir);
+  const by = new Map(r.findings.filter((f) => f.data?.['decodedFrom']).map((f) => [fileLoc(f.location).path, f]));
+  assert.deepEqual([...by.keys()].sort(), ['a.env', 'b.json', 'c.ini', 'd.txt', 'e.yaml']);
+  assert.equal(by.get('a.env')!.data?.['decodedFrom'], 'base64');
+  assert.equal(by.get('b.json')!.data?.['decodedFrom'], 'base64url');
+  assert.equal(by.get('c.ini')!.data?.['decodedFrom'], 'hex');
+  assert.equal(by.get('d.txt')!.data?.['decodedFrom'], 'percent-encoding');
+  assert.equal(by.get('e.yaml')!.data?.['decodedFrom'], 'base64 in base64');
+  for (const f of by.values()) assert.equal(f.ruleId, 'github-pat');
+  assert.equal((fileLoc(by.get('c.ini')!.location) as { startColumn?: number }).startColumn, 7);
+  assert.ok(!JSON.stringify(r).includes(token));
 });

@@ -177,14 +177,22 @@ test('aws: STS GetCallerIdentity signed with SigV4 (checked by the double), live
   double.modes.set(keyId, 'live');
   double.seen = [];
   let r = await scan(dir);
+  // Written together, the two parts are one finding (aws-access-key-pair) checked with both.
+  assert.deepEqual(r.findings.map((f) => f.ruleId), ['aws-access-key-pair']);
+  assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-access-key-pair')), 'live');
+  assert.deepEqual(double.seen.map((s) => [s.method, s.path, s.credential]), [['POST', '/', keyId]]);
+  // Apart (more than five lines between them), each part is its own finding, checked together as before.
+  const apart = makeDir({ 'creds.ini': `${idLine}
+${'\n'.repeat(8)}${secretLine}
+` });
+  r = await scan(apart);
   assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-secret-access-key')), 'live');
   assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-access-key-id')), 'live');
-  assert.deepEqual(double.seen.map((s) => [s.method, s.path, s.credential]), [['POST', '/', keyId]]);
   // The double knows another secret for the key: the signature does not match, AWS answers 403.
   double.awsSecrets.set(keyId, [...secret].reverse().join(''));
   double.modes.set(`bad-signature:${keyId}`, 'revoked');
   r = await scan(dir);
-  assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-secret-access-key')), 'revoked');
+  assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-access-key-pair')), 'revoked');
   // A secret key alone (no key id in the file) is not verified.
   double.seen = [];
   r = await scan(makeDir({ 'only.ini': secretLine + '\n' }));

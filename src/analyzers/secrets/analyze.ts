@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LineIndex } from '../../core/lines.js';
+import { decodedDetections, skipDecoding } from './decode.js';
+import type { KeystoreInfo } from './keystore.js';
 import { detect, type Detection, type RuleSet } from './engine.js';
 import { redact } from './redact-value.js';
 
@@ -40,6 +42,8 @@ export interface AnalyzeOptions {
   changedLines?: ReadonlySet<number> | undefined;
   /** Set to whether the text holds the inline-ignore marker (found by the keyword automaton's pass). */
   found?: { marker: boolean } | undefined;
+  /** Decode base64, hex and percent-encoded runs and search them too (default true; see decode.ts). */
+  decode?: boolean;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -89,6 +93,17 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       dets = dets.filter((d) => d.ruleId !== 'kubernetes-secret-data' || !inside(d)).concat(decoded);
     }
   }
+  if (opts.decode !== false && !skipDecoding(opts.path)) {
+    // Encoded runs already reported by a specific rule (a base64 PEM, a Kubernetes value) are not decoded again;
+    // a generic rule's hit on the encoded text yields to what its decoding holds.
+    const generic = (d: Detection) => genericIds(set).has(d.ruleId);
+    const decoded = decodedDetections(getText(), set, dets.filter((d) => !generic(d)));
+    if (decoded.length) {
+      const inside = (d: Detection) => decoded.some((x) => x.start < d.end && d.start < x.end);
+      dets = dets.filter((d) => !generic(d) || !inside(d)).concat(decoded);
+    }
+  }
+  dets = pairSecrets(dets, set);
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {
@@ -151,6 +166,69 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
     if (opts.showSecrets || opts.keepSecret) hit.secret = d.secret;
     return hit;
   });
+}
+
+/**
+ * The finding for a key store file holding a key (see keystore.ts): on the whole file, identified by the SHA-256
+ * of its bytes, saying whether an empty or trivial password opens it (never which one). The raw value kept with
+ * `keep` is the file as base64.
+ */
+export function keystoreHit(info: KeystoreInfo, bytes: Uint8Array, keep: boolean): SecretHit {
+  const keys = [info.privateKeys ? `${info.privateKeys} private key${info.privateKeys > 1 ? 's' : ''}` : '', info.secretKeys ? `${info.secretKeys} secret key${info.secretKeys > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
+  const password = info.opensWith === undefined ? 'its password is not one of the trivial ones tried' : info.opensWith === '' ? 'it opens with an empty password' : 'it opens with a trivial default password';
+  const hit: SecretHit = {
+    ruleId: info.format === 'PKCS #12' ? 'pkcs12-private-key' : 'java-keystore-private-key',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    hash: 'sha256:' + createHash('sha256').update(bytes).digest('hex'),
+    redacted: `${info.format}(${bytes.length} bytes)`,
+    evidence: `${info.format} key store with ${keys}; ${password}`,
+    length: bytes.length,
+    checksumFailed: false,
+    decodedFrom: '',
+  };
+  if (keep) hit.secret = Buffer.from(bytes).toString('base64');
+  return hit;
+}
+
+/** Rules whose match holds both parts of a key pair (rules/cloud.ts `pair`), and the single-part rules they replace. */
+const PAIRS: Record<string, readonly string[]> = {
+  'aws-access-key-pair': ['aws-access-key-id', 'aws-secret-access-key'],
+  'alibaba-access-key-pair': ['alibaba-access-key-id', 'alibaba-access-key-secret', 'alibaba-secret-key'],
+};
+
+/**
+ * A key pair found together is one finding: its secret becomes `id:secret` (so its hash identifies the pair and
+ * its redaction shows the ID's prefix), and the findings of either part alone, or of a generic rule, inside the
+ * pair's match are dropped.
+ */
+function pairSecrets<D extends Detection>(dets: D[], set: RuleSet): D[] {
+  if (!dets.some((d) => d.ruleId in PAIRS)) return dets;
+  const regions: { start: number; end: number; drops: readonly string[] }[] = [];
+  for (const d of dets) {
+    const drops = PAIRS[d.ruleId];
+    if (!drops) continue;
+    const rule = set.rules.find((r) => r.id === d.ruleId)!;
+    const m = new RegExp(rule.regex.source, rule.regex.flags.replace(/[gy]/g, '')).exec(d.match);
+    const id = m?.groups?.['secret'] ?? m?.groups?.['id2'];
+    const key = m?.groups?.['key'] ?? m?.groups?.['key2'];
+    if (!id || !key) continue;
+    const start = d.start - d.match.lastIndexOf(d.secret);
+    regions.push({ start, end: start + d.match.length, drops });
+    d.secret = `${id}:${key}`;
+  }
+  const generic = genericIds(set);
+  return dets.filter((d) => !regions.some((g) => d.start >= g.start && d.end <= g.end && (g.drops.includes(d.ruleId) || generic.has(d.ruleId))));
+}
+
+const GENERIC_IDS = new WeakMap<RuleSet, Set<string>>();
+/** Ids of the set's generic rules (computed once per rule set). */
+function genericIds(set: RuleSet): Set<string> {
+  let ids = GENERIC_IDS.get(set);
+  if (!ids) GENERIC_IDS.set(set, (ids = new Set(set.rules.filter((r) => r.generic).map((r) => r.id))));
+  return ids;
 }
 
 const YAML_PATH = /\.ya?ml$/i;

@@ -1,7 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Node } from 'yaml';
-import type { Analyses, FileLocation, Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
-import { readText, targetFiles } from '../../core/types.js';
+import { getPath, isMap, isScalar, isSeq, rawItems, region, yamlAnalyzer } from '../../analyzers/yaml.js';
+import type { Analyses, FileLocation, Location, Parse, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
+import { parseDirect, readText, targetFiles } from '../../core/types.js';
 import type { Span } from '../../core/lines.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { ExposureConfig } from './config.js';
@@ -24,7 +23,7 @@ export async function collectExposures(target: Target, onError: (path: string, m
     const text = await readText(f, onError);
     if (text === undefined) continue;
     if (CONFIG_FILES.includes(f.path)) {
-      locate ??= policyLocator(f.path, text);
+      locate ??= policyLocator(f.path, text, analyses?.parser(f));
       continue;
     }
     files++;
@@ -36,18 +35,16 @@ export async function collectExposures(target: Target, onError: (path: string, m
   return { exposures, files, ...(locate ? { locate } : {}) };
 }
 
-/** Finds `scanners.exposure.services.<name>.public[i]` in a config file's text. */
-export function policyLocator(path: string, text: string): PolicyLocator {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+/** Finds `scanners.exposure.services.<name>.public[i]` in a config file's text (its parse shared through `parse`). */
+export function policyLocator(path: string, text: string, parse: Parse = parseDirect): PolicyLocator {
+  const y = parse(yamlAnalyzer, path, text);
+  const root = y.docs[0]?.contents;
   return (service, kind, index) => {
-    const n = doc.getIn(['scanners', 'exposure', 'services', service, kind], true) as Node | undefined;
-    const item = isSeq(n) ? (n.items[index] as Node | undefined) : undefined;
+    const n = getPath(root, 'scanners', 'exposure', 'services', service, kind);
+    const item = isSeq(n) ? rawItems(n)[index] : undefined;
     const node = item ?? n;
     if (!node?.range || !(isScalar(node) || isSeq(node) || isMap(node))) return { path };
-    const a = lc.linePos(node.range[0]);
-    const b = lc.linePos(node.range[1]);
-    const span: Span = { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+    const span: Span = region({ lines: y.lc }, node.range[0], node.range[1]);
     return { path, span };
   };
 }

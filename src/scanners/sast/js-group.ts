@@ -96,7 +96,8 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
           // Command-line arguments are input, but they come from whoever runs the program: a CLI that opens the
           // file it is given is by design. Reported, at low severity and confidence, so they do not fail a gate.
           severity: h.sourceLabel.startsWith('process.argv') ? ('low' as const) : meta.severity,
-          confidence: h.sourceLabel.startsWith('process.argv') ? ('low' as const) : meta.confidence,
+          // process.argv comes from whoever runs the program; stored data (second-order) may or may not be input
+          confidence: h.sourceLabel.startsWith('process.argv') || h.sourceLabel.startsWith('stored data') ? ('low' as const) : meta.confidence,
           cwe: meta.cwe,
           message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName),
         };

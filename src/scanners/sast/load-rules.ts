@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { BUILTIN_PACKS } from './packs/index.js';
+import { builtinPackItems } from './pack-items.js';
 import { precompile } from './patterns/match.js';
-import { parseRuleFile, UnsupportedConstruct, type YamlRule } from './patterns/rules.js';
+import { parseRuleFile, parseRuleItems, UnsupportedConstruct, type YamlRule } from './patterns/rules.js';
 import { loadGrammars, type TsLang } from './patterns/tree-sitter.js';
 
 /*
@@ -18,7 +18,7 @@ const compiled = new WeakSet<YamlRule>();
  * `langs`, only the rules for those languages (and generic ones), whose grammars alone are loaded.
  */
 export async function builtinRules(langs?: readonly TsLang[]): Promise<YamlRule[]> {
-  builtin ??= BUILTIN_PACKS.flatMap((p) => parseRuleFile(p.yaml, `builtin:${p.name}`));
+  builtin ??= builtinPackItems().flatMap((p) => parseRuleItems(p.items, `builtin:${p.name}`));
   const wanted = langs ? builtin.filter((r) => r.languages.some((l) => l === 'generic' || (langs as readonly string[]).includes(l))) : builtin;
   const grammars = new Set<TsLang>();
   for (const r of wanted) for (const l of r.languages) if (l !== 'generic' && l !== 'js') grammars.add(l);

@@ -5,7 +5,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { tooLarge } from '../../targets/directory.js';
 import { isBinary } from '../../targets/binary.js';
-import { analyzeBytes, type SecretHit } from '../../analyzers/secrets/analyze.js';
+import { analyzeBytes, keystoreHit, type SecretHit } from '../../analyzers/secrets/analyze.js';
+import { KEYSTORE_PATH, readKeystore } from '../../analyzers/secrets/keystore.js';
 import type { RuleSet } from '../../analyzers/secrets/engine.js';
 
 /** A file to analyse: its bytes, or a path on disk to read them from (skipped when over `maxBytes`). */
@@ -80,8 +81,13 @@ export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean, keep
     }
     if (typeof read === 'number') return { skipped: tooLarge(read, max) };
     bytes = read;
-    if (isBinary(bytes)) return { hits: [], size: bytes.length, marker: false };
   }
+  if (KEYSTORE_PATH.test(f.path)) {
+    // A key store is binary: its structure says whether it holds a key, not the rules.
+    const info = readKeystore(bytes);
+    if (info) return { hits: [keystoreHit(info, bytes, showSecrets || keepSecret)], size: bytes.length, marker: false };
+  }
+  if (!f.bytes && isBinary(bytes)) return { hits: [], size: bytes.length, marker: false };
   try {
     const found = { marker: false };
     const hits = analyzeBytes(bytes, set, { path: f.path, showSecrets, keepSecret, found, changedLines: f.changedLines ? new Set(f.changedLines) : undefined });

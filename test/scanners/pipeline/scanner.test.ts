@@ -125,6 +125,25 @@ jobs:
   );
 });
 
+test('inline ignores read as the engine reads them: a rule id as a word limits the comment, the other words are the reason', () => {
+  const wf = `on: issues
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      # pipeguard:ignore gha-unpinned-action vendored fork, pinned by tag on purpose
+      - uses: acme/tool@v1
+      # pipeguard:ignore gha-template-injection
+      - uses: acme/tool@v2
+`;
+  const f = auditText('.github/workflows/a.yml', wf, 'workflow').findings.filter((x) => x.ruleId === 'gha-unpinned-action');
+  assert.deepEqual(
+    f.map((x) => `${fileLoc(x.location).startLine} ${x.suppressed?.reason ?? 'active'}`),
+    ['8 inline ignore: vendored fork, pinned by tag on purpose', '10 active'],
+  );
+});
+
 test('YAML anchors and merge keys are followed', () => {
   const wf = `on: pull_request_target
 permissions: {}

@@ -84,6 +84,10 @@ test('a rule with an unsupported Semgrep construct is skipped with one warning n
     '    languages: [js]',
     '    mode: join',
     '    pattern: a()',
+    '  - id: uses-spacegrep',
+    '    message: m',
+    '    languages: [generic]',
+    '    pattern: password = ...',
     '  - id: plain',
     '    message: legacy call',
     '    languages: [js]',
@@ -92,7 +96,8 @@ test('a rule with an unsupported Semgrep construct is skipped with one warning n
   const dir = makeDir({ 'r.yml': rules + '\n', 'a.js': 'legacyCall(1);\nfoo(bar(2));\n' });
   const r = await scanDir(dir, { rules: ['r.yml'] });
   assert.deepEqual(r.findings.map((f) => f.ruleId), ['plain']);
-  assert.equal(r.warnings.length, 4);
+  assert.equal(r.warnings.length, 5);
+  assert.match(r.warnings[4]!, /^r\.yml:24: rule uses-spacegrep skipped: a `pattern` in language generic/);
   assert.match(r.warnings[0]!, /^r\.yml:2: rule uses-analysis skipped: unsupported operator `metavariable-analysis`/);
   assert.match(r.warnings[1]!, /^r\.yml:8: rule uses-lookahead skipped: unsupported regex `foo\(\?!bar\)`/);
   assert.match(r.warnings[2]!, /^r\.yml:12: rule uses-side-effect-only skipped: unsupported taint option `by-side-effect: only`/);

@@ -190,3 +190,32 @@ test('pathological nesting is a file error, not a crash, and other files are sti
   assert.ok(r.findings.some((f) => fileLoc(f.location).path === 'ok.js' && f.ruleId === 'js-code-injection'));
   for (const e of r.errors) assert.ok(['deep.js', 'long.js'].includes(e.path), e.path);
 });
+
+test('second-order: data read back from a store the program fills from requests is a low-confidence source', async () => {
+  const r = await scanDir(
+    makeDir({
+      'app.js': [
+        "const express = require('express');",
+        "const { exec } = require('child_process');",
+        "const Job = require('./job');",
+        'const app = express();',
+        "app.post('/jobs', async (req, res) => { await Job.create({ cmd: req.body.cmd }); res.end(); });",
+        'async function run() {',
+        '  const job = await Job.findOne({ done: false });',
+        '  exec(job.cmd);',
+        '}',
+        'async function other() {',
+        '  const cfg = await Config.findOne({});',
+        '  exec(cfg.cmd);',
+        '}',
+        'module.exports = { run, other };',
+      ].join('\n'),
+      'job.js': 'module.exports = class Job {};\n',
+    }),
+  );
+  assert.deepEqual(r.errors, []);
+  const hits = r.findings.filter((f) => f.ruleId === 'js-command-injection');
+  assert.deepEqual(hits.map((f) => fileLoc(f.location).startLine), [8]);
+  assert.equal(hits[0]!.confidence, 'low');
+  assert.match(hits[0]!.message, /stored data from job \(second-order\)/);
+});

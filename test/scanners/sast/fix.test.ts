@@ -127,3 +127,26 @@ test('fix on one file applies only to that file; overlapping fixes: the first is
   assert.equal(readFileSync(join(dir, 'b.js'), 'utf8'), 'inner(2);\n', 'a file not named is left alone');
   assert.match(r.err(), /^skipped a\.js:1 {2}inner {2}overlaps another fix/m);
 });
+
+test('fix templates: $...ARGS takes the arguments it matched; fix-regex with \\g<1>, $1 and count', async () => {
+  const dir = makeDir({
+    'r.yml': `rules:
+  - id: log-to-logger
+    message: m
+    languages: [javascript]
+    pattern: console.log($...ARGS)
+    fix: logger.debug($...ARGS)
+  - id: two-http
+    message: m
+    languages: [javascript]
+    pattern: fetchAll($A)
+    fix-regex:
+      regex: http://([a-z]+)
+      replacement: https://\\g<1>/$1
+      count: 1
+`,
+    'a.js': "console.log('x',\n  y,   3);\nfetchAll('http://a http://b');\n",
+  });
+  assert.equal(await fixCommand.run(['.', '--sast-rules', 'r.yml'], io(dir).io), 0);
+  assert.equal(readFileSync(join(dir, 'a.js'), 'utf8'), "logger.debug('x',\n  y,   3);\nfetchAll('https://a/a http://b');\n");
+});

@@ -7,8 +7,39 @@ import { ctx, L, L64, R, R64, UUID } from './shared.js';
 
 const r = String.raw;
 
+/**
+ * A credential in two parts written near each other (an access key ID and its secret, in either order, within a
+ * few lines): one rule whose match holds both. The engine reports the ID as the rule's secret; the analysis
+ * (analyze.ts `pairSecrets`) makes the finding's secret both parts (`id:secret`, so the hash identifies the pair)
+ * and drops the single-part findings inside it. Higher confidence than either part alone.
+ */
+function pair(id: string, title: string, keywords: string[], idRe: string, secretName: string, secretRe: string, example: [string, string]): SecretRuleSpec {
+  const sep = r`[\w.\-]{0,30}?[\\"'\]]{0,3}[ \t]{0,4}(?:[:?+]{0,3}=>?|:|>)[ \t]{0,4}[\\"'` + '`' + r`]{0,3}`;
+  const near = r`(?:[^\n]{0,200}\n){0,5}?[^\n]{0,200}?`;
+  return {
+    id,
+    title,
+    help: 'Both parts of a key pair are committed together: anyone with the file can sign requests as this identity. Deactivate the key pair at the provider, then create a new one and keep it in a secret store.',
+    severity: 'critical',
+    keywords,
+    regex:
+      r`(?<![A-Za-z0-9])(?<secret>` + idRe + r`)(?![A-Za-z0-9])` + near + r`(?:` + secretName + r`)` + sep + r`(?<key>` + secretRe + r`)(?![A-Za-z0-9/+=])` +
+      r`|(?:` + secretName + r`)` + sep + r`(?<key2>` + secretRe + r`)(?![A-Za-z0-9/+=])` + near + r`(?<![A-Za-z0-9])(?<id2>` + idRe + r`)(?![A-Za-z0-9])`,
+    flags: 'i',
+    minEntropy: 3,
+    confidence: 'high',
+    tags: ['cloud', 'pair'],
+    examples: {
+      positive: [`ACCESS_KEY_ID=${example[0]}\nSECRET_ACCESS_KEY=${example[1]}`, `secret_access_key: "${example[1]}"\nregion: eu-west-1\naccess_key_id: "${example[0]}"`],
+      negative: [`ACCESS_KEY_ID=${example[0]}\n# no secret here`, `ACCESS_KEY_ID=${example[0]}\n\n\n\n\n\n\n\nSECRET_ACCESS_KEY=${example[1]}`],
+    },
+  };
+}
+
 /** Built-in rules for cloud and hosting provider credentials. */
 export const CLOUD_RULES: SecretRuleSpec[] = [
+  pair('aws-access-key-pair', 'AWS access key ID with its secret access key', ['akia', 'asia', 'abia', 'acca', 'a3t'], r`(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}`, r`secret[_\-.]?(?:access[_\-.]?)?key|aws[_\-.]?secret\w{0,20}`, r`[A-Za-z0-9/+]{40}`, ['AKIAQ2RZ7XW4VB3NK6TY', 'k7Vq2Zr9Xt4Wn8Lp3Ks6Hd1Jf5Gb0Nc8Ya3Ue7Iq']),
+  pair('alibaba-access-key-pair', 'Alibaba Cloud AccessKey ID with its secret', ['ltai'], r`LTAI[A-Za-z0-9]{12,20}`, r`(?:alibaba|aliyun|alicloud)?[_\-.]?(?:access[_\-.]?key[_\-.]?)?secret`, r`[A-Za-z0-9]{30}`, ['LTAI5tQ2RZ7XW4VB3NK6TY', 'k7Vq2Zr9Xt4Wn8Lp3Ks6Hd1Jf5Gb0N']),
   {
     id: 'aws-access-key-id',
     title: 'AWS access key ID',

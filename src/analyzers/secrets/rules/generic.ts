@@ -406,4 +406,44 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
       negative: ['curl -H "Authorization: Bearer $API_KEY"', 'curl -H "Authorization: Token **********"', 'curl -H "Authorization: Bearer <Openverse API token>"'],
     },
   },
+  {
+    id: 'pypirc-password',
+    title: 'Password or token in a .pypirc file',
+    help: 'A package index password (or API token) in .pypirc lets anyone publish as you. Revoke it on the index and use keyring or a trusted publisher instead.',
+    severity: 'high',
+    keywords: ['password'],
+    // Under a `[section]` header, as .pypirc writes it (a lone `password = x` line is left to the generic rules).
+    regex: r`\[[\w.\-]{1,60}\][ \t]{0,8}\r?\n(?:[ \t]{0,8}[\w.\-]{1,40}[ \t]{0,8}[:=][^\n]{0,200}\n){0,10}?[ \t]{0,8}password[ \t]{0,8}[:=][ \t]{0,8}(?<secret>[^\s#;]{4,256})`,
+    flags: 'i',
+    minEntropy: 2,
+    confidence: 'medium',
+    paths: ['**/.pypirc'],
+    allowlist: { regexes: [r`^(?:password|changeme|secret|x+|\*+|<[^>]*>|\$\{?\w+\}?|%\(\w+\)s)$`] },
+    tags: ['pypi'],
+    examples: {
+      positive: ['[testpypi]\nusername = alice\npassword = Zq8vN1pL4kR7tY2w'],
+      negative: ['[pypi]\nusername = alice\npassword = <your-password>', '[pypi]\npassword: ${PYPI_PASSWORD}'],
+    },
+  },
+  {
+    // Terraform state holds every attribute in clear, sensitive or not: what a provider returned (database
+    // passwords, access keys, private keys, connection strings) is in the file.
+    id: 'terraform-state-secret',
+    title: 'Secret attribute in a Terraform state file',
+    help: 'A Terraform state file holds resource attributes in clear, including passwords and keys. Keep state in an encrypted remote backend, remove the file from the repository and rotate the values it held.',
+    severity: 'high',
+    keywords: ['password', 'secret', 'token', 'private_key', 'access_key', 'connection_string', 'sas'],
+    // Inside a resource's `"attributes": { … }` object, as state files write them.
+    regex: r`"attributes"[ \t]{0,8}:[ \t]{0,8}\{[^{}]{0,4000}?"(?:[a-z_]{0,30}password|[a-z_]{0,30}secret(?:_key|_string|_value)?|[a-z_]{0,20}token|private_key(?:_pem|_openssh)?|(?:primary|secondary)?_?access_key|secret_access_key|[a-z_]{0,20}connection_string|sas(?:_token|_url))"[ \t]*:[ \t]*"(?<secret>[^"\\\r\n]{8,8192})"`,
+    flags: 'i',
+    minEntropy: 2.5,
+    confidence: 'medium',
+    paths: ['**/*.tfstate', '**/*.tfstate.backup'],
+    allowlist: { regexes: [r`^(?:\*+|x+|null|true|false|sensitive)$`, r`^arn:`, r`^\$\{`, r`^[A-Za-z]+$`] },
+    tags: ['terraform'],
+    examples: {
+      positive: ['{"attributes": {"master_password": "Zq8vN1pL4kR7tY2w", "username": "admin"}}', '{"attributes": {"primary_access_key": "q9Zz8PdXr2Lm4Kt7Wv1Ys3Nb6Jh0Fg5Ea8Cc2Bd4Ae6Rf=="}}'],
+      negative: ['{"attributes": {"password": null, "password_length": 32}}', '{"attributes": {"secret_arn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"}}'],
+    },
+  },
 ];

@@ -196,4 +196,35 @@ export const KEY_RULES: SecretRuleSpec[] = [
       negative: ['apiVersion: v1\nkind: Secret\ndata:\n  htpasswd: ""\n', 'kind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n', 'apiVersion: v1\ndata:\n  extra: YmFyCg==\nkind: secret\n', 'kind: Secret\n---\nkind: ConfigMap\ndata:\n  key: c2VjcmV0L215c2VjcmV0\n'],
     },
   },
+  {
+    // A committed .p12/.pfx file is reported by the scanner on its bytes (keystore.ts: private key entries, and
+    // whether an empty or trivial password opens it); this regex finds one written base64-encoded in a text file.
+    id: 'pkcs12-private-key',
+    title: 'PKCS #12 key store (.p12 / .pfx) with a private key',
+    help: 'A PKCS #12 bundle holds a private key (and usually its certificate). Remove it from the repository, revoke or reissue the certificate, and keep the bundle in a secret store; an empty or default password protects nothing.',
+    severity: 'high',
+    keywords: ['mii'],
+    regex: r`(?<![A-Za-z0-9+/])(?<secret>MII[A-Za-z0-9+/]{3}IBAzCC[A-Za-z0-9+/]{100,200000}={0,2})(?![A-Za-z0-9+/=])`,
+    minEntropy: 4,
+    tags: ['private-key', 'keystore'],
+    examples: {
+      positive: ['P12_BASE64=MIIJzwIBAzCCCYUGCSqGSIb3DQEHAaCCCXYEgglyMIIJbjCCA+IGCSqGSIb3DQEHBqCCA9MwggPPAgEAMIIDyAYJKoZIhvcNAQcBMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAhVtqTXJIt4uQICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEGRf'],
+      negative: ['MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0Z3VS5JJcds3xfn', 'cert: MIIDXTCCAkWgAwIBAgIJAKoK'],
+    },
+  },
+  {
+    // As above for Java key stores (JKS, JCEKS), whose base64 starts with the magic number (FEEDFEED, CECECECE).
+    id: 'java-keystore-private-key',
+    title: 'Java key store (JKS / JCEKS) with a private or secret key',
+    help: 'A Java key store with a key entry is committed. Remove it, reissue the keys it holds, and keep the store in a secret store; a default password protects nothing.',
+    severity: 'high',
+    keywords: ['/u3+7q', 'zs7ozg'],
+    regex: r`(?<![A-Za-z0-9+/])(?<secret>(?:/u3\+7Q|zs7Ozg)AAAA[IE][A-Za-z0-9+/]{100,200000}={0,2})(?![A-Za-z0-9+/=])`,
+    minEntropy: 4,
+    tags: ['private-key', 'keystore'],
+    examples: {
+      positive: ['keystore: "/u3+7QAAAAIAAAABAAAAAQABYQAAAaJP7dd7AAAFAzCCBP8wDgYKKwYBBAEqAhEBAQUABIIE6+ffmT+9cP+d4Bah/+SVH60E9daDD+XBJwjOpef0muR0UnURNsglUNlhB0JRdTElRK3kvRZi5tCpDpYt3c/2W70xvpDfAPD2TOcoGssTv+SH5B5BjDaurmi7qOUFF1ea"'],
+      negative: ['/u3+7QAAAAI', 'zs7OzgAAAAIAAAAB'],
+    },
+  },
 ];

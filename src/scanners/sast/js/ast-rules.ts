@@ -473,6 +473,26 @@ export const AST_RULES: AstRule[] = [
     },
   },
   {
+    id: 'js-cdk-unencrypted-storage', title: 'AWS CDK database, volume or queue unencrypted or public', severity: 'high', confidence: 'medium', cwe: ['CWE-311', 'CWE-284'],
+    kinds: [ts.SyntaxKind.NewExpression],
+    help: 'An RDS instance or cluster, EFS file system, EBS volume or SQS queue declared with encryption turned off stores data in the clear; an RDS instance with `publiclyAccessible: true` is reachable from the internet. Leave encryption on (the default for most constructs) and keep databases in private subnets.',
+    visit(n, f, report) {
+      if (!ts.isNewExpression(n)) return;
+      const c = n.expression.getText(f.sf);
+      if (!/(^|\.)(DatabaseInstance|DatabaseCluster|ServerlessCluster|FileSystem|Volume|Queue|CfnDBInstance|CfnDBCluster)$/.test(c)) return;
+      const o = n.arguments?.[2];
+      if (!o || !ts.isObjectLiteralExpression(o)) return;
+      for (const key of ['storageEncrypted', 'encrypted']) {
+        const v = prop(o, key);
+        if (v?.kind === ts.SyntaxKind.FalseKeyword) report(v.parent, `${c.split('.').pop()} is declared with ${key}: false.`);
+      }
+      const enc = prop(o, 'encryption');
+      if (enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) report(enc.parent, `${c.split('.').pop()} is not encrypted.`);
+      const pub = prop(o, 'publiclyAccessible');
+      if (pub?.kind === ts.SyntaxKind.TrueKeyword) report(pub.parent, 'The database is publicly accessible.');
+    },
+  },
+  {
     id: 'js-cdk-open-ingress', title: 'AWS CDK security group open to the internet on an admin port', severity: 'high', confidence: 'medium', cwe: ['CWE-284'],
     kinds: [ts.SyntaxKind.CallExpression],
     callNames: new Set(['addIngressRule', 'allowFrom', 'allowDefaultPortFrom']),

@@ -39,10 +39,12 @@ export interface TaintHooks {
   sink?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { ruleId: string; args: number[] | '*'; requires?: (labels: ReadonlySet<string>) => boolean }[];
   /** Sinks on any other expression (an assignment's right side...): the value of the expression reaches them. */
   sinkExpr?(node: TS.Expression, sf: TS.SourceFile): { ruleId: string; requires?: (labels: ReadonlySet<string>) => boolean }[] | undefined;
-  /** Extra sanitizers: returns true when the call's result is clean for custom rules. */
-  sanitizer?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): boolean;
-  /** Sanitizers by side effect: the variables this call cleans from here on (`validate(x)`). */
-  sanitizesVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string[];
+  /** Extra sanitizers: the custom rules for which the call's result is clean (none: not a sanitizer). */
+  sanitizer?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): ReadonlySet<string> | undefined;
+  /** Sanitizers by side effect: the variables this call cleans from here on (`validate(x)`), and for which rules. */
+  sanitizesVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { name: string; rules: ReadonlySet<string> }[];
+  /** Sources by side effect: the variables this call taints from here on (`readInto(buf)`). */
+  taintsVars?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { name: string; source: HookSource }[];
   /** Propagators: at this call, the value of `from` flows into the variable `to`. */
   propagate?(node: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): { from: TS.Expression; to: string }[];
 }
@@ -105,6 +107,48 @@ export abstract class AnalyserBase {
   protected abstract classInfo(node: TS.ClassLikeDeclaration, sc: Scope): ClassInfo;
   /** The summary of a function, computed on first use (`summaries.ts`). */
   protected abstract summary(fn: FnRef): Summary;
+
+  private mwMask: number | undefined;
+  /**
+   * Classes that request-wide sanitising middleware installed by the program clears from every request value:
+   * `app.use(mongoSanitize())` (express-mongo-sanitize: operator keys removed, NoSQL) and `app.use(xss())`
+   * (xss-clean: HTML escaped, XSS).
+   */
+  protected middlewareCleaned(): number {
+    if (this.mwMask === undefined) {
+      let m = 0;
+      for (const f of this.files.values()) {
+        const t = f.unit.sf.text;
+        if (/['"](express-)?mongo-sanitize['"]/.test(t) && /\.use\(\s*(\w+\.)?(mongoSanitize|expressMongoSanitize|sanitize)\s*\(/.test(t)) m |= bit('nosql');
+        if (/['"]xss-clean['"]/.test(t) && /\.use\(\s*(xss|xssClean)\s*\(/.test(t)) m |= bit('xss');
+      }
+      this.mwMask = m;
+    }
+    return this.mwMask;
+  }
+
+  private stored: Set<string> | undefined;
+  /**
+   * Models, collections and tables a file of the program writes while it handles a request (`Comment.create(...)`,
+   * `db.collection('jobs').insertOne(...)`, `INSERT INTO posts`): what the program reads back from them can be
+   * input stored earlier (second-order). Lower-cased names.
+   */
+  protected storedInput(): Set<string> {
+    if (!this.stored) {
+      const out = new Set<string>();
+      for (const f of this.files.values()) {
+        const t = f.unit.sf.text;
+        if (!/\b(req|request)\.(body|query|params|payload)\b|ctx\.request\.body|\bevent\.body\b|@Body\(/.test(t)) continue;
+        for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model|\w+Repository)\.(create|insertOne|insertMany|insert|bulkCreate|upsert|save)\(/g)) out.add(m[1]!.replace(/(Model|Repository)$/, '').toLowerCase());
+        for (const m of t.matchAll(/\bnew ([A-Z]\w*)\([^)]*\)[\s\S]{0,200}?\.save\(/g)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/collection\(\s*['"`](\w+)['"`]\s*\)\s*\.(insertOne|insertMany|insert|updateOne|updateMany|replaceOne|save|findOneAndUpdate)\(/g)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+[`"[]?(\w+)/gi)) out.add(m[1]!.toLowerCase());
+        for (const m of t.matchAll(/\bprisma\.(\w+)\.(create|createMany|upsert)\(/g)) out.add(m[1]!.toLowerCase());
+      }
+      this.stored = out;
+    }
+    return this.stored;
+  }
 
   /** The location of a node in its file. */
   protected loc(sc: Scope | FileState, node: TS.Node): FileLocation {

@@ -5,7 +5,7 @@ import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_R
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
 import { isBound, lookup, normText, setVar, type Scope, type Site } from './scope.js';
-import { CUSTOM_BIT, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Val } from './values.js';
+import { EMPTY, STRINGIFIED, bits, clean, cleanCustom, collapse, dataOf, force, join, type Val } from './values.js';
 
 /**
  * Calls: `require`/`import()`, custom (YAML) hooks, library models (sinks, sanitisers, sources from `models.ts`),
@@ -75,12 +75,19 @@ export abstract class CallEvaluator extends FunctionSummaries {
       }
     }
     if (hooks?.sanitizesVars) {
-      for (const name of hooks.sanitizesVars(c, sf)) {
+      for (const { name, rules } of hooks.sanitizesVars(c, sf)) {
         const cur = lookup(sc, name);
-        if (cur?.t.length) setVar(sc, name, clean(cur, CUSTOM_BIT));
+        if (cur?.t.length) setVar(sc, name, cleanCustom(cur, rules));
       }
     }
-    if (hooks?.sanitizer?.(c, sf)) return clean(dataOf(join(...args)), CUSTOM_BIT);
+    if (hooks?.taintsVars) {
+      for (const { name, source } of hooks.taintsVars(c, sf)) {
+        const t = this.source(sc, c, source.label, 0).t.map((x) => ({ ...x, rule: source.ruleId, ...(source.tlabel ? { tlabel: source.tlabel } : {}) }));
+        setVar(sc, name, join(lookup(sc, name) ?? EMPTY, { t }));
+      }
+    }
+    const sanitizes = hooks?.sanitizer?.(c, sf);
+    if (sanitizes) return cleanCustom(dataOf(join(...args)), sanitizes);
 
     // request object methods
     const r = recv ? force(recv) : undefined;
@@ -111,6 +118,14 @@ export abstract class CallEvaluator extends FunctionSummaries {
       else if (row.kind === 'clean' && result === undefined) result = EMPTY;
     }
     if (result !== undefined) return result;
+    // second-order: rows read back from a model, collection or table the program writes request data into
+    if (method && STORE_READS.test(method) && !r?.req) {
+      const stored = this.storedInput();
+      if (stored.size) {
+        const name = storeName(method, recvText, argNodes[0]);
+        if (name && stored.has(name)) return this.source(sc, c, `stored data from ${name} (second-order)`, STRINGIFIED);
+      }
+    }
     // `res.status(404).send(...)`: the response's chaining methods give the response back
     if (r?.res && method && RES_CHAIN.has(method)) return { t: [], res: true };
 
@@ -171,6 +186,24 @@ export abstract class CallEvaluator extends FunctionSummaries {
       // an archive's `entry` events (unzipper, yauzl, tar-stream) carry names the archive's author chose (zip slip)
       const input = ((ev === 'message' || ev === 'data') && !ownThread) || peer || ev === 'entry' ? this.source(sc, argNodes[0]!, ev === 'entry' ? 'archive entry' : `${ev} event`, 0) : EMPTY;
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input], c, sc, `${ev} handler`);
+      // a request body read by hand (`req.on('data', (chunk) => { body += chunk })`): the accumulator is input
+      if (ev === 'data' && r?.req) {
+        for (const [a] of fnArgs) {
+          for (const fn of a.fns!) {
+            const p0 = (fn.node as TS.FunctionLikeDeclaration).parameters?.[0];
+            if (!p0 || !ts.isIdentifier(p0.name)) continue;
+            const chunk = p0.name.text;
+            const visit = (n: TS.Node): void => {
+              let target: string | undefined;
+              if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && [ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.EqualsToken].includes(n.operatorToken.kind) && new RegExp(`\\b${chunk}\\b`).test(n.right.getText(sf))) target = n.left.text;
+              if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'push' && ts.isIdentifier(n.expression.expression) && n.arguments.some((x) => ts.isIdentifier(x) && x.text === chunk)) target = n.expression.expression.text;
+              if (target && target !== chunk) setVar(sc, target, join(lookup(sc, target) ?? EMPTY, this.source(sc, n, 'request body', 0)));
+              ts.forEachChild(n, visit);
+            };
+            if (fn.node.body) visit(fn.node.body);
+          }
+        }
+      }
       return EMPTY;
     }
 
@@ -261,6 +294,24 @@ export abstract class CallEvaluator extends FunctionSummaries {
       for (const t of taints) this.reportTaint(t, row.cls!, TAINT_RULES[row.cls!].ruleId, s);
     }
   }
+}
+
+/** Methods that read stored records. */
+const STORE_READS = /^(find|findOne|findById|findAll|findByPk|findMany|findFirst|findUnique|query|all|get|each)$/;
+
+/** The model, collection or table a read names (lower case), or undefined. */
+function storeName(method: string, recvText: string, a0: TS.Expression | undefined): string | undefined {
+  const col = /collection\(['"`](\w+)['"`]\)$/.exec(recvText);
+  if (col) return col[1]!.toLowerCase();
+  const prisma = /^(?:this\.)?prisma\.(\w+)$/.exec(recvText);
+  if (prisma) return prisma[1]!.toLowerCase();
+  if (/^(query|all|get|each)$/.test(method)) {
+    const sql = a0 && ts.isStringLiteralLike(a0) ? a0.text : a0 && ts.isTemplateExpression(a0) ? a0.head.text : '';
+    const m = /^\s*SELECT\b[\s\S]*?\bFROM\s+[`"[]?(\w+)/i.exec(sql);
+    return m?.[1]!.toLowerCase();
+  }
+  const model = /^(?:this\.)?([A-Z]\w*|\w+Model|\w+Repository|\w+Repo)$/.exec(recvText.replace(/^this\./, ''));
+  return model ? model[1]!.replace(/(Model|Repository|Repo)$/, '').toLowerCase() : undefined;
 }
 
 /** Response methods that return the response itself (Express, Fastify). */

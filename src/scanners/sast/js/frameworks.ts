@@ -25,7 +25,9 @@ export const ROUTE_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', '
 /** Array methods whose callback receives the elements. */
 export const ARRAY_CALLBACKS = new Set(['map', 'forEach', 'filter', 'find', 'some', 'every', 'flatMap', 'findIndex', 'sort', 'findLast']);
 /** NestJS parameter decorators that inject request data. */
-export const NEST_SOURCE_DECORATORS = new Set(['Query', 'Param', 'Body', 'Headers', 'Req', 'Request', 'Cookies', 'UploadedFile']);
+export const NEST_SOURCE_DECORATORS = new Set(['Query', 'Param', 'Body', 'Headers', 'Req', 'Request', 'Cookies', 'UploadedFile', 'UploadedFiles', 'HostParam',
+  // GraphQL arguments (NestJS `@Args`, TypeGraphQL `@Arg`/`@Args`), message payloads (NestJS microservices and gateways)
+  'Args', 'Arg', 'Payload', 'MessageBody']);
 /** Tagged templates that build parameterised SQL (their interpolations are bound values, not SQL text). */
 export const SQL_TAGS = /^(sql|SQL|Prisma\.sql|sql\.raw?|db\.sql|psql|mysql)$/;
 /** Assignment targets that navigate the browser (open redirect when assigned input). */
@@ -84,6 +86,8 @@ export function requestRole(p: TS.ParameterDeclaration, i: number, params: TS.No
   if ((n === 'req' || n === 'request') && i <= 1) return 'req';
   if ((n === 'res' || n === 'response' || n === 'reply') && i >= 1 && i <= 2) return 'res';
   if (n === 'ctx' && i === 0 && params[1] && params[1].name.getText(sf) === 'next') return 'req';
+  // a Koa/Strapi controller method `async find(ctx) { ... ctx.request.body ... }`
+  if (n === 'ctx' && i === 0 && params.length === 1 && /\bctx\.(request\.(body|query)|query\b|params\b)/.test(p.parent.getText(sf))) return 'req';
   return undefined;
 }
 

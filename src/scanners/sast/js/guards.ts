@@ -146,6 +146,11 @@ function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
       else if (ts.isStringLiteralLike(a0) && /^\/(?!\/)/.test(a0.text)) mask |= bit('redirect');
       return { pos: [{ ...k, mask }], neg: [] };
     }
+    // validator.isURL(x, { host_whitelist: [...] }) pins the host (SSRF, redirects)
+    if (m === 'isURL' && a0 && e.arguments[1] && /host_(whitelist|allowlist)/.test(e.arguments[1].getText(sf))) {
+      const k = guardKey(a0);
+      return k ? { pos: [{ ...k, mask: bit('ssrf') | bit('redirect') }], neg: [] } : none;
+    }
     if ((m === 'hasOwnProperty' || m === 'hasOwn' || (m === 'call' && /hasOwnProperty$/.test(recv.getText(sf)))) && e.arguments.length) {
       const k = guardKey(e.arguments[e.arguments.length - 1]!);
       return k ? { pos: [{ ...k, mask: bit('proto') | bit('reflection') }], neg: [] } : none;
@@ -158,6 +163,11 @@ function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
     }
   }
   const name = callee.getText(sf);
+  // `if (isNaN(x)) return`: past the check x is a number
+  if (a0 && /^(Number\.)?isNaN$/.test(name)) {
+    const k = guardKey(a0);
+    return k ? { pos: [], neg: [{ ...k, mask: NUMERIC }] } : none;
+  }
   if (a0 && /^(isFinite|(is|has)?(Valid|Safe|Allowed|Whitelisted|Allowlisted|Permitted|Trusted)\w*|is(Valid|Safe|Allowed|Permitted|Trusted)\w*|validate\w*)$/i.test(name.split('.').pop() ?? '')) {
     const k = guardKey(a0);
     return k ? { pos: [{ ...k, mask: ALL_BITS }], neg: [] } : none;
@@ -173,7 +183,7 @@ function guardKey(e: TS.Expression): Fact | undefined {
     else if (ts.isCallExpression(cur) && ts.isPropertyAccessExpression(cur.expression) && /^(toLowerCase|toUpperCase|trim|toString)$/.test(cur.expression.name.text)) cur = cur.expression.expression;
     else if (ts.isPropertyAccessExpression(cur) && /^(hostname|host|origin|protocol)$/.test(cur.name.text)) cur = cur.expression;
     else if (ts.isNewExpression(cur) && cur.arguments?.[0] && cur.expression.getText() === 'URL') cur = cur.arguments[0];
-    else if (ts.isCallExpression(cur) && ts.isIdentifier(cur.expression) && cur.expression.text === 'String' && cur.arguments[0]) cur = cur.arguments[0];
+    else if (ts.isCallExpression(cur) && ts.isIdentifier(cur.expression) && /^(String|Number)$/.test(cur.expression.text) && cur.arguments[0]) cur = cur.arguments[0];
     else break;
   }
   const key = pathKey(cur);

@@ -83,7 +83,7 @@ export const MODEL_ROWS: readonly string[] = [
   '* all sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
   '* get sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
   '* each sink:sql 0 recv=(^|\\.)(db|database|sqlite)$',
-  '* raw sink:sql 0 recv=(^|\\.)(knex|db|trx|k)$',
+  '* raw sink:sql 0 recv=(^|\\.)(knex|db|trx|k|connection|database|conn|pg|mysql)$',
   '* whereRaw sink:sql 0',
   '* orWhereRaw sink:sql 0',
   '* havingRaw sink:sql 0',
@@ -304,6 +304,9 @@ export const MODEL_ROWS: readonly string[] = [
   '* queryParamMap source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$', '* paramMap source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$',
   '* fragment source:URL recv=(^|\\.)(snapshot|route|activatedRoute)$', '* query source:URL recv=(^|\\.)(\\$route|router|\\$router\\.currentRoute)$',
   '* hash source:URL recv=(^|\\.)\\$route$',
+  // what a user typed into a form field (DOM lookups, React/DOM event targets)
+  '* value source:form-input recv=(getElementById|querySelector)\\(.*\\)$|getElementsBy\\w+\\(.*\\)\\[\\d+\\]$|(^|\\.)(e|event|evt|ev)\\.(target|currentTarget)$|\\.elements\\.\\w+$',
+  'global document.documentURI source:URL', 'global document.baseURI source:URL', 'global document.location.href source:URL', 'global document.location.pathname source:URL',
   // names of entries read from an archive (zip slip): the archive's author chooses them
   // (adm-zip's `entryName`; the `entry` events of unzipper, yauzl and tar-stream are in calls.ts)
   '* entryName source:archive-entry', '* fileName source:archive-entry recv=(^|\\.)zipEntry$', '* path source:archive-entry recv=(^|\\.)(zipEntry|tarEntry)$',

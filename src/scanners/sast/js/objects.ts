@@ -17,8 +17,8 @@ export abstract class ObjectModel extends ModuleLinker {
     if (b.req) {
       if (name === 'request' || name === 'req' || name === 'raw') return b;
       if (!node) return EMPTY;
-      if (REQ_OBJECT_PROPS.has(name)) return this.source(sc, node, `req.${name}`, 0);
-      if (REQ_STRING_PROPS.has(name)) return this.source(sc, node, `req.${name}`, STRINGIFIED);
+      if (REQ_OBJECT_PROPS.has(name)) return this.source(sc, node, `req.${name}`, this.middlewareCleaned());
+      if (REQ_STRING_PROPS.has(name)) return this.source(sc, node, `req.${name}`, STRINGIFIED | this.middlewareCleaned());
       return EMPTY;
     }
     if (b.fields?.has(name)) return force(b.fields.get(name)!);

@@ -144,6 +144,15 @@ export function clean(v: Val, mask: number, depth = 0): Val {
   return out;
 }
 
+/** A copy of the value sanitised for the custom rules `rules` (a custom rule's taint from another rule keeps its taint). */
+export function cleanCustom(v: Val, rules: ReadonlySet<string>, depth = 0): Val {
+  const f = force(v);
+  if (f === EMPTY) return f;
+  const out: Val = { ...f, t: f.t.map((t) => (t.rule !== undefined && !rules.has(t.rule) ? t : { ...t, cleaned: t.cleaned | CUSTOM_BIT })) };
+  if (f.fields && depth < 4) out.fields = new Map([...f.fields].map(([k, fv]) => [k, cleanCustom(fv, rules, depth + 1)]));
+  return out;
+}
+
 /** A copy of the value with a step appended to every taint. */
 export function step(v: Val, s: FlowStep): Val {
   const f = force(v);

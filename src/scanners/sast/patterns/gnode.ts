@@ -22,7 +22,7 @@ export interface GNode {
   endLine: number;
   endColumn: number;
   /** JS/TS only: the declared or literal type of an expression where the file says it (`x: string`, `'a'`, `new C()`). */
-  ty?: string;
+  ty?: string | undefined;
 }
 
 /** Metavariable bindings of one match. */
@@ -59,11 +59,11 @@ export function rewritePattern(src: string): string {
 }
 
 /** Literals whose only element is `...` (`{...}`, `[...]`): any object or array, not any node. */
-const CONTAINER = /^(ObjectLiteralExpression|ArrayLiteralExpression|dictionary|list|set|tuple|array_initializer|composite_literal|literal_value)$/;
+const CONTAINER = new Set(['ObjectLiteralExpression', 'ArrayLiteralExpression', 'dictionary', 'list', 'set', 'tuple', 'array_initializer', 'composite_literal', 'literal_value']);
 
 function isEllipsis(p: GNode): boolean {
   if (p.leaf) return !p.str && (p.text === ELLIPSIS || p.text.startsWith(MVE_PREFIX));
-  return p.children.length === 1 && !CONTAINER.test(p.kind) && isEllipsis(p.children[0]!);
+  return p.children.length === 1 && !CONTAINER.has(p.kind) && isEllipsis(p.children[0]!);
 }
 
 /** The metavariable an ellipsis binds (`$...ARGS`), if any. */
@@ -111,10 +111,9 @@ function typeFits(have: string | undefined, want: string): boolean {
   return false;
 }
 
-const ASSIGN = /^(BinaryExpression)$/;
 /** `$X = E` in a JS pattern: also matches a declaration `const x = e` (Semgrep's equivalence). */
 function isAssign(p: GNode): boolean {
-  return ASSIGN.test(p.kind) && p.children.length === 3 && p.children[1]!.text === '=';
+  return p.kind === 'BinaryExpression' && p.children.length === 3 && p.children[1]!.text === '=';
 }
 
 /** The single declarator `x = e` of `const x = e;` (or of the declarator itself), for the assignment equivalence. */
@@ -128,6 +127,7 @@ function declOf(t: GNode): GNode | undefined {
 const reCache = new Map<string, RegExp | null>();
 /** A string pattern `"=~/re/"`: a regex the literal's value must match. */
 function stringRegex(v: string): RegExp | null | undefined {
+  if (!v.startsWith('=~/')) return undefined;
   const m = /^=~\/(.*)\/([ims]*)$/s.exec(v);
   if (!m) return undefined;
   let re = reCache.get(v);
@@ -142,6 +142,11 @@ function stringRegex(v: string): RegExp | null | undefined {
   return re;
 }
 
+/** `debugger` and `debugger;`: childless statements compared without their semicolon. */
+function sameStatement(a: string, b: string): boolean {
+  return (a.endsWith(';') ? a.slice(0, -1) : a) === (b.endsWith(';') ? b.slice(0, -1) : b);
+}
+
 /** A node standing for the span of nodes an ellipsis metavariable (`$...ARGS`) skipped. */
 function spanNode(ts: GNode[]): GNode {
   const first = ts[0];
@@ -150,7 +155,7 @@ function spanNode(ts: GNode[]): GNode {
   return {
     kind: '__span', children: ts, text, leaf: false, str: false, value: text,
     startIndex: first?.startIndex ?? 0, endIndex: last?.endIndex ?? 0, startLine: first?.startLine ?? 0, startColumn: first?.startColumn ?? 0,
-    endLine: last?.endLine ?? 0, endColumn: last?.endColumn ?? 0,
+    endLine: last?.endLine ?? 0, endColumn: last?.endColumn ?? 0, ty: undefined,
   };
 }
 
@@ -172,14 +177,15 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     if (bound) return norm(bound.text) === norm(t.text) ? env : null;
     return { ...env, [mv]: t };
   }
-  const typed = typedVar(p);
+  // typed metavariables and deep expressions are recognised by their text's prefix first (cheap on other nodes)
+  const typed = p.text.startsWith(MVT_PREFIX) ? typedVar(p) : undefined;
   if (typed) {
     if (!typeFits(t.ty, typed.type)) return null;
     const bound = env[typed.name];
     if (bound) return norm(bound.text) === norm(t.text) ? env : null;
     return { ...env, [typed.name]: t };
   }
-  const deep = deepInner(p);
+  const deep = p.text.startsWith(DEEP) ? deepInner(p) : undefined;
   if (deep) {
     // `<... P ...>`: P matches the node itself or any node below it
     const stack = [t];
@@ -199,7 +205,10 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     if (m) {
       // `"$X"` binds the string's content, as Semgrep does
       const name = '$' + m[1];
-      const inner: GNode = { ...t, kind: 'StringContent', text: t.value, leaf: true, str: false, children: [], startIndex: t.startIndex + 1, endIndex: Math.max(t.startIndex + 1, t.endIndex - 1) };
+      const inner: GNode = {
+        kind: 'StringContent', children: [], text: t.value, leaf: true, str: false, value: t.value, startIndex: t.startIndex + 1, endIndex: Math.max(t.startIndex + 1, t.endIndex - 1),
+        startLine: t.startLine, startColumn: t.startColumn + 1, endLine: t.endLine, endColumn: Math.max(t.startColumn + 1, t.endColumn - 1), ty: undefined,
+      };
       const bound = env[name];
       if (bound) return bound.text === inner.text ? env : null;
       return { ...env, [name]: inner };
@@ -227,7 +236,7 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
       return matchList(isEllipsis(p.children[0]!) && !named ? p.children.slice(1) : p.children, 0, t.children, 0, env);
     }
     // an expression pattern matches the expression of an expression statement (statement sequences)
-    if (/^(ExpressionStatement|expression_statement)$/.test(t.kind) && t.children.length === 1) return matchNode(p, t.children[0]!, env);
+    if ((t.kind === 'ExpressionStatement' || t.kind === 'expression_statement') && t.children.length === 1) return matchNode(p, t.children[0]!, env);
     if (isAssign(p)) {
       const d = declOf(t);
       if (d) {
@@ -237,7 +246,7 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     return null;
   }
-  if (p.leaf || p.children.length === 0) return p.text.replace(/;$/, '') === t.text.replace(/;$/, '') ? env : null;
+  if (p.leaf || p.children.length === 0) return p.text === t.text || (!p.leaf && sameStatement(p.text, t.text)) ? env : null;
   // `"..." + $X`: the left operand also matches a concatenation that starts with a string ("a" + x + "b" nests left)
   const l = p.children[0]!;
   if (/binary|Binary/.test(p.kind) && p.children.length === 3 && t.children.length === 3 && l.str && l.value === ELLIPSIS) {

@@ -65,7 +65,11 @@ function jsPatternNodes(src: string): GNode[] {
  */
 export function precompile(rule: YamlRule): void {
   const visit = (f: Formula, langs: readonly RuleLang[]): void => {
-    if (f.op === 'pattern') for (const l of langs) if (l !== 'generic') compile(f, l);
+    if (f.op === 'pattern') {
+      // `generic` runs regexes only: Semgrep's generic pattern matcher (spacegrep) is not implemented
+      if (langs.every((l) => l === 'generic')) throw new UnsupportedConstruct('a `pattern` in language generic (only pattern-regex runs on generic text)');
+      for (const l of langs) if (l !== 'generic') compile(f, l);
+    }
     if (f.op === 'either') f.items.forEach((x) => visit(x, langs));
     if (f.op === 'inside') visit(f.f, langs);
     if (f.op === 'all') {
@@ -96,9 +100,22 @@ function consistent(a: Env, b: Env): Env | null {
 /** Pattern syntax whose metavariables can bind more than one way (the matcher keeps the first). */
 const AMBIGUOUS = /<\.\.\.|\.\s*\.\.\.\s*\.|\$\.\.\./;
 
+function ambiguous(f: Formula): boolean {
+  if (f.op === 'pattern') return AMBIGUOUS.test(f.src);
+  if (f.op === 'either') return f.items.some(ambiguous);
+  if (f.op === 'all') return f.pos.some(ambiguous);
+  return false;
+}
+
+/** Bindings and a region a formula is matched with (the region of a `pattern-inside`). */
+interface Seed {
+  env: Env;
+  range: [number, number];
+}
+
 /** Evaluates a formula on a file. */
-export function evalFormula(f: Formula, file: EvalFile): Match[] {
-  if (f.op === 'pattern') return file.idx ? findMatches(compile(f, file.lang), file.idx) : [];
+export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
+  if (f.op === 'pattern') return file.idx ? findMatches(compile(f, file.lang), file.idx, seed?.env, seed?.range) : [];
   if (f.op === 'regex') {
     const out: Match[] = [];
     const [lo, hi] = file.range ?? [0, file.text.length];
@@ -110,23 +127,23 @@ export function evalFormula(f: Formula, file: EvalFile): Match[] {
     }
     return out;
   }
-  if (f.op === 'either') return f.items.flatMap((x) => evalFormula(x, file));
-  if (f.op === 'inside') return evalFormula(f.f, file);
+  if (f.op === 'either') return f.items.flatMap((x) => evalFormula(x, file, seed));
+  if (f.op === 'inside') return evalFormula(f.f, file, seed);
   if (f.op === 'whole') {
     const [lo, hi] = file.range ?? [0, file.text.length];
     return [{ startIndex: lo, endIndex: hi, node: file.idx?.root, env: {} }];
   }
   let cands: Match[];
   const first = f.pos[0];
-  if (first?.op === 'pattern' && f.inside.length && file.idx && AMBIGUOUS.test(first.src)) {
-    // deep expressions, member chains and `$...X` bind the first node they meet: match within each region, with its bindings
-    const pat = compile(first, file.lang);
+  if (first && f.inside.length && file.idx && ambiguous(first)) {
+    // deep expressions, member chains and `$...X` bind the first node they meet: match within each region of each
+    // pattern-inside, with that region's bindings (the other regions are checked below as usual)
     const seen = new Set<string>();
-    cands = evalFormula(f.inside[0]!, file).flatMap((o) => findMatches(pat, file.idx!, o.env, [o.startIndex, o.endIndex])).filter((m) => {
-      const k = `${m.startIndex}:${m.endIndex}`;
+    cands = f.inside.flatMap((ins) => evalFormula(ins, file, seed)).flatMap((o) => evalFormula(first, file, { env: { ...seed?.env, ...o.env }, range: [o.startIndex, o.endIndex] })).filter((m) => {
+      const k = `${m.startIndex}:${m.endIndex}:${Object.entries(m.env).map(([n, v]) => `${n}=${v.startIndex}`).join(',')}`;
       return !seen.has(k) && !!seen.add(k);
     });
-  } else if (first) cands = evalFormula(first, file);
+  } else if (first) cands = evalFormula(first, file, seed);
   else cands = [];
   if (f.pos.length) {
     for (const p of f.pos.slice(1)) {

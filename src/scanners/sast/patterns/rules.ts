@@ -95,6 +95,17 @@ export interface SkippedRule {
  * passed to `onUnsupported` and left out when that callback is given (the scanner warns and goes on), else it throws too.
  */
 export function parseRuleFile(text: string, origin: string, onUnsupported?: (skip: SkippedRule) => void): YamlRule[] {
+  return parseRuleItems(ruleItems(text, origin), origin, onUnsupported);
+}
+
+/** One entry of a rule file's `rules:` list, as plain data, with its line. */
+export interface RuleItem {
+  raw: unknown;
+  line: number | undefined;
+}
+
+/** The entries of a rule file's `rules:` list (the YAML half of {@link parseRuleFile}; plain data, JSON-safe). */
+export function ruleItems(text: string, origin: string): RuleItem[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   if (doc.errors.length) {
@@ -106,10 +117,14 @@ export function parseRuleFile(text: string, origin: string, onUnsupported?: (ski
   if (!isMap(root)) throw new InputError('a rule file is a mapping with a `rules:` list', origin, 1);
   const rules = root.get('rules', true);
   if (!isSeq(rules)) throw new InputError('a rule file needs a `rules:` list', origin, lineOf(root));
+  return rules.items.map((item) => ({ raw: (item as { toJSON(): unknown }).toJSON(), line: lineOf(item as YNode) }));
+}
+
+/** The rules of {@link ruleItems}' entries (the second half of {@link parseRuleFile}). */
+export function parseRuleItems(items: readonly RuleItem[], origin: string, onUnsupported?: (skip: SkippedRule) => void): YamlRule[] {
   const out: YamlRule[] = [];
-  rules.items.forEach((item) => {
-    const line = lineOf(item as YNode);
-    const raw = (item as { toJSON(): unknown }).toJSON() as Raw;
+  items.forEach(({ raw: item, line }) => {
+    const raw = item as Raw;
     try {
       const r = parseRule(raw, origin);
       if (line !== undefined) r.line = line;
@@ -216,7 +231,7 @@ export interface TaintSpec {
   label?: string;
   /** Sources and sinks: which labels the value must carry. */
   requires?: LabelExpr;
-  /** Sanitizers: the matched variable is clean from here on (not only the matched expression's value). */
+  /** Sanitizers and sources: the matched variable is clean (tainted) from here on, not only the matched expression's value. */
   bySideEffect?: boolean;
 }
 
@@ -284,7 +299,7 @@ function taintSpec(raw: Raw, kind: 'source' | 'sink' | 'sanitizer'): TaintSpec {
     spec.requires = parseLabelExpr(raw.requires);
   }
   if (raw['by-side-effect'] !== undefined) {
-    if (kind !== 'sanitizer') throw new UnsupportedConstruct(`unsupported taint option \`by-side-effect\` on a ${kind}`);
+    if (kind === 'sink') throw new UnsupportedConstruct('unsupported taint option `by-side-effect` on a sink');
     if (raw['by-side-effect'] === 'only') throw new UnsupportedConstruct('unsupported taint option `by-side-effect: only`');
     spec.bySideEffect = raw['by-side-effect'] === true;
   }
@@ -297,19 +312,15 @@ function pattern(src: unknown, where = 'pattern'): Formula {
 }
 
 const OPS = ['pattern', 'patterns', 'pattern-either', 'pattern-regex'];
-/** Keys allowed beside the operator: at the top of a rule, on a taint spec. */
-const EXTRA: Record<'top' | 'taint' | 'nested', RegExp> = {
-  top: /^$/,
-  taint: /^(label|requires|by-side-effect|exact|control|not-conflicting|from|to|replace-labels)$/,
-  nested: /^$/,
-};
+/** Keys allowed beside the operator on a taint source, sink, sanitizer or propagator. */
+const TAINT_KEYS = /^(label|requires|by-side-effect|exact|control|not-conflicting|from|to|replace-labels)$/;
 
 function parseFormula(raw: Raw, where: 'top' | 'taint' | 'nested'): Formula {
   if (typeof raw !== 'object' || raw === null) throw new Error('expected a pattern operator mapping');
   const keys = Object.keys(raw).filter((k) => where !== 'top' || k.startsWith('pattern') || k === 'focus-metavariable');
   const ops = keys.filter((k) => OPS.includes(k));
   if (where === 'taint') {
-    const other = keys.find((k) => !OPS.includes(k) && k !== 'focus-metavariable' && !EXTRA.taint.test(k));
+    const other = keys.find((k) => !OPS.includes(k) && k !== 'focus-metavariable' && !TAINT_KEYS.test(k));
     if (other) throw new UnsupportedConstruct(`unsupported key \`${other}\` in a taint source, sink or sanitizer`);
     if (raw['replace-labels'] !== undefined) throw new UnsupportedConstruct('unsupported taint option `replace-labels`');
   }

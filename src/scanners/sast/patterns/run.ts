@@ -20,11 +20,15 @@ export interface PatternHit {
 }
 
 /** The text a rule's fix puts in place of a match, or undefined when it changes nothing. */
-export function fixText(fix: RuleFix, matched: string, env: Env): string | undefined {
+export function fixText(fix: RuleFix, matched: string, env: Env, source?: string): string | undefined {
   let out: string;
   if (fix.kind === 'template') {
-    // `$X` and `$...X` take the text they matched; longer names first, so `$XY` is not read as `$X` + `Y`
-    out = fix.text.replace(/\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)/g, (m, n: string) => env['$' + n]?.text ?? m);
+    // `$X` and `$...X` take the text they matched (a `$...X` span as written in the file, separators included)
+    out = fix.text.replace(/\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)/g, (m, n: string) => {
+      const b = env['$' + n];
+      if (!b) return m;
+      return b.kind === '__span' && source !== undefined && b.children.length ? source.slice(b.startIndex, b.endIndex) : b.text;
+    });
   } else {
     let n = 0;
     let last = 0;
@@ -70,7 +74,7 @@ export function runSearchRules(rules: YamlRule[], path: string, lang: RuleLang, 
         rule: r, message: interpolate(r.message, m.env), text: text.slice(m.startIndex, m.endIndex).replace(/\s+/g, ' ').slice(0, 240),
         location: { path, startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col, snippet },
       };
-      const ft = r.fix && fixText(r.fix, text.slice(m.startIndex, m.endIndex), m.env);
+      const ft = r.fix && fixText(r.fix, text.slice(m.startIndex, m.endIndex), m.env, text);
       if (ft !== undefined) hit.fix = { start: m.startIndex, end: m.endIndex, text: ft, startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col };
       out.push(hit);
     }
@@ -94,9 +98,12 @@ interface FileRanges {
   sinkArgs: Map<string, SinkHit[]>;
   /** Sinks matched on an expression that is neither a call nor an argument (`el.innerHTML = $X` focused on `$X`). */
   sinkExprs: Map<string, SinkHit[]>;
-  sanitizers: Set<string>;
-  /** By-side-effect sanitizers: ranges of the variables (or calls) they clean. */
-  sideEffects: Set<string>;
+  /** Sanitizers: ranges and the rules they sanitise for. */
+  sanitizers: Map<string, Set<string>>;
+  /** By-side-effect sanitizers: ranges of the variables (or calls) they clean, and for which rules. */
+  sideEffects: Map<string, Set<string>>;
+  /** Sources by side effect: ranges of the variables (or calls) they taint. */
+  sourceEffects: Map<string, HookSource[]>;
   /** Propagators by call range: the `from` range and the `to` variable. */
   propagators: Map<string, { from: string; to: string }[]>;
 }
@@ -121,7 +128,7 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
   for (const f of files) {
     const idx = new TreeIndex(f.tree());
     const file: EvalFile = { lang: 'js', idx, text: f.sf.text };
-    const fr: FileRanges = { sources: new Map(), sinkCalls: new Map(), sinkArgs: new Map(), sinkExprs: new Map(), sanitizers: new Set(), sideEffects: new Set(), propagators: new Map() };
+    const fr: FileRanges = { sources: new Map(), sinkCalls: new Map(), sinkArgs: new Map(), sinkExprs: new Map(), sanitizers: new Map(), sideEffects: new Map(), sourceEffects: new Map(), propagators: new Map() };
     let any = false;
     for (const r of taint) {
       if (!appliesTo(r, f.sf.fileName)) continue;
@@ -133,7 +140,7 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
           if (s.label) h.tlabel = s.label;
           const rq = req(s.requires);
           if (rq) h.requires = rq;
-          push(fr.sources, `${m.startIndex}:${m.endIndex}`, h);
+          push(s.bySideEffect ? fr.sourceEffects : fr.sources, `${m.startIndex}:${m.endIndex}`, h);
         }
       }
       for (const s of r.sinks) {
@@ -150,7 +157,11 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
       for (const s of r.sanitizers) {
         for (const m of evalFormula(s.f, file)) {
           any = true;
-          (s.bySideEffect ? fr.sideEffects : fr.sanitizers).add(`${m.startIndex}:${m.endIndex}`);
+          const map = s.bySideEffect ? fr.sideEffects : fr.sanitizers;
+          const k = `${m.startIndex}:${m.endIndex}`;
+          const set = map.get(k);
+          if (set) set.add(r.id);
+          else map.set(k, new Set([r.id]));
         }
       }
       for (const p of r.propagators) {
@@ -196,7 +207,7 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
       const out: { ruleId: string; args: number[] | '*'; requires?: (labels: ReadonlySet<string>) => boolean }[] = [];
       const k = key(node, sf);
       // a sanitizer call that is also a sink's focus (`el.innerHTML = DOMPurify.sanitize(x)`) returns clean data
-      if (!fr.sanitizers.has(k)) for (const h of fr.sinkCalls.get(k) ?? []) out.push({ ...h, args: '*' });
+      for (const h of fr.sinkCalls.get(k) ?? []) if (!fr.sanitizers.get(k)?.has(h.ruleId)) out.push({ ...h, args: '*' });
       if (fr.sinkArgs.size) {
         (node.arguments ?? []).forEach((a, i) => {
           for (const h of fr.sinkArgs.get(key(a, sf)) ?? []) out.push({ ...h, args: [i] });
@@ -211,18 +222,35 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
     },
     sanitizer(node, sf) {
       const fr = byFile.get(sf.fileName);
-      return !!fr && fr.sanitizers.has(key(node, sf));
+      return fr?.sanitizers.get(key(node, sf));
     },
     sanitizesVars(node, sf) {
       const fr = byFile.get(sf.fileName);
       if (!fr || fr.sideEffects.size === 0) return [];
-      const whole = fr.sideEffects.has(key(node, sf));
-      const out: string[] = [];
+      const whole = fr.sideEffects.get(key(node, sf));
+      const out: { name: string; rules: ReadonlySet<string> }[] = [];
       const cands = [...(node.arguments ?? [])];
       const callee = node.expression;
       const ts = loadTypeScript();
-      if (ts.isPropertyAccessExpression(callee)) cands.push((callee as TS.PropertyAccessExpression).expression);
-      for (const a of cands) if (ts.isIdentifier(a) && (whole || fr.sideEffects.has(key(a, sf)))) out.push((a as TS.Identifier).text);
+      if (ts.isPropertyAccessExpression(callee)) cands.push(callee.expression);
+      for (const a of cands) {
+        const rules = whole ?? fr.sideEffects.get(key(a, sf));
+        if (ts.isIdentifier(a) && rules) out.push({ name: a.text, rules });
+      }
+      return out;
+    },
+    taintsVars(node, sf) {
+      const fr = byFile.get(sf.fileName);
+      if (!fr || fr.sourceEffects.size === 0) return [];
+      const whole = fr.sourceEffects.get(key(node, sf));
+      const ts = loadTypeScript();
+      const cands = [...(node.arguments ?? [])];
+      if (ts.isPropertyAccessExpression(node.expression)) cands.push(node.expression.expression);
+      const out: { name: string; source: HookSource }[] = [];
+      for (const a of cands) {
+        if (!ts.isIdentifier(a)) continue;
+        for (const source of whole ?? fr.sourceEffects.get(key(a, sf)) ?? []) out.push({ name: a.text, source });
+      }
       return out;
     },
     propagate(node, sf) {

@@ -41,13 +41,11 @@ export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
         children.push(conv(c));
       });
     }
-    const g: GNode = {
+    // every node gets `ty` (maybe undefined), so the trees keep one object shape
+    return {
       kind: ts.SyntaxKind[n.kind] ?? String(n.kind), children, text, leaf, str, value: str ? (n as TS.StringLiteral).text : text,
-      startIndex: start, endIndex: end, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
+      startIndex: start, endIndex: end, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, ty: typeOf(n),
     };
-    const ty = typeOf(n);
-    if (ty !== undefined) g.ty = ty;
-    return g;
   };
   return conv(root);
 }
