@@ -72,9 +72,8 @@ function relativeImports(text: string, specs: Map<string, string>): string[] {
 
 /**
  * A copy of a substring that does not keep the string it was cut from alive. V8 represents a substring of 13
- * characters or more as a slice of its parent, so a specifier kept from each file kept every file's whole text
- * (on the benchmark tree copied four times, ~80 MB of the heap between groups). Prefixing makes a rope, which
- * `slice` flattens into a new string first.
+ * characters or more as a slice of its parent, so a specifier kept from each file would keep every file's whole
+ * text until the scan ends. Prefixing makes a rope, which `slice` flattens into a new string first.
  */
 function detached(s: string): string {
   return (' ' + s).slice(1);
@@ -226,7 +225,6 @@ async function readGroup(group: number[], files: JsFile[], ctx: ScanContext<Sast
  * content, in worker threads (largest groups first, one group per worker at a time). Either way the findings come
  * out group by group in the same order, so the result does not depend on the number of threads.
  */
-let snapped = false;
 async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], pool: GroupPool | undefined, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const options: GroupOptions = { disabled: new Set(cfg.disable), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, rules, signal: ctx.signal };
@@ -244,8 +242,6 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
       const r = analyseGroup(texts, options);
       texts.length = 0;
       groupDone();
-      if (process.env['SAST_MEMLOG']) { const m = process.memoryUsage(); process.stderr.write(`memlog ${group.length} ${chars} heapUsed=${(m.heapUsed/1048576).toFixed(0)} heapTotal=${(m.heapTotal/1048576).toFixed(0)} rss=${(m.rss/1048576).toFixed(0)}\n`); }
-      if (process.env['SAST_SNAP'] && chars > 9_000_000 && !snapped) { snapped = true; const v8 = await import('node:v8'); process.stderr.write(JSON.stringify(v8.getHeapSpaceStatistics().map((x) => [x.space_name, Math.round(x.space_used_size / 1048576)])) + '\n'); v8.writeHeapSnapshot(process.env['SAST_SNAP']); }
       report(r);
       yield* r.findings;
     }
