@@ -32,6 +32,7 @@ export const POUTINE_RULES: ReadonlyMap<string, readonly string[]> = new Map<str
   ['unverified_script_exec', ['gha-curl-pipe-shell', 'gl-curl-pipe-shell', 'azp-curl-pipe-shell', 'tkn-curl-pipe-shell', 'bb-curl-pipe-shell']],
   ['known_vulnerability_in_build_component', ['gha-known-vulnerable-action']],
   ['github_action_from_unverified_creator_used', ['gha-unpinned-action']],
+  ['llm_prompt_injection', ['gha-agentic-untrusted-trigger', 'gha-agentic-prompt-injection']],
   ['unpinnable_action', ['gha-unpinned-action', 'gha-branch-ref-action', 'gha-unpinned-first-party-action', 'gha-unpinned-docker-uses', 'gha-mutable-latest-image', 'gha-unpinned-image']],
 ]);
 
@@ -100,6 +101,28 @@ export const EXPECTED: Sample[] = [
   { peer: 'zizmor', file: 'hardcoded-credentials.yml', expect: at('hardcoded-container-credentials', [17, 19]) },
   { peer: 'zizmor', file: 'insecure-commands.yml', expect: at('insecure-commands', [11, 12]) },
   { peer: 'zizmor', file: 'typosquat-uses.yml', expect: at('typosquat-uses', 17, 20, 23, 26, 29) },
+  // agentic-actions (zizmor's tests/integration/audit/agentic_actions.rs snapshots): the trigger finding sits on the
+  // `on:` block, the configuration findings on the `with:` entry (on `with:` itself when settings are missing).
+  { peer: 'zizmor', file: 'agentic-actions/attacker-controlled-prompt.yml', expect: at('agentic-actions', 3, 13) },
+  { peer: 'zizmor', file: 'agentic-actions/claude-permissive-bots.yml', expect: at('agentic-actions', 13) },
+  { peer: 'zizmor', file: 'agentic-actions/claude-permissive-users.yml', expect: at('agentic-actions', 13) },
+  { peer: 'zizmor', file: 'agentic-actions/claude-unrestricted-bash.yml', expect: at('agentic-actions', 13) },
+  { peer: 'zizmor', file: 'agentic-actions/codex-danger-sandbox.yml', expect: at('agentic-actions', 14) },
+  { peer: 'zizmor', file: 'agentic-actions/codex-permissive-users.yml', expect: at('agentic-actions', 13) },
+  { peer: 'zizmor', file: 'agentic-actions/codex-unsafe-safety.yml', expect: at('agentic-actions', 14) },
+  { peer: 'zizmor', file: 'agentic-actions/gated-pr-trigger.yml', expect: at('agentic-actions', [3, 7]) },
+  { peer: 'zizmor', file: 'agentic-actions/gated-trigger.yml', expect: at('agentic-actions', [3, 5]) },
+  { peer: 'zizmor', file: 'agentic-actions/gemini-dangerous-coretools.yml', expect: at('agentic-actions', 14) },
+  { peer: 'zizmor', file: 'agentic-actions/gemini-expandable-coretools.yml', expect: at('agentic-actions', 14) },
+  { peer: 'zizmor', file: 'agentic-actions/gemini-sandbox-disabled.yml', expect: at('agentic-actions', 14) },
+  { peer: 'zizmor', file: 'agentic-actions/gemini-unrestricted-tools.yml', expect: at('agentic-actions', [12, 13]) },
+  { peer: 'zizmor', file: 'agentic-actions/gemini-yolo-mode.yml', expect: at('agentic-actions', 14) },
+  { peer: 'zizmor', file: 'agentic-actions/issue-comment-trigger.yml', expect: at('agentic-actions', 3) },
+  { peer: 'zizmor', file: 'agentic-actions/multiple-findings.yml', expect: at('agentic-actions', 3, 13, 14) },
+  // Clean in the default persona (its workflow-level `permissions: read-all` with a single job is pedantic).
+  { peer: 'zizmor', file: 'agentic-actions/safe-no-findings.yml', expect: [] },
+  // self-repository (tests/integration/audit/self_repository.rs).
+  { peer: 'zizmor', file: 'self-repository.yml', expect: at('self-repository', 18, 23) },
   // ---- poutine (scanner/testdata, expectations of scanner/inventory_test.go and the fixture's own comments) ----
   {
     peer: 'poutine',

@@ -167,11 +167,11 @@ export interface InstallHit extends ScriptHit {
 /**
  * Ad-hoc package installs: `gem install X`, `npm install X` (also `i`/`add`, `-g`), `yarn global add X`, `pnpm add -g X`,
  * `pip install X` without `==`, `cargo install X` without a version, `npx -y X`/`pnpm dlx X`/`bunx X`/`uvx X`/`pipx run X`
- * without a version. Installs from a URL or `@latest` are left to {@link adhocInstalls} in shell.ts.
+ * without a version, `composer require vendor/pkg` without an exact version. Installs from a URL or `@latest` are left to {@link adhocInstalls} in shell.ts.
  */
 export function adhocPackageInstalls(text: string): InstallHit[] {
   const out: InstallHit[] = [];
-  if (!/\b(?:gem|npm|pip[\d.]*|uv|uvx|cargo|npx|bunx?|pnpm|yarn|pipx)\b/.test(text)) return out;
+  if (!/\b(?:gem|npm|pip[\d.]*|uv|uvx|cargo|npx|bunx?|pnpm|yarn|pipx|composer)\b/.test(text)) return out;
   for (const cmd of commandsOf(text)) {
     const w = unwrap(cmd.words);
     if (!w.length) continue;
@@ -202,6 +202,9 @@ export function adhocPackageInstalls(text: string): InstallHit[] {
       if (!pkg || localArg(pkg) || !yes) continue;
       if (/^@?[^@]+@(?!latest$)[\w^~.<>=*-]+$/.test(pkg) && /@\d/.test(pkg)) continue;
       hit(tool === 'npx' ? 'npx' : tool, [pkg]);
+    } else if (tool === 'composer' && (sub === 'require' || (sub === 'global' && w[2] === 'require'))) {
+      // `composer require vendor/pkg` (or with a range `vendor/pkg:^1.2`) changes composer.json outside review; an exact `:1.2.3` is pinned.
+      hit('composer', positionals(sub === 'global' ? w.slice(3) : rest, new Set(['--working-dir', '-d'])).filter((a) => /^[\w.-]+\/[\w.-]+/.test(a) && !/:v?\d+(?:\.\d+){2}$/.test(a)));
     } else if (tool === 'uvx' || (tool === 'uv' && sub === 'tool' && (w[2] === 'run' || w[2] === 'install')) || (tool === 'pipx' && (sub === 'run' || sub === 'install'))) {
       const args = tool === 'uvx' ? w.slice(1) : tool === 'uv' ? w.slice(3) : rest;
       const fromIdx = args.indexOf('--from');

@@ -28,7 +28,7 @@ function pipelinePlace(rel: string): Placement | string | undefined {
 }
 
 /** zizmor's code-quality audits, shown by the fixtures under pipeline/fixtures/pedantic/. */
-const PEDANTIC_ONLY = ['gha-anonymous-definition', 'gha-concurrency-limits', 'gha-undocumented-permissions', 'gha-superfluous-action', 'gha-missing-timeout'];
+const PEDANTIC_ONLY = ['gha-anonymous-definition', 'gha-concurrency-limits', 'gha-undocumented-permissions', 'gha-superfluous-action', 'gha-missing-timeout', 'gha-uncommon-shell'];
 
 /** Every suite, in the order the tests run them. */
 export const SUITES: FixtureSuite[] = [
@@ -39,7 +39,7 @@ export const SUITES: FixtureSuite[] = [
     layout: { kind: 'place', place: (rel) => (rel.startsWith('pedantic/') ? undefined : pipelinePlace(rel)) },
     // The auditor persona (the pedantic and auditor-only rules included), less zizmor's code-quality audits, which
     // would fire on nearly every job of the project fixtures: those have a suite of their own (pipeline-pedantic).
-    config: { scanners: { pipeline: { persona: 'auditor', disable: PEDANTIC_ONLY } } },
+    config: { scanners: { pipeline: { persona: 'auditor', disable: PEDANTIC_ONLY, forbiddenUses: { deny: ['forbidden-org/*', 'acme/banned@v1'] } } } },
     // Realistic project workflows are checked against every rule; focused fixtures against the rules they annotate.
     strict: (rel) => rel.startsWith('projects/'),
   },

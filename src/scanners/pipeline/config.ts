@@ -24,6 +24,10 @@ export const pipelineConfigSchema = scannerSection({
   githubApi: z.string().url().default('https://api.github.com').describe('GitHub API base URL for the online audits (GitHub Enterprise: https://HOST/api/v3).'),
   onlineMaxRequests: z.number().int().positive().max(10000).default(300).describe('Most GitHub API requests one scan makes for the online audits (responses are cached per run).'),
   db: z.string().min(1).optional().describe('Advisory database file for known-vulnerable actions (default: $PIPEGUARD_DB, else the user cache dir); never downloaded by this scanner.'),
+  forbiddenUses: z
+    .union([z.object({ allow: z.array(z.string().min(1)) }).strict(), z.object({ deny: z.array(z.string().min(1)) }).strict()])
+    .optional()
+    .describe('Like zizmor\'s forbidden-uses: { allow: [patterns] } reports every action not matching one, { deny: [patterns] } every action matching one. Patterns: "owner/repo", "owner/repo/path", "owner/*", "owner/repo@ref", "*" (rule gha-forbidden-uses).'),
   trustedOwners: z
     .array(z.string())
     .default([])

@@ -46,6 +46,7 @@ export const FIXABLE_RULES = [
   'gha-unpinned-action',
   'gha-unpinned-first-party-action',
   'gha-unpinned-reusable-workflow',
+  'gha-self-repository',
 ] as const;
 
 const PIN_RULES = new Set(['gha-unpinned-action', 'gha-unpinned-first-party-action', 'gha-unpinned-reusable-workflow']);
@@ -122,6 +123,33 @@ function lineOf(src: YamlSource, offset: number): number {
 const WRITERS =
   /^(?:softprops\/action-gh-release|peter-evans\/|actions\/github-script|stefanzweifel\/git-auto-commit-action|endbug\/add-and-commit|actions\/deploy-pages|actions\/labeler|actions\/stale|marocchino\/sticky-pull-request-comment|release-drafter\/|jamesives\/github-pages-deploy-action|peaceiris\/actions-gh-pages|googleapis\/release-please-action|changesets\/action|github\/codeql-action|ncipollo\/release-action|actions\/first-interaction|thollander\/actions-comment-pull-request|mshick\/add-pr-comment|ad-m\/github-push-action|dependabot\/fetch-metadata|docker\/login-action|anchore\/sbom-action|sigstore\/|actions\/attest)/i;
 const RUN_WRITERS = /\bgit\s+push\b|\bgh\s+(?:release|pr|issue|api|label|workflow|run|secret|variable|repo)\b|\bgit\s+tag\b.*\bpush\b/;
+
+/**
+ * The env names a fix may give new entries, and the step's own `env:` entries by the one expression each holds: an
+ * expression already in the step's env is reused, a new one gets a fresh name (added to `added`, in order).
+ */
+function stepEnv(step: Node, scopes: unknown[]): { nameFor: (expr: string) => string; added: [string, string][] } {
+  const taken = new Set<string>();
+  for (const scope of scopes) for (const [k] of pairs(scope as Node)) taken.add(k);
+  const byValue = new Map<string, string>();
+  for (const [k, p] of pairs(get(step, 'env'))) {
+    const v = str(p.value);
+    const occ = v ? findExpressions(v) : [];
+    if (occ.length === 1 && v!.trim() === v!.slice(occ[0]!.start, occ[0]!.end)) byValue.set(occ[0]!.text, k);
+  }
+  const added: [string, string][] = [];
+  const nameFor = (expr: string): string => {
+    let name = byValue.get(expr);
+    if (!name) {
+      name = envName(expr, taken);
+      taken.add(name);
+      byValue.set(expr, name);
+      added.push([name, `\${{ ${expr} }}`]);
+    }
+    return name;
+  };
+  return { nameFor, added };
+}
 
 /** Why a job without `permissions:` might need more than `contents: read`, or undefined. */
 function needsWrite(src: YamlSource, job: Node): string | undefined {
@@ -297,15 +325,7 @@ function planInjection(src: YamlSource, jobNode: Node | null | undefined, step: 
   if (/<</.test(script)) return skip('the script uses a here-document; quoting would change its output, move the expression by hand');
 
   // Existing env names in scope, and env entries of this step by value.
-  const taken = new Set<string>();
-  for (const scope of [get(step, 'env'), get(jobNode, 'env'), get(src.doc.contents, 'env')]) for (const [k] of pairs(scope)) taken.add(k);
-  const stepEnvByValue = new Map<string, string>();
-  for (const [k, p] of pairs(get(step, 'env'))) {
-    const v = str(p.value);
-    const occ = v ? findExpressions(v) : [];
-    if (occ.length === 1 && v!.trim() === v!.slice(occ[0]!.start, occ[0]!.end)) stepEnvByValue.set(occ[0]!.text, k);
-  }
-  const newEnv: [string, string][] = [];
+  const { nameFor, added: newEnv } = stepEnv(step, [get(step, 'env'), get(jobNode, 'env'), get(src.doc.contents, 'env')]);
   const localEdits: TextEdit[] = [];
   // The shell context of each expression: parsed with tree-sitter-bash when `fix` has loaded it, else the
   // conservative scanner below (library callers that did not load the parser).
@@ -341,13 +361,7 @@ function planInjection(src: YamlSource, jobNode: Node | null | undefined, step: 
       skipped.push({ ruleId: site.ruleId, line: site.line, description: 'the expression starts a plain YAML scalar; quoting it would change the YAML; move it by hand' });
       continue;
     }
-    let name = stepEnvByValue.get(occ.text);
-    if (!name) {
-      name = envName(occ.text, taken);
-      taken.add(name);
-      stepEnvByValue.set(occ.text, name);
-      newEnv.push([name, `\${{ ${occ.text} }}`]);
-    }
+    const name = nameFor(occ.text);
     localEdits.push({ start: occ.start, end: occ.end, text: q === 'double' ? `\${${name}}` : `"\${${name}}"` });
     applied.push({ ruleId: site.ruleId, line: site.line, description: `moved \${{ ${occ.text} }} into env ${name}` });
   }
@@ -456,16 +470,8 @@ function planGithubScript(src: YamlSource, step: Node, sites: InjectionSite[], e
   if (envPairEarly && (!isMap(envPairEarly.value) || (envPairEarly.value as YAMLMap).flow || !(envPairEarly.value as YAMLMap).items.length)) return skip('env: is not a block mapping; move the expression by hand');
   const [bs, be] = scalarBody(src, script as Scalar);
   const code = src.text.slice(bs, be);
-  const taken = new Set<string>();
-  for (const [k] of pairs(get(step, 'env'))) taken.add(k);
-  const byValue = new Map<string, string>();
-  for (const [k, p] of pairs(get(step, 'env'))) {
-    const v = str(p.value);
-    const occ = v ? findExpressions(v) : [];
-    if (occ.length === 1 && v!.trim() === v!.slice(occ[0]!.start, occ[0]!.end)) byValue.set(occ[0]!.text, k);
-  }
+  const { nameFor, added: newEnv } = stepEnv(step, [get(step, 'env')]);
   const occs = findExpressions(src.text, bs, be);
-  const newEnv: [string, string][] = [];
   const local: TextEdit[] = [];
   const notes: FixNote[] = [];
   for (const site of sites) {
@@ -480,13 +486,7 @@ function planGithubScript(src: YamlSource, step: Node, sites: InjectionSite[], e
       skipped.push({ ruleId: site.ruleId, line: site.line, description: 'the expression sits in a JavaScript comment; delete it or move it by hand' });
       continue;
     }
-    let name = byValue.get(occ.text);
-    if (!name) {
-      name = envName(occ.text, taken);
-      taken.add(name);
-      byValue.set(occ.text, name);
-      newEnv.push([name, `\${{ ${occ.text} }}`]);
-    }
+    const name = nameFor(occ.text);
     const ref = `process.env.${name}`;
     const text = ctx === 'code' ? ref : ctx === '`' ? `\${${ref}}` : `${ctx} + ${ref} + ${ctx}`;
     local.push({ start: occ.start, end: occ.end, text });
@@ -527,6 +527,20 @@ export function planFixes(path: string, text: string, kind: PipelineFileKind, on
     .filter((f) => PIN_RULES.has(f.ruleId) && want(f.ruleId))
     .map((f) => ({ ruleId: f.ruleId, line: f.location.startLine!, start: offsetOf(f.location.startLine!, f.location.startColumn!), end: offsetOf(f.location.endLine!, f.location.endColumn!) }));
   if (pinFindings.length) planPins(src, pinFindings, pins, edits, applied, skipped);
+  // `./x` → `$/x` changes what runs (the workspace's copy becomes this repository's own), so only on request.
+  if (only?.has('gha-self-repository')) {
+    for (const f of found.filter((x) => x.ruleId === 'gha-self-repository')) {
+      const start = offsetOf(f.location.startLine!, f.location.startColumn!);
+      const end = offsetOf(f.location.endLine!, f.location.endColumn!);
+      const m = /^(['"]?)\.\//.exec(src.text.slice(start, end));
+      if (!m) {
+        skipped.push({ ruleId: f.ruleId, line: f.location.startLine!, description: 'uses: is not a plain or quoted ./ path; write $/ by hand' });
+        continue;
+      }
+      edits.push({ start: start + m[1]!.length, end: start + m[1]!.length + 2, text: '$/' });
+      applied.push({ ruleId: f.ruleId, line: f.location.startLine!, description: 'rewrote ./ to the self-repository syntax $/' });
+    }
+  }
   const jobs: [Node | null, Node[]][] =
     kind === 'workflow'
       ? pairs(get(src.doc.contents, 'jobs')).map(([, p]) => [p.value as Node, items(get(p.value, 'steps'))])

@@ -18,6 +18,7 @@ import { auditInstalls } from './gha/installs.js';
 import { auditCachePoisoning } from './gha/cache.js';
 import { auditPublishing } from './gha/publishing.js';
 import { auditPedantic } from './gha/pedantic.js';
+import { auditAgentic, auditUsesPolicy } from './gha/agentic.js';
 
 export type { GithubAuditOptions, Hit } from './gha/model.js';
 export { contextTaint, isCredentialName, looksLikeLiteralSecret, valueLeaves } from './gha/model.js';
@@ -86,9 +87,14 @@ export function auditGithub(src: YamlSource, kind: GithubFileKind, opts: GithubA
     for (const step of job.steps) {
       auditStepUses(src, job, step, opts, jobEmit);
       auditInstalls(src, job, step, jobEmit);
+      if (kind === 'workflow') auditAgentic(src, root, triggers, job, step, jobEmit);
+      if (step.usesNode) auditUsesPolicy(job, step, step.usesNode, opts.forbiddenUses, jobEmit);
     }
     const reusable = kind === 'workflow' ? get(job.node, 'uses') : null;
-    if (isScalar(reusable)) auditUses(src, job, undefined, reusable, opts, jobEmit);
+    if (isScalar(reusable)) {
+      auditUses(src, job, undefined, reusable, opts, jobEmit);
+      auditUsesPolicy(job, undefined, reusable, opts.forbiddenUses, jobEmit);
+    }
   }
   return hits;
 }

@@ -123,7 +123,7 @@ export function auditText(path: string, text: string, kind: PipelineFileKind, co
   if (kind === 'tekton' && !isTektonText(text)) return { findings: [], problems: [] };
   const { source, problems } = yamlDocument(path, opts.parsed ?? parseYaml(text), { multi: kind === 'gitlab' || kind === 'tekton' });
   if (!source) return { findings: [], problems };
-  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : kind === 'azure' ? auditAzure(source) : kind === 'bitbucket' ? auditBitbucket(source) : kind === 'tekton' ? auditTekton(source, (source.file.docs.length ? source.file.docs : [source.doc]).map((d) => d.contents).filter((c): c is NonNullable<typeof c> => !!c)) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, persona: cfg.persona, ...(opts.advisories ? { advisories: opts.advisories } : {}) });
+  const hits = kind === 'gitlab' ? auditGitlab(source) : kind === 'precommit' ? auditPrecommit(source) : kind === 'azure' ? auditAzure(source) : kind === 'bitbucket' ? auditBitbucket(source) : kind === 'tekton' ? auditTekton(source, (source.file.docs.length ? source.file.docs : [source.doc]).map((d) => d.contents).filter((c): c is NonNullable<typeof c> => !!c)) : auditGithub(source, kind, { allowRefPin: cfg.allowRefPin, trustedOwners: cfg.trustedOwners, persona: cfg.persona, ...(cfg.forbiddenUses ? { forbiddenUses: cfg.forbiddenUses } : {}), ...(opts.advisories ? { advisories: opts.advisories } : {}) });
   const off = new Set(cfg.disable);
   // Only a file that mentions the marker needs its comments read (from the syntax tree the parse kept).
   const cmts = hits.length && (mayHoldMarkers(text) || /zizmor:\s*ignore\[/i.test(text)) ? comments(source) : [];

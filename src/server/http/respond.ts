@@ -13,6 +13,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store', ...headers });
+  // pipeguard:ignore[js-xss] the content type is the caller's: json() and text() send non-HTML types, html() is given pages built by the escaping templates in ../ui
   res.end(body);
 }
 

@@ -234,3 +234,23 @@ jobs:
   const left = auditText('.github/workflows/a.yml', plan.after, 'workflow').findings.filter((f) => f.ruleId === 'gha-template-injection');
   assert.deepEqual(left.map((f) => f.location.startLine), [14]);
 });
+
+test('gha-self-repository: ./ becomes $/ only when the rule is asked for, quoted paths too', () => {
+  const wf = `name: s
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/setup # local
+      - uses: "./tools/lint"
+  b:
+    uses: ./.github/workflows/reuse.yml
+`;
+  assert.equal(planFixes('.github/workflows/s.yml', wf, 'workflow').after, wf, 'not a default fix: it changes which copy runs');
+  const plan = planFixes('.github/workflows/s.yml', wf, 'workflow', new Set(['gha-self-repository']));
+  assert.equal(plan.after, wf.replace('uses: ./.github/actions', 'uses: $/.github/actions').replace('"./tools', '"$/tools').replace('uses: ./.github/workflows', 'uses: $/.github/workflows'));
+  assert.deepEqual(plan.applied.map((a) => a.line), [8, 9, 11]);
+  assert.ok(!auditText('.github/workflows/s.yml', plan.after, 'workflow').findings.some((f) => f.ruleId === 'gha-self-repository'));
+});

@@ -274,3 +274,64 @@ test('a single file named on the command line is read by its content, wherever i
   const folder = await runScan({ target: await openDirectory(dir), config: configSchema.parse({}), registry: [pipelineScanner], now: () => new Date(0) });
   assert.deepEqual(folder.findings, []);
 });
+
+const POLICY_WF = `name: p
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - uses: acme/tool/sub@0b93645e9fea7318ecaed2b359559ac225c90de2 # v2
+      - uses: evil/thing@0b93645e9fea7318ecaed2b359559ac225c90de2 # v1
+      - uses: $/.github/actions/local
+      - uses: docker://alpine@sha256:0b93645e9fea7318ecaed2b359559ac225c90de20b93645e9fea7318ecaed2b3
+`;
+
+test('forbiddenUses: an allow-list reports every other action, a deny-list the matching ones; local and docker uses never', () => {
+  const lines = (cfg: Record<string, unknown>) =>
+    auditText('.github/workflows/p.yml', POLICY_WF, 'workflow', cfg).findings.filter((f) => f.ruleId === 'gha-forbidden-uses').map((f) => fileLoc(f.location).startLine);
+  assert.deepEqual(lines({}), [], 'no policy, no finding');
+  assert.deepEqual(lines({ forbiddenUses: { allow: ['actions/*', 'acme/tool'] } }), [10]);
+  assert.deepEqual(lines({ forbiddenUses: { allow: ['actions/checkout@v4.2.2'] } }), [8, 9, 10], 'a ref in a pattern must equal the ref used');
+  assert.deepEqual(lines({ forbiddenUses: { deny: ['evil/*', 'acme/tool/sub'] } }), [9, 10]);
+  assert.deepEqual(lines({ forbiddenUses: { deny: ['*'] } }), [8, 9, 10]);
+});
+
+test('forbiddenUses in pipeguard.yml: allow or deny, not both, not another key', () => {
+  assert.ok(pipelineConfigSchema.safeParse({ forbiddenUses: { allow: ['actions/*'] } }).success);
+  assert.ok(pipelineConfigSchema.safeParse({ forbiddenUses: { deny: ['evil/*'] } }).success);
+  assert.ok(!pipelineConfigSchema.safeParse({ forbiddenUses: { allow: ['a/*'], deny: ['b/*'] } }).success);
+  assert.ok(!pipelineConfigSchema.safeParse({ forbiddenUses: { block: ['b/*'] } }).success);
+});
+
+test("zizmor's newest audit names (and renamed ones) in ignore comments suppress the matching rules", () => {
+  const wf = `name: z
+on: issue_comment
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/x # zizmor: ignore[self-repository]
+      - uses: anthropics/claude-code-action@0b93645e9fea7318ecaed2b359559ac225c90de2 # v1
+        with:
+          prompt: "\${{ github.event.comment.body }}" # zizmor: ignore[agentic-actions]
+`;
+  const f = auditText('.github/workflows/z.yml', wf, 'workflow').findings;
+  const live = f.filter((x) => !x.suppressed).map((x) => x.ruleId);
+  assert.ok(!live.includes('gha-self-repository') && !live.includes('gha-agentic-prompt-injection'), live.join(','));
+  assert.ok(live.includes('gha-agentic-untrusted-trigger'), 'the trigger finding sits on on:, which has no ignore');
+});
+
+test('the rule docs map every zizmor audit pipeguard knows, to the same rules', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { ZIZMOR_AUDITS } = await import('../../../src/scanners/pipeline/zizmor.js');
+  const doc = readFileSync(new URL('../../../docs/rules/pipeline.md', import.meta.url), 'utf8');
+  for (const [audit, rules] of ZIZMOR_AUDITS) {
+    const row = doc.split('\n').find((l) => l.startsWith(`| \`${audit}\``) || new RegExp(`^\\| \`[a-z-]+\` \\(formerly \`${audit}\``).test(l));
+    assert.ok(row, `docs/rules/pipeline.md has a row for ${audit}`);
+    for (const r of rules) assert.ok(row.includes(`\`${r}\``), `${audit}'s row names ${r}`);
+  }
+});

@@ -77,6 +77,12 @@ export function auditInstalls(src: YamlSource, job: Job, step: Step, emit: Emit)
     const { shell, node } = stepShell(src, job, step);
     if (/^cmd(?:\.exe)?(?:\s|$)/i.test(shell) && node?.range) {
       emit({ ruleId: 'gha-cmd-shell', start: node.range[0], end: node.range[1], anchor: step.node.range![0], identity: id('shell: cmd'), message: 'shell: cmd has no grammar tools can check (several continuation and expansion rules); use pwsh or bash.' });
+    } else if (shell && node?.range && !shell.includes('${{')) {
+      // zizmor's misfeature (pedantic): a shell other than the well-known ones, whose script no tool can analyse.
+      const prog = (shell.split(/\s+/)[0] ?? '').replace(/^.*[\\/]/, '').replace(/\.exe$/i, '').toLowerCase();
+      if (!['bash', 'pwsh', 'python', 'sh', 'powershell', 'cmd'].includes(prog)) {
+        emit({ ruleId: 'gha-uncommon-shell', start: node.range[0], end: node.range[1], anchor: step.node.range![0], identity: id(`shell: ${prog}`), message: `shell: ${shell} is not one of the shells GitHub Actions knows (bash, sh, pwsh, powershell, python), so the script cannot be checked for injections and unsafe commands; use bash or pwsh.` });
+      }
     }
   }
   if (!step.uses || !step.usesNode) return;

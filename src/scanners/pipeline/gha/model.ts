@@ -34,6 +34,8 @@ export interface GithubAuditOptions {
   persona?: 'regular' | 'pedantic' | 'auditor';
   /** Live advisories of an action (`owner/repo`, lower-case) from the local database, when there is one. */
   advisories?: (name: string) => OsvRecord[];
+  /** The `forbiddenUses` policy: an allow-list or a deny-list of `uses:` patterns. */
+  forbiddenUses?: { allow: string[] } | { deny: string[] };
 }
 
 /** Triggers that run with secrets on events outside contributors cause. */

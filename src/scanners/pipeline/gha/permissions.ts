@@ -10,12 +10,18 @@ import type { Job, Emit } from './model.js';
 /** Audits workflow and job `permissions:`. */
 export function auditPermissions(src: YamlSource, root: Node, jobs: Job[], emit: Emit): void {
   const wfPair = pairOf(root, 'permissions');
+  // As zizmor: a workflow-level read-all/write-all is a pedantic finding when it acts like a job-level one (a single
+  // job, every job sets its own permissions, or a workflow only ever called by others).
+  const on = pairOf(root, 'on') ?? pairOf(root, 'true');
+  const onlyCalled = !!on && (isScalar(on.value) ? str(on.value) === 'workflow_call' : pairs(on.value).length === 1 && pairs(on.value)[0]![0] === 'workflow_call');
+  const wfPedantic = jobs.length === 1 || jobs.every((j) => pairOf(j.node, 'permissions')) || onlyCalled;
   const check = (p: Pair<Node, Node>, where: string, workflowLevel: boolean): void => {
     const v = p.value;
     if (isScalar(v)) {
       const s = str(v);
-      if (s === 'write-all') emit({ ruleId: 'gha-write-all-permissions', start: v.range![0], end: v.range![1], message: `permissions: write-all grants every scope (${where}).`, identity: where, anchor: p.key.range![0] });
-      if (s === 'read-all') emit({ ruleId: 'gha-read-all-permissions', start: v.range![0], end: v.range![1], message: `permissions: read-all grants read on every scope (${where}).`, identity: where, anchor: p.key.range![0] });
+      const persona = workflowLevel && wfPedantic ? { persona: 'pedantic' as const } : {};
+      if (s === 'write-all') emit({ ruleId: 'gha-write-all-permissions', start: v.range![0], end: v.range![1], message: `permissions: write-all grants every scope (${where}).`, identity: where, anchor: p.key.range![0], ...persona });
+      if (s === 'read-all') emit({ ruleId: 'gha-read-all-permissions', start: v.range![0], end: v.range![1], message: `permissions: read-all grants read on every scope (${where}).`, identity: where, anchor: p.key.range![0], ...persona });
       return;
     }
     if (!workflowLevel || jobs.length < 2) return;

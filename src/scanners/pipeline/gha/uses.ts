@@ -26,7 +26,7 @@ export function auditStepUses(src: YamlSource, job: Job, step: Step, opts: Githu
 /** Audits one `uses:` value: pinning, typosquats, archived actions. */
 export function auditUses(src: YamlSource, job: Job, step: Step | undefined, node: Scalar, opts: GithubAuditOptions, emit: Emit): void {
   const uses = (str(node) ?? '').trim();
-  if (!uses || uses.startsWith('./') || uses.includes('${{')) return;
+  if (!uses || uses.startsWith('./') || uses.startsWith('$/') || uses.includes('${{')) return;
   const where = step ? `${job.id}|${step.label}` : job.id;
   const base = { start: node.range![0], end: node.range![1], anchor: node.range![0], identity: `${where}|${uses}` };
   if (uses.startsWith('docker://')) {
