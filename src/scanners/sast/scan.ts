@@ -186,15 +186,16 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
 /**
  * A file's text; undefined when it is not to be analysed. A file the target left for the scanner to read
  * (`diskPath`) gets here the checks the target makes when it reads: the size limit (a skip note) and binary
- * content (silently left out).
+ * content (silently left out). `again`: the second read of a file the walk read (a read error then throws).
  */
-async function readText(file: TargetFile): Promise<string | undefined> {
+async function readText(file: TargetFile, again = false): Promise<string | undefined> {
   if (file.diskPath === undefined) return file.text();
   let bytes: Uint8Array;
   try {
     // Synchronous, as the folder target reads: for many small files a thread-pool round trip costs more.
     bytes = readFileSync(file.diskPath);
   } catch (e) {
+    if (again) throw e;
     file.skip?.(`unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     return undefined;
   }
@@ -211,7 +212,7 @@ async function readGroup(group: number[], files: JsFile[], ctx: ScanContext<Sast
   for (const i of group) {
     const f = files[i]!;
     try {
-      const text = await readText(f.file);
+      const text = await readText(f.file, true);
       if (text !== undefined) out.push({ path: f.path, text });
     } catch (e) {
       ctx.fileError(f.path, `cannot read: ${(e as Error).message}`);
