@@ -144,9 +144,12 @@ function collect(): void {
 /**
  * Memory around groups. V8 keeps the heap it grew for one large group and grows it further for the next, so a tree
  * with four large groups peaked at three times the memory of a tree with one (1.4 GB against 0.43 GB), while what
- * is alive at any time is one group. So a full collection runs before a large group when the heap holds more than
- * 256 MB, and after any group once the heap in use has grown past 384 MB. A collection of a heap that holds little
- * that is alive costs milliseconds, and happens a few times per scan.
+ * is alive at any time is one group (and, between groups, ~50-100 MB). So a full collection runs after a group
+ * once the heap in use has grown past 256 MB (and before a large group past the same mark: the first group after
+ * the walk). At 384 MB, small groups after a large one piled up garbage to 535 MB of RSS on the benchmark tree
+ * copied 4 times; at 256 MB it peaks at ~435 MB for ~5 collections. Collecting before every large group as well
+ * cost ~25% more CPU: a forced collection shrinks V8's heap limit, and the group then pays for many more
+ * collections while it grows the heap again.
  */
 export function groupStart(chars: number): void {
   if (chars >= LARGE_GROUP_CHARS && getHeapStatistics().used_heap_size > 256 * MB) collect();
@@ -155,9 +158,8 @@ export function groupStart(chars: number): void {
 /** See {@link groupStart}: called when a group's result has been used and its trees are garbage. */
 export function groupDone(): void {
   // Used, not committed, heap: the committed size stays up for a while after a collection, and testing it made
-  // every later group collect again. Not after every large group: a collection shrinks the heap, and the next
-  // large group then pays for many more collections while it grows it again (10–25% more CPU on one tree copy).
-  if (getHeapStatistics().used_heap_size > 384 * MB) collect();
+  // every later group collect again.
+  if (getHeapStatistics().used_heap_size > 256 * MB) collect();
 }
 
 function enclosingName(n: TS.Node): string {

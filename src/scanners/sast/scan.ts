@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { lazyBuiltin } from '../../core/lazy.js';
@@ -11,6 +11,9 @@ import { TEMPLATE_FILES, TEMPLATE_RULE, templateHits } from './js/templates.js';
 import type { OtherFile } from './others.js';
 import type { YamlRule } from './patterns/rules.js';
 import type { TsLang } from './patterns/tree-sitter.js';
+import { isBinary } from '../../targets/binary.js';
+import { tooLarge } from '../../targets/directory.js';
+import { decodeText } from '../../targets/file.js';
 import { skipReason } from './skip.js';
 import type { SastWorkerAnswer, SastWorkerInit, SastWorkerJob } from './worker.js';
 
@@ -51,12 +54,29 @@ interface JsFile {
   chars: number;
 }
 
-/** Relative import specifiers of a JS/TS file, found without parsing (for grouping files before analysis). */
-function relativeImports(text: string): string[] {
+/**
+ * Relative import specifiers of a JS/TS file, found without parsing (for grouping files before analysis). Each is
+ * copied out of the text (see {@link detached}) and the same specifier is shared between files.
+ */
+function relativeImports(text: string, specs: Map<string, string>): string[] {
   const out: string[] = [];
   // every relative string literal after from / require( / import( / import: cheap and over-inclusive, which is safe
-  for (const m of text.matchAll(/(?:from|require\(|import\(?)\s*['"](\.{1,2}(?:\/[^'"\n]*)?)['"]/g)) out.push(m[1]!);
+  for (const m of text.matchAll(/(?:from|require\(|import\(?)\s*['"](\.{1,2}(?:\/[^'"\n]*)?)['"]/g)) {
+    const s = m[1]!;
+    let kept = specs.get(s);
+    if (kept === undefined) specs.set(s, (kept = detached(s)));
+    out.push(kept);
+  }
   return out;
+}
+
+/**
+ * A copy of a substring that does not keep the string it was cut from alive. V8 represents a substring of 13
+ * characters or more as a slice of its parent, so a specifier kept from each file would keep every file's whole
+ * text until the scan ends. Prefixing makes a rope, which `slice` flattens into a new string first.
+ */
+function detached(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 /**
@@ -102,6 +122,7 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   const loader = cfg.rules.length ? await import('./load-rules.js') : undefined;
   const userRules = loader ? await loader.loadUserRules(cfg.rules, target.root, (m) => ctx.log.warn(m)) : [];
   const jsFiles: JsFile[] = [];
+  const specs = new Map<string, string>();
   const others: OtherFile[] = [];
   const jsRules = userRules.filter((r) => !disabled.has(r.id));
   const threads = Math.max(1, ctx.options.threads ?? defaultThreads());
@@ -114,17 +135,20 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
       rulePaths: jsRules.length ? cfg.rules : [], root: target.root, disabled: cfg.disable, libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput,
     }, { disabled, libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, rules: jsRules, signal: ctx.signal }));
   try {
-    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) })) {
+    // Deferred reads: a folder's files come as paths, not as bytes kept with their decoded text (which a JS/TS
+    // file kept until its group is analysed would hold: the whole tree's sources, 150 MB on the bench tree x4).
+    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p), deferRead: true })) {
       if (ctx.signal.aborted) return;
       const lang = langOf(file.path);
       if (!lang) continue;
-      let text: string;
+      let text: string | undefined;
       try {
-        text = await file.text();
+        text = await readText(file);
       } catch (e) {
         ctx.fileError(file.path, `cannot read: ${(e as Error).message}`);
         continue;
       }
+      if (text === undefined) continue;
       const why = skipReason(file.path, text, cfg);
       if (why) {
         ctx.count('filesSkipped');
@@ -139,7 +163,7 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
           message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
         }));
       } else if (lang === 'js') {
-        jsFiles.push({ path: file.path, file, imports: relativeImports(text), chars: text.length });
+        jsFiles.push({ path: file.path, file, imports: relativeImports(text, specs), chars: text.length });
         jsChars += text.length;
         if (threads > 1 && jsChars >= WORKER_MIN_CHARS) startPool();
       } else others.push({ path: file.path, lang, file });
@@ -159,13 +183,37 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   }
 }
 
+/**
+ * A file's text; undefined when it is not to be analysed. A file the target left for the scanner to read
+ * (`diskPath`) gets here the checks the target makes when it reads: the size limit (a skip note) and binary
+ * content (silently left out). `again`: the second read of a file the walk read (a read error then throws).
+ */
+async function readText(file: TargetFile, again = false): Promise<string | undefined> {
+  if (file.diskPath === undefined) return file.text();
+  let bytes: Uint8Array;
+  try {
+    // Synchronous, as the folder target reads: for many small files a thread-pool round trip costs more.
+    bytes = readFileSync(file.diskPath);
+  } catch (e) {
+    if (again) throw e;
+    file.skip?.(`unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return undefined;
+  }
+  if (file.sizeLimit !== undefined && bytes.length > file.sizeLimit) {
+    file.skip?.(tooLarge(bytes.length, file.sizeLimit));
+    return undefined;
+  }
+  return isBinary(bytes) ? undefined : decodeText(bytes);
+}
+
 /** Reads a group's texts again (see the top of this file); a file that cannot be read now is a file error. */
 async function readGroup(group: number[], files: JsFile[], ctx: ScanContext<SastConfig>): Promise<GroupFile[]> {
   const out: GroupFile[] = [];
   for (const i of group) {
     const f = files[i]!;
     try {
-      out.push({ path: f.path, text: await f.file.text() });
+      const text = await readText(f.file, true);
+      if (text !== undefined) out.push({ path: f.path, text });
     } catch (e) {
       ctx.fileError(f.path, `cannot read: ${(e as Error).message}`);
     }

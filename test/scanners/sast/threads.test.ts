@@ -76,3 +76,22 @@ test('with custom rule files and disabled rules, workers load the same rules', a
   assert.deepEqual(two.findings, one.findings);
   assert.deepEqual(two.errors, one.errors);
 });
+
+test('files read by the scanner itself keep the folder limits: too large is a skip note, binary is left out', async () => {
+  // The scanner asks for deferred reads (so kept files do not hold their bytes and text): the size limit and the
+  // binary check the folder target applies when it reads are the scanner's to apply.
+  const big = "const { exec } = require('child_process');\nexec(process.argv[2]);\n" + '// padding\n'.repeat(200);
+  const dir = makeDir({
+    'small.js': "const { exec } = require('child_process');\nexec(process.argv[2]);\n",
+    'big.js': big,
+    'bin.js': "const { exec } = require('child_process');\nexec(process.argv[2]);\n\u0000\n",
+  });
+  const skipped: string[] = [];
+  const target = await openDirectory(dir, { gitignore: false, maxFileBytes: 1000, onSkip: (p, why) => skipped.push(`${p}: ${why}`) });
+  const ctx: ScanContext<SastConfig> = standaloneContext(target, sastConfigSchema.parse({}), {} as unknown as Config, { options: { threads: 1 } });
+  const findings: RawFinding[] = [];
+  for await (const f of sastScanner.scan(target, ctx)) findings.push(f);
+  await target.dispose();
+  assert.deepEqual([...new Set(findings.map((f) => ('path' in f.location ? f.location.path : '')))], ['small.js']);
+  assert.deepEqual(skipped, [`big.js: skipped: ${Buffer.byteLength(big)} bytes is over the 1000-byte file size limit`]);
+});
