@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { locationPath, startLineOf } from '../core/location.js';
 import { targetFiles } from '../core/types.js';
 import type { Finding, Target, TargetFile } from '../core/types.js';
@@ -13,6 +14,11 @@ import { markerReason, mayHoldMarkers, NEEDLES, parseMarkers, type Marker } from
 /** Records ignore comments in the files scanners read, so findings can be matched against them afterwards. */
 export class InlineIgnores {
   private readonly byFile = new Map<string, Map<number, Marker[]>>();
+  /**
+   * Files a scanner read from disk itself (`deferRead`: the secrets scanner, SAST), by key: their text never passes
+   * through {@link TrackedFile.text}, so their markers are read from disk when a finding in them is matched.
+   */
+  private readonly onDisk = new Map<string, string>();
 
   /** Wraps a target so every file's text is checked for markers when a scanner reads it. */
   wrap(target: Target): Target {
@@ -57,12 +63,30 @@ export class InlineIgnores {
     this.byFile.set(key, parseMarkers(text, path));
   }
 
+  /** Notes a file a scanner reads from disk itself (see {@link onDisk}). */
+  deferred(key: string, diskPath: string): void {
+    if (!this.byFile.has(key)) this.onDisk.set(key, diskPath);
+  }
+
   /** The reason a finding is suppressed inline, or undefined. */
   match(f: Finding, knownRules: ReadonlySet<string>): string | undefined {
     const line = startLineOf(f.location);
     const path = locationPath(f.location);
     if (line === undefined || path === undefined) return undefined;
-    const markers = this.byFile.get(fileKey(path, f.origin?.commit));
+    const key = fileKey(path, f.origin?.commit);
+    const disk = this.onDisk.get(key);
+    if (disk !== undefined) {
+      // Read once, on the first finding in the file; a file gone since is simply without markers.
+      this.onDisk.delete(key);
+      let text: string | undefined;
+      try {
+        text = readFileSync(disk, 'utf8');
+      } catch {
+        text = undefined;
+      }
+      if (text !== undefined) this.record(key, text, path);
+    }
+    const markers = this.byFile.get(key);
     if (!markers) return undefined;
     for (const m of markers.get(line) ?? []) {
       const reason = markerReason(m, f.scanner, f.ruleId, knownRules);
@@ -81,7 +105,9 @@ export class TrackedFile implements TargetFile {
   constructor(
     private readonly f: TargetFile,
     private readonly ignores: InlineIgnores,
-  ) {}
+  ) {
+    if (f.diskPath !== undefined) ignores.deferred(fileKey(f.path, f.origin?.commit), f.diskPath);
+  }
   get path(): string {
     return this.f.path;
   }

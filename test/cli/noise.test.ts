@@ -216,3 +216,19 @@ test('every rule the overlap table names exists', async () => {
   const known = new Set((JSON.parse(out.stdout) as { id: string }[]).map((x) => x.id));
   for (const o of OVERLAPS) for (const id of [...o.drop, ...(o.keep.rules ?? [])]) assert.ok(known.has(id), id);
 });
+
+test('ignore comments hold when only a scanner that reads files itself sees the file (secrets alone, SAST alone)', async () => {
+  // The secrets scanner and SAST read a folder's files from disk themselves, not through the engine: the comments
+  // must still be found (regression: with --scanners secrets, gitleaks:allow was not honoured).
+  const dir = makeDir({
+    'a.js': [`const a = "${key(11)}"; // gitleaks:allow`, `const b = "${key(12)}";`, ''].join('\n'),
+    'srv.js': ["const cp = require('node:child_process');", "require('express')().get('/a', (req) => {", '  cp.exec(`ping ${req.query.a}`); // nosemgrep', '  cp.exec(`ping ${req.query.b}`);', '});', ''].join('\n'),
+  });
+  const secrets = await json(dir, ['--scanners', 'secrets', '--fail-on', 'none']);
+  assert.deepEqual(secrets.r.suppressed.map((f) => `${f.location.path}:${f.location.startLine}`), ['a.js:1']);
+  assert.deepEqual(secrets.r.findings.map((f) => `${f.location.path}:${f.location.startLine}`), ['a.js:2']);
+  const sast = await json(dir, ['--scanners', 'sast', '--fail-on', 'none']);
+  const where = (fs: JFinding[]) => fs.filter((f) => f.ruleId === 'js-command-injection').map((f) => `${f.location.path}:${f.location.startLine}`);
+  assert.deepEqual(where(sast.r.suppressed), ['srv.js:3']);
+  assert.deepEqual(where(sast.r.findings), ['srv.js:4']);
+});
