@@ -21,7 +21,7 @@ async function scanDir(dir: string): Promise<Report> {
   return runScan({ target: await openDirectory(dir), registry: [secretsScanner], now: () => new Date('2026-01-01T00:00:00Z'), options: { threads: 1 } });
 }
 
-test('PKCS #12 files with a private key are reported, saying whether an empty password opens them', { skip: !has('openssl') && 'openssl not installed' }, async () => {
+test('PKCS #12 files with a private key are reported, saying whether an empty password opens them', { skip: !has('openssl') && 'needs openssl (apt-get install openssl)' }, async () => {
   const dir = makeDir({ 'README.md': 'certs\n' });
   run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '1', '-subj', '/CN=test'], dir);
   run('openssl', ['pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'empty.p12', '-passout', 'pass:'], dir);
@@ -41,7 +41,7 @@ test('PKCS #12 files with a private key are reported, saying whether an empty pa
   assert.ok(r.findings.some((f) => fileLoc(f.location).path === 'k.pem'));
 });
 
-test('Java key stores (JKS, JCEKS) with a key entry are reported, with keytool default passwords recognised', { skip: !has('keytool') && 'keytool not installed' }, async () => {
+test('Java key stores (JKS, JCEKS) with a key entry are reported, with keytool default passwords recognised', { skip: !has('keytool') && 'needs keytool (a JDK: apt-get install default-jdk-headless)' }, async () => {
   const dir = makeDir({ 'README.md': 'stores\n' });
   const gen = (store: string, type: string, pass: string) =>
     run('keytool', ['-genkeypair', '-alias', 'app', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=test', '-storetype', type, '-keystore', store, '-storepass', pass, '-keypass', pass], dir);
