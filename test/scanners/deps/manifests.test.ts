@@ -3,38 +3,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { collectInventory } from '../../../src/analyzers/inventory/inventory.js';
-import { formatFor } from '../../../src/analyzers/inventory/parsers/index.js';
-import { LockfileError, type ParsedLockfile } from '../../../src/analyzers/inventory/types.js';
 import { openDirectory } from '../../../src/targets/directory.js';
 import { fileLoc } from '../../helpers/fixtures.js';
-import { FIXTURES, fixtureCopy, scanDeps, summary } from './helpers.js';
-
-async function inventory(dir: string): Promise<{ files: Map<string, ParsedLockfile>; errors: string[] }> {
-  const inv = await collectInventory(await openDirectory(join(FIXTURES, dir), { gitignore: false }));
-  return { files: new Map(inv.lockfiles.map((l) => [l.path, l])), errors: inv.errors.map((e) => `${e.path}:${e.line ?? '?'}: ${e.message}`) };
-}
-
-/** `name@version:line [dev] [optional]` of the packages, `name spec:line ...` of the constraints. */
-function rows(l: ParsedLockfile | undefined): { packages: string[]; constraints: string[] } {
-  assert.ok(l, 'file not read');
-  const flags = (d: { dev?: boolean; optional?: boolean }) => `${d.dev ? ' dev' : ''}${d.optional ? ' optional' : ''}`;
-  return {
-    packages: l.packages.map((p) => `${p.name}@${p.version}:${p.line ?? '?'}${flags(p)}`),
-    constraints: (l.constraints ?? []).map((c) => `${c.name} ${c.spec}:${c.line ?? '?'}${flags(c)}`),
-  };
-}
-
-async function parseError(name: string, text: string): Promise<string> {
-  const fmt = formatFor(name);
-  assert.ok(fmt, `no format for ${name}`);
-  try {
-    await fmt.parse(text, name, async () => undefined);
-  } catch (e) {
-    assert.ok(e instanceof LockfileError, `not a LockfileError: ${String(e)}`);
-    return `${e.line ?? '?'}: ${e.message}`;
-  }
-  assert.fail(`${name} parsed`);
-}
+import { fixtureCopy, inventory, parseError, rows, scanDeps, summary } from './helpers.js';
 
 test('pyproject.toml (PEP 621, PEP 735): == pins are packages, ranges, wildcards, URLs and bare names are constraints', async () => {
   const { files, errors } = await inventory('pyproject-pep621');

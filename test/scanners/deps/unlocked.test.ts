@@ -2,42 +2,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { collectInventory } from '../../../src/analyzers/inventory/inventory.js';
 import { formatFor } from '../../../src/analyzers/inventory/parsers/index.js';
-import { LockfileError, type ParsedLockfile } from '../../../src/analyzers/inventory/types.js';
-import { openDirectory } from '../../../src/targets/directory.js';
 import { cli } from '../../helpers/cli.js';
 import { makeDir } from '../../helpers/tmp.js';
-import { FIXTURES, fixtureCopy } from './helpers.js';
+import { fixtureCopy, inventory, parseError, rows } from './helpers.js';
 
 // Manifests whose lockfile usually sits beside them, read when it does not: Pipfile, Gemfile, package.json,
 // pubspec.yaml, paket.dependencies. Exact versions are packages, everything else a constraint.
-
-async function inventory(dir: string): Promise<{ files: Map<string, ParsedLockfile>; errors: string[] }> {
-  const inv = await collectInventory(await openDirectory(dir.startsWith('/') ? dir : join(FIXTURES, dir), { gitignore: false }));
-  return { files: new Map(inv.lockfiles.map((l) => [l.path, l])), errors: inv.errors.map((e) => `${e.path}:${e.line ?? '?'}: ${e.message}`) };
-}
-
-function rows(l: ParsedLockfile | undefined): { packages: string[]; constraints: string[] } {
-  assert.ok(l, 'file not read');
-  const flags = (d: { dev?: boolean; optional?: boolean; alias?: string }) => `${d.dev ? ' dev' : ''}${d.optional ? ' optional' : ''}${d.alias ? ` as ${d.alias}` : ''}`;
-  return {
-    packages: l.packages.map((p) => `${p.name}@${p.version}:${p.line ?? '?'}${flags(p)}`),
-    constraints: (l.constraints ?? []).map((c) => `${c.name} ${c.spec}:${c.line ?? '?'}${flags(c)}`),
-  };
-}
-
-async function parseError(name: string, text: string): Promise<string> {
-  const fmt = formatFor(name);
-  assert.ok(fmt, `no format for ${name}`);
-  try {
-    await fmt.parse(text, name, async () => undefined);
-  } catch (e) {
-    assert.ok(e instanceof LockfileError, `not a LockfileError: ${String(e)}`);
-    return `${e.line ?? '?'}: ${e.message}`;
-  }
-  assert.fail(`${name} parsed`);
-}
 
 test('Pipfile without Pipfile.lock: == pins (string or table) are packages; *, ranges and git sources constraints; path entries skipped', async () => {
   const { files, errors } = await inventory('pipfile');
