@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
+import type { CliIO } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
 import { makeDir } from './tmp.js';
 
@@ -38,4 +39,15 @@ export async function cli(argv: string[], opts: { cwd: string; stdin?: string; e
     now: () => new Date('2026-01-02T03:04:05Z'),
   });
   return { code, stdout, stderr };
+}
+
+/** A CLI IO with captured stdout and stderr, for calling a command's `run` directly (errors then throw, not exit 2). */
+export function capturedIO(cwd: string): { io: CliIO; out: () => string; err: () => string } {
+  const o = new PassThrough();
+  const e = new PassThrough();
+  let so = '';
+  let se = '';
+  o.on('data', (d) => (so += d));
+  e.on('data', (d) => (se += d));
+  return { io: { stdout: o, stderr: e, stdin: new PassThrough(), cwd, env: {}, now: () => new Date(0) }, out: () => so, err: () => se };
 }

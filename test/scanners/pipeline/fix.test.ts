@@ -2,22 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { makeDir } from '../../helpers/tmp.js';
 import { fixCommand } from '../../../src/cli/commands/fix.js';
-import type { CliIO } from '../../../src/cli/io.js';
 import { auditText } from '../../../src/scanners/pipeline/scanner.js';
 import { applyEdits, planFixes, unifiedDiff } from '../../../src/scanners/pipeline/fix.js';
+import { capturedIO } from '../../helpers/cli.js';
 
-function io(cwd: string): { io: CliIO; out: () => string; err: () => string } {
-  const o = new PassThrough();
-  const e = new PassThrough();
-  let so = '';
-  let se = '';
-  o.on('data', (d) => (so += d));
-  e.on('data', (d) => (se += d));
-  return { io: { stdout: o, stderr: e, stdin: new PassThrough(), cwd, env: {}, now: () => new Date(0) }, out: () => so, err: () => se };
-}
 
 const WF = `name: triage # keep me
 on:
@@ -45,7 +35,7 @@ const rulesOf = (text: string) => auditText('.github/workflows/t.yml', text, 'wo
 test('dry run prints a diff and changes nothing; a real run fixes in place, keeping comments', async () => {
   const dir = makeDir({ '.github/workflows/t.yml': WF });
   const file = join(dir, '.github/workflows/t.yml');
-  const dry = io(dir);
+  const dry = capturedIO(dir);
   assert.equal(await fixCommand.run(['--dry-run'], dry.io), 0);
   assert.equal(readFileSync(file, 'utf8'), WF);
   assert.match(dry.out(), /^--- a\/\.github\/workflows\/t\.yml\n\+\+\+ b\/\.github\/workflows\/t\.yml\n@@ /);
@@ -54,7 +44,7 @@ test('dry run prints a diff and changes nothing; a real run fixes in place, keep
   assert.match(dry.err(), /skipped \.github\/workflows\/t\.yml:16 {2}gha-template-injection {2}the expression sits inside single quotes/);
   assert.match(dry.err(), /would apply 5 fixes in 1 of 1 file/);
 
-  const real = io(dir);
+  const real = capturedIO(dir);
   assert.equal(await fixCommand.run([], real.io), 0);
   const after = readFileSync(file, 'utf8');
   assert.equal(
@@ -93,7 +83,7 @@ jobs:
   assert.deepEqual(rulesOf(after), ['gha-template-injection:21']);
   assert.match(real.out(), /fixed {3}\.github\/workflows\/t\.yml:7 {2}gha-missing-permissions/);
   // Idempotent.
-  const again = io(dir);
+  const again = capturedIO(dir);
   await fixCommand.run([], again.io);
   assert.equal(readFileSync(file, 'utf8'), after);
   assert.match(again.err(), /applied 0 fixes in 0 of 1 file/);
@@ -143,11 +133,11 @@ jobs:
 
 test('--rule limits the fixes; unknown rules are usage errors', async () => {
   const dir = makeDir({ '.github/workflows/t.yml': WF });
-  const r = io(dir);
+  const r = capturedIO(dir);
   await fixCommand.run(['--rule', 'gha-checkout-persist-credentials'], r.io);
   const after = readFileSync(join(dir, '.github/workflows/t.yml'), 'utf8');
   assert.equal(after, WF.replace('# v4.1.1\n', '# v4.1.1\n        with:\n          persist-credentials: false\n'));
-  await assert.rejects(fixCommand.run(['--rule', 'gha-curl-pipe-shell'], io(dir).io), /no fix for rule gha-curl-pipe-shell/);
+  await assert.rejects(fixCommand.run(['--rule', 'gha-curl-pipe-shell'], capturedIO(dir).io), /no fix for rule gha-curl-pipe-shell/);
 });
 
 test('edits and diffs', () => {
@@ -180,7 +170,7 @@ jobs:
       - uses: docker/login-action@v3
 `;
   const dir = makeDir({ '.github/workflows/a.yml': a, '.github/workflows/b.yml': b });
-  const r = io(dir);
+  const r = capturedIO(dir);
   await fixCommand.run(['--rule', 'gha-unpinned-action,gha-unpinned-first-party-action'], r.io);
   const after = readFileSync(join(dir, '.github/workflows/b.yml'), 'utf8');
   assert.equal(

@@ -2,21 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fixCommand } from '../../../src/cli/commands/fix.js';
-import type { CliIO } from '../../../src/cli/io.js';
 import { UsageError } from '../../../src/core/errors.js';
 import { makeDir } from '../../helpers/tmp.js';
+import { capturedIO } from '../../helpers/cli.js';
 
-function io(cwd: string): { io: CliIO; out: () => string; err: () => string } {
-  const o = new PassThrough();
-  const e = new PassThrough();
-  let so = '';
-  let se = '';
-  o.on('data', (d) => (so += d));
-  e.on('data', (d) => (se += d));
-  return { io: { stdout: o, stderr: e, stdin: new PassThrough(), cwd, env: {}, now: () => new Date(0) }, out: () => so, err: () => se };
-}
 
 const RULES = `rules:
   - id: weak-hash
@@ -68,7 +58,7 @@ url = "http://example.org"
 
 test('fix applies SAST rules\' fix: and fix-regex: (dry run shows the diff and writes nothing; then writes; then has nothing left)', async () => {
   const dir = makeDir({ 'rules/fixes.yml': RULES, 'src/app.js': APP, 'tools/job.py': PY, 'pipeguard.yml': 'scanners:\n  sast:\n    rules: [rules/fixes.yml]\n' });
-  const dry = io(dir);
+  const dry = capturedIO(dir);
   assert.equal(await fixCommand.run(['.', '--dry-run'], dry.io), 0);
   assert.equal(readFileSync(join(dir, 'src/app.js'), 'utf8'), APP, 'dry run writes nothing');
   assert.match(dry.out(), /^-const h = crypto\.createHash\('md5'\);\n\+const h = crypto\.createHash\('sha256'\);$/m);
@@ -77,7 +67,7 @@ test('fix applies SAST rules\' fix: and fix-regex: (dry run shows the diff and w
   assert.match(dry.out(), /^\+doc = yaml\.safe_load\(text\)$/m);
   assert.match(dry.err(), /would apply 5 fixes in 2 of 2 files/);
 
-  const run = io(dir);
+  const run = capturedIO(dir);
   assert.equal(await fixCommand.run(['.'], run.io), 0);
   assert.equal(readFileSync(join(dir, 'src/app.js'), 'utf8'), [
     "const crypto = require('crypto');",
@@ -92,19 +82,19 @@ test('fix applies SAST rules\' fix: and fix-regex: (dry run shows the diff and w
   assert.equal(readFileSync(join(dir, 'tools/job.py'), 'utf8'), 'import yaml\ndoc = yaml.safe_load(text)\nsafe = yaml.safe_load(text)\nurl = "https://example.org"\n');
   assert.match(run.out(), /^fixed {3}src\/app\.js:3 {2}weak-hash {2}replace `crypto\.createHash\('md5'\)` with `crypto\.createHash\('sha256'\)`/m);
 
-  const again = io(dir);
+  const again = capturedIO(dir);
   assert.equal(await fixCommand.run(['.'], again.io), 0);
   assert.match(again.err(), /applied 0 fixes in 0 of 0 files/);
 });
 
 test('fix --rule keeps to one SAST rule; --sast-rules names a rule file; an unknown rule is a usage error', async () => {
   const dir = makeDir({ 'r.yml': RULES, 'app.js': APP });
-  const one = io(dir);
+  const one = capturedIO(dir);
   assert.equal(await fixCommand.run(['.', '--sast-rules', 'r.yml', '--rule', 'eval-json'], one.io), 0);
   const after = readFileSync(join(dir, 'app.js'), 'utf8');
   assert.match(after, /JSON\.parse\(jsonText\)/);
   assert.match(after, /createHash\('md5'\)/, 'other rules untouched');
-  await assert.rejects(fixCommand.run(['.', '--sast-rules', 'r.yml', '--rule', 'nope'], io(dir).io), (e: unknown) => e instanceof UsageError && /no fix for rule nope .*eval-json/.test(e.message));
+  await assert.rejects(fixCommand.run(['.', '--sast-rules', 'r.yml', '--rule', 'nope'], capturedIO(dir).io), (e: unknown) => e instanceof UsageError && /no fix for rule nope .*eval-json/.test(e.message));
 });
 
 test('fix on one file applies only to that file; overlapping fixes: the first is applied, the other skipped with the reason', async () => {
@@ -121,7 +111,7 @@ test('fix on one file applies only to that file; overlapping fixes: the first is
     fix: safeInner($X)
 `;
   const dir = makeDir({ 'r.yml': rules, 'a.js': 'wrap(inner(1));\n', 'b.js': 'inner(2);\n' });
-  const r = io(dir);
+  const r = capturedIO(dir);
   assert.equal(await fixCommand.run([join(dir, 'a.js'), '--sast-rules', join(dir, 'r.yml')], r.io), 0);
   assert.equal(readFileSync(join(dir, 'a.js'), 'utf8'), 'safeWrap(1);\n');
   assert.equal(readFileSync(join(dir, 'b.js'), 'utf8'), 'inner(2);\n', 'a file not named is left alone');
@@ -147,6 +137,6 @@ test('fix templates: $...ARGS takes the arguments it matched; fix-regex with \\g
 `,
     'a.js': "console.log('x',\n  y,   3);\nfetchAll('http://a http://b');\n",
   });
-  assert.equal(await fixCommand.run(['.', '--sast-rules', 'r.yml'], io(dir).io), 0);
+  assert.equal(await fixCommand.run(['.', '--sast-rules', 'r.yml'], capturedIO(dir).io), 0);
   assert.equal(readFileSync(join(dir, 'a.js'), 'utf8'), "logger.debug('x',\n  y,   3);\nfetchAll('https://a/a http://b');\n");
 });
