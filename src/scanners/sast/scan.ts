@@ -126,12 +126,12 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   const others: OtherFile[] = [];
   const jsRules = userRules.filter((r) => !disabled.has(r.id));
   const threads = Math.max(1, ctx.options.threads ?? defaultThreads());
-  // With several threads, the workers start as soon as there is enough JS/TS to repay them, and load the compiler
-  // while this thread goes on walking the tree.
+  // With several threads, `threads - 1` workers start as soon as there is enough JS/TS to repay them (this thread
+  // analyses groups too), and load the compiler while this thread goes on walking the tree.
   let pool: GroupPool | undefined;
   let jsChars = 0;
   const startPool = (): GroupPool =>
-    (pool ??= new GroupPool(threads, {
+    (pool ??= new GroupPool(threads - 1, {
       rulePaths: jsRules.length ? cfg.rules : [], root: target.root, disabled: cfg.disable, libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput,
     }, { disabled, libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, rules: jsRules, signal: ctx.signal }));
   try {
@@ -222,9 +222,37 @@ async function readGroup(group: number[], files: JsFile[], ctx: ScanContext<Sast
 }
 
 /**
+ * Groups of at least this many characters are analysed one at a time, all in the same thread (the first worker):
+ * such a group grows its thread's heap by hundreds of megabytes (the webpack group of the benchmark tree, 10 MB of
+ * source, has ~200 MB of trees and summaries alive), so two of them side by side, or one after the other in two
+ * heaps, would add up. The other threads take the smaller groups meanwhile, and keep small heaps.
+ */
+const EXCLUSIVE_CHARS = 1_000_000;
+/** Garbage this thread lets pile up while a worker takes the large groups (see `groupDone` in js-group.ts). */
+const SMALL_LANE_SLACK_MB = 128;
+
+/**
+ * How many threads are worth using for groups of these sizes (`threads` at most): the wall time of a split is
+ * bounded below by the largest group, so once the others fit beside it more threads only add each thread's own
+ * costs (a heap, a compiler, a warm-up). The fewest threads whose bound is within 10% of `threads`' bound, and one
+ * thread when that gains less than 20% over one.
+ */
+export function lanesWorthUsing(sizes: readonly number[], threads: number): number {
+  const total = sizes.reduce((s, n) => s + n, 0);
+  const largest = sizes.reduce((m, n) => Math.max(m, n), 0);
+  if (threads <= 1 || total === 0) return 1;
+  const bound = (lanes: number): number => Math.max(largest, total / lanes);
+  const best = bound(threads);
+  let lanes = 1;
+  while (lanes < threads && bound(lanes) > best * 1.1) lanes++;
+  return bound(1) < bound(lanes) * 1.2 ? 1 : lanes;
+}
+
+/**
  * The JS/TS files, one import-connected group at a time: in this thread, or with `threads` > 1 and enough
- * content, in worker threads (largest groups first, one group per worker at a time). Either way the findings come
- * out group by group in the same order, so the result does not depend on the number of threads.
+ * content, in this thread and worker threads together (largest groups first; see {@link EXCLUSIVE_CHARS}). Either
+ * way the findings come out group by group in the same order, so the result does not depend on the number of
+ * threads.
  */
 async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], pool: GroupPool | undefined, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
@@ -233,39 +261,105 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
     for (const e of r.fileErrors) ctx.fileError(e.path, e.message);
     ctx.count('importGroups');
   };
+  const size = groups.map((g) => g.reduce((s, i) => s + files[i]!.chars, 0));
+  const workersOnly = ctx.options.workersOnly === true;
+  if (pool && !workersOnly) {
+    // This thread is one of the lanes: `lanes - 1` workers; the others are stopped before they get any work.
+    const lanes = lanesWorthUsing(size, pool.size + 1);
+    pool.keep(lanes - 1);
+    if (lanes === 1) pool = undefined;
+  }
+  const js = await import('./js-group.js');
+  const here = async (gi: number, slack?: number): Promise<GroupResult> => {
+    const texts = await readGroup(groups[gi]!, files, ctx);
+    js.groupStart(size[gi]!);
+    const r = js.analyseGroup(texts, options);
+    texts.length = 0;
+    js.groupDone(slack);
+    return r;
+  };
   if (!pool) {
-    const { analyseGroup, groupDone, groupStart } = await import('./js-group.js');
-    for (const group of groups) {
+    for (let gi = 0; gi < groups.length; gi++) {
       if (ctx.signal.aborted) return;
-      const texts = await readGroup(group, files, ctx);
-      const chars = texts.reduce((s, f) => s + f.text.length, 0);
-      groupStart(chars);
-      const r = analyseGroup(texts, options);
-      texts.length = 0;
-      groupDone();
+      const r = await here(gi);
       report(r);
       yield* r.findings;
     }
     return;
   }
-  ctx.log.debug(`sast: ${groups.length} import groups in ${pool.size} worker threads`);
+  const workers = pool;
+  ctx.log.debug(`sast: ${groups.length} import groups in ${workers.size} worker threads${workersOnly ? '' : ' and this one'}`);
   // Largest first, so the longest group does not start last and leave the other threads idle at the end.
-  const size = groups.map((g) => g.reduce((s, i) => s + files[i]!.chars, 0));
   const order = groups.map((_, i) => i).sort((a, b) => size[b]! - size[a]! || a - b);
   const done = groups.map(() => deferred<GroupResult>());
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < order.length && !ctx.signal.aborted) {
-      const gi = order[next++]!;
+  const taken = new Uint8Array(order.length);
+  let head = 0;
+  let exclusive = false;
+  let wake = deferred<void>();
+  const changed = (): void => {
+    const w = wake;
+    wake = deferred<void>();
+    w.resolve();
+  };
+  /**
+   * The next group a lane may start now: undefined when none is left for it, -1 when its next one is a large group
+   * that waits for the running one to end. Only the first lane takes large groups.
+   */
+  const take = (large: boolean): number | undefined => {
+    while (head < order.length && taken[head]) head++;
+    let waiting = false;
+    for (let k = head; k < order.length; k++) {
+      if (taken[k]) continue;
+      const gi = order[k]!;
+      const big = size[gi]! >= EXCLUSIVE_CHARS;
+      if (big && (!large || exclusive)) {
+        waiting ||= large;
+        continue;
+      }
+      taken[k] = 1;
+      if (big) exclusive = true;
+      return gi;
+    }
+    return waiting ? -1 : undefined;
+  };
+  const finish = (gi: number, r: GroupResult | Error): void => {
+    if (size[gi]! >= EXCLUSIVE_CHARS) exclusive = false;
+    if (r instanceof Error) done[gi]!.reject(r);
+    else done[gi]!.resolve(r);
+    changed();
+  };
+  const lane = async (large: boolean, run: (gi: number) => Promise<GroupResult>): Promise<void> => {
+    while (!ctx.signal.aborted) {
+      const gi = take(large);
+      if (gi === undefined) return;
+      if (gi < 0) {
+        await wake.promise;
+        continue;
+      }
       try {
-        done[gi]!.resolve(await pool.run(await readGroup(groups[gi]!, files, ctx)));
+        finish(gi, await run(gi));
       } catch (e) {
-        done[gi]!.reject(e as Error);
+        finish(gi, e as Error);
       }
     }
   };
+  // Two lanes per worker: the next group waits in the worker's queue, so a worker does not sit idle while this
+  // thread, busy with a group of its own, cannot hand it one.
+  const lanes: Promise<void>[] = [];
+  for (let w = 0; w < workers.size; w++) {
+    for (let k = 0; k < 2; k++) lanes.push(lane(w === 0, async (gi) => workers.run(w, await readGroup(groups[gi]!, files, ctx))));
+  }
+  if (!workersOnly) {
+    lanes.push(
+      lane(false, async (gi) => {
+        // Let the workers' answers in (they are events) before a group here holds this thread.
+        await new Promise((resolve) => setImmediate(resolve));
+        return here(gi, SMALL_LANE_SLACK_MB);
+      }),
+    );
+  }
   // Once the lanes stop (every group done, or the scan aborted), a group still pending will not be analysed.
-  void Promise.all(Array.from({ length: Math.min(pool.size, groups.length) }, lane)).then(() => {
+  void Promise.all(lanes).then(() => {
     for (const d of done) d.reject(new Error('not analysed: the scan was stopped'));
   });
   for (let gi = 0; gi < groups.length; gi++) {
@@ -303,53 +397,68 @@ function workerUrl(): { url: URL; fromSource: boolean } {
 }
 
 /**
- * Worker threads that analyse one group each at a time. A worker that fails (it crashed, or its answer is an
- * error) has the group analysed again in this thread, which gives the same result as if it had not failed, and is
- * not used again.
+ * Worker threads that analyse groups, one at a time each (a worker may hold the next one queued). A worker that
+ * fails (it crashed, or its answer is an error) has its groups analysed again in this thread, which gives the same
+ * result as if it had not failed, and is not used again.
  */
 class GroupPool {
-  private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
-  private readonly waiting = new Map<Worker, { id: number; resolve: (r: GroupResult) => void; reject: (e: Error) => void }>();
+  private readonly alive = new Set<Worker>();
+  private readonly waiting = new Map<number, { w: Worker; resolve: (r: GroupResult) => void; reject: (e: Error) => void }>();
   private seq = 0;
   private closed = false;
+  private kept: number;
 
   constructor(
-    readonly size: number,
+    count: number,
     init: SastWorkerInit,
     private readonly options: GroupOptions,
   ) {
+    this.kept = count;
     const { url, fromSource } = workerUrl();
     const { Worker: W } = workerThreads();
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < count; i++) {
       // From sources (tests run through tsx) the worker is TypeScript and needs the same loader.
       const w = fromSource
         ? new W(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData: init })
         : new W(url, { workerData: init });
-      w.on('message', (m: SastWorkerAnswer) => this.answer(w, m));
+      w.on('message', (m: SastWorkerAnswer) => this.answer(m));
       w.on('error', (e) => this.fail(w, e));
       w.on('exit', (code) => this.fail(w, new Error(`SAST worker stopped (exit code ${code})`)));
       this.all.push(w);
-      this.idle.push(w);
+      this.alive.add(w);
     }
   }
 
-  /** Analyses a group in a worker (or, when none is left, in this thread). */
-  async run(files: GroupFile[]): Promise<GroupResult> {
+  /** Workers started and kept (see {@link keep}). */
+  get size(): number {
+    return this.kept;
+  }
+
+  /** Stops all workers but the first `n` (before any has been given work). */
+  keep(n: number): void {
+    this.kept = Math.min(n, this.kept);
+    for (const w of this.all.slice(n)) {
+      this.alive.delete(w);
+      w.removeAllListeners();
+      void w.terminate();
+    }
+  }
+
+  /** Analyses a group in worker `i` (or, when that one has failed, in this thread). */
+  async run(i: number, files: GroupFile[]): Promise<GroupResult> {
     if (this.closed) throw new Error('not analysed: the scan was stopped');
-    const w = this.idle.pop();
-    if (!w) return this.inThread(files);
+    const w = this.all[i];
+    if (!w || !this.alive.has(w)) return this.inThread(files);
     const id = ++this.seq;
     try {
-      const r = await new Promise<GroupResult>((resolve, reject) => {
-        this.waiting.set(w, { id, resolve, reject });
+      return await new Promise<GroupResult>((resolve, reject) => {
+        this.waiting.set(id, { w, resolve, reject });
         w.postMessage({ id, files } satisfies SastWorkerJob);
       });
-      this.idle.push(w);
-      return r;
     } catch (e) {
       if (this.closed) throw e;
-      void w.terminate();
+      this.drop(w);
       return this.inThread(files);
     }
   }
@@ -359,20 +468,25 @@ class GroupPool {
     return analyseGroup(files, this.options);
   }
 
-  private answer(w: Worker, m: SastWorkerAnswer): void {
-    const job = this.waiting.get(w);
-    if (!job || job.id !== m.id) return;
-    this.waiting.delete(w);
+  private answer(m: SastWorkerAnswer): void {
+    const job = this.waiting.get(m.id);
+    if (!job) return;
+    this.waiting.delete(m.id);
     if ('error' in m) job.reject(new Error(m.error));
     else job.resolve(m.result);
   }
 
+  private drop(w: Worker): void {
+    if (this.alive.delete(w)) void w.terminate();
+  }
+
   private fail(w: Worker, e: Error): void {
-    const i = this.idle.indexOf(w);
-    if (i >= 0) this.idle.splice(i, 1);
-    const job = this.waiting.get(w);
-    this.waiting.delete(w);
-    job?.reject(e);
+    this.alive.delete(w);
+    for (const [id, job] of this.waiting) {
+      if (job.w !== w) continue;
+      this.waiting.delete(id);
+      job.reject(e);
+    }
   }
 
   /** Stops every worker. */
