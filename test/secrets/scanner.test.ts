@@ -170,6 +170,20 @@ test('Kubernetes Secret data: base64 values are decoded and searched, reported a
   assert.ok(!all.includes(token) && !all.includes(b64), 'neither the secret nor its encoding is printed');
 });
 
+test('an encoded secret in a file read from disk is placed at its run, after plain secrets and others decoded before it', async () => {
+  // The file is read into the keyword automaton's memory; searching a decoded value must not overwrite it.
+  const token = githubToken(12);
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const text = `// header\n${'x = 1\n'.repeat(5)}const a = '${b64(`password = 'Xy9zQ2wE7rT5uI8oP1aS'`)}';\nconst k = '${awsKeyId(7)}';\nconst b = '${b64(`GITHUB_TOKEN=${token}`)}';\n`;
+  const r = await scanDir(makeDir({ 'a.js': text }));
+  const at = r.findings.map((f) => [f.ruleId, (fileLoc(f.location) as { startLine?: number }).startLine, (fileLoc(f.location) as { startColumn?: number }).startColumn, f.evidence?.slice(0, 12)]);
+  assert.deepEqual(at, [
+    ['generic-password', 7, 12, "const a = 'X"],
+    ['aws-access-key-id', 8, 12, "const k = 'A"],
+    ['github-pat', 9, 12, "const b = 'g"],
+  ]);
+});
+
 test('encoded secrets anywhere: base64, base64url, hex, percent-encoding and base64 in base64 are decoded, with bounds', async () => {
   const token = githubToken(11);
   const b64 = (s: string) => Buffer.from(s).toString('base64');
