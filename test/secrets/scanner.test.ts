@@ -5,7 +5,7 @@ import type { Report } from '../../src/core/types.js';
 import { runScan } from '../../src/engine/run.js';
 import { render, FORMATS } from '../../src/report/index.js';
 import { evaluate } from '../../src/gate/evaluate.js';
-import { hasSpareWorkers, prestartWorkers, releaseWorkers } from '../../src/scanners/secrets/prestart.js';
+import { defaultThreads, hasSpareWorkers, prestartWorkers, releaseWorkers, threadsFor } from '../../src/scanners/secrets/prestart.js';
 import { secretsScanner } from '../../src/scanners/secrets/scanner.js';
 import { openDirectory } from '../../src/targets/directory.js';
 import { makeDir, writeTree } from '../helpers/tmp.js';
@@ -124,6 +124,21 @@ test('without the WebAssembly automaton (keywords of too many characters) files 
       [['aws-access-key-id', line1]],
     );
   }
+});
+
+test('default threads: this one plus one per processor the load average leaves idle, up to 4', () => {
+  // A quiet machine: every processor, up to 4.
+  assert.equal(threadsFor({ processors: 2, load: 0 }), 2);
+  assert.equal(threadsFor({ processors: 2, load: 0.4 }), 2);
+  assert.equal(threadsFor({ processors: 8, load: 0 }), 4);
+  assert.equal(threadsFor({ processors: 1, load: 0 }), 1);
+  // A busy one: a worker would only take processor time from other processes (and cost its own start).
+  assert.equal(threadsFor({ processors: 2, load: 0.6 }), 1);
+  assert.equal(threadsFor({ processors: 2, load: 15 }), 1);
+  assert.equal(threadsFor({ processors: 8, load: 5.2 }), 3);
+  assert.equal(threadsFor({ processors: 16, load: 40 }), 1);
+  const here = defaultThreads();
+  assert.ok(here >= 1 && here <= 4);
 });
 
 test('threads started ahead wait for their rules, are adopted by the next scan and do its work; unused ones are stopped', async () => {
