@@ -4,6 +4,7 @@
 // Run: node --import tsx bench/secrets.ts   (env SECRETS_BENCH_MB to change the corpus size)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { BUILTIN_RULES } from '../src/analyzers/secrets/rules/index.js';
 import { base62, crc32 } from '../src/analyzers/secrets/validators.js';
@@ -116,12 +117,19 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const best = runs.map((r) => Math.min(...r.map((t) => t.seconds)));
 const median = runs.map((r) => r.map((t) => t.seconds).sort((x, y) => x - y)[Math.floor(r.length / 2)]!);
-const rows: (string | number)[][] = [['tool', `best of ${ROUNDS} s`, 'median s', 'MB/s (best)', 'findings', 'peak RSS MiB']];
-tools.forEach((tool, i) => rows.push([tool.name, best[i]!, median[i]!, mb / best[i]!, found[i]!, Math.max(...runs[i]!.map((t) => t.maxRssMiB ?? 0))]));
+// CPU time (user + system, from GNU time): the figure that holds on a shared, loaded machine.
+const medianOf = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const cpu = runs.map((r) => medianOf(r.flatMap((t) => (t.cpuSeconds === undefined ? [] : [t.cpuSeconds]))));
+const rows: (string | number)[][] = [['tool', `best of ${ROUNDS} s`, 'median s', 'median CPU s', 'MB/s (best)', 'findings', 'peak RSS MiB']];
+tools.forEach((tool, i) => rows.push([tool.name, best[i]!, median[i]!, cpu[i] ?? '-', mb / best[i]!, found[i]!, Math.max(...runs[i]!.map((t) => t.maxRssMiB ?? 0))]));
 table(rows);
 const at = (prefix: string) => tools.findIndex((t) => t.name.startsWith(prefix));
 const [ours, rg, secretlint] = [at('pipeguard secrets'), at('ripgrep'), at('secretlint')];
 if (secretlint >= 0) console.log(`ratio: pipeguard is ${(best[secretlint]! / best[ours]!).toFixed(1)}x secretlint's throughput (medians: ${(median[secretlint]! / median[ours]!).toFixed(1)}x)`);
+if (secretlint >= 0 && cpu[secretlint] !== undefined && cpu[ours] !== undefined) {
+  const one = at('pipeguard secrets (1 thread)');
+  console.log(`ratio: pipeguard takes 1/${(cpu[secretlint]! / cpu[ours]!).toFixed(1)} of secretlint's CPU by medians (1 thread: 1/${(cpu[secretlint]! / cpu[one]!).toFixed(1)}); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+}
 if (rg >= 0) console.log(`ratio: pipeguard takes ${(best[ours]! / best[rg]!).toFixed(2)}x ripgrep's keyword-only time (medians: ${(median[ours]! / median[rg]!).toFixed(2)}x)`);
 
 // History: a generated repository with thousands of commits.
