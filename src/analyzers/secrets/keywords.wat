@@ -177,7 +177,7 @@
   ;; 272 where to go on from (the text's end when done).
   (func (export "runs") (param $text i32) (param $from i32) (param $n i32) (param $out i32) (param $max i32) (result i32)
     (local $w i32) (local $lim i32) (local $q i32) (local $k i32) (local $start i32) (local $end i32)
-    (local $runEnd i32) (local $o i32) (local $stop i32) (local $p i32) (local $c i32) (local $any i32) (local $all i32)
+    (local $runEnd i32) (local $o i32) (local $stop i32) (local $c i32) (local $any i32) (local $all i32) (local $head i32)
     (local.set $w (i32.add (local.get $text) (local.get $from)))
     (local.set $lim (i32.add (local.get $text) (local.get $n)))
     (local.set $o (local.get $out))
@@ -192,35 +192,53 @@
           (then
             (local.set $w (i32.add (local.get $q) (i32.const 1)))
             (br $window)))
-        ;; back from q - 1 to w: a byte of no encoding moves the window past it
+        ;; back from q - 1 to w: a byte of no encoding moves the window past it; the class bits of the bytes
+        ;; read are gathered on the way (most windows end at a byte of no encoding: that costs little)
+        (local.set $any (i32.const 0))
+        (local.set $all (i32.const 255))
         (local.set $k (i32.sub (local.get $q) (i32.const 1)))
         (block $whole
           (loop $back
             (br_if $whole (i32.lt_u (local.get $k) (local.get $w)))
-            (if (i32.eqz (i32.and (i32.load8_u offset=512 (i32.load8_u (local.get $k))) (i32.const 127)))
+            (local.set $c (i32.load8_u offset=512 (i32.load8_u (local.get $k))))
+            (if (i32.eqz (i32.and (local.get $c) (i32.const 127)))
               (then
                 (local.set $w (i32.add (local.get $k) (i32.const 1)))
                 (br $window)))
+            (local.set $any (i32.or (local.get $any) (local.get $c)))
+            (local.set $all (i32.and (local.get $all) (local.get $c)))
             (local.set $k (i32.sub (local.get $k) (i32.const 1)))
             (br $back)))
-        ;; the window lies in a run: its start and end
+        ;; the window lies in a run: its start and end, each byte read once more at most
         (local.set $start (local.get $w))
         (block $s
           (loop $sl
             (br_if $s (i32.le_u (local.get $start) (local.get $text)))
-            (br_if $s (i32.eqz (i32.and (i32.load8_u offset=512 (i32.load8_u (i32.sub (local.get $start) (i32.const 1)))) (i32.const 127))))
+            (local.set $c (i32.load8_u offset=512 (i32.load8_u (i32.sub (local.get $start) (i32.const 1)))))
+            (br_if $s (i32.eqz (i32.and (local.get $c) (i32.const 127))))
+            (local.set $any (i32.or (local.get $any) (local.get $c)))
+            (local.set $all (i32.and (local.get $all) (local.get $c)))
             (local.set $start (i32.sub (local.get $start) (i32.const 1)))
             (br $sl)))
+        ;; $head: the bits of [start, runEnd - 1), where the digit must be; then q's byte and the rest of the run
+        (local.set $head (local.get $any))
+        (local.set $c (i32.load8_u offset=512 (i32.load8_u (local.get $q))))
+        (local.set $any (i32.or (local.get $any) (local.get $c)))
+        (local.set $all (i32.and (local.get $all) (local.get $c)))
         (local.set $end (i32.add (local.get $q) (i32.const 1)))
         (block $e
           (loop $el
             (br_if $e (i32.ge_u (local.get $end) (local.get $lim)))
-            (br_if $e (i32.eqz (i32.and (i32.load8_u offset=512 (i32.load8_u (local.get $end))) (i32.const 127))))
+            (local.set $c (i32.load8_u offset=512 (i32.load8_u (local.get $end))))
+            (br_if $e (i32.eqz (i32.and (local.get $c) (i32.const 127))))
+            (local.set $head (local.get $any))
+            (local.set $any (i32.or (local.get $any) (local.get $c)))
+            (local.set $all (i32.and (local.get $all) (local.get $c)))
             (local.set $end (i32.add (local.get $end) (i32.const 1)))
             (br $el)))
         (local.set $runEnd (local.get $end))
         (local.set $w (i32.add (local.get $runEnd) (i32.const 1)))
-        ;; up to two `=` of padding
+        ;; up to two `=` of padding (class 128)
         (if (i32.lt_u (local.get $end) (local.get $lim))
           (then
             (if (i32.eq (i32.load8_u (local.get $end)) (i32.const 61))
@@ -232,24 +250,11 @@
                       (then (local.set $end (i32.add (local.get $end) (i32.const 1)))))))))))
         (br_if $window (i32.lt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 24)))
         (br_if $window (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 8192)))
-        ;; the class bits, first over [start, runEnd - 1), where a digit must be
-        (local.set $any (i32.const 0))
-        (local.set $all (i32.const 255))
-        (local.set $p (local.get $start))
-        (local.set $k (i32.sub (local.get $runEnd) (i32.const 1)))
-        (loop $head
-          (local.set $c (i32.load8_u offset=512 (i32.load8_u (local.get $p))))
-          (local.set $any (i32.or (local.get $any) (local.get $c)))
-          (local.set $all (i32.and (local.get $all) (local.get $c)))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br_if $head (i32.lt_u (local.get $p) (local.get $k))))
-        (br_if $window (i32.eqz (i32.and (local.get $any) (i32.const 4))))
-        (loop $tail
-          (local.set $c (i32.load8_u offset=512 (i32.load8_u (local.get $p))))
-          (local.set $any (i32.or (local.get $any) (local.get $c)))
-          (local.set $all (i32.and (local.get $all) (local.get $c)))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br_if $tail (i32.lt_u (local.get $p) (local.get $end))))
+        (br_if $window (i32.eqz (i32.and (local.get $head) (i32.const 4))))
+        (if (i32.gt_u (local.get $end) (local.get $runEnd))
+          (then
+            (local.set $any (i32.or (local.get $any) (i32.load8_u offset=512 (i32.const 61))))
+            (local.set $all (i32.and (local.get $all) (i32.load8_u offset=512 (i32.const 61))))))
         (i32.store (local.get $o) (i32.sub (local.get $start) (local.get $text)))
         (i32.store offset=4 (local.get $o) (i32.sub (local.get $end) (local.get $text)))
         (i32.store offset=8 (local.get $o) (i32.or (local.get $any) (i32.shl (local.get $all) (i32.const 8))))
