@@ -5,7 +5,8 @@
 // It reads, in order: `RuleID: "id"` (the rule the samples that follow belong to), and the `tps` / `fps` slices
 // (`tps := []string{…}`, `tps = append(tps, …)`, `tps := utils.GenerateSampleSecrets(…)`). Each element becomes:
 // - a string literal: `{"text": …}`;
-// - `GenerateSampleSecrets("id", "secret")` (or GenerateSampleSecret): `{"gen": ["id", "secret"]}`;
+// - `GenerateSampleSecrets("id", "secret")`: `{"gen": ["id", "secret"]}` (GenerateSampleSecret, one form:
+//   `{"text": "id_api_token = \\"secret\\""}`);
 // - `GenerateSampleSecrets("id", secrets.NewSecret(regex))`: `{"genRe": ["id", regex]}` (the bench draws secrets
 //   from the regex, as the peer does at generation time);
 // - string literals joined by `+` with one `secrets.NewSecret(regex)`: `{"tpl": "…{{s}}…", "re": regex}`.
@@ -139,6 +140,19 @@ function element(rule: string, kind: string, el: Tok[]): void {
   if (head?.t === 'id' && /GenerateSampleSecrets?$/.test(head.v) && toks[1]?.v === '(') {
     const [args] = inside(toks, 1);
     const [id, secret] = splitArgs(args);
+    if (id?.length === 1 && id[0]!.t === 'str' && secret && !head.v.endsWith('Secrets')) {
+      // GenerateSampleSecret (one form): `<id>_api_token = "<secret>"`.
+      const before = `${id[0]!.v}_api_token = "`;
+      if (secret.length === 1 && secret[0]!.t === 'str') {
+        lines.push(JSON.stringify({ rule, kind, text: `${before}${secret[0]!.v}"` }));
+        return;
+      }
+      const re = regexOf(secret, true);
+      if (re !== null) {
+        lines.push(JSON.stringify({ rule, kind, tpl: `${before}{{s}}"`, re }));
+        return;
+      }
+    }
     if (id?.length === 1 && id[0]!.t === 'str' && secret) {
       if (secret.length === 1 && secret[0]!.t === 'str') {
         lines.push(JSON.stringify({ rule, kind, gen: [id[0]!.v, secret[0]!.v] }));
@@ -151,8 +165,8 @@ function element(rule: string, kind: string, el: Tok[]): void {
       }
     }
   }
-  // "a" + secrets.NewSecret(re) + "b"
-  const parts = splitPlus(toks);
+  // "a" + secrets.NewSecret(re) + "b", or secrets.NewSecret(re) alone
+  const parts = splitPlus(toks) ?? (head?.t === 'id' && /NewSecret$/.test(head.v) ? [toks] : null);
   if (parts) {
     let tpl = '';
     let re: string | null = null;
