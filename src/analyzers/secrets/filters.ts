@@ -42,9 +42,13 @@ const PLACEHOLDER_WORDS = [
   'xxxxxx',
   '******',
   '......',
-  '<',
-  '>',
 ];
+
+/**
+ * A bracketed name (`<your-key>`, `<SUMOLOGIC ACCESS KEY>`), or a value opening or closing with a bracket. A `<`
+ * inside a random value (database passwords hold symbols) is not one.
+ */
+const BRACKETED = /^<|>$|<[\w\s.:-]{1,60}>/;
 
 /**
  * Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%` (not right after a letter or digit: URL-encoded
@@ -91,6 +95,7 @@ export function isPlaceholder(secret: string): boolean {
   if (KNOWN_EXAMPLES.has(secret)) return true;
   const low = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (low.includes(w)) return true;
+  if (BRACKETED.test(secret)) return true;
   if (TEMPLATE.test(secret)) return true;
   return isPatterned(secret);
 }

@@ -206,7 +206,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     },
   },
   assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
-    positive: ['DB_PASSWORD=DKEcL7S8jJ7', 'db.password: "rrHScVkNe1LU"', "conn = connect(user='app', password='KU9AkUWBx4x')"],
+    positive: ['ADMIN_PASSWORD=DKEcL7S8jJ7', "smtp.password: 'rrHScVkNe1LU'", "conn = connect(user='app', password='KU9AkUWBx4x')"],
     negative: [
       'password = os.getenv("DB_PASSWORD")',
       'password: {{ .Values.db.password }}',
@@ -383,7 +383,8 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     help: 'A password attribute of a Terraform or HCL file holds a literal value, so it is in the repository and in every plan. Read it from a variable marked sensitive, a secret store or the environment, and change it.',
     severity: 'high',
     keywords: ['password'],
-    regex: r`password[\w.\-]{0,30}[ \t]{0,16}=[ \t]{0,4}"{1,2}(?<secret>[A-Za-z0-9=_\-]{8,20})"`,
+    // Any assignment form (`=`, `:` in a .tf.json, a value quoted twice): a Terraform file holds only configuration.
+    regex: r`password[\w.\-]{0,30}?["'\]]{0,2}[ \t]{0,16}(?::{0,3}=|:)[ \t]{0,4}["'` + '`' + r`]{0,3}(?<secret>[A-Za-z0-9=_\-]{8,20})"`,
     flags: 'i',
     minEntropy: 2,
     confidence: 'medium',
@@ -391,8 +392,28 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     allowlist: { regexes: [r`^(?:password|changeme|secret|x+)$`] },
     tags: ['terraform'],
     examples: {
-      positive: ['  administrator_login_password = "Hx7_k2Qm9zLp"', 'password="q1w2e3r4t5y6"', 'password       = "rootpasswd"'],
-      negative: ['  administrator_login_password = var.db_password', 'password = "${var.pw}"', 'password = "short"'],
+      positive: ['"administrator_login_password": "Hx7_k2Qm9zLp"', '  administrator_login_password = "Hx7_k2Qm9zLp"', 'password="q1w2e3r4t5y6"', 'password       = "rootpasswd"'],
+      negative: ['  administrator_login_password = var.db_password', 'password = "${var.pw}"', 'password = "short"', 'password = random_password.db.result'],
+    },
+  },
+  {
+    // A database password, named as one (`DB_PASSWORD`, `database_passwd`, `pwd`): such passwords hold symbols the
+    // generic value stops at (`;`, `,`, `<`, `}`), so the value runs to the quote or the end of the line.
+    id: 'database-password',
+    title: 'Hard-coded database password',
+    help: 'A database password written in the repository. Change it on the database, then read it from the environment or a secret store.',
+    severity: 'high',
+    keywords: ['db_pass', 'dbpass', 'db-pass', 'db.pass', 'database_pass', 'databasepass', 'database-pass', 'database.pass', 'pwd'],
+    regex: ctx(r`db[_\-.]?passw(?:or)?d|database[_\-.]?passw(?:or)?d|(?<![A-Za-z])pwd(?![A-Za-z])`, { loose: false }) + r`(?<secret>(?=[^\s"'` + '`' + r`]{0,99}[0-9!@#$%^&*?;:,<=}~+])[A-Za-z0-9:;<@=},!$?^#%&*+~_\-]{6,100})(?=["'` + '`' + r`\s\\]|$)`,
+    flags: 'i',
+    minEntropy: 2.5,
+    generic: true,
+    confidence: 'medium',
+    allowlist: { regexes: [r`^[$%!]`, r`^(?:true|false|null|none|nil|undefined)$`] },
+    tags: ['database'],
+    examples: {
+      positive: ['DB_PASSWORD="Zlu5!9k;Qw<2}xR"', 'database_passwd: aB3$kq9;Lm,2', '"db_password": "q8W!e4R;t6Y,u2"'],
+      negative: ['DB_PASSWORD="${DB_PASSWORD}"', 'pwd = os.getcwd()', 'cd $(pwd)', 'db_password: string', 'DB_PASSWORD=%DB_PASS%'],
     },
   },
   {
