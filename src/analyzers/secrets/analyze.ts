@@ -104,7 +104,7 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       dets = dets.filter((d) => !generic(d) || !inside(d)).concat(decoded);
     }
   }
-  dets = pairSecrets(dets, set);
+  dets = pairSecrets(dets, set, getText);
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {
@@ -198,14 +198,18 @@ export function keystoreHit(info: KeystoreInfo, bytes: Uint8Array, keep: boolean
 const PAIRS: Record<string, readonly string[]> = {
   'aws-access-key-pair': ['aws-access-key-id', 'aws-secret-access-key'],
   'alibaba-access-key-pair': ['alibaba-access-key-id', 'alibaba-access-key-secret', 'alibaba-secret-key'],
+  'twilio-account-pair': ['twilio-account-sid', 'twilio-auth-token'],
+  'azure-ad-client-credentials': ['azure-ad-client-secret'],
+  'exoscale-api-key-pair': ['exoscale-api-key'],
 };
 
 /**
  * A key pair found together is one finding: its secret becomes `id:secret` (so its hash identifies the pair and
  * its redaction shows the ID's prefix), and the findings of either part alone, or of a generic rule, inside the
- * pair's match are dropped.
+ * pair's match are dropped. An Entra ID client pair takes in the tenant ID written within five lines of it
+ * (`tenant:client:secret`): the three together are what signs in.
  */
-function pairSecrets<D extends Detection>(dets: D[], set: RuleSet): D[] {
+function pairSecrets<D extends Detection>(dets: D[], set: RuleSet, text: () => string): D[] {
   if (!dets.some((d) => d.ruleId in PAIRS)) return dets;
   const regions: { start: number; end: number; drops: readonly string[] }[] = [];
   for (const d of dets) {
@@ -219,9 +223,33 @@ function pairSecrets<D extends Detection>(dets: D[], set: RuleSet): D[] {
     const start = d.start - d.match.lastIndexOf(d.secret);
     regions.push({ start, end: start + d.match.length, drops });
     d.secret = `${id}:${key}`;
+    if (d.ruleId === 'azure-ad-client-credentials') {
+      const tenant = tenantNear(text(), start, start + d.match.length);
+      if (tenant) d.secret = `${tenant}:${d.secret}`;
+    }
   }
   const generic = genericIds(set);
   return dets.filter((d) => !regions.some((g) => d.start >= g.start && d.end <= g.end && (g.drops.includes(d.ruleId) || generic.has(d.ruleId))));
+}
+
+const UUID_SRC = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+/** A tenant (directory) ID as a setting's value, or in a sign-in URL. */
+const TENANT = new RegExp(
+  `(?:tenant|directory)[_\\-.]?id[\\w.\\-]{0,30}?["'\\]]{0,3}[ \\t]{0,4}(?:[:?+]{0,3}=>?|:|>)[ \\t]{0,4}["'\`]{0,3}(${UUID_SRC})(?![0-9A-Za-z])|login\\.microsoftonline\\.com/(${UUID_SRC})`,
+  'i',
+);
+
+/** The tenant ID written within five lines before `start` or after `end`, if any. */
+function tenantNear(text: string, start: number, end: number): string | undefined {
+  let from = start;
+  for (let k = 0; k < 6 && from > 0; k++) from = text.lastIndexOf('\n', from - 2) + 1;
+  let to = end;
+  for (let k = 0; k < 6 && to >= 0 && to < text.length; k++) {
+    const nl = text.indexOf('\n', to + 1);
+    to = nl < 0 ? text.length : nl;
+  }
+  const m = TENANT.exec(text.slice(from, Math.min(text.length, to)));
+  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 const GENERIC_IDS = new WeakMap<RuleSet, Set<string>>();

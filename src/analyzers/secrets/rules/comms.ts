@@ -3,6 +3,7 @@
  * SendGrid, Mailgun, Mailchimp, Brevo, Postmark, Mailjet, Mattermost and webhooks.
  */
 import type { SecretRuleSpec } from '../rule.js';
+import { pair } from './cloud.js';
 import { ctx, L, R, UUID } from './shared.js';
 
 const r = String.raw;
@@ -11,6 +12,10 @@ const WIDE_ID = '[A-Za-z0-9]{8}-(?:[A-Za-z0-9]{4}-){3}[A-Za-z0-9]{12}';
 
 /** Built-in rules for messaging and e-mail credentials. */
 export const COMMS_RULES: SecretRuleSpec[] = [
+  // The account SID (AC…) with the account's auth token: together they act as the account (`--verify` checks the
+  // pair against the Accounts API).
+  pair('twilio-account-pair', 'Twilio account SID with its auth token', ['auth_token', 'authtoken', 'auth-token', 'auth.token'], r`AC[a-f0-9]{32}`, r`(?:twilio[\w.\-]{0,20}?)?auth[_\-.]?token`, r`[a-f0-9]{32}`,
+    ['AC53a3b34416754835926c85fdd2f15698', 'f1a20097288280520da383d8572893a7'], { labels: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] }),
   {
     id: 'slack-bot-token',
     title: 'Slack bot token',
