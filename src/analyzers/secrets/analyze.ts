@@ -175,17 +175,25 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
  * `keep` is the file as base64.
  */
 export function keystoreHit(info: KeystoreInfo, bytes: Uint8Array, keep: boolean): SecretHit {
-  const keys = [info.privateKeys ? `${info.privateKeys} private key${info.privateKeys > 1 ? 's' : ''}` : '', info.secretKeys ? `${info.secretKeys} secret key${info.secretKeys > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
-  const password = info.opensWith === undefined ? 'its password is not one of the trivial ones tried' : info.opensWith === '' ? 'it opens with an empty password' : 'it opens with a trivial default password';
+  const keys = info.sealed
+    ? 'entries encrypted as a whole'
+    : [info.privateKeys ? `${info.privateKeys} private key${info.privateKeys > 1 ? 's' : ''}` : '', info.secretKeys ? `${info.secretKeys} secret key${info.secretKeys > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
+  const password = info.sealed
+    ? 'its password was not checked (Twofish encryption)'
+    : info.opensWith === undefined
+      ? 'its password is not one of the trivial ones tried'
+      : info.opensWith === ''
+        ? 'it opens with an empty password'
+        : 'it opens with a trivial default password';
   const hit: SecretHit = {
-    ruleId: info.format === 'PKCS #12' ? 'pkcs12-private-key' : 'java-keystore-private-key',
+    ruleId: info.format === 'PKCS #12' ? 'pkcs12-private-key' : info.format === 'BKS' || info.format === 'UBER' ? 'bouncy-castle-keystore' : 'java-keystore-private-key',
     line: 1,
     column: 1,
     endLine: 1,
     endColumn: 1,
     hash: 'sha256:' + createHash('sha256').update(bytes).digest('hex'),
     redacted: `${info.format}(${bytes.length} bytes)`,
-    evidence: `${info.format} key store with ${keys}; ${password}`,
+    evidence: info.sealed ? `${info.format} key store, ${keys}; ${password}` : `${info.format} key store with ${keys}; ${password}`,
     length: bytes.length,
     checksumFailed: false,
     decodedFrom: '',
