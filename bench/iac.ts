@@ -5,7 +5,7 @@
 // Run: node --import tsx bench/iac.ts [fileCount] [--quick] [--runs N] [--scales 1,2,4]
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BENCH_DIR, CLI, build, cold, dirSize, header, inputDigest, paired, pinned, positionals, printPaired, QUICK, ratio, reportStats, ROOT, type Run, scaling } from './util.js';
+import { BENCH_DIR, build, cold, dirSize, header, inputDigest, paired, pinned, pipeguardRun, positionals, printPaired, QUICK, ratio, ROOT, type Run, scaling } from './util.js';
 
 const N = Number(positionals(['--runs', '--scales'])[0] ?? (QUICK ? 200 : 2000));
 const peer = join(pinned('dockerfilelint'), 'node_modules', '.bin', 'dockerfilelint');
@@ -60,10 +60,7 @@ function corpus(n: number): { dir: string; files: string[] } {
 
 /** pipeguard scan --scanners iac, cold. */
 function ours(dir: string, out: string): Run {
-  const s = cold(process.execPath, [CLI, 'scan', dir, '--scanners', 'iac', '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', out]);
-  if (s.status !== 0) throw new Error(`pipeguard failed (${s.status}): ${s.stderr.slice(0, 500)}`);
-  const r = reportStats(out, 'iac');
-  return { ...s, files: r.stats['files'] ?? '?', findings: r.findings };
+  return pipeguardRun(['scan', dir, '--scanners', 'iac', '--no-gitignore', '--no-archives'], out, 'iac');
 }
 
 /** dockerfilelint over the same files, cold: one process (xargs with a command line large enough for all of them). */

@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { auditText } from '../src/scanners/pipeline/scanner.js';
-import { BENCH_DIR, build, CLI, cold, dirSize, header, inputDigest, median, option, paired, printPaired, QUICK, ratio, reportStats, ROOT, type Run, scaling } from './util.js';
+import { BENCH_DIR, build, cold, dirSize, header, inputDigest, median, option, paired, pipeguardRun, printPaired, QUICK, ratio, ROOT, type Run, scaling } from './util.js';
 
 // The package's ESM build calls require(); load its CommonJS build instead.
 const require = createRequire(import.meta.url);
@@ -124,10 +124,7 @@ function generate(n: number): { root: string; files: string[] } {
 
 /** pipeguard scan --scanners pipeline, cold. */
 function ours(root: string, out: string): Run {
-  const s = cold(process.execPath, [CLI, 'scan', root, '--scanners', 'pipeline', '--offline', '--no-gitignore', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', out]);
-  if (s.status !== 0) throw new Error(`pipeguard failed (${s.status}): ${s.stderr.slice(0, 500)}`);
-  const r = reportStats(out, 'pipeline');
-  return { ...s, files: r.stats['files'] ?? '?', findings: r.findings };
+  return pipeguardRun(['scan', root, '--scanners', 'pipeline', '--offline', '--no-gitignore'], out, 'pipeline');
 }
 
 /** actionlint's own CLI over the same files, cold. */

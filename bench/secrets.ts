@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { BUILTIN_RULES } from '../src/analyzers/secrets/rules/index.js';
 import { base62, crc32 } from '../src/analyzers/secrets/validators.js';
-import { BENCH_DIR, build, CLI, cold, type Contender, has, header, inputDigest, paired, pinned, printPaired, QUICK, ratio, reportStats, ROOT, rounds, type Run, scaling } from './util.js';
+import { BENCH_DIR, build, cold, type Contender, has, header, inputDigest, paired, pinned, pipeguardRun, printPaired, QUICK, ratio, ROOT, rounds, type Run, scaling } from './util.js';
 
 const TARGET_MB = Number(process.env['SECRETS_BENCH_MB'] ?? (QUICK ? 20 : 200));
 const COMMITS = Number(process.env['SECRETS_BENCH_COMMITS'] ?? (QUICK ? 300 : 3000));
@@ -79,10 +79,7 @@ function makeCorpus(mb: number): Corpus {
 
 /** pipeguard secrets over a folder, cold; files and findings from its report. */
 function pipeguard(dir: string, out: string, threads?: number): Run {
-  const s = cold(process.execPath, [CLI, 'secrets', dir, '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', out, ...(threads ? ['--threads', String(threads)] : [])]);
-  if (s.status !== 0) throw new Error(`pipeguard secrets failed (${s.status}): ${s.stderr.slice(0, 500)}`);
-  const r = reportStats(out, 'secrets');
-  return { ...s, files: r.stats['files'] ?? '?', findings: r.findings };
+  return pipeguardRun(['secrets', dir, '--no-gitignore', '--no-archives', ...(threads ? ['--threads', String(threads)] : [])], out, 'secrets');
 }
 
 build();
@@ -131,7 +128,7 @@ const contenders: Contender[] = [
     : []),
 ];
 const results = paired(contenders, Number(process.env['SECRETS_BENCH_ROUNDS'] ?? rounds()));
-printPaired(results, mb);
+printPaired(results, { inputMb: mb });
 const at = (prefix: string) => results.find((t) => t.name.startsWith(prefix));
 const [ours, ours1, rg, secretlint] = [results[0]!, results[1]!, at('ripgrep'), at('secretlint')];
 if (secretlint) console.log(`ratio: ${ratio(secretlint, ours)}\nratio: ${ratio(secretlint, ours1)}`);
@@ -170,12 +167,7 @@ function historyRepo(commits: number): string {
   return repo;
 }
 const blobBytes = (repo: string) => Number(spawnSync('sh', ['-c', `git -C ${repo} cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' | awk '$1=="blob"{s+=$2} END{print s}'`], { encoding: 'utf8' }).stdout.trim());
-function history(repo: string, outFile: string): Run {
-  const s = cold(process.execPath, [CLI, 'secrets', repo, '--history', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', outFile]);
-  if (s.status !== 0) throw new Error(`pipeguard secrets --history failed (${s.status}): ${s.stderr.slice(0, 500)}`);
-  const r = reportStats(outFile, 'secrets');
-  return { ...s, files: r.stats['files'] ?? '?', findings: r.findings };
-}
+const history = (repo: string, outFile: string): Run => pipeguardRun(['secrets', repo, '--history'], outFile, 'secrets');
 const repo = historyRepo(COMMITS);
 console.log(`\nhistory: ${relative(ROOT, repo)}, ${COMMITS} commits (seeded, git fast-import), ${(blobBytes(repo) / 1048576).toFixed(1)} MB of blobs`);
 const hist = paired([
@@ -189,7 +181,7 @@ const hist = paired([
     },
   },
 ]);
-printPaired(hist, blobBytes(repo) / 1048576);
+printPaired(hist, { inputMb: blobBytes(repo) / 1048576 });
 console.log(`ratio: ${ratio(hist[0]!, hist[1]!)}`);
 scaling({
   tool: 'pipeguard secrets --history; a repository generated with n times the commits',

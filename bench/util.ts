@@ -170,22 +170,22 @@ export interface Run extends Sample {
 }
 
 /** One side of a paired comparison. */
-export interface Contender {
+export interface Contender<R extends Run = Run> {
   name: string;
   /** Threads the tool analyses with, as configured (`--threads N`, or what its default is on this machine). */
   threads: string;
   /** One cold run; `round` numbers output files apart. */
-  run(round: number): Run;
+  run(round: number): R;
   /** Set for figures that are not a cold CLI run (in-process): labelled in the table. */
   inProcess?: boolean;
 }
 
 /** A contender's runs. */
-export interface Result {
+export interface Result<R extends Run = Run> {
   name: string;
   threads: string;
   inProcess: boolean;
-  runs: Run[];
+  runs: R[];
 }
 
 /**
@@ -193,8 +193,8 @@ export interface Result {
  * so a change of host load hits them all alike. Each run is printed as it ends (a bench stopped half-way still
  * leaves figures), with the 1-minute load average then.
  */
-export function paired(contenders: Contender[], n = rounds()): Result[] {
-  const results: Result[] = contenders.map((c) => ({ name: c.name, threads: c.threads, inProcess: !!c.inProcess, runs: [] }));
+export function paired<R extends Run>(contenders: Contender<R>[], n = rounds()): Result<R>[] {
+  const results: Result<R>[] = contenders.map((c) => ({ name: c.name, threads: c.threads, inProcess: !!c.inProcess, runs: [] }));
   for (let round = 0; round < n; round++) {
     for (let k = 0; k < contenders.length; k++) {
       const i = (k + round) % contenders.length;
@@ -207,11 +207,12 @@ export function paired(contenders: Contender[], n = rounds()): Result[] {
 }
 
 /** The table of paired results: files and findings each tool reported, threads, wall, CPU, CPU/wall, peak memory. */
-export function printPaired(results: Result[], inputMb?: number): void {
+export function printPaired(results: Result[], opts: { inputMb?: number; findings?: string } = {}): void {
+  const { inputMb } = opts;
   const n = results[0]?.runs.length ?? 0;
   console.log(`\nmedian (min–max) of ${n} paired round${n === 1 ? '' : 's'}:`);
   table([
-    ['tool', 'threads', 'files', 'findings', 'wall s', 'CPU s', 'CPU/wall', 'peak MB', ...(inputMb ? ['MB/s (wall)'] : [])],
+    ['tool', 'threads', 'files', opts.findings ?? 'findings', 'wall s', 'CPU s', 'CPU/wall', 'peak MB', ...(inputMb ? ['MB/s (wall)'] : [])],
     ...results.map((r) => {
       const last = r.runs[r.runs.length - 1]!;
       const wall = median(r.runs.map((x) => x.wallS));
@@ -352,4 +353,16 @@ export function pinned(name: string): string {
   if (r.status !== 0) throw new Error(`npm ci of bench/lock/${name} failed`);
   writeFileSync(stamp, want);
   return dir;
+}
+
+/**
+ * One cold run of the pipeguard CLI with `args` (a command and its target), writing its JSON report to `out`:
+ * files are what `scanner`'s status says it analysed (its `filesStat` count), findings the report's.
+ */
+export function pipeguardRun(args: string[], out: string, scanner: string, opts: SpawnSyncOptions & { filesStat?: string } = {}): Run {
+  const { filesStat = 'files', ...spawnOpts } = opts;
+  const s = cold(process.execPath, [CLI, ...args, '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', out], spawnOpts);
+  if (s.status !== 0) throw new Error(`pipeguard ${args[0]} failed (${s.status}): ${s.stderr.slice(0, 500)}`);
+  const r = reportStats(out, scanner);
+  return { ...s, files: r.stats[filesStat] ?? '?', findings: r.findings };
 }
