@@ -23,13 +23,14 @@
  * each package copied without nested node_modules so ESLint does not ignore them. Scaled copies and reports go to a temporary folder outside the
  * repository (so neither the repository's pipeguard.yml nor its .gitignore applies to them).
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BENCH_DIR, CLI, cold, type Contender, dirSize, header, inputDigest, loadAverage, median, option, paired, pinned, positionals, printPaired, QUICK, ratio, type Result, ROOT, type Run, scaling, table } from './util.js';
+import { sastConfigSchema } from '../src/scanners/sast/config.js';
+import { skipReason } from '../src/scanners/sast/skip.js';
+import { BENCH_DIR, build, CLI, cold, type Contender, dirSize, header, inputDigest, loadAverage, median, option, paired, pinned, positionals, printPaired, QUICK, ratio, type Result, ROOT, type Run, scaling, table } from './util.js';
 
 /** A run with the findings by rule. */
 interface SastRun extends Run {
@@ -94,10 +95,27 @@ function jsFiles(dir: string): number {
   return n;
 }
 
+/**
+ * The JS/TS files of `dir` that pipeguard analyses (its skip heuristic, `src/scanners/sast/skip.ts`, with the default
+ * config: no `.d.ts`, minified or generated files), relative and sorted: ESLint is given exactly these, so both
+ * tools analyse the same files.
+ */
+function sameFiles(dir: string): string[] {
+  const cfg = sastConfigSchema.parse({});
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !/\.(js|cjs|mjs|jsx|ts|tsx|mts|cts)$/.test(e.name) || /^eslint(\.sonar)?\.config\.mjs$/.test(e.name)) continue;
+    const rel = relative(dir, join(e.parentPath, e.name));
+    if (!skipReason(rel, readFileSync(join(dir, rel), 'utf8'), cfg)) out.push(rel);
+  }
+  return out.sort();
+}
+
 function buildTree(): string {
   const nm = join(pinned('sast-tree'), 'node_modules');
   const tree = join(BENCH_DIR, QUICK ? 'sast-tree-quick' : 'sast-tree');
-  if (existsSync(join(tree, '.done'))) return tree;
+  const lock = readFileSync(join(ROOT, 'bench', 'lock', 'sast-tree', 'package-lock.json'), 'utf8');
+  if (existsSync(join(tree, '.done')) && readFileSync(join(tree, '.done'), 'utf8') === lock) return tree;
   rmSync(tree, { recursive: true, force: true });
   mkdirSync(tree, { recursive: true });
   let files = 0;
@@ -112,7 +130,7 @@ function buildTree(): string {
     }
     if (QUICK && files >= 400) break;
   }
-  writeFileSync(join(tree, '.done'), '');
+  writeFileSync(join(tree, '.done'), lock);
   return tree;
 }
 
@@ -152,7 +170,7 @@ export default [
 }
 
 function runPipeguard(dir: string, threads: number, out: string): SastRun {
-  const m = cold(process.execPath, [CLI, 'scan', dir, '--scanners', 'sast', '--threads', String(threads), '--offline', '--no-progress', '--exclude', 'eslint.config.mjs', '-f', 'json', '-o', out], { cwd: dir });
+  const m = cold(process.execPath, [CLI, 'scan', dir, '--scanners', 'sast', '--threads', String(threads), '--offline', '--no-progress', '--exclude', 'eslint.config.mjs', '--exclude', 'eslint.sonar.config.mjs', '-f', 'json', '-o', out], { cwd: dir });
   if (m.status !== 0 && m.status !== 1) throw new Error(`pipeguard failed (${m.status}): ${m.stderr.slice(0, 2000)}`);
   const report = JSON.parse(readFileSync(out, 'utf8')) as { findings: { ruleId: string }[]; statuses: { scanner: string; stats?: Record<string, number> }[] };
   const byRule: Record<string, number> = {};
@@ -161,10 +179,10 @@ function runPipeguard(dir: string, threads: number, out: string): SastRun {
   return { ...m, files: stats['files'] ?? 0, findings: report.findings.length, byRule };
 }
 
-function runEslint(dir: string, out: string, kind: 'security' | 'sonarjs' = 'security', concurrency = 0): SastRun {
+function runEslint(dir: string, files: string[], out: string, kind: 'security' | 'sonarjs' = 'security', concurrency = 0): SastRun {
   const bin = join(require.resolve('eslint/package.json'), '..', 'bin', 'eslint.js');
   const config = kind === 'security' ? 'eslint.config.mjs' : 'eslint.sonar.config.mjs';
-  const m = cold(process.execPath, [bin, '--config', config, '--format', 'json', '--output-file', out, '--no-warn-ignored', ...(concurrency ? ['--concurrency', String(concurrency)] : []), '**/*.{js,cjs,mjs,jsx,ts,tsx,mts,cts}'], { cwd: dir });
+  const m = cold(process.execPath, [bin, '--config', config, '--format', 'json', '--output-file', out, '--no-warn-ignored', ...(concurrency ? ['--concurrency', String(concurrency)] : []), ...files], { cwd: dir });
   if (m.status !== 0 && m.status !== 1) throw new Error(`eslint failed (${m.status}): ${m.stderr.slice(0, 2000)}`);
   const results = JSON.parse(readFileSync(out, 'utf8')) as { messages: { ruleId: string | null }[] }[];
   const byRule: Record<string, number> = {};
@@ -186,10 +204,7 @@ async function main(): Promise<void> {
   const findingsOut = process.argv.includes('--findings') ? option('--findings', '') : undefined;
   const peer = !process.argv.includes('--no-peer');
   const tree = resolve(positionals(['--runs', '--threads', '--scales', '--findings'])[0] ?? buildTree());
-  if (!existsSync(CLI)) {
-    const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('cannot build the CLI bundle (node scripts/bundle.mjs)');
-  }
+  build();
   const work = mkdtempSync(join(tmpdir(), 'pipeguard-bench-sast-'));
   try {
     header('sast benchmark');
@@ -197,13 +212,15 @@ async function main(): Promise<void> {
     console.log(`pipeguard ${relative(ROOT, CLI)} scan --scanners sast --threads 1 and --threads ${threads}` +
       `${peer ? `; eslint ${require('eslint/package.json').version} + eslint-plugin-security ${require('eslint-plugin-security/package.json').version}` : ''}; ${runs} paired rounds`);
     const one = scaled(tree, 1, work);
+    const same = sameFiles(one);
+    console.log(`the same files for both: ESLint is given the ${same.length} JS/TS files pipeguard's skip heuristic keeps (of ${jsFiles(one)}; no .d.ts, minified or generated files)`);
     const eslintConcurrency = process.argv.includes('--eslint-concurrency') && threads > 1;
     const tools: Contender<SastRun>[] = [
       { name: 'pipeguard --threads 1', threads: '1', run: (i) => runPipeguard(one, 1, join(work, `pg1-${i}.json`)) },
       ...(threads > 1 ? [{ name: `pipeguard --threads ${threads}`, threads: String(threads), run: (i: number) => runPipeguard(one, threads, join(work, `pgN-${i}.json`)) }] : []),
-      ...(peer ? [{ name: 'eslint + eslint-plugin-security', threads: '1 (ESLint default, no --concurrency)', run: (i: number) => runEslint(one, join(work, `eslint-${i}.json`)) }] : []),
-      ...(peer && eslintConcurrency ? [{ name: `eslint --concurrency ${threads} + eslint-plugin-security`, threads: String(threads), run: (i: number) => runEslint(one, join(work, `eslintN-${i}.json`), 'security', threads) }] : []),
-      ...(peer && SONAR ? [{ name: 'eslint + eslint-plugin-sonarjs (security rules)', threads: '1 (ESLint default)', run: (i: number) => runEslint(one, join(work, `sonar-${i}.json`), 'sonarjs') }] : []),
+      ...(peer ? [{ name: 'eslint + eslint-plugin-security', threads: '1 (ESLint default, no --concurrency)', run: (i: number) => runEslint(one, same, join(work, `eslint-${i}.json`)) }] : []),
+      ...(peer && eslintConcurrency ? [{ name: `eslint --concurrency ${threads} + eslint-plugin-security`, threads: String(threads), run: (i: number) => runEslint(one, same, join(work, `eslintN-${i}.json`), 'security', threads) }] : []),
+      ...(peer && SONAR ? [{ name: 'eslint + eslint-plugin-sonarjs (security rules)', threads: '1 (ESLint default)', run: (i: number) => runEslint(one, same, join(work, `sonar-${i}.json`), 'sonarjs') }] : []),
     ];
     const results = paired(tools, runs);
     if (findingsOut) {
@@ -219,7 +236,7 @@ async function main(): Promise<void> {
     const es = peer ? results[threads > 1 ? 2 : 1]! : undefined;
     if (pgN) console.log(`ratio: ${ratio(pg1, pgN)} (wall above 1: the threads help)`);
     if (es) {
-      if (files(es) !== files(pg1)) console.log(`note: the tools analysed different files: pipeguard ${files(pg1)} (it skips minified/generated files and .d.ts), ESLint ${files(es)}; compare per file (files/s) too`);
+      if (files(es) !== files(pg1)) console.log(`note: the tools analysed different numbers of files: pipeguard ${files(pg1)} (its count includes templates and other languages), ESLint ${files(es)}`);
       console.log(`ratio: ${ratio(es, pgN ?? pg1)}`);
       if (pgN) console.log(`ratio: ${ratio(es, pg1)}`);
       console.log('pipeguard findings by rule:', JSON.stringify(pg1.runs[0]!.byRule));

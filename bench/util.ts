@@ -86,8 +86,22 @@ export function timed(cmd: string, args: string[], opts: SpawnSyncOptions = {}, 
 /** The CLI a user runs (package.json `bin`): the bundle `npm run build` writes. */
 export const CLI = `${ROOT}dist/bundle/main.js`;
 
-/** Builds dist/ (and the bundle) so benchmarks run the CLI a user runs. */
+/** The newest modification time of the files below `dir`. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
+  return t;
+}
+
+/**
+ * Builds dist/ (and the bundle) so benchmarks run the CLI a user runs; skipped when the bundle is newer than every
+ * file under src/ (so `npm run bench` builds once, not once per script).
+ */
 export function build(): void {
+  if (existsSync(CLI) && statSync(CLI).mtimeMs > newest(join(ROOT, 'src'))) {
+    console.log('build: dist/bundle/main.js is newer than src/, not rebuilt');
+    return;
+  }
   const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) {
     if (!existsSync(CLI)) throw new Error('build failed');
@@ -349,7 +363,7 @@ export function pinned(name: string): string {
   mkdirSync(dir, { recursive: true });
   cpSync(join(lock, 'package.json'), join(dir, 'package.json'));
   cpSync(join(lock, 'package-lock.json'), join(dir, 'package-lock.json'));
-  const r = spawnSync('flock', ['/tmp/pipeguard-npm.lock', 'npm', 'ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  const r = spawnSync('flock', ['/tmp/pipeguard-npm.lock', 'npm', 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`npm ci of bench/lock/${name} failed`);
   writeFileSync(stamp, want);
   return dir;
