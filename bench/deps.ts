@@ -11,7 +11,7 @@ import { loadRecords } from '../src/advisories/load.js';
 import { collectInventory } from '../src/analyzers/inventory/inventory.js';
 import { openDirectory } from '../src/targets/directory.js';
 import { BIG_PROJECTS, bigLockfile } from './sbom.js';
-import { BENCH_DIR, ROOT, build, dirSize, header, inputDigest, paired, pipeguardRun, printPaired, QUICK, reportStats, type Run, scaling, sideBySide, table } from './util.js';
+import { BENCH_DIR, ROOT, build, header, inputDigest, paired, pipeguardRun, printPaired, QUICK, reportStats, type Run, scaling, sideBySide, table } from './util.js';
 
 // the frozen sample beside the clone (CI lays shared/ there) or beside the worktrees' folder; PIPEGUARD_SHARED_DATA points elsewhere
 const SHARED = [process.env['PIPEGUARD_SHARED_DATA'], join(ROOT, '..', 'shared', 'data'), join(ROOT, '..', '..', 'shared', 'data')]
@@ -83,10 +83,7 @@ async function main(): Promise<void> {
 
   scaling({
     tool: 'pipeguard scan --scanners deps; the input copied side by side n times (identical lockfiles)',
-    input: (n) => {
-      const dir = n === 1 ? corpus : sideBySide(corpus, n, join(BENCH_DIR, `deps-scale-${QUICK ? 'quick-' : ''}${n}`));
-      return { path: dir, bytes: dirSize(dir).bytes };
-    },
+    input: (n) => ({ path: n === 1 ? corpus : sideBySide(corpus, n, join(BENCH_DIR, `deps-scale-${QUICK ? 'quick-' : ''}${n}`)) }),
     run: (input, n, i) => ours(input.path, db, out(`scale${n}`, i)),
     done: (n) => n > 1 && rmSync(join(BENCH_DIR, `deps-scale-${QUICK ? 'quick-' : ''}${n}`), { recursive: true, force: true }),
   });

@@ -5,7 +5,7 @@
 // Run: node --import tsx bench/iac.ts [fileCount] [--quick] [--runs N] [--scales 1,2,4]
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BENCH_DIR, build, cold, dirSize, header, inputDigest, paired, pinned, pipeguardRun, positionals, printPaired, QUICK, ratio, ROOT, type Run, scaling } from './util.js';
+import { BENCH_DIR, build, cold, header, inputDigest, paired, pinned, pipeguardRun, positionals, printPaired, QUICK, ratio, ROOT, type Run, scaling } from './util.js';
 
 const N = Number(positionals(['--runs', '--scales'])[0] ?? (QUICK ? 200 : 2000));
 const peer = join(pinned('dockerfilelint'), 'node_modules', '.bin', 'dockerfilelint');
@@ -115,9 +115,6 @@ cpus.sort((a, b) => a - b);
 console.log(`[in-process, not a CLI run] pipeguard iac scanner through the library API, warm, median of 3 after one warm-up: wall ${walls[1]!.toFixed(2)} s, CPU ${cpus[1]!.toFixed(2)} s (no Node start-up, no bundle load)`);
 scaling({
   tool: 'pipeguard scan --scanners iac; the generator asked for n times the files',
-  input: (n) => {
-    const c = corpus(N * n);
-    return { path: c.dir, bytes: dirSize(c.dir).bytes };
-  },
+  input: (n) => ({ path: corpus(N * n).dir }),
   run: (input, n, i) => ours(input.path, out(`scale${n}`, i)),
 });

@@ -30,7 +30,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sastConfigSchema } from '../src/scanners/sast/config.js';
 import { skipReason } from '../src/scanners/sast/skip.js';
-import { BENCH_DIR, build, CLI, cold, type Contender, dirSize, header, inputDigest, loadAverage, median, option, paired, pinned, positionals, printPaired, QUICK, ratio, type Result, ROOT, type Run, scaling, table } from './util.js';
+import { BENCH_DIR, build, CLI, cold, type Contender, header, inputDigest, loadAverage, median, option, paired, pinned, positionals, printPaired, QUICK, ratio, type Result, ROOT, type Run, scaling, table } from './util.js';
 
 /** A run with the findings by rule. */
 interface SastRun extends Run {
@@ -254,10 +254,7 @@ async function main(): Promise<void> {
     for (const t of [1, ...(threads > 1 ? [threads] : [])]) {
       scaling({
         tool: `pipeguard scan --scanners sast --threads ${t}; the tree copied side by side n times`,
-        input: (n) => {
-          const dir = scaled(tree, n, work);
-          return { path: dir, bytes: dirSize(dir).bytes };
-        },
+        input: (n) => ({ path: scaled(tree, n, work) }),
         run: (input, n, i) => runPipeguard(input.path, t, join(work, `scale-${n}-${t}-${i}.json`)),
       });
     }

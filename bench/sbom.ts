@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_DIR, CLI, ROOT, build, cold, type Contender, dirSize, header, inputDigest, paired, pinned, printPaired, QUICK, ratio, type Run, scaling, sideBySide } from './util.js';
+import { BENCH_DIR, CLI, ROOT, build, cold, type Contender, header, inputDigest, paired, pinned, printPaired, QUICK, ratio, type Run, scaling, sideBySide } from './util.js';
 
 /**
  * A real lockfile of a large project: the one pinned in bench/lock/deps-<name> when there is one (reproducible),
@@ -97,10 +97,7 @@ async function main(): Promise<void> {
   }
   scaling({
     tool: 'pipeguard sbom; the project copied side by side n times (identical lockfiles: the purls stay the same)',
-    input: (n) => {
-      const d = n === 1 ? dir : sideBySide(dir, n, join(BENCH_DIR, `sbom-scale-${project}-${n}`));
-      return { path: d, bytes: dirSize(d).bytes };
-    },
+    input: (n) => ({ path: n === 1 ? dir : sideBySide(dir, n, join(BENCH_DIR, `sbom-scale-${project}-${n}`)) }),
     run: (input, n, i) => ours(input.path, join(BENCH_DIR, `sbom-scale-${n}-${i}.cdx.json`), n),
   });
 }

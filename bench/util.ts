@@ -305,8 +305,8 @@ export function sideBySide(src: string, n: number, dest: string): string {
 export interface ScaledInput {
   /** What the tool is pointed at. */
   path: string;
-  /** The input's size, for the table. */
-  bytes: number;
+  /** The input's size, for the table (default: the bytes of the files below `path`). */
+  bytes?: number;
 }
 
 /**
@@ -337,7 +337,7 @@ export function scaling(opts: { tool: string; input: (n: number) => ScaledInput;
     base ??= { wall: wall / n, ...(cpu !== undefined ? { cpu: cpu / n } : {}), ...(rss !== undefined ? { rss } : {}) };
     const per = (x: number | undefined, b: number | undefined, k: number) => (x !== undefined && b ? (x / k / b).toFixed(2) : '-');
     rows.push([
-      `${n}x`, (input.bytes / 1048576).toFixed(1), String(rs[0]!.files), String(rs[0]!.findings), wall.toFixed(2), cpu?.toFixed(2) ?? '-', rss?.toFixed(0) ?? '-',
+      `${n}x`, ((input.bytes ?? dirSize(input.path).bytes) / 1048576).toFixed(1), String(rs[0]!.files), String(rs[0]!.findings), wall.toFixed(2), cpu?.toFixed(2) ?? '-', rss?.toFixed(0) ?? '-',
       per(wall, base.wall, n), per(cpu, base.cpu, n), per(rss, base.rss, 1),
     ]);
   }
