@@ -88,10 +88,14 @@ function classOf(ruleId: string): string {
   return table.find(([re]) => re.test(r))?.[1] ?? 'other';
 }
 
+const JS_TS = /\.(js|cjs|mjs|jsx|ts|tsx|mts|cts)$/;
+/** The ESLint configs the bench writes at the top of each copy (neither tool is to analyse them). */
+const ESLINT_CONFIG = /^eslint(\.sonar)?\.config\.mjs$/;
+
 /** The JS/TS files below a folder (what either tool may analyse). */
 function jsFiles(dir: string): number {
   let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && /\.(js|cjs|mjs|jsx|ts|tsx|mts|cts)$/.test(e.name)) n++;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && JS_TS.test(e.name) && !ESLINT_CONFIG.test(e.name)) n++;
   return n;
 }
 
@@ -104,7 +108,7 @@ function sameFiles(dir: string): string[] {
   const cfg = sastConfigSchema.parse({});
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile() || !/\.(js|cjs|mjs|jsx|ts|tsx|mts|cts)$/.test(e.name) || /^eslint(\.sonar)?\.config\.mjs$/.test(e.name)) continue;
+    if (!e.isFile() || !JS_TS.test(e.name) || ESLINT_CONFIG.test(e.name)) continue;
     const rel = relative(dir, join(e.parentPath, e.name));
     if (!skipReason(rel, readFileSync(join(dir, rel), 'utf8'), cfg)) out.push(rel);
   }

@@ -324,6 +324,7 @@ export function scaling(opts: { tool: string; input: (n: number) => ScaledInput;
   let base: { wall: number; cpu?: number; rss?: number } | undefined;
   for (const n of list) {
     const input = opts.input(n);
+    const bytes = input.bytes ?? dirSize(input.path).bytes;
     const rs: Run[] = [];
     for (let i = 0; i < runs; i++) {
       const r = opts.run(input, n, i);
@@ -337,7 +338,7 @@ export function scaling(opts: { tool: string; input: (n: number) => ScaledInput;
     base ??= { wall: wall / n, ...(cpu !== undefined ? { cpu: cpu / n } : {}), ...(rss !== undefined ? { rss } : {}) };
     const per = (x: number | undefined, b: number | undefined, k: number) => (x !== undefined && b ? (x / k / b).toFixed(2) : '-');
     rows.push([
-      `${n}x`, ((input.bytes ?? dirSize(input.path).bytes) / 1048576).toFixed(1), String(rs[0]!.files), String(rs[0]!.findings), wall.toFixed(2), cpu?.toFixed(2) ?? '-', rss?.toFixed(0) ?? '-',
+      `${n}x`, (bytes / 1048576).toFixed(1), String(rs[0]!.files), String(rs[0]!.findings), wall.toFixed(2), cpu?.toFixed(2) ?? '-', rss?.toFixed(0) ?? '-',
       per(wall, base.wall, n), per(cpu, base.cpu, n), per(rss, base.rss, 1),
     ]);
   }
