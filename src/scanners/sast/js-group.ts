@@ -8,6 +8,8 @@ import { TAINT_RULES } from './js/classes.js';
 import { Analyser } from './js/interp.js';
 import { MODEL_ROWS, indexModels, parseModelRows, type ModelIndex } from './js/models.js';
 import { parseSource } from './js/parse.js';
+import { viewSettings } from './js/view-settings.js';
+import type { RenderHit, ViewSettings } from './js/views.js';
 import type { SourceUnit } from './js/scope.js';
 import type { GNode } from './patterns/gnode.js';
 import type { YamlRule } from './patterns/rules.js';
@@ -41,6 +43,9 @@ export interface GroupOptions {
 export interface GroupResult {
   findings: RawFinding[];
   fileErrors: { path: string; message: string }[];
+  /** Tainted locals handed to views, and the view settings the group's files make: linked to templates in views.ts. */
+  renders: RenderHit[];
+  views: ViewSettings[];
 }
 
 let defaultModels: ModelIndex | undefined;
@@ -86,8 +91,13 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
     const others = units.length > 1 ? ` and the ${units.length - 1} files connected to it by imports` : '';
     fileError(units[0]?.path ?? '?', `taint analysis of this file${others} stopped: ${(e as Error).message}`);
   }
+  const renders: RenderHit[] = [];
   for (const h of hits) {
     if (disabled.has(h.ruleId)) continue;
+    if (h.render) {
+      renders.push({ file: h.file, loc: h.loc, view: h.render.view, key: h.render.key, sourceLabel: h.sourceLabel, flow: h.flow, fnName: h.identity.split('|').pop() ?? '' });
+      continue;
+    }
     const custom = yamlById.get(h.ruleId);
     const meta = TAINT_RULES[h.cls];
     const base = custom
@@ -125,7 +135,8 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
       });
     }
   }
-  return { findings, fileErrors };
+  const views = units.flatMap((u) => viewSettings(u.sf, u.path) ?? []);
+  return { findings, fileErrors, renders, views };
 }
 
 /** A group this large makes the heap grow by hundreds of megabytes (its trees and summaries). */

@@ -5,7 +5,7 @@ import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_R
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
 import { isBound, lookup, normText, setVar, type Scope, type Site } from './scope.js';
-import { EMPTY, STRINGIFIED, bits, clean, cleanCustom, collapse, dataOf, force, join, type Val } from './values.js';
+import { EMPTY, STRINGIFIED, bit, bits, clean, cleanCustom, collapse, dataOf, force, join, type Val } from './values.js';
 
 /**
  * Calls: `require`/`import()`, custom (YAML) hooks, library models (sinks, sanitisers, sources from `models.ts`),
@@ -102,6 +102,10 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (mask) return clean(dataOf(r), mask);
     }
     if ((f.mod === 'util|promisify' || f.mod === 'global|util.promisify') && args[0]) return args[0];
+
+    // `res.render(view, locals)`: locals are linked to the view's template (views.ts); input as the locals object, its
+    // `layout` or `settings` picks the engine's options
+    if (method === 'render' && (r?.res || RENDER_RECV.test(recvText))) this.renderLocals(argNodes, args, c, sc, name);
 
     // models
     const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
@@ -260,6 +264,45 @@ export abstract class CallEvaluator extends FunctionSummaries {
     return out;
   }
 
+  /**
+   * The locals of `res.render(view, locals)`. Each tainted local (one level below an object local: `user.bio`) is a
+   * sink site marked with the view and the local's path: views.ts reports it where the view's template writes that
+   * local without escaping, and drops it otherwise. A locals object that is itself input (`res.render(v, req.query)`)
+   * lets the client set the engine's options (`settings`, ejs `outputFunctionName`, hbs `layout`): code injection;
+   * an input `layout` names the layout file (path traversal).
+   */
+  protected renderLocals(argNodes: TS.NodeArray<TS.Expression>, args: Val[], c: TS.CallExpression | TS.NewExpression, sc: Scope, name: string): void {
+    const localsNode = argNodes[1];
+    if (!localsNode || !args[1] || ts.isFunctionLike(localsNode)) return;
+    const l = force(args[1]);
+    const objectInput = l.t.filter((t) => !(t.cleaned & bit('nosql')));
+    if (objectInput.length) {
+      const s = this.site(sc, c, `${name}() options`);
+      for (const t of objectInput) this.reportTaint(t, 'code', TAINT_RULES.code.ruleId, s);
+    }
+    const layout = l.fields?.get('layout');
+    if (layout) this.sinkVal(layout, 'path', this.site(sc, localsNode, `${name}() layout`));
+    const settings = l.fields?.get('settings');
+    if (settings) this.sinkVal(settings, 'code', this.site(sc, localsNode, `${name}() settings`));
+    const view = argNodes[0] && ts.isStringLiteralLike(argNodes[0]) ? argNodes[0].text : undefined;
+    if (view === undefined) return;
+    let base: Site | undefined;
+    const link = (key: string, v: Val): void => {
+      const taints = collapse(v);
+      if (!taints.length) return;
+      base ??= this.site(sc, c, `${name}('${view}')`);
+      const s: Site = { ...base, sinkName: `${name}('${view}') as local \`${key}\``, text: `${base.text}|${key}`, render: { view, key } };
+      for (const t of taints) this.reportTaint(t, 'xss', TAINT_RULES.xss.ruleId, s);
+    };
+    if (l.t.length) link('*', { t: l.t });
+    for (const [k, v] of l.fields ?? []) {
+      if (k === 'layout' || k === 'settings') continue;
+      const fv = force(v);
+      if (k !== '*' && fv.fields?.size && !fv.t.length && !fv.fns) for (const [k2, v2] of fv.fields) link(k2 === '*' ? k : `${k}.${k2}`, v2);
+      else link(k, v);
+    }
+  }
+
   protected applySink(row: ModelRow, args: Val[], argNodes: TS.NodeArray<TS.Expression>, site: () => Site, sc: Scope): void {
     const sf = sc.file.unit.sf;
     if (row.opt) {
@@ -295,6 +338,9 @@ export abstract class CallEvaluator extends FunctionSummaries {
     }
   }
 }
+
+/** Receivers of `render(view, locals)`: Express responses, Koa contexts with koa-views. */
+const RENDER_RECV = /^(res|response|ctx|this\.ctx)$/;
 
 /** Methods that read stored records. */
 const STORE_READS = /^(find|findOne|findById|findAll|findByPk|findMany|findFirst|findUnique|query|all|get|each)$/;
