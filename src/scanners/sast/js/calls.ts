@@ -1,6 +1,7 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { TAINT_RULES } from './classes.js';
+import { servesNonHtml } from './content-type.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
@@ -312,7 +313,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (!ok) return;
     }
     if (row.unless && argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
-    if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf)) return;
+    if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf, () => [...this.files.values()].map((f) => f.unit.sf))) return;
     if (row.first && !(argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && row.first.test(argNodes[0].text))) return;
     const idx = row.args === '*' ? args.map((_, i) => i) : row.args === 'last' ? [args.length - 1] : (row.args ?? [0]);
     let s: Site | undefined;
@@ -362,22 +363,3 @@ function storeName(method: string, recvText: string, a0: TS.Expression | undefin
 
 /** Response methods that return the response itself (Express, Fastify). */
 const RES_CHAIN = new Set(['status', 'type', 'set', 'header', 'append', 'cookie', 'clearCookie', 'vary', 'links', 'code', 'headers', 'contentType', 'location']);
-
-const NON_HTML_TYPE = /^(application\/(json|[\w.+-]*\+json|octet-stream|pdf|xml)|text\/(plain|csv|event-stream)|json|text|csv|txt|bin|pdf)\s*(;|$)/i;
-
-/**
- * Whether the function around a response write sets a content type that browsers do not render as HTML
- * (`res.type('json')`, `res.set('Content-Type', 'text/plain')`, `res.writeHead(200, {'Content-Type': 'text/event-stream'})`)
- * before the write, or the written value is a JSON text.
- */
-function servesNonHtml(arg: TS.Expression | undefined, sf: TS.SourceFile): boolean {
-  if (!arg) return false;
-  let fn: TS.Node | undefined = arg;
-  while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
-  if (!fn) return false;
-  const before = sf.text.slice(fn.getStart(sf), arg.getStart(sf));
-  for (const m of before.matchAll(/content-type['"`]?\s*[:,]\s*['"`]([^'"`]+)|\.(?:type|contentType)\(\s*['"`]([^'"`]+)/gi)) {
-    if (NON_HTML_TYPE.test((m[1] ?? m[2] ?? '').trim())) return true;
-  }
-  return false;
-}
