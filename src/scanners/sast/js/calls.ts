@@ -2,6 +2,7 @@ import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { TAINT_RULES } from './classes.js';
 import { servesNonHtml } from './content-type.js';
+import type { CheckedFields } from './validators.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
@@ -103,6 +104,9 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (mask) return clean(dataOf(r), mask);
     }
     if ((f.mod === 'util|promisify' || f.mod === 'global|util.promisify') && args[0]) return args[0];
+
+    // express-validator's `matchedData(req)`: the fields the route's chains validated, each cleaned for what its chain clears
+    if (/(^|\.)matchedData$/.test(name) && args[0] && force(args[0]).checked) return this.matchedData(force(args[0]).checked!, c, sc);
 
     // `res.render(view, locals)`: locals are linked to the view's template (views.ts); input as the locals object, its
     // `layout` or `settings` picks the engine's options
@@ -263,6 +267,18 @@ export abstract class CallEvaluator extends FunctionSummaries {
     void callee;
     void sc;
     return out;
+  }
+
+  /** The value of `matchedData(req)` for a route whose chains cover `checked` (validators.ts). */
+  protected matchedData(checked: CheckedFields, c: TS.Node, sc: Scope): Val {
+    const masks = new Map<string, number>();
+    for (const [key, mask] of checked.matched) {
+      const field = key.slice(key.indexOf('.') + 1);
+      masks.set(field, masks.has(field) ? masks.get(field)! & mask : mask);
+    }
+    const fields = new Map<string, Val>();
+    for (const [field, mask] of masks) fields.set(field, clean(this.source(sc, c, `matchedData(req).${field}`, 0), mask));
+    return { t: [], fields, obj: true };
   }
 
   /**

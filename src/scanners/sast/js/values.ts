@@ -2,6 +2,7 @@ import type * as TS from 'typescript';
 import { locationPath, startLineOf } from '../../../core/location.js';
 import type { FlowStep } from '../../../core/types.js';
 import { ALL_CLASSES, type SinkClass } from './classes.js';
+import type { CheckedFields } from './validators.js';
 
 /** Bit of a class in a cleaned-set bitmask. */
 export function bit(c: SinkClass): number {
@@ -83,6 +84,8 @@ export interface Val {
   lazy?: () => Val;
   /** The value is an object or array literal (not a string). */
   obj?: boolean;
+  /** For a request object: the fields its route's validation chains cover (validators.ts). */
+  checked?: CheckedFields;
 }
 
 /** The value that carries nothing. */
@@ -118,6 +121,7 @@ export function join(...vs: (Val | undefined)[]): Val {
     out.inst ??= v.inst;
     out.klass ??= v.klass;
     out.obj ||= v.obj;
+    out.checked ??= v.checked;
   }
   return out;
 }
