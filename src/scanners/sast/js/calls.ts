@@ -2,12 +2,11 @@ import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { TAINT_RULES } from './classes.js';
 import { servesNonHtml } from './content-type.js';
-import type { CheckedFields } from './validators.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
 import { isBound, lookup, normText, setVar, type Scope, type Site } from './scope.js';
-import { EMPTY, STRINGIFIED, bit, bits, clean, cleanCustom, collapse, dataOf, force, join, type Val } from './values.js';
+import { EMPTY, STRINGIFIED, bit, bits, clean, cleanCustom, collapse, dataOf, force, join, type CheckedFields, type Val } from './values.js';
 
 /**
  * Calls: `require`/`import()`, custom (YAML) hooks, library models (sinks, sanitisers, sources from `models.ts`),

@@ -1,7 +1,7 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { NUMERIC_CLEARS, type SinkClass } from './classes.js';
-import { bits } from './values.js';
+import { bits, type CheckedFields } from './values.js';
 
 /*
  * express-validator chains as guards and sanitisers. A route registered with validation chains
@@ -37,14 +37,6 @@ const LOCATIONS: Record<string, string[]> = {
   body: ['body'], param: ['params'], query: ['query'], cookie: ['cookies'], header: ['headers'],
   check: ['body', 'query', 'params', 'cookies', 'headers'],
 };
-
-/** What a route's chains say about its request fields. */
-export interface CheckedFields {
-  /** `body.age` → classes cleared on `req.body.age` in the handler. */
-  req: Map<string, number>;
-  /** Every field a chain validates → classes cleared on it in `matchedData(req)`. */
-  matched: Map<string, number>;
-}
 
 /**
  * The request fields the validation chains of the route that registers handler `fn` cover, or undefined when there

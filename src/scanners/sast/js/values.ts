@@ -2,7 +2,6 @@ import type * as TS from 'typescript';
 import { locationPath, startLineOf } from '../../../core/location.js';
 import type { FlowStep } from '../../../core/types.js';
 import { ALL_CLASSES, type SinkClass } from './classes.js';
-import type { CheckedFields } from './validators.js';
 
 /** Bit of a class in a cleaned-set bitmask. */
 export function bit(c: SinkClass): number {
@@ -63,6 +62,14 @@ export interface ClassInfo {
   fields: Map<string, () => Val>;
   base?: () => Val;
   scope: unknown;
+}
+
+/** What a route's validation chains say about its request fields (validators.ts). */
+export interface CheckedFields {
+  /** `body.age` → classes cleared on `req.body.age` in the handler. */
+  req: Map<string, number>;
+  /** Every field a chain validates → classes cleared on it in `matchedData(req)`. */
+  matched: Map<string, number>;
 }
 
 /** An abstract value. */
