@@ -2,6 +2,7 @@ import type * as TS from 'typescript';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { RawFinding } from '../../core/types.js';
+import { APP_AUDITS, runAppAudits } from './js/app-audits.js';
 import { AST_RULES, nodeLocation, runAstRules } from './js/ast-rules.js';
 import type { TaintHit } from './js/base.js';
 import { TAINT_RULES } from './js/classes.js';
@@ -134,6 +135,23 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
         identity: `${r.id}|${h.node.getText(u.sf).replace(/\s+/g, ' ').slice(0, 240)}|${enclosingName(h.node)}`,
       });
     }
+  }
+  // API-misuse audits over the whole group (an app set up in one file, its routes in others)
+  let appHits: ReturnType<typeof runAppAudits> = [];
+  try {
+    appHits = runAppAudits(units, disabled);
+  } catch (e) {
+    fileError(units[0]?.path ?? '?', `app audits stopped: ${(e as Error).message}`);
+  }
+  for (const h of appHits) {
+    const r = APP_AUDITS.find((x) => x.id === h.ruleId)!;
+    const loc = nodeLocation(h.sf, h.file, h.node);
+    const snippet = (h.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
+    findings.push({
+      scanner: 'sast', ruleId: r.id, severity: r.severity, confidence: r.confidence, message: h.message, cwe: r.cwe,
+      location: { ...loc, snippet },
+      identity: `${r.id}|${h.node.getText(h.sf).replace(/\s+/g, ' ').slice(0, 240)}|${enclosingName(h.node)}`,
+    });
   }
   const views = units.flatMap((u) => viewSettings(u.sf, u.path) ?? []);
   return { findings, fileErrors, renders, views };
