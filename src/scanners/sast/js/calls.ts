@@ -2,6 +2,7 @@ import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { TAINT_RULES } from './classes.js';
 import { servesNonHtml } from './content-type.js';
+import { schemaShape, type SchemaShape } from './validators.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
@@ -106,6 +107,12 @@ export abstract class CallEvaluator extends FunctionSummaries {
 
     // express-validator's `matchedData(req)`: the fields the route's chains validated, each cleaned for what its chain clears
     if (/(^|\.)matchedData$/.test(name) && args[0] && force(args[0]).checked) return this.matchedData(force(args[0]).checked!, c, sc);
+
+    // zod/joi/yup object schemas written in the file: each field of the result is cleared by its type
+    if (method && SCHEMA_METHODS.test(method) && ts.isPropertyAccessExpression(callee) && args[0]) {
+      const shape = schemaShape(callee.expression, sf);
+      if (shape) return this.schemaResult(shape, method, args[0], c, sc);
+    }
 
     // `res.render(view, locals)`: locals are linked to the view's template (views.ts); input as the locals object, its
     // `layout` or `settings` picks the engine's options
@@ -268,6 +275,23 @@ export abstract class CallEvaluator extends FunctionSummaries {
     return out;
   }
 
+  /** What `schema.parse/validate(input)` returns for an object schema (validators.ts): zod and joi drop unknown keys. */
+  protected schemaResult(shape: SchemaShape, method: string, input: Val, c: TS.Node, sc: Scope): Val {
+    // joi's `validate` returns the value even when it fails: only an `if (error)` check makes the types hold
+    let checked = true;
+    if (shape.lib === 'joi' && method === 'validate') {
+      let fn: TS.Node | undefined = c;
+      while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+      checked = !!fn && /\bif\s*\(\s*!?\s*[\w.]*(error|err)\b/i.test(fn.getText(sc.file.unit.sf));
+    }
+    const fields = new Map<string, Val>();
+    for (const [field, mask] of shape.fields) fields.set(field, clean(dataOf(this.member(input, field, c, sc)), checked ? mask : 0));
+    const value: Val = { t: shape.lib === 'yup' ? dataOf(input).t : [], fields, obj: true };
+    if (method.startsWith('safeParse')) return { t: [], fields: new Map([['data', value]]), obj: true };
+    if (shape.lib === 'joi' && method === 'validate') return { t: [], fields: new Map([['value', value]]), obj: true };
+    return value;
+  }
+
   /** The value of `matchedData(req)` for a route whose chains cover `checked` (validators.ts). */
   protected matchedData(checked: CheckedFields, c: TS.Node, sc: Scope): Val {
     const masks = new Map<string, number>();
@@ -354,6 +378,9 @@ export abstract class CallEvaluator extends FunctionSummaries {
     }
   }
 }
+
+/** Methods of schema objects that return the checked value. */
+const SCHEMA_METHODS = /^(parse|parseAsync|safeParse|safeParseAsync|validate|validateAsync|validateSync|cast)$/;
 
 /** Receivers of `render(view, locals)`: Express responses, Koa contexts with koa-views. */
 const RENDER_RECV = /^(res|response|ctx|this\.ctx)$/;

@@ -169,3 +169,47 @@ function handlerName(fn: TS.Node): string | undefined {
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   return undefined;
 }
+
+/*
+ * Schema libraries: `schema.parse(input)` (zod), `schema.validate(input)` (joi: `{ value, error }`; yup: the value),
+ * `validateSync`, `safeParse` (`{ success, data }`). Where the schema is an object schema written in the file
+ * (`const S = z.object({ id: z.number(), role: z.enum([...]) })`), each field of the result is cleared by its type.
+ */
+
+/** A resolved object schema: its library and what each field's type clears. */
+export interface SchemaShape {
+  lib: 'zod' | 'joi' | 'yup';
+  fields: Map<string, number>;
+}
+
+/** Types whose values carry no injection: numbers, booleans, UUIDs, dates, one of fixed values. */
+const SAFE_SCHEMA = /\b(number|integer|int|bigint|boolean|bool|uuid|guid|nativeEnum|literal|date|isoDate|port)\s*\(|\b(z|zod)\.enum\s*\(|\.(valid|oneOf|allow\s*\(\s*['"][^'"]*['"]\s*\)\s*\.only)\s*\(/;
+
+/** The object schema an expression names, or undefined. */
+export function schemaShape(e: TS.Expression, sf: TS.SourceFile): SchemaShape | undefined {
+  if (!/['"](zod|joi|@hapi\/joi|yup)['"]/.test(sf.text)) return undefined;
+  let expr: TS.Expression | undefined = e;
+  if (ts.isIdentifier(e)) expr = constants(sf).get(e.text);
+  if (!expr) return undefined;
+  const text = expr.getText(sf);
+  const lib = /^(Joi|joi)\b/.test(text) ? 'joi' : /^(yup|Yup)\b/.test(text) ? 'yup' : /^(z|zod)\b/.test(text) ? 'zod' : undefined;
+  if (!lib) return undefined;
+  // the object literal of `z.object({...})`, `Joi.object().keys({...})`, `yup.object().shape({...})`
+  let shapeObj: TS.ObjectLiteralExpression | undefined;
+  for (let cur: TS.Expression = expr; ts.isCallExpression(cur); ) {
+    const name = ts.isPropertyAccessExpression(cur.expression) ? cur.expression.name.text : '';
+    const a0 = cur.arguments[0];
+    if ((name === 'object' || name === 'keys' || name === 'shape') && a0 && ts.isObjectLiteralExpression(a0)) shapeObj = a0;
+    if (!ts.isPropertyAccessExpression(cur.expression)) break;
+    cur = cur.expression.expression;
+  }
+  if (!shapeObj) return undefined;
+  const fields = new Map<string, number>();
+  for (const p of shapeObj.properties) {
+    if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) continue;
+    const t = p.initializer.getText(sf);
+    const mask = SAFE_SCHEMA.test(t) ? bits(NUMERIC_CLEARS) : /\.email\s*\(/.test(t) ? bits(CLEARS.isEmail!) : /\bstring\s*\(/.test(t) ? bits(CLEARS.isString!) : 0;
+    fields.set(p.name.text, mask);
+  }
+  return { lib, fields };
+}
