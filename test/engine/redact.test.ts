@@ -52,5 +52,5 @@ test('a credential finding has the literals of its snippet masked even when the 
   const [out] = redactFindings([f], (t) => t);
   assert.notEqual(out, f);
   assert.ok(!('snippet' in out!.location && out!.location.snippet?.includes('abc123def456')));
-  assert.equal(out!.location.path, 'Dockerfile');
+  assert.equal((out!.location as { path: string }).path, 'Dockerfile');
 });
