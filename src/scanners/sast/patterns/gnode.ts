@@ -41,18 +41,21 @@ export const DEEP = '__DEEP__';
 
 /** True when a pattern uses a typed metavariable (`($X : T)`). */
 export function hasTypedMetavar(src: string): boolean {
-  return /\(\s*\$[A-Z_][A-Z0-9_]*\s*:\s*[^()]+?\s*\)/.test(src);
+  return /\(\s*\$[A-Z_][A-Z0-9_]*\s*:\s*[^()]+?\s*\)/.test(src) || /(?<![\w$]\s*)\(\s*[A-Za-z_][\w.<>, ?[\]]*\s+\$[A-Z_][A-Z0-9_]*\s*\)/.test(src);
 }
 
 /**
  * Rewrites Semgrep syntax to parseable identifiers: `<... P ...>` → `__DEEP__(P)`, `($X : T)` → a typed
  * placeholder, `$...X` → an ellipsis that binds, `$X` → `__MV_X`, `...` (not a spread) → `__ELLIPSIS__`.
  */
-export function rewritePattern(src: string): string {
-  return src
+export function rewritePattern(src: string, lang?: string): string {
+  const typed = (n: string, t: string) => `${MVT_PREFIX}${n}__${Buffer.from(t.replace(/\s+/g, ' ')).toString('hex')}`;
+  // Java writes a typed metavariable like a declaration, `(HttpServletRequest $REQ)`; after a name it is a parameter list
+  const src2 = lang === 'java' ? src.replace(/(?<![\w$]\s*)\(\s*([A-Za-z_][\w.]*(?:<[\w.<>, ?]*>)?(?:\[\])*)\s+\$([A-Z_][A-Z0-9_]*)\s*\)/g, (_m, t: string, n: string) => typed(n, t)) : src;
+  return src2
     .replace(/<\.\.\./g, `${DEEP}(`)
     .replace(/\.\.\.>/g, ')')
-    .replace(/\(\s*\$([A-Z_][A-Z0-9_]*)\s*:\s*([^()]+?)\s*\)/g, (_m, n: string, t: string) => `${MVT_PREFIX}${n}__${Buffer.from(t.replace(/\s+/g, ' ')).toString('hex')}`)
+    .replace(/\(\s*\$([A-Z_][A-Z0-9_]*)\s*:\s*([^()]+?)\s*\)/g, (_m, n: string, t: string) => typed(n, t))
     .replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, `${MVE_PREFIX}$1`)
     .replace(/\$([A-Z_][A-Z0-9_]*)/g, `${MV_PREFIX}$1`)
     .replace(/\.\.\.(?![\w$])/g, ELLIPSIS);

@@ -1,6 +1,7 @@
 import { InputError } from '../../../core/errors.js';
+import { analyze } from './analysis.js';
 import { evalComparison, type CValue } from './compare.js';
-import { ELLIPSIS, findMatches, hasTypedMetavar, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
+import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
 import { parseJs, tsPattern } from './ts-adapter.js';
 import { parseWith, treeSitterPattern } from './tree-sitter.js';
@@ -24,8 +25,7 @@ function compile(f: Extract<Formula, { op: 'pattern' }>, lang: RuleLang): Compil
   const have = f.compiled.get(lang);
   if (have) return have;
   const shown = f.src.trim().replace(/\s+/g, ' ').slice(0, 80);
-  if (lang !== 'js' && hasTypedMetavar(f.src)) throw new UnsupportedConstruct(`typed metavariable in \`${shown}\` (supported for javascript/typescript only)`);
-  const src = rewritePattern(f.src.trim());
+  const src = rewritePattern(f.src.trim(), lang);
   let nodes: GNode[];
   try {
     nodes = lang === 'js' ? jsPatternNodes(src) : lang === 'generic' ? [] : treeSitterPattern(lang, src);
@@ -221,6 +221,7 @@ function checkCond(cond: MvCond, c: Match, file: EvalFile): Match[] {
   }
   const b = c.env[cond.name];
   if (!b) return [];
+  if (cond.k === 'analysis') return analyze(cond.analyzer, b, file.lang === 'js') ? [c] : [];
   if (cond.k === 'regex') {
     cond.re.lastIndex = 0;
     return cond.re.test(b.text) ? [c] : [];

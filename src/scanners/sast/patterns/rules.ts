@@ -4,6 +4,7 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node as YNode } from 'ya
 import { InputError } from '../../../core/errors.js';
 import { rule, toRuleMeta } from '../../../core/rules.js';
 import type { Confidence, RuleMeta, Severity } from '../../../core/types.js';
+import type { Analyzer } from './analysis.js';
 import { parseComparison, type CExpr } from './compare.js';
 import { hasTypedMetavar, type CompiledPattern, type Env } from './gnode.js';
 import type { TsLang } from './tree-sitter.js';
@@ -16,7 +17,9 @@ export type MvCond =
   | { k: 'regex'; name: string; re: RegExp }
   /** `metavariable-pattern`: the formula must match inside the bound node (or its text, or the string parsed as `lang`). */
   | { k: 'pattern'; name: string; f: Formula; lang: RuleLang | undefined }
-  | { k: 'compare'; name: string | undefined; expr: CExpr; base: number | undefined; strip: boolean };
+  | { k: 'compare'; name: string | undefined; expr: CExpr; base: number | undefined; strip: boolean }
+  /** `metavariable-analysis`: Semgrep's `entropy` or `redos` analyzer on the bound string (analysis.ts). */
+  | { k: 'analysis'; name: string; analyzer: Analyzer };
 
 /** A formula of the Semgrep-compatible subset. */
 export type Formula =
@@ -407,7 +410,13 @@ function parsePatterns(items: unknown, implicitWhole = false): Formula {
       const base = m.base === undefined ? undefined : Number(m.base);
       if (base !== undefined && !(Number.isInteger(base) && base >= 2 && base <= 36)) throw new Error('metavariable-comparison base must be 2..36');
       all.conds.push({ k: 'compare', name: typeof m.metavariable === 'string' ? m.metavariable : undefined, expr, base, strip: m.strip === true });
-    } else if (key === 'metavariable-analysis' || key === 'metavariable-type' || key === 'metavariable-name') {
+    } else if (key === 'metavariable-analysis') {
+      const m = v as Raw;
+      if (typeof m?.metavariable !== 'string' || typeof m.analyzer !== 'string') throw new Error('metavariable-analysis needs metavariable and analyzer');
+      if (m.analyzer !== 'entropy' && m.analyzer !== 'redos') throw new UnsupportedConstruct(`unsupported metavariable-analysis analyzer \`${m.analyzer}\``);
+      if (m.options !== undefined) throw new UnsupportedConstruct('unsupported `options` of metavariable-analysis');
+      all.conds.push({ k: 'analysis', name: m.metavariable, analyzer: m.analyzer });
+    } else if (key === 'metavariable-type' || key === 'metavariable-name') {
       throw new UnsupportedConstruct(`unsupported operator \`${key}\``);
     } else if (key === 'focus-metavariable') {
       all.focus.push(...focusList(v));

@@ -41,8 +41,65 @@ export async function loadGrammars(which: readonly TsLang[] = ['python', 'go', '
 const PUNCT = /^[()[\]{},;:.]$|^$/;
 const LEAF = /identifier$|string|^(integer|float|true|false|none|nil|null|null_literal|int_literal|float_literal|rune_literal|imaginary_literal|character_literal|comment|line_comment|block_comment)$|_integer_literal$|_floating_point_literal$/;
 
+/** The type a literal has in each language, for typed metavariables (`($X : String)`). */
+function literalType(kind: string): string | undefined {
+  if (kind === 'string_literal' || kind === 'text_block') return 'String';
+  if (kind === 'interpreted_string_literal' || kind === 'raw_string_literal') return 'string';
+  if (kind === 'string' || kind === 'concatenated_string') return 'str';
+  if (kind === 'int_literal' || kind === 'integer' || kind === 'decimal_integer_literal') return 'int';
+  return undefined;
+}
+
+/**
+ * Names declared with a type the file states, for typed metavariables: Java parameters, locals and fields
+ * (`HttpServletRequest req`, `String s`; `var x = new C()` takes `C`), Go parameters and `var` specs (`s string`)
+ * and `x := "lit"` / `x := T{...}`, Python annotated parameters and assignments (`x: str`). Keyed by name, not
+ * scope (as for JS/TS): good enough to tell a request object or a string from other values.
+ */
+function declaredTypes(root: TSNode): Map<string, string> {
+  const out = new Map<string, string>();
+  const set = (name: TSNode | null | undefined, ty: string | undefined) => {
+    if (name && ty && !out.has(name.text)) out.set(name.text, ty.replace(/\s+/g, ' '));
+  };
+  const valueType = (v: TSNode | null | undefined): string | undefined => {
+    if (!v) return undefined;
+    if (v.type === 'object_creation_expression' || v.type === 'composite_literal') return v.childForFieldName('type')?.text;
+    if (v.type === 'expression_list' && v.namedChildCount === 1) return valueType(v.namedChildren[0]);
+    return literalType(v.type);
+  };
+  const stack: TSNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    const t = n.type;
+    if (t === 'formal_parameter' || t === 'catch_formal_parameter' || t === 'spread_parameter') {
+      set(n.childForFieldName('name') ?? n.namedChildren.find((c) => c?.type === 'identifier'), n.childForFieldName('type')?.text ?? n.namedChildren[0]?.text);
+    } else if (t === 'local_variable_declaration' || t === 'field_declaration') {
+      const ty = n.childForFieldName('type')?.text;
+      for (const d of n.childrenForFieldName('declarator')) {
+        if (!d) continue;
+        set(d.childForFieldName('name'), ty === 'var' ? valueType(d.childForFieldName('value')) : ty);
+      }
+    } else if (t === 'parameter_declaration' || t === 'var_spec' || t === 'const_spec') {
+      const ty = n.childForFieldName('type')?.text ?? valueType(n.childForFieldName('value'));
+      for (const name of n.childrenForFieldName('name')) set(name, ty);
+    } else if (t === 'short_var_declaration') {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (l && r && l.namedChildCount === r.namedChildCount) l.namedChildren.forEach((c, i) => set(c, valueType(r.namedChildren[i])));
+    } else if (t === 'typed_parameter') {
+      set(n.namedChildren.find((c) => c?.type === 'identifier'), n.childForFieldName('type')?.text);
+    } else if (t === 'typed_default_parameter') {
+      set(n.childForFieldName('name'), n.childForFieldName('type')?.text);
+    } else if (t === 'assignment' && n.childForFieldName('type')) {
+      set(n.childForFieldName('left'), n.childForFieldName('type')?.text);
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
 /** Converts a tree-sitter node to the matcher's tree (punctuation and comments dropped). */
-export function fromTreeSitter(n: TSNode): GNode {
+export function fromTreeSitter(n: TSNode, types: ReadonlyMap<string, string> = new Map()): GNode {
   const kind = n.type;
   const str = /string/.test(kind) && !/content|fragment|start|end/.test(kind);
   const leaf = str || LEAF.test(kind) || n.childCount === 0;
@@ -52,17 +109,18 @@ export function fromTreeSitter(n: TSNode): GNode {
       if (!c || c.type === 'comment' || c.type === 'line_comment' || c.type === 'block_comment') continue;
       if (!c.isNamed && PUNCT.test(c.type)) continue;
       if (c.type === 'parenthesized_expression' && c.namedChildCount === 1) {
-        children.push(fromTreeSitter(c.namedChildren[0]!));
+        children.push(fromTreeSitter(c.namedChildren[0]!, types));
         continue;
       }
-      children.push(fromTreeSitter(c));
+      children.push(fromTreeSitter(c, types));
     }
   }
   const text = n.text;
   const value = str ? text.replace(/^[rbuf]*("""|'''|"|'|`)/i, '').replace(/("""|'''|"|'|`)$/, '') : text;
   return {
     kind, children, text, leaf, str, value, startIndex: n.startIndex, endIndex: n.endIndex,
-    startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1, ty: undefined,
+    startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1,
+    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types.get(text) : undefined),
   };
 }
 
@@ -91,7 +149,7 @@ export function parseWith(lang: TsLang, text: string): TsParse {
         }
         errorLine ??= 1;
       }
-      return { root: fromTreeSitter(tree.rootNode), ...(errorLine !== undefined ? { errorLine } : {}) };
+      return { root: fromTreeSitter(tree.rootNode, declaredTypes(tree.rootNode)), ...(errorLine !== undefined ? { errorLine } : {}) };
     } finally {
       tree.delete();
     }
