@@ -1,8 +1,9 @@
 import type { RawFinding, ScanContext, TargetFile } from '../../core/types.js';
 import type { SastConfig } from './config.js';
-import { patternFinding } from './pattern-finding.js';
+import { patternFinding, taintFlowFinding } from './pattern-finding.js';
 import type { YamlRule } from './patterns/rules.js';
 import { runSearchRules } from './patterns/run.js';
+import { runTaintRules } from './patterns/taint.js';
 import { parseWith, type TsLang } from './patterns/tree-sitter.js';
 
 /** A Python, Go or Java file to match the pattern rules on. */
@@ -34,6 +35,7 @@ export async function* scanOthers(others: OtherFile[], rules: YamlRule[], ctx: S
         continue;
       }
       out = runSearchRules(rules, o.path, o.lang, r.root, text).map(patternFinding);
+      if (r.root) out.push(...runTaintRules(rules, o.path, o.lang, r.root, text).map(taintFlowFinding));
     } catch (e) {
       ctx.fileError(o.path, `rules stopped on this file: ${(e as Error).message}`);
       continue;

@@ -207,7 +207,7 @@ function parseRule(raw: Raw, origin: string): YamlRule {
       return { f: parseFormula(x, 'taint'), from: x.from, to: x.to };
     });
     if (!rule.sources.length || !rule.sinks.length) throw new Error('taint rules need pattern-sources and pattern-sinks');
-    if (languages.some((l) => l !== 'js')) throw new UnsupportedConstruct('mode: taint is supported for javascript/typescript only');
+    if (languages.includes('generic')) throw new UnsupportedConstruct('mode: taint in language generic');
   }
   return rule;
 }
@@ -236,6 +236,8 @@ export interface TaintSpec {
   requires?: LabelExpr;
   /** Sanitizers and sources: the matched variable is clean (tainted) from here on, not only the matched expression's value. */
   bySideEffect?: boolean;
+  /** Sinks: `exact: true`, the matched expression's value is the sink (not the arguments of a matched call). */
+  exact?: boolean;
 }
 
 /** A boolean expression over taint labels (`A and not B`). */
@@ -290,8 +292,14 @@ export function labelsSatisfy(e: LabelExpr, labels: ReadonlySet<string>): boolea
 function taintSpec(raw: Raw, kind: 'source' | 'sink' | 'sanitizer'): TaintSpec {
   if (typeof raw !== 'object' || raw === null) throw new Error(`a ${kind} is a pattern operator mapping`);
   const spec: TaintSpec = { f: parseFormula(raw, 'taint') };
-  for (const k of ['exact', 'control', 'not-conflicting']) {
+  for (const k of ['control', 'not-conflicting']) {
     if (raw[k] !== undefined && raw[k] !== false) throw new UnsupportedConstruct(`unsupported taint option \`${k}\``);
+  }
+  if (raw.exact !== undefined) {
+    if (typeof raw.exact !== 'boolean') throw new Error('`exact` is true or false');
+    // on a sink, `exact: true` judges the matched expression's value rather than the arguments of a matched call;
+    // sources and sanitizers apply to the matched expression either way
+    if (kind === 'sink') spec.exact = raw.exact;
   }
   if (raw.label !== undefined) {
     if (kind !== 'source' || typeof raw.label !== 'string') throw new Error('`label` is a string on a source');

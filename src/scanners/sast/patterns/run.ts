@@ -148,7 +148,8 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
         for (const m of evalFormula(s.f, file)) {
           any = true;
           const k = `${m.startIndex}:${m.endIndex}`;
-          const call = m.node && (m.node.kind === 'CallExpression' || m.node.kind === 'NewExpression');
+          // `exact: true`: the call's own value is the sink, not its arguments
+          const call = !s.exact && m.node && (m.node.kind === 'CallExpression' || m.node.kind === 'NewExpression');
           const hit: SinkHit = rq ? { ruleId: r.id, requires: rq } : { ruleId: r.id };
           push(call ? fr.sinkCalls : fr.sinkArgs, k, hit);
           if (!call) push(fr.sinkExprs, k, hit);

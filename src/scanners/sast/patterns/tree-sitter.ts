@@ -50,16 +50,42 @@ function literalType(kind: string): string | undefined {
   return undefined;
 }
 
+/** Where a name's declared type applies: the function (or file) that declares it. */
+interface Declared {
+  lo: number;
+  hi: number;
+  ty: string;
+}
+const SCOPES = new Set(['function_definition', 'lambda', 'function_declaration', 'method_declaration', 'func_literal', 'constructor_declaration', 'lambda_expression']);
+
+/** Declared types by name, each for the function that declares it (the innermost one that holds the use wins). */
+export class DeclaredTypes {
+  constructor(private readonly byName: Map<string, Declared[]> = new Map()) {}
+  add(name: string, d: Declared): void {
+    const l = this.byName.get(name);
+    if (l) l.push(d);
+    else this.byName.set(name, [d]);
+  }
+  /** The type of `name` used at offset `at`. */
+  at(name: string, at: number): string | undefined {
+    let best: Declared | undefined;
+    for (const d of this.byName.get(name) ?? []) if (d.lo <= at && at <= d.hi && (!best || d.hi - d.lo < best.hi - best.lo)) best = d;
+    return best?.ty;
+  }
+}
+
 /**
  * Names declared with a type the file states, for typed metavariables: Java parameters, locals and fields
  * (`HttpServletRequest req`, `String s`; `var x = new C()` takes `C`), Go parameters and `var` specs (`s string`)
- * and `x := "lit"` / `x := T{...}`, Python annotated parameters and assignments (`x: str`). Keyed by name, not
- * scope (as for JS/TS): good enough to tell a request object or a string from other values.
+ * and `x := "lit"` / `x := T{...}`, Python annotated parameters and assignments (`x: str`). Each applies within
+ * the function that declares it (fields and globals: the whole file).
  */
-function declaredTypes(root: TSNode): Map<string, string> {
-  const out = new Map<string, string>();
+function declaredTypes(root: TSNode): DeclaredTypes {
+  const out = new DeclaredTypes();
+  const stack: { n: TSNode; scope: TSNode }[] = [{ n: root, scope: root }];
+  let scope = root;
   const set = (name: TSNode | null | undefined, ty: string | undefined) => {
-    if (name && ty && !out.has(name.text)) out.set(name.text, ty.replace(/\s+/g, ' '));
+    if (name && ty) out.add(name.text, { lo: scope.startIndex, hi: scope.endIndex, ty: ty.replace(/\s+/g, ' ') });
   };
   const valueType = (v: TSNode | null | undefined): string | undefined => {
     if (!v) return undefined;
@@ -67,9 +93,10 @@ function declaredTypes(root: TSNode): Map<string, string> {
     if (v.type === 'expression_list' && v.namedChildCount === 1) return valueType(v.namedChildren[0]);
     return literalType(v.type);
   };
-  const stack: TSNode[] = [root];
   while (stack.length) {
-    const n = stack.pop()!;
+    const top = stack.pop()!;
+    const n = top.n;
+    scope = top.scope;
     const t = n.type;
     if (t === 'formal_parameter' || t === 'catch_formal_parameter' || t === 'spread_parameter') {
       set(n.childForFieldName('name') ?? n.namedChildren.find((c) => c?.type === 'identifier'), n.childForFieldName('type')?.text ?? n.namedChildren[0]?.text);
@@ -93,13 +120,14 @@ function declaredTypes(root: TSNode): Map<string, string> {
     } else if (t === 'assignment' && n.childForFieldName('type')) {
       set(n.childForFieldName('left'), n.childForFieldName('type')?.text);
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
+    const inner = SCOPES.has(t) ? n : scope;
+    for (const c of n.namedChildren) if (c) stack.push({ n: c, scope: inner });
   }
   return out;
 }
 
 /** Converts a tree-sitter node to the matcher's tree (punctuation and comments dropped). */
-export function fromTreeSitter(n: TSNode, types: ReadonlyMap<string, string> = new Map()): GNode {
+export function fromTreeSitter(n: TSNode, types: DeclaredTypes = new DeclaredTypes()): GNode {
   const kind = n.type;
   const str = /string/.test(kind) && !/content|fragment|start|end/.test(kind);
   const leaf = str || LEAF.test(kind) || n.childCount === 0;
@@ -114,13 +142,21 @@ export function fromTreeSitter(n: TSNode, types: ReadonlyMap<string, string> = n
       }
       children.push(fromTreeSitter(c, types));
     }
+  } else if (str) {
+    // a Python f-string stays a leaf (compared by its text) but keeps its interpolated expressions as children, so
+    // patterns find code inside them and taint flows out of them
+    for (const c of n.namedChildren) {
+      if (c?.type !== 'interpolation') continue;
+      const e = c.namedChildren.find((x) => x && x.type !== 'format_specifier' && x.type !== 'type_conversion');
+      if (e) children.push(fromTreeSitter(e, types));
+    }
   }
   const text = n.text;
   const value = str ? text.replace(/^[rbuf]*("""|'''|"|'|`)/i, '').replace(/("""|'''|"|'|`)$/, '') : text;
   return {
     kind, children, text, leaf, str, value, startIndex: n.startIndex, endIndex: n.endIndex,
     startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1,
-    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types.get(text) : undefined),
+    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types.at(text, n.startIndex) : undefined),
   };
 }
 
