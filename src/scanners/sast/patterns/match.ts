@@ -55,6 +55,14 @@ function jsPatternNodes(src: string): GNode[] {
       first ??= e;
     }
   }
+  // a class member on its own (`@Get() $M(...) { ... }`, `$M(..., @Body() $P, ...) { ... }`): parsed inside a class
+  try {
+    const [cls] = tsPattern(`class __PG_CLASS__ {\n${src}\n}`);
+    const members = cls?.kind === 'ClassDeclaration' ? cls.children.filter((c) => c.text !== '__PG_CLASS__') : [];
+    if (members.length) return members;
+  } catch {
+    // the first error is the one worth showing
+  }
   throw first;
 }
 

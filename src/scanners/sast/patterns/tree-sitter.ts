@@ -156,7 +156,7 @@ export function fromTreeSitter(n: TSNode, types: DeclaredTypes = new DeclaredTyp
   return {
     kind, children, text, leaf, str, value, startIndex: n.startIndex, endIndex: n.endIndex,
     startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1,
-    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types.at(text, n.startIndex) : undefined),
+    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types.at(text, n.startIndex) : undefined), cast: undefined, decos: undefined,
   };
 }
 
