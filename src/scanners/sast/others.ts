@@ -6,10 +6,10 @@ import { runSearchRules } from './patterns/run.js';
 import { runTaintRules } from './patterns/taint.js';
 import { parseWith, type TsLang } from './patterns/tree-sitter.js';
 
-/** A Python, Go or Java file to match the pattern rules on. */
+/** A Python, Go or Java file to match the pattern rules on, or any text file a `generic` rule reads. */
 export interface OtherFile {
   path: string;
-  lang: TsLang;
+  lang: TsLang | 'generic';
   file: TargetFile;
 }
 
@@ -28,6 +28,14 @@ export async function* scanOthers(others: OtherFile[], rules: YamlRule[], ctx: S
       continue;
     }
     let out: RawFinding[];
+    if (o.lang === 'generic') {
+      try {
+        yield* runSearchRules(rules, o.path, 'generic', undefined, text).map(patternFinding);
+      } catch (e) {
+        ctx.fileError(o.path, `rules stopped on this file: ${(e as Error).message}`);
+      }
+      continue;
+    }
     try {
       const r = parseWith(o.lang, text);
       if (r.errorLine !== undefined) {

@@ -84,10 +84,11 @@ test('a rule with an unsupported Semgrep construct is skipped with one warning n
     '    languages: [js]',
     '    mode: join',
     '    pattern: a()',
-    '  - id: uses-spacegrep',
+    '  - id: uses-extract',
     '    message: m',
-    '    languages: [generic]',
-    '    pattern: password = ...',
+    '    languages: [js]',
+    '    mode: extract',
+    '    pattern: a()',
     '  - id: plain',
     '    message: legacy call',
     '    languages: [js]',
@@ -97,7 +98,7 @@ test('a rule with an unsupported Semgrep construct is skipped with one warning n
   const r = await scanDir(dir, { rules: ['r.yml'] });
   assert.deepEqual(r.findings.map((f) => f.ruleId), ['plain']);
   assert.equal(r.warnings.length, 5);
-  assert.match(r.warnings[4]!, /^r\.yml:24: rule uses-spacegrep skipped: a `pattern` in language generic/);
+  assert.match(r.warnings[4]!, /^r\.yml:24: rule uses-extract skipped: unsupported mode extract/);
   assert.match(r.warnings[0]!, /^r\.yml:2: rule uses-metavariable-name skipped: unsupported operator `metavariable-name`/);
   assert.match(r.warnings[1]!, /^r\.yml:8: rule uses-lookahead skipped: unsupported regex `foo\(\?!bar\)`/);
   assert.match(r.warnings[2]!, /^r\.yml:12: rule uses-side-effect-only skipped: unsupported taint option `by-side-effect: only`/);

@@ -1,6 +1,7 @@
 import { InputError } from '../../../core/errors.js';
 import { analyze } from './analysis.js';
 import { evalComparison, type CValue } from './compare.js';
+import { compileGeneric, genericMatches } from './generic.js';
 import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
 import { parseJs, tsPattern } from './ts-adapter.js';
@@ -74,9 +75,16 @@ function jsPatternNodes(src: string): GNode[] {
 export function precompile(rule: YamlRule): void {
   const visit = (f: Formula, langs: readonly RuleLang[]): void => {
     if (f.op === 'pattern') {
-      // `generic` runs regexes only: Semgrep's generic pattern matcher (spacegrep) is not implemented
-      if (langs.every((l) => l === 'generic')) throw new UnsupportedConstruct('a `pattern` in language generic (only pattern-regex runs on generic text)');
-      for (const l of langs) if (l !== 'generic') compile(f, l);
+      for (const l of langs) {
+        if (l !== 'generic') compile(f, l);
+        else {
+          try {
+            f.generic ??= compileGeneric(f.src);
+          } catch (e) {
+            throw new UnsupportedConstruct(`generic pattern \`${f.src.trim().slice(0, 60)}\`: ${(e as Error).message}`);
+          }
+        }
+      }
     }
     if (f.op === 'either') f.items.forEach((x) => visit(x, langs));
     if (f.op === 'inside') visit(f.f, langs);
@@ -123,7 +131,10 @@ interface Seed {
 
 /** Evaluates a formula on a file. */
 export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
-  if (f.op === 'pattern') return file.idx ? findMatches(compile(f, file.lang), file.idx, seed?.env, seed?.range) : [];
+  if (f.op === 'pattern') {
+    if (file.lang === 'generic') return genericMatches((f.generic ??= compileGeneric(f.src)), file.text, seed?.range ?? file.range, seed?.env);
+    return file.idx ? findMatches(compile(f, file.lang), file.idx, seed?.env, seed?.range) : [];
+  }
   if (f.op === 'regex') {
     const out: Match[] = [];
     const [lo, hi] = file.range ?? [0, file.text.length];

@@ -5,6 +5,7 @@ import { InputError } from '../../../core/errors.js';
 import { rule, toRuleMeta } from '../../../core/rules.js';
 import type { Confidence, RuleMeta, Severity } from '../../../core/types.js';
 import type { Analyzer } from './analysis.js';
+import type { GenericPattern } from './generic.js';
 import { parseComparison, type CExpr } from './compare.js';
 import { hasTypedMetavar, type CompiledPattern, type Env } from './gnode.js';
 import type { TsLang } from './tree-sitter.js';
@@ -23,7 +24,7 @@ export type MvCond =
 
 /** A formula of the Semgrep-compatible subset. */
 export type Formula =
-  | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern> }
+  | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern>; generic?: GenericPattern }
   | { op: 'regex'; re: RegExp }
   | { op: 'either'; items: Formula[] }
   /** The whole text a formula is evaluated on (the implicit positive term of `metavariable-pattern`). */
