@@ -24,10 +24,13 @@ export function viewSettings(sf: TS.SourceFile, file: string): ViewSettings | un
       const key = a[0] && ts.isStringLiteralLike(a[0]) ? a[0].text : undefined;
       if (method === 'set' && key === 'views' && a[1]) out.dirs.push(...dirsOf(a[1], consts));
       else if (method === 'set' && key === 'view engine' && a[1] && ts.isStringLiteralLike(a[1])) out.engine = a[1].text;
+      // `app.engine('html', require('ejs').renderFile)`: `.html` views in that engine's syntax
+      else if (method === 'engine' && key === 'html' && a[1]) out.htmlSyntax = syntaxOf(a[1].getText(sf)) ?? out.htmlSyntax;
       else if ((method === 'configure' && /nunjucks/.test(callee.getText(sf))) || method === 'FileSystemLoader') {
         if (a[0] && !ts.isObjectLiteralExpression(a[0])) out.dirs.push(...dirsOf(a[0], consts));
         if (autoescapeOff(a, sf)) out.autoescapeOff = true;
         if (method === 'configure' && !out.engine) out.engine = 'njk';
+        out.htmlSyntax ??= 'njk';
       } else if (method === 'Environment' && /nunjucks/.test(callee.getText(sf))) {
         if (autoescapeOff(a, sf)) out.autoescapeOff = true;
       }
@@ -35,7 +38,17 @@ export function viewSettings(sf: TS.SourceFile, file: string): ViewSettings | un
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return out.dirs.length || out.engine || out.autoescapeOff ? out : undefined;
+  return out.dirs.length || out.engine || out.autoescapeOff || out.htmlSyntax ? out : undefined;
+}
+
+/** The template syntax an engine function's source names (`require('ejs').renderFile`, `exphbs.engine()`). */
+function syntaxOf(text: string): string | undefined {
+  if (/\bejs\b/i.test(text)) return 'ejs';
+  if (/nunjucks|\bnjk\b/i.test(text)) return 'njk';
+  if (/\bpug\b|\bjade\b/i.test(text)) return 'pug';
+  if (/mustache|mustache-express/i.test(text)) return 'mustache';
+  if (/hbs|handlebars|exphbs|\bengine\(/i.test(text)) return 'hbs';
+  return undefined;
 }
 
 /** Whether an options argument sets `autoescape: false`. */
