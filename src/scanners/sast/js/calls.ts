@@ -315,7 +315,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
     const localsNode = argNodes[1];
     if (!localsNode || !args[1] || ts.isFunctionLike(localsNode)) return;
     const l = force(args[1]);
-    const objectInput = l.t.filter((t) => !(t.cleaned & bit('nosql')));
+    // only input read here: a helper's parameter may be handed an object literal whose fields are input
+    const objectInput = l.t.filter((t) => t.origin === 'source' && !(t.cleaned & bit('nosql')));
     if (objectInput.length) {
       const s = this.site(sc, c, `${name}() options`);
       for (const t of objectInput) this.reportTaint(t, 'code', TAINT_RULES.code.ruleId, s);
