@@ -116,7 +116,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
 
     // `res.render(view, locals)`: locals are linked to the view's template (views.ts); input as the locals object, its
     // `layout` or `settings` picks the engine's options
-    if (method === 'render' && (r?.res || RENDER_RECV.test(recvText))) this.renderLocals(argNodes, args, c, sc, name);
+    if ((method === 'render' && (r?.res || RENDER_RECV.test(recvText))) || (method === 'view' && (r?.res || /^(reply|res)$/.test(recvText)))) this.renderLocals(argNodes, args, c, sc, name);
 
     // models
     const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
@@ -383,7 +383,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
 /** Methods of schema objects that return the checked value. */
 const SCHEMA_METHODS = /^(parse|parseAsync|safeParse|safeParseAsync|validate|validateAsync|validateSync|cast)$/;
 
-/** Receivers of `render(view, locals)`: Express responses, Koa contexts with koa-views. */
+/** Receivers of `render(view, locals)`: Express responses, Koa contexts with koa-views (Fastify's is `reply.view`). */
 const RENDER_RECV = /^(res|response|ctx|this\.ctx)$/;
 
 /** Methods that read stored records. */
