@@ -116,7 +116,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
 
     // `res.render(view, locals)`: locals are linked to the view's template (views.ts); input as the locals object, its
     // `layout` or `settings` picks the engine's options
-    if ((method === 'render' && (r?.res || RENDER_RECV.test(recvText))) || (method === 'view' && (r?.res || /^(reply|res)$/.test(recvText)))) this.renderLocals(argNodes, args, c, sc, name);
+    if ((method === 'render' && (r?.res || RENDER_RECV.test(recvText))) || (method === 'view' && (r?.res || /^(reply|res|h)$/.test(recvText)))) this.renderLocals(argNodes, args, c, sc, name);
 
     // models
     const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
