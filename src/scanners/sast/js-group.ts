@@ -14,8 +14,8 @@ import type { RenderHit, ViewSettings } from './js/views.js';
 import type { SourceUnit } from './js/scope.js';
 import type { GNode } from './patterns/gnode.js';
 import type { YamlRule } from './patterns/rules.js';
-import { patternFinding } from './pattern-finding.js';
-import { jsTree, runSearchRules, taintHooks } from './patterns/run.js';
+import { patternFinding, ruleFix } from './pattern-finding.js';
+import { jsTree, runSearchRules, taintHooks, type FixAt } from './patterns/run.js';
 
 /*
  * The analysis of one group of JS/TS files connected by relative imports: parse, taint (built-in classes and YAML
@@ -82,8 +82,10 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
     return t;
   };
   let hits: TaintHit[] = [];
+  let fixAt: FixAt | undefined;
   try {
     const hooks = taintHooks(rules, units.map((u) => ({ sf: u.sf, tree: () => treeOf(u) })));
+    fixAt = hooks?.fixAt;
     const analyser = new Analyser(units, { models: models(), libraryMode: o.libraryMode, envIsInput: o.envIsInput, ...(o.signal ? { signal: o.signal } : {}), ...(hooks ? { hooks } : {}) });
     analyser.run();
     hits = analyser.hits;
@@ -112,9 +114,12 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
           cwe: meta.cwe,
           message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName),
         };
+    // a taint rule's `fix:` applies to the sink match the finding stands on
+    const fix = custom?.fix && fixAt?.(h.loc.path, h.ruleId, h.loc.startLine ?? 1, h.loc.startColumn ?? 1);
     findings.push({
       scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: ['taint'],
       data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },
+      ...(fix ? { fix: ruleFix(h.loc.path, fix.matched, fix) } : {}),
     });
   }
   for (const u of units) {

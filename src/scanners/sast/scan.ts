@@ -10,7 +10,7 @@ import { resolveModule } from './js/resolve.js';
 import { TEMPLATE_FILES, TEMPLATE_RULE, templateOutputs } from './js/templates.js';
 import { linkRenders, resolveView, type RenderHit, type TemplateOutputs, type ViewSettings } from './js/views.js';
 import type { OtherFile } from './others.js';
-import type { YamlRule } from './patterns/rules.js';
+import { appliesTo, type YamlRule } from './patterns/rules.js';
 import type { TsLang } from './patterns/tree-sitter.js';
 import { isBinary } from '../../targets/binary.js';
 import { tooLarge } from '../../targets/directory.js';
@@ -140,6 +140,9 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   const htmlViews = new Map<string, TargetFile>();
   const links: ViewLinks = { renders: [], groupViews: new Map(), all: [] };
   const jsRules = userRules.filter((r) => !disabled.has(r.id));
+  // `languages: [generic]` rules read any text file their `paths:` allow, not only source files (as in Semgrep)
+  const genericRules = jsRules.filter((r) => r.languages.includes('generic'));
+  const generic = (p: string) => genericRules.some((r) => appliesTo(r, p));
   const threads = Math.max(1, ctx.options.threads ?? defaultThreads());
   // With several threads, the workers start as soon as there is enough JS/TS to repay them, and load the compiler
   // while this thread goes on walking the tree.
@@ -152,14 +155,11 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   try {
     // Deferred reads: a folder's files come as paths, not as bytes kept with their decoded text (which a JS/TS
     // file kept until its group is analysed would hold: the whole tree's sources, 150 MB on the bench tree x4).
-    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) || HTML_VIEW.test(p), deferRead: true })) {
+    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) || generic(p) || HTML_VIEW.test(p), deferRead: true })) {
       if (ctx.signal.aborted) return;
       // `.html` views are read only if a render call resolves to one (see templateFindings)
-      if (HTML_VIEW.test(file.path)) {
-        htmlViews.set(file.path, file);
-        continue;
-      }
-      const lang = langOf(file.path);
+      if (HTML_VIEW.test(file.path)) htmlViews.set(file.path, file);
+      const lang = langOf(file.path) ?? (generic(file.path) ? 'generic' : undefined);
       if (!lang) continue;
       let text: string | undefined;
       try {
@@ -198,7 +198,8 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   yield* await templateFindings(templates, htmlViews, links, disabled);
   if (others.length && !ctx.signal.aborted) {
     const [{ scanOthers }, { builtinRules }] = await Promise.all([import('./others.js'), import('./load-rules.js')]);
-    const rules = [...(await builtinRules([...new Set(others.map((o) => o.lang))])), ...userRules].filter((r) => !disabled.has(r.id));
+    const langs = [...new Set(others.map((o) => o.lang))].filter((l): l is TsLang => l !== 'generic');
+    const rules = [...(langs.length ? await builtinRules(langs) : []), ...userRules].filter((r) => !disabled.has(r.id));
     yield* scanOthers(others, rules, ctx);
   }
 }
