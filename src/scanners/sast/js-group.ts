@@ -189,23 +189,11 @@ export function groupStart(chars: number): void {
   if (chars >= LARGE_GROUP_CHARS && getHeapStatistics().used_heap_size > 256 * MB) collect();
 }
 
-/** Heap in use after the last collection {@link groupDone} ran (what was alive then). */
-let liveAfter = 0;
-
-/**
- * See {@link groupStart}: called when a group's result has been used and its trees are garbage. `slack`: for a
- * thread that only analyses small groups beside one that takes the large ones (scan.ts), collect once the heap in
- * use has grown this many megabytes past what was alive after the last collection, so the two heaps together stay
- * near one thread's.
- */
-export function groupDone(slack?: number): void {
+/** See {@link groupStart}: called when a group's result has been used and its trees are garbage. */
+export function groupDone(): void {
   // Used, not committed, heap: the committed size stays up for a while after a collection, and testing it made
   // every later group collect again.
-  const used = getHeapStatistics().used_heap_size;
-  if (used > (slack === undefined ? 256 * MB : Math.min(256 * MB, liveAfter + slack * MB))) {
-    collect();
-    liveAfter = getHeapStatistics().used_heap_size;
-  }
+  if (getHeapStatistics().used_heap_size > 256 * MB) collect();
 }
 
 function enclosingName(n: TS.Node): string {

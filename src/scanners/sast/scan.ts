@@ -296,8 +296,6 @@ async function readGroup(group: number[], files: JsFile[], ctx: ScanContext<Sast
  * heaps, would add up. The other threads take the smaller groups meanwhile, and keep small heaps.
  */
 const EXCLUSIVE_CHARS = 1_000_000;
-/** Garbage this thread lets pile up while a worker takes the large groups (see `groupDone` in js-group.ts). */
-const SMALL_LANE_SLACK_MB = 128;
 
 /**
  * How many threads are worth using for groups of these sizes (`threads` at most): the wall time of a split is
@@ -343,12 +341,12 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
     if (lanes === 1) pool = undefined;
   }
   const js = await import('./js-group.js');
-  const here = async (gi: number, slack?: number): Promise<GroupResult> => {
+  const here = async (gi: number): Promise<GroupResult> => {
     const texts = await readGroup(groups[gi]!, files, ctx);
     js.groupStart(size[gi]!);
     const r = js.analyseGroup(texts, options);
     texts.length = 0;
-    js.groupDone(slack);
+    js.groupDone();
     return r;
   };
   if (!pool) {
@@ -427,7 +425,7 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
       lane(false, async (gi) => {
         // Let the workers' answers in (they are events) before a group here holds this thread.
         await new Promise((resolve) => setImmediate(resolve));
-        return here(gi, SMALL_LANE_SLACK_MB);
+        return here(gi);
       }),
     );
   }
