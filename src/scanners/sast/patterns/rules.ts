@@ -438,7 +438,12 @@ function parsePatterns(items: unknown, implicitWhole = false): Formula {
   return all;
 }
 
-/** True when a rule's patterns use a typed metavariable (JS/TS only). */
+/** True when any formula of a rule (search, sources, sinks, sanitizers, propagators) uses a typed metavariable. */
+export function usesTypes(r: YamlRule): boolean {
+  return [...(r.formula ? [r.formula] : []), ...[...r.sources, ...r.sinks, ...r.sanitizers].map((s) => s.f), ...r.propagators.map((p) => p.f)].some(usesTypedMetavar);
+}
+
+/** True when a rule's patterns use a typed metavariable. */
 export function usesTypedMetavar(f: Formula): boolean {
   if (f.op === 'pattern') return hasTypedMetavar(f.src);
   if (f.op === 'either') return f.items.some(usesTypedMetavar);

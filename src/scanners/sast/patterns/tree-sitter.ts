@@ -127,7 +127,7 @@ function declaredTypes(root: TSNode): DeclaredTypes {
 }
 
 /** Converts a tree-sitter node to the matcher's tree (punctuation and comments dropped). */
-export function fromTreeSitter(n: TSNode, types: DeclaredTypes = new DeclaredTypes()): GNode {
+export function fromTreeSitter(n: TSNode, types?: DeclaredTypes): GNode {
   const kind = n.type;
   const str = /string/.test(kind) && !/content|fragment|start|end/.test(kind);
   const leaf = str || LEAF.test(kind) || n.childCount === 0;
@@ -156,7 +156,7 @@ export function fromTreeSitter(n: TSNode, types: DeclaredTypes = new DeclaredTyp
   return {
     kind, children, text, leaf, str, value, startIndex: n.startIndex, endIndex: n.endIndex,
     startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1,
-    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types.at(text, n.startIndex) : undefined), cast: undefined, decos: undefined,
+    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types?.at(text, n.startIndex) : undefined), cast: undefined, decos: undefined,
   };
 }
 
@@ -166,8 +166,11 @@ export interface TsParse {
   errorLine?: number;
 }
 
-/** Parses source text with the grammar of `lang` (call {@link loadGrammars} first). */
-export function parseWith(lang: TsLang, text: string): TsParse {
+/**
+ * Parses source text with the grammar of `lang` (call {@link loadGrammars} first). With `types`, identifiers carry
+ * the type their declaration states (for typed metavariables; a walk of the whole tree, so only when a rule needs it).
+ */
+export function parseWith(lang: TsLang, text: string, types = false): TsParse {
   if (!Parser) throw new Error('tree-sitter is not loaded (call loadGrammars first)');
   const p = new Parser();
   try {
@@ -185,7 +188,7 @@ export function parseWith(lang: TsLang, text: string): TsParse {
         }
         errorLine ??= 1;
       }
-      return { root: fromTreeSitter(tree.rootNode, declaredTypes(tree.rootNode)), ...(errorLine !== undefined ? { errorLine } : {}) };
+      return { root: fromTreeSitter(tree.rootNode, types ? declaredTypes(tree.rootNode) : undefined), ...(errorLine !== undefined ? { errorLine } : {}) };
     } finally {
       tree.delete();
     }
