@@ -178,23 +178,27 @@ function norm(s: string): string {
   return s.replace(/\s+/g, '');
 }
 
+/**
+ * A pattern node with a type assertion or decorators (JS/TS): `$X as any` and `$M.get($K)!` need the target to carry
+ * the same assertion (a pattern without one ignores them); each decorator of the pattern must match one of the
+ * target's, in any order. Then the node itself is matched as usual.
+ */
+function matchMarked(p: GNode, t: GNode, env: Env): Env | null {
+  if (p.cast !== undefined && norm(p.cast) !== norm(t.cast ?? '')) return null;
+  let e: Env | null = env;
+  for (const d of p.decos ?? []) {
+    let found: Env | null = null;
+    for (const td of t.decos ?? []) if ((found = matchNode(d, td, e!))) break;
+    if (!found) return null;
+    e = found;
+  }
+  return matchNode({ ...p, cast: undefined, decos: undefined }, t, e!);
+}
+
 /** Matches pattern node `p` against target `t`, extending `env`; null when they do not match. */
 export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
   if (isEllipsis(p)) return env;
-  // `$X as any`, `$M.get($K)!`: the target must carry the same assertion (without one, a pattern ignores them)
-  if (p.cast !== undefined && norm(p.cast) !== norm(t.cast ?? '')) return null;
-  if (p.decos?.length) {
-    // each decorator of the pattern matches one of the target's, in any order
-    let e: Env | null = env;
-    for (const d of p.decos) {
-      let found: Env | null = null;
-      for (const td of t.decos ?? []) if ((found = matchNode(d, td, e!))) break;
-      if (!found) return null;
-      e = found;
-    }
-    const rest = matchNode({ ...p, decos: undefined }, t, e!);
-    return rest;
-  }
+  if (p.cast !== undefined || p.decos !== undefined) return matchMarked(p, t, env);
   const mv = metavar(p);
   if (mv) {
     const bound = env[mv];
