@@ -7,7 +7,8 @@ import { targetFiles } from '../../core/types.js';
 import type { SastConfig } from './config.js';
 import type { GroupFile, GroupOptions, GroupResult } from './js-group.js';
 import { resolveModule } from './js/resolve.js';
-import { TEMPLATE_FILES, TEMPLATE_RULE, templateHits } from './js/templates.js';
+import { TEMPLATE_FILES, TEMPLATE_RULE, templateOutputs } from './js/templates.js';
+import { linkRenders, type RenderHit, type TemplateOutputs, type ViewSettings } from './js/views.js';
 import type { OtherFile } from './others.js';
 import { appliesTo, type YamlRule } from './patterns/rules.js';
 import type { TsLang } from './patterns/tree-sitter.js';
@@ -26,7 +27,7 @@ import type { SastWorkerAnswer, SastWorkerInit, SastWorkerJob } from './worker.j
  */
 
 /** Paths the SAST scanner reads. */
-export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$|\.(ejs|pug|jade|hbs|handlebars|mustache|vue|svelte)$/;
+export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$|\.(ejs|pug|jade|hbs|handlebars|mustache|njk|nunjucks|vue|svelte)$/;
 const JS_FILES = /\.(c|m)?[jt]sx?$/;
 
 /**
@@ -115,7 +116,18 @@ export function defaultThreads(): number {
   return Math.min(availableParallelism(), 4);
 }
 
-/** Scans a target: templates as they are read, then JS/TS groups, then Python, Go and Java files. */
+/** What the JS/TS groups found for views: tainted locals of render calls, and each file's group's view settings. */
+interface ViewLinks {
+  renders: RenderHit[];
+  /** File → the view settings of its import group. */
+  groupViews: Map<string, ViewSettings[]>;
+  all: ViewSettings[];
+}
+
+/**
+ * Scans a target: JS/TS groups, then templates (their unescaped outputs, linked to the render calls that hand them
+ * input: views.ts), then Python, Go and Java files.
+ */
 export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const disabled = new Set(cfg.disable);
@@ -124,6 +136,8 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   const jsFiles: JsFile[] = [];
   const specs = new Map<string, string>();
   const others: OtherFile[] = [];
+  const templates = new Map<string, TemplateOutputs>();
+  const links: ViewLinks = { renders: [], groupViews: new Map(), all: [] };
   const jsRules = userRules.filter((r) => !disabled.has(r.id));
   // `languages: [generic]` rules read any text file their `paths:` allow, not only source files (as in Semgrep)
   const genericRules = jsRules.filter((r) => r.languages.includes('generic'));
@@ -161,10 +175,8 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
       ctx.count('files');
       ctx.count('bytes', text.length);
       if (lang === 'template') {
-        if (!disabled.has(TEMPLATE_RULE.id)) yield* templateHits(file.path, text).map((h): RawFinding => ({
-          scanner: 'sast', ruleId: TEMPLATE_RULE.id, severity: TEMPLATE_RULE.severity, confidence: TEMPLATE_RULE.confidence, cwe: TEMPLATE_RULE.cwe,
-          message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
-        }));
+        const t = templateOutputs(file.path, text);
+        if (t.unescaped.length || t.plain.length) templates.set(file.path, t);
       } else if (lang === 'js') {
         jsFiles.push({ path: file.path, file, imports: relativeImports(text, specs), chars: text.length });
         jsChars += text.length;
@@ -174,11 +186,13 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
     if (jsFiles.length) {
       const groups = importGroups(jsFiles);
       if (groups.length > 1 && threads > 1 && ctx.options.workersOnly === true) startPool();
-      yield* scanJs(jsFiles, groups, jsRules, groups.length > 1 ? pool : undefined, ctx);
+      yield* scanJs(jsFiles, groups, jsRules, groups.length > 1 ? pool : undefined, ctx, links);
     }
   } finally {
     await pool?.close();
   }
+  if (ctx.signal.aborted) return;
+  yield* templateFindings(templates, links, disabled);
   if (others.length && !ctx.signal.aborted) {
     const [{ scanOthers }, { builtinRules }] = await Promise.all([import('./others.js'), import('./load-rules.js')]);
     const langs = [...new Set(others.map((o) => o.lang))].filter((l): l is TsLang => l !== 'generic');
@@ -186,6 +200,34 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
     yield* scanOthers(others, rules, ctx);
   }
 }
+
+/**
+ * Template findings: `js-xss` where a template writes a tainted local that a render call handed it (views.ts), and
+ * `js-template-unescaped` at every other unescaped output of data.
+ */
+function templateFindings(templates: Map<string, TemplateOutputs>, links: ViewLinks, disabled: ReadonlySet<string>): RawFinding[] {
+  const linked = templates.size && links.renders.length && !disabled.has(TAINT_XSS)
+    ? linkRenders(links.renders, (f) => {
+        const own = links.groupViews.get(f) ?? [];
+        return { own, others: links.all.filter((v) => !own.includes(v)) };
+      }, templates)
+    : { findings: [], covered: new Set<string>() };
+  const out = [...linked.findings];
+  if (!disabled.has(TEMPLATE_RULE.id)) {
+    for (const [, t] of templates) {
+      for (const h of t.unescaped) {
+        if (linked.covered.has(`${h.loc.path}:${h.loc.startLine}:${h.loc.startColumn}`)) continue;
+        out.push({
+          scanner: 'sast', ruleId: TEMPLATE_RULE.id, severity: TEMPLATE_RULE.severity, confidence: TEMPLATE_RULE.confidence, cwe: TEMPLATE_RULE.cwe,
+          message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const TAINT_XSS = 'js-xss';
 
 /**
  * A file's text; undefined when it is not to be analysed. A file the target left for the scanner to read
@@ -230,12 +272,17 @@ async function readGroup(group: number[], files: JsFile[], ctx: ScanContext<Sast
  * content, in worker threads (largest groups first, one group per worker at a time). Either way the findings come
  * out group by group in the same order, so the result does not depend on the number of threads.
  */
-async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], pool: GroupPool | undefined, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
+async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], pool: GroupPool | undefined, ctx: ScanContext<SastConfig>, links: ViewLinks): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const options: GroupOptions = { disabled: new Set(cfg.disable), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, rules, signal: ctx.signal };
-  const report = (r: GroupResult): void => {
+  const report = (r: GroupResult, group: number[]): void => {
     for (const e of r.fileErrors) ctx.fileError(e.path, e.message);
     ctx.count('importGroups');
+    links.renders.push(...r.renders);
+    if (r.views.length) {
+      links.all.push(...r.views);
+      for (const i of group) links.groupViews.set(files[i]!.path, r.views);
+    }
   };
   if (!pool) {
     const { analyseGroup, groupDone, groupStart } = await import('./js-group.js');
@@ -247,7 +294,7 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
       const r = analyseGroup(texts, options);
       texts.length = 0;
       groupDone();
-      report(r);
+      report(r, group);
       yield* r.findings;
     }
     return;
@@ -281,7 +328,7 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
       if (ctx.signal.aborted) return;
       throw e;
     }
-    report(r);
+    report(r, groups[gi]!);
     yield* r.findings;
   }
 }

@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import type { FlowStep } from '../../../core/types.js';
 import { REQ_METHODS, REQ_OBJECT_PROPS, REQ_STRING_PROPS, requestRole } from './frameworks.js';
 import { ObjectModel } from './objects.js';
+import { checkedFields } from './validators.js';
 import { hasModifier, normText, type Scope, type Summary } from './scope.js';
 import { ALL_BITS, EMPTY, bit, STRINGIFIED, addStep, clean, collapse, dataOf, force, join, type FnRef, type Taint, type Val } from './values.js';
 
@@ -30,8 +31,10 @@ export abstract class FunctionSummaries extends ObjectModel {
     params.forEach((p, i) => {
       let v: Val = { t: [{ origin: 'param', fn: node, index: i, path: [], label: p.name.getText(sc.file.unit.sf), cleaned: 0, steps: [] }] };
       const reqLike = requestRole(p, i, params, sc.file.unit.sf);
-      if (reqLike === 'req') v = { t: [], req: true };
-      else if (reqLike === 'res') v = { t: [], res: true };
+      if (reqLike === 'req') {
+        const checked = checkedFields(node, sc.file.unit.sf, () => this.groupValidates());
+        v = checked ? { t: [], req: true, checked } : { t: [], req: true };
+      } else if (reqLike === 'res') v = { t: [], res: true };
       else if (reqLike === 'src') v = this.source(sc, p, `${p.name.getText(sc.file.unit.sf)} (request parameter)`, 0);
       else if (exported) v = join(v, this.source(sc, p, `parameter ${p.name.getText(sc.file.unit.sf)} of exported ${sc.fnName}`, 0));
       if (p.type) {

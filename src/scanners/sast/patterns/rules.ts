@@ -108,6 +108,17 @@ export interface RuleItem {
   line: number | undefined;
 }
 
+/**
+ * The languages a rule entry names, as {@link parseRuleItems} reads them; undefined when it names none or one this
+ * reader does not know (parsing the entry then says why). Lets a caller parse only the entries it needs.
+ */
+export function itemLanguages(item: RuleItem): RuleLang[] | undefined {
+  const langs = (item.raw as Raw | undefined)?.languages;
+  if (!Array.isArray(langs) || langs.length === 0) return undefined;
+  const out = langs.map((l) => LANGS[String(l).toLowerCase()]);
+  return out.every((l) => l !== undefined) ? (out as RuleLang[]) : undefined;
+}
+
 /** The entries of a rule file's `rules:` list (the YAML half of {@link parseRuleFile}; plain data, JSON-safe). */
 export function ruleItems(text: string, origin: string): RuleItem[] {
   const lc = new LineCounter();
