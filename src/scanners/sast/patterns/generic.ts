@@ -81,7 +81,7 @@ function tokNode(text: string, a: Tok, b: Tok | undefined, starts: (i: number) =
   const t = text.slice(start, end);
   return {
     kind: 'generic', children: [], text: t, leaf: true, str: false, value: t, startIndex: start, endIndex: end,
-    startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col, ty: undefined, cast: undefined, decos: undefined,
+    startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col, ty: undefined, cast: undefined, decos: undefined, qual: undefined,
   };
 }
 
@@ -89,7 +89,7 @@ function emptyAt(at: number, starts: (i: number) => { line: number; col: number 
   const s = starts(at);
   return {
     kind: 'generic', children: [], text: '', leaf: true, str: false, value: '', startIndex: at, endIndex: at,
-    startLine: s.line, startColumn: s.col, endLine: s.line, endColumn: s.col, ty: undefined, cast: undefined, decos: undefined,
+    startLine: s.line, startColumn: s.col, endLine: s.line, endColumn: s.col, ty: undefined, cast: undefined, decos: undefined, qual: undefined,
   };
 }
 

@@ -156,7 +156,7 @@ export function fromTreeSitter(n: TSNode, types?: DeclaredTypes): GNode {
   return {
     kind, children, text, leaf, str, value, startIndex: n.startIndex, endIndex: n.endIndex,
     startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1,
-    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types?.at(text, n.startIndex) : undefined), cast: undefined, decos: undefined,
+    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types?.at(text, n.startIndex) : undefined), cast: undefined, decos: undefined, qual: undefined,
   };
 }
 
@@ -188,13 +188,51 @@ export function parseWith(lang: TsLang, text: string, types = false): TsParse {
         }
         errorLine ??= 1;
       }
-      return { root: fromTreeSitter(tree.rootNode, types ? declaredTypes(tree.rootNode) : undefined), ...(errorLine !== undefined ? { errorLine } : {}) };
+      const root = fromTreeSitter(tree.rootNode, types ? declaredTypes(tree.rootNode) : undefined);
+      if (lang === 'python') qualifyImports(root);
+      return { root, ...(errorLine !== undefined ? { errorLine } : {}) };
     } finally {
       tree.delete();
     }
   } finally {
     p.delete();
   }
+}
+
+/**
+ * Python: marks each use of a name bound by an import (`from flask import request`, `from a import b as c`,
+ * `import os.path as osp`) with the qualified name it stands for, so that a pattern `flask.request` matches it as in
+ * Semgrep. Names are file-wide (a local that shadows an import keeps the mark).
+ */
+function qualifyImports(root: GNode): void {
+  const names = new Map<string, string>();
+  const dotted = (n: GNode | undefined) => (n ? n.text.replace(/\s+/g, '') : '');
+  const imports: GNode[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.kind === 'import_from_statement') {
+      imports.push(n);
+      const mod = dotted(n.children.find((c) => c.kind === 'dotted_name' || c.kind === 'relative_import'));
+      const i = n.children.findIndex((c) => c.leaf && c.text === 'import');
+      for (const c of n.children.slice(i + 1)) {
+        if (c.kind === 'dotted_name') names.set(dotted(c), `${mod}.${dotted(c)}`);
+        else if (c.kind === 'aliased_import') names.set(c.children[c.children.length - 1]!.text, `${mod}.${dotted(c.children[0])}`);
+      }
+    } else if (n.kind === 'import_statement') {
+      imports.push(n);
+      for (const c of n.children) if (c.kind === 'aliased_import') names.set(c.children[c.children.length - 1]!.text, dotted(c.children[0]));
+    } else if (!n.leaf) for (const c of n.children) stack.push(c);
+  }
+  if (!names.size) return;
+  const skip = new Set(imports);
+  const mark = (n: GNode): void => {
+    if (skip.has(n)) return;
+    if (n.kind === 'identifier') n.qual = names.get(n.text);
+    else if (n.kind === 'attribute') mark(n.children[0]!);
+    else for (const c of n.children) mark(c);
+  };
+  mark(root);
 }
 
 /** Parses a (rewritten) pattern in `lang` and returns its top-level statements, wrapped as the grammar needs. */
