@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { openGitHistory } from '../src/targets/git.js';
 import { BENCH_DIR, build, cold, dirSize, header, median, paired, pipeguardRun, positionals, printPaired, QUICK, ratio, ROOT, rounds, type Run, scaling } from './util.js';
 
-const COMMITS = Number(positionals(['--runs', '--scales'])[0] ?? (QUICK ? 500 : 3000));
+const COMMITS = Number(positionals()[0] ?? (QUICK ? 500 : 3000));
 const FILES = 600;
 const repoDir = (commits: number) => join(BENCH_DIR, `git-history-${commits}`);
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, relative } from 'node:path';
 import { BENCH_DIR, build, cold, header, inputDigest, paired, pinned, pipeguardRun, positionals, printPaired, QUICK, ratio, ROOT, type Run, scaling } from './util.js';
 
-const N = Number(positionals(['--runs', '--scales'])[0] ?? (QUICK ? 200 : 2000));
+const N = Number(positionals()[0] ?? (QUICK ? 200 : 2000));
 const peer = join(pinned('dockerfilelint'), 'node_modules', '.bin', 'dockerfilelint');
 
 // A deterministic corpus of realistic Dockerfiles: multi-stage builds, package installs, users, secrets, EXPOSE.

@@ -7,7 +7,7 @@
 // scaling table: a 2x or 4x image would need another Debian root file system, not copies of this one's layers.
 // Run: node --import tsx bench/image.ts [--quick] [--runs N]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, CLI, ROOT, build, cold, type Contender, has, header, paired, pinned, printPaired, ratio, type Run, table } from './util.js';
 
@@ -38,7 +38,8 @@ function image(): void {
   rmSync(b2, { recursive: true, force: true });
   sh('umoci', ['unpack', '--image', `${LAYOUT}:bench`, b2]);
   mkdirSync(join(b2, 'rootfs', 'app'), { recursive: true });
-  cpSync(join(ROOT, 'node_modules'), join(b2, 'rootfs', 'app', 'node_modules'), { recursive: true, dereference: false, verbatimSymlinks: true });
+  // realpath: in a git worktree node_modules is a link to the main checkout's
+  cpSync(realpathSync(join(ROOT, 'node_modules')), join(b2, 'rootfs', 'app', 'node_modules'), { recursive: true, dereference: false, verbatimSymlinks: true });
   cpSync(join(ROOT, 'package.json'), join(b2, 'rootfs', 'app', 'package.json'));
   sh('umoci', ['repack', '--history.created_by', 'COPY . /app && npm ci', '--image', `${LAYOUT}:bench`, b2]);
   rmSync(b1, { recursive: true, force: true });

@@ -207,7 +207,7 @@ async function main(): Promise<void> {
   const threads = Number(option('--threads', String(Math.min(availableParallelism(), 4))));
   const findingsOut = process.argv.includes('--findings') ? option('--findings', '') : undefined;
   const peer = !process.argv.includes('--no-peer');
-  const tree = resolve(positionals(['--runs', '--threads', '--scales', '--findings'])[0] ?? buildTree());
+  const tree = resolve(positionals()[0] ?? buildTree());
   build();
   const work = mkdtempSync(join(tmpdir(), 'pipeguard-bench-sast-'));
   try {

@@ -141,12 +141,15 @@ export function option(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
+/** The options of the benches that take a value (`--runs 3`); the others are flags (`--quick`). */
+const VALUE_OPTIONS = ['--runs', '--scales', '--scale-runs', '--threads', '--files', '--findings'];
+
 /** The positional arguments (those not starting with `--` and not the value of an option that takes one). */
-export function positionals(withValue: string[] = []): string[] {
+export function positionals(): string[] {
   const out: string[] = [];
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
-    if (withValue.includes(a[i]!)) i++;
+    if (VALUE_OPTIONS.includes(a[i]!)) i++;
     else if (!a[i]!.startsWith('--')) out.push(a[i]!);
   }
   return out;
@@ -313,25 +316,30 @@ export interface ScaledInput {
  * The scaling table: the same cold CLI run at 1x, 2x and 4x (`--scales`) its input, each input made by `input(n)`
  * (copies side by side, or a generator asked for n times as much), and per scale: size, files the tool analysed,
  * wall, CPU, peak memory, and each figure's ratio to 1x per unit of input (1.00 = linear; above it, worse).
- * `runs` rounds per scale, the medians printed. `done(n)` may delete the input after its runs.
+ * `--scale-runs N` rounds (default 1), the scales' order rotating each round like `paired`, the medians printed.
+ * Every input is made before the first run; `done(n)` may delete one after all the runs.
  */
-export function scaling(opts: { tool: string; input: (n: number) => ScaledInput; run: (input: ScaledInput, n: number, round: number) => Run; runs?: number; done?: (n: number) => void }): void {
+export function scaling(opts: { tool: string; input: (n: number) => ScaledInput; run: (input: ScaledInput, n: number, round: number) => Run; done?: (n: number) => void }): void {
   const list = scales();
   if (list.length < 2) return;
-  const runs = opts.runs ?? (QUICK ? 1 : 1);
-  console.log(`\nscaling: ${opts.tool}, the input at ${list.map((s) => `${s}x`).join(', ')} (${runs} run${runs === 1 ? '' : 's'} each, medians); "/unit vs 1x" is (figure at n x / n) / figure at 1x: 1.00 is linear growth`);
+  const runs = Number(option('--scale-runs', '1'));
+  console.log(`\nscaling: ${opts.tool}, the input at ${list.map((s) => `${s}x`).join(', ')} (${runs} round${runs === 1 ? '' : 's'}, order rotating, medians); "/unit vs 1x" is (figure at n x / n) / figure at 1x: 1.00 is linear growth`);
+  const inputs = list.map((n) => {
+    const input = opts.input(n);
+    return { n, input, bytes: input.bytes ?? dirSize(input.path).bytes, rs: [] as Run[] };
+  });
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < inputs.length; k++) {
+      const at = inputs[(k + round) % inputs.length]!;
+      const r = opts.run(at.input, at.n, round);
+      at.rs.push(r);
+      console.log(`${at.n}x: wall ${r.wallS.toFixed(2)} s, CPU ${r.cpuS?.toFixed(2) ?? '-'} s, peak ${r.rssMb?.toFixed(0) ?? '-'} MB (load ${loadavg()[0]!.toFixed(1)})`);
+    }
+  }
+  for (const { n } of inputs) opts.done?.(n);
   const rows: (string | number)[][] = [['input', 'MB', 'files', 'findings', 'wall s', 'CPU s', 'peak MB', 'wall/unit vs 1x', 'CPU/unit vs 1x', 'peak vs 1x']];
   let base: { wall: number; cpu?: number; rss?: number } | undefined;
-  for (const n of list) {
-    const input = opts.input(n);
-    const bytes = input.bytes ?? dirSize(input.path).bytes;
-    const rs: Run[] = [];
-    for (let i = 0; i < runs; i++) {
-      const r = opts.run(input, n, i);
-      rs.push(r);
-      console.log(`${n}x: wall ${r.wallS.toFixed(2)} s, CPU ${r.cpuS?.toFixed(2) ?? '-'} s, peak ${r.rssMb?.toFixed(0) ?? '-'} MB (load ${loadavg()[0]!.toFixed(1)})`);
-    }
-    opts.done?.(n);
+  for (const { n, bytes, rs } of inputs) {
     const wall = median(rs.map((r) => r.wallS));
     const cpu = rs.every((r) => r.cpuS !== undefined) ? median(rs.map((r) => r.cpuS!)) : undefined;
     const rss = rs.every((r) => r.rssMb !== undefined) ? median(rs.map((r) => r.rssMb!)) : undefined;

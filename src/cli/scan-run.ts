@@ -87,7 +87,8 @@ Other:
       --show-all          the table lists every finding (default: only those failing the gate, the rest
                           counted by severity on one line)
       --show-secrets      print secrets whole (default: redacted everywhere)
-      --threads N         threads analysing files, this one included (default: processors, up to 4)
+      --threads N         threads analysing files, this one included (default: processors, up to 4;
+                          secrets: the processors the load average leaves idle, at least 1)
       --no-progress       no progress bar on stderr
   -v, --verbose           list suppressed findings, fingerprints and every file error
   -h, --help              this help

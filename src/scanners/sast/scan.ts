@@ -8,7 +8,7 @@ import type { SastConfig } from './config.js';
 import type { GroupFile, GroupOptions, GroupResult } from './js-group.js';
 import { resolveModule } from './js/resolve.js';
 import { TEMPLATE_FILES, TEMPLATE_RULE, templateOutputs } from './js/templates.js';
-import { linkRenders, type RenderHit, type TemplateOutputs, type ViewSettings } from './js/views.js';
+import { linkRenders, resolveView, type RenderHit, type TemplateOutputs, type ViewSettings } from './js/views.js';
 import type { OtherFile } from './others.js';
 import { appliesTo, type YamlRule } from './patterns/rules.js';
 import type { TsLang } from './patterns/tree-sitter.js';
@@ -137,6 +137,7 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   const specs = new Map<string, string>();
   const others: OtherFile[] = [];
   const templates = new Map<string, TemplateOutputs>();
+  const htmlViews = new Map<string, TargetFile>();
   const links: ViewLinks = { renders: [], groupViews: new Map(), all: [] };
   const jsRules = userRules.filter((r) => !disabled.has(r.id));
   // `languages: [generic]` rules read any text file their `paths:` allow, not only source files (as in Semgrep)
@@ -154,8 +155,10 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   try {
     // Deferred reads: a folder's files come as paths, not as bytes kept with their decoded text (which a JS/TS
     // file kept until its group is analysed would hold: the whole tree's sources, 150 MB on the bench tree x4).
-    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) || generic(p), deferRead: true })) {
+    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) || generic(p) || HTML_VIEW.test(p), deferRead: true })) {
       if (ctx.signal.aborted) return;
+      // `.html` views are read only if a render call resolves to one (see templateFindings)
+      if (HTML_VIEW.test(file.path)) htmlViews.set(file.path, file);
       const lang = langOf(file.path) ?? (generic(file.path) ? 'generic' : undefined);
       if (!lang) continue;
       let text: string | undefined;
@@ -192,7 +195,7 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
     await pool?.close();
   }
   if (ctx.signal.aborted) return;
-  yield* templateFindings(templates, links, disabled);
+  yield* await templateFindings(templates, htmlViews, links, disabled);
   if (others.length && !ctx.signal.aborted) {
     const [{ scanOthers }, { builtinRules }] = await Promise.all([import('./others.js'), import('./load-rules.js')]);
     const langs = [...new Set(others.map((o) => o.lang))].filter((l): l is TsLang => l !== 'generic');
@@ -205,13 +208,29 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
  * Template findings: `js-xss` where a template writes a tainted local that a render call handed it (views.ts), and
  * `js-template-unescaped` at every other unescaped output of data.
  */
-function templateFindings(templates: Map<string, TemplateOutputs>, links: ViewLinks, disabled: ReadonlySet<string>): RawFinding[] {
-  const linked = templates.size && links.renders.length && !disabled.has(TAINT_XSS)
-    ? linkRenders(links.renders, (f) => {
-        const own = links.groupViews.get(f) ?? [];
-        return { own, others: links.all.filter((v) => !own.includes(v)) };
-      }, templates)
-    : { findings: [], covered: new Set<string>() };
+async function templateFindings(templates: Map<string, TemplateOutputs>, htmlViews: Map<string, TargetFile>, links: ViewLinks, disabled: ReadonlySet<string>): Promise<RawFinding[]> {
+  const settingsOf = (f: string): { own: ViewSettings[]; others: ViewSettings[] } => {
+    const own = links.groupViews.get(f) ?? [];
+    return { own, others: links.all.filter((v) => !own.includes(v)) };
+  };
+  // `.html` views that render calls resolve to, read now in the syntax of the engine the app registers for them
+  const all = new Map(templates);
+  if (htmlViews.size && links.renders.length) {
+    for (const r of links.renders) {
+      const { own, others } = settingsOf(r.file);
+      const syntax = own.find((s) => s.htmlSyntax)?.htmlSyntax ?? others.find((s) => s.htmlSyntax)?.htmlSyntax;
+      const path = syntax ? resolveView(r, own, others, (p) => all.has(p) || htmlViews.has(p)) : undefined;
+      if (!path || all.has(path)) continue;
+      let text: string | undefined;
+      try {
+        text = await readText(htmlViews.get(path)!);
+      } catch {
+        continue;
+      }
+      if (text !== undefined) all.set(path, templateOutputs(path, text, syntax));
+    }
+  }
+  const linked = all.size && links.renders.length && !disabled.has(TAINT_XSS) ? linkRenders(links.renders, settingsOf, all) : { findings: [], covered: new Set<string>() };
   const out = [...linked.findings];
   if (!disabled.has(TEMPLATE_RULE.id)) {
     for (const [, t] of templates) {
@@ -228,6 +247,9 @@ function templateFindings(templates: Map<string, TemplateOutputs>, links: ViewLi
 }
 
 const TAINT_XSS = 'js-xss';
+
+/** `.html` files in a views-like folder: views of an engine registered for `.html` (`app.engine('html', ...)`, nunjucks). */
+const HTML_VIEW = /(^|\/)(views|templates|pages|layouts|partials|html)\/(.*\/)?[^/]+\.html$/;
 
 /**
  * A file's text; undefined when it is not to be analysed. A file the target left for the scanner to read

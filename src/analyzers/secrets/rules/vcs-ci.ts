@@ -244,10 +244,11 @@ export const VCS_CI_RULES: SecretRuleSpec[] = [
     keywords: ['travis'],
     regex: ctx(r`travis[\w.\-]{0,20}?(?:token|key)`) + r`(?<secret>[A-Za-z0-9_\-]{22})` + R,
     flags: 'i',
-    minEntropy: 3.8,
+    // 22 random characters of one case and digits carry 3.9 bits a character on average, often less.
+    minEntropy: 3.3,
     confidence: 'medium',
     tags: ['travis'],
-    examples: { positive: ['TRAVIS_API_TOKEN=UsdIDtbetkxuOBz4HEiiIX'], negative: ['TRAVIS_API_TOKEN=bvXEkHV9Qx', 'TRAVIS_BRANCH=main'] },
+    examples: { positive: ['TRAVIS_API_TOKEN=UsdIDtbetkxuOBz4HEiiIX', 'travisToken,qmswcbazw5a50adydsrcbs,'], negative: ['TRAVIS_API_TOKEN=bvXEkHV9Qx', 'TRAVIS_BRANCH=main', 'TRAVIS_TOKEN=aaaaabbbbbcccccdddddee'] },
   },
   {
     id: 'buildkite-api-token',

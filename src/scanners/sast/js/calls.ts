@@ -116,7 +116,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
 
     // `res.render(view, locals)`: locals are linked to the view's template (views.ts); input as the locals object, its
     // `layout` or `settings` picks the engine's options
-    if (method === 'render' && (r?.res || RENDER_RECV.test(recvText))) this.renderLocals(argNodes, args, c, sc, name);
+    if ((method === 'render' && (r?.res || RENDER_RECV.test(recvText))) || (method === 'view' && (r?.res || /^(reply|res|h)$/.test(recvText)))) this.renderLocals(argNodes, args, c, sc, name);
 
     // models
     const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
@@ -315,7 +315,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
     const localsNode = argNodes[1];
     if (!localsNode || !args[1] || ts.isFunctionLike(localsNode)) return;
     const l = force(args[1]);
-    const objectInput = l.t.filter((t) => !(t.cleaned & bit('nosql')));
+    // only input read here: a helper's parameter may be handed an object literal whose fields are input
+    const objectInput = l.t.filter((t) => t.origin === 'source' && !(t.cleaned & bit('nosql')));
     if (objectInput.length) {
       const s = this.site(sc, c, `${name}() options`);
       for (const t of objectInput) this.reportTaint(t, 'code', TAINT_RULES.code.ruleId, s);
@@ -382,7 +383,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
 /** Methods of schema objects that return the checked value. */
 const SCHEMA_METHODS = /^(parse|parseAsync|safeParse|safeParseAsync|validate|validateAsync|validateSync|cast)$/;
 
-/** Receivers of `render(view, locals)`: Express responses, Koa contexts with koa-views. */
+/** Receivers of `render(view, locals)`: Express responses, Koa contexts with koa-views (Fastify's is `reply.view`). */
 const RENDER_RECV = /^(res|response|ctx|this\.ctx)$/;
 
 /** Methods that read stored records. */

@@ -125,6 +125,19 @@ export abstract class FunctionSummaries extends ObjectModel {
     for (const ps of s.sinks) {
       const arg = args[ps.index];
       if (!arg) continue;
+      // a helper's whole locals parameter handed to `res.render`: each field of the argument is its own local
+      const fa = ps.site.render?.key === '*' && !ps.path.length ? force(arg) : undefined;
+      if (fa?.fields?.size) {
+        const locals: [string, Val][] = [['*', { t: fa.t }], ...fa.fields];
+        for (const [key, v] of locals) {
+          const site = { ...ps.site, render: { view: ps.site.render!.view, key }, text: ps.site.text.replace(/\|\*$/, `|${key}`), sinkName: ps.site.sinkName.replace(/`\*`$/, `\`${key}\``) };
+          for (const t of collapse(v)) {
+            const steps = [...ps.steps].reduce((acc, st) => addStep(acc, st), addStep(t.steps, callStep(ps.index)));
+            this.reportTaint({ ...t, steps, cleaned: t.cleaned | ps.cleaned }, ps.cls, ps.ruleId, site);
+          }
+        }
+        continue;
+      }
       for (const t of this.taintsAt(arg, ps.path, sc, call)) {
         const steps = [...ps.steps].reduce((acc, st) => addStep(acc, st), addStep(t.steps, callStep(ps.index)));
         this.reportTaint({ ...t, steps, cleaned: t.cleaned | ps.cleaned }, ps.cls, ps.ruleId, ps.site);

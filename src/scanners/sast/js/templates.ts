@@ -29,8 +29,8 @@ const BY_EXT: [RegExp, RegExp[]][] = [
 const NOT_DATA = /^(include|contentFor|defineContent|partial|block|yield)\b|^(body|content|layoutBody|defaultLayout)$|^(['"`]).*\3$|^\d+$/;
 
 /** Every unescaped output of a data expression in a template file, in line order. */
-export function templateHits(path: string, text: string): TemplateHit[] {
-  const entry = BY_EXT.find(([re]) => re.test(path));
+export function templateHits(path: string, text: string, syntax?: string): TemplateHit[] {
+  const entry = BY_EXT.find(([re]) => re.test(syntax ? `x.${syntax}` : path));
   return entry ? matchOutputs(path, text, entry[1]) : [];
 }
 
@@ -38,12 +38,12 @@ export function templateHits(path: string, text: string): TemplateHit[] {
 const NUNJUCKS_PLAIN = /\{\{-?\s*((?:(?!\}\}).)+?)\s*-?\}\}/g;
 
 /**
- * A template's unescaped outputs and, for Nunjucks, its plain `{{ x }}` outputs, which are unescaped when the app
+ * A template's unescaped outputs (`syntax`: the engine's extension, for an `.html` view) and, for Nunjucks, its plain `{{ x }}` outputs, which are unescaped when the app
  * turns autoescaping off (views.ts links both to the locals `res.render` hands the template).
  */
-export function templateOutputs(path: string, text: string): { unescaped: TemplateHit[]; plain: TemplateHit[] } {
-  const unescaped = templateHits(path, text);
-  const plain = /\.(njk|nunjucks)$/.test(path) ? matchOutputs(path, text, [NUNJUCKS_PLAIN]).filter((h) => !/\|\s*(safe|e|escape)\b/.test(h.expr)) : [];
+export function templateOutputs(path: string, text: string, syntax?: string): { unescaped: TemplateHit[]; plain: TemplateHit[] } {
+  const unescaped = templateHits(path, text, syntax);
+  const plain = /\.(njk|nunjucks)$/.test(syntax ? `x.${syntax}` : path) ? matchOutputs(path, text, [NUNJUCKS_PLAIN]).filter((h) => !/\|\s*(safe|e|escape)\b/.test(h.expr)) : [];
   return { unescaped, plain };
 }
 

@@ -3,7 +3,7 @@ import type * as TS from 'typescript';
 import type { ViewDir, ViewSettings } from './views.js';
 
 /** Text that a file making view settings holds (files without it are not walked). */
-const MAY_SET = /['"](views|view engine)['"]|\bconfigure\(|FileSystemLoader/;
+const MAY_SET = /['"](views|view engine)['"]|\bconfigure\(|FileSystemLoader|koa-views|@fastify\/view|point-of-view/;
 
 /**
  * The view settings a file makes: `app.set('views', dir | [dirs])`, `app.set('view engine', ext)`,
@@ -24,10 +24,29 @@ export function viewSettings(sf: TS.SourceFile, file: string): ViewSettings | un
       const key = a[0] && ts.isStringLiteralLike(a[0]) ? a[0].text : undefined;
       if (method === 'set' && key === 'views' && a[1]) out.dirs.push(...dirsOf(a[1], consts));
       else if (method === 'set' && key === 'view engine' && a[1] && ts.isStringLiteralLike(a[1])) out.engine = a[1].text;
+      // `app.engine('html', require('ejs').renderFile)`: `.html` views in that engine's syntax
+      else if (method === 'engine' && key === 'html' && a[1]) out.htmlSyntax = syntaxOf(a[1].getText(sf)) ?? out.htmlSyntax;
       else if ((method === 'configure' && /nunjucks/.test(callee.getText(sf))) || method === 'FileSystemLoader') {
         if (a[0] && !ts.isObjectLiteralExpression(a[0])) out.dirs.push(...dirsOf(a[0], consts));
         if (autoescapeOff(a, sf)) out.autoescapeOff = true;
         if (method === 'configure' && !out.engine) out.engine = 'njk';
+        out.htmlSyntax ??= 'njk';
+      } else if (method === 'views' && /['"](koa-views|@ladjs\/koa-views)['"]/.test(sf.text) && a[0]) {
+        // koa-views: `app.use(views(dir, { extension: 'pug' }))`
+        out.dirs.push(...dirsOf(a[0], consts));
+        const ext = optString(a[1], 'extension', sf);
+        if (ext) out.engine = ext;
+      } else if (method === 'register' && a[0] && /@fastify\/view|point-of-view/.test(a[0].getText(sf)) && a[1] && ts.isObjectLiteralExpression(a[1])) {
+        // @fastify/view: `fastify.register(require('@fastify/view'), { engine: { ejs: require('ejs') }, root })`
+        for (const p of a[1].properties) {
+          if (!ts.isPropertyAssignment(p)) continue;
+          const k = p.name.getText(sf);
+          if (k === 'root' || k === 'templates') out.dirs.push(...dirsOf(p.initializer, consts));
+          if (k === 'engine' && ts.isObjectLiteralExpression(p.initializer)) {
+            const e = p.initializer.properties[0]?.name?.getText(sf);
+            if (e) out.engine = e === 'handlebars' ? 'hbs' : e === 'nunjucks' ? 'njk' : e;
+          }
+        }
       } else if (method === 'Environment' && /nunjucks/.test(callee.getText(sf))) {
         if (autoescapeOff(a, sf)) out.autoescapeOff = true;
       }
@@ -35,7 +54,24 @@ export function viewSettings(sf: TS.SourceFile, file: string): ViewSettings | un
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return out.dirs.length || out.engine || out.autoescapeOff ? out : undefined;
+  return out.dirs.length || out.engine || out.autoescapeOff || out.htmlSyntax ? out : undefined;
+}
+
+/** The template syntax an engine function's source names (`require('ejs').renderFile`, `exphbs.engine()`). */
+function syntaxOf(text: string): string | undefined {
+  if (/\bejs\b/i.test(text)) return 'ejs';
+  if (/nunjucks|\bnjk\b/i.test(text)) return 'njk';
+  if (/\bpug\b|\bjade\b/i.test(text)) return 'pug';
+  if (/mustache|mustache-express/i.test(text)) return 'mustache';
+  if (/hbs|handlebars|exphbs|\bengine\(/i.test(text)) return 'hbs';
+  return undefined;
+}
+
+/** A string option of an options object (`{ extension: 'pug' }`). */
+function optString(o: TS.Expression | undefined, key: string, sf: TS.SourceFile): string | undefined {
+  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
+  for (const p of o.properties) if (ts.isPropertyAssignment(p) && p.name.getText(sf) === key && ts.isStringLiteralLike(p.initializer)) return p.initializer.text;
+  return undefined;
 }
 
 /** Whether an options argument sets `autoescape: false`. */

@@ -40,6 +40,8 @@ export interface ViewSettings {
   engine?: string;
   /** `nunjucks.configure(..., { autoescape: false })`: `{{ x }}` is not escaped. */
   autoescapeOff?: boolean;
+  /** The syntax of `.html` views: `app.engine('html', ...)`'s engine, or nunjucks when the file configures it. */
+  htmlSyntax?: string;
 }
 
 /** A template file found by the walk: its unescaped outputs, and for nunjucks its plain `{{ x }}` outputs. */
@@ -87,7 +89,7 @@ export function resolveView(r: RenderHit, own: readonly ViewSettings[], others: 
   const view = r.view.replace(/^\/+/, '');
   const ext = posix.extname(view).slice(1);
   const engine = own.find((s) => s.engine)?.engine?.replace(/^\./, '');
-  const exts = ext && (VIEW_EXTS.includes(ext) || ext === 'html') ? [''] : engine && VIEW_EXTS.includes(engine) ? [`.${engine}`] : VIEW_EXTS.map((e) => `.${e}`);
+  const exts = ext && (VIEW_EXTS.includes(ext) || ext === 'html') ? [''] : engine && (VIEW_EXTS.includes(engine) || engine === 'html') ? [`.${engine}`] : VIEW_EXTS.map((e) => `.${e}`);
   for (const d of dirs) {
     for (const e of exts) {
       for (const name of [`${view}${e}`, `${view}/index${e}`]) {
