@@ -95,14 +95,14 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
       : {
           // Command-line arguments are input, but they come from whoever runs the program: a CLI that opens the
           // file it is given is by design. Reported, at low severity and confidence, so they do not fail a gate.
-          severity: h.sourceLabel.startsWith('process.argv') ? ('low' as const) : meta.severity,
+          severity: h.sourceLabel.startsWith('process.argv') || h.audit ? ('low' as const) : meta.severity,
           // process.argv comes from whoever runs the program; stored data (second-order) may or may not be input
-          confidence: h.sourceLabel.startsWith('process.argv') || h.sourceLabel.startsWith('stored data') ? ('low' as const) : meta.confidence,
+          confidence: h.sourceLabel.startsWith('process.argv') || h.sourceLabel.startsWith('stored data') || h.audit ? ('low' as const) : meta.confidence,
           cwe: meta.cwe,
           message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName),
         };
     findings.push({
-      scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: ['taint'],
+      scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: h.audit ? ['taint', 'audit'] : ['taint'],
       data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },
     });
   }

@@ -18,6 +18,8 @@ export interface TaintHit {
   flow: FlowStep[];
   identity: string;
   snippet: string;
+  /** An audit: the source is a parameter of a function nothing calls (reported at low severity and confidence). */
+  audit?: boolean;
 }
 
 /** A source of a custom taint rule found at an expression. */

@@ -260,6 +260,47 @@ export abstract class CallEvaluator extends FunctionSummaries {
     return out;
   }
 
+  /**
+   * Whether a URL expression's origin is fixed by the program, so input can only choose a path below it: it starts
+   * with a literal scheme and host (`'https://api.example.com/' + id`, `` `/users/${id}` ``), or with a value that
+   * carries no input (`config.baseUrl + path`, `'https://' + host + path`). Input at the start, or after a bare
+   * scheme or `/`, still chooses the host (`'https://' + input`, `'/' + input` = `//evil.example`). A variable is
+   * judged by the expression it was declared with in the same function.
+   */
+  protected fixedOrigin(n: TS.Expression, sc: Scope, depth = 0): boolean {
+    while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n)) n = n.expression;
+    if (ts.isIdentifier(n) && depth < 3) {
+      const init = declaredInit(n, sc.file.unit.sf);
+      return init ? this.fixedOrigin(init, sc, depth + 1) : false;
+    }
+    const parts: (string | TS.Expression)[] = [];
+    const flat = (e: TS.Expression): void => {
+      while (ts.isParenthesizedExpression(e)) e = e.expression;
+      if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+        flat(e.left);
+        flat(e.right);
+      } else if (ts.isTemplateExpression(e)) {
+        parts.push(e.head.text);
+        for (const sp of e.templateSpans) parts.push(sp.expression, sp.literal.text);
+      } else if (ts.isStringLiteralLike(e)) parts.push(e.text);
+      else parts.push(e);
+    };
+    flat(n);
+    if (parts.length < 2) return false;
+    let lit = '';
+    for (const p of parts) {
+      if (typeof p === 'string') {
+        lit += p;
+        if (FIXED_ORIGIN.test(lit)) return true;
+        continue;
+      }
+      // a value with no input where the host goes: the program's own base URL or host
+      const clean = collapse(this.eval(p, sc)).length === 0 && !force(this.eval(p, sc)).req;
+      return clean && /^((https?:)?\/\/)?$/i.test(lit);
+    }
+    return false;
+  }
+
   protected applySink(row: ModelRow, args: Val[], argNodes: TS.NodeArray<TS.Expression>, site: () => Site, sc: Scope): void {
     const sf = sc.file.unit.sf;
     if (row.opt) {
@@ -278,6 +319,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
       const n = argNodes[i];
       if (!a || !n) continue;
       if (row.str && (ts.isObjectLiteralExpression(n) || ts.isArrayLiteralExpression(n) || ts.isFunctionLike(n))) continue;
+      if ((row.cls === 'redirect' || row.cls === 'ssrf') && !row.field && this.fixedOrigin(n, sc)) continue;
       if (row.cls === 'nosql') {
         // Sequelize, TypeORM and Prisma take `{ where: ... }`: values there are bound, not query operators.
         if (ts.isObjectLiteralExpression(n) && n.properties.some((p) => p.name?.getText(sf) === 'where')) continue;
@@ -294,6 +336,28 @@ export abstract class CallEvaluator extends FunctionSummaries {
       for (const t of taints) this.reportTaint(t, row.cls!, TAINT_RULES[row.cls!].ruleId, s);
     }
   }
+}
+
+/** A literal URL start that fixes the origin: scheme and host followed by a path, query or fragment, or a local path. */
+const FIXED_ORIGIN = /^(?:[a-z][\w+.-]*:\/\/[^/?#\\\s]+[/?#]|\/[^/\\])/i;
+
+/** The initialiser of the declaration of `id` in its function (or the file), when it is declared once there. */
+export function declaredInit(id: TS.Identifier, sf: TS.SourceFile): TS.Expression | undefined {
+  let scope: TS.Node | undefined = id.parent;
+  while (scope && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  if (!scope) return undefined;
+  let found: TS.Expression | undefined;
+  let count = 0;
+  const visit = (m: TS.Node): void => {
+    if (count > 1) return;
+    if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === id.text) {
+      count++;
+      if (m.initializer && m.getStart(sf) < id.getStart(sf)) found = m.initializer;
+    } else if (ts.isBinaryExpression(m) && m.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && m.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(m.left) && m.left.text === id.text) count += 2;
+    if (!(ts.isFunctionLike(m) && m !== scope)) ts.forEachChild(m, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return count === 1 ? found : undefined;
 }
 
 /** Methods that read stored records. */

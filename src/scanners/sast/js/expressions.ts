@@ -281,8 +281,11 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         for (const fn of force(v).fns!) this.invoke(fn, [input], at as TS.Expression, sc, 'message handler');
       }
       else if (KOA_BODY.test(text) && ts.isBinaryExpression(at) && servedAsHtml(at.right)) this.sinkVal(v, 'xss', this.site(sc, at, text));
-      else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) this.sinkVal(v, 'redirect', this.site(sc, at, text));
-      else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) this.sinkVal(v, 'redirect', this.site(sc, at, text));
+      else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) {
+        if (!(ts.isBinaryExpression(at) && this.fixedOrigin(at.right, sc))) this.sinkVal(v, 'redirect', this.site(sc, at, text));
+      } else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) {
+        if (!(ts.isBinaryExpression(at) && this.fixedOrigin(at.right, sc))) this.sinkVal(v, 'redirect', this.site(sc, at, text));
+      }
       if (ts.isElementAccessExpression(target) && ts.isElementAccessExpression(target.expression)) {
         const k1 = this.eval(target.expression.argumentExpression, sc);
         const k2 = this.eval(target.argumentExpression, sc);

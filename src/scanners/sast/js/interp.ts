@@ -1,7 +1,18 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
+import { TAINT_RULES, type SinkClass } from './classes.js';
 import { isFunctionLike } from './scope.js';
 import { StatementExecutor } from './statements.js';
+import { bit } from './values.js';
+
+/**
+ * Classes an unused function's parameters are audited for (see {@link Analyser.auditUnused}): APIs where any
+ * non-constant value is worth a look. Logs, headers, allocation sizes and NoSQL filters are left out: a parameter
+ * reaching them says little.
+ */
+const AUDIT_CLASSES: ReadonlySet<SinkClass> = new Set<SinkClass>([
+  'command', 'code', 'sql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'reflection', 'xpath', 'ldap',
+]);
 
 /**
  * The inter-procedural, inter-file taint interpreter. It walks each function once in statement order with an
@@ -31,5 +42,49 @@ export class Analyser extends StatementExecutor {
       };
       visit(fs.unit.sf);
     }
+    for (const p of paths) this.auditUnused(p);
+  }
+
+  /**
+   * Audit of functions nothing calls: a function declared in a file (or stored in a `const`), neither exported nor
+   * named anywhere else in the file, whose parameter reaches a sink. No caller tells where the value comes from, so
+   * the flow is reported as a low-severity, low-confidence audit (the parameter is the source): the code is an
+   * entry point we cannot see (a handler wired by a framework, a snippet pasted in) or dead code that would be
+   * unsafe once called. Constants, sanitised values and functions that are called stay quiet: a called function's
+   * parameter sinks fire at its call sites with the arguments' real taints.
+   */
+  private auditUnused(path: string): void {
+    const fs = this.files.get(path)!;
+    const sf = fs.unit.sf;
+    const text = sf.text;
+    const visit = (n: TS.Node): void => {
+      ts.forEachChild(n, visit);
+      if (!isFunctionLike(n) || !n.body || n.parameters.length === 0) return;
+      let name: string | undefined;
+      if (ts.isFunctionDeclaration(n)) name = n.name?.text;
+      else if ((ts.isFunctionExpression(n) || ts.isArrowFunction(n)) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name) && n.parent.initializer === n) {
+        name = n.parent.name.text;
+      }
+      if (!name || this.isExported(n)) return;
+      if ((text.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g')) ?? []).length > 1) return;
+      const s = this.summaries.get(n);
+      if (!s) return;
+      for (const ps of s.sinks) {
+        if (!AUDIT_CLASSES.has(ps.cls) || ps.ruleId !== TAINT_RULES[ps.cls].ruleId || ps.cleaned & bit(ps.cls)) continue;
+        const param = n.parameters[ps.index];
+        if (!param) continue;
+        const label = `parameter ${[param.name.getText(sf), ...ps.path].join('.')} of ${name}(), which nothing in this file calls`;
+        const identity = `${ps.ruleId}|${ps.site.text}|${ps.site.fnName}`;
+        const key = `${ps.site.file}\u0000${identity}`;
+        if (this.seen.has(key)) continue;
+        this.seen.add(key);
+        const start = this.mkStep(fs.scope, param, `parameter ${param.name.getText(sf)} of ${name}() (no caller in this file)`);
+        this.hits.push({
+          cls: ps.cls, ruleId: ps.ruleId, file: ps.site.file, loc: ps.site.loc, sinkName: ps.site.sinkName, sourceLabel: label,
+          flow: [start, ...ps.steps, { location: ps.site.loc, message: `reaches ${ps.site.sinkName}` }], identity, snippet: ps.site.snippet, audit: true,
+        });
+      }
+    };
+    visit(sf);
   }
 }
