@@ -1,6 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import { TAINT_RULES } from './classes.js';
+import { NUMERIC_CLEARS, TAINT_RULES } from './classes.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
@@ -168,6 +168,13 @@ export abstract class CallEvaluator extends FunctionSummaries {
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [{ t: [], req: true }, { t: [], res: true }, EMPTY, input], c, sc, `${name} handler`);
       return r ?? EMPTY;
     }
+    // MCP servers (@modelcontextprotocol/sdk): a tool's, prompt's or resource's arguments and a raw request come from
+    // the model's client, i.e. from whatever text steered the model
+    if (method && fnArgs.length && MCP_METHODS.has(method) && /@modelcontextprotocol\/sdk/.test(sf.text)) {
+      const input = this.source(sc, argNodes[0] ?? c, `MCP ${method === 'setRequestHandler' ? 'request' : method.replace(/^register/, '').toLowerCase() + ' arguments'}`, 0);
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input, input], c, sc, `MCP ${method} handler`);
+      return EMPTY;
+    }
     // `handlers[input](...)`: the client picks which function runs (unsafe reflection)
     if (ts.isCallExpression(c) && ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && !ts.isNumericLiteral(callee.argumentExpression)) {
       const key = this.eval(callee.argumentExpression, sc);
@@ -224,6 +231,10 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (f.mod && !f.mod.startsWith('global|')) {
       const d = join(r ? dataOf(r) : undefined, ...args.map((a) => dataOf(a)));
       return { t: d.t, mod: `${f.mod}()` };
+    }
+    // a function of the program we cannot see that says it sanitises (`sanitizeUrl(x)`, `sanitizer(x)`)
+    if ((!f.mod || (f.mod.startsWith('global|') && !rows.length)) && /^[$_]?(sanitiz|sanitis)\w*$|\w(Sanitiz|Sanitis)\w*$/.test(ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '')) {
+      return clean(join(...args.map((a) => dataOf(a))), NUMERIC_MASK);
     }
     if (f.mod === 'global|Promise.all' || f.mod === 'global|Promise.race' || f.mod === 'global|Promise.allSettled') return dataOf(join(...args));
     // unknown call: arguments and receiver flow into the result
@@ -311,7 +322,12 @@ export abstract class CallEvaluator extends FunctionSummaries {
     }
     if (row.unless && argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
     if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf)) return;
-    if (row.first && !(argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && row.first.test(argNodes[0].text))) return;
+    if (row.first) {
+      // the program name as a literal, or as a variable declared once with one (`const shell = 'bash'`)
+      const a0 = argNodes[0] && ts.isIdentifier(argNodes[0]) ? declaredInit(argNodes[0], sf) : argNodes[0];
+      if (!(a0 && ts.isStringLiteralLike(a0) && row.first.test(a0.text))) return;
+    }
+    if (row.has && !argNodes.some((a) => ts.isArrayLiteralExpression(a) && a.elements.some((e) => ts.isStringLiteralLike(e) && row.has!.test(e.text)))) return;
     const idx = row.args === '*' ? args.map((_, i) => i) : row.args === 'last' ? [args.length - 1] : (row.args ?? [0]);
     let s: Site | undefined;
     for (const i of idx) {
@@ -319,6 +335,11 @@ export abstract class CallEvaluator extends FunctionSummaries {
       const n = argNodes[i];
       if (!a || !n) continue;
       if (row.str && (ts.isObjectLiteralExpression(n) || ts.isArrayLiteralExpression(n) || ts.isFunctionLike(n))) continue;
+      if (row.str && ts.isIdentifier(n)) {
+        // a variable declared once with an object literal is that object
+        const init = declaredInit(n, sf);
+        if (init && (ts.isObjectLiteralExpression(init) || ts.isArrayLiteralExpression(init))) continue;
+      }
       if ((row.cls === 'redirect' || row.cls === 'ssrf') && !row.field && this.fixedOrigin(n, sc)) continue;
       if (row.cls === 'nosql') {
         // Sequelize, TypeORM and Prisma take `{ where: ... }`: values there are bound, not query operators.
@@ -359,6 +380,12 @@ export function declaredInit(id: TS.Identifier, sf: TS.SourceFile): TS.Expressio
   ts.forEachChild(scope, visit);
   return count === 1 ? found : undefined;
 }
+
+/** MCP server registrations whose handler receives the client's arguments. */
+const MCP_METHODS = new Set(['tool', 'registerTool', 'prompt', 'registerPrompt', 'resource', 'registerResource', 'setRequestHandler']);
+
+/** Every class but resource exhaustion (what a sanitiser of unknown kind is trusted to clear). */
+const NUMERIC_MASK = bits(NUMERIC_CLEARS);
 
 /** Methods that read stored records. */
 const STORE_READS = /^(find|findOne|findById|findAll|findByPk|findMany|findFirst|findUnique|query|all|get|each)$/;
