@@ -220,6 +220,12 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         fields.set(p.name.text, { t: [], fns: [{ node: p, file: sc.file.unit.path, closure: sc }] });
       }
     }
+    // a serverless HTTP response (`{ statusCode, headers: { 'Content-Type': 'text/html' }, body }`): the body is the page
+    const body = fields.get('body');
+    if (body && collapse(body).length && servedHtmlHeaders(o, sc.file.unit.sf)) {
+      const bp = o.properties.find((p) => p.name?.getText(sc.file.unit.sf).replace(/['"]/g, '') === 'body')!;
+      this.sinkVal(body, 'xss', this.site(sc, bp, 'HTML response body'));
+    }
     return { t: t.slice(0, 4), fields, obj: true };
   }
 
@@ -286,6 +292,15 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       } else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) {
         if (!(ts.isBinaryExpression(at) && this.fixedOrigin(at.right, sc))) this.sinkVal(v, 'redirect', this.site(sc, at, text));
       }
+      // `shared[input] = ...` on an object the whole module shares: a client picks which property of shared state is
+      // replaced (`__proto__`, `hasOwnProperty`, `toString`), for every later request
+      if (ts.isElementAccessExpression(target) && ts.isIdentifier(target.expression) && !ts.isStringLiteralLike(target.argumentExpression) && !ts.isNumericLiteral(target.argumentExpression) && sc.fnName !== '<module>') {
+        const holder = target.expression.text;
+        if (!sc.vars.has(holder) && moduleObject(holder, sc)) {
+          const k = this.eval(target.argumentExpression, sc);
+          if (k.t.length) this.sinkVal(k, 'proto', this.site(sc, at, `a property of the module-level object ${holder}`));
+        }
+      }
       if (ts.isElementAccessExpression(target) && ts.isElementAccessExpression(target.expression)) {
         const k1 = this.eval(target.expression.argumentExpression, sc);
         const k2 = this.eval(target.argumentExpression, sc);
@@ -345,6 +360,24 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     const base = this.eval(e.expression, sc);
     return this.member(base, name, e, sc);
   }
+}
+
+/** Whether `name` is a variable of the module (not of a function around the scope) holding an object or array literal. */
+function moduleObject(name: string, sc: Scope): boolean {
+  let top: Scope = sc;
+  while (top.parent) {
+    if (top.vars.has(name)) return false;
+    top = top.parent;
+  }
+  const sf = sc.file.unit.sf;
+  return sf.statements.some((st) => ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name && d.initializer && (ts.isObjectLiteralExpression(d.initializer) || ts.isArrayLiteralExpression(d.initializer))));
+}
+
+/** Whether an object literal's `headers` name an HTML content type (`'Content-Type': 'text/html'`). */
+function servedHtmlHeaders(o: TS.ObjectLiteralExpression, sf: TS.SourceFile): boolean {
+  const h = o.properties.find((p) => ts.isPropertyAssignment(p) && p.name.getText(sf).replace(/['"]/g, '') === 'headers');
+  if (!h || !ts.isPropertyAssignment(h) || !ts.isObjectLiteralExpression(h.initializer)) return false;
+  return h.initializer.properties.some((p) => ts.isPropertyAssignment(p) && /^content-type$/i.test(p.name.getText(sf).replace(/['"]/g, '')) && ts.isStringLiteralLike(p.initializer) && /^text\/html\b/i.test(p.initializer.text));
 }
 
 /** Koa's response body: a string starting with `<` is served as HTML. */
