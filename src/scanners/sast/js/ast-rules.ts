@@ -267,11 +267,13 @@ export const AST_RULES: AstRule[] = [
     id: 'js-jwt-decode-without-verify', title: 'JWT decoded but never verified', severity: 'high', confidence: 'medium', cwe: ['CWE-345'],
     kinds: [ts.SyntaxKind.CallExpression],
     callNames: new Set(['decode']),
-    help: '`jwt.decode` does not check the signature. Use `jwt.verify` before trusting claims; this rule fires when the file never verifies.',
+    help: '`jwt.decode` does not check the signature. Use `jwt.verify` before trusting claims; this rule fires when the code around the decode (its function and the functions it is written in) never verifies.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
       const c = calleeText(n, f.sf);
-      if (isJwt(c, f) && c.endsWith('decode') && !f.hasJwtVerify) report(n, 'jwt.decode trusts an unverified token: call jwt.verify.');
+      if (!isJwt(c, f) || !c.endsWith('decode')) return;
+      if (f.hasJwtVerify && verifiedAround(n, f.sf)) return;
+      report(n, 'jwt.decode trusts an unverified token: call jwt.verify.');
     },
   },
   {
@@ -418,7 +420,20 @@ export const AST_RULES: AstRule[] = [
       let handler: TS.Node | undefined;
       if (ts.isCallExpression(n) && /^((window|self|top|globalThis)\.)?addEventListener$/.test(calleeText(n, f.sf)) && strArg(n, 0) === 'message') handler = n.arguments[1];
       if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && /^(window|self)\.onmessage$/.test(n.left.getText(f.sf))) handler = n.right;
-      if (!handler || !(ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) || handler.parameters.length === 0) return;
+      // a handler passed by name: the function declared (or stored in a const) in the file
+      if (handler && ts.isIdentifier(handler)) {
+        const name = handler.text;
+        let found: TS.Node | undefined;
+        const find = (m: TS.Node): void => {
+          if (found) return;
+          if (ts.isFunctionDeclaration(m) && m.name?.text === name) found = m;
+          else if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name && m.initializer && (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer))) found = m.initializer;
+          else ts.forEachChild(m, find);
+        };
+        find(f.sf);
+        handler = found;
+      }
+      if (!handler || !(ts.isArrowFunction(handler) || ts.isFunctionExpression(handler) || ts.isFunctionDeclaration(handler)) || handler.parameters.length === 0 || !handler.body) return;
       if (!/\.(origin|source)\b|\borigin\s*[,}]/.test(handler.body.getText(f.sf))) report(n, 'The message handler uses the message without checking event.origin.');
     },
   },
@@ -938,6 +953,23 @@ export const AST_RULES: AstRule[] = [
     },
   },
 ];
+
+/**
+ * Whether a `verify(...)` call is written in the code around a node: in its function or a function around that
+ * (a decode inside verify's callback counts), but not in other functions of the file.
+ */
+function verifiedAround(n: TS.Node, sf: TS.SourceFile): boolean {
+  const verifies = (m: TS.Node, inside: TS.Node): boolean => {
+    if (ts.isCallExpression(m) && /(^|\.)verify$/.test(m.expression.getText(sf))) return true;
+    // another function of the scope: only when the node is inside it
+    if (ts.isFunctionLike(m) && !(n.pos >= m.pos && n.end <= m.end) && m !== inside) return false;
+    return ts.forEachChild(m, (c) => verifies(c, inside)) ?? false;
+  };
+  for (let p: TS.Node | undefined = n.parent; p; p = p.parent) {
+    if ((ts.isFunctionLike(p) || ts.isSourceFile(p)) && verifies(p, p)) return true;
+  }
+  return false;
+}
 
 /** Whether an identifier names the error of a `catch` clause or of an error handler's first parameter. */
 function isCaughtError(id: TS.Identifier, f: FileFacts): boolean {

@@ -56,7 +56,7 @@ export class Analyser extends StatementExecutor {
   private auditUnused(path: string): void {
     const fs = this.files.get(path)!;
     const sf = fs.unit.sf;
-    const text = sf.text;
+    const refs = referenceCounts(sf);
     const visit = (n: TS.Node): void => {
       ts.forEachChild(n, visit);
       if (!isFunctionLike(n) || !n.body || n.parameters.length === 0) return;
@@ -66,7 +66,7 @@ export class Analyser extends StatementExecutor {
         name = n.parent.name.text;
       }
       if (!name || this.isExported(n)) return;
-      if ((text.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g')) ?? []).length > 1) return;
+      if (refs.has(name)) return;
       const s = this.summaries.get(n);
       if (!s) return;
       for (const ps of s.sinks) {
@@ -87,4 +87,24 @@ export class Analyser extends StatementExecutor {
     };
     visit(sf);
   }
+}
+
+/**
+ * Names used in a file other than where they are declared (function and variable names, parameters, property names
+ * and object keys are not uses): a function whose name is not in the set is called, passed or exported nowhere in
+ * the file.
+ */
+function referenceCounts(sf: TS.SourceFile): Set<string> {
+  const used = new Set<string>();
+  const visit = (n: TS.Node): void => {
+    if (ts.isIdentifier(n)) {
+      const p = n.parent;
+      const declared = (ts.isFunctionDeclaration(p) || ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isClassDeclaration(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === n;
+      const property = (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n);
+      if (!declared && !property) used.add(n.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return used;
 }
