@@ -228,6 +228,15 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (out !== undefined) return out;
     // a sink's result carries no taint, but what it returns still has its module path (`compile()` gives a template)
     if (sank) return f.mod && !f.mod.startsWith('global|') ? { t: [], mod: `${f.mod}()` } : EMPTY;
+    // a file path built from input (`path.join(base, input)`): an audit where the path is built, unless the call is
+    // handed straight to another call (a file API reports there) or the result is checked against its base later
+    if (PATH_BUILDERS.has(f.mod ?? '') && !(c.parent && (ts.isCallExpression(c.parent) || ts.isNewExpression(c.parent)) && c.parent.arguments?.includes(c)) && !checkedLater(c, sf)) {
+      const taints = args.flatMap((a) => collapse(a));
+      if (taints.length) {
+        const s = { ...site(), audit: true };
+        for (const t of taints) this.reportTaint(t, 'path', TAINT_RULES.path.ruleId, s);
+      }
+    }
     if (f.mod && !f.mod.startsWith('global|')) {
       const d = join(r ? dataOf(r) : undefined, ...args.map((a) => dataOf(a)));
       return { t: d.t, mod: `${f.mod}()` };
@@ -379,6 +388,24 @@ export function declaredInit(id: TS.Identifier, sf: TS.SourceFile): TS.Expressio
   };
   ts.forEachChild(scope, visit);
   return count === 1 ? found : undefined;
+}
+
+/** `path` functions that build a file path from their arguments. */
+const PATH_BUILDERS = new Set(['path|join', 'path|resolve', 'path|posix.join', 'path|posix.resolve', 'path|win32.join', 'path|win32.resolve']);
+
+/**
+ * Whether the path a call builds is stored in a variable that the function later checks against a base
+ * (`p.startsWith(root)`, `p.indexOf(root) === 0`, `path.relative(root, p)`).
+ */
+function checkedLater(c: TS.Node, sf: TS.SourceFile): boolean {
+  const p = c.parent;
+  const v = p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : p && ts.isBinaryExpression(p) && ts.isIdentifier(p.left) ? p.left.text : undefined;
+  if (!v) return false;
+  let fn: TS.Node | undefined = c.parent;
+  while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+  if (!fn) return false;
+  const after = sf.text.slice(c.end, fn.end);
+  return new RegExp(`\\b${v}\\s*\\.\\s*(startsWith|indexOf)\\(|\\brelative\\([^)]*\\b${v}\\b`).test(after);
 }
 
 /** MCP server registrations whose handler receives the client's arguments. */

@@ -52,6 +52,8 @@ export interface Site {
   snippet: string;
   /** A custom sink's `requires:`: a source taint reports only when its label satisfies it. */
   requires?: (labels: ReadonlySet<string>) => boolean;
+  /** Findings here are audits (low severity and confidence). */
+  audit?: boolean;
 }
 
 /** In a summary: a parameter (at an access path below it) reaches a sink. */
