@@ -714,12 +714,24 @@ export const AST_RULES: AstRule[] = [
         ? /^(WebSocket|ws\.WebSocket|EventSource)$/.test(c)
         : /^(fetch|axios|got|needle|superagent|ky|request|\$\.ajax|\$\.get|\$\.post)$|^(axios|got|needle|superagent|ky|request|http|https|undici|\$|xhr|client|api|ftp|ftpClient|Client)\.(get|post|put|patch|delete|request|connect)$|^(xhr|xmlhttp|req|request)\.open$/.test(c);
       if (!client) return;
-      for (const a of n.arguments ?? []) {
+      for (const arg of n.arguments ?? []) {
+        // the URL written here, in a `const` it names, or as the `url` of an options object (here or in a `const`)
+        let a: TS.Expression = arg;
+        let at: TS.Node = arg;
+        if (ts.isIdentifier(a)) {
+          const init = localInit(a, f);
+          if (init && (ts.isStringLiteralLike(init) || ts.isTemplateExpression(init))) a = init;
+          else if (init && ts.isObjectLiteralExpression(init)) {
+            a = init;
+            at = init.parent && ts.isVariableDeclaration(init.parent) ? init.parent.parent.parent : init;
+          }
+        }
+        if (ts.isObjectLiteralExpression(a)) a = prop(a, 'url') ?? prop(a, 'baseURL') ?? a;
         const url = ts.isStringLiteralLike(a) ? a.text : ts.isTemplateExpression(a) ? a.head.text : undefined;
         if (url === undefined) continue;
         const m = /^(http|ws|ftp|telnet):\/\/([^/:?#]*)/i.exec(url);
         if (m && !/^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[\w-]+\.local|[\w-]+\.localhost|host\.docker\.internal|[\w-]+)$/i.test(m[2]!) && !/^(www\.w3\.org|schemas\.|xmlns)/.test(m[2]!)) {
-          return report(a, `The request goes to ${m[1]!.toLowerCase()}://${m[2]} without encryption.`);
+          return report(at === arg ? arg : at, `The request goes to ${m[1]!.toLowerCase()}://${m[2]} without encryption.`);
         }
       }
     },

@@ -57,6 +57,7 @@ export class Analyser extends StatementExecutor {
     const fs = this.files.get(path)!;
     const sf = fs.unit.sf;
     const refs = referenceCounts(sf);
+    const props = propertyNames(sf);
     const visit = (n: TS.Node): void => {
       ts.forEachChild(n, visit);
       if (!isFunctionLike(n) || !n.body || n.parameters.length === 0) return;
@@ -64,6 +65,11 @@ export class Analyser extends StatementExecutor {
       if (ts.isFunctionDeclaration(n)) name = n.name?.text;
       else if ((ts.isFunctionExpression(n) || ts.isArrowFunction(n)) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name) && n.parent.initializer === n) {
         name = n.parent.name.text;
+      }
+      // a method of a class that nothing in the file names (a framework instantiates it), itself never called here
+      if (ts.isMethodDeclaration(n) && ts.isIdentifier(n.name) && ts.isClassDeclaration(n.parent) && n.parent.name && !refs.has(n.parent.name.text) && !this.isExported(n.parent)) {
+        name = n.name.text;
+        if (props.has(name)) return;
       }
       if (!name || this.isExported(n)) return;
       if (refs.has(name)) return;
@@ -107,4 +113,16 @@ function referenceCounts(sf: TS.SourceFile): Set<string> {
   };
   visit(sf);
   return used;
+}
+
+/** Names read as properties in a file (`x.name`, `x['name']`): how a method would be called. */
+function propertyNames(sf: TS.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: TS.Node): void => {
+    if (ts.isPropertyAccessExpression(n)) out.add(n.name.text);
+    else if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) out.add(n.argumentExpression.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
 }

@@ -334,6 +334,10 @@ export const MODEL_ROWS: readonly string[] = [
   '* scan sink:nosql 0 str recv=(^|\\.)(documentClient|docClient|dynamo\\w*|ddb\\w*|dynamoDb\\w*|DynamoDB\\w*)$',
   '@aws-sdk/client-dynamodb new:QueryCommand sink:nosql 0 str', '@aws-sdk/client-dynamodb new:ScanCommand sink:nosql 0 str',
   '@aws-sdk/lib-dynamodb new:QueryCommand sink:nosql 0 str', '@aws-sdk/lib-dynamodb new:ScanCommand sink:nosql 0 str',
+  // Chrome DevTools Protocol (chrome-remote-interface): pages opened at, written from or evaluating input
+  '* navigate sink:ssrf 0 field=url recv=(^|\\.)Page$', '* setDocumentContent sink:xss 0 field=html recv=(^|\\.)Page$',
+  '* printToPDF sink:ssrf 0 field=url recv=(^|\\.)Page$',
+  '* evaluate sink:code 0 field=expression recv=(^|\\.)Runtime$', '* compileScript sink:code 0 field=expression recv=(^|\\.)Runtime$',
   // -- end issue 22 block --
   // values that carry no taint whatever goes in
   'global Array.isArray clean', 'global isNaN clean', 'global Number.isInteger clean', 'global Object.keys propagate',
