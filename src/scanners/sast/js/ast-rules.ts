@@ -964,6 +964,22 @@ export const AST_RULES: AstRule[] = [
       report(walk, `${walked} walks a key path and is written below it without rejecting __proto__/constructor.`);
     },
   },
+  {
+    id: 'js-nextjs-dynamic-rewrite-host', title: 'Next.js rewrite or redirect to a host taken from the request', severity: 'high', confidence: 'medium', cwe: ['CWE-918', 'CWE-601'],
+    kinds: [ts.SyntaxKind.ObjectLiteralExpression],
+    help: "A `rewrites()`/`redirects()` entry whose destination host holds a path or query parameter (`destination: 'https://:tenant.api.example.com'`) lets the client choose the host Next.js proxies to (server-side request forgery) or sends the browser to. Keep hosts fixed and put parameters in the path.",
+    visit(n, f, report) {
+      if (!ts.isObjectLiteralExpression(n)) return;
+      const src = prop(n, 'source');
+      const dst = prop(n, 'destination');
+      if (!src || !dst || !ts.isStringLiteralLike(dst)) return;
+      if (!/^https?:\/\/[^/?#]*:[A-Za-z_]/.test(dst.text)) return;
+      let owner: TS.Node | undefined = n.parent;
+      while (owner && !ts.isMethodDeclaration(owner) && !ts.isPropertyAssignment(owner) && !ts.isSourceFile(owner)) owner = owner.parent;
+      const name = owner && (ts.isMethodDeclaration(owner) || ts.isPropertyAssignment(owner)) ? owner.name.getText(f.sf) : '';
+      if (/^(rewrites|redirects)$/.test(name)) report(n, `The ${name.slice(0, -1)} destination ${dst.text.slice(0, 60)} takes its host from the request.`);
+    },
+  },
 ];
 
 /**
