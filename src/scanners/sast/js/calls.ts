@@ -228,10 +228,11 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (out !== undefined) return out;
     // a sink's result carries no taint, but what it returns still has its module path (`compile()` gives a template)
     if (sank) return f.mod && !f.mod.startsWith('global|') ? { t: [], mod: `${f.mod}()` } : EMPTY;
-    // a file path built from input (`path.join(base, input)`): an audit where the path is built, unless the call is
+    // a file path built from input read in this function (`path.join(base, req.query.f)`): an audit where the path is
+    // built (a parameter's value is judged where it reaches a file API), unless the call is
     // handed straight to another call (a file API reports there) or the result is checked against its base later
     if (PATH_BUILDERS.has(f.mod ?? '') && !(c.parent && (ts.isCallExpression(c.parent) || ts.isNewExpression(c.parent)) && c.parent.arguments?.includes(c)) && !checkedLater(c, sf)) {
-      const taints = args.flatMap((a) => collapse(a));
+      const taints = args.flatMap((a) => collapse(a)).filter((t) => t.origin === 'source' && !t.rule);
       if (taints.length) {
         const s = { ...site(), audit: true };
         for (const t of taints) this.reportTaint(t, 'path', TAINT_RULES.path.ruleId, s);

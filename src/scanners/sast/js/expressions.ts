@@ -213,9 +213,9 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
   }
 
   /**
-   * SQL text or HTML markup built from input (`'SELECT ... WHERE id = ' + input`, `` `<h1>${input}</h1>` ``) and kept
-   * in a variable, returned, or handed to a function of the program: an audit where the string is built. Strings
-   * written straight into a library call are judged by that call's sink.
+   * SQL text or HTML markup built from input read in the same function (`'SELECT ... WHERE id = ' + req.query.id`,
+   * `` `<h1>${input}</h1>` ``) and kept in a variable, returned, or handed to a function of the program: an audit
+   * where the string is built. Strings written straight into a library call are judged by that call's sink.
    */
   protected builtString(e: TS.Expression, v: Val, sc: Scope, text?: string): void {
     if (!v.t.length) return;
@@ -226,7 +226,9 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     const cls = builtClass(text ?? literalText(e));
     if (!cls) return;
     const site = { ...this.site(sc, e, cls === 'sql' ? 'SQL text built from input' : 'HTML built from input'), audit: true };
-    for (const t of collapse(v)) this.reportTaint(t, cls, TAINT_RULES[cls].ruleId, site);
+    // input read in this function only (a parameter's value is judged where it reaches a sink); taints of custom
+    // (YAML) rules' sources belong to those rules
+    for (const t of collapse(v)) if (t.origin === 'source' && !t.rule) this.reportTaint(t, cls, TAINT_RULES[cls].ruleId, site);
   }
 
   protected evalObject(o: TS.ObjectLiteralExpression, sc: Scope): Val {
