@@ -331,6 +331,11 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (!ok) return;
     }
     if (row.unless && argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
+    // an options variable we cannot see into may set that key (`sendFile(p, options)` with a `root` built elsewhere)
+    if (row.unless && argNodes.slice(1).some((a) => ts.isIdentifier(a) && !/^(cb|callback|done|next|err|fn)$/.test(a.text))) {
+      const opts = argNodes.slice(1).filter(ts.isIdentifier).map((a) => declaredInit(a, sf));
+      if (opts.some((o) => !o || !ts.isObjectLiteralExpression(o) || o.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
+    }
     if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf)) return;
     if (row.first) {
       // the program name as a literal, or as a variable declared once with one (`const shell = 'bash'`)
