@@ -106,6 +106,8 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
       data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },
     });
   }
+  // where the taint engine already reports the flow, the structural audit of the same call says nothing more
+  const taintAt = new Set(findings.map((f) => `${f.ruleId}|${locKey(f.location)}`));
   for (const u of units) {
     let astHits: ReturnType<typeof runAstRules> = [];
     try {
@@ -117,6 +119,8 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
     for (const h of astHits) {
       const r = AST_RULES.find((x) => x.id === h.ruleId)!;
       const loc = nodeLocation(u.sf, u.path, h.node);
+      const deferTo = DEFER_TO_TAINT[r.id];
+      if (deferTo && taintAt.has(`${deferTo}|${locKey(loc)}`)) continue;
       const snippet = (u.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
       findings.push({
         scanner: 'sast', ruleId: r.id, severity: r.severity, confidence: r.confidence, message: h.message, cwe: r.cwe,
@@ -126,6 +130,14 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
     }
   }
   return { findings, fileErrors };
+}
+
+/** Structural audits that a taint finding of the given rule at the same place makes redundant. */
+const DEFER_TO_TAINT: Record<string, string> = { 'js-trusted-html-bypass': 'js-xss' };
+
+function locKey(l: RawFinding['location']): string {
+  const f = l as { path?: string; startLine?: number; startColumn?: number };
+  return `${f.path}:${f.startLine}:${f.startColumn}`;
 }
 
 /** A group this large makes the heap grow by hundreds of megabytes (its trees and summaries). */

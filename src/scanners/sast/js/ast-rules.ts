@@ -965,6 +965,33 @@ export const AST_RULES: AstRule[] = [
     },
   },
   {
+    id: 'js-trusted-html-bypass', title: 'Framework sanitising bypassed for a non-constant value', severity: 'low', confidence: 'low', cwe: ['CWE-79'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['trustAs', 'trustAsHtml', 'trustAsJs', 'trustAsUrl', 'trustAsResourceUrl', 'trustAsCss', 'bypassSecurityTrustHtml', 'bypassSecurityTrustScript', 'bypassSecurityTrustStyle', 'bypassSecurityTrustUrl', 'bypassSecurityTrustResourceUrl', 'sanitize']),
+    help: "AngularJS `$sce.trustAs*` and Angular `DomSanitizer.bypassSecurityTrust*` (or `sanitize(SecurityContext.NONE, x)`) switch the framework's escaping off for one value. With a value that is not a constant, check where it comes from: data a user can influence must be sanitised first (DOMPurify), or rendered without the bypass.",
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression)) return;
+      const m = n.expression.name.text;
+      const recv = n.expression.expression.getText(f.sf);
+      let v: TS.Expression | undefined;
+      if (m === 'sanitize') {
+        // Angular's DomSanitizer with the NONE context returns the value untouched
+        if (!/(^|\.)(sanitizer|domSanitizer|_sanitizer)$/i.test(recv) || !/SecurityContext\.NONE$/.test(n.arguments[0]?.getText(f.sf) ?? '')) return;
+        v = n.arguments[1];
+      } else if (m === 'trustAs') {
+        if (!/(^|\.)\$sce$/.test(recv)) return;
+        v = n.arguments[1];
+      } else if (m.startsWith('trustAs')) {
+        if (!/(^|\.)\$sce$/.test(recv)) return;
+        v = n.arguments[0];
+      } else v = n.arguments[0];
+      if (!v || ts.isStringLiteralLike(v) || ts.isNumericLiteral(v)) return;
+      if (/sanitiz|purif|escape|DOMPurify/i.test(v.getText(f.sf))) return;
+      if (ts.isIdentifier(v) && (/^[A-Z][A-Z0-9_]+$/.test(v.text) || constString(v, f) !== undefined)) return;
+      report(n, `${m}() turns escaping off for a value that is not a constant: make sure it is not user data, or sanitise it first.`);
+    },
+  },
+  {
     id: 'js-nextjs-dynamic-rewrite-host', title: 'Next.js rewrite or redirect to a host taken from the request', severity: 'high', confidence: 'medium', cwe: ['CWE-918', 'CWE-601'],
     kinds: [ts.SyntaxKind.ObjectLiteralExpression],
     help: "A `rewrites()`/`redirects()` entry whose destination host holds a path or query parameter (`destination: 'https://:tenant.api.example.com'`) lets the client choose the host Next.js proxies to (server-side request forgery) or sends the browser to. Keep hosts fixed and put parameters in the path.",
