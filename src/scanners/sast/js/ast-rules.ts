@@ -883,7 +883,7 @@ export const AST_RULES: AstRule[] = [
   {
     id: 'js-escaping-disabled', title: 'HTML escaping or contextual escaping turned off', severity: 'medium', confidence: 'medium', cwe: ['CWE-79', 'CWE-116'],
     kinds: [ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.JsxAttribute],
-    help: 'Template engines and frameworks escape what they render unless told otherwise: `noEscape: true` (Handlebars), `autoescape: false` (Nunjucks, Swig), `escapeMarkup = false`, an identity `Mustache.escape`, `escapeHtml={false}` (react-markdown), `$sceProvider.enabled(false)` or a `**` resource URL list (AngularJS) make every value a page renders raw HTML. Keep escaping on and mark the few trusted values explicitly.',
+    help: 'Template engines and frameworks escape what they render unless told otherwise: `noEscape: true` (Handlebars), `autoescape: false` (Nunjucks, Swig), `escapeMarkup = false`, an identity `Mustache.escape`, `escapeHtml={false}` or `allowDangerousHtml` (react-markdown), `$sceProvider.enabled(false)` or a `**` resource URL list (AngularJS) make every value a page renders raw HTML. Keep escaping on and mark the few trusted values explicitly.',
     visit(n, f, report) {
       if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) {
         const prop = n.left.name.text;
@@ -900,6 +900,8 @@ export const AST_RULES: AstRule[] = [
       if (ts.isJsxAttribute(n)) {
         const e = n.initializer && ts.isJsxExpression(n.initializer) ? n.initializer.expression : undefined;
         if (n.name.getText(f.sf) === 'escapeHtml' && e?.kind === ts.SyntaxKind.FalseKeyword) report(n, 'escapeHtml={false} renders the Markdown\'s raw HTML.');
+        // react-markdown 5: `allowDangerousHtml` (a bare attribute is true)
+        if (n.name.getText(f.sf) === 'allowDangerousHtml' && (!n.initializer || e?.kind === ts.SyntaxKind.TrueKeyword)) report(n, 'allowDangerousHtml renders the Markdown\'s raw HTML.');
         return;
       }
       if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
