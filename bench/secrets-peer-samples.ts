@@ -8,16 +8,24 @@
 // (GenerateSampleSecrets: INI, JSON, escaped JSON, XML, YAML with block scalars, C#, Go, Java, Kotlin, PHP,
 // Python, CSV, logstash and Makefile operators), with the identifier as the peer writes it.
 //
+// `genRe` and `tpl` entries draw two secrets each from the peer's regex (bench/regex-sample.ts, seeded).
+//
 // Run: node --import tsx bench/secrets-peer-samples.ts [--misses]
 import { readFileSync } from 'node:fs';
 import { compileRules, detect } from '../src/analyzers/secrets/engine.js';
 import { BUILTIN_RULES } from '../src/analyzers/secrets/rules/index.js';
+import { sample } from './regex-sample.js';
 
 interface Sample {
   rule: string;
   kind: 'tp' | 'fp';
   text?: string;
   gen?: [string, string];
+  /** `GenerateSampleSecrets(id, secrets.NewSecret(regex))`: secrets drawn from the regex, written in every form. */
+  genRe?: [string, string];
+  /** A sample built around one drawn secret: `tpl` with `{{s}}` where a secret drawn from `re` goes. */
+  tpl?: string;
+  re?: string;
   path?: string;
 }
 
@@ -49,8 +57,15 @@ let fp = 0;
 let fpFlagged = 0;
 let fpFlaggedMedium = 0;
 const misses: string[] = [];
-for (const s of samples) {
-  const texts = s.gen ? GITLEAKS_FORMS.map((f) => f.replaceAll('{i}', s.gen![0]).replaceAll('{s}', s.gen![1])) : [s.text!];
+/** Secrets drawn from a peer's regex, seeded by the sample's line, so every run draws the same ones. */
+const DRAWS = 2;
+const forms = (id: string, secret: string) => GITLEAKS_FORMS.map((f) => f.replaceAll('{i}', id).replaceAll('{s}', secret));
+for (const [n, s] of samples.entries()) {
+  let texts: string[];
+  if (s.gen) texts = forms(s.gen[0], s.gen[1]);
+  else if (s.genRe) texts = Array.from({ length: DRAWS }, (_, k) => forms(s.genRe![0], sample(s.genRe![1], 7919 * n + k))).flat();
+  else if (s.tpl) texts = Array.from({ length: DRAWS }, (_, k) => s.tpl!.replaceAll('{{s}}', sample(s.re!, 7919 * n + k)));
+  else texts = [s.text!];
   for (const text of texts) {
     const dets = detect(text, set, { path: s.path ?? 'sample.txt' });
     if (s.kind === 'tp') {

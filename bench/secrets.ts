@@ -1,17 +1,20 @@
 // Secrets scanner throughput beside secretlint (recommended preset) and ripgrep (the combined keyword set), on a
-// generated corpus of at least 200 MB (copies of this repository's node_modules plus planted synthetic secrets),
-// then the full history of a generated repository with thousands of commits.
-// Run: node --import tsx bench/secrets.ts   (env SECRETS_BENCH_MB to change the corpus size)
+// generated corpus of at least 200 MB (copies of this repository's node_modules, pinned by its package-lock.json,
+// plus synthetic secrets planted by a seeded generator), then the full history of a generated repository with
+// thousands of commits; each at 1x, 2x and 4x its input.
+// Run: node --import tsx bench/secrets.ts [--quick] [--runs N] [--scales 1,2,4]
+//   (env SECRETS_BENCH_MB to change the corpus size, SECRETS_BENCH_COMMITS the history's commits)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { BUILTIN_RULES } from '../src/analyzers/secrets/rules/index.js';
 import { base62, crc32 } from '../src/analyzers/secrets/validators.js';
-import { BENCH_DIR, build, CLI, has, ROOT, table, timed, type Timed } from './util.js';
+import { BENCH_DIR, build, cold, type Contender, has, header, inputDigest, paired, pinned, pipeguardRun, printPaired, QUICK, ratio, ROOT, rounds, type Run, scaling } from './util.js';
 
-const TARGET_MB = Number(process.env['SECRETS_BENCH_MB'] ?? 200);
-const corpus = join(BENCH_DIR, 'secrets-corpus');
-const peers = join(BENCH_DIR, 'peers');
+const TARGET_MB = Number(process.env['SECRETS_BENCH_MB'] ?? (QUICK ? 20 : 200));
+const COMMITS = Number(process.env['SECRETS_BENCH_COMMITS'] ?? (QUICK ? 300 : 3000));
+const THREADS = Math.min(availableParallelism(), 4);
 
 function rng(seed: number) {
   let x = seed;
@@ -24,13 +27,22 @@ function token(r: () => number, n: number, alpha = A62) {
   return s;
 }
 
-function makeCorpus(): { bytes: number; files: number; planted: number } {
-  const marker = join(corpus, '.done');
-  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8'));
+interface Corpus {
+  dir: string;
+  bytes: number;
+  files: number;
+  planted: number;
+}
+
+/** `mb` MB (to the file): node_modules copied over and over (files in sorted order, so the seeded planting is reproducible). */
+function makeCorpus(mb: number): Corpus {
+  const dir = join(BENCH_DIR, `secrets-corpus-${mb}mb`);
+  const marker = join(dir, '.done');
+  if (existsSync(marker)) return { dir, ...JSON.parse(readFileSync(marker, 'utf8')) };
   const src = join(ROOT, 'node_modules');
   const files: string[] = [];
   const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile() && /\.(js|cjs|mjs|ts|json|md|map|txt|yml|yaml)$/.test(e.name) && statSync(p).size < 2_000_000) files.push(p);
@@ -41,9 +53,9 @@ function makeCorpus(): { bytes: number; files: number; planted: number } {
   let bytes = 0;
   let count = 0;
   let planted = 0;
-  for (let copy = 0; bytes < TARGET_MB * 1024 * 1024; copy++) {
+  for (let copy = 0; bytes < mb * 1024 * 1024; copy++) {
     for (const f of files) {
-      const dest = join(corpus, `copy${copy}`, relative(src, f).replace(/node_modules/g, 'nm'));
+      const dest = join(dir, `copy${copy}`, relative(src, f).replace(/node_modules/g, 'nm'));
       mkdirSync(dirname(dest), { recursive: true });
       if (r() % 500 === 0) {
         const body = token(r, 30);
@@ -57,77 +69,83 @@ function makeCorpus(): { bytes: number; files: number; planted: number } {
       } else copyFileSync(f, dest);
       bytes += statSync(dest).size;
       count++;
+      if (bytes >= mb * 1024 * 1024) break; // exactly the size asked for, so 2x and 4x are 2 and 4 times 1x
     }
   }
   const info = { bytes, files: count, planted };
   writeFileSync(marker, JSON.stringify(info));
-  return info;
+  return { dir, ...info };
 }
 
-function ensureSecretlint(): string | undefined {
-  const bin = join(peers, 'node_modules', '.bin', 'secretlint');
-  if (!existsSync(bin)) {
-    mkdirSync(peers, { recursive: true });
-    if (!existsSync(join(peers, 'package.json'))) writeFileSync(join(peers, 'package.json'), '{"name":"peers","private":true}\n');
-    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', 'secretlint@13.0.6', '@secretlint/secretlint-rule-preset-recommend@13.0.7'], { cwd: peers, stdio: 'inherit' });
-    if (r.status !== 0) return undefined;
-  }
-  writeFileSync(join(peers, '.secretlintrc.json'), JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
-  return bin;
+/** pipeguard secrets over a folder, cold; files and findings from its report. */
+function pipeguard(dir: string, out: string, threads?: number): Run {
+  return pipeguardRun(['secrets', dir, '--no-gitignore', '--no-archives', ...(threads ? ['--threads', String(threads)] : [])], out, 'secrets');
 }
 
 build();
-const info = makeCorpus();
-const mb = info.bytes / 1024 / 1024;
-console.log(`corpus: ${info.files} files, ${mb.toFixed(1)} MB, ${info.planted} planted secrets`);
-const cli = CLI;
-const outFile = join(BENCH_DIR, 'secrets-out.json');
-const ourArgs = [cli, 'secrets', corpus, '--no-gitignore', '--no-archives', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', outFile];
+header('secrets benchmark');
+const corpus = makeCorpus(TARGET_MB);
+const mb = corpus.bytes / 1024 / 1024;
+console.log(`corpus: ${relative(ROOT, corpus.dir)}: ${corpus.files} files, ${mb.toFixed(1)} MB, ${corpus.planted} planted secrets, digest ${inputDigest(corpus.dir)} (node_modules of package-lock.json, seeded planting)`);
 const kw = join(BENCH_DIR, 'keywords.txt');
 writeFileSync(kw, [...new Set(BUILTIN_RULES.flatMap((r) => r.keywords))].join('\n') + '\n');
-const sl = ensureSecretlint();
-if (!sl) console.log('secretlint could not be installed: skipped');
+let peers: string | undefined;
+try {
+  peers = pinned('secretlint');
+  writeFileSync(join(peers, '.secretlintrc.json'), JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+  // A formatter that only counts (files linted, messages): cheaper for secretlint than any built-in one.
+  writeFileSync(join(peers, 'count.mjs'), 'export default (results) => `__COUNT__ files ${results.length} findings ${results.reduce((n, r) => n + r.messages.length, 0)}`;\n');
+} catch (e) {
+  console.log(`secretlint could not be installed (${(e as Error).message}): skipped`);
+}
 if (!has('rg')) console.log('ripgrep not installed (apt-get install ripgrep): skipped');
 
-/** The tools, run in turn each round, so a machine that changes speed (shared hosts do) slows them all alike. */
-const tools: { name: string; run: () => Timed; findings: (t: Timed) => number | string }[] = [
-  { name: 'pipeguard secrets', run: () => timed('node', ourArgs), findings: () => JSON.parse(readFileSync(outFile, 'utf8')).findings.length as number },
-  { name: 'pipeguard secrets (1 thread)', run: () => timed('node', [...ourArgs, '--threads', '1']), findings: () => JSON.parse(readFileSync(outFile, 'utf8')).findings.length as number },
+const out = (name: string, round: number) => join(BENCH_DIR, `secrets-${name}-${round}.json`);
+const contenders: Contender[] = [
+  { name: 'pipeguard secrets', threads: `${THREADS} (default: processors, up to 4)`, run: (i) => pipeguard(corpus.dir, out('default', i)) },
+  { name: 'pipeguard secrets --threads 1', threads: '1', run: (i) => pipeguard(corpus.dir, out('t1', i), 1) },
   ...(has('rg')
-    ? [{ name: `ripgrep -i -F (${BUILTIN_RULES.flatMap((r) => r.keywords).length} keywords)`, run: () => timed('rg', ['-uu', '-i', '-F', '-c', '-f', kw, corpus]), findings: (t: Timed) => `${t.stdout.split('\n').filter(Boolean).length} files hit` }]
-    : []),
-  ...(sl
     ? [{
-        name: 'secretlint (recommended preset)',
-        run: () => timed(sl, [`${corpus}/**/*`, '--secretlintrc', join(peers, '.secretlintrc.json'), '--format', 'compact', '--no-color'], { cwd: peers }),
-        findings: (t: Timed) => t.stdout.split('\n').filter((l) => /: line \d+, col \d+/.test(l)).length,
+        name: `ripgrep -i -F (${BUILTIN_RULES.flatMap((r) => r.keywords).length} keywords)`,
+        threads: `${availableParallelism()} (rg default)`,
+        run: () => {
+          const s = cold('rg', ['-uu', '-i', '-F', '-c', '--stats', '-f', kw, corpus.dir]);
+          return { ...s, files: Number(/(\d+) files searched/.exec(s.stdout)?.[1] ?? NaN), findings: `${/(\d+) files contained matches/.exec(s.stdout)?.[1] ?? '?'} files hit` };
+        },
+      }]
+    : []),
+  ...(peers
+    ? [{
+        name: 'secretlint 13.0.6 (recommended preset)',
+        threads: '1 (Node, one thread)',
+        run: () => {
+          const s = cold(join(peers!, 'node_modules', '.bin', 'secretlint'), [`${corpus.dir}/**/*`, '--secretlintrc', join(peers!, '.secretlintrc.json'), '--format', join(peers!, 'count.mjs'), '--no-color'], { cwd: peers! });
+          const m = /__COUNT__ files (\d+) findings (\d+)/.exec(s.stdout);
+          if (!m) throw new Error(`secretlint failed (${s.status}): ${s.stderr.slice(0, 500)}`);
+          return { ...s, files: Number(m[1]), findings: Number(m[2]) };
+        },
       }]
     : []),
 ];
-const ROUNDS = Number(process.env['SECRETS_BENCH_ROUNDS'] ?? 3);
-const runs = tools.map(() => [] as Timed[]);
-const found = tools.map(() => 0 as number | string);
-for (let round = 0; round < ROUNDS; round++) {
-  tools.forEach((tool, i) => {
-    const t = tool.run();
-    runs[i]!.push(t);
-    found[i] = tool.findings(t);
-  });
-}
-const best = runs.map((r) => Math.min(...r.map((t) => t.seconds)));
-const median = runs.map((r) => r.map((t) => t.seconds).sort((x, y) => x - y)[Math.floor(r.length / 2)]!);
-const rows: (string | number)[][] = [['tool', `best of ${ROUNDS} s`, 'median s', 'MB/s (best)', 'findings', 'peak RSS MiB']];
-tools.forEach((tool, i) => rows.push([tool.name, best[i]!, median[i]!, mb / best[i]!, found[i]!, Math.max(...runs[i]!.map((t) => t.maxRssMiB ?? 0))]));
-table(rows);
-const at = (prefix: string) => tools.findIndex((t) => t.name.startsWith(prefix));
-const [ours, rg, secretlint] = [at('pipeguard secrets'), at('ripgrep'), at('secretlint')];
-if (secretlint >= 0) console.log(`ratio: pipeguard is ${(best[secretlint]! / best[ours]!).toFixed(1)}x secretlint's throughput (medians: ${(median[secretlint]! / median[ours]!).toFixed(1)}x)`);
-if (rg >= 0) console.log(`ratio: pipeguard takes ${(best[ours]! / best[rg]!).toFixed(2)}x ripgrep's keyword-only time (medians: ${(median[ours]! / median[rg]!).toFixed(2)}x)`);
+const results = paired(contenders, Number(process.env['SECRETS_BENCH_ROUNDS'] ?? rounds()));
+printPaired(results, { inputMb: mb });
+const at = (prefix: string) => results.find((t) => t.name.startsWith(prefix));
+const [ours, ours1, rg, secretlint] = [results[0]!, results[1]!, at('ripgrep'), at('secretlint')];
+if (secretlint) console.log(`ratio: ${ratio(secretlint, ours)}\nratio: ${ratio(secretlint, ours1)}`);
+if (rg) console.log(`ratio: ${ratio(ours, rg)} (ripgrep only finds keywords)`);
+scaling({
+  tool: 'pipeguard secrets (default threads); the corpus generated n times as large',
+  input: (n) => {
+    const c = makeCorpus(TARGET_MB * n);
+    return { path: c.dir, bytes: c.bytes };
+  },
+  run: (input, n, i) => pipeguard(input.path, out(`scale${n}`, i)),
+});
 
 // History: a generated repository with thousands of commits.
-const repo = join(BENCH_DIR, 'history-repo');
-const COMMITS = Number(process.env['SECRETS_BENCH_COMMITS'] ?? 3000);
-if (!existsSync(join(repo, '.git'))) {
+function historyRepo(commits: number): string {
+  const repo = join(BENCH_DIR, `history-repo-${commits}`);
+  if (existsSync(join(repo, '.git'))) return repo;
   mkdirSync(repo, { recursive: true });
   const g = (args: string[], input?: string) =>
     spawnSync('git', args, { cwd: repo, input, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.test', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.test' } });
@@ -136,7 +154,7 @@ if (!existsSync(join(repo, '.git'))) {
   const r = rng(3);
   let stream = '';
   const src = readFileSync(join(ROOT, 'node_modules', 'typescript', 'lib', 'lib.dom.d.ts'), 'utf8').slice(0, 20000);
-  for (let i = 1; i <= COMMITS; i++) {
+  for (let i = 1; i <= commits; i++) {
     const path = `src/mod${i % 200}.js`;
     let content = `// revision ${i}\n${src.slice(r() % 10000, (r() % 10000) + 8000)}\n`;
     if (i % 97 === 0) content += `const key = "AKIA${token(r, 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}";\n`;
@@ -146,14 +164,30 @@ if (!existsSync(join(repo, '.git'))) {
   const fi = g(['fast-import', '--quiet'], stream);
   if (fi.status !== 0) throw new Error(fi.stderr);
   g(['checkout', '-q', 'main']);
+  return repo;
 }
-const histOut = join(BENCH_DIR, 'history-out.json');
-const hist = timed('node', [cli, 'secrets', repo, '--history', '--no-progress', '--fail-on', 'none', '-f', 'json', '-o', histOut], {}, 2);
-const histFindings = JSON.parse(readFileSync(histOut, 'utf8')).findings.length as number;
-const logp = timed('sh', ['-c', `git -C ${repo} log -p -U0 --all | wc -c`], {}, 2);
-const histBytes = Number(spawnSync('sh', ['-c', `git -C ${repo} cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' | awk '$1=="blob"{s+=$2} END{print s}'`], { encoding: 'utf8' }).stdout.trim());
-table([
-  ['history run', 'seconds', 'blob MB/s', 'findings'],
-  [`pipeguard secrets --history (${COMMITS} commits)`, hist.seconds, histBytes / 1024 / 1024 / hist.seconds, histFindings],
-  ['git log -p -U0 --all | wc -c (reading alone)', logp.seconds, '-', '-'],
+const blobBytes = (repo: string) => Number(spawnSync('sh', ['-c', `git -C ${repo} cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' | awk '$1=="blob"{s+=$2} END{print s}'`], { encoding: 'utf8' }).stdout.trim());
+const history = (repo: string, outFile: string): Run => pipeguardRun(['secrets', repo, '--history'], outFile, 'secrets');
+const repo = historyRepo(COMMITS);
+console.log(`\nhistory: ${relative(ROOT, repo)}, ${COMMITS} commits (seeded, git fast-import), ${(blobBytes(repo) / 1048576).toFixed(1)} MB of blobs`);
+const hist = paired([
+  { name: `pipeguard secrets --history`, threads: `${THREADS} (default)`, run: (i) => history(repo, out('history', i)) },
+  {
+    name: 'git log -p -U0 --all | wc -c (reading alone)',
+    threads: '1',
+    run: () => {
+      const s = cold('sh', ['-c', `git -C ${repo} log -p -U0 --all | wc -c`]);
+      return { ...s, files: '-', findings: `${(Number(s.stdout.trim()) / 1048576).toFixed(1)} MB of patch` };
+    },
+  },
 ]);
+printPaired(hist, { inputMb: blobBytes(repo) / 1048576 });
+console.log(`ratio: ${ratio(hist[0]!, hist[1]!)}`);
+scaling({
+  tool: 'pipeguard secrets --history; a repository generated with n times the commits',
+  input: (n) => {
+    const r = historyRepo(COMMITS * n);
+    return { path: r, bytes: blobBytes(r) };
+  },
+  run: (input, n, i) => history(input.path, out(`history-scale${n}`, i)),
+});

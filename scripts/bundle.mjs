@@ -27,7 +27,9 @@ async function precomputed() {
         'export const shapes = knownShapes(BUILTIN_RULES);\n' +
         'const set = compileRules(BUILTIN_RULES);\n' +
         'export const keywords = set.matcher.serialize();\n' +
-        'export const literals = { literals: [...set.matcher.keywords], always: set.always.length };\n' +
+        // Only the literals that gate or anchor a rule: the automaton's other literal, the inline-ignore marker
+        // `pipeguard:`, wakes no rule (and it starts every line the CLI writes to stderr).
+        'export const literals = { literals: set.matcher.keywords.filter((_, k) => set.gates[k].length > 0 || set.anchors[k].length > 0), always: set.always.length };\n' +
         'export const secretMetas = builtinSecretMetas();\n',
       resolveDir: root.pathname,
       loader: 'ts',

@@ -3,6 +3,7 @@ import { VERSION } from '../core/version.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './io.js';
 import { mayHoldSecret } from '../analyzers/secrets/screen.js';
+import { isVerdictPrefix } from './verdict.js';
 
 type Masker = (text: string) => string;
 
@@ -44,7 +45,7 @@ function maskedStream<S extends NodeJS.WritableStream>(stream: S): MaskedStream<
           if (mask) return write(chunk, more);
           // A text none of the secret rules could match goes out as it is (nothing may overtake a waiting one).
           const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
-          if (waiting.length === 0 && (text === undefined || !mayHoldSecret(text))) {
+          if (waiting.length === 0 && (text === undefined || isVerdictPrefix(text) || !mayHoldSecret(text))) {
             return (stream.write as (...a: unknown[]) => boolean)(chunk, ...more);
           }
           waiting.push([chunk, ...more]);

@@ -15,6 +15,7 @@ import { defaultThreads, prestartWorkers, releaseWorkers } from '../scanners/sec
 import { int, parse, platformOption } from './args.js';
 import type { CliIO } from './io.js';
 import { writeReports } from './output.js';
+import { VERDICT_PREFIXES } from './verdict.js';
 
 /** Kept for commands written against the older name; see cli/output.ts. */
 export { writeAtomic, writeReports } from './output.js';
@@ -86,7 +87,8 @@ Other:
       --show-all          the table lists every finding (default: only those failing the gate, the rest
                           counted by severity on one line)
       --show-secrets      print secrets whole (default: redacted everywhere)
-      --threads N         threads analysing files, this one included (default: processors, up to 4)
+      --threads N         threads analysing files, this one included (default: processors, up to 4;
+                          secrets: the processors the load average leaves idle, at least 1)
       --no-progress       no progress bar on stderr
   -v, --verbose           list suppressed findings, fingerprints and every file error
   -h, --help              this help
@@ -394,11 +396,10 @@ export async function gateAndRender(report: Report, io: CliIO, o: GateOptions): 
   const files = rendered.filter((r) => r.file !== undefined);
   if (files.length) {
     const n = decision.violations.length;
-    const verdict = decision.outcome === 'pass' ? 'PASS' : 'FAIL';
     const gate = decision.failOn === 'none' ? 'gate off (fail-on none)' : `${n} failing the gate`;
-    io.stderr.write(
-      `pipeguard: ${verdict}: ${report.findings.length} finding(s), ${gate}, ${decision.suppressed.length} suppressed; wrote ${files.map((f) => f.file).join(', ')}\n`,
-    );
+    // The verdict in a write of its own (see verdict.ts), then the rest of the line.
+    io.stderr.write(VERDICT_PREFIXES[decision.outcome]);
+    io.stderr.write(`${report.findings.length} finding(s), ${gate}, ${decision.suppressed.length} suppressed; wrote ${files.map((f) => f.file).join(', ')}\n`);
   }
   return decision.outcome === 'pass' ? 0 : 1;
 }

@@ -19,7 +19,8 @@ export type SecretMasker = (text: string) => string;
 
 /**
  * Returns the findings with their texts redacted. `mask` masks what the secret rules find (built by the caller
- * from the secrets engine, so this module does not load it when nothing needs it).
+ * from the secrets engine, so this module does not load it when nothing needs it). A finding none of whose texts
+ * changes is returned as it is (most findings: a report of thousands copied every one, location included).
  */
 export function redactFindings<F extends Finding>(findings: F[], mask: SecretMasker): F[] {
   return findings.map((f) => {
@@ -28,37 +29,66 @@ export function redactFindings<F extends Finding>(findings: F[], mask: SecretMas
       const masked = mask(t);
       return credential && f.scanner !== 'secrets' ? maskLiterals(masked) : masked;
     };
-    const out: F = { ...f, location: redactLocation(f.location, clean, mask), message: mask(f.message) };
-    if (f.origin) out.origin = redactOrigin(f.origin, mask);
-    if (f.evidence !== undefined) out.evidence = clean(f.evidence);
-    if (f.flow) out.flow = f.flow.map((s): FlowStep => ({ ...s, location: redactLocation(s.location, clean, mask), message: mask(s.message) }));
+    const location = redactLocation(f.location, clean, mask);
+    const message = mask(f.message);
+    const origin = f.origin ? redactOrigin(f.origin, mask) : undefined;
+    const evidence = f.evidence !== undefined ? clean(f.evidence) : undefined;
+    const flow = f.flow?.map((s): FlowStep => {
+      const loc = redactLocation(s.location, clean, mask);
+      const msg = mask(s.message);
+      return loc === s.location && msg === s.message ? s : { ...s, location: loc, message: msg };
+    });
+    if (location === f.location && message === f.message && origin === f.origin && evidence === f.evidence && (!flow || flow.every((s, i) => s === f.flow![i]))) return f;
+    const out: F = { ...f, location, message };
+    if (origin) out.origin = origin;
+    if (evidence !== undefined) out.evidence = evidence;
+    if (flow) out.flow = flow;
     return out;
   });
 }
 
 /**
  * A location with its snippet cleaned and its names masked: a file may be named after a secret it holds
- * (`ghp_….txt`), and the name is printed in every format.
+ * (`ghp_….txt`), and the name is printed in every format. The same object when nothing changes.
  */
 function redactLocation(loc: Location, clean: (t: string) => string, mask: SecretMasker): Location {
-  const out = { ...loc } as Location & Record<string, unknown>;
-  if ('snippet' in loc && loc.snippet !== undefined) (out as { snippet?: string }).snippet = clean(loc.snippet);
-  for (const key of ['path', 'manifest', 'url', 'file'] as const) {
-    const v = out[key];
-    if (typeof v === 'string') out[key] = mask(v);
+  let out: (Location & Record<string, unknown>) | undefined;
+  const set = (key: string, value: string) => {
+    out ??= { ...loc } as Location & Record<string, unknown>;
+    out[key] = value;
+  };
+  if ('snippet' in loc && loc.snippet !== undefined) {
+    const snippet = clean(loc.snippet);
+    if (snippet !== loc.snippet) set('snippet', snippet);
   }
-  return out;
+  const fields = loc as Location & Record<string, unknown>;
+  for (const key of ['path', 'manifest', 'url', 'file'] as const) {
+    const v = fields[key];
+    if (typeof v !== 'string') continue;
+    const masked = mask(v);
+    if (masked !== v) set(key, masked);
+  }
+  return out ?? loc;
 }
 
 /** Commit metadata (message, author, e-mail) and archive member names, masked: all come from the scanned content. */
 function redactOrigin(o: Origin, mask: SecretMasker): Origin {
   const out: Origin = { ...o };
-  if (o.message !== undefined) out.message = mask(o.message);
-  if (o.author !== undefined) out.author = mask(o.author);
-  if (o.email !== undefined) out.email = mask(o.email);
-  if (o.createdBy !== undefined) out.createdBy = mask(o.createdBy);
-  if (o.archive) out.archive = o.archive.map(mask);
-  return out;
+  let changed = false;
+  const masked = (v: string): string => {
+    const m = mask(v);
+    if (m !== v) changed = true;
+    return m;
+  };
+  if (o.message !== undefined) out.message = masked(o.message);
+  if (o.author !== undefined) out.author = masked(o.author);
+  if (o.email !== undefined) out.email = masked(o.email);
+  if (o.createdBy !== undefined) out.createdBy = masked(o.createdBy);
+  if (o.archive) {
+    const archive = o.archive.map(masked);
+    out.archive = archive;
+  }
+  return changed ? out : o;
 }
 
 /** Masks every literal value of a line (`KEY=value`, `"value"`), keeping names and structure readable. */

@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { logicalName } from '../core/location.js';
 import { ruleHelpUri } from '../core/rules.js';
 import { SEVERITIES } from '../core/types.js';
-import type { Decision, FileLocation, Location, PackageLocation, Region, Report, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
+import type { Decision, FileLocation, Fix, Location, PackageLocation, Region, Report, RuleMeta, ScannerStatus, Severity } from '../core/types.js';
 import { buildView, stripSecrets } from './view.js';
 import type { Entry } from './view.js';
 import { advisoryRule, advisoryRuleId } from './sarif-advisory.js';
@@ -229,6 +229,8 @@ function result(e: Entry, ruleId: string, ruleIndex: number): Json {
       },
     ];
   }
+  const fixes = sarifFixes(f.fix);
+  if (fixes) out.fixes = fixes;
   out.properties = {
     ...(ruleId !== f.ruleId ? { 'pipeguard/rule': f.ruleId } : {}),
     severity: f.severity,
@@ -244,6 +246,30 @@ function result(e: Entry, ruleId: string, ruleIndex: number): Json {
     data: f.data === undefined ? undefined : stripSecrets(exchange ? Object.fromEntries(Object.entries(f.data).filter(([k]) => k !== 'http')) : f.data),
   };
   return out;
+}
+
+/**
+ * A finding's text edits (a rule's `fix:`, applied by `pipeguard fix`) as SARIF `fixes`: one fix whose artifact
+ * changes replace each edited region (1-based lines and columns, end exclusive, as the finding's regions) with the
+ * new text, edits grouped by file. Undefined when the finding has no edits (advice alone is in properties.fix).
+ */
+function sarifFixes(fix: Fix | undefined): Json[] | undefined {
+  const edits = fix?.edits ?? [];
+  if (!edits.length) return undefined;
+  const byPath = new Map<string, typeof edits>();
+  for (const e of edits) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+  return [
+    {
+      description: { text: fix!.description },
+      artifactChanges: [...byPath].map(([path, list]) => ({
+        artifactLocation: { uri: pathToUri(path) || '(target)', uriBaseId: SRCROOT },
+        replacements: list.map((e) => ({
+          deletedRegion: { startLine: e.startLine, startColumn: e.startColumn, endLine: e.endLine, endColumn: e.endColumn },
+          insertedContent: { text: e.text },
+        })),
+      })),
+    },
+  ];
 }
 
 /**

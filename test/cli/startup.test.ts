@@ -13,7 +13,10 @@ const root = new URL('../../', import.meta.url).pathname;
 const out = join(root, '.test-output', `startup-bundle-${process.pid}`);
 mkdirSync(out, { recursive: true });
 after(() => rmSync(out, { recursive: true, force: true }));
-execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), join(out, 'bundle')], { stdio: 'pipe' });
+execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), join(out, 'bundle')], { stdio: 'pipe', env: { ...process.env, PIPEGUARD_BUNDLE_META: join(out, 'meta.json') } });
+// Which sources went into which file of the bundle (esbuild's metafile), to name what a run loaded.
+const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+const sourcesOf = new Map(Object.entries(meta.outputs).map(([file, o]) => [file.slice(file.lastIndexOf('/') + 1), Object.keys(o.inputs)]));
 
 writeFileSync(
   join(out, 'hooks.mjs'),
@@ -55,6 +58,13 @@ const HEAVY: [string, RegExp][] = [
   ['SQLite', /better-sqlite3/],
 ];
 
+/** The sources (repository paths) in the bundle files a run loaded. */
+function sourcesIn(loaded: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const l of loaded) for (const src of sourcesOf.get(l.slice(l.lastIndexOf('/') + 1)) ?? []) out.add(src);
+  return out;
+}
+
 function heavyIn(loaded: string[]): string[] {
   return HEAVY.filter(([, re]) => loaded.some((l) => re.test(l))).map(([name]) => name);
 }
@@ -84,4 +94,29 @@ test('a JavaScript file loads TypeScript (so the trace does see it when it happe
     assert.ok(r.status === 0 || r.status === 1, r.stderr);
     assert.deepEqual(heavyIn(r.loaded), ['the TypeScript compiler'], `--threads ${threads}`);
   }
+});
+
+test('a scan writing its report to a file loads neither the secret rules nor the attestation verifier for an empty folder', () => {
+  const dir = makeDir();
+  const r = loadedBy(dir, ['-o', join(dir, 'report.json')]);
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  // The summary line went out (through the masked stderr) without the secrets engine being loaded for it.
+  assert.match(r.stderr, /^pipeguard: (PASS|FAIL): \d+ finding\(s\)/);
+  const sources = sourcesIn(r.loaded);
+  assert.ok(sources.has('src/cli/scan-run.ts'), 'the metafile names the loaded files');
+  for (const heavy of ['src/analyzers/secrets/engine.ts', 'src/analyzers/secrets/rules/index.ts', 'src/attest/verify.ts', 'src/attest/tlog.ts']) {
+    assert.ok(!sources.has(heavy), `${heavy} loaded`);
+  }
+});
+
+test('an iac scan of Dockerfiles loads neither SAST nor the attestation verifier', () => {
+  const dir = makeDir({ 'a/Dockerfile': 'FROM node:20\nRUN apt-get install -y curl\n', 'b/Dockerfile': 'FROM alpine\nUSER 1000\n' });
+  const r = loadedBy(dir, ['--scanners', 'iac', '-o', join(dir, 'report.json')]);
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  assert.deepEqual(heavyIn(r.loaded), []);
+  const sources = sourcesIn(r.loaded);
+  assert.ok(sources.has('src/analyzers/iac/dockerfile-audit.ts'), 'the iac rules ran');
+  // (the secret rules do load: the report's texts are masked, and these name a Dockerfile, a literal of the rules;
+  // so do the pipeline rules, whose ids the config schema checks)
+  for (const heavy of ['src/scanners/sast/scan.ts', 'src/scanners/sast/patterns/match.ts', 'src/attest/verify.ts']) assert.ok(!sources.has(heavy), `${heavy} loaded`);
 });

@@ -164,3 +164,32 @@ test('paths never turn into network or root references', () => {
   assert.equal(pathToUri('/etc/passwd'), 'etc/passwd');
   assert.equal(pathToUri('a//b'), 'a/b');
 });
+
+test("a finding's text edits (a rule's fix:) become SARIF fixes with artifact changes; advice alone does not", () => {
+  const report = sampleReport();
+  const i = report.findings.findIndex((f) => f.fingerprint === F.sqli.fingerprint);
+  const at = report.findings[i]!;
+  const path = (at.location as { path: string }).path;
+  report.findings[i] = {
+    ...at,
+    fix: {
+      description: 'use a parameterised query',
+      edits: [
+        { path, startLine: 3, startColumn: 5, endLine: 3, endColumn: 20, text: 'db.query(sql, [id])' },
+        { path, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1, text: "import { sql } from './sql';\n" },
+      ],
+    },
+  };
+  const log = sarif(report);
+  const r = resultFor(log, F.sqli.fingerprint) as Result & { fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string; uriBaseId: string }; replacements: { deletedRegion: Record<string, number>; insertedContent: { text: string } }[] }[] }[] };
+  assert.equal(r.fixes?.length, 1);
+  const fix = r.fixes![0]!;
+  assert.equal(fix.description.text, 'use a parameterised query');
+  assert.equal(fix.artifactChanges.length, 1, 'edits to one file are one artifact change');
+  assert.equal(fix.artifactChanges[0]!.artifactLocation.uri, pathToUri(path));
+  assert.deepEqual(fix.artifactChanges[0]!.replacements[0], { deletedRegion: { startLine: 3, startColumn: 5, endLine: 3, endColumn: 20 }, insertedContent: { text: 'db.query(sql, [id])' } });
+  // a dependency upgrade is advice without edits: no SARIF fix, the advice stays in properties
+  const dep = log.runs[0]!.results.find((x) => x.properties.upgradeTo !== undefined) as (Result & { fixes?: unknown }) | undefined;
+  assert.ok(dep);
+  assert.equal(dep.fixes, undefined);
+});

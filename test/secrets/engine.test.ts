@@ -146,6 +146,22 @@ test('a custom rule is searched over the whole file when its keyword occurs anyw
   assert.deepEqual(detect(text.replace('acme', 'other'), customWhole), []);
 });
 
+test('a two-character prefix anchors a rule only when it is the rule\'s keyword and the first characters are known far', () => {
+  const rule = (id: string, keywords: string[], regex: string): SecretRuleSpec => ({ id, title: id, severity: 'medium', keywords, regex, examples: { positive: [], negative: [] } });
+  const jwtLike = rule('jwt-like', ['ey'], String.raw`(?<![A-Za-z0-9_\-])ey[A-Za-z0-9]{17,400}\.ey[A-Za-z0-9_\-]{17,800}`);
+  const shortLead = rule('short-lead', ['ey'], String.raw`ey[A-Za-z0-9.]{3}[^"]{0,40}`);
+  const otherKeyword = rule('other-keyword', ['eyes_'], String.raw`(?:eyes_|ey)[A-Za-z0-9]{30}`);
+  const set = compileRules([jwtLike, shortLead, otherKeyword]);
+  assert.deepEqual(set.rules.map((r) => r.mode), ['anchored', 'window', 'window']);
+  // The same matches as the whole-text reference, and none inside words (`key`, `they`) or mid-token.
+  const body = `${seeded(3, 20)}.ey${seeded(4, 30)}`;
+  const text = `they key=ey${body} xey${body} "ey${body}"\n${'obey the keyboard; '.repeat(500)}ey${body}`;
+  const reference = compileRules([jwtLike], { exhaustive: true });
+  const got = detect(text, compileRules([jwtLike])).map((d) => d.start);
+  assert.deepEqual(got, detect(text, reference).map((d) => d.start));
+  assert.equal(got.length, 3);
+});
+
 test('changedLines keeps only secrets on added lines', () => {
   const set = compileRules(BUILTIN_RULES);
   const text = `old ${githubToken(21)}\nnew ${githubToken(22)}\n`;

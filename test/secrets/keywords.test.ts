@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KeywordMatcher } from '../../src/analyzers/secrets/keywords.js';
+import { findRuns, RUN_CLASSES } from '../../src/analyzers/secrets/decode.js';
 import { seeded } from '../helpers/tokens.js';
 
 function naive(text: string, kws: string[]): string[] {
@@ -146,4 +147,29 @@ test('leads drop exactly the byte-scan hits whose following bytes do not fit, ac
   // A hit too close to the end to hold its lead is dropped; bytes >= 0x80 fit any position.
   assert.deepEqual(pairs(m.collectBytes(Buffer.from('EAA', 'latin1'))), []);
   assert.deepEqual(pairs(m.collectBytes(Buffer.from('EAA\u00e9 EAAz EAAZ', 'latin1'))), [0, 3, 0, 13]);
+});
+
+test('the WebAssembly scan for encoded runs finds exactly the runs the JavaScript one does, past its record area', () => {
+  const m = new KeywordMatcher(['token', 'ghp_']);
+  const classes = RUN_CLASSES;
+  const join = (a: ArrayLike<number>) => Array.from(a).join(',');
+  let total = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    // Runs of every length around the bounds (22, 24, 8,192), separators, padding, bytes above 0x7f.
+    let text = '';
+    for (let i = 0; text.length < 20000; i++) {
+      const len = [1, 21, 22, 23, 24, 25, 30, 64, 8190, 8192, 8193, 40][(seed * 7 + i) % 12]!;
+      text += seeded(seed * 1000 + i, len, (seed + i) % 3 ? 'abcXYZ019+/_-%' : 'abcdefXYZ') + ['', '=', '==', '===', ' ', '\n', '\u00e9', '.'][(seed + i) % 8];
+    }
+    const bytes = Buffer.from(text, 'latin1');
+    const want = findRuns(bytes);
+    total += want.length / 3;
+    assert.equal(join(m.encodedRuns(bytes, classes)!), join(want), `seed ${seed}`);
+  }
+  assert.ok(total > 100, `${total} runs`);
+  // More runs than one call's records hold (~175,000): the scan goes on where it stopped.
+  const many = Buffer.from(`${seeded(9, 30, 'abc0123XYZ')} `.repeat(200_000), 'latin1');
+  const want = findRuns(many);
+  assert.equal(want.length, 3 * 200_000);
+  assert.equal(join(m.encodedRuns(many, classes)!), join(want));
 });

@@ -5,7 +5,7 @@ import type { Report } from '../../src/core/types.js';
 import { runScan } from '../../src/engine/run.js';
 import { render, FORMATS } from '../../src/report/index.js';
 import { evaluate } from '../../src/gate/evaluate.js';
-import { hasSpareWorkers, prestartWorkers, releaseWorkers } from '../../src/scanners/secrets/prestart.js';
+import { defaultThreads, hasSpareWorkers, prestartWorkers, releaseWorkers, threadsFor } from '../../src/scanners/secrets/prestart.js';
 import { secretsScanner } from '../../src/scanners/secrets/scanner.js';
 import { openDirectory } from '../../src/targets/directory.js';
 import { makeDir, writeTree } from '../helpers/tmp.js';
@@ -126,6 +126,21 @@ test('without the WebAssembly automaton (keywords of too many characters) files 
   }
 });
 
+test('default threads: this one plus one per processor the load average leaves idle, up to 4', () => {
+  // A quiet machine: every processor, up to 4.
+  assert.equal(threadsFor({ processors: 2, load: 0 }), 2);
+  assert.equal(threadsFor({ processors: 2, load: 0.4 }), 2);
+  assert.equal(threadsFor({ processors: 8, load: 0 }), 4);
+  assert.equal(threadsFor({ processors: 1, load: 0 }), 1);
+  // A busy one: a worker would only take processor time from other processes (and cost its own start).
+  assert.equal(threadsFor({ processors: 2, load: 0.6 }), 1);
+  assert.equal(threadsFor({ processors: 2, load: 15 }), 1);
+  assert.equal(threadsFor({ processors: 8, load: 5.2 }), 3);
+  assert.equal(threadsFor({ processors: 16, load: 40 }), 1);
+  const here = defaultThreads();
+  assert.ok(here >= 1 && here <= 4);
+});
+
 test('threads started ahead wait for their rules, are adopted by the next scan and do its work; unused ones are stopped', async () => {
   const dir = makeDir({ 'a.txt': `aws_key = ${awsKeyId(7)}\n`, 'b.txt': 'nothing here\n', 'c.txt': `AWS_KEY=${awsKeyId(8)}\n` });
   prestartWorkers(2);
@@ -168,6 +183,20 @@ test('Kubernetes Secret data: base64 values are decoded and searched, reported a
   assert.ok(!r.findings.some((x) => x.ruleId === 'kubernetes-secret-data' && fileLoc(x.location).path === 'deploy/secret.yaml' && fileLoc(x.location).startLine === 7));
   const all = JSON.stringify(r);
   assert.ok(!all.includes(token) && !all.includes(b64), 'neither the secret nor its encoding is printed');
+});
+
+test('an encoded secret in a file read from disk is placed at its run, after plain secrets and others decoded before it', async () => {
+  // The file is read into the keyword automaton's memory; searching a decoded value must not overwrite it.
+  const token = githubToken(12);
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const text = `// header\n${'x = 1\n'.repeat(5)}const a = '${b64(`password = 'Xy9zQ2wE7rT5uI8oP1aS'`)}';\nconst k = '${awsKeyId(7)}';\nconst b = '${b64(`GITHUB_TOKEN=${token}`)}';\n`;
+  const r = await scanDir(makeDir({ 'a.js': text }));
+  const at = r.findings.map((f) => [f.ruleId, (fileLoc(f.location) as { startLine?: number }).startLine, (fileLoc(f.location) as { startColumn?: number }).startColumn, f.evidence?.slice(0, 12)]);
+  assert.deepEqual(at, [
+    ['generic-password', 7, 12, "const a = 'X"],
+    ['aws-access-key-id', 8, 12, "const k = 'A"],
+    ['github-pat', 9, 12, "const b = 'g"],
+  ]);
 });
 
 test('encoded secrets anywhere: base64, base64url, hex, percent-encoding and base64 in base64 are decoded, with bounds', async () => {

@@ -203,11 +203,19 @@ ${'\n'.repeat(8)}${secretLine}
 test('twilio: account SID with its auth token, basic auth', async () => {
   const sid = 'AC' + createHash('md5').update('sid').digest('hex');
   const { text, secret } = await sample('twilio-auth-token');
-  const dir = makeDir({ '.env': `TWILIO_ACCOUNT_SID=${sid}\n${text}\n` });
+  // Written together, the SID and the token are one finding (twilio-account-pair) checked with both; apart (more
+  // than five lines between them), each is its own finding and the token is checked with the SID as before.
+  const together = makeDir({ '.env': `TWILIO_ACCOUNT_SID=${sid}\n${text}\n` });
+  const apart = makeDir({ '.env': `TWILIO_ACCOUNT_SID=${sid}\n${'\n'.repeat(8)}${text}\n` });
   for (const [mode, expected] of [['live', 'live'], ['revoked', 'revoked']] as const) {
     double.modes.set(`${sid}:${secret}`, mode);
     double.seen = [];
-    const r = await scan(dir);
+    let r = await scan(together);
+    assert.deepEqual(r.findings.map((f) => f.ruleId), ['twilio-account-pair']);
+    assert.equal(verdict(r.findings[0]), expected);
+    assert.deepEqual(double.seen.map((s) => s.path), [`/2010-04-01/Accounts/${sid}.json`]);
+    double.seen = [];
+    r = await scan(apart);
     assert.equal(verdict(r.findings.find((f) => f.ruleId === 'twilio-auth-token')), expected);
     assert.deepEqual(double.seen.map((s) => s.path), [`/2010-04-01/Accounts/${sid}.json`]);
   }

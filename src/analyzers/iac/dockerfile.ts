@@ -278,6 +278,17 @@ export function shellWords(text: string): Word[] {
   return shellCommands(text).flatMap((c) => c.words);
 }
 
+/** Whether a UTF-16 code unit is one JavaScript's `\s` matches (a test per character, without a regex). */
+export function isSpaceCode(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Whether the character ends a shell word: what `/[\s;|()`]/` matches. */
+function endsWord(c: number): boolean {
+  return c === 59 || c === 124 || c === 40 || c === 41 || c === 96 || isSpaceCode(c);
+}
+
 /** Splits a shell script into simple commands with word offsets. Good enough for install-command audits. */
 export function shellCommands(text: string): Command[] {
   const cmds: Command[] = [];
@@ -290,7 +301,9 @@ export function shellCommands(text: string): Command[] {
   };
   while (i < n) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\r') {
+    // Every space but the newline (a command separator) is skipped here: one the word loop stops at and this loop
+    // did not skip (a vertical tab, a no-break space) made an empty word without moving on, for ever.
+    if (c !== '\n' && isSpaceCode(text.charCodeAt(i))) {
       i++;
       continue;
     }
@@ -299,7 +312,7 @@ export function shellCommands(text: string): Command[] {
       i++;
       continue;
     }
-    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+    if (c === '#' && (i === 0 || isSpaceCode(text.charCodeAt(i - 1)))) {
       while (i < n && text[i] !== '\n') i++;
       continue;
     }
@@ -320,7 +333,7 @@ export function shellCommands(text: string): Command[] {
     let quoted = false;
     while (i < n) {
       const ch = text[i]!;
-      if (/[\s;|()`]/.test(ch)) break;
+      if (endsWord(text.charCodeAt(i))) break;
       if (ch === '&' && text[i - 1] !== '>' && text[i + 1] !== '>') break;
       if (ch === '\\' && i + 1 < n) {
         out += text[i + 1];

@@ -104,7 +104,7 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
       dets = dets.filter((d) => !generic(d) || !inside(d)).concat(decoded);
     }
   }
-  dets = pairSecrets(dets, set);
+  dets = pairSecrets(dets, set, getText);
   if (opts.changedLines) {
     const changed = opts.changedLines;
     dets = dets.filter((d) => {
@@ -175,17 +175,25 @@ function analyze(source: () => string, set: RuleSet, opts: AnalyzeOptions, decod
  * `keep` is the file as base64.
  */
 export function keystoreHit(info: KeystoreInfo, bytes: Uint8Array, keep: boolean): SecretHit {
-  const keys = [info.privateKeys ? `${info.privateKeys} private key${info.privateKeys > 1 ? 's' : ''}` : '', info.secretKeys ? `${info.secretKeys} secret key${info.secretKeys > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
-  const password = info.opensWith === undefined ? 'its password is not one of the trivial ones tried' : info.opensWith === '' ? 'it opens with an empty password' : 'it opens with a trivial default password';
+  const keys = info.sealed
+    ? 'entries encrypted as a whole'
+    : [info.privateKeys ? `${info.privateKeys} private key${info.privateKeys > 1 ? 's' : ''}` : '', info.secretKeys ? `${info.secretKeys} secret key${info.secretKeys > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
+  const password = info.sealed
+    ? 'its password was not checked (Twofish encryption)'
+    : info.opensWith === undefined
+      ? 'its password is not one of the trivial ones tried'
+      : info.opensWith === ''
+        ? 'it opens with an empty password'
+        : 'it opens with a trivial default password';
   const hit: SecretHit = {
-    ruleId: info.format === 'PKCS #12' ? 'pkcs12-private-key' : 'java-keystore-private-key',
+    ruleId: info.format === 'PKCS #12' ? 'pkcs12-private-key' : info.format === 'BKS' || info.format === 'UBER' ? 'bouncy-castle-keystore' : 'java-keystore-private-key',
     line: 1,
     column: 1,
     endLine: 1,
     endColumn: 1,
     hash: 'sha256:' + createHash('sha256').update(bytes).digest('hex'),
     redacted: `${info.format}(${bytes.length} bytes)`,
-    evidence: `${info.format} key store with ${keys}; ${password}`,
+    evidence: info.sealed ? `${info.format} key store, ${keys}; ${password}` : `${info.format} key store with ${keys}; ${password}`,
     length: bytes.length,
     checksumFailed: false,
     decodedFrom: '',
@@ -198,14 +206,18 @@ export function keystoreHit(info: KeystoreInfo, bytes: Uint8Array, keep: boolean
 const PAIRS: Record<string, readonly string[]> = {
   'aws-access-key-pair': ['aws-access-key-id', 'aws-secret-access-key'],
   'alibaba-access-key-pair': ['alibaba-access-key-id', 'alibaba-access-key-secret', 'alibaba-secret-key'],
+  'twilio-account-pair': ['twilio-account-sid', 'twilio-auth-token'],
+  'azure-ad-client-credentials': ['azure-ad-client-secret'],
+  'exoscale-api-key-pair': ['exoscale-api-key'],
 };
 
 /**
  * A key pair found together is one finding: its secret becomes `id:secret` (so its hash identifies the pair and
  * its redaction shows the ID's prefix), and the findings of either part alone, or of a generic rule, inside the
- * pair's match are dropped.
+ * pair's match are dropped. An Entra ID client pair takes in the tenant ID written within five lines of it
+ * (`tenant:client:secret`): the three together are what signs in.
  */
-function pairSecrets<D extends Detection>(dets: D[], set: RuleSet): D[] {
+function pairSecrets<D extends Detection>(dets: D[], set: RuleSet, text: () => string): D[] {
   if (!dets.some((d) => d.ruleId in PAIRS)) return dets;
   const regions: { start: number; end: number; drops: readonly string[] }[] = [];
   for (const d of dets) {
@@ -219,9 +231,33 @@ function pairSecrets<D extends Detection>(dets: D[], set: RuleSet): D[] {
     const start = d.start - d.match.lastIndexOf(d.secret);
     regions.push({ start, end: start + d.match.length, drops });
     d.secret = `${id}:${key}`;
+    if (d.ruleId === 'azure-ad-client-credentials') {
+      const tenant = tenantNear(text(), start, start + d.match.length);
+      if (tenant) d.secret = `${tenant}:${d.secret}`;
+    }
   }
   const generic = genericIds(set);
   return dets.filter((d) => !regions.some((g) => d.start >= g.start && d.end <= g.end && (g.drops.includes(d.ruleId) || generic.has(d.ruleId))));
+}
+
+const UUID_SRC = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+/** A tenant (directory) ID as a setting's value, or in a sign-in URL. */
+const TENANT = new RegExp(
+  `(?:tenant|directory)[_\\-.]?id[\\w.\\-]{0,30}?["'\\]]{0,3}[ \\t]{0,4}(?:[:?+]{0,3}=>?|:|>)[ \\t]{0,4}["'\`]{0,3}(${UUID_SRC})(?![0-9A-Za-z])|login\\.microsoftonline\\.com/(${UUID_SRC})`,
+  'i',
+);
+
+/** The tenant ID written within five lines before `start` or after `end`, if any. */
+function tenantNear(text: string, start: number, end: number): string | undefined {
+  let from = start;
+  for (let k = 0; k < 6 && from > 0; k++) from = text.lastIndexOf('\n', from - 2) + 1;
+  let to = end;
+  for (let k = 0; k < 6 && to >= 0 && to < text.length; k++) {
+    const nl = text.indexOf('\n', to + 1);
+    to = nl < 0 ? text.length : nl;
+  }
+  const m = TENANT.exec(text.slice(from, Math.min(text.length, to)));
+  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 const GENERIC_IDS = new WeakMap<RuleSet, Set<string>>();

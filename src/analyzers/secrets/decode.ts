@@ -50,6 +50,8 @@ const PLUS_SLASH = 32;
 const DASH_UNDERSCORE = 64;
 const PAD = 128;
 const CLASS = new Uint8Array(256);
+/** The class table (per byte, the bits above), for the test that runs both scans for runs. */
+export const RUN_CLASSES: Readonly<Uint8Array> = CLASS;
 for (let c = 0; c < 256; c++) {
   const ch = String.fromCharCode(c);
   let k = 0;
@@ -76,20 +78,14 @@ PRINTABLE[9] = PRINTABLE[10] = PRINTABLE[13] = 1;
 const scratch = new Uint8Array(MAX_RUN);
 
 /**
- * Decodes the run `bytes[start, end)` if it looks like an encoding and decodes to text (printable ASCII, at least 8
+ * Decodes the run `bytes[start, end)` (whose characters' {@link CLASS} bits OR-ed are `any`, AND-ed `all`) if it
+ * looks like an encoding and decodes to text (printable ASCII, at least 8
  * characters): returns the text and the encoding's name, or undefined. A run must mix classes as encodings do (a
  * digit, and for base64 both cases), which leaves out identifiers and words. The checks and the decoding read the
  * bytes and stop at the first byte that is not text, so the many runs that decode to binary (hashes, keys, data)
  * cost no allocation.
  */
-function decodeRun(bytes: Uint8Array, start: number, end: number): { text: string; how: string } | undefined {
-  let any = 0;
-  let all = 0xff;
-  for (let i = start; i < end; i++) {
-    const k = CLASS[bytes[i]!]!;
-    any |= k;
-    all &= k;
-  }
+function decodeRun(bytes: Uint8Array, start: number, end: number, any: number, all: number): { text: string; how: string } | undefined {
   if ((any & DIGIT) === 0) return undefined;
   const len = end - start;
   if ((all & HEXDIGIT) !== 0 && (len & 1) === 0) {
@@ -188,12 +184,23 @@ function bytesOf(text: string): Uint8Array {
 }
 const WIDE = /[^\x00-\xff]/;
 
-function scan(bytes: Uint8Array, set: RuleSet, taken: readonly { start: number; end: number }[], budget: Budget, depth: number): DecodedDetection[] {
-  let out: DecodedDetection[] | undefined;
+/**
+ * The runs to try in `bytes`, as triples (start, end, class bits OR-ed | AND-ed << 8): found by the keyword
+ * automaton's WebAssembly module when there is one (the `runs` function of keywords.wat, over the bytes already in
+ * its memory), else by {@link findRuns}, which is the same scan in JavaScript.
+ */
+function runsOf(bytes: Uint8Array, set: RuleSet): Int32Array | number[] {
+  return set.matcher.encodedRuns(bytes, CLASS) ?? findRuns(bytes);
+}
+
+/**
+ * The maximal runs of encoding characters of {@link MIN_RUN} to {@link MAX_RUN} characters (with up to two `=`
+ * after) holding a digit that another encoding character follows, as triples (see {@link runsOf}). Exported for
+ * the test that holds the WebAssembly scan to it.
+ */
+export function findRuns(bytes: Uint8Array): number[] {
+  const found: number[] = [];
   const n = bytes.length;
-  // Line numbers counted as the scan moves forward.
-  let counted = 0;
-  let line = 1;
   // Windows of STRIDE characters, from `w`: a run of STRIDE or more that starts at or after `w` holds the window's
   // last character, or starts after a non-encoding character in the window; so the next window starts after the
   // last such character, read backwards from the window's end. A window of encoding characters only lies in a
@@ -220,21 +227,40 @@ function scan(bytes: Uint8Array, set: RuleSet, taken: readonly { start: number; 
     while (end < n && bytes[end] === 61 /* = */ && end - runEnd < 2) end++;
     if (end - start < MIN_RUN || end - start > MAX_RUN) continue;
     // A digit that an encoding character follows.
-    let digit = false;
-    for (let i = start; i < runEnd - 1; i++) {
-      const d = bytes[i]!;
-      if (d >= 48 && d <= 57) {
-        digit = true;
-        break;
-      }
+    let any = 0;
+    let all = 0xff;
+    let i = start;
+    for (; i < runEnd - 1; i++) {
+      const c = CLASS[bytes[i]!]!;
+      any |= c;
+      all &= c;
     }
-    if (!digit) continue;
+    if ((any & DIGIT) === 0) continue;
+    for (; i < end; i++) {
+      const c = CLASS[bytes[i]!]!;
+      any |= c;
+      all &= c;
+    }
+    found.push(start, end, any | (all << 8));
+  }
+  return found;
+}
+
+function scan(bytes: Uint8Array, set: RuleSet, taken: readonly { start: number; end: number }[], budget: Budget, depth: number): DecodedDetection[] {
+  let out: DecodedDetection[] | undefined;
+  // Line numbers counted as the scan moves forward.
+  let counted = 0;
+  let line = 1;
+  // All runs first: searching a decoded value below uses the module's memory (not the file's bytes in it).
+  const runs = runsOf(bytes, set);
+  for (let r = 0; r < runs.length; r += 3) {
+    const start = runs[r]!;
+    const end = runs[r + 1]!;
     if (taken.some((t) => t.start < end && start < t.end)) continue;
-    const decoded = decodeRun(bytes, start, end);
+    const decoded = decodeRun(bytes, start, end, runs[r + 2]! & 0xff, runs[r + 2]! >>> 8);
     if (!decoded) continue;
     if (++budget.runs > MAX_RUNS || (budget.bytes += decoded.text.length) > MAX_DECODED) break;
-    // As text, not bytes: the file's bytes may be in the keyword automaton's memory, where loading other bytes
-    // would overwrite them.
+    // As text, not bytes: searching a text loads it apart from the file's bytes (see KeywordMatcher.encodedRuns).
     const inner: (Detection & { decodedFrom?: string })[] = detect(decoded.text, set);
     if (depth < 2) {
       const nested = scan(Buffer.from(decoded.text, 'latin1'), set, inner, budget, depth + 1);

@@ -124,8 +124,16 @@ export interface CompileOptions {
 /** The marker of inline-ignore comments: the automaton notes it for free, so callers need not search again. */
 export const MARKER = 'pipeguard:';
 
-/** Anchoring literals shorter than this would hit too often to be worth it. */
+/** Anchoring literals shorter than this would hit too often to be worth it... */
 const MIN_ANCHOR = 3;
+/**
+ * ...unless they are the rule's keywords already (so the automaton reports them anyway: no literal is added) and
+ * the rule's first characters are known this far ({@link RegexShape.lead}): a hit of `ey` is then only searched
+ * where 24 characters fit the JWT shape (most are dropped by the automaton's lead filter), instead of the rule
+ * running over windows of 14,000 characters around every `key` and `they`, which merge into whole files.
+ */
+const SHORT_ANCHOR = 2;
+const SHORT_ANCHOR_LEAD = 12;
 
 /** How a rule is searched, from its regex's shape. */
 function searchMode(spec: SecretRuleSpec, shape: RegexShape, custom: boolean): { mode: SearchMode; anchors: string[]; span: number; context: number } {
@@ -136,7 +144,10 @@ function searchMode(spec: SecretRuleSpec, shape: RegexShape, custom: boolean): {
   // would not see.
   const unicodeCase = /i/.test(spec.flags ?? '') && /[uv]/.test(spec.flags ?? '');
   // A user rule runs on the linear-time engine, whose sticky search cannot look behind.
-  if (!(custom && /\(\?<[=!]/.test(spec.regex)) && !unicodeCase && shape.prefixes && shape.prefixes.every((p) => p.length >= MIN_ANCHOR && /^[\x00-\x7f]+$/.test(p))) {
+  const keywords = new Set(spec.keywords.map((k) => k.toLowerCase()));
+  const short = shape.lead.length >> 2 >= SHORT_ANCHOR_LEAD && shape.prefixes !== null && shape.prefixes.every((p) => keywords.has(p));
+  const minAnchor = short ? SHORT_ANCHOR : MIN_ANCHOR;
+  if (!(custom && /\(\?<[=!]/.test(spec.regex)) && !unicodeCase && shape.prefixes && shape.prefixes.every((p) => p.length >= minAnchor && /^[\x00-\x7f]+$/.test(p))) {
     return { mode: 'anchored', ...none, anchors: shape.prefixes };
   }
   if (!custom && shape.maxLength < Infinity && shape.context < Infinity) return { mode: 'window', ...none };

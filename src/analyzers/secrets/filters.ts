@@ -42,9 +42,13 @@ const PLACEHOLDER_WORDS = [
   'xxxxxx',
   '******',
   '......',
-  '<',
-  '>',
 ];
+
+/**
+ * A bracketed name (`<your-key>`, `<SUMOLOGIC ACCESS KEY>`), or a value opening or closing with a bracket. A `<`
+ * inside a random value (database passwords hold symbols) is not one.
+ */
+const BRACKETED = /^<|>$|<[\w\s.:-]{1,60}>/;
 
 /**
  * Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%` (not right after a letter or digit: URL-encoded
@@ -61,10 +65,37 @@ function isPatterned(s: string): boolean {
   return low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty');
 }
 
+/**
+ * Values published as examples in vendors' own documentation and SDKs, copied into many repositories: the
+ * Firebase Android SDK's sample Google API keys and the NuGet documentation's sample passwords.
+ */
+const KNOWN_EXAMPLES = new Set([
+  'AIzaSyabcdefghijklmnopqrstuvwxyz1234567',
+  'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs',
+  'AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM',
+  'AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU',
+  'AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0',
+  'AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A',
+  'AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c',
+  'AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4',
+  'AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY',
+  'AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM',
+  'AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ',
+  'AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g',
+  'AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU',
+  'AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw',
+  'AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE',
+  'AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY',
+  '33f!!lloppa',
+  'hal+9ooo_da!sY',
+]);
+
 /** True when a value matched by any rule is a placeholder or a template, not a secret. */
 export function isPlaceholder(secret: string): boolean {
+  if (KNOWN_EXAMPLES.has(secret)) return true;
   const low = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (low.includes(w)) return true;
+  if (BRACKETED.test(secret)) return true;
   if (TEMPLATE.test(secret)) return true;
   return isPatterned(secret);
 }

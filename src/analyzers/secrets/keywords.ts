@@ -138,6 +138,17 @@ export class KeywordMatcher {
     return this.wasm?.input(capacity);
   }
 
+  /**
+   * The encoded runs of `bytes` the decoding pass tries (see the `runs` function of keywords.wat), as triples
+   * (start, end, class bits OR-ed | AND-ed << 8) by the byte classes `classes` (decode.ts); undefined without
+   * WebAssembly. Loads the bytes (in place when they are a view of {@link input}) but keeps any loaded before
+   * that are at most {@link SIDE} long elsewhere in memory, so a decoded value can be searched while its file's
+   * bytes stay where they are.
+   */
+  encodedRuns(bytes: Uint8Array, classes: Uint8Array): Int32Array | undefined {
+    return this.wasm?.encodedRuns(bytes, classes);
+  }
+
   /** Reused across calls by {@link collect}. */
   private buf = new Int32Array(1 << 16);
 
@@ -355,6 +366,12 @@ const ROW = WASM_CLASSES * 4;
 const ROW_SHIFT = Math.log2(ROW);
 /** Where the table starts in memory (after the class map and the record counts). */
 const TABLE = 1024;
+/**
+ * Texts up to this long are loaded into a memory area of their own, not where a file read into {@link
+ * KeywordMatcher.input} is: a decoded value (at most 8 KiB, see decode.ts) or a masked report text is searched
+ * without overwriting the bytes of the file it came from, which the caller may still be reading.
+ */
+const SIDE = 1 << 16;
 /** Bytes scanned per call; records of a call fit in its output regions (8 bytes a byte at most: 2 MB of them). */
 const CHUNK = 1 << 18;
 const CAP = CHUNK / 4 + 4;
@@ -385,6 +402,7 @@ class WasmScanner {
   private constructor(
     private readonly memory: WasmMemory,
     private readonly scan: (root: number, text: number, a: number, b: number, warm: number, out: number, cap: number, outRow: number, filters: number, len: number) => void,
+    private readonly runs: (text: number, from: number, n: number, out: number, max: number) => number,
     /** Where the filter table is (see keywords.wat); 0 without leads. */
     private readonly filters: number,
     private readonly out: number,
@@ -418,8 +436,42 @@ class WasmScanner {
       this.base = bytes.byteOffset;
       return;
     }
+    if (bytes.length <= SIDE) {
+      this.u8.set(bytes, this.text - SIDE);
+      this.base = this.text - SIDE;
+      return;
+    }
     this.input(bytes.length).set(bytes);
     this.base = this.text;
+  }
+
+  /** The class table of {@link encodedRuns} now in memory. */
+  private runClasses: Uint8Array | undefined;
+
+  /** See {@link KeywordMatcher.encodedRuns}. */
+  encodedRuns(bytes: Uint8Array, classes: Uint8Array): Int32Array {
+    if (this.runClasses !== classes) {
+      this.u8.set(classes.subarray(0, 256), 512);
+      this.runClasses = classes;
+    }
+    this.load(bytes);
+    const max = Math.floor((CAP * 4 * 8) / 12);
+    let found = new Int32Array(0);
+    let from = 0;
+    for (;;) {
+      const count = this.runs(this.base, from, bytes.length, this.out, max);
+      if (count > 0) {
+        const more = new Int32Array(this.memory.buffer, this.out, count * 3);
+        if (found.length === 0 && count < max) return more.slice();
+        const all = new Int32Array(found.length + more.length);
+        all.set(found);
+        all.set(more, found.length);
+        found = all;
+      }
+      if (count < max) return found;
+      // Where the module stopped (at 272) when the records filled their area.
+      from = new Int32Array(this.memory.buffer, 272, 1)[0]!;
+    }
   }
 
   /**
@@ -470,7 +522,8 @@ class WasmScanner {
       }
     }
     const out = at + entries.byteLength + words.length * 4;
-    const text = out + CAP * 4 * 8;
+    // A side area for short texts (SIDE), then the text.
+    const text = out + CAP * 4 * 8 + SIDE;
     compiled ??= new wasmApi.Module(Buffer.from(KEYWORDS_WASM, 'base64'));
     const memory = new wasmApi.Memory({ initial: Math.ceil((text + Math.max(CHUNK, states * WASM_CLASSES * 2)) / PAGE) });
     const instance = new wasmApi.Instance(compiled, { env: { memory } });
@@ -481,7 +534,7 @@ class WasmScanner {
     (instance.exports['expand'] as (dst: number, src: number, n: number, base: number) => void)(TABLE, text, cells, TABLE);
     new Int32Array(memory.buffer, at, entries.length).set(entries);
     new Uint32Array(memory.buffer, at + entries.byteLength, words.length).set(words);
-    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], words.length ? at : 0, out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf);
+    return new WasmScanner(memory, instance.exports['scan'] as WasmScanner['scan'], instance.exports['runs'] as WasmScanner['runs'], words.length ? at : 0, out, text, t.warm, TABLE + t.firstOut * ROW, t.stateOf);
   }
 }
 

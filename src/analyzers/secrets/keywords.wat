@@ -3,13 +3,17 @@
 ;;
 ;; Memory layout (set up by keywords.ts):
 ;;   [0, 256)        byte -> class * 4 (bytes in no keyword, and every byte >= 0x80, are class 0)
+;;   [256, 276)      record counts of `scan`; where `runs` stopped
+;;   [512, 768)      byte -> class bits of the decoding pass (for `runs`; written by keywords.ts when first used)
 ;;   table           one row of 64 i32 per state; an entry is the address of the next state's row. States
 ;;                   that end a keyword come last: their rows are at `outrow` and above, so a step tells a
 ;;                   keyword end by comparing the address (no flag to mask off on the critical path)
 ;;   filters         per row of a state that ends a keyword (from `outrow`), 8 bytes: the address of that
 ;;                   keyword's lead sets (0: keep every hit) and, packed, the keyword's length | positions << 16;
 ;;                   then the lead sets, 16 bytes (128 bits, one per ASCII character) per position
-;;   out             four regions of `cap` records (8 bytes: row address, end offset), one per chain
+;;   out             four regions of `cap` records (8 bytes: row address, end offset), one per chain; `runs`
+;;                   writes its records there too
+;;   side            64 KiB for short texts (decoded values, report texts), so a file read into `text` stays
 ;;   text            the bytes to scan
 ;;
 ;; A DFA step waits on the previous one (load, then address, then load), so one pass runs at the memory
@@ -163,6 +167,101 @@
                  (i32.shr_u (i32.sub (local.get $w) (local.get $base)) (i32.const 3)))
       (local.set $chain (i32.add (local.get $chain) (i32.const 1)))
       (br_if $chains (i32.lt_u (local.get $chain) (i32.const 4)))))
+
+  ;; Encoded runs for the decoding pass (decode.ts, which holds the same scan in JavaScript for texts without this
+  ;; module): from text[from] on, the maximal runs of encoding characters (class bits at [512, 768): 0 for a byte
+  ;; of no encoding, 128 for `=` alone) of 24 to 8,192 characters, up to two `=` included, holding a digit that
+  ;; another encoding character follows. Windows of 22 bytes are read from their end backwards, and the next
+  ;; window starts after the last byte read that is no encoding's (Boyer-Moore style). Writes up to `max` records
+  ;; of 12 bytes (start, end, the run's class bits OR-ed | AND-ed << 8) from `out`; returns how many, and stores at
+  ;; 272 where to go on from (the text's end when done).
+  (func (export "runs") (param $text i32) (param $from i32) (param $n i32) (param $out i32) (param $max i32) (result i32)
+    (local $w i32) (local $lim i32) (local $q i32) (local $k i32) (local $start i32) (local $end i32)
+    (local $runEnd i32) (local $o i32) (local $stop i32) (local $c i32) (local $any i32) (local $all i32) (local $head i32)
+    (local.set $w (i32.add (local.get $text) (local.get $from)))
+    (local.set $lim (i32.add (local.get $text) (local.get $n)))
+    (local.set $o (local.get $out))
+    (local.set $stop (i32.add (local.get $out) (i32.mul (local.get $max) (i32.const 12))))
+    (block $done
+      (loop $window
+        (br_if $done (i32.gt_u (i32.add (local.get $w) (i32.const 22)) (local.get $lim)))
+        (br_if $done (i32.ge_u (local.get $o) (local.get $stop)))
+        (local.set $q (i32.add (local.get $w) (i32.const 21)))
+        ;; the window's last byte is no encoding's: the next window starts after it
+        (if (i32.eqz (i32.and (i32.load8_u offset=512 (i32.load8_u (local.get $q))) (i32.const 127)))
+          (then
+            (local.set $w (i32.add (local.get $q) (i32.const 1)))
+            (br $window)))
+        ;; back from q - 1 to w: a byte of no encoding moves the window past it; the class bits of the bytes
+        ;; read are gathered on the way (most windows end at a byte of no encoding: that costs little)
+        (local.set $any (i32.const 0))
+        (local.set $all (i32.const 255))
+        (local.set $k (i32.sub (local.get $q) (i32.const 1)))
+        (block $whole
+          (loop $back
+            (br_if $whole (i32.lt_u (local.get $k) (local.get $w)))
+            (local.set $c (i32.load8_u offset=512 (i32.load8_u (local.get $k))))
+            (if (i32.eqz (i32.and (local.get $c) (i32.const 127)))
+              (then
+                (local.set $w (i32.add (local.get $k) (i32.const 1)))
+                (br $window)))
+            (local.set $any (i32.or (local.get $any) (local.get $c)))
+            (local.set $all (i32.and (local.get $all) (local.get $c)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+            (br $back)))
+        ;; the window lies in a run: its start and end, each byte read once more at most
+        (local.set $start (local.get $w))
+        (block $s
+          (loop $sl
+            (br_if $s (i32.le_u (local.get $start) (local.get $text)))
+            (local.set $c (i32.load8_u offset=512 (i32.load8_u (i32.sub (local.get $start) (i32.const 1)))))
+            (br_if $s (i32.eqz (i32.and (local.get $c) (i32.const 127))))
+            (local.set $any (i32.or (local.get $any) (local.get $c)))
+            (local.set $all (i32.and (local.get $all) (local.get $c)))
+            (local.set $start (i32.sub (local.get $start) (i32.const 1)))
+            (br $sl)))
+        ;; $head: the bits of [start, runEnd - 1), where the digit must be; then q's byte and the rest of the run
+        (local.set $head (local.get $any))
+        (local.set $c (i32.load8_u offset=512 (i32.load8_u (local.get $q))))
+        (local.set $any (i32.or (local.get $any) (local.get $c)))
+        (local.set $all (i32.and (local.get $all) (local.get $c)))
+        (local.set $end (i32.add (local.get $q) (i32.const 1)))
+        (block $e
+          (loop $el
+            (br_if $e (i32.ge_u (local.get $end) (local.get $lim)))
+            (local.set $c (i32.load8_u offset=512 (i32.load8_u (local.get $end))))
+            (br_if $e (i32.eqz (i32.and (local.get $c) (i32.const 127))))
+            (local.set $head (local.get $any))
+            (local.set $any (i32.or (local.get $any) (local.get $c)))
+            (local.set $all (i32.and (local.get $all) (local.get $c)))
+            (local.set $end (i32.add (local.get $end) (i32.const 1)))
+            (br $el)))
+        (local.set $runEnd (local.get $end))
+        (local.set $w (i32.add (local.get $runEnd) (i32.const 1)))
+        ;; up to two `=` of padding (class 128)
+        (if (i32.lt_u (local.get $end) (local.get $lim))
+          (then
+            (if (i32.eq (i32.load8_u (local.get $end)) (i32.const 61))
+              (then
+                (local.set $end (i32.add (local.get $end) (i32.const 1)))
+                (if (i32.lt_u (local.get $end) (local.get $lim))
+                  (then
+                    (if (i32.eq (i32.load8_u (local.get $end)) (i32.const 61))
+                      (then (local.set $end (i32.add (local.get $end) (i32.const 1)))))))))))
+        (br_if $window (i32.lt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 24)))
+        (br_if $window (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 8192)))
+        (br_if $window (i32.eqz (i32.and (local.get $head) (i32.const 4))))
+        (if (i32.gt_u (local.get $end) (local.get $runEnd))
+          (then
+            (local.set $any (i32.or (local.get $any) (i32.load8_u offset=512 (i32.const 61))))
+            (local.set $all (i32.and (local.get $all) (i32.load8_u offset=512 (i32.const 61))))))
+        (i32.store (local.get $o) (i32.sub (local.get $start) (local.get $text)))
+        (i32.store offset=4 (local.get $o) (i32.sub (local.get $end) (local.get $text)))
+        (i32.store offset=8 (local.get $o) (i32.or (local.get $any) (i32.shl (local.get $all) (i32.const 8))))
+        (local.set $o (i32.add (local.get $o) (i32.const 12)))
+        (br $window)))
+    (i32.store (i32.const 272) (i32.sub (select (local.get $w) (local.get $lim) (i32.lt_u (local.get $w) (local.get $lim))) (local.get $text)))
+    (i32.div_u (i32.sub (local.get $o) (local.get $out)) (i32.const 12)))
 
   ;; Fills the table: n entries at `dst`, entry i the address of the row whose index is the 16-bit value i at
   ;; `src` (rows are 256 bytes from `base`). Done here at start-up, as a loop in JavaScript would be interpreted.

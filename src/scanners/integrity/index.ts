@@ -4,8 +4,7 @@
  * keyless identity; each requirement missing, failing or contradicted by the artifact's bytes is a finding.
  */
 import { basename, dirname } from 'node:path';
-import { checkArtifact, type ArtifactCheck } from '../../attest/check.js';
-import { loadPolicy } from '../../attest/policy.js';
+import type { ArtifactCheck } from '../../attest/check.js';
 import { toRuleMeta } from '../../core/rules.js';
 import type { Location, RawFinding, Scanner, ScanContext, Target } from '../../core/types.js';
 import type { IntegrityConfig } from './config.js';
@@ -33,6 +32,9 @@ export const integrityScanner: Scanner<IntegrityConfig> = {
     const build = ctx.root.build;
     if (build.require.length === 0 || !target.path) return;
     const disabled = new Set(ctx.config.disable);
+    // The verifier (bundles, keys, the transparency log) loads only for a run that has something to check: every
+    // scan loads this scanner, and a folder scan without build.require never gets here.
+    const [{ checkArtifact }, { loadPolicy }] = await Promise.all([import('../../attest/check.js'), import('../../attest/policy.js')]);
     const policy = loadPolicy(
       { ...(build.key ? { key: build.key } : {}), ...(build.trustedRoot ? { trustedRoot: build.trustedRoot } : {}), ...(build.identity ? { identity: build.identity } : {}), ...(build.issuer ? { issuer: build.issuer } : {}) },
       dirname(target.path),

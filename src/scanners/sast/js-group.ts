@@ -2,17 +2,20 @@ import type * as TS from 'typescript';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { RawFinding } from '../../core/types.js';
+import { APP_AUDITS, runAppAudits } from './js/app-audits.js';
 import { AST_RULES, nodeLocation, runAstRules } from './js/ast-rules.js';
 import type { TaintHit } from './js/base.js';
 import { TAINT_RULES } from './js/classes.js';
 import { Analyser } from './js/interp.js';
 import { MODEL_ROWS, indexModels, parseModelRows, type ModelIndex } from './js/models.js';
 import { parseSource } from './js/parse.js';
+import { viewSettings } from './js/view-settings.js';
+import type { RenderHit, ViewSettings } from './js/views.js';
 import type { SourceUnit } from './js/scope.js';
 import type { GNode } from './patterns/gnode.js';
 import type { YamlRule } from './patterns/rules.js';
-import { patternFinding } from './pattern-finding.js';
-import { jsTree, runSearchRules, taintHooks } from './patterns/run.js';
+import { patternFinding, ruleFix } from './pattern-finding.js';
+import { jsTree, runSearchRules, taintHooks, type FixAt } from './patterns/run.js';
 
 /*
  * The analysis of one group of JS/TS files connected by relative imports: parse, taint (built-in classes and YAML
@@ -41,6 +44,9 @@ export interface GroupOptions {
 export interface GroupResult {
   findings: RawFinding[];
   fileErrors: { path: string; message: string }[];
+  /** Tainted locals handed to views, and the view settings the group's files make: linked to templates in views.ts. */
+  renders: RenderHit[];
+  views: ViewSettings[];
 }
 
 let defaultModels: ModelIndex | undefined;
@@ -76,8 +82,10 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
     return t;
   };
   let hits: TaintHit[] = [];
+  let fixAt: FixAt | undefined;
   try {
     const hooks = taintHooks(rules, units.map((u) => ({ sf: u.sf, tree: () => treeOf(u) })));
+    fixAt = hooks?.fixAt;
     const analyser = new Analyser(units, { models: models(), libraryMode: o.libraryMode, envIsInput: o.envIsInput, ...(o.signal ? { signal: o.signal } : {}), ...(hooks ? { hooks } : {}) });
     analyser.run();
     hits = analyser.hits;
@@ -86,8 +94,13 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
     const others = units.length > 1 ? ` and the ${units.length - 1} files connected to it by imports` : '';
     fileError(units[0]?.path ?? '?', `taint analysis of this file${others} stopped: ${(e as Error).message}`);
   }
+  const renders: RenderHit[] = [];
   for (const h of hits) {
     if (disabled.has(h.ruleId)) continue;
+    if (h.render) {
+      renders.push({ file: h.file, loc: h.loc, view: h.render.view, key: h.render.key, sourceLabel: h.sourceLabel, flow: h.flow, fnName: h.identity.split('|').pop() ?? '' });
+      continue;
+    }
     const custom = yamlById.get(h.ruleId);
     const meta = TAINT_RULES[h.cls];
     const base = custom
@@ -101,9 +114,12 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
           cwe: meta.cwe,
           message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName),
         };
+    // a taint rule's `fix:` applies to the sink match the finding stands on
+    const fix = custom?.fix && fixAt?.(h.loc.path, h.ruleId, h.loc.startLine ?? 1, h.loc.startColumn ?? 1);
     findings.push({
       scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: h.audit ? ['taint', 'audit'] : ['taint'],
       data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },
+      ...(fix ? { fix: ruleFix(h.loc.path, fix.matched, fix) } : {}),
     });
   }
   // where the taint engine already reports the flow, the structural audit of the same call says nothing more
@@ -129,7 +145,25 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
       });
     }
   }
-  return { findings, fileErrors };
+  // API-misuse audits over the whole group (an app set up in one file, its routes in others)
+  let appHits: ReturnType<typeof runAppAudits> = [];
+  try {
+    appHits = runAppAudits(units, disabled);
+  } catch (e) {
+    fileError(units[0]?.path ?? '?', `app audits stopped: ${(e as Error).message}`);
+  }
+  for (const h of appHits) {
+    const r = APP_AUDITS.find((x) => x.id === h.ruleId)!;
+    const loc = nodeLocation(h.sf, h.file, h.node);
+    const snippet = (h.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
+    findings.push({
+      scanner: 'sast', ruleId: r.id, severity: r.severity, confidence: r.confidence, message: h.message, cwe: r.cwe,
+      location: { ...loc, snippet },
+      identity: `${r.id}|${h.node.getText(h.sf).replace(/\s+/g, ' ').slice(0, 240)}|${enclosingName(h.node)}`,
+    });
+  }
+  const views = units.flatMap((u) => viewSettings(u.sf, u.path) ?? []);
+  return { findings, fileErrors, renders, views };
 }
 
 /** Structural audits that a taint finding of the given rule at the same place makes redundant. */

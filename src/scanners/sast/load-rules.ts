@@ -3,7 +3,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { builtinPackItems } from './pack-items.js';
 import { precompile } from './patterns/match.js';
-import { parseRuleFile, parseRuleItems, UnsupportedConstruct, type YamlRule } from './patterns/rules.js';
+import { itemLanguages, parseRuleFile, parseRuleItems, UnsupportedConstruct, type RuleItem, type RuleLang, type YamlRule } from './patterns/rules.js';
 import { loadGrammars, type TsLang } from './patterns/tree-sitter.js';
 
 /*
@@ -11,15 +11,24 @@ import { loadGrammars, type TsLang } from './patterns/tree-sitter.js';
  * load time. Loaded by a scan only when it has rules to run (see scan.ts).
  */
 
-let builtin: YamlRule[] | undefined;
+/** The packs' entries, each parsed when a scan first needs its languages (undefined until then). */
+let entries: { item: RuleItem; origin: string; langs: RuleLang[] | undefined; rules?: YamlRule[] }[] | undefined;
 const compiled = new WeakSet<YamlRule>();
 /**
- * The built-in Python/Go/Java rule packs (parsed once; each rule compiled once, when first asked for). With
- * `langs`, only the rules for those languages (and generic ones), whose grammars alone are loaded.
+ * The built-in Python/Go/Java rule packs (each entry parsed once, and only when a scan asks for its languages; each
+ * rule compiled once, when first asked for). With `langs`, only the rules for those languages (and generic ones),
+ * whose grammars alone are loaded: a scan of one Python file neither parses nor compiles the Go and Java rules.
  */
 export async function builtinRules(langs?: readonly TsLang[]): Promise<YamlRule[]> {
-  builtin ??= builtinPackItems().flatMap((p) => parseRuleItems(p.items, `builtin:${p.name}`));
-  const wanted = langs ? builtin.filter((r) => r.languages.some((l) => l === 'generic' || (langs as readonly string[]).includes(l))) : builtin;
+  entries ??= builtinPackItems().flatMap((p) => p.items.map((item) => ({ item, origin: `builtin:${p.name}`, langs: itemLanguages(item) })));
+  const wants = (l: RuleLang) => l === 'generic' || (langs as readonly string[]).includes(l);
+  const wanted: YamlRule[] = [];
+  for (const e of entries) {
+    // An entry whose languages cannot be read is parsed, so that its error is the parser's.
+    if (langs && e.langs && !e.langs.some(wants)) continue;
+    e.rules ??= parseRuleItems([e.item], e.origin);
+    for (const r of e.rules) if (!langs || r.languages.some(wants)) wanted.push(r);
+  }
   const grammars = new Set<TsLang>();
   for (const r of wanted) for (const l of r.languages) if (l !== 'generic' && l !== 'js') grammars.add(l);
   await loadGrammars(langs ? [...grammars] : undefined);

@@ -1,5 +1,6 @@
 import { rule, toRuleMeta } from '../../core/rules.js';
 import type { RuleMeta } from '../../core/types.js';
+import { APP_AUDITS } from './js/app-audits.js';
 import { AST_RULES } from './js/ast-rules.js';
 import { TAINT_RULES } from './js/classes.js';
 import { TEMPLATE_RULE } from './js/templates.js';
@@ -19,6 +20,7 @@ export function jsRuleMetas(): RuleMeta[] {
   return toRuleMeta('sast', [
     ...Object.values(TAINT_RULES).map((r) => rule(r.ruleId, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', 'taint', ...js] })),
     ...AST_RULES.map((r) => rule(r.id, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', ...js] })),
+    ...APP_AUDITS.map((r) => rule(r.id, r.title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', ...js] })),
     rule(TEMPLATE_RULE.id, TEMPLATE_RULE.title, TEMPLATE_RULE.severity, TEMPLATE_RULE.help, { cwe: TEMPLATE_RULE.cwe, confidence: TEMPLATE_RULE.confidence, tags: ['security', 'templates'] }),
   ]);
 }

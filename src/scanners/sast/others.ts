@@ -1,14 +1,15 @@
 import type { RawFinding, ScanContext, TargetFile } from '../../core/types.js';
 import type { SastConfig } from './config.js';
-import { patternFinding } from './pattern-finding.js';
+import { patternFinding, taintFlowFinding } from './pattern-finding.js';
 import type { YamlRule } from './patterns/rules.js';
 import { runSearchRules } from './patterns/run.js';
+import { runTaintRules } from './patterns/taint.js';
 import { parseWith, type TsLang } from './patterns/tree-sitter.js';
 
-/** A Python, Go or Java file to match the pattern rules on. */
+/** A Python, Go or Java file to match the pattern rules on, or any text file a `generic` rule reads. */
 export interface OtherFile {
   path: string;
-  lang: TsLang;
+  lang: TsLang | 'generic';
   file: TargetFile;
 }
 
@@ -27,6 +28,14 @@ export async function* scanOthers(others: OtherFile[], rules: YamlRule[], ctx: S
       continue;
     }
     let out: RawFinding[];
+    if (o.lang === 'generic') {
+      try {
+        yield* runSearchRules(rules, o.path, 'generic', undefined, text).map(patternFinding);
+      } catch (e) {
+        ctx.fileError(o.path, `rules stopped on this file: ${(e as Error).message}`);
+      }
+      continue;
+    }
     try {
       const r = parseWith(o.lang, text);
       if (r.errorLine !== undefined) {
@@ -34,6 +43,7 @@ export async function* scanOthers(others: OtherFile[], rules: YamlRule[], ctx: S
         continue;
       }
       out = runSearchRules(rules, o.path, o.lang, r.root, text).map(patternFinding);
+      if (r.root) out.push(...runTaintRules(rules, o.path, o.lang, r.root, text).map(taintFlowFinding));
     } catch (e) {
       ctx.fileError(o.path, `rules stopped on this file: ${(e as Error).message}`);
       continue;

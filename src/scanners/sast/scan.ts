@@ -7,9 +7,10 @@ import { targetFiles } from '../../core/types.js';
 import type { SastConfig } from './config.js';
 import type { GroupFile, GroupOptions, GroupResult } from './js-group.js';
 import { resolveModule } from './js/resolve.js';
-import { TEMPLATE_FILES, TEMPLATE_RULE, templateHits } from './js/templates.js';
+import { TEMPLATE_FILES, TEMPLATE_RULE, templateOutputs } from './js/templates.js';
+import { linkRenders, resolveView, type RenderHit, type TemplateOutputs, type ViewSettings } from './js/views.js';
 import type { OtherFile } from './others.js';
-import type { YamlRule } from './patterns/rules.js';
+import { appliesTo, type YamlRule } from './patterns/rules.js';
 import type { TsLang } from './patterns/tree-sitter.js';
 import { isBinary } from '../../targets/binary.js';
 import { tooLarge } from '../../targets/directory.js';
@@ -26,7 +27,7 @@ import type { SastWorkerAnswer, SastWorkerInit, SastWorkerJob } from './worker.j
  */
 
 /** Paths the SAST scanner reads. */
-export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$|\.(ejs|pug|jade|hbs|handlebars|mustache|vue|svelte)$/;
+export const SAST_FILES = /\.(c|m)?[jt]sx?$|\.py$|\.go$|\.java$|\.(ejs|pug|jade|hbs|handlebars|mustache|njk|nunjucks|vue|svelte)$/;
 const JS_FILES = /\.(c|m)?[jt]sx?$/;
 
 /**
@@ -115,7 +116,18 @@ export function defaultThreads(): number {
   return Math.min(availableParallelism(), 4);
 }
 
-/** Scans a target: templates as they are read, then JS/TS groups, then Python, Go and Java files. */
+/** What the JS/TS groups found for views: tainted locals of render calls, and each file's group's view settings. */
+interface ViewLinks {
+  renders: RenderHit[];
+  /** File → the view settings of its import group. */
+  groupViews: Map<string, ViewSettings[]>;
+  all: ViewSettings[];
+}
+
+/**
+ * Scans a target: JS/TS groups, then templates (their unescaped outputs, linked to the render calls that hand them
+ * input: views.ts), then Python, Go and Java files.
+ */
 export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const disabled = new Set(cfg.disable);
@@ -124,7 +136,13 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   const jsFiles: JsFile[] = [];
   const specs = new Map<string, string>();
   const others: OtherFile[] = [];
+  const templates = new Map<string, TemplateOutputs>();
+  const htmlViews = new Map<string, TargetFile>();
+  const links: ViewLinks = { renders: [], groupViews: new Map(), all: [] };
   const jsRules = userRules.filter((r) => !disabled.has(r.id));
+  // `languages: [generic]` rules read any text file their `paths:` allow, not only source files (as in Semgrep)
+  const genericRules = jsRules.filter((r) => r.languages.includes('generic'));
+  const generic = (p: string) => genericRules.some((r) => appliesTo(r, p));
   const threads = Math.max(1, ctx.options.threads ?? defaultThreads());
   // With several threads, the workers start as soon as there is enough JS/TS to repay them, and load the compiler
   // while this thread goes on walking the tree.
@@ -137,9 +155,11 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
   try {
     // Deferred reads: a folder's files come as paths, not as bytes kept with their decoded text (which a JS/TS
     // file kept until its group is analysed would hold: the whole tree's sources, 150 MB on the bench tree x4).
-    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p), deferRead: true })) {
+    for await (const file of targetFiles(target, { path: (p) => SAST_FILES.test(p) || generic(p) || HTML_VIEW.test(p), deferRead: true })) {
       if (ctx.signal.aborted) return;
-      const lang = langOf(file.path);
+      // `.html` views are read only if a render call resolves to one (see templateFindings)
+      if (HTML_VIEW.test(file.path)) htmlViews.set(file.path, file);
+      const lang = langOf(file.path) ?? (generic(file.path) ? 'generic' : undefined);
       if (!lang) continue;
       let text: string | undefined;
       try {
@@ -158,10 +178,8 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
       ctx.count('files');
       ctx.count('bytes', text.length);
       if (lang === 'template') {
-        if (!disabled.has(TEMPLATE_RULE.id)) yield* templateHits(file.path, text).map((h): RawFinding => ({
-          scanner: 'sast', ruleId: TEMPLATE_RULE.id, severity: TEMPLATE_RULE.severity, confidence: TEMPLATE_RULE.confidence, cwe: TEMPLATE_RULE.cwe,
-          message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
-        }));
+        const t = templateOutputs(file.path, text);
+        if (t.unescaped.length || t.plain.length) templates.set(file.path, t);
       } else if (lang === 'js') {
         jsFiles.push({ path: file.path, file, imports: relativeImports(text, specs), chars: text.length });
         jsChars += text.length;
@@ -171,17 +189,67 @@ export async function* scanSast(target: Target, ctx: ScanContext<SastConfig>): A
     if (jsFiles.length) {
       const groups = importGroups(jsFiles);
       if (groups.length > 1 && threads > 1 && ctx.options.workersOnly === true) startPool();
-      yield* scanJs(jsFiles, groups, jsRules, groups.length > 1 ? pool : undefined, ctx);
+      yield* scanJs(jsFiles, groups, jsRules, groups.length > 1 ? pool : undefined, ctx, links);
     }
   } finally {
     await pool?.close();
   }
+  if (ctx.signal.aborted) return;
+  yield* await templateFindings(templates, htmlViews, links, disabled);
   if (others.length && !ctx.signal.aborted) {
     const [{ scanOthers }, { builtinRules }] = await Promise.all([import('./others.js'), import('./load-rules.js')]);
-    const rules = [...(await builtinRules([...new Set(others.map((o) => o.lang))])), ...userRules].filter((r) => !disabled.has(r.id));
+    const langs = [...new Set(others.map((o) => o.lang))].filter((l): l is TsLang => l !== 'generic');
+    const rules = [...(langs.length ? await builtinRules(langs) : []), ...userRules].filter((r) => !disabled.has(r.id));
     yield* scanOthers(others, rules, ctx);
   }
 }
+
+/**
+ * Template findings: `js-xss` where a template writes a tainted local that a render call handed it (views.ts), and
+ * `js-template-unescaped` at every other unescaped output of data.
+ */
+async function templateFindings(templates: Map<string, TemplateOutputs>, htmlViews: Map<string, TargetFile>, links: ViewLinks, disabled: ReadonlySet<string>): Promise<RawFinding[]> {
+  const settingsOf = (f: string): { own: ViewSettings[]; others: ViewSettings[] } => {
+    const own = links.groupViews.get(f) ?? [];
+    return { own, others: links.all.filter((v) => !own.includes(v)) };
+  };
+  // `.html` views that render calls resolve to, read now in the syntax of the engine the app registers for them
+  const all = new Map(templates);
+  if (htmlViews.size && links.renders.length) {
+    for (const r of links.renders) {
+      const { own, others } = settingsOf(r.file);
+      const syntax = own.find((s) => s.htmlSyntax)?.htmlSyntax ?? others.find((s) => s.htmlSyntax)?.htmlSyntax;
+      const path = syntax ? resolveView(r, own, others, (p) => all.has(p) || htmlViews.has(p)) : undefined;
+      if (!path || all.has(path)) continue;
+      let text: string | undefined;
+      try {
+        text = await readText(htmlViews.get(path)!);
+      } catch {
+        continue;
+      }
+      if (text !== undefined) all.set(path, templateOutputs(path, text, syntax));
+    }
+  }
+  const linked = all.size && links.renders.length && !disabled.has(TAINT_XSS) ? linkRenders(links.renders, settingsOf, all) : { findings: [], covered: new Set<string>() };
+  const out = [...linked.findings];
+  if (!disabled.has(TEMPLATE_RULE.id)) {
+    for (const [, t] of templates) {
+      for (const h of t.unescaped) {
+        if (linked.covered.has(`${h.loc.path}:${h.loc.startLine}:${h.loc.startColumn}`)) continue;
+        out.push({
+          scanner: 'sast', ruleId: TEMPLATE_RULE.id, severity: TEMPLATE_RULE.severity, confidence: TEMPLATE_RULE.confidence, cwe: TEMPLATE_RULE.cwe,
+          message: `The template writes \`${h.expr}\` without HTML escaping.`, location: h.loc, identity: `${TEMPLATE_RULE.id}|${h.expr}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const TAINT_XSS = 'js-xss';
+
+/** `.html` files in a views-like folder: views of an engine registered for `.html` (`app.engine('html', ...)`, nunjucks). */
+const HTML_VIEW = /(^|\/)(views|templates|pages|layouts|partials|html)\/(.*\/)?[^/]+\.html$/;
 
 /**
  * A file's text; undefined when it is not to be analysed. A file the target left for the scanner to read
@@ -226,12 +294,17 @@ async function readGroup(group: number[], files: JsFile[], ctx: ScanContext<Sast
  * content, in worker threads (largest groups first, one group per worker at a time). Either way the findings come
  * out group by group in the same order, so the result does not depend on the number of threads.
  */
-async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], pool: GroupPool | undefined, ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
+async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], pool: GroupPool | undefined, ctx: ScanContext<SastConfig>, links: ViewLinks): AsyncIterable<RawFinding> {
   const cfg = ctx.config;
   const options: GroupOptions = { disabled: new Set(cfg.disable), libraryMode: cfg.libraryMode, envIsInput: cfg.envIsInput, rules, signal: ctx.signal };
-  const report = (r: GroupResult): void => {
+  const report = (r: GroupResult, group: number[]): void => {
     for (const e of r.fileErrors) ctx.fileError(e.path, e.message);
     ctx.count('importGroups');
+    links.renders.push(...r.renders);
+    if (r.views.length) {
+      links.all.push(...r.views);
+      for (const i of group) links.groupViews.set(files[i]!.path, r.views);
+    }
   };
   if (!pool) {
     const { analyseGroup, groupDone, groupStart } = await import('./js-group.js');
@@ -243,7 +316,7 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
       const r = analyseGroup(texts, options);
       texts.length = 0;
       groupDone();
-      report(r);
+      report(r, group);
       yield* r.findings;
     }
     return;
@@ -277,7 +350,7 @@ async function* scanJs(files: JsFile[], groups: number[][], rules: YamlRule[], p
       if (ctx.signal.aborted) return;
       throw e;
     }
-    report(r);
+    report(r, groups[gi]!);
     yield* r.findings;
   }
 }

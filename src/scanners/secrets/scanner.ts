@@ -272,6 +272,10 @@ async function verifyHits(hits: SecretHit[], verifier: Verifier): Promise<Map<Se
       // Both parts in one finding (`id:secret`).
       const at = secret.indexOf(':');
       out.set(h, await verifier.checkAws(secret.slice(0, at), secret.slice(at + 1), h.hash));
+    } else if (h.ruleId === 'twilio-account-pair') {
+      // The SID with its auth token in one finding (`sid:token`).
+      const at = secret.indexOf(':');
+      out.set(h, await verifier.checkTwilio(secret.slice(0, at), secret.slice(at + 1), h.hash));
     } else if (h.ruleId === 'twilio-auth-token') {
       const sid = partner(h, 'twilio-account-sid');
       if (sid) out.set(h, await verifier.checkTwilio(sid.secret!, secret, `${sid.hash}:${h.hash}`));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerfile, shellCommands } from '../../../src/analyzers/iac/dockerfile.js';
+import { isSpaceCode, parseDockerfile, shellCommands } from '../../../src/analyzers/iac/dockerfile.js';
 import { worldWritable } from '../../../src/analyzers/iac/dockerfile-audit.js';
 import { parseHcl, HclError } from '../../../src/analyzers/iac/hcl.js';
 import type { Expr } from '../../../src/analyzers/iac/hcl.js';
@@ -48,6 +48,14 @@ test('shell splitting keeps offsets, quotes, redirections and substitutions', ()
   assert.deepEqual(cmds.map((c) => c.words.map((w) => w.text)), [['apt-get', 'install', '-y', 'a b', 'c', '2>&1'], ['tee', 'log'], ['x=$(echo "y;z")'], ['sudo', '-E', 'make']]);
   assert.equal(cmds[0]!.next, '|');
   assert.equal(cmds[0]!.words[3]!.start, 19);
+});
+
+test('the shell splitter\'s space test is JavaScript\'s \\s, for every UTF-16 code unit', () => {
+  for (let c = 0; c <= 0xffff; c++) assert.equal(isSpaceCode(c), /\s/.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
+  // Unicode spaces, vertical tabs and form feeds split words as ASCII spaces do (they used to make the splitter
+  // loop for ever, until the heap ran out); a NUL does not.
+  assert.deepEqual(shellCommands('a\vb\fc \u2028d').map((c) => c.words.map((w) => w.text)), [['a', 'b', 'c', 'd']]);
+  assert.deepEqual(shellCommands('apt-get\u00a0install\u3000curl\u0000x').map((c) => c.words.map((w) => w.text)), [['apt-get', 'install', 'curl\u0000x']]);
 });
 
 test('chmod modes: world-writable or not', () => {

@@ -40,7 +40,7 @@ test('bad rule files are input errors that name file and line', () => {
   bad('rules:\n  - id: x\n    message: m\n    languages: [js]\n    pattern: a()\n    pattern-wat: b\n', /unsupported key `pattern-wat`/);
   bad('rules:\n  - id: x\n    message: m\n    languages: [js]\n', /exactly one of pattern/);
   bad('rules: [\n', /invalid YAML/);
-  bad('rules:\n  - id: x\n    message: m\n    languages: [python]\n    mode: taint\n    pattern-sources: [{pattern: a()}]\n    pattern-sinks: [{pattern: b()}]\n', /javascript\/typescript only/);
+  bad('rules:\n  - id: x\n    message: m\n    languages: [generic]\n    mode: taint\n    pattern-sources: [{pattern: a()}]\n    pattern-sinks: [{pattern: b()}]\n', /mode: taint in language generic/);
   try {
     parseRuleFile('rules:\n  - id: ok\n    message: m\n    languages: [js]\n    pattern: a()\n  - id: bad\n    message: m\n    languages: [js]\n', 'r.yml');
     assert.fail('should throw');
@@ -62,12 +62,12 @@ test('a pattern the engine cannot parse skips its rule with a warning; an unread
 test('a rule with an unsupported Semgrep construct is skipped with one warning naming file, line, rule and construct; the others run', async () => {
   const rules = [
     'rules:',
-    '  - id: uses-analysis',
+    '  - id: uses-metavariable-name',
     '    message: m',
     '    languages: [js]',
     '    patterns:',
     '      - pattern: foo($X)',
-    '      - metavariable-analysis: {metavariable: $X, analyzer: entropy}',
+    '      - metavariable-name: {metavariable: $X, module: os}',
     '  - id: uses-lookahead',
     '    message: m',
     '    languages: [js]',
@@ -84,10 +84,11 @@ test('a rule with an unsupported Semgrep construct is skipped with one warning n
     '    languages: [js]',
     '    mode: join',
     '    pattern: a()',
-    '  - id: uses-spacegrep',
+    '  - id: uses-extract',
     '    message: m',
-    '    languages: [generic]',
-    '    pattern: password = ...',
+    '    languages: [js]',
+    '    mode: extract',
+    '    pattern: a()',
     '  - id: plain',
     '    message: legacy call',
     '    languages: [js]',
@@ -97,8 +98,8 @@ test('a rule with an unsupported Semgrep construct is skipped with one warning n
   const r = await scanDir(dir, { rules: ['r.yml'] });
   assert.deepEqual(r.findings.map((f) => f.ruleId), ['plain']);
   assert.equal(r.warnings.length, 5);
-  assert.match(r.warnings[4]!, /^r\.yml:24: rule uses-spacegrep skipped: a `pattern` in language generic/);
-  assert.match(r.warnings[0]!, /^r\.yml:2: rule uses-analysis skipped: unsupported operator `metavariable-analysis`/);
+  assert.match(r.warnings[4]!, /^r\.yml:24: rule uses-extract skipped: unsupported mode extract/);
+  assert.match(r.warnings[0]!, /^r\.yml:2: rule uses-metavariable-name skipped: unsupported operator `metavariable-name`/);
   assert.match(r.warnings[1]!, /^r\.yml:8: rule uses-lookahead skipped: unsupported regex `foo\(\?!bar\)`/);
   assert.match(r.warnings[2]!, /^r\.yml:12: rule uses-side-effect-only skipped: unsupported taint option `by-side-effect: only`/);
   assert.match(r.warnings[3]!, /^r\.yml:19: rule uses-join skipped: unsupported mode join/);

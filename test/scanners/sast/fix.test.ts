@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixCommand } from '../../../src/cli/commands/fix.js';
+import { scanCommand } from '../../../src/cli/commands/scan.js';
 import { UsageError } from '../../../src/core/errors.js';
 import { makeDir } from '../../helpers/tmp.js';
 import { capturedIO } from '../../helpers/cli.js';
@@ -139,4 +140,42 @@ test('fix templates: $...ARGS takes the arguments it matched; fix-regex with \\g
   });
   assert.equal(await fixCommand.run(['.', '--sast-rules', 'r.yml'], capturedIO(dir).io), 0);
   assert.equal(readFileSync(join(dir, 'a.js'), 'utf8'), "logger.debug('x',\n  y,   3);\nfetchAll('https://a/a http://b');\n");
+});
+
+test("fix: on taint-mode rules applies to the sink a flow reaches (JS/TS and Python), not to sinks without a flow; SARIF carries the fix", async () => {
+  const rules = `rules:
+  - id: js-exec-taint
+    message: request data reaches exec
+    severity: ERROR
+    languages: [javascript]
+    mode: taint
+    pattern-sources:
+      - pattern: req.query.$P
+    pattern-sinks:
+      - patterns:
+          - pattern: child_process.exec($CMD)
+    fix: child_process.execFile('sh', ['-c', $CMD])
+  - id: py-system-taint
+    message: request data reaches os.system
+    severity: ERROR
+    languages: [python]
+    mode: taint
+    pattern-sources:
+      - pattern: request.args.get(...)
+    pattern-sinks:
+      - pattern: os.system($C)
+    fix: subprocess.run(shlex.split($C))
+`;
+  const js = "const child_process = require('child_process');\nfunction h(req) {\n  const c = req.query.cmd;\n  child_process.exec(c);\n  child_process.exec('ls');\n}\n";
+  const py = 'import os\n\ndef h():\n    c = request.args.get("c")\n    os.system(c)\n    os.system("ls")\n';
+  const dir = makeDir({ 'r.yml': rules, 'a.js': js, 'b.py': py, 'pipeguard.yml': 'scanners:\n  sast:\n    rules: [r.yml]\n' });
+  const sarifRun = capturedIO(dir);
+  await scanCommand.run(['.', '--scanners', 'sast', '--format', 'sarif'], sarifRun.io);
+  const log = JSON.parse(sarifRun.out()) as { runs: { results: { ruleId: string; fixes?: { artifactChanges: { replacements: { insertedContent: { text: string } }[] }[] }[] }[] }[] };
+  const fixed = log.runs[0]!.results.filter((r) => r.fixes).map((r) => `${r.ruleId}: ${r.fixes![0]!.artifactChanges[0]!.replacements[0]!.insertedContent.text}`).sort();
+  assert.deepEqual(fixed, ["js-exec-taint: child_process.execFile('sh', ['-c', c])", 'py-system-taint: subprocess.run(shlex.split(c))']);
+
+  assert.equal(await fixCommand.run(['.'], capturedIO(dir).io), 0);
+  assert.equal(readFileSync(join(dir, 'a.js'), 'utf8'), js.replace('child_process.exec(c)', "child_process.execFile('sh', ['-c', c])"));
+  assert.equal(readFileSync(join(dir, 'b.py'), 'utf8'), py.replace('os.system(c)', 'subprocess.run(shlex.split(c))'));
 });

@@ -16,8 +16,9 @@ test('the built-in packs give the same rules from their JSON entries as from the
 });
 
 test('rules for some languages are the rules of those languages (and generic ones) among all', async () => {
-  const all = await builtinRules();
+  // Python first: its entries are parsed then, the others only when all are asked for.
   const py = await builtinRules(['python']);
+  const all = await builtinRules();
   assert.ok(py.length > 0 && py.length < all.length);
   assert.deepEqual(py, all.filter((r) => r.languages.some((l) => l === 'python' || l === 'generic')));
 });

@@ -12,26 +12,40 @@ const r = String.raw;
  * few lines): one rule whose match holds both. The engine reports the ID as the rule's secret; the analysis
  * (analyze.ts `pairSecrets`) makes the finding's secret both parts (`id:secret`, so the hash identifies the pair)
  * and drops the single-part findings inside it. Higher confidence than either part alone.
+ *
+ * `o.idName`: the ID is not self-identifying (a UUID) and is read only as the value of that name. `o.labels`: the
+ * names the examples give the two parts (default `ACCESS_KEY_ID`, `SECRET_ACCESS_KEY`).
  */
-function pair(id: string, title: string, keywords: string[], idRe: string, secretName: string, secretRe: string, example: [string, string]): SecretRuleSpec {
+export function pair(
+  id: string,
+  title: string,
+  keywords: string[],
+  idRe: string,
+  secretName: string,
+  secretRe: string,
+  example: [string, string],
+  o: { idName?: string; labels?: [string, string]; severity?: SecretRuleSpec['severity'] } = {},
+): SecretRuleSpec {
   const sep = r`[\w.\-]{0,30}?[\\"'\]]{0,3}[ \t]{0,4}(?:[:?+]{0,3}=>?|:|>)[ \t]{0,4}[\\"'` + '`' + r`]{0,3}`;
   const near = r`(?:[^\n]{0,200}\n){0,5}?[^\n]{0,200}?`;
+  const named = o.idName ? r`(?:` + o.idName + r`)` + sep : '';
+  const [idLabel, keyLabel] = o.labels ?? ['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY'];
   return {
     id,
     title,
     help: 'Both parts of a key pair are committed together: anyone with the file can sign requests as this identity. Deactivate the key pair at the provider, then create a new one and keep it in a secret store.',
-    severity: 'critical',
+    severity: o.severity ?? 'critical',
     keywords,
     regex:
-      r`(?<![A-Za-z0-9])(?<secret>` + idRe + r`)(?![A-Za-z0-9])` + near + r`(?:` + secretName + r`)` + sep + r`(?<key>` + secretRe + r`)(?![A-Za-z0-9/+=])` +
-      r`|(?:` + secretName + r`)` + sep + r`(?<key2>` + secretRe + r`)(?![A-Za-z0-9/+=])` + near + r`(?<![A-Za-z0-9])(?<id2>` + idRe + r`)(?![A-Za-z0-9])`,
+      named + r`(?<![A-Za-z0-9])(?<secret>` + idRe + r`)(?![A-Za-z0-9])` + near + r`(?:` + secretName + r`)` + sep + r`(?<key>` + secretRe + r`)(?![A-Za-z0-9/+=~.\-])` +
+      r`|(?:` + secretName + r`)` + sep + r`(?<key2>` + secretRe + r`)(?![A-Za-z0-9/+=~.\-])` + near + named + r`(?<![A-Za-z0-9])(?<id2>` + idRe + r`)(?![A-Za-z0-9])`,
     flags: 'i',
     minEntropy: 3,
     confidence: 'high',
     tags: ['cloud', 'pair'],
     examples: {
-      positive: [`ACCESS_KEY_ID=${example[0]}\nSECRET_ACCESS_KEY=${example[1]}`, `secret_access_key: "${example[1]}"\nregion: eu-west-1\naccess_key_id: "${example[0]}"`],
-      negative: [`ACCESS_KEY_ID=${example[0]}\n# no secret here`, `ACCESS_KEY_ID=${example[0]}\n\n\n\n\n\n\n\nSECRET_ACCESS_KEY=${example[1]}`],
+      positive: [`${idLabel}=${example[0]}\n${keyLabel}=${example[1]}`, `${keyLabel.toLowerCase()}: "${example[1]}"\nregion: eu-west-1\n${idLabel.toLowerCase()}: "${example[0]}"`],
+      negative: [`${idLabel}=${example[0]}\n# no secret here`, `${idLabel}=${example[0]}\n\n\n\n\n\n\n\n${keyLabel}=${example[1]}`],
     },
   };
 }
@@ -39,6 +53,14 @@ function pair(id: string, title: string, keywords: string[], idRe: string, secre
 /** Built-in rules for cloud and hosting provider credentials. */
 export const CLOUD_RULES: SecretRuleSpec[] = [
   pair('aws-access-key-pair', 'AWS access key ID with its secret access key', ['akia', 'asia', 'abia', 'acca', 'a3t'], r`(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}`, r`secret[_\-.]?(?:access[_\-.]?)?key|aws[_\-.]?secret\w{0,20}`, r`[A-Za-z0-9/+]{40}`, ['AKIAQ2RZ7XW4VB3NK6TY', 'k7Vq2Zr9Xt4Wn8Lp3Ks6Hd1Jf5Gb0Nc8Ya3Ue7Iq']),
+  // An Entra ID app's client ID (a UUID, so only as the value of a client/application ID setting) with its
+  // client secret; the tenant ID written near them joins the finding's secret (analyze.ts).
+  pair('azure-ad-client-credentials', 'Microsoft Entra ID (Azure AD) client ID with its client secret', ['q~'], UUID, r`(?:azure|arm|aad|entra)?[_\-.]?client[_\-.]?secret|(?:azure|arm|aad)[_\-.]?(?:app[_\-.]?)?secret|clientsecret`, r`[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}`,
+    ['4c5e1a7b-92d3-4f08-b6a1-3e9d0c7f2a15', 'fcB8Q~uLUWIsrN0fV9tN563vTtkO9VPeGRzjn4nd'],
+    { idName: r`(?:azure|arm|aad|entra)?[_\-.]?(?:client|app(?:lication)?)[_\-.]?id`, labels: ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] }),
+  // An Exoscale API key (EXO…) with its API secret.
+  pair('exoscale-api-key-pair', 'Exoscale API key with its secret', ['exo'], r`EXO[A-Za-z0-9]{24,30}`, r`(?:exoscale[\w.\-]{0,20}?)?(?:api[_\-.]?)?secret(?:[_\-.]?key)?`, r`[A-Za-z0-9_\-]{43}`,
+    ['EXOu5MmxNmSJDOJ7J2FSBb8mJJZV', 'xVq2Zr9Xt4Wn8Lp3Ks6Hd1Jf5Gb0Nc8Ya3Ue7IqK2mT'], { labels: ['EXOSCALE_API_KEY', 'EXOSCALE_API_SECRET'] }),
   pair('alibaba-access-key-pair', 'Alibaba Cloud AccessKey ID with its secret', ['ltai'], r`LTAI[A-Za-z0-9]{12,20}`, r`(?:alibaba|aliyun|alicloud)?[_\-.]?(?:access[_\-.]?key[_\-.]?)?secret`, r`[A-Za-z0-9]{30}`, ['LTAI5tQ2RZ7XW4VB3NK6TY', 'k7Vq2Zr9Xt4Wn8Lp3Ks6Hd1Jf5Gb0N']),
   {
     id: 'aws-access-key-id',

@@ -3,6 +3,7 @@
  * SendGrid, Mailgun, Mailchimp, Brevo, Postmark, Mailjet, Mattermost and webhooks.
  */
 import type { SecretRuleSpec } from '../rule.js';
+import { pair } from './cloud.js';
 import { ctx, L, R, UUID } from './shared.js';
 
 const r = String.raw;
@@ -11,6 +12,10 @@ const WIDE_ID = '[A-Za-z0-9]{8}-(?:[A-Za-z0-9]{4}-){3}[A-Za-z0-9]{12}';
 
 /** Built-in rules for messaging and e-mail credentials. */
 export const COMMS_RULES: SecretRuleSpec[] = [
+  // The account SID (AC…) with the account's auth token: together they act as the account (`--verify` checks the
+  // pair against the Accounts API).
+  pair('twilio-account-pair', 'Twilio account SID with its auth token', ['auth_token', 'authtoken', 'auth-token', 'auth.token'], r`AC[a-f0-9]{32}`, r`(?:twilio[\w.\-]{0,20}?)?auth[_\-.]?token`, r`[a-f0-9]{32}`,
+    ['AC53a3b34416754835926c85fdd2f15698', 'f1a20097288280520da383d8572893a7'], { labels: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] }),
   {
     id: 'slack-bot-token',
     title: 'Slack bot token',
@@ -57,7 +62,7 @@ export const COMMS_RULES: SecretRuleSpec[] = [
     title: 'Slack app configuration token',
     severity: 'high',
     keywords: ['xoxe.xox'],
-    regex: L + r`(?<secret>xoxe\.xox[bp]-\d-[A-Z0-9]{163,166})(?![A-Za-z0-9])`,
+    regex: L + r`(?<secret>xoxe\.xox[bp]-\d-[A-Za-z0-9]{163,166})(?![A-Za-z0-9])`,
     minEntropy: 3.5,
     tags: ['slack'],
     examples: { positive: ['SLACK_CONFIG_TOKEN=xoxe.xoxp-1-PGJ3FUS9FKJ2EEAAZ73U8VUBJDAYQGX8V4IFC1JEVIIS3NYBPRNSR7A2NMBIANVRNZ1KY3UOOAY3PQ0PWESKWHRKFMOGHC4TQKG72N1ITYOPVL68CCPFQJ0V4KP14251677MANYYJHSQVP00N4JTQLMKCTQCWQRIHIES'], negative: ['xoxe.xoxp-1-PIH4RRZ8KI4FVBK5N4EK8LSCCT53YZ8TPLPUF59S'] },
@@ -67,10 +72,10 @@ export const COMMS_RULES: SecretRuleSpec[] = [
     title: 'Slack configuration refresh token',
     severity: 'high',
     keywords: ['xoxe-'],
-    regex: L + r`(?<secret>xoxe-\d-[A-Z0-9]{146})(?![A-Za-z0-9])`,
+    regex: L + r`(?<secret>xoxe-\d-[A-Za-z0-9]{146})(?![A-Za-z0-9])`,
     minEntropy: 3.5,
     tags: ['slack'],
-    examples: { positive: ['refresh: xoxe-1-6T2UY9NF230JS13386K4A8NWO7GDIX0WKAF88U9WJKVI2OY0LEF1V3XXY0JB8F4CPP5PPIQRQUS66NKAHHW3OJ5A40ISNB9AH83G1J5BJ06W039ZH78PSM354RTUHJ74TFQMXIX2PEYIGKVKMS'], negative: ['xoxe-1-LEZMHLWZOQRUMVLVL6F9G95O794WBH347WGWS26I'] },
+    examples: { positive: ['refresh: xoxe-1-6T2UY9NF230JS13386K4A8NWO7GDIX0WKAF88U9WJKVI2OY0LEF1V3XXY0JB8F4CPP5PPIQRQUS66NKAHHW3OJ5A40ISNB9AH83G1J5BJ06W039ZH78PSM354RTUHJ74TFQMXIX2PEYIGKVKMS', 'refreshToken,xoxe-1-My0xLTMxNzcwMjQ0MTcxMy01MTU4MTUyNjkxNzE0LTUxODE4NDI0MDY3MzYtMjA5MGFkOTFlZThkZWE2OGFlZDYwYWJjODNhYzAxYjA5ZjVmODBhYjgzN2QyNDdjOTNlOGY5NTg2YWM1OGM4Mg,'], negative: ['xoxe-1-LEZMHLWZOQRUMVLVL6F9G95O794WBH347WGWS26I'] },
   },
   {
     id: 'slack-app-token',

@@ -20,8 +20,11 @@ const NOT_A_SECRET = [
   r`^\*+$`,
   r`^(?:sha(?:1|224|256|384|512)|md5)[-:]`, // integrity strings
   r`^\$(?:2[abxy]?|argon2(?:id|i|d)?|[156]|pbkdf2[\w-]*|scrypt)\$`, // password hashes
-  r`^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$|^[0-9a-f]{128}$`, // bare digests: only with a specific rule
+  // Bare MD5 / SHA-1 digests (checksums, commit ids): only with a specific rule. 64 and 128 hex digits under a
+  // secret's name are keys as often as digests (client secrets, HMAC keys); hash-named keys are left out below.
+  r`^[0-9a-f]{32}$|^[0-9a-f]{40}$`,
   r`^(?:enc|encrypted|vault|aws-kms|arn):`,
+  r`(?:\.\.\.|…)$`, // shown cut short (`ops_eyJzaWdu...`): a truncated or redacted display, not the value
   r`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`, // dotted identifiers
   r`^[^0-9]*$`, // no digit at all: a word or an identifier, rarely a random key
   r`^(?:scram-sha-\d+|sha-?\d+|md5|plain(?:text)?|bcrypt|argon2\w*|pbkdf2[\w-]*|aes-?\d+[\w-]*|rsa[\w-]*|hs\d+|rs\d+|es\d+)$`, // algorithm names
@@ -96,6 +99,7 @@ function assignment(
   minEntropy: number,
   examples: { positive: string[]; negative: string[] },
   extraStopwords: string[] = [],
+  extraRegexes: string[] = [],
 ): SecretRuleSpec {
   return {
     id,
@@ -109,7 +113,7 @@ function assignment(
     generic: true,
     confidence: 'low',
     allowlist: {
-      regexes: NOT_A_SECRET,
+      regexes: [...NOT_A_SECRET, ...extraRegexes],
       exactRegexes: [`^(?:${IDENTIFIER})$`],
       matchRegexes: NOT_A_SECRET_KEY,
       stopwords: ['password', 'secret', 'token', 'example', 'test123', 'foobar', 'lorem', 'todo', 'tbd', 'none', 'null', ...extraStopwords],
@@ -202,7 +206,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     },
   },
   assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
-    positive: ['DB_PASSWORD=DKEcL7S8jJ7', 'db.password: "rrHScVkNe1LU"', "conn = connect(user='app', password='KU9AkUWBx4x')"],
+    positive: ['ADMIN_PASSWORD=DKEcL7S8jJ7', "smtp.password: 'rrHScVkNe1LU'", "conn = connect(user='app', password='KU9AkUWBx4x')"],
     negative: [
       'password = os.getenv("DB_PASSWORD")',
       'password: {{ .Values.db.password }}',
@@ -220,13 +224,17 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     negative: ['api_key = os.environ["API_KEY"]', 'api_key: ${{ secrets.API_KEY }}', 'API_KEY_HEADER=X-Api-Key', 'api_key_sha256 = "50327d0994593aeaba18a2d437a7e5936cf57c0b87a7826c286db4b28575063b"', 'api_key = get_api_key(user)'],
   }),
   assignment('generic-secret', 'Hard-coded secret', r`(?<!vault[\w.\-]{0,12})secret|signing[_\-.]?key|encryption[_\-.]?key|private[_\-.]?key|master[_\-.]?key`, ['secret', 'signing_key', 'signingkey', 'signing-key', 'signing.key', 'encryption_key', 'encryptionkey', 'encryption-key', 'encryption.key', 'private_key', 'privatekey', 'private-key', 'private.key', 'master_key', 'masterkey', 'master-key', 'master.key'], 12, 3.3, {
-    positive: ['JWT_SECRET=Shj1bnEaBmMJuitbwJ9cci11WUAdn4zU', "app.config['SECRET_KEY'] = '557nfdjoD2m2mRiVcwlC0toS_wkoBy2FHVSWY37X'", 'client_secret: "VLEV54refiC6bRYEJToYahca"'],
+    positive: ['"client_secret" : "6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde",', 'JWT_SECRET=Shj1bnEaBmMJuitbwJ9cci11WUAdn4zU', "app.config['SECRET_KEY'] = '557nfdjoD2m2mRiVcwlC0toS_wkoBy2FHVSWY37X'", 'client_secret: "VLEV54refiC6bRYEJToYahca"'],
     negative: ['client_secret = None', 'secret_key = settings.SECRET_KEY', "secret: ${{ secrets.DEPLOY_KEY }}", 'secret_name = my-app-secret-v2', 'secretsmanager:GetSecretValue'],
   }),
-  assignment('generic-token', 'Hard-coded token', r`(?<!(?:public|publishable|csrf|xsrf|jsonweb|next[_\-.]?page|page|continuation|cancellation|sync|device)[_\-.]?)token`, ['token'], 16, 3.5, {
+  assignment('generic-token', 'Hard-coded token', r`(?<!(?:public|publishable|csrf|xsrf|authenticity|jsonweb|next[_\-.]?page|page|continuation|cancellation|sync|device)[_\-.]?)token`, ['token'], 16, 3.5, {
     positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"', 'genericToken="Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"'],
-    negative: ['access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)', 'publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"', 'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG/Whikle15syazJOkrjJa3U2AbhIvUw=='],
-  }),
+    negative: ['telegram_api_token = "7235:A5zc99ew7sbif146kll09cwbuoe_z4u6bqc"', '<input type="hidden" name="authenticity_token" value="7SWa-Fo1_hsC6oovfBsJFLGPUl2EhkSWPbJhWANwgaJWBDl1vxd9VNqXTNAefsJqzIRYaZEfYZLffa31rw8zJA" />', 'export OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjoiaHR0cHM6...', 'access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)', 'publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"', 'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG/Whikle15syazJOkrjJa3U2AbhIvUw=='],
+  }, [], [
+    // A numeric id, a colon and a key is a vendor's pair (a Telegram bot token `<bot id>:<key>`): its own rule
+    // judges it, with the lengths the vendor issues.
+    r`^\d{1,20}:`,
+  ]),
   assignment('generic-credential', 'Hard-coded credential', r`cred(?:ential)?s?|(?<![A-Za-z])auth(?!or|ent|ori|[_\-.]?token)`, ['cred', 'auth'], 12, 3.5, {
     positive: ['"user_auth": "am9obmRvZTpkMDY5NGIxYi1jMTcxLTQ4ODYt+TMyYS0wMmUwOWQ1/mIwNjc="', 'creds = Xq3mZ8vN1pL4kR7tY2wB5cF9hJ0dG6', '"credentials" : "am9obmRvZTpkMDY5NGIxYi1jMTcxLTQ4ODYt+TMyYS0wMmUwOWQ1/mIwNjc="'],
     negative: ['author = "james.fake@ymail.com",', 'Authentication-Results: 5h.ca.iphmx.com', "credentialsId: 'ff083f76-7804-4ef1-80e4-fe975bb9141b'", '  "credentialId": "B9mTcFSck2LzJO2S3ols63",', 'dev.credentials.url=dev-lb1.api.f4ke.com:5215', 'credentials = load_credentials(path)'],
@@ -375,7 +383,8 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     help: 'A password attribute of a Terraform or HCL file holds a literal value, so it is in the repository and in every plan. Read it from a variable marked sensitive, a secret store or the environment, and change it.',
     severity: 'high',
     keywords: ['password'],
-    regex: r`password[\w.\-]{0,30}[ \t]{0,4}=[ \t]{0,4}"{1,2}(?<secret>[A-Za-z0-9=_\-]{8,20})"`,
+    // Any assignment form (`=`, `:` in a .tf.json, a value quoted twice): a Terraform file holds only configuration.
+    regex: r`password[\w.\-]{0,30}?["'\]]{0,2}[ \t]{0,16}(?::{0,3}=|:)[ \t]{0,4}["'` + '`' + r`]{0,3}(?<secret>[A-Za-z0-9=_\-]{8,20})"`,
     flags: 'i',
     minEntropy: 2,
     confidence: 'medium',
@@ -383,8 +392,28 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     allowlist: { regexes: [r`^(?:password|changeme|secret|x+)$`] },
     tags: ['terraform'],
     examples: {
-      positive: ['  administrator_login_password = "Hx7_k2Qm9zLp"', 'password="q1w2e3r4t5y6"'],
-      negative: ['  administrator_login_password = var.db_password', 'password = "${var.pw}"', 'password = "short"'],
+      positive: ['"administrator_login_password": "Hx7_k2Qm9zLp"', '  administrator_login_password = "Hx7_k2Qm9zLp"', 'password="q1w2e3r4t5y6"', 'password       = "rootpasswd"'],
+      negative: ['  administrator_login_password = var.db_password', 'password = "${var.pw}"', 'password = "short"', 'password = random_password.db.result'],
+    },
+  },
+  {
+    // A database password, named as one (`DB_PASSWORD`, `database_passwd`, `pwd`): such passwords hold symbols the
+    // generic value stops at (`;`, `,`, `<`, `}`), so the value runs to the quote or the end of the line.
+    id: 'database-password',
+    title: 'Hard-coded database password',
+    help: 'A database password written in the repository. Change it on the database, then read it from the environment or a secret store.',
+    severity: 'high',
+    keywords: ['db_pass', 'dbpass', 'db-pass', 'db.pass', 'database_pass', 'databasepass', 'database-pass', 'database.pass', 'pwd'],
+    regex: ctx(r`db[_\-.]?passw(?:or)?d|database[_\-.]?passw(?:or)?d|(?<![A-Za-z])pwd(?![A-Za-z])`, { loose: false }) + r`(?<secret>(?=[^\s"'` + '`' + r`]{0,99}[0-9!@#$%^&*?;:,<=}~+])[A-Za-z0-9:;<@=},!$?^#%&*+~_\-]{6,100})(?=["'` + '`' + r`\s\\]|$)`,
+    flags: 'i',
+    minEntropy: 2.5,
+    generic: true,
+    confidence: 'medium',
+    allowlist: { regexes: [r`^[$%!]`, r`^(?:true|false|null|none|nil|undefined)$`] },
+    tags: ['database'],
+    examples: {
+      positive: ['DB_PASSWORD="Zlu5!9k;Qw<2}xR"', 'database_passwd: aB3$kq9;Lm,2', '"db_password": "q8W!e4R;t6Y,u2"'],
+      negative: ['DB_PASSWORD="${DB_PASSWORD}"', 'pwd = os.getcwd()', 'cd $(pwd)', 'db_password: string', 'DB_PASSWORD=%DB_PASS%'],
     },
   },
   {

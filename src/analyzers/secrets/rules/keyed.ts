@@ -17,6 +17,11 @@ interface KeyedOptions {
   fallback?: boolean;
   /** The identifier the examples use, when the first keyword is not one (`boxApi`, `sonarToken`). */
   name?: string;
+  /**
+   * Regex flags (default `i`). With `''` the vendor's name is matched as `words` spells it, so `[Mm]eraki|MERAKI`
+   * keeps `CameraKit` and `sumOfValues` out; the value's class then has to name both cases itself.
+   */
+  flags?: string;
 }
 
 /**
@@ -33,7 +38,7 @@ function keyed(id: string, title: string, category: string, words: string, keywo
     severity: o.severity ?? 'high',
     keywords,
     regex: ctx(words) + `(?<secret>(?:${secret}))` + R,
-    flags: 'i',
+    flags: o.flags ?? 'i',
     minEntropy: o.minEntropy ?? 3,
     confidence: o.confidence ?? 'medium',
     ...(o.fallback ? { fallback: true } : {}),
@@ -43,6 +48,19 @@ function keyed(id: string, title: string, category: string, words: string, keywo
       negative: [`${upper}_API_KEY = "${value.slice(0, 6)}"`, `unrelated_setting = "${value}"`],
     },
   };
+}
+
+/**
+ * A keyed rule whose own examples are given: a fallback's value must not also be one a stricter rule reads in the
+ * generated `_API_KEY` context, or that rule takes it.
+ */
+function withExamples(rule: SecretRuleSpec, positive: string[], negative: string[]): SecretRuleSpec {
+  return { ...rule, examples: { positive, negative } };
+}
+
+/** A keyed rule with more negative examples: look-alikes its vendor's name must keep out. */
+function lookalikes(rule: SecretRuleSpec, ...negative: string[]): SecretRuleSpec {
+  return { ...rule, examples: { ...rule.examples, negative: [...rule.examples.negative, ...negative] } };
 }
 
 /** Built-in rules for vendor credentials found by the vendor's name. */
@@ -60,10 +78,19 @@ export const KEYED_RULES: SecretRuleSpec[] = [
   keyed('bitbucket-client-secret-in-context', 'Bitbucket OAuth consumer secret (in context)', 'vcs-ci', 'bitbucket', ['bitbucket'], r`[a-z0-9=_\-]{64}`, 'j3r09g-vm3fn_bxxizlgncc=rn=14ljb8doheiu01h=esosd7buw7lh66sheorbk', { fallback: true }),
   keyed('bittrex-api-key', 'Bittrex API key or secret', 'crypto', 'bittrex', ['bittrex'], r`[a-z0-9]{32}`, 'ftchiim3qc2hilljbjzllbwq3cnf7zhs'),
   keyed('box-api-access-token', 'Box API access token', 'saas', 'box[_.\\-]?(?:api|access|token|key|dev|client|secret|app)', ['box_', 'box-', 'box.', 'boxt', 'boxk', 'boxa', 'boxd', 'boxc', 'boxs'], r`[a-z0-9]{32}`, '63in1b4daf3pyurndxrz600c6jjrtx54', { name: 'boxApi' }),
+  withExamples(
+    keyed('cloudflare-api-key-in-context', 'Cloudflare API key (in context)', 'cloud', 'cloudflare', ['cloudflare'], r`[a-z0-9_\-]{40}`, 'oj9yoyq0zmoywmppob1aoy5ysnnuj0fbzsourblx', { fallback: true }),
+    ['cloudflare: "oj9Yoyq0zmOyWmPPob1aoY5YSNNuJ0fbZSOURBlX"', '<cloudflareSecret>Bu0rrK-lerk6y0Suqo1qSqlDDajOk61wZchCkje4</cloudflareSecret>'],
+    ['cloudflare: "oj9Yoyq0zmOyWmPP"', 'zone_name: "oj9Yoyq0zmOyWmPPob1aoY5YSNNuJ0fbZSOURBlX"'],
+  ),
   keyed('civo-api-key', 'Civo API key', 'cloud', 'civo', ['civo'], r`[a-z0-9]{50}`, 'tekb24oz7zqnsittxae26fdhmhqguzkp6ywtduyssyyxbnfpie'),
-  keyed('cisco-meraki-api-key', 'Cisco Meraki API key', 'cloud', 'meraki', ['meraki'], r`[0-9a-f]{40}`, '4e52e428ecce04d1f61d8f6e7b6085ee6aa5e651'),
+  lookalikes(
+    keyed('cisco-meraki-api-key', 'Cisco Meraki API key', 'cloud', '[Mm]eraki|MERAKI', ['meraki'], r`[0-9a-f]{40}`, '4e52e428ecce04d1f61d8f6e7b6085ee6aa5e651', { flags: '' }),
+    'ReactNativeCameraKit: f15a5a04b0f6dc6073e6db0296e6ef2d8b8d2522',
+    'meraki-api-key: acdeFf05b1a6d4c890237bf08c5e6e8d2b4d0f2e',
+  ),
   keyed('clickup-personal-api-token', 'ClickUp personal API token (in context)', 'saas', 'clickup', ['clickup'], r`pk_[0-9]{6,10}_[a-z0-9]{32}`, 'pk_71728472_ry5pyedjn0x55198dlc87oz87hiqkdp8', { fallback: true }),
-  keyed('codecov-access-token', 'Codecov access token (in context)', 'vcs-ci', 'codecov', ['codecov'], r`[A-Z0-9\-]{36}`, 'BNA0DVTBB3Z9KM-OT8W-JSBFK-2SUDO1-MQM', { fallback: true }),
+  keyed('codecov-access-token', 'Codecov access token (in context)', 'vcs-ci', 'codecov', ['codecov'], r`[A-Z0-9\-]{36}|[a-z0-9]{32}`, 'BNA0DVTBB3Z9KM-OT8W-JSBFK-2SUDO1-MQM', { fallback: true }),
   keyed('coinbase-access-token', 'Coinbase access token', 'crypto', 'coinbase', ['coinbase'], r`[a-z0-9_\-]{64}`, 'xo077ci498yc68dqc1rktq9_891r4s34p34xfvbc-9j4hjmenauqdv94bu8phhyi'),
   keyed('configcat-sdk-key', 'ConfigCat SDK key', 'saas', 'configcat', ['configcat'], r`[A-Za-z0-9_\-]{22}/[A-Za-z0-9_\-]{22}`, 'J57mIHcgO0CgG_4CefLhAT/aZY4JVoqKfAo4kc-wQ37OP'),
   keyed('confluent-access-token', 'Confluent Cloud API key', 'cloud', 'confluent', ['confluent'], r`[a-z0-9]{16}`, 'm3eu31gvhtc8gjgx', { severity: 'medium' }),
@@ -76,11 +103,18 @@ export const KEYED_RULES: SecretRuleSpec[] = [
   keyed('deepgram-api-key', 'Deepgram API key', 'ai', 'deepgram', ['deepgram'], r`[a-f0-9]{40}`, 'efe604c02e0df858408ed06b548b9ad95cf257c2'),
   keyed('discord-api-token', 'Discord application key', 'comms', 'discord', ['discord'], r`[a-f0-9]{64}`, 'e3e2664b6413a6170bf32d83da83dbbeefd1b0971bcecc107f6a0f5819b5793f'),
   keyed('discord-client-id', 'Discord client ID', 'comms', 'discord', ['discord'], r`[0-9]{17,19}`, '87119264985530345', { severity: 'low', confidence: 'low', minEntropy: 2 }),
-  keyed('discord-client-secret-in-context', 'Discord client secret (in context)', 'comms', 'discord', ['discord'], r`[a-z0-9=_\-]{32}`, 'wt64ki9vsm3x966-73r3mf=sl9qd-_96', { fallback: true }),
+  // 32 random digits carry about 3.2 bits a character, often less: a lower bar than mixed keys.
+  keyed('discord-client-secret-in-context', 'Discord client secret (in context)', 'comms', 'discord', ['discord'], r`[a-z0-9=_\-]{32}`, 'wt64ki9vsm3x966-73r3mf=sl9qd-_96', { fallback: true, minEntropy: 2.5 }),
   keyed('disqus-api-key', 'Disqus API key', 'saas', 'disqus', ['disqus'], r`[a-z0-9]{64}`, 'mcowd8a0lkwlfml7j226lur9488d9dh24gd4h3lab895z005lz3t5omem0pl9rf3'),
   keyed('dropbox-app-key', 'Dropbox app key', 'saas', 'dropbox', ['dropbox'], r`[a-z0-9]{15}`, 'u4gwhke418c9nix', { severity: 'medium' }),
   keyed('dropbox-long-lived-token-in-context', 'Dropbox long-lived token (in context)', 'saas', 'dropbox', ['dropbox'], r`[a-z0-9]{11}AAAAAAAAAA[a-z0-9\-_=]{43}`, 'hxd3btuodutAAAAAAAAAA1havut=syb_gd-=0h-rktcr00e1wfp_bkhdr1uy010o', { fallback: true }),
   keyed('dropbox-short-lived-token-in-context', 'Dropbox short-lived token (in context)', 'saas', 'dropbox', ['dropbox'], r`sl\.[a-z0-9\-=_]{130,140}`, 'sl.9_iixuf0kfyqu736yhdx=r3qnm6m-iz27pxd_n2rnby3f3m-urlhm0z0m6_dnv9bxz1ajac_sqyzb92ohi4e7a=9c-pw4k46pind64fnl_yopwdvn7tjo=0lo95zvsfs=zdqm7qnkc', { fallback: true }),
+  // `ETSY`, `Etsy` or `etsy`, not the letters inside `SetSysctl`.
+  withExamples(
+    keyed('etsy-access-token', 'Etsy access token (in context)', 'saas', 'ETSY|[Ee]tsy', ['etsy'], r`[A-Za-z0-9]{24}`, 'qr8rvvnlo3pm8736wtk8o3e5', { fallback: true, flags: '' }),
+    ['ETSY_TOKEN = "qr8rvvnlo3pm8736wtk8o3e5"', '<etsyToken>\n    g0fbr6ngu9tdu6uebd9e5y4u\n</etsyToken>'],
+    ['SetSysctl = "qr8rvvnlo3pm8736wtk8o3e5"', 'ETSY_TOKEN = "qr8rvvnlo3pm"'],
+  ),
   keyed('etsy-open-api-key', 'Etsy Open API v3 key and secret', 'saas', 'etsy|x-api-key', ['etsy', 'x-api-key'], r`[a-z0-9]{24}:[a-z0-9]{10,64}`, 're8jkkqk2wyawimvrx4nn21k:1p8qurgck0wfo0j723y3m4phfgsjif3yn55putb9ix1ygzqok7vbajg65'),
   keyed('figma-header-token', 'Figma personal access token (X-Figma-Token)', 'saas', 'x[_\\-]?figma[_\\-]?token', ['x-figma-token', 'xfigmatoken', 'x_figma_token'], r`[0-9a-f]{4}-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}`, '8bab-27d996df-99a8-2c4f-f234-d1562663dd21'),
   keyed('finicity-api-token', 'Finicity API token', 'payments', 'finicity', ['finicity'], r`[a-f0-9]{32}`, 'c5cceaa604e3de3e2664b6413a6170bf'),
@@ -96,6 +130,11 @@ export const KEYED_RULES: SecretRuleSpec[] = [
   keyed('infomaniak-api-token', 'Infomaniak API token', 'cloud', 'infomaniak', ['infomaniak'], r`[A-Za-z0-9_\-]{60,100}`, 'l9iF7lARgoCWuykgCvh63K2yqwfS4NXm6Nb8PbneRk3ZeUH5PXSKDZVXUFLtfIyYANEjTC_czRcN9nZDNvzJ-XksuJo43y952'),
   keyed('intercom-api-key', 'Intercom API key', 'saas', 'intercom', ['intercom'], r`[a-z0-9=_\-]{60}`, 'ovvjanzn7j1wbogldq4fv60efre2bcdrtlx57qpqdyj17x-y7bsd5nmivu44'),
   keyed('jumpcloud-api-key-legacy', 'JumpCloud API key (in context)', 'saas', 'jumpcloud', ['jumpcloud'], r`[a-z0-9]{40}`, 'zv8hw6do01esxl2t4l7qswzhv1e4bpyzl794sp0t'),
+  withExamples(
+    keyed('jfrog-token-in-context', 'JFrog API key or identity token (in context)', 'vcs-ci', 'jfrog|artifactory|bintray|xray', ['jfrog', 'artifactory', 'bintray', 'xray'], r`[a-z0-9]{73}|[a-z0-9]{64}`, 'dy31jpggtkpqhjrt89qiyfucmh619rjnrhxj4yvk7b7n9gvluwj3y0xw8w32hoaz', { fallback: true }),
+    ['"artifactory", "dy31jpggtkpqhjrt89qiyfucmh619rjnrhxj4yvk7b7n9gvluwj3y0xw8w32hoaz"', '<xraySecret>vy2l707bzit83pqsvt7neaj193c1zt7weww5cnvaysrpcdd7dz1znxz7scmlckvq</xraySecret>'],
+    ['"artifactory", "dy31jpggtkpqhjrt89qiyfucmh"', '"gradle", "dy31jpggtkpqhjrt89qiyfucmh619rjnrhxj4yvk7b7n9gvluwj3y0xw8w32hoaz"'],
+  ),
   keyed('kagi-api-key', 'Kagi API key', 'ai', 'kagi', ['kagi'], r`[a-z0-9_\-]{11}\.[a-z0-9_\-]{43}`, 'h49wduk-5fg.lqfno-9jp_bfvglxe4h2u61nbcvw43b-si0it5p6f_w'),
   keyed('kimi-api-key', 'Moonshot (Kimi) API key', 'ai', 'kimi|moonshot', ['kimi', 'moonshot'], r`sk-[A-Za-z0-9_\-]{48}`, 'sk-gJMXUy1vXis2UV7G4Ju8u4Tzkf0JE6eY7Ed9169TdYJ4gaOG'),
   keyed('klaviyo-api-key', 'Klaviyo private API key (in context)', 'saas', 'klaviyo', ['klaviyo'], r`pk_[a-z0-9]{34}`, 'pk_ct2nm5bm7mp8d4p5yjmgj6ijgqrvcrej1w', { fallback: true }),
@@ -132,8 +171,12 @@ export const KEYED_RULES: SecretRuleSpec[] = [
   keyed('sonar-api-token', 'SonarQube / SonarCloud token (in context)', 'vcs-ci', 'sonar[_.\\-]?(?:login|token|auth)', ['sonar'], r`(?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40}`, 'jrl68tqeicfch647cutzdxczizi_c0nux6ipgd5j', { name: 'sonarToken', fallback: true }),
   keyed('sourcegraph-access-token-in-context', 'Sourcegraph access token (in context)', 'vcs-ci', 'sourcegraph|sgp', ['sourcegraph', 'sgp'], r`[a-f0-9]{40}`, '0971bcecc107f6a0f5819b5793fdbb00ad4c369d'),
   keyed('squarespace-access-token', 'Squarespace API key', 'saas', 'squarespace', ['squarespace'], r`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, 'ae0cebd6-62e6-be49-2697-b73ad035a035'),
-  keyed('sumologic-access-id', 'Sumo Logic access ID', 'observability', 'sumo', ['sumo'], r`su[a-zA-Z0-9]{12}`, 'su3BOc7kV5sP3P', { severity: 'medium' }),
-  keyed('sumologic-access-token', 'Sumo Logic access key', 'observability', 'sumo', ['sumo'], r`[a-z0-9]{64}`, 'f8rzrblgnha0nnqopg047yp42bl0ys0zj8ees5a0awhn5lypcw7rho2hea0qc2s8'),
+  lookalikes(
+    keyed('sumologic-access-id', 'Sumo Logic access ID', 'observability', '[Ss]umo|SUMO', ['sumo'], r`su[a-zA-Z0-9]{12}`, 'su3BOc7kV5sP3P', { severity: 'medium', flags: '' }),
+    'sumObj = suGyI5imvADdvU',
+    'sumOfExposures = sumOfExposures;',
+  ),
+  keyed('sumologic-access-token', 'Sumo Logic access key', 'observability', '[Ss]umo|SUMO', ['sumo'], r`[A-Za-z0-9]{64}`, 'f8rzrblgnha0nnqopg047yp42bl0ys0zj8ees5a0awhn5lypcw7rho2hea0qc2s8', { flags: '' }),
   keyed('telegram-bot-api-token', 'Telegram bot token (in context)', 'comms', 'telegr', ['telegr'], r`[0-9]{5,16}:A[a-z0-9_\-]{34}`, '06915126:Axx7ufjh-oieexgrpwmkfr2tddjd5t5rlnm', { fallback: true }),
   keyed('twitter-access-secret', 'Twitter / X access token secret', 'saas', 'twitter', ['twitter'], r`[a-z0-9]{45}`, 'fz0al8qixdlsxawbv7gscoh7r4v0ek5qbsga73kwqyokr'),
   keyed('twitter-access-token', 'Twitter / X access token', 'saas', 'twitter', ['twitter'], r`[0-9]{15,25}-[a-zA-Z0-9]{20,40}`, '1334788351049266846682885-j4BZYN0YnHEqIFygQsuh0yfLqTA5qoXdrss'),
@@ -143,8 +186,10 @@ export const KEYED_RULES: SecretRuleSpec[] = [
   keyed('upstage-api-key', 'Upstage API key', 'ai', 'upstage', ['upstage'], r`[A-Za-z0-9]{40,50}`, 'BcF8aXfLkGBkcaaC4CSaQIlf5md1AlOStL6kuVIiq'),
   keyed('yandex-access-token', 'Yandex OAuth / IAM token (in context)', 'cloud', 'yandex', ['yandex'], r`t1\.[A-Za-z0-9_\-]{1,40}={0,2}\.[A-Za-z0-9_\-]{86}={0,2}`, 't1.j1ZyFQ83PZsW9aG8KgmU02.1pnOJFAHuWPjeowNWG_yS9W_NZUdElU6zvxCWBIhpo1DnvUTNjA-XQWxACyVFFwZikrnTsAsUpLTgnoK0xy7MU', { fallback: true }),
   keyed('zai-api-key', 'Z.ai (GLM) API key', 'ai', 'zai|z_ai|z\\.ai|glm|zlm', ['zai', 'z_ai', 'z.ai', 'glm', 'zlm'], r`[a-f0-9]{32}\.[a-z0-9]{16}`, '7e5c2b5c2c8730aa01606c971de9c033.gq9a2s28is4qg8xd'),
-  keyed('facebook-app-access-token', 'Facebook app access token (app ID and secret)', 'saas', 'facebook', ['facebook'], r`\d{15,16}(?:\||%7C|%)[0-9a-z\-_]{27,40}`, '4006297773343450%7Crrepmtyfaf_-t0892-to05rmhuv7ik4'),
-  keyed('okta-api-token-in-context', 'Okta API token (in context)', 'saas', 'okta', ['okta'], r`00[\w=\-]{40}`, '00kR=oI1dbl-zera00VwWwag5m4zdHgpdsnBxILVzT', { fallback: true }),
+  lookalikes(
+    keyed('okta-api-token-in-context', 'Okta API token (in context)', 'saas', '[Oo]kta|OKTA', ['okta'], r`00[\w=\-]{40}`, '00kR=oI1dbl-zera00VwWwag5m4zdHgpdsnBxILVzT', { fallback: true, flags: '' }),
+    'rookTable = 0023452Lllk2KqjLBvaxANWEgTd7bqjsxjo8aZj0wd',
+  ),
   keyed('netlify-token-in-context', 'Netlify access token (in context)', 'cloud', 'netlify', ['netlify'], r`[a-z0-9=_\-]{40,46}`, 'kxm6405px-95vntoqsr=9lsti-x9s42xu01cfsarijmr', { fallback: true }),
   keyed('honeycomb-api-key-in-context', 'Honeycomb API key (in context)', 'observability', 'honeycomb', ['honeycomb'], r`[a-f0-9]{32}|[a-z0-9]{22}`, 'f7e05ccc7e5c2b5c2c8730aa01606c97', { fallback: true }),
   {

@@ -227,4 +227,20 @@ export const KEY_RULES: SecretRuleSpec[] = [
       negative: ['/u3+7QAAAAI', 'zs7OzgAAAAIAAAAB'],
     },
   },
+  {
+    // Bouncy Castle key stores (BKS, UBER) as a file are read by the scanner (keystore.ts); written base64-encoded
+    // in a text file they start with the store version (1 or 2) and the salt length, 20.
+    id: 'bouncy-castle-keystore',
+    title: 'Bouncy Castle key store (BKS / UBER) with a private or secret key',
+    help: 'A Bouncy Castle key store (Android apps and Java services use BKS) with a key entry is committed. Remove it, reissue the keys it holds, and keep the store in a secret store; a default password protects nothing.',
+    severity: 'high',
+    keywords: ['aaaaagaaab', 'aaaaaqaaab'],
+    regex: r`(?<![A-Za-z0-9+/])(?<secret>AAAAA[gQ]AAAB[QRST][A-Za-z0-9+/]{100,200000}={0,2})(?![A-Za-z0-9+/=])`,
+    minEntropy: 4,
+    tags: ['private-key', 'keystore'],
+    examples: {
+      positive: ['BKS_STORE=AAAAAgAAABQUo2yA6/TWtIiNhDA3UTYJ2xA0PQAABBoGMzf6+EBBcB9/K+WELrTwDwC3U35yNFdQfL1rD6NidZ9tes/993+7pDs4MZDEVxpKSvBSYYF+UES00iRODAOGj1eUbOqsTmTaNmlc055A0imd7BQ4KIm5cs1aFQmc2iblOzbekeSe81Et4z2yp3qcEDLFWWkkKT4='],
+      negative: ['AAAAAgAAABQUo2yA6/TWtIiNhDA3', 'AAAAAwAAABQUo2yA6/TWtIiNhDA3UTYJ2xA0PQAABBoGMzf6+EBBcB9/K+WELrTwDwC3U35yNFdQfL1rD6NidZ9tes/993+7pDs4MZDEVxpKSvBSYYF+UES00iRODAOGj1eUbOqsTmTaNmlc055A0imd7BQ4KIm5cs1a'],
+    },
+  },
 ];

@@ -23,11 +23,12 @@ export function ctx(words: string, o: { loose?: boolean } = {}): string {
   // none of their characters can start the operator: the engine's stop check skips a keyword hit at the first
   // character after that stretch that is not an operator's, without running the regex (`.=` has its `.` taken
   // by the stretch). With `loose: false` (generic words such as `password`), a call's `,` and a value on the next
-  // line are not read: `hash('password', 'salt')` and argument lists are code, not assignments.
+  // line are not read: `hash('password', 'salt')` and argument lists are code, not assignments; the next line is
+  // read only after a YAML block indicator or an XML element's `>` (whose look-ahead already holds one value).
   const loose = o.loose ?? true;
   return (
     `(?:${words})[\\w.\\-]{0,30}?[\\\\"'\\]]{0,3}(?:[ \\t]{1,2}[A-Za-z][\\w.]{0,15})?[\\\\"'\\]]{0,3}[ \\t.]{0,4}` +
-    `(?:[:?+|]{0,3}=>?|:|${XML_ELEMENT}${loose ? '|,' : ''}|\\|\\|)[ \\t]{0,4}${loose ? '(?:[|>][\\-+]?[ \\t]{0,4}(?=\\r?\\n))?(?:\\r?\\n[ \\t]{0,16})?' : '(?:[|>][\\-+]?[ \\t]{0,4}\\r?\\n[ \\t]{1,16})?'}[\\\\"'\`]{0,3}`
+    `(?:[:?+|]{0,3}=>?|:|${XML_ELEMENT}${loose ? '|,' : ''}|\\|\\|)[ \\t]{0,4}${loose ? '(?:[|>][\\-+]?[ \\t]{0,4}(?=\\r?\\n))?(?:\\r?\\n[ \\t]{0,16})?' : '(?:[|>][\\-+]?[ \\t]{0,4}\\r?\\n[ \\t]{1,16}|(?<=[\\w.:\\-]>[ \\t]{0,4})\\r?\\n[ \\t]{0,16})?'}[\\\\"'\`]{0,3}`
   );
 }
 

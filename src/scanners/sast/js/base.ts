@@ -3,7 +3,7 @@ import type { FileLocation, FlowStep } from '../../../core/types.js';
 import { TAINT_RULES, type SinkClass } from './classes.js';
 import type { Fact } from './guards.js';
 import type { ModelIndex } from './models.js';
-import { normText, type FileState, type Scope, type Site, type SourceUnit, type Summary } from './scope.js';
+import { normText, type FileState, type RenderLocal, type Scope, type Site, type SourceUnit, type Summary } from './scope.js';
 import { CUSTOM_BIT, EMPTY, bit, collapse, step, type ClassInfo, type FnRef, type Taint, type Val } from './values.js';
 
 /** A taint finding before it becomes a RawFinding. */
@@ -20,6 +20,8 @@ export interface TaintHit {
   snippet: string;
   /** An audit: the source is a parameter of a function nothing calls (reported at low severity and confidence). */
   audit?: boolean;
+  /** Set for a local handed to a view: the finding is made at the template's unescaped output, if any (views.ts). */
+  render?: RenderLocal;
 }
 
 /** A source of a custom taint rule found at an expression. */
@@ -212,6 +214,7 @@ export abstract class AnalyserBase {
         cls, ruleId, file: site.file, loc: site.loc, sinkName: site.sinkName, sourceLabel: t.label,
         flow: [...t.steps, { location: site.loc, message: `reaches ${site.sinkName}` }], identity, snippet: site.snippet,
         ...(site.audit ? { audit: true } : {}),
+        ...(site.render ? { render: site.render } : {}),
       });
       return;
     }

@@ -1,11 +1,13 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { NUMERIC_CLEARS, TAINT_RULES } from './classes.js';
+import { servesNonHtml } from './content-type.js';
+import { schemaShape, type SchemaShape } from './validators.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
 import { isBound, lookup, normText, setVar, type Scope, type Site } from './scope.js';
-import { EMPTY, STRINGIFIED, bits, clean, cleanCustom, collapse, dataOf, force, join, type Val } from './values.js';
+import { EMPTY, STRINGIFIED, bit, bits, clean, cleanCustom, collapse, dataOf, force, join, type CheckedFields, type Val } from './values.js';
 
 /**
  * Calls: `require`/`import()`, custom (YAML) hooks, library models (sinks, sanitisers, sources from `models.ts`),
@@ -102,6 +104,19 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (mask) return clean(dataOf(r), mask);
     }
     if ((f.mod === 'util|promisify' || f.mod === 'global|util.promisify') && args[0]) return args[0];
+
+    // express-validator's `matchedData(req)`: the fields the route's chains validated, each cleaned for what its chain clears
+    if (/(^|\.)matchedData$/.test(name) && args[0] && force(args[0]).checked) return this.matchedData(force(args[0]).checked!, c, sc);
+
+    // zod/joi/yup object schemas written in the file: each field of the result is cleared by its type
+    if (method && SCHEMA_METHODS.test(method) && ts.isPropertyAccessExpression(callee) && args[0]) {
+      const shape = schemaShape(callee.expression, sf);
+      if (shape) return this.schemaResult(shape, method, args[0], c, sc);
+    }
+
+    // `res.render(view, locals)`: locals are linked to the view's template (views.ts); input as the locals object, its
+    // `layout` or `settings` picks the engine's options
+    if ((method === 'render' && (r?.res || RENDER_RECV.test(recvText))) || (method === 'view' && (r?.res || /^(reply|res|h)$/.test(recvText)))) this.renderLocals(argNodes, args, c, sc, name);
 
     // models
     const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
@@ -322,6 +337,75 @@ export abstract class CallEvaluator extends FunctionSummaries {
     return false;
   }
 
+  /** What `schema.parse/validate(input)` returns for an object schema (validators.ts): zod and joi drop unknown keys. */
+  protected schemaResult(shape: SchemaShape, method: string, input: Val, c: TS.Node, sc: Scope): Val {
+    // joi's `validate` returns the value even when it fails: only an `if (error)` check makes the types hold
+    let checked = true;
+    if (shape.lib === 'joi' && method === 'validate') {
+      let fn: TS.Node | undefined = c;
+      while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+      checked = !!fn && /\bif\s*\(\s*!?\s*[\w.]*(error|err)\b/i.test(fn.getText(sc.file.unit.sf));
+    }
+    const fields = new Map<string, Val>();
+    for (const [field, mask] of shape.fields) fields.set(field, clean(dataOf(this.member(input, field, c, sc)), checked ? mask : 0));
+    const value: Val = { t: shape.lib === 'yup' ? dataOf(input).t : [], fields, obj: true };
+    if (method.startsWith('safeParse')) return { t: [], fields: new Map([['data', value]]), obj: true };
+    if (shape.lib === 'joi' && method === 'validate') return { t: [], fields: new Map([['value', value]]), obj: true };
+    return value;
+  }
+
+  /** The value of `matchedData(req)` for a route whose chains cover `checked` (validators.ts). */
+  protected matchedData(checked: CheckedFields, c: TS.Node, sc: Scope): Val {
+    const masks = new Map<string, number>();
+    for (const [key, mask] of checked.matched) {
+      const field = key.slice(key.indexOf('.') + 1);
+      masks.set(field, masks.has(field) ? masks.get(field)! & mask : mask);
+    }
+    const fields = new Map<string, Val>();
+    for (const [field, mask] of masks) fields.set(field, clean(this.source(sc, c, `matchedData(req).${field}`, 0), mask));
+    return { t: [], fields, obj: true };
+  }
+
+  /**
+   * The locals of `res.render(view, locals)`. Each tainted local (one level below an object local: `user.bio`) is a
+   * sink site marked with the view and the local's path: views.ts reports it where the view's template writes that
+   * local without escaping, and drops it otherwise. A locals object that is itself input (`res.render(v, req.query)`)
+   * lets the client set the engine's options (`settings`, ejs `outputFunctionName`, hbs `layout`): code injection;
+   * an input `layout` names the layout file (path traversal).
+   */
+  protected renderLocals(argNodes: TS.NodeArray<TS.Expression>, args: Val[], c: TS.CallExpression | TS.NewExpression, sc: Scope, name: string): void {
+    const localsNode = argNodes[1];
+    if (!localsNode || !args[1] || ts.isFunctionLike(localsNode)) return;
+    const l = force(args[1]);
+    // only input read here: a helper's parameter may be handed an object literal whose fields are input
+    const objectInput = l.t.filter((t) => t.origin === 'source' && !(t.cleaned & bit('nosql')));
+    if (objectInput.length) {
+      const s = this.site(sc, c, `${name}() options`);
+      for (const t of objectInput) this.reportTaint(t, 'code', TAINT_RULES.code.ruleId, s);
+    }
+    const layout = l.fields?.get('layout');
+    if (layout) this.sinkVal(layout, 'path', this.site(sc, localsNode, `${name}() layout`));
+    const settings = l.fields?.get('settings');
+    if (settings) this.sinkVal(settings, 'code', this.site(sc, localsNode, `${name}() settings`));
+    const view = argNodes[0] && ts.isStringLiteralLike(argNodes[0]) ? argNodes[0].text : undefined;
+    if (view === undefined) return;
+    let base: Site | undefined;
+    const link = (key: string, v: Val): void => {
+      const taints = collapse(v);
+      if (!taints.length) return;
+      base ??= this.site(sc, c, `${name}('${view}')`);
+      const s: Site = { ...base, sinkName: `${name}('${view}') as local \`${key}\``, text: `${base.text}|${key}`, render: { view, key } };
+      for (const t of taints) this.reportTaint(t, 'xss', TAINT_RULES.xss.ruleId, s);
+    };
+    if (l.t.length) link('*', { t: l.t });
+    for (const [k, v] of l.fields ?? []) {
+      if (k === 'layout' || k === 'settings') continue;
+      const fv = force(v);
+      if (k !== '*' && fv.fields?.size && !fv.t.length && !fv.fns) for (const [k2, v2] of fv.fields) link(k2 === '*' ? k : `${k}.${k2}`, v2);
+      else link(k, v);
+    }
+  }
+
   protected applySink(row: ModelRow, args: Val[], argNodes: TS.NodeArray<TS.Expression>, site: () => Site, sc: Scope): void {
     const sf = sc.file.unit.sf;
     if (row.opt) {
@@ -336,7 +420,7 @@ export abstract class CallEvaluator extends FunctionSummaries {
       const opts = argNodes.slice(1).filter(ts.isIdentifier).map((a) => declaredInit(a, sf));
       if (opts.some((o) => !o || !ts.isObjectLiteralExpression(o) || o.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
     }
-    if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf)) return;
+    if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf, () => [...this.files.values()].map((f) => f.unit.sf))) return;
     if (row.first) {
       // the program name as a literal, or as a variable declared once with one (`const shell = 'bash'`)
       const a0 = argNodes[0] && ts.isIdentifier(argNodes[0]) ? declaredInit(argNodes[0], sf) : argNodes[0];
@@ -420,6 +504,12 @@ const MCP_METHODS = new Set(['tool', 'registerTool', 'prompt', 'registerPrompt',
 /** Every class but resource exhaustion (what a sanitiser of unknown kind is trusted to clear). */
 const NUMERIC_MASK = bits(NUMERIC_CLEARS);
 
+/** Methods of schema objects that return the checked value. */
+const SCHEMA_METHODS = /^(parse|parseAsync|safeParse|safeParseAsync|validate|validateAsync|validateSync|cast)$/;
+
+/** Receivers of `render(view, locals)`: Express responses, Koa contexts with koa-views (Fastify's is `reply.view`). */
+const RENDER_RECV = /^(res|response|ctx|this\.ctx)$/;
+
 /** Methods that read stored records. */
 const STORE_READS = /^(find|findOne|findById|findAll|findByPk|findMany|findFirst|findUnique|query|all|get|each)$/;
 
@@ -440,22 +530,3 @@ function storeName(method: string, recvText: string, a0: TS.Expression | undefin
 
 /** Response methods that return the response itself (Express, Fastify). */
 const RES_CHAIN = new Set(['status', 'type', 'set', 'header', 'append', 'cookie', 'clearCookie', 'vary', 'links', 'code', 'headers', 'contentType', 'location']);
-
-const NON_HTML_TYPE = /^(application\/(json|[\w.+-]*\+json|octet-stream|pdf|xml)|text\/(plain|csv|event-stream)|json|text|csv|txt|bin|pdf)\s*(;|$)/i;
-
-/**
- * Whether the function around a response write sets a content type that browsers do not render as HTML
- * (`res.type('json')`, `res.set('Content-Type', 'text/plain')`, `res.writeHead(200, {'Content-Type': 'text/event-stream'})`)
- * before the write, or the written value is a JSON text.
- */
-function servesNonHtml(arg: TS.Expression | undefined, sf: TS.SourceFile): boolean {
-  if (!arg) return false;
-  let fn: TS.Node | undefined = arg;
-  while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
-  if (!fn) return false;
-  const before = sf.text.slice(fn.getStart(sf), arg.getStart(sf));
-  for (const m of before.matchAll(/content-type['"`]?\s*[:,]\s*['"`]([^'"`]+)|\.(?:type|contentType)\(\s*['"`]([^'"`]+)/gi)) {
-    if (NON_HTML_TYPE.test((m[1] ?? m[2] ?? '').trim())) return true;
-  }
-  return false;
-}

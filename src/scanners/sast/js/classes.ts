@@ -51,7 +51,7 @@ export const TAINT_RULES: Record<SinkClass, TaintRuleInfo> = {
   code: {
     ruleId: 'js-code-injection', title: 'Code injection', severity: 'critical', confidence: 'high', cwe: ['CWE-94', 'CWE-95'],
     message: 'Untrusted input ({source}) is evaluated as code by {sink}.',
-    help: 'Untrusted data reaches `eval`, `new Function`, `vm.run*` or a string `setTimeout`. Never evaluate input; parse it (JSON.parse) or map it to a fixed set of operations.',
+    help: 'Untrusted data reaches `eval`, `new Function`, `vm.run*` or a string `setTimeout`. Never evaluate input; parse it (JSON.parse) or map it to a fixed set of operations. Request data handed to `res.render` as the whole locals object (`res.render(view, req.body)`) or as its `settings` lets the client set the template engine\'s options (ejs `outputFunctionName`, `settings[\'view options\']`): pass the fields the view needs.',
   },
   sql: {
     ruleId: 'js-sql-injection', title: 'SQL injection', severity: 'critical', confidence: 'high', cwe: ['CWE-89'],
@@ -66,7 +66,7 @@ export const TAINT_RULES: Record<SinkClass, TaintRuleInfo> = {
   xss: {
     ruleId: 'js-xss', title: 'Cross-site scripting', severity: 'high', confidence: 'medium', cwe: ['CWE-79'],
     message: 'Untrusted input ({source}) is written as HTML by {sink} without escaping.',
-    help: 'Untrusted data reaches an HTML response, `innerHTML`, `document.write` or `dangerouslySetInnerHTML`. Escape it for HTML, use a template engine with auto-escaping, `textContent`, or DOMPurify.',
+    help: 'Untrusted data reaches an HTML response, `innerHTML`, `document.write` or `dangerouslySetInnerHTML`. Escape it for HTML, use a template engine with auto-escaping, `textContent`, or DOMPurify. Locals handed to `res.render(view, locals)` are followed into the view\'s template (the `views` folder and `view engine` the app sets, else `views/`) and reported at the template line that writes them unescaped (`<%- x %>`, `!{x}`, `{{{x}}}`, `| safe`, or any `{{ x }}` under nunjucks `autoescape: false`).',
   },
   path: {
     ruleId: 'js-path-traversal', title: 'Path traversal', severity: 'high', confidence: 'high', cwe: ['CWE-22'],

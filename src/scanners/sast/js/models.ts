@@ -154,7 +154,6 @@ export const MODEL_ROWS: readonly string[] = [
   '* text clean recv=^(\\$|jQuery)\\(|^\\$\\w+$', '* val clean recv=^(\\$|jQuery)\\(|^\\$\\w+$',
   '* createContextualFragment sink:xss 0',
   '* setAttribute sink:xss 1 first=^(href|src|srcdoc|action|formaction|xlink:href|on\\w+)$',
-  '* render sink:xss 1 str recv=^(res|response)$',
   '* render sink:path 0 recv=^(res|response)$',
   '* response sink:xss 0 str recv=^h$',
   // Angular and AngularJS: trusting input as HTML, script or URL, or compiling it as a template

@@ -3,7 +3,7 @@ import type * as TS from 'typescript';
 import { ModuleLinker } from './modules.js';
 import { REQ_OBJECT_PROPS, REQ_STRING_PROPS, UPLOAD_SERVER_FIELDS } from './frameworks.js';
 import { hasModifier, lookup, type Scope } from './scope.js';
-import { EMPTY, STRINGIFIED, dataOf, force, type ClassInfo, type Val } from './values.js';
+import { EMPTY, STRINGIFIED, clean, dataOf, force, type ClassInfo, type Val } from './values.js';
 
 /**
  * Objects: property reads (request objects turn into sources here, module paths grow, instances find their methods
@@ -17,8 +17,8 @@ export abstract class ObjectModel extends ModuleLinker {
     if (b.req) {
       if (name === 'request' || name === 'req' || name === 'raw') return b;
       if (!node) return EMPTY;
-      if (REQ_OBJECT_PROPS.has(name)) return this.source(sc, node, `req.${name}`, this.middlewareCleaned());
-      if (REQ_STRING_PROPS.has(name)) return this.source(sc, node, `req.${name}`, STRINGIFIED | this.middlewareCleaned());
+      if (REQ_OBJECT_PROPS.has(name)) return this.checkedReq(this.source(sc, node, `req.${name}`, this.middlewareCleaned()), b, name, node, sc);
+      if (REQ_STRING_PROPS.has(name)) return this.checkedReq(this.source(sc, node, `req.${name}`, STRINGIFIED | this.middlewareCleaned()), b, name, node, sc);
       return EMPTY;
     }
     if (b.fields?.has(name)) return force(b.fields.get(name)!);
@@ -65,6 +65,27 @@ export abstract class ObjectModel extends ModuleLinker {
       return x;
     });
     return { t };
+  }
+
+  /**
+   * A request property (`req.body`) with the fields its route's validation chains cover (validators.ts) as fields
+   * cleaned for what the chain clears.
+   */
+  protected checkedReq(v: Val, req: Val, prop: string, node: TS.Node, sc: Scope): Val {
+    if (!req.checked) return v;
+    let fields: Map<string, Val> | undefined;
+    for (const [key, mask] of req.checked.req) {
+      if (!key.startsWith(`${prop}.`)) continue;
+      const field = key.slice(prop.length + 1);
+      (fields ??= new Map()).set(field, clean(this.source(sc, node, `req.${key}`, v.t[0]?.cleaned ?? 0), mask));
+    }
+    return fields ? { ...v, fields } : v;
+  }
+
+  private validates: boolean | undefined;
+  /** Whether a file of the group checks express-validator's result (`validationResult(req)`). */
+  protected groupValidates(): boolean {
+    return (this.validates ??= [...this.files.values()].some((f) => /\bvalidationResult\s*\(/.test(f.unit.sf.text)));
   }
 
   protected findMethod(cls: ClassInfo, name: string, statics: boolean): Val | undefined {

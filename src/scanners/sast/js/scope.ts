@@ -54,6 +54,14 @@ export interface Site {
   requires?: (labels: ReadonlySet<string>) => boolean;
   /** Findings here are audits (low severity and confidence). */
   audit?: boolean;
+  /** A local of `res.render(view, locals)`: reported where the view's template writes it unescaped (views.ts). */
+  render?: RenderLocal;
+}
+
+/** A value handed to a view: the view name and the local's access path (`user.bio`; `*` for every local). */
+export interface RenderLocal {
+  view: string;
+  key: string;
 }
 
 /** In a summary: a parameter (at an access path below it) reaches a sink. */

@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import type { FlowStep } from '../../../core/types.js';
 import { REQ_METHODS, REQ_OBJECT_PROPS, REQ_STRING_PROPS, requestRole } from './frameworks.js';
 import { ObjectModel } from './objects.js';
+import { checkedFields } from './validators.js';
 import { hasModifier, normText, type Scope, type Summary } from './scope.js';
 import { ALL_BITS, EMPTY, bit, STRINGIFIED, addStep, clean, collapse, dataOf, force, join, type FnRef, type Taint, type Val } from './values.js';
 
@@ -30,8 +31,10 @@ export abstract class FunctionSummaries extends ObjectModel {
     params.forEach((p, i) => {
       let v: Val = { t: [{ origin: 'param', fn: node, index: i, path: [], label: p.name.getText(sc.file.unit.sf), cleaned: 0, steps: [] }] };
       const reqLike = requestRole(p, i, params, sc.file.unit.sf);
-      if (reqLike === 'req') v = { t: [], req: true };
-      else if (reqLike === 'res') v = { t: [], res: true };
+      if (reqLike === 'req') {
+        const checked = checkedFields(node, sc.file.unit.sf, () => this.groupValidates());
+        v = checked ? { t: [], req: true, checked } : { t: [], req: true };
+      } else if (reqLike === 'res') v = { t: [], res: true };
       else if (reqLike === 'src') v = this.source(sc, p, `${p.name.getText(sc.file.unit.sf)} (request parameter)`, 0);
       else if (exported) v = join(v, this.source(sc, p, `parameter ${p.name.getText(sc.file.unit.sf)} of exported ${sc.fnName}`, 0));
       if (p.type) {
@@ -122,6 +125,19 @@ export abstract class FunctionSummaries extends ObjectModel {
     for (const ps of s.sinks) {
       const arg = args[ps.index];
       if (!arg) continue;
+      // a helper's whole locals parameter handed to `res.render`: each field of the argument is its own local
+      const fa = ps.site.render?.key === '*' && !ps.path.length ? force(arg) : undefined;
+      if (fa?.fields?.size) {
+        const locals: [string, Val][] = [['*', { t: fa.t }], ...fa.fields];
+        for (const [key, v] of locals) {
+          const site = { ...ps.site, render: { view: ps.site.render!.view, key }, text: ps.site.text.replace(/\|\*$/, `|${key}`), sinkName: ps.site.sinkName.replace(/`\*`$/, `\`${key}\``) };
+          for (const t of collapse(v)) {
+            const steps = [...ps.steps].reduce((acc, st) => addStep(acc, st), addStep(t.steps, callStep(ps.index)));
+            this.reportTaint({ ...t, steps, cleaned: t.cleaned | ps.cleaned }, ps.cls, ps.ruleId, site);
+          }
+        }
+        continue;
+      }
       for (const t of this.taintsAt(arg, ps.path, sc, call)) {
         const steps = [...ps.steps].reduce((acc, st) => addStep(acc, st), addStep(t.steps, callStep(ps.index)));
         this.reportTaint({ ...t, steps, cleaned: t.cleaned | ps.cleaned }, ps.cls, ps.ruleId, ps.site);

@@ -64,6 +64,14 @@ export interface ClassInfo {
   scope: unknown;
 }
 
+/** What a route's validation chains say about its request fields (validators.ts). */
+export interface CheckedFields {
+  /** `body.age` → classes cleared on `req.body.age` in the handler. */
+  req: Map<string, number>;
+  /** Every field a chain validates → classes cleared on it in `matchedData(req)`. */
+  matched: Map<string, number>;
+}
+
 /** An abstract value. */
 export interface Val {
   t: Taint[];
@@ -83,6 +91,8 @@ export interface Val {
   lazy?: () => Val;
   /** The value is an object or array literal (not a string). */
   obj?: boolean;
+  /** For a request object: the fields its route's validation chains cover (validators.ts). */
+  checked?: CheckedFields;
 }
 
 /** The value that carries nothing. */
@@ -118,6 +128,7 @@ export function join(...vs: (Val | undefined)[]): Val {
     out.inst ??= v.inst;
     out.klass ??= v.klass;
     out.obj ||= v.obj;
+    out.checked ??= v.checked;
   }
   return out;
 }

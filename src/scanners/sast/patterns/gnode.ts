@@ -23,6 +23,13 @@ export interface GNode {
   endColumn: number;
   /** JS/TS only: the declared or literal type of an expression where the file says it (`x: string`, `'a'`, `new C()`). */
   ty?: string | undefined;
+  /**
+   * JS/TS only: the type assertion written around this expression (`as any`, `!`, `satisfies T`), which the tree
+   * otherwise drops: a pattern that writes one matches only expressions with the same one.
+   */
+  cast?: string | undefined;
+  /** JS/TS only: the decorators of a class, member or parameter (`@Query()`), kept beside the node's children. */
+  decos?: GNode[] | undefined;
 }
 
 /** Metavariable bindings of one match. */
@@ -41,18 +48,21 @@ export const DEEP = '__DEEP__';
 
 /** True when a pattern uses a typed metavariable (`($X : T)`). */
 export function hasTypedMetavar(src: string): boolean {
-  return /\(\s*\$[A-Z_][A-Z0-9_]*\s*:\s*[^()]+?\s*\)/.test(src);
+  return /\(\s*\$[A-Z_][A-Z0-9_]*\s*:\s*[^()]+?\s*\)/.test(src) || /(?<![\w$]\s*)\(\s*[A-Za-z_][\w.<>, ?[\]]*\s+\$[A-Z_][A-Z0-9_]*\s*\)/.test(src);
 }
 
 /**
  * Rewrites Semgrep syntax to parseable identifiers: `<... P ...>` → `__DEEP__(P)`, `($X : T)` → a typed
  * placeholder, `$...X` → an ellipsis that binds, `$X` → `__MV_X`, `...` (not a spread) → `__ELLIPSIS__`.
  */
-export function rewritePattern(src: string): string {
-  return src
+export function rewritePattern(src: string, lang?: string): string {
+  const typed = (n: string, t: string) => `${MVT_PREFIX}${n}__${Buffer.from(t.replace(/\s+/g, ' ')).toString('hex')}`;
+  // Java writes a typed metavariable like a declaration, `(HttpServletRequest $REQ)`; after a name it is a parameter list
+  const src2 = lang === 'java' ? src.replace(/(?<![\w$]\s*)\(\s*([A-Za-z_][\w.]*(?:<[\w.<>, ?]*>)?(?:\[\])*)\s+\$([A-Z_][A-Z0-9_]*)\s*\)/g, (_m, t: string, n: string) => typed(n, t)) : src;
+  return src2
     .replace(/<\.\.\./g, `${DEEP}(`)
     .replace(/\.\.\.>/g, ')')
-    .replace(/\(\s*\$([A-Z_][A-Z0-9_]*)\s*:\s*([^()]+?)\s*\)/g, (_m, n: string, t: string) => `${MVT_PREFIX}${n}__${Buffer.from(t.replace(/\s+/g, ' ')).toString('hex')}`)
+    .replace(/\(\s*\$([A-Z_][A-Z0-9_]*)\s*:\s*([^()]+?)\s*\)/g, (_m, n: string, t: string) => typed(n, t))
     .replace(/\$\.\.\.([A-Z_][A-Z0-9_]*)/g, `${MVE_PREFIX}$1`)
     .replace(/\$([A-Z_][A-Z0-9_]*)/g, `${MV_PREFIX}$1`)
     .replace(/\.\.\.(?![\w$])/g, ELLIPSIS);
@@ -155,7 +165,7 @@ function spanNode(ts: GNode[]): GNode {
   return {
     kind: '__span', children: ts, text, leaf: false, str: false, value: text,
     startIndex: first?.startIndex ?? 0, endIndex: last?.endIndex ?? 0, startLine: first?.startLine ?? 0, startColumn: first?.startColumn ?? 0,
-    endLine: last?.endLine ?? 0, endColumn: last?.endColumn ?? 0, ty: undefined,
+    endLine: last?.endLine ?? 0, endColumn: last?.endColumn ?? 0, ty: undefined, cast: undefined, decos: undefined,
   };
 }
 
@@ -171,6 +181,20 @@ function norm(s: string): string {
 /** Matches pattern node `p` against target `t`, extending `env`; null when they do not match. */
 export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
   if (isEllipsis(p)) return env;
+  // `$X as any`, `$M.get($K)!`: the target must carry the same assertion (without one, a pattern ignores them)
+  if (p.cast !== undefined && norm(p.cast) !== norm(t.cast ?? '')) return null;
+  if (p.decos?.length) {
+    // each decorator of the pattern matches one of the target's, in any order
+    let e: Env | null = env;
+    for (const d of p.decos) {
+      let found: Env | null = null;
+      for (const td of t.decos ?? []) if ((found = matchNode(d, td, e!))) break;
+      if (!found) return null;
+      e = found;
+    }
+    const rest = matchNode({ ...p, decos: undefined }, t, e!);
+    return rest;
+  }
   const mv = metavar(p);
   if (mv) {
     const bound = env[mv];
@@ -207,7 +231,7 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
       const name = '$' + m[1];
       const inner: GNode = {
         kind: 'StringContent', children: [], text: t.value, leaf: true, str: false, value: t.value, startIndex: t.startIndex + 1, endIndex: Math.max(t.startIndex + 1, t.endIndex - 1),
-        startLine: t.startLine, startColumn: t.startColumn + 1, endLine: t.endLine, endColumn: Math.max(t.startColumn + 1, t.endColumn - 1), ty: undefined,
+        startLine: t.startLine, startColumn: t.startColumn + 1, endLine: t.endLine, endColumn: Math.max(t.startColumn + 1, t.endColumn - 1), ty: undefined, cast: undefined, decos: undefined,
       };
       const bound = env[name];
       if (bound) return bound.text === inner.text ? env : null;

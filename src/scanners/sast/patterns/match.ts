@@ -1,6 +1,8 @@
 import { InputError } from '../../../core/errors.js';
+import { analyze } from './analysis.js';
 import { evalComparison, type CValue } from './compare.js';
-import { ELLIPSIS, findMatches, hasTypedMetavar, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
+import { compileGeneric, genericMatches } from './generic.js';
+import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
 import { parseJs, tsPattern } from './ts-adapter.js';
 import { parseWith, treeSitterPattern } from './tree-sitter.js';
@@ -24,8 +26,7 @@ function compile(f: Extract<Formula, { op: 'pattern' }>, lang: RuleLang): Compil
   const have = f.compiled.get(lang);
   if (have) return have;
   const shown = f.src.trim().replace(/\s+/g, ' ').slice(0, 80);
-  if (lang !== 'js' && hasTypedMetavar(f.src)) throw new UnsupportedConstruct(`typed metavariable in \`${shown}\` (supported for javascript/typescript only)`);
-  const src = rewritePattern(f.src.trim());
+  const src = rewritePattern(f.src.trim(), lang);
   let nodes: GNode[];
   try {
     nodes = lang === 'js' ? jsPatternNodes(src) : lang === 'generic' ? [] : treeSitterPattern(lang, src);
@@ -55,6 +56,14 @@ function jsPatternNodes(src: string): GNode[] {
       first ??= e;
     }
   }
+  // a class member on its own (`@Get() $M(...) { ... }`, `$M(..., @Body() $P, ...) { ... }`): parsed inside a class
+  try {
+    const [cls] = tsPattern(`class __PG_CLASS__ {\n${src}\n}`);
+    const members = cls?.kind === 'ClassDeclaration' ? cls.children.filter((c) => c.text !== '__PG_CLASS__') : [];
+    if (members.length) return members;
+  } catch {
+    // the first error is the one worth showing
+  }
   throw first;
 }
 
@@ -66,9 +75,16 @@ function jsPatternNodes(src: string): GNode[] {
 export function precompile(rule: YamlRule): void {
   const visit = (f: Formula, langs: readonly RuleLang[]): void => {
     if (f.op === 'pattern') {
-      // `generic` runs regexes only: Semgrep's generic pattern matcher (spacegrep) is not implemented
-      if (langs.every((l) => l === 'generic')) throw new UnsupportedConstruct('a `pattern` in language generic (only pattern-regex runs on generic text)');
-      for (const l of langs) if (l !== 'generic') compile(f, l);
+      for (const l of langs) {
+        if (l !== 'generic') compile(f, l);
+        else {
+          try {
+            f.generic ??= compileGeneric(f.src);
+          } catch (e) {
+            throw new UnsupportedConstruct(`generic pattern \`${f.src.trim().slice(0, 60)}\`: ${(e as Error).message}`);
+          }
+        }
+      }
     }
     if (f.op === 'either') f.items.forEach((x) => visit(x, langs));
     if (f.op === 'inside') visit(f.f, langs);
@@ -115,7 +131,10 @@ interface Seed {
 
 /** Evaluates a formula on a file. */
 export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
-  if (f.op === 'pattern') return file.idx ? findMatches(compile(f, file.lang), file.idx, seed?.env, seed?.range) : [];
+  if (f.op === 'pattern') {
+    if (file.lang === 'generic') return genericMatches((f.generic ??= compileGeneric(f.src)), file.text, seed?.range ?? file.range, seed?.env);
+    return file.idx ? findMatches(compile(f, file.lang), file.idx, seed?.env, seed?.range) : [];
+  }
   if (f.op === 'regex') {
     const out: Match[] = [];
     const [lo, hi] = file.range ?? [0, file.text.length];
@@ -221,6 +240,7 @@ function checkCond(cond: MvCond, c: Match, file: EvalFile): Match[] {
   }
   const b = c.env[cond.name];
   if (!b) return [];
+  if (cond.k === 'analysis') return analyze(cond.analyzer, b, file.lang === 'js') ? [c] : [];
   if (cond.k === 'regex') {
     cond.re.lastIndex = 0;
     return cond.re.test(b.text) ? [c] : [];

@@ -4,6 +4,8 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node as YNode } from 'ya
 import { InputError } from '../../../core/errors.js';
 import { rule, toRuleMeta } from '../../../core/rules.js';
 import type { Confidence, RuleMeta, Severity } from '../../../core/types.js';
+import type { Analyzer } from './analysis.js';
+import type { GenericPattern } from './generic.js';
 import { parseComparison, type CExpr } from './compare.js';
 import { hasTypedMetavar, type CompiledPattern, type Env } from './gnode.js';
 import type { TsLang } from './tree-sitter.js';
@@ -16,11 +18,13 @@ export type MvCond =
   | { k: 'regex'; name: string; re: RegExp }
   /** `metavariable-pattern`: the formula must match inside the bound node (or its text, or the string parsed as `lang`). */
   | { k: 'pattern'; name: string; f: Formula; lang: RuleLang | undefined }
-  | { k: 'compare'; name: string | undefined; expr: CExpr; base: number | undefined; strip: boolean };
+  | { k: 'compare'; name: string | undefined; expr: CExpr; base: number | undefined; strip: boolean }
+  /** `metavariable-analysis`: Semgrep's `entropy` or `redos` analyzer on the bound string (analysis.ts). */
+  | { k: 'analysis'; name: string; analyzer: Analyzer };
 
 /** A formula of the Semgrep-compatible subset. */
 export type Formula =
-  | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern> }
+  | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern>; generic?: GenericPattern }
   | { op: 'regex'; re: RegExp }
   | { op: 'either'; items: Formula[] }
   /** The whole text a formula is evaluated on (the implicit positive term of `metavariable-pattern`). */
@@ -102,6 +106,17 @@ export function parseRuleFile(text: string, origin: string, onUnsupported?: (ski
 export interface RuleItem {
   raw: unknown;
   line: number | undefined;
+}
+
+/**
+ * The languages a rule entry names, as {@link parseRuleItems} reads them; undefined when it names none or one this
+ * reader does not know (parsing the entry then says why). Lets a caller parse only the entries it needs.
+ */
+export function itemLanguages(item: RuleItem): RuleLang[] | undefined {
+  const langs = (item.raw as Raw | undefined)?.languages;
+  if (!Array.isArray(langs) || langs.length === 0) return undefined;
+  const out = langs.map((l) => LANGS[String(l).toLowerCase()]);
+  return out.every((l) => l !== undefined) ? (out as RuleLang[]) : undefined;
 }
 
 /** The entries of a rule file's `rules:` list (the YAML half of {@link parseRuleFile}; plain data, JSON-safe). */
@@ -204,7 +219,7 @@ function parseRule(raw: Raw, origin: string): YamlRule {
       return { f: parseFormula(x, 'taint'), from: x.from, to: x.to };
     });
     if (!rule.sources.length || !rule.sinks.length) throw new Error('taint rules need pattern-sources and pattern-sinks');
-    if (languages.some((l) => l !== 'js')) throw new UnsupportedConstruct('mode: taint is supported for javascript/typescript only');
+    if (languages.includes('generic')) throw new UnsupportedConstruct('mode: taint in language generic');
   }
   return rule;
 }
@@ -233,6 +248,8 @@ export interface TaintSpec {
   requires?: LabelExpr;
   /** Sanitizers and sources: the matched variable is clean (tainted) from here on, not only the matched expression's value. */
   bySideEffect?: boolean;
+  /** Sinks: `exact: true`, the matched expression's value is the sink (not the arguments of a matched call). */
+  exact?: boolean;
 }
 
 /** A boolean expression over taint labels (`A and not B`). */
@@ -287,8 +304,14 @@ export function labelsSatisfy(e: LabelExpr, labels: ReadonlySet<string>): boolea
 function taintSpec(raw: Raw, kind: 'source' | 'sink' | 'sanitizer'): TaintSpec {
   if (typeof raw !== 'object' || raw === null) throw new Error(`a ${kind} is a pattern operator mapping`);
   const spec: TaintSpec = { f: parseFormula(raw, 'taint') };
-  for (const k of ['exact', 'control', 'not-conflicting']) {
+  for (const k of ['control', 'not-conflicting']) {
     if (raw[k] !== undefined && raw[k] !== false) throw new UnsupportedConstruct(`unsupported taint option \`${k}\``);
+  }
+  if (raw.exact !== undefined) {
+    if (typeof raw.exact !== 'boolean') throw new Error('`exact` is true or false');
+    // on a sink, `exact: true` judges the matched expression's value rather than the arguments of a matched call;
+    // sources and sanitizers apply to the matched expression either way
+    if (kind === 'sink') spec.exact = raw.exact;
   }
   if (raw.label !== undefined) {
     if (kind !== 'source' || typeof raw.label !== 'string') throw new Error('`label` is a string on a source');
@@ -407,7 +430,13 @@ function parsePatterns(items: unknown, implicitWhole = false): Formula {
       const base = m.base === undefined ? undefined : Number(m.base);
       if (base !== undefined && !(Number.isInteger(base) && base >= 2 && base <= 36)) throw new Error('metavariable-comparison base must be 2..36');
       all.conds.push({ k: 'compare', name: typeof m.metavariable === 'string' ? m.metavariable : undefined, expr, base, strip: m.strip === true });
-    } else if (key === 'metavariable-analysis' || key === 'metavariable-type' || key === 'metavariable-name') {
+    } else if (key === 'metavariable-analysis') {
+      const m = v as Raw;
+      if (typeof m?.metavariable !== 'string' || typeof m.analyzer !== 'string') throw new Error('metavariable-analysis needs metavariable and analyzer');
+      if (m.analyzer !== 'entropy' && m.analyzer !== 'redos') throw new UnsupportedConstruct(`unsupported metavariable-analysis analyzer \`${m.analyzer}\``);
+      if (m.options !== undefined) throw new UnsupportedConstruct('unsupported `options` of metavariable-analysis');
+      all.conds.push({ k: 'analysis', name: m.metavariable, analyzer: m.analyzer });
+    } else if (key === 'metavariable-type' || key === 'metavariable-name') {
       throw new UnsupportedConstruct(`unsupported operator \`${key}\``);
     } else if (key === 'focus-metavariable') {
       all.focus.push(...focusList(v));

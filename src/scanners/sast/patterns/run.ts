@@ -19,6 +19,12 @@ export interface PatternHit {
   fix?: { start: number; end: number; text: string; startLine: number; startColumn: number; endLine: number; endColumn: number };
 }
 
+/**
+ * The fix of a `mode: taint` rule for a finding at a position (1-based line and column): the rule's `fix:` applied
+ * to the smallest of its sink matches holding that position, as Semgrep applies a taint rule's fix to the sink.
+ */
+export type FixAt = (path: string, ruleId: string, line: number, column: number) => (NonNullable<PatternHit['fix']> & { matched: string }) | undefined;
+
 /** The text a rule's fix puts in place of a match, or undefined when it changes nothing. */
 export function fixText(fix: RuleFix, matched: string, env: Env, source?: string): string | undefined {
   let out: string;
@@ -120,10 +126,12 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
  * reports), an argument of a call (`focus-metavariable`), or any other expression whose value reaches it. Taint
  * labels: a source's `label` tags its taint, `requires` on a source or a sink names the labels the value must carry.
  */
-export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: () => GNode }[]): TaintHooks | undefined {
+export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: () => GNode }[]): (TaintHooks & { fixAt: FixAt }) | undefined {
   const taint = rules.filter((r) => r.mode === 'taint' && r.languages.includes('js'));
   if (!taint.length) return undefined;
   const byFile = new Map<string, FileRanges>();
+  /** Sink matches of rules with a `fix:`, by file: where a finding's fix applies. */
+  const fixSinks = new Map<string, { rule: YamlRule; start: number; end: number; env: Env }[]>();
   const req = (e: LabelExpr | undefined) => (e ? (labels: ReadonlySet<string>) => labelsSatisfy(e, labels) : undefined);
   for (const f of files) {
     const idx = new TreeIndex(f.tree());
@@ -147,8 +155,10 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
         const rq = req(s.requires);
         for (const m of evalFormula(s.f, file)) {
           any = true;
+          if (r.fix) push(fixSinks, f.sf.fileName, { rule: r, start: m.startIndex, end: m.endIndex, env: m.env });
           const k = `${m.startIndex}:${m.endIndex}`;
-          const call = m.node && (m.node.kind === 'CallExpression' || m.node.kind === 'NewExpression');
+          // `exact: true`: the call's own value is the sink, not its arguments
+          const call = !s.exact && m.node && (m.node.kind === 'CallExpression' || m.node.kind === 'NewExpression');
           const hit: SinkHit = rq ? { ruleId: r.id, requires: rq } : { ruleId: r.id };
           push(call ? fr.sinkCalls : fr.sinkArgs, k, hit);
           if (!call) push(fr.sinkExprs, k, hit);
@@ -188,7 +198,25 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
     visit(root);
     return found as TS.Expression | undefined;
   };
+  const texts = new Map(files.map((f) => [f.sf.fileName, f.sf]));
+  const fixAt: FixAt = (path, ruleId, line, column) => {
+    const sf = texts.get(path);
+    if (!sf) return undefined;
+    const at = sf.getPositionOfLineAndCharacter(line - 1, column - 1);
+    // the smallest sink match of the rule that holds the finding's position
+    let best: { rule: YamlRule; start: number; end: number; env: Env } | undefined;
+    for (const m of fixSinks.get(path) ?? []) {
+      if (m.rule.id === ruleId && m.start <= at && at < m.end && (!best || m.end - m.start < best.end - best.start)) best = m;
+    }
+    if (!best) return undefined;
+    const text = fixText(best.rule.fix!, sf.text.slice(best.start, best.end), best.env, sf.text);
+    if (text === undefined) return undefined;
+    const s = sf.getLineAndCharacterOfPosition(best.start);
+    const e = sf.getLineAndCharacterOfPosition(best.end);
+    return { matched: sf.text.slice(best.start, best.end), start: best.start, end: best.end, text, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+  };
   return {
+    fixAt,
     source(node, sf) {
       const fr = byFile.get(sf.fileName);
       if (!fr || fr.sources.size === 0) return undefined;

@@ -41,8 +41,93 @@ export async function loadGrammars(which: readonly TsLang[] = ['python', 'go', '
 const PUNCT = /^[()[\]{},;:.]$|^$/;
 const LEAF = /identifier$|string|^(integer|float|true|false|none|nil|null|null_literal|int_literal|float_literal|rune_literal|imaginary_literal|character_literal|comment|line_comment|block_comment)$|_integer_literal$|_floating_point_literal$/;
 
+/** The type a literal has in each language, for typed metavariables (`($X : String)`). */
+function literalType(kind: string): string | undefined {
+  if (kind === 'string_literal' || kind === 'text_block') return 'String';
+  if (kind === 'interpreted_string_literal' || kind === 'raw_string_literal') return 'string';
+  if (kind === 'string' || kind === 'concatenated_string') return 'str';
+  if (kind === 'int_literal' || kind === 'integer' || kind === 'decimal_integer_literal') return 'int';
+  return undefined;
+}
+
+/** Where a name's declared type applies: the function (or file) that declares it. */
+interface Declared {
+  lo: number;
+  hi: number;
+  ty: string;
+}
+const SCOPES = new Set(['function_definition', 'lambda', 'function_declaration', 'method_declaration', 'func_literal', 'constructor_declaration', 'lambda_expression']);
+
+/** Declared types by name, each for the function that declares it (the innermost one that holds the use wins). */
+export class DeclaredTypes {
+  constructor(private readonly byName: Map<string, Declared[]> = new Map()) {}
+  add(name: string, d: Declared): void {
+    const l = this.byName.get(name);
+    if (l) l.push(d);
+    else this.byName.set(name, [d]);
+  }
+  /** The type of `name` used at offset `at`. */
+  at(name: string, at: number): string | undefined {
+    let best: Declared | undefined;
+    for (const d of this.byName.get(name) ?? []) if (d.lo <= at && at <= d.hi && (!best || d.hi - d.lo < best.hi - best.lo)) best = d;
+    return best?.ty;
+  }
+}
+
+/**
+ * Names declared with a type the file states, for typed metavariables: Java parameters, locals and fields
+ * (`HttpServletRequest req`, `String s`; `var x = new C()` takes `C`), Go parameters and `var` specs (`s string`)
+ * and `x := "lit"` / `x := T{...}`, Python annotated parameters and assignments (`x: str`). Each applies within
+ * the function that declares it (fields and globals: the whole file).
+ */
+function declaredTypes(root: TSNode): DeclaredTypes {
+  const out = new DeclaredTypes();
+  const stack: { n: TSNode; scope: TSNode }[] = [{ n: root, scope: root }];
+  let scope = root;
+  const set = (name: TSNode | null | undefined, ty: string | undefined) => {
+    if (name && ty) out.add(name.text, { lo: scope.startIndex, hi: scope.endIndex, ty: ty.replace(/\s+/g, ' ') });
+  };
+  const valueType = (v: TSNode | null | undefined): string | undefined => {
+    if (!v) return undefined;
+    if (v.type === 'object_creation_expression' || v.type === 'composite_literal') return v.childForFieldName('type')?.text;
+    if (v.type === 'expression_list' && v.namedChildCount === 1) return valueType(v.namedChildren[0]);
+    return literalType(v.type);
+  };
+  while (stack.length) {
+    const top = stack.pop()!;
+    const n = top.n;
+    scope = top.scope;
+    const t = n.type;
+    if (t === 'formal_parameter' || t === 'catch_formal_parameter' || t === 'spread_parameter') {
+      set(n.childForFieldName('name') ?? n.namedChildren.find((c) => c?.type === 'identifier'), n.childForFieldName('type')?.text ?? n.namedChildren[0]?.text);
+    } else if (t === 'local_variable_declaration' || t === 'field_declaration') {
+      const ty = n.childForFieldName('type')?.text;
+      for (const d of n.childrenForFieldName('declarator')) {
+        if (!d) continue;
+        set(d.childForFieldName('name'), ty === 'var' ? valueType(d.childForFieldName('value')) : ty);
+      }
+    } else if (t === 'parameter_declaration' || t === 'var_spec' || t === 'const_spec') {
+      const ty = n.childForFieldName('type')?.text ?? valueType(n.childForFieldName('value'));
+      for (const name of n.childrenForFieldName('name')) set(name, ty);
+    } else if (t === 'short_var_declaration') {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (l && r && l.namedChildCount === r.namedChildCount) l.namedChildren.forEach((c, i) => set(c, valueType(r.namedChildren[i])));
+    } else if (t === 'typed_parameter') {
+      set(n.namedChildren.find((c) => c?.type === 'identifier'), n.childForFieldName('type')?.text);
+    } else if (t === 'typed_default_parameter') {
+      set(n.childForFieldName('name'), n.childForFieldName('type')?.text);
+    } else if (t === 'assignment' && n.childForFieldName('type')) {
+      set(n.childForFieldName('left'), n.childForFieldName('type')?.text);
+    }
+    const inner = SCOPES.has(t) ? n : scope;
+    for (const c of n.namedChildren) if (c) stack.push({ n: c, scope: inner });
+  }
+  return out;
+}
+
 /** Converts a tree-sitter node to the matcher's tree (punctuation and comments dropped). */
-export function fromTreeSitter(n: TSNode): GNode {
+export function fromTreeSitter(n: TSNode, types: DeclaredTypes = new DeclaredTypes()): GNode {
   const kind = n.type;
   const str = /string/.test(kind) && !/content|fragment|start|end/.test(kind);
   const leaf = str || LEAF.test(kind) || n.childCount === 0;
@@ -52,17 +137,26 @@ export function fromTreeSitter(n: TSNode): GNode {
       if (!c || c.type === 'comment' || c.type === 'line_comment' || c.type === 'block_comment') continue;
       if (!c.isNamed && PUNCT.test(c.type)) continue;
       if (c.type === 'parenthesized_expression' && c.namedChildCount === 1) {
-        children.push(fromTreeSitter(c.namedChildren[0]!));
+        children.push(fromTreeSitter(c.namedChildren[0]!, types));
         continue;
       }
-      children.push(fromTreeSitter(c));
+      children.push(fromTreeSitter(c, types));
+    }
+  } else if (str) {
+    // a Python f-string stays a leaf (compared by its text) but keeps its interpolated expressions as children, so
+    // patterns find code inside them and taint flows out of them
+    for (const c of n.namedChildren) {
+      if (c?.type !== 'interpolation') continue;
+      const e = c.namedChildren.find((x) => x && x.type !== 'format_specifier' && x.type !== 'type_conversion');
+      if (e) children.push(fromTreeSitter(e, types));
     }
   }
   const text = n.text;
   const value = str ? text.replace(/^[rbuf]*("""|'''|"|'|`)/i, '').replace(/("""|'''|"|'|`)$/, '') : text;
   return {
     kind, children, text, leaf, str, value, startIndex: n.startIndex, endIndex: n.endIndex,
-    startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1, ty: undefined,
+    startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1,
+    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types.at(text, n.startIndex) : undefined), cast: undefined, decos: undefined,
   };
 }
 
@@ -91,7 +185,7 @@ export function parseWith(lang: TsLang, text: string): TsParse {
         }
         errorLine ??= 1;
       }
-      return { root: fromTreeSitter(tree.rootNode), ...(errorLine !== undefined ? { errorLine } : {}) };
+      return { root: fromTreeSitter(tree.rootNode, declaredTypes(tree.rootNode)), ...(errorLine !== undefined ? { errorLine } : {}) };
     } finally {
       tree.delete();
     }

@@ -3,7 +3,8 @@ import { loadTypeScript } from '../js/ts-load.js';
 import type { GNode } from './gnode.js';
 
 /**
- * Converts a TypeScript AST to the matcher's tree (type annotations, decorators and modifiers dropped). The compiler
+ * Converts a TypeScript AST to the matcher's tree (type annotations and modifiers dropped; type assertions and
+ * decorators kept beside the node, in `cast` and `decos`). The compiler
  * is loaded on first use, not with this module: rules for Python, Go or Java load the matcher without it.
  */
 export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
@@ -20,7 +21,25 @@ export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
     if (ts.isAsExpression(n) || ts.isSatisfiesExpression(n)) return n.type.getText(sf);
     return undefined;
   };
-  const conv = (n: TS.Node): GNode => {
+  /** Type assertions and parentheses around an expression, dropped from the tree: the expression and the outermost assertion. */
+  const unwrap = (n: TS.Node): { n: TS.Node; cast: string | undefined; ty: string | undefined } => {
+    let cast: string | undefined;
+    let ty: string | undefined;
+    for (;;) {
+      if (ts.isParenthesizedExpression(n)) n = n.expression;
+      else if (ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n)) {
+        const t = n.type.getText(sf).replace(/\s+/g, ' ');
+        cast ??= `${ts.isSatisfiesExpression(n) ? 'satisfies' : 'as'} ${t}`;
+        ty ??= t;
+        n = n.expression;
+      } else if (ts.isNonNullExpression(n)) {
+        cast ??= '!';
+        n = n.expression;
+      } else return { n, cast, ty };
+    }
+  };
+  const conv = (outer: TS.Node): GNode => {
+    const { n, cast, ty } = unwrap(outer);
     const start = n.getStart(sf);
     const end = n.getEnd();
     const s = sf.getLineAndCharacterOfPosition(start);
@@ -32,19 +51,14 @@ export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
     if (!leaf) {
       ts.forEachChild(n, (c) => {
         if (c.kind === eof || ts.isTypeNode(c) || ts.isDecorator(c) || ts.isModifier(c) || ts.isTypeParameterDeclaration(c)) return;
-        if (ts.isParenthesizedExpression(c) || ts.isAsExpression(c) || ts.isNonNullExpression(c) || ts.isSatisfiesExpression(c)) {
-          const g = conv(c.expression);
-          if (ts.isAsExpression(c) || ts.isSatisfiesExpression(c)) g.ty = c.type.getText(sf);
-          children.push(g);
-          return;
-        }
         children.push(conv(c));
       });
     }
     // every node gets `ty` (maybe undefined), so the trees keep one object shape
     return {
       kind: ts.SyntaxKind[n.kind] ?? String(n.kind), children, text, leaf, str, value: str ? (n as TS.StringLiteral).text : text,
-      startIndex: start, endIndex: end, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, ty: typeOf(n),
+      startIndex: start, endIndex: end, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
+      ty: ty ?? typeOf(n), cast, decos: ts.canHaveDecorators(n) ? ts.getDecorators(n)?.map(conv) : undefined,
     };
   };
   return conv(root);
@@ -81,15 +95,7 @@ export function tsPattern(src: string): GNode[] {
   const sf = ts.createSourceFile('pattern.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const diags = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   if (diags.length) throw new Error(`pattern does not parse: ${ts.flattenDiagnosticMessageText(diags[0]!.messageText, ' ')}`);
-  // decorators are dropped from the trees matched, so a pattern that asks for one would match without it
-  const hasDecorator = (n: TS.Node): boolean => ts.isDecorator(n) || (ts.forEachChild(n, hasDecorator) ?? false);
-  if (hasDecorator(sf)) throw new Error('decorators in patterns are not matched');
-  // type assertions are dropped from the trees too: `$X as any` would match every expression
-  const hasAssertion = (n: TS.Node): boolean =>
-    ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n) || (ts.forEachChild(n, hasAssertion) ?? false);
-  if (hasAssertion(sf)) throw new Error('type assertions (`as`, `!`, `satisfies`) in patterns are not matched');
-  const unwrap = (e: TS.Expression): TS.Expression => (ts.isParenthesizedExpression(e) ? unwrap(e.expression) : e);
-  return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? unwrap(s.expression) : s, sf));
+  return sf.statements.map((s) => fromTs(ts.isExpressionStatement(s) ? s.expression : s, sf));
 }
 
 /** Parses JS/TS source text (a string's content, for `metavariable-pattern` with `language: js`) into the matcher's tree. */
