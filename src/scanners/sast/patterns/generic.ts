@@ -1,3 +1,4 @@
+import { LineIndex } from '../../../core/lines.js';
 import type { Env, GNode, Match } from './gnode.js';
 
 /*
@@ -97,17 +98,10 @@ function emptyAt(at: number, starts: (i: number) => { line: number; col: number 
 export function genericMatches(p: GenericPattern, text: string, range?: [number, number], seed: Env = {}): Match[] {
   const [lo, hi] = range ?? [0, text.length];
   const toks = tokenize(text, lo, hi);
-  const lineStart: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStart.push(i + 1);
+  const lines = new LineIndex(text);
   const pos = (i: number) => {
-    let a = 0;
-    let b = lineStart.length - 1;
-    while (a < b) {
-      const m = (a + b + 1) >> 1;
-      if (lineStart[m]! <= i) a = m;
-      else b = m - 1;
-    }
-    return { line: a + 1, col: i - lineStart[a]! + 1 };
+    const { line, column } = lines.at(i);
+    return { line, col: column };
   };
   const pt = p.toks;
   let steps = 0;
