@@ -40,7 +40,16 @@ async function precomputed() {
     write: false,
     logLevel: 'warning',
   });
-  return import(`data:text/javascript;base64,${Buffer.from(tool.outputFiles[0].text).toString('base64')}`);
+  // Run from a file beside the sources, not a data: URL: core/lazy.ts requires packages (re2js) relative to itself.
+  const dir = new URL('dist/', root).pathname;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `.precomputed-${process.pid}.mjs`);
+  writeFileSync(file, tool.outputFiles[0].text);
+  try {
+    return await import(file);
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 const { shapes, keywords, literals, secretMetas } = await precomputed();
 
@@ -140,7 +149,8 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   // Native code, WebAssembly loaded from beside its package, the TypeScript compiler (loaded on demand), and
-  // playwright-core (loaded only by `dast --browser`; it finds its own files beside itself).
+  // playwright-core (loaded only by `dast --browser`; it finds its own files beside itself). re2js is not listed:
+  // core/lazy.ts requires it at run time, on the first glob or user regex compiled (esbuild does not see that call).
   external: ['better-sqlite3', 'typescript', 'web-tree-sitter', '@vscode/tree-sitter-wasm', 'playwright-core'],
   // CommonJS dependencies (yaml, picomatch) call require: give the ES module one.
   banner: { js: "import { createRequire as __pipeguardRequire } from 'node:module'; const require = __pipeguardRequire(import.meta.url);" },

@@ -1,4 +1,8 @@
-import { RE2JS } from 're2js';
+import type * as Re2js from 're2js';
+import { lazyPackage } from './lazy.js';
+
+/** re2js, loaded when the first glob is compiled. */
+const re2js = lazyPackage<typeof Re2js>('re2js');
 
 /**
  * Globs (excludes, allowlist paths, suppression paths, CODEOWNERS lines, rule `paths`) matched in time linear in
@@ -179,10 +183,21 @@ function compileSet(globs: string[], nocase: boolean): ((s: string) => boolean) 
   let m = compiledSets.get(key);
   if (!m) {
     if (compiledSets.size >= 256) compiledSets.clear();
-    m = prefiltered(globs, nocase, compileSource(src, nocase));
+    // A set of plain globs (text, `*`, `?`, `/`; not huge) always compiles: it is compiled when a path first gets past the
+    // screen (an empty folder, or a tree without node_modules, never loads RE2 for `**\/node_modules/**`). Any
+    // other set is compiled now, so that a glob RE2 refuses is an error where it is given.
+    if (globs.every((g) => isPlain(g) && g.length <= 500)) {
+      let compiled: ((s: string) => boolean) | undefined;
+      m = prefiltered(globs, nocase, (path) => (compiled ??= compileSource(src, nocase))(path));
+    } else m = prefiltered(globs, nocase, compileSource(src, nocase));
     compiledSets.set(key, m);
   }
   return m;
+}
+
+/** A glob of text, `*`, `?` and `/` only: no classes, braces, extglobs or escapes. */
+function isPlain(glob: string): boolean {
+  return !/[{}()[\]\\]/.test(glob);
 }
 
 /**
@@ -191,7 +206,7 @@ function compileSet(globs: string[], nocase: boolean): ((s: string) => boolean) 
  * whose plain-looking text may be optional or an alternative.
  */
 export function requiredText(glob: string): string | undefined {
-  if (/[{}()[\]\\]/.test(glob)) return undefined;
+  if (!isPlain(glob)) return undefined;
   let best = '';
   for (const piece of normalise(glob).split(/[*?/]+/)) if (piece.length > best.length) best = piece;
   return best || undefined;
@@ -218,7 +233,8 @@ function prefiltered(globs: string[], nocase: boolean, match: (s: string) => boo
 }
 
 function compileSource(src: string, nocase: boolean): (s: string) => boolean {
-  let re: RE2JS;
+  const { RE2JS } = re2js();
+  let re: Re2js.RE2JS;
   try {
     re = RE2JS.compile(src, (nocase ? RE2JS.CASE_INSENSITIVE : 0) | RE2JS.DOTALL);
   } catch (e) {

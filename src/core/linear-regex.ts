@@ -1,4 +1,8 @@
-import { RE2JS } from 're2js';
+import type * as Re2js from 're2js';
+import { lazyPackage } from './lazy.js';
+
+/** re2js, loaded when the first linear regex is made. */
+const re2js = lazyPackage<typeof Re2js>('re2js');
 
 /**
  * Regular expressions written by users (custom secret rules, allowlists, Semgrep-format `pattern-regex` and
@@ -24,6 +28,7 @@ const ANCHOR_START = 1;
 
 /** RE2JS flags for JS regex flags; `g` and `y` are handled by {@link LinearRegExp} itself. */
 function re2Flags(flags: string): number {
+  const { RE2JS } = re2js();
   let f = RE2JS.LOOKBEHINDS;
   if (flags.includes('i')) f |= RE2JS.CASE_INSENSITIVE;
   if (flags.includes('m')) f |= RE2JS.MULTILINE;
@@ -61,8 +66,9 @@ export class LinearRegExp extends RegExp {
     for (const [re, why] of UNSUPPORTED) if (re.test(source)) throw new UnsupportedPatternError(why);
     const sticky = flags.includes('y');
     if (sticky && /(?<!\\)(?:\\\\)*\(\?<[=!]/.test(source)) throw new UnsupportedPatternError('a sticky pattern cannot use lookbehind');
-    let compiled: RE2JS;
-    let afterOne: RE2JS | undefined;
+    const { RE2JS } = re2js();
+    let compiled: Re2js.RE2JS;
+    let afterOne: Re2js.RE2JS | undefined;
     try {
       const translated = RE2JS.translateRegExp(source);
       compiled = RE2JS.compile(translated, re2Flags(flags));

@@ -1,20 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import type { WorkerJob, WorkerResult, WorkerRules } from '../../src/scanners/secrets/worker.js';
 import { makeDir } from '../helpers/tmp.js';
 import { awsKeyId } from '../helpers/tokens.js';
 
-// The executable users run is the bundle scripts/bundle.mjs writes (package.json `bin`): built here into a temp
-// folder, it must run on its own, know its version, and have a secrets worker that loads and answers.
+// The executable users run is the bundle scripts/bundle.mjs writes (package.json `bin`): built here, it must run,
+// know its version, and have a secrets worker that loads and answers. It is built inside the repository, so that
+// the packages it requires at run time (re2js, on the first glob or user regex; TypeScript) resolve from
+// node_modules as in an installed copy.
 const root = new URL('../../', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
 const KEY = awsKeyId(7);
 
-const out = makeDir();
+const out = join(root, '.test-output', `bundle-test-${process.pid}`);
+mkdirSync(out, { recursive: true });
+after(() => rmSync(out, { recursive: true, force: true }));
 execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), out], { stdio: 'pipe' });
 
 test('package.json runs the bundle, which embeds its version, the built-in regex shapes and keyword automaton', () => {

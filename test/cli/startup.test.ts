@@ -107,6 +107,8 @@ test('a scan writing its report to a file loads neither the secret rules nor the
   for (const heavy of ['src/analyzers/secrets/engine.ts', 'src/analyzers/secrets/rules/index.ts', 'src/attest/verify.ts', 'src/attest/tlog.ts']) {
     assert.ok(!sources.has(heavy), `${heavy} loaded`);
   }
+  // Nor RE2: no glob was compiled (no path got past the screen of `**/node_modules/pipeguard/**`), no user regex.
+  assert.ok(!r.loaded.includes('require re2js'), 're2js loaded');
 });
 
 test('an iac scan of Dockerfiles loads neither SAST nor the attestation verifier', () => {

@@ -69,3 +69,13 @@ test('RE2 agrees on a long path the screen lets through', () => {
   assert.equal(m('x/' + 'a'.repeat(5000)), false);
   assert.equal(RE2JS.compile('^a$').matches('a'), true);
 });
+
+test('a glob RE2 refuses is refused where it is given, plain globs compile when first needed', () => {
+  // RE2 refuses an inverted class range: such a glob is not plain, so it is compiled (and refused) at once.
+  assert.throws(() => globMatcher('src/[z-a].js'), /invalid glob/);
+  const m = globMatcher(['**/node_modules/pipeguard/**', 'dist/*.map']);
+  assert.equal(m('src/a.ts'), false);
+  assert.equal(m('x/node_modules/pipeguard/y.js'), true);
+  assert.equal(m('dist/a.js.map'), true);
+  assert.equal(m('dist/sub/a.js.map'), false);
+});

@@ -108,20 +108,22 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
       : {
           // Command-line arguments are input, but they come from whoever runs the program: a CLI that opens the
           // file it is given is by design. Reported, at low severity and confidence, so they do not fail a gate.
-          severity: h.sourceLabel.startsWith('process.argv') ? ('low' as const) : meta.severity,
+          severity: h.sourceLabel.startsWith('process.argv') || h.audit ? ('low' as const) : meta.severity,
           // process.argv comes from whoever runs the program; stored data (second-order) may or may not be input
-          confidence: h.sourceLabel.startsWith('process.argv') || h.sourceLabel.startsWith('stored data') ? ('low' as const) : meta.confidence,
+          confidence: h.sourceLabel.startsWith('process.argv') || h.sourceLabel.startsWith('stored data') || h.audit ? ('low' as const) : meta.confidence,
           cwe: meta.cwe,
           message: meta.message.replace('{source}', h.sourceLabel).replace('{sink}', h.sinkName),
         };
     // a taint rule's `fix:` applies to the sink match the finding stands on
     const fix = custom?.fix && fixAt?.(h.loc.path, h.ruleId, h.loc.startLine ?? 1, h.loc.startColumn ?? 1);
     findings.push({
-      scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: ['taint'],
+      scanner: 'sast', ruleId: h.ruleId, ...base, location: h.loc, identity: h.identity, flow: h.flow, tags: h.audit ? ['taint', 'audit'] : ['taint'],
       data: { source: h.sourceLabel, sink: h.sinkName, steps: h.flow.length },
       ...(fix ? { fix: ruleFix(h.loc.path, fix.matched, fix) } : {}),
     });
   }
+  // where the taint engine already reports the flow, the structural audit of the same call says nothing more
+  const taintAt = new Set(findings.map((f) => `${f.ruleId}|${locKey(f.location)}`));
   for (const u of units) {
     let astHits: ReturnType<typeof runAstRules> = [];
     try {
@@ -133,6 +135,8 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
     for (const h of astHits) {
       const r = AST_RULES.find((x) => x.id === h.ruleId)!;
       const loc = nodeLocation(u.sf, u.path, h.node);
+      const deferTo = DEFER_TO_TAINT[r.id];
+      if (deferTo && taintAt.has(`${deferTo}|${locKey(loc)}`)) continue;
       const snippet = (u.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
       findings.push({
         scanner: 'sast', ruleId: r.id, severity: r.severity, confidence: r.confidence, message: h.message, cwe: r.cwe,
@@ -160,6 +164,14 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
   }
   const views = units.flatMap((u) => viewSettings(u.sf, u.path) ?? []);
   return { findings, fileErrors, renders, views };
+}
+
+/** Structural audits that a taint finding of the given rule at the same place makes redundant. */
+const DEFER_TO_TAINT: Record<string, string> = { 'js-trusted-html-bypass': 'js-xss' };
+
+function locKey(l: RawFinding['location']): string {
+  const f = l as { path?: string; startLine?: number; startColumn?: number };
+  return `${f.path}:${f.startLine}:${f.startColumn}`;
 }
 
 /** A group this large makes the heap grow by hundreds of megabytes (its trees and summaries). */

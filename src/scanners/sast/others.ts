@@ -1,7 +1,7 @@
 import type { RawFinding, ScanContext, TargetFile } from '../../core/types.js';
 import type { SastConfig } from './config.js';
 import { patternFinding, taintFlowFinding } from './pattern-finding.js';
-import type { YamlRule } from './patterns/rules.js';
+import { usesTypes, type YamlRule } from './patterns/rules.js';
 import { runSearchRules } from './patterns/run.js';
 import { runTaintRules } from './patterns/taint.js';
 import { parseWith, type TsLang } from './patterns/tree-sitter.js';
@@ -18,6 +18,8 @@ export interface OtherFile {
  * scan does not hold every file's text to the end). Loaded by scan.ts only when there are such files.
  */
 export async function* scanOthers(others: OtherFile[], rules: YamlRule[], ctx: ScanContext<SastConfig>): AsyncIterable<RawFinding> {
+  // declared types are read only when a rule has a typed metavariable (a walk of every tree otherwise wasted)
+  const typed = rules.some(usesTypes);
   for (const o of others) {
     if (ctx.signal.aborted) return;
     let text: string;
@@ -37,7 +39,7 @@ export async function* scanOthers(others: OtherFile[], rules: YamlRule[], ctx: S
       continue;
     }
     try {
-      const r = parseWith(o.lang, text);
+      const r = parseWith(o.lang, text, typed);
       if (r.errorLine !== undefined) {
         ctx.fileError(o.path, `line ${r.errorLine}: parse error (${o.lang})`);
         continue;

@@ -145,8 +145,32 @@ test('library mode: parameters of exported functions are untrusted', async () =>
   const tree = {
     'index.js': "const cp = require('child_process');\nexports.run = function run(cmd) {\n  cp.execSync(cmd);\n};\nfunction internal(cmd) { cp.execSync(cmd); }\n",
   };
-  assert.deepEqual(await found(tree), []);
-  assert.deepEqual(await found(tree, { libraryMode: true }), ['js-command-injection index.js:3']);
+  // `internal` is called nowhere: its parameter reaching the shell is an audit in both modes (see the next test)
+  assert.deepEqual(await found(tree), ['js-command-injection index.js:5']);
+  assert.deepEqual(await found(tree, { libraryMode: true }), ['js-command-injection index.js:3', 'js-command-injection index.js:5']);
+});
+
+test('a function nothing in its file calls: a parameter reaching a sink is a low-severity, low-confidence audit', async () => {
+  const r = await scanDir(makeDir({
+    'tools.js': [
+      "const cp = require('child_process');",
+      'function unused(cmd) {',
+      '  cp.execSync(cmd);',
+      '}',
+      'function used(cmd) {',
+      '  cp.execSync(cmd);',
+      '}',
+      "used('ls -la');",
+      'const alsoUnused = (dir) => cp.execSync(`ls ${dir}`);',
+      'function constantOnly(x) {',
+      "  cp.execSync('uptime');",
+      '}',
+    ].join('\n'),
+  }));
+  assert.deepEqual(r.errors, []);
+  const got = r.findings.map((f) => `${f.ruleId} ${fileLoc(f.location).startLine} ${f.severity}/${f.confidence} ${(f.tags ?? []).join(',')}`).sort();
+  assert.deepEqual(got, ['js-command-injection 3 low/low taint,audit', 'js-command-injection 9 low/low taint,audit']);
+  assert.match(r.findings[0]!.message, /parameter \w+ of \w+\(\), which nothing in this file calls/);
 });
 
 test('minified and generated files are skipped by the documented heuristic; the skip is counted', async () => {

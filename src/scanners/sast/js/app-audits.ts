@@ -1,22 +1,15 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import type { Confidence, Severity } from '../../../core/types.js';
 import type { SourceUnit } from './scope.js';
+import type { AstRule } from './ast-rules.js';
 
 /*
  * API-misuse audits over a whole import group (an app is set up in one file and its routes are mounted from
  * others): cross-site request forgery on cookie-authenticated apps, and session fixation at login.
  */
 
-/** An audit's rule. */
-export interface AppAudit {
-  id: string;
-  title: string;
-  severity: Severity;
-  confidence: Confidence;
-  cwe: string[];
-  help: string;
-}
+/** An audit's rule: an AST rule's description, without a per-node visitor (an audit reads the whole group). */
+export type AppAudit = Pick<AstRule, 'id' | 'title' | 'severity' | 'confidence' | 'cwe' | 'help'>;
 
 /** What an audit reports. */
 export interface AppHit {

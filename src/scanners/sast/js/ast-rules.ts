@@ -158,10 +158,15 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-insecure-random', title: 'Insecure randomness for a secret', severity: 'medium', confidence: 'medium', cwe: ['CWE-338'],
-    kinds: [ts.SyntaxKind.CallExpression],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.PropertyAccessExpression],
     callNames: new Set(['random']),
-    help: '`Math.random()` is predictable. Generate tokens, passwords, salts and ids that grant access with `crypto.randomBytes`, `crypto.randomUUID` or `crypto.getRandomValues`.',
+    help: '`Math.random()` and `crypto.pseudoRandomBytes` are predictable. Generate tokens, passwords, salts and ids that grant access with `crypto.randomBytes`, `crypto.randomUUID` or `crypto.getRandomValues`.',
     visit(n, f, report) {
+      // crypto.pseudoRandomBytes (deprecated): bytes that are not cryptographically strong, whatever they are used for
+      if (ts.isPropertyAccessExpression(n)) {
+        if (n.name.text === 'pseudoRandomBytes' && /^(crypto|\w*[cC]rypto)$/.test(n.expression.getText(f.sf))) report(n, 'crypto.pseudoRandomBytes is not cryptographically strong: use crypto.randomBytes.');
+        return;
+      }
       if (!ts.isCallExpression(n) || calleeText(n, f.sf) !== 'Math.random') return;
       const holder = holderName(n, f.sf);
       if (holder && SECRETISH.test(holder)) report(n, `Math.random() generates '${holder.slice(0, 40)}': use crypto.randomBytes or crypto.randomUUID.`);
@@ -198,11 +203,13 @@ export const AST_RULES: AstRule[] = [
     id: 'js-jwt-decode-without-verify', title: 'JWT decoded but never verified', severity: 'high', confidence: 'medium', cwe: ['CWE-345'],
     kinds: [ts.SyntaxKind.CallExpression],
     callNames: new Set(['decode']),
-    help: '`jwt.decode` does not check the signature. Use `jwt.verify` before trusting claims; this rule fires when the file never verifies.',
+    help: '`jwt.decode` does not check the signature. Use `jwt.verify` before trusting claims; this rule fires when the code around the decode (its function and the functions it is written in) never verifies.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
       const c = calleeText(n, f.sf);
-      if (isJwt(c, f) && c.endsWith('decode') && !f.hasJwtVerify) report(n, 'jwt.decode trusts an unverified token: call jwt.verify.');
+      if (!isJwt(c, f) || !c.endsWith('decode')) return;
+      if (f.hasJwtVerify && verifiedAround(n, f.sf)) return;
+      report(n, 'jwt.decode trusts an unverified token: call jwt.verify.');
     },
   },
   {
@@ -294,10 +301,10 @@ export const AST_RULES: AstRule[] = [
       const name = ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isFunctionExpression(n) ? n.name?.getText(f.sf) : ts.isVariableDeclaration(n.parent) ? n.parent.name.getText(f.sf) : undefined;
       if (!name) return;
       const body = n.body.getText(f.sf);
-      if (/__proto__|['"](constructor|prototype)['"]|\.prototype\b|hasOwnProperty|hasOwn\(|Object\.create\(null\)/.test(body)) return;
+      if (/__proto__|['"](constructor|prototype)['"]|\.prototype\b|Object\.create\(null\)/.test(body)) return;
       const loopVars = new Set<string>();
       let write: TS.Node | undefined;
-      let recursive = false;
+      const recursedInto: string[] = [];
       const walk = (m: TS.Node): void => {
         if ((ts.isForInStatement(m) || ts.isForOfStatement(m)) && ts.isVariableDeclarationList(m.initializer)) {
           for (const d of m.initializer.declarations) {
@@ -312,11 +319,21 @@ export const AST_RULES: AstRule[] = [
         if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(m.left) && ts.isIdentifier(m.left.argumentExpression) && loopVars.has(m.left.argumentExpression.text)) {
           if (!write || (!ts.isElementAccessExpression((write as TS.BinaryExpression).right) && ts.isElementAccessExpression(m.right))) write = m;
         }
-        if (ts.isCallExpression(m) && m.expression.getText(f.sf).replace(/^this\./, '') === name && m.arguments.some((a) => ts.isElementAccessExpression(a) && ts.isIdentifier(a.argumentExpression) && loopVars.has(a.argumentExpression.text))) recursive = true;
+        if (ts.isCallExpression(m) && m.expression.getText(f.sf).replace(/^this\./, '') === name) {
+          for (const a of m.arguments) if (ts.isElementAccessExpression(a) && ts.isIdentifier(a.argumentExpression) && loopVars.has(a.argumentExpression.text)) recursedInto.push(a.expression.getText(f.sf));
+        }
         ts.forEachChild(m, walk);
       };
       walk(n.body);
-      if (write && recursive) report(write, `${name}() merges keys recursively without rejecting __proto__/constructor.`);
+      // recursing into the written object's own entry (`merge(dst[key], src[key])`): a deep clone into a fresh object
+      // only replaces that new object's prototype
+      const written = write ? ((write as TS.BinaryExpression).left as TS.ElementAccessExpression).expression.getText(f.sf) : '';
+      if (!write || !recursedInto.includes(written)) return;
+      // `target.hasOwnProperty(key)` before recursing guards; the same check on the source does not (a parsed JSON
+      // object owns its `__proto__` key)
+      const target = ((write as TS.BinaryExpression).left as TS.ElementAccessExpression).expression.getText(f.sf).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (new RegExp(`${target}\\.hasOwnProperty\\(|hasOwnProperty\\.call\\(\\s*${target}\\b|Object\\.hasOwn\\(\\s*${target}\\b`).test(body)) return;
+      report(write, `${name}() merges keys recursively without rejecting __proto__/constructor.`);
     },
   },
   {
@@ -339,7 +356,20 @@ export const AST_RULES: AstRule[] = [
       let handler: TS.Node | undefined;
       if (ts.isCallExpression(n) && /^((window|self|top|globalThis)\.)?addEventListener$/.test(calleeText(n, f.sf)) && strArg(n, 0) === 'message') handler = n.arguments[1];
       if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && /^(window|self)\.onmessage$/.test(n.left.getText(f.sf))) handler = n.right;
-      if (!handler || !(ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) || handler.parameters.length === 0) return;
+      // a handler passed by name: the function declared (or stored in a const) in the file
+      if (handler && ts.isIdentifier(handler)) {
+        const name = handler.text;
+        let found: TS.Node | undefined;
+        const find = (m: TS.Node): void => {
+          if (found) return;
+          if (ts.isFunctionDeclaration(m) && m.name?.text === name) found = m;
+          else if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name && m.initializer && (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer))) found = m.initializer;
+          else ts.forEachChild(m, find);
+        };
+        find(f.sf);
+        handler = found;
+      }
+      if (!handler || !(ts.isArrowFunction(handler) || ts.isFunctionExpression(handler) || ts.isFunctionDeclaration(handler)) || handler.parameters.length === 0 || !handler.body) return;
       if (!/\.(origin|source)\b|\borigin\s*[,}]/.test(handler.body.getText(f.sf))) report(n, 'The message handler uses the message without checking event.origin.');
     },
   },
@@ -582,9 +612,17 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-react-unsanitized-html', title: 'HTML rendered from a non-constant value without sanitising', severity: 'medium', confidence: 'low', cwe: ['CWE-79'],
-    kinds: [ts.SyntaxKind.PropertyAssignment],
+    kinds: [ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.JsxAttribute],
     help: '`dangerouslySetInnerHTML={{ __html: value }}` (and Vue `v-html` in an inline template) writes the value as HTML. When the value can come from users (props, API data) this is cross-site scripting. Sanitise it with DOMPurify (`{ __html: DOMPurify.sanitize(value) }`) or render it as text.',
     visit(n, f, report) {
+      // `dangerouslySetInnerHTML={markup()}`: an object built elsewhere (a helper returning `{ __html }`)
+      if (ts.isJsxAttribute(n)) {
+        const e = n.initializer && ts.isJsxExpression(n.initializer) ? n.initializer.expression : undefined;
+        if (n.name.getText(f.sf) !== 'dangerouslySetInnerHTML' || !e || ts.isObjectLiteralExpression(e)) return;
+        if (/sanitiz|purif|escape|xss|DOMPurify/i.test(e.getText(f.sf))) return;
+        if (ts.isIdentifier(e) && /^[A-Z][A-Z0-9_]+$/.test(e.text)) return;
+        return report(n, 'dangerouslySetInnerHTML renders markup built elsewhere, without sanitising it here.');
+      }
       if (!ts.isPropertyAssignment(n)) return;
       const key = n.name.getText(f.sf).replace(/['"]/g, '');
       const v = n.initializer;
@@ -612,12 +650,24 @@ export const AST_RULES: AstRule[] = [
         ? /^(WebSocket|ws\.WebSocket|EventSource)$/.test(c)
         : /^(fetch|axios|got|needle|superagent|ky|request|\$\.ajax|\$\.get|\$\.post)$|^(axios|got|needle|superagent|ky|request|http|https|undici|\$|xhr|client|api|ftp|ftpClient|Client)\.(get|post|put|patch|delete|request|connect)$|^(xhr|xmlhttp|req|request)\.open$/.test(c);
       if (!client) return;
-      for (const a of n.arguments ?? []) {
+      for (const arg of n.arguments ?? []) {
+        // the URL written here, in a `const` it names, or as the `url` of an options object (here or in a `const`)
+        let a: TS.Expression = arg;
+        let at: TS.Node = arg;
+        if (ts.isIdentifier(a)) {
+          const init = localInit(a, f);
+          if (init && (ts.isStringLiteralLike(init) || ts.isTemplateExpression(init))) a = init;
+          else if (init && ts.isObjectLiteralExpression(init)) {
+            a = init;
+            at = init.parent && ts.isVariableDeclaration(init.parent) ? init.parent.parent.parent : init;
+          }
+        }
+        if (ts.isObjectLiteralExpression(a)) a = prop(a, 'url') ?? prop(a, 'baseURL') ?? a;
         const url = ts.isStringLiteralLike(a) ? a.text : ts.isTemplateExpression(a) ? a.head.text : undefined;
         if (url === undefined) continue;
         const m = /^(http|ws|ftp|telnet):\/\/([^/:?#]*)/i.exec(url);
         if (m && !/^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[\w-]+\.local|[\w-]+\.localhost|host\.docker\.internal|[\w-]+)$/i.test(m[2]!) && !/^(www\.w3\.org|schemas\.|xmlns)/.test(m[2]!)) {
-          return report(a, `The request goes to ${m[1]!.toLowerCase()}://${m[2]} without encryption.`);
+          return report(at === arg ? arg : at, `The request goes to ${m[1]!.toLowerCase()}://${m[2]} without encryption.`);
         }
       }
     },
@@ -765,7 +815,154 @@ export const AST_RULES: AstRule[] = [
       }
     },
   },
+  // -- issue 22 (sastcorpus): escaping switched off, first-match sanitising, key-path writes --
+  {
+    id: 'js-escaping-disabled', title: 'HTML escaping or contextual escaping turned off', severity: 'medium', confidence: 'medium', cwe: ['CWE-79', 'CWE-116'],
+    kinds: [ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.JsxAttribute],
+    help: 'Template engines and frameworks escape what they render unless told otherwise: `noEscape: true` (Handlebars), `autoescape: false` (Nunjucks, Swig), `escapeMarkup = false`, an identity `Mustache.escape`, `escapeHtml={false}` or `allowDangerousHtml` (react-markdown), `$sceProvider.enabled(false)` or a `**` resource URL list (AngularJS) make every value a page renders raw HTML. Keep escaping on and mark the few trusted values explicitly.',
+    visit(n, f, report) {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) {
+        const prop = n.left.name.text;
+        if (/^escapeMarkup$|^escapeHtml$|^autoescape$|^autoEscape$/.test(prop) && n.right.kind === ts.SyntaxKind.FalseKeyword) return report(n, `${n.left.getText(f.sf)} = false turns HTML escaping off.`);
+        // `Mustache.escape = (text) => text`
+        const r = n.right;
+        if (prop === 'escape' && /^(Mustache|mustache|Handlebars\.Utils|_)$/.test(n.left.expression.getText(f.sf)) && (ts.isArrowFunction(r) || ts.isFunctionExpression(r)) && r.parameters.length === 1) {
+          const p = r.parameters[0]!.name.getText(f.sf);
+          const b = ts.isBlock(r.body) ? r.body.statements.length === 1 && ts.isReturnStatement(r.body.statements[0]!) ? r.body.statements[0]!.expression : undefined : r.body;
+          if (b && b.getText(f.sf) === p) return report(n, `${n.left.getText(f.sf)} returns its input unchanged: escaping is off.`);
+        }
+        return;
+      }
+      if (ts.isJsxAttribute(n)) {
+        const e = n.initializer && ts.isJsxExpression(n.initializer) ? n.initializer.expression : undefined;
+        if (n.name.getText(f.sf) === 'escapeHtml' && e?.kind === ts.SyntaxKind.FalseKeyword) report(n, 'escapeHtml={false} renders the Markdown\'s raw HTML.');
+        // react-markdown 5: `allowDangerousHtml` (a bare attribute is true)
+        if (n.name.getText(f.sf) === 'allowDangerousHtml' && (!n.initializer || e?.kind === ts.SyntaxKind.TrueKeyword)) report(n, 'allowDangerousHtml renders the Markdown\'s raw HTML.');
+        return;
+      }
+      if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
+      const c = calleeText(n, f.sf);
+      const args = n.arguments ?? [];
+      if (/(^|\.)\$sceProvider\.enabled$/.test(c) && args[0]?.kind === ts.SyntaxKind.FalseKeyword) return report(n, "AngularJS strict contextual escaping ($sce) is turned off.");
+      if (/(^|\.)\$sceDelegateProvider\.(resourceUrlWhitelist|trustedResourceUrlList)$/.test(c) && args[0] && ts.isArrayLiteralExpression(args[0]) && args[0].elements.some((e) => ts.isStringLiteralLike(e) && e.text === '**')) {
+        return report(n, "'**' lets AngularJS load templates and resources from any origin.");
+      }
+      for (const a of args) {
+        if (!ts.isObjectLiteralExpression(a)) continue;
+        const off = (k: string): boolean => prop(a, k)?.kind === ts.SyntaxKind.FalseKeyword;
+        if (/(^|\.)(compile|precompile|template)$/.test(c) && (f.imports.has('handlebars') || /Handlebars|handlebars|hbs/.test(c)) && prop(a, 'noEscape')?.kind === ts.SyntaxKind.TrueKeyword) return report(n, 'Handlebars noEscape: true renders every {{value}} as raw HTML.');
+        if ((/(^|\.)(configure|setDefaults)$/.test(c) || /Environment$/.test(c)) && (f.imports.has('nunjucks') || f.imports.has('swig') || /nunjucks|swig/.test(c)) && off('autoescape')) return report(n, 'autoescape: false renders every value as raw HTML.');
+      }
+    },
+  },
+  {
+    id: 'js-incomplete-sanitization', title: 'Sanitising replace() that only replaces the first match', severity: 'medium', confidence: 'medium', cwe: ['CWE-116', 'CWE-20'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['replace']),
+    help: "`s.replace('<', '&lt;')` with a string pattern replaces only the first occurrence, so `<<script>` still holds a `<`. Use a global regular expression (`/</g`), `replaceAll`, or a real escaping function.",
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression) || ts.isStringLiteralLike(n.expression.expression)) return;
+      const pat = strArg(n, 0);
+      if (pat === undefined || !/^(['"<>&`\\]|\t|\n|\r)$/.test(pat) && !/^(['"<>&`\\\t\n\r])$/.test(pat)) return;
+      if (n.arguments.length < 2 || strArg(n, 1) === pat) return;
+      report(n, `replace(${JSON.stringify(pat)}, ...) replaces only the first ${JSON.stringify(pat)}: use a /g regular expression or replaceAll.`);
+    },
+  },
+  {
+    id: 'js-prototype-pollution-path', title: 'Key path walked and written without a __proto__ check', severity: 'high', confidence: 'medium', cwe: ['CWE-1321'],
+    kinds: [ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration],
+    help: 'A function that walks a key path (`cur = cur[key]` in a loop over `path.split(\'.\')`) and then writes below it sets `Object.prototype` when a key is `__proto__` or `constructor`/`prototype`. Reject those keys (or use `Object.create(null)` containers, `Map`s, or `Object.hasOwn` checks) before descending.',
+    visit(n, f, report) {
+      if (!(ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n)) || !n.body || !ts.isBlock(n.body)) return;
+      const body = n.body.getText(f.sf);
+      if (/__proto__|['"](constructor|prototype)['"]|Object\.create\(null\)|hasOwnProperty|hasOwn\(|\bnew Map\b/.test(body)) return;
+      // a walk inside a loop: `x = x[k]` or `x = x[k] || (x[k] = {})`, k not a numeric loop counter
+      let walk: TS.BinaryExpression | undefined;
+      let walked = '';
+      const numeric = new Set<string>();
+      const visit = (m: TS.Node, inLoop: boolean): void => {
+        if (ts.isFunctionLike(m) && m !== n && !(ts.isCallExpression(m.parent) && /\.(forEach|map|reduce|every|some)$/.test(m.parent.expression.getText(f.sf)))) return;
+        if (ts.isForStatement(m) && m.initializer && ts.isVariableDeclarationList(m.initializer)) for (const d of m.initializer.declarations) numeric.add(d.name.getText(f.sf));
+        if (ts.isFunctionLike(m) && m !== n) m.parameters.slice(1).forEach((p) => numeric.add(p.name.getText(f.sf)));
+        const loop = inLoop || ts.isForStatement(m) || ts.isWhileStatement(m) || ts.isDoStatement(m) || ts.isForOfStatement(m) || ts.isForInStatement(m) || (ts.isFunctionLike(m) && m !== n);
+        if (!walk && loop && ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(m.left)) {
+          let r: TS.Expression = m.right;
+          if (ts.isBinaryExpression(r) && r.operatorToken.kind === ts.SyntaxKind.BarBarToken) r = r.left;
+          if (ts.isElementAccessExpression(r) && r.expression.getText(f.sf) === m.left.text && ts.isIdentifier(r.argumentExpression) && !numeric.has(r.argumentExpression.text)) {
+            walk = m;
+            walked = m.left.text;
+          }
+        }
+        ts.forEachChild(m, (c) => visit(c, loop));
+      };
+      visit(n.body, false);
+      if (!walk) return;
+      // and a write below the walked object: this is a setter, not a getter
+      if (!new RegExp(`\\b${walked}\\[[^\\]]+\\]\\s*=[^=]`).test(body)) return;
+      report(walk, `${walked} walks a key path and is written below it without rejecting __proto__/constructor.`);
+    },
+  },
+  {
+    id: 'js-trusted-html-bypass', title: 'Framework sanitising bypassed for a non-constant value', severity: 'low', confidence: 'low', cwe: ['CWE-79'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['trustAs', 'trustAsHtml', 'trustAsJs', 'trustAsUrl', 'trustAsResourceUrl', 'trustAsCss', 'bypassSecurityTrustHtml', 'bypassSecurityTrustScript', 'bypassSecurityTrustStyle', 'bypassSecurityTrustUrl', 'bypassSecurityTrustResourceUrl', 'sanitize']),
+    help: "AngularJS `$sce.trustAs*` and Angular `DomSanitizer.bypassSecurityTrust*` (or `sanitize(SecurityContext.NONE, x)`) switch the framework's escaping off for one value. With a value that is not a constant, check where it comes from: data a user can influence must be sanitised first (DOMPurify), or rendered without the bypass.",
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression)) return;
+      const m = n.expression.name.text;
+      const recv = n.expression.expression.getText(f.sf);
+      let v: TS.Expression | undefined;
+      if (m === 'sanitize') {
+        // Angular's DomSanitizer with the NONE context returns the value untouched
+        if (!/(^|\.)(sanitizer|domSanitizer|_sanitizer)$/i.test(recv) || !/SecurityContext\.NONE$/.test(n.arguments[0]?.getText(f.sf) ?? '')) return;
+        v = n.arguments[1];
+      } else if (m === 'trustAs') {
+        if (!/(^|\.)\$sce$/.test(recv)) return;
+        v = n.arguments[1];
+      } else if (m.startsWith('trustAs')) {
+        if (!/(^|\.)\$sce$/.test(recv)) return;
+        v = n.arguments[0];
+      } else v = n.arguments[0];
+      if (!v || ts.isStringLiteralLike(v) || ts.isNumericLiteral(v)) return;
+      if (/sanitiz|purif|escape|DOMPurify/i.test(v.getText(f.sf))) return;
+      if (ts.isIdentifier(v) && (/^[A-Z][A-Z0-9_]+$/.test(v.text) || constString(v, f) !== undefined)) return;
+      report(n, `${m}() turns escaping off for a value that is not a constant: make sure it is not user data, or sanitise it first.`);
+    },
+  },
+  {
+    id: 'js-nextjs-dynamic-rewrite-host', title: 'Next.js rewrite or redirect to a host taken from the request', severity: 'high', confidence: 'medium', cwe: ['CWE-918', 'CWE-601'],
+    kinds: [ts.SyntaxKind.ObjectLiteralExpression],
+    help: "A `rewrites()`/`redirects()` entry whose destination host holds a path or query parameter (`destination: 'https://:tenant.api.example.com'`) lets the client choose the host Next.js proxies to (server-side request forgery) or sends the browser to. Keep hosts fixed and put parameters in the path.",
+    visit(n, f, report) {
+      if (!ts.isObjectLiteralExpression(n)) return;
+      const src = prop(n, 'source');
+      const dst = prop(n, 'destination');
+      if (!src || !dst || !ts.isStringLiteralLike(dst)) return;
+      if (!/^https?:\/\/[^/?#]*:[A-Za-z_]/.test(dst.text)) return;
+      let owner: TS.Node | undefined = n.parent;
+      while (owner && !ts.isMethodDeclaration(owner) && !ts.isPropertyAssignment(owner) && !ts.isSourceFile(owner)) owner = owner.parent;
+      const name = owner && (ts.isMethodDeclaration(owner) || ts.isPropertyAssignment(owner)) ? owner.name.getText(f.sf) : '';
+      if (/^(rewrites|redirects)$/.test(name)) report(n, `The ${name.slice(0, -1)} destination ${dst.text.slice(0, 60)} takes its host from the request.`);
+    },
+  },
 ];
+
+/**
+ * Whether a `verify(...)` call is written in the code around a node: in its function or a function around that
+ * (a decode inside verify's callback counts), but not in other functions of the file.
+ */
+function verifiedAround(n: TS.Node, sf: TS.SourceFile): boolean {
+  const verifies = (m: TS.Node, inside: TS.Node): boolean => {
+    if (ts.isCallExpression(m) && /(^|\.)verify$/.test(m.expression.getText(sf))) return true;
+    // another function of the scope: only when the node is inside it
+    if (ts.isFunctionLike(m) && !(n.pos >= m.pos && n.end <= m.end) && m !== inside) return false;
+    return ts.forEachChild(m, (c) => verifies(c, inside)) ?? false;
+  };
+  for (let p: TS.Node | undefined = n.parent; p; p = p.parent) {
+    if ((ts.isFunctionLike(p) || ts.isSourceFile(p)) && verifies(p, p)) return true;
+  }
+  return false;
+}
 
 /** Whether an identifier names the error of a `catch` clause or of an error handler's first parameter. */
 function isCaughtError(id: TS.Identifier, f: FileFacts): boolean {

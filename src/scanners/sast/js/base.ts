@@ -18,6 +18,8 @@ export interface TaintHit {
   flow: FlowStep[];
   identity: string;
   snippet: string;
+  /** An audit: the source is a parameter of a function nothing calls (reported at low severity and confidence). */
+  audit?: boolean;
   /** Set for a local handed to a view: the finding is made at the template's unescaped output, if any (views.ts). */
   render?: RenderLocal;
 }
@@ -201,6 +203,9 @@ export abstract class AnalyserBase {
       if (cleaned & bit(cls)) return;
     } else if (cleaned & CUSTOM_BIT || (t.origin === 'source' && (t.rule !== ruleId || (site.requires && !site.requires(new Set([t.tlabel ?? '__SOURCE__'])))))) return;
     if (t.origin === 'source') {
+      // an audit site with a command-line value: whoever runs the program chose it (already reported, at low
+      // severity, where it reaches the file API)
+      if (site.audit && t.label.startsWith('process.argv')) return;
       const identity = `${ruleId}|${site.text}|${site.fnName}`;
       const key = `${site.file}\u0000${identity}`;
       if (this.seen.has(key)) return;
@@ -208,6 +213,7 @@ export abstract class AnalyserBase {
       this.hits.push({
         cls, ruleId, file: site.file, loc: site.loc, sinkName: site.sinkName, sourceLabel: t.label,
         flow: [...t.steps, { location: site.loc, message: `reaches ${site.sinkName}` }], identity, snippet: site.snippet,
+        ...(site.audit ? { audit: true } : {}),
         ...(site.render ? { render: site.render } : {}),
       });
       return;

@@ -1,6 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import { TAINT_RULES } from './classes.js';
+import { NUMERIC_CLEARS, TAINT_RULES } from './classes.js';
 import { servesNonHtml } from './content-type.js';
 import { schemaShape, type SchemaShape } from './validators.js';
 import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
@@ -183,6 +183,13 @@ export abstract class CallEvaluator extends FunctionSummaries {
       for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [{ t: [], req: true }, { t: [], res: true }, EMPTY, input], c, sc, `${name} handler`);
       return r ?? EMPTY;
     }
+    // MCP servers (@modelcontextprotocol/sdk): a tool's, prompt's or resource's arguments and a raw request come from
+    // the model's client, i.e. from whatever text steered the model
+    if (method && fnArgs.length && MCP_METHODS.has(method) && /@modelcontextprotocol\/sdk/.test(sf.text)) {
+      const input = this.source(sc, argNodes[0] ?? c, `MCP ${method === 'setRequestHandler' ? 'request' : method.replace(/^register/, '').toLowerCase() + ' arguments'}`, 0);
+      for (const [a] of fnArgs) for (const fn of a.fns!) this.invoke(fn, [input, input], c, sc, `MCP ${method} handler`);
+      return EMPTY;
+    }
     // `handlers[input](...)`: the client picks which function runs (unsafe reflection)
     if (ts.isCallExpression(c) && ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression) && !ts.isNumericLiteral(callee.argumentExpression)) {
       const key = this.eval(callee.argumentExpression, sc);
@@ -236,9 +243,23 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (out !== undefined) return out;
     // a sink's result carries no taint, but what it returns still has its module path (`compile()` gives a template)
     if (sank) return f.mod && !f.mod.startsWith('global|') ? { t: [], mod: `${f.mod}()` } : EMPTY;
+    // a file path built from input read in this function (`path.join(base, req.query.f)`): an audit where the path is
+    // built (a parameter's value is judged where it reaches a file API), unless the call is
+    // handed straight to another call (a file API reports there) or the result is checked against its base later
+    if (PATH_BUILDERS.has(f.mod ?? '') && !(c.parent && (ts.isCallExpression(c.parent) || ts.isNewExpression(c.parent)) && c.parent.arguments?.includes(c)) && !checkedLater(c, sf)) {
+      const taints = args.flatMap((a) => collapse(a)).filter((t) => t.origin === 'source' && !t.rule);
+      if (taints.length) {
+        const s = { ...site(), audit: true };
+        for (const t of taints) this.reportTaint(t, 'path', TAINT_RULES.path.ruleId, s);
+      }
+    }
     if (f.mod && !f.mod.startsWith('global|')) {
       const d = join(r ? dataOf(r) : undefined, ...args.map((a) => dataOf(a)));
       return { t: d.t, mod: `${f.mod}()` };
+    }
+    // a function of the program we cannot see that says it sanitises (`sanitizeUrl(x)`, `sanitizer(x)`)
+    if ((!f.mod || (f.mod.startsWith('global|') && !rows.length)) && /^[$_]?(sanitiz|sanitis)\w*$|\w(Sanitiz|Sanitis)\w*$/.test(ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '')) {
+      return clean(join(...args.map((a) => dataOf(a))), NUMERIC_MASK);
     }
     if (f.mod === 'global|Promise.all' || f.mod === 'global|Promise.race' || f.mod === 'global|Promise.allSettled') return dataOf(join(...args));
     // unknown call: arguments and receiver flow into the result
@@ -273,6 +294,47 @@ export abstract class CallEvaluator extends FunctionSummaries {
     void callee;
     void sc;
     return out;
+  }
+
+  /**
+   * Whether a URL expression's origin is fixed by the program, so input can only choose a path below it: it starts
+   * with a literal scheme and host (`'https://api.example.com/' + id`, `` `/users/${id}` ``), or with a value that
+   * carries no input (`config.baseUrl + path`, `'https://' + host + path`). Input at the start, or after a bare
+   * scheme or `/`, still chooses the host (`'https://' + input`, `'/' + input` = `//evil.example`). A variable is
+   * judged by the expression it was declared with in the same function.
+   */
+  protected fixedOrigin(n: TS.Expression, sc: Scope, depth = 0): boolean {
+    while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n)) n = n.expression;
+    if (ts.isIdentifier(n) && depth < 3) {
+      const init = declaredInit(n, sc.file.unit.sf);
+      return init ? this.fixedOrigin(init, sc, depth + 1) : false;
+    }
+    const parts: (string | TS.Expression)[] = [];
+    const flat = (e: TS.Expression): void => {
+      while (ts.isParenthesizedExpression(e)) e = e.expression;
+      if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+        flat(e.left);
+        flat(e.right);
+      } else if (ts.isTemplateExpression(e)) {
+        parts.push(e.head.text);
+        for (const sp of e.templateSpans) parts.push(sp.expression, sp.literal.text);
+      } else if (ts.isStringLiteralLike(e)) parts.push(e.text);
+      else parts.push(e);
+    };
+    flat(n);
+    if (parts.length < 2) return false;
+    let lit = '';
+    for (const p of parts) {
+      if (typeof p === 'string') {
+        lit += p;
+        if (FIXED_ORIGIN.test(lit)) return true;
+        continue;
+      }
+      // a value with no input where the host goes: the program's own base URL or host
+      const clean = collapse(this.eval(p, sc)).length === 0 && !force(this.eval(p, sc)).req;
+      return clean && /^((https?:)?\/\/)?$/i.test(lit);
+    }
+    return false;
   }
 
   /** What `schema.parse/validate(input)` returns for an object schema (validators.ts): zod and joi drop unknown keys. */
@@ -353,8 +415,18 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (!ok) return;
     }
     if (row.unless && argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
+    // an options variable we cannot see into may set that key (`sendFile(p, options)` with a `root` built elsewhere)
+    if (row.unless && argNodes.slice(1).some((a) => ts.isIdentifier(a) && !/^(cb|callback|done|next|err|fn)$/.test(a.text))) {
+      const opts = argNodes.slice(1).filter(ts.isIdentifier).map((a) => declaredInit(a, sf));
+      if (opts.some((o) => !o || !ts.isObjectLiteralExpression(o) || o.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
+    }
     if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf, () => [...this.files.values()].map((f) => f.unit.sf))) return;
-    if (row.first && !(argNodes[0] && ts.isStringLiteralLike(argNodes[0]) && row.first.test(argNodes[0].text))) return;
+    if (row.first) {
+      // the program name as a literal, or as a variable declared once with one (`const shell = 'bash'`)
+      const a0 = argNodes[0] && ts.isIdentifier(argNodes[0]) ? declaredInit(argNodes[0], sf) : argNodes[0];
+      if (!(a0 && ts.isStringLiteralLike(a0) && row.first.test(a0.text))) return;
+    }
+    if (row.has && !argNodes.some((a) => ts.isArrayLiteralExpression(a) && a.elements.some((e) => ts.isStringLiteralLike(e) && row.has!.test(e.text)))) return;
     const idx = row.args === '*' ? args.map((_, i) => i) : row.args === 'last' ? [args.length - 1] : (row.args ?? [0]);
     let s: Site | undefined;
     for (const i of idx) {
@@ -362,6 +434,12 @@ export abstract class CallEvaluator extends FunctionSummaries {
       const n = argNodes[i];
       if (!a || !n) continue;
       if (row.str && (ts.isObjectLiteralExpression(n) || ts.isArrayLiteralExpression(n) || ts.isFunctionLike(n))) continue;
+      if (row.str && ts.isIdentifier(n)) {
+        // a variable declared once with an object literal is that object
+        const init = declaredInit(n, sf);
+        if (init && (ts.isObjectLiteralExpression(init) || ts.isArrayLiteralExpression(init))) continue;
+      }
+      if ((row.cls === 'redirect' || row.cls === 'ssrf') && !row.field && this.fixedOrigin(n, sc)) continue;
       if (row.cls === 'nosql') {
         // Sequelize, TypeORM and Prisma take `{ where: ... }`: values there are bound, not query operators.
         if (ts.isObjectLiteralExpression(n) && n.properties.some((p) => p.name?.getText(sf) === 'where')) continue;
@@ -379,6 +457,52 @@ export abstract class CallEvaluator extends FunctionSummaries {
     }
   }
 }
+
+/** A literal URL start that fixes the origin: scheme and host followed by a path, query or fragment, or a local path. */
+const FIXED_ORIGIN = /^(?:[a-z][\w+.-]*:\/\/[^/?#\\\s]+[/?#]|\/[^/\\])/i;
+
+/** The initialiser of the declaration of `id` in its function (or the file), when it is declared once there. */
+export function declaredInit(id: TS.Identifier, sf: TS.SourceFile): TS.Expression | undefined {
+  let scope: TS.Node | undefined = id.parent;
+  while (scope && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  if (!scope) return undefined;
+  let found: TS.Expression | undefined;
+  let count = 0;
+  const visit = (m: TS.Node): void => {
+    if (count > 1) return;
+    if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === id.text) {
+      count++;
+      if (m.initializer && m.getStart(sf) < id.getStart(sf)) found = m.initializer;
+    } else if (ts.isBinaryExpression(m) && m.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && m.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(m.left) && m.left.text === id.text) count += 2;
+    if (!(ts.isFunctionLike(m) && m !== scope)) ts.forEachChild(m, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return count === 1 ? found : undefined;
+}
+
+/** `path` functions that build a file path from their arguments. */
+const PATH_BUILDERS = new Set(['path|join', 'path|resolve', 'path|posix.join', 'path|posix.resolve', 'path|win32.join', 'path|win32.resolve']);
+
+/**
+ * Whether the path a call builds is stored in a variable that the function later checks against a base
+ * (`p.startsWith(root)`, `p.indexOf(root) === 0`, `path.relative(root, p)`).
+ */
+function checkedLater(c: TS.Node, sf: TS.SourceFile): boolean {
+  const p = c.parent;
+  const v = p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : p && ts.isBinaryExpression(p) && ts.isIdentifier(p.left) ? p.left.text : undefined;
+  if (!v) return false;
+  let fn: TS.Node | undefined = c.parent;
+  while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+  if (!fn) return false;
+  const after = sf.text.slice(c.end, fn.end);
+  return new RegExp(`\\b${v}\\s*\\.\\s*(startsWith|indexOf)\\(|\\brelative\\([^)]*\\b${v}\\b`).test(after);
+}
+
+/** MCP server registrations whose handler receives the client's arguments. */
+const MCP_METHODS = new Set(['tool', 'registerTool', 'prompt', 'registerPrompt', 'resource', 'registerResource', 'setRequestHandler']);
+
+/** Every class but resource exhaustion (what a sanitiser of unknown kind is trusted to clear). */
+const NUMERIC_MASK = bits(NUMERIC_CLEARS);
 
 /** Methods of schema objects that return the checked value. */
 const SCHEMA_METHODS = /^(parse|parseAsync|safeParse|safeParseAsync|validate|validateAsync|validateSync|cast)$/;

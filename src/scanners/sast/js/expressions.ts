@@ -4,6 +4,7 @@ import { CallEvaluator } from './calls.js';
 import { LOCATION_SINKS, SQL_TAGS } from './frameworks.js';
 import { guardFacts, pathKey } from './guards.js';
 import { isBound, lookup, normText, setKey, setVar, type Scope } from './scope.js';
+import { TAINT_RULES } from './classes.js';
 import { EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
 
 /**
@@ -90,7 +91,9 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         return EMPTY;
       case ts.SyntaxKind.TemplateExpression: {
         const t = e as TS.TemplateExpression;
-        return clean(join(...t.templateSpans.map((s) => dataOf(this.eval(s.expression, sc)))), STRINGIFIED);
+        const out = clean(join(...t.templateSpans.map((s) => dataOf(this.eval(s.expression, sc)))), STRINGIFIED);
+        this.builtString(t, out, sc);
+        return out;
       }
       case ts.SyntaxKind.TaggedTemplateExpression: {
         const t = e as TS.TaggedTemplateExpression;
@@ -108,8 +111,21 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       case ts.SyntaxKind.PropertyAccessExpression:
       case ts.SyntaxKind.ElementAccessExpression:
         return this.evalMember(e as TS.PropertyAccessExpression | TS.ElementAccessExpression, sc);
-      case ts.SyntaxKind.CallExpression:
-        return this.evalCall(e as TS.CallExpression, sc);
+      case ts.SyntaxKind.CallExpression: {
+        const v = this.evalCall(e as TS.CallExpression, sc);
+        // `util.format('SELECT ... %s', input)` and `sql.concat(input)` build strings too
+        const c = e as TS.CallExpression;
+        if (v.t.length && (ts.isPropertyAccessExpression(c.expression) || (ts.isIdentifier(c.expression) && c.expression.text === 'format'))) {
+          const m = ts.isPropertyAccessExpression(c.expression) ? c.expression.name.text : 'format';
+          const a0 = c.arguments[0];
+          if (m === 'format' && a0 && ts.isStringLiteralLike(a0) && /^(util\.)?format$/.test(c.expression.getText(sc.file.unit.sf))) this.builtString(c, v, sc, a0.text);
+          else if (m === 'concat' && ts.isIdentifier((c.expression as TS.PropertyAccessExpression).expression)) {
+            const init = firstInit((c.expression as TS.PropertyAccessExpression).expression as TS.Identifier, sc.file.unit.sf);
+            if (init && ts.isStringLiteralLike(init)) this.builtString(c, v, sc, init.text + '?');
+          }
+        }
+        return v;
+      }
       case ts.SyntaxKind.NewExpression:
         return this.evalCall(e as TS.NewExpression, sc);
       case ts.SyntaxKind.BinaryExpression:
@@ -196,6 +212,25 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     visit(e);
   }
 
+  /**
+   * SQL text or HTML markup built from input read in the same function (`'SELECT ... WHERE id = ' + req.query.id`,
+   * `` `<h1>${input}</h1>` ``) and kept in a variable, returned, or handed to a function of the program: an audit
+   * where the string is built. Strings written straight into a library call are judged by that call's sink.
+   */
+  protected builtString(e: TS.Expression, v: Val, sc: Scope, text?: string): void {
+    if (!v.t.length) return;
+    let p = e.parent;
+    while (p && ts.isParenthesizedExpression(p)) p = p.parent;
+    const kept = p && (ts.isVariableDeclaration(p) || (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) || ts.isReturnStatement(p) || (ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text !== 'require'));
+    if (!kept) return;
+    const cls = builtClass(text ?? literalText(e));
+    if (!cls) return;
+    const site = { ...this.site(sc, e, cls === 'sql' ? 'SQL text built from input' : 'HTML built from input'), audit: true };
+    // input read in this function only (a parameter's value is judged where it reaches a sink); taints of custom
+    // (YAML) rules' sources belong to those rules
+    for (const t of collapse(v)) if (t.origin === 'source' && !t.rule) this.reportTaint(t, cls, TAINT_RULES[cls].ruleId, site);
+  }
+
   protected evalObject(o: TS.ObjectLiteralExpression, sc: Scope): Val {
     const fields = new Map<string, Val>();
     const t: Taint[] = [];
@@ -220,6 +255,12 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         fields.set(p.name.text, { t: [], fns: [{ node: p, file: sc.file.unit.path, closure: sc }] });
       }
     }
+    // a serverless HTTP response (`{ statusCode, headers: { 'Content-Type': 'text/html' }, body }`): the body is the page
+    const body = fields.get('body');
+    if (body && collapse(body).length && servedHtmlHeaders(o, sc.file.unit.sf)) {
+      const bp = o.properties.find((p) => p.name?.getText(sc.file.unit.sf).replace(/['"]/g, '') === 'body')!;
+      this.sinkVal(body, 'xss', this.site(sc, bp, 'HTML response body'));
+    }
     return { t: t.slice(0, 4), fields, obj: true };
   }
 
@@ -239,8 +280,11 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     const l = this.eval(b.left, sc);
     const r = this.eval(b.right, sc);
     switch (op) {
-      case ts.SyntaxKind.PlusToken:
-        return clean(join(dataOf(l), dataOf(r)), STRINGIFIED);
+      case ts.SyntaxKind.PlusToken: {
+        const out = clean(join(dataOf(l), dataOf(r)), STRINGIFIED);
+        if (!(ts.isBinaryExpression(b.parent) && b.parent.operatorToken.kind === ts.SyntaxKind.PlusToken)) this.builtString(b, out, sc);
+        return out;
+      }
       case ts.SyntaxKind.BarBarToken:
       case ts.SyntaxKind.QuestionQuestionToken:
       case ts.SyntaxKind.AmpersandAmpersandToken:
@@ -281,8 +325,20 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         for (const fn of force(v).fns!) this.invoke(fn, [input], at as TS.Expression, sc, 'message handler');
       }
       else if (KOA_BODY.test(text) && ts.isBinaryExpression(at) && servedAsHtml(at.right)) this.sinkVal(v, 'xss', this.site(sc, at, text));
-      else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) this.sinkVal(v, 'redirect', this.site(sc, at, text));
-      else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) this.sinkVal(v, 'redirect', this.site(sc, at, text));
+      else if (LOCATION_SINKS.test(text) && !isBound(sc, text.split('.')[0]!)) {
+        if (!(ts.isBinaryExpression(at) && this.fixedOrigin(at.right, sc))) this.sinkVal(v, 'redirect', this.site(sc, at, text));
+      } else if (name === 'href' && /location$/.test(ts.isPropertyAccessExpression(target) ? target.expression.getText(sf) : '')) {
+        if (!(ts.isBinaryExpression(at) && this.fixedOrigin(at.right, sc))) this.sinkVal(v, 'redirect', this.site(sc, at, text));
+      }
+      // `shared[input] = ...` on an object the whole module shares: a client picks which property of shared state is
+      // replaced (`__proto__`, `hasOwnProperty`, `toString`), for every later request
+      if (ts.isElementAccessExpression(target) && ts.isIdentifier(target.expression) && !ts.isStringLiteralLike(target.argumentExpression) && !ts.isNumericLiteral(target.argumentExpression) && sc.fnName !== '<module>') {
+        const holder = target.expression.text;
+        if (!sc.vars.has(holder) && moduleObject(holder, sc)) {
+          const k = this.eval(target.argumentExpression, sc);
+          if (k.t.length) this.sinkVal(k, 'proto', this.site(sc, at, `a property of the module-level object ${holder}`));
+        }
+      }
       if (ts.isElementAccessExpression(target) && ts.isElementAccessExpression(target.expression)) {
         const k1 = this.eval(target.expression.argumentExpression, sc);
         const k2 = this.eval(target.argumentExpression, sc);
@@ -342,6 +398,54 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     const base = this.eval(e.expression, sc);
     return this.member(base, name, e, sc);
   }
+}
+
+/** Whether `name` is a variable of the module (not of a function around the scope) holding an object or array literal. */
+function moduleObject(name: string, sc: Scope): boolean {
+  let top: Scope = sc;
+  while (top.parent) {
+    if (top.vars.has(name)) return false;
+    top = top.parent;
+  }
+  const sf = sc.file.unit.sf;
+  return sf.statements.some((st) => ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name && d.initializer && (ts.isObjectLiteralExpression(d.initializer) || ts.isArrayLiteralExpression(d.initializer))));
+}
+
+/** Whether an object literal's `headers` name an HTML content type (`'Content-Type': 'text/html'`). */
+function servedHtmlHeaders(o: TS.ObjectLiteralExpression, sf: TS.SourceFile): boolean {
+  const h = o.properties.find((p) => ts.isPropertyAssignment(p) && p.name.getText(sf).replace(/['"]/g, '') === 'headers');
+  if (!h || !ts.isPropertyAssignment(h) || !ts.isObjectLiteralExpression(h.initializer)) return false;
+  return h.initializer.properties.some((p) => ts.isPropertyAssignment(p) && /^content-type$/i.test(p.name.getText(sf).replace(/['"]/g, '')) && ts.isStringLiteralLike(p.initializer) && /^text\/html\b/i.test(p.initializer.text));
+}
+
+/** The initialiser of the first declaration of a variable in its function (later assignments aside). */
+function firstInit(id: TS.Identifier, sf: TS.SourceFile): TS.Expression | undefined {
+  let scope: TS.Node | undefined = id.parent;
+  while (scope && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  let found: TS.Expression | undefined;
+  const visit = (m: TS.Node): void => {
+    if (found) return;
+    if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === id.text && m.initializer && m.end <= id.getStart(sf)) found = m.initializer;
+    else if (!(ts.isFunctionLike(m) && m !== scope)) ts.forEachChild(m, visit);
+  };
+  if (scope) ts.forEachChild(scope, visit);
+  return found;
+}
+
+/** The literal parts of a string built with `+` or a template, with `?` where values go. */
+function literalText(e: TS.Expression): string {
+  if (ts.isParenthesizedExpression(e)) return literalText(e.expression);
+  if (ts.isStringLiteralLike(e)) return e.text;
+  if (ts.isTemplateExpression(e)) return e.head.text + e.templateSpans.map((sp) => `?${sp.literal.text}`).join('');
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return literalText(e.left) + literalText(e.right);
+  return '?';
+}
+
+/** What a built string is: SQL text, HTML markup, or neither. */
+function builtClass(text: string): 'sql' | 'xss' | undefined {
+  if (/^\s*\(?\s*(SELECT\s[\s\S]*?\sFROM\s|INSERT\s+(OR\s+\w+\s+)?INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|REPLACE\s+INTO\s)/i.test(text)) return 'sql';
+  if (/<\/?[a-zA-Z][\w-]*(\s[^<>]*)?\/?>|<[a-zA-Z][\w-]*\s[^<>]*=["']?\?/.test(text)) return 'xss';
+  return undefined;
 }
 
 /** Koa's response body: a string starting with `<` is served as HTML. */

@@ -1,7 +1,18 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
+import { TAINT_RULES, type SinkClass } from './classes.js';
 import { isFunctionLike } from './scope.js';
 import { StatementExecutor } from './statements.js';
+import { bit } from './values.js';
+
+/**
+ * Classes an unused function's parameters are audited for (see {@link Analyser.auditUnused}): APIs where any
+ * non-constant value is worth a look. Logs, headers, allocation sizes and NoSQL filters are left out: a parameter
+ * reaching them says little.
+ */
+const AUDIT_CLASSES: ReadonlySet<SinkClass> = new Set<SinkClass>([
+  'command', 'code', 'sql', 'xss', 'path', 'ssrf', 'redirect', 'deserialization', 'xxe', 'proto', 'regex', 'reflection', 'xpath', 'ldap',
+]);
 
 /**
  * The inter-procedural, inter-file taint interpreter. It walks each function once in statement order with an
@@ -31,5 +42,87 @@ export class Analyser extends StatementExecutor {
       };
       visit(fs.unit.sf);
     }
+    for (const p of paths) this.auditUnused(p);
   }
+
+  /**
+   * Audit of functions nothing calls: a function declared in a file (or stored in a `const`), neither exported nor
+   * named anywhere else in the file, whose parameter reaches a sink. No caller tells where the value comes from, so
+   * the flow is reported as a low-severity, low-confidence audit (the parameter is the source): the code is an
+   * entry point we cannot see (a handler wired by a framework, a snippet pasted in) or dead code that would be
+   * unsafe once called. Constants, sanitised values and functions that are called stay quiet: a called function's
+   * parameter sinks fire at its call sites with the arguments' real taints.
+   */
+  private auditUnused(path: string): void {
+    const fs = this.files.get(path)!;
+    const sf = fs.unit.sf;
+    const refs = referenceCounts(sf);
+    const props = propertyNames(sf);
+    const visit = (n: TS.Node): void => {
+      ts.forEachChild(n, visit);
+      if (!isFunctionLike(n) || !n.body || n.parameters.length === 0) return;
+      let name: string | undefined;
+      if (ts.isFunctionDeclaration(n)) name = n.name?.text;
+      else if ((ts.isFunctionExpression(n) || ts.isArrowFunction(n)) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name) && n.parent.initializer === n) {
+        name = n.parent.name.text;
+      }
+      // a method of a class that nothing in the file names (a framework instantiates it), itself never called here
+      if (ts.isMethodDeclaration(n) && ts.isIdentifier(n.name) && ts.isClassDeclaration(n.parent) && n.parent.name && !refs.has(n.parent.name.text) && !this.isExported(n.parent)) {
+        name = n.name.text;
+        if (props.has(name)) return;
+      }
+      if (!name || this.isExported(n)) return;
+      if (refs.has(name)) return;
+      const s = this.summaries.get(n);
+      if (!s) return;
+      for (const ps of s.sinks) {
+        if (!AUDIT_CLASSES.has(ps.cls) || ps.ruleId !== TAINT_RULES[ps.cls].ruleId || ps.cleaned & bit(ps.cls)) continue;
+        const param = n.parameters[ps.index];
+        if (!param) continue;
+        const label = `parameter ${[param.name.getText(sf), ...ps.path].join('.')} of ${name}(), which nothing in this file calls`;
+        const identity = `${ps.ruleId}|${ps.site.text}|${ps.site.fnName}`;
+        const key = `${ps.site.file}\u0000${identity}`;
+        if (this.seen.has(key)) continue;
+        this.seen.add(key);
+        const start = this.mkStep(fs.scope, param, `parameter ${param.name.getText(sf)} of ${name}() (no caller in this file)`);
+        this.hits.push({
+          cls: ps.cls, ruleId: ps.ruleId, file: ps.site.file, loc: ps.site.loc, sinkName: ps.site.sinkName, sourceLabel: label,
+          flow: [start, ...ps.steps, { location: ps.site.loc, message: `reaches ${ps.site.sinkName}` }], identity, snippet: ps.site.snippet, audit: true,
+        });
+      }
+    };
+    visit(sf);
+  }
+}
+
+/**
+ * Names used in a file other than where they are declared (function and variable names, parameters, property names
+ * and object keys are not uses): a function whose name is not in the set is called, passed or exported nowhere in
+ * the file.
+ */
+function referenceCounts(sf: TS.SourceFile): Set<string> {
+  const used = new Set<string>();
+  const visit = (n: TS.Node): void => {
+    if (ts.isIdentifier(n)) {
+      const p = n.parent;
+      const declared = (ts.isFunctionDeclaration(p) || ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isClassDeclaration(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === n;
+      const property = (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n);
+      if (!declared && !property) used.add(n.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return used;
+}
+
+/** Names read as properties in a file (`x.name`, `x['name']`): how a method would be called. */
+function propertyNames(sf: TS.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: TS.Node): void => {
+    if (ts.isPropertyAccessExpression(n)) out.add(n.name.text);
+    else if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) out.add(n.argumentExpression.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
 }

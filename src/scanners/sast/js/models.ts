@@ -15,7 +15,8 @@ import { ALL_CLASSES, NUMERIC_CLEARS, type SinkClass } from './classes.js';
  *   set to that literal, e.g. `opt=noent:true`; `opt=<key>:~<text>` when the value's source text contains `<text>`);
  *   `unless=<key>` (the sink does not fire when an options object argument sets that key, e.g. `sendFile`'s `root`);
  *   `first=<regex>` (the sink only fires when the first argument is a string literal matching, case-insensitive, e.g.
- *   a header name); `field=<name>` (the sink reads that property of an object argument, e.g. `Location` of
+ *   a header name); `has=<regex>` (the sink only fires when an array literal argument holds a string literal
+ *   matching, e.g. git's `clone`); `field=<name>` (the sink reads that property of an object argument, e.g. `Location` of
  *   `writeHead`'s headers); `str` (the sink needs a string-shaped value, not an object literal).
  *
  * Adding an npm API is one line here. Rows are our own, written from each library's public documentation.
@@ -309,6 +310,34 @@ export const MODEL_ROWS: readonly string[] = [
   // names of entries read from an archive (zip slip): the archive's author chooses them
   // (adm-zip's `entryName`; the `entry` events of unzipper, yauzl and tar-stream are in calls.ts)
   '* entryName source:archive-entry', '* fileName source:archive-entry recv=(^|\\.)zipEntry$', '* path source:archive-entry recv=(^|\\.)(zipEntry|tarEntry)$',
+  // -- issue 22, Semgrep-style coverage (sastcorpus): more evaluators, renderers, parsers and query APIs --
+  // sandboxes that evaluate code (the sandbox module, notevil), headless-browser init scripts, jQuery's globalEval
+  'sandbox ().run sink:code 0', 'notevil . sink:code 0',
+  '* evaluateOnNewDocument sink:code 0 str recv=(^|\\.)(page|frame|tab)$', '* addInitScript sink:code 0 str recv=(^|\\.)(page|context|browserContext)$',
+  'global jQuery.globalEval sink:code 0', 'global $.globalEval sink:code 0', 'jquery globalEval sink:code 0',
+  // HTML-to-PDF/image renderers fetch what the HTML or URL they are given points at (local files, internal hosts)
+  'wkhtmltopdf . sink:ssrf 0', 'wkhtmltoimage generate sink:ssrf 0',
+  // XML parsers built on expat expand entities of the document they are given
+  'xml2json toJson sink:xxe 0', 'node-expat Parser().parse sink:xxe 0', 'node-expat Parser().write sink:xxe 0',
+  // jqLite (AngularJS `angular.element(...)`) writes HTML like jQuery
+  '* html sink:xss 0 recv=^angular\\.element\\(', '* append sink:xss 0 recv=^angular\\.element\\(', '* prepend sink:xss 0 recv=^angular\\.element\\(',
+  '* after sink:xss 0 recv=^angular\\.element\\(', '* replaceWith sink:xss 0 recv=^angular\\.element\\(', '* wrapAll sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  '* wrapInner sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  // git given a URL or ref from input: `--upload-pack=...`, `ext::` URLs and option-like refs run commands (argument injection)
+  'child_process spawn sink:command 1 first=^git$ has=^(clone|fetch|pull|ls-remote|submodule|archive)$',
+  'child_process spawnSync sink:command 1 first=^git$ has=^(clone|fetch|pull|ls-remote|submodule|archive)$',
+  'child_process execFile sink:command 1 first=^git$ has=^(clone|fetch|pull|ls-remote|submodule|archive)$',
+  'child_process execFileSync sink:command 1 first=^git$ has=^(clone|fetch|pull|ls-remote|submodule|archive)$',
+  // DynamoDB: a whole query/scan parameter object from input picks the table, keys and filters (not object literals)
+  '* query sink:nosql 0 str recv=(^|\\.)(documentClient|docClient|dynamo\\w*|ddb\\w*|dynamoDb\\w*|DynamoDB\\w*)$',
+  '* scan sink:nosql 0 str recv=(^|\\.)(documentClient|docClient|dynamo\\w*|ddb\\w*|dynamoDb\\w*|DynamoDB\\w*)$',
+  '@aws-sdk/client-dynamodb new:QueryCommand sink:nosql 0 str', '@aws-sdk/client-dynamodb new:ScanCommand sink:nosql 0 str',
+  '@aws-sdk/lib-dynamodb new:QueryCommand sink:nosql 0 str', '@aws-sdk/lib-dynamodb new:ScanCommand sink:nosql 0 str',
+  // Chrome DevTools Protocol (chrome-remote-interface): pages opened at, written from or evaluating input
+  '* navigate sink:ssrf 0 field=url recv=(^|\\.)Page$', '* setDocumentContent sink:xss 0 field=html recv=(^|\\.)Page$',
+  '* printToPDF sink:ssrf 0 field=url recv=(^|\\.)Page$',
+  '* evaluate sink:code 0 field=expression recv=(^|\\.)Runtime$', '* compileScript sink:code 0 field=expression recv=(^|\\.)Runtime$',
+  // -- end issue 22 block --
   // values that carry no taint whatever goes in
   'global Array.isArray clean', 'global isNaN clean', 'global Number.isInteger clean', 'global Object.keys propagate',
   '* length clean', '* indexOf clean', '* includes clean', '* startsWith clean', '* endsWith clean', '* test clean', '* has clean',
@@ -331,6 +360,9 @@ export interface ModelRow {
   first?: RegExp;
   /** The sink reads this property of an object argument. */
   field?: string;
+  /** The sink fires only when an array literal argument holds a string literal matching this. */
+  has?: RegExp;
+
   str?: boolean;
 }
 
@@ -361,6 +393,7 @@ export function parseModelRows(rows: readonly string[]): ModelRow[] {
       if (/^(\d+(,\d+)*)$/.test(r)) m.args = r.split(',').map(Number);
       else if (r === '*' || r === 'last') m.args = r;
       else if (r === 'str') m.str = true;
+      else if (r.startsWith('has=')) m.has = new RegExp(r.slice(4));
       else if (r.startsWith('recv=')) m.recv = new RegExp(r.slice(5));
       else if (r.startsWith('unless=')) m.unless = r.slice(7);
       else if (r.startsWith('first=')) m.first = new RegExp(r.slice(6), 'i');

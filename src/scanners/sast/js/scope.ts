@@ -52,6 +52,8 @@ export interface Site {
   snippet: string;
   /** A custom sink's `requires:`: a source taint reports only when its label satisfies it. */
   requires?: (labels: ReadonlySet<string>) => boolean;
+  /** Findings here are audits (low severity and confidence). */
+  audit?: boolean;
   /** A local of `res.render(view, locals)`: reported where the view's template writes it unescaped (views.ts). */
   render?: RenderLocal;
 }

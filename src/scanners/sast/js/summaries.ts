@@ -93,7 +93,7 @@ export abstract class FunctionSummaries extends ObjectModel {
       const route = first && ts.isStringLiteralLike(first) ? ` ${first.text}` : '';
       return `${sc.fnName === '<module>' ? '' : sc.fnName + '>'}${callee}(${route.trim()})`;
     }
-    return `${sc.fnName}>anonymous`;
+    return `${sc.fnName === '<module>' ? ownerPath(node, sc.file.unit.sf) : sc.fnName}>anonymous`;
   }
 
   protected ownerName(n: TS.Node, sc: Scope): string {
@@ -194,4 +194,19 @@ export abstract class FunctionSummaries extends ObjectModel {
     if (REQ_STRING_PROPS.has(head)) return this.source(sc, node, ['req', head, ...rest.filter((r) => !r.startsWith('()'))].slice(0, 3).join('.'), STRINGIFIED).t;
     return [];
   }
+}
+
+/**
+ * The names of the functions around a node, outermost first (`makeHandler>route`), or `<module>`: an anonymous
+ * function analysed without its caller still gets the name of where it is written, so two identical sinks in two
+ * anonymous functions of a file stay two findings.
+ */
+function ownerPath(node: TS.Node, sf: TS.SourceFile): string {
+  const names: string[] = [];
+  for (let p: TS.Node | undefined = node.parent; p && !ts.isSourceFile(p); p = p.parent) {
+    if (!ts.isFunctionLike(p)) continue;
+    const n = (p as { name?: TS.Node }).name ?? (ts.isVariableDeclaration(p.parent) ? p.parent.name : undefined);
+    names.unshift(n ? n.getText(sf) : 'anonymous');
+  }
+  return names.length ? names.join('>') : '<module>';
 }

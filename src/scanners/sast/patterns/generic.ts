@@ -1,3 +1,4 @@
+import { LineIndex } from '../../../core/lines.js';
 import type { Env, GNode, Match } from './gnode.js';
 
 /*
@@ -81,7 +82,7 @@ function tokNode(text: string, a: Tok, b: Tok | undefined, starts: (i: number) =
   const t = text.slice(start, end);
   return {
     kind: 'generic', children: [], text: t, leaf: true, str: false, value: t, startIndex: start, endIndex: end,
-    startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col, ty: undefined, cast: undefined, decos: undefined,
+    startLine: s.line, startColumn: s.col, endLine: e.line, endColumn: e.col, ty: undefined, cast: undefined, decos: undefined, qual: undefined,
   };
 }
 
@@ -89,7 +90,7 @@ function emptyAt(at: number, starts: (i: number) => { line: number; col: number 
   const s = starts(at);
   return {
     kind: 'generic', children: [], text: '', leaf: true, str: false, value: '', startIndex: at, endIndex: at,
-    startLine: s.line, startColumn: s.col, endLine: s.line, endColumn: s.col, ty: undefined, cast: undefined, decos: undefined,
+    startLine: s.line, startColumn: s.col, endLine: s.line, endColumn: s.col, ty: undefined, cast: undefined, decos: undefined, qual: undefined,
   };
 }
 
@@ -97,17 +98,10 @@ function emptyAt(at: number, starts: (i: number) => { line: number; col: number 
 export function genericMatches(p: GenericPattern, text: string, range?: [number, number], seed: Env = {}): Match[] {
   const [lo, hi] = range ?? [0, text.length];
   const toks = tokenize(text, lo, hi);
-  const lineStart: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStart.push(i + 1);
+  const lines = new LineIndex(text);
   const pos = (i: number) => {
-    let a = 0;
-    let b = lineStart.length - 1;
-    while (a < b) {
-      const m = (a + b + 1) >> 1;
-      if (lineStart[m]! <= i) a = m;
-      else b = m - 1;
-    }
-    return { line: a + 1, col: i - lineStart[a]! + 1 };
+    const { line, column } = lines.at(i);
+    return { line, col: column };
   };
   const pt = p.toks;
   let steps = 0;

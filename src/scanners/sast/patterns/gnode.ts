@@ -30,6 +30,8 @@ export interface GNode {
   cast?: string | undefined;
   /** JS/TS only: the decorators of a class, member or parameter (`@Query()`), kept beside the node's children. */
   decos?: GNode[] | undefined;
+  /** Python only: the qualified name an imported identifier stands for (`request` after `from flask import request`). */
+  qual?: string | undefined;
 }
 
 /** Metavariable bindings of one match. */
@@ -165,7 +167,7 @@ function spanNode(ts: GNode[]): GNode {
   return {
     kind: '__span', children: ts, text, leaf: false, str: false, value: text,
     startIndex: first?.startIndex ?? 0, endIndex: last?.endIndex ?? 0, startLine: first?.startLine ?? 0, startColumn: first?.startColumn ?? 0,
-    endLine: last?.endLine ?? 0, endColumn: last?.endColumn ?? 0, ty: undefined, cast: undefined, decos: undefined,
+    endLine: last?.endLine ?? 0, endColumn: last?.endColumn ?? 0, ty: undefined, cast: undefined, decos: undefined, qual: undefined,
   };
 }
 
@@ -178,23 +180,27 @@ function norm(s: string): string {
   return s.replace(/\s+/g, '');
 }
 
+/**
+ * A pattern node with a type assertion or decorators (JS/TS): `$X as any` and `$M.get($K)!` need the target to carry
+ * the same assertion (a pattern without one ignores them); each decorator of the pattern must match one of the
+ * target's, in any order. Then the node itself is matched as usual.
+ */
+function matchMarked(p: GNode, t: GNode, env: Env): Env | null {
+  if (p.cast !== undefined && norm(p.cast) !== norm(t.cast ?? '')) return null;
+  let e: Env | null = env;
+  for (const d of p.decos ?? []) {
+    let found: Env | null = null;
+    for (const td of t.decos ?? []) if ((found = matchNode(d, td, e!))) break;
+    if (!found) return null;
+    e = found;
+  }
+  return matchNode({ ...p, cast: undefined, decos: undefined }, t, e!);
+}
+
 /** Matches pattern node `p` against target `t`, extending `env`; null when they do not match. */
 export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
   if (isEllipsis(p)) return env;
-  // `$X as any`, `$M.get($K)!`: the target must carry the same assertion (without one, a pattern ignores them)
-  if (p.cast !== undefined && norm(p.cast) !== norm(t.cast ?? '')) return null;
-  if (p.decos?.length) {
-    // each decorator of the pattern matches one of the target's, in any order
-    let e: Env | null = env;
-    for (const d of p.decos) {
-      let found: Env | null = null;
-      for (const td of t.decos ?? []) if ((found = matchNode(d, td, e!))) break;
-      if (!found) return null;
-      e = found;
-    }
-    const rest = matchNode({ ...p, decos: undefined }, t, e!);
-    return rest;
-  }
+  if (p.cast !== undefined || p.decos !== undefined) return matchMarked(p, t, env);
   const mv = metavar(p);
   if (mv) {
     const bound = env[mv];
@@ -231,7 +237,7 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
       const name = '$' + m[1];
       const inner: GNode = {
         kind: 'StringContent', children: [], text: t.value, leaf: true, str: false, value: t.value, startIndex: t.startIndex + 1, endIndex: Math.max(t.startIndex + 1, t.endIndex - 1),
-        startLine: t.startLine, startColumn: t.startColumn + 1, endLine: t.endLine, endColumn: Math.max(t.startColumn + 1, t.endColumn - 1), ty: undefined, cast: undefined, decos: undefined,
+        startLine: t.startLine, startColumn: t.startColumn + 1, endLine: t.endLine, endColumn: Math.max(t.startColumn + 1, t.endColumn - 1), ty: undefined, cast: undefined, decos: undefined, qual: undefined,
       };
       const bound = env[name];
       if (bound) return bound.text === inner.text ? env : null;
@@ -259,6 +265,8 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
       if (!named && !isEllipsis(p.children[0]!)) return null;
       return matchList(isEllipsis(p.children[0]!) && !named ? p.children.slice(1) : p.children, 0, t.children, 0, env);
     }
+    // `flask.request` also matches `request` imported from flask (`from flask import request`, `import os.path as p`)
+    if (t.qual !== undefined && (p.kind === 'attribute' || p.kind === 'identifier') && !p.text.includes(MV_PREFIX) && norm(p.text) === t.qual) return env;
     // an expression pattern matches the expression of an expression statement (statement sequences)
     if ((t.kind === 'ExpressionStatement' || t.kind === 'expression_statement') && t.children.length === 1) return matchNode(p, t.children[0]!, env);
     if (isAssign(p)) {

@@ -220,6 +220,7 @@ function parseRule(raw: Raw, origin: string): YamlRule {
     });
     if (!rule.sources.length || !rule.sinks.length) throw new Error('taint rules need pattern-sources and pattern-sinks');
     if (languages.includes('generic')) throw new UnsupportedConstruct('mode: taint in language generic');
+    if (languages.includes('js') && rule.sources.some((x) => x.sideEffectOnly)) throw new UnsupportedConstruct('unsupported taint option `by-side-effect: only` (javascript/typescript)');
   }
   return rule;
 }
@@ -248,6 +249,8 @@ export interface TaintSpec {
   requires?: LabelExpr;
   /** Sanitizers and sources: the matched variable is clean (tainted) from here on, not only the matched expression's value. */
   bySideEffect?: boolean;
+  /** Sources: `by-side-effect: only` (Python, Go, Java): the variable is tainted from here on, the matched occurrence is not. */
+  sideEffectOnly?: boolean;
   /** Sinks: `exact: true`, the matched expression's value is the sink (not the arguments of a matched call). */
   exact?: boolean;
 }
@@ -323,8 +326,11 @@ function taintSpec(raw: Raw, kind: 'source' | 'sink' | 'sanitizer'): TaintSpec {
   }
   if (raw['by-side-effect'] !== undefined) {
     if (kind === 'sink') throw new UnsupportedConstruct('unsupported taint option `by-side-effect` on a sink');
-    if (raw['by-side-effect'] === 'only') throw new UnsupportedConstruct('unsupported taint option `by-side-effect: only`');
-    spec.bySideEffect = raw['by-side-effect'] === true;
+    if (raw['by-side-effect'] === 'only') {
+      if (kind !== 'source') throw new UnsupportedConstruct('unsupported taint option `by-side-effect: only` on a sanitizer');
+      spec.bySideEffect = true;
+      spec.sideEffectOnly = true;
+    } else spec.bySideEffect = raw['by-side-effect'] === true;
   }
   return spec;
 }
@@ -449,7 +455,12 @@ function parsePatterns(items: unknown, implicitWhole = false): Formula {
   return all;
 }
 
-/** True when a rule's patterns use a typed metavariable (JS/TS only). */
+/** True when any formula of a rule (search, sources, sinks, sanitizers, propagators) uses a typed metavariable. */
+export function usesTypes(r: YamlRule): boolean {
+  return [...(r.formula ? [r.formula] : []), ...[...r.sources, ...r.sinks, ...r.sanitizers].map((s) => s.f), ...r.propagators.map((p) => p.f)].some(usesTypedMetavar);
+}
+
+/** True when a rule's patterns use a typed metavariable. */
 export function usesTypedMetavar(f: Formula): boolean {
   if (f.op === 'pattern') return hasTypedMetavar(f.src);
   if (f.op === 'either') return f.items.some(usesTypedMetavar);

@@ -32,6 +32,8 @@ interface SourceSpec {
   label: string;
   requires: LabelExpr | undefined;
   bySideEffect: boolean;
+  /** `by-side-effect: only`: the matched occurrence itself is not tainted (with `true` it is, as in Semgrep). */
+  only: boolean;
 }
 
 interface SinkSpec {
@@ -158,7 +160,7 @@ function runRule(rule: YamlRule, file: EvalFile, root: GNode, loc: (n: { startIn
     else m.set(k, [v]);
   };
   for (const s of rule.sources) {
-    for (const m of evalFormula(s.f, file)) add(sources, key(m), { label: s.label ?? '__SOURCE__', requires: s.requires, bySideEffect: !!s.bySideEffect });
+    for (const m of evalFormula(s.f, file)) add(sources, key(m), { label: s.label ?? '__SOURCE__', requires: s.requires, bySideEffect: !!s.bySideEffect, only: !!s.sideEffectOnly });
   }
   for (const s of rule.sinks) {
     const focused = s.f.op === 'all' && s.f.focus.length > 0;
@@ -199,7 +201,7 @@ function runRule(rule: YamlRule, file: EvalFile, root: GNode, loc: (n: { startIn
       });
     }
     for (const s of sources.get(k) ?? []) {
-      if (s.bySideEffect) continue;
+      if (s.only) continue;
       if (s.requires && !labelsSatisfy(s.requires, new Set(t.map((f) => f.label)))) continue;
       t = union([{ label: s.label, source: sourceText(n), steps: [{ node: n, message: `source: ${sourceText(n)}` }] }], t);
     }

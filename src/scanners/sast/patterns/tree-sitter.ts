@@ -127,7 +127,7 @@ function declaredTypes(root: TSNode): DeclaredTypes {
 }
 
 /** Converts a tree-sitter node to the matcher's tree (punctuation and comments dropped). */
-export function fromTreeSitter(n: TSNode, types: DeclaredTypes = new DeclaredTypes()): GNode {
+export function fromTreeSitter(n: TSNode, types?: DeclaredTypes): GNode {
   const kind = n.type;
   const str = /string/.test(kind) && !/content|fragment|start|end/.test(kind);
   const leaf = str || LEAF.test(kind) || n.childCount === 0;
@@ -156,7 +156,7 @@ export function fromTreeSitter(n: TSNode, types: DeclaredTypes = new DeclaredTyp
   return {
     kind, children, text, leaf, str, value, startIndex: n.startIndex, endIndex: n.endIndex,
     startLine: n.startPosition.row + 1, startColumn: n.startPosition.column + 1, endLine: n.endPosition.row + 1, endColumn: n.endPosition.column + 1,
-    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types.at(text, n.startIndex) : undefined), cast: undefined, decos: undefined,
+    ty: literalType(kind) ?? (/identifier$/.test(kind) ? types?.at(text, n.startIndex) : undefined), cast: undefined, decos: undefined, qual: undefined,
   };
 }
 
@@ -166,8 +166,11 @@ export interface TsParse {
   errorLine?: number;
 }
 
-/** Parses source text with the grammar of `lang` (call {@link loadGrammars} first). */
-export function parseWith(lang: TsLang, text: string): TsParse {
+/**
+ * Parses source text with the grammar of `lang` (call {@link loadGrammars} first). With `types`, identifiers carry
+ * the type their declaration states (for typed metavariables; a walk of the whole tree, so only when a rule needs it).
+ */
+export function parseWith(lang: TsLang, text: string, types = false): TsParse {
   if (!Parser) throw new Error('tree-sitter is not loaded (call loadGrammars first)');
   const p = new Parser();
   try {
@@ -185,13 +188,51 @@ export function parseWith(lang: TsLang, text: string): TsParse {
         }
         errorLine ??= 1;
       }
-      return { root: fromTreeSitter(tree.rootNode, declaredTypes(tree.rootNode)), ...(errorLine !== undefined ? { errorLine } : {}) };
+      const root = fromTreeSitter(tree.rootNode, types ? declaredTypes(tree.rootNode) : undefined);
+      if (lang === 'python') qualifyImports(root);
+      return { root, ...(errorLine !== undefined ? { errorLine } : {}) };
     } finally {
       tree.delete();
     }
   } finally {
     p.delete();
   }
+}
+
+/**
+ * Python: marks each use of a name bound by an import (`from flask import request`, `from a import b as c`,
+ * `import os.path as osp`) with the qualified name it stands for, so that a pattern `flask.request` matches it as in
+ * Semgrep. Names are file-wide (a local that shadows an import keeps the mark).
+ */
+function qualifyImports(root: GNode): void {
+  const names = new Map<string, string>();
+  const dotted = (n: GNode | undefined) => (n ? n.text.replace(/\s+/g, '') : '');
+  const imports: GNode[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.kind === 'import_from_statement') {
+      imports.push(n);
+      const mod = dotted(n.children.find((c) => c.kind === 'dotted_name' || c.kind === 'relative_import'));
+      const i = n.children.findIndex((c) => c.leaf && c.text === 'import');
+      for (const c of n.children.slice(i + 1)) {
+        if (c.kind === 'dotted_name') names.set(dotted(c), `${mod}.${dotted(c)}`);
+        else if (c.kind === 'aliased_import') names.set(c.children[c.children.length - 1]!.text, `${mod}.${dotted(c.children[0])}`);
+      }
+    } else if (n.kind === 'import_statement') {
+      imports.push(n);
+      for (const c of n.children) if (c.kind === 'aliased_import') names.set(c.children[c.children.length - 1]!.text, dotted(c.children[0]));
+    } else if (!n.leaf) for (const c of n.children) stack.push(c);
+  }
+  if (!names.size) return;
+  const skip = new Set(imports);
+  const mark = (n: GNode): void => {
+    if (skip.has(n)) return;
+    if (n.kind === 'identifier') n.qual = names.get(n.text);
+    else if (n.kind === 'attribute') mark(n.children[0]!);
+    else for (const c of n.children) mark(c);
+  };
+  mark(root);
 }
 
 /** Parses a (rewritten) pattern in `lang` and returns its top-level statements, wrapped as the grammar needs. */

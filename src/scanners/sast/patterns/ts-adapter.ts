@@ -58,7 +58,7 @@ export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
     return {
       kind: ts.SyntaxKind[n.kind] ?? String(n.kind), children, text, leaf, str, value: str ? (n as TS.StringLiteral).text : text,
       startIndex: start, endIndex: end, startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
-      ty: ty ?? typeOf(n), cast, decos: ts.canHaveDecorators(n) ? ts.getDecorators(n)?.map(conv) : undefined,
+      ty: ty ?? typeOf(n), cast, decos: ts.canHaveDecorators(n) ? ts.getDecorators(n)?.map(conv) : undefined, qual: undefined,
     };
   };
   return conv(root);
