@@ -14,6 +14,7 @@ import { BENCH_DIR, build, cold, type Contender, has, header, inputDigest, paire
 
 const TARGET_MB = Number(process.env['SECRETS_BENCH_MB'] ?? (QUICK ? 20 : 200));
 const COMMITS = Number(process.env['SECRETS_BENCH_COMMITS'] ?? (QUICK ? 300 : 3000));
+/** The default thread count follows the load (src/scanners/secrets/prestart.ts): at most this many. */
 const THREADS = Math.min(availableParallelism(), 4);
 
 function rng(seed: number) {
@@ -102,7 +103,7 @@ if (!has('rg')) console.log('ripgrep not installed (apt-get install ripgrep): sk
 
 const out = (name: string, round: number) => join(BENCH_DIR, `secrets-${name}-${round}.json`);
 const contenders: Contender[] = [
-  { name: 'pipeguard secrets', threads: `${THREADS} (default: processors, up to 4)`, run: (i) => pipeguard(corpus.dir, out('default', i)) },
+  { name: 'pipeguard secrets', threads: `default: 1 to ${THREADS} (one per processor the load average leaves idle)`, run: (i) => pipeguard(corpus.dir, out('default', i)) },
   { name: 'pipeguard secrets --threads 1', threads: '1', run: (i) => pipeguard(corpus.dir, out('t1', i), 1) },
   ...(has('rg')
     ? [{
@@ -171,7 +172,7 @@ const history = (repo: string, outFile: string): Run => pipeguardRun(['secrets',
 const repo = historyRepo(COMMITS);
 console.log(`\nhistory: ${relative(ROOT, repo)}, ${COMMITS} commits (seeded, git fast-import), ${(blobBytes(repo) / 1048576).toFixed(1)} MB of blobs`);
 const hist = paired([
-  { name: `pipeguard secrets --history`, threads: `${THREADS} (default)`, run: (i) => history(repo, out('history', i)) },
+  { name: `pipeguard secrets --history`, threads: 'default', run: (i) => history(repo, out('history', i)) },
   {
     name: 'git log -p -U0 --all | wc -c (reading alone)',
     threads: '1',
