@@ -12,11 +12,22 @@ export function activeSpecs(input: RuleSetInput): SecretRuleSpec[] {
   return [...BUILTIN_RULES.filter((r) => !off.has(r.id) && !custom.has(r.id)), ...input.custom];
 }
 
-/** Compiles the active rules. */
+/** The built-in rules compiled with nothing disabled, added or allowed: shared by every caller in this thread. */
+let builtinOnly: RuleSet | undefined;
+
+/**
+ * Compiles the active rules. The built-in set with a default config is compiled once per thread and shared (the
+ * secrets scanner and the report masker both need it, ~70 ms each); a rule set holds no state between `detect`
+ * calls, which are synchronous.
+ */
 export function buildRuleSet(input: RuleSetInput): RuleSet {
-  return compileRules(activeSpecs(input), {
+  const plain = !input.custom.length && !input.disable.length && !input.allowRegexes.length && !input.stopwords.length;
+  if (plain && builtinOnly) return builtinOnly;
+  const set = compileRules(activeSpecs(input), {
     allowRegexes: input.allowRegexes,
     stopwords: input.stopwords,
     custom: new Set(input.custom.map((r) => r.id)),
   });
+  if (plain) builtinOnly = set;
+  return set;
 }
