@@ -11,9 +11,10 @@ import { verifyAuditLog } from '../src/deliver/audit/verify.js';
 import { encodedForms } from '../src/deliver/mask/encodings.js';
 import { Masker, maskPatterns } from '../src/deliver/mask/masker.js';
 import { encryptAge, formatSecretsYaml, newIdentity } from '../src/deliver/secrets/age-file.js';
-import { BENCH_DIR, CLI, build, table } from './util.js';
+import { BENCH_DIR, CLI, QUICK, build, table } from './util.js';
 
-const MIB = Number(process.argv[2] ?? 16);
+// The log's size in MiB: the first positional argument (--quick: 2).
+const MIB = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? (QUICK ? 2 : 16));
 const ROUNDS = 5;
 const dir = join(BENCH_DIR, 'deliver');
 rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { AuditLog } from '../src/deliver/audit/log.js';
 import { DeployProxy } from '../src/deliver/deploy/proxy.js';
 import { checkHealth, freePort, sleep } from '../src/deliver/deploy/release.js';
 import { deployBehindProxy } from '../src/deliver/deploy/rollout.js';
-import { BENCH_DIR, table } from './util.js';
+import { BENCH_DIR, QUICK, table } from './util.js';
 
 const SERVER = fileURLToPath(new URL('../examples/deploy/app/server.mjs', import.meta.url));
 
@@ -67,7 +67,8 @@ async function throughput(url: string, n: number, loops = 16): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const n = Number(process.argv[2] ?? 2000);
+  // Requests per round: the first positional argument (--quick: 400).
+  const n = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? (QUICK ? 400 : 2000));
   const backend = await service();
   const proxyPort = await freePort('127.0.0.1');
   const proxyChild = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'proxy', backend.url, String(proxyPort)], { stdio: ['ignore', 'pipe', 'inherit'] });

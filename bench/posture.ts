@@ -7,11 +7,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ForgeDouble, type Recording, type Route } from '../test/helpers/forge-double.js';
-import { CLI, build, table } from './util.js';
+import { CLI, QUICK, build, table } from './util.js';
 
 // npm run bench passes no arguments through: PIPEGUARD_BENCH_REPOS and PIPEGUARD_BENCH_RUNS set the sizes.
-const N = Number(process.argv[2] ?? process.env['PIPEGUARD_BENCH_REPOS'] ?? 200);
-const RUNS = Number(process.argv[3] ?? process.env['PIPEGUARD_BENCH_RUNS'] ?? 3);
+// Positional arguments only (npm run bench -- --quick passes a flag): --quick is 20 repositories, one run.
+const [repos, runs] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const N = Number(repos ?? process.env['PIPEGUARD_BENCH_REPOS'] ?? (QUICK ? 20 : 200));
+const RUNS = Number(runs ?? process.env['PIPEGUARD_BENCH_RUNS'] ?? (QUICK ? 1 : 3));
 const fixtures = new URL('../test/posture/fixtures/', import.meta.url);
 
 /** An organisation of N repositories, half from each recorded repository, renamed. */
