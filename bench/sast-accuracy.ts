@@ -9,43 +9,16 @@
  * `--misses` lists every missed vulnerable line and every flagged safe line. The corpus is written by us for this
  * measurement; it is not the hidden set of issue 22, so its figures show direction, not the hidden set's score.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../src/config/schema.js';
-import { locationPath, startLineOf } from '../src/core/location.js';
-import type { RawFinding, ScanContext } from '../src/core/types.js';
-import { standaloneContext } from '../src/engine/run.js';
-import { sastConfigSchema, type SastConfig } from '../src/scanners/sast/config.js';
-import { sastScanner } from '../src/scanners/sast/index.js';
-import { openDirectory } from '../src/targets/directory.js';
+import { filesBelow as files, runSast } from './lib/sast-run.js';
 
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
 const dir = args.find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('./fixtures/sast-corpus', import.meta.url));
 
-function files(d: string): string[] {
-  return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n)) : [join(d, n)]));
-}
-
-const target = await openDirectory(dir, { gitignore: false });
-const errors: string[] = [];
-const ctx: ScanContext<SastConfig> = standaloneContext(target, sastConfigSchema.parse({}), {} as unknown as Config, {
-  fileError: (p, m) => errors.push(`${p}: ${m}`),
-  log: { debug: () => {}, info: () => {}, warn: () => {} },
-});
-const t0 = process.cpuUsage();
-const w0 = Date.now();
-const findings: RawFinding[] = [];
-for await (const f of sastScanner.scan(target, ctx)) findings.push(f);
-const cpu = process.cpuUsage(t0);
-await target.dispose();
-
-const hit = new Map<string, string[]>();
-for (const f of findings) {
-  const k = `${locationPath(f.location)}:${startLineOf(f.location)}`;
-  hit.set(k, [...(hit.get(k) ?? []), f.ruleId]);
-}
+const { hit, errors, cpuSeconds, wallSeconds } = await runSast(dir);
 interface Tally { vuln: number; found: number; safe: number; flagged: number }
 const byClass = new Map<string, Tally>();
 const misses: string[] = [];
@@ -79,6 +52,6 @@ for (const [c, t] of [...byClass].sort()) {
   console.log(c.padEnd(18), `${t.found}/${t.vuln}`.padStart(10), pct(t.found, t.vuln).padStart(8), `${t.flagged}/${t.safe}`.padStart(13), pct(t.flagged, t.safe).padStart(8));
 }
 console.log('TOTAL'.padEnd(18), `${total.found}/${total.vuln}`.padStart(10), pct(total.found, total.vuln).padStart(8), `${total.flagged}/${total.safe}`.padStart(13), pct(total.flagged, total.safe).padStart(8));
-console.log(`files with no finding: ${files(dir).filter((p) => ![...hit.keys()].some((k) => k.startsWith(relative(dir, p).split('\\').join('/') + ':'))).length} of ${files(dir).length}; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, wall ${((Date.now() - w0) / 1000).toFixed(2)} s`);
+console.log(`files with no finding: ${files(dir).filter((p) => ![...hit.keys()].some((k) => k.startsWith(relative(dir, p).split('\\').join('/') + ':'))).length} of ${files(dir).length}; CPU ${cpuSeconds.toFixed(2)} s, wall ${wallSeconds.toFixed(2)} s`);
 if (errors.length) console.log(errors.join('\n'));
 if (showMisses) console.log(misses.join('\n'));

@@ -16,16 +16,10 @@
  * `typescript/<framework>/...`). Those files are LGPL + Commons Clause: they are fetched into `.bench/` (gitignored)
  * as bench/README.md says and never committed. Classes are the `<language>/<framework>` folders.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../src/config/schema.js';
-import { locationPath, startLineOf } from '../src/core/location.js';
-import type { RawFinding, ScanContext } from '../src/core/types.js';
-import { standaloneContext } from '../src/engine/run.js';
-import { sastConfigSchema, type SastConfig } from '../src/scanners/sast/config.js';
-import { sastScanner } from '../src/scanners/sast/index.js';
-import { openDirectory } from '../src/targets/directory.js';
+import { filesBelow, runSast } from './lib/sast-run.js';
 
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
@@ -38,10 +32,7 @@ if (!existsSync(dir)) {
 
 const SOURCE = /\.(?:[cm]?[jt]sx?)$/;
 function files(d: string): string[] {
-  return readdirSync(d)
-    .sort()
-    .flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n)) : [join(d, n)]))
-    .filter((p) => SOURCE.test(p) && !/\.fixed\./.test(p));
+  return filesBelow(d).filter((p) => SOURCE.test(p) && !/\.fixed\./.test(p));
 }
 
 /** A labelled line: 1-based line numbers a finding may start on, and whether it is vulnerable. */
@@ -78,23 +69,7 @@ function labels(text: string): Map<number, Label> {
   return out;
 }
 
-const target = await openDirectory(dir, { gitignore: false });
-const errors: string[] = [];
-const ctx: ScanContext<SastConfig> = standaloneContext(target, sastConfigSchema.parse({}), {} as unknown as Config, {
-  fileError: (p, m) => errors.push(`${p}: ${m}`),
-  log: { debug: () => {}, info: () => {}, warn: () => {} },
-});
-const t0 = process.cpuUsage();
-const findings: RawFinding[] = [];
-for await (const f of sastScanner.scan(target, ctx)) findings.push(f);
-const cpu = process.cpuUsage(t0);
-await target.dispose();
-
-const hit = new Map<string, string[]>();
-for (const f of findings) {
-  const k = `${locationPath(f.location)}:${startLineOf(f.location)}`;
-  hit.set(k, [...(hit.get(k) ?? []), f.ruleId]);
-}
+const { findings, hit, errors, cpuSeconds } = await runSast(dir);
 
 interface Tally { files: number; silent: number; vuln: number; found: number; safe: number; flagged: number }
 const empty = (): Tally => ({ files: 0, silent: 0, vuln: 0, found: 0, safe: 0, flagged: 0 });
@@ -143,7 +118,7 @@ for (const [c, t] of [...byClass].sort()) {
   console.log(row(c, t, W));
 }
 console.log(row('TOTAL', total, W));
-console.log(`${findings.length} findings; files with no finding: ${total.silent} of ${total.files}; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s`);
+console.log(`${findings.length} findings; files with no finding: ${total.silent} of ${total.files}; CPU ${cpuSeconds.toFixed(2)} s`);
 if (showFiles) {
   console.log('');
   for (const [f, t] of byFile) console.log(row(f, t, 90));
