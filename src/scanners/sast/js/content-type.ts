@@ -84,12 +84,7 @@ function valuesOf(e: TS.Expression, sf: TS.SourceFile, group: GroupFiles, depth:
     const v = obj && ts.isObjectLiteralExpression(obj) ? propValue(obj, e.name.text, sf) : undefined;
     return v ? valuesOf(v, sf, group, depth + 1) : undefined;
   }
-  if (ts.isIdentifier(e)) {
-    const p = paramOf(e);
-    if (p) return argsAt(p.fn, p.index, sf, group, (a, asf) => valuesOf(a, asf, group, depth + 1));
-    const init = constInit(e, sf);
-    return init ? valuesOf(init, sf, group, depth + 1) : undefined;
-  }
+  if (ts.isIdentifier(e)) return throughName(e, sf, group, (x, xsf) => valuesOf(x, xsf, group, depth + 1));
   return undefined;
 }
 
@@ -100,13 +95,19 @@ function headerTypes(e: TS.Expression, sf: TS.SourceFile, group: GroupFiles, dep
     const v = propValue(e, 'content-type', sf);
     return v ? valuesOf(v, sf, group, depth + 1) : undefined;
   }
-  if (ts.isIdentifier(e)) {
-    const p = paramOf(e);
-    if (p) return argsAt(p.fn, p.index, sf, group, (a, asf) => headerTypes(a, asf, group, depth + 1));
-    const init = constInit(e, sf);
-    return init ? headerTypes(init, sf, group, depth + 1) : undefined;
-  }
+  if (ts.isIdentifier(e)) return throughName(e, sf, group, (x, xsf) => headerTypes(x, xsf, group, depth + 1));
   return undefined;
+}
+
+/**
+ * What a name stands for, read by `of`: a parameter's arguments at every call site in the group (all must be
+ * known), or a constant's initialiser; undefined otherwise.
+ */
+function throughName(id: TS.Identifier, sf: TS.SourceFile, group: GroupFiles, of: (e: TS.Expression, sf: TS.SourceFile) => string[] | undefined): string[] | undefined {
+  const p = paramOf(id);
+  if (p) return argsAt(p.fn, p.index, sf, group, of);
+  const init = constInit(id, sf);
+  return init ? of(init, sf) : undefined;
 }
 
 /** A property's value in an object literal, by name (case-insensitive). */
