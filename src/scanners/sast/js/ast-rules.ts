@@ -117,6 +117,13 @@ function isJwt(callee: string, f: FileFacts): boolean {
   return /(^|\.)(jwt|jsonwebtoken|JWT|jsonWebToken)\.(verify|sign|decode)$/.test(callee) || (/^(verify|sign|decode)$/.test(callee) && f.imports.has('jsonwebtoken'));
 }
 
+/** Whether the receiver of a `x.decode` call is bound to the `jwt-simple` module. */
+function fromJwtSimple(callee: string, f: FileFacts): boolean {
+  if (!f.imports.has('jwt-simple')) return false;
+  const recv = callee.split('.').slice(-2, -1)[0];
+  return !!recv && new RegExp(`\\b${recv}\\s*=\\s*require\\(\\s*['"]jwt-simple['"]|import\\s+(\\*\\s+as\\s+)?${recv}\\s+from\\s+['"]jwt-simple['"]`).test(f.text);
+}
+
 /** A string literal, or a list of them, used as a key. */
 function literalSecret(e: TS.Expression): boolean {
   if (ts.isStringLiteralLike(e)) return e.text.length > 0;
@@ -209,6 +216,12 @@ export const AST_RULES: AstRule[] = [
       if (!ts.isCallExpression(n)) return;
       const c = calleeText(n, f.sf);
       if (!isJwt(c, f) || !c.endsWith('decode')) return;
+      // jwt-simple's decode(token, key, noVerify) checks the signature unless its third argument is truthy
+      if (fromJwtSimple(c, f)) {
+        const nv = n.arguments[2];
+        if (!nv || [ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(nv.kind) || /^(0|undefined|''|"")$/.test(nv.getText(f.sf))) return;
+        return report(n, 'jwt-simple decode is told not to verify the signature (its third argument is truthy).');
+      }
       if (f.hasJwtVerify && verifiedAround(n, f.sf)) return;
       report(n, 'jwt.decode trusts an unverified token: call jwt.verify.');
     },
