@@ -117,6 +117,12 @@ function isJwt(callee: string, f: FileFacts): boolean {
   return /(^|\.)(jwt|jsonwebtoken|JWT|jsonWebToken)\.(verify|sign|decode)$/.test(callee) || (/^(verify|sign|decode)$/.test(callee) && f.imports.has('jsonwebtoken'));
 }
 
+/** Whether a construct is declared in CDK code: the file imports the CDK and the construct's first argument is a scope. */
+function cdkScope(n: TS.NewExpression, f: FileFacts): boolean {
+  if (![...f.imports].some((m) => m === 'aws-cdk-lib' || m.startsWith('aws-cdk-lib/') || m.startsWith('@aws-cdk/'))) return false;
+  return (n.arguments?.length ?? 0) >= 2;
+}
+
 /** Whether the receiver of a `x.decode` call is bound to the `jwt-simple` module. */
 function fromJwtSimple(callee: string, f: FileFacts): boolean {
   if (!f.imports.has('jwt-simple')) return false;
@@ -438,38 +444,76 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-cdk-public-bucket', title: 'AWS CDK bucket open to the public or unencrypted', severity: 'high', confidence: 'medium', cwe: ['CWE-732', 'CWE-311'],
-    kinds: [ts.SyntaxKind.NewExpression],
-    help: 'An S3 bucket declared with `publicReadAccess: true`, `BlockPublicAccess` turned off or `BucketEncryption.UNENCRYPTED` exposes or stores data in the clear. Keep public access blocked and use S3-managed or KMS encryption.',
+    kinds: [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression],
+    help: 'An S3 bucket declared with `publicReadAccess: true`, `BlockPublicAccess` turned off, made public with `grantPublicAccess()`, or declared unencrypted (`BucketEncryption.UNENCRYPTED`, or `UNMANAGED` with CDK v1) exposes or stores data in the clear. Keep public access blocked and use S3-managed or KMS encryption.',
     visit(n, f, report) {
-      if (!ts.isNewExpression(n) || !/(^|\.)Bucket$/.test(n.expression.getText(f.sf))) return;
+      // bucket.grantPublicAccess(): reported where the bucket is declared
+      if (ts.isCallExpression(n)) {
+        if (!ts.isPropertyAccessExpression(n.expression) || n.expression.name.text !== 'grantPublicAccess' || !ts.isIdentifier(n.expression.expression)) return;
+        const decl = localInit(n.expression.expression, f);
+        if (decl && ts.isNewExpression(decl) && /(^|\.)Bucket$/.test(decl.expression.getText(f.sf))) report(decl, `Bucket ${n.expression.expression.text} is made public with grantPublicAccess().`);
+        return;
+      }
+      if (!ts.isNewExpression(n) || !/(^|\.)Bucket$/.test(n.expression.getText(f.sf)) || !cdkScope(n, f)) return;
       const o = n.arguments?.[2];
+      const v1 = f.imports.has('@aws-cdk/aws-s3');
       if (!o || !ts.isObjectLiteralExpression(o)) return;
       const pub = prop(o, 'publicReadAccess');
-      if (pub?.kind === ts.SyntaxKind.TrueKeyword) report(pub.parent, 'The bucket grants public read access.');
+      if (pub?.kind === ts.SyntaxKind.TrueKeyword) return report(n, 'The bucket grants public read access.');
       const enc = prop(o, 'encryption');
-      if (enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) report(enc.parent, 'The bucket is not encrypted at rest.');
+      if (enc && (/UNENCRYPTED$/.test(enc.getText(f.sf)) || (v1 && /UNMANAGED$/.test(enc.getText(f.sf))))) return report(n, 'The bucket is not encrypted at rest.');
       const bpa = prop(o, 'blockPublicAccess');
-      if (bpa && /BLOCK_NONE$|blockPublicAcls:\s*false/.test(bpa.getText(f.sf))) report(bpa.parent, 'Public access blocking is turned off.');
+      if (bpa && /BLOCK_NONE$|blockPublicAcls:\s*false/.test(bpa.getText(f.sf))) report(n, 'Public access blocking is turned off.');
+    },
+  },
+  {
+    id: 'js-cdk-bucket-no-tls', title: 'AWS CDK bucket does not require TLS', severity: 'low', confidence: 'medium', cwe: ['CWE-319'],
+    kinds: [ts.SyntaxKind.NewExpression],
+    help: 'With `enforceSSL: false` the bucket policy does not deny plain-HTTP requests, so objects can be read or written over an unencrypted connection. Set `enforceSSL: true`.',
+    visit(n, f, report) {
+      if (!ts.isNewExpression(n) || !/(^|\.)Bucket$/.test(n.expression.getText(f.sf)) || !cdkScope(n, f)) return;
+      const o = n.arguments?.[2];
+      const tls = o && ts.isObjectLiteralExpression(o) ? prop(o, 'enforceSSL') : undefined;
+      if (tls?.kind === ts.SyntaxKind.FalseKeyword) report(n, 'The bucket accepts requests over plain HTTP (enforceSSL: false).');
     },
   },
   {
     id: 'js-cdk-unencrypted-storage', title: 'AWS CDK database, volume or queue unencrypted or public', severity: 'high', confidence: 'medium', cwe: ['CWE-311', 'CWE-284'],
     kinds: [ts.SyntaxKind.NewExpression],
-    help: 'An RDS instance or cluster, EFS file system, EBS volume or SQS queue declared with encryption turned off stores data in the clear; an RDS instance with `publiclyAccessible: true` is reachable from the internet. Leave encryption on (the default for most constructs) and keep databases in private subnets.',
+    help: 'An RDS instance or cluster (unencrypted unless `storageEncrypted` or a key is given), EFS file system, EBS volume or SQS queue declared with encryption turned off (or, for CDK v1 queues, left at the unencrypted default) stores data in the clear; an RDS instance with `publiclyAccessible: true` is reachable from the internet. Turn encryption on and keep databases in private subnets.',
     visit(n, f, report) {
-      if (!ts.isNewExpression(n)) return;
+      if (!ts.isNewExpression(n) || !cdkScope(n, f)) return;
       const c = n.expression.getText(f.sf);
-      if (!/(^|\.)(DatabaseInstance|DatabaseCluster|ServerlessCluster|FileSystem|Volume|Queue|CfnDBInstance|CfnDBCluster)$/.test(c)) return;
+      const kind = /(?:^|\.)(DatabaseInstance|DatabaseCluster|ServerlessCluster|FileSystem|Volume|Queue|CfnDBInstance|CfnDBCluster)$/.exec(c)?.[1];
+      if (!kind) return;
       const o = n.arguments?.[2];
-      if (!o || !ts.isObjectLiteralExpression(o)) return;
+      const v1Queue = kind === 'Queue' && f.imports.has('@aws-cdk/aws-sqs');
+      if (!o || !ts.isObjectLiteralExpression(o)) {
+        if (v1Queue) report(n, 'The queue is not encrypted (CDK v1 queues have no encryption by default).');
+        return;
+      }
+      if (o.properties.some(ts.isSpreadAssignment)) return;
       for (const key of ['storageEncrypted', 'encrypted']) {
         const v = prop(o, key);
-        if (v?.kind === ts.SyntaxKind.FalseKeyword) report(v.parent, `${c.split('.').pop()} is declared with ${key}: false.`);
+        if (v?.kind === ts.SyntaxKind.FalseKeyword) return report(n, `${kind} is declared with ${key}: false.`);
+      }
+      if ((kind === 'DatabaseInstance' || kind === 'DatabaseCluster') && !prop(o, 'storageEncrypted') && !prop(o, 'storageEncryptionKey') && !prop(o, 'snapshotIdentifier')) {
+        return report(n, `${kind} storage is not encrypted (storageEncrypted is not set).`);
       }
       const enc = prop(o, 'encryption');
-      if (enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) report(enc.parent, `${c.split('.').pop()} is not encrypted.`);
+      if ((enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) || (v1Queue && !enc && !prop(o, 'encryptionMasterKey'))) return report(n, `${kind} is not encrypted.`);
       const pub = prop(o, 'publiclyAccessible');
-      if (pub?.kind === ts.SyntaxKind.TrueKeyword) report(pub.parent, 'The database is publicly accessible.');
+      if (pub?.kind === ts.SyntaxKind.TrueKeyword) report(n, 'The database is publicly accessible.');
+    },
+  },
+  {
+    id: 'js-cdk-public-build-badge', title: 'AWS CDK CodeBuild project with a public badge', severity: 'low', confidence: 'medium', cwe: ['CWE-200'],
+    kinds: [ts.SyntaxKind.NewExpression],
+    help: 'A CodeBuild `badge` is served from a public URL that anyone can load, revealing the project and its build status (and, for private repositories, that they exist). Leave `badge` off for private projects.',
+    visit(n, f, report) {
+      if (!ts.isNewExpression(n) || !/(^|\.)Project$/.test(n.expression.getText(f.sf)) || !cdkScope(n, f)) return;
+      const o = n.arguments?.[2];
+      if (o && ts.isObjectLiteralExpression(o) && prop(o, 'badge')?.kind === ts.SyntaxKind.TrueKeyword) report(n, 'The build project publishes a public badge.');
     },
   },
   {
