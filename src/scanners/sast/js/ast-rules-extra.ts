@@ -48,6 +48,23 @@ function fromParameter(e: TS.Expression, sf: TS.SourceFile): boolean {
   return false;
 }
 
+/** The initialiser of a `const`/`let`/`var` declaration of this name in the file. */
+function declaredInit(id: TS.Identifier, f: FileFacts): TS.Expression | undefined {
+  let found: TS.Expression | undefined;
+  const visit = (m: TS.Node): void => {
+    if (found) return;
+    if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === id.text && m.initializer) found = m.initializer;
+    else ts.forEachChild(m, visit);
+  };
+  visit(f.sf);
+  return found;
+}
+
+function declaredObject(id: TS.Identifier, f: FileFacts): TS.ObjectLiteralExpression | undefined {
+  const v = declaredInit(id, f);
+  return v && ts.isObjectLiteralExpression(v) ? v : undefined;
+}
+
 const AEAD = /-(gcm|ccm|ocb)$|^chacha20-poly1305$/i;
 
 /** URL attributes (other than href/src, judged by the XSS rules) whose value the browser fetches or sends a request to. */
@@ -138,6 +155,66 @@ export const EXTRA_AST_RULES: AstRule[] = [
       } else if (/\.enableCors$/.test(c)) {
         const o = n.arguments[0];
         if (!o || anyOrigin(o)) report(n, 'enableCors() allows every origin.');
+      }
+    },
+  },
+  {
+    id: 'js-sequelize-weak-tls', title: 'Database connection with TLS turned off, unverified or outdated', severity: 'medium', confidence: 'medium', cwe: ['CWE-295', 'CWE-326', 'CWE-319'],
+    kinds: [ts.SyntaxKind.ObjectLiteralExpression],
+    help: 'A Sequelize configuration (`dialect` postgres, mysql, mariadb or mssql) with `dialectOptions.ssl: false`, with `rejectUnauthorized: false` (any certificate accepted, so a man in the middle reads the traffic) or with `minVersion` TLSv1/TLSv1.1 does not protect the connection. Require TLS 1.2+ and verify the server certificate (pass its CA with `ca`).',
+    visit(n, f, report) {
+      if (!ts.isObjectLiteralExpression(n)) return;
+      const dialect = prop(n, 'dialect');
+      if (!dialect || !ts.isStringLiteralLike(dialect) || !/^(postgres|mysql|mariadb|mssql)$/.test(dialect.text)) return;
+      const opts = prop(n, 'dialectOptions');
+      const ssl = opts && ts.isObjectLiteralExpression(opts) ? prop(opts, 'ssl') : undefined;
+      if (!ssl) return;
+      if (ssl.kind === ts.SyntaxKind.FalseKeyword) return report(n, `The ${dialect.text} connection turns TLS off (ssl: false).`);
+      if (!ts.isObjectLiteralExpression(ssl)) return;
+      if (prop(ssl, 'rejectUnauthorized')?.kind === ts.SyntaxKind.FalseKeyword) report(n, `The ${dialect.text} connection accepts any server certificate (rejectUnauthorized: false).`);
+      const min = prop(ssl, 'minVersion');
+      if (min && ts.isStringLiteralLike(min) && /^TLSv1(\.[01])?$/.test(min.text)) report(ssl, `The ${dialect.text} connection allows ${min.text}.`);
+    },
+  },
+  {
+    id: 'js-intercom-no-user-hash', title: 'Intercom user identified without identity verification', severity: 'medium', confidence: 'medium', cwe: ['CWE-287', 'CWE-290'],
+    kinds: [ts.SyntaxKind.ObjectLiteralExpression],
+    help: 'Intercom settings that name the user (`user_id` or `email`) without `user_hash` let anyone impersonate that user in the messenger and read their conversations. Compute `user_hash` (an HMAC of the id with the identity-verification secret) on the server and send it along.',
+    visit(n, f, report) {
+      if (!ts.isObjectLiteralExpression(n) || !prop(n, 'app_id') || prop(n, 'user_hash')) return;
+      if (n.properties.some(ts.isSpreadAssignment) || (!prop(n, 'user_id') && !prop(n, 'email'))) return;
+      const p = n.parent;
+      const target = ts.isBinaryExpression(p) ? p.left.getText(f.sf) : ts.isVariableDeclaration(p) ? p.name.getText(f.sf) : ts.isCallExpression(p) ? p.expression.getText(f.sf) : '';
+      if (!/intercom/i.test(target) && !/\bIntercom\s*\(\s*['"]boot['"]\s*,\s*\w+\s*\)/.test(f.text)) return;
+      report(n, 'The Intercom user is identified without user_hash (identity verification).');
+    },
+  },
+  {
+    id: 'js-ajv-all-errors', title: 'JSON schema validator collects every error', severity: 'low', confidence: 'medium', cwe: ['CWE-400'],
+    kinds: [ts.SyntaxKind.NewExpression],
+    help: 'With `allErrors: true`, Ajv keeps validating after the first failure, so a crafted document can make validation (and the error list) arbitrarily expensive. Leave it off for untrusted input or cap it to development builds.',
+    visit(n, f, report) {
+      if (!ts.isNewExpression(n) || !/(^|\.)Ajv$/.test(n.expression.getText(f.sf))) return;
+      const a = n.arguments?.[0];
+      const o = a && ts.isObjectLiteralExpression(a) ? a : a && ts.isIdentifier(a) ? declaredObject(a, f) : undefined;
+      if (o && prop(o, 'allErrors')?.kind === ts.SyntaxKind.TrueKeyword) report(n, 'Ajv is created with allErrors: true.');
+    },
+  },
+  {
+    id: 'js-directory-listing', title: 'Directory listing served', severity: 'low', confidence: 'medium', cwe: ['CWE-548'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    help: '`serve-index` lists the files of a directory to anyone, exposing backups, configuration and other files not meant to be found. Serve known files only.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !f.imports.has('serve-index')) return;
+      const binding = /\b(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*['"]serve-index['"]\s*\)|import\s+(\w+)\s+from\s+['"]serve-index['"]/.exec(f.text);
+      const mod = binding?.[1] ?? binding?.[2];
+      if (!mod) return;
+      const c = n.expression;
+      // app.use('/ftp', serveIndex(...)), or a handler made by serveIndex(...) called on a request
+      if (ts.isIdentifier(c) && c.text === mod && ts.isCallExpression(n.parent) && /(^|\.)use$/.test(n.parent.expression.getText(f.sf))) report(n.parent, 'A directory index is served.');
+      else if (ts.isIdentifier(c) && n.arguments.length >= 2) {
+        const init = declaredInit(c, f);
+        if (init && ts.isCallExpression(init) && init.expression.getText(f.sf) === mod) report(n, 'A directory index is served.');
       }
     },
   },

@@ -117,6 +117,35 @@ function isJwt(callee: string, f: FileFacts): boolean {
   return /(^|\.)(jwt|jsonwebtoken|JWT|jsonWebToken)\.(verify|sign|decode)$/.test(callee) || (/^(verify|sign|decode)$/.test(callee) && f.imports.has('jsonwebtoken'));
 }
 
+/** The right-hand side of the first assignment `<target> = ...` in the file (`this.secret = '...'`, `opts.key = '...'`). */
+function assignedValue(target: string, f: FileFacts): TS.Expression | undefined {
+  let found: TS.Expression | undefined;
+  const visit = (m: TS.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && m.left.getText(f.sf).replace(/\s+/g, '') === target) found = m.right;
+    else ts.forEachChild(m, visit);
+  };
+  visit(f.sf);
+  return found;
+}
+
+/** The object literal a name or property refers to (`const opts = {...}`, `this.options = {...}`), if the file sets one. */
+function objectBinding(e: TS.Expression, f: FileFacts): TS.ObjectLiteralExpression | undefined {
+  const v = ts.isIdentifier(e) ? (localInit(e, f) ?? assignedValue(e.text, f)) : ts.isPropertyAccessExpression(e) ? assignedValue(e.getText(f.sf).replace(/\s+/g, ''), f) : undefined;
+  return v && ts.isObjectLiteralExpression(v) ? v : undefined;
+}
+
+/** A literal secret, or a name or property the file binds to one and never reassigns. */
+function hardCoded(v: TS.Expression, f: FileFacts): boolean {
+  if (literalSecret(v) || constString(v, f) !== undefined) return true;
+  const target = ts.isIdentifier(v) || ts.isPropertyAccessExpression(v) ? v.getText(f.sf).replace(/\s+/g, '') : undefined;
+  if (!target) return false;
+  const init = (ts.isIdentifier(v) ? localInit(v, f) : undefined) ?? assignedValue(target, f);
+  if (!init || !ts.isStringLiteralLike(init) || PLACEHOLDER.test(init.text)) return false;
+  const writes = f.text.match(new RegExp(`(^|[^\\w.])${target.replace(/[.$]/g, '\\$&')}\\s*=[^=]`, 'g'))?.length ?? 0;
+  return writes <= 1;
+}
+
 /** Whether a construct is declared in CDK code: the file imports the CDK and the construct's first argument is a scope. */
 function cdkScope(n: TS.NewExpression, f: FileFacts): boolean {
   if (![...f.imports].some((m) => m === 'aws-cdk-lib' || m.startsWith('aws-cdk-lib/') || m.startsWith('@aws-cdk/'))) return false;
@@ -419,11 +448,25 @@ export const AST_RULES: AstRule[] = [
         return;
       }
       if (last === 'jwt' && !f.imports.has('express-jwt')) return;
-      const o = n.arguments?.[0];
-      if (!o || !ts.isObjectLiteralExpression(o)) return;
-      for (const key of ['secret', 'secretOrKey', 'keys', 'secretOrPrivateKey']) {
-        const v = prop(o, key);
-        if (v && (literalSecret(v) || constString(v, f) !== undefined)) report(v, `${last}() is configured with a hard-coded ${key}.`);
+      const strategy = /Strategy$/.test(last);
+      if (ts.isNewExpression(n) !== strategy) return;
+      const a0 = n.arguments?.[0];
+      if (!a0) return;
+      // the options inline, or in a variable / property the file sets to an object literal
+      const o = ts.isObjectLiteralExpression(a0) ? a0 : objectBinding(a0, f);
+      const keys = strategy ? ['secretOrKey', 'clientSecret', 'consumerSecret', 'secret'] : ['secret', 'secretOrKey', 'keys', 'secretOrPrivateKey'];
+      if (o) {
+        for (const key of keys) {
+          const v = prop(o, key);
+          if (v && hardCoded(v, f)) return report(strategy ? (o === a0 ? o : n) : v, `${last}() is configured with a hard-coded ${key}.`);
+        }
+      }
+      // properties set one by one (`opts.clientSecret = '...'`)
+      if (ts.isIdentifier(a0)) {
+        for (const key of keys) {
+          const v = assignedValue(`${a0.text}.${key}`, f);
+          if (v && hardCoded(v, f)) return report(n, `${last}() is configured with a hard-coded ${key}.`);
+        }
       }
     },
   },
