@@ -146,6 +146,22 @@ function hardCoded(v: TS.Expression, f: FileFacts): boolean {
   return writes <= 1;
 }
 
+/** Asymmetric verification keys by name: public keys, certificates, PEM/JWK material. */
+const PUBLIC_KEY = /pub(lic)?|cert|pem|jwks?\b|jwk|rsa|ecdsa|spki|x509/i;
+
+/**
+ * Whether a JWT verification key may be a public key (where HS/RS algorithm confusion applies): named like one, read
+ * from a file, or a key-lookup callback (`getKey`, a JWKS client). A shared secret is not.
+ */
+function maybePublicKey(k: TS.Expression | undefined, f: FileFacts): boolean {
+  if (!k) return false;
+  if (ts.isFunctionLike(k)) return true;
+  const text = k.getText(f.sf);
+  if (PUBLIC_KEY.test(text) || /readFileSync|readFile\(|getKey|secretProvider/.test(text)) return true;
+  const init = ts.isIdentifier(k) ? localInit(k, f) : undefined;
+  return !!init && (ts.isFunctionLike(init) || PUBLIC_KEY.test(init.getText(f.sf)) || /readFileSync|readFile\(/.test(init.getText(f.sf)));
+}
+
 /** Whether a construct is declared in CDK code: the file imports the CDK and the construct's first argument is a scope. */
 function cdkScope(n: TS.NewExpression, f: FileFacts): boolean {
   if (![...f.imports].some((m) => m === 'aws-cdk-lib' || m.startsWith('aws-cdk-lib/') || m.startsWith('@aws-cdk/'))) return false;
@@ -219,11 +235,12 @@ export const AST_RULES: AstRule[] = [
     id: 'js-jwt-verify-no-algorithms', title: 'JWT verified without pinning algorithms', severity: 'medium', confidence: 'medium', cwe: ['CWE-347'],
     kinds: [ts.SyntaxKind.CallExpression],
     callNames: new Set(['verify']),
-    help: 'Pass `{ algorithms: [...] }` to `jwt.verify` so a token cannot choose its own algorithm (the HS/RS confusion and `none` attacks).',
+    help: 'Pass `{ algorithms: [...] }` to `jwt.verify` when it checks tokens with a public key or certificate: otherwise a token signed with HS256 using that public key as the HMAC secret passes (the HS/RS confusion attack). Verifying with a shared secret is not affected (an unsigned or RSA-signed token cannot pass an HMAC check), so only public keys, certificates, key files and key callbacks are reported.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
       const c = calleeText(n, f.sf);
       if (!isJwt(c, f) || !c.endsWith('verify')) return;
+      if (!maybePublicKey(n.arguments[1], f)) return;
       const opts = n.arguments[2];
       if (opts && ts.isFunctionLike(opts)) return report(n, 'jwt.verify is called without an algorithms list.');
       if (!opts) return report(n, 'jwt.verify is called without an algorithms list.');
