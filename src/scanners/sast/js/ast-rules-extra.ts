@@ -48,15 +48,18 @@ function fromParameter(e: TS.Expression, sf: TS.SourceFile): boolean {
   return false;
 }
 
-/** The initialiser of a `const`/`let`/`var` declaration of this name in the file. */
+/** The initialiser of the declaration of this name nearest to it: in the enclosing functions first, then the file. */
 function declaredInit(id: TS.Identifier, f: FileFacts): TS.Expression | undefined {
   let found: TS.Expression | undefined;
-  const visit = (m: TS.Node): void => {
-    if (found) return;
-    if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === id.text && m.initializer) found = m.initializer;
-    else ts.forEachChild(m, visit);
-  };
-  visit(f.sf);
+  for (let scope: TS.Node | undefined = id.parent; scope && !found; scope = scope.parent) {
+    if (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) continue;
+    const visit = (m: TS.Node): void => {
+      if (found) return;
+      if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === id.text && m.initializer) found = m.initializer;
+      else if (!(ts.isFunctionLike(m) && m !== scope)) ts.forEachChild(m, visit);
+    };
+    ts.forEachChild(scope, visit);
+  }
   return found;
 }
 
@@ -93,7 +96,7 @@ export const EXTRA_AST_RULES: AstRule[] = [
       const name = ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : ts.isBinaryExpression(holder) && ts.isIdentifier(holder.left) ? holder.left.text : undefined;
       if (!name) return;
       const body = enclosingFunction(n).getText(f.sf);
-      if (new RegExp(`\\b${name}\\s*\\.\\s*final\\s*\\(`).test(body) || new RegExp(`\\breturn\\s+${name}\\b`).test(body)) return;
+      if (new RegExp(`\\b${name}\\s*\\.\\s*final\\s*\\(`).test(body) || new RegExp(`\\breturn\\s+${name}\\s*(;|\\n|\\}|$)`).test(body)) return;
       report(n, `${alg} decipher '${name}' is never finalised, so its authentication tag is never checked.`);
     },
   },
@@ -215,6 +218,62 @@ export const EXTRA_AST_RULES: AstRule[] = [
       else if (ts.isIdentifier(c) && n.arguments.length >= 2) {
         const init = declaredInit(c, f);
         if (init && ts.isCallExpression(init) && init.expression.getText(f.sf) === mod) report(n, 'A directory index is served.');
+      }
+    },
+  },
+  {
+    id: 'js-target-blank-element', title: 'Link element created with target="_blank" and no rel="noopener"', severity: 'low', confidence: 'medium', cwe: ['CWE-1022'],
+    kinds: [ts.SyntaxKind.ObjectLiteralExpression],
+    help: '`React.createElement(\'a\', { target: \'_blank\', href })` to another site without `rel: \'noopener noreferrer\'` gives the new page `window.opener` (reverse tabnabbing). Add the `rel` property.',
+    visit(n, f, report) {
+      if (!ts.isObjectLiteralExpression(n)) return;
+      const target = prop(n, 'target');
+      const href = prop(n, 'href');
+      if (!target || !ts.isStringLiteralLike(target) || target.text !== '_blank' || !href || n.properties.some(ts.isSpreadAssignment)) return;
+      if (ts.isStringLiteralLike(href) && /^(\/(?!\/)|#|\.|mailto:|tel:)/.test(href.text)) return;
+      const rel = prop(n, 'rel');
+      if (rel && (!ts.isStringLiteralLike(rel) || /noopener|noreferrer/.test(rel.text))) return;
+      // the props of an <a> element: given inline, or through the variable holding them
+      const p = n.parent;
+      const call = ts.isCallExpression(p) ? p : undefined;
+      const holder = ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : undefined;
+      const anchor = (c: TS.CallExpression): boolean => /(^|\.)createElement$/.test(callee(c, f.sf)) && !!c.arguments[0] && ts.isStringLiteralLike(c.arguments[0]) && c.arguments[0].text === 'a';
+      if (call ? anchor(call) && call.arguments[1] === n : holder && new RegExp(`createElement\\(\\s*['"]a['"]\\s*,\\s*${holder}\\s*[,)]`).test(f.text)) {
+        report(n, 'An <a> element with target="_blank" and no rel="noopener" gives the linked page window.opener.');
+      }
+    },
+  },
+  {
+    id: 'js-format-string-injection', title: 'Format string built from a variable', severity: 'low', confidence: 'low', cwe: ['CWE-134'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'format']),
+    help: '`console.log` and `util.format` read `%s`, `%d`, `%o`... in their first argument: when that text is built from a value and more arguments follow, the value can add conversions that shift or expose the other arguments. Pass a constant format string (`console.log(\'login by %s\', user, ip)`).',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || n.arguments.length < 2) return;
+      if (!/^(console\.(log|info|warn|error|debug|trace)|util\.format)$/.test(callee(n, f.sf))) return;
+      const built = (e: TS.Expression): boolean => (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken && [e.left, e.right].some((x) => !ts.isStringLiteralLike(x) && !ts.isNumericLiteral(x)))
+        || (ts.isTemplateExpression(e) && e.templateSpans.length > 0);
+      const a0 = n.arguments[0]!;
+      const init = ts.isIdentifier(a0) ? declaredInit(a0, f) : undefined;
+      if (built(a0) || (init && built(init))) report(n, 'The format string is built from a variable and more arguments follow.');
+    },
+  },
+  {
+    id: 'js-unsafe-library-option', title: 'Library option that runs or emits code unsafely', severity: 'medium', confidence: 'medium', cwe: ['CWE-94', 'CWE-79'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['thenify', 'serialize', 'withCallback']),
+    help: '`thenify(fn, { multiArgs: [...] })` compiles the argument names into a function with `eval` (CVE-2020-7677), and `serialize(obj, { unsafe: true })` (serialize-javascript) stops escaping HTML and JavaScript characters, so data embedded in a page can close the script. Drop these options.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n)) return;
+      const c = callee(n, f.sf);
+      const optsOf = (a: TS.Expression | undefined): TS.ObjectLiteralExpression | undefined => !a ? undefined : ts.isObjectLiteralExpression(a) ? a : ts.isIdentifier(a) ? declaredObject(a, f) : undefined;
+      if (/^thenify(\.withCallback)?$/.test(c) && f.imports.has('thenify')) {
+        const o = optsOf(n.arguments[1]);
+        const m = o && prop(o, 'multiArgs');
+        if (m && ts.isArrayLiteralExpression(m)) report(o === n.arguments[1] ? n : o, 'thenify builds a function from multiArgs names with eval.');
+      } else if (c === 'serialize' && f.imports.has('serialize-javascript')) {
+        const o = optsOf(n.arguments[1]);
+        if (o && prop(o, 'unsafe')?.kind === ts.SyntaxKind.TrueKeyword) report(n, 'serialize-javascript is called with unsafe: true (no HTML/JS escaping).');
       }
     },
   },

@@ -267,13 +267,13 @@ export const AST_RULES: AstRule[] = [
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
       const c = calleeText(n, f.sf);
-      if (!isJwt(c, f) || !c.endsWith('decode')) return;
       // jwt-simple's decode(token, key, noVerify) checks the signature unless its third argument is truthy
-      if (fromJwtSimple(c, f)) {
+      if (c.endsWith('.decode') && fromJwtSimple(c, f)) {
         const nv = n.arguments[2];
         if (!nv || [ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(nv.kind) || /^(0|undefined|''|"")$/.test(nv.getText(f.sf))) return;
         return report(n, 'jwt-simple decode is told not to verify the signature (its third argument is truthy).');
       }
+      if (!isJwt(c, f) || !c.endsWith('decode')) return;
       if (f.hasJwtVerify && verifiedAround(n, f.sf)) return;
       report(n, 'jwt.decode trusts an unverified token: call jwt.verify.');
     },
@@ -518,12 +518,15 @@ export const AST_RULES: AstRule[] = [
       const o = n.arguments?.[2];
       const v1 = f.imports.has('@aws-cdk/aws-s3');
       if (!o || !ts.isObjectLiteralExpression(o)) return;
+      // one finding per bucket, at its declaration, naming every problem
+      const problems: string[] = [];
       const pub = prop(o, 'publicReadAccess');
-      if (pub?.kind === ts.SyntaxKind.TrueKeyword) return report(n, 'The bucket grants public read access.');
+      if (pub?.kind === ts.SyntaxKind.TrueKeyword) problems.push('grants public read access');
       const enc = prop(o, 'encryption');
-      if (enc && (/UNENCRYPTED$/.test(enc.getText(f.sf)) || (v1 && /UNMANAGED$/.test(enc.getText(f.sf))))) return report(n, 'The bucket is not encrypted at rest.');
+      if (enc && (/UNENCRYPTED$/.test(enc.getText(f.sf)) || (v1 && /UNMANAGED$/.test(enc.getText(f.sf))))) problems.push('is not encrypted at rest');
       const bpa = prop(o, 'blockPublicAccess');
-      if (bpa && /BLOCK_NONE$|blockPublicAcls:\s*false/.test(bpa.getText(f.sf))) report(n, 'Public access blocking is turned off.');
+      if (bpa && /BLOCK_NONE$|blockPublicAcls:\s*false/.test(bpa.getText(f.sf))) problems.push('has public access blocking turned off');
+      if (problems.length) report(n, `The bucket ${problems.join(' and ')}.`);
     },
   },
   {
@@ -553,17 +556,20 @@ export const AST_RULES: AstRule[] = [
         return;
       }
       if (o.properties.some(ts.isSpreadAssignment)) return;
+      // one finding per resource, at its declaration, naming every problem
+      const problems: string[] = [];
       for (const key of ['storageEncrypted', 'encrypted']) {
         const v = prop(o, key);
-        if (v?.kind === ts.SyntaxKind.FalseKeyword) return report(n, `${kind} is declared with ${key}: false.`);
+        if (v?.kind === ts.SyntaxKind.FalseKeyword) problems.push(`is declared with ${key}: false`);
       }
       if ((kind === 'DatabaseInstance' || kind === 'DatabaseCluster') && !prop(o, 'storageEncrypted') && !prop(o, 'storageEncryptionKey') && !prop(o, 'snapshotIdentifier')) {
-        return report(n, `${kind} storage is not encrypted (storageEncrypted is not set).`);
+        problems.push('has unencrypted storage (storageEncrypted is not set)');
       }
       const enc = prop(o, 'encryption');
-      if ((enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) || (v1Queue && !enc && !prop(o, 'encryptionMasterKey'))) return report(n, `${kind} is not encrypted.`);
+      if ((enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) || (v1Queue && !enc && !prop(o, 'encryptionMasterKey'))) problems.push('is not encrypted');
       const pub = prop(o, 'publiclyAccessible');
-      if (pub?.kind === ts.SyntaxKind.TrueKeyword) report(n, 'The database is publicly accessible.');
+      if (pub?.kind === ts.SyntaxKind.TrueKeyword) problems.push('is publicly accessible');
+      if (problems.length) report(n, `${kind} ${problems.join(' and ')}.`);
     },
   },
   {
@@ -803,7 +809,9 @@ export const AST_RULES: AstRule[] = [
         return;
       }
       if (!ts.isJsxOpeningElement(n) && !ts.isJsxSelfClosingElement(n)) return;
-      if (!/^(a|area|form)$/.test(n.tagName.getText(f.sf))) return;
+      // react-router's Link/NavLink render an <a> whose href is `to`
+      const router = /^(Link|NavLink)$/.test(n.tagName.getText(f.sf));
+      if (!/^(a|area|form)$/.test(n.tagName.getText(f.sf)) && !router) return;
       let blank = false;
       let rel = '';
       let href: TS.JsxAttribute | undefined;
@@ -815,7 +823,7 @@ export const AST_RULES: AstRule[] = [
         const v = p.initializer ? p.initializer.getText(f.sf) : '';
         if (name === 'target' && /_blank/.test(v)) blank = true;
         if (name === 'rel') rel = v;
-        if (name === 'href' || name === 'action') href = p;
+        if (name === 'href' || name === 'action' || (router && name === 'to')) href = p;
       }
       if (!blank || spread || /noopener|noreferrer/.test(rel) || (rel && !/^["']/.test(rel))) return;
       const h = href?.initializer?.getText(f.sf) ?? '';
