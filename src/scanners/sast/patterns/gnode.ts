@@ -1,4 +1,5 @@
 import { userRegExp } from '../../../core/linear-regex.js';
+import { constantOf } from './constants.js';
 
 /**
  * A language-neutral syntax tree the pattern matcher works on. Adapters build it from the TypeScript AST (JS/TS)
@@ -227,8 +228,19 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     return null;
   }
+  // a literal pattern also matches a variable that must hold that constant where it is read (constant propagation)
+  const k = p.leaf && !t.str && t.leaf ? constantOf(t) : undefined;
+  if (k !== undefined) {
+    if (p.str && typeof k === 'string') {
+      if (p.value === ELLIPSIS) return env;
+      const sre = stringRegex(p.value);
+      if (sre !== undefined) return sre && sre.test(k) ? env : null;
+      return /^__MV_[A-Z0-9_]+$/.test(p.value) ? null : p.value === k ? env : null;
+    }
+    if (!p.str && typeof k === 'number' && /^[-+]?(\d|\.\d)/.test(p.text) && !p.text.includes(MV_PREFIX)) return Number(p.text.replace(/_/g, '').replace(/[lLfFdDn]$/, '')) === k ? env : null;
+  }
   if (p.str && t.str) {
-    if (p.value === ELLIPSIS) return env;
+    if (p.value === ELLIPSIS) return t.children.length === 0 ? env : null;
     const sre = stringRegex(p.value);
     if (sre !== undefined) return sre && sre.test(t.value) ? env : null;
     const m = /^__MV_([A-Z0-9_]+)$/.exec(p.value);
