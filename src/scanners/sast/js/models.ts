@@ -107,6 +107,9 @@ export const MODEL_ROWS: readonly string[] = [
   '* find sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|users|db\\.\\w+|coll|model)$',
   '* findOne sink:nosql 0',
   '* findOneAndReplace sink:nosql 0',
+  // the legacy driver's and NeDB/MarsDB's `update(query, update, { multi })` on a collection (not Sequelize's
+  // `Model.update(values, { where })`, whose first argument is the new values)
+  '* update sink:nosql 0 recv=(^|\\.)(\\w*[cC]ollection|coll)$',
   '* findOneAndRemove sink:nosql 0',
   '* replaceOne sink:nosql 0',
   '* remove sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$',
