@@ -1,6 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import type { AstRule, FileFacts } from './ast-rules.js';
+import type { AstRule, FileFacts } from './ast-rule-types.js';
 
 /**
  * Structural rules added for issue 22 (Semgrep-style coverage, second round): authenticated-encryption misuse, server
