@@ -6,7 +6,7 @@ import { guardFacts, pathKey, type CallGuards } from './guards.js';
 import { guardSummary, type ParamGuard } from './guard-summaries.js';
 import { isBound, lookup, normText, setKey, setVar, type Scope } from './scope.js';
 import { TAINT_RULES } from './classes.js';
-import { EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
+import { ALL_BITS, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
 
 /**
  * Expressions: literals, templates (string building clears operator-injection classes), member access, calls,
@@ -158,7 +158,10 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         const f = guardFacts(c.condition, sc.file.unit.sf, this.callGuards(sc));
         const before = new Map(sc.vars);
         this.applyFacts(f.pos, sc);
-        const a = this.eval(c.whenTrue, sc);
+        let a = this.eval(c.whenTrue, sc);
+        // `['jpg', 'png'].includes(url.split('.').pop()) ? url.split('.').pop() : 'jpg'`: the value the allow-list
+        // accepted, computed again (no access path to narrow)
+        if (a.t.length && allowListed(c.condition, sc.file.unit.sf).has(normText(c.whenTrue.getText(sc.file.unit.sf)))) a = clean(a, ALL_BITS);
         sc.vars = new Map(before);
         this.applyFacts(f.neg, sc);
         const b = this.eval(c.whenFalse, sc);
@@ -487,4 +490,26 @@ function servedAsHtml(e: TS.Expression): boolean {
   if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return false;
   const lead = leadingText(e);
   return lead === '' || lead.trimStart().startsWith('<');
+}
+
+/**
+ * The texts of expressions a condition finds in a fixed list (`['a', 'b'].includes(E)`, `ALLOWED.has(E)`, several
+ * joined with `&&`): where it holds, each is one of the list's literals.
+ */
+function allowListed(cond: TS.Expression, sf: TS.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (e: TS.Expression): void => {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      visit(e.left);
+      visit(e.right);
+      return;
+    }
+    if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !/^(includes|has)$/.test(e.expression.name.text) || !e.arguments[0]) return;
+    const list = e.expression.expression;
+    const fixed = (ts.isArrayLiteralExpression(list) && list.elements.every((x) => ts.isStringLiteralLike(x) || ts.isNumericLiteral(x))) || (ts.isIdentifier(list) && /^[A-Z][A-Z0-9_]+$/.test(list.text));
+    if (fixed) out.add(normText(e.arguments[0].getText(sf)));
+  };
+  visit(cond);
+  return out;
 }
