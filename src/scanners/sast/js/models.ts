@@ -330,6 +330,17 @@ export const MODEL_ROWS: readonly string[] = [
   '* html sink:xss 0 recv=^angular\\.element\\(', '* append sink:xss 0 recv=^angular\\.element\\(', '* prepend sink:xss 0 recv=^angular\\.element\\(',
   '* after sink:xss 0 recv=^angular\\.element\\(', '* replaceWith sink:xss 0 recv=^angular\\.element\\(', '* wrapAll sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
   '* wrapInner sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  // -- issue 22 (sastfp): template engines that compile a template from input run code (server-side template
+  // injection), like ejs/pug above; Drizzle's `sql.raw` puts text into the query unescaped; PhantomJS pages
+  'jade render sink:code 0', 'jade compile sink:code 0', 'dot compile sink:code 0', 'hogan.js compile sink:code 0',
+  'eta render sink:code 0', 'eta renderString sink:code 0', 'squirrelly render sink:code 0', 'squirrelly compile sink:code 0',
+  'drizzle-orm sql.raw sink:sql 0',
+  '* evaluateJavaScript sink:code 0 str recv=(^|\\.)(page|frame|tab)$', '* openUrl sink:ssrf 0 recv=(^|\\.)(page|tab)$',
+  '* open sink:ssrf 0 recv=(^|\\.)(page|tab)$', '* property sink:xss 1 first=^content$ recv=(^|\\.)(page|tab)$',
+  // Chrome DevTools Protocol: header and footer templates of printToPDF are HTML rendered by the browser
+  '* printToPDF sink:xss 0 field=headerTemplate recv=(^|\\.)Page$', '* printToPDF sink:xss 0 field=footerTemplate recv=(^|\\.)Page$',
+  // fbjs builds DOM nodes from a markup string
+  'fbjs/lib/createNodesFromMarkup . sink:xss 0', 'global createNodesFromMarkup sink:xss 0',
   // git given a URL or ref from input: `--upload-pack=...`, `ext::` URLs and option-like refs run commands (argument injection)
   'child_process spawn sink:command 1 first=^git$ has=^(clone|fetch|pull|ls-remote|submodule|archive)$',
   'child_process spawnSync sink:command 1 first=^git$ has=^(clone|fetch|pull|ls-remote|submodule|archive)$',
