@@ -3,10 +3,10 @@ import type * as TS from 'typescript';
 import { CallEvaluator } from './calls.js';
 import { LOCATION_SINKS, SQL_TAGS } from './frameworks.js';
 import { guardFacts, pathKey, type CallGuards } from './guards.js';
-import { guardSummary, type ParamGuard } from './guard-summaries.js';
+import { guardSummary, substringCheck, type ParamGuard } from './guard-summaries.js';
 import { isBound, lookup, normText, setKey, setVar, type Scope } from './scope.js';
 import { TAINT_RULES } from './classes.js';
-import { ALL_BITS, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
+import { ALL_BITS, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, step, type Taint, type Val } from './values.js';
 
 /**
  * Expressions: literals, templates (string building clears operator-injection classes), member access, calls,
@@ -34,6 +34,15 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         const sf = this.files.get(fn.file)?.unit.sf;
         const g = sf && guardSummary(fn.node, (x) => guardFacts(x, sf));
         if (!g) return undefined;
+        // a check that is no allow-list (`url.includes(allowed)`): say so on the path of what passes it
+        const weak = substringCheck(fn.node);
+        if (weak && !g.some((x) => x.pos)) {
+          c.arguments.forEach((a) => {
+            const key = pathKey(a);
+            const v = key ? this.eval(a, sc) : EMPTY;
+            if (key && v.t.length) setKey(sc, key, step(v, { location: this.loc(this.files.get(fn.file)!, weak), message: `checked by ${c.expression.getText(sc.file.unit.sf)}() with a substring test, not an allow-list` }));
+          });
+        }
         out = out ? out.map((o, i) => ({ pos: o.pos & (g[i]?.pos ?? 0), neg: o.neg & (g[i]?.neg ?? 0) })) : g;
       }
       return out;
