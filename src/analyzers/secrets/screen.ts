@@ -26,20 +26,25 @@ export interface LiteralScreen {
 export function literalScreen(literals: readonly string[]): LiteralScreen | null {
   if (literals.length === 0) return null;
   if (literals.some((l) => !/^[\x00-\x7f]+$/.test(l))) return new RegExp(literals.map((l) => l.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('|'), 'i');
-  // Literals of one character by that character; the others by their first two (each as 0-127, letters lower-cased).
+  // Literals of one character by that character; the others by their first two (each as 0-127, letters lower-cased),
+  // their rests in one list grouped by those two: the rests of pair p are rests[at[p] .. at[p + 1]).
   const single = new Uint8Array(128);
-  const pairs: (string[] | undefined)[] = new Array<string[] | undefined>(128 * 128).fill(undefined);
   const first = new Uint8Array(128);
-  for (const raw of literals) {
-    const l = lowerAscii(raw);
-    const a = l.charCodeAt(0);
-    if (l.length === 1) {
-      single[a] = 1;
-      continue;
-    }
-    first[a] = 1;
-    (pairs[a * 128 + l.charCodeAt(1)] ??= []).push(l.slice(2));
+  const at = new Int32Array(128 * 128 + 1);
+  const longer = literals.map(lowerAscii).filter((l) => {
+    if (l.length > 1) return true;
+    single[l.charCodeAt(0)] = 1;
+    return false;
+  });
+  const pairOf = (l: string) => l.charCodeAt(0) * 128 + l.charCodeAt(1);
+  for (const l of longer) {
+    first[l.charCodeAt(0)] = 1;
+    at[pairOf(l) + 1]!++;
   }
+  for (let p = 0; p < 128 * 128; p++) at[p + 1]! += at[p]!;
+  const rests = new Array<string>(longer.length);
+  const next = at.slice(0, 128 * 128);
+  for (const l of longer) rests[next[pairOf(l)]!++] = l.slice(2);
   return {
     test(text: string): boolean {
       const n = text.length;
@@ -50,9 +55,7 @@ export function literalScreen(literals: readonly string[]): LiteralScreen | null
         if (first[a] === 0 || i + 1 >= n) continue;
         const b = fold(text.charCodeAt(i + 1));
         if (b < 0) continue;
-        const rests = pairs[a * 128 + b];
-        if (rests === undefined) continue;
-        for (const rest of rests) if (restAt(text, i + 2, rest)) return true;
+        for (let k = at[a * 128 + b]!, end = at[a * 128 + b + 1]!; k < end; k++) if (restAt(text, i + 2, rests[k]!)) return true;
       }
       return false;
     },
