@@ -1,6 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import type { AstRule, FileFacts } from './ast-rules.js';
+import type { AstRule, FileFacts } from './ast-rule-types.js';
 import { NEST_SOURCE_DECORATORS } from './frameworks.js';
 
 /**
