@@ -62,6 +62,10 @@ export const MODEL_ROWS: readonly string[] = [
   'vm new:Script sink:code 0',
   'vm2 VM().run sink:code 0', 'vm2 NodeVM().run sink:code 0', 'vm2 new:VMScript sink:code 0',
   'safe-eval . sink:code 0', 'static-eval . sink:code 0',
+  // math expression evaluators: mathjs before 4 ran arbitrary code from an expression (CVE-2017-1001002/1001003) and
+  // later versions still expose functions and resource exhaustion to whoever writes the expression
+  'mathjs eval sink:code 0', 'mathjs evaluate sink:code 0', 'mathjs compile sink:code 0',
+  'mathjs create().eval sink:code 0', 'mathjs create().evaluate sink:code 0', 'mathjs create().compile sink:code 0',
   // server-side templates compiled from input (template injection runs code)
   'ejs render sink:code 0', 'ejs compile sink:code 0', 'pug render sink:code 0', 'pug compile sink:code 0',
   'handlebars compile sink:code 0', 'nunjucks renderString sink:code 0', 'lodash template sink:code 0',
@@ -103,6 +107,9 @@ export const MODEL_ROWS: readonly string[] = [
   '* find sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|users|db\\.\\w+|coll|model)$',
   '* findOne sink:nosql 0',
   '* findOneAndReplace sink:nosql 0',
+  // the legacy driver's and NeDB/MarsDB's `update(query, update, { multi })` on a collection (not Sequelize's
+  // `Model.update(values, { where })`, whose first argument is the new values)
+  '* update sink:nosql 0 recv=(^|\\.)(\\w*[cC]ollection|coll)$',
   '* findOneAndRemove sink:nosql 0',
   '* replaceOne sink:nosql 0',
   '* remove sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$',
