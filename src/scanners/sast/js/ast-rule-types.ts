@@ -1,6 +1,13 @@
 import type * as TS from 'typescript';
 import type { Confidence, Severity } from '../../../core/types.js';
 
+/** What a syntactic rule reports. */
+export interface AstHit {
+  ruleId: string;
+  node: TS.Node;
+  message: string;
+}
+
 /** A structural (non-taint) rule on the TypeScript AST. */
 export interface AstRule {
   id: string;

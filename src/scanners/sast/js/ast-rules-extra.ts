@@ -1,6 +1,7 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
 import type { AstRule, FileFacts } from './ast-rule-types.js';
+import { NEST_SOURCE_DECORATORS } from './frameworks.js';
 
 /**
  * Structural rules added for issue 22 (Semgrep-style coverage, second round): authenticated-encryption misuse, server
@@ -275,6 +276,29 @@ export const EXTRA_AST_RULES: AstRule[] = [
         const o = optsOf(n.arguments[1]);
         if (o && prop(o, 'unsafe')?.kind === ts.SyntaxKind.TrueKeyword) report(n, 'serialize-javascript is called with unsafe: true (no HTML/JS escaping).');
       }
+    },
+  },
+  {
+    id: 'js-nestjs-open-redirect', title: 'NestJS redirect target taken from the request', severity: 'medium', confidence: 'medium', cwe: ['CWE-601'],
+    kinds: [ts.SyntaxKind.ReturnStatement],
+    help: 'A handler decorated with `@Redirect()` that returns `{ url }` sends the client to that URL: when it comes from `@Query()`, `@Param()`, `@Body()` or a header, anyone can build a link that bounces visitors to a site of their choosing. Map the input to known paths, or check it against an allow-list.',
+    visit(n, f, report) {
+      if (!ts.isReturnStatement(n) || !n.expression || !ts.isObjectLiteralExpression(n.expression)) return;
+      const url = prop(n.expression, 'url');
+      if (!url) return;
+      let m: TS.Node | undefined = n.parent;
+      while (m && !ts.isMethodDeclaration(m)) m = ts.isFunctionLike(m) || ts.isClassLike(m) ? undefined : m.parent;
+      if (!m || !ts.isMethodDeclaration(m)) return;
+      const redirects = (ts.getDecorators(m) ?? []).some((d) => /^Redirect\b/.test(d.expression.getText(f.sf)));
+      if (!redirects) return;
+      const inputs = new Set(m.parameters.filter((p) => (ts.getDecorators(p) ?? []).some((d) => {
+        const e = d.expression;
+        return NEST_SOURCE_DECORATORS.has((ts.isCallExpression(e) ? e.expression : e).getText(f.sf));
+      })).flatMap((p) => ts.isIdentifier(p.name) ? [p.name.text] : []));
+      let root: TS.Expression = url;
+      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = root.expression;
+      const names = ts.isTemplateExpression(url) && !url.head.text ? url.templateSpans.slice(0, 1).map((sp) => sp.expression.getText(f.sf).split('.')[0]!) : ts.isIdentifier(root) ? [root.text] : [];
+      if (names.some((x) => inputs.has(x))) report(n, 'The redirect target returned by this @Redirect() handler comes from the request.');
     },
   },
 ];

@@ -3,16 +3,9 @@ import type * as TS from 'typescript';
 import type { FileLocation } from '../../../core/types.js';
 import { hasNestedQuantifier } from '../redos.js';
 import { EXTRA_AST_RULES } from './ast-rules-extra.js';
-import type { AstRule, FileFacts } from './ast-rule-types.js';
 
-/** What a syntactic rule reports. */
-export interface AstHit {
-  ruleId: string;
-  node: TS.Node;
-  message: string;
-}
-
-export type { AstRule, FileFacts } from './ast-rule-types.js';
+export type { AstHit, AstRule, FileFacts } from './ast-rule-types.js';
+import type { AstHit, AstRule, FileFacts } from './ast-rule-types.js';
 
 const SECRETISH = /pass(word|wd)?|pwd|secret|token|nonce|salt|otp|session|api_?key|csrf|credential|auth|\bkey\b|(reset|verif\w*|confirm\w*|invit\w*|activat\w*|access|recovery|login|sms|email)_?code|\bpin\b|uuid|guid/i;
 
