@@ -1,6 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import type { AstRule, FileFacts } from './ast-rules.js';
+import type { AstRule, FileFacts } from './ast-rule-types.js';
 
 /**
  * Structural rules added for issue 22 (Semgrep-style coverage, second round): authenticated-encryption misuse, server
@@ -49,7 +49,7 @@ function fromParameter(e: TS.Expression, sf: TS.SourceFile): boolean {
 }
 
 /** The initialiser of the declaration of this name nearest to it: in the enclosing functions first, then the file. */
-function declaredInit(id: TS.Identifier, f: FileFacts): TS.Expression | undefined {
+function declaredInit(id: TS.Identifier, _f: FileFacts): TS.Expression | undefined {
   let found: TS.Expression | undefined;
   for (let scope: TS.Node | undefined = id.parent; scope && !found; scope = scope.parent) {
     if (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) continue;

@@ -1,8 +1,9 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import type { Confidence, FileLocation, Severity } from '../../../core/types.js';
+import type { FileLocation } from '../../../core/types.js';
 import { hasNestedQuantifier } from '../redos.js';
 import { EXTRA_AST_RULES } from './ast-rules-extra.js';
+import type { AstRule, FileFacts } from './ast-rule-types.js';
 
 /** What a syntactic rule reports. */
 export interface AstHit {
@@ -11,29 +12,7 @@ export interface AstHit {
   message: string;
 }
 
-/** A structural (non-taint) rule on the TypeScript AST. */
-export interface AstRule {
-  id: string;
-  title: string;
-  severity: Severity;
-  confidence: Confidence;
-  cwe: string[];
-  help: string;
-  /** The node kinds the rule looks at (it is only called for those). */
-  kinds: TS.SyntaxKind[];
-  /** For calls: the callee's last name must be one of these (a cheap pre-filter before the rule runs). */
-  callNames?: Set<string>;
-  /** Called for every node of those kinds; reports through `report`. */
-  visit(node: TS.Node, f: FileFacts, report: (node: TS.Node, message: string) => void): void;
-}
-
-/** Facts about a whole file that several rules need (computed once). */
-export interface FileFacts {
-  sf: TS.SourceFile;
-  text: string;
-  imports: Set<string>;
-  hasJwtVerify: boolean;
-}
+export type { AstRule, FileFacts } from './ast-rule-types.js';
 
 const SECRETISH = /pass(word|wd)?|pwd|secret|token|nonce|salt|otp|session|api_?key|csrf|credential|auth|\bkey\b|(reset|verif\w*|confirm\w*|invit\w*|activat\w*|access|recovery|login|sms|email)_?code|\bpin\b|uuid|guid/i;
 

@@ -147,6 +147,10 @@ export abstract class AnalyserBase {
         if (!/\b(req|request)\.(body|query|params|payload)\b|ctx\.request\.body|\bevent\.body\b|@Body\(/.test(t)) continue;
         for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model|\w+Repository)\.(create|insertOne|insertMany|insert|bulkCreate|upsert|save)\(/g)) out.add(m[1]!.replace(/(Model|Repository)$/, '').toLowerCase());
         for (const m of t.matchAll(/\bnew ([A-Z]\w*)\([^)]*\)[\s\S]{0,200}?\.save\(/g)) out.add(m[1]!.toLowerCase());
+        // Sequelize/Mongoose updates: `User.update({ ... }, { where })`, and a record read then updated
+        // (`User.findByPk(id).then((u) => u.update({ username: req.body.username }))`)
+        for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model)\.(update|updateOne|findByIdAndUpdate|findOneAndUpdate)\(/g)) out.add(m[1]!.replace(/Model$/, '').toLowerCase());
+        for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model)\.(findByPk|findById|findOne)\([\s\S]{0,300}?\.(update|set)\(\s*\{/g)) out.add(m[1]!.replace(/Model$/, '').toLowerCase());
         for (const m of t.matchAll(/collection\(\s*['"`](\w+)['"`]\s*\)\s*\.(insertOne|insertMany|insert|updateOne|updateMany|replaceOne|save|findOneAndUpdate)\(/g)) out.add(m[1]!.toLowerCase());
         for (const m of t.matchAll(/\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+[`"[]?(\w+)/gi)) out.add(m[1]!.toLowerCase());
         for (const m of t.matchAll(/\bprisma\.(\w+)\.(create|createMany|upsert)\(/g)) out.add(m[1]!.toLowerCase());

@@ -560,7 +560,8 @@ function storeName(method: string, recvText: string, a0: TS.Expression | undefin
     const m = /^\s*SELECT\b[\s\S]*?\bFROM\s+[`"[]?(\w+)/i.exec(sql);
     return m?.[1]!.toLowerCase();
   }
-  const model = /^(?:this\.)?([A-Z]\w*|\w+Model|\w+Repository|\w+Repo)$/.exec(recvText.replace(/^this\./, ''));
+  // `User`, `this.User`, and a model read through its module (`models.User`, `db.User`)
+  const model = /^(?:[a-z]\w*\.)?([A-Z]\w*|\w+Model|\w+Repository|\w+Repo)$/.exec(recvText.replace(/^this\./, ''));
   return model ? model[1]!.replace(/(Model|Repository|Repo)$/, '').toLowerCase() : undefined;
 }
 

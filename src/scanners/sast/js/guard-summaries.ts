@@ -95,7 +95,11 @@ export function guardSummary(fn: TS.SignatureDeclaration & { body?: TS.Node | un
     const onPath = new Map<string, number>();
     for (const c of r.conds) for (const x of c.pos ? facts(c.cond).pos : facts(c.cond).neg) onPath.set(x.key, (onPath.get(x.key) ?? 0) | x.mask);
     for (const e of alts) {
-      if (e && substringTest(e, names)) substring = true;
+      const weak = e && substringTest(e, names);
+      if (weak) {
+        substring = true;
+        substringChecks.set(fn, weak);
+      }
       if (!e || isFalsy(e)) {
         for (let i = 0; i < names.length; i++) neg[i] = 0;
         continue;
@@ -155,14 +159,21 @@ function accumulated(r: TS.Expression, body: TS.Node): (TS.Expression | undefine
   return plain && alts.length ? alts : plain ? [undefined] : [r];
 }
 
-/** Whether `e` tests a parameter for containing something (`p.includes(x)`, `p.indexOf(x) !== -1`, `p.match(re)`). */
-function substringTest(e: TS.Expression, names: string[]): boolean {
-  let found = false;
+const substringChecks = new WeakMap<TS.Node, TS.Node>();
+
+/** The substring test that keeps a function from being a guard (for the flow path of what passes it), if any. */
+export function substringCheck(fn: TS.Node): TS.Node | undefined {
+  return substringChecks.get(fn);
+}
+
+/** The call in `e` that tests a parameter for containing something (`p.includes(x)`, `p.indexOf(x)`, `p.match(re)`). */
+function substringTest(e: TS.Expression, names: string[]): TS.Node | undefined {
+  let found: TS.Node | undefined;
   const visit = (n: TS.Node): void => {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(includes|indexOf|match|search)$/.test(n.expression.name.text)) {
       let recv: TS.Expression = n.expression.expression;
       while (ts.isCallExpression(recv) && ts.isPropertyAccessExpression(recv.expression) && /^(toLowerCase|toUpperCase|trim|toString)$/.test(recv.expression.name.text)) recv = recv.expression.expression;
-      if (ts.isIdentifier(recv) && names.includes(recv.text) && n.arguments[0] && !ts.isStringLiteralLike(n.arguments[0])) found = true;
+      if (ts.isIdentifier(recv) && names.includes(recv.text) && n.arguments[0] && !ts.isStringLiteralLike(n.arguments[0])) found ??= n;
     }
     if (!ts.isFunctionLike(n)) ts.forEachChild(n, visit);
   };

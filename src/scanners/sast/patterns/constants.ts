@@ -1,4 +1,4 @@
-import type { GNode } from './gnode.js';
+import type { GNode } from './gnode-type.js';
 
 /*
  * Constant propagation, as Semgrep does by default (intrafile): a variable that must hold a constant string or number
