@@ -63,3 +63,26 @@ test('Exoscale: the API key (EXO…) and its secret near each other are one find
   r = await scan({ 'exoscale.toml': `key = "${EXO_KEY}"\nzone = "ch-gva-2"\n` });
   assert.deepEqual(ids(r), ['exoscale-api-key']);
 });
+
+// A synthetic storage account key: 86 base64 characters and `==`.
+const STORAGE_KEY = 'PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA/2O76UMFxFkM/R5Kjp1vRt+1fjORS/6ilI8ihN5KXSc7Tvo==';
+
+test('Azure storage: the account name joins its key (connection string, or a setting within five lines)', async () => {
+  let r = await scan({ 'appsettings.json': `{ "Blob": "DefaultEndpointsProtocol=https;AccountName=acmefiles01;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net" }\n` });
+  assert.deepEqual(ids(r), ['azure-storage-connection-string']);
+  assert.equal(secretOf(r, 'azure-storage-connection-string'), `acmefiles01:${STORAGE_KEY}`);
+  // The name after the key in the string.
+  r = await scan({ 'a.txt': `AccountKey=${STORAGE_KEY};AccountName=acmefiles02;\n` });
+  assert.equal(secretOf(r, 'azure-storage-connection-string'), `acmefiles02:${STORAGE_KEY}`);
+  // A setting: the nearest account name within five lines; `..._KEY` settings are not names.
+  r = await scan({ '.env': `AZURE_STORAGE_ACCOUNT=acmeold\nX=1\nAZURE_STORAGE_ACCOUNT=acmefiles03\nAZURE_STORAGE_KEY=${STORAGE_KEY}\n` });
+  assert.equal(secretOf(r, 'azure-storage-account-key'), `acmefiles03:${STORAGE_KEY}`);
+  r = await scan({ 'config.yml': `storage:\n  storage_account_key: "${STORAGE_KEY}"\n  account_name: acmefiles04\n` });
+  assert.equal(secretOf(r, 'azure-storage-account-key'), `acmefiles04:${STORAGE_KEY}`);
+  // No name near: the key alone.
+  r = await scan({ '.env': `AZURE_STORAGE_ACCOUNT=acmefiles05\n${'\n'.repeat(8)}AZURE_STORAGE_KEY=${STORAGE_KEY}\n` });
+  assert.equal(secretOf(r, 'azure-storage-account-key'), STORAGE_KEY);
+  // A name that is no storage account name (upper case, too long) is not taken.
+  r = await scan({ 'a.txt': `AccountName=Acme_Files;AccountKey=${STORAGE_KEY}\n` });
+  assert.equal(secretOf(r, 'azure-storage-connection-string'), STORAGE_KEY);
+});

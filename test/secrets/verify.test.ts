@@ -1,6 +1,6 @@
 // --verify against a local double of every provider on 127.0.0.1: never a real provider.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -8,6 +8,7 @@ import { BUILTIN_RULES } from '../../src/analyzers/secrets/rules/index.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { Finding, Report } from '../../src/core/types.js';
 import { runScan } from '../../src/engine/run.js';
+import { exoscaleAuthorization, sharedKeySignature, sharedKeyStringToSign } from '../../src/scanners/secrets/signing.js';
 import { signV4 } from '../../src/scanners/secrets/sigv4.js';
 import { secretsScanner } from '../../src/scanners/secrets/scanner.js';
 import { openDirectory } from '../../src/targets/directory.js';
@@ -47,6 +48,29 @@ function credentialOf(req: IncomingMessage, body: string, secrets: Map<string, s
     );
     return expected.signature === m[4] && expected.signedHeaders === m[3] ? m[1] : `bad-signature:${m[1]}`;
   }
+  const shared = /^SharedKey ([a-z0-9]{3,24}):([A-Za-z0-9+/=]+)$/.exec(auth);
+  if (shared) {
+    // Azure Storage Shared Key, as the service checks it: the string to sign rebuilt from the request (the verb, 11
+    // empty standard headers, the x-ms-* headers, the account and path, the query), HMAC-SHA256 with the key.
+    const [account, signature] = [shared[1]!, shared[2]!];
+    const key = secrets.get(account);
+    if (!key) return undefined;
+    const url = new URL(req.url!, 'http://double');
+    const ms = Object.keys(req.headers).filter((h) => h.startsWith('x-ms-')).sort().map((h) => `${h}:${String(req.headers[h])}\n`).join('');
+    const query = [...url.searchParams.keys()].sort().map((k) => `\n${k}:${url.searchParams.get(k)}`).join('');
+    const toSign = `${req.method}\n${'\n'.repeat(11)}${ms}/${account}${url.pathname}${query}`;
+    const expected = createHmac('sha256', Buffer.from(key, 'base64')).update(toSign).digest('base64');
+    return expected === signature ? account : `bad-signature:${account}`;
+  }
+  const exo = /^EXO2-HMAC-SHA256 credential=(EXO[A-Za-z0-9]+),expires=(\d+),signature=([A-Za-z0-9+/=]+)$/.exec(auth);
+  if (exo) {
+    // Exoscale API v2: `METHOD path`, body, signed query values, signed headers, expiry; HMAC-SHA256 with the secret.
+    const secret = secrets.get(exo[1]!);
+    if (!secret) return undefined;
+    const message = `${req.method} ${req.url!.split('?')[0]}\n${body}\n\n\n${exo[2]}`;
+    const expected = createHmac('sha256', secret).update(message).digest('base64');
+    return expected === exo[3] ? exo[1] : `bad-signature:${exo[1]}`;
+  }
   return undefined;
 }
 
@@ -59,13 +83,15 @@ const PATHS: Record<string, string> = {
   'GET /v1/models': 'openai',
   'GET /v3/scopes': 'sendgrid',
   'POST /': 'aws',
+  'GET /': 'azure-storage',
+  'GET /v2/zone': 'exoscale',
 };
 
 class Double {
   server!: Server;
   seen: Seen[] = [];
   modes = new Map<string, Mode>();
-  awsSecrets = new Map<string, string>();
+  signingKeys = new Map<string, string>();
   url = '';
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -74,9 +100,11 @@ class Double {
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         const path = req.url!.split('?')[0]!;
-        const credential = credentialOf(req, body, this.awsSecrets);
+        const credential = credentialOf(req, body, this.signingKeys);
         this.seen.push({ method: req.method!, path, credential });
-        const known = PATHS[`${req.method} ${path}`] ?? (/^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\.json$/.test(path) ? 'twilio' : undefined);
+        const known =
+          PATHS[`${req.method} ${path}`] ??
+          (/^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\.json$/.test(path) ? 'twilio' : req.method === 'GET' && /^\/[a-z0-9]{3,24}\/$/.test(path) ? 'azure-storage' : undefined);
         const mode = credential ? this.modes.get(credential) : undefined;
         if (!known) return void res.writeHead(404).end();
         if (mode === 'slow') return void setTimeout(() => res.writeHead(200).end('{}'), 2000).unref();
@@ -96,7 +124,7 @@ before(() => double.start());
 after(() => new Promise<void>((r) => double.server.close(() => r())));
 
 const now = () => new Date('2026-01-01T00:00:00Z');
-const PROVIDERS = ['github', 'gitlab', 'slack', 'stripe', 'npm', 'openai', 'sendgrid', 'twilio', 'aws'] as const;
+const PROVIDERS = ['github', 'gitlab', 'slack', 'stripe', 'npm', 'openai', 'sendgrid', 'twilio', 'aws', 'azure-storage', 'exoscale'] as const;
 
 function config(extra: Record<string, unknown> = {}) {
   return configSchema.parse({
@@ -173,7 +201,7 @@ test('aws: STS GetCallerIdentity signed with SigV4 (checked by the double), live
   const { text: idLine, secret: keyId } = await sample('aws-access-key-id');
   const { text: secretLine, secret } = await sample('aws-secret-access-key');
   const dir = makeDir({ 'creds.ini': `${idLine}\n${secretLine}\n` });
-  double.awsSecrets.set(keyId, secret);
+  double.signingKeys.set(keyId, secret);
   double.modes.set(keyId, 'live');
   double.seen = [];
   let r = await scan(dir);
@@ -189,7 +217,7 @@ ${'\n'.repeat(8)}${secretLine}
   assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-secret-access-key')), 'live');
   assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-access-key-id')), 'live');
   // The double knows another secret for the key: the signature does not match, AWS answers 403.
-  double.awsSecrets.set(keyId, [...secret].reverse().join(''));
+  double.signingKeys.set(keyId, [...secret].reverse().join(''));
   double.modes.set(`bad-signature:${keyId}`, 'revoked');
   r = await scan(dir);
   assert.equal(verdict(r.findings.find((f) => f.ruleId === 'aws-access-key-pair')), 'revoked');
@@ -219,6 +247,90 @@ test('twilio: account SID with its auth token, basic auth', async () => {
     assert.equal(verdict(r.findings.find((f) => f.ruleId === 'twilio-auth-token')), expected);
     assert.deepEqual(double.seen.map((s) => s.path), [`/2010-04-01/Accounts/${sid}.json`]);
   }
+});
+
+test('azure storage: account name and key, List Containers signed with Shared Key (checked by the double)', async () => {
+  const text = BUILTIN_RULES.find((r) => r.id === 'azure-storage-connection-string')!.examples.positive[0]!;
+  const account = /AccountName=(\w+)/.exec(text)![1]!;
+  const key = /AccountKey=([^;]+)/.exec(text)![1]!;
+  const dir = makeDir({ 'appsettings.json': `{ "Storage": "${text}" }\n` });
+  double.signingKeys.set(account, key);
+  for (const [mode, expected] of [['live', 'live'], ['revoked', 'revoked'], ['limited', 'unknown']] as const) {
+    double.modes.set(account, mode);
+    double.seen = [];
+    const r = await scan(dir);
+    assert.deepEqual(r.findings.map((f) => f.ruleId), ['azure-storage-connection-string']);
+    assert.equal(verdict(r.findings[0]), expected);
+    assert.deepEqual(double.seen.map((s) => [s.method, s.path, s.credential]), [['GET', '/', account]]);
+  }
+  // The key as a setting, with the account's name a few lines away: the same check.
+  const keyText = BUILTIN_RULES.find((r) => r.id === 'azure-storage-account-key')!.examples.positive[0]!;
+  const settingKey = keyText.slice(keyText.indexOf('=') + 1);
+  double.signingKeys.set('acmeprodfiles', settingKey);
+  double.modes.set('acmeprodfiles', 'live');
+  double.seen = [];
+  let r = await scan(makeDir({ '.env': `AZURE_STORAGE_ACCOUNT=acmeprodfiles\nAZURE_REGION=westeurope\n${keyText}\n` }));
+  assert.equal(verdict(r.findings.find((f) => f.ruleId === 'azure-storage-account-key')), 'live');
+  assert.deepEqual(double.seen.map((s) => s.credential), ['acmeprodfiles']);
+  // Another key than the account's: the signature does not match, the service answers 403.
+  double.signingKeys.set(account, settingKey);
+  double.modes.set(`bad-signature:${account}`, 'revoked');
+  r = await scan(dir);
+  assert.equal(verdict(r.findings[0]), 'revoked');
+  // A key without its account's name cannot be asked about: no request.
+  double.seen = [];
+  r = await scan(makeDir({ '.env': `${keyText}\n` }));
+  assert.equal(verdict(r.findings[0]), undefined);
+  assert.equal(double.seen.length, 0);
+});
+
+test('azure storage: `{account}` in the endpoint is the account\'s name; the default host is the account\'s own', async () => {
+  const text = BUILTIN_RULES.find((r) => r.id === 'azure-storage-connection-string')!.examples.positive[0]!;
+  const account = /AccountName=(\w+)/.exec(text)![1]!;
+  const dir = makeDir({ 'a.txt': text + '\n' });
+  // Path-style, as the storage emulator serves accounts: the account in the path and in the signed resource.
+  double.signingKeys.set(account, /AccountKey=([^;]+)/.exec(text)![1]!);
+  double.modes.set(account, 'live');
+  double.seen = [];
+  let r = await scan(dir, config({ verifyEndpoints: { 'azure-storage': `${double.url}/{account}` } }));
+  assert.equal(verdict(r.findings[0]), 'live');
+  assert.deepEqual(double.seen.map((s) => [s.path, s.credential]), [[`/${account}/`, account]]);
+  // The default endpoint, outside the allow-list: never asked, and the reason names the account's host.
+  const cfg = configSchema.parse({ scanners: { secrets: { verify: true, verifyHosts: ['*.blob.example.invalid'], verifyTimeoutMs: 300 } } });
+  double.seen = [];
+  r = await scan(dir, cfg);
+  assert.equal(verdict(r.findings[0]), 'unknown');
+  assert.equal(String(r.findings[0]!.data!['verifiedBy']), `${account}.blob.core.windows.net is not in scanners.secrets.verifyHosts`);
+  assert.equal(double.seen.length, 0);
+});
+
+test('exoscale: API key and secret, the zone list signed as API v2 requests are (checked by the double)', async () => {
+  const apiKey = 'EXOu5MmxNmSJDOJ7J2FSBb8mJJZV';
+  const secret = 'xVq2Zr9Xt4Wn8Lp3Ks6Hd1Jf5Gb0Nc8Ya3Ue7IqK2mT';
+  const dir = makeDir({ 'exoscale.toml': `[accounts]\nkey = "${apiKey}"\nsecret = "${secret}"\n` });
+  double.signingKeys.set(apiKey, secret);
+  for (const [mode, expected] of [['live', 'live'], ['revoked', 'revoked'], ['slow', 'unknown']] as const) {
+    double.modes.set(apiKey, mode);
+    double.seen = [];
+    const r = await scan(dir);
+    assert.deepEqual(r.findings.map((f) => f.ruleId), ['exoscale-api-key-pair']);
+    assert.equal(verdict(r.findings[0]), expected);
+    assert.deepEqual(double.seen.map((s) => [s.method, s.path, s.credential]), [['GET', '/v2/zone', apiKey]]);
+  }
+  double.signingKeys.set(apiKey, [...secret].reverse().join(''));
+  double.modes.set(`bad-signature:${apiKey}`, 'revoked');
+  assert.equal(verdict((await scan(dir)).findings[0]), 'revoked');
+});
+
+test('signing: an Exoscale worked example with signed query arguments; the Shared Key string to sign', () => {
+  // HMAC-SHA256 of "GET /v2/resource/<id>\n\nv1v2\n\n1599140767" with the secret, base64.
+  assert.equal(
+    exoscaleAuthorization({ method: 'GET', path: '/v2/resource/a02baf5a-a3e4-49a0-857b-8a08d276c1c0', body: '', expires: 1599140767, query: { p2: 'v2', p1: 'v1' } }, 'EXO29147e9f89102b7ac1e88514', 'Gjq2O4GmXbrVwWiwvSaXAX4pkXhJyK8Dl7zuvkJ8rIw'),
+    'EXO2-HMAC-SHA256 credential=EXO29147e9f89102b7ac1e88514,signed-query-args=p1;p2,expires=1599140767,signature=iySgamuwvts0vmltyqBfonKPaMk6hdLUtE/jsf9Mac0=',
+  );
+  const req = { method: 'GET', account: 'myaccount', path: '/', query: { restype: 'x', COMP: 'list' }, headers: { 'x-ms-version': '2021-08-06', 'X-MS-Date': 'Fri, 26 Jun 2015 23:39:12 GMT' } };
+  assert.equal(sharedKeyStringToSign(req), 'GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:Fri, 26 Jun 2015 23:39:12 GMT\nx-ms-version:2021-08-06\n/myaccount/\ncomp:list\nrestype:x');
+  assert.equal(sharedKeySignature(req, 'not base64!'), undefined);
 });
 
 test('without --verify no request is made; limits, allow-list and --offline hold', async () => {

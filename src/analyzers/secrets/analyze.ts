@@ -218,6 +218,7 @@ const PAIRS: Record<string, readonly string[]> = {
  * (`tenant:client:secret`): the three together are what signs in.
  */
 function pairSecrets<D extends Detection>(dets: D[], set: RuleSet, text: () => string): D[] {
+  for (const d of dets) if (d.ruleId in STORAGE_KEYS) withStorageAccount(d, text);
   if (!dets.some((d) => d.ruleId in PAIRS)) return dets;
   const regions: { start: number; end: number; drops: readonly string[] }[] = [];
   for (const d of dets) {
@@ -249,15 +250,50 @@ const TENANT = new RegExp(
 
 /** The tenant ID written within five lines before `start` or after `end`, if any. */
 function tenantNear(text: string, start: number, end: number): string | undefined {
+  const m = TENANT.exec(linesAround(text, start, end, 5).text);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** The text from `lines` lines before `start` to `lines` lines after `end` (0: the lines holding them), and its offset. */
+function linesAround(text: string, start: number, end: number, lines: number): { from: number; text: string } {
   let from = start;
-  for (let k = 0; k < 6 && from > 0; k++) from = text.lastIndexOf('\n', from - 2) + 1;
+  for (let k = 0; k <= lines && from > 0; k++) from = text.lastIndexOf('\n', from - 2) + 1;
   let to = end;
-  for (let k = 0; k < 6 && to >= 0 && to < text.length; k++) {
+  for (let k = 0; k <= lines && to >= 0 && to < text.length; k++) {
     const nl = text.indexOf('\n', to + 1);
     to = nl < 0 ? text.length : nl;
   }
-  const m = TENANT.exec(text.slice(from, Math.min(text.length, to)));
-  return m ? (m[1] ?? m[2]) : undefined;
+  return { from, text: text.slice(from, Math.min(text.length, to)) };
+}
+
+/**
+ * Azure storage account keys and where their account's name is written: in the connection string itself
+ * (`AccountName=…;AccountKey=…`, on the key's line), or as a setting within five lines (`AZURE_STORAGE_ACCOUNT`,
+ * `storage_account_name`, `accountName`). A storage account name is 3 to 24 lower-case letters and digits.
+ */
+const STORAGE_KEYS: Record<string, { lines: number; name: RegExp }> = {
+  'azure-storage-connection-string': { lines: 0, name: /AccountName=([a-z0-9]{3,24})(?=[;"'`\s]|$)/g },
+  'azure-storage-account-key': {
+    lines: 5,
+    name: /(?:storage[_\-.]?account(?:[_\-.]?name)?(?![_\-.]?key)|account[_\-.]?name)["'\]]{0,3}[ \t]{0,4}(?:[:?+]{0,3}=>?|:|>)[ \t]{0,4}["'`]{0,3}([a-z0-9]{3,24})(?![A-Za-z0-9_\-.])/gi,
+  },
+};
+
+/**
+ * An Azure storage key with its account's name written near it is a pair: its secret becomes `account:key` (what
+ * signs a request), as the key pairs of rules/cloud.ts are. The name nearest to the key is taken.
+ */
+function withStorageAccount(d: Detection, text: () => string): void {
+  const how = STORAGE_KEYS[d.ruleId]!;
+  const around = linesAround(text(), d.start, d.end, how.lines);
+  let best: { name: string; distance: number } | undefined;
+  for (const m of around.text.matchAll(how.name)) {
+    const pos = around.from + m.index;
+    const distance = pos < d.start ? d.start - pos : pos - d.end;
+    if (pos >= d.start && pos < d.end) continue;
+    if (!best || distance < best.distance) best = { name: m[1]!.toLowerCase(), distance };
+  }
+  if (best) d.secret = `${best.name}:${d.secret}`;
 }
 
 const GENERIC_IDS = new WeakMap<RuleSet, Set<string>>();

@@ -44,11 +44,11 @@ export const secretsConfigSchema = scannerSection({
     .describe('Ask providers whether found credentials are live (read-only calls; same as --verify). Off by default.'),
   verifyHosts: z
     .array(z.string().min(1))
-    .default(['api.github.com', 'gitlab.com', 'slack.com', 'api.stripe.com', 'registry.npmjs.org', 'api.openai.com', 'api.sendgrid.com', 'api.twilio.com', 'sts.amazonaws.com'])
-    .describe('Hosts (`host` or `host:port`) verification requests may go to; any other is not asked.'),
+    .default(['api.github.com', 'gitlab.com', 'slack.com', 'api.stripe.com', 'registry.npmjs.org', 'api.openai.com', 'api.sendgrid.com', 'api.twilio.com', 'sts.amazonaws.com', '*.blob.core.windows.net', 'api-ch-gva-2.exoscale.com'])
+    .describe('Hosts (`host`, `host:port`, or `*.suffix` for any name under it) verification requests may go to; any other is not asked.'),
   verifyEndpoints: z
     .partialRecord(
-      z.enum(['github', 'gitlab', 'slack', 'stripe', 'npm', 'openai', 'sendgrid', 'twilio', 'aws']),
+      z.enum(['github', 'gitlab', 'slack', 'stripe', 'npm', 'openai', 'sendgrid', 'twilio', 'aws', 'azure-storage', 'exoscale']),
       z
         .string()
         .refine((u) => endpointAllowed(u), 'an endpoint must be an https:// URL, or http:// to a loopback address'),

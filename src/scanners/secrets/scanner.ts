@@ -259,7 +259,7 @@ async function verifyHits(hits: SecretHit[], verifier: Verifier): Promise<Map<Se
     const secret = h.secret;
     if (secret === undefined || h.checksumFailed) continue;
     const provider = providerOf(h.ruleId);
-    if (provider === 'aws' || provider === 'twilio') continue;
+    if (provider === 'aws' || provider === 'twilio' || provider === 'azure-storage' || provider === 'exoscale') continue;
     if (provider) out.set(h, await verifier.check(provider, secret, h.hash));
     else if (h.ruleId === 'aws-secret-access-key') {
       const id = partner(h, 'aws-access-key-id');
@@ -276,6 +276,13 @@ async function verifyHits(hits: SecretHit[], verifier: Verifier): Promise<Map<Se
       // The SID with its auth token in one finding (`sid:token`).
       const at = secret.indexOf(':');
       out.set(h, await verifier.checkTwilio(secret.slice(0, at), secret.slice(at + 1), h.hash));
+    } else if (h.ruleId === 'azure-storage-connection-string' || h.ruleId === 'azure-storage-account-key') {
+      // `account:key` when the account's name was written with the key (analyze.ts); a key alone cannot be asked about.
+      const at = secret.indexOf(':');
+      if (at > 0) out.set(h, await verifier.checkAzureStorage(secret.slice(0, at), secret.slice(at + 1), h.hash));
+    } else if (h.ruleId === 'exoscale-api-key-pair') {
+      const at = secret.indexOf(':');
+      out.set(h, await verifier.checkExoscale(secret.slice(0, at), secret.slice(at + 1), h.hash));
     } else if (h.ruleId === 'twilio-auth-token') {
       const sid = partner(h, 'twilio-account-sid');
       if (sid) out.set(h, await verifier.checkTwilio(sid.secret!, secret, `${sid.hash}:${h.hash}`));

@@ -7,13 +7,14 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { endpointAllowed } from '../../analyzers/secrets/config.js';
+import { AZURE_STORAGE_VERSION, exoscaleAuthorization, sharedKeySignature } from './signing.js';
 import { amzDate, signV4 } from './sigv4.js';
 
 /** What verification says of one credential. */
 export type Verified = 'live' | 'revoked' | 'unknown';
 
 /** Providers with a read-only check. */
-export const VERIFY_PROVIDERS = ['github', 'gitlab', 'slack', 'stripe', 'npm', 'openai', 'sendgrid', 'twilio', 'aws'] as const;
+export const VERIFY_PROVIDERS = ['github', 'gitlab', 'slack', 'stripe', 'npm', 'openai', 'sendgrid', 'twilio', 'aws', 'azure-storage', 'exoscale'] as const;
 export type VerifyProvider = (typeof VERIFY_PROVIDERS)[number];
 
 /** Default base URLs (overridable per provider with `scanners.secrets.verifyEndpoints`). */
@@ -27,7 +28,13 @@ export const DEFAULT_ENDPOINTS: Record<VerifyProvider, string> = {
   sendgrid: 'https://api.sendgrid.com',
   twilio: 'https://api.twilio.com',
   aws: 'https://sts.amazonaws.com',
+  // The account's own blob endpoint: `{account}` is replaced by the storage account's name.
+  'azure-storage': 'https://{account}.blob.core.windows.net',
+  exoscale: 'https://api-ch-gva-2.exoscale.com',
 };
+
+/** Providers whose credential is a pair, checked by a method of their own ({@link Verifier.checkAws} and others). */
+type PairProvider = 'aws' | 'twilio' | 'azure-storage' | 'exoscale';
 
 /** Which provider checks a rule's secret (rules of pairs, AWS and Twilio, are handled by {@link pairedCheck}). */
 export function providerOf(ruleId: string): VerifyProvider | undefined {
@@ -54,7 +61,7 @@ interface Call {
 const bearer = (s: string) => ({ authorization: `Bearer ${s}` });
 const basic = (user: string, pass: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
 
-function callFor(provider: Exclude<VerifyProvider, 'aws' | 'twilio'>, secret: string): Call {
+function callFor(provider: Exclude<VerifyProvider, PairProvider>, secret: string): Call {
   switch (provider) {
     case 'github':
       // GitHub answers a spent rate limit with 403 too (x-ratelimit-remaining: 0): that says nothing of the token.
@@ -128,7 +135,7 @@ export class Verifier {
   constructor(private readonly s: VerifySettings) {}
 
   /** A single-token credential. `key` identifies it for the cache (its hash). */
-  check(provider: Exclude<VerifyProvider, 'aws' | 'twilio'>, secret: string, key: string) {
+  check(provider: Exclude<VerifyProvider, PairProvider>, secret: string, key: string) {
     return this.once(`${provider}:${key}`, () => this.send(provider, callFor(provider, secret)));
   }
 
@@ -150,22 +157,57 @@ export class Verifier {
     return this.once(`twilio:${key}`, () => this.send('twilio', { method: 'GET', path: `/2010-04-01/Accounts/${encodeURIComponent(sid)}.json`, headers: basic(sid, token) }));
   }
 
+  /**
+   * An Azure storage account name with one of its keys: List Containers (`GET /?comp=list`, one result), signed
+   * with Shared Key. 403 (AuthenticationFailed) is a key the account does not accept.
+   */
+  checkAzureStorage(account: string, accountKey: string, key: string) {
+    return this.once(`azure-storage:${key}`, async () => {
+      const base = this.base('azure-storage', { account });
+      const headers = { 'x-ms-date': (this.s.now ?? (() => new Date()))().toUTCString(), 'x-ms-version': AZURE_STORAGE_VERSION };
+      const query = { comp: 'list', maxresults: '1' };
+      const path = base ? `${new URL(base).pathname.replace(/\/+$/, '')}/` : '/';
+      const signature = sharedKeySignature({ method: 'GET', account, path, query, headers }, accountKey);
+      if (signature === undefined) return { verified: 'unknown' as const, reason: 'azure-storage: the key is not base64' };
+      return this.send('azure-storage', { method: 'GET', path: '/?comp=list&maxresults=1', headers: { ...headers, authorization: `SharedKey ${account}:${signature}` } }, { account });
+    });
+  }
+
+  /** An Exoscale API key (EXO…) with its secret: the list of zones, signed as API v2 requests are. */
+  checkExoscale(apiKey: string, secret: string, key: string) {
+    return this.once(`exoscale:${key}`, () => {
+      const expires = Math.floor((this.s.now ?? (() => new Date()))().getTime() / 1000) + 300;
+      const path = '/v2/zone';
+      return this.send('exoscale', { method: 'GET', path, headers: { authorization: exoscaleAuthorization({ method: 'GET', path, body: '', expires }, apiKey, secret) } });
+    });
+  }
+
   private once(key: string, run: () => Promise<{ verified: Verified; reason: string }>) {
     let p = this.cache.get(key);
     if (!p) this.cache.set(key, (p = run()));
     return p;
   }
 
-  private base(provider: VerifyProvider): string | undefined {
-    const url = this.s.endpoints[provider] ?? DEFAULT_ENDPOINTS[provider];
+  /** The provider's base URL, `{account}` filled in (an account name is letters and digits only). */
+  private base(provider: VerifyProvider, vars: { account?: string } = {}): string | undefined {
+    let url = this.s.endpoints[provider] ?? DEFAULT_ENDPOINTS[provider];
+    if (url.includes('{account}')) {
+      if (!vars.account || !/^[a-z0-9]{3,24}$/.test(vars.account)) return undefined;
+      url = url.replaceAll('{account}', vars.account);
+    }
     return endpointAllowed(url) ? url.replace(/\/+$/, '') : undefined;
   }
 
-  private async send(provider: VerifyProvider, call: Call): Promise<{ verified: Verified; reason: string }> {
-    const base = this.base(provider);
+  /** A host of the allow-list: `host`, `host:port`, or `*.suffix` for any name under it. */
+  private hostAllowed(url: URL): boolean {
+    return this.s.hosts.some((h) => h === url.host || h === url.hostname || (h.startsWith('*.') && url.hostname.endsWith(h.slice(1)) && url.hostname.length > h.length - 1));
+  }
+
+  private async send(provider: VerifyProvider, call: Call, vars: { account?: string } = {}): Promise<{ verified: Verified; reason: string }> {
+    const base = this.base(provider, vars);
     if (!base) return { verified: 'unknown', reason: `the ${provider} endpoint is neither HTTPS nor loopback` };
     const url = new URL(base + call.path);
-    if (!this.s.hosts.includes(url.host) && !this.s.hosts.includes(url.hostname)) return { verified: 'unknown', reason: `${url.host} is not in scanners.secrets.verifyHosts` };
+    if (!this.hostAllowed(url)) return { verified: 'unknown', reason: `${url.host} is not in scanners.secrets.verifyHosts` };
     if (this.total >= this.s.maxRequests) return { verified: 'unknown', reason: 'verification request limit reached' };
     const n = this.perHost.get(url.host) ?? 0;
     if (n >= this.s.maxPerHost) return { verified: 'unknown', reason: `request limit for ${url.host} reached` };

@@ -7,6 +7,7 @@
  * secrets: function calls, variable references, templating, hashes and checksums, booleans, numbers, paths, URLs.
  */
 import type { SecretRuleSpec } from '../rule.js';
+import { KEYED_RULES } from './keyed.js';
 import { ctx } from './shared.js';
 
 const r = String.raw;
@@ -90,6 +91,83 @@ function anyCase(src: string): string {
 }
 
 
+/**
+ * Names that say the value is not a working credential: test code names its look-alikes `invalidToken`,
+ * `nonMatchingToken`, `fakeApiKey`, `mockSecret`, `wrongPassword`. At the start of the name or of a word in it
+ * (camelCase or after a separator) and a whole word (`invalidation_token` is not one), with at most 20 identifier
+ * characters up to the keyword.
+ */
+const NOT_WORKING = r`non[_\-.]?matching|invalid|fake|dummy|mock(?:ed)?|bogus|wrong|malformed|incorrect|expired|revoked`;
+
+/**
+ * A word starts here: no letter before it, or a capital after a lower-case letter (`myMerakiToken`). Case-sensitive
+ * (written outside {@link anyCase}).
+ */
+const WORD_START = r`(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))`;
+/** A word ends here: no letter after it, or a capital after a lower-case letter (`invalidToken`, not `invalidation`). */
+const WORD_END = r`(?:(?![A-Za-z])|(?<=[a-z])(?=[A-Z]))`;
+
+/**
+ * Vendor names a keyed rule reads (`meraki`, `twilio`, `algolia`: see keyed.ts), for the look-behind of the generic
+ * rules: a value named for a vendor whose rule knows the vendor's format (alphabet, length) is judged by that rule
+ * alone. A `meraki_token` of 67 characters is not a Meraki key (40 hex digits), and the generic rule does not
+ * second-guess the vendor's rule.
+ */
+function vendorNames(rules: readonly SecretRuleSpec[]): string[] {
+  const names = new Set<string>();
+  for (const rule of rules) if (rule.tags?.includes('keyed')) for (const k of rule.keywords) if (/^[a-z]{3,}$/.test(k)) names.add(k);
+  return [...names].sort();
+}
+
+/**
+ * The look-behind a generic rule's keyword carries: not right after a name of a look-alike ({@link NOT_WORKING}),
+ * nor right after a vendor's name (`meraki_`, `TwilioApi`).
+ */
+/**
+ * An alternation of lower-case words, in either case, with shared endings written once (`(?:[pP][lL]|[kK][mM])[aA]`
+ * for `pla|kma`): a look-behind matches from the right, so each character is tried once for all the words ending
+ * alike instead of once a word.
+ */
+function endingTrie(list: readonly string[]): string {
+  interface Node { end: boolean; next: Map<string, Node> }
+  const root: Node = { end: false, next: new Map() };
+  for (const w of list) {
+    let n = root;
+    for (let i = w.length - 1; i >= 0; i--) {
+      const c = w[i]!;
+      let m = n.next.get(c);
+      if (!m) n.next.set(c, (m = { end: false, next: new Map() }));
+      n = m;
+    }
+    n.end = true;
+  }
+  const cls = (c: string) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c.replace(/[.\-]/g, '\\$&'));
+  const emit = (n: Node): string => {
+    const alts = [...n.next].map(([c, m]) => emit(m) + cls(c));
+    if (alts.length === 0) return '';
+    const body = alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
+    return n.end ? `(?:${body})?` : body;
+  };
+  return emit(root);
+}
+
+function notAfter(vendors: readonly string[]): string {
+  const v = vendors.length ? r`|${WORD_START}(?:${endingTrie(vendors)})[_\-.]?(?:${anyCase('api|auth|access|secret')})?[_\-.]?` : '';
+  return r`${WORD_START}(?:${anyCase(NOT_WORKING)})${WORD_END}[\w.\-]{0,20}${v}`;
+}
+
+/** What may not come right before a keyword-assignment rule's keyword. */
+const NOT_AFTER = notAfter(vendorNames(KEYED_RULES));
+
+/**
+ * A keyword alternation (already made case-insensitive) that must not follow {@link NOT_AFTER}. The look-behind is
+ * checked at the keyword's end, after the keyword matched: placed before it, it would run at every position the
+ * regex tries, and a regex that starts with a look-behind cannot skip ahead to its first literal. It is read only
+ * when an identifier character comes before the keyword (both kinds of name end in one): `token = `, `"token"` and
+ * `<token>` skip it.
+ */
+const keyword = (words: string) => r`(?:${words})(?:(?<![\w.\-](?:${words}))|(?<!(?:${NOT_AFTER})(?:${words})))`;
+
 function assignment(
   id: string,
   title: string,
@@ -108,13 +186,14 @@ function assignment(
     severity: 'medium',
     keywords,
     // No `i` flag: the keyword is matched in any case by anyCase(), the value check below is case-sensitive.
-    regex: ctx(anyCase(words), { loose: false }).replace(/\[\\\\"'`\]\{0,3\}$/, '') + VALUE.replace('MIN', String(min)),
+    regex: ctx(keyword(anyCase(words)), { loose: false }).replace(/\[\\\\"'`\]\{0,3\}$/, '') + VALUE.replace('MIN', String(min)),
     minEntropy,
     generic: true,
     confidence: 'low',
     allowlist: {
       regexes: [...NOT_A_SECRET, ...extraRegexes],
-      exactRegexes: [`^(?:${IDENTIFIER})$`],
+      // An identifier, optionally qualified by a namespace prefix: `xsd:string`, `clm40944:AgencyCodeContentType`.
+      exactRegexes: [`^(?:[A-Za-z_][\\w.\\-]{0,30}:)?(?:${IDENTIFIER})$`],
       matchRegexes: NOT_A_SECRET_KEY,
       stopwords: ['password', 'secret', 'token', 'example', 'test123', 'foobar', 'lorem', 'todo', 'tbd', 'none', 'null', ...extraStopwords],
     },

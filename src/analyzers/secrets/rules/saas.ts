@@ -180,8 +180,9 @@ export const SAAS_RULES: SecretRuleSpec[] = [
     { positive: ['CONTENTFUL_DELIVERY_TOKEN=pFcaz-YZJ_8FYb5PW-FssQtGtNFCRJwRWpz-7apJhgm'], negative: ['CONTENTFUL_SPACE_ID=2na1jfodq0vv'] }, 'medium'),
   prefixed('age-secret-key', 'age encryption secret key', ['age-secret-key-1'], 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}', 4,
     { positive: ['# key: AGE-SECRET-KEY-1CXD30P6YVNK4U8HQ3E5JAVWHWE6UKD5PW3LU8RM7PZZLRKE7WJDD35EU7Q'], negative: ['AGE-SECRET-KEY-1CZVGCNNMNG6D9MEFWZXA', 'AGE-SECRET-KEY-1jogdzcpoqlqycmpcyceytz4oflk6aichsrzonhbotzn7xzm7eztf2gv2jh'] }, 'critical'),
-  prefixed('infracost-api-key', 'Infracost API key', ['ico-'], 'ico-[A-Za-z0-9]{32}', 4,
-    { positive: ['INFRACOST_API_KEY=ico-fhRjmnlR0B5HbvOYt0IXnTDDRU4XgpvP'], negative: ['ico-aFiFwyrL7f'] }),
+  // `ico` is also a file extension: after a `.` or a `/` it ends a file name (`favicon.ico-<content hash>.png`).
+  prefixed('infracost-api-key', 'Infracost API key', ['ico-'], '(?<![./])ico-[A-Za-z0-9]{32}', 4,
+    { positive: ['INFRACOST_API_KEY=ico-fhRjmnlR0B5HbvOYt0IXnTDDRU4XgpvP', 'secret_value = "ico-Qm3vZ8wT1pLx5Rk9Nf2Hd7Jc4Gb6Ys0A"'], negative: ['ico-aFiFwyrL7f', '<img src="/assets/favicon.ico-0b2d9e41c7a35f86e1d4b09c2a7f3e58.png">'] }),
   prefixed('frameio-api-token', 'Frame.io API token', ['fio-u-'], 'fio-u-[A-Za-z0-9_\\-=]{64}', 4,
     { positive: ['FRAMEIO_TOKEN=fio-u-SJNPL4a_VY0TKcQVEj5y4T06H6lYR0HIU4PSnaW9Wrvqu7LKlCp9wffL0IWw08Ib'], negative: ['fio-u-Wvr8EVVZtJ'] }),
   {
