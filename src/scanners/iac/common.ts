@@ -1,6 +1,7 @@
 import type { RuleInfo } from '../../core/rules.js';
-import type { RawFinding, Severity } from '../../core/types.js';
+import type { FileLocation, RawFinding, Severity } from '../../core/types.js';
 import type { Hit } from '../../analyzers/iac/common.js';
+import type { Span } from '../../core/lines.js';
 
 /** One rule of a rule table: the shape every scanner uses (core/rules.ts). */
 export type RuleDef = RuleInfo;
@@ -20,28 +21,32 @@ export class Reporter {
     this.lines = text.split(/\r?\n/);
   }
 
-  /** Records one hit (ignored when its rule is disabled). */
+  /**
+   * Records one hit (ignored when its rule is disabled). The location's keys are written out (every span is the
+   * four of {@link Span}, in that order) and optional fields set after the object is made, in the order the spreads
+   * this replaced put them (the JSON report keeps it): spreading into a literal copies property by property.
+   */
   add(hit: Hit): void {
     if (this.disabled.has(hit.rule)) return;
     const def = this.rules.get(hit.rule);
     if (!def) throw new Error(`undeclared rule ${hit.rule}`);
     const snippet = this.lines[hit.span.startLine - 1];
-    this.findings.push({
+    const span = hit.span;
+    const location: FileLocation = { path: this.path, startLine: span.startLine, startColumn: span.startColumn, endLine: span.endLine, endColumn: span.endColumn };
+    if (snippet !== undefined) location.snippet = snippet.trim().slice(0, 200);
+    if (hit.logical) location.logical = hit.logical;
+    const finding: RawFinding = {
       scanner: this.scanner,
       ruleId: hit.rule,
       severity: this.severity[hit.rule] ?? hit.severity ?? def.severity,
       confidence: def.confidence ?? 'high',
       message: hit.message,
-      location: {
-        path: this.path,
-        ...hit.span,
-        ...(snippet !== undefined ? { snippet: snippet.trim().slice(0, 200) } : {}),
-        ...(hit.logical ? { logical: hit.logical } : {}),
-      },
+      location,
       identity: hit.identity,
-      ...(def.cwe ? { cwe: def.cwe } : {}),
-      ...(hit.data ? { data: hit.data } : {}),
-    });
+    };
+    if (def.cwe) finding.cwe = def.cwe;
+    if (hit.data) finding.data = hit.data;
+    this.findings.push(finding);
   }
 }
 
