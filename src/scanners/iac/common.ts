@@ -1,7 +1,6 @@
 import type { RuleInfo } from '../../core/rules.js';
 import type { FileLocation, RawFinding, Severity } from '../../core/types.js';
 import type { Hit } from '../../analyzers/iac/common.js';
-import type { Span } from '../../core/lines.js';
 
 /** One rule of a rule table: the shape every scanner uses (core/rules.ts). */
 export type RuleDef = RuleInfo;
@@ -23,7 +22,7 @@ export class Reporter {
 
   /**
    * Records one hit (ignored when its rule is disabled). The location's keys are written out (every span is the
-   * four of {@link Span}, in that order) and optional fields set after the object is made, in the order the spreads
+   * four of `Span` (core/lines.ts), in that order) and optional fields set after the object is made, in the order the spreads
    * this replaced put them (the JSON report keeps it): spreading into a literal copies property by property.
    */
   add(hit: Hit): void {
