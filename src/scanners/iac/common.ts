@@ -21,29 +21,27 @@ export class Reporter {
   }
 
   /**
-   * Records one hit (ignored when its rule is disabled). The location's keys are written out (every span is the
-   * four of `Span` (core/lines.ts), in that order) and optional fields set after the object is made, in the order the spreads
-   * this replaced put them (the JSON report keeps it): spreading into a literal copies property by property.
+   * Records one hit (ignored when its rule is disabled). The objects are literals with their keys written out, in
+   * the order the spreads they replace put them (the JSON report keeps it; every span is the four keys of `Span`,
+   * core/lines.ts, in that order): spreading into a literal copies property by property.
    */
   add(hit: Hit): void {
     if (this.disabled.has(hit.rule)) return;
     const def = this.rules.get(hit.rule);
     if (!def) throw new Error(`undeclared rule ${hit.rule}`);
     const snippet = this.lines[hit.span.startLine - 1];
-    const span = hit.span;
-    const location: FileLocation = { path: this.path, startLine: span.startLine, startColumn: span.startColumn, endLine: span.endLine, endColumn: span.endColumn };
-    if (snippet !== undefined) location.snippet = snippet.trim().slice(0, 200);
+    const { startLine, startColumn, endLine, endColumn } = hit.span;
+    // The usual fields in the literal, so they are stored in the object rather than in a second one added later.
+    const location: FileLocation =
+      snippet !== undefined
+        ? { path: this.path, startLine, startColumn, endLine, endColumn, snippet: snippet.trim().slice(0, 200) }
+        : { path: this.path, startLine, startColumn, endLine, endColumn };
     if (hit.logical) location.logical = hit.logical;
-    const finding: RawFinding = {
-      scanner: this.scanner,
-      ruleId: hit.rule,
-      severity: this.severity[hit.rule] ?? hit.severity ?? def.severity,
-      confidence: def.confidence ?? 'high',
-      message: hit.message,
-      location,
-      identity: hit.identity,
-    };
-    if (def.cwe) finding.cwe = def.cwe;
+    const severity = this.severity[hit.rule] ?? hit.severity ?? def.severity;
+    const confidence = def.confidence ?? 'high';
+    const finding: RawFinding = def.cwe
+      ? { scanner: this.scanner, ruleId: hit.rule, severity, confidence, message: hit.message, location, identity: hit.identity, cwe: def.cwe }
+      : { scanner: this.scanner, ruleId: hit.rule, severity, confidence, message: hit.message, location, identity: hit.identity };
     if (hit.data) finding.data = hit.data;
     this.findings.push(finding);
   }
