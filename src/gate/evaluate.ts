@@ -28,7 +28,7 @@ export function evaluate(report: Report, input: GateInput): Decision {
   const today = input.now.toISOString().slice(0, 10);
   const notes: string[] = [];
   // `index` is the suppression's place in the config, so messages number them as the user wrote them.
-  const active: { s: Suppression; index: number; matches: (f: Finding) => boolean; used: boolean }[] = [];
+  const active: { s: Suppression; index: number; path: ((p: string) => boolean) | null; used: boolean }[] = [];
   input.policy.suppressions.forEach((s, i) => {
     const label = describe(s, i);
     if (s.expires !== undefined && s.expires < today) {
@@ -36,16 +36,29 @@ export function evaluate(report: Report, input: GateInput): Decision {
       return;
     }
     const path = s.path !== undefined ? globMatcher(s.path) : null;
-    active.push({
-      s,
-      index: i,
-      used: false,
-      matches: (f) =>
-        (s.rule === undefined || s.rule === f.ruleId) &&
-        (s.fingerprint === undefined || s.fingerprint === f.fingerprint) &&
-        (path === null || path(matchPath(f.location))),
-    });
+    active.push({ s, index: i, used: false, path });
   });
+  // Which suppressions' path globs match a path, worked out once per path (a file's findings share it): a config's
+  // path suppressions were otherwise matched against every finding.
+  const pathHits = new Map<string, boolean[]>();
+  const firstMatch = (f: Finding) => {
+    let hits: boolean[] | undefined;
+    for (let i = 0; i < active.length; i++) {
+      const a = active[i]!;
+      if (a.s.rule !== undefined && a.s.rule !== f.ruleId) continue;
+      if (a.s.fingerprint !== undefined && a.s.fingerprint !== f.fingerprint) continue;
+      if (a.path !== null) {
+        if (!hits) {
+          const p = matchPath(f.location);
+          hits = pathHits.get(p);
+          if (!hits) pathHits.set(p, (hits = active.map((x) => x.path === null || x.path(p))));
+        }
+        if (!hits[i]) continue;
+      }
+      return a;
+    }
+    return undefined;
+  };
   const usedIgnores = new Set<string>();
   const suppressed: Suppressed[] = [];
   const violations: Finding[] = [];
@@ -68,7 +81,7 @@ export function evaluate(report: Report, input: GateInput): Decision {
       suppressed.push({ finding: f, kind: 'ignore-file', reason: ignoreReason || 'listed in the ignore file' });
       continue;
     }
-    const sup = active.find((a) => a.matches(f));
+    const sup = active.length ? firstMatch(f) : undefined;
     if (sup) {
       sup.used = true;
       const until = sup.s.expires ? ` (until ${sup.s.expires})` : '';

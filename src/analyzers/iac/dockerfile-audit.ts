@@ -136,6 +136,17 @@ export function checkDockerfile(df: Dockerfile): Hit[] {
   return hits;
 }
 
+/** Commands with a flag that turns TLS certificate checks off (pip's forms are matched by {@link PIP}). */
+const TLS_FLAG_COMMANDS = new Set(['curl', 'wget', 'npm', 'yarn', 'pnpm']);
+const NODE_PMS = new Set(['npm', 'yarn', 'pnpm']);
+const PIP = /^pip3?$/;
+/** Package-manager flags that install packages whose signatures were not checked. */
+const UNAUTHENTICATED_FLAGS = new Set(['--allow-unauthenticated', '--force-yes', '--nogpgcheck', '--no-gpg-checks', '--allow-untrusted', '--allow-insecure-repositories']);
+/** The directory of a command named by its path (`/usr/bin/curl`). */
+const DIRECTORY = /^.*\//;
+/** `NAME=value` before a command. */
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 const opt = (words: Word[], ...names: string[]) => words.some((w) => names.includes(w.text) || names.some((n) => n.startsWith('--') && w.text.startsWith(n + '=')));
 
 function scanScript(s: Script, hits: Hit[], id: (ins: Instruction, extra?: string) => string): void {
@@ -166,7 +177,7 @@ function auditCommand(
   hasCleanup: (re: RegExp) => boolean,
 ): void {
   let words = c.words;
-  while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!.text)) words = words.slice(1);
+  while (words.length && ASSIGNMENT.test(words[0]!.text)) words = words.slice(1);
   if (!words.length) return;
   const w0 = words[0]!;
   const at = (w: Word) => span(w.start, w.end);
@@ -176,23 +187,23 @@ function auditCommand(
     words = words.slice(1).filter((w, i) => !(i === 0 && w.text.startsWith('-')));
     if (!words.length) return;
   }
-  const name = words[0]!.text.replace(/^.*\//, '');
+  const name = words[0]!.text.replace(DIRECTORY, '');
   const args = words.slice(1);
   const sub = args.find((w) => !w.text.startsWith('-'))?.text;
   // TLS verification disabled
   const insecure = (w: Word) =>
     (name === 'curl' && (w.text === '--insecure' || /^-[a-zA-Z]*k[a-zA-Z]*$/.test(w.text))) ||
     (name === 'wget' && w.text === '--no-check-certificate') ||
-    (/^pip3?$/.test(name) && w.text.startsWith('--trusted-host')) ||
-    (/^(?:npm|yarn|pnpm)$/.test(name) && /strict-ssl/.test(w.text) && args.some((x) => x.text === 'false'));
-  for (const w of args) {
+    (PIP.test(name) && w.text.startsWith('--trusted-host')) ||
+    (NODE_PMS.has(name) && w.text.includes('strict-ssl') && args.some((x) => x.text === 'false'));
+  for (const w of TLS_FLAG_COMMANDS.has(name) || PIP.test(name) ? args : []) {
     if (insecure(w)) {
       hits.push({ rule: 'docker-tls-verify-disabled', span: at(w), identity: id(s.ins, `${name} ${w.text}`), message: `${name} ${w.text} disables TLS certificate verification.` });
       break;
     }
   }
   for (const w of args) {
-    if (/^(?:--allow-unauthenticated|--force-yes|--nogpgcheck|--no-gpg-checks|--allow-untrusted|--allow-insecure-repositories)$/.test(w.text) || (name.startsWith('rpm') && w.text === '--nosignature')) {
+    if (UNAUTHENTICATED_FLAGS.has(w.text) || (name.startsWith('rpm') && w.text === '--nosignature')) {
       hits.push({ rule: 'docker-pkg-unauthenticated', span: at(w), identity: id(s.ins, `${name} ${w.text}`), message: `${w.text} installs packages without checking signatures.` });
     }
   }

@@ -111,7 +111,7 @@ export function parseDockerfile(text: string): Dockerfile {
   const stages: Stage[] = [];
   const globalArgs = new Map<string, string>();
   const endsWithEscape = (s: string) => {
-    const t = s.replace(/\s+$/, '');
+    const t = s.trimEnd();
     return t.endsWith(escape) && !t.endsWith(escape + escape);
   };
   while (i < lines.length) {
@@ -137,7 +137,7 @@ export function parseDockerfile(text: string): Dockerfile {
     let lastLine = lineNo;
     for (;;) {
       if (endsWithEscape(cur) && curLine <= lines.length) {
-        const t = cur.replace(/\s+$/, '');
+        const t = cur.trimEnd();
         args.push(t.slice(0, -1), curLine, curCol);
         // Next line, skipping comment lines and empty lines inside the continuation.
         let j = curLine;
@@ -167,7 +167,7 @@ export function parseDockerfile(text: string): Dockerfile {
       startLine: lineNo,
       startColumn: m[1]!.length + 1,
       endLine: lastLine,
-      endColumn: last.replace(/\s+$/, '').length + 1,
+      endColumn: last.trimEnd().length + 1,
       stage: stages.length - 1,
     };
     if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
@@ -249,7 +249,7 @@ export function parseEnvInstruction(text: string): { name: string; value: string
   if (words.length && !words[0]!.text.includes('=')) {
     const first = words[0]!;
     const rest = text.slice(first.end).trim();
-    return [{ name: first.text, value: rest.replace(/^["']|["']$/g, ''), start: first.start, end: text.replace(/\s+$/, '').length }];
+    return [{ name: first.text, value: rest.replace(/^["']|["']$/g, ''), start: first.start, end: text.trimEnd().length }];
   }
   return words.map((w) => {
     const eq = w.text.indexOf('=');
