@@ -39,11 +39,10 @@ export async function* scanOthers(others: OtherFile[], rules: YamlRule[], ctx: S
       continue;
     }
     try {
-      const r = parseWith(o.lang, text, typed);
-      if (r.errorLine !== undefined) {
-        ctx.fileError(o.path, `line ${r.errorLine}: parse error (${o.lang})`);
-        continue;
-      }
+      const r = parseWith(o.lang, text, typed, true);
+      // a syntax error is recorded, and the rules still run on the rest of the tree (tree-sitter recovers around the
+      // error), as Semgrep reports the matches of a partly parsed file
+      if (r.errorLine !== undefined) ctx.fileError(o.path, `line ${r.errorLine}: parse error (${o.lang})`);
       out = runSearchRules(rules, o.path, o.lang, r.root, text).map(patternFinding);
       if (r.root) out.push(...runTaintRules(rules, o.path, o.lang, r.root, text).map(taintFlowFinding));
     } catch (e) {

@@ -2,7 +2,8 @@ import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { CallEvaluator } from './calls.js';
 import { LOCATION_SINKS, SQL_TAGS } from './frameworks.js';
-import { guardFacts, pathKey } from './guards.js';
+import { guardFacts, pathKey, type CallGuards } from './guards.js';
+import { guardSummary, type ParamGuard } from './guard-summaries.js';
 import { isBound, lookup, normText, setKey, setVar, type Scope } from './scope.js';
 import { TAINT_RULES } from './classes.js';
 import { EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
@@ -17,6 +18,27 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
   private sourceHookOff: TS.Expression | undefined;
   /** The expression being evaluated under a custom expression sink. */
   private sinkHookOff: TS.Expression | undefined;
+
+  /**
+   * Resolves a call in a condition to the guard summary of the program's function it calls (in any file of the
+   * group): every function it may be must guard the parameter, and the facts are what they all clear.
+   */
+  protected callGuards(sc: Scope): CallGuards {
+    return (c) => {
+      // only plain callees (`isOk`, `vh.vCode`): evaluating them again has no effect
+      if (!pathKey(c.expression)) return undefined;
+      const fns = this.eval(c.expression, sc).fns;
+      if (!fns?.length) return undefined;
+      let out: ParamGuard[] | undefined;
+      for (const fn of fns.slice(0, 4)) {
+        const sf = this.files.get(fn.file)?.unit.sf;
+        const g = sf && guardSummary(fn.node, (x) => guardFacts(x, sf));
+        if (!g) return undefined;
+        out = out ? out.map((o, i) => ({ pos: o.pos & (g[i]?.pos ?? 0), neg: o.neg & (g[i]?.neg ?? 0) })) : g;
+      }
+      return out;
+    };
+  }
 
   /** Evaluates an expression to its abstract value. */
   eval(e: TS.Expression, sc: Scope): Val {
@@ -133,7 +155,7 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       case ts.SyntaxKind.ConditionalExpression: {
         const c = e as TS.ConditionalExpression;
         this.eval(c.condition, sc);
-        const f = guardFacts(c.condition, sc.file.unit.sf);
+        const f = guardFacts(c.condition, sc.file.unit.sf, this.callGuards(sc));
         const before = new Map(sc.vars);
         this.applyFacts(f.pos, sc);
         const a = this.eval(c.whenTrue, sc);

@@ -1,4 +1,5 @@
 import { userRegExp } from '../../../core/linear-regex.js';
+import { constantOf } from './constants.js';
 
 /**
  * A language-neutral syntax tree the pattern matcher works on. Adapters build it from the TypeScript AST (JS/TS)
@@ -227,8 +228,20 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     return null;
   }
+  // a literal pattern also matches a variable that must hold that constant where it is read (constant propagation)
+  const k = p.leaf && !t.str && t.leaf ? constantOf(t) : undefined;
+  if (k !== undefined) {
+    if (p.str && typeof k === 'string') {
+      if (p.value === ELLIPSIS) return env;
+      const sre = stringRegex(p.value);
+      if (sre !== undefined) return sre && sre.test(k) ? env : null;
+      return /^__MV_[A-Z0-9_]+$/.test(p.value) ? null : p.value === k ? env : null;
+    }
+    if (!p.str && typeof k === 'number' && /^[-+]?(\d|\.\d)/.test(p.text) && !p.text.includes(MV_PREFIX)) return Number(p.text.replace(/_/g, '').replace(/[lLfFdDn]$/, '')) === k ? env : null;
+  }
   if (p.str && t.str) {
-    if (p.value === ELLIPSIS) return env;
+    // `"..."` is any string constant: not a Python f-string with interpolations, which only `f"..."` matches
+    if (p.value === ELLIPSIS) return t.children.length === 0 || /^[rRbBuU]*[fF]/.test(p.text) ? env : null;
     const sre = stringRegex(p.value);
     if (sre !== undefined) return sre && sre.test(t.value) ? env : null;
     const m = /^__MV_([A-Z0-9_]+)$/.exec(p.value);
@@ -265,6 +278,8 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
       if (!named && !isEllipsis(p.children[0]!)) return null;
       return matchList(isEllipsis(p.children[0]!) && !named ? p.children.slice(1) : p.children, 0, t.children, 0, env);
     }
+    // `function (A) {B}` and `(A) => {B}` are the same function value (an arrow function has no name of its own)
+    if (FN_VALUE.has(p.kind) && FN_VALUE.has(t.kind)) return matchFunctionValue(p, t, env);
     // `flask.request` also matches `request` imported from flask (`from flask import request`, `import os.path as p`)
     if (t.qual !== undefined && (p.kind === 'attribute' || p.kind === 'identifier') && !p.text.includes(MV_PREFIX) && norm(p.text) === t.qual) return env;
     // an expression pattern matches the expression of an expression statement (statement sequences)
@@ -278,6 +293,15 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     return null;
   }
+  // object literal fields and class members match in any order, and the target may have more (Semgrep's fields)
+  if (p.kind === 'ObjectLiteralExpression') return matchBag(p.children, t.children, env);
+  if (p.kind === 'ClassDeclaration' || p.kind === 'ClassExpression') {
+    const head = (n: GNode) => n.children.filter((c, i) => (i === 0 && c.kind === 'Identifier') || c.kind === 'HeritageClause');
+    const ph = head(p);
+    const th = head(t);
+    const e = ph.some((c) => c.kind === 'HeritageClause') ? matchList(ph, 0, th, 0, env) : ph.length ? (th[0]?.kind === 'Identifier' ? matchNode(ph[0]!, th[0], env) : null) : env;
+    return e && matchBag(p.children.filter((c) => !ph.includes(c)), t.children.filter((c) => !th.includes(c)), e);
+  }
   if (p.leaf || p.children.length === 0) return p.text === t.text || (!p.leaf && sameStatement(p.text, t.text)) ? env : null;
   // `"..." + $X`: the left operand also matches a concatenation that starts with a string ("a" + x + "b" nests left)
   const l = p.children[0]!;
@@ -287,6 +311,34 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     return matchList(p.children.slice(1), 0, t.children.slice(1), 0, env);
   }
   return matchList(p.children, 0, t.children, 0, env);
+}
+
+const FN_VALUE = new Set(['FunctionExpression', 'ArrowFunction', 'FunctionDeclaration']);
+
+/** A function's name (when it has one), parameters and body. */
+function fnParts(n: GNode): { name: GNode | undefined; params: GNode[]; body: GNode | undefined } {
+  const name = n.kind !== 'ArrowFunction' && n.children[0]?.kind === 'Identifier' ? n.children[0] : undefined;
+  const rest = n.children.filter((c) => c !== name && c.kind !== 'EqualsGreaterThanToken');
+  const body = rest[rest.length - 1];
+  return { name, params: rest.filter((c) => c.kind === 'Parameter'), body: body?.kind === 'Parameter' ? undefined : body };
+}
+
+/**
+ * A function expression pattern against an arrow function, or the other way round (Semgrep's lambda equivalence):
+ * the pattern may name no function (or name it `...`), the parameters match as a list, and a block body matches the
+ * target's block; a body of only `...` also matches an arrow's expression body.
+ */
+function matchFunctionValue(p: GNode, t: GNode, env: Env): Env | null {
+  const pp = fnParts(p);
+  const tp = fnParts(t);
+  if (p.kind === 'FunctionDeclaration' && t.kind !== 'FunctionExpression' && !(pp.name && isEllipsis(pp.name))) return null;
+  if (pp.name && !isEllipsis(pp.name) && !tp.name) return null;
+  let e: Env | null = pp.name && tp.name && !isEllipsis(pp.name) ? matchNode(pp.name, tp.name, env) : env;
+  if (!e) return null;
+  e = matchList(pp.params, 0, tp.params, 0, e);
+  if (!e || !pp.body || !tp.body) return e && !pp.body && !tp.body ? e : null;
+  if (pp.body.kind === 'Block' && tp.body.kind !== 'Block') return pp.body.children.length === 1 && isEllipsis(pp.body.children[0]!) ? e : null;
+  return matchNode(pp.body, tp.body, e);
 }
 
 /**
@@ -310,6 +362,29 @@ function matchTemplate(p: GNode, t: GNode, env: Env): Env | null {
     e = found;
   }
   return e;
+}
+
+/**
+ * Matches pattern items against target items in any order, each against a different one, with more target items
+ * allowed (`...` items of the pattern say nothing more). Backtracks over the choices, so bindings stay consistent.
+ */
+function matchBag(ps: GNode[], ts: GNode[], env: Env): Env | null {
+  const items = ps.filter((x) => !isEllipsis(x));
+  const used = new Array<boolean>(ts.length).fill(false);
+  const go = (i: number, e: Env): Env | null => {
+    if (i === items.length) return e;
+    for (let j = 0; j < ts.length; j++) {
+      if (used[j]) continue;
+      const r = matchNode(items[i]!, ts[j]!, e);
+      if (!r) continue;
+      used[j] = true;
+      const done = go(i + 1, r);
+      used[j] = false;
+      if (done) return done;
+    }
+    return null;
+  };
+  return go(0, env);
 }
 
 /** Matches a list of pattern nodes (with `...` gaps) against a whole list of target nodes. */
@@ -371,8 +446,8 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}
   const inRange = (n: GNode) => !within || (n.startIndex >= within[0] && n.endIndex <= within[1]);
   if (pat.kind === 'node') {
     const p = pat.node;
-    const also = isAssign(p) ? 'VariableDeclaration' : p.kind === 'FunctionDeclaration' ? 'FunctionExpression' : undefined;
-    const cands = anyKind(p) ? idx.all : also ? [...(idx.byKind.get(p.kind) ?? []), ...(idx.byKind.get(also) ?? [])] : (idx.byKind.get(p.kind) ?? []);
+    const also = isAssign(p) ? ['VariableDeclaration'] : FN_VALUE.has(p.kind) ? [...FN_VALUE].filter((k) => k !== p.kind) : [];
+    const cands = anyKind(p) ? idx.all : also.length ? [...(idx.byKind.get(p.kind) ?? []), ...also.flatMap((k) => idx.byKind.get(k) ?? [])] : (idx.byKind.get(p.kind) ?? []);
     for (const t of cands) {
       if (!inRange(t)) continue;
       const env = matchNode(p, t, seed);

@@ -1,6 +1,7 @@
 import { InputError } from '../../../core/errors.js';
 import { analyze } from './analysis.js';
 import { evalComparison, type CValue } from './compare.js';
+import { constantOf } from './constants.js';
 import { compileGeneric, genericMatches } from './generic.js';
 import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
@@ -206,7 +207,10 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
 
 /** The value of a metavariable in `metavariable-comparison`: a number for numeric literals, else the literal's value or the code's text. */
 function cvalue(n: GNode, base: number | undefined, strip: boolean): CValue {
-  let t = n.str ? n.value : n.text.trim();
+  // a variable that must hold a constant there compares as that constant (constant propagation)
+  const k = constantOf(n);
+  if (typeof k === 'number' && base === undefined) return k;
+  let t = n.str ? n.value : typeof k === 'string' ? k : n.text.trim();
   if (strip) t = t.replace(/^["'`]|["'`]$/g, '');
   if (base !== undefined) {
     const v = parseInt(t.replace(/^0[xob]/i, ''), base);

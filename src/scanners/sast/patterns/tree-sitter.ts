@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Language, Parser as TsParser, Node as TSNode } from 'web-tree-sitter';
+import { markConstants } from './constants.js';
 import type { GNode } from './gnode.js';
 
 /** Languages parsed with tree-sitter. */
@@ -170,7 +171,7 @@ export interface TsParse {
  * Parses source text with the grammar of `lang` (call {@link loadGrammars} first). With `types`, identifiers carry
  * the type their declaration states (for typed metavariables; a walk of the whole tree, so only when a rule needs it).
  */
-export function parseWith(lang: TsLang, text: string, types = false): TsParse {
+export function parseWith(lang: TsLang, text: string, types = false, constants = false): TsParse {
   if (!Parser) throw new Error('tree-sitter is not loaded (call loadGrammars first)');
   const p = new Parser();
   try {
@@ -190,6 +191,7 @@ export function parseWith(lang: TsLang, text: string, types = false): TsParse {
       }
       const root = fromTreeSitter(tree.rootNode, types ? declaredTypes(tree.rootNode) : undefined);
       if (lang === 'python') qualifyImports(root);
+      if (constants) markConstants(root, lang === 'python');
       return { root, ...(errorLine !== undefined ? { errorLine } : {}) };
     } finally {
       tree.delete();

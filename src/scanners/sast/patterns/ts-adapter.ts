@@ -1,5 +1,6 @@
 import type * as TS from 'typescript';
 import { loadTypeScript } from '../js/ts-load.js';
+import { markConstants } from './constants.js';
 import type { GNode } from './gnode.js';
 
 /**
@@ -61,7 +62,9 @@ export function fromTs(root: TS.Node, sf: TS.SourceFile): GNode {
       ty: ty ?? typeOf(n), cast, decos: ts.canHaveDecorators(n) ? ts.getDecorators(n)?.map(conv) : undefined, qual: undefined,
     };
   };
-  return conv(root);
+  const tree = conv(root);
+  if (ts.isSourceFile(root)) markConstants(tree);
+  return tree;
 }
 
 /**
