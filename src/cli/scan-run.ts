@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { resolveBuildPaths } from '../attest/config.js';
 import { resolvePatchLevelPaths } from '../scanners/patch-level/index.js';
+import { defaultCodeCacheDir } from '../core/code-cache.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { SEVERITIES, type Decision, type Report, type Severity } from '../core/types.js';
 import type { Config } from '../config/schema.js';
@@ -337,6 +338,7 @@ async function scanAndReport(
       showSecrets: v['show-secrets'] === true,
       ...(threads ? { threads } : {}),
       env: io.env,
+      codeCache: defaultCodeCacheDir(io.env),
       dbUpdate: v['skip-db-update'] !== true,
       ...(v.offline ? { offline: true } : {}),
       ...(v.online ? { online: true } : {}),

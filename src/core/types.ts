@@ -499,6 +499,11 @@ export interface ScanOptions {
   dbUpdate?: boolean;
   /** Environment for `${VAR}` in input files a scanner reads (the DAST auth file); none when absent. */
   env?: Record<string, string | undefined>;
+  /**
+   * Folder where V8's compiled code of large dependencies is kept between runs (the SAST scanner's TypeScript
+   * compiler, compiled again by each of its threads otherwise: core/code-cache.ts); none when absent.
+   */
+  codeCache?: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import { TAINT_RULES } from './js/classes.js';
 import { Analyser } from './js/interp.js';
 import { MODEL_ROWS, indexModels, parseModelRows, type ModelIndex } from './js/models.js';
 import { parseSource } from './js/parse.js';
+import { saveCodeCache } from './js/ts-load.js';
 import { viewSettings } from './js/view-settings.js';
 import type { RenderHit, ViewSettings } from './js/views.js';
 import type { SourceUnit } from './js/scope.js';
@@ -201,8 +202,18 @@ export function groupStart(chars: number): void {
   if (chars >= LARGE_GROUP_CHARS && getHeapStatistics().used_heap_size > 256 * MB) collect();
 }
 
-/** See {@link groupStart}: called when a group's result has been used and its trees are garbage. */
-export function groupDone(): void {
+/** Characters this thread has analysed; the compiler's code cache is written once past {@link CODE_CACHE_AFTER}. */
+let analysed = 0;
+/** Enough analysis that the compiler's functions the rules use have been compiled (and go into its code cache). */
+const CODE_CACHE_AFTER = 1_000_000;
+
+/**
+ * See {@link groupStart}: called when a group of `chars` characters is done, its result used and its trees garbage.
+ * Also writes the compiler's code cache (`ts-load.ts`) once this thread has analysed enough to make it worth it.
+ */
+export function groupDone(chars: number): void {
+  analysed += chars;
+  if (analysed >= CODE_CACHE_AFTER) saveCodeCache();
   // Used, not committed, heap: the committed size stays up for a while after a collection, and testing it made
   // every later group collect again.
   if (getHeapStatistics().used_heap_size > 256 * MB) collect();

@@ -3,7 +3,8 @@
  * then analyses the import-connected groups of JS/TS files it is sent, one at a time (see scan.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyseGroup, groupDone, groupStart, type GroupFile, type GroupResult } from './js-group.js';
+import type { GroupFile, GroupResult } from './js-group.js';
+import { useCodeCache } from './js/ts-load.js';
 import { loadUserRules } from './load-rules.js';
 import type { YamlRule } from './patterns/rules.js';
 
@@ -14,6 +15,8 @@ export interface SastWorkerInit {
   disabled: string[];
   libraryMode: boolean;
   envIsInput: boolean;
+  /** The compiler's code cache folder (ScanOptions.codeCache). */
+  codeCache?: string;
 }
 
 /** A group to analyse. */
@@ -27,6 +30,10 @@ export type SastWorkerAnswer = { id: number; result: GroupResult } | { id: numbe
 
 const init = workerData as SastWorkerInit;
 const disabled = new Set(init.disabled);
+// The analysis (and with it the compiler) is loaded once the code cache folder is known, at start.
+useCodeCache(init.codeCache);
+const js = import('./js-group.js');
+js.catch(() => undefined);
 // Loaded at start, while the main thread is still walking the tree.
 const rules: Promise<YamlRule[]> = init.rulePaths.length
   ? loadUserRules(init.rulePaths, init.root, () => undefined).then((rs) => rs.filter((r) => !disabled.has(r.id)))
@@ -34,8 +41,8 @@ const rules: Promise<YamlRule[]> = init.rulePaths.length
 rules.catch(() => undefined);
 
 parentPort!.on('message', (job: SastWorkerJob) => {
-  rules.then(
-    (rs) => {
+  Promise.all([rules, js]).then(
+    ([rs, { analyseGroup, groupDone, groupStart }]) => {
       let answer: SastWorkerAnswer;
       const chars = job.files.reduce((s, f) => s + f.text.length, 0);
       groupStart(chars);
@@ -45,7 +52,7 @@ parentPort!.on('message', (job: SastWorkerJob) => {
         answer = { id: job.id, error: (e as Error).message };
       }
       parentPort!.postMessage(answer);
-      groupDone();
+      groupDone(chars);
     },
     (e: Error) => parentPort!.postMessage({ id: job.id, error: e.message } satisfies SastWorkerAnswer),
   );

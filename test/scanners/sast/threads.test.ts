@@ -10,12 +10,14 @@ import { sastScanner } from '../../../src/scanners/sast/index.js';
 import { lanesWorthUsing } from '../../../src/scanners/sast/scan.js';
 import { openDirectory } from '../../../src/targets/directory.js';
 import { makeDir } from '../../helpers/tmp.js';
+import { createRequire } from 'node:module';
 
 // Issue 24: import-connected groups of JS/TS files are analysed in worker threads when there are several threads.
 // The findings (taint flows across files, structural rules, custom YAML rules), file errors and counts must be
 // exactly those of one thread, in the same order.
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
+const TS_VERSION = (createRequire(import.meta.url)('typescript/package.json') as { version: string }).version;
 
 /** Several projects in one tree: the Express app (one group of many files), the rule fixtures, custom rules. */
 function project(): string {
@@ -32,14 +34,14 @@ function project(): string {
   return dir;
 }
 
-async function scan(dir: string, threads: number, cfg: Partial<SastConfig>, workersOnly = threads > 1) {
+async function scan(dir: string, threads: number, cfg: Partial<SastConfig>, workersOnly = threads > 1, codeCache?: string) {
   const errors: { path: string; message: string }[] = [];
   const counts: Record<string, number> = {};
   const debug: string[] = [];
   const target = await openDirectory(dir, { gitignore: false });
   const ctx: ScanContext<SastConfig> = standaloneContext(target, sastConfigSchema.parse(cfg), {} as unknown as Config, {
     // workersOnly: the worker path runs even for a tree this small
-    options: { threads, workersOnly },
+    options: { threads, workersOnly, ...(codeCache ? { codeCache } : {}) },
     fileError: (path, message) => errors.push({ path, message }),
     log: { debug: (m) => debug.push(m), info: () => {}, warn: () => {} },
     count: (name, by = 1) => {
@@ -64,6 +66,16 @@ test('threads 1 and 2 give the same findings, file errors and counts, in the sam
   assert.deepEqual(two.findings, one.findings);
   assert.deepEqual(two.errors, one.errors);
   assert.deepEqual(two.counts, one.counts);
+});
+
+test('workers given a code cache folder holding a damaged cache for the compiler find the same', async () => {
+  const dir = project();
+  const cache = makeDir({ [`typescript-${TS_VERSION}-node${process.version}-${process.platform}-${process.arch}.v8cache`]: 'not V8 code' });
+  const one = await scan(dir, 1, {});
+  const two = await scan(dir, 2, {}, true, cache);
+  assert.equal(two.workers, true);
+  assert.deepEqual(two.findings, one.findings);
+  assert.deepEqual(two.errors, one.errors);
 });
 
 test('with custom rule files and disabled rules, workers load the same rules', async () => {

@@ -1,0 +1,93 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/*
+ * A V8 code cache for large CommonJS dependencies (the TypeScript compiler, 9 MB of JavaScript), so that each
+ * thread that loads one does not compile it again from source: Node 20 has no `module.enableCompileCache`. The
+ * cache holds the compiled code of the module's top level and of the functions that ran before it was written, so
+ * it is written once the thread has done some work with the module (see {@link CachedModule.save}).
+ */
+
+/**
+ * The folder of compiled-code caches when none is configured: `$XDG_CACHE_HOME/pipeguard/code-cache`, else
+ * `~/.cache/pipeguard/code-cache`.
+ */
+export function defaultCodeCacheDir(env: Record<string, string | undefined>): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'pipeguard', 'code-cache');
+}
+
+/** A module loaded through {@link requireCached}. */
+export interface CachedModule<T> {
+  exports: T;
+  /** Whether V8 took the compiled code from the cache (false: compiled from source). */
+  cached: boolean;
+  /**
+   * Writes the cache when it was missing or V8 refused it (another Node or module version); a no-op after the
+   * first call, or when the cache was used. Best effort: a folder that cannot be written leaves things as they were.
+   */
+  save(): void;
+}
+
+/**
+ * Requires `specifier` (resolved from `from`) with V8's compiled code from `dir` when a cache made by this Node
+ * version for this exact source is there. The cache file is named by the module's name and version and by Node's
+ * version, platform and architecture, and V8 checks it against the source and its own flags (a mismatch is
+ * refused, and the module compiled from source as usual). Without `dir`, or when the module cannot be read, this
+ * is a plain `require`.
+ */
+export function requireCached<T>(from: string, specifier: string, dir: string | undefined): CachedModule<T> {
+  const req = createRequire(from);
+  const plain = (): CachedModule<T> => ({ exports: req(specifier) as T, cached: false, save() {} });
+  if (!dir) return plain();
+  let path: string;
+  let source: string;
+  let version: string;
+  try {
+    path = req.resolve(specifier);
+    source = readFileSync(path, 'utf8');
+    version = (req(`${specifier}/package.json`) as { version?: string }).version ?? '0';
+  } catch {
+    return plain();
+  }
+  const file = join(dir, `${specifier.replace(/[^\w.-]+/g, '_')}-${version}-node${process.version}-${process.platform}-${process.arch}.v8cache`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(file);
+  } catch {
+    cachedData = undefined;
+  }
+  // Node's own CommonJS wrapper, so the module sees the same five names as under `require`.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
+    filename: path,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const mod = { exports: {} as T };
+  (script.runInThisContext() as (e: T, r: NodeJS.Require, m: { exports: T }, f: string, d: string) => void).call(mod.exports, mod.exports, createRequire(path), mod, path, dirname(path));
+  const cached = cachedData !== undefined && script.cachedDataRejected !== true;
+  let pending = !cached;
+  return {
+    exports: mod.exports,
+    cached,
+    save() {
+      if (!pending) return;
+      pending = false;
+      // Written beside and renamed: threads or processes writing at once never leave a half-written file.
+      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, file);
+      } catch {
+        // a read-only or full disk: the next run compiles from source again
+        try {
+          rmSync(tmp, { force: true });
+        } catch {
+          // the folder is not there
+        }
+      }
+    },
+  };
+}
