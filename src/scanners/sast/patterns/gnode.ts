@@ -289,6 +289,12 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     if (t.qual !== undefined && (p.kind === 'attribute' || p.kind === 'identifier') && !p.text.includes(MV_PREFIX) && norm(p.text) === t.qual) return env;
     // an expression pattern matches the expression of an expression statement (statement sequences)
     if ((t.kind === 'ExpressionStatement' || t.kind === 'expression_statement') && t.children.length === 1) return matchNode(p, t.children[0]!, env);
+    // in a statement sequence, an expression also matches the value a return statement gives back (`... foo()`
+    // matches `return foo()`, as Semgrep goes into the expression of a statement)
+    if ((t.kind === 'ReturnStatement' || t.kind === 'return_statement') && !/Statement$|_statement$/.test(p.kind)) {
+      const v = t.children.filter((c) => !(c.leaf && c.text === 'return'));
+      if (v.length === 1) return matchNode(p, v[0]!, env);
+    }
     if (isAssign(p)) {
       const d = declOf(t);
       if (d) {
