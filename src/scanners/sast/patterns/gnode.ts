@@ -308,8 +308,8 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     const e = matchImport(p, t, env);
     if (e !== undefined) return e;
   }
-  // object literal fields and class members match in any order, and the target may have more (Semgrep's fields)
-  if (p.kind === 'ObjectLiteralExpression') return matchBag(p.children, t.children, env);
+  // object literal fields, JSX attributes and class members match in any order, and the target may have more
+  if (p.kind === 'ObjectLiteralExpression' || p.kind === 'JsxAttributes') return matchBag(p.children, t.children, env);
   if (p.kind === 'ClassDeclaration' || p.kind === 'ClassExpression') {
     const head = (n: GNode) => n.children.filter((c, i) => (i === 0 && c.kind === 'Identifier') || c.kind === 'HeritageClause');
     const ph = head(p);

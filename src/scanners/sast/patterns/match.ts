@@ -49,6 +49,9 @@ function jsPatternNodes(src: string): GNode[] {
   const obj = /^\s*\{/.test(src);
   const tries = obj ? [`(${src}\n)`, src] : [src, `(${src}\n)`];
   if (stmts !== src) tries.push(stmts, `(${stmts}\n)`);
+  // a JSX attribute whose value is `...` (`<a rel=... />`): any value, written as an expression container
+  const jsx = src.replace(new RegExp(`(<[^<>]*?[\\w-]=)${ELLIPSIS}(?=[\\s/>])`, 'g'), `$1{${ELLIPSIS}}`);
+  if (jsx !== src) tries.push(jsx, `(${jsx}\n)`);
   let first: unknown;
   for (const t of tries) {
     try {
