@@ -73,3 +73,19 @@ test('without the bundle\'s literals every text may hold a secret (the masker is
   assert.equal(mayHoldSecret('plain words, nothing else'), true);
   assert.equal(mayHoldSecret('short'), false);
 });
+
+test('the literal screen answers as one case-insensitive alternation of the literals would', () => {
+  // The screen was that regex (compiled on every run of the CLI before its first line): the table gives its answers.
+  const alternation = new RegExp(gating.map((l) => l.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('|'), 'i');
+  let held = 0;
+  for (const t of texts()) {
+    const want = alternation.test(t);
+    if (want) held++;
+    assert.equal(screen!.test(t), want, JSON.stringify(t.slice(0, 60)));
+  }
+  assert.ok(held > 1000, `texts holding a literal are tried too (${held})`);
+  // A literal at the very end, one character short of it, and upper case.
+  assert.equal(screen!.test('xx GHP_'), gating.includes('ghp_'));
+  assert.equal(literalScreen(['abc'])!.test('zzab'), false);
+  assert.equal(literalScreen(['abc'])!.test('zzABC'), true);
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { KEYWORDS_WASM } from './keywords-wasm.js';
 
 /**
@@ -318,15 +319,27 @@ function compileKeywords(keywords: readonly string[]): Automaton {
 
 /**
  * The automaton of the built-in rules' keywords, computed when the CLI is bundled (scripts/bundle.mjs): building
- * it takes ~20 ms of every thread's start-up. Used only for exactly the keywords it was built for.
+ * it takes ~20 ms of every thread's start-up. Used only for exactly the keywords it was built for. The bundle
+ * holds it as a JSON file beside its chunks (this names it), not as a string in their code: a 0.7 MB string
+ * literal cost every run that loaded the chunk its scan by the JavaScript parser (~10 ms), needed or not.
  */
-declare const PIPEGUARD_KEYWORDS: string | undefined;
+declare const PIPEGUARD_KEYWORDS_FILE: string | undefined;
 let embedded: { keywords: string[]; automaton: Automaton } | null | undefined;
+
+/** A JSON file the bundle put beside its chunks, or null (not bundled, or the file is gone: then computed). */
+function bundled<T>(name: string | undefined): T | null {
+  if (name === undefined) return null;
+  try {
+    return JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
 
 /** The embedded automaton (decoded once; its tables are only read) when `keywords` are the ones it was built for. */
 function precompiled(keywords: readonly string[]): Automaton | undefined {
   if (embedded === undefined) {
-    const data = typeof PIPEGUARD_KEYWORDS === 'string' ? (JSON.parse(PIPEGUARD_KEYWORDS) as SerializedKeywords) : null;
+    const data = bundled<SerializedKeywords>(typeof PIPEGUARD_KEYWORDS_FILE === 'string' ? PIPEGUARD_KEYWORDS_FILE : undefined);
     embedded = data && { keywords: data.keywords, automaton: deserializeKeywords(data) };
   }
   return embedded && sameKeywords(embedded.keywords, keywords) ? embedded.automaton : undefined;

@@ -4,6 +4,7 @@
  * every match starts with. A small parser of JavaScript regex syntax; anything it does not understand makes the
  * answer conservative (unbounded length, no prefixes), never wrong.
  */
+import { readFileSync } from 'node:fs';
 
 /** The shape of a regex: see {@link regexShape}. */
 export interface RegexShape {
@@ -639,14 +640,24 @@ export interface KnownShape {
 /**
  * Shapes of the built-in rules' regexes, keyed `flags/source`, computed when the CLI is bundled
  * (scripts/bundle.mjs) so a run does not parse 363 regexes on start-up in every thread; absent when running the
- * sources or dist/ (then {@link shapeOf} computes them).
+ * sources or dist/ (then {@link shapeOf} computes them). A JSON file beside the bundle's chunks (this names it),
+ * read when first needed: as a string literal in a chunk (0.6 MB) the parser read it on every load of the chunk.
  */
-declare const PIPEGUARD_REGEX_SHAPES: string | undefined;
-let known: Record<string, KnownShape> | undefined;
+declare const PIPEGUARD_REGEX_SHAPES_FILE: string | undefined;
+let known: Record<string, KnownShape> | null | undefined;
+
+function knownTable(): Record<string, KnownShape> | null {
+  if (typeof PIPEGUARD_REGEX_SHAPES_FILE !== 'string') return null;
+  try {
+    return JSON.parse(readFileSync(new URL(PIPEGUARD_REGEX_SHAPES_FILE, import.meta.url), 'utf8')) as Record<string, KnownShape>;
+  } catch {
+    return null;
+  }
+}
 
 /** {@link regexShape} and {@link asciiSpaces} of a regex: from the bundle's table when it has them. */
 export function shapeOf(source: string, flags = ''): RegexShape & { bytes: string } {
-  if (typeof PIPEGUARD_REGEX_SHAPES === 'string') known ??= JSON.parse(PIPEGUARD_REGEX_SHAPES) as Record<string, KnownShape>;
+  if (known === undefined) known = knownTable();
   const k = known?.[`${flags}/${source}`];
   if (k) return fromKnown(k, source);
   return { ...regexShape(source, flags), bytes: asciiSpaces(source) };

@@ -243,3 +243,30 @@ test('second-order: data read back from a store the program fills from requests 
   assert.equal(hits[0]!.confidence, 'low');
   assert.match(hits[0]!.message, /stored data from job \(second-order\)/);
 });
+
+test('a substring allow-list in another module is no guard, and the flow says where it was checked', async () => {
+  const r = await scanDir(makeDir({
+    'allow.js': [
+      "const HOSTS = ['https://docs.example.com/'];",
+      'exports.isAllowed = (url) => {',
+      '  let ok = false;',
+      '  for (const h of HOSTS) ok = ok || url.includes(h);',
+      '  return ok;',
+      '};',
+    ].join('\n'),
+    'app.js': [
+      "const app = require('express')();",
+      "const { isAllowed } = require('./allow');",
+      "app.get('/go', (req, res) => {",
+      '  const to = req.query.to;',
+      '  if (isAllowed(to)) res.redirect(to);',
+      '});',
+    ].join('\n'),
+  }), {});
+  assert.deepEqual(r.errors, []);
+  const f = r.findings.find((x) => x.ruleId === 'js-open-redirect');
+  assert.ok(f, 'the redirect is reported');
+  const step = f.flow?.find((s) => fileLoc(s.location).path === 'allow.js');
+  assert.equal(step && fileLoc(step.location).startLine, 4);
+  assert.match(step?.message ?? '', /substring test/);
+});

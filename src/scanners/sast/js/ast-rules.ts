@@ -1,7 +1,9 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
-import type { Confidence, FileLocation, Severity } from '../../../core/types.js';
+import type { FileLocation } from '../../../core/types.js';
 import { hasNestedQuantifier } from '../redos.js';
+import { EXTRA_AST_RULES } from './ast-rules-extra.js';
+import type { AstRule, FileFacts } from './ast-rule-types.js';
 
 /** What a syntactic rule reports. */
 export interface AstHit {
@@ -10,29 +12,7 @@ export interface AstHit {
   message: string;
 }
 
-/** A structural (non-taint) rule on the TypeScript AST. */
-export interface AstRule {
-  id: string;
-  title: string;
-  severity: Severity;
-  confidence: Confidence;
-  cwe: string[];
-  help: string;
-  /** The node kinds the rule looks at (it is only called for those). */
-  kinds: TS.SyntaxKind[];
-  /** For calls: the callee's last name must be one of these (a cheap pre-filter before the rule runs). */
-  callNames?: Set<string>;
-  /** Called for every node of those kinds; reports through `report`. */
-  visit(node: TS.Node, f: FileFacts, report: (node: TS.Node, message: string) => void): void;
-}
-
-/** Facts about a whole file that several rules need (computed once). */
-export interface FileFacts {
-  sf: TS.SourceFile;
-  text: string;
-  imports: Set<string>;
-  hasJwtVerify: boolean;
-}
+export type { AstRule, FileFacts } from './ast-rule-types.js';
 
 const SECRETISH = /pass(word|wd)?|pwd|secret|token|nonce|salt|otp|session|api_?key|csrf|credential|auth|\bkey\b|(reset|verif\w*|confirm\w*|invit\w*|activat\w*|access|recovery|login|sms|email)_?code|\bpin\b|uuid|guid/i;
 
@@ -116,6 +96,64 @@ function isJwt(callee: string, f: FileFacts): boolean {
   return /(^|\.)(jwt|jsonwebtoken|JWT|jsonWebToken)\.(verify|sign|decode)$/.test(callee) || (/^(verify|sign|decode)$/.test(callee) && f.imports.has('jsonwebtoken'));
 }
 
+/** The right-hand side of the first assignment `<target> = ...` in the file (`this.secret = '...'`, `opts.key = '...'`). */
+function assignedValue(target: string, f: FileFacts): TS.Expression | undefined {
+  let found: TS.Expression | undefined;
+  const visit = (m: TS.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && m.left.getText(f.sf).replace(/\s+/g, '') === target) found = m.right;
+    else ts.forEachChild(m, visit);
+  };
+  visit(f.sf);
+  return found;
+}
+
+/** The object literal a name or property refers to (`const opts = {...}`, `this.options = {...}`), if the file sets one. */
+function objectBinding(e: TS.Expression, f: FileFacts): TS.ObjectLiteralExpression | undefined {
+  const v = ts.isIdentifier(e) ? (localInit(e, f) ?? assignedValue(e.text, f)) : ts.isPropertyAccessExpression(e) ? assignedValue(e.getText(f.sf).replace(/\s+/g, ''), f) : undefined;
+  return v && ts.isObjectLiteralExpression(v) ? v : undefined;
+}
+
+/** A literal secret, or a name or property the file binds to one and never reassigns. */
+function hardCoded(v: TS.Expression, f: FileFacts): boolean {
+  if (literalSecret(v) || constString(v, f) !== undefined) return true;
+  const target = ts.isIdentifier(v) || ts.isPropertyAccessExpression(v) ? v.getText(f.sf).replace(/\s+/g, '') : undefined;
+  if (!target) return false;
+  const init = (ts.isIdentifier(v) ? localInit(v, f) : undefined) ?? assignedValue(target, f);
+  if (!init || !ts.isStringLiteralLike(init) || PLACEHOLDER.test(init.text)) return false;
+  const writes = f.text.match(new RegExp(`(^|[^\\w.])${target.replace(/[.$]/g, '\\$&')}\\s*=[^=]`, 'g'))?.length ?? 0;
+  return writes <= 1;
+}
+
+/** Asymmetric verification keys by name: public keys, certificates, PEM/JWK material. */
+const PUBLIC_KEY = /pub(lic)?|cert|pem|jwks?\b|jwk|rsa|ecdsa|spki|x509/i;
+
+/**
+ * Whether a JWT verification key may be a public key (where HS/RS algorithm confusion applies): named like one, read
+ * from a file, or a key-lookup callback (`getKey`, a JWKS client). A shared secret is not.
+ */
+function maybePublicKey(k: TS.Expression | undefined, f: FileFacts): boolean {
+  if (!k) return false;
+  if (ts.isFunctionLike(k)) return true;
+  const text = k.getText(f.sf);
+  if (PUBLIC_KEY.test(text) || /readFileSync|readFile\(|getKey|secretProvider/.test(text)) return true;
+  const init = ts.isIdentifier(k) ? localInit(k, f) : undefined;
+  return !!init && (ts.isFunctionLike(init) || PUBLIC_KEY.test(init.getText(f.sf)) || /readFileSync|readFile\(/.test(init.getText(f.sf)));
+}
+
+/** Whether a construct is declared in CDK code: the file imports the CDK and the construct's first argument is a scope. */
+function cdkScope(n: TS.NewExpression, f: FileFacts): boolean {
+  if (![...f.imports].some((m) => m === 'aws-cdk-lib' || m.startsWith('aws-cdk-lib/') || m.startsWith('@aws-cdk/'))) return false;
+  return (n.arguments?.length ?? 0) >= 2;
+}
+
+/** Whether the receiver of a `x.decode` call is bound to the `jwt-simple` module. */
+function fromJwtSimple(callee: string, f: FileFacts): boolean {
+  if (!f.imports.has('jwt-simple')) return false;
+  const recv = callee.split('.').slice(-2, -1)[0];
+  return !!recv && new RegExp(`\\b${recv}\\s*=\\s*require\\(\\s*['"]jwt-simple['"]|import\\s+(\\*\\s+as\\s+)?${recv}\\s+from\\s+['"]jwt-simple['"]`).test(f.text);
+}
+
 /** A string literal, or a list of them, used as a key. */
 function literalSecret(e: TS.Expression): boolean {
   if (ts.isStringLiteralLike(e)) return e.text.length > 0;
@@ -176,11 +214,12 @@ export const AST_RULES: AstRule[] = [
     id: 'js-jwt-verify-no-algorithms', title: 'JWT verified without pinning algorithms', severity: 'medium', confidence: 'medium', cwe: ['CWE-347'],
     kinds: [ts.SyntaxKind.CallExpression],
     callNames: new Set(['verify']),
-    help: 'Pass `{ algorithms: [...] }` to `jwt.verify` so a token cannot choose its own algorithm (the HS/RS confusion and `none` attacks).',
+    help: 'Pass `{ algorithms: [...] }` to `jwt.verify` when it checks tokens with a public key or certificate: otherwise a token signed with HS256 using that public key as the HMAC secret passes (the HS/RS confusion attack). Verifying with a shared secret is not affected (an unsigned or RSA-signed token cannot pass an HMAC check), so only public keys, certificates, key files and key callbacks are reported.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
       const c = calleeText(n, f.sf);
       if (!isJwt(c, f) || !c.endsWith('verify')) return;
+      if (!maybePublicKey(n.arguments[1], f)) return;
       const opts = n.arguments[2];
       if (opts && ts.isFunctionLike(opts)) return report(n, 'jwt.verify is called without an algorithms list.');
       if (!opts) return report(n, 'jwt.verify is called without an algorithms list.');
@@ -207,6 +246,12 @@ export const AST_RULES: AstRule[] = [
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
       const c = calleeText(n, f.sf);
+      // jwt-simple's decode(token, key, noVerify) checks the signature unless its third argument is truthy
+      if (c.endsWith('.decode') && fromJwtSimple(c, f)) {
+        const nv = n.arguments[2];
+        if (!nv || [ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(nv.kind) || /^(0|undefined|''|"")$/.test(nv.getText(f.sf))) return;
+        return report(n, 'jwt-simple decode is told not to verify the signature (its third argument is truthy).');
+      }
       if (!isJwt(c, f) || !c.endsWith('decode')) return;
       if (f.hasJwtVerify && verifiedAround(n, f.sf)) return;
       report(n, 'jwt.decode trusts an unverified token: call jwt.verify.');
@@ -399,11 +444,25 @@ export const AST_RULES: AstRule[] = [
         return;
       }
       if (last === 'jwt' && !f.imports.has('express-jwt')) return;
-      const o = n.arguments?.[0];
-      if (!o || !ts.isObjectLiteralExpression(o)) return;
-      for (const key of ['secret', 'secretOrKey', 'keys', 'secretOrPrivateKey']) {
-        const v = prop(o, key);
-        if (v && (literalSecret(v) || constString(v, f) !== undefined)) report(v, `${last}() is configured with a hard-coded ${key}.`);
+      const strategy = /Strategy$/.test(last);
+      if (ts.isNewExpression(n) !== strategy) return;
+      const a0 = n.arguments?.[0];
+      if (!a0) return;
+      // the options inline, or in a variable / property the file sets to an object literal
+      const o = ts.isObjectLiteralExpression(a0) ? a0 : objectBinding(a0, f);
+      const keys = strategy ? ['secretOrKey', 'clientSecret', 'consumerSecret', 'secret'] : ['secret', 'secretOrKey', 'keys', 'secretOrPrivateKey'];
+      if (o) {
+        for (const key of keys) {
+          const v = prop(o, key);
+          if (v && hardCoded(v, f)) return report(strategy ? (o === a0 ? o : n) : v, `${last}() is configured with a hard-coded ${key}.`);
+        }
+      }
+      // properties set one by one (`opts.clientSecret = '...'`)
+      if (ts.isIdentifier(a0)) {
+        for (const key of keys) {
+          const v = assignedValue(`${a0.text}.${key}`, f);
+          if (v && hardCoded(v, f)) return report(n, `${last}() is configured with a hard-coded ${key}.`);
+        }
       }
     },
   },
@@ -424,38 +483,82 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-cdk-public-bucket', title: 'AWS CDK bucket open to the public or unencrypted', severity: 'high', confidence: 'medium', cwe: ['CWE-732', 'CWE-311'],
-    kinds: [ts.SyntaxKind.NewExpression],
-    help: 'An S3 bucket declared with `publicReadAccess: true`, `BlockPublicAccess` turned off or `BucketEncryption.UNENCRYPTED` exposes or stores data in the clear. Keep public access blocked and use S3-managed or KMS encryption.',
+    kinds: [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression],
+    help: 'An S3 bucket declared with `publicReadAccess: true`, `BlockPublicAccess` turned off, made public with `grantPublicAccess()`, or declared unencrypted (`BucketEncryption.UNENCRYPTED`, or `UNMANAGED` with CDK v1) exposes or stores data in the clear. Keep public access blocked and use S3-managed or KMS encryption.',
     visit(n, f, report) {
-      if (!ts.isNewExpression(n) || !/(^|\.)Bucket$/.test(n.expression.getText(f.sf))) return;
+      // bucket.grantPublicAccess(): reported where the bucket is declared
+      if (ts.isCallExpression(n)) {
+        if (!ts.isPropertyAccessExpression(n.expression) || n.expression.name.text !== 'grantPublicAccess' || !ts.isIdentifier(n.expression.expression)) return;
+        const decl = localInit(n.expression.expression, f);
+        if (decl && ts.isNewExpression(decl) && /(^|\.)Bucket$/.test(decl.expression.getText(f.sf))) report(decl, `Bucket ${n.expression.expression.text} is made public with grantPublicAccess().`);
+        return;
+      }
+      if (!ts.isNewExpression(n) || !/(^|\.)Bucket$/.test(n.expression.getText(f.sf)) || !cdkScope(n, f)) return;
       const o = n.arguments?.[2];
+      const v1 = f.imports.has('@aws-cdk/aws-s3');
       if (!o || !ts.isObjectLiteralExpression(o)) return;
+      // one finding per bucket, at its declaration, naming every problem
+      const problems: string[] = [];
       const pub = prop(o, 'publicReadAccess');
-      if (pub?.kind === ts.SyntaxKind.TrueKeyword) report(pub.parent, 'The bucket grants public read access.');
+      if (pub?.kind === ts.SyntaxKind.TrueKeyword) problems.push('grants public read access');
       const enc = prop(o, 'encryption');
-      if (enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) report(enc.parent, 'The bucket is not encrypted at rest.');
+      if (enc && (/UNENCRYPTED$/.test(enc.getText(f.sf)) || (v1 && /UNMANAGED$/.test(enc.getText(f.sf))))) problems.push('is not encrypted at rest');
       const bpa = prop(o, 'blockPublicAccess');
-      if (bpa && /BLOCK_NONE$|blockPublicAcls:\s*false/.test(bpa.getText(f.sf))) report(bpa.parent, 'Public access blocking is turned off.');
+      if (bpa && /BLOCK_NONE$|blockPublicAcls:\s*false/.test(bpa.getText(f.sf))) problems.push('has public access blocking turned off');
+      if (problems.length) report(n, `The bucket ${problems.join(' and ')}.`);
+    },
+  },
+  {
+    id: 'js-cdk-bucket-no-tls', title: 'AWS CDK bucket does not require TLS', severity: 'low', confidence: 'medium', cwe: ['CWE-319'],
+    kinds: [ts.SyntaxKind.NewExpression],
+    help: 'With `enforceSSL: false` the bucket policy does not deny plain-HTTP requests, so objects can be read or written over an unencrypted connection. Set `enforceSSL: true`.',
+    visit(n, f, report) {
+      if (!ts.isNewExpression(n) || !/(^|\.)Bucket$/.test(n.expression.getText(f.sf)) || !cdkScope(n, f)) return;
+      const o = n.arguments?.[2];
+      const tls = o && ts.isObjectLiteralExpression(o) ? prop(o, 'enforceSSL') : undefined;
+      if (tls?.kind === ts.SyntaxKind.FalseKeyword) report(n, 'The bucket accepts requests over plain HTTP (enforceSSL: false).');
     },
   },
   {
     id: 'js-cdk-unencrypted-storage', title: 'AWS CDK database, volume or queue unencrypted or public', severity: 'high', confidence: 'medium', cwe: ['CWE-311', 'CWE-284'],
     kinds: [ts.SyntaxKind.NewExpression],
-    help: 'An RDS instance or cluster, EFS file system, EBS volume or SQS queue declared with encryption turned off stores data in the clear; an RDS instance with `publiclyAccessible: true` is reachable from the internet. Leave encryption on (the default for most constructs) and keep databases in private subnets.',
+    help: 'An RDS instance or cluster (unencrypted unless `storageEncrypted` or a key is given), EFS file system, EBS volume or SQS queue declared with encryption turned off (or, for CDK v1 queues, left at the unencrypted default) stores data in the clear; an RDS instance with `publiclyAccessible: true` is reachable from the internet. Turn encryption on and keep databases in private subnets.',
     visit(n, f, report) {
-      if (!ts.isNewExpression(n)) return;
+      if (!ts.isNewExpression(n) || !cdkScope(n, f)) return;
       const c = n.expression.getText(f.sf);
-      if (!/(^|\.)(DatabaseInstance|DatabaseCluster|ServerlessCluster|FileSystem|Volume|Queue|CfnDBInstance|CfnDBCluster)$/.test(c)) return;
+      const kind = /(?:^|\.)(DatabaseInstance|DatabaseCluster|ServerlessCluster|FileSystem|Volume|Queue|CfnDBInstance|CfnDBCluster)$/.exec(c)?.[1];
+      if (!kind) return;
       const o = n.arguments?.[2];
-      if (!o || !ts.isObjectLiteralExpression(o)) return;
+      const v1Queue = kind === 'Queue' && f.imports.has('@aws-cdk/aws-sqs');
+      if (!o || !ts.isObjectLiteralExpression(o)) {
+        if (v1Queue) report(n, 'The queue is not encrypted (CDK v1 queues have no encryption by default).');
+        return;
+      }
+      if (o.properties.some(ts.isSpreadAssignment)) return;
+      // one finding per resource, at its declaration, naming every problem
+      const problems: string[] = [];
       for (const key of ['storageEncrypted', 'encrypted']) {
         const v = prop(o, key);
-        if (v?.kind === ts.SyntaxKind.FalseKeyword) report(v.parent, `${c.split('.').pop()} is declared with ${key}: false.`);
+        if (v?.kind === ts.SyntaxKind.FalseKeyword) problems.push(`is declared with ${key}: false`);
+      }
+      if ((kind === 'DatabaseInstance' || kind === 'DatabaseCluster') && !prop(o, 'storageEncrypted') && !prop(o, 'storageEncryptionKey') && !prop(o, 'snapshotIdentifier')) {
+        problems.push('has unencrypted storage (storageEncrypted is not set)');
       }
       const enc = prop(o, 'encryption');
-      if (enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) report(enc.parent, `${c.split('.').pop()} is not encrypted.`);
+      if ((enc && /UNENCRYPTED$/.test(enc.getText(f.sf))) || (v1Queue && !enc && !prop(o, 'encryptionMasterKey'))) problems.push('is not encrypted');
       const pub = prop(o, 'publiclyAccessible');
-      if (pub?.kind === ts.SyntaxKind.TrueKeyword) report(pub.parent, 'The database is publicly accessible.');
+      if (pub?.kind === ts.SyntaxKind.TrueKeyword) problems.push('is publicly accessible');
+      if (problems.length) report(n, `${kind} ${problems.join(' and ')}.`);
+    },
+  },
+  {
+    id: 'js-cdk-public-build-badge', title: 'AWS CDK CodeBuild project with a public badge', severity: 'low', confidence: 'medium', cwe: ['CWE-200'],
+    kinds: [ts.SyntaxKind.NewExpression],
+    help: 'A CodeBuild `badge` is served from a public URL that anyone can load, revealing the project and its build status (and, for private repositories, that they exist). Leave `badge` off for private projects.',
+    visit(n, f, report) {
+      if (!ts.isNewExpression(n) || !/(^|\.)Project$/.test(n.expression.getText(f.sf)) || !cdkScope(n, f)) return;
+      const o = n.arguments?.[2];
+      if (o && ts.isObjectLiteralExpression(o) && prop(o, 'badge')?.kind === ts.SyntaxKind.TrueKeyword) report(n, 'The build project publishes a public badge.');
     },
   },
   {
@@ -685,7 +788,9 @@ export const AST_RULES: AstRule[] = [
         return;
       }
       if (!ts.isJsxOpeningElement(n) && !ts.isJsxSelfClosingElement(n)) return;
-      if (!/^(a|area|form)$/.test(n.tagName.getText(f.sf))) return;
+      // react-router's Link/NavLink render an <a> whose href is `to`
+      const router = /^(Link|NavLink)$/.test(n.tagName.getText(f.sf));
+      if (!/^(a|area|form)$/.test(n.tagName.getText(f.sf)) && !router) return;
       let blank = false;
       let rel = '';
       let href: TS.JsxAttribute | undefined;
@@ -697,7 +802,7 @@ export const AST_RULES: AstRule[] = [
         const v = p.initializer ? p.initializer.getText(f.sf) : '';
         if (name === 'target' && /_blank/.test(v)) blank = true;
         if (name === 'rel') rel = v;
-        if (name === 'href' || name === 'action') href = p;
+        if (name === 'href' || name === 'action' || (router && name === 'to')) href = p;
       }
       if (!blank || spread || /noopener|noreferrer/.test(rel) || (rel && !/^["']/.test(rel))) return;
       const h = href?.initializer?.getText(f.sf) ?? '';
@@ -945,6 +1050,7 @@ export const AST_RULES: AstRule[] = [
       if (/^(rewrites|redirects)$/.test(name)) report(n, `The ${name.slice(0, -1)} destination ${dst.text.slice(0, 60)} takes its host from the request.`);
     },
   },
+  ...EXTRA_AST_RULES,
 ];
 
 /**

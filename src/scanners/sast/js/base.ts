@@ -80,6 +80,8 @@ export abstract class AnalyserBase {
   protected readonly classes = new Map<TS.Node, ClassInfo>();
   /** Findings already reported (file + identity). */
   protected readonly seen = new Set<string>();
+  /** Where each seen sink identity was reported (line:column), to tell a second function of the same name apart. */
+  protected readonly seenAt = new Map<string, string[]>();
   /** Findings, in discovery order (deterministic for a given input). */
   readonly hits: TaintHit[] = [];
   /** Summary applications so far; the run stops following calls past a bound. */
@@ -145,6 +147,10 @@ export abstract class AnalyserBase {
         if (!/\b(req|request)\.(body|query|params|payload)\b|ctx\.request\.body|\bevent\.body\b|@Body\(/.test(t)) continue;
         for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model|\w+Repository)\.(create|insertOne|insertMany|insert|bulkCreate|upsert|save)\(/g)) out.add(m[1]!.replace(/(Model|Repository)$/, '').toLowerCase());
         for (const m of t.matchAll(/\bnew ([A-Z]\w*)\([^)]*\)[\s\S]{0,200}?\.save\(/g)) out.add(m[1]!.toLowerCase());
+        // Sequelize/Mongoose updates: `User.update({ ... }, { where })`, and a record read then updated
+        // (`User.findByPk(id).then((u) => u.update({ username: req.body.username }))`)
+        for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model)\.(update|updateOne|findByIdAndUpdate|findOneAndUpdate)\(/g)) out.add(m[1]!.replace(/Model$/, '').toLowerCase());
+        for (const m of t.matchAll(/\b([A-Z]\w*|\w+Model)\.(findByPk|findById|findOne)\([\s\S]{0,300}?\.(update|set)\(\s*\{/g)) out.add(m[1]!.replace(/Model$/, '').toLowerCase());
         for (const m of t.matchAll(/collection\(\s*['"`](\w+)['"`]\s*\)\s*\.(insertOne|insertMany|insert|updateOne|updateMany|replaceOne|save|findOneAndUpdate)\(/g)) out.add(m[1]!.toLowerCase());
         for (const m of t.matchAll(/\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+[`"[]?(\w+)/gi)) out.add(m[1]!.toLowerCase());
         for (const m of t.matchAll(/\bprisma\.(\w+)\.(create|createMany|upsert)\(/g)) out.add(m[1]!.toLowerCase());
@@ -206,10 +212,18 @@ export abstract class AnalyserBase {
       // an audit site with a command-line value: whoever runs the program chose it (already reported, at low
       // severity, where it reaches the file API)
       if (site.audit && t.label.startsWith('process.argv')) return;
-      const identity = `${ruleId}|${site.text}|${site.fnName}`;
+      let identity = `${ruleId}|${site.text}|${site.fnName}`;
       const key = `${site.file}\u0000${identity}`;
-      if (this.seen.has(key)) return;
+      // the same sink text in two functions of one name (two handlers of one route): one finding each, the later
+      // ones numbered so fingerprints stay free of line numbers
+      const at = `${site.loc.startLine}:${site.loc.startColumn}`;
+      const places = this.seenAt.get(key) ?? [];
+      if (places.includes(at)) return;
+      if (places.length === 0 && this.seen.has(key)) return;
+      places.push(at);
+      this.seenAt.set(key, places);
       this.seen.add(key);
+      if (places.length > 1) identity = `${identity}#${places.length}`;
       this.hits.push({
         cls, ruleId, file: site.file, loc: site.loc, sinkName: site.sinkName, sourceLabel: t.label,
         flow: [...t.steps, { location: site.loc, message: `reaches ${site.sinkName}` }], identity, snippet: site.snippet,

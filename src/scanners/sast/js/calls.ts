@@ -3,7 +3,7 @@ import type * as TS from 'typescript';
 import { NUMERIC_CLEARS, TAINT_RULES } from './classes.js';
 import { servesNonHtml } from './content-type.js';
 import { schemaShape, type SchemaShape } from './validators.js';
-import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS } from './frameworks.js';
+import { ARRAY_CALLBACKS, REQ_METHODS, ROUTE_METHODS, SOCKET_LIFECYCLE, SOCKET_RECEIVERS, isLambdaModule } from './frameworks.js';
 import type { ModelRow } from './models.js';
 import { FunctionSummaries } from './summaries.js';
 import { isBound, lookup, normText, setVar, type Scope, type Site } from './scope.js';
@@ -104,6 +104,8 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (mask) return clean(dataOf(r), mask);
     }
     if ((f.mod === 'util|promisify' || f.mod === 'global|util.promisify') && args[0]) return args[0];
+    // `vm.createContext(sandbox)` contextifies the object and returns it
+    if (f.mod === 'vm|createContext' && args[0]) return args[0];
 
     // express-validator's `matchedData(req)`: the fields the route's chains validated, each cleaned for what its chain clears
     if (/(^|\.)matchedData$/.test(name) && args[0] && force(args[0]).checked) return this.matchedData(force(args[0]).checked!, c, sc);
@@ -117,6 +119,9 @@ export abstract class CallEvaluator extends FunctionSummaries {
     // `res.render(view, locals)`: locals are linked to the view's template (views.ts); input as the locals object, its
     // `layout` or `settings` picks the engine's options
     if ((method === 'render' && (r?.res || RENDER_RECV.test(recvText))) || (method === 'view' && (r?.res || /^(reply|res|h)$/.test(recvText)))) this.renderLocals(argNodes, args, c, sc, name);
+
+    // `vm.runInContext('safeEval(data)', { safeEval, data })`: fixed code that calls what the sandbox hands it
+    if ((f.mod === 'vm|runInContext' || f.mod === 'vm|runInNewContext') && argNodes[0] && ts.isStringLiteral(argNodes[0]) && args[1]) this.sandboxCode(argNodes[0], args[1], sc);
 
     // models
     const rows = this.modelRows(f, method, recvText, r, isNew, callee, sc);
@@ -270,6 +275,34 @@ export abstract class CallEvaluator extends FunctionSummaries {
     return join(recvData ? dataOf(recvData) : undefined, ...args.map((a) => dataOf(a)));
   }
 
+  /**
+   * Runs the fixed code a `vm` context is given (a string literal) with the sandbox's fields as its globals, so what
+   * it does with them is judged as if written in place (`safeEval(orderLinesData)` with notevil,
+   * `libxml.parseXml(data, { noent: true })`). The code's nodes are placed where its text stands in the file, so a
+   * finding in it points at the literal.
+   */
+  protected sandboxCode(lit: TS.StringLiteral, sandbox: Val, sc: Scope): void {
+    const sf = sc.file.unit.sf;
+    const start = lit.getStart(sf) + 1;
+    const end = lit.getEnd() - 1;
+    // escapes would shift positions; such code is rare in sandboxes
+    if (sf.text.slice(start, end) !== lit.text) return;
+    const box = force(sandbox);
+    if (!box.fields) return;
+    const code = ts.createSourceFile(sf.fileName, lit.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+    if ((code as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length) return;
+    // move every node to where its text stands in the file (the literal's content is the same text)
+    const shift = (n: TS.Node): void => {
+      const m = n as { pos: number; end: number };
+      m.pos += start;
+      m.end += start;
+      ts.forEachChild(n, shift);
+    };
+    code.statements.forEach(shift);
+    const inner: Scope = { ...sc, vars: new Map(box.fields), parent: undefined, returns: [], dotted: false };
+    for (const st of code.statements) this.exec(st, inner);
+  }
+
   protected modelRows(f: Val, method: string | undefined, recvText: string, r: Val | undefined, isNew: boolean, callee: TS.Expression, sc: Scope): ModelRow[] {
     const idx = this.opts.models;
     const out: ModelRow[] = [];
@@ -421,6 +454,9 @@ export abstract class CallEvaluator extends FunctionSummaries {
       if (opts.some((o) => !o || !ts.isObjectLiteralExpression(o) || o.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
     }
     if (row.cls === 'xss' && row.recv && servesNonHtml(argNodes[0], sf, () => [...this.files.values()].map((f) => f.unit.sf))) return;
+    // AWS Lambda's Node.js runtime writes each console call as one log event, line breaks kept inside it: text
+    // logged with console.* in a Lambda function cannot forge another entry
+    if (row.cls === 'log' && row.pkg === 'global' && isLambdaModule(sf)) return;
     if (row.first) {
       // the program name as a literal, or as a variable declared once with one (`const shell = 'bash'`)
       const a0 = argNodes[0] && ts.isIdentifier(argNodes[0]) ? declaredInit(argNodes[0], sf) : argNodes[0];
@@ -524,7 +560,8 @@ function storeName(method: string, recvText: string, a0: TS.Expression | undefin
     const m = /^\s*SELECT\b[\s\S]*?\bFROM\s+[`"[]?(\w+)/i.exec(sql);
     return m?.[1]!.toLowerCase();
   }
-  const model = /^(?:this\.)?([A-Z]\w*|\w+Model|\w+Repository|\w+Repo)$/.exec(recvText.replace(/^this\./, ''));
+  // `User`, `this.User`, and a model read through its module (`models.User`, `db.User`)
+  const model = /^(?:[a-z]\w*\.)?([A-Z]\w*|\w+Model|\w+Repository|\w+Repo)$/.exec(recvText.replace(/^this\./, ''));
   return model ? model[1]!.replace(/(Model|Repository|Repo)$/, '').toLowerCase() : undefined;
 }
 

@@ -2,10 +2,11 @@ import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { CallEvaluator } from './calls.js';
 import { LOCATION_SINKS, SQL_TAGS } from './frameworks.js';
-import { guardFacts, pathKey } from './guards.js';
+import { guardFacts, pathKey, type CallGuards } from './guards.js';
+import { guardSummary, substringCheck, type ParamGuard } from './guard-summaries.js';
 import { isBound, lookup, normText, setKey, setVar, type Scope } from './scope.js';
 import { TAINT_RULES } from './classes.js';
-import { EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, type Taint, type Val } from './values.js';
+import { ALL_BITS, EMPTY, STRINGIFIED, bits, clean, collapse, dataOf, force, join, step, type Taint, type Val } from './values.js';
 
 /**
  * Expressions: literals, templates (string building clears operator-injection classes), member access, calls,
@@ -17,6 +18,36 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
   private sourceHookOff: TS.Expression | undefined;
   /** The expression being evaluated under a custom expression sink. */
   private sinkHookOff: TS.Expression | undefined;
+
+  /**
+   * Resolves a call in a condition to the guard summary of the program's function it calls (in any file of the
+   * group): every function it may be must guard the parameter, and the facts are what they all clear.
+   */
+  protected callGuards(sc: Scope): CallGuards {
+    return (c) => {
+      // only plain callees (`isOk`, `vh.vCode`): evaluating them again has no effect
+      if (!pathKey(c.expression)) return undefined;
+      const fns = this.eval(c.expression, sc).fns;
+      if (!fns?.length) return undefined;
+      let out: ParamGuard[] | undefined;
+      for (const fn of fns.slice(0, 4)) {
+        const sf = this.files.get(fn.file)?.unit.sf;
+        const g = sf && guardSummary(fn.node, (x) => guardFacts(x, sf));
+        if (!g) return undefined;
+        // a check that is no allow-list (`url.includes(allowed)`): say so on the path of what passes it
+        const weak = substringCheck(fn.node);
+        if (weak && !g.some((x) => x.pos)) {
+          c.arguments.forEach((a) => {
+            const key = pathKey(a);
+            const v = key ? this.eval(a, sc) : EMPTY;
+            if (key && v.t.length) setKey(sc, key, step(v, { location: this.loc(this.files.get(fn.file)!, weak), message: `checked by ${c.expression.getText(sc.file.unit.sf)}() with a substring test, not an allow-list` }));
+          });
+        }
+        out = out ? out.map((o, i) => ({ pos: o.pos & (g[i]?.pos ?? 0), neg: o.neg & (g[i]?.neg ?? 0) })) : g;
+      }
+      return out;
+    };
+  }
 
   /** Evaluates an expression to its abstract value. */
   eval(e: TS.Expression, sc: Scope): Val {
@@ -131,10 +162,13 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       case ts.SyntaxKind.ConditionalExpression: {
         const c = e as TS.ConditionalExpression;
         this.eval(c.condition, sc);
-        const f = guardFacts(c.condition, sc.file.unit.sf);
+        const f = guardFacts(c.condition, sc.file.unit.sf, this.callGuards(sc));
         const before = new Map(sc.vars);
         this.applyFacts(f.pos, sc);
-        const a = this.eval(c.whenTrue, sc);
+        let a = this.eval(c.whenTrue, sc);
+        // `['jpg', 'png'].includes(url.split('.').pop()) ? url.split('.').pop() : 'jpg'`: the value the allow-list
+        // accepted, computed again (no access path to narrow)
+        if (a.t.length && allowListed(c.condition, sc.file.unit.sf).has(normText(c.whenTrue.getText(sc.file.unit.sf)))) a = clean(a, ALL_BITS);
         sc.vars = new Map(before);
         this.applyFacts(f.neg, sc);
         const b = this.eval(c.whenFalse, sc);
@@ -463,4 +497,26 @@ function servedAsHtml(e: TS.Expression): boolean {
   if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return false;
   const lead = leadingText(e);
   return lead === '' || lead.trimStart().startsWith('<');
+}
+
+/**
+ * The texts of expressions a condition finds in a fixed list (`['a', 'b'].includes(E)`, `ALLOWED.has(E)`, several
+ * joined with `&&`): where it holds, each is one of the list's literals.
+ */
+function allowListed(cond: TS.Expression, sf: TS.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (e: TS.Expression): void => {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      visit(e.left);
+      visit(e.right);
+      return;
+    }
+    if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || !/^(includes|has)$/.test(e.expression.name.text) || !e.arguments[0]) return;
+    const list = e.expression.expression;
+    const fixed = (ts.isArrayLiteralExpression(list) && list.elements.every((x) => ts.isStringLiteralLike(x) || ts.isNumericLiteral(x))) || (ts.isIdentifier(list) && /^[A-Z][A-Z0-9_]+$/.test(list.text));
+    if (fixed) out.add(normText(e.arguments[0].getText(sf)));
+  };
+  visit(cond);
+  return out;
 }

@@ -129,3 +129,11 @@ function functionName(fn: TS.Node, sf: TS.SourceFile): string {
   if (p && ts.isPropertyAssignment(p)) return p.name.getText(sf);
   return '';
 }
+
+/**
+ * Whether a module is an AWS Lambda function: it exports a `handler` (`exports.handler = ...`, `export const handler`,
+ * `export async function handler`) or imports the `aws-lambda` types.
+ */
+export function isLambdaModule(sf: TS.SourceFile): boolean {
+  return /(^|\n)\s*(module\.)?exports\.handler\s*=|export\s+(const|let|async\s+function|function)\s+handler\b|from\s+['"]aws-lambda['"]/.test(sf.text);
+}

@@ -1,6 +1,10 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
 import { ALL_BITS, STRINGIFIED, bit } from './values.js';
+import { isConstantMember, validatorMask, type ParamGuard } from './guard-summaries.js';
+
+/** Resolves a call to the guard summary of the function it calls (`guard-summaries.ts`), when the program has one. */
+export type CallGuards = (c: TS.CallExpression) => ParamGuard[] | undefined;
 
 /** What a numeric check clears: a number is safe everywhere but as a size (resource exhaustion). */
 const NUMERIC = ALL_BITS & ~bit('resource');
@@ -30,23 +34,23 @@ export interface GuardFacts {
 }
 
 /** The facts a condition establishes. */
-export function guardFacts(e: TS.Expression, sf: TS.SourceFile): GuardFacts {
+export function guardFacts(e: TS.Expression, sf: TS.SourceFile, resolve?: CallGuards): GuardFacts {
   const none = { pos: [] as Fact[], neg: [] as Fact[] };
-  if (ts.isParenthesizedExpression(e)) return guardFacts(e.expression, sf);
+  if (ts.isParenthesizedExpression(e)) return guardFacts(e.expression, sf, resolve);
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
-    const f = guardFacts(e.operand, sf);
+    const f = guardFacts(e.operand, sf, resolve);
     return { pos: f.neg, neg: f.pos };
   }
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
-      const a = guardFacts(e.left, sf);
-      const b = guardFacts(e.right, sf);
+      const a = guardFacts(e.left, sf, resolve);
+      const b = guardFacts(e.right, sf, resolve);
       return { pos: [...a.pos, ...b.pos], neg: [] };
     }
     if (op === ts.SyntaxKind.BarBarToken) {
-      const a = guardFacts(e.left, sf);
-      const b = guardFacts(e.right, sf);
+      const a = guardFacts(e.left, sf, resolve);
+      const b = guardFacts(e.right, sf, resolve);
       const pos: Fact[] = [];
       for (const x of a.pos) {
         const y = b.pos.find((z) => z.key === x.key);
@@ -57,7 +61,7 @@ export function guardFacts(e: TS.Expression, sf: TS.SourceFile): GuardFacts {
     const eq = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
     const ne = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
     if (eq || ne) {
-      const r = equalityFacts(e.left, e.right) ?? equalityFacts(e.right, e.left);
+      const r = equalityFacts(e.left, e.right, sf) ?? equalityFacts(e.right, e.left, sf);
       if (!r) return none;
       return eq ? r : { pos: r.neg, neg: r.pos };
     }
@@ -86,11 +90,11 @@ export function guardFacts(e: TS.Expression, sf: TS.SourceFile): GuardFacts {
     }
     return none;
   }
-  if (ts.isCallExpression(e)) return callFacts(e, sf);
+  if (ts.isCallExpression(e)) return callFacts(e, sf, resolve);
   return none;
 }
 
-function equalityFacts(a: TS.Expression, b: TS.Expression): GuardFacts | undefined {
+function equalityFacts(a: TS.Expression, b: TS.Expression, sf: TS.SourceFile): GuardFacts | undefined {
   if (ts.isTypeOfExpression(a) && ts.isStringLiteralLike(b)) {
     const k = guardKey(a.expression);
     if (!k) return undefined;
@@ -110,16 +114,34 @@ function equalityFacts(a: TS.Expression, b: TS.Expression): GuardFacts | undefin
     const proto = ts.isStringLiteralLike(b) && ['__proto__', 'constructor', 'prototype'].includes(b.text);
     return { pos: proto ? [] : [{ ...k, mask: ALL_BITS }], neg: proto ? [{ ...k, mask: bit('proto') }] : [] };
   }
-  if ((ts.isIdentifier(b) && /^[A-Z][A-Z0-9_]+$/.test(b.text)) || (ts.isPropertyAccessExpression(b) && /^[A-Z][A-Z0-9_]+$/.test(b.name.text))) {
+  if ((ts.isIdentifier(b) && (/^[A-Z][A-Z0-9_]+$/.test(b.text) || isConstantMember(b, sf))) || (ts.isPropertyAccessExpression(b) && /^[A-Z][A-Z0-9_]+$/.test(b.name.text))) {
     return { pos: [{ ...k, mask: ALL_BITS }], neg: [] };
   }
   return undefined;
 }
 
-function callFacts(e: TS.CallExpression, sf: TS.SourceFile): GuardFacts {
+function callFacts(e: TS.CallExpression, sf: TS.SourceFile, resolve?: CallGuards): GuardFacts {
   const none = { pos: [] as Fact[], neg: [] as Fact[] };
   const callee = e.expression;
   const a0 = e.arguments[0];
+  // a function of the program whose returns are guards on its parameters (`vh.vCode(x)`, `isRedirectAllowed(url)`)
+  const summary = resolve?.(e);
+  if (summary) {
+    const out: GuardFacts = { pos: [], neg: [] };
+    summary.forEach((g, i) => {
+      const k = e.arguments[i] && guardKey(e.arguments[i]!);
+      if (!k) return;
+      if (g.pos) out.pos.push({ ...k, mask: g.pos });
+      if (g.neg) out.neg.push({ ...k, mask: g.neg });
+    });
+    return out;
+  }
+  // validator.js formats and character allow-lists (`isWhitelisted(x, 'abc')`, `isIP(x)`), also imported alone
+  const vmask = a0 ? validatorMask(ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '', e.arguments) : undefined;
+  if (vmask !== undefined) {
+    const k = guardKey(a0!);
+    return k ? { pos: [{ ...k, mask: vmask }], neg: [] } : none;
+  }
   if (ts.isPropertyAccessExpression(callee)) {
     const m = callee.name.text;
     const recv = callee.expression;
@@ -184,6 +206,10 @@ function guardKey(e: TS.Expression): Fact | undefined {
     else if (ts.isPropertyAccessExpression(cur) && /^(hostname|host|origin|protocol)$/.test(cur.name.text)) cur = cur.expression;
     else if (ts.isNewExpression(cur) && cur.arguments?.[0] && cur.expression.getText() === 'URL') cur = cur.arguments[0];
     else if (ts.isCallExpression(cur) && ts.isIdentifier(cur.expression) && /^(String|Number)$/.test(cur.expression.text) && cur.arguments[0]) cur = cur.arguments[0];
+    // `x + ''`, `'' + x`, `${x}`: the same text
+    else if (ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.PlusToken && ts.isStringLiteralLike(cur.right) && cur.right.text === '') cur = cur.left;
+    else if (ts.isBinaryExpression(cur) && cur.operatorToken.kind === ts.SyntaxKind.PlusToken && ts.isStringLiteralLike(cur.left) && cur.left.text === '') cur = cur.right;
+    else if (ts.isTemplateExpression(cur) && cur.head.text === '' && cur.templateSpans.length === 1 && cur.templateSpans[0]!.literal.text === '') cur = cur.templateSpans[0]!.expression;
     else break;
   }
   const key = pathKey(cur);

@@ -56,6 +56,9 @@ export class Analyser extends StatementExecutor {
   private auditUnused(path: string): void {
     const fs = this.files.get(path)!;
     const sf = fs.unit.sf;
+    // a module that wires its own entry points (routes, MCP tools, a Lambda handler): what it neither calls, passes
+    // nor exports is dead code, not an entry point we cannot see
+    if (registersHandlers(sf)) return;
     const refs = referenceCounts(sf);
     const props = propertyNames(sf);
     const visit = (n: TS.Node): void => {
@@ -93,6 +96,29 @@ export class Analyser extends StatementExecutor {
     };
     visit(sf);
   }
+}
+
+/** Route methods of web frameworks and MCP server registrations, called with a handler function. */
+const HANDLER_REGISTRATION = /^(get|post|put|delete|patch|all|route|tool|registerTool|prompt|registerPrompt|resource|registerResource|setRequestHandler)$/;
+
+/**
+ * Whether a module registers request handlers itself: a route (`app.get('/x', (req, res) => ...)`) or an MCP tool
+ * given a function, or an exported Lambda `handler`.
+ */
+function registersHandlers(sf: TS.SourceFile): boolean {
+  if (/(^|\n)\s*(module\.)?exports\.handler\s*=|export\s+(const|async\s+function|function)\s+handler\b/.test(sf.text)) return true;
+  let found = false;
+  const visit = (n: TS.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && HANDLER_REGISTRATION.test(n.expression.name.text)
+      && n.arguments.length >= 2 && ts.isStringLiteralLike(n.arguments[0]!) && n.arguments.some((a) => ts.isFunctionLike(a))) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }
 
 /**

@@ -62,6 +62,10 @@ export const MODEL_ROWS: readonly string[] = [
   'vm new:Script sink:code 0',
   'vm2 VM().run sink:code 0', 'vm2 NodeVM().run sink:code 0', 'vm2 new:VMScript sink:code 0',
   'safe-eval . sink:code 0', 'static-eval . sink:code 0',
+  // math expression evaluators: mathjs before 4 ran arbitrary code from an expression (CVE-2017-1001002/1001003) and
+  // later versions still expose functions and resource exhaustion to whoever writes the expression
+  'mathjs eval sink:code 0', 'mathjs evaluate sink:code 0', 'mathjs compile sink:code 0',
+  'mathjs create().eval sink:code 0', 'mathjs create().evaluate sink:code 0', 'mathjs create().compile sink:code 0',
   // server-side templates compiled from input (template injection runs code)
   'ejs render sink:code 0', 'ejs compile sink:code 0', 'pug render sink:code 0', 'pug compile sink:code 0',
   'handlebars compile sink:code 0', 'nunjucks renderString sink:code 0', 'lodash template sink:code 0',
@@ -103,6 +107,9 @@ export const MODEL_ROWS: readonly string[] = [
   '* find sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|users|db\\.\\w+|coll|model)$',
   '* findOne sink:nosql 0',
   '* findOneAndReplace sink:nosql 0',
+  // the legacy driver's and NeDB/MarsDB's `update(query, update, { multi })` on a collection (not Sequelize's
+  // `Model.update(values, { where })`, whose first argument is the new values)
+  '* update sink:nosql 0 recv=(^|\\.)(\\w*[cC]ollection|coll)$',
   '* findOneAndRemove sink:nosql 0',
   '* replaceOne sink:nosql 0',
   '* remove sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$',
@@ -323,6 +330,17 @@ export const MODEL_ROWS: readonly string[] = [
   '* html sink:xss 0 recv=^angular\\.element\\(', '* append sink:xss 0 recv=^angular\\.element\\(', '* prepend sink:xss 0 recv=^angular\\.element\\(',
   '* after sink:xss 0 recv=^angular\\.element\\(', '* replaceWith sink:xss 0 recv=^angular\\.element\\(', '* wrapAll sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
   '* wrapInner sink:xss 0 recv=^(\\$|jQuery)\\(|^\\$\\w+$',
+  // -- issue 22 (sastfp): template engines that compile a template from input run code (server-side template
+  // injection), like ejs/pug above; Drizzle's `sql.raw` puts text into the query unescaped; PhantomJS pages
+  'jade render sink:code 0', 'jade compile sink:code 0', 'dot compile sink:code 0', 'hogan.js compile sink:code 0',
+  'eta render sink:code 0', 'eta renderString sink:code 0', 'squirrelly render sink:code 0', 'squirrelly compile sink:code 0',
+  'drizzle-orm sql.raw sink:sql 0',
+  '* evaluateJavaScript sink:code 0 str recv=(^|\\.)(page|frame|tab)$', '* openUrl sink:ssrf 0 recv=(^|\\.)(page|tab)$',
+  '* open sink:ssrf 0 recv=(^|\\.)(page|tab)$', '* property sink:xss 1 first=^content$ recv=(^|\\.)(page|tab)$',
+  // Chrome DevTools Protocol: header and footer templates of printToPDF are HTML rendered by the browser
+  '* printToPDF sink:xss 0 field=headerTemplate recv=(^|\\.)Page$', '* printToPDF sink:xss 0 field=footerTemplate recv=(^|\\.)Page$',
+  // fbjs builds DOM nodes from a markup string
+  'fbjs/lib/createNodesFromMarkup . sink:xss 0', 'global createNodesFromMarkup sink:xss 0',
   // git given a URL or ref from input: `--upload-pack=...`, `ext::` URLs and option-like refs run commands (argument injection)
   'child_process spawn sink:command 1 first=^git$ has=^(clone|fetch|pull|ls-remote|submodule|archive)$',
   'child_process spawnSync sink:command 1 first=^git$ has=^(clone|fetch|pull|ls-remote|submodule|archive)$',

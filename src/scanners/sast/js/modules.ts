@@ -18,11 +18,14 @@ export abstract class ModuleLinker extends AnalyserBase {
     fs.state = 1;
     const sc = fs.scope;
     const stmts = fs.unit.sf.statements;
-    for (const s of stmts) if (ts.isImportDeclaration(s)) this.bindImport(s, sc);
+    for (const s of stmts) {
+      if (ts.isImportDeclaration(s)) this.bindImport(s, sc);
+      else if (ts.isImportEqualsDeclaration(s)) this.bindImportEquals(s, sc);
+    }
     this.hoist(stmts, sc);
     for (const s of stmts) {
       this.recordExports(s, fs);
-      if (ts.isImportDeclaration(s)) continue;
+      if (ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s)) continue;
       this.exec(s, sc);
     }
     fs.state = 2;
@@ -42,6 +45,15 @@ export abstract class ModuleLinker extends AnalyserBase {
         const name = (el.propertyName ?? el.name).text;
         sc.vars.set(el.name.text, { t: [], lazy: () => this.importName(from, spec, name) });
       }
+  }
+
+  /** TypeScript's CommonJS import, `import fs = require('fs')`: the module object, as `const fs = require('fs')`. */
+  protected bindImportEquals(s: TS.ImportEqualsDeclaration, sc: Scope): void {
+    const ref = s.moduleReference;
+    if (s.isTypeOnly || !ts.isExternalModuleReference(ref) || !ts.isStringLiteralLike(ref.expression)) return;
+    const spec = ref.expression.text;
+    const from = sc.file;
+    sc.vars.set(s.name.text, { t: [], lazy: () => this.moduleObject(from, spec) });
   }
 
   protected fileFor(from: FileState, spec: string): FileState | undefined {

@@ -167,7 +167,7 @@ export abstract class StatementExecutor extends ExpressionEvaluator {
 
   protected execIf(s: TS.IfStatement, sc: Scope): boolean {
     this.eval(s.expression, sc);
-    const facts = guardFacts(s.expression, sc.file.unit.sf);
+    const facts = guardFacts(s.expression, sc.file.unit.sf, this.callGuards(sc));
     const before = new Map(sc.vars);
     this.applyFacts(facts.pos, sc);
     const thenExits = this.exec(s.thenStatement, sc);

@@ -1,14 +1,4 @@
-/** The fields of the matcher's tree nodes (gnode.ts) this module reads (no import: gnode.ts imports this module). */
-interface GNode {
-  kind: string;
-  children: GNode[];
-  text: string;
-  leaf: boolean;
-  str: boolean;
-  value: string;
-  startIndex: number;
-  endIndex: number;
-}
+import type { GNode } from './gnode-type.js';
 
 /*
  * Constant propagation, as Semgrep does by default (intrafile): a variable that must hold a constant string or number
