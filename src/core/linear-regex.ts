@@ -57,6 +57,8 @@ export class LinearRegExp extends RegExp {
   readonly #afterOne: Re2Core | undefined;
   readonly #groups: number;
   readonly #names: [string, number][];
+  /** `d` flag: matches carry `indices` (each group's start and end). */
+  readonly #indices: boolean;
 
   constructor(pattern: string | RegExp, flags = '') {
     const source = typeof pattern === 'string' ? pattern : pattern.source;
@@ -83,6 +85,7 @@ export class LinearRegExp extends RegExp {
     this.#groups = this.#core.numberOfCapturingGroups();
     const named = (compiled.re2Input as unknown as { namedGroups: Record<string, number> }).namedGroups ?? {};
     this.#names = Object.entries(named);
+    this.#indices = flags.includes('d');
   }
 
   override get source(): string {
@@ -112,6 +115,11 @@ export class LinearRegExp extends RegExp {
       for (const [name, g] of this.#names) groups[name] = parts[g];
     }
     m.groups = groups as Record<string, string> | undefined;
+    if (this.#indices) {
+      const ind: ([number, number] | undefined)[] = [];
+      for (let g = 0; g <= this.#groups; g++) ind.push(pos[2 * g]! >= 0 ? [pos[2 * g]!, pos[2 * g + 1]!] : undefined);
+      (m as unknown as { indices: unknown }).indices = ind;
+    }
     if (walking) this.lastIndex = pos[1]!;
     return m;
   }

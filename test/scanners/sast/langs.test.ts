@@ -15,6 +15,14 @@ test('at least 15 built-in rules per language, each with a CWE', async () => {
   }
 });
 
+test('a Python/Go/Java file with a syntax error is a file error, and the rules still match the rest of it (as Semgrep does)', async () => {
+  const { makeDir } = await import('../../helpers/tmp.js');
+  const dir = makeDir({ 'partly.py': 'import os\ndef f(:\n  pass\n\nos.system(cmd)\n' });
+  const r = await scanDir(dir);
+  assert.deepEqual(r.errors, [{ path: 'partly.py', message: 'line 2: parse error (python)' }]);
+  assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${fileLoc(f.location).startLine}`), ['py-os-system 5']);
+});
+
 test('a file that does not parse is a file error and the scan goes on', async () => {
   const { makeDir } = await import('../../helpers/tmp.js');
   const dir = makeDir({

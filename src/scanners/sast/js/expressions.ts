@@ -79,26 +79,24 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     if (hooks?.source && !ts.isLiteralExpression(e) && e !== this.sourceHookOff) {
       const srcs = hooks.source(e, sc.file.unit.sf);
       if (srcs?.length) {
-        // a source with `requires:` applies only when the expression's own value carries those labels
-        let own: Val | undefined;
-        if (srcs.some((s) => s.requires)) {
-          this.sourceHookOff = e;
-          try {
-            own = this.eval(e, sc);
-          } finally {
-            this.sourceHookOff = undefined;
-          }
+        // the expression is still evaluated (a sink or a source inside it counts, as in Semgrep, where a source only
+        // adds taint); a source with `requires:` applies only when the expression's own value carries those labels
+        let own: Val;
+        this.sourceHookOff = e;
+        try {
+          own = this.eval(e, sc);
+        } finally {
+          this.sourceHookOff = undefined;
         }
         const added: Taint[] = [];
         for (const src of srcs) {
           if (src.requires) {
-            const labels = new Set(collapse(own!).filter((t) => t.origin === 'source' && t.rule === src.ruleId).map((t) => t.tlabel ?? '__SOURCE__'));
+            const labels = new Set(collapse(own).filter((t) => t.origin === 'source' && t.rule === src.ruleId).map((t) => t.tlabel ?? '__SOURCE__'));
             if (!src.requires(labels)) continue;
           }
           for (const t of this.source(sc, e, src.label, 0).t) added.push({ ...t, rule: src.ruleId, ...(src.tlabel ? { tlabel: src.tlabel } : {}) });
         }
-        if (own) return added.length ? join(own, { t: added }) : own;
-        return { t: added };
+        return added.length ? join({ t: added }, own) : own;
       }
     }
     switch (e.kind) {

@@ -134,7 +134,7 @@ export function join(...vs: (Val | undefined)[]): Val {
 }
 
 function sameTaint(a: Taint, b: Taint): boolean {
-  return a.origin === b.origin && a.fn === b.fn && a.index === b.index && a.label === b.label && a.cleaned === b.cleaned && a.tlabel === b.tlabel && a.path.join('.') === b.path.join('.');
+  return a.origin === b.origin && a.fn === b.fn && a.index === b.index && a.label === b.label && a.cleaned === b.cleaned && a.tlabel === b.tlabel && a.rule === b.rule && a.path.join('.') === b.path.join('.');
 }
 
 /** Every taint of a value, including its fields (depth-bounded). */

@@ -249,10 +249,21 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     // `function (A) {B}` and `(A) => {B}` are the same function value (an arrow function has no name of its own)
     if (FN_VALUE.has(p.kind) && FN_VALUE.has(t.kind)) return matchFunctionValue(p, t, env);
+    // Python: `import flask` also matches `from flask import Flask` and `import flask.json` (an import of the module)
+    if (p.kind === 'import_statement' && t.kind === 'import_from_statement') {
+      const e = matchImport(p, t, env);
+      if (e !== undefined) return e;
+    }
     // `flask.request` also matches `request` imported from flask (`from flask import request`, `import os.path as p`)
     if (t.qual !== undefined && (p.kind === 'attribute' || p.kind === 'identifier') && !p.text.includes(MV_PREFIX) && norm(p.text) === t.qual) return env;
     // an expression pattern matches the expression of an expression statement (statement sequences)
     if ((t.kind === 'ExpressionStatement' || t.kind === 'expression_statement') && t.children.length === 1) return matchNode(p, t.children[0]!, env);
+    // in a statement sequence, an expression also matches the value a return statement gives back (`... foo()`
+    // matches `return foo()`, as Semgrep goes into the expression of a statement)
+    if ((t.kind === 'ReturnStatement' || t.kind === 'return_statement') && !/Statement$|_statement$/.test(p.kind)) {
+      const v = t.children.filter((c) => !(c.leaf && c.text === 'return'));
+      if (v.length === 1) return matchNode(p, v[0]!, env);
+    }
     if (isAssign(p)) {
       const d = declOf(t);
       if (d) {
@@ -262,8 +273,12 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     }
     return null;
   }
-  // object literal fields and class members match in any order, and the target may have more (Semgrep's fields)
-  if (p.kind === 'ObjectLiteralExpression') return matchBag(p.children, t.children, env);
+  if ((p.kind === 'import_declaration' || p.kind === 'import_statement') && !p.text.includes(MV_PREFIX)) {
+    const e = matchImport(p, t, env);
+    if (e !== undefined) return e;
+  }
+  // object literal fields, JSX attributes and class members match in any order, and the target may have more
+  if (p.kind === 'ObjectLiteralExpression' || p.kind === 'JsxAttributes') return matchBag(p.children, t.children, env);
   if (p.kind === 'ClassDeclaration' || p.kind === 'ClassExpression') {
     const head = (n: GNode) => n.children.filter((c, i) => (i === 0 && c.kind === 'Identifier') || c.kind === 'HeritageClause');
     const ph = head(p);
@@ -280,6 +295,34 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     return matchList(p.children.slice(1), 0, t.children.slice(1), 0, env);
   }
   return matchList(p.children, 0, t.children, 0, env);
+}
+
+/**
+ * Imports: a Go `import "p"` matches an import declaration that imports `p` among others (grouped or not, aliased or
+ * not, unless the pattern names an alias); a Python `import m` matches `import m`, `import m.sub` and
+ * `from m[.sub] import ...`; a Java import matches the same import. Undefined: not an import this compares.
+ */
+function matchImport(p: GNode, t: GNode, env: Env): Env | null | undefined {
+  if (p.kind === 'import_declaration' && t.kind === 'import_declaration' && p.children.some((c) => c.kind === 'import_spec' || c.kind === 'import_spec_list')) {
+    const specs = (n: GNode): GNode[] => n.children.flatMap((c) => (c.kind === 'import_spec' ? [c] : c.kind === 'import_spec_list' ? specs(c) : []));
+    const ts = specs(t);
+    for (const ps of specs(p)) {
+      const path = ps.children[ps.children.length - 1]!;
+      const alias = ps.children.length > 1 ? ps.children[0]!.text : undefined;
+      if (!ts.some((x) => x.children[x.children.length - 1]!.value === path.value && (alias === undefined || (x.children.length > 1 && x.children[0]!.text === alias)))) return null;
+    }
+    return env;
+  }
+  if (p.kind === 'import_declaration' && t.kind === 'import_declaration') return norm(p.text.replace(/;$/, '')) === norm(t.text.replace(/;$/, '')) ? env : null;
+  if (p.kind === 'import_statement' && p.children.length >= 2 && p.children.slice(1).every((c) => c.kind === 'dotted_name')) {
+    const mods = p.children.slice(1).map((c) => norm(c.text));
+    let have: string[];
+    if (t.kind === 'import_statement') have = t.children.slice(1).map((c) => norm((c.kind === 'aliased_import' ? c.children[0]! : c).text));
+    else if (t.kind === 'import_from_statement') have = [norm(t.children.find((c) => c.kind === 'dotted_name' || c.kind === 'relative_import')?.text ?? '')];
+    else return undefined;
+    return mods.every((m) => have.some((h) => h === m || h.startsWith(m + '.'))) ? env : null;
+  }
+  return undefined;
 }
 
 const FN_VALUE = new Set(['FunctionExpression', 'ArrowFunction', 'FunctionDeclaration']);
@@ -357,8 +400,11 @@ function matchBag(ps: GNode[], ts: GNode[], env: Env): Env | null {
 }
 
 /** Matches a list of pattern nodes (with `...` gaps) against a whole list of target nodes. */
-export function matchList(ps: GNode[], i: number, ts: GNode[], j: number, env: Env, prefix = false): Env | null {
-  if (i === ps.length) return j === ts.length || prefix ? env : null;
+export function matchList(ps: GNode[], i: number, ts: GNode[], j: number, env: Env, prefix = false, reach?: { j: number }): Env | null {
+  if (i === ps.length) {
+    if (reach) reach.j = j;
+    return j === ts.length || prefix ? env : null;
+  }
   const p = ps[i]!;
   if (isEllipsis(p)) {
     const name = ellipsisVar(p);
@@ -370,7 +416,7 @@ export function matchList(ps: GNode[], i: number, ts: GNode[], j: number, env: E
         e = bound ? (norm(bound.text) === norm(span.text) ? env : null) : { ...env, [name]: span };
         if (!e) continue;
       }
-      const r = matchList(ps, i + 1, ts, k, e, prefix);
+      const r = matchList(ps, i + 1, ts, k, e, prefix, reach);
       if (r) return r;
     }
     return null;
@@ -378,7 +424,7 @@ export function matchList(ps: GNode[], i: number, ts: GNode[], j: number, env: E
   if (j >= ts.length) return null;
   const e = matchNode(p, ts[j]!, env);
   if (!e) return null;
-  return matchList(ps, i + 1, ts, j + 1, e, prefix);
+  return matchList(ps, i + 1, ts, j + 1, e, prefix, reach);
 }
 
 /** A match of a pattern in a file. */
@@ -387,6 +433,8 @@ export interface Match {
   endIndex: number;
   node: GNode | undefined;
   env: Env;
+  /** A region of a `pattern-inside` (Semgrep's Inside ranges: one never survives an intersection with a plain match). */
+  inside?: boolean;
 }
 
 /** All nodes of a tree, pre-order, with an index by kind for fast candidate lookup. */
@@ -404,6 +452,31 @@ export class TreeIndex {
       for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
     }
   }
+}
+
+/** Nodes that hold a list of statements. */
+const STATEMENT_LISTS = new Set(['Block', 'SourceFile', 'CaseClause', 'DefaultClause', 'ModuleBlock', 'block', 'statement_list', 'module', 'class_body', 'program', 'source_file']);
+
+/**
+ * The statements of a list followed, each, by the statements nested in it (blocks of its branches, loops, functions
+ * and classes), in source order; `at[i]` is where the list's i-th statement is.
+ */
+function flattenStatements(kids: GNode[]): { nodes: GNode[]; at: number[] } {
+  const nodes: GNode[] = [];
+  const at: number[] = [];
+  const visit = (n: GNode): void => {
+    for (const c of n.children) {
+      if (c.leaf) continue;
+      if (STATEMENT_LISTS.has(n.kind) || /Statement$|_statement$/.test(c.kind)) nodes.push(c);
+      visit(c);
+    }
+  };
+  for (const k of kids) {
+    at.push(nodes.length);
+    nodes.push(k);
+    visit(k);
+  }
+  return { nodes, at };
 }
 
 /** A parsed pattern: one node, or a sequence of statements. */
@@ -425,9 +498,12 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}
     return out;
   }
   const ps = pat.nodes;
+  // `A ... B`: B may also lie in a block nested in the statements after A (Semgrep's deep statement matching)
+  const deep = !isEllipsis(ps[0]!) && ps.some((x, i) => i < ps.length - 1 && isEllipsis(x));
   for (const parent of idx.all) {
     const kids = parent.children;
     if (kids.length === 0 || parent.leaf || (within && (parent.endIndex < within[0] || parent.startIndex > within[1]))) continue;
+    let flat: { nodes: GNode[]; at: number[] } | undefined;
     for (let s = 0; s < kids.length; s++) {
       if (within && !inRange(kids[s]!)) continue;
       let bestEnd = -1;
@@ -445,6 +521,15 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}
         const trailing = isEllipsis(ps[ps.length - 1]!);
         const last = trailing ? kids[kids.length - 1]! : kids[bestEnd - 1]!;
         out.push({ startIndex: kids[s]!.startIndex, endIndex: trailing ? Math.max(last.endIndex, parent.endIndex) : last.endIndex, node: undefined, env });
+      } else if (deep && matchNode(ps[0]!, kids[s]!, seed)) {
+        flat ??= flattenStatements(kids);
+        const reach = { j: 0 };
+        const r = matchList(ps, 0, flat.nodes, flat.at[s]!, seed, true, reach);
+        if (r && reach.j > flat.at[s]!) {
+          const trailing = isEllipsis(ps[ps.length - 1]!);
+          const end = trailing ? Math.max(kids[kids.length - 1]!.endIndex, parent.endIndex) : flat.nodes[reach.j - 1]!.endIndex;
+          if (!within || end <= within[1]) out.push({ startIndex: kids[s]!.startIndex, endIndex: end, node: undefined, env: r });
+        }
       }
     }
   }

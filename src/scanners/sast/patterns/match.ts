@@ -49,6 +49,9 @@ function jsPatternNodes(src: string): GNode[] {
   const obj = /^\s*\{/.test(src);
   const tries = obj ? [`(${src}\n)`, src] : [src, `(${src}\n)`];
   if (stmts !== src) tries.push(stmts, `(${stmts}\n)`);
+  // a JSX attribute whose value is `...` (`<a rel=... />`): any value, written as an expression container
+  const jsx = src.replace(new RegExp(`(<[^<>]*?[\\w-]=)${ELLIPSIS}(?=[\\s/>])`, 'g'), `$1{${ELLIPSIS}}`);
+  if (jsx !== src) tries.push(jsx, `(${jsx}\n)`);
   let first: unknown;
   for (const t of tries) {
     try {
@@ -148,7 +151,7 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     return out;
   }
   if (f.op === 'either') return f.items.flatMap((x) => evalFormula(x, file, seed));
-  if (f.op === 'inside') return evalFormula(f.f, file, seed);
+  if (f.op === 'inside') return evalFormula(f.f, file, seed).map((m) => (m.inside ? m : { ...m, inside: true }));
   if (f.op === 'whole') {
     const [lo, hi] = file.range ?? [0, file.text.length];
     return [{ startIndex: lo, endIndex: hi, node: file.idx?.root, env: {} }];
@@ -166,15 +169,8 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
   } else if (first) cands = evalFormula(first, file, seed);
   else cands = [];
   if (f.pos.length) {
-    for (const p of f.pos.slice(1)) {
-      const other = evalFormula(p, file);
-      cands = cands.flatMap((c) => {
-        // positive terms intersect: one match must lie within the other (a regex inside a call, or the same node)
-        const o = other.find((x) => ((x.startIndex >= c.startIndex && x.endIndex <= c.endIndex) || (c.startIndex >= x.startIndex && c.endIndex <= x.endIndex)) && consistent(c.env, x.env));
-        return o ? [{ ...c, env: consistent(c.env, o.env)! }] : [];
-      });
-    }
-  } else cands = evalFormula(f.inside[0]!, file);
+    for (const p of f.pos.slice(1)) cands = intersect(cands, evalFormula(p, file));
+  } else cands = evalFormula(f.inside[0]!, file).map((m) => (m.inside ? m : { ...m, inside: true }));
   for (const ins of f.pos.length ? f.inside : f.inside.slice(1)) {
     const outer = evalFormula(ins, file);
     cands = cands.flatMap((c) => {
@@ -189,7 +185,9 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
   }
   for (const n of f.not) {
     const bad = evalFormula(n, file);
-    cands = cands.filter((c) => !bad.some((b) => b.startIndex === c.startIndex && b.endIndex === c.endIndex && consistent(c.env, b.env)));
+    // pattern-not removes a match of the same range; pattern-not-regex one that holds or lies within a regex match
+    const hit = n.op === 'regex' ? (c: Match, b: Match) => within(c, b) || within(b, c) : (c: Match, b: Match) => b.startIndex === c.startIndex && b.endIndex === c.endIndex;
+    cands = cands.filter((c) => !bad.some((b) => hit(c, b) && consistent(c.env, b.env)));
   }
   for (const n of f.notInside) {
     const bad = evalFormula(n, file);
@@ -203,6 +201,32 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     }));
   }
   return cands;
+}
+
+function within(a: Match, b: Match): boolean {
+  return b.startIndex <= a.startIndex && a.endIndex <= b.endIndex;
+}
+
+/**
+ * Positive terms of `patterns` intersect as in Semgrep: a match of either side survives when it lies within a match
+ * of the other side (a region of `pattern-inside` only within another region) with consistent bindings, which it
+ * takes on; so the smaller range is the result (`$REQ.body` within a function that a `pattern-inside` gives).
+ */
+function intersect(xs: Match[], ys: Match[]): Match[] {
+  const out: Match[] = [];
+  const seen = new Set<string>();
+  const add = (u: Match, v: Match) => {
+    if (!within(u, v) || (u.inside && !v.inside)) return;
+    const env = consistent(u.env, v.env);
+    if (!env) return;
+    const k = `${u.startIndex}:${u.endIndex}:${u.inside ? 1 : 0}:${Object.entries(env).map(([n, b]) => `${n}=${b.startIndex}-${b.endIndex}`).join(',')}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ ...u, env });
+  };
+  for (const u of xs) for (const v of ys) add(u, v);
+  for (const v of ys) for (const u of xs) add(v, u);
+  return out;
 }
 
 /** The value of a metavariable in `metavariable-comparison`: a number for numeric literals, else the literal's value or the code's text. */

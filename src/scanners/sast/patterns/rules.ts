@@ -7,6 +7,7 @@ import type { Confidence, RuleMeta, Severity } from '../../../core/types.js';
 import type { Analyzer } from './analysis.js';
 import type { GenericPattern } from './generic.js';
 import { parseComparison, type CExpr } from './compare.js';
+import { hasLookahead, LookaheadRegExp } from './lookahead.js';
 import { hasTypedMetavar, type CompiledPattern, type Env } from './gnode.js';
 import type { TsLang } from './tree-sitter.js';
 
@@ -474,7 +475,10 @@ function compileRegex(v: unknown): RegExp {
   try {
     // Semgrep's regexes are PCRE; the common subset works, and leading inline flags such as (?i) or (?s) are mapped
     const m = /^\(\?([ims]+)\)/.exec(v);
-    return userRegExp(m ? v.slice(m[0].length) : v, 'g' + (m ? [...new Set(m[1]!)].join('') : ''));
+    const src = m ? v.slice(m[0].length) : v;
+    const flags = 'g' + (m ? [...new Set(m[1]!)].join('') : '');
+    // lookaheads in the forms lookahead.ts rewrites run as a regex without them plus checks (still linear time)
+    return hasLookahead(src) ? new LookaheadRegExp(src, flags) : userRegExp(src, flags);
   } catch (e) {
     // PCRE syntax JavaScript lacks, or what the linear engine refuses (lookahead, backreferences): the rule is skipped
     throw new UnsupportedConstruct(`unsupported regex \`${v.slice(0, 60)}\`: ${(e as Error).message.split('\n')[0]}`);

@@ -114,6 +114,52 @@ interface FileRanges {
   propagators: Map<string, { from: string; to: string }[]>;
 }
 
+/**
+ * When `[start, end)` is the name of a parameter or of a variable declaration, the ranges of the reads of that
+ * variable after it in its function (nested functions that declare the same name are left out); else nothing.
+ */
+function readsOfDeclared(sf: TS.SourceFile, start: number, end: number): string[] {
+  const ts = loadTypeScript();
+  let decl: TS.Identifier | undefined;
+  const find = (n: TS.Node): void => {
+    if (decl || n.getEnd() < start || n.getStart(sf) > end) return;
+    if (ts.isIdentifier(n) && n.getStart(sf) === start && n.getEnd() === end) decl = n;
+    else n.forEachChild(find);
+  };
+  find(sf);
+  if (!decl || !((ts.isParameter(decl.parent) || ts.isVariableDeclaration(decl.parent)) && decl.parent.name === decl)) return [];
+  const name = decl.text;
+  let scope: TS.Node = decl.parent;
+  while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  if (ts.isVariableDeclaration(decl.parent)) {
+    // a `var`/`let`/`const` belongs to the function (or file) around it, not to a parameter list
+    scope = decl.parent;
+    while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  }
+  const declares = (fn: TS.Node): boolean => {
+    let found = false;
+    const look = (n: TS.Node): void => {
+      if (found || (n !== fn && ts.isFunctionLike(n))) return;
+      if ((ts.isParameter(n) || ts.isVariableDeclaration(n)) && ts.isIdentifier(n.name) && n.name.text === name) found = true;
+      else n.forEachChild(look);
+    };
+    fn.forEachChild(look);
+    return found;
+  };
+  const out: string[] = [];
+  const visit = (n: TS.Node): void => {
+    if (n !== scope && ts.isFunctionLike(n) && declares(n)) return;
+    if (ts.isIdentifier(n) && n !== decl && n.text === name && n.getStart(sf) > end) {
+      const p = n.parent;
+      const isName = (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ((ts.isParameter(p) || ts.isVariableDeclaration(p)) && p.name === n);
+      if (!isName) out.push(`${n.getStart(sf)}:${n.getEnd()}`);
+    }
+    n.forEachChild(visit);
+  };
+  visit(scope);
+  return out;
+}
+
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   const l = m.get(k);
   if (l) l.push(v);
@@ -149,6 +195,8 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
           const rq = req(s.requires);
           if (rq) h.requires = rq;
           push(s.bySideEffect ? fr.sourceEffects : fr.sources, `${m.startIndex}:${m.endIndex}`, h);
+          // a source on a declared name (a parameter, `const x = ...`): the variable is tainted, so are its reads
+          if (m.node?.kind === 'Identifier' && !s.bySideEffect) for (const k of readsOfDeclared(f.sf, m.startIndex, m.endIndex)) push(fr.sources, k, h);
         }
       }
       for (const s of r.sinks) {
@@ -220,7 +268,10 @@ export function taintHooks(rules: YamlRule[], files: { sf: TS.SourceFile; tree: 
     source(node, sf) {
       const fr = byFile.get(sf.fileName);
       if (!fr || fr.sources.size === 0) return undefined;
-      let out = fr.sources.get(key(node, sf));
+      const k = key(node, sf);
+      // an expression that is both a source and a sanitizer of a rule is a sanitizer (Semgrep's precedence)
+      const clean = fr.sanitizers.get(k);
+      let out = clean ? fr.sources.get(k)?.filter((h) => !clean.has(h.ruleId)) : fr.sources.get(k);
       // `req.query.next` when a source is `req.query`: the interpreter reads member chains as one access path
       const ts = loadTypeScript();
       for (let n: TS.Expression = node; ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isNonNullExpression(n);) {

@@ -237,8 +237,44 @@ function qualifyImports(root: GNode): void {
   mark(root);
 }
 
-/** Parses a (rewritten) pattern in `lang` and returns its top-level statements, wrapped as the grammar needs. */
+/** Leading import declarations of a Go or Java pattern (they parse at file level, not in the function around the rest). */
+const LEADING_IMPORT: Partial<Record<TsLang, RegExp>> = {
+  go: /^\s*import\s+(?:\([^)]*\)|(?:[\w.]+\s+)?"[^"\n]*")[ \t]*;?/,
+  java: /^\s*import\s+(?:static\s+)?[\w.]+(?:\.\*)?\s*;/,
+};
+
+/**
+ * Parses a (rewritten) pattern in `lang` and returns its top-level statements, wrapped as the grammar needs. Go and
+ * Java patterns may start with imports (`import "os/exec"` then `...`), and a Go pattern may be one field of a
+ * composite literal (`InsecureSkipVerify: true`).
+ */
 export function treeSitterPattern(lang: TsLang, src: string): GNode[] {
+  const lead = LEADING_IMPORT[lang];
+  if (lead && lead.test(src)) {
+    let rest = src;
+    let imports = '';
+    for (let m = lead.exec(rest); m; m = lead.exec(rest)) {
+      imports += m[0] + '\n';
+      rest = rest.slice(m[0].length);
+    }
+    const r = parseWith(lang, lang === 'go' ? `package p\n${imports}` : imports);
+    if (!r.root || r.errorLine !== undefined) throw new Error(`pattern does not parse as ${lang}`);
+    const decls = r.root.children.filter((c) => c.kind === 'import_declaration');
+    return rest.trim() ? [...decls, ...treeSitterPattern(lang, rest)] : decls;
+  }
+  // `Key: value` is a field of a Go composite literal (as a statement it would be a label)
+  if (lang === 'go' && /^\s*[\w.]+\s*:\s*\S/.test(src) && !/^\s*[\w.]+\s*:\s*\n/.test(src)) {
+    try {
+      const lit = findFirst(statementsOf(lang, `__T{${src}}`)[0]!, 'keyed_element');
+      if (lit) return [lit];
+    } catch {
+      // not a field: parsed as statements below
+    }
+  }
+  return statementsOf(lang, src);
+}
+
+function statementsOf(lang: TsLang, src: string): GNode[] {
   let code = src;
   if (lang === 'go') code = `package p\nfunc __f() {\n${src}\n}\n`;
   if (lang === 'java') code = `class __C { void __m() {\n${/[;}]\s*$/.test(src.trim()) ? src : src + ';'}\n} }\n`;
