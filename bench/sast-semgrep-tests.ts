@@ -19,7 +19,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filesBelow, runSast } from './lib/sast-run.js';
+import { filesBelow, runSast, nextCodeLine } from './lib/sast-run.js';
 
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
@@ -45,14 +45,7 @@ const COMMENT_ONLY = /^\s*(?:\/\/|\/\*|\*|\{\/\*)/;
 function labels(text: string): Map<number, Label> {
   const lines = text.split('\n');
   const out = new Map<number, Label>();
-  const nextCode = (i: number): number => {
-    for (let j = i + 1; j < lines.length; j++) {
-      const l = lines[j]!;
-      if (l.trim() === '' || COMMENT_ONLY.test(l)) continue;
-      return j;
-    }
-    return -1;
-  };
+  const nextCode = (i: number): number => nextCodeLine(lines, i, COMMENT_ONLY);
   lines.forEach((line, i) => {
     const m = ANNOTATION.exec(line);
     if (!m) return;

@@ -30,7 +30,7 @@ import { standaloneContext } from '../src/engine/run.js';
 import { sastConfigSchema, type SastConfig } from '../src/scanners/sast/config.js';
 import { sastScanner } from '../src/scanners/sast/index.js';
 import { openDirectory } from '../src/targets/directory.js';
-import { filesBelow } from './lib/sast-run.js';
+import { filesBelow, nextCodeLine } from './lib/sast-run.js';
 
 const args = process.argv.slice(2);
 const showMisses = args.includes('--misses');
@@ -63,14 +63,7 @@ interface Label { lines: number[]; ids: string[]; vuln: boolean; text: string }
 function labels(text: string): Label[] {
   const lines = text.split('\n');
   const out: Label[] = [];
-  const nextCode = (i: number): number => {
-    for (let j = i + 1; j < lines.length; j++) {
-      const l = lines[j]!;
-      if (l.trim() === '' || COMMENT_ONLY.test(l)) continue;
-      return j;
-    }
-    return -1;
-  };
+  const nextCode = (i: number): number => nextCodeLine(lines, i, COMMENT_ONLY);
   lines.forEach((line, i) => {
     const m = ANNOTATION.exec(line);
     if (!m) return;

@@ -50,3 +50,13 @@ export async function runSast(dir: string): Promise<SastRun> {
   }
   return { findings, hit, errors, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (Date.now() - w0) / 1000 };
 }
+
+/** The index of the first line after `i` that holds code (not blank, not only a comment by `commentOnly`), or -1. */
+export function nextCodeLine(lines: readonly string[], i: number, commentOnly: RegExp): number {
+  for (let j = i + 1; j < lines.length; j++) {
+    const l = lines[j]!;
+    if (l.trim() === '' || commentOnly.test(l)) continue;
+    return j;
+  }
+  return -1;
+}

@@ -30,11 +30,13 @@ export function hasLookahead(source: string): boolean {
   return HAS_LOOKAHEAD.test(source);
 }
 
-/** The end of the group that opens at `open` (the index after its `)`), skipping escapes and classes. */
-function groupEnd(src: string, open: number): number {
-  let depth = 0;
+/**
+ * Calls `visit` with each structural character of `src` from `from` up to `to` (exclusive): escapes and what stands
+ * inside a character class are skipped. `visit` returning true stops the walk; the result is that index, or -1.
+ */
+function walkStructure(src: string, from: number, to: number, visit: (c: string, i: number) => boolean | void): number {
   let inClass = false;
-  for (let i = open; i < src.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = src[i]!;
     if (c === '\\') {
       i++;
@@ -45,50 +47,39 @@ function groupEnd(src: string, open: number): number {
       continue;
     }
     if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i + 1;
+    else if (visit(c, i)) return i;
   }
+  return -1;
+}
+
+/** The end of the group that opens at `open` (the index after its `)`), skipping escapes and classes. */
+function groupEnd(src: string, open: number): number {
+  let depth = 0;
+  const close = walkStructure(src, open, src.length, (c) => {
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return true;
+    return false;
+  });
+  if (close >= 0) return close + 1;
   throw new Error('unbalanced parentheses');
 }
 
 /** Capturing groups that open before `at` (so the index of a group opening there is this + 1). */
 function groupsBefore(src: string, at: number): number {
   let n = 0;
-  let inClass = false;
-  for (let i = 0; i < at; i++) {
-    const c = src[i]!;
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(' && (src[i + 1] !== '?' || /^\?P?<[A-Za-z_]/.test(src.slice(i + 1, i + 5)))) n++;
-  }
+  walkStructure(src, 0, at, (c, i) => {
+    if (c === '(' && (src[i + 1] !== '?' || /^\?P?<[A-Za-z_]/.test(src.slice(i + 1, i + 5)))) n++;
+  });
   return n;
 }
 
 /** True when position `at` lies inside a group that a quantifier repeats. */
 function insideRepetition(src: string, at: number): boolean {
   const stack: number[] = [];
-  let inClass = false;
-  for (let i = 0; i < at; i++) {
-    const c = src[i]!;
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') stack.push(i);
+  walkStructure(src, 0, at, (c, i) => {
+    if (c === '(') stack.push(i);
     else if (c === ')') stack.pop();
-  }
+  });
   return stack.some((open) => {
     const end = groupEnd(src, open);
     return /^[*+?{]/.test(src.slice(end));
