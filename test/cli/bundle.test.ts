@@ -21,15 +21,19 @@ mkdirSync(out, { recursive: true });
 after(() => rmSync(out, { recursive: true, force: true }));
 execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), out], { stdio: 'pipe' });
 
-test('package.json runs the bundle, which embeds its version, the built-in regex shapes and keyword automaton', () => {
+test('package.json runs the bundle, which embeds its version and carries the built-in regex shapes and keyword automaton beside its chunks', () => {
   assert.equal(pkg.bin['pipeguard'], 'dist/bundle/main.js');
   const code = readdirSync(out)
     .filter((f) => f.endsWith('.js'))
     .map((f) => readFileSync(join(out, f), 'utf8'))
     .join('\n');
   assert.ok(!/\bPIPEGUARD_(VERSION|REGEX_SHAPES|KEYWORDS)\b/.test(code), 'a define was left unreplaced');
-  assert.match(code, /"maxLength":/);
-  assert.match(code, /"outStart":/);
+  // the precomputed secrets data are JSON files read when first needed, not literals parsed on every load
+  assert.doesNotMatch(code, /"outStart":/);
+  const data = (name: string): string => readFileSync(join(out, name), 'utf8');
+  assert.match(data('secret-regex-shapes.json'), /"maxLength":/);
+  assert.match(data('secret-keywords.json'), /"outStart":/);
+  assert.ok(JSON.parse(data('secret-metas.json')));
 });
 
 test('the bundled CLI prints its version and finds a secret, redacted, with exit 1', () => {

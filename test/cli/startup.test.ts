@@ -38,6 +38,12 @@ Module._load = function (request, ...rest) {
   if (process.env.PG_TRACE) appendFileSync(process.env.PG_TRACE, 'require ' + request + '\\n');
   return load.call(this, request, ...rest);
 };
+// the V8 code cache (src/core/code-cache.ts) resolves a package and compiles its source itself, past Module._load
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (process.env.PG_TRACE) appendFileSync(process.env.PG_TRACE, 'resolve ' + request + '\\n');
+  return resolveFilename.call(this, request, ...rest);
+};
 `,
 );
 
@@ -53,7 +59,7 @@ function loadedBy(dir: string, args: string[] = []): { status: number | null; st
 }
 
 const HEAVY: [string, RegExp][] = [
-  ['the TypeScript compiler', /(^require typescript$)|\/node_modules\/typescript\//],
+  ['the TypeScript compiler', /(^(require|resolve) typescript$)|\/node_modules\/typescript\//],
   ['tree-sitter', /web-tree-sitter|tree-sitter-wasm/],
   ['SQLite', /better-sqlite3/],
 ];
