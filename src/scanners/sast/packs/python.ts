@@ -7,8 +7,7 @@ rules:
     languages: [python]
     metadata: { cwe: "CWE-78", confidence: HIGH }
     patterns:
-      - pattern: subprocess.$F(...)
-      - pattern-regex: '(?s)shell\s*=\s*True'
+      - pattern: subprocess.$F(..., shell=True, ...)
       - metavariable-regex:
           metavariable: $F
           regex: '^(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)$'
