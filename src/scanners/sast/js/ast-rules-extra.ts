@@ -1,5 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
+import { calleeText, prop } from './ast-rule-util.js';
 import type { AstRule, FileFacts } from './ast-rule-types.js';
 import { NEST_SOURCE_DECORATORS } from './frameworks.js';
 
@@ -9,15 +10,6 @@ import { NEST_SOURCE_DECORATORS } from './frameworks.js';
  * settings and AWS CDK resources declared without encryption or TLS. Written for this project from each API's
  * public documentation.
  */
-
-function callee(c: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string {
-  return c.expression.getText(sf).replace(/\s+/g, '');
-}
-
-function prop(o: TS.ObjectLiteralExpression, name: string): TS.Expression | undefined {
-  for (const p of o.properties) if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
-  return undefined;
-}
 
 function enclosingFunction(n: TS.Node): TS.Node {
   let p: TS.Node | undefined = n.parent;
@@ -89,7 +81,7 @@ export const EXTRA_AST_RULES: AstRule[] = [
     callNames: new Set(['createDecipheriv']),
     help: 'With GCM, CCM, OCB and ChaCha20-Poly1305 the authentication tag is only checked by `decipher.final()`: data returned by `update()` alone may be forged. Call `final()` (and let it throw) before using the plaintext.',
     visit(n, f, report) {
-      if (!ts.isCallExpression(n) || !/(^|\.)createDecipheriv$/.test(callee(n, f.sf))) return;
+      if (!ts.isCallExpression(n) || !/(^|\.)createDecipheriv$/.test(calleeText(n, f.sf))) return;
       const alg = literalValue(n.arguments[0], f);
       if (!alg || !AEAD.test(alg)) return;
       let holder: TS.Node = n.parent;
@@ -151,7 +143,7 @@ export const EXTRA_AST_RULES: AstRule[] = [
         return;
       }
       if (!ts.isCallExpression(n)) return;
-      const c = callee(n, f.sf);
+      const c = calleeText(n, f.sf);
       if (/(^|\.)NestFactory\.create$/.test(c)) {
         const o = n.arguments[1];
         const cors = o && ts.isObjectLiteralExpression(o) ? prop(o, 'cors') : undefined;
@@ -238,7 +230,7 @@ export const EXTRA_AST_RULES: AstRule[] = [
       const p = n.parent;
       const call = ts.isCallExpression(p) ? p : undefined;
       const holder = ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : undefined;
-      const anchor = (c: TS.CallExpression): boolean => /(^|\.)createElement$/.test(callee(c, f.sf)) && !!c.arguments[0] && ts.isStringLiteralLike(c.arguments[0]) && c.arguments[0].text === 'a';
+      const anchor = (c: TS.CallExpression): boolean => /(^|\.)createElement$/.test(calleeText(c, f.sf)) && !!c.arguments[0] && ts.isStringLiteralLike(c.arguments[0]) && c.arguments[0].text === 'a';
       if (call ? anchor(call) && call.arguments[1] === n : holder && new RegExp(`createElement\\(\\s*['"]a['"]\\s*,\\s*${holder}\\s*[,)]`).test(f.text)) {
         report(n, 'An <a> element with target="_blank" and no rel="noopener" gives the linked page window.opener.');
       }
@@ -251,7 +243,7 @@ export const EXTRA_AST_RULES: AstRule[] = [
     help: '`console.log` and `util.format` read `%s`, `%d`, `%o`... in their first argument: when that text is built from a value and more arguments follow, the value can add conversions that shift or expose the other arguments. Pass a constant format string (`console.log(\'login by %s\', user, ip)`).',
     visit(n, f, report) {
       if (!ts.isCallExpression(n) || n.arguments.length < 2) return;
-      if (!/^(console\.(log|info|warn|error|debug|trace)|util\.format)$/.test(callee(n, f.sf))) return;
+      if (!/^(console\.(log|info|warn|error|debug|trace)|util\.format)$/.test(calleeText(n, f.sf))) return;
       const built = (e: TS.Expression): boolean => (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken && [e.left, e.right].some((x) => !ts.isStringLiteralLike(x) && !ts.isNumericLiteral(x)))
         || (ts.isTemplateExpression(e) && e.templateSpans.length > 0);
       const a0 = n.arguments[0]!;
@@ -266,7 +258,7 @@ export const EXTRA_AST_RULES: AstRule[] = [
     help: '`thenify(fn, { multiArgs: [...] })` compiles the argument names into a function with `eval` (CVE-2020-7677), and `serialize(obj, { unsafe: true })` (serialize-javascript) stops escaping HTML and JavaScript characters, so data embedded in a page can close the script. Drop these options.',
     visit(n, f, report) {
       if (!ts.isCallExpression(n)) return;
-      const c = callee(n, f.sf);
+      const c = calleeText(n, f.sf);
       const optsOf = (a: TS.Expression | undefined): TS.ObjectLiteralExpression | undefined => !a ? undefined : ts.isObjectLiteralExpression(a) ? a : ts.isIdentifier(a) ? declaredObject(a, f) : undefined;
       if (/^thenify(\.withCallback)?$/.test(c) && f.imports.has('thenify')) {
         const o = optsOf(n.arguments[1]);

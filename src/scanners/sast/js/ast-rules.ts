@@ -1,5 +1,6 @@
 import ts from './tslib.js';
 import type * as TS from 'typescript';
+import { calleeText, prop } from './ast-rule-util.js';
 import type { FileLocation } from '../../../core/types.js';
 import { hasNestedQuantifier } from '../redos.js';
 import { EXTRA_AST_RULES } from './ast-rules-extra.js';
@@ -9,18 +10,9 @@ import type { AstHit, AstRule, FileFacts } from './ast-rule-types.js';
 
 const SECRETISH = /pass(word|wd)?|pwd|secret|token|nonce|salt|otp|session|api_?key|csrf|credential|auth|\bkey\b|(reset|verif\w*|confirm\w*|invit\w*|activat\w*|access|recovery|login|sms|email)_?code|\bpin\b|uuid|guid/i;
 
-function calleeText(c: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string {
-  return c.expression.getText(sf).replace(/\s+/g, '');
-}
-
 function strArg(c: TS.CallExpression | TS.NewExpression, i: number): string | undefined {
   const a = c.arguments?.[i];
   return a && ts.isStringLiteralLike(a) ? a.text : undefined;
-}
-
-function prop(o: TS.ObjectLiteralExpression, name: string): TS.Expression | undefined {
-  for (const p of o.properties) if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p.initializer;
-  return undefined;
 }
 
 /** Name of what a value is stored in: the variable, property or function around it. */
