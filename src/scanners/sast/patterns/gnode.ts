@@ -353,25 +353,60 @@ function matchFunctionValue(p: GNode, t: GNode, env: Env): Env | null {
   return matchNode(pp.body, tp.body, e);
 }
 
+/** The text of a template literal's fragment (head, middle or tail) without its delimiters (`` ` ``, `${`, `}`). */
+function fragmentText(n: GNode): string {
+  const x = n.text;
+  return x.slice(1, x.endsWith('${') ? -2 : -1);
+}
+
+const SENTINEL = '\u0000';
+
 /**
- * A template literal pattern (`` `...${$X}...` ``): its literal parts, with `...` as a gap, must match the target's
- * text, and its interpolated expressions must match interpolations of the target in order (others may lie between).
+ * A template literal pattern (`` `...${$X}...` ``, `` `$HTTP${$REQ.$V}...` ``) as Semgrep matches it: the pattern's
+ * text fragments and interpolations must line up with the target's in order. `...` in the text is a gap that may
+ * span text and interpolations; a fragment that is exactly a metavariable binds the target's whole fragment at that
+ * place (its text, as `"$X"` binds a string's content); each interpolation of the pattern matches the interpolation at
+ * the same place (so `` `${$X}...` `` looks at the first interpolation only, not at any later one).
  */
 function matchTemplate(p: GNode, t: GNode, env: Env): Env | null {
   const spans = (n: GNode) => n.children.filter((c) => c.kind === 'TemplateSpan' && c.children.length >= 1);
-  const ps = spans(p);
-  const lits = [p.children[0]!.text, ...ps.map((sp) => sp.children[sp.children.length - 1]!.text)];
-  const gap = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\.\\\.\\\.|__ELLIPSIS__/g, '[\\s\\S]*');
-  const re = lits.map(gap).join('[\\s\\S]*?');
-  if (!new RegExp(`^${re}$`).test(t.text)) return null;
-  const tExprs = spans(t).map((sp) => sp.children[0]!);
+  const pSpans = spans(p);
+  const tSpans = spans(t);
+  const pFrags = [p.children[0]!, ...pSpans.map((sp) => sp.children[sp.children.length - 1]!)];
+  const tFrags = [t.children[0]!, ...tSpans.map((sp) => sp.children[sp.children.length - 1]!)];
+  const flat = tFrags.map(fragmentText).join(SENTINEL);
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const names: string[] = [];
+  let src = '^';
+  pFrags.forEach((f, i) => {
+    const text = fragmentText(f);
+    const mv = /^__MV_([A-Z0-9_]+)$/.exec(text);
+    if (mv) {
+      names.push('$' + mv[1]);
+      src += `(?<f${names.length - 1}>[^${SENTINEL}]*)(?=${SENTINEL}|$)`;
+    } else {
+      src += text.split(ELLIPSIS).map((part) => esc(part.replace(/__MV_([A-Z0-9_]+)/g, '$$$1'))).join('[\\s\\S]*?');
+    }
+    if (i < pSpans.length) src += `(?<i${i}>${SENTINEL})`;
+  });
+  const m = new RegExp(src + '$', 'd').exec(flat);
+  if (!m?.indices?.groups) return null;
   let e: Env | null = env;
-  let j = 0;
-  for (const sp of ps) {
-    let found: Env | null = null;
-    while (j < tExprs.length && !found) found = matchNode(sp.children[0]!, tExprs[j++]!, e!);
-    if (!found) return null;
-    e = found;
+  const before = (at: number) => flat.slice(0, at).split(SENTINEL).length - 1;
+  for (let k = 0; k < names.length && e; k++) {
+    const at = m.indices.groups[`f${k}`]![0];
+    const frag = tFrags[before(at)]!;
+    const text = m.groups![`f${k}`]!;
+    const node: GNode = {
+      kind: 'StringContent', children: [], text, leaf: true, str: false, value: text, startIndex: frag.startIndex + 1, endIndex: frag.startIndex + 1 + text.length,
+      startLine: frag.startLine, startColumn: frag.startColumn + 1, endLine: frag.startLine, endColumn: frag.startColumn + 1 + text.length, ty: undefined, cast: undefined, decos: undefined, qual: undefined,
+    };
+    const bound: GNode | undefined = e[names[k]!];
+    e = bound ? (bound.text === text ? e : null) : { ...e, [names[k]!]: node };
+  }
+  for (let i = 0; i < pSpans.length && e; i++) {
+    const at = m.indices.groups[`i${i}`]![0];
+    e = matchNode(pSpans[i]!.children[0]!, tSpans[before(at)]!.children[0]!, e);
   }
   return e;
 }
