@@ -167,6 +167,22 @@ function matchMarked(p: GNode, t: GNode, env: Env): Env | null {
   return matchNode({ ...p, cast: undefined, decos: undefined }, t, e!);
 }
 
+let seedEnv: Env | undefined;
+
+/**
+ * Runs `fn` with the bindings of a region (`pattern-inside`) the pattern is matched with: where the pattern meets a
+ * metavariable that only the region bound, the binding moves to that node (same text), so a focus lands in the match.
+ */
+export function withSeed<T>(env: Env | undefined, fn: () => T): T {
+  const before = seedEnv;
+  seedEnv = env;
+  try {
+    return fn();
+  } finally {
+    seedEnv = before;
+  }
+}
+
 /** Matches pattern node `p` against target `t`, extending `env`; null when they do not match. */
 export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
   if (isEllipsis(p)) return env;
@@ -174,7 +190,8 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
   const mv = metavar(p);
   if (mv) {
     const bound = env[mv];
-    if (bound) return norm(bound.text) === norm(t.text) ? env : null;
+    // a binding a region gave (the seed) is moved to the place the pattern meets it, as focus-metavariable reports
+    if (bound) return norm(bound.text) !== norm(t.text) ? null : seedEnv?.[mv] === bound ? { ...env, [mv]: t } : env;
     return { ...env, [mv]: t };
   }
   // typed metavariables and deep expressions are recognised by their text's prefix first (cheap on other nodes)
@@ -360,6 +377,8 @@ function fragmentText(n: GNode): string {
 }
 
 const SENTINEL = '\u0000';
+/** `...` in a template's text (rewritten, or left as is before `${`). */
+const ELLIPSIS_TEXT = new RegExp(`${ELLIPSIS}|\\.\\.\\.`);
 
 /**
  * A template literal pattern (`` `...${$X}...` ``, `` `$HTTP${$REQ.$V}...` ``) as Semgrep matches it: the pattern's
@@ -385,7 +404,7 @@ function matchTemplate(p: GNode, t: GNode, env: Env): Env | null {
       names.push('$' + mv[1]);
       src += `(?<f${names.length - 1}>[^${SENTINEL}]*)(?=${SENTINEL}|$)`;
     } else {
-      src += text.split(ELLIPSIS).map((part) => esc(part.replace(/__MV_([A-Z0-9_]+)/g, '$$$1'))).join('[\\s\\S]*?');
+      src += text.split(ELLIPSIS_TEXT).map((part) => esc(part.replace(/__MV_([A-Z0-9_]+)/g, '$$$1'))).join('[\\s\\S]*?');
     }
     if (i < pSpans.length) src += `(?<i${i}>${SENTINEL})`;
   });

@@ -3,7 +3,7 @@ import { analyze } from './analysis.js';
 import { evalComparison, type CValue } from './compare.js';
 import { constantOf } from './constants.js';
 import { compileGeneric, genericMatches } from './generic.js';
-import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
+import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, withSeed, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
 import { parseJs, tsPattern } from './ts-adapter.js';
 import { parseWith, treeSitterPattern } from './tree-sitter.js';
@@ -107,11 +107,15 @@ export function precompile(rule: YamlRule): void {
   }
 }
 
+/** `a`'s bindings extended with `b`'s, or null when they disagree; a name both bind keeps `a`'s node (the match's own place, not a region's). */
 function consistent(a: Env, b: Env): Env | null {
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const have = out[k];
-    if (have && have.text.replace(/\s+/g, '') !== v.text.replace(/\s+/g, '')) return null;
+    if (have) {
+      if (have.text.replace(/\s+/g, '') !== v.text.replace(/\s+/g, '')) return null;
+      continue;
+    }
     out[k] = v;
   }
   return out;
@@ -162,7 +166,10 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     // deep expressions, member chains and `$...X` bind the first node they meet: match within each region of each
     // pattern-inside, with that region's bindings (the other regions are checked below as usual)
     const seen = new Set<string>();
-    cands = f.inside.flatMap((ins) => evalFormula(ins, file, seed)).flatMap((o) => evalFormula(first, file, { env: { ...seed?.env, ...o.env }, range: [o.startIndex, o.endIndex] })).filter((m) => {
+    cands = f.inside.flatMap((ins) => evalFormula(ins, file, seed)).flatMap((o) => {
+      const env = { ...seed?.env, ...o.env };
+      return withSeed(env, () => evalFormula(first, file, { env, range: [o.startIndex, o.endIndex] }));
+    }).filter((m) => {
       const k = `${m.startIndex}:${m.endIndex}:${Object.entries(m.env).map(([n, v]) => `${n}=${v.startIndex}`).join(',')}`;
       return !seen.has(k) && !!seen.add(k);
     });
@@ -194,13 +201,30 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     cands = cands.filter((c) => !bad.some((b) => b.startIndex <= c.startIndex && c.endIndex <= b.endIndex && consistent(c.env, b.env)));
   }
   for (const cond of f.conds) cands = cands.flatMap((c) => checkCond(cond, c, file));
-  if (f.focus.length) {
-    cands = cands.flatMap((c) => f.focus.flatMap((name) => {
+  if (f.focus.length) cands = cands.flatMap((c) => focusOn(f.focus, c));
+  return cands;
+}
+
+/**
+ * `focus-metavariable` as Semgrep applies it: the names of one operator give one match each (their union); with
+ * several operators a match is the region where one place of each overlaps (their intersection), or none.
+ */
+function focusOn(groups: string[][], c: Match): Match[] {
+  let cur: Match[] | undefined;
+  for (const g of groups) {
+    const places = g.flatMap((name) => {
       const b = c.env[name];
       return b ? [{ startIndex: b.startIndex, endIndex: b.endIndex, node: b, env: c.env }] : [];
+    });
+    cur = !cur ? places : cur.flatMap((a) => places.flatMap((b) => {
+      const lo = Math.max(a.startIndex, b.startIndex);
+      const hi = Math.min(a.endIndex, b.endIndex);
+      if (lo >= hi) return [];
+      const node = b.startIndex === lo && b.endIndex === hi ? b.node : a.startIndex === lo && a.endIndex === hi ? a.node : undefined;
+      return [{ startIndex: lo, endIndex: hi, node, env: c.env }];
     }));
   }
-  return cands;
+  return cur ?? [];
 }
 
 function within(a: Match, b: Match): boolean {

@@ -39,7 +39,8 @@ export type Formula =
       not: Formula[];
       notInside: Formula[];
       conds: MvCond[];
-      focus: string[];
+      /** `focus-metavariable` operators: each a list of names (the union of their places); several intersect. */
+      focus: string[][];
     };
 
 /** A rule's `fix:` (a template with metavariables) or `fix-regex:` (a replacement on the matched text). */
@@ -372,7 +373,7 @@ function parseFormula(raw: Raw, where: 'top' | 'taint' | 'nested'): Formula {
   } else f = parsePatterns(raw.patterns);
   const focus = raw['focus-metavariable'];
   if (focus !== undefined && f.op !== 'all') {
-    f = { op: 'all', pos: [f], inside: [], not: [], notInside: [], conds: [], focus: focusList(focus) };
+    f = { op: 'all', pos: [f], inside: [], not: [], notInside: [], conds: [], focus: [focusList(focus)] };
   }
   return f;
 }
@@ -446,7 +447,7 @@ function parsePatterns(items: unknown, implicitWhole = false): Formula {
     } else if (key === 'metavariable-type' || key === 'metavariable-name') {
       throw new UnsupportedConstruct(`unsupported operator \`${key}\``);
     } else if (key === 'focus-metavariable') {
-      all.focus.push(...focusList(v));
+      all.focus.push(focusList(v));
     } else throw new UnsupportedConstruct(`unsupported operator \`${key}\` inside patterns`);
   }
   if (!all.pos.length && !all.inside.length) {
