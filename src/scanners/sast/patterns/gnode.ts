@@ -274,7 +274,7 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     // `flask.request` also matches `request` imported from flask (`from flask import request`, `import os.path as p`)
     if (t.qual !== undefined && (p.kind === 'attribute' || p.kind === 'identifier') && !p.text.includes(MV_PREFIX) && norm(p.text) === t.qual) return env;
     // an expression pattern matches the expression of an expression statement (statement sequences)
-    if ((t.kind === 'ExpressionStatement' || t.kind === 'expression_statement') && t.children.length === 1) return matchNode(p, t.children[0]!, env);
+    if ((t.kind === 'ExpressionStatement' || t.kind === 'expression_statement') && t.children.length === 1) return matchNode(p, t.children[0]!, env) ?? exprStmtDeep(p, t, env);
     // in a statement sequence, an expression also matches the value a return statement gives back (`... foo()`
     // matches `return foo()`, as Semgrep goes into the expression of a statement)
     if ((t.kind === 'ReturnStatement' || t.kind === 'return_statement') && !/Statement$|_statement$/.test(p.kind)) {
@@ -288,7 +288,7 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
         return e && matchNode(p.children[2]!, d.children[1]!, e);
       }
     }
-    return null;
+    return exprStmtDeep(p, t, env);
   }
   if ((p.kind === 'import_declaration' || p.kind === 'import_statement') && !p.text.includes(MV_PREFIX)) {
     const e = matchImport(p, t, env);
@@ -311,8 +311,47 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     if (!tl.str && !(/binary|Binary/.test(tl.kind) && /^[fFrRbBuU]*["'`]/.test(tl.text))) return null;
     return matchList(p.children.slice(1), 0, t.children.slice(1), 0, env);
   }
-  return matchList(p.children, 0, t.children, 0, env);
+  return matchList(p.children, 0, t.children, 0, env) ?? exprStmtDeep(p, t, env);
 }
+
+/** Statements whose expressions an expression statement of a pattern sequence may match within. */
+const DEEP_STMT = new Set(['ExpressionStatement', 'VariableStatement', 'FirstStatement', 'ReturnStatement']);
+const NO_DEEPER = new Set(['FunctionExpression', 'ArrowFunction', 'FunctionDeclaration', 'ClassExpression', 'ClassDeclaration']);
+
+/**
+ * An expression statement of a pattern (`require('puppeteer');` in `A; ...`, `$PAGE.goto($U);`) also matches a
+ * statement whose expression holds it: an initializer (`const p = require('puppeteer')`), an awaited call or a
+ * returned value, as Semgrep matches an expression statement deeply. Function bodies inside are not entered.
+ */
+function exprStmtDeep(p: GNode, t: GNode, env: Env): Env | null {
+  if (!DEEP_STMT.has(t.kind)) return null;
+  const pe = p.kind === 'ExpressionStatement' ? (p.children.length === 1 ? p.children[0]! : undefined) : /Statement$|Declaration$|^Block$|Clause$/.test(p.kind) ? undefined : p;
+  if (!pe || isEllipsis(pe) || metavar(pe) || pe.kind === 'VariableDeclarationList') return null;
+  // cheap first: the statement's text must hold the pattern's longest fixed word
+  let word = deepWord.get(pe);
+  if (word === undefined) {
+    word = '';
+    const stack = [pe];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.leaf && !n.str && /^[A-Za-z_]\w*$/.test(n.text) && !n.text.startsWith('__') && n.text.length > word.length) word = n.text;
+      stack.push(...n.children);
+    }
+    deepWord.set(pe, word);
+  }
+  if (word && !t.text.includes(word)) return null;
+  const stack = [...t.children].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (NO_DEEPER.has(n.kind)) continue;
+    const e = n.leaf ? null : matchNode(pe, n, env);
+    if (e) return e;
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+  return null;
+}
+
+const deepWord = new WeakMap<GNode, string>();
 
 /**
  * Imports: a Go `import "p"` matches an import declaration that imports `p` among others (grouped or not, aliased or
@@ -361,7 +400,8 @@ function matchFunctionValue(p: GNode, t: GNode, env: Env): Env | null {
   const pp = fnParts(p);
   const tp = fnParts(t);
   if (p.kind === 'FunctionDeclaration' && t.kind !== 'FunctionExpression' && !(pp.name && isEllipsis(pp.name))) return null;
-  if (pp.name && !isEllipsis(pp.name) && !tp.name) return null;
+  // a metavariable name (`function $NAME(...)`) also matches an anonymous function, binding nothing (as in Semgrep)
+  if (pp.name && !isEllipsis(pp.name) && !tp.name && !metavar(pp.name)) return null;
   let e: Env | null = pp.name && tp.name && !isEllipsis(pp.name) ? matchNode(pp.name, tp.name, env) : env;
   if (!e) return null;
   e = matchList(pp.params, 0, tp.params, 0, e);
