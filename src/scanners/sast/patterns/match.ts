@@ -122,7 +122,7 @@ function consistent(a: Env, b: Env): Env | null {
 }
 
 /** Pattern syntax whose metavariables can bind more than one way (the matcher keeps the first). */
-const AMBIGUOUS = /<\.\.\.|\.\s*\.\.\.\s*\.|\$\.\.\./;
+const AMBIGUOUS = /<\.\.\.|\.\s*\.\.\.\s*\.|\$\.\.\.|\.\.\.\s*,\s*\$[A-Z_]|\$[A-Z_][A-Z0-9_]*\s*,\s*\.\.\./;
 
 function ambiguous(f: Formula): boolean {
   if (f.op === 'pattern') return AMBIGUOUS.test(f.src);
@@ -179,8 +179,12 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     for (const p of f.pos.slice(1)) cands = intersect(cands, evalFormula(p, file));
   } else cands = evalFormula(f.inside[0]!, file).map((m) => (m.inside ? m : { ...m, inside: true }));
   for (const ins of f.pos.length ? f.inside : f.inside.slice(1)) {
-    const outer = evalFormula(ins, file);
+    // a region whose metavariables can bind more than one way (`function ... (..., $RES, ...)`) is matched again
+    // with each candidate's bindings, so it binds the way the candidate needs
+    const amb = ambiguous(ins) && file.idx !== undefined;
+    const outerAll = amb ? [] : evalFormula(ins, file);
     cands = cands.flatMap((c) => {
+      const outer = amb ? regionsFor(ins, file, c) : outerAll;
       for (const o of outer) {
         if (o.startIndex <= c.startIndex && c.endIndex <= o.endIndex) {
           const env = consistent(c.env, o.env);
@@ -197,8 +201,9 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     cands = cands.filter((c) => !bad.some((b) => hit(c, b) && consistent(c.env, b.env)));
   }
   for (const n of f.notInside) {
-    const bad = evalFormula(n, file);
-    cands = cands.filter((c) => !bad.some((b) => b.startIndex <= c.startIndex && c.endIndex <= b.endIndex && consistent(c.env, b.env)));
+    const amb = ambiguous(n) && file.idx !== undefined;
+    const badAll = amb ? [] : evalFormula(n, file);
+    cands = cands.filter((c) => !(amb ? regionsFor(n, file, c) : badAll).some((b) => b.startIndex <= c.startIndex && c.endIndex <= b.endIndex && consistent(c.env, b.env)));
   }
   for (const cond of f.conds) cands = cands.flatMap((c) => checkCond(cond, c, file));
   if (f.focus.length) cands = cands.flatMap((c) => focusOn(f.focus, c));
@@ -225,6 +230,12 @@ function focusOn(groups: string[][], c: Match): Match[] {
     }));
   }
   return cur ?? [];
+}
+
+/** The matches of a region formula that hold candidate `c`, matched with `c`'s bindings as the starting ones. */
+function regionsFor(ins: Formula, file: EvalFile, c: Match): Match[] {
+  const range: [number, number] = file.range ?? [0, file.text.length];
+  return evalFormula(ins, file, { env: c.env, range }).filter((o) => o.startIndex <= c.startIndex && c.endIndex <= o.endIndex);
 }
 
 function within(a: Match, b: Match): boolean {
