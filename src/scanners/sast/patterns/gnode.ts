@@ -294,8 +294,9 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
     const e = matchImport(p, t, env);
     if (e !== undefined) return e;
   }
-  // object literal fields, JSX attributes and class members match in any order, and the target may have more
-  if (p.kind === 'ObjectLiteralExpression' || p.kind === 'JsxAttributes') return matchBag(p.children, t.children, env);
+  // object literal fields, destructured names, JSX attributes and class members match in any order, and the target
+  // may have more (`const { $C } = require('pg')` matches `const { Pool, Client } = require('pg')`)
+  if (p.kind === 'ObjectLiteralExpression' || p.kind === 'JsxAttributes' || p.kind === 'ObjectBindingPattern') return matchBag(p.children, t.children, env);
   if (p.kind === 'ClassDeclaration' || p.kind === 'ClassExpression') {
     const head = (n: GNode) => n.children.filter((c, i) => (i === 0 && c.kind === 'Identifier') || c.kind === 'HeritageClause');
     const ph = head(p);
