@@ -177,8 +177,19 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
   else cands = [];
   if (f.pos.length) {
     for (const p of f.pos.slice(1)) cands = intersect(cands, evalFormula(p, file));
-  } else cands = evalFormula(f.inside[0]!, file).map((m) => (m.inside ? m : { ...m, inside: true }));
-  for (const ins of f.pos.length ? f.inside : f.inside.slice(1)) {
+  } else {
+    // only regions (`patterns` of pattern-inside items): the parts where they overlap, one lying within another
+    cands = evalFormula(f.inside[0]!, file).map((m) => (m.inside ? m : { ...m, inside: true }));
+    for (const ins of f.inside.slice(1)) {
+      const other = evalFormula(ins, file);
+      cands = cands.flatMap((c) => other.flatMap((o) => {
+        const inner = within(o, c) ? o : within(c, o) ? c : undefined;
+        const env = inner && consistent(inner.env, inner === o ? c.env : o.env);
+        return env ? [{ ...inner!, env, inside: true }] : [];
+      }));
+    }
+  }
+  for (const ins of f.pos.length ? f.inside : []) {
     // a region whose metavariables can bind more than one way (`function ... (..., $RES, ...)`) is matched again
     // with each candidate's bindings, so it binds the way the candidate needs
     const amb = ambiguous(ins) && file.idx !== undefined;
