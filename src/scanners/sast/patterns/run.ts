@@ -127,7 +127,8 @@ function readsOfDeclared(sf: TS.SourceFile, start: number, end: number): string[
     else n.forEachChild(find);
   };
   find(sf);
-  if (!decl || !((ts.isParameter(decl.parent) || ts.isVariableDeclaration(decl.parent)) && decl.parent.name === decl)) return [];
+  // a parameter, a declared variable, or a name destructured in either (`({ body }: Request) => ...`)
+  if (!decl || !((ts.isParameter(decl.parent) || ts.isVariableDeclaration(decl.parent) || ts.isBindingElement(decl.parent)) && decl.parent.name === decl)) return [];
   const name = decl.text;
   let scope: TS.Node = decl.parent;
   while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
@@ -140,7 +141,7 @@ function readsOfDeclared(sf: TS.SourceFile, start: number, end: number): string[
     let found = false;
     const look = (n: TS.Node): void => {
       if (found || (n !== fn && ts.isFunctionLike(n))) return;
-      if ((ts.isParameter(n) || ts.isVariableDeclaration(n)) && ts.isIdentifier(n.name) && n.name.text === name) found = true;
+      if ((ts.isParameter(n) || ts.isVariableDeclaration(n) || ts.isBindingElement(n)) && ts.isIdentifier(n.name) && n.name.text === name) found = true;
       else n.forEachChild(look);
     };
     fn.forEachChild(look);
@@ -151,7 +152,7 @@ function readsOfDeclared(sf: TS.SourceFile, start: number, end: number): string[
     if (n !== scope && ts.isFunctionLike(n) && declares(n)) return;
     if (ts.isIdentifier(n) && n !== decl && n.text === name && n.getStart(sf) > end) {
       const p = n.parent;
-      const isName = (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ((ts.isParameter(p) || ts.isVariableDeclaration(p)) && p.name === n);
+      const isName = (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ((ts.isParameter(p) || ts.isVariableDeclaration(p)) && p.name === n) || (ts.isBindingElement(p) && (p.name === n || p.propertyName === n));
       if (!isName) out.push(`${n.getStart(sf)}:${n.getEnd()}`);
     }
     n.forEachChild(visit);
