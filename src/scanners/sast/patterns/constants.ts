@@ -14,6 +14,14 @@ import type { GNode } from './gnode-type.js';
 /** The constant value each read of a constant variable carries (keyed by the identifier node of the read). */
 const CONSTANTS = new WeakMap<GNode, string | number>();
 
+/** The expression each read of a variable written exactly once (before the read) holds: symbolic propagation. */
+const SYMBOLS = new WeakMap<GNode, GNode>();
+
+/** The expression a variable read stands for (its single assignment's value, written before the read), or undefined. */
+export function symbolOf(n: GNode): GNode | undefined {
+  return SYMBOLS.get(n);
+}
+
 /** The constant a node stands for where it is read (a constant variable), or undefined. */
 export function constantOf(n: GNode): string | number | undefined {
   return CONSTANTS.get(n);
@@ -256,5 +264,9 @@ export function markConstants(root: GNode, python = false): void {
     if (written.has(r.node)) continue;
     const v = valueAt(r.node.text, r.scope, r.node.startIndex);
     if (v !== undefined) CONSTANTS.set(r.node, v);
+    else {
+      const ws = owner(r.node.text, r.scope).writes.get(r.node.text);
+      if (ws?.length === 1 && ws[0]!.value && r.node.startIndex >= ws[0]!.at) SYMBOLS.set(r.node, ws[0]!.value);
+    }
   }
 }

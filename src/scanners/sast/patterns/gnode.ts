@@ -1,5 +1,5 @@
 import { userRegExp } from '../../../core/linear-regex.js';
-import { constantOf } from './constants.js';
+import { constantOf, symbolOf } from './constants.js';
 import type { GNode } from './gnode-type.js';
 
 export type { GNode } from './gnode-type.js';
@@ -168,6 +168,21 @@ function matchMarked(p: GNode, t: GNode, env: Env): Env | null {
 }
 
 let seedEnv: Env | undefined;
+let symbolic = false;
+
+/**
+ * Runs `fn` with symbolic propagation on (a rule's `options: symbolic_propagation: true`): a pattern that is not a
+ * name also matches a variable read whose single assignment, written before it, holds a matching expression.
+ */
+export function withSymbolic<T>(on: boolean, fn: () => T): T {
+  const before = symbolic;
+  symbolic = on;
+  try {
+    return fn();
+  } finally {
+    symbolic = before;
+  }
+}
 
 /**
  * Runs `fn` with the bindings of a region (`pattern-inside`) the pattern is matched with: where the pattern meets a
@@ -243,6 +258,11 @@ export function matchNode(p: GNode, t: GNode, env: Env): Env | null {
       return { ...env, [name]: inner };
     }
     return p.value === t.value ? env : null;
+  }
+  if (symbolic && !p.leaf && t.leaf && !t.str && (t.kind === 'Identifier' || t.kind === 'identifier')) {
+    const v = symbolOf(t);
+    const e = v && matchNode(p, v, env);
+    if (e) return e;
   }
   if (p.kind === 'TemplateExpression' && t.kind === 'TemplateExpression') return matchTemplate(p, t, env);
   // `$X. ... .$Y`: any chain of member accesses (and calls) between the two ends

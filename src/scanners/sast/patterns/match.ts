@@ -3,7 +3,7 @@ import { analyze } from './analysis.js';
 import { evalComparison, type CValue } from './compare.js';
 import { constantOf } from './constants.js';
 import { compileGeneric, genericMatches } from './generic.js';
-import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, withSeed, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
+import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, withSeed, withSymbolic, type CompiledPattern, type Env, type GNode, type Match } from './gnode.js';
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
 import { parseJs, tsPattern } from './ts-adapter.js';
 import { parseWith, treeSitterPattern } from './tree-sitter.js';
@@ -141,7 +141,9 @@ interface Seed {
 export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
   if (f.op === 'pattern') {
     if (file.lang === 'generic') return genericMatches((f.generic ??= compileGeneric(f.src)), file.text, seed?.range ?? file.range, seed?.env);
-    return file.idx ? findMatches(compile(f, file.lang), file.idx, seed?.env, seed?.range) : [];
+    if (!file.idx) return [];
+    const c = compile(f, file.lang);
+    return f.symbolic ? withSymbolic(true, () => findMatches(c, file.idx!, seed?.env, seed?.range)) : findMatches(c, file.idx, seed?.env, seed?.range);
   }
   if (f.op === 'regex') {
     const out: Match[] = [];

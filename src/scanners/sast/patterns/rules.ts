@@ -25,7 +25,8 @@ export type MvCond =
 
 /** A formula of the Semgrep-compatible subset. */
 export type Formula =
-  | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern>; generic?: GenericPattern }
+  /** `symbolic`: the rule's `options: symbolic_propagation: true` (a variable read also matches as its single value). */
+  | { op: 'pattern'; src: string; compiled: Map<RuleLang, CompiledPattern>; generic?: GenericPattern; symbolic?: boolean }
   | { op: 'regex'; re: RegExp }
   | { op: 'either'; items: Formula[] }
   /** The whole text a formula is evaluated on (the implicit positive term of `metavariable-pattern`). */
@@ -223,6 +224,21 @@ function parseRule(raw: Raw, origin: string): YamlRule {
     if (!rule.sources.length || !rule.sinks.length) throw new Error('taint rules need pattern-sources and pattern-sinks');
     if (languages.includes('generic')) throw new UnsupportedConstruct('mode: taint in language generic');
     if (languages.includes('js') && rule.sources.some((x) => x.sideEffectOnly)) throw new UnsupportedConstruct('unsupported taint option `by-side-effect: only` (javascript/typescript)');
+  }
+  const opts = raw.options as Raw | undefined;
+  if (opts && typeof opts === 'object' && opts.symbolic_propagation === true) {
+    const mark = (f: Formula): void => {
+      if (f.op === 'pattern') f.symbolic = true;
+      else if (f.op === 'either') f.items.forEach(mark);
+      else if (f.op === 'inside') mark(f.f);
+      else if (f.op === 'all') {
+        [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach(mark);
+        for (const c of f.conds) if (c.k === 'pattern') mark(c.f);
+      }
+    };
+    if (rule.formula) mark(rule.formula);
+    [...rule.sources, ...rule.sinks, ...rule.sanitizers].forEach((x) => mark(x.f));
+    rule.propagators.forEach((x) => mark(x.f));
   }
   return rule;
 }
