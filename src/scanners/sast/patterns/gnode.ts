@@ -347,7 +347,7 @@ const NO_DEEPER = new Set(['FunctionExpression', 'ArrowFunction', 'FunctionDecla
 function exprStmtDeep(p: GNode, t: GNode, env: Env): Env | null {
   if (!DEEP_STMT.has(t.kind)) return null;
   const pe = p.kind === 'ExpressionStatement' ? (p.children.length === 1 ? p.children[0]! : undefined) : /Statement$|Declaration$|^Block$|Clause$/.test(p.kind) ? undefined : p;
-  if (!pe || isEllipsis(pe) || metavar(pe) || pe.kind === 'VariableDeclarationList') return null;
+  if (!pe || isEllipsis(pe) || metavar(pe) || isAssign(pe) || pe.kind === 'VariableDeclarationList') return null;
   // cheap first: the statement's text must hold the pattern's longest fixed word
   let word = deepWord.get(pe);
   if (word === undefined) {
@@ -619,8 +619,11 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}
     const kids = parent.children;
     if (kids.length === 0 || parent.leaf || (within && (parent.endIndex < within[0] || parent.startIndex > within[1]))) continue;
     let flat: { nodes: GNode[]; at: number[] } | undefined;
+    const head = isEllipsis(ps[0]!) ? undefined : ps[0]!;
     for (let s = 0; s < kids.length; s++) {
       if (within && !inRange(kids[s]!)) continue;
+      // a sequence that does not start with `...` starts with a statement its first element matches
+      if (head && !matchNode(head, kids[s]!, seed)) continue;
       let bestEnd = -1;
       let env: Env | null = null;
       // the match's end is the last statement matched by a non-ellipsis pattern element
@@ -636,7 +639,7 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}
         const trailing = isEllipsis(ps[ps.length - 1]!);
         const last = trailing ? kids[kids.length - 1]! : kids[bestEnd - 1]!;
         out.push({ startIndex: kids[s]!.startIndex, endIndex: trailing ? Math.max(last.endIndex, parent.endIndex) : last.endIndex, node: undefined, env });
-      } else if (deep && matchNode(ps[0]!, kids[s]!, seed)) {
+      } else if (deep) {
         flat ??= flattenStatements(kids);
         const reach = { j: 0 };
         const r = matchList(ps, 0, flat.nodes, flat.at[s]!, seed, true, reach);

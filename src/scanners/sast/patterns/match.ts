@@ -194,10 +194,10 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
   for (const ins of f.pos.length ? f.inside : []) {
     // a region whose metavariables can bind more than one way (`function ... (..., $RES, ...)`) is matched again
     // with each candidate's bindings, so it binds the way the candidate needs
-    const amb = ambiguous(ins) && file.idx !== undefined;
-    const outerAll = amb ? [] : evalFormula(ins, file);
+    const regions = ambiguous(ins) && file.idx !== undefined ? regionsFor(ins, file) : undefined;
+    const outerAll = regions ? [] : evalFormula(ins, file);
     cands = cands.flatMap((c) => {
-      const outer = amb ? regionsFor(ins, file, c) : outerAll;
+      const outer = regions ? regions(c) : outerAll;
       for (const o of outer) {
         if (o.startIndex <= c.startIndex && c.endIndex <= o.endIndex) {
           const env = consistent(c.env, o.env);
@@ -214,9 +214,9 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     cands = cands.filter((c) => !bad.some((b) => hit(c, b) && consistent(c.env, b.env)));
   }
   for (const n of f.notInside) {
-    const amb = ambiguous(n) && file.idx !== undefined;
-    const badAll = amb ? [] : evalFormula(n, file);
-    cands = cands.filter((c) => !(amb ? regionsFor(n, file, c) : badAll).some((b) => b.startIndex <= c.startIndex && c.endIndex <= b.endIndex && consistent(c.env, b.env)));
+    const regions = ambiguous(n) && file.idx !== undefined ? regionsFor(n, file) : undefined;
+    const badAll = regions ? [] : evalFormula(n, file);
+    cands = cands.filter((c) => !(regions ? regions(c) : badAll).some((b) => b.startIndex <= c.startIndex && c.endIndex <= b.endIndex && consistent(c.env, b.env)));
   }
   for (const cond of f.conds) cands = cands.flatMap((c) => checkCond(cond, c, file));
   if (f.focus.length) cands = cands.flatMap((c) => focusOn(f.focus, c));
@@ -245,10 +245,34 @@ function focusOn(groups: string[][], c: Match): Match[] {
   return cur ?? [];
 }
 
-/** The matches of a region formula that hold candidate `c`, matched with `c`'s bindings as the starting ones. */
-function regionsFor(ins: Formula, file: EvalFile, c: Match): Match[] {
+/** The metavariable names a formula's patterns mention. */
+function namesOf(f: Formula, out = new Set<string>()): Set<string> {
+  if (f.op === 'pattern') for (const m of f.src.matchAll(/\$(?:\.\.\.)?([A-Z_][A-Z0-9_]*)/g)) out.add('$' + m[1]);
+  else if (f.op === 'either') f.items.forEach((x) => namesOf(x, out));
+  else if (f.op === 'inside') namesOf(f.f, out);
+  else if (f.op === 'all') [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach((x) => namesOf(x, out));
+  return out;
+}
+
+/**
+ * A region formula matched with candidates' bindings as the starting ones, once per distinct text of the bindings it
+ * mentions; `regions(c)` gives the regions that hold candidate `c`.
+ */
+function regionsFor(ins: Formula, file: EvalFile): (c: Match) => Match[] {
+  const names = [...namesOf(ins)];
   const range: [number, number] = file.range ?? [0, file.text.length];
-  return evalFormula(ins, file, { env: c.env, range }).filter((o) => o.startIndex <= c.startIndex && c.endIndex <= o.endIndex);
+  const cache = new Map<string, Match[]>();
+  return (c) => {
+    const key = names.map((n) => c.env[n]?.text ?? '\u0001').join('\u0000');
+    let all = cache.get(key);
+    if (!all) {
+      // only the bindings the region mentions: the regions are shared by every candidate with the same texts
+      const env: Env = {};
+      for (const n of names) if (c.env[n]) env[n] = c.env[n];
+      cache.set(key, (all = evalFormula(ins, file, { env, range })));
+    }
+    return all.filter((o) => o.startIndex <= c.startIndex && c.endIndex <= o.endIndex);
+  };
 }
 
 function within(a: Match, b: Match): boolean {
