@@ -523,7 +523,9 @@ export function matchList(ps: GNode[], i: number, ts: GNode[], j: number, env: E
   const p = ps[i]!;
   if (isEllipsis(p)) {
     const name = ellipsisVar(p);
-    for (let k = j; k <= ts.length; k++) {
+    // `... B` at the end of a whole list: B can only be the last item (each item of a pattern takes exactly one)
+    const onlyLast = !prefix && i + 2 === ps.length && !isEllipsis(ps[i + 1]!);
+    for (let k = onlyLast ? Math.max(j, ts.length - 1) : j; k <= ts.length; k++) {
       let e: Env | null = env;
       if (name) {
         const span = spanNode(ts.slice(j, k));
@@ -620,6 +622,9 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}
     if (kids.length === 0 || parent.leaf || (within && (parent.endIndex < within[0] || parent.startIndex > within[1]))) continue;
     let flat: { nodes: GNode[]; at: number[] } | undefined;
     const head = isEllipsis(ps[0]!) ? undefined : ps[0]!;
+    // the statement a sequence ends with must match its last element (unless that is `...`): checked once each
+    const tail = isEllipsis(ps[ps.length - 1]!) ? undefined : ps[ps.length - 1]!;
+    let tailOk: (boolean | undefined)[] | undefined;
     for (let s = 0; s < kids.length; s++) {
       if (within && !inRange(kids[s]!)) continue;
       // a sequence that does not start with `...` starts with a statement its first element matches
@@ -628,6 +633,11 @@ export function findMatches(pat: CompiledPattern, idx: TreeIndex, seed: Env = {}
       let env: Env | null = null;
       // the match's end is the last statement matched by a non-ellipsis pattern element
       for (let e = kids.length; e > s; e--) {
+        if (tail) {
+          tailOk ??= new Array<boolean | undefined>(kids.length);
+          tailOk[e - 1] ??= !!matchNode(tail, kids[e - 1]!, seed);
+          if (!tailOk[e - 1]) continue;
+        }
         const r = matchList(ps, 0, kids.slice(s, e), 0, seed, false);
         if (r) {
           env = r;
