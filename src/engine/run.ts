@@ -272,8 +272,15 @@ async function redactAll(findings: Finding[]): Promise<Finding[]> {
     });
     if (!might) return screened;
   }
-  // Findings repeat their texts (messages, paths, snippets of the same line): each distinct text is masked once.
-  const { maskSecrets } = await import('../analyzers/secrets/mask.js');
+  // Findings repeat their texts (messages, paths, snippets of the same line): each distinct text is masked once,
+  // and the masker compiles the rules all of them wake at once.
+  const { maskSecrets, prepareMasker } = await import('../analyzers/secrets/mask.js');
+  const texts = new Set<string>();
+  redactFindings(findings, (t) => {
+    texts.add(t);
+    return t;
+  });
+  prepareMasker(texts);
   const masked = new Map<string, string>();
   return redactFindings(findings, (t) => {
     let m = masked.get(t);
