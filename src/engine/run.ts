@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { configSchema } from '../config/schema.js';
+import { defaultConfig } from '../config/defaults.js';
 import { InputError } from '../core/errors.js';
 import { globMatcher } from '../core/glob.js';
 import type {
@@ -68,7 +68,7 @@ export { VERSION };
  * ('failed'); an `InputError` ends the run.
  */
 export async function runScan(o: RunOptions): Promise<Report> {
-  const config = o.config ?? configSchema.parse({});
+  const config = o.config ?? defaultConfig();
   const now = o.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const log = o.log ?? silentLogger;
