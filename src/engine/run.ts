@@ -24,7 +24,7 @@ import { InlineIgnores } from './inline.js';
 import { readTrivyIgnores, trivyIgnoreReason } from './trivyignore.js';
 import { applyTestContext } from './test-context.js';
 import { dropOverlaps } from './overlaps.js';
-import { redactFindings } from './redact.js';
+import { forEachText, redactFindings } from './redact.js';
 import { VERSION } from '../core/version.js';
 import { createAnalysisStore } from '../analyzers/cache.js';
 
@@ -276,10 +276,7 @@ async function redactAll(findings: Finding[]): Promise<Finding[]> {
   // and the masker compiles the rules all of them wake at once.
   const { maskSecrets, prepareMasker } = await import('../analyzers/secrets/mask.js');
   const texts = new Set<string>();
-  redactFindings(findings, (t) => {
-    texts.add(t);
-    return t;
-  });
+  forEachText(findings, (t) => texts.add(t));
   prepareMasker(texts);
   const masked = new Map<string, string>();
   return redactFindings(findings, (t) => {

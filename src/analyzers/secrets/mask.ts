@@ -30,14 +30,19 @@ let whole: RuleSet | undefined;
  * Prepares the masker for these texts at once: one compile of the rules any of them wakes, instead of one each
  * time a text wakes a rule not compiled yet. Optional: {@link maskSecrets} compiles what it lacks.
  */
-export function prepareMasker(texts: Iterable<string>): void {
+export function prepareMasker(texts: ReadonlySet<string>): void {
   if (whole ?? builtinRuleSet()) return;
   const need = new Set<number>();
   const index = keywordIndex();
   if (!index) return;
-  for (const t of texts) if (t.length >= 8) index.wake(t, need);
+  const quiet = new Set<string>();
+  for (const t of texts) if (t.length >= 8 && !index.wake(t, need)) quiet.add(t);
   grow(need);
+  prepared = { texts, quiet };
 }
+
+/** The texts of the last {@link prepareMasker} (the rules they wake are compiled), and those that wake none. */
+let prepared: { texts: ReadonlySet<string>; quiet: ReadonlySet<string> } | undefined;
 
 /** `text` with every secret the built-in rules find in it masked. */
 export function maskSecrets(text: string): string {
@@ -72,6 +77,7 @@ export function wokenRules(text: string): Set<number> | null {
 function rulesFor(text: string): RuleSet | undefined {
   const all = whole ?? builtinRuleSet();
   if (all) return all;
+  if (partial && prepared?.texts.has(text)) return prepared.quiet.has(text) ? undefined : partial;
   const index = keywordIndex();
   if (!index) return (whole = buildRuleSet({ custom: [], disable: [], allowRegexes: [], stopwords: [] }));
   const need = new Set<number>();
@@ -103,8 +109,8 @@ function grow(need: ReadonlySet<number>): void {
 
 /** Finds which built-in rules a text wakes, by their keywords. */
 interface KeywordIndex {
-  /** Adds to `into` the index of every rule one of whose keywords occurs in `text`. */
-  wake(text: string, into: Set<number>): void;
+  /** Adds to `into` the index of every rule one of whose keywords occurs in `text`; false when none does. */
+  wake(text: string, into: Set<number>): boolean;
 }
 
 let index: KeywordIndex | null | undefined;
@@ -153,20 +159,23 @@ function keywordIndex(): KeywordIndex | null {
   }
   const add = (rules: readonly number[], into: Set<number>) => {
     for (const r of rules) into.add(r);
+    return true;
   };
   return (index = {
     wake(text, into) {
+      let any = false;
       const n = text.length;
       for (let i = 0; i < n; i++) {
         const a = fold(text.charCodeAt(i));
         if (a < 0) continue;
         const one = single[a];
-        if (one) add(one, into);
+        if (one) any = add(one, into);
         if (first[a] === 0 || i + 1 >= n) continue;
         const b = fold(text.charCodeAt(i + 1));
         if (b < 0) continue;
-        for (let k = at[a * 128 + b]!, end = at[a * 128 + b + 1]!; k < end; k++) if (restAt(text, i + 2, rests[k]!)) add(wakes[k]!, into);
+        for (let k = at[a * 128 + b]!, end = at[a * 128 + b + 1]!; k < end; k++) if (restAt(text, i + 2, rests[k]!)) any = add(wakes[k]!, into);
       }
+      return any;
     },
   });
 }
