@@ -4,6 +4,7 @@ import { calleeText, prop } from './ast-rule-util.js';
 import type { FileLocation } from '../../../core/types.js';
 import { hasNestedQuantifier } from '../redos.js';
 import { EXTRA_AST_RULES } from './ast-rules-extra.js';
+import { AUDIT_AST_RULES } from './ast-rules-audit.js';
 
 export type { AstHit, AstRule, FileFacts } from './ast-rule-types.js';
 import type { AstHit, AstRule, FileFacts } from './ast-rule-types.js';
@@ -1036,6 +1037,7 @@ export const AST_RULES: AstRule[] = [
     },
   },
   ...EXTRA_AST_RULES,
+  ...AUDIT_AST_RULES,
 ];
 
 /**
