@@ -96,6 +96,9 @@ function literalText(e: TS.Expression): string | undefined {
   return undefined;
 }
 
+/** Signs of code that runs in a page: the DOM, jQuery. Server helpers that build markup are judged by the taint rules. */
+const BROWSER = /\b(document|window)\.\w|\.innerHTML\b|\bjQuery\b|(^|[^\w$.])\$\(/;
+
 /** Calls that parse their argument as HTML (jQuery, DOM insertion, document.write). */
 const HTML_INSERT = /^(\$|jQuery|document\.write(ln)?)$|\.(html|append|prepend|after|before|replaceWith|wrap|wrapAll|wrapInner|insertAdjacentHTML|createContextualFragment)$/;
 
@@ -217,7 +220,7 @@ export const AUDIT_AST_RULES: AstRule[] = [
       } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) whole = n.right;
       else if (ts.isTemplateExpression(n) && !ts.isTaggedTemplateExpression(n.parent) && !(ts.isBinaryExpression(n.parent) && n.parent.operatorToken.kind === ts.SyntaxKind.PlusToken)) whole = n;
       else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'join' && ts.isArrayLiteralExpression(n.expression.expression)) whole = n.expression.expression;
-      if (!whole) return;
+      if (!whole || !BROWSER.test(f.text)) return;
       const ps = parts(whole);
       if (ps.length < 2 && !ts.isTemplateExpression(whole)) return;
       if (!ps.some((p) => HTML_TAG.test(literalText(p) ?? ''))) return;

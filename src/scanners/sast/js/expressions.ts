@@ -261,6 +261,9 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     // input read in this function only (a parameter's value is judged where it reaches a sink); taints of custom
     // (YAML) rules' sources belong to those rules
     for (const t of collapse(v)) if (t.origin === 'source' && !t.rule) this.reportTaint(t, cls, TAINT_RULES[cls].ruleId, site);
+    // a parameter built into SQL text: reported where it is built only when nothing calls the function (at call sites
+    // the value is judged where the text reaches a query)
+    if (cls === 'sql') for (const t of collapse(v)) if (t.origin !== 'source') this.reportTaint(t, cls, TAINT_RULES[cls].ruleId, { ...site, auditOnly: true });
   }
 
   protected evalObject(o: TS.ObjectLiteralExpression, sc: Scope): Val {
