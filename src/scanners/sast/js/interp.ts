@@ -36,7 +36,8 @@ export class Analyser extends StatementExecutor {
       const visit = (n: TS.Node): void => {
         if (isFunctionLike(n) && n.body && !this.summaries.has(n)) {
           const cls = ts.isClassLike(n.parent) ? this.classInfo(n.parent, fs.scope) : undefined;
-          this.summary({ node: n, file: fs.unit.path, closure: fs.scope, ...(cls ? { thisCls: cls } : {}) });
+          // a function nested in one that was analysed runs in that function's scope (its local `require`s)
+          this.summary({ node: n, file: fs.unit.path, closure: this.boundIn.get(n) ?? fs.scope, ...(cls ? { thisCls: cls } : {}) });
         }
         ts.forEachChild(n, visit);
       };
