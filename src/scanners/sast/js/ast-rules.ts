@@ -63,6 +63,15 @@ function isWholeBody(e: TS.Expression, f: FileFacts): boolean {
   return new RegExp(`\\b(const|let|var)\\s+${e.text}\\s*=\\s*(req|request|ctx\\.request)\\.body\\s*[;\\n]`).test(fn.getText(f.sf));
 }
 
+/** A value read from the request: `req.query.x`, or a variable its function sets to one (`const o = req.query.origin`). */
+function fromRequest(e: TS.Expression, f: FileFacts): boolean {
+  const REQ = /^(req|request|ctx\.request|ctx)\.(query|body|params|headers|cookies|get\(|header\()/;
+  if (REQ.test(e.getText(f.sf).replace(/\s+/g, ''))) return true;
+  if (!ts.isIdentifier(e)) return false;
+  const init = localInit(e, f);
+  return !!init && REQ.test(init.getText(f.sf).replace(/\s+/g, ''));
+}
+
 /** The initialiser of the `const`/`let` declaration an identifier refers to, found in the enclosing functions and the file. */
 function localInit(id: TS.Identifier, f: FileFacts): TS.Expression | undefined {
   let found: TS.Expression | undefined;
@@ -321,7 +330,7 @@ export const AST_RULES: AstRule[] = [
   {
     id: 'js-permissive-cors', title: 'CORS allows any origin with credentials', severity: 'medium', confidence: 'medium', cwe: ['CWE-942'],
     kinds: [ts.SyntaxKind.CallExpression],
-    callNames: new Set(['cors', 'setHeader', 'header', 'set']),
+    callNames: new Set(['cors', 'setHeader', 'header', 'set', 'writeHead', 'setHeaders', 'register']),
     help: 'Reflecting any Origin (or `origin: true`/`*`) together with credentials lets every site read authenticated responses. List the allowed origins.',
     visit(n, f, report) {
       if (ts.isCallExpression(n) && /(^|\.)cors$/.test(calleeText(n, f.sf)) && n.arguments[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
@@ -333,7 +342,24 @@ export const AST_RULES: AstRule[] = [
       }
       if (ts.isCallExpression(n) && /(^|\.)(setHeader|header|set)$/.test(calleeText(n, f.sf)) && /^access-control-allow-origin$/i.test(strArg(n, 0) ?? '')) {
         const v = n.arguments[1];
-        if (v && /(headers?\.origin|header\(\s*['"]origin['"]\s*\)|get\(\s*['"]origin['"]\s*\))/i.test(v.getText(f.sf))) report(n, 'Access-Control-Allow-Origin reflects the request Origin.');
+        if (v && (/(headers?\.origin|header\(\s*['"]origin['"]\s*\)|get\(\s*['"]origin['"]\s*\))/i.test(v.getText(f.sf)) || fromRequest(v, f))) report(n, 'Access-Control-Allow-Origin reflects the request Origin.');
+      }
+      // the header in an object (`res.writeHead(200, { 'Access-Control-Allow-Origin': origin })`, `res.set({ ... })`)
+      if (ts.isCallExpression(n) && /(^|\.)(writeHead|set|header|setHeaders)$/.test(calleeText(n, f.sf))) {
+        for (const a of n.arguments) {
+          if (!ts.isObjectLiteralExpression(a)) continue;
+          const acao = a.properties.find((p): p is TS.PropertyAssignment => ts.isPropertyAssignment(p) && /^access-control-allow-origin$/i.test(p.name.getText(f.sf).replace(/['"]/g, '')));
+          if (acao && fromRequest(acao.initializer, f)) report(n, 'Access-Control-Allow-Origin is taken from the request.');
+        }
+      }
+      // @fastify/cors registered for every origin with credentials
+      if (ts.isCallExpression(n) && /(^|\.)register$/.test(calleeText(n, f.sf)) && n.arguments[0] && ts.isIdentifier(n.arguments[0]) && n.arguments[1] && ts.isObjectLiteralExpression(n.arguments[1])) {
+        const id = n.arguments[0].text;
+        if (!new RegExp(`\\b${id}\\s*=\\s*require\\(\\s*['"](@fastify/cors|fastify-cors)['"]|import\\s+${id}\\s+from\\s+['"](@fastify/cors|fastify-cors)['"]`).test(f.text)) return;
+        const o = n.arguments[1];
+        const origin = prop(o, 'origin');
+        const any = origin && (origin.kind === ts.SyntaxKind.TrueKeyword || (ts.isStringLiteralLike(origin) && origin.text === '*'));
+        if (any && prop(o, 'credentials')?.kind === ts.SyntaxKind.TrueKeyword) report(n, '@fastify/cors allows every origin with credentials.');
       }
     },
   },
