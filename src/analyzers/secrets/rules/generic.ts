@@ -97,6 +97,8 @@ function anyCase(src: string): string {
  * (camelCase or after a separator) and a whole word (`invalidation_token` is not one), with at most 20 identifier
  * characters up to the keyword.
  */
+/** A name that says database password: `DB_PASSWORD`, `database_passwd`, `dbPassword`. */
+const DB_PASSWORD_NAME = r`db[_\-.]?passw(?:or)?d|database[_\-.]?passw(?:or)?d`;
 const NOT_WORKING = r`non[_\-.]?matching|invalid|fake|dummy|mock(?:ed)?|bogus|wrong|malformed|incorrect|expired|revoked`;
 
 /**
@@ -274,14 +276,16 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     keywords: ['curl'],
     // The flag may come on one of the next lines of a continued command (`\` at the line end); the user name may
     // be empty or quoted apart from the password (`"user":"pass"`, `kevin:'pass'`).
-    regex: r`curl[\s\S]{0,600}?[ \t\n](?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:'"$]{0,100}["']?:["']?(?<secret>[^\s'"]{3,128}?)["']?(?=\s|$)`,
-    minEntropy: 2.5,
+    // `-u` also takes its value attached (`-uci:pass`). A password typed on a command line is one whatever its
+    // length: entropy 1.9 keeps four or five distinct characters (`hlOj`), the word list the placeholders.
+    regex: r`curl[\s\S]{0,600}?[ \t\r\n](?:-u(?:=|[ \t]{1,5})?|--user(?:=|[ \t]{1,5}))["']?[^\s:'"$]{0,100}["']?:["']?(?<secret>[^\s'"]{3,128}?)["']?(?=\s|$)`,
+    minEntropy: 1.9,
     confidence: 'medium',
-    allowlist: { regexes: [r`^\$`, r`^(?:password|pass|pwd|secret|token|test|changeme|changeit|x+|y+|\*+|admin|guest)$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`] },
+    allowlist: { regexes: [r`^\$`, r`^(?:password|passwd|pass|pwd|secret|token|test|testing|changeme|changeit|x+|y+|\*+|\.+|admin|guest|root|user|username|foo|bar|baz|demo|example|apikey|api_key|key)$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`, r`^%[\w]+%$`] },
     tags: ['http'],
     examples: {
-      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io', "curl -k -X POST https://h:11222/rest \\\n  -u developer:yqDVtkqPECriaLRi"],
-      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/'],
+      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io', "curl -k -X POST https://h:11222/rest \\\n  -u developer:yqDVtkqPECriaLRi", 'curl -s -uci:Qlr9sjW2x https://x.io'],
+      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/', 'curl -u foo:bar https://x.io', 'curl -u api:key https://x.io', 'curl -upload https://x.io', 'curl -u user:%PASSWORD% https://x.io'],
     },
   },
   assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
@@ -342,13 +346,28 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     help: 'Django signs sessions, password-reset links and CSRF tokens with SECRET_KEY. Generate a new one, load it from the environment, and expect existing sessions to be invalidated.',
     severity: 'high',
     keywords: ['secret_key'],
-    regex: r`(?<![A-Za-z0-9_])SECRET_KEY\s{0,4}=\s{0,4}(?<q>['"])(?<secret>(?:django-insecure-)?[^'"\s]{40,100})\k<q>`,
+    regex: r`(?<![A-Za-z0-9_])SECRET_KEY\s{0,4}=\s{0,4}(?<q>['"])(?!django-insecure-)(?<secret>[^'"\s]{40,100})\k<q>`,
     minEntropy: 4,
     confidence: 'medium',
     tags: ['django'],
     examples: {
-      positive: ["SECRET_KEY = 'django-insecure-8MgFjpQWLxQbgHaRc6B1$k!lovyg05PzETFy67CupYQ(x)qexFmxiC'", 'SECRET_KEY = "NNljTVAU6AkTlqKhmFWf50una6QNrTFXA-TQPy5_QGZ1GO1M_t"'],
+      positive: ['SECRET_KEY = "NNljTVAU6AkTlqKhmFWf50una6QNrTFXA-TQPy5_QGZ1GO1M_t"'],
       negative: ['SECRET_KEY = os.environ["SECRET_KEY"]', "SECRET_KEY = 'dev'", "SECRET_KEY = get_random_secret_key()"],
+    },
+  },
+  {
+    // `startproject` writes SECRET_KEY with this prefix: a key still in use wherever the settings file is deployed.
+    id: 'django-insecure-secret-key',
+    title: 'Django SECRET_KEY (django-insecure- key)',
+    help: 'Django signs sessions, password-reset links and CSRF tokens with SECRET_KEY. Generate a new one, load it from the environment, and expect existing sessions to be invalidated.',
+    severity: 'high',
+    keywords: ['django-insecure-'],
+    regex: r`(?<q>["'])(?<secret>django-insecure-[A-Za-z0-9!@#$%^&*()_=+\-]{8,250})\k<q>`,
+    minEntropy: 3,
+    tags: ['django'],
+    examples: {
+      positive: ["SECRET_KEY = 'django-insecure-8MgFjpQWLxQbgHaRc6B1$k!lovyg05PzETFy67CupYQ(x)qexFmxiC'", 'SECRET_KEY = "django-insecure-k3!x9%_&*^)q7wz"', "'SECRET_KEY': 'django-insecure-g&l**@ii*eje!xgb=2lr0m(9km8!2z',"],
+      negative: ['SECRET_KEY = "django-insecure-<your-key>"', 'prefix = "django-insecure-"', '# keys start with django-insecure-g&l**@ii*eje!xgb=2lr0m(9km8!2z'],
     },
   },
   {
@@ -483,16 +502,24 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     help: 'A database password written in the repository. Change it on the database, then read it from the environment or a secret store.',
     severity: 'high',
     keywords: ['db_pass', 'dbpass', 'db-pass', 'db.pass', 'database_pass', 'databasepass', 'database-pass', 'database.pass', 'pwd'],
-    regex: ctx(r`db[_\-.]?passw(?:or)?d|database[_\-.]?passw(?:or)?d|(?<![A-Za-z])pwd(?![A-Za-z])`, { loose: false }) + r`(?<secret>(?=[^\s"'` + '`' + r`]{0,99}[0-9!@#$%^&*?;:,<=}~+])[A-Za-z0-9:;<@=},!$?^#%&*+~_\-]{6,100})(?=["'` + '`' + r`\s\\]|$)`,
+    // Every plain assignment form; after a name that says database password also a comma followed by a quoted
+    // value (`getenv("DB_PASSWORD", "…")`) or by a value with no space (CSV), never `, name` (a call's
+    // arguments in code). The value ends at a quote, a space, a backslash, the end of the line, an XML end tag, or
+    // a comma (CSV; a comma inside the value is kept).
+    regex:
+      r`(?:` + ctx(DB_PASSWORD_NAME + r`|(?<![A-Za-z])pwd(?![A-Za-z])`, { loose: false }) +
+      r`|(?:` + DB_PASSWORD_NAME + r`)[\w.\-]{0,30}?[\\"'\]]{0,3}[ \t]{0,2},(?:[ \t]{0,2}[\\"'` + '`' + r`]{1,3}|(?=[^\s,])))` +
+      r`(?<secret>(?=[^\s"'` + '`' + r`]{0,99}[0-9!@#$%^&*?;:,<=}~+])[A-Za-z0-9:;<@=},!$?^#%&*+~_\-]{6,100})(?<!,)(?=["'` + '`' + r`\s\\,]|</|$)`,
     flags: 'i',
-    minEntropy: 2.5,
+    // 2.2: six characters with one repeated (`UJwuJ7`) are a password too.
+    minEntropy: 2.2,
     generic: true,
     confidence: 'medium',
     allowlist: { regexes: [r`^[$%!]`, r`^(?:true|false|null|none|nil|undefined)$`] },
     tags: ['database'],
     examples: {
-      positive: ['DB_PASSWORD="Zlu5!9k;Qw<2}xR"', 'database_passwd: aB3$kq9;Lm,2', '"db_password": "q8W!e4R;t6Y,u2"'],
-      negative: ['DB_PASSWORD="${DB_PASSWORD}"', 'pwd = os.getcwd()', 'cd $(pwd)', 'db_password: string', 'DB_PASSWORD=%DB_PASS%'],
+      positive: ['DB_PASSWORD="Zlu5!9k;Qw<2}xR"', 'database_passwd: aB3$kq9;Lm,2', '"db_password": "q8W!e4R;t6Y,u2"', '<db_password>ripKX=,q2</db_password>', 'DB_PASSWORD,aD@I4OVz;Lq,', 'os.getenv("DB_PASSWORD", "UJwuJ7k2")'],
+      negative: ['DB_PASSWORD="${DB_PASSWORD}"', 'pwd = os.getcwd()', 'cd $(pwd)', 'db_password: string', 'DB_PASSWORD=%DB_PASS%', 'DB_PASSWORD=[value]', 'somepwd=XXXXXXXXXXXXXXX', 'hash(pwd, salt1)', 'DB_PASSWORD=aaaaaa1'],
     },
   },
   {
