@@ -254,15 +254,17 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     id: 'azure-storage-account-key',
     title: 'Azure storage account key',
     severity: 'critical',
-    keywords: ['storage'],
-    regex: ctx(r`azure[\w.\-]{0,20}?(?:storage|account)[\w.\-]{0,10}?key|storage[_\-.]?(?:account[_\-.]?)?(?:access[_\-.]?)?key`) + r`(?<secret>[A-Za-z0-9+/]{86}==)` + R64,
+    // `AccountKey` is the connection string's own name for it; under it the 64-byte key shape is enough (after a
+    // `;` it is a connection string's part, which azure-storage-connection-string reports).
+    keywords: ['storage', 'accountkey'],
+    regex: ctx(r`azure[\w.\-]{0,20}?(?:storage|account)[\w.\-]{0,10}?key|storage[_\-.]?(?:account[_\-.]?)?(?:access[_\-.]?)?key|(?<![A-Za-z;])accountkey`) + r`(?<secret>[A-Za-z0-9+/]{86}==)` + R64,
     flags: 'i',
     minEntropy: 4.5,
     confidence: 'medium',
     tags: ['azure'],
     examples: {
-      positive: ['AZURE_STORAGE_KEY=3tknG/YFudCDKZzmLpaD9+TSwlbDbiWdmnSV2Z/3QbCpXol0EIr0H/e5To/EkJa1v3tdm3p4GOjU6tt52tmsDe==', 'storage_account_key: "2XhKfceeNowKjCZTcRasDXwZiiB7u0RhmnjJM+kv1big5rkmOQIgdqtxWjxwwzL4ZqiFbiax3uPk3z2pObaPgy=="'],
-      negative: ['AZURE_STORAGE_KEY=gidfG1qMA4RAQW5qGMrpSIr7TDhj6SB2aD1f8vKl', 'storage_account_key: "${KEY}"'],
+      positive: ['AZURE_STORAGE_KEY=3tknG/YFudCDKZzmLpaD9+TSwlbDbiWdmnSV2Z/3QbCpXol0EIr0H/e5To/EkJa1v3tdm3p4GOjU6tt52tmsDe==', 'storage_account_key: "2XhKfceeNowKjCZTcRasDXwZiiB7u0RhmnjJM+kv1big5rkmOQIgdqtxWjxwwzL4ZqiFbiax3uPk3z2pObaPgy=="', 'accountKey: "ZWzwDFrlGXl+z1BVXBt7wRkl8OZfIa2AUk7z7gTqBu4wweocv81k2lsNaWQrZzhB4GZqT8hqt0pmpsLww0sAO/=="'],
+      negative: ['AZURE_STORAGE_KEY=gidfG1qMA4RAQW5qGMrpSIr7TDhj6SB2aD1f8vKl', 'storage_account_key: "${KEY}"', 'bankAccountKey: "ZWzwDFrlGXl+z1BVXBt7wRkl8OZfIa2AUk7z7gTqBu4wweocv81k2lsNaWQrZzhB4GZqT8hqt0pmpsLww0sAO/=="', 'accountKey: "kDX0b67N0Cutb5bQa5v09fVTSG7qjML19Lyvsgc"'],
     },
   },
   {

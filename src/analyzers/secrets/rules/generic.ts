@@ -288,6 +288,24 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
       negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/', 'curl -u foo:bar https://x.io', 'curl -u api:key https://x.io', 'curl -upload https://x.io', 'curl -u user:%PASSWORD% https://x.io'],
     },
   },
+  {
+    // An API key given as curl's user name with an empty password (`curl -u sk_live_…:`, as Stripe, Mailgun and
+    // others document it): the value before the colon is the credential. Names and words are left alone (generic).
+    id: 'curl-user-key',
+    title: 'API key passed as the curl -u user name',
+    severity: 'high',
+    keywords: ['curl'],
+    regex: r`curl[\s\S]{0,600}?[ \t\r\n](?:-u(?:=|[ \t]{1,5})?|--user(?:=|[ \t]{1,5}))(?<q>["']?)(?<secret>[^\s:'"$]{8,128}):\k<q>(?=\s|$)`,
+    minEntropy: 3,
+    confidence: 'medium',
+    generic: true,
+    allowlist: { regexes: [r`^\$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`, r`^%[\w]+%$`, r`@`] },
+    tags: ['http'],
+    examples: {
+      positive: ['curl -u "d2LkV78zLx!t:" https://localhost:9200', 'curl https://api.acme.io/v1/charges -u Zq8mK2vX9pL4wR7t:'],
+      negative: ['curl -u jenkins_user: https://ci.acme.io', 'curl -u "$API_KEY:" https://api.acme.io', 'curl -u "myusername" http://localhost:15130/', 'curl -u ":" https://localhost:9200', 'curl -u dev@acme.io: https://x.io'],
+    },
+  },
   assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
     positive: ['ADMIN_PASSWORD=DKEcL7S8jJ7', "smtp.password: 'rrHScVkNe1LU'", "conn = connect(user='app', password='KU9AkUWBx4x')"],
     negative: [
@@ -310,7 +328,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     positive: ['"client_secret" : "6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde",', 'JWT_SECRET=Shj1bnEaBmMJuitbwJ9cci11WUAdn4zU', "app.config['SECRET_KEY'] = '557nfdjoD2m2mRiVcwlC0toS_wkoBy2FHVSWY37X'", 'client_secret: "VLEV54refiC6bRYEJToYahca"'],
     negative: ['client_secret = None', 'secret_key = settings.SECRET_KEY', "secret: ${{ secrets.DEPLOY_KEY }}", 'secret_name = my-app-secret-v2', 'secretsmanager:GetSecretValue'],
   }),
-  assignment('generic-token', 'Hard-coded token', r`(?<!(?:public|publishable|csrf|xsrf|authenticity|jsonweb|next[_\-.]?page|page|continuation|cancellation|sync|device)[_\-.]?)token`, ['token'], 16, 3.5, {
+  assignment('generic-token', 'Hard-coded token', r`(?<!(?:public|publishable|csrf|xsrf|authenticity|jsonweb|next[_\-.]?page|page|continuation|cancellation|sync|device)[_\-.]?)token`, ['token'], 12, 3.5, {
     positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"', 'genericToken="Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"'],
     negative: ['telegram_api_token = "7235:A5zc99ew7sbif146kll09cwbuoe_z4u6bqc"', '<input type="hidden" name="authenticity_token" value="7SWa-Fo1_hsC6oovfBsJFLGPUl2EhkSWPbJhWANwgaJWBDl1vxd9VNqXTNAefsJqzIRYaZEfYZLffa31rw8zJA" />', 'export OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjoiaHR0cHM6...', 'access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)', 'publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"', 'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG/Whikle15syazJOkrjJa3U2AbhIvUw=='],
   }, [], [
@@ -530,7 +548,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     title: 'Credential in an HTTP header on a command line',
     severity: 'high',
     keywords: ['authorization:', 'key:', 'token:'],
-    regex: r`(?:-H|--header)(?:=|[ \t]{1,5})(?<q>["'])(?:Authorization:[ \t]{0,5}(?:(?:Basic|Bearer|(?:Api-)?Token)[ \t])?|(?:X-(?:[A-Za-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5})(?<secret>[\w=~@.+/\-]{8,512})\k<q>`,
+    regex: r`(?:-H|--header)(?:=|[ \t]{0,5})(?<q>["'])(?:Authorization:[ \t]{0,5}(?:(?:Basic|Bearer|(?:Api-)?Token)[ \t])?|(?:X-(?:[A-Za-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5})(?<secret>[\w=~@.+/\-]{8,512})\k<q>`,
     flags: 'i',
     minEntropy: 2.75,
     confidence: 'medium',

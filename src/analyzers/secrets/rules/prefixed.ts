@@ -103,7 +103,9 @@ export const PREFIXED_RULES: SecretRuleSpec[] = [
     // The key names the value a password: nine characters with one repeated (`Bqxx8yZDp`) are one too.
     minEntropy: 2.5,
   },
-  prefixed('api-key-header', 'API key in an HTTP header of a command line', 'generic', ['key:', 'token:'], r`(?:-H|--header)(?:=|[ \t]{1,5})["'](?:X-(?:[a-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5}(?<secret>[\w=~@.+/\-]{8,512})["']`, '-H=\'Api-Key:	30BvX6FLcsJ_.EVbZW+gwpVfaw~KzjdMBYK6vCJiiwFRqoeQ~MXHZhLowkaac3u-szOne2h2=gFGJy6=2jjyx@sZ3Sa1uToQJF3Y8/2bRw69W/AAFBYHIPc2Og9aDfp4X7byzcgwiS_m2/=Xm9KWIaO\'', { flags: 'i', fallback: true }),
+  // `-H` may take its value attached (`-H'Key: …'`); `Authorization:` with a UUID and no scheme is an API key too
+  // (the generic header rule leaves UUIDs alone).
+  prefixed('api-key-header', 'API key in an HTTP header of a command line', 'generic', ['key:', 'token:', 'authorization:'], r`(?:-H|--header)(?:=|[ \t]{0,5})["'](?:(?:X-(?:[a-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token)|Authorization(?=:[ \t]{0,5}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}["'])):[ \t]{0,5}(?<secret>[\w=~@.+/\-]{8,512})["']`, '-H=\'Api-Key:	30BvX6FLcsJ_.EVbZW+gwpVfaw~KzjdMBYK6vCJiiwFRqoeQ~MXHZhLowkaac3u-szOne2h2=gFGJy6=2jjyx@sZ3Sa1uToQJF3Y8/2bRw69W/AAFBYHIPc2Og9aDfp4X7byzcgwiS_m2/=Xm9KWIaO\'', { flags: 'i', fallback: true }),
   prefixed('slack-webhook-url-loose', 'Slack webhook URL (any path shape)', 'comms', ['hooks.slack.com'], r`(?<secret>(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56})`, 'hooks.slack.com/triggers/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', { severity: 'medium', fallback: true }),
   // Names near their value across a few words or lines, as the peers' multi-line rules read them.
   prefixed('amplitude-secret-key-nearby', 'Amplitude secret key (near the name)', 'saas', ['amplitude'], r`amplitude[\s\S]{0,32}?(?:secret|private|access|key|token|authorization)[\s\S]{0,16}?\b(?<secret>[a-f0-9]{32})\b`, 'amplitude:\n  secret: a0febd559aeaf078b9e43c0d87bd1f84', { flags: 'i', fallback: true }),
