@@ -127,10 +127,14 @@ export const AI_RULES: SecretRuleSpec[] = [
     title: 'Replicate API token',
     severity: 'high',
     keywords: ['r8_'],
-    regex: L + r`(?<secret>r8_[A-Za-z0-9]{37})(?![A-Za-z0-9])`,
+    // 37 characters after `r8_` in the tokens Replicate issues; gitleaks' rule reads 40.
+    regex: L + r`(?<secret>r8_[A-Za-z0-9]{37}(?:[A-Za-z0-9]{3})?)(?![A-Za-z0-9])`,
     minEntropy: 4,
     tags: ['replicate', 'ai'],
-    examples: { positive: ['REPLICATE_API_TOKEN=r8_SqQcrCdcDZOERfTQFEgk4Li3aIk4dK0tIAUUP'], negative: ['r8_FyuWMVq9G28o'] },
+    examples: {
+      positive: ['REPLICATE_API_TOKEN=r8_SqQcrCdcDZOERfTQFEgk4Li3aIk4dK0tIAUUP', 'replicateToken,r8_k2x9w7fqe4m1z8rt5yb3na6jcv0hlps2q7f3k9x2,'],
+      negative: ['r8_FyuWMVq9G28o', 'r8_SqQcrCdcDZOERfTQFEgk4Li3aIk4dK0tIAUUPxy'],
+    },
   },
   {
     id: 'groq-api-key',
