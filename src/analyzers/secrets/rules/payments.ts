@@ -83,12 +83,13 @@ export const PAYMENT_RULES: SecretRuleSpec[] = [
     title: 'Braintree tokenization key',
     severity: 'low',
     keywords: ['sandbox_', 'production_'],
-    regex: L + r`(?<secret>(?:production|sandbox)_[a-z0-9]{8}_[a-z0-9]{16})` + R,
+    // A digit somewhere: the key is random, `sandbox_settings_administratively` is a name.
+    regex: L + r`(?<secret>(?:production|sandbox)_(?=[a-z_]{0,24}[0-9])[a-z0-9]{8}_[a-z0-9]{16})` + R,
     minEntropy: 3,
     tags: ['paypal'],
     examples: {
       positive: ['braintree.dropin.create({ authorization: "sandbox_lcs0bxp2_hbnbqcmf266qv9oc" })', 'BRAINTREE_TOKENIZATION_KEY=production_dwer0kg9_rprchvbu07p71dyt'],
-      negative: ['nonMatchingToken := "development_n4tfw849_zj1rh43m7zqsho5t"', 'production_database_connection_pool', 'sandbox_11cfc4b7_lzfjj3081i50'],
+      negative: ['nonMatchingToken := "development_n4tfw849_zj1rh43m7zqsho5t"', 'production_database_connection_pool', 'sandbox_settings_administratively', 'sandbox_11cfc4b7_lzfjj3081i50'],
     },
   },
   {
