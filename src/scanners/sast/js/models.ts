@@ -59,6 +59,10 @@ export const MODEL_ROWS: readonly string[] = [
   'vm runInNewContext sink:code 0',
   'vm runInContext sink:code 0',
   'vm compileFunction sink:code 0',
+  // input placed in the context object a script runs against: vm is no security boundary, and code given an
+  // attacker-chosen object (a getter, a `constructor`, a string it evaluates) runs it with the host's rights
+  // (when the fixed code names none of the context's fields: what it names is judged as if written in place, calls.ts)
+  'vm runInContext sink:code 1', 'vm runInNewContext sink:code 1', 'vm compileFunction sink:code 2 field=parsingContext',
   'vm new:Script sink:code 0',
   'vm2 VM().run sink:code 0', 'vm2 NodeVM().run sink:code 0', 'vm2 new:VMScript sink:code 0',
   'safe-eval . sink:code 0', 'static-eval . sink:code 0',
