@@ -58,13 +58,20 @@ export class Analyser extends StatementExecutor {
     const fs = this.files.get(path)!;
     const sf = fs.unit.sf;
     // a module that wires its own entry points (routes, MCP tools, a Lambda handler): what it neither calls, passes
-    // nor exports is dead code, not an entry point we cannot see
-    if (registersHandlers(sf)) return;
-    const refs = referenceCounts(sf);
-    const props = propertyNames(sf);
+    // nor exports is dead code, not an entry point we cannot see. This and the name sets below each walk the whole
+    // file: they are worked out for the first function with a parameter reaching an audited sink (few files have
+    // one), which gives the same hits as working them out first.
+    let registers: boolean | undefined;
+    let refSet: Set<string> | undefined;
+    let propSet: Set<string> | undefined;
+    const refs = { has: (name: string): boolean => (refSet ??= referenceCounts(sf)).has(name) };
+    const props = { has: (name: string): boolean => (propSet ??= propertyNames(sf)).has(name) };
     const visit = (n: TS.Node): void => {
       ts.forEachChild(n, visit);
-      if (!isFunctionLike(n) || !n.body || n.parameters.length === 0) return;
+      if (registers || !isFunctionLike(n) || !n.body || n.parameters.length === 0) return;
+      const s = this.summaries.get(n);
+      if (!s || !s.sinks.some((ps) => audited(ps) && n.parameters[ps.index])) return;
+      if ((registers ??= registersHandlers(sf))) return;
       let name: string | undefined;
       if (ts.isFunctionDeclaration(n)) name = n.name?.text;
       else if ((ts.isFunctionExpression(n) || ts.isArrowFunction(n)) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name) && n.parent.initializer === n) {
@@ -100,7 +107,7 @@ export class Analyser extends StatementExecutor {
       const s = this.summaries.get(n);
       if (!s) return;
       for (const ps of s.sinks) {
-        if (!AUDIT_CLASSES.has(ps.cls) || ps.ruleId !== TAINT_RULES[ps.cls].ruleId || ps.cleaned & bit(ps.cls)) continue;
+        if (!audited(ps)) continue;
         const param = n.parameters[ps.index];
         if (!param) continue;
         const label = `parameter ${[param.name.getText(sf), ...ps.path].join('.')} of ${name}(), which nothing in this file calls`;
@@ -121,6 +128,11 @@ export class Analyser extends StatementExecutor {
         });
       }
   }
+}
+
+/** Whether a parameter's sink is one the unused-function audit reports (see {@link AUDIT_CLASSES}). */
+function audited(ps: { cls: SinkClass; ruleId: string; cleaned: number }): boolean {
+  return AUDIT_CLASSES.has(ps.cls) && ps.ruleId === TAINT_RULES[ps.cls].ruleId && (ps.cleaned & bit(ps.cls)) === 0;
 }
 
 /** Route methods of web frameworks and MCP server registrations, called with a handler function. */

@@ -114,6 +114,9 @@ export const MODEL_ROWS: readonly string[] = [
   // the legacy driver's and NeDB/MarsDB's `update(query, update, { multi })` on a collection (not Sequelize's
   // `Model.update(values, { where })`, whose first argument is the new values)
   '* update sink:nosql 0 recv=(^|\\.)(\\w*[cC]ollection|coll)$',
+  // collections as fields of a database handle, mongojs/NeDB/shell style (`db.reviews.update(query, { $set })`); not
+  // when an argument has `where` (Sequelize models and Prisma delegates hung on a `db` object: values or `{ where, data }`)
+  '* update sink:nosql 0 unless=where recv=(^|\\.)\\w*[dD]b\\.[a-z]\\w*$',
   '* findOneAndRemove sink:nosql 0',
   '* replaceOne sink:nosql 0',
   '* remove sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$',
