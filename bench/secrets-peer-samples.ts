@@ -10,7 +10,7 @@
 //
 // `genRe` and `tpl` entries draw two secrets each from the peer's regex (bench/regex-sample.ts, seeded).
 //
-// Run: node --import tsx bench/secrets-peer-samples.ts [--misses]
+// Run: node --import tsx bench/secrets-peer-samples.ts [--misses] [--by-rule] [--samples=FILE (default bench/peers/samples.jsonl)]
 import { readFileSync } from 'node:fs';
 import { compileRules, detect } from '../src/analyzers/secrets/engine.js';
 import { BUILTIN_RULES } from '../src/analyzers/secrets/rules/index.js';
@@ -42,7 +42,9 @@ const GITLEAKS_FORMS = [
 ];
 
 const showMisses = process.argv.includes('--misses');
-const samples: Sample[] = readFileSync(new URL('./peers/samples.jsonl', import.meta.url), 'utf8')
+const byRule = process.argv.includes('--by-rule');
+const samplesArg = process.argv.find((a) => a.startsWith('--samples='))?.slice('--samples='.length);
+const samples: Sample[] = readFileSync(samplesArg ?? new URL('./peers/samples.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Sample);
@@ -56,6 +58,8 @@ let tpFound = 0;
 let fp = 0;
 let fpFlagged = 0;
 let fpFlaggedMedium = 0;
+/** Per peer rule: true positives found, and drawn. */
+const ruleTp: Record<string, [number, number]> = {};
 const misses: string[] = [];
 /** Secrets drawn from a peer's regex, seeded by the sample's line, so every run draws the same ones. */
 const DRAWS = 2;
@@ -70,6 +74,9 @@ for (const [n, s] of samples.entries()) {
     const dets = detect(text, set, { path: s.path ?? 'sample.txt' });
     if (s.kind === 'tp') {
       tp++;
+      const r = (ruleTp[s.rule] ??= [0, 0]);
+      r[1]++;
+      if (dets.length) r[0]++;
       if (dets.length) tpFound++;
       else misses.push(`tp ${s.rule}: ${label(text)}`);
     } else {
@@ -87,3 +94,8 @@ const pct = (a: number, b: number) => ((100 * a) / Math.max(1, b)).toFixed(1);
 console.log(`peer true positives: ${tpFound}/${tp} found (${pct(tpFound, tp)}%)`);
 console.log(`peer false-positive samples flagged: ${fpFlagged}/${fp} (${pct(fpFlagged, fp)}%); at medium confidence or above: ${fpFlaggedMedium}/${fp} (${pct(fpFlaggedMedium, fp)}%)`);
 if (showMisses) for (const m of misses) console.log(`  ${m}`);
+if (byRule) {
+  for (const [rule, [found, all]] of Object.entries(ruleTp).sort((a, b) => a[1][0] / a[1][1] - b[1][0] / b[1][1])) {
+    if (found < all) console.log(`  ${rule}: ${found}/${all} (${pct(found, all)}%)`);
+  }
+}

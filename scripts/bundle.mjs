@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import assert from 'node:assert/strict';
 
 const root = new URL('..', import.meta.url);
 const outdir = process.argv[2] ?? new URL('dist/bundle', root).pathname;
@@ -30,7 +31,9 @@ async function precomputed() {
         // Only the literals that gate or anchor a rule: the automaton's other literal, the inline-ignore marker
         // `pipeguard:`, wakes no rule (and it starts every line the CLI writes to stderr).
         'export const literals = { literals: set.matcher.keywords.filter((_, k) => set.gates[k].length > 0 || set.anchors[k].length > 0), always: set.always.length };\n' +
-        'export const secretMetas = builtinSecretMetas();\n',
+        'export const secretMetas = builtinSecretMetas();\n' +
+        "import { defaultConfig } from './src/config/defaults.ts';\n" +
+        'export const config = defaultConfig();\n',
       resolveDir: root.pathname,
       loader: 'ts',
     },
@@ -51,7 +54,9 @@ async function precomputed() {
     rmSync(file, { force: true });
   }
 }
-const { shapes, keywords, literals, secretMetas } = await precomputed();
+const { shapes, keywords, literals, secretMetas, config: defaultConfig } = await precomputed();
+// The default config goes into the bundle as JSON: it must survive the trip (no undefined, Date or RegExp in it).
+assert.deepStrictEqual(JSON.parse(JSON.stringify(defaultConfig)), defaultConfig, 'the default config is not plain JSON');
 /** The files of {@link precomputed}'s data in the bundle's folder. */
 const DATA = { shapes: 'secret-regex-shapes.json', keywords: 'secret-keywords.json', metas: 'secret-metas.json' };
 
@@ -120,6 +125,12 @@ const sastMetaPlugin = {
         "import { readFileSync } from 'node:fs';\n" +
         'let METAS;\n' +
         `export function builtinSecretMetas() { return JSON.parse(METAS ??= readFileSync(new URL(${JSON.stringify(DATA.metas)}, import.meta.url), 'utf8')); }\n`,
+    }));
+    // The config of a run without pipeguard.yml, computed from the schema when bundling: such a run loads neither
+    // zod nor the config schemas (src/config/defaults.ts).
+    b.onLoad({ filter: /[\\/]src[\\/]config[\\/]defaults\.ts$/ }, () => ({
+      loader: 'js',
+      contents: `const CONFIG = ${JSON.stringify(JSON.stringify(defaultConfig))};\nexport function defaultConfig() { return JSON.parse(CONFIG); }\n`,
     }));
     b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]sast[\\/]pack-items\.ts$/ }, () => ({
       loader: 'js',

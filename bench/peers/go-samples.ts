@@ -89,7 +89,9 @@ function regexOf(toks: Tok[], literal: boolean): string | null {
   let out = '';
   for (const p of splitPlus(toks) ?? [toks]) {
     const head = p[0];
-    const name = head?.t === 'id' ? head.v.split('.').pop()! : '';
+    // Older generators call the helpers unexported (`alphaNumeric("32")`, `numeric("32")`).
+    const raw = head?.t === 'id' ? head.v.split('.').pop()! : '';
+    const name = raw.charAt(0).toUpperCase() + raw.slice(1);
     if (p.length === 1 && head?.t === 'str') out += literal ? escapeRe(head.v) : head.v;
     else if (name === 'NewSecret' && p[1]?.v === '(') {
       const inner = regexOf(inside(p, 1)[0], false);
@@ -137,7 +139,7 @@ function element(rule: string, kind: string, el: Tok[]): void {
     lines.push(JSON.stringify({ rule, kind, text: head.v }));
     return;
   }
-  if (head?.t === 'id' && /GenerateSampleSecrets?$/.test(head.v) && toks[1]?.v === '(') {
+  if (head?.t === 'id' && /[Gg]enerateSampleSecrets?$/.test(head.v) && toks[1]?.v === '(') {
     const [args] = inside(toks, 1);
     const [id, secret] = splitArgs(args);
     if (id?.length === 1 && id[0]!.t === 'str' && secret && !head.v.endsWith('Secrets')) {
@@ -181,6 +183,12 @@ function element(rule: string, kind: string, el: Tok[]): void {
     }
     if (ok && re !== null) {
       lines.push(JSON.stringify({ rule, kind, tpl, re }));
+      return;
+    }
+    // Several drawn parts (`"a" + NewSecret(r1) + "_" + NewSecret(r2)`): the whole sample is drawn from one regex.
+    const whole = regexOf(toks, true);
+    if (whole !== null) {
+      lines.push(JSON.stringify({ rule, kind, tpl: '{{s}}', re: whole }));
       return;
     }
   }

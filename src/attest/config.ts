@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 
 /** The `build` section of pipeguard.yml: what the gate requires of a build artifact or image it scans. */
@@ -24,10 +23,4 @@ export const buildConfigSchema = z
 /** Validated `build` section. */
 export type BuildConfig = z.infer<typeof buildConfigSchema>;
 
-/** The section with its file paths made absolute against the config file's folder. */
-export function resolveBuildPaths(b: BuildConfig, dir: string): BuildConfig {
-  const abs = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(dir, p));
-  const key = abs(b.key);
-  const trustedRoot = abs(b.trustedRoot);
-  return { ...b, ...(key ? { key } : {}), ...(trustedRoot ? { trustedRoot } : {}) };
-}
+export { resolveBuildPaths } from './build-paths.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { resolveConfig } from '../config/load.js';
-import { resolveBuildPaths } from '../attest/config.js';
+import { loadConfig } from '../config/resolve.js';
+import { resolveBuildPaths } from '../attest/build-paths.js';
 import { resolvePatchLevelPaths } from '../scanners/patch-level/index.js';
 import { defaultCodeCacheDir } from '../core/code-cache.js';
 import { InputError, UsageError } from '../core/errors.js';
@@ -289,7 +289,7 @@ async function scanAndReport(
   if (persona !== undefined && !(['regular', 'pedantic', 'auditor'] as const).includes(persona as 'regular'))
     throw new UsageError(`--persona takes regular, pedantic or auditor, not ${JSON.stringify(persona)}`);
   if (v.verify && v.offline) throw new UsageError('--verify asks providers over the network: it cannot go with --offline');
-  const loaded = resolveConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
+  const loaded = await loadConfig(absPath, v.config ? resolve(io.cwd, v.config) : undefined, known, io.cwd);
   // paths in the build section are relative to the config file
   const configDir = loaded.path ? dirname(loaded.path) : io.cwd;
   const config = {

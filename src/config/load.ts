@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
 import { InputError } from '../core/errors.js';
@@ -9,9 +8,10 @@ import { nestedDeeperThan } from '../core/json.js';
 import { readNamedFile } from '../core/named-file.js';
 import { userRegExp } from '../core/linear-regex.js';
 import { configSchema, type Config } from './schema.js';
+import { defaultConfig } from './defaults.js';
+import { findConfig } from './find.js';
 
-/** File names looked for, in order, in the scanned folder and then up to the repository root. */
-export const CONFIG_NAMES = ['pipeguard.yml', 'pipeguard.yaml', '.pipeguard.yml', '.pipeguard.yaml'];
+export { CONFIG_NAMES, findConfig } from './find.js';
 
 /** A loaded config and where it came from. */
 export interface LoadedConfig {
@@ -20,32 +20,6 @@ export interface LoadedConfig {
   path: string | undefined;
   /** Things that are valid but probably not what the user meant. */
   warnings: string[];
-}
-
-/**
- * Finds pipeguard.yml for a scan of `start`: in `start` (or its folder, for a file) and each parent up to the
- * first folder holding `.git`. Folders inside a `.github/` folder of the repository are passed over: a workflow
- * may be called `pipeguard.yml`, and it is not a config.
- */
-export function findConfig(start: string): string | undefined {
-  let dir = resolve(start);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) dir = dirname(dir);
-  const chain: string[] = [];
-  for (;;) {
-    chain.push(dir);
-    const up = dirname(dir);
-    if (existsSync(join(dir, '.git')) || up === dir) break;
-    dir = up;
-  }
-  const root = chain[chain.length - 1]!;
-  for (const d of chain) {
-    if (relative(root, d).split(sep).includes('.github')) continue;
-    for (const name of CONFIG_NAMES) {
-      const p = join(d, name);
-      if (existsSync(p)) return p;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -167,7 +141,7 @@ export function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]
  */
 export function resolveConfig(scanPath: string, explicit: string | undefined, knownScanners?: readonly string[], cwd?: string): LoadedConfig {
   const path = explicit ?? findConfig(scanPath);
-  if (!path) return { config: configSchema.parse({}, ONCE), path: undefined, warnings: [] };
+  if (!path) return { config: defaultConfig(), path: undefined, warnings: [] };
   const shown = cwd ? relative(cwd, path) || path : path;
   return loadConfigFile(path, knownScanners, shown.startsWith('..') ? path : shown);
 }

@@ -48,6 +48,35 @@ export function redactFindings<F extends Finding>(findings: F[], mask: SecretMas
 }
 
 /**
+ * Calls `fn` with every text {@link redactFindings} would mask in these findings (without making anything), so that
+ * a masker can be prepared for all of them at once.
+ */
+export function forEachText(findings: readonly Finding[], fn: (text: string) => void): void {
+  const location = (loc: Location) => {
+    if ('snippet' in loc && loc.snippet !== undefined) fn(loc.snippet);
+    const fields = loc as Location & Record<string, unknown>;
+    for (const key of ['path', 'manifest', 'url', 'file'] as const) {
+      const v = fields[key];
+      if (typeof v === 'string') fn(v);
+    }
+  };
+  for (const f of findings) {
+    location(f.location);
+    fn(f.message);
+    if (f.evidence !== undefined) fn(f.evidence);
+    const o = f.origin;
+    if (o) {
+      for (const v of [o.message, o.author, o.email, o.createdBy]) if (v !== undefined) fn(v);
+      o.archive?.forEach(fn);
+    }
+    for (const s of f.flow ?? []) {
+      location(s.location);
+      fn(s.message);
+    }
+  }
+}
+
+/**
  * A location with its snippet cleaned and its names masked: a file may be named after a secret it holds
  * (`ghp_….txt`), and the name is printed in every format. The same object when nothing changes.
  */

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { configSchema } from '../config/schema.js';
+import { defaultConfig } from '../config/defaults.js';
 import { InputError } from '../core/errors.js';
 import { globMatcher } from '../core/glob.js';
 import type {
@@ -24,7 +24,7 @@ import { InlineIgnores } from './inline.js';
 import { readTrivyIgnores, trivyIgnoreReason } from './trivyignore.js';
 import { applyTestContext } from './test-context.js';
 import { dropOverlaps } from './overlaps.js';
-import { redactFindings } from './redact.js';
+import { forEachText, redactFindings } from './redact.js';
 import { VERSION } from '../core/version.js';
 import { createAnalysisStore } from '../analyzers/cache.js';
 
@@ -68,7 +68,7 @@ export { VERSION };
  * ('failed'); an `InputError` ends the run.
  */
 export async function runScan(o: RunOptions): Promise<Report> {
-  const config = o.config ?? configSchema.parse({});
+  const config = o.config ?? defaultConfig();
   const now = o.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const log = o.log ?? silentLogger;
@@ -272,8 +272,12 @@ async function redactAll(findings: Finding[]): Promise<Finding[]> {
     });
     if (!might) return screened;
   }
-  // Findings repeat their texts (messages, paths, snippets of the same line): each distinct text is masked once.
-  const { maskSecrets } = await import('../analyzers/secrets/mask.js');
+  // Findings repeat their texts (messages, paths, snippets of the same line): each distinct text is masked once,
+  // and the masker compiles the rules all of them wake at once.
+  const { maskSecrets, prepareMasker } = await import('../analyzers/secrets/mask.js');
+  const texts = new Set<string>();
+  forEachText(findings, (t) => texts.add(t));
+  prepareMasker(texts);
   const masked = new Map<string, string>();
   return redactFindings(findings, (t) => {
     let m = masked.get(t);

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkerJob, WorkerResult, WorkerRules } from '../../src/scanners/secrets/worker.js';
 import { makeDir } from '../helpers/tmp.js';
 import { awsKeyId } from '../helpers/tokens.js';
+import { configSchema } from '../../src/config/schema.js';
 
 // The executable users run is the bundle scripts/bundle.mjs writes (package.json `bin`): built here, it must run,
 // know its version, and have a secrets worker that loads and answers. It is built inside the repository, so that
@@ -34,6 +35,16 @@ test('package.json runs the bundle, which embeds its version and carries the bui
   assert.match(data('secret-regex-shapes.json'), /"maxLength":/);
   assert.match(data('secret-keywords.json'), /"outStart":/);
   assert.ok(JSON.parse(data('secret-metas.json')));
+});
+
+test("the bundle's default config (computed when bundling, src/config/defaults.ts) is the schema's, in a chunk without zod", async () => {
+  const chunk = readdirSync(out).find((f) => f.endsWith('.js') && readFileSync(join(out, f), 'utf8').includes('// src/config/defaults.ts'));
+  assert.ok(chunk, 'a chunk holds src/config/defaults.ts');
+  const text = readFileSync(join(out, chunk), 'utf8');
+  assert.doesNotMatch(text, /\bzod\b|^import .* from "\.\/chunk-/m, 'the default config imports nothing');
+  const m = (await import(join(out, chunk))) as { defaultConfig(): unknown };
+  assert.deepEqual(m.defaultConfig(), configSchema.parse({}));
+  assert.notEqual(m.defaultConfig(), m.defaultConfig(), 'a new object each call');
 });
 
 test('the bundled CLI prints its version and finds a secret, redacted, with exit 1', () => {

@@ -71,18 +71,27 @@ function sourcesIn(loaded: string[]): Set<string> {
   return out;
 }
 
+/** Which of zod and the config schema a run's sources hold. */
+function schemasIn(sources: Set<string>): string[] {
+  const out: string[] = [];
+  if ([...sources].some((s) => /(^|\/)node_modules\/zod\//.test(s))) out.push('zod');
+  if (sources.has('src/config/schema.ts')) out.push('src/config/schema.ts');
+  return out;
+}
+
 function heavyIn(loaded: string[]): string[] {
   return HEAVY.filter(([, re]) => loaded.some((l) => re.test(l))).map(([name]) => name);
 }
 
-test('a scan of an empty folder loads neither TypeScript, tree-sitter nor SQLite', () => {
+test('a scan of an empty folder loads neither TypeScript, tree-sitter, SQLite nor zod', () => {
   const r = loadedBy(makeDir());
   assert.ok(r.status === 0 || r.status === 1, r.stderr);
   assert.ok(r.loaded.some((l) => l.endsWith('/main.js')), 'the trace recorded nothing: the preload did not run');
   assert.deepEqual(heavyIn(r.loaded), []);
+  assert.deepEqual(schemasIn(sourcesIn(r.loaded)), []);
 });
 
-test('a tree without JavaScript does not load TypeScript; Python loads tree-sitter only', () => {
+test('a tree without JavaScript loads neither TypeScript nor zod; Python loads tree-sitter only', () => {
   const dir = makeDir({
     'app/main.py': 'import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n',
     'Dockerfile': 'FROM node:20\nUSER node\n',
@@ -91,6 +100,15 @@ test('a tree without JavaScript does not load TypeScript; Python loads tree-sitt
   const r = loadedBy(dir);
   assert.ok(r.status === 0 || r.status === 1, r.stderr);
   assert.deepEqual(heavyIn(r.loaded), ['tree-sitter']);
+  // Without pipeguard.yml the config is the bundle's precomputed default: neither zod nor a config schema loads.
+  assert.deepEqual(schemasIn(sourcesIn(r.loaded)), []);
+});
+
+test('a folder with pipeguard.yml loads zod and the config schema to validate it (so the trace sees them when they load)', () => {
+  const dir = makeDir({ 'pipeguard.yml': 'failOn: medium\n', 'Dockerfile': 'FROM node:20\nUSER node\n' });
+  const r = loadedBy(dir);
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  assert.deepEqual(schemasIn(sourcesIn(r.loaded)), ['zod', 'src/config/schema.ts']);
 });
 
 test('a JavaScript file loads TypeScript (so the trace does see it when it happens)', () => {

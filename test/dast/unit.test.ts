@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
@@ -155,6 +155,49 @@ describe('raw paths', () => {
       assert.equal(res.status, 200);
       assert.equal(seen, '/a/../../etc/passwd?x=%2e%2e/');
     } finally {
+      s.close();
+    }
+  });
+});
+
+describe('kept-alive connections', () => {
+  it('sends a request again on a new connection when every kept-alive one was closed by the server at once', async () => {
+    // A server whose keep-alive timeout ended its idle connections together: each connection opened before that
+    // moment is reset when a request arrives on it; a new connection is answered.
+    let cutoff = false;
+    const fresh = new WeakSet<net.Socket>();
+    const open = new Set<net.Socket>();
+    let answered = 0;
+    const s = net.createServer((sock) => {
+      open.add(sock);
+      sock.on('close', () => open.delete(sock));
+      if (cutoff) fresh.add(sock);
+      sock.on('data', (d) => {
+        if (!d.includes('\r\n\r\n')) return;
+        if (cutoff && !fresh.has(sock)) return void sock.resetAndDestroy();
+        answered++;
+        sock.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+      });
+      sock.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const port = (s.address() as AddressInfo).port;
+    const req = (agent?: http.Agent) => sendRaw({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port, path: '/', headers: { host: `127.0.0.1:${port}` }, timeoutMs: 5000, maxBytes: 100, ...(agent ? { agent } : {}) });
+    const own = new http.Agent({ keepAlive: true });
+    try {
+      for (const agent of [own, undefined]) {
+        cutoff = false;
+        const pool = await Promise.all([req(agent), req(agent), req(agent), req(agent)]);
+        assert.deepEqual(pool.map((r) => r.status), [200, 200, 200, 200]);
+        cutoff = true;
+        const before = answered;
+        const res = await req(agent);
+        assert.equal(res.status, 200, agent ? 'with an agent of its own' : 'with the global agent');
+        assert.equal(answered, before + 1);
+      }
+    } finally {
+      own.destroy();
+      for (const sock of open) sock.destroy();
       s.close();
     }
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redactFindings } from '../../src/engine/redact.js';
+import { forEachText, redactFindings } from '../../src/engine/redact.js';
 import type { Finding } from '../../src/core/types.js';
 
 // The engine's redaction (src/engine/redact.ts) with a masker of one known value: every text a finding carries is
@@ -53,4 +53,22 @@ test('a credential finding has the literals of its snippet masked even when the 
   assert.notEqual(out, f);
   assert.ok(!('snippet' in out!.location && out!.location.snippet?.includes('abc123def456')));
   assert.equal((out!.location as { path: string }).path, 'Dockerfile');
+});
+
+test('forEachText names every text redactFindings masks, and only those (the masker is prepared with them)', () => {
+  const f = finding({
+    cwe: ['CWE-798'],
+    location: { path: 'svc/a.txt', startLine: 3, snippet: 'ENV A=b' },
+    origin: { commit: 'abc', author: 'me', email: 'me@example.com', message: 'commit message', createdBy: 'RUN x', archive: ['a.zip', 'b/c.txt'] },
+    evidence: 'evidence text',
+    flow: [{ location: { path: 'a.js', startLine: 1 }, message: 'source' }, { location: { path: 'b.js', startLine: 2, snippet: 'x = 1' }, message: 'sink' }],
+  });
+  const g = finding({ location: { manifest: 'package-lock.json', package: { name: 'a', version: '1.0.0' } } as unknown as Finding['location'] });
+  for (const findings of [[f], [g], [f, g]]) {
+    const masked: string[] = [];
+    redactFindings(findings, (t) => (masked.push(t), t));
+    const named: string[] = [];
+    forEachText(findings, (t) => named.push(t));
+    assert.deepEqual(new Set(named), new Set(masked));
+  }
 });

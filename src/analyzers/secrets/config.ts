@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { scannerSection, severitySchema } from '../../core/config-section.js';
+import { endpointAllowed } from './endpoint.js';
 
 /** A user-written secret rule in pipeguard.yml (same shape as the built-in rule data, without examples). */
 export const customSecretRuleSchema = z
@@ -60,15 +61,7 @@ export const secretsConfigSchema = scannerSection({
   verifyMaxPerHost: z.number().int().min(0).max(10000).default(30).describe('Verification requests per host per scan, at most.'),
 });
 
-/** True when a base URL may carry secrets: HTTPS, or plain HTTP to a loopback address. */
-export function endpointAllowed(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/.test(u.hostname));
-  } catch {
-    return false;
-  }
-}
+export { endpointAllowed } from './endpoint.js';
 
 /** Validated `scanners.secrets` config. */
 export type SecretsConfig = z.infer<typeof secretsConfigSchema>;

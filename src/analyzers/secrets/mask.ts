@@ -1,18 +1,54 @@
 /**
  * A masker for texts that are not files: snippets, evidence and messages other scanners copied from the scanned
- * content. The built-in rules run on the text (compiled once, on first use) and every secret they find is
- * replaced by its redacted form (`ghp_********(40)`).
+ * content. The built-in rules run on the text and every secret they find is replaced by its redacted form
+ * (`ghp_********(40)`).
+ *
+ * Only the rules the texts wake are compiled (issue 24: a report of IaC findings names `docker`, `curl` and `token`
+ * in nearly every text, and compiling all ~530 rules with their keyword automaton cost more than masking them). A rule
+ * runs on a text only where one of its keywords occurs in it (the engine's gate, matched without regard to ASCII
+ * case; no built-in rule runs without one), so a set compiled from the rules whose keywords occur in a text finds in
+ * it exactly what the whole set finds: the rules left out are never woken there. When the secrets scanner has
+ * compiled the whole set in this thread already, that one is used.
  */
 import { redact } from './analyze.js';
-import { detect, type RuleSet } from './engine.js';
-import { buildRuleSet } from './ruleset.js';
+import { compileRules, detect, type RuleSet } from './engine.js';
+import type { SecretRuleSpec } from './rule.js';
+import { BUILTIN_RULES } from './rules/index.js';
+import { buildRuleSet, builtinRuleSet } from './ruleset.js';
 
-let rules: RuleSet | undefined;
+/** How many partial sets are compiled before the masker compiles the whole one instead (each compile starts over). */
+const PARTIAL_COMPILES = 3;
+
+/** The rules the masker has compiled so far, by index in BUILTIN_RULES, and the set over them. */
+const woken = new Set<number>();
+let partial: RuleSet | undefined;
+let compiles = 0;
+/** The whole built-in set, once the masker needed it (or undefined: see {@link rulesFor}). */
+let whole: RuleSet | undefined;
+
+/**
+ * Prepares the masker for these texts at once: one compile of the rules any of them wakes, instead of one each
+ * time a text wakes a rule not compiled yet. Optional: {@link maskSecrets} compiles what it lacks.
+ */
+export function prepareMasker(texts: ReadonlySet<string>): void {
+  if (whole ?? builtinRuleSet()) return;
+  const need = new Set<number>();
+  const index = keywordIndex();
+  if (!index) return;
+  const quiet = new Set<string>();
+  for (const t of texts) if (t.length >= 8 && !index.wake(t, need)) quiet.add(t);
+  grow(need);
+  prepared = { texts, quiet };
+}
+
+/** The texts of the last {@link prepareMasker} (the rules they wake are compiled), and those that wake none. */
+let prepared: { texts: ReadonlySet<string>; quiet: ReadonlySet<string> } | undefined;
 
 /** `text` with every secret the built-in rules find in it masked. */
 export function maskSecrets(text: string): string {
   if (text.length < 8) return text;
-  rules ??= buildRuleSet({ custom: [], disable: [], allowRegexes: [], stopwords: [] });
+  const rules = rulesFor(text);
+  if (!rules) return text;
   const found = detect(text, rules).sort((a, b) => a.start - b.start);
   if (found.length === 0) return text;
   let out = '';
@@ -23,4 +59,136 @@ export function maskSecrets(text: string): string {
     at = d.end;
   }
   return out + text.slice(at);
+}
+
+/**
+ * The indices (in BUILTIN_RULES) of the rules one of whose keywords occurs in `text`: the only rules the engine
+ * runs on it. Null when the masker compiles the whole set instead (a rule without keywords, or one outside ASCII).
+ */
+export function wokenRules(text: string): Set<number> | null {
+  const index = keywordIndex();
+  if (!index) return null;
+  const need = new Set<number>();
+  index.wake(text, need);
+  return need;
+}
+
+/** A rule set that finds in `text` what the whole built-in set finds; undefined when no rule wakes in it. */
+function rulesFor(text: string): RuleSet | undefined {
+  const all = whole ?? builtinRuleSet();
+  if (all) return all;
+  if (partial && prepared?.texts.has(text)) return prepared.quiet.has(text) ? undefined : partial;
+  const index = keywordIndex();
+  if (!index) return (whole = buildRuleSet({ custom: [], disable: [], allowRegexes: [], stopwords: [] }));
+  const need = new Set<number>();
+  index.wake(text, need);
+  if (need.size === 0) return undefined;
+  grow(need);
+  return whole ?? partial;
+}
+
+/** Adds these rules to the compiled ones (or compiles the whole set, past {@link PARTIAL_COMPILES}). */
+function grow(need: ReadonlySet<number>): void {
+  let added = false;
+  for (const r of need) {
+    if (woken.has(r)) continue;
+    woken.add(r);
+    added = true;
+  }
+  if (!added) return;
+  if (++compiles > PARTIAL_COMPILES) {
+    whole = buildRuleSet({ custom: [], disable: [], allowRegexes: [], stopwords: [] });
+    partial = undefined;
+    return;
+  }
+  // In the order of the whole set, with its options (buildRuleSet's for a default config).
+  const specs: SecretRuleSpec[] = [];
+  for (let r = 0; r < BUILTIN_RULES.length; r++) if (woken.has(r)) specs.push(BUILTIN_RULES[r]!);
+  partial = compileRules(specs, { allowRegexes: [], stopwords: [], custom: new Set() });
+}
+
+/** Finds which built-in rules a text wakes, by their keywords. */
+interface KeywordIndex {
+  /** Adds to `into` the index of every rule one of whose keywords occurs in `text`; false when none does. */
+  wake(text: string, into: Set<number>): boolean;
+}
+
+let index: KeywordIndex | null | undefined;
+
+/**
+ * The rules' keywords in a table of their first two characters (ASCII, lower-cased, as the keyword automaton
+ * folds them), then the rest compared, as in screen.ts. Null when some rule has no keyword (it runs on every
+ * text) or a keyword outside ASCII: the whole set is compiled then.
+ */
+function keywordIndex(): KeywordIndex | null {
+  if (index !== undefined) return index;
+  const rulesOf = new Map<string, number[]>();
+  let plain = true;
+  BUILTIN_RULES.forEach((r, i) => {
+    if (r.keywords.length === 0) plain = false;
+    for (const raw of r.keywords) {
+      if (!/^[\x00-\x7f]+$/.test(raw)) plain = false;
+      const k = raw.toLowerCase();
+      const list = rulesOf.get(k);
+      if (!list) rulesOf.set(k, [i]);
+      else if (!list.includes(i)) list.push(i);
+    }
+  });
+  if (!plain) return (index = null);
+  const single: (number[] | undefined)[] = new Array(128);
+  const first = new Uint8Array(128);
+  const at = new Int32Array(128 * 128 + 1);
+  const longer: string[] = [];
+  for (const [k, rules] of rulesOf) {
+    if (k.length === 1) single[k.charCodeAt(0)] = rules;
+    else longer.push(k);
+  }
+  const pairOf = (l: string) => l.charCodeAt(0) * 128 + l.charCodeAt(1);
+  for (const l of longer) {
+    first[l.charCodeAt(0)] = 1;
+    at[pairOf(l) + 1]!++;
+  }
+  for (let p = 0; p < 128 * 128; p++) at[p + 1]! += at[p]!;
+  const rests = new Array<string>(longer.length);
+  const wakes = new Array<number[]>(longer.length);
+  const next = at.slice(0, 128 * 128);
+  for (const l of longer) {
+    const slot = next[pairOf(l)]!++;
+    rests[slot] = l.slice(2);
+    wakes[slot] = rulesOf.get(l)!;
+  }
+  const add = (rules: readonly number[], into: Set<number>) => {
+    for (const r of rules) into.add(r);
+    return true;
+  };
+  return (index = {
+    wake(text, into) {
+      let any = false;
+      const n = text.length;
+      for (let i = 0; i < n; i++) {
+        const a = fold(text.charCodeAt(i));
+        if (a < 0) continue;
+        const one = single[a];
+        if (one) any = add(one, into);
+        if (first[a] === 0 || i + 1 >= n) continue;
+        const b = fold(text.charCodeAt(i + 1));
+        if (b < 0) continue;
+        for (let k = at[a * 128 + b]!, end = at[a * 128 + b + 1]!; k < end; k++) if (restAt(text, i + 2, rests[k]!)) any = add(wakes[k]!, into);
+      }
+      return any;
+    },
+  });
+}
+
+/** An ASCII character code lower-cased; -1 outside ASCII. */
+function fold(c: number): number {
+  if (c >= 128) return -1;
+  return c >= 65 && c <= 90 ? c | 32 : c;
+}
+
+/** Whether `rest` (lower case ASCII) is at `at` of the text, without regard to ASCII case. */
+function restAt(text: string, at: number, rest: string): boolean {
+  if (at + rest.length > text.length) return false;
+  for (let j = 0; j < rest.length; j++) if (fold(text.charCodeAt(at + j)) !== rest.charCodeAt(j)) return false;
+  return true;
 }

@@ -15,6 +15,11 @@ export function activeSpecs(input: RuleSetInput): SecretRuleSpec[] {
 /** The built-in rules compiled with nothing disabled, added or allowed: shared by every caller in this thread. */
 let builtinOnly: RuleSet | undefined;
 
+/** The built-in set {@link buildRuleSet} compiled for a default config in this thread, if it has. */
+export function builtinRuleSet(): RuleSet | undefined {
+  return builtinOnly;
+}
+
 /**
  * Compiles the active rules. The built-in set with a default config is compiled once per thread and shared (the
  * secrets scanner and the report masker both need it, ~70 ms each); a rule set holds no state between `detect`

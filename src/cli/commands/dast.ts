@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { resolveConfig } from '../../config/load.js';
 import { UsageError } from '../../core/errors.js';
 import { runScan } from '../../engine/run.js';
-import { durationSchema } from '../../scanners/dast/index.js';
+import { isDuration } from '../../scanners/dast/index.js';
 import { SCANNER_IDS } from '../../scanners/index.js';
 import { openUrl } from '../../targets/url.js';
 import { int, list, parse } from '../args.js';
@@ -65,7 +65,7 @@ authentication lost): then one line on stderr says why. 2 on bad usage or input.
     const target = openUrl(base);
     const outs = outputs(tokens);
     const failOn = severityOption(v['fail-on']);
-    if (v.budget !== undefined && !durationSchema.safeParse(v.budget).success) throw new UsageError(`--budget takes a duration such as 90s, 10m or 1h, not ${JSON.stringify(v.budget)}`);
+    if (v.budget !== undefined && !isDuration(v.budget)) throw new UsageError(`--budget takes a duration such as 90s, 10m or 1h, not ${JSON.stringify(v.budget)}`);
     const loaded = resolveConfig(io.cwd, v.config ? resolve(io.cwd, v.config) : undefined, SCANNER_IDS, io.cwd);
     for (const w of loaded.warnings) io.stderr.write(`pipeguard: warning: ${w}\n`);
     const config = loaded.config;

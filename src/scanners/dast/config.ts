@@ -1,19 +1,14 @@
 import * as z from 'zod';
 import { scannerSection, severitySchema } from '../../core/config-section.js';
+import { DURATION } from './duration.js';
 
 /** `10m`, `90s`, `1h`, `500ms`, or a number of seconds. */
 export const durationSchema = z.union([
   z.number().positive(),
-  z.string().regex(/^\d+(?:\.\d+)?(?:ms|s|m|h)$/, 'expected a duration such as 500ms, 90s, 10m or 1h'),
+  z.string().regex(DURATION, 'expected a duration such as 500ms, 90s, 10m or 1h'),
 ]);
 
-/** A duration in milliseconds. */
-export function durationMs(v: number | string): number {
-  if (typeof v === 'number') return v * 1000;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v)!;
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
-}
+export { durationMs } from './duration.js';
 
 /** The `scanners.dast` section of pipeguard.yml: what `pipeguard dast` scans and how hard. */
 export const dastConfigSchema = scannerSection({

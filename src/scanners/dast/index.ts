@@ -3,6 +3,8 @@ import type { Scanner } from '../../core/types.js';
 import type { DastConfig } from './config.js';
 import { DAST_TITLE, dastRules } from './rules.js';
 
+export { isDuration } from './duration.js';
+
 /** The DAST scanner: its checks (scanner.ts, with the HTTP client and every check) load when it runs. */
 export const dastScanner: Scanner<DastConfig> = {
   id: 'dast',
@@ -13,4 +15,3 @@ export const dastScanner: Scanner<DastConfig> = {
     yield* (await import('./scanner.js')).scanDast(target, ctx);
   },
 };
-export { durationSchema } from './config.js';

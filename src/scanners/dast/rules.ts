@@ -3,7 +3,7 @@
  * them live in passive/ and active/; docs/rules/dast.md is generated from this list (`npm run docs`).
  */
 import { ruleHelpUri } from '../../core/rules.js';
-import { dastConfigSchema, type DastConfig } from './config.js';
+import type { DastConfig } from './config.js';
 import type { Confidence, RuleExamples, RuleMeta, Severity } from '../../core/types.js';
 
 /** A DAST rule: {@link RuleMeta} plus whether it only reads responses (passive) or sends probes (active). */
@@ -160,9 +160,10 @@ export const DAST_TITLE = 'DAST: attacks on a running application and its API';
 
 /** The DAST scanner's rules under a config (every rule not turned off, at its configured level). */
 export function dastRules(config?: DastConfig): RuleMeta[] {
-  const cfg = config ?? dastConfigSchema.parse({});
-  return DAST_RULES.filter((r) => cfg.rules[r.id] !== 'off').map((r) => {
-    const level = cfg.rules[r.id];
+  // (no config: the default's empty `rules`, without loading the schema)
+  const rules = config?.rules ?? {};
+  return DAST_RULES.filter((r) => rules[r.id] !== 'off').map((r) => {
+    const level = rules[r.id];
     return dastRuleMeta(r, level && level !== 'off' ? level : r.severity);
   });
 }

@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import { dateSchema, scannerSection } from '../../core/config-section.js';
 
@@ -18,7 +17,4 @@ export const patchLevelConfigSchema = scannerSection({
 /** The validated `scanners.patch-level` section. */
 export type PatchLevelConfig = z.infer<typeof patchLevelConfigSchema>;
 
-/** The section with `cacheDir` made absolute against the config file's folder. */
-export function resolvePatchLevelPaths(c: PatchLevelConfig, dir: string): PatchLevelConfig {
-  return c.cacheDir === undefined || isAbsolute(c.cacheDir) ? c : { ...c, cacheDir: resolve(dir, c.cacheDir) };
-}
+export { resolvePatchLevelPaths } from './paths.js';

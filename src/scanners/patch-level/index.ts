@@ -13,7 +13,8 @@ import { PATCH_LEVEL_RULES } from './rules.js';
 import { dockerfileRuntimes, enginesRuntime, PRODUCT_NAMES, versionFileRuntime, type RuntimeUse } from './runtimes.js';
 import { lineStatus } from './versions.js';
 
-export { patchLevelConfigSchema, resolvePatchLevelPaths, type PatchLevelConfig } from './config.js';
+export type { PatchLevelConfig } from './config.js';
+export { resolvePatchLevelPaths } from './paths.js';
 export { EOL_DATA_DATE } from './runtimes.js';
 
 /** A direct dependency and where it stands. */

@@ -5,7 +5,6 @@ import { dockerfileAnalyzer, parseDockerfile } from '../../analyzers/iac/dockerf
 import { checkDockerfile } from '../../analyzers/iac/dockerfile-audit.js';
 import { isDockerfile } from '../../analyzers/iac/files.js';
 import { get, isMap, entries, yamlAnalyzer } from '../../analyzers/yaml.js';
-import { postureConfigSchema } from './config.js';
 import type { PostureConfig } from './config.js';
 import { POSTURE_RULES } from './rules.js';
 import { codeownersCovers } from './codeowners.js';
@@ -43,7 +42,8 @@ export const postureScanner: Scanner<PostureConfig> = {
     return toRuleMeta('posture', POSTURE_RULES, { disabled: new Set(config?.disable ?? []) });
   },
   async *scan(target: Target, ctx: ScanContext<PostureConfig>) {
-    const cfg: PostureConfig = postureConfigSchema.parse(ctx.config ?? {});
+    // The engine gives the validated section; without one, its defaults (written out: the schema is not loaded to run).
+    const cfg: PostureConfig = ctx.config ?? { enabled: true, disable: [], securityScanners: [], testCommands: [] };
     const disabled = new Set(cfg.disable);
     const all: string[] = [];
     const wanted = (p: string) =>

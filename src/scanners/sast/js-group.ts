@@ -72,8 +72,9 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
       fileError(f.path, `parse error: ${(e as Error).message}`);
       continue;
     }
+    // as Semgrep does (and the Python/Go/Java packs here): the error is reported and the recovered tree analysed
     if (r.error) fileError(f.path, r.error);
-    else units.push({ path: f.path, sf: r.sf });
+    units.push({ path: f.path, sf: r.sf });
   }
   const findings: RawFinding[] = [];
   const trees = new Map<string, GNode>();
@@ -125,6 +126,7 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
   }
   // where the taint engine already reports the flow, the structural audit of the same call says nothing more
   const taintAt = new Set(findings.map((f) => `${f.ruleId}|${locKey(f.location)}`));
+  const taintLines = new Set(findings.map((f) => `${f.ruleId}|${(f.location as { path?: string }).path}:${(f.location as { startLine?: number }).startLine}`));
   for (const u of units) {
     let astHits: ReturnType<typeof runAstRules> = [];
     try {
@@ -137,7 +139,7 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
       const r = AST_RULES.find((x) => x.id === h.ruleId)!;
       const loc = nodeLocation(u.sf, u.path, h.node);
       const deferTo = DEFER_TO_TAINT[r.id];
-      if (deferTo && taintAt.has(`${deferTo}|${locKey(loc)}`)) continue;
+      if (deferTo && (taintAt.has(`${deferTo}|${locKey(loc)}`) || (LINE_DEFER.has(r.id) && taintLines.has(`${deferTo}|${loc.path}:${loc.startLine}`)))) continue;
       const snippet = (u.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
       findings.push({
         scanner: 'sast', ruleId: r.id, severity: r.severity, confidence: r.confidence, message: h.message, cwe: r.cwe,
@@ -168,7 +170,9 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
 }
 
 /** Structural audits that a taint finding of the given rule at the same place makes redundant. */
-const DEFER_TO_TAINT: Record<string, string> = { 'js-trusted-html-bypass': 'js-xss' };
+const DEFER_TO_TAINT: Record<string, string> = { 'js-trusted-html-bypass': 'js-xss', 'js-spawn-shell': 'js-command-injection', 'js-html-from-parameter': 'js-xss' };
+/** Of those, the audits that a taint finding anywhere on the same line makes redundant (they report a larger node). */
+const LINE_DEFER = new Set(['js-spawn-shell', 'js-html-from-parameter']);
 
 function locKey(l: RawFinding['location']): string {
   const f = l as { path?: string; startLine?: number; startColumn?: number };

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { globMatcher } from '../../core/glob.js';
 import { fileBatches, type RawFinding, type Scanner, type ScanContext, type TargetFile } from '../../core/types.js';
 import type { SecretHit } from '../../analyzers/secrets/analyze.js';
-import { secretsConfigSchema, type SecretsConfig } from '../../analyzers/secrets/config.js';
+import type { SecretsConfig } from '../../analyzers/secrets/config.js';
 import type { SecretRuleSpec } from '../../analyzers/secrets/rule.js';
 import type { RuleSet } from '../../analyzers/secrets/engine.js';
 import { ruleSetInput, secretRuleMeta, type RuleSetInput } from '../../analyzers/secrets/rule-meta.js';
@@ -39,7 +39,8 @@ export const secretsScanner: Scanner<SecretsConfig> = {
   targets: ['directory', 'git-history', 'staged', 'archive', 'stdin', 'file', 'image'],
   rules(config) {
     // As activeSpecs gives them (ruleset.ts), from metadata alone: the rules and the engine load with the first file.
-    const input = ruleSetInput(config ?? secretsConfigSchema.parse({}));
+    // (no config: the default one's input, without loading its schema)
+    const input: RuleSetInput = config ? ruleSetInput(config) : { custom: [], disable: [], allowRegexes: [], stopwords: [] };
     const custom = new Set(input.custom.map((r) => r.id));
     const off = new Set(input.disable);
     return [...builtinSecretMetas().filter((b) => !off.has(b.id) && !custom.has(b.id)).map((b) => b.meta), ...input.custom.map(secretRuleMeta)];

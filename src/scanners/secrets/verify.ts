@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { endpointAllowed } from '../../analyzers/secrets/config.js';
+import { endpointAllowed } from '../../analyzers/secrets/endpoint.js';
 import { AZURE_STORAGE_VERSION, exoscaleAuthorization, sharedKeySignature } from './signing.js';
 import { amzDate, signV4 } from './sigv4.js';
 

@@ -72,6 +72,37 @@ export const AI_RULES: SecretRuleSpec[] = [
     examples: { positive: ['ANTHROPIC_ADMIN_KEY=sk-ant-admin01-U0H6aqVHWZScZBh5PG_t9_zJ7qhVCZueqtnzBUlQRFhtauTwd5B1MQ6Gn_bsjOr4moRZSbNtE34g821yp25P43W8lQytOAA'], negative: ['sk-ant-admin01-ea21W173-HW3ISjeRXkkYCUpOcFA0WOIINGwV_IKAA'] },
   },
   {
+    // `claude setup-token` (Claude Code subscriptions in CI): `sk-ant-oat01-` and 95 characters, 108 in all.
+    id: 'claude-code-oauth-token',
+    title: 'Claude Code OAuth token',
+    help: 'A Claude Code OAuth token (claude setup-token). Revoke it from the Claude account settings and issue a new one.',
+    severity: 'high',
+    keywords: ['sk-ant-oat01-'],
+    regex: L + r`(?<secret>sk-ant-oat01-[A-Za-z0-9_\-]{95})` + R,
+    minEntropy: 4,
+    tags: ['anthropic', 'ai'],
+    examples: {
+      positive: ['CLAUDE_CODE_OAUTH_TOKEN="sk-ant-oat01-v11K9B8xEabV2isDDf304eQ-oVctlpc6uRZ_txe8EjzAjp8XzRs0LU5XO_XIdlu-a_iCOoxvSQSNFnviw2VueE0ubS_WFFu"'],
+      negative: ['CLAUDE_CODE_OAUTH_TOKEN="sk-ant-oat01-v11K9B8xEabV2isDDf304eQ-oVctlpc6uRZ_txe8EjzAjp8XzRs0LU5XO_XIdlu-a_iCOoxvSQSNFnviw2VueE0ubS_W"', 'CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-...'],
+    },
+  },
+  {
+    // A Claude Code remote session's URL opens the session to whoever holds it.
+    id: 'claude-code-session-url',
+    title: 'Claude Code session URL',
+    severity: 'medium',
+    keywords: ['claude.ai/code/session_'],
+    regex: r`(?<![\w.\-])(?<secret>https?://claude\.ai/code/session_[A-Za-z0-9]{16,100})(?![A-Za-z0-9])`,
+    flags: 'i',
+    minEntropy: 3,
+    confidence: 'medium',
+    tags: ['anthropic', 'ai'],
+    examples: {
+      positive: ['see https://claude.ai/code/session_JeCZAXVEd1sd2qQscApkze3v for context', 'url = "https://CLAUDE.AI/code/session_JeCZAXVEd1sd2qQscApkze3v?ref=foo"'],
+      negative: ['https://example.com/code/session_JeCZAXVEd1sd2qQscApkze3v', 'https://claude.ai/chat/session_JeCZAXVEd1sd2qQscApkze3v', 'https://claude.ai/code/session_short'],
+    },
+  },
+  {
     id: 'huggingface-access-token',
     title: 'Hugging Face access token',
     severity: 'high',
@@ -96,20 +127,28 @@ export const AI_RULES: SecretRuleSpec[] = [
     title: 'Replicate API token',
     severity: 'high',
     keywords: ['r8_'],
-    regex: L + r`(?<secret>r8_[A-Za-z0-9]{37})(?![A-Za-z0-9])`,
+    // 37 characters after `r8_` in the tokens Replicate issues; gitleaks' rule reads 40.
+    regex: L + r`(?<secret>r8_[A-Za-z0-9]{37}(?:[A-Za-z0-9]{3})?)(?![A-Za-z0-9])`,
     minEntropy: 4,
     tags: ['replicate', 'ai'],
-    examples: { positive: ['REPLICATE_API_TOKEN=r8_SqQcrCdcDZOERfTQFEgk4Li3aIk4dK0tIAUUP'], negative: ['r8_FyuWMVq9G28o'] },
+    examples: {
+      positive: ['REPLICATE_API_TOKEN=r8_SqQcrCdcDZOERfTQFEgk4Li3aIk4dK0tIAUUP', 'replicateToken,r8_k2x9w7fqe4m1z8rt5yb3na6jcv0hlps2q7f3k9x2,'],
+      negative: ['r8_FyuWMVq9G28o', 'r8_SqQcrCdcDZOERfTQFEgk4Li3aIk4dK0tIAUUPxy'],
+    },
   },
   {
     id: 'groq-api-key',
     title: 'Groq API key',
     severity: 'high',
     keywords: ['gsk_'],
-    regex: L + r`(?<secret>gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9])`,
+    // Keys issued today carry 52 characters after `gsk_`; gitleaks' rule (and keys it was written from) 48.
+    regex: L + r`(?<secret>gsk_[A-Za-z0-9]{48}(?:[A-Za-z0-9]{4})?)(?![A-Za-z0-9])`,
     minEntropy: 4,
     tags: ['groq', 'ai'],
-    examples: { positive: ['GROQ_API_KEY=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'], negative: ['gsk_gYQlovXiLrqJaVHf7jMa'] },
+    examples: {
+      positive: ['GROQ_API_KEY=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', 'groq_token: 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'],
+      negative: ['gsk_gYQlovXiLrqJaVHf7jMa', 'GSK_API_KEY=gsk_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'gsk_3VpWTgez0hpA7ZIrE4iOpDXs1cHGGUiZJuw9es7pdUcuxK9Pi'],
+    },
   },
   {
     id: 'perplexity-api-key',
@@ -146,10 +185,13 @@ export const AI_RULES: SecretRuleSpec[] = [
     title: 'LangSmith API key',
     severity: 'high',
     keywords: ['lsv2_'],
-    regex: L + r`(?<secret>lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9])`,
+    regex: L + r`(?<secret>lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10})(?![A-Za-z0-9])`,
     minEntropy: 3.3,
     tags: ['langchain', 'ai'],
-    examples: { positive: ['LANGSMITH_API_KEY=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'], negative: ['lsv2_pt_e53627857c72a1658d7503a0def145c0'] },
+    examples: {
+      positive: ['LANGSMITH_API_KEY=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', 'LANGCHAIN_API_KEY=lsv2_sk_k2x9w7fqe4m1z8rt5yb3na6jcv0hlps2_q7f3k9x2m5'],
+      negative: ['lsv2_pt_e53627857c72a1658d7503a0def145c0', 'LANGCHAIN_API_KEY=ls__0123456789abcdef0123456789abcdef', 'lsv2_xx_0123456789abcdef0123456789abcdef_0123456789'],
+    },
   },
   {
     id: 'langfuse-secret-key',

@@ -254,15 +254,17 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     id: 'azure-storage-account-key',
     title: 'Azure storage account key',
     severity: 'critical',
-    keywords: ['storage'],
-    regex: ctx(r`azure[\w.\-]{0,20}?(?:storage|account)[\w.\-]{0,10}?key|storage[_\-.]?(?:account[_\-.]?)?(?:access[_\-.]?)?key`) + r`(?<secret>[A-Za-z0-9+/]{86}==)` + R64,
+    // `AccountKey` is the connection string's own name for it; under it the 64-byte key shape is enough (after a
+    // `;` it is a connection string's part, which azure-storage-connection-string reports).
+    keywords: ['storage', 'accountkey'],
+    regex: ctx(r`azure[\w.\-]{0,20}?(?:storage|account)[\w.\-]{0,10}?key|storage[_\-.]?(?:account[_\-.]?)?(?:access[_\-.]?)?key|(?<![A-Za-z;])accountkey`) + r`(?<secret>[A-Za-z0-9+/]{86}==)` + R64,
     flags: 'i',
     minEntropy: 4.5,
     confidence: 'medium',
     tags: ['azure'],
     examples: {
-      positive: ['AZURE_STORAGE_KEY=3tknG/YFudCDKZzmLpaD9+TSwlbDbiWdmnSV2Z/3QbCpXol0EIr0H/e5To/EkJa1v3tdm3p4GOjU6tt52tmsDe==', 'storage_account_key: "2XhKfceeNowKjCZTcRasDXwZiiB7u0RhmnjJM+kv1big5rkmOQIgdqtxWjxwwzL4ZqiFbiax3uPk3z2pObaPgy=="'],
-      negative: ['AZURE_STORAGE_KEY=gidfG1qMA4RAQW5qGMrpSIr7TDhj6SB2aD1f8vKl', 'storage_account_key: "${KEY}"'],
+      positive: ['AZURE_STORAGE_KEY=3tknG/YFudCDKZzmLpaD9+TSwlbDbiWdmnSV2Z/3QbCpXol0EIr0H/e5To/EkJa1v3tdm3p4GOjU6tt52tmsDe==', 'storage_account_key: "2XhKfceeNowKjCZTcRasDXwZiiB7u0RhmnjJM+kv1big5rkmOQIgdqtxWjxwwzL4ZqiFbiax3uPk3z2pObaPgy=="', 'accountKey: "ZWzwDFrlGXl+z1BVXBt7wRkl8OZfIa2AUk7z7gTqBu4wweocv81k2lsNaWQrZzhB4GZqT8hqt0pmpsLww0sAO/=="'],
+      negative: ['AZURE_STORAGE_KEY=gidfG1qMA4RAQW5qGMrpSIr7TDhj6SB2aD1f8vKl', 'storage_account_key: "${KEY}"', 'bankAccountKey: "ZWzwDFrlGXl+z1BVXBt7wRkl8OZfIa2AUk7z7gTqBu4wweocv81k2lsNaWQrZzhB4GZqT8hqt0pmpsLww0sAO/=="', 'accountKey: "kDX0b67N0Cutb5bQa5v09fVTSG7qjML19Lyvsgc"'],
     },
   },
   {
@@ -706,5 +708,33 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     confidence: 'medium',
     tags: ['yandex'],
     examples: { positive: ['aws_secret_access_key = YCR348g37dUTPRJwWDXUDIO3628tvQfjq9emjhBi', 'YC_SECRET_KEY=YCG4N0QgENzWbv-oY0Ny5PKIFSQJ1kRvdHAf7dvl'], negative: ['YCkhBnqbmqk9wEKLnOiRrKN7cWirrphFUSPW9_4o', 'aws_secret_access_key = YCAnJX3NdMOAg3d7WKpFMb'] },
+  },
+  {
+    id: 'castai-api-key',
+    title: 'CAST AI API key',
+    severity: 'high',
+    keywords: ['castai_v1_'],
+    regex: r`(?<![A-Za-z0-9_])(?<secret>castai_v1_[A-Za-z0-9]{64}_[A-Za-z0-9]{8})(?![A-Za-z0-9_])`,
+    minEntropy: 3.5,
+    tags: ['castai'],
+    examples: {
+      positive: ['CASTAI_API_TOKEN=castai_v1_38AibNyyurlGFb0EkjKWREhbiGjlvhkTp3SKQOo6Cd6rvau5kHvRwMzzuVtYkwMJ_FrCfZ4U2', 'CastAIToken,castai_v1_38AibNyyurlGFb0EkjKWREhbiGjlvhkTp3SKQOo6Cd6rvau5kHvRwMzzuVtYkwMJ_FrCfZ4U2,'],
+      negative: ['key = test_v1_38AibNyyurlGFb0EkjKWREhbiGjlvhkTp3SKQOo6Cd6rvau5kHvRwMzzuVtYkwMJ_FrCfZ4U2', 'mycastai_v1_38AibNyyurlGFb0EkjKWREhbiGjlvhkTp3SKQOo6Cd6rvau5kHvRwMzzuVtYkwMJ_FrCfZ4U2', 'castai_v1_38AibNyyurlGFb0EkjKWREhbiGjlvhkTp3SKQOo6Cd6rvau5kHvRwMzzuVtY'],
+    },
+  },
+  {
+    // Azure Data Factory self-hosted integration runtime key: `IR@<GUID>@<factory>@<region>@<base64 44>`; it
+    // registers a runtime node into the factory.
+    id: 'azure-datafactory-shir-key',
+    title: 'Azure Data Factory integration runtime key',
+    severity: 'high',
+    keywords: ['ir@'],
+    regex: r`(?<![A-Za-z0-9_])(?<secret>IR@[0-9a-zA-Z\-]{36}@[\w.\-]{1,100}@[0-9a-zA-Z\-=]{0,60}@[A-Za-z0-9+/]{43}=)`,
+    minEntropy: 3.5,
+    tags: ['azure'],
+    examples: {
+      positive: ['AUTH_KEY=IR@f8559f82-3cde-f7f7-3edd-77b6c29163d0@adf-myapp-001@we@d2AG2+B2TFu2aWo+C7VLotddxg7qACPVsOnA66cKIFT='],
+      negative: ['mail sir@example.com about IR@ keys', 'IR@f8559f82-3cde-f7f7-3edd-77b6c29163d0@adf-myapp-001@we@short='],
+    },
   },
 ];

@@ -300,11 +300,15 @@ export const COMMS_RULES: SecretRuleSpec[] = [
     title: 'Resend API key',
     severity: 'high',
     keywords: ['resend'],
-    regex: ctx(r`resend[\w.\-]{0,20}?(?:key|token)`) + r`(?<secret>re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})(?![A-Za-z0-9])`,
-    flags: 'i',
+    // No `i` flag: it would let the base58 classes take `0`, `O`, `I` and `l`; the name is matched in any case.
+    regex: ctx(r`[Rr][Ee][Ss][Ee][Nn][Dd][\w.\-]{0,20}?(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn])`) + r`(?<secret>re_[1-9A-HJ-NP-Za-km-z]{8}_[1-9A-HJ-NP-Za-km-z]{24})(?![A-Za-z0-9])`,
     minEntropy: 3.8,
     tags: ['resend'],
-    examples: { positive: ['RESEND_API_KEY=re_Y7L8LpWH_B7ETJbGxxYD22zfJUlmvV6nI'], negative: ['RESEND_API_KEY=re_YoJLbJ2A', 'RESEND_FROM=noreply@acme.io'] },
+    // Resend keys are base58 (no `0`, `O`, `I`, `l`).
+    examples: {
+      positive: ['RESEND_API_KEY=re_Y7L8LpWH_B7ETJbGxxYD22zfJUzmvV6nk'],
+      negative: ['RESEND_API_KEY=re_YoJLbJ2A', 'RESEND_FROM=noreply@acme.io', 'resendApiKey := "re_Y7L8LpWH_B7ETJbGxxYD22zfJUlmvV6nk"', 'resendApiKey := "re_Y7L8LpW0_B7ETJbGxxYD22zfJUzmvV6nk"'],
+    },
   },
   {
     id: 'sparkpost-api-key',

@@ -97,6 +97,8 @@ function anyCase(src: string): string {
  * (camelCase or after a separator) and a whole word (`invalidation_token` is not one), with at most 20 identifier
  * characters up to the keyword.
  */
+/** A name that says database password: `DB_PASSWORD`, `database_passwd`, `dbPassword`. */
+const DB_PASSWORD_NAME = r`db[_\-.]?passw(?:or)?d|database[_\-.]?passw(?:or)?d`;
 const NOT_WORKING = r`non[_\-.]?matching|invalid|fake|dummy|mock(?:ed)?|bogus|wrong|malformed|incorrect|expired|revoked`;
 
 /**
@@ -274,14 +276,34 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     keywords: ['curl'],
     // The flag may come on one of the next lines of a continued command (`\` at the line end); the user name may
     // be empty or quoted apart from the password (`"user":"pass"`, `kevin:'pass'`).
-    regex: r`curl[\s\S]{0,600}?[ \t\n](?:-u|--user)(?:=|[ \t]{1,5})["']?[^\s:'"$]{0,100}["']?:["']?(?<secret>[^\s'"]{3,128}?)["']?(?=\s|$)`,
-    minEntropy: 2.5,
+    // `-u` also takes its value attached (`-uci:pass`). A password typed on a command line is one whatever its
+    // length: entropy 1.9 keeps four or five distinct characters (`hlOj`), the word list the placeholders.
+    regex: r`curl[\s\S]{0,600}?[ \t\r\n](?:-u(?:=|[ \t]{1,5})?|--user(?:=|[ \t]{1,5}))["']?[^\s:'"$]{0,100}["']?:["']?(?<secret>[^\s'"]{3,128}?)["']?(?=\s|$)`,
+    minEntropy: 1.9,
     confidence: 'medium',
-    allowlist: { regexes: [r`^\$`, r`^(?:password|pass|pwd|secret|token|test|changeme|changeit|x+|y+|\*+|admin|guest)$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`] },
+    allowlist: { regexes: [r`^\$`, r`^(?:password|passwd|pass|pwd|secret|token|test|testing|changeme|changeit|x+|y+|\*+|\.+|admin|guest|root|user|username|foo|bar|baz|demo|example|apikey|api_key|key)$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`, r`^%[\w]+%$`] },
     tags: ['http'],
     examples: {
-      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io', "curl -k -X POST https://h:11222/rest \\\n  -u developer:yqDVtkqPECriaLRi"],
-      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/'],
+      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io', "curl -k -X POST https://h:11222/rest \\\n  -u developer:yqDVtkqPECriaLRi", 'curl -s -uci:Qlr9sjW2x https://x.io'],
+      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/', 'curl -u foo:bar https://x.io', 'curl -u api:key https://x.io', 'curl -upload https://x.io', 'curl -u user:%PASSWORD% https://x.io'],
+    },
+  },
+  {
+    // An API key given as curl's user name with an empty password (`curl -u sk_live_…:`, as Stripe, Mailgun and
+    // others document it): the value before the colon is the credential. Names and words are left alone (generic).
+    id: 'curl-user-key',
+    title: 'API key passed as the curl -u user name',
+    severity: 'high',
+    keywords: ['curl'],
+    regex: r`curl[\s\S]{0,600}?[ \t\r\n](?:-u(?:=|[ \t]{1,5})?|--user(?:=|[ \t]{1,5}))(?<q>["']?)(?<secret>[^\s:'"$]{8,128}):\k<q>(?=\s|$)`,
+    minEntropy: 3,
+    confidence: 'medium',
+    generic: true,
+    allowlist: { regexes: [r`^\$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`, r`^%[\w]+%$`, r`@`] },
+    tags: ['http'],
+    examples: {
+      positive: ['curl -u "d2LkV78zLx!t:" https://localhost:9200', 'curl https://api.acme.io/v1/charges -u Zq8mK2vX9pL4wR7t:'],
+      negative: ['curl -u jenkins_user: https://ci.acme.io', 'curl -u "$API_KEY:" https://api.acme.io', 'curl -u "myusername" http://localhost:15130/', 'curl -u ":" https://localhost:9200', 'curl -u dev@acme.io: https://x.io'],
     },
   },
   assignment('generic-password', 'Hard-coded password', r`password|passwd|passphrase|(?<![A-Za-z])pwd`, ['password', 'passwd', 'passphrase', 'pwd'], 6, 2.5, {
@@ -306,7 +328,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     positive: ['"client_secret" : "6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde",', 'JWT_SECRET=Shj1bnEaBmMJuitbwJ9cci11WUAdn4zU', "app.config['SECRET_KEY'] = '557nfdjoD2m2mRiVcwlC0toS_wkoBy2FHVSWY37X'", 'client_secret: "VLEV54refiC6bRYEJToYahca"'],
     negative: ['client_secret = None', 'secret_key = settings.SECRET_KEY', "secret: ${{ secrets.DEPLOY_KEY }}", 'secret_name = my-app-secret-v2', 'secretsmanager:GetSecretValue'],
   }),
-  assignment('generic-token', 'Hard-coded token', r`(?<!(?:public|publishable|csrf|xsrf|authenticity|jsonweb|next[_\-.]?page|page|continuation|cancellation|sync|device)[_\-.]?)token`, ['token'], 16, 3.5, {
+  assignment('generic-token', 'Hard-coded token', r`(?<!(?:public|publishable|csrf|xsrf|authenticity|jsonweb|next[_\-.]?page|page|continuation|cancellation|sync|device)[_\-.]?)token`, ['token'], 12, 3.5, {
     positive: ['SLACKBOT_TOKEN=oiwwuVtOW5NwgJDI1iCx0FSA6xJrTw69lm13vKca', '"access_token": "jdQ8r63nUJKk5u91qkcrXmBo0Xd2A_cMLowBpendwWn"', 'auth_token = "0YGnkxreZFzB9Onnh8SFbxKMl6OPCRwy"', 'genericToken="Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"'],
     negative: ['telegram_api_token = "7235:A5zc99ew7sbif146kll09cwbuoe_z4u6bqc"', '<input type="hidden" name="authenticity_token" value="7SWa-Fo1_hsC6oovfBsJFLGPUl2EhkSWPbJhWANwgaJWBDl1vxd9VNqXTNAefsJqzIRYaZEfYZLffa31rw8zJA" />', 'export OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjoiaHR0cHM6...', 'access_token = get_access_token(user)', 'token_url = https://oauth2.googleapis.com/token', 'token: ${{ github.token }}', 'AUTH_TOKEN_TTL=3600', 'tokenizer = AutoTokenizer.from_pretrained(name)', 'publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"', 'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG/Whikle15syazJOkrjJa3U2AbhIvUw=='],
   }, [], [
@@ -342,13 +364,28 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     help: 'Django signs sessions, password-reset links and CSRF tokens with SECRET_KEY. Generate a new one, load it from the environment, and expect existing sessions to be invalidated.',
     severity: 'high',
     keywords: ['secret_key'],
-    regex: r`(?<![A-Za-z0-9_])SECRET_KEY\s{0,4}=\s{0,4}(?<q>['"])(?<secret>(?:django-insecure-)?[^'"\s]{40,100})\k<q>`,
+    regex: r`(?<![A-Za-z0-9_])SECRET_KEY\s{0,4}=\s{0,4}(?<q>['"])(?!django-insecure-)(?<secret>[^'"\s]{40,100})\k<q>`,
     minEntropy: 4,
     confidence: 'medium',
     tags: ['django'],
     examples: {
-      positive: ["SECRET_KEY = 'django-insecure-8MgFjpQWLxQbgHaRc6B1$k!lovyg05PzETFy67CupYQ(x)qexFmxiC'", 'SECRET_KEY = "NNljTVAU6AkTlqKhmFWf50una6QNrTFXA-TQPy5_QGZ1GO1M_t"'],
+      positive: ['SECRET_KEY = "NNljTVAU6AkTlqKhmFWf50una6QNrTFXA-TQPy5_QGZ1GO1M_t"'],
       negative: ['SECRET_KEY = os.environ["SECRET_KEY"]', "SECRET_KEY = 'dev'", "SECRET_KEY = get_random_secret_key()"],
+    },
+  },
+  {
+    // `startproject` writes SECRET_KEY with this prefix: a key still in use wherever the settings file is deployed.
+    id: 'django-insecure-secret-key',
+    title: 'Django SECRET_KEY (django-insecure- key)',
+    help: 'Django signs sessions, password-reset links and CSRF tokens with SECRET_KEY. Generate a new one, load it from the environment, and expect existing sessions to be invalidated.',
+    severity: 'high',
+    keywords: ['django-insecure-'],
+    regex: r`(?<q>["'])(?<secret>django-insecure-[A-Za-z0-9!@#$%^&*()_=+\-]{8,250})\k<q>`,
+    minEntropy: 3,
+    tags: ['django'],
+    examples: {
+      positive: ["SECRET_KEY = 'django-insecure-8MgFjpQWLxQbgHaRc6B1$k!lovyg05PzETFy67CupYQ(x)qexFmxiC'", 'SECRET_KEY = "django-insecure-k3!x9%_&*^)q7wz"', "'SECRET_KEY': 'django-insecure-g&l**@ii*eje!xgb=2lr0m(9km8!2z',"],
+      negative: ['SECRET_KEY = "django-insecure-<your-key>"', 'prefix = "django-insecure-"', '# keys start with django-insecure-g&l**@ii*eje!xgb=2lr0m(9km8!2z'],
     },
   },
   {
@@ -483,16 +520,24 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     help: 'A database password written in the repository. Change it on the database, then read it from the environment or a secret store.',
     severity: 'high',
     keywords: ['db_pass', 'dbpass', 'db-pass', 'db.pass', 'database_pass', 'databasepass', 'database-pass', 'database.pass', 'pwd'],
-    regex: ctx(r`db[_\-.]?passw(?:or)?d|database[_\-.]?passw(?:or)?d|(?<![A-Za-z])pwd(?![A-Za-z])`, { loose: false }) + r`(?<secret>(?=[^\s"'` + '`' + r`]{0,99}[0-9!@#$%^&*?;:,<=}~+])[A-Za-z0-9:;<@=},!$?^#%&*+~_\-]{6,100})(?=["'` + '`' + r`\s\\]|$)`,
+    // Every plain assignment form; after a name that says database password also a comma followed by a quoted
+    // value (`getenv("DB_PASSWORD", "…")`) or by a value with no space (CSV), never `, name` (a call's
+    // arguments in code). The value ends at a quote, a space, a backslash, the end of the line, an XML end tag, or
+    // a comma (CSV; a comma inside the value is kept).
+    regex:
+      r`(?:` + ctx(DB_PASSWORD_NAME + r`|(?<![A-Za-z])pwd(?![A-Za-z])`, { loose: false }) +
+      r`|(?:` + DB_PASSWORD_NAME + r`)[\w.\-]{0,30}?[\\"'\]]{0,3}[ \t]{0,2},(?:[ \t]{0,2}[\\"'` + '`' + r`]{1,3}|(?=[^\s,])))` +
+      r`(?<secret>(?=[^\s"'` + '`' + r`]{0,99}[0-9!@#$%^&*?;:,<=}~+])[A-Za-z0-9:;<@=},!$?^#%&*+~_\-]{6,100})(?<!,)(?=["'` + '`' + r`\s\\,]|</|$)`,
     flags: 'i',
-    minEntropy: 2.5,
+    // 2.2: six characters with one repeated (`UJwuJ7`) are a password too.
+    minEntropy: 2.2,
     generic: true,
     confidence: 'medium',
     allowlist: { regexes: [r`^[$%!]`, r`^(?:true|false|null|none|nil|undefined)$`] },
     tags: ['database'],
     examples: {
-      positive: ['DB_PASSWORD="Zlu5!9k;Qw<2}xR"', 'database_passwd: aB3$kq9;Lm,2', '"db_password": "q8W!e4R;t6Y,u2"'],
-      negative: ['DB_PASSWORD="${DB_PASSWORD}"', 'pwd = os.getcwd()', 'cd $(pwd)', 'db_password: string', 'DB_PASSWORD=%DB_PASS%'],
+      positive: ['DB_PASSWORD="Zlu5!9k;Qw<2}xR"', 'database_passwd: aB3$kq9;Lm,2', '"db_password": "q8W!e4R;t6Y,u2"', '<db_password>ripKX=,q2</db_password>', 'DB_PASSWORD,aD@I4OVz;Lq,', 'os.getenv("DB_PASSWORD", "UJwuJ7k2")'],
+      negative: ['DB_PASSWORD="${DB_PASSWORD}"', 'pwd = os.getcwd()', 'cd $(pwd)', 'db_password: string', 'DB_PASSWORD=%DB_PASS%', 'DB_PASSWORD=[value]', 'somepwd=XXXXXXXXXXXXXXX', 'hash(pwd, salt1)', 'DB_PASSWORD=aaaaaa1'],
     },
   },
   {
@@ -503,7 +548,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     title: 'Credential in an HTTP header on a command line',
     severity: 'high',
     keywords: ['authorization:', 'key:', 'token:'],
-    regex: r`(?:-H|--header)(?:=|[ \t]{1,5})(?<q>["'])(?:Authorization:[ \t]{0,5}(?:(?:Basic|Bearer|(?:Api-)?Token)[ \t])?|(?:X-(?:[A-Za-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5})(?<secret>[\w=~@.+/\-]{8,512})\k<q>`,
+    regex: r`(?:-H|--header)(?:=|[ \t]{0,5})(?<q>["'])(?:Authorization:[ \t]{0,5}(?:(?:Basic|Bearer|(?:Api-)?Token)[ \t])?|(?:X-(?:[A-Za-z]{1,20}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5})(?<secret>[\w=~@.+/\-]{8,512})\k<q>`,
     flags: 'i',
     minEntropy: 2.75,
     confidence: 'medium',

@@ -28,7 +28,7 @@ const SPECIFIC_RULES: SecretRuleSpec[] = [
 ];
 
 /** Stems of prefixes that are plain words a value may start with, not a vendor's mark (`api-`, `secret_`, `live_`). */
-const WORD_STEMS = /^(?:api|key|token|secret|live|test|sandbox|pat|sat|sdk|mob|ansible)$/;
+const WORD_STEMS = /^(?:api|key|token|secret|live|test|sandbox|production|pat|sat|sdk|mob|ansible)$/;
 
 /**
  * The marks vendors put at the start of their credentials (`xoxp-`, `glpat-`, `sm_pat_`, `sk_live_`), read from the

@@ -106,7 +106,7 @@ export const KEYED_RULES: SecretRuleSpec[] = [
   // 32 random digits carry about 3.2 bits a character, often less: a lower bar than mixed keys.
   keyed('discord-client-secret-in-context', 'Discord client secret (in context)', 'comms', 'discord', ['discord'], r`[a-z0-9=_\-]{32}`, 'wt64ki9vsm3x966-73r3mf=sl9qd-_96', { fallback: true, minEntropy: 2.5 }),
   keyed('disqus-api-key', 'Disqus API key', 'saas', 'disqus', ['disqus'], r`[a-z0-9]{64}`, 'mcowd8a0lkwlfml7j226lur9488d9dh24gd4h3lab895z005lz3t5omem0pl9rf3'),
-  keyed('dropbox-app-key', 'Dropbox app key', 'saas', 'dropbox', ['dropbox'], r`[a-z0-9]{15}`, 'u4gwhke418c9nix', { severity: 'medium' }),
+  keyed('dropbox-app-key', 'Dropbox app key', 'saas', 'dropbox', ['dropbox'], r`[a-z0-9]{15}`, 'u4gwhke418c9nix', { severity: 'medium', minEntropy: 2.8 }),
   keyed('dropbox-long-lived-token-in-context', 'Dropbox long-lived token (in context)', 'saas', 'dropbox', ['dropbox'], r`[a-z0-9]{11}AAAAAAAAAA[a-z0-9\-_=]{43}`, 'hxd3btuodutAAAAAAAAAA1havut=syb_gd-=0h-rktcr00e1wfp_bkhdr1uy010o', { fallback: true }),
   keyed('dropbox-short-lived-token-in-context', 'Dropbox short-lived token (in context)', 'saas', 'dropbox', ['dropbox'], r`sl\.[a-z0-9\-=_]{130,140}`, 'sl.9_iixuf0kfyqu736yhdx=r3qnm6m-iz27pxd_n2rnby3f3m-urlhm0z0m6_dnv9bxz1ajac_sqyzb92ohi4e7a=9c-pw4k46pind64fnl_yopwdvn7tjo=0lo95zvsfs=zdqm7qnkc', { fallback: true }),
   // `ETSY`, `Etsy` or `etsy`, not the letters inside `SetSysctl`.

@@ -66,10 +66,47 @@ export const PAYMENT_RULES: SecretRuleSpec[] = [
     title: 'PayPal Braintree access token',
     severity: 'critical',
     keywords: ['access_token$production$', 'access_token$sandbox$'],
-    regex: r`(?<secret>access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32})(?![A-Za-z0-9])`,
-    minEntropy: 3.5,
+    // `access_token$<environment>$<merchant id>$<32 hex>`; the peers' rules stop after the merchant id, so a token
+    // written without its last part (cut, or split over two settings) is read too.
+    regex: r`(?<secret>access_token\$(?:production|sandbox)\$[a-z0-9]{16}(?:\$[a-f0-9]{32})?)(?![A-Za-z0-9])`,
+    minEntropy: 3,
     tags: ['paypal'],
-    examples: { positive: ['BRAINTREE_TOKEN=access_token$production$7zzyj8n5bozw3u73$1c004f7d08ef73f088063a0c5d657fa3'], negative: ['access_token$production$c37ergljwxihx26h', 'access_token$staging$xajkg9vbxjklre2n$9a5911daf7f591df88ba9be660a4e5df'] },
+    examples: {
+      positive: ['BRAINTREE_TOKEN=access_token$production$7zzyj8n5bozw3u73$1c004f7d08ef73f088063a0c5d657fa3', 'braintree_token: "access_token$sandbox$c37ergljwxihx26h"'],
+      negative: ['access_token$staging$xajkg9vbxjklre2n$9a5911daf7f591df88ba9be660a4e5df', 'access_token$production$aaaaaaaaaaaaaaaa', 'access_token$production$c37ergljwxihx26h0'],
+    },
+  },
+  {
+    // A client-side key (Drop-in, Hosted Fields): it can create payment-method nonces for the merchant, so the
+    // peers report it; severity low, as it is meant to ship in web pages.
+    id: 'braintree-tokenization-key',
+    title: 'Braintree tokenization key',
+    severity: 'low',
+    keywords: ['sandbox_', 'production_'],
+    // A digit somewhere: the key is random, `sandbox_settings_administratively` is a name.
+    regex: L + r`(?<secret>(?:production|sandbox)_(?=[a-z_]{0,24}[0-9])[a-z0-9]{8}_[a-z0-9]{16})` + R,
+    minEntropy: 3,
+    tags: ['paypal'],
+    examples: {
+      positive: ['braintree.dropin.create({ authorization: "sandbox_lcs0bxp2_hbnbqcmf266qv9oc" })', 'BRAINTREE_TOKENIZATION_KEY=production_dwer0kg9_rprchvbu07p71dyt'],
+      negative: ['nonMatchingToken := "development_n4tfw849_zj1rh43m7zqsho5t"', 'production_database_connection_pool', 'sandbox_settings_administratively', 'sandbox_11cfc4b7_lzfjj3081i50'],
+    },
+  },
+  {
+    // Adyen's client key (`test_`/`live_` and 30-40 characters), read beside an Adyen name: `test_` alone is too common.
+    id: 'adyen-client-key',
+    title: 'Adyen client key',
+    severity: 'low',
+    keywords: ['adyen'],
+    regex: ctx(r`adyen[\w.\-]{0,20}?`) + r`(?<secret>(?:test|live)_[A-Za-z0-9]{30,40})` + R,
+    flags: 'i',
+    minEntropy: 3,
+    confidence: 'medium',
+    tags: ['adyen'],
+    examples: {
+      positive: ['ADYEN_CLIENT_KEY=test_sR850nRAKpMYpwre9RlEg6KfAZKvwB0g', 'adyenToken,test_sR850nRAKpMYpwre9RlEg6KfAZKvwB0g,'],
+      negative: ['ADYEN_CLIENT_KEY=prod_sR850nRAKpMYpwre9RlEg6KfAZKvwB0g', 'ADYEN_ENVIRONMENT=test', 'test_sR850nRAKpMYpwre9RlEg6KfAZKvwB0g'],
+    },
   },
   {
     id: 'paypal-client-secret',

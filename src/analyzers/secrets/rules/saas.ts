@@ -306,4 +306,18 @@ export const SAAS_RULES: SecretRuleSpec[] = [
     { positive: ['GOTRUE_JWT_SECRET=yJi1L323d7DldiY3wab00NJMRP6dA4gCGloXip8J'], negative: ['GOTRUE_JWT_SECRET=kFcn06AMhI'] }),
   inContext('cloudsmith-api-key', 'Cloudsmith API key', r`cloudsmith[\w.\-]{0,20}?(?:key|token)`, ['cloudsmith'], '[a-f0-9]{40}', 3.3,
     { positive: ['CLOUDSMITH_API_KEY=f4f3a1c07d975ebb066c655290dd0df63ff2dbc6'], negative: ['CLOUDSMITH_REPO=acme/main'] }),
+  {
+    // Chief Tools (accountchief): personal access (`ctp_`), access (`cto_`) and refresh (`ctr_`) tokens.
+    id: 'chieftools-token',
+    title: 'Chief Tools token',
+    severity: 'high',
+    keywords: ['ctp_', 'cto_', 'ctr_'],
+    regex: L + r`(?<secret>ct[por]_[A-Za-z0-9]{30,248})` + R,
+    minEntropy: 3.8,
+    tags: ['chieftools'],
+    examples: {
+      positive: ['CHIEF_TOKEN=ctp_oCCxKr1vIWc7C6QNJyMs4h7hSe4vg2V76a1P', 'chieftools_api_token = "cto_KvsLrgOQ3ntGi0Z0ALZcwNjKHeIIQr3XSFgJ"'],
+      negative: ['ctr_mode_encryption_enabled_for_all_streams', 'ctp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'ctx_CkaCqnQKyfylZ8EVeIz4J7utmglhJ1LcaEL4'],
+    },
+  },
 ];

@@ -20,7 +20,8 @@ export interface RawRequest {
   timeoutMs: number;
   /** Bytes of body kept; the rest is read and dropped. */
   maxBytes: number;
-  agent?: http.Agent;
+  /** The caller's agent; `false` for a one-off connection. */
+  agent?: http.Agent | false;
   /** Check the server's certificate (https). */
   tlsVerify?: boolean;
 }
@@ -59,10 +60,24 @@ export async function sendRaw(r: RawRequest): Promise<RawResponse> {
   try {
     return await sendOnce(r);
   } catch (e) {
-    if (e instanceof StaleSocket) return sendOnce(r);
-    throw e;
+    if (!(e instanceof StaleSocket)) throw e;
+  }
+  // The agent may hold more kept-alive connections the server closed in the same moment (its keep-alive timeout
+  // ends them together after an idle spell): the second try must not take another one. Without an agent of the
+  // caller's, a one-off connection; with one, each stale connection taken is destroyed, so a bounded number of
+  // tries reaches a new connection.
+  if (!r.agent) return sendOnce({ ...r, agent: false });
+  for (let i = 0; ; i++) {
+    try {
+      return await sendOnce(r);
+    } catch (e) {
+      if (!(e instanceof StaleSocket) || i >= MAX_STALE_RETRIES) throw e;
+    }
   }
 }
+
+/** Retries of a request met by stale kept-alive connections of a caller's agent. */
+const MAX_STALE_RETRIES = 16;
 
 /** A reset or hang-up, before any answer, of a connection the agent had kept alive from an earlier request. */
 class StaleSocket extends NetworkError {}

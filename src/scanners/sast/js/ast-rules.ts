@@ -4,6 +4,7 @@ import { calleeText, prop } from './ast-rule-util.js';
 import type { FileLocation } from '../../../core/types.js';
 import { hasNestedQuantifier } from '../redos.js';
 import { EXTRA_AST_RULES } from './ast-rules-extra.js';
+import { AUDIT_AST_RULES } from './ast-rules-audit.js';
 
 export type { AstHit, AstRule, FileFacts } from './ast-rule-types.js';
 import type { AstHit, AstRule, FileFacts } from './ast-rule-types.js';
@@ -62,6 +63,15 @@ function isWholeBody(e: TS.Expression, f: FileFacts): boolean {
   return new RegExp(`\\b(const|let|var)\\s+${e.text}\\s*=\\s*(req|request|ctx\\.request)\\.body\\s*[;\\n]`).test(fn.getText(f.sf));
 }
 
+/** A value read from the request: `req.query.x`, or a variable its function sets to one (`const o = req.query.origin`). */
+function fromRequest(e: TS.Expression, f: FileFacts): boolean {
+  const REQ = /^(req|request|ctx\.request|ctx)\.(query|body|params|headers|cookies|get\(|header\()/;
+  if (REQ.test(e.getText(f.sf).replace(/\s+/g, ''))) return true;
+  if (!ts.isIdentifier(e)) return false;
+  const init = localInit(e, f);
+  return !!init && REQ.test(init.getText(f.sf).replace(/\s+/g, ''));
+}
+
 /** The initialiser of the `const`/`let` declaration an identifier refers to, found in the enclosing functions and the file. */
 function localInit(id: TS.Identifier, f: FileFacts): TS.Expression | undefined {
   let found: TS.Expression | undefined;
@@ -78,7 +88,28 @@ function localInit(id: TS.Identifier, f: FileFacts): TS.Expression | undefined {
 }
 
 function isJwt(callee: string, f: FileFacts): boolean {
-  return /(^|\.)(jwt|jsonwebtoken|JWT|jsonWebToken)\.(verify|sign|decode)$/.test(callee) || (/^(verify|sign|decode)$/.test(callee) && f.imports.has('jsonwebtoken'));
+  if (/(^|\.)(jwt|jsonwebtoken|JWT|jsonWebToken)\.(verify|sign|decode)$/.test(callee) || (/^(verify|sign|decode)$/.test(callee) && f.imports.has('jsonwebtoken'))) return true;
+  // any name the file binds to the module (`const jsonwt = require('jsonwebtoken')`, `import * as $jwt from 'jsonwebtoken'`)
+  const m = /^([\w$]+)\.(verify|sign|decode)$/.exec(callee);
+  return !!m && jwtModuleNames(f).has(m[1]!);
+}
+
+const jwtNames = new WeakMap<FileFacts, Set<string>>();
+/** Names bound in the file to jsonwebtoken (or its `default`). */
+function jwtModuleNames(f: FileFacts): Set<string> {
+  let s = jwtNames.get(f);
+  if (!s) {
+    s = new Set();
+    for (const m of f.text.matchAll(/(?:\b(?:const|let|var)\s+|,\s*)([\w$]+)\s*=\s*require\(\s*['"]jsonwebtoken['"]\s*\)|import\s+(?:\*\s+as\s+)?([\w$]+)\s+from\s+['"]jsonwebtoken['"]/g)) s.add((m[1] ?? m[2])!);
+    jwtNames.set(f, s);
+  }
+  return s;
+}
+
+/** The key a signing call is given, unwrapped from key-object helpers (`JWK.asKey(k)`, `createSecretKey(k)`, `Buffer.from(k)`). */
+function keyArg(k: TS.Expression | undefined, sf: TS.SourceFile): TS.Expression | undefined {
+  while (k && ts.isCallExpression(k) && /(^|\.)(asKey|createSecretKey|from|encode)$/.test(calleeText(k, sf)) && k.arguments[0]) k = k.arguments[0];
+  return k;
 }
 
 /** The right-hand side of the first assignment `<target> = ...` in the file (`this.secret = '...'`, `opts.key = '...'`). */
@@ -213,9 +244,14 @@ export const AST_RULES: AstRule[] = [
   },
   {
     id: 'js-jwt-none-algorithm', title: 'JWT "none" algorithm allowed', severity: 'critical', confidence: 'high', cwe: ['CWE-347'],
-    kinds: [ts.SyntaxKind.PropertyAssignment],
-    help: 'Allowing `none` accepts unsigned tokens. Remove it from `algorithms`/`algorithm`.',
+    kinds: [ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.CallExpression],
+    help: 'Allowing `none` accepts unsigned tokens. Remove it from `algorithms`/`algorithm`, and verify with a real key (not jose\'s `JWK.None`).',
     visit(n, f, report) {
+      // jose 1.x/2.x: verifying with the `None` key accepts unsigned tokens
+      if (ts.isCallExpression(n)) {
+        if (/(^|\.)verify$/.test(calleeText(n, f.sf)) && n.arguments[1] && /^(JWK\.)?None$/.test(n.arguments[1].getText(f.sf)) && f.imports.has('jose')) report(n, 'The token is verified with the None key: unsigned tokens pass.');
+        return;
+      }
       if (!ts.isPropertyAssignment(n) || !ts.isIdentifier(n.name) || !/^algorithms?$/.test(n.name.text)) return;
       const v = n.initializer;
       const vals = ts.isArrayLiteralExpression(v) ? v.elements : [v];
@@ -251,7 +287,7 @@ export const AST_RULES: AstRule[] = [
       if (!ts.isCallExpression(n)) return;
       const c = calleeText(n, f.sf);
       if (!isJwt(c, f) || !/(sign|verify)$/.test(c)) return;
-      const k = n.arguments[1];
+      const k = keyArg(n.arguments[1], f.sf);
       if (k && ((ts.isStringLiteralLike(k) && k.text.length > 0) || constString(k, f) !== undefined)) report(k, `jwt.${c.endsWith('sign') ? 'sign' : 'verify'} uses a hard-coded secret.`);
     },
   },
@@ -294,7 +330,7 @@ export const AST_RULES: AstRule[] = [
   {
     id: 'js-permissive-cors', title: 'CORS allows any origin with credentials', severity: 'medium', confidence: 'medium', cwe: ['CWE-942'],
     kinds: [ts.SyntaxKind.CallExpression],
-    callNames: new Set(['cors', 'setHeader', 'header', 'set']),
+    callNames: new Set(['cors', 'setHeader', 'header', 'set', 'writeHead', 'setHeaders', 'register']),
     help: 'Reflecting any Origin (or `origin: true`/`*`) together with credentials lets every site read authenticated responses. List the allowed origins.',
     visit(n, f, report) {
       if (ts.isCallExpression(n) && /(^|\.)cors$/.test(calleeText(n, f.sf)) && n.arguments[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
@@ -306,7 +342,24 @@ export const AST_RULES: AstRule[] = [
       }
       if (ts.isCallExpression(n) && /(^|\.)(setHeader|header|set)$/.test(calleeText(n, f.sf)) && /^access-control-allow-origin$/i.test(strArg(n, 0) ?? '')) {
         const v = n.arguments[1];
-        if (v && /(headers?\.origin|header\(\s*['"]origin['"]\s*\)|get\(\s*['"]origin['"]\s*\))/i.test(v.getText(f.sf))) report(n, 'Access-Control-Allow-Origin reflects the request Origin.');
+        if (v && (/(headers?\.origin|header\(\s*['"]origin['"]\s*\)|get\(\s*['"]origin['"]\s*\))/i.test(v.getText(f.sf)) || fromRequest(v, f))) report(n, 'Access-Control-Allow-Origin reflects the request Origin.');
+      }
+      // the header in an object (`res.writeHead(200, { 'Access-Control-Allow-Origin': origin })`, `res.set({ ... })`)
+      if (ts.isCallExpression(n) && /(^|\.)(writeHead|set|header|setHeaders)$/.test(calleeText(n, f.sf))) {
+        for (const a of n.arguments) {
+          if (!ts.isObjectLiteralExpression(a)) continue;
+          const acao = a.properties.find((p): p is TS.PropertyAssignment => ts.isPropertyAssignment(p) && /^access-control-allow-origin$/i.test(p.name.getText(f.sf).replace(/['"]/g, '')));
+          if (acao && fromRequest(acao.initializer, f)) report(n, 'Access-Control-Allow-Origin is taken from the request.');
+        }
+      }
+      // @fastify/cors registered for every origin with credentials
+      if (ts.isCallExpression(n) && /(^|\.)register$/.test(calleeText(n, f.sf)) && n.arguments[0] && ts.isIdentifier(n.arguments[0]) && n.arguments[1] && ts.isObjectLiteralExpression(n.arguments[1])) {
+        const id = n.arguments[0].text;
+        if (!new RegExp(`\\b${id}\\s*=\\s*require\\(\\s*['"](@fastify/cors|fastify-cors)['"]|import\\s+${id}\\s+from\\s+['"](@fastify/cors|fastify-cors)['"]`).test(f.text)) return;
+        const o = n.arguments[1];
+        const origin = prop(o, 'origin');
+        const any = origin && (origin.kind === ts.SyntaxKind.TrueKeyword || (ts.isStringLiteralLike(origin) && origin.text === '*'));
+        if (any && prop(o, 'credentials')?.kind === ts.SyntaxKind.TrueKeyword) report(n, '@fastify/cors allows every origin with credentials.');
       }
     },
   },
@@ -1036,6 +1089,7 @@ export const AST_RULES: AstRule[] = [
     },
   },
   ...EXTRA_AST_RULES,
+  ...AUDIT_AST_RULES,
 ];
 
 /**
@@ -1096,7 +1150,74 @@ export function runAstRules(sf: TS.SourceFile, rules: AstRule[]): AstHit[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  return [...out, ...importAnchors(out, sf)];
+}
+
+/** Library-misuse rules whose finding is also reported where the misused library is imported. */
+const ANCHORED = new Set(['js-jwt-hardcoded-secret', 'js-jwt-none-algorithm', 'js-jwt-decode-without-verify', 'js-grpc-insecure', 'js-xml-doctype-handler']);
+
+/**
+ * The `require`/`import` statements that bind the library a misuse finding calls: Semgrep-style rules written as
+ * `$X = require('m') ... $X.f(...)` report from the import, and a reader fixing the misuse often starts there (the
+ * library choice, its options). One extra finding per rule and import statement, naming the line of the misuse, for
+ * imports inside a function only: a module's top-level imports would repeat every finding of the file.
+ */
+function importAnchors(hits: AstHit[], sf: TS.SourceFile): AstHit[] {
+  const out: AstHit[] = [];
+  const seen = new Set<string>();
+  for (const h of hits) {
+    if (!ANCHORED.has(h.ruleId)) continue;
+    let call: TS.Node | undefined = h.node;
+    while (call && !ts.isCallExpression(call) && !ts.isNewExpression(call) && !ts.isBinaryExpression(call) && !ts.isSourceFile(call)) call = call.parent;
+    if (!call || ts.isSourceFile(call)) continue;
+    let root: TS.Expression = ts.isBinaryExpression(call) ? call.left : (call as TS.CallExpression).expression;
+    while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root) || ts.isElementAccessExpression(root)) root = ts.isCallExpression(root) ? root.expression : root.expression;
+    if (!ts.isIdentifier(root)) continue;
+    const decl = importOf(root, sf);
+    // an import inside the function around the misuse (or one around it); the file's own imports are not repeated
+    if (!decl || !decl.parent || ts.isSourceFile(decl.parent)) continue;
+    const key = `${h.ruleId}|${decl.pos}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const line = sf.getLineAndCharacterOfPosition(h.node.getStart(sf)).line + 1;
+    out.push({ ruleId: h.ruleId, node: decl, message: `The library imported here is misused at line ${line}: ${h.message}` });
+  }
   return out;
+}
+
+/** The statement that binds a name to a module (`const x = require('m')`, `{ a } = require('m')`, `import x from 'm'`), nearest scope first. */
+function importOf(id: TS.Identifier, sf: TS.SourceFile, depth = 0): TS.Node | undefined {
+  const binds = (b: TS.BindingName): boolean => ts.isIdentifier(b) ? b.text === id.text : b.elements.some((x) => !ts.isOmittedExpression(x) && binds(x.name));
+  const isRequire = (e: TS.Expression | undefined): boolean => {
+    while (e && (ts.isPropertyAccessExpression(e) || (ts.isCallExpression(e) && !(ts.isIdentifier(e.expression) && e.expression.text === 'require')))) e = ts.isCallExpression(e) ? e.expression : e.expression;
+    return !!e && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && !!e.arguments[0] && ts.isStringLiteralLike(e.arguments[0]);
+  };
+  for (let scope: TS.Node | undefined = id.parent; scope; scope = scope.parent) {
+    if (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope) && !ts.isBlock(scope)) continue;
+    let found: TS.Node | undefined;
+    let via: TS.Identifier | undefined;
+    const visit = (m: TS.Node): void => {
+      if (found || via || (ts.isFunctionLike(m) && m !== scope)) return;
+      if (ts.isVariableDeclaration(m) && binds(m.name) && isRequire(m.initializer)) {
+        // the statement, so the finding starts where the line does (`const x = require(...)`)
+        found = ts.isVariableDeclarationList(m.parent) && ts.isVariableStatement(m.parent.parent) ? m.parent.parent : m;
+      } else if (ts.isVariableDeclaration(m) && binds(m.name) && m.initializer) {
+        // a value taken from the module (`const { JWT } = jose`, `parser = sax.parser()`): its import
+        let e: TS.Expression = m.initializer;
+        while (ts.isPropertyAccessExpression(e) || ts.isCallExpression(e) || ts.isNewExpression(e) || ts.isAwaitExpression(e)) e = ts.isAwaitExpression(e) ? e.expression : e.expression;
+        if (ts.isIdentifier(e) && e.text !== id.text) via = e;
+      } else if (ts.isImportDeclaration(m) && m.importClause) {
+        const c = m.importClause;
+        if (c.name?.text === id.text || (c.namedBindings && (ts.isNamespaceImport(c.namedBindings) ? c.namedBindings.name.text === id.text : c.namedBindings.elements.some((e) => e.name.text === id.text)))) found = m;
+      } else ts.forEachChild(m, visit);
+    };
+    ts.forEachChild(scope, visit);
+    if (found) return found;
+    if (via) return depth < 3 ? importOf(via, sf, depth + 1) : undefined;
+    if (ts.isSourceFile(scope)) break;
+  }
+  void sf;
+  return undefined;
 }
 
 /** Location of a node, 1-based lines and columns. */

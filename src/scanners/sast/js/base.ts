@@ -75,6 +75,8 @@ export interface AnalyserOptions {
 export abstract class AnalyserBase {
   protected readonly files = new Map<string, FileState>();
   protected readonly summaries = new Map<TS.Node, Summary>();
+  /** The scope a function was first bound in (a nested function's locals: the `require`s of the function around it). */
+  protected readonly boundIn = new Map<TS.Node, Scope>();
   /** Summaries under construction (a recursive call sees the function as unknown). */
   protected readonly building = new Map<TS.Node, Summary>();
   protected readonly classes = new Map<TS.Node, ClassInfo>();

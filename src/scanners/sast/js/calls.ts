@@ -462,6 +462,14 @@ export abstract class CallEvaluator extends FunctionSummaries {
       const a0 = argNodes[0] && ts.isIdentifier(argNodes[0]) ? declaredInit(argNodes[0], sf) : argNodes[0];
       if (!(a0 && ts.isStringLiteralLike(a0) && row.first.test(a0.text))) return;
     }
+    // fixed code that names the context's fields is judged as if written in place (sandboxCode); only a context the
+    // code does not visibly read from is a sink
+    if (row.pkg === 'vm' && row.cls === 'code' && Array.isArray(row.args) && row.args[0] !== 0 && argNodes[0] && ts.isStringLiteralLike(argNodes[0])) {
+      const ctx = force(args[row.args[0]!] ?? EMPTY);
+      const fields = row.field ? force(ctx.fields?.get(row.field) ?? EMPTY).fields : ctx.fields;
+      const names = new Set(argNodes[0].text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+      if (!fields || [...fields.keys()].some((k) => names.has(k))) return;
+    }
     if (row.has && !argNodes.some((a) => ts.isArrayLiteralExpression(a) && a.elements.some((e) => ts.isStringLiteralLike(e) && row.has!.test(e.text)))) return;
     const idx = row.args === '*' ? args.map((_, i) => i) : row.args === 'last' ? [args.length - 1] : (row.args ?? [0]);
     let s: Site | undefined;

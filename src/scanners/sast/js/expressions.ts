@@ -103,6 +103,8 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       case ts.SyntaxKind.Identifier: {
         const name = (e as TS.Identifier).text;
         const v = lookup(sc, name);
+        // `(function ($) { ... })(jQuery)`: a `$`/`jQuery` parameter is jQuery, whatever the call passes
+        if (v && (name === '$' || name === 'jQuery') && !v.fns && !v.klass && !v.mod) return this.globalVal(name, e, sc);
         if (v) return v;
         if (name === 'undefined') return EMPTY;
         return this.globalVal(name, e, sc);
@@ -195,6 +197,7 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
       }
       case ts.SyntaxKind.ArrowFunction:
       case ts.SyntaxKind.FunctionExpression:
+        if (!this.boundIn.has(e)) this.boundIn.set(e, sc);
         return { t: [], fns: [{ node: e as TS.ArrowFunction, file: sc.file.unit.path, closure: sc, ...(sc.thisVal.inst ? { thisCls: sc.thisVal.inst } : {}) }] };
       case ts.SyntaxKind.ClassExpression:
         return { t: [], klass: this.classInfo(e as TS.ClassExpression, sc) };
@@ -261,6 +264,9 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
     // input read in this function only (a parameter's value is judged where it reaches a sink); taints of custom
     // (YAML) rules' sources belong to those rules
     for (const t of collapse(v)) if (t.origin === 'source' && !t.rule) this.reportTaint(t, cls, TAINT_RULES[cls].ruleId, site);
+    // a parameter built into SQL text: reported where it is built only when nothing calls the function (at call sites
+    // the value is judged where the text reaches a query)
+    if (cls === 'sql') for (const t of collapse(v)) if (t.origin !== 'source') this.reportTaint(t, cls, TAINT_RULES[cls].ruleId, { ...site, auditOnly: true });
   }
 
   protected evalObject(o: TS.ObjectLiteralExpression, sc: Scope): Val {

@@ -36,7 +36,8 @@ export class Analyser extends StatementExecutor {
       const visit = (n: TS.Node): void => {
         if (isFunctionLike(n) && n.body && !this.summaries.has(n)) {
           const cls = ts.isClassLike(n.parent) ? this.classInfo(n.parent, fs.scope) : undefined;
-          this.summary({ node: n, file: fs.unit.path, closure: fs.scope, ...(cls ? { thisCls: cls } : {}) });
+          // a function nested in one that was analysed runs in that function's scope (its local `require`s)
+          this.summary({ node: n, file: fs.unit.path, closure: this.boundIn.get(n) ?? fs.scope, ...(cls ? { thisCls: cls } : {}) });
         }
         ts.forEachChild(n, visit);
       };
@@ -57,13 +58,20 @@ export class Analyser extends StatementExecutor {
     const fs = this.files.get(path)!;
     const sf = fs.unit.sf;
     // a module that wires its own entry points (routes, MCP tools, a Lambda handler): what it neither calls, passes
-    // nor exports is dead code, not an entry point we cannot see
-    if (registersHandlers(sf)) return;
-    const refs = referenceCounts(sf);
-    const props = propertyNames(sf);
+    // nor exports is dead code, not an entry point we cannot see. This and the name sets below each walk the whole
+    // file: they are worked out for the first function with a parameter reaching an audited sink (few files have
+    // one), which gives the same hits as working them out first.
+    let registers: boolean | undefined;
+    let refSet: Set<string> | undefined;
+    let propSet: Set<string> | undefined;
+    const refs = { has: (name: string): boolean => (refSet ??= referenceCounts(sf)).has(name) };
+    const props = { has: (name: string): boolean => (propSet ??= propertyNames(sf)).has(name) };
     const visit = (n: TS.Node): void => {
       ts.forEachChild(n, visit);
-      if (!isFunctionLike(n) || !n.body || n.parameters.length === 0) return;
+      if (registers || !isFunctionLike(n) || !n.body || n.parameters.length === 0) return;
+      const s = this.summaries.get(n);
+      if (!s || !s.sinks.some((ps) => audited(ps) && n.parameters[ps.index])) return;
+      if ((registers ??= registersHandlers(sf))) return;
       let name: string | undefined;
       if (ts.isFunctionDeclaration(n)) name = n.name?.text;
       else if ((ts.isFunctionExpression(n) || ts.isArrowFunction(n)) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name) && n.parent.initializer === n) {
@@ -74,28 +82,57 @@ export class Analyser extends StatementExecutor {
         name = n.name.text;
         if (props.has(name)) return;
       }
+      // a function-valued property of an object literal kept in a variable nothing in the file reads, itself never
+      // read as a property here (`var widgets = { render: function (html) { ... } }`)
+      if (!name && (ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n))) {
+        const holder = ts.isMethodDeclaration(n) ? n : ts.isPropertyAssignment(n.parent) && n.parent.initializer === n ? n.parent : undefined;
+        const obj = holder?.parent;
+        const v = obj && ts.isObjectLiteralExpression(obj) ? obj.parent : undefined;
+        if (holder && v && ts.isVariableDeclaration(v) && v.initializer === obj && ts.isIdentifier(v.name) && ts.isIdentifier(holder.name) && !refs.has(v.name.text) && !props.has(holder.name.text) && !this.isExported(v)) {
+          name = holder.name.text;
+          if (refs.has(name)) return;
+          return this.auditSinks(n, name, fs);
+        }
+      }
       if (!name || this.isExported(n)) return;
       if (refs.has(name)) return;
+      this.auditSinks(n, name, fs);
+    };
+    visit(sf);
+  }
+
+  /** Reports the parameter sinks of a function nothing calls (see {@link auditUnused}). */
+  private auditSinks(n: TS.SignatureDeclaration, name: string, fs: ReturnType<typeof this.files.get> & object): void {
+      const sf = fs.unit.sf;
       const s = this.summaries.get(n);
       if (!s) return;
       for (const ps of s.sinks) {
-        if (!AUDIT_CLASSES.has(ps.cls) || ps.ruleId !== TAINT_RULES[ps.cls].ruleId || ps.cleaned & bit(ps.cls)) continue;
+        if (!audited(ps)) continue;
         const param = n.parameters[ps.index];
         if (!param) continue;
         const label = `parameter ${[param.name.getText(sf), ...ps.path].join('.')} of ${name}(), which nothing in this file calls`;
-        const identity = `${ps.ruleId}|${ps.site.text}|${ps.site.fnName}`;
+        let identity = `${ps.ruleId}|${ps.site.text}|${ps.site.fnName}`;
         const key = `${ps.site.file}\u0000${identity}`;
-        if (this.seen.has(key)) continue;
+        // the same sink text at several places of the function: one finding each, the later ones numbered
+        const at = `${ps.site.loc.startLine}:${ps.site.loc.startColumn}`;
+        const places = this.seenAt.get(key) ?? [];
+        if (places.includes(at) || (places.length === 0 && this.seen.has(key))) continue;
+        places.push(at);
+        this.seenAt.set(key, places);
         this.seen.add(key);
+        if (places.length > 1) identity = `${identity}#${places.length}`;
         const start = this.mkStep(fs.scope, param, `parameter ${param.name.getText(sf)} of ${name}() (no caller in this file)`);
         this.hits.push({
           cls: ps.cls, ruleId: ps.ruleId, file: ps.site.file, loc: ps.site.loc, sinkName: ps.site.sinkName, sourceLabel: label,
           flow: [start, ...ps.steps, { location: ps.site.loc, message: `reaches ${ps.site.sinkName}` }], identity, snippet: ps.site.snippet, audit: true,
         });
       }
-    };
-    visit(sf);
   }
+}
+
+/** Whether a parameter's sink is one the unused-function audit reports (see {@link AUDIT_CLASSES}). */
+function audited(ps: { cls: SinkClass; ruleId: string; cleaned: number }): boolean {
+  return AUDIT_CLASSES.has(ps.cls) && ps.ruleId === TAINT_RULES[ps.cls].ruleId && (ps.cleaned & bit(ps.cls)) === 0;
 }
 
 /** Route methods of web frameworks and MCP server registrations, called with a handler function. */

@@ -59,6 +59,10 @@ export const MODEL_ROWS: readonly string[] = [
   'vm runInNewContext sink:code 0',
   'vm runInContext sink:code 0',
   'vm compileFunction sink:code 0',
+  // input placed in the context object a script runs against: vm is no security boundary, and code given an
+  // attacker-chosen object (a getter, a `constructor`, a string it evaluates) runs it with the host's rights
+  // (when the fixed code names none of the context's fields: what it names is judged as if written in place, calls.ts)
+  'vm runInContext sink:code 1', 'vm runInNewContext sink:code 1', 'vm compileFunction sink:code 2 field=parsingContext',
   'vm new:Script sink:code 0',
   'vm2 VM().run sink:code 0', 'vm2 NodeVM().run sink:code 0', 'vm2 new:VMScript sink:code 0',
   'safe-eval . sink:code 0', 'static-eval . sink:code 0',
@@ -110,6 +114,9 @@ export const MODEL_ROWS: readonly string[] = [
   // the legacy driver's and NeDB/MarsDB's `update(query, update, { multi })` on a collection (not Sequelize's
   // `Model.update(values, { where })`, whose first argument is the new values)
   '* update sink:nosql 0 recv=(^|\\.)(\\w*[cC]ollection|coll)$',
+  // collections as fields of a database handle, mongojs/NeDB/shell style (`db.reviews.update(query, { $set })`); not
+  // when an argument has `where` (Sequelize models and Prisma delegates hung on a `db` object: values or `{ where, data }`)
+  '* update sink:nosql 0 unless=where recv=(^|\\.)\\w*[dD]b\\.[a-z]\\w*$',
   '* findOneAndRemove sink:nosql 0',
   '* replaceOne sink:nosql 0',
   '* remove sink:nosql 0 recv=(^|\\.)([A-Z]\\w*|\\w*[cC]ollection|coll|model)$',

@@ -54,6 +54,8 @@ export interface Site {
   requires?: (labels: ReadonlySet<string>) => boolean;
   /** Findings here are audits (low severity and confidence). */
   audit?: boolean;
+  /** A parameter reaching this site is reported only by the audit of functions nothing calls, never at call sites. */
+  auditOnly?: boolean;
   /** A local of `res.render(view, locals)`: reported where the view's template writes it unescaped (views.ts). */
   render?: RenderLocal;
 }

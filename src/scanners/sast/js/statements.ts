@@ -14,7 +14,10 @@ import { EMPTY, clean, dataOf, join, type Val } from './values.js';
 export abstract class StatementExecutor extends ExpressionEvaluator {
   protected hoist(stmts: readonly TS.Statement[], sc: Scope): void {
     for (const s of stmts) {
-      if (ts.isFunctionDeclaration(s) && s.name && s.body) sc.vars.set(s.name.text, { t: [], fns: [{ node: s, file: sc.file.unit.path, closure: sc }] });
+      if (ts.isFunctionDeclaration(s) && s.name && s.body) {
+        sc.vars.set(s.name.text, { t: [], fns: [{ node: s, file: sc.file.unit.path, closure: sc }] });
+        if (!this.boundIn.has(s)) this.boundIn.set(s, sc);
+      }
       else if (ts.isClassDeclaration(s) && s.name) {
         const cls = this.classInfo(s, sc);
         sc.vars.set(s.name.text, { t: [], klass: cls });

@@ -124,7 +124,7 @@ export abstract class FunctionSummaries extends ObjectModel {
       this.mkStep(sc, call, `passed to ${name}() as ${params[i] ? params[i].name.getText(this.files.get(fn.file)!.unit.sf) : `argument ${i + 1}`}`);
     for (const ps of s.sinks) {
       const arg = args[ps.index];
-      if (!arg) continue;
+      if (!arg || ps.site.auditOnly) continue;
       // a helper's whole locals parameter handed to `res.render`: each field of the argument is its own local
       const fa = ps.site.render?.key === '*' && !ps.path.length ? force(arg) : undefined;
       if (fa?.fields?.size) {

@@ -1,0 +1,16 @@
+import { relative } from 'node:path';
+import { defaultConfig } from './defaults.js';
+import { findConfig } from './find.js';
+import type { LoadedConfig } from './load.js';
+
+/**
+ * {@link resolveConfig} for the CLI: the file given with `--config`, else the one found from the scanned path, else
+ * defaults; the YAML parser, zod and the config schemas are loaded only when there is a file to read.
+ */
+export async function loadConfig(scanPath: string, explicit: string | undefined, knownScanners?: readonly string[], cwd?: string): Promise<LoadedConfig> {
+  const path = explicit ?? findConfig(scanPath);
+  if (!path) return { config: defaultConfig(), path: undefined, warnings: [] };
+  const { loadConfigFile } = await import('./load.js');
+  const shown = cwd ? relative(cwd, path) || path : path;
+  return loadConfigFile(path, knownScanners, shown.startsWith('..') ? path : shown);
+}

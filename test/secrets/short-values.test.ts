@@ -1,0 +1,96 @@
+// Short credentials in contexts that name them (a curl `-u` password, a database password, a nuget.config
+// password), assignment forms the peers' generators write (CSV, XML elements, call arguments), and the code and
+// placeholders that look like them. Each case is a line preceded by `# ruleid: <id>` (that rule must report the
+// line) or `# ok: <id>` (it must not). Synthetic values only.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileRules, detect } from '../../src/analyzers/secrets/engine.js';
+import { BUILTIN_RULES } from '../../src/analyzers/secrets/rules/index.js';
+
+const set = compileRules(BUILTIN_RULES);
+
+/** Diffs the `ruleid:` / `ok:` expectations of a fixture against what the built-in rules report on it. */
+function check(fixture: string, path: string): string[] {
+  const lines = fixture.split('\n');
+  const found = new Map<number, Set<string>>();
+  for (const d of detect(fixture, set, { path })) {
+    let ids = found.get(d.line);
+    if (!ids) found.set(d.line, (ids = new Set()));
+    ids.add(d.ruleId);
+  }
+  const problems: string[] = [];
+  let expectations = 0;
+  for (const [i, line] of lines.entries()) {
+    const m = /^\s*(?:#|<!--)\s*(ruleid|ok):\s*([\w-]+)\s*(?:-->)?$/.exec(line);
+    if (!m) continue;
+    expectations++;
+    const at = i + 2; // the next line, 1-based
+    const has = found.get(at)?.has(m[2]!) ?? false;
+    if (m[1] === 'ruleid' && !has) problems.push(`line ${at}: expected ${m[2]}, got [${[...(found.get(at) ?? [])].join(', ')}]`);
+    if (m[1] === 'ok' && has) problems.push(`line ${at}: ${m[2]} reported`);
+  }
+  assert.ok(expectations > 0, 'the fixture has expectations');
+  return problems;
+}
+
+test('curl -u: short passwords, attached values and carriage returns are read; placeholders are not', () => {
+  const fixture = [
+    '# ruleid: curl-basic-auth',
+    "curl\t--user=X_L8S58:'hlOj' https://x.io",
+    '# ruleid: curl-basic-auth',
+    'curl -s -uci:Qlrsj https://x.io',
+    '# ruleid: curl-basic-auth',
+    'curl -X POST\r--user deploy:drB_A0N https://x.io',
+    '# ruleid: curl-basic-auth',
+    'curl -u=":wGV5s" https://x.io',
+    '# ok: curl-basic-auth',
+    'curl -u foo:bar https://x.io',
+    '# ok: curl-basic-auth',
+    'curl -u api:key https://x.io',
+    '# ok: curl-basic-auth',
+    'curl -upload https://x.io',
+    '# ok: curl-basic-auth',
+    'curl -u user:%PASSWORD% https://x.io',
+    '# ok: curl-basic-auth',
+    'curl -u admin:admin https://x.io',
+  ].join('\n');
+  assert.deepEqual(check(fixture, 'deploy.sh'), []);
+});
+
+test('database passwords: six characters, CSV, XML elements and call defaults are read; code arguments are not', () => {
+  const fixture = [
+    '# ruleid: database-password',
+    'os.getenv("DB_PASSWORD", "UJwuJ7")',
+    '# ruleid: database-password',
+    'DB_PASSWORDToken,aD@I4OV;q,',
+    '# ruleid: database-password',
+    '<db_passwordToken>ripKX=</db_passwordToken>',
+    '# ruleid: database-password',
+    'db_password: UJwuJ7',
+    '# ok: database-password',
+    'conn = connect(db_host, db_password, db_name2, port)',
+    '# ok: database-password',
+    'db_password, db_user2 = load()',
+    '# ok: database-password',
+    'DB_PASSWORD=[value]',
+    '# ok: database-password',
+    'somepwd=XXXXXXXXXXXXXXX',
+    '# ok: database-password',
+    'hash(pwd, salt1)',
+    '# ok: database-password',
+    'DB_PASSWORD=aaaaaa1',
+  ].join('\n');
+  assert.deepEqual(check(fixture, 'settings.py'), []);
+});
+
+test('nuget.config: a cleartext password of nine characters with one repeated is read; a %VAR% reference is not', () => {
+  const fixture = [
+    '<!-- ruleid: nuget-config-password -->',
+    '<add key="ClearTextPassword" value="Bqxx8yZDp" />',
+    '<!-- ok: nuget-config-password -->',
+    '<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />',
+    '<!-- ok: nuget-config-password -->',
+    '<add key="ClearTextPassword" value="aaaaaaaaa" />',
+  ].join('\n');
+  assert.deepEqual(check(fixture, 'nuget.config'), []);
+});
