@@ -4,34 +4,9 @@
 // (that rule must report the line) or `# ok: <id>` (it must not). Synthetic values only.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRules, detect } from '../../src/analyzers/secrets/engine.js';
 import { BUILTIN_RULES, vendorMarks } from '../../src/analyzers/secrets/rules/index.js';
+import { checkSecretFixture } from '../helpers/secret-fixtures.js';
 
-const set = compileRules(BUILTIN_RULES);
-
-/** Diffs the `ruleid:` / `ok:` expectations of a fixture against what the built-in rules report on it. */
-function check(fixture: string): string[] {
-  const lines = fixture.split('\n');
-  const found = new Map<number, Set<string>>();
-  for (const d of detect(fixture, set, { path: 'src/settings_test.go' })) {
-    let ids = found.get(d.line);
-    if (!ids) found.set(d.line, (ids = new Set()));
-    ids.add(d.ruleId);
-  }
-  const problems: string[] = [];
-  let expectations = 0;
-  for (const [i, line] of lines.entries()) {
-    const m = /^\s*#\s*(ruleid|ok):\s*([\w-]+)\s*$/.exec(line);
-    if (!m) continue;
-    expectations++;
-    const at = i + 2; // the next line, 1-based
-    const has = found.get(at)?.has(m[2]!) ?? false;
-    if (m[1] === 'ruleid' && !has) problems.push(`line ${at}: expected ${m[2]}, got [${[...(found.get(at) ?? [])].join(', ')}]`);
-    if (m[1] === 'ok' && has) problems.push(`line ${at}: ${m[2]} reported`);
-  }
-  assert.ok(expectations > 0, 'the fixture has expectations');
-  return problems;
-}
 
 test('a name that says the value is a look-alike keeps the generic rules off; other names do not', () => {
   const fixture = [
@@ -55,7 +30,7 @@ test('a name that says the value is a look-alike keeps the generic rules off; ot
     '# ruleid: generic-api-key',
     'mockingbird_api_key = "Cc9vIFShP88xbjV0fhZ7bDkJUvzFjlQc"',
   ].join('\n');
-  assert.deepEqual(check(fixture), []);
+  assert.deepEqual(checkSecretFixture(fixture, 'src/settings_test.go'), []);
 });
 
 test("a value named for a vendor is judged by the vendor's rule alone", () => {
@@ -74,7 +49,7 @@ test("a value named for a vendor is judged by the vendor's rule alone", () => {
     '# ruleid: generic-token',
     'nonlinear_token = "HpYaax7LBejYWo6oScBVX4AN"',
   ].join('\n');
-  assert.deepEqual(check(fixture), []);
+  assert.deepEqual(checkSecretFixture(fixture, 'src/settings_test.go'), []);
 });
 
 test("a value starting with a vendor's mark that the vendor's rule rejects is a look-alike", () => {
@@ -90,7 +65,7 @@ test("a value starting with a vendor's mark that the vendor's rule rejects is a 
     '# ruleid: generic-token',
     'auth_token = "live_HpYaax7LBejYWo6oScBVX4AN"',
   ].join('\n');
-  assert.deepEqual(check(fixture), []);
+  assert.deepEqual(checkSecretFixture(fixture, 'src/settings_test.go'), []);
   const marks = vendorMarks(BUILTIN_RULES);
   for (const m of ['xoxp-', 'glpat-', 'sm_pat_', 'sk_live_']) assert.ok(marks.includes(m), m);
   for (const m of ['api-', 'secret_', 'live_', 'ansible_']) assert.ok(!marks.includes(m), m);
@@ -105,5 +80,5 @@ test('a namespace-qualified type name is a name, not a token', () => {
     '# ruleid: generic-token',
     'token: "clm40944:E30peXmnRZ5QW8W5LUehJEJ0ymv7j4"',
   ].join('\n');
-  assert.deepEqual(check(fixture), []);
+  assert.deepEqual(checkSecretFixture(fixture, 'src/settings_test.go'), []);
 });

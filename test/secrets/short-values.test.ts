@@ -4,34 +4,8 @@
 // line) or `# ok: <id>` (it must not). Synthetic values only.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRules, detect } from '../../src/analyzers/secrets/engine.js';
-import { BUILTIN_RULES } from '../../src/analyzers/secrets/rules/index.js';
+import { checkSecretFixture } from '../helpers/secret-fixtures.js';
 
-const set = compileRules(BUILTIN_RULES);
-
-/** Diffs the `ruleid:` / `ok:` expectations of a fixture against what the built-in rules report on it. */
-function check(fixture: string, path: string): string[] {
-  const lines = fixture.split('\n');
-  const found = new Map<number, Set<string>>();
-  for (const d of detect(fixture, set, { path })) {
-    let ids = found.get(d.line);
-    if (!ids) found.set(d.line, (ids = new Set()));
-    ids.add(d.ruleId);
-  }
-  const problems: string[] = [];
-  let expectations = 0;
-  for (const [i, line] of lines.entries()) {
-    const m = /^\s*(?:#|<!--)\s*(ruleid|ok):\s*([\w-]+)\s*(?:-->)?$/.exec(line);
-    if (!m) continue;
-    expectations++;
-    const at = i + 2; // the next line, 1-based
-    const has = found.get(at)?.has(m[2]!) ?? false;
-    if (m[1] === 'ruleid' && !has) problems.push(`line ${at}: expected ${m[2]}, got [${[...(found.get(at) ?? [])].join(', ')}]`);
-    if (m[1] === 'ok' && has) problems.push(`line ${at}: ${m[2]} reported`);
-  }
-  assert.ok(expectations > 0, 'the fixture has expectations');
-  return problems;
-}
 
 test('curl -u: short passwords, attached values and carriage returns are read; placeholders are not', () => {
   const fixture = [
@@ -54,7 +28,7 @@ test('curl -u: short passwords, attached values and carriage returns are read; p
     '# ok: curl-basic-auth',
     'curl -u admin:admin https://x.io',
   ].join('\n');
-  assert.deepEqual(check(fixture, 'deploy.sh'), []);
+  assert.deepEqual(checkSecretFixture(fixture, 'deploy.sh'), []);
 });
 
 test('database passwords: six characters, CSV, XML elements and call defaults are read; code arguments are not', () => {
@@ -80,7 +54,7 @@ test('database passwords: six characters, CSV, XML elements and call defaults ar
     '# ok: database-password',
     'DB_PASSWORD=aaaaaa1',
   ].join('\n');
-  assert.deepEqual(check(fixture, 'settings.py'), []);
+  assert.deepEqual(checkSecretFixture(fixture, 'settings.py'), []);
 });
 
 test('nuget.config: a cleartext password of nine characters with one repeated is read; a %VAR% reference is not', () => {
@@ -92,5 +66,5 @@ test('nuget.config: a cleartext password of nine characters with one repeated is
     '<!-- ok: nuget-config-password -->',
     '<add key="ClearTextPassword" value="aaaaaaaaa" />',
   ].join('\n');
-  assert.deepEqual(check(fixture, 'nuget.config'), []);
+  assert.deepEqual(checkSecretFixture(fixture, 'nuget.config'), []);
 });

@@ -15,6 +15,7 @@ import { compileRules, detect, type RuleSet } from './engine.js';
 import type { SecretRuleSpec } from './rule.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import { buildRuleSet, builtinRuleSet } from './ruleset.js';
+import { isAscii, LiteralTable } from './screen.js';
 
 /** How many partial sets are compiled before the masker compiles the whole one instead (each compile starts over). */
 const PARTIAL_COMPILES = 3;
@@ -116,9 +117,9 @@ interface KeywordIndex {
 let index: KeywordIndex | null | undefined;
 
 /**
- * The rules' keywords in a table of their first two characters (ASCII, lower-cased, as the keyword automaton
- * folds them), then the rest compared, as in screen.ts. Null when some rule has no keyword (it runs on every
- * text) or a keyword outside ASCII: the whole set is compiled then.
+ * The rules' keywords in a {@link LiteralTable} (ASCII, without regard to case, as the keyword automaton folds
+ * them). Null when some rule has no keyword (it runs on every text) or a keyword outside ASCII: the whole set is
+ * compiled then.
  */
 function keywordIndex(): KeywordIndex | null {
   if (index !== undefined) return index;
@@ -127,7 +128,7 @@ function keywordIndex(): KeywordIndex | null {
   BUILTIN_RULES.forEach((r, i) => {
     if (r.keywords.length === 0) plain = false;
     for (const raw of r.keywords) {
-      if (!/^[\x00-\x7f]+$/.test(raw)) plain = false;
+      if (!isAscii(raw) || raw === '') plain = false;
       const k = raw.toLowerCase();
       const list = rulesOf.get(k);
       if (!list) rulesOf.set(k, [i]);
@@ -135,60 +136,16 @@ function keywordIndex(): KeywordIndex | null {
     }
   });
   if (!plain) return (index = null);
-  const single: (number[] | undefined)[] = new Array(128);
-  const first = new Uint8Array(128);
-  const at = new Int32Array(128 * 128 + 1);
-  const longer: string[] = [];
-  for (const [k, rules] of rulesOf) {
-    if (k.length === 1) single[k.charCodeAt(0)] = rules;
-    else longer.push(k);
-  }
-  const pairOf = (l: string) => l.charCodeAt(0) * 128 + l.charCodeAt(1);
-  for (const l of longer) {
-    first[l.charCodeAt(0)] = 1;
-    at[pairOf(l) + 1]!++;
-  }
-  for (let p = 0; p < 128 * 128; p++) at[p + 1]! += at[p]!;
-  const rests = new Array<string>(longer.length);
-  const wakes = new Array<number[]>(longer.length);
-  const next = at.slice(0, 128 * 128);
-  for (const l of longer) {
-    const slot = next[pairOf(l)]!++;
-    rests[slot] = l.slice(2);
-    wakes[slot] = rulesOf.get(l)!;
-  }
-  const add = (rules: readonly number[], into: Set<number>) => {
-    for (const r of rules) into.add(r);
-    return true;
-  };
+  const table = new LiteralTable([...rulesOf]);
   return (index = {
     wake(text, into) {
       let any = false;
-      const n = text.length;
-      for (let i = 0; i < n; i++) {
-        const a = fold(text.charCodeAt(i));
-        if (a < 0) continue;
-        const one = single[a];
-        if (one) any = add(one, into);
-        if (first[a] === 0 || i + 1 >= n) continue;
-        const b = fold(text.charCodeAt(i + 1));
-        if (b < 0) continue;
-        for (let k = at[a * 128 + b]!, end = at[a * 128 + b + 1]!; k < end; k++) if (restAt(text, i + 2, rests[k]!)) any = add(wakes[k]!, into);
-      }
+      table.scan(text, (rules) => {
+        for (const r of rules) into.add(r);
+        any = true;
+      });
       return any;
     },
   });
 }
 
-/** An ASCII character code lower-cased; -1 outside ASCII. */
-function fold(c: number): number {
-  if (c >= 128) return -1;
-  return c >= 65 && c <= 90 ? c | 32 : c;
-}
-
-/** Whether `rest` (lower case ASCII) is at `at` of the text, without regard to ASCII case. */
-function restAt(text: string, at: number, rest: string): boolean {
-  if (at + rest.length > text.length) return false;
-  for (let j = 0; j < rest.length; j++) if (fold(text.charCodeAt(at + j)) !== rest.charCodeAt(j)) return false;
-  return true;
-}

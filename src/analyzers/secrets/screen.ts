@@ -19,47 +19,73 @@ export interface LiteralScreen {
 
 /**
  * A test for the literals (ASCII, matched without regard to ASCII case, as the keyword automaton does; a character
- * outside ASCII matches none of theirs): a table of their first two characters, then the rest compared. Not one
- * case-insensitive alternation of them as a regex: compiling that one (800 literals) cost every run of the CLI
- * several milliseconds before its first line. Literals outside ASCII (none of the rules') get that regex still.
+ * outside ASCII matches none of theirs), by a {@link LiteralTable}. Not one case-insensitive alternation of them as
+ * a regex: compiling that one (800 literals) cost every run of the CLI several milliseconds before its first line.
+ * Literals outside ASCII (none of the rules') get that regex still.
  */
 export function literalScreen(literals: readonly string[]): LiteralScreen | null {
   if (literals.length === 0) return null;
-  if (literals.some((l) => !/^[\x00-\x7f]+$/.test(l))) return new RegExp(literals.map((l) => l.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('|'), 'i');
-  // Literals of one character by that character; the others by their first two (each as 0-127, letters lower-cased),
-  // their rests in one list grouped by those two: the rests of pair p are rests[at[p] .. at[p + 1]).
-  const single = new Uint8Array(128);
-  const first = new Uint8Array(128);
-  const at = new Int32Array(128 * 128 + 1);
-  const longer = literals.map(lowerAscii).filter((l) => {
-    if (l.length > 1) return true;
-    single[l.charCodeAt(0)] = 1;
-    return false;
-  });
-  const pairOf = (l: string) => l.charCodeAt(0) * 128 + l.charCodeAt(1);
-  for (const l of longer) {
-    first[l.charCodeAt(0)] = 1;
-    at[pairOf(l) + 1]!++;
-  }
-  for (let p = 0; p < 128 * 128; p++) at[p + 1]! += at[p]!;
-  const rests = new Array<string>(longer.length);
-  const next = at.slice(0, 128 * 128);
-  for (const l of longer) rests[next[pairOf(l)]!++] = l.slice(2);
-  return {
-    test(text: string): boolean {
-      const n = text.length;
-      for (let i = 0; i < n; i++) {
-        const a = fold(text.charCodeAt(i));
-        if (a < 0) continue;
-        if (single[a] === 1) return true;
-        if (first[a] === 0 || i + 1 >= n) continue;
-        const b = fold(text.charCodeAt(i + 1));
-        if (b < 0) continue;
-        for (let k = at[a * 128 + b]!, end = at[a * 128 + b + 1]!; k < end; k++) if (restAt(text, i + 2, rests[k]!)) return true;
-      }
+  if (literals.some((l) => !isAscii(l))) return new RegExp(literals.map((l) => l.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('|'), 'i');
+  const table = new LiteralTable(literals.map((l) => [lowerAscii(l), true] as const));
+  const stop = () => true;
+  return { test: (text) => table.scan(text, stop) };
+}
+
+/**
+ * Literals (ASCII, at least one character), each with a value, found in a text without regard to ASCII case: the
+ * one-character literals by that character, the others by a table of their first two characters (each as 0-127,
+ * letters lower-cased), then their rests compared: the rests of pair p are rests[at[p] .. at[p + 1]).
+ */
+export class LiteralTable<T> {
+  private readonly single: (T[] | undefined)[] = new Array<T[] | undefined>(128);
+  private readonly first = new Uint8Array(128);
+  private readonly at = new Int32Array(128 * 128 + 1);
+  private readonly rests: string[];
+  private readonly values: T[];
+
+  constructor(entries: readonly (readonly [literal: string, value: T])[]) {
+    const longer = entries.filter(([l, v]) => {
+      if (l.length > 1) return true;
+      (this.single[fold(l.charCodeAt(0))] ??= []).push(v);
       return false;
-    },
-  };
+    });
+    const pairOf = (l: string) => fold(l.charCodeAt(0)) * 128 + fold(l.charCodeAt(1));
+    for (const [l] of longer) {
+      this.first[fold(l.charCodeAt(0))] = 1;
+      this.at[pairOf(l) + 1]!++;
+    }
+    for (let p = 0; p < 128 * 128; p++) this.at[p + 1]! += this.at[p]!;
+    this.rests = new Array<string>(longer.length);
+    this.values = new Array<T>(longer.length);
+    const next = this.at.slice(0, 128 * 128);
+    for (const [l, v] of longer) {
+      const slot = next[pairOf(l)]!++;
+      this.rests[slot] = lowerAscii(l.slice(2));
+      this.values[slot] = v;
+    }
+  }
+
+  /** Calls `hit` with the value of every literal occurrence in `text`, in text order, until it returns true; whether it did. */
+  scan(text: string, hit: (value: T) => boolean | void): boolean {
+    const { single, first, at, rests, values } = this;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const a = fold(text.charCodeAt(i));
+      if (a < 0) continue;
+      const one = single[a];
+      if (one !== undefined) for (const v of one) if (hit(v) === true) return true;
+      if (first[a] === 0 || i + 1 >= n) continue;
+      const b = fold(text.charCodeAt(i + 1));
+      if (b < 0) continue;
+      for (let k = at[a * 128 + b]!, end = at[a * 128 + b + 1]!; k < end; k++) if (restAt(text, i + 2, rests[k]!) && hit(values[k]!) === true) return true;
+    }
+    return false;
+  }
+}
+
+/** Whether every character of `s` is ASCII. */
+export function isAscii(s: string): boolean {
+  return /^[\x00-\x7f]*$/.test(s);
 }
 
 /** An ASCII character code lower-cased; -1 outside ASCII. */
