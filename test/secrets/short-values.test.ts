@@ -68,3 +68,17 @@ test('nuget.config: a cleartext password of nine characters with one repeated is
   ].join('\n');
   assert.deepEqual(checkSecretFixture(fixture, 'nuget.config'), []);
 });
+
+test('values typed as ascending runs (abc123def456) are examples; random values of the same length are not', () => {
+  const fixture = [
+    '# ok: generic-token',
+    'API_TOKEN=abc123def456',
+    '# ok: generic-token',
+    'auth_token = "123abc456def789"',
+    '# ruleid: generic-token',
+    'API_TOKEN=q7Rk2mX9wZp4',
+    '# ruleid: generic-token',
+    'auth_token = "abc1x3def45Q6z"',
+  ].join('\n');
+  assert.deepEqual(checkSecretFixture(fixture, 'settings.env'), []);
+});

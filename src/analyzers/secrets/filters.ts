@@ -62,7 +62,29 @@ function isPatterned(s: string): boolean {
   // Dropbox long-lived tokens, macaroons), so only shorter values count it as typed by hand.
   if (s.length >= 40 ? /([^A])\1{5,}/.test(s) : /(.)\1{5,}/.test(s)) return true;
   const low = s.toLowerCase();
-  return low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty');
+  if (low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty')) return true;
+  return isAscendingRuns(low);
+}
+
+/**
+ * Whether a (lower-case) value is nothing but ascending runs of letters or digits, each at least three long:
+ * `abc123def456`, `123abc`, `abcd1234xyz`, as typed for an example. A random token is almost never that.
+ */
+function isAscendingRuns(low: string): boolean {
+  if (low.length < 6) return false;
+  let run = 1;
+  for (let i = 1; i <= low.length; i++) {
+    const a = low.charCodeAt(i - 1);
+    const b = i < low.length ? low.charCodeAt(i) : -1;
+    const sameKind = (a >= 97 && a <= 122 && b >= 97 && b <= 122) || (a >= 48 && a <= 57 && b >= 48 && b <= 57);
+    if (sameKind && b === a + 1) {
+      run++;
+      continue;
+    }
+    if (run < 3 || !((a >= 97 && a <= 122) || (a >= 48 && a <= 57))) return false;
+    run = 1;
+  }
+  return true;
 }
 
 /**
