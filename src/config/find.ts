@@ -29,3 +29,9 @@ export function findConfig(start: string): string | undefined {
   }
   return undefined;
 }
+
+/** How a config file is named in messages: relative to `cwd` when it lies below it, else its absolute path. */
+export function shownConfigPath(path: string, cwd?: string): string {
+  const shown = cwd ? relative(cwd, path) || path : path;
+  return shown.startsWith('..') ? path : shown;
+}

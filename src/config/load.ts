@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type * as z from 'zod';
 import { InputError } from '../core/errors.js';
@@ -9,7 +8,7 @@ import { readNamedFile } from '../core/named-file.js';
 import { userRegExp } from '../core/linear-regex.js';
 import { configSchema, type Config } from './schema.js';
 import { defaultConfig } from './defaults.js';
-import { findConfig } from './find.js';
+import { findConfig, shownConfigPath } from './find.js';
 
 export { CONFIG_NAMES, findConfig } from './find.js';
 
@@ -142,6 +141,5 @@ export function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]
 export function resolveConfig(scanPath: string, explicit: string | undefined, knownScanners?: readonly string[], cwd?: string): LoadedConfig {
   const path = explicit ?? findConfig(scanPath);
   if (!path) return { config: defaultConfig(), path: undefined, warnings: [] };
-  const shown = cwd ? relative(cwd, path) || path : path;
-  return loadConfigFile(path, knownScanners, shown.startsWith('..') ? path : shown);
+  return loadConfigFile(path, knownScanners, shownConfigPath(path, cwd));
 }

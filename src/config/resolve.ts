@@ -1,6 +1,5 @@
-import { relative } from 'node:path';
 import { defaultConfig } from './defaults.js';
-import { findConfig } from './find.js';
+import { findConfig, shownConfigPath } from './find.js';
 import type { LoadedConfig } from './load.js';
 
 /**
@@ -11,6 +10,5 @@ export async function loadConfig(scanPath: string, explicit: string | undefined,
   const path = explicit ?? findConfig(scanPath);
   if (!path) return { config: defaultConfig(), path: undefined, warnings: [] };
   const { loadConfigFile } = await import('./load.js');
-  const shown = cwd ? relative(cwd, path) || path : path;
-  return loadConfigFile(path, knownScanners, shown.startsWith('..') ? path : shown);
+  return loadConfigFile(path, knownScanners, shownConfigPath(path, cwd));
 }

@@ -262,21 +262,23 @@ const SCREEN_FINDINGS = 500;
  */
 async function redactAll(findings: Finding[]): Promise<Finding[]> {
   if (findings.length === 0) return findings;
+  // Findings repeat their texts (messages, paths, snippets of the same line): each distinct text is masked once,
+  // and the masker compiles the rules all of them wake at once.
+  const texts = new Set<string>();
   // A large report almost surely has a text to mask, and a first pass over it would cost more than loading.
   if (findings.length <= SCREEN_FINDINGS) {
     const { mayHoldSecret } = await import('../analyzers/secrets/screen.js');
     let might = false;
     const screened = redactFindings(findings, (t) => {
+      texts.add(t);
       if (!might && mayHoldSecret(t)) might = true;
       return t;
     });
     if (!might) return screened;
+  } else {
+    forEachText(findings, (t) => texts.add(t));
   }
-  // Findings repeat their texts (messages, paths, snippets of the same line): each distinct text is masked once,
-  // and the masker compiles the rules all of them wake at once.
   const { maskSecrets, prepareMasker } = await import('../analyzers/secrets/mask.js');
-  const texts = new Set<string>();
-  forEachText(findings, (t) => texts.add(t));
   prepareMasker(texts);
   const masked = new Map<string, string>();
   return redactFindings(findings, (t) => {

@@ -14,7 +14,7 @@ import { redact } from './analyze.js';
 import { compileRules, detect, type RuleSet } from './engine.js';
 import type { SecretRuleSpec } from './rule.js';
 import { BUILTIN_RULES } from './rules/index.js';
-import { buildRuleSet, builtinRuleSet } from './ruleset.js';
+import { buildRuleSet, builtinRuleSet, defaultRuleSetInput } from './ruleset.js';
 import { isAscii, LiteralTable } from './screen.js';
 
 /** How many partial sets are compiled before the masker compiles the whole one instead (each compile starts over). */
@@ -24,15 +24,18 @@ const PARTIAL_COMPILES = 3;
 const woken = new Set<number>();
 let partial: RuleSet | undefined;
 let compiles = 0;
-/** The whole built-in set, once the masker needed it (or undefined: see {@link rulesFor}). */
-let whole: RuleSet | undefined;
+
+/** The whole built-in set, compiled once per thread and shared with the secrets scanner (ruleset.ts). */
+function wholeSet(): RuleSet {
+  return buildRuleSet(defaultRuleSetInput());
+}
 
 /**
  * Prepares the masker for these texts at once: one compile of the rules any of them wakes, instead of one each
  * time a text wakes a rule not compiled yet. Optional: {@link maskSecrets} compiles what it lacks.
  */
 export function prepareMasker(texts: ReadonlySet<string>): void {
-  if (whole ?? builtinRuleSet()) return;
+  if (builtinRuleSet()) return;
   const need = new Set<number>();
   const index = keywordIndex();
   if (!index) return;
@@ -76,16 +79,14 @@ export function wokenRules(text: string): Set<number> | null {
 
 /** A rule set that finds in `text` what the whole built-in set finds; undefined when no rule wakes in it. */
 function rulesFor(text: string): RuleSet | undefined {
-  const all = whole ?? builtinRuleSet();
+  const all = builtinRuleSet();
   if (all) return all;
   if (partial && prepared?.texts.has(text)) return prepared.quiet.has(text) ? undefined : partial;
-  const index = keywordIndex();
-  if (!index) return (whole = buildRuleSet({ custom: [], disable: [], allowRegexes: [], stopwords: [] }));
-  const need = new Set<number>();
-  index.wake(text, need);
+  const need = wokenRules(text);
+  if (!need) return wholeSet();
   if (need.size === 0) return undefined;
   grow(need);
-  return whole ?? partial;
+  return builtinRuleSet() ?? partial;
 }
 
 /** Adds these rules to the compiled ones (or compiles the whole set, past {@link PARTIAL_COMPILES}). */
@@ -98,7 +99,7 @@ function grow(need: ReadonlySet<number>): void {
   }
   if (!added) return;
   if (++compiles > PARTIAL_COMPILES) {
-    whole = buildRuleSet({ custom: [], disable: [], allowRegexes: [], stopwords: [] });
+    wholeSet();
     partial = undefined;
     return;
   }

@@ -15,6 +15,11 @@ export interface RuleSetInput {
   stopwords: string[];
 }
 
+/** The rule-set input of a default config: the built-in rules, nothing disabled, added or allowed. */
+export function defaultRuleSetInput(): RuleSetInput {
+  return { custom: [], disable: [], allowRegexes: [], stopwords: [] };
+}
+
 /** The rule-set input from a validated `scanners.secrets` config. */
 export function ruleSetInput(cfg: SecretsConfig): RuleSetInput {
   return {

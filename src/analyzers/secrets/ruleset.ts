@@ -3,7 +3,7 @@ import type { SecretRuleSpec } from './rule.js';
 import type { RuleSetInput } from './rule-meta.js';
 import { BUILTIN_RULES } from './rules/index.js';
 
-export { ruleSetInput, secretRuleMeta, type RuleSetInput } from './rule-meta.js';
+export { defaultRuleSetInput, ruleSetInput, secretRuleMeta, type RuleSetInput } from './rule-meta.js';
 
 /** Built-in rules minus disabled ones, plus custom rules (a custom rule with a built-in id replaces it). */
 export function activeSpecs(input: RuleSetInput): SecretRuleSpec[] {

@@ -126,7 +126,7 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
   }
   // where the taint engine already reports the flow, the structural audit of the same call says nothing more
   const taintAt = new Set(findings.map((f) => `${f.ruleId}|${locKey(f.location)}`));
-  const taintLines = new Set(findings.map((f) => `${f.ruleId}|${(f.location as { path?: string }).path}:${(f.location as { startLine?: number }).startLine}`));
+  const taintLines = new Set(findings.map((f) => `${f.ruleId}|${lineKey(f.location)}`));
   for (const u of units) {
     let astHits: ReturnType<typeof runAstRules> = [];
     try {
@@ -139,7 +139,7 @@ export function analyseGroup(files: readonly GroupFile[], o: GroupOptions): Grou
       const r = AST_RULES.find((x) => x.id === h.ruleId)!;
       const loc = nodeLocation(u.sf, u.path, h.node);
       const deferTo = DEFER_TO_TAINT[r.id];
-      if (deferTo && (taintAt.has(`${deferTo}|${locKey(loc)}`) || (LINE_DEFER.has(r.id) && taintLines.has(`${deferTo}|${loc.path}:${loc.startLine}`)))) continue;
+      if (deferTo && (taintAt.has(`${deferTo}|${locKey(loc)}`) || (LINE_DEFER.has(r.id) && taintLines.has(`${deferTo}|${lineKey(loc)}`)))) continue;
       const snippet = (u.sf.text.split('\n', loc.startLine ?? 1)[(loc.startLine ?? 1) - 1] ?? '').trim().slice(0, 300);
       findings.push({
         scanner: 'sast', ruleId: r.id, severity: r.severity, confidence: r.confidence, message: h.message, cwe: r.cwe,
@@ -175,8 +175,12 @@ const DEFER_TO_TAINT: Record<string, string> = { 'js-trusted-html-bypass': 'js-x
 const LINE_DEFER = new Set(['js-spawn-shell', 'js-html-from-parameter']);
 
 function locKey(l: RawFinding['location']): string {
-  const f = l as { path?: string; startLine?: number; startColumn?: number };
-  return `${f.path}:${f.startLine}:${f.startColumn}`;
+  return `${lineKey(l)}:${(l as { startColumn?: number }).startColumn}`;
+}
+
+function lineKey(l: RawFinding['location']): string {
+  const f = l as { path?: string; startLine?: number };
+  return `${f.path}:${f.startLine}`;
 }
 
 /** A group this large makes the heap grow by hundreds of megabytes (its trees and summaries). */

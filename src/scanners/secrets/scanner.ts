@@ -5,7 +5,7 @@ import type { SecretHit } from '../../analyzers/secrets/analyze.js';
 import type { SecretsConfig } from '../../analyzers/secrets/config.js';
 import type { SecretRuleSpec } from '../../analyzers/secrets/rule.js';
 import type { RuleSet } from '../../analyzers/secrets/engine.js';
-import { ruleSetInput, secretRuleMeta, type RuleSetInput } from '../../analyzers/secrets/rule-meta.js';
+import { defaultRuleSetInput, ruleSetInput, secretRuleMeta, type RuleSetInput } from '../../analyzers/secrets/rule-meta.js';
 import type { WorkerJob, WorkerResult, WorkerRules } from './worker.js';
 import { adoptWorkers, defaultThreads, hasSpareWorkers, startWorkers } from './prestart.js';
 import type { FileJob, FileResult } from './read.js';
@@ -40,7 +40,7 @@ export const secretsScanner: Scanner<SecretsConfig> = {
   rules(config) {
     // As activeSpecs gives them (ruleset.ts), from metadata alone: the rules and the engine load with the first file.
     // (no config: the default one's input, without loading its schema)
-    const input: RuleSetInput = config ? ruleSetInput(config) : { custom: [], disable: [], allowRegexes: [], stopwords: [] };
+    const input = config ? ruleSetInput(config) : defaultRuleSetInput();
     const custom = new Set(input.custom.map((r) => r.id));
     const off = new Set(input.disable);
     return [...builtinSecretMetas().filter((b) => !off.has(b.id) && !custom.has(b.id)).map((b) => b.meta), ...input.custom.map(secretRuleMeta)];

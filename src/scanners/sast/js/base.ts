@@ -214,18 +214,8 @@ export abstract class AnalyserBase {
       // an audit site with a command-line value: whoever runs the program chose it (already reported, at low
       // severity, where it reaches the file API)
       if (site.audit && t.label.startsWith('process.argv')) return;
-      let identity = `${ruleId}|${site.text}|${site.fnName}`;
-      const key = `${site.file}\u0000${identity}`;
-      // the same sink text in two functions of one name (two handlers of one route): one finding each, the later
-      // ones numbered so fingerprints stay free of line numbers
-      const at = `${site.loc.startLine}:${site.loc.startColumn}`;
-      const places = this.seenAt.get(key) ?? [];
-      if (places.includes(at)) return;
-      if (places.length === 0 && this.seen.has(key)) return;
-      places.push(at);
-      this.seenAt.set(key, places);
-      this.seen.add(key);
-      if (places.length > 1) identity = `${identity}#${places.length}`;
+      const identity = this.findingIdentity(ruleId, site);
+      if (identity === undefined) return;
       this.hits.push({
         cls, ruleId, file: site.file, loc: site.loc, sinkName: site.sinkName, sourceLabel: t.label,
         flow: [...t.steps, { location: site.loc, message: `reaches ${site.sinkName}` }], identity, snippet: site.snippet,
@@ -240,6 +230,23 @@ export abstract class AnalyserBase {
     const pathKey = t.path.join('.');
     if (b.sinks.some((s) => s.site === site && s.index === t.index && s.path.join('.') === pathKey && s.ruleId === ruleId)) return;
     b.sinks.push({ index: t.index, path: t.path, cls, ruleId, cleaned, steps: t.steps, site });
+  }
+
+  /**
+   * The identity of a finding of `ruleId` at `site` (rule, sink text and function), or undefined when that place
+   * has one already. The same sink text at other places (two handlers of one route, a sink repeated in a function)
+   * gives one finding each, the later ones numbered so fingerprints stay free of line numbers.
+   */
+  protected findingIdentity(ruleId: string, site: Site): string | undefined {
+    const identity = `${ruleId}|${site.text}|${site.fnName}`;
+    const key = `${site.file}\u0000${identity}`;
+    const at = `${site.loc.startLine}:${site.loc.startColumn}`;
+    const places = this.seenAt.get(key) ?? [];
+    if (places.includes(at) || (places.length === 0 && this.seen.has(key))) return undefined;
+    places.push(at);
+    this.seenAt.set(key, places);
+    this.seen.add(key);
+    return places.length > 1 ? `${identity}#${places.length}` : identity;
   }
 
   /** Every taint of a value (fields included) reaches a sink. */

@@ -103,30 +103,22 @@ export class Analyser extends StatementExecutor {
 
   /** Reports the parameter sinks of a function nothing calls (see {@link auditUnused}). */
   private auditSinks(n: TS.SignatureDeclaration, name: string, fs: ReturnType<typeof this.files.get> & object): void {
-      const sf = fs.unit.sf;
-      const s = this.summaries.get(n);
-      if (!s) return;
-      for (const ps of s.sinks) {
-        if (!audited(ps)) continue;
-        const param = n.parameters[ps.index];
-        if (!param) continue;
-        const label = `parameter ${[param.name.getText(sf), ...ps.path].join('.')} of ${name}(), which nothing in this file calls`;
-        let identity = `${ps.ruleId}|${ps.site.text}|${ps.site.fnName}`;
-        const key = `${ps.site.file}\u0000${identity}`;
-        // the same sink text at several places of the function: one finding each, the later ones numbered
-        const at = `${ps.site.loc.startLine}:${ps.site.loc.startColumn}`;
-        const places = this.seenAt.get(key) ?? [];
-        if (places.includes(at) || (places.length === 0 && this.seen.has(key))) continue;
-        places.push(at);
-        this.seenAt.set(key, places);
-        this.seen.add(key);
-        if (places.length > 1) identity = `${identity}#${places.length}`;
-        const start = this.mkStep(fs.scope, param, `parameter ${param.name.getText(sf)} of ${name}() (no caller in this file)`);
-        this.hits.push({
-          cls: ps.cls, ruleId: ps.ruleId, file: ps.site.file, loc: ps.site.loc, sinkName: ps.site.sinkName, sourceLabel: label,
-          flow: [start, ...ps.steps, { location: ps.site.loc, message: `reaches ${ps.site.sinkName}` }], identity, snippet: ps.site.snippet, audit: true,
-        });
-      }
+    const sf = fs.unit.sf;
+    const s = this.summaries.get(n);
+    if (!s) return;
+    for (const ps of s.sinks) {
+      if (!audited(ps)) continue;
+      const param = n.parameters[ps.index];
+      if (!param) continue;
+      const identity = this.findingIdentity(ps.ruleId, ps.site);
+      if (identity === undefined) continue;
+      const label = `parameter ${[param.name.getText(sf), ...ps.path].join('.')} of ${name}(), which nothing in this file calls`;
+      const start = this.mkStep(fs.scope, param, `parameter ${param.name.getText(sf)} of ${name}() (no caller in this file)`);
+      this.hits.push({
+        cls: ps.cls, ruleId: ps.ruleId, file: ps.site.file, loc: ps.site.loc, sinkName: ps.site.sinkName, sourceLabel: label,
+        flow: [start, ...ps.steps, { location: ps.site.loc, message: `reaches ${ps.site.sinkName}` }], identity, snippet: ps.site.snippet, audit: true,
+      });
+    }
   }
 }
 

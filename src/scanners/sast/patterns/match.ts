@@ -199,7 +199,7 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     cands = cands.flatMap((c) => {
       const outer = regions ? regions(c) : outerAll;
       for (const o of outer) {
-        if (o.startIndex <= c.startIndex && c.endIndex <= o.endIndex) {
+        if (within(c, o)) {
           const env = consistent(c.env, o.env);
           if (env) return [{ ...c, env }];
         }
@@ -216,7 +216,7 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
   for (const n of f.notInside) {
     const regions = ambiguous(n) && file.idx !== undefined ? regionsFor(n, file) : undefined;
     const badAll = regions ? [] : evalFormula(n, file);
-    cands = cands.filter((c) => !(regions ? regions(c) : badAll).some((b) => b.startIndex <= c.startIndex && c.endIndex <= b.endIndex && consistent(c.env, b.env)));
+    cands = cands.filter((c) => !(regions ? regions(c) : badAll).some((b) => within(c, b) && consistent(c.env, b.env)));
   }
   for (const cond of f.conds) cands = cands.flatMap((c) => checkCond(cond, c, file));
   if (f.focus.length) cands = cands.flatMap((c) => focusOn(f.focus, c));
@@ -271,10 +271,11 @@ function regionsFor(ins: Formula, file: EvalFile): (c: Match) => Match[] {
       for (const n of names) if (c.env[n]) env[n] = c.env[n];
       cache.set(key, (all = evalFormula(ins, file, { env, range })));
     }
-    return all.filter((o) => o.startIndex <= c.startIndex && c.endIndex <= o.endIndex);
+    return all.filter((o) => within(c, o));
   };
 }
 
+/** Whether `a` lies within `b`. */
 function within(a: Match, b: Match): boolean {
   return b.startIndex <= a.startIndex && a.endIndex <= b.endIndex;
 }
