@@ -293,4 +293,46 @@ export const EXTRA_AST_RULES: AstRule[] = [
       if (names.some((x) => inputs.has(x))) report(n, 'The redirect target returned by this @Redirect() handler comes from the request.');
     },
   },
+  {
+    id: 'js-origin-regex-unescaped-dot', title: 'Allowed-origin pattern with an unescaped dot', severity: 'medium', confidence: 'medium', cwe: ['CWE-942', 'CWE-185'],
+    kinds: [ts.SyntaxKind.RegularExpressionLiteral],
+    help: 'In a regular expression `.` matches any character, so an allowed-origin pattern written `/^https:\\/\\/www.example.com$/` also accepts `https://wwwXexample.com`, a domain anyone can register. Escape the dots between host labels (`www\\.example\\.com`) or compare origins against a list of exact strings.',
+    visit(n, f, report) {
+      // a regex kept in something named for CORS or origins: a variable, a property (`origin: /.../`) or an array of them
+      let holder: TS.Node | undefined = n.parent;
+      while (holder && (ts.isArrayLiteralExpression(holder) || ts.isParenthesizedExpression(holder))) holder = holder.parent;
+      const name = holder && (ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder)) ? holder.name.getText(f.sf) : '';
+      if (!/cors|origin/i.test(name)) return;
+      const body = n.getText(f.sf).replace(/\/[a-z]*$/, '').slice(1);
+      // a dot outside a character class, not escaped, between two host-label characters (`www.example`,
+      // `(a|b).example`); `.+`/`.*` are meant as wildcards and left alone
+      let inClass = false;
+      for (let i = 0; i < body.length; i++) {
+        const ch = body[i]!;
+        if (ch === '\\') { i++; continue; }
+        if (inClass) { if (ch === ']') inClass = false; continue; }
+        if (ch === '[') { inClass = true; continue; }
+        if (ch === '.' && /[\w)]/.test(body[i - 1] ?? '') && /[a-z0-9(]/i.test(body[i + 1] ?? '')) {
+          report(n, `The origin pattern ${n.getText(f.sf).slice(0, 60)} has an unescaped '.', which matches any character.`);
+          return;
+        }
+      }
+    },
+  },
+  {
+    id: 'js-browser-remote-debugging', title: 'Headless browser started with its DevTools port open', severity: 'medium', confidence: 'medium', cwe: ['CWE-668', 'CWE-284'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['launch', 'launchPersistentContext']),
+    help: 'A Chrome started with `--remote-debugging-port` (or `--remote-debugging-address`) serves the DevTools protocol: whoever reaches the port drives the browser, reads its pages and cookies and, through the browser, the local network and files. Leave the flag out, or let Puppeteer/Playwright use their private pipe.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !/(^|\.)(launch|launchPersistentContext)$/.test(calleeText(n, f.sf))) return;
+      for (const a of n.arguments) {
+        if (!ts.isObjectLiteralExpression(a)) continue;
+        const list = prop(a, 'args');
+        if (!list || !ts.isArrayLiteralExpression(list)) continue;
+        const flag = list.elements.find((e) => (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) && /^[`'"]?--remote-debugging-(port|address)\b/.test(e.getText(f.sf)));
+        if (flag) report(n, `The browser is launched with ${flag.getText(f.sf).replace(/^[`'"]|[`'"]$/g, '').replace(/=.*/, '')}: its DevTools protocol is reachable on that port.`);
+      }
+    },
+  },
 ];
