@@ -247,6 +247,9 @@ export const MODEL_ROWS: readonly string[] = [
   'libxmljs2 parseXml sink:xxe 0 opt=noent:true',
   'libxmljs2 parseXmlString sink:xxe 0 opt=noent:true',
   'libxmljs parseXmlAsync sink:xxe 0 opt=noent:true',
+  // the same parsers under their usual bindings when the file's import is not in view (a module given the parser,
+  // a vm sandbox's field: `const sandbox = { libxml, data }`)
+  '* parseXml sink:xxe 0 opt=noent:true recv=^(libxml|libxmljs2?|libXml)$', '* parseXmlString sink:xxe 0 opt=noent:true recv=^(libxml|libxmljs2?|libXml)$',
   'libxml2-wasm XmlDocument.fromString sink:xxe 0 opt=option:~NOENT',
   'libxml2-wasm XmlDocument.fromBuffer sink:xxe 0 opt=option:~NOENT',
   'xmldom DOMParser().parseFromString sink:xxe 0 opt=noent:true',
