@@ -335,4 +335,23 @@ export const EXTRA_AST_RULES: AstRule[] = [
       }
     },
   },
+  {
+    id: 'js-jwt-whole-record', title: 'Whole user record signed into a JWT', severity: 'medium', confidence: 'low', cwe: ['CWE-200', 'CWE-312'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['sign']),
+    help: 'A JWT payload is only base64-encoded: anyone holding the token reads it. Signing a whole user or account record (`jwt.sign(user, key)`) puts every field in it, the password hash, e-mail, roles and internal ids included. Sign an object of the few claims the token needs (`{ sub: user.id, role: user.role }`).',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !/^(jwt|jsonwebtoken|jsonwt|JWT|jose\.JWT)\.sign$/.test(calleeText(n, f.sf))) return;
+      if (!/\brequire\(\s*['"](jsonwebtoken|jose)['"]\s*\)|from\s+['"](jsonwebtoken|jose)['"]/.test(f.text)) return;
+      const a = n.arguments[0];
+      if (!a) return;
+      const text = a.getText(f.sf).replace(/\s+/g, '');
+      const record = /^(req\.user|(user|account|member|customer|profile|userRecord|userDoc|dbUser|foundUser)s?)$/i;
+      if (!record.test(text)) return;
+      // a name bound to an object built here picks its claims
+      const init = ts.isIdentifier(a) ? declaredInit(a, f) : undefined;
+      if (init && (ts.isObjectLiteralExpression(init) || ts.isStringLiteralLike(init))) return;
+      report(n, `The whole ${text} record is signed into the token, where anyone holding it can read every field.`);
+    },
+  },
 ];

@@ -259,7 +259,24 @@ export const AST_RULES: AstRule[] = [
       while (top.parent && (ts.isPropertyAccessExpression(top.parent) || (ts.isCallExpression(top.parent) && top.parent.expression === top))) top = top.parent;
       const chain = top.getText(f.sf);
       const upd = /\.update\(([^)]*)\)/.exec(chain)?.[1] ?? '';
-      if (SECRETISH.test(upd) || SECRETISH.test(holderName(top, f.sf))) report(n, `${alg.toUpperCase()} is used to hash a secret: use scrypt/argon2/bcrypt for passwords or SHA-256/HMAC for tokens.`);
+      const holder = holderName(top, f.sf);
+      if (SECRETISH.test(upd) || SECRETISH.test(holder)) {
+        report(n, `${alg.toUpperCase()} is used to hash a secret: use scrypt/argon2/bcrypt for passwords or SHA-256/HMAC for tokens.`);
+        return;
+      }
+      // the digest stored as a password further on (`user.setPassword(digest)`, `user.password = digest`): reported
+      // where it is stored
+      if (!/^[\w$]+$/.test(holder)) return;
+      let fn: TS.Node = n;
+      while (fn.parent && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+      const stored = (m: TS.Node): TS.Node | undefined => {
+        if (m.pos < top.end) return ts.forEachChild(m, stored);
+        if (ts.isCallExpression(m) && /password/i.test(calleeText(m, f.sf).split('.').pop() ?? '') && m.arguments.some((a) => ts.isIdentifier(a) && a.text === holder)) return m;
+        if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(m.left) && /password/i.test(m.left.name.text) && ts.isIdentifier(m.right) && m.right.text === holder) return m;
+        return ts.forEachChild(m, stored);
+      };
+      const at = stored(fn);
+      if (at) report(at, `An ${alg.toUpperCase()} digest is stored as a password: use scrypt/argon2/bcrypt.`);
     },
   },
   {
