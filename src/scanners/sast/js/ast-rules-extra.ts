@@ -354,4 +354,32 @@ export const EXTRA_AST_RULES: AstRule[] = [
       report(n, `The whole ${text} record is signed into the token, where anyone holding it can read every field.`);
     },
   },
+  {
+    id: 'js-react-parsed-props', title: 'Parsed JSON spread as props of a DOM element', severity: 'medium', confidence: 'medium', cwe: ['CWE-79', 'CWE-915'],
+    kinds: [ts.SyntaxKind.JsxSpreadAttribute, ts.SyntaxKind.CallExpression],
+    help: 'Spreading an object parsed from JSON (`<div {...JSON.parse(saved)} />`, `React.createElement("span", parsed)`) onto a DOM element lets whoever wrote that JSON set any prop: `dangerouslySetInnerHTML`, an `href` of `javascript:`, `style`. Pick the props the element needs (`<div title={parsed.title} />`).',
+    visit(n, f, report) {
+      let value: TS.Expression | undefined;
+      if (ts.isJsxSpreadAttribute(n)) {
+        const el = n.parent.parent;
+        const tag = ts.isJsxOpeningElement(el) || ts.isJsxSelfClosingElement(el) ? el.tagName.getText(f.sf) : '';
+        if (!/^[a-z][\w-]*$/.test(tag)) return;
+        value = n.expression;
+      } else if (ts.isCallExpression(n) && /(^|\.)createElement$/.test(calleeText(n, f.sf)) && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0]) && /^[a-z][\w-]*$/.test(n.arguments[0].text)) {
+        value = n.arguments[1];
+      }
+      if (!value || ts.isObjectLiteralExpression(value)) return;
+      // JSON.parse(...) here, a name bound to it, or a call handed one (`normalise(parsed)`)
+      const parsed = (e: TS.Expression, depth: number): boolean => {
+        while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+        if (ts.isCallExpression(e)) return calleeText(e, f.sf) === 'JSON.parse' || (depth < 2 && e.arguments.some((a) => parsed(a, depth + 1)));
+        if (ts.isIdentifier(e) && depth < 3) {
+          const init = declaredInit(e, f);
+          return !!init && init !== e && parsed(init, depth + 1);
+        }
+        return false;
+      };
+      if (parsed(value, 0)) report(ts.isJsxSpreadAttribute(n) ? n.parent.parent : n, 'An object parsed from JSON is spread as the props of a DOM element: it can set dangerouslySetInnerHTML, href or event handlers.');
+    },
+  },
 ];

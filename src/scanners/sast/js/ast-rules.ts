@@ -840,6 +840,14 @@ export const AST_RULES: AstRule[] = [
         const r = num(n.arguments[last.startsWith('gen') ? 0 : 1]);
         if (r !== undefined && r < 10) report(n, `bcrypt cost ${r} is too low: use 10 or more.`);
       }
+      // node-argon2 with the data-dependent (argon2d) or the weaker time-memory trade-off (argon2i) variant: RFC 9106
+      // recommends argon2id for passwords. Options inline or in a name bound to a literal.
+      if (last === 'hash' && /(^|\.)argon2$/.test(c.slice(0, c.length - last.length - 1)) && f.imports.has('argon2')) {
+        let o = n.arguments[1];
+        if (o && ts.isIdentifier(o)) o = localInit(o, f);
+        const type = o && ts.isObjectLiteralExpression(o) ? prop(o, 'type')?.getText(f.sf) : undefined;
+        if (type && /(^|\.)argon2(i|d)$/.test(type)) report(n, `${type.split('.').pop()} is used to hash passwords: use argon2id.`);
+      }
     },
   },
   {
