@@ -382,4 +382,30 @@ export const EXTRA_AST_RULES: AstRule[] = [
       if (parsed(value, 0)) report(ts.isJsxSpreadAttribute(n) ? n.parent.parent : n, 'An object parsed from JSON is spread as the props of a DOM element: it can set dangerouslySetInnerHTML, href or event handlers.');
     },
   },
+  {
+    id: 'js-script-element-value', title: 'Value written inside a <script> element', severity: 'medium', confidence: 'low', cwe: ['CWE-79'],
+    kinds: [ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.TemplateExpression],
+    help: 'Text placed between `<script>` and `</script>` is not HTML-escaped by the browser: a value holding `</script><script>...` closes the element and runs its own script, whatever the element\'s `type`. Put data in a `data-` attribute or a `type="application/json"` element written with an encoder that escapes `<` (serialize-javascript, `JSON.stringify(v).replace(/</g, "\\u003c")`).',
+    visit(n, f, report) {
+      // the literal right before the value ends inside an opened script element
+      const opens = (lit: string): boolean => /<script\b[^>]*>[^<]*$/i.test(lit);
+      const escaped = (e: TS.Expression): boolean => ts.isCallExpression(e) && /(serialize|escape|sanitiz|encode|jsesc|safeJson|htmlSafe)/i.test(calleeText(e, f.sf));
+      const dynamic = (e: TS.Expression): boolean => !ts.isStringLiteralLike(e) && !ts.isNumericLiteral(e) && !escaped(e);
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+        // the left operand's last literal: `'<script>' + v`, `a + '<script>' + v`
+        let left: TS.Expression = n.left;
+        while (ts.isBinaryExpression(left) && left.operatorToken.kind === ts.SyntaxKind.PlusToken) left = left.right;
+        if (ts.isStringLiteralLike(left) && opens(left.text) && dynamic(n.right)) report(n, 'A non-constant value is concatenated inside a <script> element.');
+      } else if (ts.isTemplateExpression(n)) {
+        let before = n.head.text;
+        for (const span of n.templateSpans) {
+          if (opens(before) && dynamic(span.expression)) {
+            report(n, 'A non-constant value is written inside a <script> element.');
+            return;
+          }
+          before = span.literal.text;
+        }
+      }
+    },
+  },
 ];
