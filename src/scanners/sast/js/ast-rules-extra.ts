@@ -389,7 +389,11 @@ export const EXTRA_AST_RULES: AstRule[] = [
     visit(n, f, report) {
       // the literal right before the value ends inside an opened script element
       const opens = (lit: string): boolean => /<script\b[^>]*>[^<]*$/i.test(lit);
-      const escaped = (e: TS.Expression): boolean => ts.isCallExpression(e) && /(serialize|escape|sanitiz|encode|jsesc|safeJson|htmlSafe)/i.test(calleeText(e, f.sf));
+      // an escaping call, here or bound to the name (`const s = serialize(state)`), unless told not to escape
+      const escaped = (e: TS.Expression): boolean => {
+        const v = ts.isIdentifier(e) ? declaredInit(e, f) : e;
+        return !!v && ts.isCallExpression(v) && /(serialize|escape|sanitiz|encode|jsesc|safeJson|htmlSafe)/i.test(calleeText(v, f.sf)) && !/\bunsafe\s*:\s*true\b/.test(v.getText(f.sf));
+      };
       const dynamic = (e: TS.Expression): boolean => !ts.isStringLiteralLike(e) && !ts.isNumericLiteral(e) && !escaped(e);
       if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken) {
         // the left operand's last literal: `'<script>' + v`, `a + '<script>' + v`
