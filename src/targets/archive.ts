@@ -51,8 +51,9 @@ type Format = 'zip' | 'tar' | 'gzip';
 /** True when the name says the file is an archive pipeguard opens (zip family, tar, tar.gz/tgz, gz). */
 export function isArchivePath(path: string): boolean {
   const p = path.toLowerCase();
-  return [...ZIP_EXT, ...TGZ_EXT, ...TAR_EXT, '.gz'].some((e) => p.endsWith(e));
+  return ARCHIVE_EXT.some((e) => p.endsWith(e));
 }
+const ARCHIVE_EXT = [...ZIP_EXT, ...TGZ_EXT, ...TAR_EXT, '.gz'];
 
 /** The format, from the magic bytes first and the name second; null when it is none we read. */
 function sniff(name: string, bytes: Uint8Array): Format | null {

@@ -28,18 +28,26 @@ export interface DirectoryOptions {
   expandArchive?: (file: TargetFile) => AsyncIterable<TargetFile> | null;
 }
 
-interface Entry {
-  /** The path in reports: a name that is not UTF-8 in its escaped form (core/byte-names.ts). */
-  rel: string;
-  /** The path on disk: bytes when a name on the way is not UTF-8 (a string would name another file). */
-  abs: string | Buffer;
+/** A listed file. A class: one shape for every file, the size field there from the start. */
+class Entry {
   /** Found on first need (consumers that read files themselves never ask): -1 when the file is gone. */
-  size?: number;
+  size = UNSIZED;
+
+  constructor(
+    /** The path in reports: a name that is not UTF-8 in its escaped form (core/byte-names.ts). */
+    readonly rel: string,
+    /** The path on disk: bytes when a name on the way is not UTF-8 (a string would name another file). */
+    readonly abs: string | Buffer,
+  ) {}
 }
+
+/** {@link Entry.size} before it is looked up. */
+const UNSIZED = -2;
 
 /** The size of a listed file, looked up once. */
 function sizeOf(e: Entry): number {
-  return (e.size ??= lstatSync(e.abs, { throwIfNoEntry: false })?.size ?? -1);
+  if (e.size === UNSIZED) e.size = lstatSync(e.abs, { throwIfNoEntry: false })?.size ?? -1;
+  return e.size;
 }
 
 /** Folders never descended into, whatever the ignore files say. */
@@ -67,9 +75,22 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
     // every consumer shares the one listing.
     const list = (listing ??= new Listing(abs, o));
     let batch: TargetFile[] = [];
+    const limit = filter.includeLarge ? Infinity : o.maxFileBytes;
     for (let i = 0; ; i++) {
       while (i >= list.entries.length && list.step());
       if (i >= list.entries.length) break;
+      if (filter.deferRead === true) {
+        // Files the consumer reads itself, gathered by a plain function: the generator resumes per batch, not per file.
+        i = gatherDeferred(list.entries, i, batch, filter, o, limit);
+        if (batch.length >= BATCH_FILES) {
+          yield batch;
+          batch = [];
+        }
+        if (i >= list.entries.length) {
+          i--;
+          continue;
+        }
+      }
       const e = list.entries[i]!;
       if (filter.path && !filter.path(e.rel)) continue;
       // A consumer reading files itself applies the size limit as it reads: no stat here.
@@ -83,7 +104,7 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
           continue;
         }
       }
-      const file = new DiskFile(e, o, deferred, filter.includeLarge ? Infinity : o.maxFileBytes);
+      const file = new DiskFile(e, o, deferred, limit);
       const members = o.expandArchive?.(file);
       if (members) {
         if (batch.length) yield batch;
@@ -133,6 +154,25 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
 /** Most deferred files in one batch of {@link Target.batches}. */
 const BATCH_FILES = 256;
 
+/**
+ * Adds the files from `entries[i]` on that the consumer reads itself (`deferRead`) to `batch`, until the batch is
+ * full, the listed entries run out or an entry needs more than a name (a name that is not UTF-8, an archive):
+ * returns the index of the first entry not taken. Archives are expanded by name only (`expandArchive` returns
+ * null for other names), so no other file needs it.
+ */
+function gatherDeferred(entries: Entry[], i: number, batch: TargetFile[], filter: FileFilter, o: DirectoryOptions, limit: number): number {
+  const { path, includeBinary } = filter;
+  const archives = o.expandArchive !== undefined;
+  for (; i < entries.length && batch.length < BATCH_FILES; i++) {
+    const e = entries[i]!;
+    if (typeof e.abs !== 'string' || (archives && isArchivePath(e.rel))) return i;
+    if (path && !path(e.rel)) continue;
+    if (!includeBinary && looksBinaryByName(e.rel)) continue;
+    batch.push(new DiskFile(e, o, true, limit));
+  }
+  return i;
+}
+
 /** A name inside a folder: `path.join` normalises, which costs more than the walk's other work per file. */
 function under(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
@@ -148,14 +188,26 @@ function underBytes(dir: string | Buffer, name: string | Buffer): Buffer {
 const SEP_BYTE = sep.charCodeAt(0);
 
 /** One name in a folder, as the walk needs it. */
-interface Child {
-  /** The text form (core/byte-names.ts). */
-  name: string;
-  /** Where it is on disk. */
-  abs: string | Buffer;
-  dir: boolean;
-  file: boolean;
-  link: boolean;
+class Child {
+  /** What it sorts by: a folder sorts as `name/`, so depth-first order is the order of the sorted relative paths. */
+  readonly key: string;
+
+  constructor(
+    /** The text form (core/byte-names.ts). */
+    readonly name: string,
+    /** Where it is on disk. */
+    readonly abs: string | Buffer,
+    readonly dir: boolean,
+    readonly file: boolean,
+    readonly link: boolean,
+  ) {
+    this.key = dir ? name + '/' : name;
+  }
+}
+
+/** Sorts children by {@link Child.key}. */
+function byKey(a: Child, b: Child): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
 /**
@@ -165,15 +217,18 @@ interface Child {
 function listFolder(dir: string | Buffer): Child[] {
   if (typeof dir === 'string') {
     const names = readdirSync(dir, { withFileTypes: true });
-    if (!names.some((d) => d.name.includes('\uFFFD'))) {
-      return names.map((d) => ({ name: d.name, abs: under(dir, d.name), dir: d.isDirectory(), file: d.isFile(), link: d.isSymbolicLink() }));
+    const out: Child[] = [];
+    for (const d of names) {
+      if (d.name.includes('\uFFFD')) break;
+      out.push(new Child(d.name, under(dir, d.name), d.isDirectory(), d.isFile(), d.isSymbolicLink()));
     }
+    if (out.length === names.length) return out;
   }
   const raw = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' }) as unknown as Dirent<Buffer>[];
   return raw.map((d) => {
     const bytes = d.name as unknown as Buffer;
     const text = isUtf8Name(bytes) && typeof dir === 'string';
-    return { name: decodeName(bytes), abs: text ? under(dir, bytes.toString('utf8')) : underBytes(dir, bytes), dir: d.isDirectory(), file: d.isFile(), link: d.isSymbolicLink() };
+    return new Child(decodeName(bytes), text ? under(dir, bytes.toString('utf8')) : underBytes(dir, bytes), d.isDirectory(), d.isFile(), d.isSymbolicLink());
   });
 }
 
@@ -229,8 +284,20 @@ interface IgnoreScope {
   ig: Ignore;
 }
 
-/** A folder still to list, or a file found in one, on the walk's stack. */
-type Pending = { dir: string | Buffer; rel: string; ignores: IgnoreScope[] } | Entry;
+/**
+ * On the walk's stack: a folder still to list, or a run of files found in one (the files between two of its
+ * folders, in order): one class, so the walk meets one shape, and a run is listed in one step, not one a file.
+ */
+class Pending {
+  constructor(
+    readonly dir: string | Buffer,
+    readonly rel: string,
+    readonly ignores: IgnoreScope[],
+    readonly files: Entry[] | null,
+  ) {}
+}
+
+const NO_IGNORES: IgnoreScope[] = [];
 
 /**
  * The files of a tree, listed as they are asked for, in the order of their sorted relative paths (depth first,
@@ -239,19 +306,17 @@ type Pending = { dir: string | Buffer; rel: string; ignores: IgnoreScope[] } | E
 class Listing {
   readonly entries: Entry[] = [];
   private readonly stack: Pending[];
-  private readonly isExcluded: (rel: string) => boolean;
+  private readonly excluded: ((path: string) => boolean) | null;
 
   constructor(
     root: string,
     private readonly o: DirectoryOptions,
   ) {
-    let excluded: ((path: string) => boolean) | null = null;
     try {
-      excluded = o.exclude.length ? globMatcher(o.exclude) : null;
+      this.excluded = o.exclude.length ? globMatcher(o.exclude) : null;
     } catch (e) {
       throw new InputError(`exclude: ${(e as Error).message}`);
     }
-    this.isExcluded = (rel: string) => excluded !== null && (excluded(rel) || excluded(rel + '/'));
     const rootIgnores: IgnoreScope[] = [];
     if (o.gitignore) {
       let info = '';
@@ -262,17 +327,27 @@ class Listing {
       }
       if (info) rootIgnores.push({ base: '', ig: ignore().add(info) });
     }
-    this.stack = [{ dir: root, rel: '', ignores: rootIgnores }];
+    this.stack = [new Pending(root, '', rootIgnores, null)];
   }
 
-  /** Lists the next file, or opens the next folder; false when the walk is over. */
+  private isExcluded(rel: string): boolean {
+    const excluded = this.excluded;
+    return excluded !== null && (excluded(rel) || excluded(rel + '/'));
+  }
+
+  /** Lists the next run of files, or opens the next folder; false when the walk is over. */
   step(): boolean {
     const next = this.stack.pop();
-    if (!next) return false;
-    if ('abs' in next) {
-      this.entries.push(next);
-      return true;
-    }
+    if (next === undefined) return false;
+    const files = next.files;
+    if (files !== null) {
+      for (let i = 0; i < files.length; i++) this.entries.push(files[i]!);
+    } else this.open(next);
+    return true;
+  }
+
+  /** Lists one folder: its runs of files and its folders go on the stack, in order. */
+  private open(next: Pending): void {
     const { dir, rel, ignores: inherited } = next;
     const o = this.o;
     let names: Child[];
@@ -280,7 +355,7 @@ class Listing {
       names = listFolder(dir);
     } catch (err) {
       o.onSkip?.(rel || '.', `unreadable directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      return true;
+      return;
     }
     let ignores = inherited;
     if (o.gitignore && names.some((d) => d.name === '.gitignore' && d.file)) {
@@ -292,39 +367,37 @@ class Listing {
       }
       ignores = [...inherited, { base: rel, ig: ignore().add(text) }];
     }
-    // As git does: deeper ignore files override shallower ones (`!keep.log` re-includes what a parent ignored).
-    const ignored = (childRel: string, isDir: boolean) => {
-      let state = false;
-      for (const { base, ig } of ignores) {
-        const r = base ? childRel.slice(base.length + 1) : childRel;
-        const t = ig.test(isDir ? r + '/' : r);
-        if (t.ignored) state = true;
-        else if (t.unignored) state = false;
-      }
-      return state;
-    };
-    // A folder sorts as `name/`, so depth-first order is the order of the sorted relative paths.
-    const key = (d: Child) => (d.dir ? d.name + '/' : d.name);
-    names.sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    names.sort(byKey);
     const children: Pending[] = [];
+    let run: Entry[] | null = null;
     for (const d of names) {
-      const childRel = rel ? `${rel}/${d.name}` : d.name;
       if (d.link) continue;
+      const childRel = rel ? `${rel}/${d.name}` : d.name;
       if (d.dir) {
-        if (ALWAYS_SKIPPED.has(d.name) || this.isExcluded(childRel) || ignored(childRel, true)) continue;
-        children.push({ dir: d.abs, rel: childRel, ignores });
+        if (ALWAYS_SKIPPED.has(d.name) || this.isExcluded(childRel) || (ignores.length > 0 && ignored(ignores, childRel, true))) continue;
+        if (run !== null) children.push(new Pending('', '', NO_IGNORES, run));
+        run = null;
+        children.push(new Pending(d.abs, childRel, ignores, null));
       } else if (d.file) {
-        if (this.isExcluded(childRel) || ignored(childRel, false)) continue;
-        children.push({ rel: childRel, abs: d.abs });
+        if (this.isExcluded(childRel) || (ignores.length > 0 && ignored(ignores, childRel, false))) continue;
+        (run ??= []).push(new Entry(childRel, d.abs));
       }
     }
+    if (run !== null) children.push(new Pending('', '', NO_IGNORES, run));
     for (let i = children.length - 1; i >= 0; i--) this.stack.push(children[i]!);
-    return true;
   }
+}
+
+/** As git does: deeper ignore files override shallower ones (`!keep.log` re-includes what a parent ignored). */
+function ignored(ignores: IgnoreScope[], childRel: string, isDir: boolean): boolean {
+  let state = false;
+  for (const { base, ig } of ignores) {
+    const r = base ? childRel.slice(base.length + 1) : childRel;
+    const t = ig.test(isDir ? r + '/' : r);
+    if (t.ignored) state = true;
+    else if (t.unignored) state = false;
+  }
+  return state;
 }
 
 /** The path of `abs` relative to `root`, `/`-separated. */

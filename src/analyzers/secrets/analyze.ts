@@ -60,7 +60,8 @@ const ASCII = /^[\x00-\x7f]*$/;
  * look for ASCII. Secrets, columns and evidence are turned back into text for the report.
  */
 export function analyzeBytes(bytes: Uint8Array, set: RuleSet, opts: AnalyzeOptions): SecretHit[] {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // (a file read into the automaton's input is a Buffer already)
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // A UTF-8 byte-order mark is not part of the text (as in decodeText).
   const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   const view = bom ? buf.subarray(bom) : buf;

@@ -492,13 +492,20 @@ class WasmScanner {
    * it in. Growing the memory keeps its bytes but detaches views taken before.
    */
   input(capacity: number): Uint8Array {
+    const view = this.inputView;
+    if (view !== undefined && view.length >= capacity && view.buffer === this.memory.buffer) return view;
     const need = this.text + capacity;
     if (need > this.u8.length) {
       this.memory.grow(Math.ceil((need - this.u8.length) / PAGE));
       this.views();
     }
-    return this.u8.subarray(this.text, need);
+    // One view kept from call to call (a file read makes one call): a Buffer, so a file read into it is a Buffer
+    // too and the engine need not wrap it again.
+    return (this.inputView = Buffer.from(this.memory.buffer, this.text, capacity));
   }
+
+  /** The last view {@link input} gave (detached when the memory grows, which the `buffer` check sees). */
+  private inputView: Buffer | undefined;
 
   /**
    * Scans loaded bytes [a, b) (at most {@link CHUNK} of them, so the records fit) and, with leads, drops the
