@@ -7,6 +7,7 @@ import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, withSeed, withSymboli
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
 import { parseJs, tsPattern } from './ts-adapter.js';
 import { parseWith, treeSitterPattern } from './tree-sitter.js';
+import { precompiledPattern } from './precompiled.js';
 
 /*
  * Matching rule formulas: patterns compiled with the parser of each language (TypeScript for JS/TS, tree-sitter for
@@ -30,7 +31,7 @@ function compile(f: Extract<Formula, { op: 'pattern' }>, lang: RuleLang): Compil
   const src = rewritePattern(f.src.trim(), lang);
   let nodes: GNode[];
   try {
-    nodes = lang === 'js' ? jsPatternNodes(src) : lang === 'generic' ? [] : treeSitterPattern(lang, src);
+    nodes = lang === 'js' ? jsPatternNodes(src) : lang === 'generic' ? [] : (precompiledPattern(lang, src) ?? treeSitterPattern(lang, src));
   } catch (e) {
     // Semgrep's pattern language is wider than what each grammar parses: the rule is skipped, not the scan
     throw new UnsupportedConstruct(`pattern \`${shown}\` does not parse as ${lang === 'js' ? 'javascript/typescript' : lang}: ${(e as Error).message}`);
