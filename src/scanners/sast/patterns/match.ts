@@ -178,8 +178,9 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     });
   } else if (first) cands = evalFormula(first, file, seed);
   else cands = [];
+  // (no candidate left: the terms below could only filter, so they are not evaluated, nor their regexes compiled)
   if (f.pos.length) {
-    for (const p of f.pos.slice(1)) cands = intersect(cands, evalFormula(p, file));
+    for (const p of f.pos.slice(1)) if (cands.length) cands = intersect(cands, evalFormula(p, file));
   } else {
     // only regions (`patterns` of pattern-inside items): the parts where they overlap, one lying within another
     cands = evalFormula(f.inside[0]!, file).map((m) => (m.inside ? m : { ...m, inside: true }));
@@ -192,6 +193,7 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
       }));
     }
   }
+  if (!cands.length) return cands;
   for (const ins of f.pos.length ? f.inside : []) {
     // a region whose metavariables can bind more than one way (`function ... (..., $RES, ...)`) is matched again
     // with each candidate's bindings, so it binds the way the candidate needs
@@ -209,12 +211,14 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     });
   }
   for (const n of f.not) {
+    if (!cands.length) return cands;
     const bad = evalFormula(n, file);
     // pattern-not removes a match of the same range; pattern-not-regex one that holds or lies within a regex match
     const hit = n.op === 'regex' ? (c: Match, b: Match) => within(c, b) || within(b, c) : (c: Match, b: Match) => b.startIndex === c.startIndex && b.endIndex === c.endIndex;
     cands = cands.filter((c) => !bad.some((b) => hit(c, b) && consistent(c.env, b.env)));
   }
   for (const n of f.notInside) {
+    if (!cands.length) return cands;
     const regions = ambiguous(n) && file.idx !== undefined ? regionsFor(n, file) : undefined;
     const badAll = regions ? [] : evalFormula(n, file);
     cands = cands.filter((c) => !(regions ? regions(c) : badAll).some((b) => within(c, b) && consistent(c.env, b.env)));
