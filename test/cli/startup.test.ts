@@ -99,7 +99,7 @@ test('a scan of an empty folder loads neither TypeScript, tree-sitter, SQLite no
   assert.deepEqual(schemasIn(sourcesIn(r.loaded)), []);
 });
 
-test('a tree without JavaScript loads neither TypeScript nor zod; Python loads tree-sitter only', () => {
+test('a tree without JavaScript loads neither TypeScript, zod nor the lockfile parsers; Python loads tree-sitter and its grammar only', () => {
   const dir = makeDir({
     'app/main.py': 'import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n',
     'Dockerfile': 'FROM node:20\nUSER node\n',
@@ -114,6 +114,10 @@ test('a tree without JavaScript loads neither TypeScript nor zod; Python loads t
   // and Java not read at all).
   assert.deepEqual([...new Set(r.loaded.filter((l) => /tree-sitter-\w+\.wasm/.test(l)))], ['resolve @vscode/tree-sitter-wasm/wasm/tree-sitter-python.wasm']);
   assert.deepEqual([...new Set(r.loaded.filter((l) => l.startsWith('read sast-patterns-')))], ['read sast-patterns-python.json']);
+  // No lockfile or manifest: none of their parsers, nor the XML and TOML readers they use.
+  const sources = sourcesIn(r.loaded);
+  for (const src of [...sources]) assert.ok(!/(^|\/)node_modules\/(saxes|smol-toml)\/|^src\/analyzers\/inventory\/parsers\/(?!index\.ts)/.test(src), `${src} loaded`);
+  assert.ok(sources.has('src/analyzers/inventory/parsers/index.ts'), 'the metafile names the loaded files');
 });
 
 test('a folder with pipeguard.yml loads zod and the config schema to validate it (so the trace sees them when they load)', () => {
