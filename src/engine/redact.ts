@@ -75,11 +75,12 @@ function clean(t: string, literals: boolean, mask: SecretMasker): string {
 export function forEachText(findings: readonly Finding[], fn: (text: string) => void): void {
   const location = (loc: Location) => {
     if ('snippet' in loc && loc.snippet !== undefined) fn(loc.snippet);
-    const fields = loc as Location & Record<string, unknown>;
-    for (const key of ['path', 'manifest', 'url', 'file'] as const) {
-      const v = fields[key];
-      if (typeof v === 'string') fn(v);
-    }
+    // each name field read by its name (a loop over them read every location by a computed key)
+    const fields = loc as Location & Record<LocationName, unknown>;
+    if (typeof fields.path === 'string') fn(fields.path);
+    if (typeof fields.manifest === 'string') fn(fields.manifest);
+    if (typeof fields.url === 'string') fn(fields.url);
+    if (typeof fields.file === 'string') fn(fields.file);
   };
   for (const f of findings) {
     location(f.location);
@@ -111,18 +112,21 @@ function redactLocation(loc: Location, literals: boolean, mask: SecretMasker): L
     const snippet = clean(loc.snippet, literals, mask);
     if (snippet !== loc.snippet) set('snippet', snippet);
   }
-  const fields = loc as Location & Record<string, unknown>;
-  for (const key of LOCATION_NAMES) {
-    const v = fields[key];
-    if (typeof v !== 'string') continue;
+  const fields = loc as Location & Record<LocationName, unknown>;
+  const name = (key: LocationName, v: unknown) => {
+    if (typeof v !== 'string') return;
     const masked = mask(v);
     if (masked !== v) set(key, masked);
-  }
+  };
+  name('path', fields.path);
+  name('manifest', fields.manifest);
+  name('url', fields.url);
+  name('file', fields.file);
   return out ?? loc;
 }
 
 /** The fields of a location that name something (a file, a manifest, a URL). */
-const LOCATION_NAMES = ['path', 'manifest', 'url', 'file'] as const;
+type LocationName = 'path' | 'manifest' | 'url' | 'file';
 
 /** Commit metadata (message, author, e-mail) and archive member names, masked: all come from the scanned content. */
 function redactOrigin(o: Origin, mask: SecretMasker): Origin {

@@ -252,25 +252,32 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
   };
 }
 
+/** Reports up to this many findings have their texts screened before the masker is loaded (see {@link redactAll}). */
+const SCREEN_FINDINGS = 500;
+
 /**
  * The findings redacted (see redact.ts). Findings repeat their texts (paths, messages, snippets of the same line):
- * each distinct text is screened once (screen.ts: whether one of the built-in rules' literals occurs in it, an
- * exact test of whether the masker could find anything there), and the secrets engine's masker is loaded only when
- * some text passes; it then masks each such text once, its rules compiled for all of them at once. The literal
- * masking of credential findings does not need the engine.
+ * each distinct text is masked once, and the masker compiles the rules all of them wake at once. A small report's
+ * texts are first screened (screen.ts: whether one of the built-in rules' literals occurs in a text, an exact test
+ * of whether the masker could find anything there), so that the masker is not loaded when none could hold a secret;
+ * a large one almost surely has such a text, and the screen would cost more than it saves. When the masker finds
+ * nothing, only credential findings are copied (their literal values masked; that needs no engine).
  */
 async function redactAll(findings: Finding[]): Promise<Finding[]> {
   if (findings.length === 0) return findings;
-  const texts = new Set<string>();
+  let texts = new Set<string>();
   forEachText(findings, (t) => texts.add(t));
-  const { mayHoldSecret } = await import('../analyzers/secrets/screen.js');
-  const suspect = new Set<string>();
-  for (const t of texts) if (mayHoldSecret(t)) suspect.add(t);
-  if (suspect.size === 0) return redactFindings(findings, noSecrets);
+  if (findings.length <= SCREEN_FINDINGS) {
+    const { mayHoldSecret } = await import('../analyzers/secrets/screen.js');
+    const suspect = new Set<string>();
+    for (const t of texts) if (mayHoldSecret(t)) suspect.add(t);
+    if (suspect.size === 0) return redactFindings(findings, noSecrets);
+    texts = suspect;
+  }
   const { maskSecrets, prepareMasker } = await import('../analyzers/secrets/mask.js');
-  prepareMasker(suspect);
+  prepareMasker(texts);
   const masked = new Map<string, string>();
-  for (const t of suspect) {
+  for (const t of texts) {
     const m = maskSecrets(t);
     if (m !== t) masked.set(t, m);
   }
