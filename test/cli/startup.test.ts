@@ -161,4 +161,7 @@ test('an iac scan of Dockerfiles loads neither SAST nor the attestation verifier
   // (the secret rules do load: the report's texts are masked, and these name a Dockerfile, a literal of the rules;
   // so do the pipeline rules, whose ids the config schema checks)
   for (const heavy of ['src/scanners/sast/scan.ts', 'src/scanners/sast/patterns/match.ts', 'src/attest/verify.ts']) assert.ok(!sources.has(heavy), `${heavy} loaded`);
+  // nor the patch-level scanner and the inventory parsers (the scan command resolves the patch-level section's
+  // paths, which once came through the scanner's index)
+  for (const heavy of ['src/scanners/patch-level/index.ts', 'src/analyzers/inventory/inventory.ts']) assert.ok(!sources.has(heavy), `${heavy} loaded`);
 });
