@@ -19,6 +19,15 @@ export function defaultCodeCacheDir(env: Record<string, string | undefined>): st
   return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'pipeguard', 'code-cache');
 }
 
+/**
+ * A change made to a module's source before it is compiled (see {@link requireCached}); `tag` names it in the cache
+ * file's name, so a cache of the plain source is never used for the changed one.
+ */
+export interface SourceTransform {
+  tag: string;
+  apply(source: string): string;
+}
+
 /** A module loaded through {@link requireCached}. */
 export interface CachedModule<T> {
   exports: T;
@@ -35,13 +44,14 @@ export interface CachedModule<T> {
  * Requires `specifier` (resolved from `from`) with V8's compiled code from `dir` when a cache made by this Node
  * version for this exact source is there. The cache file is named by the module's name and version and by Node's
  * version, platform and architecture, and V8 checks it against the source and its own flags (a mismatch is
- * refused, and the module compiled from source as usual). Without `dir`, or when the module cannot be read, this
- * is a plain `require`.
+ * refused, and the module compiled from source as usual). `transform` changes the source first (compiled the same
+ * way without `dir`, with no cache). Without `dir` and `transform`, or when the module cannot be read, this is a
+ * plain `require`.
  */
-export function requireCached<T>(from: string, specifier: string, dir: string | undefined): CachedModule<T> {
+export function requireCached<T>(from: string, specifier: string, dir: string | undefined, transform?: SourceTransform): CachedModule<T> {
   const req = createRequire(from);
   const plain = (): CachedModule<T> => ({ exports: req(specifier) as T, cached: false, save() {} });
-  if (!dir) return plain();
+  if (!dir && !transform) return plain();
   let path: string;
   let source: string;
   let version: string;
@@ -52,10 +62,11 @@ export function requireCached<T>(from: string, specifier: string, dir: string | 
   } catch {
     return plain();
   }
-  const file = join(dir, `${specifier.replace(/[^\w.-]+/g, '_')}-${version}-node${process.version}-${process.platform}-${process.arch}.v8cache`);
+  if (transform) source = transform.apply(source);
+  const file = dir && join(dir, `${specifier.replace(/[^\w.-]+/g, '_')}-${version}${transform ? `-${transform.tag}` : ''}-node${process.version}-${process.platform}-${process.arch}.v8cache`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(file);
+    cachedData = file ? readFileSync(file) : undefined;
   } catch {
     cachedData = undefined;
   }
@@ -67,12 +78,12 @@ export function requireCached<T>(from: string, specifier: string, dir: string | 
   const mod = { exports: {} as T };
   (script.runInThisContext() as (e: T, r: NodeJS.Require, m: { exports: T }, f: string, d: string) => void).call(mod.exports, mod.exports, createRequire(path), mod, path, dirname(path));
   const cached = cachedData !== undefined && script.cachedDataRejected !== true;
-  let pending = !cached;
+  let pending = !cached && file !== undefined;
   return {
     exports: mod.exports,
     cached,
     save() {
-      if (!pending) return;
+      if (!pending || !file || !dir) return;
       pending = false;
       // Written beside and renamed: threads or processes writing at once never leave a half-written file.
       const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
