@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultCodeCacheDir } from '../../src/core/code-cache.js';
+import { defaultCodeCacheDir, readInPieces } from '../../src/core/code-cache.js';
 import { makeDir } from '../helpers/tmp.js';
 
 // Issue 24: each SAST thread compiled the TypeScript compiler (9 MB) from source; a V8 code cache written once
@@ -74,6 +74,16 @@ test('a transformed source is what runs, with or without a folder, and its cache
   assert.deepEqual(load(from, dir, triple), { twice: 63, where: 'demo/index.js', self: true, cached: false }, 'the plain source\'s cache is not used');
   assert.deepEqual(load(from, dir, triple), { twice: 63, where: 'demo/index.js', self: true, cached: true });
   assert.deepEqual(readdirSync(dir).map((f) => f.replace(/-node.*/, '')).sort(), ['demo-3.0.0', 'demo-3.0.0-x3']);
+});
+
+test('a source read in pieces is the text readFileSync gives: a BOM, characters across piece boundaries, bad bytes', () => {
+  const dir = makeDir({});
+  const text = '\uFEFF' + 'é€😀x'.repeat(50_000) + '\n';
+  const path = join(dir, 'm.js');
+  writeFileSync(path, Buffer.concat([Buffer.from(text), Buffer.from([0xff, 0xc3])]));
+  assert.equal(readInPieces(path), readFileSync(path, 'utf8'));
+  writeFileSync(path, '');
+  assert.equal(readInPieces(path), '');
 });
 
 test('the default folder follows XDG_CACHE_HOME, else HOME', () => {
