@@ -45,8 +45,9 @@ export interface CachedModule<T> {
  * mapping, and freeing one raises the size under which every thread's malloc heap keeps freed memory instead of
  * returning it to the system (its dynamic mmap threshold; the trim threshold becomes twice that): reading the
  * compiler (9 MB) with `readFileSync(path, 'utf8')`, whose native string grows by doubling up to 16 MB, made each
- * thread's heap keep up to 32 MB it had freed, ~90 MB of the SAST scan's peak on two threads. A compiled-code cache
- * (~2.6 MB) kept costs less than what freeing it would keep.
+ * thread's heap keep up to 32 MB it had freed (with the threshold held at 1 MB from the environment, the SAST scan's
+ * two-thread peak on the benchmark tree was 413 MB against 502). A compiled-code cache (~2.6 MB) kept costs less than
+ * what freeing it would keep.
  */
 const kept: Buffer[] = [];
 
