@@ -177,15 +177,29 @@ export const KEY_RULES: SecretRuleSpec[] = [
   {
     // A Kubernetes Secret manifest carrying inline `data:` values: base64 is an encoding, not a protection, so the
     // manifest is the secret. (Each value is also decoded and searched with every rule; a decoded finding at the
-    // same place replaces this one.) `kind: Secret` may come before or after `data:`, within one YAML document.
+    // same place replaces this one.) `kind: Secret` may come before `data:` (as written by hand: metadata with its
+    // labels and annotations between) or after it (as `kubectl get -o yaml` writes it: every entry of `data:` and
+    // then `kind:`), within one YAML document. The value reported is the first base64 one of ten characters or
+    // more: entries before it (a short `user: YWRtaW4=`, an empty `""`, a Helm `{{ … }}`), comments and blank
+    // lines are read past, and the entries may be a flow mapping (`data: {password: …}`).
     id: 'kubernetes-secret-data',
     title: 'Kubernetes Secret manifest with inline data',
     help: 'A Secret manifest holds its values base64-encoded in the repository. Keep the values out of Git (Sealed Secrets, SOPS, External Secrets, or a secret store) and rotate what was committed.',
     severity: 'medium',
     keywords: ['secret'],
-    regex:
-      r`\bkind:[ \t]*["']?secret["']?[ \t]*\r?\n(?:(?!---)[\s\S]){0,200}?\bdata:[ \t]*\r?\n(?:[ \t]*#[^\n]{0,200}\r?\n){0,5}[ \t]+[\w.\-]{1,100}:[ \t]*(?:[|>][\-+]?[ \t]*\r?\n[ \t]+)?["']?(?<secret>[A-Za-z0-9+/]{10,8000}={0,3})["']?[ \t]*(?=\r?\n|$)` +
-      r`|\bdata:[ \t]*\r?\n(?:[ \t]*#[^\n]{0,200}\r?\n){0,5}[ \t]+[\w.\-]{1,100}:[ \t]*(?:[|>][\-+]?[ \t]*\r?\n[ \t]+)?["']?(?<secret2>[A-Za-z0-9+/]{10,8000}={0,3})["']?[ \t]*\r?\n(?:(?!---)[\s\S]){0,200}?\bkind:[ \t]*["']?secret["']?[ \t]*(?=\r?\n|$)`,
+    regex: ((kind: string, entry: string, between: string, after: string) => `${kind}${between}${entry}|${entry.replace('<secret>', '<secret2>')}${after}${kind}`)(
+      // `kind: Secret`, not `kind: SecretProviderClass` nor `kind: ExternalSecret`.
+      r`\bkind:[ \t]*["']?secret["']?(?![\w\-])`,
+      // `data:` (not `stringData:`), then the entry on the same line (a flow mapping) or on an indented line below,
+      // past blank lines, comments and other entries; a block scalar (`key: |`) holds its value on the next line.
+      // A certificate (`ca.crt`, `tls.crt`: `-----BEGIN CERTIFICATE` encoded) is public and read past too.
+      r`\bdata:(?:[^\r\n]{0,100}?[ \t{,]|[ \t]*(?:#[^\r\n]{0,200})?\r?\n(?:[ \t]*\r?\n|[ \t]*#[^\r\n]{0,200}\r?\n|[ \t]+[^\s#][^\r\n]{0,300}\r?\n){0,20}?[ \t]+)` +
+        r`[\w.\-]{1,100}:(?:[ \t]*[|>][\-+]?[ \t]*(?:\r?\n[ \t]+)?)?[ \t]*["']?(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)(?<secret>[A-Za-z0-9+/]{10,8000}={0,3})(?![A-Za-z0-9+/=_\-.])`,
+      // From `kind: Secret` to `data:`: the metadata, within the document.
+      r`(?:(?!---)[\s\S]){0,1000}?`,
+      // From the value to `kind:`: the rest of the value's line and the entries after it, then within the document.
+      r`(?:[^\r\n]{0,8000}?\r?\n(?:[ \t]+[^\r\n]{0,8000}\r?\n){0,40}?)?(?:(?!---)[\s\S]){0,200}?`,
+    ),
     flags: 'i',
     minEntropy: 2.5,
     confidence: 'medium',
