@@ -3,11 +3,11 @@
  * (recommended config, typescript-eslint parser for TS), cold process against cold process, on the same real
  * JS/TS tree; then pipeguard alone on the tree copied 2 and 4 times (time and peak memory as the input grows).
  *
- *   node --import tsx bench/sast.ts [tree] [--quick] [--runs N] [--threads N] [--scales 1,2,4] [--no-peer] [--eslint-concurrency] [--findings out.jsonl]
+ *   node --import tsx bench/sast.ts [tree] [--quick] [--runs N] [--threads N] [--scales 1,2,4] [--no-peer] [--no-sonar] [--eslint-concurrency] [--findings out.jsonl]
  *
  * - Paired, alternating runs (bench/util.ts `paired`): each round runs pipeguard `--threads 1`, pipeguard
- *   `--threads N` (default: the processors, up to 4) and ESLint (and eslint-plugin-sonarjs's security rules when
- *   installed under `.bench/`; `--eslint-concurrency` adds ESLint's own `--concurrency N`), in an order that rotates
+ *   `--threads N` (default: the processors, up to 4) and ESLint (and eslint-plugin-sonarjs's security rules, pinned
+ *   by bench/lock/eslint-sonarjs, unless `--no-sonar`; `--eslint-concurrency` adds ESLint's own `--concurrency N`), in an order that rotates
  *   every round, so a change of host load hits all of them; medians and ranges (min–max) of `--runs` rounds
  *   (default 3, 1 with --quick) are printed, with the load average at start.
  * - Wall time, CPU time (user + system of the process and all its threads) and peak RSS come from GNU time
@@ -39,14 +39,15 @@ interface SastRun extends Run {
   byRule: Record<string, number>;
 }
 const require = createRequire(join(ROOT, 'package.json'));
-/** eslint-plugin-sonarjs, when installed under .bench (`npm install eslint-plugin-sonarjs@4.2.2` there): its security rules run too. */
-const SONAR = (() => {
-  try {
-    return createRequire(join(BENCH_DIR, 'package.json')).resolve('eslint-plugin-sonarjs');
-  } catch {
-    return undefined;
-  }
-})();
+/**
+ * eslint-plugin-sonarjs, the second peer (its security rules), installed from bench/lock/eslint-sonarjs by `npm ci`
+ * into .bench/lock/eslint-sonarjs on first use; `--no-sonar` leaves it out (it takes about ten times eslint-plugin-
+ * security's CPU on the full tree).
+ */
+let SONAR: string | undefined;
+function sonarPlugin(): string {
+  return createRequire(join(pinned('eslint-sonarjs'), 'package.json')).resolve('eslint-plugin-sonarjs');
+}
 
 /** The security rules of eslint-plugin-sonarjs (its other rules are about code quality). */
 const SONAR_SECURITY = [
@@ -215,6 +216,7 @@ async function main(): Promise<void> {
     console.log(`tree: ${relative(ROOT, tree) || tree}: ${jsFiles(tree)} JS/TS files, digest ${inputDigest(tree)}`);
     console.log(`pipeguard ${relative(ROOT, CLI)} scan --scanners sast --threads 1 and --threads ${threads}` +
       `${peer ? `; eslint ${require('eslint/package.json').version} + eslint-plugin-security ${require('eslint-plugin-security/package.json').version}` : ''}; ${runs} paired rounds`);
+    if (peer && !process.argv.includes('--no-sonar')) SONAR = sonarPlugin();
     const one = scaled(tree, 1, work);
     const same = sameFiles(one);
     console.log(`the same files for both: ESLint is given the ${same.length} JS/TS files pipeguard's skip heuristic keeps (of ${jsFiles(one)}; no .d.ts, minified or generated files)`);
