@@ -282,7 +282,7 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     // The user name may be a variable or a command (`"${USER}":s3cr3t`, `$(whoami):…`): the password is what is
     // judged. Braces around a value are IBM-style quoting (`"{ZqL5kVrX1n8tA2}"`): the value inside is the secret,
     // and a braced word with no digit (`{apikey}`, `{client_secret}`) a placeholder.
-    regex: r`curl[\s\S]{0,600}?[ \t\r\n](?:-u(?:=|[ \t]{1,5})?|--user(?:=|[ \t]{1,5}|(?![\s\-])))["']?(?:\$\{[^}\r\n]{1,60}\}|\$\([^)\r\n]{1,100}\)|[^\s:'"]){0,100}["']?:["']?\{?(?<secret>[^\s'"{}][^\s'"]{2,127}?)\}?["']?(?=\s|$)`,
+    regex: r`curl[\s\S]{0,600}?[ \t\r\n](?:-u(?:=|[ \t]{1,5})?|--user(?:=|[ \t]{1,5}|(?![\s\-])))["']?(?:\$\{[^}\r\n]{1,60}\}|\$\([^)\r\n]{1,100}\)|\$(?![{(])|[^\s:'"$]){0,100}["']?:["']?\{?(?<secret>[^\s'"{}][^\s'"]{2,127}?)\}?["']?(?=\s|$)`,
     minEntropy: 1.9,
     confidence: 'medium',
     allowlist: {

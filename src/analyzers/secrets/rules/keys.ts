@@ -187,26 +187,42 @@ export const KEY_RULES: SecretRuleSpec[] = [
     help: 'A Secret manifest holds its values base64-encoded in the repository. Keep the values out of Git (Sealed Secrets, SOPS, External Secrets, or a secret store) and rotate what was committed.',
     severity: 'medium',
     keywords: ['secret'],
-    regex: ((kind: string, entry: string, between: string, after: string) => `${kind}${between}${entry}|${entry.replace('<secret>', '<secret2>')}${after}${kind}`)(
+    // Data first, an entry on the lines below `data:` is taken whole (a look-ahead and its back-reference): when no
+    // `kind: Secret` follows it, the entries after it are not tried one by one (the way to `kind:` is past them all
+    // anyway). The secret is then group 4 (`secret3`); on `data:`'s own line it is group 2 (`secret2`), the first
+    // group that took part.
+    regex: ((kind: string, sameLine: string, below: string, entry: (name: string) => string, between: string, after: string) =>
+      `${kind}${between}\\bdata:(?:${sameLine}|${below})${entry('secret')}` +
+      `|\\bdata:(?:${sameLine}${entry('secret2')}|(?=(?<entry>${below}${entry('secret3')}))\\k<entry>)${after}${kind}`)(
       // `kind: Secret`, not `kind: SecretProviderClass` nor `kind: ExternalSecret`.
       r`\bkind:[ \t]*["']?secret["']?(?![\w\-])`,
       // `data:` (not `stringData:`), then the entry on the same line (a flow mapping) or on an indented line below,
-      // past blank lines, comments and other entries; a block scalar (`key: |`) holds its value on the next line.
-      // A certificate (`ca.crt`, `tls.crt`: `-----BEGIN CERTIFICATE` encoded) is public and read past too.
-      r`\bdata:(?:[^\r\n]{0,100}?[ \t{,]|[ \t]*(?:#[^\r\n]{0,200})?\r?\n(?:[ \t]*\r?\n|[ \t]*#[^\r\n]{0,200}\r?\n|[ \t]+[^\s#][^\r\n]{0,300}\r?\n){0,20}?[ \t]+)` +
-        r`[\w.\-]{1,100}:(?:[ \t]*[|>][\-+]?[ \t]*(?:\r?\n[ \t]+)?)?[ \t]*["']?(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)(?<secret>[A-Za-z0-9+/]{10,8000}={0,3})(?![A-Za-z0-9+/=_\-.])`,
+      // past blank lines, comments and other entries.
+      r`[^\r\n]{0,100}?[ \t{,]`,
+      r`[ \t]*(?:#[^\r\n]{0,200})?\r?\n(?:[ \t]*\r?\n|[ \t]*#[^\r\n]{0,200}\r?\n|[ \t]+[^\s#][^\r\n]{0,300}\r?\n){0,20}?[ \t]+`,
+      // A block scalar (`key: |`) holds its value on the next line. A certificate (`ca.crt`, `tls.crt`:
+      // `-----BEGIN CERTIFICATE` encoded) is public and read past.
+      (name) => r`[\w.\-]{1,100}:(?:[ \t]*[|>][\-+]?[ \t]*(?:\r?\n[ \t]+)?)?[ \t]*["']?(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)` + `(?<${name}>` + r`[A-Za-z0-9+/]{10,8000}={0,3})(?![A-Za-z0-9+/=_\-.])`,
       // From `kind: Secret` to `data:`: the metadata, within the document.
       r`(?:(?!---)[\s\S]){0,1000}?`,
-      // From the value to `kind:`: the rest of the value's line and the entries after it, then within the document.
-      r`(?:[^\r\n]{0,8000}?\r?\n(?:[ \t]+[^\r\n]{0,8000}\r?\n){0,40}?)?(?:(?!---)[\s\S]){0,200}?`,
+      // From the value to `kind:`: within the document; or past the rest of the value's line and the indented
+      // entries after it (taken whole, as above), then within the document.
+      r`(?:(?:(?!---)[\s\S]){0,200}?|[^\r\n]{0,8000}\r?\n(?=(?<entries>(?:[ \t][^\r\n]{0,8000}\r?\n){1,40}))\k<entries>(?:(?!---)[\s\S]){0,200}?)`,
     ),
+    secretGroup: 4,
     flags: 'i',
     minEntropy: 2.5,
     confidence: 'medium',
     paths: ['**/*.yaml', '**/*.yml'],
     tags: ['kubernetes'],
     examples: {
-      positive: ['apiVersion: v1\nkind: Secret\ndata:\n  password: UyFCXCpkJHpEc2I9\n', 'apiVersion: v1\ndata:\n  extra: YWRtaW46cGFzc3dvcmQ=\nkind: secret\nmetadata:\n  name: x\n'],
+      positive: [
+        'apiVersion: v1\nkind: Secret\ndata:\n  password: UyFCXCpkJHpEc2I9\n',
+        'apiVersion: v1\ndata:\n  extra: YWRtaW46cGFzc3dvcmQ=\nkind: secret\nmetadata:\n  name: x\n',
+        // Entries before and after the one reported (cut short and repeated, the ReDoS guard's input for the
+        // entries read past).
+        'apiVersion: v1\ndata:\n  user: YWRtaW4=\n  password: cjRuZDBtUDRzc3cwcmQ5OA==\n  host: ZGIucHJvZC5pbnRlcm5hbA==\n  port: NTQzMg==\nkind: Secret\n',
+      ],
       negative: ['apiVersion: v1\nkind: Secret\ndata:\n  htpasswd: ""\n', 'kind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n', 'apiVersion: v1\ndata:\n  extra: YmFyCg==\nkind: secret\n', 'kind: Secret\n---\nkind: ConfigMap\ndata:\n  key: c2VjcmV0L215c2VjcmV0\n'],
     },
   },
