@@ -64,16 +64,16 @@ function isPatterned(s: string): boolean {
   // Dropbox long-lived tokens, macaroons), so only shorter values count it as typed by hand.
   if (s.length >= 40 ? /([^A])\1{5,}/.test(s) : /(.)\1{5,}/.test(s)) return true;
   const low = s.toLowerCase();
-  if (low.includes('qwerty')) return true;
-  return isAscendingRuns(low) || typedRuns(low);
+  if (low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty')) return true;
+  return isAscendingRuns(low) || threeRunsOfFour(low);
 }
 
 /**
- * Whether a (lower-case) value holds an ascending run of eight letters or digits (`abcdefgh`, `12345678`, and
- * `bcdefghijk` of an alternating-case `aBcDeFgHiJk`), or three runs of four (`abc123xyz-456def789ghij-klmn…`): a
- * random character continues a run one time in 36 to 62, so a random token almost never holds either.
+ * Whether a (lower-case) value holds three ascending runs of four letters or digits or more
+ * (`abc123xyz-456def789ghij-klmn…`, `re_1234abcd_…`): a random character continues a run one time in 36 to 62, so
+ * a random token almost never holds three.
  */
-function typedRuns(low: string): boolean {
+function threeRunsOfFour(low: string): boolean {
   let run = 1;
   let fours = 0;
   for (let i = 1; i <= low.length; i++) {
@@ -81,7 +81,7 @@ function typedRuns(low: string): boolean {
     const b = i < low.length ? low.charCodeAt(i) : -1;
     const sameKind = (a >= 97 && a <= 122 && b >= 97 && b <= 122) || (a >= 48 && a <= 57 && b >= 48 && b <= 57);
     if (sameKind && b === a + 1) {
-      if (++run >= 8) return true;
+      run++;
       continue;
     }
     if (run >= 4 && ++fours >= 3) return true;

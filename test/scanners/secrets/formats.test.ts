@@ -209,6 +209,8 @@ describe('placeholder filters', () => {
 
   it('ascending runs typed by hand are placeholders; random values are not', () => {
     assert.equal(isPlaceholder('re_1234abcd_OBcDeFgHiJkLmNoPqRsTuVwX'), true);
+    // Two runs are not enough (a test's `AKIAZ7QRSTUVWXY23456` is still reported).
+    assert.equal(isPlaceholder('AKIAZ7QRSTUVWXY23456'), false);
     assert.equal(isPlaceholder('sk-ant-api03-abc123xyz-456def789ghij-klmnopqrstuvwx-3456yza789bcde'), true);
     assert.equal(isPlaceholder('key-abcd-7Qm2-lmno-Zx9p-4567-Rt3v'), true);
     assert.equal(isPlaceholder('re_Kx8v2Q1m_TzR6pWb9LcN4yHd7FsA3gJe'), false);
