@@ -293,4 +293,123 @@ export const EXTRA_AST_RULES: AstRule[] = [
       if (names.some((x) => inputs.has(x))) report(n, 'The redirect target returned by this @Redirect() handler comes from the request.');
     },
   },
+  {
+    id: 'js-origin-regex-unescaped-dot', title: 'Allowed-origin pattern with an unescaped dot', severity: 'medium', confidence: 'medium', cwe: ['CWE-942', 'CWE-185'],
+    kinds: [ts.SyntaxKind.RegularExpressionLiteral],
+    help: 'In a regular expression `.` matches any character, so an allowed-origin pattern written `/^https:\\/\\/www.example.com$/` also accepts `https://wwwXexample.com`, a domain anyone can register. Escape the dots between host labels (`www\\.example\\.com`) or compare origins against a list of exact strings.',
+    visit(n, f, report) {
+      // a regex kept in something named for CORS or origins: a variable, a property (`origin: /.../`) or an array of them
+      let holder: TS.Node | undefined = n.parent;
+      while (holder && (ts.isArrayLiteralExpression(holder) || ts.isParenthesizedExpression(holder))) holder = holder.parent;
+      const name = holder && (ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder)) ? holder.name.getText(f.sf) : '';
+      if (!/cors|origin/i.test(name)) return;
+      const body = n.getText(f.sf).replace(/\/[a-z]*$/, '').slice(1);
+      // a dot outside a character class, not escaped, between two host-label characters (`www.example`,
+      // `(a|b).example`); `.+`/`.*` are meant as wildcards and left alone
+      let inClass = false;
+      for (let i = 0; i < body.length; i++) {
+        const ch = body[i]!;
+        if (ch === '\\') { i++; continue; }
+        if (inClass) { if (ch === ']') inClass = false; continue; }
+        if (ch === '[') { inClass = true; continue; }
+        if (ch === '.' && /[\w)]/.test(body[i - 1] ?? '') && /[a-z0-9(]/i.test(body[i + 1] ?? '')) {
+          report(n, `The origin pattern ${n.getText(f.sf).slice(0, 60)} has an unescaped '.', which matches any character.`);
+          return;
+        }
+      }
+    },
+  },
+  {
+    id: 'js-browser-remote-debugging', title: 'Headless browser started with its DevTools port open', severity: 'medium', confidence: 'medium', cwe: ['CWE-668', 'CWE-284'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['launch', 'launchPersistentContext']),
+    help: 'A Chrome started with `--remote-debugging-port` (or `--remote-debugging-address`) serves the DevTools protocol: whoever reaches the port drives the browser, reads its pages and cookies and, through the browser, the local network and files. Leave the flag out, or let Puppeteer/Playwright use their private pipe.',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !/(^|\.)(launch|launchPersistentContext)$/.test(calleeText(n, f.sf))) return;
+      for (const a of n.arguments) {
+        if (!ts.isObjectLiteralExpression(a)) continue;
+        const list = prop(a, 'args');
+        if (!list || !ts.isArrayLiteralExpression(list)) continue;
+        const flag = list.elements.find((e) => (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) && /^[`'"]?--remote-debugging-(port|address)\b/.test(e.getText(f.sf)));
+        if (flag) report(n, `The browser is launched with ${flag.getText(f.sf).replace(/^[`'"]|[`'"]$/g, '').replace(/=.*/, '')}: its DevTools protocol is reachable on that port.`);
+      }
+    },
+  },
+  {
+    id: 'js-jwt-whole-record', title: 'Whole user record signed into a JWT', severity: 'medium', confidence: 'low', cwe: ['CWE-200', 'CWE-312'],
+    kinds: [ts.SyntaxKind.CallExpression],
+    callNames: new Set(['sign']),
+    help: 'A JWT payload is only base64-encoded: anyone holding the token reads it. Signing a whole user or account record (`jwt.sign(user, key)`) puts every field in it, the password hash, e-mail, roles and internal ids included. Sign an object of the few claims the token needs (`{ sub: user.id, role: user.role }`).',
+    visit(n, f, report) {
+      if (!ts.isCallExpression(n) || !/^(jwt|jsonwebtoken|jsonwt|JWT|jose\.JWT)\.sign$/.test(calleeText(n, f.sf))) return;
+      if (!/\brequire\(\s*['"](jsonwebtoken|jose)['"]\s*\)|from\s+['"](jsonwebtoken|jose)['"]/.test(f.text)) return;
+      const a = n.arguments[0];
+      if (!a) return;
+      const text = a.getText(f.sf).replace(/\s+/g, '');
+      const record = /^(req\.user|(user|account|member|customer|profile|userRecord|userDoc|dbUser|foundUser)s?)$/i;
+      if (!record.test(text)) return;
+      // a name bound to an object built here picks its claims
+      const init = ts.isIdentifier(a) ? declaredInit(a, f) : undefined;
+      if (init && (ts.isObjectLiteralExpression(init) || ts.isStringLiteralLike(init))) return;
+      report(n, `The whole ${text} record is signed into the token, where anyone holding it can read every field.`);
+    },
+  },
+  {
+    id: 'js-react-parsed-props', title: 'Parsed JSON spread as props of a DOM element', severity: 'medium', confidence: 'medium', cwe: ['CWE-79', 'CWE-915'],
+    kinds: [ts.SyntaxKind.JsxSpreadAttribute, ts.SyntaxKind.CallExpression],
+    help: 'Spreading an object parsed from JSON (`<div {...JSON.parse(saved)} />`, `React.createElement("span", parsed)`) onto a DOM element lets whoever wrote that JSON set any prop: `dangerouslySetInnerHTML`, an `href` of `javascript:`, `style`. Pick the props the element needs (`<div title={parsed.title} />`).',
+    visit(n, f, report) {
+      let value: TS.Expression | undefined;
+      if (ts.isJsxSpreadAttribute(n)) {
+        const el = n.parent.parent;
+        const tag = ts.isJsxOpeningElement(el) || ts.isJsxSelfClosingElement(el) ? el.tagName.getText(f.sf) : '';
+        if (!/^[a-z][\w-]*$/.test(tag)) return;
+        value = n.expression;
+      } else if (ts.isCallExpression(n) && /(^|\.)createElement$/.test(calleeText(n, f.sf)) && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0]) && /^[a-z][\w-]*$/.test(n.arguments[0].text)) {
+        value = n.arguments[1];
+      }
+      if (!value || ts.isObjectLiteralExpression(value)) return;
+      // JSON.parse(...) here, a name bound to it, or a call handed one (`normalise(parsed)`)
+      const parsed = (e: TS.Expression, depth: number): boolean => {
+        while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+        if (ts.isCallExpression(e)) return calleeText(e, f.sf) === 'JSON.parse' || (depth < 2 && e.arguments.some((a) => parsed(a, depth + 1)));
+        if (ts.isIdentifier(e) && depth < 3) {
+          const init = declaredInit(e, f);
+          return !!init && init !== e && parsed(init, depth + 1);
+        }
+        return false;
+      };
+      if (parsed(value, 0)) report(ts.isJsxSpreadAttribute(n) ? n.parent.parent : n, 'An object parsed from JSON is spread as the props of a DOM element: it can set dangerouslySetInnerHTML, href or event handlers.');
+    },
+  },
+  {
+    id: 'js-script-element-value', title: 'Value written inside a <script> element', severity: 'medium', confidence: 'low', cwe: ['CWE-79'],
+    kinds: [ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.TemplateExpression],
+    help: 'Text placed between `<script>` and `</script>` is not HTML-escaped by the browser: a value holding `</script><script>...` closes the element and runs its own script, whatever the element\'s `type`. Put data in a `data-` attribute or a `type="application/json"` element written with an encoder that escapes `<` (serialize-javascript, `JSON.stringify(v).replace(/</g, "\\u003c")`).',
+    visit(n, f, report) {
+      // the literal right before the value ends inside an opened script element
+      const opens = (lit: string): boolean => /<script\b[^>]*>[^<]*$/i.test(lit);
+      // an escaping call, here or bound to the name (`const s = serialize(state)`), unless told not to escape
+      const escaped = (e: TS.Expression): boolean => {
+        const v = ts.isIdentifier(e) ? declaredInit(e, f) : e;
+        return !!v && ts.isCallExpression(v) && /(serialize|escape|sanitiz|encode|jsesc|safeJson|htmlSafe)/i.test(calleeText(v, f.sf)) && !/\bunsafe\s*:\s*true\b/.test(v.getText(f.sf));
+      };
+      const dynamic = (e: TS.Expression): boolean => !ts.isStringLiteralLike(e) && !ts.isNumericLiteral(e) && !escaped(e);
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+        // the left operand's last literal: `'<script>' + v`, `a + '<script>' + v`
+        let left: TS.Expression = n.left;
+        while (ts.isBinaryExpression(left) && left.operatorToken.kind === ts.SyntaxKind.PlusToken) left = left.right;
+        if (ts.isStringLiteralLike(left) && opens(left.text) && dynamic(n.right)) report(n, 'A non-constant value is concatenated inside a <script> element.');
+      } else if (ts.isTemplateExpression(n)) {
+        let before = n.head.text;
+        for (const span of n.templateSpans) {
+          if (opens(before) && dynamic(span.expression)) {
+            report(n, 'A non-constant value is written inside a <script> element.');
+            return;
+          }
+          before = span.literal.text;
+        }
+      }
+    },
+  },
 ];

@@ -16,6 +16,63 @@ function strArg(c: TS.CallExpression | TS.NewExpression, i: number): string | un
   return a && ts.isStringLiteralLike(a) ? a.text : undefined;
 }
 
+const SECURITY_HEADER = /^(x-frame-options|content-security-policy|x-content-type-options|strict-transport-security|x-xss-protection)$/i;
+
+function isHandSetSecurityHeader(c: TS.CallExpression, sf: TS.SourceFile): boolean {
+  return /(^|\.)(setHeader|header|set)$/.test(calleeText(c, sf)) && SECURITY_HEADER.test(strArg(c, 0) ?? '');
+}
+
+const HAND_SET = new WeakMap<TS.SourceFile, { calls: TS.CallExpression[] }>();
+
+/** The calls of a file that set a security header by hand, in source order (computed once a file). */
+function handSetHeaders(sf: TS.SourceFile): { calls: TS.CallExpression[] } {
+  let v = HAND_SET.get(sf);
+  if (!v) {
+    const calls: TS.CallExpression[] = [];
+    const walk = (m: TS.Node): void => {
+      if (ts.isCallExpression(m) && isHandSetSecurityHeader(m, sf)) calls.push(m);
+      ts.forEachChild(m, walk);
+    };
+    walk(sf);
+    v = { calls };
+    HAND_SET.set(sf, v);
+  }
+  return v;
+}
+
+/**
+ * Where a file makes its Express app: the first call of a name bound to `require('express')` or imported from
+ * 'express' (`express()`), else the `require('express')` call or the import itself; undefined when neither is found.
+ */
+function expressAppNode(sf: TS.SourceFile): TS.Node | undefined {
+  const names = new Set<string>();
+  let load: TS.Node | undefined;
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === 'express') {
+      load ??= st;
+      const cl = st.importClause;
+      if (cl?.name) names.add(cl.name.text);
+      if (cl?.namedBindings && ts.isNamespaceImport(cl.namedBindings)) names.add(cl.namedBindings.name.text);
+    }
+  }
+  let app: TS.Node | undefined;
+  const walk = (m: TS.Node): void => {
+    if (app) return;
+    const init = ts.isVariableDeclaration(m) && m.initializer && ts.isCallExpression(m.initializer) ? m.initializer : undefined;
+    const spec = init && ts.isIdentifier(init.expression) && init.expression.text === 'require' ? init.arguments[0] : undefined;
+    if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && init && spec && ts.isStringLiteralLike(spec) && spec.text === 'express') {
+      names.add(m.name.text);
+      load ??= init;
+    } else if (ts.isCallExpression(m) && ts.isIdentifier(m.expression) && names.has(m.expression.text)) {
+      app = m;
+      return;
+    }
+    ts.forEachChild(m, walk);
+  };
+  walk(sf);
+  return app ?? load;
+}
+
 /** Name of what a value is stored in: the variable, property or function around it. */
 function holderName(n: TS.Node, sf: TS.SourceFile): string {
   for (let p: TS.Node | undefined = n.parent, i = 0; p && i < 8; p = p.parent, i++) {
@@ -61,6 +118,15 @@ function isWholeBody(e: TS.Expression, f: FileFacts): boolean {
   while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
   if (!fn) return false;
   return new RegExp(`\\b(const|let|var)\\s+${e.text}\\s*=\\s*(req|request|ctx\\.request)\\.body\\s*[;\\n]`).test(fn.getText(f.sf));
+}
+
+/** The whole query object of a request (`req.query`, or a variable set to it in its function). */
+function isWholeQuery(e: TS.Expression, f: FileFacts): boolean {
+  const t = e.getText(f.sf).replace(/\s+/g, '');
+  if (/^(req|request|ctx\.request|ctx)\.query$/.test(t)) return true;
+  if (!ts.isIdentifier(e)) return false;
+  const init = localInit(e, f);
+  return !!init && /^(req|request|ctx\.request|ctx)\.query$/.test(init.getText(f.sf).replace(/\s+/g, ''));
 }
 
 /** A value read from the request: `req.query.x`, or a variable its function sets to one (`const o = req.query.origin`). */
@@ -193,7 +259,24 @@ export const AST_RULES: AstRule[] = [
       while (top.parent && (ts.isPropertyAccessExpression(top.parent) || (ts.isCallExpression(top.parent) && top.parent.expression === top))) top = top.parent;
       const chain = top.getText(f.sf);
       const upd = /\.update\(([^)]*)\)/.exec(chain)?.[1] ?? '';
-      if (SECRETISH.test(upd) || SECRETISH.test(holderName(top, f.sf))) report(n, `${alg.toUpperCase()} is used to hash a secret: use scrypt/argon2/bcrypt for passwords or SHA-256/HMAC for tokens.`);
+      const holder = holderName(top, f.sf);
+      if (SECRETISH.test(upd) || SECRETISH.test(holder)) {
+        report(n, `${alg.toUpperCase()} is used to hash a secret: use scrypt/argon2/bcrypt for passwords or SHA-256/HMAC for tokens.`);
+        return;
+      }
+      // the digest stored as a password further on (`user.setPassword(digest)`, `user.password = digest`): reported
+      // where it is stored
+      if (!/^[\w$]+$/.test(holder)) return;
+      let fn: TS.Node = n;
+      while (fn.parent && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+      const stored = (m: TS.Node): TS.Node | undefined => {
+        if (m.pos < top.end) return ts.forEachChild(m, stored);
+        if (ts.isCallExpression(m) && /password/i.test(calleeText(m, f.sf).split('.').pop() ?? '') && m.arguments.some((a) => ts.isIdentifier(a) && a.text === holder)) return m;
+        if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(m.left) && /password/i.test(m.left.name.text) && ts.isIdentifier(m.right) && m.right.text === holder) return m;
+        return ts.forEachChild(m, stored);
+      };
+      const at = stored(fn);
+      if (at) report(at, `An ${alg.toUpperCase()} digest is stored as a password: use scrypt/argon2/bcrypt.`);
     },
   },
   {
@@ -370,9 +453,13 @@ export const AST_RULES: AstRule[] = [
     help: 'This Express file sets security headers one by one and does not use `helmet`, so headers are easy to miss. Use `app.use(helmet())` and configure it.',
     visit(n, f, report) {
       if (f.imports.has('helmet') || !f.imports.has('express')) return;
-      if (ts.isCallExpression(n) && /(^|\.)(setHeader|header|set)$/.test(calleeText(n, f.sf)) && /^(x-frame-options|content-security-policy|x-content-type-options|strict-transport-security|x-xss-protection)$/i.test(strArg(n, 0) ?? '')) {
-        report(n, `Header ${strArg(n, 0)} is set by hand in an Express app without helmet.`);
-      }
+      if (!ts.isCallExpression(n) || !isHandSetSecurityHeader(n, f.sf)) return;
+      // one finding per app, where the app is made (`express()`): the smell is the app's, and the line that sets a
+      // header to a strong value (`X-Frame-Options: DENY`) is itself safe; the header calls are named in the message
+      const hand = handSetHeaders(f.sf);
+      if (hand.calls[0] !== n) return;
+      const names = [...new Set(hand.calls.map((c) => strArg(c, 0)!))].join(', ');
+      report(expressAppNode(f.sf) ?? n, `Security headers are set by hand (${names}) in an Express app without helmet.`);
     },
   },
   {
@@ -703,7 +790,11 @@ export const AST_RULES: AstRule[] = [
       const last = c.split('.').pop() ?? '';
       const recv = c.slice(0, c.length - last.length - 1);
       if (/^(Object|_|lodash)$/.test(recv) && /^(assign|extend)$/.test(last)) {
-        if (a[0] && !ts.isObjectLiteralExpression(a[0]) && a.slice(1).some((x) => isWholeBody(x, f))) report(n, `${c}() copies the whole request body onto ${a[0].getText(f.sf).slice(0, 40)}.`);
+        // the whole body or query object (the query parser gives nested objects too), alone or as the value of a
+        // key of a literal (`Object.assign(defaults, { prefs: req.query })` replaces that key's object wholesale)
+        const whole = (x: TS.Expression): boolean => isWholeBody(x, f) || isWholeQuery(x, f);
+        const copied = a.slice(1).some((x) => whole(x) || (ts.isObjectLiteralExpression(x) && x.properties.some((p) => (ts.isPropertyAssignment(p) && whole(p.initializer)) || (ts.isShorthandPropertyAssignment(p) && whole(p.name)) || (ts.isSpreadAssignment(p) && whole(p.expression)))));
+        if (a[0] && !ts.isObjectLiteralExpression(a[0]) && copied) report(n, `${c}() copies a whole request object onto ${a[0].getText(f.sf).slice(0, 40)}.`);
         return;
       }
       if (/^(create|build|insert|insertOne|insertMany|bulkCreate|upsert)$/.test(last) && /^([A-Z]\w*|models?\.\w+|db\.\w+|prisma\.\w+|\w+Repository|\w+Model|repo|repository|this\.\w+(Repository|Model|Repo))$/.test(recv)) {
@@ -748,6 +839,14 @@ export const AST_RULES: AstRule[] = [
       if (/^(hash|hashSync|genSalt|genSaltSync)$/.test(last) && /(^|\.)(bcrypt|bcryptjs)$/.test(c.slice(0, c.length - last.length - 1))) {
         const r = num(n.arguments[last.startsWith('gen') ? 0 : 1]);
         if (r !== undefined && r < 10) report(n, `bcrypt cost ${r} is too low: use 10 or more.`);
+      }
+      // node-argon2 with the data-dependent (argon2d) or the weaker time-memory trade-off (argon2i) variant: RFC 9106
+      // recommends argon2id for passwords. Options inline or in a name bound to a literal.
+      if (last === 'hash' && /(^|\.)argon2$/.test(c.slice(0, c.length - last.length - 1)) && f.imports.has('argon2')) {
+        let o = n.arguments[1];
+        if (o && ts.isIdentifier(o)) o = localInit(o, f);
+        const type = o && ts.isObjectLiteralExpression(o) ? prop(o, 'type')?.getText(f.sf) : undefined;
+        if (type && /(^|\.)argon2(i|d)$/.test(type)) report(n, `${type.split('.').pop()} is used to hash passwords: use argon2id.`);
       }
     },
   },

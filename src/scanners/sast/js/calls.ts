@@ -444,7 +444,9 @@ export abstract class CallEvaluator extends FunctionSummaries {
     if (row.opt) {
       const { key, value } = row.opt;
       const matches = (text: string): boolean => (value.startsWith('~') ? text.includes(value.slice(1)) : text === value);
-      const ok = argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText(sf) === key && matches(p.initializer.getText(sf))));
+      // the options as a literal, or as a name declared once with one (`const opts = { noent: true }`)
+      const objects = argNodes.map((a) => (ts.isIdentifier(a) ? declaredInit(a, sf) ?? moduleConst(a, sf) : a));
+      const ok = objects.some((a) => a && ts.isObjectLiteralExpression(a) && a.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText(sf) === key && matches(p.initializer.getText(sf))));
       if (!ok) return;
     }
     if (row.unless && argNodes.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name?.getText(sf) === row.unless))) return;
@@ -504,6 +506,19 @@ export abstract class CallEvaluator extends FunctionSummaries {
 
 /** A literal URL start that fixes the origin: scheme and host followed by a path, query or fragment, or a local path. */
 const FIXED_ORIGIN = /^(?:[a-z][\w+.-]*:\/\/[^/?#\\\s]+[/?#]|\/[^/\\])/i;
+
+/** The initialiser of a module-level `const` of that name (`const OPTIONS = { ... }` at the top of the file). */
+function moduleConst(id: TS.Identifier, sf: TS.SourceFile): TS.Expression | undefined {
+  // a parameter of a function around the name shadows the module's constant
+  for (let p: TS.Node | undefined = id.parent; p; p = p.parent) {
+    if (ts.isFunctionLike(p) && p.parameters.some((q) => ts.isIdentifier(q.name) && q.name.text === id.text)) return undefined;
+  }
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === id.text) return d.initializer;
+  }
+  return undefined;
+}
 
 /** The initialiser of the declaration of `id` in its function (or the file), when it is declared once there. */
 export function declaredInit(id: TS.Identifier, sf: TS.SourceFile): TS.Expression | undefined {

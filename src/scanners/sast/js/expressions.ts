@@ -382,6 +382,20 @@ export abstract class ExpressionEvaluator extends CallEvaluator {
         const k2 = this.eval(target.argumentExpression, sc);
         if (k1.t.length && k2.t.length) this.sinkVal(k1, 'proto', this.site(sc, at, 'a nested computed property write'));
       }
+      // the same write in two steps: `let items = todos[id]; items[name] = text`. An entry picked by input may be
+      // `todos['__proto__']`, Object.prototype itself, and a second input key then writes any property onto it; an
+      // entry picked by a fixed key is an ordinary object (setting its `__proto__` changes that object alone)
+      if (ts.isElementAccessExpression(target) && ts.isIdentifier(target.expression) && !ts.isStringLiteralLike(target.argumentExpression) && !ts.isNumericLiteral(target.argumentExpression)) {
+        let sel = declarationInit(target.expression, sf);
+        // `boards[id] || {}`, `(boards[id] as Cards)`: the entry picked, with its fallback
+        while (sel && (ts.isParenthesizedExpression(sel) || ts.isAsExpression(sel) || ts.isNonNullExpression(sel) || (ts.isBinaryExpression(sel) && (sel.operatorToken.kind === ts.SyntaxKind.BarBarToken || sel.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)))) sel = ts.isBinaryExpression(sel) ? sel.left : sel.expression;
+        const key1 = sel && ts.isElementAccessExpression(sel) ? sel.argumentExpression : undefined;
+        if (key1 && (ts.isIdentifier(key1) || ts.isPropertyAccessExpression(key1))) {
+          const k1 = this.eval(key1, sc);
+          const k2 = this.eval(target.argumentExpression, sc);
+          if (k1.t.length && k2.t.length) this.sinkVal(k2, 'proto', this.site(sc, at, `a property of ${target.expression.text}, an entry picked by input`));
+        }
+      }
       // CommonJS exports
       if (/^module\.exports$/.test(text) || text === 'exports') {
         sc.file.cjs = v;
@@ -525,4 +539,22 @@ function allowListed(cond: TS.Expression, sf: TS.SourceFile): Set<string> {
   };
   visit(cond);
   return out;
+}
+
+/**
+ * The initialiser of the declaration of `id` in its function (or the file), whatever is assigned to it later: the
+ * first value the name was bound to.
+ */
+function declarationInit(id: TS.Identifier, sf: TS.SourceFile): TS.Expression | undefined {
+  let scope: TS.Node | undefined = id.parent;
+  while (scope && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  if (!scope) return undefined;
+  let found: TS.Expression | undefined;
+  const visit = (m: TS.Node): void => {
+    if (found) return;
+    if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === id.text && m.initializer && m.getStart(sf) < id.getStart(sf)) found = m.initializer;
+    else if (!(ts.isFunctionLike(m) && m !== scope)) ts.forEachChild(m, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return found;
 }

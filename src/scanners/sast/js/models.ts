@@ -51,6 +51,8 @@ export const MODEL_ROWS: readonly string[] = [
   'execa commandSync sink:command 0',
   // code
   'global eval sink:code 0',
+  // the same eval reached through the global object (`window.eval(...)`, `globalThis.eval(...)`)
+  'global window.eval sink:code 0', 'global globalThis.eval sink:code 0', 'global self.eval sink:code 0',
   'global new:Function sink:code *',
   'global Function sink:code *',
   'global setTimeout sink:code 0 str',
@@ -64,6 +66,8 @@ export const MODEL_ROWS: readonly string[] = [
   // (when the fixed code names none of the context's fields: what it names is judged as if written in place, calls.ts)
   'vm runInContext sink:code 1', 'vm runInNewContext sink:code 1', 'vm compileFunction sink:code 2 field=parsingContext',
   'vm new:Script sink:code 0',
+  // ES module source text compiled and linked by vm (`new vm.SourceTextModule(code)`)
+  'vm new:SourceTextModule sink:code 0',
   'vm2 VM().run sink:code 0', 'vm2 NodeVM().run sink:code 0', 'vm2 new:VMScript sink:code 0',
   'safe-eval . sink:code 0', 'static-eval . sink:code 0',
   // math expression evaluators: mathjs before 4 ran arbitrary code from an expression (CVE-2017-1001002/1001003) and
@@ -243,6 +247,9 @@ export const MODEL_ROWS: readonly string[] = [
   'libxmljs2 parseXml sink:xxe 0 opt=noent:true',
   'libxmljs2 parseXmlString sink:xxe 0 opt=noent:true',
   'libxmljs parseXmlAsync sink:xxe 0 opt=noent:true',
+  // the same parsers under their usual bindings when the file's import is not in view (a module given the parser,
+  // a vm sandbox's field: `const sandbox = { libxml, data }`)
+  '* parseXml sink:xxe 0 opt=noent:true recv=^(libxml|libxmljs2?|libXml)$', '* parseXmlString sink:xxe 0 opt=noent:true recv=^(libxml|libxmljs2?|libXml)$',
   'libxml2-wasm XmlDocument.fromString sink:xxe 0 opt=option:~NOENT',
   'libxml2-wasm XmlDocument.fromBuffer sink:xxe 0 opt=option:~NOENT',
   'xmldom DOMParser().parseFromString sink:xxe 0 opt=noent:true',
