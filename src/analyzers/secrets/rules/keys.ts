@@ -205,9 +205,10 @@ export const KEY_RULES: SecretRuleSpec[] = [
       (name) => r`[\w.\-]{1,100}:(?:[ \t]*[|>][\-+]?[ \t]*(?:\r?\n[ \t]+)?)?[ \t]*["']?(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)` + `(?<${name}>` + r`[A-Za-z0-9+/]{10,8000}={0,3})(?![A-Za-z0-9+/=_\-.])`,
       // From `kind: Secret` to `data:`: the metadata, within the document.
       r`(?:(?!---)[\s\S]){0,1000}?`,
-      // From the value to `kind:`: within the document; or past the rest of the value's line and the indented
+      // From the value to `kind:`: within the document; or past the rest of the value's line (a closing quote, a
+      // comment: 200 characters, so that a long line without a break is given back only that far) and the indented
       // entries after it (taken whole, as above), then within the document.
-      r`(?:(?:(?!---)[\s\S]){0,200}?|[^\r\n]{0,8000}\r?\n(?=(?<entries>(?:[ \t][^\r\n]{0,8000}\r?\n){1,40}))\k<entries>(?:(?!---)[\s\S]){0,200}?)`,
+      r`(?:(?:(?!---)[\s\S]){0,200}?|[^\r\n]{0,200}\r?\n(?=(?<entries>(?:[ \t][^\r\n]{0,8000}\r?\n){1,40}))\k<entries>(?:(?!---)[\s\S]){0,200}?)`,
     ),
     secretGroup: 4,
     flags: 'i',
