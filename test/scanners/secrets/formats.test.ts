@@ -85,6 +85,37 @@ describe('Kubernetes Secret manifests', () => {
   });
 });
 
+describe('Kubernetes Secret manifests as JSON', () => {
+  it('reads `kubectl get -o json` output and hand-written JSON; other kinds and empty values are not reported', () => {
+    const fixture = [
+      '[',
+      '  {',
+      '    "apiVersion": "v1",',
+      '# ruleid: kubernetes-secret-data',
+      '    "data": { "ca.crt": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUR4RENDQXF5Z0F3SUJBZ0lVV3pqUDl5", "password": "cjRuZDBtUDRzc3cwcmQ5OA==",',
+      '      "username": "YWRtaW4=" },',
+      '    "kind": "Secret",',
+      '    "metadata": { "name": "db" }',
+      '  },',
+      '  {',
+      '    "kind": "Secret", "metadata": { "name": "api" },',
+      '# ruleid: kubernetes-secret-data',
+      '    "data": { "token": "c2EtdG9rZW4tOXhLMm1RN3ZMNHBSOHdaMw==" }',
+      '  },',
+      '  {',
+      '# ok: kubernetes-secret-data',
+      '    "data": { "settings": "cjRuZDBtUDRzc3cwcmQ5OA==" }, "kind": "ConfigMap"',
+      '  },',
+      '  {',
+      '# ok: kubernetes-secret-data',
+      '    "data": { "htpasswd": "" }, "kind": "Secret"',
+      '  }',
+      ']',
+    ].join('\n');
+    assert.deepEqual(checkSecretFixture(fixture, 'deploy/secrets.json'), []);
+  });
+});
+
 describe('nuget.config package-source passwords', () => {
   it('reads the value to the quote that closes the element, and leaves references alone', () => {
     const fixture = [

@@ -209,12 +209,24 @@ export const KEY_RULES: SecretRuleSpec[] = [
       // comment: 200 characters, so that a long line without a break is given back only that far) and the indented
       // entries after it (taken whole, as above), then within the document.
       r`(?:(?:(?!---)[\s\S]){0,200}?|[^\r\n]{0,200}\r?\n(?=(?<entries>(?:[ \t][^\r\n]{0,8000}\r?\n){1,40}))\k<entries>(?:(?!---)[\s\S]){0,200}?)`,
-    ),
+    ) +
+      // The same manifest as JSON (`kubectl get secret -o json`: `"data"` first, then `"kind"`; or by hand, `"kind"`
+      // first). Entries before the one reported are read past (a certificate too), and the rest of `"data"` and of
+      // the text up to `"kind"` holds no brace (the values are strings). The rest of the object is taken whole
+      // (look-ahead and back-reference: a brace that is not `}` gives back nothing). The secret is the first group
+      // that took part (`secretj` or `secretk`).
+      ((kind: string, data: (name: string) => string) =>
+        `|${data('secretj')}(?=(?<objend>[^{}]{0,8000}\\}))\\k<objend>[^{}]{0,300}?${kind}|${kind}(?:(?!"kind")[\\s\\S]){0,1000}?${data('secretk')}`)(
+        r`"kind"[ \t]*:[ \t]*"secret"`,
+        (name) =>
+          r`"data"[ \t]*:[ \t]*\{\s{0,100}(?:"[\w.\-]{1,100}"[ \t]*:[ \t]*"[^"\\\r\n]{0,8000}"[ \t]*,\s{0,100}){0,20}?"[\w.\-]{1,100}"[ \t]*:[ \t]*"(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)` +
+          `(?<${name}>` + r`[A-Za-z0-9+/]{10,8000}={0,3})"`,
+      ),
     secretGroup: 4,
     flags: 'i',
     minEntropy: 2.5,
     confidence: 'medium',
-    paths: ['**/*.yaml', '**/*.yml'],
+    paths: ['**/*.yaml', '**/*.yml', '**/*.json'],
     tags: ['kubernetes'],
     examples: {
       positive: [
@@ -223,6 +235,7 @@ export const KEY_RULES: SecretRuleSpec[] = [
         // Entries before and after the one reported (cut short and repeated, the ReDoS guard's input for the
         // entries read past).
         'apiVersion: v1\ndata:\n  user: YWRtaW4=\n  password: cjRuZDBtUDRzc3cwcmQ5OA==\n  host: ZGIucHJvZC5pbnRlcm5hbA==\n  port: NTQzMg==\nkind: Secret\n',
+        '{\n  "apiVersion": "v1",\n  "data": {\n    "user": "YWRtaW4=",\n    "password": "cjRuZDBtUDRzc3cwcmQ5OA==",\n    "host": "ZGIucHJvZC5pbnRlcm5hbA=="\n  },\n  "kind": "Secret"\n}',
       ],
       negative: ['apiVersion: v1\nkind: Secret\ndata:\n  htpasswd: ""\n', 'kind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n', 'apiVersion: v1\ndata:\n  extra: YmFyCg==\nkind: secret\n', 'kind: Secret\n---\nkind: ConfigMap\ndata:\n  key: c2VjcmV0L215c2VjcmV0\n'],
     },
