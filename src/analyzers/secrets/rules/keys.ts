@@ -187,42 +187,38 @@ export const KEY_RULES: SecretRuleSpec[] = [
     help: 'A Secret manifest holds its values base64-encoded in the repository. Keep the values out of Git (Sealed Secrets, SOPS, External Secrets, or a secret store) and rotate what was committed.',
     severity: 'medium',
     keywords: ['secret'],
-    // Data first, an entry on the lines below `data:` is taken whole (a look-ahead and its back-reference): when no
-    // `kind: Secret` follows it, the entries after it are not tried one by one (the way to `kind:` is past them all
-    // anyway). The secret is then group 4 (`secret3`); on `data:`'s own line it is group 2 (`secret2`), the first
-    // group that took part.
+    // An entry line is read past only when its value is not one reported (empty, a Helm `{{ … }}`, under ten
+    // characters, a certificate), so the entry found is the first that qualifies and is tried once: the regex never
+    // tries the entries one by one. (Look-aheads would make the engine read further around every `data:`.) The
+    // secret is group 1 (`secret`), or the first group that took part.
     regex: ((kind: string, sameLine: string, below: string, entry: (name: string) => string, between: string, after: string) =>
       `${kind}${between}\\bdata:(?:${sameLine}|${below})${entry('secret')}` +
-      `|\\bdata:(?:${sameLine}${entry('secret2')}|(?=(?<entry>${below}${entry('secret3')}))\\k<entry>)${after}${kind}`)(
+      `|\\bdata:(?:${sameLine}|${below})${entry('secret2')}${after}${kind}`)(
       // `kind: Secret`, not `kind: SecretProviderClass` nor `kind: ExternalSecret`.
       r`\bkind:[ \t]*["']?secret["']?(?![\w\-])`,
       // `data:` (not `stringData:`), then the entry on the same line (a flow mapping) or on an indented line below,
-      // past blank lines, comments and other entries.
+      // past blank lines, comments and entries whose value is not reported.
       r`[^\r\n]{0,100}?[ \t{,]`,
-      r`[ \t]*(?:#[^\r\n]{0,200})?\r?\n(?:[ \t]*\r?\n|[ \t]*#[^\r\n]{0,200}\r?\n|[ \t]+[^\s#][^\r\n]{0,300}\r?\n){0,20}?[ \t]+`,
+      r`[ \t]*(?:#[^\r\n]{0,200})?\r?\n(?:[ \t]*\r?\n|[ \t]*#[^\r\n]{0,200}\r?\n|[ \t]{1,40}[\w.\-]{1,100}:[ \t]{0,16}(?:""|''|\{\{[^\r\n]{0,300}|["']?[A-Za-z0-9+/]{0,9}={0,3}["']?|["']?LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS[^\r\n]{0,8000})[ \t]{0,16}(?:#[^\r\n]{0,200})?\r?\n){0,20}[ \t]+`,
       // A block scalar (`key: |`) holds its value on the next line. A certificate (`ca.crt`, `tls.crt`:
       // `-----BEGIN CERTIFICATE` encoded) is public and read past.
       (name) => r`[\w.\-]{1,100}:(?:[ \t]*[|>][\-+]?[ \t]*(?:\r?\n[ \t]+)?)?[ \t]*["']?(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)` + `(?<${name}>` + r`[A-Za-z0-9+/]{10,8000}={0,3})(?![A-Za-z0-9+/=_\-.])`,
       // From `kind: Secret` to `data:`: the metadata, within the document.
       r`(?:(?!---)[\s\S]){0,1000}?`,
       // From the value to `kind:`: within the document; or past the rest of the value's line (a closing quote, a
-      // comment: 200 characters, so that a long line without a break is given back only that far) and the indented
-      // entries after it (taken whole, as above), then within the document.
-      r`(?:(?:(?!---)[\s\S]){0,200}?|[^\r\n]{0,200}\r?\n(?=(?<entries>(?:[ \t][^\r\n]{0,8000}\r?\n){1,40}))\k<entries>(?:(?!---)[\s\S]){0,200}?)`,
+      // comment) and the indented entries after it, then within the document.
+      r`(?:(?:(?!---)[\s\S]){0,200}?|[^\r\n]{0,200}\r?\n(?:[ \t][^\r\n]{0,8000}\r?\n){1,40}(?:(?!---)[\s\S]){0,200}?)`,
     ) +
       // The same manifest as JSON (`kubectl get secret -o json`: `"data"` first, then `"kind"`; or by hand, `"kind"`
-      // first). Entries before the one reported are read past (a certificate too), and the rest of `"data"` and of
-      // the text up to `"kind"` holds no brace (the values are strings). The rest of the object is taken whole
-      // (look-ahead and back-reference: a brace that is not `}` gives back nothing). The secret is the first group
-      // that took part (`secretj` or `secretk`).
+      // first). Entries whose value is not reported are read past (a certificate too), and the rest of `"data"` and
+      // of the text up to `"kind"` holds no brace (the values are strings).
       ((kind: string, data: (name: string) => string) =>
-        `|${data('secretj')}(?=(?<objend>[^{}]{0,8000}\\}))\\k<objend>[^{}]{0,300}?${kind}|${kind}(?:(?!"kind")[\\s\\S]){0,1000}?${data('secretk')}`)(
+        `|${data('secretj')}[^{}]{0,8000}\\}[^{}]{0,300}?${kind}|${kind}(?:(?!"kind")[\\s\\S]){0,1000}?${data('secretk')}`)(
         r`"kind"[ \t]*:[ \t]*"secret"`,
         (name) =>
-          r`"data"[ \t]*:[ \t]*\{\s{0,100}(?:"[\w.\-]{1,100}"[ \t]*:[ \t]*"[^"\\\r\n]{0,8000}"[ \t]*,\s{0,100}){0,20}?"[\w.\-]{1,100}"[ \t]*:[ \t]*"(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)` +
+          r`"data"[ \t]*:[ \t]*\{\s{0,100}(?:"[\w.\-]{1,100}"[ \t]{0,16}:[ \t]{0,16}"(?:[A-Za-z0-9+/]{0,9}={0,3}|LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS[A-Za-z0-9+/]{0,8000}={0,3})"[ \t]{0,16},\s{0,100}){0,20}"[\w.\-]{1,100}"[ \t]*:[ \t]*"(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)` +
           `(?<${name}>` + r`[A-Za-z0-9+/]{10,8000}={0,3})"`,
       ),
-    secretGroup: 4,
     flags: 'i',
     minEntropy: 2.5,
     confidence: 'medium',
