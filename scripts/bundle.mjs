@@ -3,7 +3,7 @@
 // sooner. Commands and scanners stay lazily loaded (split chunks). The library entry (dist/index.js, from tsc)
 // is not bundled. Run by `npm run build` / `prepare`; `node scripts/bundle.mjs [outdir]`.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import assert from 'node:assert/strict';
 
@@ -58,7 +58,7 @@ const { shapes, keywords, literals, secretMetas, config: defaultConfig } = await
 // The default config goes into the bundle as JSON: it must survive the trip (no undefined, Date or RegExp in it).
 assert.deepStrictEqual(JSON.parse(JSON.stringify(defaultConfig)), defaultConfig, 'the default config is not plain JSON');
 /** The files of {@link precomputed}'s data in the bundle's folder. */
-const DATA = { shapes: 'secret-regex-shapes.json', keywords: 'secret-keywords.json', metas: 'secret-metas.json' };
+const DATA = { shapes: 'secret-regex-shapes.json', keywords: 'secret-keywords.json', metas: 'secret-metas.json', patterns: 'sast-patterns-' };
 
 /**
  * The SAST scanner's built-in rule metadata (src/scanners/sast/meta.ts), computed here so that `rules()` at the
@@ -111,6 +111,41 @@ async function sastPackItems() {
 const packItems = await sastPackItems();
 
 /**
+ * The built-in Python/Go/Java pack rules' patterns compiled with tree-sitter (src/scanners/sast/patterns/
+ * pattern-codec.ts), by language: the bundle's src/scanners/sast/patterns/precompiled.ts reads them, so a scan of
+ * such a file does not parse the packs' patterns at every start. The tool is written beside the sources for a
+ * moment: it loads web-tree-sitter and the grammars from node_modules.
+ */
+async function sastPatterns() {
+  const file = join(new URL('dist/', root).pathname, `.sast-patterns-${process.pid}.mjs`);
+  await build({
+    absWorkingDir: root.pathname,
+    stdin: {
+      contents:
+        "import { builtinRules } from './src/scanners/sast/load-rules.ts';\n" +
+        "import { encodePatterns } from './src/scanners/sast/patterns/pattern-codec.ts';\n" +
+        "import { rewritePattern } from './src/scanners/sast/patterns/gnode.ts';\n" +
+        'export async function patterns() { return encodePatterns(await builtinRules(), rewritePattern); }\n',
+      resolveDir: root.pathname,
+      loader: 'ts',
+    },
+    outfile: file,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    external: ['typescript', 'web-tree-sitter', '@vscode/tree-sitter-wasm'],
+    banner: { js: "import { createRequire as __pipeguardRequire } from 'node:module'; const require = __pipeguardRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  try {
+    return await (await import(file)).patterns();
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+const sastPatternsByLang = await sastPatterns();
+
+/**
  * Replaces src/scanners/sast/meta.ts, src/scanners/sast/pack-items.ts and src/scanners/secrets/meta.ts with their
  * precomputed lists (each call returns fresh objects, as the sources do).
  */
@@ -136,6 +171,24 @@ const sastMetaPlugin = {
       loader: 'js',
       contents: `const ITEMS = ${JSON.stringify(JSON.stringify(packItems))};\nexport function builtinPackItems() { return JSON.parse(ITEMS); }\n`,
     }));
+    // The packs' compiled patterns, one JSON file per language beside the chunks, read when a scan first matches
+    // a pattern of that language (a pattern not among them is parsed as from the sources).
+    b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]sast[\\/]patterns[\\/]precompiled\.ts$/ }, (args) => ({
+      loader: 'js',
+      resolveDir: dirname(args.path),
+      contents:
+        "import { readFileSync } from 'node:fs';\n" +
+        "import { decodeNode } from './pattern-codec.ts';\n" +
+        'const tables = new Map();\n' +
+        'export function precompiledPattern(lang, src) {\n' +
+        '  let t = tables.get(lang);\n' +
+        '  if (t === undefined) {\n' +
+        `    try { t = JSON.parse(readFileSync(new URL(\`${DATA.patterns}\${lang}.json\`, import.meta.url), 'utf8')); } catch { t = {}; }\n` +
+        '    tables.set(lang, t);\n' +
+        '  }\n' +
+        '  return Object.hasOwn(t, src) ? t[src].map(decodeNode) : undefined;\n' +
+        '}\n',
+    }));
     b.onLoad({ filter: /[\\/]src[\\/]scanners[\\/]sast[\\/]meta\.ts$/ }, () => ({
       loader: 'js',
       contents:
@@ -155,6 +208,7 @@ mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, DATA.shapes), JSON.stringify(shapes));
 writeFileSync(join(outdir, DATA.keywords), JSON.stringify(keywords));
 writeFileSync(join(outdir, DATA.metas), JSON.stringify(secretMetas));
+for (const [lang, table] of Object.entries(sastPatternsByLang)) writeFileSync(join(outdir, `${DATA.patterns}${lang}.json`), JSON.stringify(table));
 
 const result = await build({
   absWorkingDir: root.pathname,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'no
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config/resolve.js';
 import { resolveBuildPaths } from '../attest/build-paths.js';
-import { resolvePatchLevelPaths } from '../scanners/patch-level/index.js';
+import { resolvePatchLevelPaths } from '../config/patch-level-paths.js';
 import { defaultCodeCacheDir } from '../core/code-cache.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { SEVERITIES, type Decision, type Report, type Severity } from '../core/types.js';

@@ -47,7 +47,8 @@ export function regionOf(loc: Location): Region {
 
 /** The start line, when the location has one. */
 export function startLineOf(loc: Location): number | undefined {
-  return regionOf(loc).startLine;
+  // regionOf(loc).startLine, without making the region (asked once a finding by several passes of a scan)
+  return loc.kind === 'http' || loc.kind === 'repository' ? undefined : loc.startLine;
 }
 
 /**

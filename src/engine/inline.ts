@@ -70,6 +70,8 @@ export class InlineIgnores {
 
   /** The reason a finding is suppressed inline, or undefined. */
   match(f: Finding, knownRules: ReadonlySet<string>): string | undefined {
+    // No file read in this scan held a marker, and none is left to read from disk: nothing can match.
+    if (this.byFile.size === 0 && this.onDisk.size === 0) return undefined;
     const line = startLineOf(f.location);
     const path = locationPath(f.location);
     if (line === undefined || path === undefined) return undefined;

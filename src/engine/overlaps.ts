@@ -43,6 +43,8 @@ export const OVERLAPS: readonly Overlap[] = [
   },
 ];
 
+const NONE: readonly Overlap[] = [];
+
 /**
  * Drops the findings another scanner reports better (see {@link OVERLAPS}); `ranRules` are the rules of the
  * scanners that ran. Returns the findings kept and how many were dropped per scanner.
@@ -74,9 +76,11 @@ export function dropOverlaps(findings: Finding[], ranRules: ReadonlySet<string>,
     }
     return m;
   };
+  // The overlaps that may drop each rule's findings (most rules have none: their findings pass at one lookup).
+  const dropping = new Map<string, Overlap[]>();
+  for (const o of overlaps) for (const r of o.drop) dropping.set(r, [...(dropping.get(r) ?? []), o]);
   const kept = findings.filter((f) => {
-    for (const o of overlaps) {
-      if (!o.drop.includes(f.ruleId)) continue;
+    for (const o of dropping.get(f.ruleId) ?? NONE) {
       let covered: boolean;
       if (o.scope === 'run') covered = (o.keep.rules ?? []).some((r) => ranRules.has(r));
       else {

@@ -23,28 +23,49 @@ export type SecretMasker = (text: string) => string;
  * changes is returned as it is (most findings: a report of thousands copied every one, location included).
  */
 export function redactFindings<F extends Finding>(findings: F[], mask: SecretMasker): F[] {
-  return findings.map((f) => {
-    const credential = (f.cwe ?? []).some((c) => CREDENTIAL_CWES.has(c.toUpperCase())) || (f.tags ?? []).includes('secret');
-    const clean = (t: string): string => {
-      const masked = mask(t);
-      return credential && f.scanner !== 'secrets' ? maskLiterals(masked) : masked;
-    };
-    const location = redactLocation(f.location, clean, mask);
-    const message = mask(f.message);
-    const origin = f.origin ? redactOrigin(f.origin, mask) : undefined;
-    const evidence = f.evidence !== undefined ? clean(f.evidence) : undefined;
-    const flow = f.flow?.map((s): FlowStep => {
-      const loc = redactLocation(s.location, clean, mask);
-      const msg = mask(s.message);
-      return loc === s.location && msg === s.message ? s : { ...s, location: loc, message: msg };
-    });
-    if (location === f.location && message === f.message && origin === f.origin && evidence === f.evidence && (!flow || flow.every((s, i) => s === f.flow![i]))) return f;
-    const out: F = { ...f, location, message };
-    if (origin) out.origin = origin;
-    if (evidence !== undefined) out.evidence = evidence;
-    if (flow) out.flow = flow;
-    return out;
+  const out = new Array<F>(findings.length);
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    // Nothing to mask but credential literals: the other findings stay as they are.
+    out[i] = mask === noSecrets && !holdsCredential(f) ? f : redactFinding(f, mask);
+  }
+  return out;
+}
+
+/** The masker for texts known to hold no secret the built-in rules find: {@link redactFindings} then masks only credential literals. */
+export const noSecrets: SecretMasker = (text) => text;
+
+/** Whether a finding's snippet and evidence hold a credential literal (their values are masked too). */
+function holdsCredential(f: Finding): boolean {
+  if (f.scanner === 'secrets') return false;
+  if (f.cwe) for (const c of f.cwe) if (CREDENTIAL_CWES.has(c) || CREDENTIAL_CWES.has(c.toUpperCase())) return true;
+  return f.tags !== undefined && f.tags.includes('secret');
+}
+
+/** One finding of {@link redactFindings}: the same object when none of its texts changes. */
+function redactFinding<F extends Finding>(f: F, mask: SecretMasker): F {
+  const literals = holdsCredential(f);
+  const location = redactLocation(f.location, literals, mask);
+  const message = mask(f.message);
+  const origin = f.origin ? redactOrigin(f.origin, mask) : undefined;
+  const evidence = f.evidence !== undefined ? clean(f.evidence, literals, mask) : undefined;
+  const flow = f.flow?.map((s): FlowStep => {
+    const loc = redactLocation(s.location, literals, mask);
+    const msg = mask(s.message);
+    return loc === s.location && msg === s.message ? s : { ...s, location: loc, message: msg };
   });
+  if (location === f.location && message === f.message && origin === f.origin && evidence === f.evidence && (!flow || flow.every((s, i) => s === f.flow![i]))) return f;
+  const out: F = { ...f, location, message };
+  if (origin) out.origin = origin;
+  if (evidence !== undefined) out.evidence = evidence;
+  if (flow) out.flow = flow;
+  return out;
+}
+
+/** A snippet or evidence masked: secrets, and in a credential finding every literal value too. */
+function clean(t: string, literals: boolean, mask: SecretMasker): string {
+  const masked = mask(t);
+  return literals ? maskLiterals(masked) : masked;
 }
 
 /**
@@ -54,11 +75,12 @@ export function redactFindings<F extends Finding>(findings: F[], mask: SecretMas
 export function forEachText(findings: readonly Finding[], fn: (text: string) => void): void {
   const location = (loc: Location) => {
     if ('snippet' in loc && loc.snippet !== undefined) fn(loc.snippet);
-    const fields = loc as Location & Record<string, unknown>;
-    for (const key of ['path', 'manifest', 'url', 'file'] as const) {
-      const v = fields[key];
-      if (typeof v === 'string') fn(v);
-    }
+    // each name field read by its name (a loop over them read every location by a computed key)
+    const fields = loc as Location & Record<LocationName, unknown>;
+    if (typeof fields.path === 'string') fn(fields.path);
+    if (typeof fields.manifest === 'string') fn(fields.manifest);
+    if (typeof fields.url === 'string') fn(fields.url);
+    if (typeof fields.file === 'string') fn(fields.file);
   };
   for (const f of findings) {
     location(f.location);
@@ -80,25 +102,31 @@ export function forEachText(findings: readonly Finding[], fn: (text: string) => 
  * A location with its snippet cleaned and its names masked: a file may be named after a secret it holds
  * (`ghp_….txt`), and the name is printed in every format. The same object when nothing changes.
  */
-function redactLocation(loc: Location, clean: (t: string) => string, mask: SecretMasker): Location {
+function redactLocation(loc: Location, literals: boolean, mask: SecretMasker): Location {
   let out: (Location & Record<string, unknown>) | undefined;
   const set = (key: string, value: string) => {
     out ??= { ...loc } as Location & Record<string, unknown>;
     out[key] = value;
   };
   if ('snippet' in loc && loc.snippet !== undefined) {
-    const snippet = clean(loc.snippet);
+    const snippet = clean(loc.snippet, literals, mask);
     if (snippet !== loc.snippet) set('snippet', snippet);
   }
-  const fields = loc as Location & Record<string, unknown>;
-  for (const key of ['path', 'manifest', 'url', 'file'] as const) {
-    const v = fields[key];
-    if (typeof v !== 'string') continue;
+  const fields = loc as Location & Record<LocationName, unknown>;
+  const name = (key: LocationName, v: unknown) => {
+    if (typeof v !== 'string') return;
     const masked = mask(v);
     if (masked !== v) set(key, masked);
-  }
+  };
+  name('path', fields.path);
+  name('manifest', fields.manifest);
+  name('url', fields.url);
+  name('file', fields.file);
   return out ?? loc;
 }
+
+/** The fields of a location that name something (a file, a manifest, a URL). */
+type LocationName = 'path' | 'manifest' | 'url' | 'file';
 
 /** Commit metadata (message, author, e-mail) and archive member names, masked: all come from the scanned content. */
 function redactOrigin(o: Origin, mask: SecretMasker): Origin {

@@ -24,7 +24,7 @@ import { InlineIgnores } from './inline.js';
 import { readTrivyIgnores, trivyIgnoreReason } from './trivyignore.js';
 import { applyTestContext } from './test-context.js';
 import { dropOverlaps } from './overlaps.js';
-import { forEachText, redactFindings } from './redact.js';
+import { forEachText, noSecrets, redactFindings } from './redact.js';
 import { VERSION } from '../core/version.js';
 import { createAnalysisStore } from '../analyzers/cache.js';
 
@@ -252,38 +252,35 @@ export function standaloneContext<C>(target: Target, config: C, root: Config, ov
   };
 }
 
-/** Reports up to this many findings are screened before the masker is loaded (see {@link redactAll}). */
+/** Reports up to this many findings have their texts screened before the masker is loaded (see {@link redactAll}). */
 const SCREEN_FINDINGS = 500;
 
 /**
- * The findings redacted (see redact.ts). The secrets engine's masker is loaded only when some text a finding
- * carries could hold a secret (screen.ts): a first pass masks nothing and notes whether any text might; when none
- * does, its result is the redacted report (the literal masking of credential findings does not need the engine).
+ * The findings redacted (see redact.ts). Findings repeat their texts (paths, messages, snippets of the same line):
+ * each distinct text is masked once, and the masker compiles the rules all of them wake at once. A small report's
+ * texts are first screened (screen.ts: whether one of the built-in rules' literals occurs in a text, an exact test
+ * of whether the masker could find anything there), so that the masker is not loaded when none could hold a secret;
+ * a large one almost surely has such a text, and the screen would cost more than it saves. When the masker finds
+ * nothing, only credential findings are copied (their literal values masked; that needs no engine).
  */
 async function redactAll(findings: Finding[]): Promise<Finding[]> {
   if (findings.length === 0) return findings;
-  // Findings repeat their texts (messages, paths, snippets of the same line): each distinct text is masked once,
-  // and the masker compiles the rules all of them wake at once.
-  const texts = new Set<string>();
-  // A large report almost surely has a text to mask, and a first pass over it would cost more than loading.
+  let texts = new Set<string>();
+  forEachText(findings, (t) => texts.add(t));
   if (findings.length <= SCREEN_FINDINGS) {
     const { mayHoldSecret } = await import('../analyzers/secrets/screen.js');
-    let might = false;
-    const screened = redactFindings(findings, (t) => {
-      texts.add(t);
-      if (!might && mayHoldSecret(t)) might = true;
-      return t;
-    });
-    if (!might) return screened;
-  } else {
-    forEachText(findings, (t) => texts.add(t));
+    const suspect = new Set<string>();
+    for (const t of texts) if (mayHoldSecret(t)) suspect.add(t);
+    if (suspect.size === 0) return redactFindings(findings, noSecrets);
+    texts = suspect;
   }
   const { maskSecrets, prepareMasker } = await import('../analyzers/secrets/mask.js');
   prepareMasker(texts);
   const masked = new Map<string, string>();
-  return redactFindings(findings, (t) => {
-    let m = masked.get(t);
-    if (m === undefined) masked.set(t, (m = maskSecrets(t)));
-    return m;
-  });
+  for (const t of texts) {
+    const m = maskSecrets(t);
+    if (m !== t) masked.set(t, m);
+  }
+  if (masked.size === 0) return redactFindings(findings, noSecrets);
+  return redactFindings(findings, (t) => masked.get(t) ?? t);
 }

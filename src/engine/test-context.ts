@@ -26,15 +26,16 @@ export function applyTestContext<F extends Finding>(findings: F[], policy: TestC
   const matcher = globMatcher(policy.paths);
   // Many findings share a file: each path is matched once.
   const seen = new Map<string, boolean>();
+  // (an archive member's path, `a.zip!x/y`, is matched as a path of folders)
   const isTest = (p: string): boolean => {
     let r = seen.get(p);
-    if (r === undefined) seen.set(p, (r = matcher(p)));
+    if (r === undefined) seen.set(p, (r = matcher(p.includes('!') ? p.replace(/!/g, '/') : p)));
     return r;
   };
   const lowered = new Set(policy.scanners);
   return findings.map((f) => {
     const path = locationPath(f.location);
-    if (path === undefined || !isTest(path.replace(/!/g, '/'))) return f;
+    if (path === undefined || !isTest(path)) return f;
     const out: F = { ...f, tags: [...(f.tags ?? []).filter((t) => t !== TEST_CONTEXT_TAG), TEST_CONTEXT_TAG] };
     if (lowered.has(f.scanner) && f.severity !== policy.severity && atLeast(f.severity, policy.severity)) {
       out.severity = policy.severity;

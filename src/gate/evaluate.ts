@@ -64,18 +64,23 @@ export function evaluate(report: Report, input: GateInput): Decision {
   const violations: Finding[] = [];
   const others: Finding[] = [];
   const baselineState: Record<string, 'new' | 'unchanged'> = {};
+  // Each lookup only where there is something to find: a fingerprint looked up as an object's key is hashed and
+  // searched for among the engine's interned strings, per finding of a report of thousands.
+  const inlineIgnored = report.inlineIgnored && hasKeys(report.inlineIgnored) ? report.inlineIgnored : undefined;
+  const configIgnored = report.configIgnored && hasKeys(report.configIgnored) ? report.configIgnored : undefined;
+  const ignored = input.ignored?.size ? input.ignored : undefined;
   for (const f of report.findings) {
-    const inline = report.inlineIgnored?.[f.fingerprint];
+    const inline = inlineIgnored?.[f.fingerprint];
     if (inline !== undefined) {
       suppressed.push({ finding: f, kind: 'inline', reason: inline });
       continue;
     }
-    const scannerConfig = report.configIgnored?.[f.fingerprint];
+    const scannerConfig = configIgnored?.[f.fingerprint];
     if (scannerConfig !== undefined) {
       suppressed.push({ finding: f, kind: 'config', reason: scannerConfig });
       continue;
     }
-    const ignoreReason = input.ignored?.get(f.fingerprint);
+    const ignoreReason = ignored?.get(f.fingerprint);
     if (ignoreReason !== undefined) {
       usedIgnores.add(f.fingerprint);
       suppressed.push({ finding: f, kind: 'ignore-file', reason: ignoreReason || 'listed in the ignore file' });
@@ -121,6 +126,11 @@ export function evaluate(report: Report, input: GateInput): Decision {
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+
+/** Whether an object has an own enumerable key. */
+function hasKeys(o: object): boolean {
+  return Object.keys(o).length > 0;
+}
 
 function describe(s: Suppression, i: number): string {
   const parts = [s.rule && `rule ${s.rule}`, s.path && `path ${s.path}`, s.fingerprint && `fingerprint ${s.fingerprint}`];

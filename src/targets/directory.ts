@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -23,7 +23,8 @@ export interface DirectoryOptions {
   onSkip?: (path: string, reason: string) => void;
   /**
    * Expands members of archives found in the tree (set by the caller, which knows the archive reader and limits).
-   * Returns null when the path is not an archive.
+   * Returns null when the path is not an archive. Asked only about the files whose names are an archive's
+   * (`isArchivePath`); the others are read without it.
    */
   expandArchive?: (file: TargetFile) => AsyncIterable<TargetFile> | null;
 }
@@ -75,6 +76,22 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
       // A consumer reading files itself applies the size limit as it reads: no stat here.
       // (a file reached through a name that is not UTF-8 is read here: consumers take string paths)
       const deferred = filter.deferRead === true && typeof e.abs === 'string' && !(o.expandArchive && isArchivePath(e.rel));
+      if (!deferred && !(o.expandArchive && isArchivePath(e.rel))) {
+        // Read here: opened once, its size from the open file (no lstat by name before the read).
+        const read = readOpened(e.abs, filter.includeLarge ? Infinity : o.maxFileBytes);
+        if (read !== undefined) {
+          if (typeof read === 'number') {
+            o.onSkip?.(e.rel, tooLarge(read, o.maxFileBytes));
+            continue;
+          }
+          if (!filter.includeBinary && (looksBinaryByName(e.rel) || isBinary(read))) continue;
+          if (batch.length) yield batch;
+          batch = [];
+          yield [memoryFile(e.rel, read)];
+          continue;
+        }
+        // an error: the way below tells what it was
+      }
       if (!deferred) {
         const size = sizeOf(e);
         if (size < 0) continue;
@@ -128,6 +145,36 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
     batches,
     async dispose() {},
   };
+}
+
+/**
+ * A file's bytes, read through one open: its size from the open file, and over `max` the size alone (not read).
+ * Undefined on any error (gone, unreadable), for the caller to find out which in its usual way.
+ */
+function readOpened(abs: string | Buffer, max: number): Uint8Array | number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(abs, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > max) return size;
+    const buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    // A file that grows while it is read is read to its size at the open, as far as it is then.
+    return off === size ? buf : buf.subarray(0, off);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Most deferred files in one batch of {@link Target.batches}. */
@@ -304,12 +351,12 @@ class Listing {
       return state;
     };
     // A folder sorts as `name/`, so depth-first order is the order of the sorted relative paths.
-    const key = (d: Child) => (d.dir ? d.name + '/' : d.name);
-    names.sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    // (each key made once, not in every comparison: a folder of thousands made tens of thousands of strings)
+    if (names.length > 1) {
+      const keyed = names.map((d) => ({ d, key: d.dir ? d.name + '/' : d.name }));
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      for (let k = 0; k < keyed.length; k++) names[k] = keyed[k]!.d;
+    }
     const children: Pending[] = [];
     for (const d of names) {
       const childRel = rel ? `${rel}/${d.name}` : d.name;

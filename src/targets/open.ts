@@ -7,7 +7,7 @@ import { archiveExpander, isArchivePath, openArchive } from './archive.js';
 import { openDirectory } from './directory.js';
 import { memoryFile } from './file.js';
 import { openGitHistory, openStaged } from './git.js';
-import { openImage } from './image/index.js';
+import { isLayoutDir } from './image/layout.js';
 
 /** How to open what the user named. */
 export interface OpenOptions {
@@ -60,7 +60,8 @@ export async function openTarget(path: string, o: OpenOptions): Promise<FileTarg
   }
   const st = lstatSync(abs);
   const name = relative(o.cwd, abs).split('\\').join('/') || basename(abs);
-  const image = await openImage(abs, st.isDirectory(), {
+  // A folder is an image only as an OCI layout, told without loading the image code (a file is told by its content).
+  const image = st.isDirectory() && !isLayoutDir(abs) ? undefined : await (await import('./image/index.js')).openImage(abs, st.isDirectory(), {
     limits: o.limits,
     name,
     onSkip: o.onSkip,

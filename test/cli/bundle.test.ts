@@ -8,6 +8,9 @@ import type { WorkerJob, WorkerResult, WorkerRules } from '../../src/scanners/se
 import { makeDir } from '../helpers/tmp.js';
 import { awsKeyId } from '../helpers/tokens.js';
 import { configSchema } from '../../src/config/schema.js';
+import { builtinRules } from '../../src/scanners/sast/load-rules.js';
+import { builtinPackItems } from '../../src/scanners/sast/pack-items.js';
+import { parseRuleItems, type Formula, type YamlRule } from '../../src/scanners/sast/patterns/rules.js';
 
 // The executable users run is the bundle scripts/bundle.mjs writes (package.json `bin`): built here, it must run,
 // know its version, and have a secrets worker that loads and answers. It is built inside the repository, so that
@@ -46,6 +49,51 @@ test("the bundle's default config (computed when bundling, src/config/defaults.t
   assert.deepEqual(m.defaultConfig(), configSchema.parse({}));
   assert.notEqual(m.defaultConfig(), m.defaultConfig(), 'a new object each call');
 });
+
+test("the bundle compiles every built-in Python, Go and Java pattern without tree-sitter, into the trees tree-sitter parses", async () => {
+  assert.ok(['python', 'go', 'java'].every((l) => JSON.parse(readFileSync(join(out, `sast-patterns-${l}.json`), 'utf8'))), 'a table per language');
+  const chunk = readdirSync(out).find((f) => f.endsWith('.js') && readFileSync(join(out, f), 'utf8').includes('function precompiledPattern('));
+  assert.ok(chunk, 'a chunk holds src/scanners/sast/patterns/precompiled.ts');
+  // The bundle's own matcher, whose tree-sitter is never loaded here: a pattern it had to parse would throw.
+  const bundled = (await import(join(out, chunk))) as { precompile(r: YamlRule): void };
+  const parsed = await builtinRules(); // from the sources: every pattern parsed with tree-sitter
+  const fresh = builtinPackItems().flatMap((p) => parseRuleItems(p.items, `builtin:${p.name}`));
+  assert.deepEqual(fresh.map((r) => r.id), parsed.map((r) => r.id));
+  let n = 0;
+  for (const [i, r] of fresh.entries()) {
+    if (r.languages.every((l) => l === 'js' || l === 'generic')) continue;
+    bundled.precompile(r);
+    const want = compiledOf(parsed[i]!);
+    assert.deepEqual(compiledOf(r), want, r.id);
+    n += want.length;
+  }
+  assert.ok(n > 50, `${n} patterns`);
+});
+
+/** Each pattern of a rule with what it compiled to, by language. */
+function compiledOf(r: YamlRule): [string, string, unknown][] {
+  const out: [string, string, unknown][] = [];
+  eachPattern(r, (f) => {
+    for (const [lang, c] of f.compiled) out.push([f.src, lang, c]);
+  });
+  return out;
+}
+
+/** Calls `visit` with every pattern formula of a rule. */
+function eachPattern(r: YamlRule, visit: (f: Extract<Formula, { op: 'pattern' }>) => void): void {
+  const walk = (f: Formula): void => {
+    if (f.op === 'pattern') visit(f);
+    else if (f.op === 'either') f.items.forEach(walk);
+    else if (f.op === 'inside') walk(f.f);
+    else if (f.op === 'all') {
+      [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach(walk);
+      for (const c of f.conds) if (c.k === 'pattern') walk(c.f);
+    }
+  };
+  if (r.formula) walk(r.formula);
+  [...r.sources, ...r.sinks, ...r.sanitizers].forEach((s) => walk(s.f));
+  r.propagators.forEach((p) => walk(p.f));
+}
 
 test('the bundled CLI prints its version and finds a secret, redacted, with exit 1', () => {
   const version = spawnSync(process.execPath, [join(out, 'main.js'), '--version'], { encoding: 'utf8' });

@@ -30,9 +30,17 @@ export async function resolve(spec, ctx, next) {
 );
 writeFileSync(
   join(out, 'trace.mjs'),
-  `import Module, { register } from 'node:module';
-import { appendFileSync } from 'node:fs';
+  `import Module, { register, syncBuiltinESMExports } from 'node:module';
+import fs, { appendFileSync } from 'node:fs';
 register('./hooks.mjs', import.meta.url);
+// the data files read beside the bundle's chunks (precomputed tables), as 'read NAME'
+const readFileSync = fs.readFileSync;
+fs.readFileSync = function (file, ...rest) {
+  const name = file instanceof URL ? file.pathname : String(file);
+  if (process.env.PG_TRACE && name.endsWith('.json') && name.includes('/bundle/')) appendFileSync(process.env.PG_TRACE, 'read ' + name.slice(name.lastIndexOf('/') + 1) + '\\n');
+  return readFileSync.call(this, file, ...rest);
+};
+syncBuiltinESMExports();
 const load = Module._load;
 Module._load = function (request, ...rest) {
   if (process.env.PG_TRACE) appendFileSync(process.env.PG_TRACE, 'require ' + request + '\\n');
@@ -91,7 +99,7 @@ test('a scan of an empty folder loads neither TypeScript, tree-sitter, SQLite no
   assert.deepEqual(schemasIn(sourcesIn(r.loaded)), []);
 });
 
-test('a tree without JavaScript loads neither TypeScript nor zod; Python loads tree-sitter only', () => {
+test('a tree without JavaScript loads neither TypeScript, zod nor the lockfile parsers; Python loads tree-sitter and its grammar only', () => {
   const dir = makeDir({
     'app/main.py': 'import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n',
     'Dockerfile': 'FROM node:20\nUSER node\n',
@@ -102,6 +110,14 @@ test('a tree without JavaScript loads neither TypeScript nor zod; Python loads t
   assert.deepEqual(heavyIn(r.loaded), ['tree-sitter']);
   // Without pipeguard.yml the config is the bundle's precomputed default: neither zod nor a config schema loads.
   assert.deepEqual(schemasIn(sourcesIn(r.loaded)), []);
+  // The Python grammar alone, and the packs' Python patterns read compiled from the bundle, not parsed (those of Go
+  // and Java not read at all).
+  assert.deepEqual([...new Set(r.loaded.filter((l) => /tree-sitter-\w+\.wasm/.test(l)))], ['resolve @vscode/tree-sitter-wasm/wasm/tree-sitter-python.wasm']);
+  assert.deepEqual([...new Set(r.loaded.filter((l) => l.startsWith('read sast-patterns-')))], ['read sast-patterns-python.json']);
+  // No lockfile or manifest: none of their parsers, nor the XML and TOML readers they use.
+  const sources = sourcesIn(r.loaded);
+  for (const src of [...sources]) assert.ok(!/(^|\/)node_modules\/(saxes|smol-toml)\/|^src\/analyzers\/inventory\/parsers\/(?!index\.ts)/.test(src), `${src} loaded`);
+  assert.ok(sources.has('src/analyzers/inventory/parsers/index.ts'), 'the metafile names the loaded files');
 });
 
 test('a folder with pipeguard.yml loads zod and the config schema to validate it (so the trace sees them when they load)', () => {
@@ -145,4 +161,7 @@ test('an iac scan of Dockerfiles loads neither SAST nor the attestation verifier
   // (the secret rules do load: the report's texts are masked, and these name a Dockerfile, a literal of the rules;
   // so do the pipeline rules, whose ids the config schema checks)
   for (const heavy of ['src/scanners/sast/scan.ts', 'src/scanners/sast/patterns/match.ts', 'src/attest/verify.ts']) assert.ok(!sources.has(heavy), `${heavy} loaded`);
+  // nor the patch-level scanner and the inventory parsers (the scan command resolves the patch-level section's
+  // paths, which once came through the scanner's index)
+  for (const heavy of ['src/scanners/patch-level/index.ts', 'src/analyzers/inventory/inventory.ts']) assert.ok(!sources.has(heavy), `${heavy} loaded`);
 });

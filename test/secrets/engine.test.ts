@@ -210,3 +210,29 @@ test("a rule's paths globs: `**/` globs match the file name in any folder, other
   assert.ok(!found(['config/*.env'], 'other/prod.env'));
   assert.ok(found(['*.npmrc'], 'deep/down/.npmrc'));
 });
+
+test('built-in regexes are made on first use, and a lazy set finds what an eager one does, decoded values included', () => {
+  const lazy = compileRules(BUILTIN_RULES, { lazy: true });
+  const eager = compileRules(BUILTIN_RULES);
+  assert.ok(lazy.rules.every((r) => r.regex === null && r.bytesRegex === null), 'nothing made at start');
+  assert.ok(eager.rules.every((r) => r.regex !== null && r.bytesRegex !== null));
+  // A file whose only GitHub token is base64-encoded: the file's own bytes hold none of the rule's keywords, so
+  // only the decoding pass wakes it (and must make its regex).
+  const token = githubToken(21);
+  const only = Buffer.from(`const blob = '${Buffer.from(`GITHUB_TOKEN=${token}`).toString('base64')}';\nconst n = 42;\n`);
+  const hits = analyzeBytes(only, lazy, { path: 'a.js' });
+  assert.deepEqual(
+    hits.map((h) => [h.ruleId, h.decodedFrom]),
+    [['github-pat', 'base64']],
+  );
+  const made = lazy.rules.filter((r) => r.regex !== null || r.bytesRegex !== null).map((r) => r.id);
+  assert.ok(made.includes('github-pat'), 'the decoded value made the rule it needed');
+  assert.ok(made.length < 20, `only the rules that ran were made (${made.length})`);
+  // Every rule's examples, plain and base64-encoded, one file each: the same hits from both sets.
+  for (const rule of BUILTIN_RULES) {
+    const lines = [...rule.examples.positive, ...rule.examples.negative];
+    const text = lines.join('\n') + '\n' + lines.map((l) => `v = "${Buffer.from(l).toString('base64')}"`).join('\n') + '\n';
+    const path = rule.paths?.length ? rule.paths[0]!.replace(/^\*\*\//, '').replace(/\*/g, 'x') : 'f.txt';
+    assert.deepEqual(analyzeBytes(Buffer.from(text), lazy, { path }), analyzeBytes(Buffer.from(text), eager, { path }), rule.id);
+  }
+});

@@ -270,6 +270,13 @@ test('open: tarballs are told by content, not by name; a plain tar stays an arch
   assert.equal((await openTarget('app.tgz', opts)).kind, 'archive');
   const plain = await openTarget('plain.tar', opts);
   assert.equal(plain.kind, 'archive');
+  // a folder is an image when it is an OCI layout (told without the image code: targets/image/layout.ts), else a folder
+  const { dir: oci } = await layout([{ layers: [[{ name: 'etc/os-release', content: 'ID=alpine\n' }]], platform: { os: 'linux', architecture: 'amd64' } }]);
+  const folder = await openTarget(oci, opts);
+  assert.equal(folder.kind, 'image');
+  assert.ok((await visible(folder as ImageTarget)).has('etc/os-release'));
+  await folder.dispose();
+  assert.equal((await openTarget('.', opts)).kind, 'directory');
 });
 
 test('jars and other archives inside an image are opened; their members carry the layer', async () => {

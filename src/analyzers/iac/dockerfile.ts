@@ -329,40 +329,46 @@ export function shellCommands(text: string): Command[] {
       continue;
     }
     const start = i;
+    // The word is built from slices of the text (the runs between quotes and escapes), not a character at a time:
+    // a string each character made most of a scan's garbage.
     let out = '';
+    let run = i;
     let quoted = false;
     while (i < n) {
-      const ch = text[i]!;
-      if (endsWord(text.charCodeAt(i))) break;
-      if (ch === '&' && text[i - 1] !== '>' && text[i + 1] !== '>') break;
-      if (ch === '\\' && i + 1 < n) {
-        out += text[i + 1];
+      const code = text.charCodeAt(i);
+      if (endsWord(code)) break;
+      // `&` ends the word unless it is part of a redirection (`2>&1`, `&>`)
+      if (code === 38 && text.charCodeAt(i - 1) !== 62 && text.charCodeAt(i + 1) !== 62) break;
+      if (code === 92 && i + 1 < n) {
+        out += text.slice(run, i) + text[i + 1];
         i += 2;
+        run = i;
         continue;
       }
-      if (ch === "'" || ch === '"') {
+      if (code === 39 || code === 34) {
         quoted = true;
-        const close = text.indexOf(ch, i + 1);
+        const close = text.indexOf(text[i]!, i + 1);
         const stop = close < 0 ? n : close;
-        out += text.slice(i + 1, stop);
+        out += text.slice(run, i) + text.slice(i + 1, stop);
         i = stop + 1;
+        run = i;
         continue;
       }
-      if (ch === '$' && text[i + 1] === '(') {
+      if (code === 36 && text.charCodeAt(i + 1) === 40) {
         // Command substitution: keep as one word up to the matching parenthesis.
         let depth = 0;
         let j = i + 1;
         for (; j < n; j++) {
-          if (text[j] === '(') depth++;
-          else if (text[j] === ')' && --depth === 0) break;
+          const cj = text.charCodeAt(j);
+          if (cj === 40) depth++;
+          else if (cj === 41 && --depth === 0) break;
         }
-        out += text.slice(i, j + 1);
         i = j + 1;
         continue;
       }
-      out += ch;
       i++;
     }
+    if (run < i) out += text.slice(run, i);
     words.push({ text: out, start, end: Math.min(i, n), quoted });
   }
   end('');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LineIndex } from '../../core/lines.js';
 import { decodedDetections, skipDecoding } from './decode.js';
 import type { KeystoreInfo } from './keystore.js';
-import { detect, type Detection, type RuleSet } from './engine.js';
+import { detect, utf8OfLatin1, type Detection, type RuleSet } from './engine.js';
 import { redact } from './redact-value.js';
 
 /** A secret found in one file, ready to leave the scanner: the raw value is gone unless asked for. */
@@ -46,9 +46,8 @@ export interface AnalyzeOptions {
   decode?: boolean;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
 /** UTF-8 bytes held one per character (Latin-1) back to text; ASCII as it is, without a copy. */
-const utf8Of = (view: string): string => (NON_ASCII.test(view) ? Buffer.from(view, 'latin1').toString('utf8') : view);
+const utf8Of = utf8OfLatin1;
 // At load, both ways, so both are known to the optimising compiler before the first non-ASCII secret (rare)
 // would make it start over on the code it was inlined in: a few times, since V8 only starts recording what a
 // function meets after its first calls.
@@ -225,7 +224,7 @@ function pairSecrets<D extends Detection>(dets: D[], set: RuleSet, text: () => s
     const drops = PAIRS[d.ruleId];
     if (!drops) continue;
     const rule = set.rules.find((r) => r.id === d.ruleId)!;
-    const m = new RegExp(rule.regex.source, rule.regex.flags.replace(/[gy]/g, '')).exec(d.match);
+    const m = new RegExp(rule.source, rule.flags.replace(/[gy]/g, '')).exec(d.match);
     const id = m?.groups?.['secret'] ?? m?.groups?.['id2'];
     const key = m?.groups?.['key'] ?? m?.groups?.['key2'];
     if (!id || !key) continue;

@@ -9,7 +9,7 @@
  * is searched for encoded runs once more (depth 2) and no further. Files that are mostly encoded data by design
  * (source maps, lockfiles, minified bundles) are not decoded.
  */
-import { detect, type Detection, type RuleSet } from './engine.js';
+import { detect, utf8OfLatin1, type Detection, type RuleSet } from './engine.js';
 
 /** Fewer characters encode too few bytes to hold a credential (24 base64 characters are 18 bytes). */
 const MIN_RUN = 24;
@@ -260,8 +260,11 @@ function scan(bytes: Uint8Array, set: RuleSet, taken: readonly { start: number; 
     const decoded = decodeRun(bytes, start, end, runs[r + 2]! & 0xff, runs[r + 2]! >>> 8);
     if (!decoded) continue;
     if (++budget.runs > MAX_RUNS || (budget.bytes += decoded.text.length) > MAX_DECODED) break;
-    // As text, not bytes: searching a text loads it apart from the file's bytes (see KeywordMatcher.encodedRuns).
-    const inner: (Detection & { decodedFrom?: string })[] = detect(decoded.text, set);
+    // As bytes, the way the file's are searched (a decoded value is ASCII text: the same detections as its text
+    // gives), so the engine's code meets one kind of input and options; bytes this short are loaded apart from
+    // the file's (see KeywordMatcher.encodedRuns).
+    const text = decoded.text;
+    const inner: (Detection & { decodedFrom?: string })[] = detect(() => text, set, { path: undefined, decode: utf8OfLatin1, found: undefined, bytes: Buffer.from(text, 'latin1') });
     if (depth < 2) {
       const nested = scan(Buffer.from(decoded.text, 'latin1'), set, inner, budget, depth + 1);
       for (const d of nested) inner.push({ ...d, decodedFrom: `${d.decodedFrom} in ${decoded.how}` });

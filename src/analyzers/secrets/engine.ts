@@ -27,11 +27,17 @@ export interface CompiledRule {
   confidence: Confidence;
   /**
    * The regex as its {@link mode} runs it: sticky for an anchored search at a literal's offset, else global (for
-   * windows and whole texts). Only that one is made: a regex costs its parse at start-up in every thread.
+   * windows and whole texts). Only that one is made, and a built-in rule's only when it first has a place to
+   * search ({@link ruleRegex}): a regex costs its parse in every thread, and most rules never run on a tree (129
+   * of the 564 on the 200 MB benchmark tree). Null until then.
    */
-  regex: RegExp;
+  regex: RegExp | null;
   /** The same for texts holding bytes (non-ASCII files): `\s` is ASCII white space there (see asciiSpaces). */
-  bytesRegex: RegExp;
+  bytesRegex: RegExp | null;
+  /** The source and flags both are made from. */
+  source: string;
+  bytesSource: string;
+  flags: string;
   mode: SearchMode;
   /** Longest match (window mode). */
   span: number;
@@ -119,6 +125,11 @@ export interface CompileOptions {
    * anchored and window searches are tested against.
    */
   exhaustive?: boolean;
+  /**
+   * Make the regexes of rules that are not user rules when first needed ({@link ruleRegex}), not now: for the
+   * built-in rules, whose regexes are tested to compile.
+   */
+  lazy?: boolean;
 }
 
 /** The marker of inline-ignore comments: the automaton notes it for free, so callers need not search again. */
@@ -184,19 +195,23 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
     return k;
   };
   const rules = specs.map((spec, i): CompiledRule => {
-    let regex: RegExp;
-    let bytesRegex: RegExp;
+    let regex: RegExp | null = null;
+    let bytesRegex: RegExp | null = null;
     const shape = shapeOf(spec.regex, spec.flags ?? '');
     const custom = opts.custom?.has(spec.id) === true;
     const how = opts.exhaustive ? { mode: 'whole' as const, anchors: [], span: Infinity, context: Infinity } : searchMode(spec, shape, custom);
     const flags = (how.mode === 'anchored' ? 'y' : 'g') + (spec.flags ?? '').replace(/[gy]/g, '');
-    // User rules and allowlists run in linear time; built-in rules (tested not to backtrack) on V8's engine.
+    // User rules and allowlists run in linear time; built-in rules (tested not to backtrack) on V8's engine, their
+    // regexes made when first needed with `lazy` (ruleRegex). A user rule's are made now: an invalid one is an
+    // error at start.
     const make = custom ? userRegExp : (src: string, f: string) => new RegExp(src, f);
-    try {
-      regex = make(spec.regex, flags);
-      bytesRegex = shape.bytes === spec.regex ? regex : make(shape.bytes, flags);
-    } catch (e) {
-      throw new Error(`secret rule ${spec.id}: invalid regex: ${(e as Error).message}`);
+    if (custom || opts.lazy !== true) {
+      try {
+        regex = make(spec.regex, flags);
+        bytesRegex = shape.bytes === spec.regex ? regex : make(shape.bytes, flags);
+      } catch (e) {
+        throw new Error(`secret rule ${spec.id}: invalid regex: ${(e as Error).message}`);
+      }
     }
     if (how.mode === 'whole' && spec.keywords.length === 0) always.push(i);
     for (const kw of spec.keywords) {
@@ -216,6 +231,9 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
       confidence: spec.confidence ?? (spec.generic ? 'medium' : 'high'),
       regex,
       bytesRegex,
+      source: spec.regex,
+      bytesSource: shape.bytes,
+      flags,
       mode: how.mode,
       span: how.span,
       lead: shape.lead,
@@ -249,6 +267,19 @@ export function compileRules(specs: readonly SecretRuleSpec[], opts: CompileOpti
     globalAllow: (opts.allowRegexes ?? []).map((r) => userRegExp(r)),
     globalStopwords: (opts.stopwords ?? []).map((w) => w.toLowerCase()),
   };
+}
+
+/**
+ * A rule's regex for texts (`bytes` false) or for texts holding bytes, made on first use (built-in rules; see
+ * {@link CompiledRule.regex}).
+ */
+export function ruleRegex(rule: CompiledRule, bytes: boolean): RegExp {
+  if (bytes) return rule.bytesRegex ?? makeBytesRegex(rule);
+  return rule.regex ?? (rule.regex = new RegExp(rule.source, rule.flags));
+}
+
+function makeBytesRegex(rule: CompiledRule): RegExp {
+  return (rule.bytesRegex = rule.bytesSource === rule.source ? ruleRegex(rule, false) : new RegExp(rule.bytesSource, rule.flags));
 }
 
 /**
@@ -387,6 +418,20 @@ export interface DetectOptions {
   found?: { marker: boolean } | undefined;
 }
 
+/**
+ * No options, as an object of the same shape as the options every other caller passes (path, decode, found,
+ * bytes): code that reads them then meets one kind of object only, and is not compiled again on meeting another.
+ */
+const NO_OPTIONS: DetectOptions = { path: undefined, decode: undefined, found: undefined, bytes: undefined };
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * UTF-8 bytes held one per character (Latin-1) back to text; ASCII as it is, without a copy: the `decode` of
+ * texts made of bytes ({@link DetectOptions.decode}).
+ */
+export const utf8OfLatin1 = (view: string): string => (NON_ASCII.test(view) ? Buffer.from(view, 'latin1').toString('utf8') : view);
+
 /** Ranges around places to search are shorter than this (else the text is searched whole; infinities included). */
 const RANGE_LENGTHS = 2 ** 22;
 
@@ -503,7 +548,7 @@ export function stops(stop: Stop | undefined, view: Uint8Array | string, at: num
  * {@link SearchMode} says; matches go through entropy, checksum, placeholder and allowlist filters. A generic rule's hit is dropped when a specific rule found an overlapping
  * secret. Results are ordered by offset, then rule id.
  */
-export function detect(source: string | (() => string), set: RuleSet, opts: DetectOptions = {}): Detection[] {
+export function detect(source: string | (() => string), set: RuleSet, opts: DetectOptions = NO_OPTIONS): Detection[] {
   const { hits, count } = opts.bytes ? set.matcher.collectBytes(opts.bytes) : set.matcher.collectText(typeof source === 'string' ? source : source());
   // Per-text state lives in the rule set's scratch arrays, reset on the way out: most texts are small, and
   // allocating these for each would cost more than searching them.
@@ -684,7 +729,7 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
         }
       }
       // As a global search would: the next match starts at the first literal at or after the previous match's end.
-      const re = decode ? rule.bytesRegex : rule.regex;
+      const re = ruleRegex(rule, decode !== undefined);
       let after = 0;
       for (let i = 0; i < starts.length; i++) {
         const at = starts[i]!;
@@ -699,10 +744,10 @@ function runRules(source: string | (() => string), set: RuleSet, opts: DetectOpt
     } else if (rule.mode === 'window') {
       const windows = spots[r];
       if (!windows) continue;
-      const re = decode ? rule.bytesRegex : rule.regex;
+      const re = ruleRegex(rule, decode !== undefined);
       for (let i = 0; i < windows.length; i += 2) searchWindow(rule, re, haystack, windows[i]!, windows[i + 1]!, record);
     } else {
-      searchWindow(rule, decode ? rule.bytesRegex : rule.regex, haystack, 0, n, record);
+      searchWindow(rule, ruleRegex(rule, decode !== undefined), haystack, 0, n, record);
     }
   }
   if (raw.length === 0) return [];

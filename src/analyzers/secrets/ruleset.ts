@@ -32,6 +32,7 @@ export function buildRuleSet(input: RuleSetInput): RuleSet {
     allowRegexes: input.allowRegexes,
     stopwords: input.stopwords,
     custom: new Set(input.custom.map((r) => r.id)),
+    lazy: true,
   });
   if (plain) builtinOnly = set;
   return set;

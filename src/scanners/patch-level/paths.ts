@@ -1,9 +1,2 @@
-import { isAbsolute, resolve } from 'node:path';
-
-/**
- * The `scanners.patch-level` section with `cacheDir` made absolute against the config file's folder. Apart from
- * config.ts (its schema) so that a run without a config file resolves it without loading zod.
- */
-export function resolvePatchLevelPaths<C extends { cacheDir?: string | undefined }>(c: C, dir: string): C {
-  return c.cacheDir === undefined || isAbsolute(c.cacheDir) ? c : { ...c, cacheDir: resolve(dir, c.cacheDir) };
-}
+/** Where the patch-level section's paths are resolved (src/config, so that the CLI's scan need not load the scanner). */
+export { resolvePatchLevelPaths } from '../../config/patch-level-paths.js';

@@ -2,7 +2,7 @@
  * One file's analysis, the same in the main thread and in worker threads: read it from disk (into a buffer
  * reused from file to file) unless its bytes came with it, skip it when binary, run the rules.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { tooLarge } from '../../targets/directory.js';
 import { isBinary } from '../../targets/binary.js';
 import { analyzeBytes, keystoreHit, type SecretHit } from '../../analyzers/secrets/analyze.js';
@@ -29,18 +29,23 @@ const FIRST_READ = 4 << 20;
 
 let pool = Buffer.allocUnsafe(1 << 20);
 
-/** A buffer of at least `capacity` bytes whose first `keep` bytes are those of the last one asked for. */
-type Room = (capacity: number, keep: number) => Uint8Array;
-
-/** The shared buffer, grown as needed. */
-const poolRoom: Room = (capacity, keep) => {
+/**
+ * A buffer of at least `capacity` bytes whose first `keep` bytes are those of the last one asked for: the keyword
+ * automaton's input area when `set` has one, else the shared buffer, grown as needed.
+ */
+function room(set: RuleSet, capacity: number, keep: number): Uint8Array {
+  const input = set.matcher.input(capacity);
+  if (input !== undefined) return input;
   if (capacity > pool.length) {
     const bigger = Buffer.allocUnsafe(capacity);
     pool.copy(bigger, 0, 0, keep);
     pool = bigger;
   }
   return pool;
-};
+}
+
+/** Opening for reading, as a number (the string form is parsed on every call). */
+const READ_ONLY = constants.O_RDONLY;
 
 /**
  * Reads a whole (regular) file into a reused buffer (the keyword automaton's own input when there is one, so it
@@ -48,15 +53,15 @@ const poolRoom: Room = (capacity, keep) => {
  * than asked has reached the end, so most files take one read, not a second one to see the end. Returns the
  * file's size instead when it is over `max` bytes.
  */
-function readInto(path: string, max: number, room: Room): Uint8Array | number {
-  const fd = openSync(path, 'r');
+function readInto(path: string, max: number, set: RuleSet): Uint8Array | number {
+  const fd = openSync(path, READ_ONLY);
   try {
     // Room for most files at once: growing is rare, and its first time would make the optimised read loop start over.
-    let buf = room(FIRST_READ, 0);
+    let buf = room(set, FIRST_READ, 0);
     let n = 0;
     for (;;) {
       if (n > max) return fstatSync(fd).size;
-      if (n === buf.length) buf = room(buf.length * 2, n);
+      if (n === buf.length) buf = room(set, buf.length * 2, n);
       const want = buf.length - n;
       const got = readSync(fd, buf, n, want, null);
       n += got;
@@ -75,7 +80,7 @@ export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean, keep
     const max = f.maxBytes ?? Infinity;
     let read: Uint8Array | number;
     try {
-      read = readInto(f.diskPath!, max, (capacity, keep) => set.matcher.input(capacity) ?? poolRoom(capacity, keep));
+      read = readInto(f.diskPath!, max, set);
     } catch (e) {
       return { error: `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
     }

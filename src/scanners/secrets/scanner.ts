@@ -121,6 +121,55 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
     if ('size' in result) inlineBytes += result.size;
     return { file, size, outcome: { result, batch: undefined, index: 0 }, own: true };
   };
+  /** Queues one new file (read here or by a worker unless `bytes` came with it). */
+  const add = (file: TargetFile, bytes: Uint8Array | undefined): void => {
+    const p = take(file, bytes);
+    if (file.contentId && !file.changedLines) byContent.set(file.contentId, p.outcome);
+    queue.push(p);
+    queuedBytes += p.size;
+  };
+  /**
+   * Queues the files of a batch from `from` on, up to the first that needs an await (bytes to fetch, workers to
+   * wait for): returns its index (the batch's length when none does). The scan's generator is then resumed once
+   * per batch, not once per file, and the per-file work is this plain function's.
+   */
+  const addFiles = (files: TargetFile[], from: number): number => {
+    for (let i = from; i < files.length; i++) {
+      const file = files[i]!;
+      ctx.signal.throwIfAborted();
+      const known = file.contentId && !file.changedLines ? byContent.get(file.contentId) : undefined;
+      if (known) {
+        queue.push({ file, size: 0, outcome: known, own: false });
+        continue;
+      }
+      if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads - 1, input, showSecrets, keep);
+      // Files on disk are read (and sized) by whoever analyses them.
+      if (!file.diskPath || (pool !== undefined && workersOnly && !pool.ready)) return i;
+      add(file, undefined);
+    }
+    return files.length;
+  };
+  /**
+   * Emits finished files in order (progress, counts, skips and errors) up to the first with findings, whose
+   * findings it returns; undefined when it stopped at an unfinished file or the end of the queue.
+   */
+  const settle = (): AsyncIterable<RawFinding> | undefined => {
+    while (head < queue.length) {
+      const p = queue[head]!;
+      const r = p.outcome.result ?? p.outcome.batch?.results?.[p.outcome.index];
+      if (r === undefined) return undefined;
+      head++;
+      queuedBytes -= p.size;
+      ctx.progress.update('secrets', ++done, undefined, 'files');
+      if (p.own && 'size' in r) {
+        fileCount++;
+        byteCount += r.size;
+      }
+      const found = findingsOf(p, r, specs!, ctx, verifier, showSecrets);
+      if (found) return found;
+    }
+    return undefined;
+  };
   try {
     const it = batches[Symbol.asyncIterator]();
     let listed = false;
@@ -134,40 +183,23 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
         }
         // (Not `listed ? [] : next.value`: an empty literal is another kind of array, and the loop would be
         // compiled again when it first met one.)
-        for (const file of next.done === true ? NO_FILES : next.value) {
-          ctx.signal.throwIfAborted();
-          const changed = file.changedLines;
-          const known = file.contentId && !changed ? byContent.get(file.contentId) : undefined;
-          if (known) {
-            queue.push({ file, size: 0, outcome: known, own: false });
-            continue;
-          }
-          if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads - 1, input, showSecrets, keep);
+        const files = next.done === true ? NO_FILES : next.value;
+        // The files addFiles stops at (already checked there) need an await first.
+        for (let i = addFiles(files, 0); i < files.length; i = addFiles(files, i + 1)) {
+          const file = files[i]!;
           if (pool && workersOnly) await pool.whenReady();
-          // Files on disk are read (and sized) by whoever analyses them.
-          const p = take(file, file.diskPath ? undefined : await file.bytes());
-          if (file.contentId && !changed) byContent.set(file.contentId, p.outcome);
-          queue.push(p);
-          queuedBytes += p.size;
+          add(file, file.diskPath ? undefined : await file.bytes());
         }
         // Emit finished files in order; wait for a worker only when too far ahead, or when all are listed.
-        while (head < queue.length) {
-          const p = queue[head]!;
-          const r = p.outcome.result ?? p.outcome.batch?.results?.[p.outcome.index];
-          if (r === undefined) {
-            if (!listed && queue.length - head <= AHEAD_FILES && queuedBytes <= AHEAD_BYTES) break;
-            await pool!.wait(p.outcome.batch!);
+        for (;;) {
+          const found = settle();
+          if (found) {
+            yield* found;
             continue;
           }
-          head++;
-          queuedBytes -= p.size;
-          ctx.progress.update('secrets', ++done, undefined, 'files');
-          if (p.own && 'size' in r) {
-            fileCount++;
-            byteCount += r.size;
-          }
-          const found = findingsOf(p, r, specs!, ctx, verifier, showSecrets);
-          if (found) yield* found;
+          if (head >= queue.length) break;
+          if (!listed && queue.length - head <= AHEAD_FILES && queuedBytes <= AHEAD_BYTES) break;
+          await pool!.wait(queue[head]!.outcome.batch!);
         }
         if (listed) break;
         head = compact(queue, head);

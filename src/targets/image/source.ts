@@ -4,7 +4,7 @@
  * an OCI layout inside). Each is read in place: a tar is listed header by header with positional reads (bodies
  * are skipped, never loaded) and a blob is a byte range of a file. Nothing is extracted.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { ArchiveError, FileRangeSource, isTarHeader, tarEntries } from '../tar.js';
@@ -44,10 +44,7 @@ export function blobPath(digest: string): string {
   return `blobs/${digest.slice(0, i)}/${digest.slice(i + 1)}`;
 }
 
-/** True when `dir` is an OCI image layout folder. */
-export function isLayoutDir(dir: string): boolean {
-  return existsSync(join(dir, 'oci-layout')) && existsSync(join(dir, 'index.json')) && statSync(join(dir, 'blobs'), { throwIfNoEntry: false })?.isDirectory() === true;
-}
+export { isLayoutDir } from './layout.js';
 
 /** Opens an OCI image layout folder. */
 export function openLayoutDir(dir: string): ImageStore {

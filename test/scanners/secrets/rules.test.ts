@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { compileRules, detect } from '../../../src/analyzers/secrets/engine.js';
+import { compileRules, detect, ruleRegex } from '../../../src/analyzers/secrets/engine.js';
 import { BUILTIN_RULES } from '../../../src/analyzers/secrets/rules/index.js';
 import type { SecretRuleSpec } from '../../../src/analyzers/secrets/rule.js';
 import { CHECKSUMS } from '../../../src/analyzers/secrets/validators.js';
@@ -106,8 +106,9 @@ describe('built-in secret rules: search modes', () => {
       assert.notEqual(rule.mode, 'whole', `${rule.id}: neither anchored nor bounded: it would be searched whole`);
       if (rule.mode !== 'window') continue;
       for (const p of rule.spec.examples.positive) {
-        rule.regex.lastIndex = 0;
-        const m = rule.regex.exec(p);
+        const re = ruleRegex(rule, false);
+        re.lastIndex = 0;
+        const m = re.exec(p);
         assert.ok(m, `${rule.id}: regex misses a positive example`);
         const low = m[0].toLowerCase();
         assert.ok(rule.spec.keywords.some((k) => low.includes(k)), `${rule.id}: a match holds none of [${rule.spec.keywords.join(', ')}]`);

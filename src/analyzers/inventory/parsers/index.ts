@@ -1,37 +1,16 @@
 import { type ParsedLockfile, type ReadSibling } from '../types.js';
-import { parseBunLock } from './bun.js';
-import { parsePackageLock } from './npm.js';
-import {
-  parseCargoLock,
-  parseComposerLock,
-  parseGemfileLock,
-  parseGoMod,
-  parseGradleLockfile,
-  parseNugetLock,
-} from './other.js';
-import { parseDepsJson, parseDirectoryPackagesProps, parsePackagesConfig, parsePaketLock, parseProjectAssets, parseProjectFile } from './dotnet.js';
-import {
-  parseCabalFreeze,
-  parseConanLock,
-  parseGleamManifest,
-  parseJuliaManifest,
-  parseMixLock,
-  parsePackageResolved,
-  parsePodfileLock,
-  parsePubspecLock,
-  parseRebarLock,
-  parseRenvLock,
-  parseStackLock,
-} from './ecosystems.js';
-import { parseCargoToml, parseDenoJson, parseGleamToml, parseJuliaProject, parsePyproject, parseSetupCfg, parseSetupPy } from './manifests.js';
-import { parsePomXml } from './maven.js';
-import { parseGemfile, parsePackageJson, parsePaketDependencies, parsePipfile, parsePubspecYaml } from './unlocked.js';
-import { parseDenoLock, parseGoVendorModules, parseGradleVerification, parsePylock, parseVersionCatalog } from './more.js';
-import { parsePnpmLock } from './pnpm.js';
-import { parseSbom } from './sbom.js';
-import { parsePdmLock, parsePipfileLock, parsePoetryLock, parseRequirements, parseUvLock } from './python.js';
-import { parseYarnLock } from './yarn.js';
-import { objectOr } from './text.js';
+import type * as All from './all.js';
+
+/** The parsers (all.ts), loaded when the first lockfile or manifest is parsed. */
+let loaded: Promise<typeof All> | undefined;
+function parsers(): Promise<typeof All> {
+  return (loaded ??= import('./all.js'));
+}
+
+/** The parser `name` of all.ts, called once that module is loaded. */
+function lazy(name: { [K in keyof typeof All]: (typeof All)[K] extends LockfileFormat['parse'] ? K : never }[keyof typeof All]): LockfileFormat['parse'] {
+  return async (text, path, read) => ((await parsers())[name] as LockfileFormat['parse'])(text, path, read);
+}
 
 /** One supported file format, for the README table and detection. */
 export interface LockfileFormat {
@@ -83,6 +62,7 @@ async function packageJsonDeps(path: string, read: ReadSibling): Promise<{ prod:
   const text = await read(sibling(path, 'package.json'));
   if (!text) return undefined;
   try {
+    const { objectOr } = await parsers();
     const pj = objectOr(JSON.parse(text));
     const specs = (f: string): string[] => Object.entries(objectOr(pj[f])).map(([n, r]) => `${n}@${String(r)}`);
     return { prod: [...specs('dependencies'), ...specs('optionalDependencies')], dev: specs('devDependencies') };
@@ -97,7 +77,7 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
     name: /^(package-lock|npm-shrinkwrap)\.json$/,
     ecosystem: 'npm',
     description: 'npm lockfile v1, v2, v3 (npm-shrinkwrap.json wins over package-lock.json beside it, as npm reads it)',
-    parse: parsePackageLock,
+    parse: lazy('parsePackageLock'),
     lockedBy: (p, paths) => {
       const shrinkwrap = p.replace(/package-lock\.json$/, 'npm-shrinkwrap.json');
       return shrinkwrap !== p && paths.has(shrinkwrap) ? shrinkwrap : undefined;
@@ -107,106 +87,106 @@ export const LOCKFILE_FORMATS: LockfileFormat[] = [
     name: /^yarn\.lock$/,
     ecosystem: 'npm',
     description: 'yarn v1 and berry (v2+)',
-    parse: async (t, p, read) => parseYarnLock(t, p, await packageJsonDeps(p, read)),
+    parse: async (t, p, read) => (await parsers()).parseYarnLock(t, p, await packageJsonDeps(p, read)),
   },
-  { name: /^pnpm-lock\.yaml$/, ecosystem: 'npm', description: 'pnpm lockfile 5.x, 6.x, 9.x', parse: parsePnpmLock },
-  { name: /^bun\.lock$/, ecosystem: 'npm', description: 'Bun text lockfile', parse: parseBunLock },
+  { name: /^pnpm-lock\.yaml$/, ecosystem: 'npm', description: 'pnpm lockfile 5.x, 6.x, 9.x', parse: lazy('parsePnpmLock') },
+  { name: /^bun\.lock$/, ecosystem: 'npm', description: 'Bun text lockfile', parse: lazy('parseBunLock') },
   {
     name: /^package\.json$/,
     ecosystem: 'npm',
     description: 'package.json without a lockfile (here or in a workspace root above)',
-    parse: parsePackageJson,
+    parse: lazy('parsePackageJson'),
     manifest: true,
     lockedBy: (p, paths) => foldersUp(p).flatMap((d) => NPM_LOCKS.map((n) => d + n)).find((l) => paths.has(l)),
   },
-  { name: /^requirements.*\.txt$/, ecosystem: 'PyPI', description: 'pip requirements (exact pins)', parse: (t, p, read) => parseRequirements(t, p, read) },
+  { name: /^requirements.*\.txt$/, ecosystem: 'PyPI', description: 'pip requirements (exact pins)', parse: lazy('parseRequirements') },
   {
     name: /^poetry\.lock$/,
     ecosystem: 'PyPI',
     description: 'Poetry',
-    parse: async (t, p, read) => parsePoetryLock(t, p, await read(sibling(p, 'pyproject.toml'))),
+    parse: async (t, p, read) => (await parsers()).parsePoetryLock(t, p, await read(sibling(p, 'pyproject.toml'))),
   },
-  { name: /^Pipfile\.lock$/, ecosystem: 'PyPI', description: 'Pipenv', parse: parsePipfileLock },
-  { name: /^Pipfile$/, ecosystem: 'PyPI', description: 'Pipfile without its Pipfile.lock', parse: parsePipfile, manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['Pipfile.lock']) },
-  { name: /^pyproject\.toml$/, ecosystem: 'PyPI', description: 'pyproject.toml without a lockfile (PEP 621, PEP 735, Poetry)', parse: parsePyproject, manifest: true, lockedBy: pythonLock },
-  { name: /^setup\.py$/, ecosystem: 'PyPI', description: 'setup.py literal install_requires (never executed)', parse: parseSetupPy, manifest: true, lockedBy: pythonLock },
-  { name: /^setup\.cfg$/, ecosystem: 'PyPI', description: 'setup.cfg install_requires', parse: parseSetupCfg, manifest: true, lockedBy: pythonLock },
-  { name: /^uv\.lock$/, ecosystem: 'PyPI', description: 'uv', parse: parseUvLock },
-  { name: /^pdm\.lock$/, ecosystem: 'PyPI', description: 'PDM', parse: parsePdmLock },
+  { name: /^Pipfile\.lock$/, ecosystem: 'PyPI', description: 'Pipenv', parse: lazy('parsePipfileLock') },
+  { name: /^Pipfile$/, ecosystem: 'PyPI', description: 'Pipfile without its Pipfile.lock', parse: lazy('parsePipfile'), manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['Pipfile.lock']) },
+  { name: /^pyproject\.toml$/, ecosystem: 'PyPI', description: 'pyproject.toml without a lockfile (PEP 621, PEP 735, Poetry)', parse: lazy('parsePyproject'), manifest: true, lockedBy: pythonLock },
+  { name: /^setup\.py$/, ecosystem: 'PyPI', description: 'setup.py literal install_requires (never executed)', parse: lazy('parseSetupPy'), manifest: true, lockedBy: pythonLock },
+  { name: /^setup\.cfg$/, ecosystem: 'PyPI', description: 'setup.cfg install_requires', parse: lazy('parseSetupCfg'), manifest: true, lockedBy: pythonLock },
+  { name: /^uv\.lock$/, ecosystem: 'PyPI', description: 'uv', parse: lazy('parseUvLock') },
+  { name: /^pdm\.lock$/, ecosystem: 'PyPI', description: 'PDM', parse: lazy('parsePdmLock') },
   {
     name: /^go\.mod$/,
     ecosystem: 'Go',
     description: 'Go modules (require + replace, the toolchain as stdlib, go.sum for go <= 1.16)',
-    parse: async (t, p, read) => parseGoMod(t, p, await read(sibling(p, 'go.sum'))),
+    parse: async (t, p, read) => (await parsers()).parseGoMod(t, p, await read(sibling(p, 'go.sum'))),
   },
-  { name: /^modules\.txt$/, ecosystem: 'Go', description: 'Go vendor/modules.txt', parse: parseGoVendorModules },
-  { name: /^Cargo\.lock$/, ecosystem: 'crates.io', description: 'Cargo lockfile v1–v4', parse: parseCargoLock },
+  { name: /^modules\.txt$/, ecosystem: 'Go', description: 'Go vendor/modules.txt', parse: lazy('parseGoVendorModules') },
+  { name: /^Cargo\.lock$/, ecosystem: 'crates.io', description: 'Cargo lockfile v1–v4', parse: lazy('parseCargoLock') },
   {
     name: /^Cargo\.toml$/,
     ecosystem: 'crates.io',
     description: 'Cargo manifest of a crate without a Cargo.lock (here or in a workspace root above)',
-    parse: parseCargoToml,
+    parse: lazy('parseCargoToml'),
     manifest: true,
     lockedBy: (p, paths) => foldersUp(p).map((d) => `${d}Cargo.lock`).find((l) => paths.has(l)),
   },
-  { name: /^(Gemfile\.lock|gems\.locked)$/, ecosystem: 'RubyGems', description: 'Bundler (Gemfile.lock, gems.locked)', parse: parseGemfileLock },
+  { name: /^(Gemfile\.lock|gems\.locked)$/, ecosystem: 'RubyGems', description: 'Bundler (Gemfile.lock, gems.locked)', parse: lazy('parseGemfileLock') },
   {
     name: /^(Gemfile|gems\.rb)$/,
     ecosystem: 'RubyGems',
     description: 'Gemfile without its Gemfile.lock (read as text, never evaluated)',
-    parse: parseGemfile,
+    parse: lazy('parseGemfile'),
     manifest: true,
     lockedBy: (p, paths) => besideOf(p, paths, [p.endsWith('gems.rb') ? 'gems.locked' : 'Gemfile.lock']),
   },
-  { name: /^composer\.lock$/, ecosystem: 'Packagist', description: 'Composer', parse: parseComposerLock },
-  { name: /^pom\.xml$/, ecosystem: 'Maven', description: 'Maven POM (properties, parents and BOMs in the repository, dependency management)', parse: parsePomXml },
-  { name: /^(buildscript-)?gradle\.lockfile$/, ecosystem: 'Maven', description: 'Gradle dependency locking', parse: parseGradleLockfile },
-  { name: /^packages\.lock\.json$/, ecosystem: 'NuGet', description: 'NuGet lock file', parse: parseNugetLock },
-  { name: /^packages\.config$/, ecosystem: 'NuGet', description: 'NuGet packages.config', parse: parsePackagesConfig },
-  { name: /\.(cs|fs|vb)proj$/, ecosystem: 'NuGet', description: 'MSBuild PackageReference (central versions from Directory.Packages.props)', parse: parseProjectFile },
-  { name: /^Directory\.Packages\.props$/, ecosystem: 'NuGet', description: 'central package management (GlobalPackageReference)', parse: parseDirectoryPackagesProps },
-  { name: /\.deps\.json$/, ecosystem: 'NuGet', description: '.NET deps.json', parse: parseDepsJson },
-  { name: /^project\.assets\.json$/, ecosystem: 'NuGet', description: 'NuGet restore output', parse: parseProjectAssets },
-  { name: /^paket\.lock$/, ecosystem: 'NuGet', description: 'Paket', parse: parsePaketLock },
-  { name: /^paket\.dependencies$/, ecosystem: 'NuGet', description: 'Paket dependencies without a paket.lock', parse: parsePaketDependencies, manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['paket.lock']) },
-  { name: /^pubspec\.lock$/, ecosystem: 'Pub', description: 'Dart/Flutter pub', parse: parsePubspecLock },
+  { name: /^composer\.lock$/, ecosystem: 'Packagist', description: 'Composer', parse: lazy('parseComposerLock') },
+  { name: /^pom\.xml$/, ecosystem: 'Maven', description: 'Maven POM (properties, parents and BOMs in the repository, dependency management)', parse: lazy('parsePomXml') },
+  { name: /^(buildscript-)?gradle\.lockfile$/, ecosystem: 'Maven', description: 'Gradle dependency locking', parse: lazy('parseGradleLockfile') },
+  { name: /^packages\.lock\.json$/, ecosystem: 'NuGet', description: 'NuGet lock file', parse: lazy('parseNugetLock') },
+  { name: /^packages\.config$/, ecosystem: 'NuGet', description: 'NuGet packages.config', parse: lazy('parsePackagesConfig') },
+  { name: /\.(cs|fs|vb)proj$/, ecosystem: 'NuGet', description: 'MSBuild PackageReference (central versions from Directory.Packages.props)', parse: lazy('parseProjectFile') },
+  { name: /^Directory\.Packages\.props$/, ecosystem: 'NuGet', description: 'central package management (GlobalPackageReference)', parse: lazy('parseDirectoryPackagesProps') },
+  { name: /\.deps\.json$/, ecosystem: 'NuGet', description: '.NET deps.json', parse: lazy('parseDepsJson') },
+  { name: /^project\.assets\.json$/, ecosystem: 'NuGet', description: 'NuGet restore output', parse: lazy('parseProjectAssets') },
+  { name: /^paket\.lock$/, ecosystem: 'NuGet', description: 'Paket', parse: lazy('parsePaketLock') },
+  { name: /^paket\.dependencies$/, ecosystem: 'NuGet', description: 'Paket dependencies without a paket.lock', parse: lazy('parsePaketDependencies'), manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['paket.lock']) },
+  { name: /^pubspec\.lock$/, ecosystem: 'Pub', description: 'Dart/Flutter pub', parse: lazy('parsePubspecLock') },
   {
     name: /^pubspec\.yaml$/,
     ecosystem: 'Pub',
     description: 'pubspec.yaml without a pubspec.lock (here or in a pub workspace root above)',
-    parse: parsePubspecYaml,
+    parse: lazy('parsePubspecYaml'),
     manifest: true,
     lockedBy: (p, paths) => foldersUp(p).map((d) => `${d}pubspec.lock`).find((l) => paths.has(l)),
   },
-  { name: /^mix\.lock$/, ecosystem: 'Hex', description: 'Elixir Mix (Hex and git)', parse: parseMixLock },
-  { name: /^rebar\.lock$/, ecosystem: 'Hex', description: 'Erlang rebar3', parse: parseRebarLock },
-  { name: /^manifest\.toml$/, ecosystem: 'Hex', description: 'Gleam manifest', parse: parseGleamManifest },
-  { name: /^gleam\.toml$/, ecosystem: 'Hex', description: 'Gleam project without its manifest.toml', parse: parseGleamToml, manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['manifest.toml']) },
-  { name: /^Package\.resolved$/, ecosystem: 'SwiftURL', description: 'SwiftPM v1–v3', parse: parsePackageResolved },
-  { name: /^Podfile\.lock$/, ecosystem: 'CocoaPods', description: 'CocoaPods', parse: parsePodfileLock },
-  { name: /^renv\.lock$/, ecosystem: 'CRAN', description: 'R renv', parse: parseRenvLock },
-  { name: /^conan\.lock$/, ecosystem: 'ConanCenter', description: 'Conan 1 and 2', parse: parseConanLock },
-  { name: /^(Julia)?Manifest(-v[\d.]+)?\.toml$/, ecosystem: 'Julia', description: 'Julia Pkg manifest 1.0 and 2.0', parse: parseJuliaManifest },
+  { name: /^mix\.lock$/, ecosystem: 'Hex', description: 'Elixir Mix (Hex and git)', parse: lazy('parseMixLock') },
+  { name: /^rebar\.lock$/, ecosystem: 'Hex', description: 'Erlang rebar3', parse: lazy('parseRebarLock') },
+  { name: /^manifest\.toml$/, ecosystem: 'Hex', description: 'Gleam manifest', parse: lazy('parseGleamManifest') },
+  { name: /^gleam\.toml$/, ecosystem: 'Hex', description: 'Gleam project without its manifest.toml', parse: lazy('parseGleamToml'), manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['manifest.toml']) },
+  { name: /^Package\.resolved$/, ecosystem: 'SwiftURL', description: 'SwiftPM v1–v3', parse: lazy('parsePackageResolved') },
+  { name: /^Podfile\.lock$/, ecosystem: 'CocoaPods', description: 'CocoaPods', parse: lazy('parsePodfileLock') },
+  { name: /^renv\.lock$/, ecosystem: 'CRAN', description: 'R renv', parse: lazy('parseRenvLock') },
+  { name: /^conan\.lock$/, ecosystem: 'ConanCenter', description: 'Conan 1 and 2', parse: lazy('parseConanLock') },
+  { name: /^(Julia)?Manifest(-v[\d.]+)?\.toml$/, ecosystem: 'Julia', description: 'Julia Pkg manifest 1.0 and 2.0', parse: lazy('parseJuliaManifest') },
   {
     name: /^(Julia)?Project\.toml$/,
     ecosystem: 'Julia',
     description: 'Julia project without a Manifest.toml',
-    parse: parseJuliaProject,
+    parse: lazy('parseJuliaProject'),
     manifest: true,
     lockedBy: (p, paths) => besideOf(p, paths, ['Manifest.toml', 'JuliaManifest.toml']) ?? [...paths].find((q) => q.startsWith(foldersUp(p)[0] as string) && /^(Julia)?Manifest-v[\d.]+\.toml$/.test(q.slice((foldersUp(p)[0] as string).length))),
   },
-  { name: /^cabal\.project\.freeze$/, ecosystem: 'Hackage', description: 'cabal freeze file', parse: parseCabalFreeze },
-  { name: /^stack\.yaml\.lock$/, ecosystem: 'Hackage', description: 'Stack lock file', parse: parseStackLock },
-  { name: /^deno\.lock$/, ecosystem: 'npm', description: 'Deno lock file v3–v5 (npm and JSR)', parse: parseDenoLock },
-  { name: /^deno\.jsonc?$/, ecosystem: 'npm', description: 'Deno config imports (npm:, jsr:) without a deno.lock', parse: parseDenoJson, manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['deno.lock']) },
-  { name: /^pylock(\.[^./]+)?\.toml$/, ecosystem: 'PyPI', description: 'PEP 751 pylock.toml', parse: parsePylock },
-  { name: /\.versions\.toml$/, ecosystem: 'Maven', description: 'Gradle version catalog', parse: parseVersionCatalog },
-  { name: /^verification-metadata\.xml$/, ecosystem: 'Maven', description: 'Gradle dependency verification metadata', parse: parseGradleVerification },
+  { name: /^cabal\.project\.freeze$/, ecosystem: 'Hackage', description: 'cabal freeze file', parse: lazy('parseCabalFreeze') },
+  { name: /^stack\.yaml\.lock$/, ecosystem: 'Hackage', description: 'Stack lock file', parse: lazy('parseStackLock') },
+  { name: /^deno\.lock$/, ecosystem: 'npm', description: 'Deno lock file v3–v5 (npm and JSR)', parse: lazy('parseDenoLock') },
+  { name: /^deno\.jsonc?$/, ecosystem: 'npm', description: 'Deno config imports (npm:, jsr:) without a deno.lock', parse: lazy('parseDenoJson'), manifest: true, lockedBy: (p, paths) => besideOf(p, paths, ['deno.lock']) },
+  { name: /^pylock(\.[^./]+)?\.toml$/, ecosystem: 'PyPI', description: 'PEP 751 pylock.toml', parse: lazy('parsePylock') },
+  { name: /\.versions\.toml$/, ecosystem: 'Maven', description: 'Gradle version catalog', parse: lazy('parseVersionCatalog') },
+  { name: /^verification-metadata\.xml$/, ecosystem: 'Maven', description: 'Gradle dependency verification metadata', parse: lazy('parseGradleVerification') },
   {
     name: /(^(bom|sbom)\.json$|\.(cdx|cyclonedx|spdx)\.json$)/,
     ecosystem: 'any',
     description: 'SBOM input: CycloneDX JSON, SPDX 2.x JSON (components with purls)',
-    parse: parseSbom,
+    parse: lazy('parseSbom'),
   },
 ];
 

@@ -7,6 +7,7 @@ import { ELLIPSIS, findMatches, rewritePattern, TreeIndex, withSeed, withSymboli
 import { UnsupportedConstruct, type Formula, type MvCond, type RuleLang, type YamlRule } from './rules.js';
 import { parseJs, tsPattern } from './ts-adapter.js';
 import { parseWith, treeSitterPattern } from './tree-sitter.js';
+import { precompiledPattern } from './precompiled.js';
 
 /*
  * Matching rule formulas: patterns compiled with the parser of each language (TypeScript for JS/TS, tree-sitter for
@@ -30,7 +31,7 @@ function compile(f: Extract<Formula, { op: 'pattern' }>, lang: RuleLang): Compil
   const src = rewritePattern(f.src.trim(), lang);
   let nodes: GNode[];
   try {
-    nodes = lang === 'js' ? jsPatternNodes(src) : lang === 'generic' ? [] : treeSitterPattern(lang, src);
+    nodes = lang === 'js' ? jsPatternNodes(src) : lang === 'generic' ? [] : (precompiledPattern(lang, src) ?? treeSitterPattern(lang, src));
   } catch (e) {
     // Semgrep's pattern language is wider than what each grammar parses: the rule is skipped, not the scan
     throw new UnsupportedConstruct(`pattern \`${shown}\` does not parse as ${lang === 'js' ? 'javascript/typescript' : lang}: ${(e as Error).message}`);
@@ -177,8 +178,9 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     });
   } else if (first) cands = evalFormula(first, file, seed);
   else cands = [];
+  // (no candidate left: the terms below could only filter, so they are not evaluated, nor their regexes compiled)
   if (f.pos.length) {
-    for (const p of f.pos.slice(1)) cands = intersect(cands, evalFormula(p, file));
+    for (const p of f.pos.slice(1)) if (cands.length) cands = intersect(cands, evalFormula(p, file));
   } else {
     // only regions (`patterns` of pattern-inside items): the parts where they overlap, one lying within another
     cands = evalFormula(f.inside[0]!, file).map((m) => (m.inside ? m : { ...m, inside: true }));
@@ -191,6 +193,7 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
       }));
     }
   }
+  if (!cands.length) return cands;
   for (const ins of f.pos.length ? f.inside : []) {
     // a region whose metavariables can bind more than one way (`function ... (..., $RES, ...)`) is matched again
     // with each candidate's bindings, so it binds the way the candidate needs
@@ -208,12 +211,14 @@ export function evalFormula(f: Formula, file: EvalFile, seed?: Seed): Match[] {
     });
   }
   for (const n of f.not) {
+    if (!cands.length) return cands;
     const bad = evalFormula(n, file);
     // pattern-not removes a match of the same range; pattern-not-regex one that holds or lies within a regex match
     const hit = n.op === 'regex' ? (c: Match, b: Match) => within(c, b) || within(b, c) : (c: Match, b: Match) => b.startIndex === c.startIndex && b.endIndex === c.endIndex;
     cands = cands.filter((c) => !bad.some((b) => hit(c, b) && consistent(c.env, b.env)));
   }
   for (const n of f.notInside) {
+    if (!cands.length) return cands;
     const regions = ambiguous(n) && file.idx !== undefined ? regionsFor(n, file) : undefined;
     const badAll = regions ? [] : evalFormula(n, file);
     cands = cands.filter((c) => !(regions ? regions(c) : badAll).some((b) => within(c, b) && consistent(c.env, b.env)));

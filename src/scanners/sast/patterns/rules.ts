@@ -138,10 +138,26 @@ export function ruleItems(text: string, origin: string): RuleItem[] {
   return rules.items.map((item) => ({ raw: (item as { toJSON(): unknown }).toJSON(), line: lineOf(item as YNode) }));
 }
 
-/** The rules of {@link ruleItems}' entries (the second half of {@link parseRuleFile}). */
-export function parseRuleItems(items: readonly RuleItem[], origin: string, onUnsupported?: (skip: SkippedRule) => void): YamlRule[] {
+/** Set while {@link parseRuleItems} parses entries whose regexes are compiled on first use. */
+let lazyRegexes = false;
+
+/**
+ * The rules of {@link ruleItems}' entries (the second half of {@link parseRuleFile}). With `lazyRegexes`, each
+ * regex is compiled when first used instead (for entries whose regexes are known to compile: the built-in packs,
+ * which the tests parse eagerly), so that a scan compiles only the regexes its files reach.
+ */
+export function parseRuleItems(items: readonly RuleItem[], origin: string, onUnsupported?: (skip: SkippedRule) => void, opts: { lazyRegexes?: boolean } = {}): YamlRule[] {
   const out: YamlRule[] = [];
-  items.forEach(({ raw: item, line }) => {
+  const before = lazyRegexes;
+  lazyRegexes = opts.lazyRegexes === true;
+  try {
+    items.forEach(each);
+  } finally {
+    lazyRegexes = before;
+  }
+  return out;
+
+  function each({ raw: item, line }: RuleItem): void {
     const raw = item as Raw;
     try {
       const r = parseRule(raw, origin);
@@ -153,8 +169,14 @@ export function parseRuleItems(items: readonly RuleItem[], origin: string, onUns
       if (e instanceof UnsupportedConstruct && onUnsupported) return onUnsupported({ id, line, construct: e.message });
       throw new InputError(`rule ${id}: ${(e as Error).message}`, origin, line);
     }
-  });
-  return out;
+  }
+}
+
+/** `o` with `re`, the regex of `v` ({@link compileRegex}): compiled now, or on first use while {@link lazyRegexes}. */
+function withRegex<T extends object>(o: T, v: unknown): T & { re: RegExp } {
+  if (!lazyRegexes) return Object.assign(o, { re: compileRegex(v) });
+  let re: RegExp | undefined;
+  return Object.defineProperty(o, 're', { get: () => (re ??= compileRegex(v)), enumerable: true, configurable: true }) as T & { re: RegExp };
 }
 
 /** Keys of a rule this reader understands or may ignore (`metadata`, versions, `options`). */
@@ -255,7 +277,7 @@ function parseFix(raw: Raw): RuleFix | undefined {
   }
   const count = fr.count === undefined ? undefined : Number(fr.count);
   if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new Error('`fix-regex.count` must be a positive integer');
-  return { kind: 'regex', re: compileRegex(fr.regex), replacement: fr.replacement, count };
+  return Object.assign(withRegex({ kind: 'regex' as const }, fr.regex), { replacement: fr.replacement, count });
 }
 
 /** A source, sink or sanitizer of a taint rule with its options. */
@@ -381,7 +403,7 @@ function parseFormula(raw: Raw, where: 'top' | 'taint' | 'nested'): Formula {
   const op = ops[0]!;
   let f: Formula;
   if (op === 'pattern') f = pattern(raw.pattern);
-  else if (op === 'pattern-regex') f = { op: 'regex', re: compileRegex(raw['pattern-regex']) };
+  else if (op === 'pattern-regex') f = withRegex({ op: 'regex' as const }, raw['pattern-regex']);
   else if (op === 'pattern-either') {
     const items = raw['pattern-either'];
     if (!Array.isArray(items)) throw new Error('pattern-either must be a list');
@@ -425,11 +447,11 @@ function parsePatterns(items: unknown, implicitWhole = false): Formula {
     } else if (key === 'pattern-inside') all.inside.push(insideFormula(v));
     else if (key === 'pattern-not') all.not.push(typeof v === 'object' && v !== null ? parseFormula(v as Raw, 'nested') : pattern(v, 'pattern-not'));
     else if (key === 'pattern-not-inside') all.notInside.push(insideFormula(v));
-    else if (key === 'pattern-not-regex') all.not.push({ op: 'regex', re: compileRegex(v) });
+    else if (key === 'pattern-not-regex') all.not.push(withRegex({ op: 'regex' as const }, v));
     else if (key === 'metavariable-regex') {
       const m = v as Raw;
       if (typeof m?.metavariable !== 'string') throw new Error('metavariable-regex needs metavariable and regex');
-      all.conds.push({ k: 'regex', name: m.metavariable, re: compileRegex(m.regex) });
+      all.conds.push(withRegex({ k: 'regex' as const, name: m.metavariable }, m.regex));
     } else if (key === 'metavariable-pattern') {
       const m = v as Raw;
       if (typeof m?.metavariable !== 'string') throw new Error('metavariable-pattern needs metavariable and a pattern operator');

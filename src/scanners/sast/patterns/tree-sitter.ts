@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import type { Language, Parser as TsParser, Node as TSNode } from 'web-tree-sitter';
 import { markConstants } from './constants.js';
 import type { GNode } from './gnode.js';
@@ -18,25 +19,53 @@ const grammars = new Map<TsLang, Promise<void>>();
  * once per process: a scan of Python files does not compile the Go and Java grammars.
  */
 export async function loadGrammars(which: readonly TsLang[] = ['python', 'go', 'java']): Promise<void> {
-  runtime ??= (async () => {
-    const wts = await import('web-tree-sitter');
-    await wts.Parser.init();
-    Parser = wts.Parser;
-    return wts;
-  })();
-  const wts = runtime;
-  await Promise.all(
-    which.map((l) => {
-      let p = grammars.get(l);
-      if (!p) {
-        p = wts.then(async ({ Language }) => {
-          languages.set(l, await Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/tree-sitter-${l}.wasm`)));
-        });
-        grammars.set(l, p);
-      }
-      return p;
-    }),
-  );
+  const done = patientTiering();
+  try {
+    runtime ??= (async () => {
+      const wts = await import('web-tree-sitter');
+      await wts.Parser.init();
+      Parser = wts.Parser;
+      return wts;
+    })();
+    const wts = runtime;
+    await Promise.all(
+      which.map((l) => {
+        let p = grammars.get(l);
+        if (!p) {
+          p = wts.then(async ({ Language }) => {
+            languages.set(l, await Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/tree-sitter-${l}.wasm`)));
+          });
+          grammars.set(l, p);
+        }
+        return p;
+      }),
+    );
+  } finally {
+    done();
+  }
+}
+
+/**
+ * V8's WebAssembly tiering budget (`--wasm-tiering-budget`, roughly the bytes of code a function runs before it is
+ * recompiled with the optimising compiler) while tree-sitter's modules are instantiated, which keep the budget
+ * they were instantiated with. At V8's default (1.8 M) the runtime's parse loop and the grammar's lexer are
+ * recompiled within the first few hundred bytes parsed (~0.1 s of processor time on a background thread, for one
+ * small Python file); at 100 M they are recompiled only in a scan that parses enough to repay it (a 1 or 5 MB
+ * Python parse costs the same processor time either way: bench/README.md, start-up, 2026-12-07).
+ */
+const PATIENT_BUDGET = 100_000_000;
+/** V8's default budget (Node 20-22), put back once the modules are instantiated (other WebAssembly keeps it). */
+const DEFAULT_BUDGET = 1_800_000;
+let raised = 0;
+
+/** Raises the budget (unless the command line sets it) until the returned function is called. */
+function patientTiering(): () => void {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^--wasm[-_]tiering[-_]budget/.test(a));
+  if (given) return () => {};
+  if (raised++ === 0) setFlagsFromString(`--wasm-tiering-budget=${PATIENT_BUDGET}`);
+  return () => {
+    if (--raised === 0) setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_BUDGET}`);
+  };
 }
 
 const PUNCT = /^[()[\]{},;:.]$|^$/;
