@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,15 @@ export function defaultCodeCacheDir(env: Record<string, string | undefined>): st
   return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'pipeguard', 'code-cache');
 }
 
+/**
+ * A change made to a module's source before it is compiled (see {@link requireCached}); `tag` names it in the cache
+ * file's name, so a cache of the plain source is never used for the changed one.
+ */
+export interface SourceTransform {
+  tag: string;
+  apply(source: string): string;
+}
+
 /** A module loaded through {@link requireCached}. */
 export interface CachedModule<T> {
   exports: T;
@@ -32,33 +41,67 @@ export interface CachedModule<T> {
 }
 
 /**
+ * Buffers of a megabyte or more that this module made, never freed. glibc's malloc serves such a block with its own
+ * mapping, and freeing one raises the size under which every thread's malloc heap keeps freed memory instead of
+ * returning it to the system (its dynamic mmap threshold; the trim threshold becomes twice that): reading the
+ * compiler (9 MB) with `readFileSync(path, 'utf8')`, whose native string grows by doubling up to 16 MB, made each
+ * thread's heap keep up to 32 MB it had freed (with the threshold held at 1 MB from the environment, the SAST scan's
+ * two-thread peak on the benchmark tree was 413 MB against 502). A compiled-code cache (~2.6 MB) kept costs less than
+ * what freeing it would keep.
+ */
+const kept: Buffer[] = [];
+
+/** Bytes read at a time by {@link readInPieces}: below glibc's default mmap threshold (128 KB). */
+const PIECE = 64 * 1024;
+
+/**
+ * A UTF-8 file's text, read 64 KB at a time into one small buffer (see {@link kept}: no allocation of the file's
+ * size outside V8's heap, which holds the string).
+ */
+export function readInPieces(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafeSlow(PIECE);
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    let out = '';
+    for (let n = readSync(fd, buf, 0, PIECE, null); n > 0; n = readSync(fd, buf, 0, PIECE, null)) out += decoder.decode(buf.subarray(0, n), { stream: true });
+    return out + decoder.decode();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Requires `specifier` (resolved from `from`) with V8's compiled code from `dir` when a cache made by this Node
  * version for this exact source is there. The cache file is named by the module's name and version and by Node's
  * version, platform and architecture, and V8 checks it against the source and its own flags (a mismatch is
- * refused, and the module compiled from source as usual). Without `dir`, or when the module cannot be read, this
- * is a plain `require`.
+ * refused, and the module compiled from source as usual). `transform` changes the source first (compiled the same
+ * way without `dir`, with no cache). Without `dir` and `transform`, or when the module cannot be read, this is a
+ * plain `require`.
  */
-export function requireCached<T>(from: string, specifier: string, dir: string | undefined): CachedModule<T> {
+export function requireCached<T>(from: string, specifier: string, dir: string | undefined, transform?: SourceTransform): CachedModule<T> {
   const req = createRequire(from);
   const plain = (): CachedModule<T> => ({ exports: req(specifier) as T, cached: false, save() {} });
-  if (!dir) return plain();
+  if (!dir && !transform) return plain();
   let path: string;
   let source: string;
   let version: string;
   try {
     path = req.resolve(specifier);
-    source = readFileSync(path, 'utf8');
+    source = readInPieces(path);
     version = (req(`${specifier}/package.json`) as { version?: string }).version ?? '0';
   } catch {
     return plain();
   }
-  const file = join(dir, `${specifier.replace(/[^\w.-]+/g, '_')}-${version}-node${process.version}-${process.platform}-${process.arch}.v8cache`);
+  if (transform) source = transform.apply(source);
+  const file = dir && join(dir, `${specifier.replace(/[^\w.-]+/g, '_')}-${version}${transform ? `-${transform.tag}` : ''}-node${process.version}-${process.platform}-${process.arch}.v8cache`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(file);
+    cachedData = file ? readFileSync(file) : undefined;
   } catch {
     cachedData = undefined;
   }
+  if (cachedData) kept.push(cachedData);
   // Node's own CommonJS wrapper, so the module sees the same five names as under `require`.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
     filename: path,
@@ -67,18 +110,20 @@ export function requireCached<T>(from: string, specifier: string, dir: string | 
   const mod = { exports: {} as T };
   (script.runInThisContext() as (e: T, r: NodeJS.Require, m: { exports: T }, f: string, d: string) => void).call(mod.exports, mod.exports, createRequire(path), mod, path, dirname(path));
   const cached = cachedData !== undefined && script.cachedDataRejected !== true;
-  let pending = !cached;
+  let pending = !cached && file !== undefined;
   return {
     exports: mod.exports,
     cached,
     save() {
-      if (!pending) return;
+      if (!pending || !file || !dir) return;
       pending = false;
       // Written beside and renamed: threads or processes writing at once never leave a half-written file.
       const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileSync(tmp, script.createCachedData());
+        const data = script.createCachedData();
+        kept.push(data);
+        writeFileSync(tmp, data);
         renameSync(tmp, file);
       } catch {
         // a read-only or full disk: the next run compiles from source again

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultCodeCacheDir } from '../../src/core/code-cache.js';
+import { defaultCodeCacheDir, readInPieces } from '../../src/core/code-cache.js';
 import { makeDir } from '../helpers/tmp.js';
 
 // Issue 24: each SAST thread compiled the TypeScript compiler (9 MB) from source; a V8 code cache written once
@@ -15,10 +15,10 @@ import { makeDir } from '../helpers/tmp.js';
 const MODULE = pathToFileURL(join(import.meta.dirname, '../../src/core/code-cache.ts')).href;
 
 /** Loads `demo` from `from` with `dir` in a new Node process, saves, and returns what it saw. */
-function load(from: string, dir: string | undefined): { twice: number; where: string; self: boolean; cached: boolean } {
+function load(from: string, dir: string | undefined, transform?: string): { twice: number; where: string; self: boolean; cached: boolean } {
   const code =
     `import { requireCached } from ${JSON.stringify(MODULE)};\n` +
-    `const m = requireCached(${JSON.stringify(from)}, 'demo', ${dir === undefined ? 'undefined' : JSON.stringify(dir)});\n` +
+    `const m = requireCached(${JSON.stringify(from)}, 'demo', ${dir === undefined ? 'undefined' : JSON.stringify(dir)}${transform ? `, ${transform}` : ''});\n` +
     'm.save();\n' +
     'console.log(JSON.stringify({ twice: m.exports.twice(21), where: m.exports.where, self: m.exports.self, cached: m.cached }));\n';
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' })) as ReturnType<typeof load>;
@@ -62,6 +62,28 @@ test('a damaged cache is refused and rewritten; a folder that cannot be written 
   writeFileSync(blocked, '');
   assert.deepEqual(load(from, join(blocked, 'cache')), { twice: 42, where: 'demo/index.js', self: true, cached: false });
   assert.deepEqual(readdirSync(root).sort(), ['blocked', 'cache', 'main.js', 'node_modules']);
+});
+
+test('a transformed source is what runs, with or without a folder, and its cache is named by the transform', () => {
+  const { from, root } = demo('3.0.0');
+  // the helper's source is not transformed (only the module required)
+  const triple = "{ tag: 'x3', apply: (s) => s.replace('helper.double(x)', 'helper.double(x) + x') }";
+  assert.deepEqual(load(from, undefined, triple), { twice: 63, where: 'demo/index.js', self: true, cached: false });
+  const dir = join(root, 'cache');
+  assert.equal(load(from, dir).twice, 42);
+  assert.deepEqual(load(from, dir, triple), { twice: 63, where: 'demo/index.js', self: true, cached: false }, 'the plain source\'s cache is not used');
+  assert.deepEqual(load(from, dir, triple), { twice: 63, where: 'demo/index.js', self: true, cached: true });
+  assert.deepEqual(readdirSync(dir).map((f) => f.replace(/-node.*/, '')).sort(), ['demo-3.0.0', 'demo-3.0.0-x3']);
+});
+
+test('a source read in pieces is the text readFileSync gives: a BOM, characters across piece boundaries, bad bytes', () => {
+  const dir = makeDir({});
+  const text = '\uFEFF' + 'é€😀x'.repeat(50_000) + '\n';
+  const path = join(dir, 'm.js');
+  writeFileSync(path, Buffer.concat([Buffer.from(text), Buffer.from([0xff, 0xc3])]));
+  assert.equal(readInPieces(path), readFileSync(path, 'utf8'));
+  writeFileSync(path, '');
+  assert.equal(readInPieces(path), '');
 });
 
 test('the default folder follows XDG_CACHE_HOME, else HOME', () => {

@@ -51,10 +51,12 @@ const PLACEHOLDER_WORDS = [
 const BRACKETED = /^<|>$|<[\w\s.:-]{1,60}>/;
 
 /**
- * Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%` (not right after a letter or digit: URL-encoded
- * tokens hold `…a%2Fb%3D`), `#{x}`, `<%= x %>`.
+ * Template and variable syntax: `${X}`, `{{ x }}`, `$(x)`, `%X%`, `#{x}`, `<%= x %>`, `$NAME`. A `%X%` or `$NAME`
+ * is a reference where a word starts and ends (`%APPDATA%\NuGet`, `user:$PASS@host`): right after a letter or
+ * digit (URL-encoded tokens hold `…a%2Fb%3D`, generated passwords `…3F$IVT9L<`) or right before one
+ * (`%oX9%svCu…`), it is part of a random value.
  */
-const TEMPLATE = /\$\{[^}]*\}?|\{\{|\}\}|\$\([^)]*\)?|(?<![A-Za-z0-9])%[A-Za-z_][A-Za-z0-9_]{0,40}%|#\{[^}]*\}?|<%|\$[A-Z_][A-Z0-9_]{2,}\b/;
+const TEMPLATE = /\$\{[^}]*\}?|\{\{|\}\}|\$\([^)]*\)?|(?<![A-Za-z0-9])%[A-Za-z_][A-Za-z0-9_]{0,40}%(?![A-Za-z0-9])|#\{[^}]*\}?|<%|(?<![A-Za-z0-9])\$[A-Z_][A-Z0-9_]{2,}\b/;
 
 /** A run of the same character, or an ascending sequence, long enough to be typed by hand. */
 function isPatterned(s: string): boolean {
@@ -63,7 +65,29 @@ function isPatterned(s: string): boolean {
   if (s.length >= 40 ? /([^A])\1{5,}/.test(s) : /(.)\1{5,}/.test(s)) return true;
   const low = s.toLowerCase();
   if (low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty')) return true;
-  return isAscendingRuns(low);
+  return isAscendingRuns(low) || threeRunsOfFour(low);
+}
+
+/**
+ * Whether a (lower-case) value holds three ascending runs of four letters or digits or more
+ * (`abc123xyz-456def789ghij-klmn…`, `re_1234abcd_…`): a random character continues a run one time in 36 to 62, so
+ * a random token almost never holds three.
+ */
+function threeRunsOfFour(low: string): boolean {
+  let run = 1;
+  let fours = 0;
+  for (let i = 1; i <= low.length; i++) {
+    const a = low.charCodeAt(i - 1);
+    const b = i < low.length ? low.charCodeAt(i) : -1;
+    const sameKind = (a >= 97 && a <= 122 && b >= 97 && b <= 122) || (a >= 48 && a <= 57 && b >= 48 && b <= 57);
+    if (sameKind && b === a + 1) {
+      run++;
+      continue;
+    }
+    if (run >= 4 && ++fours >= 3) return true;
+    run = 1;
+  }
+  return false;
 }
 
 /**

@@ -19,10 +19,14 @@ export interface SastWorkerInit {
   codeCache?: string;
 }
 
-/** A group to analyse. */
+/**
+ * A group to analyse, or part of one: a group's files come in messages of at most `JOB_PART_CHARS` characters
+ * (scan.ts; a file larger than that alone), `more` set on all but the last.
+ */
 export interface SastWorkerJob {
   id: number;
   files: GroupFile[];
+  more?: boolean;
 }
 
 /** A worker's answer: the group's result, or why the analysis failed. */
@@ -40,7 +44,18 @@ const rules: Promise<YamlRule[]> = init.rulePaths.length
   : Promise.resolve([]);
 rules.catch(() => undefined);
 
-parentPort!.on('message', (job: SastWorkerJob) => {
+/** Files of the groups whose last part has not come yet. */
+const parts = new Map<number, GroupFile[]>();
+
+parentPort!.on('message', (part: SastWorkerJob) => {
+  const sofar = parts.get(part.id);
+  const files = sofar ? sofar.concat(part.files) : part.files;
+  if (part.more) {
+    parts.set(part.id, files);
+    return;
+  }
+  parts.delete(part.id);
+  const job: SastWorkerJob = { id: part.id, files };
   Promise.all([rules, js]).then(
     ([rs, { analyseGroup, groupDone, groupStart }]) => {
       let answer: SastWorkerAnswer;

@@ -257,13 +257,19 @@ export const CLOUD_RULES: SecretRuleSpec[] = [
     // `AccountKey` is the connection string's own name for it; under it the 64-byte key shape is enough (after a
     // `;` it is a connection string's part, which azure-storage-connection-string reports).
     keywords: ['storage', 'accountkey'],
-    regex: ctx(r`azure[\w.\-]{0,20}?(?:storage|account)[\w.\-]{0,10}?key|storage[_\-.]?(?:account[_\-.]?)?(?:access[_\-.]?)?key|(?<![A-Za-z;])accountkey`) + r`(?<secret>[A-Za-z0-9+/]{86}==)` + R64,
+    // The name is written as words too (`Azure Storage Account Key:`, `storage access key`), and the 88-character
+    // key shape is strong enough that what comes between the name and the key on its line is not read: an operator,
+    // quotes, a call's parenthesis, a PowerShell parameter (`-StorageAccountKey (ConvertTo-…) "…"`); or the key is
+    // alone on the next line (a YAML block).
+    regex:
+      r`(?:azure[\w \t.\-]{0,20}?(?:storage|account)[\w \t.\-]{0,10}?key|storage[_ \t\-.]{0,3}(?:account[_ \t\-.]{0,3})?(?:access[_ \t\-.]{0,3})?key|(?<![A-Za-z;])accountkey)` +
+      r`(?:[^\r\n]{0,40}?|[^\r\n]{0,20}?\r?\n[ \t]{0,20}["']?)(?<![A-Za-z0-9+/])(?<secret>[A-Za-z0-9+/]{86}==)` + R64,
     flags: 'i',
     minEntropy: 4.5,
     confidence: 'medium',
     tags: ['azure'],
     examples: {
-      positive: ['AZURE_STORAGE_KEY=3tknG/YFudCDKZzmLpaD9+TSwlbDbiWdmnSV2Z/3QbCpXol0EIr0H/e5To/EkJa1v3tdm3p4GOjU6tt52tmsDe==', 'storage_account_key: "2XhKfceeNowKjCZTcRasDXwZiiB7u0RhmnjJM+kv1big5rkmOQIgdqtxWjxwwzL4ZqiFbiax3uPk3z2pObaPgy=="', 'accountKey: "ZWzwDFrlGXl+z1BVXBt7wRkl8OZfIa2AUk7z7gTqBu4wweocv81k2lsNaWQrZzhB4GZqT8hqt0pmpsLww0sAO/=="'],
+      positive: ['AZURE_STORAGE_KEY=3tknG/YFudCDKZzmLpaD9+TSwlbDbiWdmnSV2Z/3QbCpXol0EIr0H/e5To/EkJa1v3tdm3p4GOjU6tt52tmsDe==', 'storage_account_key: "2XhKfceeNowKjCZTcRasDXwZiiB7u0RhmnjJM+kv1big5rkmOQIgdqtxWjxwwzL4ZqiFbiax3uPk3z2pObaPgy=="', 'accountKey: "ZWzwDFrlGXl+z1BVXBt7wRkl8OZfIa2AUk7z7gTqBu4wweocv81k2lsNaWQrZzhB4GZqT8hqt0pmpsLww0sAO/=="', 'storageAccountKey: |\n  H7jmFmnQx4XJ4tArGDuTH0tcm9IkRaMFxGFc1/+EI/FbVCk7JGnBPFcIV8NuFnHNMBWCWHGoO1idhH3775RfIG=='],
       negative: ['AZURE_STORAGE_KEY=gidfG1qMA4RAQW5qGMrpSIr7TDhj6SB2aD1f8vKl', 'storage_account_key: "${KEY}"', 'bankAccountKey: "ZWzwDFrlGXl+z1BVXBt7wRkl8OZfIa2AUk7z7gTqBu4wweocv81k2lsNaWQrZzhB4GZqT8hqt0pmpsLww0sAO/=="', 'accountKey: "kDX0b67N0Cutb5bQa5v09fVTSG7qjML19Lyvsgc"'],
     },
   },

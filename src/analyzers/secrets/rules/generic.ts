@@ -245,14 +245,15 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     title: 'Basic credentials in an Authorization header',
     severity: 'high',
     keywords: ['basic'],
-    regex: r`Authorization["']?\s{0,4}[:=,]\s{0,4}["']?Basic\s{1,4}(?<secret>[A-Za-z0-9+/]{12,500}={0,2})(?![A-Za-z0-9+/=])`,
+    // A value that goes on with `.`, `-` or `_` is not base64 (a JWT sent under the wrong scheme, a base64url blob).
+    regex: r`Authorization["']?\s{0,4}[:=,]\s{0,4}["']?Basic\s{1,4}(?<secret>[A-Za-z0-9+/]{12,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])`,
     flags: 'i',
     minEntropy: 3,
     allowlist: { regexes: [r`^dXNlcjpwYXNzd29yZA`, r`^YWRtaW46YWRtaW4`, r`^dXNlcm5hbWU6cGFzc3dvcmQ`] },
     tags: ['http'],
     examples: {
       positive: ['Authorization: Basic J8teNbeARlHEjQLb4s1BG9r6VWuReCO7', 'curl -H "Authorization: Basic bAPkxkSHHGpyzandefC4Vgx2JNe6=="'],
-      negative: ['Authorization: Basic dXNlcjpwYXNzd29yZA==', 'Authorization: Basic ${CREDS}', 'Authorization: Basic <base64>'],
+      negative: ['Authorization: Basic dXNlcjpwYXNzd29yZA==', 'Authorization: Basic ${CREDS}', 'Authorization: Basic <base64>', 'curl -H "Authorization: Basic Zm9vYmFyYmF6cXV4.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"'],
     },
   },
   {
@@ -278,14 +279,20 @@ export const GENERIC_RULES: SecretRuleSpec[] = [
     // be empty or quoted apart from the password (`"user":"pass"`, `kevin:'pass'`).
     // `-u` also takes its value attached (`-uci:pass`). A password typed on a command line is one whatever its
     // length: entropy 1.9 keeps four or five distinct characters (`hlOj`), the word list the placeholders.
-    regex: r`curl[\s\S]{0,600}?[ \t\r\n](?:-u(?:=|[ \t]{1,5})?|--user(?:=|[ \t]{1,5}))["']?[^\s:'"$]{0,100}["']?:["']?(?<secret>[^\s'"]{3,128}?)["']?(?=\s|$)`,
+    // The user name may be a variable or a command (`"${USER}":s3cr3t`, `$(whoami):…`): the password is what is
+    // judged. Braces around a value are IBM-style quoting (`"{ZqL5kVrX1n8tA2}"`): the value inside is the secret,
+    // and a braced word with no digit (`{apikey}`, `{client_secret}`) a placeholder.
+    regex: r`curl[\s\S]{0,600}?[ \t\r\n](?:-u(?:=|[ \t]{1,5})?|--user(?:=|[ \t]{1,5}|(?![\s\-])))["']?(?:\$\{[^}\r\n]{1,60}\}|\$\([^)\r\n]{1,100}\)|\$(?![{(])|[^\s:'"$]){0,100}["']?:["']?\{?(?<secret>[^\s'"{}][^\s'"]{2,127}?)\}?["']?(?=\s|$)`,
     minEntropy: 1.9,
     confidence: 'medium',
-    allowlist: { regexes: [r`^\$`, r`^(?:password|passwd|pass|pwd|secret|token|test|testing|changeme|changeit|x+|y+|\*+|\.+|admin|guest|root|user|username|foo|bar|baz|demo|example|apikey|api_key|key)$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`, r`^%[\w]+%$`] },
+    allowlist: {
+      regexes: [r`^\$`, r`^(?:password|passwd|pass|pwd|secret|token|test|testing|changeme|changeit|x+|y+|\*+|\.+|admin|guest|root|user|username|foo|bar|baz|demo|example|apikey|api_key|key)$`, r`^\[[^\]]*\]$`, r`^<[^>]*>?$`, r`^\{\{`, r`^\$?\{`, r`^%[\w]+%$`],
+      matchRegexes: [r`:["']?\{[^0-9{}\s]{1,60}\}["']?$`],
+    },
     tags: ['http'],
     examples: {
-      positive: ['curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io', "curl -k -X POST https://h:11222/rest \\\n  -u developer:yqDVtkqPECriaLRi", 'curl -s -uci:Qlr9sjW2x https://x.io'],
-      negative: ['curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/', 'curl -u foo:bar https://x.io', 'curl -u api:key https://x.io', 'curl -upload https://x.io', 'curl -u user:%PASSWORD% https://x.io'],
+      positive: ['curl -u admin:s3cr3tP4ss https://nexus.acme.io', 'curl -sf -u deploy:lnRQNDveG3aXPZ6ODfmp https://nexus.acme.io/repository/raw/app.tgz', 'curl --user "ci:6qe62afJXH9ncs9h" https://api.acme.io', "curl -k -X POST https://h:11222/rest \\\n  -u developer:yqDVtkqPECriaLRi", 'curl -s -uci:Qlr9sjW2x https://x.io'],
+      negative: ['curl -u "${USER}:${PASS}" https://api.acme.io', 'curl -u "apikey:{client_secret}" https://api.acme.io', 'curl -u "$USER:$PASS" https://api.acme.io', 'curl -u admin:admin http://localhost:8080', 'curl -u user https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/', 'curl -u foo:bar https://x.io', 'curl -u api:key https://x.io', 'curl -upload https://x.io', 'curl -u user:%PASSWORD% https://x.io'],
     },
   },
   {

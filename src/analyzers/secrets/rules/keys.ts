@@ -177,22 +177,62 @@ export const KEY_RULES: SecretRuleSpec[] = [
   {
     // A Kubernetes Secret manifest carrying inline `data:` values: base64 is an encoding, not a protection, so the
     // manifest is the secret. (Each value is also decoded and searched with every rule; a decoded finding at the
-    // same place replaces this one.) `kind: Secret` may come before or after `data:`, within one YAML document.
+    // same place replaces this one.) `kind: Secret` may come before `data:` (as written by hand: metadata with its
+    // labels and annotations between) or after it (as `kubectl get -o yaml` writes it: every entry of `data:` and
+    // then `kind:`), within one YAML document. The value reported is the first base64 one of ten characters or
+    // more: entries before it (a short `user: YWRtaW4=`, an empty `""`, a Helm `{{ … }}`), comments and blank
+    // lines are read past, and the entries may be a flow mapping (`data: {password: …}`).
     id: 'kubernetes-secret-data',
     title: 'Kubernetes Secret manifest with inline data',
     help: 'A Secret manifest holds its values base64-encoded in the repository. Keep the values out of Git (Sealed Secrets, SOPS, External Secrets, or a secret store) and rotate what was committed.',
     severity: 'medium',
     keywords: ['secret'],
-    regex:
-      r`\bkind:[ \t]*["']?secret["']?[ \t]*\r?\n(?:(?!---)[\s\S]){0,200}?\bdata:[ \t]*\r?\n(?:[ \t]*#[^\n]{0,200}\r?\n){0,5}[ \t]+[\w.\-]{1,100}:[ \t]*(?:[|>][\-+]?[ \t]*\r?\n[ \t]+)?["']?(?<secret>[A-Za-z0-9+/]{10,8000}={0,3})["']?[ \t]*(?=\r?\n|$)` +
-      r`|\bdata:[ \t]*\r?\n(?:[ \t]*#[^\n]{0,200}\r?\n){0,5}[ \t]+[\w.\-]{1,100}:[ \t]*(?:[|>][\-+]?[ \t]*\r?\n[ \t]+)?["']?(?<secret2>[A-Za-z0-9+/]{10,8000}={0,3})["']?[ \t]*\r?\n(?:(?!---)[\s\S]){0,200}?\bkind:[ \t]*["']?secret["']?[ \t]*(?=\r?\n|$)`,
+    // An entry line is read past only when its value is not one reported (empty, a Helm `{{ … }}`, under ten
+    // characters, a certificate), so the entry found is the first that qualifies and is tried once: the regex never
+    // tries the entries one by one. (Look-aheads would make the engine read further around every `data:`.) The
+    // secret is group 1 (`secret`), or the first group that took part.
+    regex: ((kind: string, sameLine: string, below: string, entry: (name: string) => string, between: string, after: string) =>
+      `${kind}${between}\\bdata:(?:${sameLine}|${below})${entry('secret')}` +
+      `|\\bdata:(?:${sameLine}|${below})${entry('secret2')}${after}${kind}`)(
+      // `kind: Secret`, not `kind: SecretProviderClass` nor `kind: ExternalSecret`.
+      r`\bkind:[ \t]*["']?secret["']?(?![\w\-])`,
+      // `data:` (not `stringData:`), then the entry on the same line (a flow mapping) or on an indented line below,
+      // past blank lines, comments and entries whose value is not reported.
+      r`[^\r\n]{0,100}?[ \t{,]`,
+      r`[ \t]*(?:#[^\r\n]{0,200})?\r?\n(?:[ \t]*\r?\n|[ \t]*#[^\r\n]{0,200}\r?\n|[ \t]{1,40}[\w.\-]{1,100}:[ \t]{0,16}(?:""|''|\{\{[^\r\n]{0,300}|["']?[A-Za-z0-9+/]{0,9}={0,3}["']?|["']?LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS[^\r\n]{0,8000})[ \t]{0,16}(?:#[^\r\n]{0,200})?\r?\n){0,20}[ \t]+`,
+      // A block scalar (`key: |`) holds its value on the next line. A certificate (`ca.crt`, `tls.crt`:
+      // `-----BEGIN CERTIFICATE` encoded) is public and read past.
+      (name) => r`[\w.\-]{1,100}:(?:[ \t]*[|>][\-+]?[ \t]*(?:\r?\n[ \t]+)?)?[ \t]*["']?(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)` + `(?<${name}>` + r`[A-Za-z0-9+/]{10,8000}={0,3})(?![A-Za-z0-9+/=_\-.])`,
+      // From `kind: Secret` to `data:`: the metadata, within the document.
+      r`(?:(?!---)[\s\S]){0,1000}?`,
+      // From the value to `kind:`: within the document; or past the rest of the value's line (a closing quote, a
+      // comment) and the indented entries after it, then within the document.
+      r`(?:(?:(?!---)[\s\S]){0,200}?|[^\r\n]{0,200}\r?\n(?:[ \t][^\r\n]{0,8000}\r?\n){1,40}(?:(?!---)[\s\S]){0,200}?)`,
+    ) +
+      // The same manifest as JSON (`kubectl get secret -o json`: `"data"` first, then `"kind"`; or by hand, `"kind"`
+      // first). Entries whose value is not reported are read past (a certificate too), and the rest of `"data"` and
+      // of the text up to `"kind"` holds no brace (the values are strings).
+      ((kind: string, data: (name: string) => string) =>
+        `|${data('secretj')}[^{}]{0,8000}\\}[^{}]{0,300}?${kind}|${kind}(?:(?!"kind")[\\s\\S]){0,1000}?${data('secretk')}`)(
+        r`"kind"[ \t]*:[ \t]*"secret"`,
+        (name) =>
+          r`"data"[ \t]*:[ \t]*\{\s{0,100}(?:"[\w.\-]{1,100}"[ \t]{0,16}:[ \t]{0,16}"(?:[A-Za-z0-9+/]{0,9}={0,3}|LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS[A-Za-z0-9+/]{0,8000}={0,3})"[ \t]{0,16},\s{0,100}){0,20}"[\w.\-]{1,100}"[ \t]*:[ \t]*"(?!LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS)` +
+          `(?<${name}>` + r`[A-Za-z0-9+/]{10,8000}={0,3})"`,
+      ),
     flags: 'i',
     minEntropy: 2.5,
     confidence: 'medium',
-    paths: ['**/*.yaml', '**/*.yml'],
+    paths: ['**/*.yaml', '**/*.yml', '**/*.json'],
     tags: ['kubernetes'],
     examples: {
-      positive: ['apiVersion: v1\nkind: Secret\ndata:\n  password: UyFCXCpkJHpEc2I9\n', 'apiVersion: v1\ndata:\n  extra: YWRtaW46cGFzc3dvcmQ=\nkind: secret\nmetadata:\n  name: x\n'],
+      positive: [
+        'apiVersion: v1\nkind: Secret\ndata:\n  password: UyFCXCpkJHpEc2I9\n',
+        'apiVersion: v1\ndata:\n  extra: YWRtaW46cGFzc3dvcmQ=\nkind: secret\nmetadata:\n  name: x\n',
+        // Entries before and after the one reported (cut short and repeated, the ReDoS guard's input for the
+        // entries read past).
+        'apiVersion: v1\ndata:\n  user: YWRtaW4=\n  password: cjRuZDBtUDRzc3cwcmQ5OA==\n  host: ZGIucHJvZC5pbnRlcm5hbA==\n  port: NTQzMg==\nkind: Secret\n',
+        '{\n  "apiVersion": "v1",\n  "data": {\n    "user": "YWRtaW4=",\n    "password": "cjRuZDBtUDRzc3cwcmQ5OA==",\n    "host": "ZGIucHJvZC5pbnRlcm5hbA=="\n  },\n  "kind": "Secret"\n}',
+      ],
       negative: ['apiVersion: v1\nkind: Secret\ndata:\n  htpasswd: ""\n', 'kind: ExternalSecret\nspec:\n  data:\n    - secretKey: api-key\n', 'apiVersion: v1\ndata:\n  extra: YmFyCg==\nkind: secret\n', 'kind: Secret\n---\nkind: ConfigMap\ndata:\n  key: c2VjcmV0L215c2VjcmV0\n'],
     },
   },

@@ -216,13 +216,15 @@ export const SAAS_RULES: SecretRuleSpec[] = [
     title: 'Facebook / Meta app access token',
     severity: 'high',
     keywords: ['facebook'],
-    regex: r`facebook[\w.\- \t\r\n"':=>]{0,40}?(?<![0-9])(?<secret>\d{15,16}(?:\||%7[Cc]|%)[0-9A-Za-z_\-]{27,40})(?![A-Za-z0-9_\-])`,
+    // Between the name and the token: the rest of an identifier, quotes (escaped in a JSON string), an operator
+    // (`=`, `:`, `=>`, Make's `?=` / `+=`), or a call's `, ` (`setProperty("FACEBOOK_TOKEN", "…")`).
+    regex: r`facebook[\w.\- \t\r\n"'\x60\\:=>,?+(]{0,40}?(?<![0-9])(?<secret>\d{15,16}(?:\||%7[Cc]|%)[0-9A-Za-z_\-]{27,40})(?![A-Za-z0-9_\-])`,
     flags: 'i',
     minEntropy: 3,
     confidence: 'medium',
     tags: ['facebook'],
     examples: {
-      positive: ['facebook 1308742762612587|rhoK1cbv0DOU_RTX_87O4MkX7AI', 'FACEBOOK_APP_TOKEN = "4006297773343450%7Crrepmtyfaf_-t0892-to05rmhuv7ik4"', '<facebookToken>\n    4006297773343450|rrepmtyfaf_-t0892-to05rmhuv7ik4\n</facebookToken>', '{"facebook access_token":"911602140448729|AY-lRJZq9BoDLobvAiP25L7RcMg","token_type":"bearer"}'],
+      positive: ['facebook 1308742762612587|rhoK1cbv0DOU_RTX_87O4MkX7AI', 'FACEBOOK_APP_TOKEN = "4006297773343450%7Crrepmtyfaf_-t0892-to05rmhuv7ik4"', '<facebookToken>\n    4006297773343450|rrepmtyfaf_-t0892-to05rmhuv7ik4\n</facebookToken>', '{"facebook access_token":"911602140448729|AY-lRJZq9BoDLobvAiP25L7RcMg","token_type":"bearer"}', 'System.setProperty("FACEBOOK_TOKEN", "363735470425080%trzx5zp3f4650xrxz549726zxwi")', 'FACEBOOK_TOKEN ?= "591818992233910|n3vot9z_mmkapa_neck5rer5xxnvvtpdv4uo"', '{\\"facebook_token\\": \\"921108675398207|bda90p9fygt_pxdtkm-24vdv3lb8ti_i7idz6n0r\\"}'],
       negative: ['facebook 1308742762612587|short', 'facebook page 1308742762612587 | rhoK1cbv0DOU_RTX_87O4MkX7AI', 'analytics 1308742762612587|rhoK1cbv0DOU_RTX_87O4MkX7AI'],
     },
   },

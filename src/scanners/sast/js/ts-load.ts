@@ -1,4 +1,5 @@
 import { requireCached, type CachedModule } from '../../../core/code-cache.js';
+import { SLIM_FACTORY, slimNodes } from './slim.js';
 
 let loaded: CachedModule<typeof import('typescript')> | undefined;
 let cacheDir: string | undefined;
@@ -19,7 +20,11 @@ export function useCodeCache(dir: string | undefined): void {
  * modules import `tslib.ts`, which loads it with them.
  */
 export function loadTypeScript(): typeof import('typescript') {
-  return (loaded ??= requireCached<typeof import('typescript')>(import.meta.url, 'typescript', cacheDir)).exports;
+  if (!loaded) {
+    loaded = requireCached<typeof import('typescript')>(import.meta.url, 'typescript', cacheDir, SLIM_FACTORY);
+    slimNodes(loaded.exports);
+  }
+  return loaded.exports;
 }
 
 /**
