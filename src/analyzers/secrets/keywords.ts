@@ -469,7 +469,7 @@ class WasmScanner {
     }
     this.load(bytes);
     const max = Math.floor((CAP * 4 * 8) / 12);
-    let found = new Int32Array(0);
+    let found = NO_RUNS;
     let from = 0;
     for (;;) {
       const count = this.runs(this.base, from, bytes.length, this.out, max);
@@ -613,3 +613,6 @@ function tableOf(next: Int32Array, states: number, keywords: readonly string[], 
   const longest = keywords.reduce((m, k) => Math.max(m, k.length), 1);
   return { classes, rows: table, firstOut: hasOut.filter((o) => !o).length, stateOf, warm: longest - 1 };
 }
+
+/** What {@link WasmScanner.encodedRuns} gives for bytes without a run (most files): one empty array, not one a file. */
+const NO_RUNS = new Int32Array(0);

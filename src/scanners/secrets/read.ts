@@ -8,6 +8,9 @@ import { isBinary } from '../../targets/binary.js';
 import { analyzeBytes, keystoreHit, type SecretHit } from '../../analyzers/secrets/analyze.js';
 import { KEYSTORE_PATH, readKeystore } from '../../analyzers/secrets/keystore.js';
 import type { RuleSet } from '../../analyzers/secrets/engine.js';
+import { Analysed, type FileResult } from './result.js';
+
+export type { FileResult };
 
 /** A file to analyse: its bytes, or a path on disk to read them from (skipped when over `maxBytes`). */
 export interface FileJob {
@@ -18,11 +21,8 @@ export interface FileJob {
   changedLines?: number[] | undefined;
 }
 
-/**
- * What became of one file: its hits and size (`marker`: its text holds a `pipeguard:` comment the engine must
- * read), why it could not be analysed, or why it was skipped (over the size limit).
- */
-export type FileResult = { hits: SecretHit[]; size: number; marker: boolean } | { error: string } | { skipped: string };
+/** The hits of a file without any (most files): one array, read only, not one kept a file. */
+const NO_HITS: SecretHit[] = [];
 
 /** Bytes a read first makes room for. */
 const FIRST_READ = 4 << 20;
@@ -90,14 +90,14 @@ export function analyzeFile(f: FileJob, set: RuleSet, showSecrets: boolean, keep
   if (KEYSTORE_PATH.test(f.path)) {
     // A key store is binary: its structure says whether it holds a key, not the rules.
     const info = readKeystore(bytes);
-    if (info) return { hits: [keystoreHit(info, bytes, showSecrets || keepSecret)], size: bytes.length, marker: false };
+    if (info) return new Analysed([keystoreHit(info, bytes, showSecrets || keepSecret)], bytes.length, false);
   }
-  if (!f.bytes && isBinary(bytes)) return { hits: [], size: bytes.length, marker: false };
+  if (!f.bytes && isBinary(bytes)) return new Analysed(NO_HITS, bytes.length, false);
   try {
     const found = { marker: false };
     const hits = analyzeBytes(bytes, set, { path: f.path, showSecrets, keepSecret, found, changedLines: f.changedLines ? new Set(f.changedLines) : undefined });
     // One shape for every analysed file (marker always set): code reading results meets one kind of object.
-    return { hits, size: bytes.length, marker: found.marker };
+    return new Analysed(hits.length === 0 ? NO_HITS : hits, bytes.length, found.marker);
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }

@@ -8,7 +8,8 @@ import type { RuleSet } from '../../analyzers/secrets/engine.js';
 import { defaultRuleSetInput, ruleSetInput, secretRuleMeta, type RuleSetInput } from '../../analyzers/secrets/rule-meta.js';
 import type { WorkerJob, WorkerResult, WorkerRules } from './worker.js';
 import { adoptWorkers, defaultThreads, hasSpareWorkers, startWorkers } from './prestart.js';
-import type { FileJob, FileResult } from './read.js';
+import type { FileJob } from './read.js';
+import { Analysed, type FileResult } from './result.js';
 import { builtinSecretMetas } from './meta.js';
 import { providerOf, Verifier, type Verified } from './verify.js';
 
@@ -60,21 +61,29 @@ function fileFilter(cfg: SecretsConfig) {
   return skip ? { path: (p: string) => !skip(p) } : {};
 }
 
-/** Where one file's result is, or will be: analysed here already, or at `index` in a worker's batch. */
-interface Outcome {
-  result: FileResult | undefined;
-  batch: Batch | undefined;
-  index: number;
+/**
+ * Where one file's result is, or will be: analysed here already, or at `index` in a worker's batch. A class, as
+ * {@link Pending} is: both are kept queued by the thousand, and a literal's allocation site moved to the old
+ * generation mid-scan would throw away the optimised per-file code that makes them.
+ */
+class Outcome {
+  constructor(
+    readonly result: FileResult | undefined,
+    readonly batch: Batch | undefined,
+    readonly index: number,
+  ) {}
 }
 
 /** A file waiting for its findings to be emitted, in target order. */
-interface Pending {
-  file: TargetFile;
-  /** Bytes held for it in this thread until it is done (0 for files read where they are analysed). */
-  size: number;
-  outcome: Outcome;
-  /** False for a copy of content met before (counted once). */
-  own: boolean;
+class Pending {
+  constructor(
+    readonly file: TargetFile,
+    /** Bytes held for it in this thread until it is done (0 for files read where they are analysed). */
+    readonly size: number,
+    readonly outcome: Outcome,
+    /** False for a copy of content met before (counted once). */
+    readonly own: boolean,
+  ) {}
 }
 
 async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanContext<SecretsConfig>, threads: number): AsyncIterable<RawFinding> {
@@ -116,10 +125,10 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
       maxBytes: file.diskPath ? file.sizeLimit : undefined,
       changedLines: file.changedLines ? [...file.changedLines] : undefined,
     };
-    if (toPool) return { file, size, outcome: pool!.add(job, size), own: true };
+    if (toPool) return new Pending(file, size, pool!.add(job, size), true);
     const result = lib!.analyzeFile(job, (set ??= lib!.buildRuleSet(input)), showSecrets, keep);
     if ('size' in result) inlineBytes += result.size;
-    return { file, size, outcome: { result, batch: undefined, index: 0 }, own: true };
+    return new Pending(file, size, new Outcome(result, undefined, 0), true);
   };
   /** Queues one new file (read here or by a worker unless `bytes` came with it). */
   const add = (file: TargetFile, bytes: Uint8Array | undefined): void => {
@@ -139,7 +148,7 @@ async function* scanSecrets(batches: AsyncIterable<TargetFile[]>, ctx: ScanConte
       ctx.signal.throwIfAborted();
       const known = file.contentId && !file.changedLines ? byContent.get(file.contentId) : undefined;
       if (known) {
-        queue.push({ file, size: 0, outcome: known, own: false });
+        queue.push(new Pending(file, 0, known, false));
         continue;
       }
       if (threads > 1 && inlineBytes >= INLINE_BYTES) pool ??= new WorkerPool(threads - 1, input, showSecrets, keep);
@@ -376,7 +385,7 @@ function toFinding(h: SecretHit, file: TargetFile, spec: SecretRuleSpec, showSec
  */
 function local(r: FileResult | undefined): FileResult {
   if (r === undefined) return { error: 'no result from the worker' };
-  if ('hits' in r) return { hits: r.hits, size: r.size, marker: r.marker };
+  if ('hits' in r) return new Analysed(r.hits, r.size, r.marker);
   return 'error' in r ? { error: r.error } : { skipped: r.skipped };
 }
 
@@ -475,7 +484,7 @@ class WorkerPool {
     const index = b.jobs.push(job) - 1;
     b.bytes += job.bytes ? size : 4096;
     if (b.jobs.length >= BATCH_FILES || b.bytes >= BATCH_BYTES) this.send();
-    return { result: undefined, batch: b, index };
+    return new Outcome(undefined, b, index);
   }
 
   /** Waits for a batch's results (sending it first if it is still open). */
