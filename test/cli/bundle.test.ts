@@ -10,7 +10,7 @@ import { awsKeyId } from '../helpers/tokens.js';
 import { configSchema } from '../../src/config/schema.js';
 import { builtinRules } from '../../src/scanners/sast/load-rules.js';
 import { builtinPackItems } from '../../src/scanners/sast/pack-items.js';
-import { parseRuleItems, type Formula, type YamlRule } from '../../src/scanners/sast/patterns/rules.js';
+import { eachFormula, parseRuleItems, type YamlRule } from '../../src/scanners/sast/patterns/rules.js';
 
 // The executable users run is the bundle scripts/bundle.mjs writes (package.json `bin`): built here, it must run,
 // know its version, and have a secrets worker that loads and answers. It is built inside the repository, so that
@@ -73,26 +73,11 @@ test("the bundle compiles every built-in Python, Go and Java pattern without tre
 /** Each pattern of a rule with what it compiled to, by language. */
 function compiledOf(r: YamlRule): [string, string, unknown][] {
   const out: [string, string, unknown][] = [];
-  eachPattern(r, (f) => {
+  eachFormula(r, (f) => {
+    if (f.op !== 'pattern') return;
     for (const [lang, c] of f.compiled) out.push([f.src, lang, c]);
   });
   return out;
-}
-
-/** Calls `visit` with every pattern formula of a rule. */
-function eachPattern(r: YamlRule, visit: (f: Extract<Formula, { op: 'pattern' }>) => void): void {
-  const walk = (f: Formula): void => {
-    if (f.op === 'pattern') visit(f);
-    else if (f.op === 'either') f.items.forEach(walk);
-    else if (f.op === 'inside') walk(f.f);
-    else if (f.op === 'all') {
-      [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach(walk);
-      for (const c of f.conds) if (c.k === 'pattern') walk(c.f);
-    }
-  };
-  if (r.formula) walk(r.formula);
-  [...r.sources, ...r.sinks, ...r.sanitizers].forEach((s) => walk(s.f));
-  r.propagators.forEach((p) => walk(p.f));
 }
 
 test('the bundled CLI prints its version and finds a secret, redacted, with exit 1', () => {

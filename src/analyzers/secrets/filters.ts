@@ -65,17 +65,16 @@ function isPatterned(s: string): boolean {
   if (s.length >= 40 ? /([^A])\1{5,}/.test(s) : /(.)\1{5,}/.test(s)) return true;
   const low = s.toLowerCase();
   if (low.includes('abcdefgh') || low.includes('12345678') || low.includes('0123456789') || low.includes('qwerty')) return true;
-  return isAscendingRuns(low) || threeRunsOfFour(low);
+  return isAscendingRuns(low);
 }
 
 /**
- * Whether a (lower-case) value holds three ascending runs of four letters or digits or more
- * (`abc123xyz-456def789ghij-klmn…`, `re_1234abcd_…`): a random character continues a run one time in 36 to 62, so
- * a random token almost never holds three.
+ * The lengths of a (lower-case) value's maximal ascending runs of letters or digits: `abc123d-` -> [3, 3, 1, 1]
+ * (any other character is a run of one).
  */
-function threeRunsOfFour(low: string): boolean {
+function ascendingRuns(low: string): number[] {
+  const runs: number[] = [];
   let run = 1;
-  let fours = 0;
   for (let i = 1; i <= low.length; i++) {
     const a = low.charCodeAt(i - 1);
     const b = i < low.length ? low.charCodeAt(i) : -1;
@@ -84,31 +83,21 @@ function threeRunsOfFour(low: string): boolean {
       run++;
       continue;
     }
-    if (run >= 4 && ++fours >= 3) return true;
+    runs.push(run);
     run = 1;
   }
-  return false;
+  return runs;
 }
 
 /**
- * Whether a (lower-case) value is nothing but ascending runs of letters or digits, each at least three long:
- * `abc123def456`, `123abc`, `abcd1234xyz`, as typed for an example. A random token is almost never that.
+ * Whether a (lower-case) value is typed as ascending runs: nothing but runs of letters or digits at least three long
+ * (`abc123def456`, `123abc`, `abcd1234xyz`, typed for an example), or three runs of four or more among other
+ * characters (`abc123xyz-456def789ghij-klmn…`, `re_1234abcd_…`). A random character continues a run one time in 36
+ * to 62, so a random token is almost never either.
  */
 function isAscendingRuns(low: string): boolean {
-  if (low.length < 6) return false;
-  let run = 1;
-  for (let i = 1; i <= low.length; i++) {
-    const a = low.charCodeAt(i - 1);
-    const b = i < low.length ? low.charCodeAt(i) : -1;
-    const sameKind = (a >= 97 && a <= 122 && b >= 97 && b <= 122) || (a >= 48 && a <= 57 && b >= 48 && b <= 57);
-    if (sameKind && b === a + 1) {
-      run++;
-      continue;
-    }
-    if (run < 3 || !((a >= 97 && a <= 122) || (a >= 48 && a <= 57))) return false;
-    run = 1;
-  }
-  return true;
+  const runs = ascendingRuns(low);
+  return (low.length >= 6 && runs.every((r) => r >= 3)) || runs.filter((r) => r >= 4).length >= 3;
 }
 
 /**

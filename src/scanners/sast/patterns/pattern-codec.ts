@@ -1,5 +1,5 @@
 import type { CompiledPattern, GNode } from './gnode.js';
-import type { Formula, RuleLang, YamlRule } from './rules.js';
+import { eachFormula, type Formula, type RuleLang, type YamlRule } from './rules.js';
 import type { TsLang } from './tree-sitter.js';
 
 /*
@@ -35,22 +35,6 @@ export function decodeNode(e: EncodedNode): GNode {
 /** The top-level nodes of a compiled pattern. */
 export function patternNodes(c: CompiledPattern): GNode[] {
   return c.kind === 'node' ? [c.node] : c.nodes;
-}
-
-/** Every formula of a rule (nested ones included). */
-function eachFormula(r: YamlRule, visit: (f: Formula) => void): void {
-  const walk = (f: Formula): void => {
-    visit(f);
-    if (f.op === 'either') f.items.forEach(walk);
-    else if (f.op === 'inside') walk(f.f);
-    else if (f.op === 'all') {
-      [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach(walk);
-      for (const c of f.conds) if (c.k === 'pattern') walk(c.f);
-    }
-  };
-  if (r.formula) walk(r.formula);
-  [...r.sources, ...r.sinks, ...r.sanitizers].forEach((s) => walk(s.f));
-  r.propagators.forEach((p) => walk(p.f));
 }
 
 /**

@@ -249,18 +249,9 @@ function parseRule(raw: Raw, origin: string): YamlRule {
   }
   const opts = raw.options as Raw | undefined;
   if (opts && typeof opts === 'object' && opts.symbolic_propagation === true) {
-    const mark = (f: Formula): void => {
+    eachFormula(rule, (f) => {
       if (f.op === 'pattern') f.symbolic = true;
-      else if (f.op === 'either') f.items.forEach(mark);
-      else if (f.op === 'inside') mark(f.f);
-      else if (f.op === 'all') {
-        [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach(mark);
-        for (const c of f.conds) if (c.k === 'pattern') mark(c.f);
-      }
-    };
-    if (rule.formula) mark(rule.formula);
-    [...rule.sources, ...rule.sinks, ...rule.sanitizers].forEach((x) => mark(x.f));
-    rule.propagators.forEach((x) => mark(x.f));
+    });
   }
   return rule;
 }
@@ -545,4 +536,20 @@ export function appliesTo(rule: YamlRule, path: string): boolean {
 export function ruleMeta(r: YamlRule): RuleMeta {
   const title = r.message.replace(/\$[A-Z_]+/g, '…').slice(0, 80);
   return toRuleMeta('sast', [rule(r.id, title, r.severity, r.help, { cwe: r.cwe, confidence: r.confidence, tags: ['security', ...r.languages] })])[0]!;
+}
+
+/** Calls `visit` with every formula of a rule, nested ones included (search formula, taint specs, propagators). */
+export function eachFormula(r: YamlRule, visit: (f: Formula) => void): void {
+  const walk = (f: Formula): void => {
+    visit(f);
+    if (f.op === 'either') f.items.forEach(walk);
+    else if (f.op === 'inside') walk(f.f);
+    else if (f.op === 'all') {
+      [...f.pos, ...f.inside, ...f.not, ...f.notInside].forEach(walk);
+      for (const c of f.conds) if (c.k === 'pattern') walk(c.f);
+    }
+  };
+  if (r.formula) walk(r.formula);
+  [...r.sources, ...r.sinks, ...r.sanitizers].forEach((s) => walk(s.f));
+  r.propagators.forEach((p) => walk(p.f));
 }
