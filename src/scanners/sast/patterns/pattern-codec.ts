@@ -1,5 +1,5 @@
 import type { CompiledPattern, GNode } from './gnode.js';
-import { eachFormula, type Formula, type RuleLang, type YamlRule } from './rules.js';
+import { eachFormula, type RuleLang, type YamlRule } from './rules.js';
 import type { TsLang } from './tree-sitter.js';
 
 /*
