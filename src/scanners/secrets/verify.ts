@@ -4,8 +4,6 @@
  * provider's endpoint, in a header (never in a URL), over HTTPS unless the endpoint is loopback, to hosts of the
  * allow-list only; requests are bounded in number, per host and in time. Nothing here ever prints a secret.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { endpointAllowed } from '../../analyzers/secrets/endpoint.js';
 import { AZURE_STORAGE_VERSION, exoscaleAuthorization, sharedKeySignature } from './signing.js';
 import { amzDate, signV4 } from './sigv4.js';
@@ -222,10 +220,12 @@ export class Verifier {
   }
 
   /** One request; error messages name the host and the kind of failure only (never headers). */
-  private http(url: URL, call: Call): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> } | { error: string }> {
+  private async http(url: URL, call: Call): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> } | { error: string }> {
+    // Loaded here, not at the top: a scan without --verify never needs http, https, tls and net.
+    const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
     return new Promise((resolve) => {
       const body = call.body === undefined ? undefined : Buffer.from(call.body);
-      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      const req = request(
         url,
         { method: call.method, headers: { 'user-agent': 'pipeguard-verify', ...call.headers, ...(body ? { 'content-length': String(body.length) } : {}) }, timeout: this.s.timeoutMs },
         (res) => {
