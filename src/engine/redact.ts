@@ -27,7 +27,8 @@ export function redactFindings<F extends Finding>(findings: F[], mask: SecretMas
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;
     // Nothing to mask but credential literals: the other findings stay as they are.
-    out[i] = mask === noSecrets && !holdsCredential(f) ? f : redactFinding(f, mask);
+    const literals = holdsCredential(f);
+    out[i] = mask === noSecrets && !literals ? f : redactFinding(f, mask, literals);
   }
   return out;
 }
@@ -42,9 +43,8 @@ function holdsCredential(f: Finding): boolean {
   return f.tags !== undefined && f.tags.includes('secret');
 }
 
-/** One finding of {@link redactFindings}: the same object when none of its texts changes. */
-function redactFinding<F extends Finding>(f: F, mask: SecretMasker): F {
-  const literals = holdsCredential(f);
+/** One finding of {@link redactFindings} (`literals`: a credential finding, see {@link holdsCredential}): the same object when none of its texts changes. */
+function redactFinding<F extends Finding>(f: F, mask: SecretMasker, literals: boolean): F {
   const location = redactLocation(f.location, literals, mask);
   const message = mask(f.message);
   const origin = f.origin ? redactOrigin(f.origin, mask) : undefined;

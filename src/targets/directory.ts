@@ -96,10 +96,11 @@ export async function openDirectory(root: string, opts: Partial<DirectoryOptions
       if (filter.path && !filter.path(e.rel)) continue;
       // A consumer reading files itself applies the size limit as it reads: no stat here.
       // (a file reached through a name that is not UTF-8 is read here: consumers take string paths)
-      const deferred = filter.deferRead === true && typeof e.abs === 'string' && !(o.expandArchive && isArchivePath(e.rel));
-      if (!deferred && !(o.expandArchive && isArchivePath(e.rel))) {
+      const archive = o.expandArchive !== undefined && isArchivePath(e.rel);
+      const deferred = filter.deferRead === true && typeof e.abs === 'string' && !archive;
+      if (!deferred && !archive) {
         // Read here: opened once, its size from the open file (no lstat by name before the read).
-        const read = readOpened(e.abs, filter.includeLarge ? Infinity : o.maxFileBytes);
+        const read = readOpened(e.abs, limit);
         if (read !== undefined) {
           if (typeof read === 'number') {
             o.onSkip?.(e.rel, tooLarge(read, o.maxFileBytes));
